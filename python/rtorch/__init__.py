@@ -1,0 +1,203 @@
+"""rtorch: tensors and define-by-run autograd with a Rust core and PyTorch's Python API.
+
+`import rtorch as torch` covers the everyday subset of PyTorch. The native module `_rtorch`
+implements every Tensor method; this package adds the parts that are naturally Python.
+"""
+import builtins as _builtins
+
+import numpy as _np
+
+from . import _rtorch
+from ._rtorch import (  # noqa: F401
+    Tensor, Generator, device, dtype,
+    bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+    zeros, ones, empty, full, arange, linspace, logspace, eye, rand, randn, randint, randperm,
+    bernoulli, multinomial, manual_seed, initial_seed, cat, stack, where, promote_types, result_type,
+    set_default_dtype, get_default_dtype, get_num_threads, is_grad_enabled, is_inference_mode_enabled,
+)
+from ._errors import ShapeError  # noqa: F401
+from ._size import Size  # noqa: F401
+from ._tensor_str import set_printoptions  # noqa: F401
+
+# PyTorch's dtype aliases.
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+concat = concatenate = cat
+
+_NP_TO_DTYPE = {
+    _np.dtype("bool"): bool, _np.dtype("uint8"): uint8, _np.dtype("int8"): int8, _np.dtype("int16"): int16,
+    _np.dtype("int32"): int32, _np.dtype("int64"): int64, _np.dtype("float16"): float16,
+    _np.dtype("float32"): float32, _np.dtype("float64"): float64,
+}
+
+
+def _dtype_of_numpy(a):
+    try:
+        return _NP_TO_DTYPE[a.dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{a.dtype}. The only supported types are: float64, float32, "
+            "float16, int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def from_numpy(a):
+    """A tensor sharing memory with NumPy array `a` (writes through either are seen by both)."""
+    if not isinstance(a, _np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
+    dt = _dtype_of_numpy(a)
+    ai = a.__array_interface__
+    strides = ai["strides"] or tuple(_np.array(a.strides))  # C-contiguous arrays report None
+    return _rtorch._from_buffer(a, ai["data"][0], list(a.shape), list(strides), dt)
+
+
+def _to_numpy_data(data, dtype=None):
+    """Convert nested lists/scalars/tensors to a NumPy array, inferring dtype like PyTorch."""
+    if isinstance(data, Tensor):
+        return data.detach().numpy() if data.dtype != bfloat16 else data.detach().float().numpy()
+    if isinstance(data, (list, tuple)) and _builtins.any(isinstance(x, Tensor) for x in _flatten(data)):
+        data = _np.array([x.tolist() if isinstance(x, Tensor) else x for x in data])
+    arr = _np.asarray(data)
+    if arr.dtype == object or arr.dtype.kind in "USV":
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if not isinstance(data, _np.ndarray) and arr.dtype.kind == "f" and dtype is None:
+        arr = arr.astype(_np.dtype(get_default_dtype().name))  # Python floats become the default dtype
+    if arr.dtype.kind == "c":
+        raise TypeError("complex tensors are not supported")
+    return arr
+
+
+def _flatten(x):
+    for v in x:
+        if isinstance(v, (list, tuple)):
+            yield from _flatten(v)
+        else:
+            yield v
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor (always a copy) from a scalar, nested lists or an array."""
+    if isinstance(data, Tensor):
+        t = data.detach().clone()
+    else:
+        arr = _to_numpy_data(data, dtype)
+        t = from_numpy(_np.ascontiguousarray(arr).copy()) if arr.ndim else from_numpy(arr.reshape(1).copy()).reshape(())
+    if dtype is not None:
+        t = t.to(dtype)
+    if device is not None:
+        t = t.to(device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Share memory with `data` when it is a tensor or a NumPy array of a supported dtype; else copy."""
+    if isinstance(data, Tensor):
+        t = data
+    elif isinstance(data, _np.ndarray) and data.dtype in _NP_TO_DTYPE:
+        t = from_numpy(data)
+    else:
+        t = tensor(data)
+    if dtype is not None:
+        t = t.to(dtype)
+    if device is not None:
+        t = t.to(device)
+    return t
+
+
+asarray = as_tensor
+
+
+def _like(fn):
+    def like(input, *, dtype=None, device=None, requires_grad=False, **kwargs):
+        return fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kwargs)
+
+    like.__name__ = fn.__name__ + "_like"
+    like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+rand_like = _like(rand)
+randn_like = _like(randn)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """`full` with the shape (and by default the dtype) of `input`."""
+    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
+    """Normal samples; `mean`/`std` may be tensors (broadcast) or numbers with `size`."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean if isinstance(mean, Tensor) else tensor(mean)
+        s = std if isinstance(std, Tensor) else tensor(std)
+        shape = _np.broadcast_shapes(tuple(m.shape), tuple(s.shape))
+        z = randn(*shape, generator=generator, dtype=m.dtype if m.is_floating_point() else get_default_dtype())
+        return z * s + m
+    return randn(*size, generator=generator, dtype=dtype) * std + mean
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def set_num_threads(n):
+    """rtorch's pool is sized once at start-up from RTORCH_NUM_THREADS / OMP_NUM_THREADS."""
+    if n != get_num_threads():
+        raise RuntimeError("set_num_threads: set RTORCH_NUM_THREADS before importing rtorch "
+                           f"(the pool has {get_num_threads()} threads)")
+
+
+# Functional forms of Tensor methods: one implementation (the native method) serves both.
+_METHODS = """abs absolute neg negative sign sgn square relu floor ceil round trunc fix frac exp exp2 expm1 log
+log2 log10 log1p sqrt rsqrt sin cos tan asin arcsin acos arccos atan arctan sinh cosh tanh asinh arcsinh acosh
+arccosh atanh arctanh sigmoid erf erfc erfinv reciprocal isnan isinf isfinite logical_not bitwise_not signbit
+add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow atan2 arctan2 hypot maximum
+minimum fmax fmin eq ne lt le gt ge greater less greater_equal less_equal not_equal logical_and logical_or
+logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift copysign clamp clip lerp
+logit nan_to_num isclose allclose equal sum nansum mean nanmean prod max min amax amin argmax argmin all any
+count_nonzero var std norm logsumexp softmax log_softmax cumsum cumprod reshape transpose swapaxes swapdims
+permute t squeeze unsqueeze flatten ravel unflatten narrow select unbind split chunk diagonal flip fliplr flipud
+index_select gather scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill masked_select
+nonzero take matmul mm bmm dot outer mv broadcast_to detach clone""".split()
+for _name in _METHODS:
+    globals()[_name] = getattr(Tensor, _name)
+del _name
+
+
+def var_mean(input, dim=None, *, correction=1, keepdim=False):
+    return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
+
+
+def std_mean(input, dim=None, *, correction=1, keepdim=False):
+    return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
+
+
+from . import autograd, cuda  # noqa: E402,F401
+from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
+
+from . import nn, optim, utils  # noqa: E402,F401
+
+__version__ = "0.1.0"

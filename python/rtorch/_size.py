@@ -1,0 +1,19 @@
+"""`rtorch.Size` and the named tuples returned by max/min along a dim."""
+from collections import namedtuple
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints, printed like PyTorch's."""
+
+    def __repr__(self):
+        return f"rtorch.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+
+max_result = namedtuple("max", ["values", "indices"])
+min_result = namedtuple("min", ["values", "indices"])

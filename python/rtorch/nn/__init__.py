@@ -1,0 +1,8 @@
+"""rtorch.nn: neural-network building blocks (Module, Parameter, layers, losses, init, functional)."""
+from rtorch.nn.parameter import Parameter
+from rtorch.nn import functional, init
+from rtorch.nn.modules import *  # noqa: F401,F403
+from rtorch.nn.modules import __all__ as _modules_all
+from rtorch.nn import utils
+
+__all__ = ["Parameter", "functional", "init", "utils"] + list(_modules_all)

@@ -1,0 +1,24 @@
+"""nn.modules: the layer classes, re-exported by rtorch.nn."""
+from rtorch.nn.modules.module import Module
+from rtorch.nn.modules.linear import Identity, Linear
+from rtorch.nn.modules.flatten import Flatten, Unflatten
+from rtorch.nn.modules.container import ModuleDict, ModuleList, Sequential
+from rtorch.nn.modules.activation import (
+    ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, ReLU6, SiLU, Sigmoid, Softmax,
+    Softmin, Softplus, Softsign, Tanh,
+)
+from rtorch.nn.modules.dropout import Dropout
+from rtorch.nn.modules.sparse import Embedding
+from rtorch.nn.modules.normalization import LayerNorm
+from rtorch.nn.modules.loss import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
+    SmoothL1Loss,
+)
+
+__all__ = [
+    "Module", "Identity", "Linear", "Flatten", "Unflatten", "Sequential", "ModuleList",
+    "ModuleDict", "ReLU", "ReLU6", "Hardtanh", "GELU", "SiLU", "Mish", "Tanh", "Sigmoid",
+    "Softmax", "Softmin", "LogSoftmax", "LeakyReLU", "ELU", "Softplus", "Softsign", "Dropout",
+    "Embedding", "LayerNorm", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+    "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss",
+]

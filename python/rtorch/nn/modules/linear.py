@@ -1,0 +1,59 @@
+"""Identity and Linear layers."""
+import math
+
+import rtorch
+from rtorch.nn import functional as F
+from rtorch.nn import init
+from rtorch.nn.parameter import Parameter
+from rtorch.nn.modules.module import Module
+
+__all__ = ["Identity", "Linear"]
+
+
+class Identity(Module):
+    r"""A placeholder identity operator; accepts and ignores any constructor arguments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    r"""Apply an affine transformation :math:`y = xA^T + b`.
+
+    Args:
+        in_features: size of each input sample
+        out_features: size of each output sample
+        bias: if ``False``, the layer will not learn an additive bias. Default: ``True``
+
+    Attributes:
+        weight: shape ``(out_features, in_features)``, initialised from
+            :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`, :math:`k = 1/\text{in\_features}`
+        bias: shape ``(out_features)``, initialised the same way
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(rtorch.empty((out_features, in_features), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(rtorch.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

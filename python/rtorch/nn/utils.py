@@ -1,0 +1,79 @@
+"""nn.utils: gradient clipping and flattening parameters to and from one vector."""
+import math
+
+import rtorch
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "parameters_to_vector",
+           "vector_to_parameters"]
+
+
+def _as_list(parameters):
+    if isinstance(parameters, rtorch.Tensor):
+        return [parameters]
+    return list(parameters)
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    r"""Return the ``norm_type``-norm of all ``tensors`` seen as one concatenated vector."""
+    tensors = _as_list(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return rtorch.tensor(0.0)
+    with rtorch.no_grad():
+        if math.isinf(norm_type):
+            maxes = [t.detach().abs().max() for t in tensors]
+            total = rtorch.stack(maxes).max() if norm_type > 0 else rtorch.stack(
+                [t.detach().abs().min() for t in tensors]).min()
+        else:
+            parts = [t.detach().abs().pow(norm_type).sum() for t in tensors]
+            total = rtorch.stack(parts).sum().pow(1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total.item()):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
+            "so it cannot be clipped. To disable this error and scale the gradients by the "
+            "non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
+    return total
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    r"""Scale the gradients of ``parameters`` in place so that their total norm is at most ``max_norm``.
+
+    Returns the total norm of the gradients (viewed as a single vector) before clipping.
+    """
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    total_norm = get_total_norm(grads, norm_type, error_if_nonfinite)
+    if not grads:
+        return total_norm
+    clip_coef = float(max_norm) / (total_norm.item() + 1e-6)
+    if not clip_coef >= 1.0:  # also scales by NaN for a non-finite norm, as PyTorch does
+        with rtorch.no_grad():
+            for g in grads:
+                g.mul_(clip_coef)
+    return total_norm
+
+
+def clip_grad_value_(parameters, clip_value, foreach=None):
+    r"""Clamp the gradients of ``parameters`` in place to ``[-clip_value, clip_value]``."""
+    clip_value = float(clip_value)
+    with rtorch.no_grad():
+        for p in _as_list(parameters):
+            if p.grad is not None:
+                p.grad.copy_(p.grad.clamp(-clip_value, clip_value))
+
+
+def parameters_to_vector(parameters):
+    r"""Flatten an iterable of parameters into one 1-D tensor."""
+    return rtorch.cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec, parameters):
+    r"""Copy slices of the 1-D tensor ``vec`` into ``parameters`` (in place)."""
+    if not isinstance(vec, rtorch.Tensor):
+        raise TypeError(f"expected rtorch.Tensor, but got: {type(vec).__name__}")
+    pointer = 0
+    with rtorch.no_grad():
+        for p in parameters:
+            n = p.numel()
+            p.copy_(vec[pointer:pointer + n].reshape(tuple(p.shape)))
+            pointer += n

@@ -1,0 +1,224 @@
+"""Optimizer: the base class holding param_groups and per-parameter state, with state_dict I/O."""
+import itertools
+from collections import OrderedDict, defaultdict
+
+import rtorch
+
+__all__ = ["Optimizer", "required"]
+
+
+class _RequiredParameter:
+    """Singleton marking a hyper-parameter without a default (e.g. a required ``lr``)."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+class _Handle:
+    _ids = itertools.count()
+
+    def __init__(self, hooks):
+        self._hooks = hooks
+        self.id = next(_Handle._ids)
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
+
+
+class Optimizer:
+    r"""Base class for all optimizers.
+
+    Args:
+        params (iterable): an iterable of Tensors, of ``(name, Tensor)`` pairs, or of dicts
+            defining parameter groups.
+        defaults (dict): default values of the optimisation options for each group.
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        if isinstance(params, rtorch.Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                f"but got {type(params).__name__}"
+            )
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    def __getstate__(self):
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
+        self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
+
+    def __repr__(self):
+        s = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            s += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key not in ("params", "param_names"):
+                    s += f"    {key}: {group[key]}\n"
+        return s + ")"
+
+    def add_param_group(self, param_group):
+        r"""Add a parameter group (a dict with ``'params'`` and optional option overrides)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, rtorch.Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+        if params and isinstance(params[0], tuple):
+            param_group["param_names"] = [name for name, _ in params]
+            params = [p for _, p in params]
+        param_group["params"] = params
+        for p in params:
+            if not isinstance(p, rtorch.Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("optimizer contains a parameter group with duplicate parameters")
+        existing = {id(p) for g in self.param_groups for p in g["params"]}
+        if existing & {id(p) for p in params}:
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    def zero_grad(self, set_to_none=True):
+        r"""Reset the gradients of all optimised tensors (to ``None`` by default)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    with rtorch.no_grad():
+                        p.grad.zero_()
+
+    def step(self, closure=None):
+        r"""Perform a single optimisation step; ``closure`` re-evaluates the model and returns the loss."""
+        raise NotImplementedError
+
+    def _run_step(self, closure, update):
+        """Call hooks and ``closure`` around ``update(group)`` applied to each group without grad."""
+        for hook in list(self._optimizer_step_pre_hooks.values()):
+            hook(self, (), {})
+        loss = None
+        if closure is not None:
+            with rtorch.enable_grad():
+                loss = closure()
+        with rtorch.no_grad():
+            for group in self.param_groups:
+                update(group)
+        for hook in list(self._optimizer_step_post_hooks.values()):
+            hook(self, (), {})
+        return loss
+
+    def register_step_pre_hook(self, hook):
+        r"""Register ``hook(optimizer, args, kwargs)`` called before each ``step``."""
+        handle = _Handle(self._optimizer_step_pre_hooks)
+        self._optimizer_step_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook):
+        r"""Register ``hook(optimizer, args, kwargs)`` called after each ``step``."""
+        handle = _Handle(self._optimizer_step_post_hooks)
+        self._optimizer_step_post_hooks[handle.id] = hook
+        return handle
+
+    # ------------------------------------------------------------- state dict
+    def state_dict(self):
+        r"""Return the optimizer state as a dict with ``'state'`` and ``'param_groups'``.
+
+        Parameters are referred to by their integer index across all groups.
+        """
+        index_of = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            start = len(index_of)
+            for i, p in enumerate(group["params"]):
+                index_of.setdefault(id(p), start + i)
+            packed["params"] = [index_of[id(p)] for p in group["params"]]
+            groups.append(packed)
+        state = {index_of[id(p)]: s for p, s in self.state.items() if id(p) in index_of}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        r"""Load optimizer state produced by :meth:`state_dict` (tensors are copied)."""
+        state_dict = _copy_state(state_dict)
+        groups = self.param_groups
+        saved_groups = state_dict["param_groups"]
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        for g, sg in zip(groups, saved_groups):
+            if len(g["params"]) != len(sg["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+                )
+        id_map = {old: p for g, sg in zip(groups, saved_groups) for old, p in zip(sg["params"], g["params"])}
+        state = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = {key: _cast_state(param, key, val) for key, val in v.items()}
+            else:
+                state[k] = v
+        new_groups = []
+        for g, sg in zip(groups, saved_groups):
+            ng = dict(sg)
+            ng["params"] = g["params"]
+            if "param_names" in g and "param_names" not in sg:
+                ng["param_names"] = g["param_names"]
+            new_groups.append(ng)
+        self.__setstate__({"state": state, "param_groups": new_groups})
+
+
+def _clone(t):
+    return t.detach().clone()
+
+
+def _copy_state(obj):
+    """Copy nested dicts/lists/tuples, replacing each tensor by a detached clone."""
+    if isinstance(obj, rtorch.Tensor):
+        return _clone(obj)
+    if isinstance(obj, dict):
+        return {k: _copy_state(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_copy_state(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_copy_state(v) for v in obj)
+    return obj
+
+
+def _cast_state(param, key, value):
+    """Match a loaded state tensor to its parameter's float dtype (``step`` is left alone)."""
+    if not isinstance(value, rtorch.Tensor) or key == "step":
+        return value
+    if param.dtype.is_floating_point and value.dtype.is_floating_point and value.dtype != param.dtype:
+        return value.to(param.dtype)
+    return value

@@ -1,0 +1,260 @@
+//! The backward pass, written once for every op: dependency counting, reverse topological
+//! execution (latest node first), gradient accumulation and graph release.
+use super::{with_grad_mode, Edge, Node};
+use crate::error::Result;
+use crate::tensor::{Tensor, TensorImpl};
+use crate::{bail, err};
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+fn key(n: &Arc<Node>) -> usize {
+    Arc::as_ptr(n) as usize
+}
+
+/// Where `autograd.grad` collects gradients instead of writing `.grad`.
+enum Target {
+    Leaf(usize),        // TensorImpl address
+    Output(usize, usize), // (node address, output_nr)
+}
+
+fn accumulate(slot: &mut Option<Tensor>, g: Tensor) -> Result<()> {
+    *slot = Some(match slot.take() {
+        None => g,
+        Some(prev) => prev.add(&g)?,
+    });
+    Ok(())
+}
+
+/// Run backward from `roots` (tensor, gradient) pairs.
+///
+/// With `inputs = None` gradients accumulate into the `.grad` of every reachable leaf. With
+/// `inputs = Some(ts)` and `accumulate_into_grad = false` (autograd.grad) the gradients of `ts`
+/// are returned and no `.grad` is touched; with `true` (backward(inputs=...)) only `ts` accumulate.
+pub fn run_backward(
+    roots: &[(Tensor, Tensor)],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Option<&[Tensor]>,
+    accumulate_into_grad: bool,
+) -> Result<Vec<Option<Tensor>>> {
+    // Targets for autograd.grad / backward(inputs=...).
+    let targets: Option<Vec<Target>> = inputs.map(|ts| {
+        ts.iter()
+            .map(|t| match t.grad_fn() {
+                Some(f) => Target::Output(key(&f), t.meta().output_nr),
+                None => Target::Leaf(Arc::as_ptr(&t.0) as usize),
+            })
+            .collect()
+    });
+    let mut captured: Vec<Option<Tensor>> = vec![None; inputs.map_or(0, |t| t.len())];
+
+    // 1. Dependencies: how many edges point into each node (iterative DFS: no recursion limit).
+    let mut deps: HashMap<usize, usize> = HashMap::new();
+    let mut nodes: HashMap<usize, Arc<Node>> = HashMap::new();
+    let mut stack: Vec<Arc<Node>> = vec![];
+    for (t, _) in roots {
+        if let Some(f) = t.grad_fn() {
+            if nodes.insert(key(&f), f.clone()).is_none() {
+                stack.push(f);
+            }
+        }
+    }
+    while let Some(n) = stack.pop() {
+        for e in n.next.iter().flatten() {
+            if let Edge::Node(m, _) = e {
+                *deps.entry(key(m)).or_insert(0) += 1;
+                if nodes.insert(key(m), m.clone()).is_none() {
+                    stack.push(m.clone());
+                }
+            }
+        }
+    }
+
+    // 2. Seed gradients.
+    let mut buffers: HashMap<usize, Vec<Option<Tensor>>> = HashMap::new();
+    let mut ready: BinaryHeap<(u64, usize)> = BinaryHeap::new();
+    let leaf_target = |t: &Tensor| -> Option<usize> {
+        let addr = Arc::as_ptr(&t.0) as usize;
+        targets.as_ref()?.iter().position(|x| matches!(x, Target::Leaf(a) if *a == addr))
+    };
+    for (t, g) in roots {
+        match t.grad_fn() {
+            Some(f) => {
+                let nr = t.meta().output_nr;
+                let buf = buffers.entry(key(&f)).or_insert_with(|| vec![None; f.num_outputs]);
+                accumulate(&mut buf[nr], g.clone())?;
+            }
+            None => {
+                if !t.meta().requires_grad {
+                    bail!(Runtime, "element 0 of tensors does not require grad and does not have a grad_fn");
+                }
+                deliver_leaf(t, g.clone(), &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+            }
+        }
+    }
+    for (k, n) in &nodes {
+        if deps.get(k).copied().unwrap_or(0) == 0 && buffers.contains_key(k) {
+            ready.push((n.seq, *k));
+        }
+    }
+
+    // 3. Execute in order: a node runs once all gradients flowing into it have arrived.
+    while let Some((_, k)) = ready.pop() {
+        let node = nodes[&k].clone();
+        let mut grads = buffers.remove(&k).unwrap_or_default();
+        // Tensor hooks on this node's outputs, then retain_grad.
+        let hooks: Vec<_> = node.pre_hooks.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        for (nr, h) in hooks {
+            if let Some(g) = &grads[nr] {
+                if let Some(new) = h(g)? {
+                    grads[nr] = Some(new);
+                }
+            }
+        }
+        for (nr, w) in node.retained.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            if let (Some(t), Some(g)) = (w.upgrade(), &grads[*nr]) {
+                let t = Tensor(t);
+                let g = if create_graph { g.clone() } else { g.detach() };
+                let mut m = t.meta();
+                m.grad = Some(match m.grad.take() {
+                    None => g,
+                    Some(p) => p.add(&g)?,
+                });
+            }
+        }
+        if let Some(ts) = &targets {
+            for (i, tg) in ts.iter().enumerate() {
+                if let Target::Output(nk, nr) = tg {
+                    if *nk == k {
+                        if let Some(g) = &grads[*nr] {
+                            accumulate(&mut captured[i], g.clone())?;
+                        }
+                    }
+                }
+            }
+        }
+        let input_grads = {
+            let rule = {
+                let mut r = node.rule.lock().unwrap_or_else(|e| e.into_inner());
+                if retain_graph {
+                    r.clone()
+                } else {
+                    r.take()
+                }
+            };
+            let rule = rule.ok_or_else(|| {
+                err!(
+                    Runtime,
+                    "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
+                )
+            })?;
+            // Fill absent output gradients with None; rules treat None as zero.
+            with_grad_mode(create_graph, || rule.apply(&node, &grads))?
+        };
+        if input_grads.len() != node.next.len() {
+            bail!(
+                Runtime,
+                "function {} returned an incorrect number of gradients (expected {}, got {})",
+                node.name,
+                node.next.len(),
+                input_grads.len()
+            );
+        }
+        for ((edge, g), shape) in node.next.iter().zip(input_grads).zip(&node.input_shapes) {
+            let (Some(edge), Some(g)) = (edge, g) else {
+                if let Some(Edge::Node(m, _)) = edge {
+                    release_dep(m, &mut deps, &buffers, &mut ready);
+                }
+                continue;
+            };
+            if g.shape() != shape.as_slice() {
+                bail!(
+                    Runtime,
+                    "Function {} returned an invalid gradient - got {:?} but expected shape compatible with {:?}",
+                    node.name,
+                    g.shape(),
+                    shape
+                );
+            }
+            let g = if create_graph { g } else { g.detach() };
+            match edge {
+                Edge::Leaf(t) => {
+                    deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+                }
+                Edge::Node(m, nr) => {
+                    let buf = buffers.entry(key(m)).or_insert_with(|| vec![None; m.num_outputs]);
+                    accumulate(&mut buf[*nr], g)?;
+                    release_dep(m, &mut deps, &buffers, &mut ready);
+                }
+            }
+        }
+    }
+    Ok(captured)
+}
+
+fn release_dep(
+    m: &Arc<Node>,
+    deps: &mut HashMap<usize, usize>,
+    buffers: &HashMap<usize, Vec<Option<Tensor>>>,
+    ready: &mut BinaryHeap<(u64, usize)>,
+) {
+    let d = deps.get_mut(&key(m)).expect("dependency counted in the first pass");
+    *d -= 1;
+    if *d == 0 && buffers.contains_key(&key(m)) {
+        ready.push((m.seq, key(m)));
+    }
+}
+
+fn deliver_leaf(
+    t: &Tensor,
+    g: Tensor,
+    targets: &Option<Vec<Target>>,
+    captured: &mut [Option<Tensor>],
+    accumulate_into_grad: bool,
+    leaf_target: &dyn Fn(&Tensor) -> Option<usize>,
+) -> Result<()> {
+    let mut g = g;
+    let hooks = t.meta().hooks.clone();
+    for h in hooks {
+        if let Some(new) = h(&g)? {
+            g = new;
+        }
+    }
+    match (targets, leaf_target(t)) {
+        (Some(_), Some(i)) => {
+            if accumulate_into_grad {
+                accumulate_grad(&t.0, g)?;
+            } else {
+                accumulate(&mut captured[i], g)?;
+            }
+        }
+        (Some(_), None) => {}
+        (None, _) => accumulate_grad(&t.0, g)?,
+    }
+    Ok(())
+}
+
+/// `.grad += g` for a leaf (a fresh tensor the first time, so later in-place updates never alias `g`).
+fn accumulate_grad(t: &Arc<TensorImpl>, g: Tensor) -> Result<()> {
+    let t = Tensor(t.clone());
+    let prev = t.meta().grad.take();
+    let new = match prev {
+        None => {
+            if g.is_contiguous() && Arc::strong_count(&g.0) == 1 && Arc::strong_count(g.storage()) == 1 {
+                g
+            } else {
+                g.contiguous_copy()?
+            }
+        }
+        Some(p) => {
+            if super::is_grad_enabled() {
+                p.add(&g)?
+            } else {
+                p.add_(&g)?;
+                p
+            }
+        }
+    };
+    t.meta().grad = Some(new);
+    Ok(())
+}

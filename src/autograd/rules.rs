@@ -1,0 +1,473 @@
+//! Every backward rule in one table. Each rule is written with Tensor ops, so it runs on every
+//! device and is itself differentiable (double backward comes from recording these ops).
+use super::{Node, Saved};
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::ops::binary::{Arg, BinaryOp};
+use crate::ops::index::IndexItem;
+use crate::ops::movement::ViewKind;
+use crate::ops::unary::UnaryOp;
+use crate::tensor::Tensor;
+use std::sync::Arc;
+
+/// A user-defined backward (rtorch.autograd.Function from Python).
+pub trait CustomBackward: Send + Sync {
+    fn name(&self) -> String;
+    fn backward(&self, grads: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>>;
+    /// Drop saved state when the graph is released.
+    fn release(&self) {}
+}
+
+#[derive(Clone)]
+pub enum Backward {
+    Identity,
+    ToDtype { from: DType },
+    Unary { op: UnaryOp, x: Option<Saved>, y: Option<Saved> },
+    Binary { op: BinaryOp, a: Option<Saved>, b: Option<Saved>, y: Option<Saved>, a_is_tensor: bool, b_is_tensor: bool },
+    SumDims { input_shape: Vec<usize>, dims: Vec<usize>, keepdim: bool },
+    Prod { x: Saved, y: Saved, dims: Vec<usize>, keepdim: bool },
+    Amax { x: Saved, y: Saved, dims: Vec<usize>, keepdim: bool },
+    IndexReduce { indices: Tensor, dim: usize, input_shape: Vec<usize>, keepdim: bool },
+    Softmax { y: Saved, dim: usize, log: bool },
+    Cumsum { dim: usize },
+    Cumprod { x: Saved, y: Saved, dim: usize },
+    Reshape { input_shape: Vec<usize> },
+    Permute { dims: Vec<usize> },
+    Expand { input_shape: Vec<usize> },
+    View { kind: ViewKind, input_shape: Vec<usize> },
+    ViewScatter { kind: ViewKind },
+    Flip { dims: Vec<usize> },
+    Cat { dim: usize, sizes: Vec<usize> },
+    Index { items: Vec<IndexItem>, input_shape: Vec<usize> },
+    IndexPut { items: Vec<IndexItem>, accumulate: bool, value_shape: Vec<usize> },
+    Where { cond: Tensor },
+    Gather { dim: usize, index: Tensor, input_shape: Vec<usize> },
+    Scatter { dim: usize, index: Tensor, add: bool, src_shape: Option<Vec<usize>> },
+    Bmm { a: Saved, b: Saved },
+    Custom(Arc<dyn CustomBackward>),
+}
+
+/// Sum a broadcast gradient back down to `shape`.
+pub fn sum_to(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    if g.shape() == shape {
+        return Ok(g.clone());
+    }
+    let lead = g.ndim() - shape.len();
+    let mut dims: Vec<i64> = (0..lead as i64).collect();
+    for (i, &s) in shape.iter().enumerate() {
+        if s == 1 && g.shape()[lead + i] != 1 {
+            dims.push((lead + i) as i64);
+        }
+    }
+    let r = if dims.is_empty() { g.clone() } else { g.sum_dims(Some(&dims), true, None)? };
+    r.reshape_u(shape)
+}
+
+/// Re-insert reduced dims (size 1) so a reduced gradient broadcasts against the input.
+fn unsqueeze_dims(g: &Tensor, dims: &[usize], keepdim: bool) -> Result<Tensor> {
+    if keepdim {
+        return Ok(g.clone());
+    }
+    let mut g = g.clone();
+    for &d in dims {
+        g = g.unsqueeze(d as i64)?;
+    }
+    Ok(g)
+}
+
+fn mask_f(m: &Tensor, like: &Tensor) -> Result<Tensor> {
+    m.to_dtype(like.dtype())
+}
+
+impl Backward {
+    pub fn name(&self) -> String {
+        let base = match self {
+            Backward::Identity => "AliasBackward0".into(),
+            Backward::ToDtype { .. } => "ToCopyBackward0".into(),
+            Backward::Unary { op, .. } => format!("{}Backward0", camel(op.name())),
+            Backward::Binary { op, .. } => format!("{}Backward0", camel(op.name())),
+            Backward::SumDims { .. } => "SumBackward1".into(),
+            Backward::Prod { .. } => "ProdBackward1".into(),
+            Backward::Amax { .. } => "AmaxBackward0".into(),
+            Backward::IndexReduce { .. } => "MaxBackward0".into(),
+            Backward::Softmax { log: false, .. } => "SoftmaxBackward0".into(),
+            Backward::Softmax { log: true, .. } => "LogSoftmaxBackward0".into(),
+            Backward::Cumsum { .. } => "CumsumBackward0".into(),
+            Backward::Cumprod { .. } => "CumprodBackward0".into(),
+            Backward::Reshape { .. } => "ViewBackward0".into(),
+            Backward::Permute { .. } => "PermuteBackward0".into(),
+            Backward::Expand { .. } => "ExpandBackward0".into(),
+            Backward::View { kind, .. } => match kind {
+                ViewKind::Slice { .. } => "SliceBackward0".into(),
+                ViewKind::Narrow { .. } => "NarrowBackward0".into(),
+                ViewKind::Select { .. } => "SelectBackward0".into(),
+                ViewKind::Diagonal { .. } => "DiagonalBackward0".into(),
+                ViewKind::Unfold { .. } => "UnfoldBackward0".into(),
+            },
+            Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
+            Backward::Flip { .. } => "FlipBackward0".into(),
+            Backward::Cat { .. } => "CatBackward0".into(),
+            Backward::Index { .. } => "IndexBackward0".into(),
+            Backward::IndexPut { .. } => "IndexPutBackward0".into(),
+            Backward::Where { .. } => "WhereBackward0".into(),
+            Backward::Gather { .. } => "GatherBackward0".into(),
+            Backward::Scatter { add: false, .. } => "ScatterBackward0".into(),
+            Backward::Scatter { add: true, .. } => "ScatterAddBackward0".into(),
+            Backward::Bmm { .. } => "BmmBackward0".into(),
+            Backward::Custom(c) => return c.name(),
+        };
+        base
+    }
+
+    /// Gradients for each input given the gradients of the outputs (None = zero / unused).
+    pub fn apply(&self, node: &Arc<Node>, grads: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
+        if let Backward::Custom(c) = self {
+            return c.backward(grads);
+        }
+        let n_in = node.next.len();
+        let Some(g) = grads.first().cloned().flatten() else {
+            return Ok(vec![None; n_in]);
+        };
+        let shape = |i: usize| node.input_shapes[i].as_slice();
+        let one = |t: Tensor| Ok(vec![Some(t)]);
+        match self {
+            Backward::Identity => one(g),
+            Backward::ToDtype { from } => one(g.to_dtype(*from)?),
+            Backward::Unary { op, x, y } => {
+                let x = x.as_ref().map(|s| s.unpack(node)).transpose()?;
+                let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
+                one(unary_grad(*op, &g, x.as_ref(), y.as_ref())?)
+            }
+            Backward::Binary { op, a, b, y, a_is_tensor, b_is_tensor } => {
+                let a = a.as_ref().map(|s| s.unpack(node)).transpose()?;
+                let b = b.as_ref().map(|s| s.unpack(node)).transpose()?;
+                let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
+                let (ga, gb) = binary_grad(*op, &g, a.as_ref(), b.as_ref(), y.as_ref())?;
+                let mut out = vec![];
+                let mut i = 0;
+                if *a_is_tensor {
+                    out.push(Some(sum_to(&ga.expect("grad a"), shape(i))?));
+                    i += 1;
+                }
+                if *b_is_tensor {
+                    out.push(Some(sum_to(&gb.expect("grad b"), shape(i))?));
+                }
+                Ok(out)
+            }
+            Backward::SumDims { input_shape, dims, keepdim } => {
+                one(unsqueeze_dims(&g, dims, *keepdim)?.expand(input_shape)?)
+            }
+            Backward::Prod { x, y, dims, keepdim } => {
+                let (x, y) = (x.unpack(node)?, y.unpack(node)?);
+                let g = unsqueeze_dims(&g, dims, *keepdim)?;
+                let y = unsqueeze_dims(&y, dims, *keepdim)?;
+                let has_zero = x.detach().eq_scalar(0.0)?.any()?.item()?.to_bool();
+                if !has_zero {
+                    return one(g.mul(&y)?.div(&x)?);
+                }
+                // With zeros, the product of the other elements: exclusive cumprods from both sides.
+                let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
+                let kept: Vec<i64> = (0..x.ndim() as i64).filter(|d| !ds.contains(d)).collect();
+                let mut perm = kept.clone();
+                perm.extend(&ds);
+                let xp = x.permute(&perm)?;
+                let lead: Vec<usize> = kept.iter().map(|&d| x.shape()[d as usize]).collect();
+                let mut flat_shape: Vec<usize> = lead.clone();
+                flat_shape.push(ds.iter().map(|&d| x.shape()[d as usize]).product());
+                let xf = xp.reshape_u(&flat_shape)?;
+                let last = (flat_shape.len() - 1) as i64;
+                let ones = xf.narrow(last, 0, 1)?.mul_scalar(0.0)?.add_scalar(1.0)?;
+                let n = flat_shape[flat_shape.len() - 1] as i64;
+                let left = crate::ops::movement::cat(&[ones.clone(), xf.narrow(last, 0, n - 1)?], last)?.cumulative(last, true)?;
+                let right = crate::ops::movement::cat(&[ones, xf.flip(&[last])?.narrow(last, 0, n - 1)?], last)?
+                    .cumulative(last, true)?
+                    .flip(&[last])?;
+                let others = left.mul(&right)?;
+                let mut pshape: Vec<usize> = lead;
+                pshape.extend(ds.iter().map(|&d| x.shape()[d as usize]));
+                let mut inv = vec![0i64; perm.len()];
+                for (i, &p) in perm.iter().enumerate() {
+                    inv[p as usize] = i as i64;
+                }
+                let others = others.reshape_u(&pshape)?.permute(&inv)?;
+                one(g.mul(&others)?)
+            }
+            Backward::Amax { x, y, dims, keepdim } => {
+                let (x, y) = (x.unpack(node)?, y.unpack(node)?);
+                let g = unsqueeze_dims(&g, dims, *keepdim)?;
+                let y = unsqueeze_dims(&y, dims, *keepdim)?;
+                let mask = mask_f(&x.eq(&y)?, &g)?;
+                let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
+                let count = mask.sum_dims(Some(&ds), true, None)?;
+                one(g.div(&count)?.mul(&mask)?)
+            }
+            Backward::IndexReduce { indices, dim, input_shape, keepdim } => {
+                let (g, idx) = if *keepdim || input_shape.is_empty() {
+                    (g, indices.clone())
+                } else {
+                    (g.unsqueeze(*dim as i64)?, indices.unsqueeze(*dim as i64)?)
+                };
+                let z = Tensor::zeros(input_shape, g.dtype(), g.device())?;
+                if input_shape.is_empty() {
+                    return one(g.reshape(&[])?);
+                }
+                one(crate::ops::index::scatter(&z, *dim as i64, &idx, &Arg::T(g), None, true)?)
+            }
+            Backward::Softmax { y, dim, log } => {
+                let y = y.unpack(node)?;
+                let d = [*dim as i64];
+                if *log {
+                    one(g.sub(&y.exp()?.mul(&g.sum_dims(Some(&d), true, None)?)?)?)
+                } else {
+                    let s = g.mul(&y)?.sum_dims(Some(&d), true, None)?;
+                    one(y.mul(&g.sub(&s)?)?)
+                }
+            }
+            Backward::Cumsum { dim } => {
+                let d = *dim as i64;
+                one(g.flip(&[d])?.cumulative(d, false)?.flip(&[d])?)
+            }
+            Backward::Cumprod { x, y, dim } => {
+                let (x, y) = (x.unpack(node)?, y.unpack(node)?);
+                let d = *dim as i64;
+                let s = g.mul(&y)?.flip(&[d])?.cumulative(d, false)?.flip(&[d])?;
+                one(s.div(&x)?)
+            }
+            Backward::Reshape { input_shape } => one(g.reshape_u(input_shape)?),
+            Backward::Permute { dims } => {
+                let mut inv = vec![0i64; dims.len()];
+                for (i, &d) in dims.iter().enumerate() {
+                    inv[d] = i as i64;
+                }
+                one(g.permute(&inv)?)
+            }
+            Backward::Expand { input_shape } => one(sum_to(&g, input_shape)?),
+            Backward::View { kind, input_shape } => one(crate::ops::movement::view_scatter(&g, kind, input_shape)?),
+            Backward::ViewScatter { kind } => one(crate::ops::movement::view_op(&g, kind.clone())?),
+            Backward::Flip { dims } => {
+                let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
+                one(g.flip(&ds)?)
+            }
+            Backward::Cat { dim, sizes } => {
+                Ok(g.split_sizes(sizes, *dim as i64)?.into_iter().map(Some).collect())
+            }
+            Backward::Index { items, input_shape } => {
+                let z = Tensor::zeros(input_shape, g.dtype(), g.device())?;
+                one(crate::ops::index::index_put(&z, items, &g, true)?)
+            }
+            Backward::IndexPut { items, accumulate, value_shape } => {
+                let gx = if *accumulate {
+                    g.clone()
+                } else {
+                    let z = Tensor::zeros(&[], g.dtype(), g.device())?;
+                    crate::ops::index::index_put(&g, items, &z, false)?
+                };
+                let gv = sum_to(&crate::ops::index::index(&g, items)?, value_shape)?;
+                Ok(vec![Some(gx), Some(gv)])
+            }
+            Backward::Where { cond } => {
+                let z = Tensor::zeros(&[], g.dtype(), g.device())?;
+                let ga = crate::ops::index::where_(cond, &g, &z)?;
+                let gb = crate::ops::index::where_(cond, &z, &g)?;
+                Ok(vec![Some(sum_to(&ga, shape(0))?), Some(sum_to(&gb, shape(1))?)])
+            }
+            Backward::Gather { dim, index, input_shape } => {
+                let z = Tensor::zeros(input_shape, g.dtype(), g.device())?;
+                one(crate::ops::index::scatter(&z, *dim as i64, index, &Arg::T(g), Some("sum"), true)?)
+            }
+            Backward::Scatter { dim, index, add, src_shape } => {
+                let gx = if *add {
+                    g.clone()
+                } else {
+                    crate::ops::index::scatter(&g, *dim as i64, index, &Arg::S(crate::scalar::Scalar::Float(0.0)), None, true)?
+                };
+                let mut out = vec![Some(gx)];
+                if src_shape.is_some() {
+                    out.push(Some(crate::ops::index::gather(&g, *dim as i64, index)?));
+                }
+                Ok(out)
+            }
+            Backward::Bmm { a, b } => {
+                let (a, b) = (a.unpack(node)?, b.unpack(node)?);
+                let ga = crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)?;
+                let gb = crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)?;
+                Ok(vec![Some(ga), Some(gb)])
+            }
+            Backward::Custom(_) => unreachable!("handled above"),
+        }
+    }
+}
+
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// d op(x) · g, the derivative table of the one-input ops.
+fn unary_grad(op: UnaryOp, g: &Tensor, x: Option<&Tensor>, y: Option<&Tensor>) -> Result<Tensor> {
+    use UnaryOp::*;
+    let x = || x.expect("rule saved its input");
+    let y = || y.expect("rule saved its output");
+    let ln2 = std::f64::consts::LN_2;
+    let ln10 = std::f64::consts::LN_10;
+    match op {
+        Neg => g.neg(),
+        Abs => g.mul(&x().sign()?),
+        Sign | Floor | Ceil | Round | Trunc | RoundDecimals(_) => g.mul_scalar(0.0),
+        Frac => Ok(g.clone()),
+        Square => g.mul(&x().mul_scalar(2.0)?),
+        Relu => g.mul(&mask_f(&x().gt_scalar(0.0)?, g)?),
+        Hardtanh { min, max } => {
+            let m = x().gt_scalar(min)?.logical_and(&x().lt_scalar(max)?)?;
+            g.mul(&mask_f(&m, g)?)
+        }
+        Exp => g.mul(y()),
+        Exp2 => g.mul(&y().mul_scalar(ln2)?),
+        Expm1 => g.mul(&y().add_scalar(1.0)?),
+        Log => g.div(x()),
+        Log2 => g.div(&x().mul_scalar(ln2)?),
+        Log10 => g.div(&x().mul_scalar(ln10)?),
+        Log1p => g.div(&x().add_scalar(1.0)?),
+        Sqrt => g.div(&y().mul_scalar(2.0)?),
+        Rsqrt => g.mul(&y().pow_scalar(3.0)?.mul_scalar(-0.5)?),
+        Sin => g.mul(&x().cos()?),
+        Cos => g.mul(&x().sin()?.neg()?),
+        Tan => g.div(&x().cos()?.square()?),
+        Asin => g.div(&x().square()?.neg()?.add_scalar(1.0)?.sqrt()?),
+        Acos => g.div(&x().square()?.neg()?.add_scalar(1.0)?.sqrt()?)?.neg(),
+        Atan => g.div(&x().square()?.add_scalar(1.0)?),
+        Sinh => g.mul(&x().cosh()?),
+        Cosh => g.mul(&x().sinh()?),
+        Tanh => g.mul(&y().square()?.neg()?.add_scalar(1.0)?),
+        Asinh => g.div(&x().square()?.add_scalar(1.0)?.sqrt()?),
+        Acosh => g.div(&x().square()?.add_scalar(-1.0)?.sqrt()?),
+        Atanh => g.div(&x().square()?.neg()?.add_scalar(1.0)?),
+        Sigmoid => g.mul(&y().mul(&y().neg()?.add_scalar(1.0)?)?),
+        Logit => g.div(&x().mul(&x().neg()?.add_scalar(1.0)?)?),
+        Erf => g.mul(&x().square()?.neg()?.exp()?.mul_scalar(2.0 / std::f64::consts::PI.sqrt())?),
+        Erfc => g.mul(&x().square()?.neg()?.exp()?.mul_scalar(-2.0 / std::f64::consts::PI.sqrt())?),
+        Erfinv => {
+            let e = x().unary(Erfinv)?;
+            g.mul(&e.square()?.exp()?.mul_scalar(std::f64::consts::PI.sqrt() / 2.0)?)
+        }
+        Reciprocal => g.mul(&y().square()?.neg()?),
+        Gelu => {
+            let x = x();
+            let cdf = x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2)?.erf()?.add_scalar(1.0)?.mul_scalar(0.5)?;
+            let pdf = x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?;
+            g.mul(&cdf.add(&x.mul(&pdf)?)?)
+        }
+        GeluTanh => {
+            let x = x();
+            let k = (2.0 / std::f64::consts::PI).sqrt();
+            let x3 = x.pow_scalar(3.0)?;
+            let t = x.add(&x3.mul_scalar(0.044715)?)?.mul_scalar(k)?.tanh()?;
+            let dinner = x.square()?.mul_scalar(3.0 * 0.044715)?.add_scalar(1.0)?.mul_scalar(k)?;
+            let left = t.add_scalar(1.0)?.mul_scalar(0.5)?;
+            let right = x.mul_scalar(0.5)?.mul(&t.square()?.neg()?.add_scalar(1.0)?)?.mul(&dinner)?;
+            g.mul(&left.add(&right)?)
+        }
+        Silu => {
+            let s = x().sigmoid()?;
+            g.mul(&s.mul(&x().mul(&s.neg()?.add_scalar(1.0)?)?.add_scalar(1.0)?)?)
+        }
+        Mish => {
+            let x = x();
+            let tsp = x.unary(Softplus { beta: 1.0, threshold: 20.0 })?.tanh()?;
+            let d = tsp.add(&x.mul(&tsp.square()?.neg()?.add_scalar(1.0)?)?.mul(&x.sigmoid()?)?)?;
+            g.mul(&d)
+        }
+        Softplus { beta, threshold } => {
+            let x = x();
+            let s = x.mul_scalar(beta)?.sigmoid()?;
+            let lin = x.mul_scalar(beta)?.gt_scalar(threshold)?;
+            let one = Tensor::scalar(crate::scalar::Scalar::Float(1.0), g.dtype())?;
+            g.mul(&crate::ops::index::where_(&lin, &one, &s)?)
+        }
+        Elu { alpha } => {
+            let x = x();
+            let neg = x.exp()?.mul_scalar(alpha)?;
+            let one = Tensor::scalar(crate::scalar::Scalar::Float(1.0), g.dtype())?;
+            g.mul(&crate::ops::index::where_(&x.gt_scalar(0.0)?, &one, &neg)?)
+        }
+        LeakyRelu { slope } => {
+            let x = x();
+            let d = crate::ops::index::where_(&x.gt_scalar(0.0)?, Arg::S(crate::scalar::Scalar::Float(1.0)), Arg::S(crate::scalar::Scalar::Float(slope)))?;
+            g.mul(&d.to_dtype(g.dtype())?)
+        }
+        PowScalar(e) => {
+            if e == 0.0 {
+                g.mul_scalar(0.0)
+            } else {
+                g.mul(&x().pow_scalar(e - 1.0)?.mul_scalar(e)?)
+            }
+        }
+        IsNan | IsInf | IsFinite | LogicalNot | SignBit | BitNot => unreachable!("not differentiable"),
+    }
+}
+
+/// (d/da, d/db) of the two-input ops, before summing broadcast dims.
+fn binary_grad(
+    op: BinaryOp,
+    g: &Tensor,
+    a: Option<&Tensor>,
+    b: Option<&Tensor>,
+    y: Option<&Tensor>,
+) -> Result<(Option<Tensor>, Option<Tensor>)> {
+    use BinaryOp::*;
+    let a = || a.expect("rule saved a");
+    let b = || b.expect("rule saved b");
+    let y = || y.expect("rule saved output");
+    Ok(match op {
+        Add => (Some(g.clone()), Some(g.clone())),
+        Sub => (Some(g.clone()), Some(g.neg()?)),
+        Mul => (Some(g.mul(b())?), Some(g.mul(a())?)),
+        Div => (Some(g.div(b())?), Some(g.neg()?.mul(a())?.div(&b().square()?)?)),
+        Pow => {
+            let ga = g.mul(&b().mul(&a().pow(&b().sub_scalar(1.0)?)?)?)?;
+            // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+            let la = a().log()?;
+            let zero_mask = a().eq_scalar(0.0)?.logical_and(&b().ge_scalar(0.0)?)?;
+            let z = Tensor::zeros(&[], g.dtype(), g.device())?;
+            let gb = g.mul(&crate::ops::index::where_(&zero_mask, &z, &y().mul(&la)?)?)?;
+            (Some(ga), Some(gb))
+        }
+        Atan2 => {
+            let den = a().square()?.add(&b().square()?)?;
+            (Some(g.mul(b())?.div(&den)?), Some(g.mul(&a().neg()?)?.div(&den)?))
+        }
+        Hypot => (Some(g.mul(a())?.div(y())?), Some(g.mul(b())?.div(y())?)),
+        Maximum | Minimum | Fmax | Fmin => {
+            let win = if matches!(op, Maximum | Fmax) { a().gt(b())? } else { a().lt(b())? };
+            let tie = a().eq(b())?;
+            let wa = mask_f(&win, g)?.add(&mask_f(&tie, g)?.mul_scalar(0.5)?)?;
+            let wb = wa.neg()?.add_scalar(1.0)?;
+            (Some(g.mul(&wa)?), Some(g.mul(&wb)?))
+        }
+        Remainder => (Some(g.clone()), Some(g.neg()?.mul(&a().binary(FloorDiv, b())?)?)),
+        Fmod => (Some(g.clone()), Some(g.neg()?.mul(&a().div(b())?.trunc()?)?)),
+        CopySign => (Some(g.mul(&y().div(a())?)?), Some(g.mul_scalar(0.0)?)),
+        _ => unreachable!("not differentiable"),
+    })
+}
+
+impl BinaryOp {
+    /// Which values the derivative needs: (a, b, output).
+    pub fn saves(self) -> (bool, bool, bool) {
+        use BinaryOp::*;
+        match self {
+            Add | Sub => (false, false, false),
+            Remainder | Fmod | Maximum | Minimum | Fmax | Fmin | Mul | Div | Atan2 => (true, true, false),
+            Pow => (true, true, true),
+            Hypot | CopySign => (true, true, true),
+            _ => (false, false, false),
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Strided iteration for N operands of one shape: coalesce dims (TensorIterator-style), then hand
+//! the innermost run to a kernel as (start offsets, length, inner strides). Parallel over outer runs.
+use rayon::prelude::*;
+
+/// Elements below which work stays on the calling thread (threads cost more than they save).
+pub const GRAIN: usize = 1 << 15;
+
+/// Dims after dropping size-1 dims and merging dims that are contiguous for every operand.
+/// Returns (sizes, strides per operand) with the innermost dim last.
+pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Vec<usize>, [Vec<isize>; N]) {
+    let mut sizes: Vec<usize> = Vec::with_capacity(shape.len());
+    let mut st: [Vec<isize>; N] = std::array::from_fn(|_| Vec::with_capacity(shape.len()));
+    for d in 0..shape.len() {
+        if shape[d] == 1 {
+            continue;
+        }
+        if let Some(&last) = sizes.last() {
+            let mergeable = (0..N).all(|k| *st[k].last().unwrap() == strides[k][d] * shape[d] as isize);
+            if mergeable {
+                *sizes.last_mut().unwrap() = last * shape[d];
+                for k in 0..N {
+                    *st[k].last_mut().unwrap() = strides[k][d];
+                }
+                continue;
+            }
+        }
+        sizes.push(shape[d]);
+        for k in 0..N {
+            st[k].push(strides[k][d]);
+        }
+    }
+    if sizes.is_empty() {
+        sizes.push(1);
+        for k in 0..N {
+            st[k].push(0);
+        }
+    }
+    (sizes, st)
+}
+
+/// Call `f(offsets, len, inner_strides)` for every innermost run of the iteration space.
+/// Offsets are in elements, relative to each operand's element 0.
+pub fn for_each_run<const N: usize, F>(shape: &[usize], strides: [&[isize]; N], f: F)
+where
+    F: Fn([isize; N], usize, [isize; N]) + Sync,
+{
+    let numel: usize = shape.iter().product();
+    if numel == 0 {
+        return;
+    }
+    let (sizes, st) = coalesce(shape, strides);
+    let nd = sizes.len();
+    let inner = sizes[nd - 1];
+    let inner_st: [isize; N] = std::array::from_fn(|k| st[k][nd - 1]);
+    let outer: usize = sizes[..nd - 1].iter().product();
+    let run_range = |lo: usize, hi: usize| {
+        // Odometer over the outer dims starting at linear index `lo`.
+        let mut idx = vec![0usize; nd - 1];
+        let mut rem = lo;
+        for d in (0..nd - 1).rev() {
+            idx[d] = rem % sizes[d];
+            rem /= sizes[d];
+        }
+        let mut off: [isize; N] =
+            std::array::from_fn(|k| (0..nd - 1).map(|d| idx[d] as isize * st[k][d]).sum());
+        for _ in lo..hi {
+            f(off, inner, inner_st);
+            for d in (0..nd - 1).rev() {
+                idx[d] += 1;
+                for k in 0..N {
+                    off[k] += st[k][d];
+                }
+                if idx[d] < sizes[d] {
+                    break;
+                }
+                for k in 0..N {
+                    off[k] -= st[k][d] * sizes[d] as isize;
+                }
+                idx[d] = 0;
+            }
+        }
+    };
+    let threads = rayon::current_num_threads();
+    if numel < GRAIN || threads == 1 {
+        run_range(0, outer);
+    } else if outer >= threads * 4 || inner < GRAIN {
+        let chunks = (numel / GRAIN).clamp(1, threads * 4).min(outer);
+        (0..chunks).into_par_iter().for_each(|c| run_range(c * outer / chunks, (c + 1) * outer / chunks));
+    } else {
+        // Few long runs: split each run into pieces.
+        let pieces = (inner / GRAIN).clamp(1, threads * 4);
+        (0..outer * pieces).into_par_iter().for_each(|job| {
+            let (o, p) = (job / pieces, job % pieces);
+            let mut rem = o;
+            let mut off = [0isize; N];
+            for d in (0..nd - 1).rev() {
+                let i = rem % sizes[d];
+                rem /= sizes[d];
+                for k in 0..N {
+                    off[k] += i as isize * st[k][d];
+                }
+            }
+            let (lo, hi) = (p * inner / pieces, (p + 1) * inner / pieces);
+            let o2: [isize; N] = std::array::from_fn(|k| off[k] + lo as isize * inner_st[k]);
+            f(o2, hi - lo, inner_st);
+        });
+    }
+}
+
+/// A raw pointer that may cross threads; kernels guarantee disjoint writes.
+#[derive(Copy, Clone)]
+pub struct SendPtr<T>(pub *mut T);
+// SAFETY: used only to move base pointers into rayon jobs that write disjoint elements.
+unsafe impl<T> Send for SendPtr<T> {}
+unsafe impl<T> Sync for SendPtr<T> {}
+impl<T> SendPtr<T> {
+    /// Taking `self` by value makes closures capture the whole (Send) wrapper, not the raw field.
+    #[inline(always)]
+    pub fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn coalesces_contiguous_and_keeps_transposed() {
+        let (s, st) = coalesce(&[2, 3, 4], [&[12, 4, 1], &[12, 4, 1]]);
+        assert_eq!(s, vec![24]);
+        assert_eq!(st[0], vec![1]);
+        let (s, _) = coalesce(&[2, 3], [&[1, 2], &[3, 1]]);
+        assert_eq!(s, vec![2, 3]);
+    }
+    #[test]
+    fn visits_every_element_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let shape = [3usize, 70000];
+        let hits: Vec<AtomicUsize> = (0..3 * 70000).map(|_| AtomicUsize::new(0)).collect();
+        for_each_run(&shape, [&[1isize, 3]], |[o], n, [s]| {
+            for i in 0..n {
+                hits[(o + i as isize * s) as usize].fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1));
+    }
+}

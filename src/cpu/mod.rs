@@ -1,0 +1,188 @@
+//! CPU kernels: the generic strided map loops every elementwise op runs through, with a run-time
+//! AVX2 path for the contiguous case, plus fill and dtype-converting copy.
+pub mod iter;
+pub mod math;
+
+use crate::dtype::Element;
+use crate::error::Result;
+use crate::scalar::Scalar;
+use crate::tensor::Tensor;
+use crate::with_dtype;
+use iter::{for_each_run, SendPtr};
+
+#[inline]
+pub fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Inner loops, written once; `simd_variants!` compiles each again with AVX2+FMA enabled.
+mod loops {
+    #[inline(always)]
+    pub unsafe fn l1<A: Copy, O, F: Fn(A) -> O>(a: *const A, sa: isize, o: *mut O, so: isize, n: usize, f: &F) {
+        if sa == 1 && so == 1 {
+            for i in 0..n {
+                *o.add(i) = f(*a.add(i));
+            }
+        } else {
+            for i in 0..n as isize {
+                *o.offset(i * so) = f(*a.offset(i * sa));
+            }
+        }
+    }
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn l2<A: Copy, B: Copy, O, F: Fn(A, B) -> O>(
+        a: *const A, sa: isize, b: *const B, sb: isize, o: *mut O, so: isize, n: usize, f: &F,
+    ) {
+        if so == 1 && sa == 1 && sb == 1 {
+            for i in 0..n {
+                *o.add(i) = f(*a.add(i), *b.add(i));
+            }
+        } else if so == 1 && sa == 1 && sb == 0 {
+            let bv = *b;
+            for i in 0..n {
+                *o.add(i) = f(*a.add(i), bv);
+            }
+        } else if so == 1 && sa == 0 && sb == 1 {
+            let av = *a;
+            for i in 0..n {
+                *o.add(i) = f(av, *b.add(i));
+            }
+        } else {
+            for i in 0..n as isize {
+                *o.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb));
+            }
+        }
+    }
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn l3<A: Copy, B: Copy, C: Copy, O, F: Fn(A, B, C) -> O>(
+        a: *const A, sa: isize, b: *const B, sb: isize, c: *const C, sc: isize, o: *mut O, so: isize, n: usize, f: &F,
+    ) {
+        for i in 0..n as isize {
+            *o.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb), *c.offset(i * sc));
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    pub mod avx2 {
+        #[target_feature(enable = "avx2,fma")]
+        pub unsafe fn l1<A: Copy, O, F: Fn(A) -> O>(a: *const A, sa: isize, o: *mut O, so: isize, n: usize, f: &F) {
+            super::l1(a, sa, o, so, n, f)
+        }
+        #[target_feature(enable = "avx2,fma")]
+        #[allow(clippy::too_many_arguments)]
+        pub unsafe fn l2<A: Copy, B: Copy, O, F: Fn(A, B) -> O>(
+            a: *const A, sa: isize, b: *const B, sb: isize, o: *mut O, so: isize, n: usize, f: &F,
+        ) {
+            super::l2(a, sa, b, sb, o, so, n, f)
+        }
+    }
+}
+
+/// `out[i] = f(a[i])` over same-shaped (possibly broadcast/strided) views.
+pub fn map1<A: Element, O: Element, F: Fn(A) -> O + Sync>(a: &Tensor, out: &Tensor, f: F) {
+    let (pa, po) = unsafe { (SendPtr(a.data_ptr::<A>()), SendPtr(out.data_ptr::<O>())) };
+    let avx = has_avx2();
+    for_each_run(out.shape(), [a.strides(), out.strides()], |[oa, oo], n, [sa, so]| {
+        // SAFETY: offsets come from the views' own layouts, checked when the views were made.
+        unsafe {
+            let (a, o) = (pa.get().offset(oa) as *const A, po.get().offset(oo));
+            #[cfg(target_arch = "x86_64")]
+            if avx {
+                return loops::avx2::l1(a, sa, o, so, n, &f);
+            }
+            let _ = avx;
+            loops::l1(a, sa, o, so, n, &f)
+        }
+    });
+}
+
+/// `out[i] = f(a[i], b[i])` over same-shaped views.
+pub fn map2<A: Element, B: Element, O: Element, F: Fn(A, B) -> O + Sync>(a: &Tensor, b: &Tensor, out: &Tensor, f: F) {
+    let (pa, pb, po) = unsafe { (SendPtr(a.data_ptr::<A>()), SendPtr(b.data_ptr::<B>()), SendPtr(out.data_ptr::<O>())) };
+    let avx = has_avx2();
+    for_each_run(out.shape(), [a.strides(), b.strides(), out.strides()], |[oa, ob, oo], n, [sa, sb, so]| {
+        // SAFETY: as in map1.
+        unsafe {
+            let (a, b, o) = (pa.get().offset(oa) as *const A, pb.get().offset(ob) as *const B, po.get().offset(oo));
+            #[cfg(target_arch = "x86_64")]
+            if avx {
+                return loops::avx2::l2(a, sa, b, sb, o, so, n, &f);
+            }
+            let _ = avx;
+            loops::l2(a, sa, b, sb, o, so, n, &f)
+        }
+    });
+}
+
+/// `out[i] = f(a[i], b[i], c[i])` over same-shaped views.
+pub fn map3<A: Element, B: Element, C: Element, O: Element, F: Fn(A, B, C) -> O + Sync>(
+    a: &Tensor, b: &Tensor, c: &Tensor, out: &Tensor, f: F,
+) {
+    let p = unsafe {
+        (SendPtr(a.data_ptr::<A>()), SendPtr(b.data_ptr::<B>()), SendPtr(c.data_ptr::<C>()), SendPtr(out.data_ptr::<O>()))
+    };
+    for_each_run(
+        out.shape(),
+        [a.strides(), b.strides(), c.strides(), out.strides()],
+        |[oa, ob, oc, oo], n, [sa, sb, sc, so]| {
+            // SAFETY: as in map1.
+            unsafe {
+                loops::l3(
+                    p.0.get().offset(oa) as *const A, sa,
+                    p.1.get().offset(ob) as *const B, sb,
+                    p.2.get().offset(oc) as *const C, sc,
+                    p.3.get().offset(oo), so, n, &f,
+                )
+            }
+        },
+    );
+}
+
+/// Write `value` (converted to the tensor's dtype) into every element of the view.
+pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
+    t.check_cpu("fill_")?;
+    with_dtype!(t.dtype(), T => {
+        let v: T = value.to_elem();
+        let p = unsafe { SendPtr(t.data_ptr::<T>()) };
+        for_each_run(t.shape(), [t.strides()], |[o], n, [s]| unsafe {
+            for i in 0..n as isize {
+                *p.get().offset(o + i * s) = v;
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Elementwise conversion between any two dtypes, following PyTorch's cast semantics.
+#[inline(always)]
+pub fn convert<A: Element, B: Element>(a: A) -> B {
+    use crate::dtype::Category::*;
+    match (A::DTYPE.category(), B::DTYPE.category()) {
+        (_, Bool) => B::from_bool(a.to_bool()),
+        (Float, Int) => B::from_f64(a.to_f64()),
+        (Float, Float) => B::from_f64(a.to_f64()),
+        (_, Float) => B::from_f64(a.to_f64()),
+        _ => B::from_i64(a.to_i64()),
+    }
+}
+
+/// Copy `src` (already broadcast to `dst`'s shape) into `dst`, converting dtype.
+pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
+    src.check_cpu("copy_")?;
+    dst.check_cpu("copy_")?;
+    if src.dtype() == dst.dtype() {
+        with_dtype!(src.dtype(), T => map1::<T, T, _>(src, dst, |x| x));
+        return Ok(());
+    }
+    with_dtype!(src.dtype(), A => with_dtype!(dst.dtype(), B => map1::<A, B, _>(src, dst, convert::<A, B>)));
+    Ok(())
+}

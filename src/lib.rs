@@ -1,0 +1,29 @@
+//! rtorch: tensors with strided views, CPU kernels and a define-by-run autograd tape.
+//! The engine is plain Rust; the Python face lives in `py` behind the `python` feature.
+pub mod autograd;
+pub mod cpu;
+pub mod device;
+pub mod dtype;
+pub mod error;
+pub mod layout;
+pub mod ops;
+pub mod scalar;
+pub mod storage;
+pub mod tensor;
+
+#[cfg(feature = "python")]
+mod py;
+
+pub use device::Device;
+pub use dtype::DType;
+pub use error::{Error, Result};
+pub use scalar::Scalar;
+pub use tensor::Tensor;
+
+/// The error for a device this build or machine cannot use.
+pub fn device_unavailable(d: Device) -> Error {
+    Error::Device(format!(
+        "Cannot use device '{}': rtorch was built without CUDA support or no CUDA GPU is available (rtorch.cuda.is_available() is False)",
+        d
+    ))
+}

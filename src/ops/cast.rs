@@ -1,0 +1,90 @@
+//! Copies: dtype conversion, `contiguous`, `clone`, and `copy_` (broadcasting into a destination).
+use crate::autograd::{needs_grad, record1, Backward};
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::tensor::Tensor;
+use crate::bail;
+
+/// `t.to(dtype)`: a new tensor unless the dtype already matches.
+pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
+    if t.dtype() == dtype {
+        return Ok(t.clone());
+    }
+    let out = Tensor::alloc(t.shape(), dtype, t.device(), false)?;
+    crate::cpu::copy_cast(t, &out)?;
+    if dtype.is_float() && t.dtype().is_float() {
+        record1(&out, &[t], || Backward::ToDtype { from: t.dtype() });
+    }
+    Ok(out)
+}
+
+/// A contiguous copy regardless of the input layout (`clone()`), recorded as identity.
+pub fn contiguous_copy(t: &Tensor) -> Result<Tensor> {
+    let out = Tensor::alloc(t.shape(), t.dtype(), t.device(), false)?;
+    crate::cpu::copy_cast(t, &out)?;
+    record1(&out, &[t], || Backward::Identity);
+    Ok(out)
+}
+
+/// Copy `src` into `dst` in place (broadcasting `src`, converting dtype). No autograd.
+pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
+    let src = if src.shape() == dst.shape() {
+        src.clone()
+    } else {
+        src.with_layout(src.layout().broadcast_to(dst.shape()).map_err(|_| {
+            crate::err!(
+                Shape,
+                "output with shape {:?} doesn't match the broadcast shape {:?}",
+                dst.shape(),
+                src.shape()
+            )
+        })?)
+    };
+    // Overlapping src/dst (e.g. x.copy_(x.flip(0))) must read everything before writing.
+    let src = if src.same_storage(dst) { contiguous_copy(&src.detach())? } else { src };
+    crate::cpu::copy_cast(&src, dst)?;
+    dst.storage().bump_version();
+    Ok(())
+}
+
+impl Tensor {
+    pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
+        to_dtype(self, dtype)
+    }
+    /// `contiguous()`: self when already contiguous, else a copy.
+    pub fn contiguous(&self) -> Result<Tensor> {
+        if self.is_contiguous() {
+            Ok(self.clone())
+        } else {
+            contiguous_copy(self)
+        }
+    }
+    pub fn contiguous_copy(&self) -> Result<Tensor> {
+        contiguous_copy(self)
+    }
+    /// `copy_(src)`: autograd sees the result as depending on `src` only.
+    pub fn copy_(&self, src: &Tensor) -> Result<()> {
+        self.check_inplace()?;
+        if needs_grad(&[src]) || needs_grad(&[self]) {
+            if src.shape() != self.shape() && crate::layout::broadcast_shapes(self.shape(), src.shape())? != self.shape() {
+                bail!(Shape, "output with shape {:?} doesn't match the broadcast shape {:?}", self.shape(), src.shape());
+            }
+            let r = src.expand(self.shape())?.to_dtype(self.dtype())?.contiguous_copy()?;
+            copy_into(self, &r.detach())?;
+            self.take_history(&r);
+            return Ok(());
+        }
+        copy_into(self, src)
+    }
+    /// Give this tensor the autograd history of `r` (after an in-place write of r's values).
+    pub(crate) fn take_history(&self, r: &Tensor) {
+        let (f, nr, rg) = {
+            let m = r.meta();
+            (m.grad_fn.clone(), m.output_nr, m.requires_grad)
+        };
+        let mut m = self.meta();
+        m.grad_fn = f;
+        m.output_nr = nr;
+        m.requires_grad = rg;
+    }
+}

@@ -1,0 +1,569 @@
+//! Indexing with NumPy/PyTorch semantics: basic indexing as views, advanced (integer/bool
+//! tensor) indexing as a gather through one "index plan", and the scatter family.
+use crate::autograd::{needs_grad, record, record1, Backward};
+use crate::dtype::{DType, Element};
+use crate::error::Result;
+use crate::layout::{broadcast_shapes, wrap_dim};
+use crate::ops::binary::Arg;
+use crate::scalar::Scalar;
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+
+/// One item of an index expression `x[a, b, ...]`.
+#[derive(Clone, Debug)]
+pub enum IndexItem {
+    Int(i64),
+    Slice(Option<i64>, Option<i64>, i64),
+    NewAxis,
+    Ellipsis,
+    Tensor(Tensor),
+    /// A 0-d boolean index (internal: produced from a 0-d bool tensor).
+    BoolScalar(bool),
+}
+
+/// The resolved form: a view of `x` with the basic items applied, plus offsets to gather.
+pub struct Plan {
+    /// `x` after ints/slices/None (advanced dims kept whole).
+    pub view: Tensor,
+    /// Element offsets into `view`'s storage (relative to its offset) for each advanced position.
+    pub base: Vec<isize>,
+    /// Offsets of each element of the non-advanced dims.
+    pub rest: Vec<isize>,
+    /// Result shape before moving the advanced block ([B..., rest...]).
+    pub gather_shape: Vec<usize>,
+    /// Permutation applied to the gathered result to put the advanced block in place.
+    pub perm: Option<Vec<i64>>,
+    /// Final result shape.
+    pub out_shape: Vec<usize>,
+    pub advanced: bool,
+}
+
+/// Offsets of every element of a layout's shape/strides in row-major order.
+fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
+    let n: usize = shape.iter().product();
+    let mut out = Vec::with_capacity(n);
+    if n == 0 {
+        return out;
+    }
+    let mut idx = vec![0usize; shape.len()];
+    let mut off = 0isize;
+    for _ in 0..n {
+        out.push(off);
+        for d in (0..shape.len()).rev() {
+            idx[d] += 1;
+            off += strides[d];
+            if idx[d] < shape[d] {
+                break;
+            }
+            off -= strides[d] * shape[d] as isize;
+            idx[d] = 0;
+        }
+    }
+    out
+}
+
+pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
+    // Expand bool tensors into their nonzero coordinates and the ellipsis into full slices.
+    let mut expanded: Vec<IndexItem> = vec![];
+    for it in items {
+        match it {
+            IndexItem::Tensor(t) if t.dtype() == DType::Bool || t.dtype() == DType::U8 => {
+                let nz = nonzero(t)?; // [n, ndim]
+                if t.ndim() == 0 {
+                    // x[True] / x[False]: an advanced index over a new unit axis.
+                    expanded.push(IndexItem::BoolScalar(t.item()?.to_bool()));
+                    continue;
+                }
+                for k in 0..t.ndim() {
+                    expanded.push(IndexItem::Tensor(nz.select(1, k as i64)?.detach()));
+                }
+            }
+            IndexItem::Tensor(t) if t.dtype().is_float() => bail!(
+                Index,
+                "tensors used as indices must be long, int, byte or bool tensors (got {})",
+                t.dtype()
+            ),
+            other => expanded.push(other.clone()),
+        }
+    }
+    let consumed = expanded
+        .iter()
+        .map(|i| match i {
+            IndexItem::Int(_) | IndexItem::Slice(..) => 1,
+            IndexItem::Tensor(_) => 1,
+            _ => 0,
+        })
+        .sum::<usize>();
+    let n_ell = expanded.iter().filter(|i| matches!(i, IndexItem::Ellipsis)).count();
+    if n_ell > 1 {
+        bail!(Index, "an index can only have a single ellipsis ('...')");
+    }
+    if consumed > x.ndim() {
+        bail!(
+            Index,
+            "too many indices for tensor of dimension {} (got {})",
+            x.ndim(),
+            consumed
+        );
+    }
+    let has_tensor = expanded.iter().any(|i| matches!(i, IndexItem::Tensor(_) | IndexItem::BoolScalar(_)));
+    let mut full: Vec<IndexItem> = vec![];
+    for it in expanded {
+        if let IndexItem::Ellipsis = it {
+            for _ in 0..x.ndim() - consumed {
+                full.push(IndexItem::Slice(None, None, 1));
+            }
+        } else {
+            full.push(it);
+        }
+    }
+    // Apply basic items as a view; collect advanced indices (ints count as advanced when any tensor is present).
+    let mut layout = x.layout().clone();
+    let mut dim = 0usize;
+    let mut adv: Vec<(usize, Tensor)> = vec![];
+    for it in full {
+        match it {
+            IndexItem::Int(i) if !has_tensor => {
+                layout = layout.select(dim, i).map_err(|_| {
+                    crate::err!(
+                        Index,
+                        "index {} is out of bounds for dimension {} with size {}",
+                        i,
+                        dim,
+                        layout.shape[dim]
+                    )
+                })?;
+            }
+            IndexItem::Int(i) => {
+                adv.push((dim, Tensor::from_vec(vec![i], &[])?));
+                dim += 1;
+            }
+            IndexItem::Slice(a, b, s) => {
+                if s <= 0 {
+                    if s == 0 {
+                        bail!(Value, "slice step cannot be zero");
+                    }
+                }
+                layout = layout.slice(dim, a, b, s)?;
+                dim += 1;
+            }
+            IndexItem::NewAxis => {
+                layout = layout.unsqueeze(dim);
+                dim += 1;
+            }
+            IndexItem::Tensor(t) => {
+                adv.push((dim, t));
+                dim += 1;
+            }
+            IndexItem::BoolScalar(b) => {
+                layout = layout.unsqueeze(dim);
+                adv.push((dim, Tensor::zeros(&[b as usize], DType::I64, x.device())?));
+                dim += 1;
+            }
+            IndexItem::Ellipsis => unreachable!(),
+        }
+    }
+    let view = x.with_layout(layout.clone());
+    if adv.is_empty() {
+        let out_shape = layout.shape.clone();
+        return Ok(Plan { view, base: vec![], rest: vec![], gather_shape: out_shape.clone(), perm: None, out_shape, advanced: false });
+    }
+    // Broadcast index tensors and compute base offsets.
+    let mut bshape: Vec<usize> = vec![];
+    for (_, t) in &adv {
+        bshape = broadcast_shapes(&bshape, t.shape()).map_err(|_| {
+            crate::err!(
+                Index,
+                "shape mismatch: indexing tensors could not be broadcast together with shapes {}",
+                adv.iter().map(|(_, t)| format!("{:?}", t.shape())).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+    }
+    let nb: usize = bshape.iter().product();
+    let mut base = vec![0isize; nb];
+    for (d, t) in &adv {
+        let size = layout.shape[*d] as i64;
+        let stride = layout.strides[*d];
+        let ti = t.to_dtype(DType::I64)?.expand(&bshape)?.detach().to_vec::<i64>()?;
+        for (b, &i) in base.iter_mut().zip(&ti) {
+            if i < -size || i >= size {
+                bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+            }
+            *b += (if i < 0 { i + size } else { i }) as isize * stride;
+        }
+    }
+    let adv_dims: Vec<usize> = adv.iter().map(|(d, _)| *d).collect();
+    let rest_dims: Vec<usize> = (0..layout.shape.len()).filter(|d| !adv_dims.contains(d)).collect();
+    let rest_shape: Vec<usize> = rest_dims.iter().map(|&d| layout.shape[d]).collect();
+    let rest_strides: Vec<isize> = rest_dims.iter().map(|&d| layout.strides[d]).collect();
+    let rest = all_offsets(&rest_shape, &rest_strides);
+    let mut gather_shape = bshape.clone();
+    gather_shape.extend(&rest_shape);
+    // Adjacent advanced dims put the broadcast block where they were; otherwise it goes first.
+    let adjacent = adv_dims.windows(2).all(|w| w[1] == w[0] + 1);
+    let first = adv_dims[0];
+    let (perm, out_shape) = if adjacent && first > 0 {
+        let nbd = bshape.len();
+        let mut perm: Vec<i64> = vec![];
+        // rest dims before `first`
+        let before = rest_dims.iter().filter(|&&d| d < first).count();
+        for i in 0..before {
+            perm.push((nbd + i) as i64);
+        }
+        for i in 0..nbd {
+            perm.push(i as i64);
+        }
+        for i in before..rest_dims.len() {
+            perm.push((nbd + i) as i64);
+        }
+        let os = perm.iter().map(|&p| gather_shape[p as usize]).collect();
+        (Some(perm), os)
+    } else {
+        (None, gather_shape.clone())
+    };
+    Ok(Plan { view, base, rest, gather_shape, perm, out_shape, advanced: true })
+}
+
+/// Gather the plan's elements into a new contiguous tensor of `out_shape`.
+fn gather_plan(p: &Plan) -> Result<Tensor> {
+    let out = Tensor::alloc(&p.gather_shape, p.view.dtype(), p.view.device(), false)?;
+    with_dtype!(p.view.dtype(), T => {
+        let (src, dst) = unsafe { (p.view.data_ptr::<T>(), out.data_ptr::<T>()) };
+        let r = p.rest.len();
+        for (i, &b) in p.base.iter().enumerate() {
+            for (j, &o) in p.rest.iter().enumerate() {
+                // SAFETY: offsets were bounds-checked against the view's shape.
+                unsafe { *dst.add(i * r + j) = *src.offset(b + o) };
+            }
+        }
+    });
+    Ok(match &p.perm {
+        Some(perm) => out.permute(perm)?.contiguous()?.detach(),
+        None => out,
+    })
+}
+
+/// `x[items]`, recorded for autograd.
+pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
+    let p = plan(x, items)?;
+    if !p.advanced {
+        // A pure view: record it as a strided view of x for backward.
+        let out = p.view.detach();
+        record1(&out, &[x], || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
+        return Ok(out);
+    }
+    let out = gather_plan(&p)?;
+    record1(&out, &[x], || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
+    Ok(out)
+}
+
+/// Write `value` (broadcast to the indexed shape) into `x[items]`; `accumulate` adds instead
+/// (duplicates accumulate). No autograd.
+pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bool) -> Result<()> {
+    let p = plan(x, items)?;
+    let v = value.to_dtype(x.dtype())?.detach();
+    let v = if v.shape() == p.out_shape.as_slice() {
+        v
+    } else {
+        v.expand(&p.out_shape).map_err(|_| {
+            crate::err!(
+                Shape,
+                "shape mismatch: value tensor of shape {:?} cannot be broadcast to indexing result of shape {:?}",
+                value.shape(),
+                p.out_shape
+            )
+        })?
+    };
+    if !p.advanced {
+        if accumulate {
+            let cur = p.view.detach().contiguous_copy()?;
+            let sum = cur.add(&v)?;
+            crate::cpu::copy_cast(&sum, &p.view)?;
+        } else {
+            crate::ops::cast::copy_into(&p.view, &v)?;
+        }
+        x.storage().bump_version();
+        return Ok(());
+    }
+    // Values laid out in gather order.
+    let vg = match &p.perm {
+        Some(perm) => {
+            let mut inv = vec![0i64; perm.len()];
+            for (i, &q) in perm.iter().enumerate() {
+                inv[q as usize] = i as i64;
+            }
+            v.permute(&inv)?.contiguous()?
+        }
+        None => v.contiguous()?,
+    };
+    with_dtype!(x.dtype(), T => {
+        let vals: Vec<T> = vg.detach().to_vec()?;
+        let dst = unsafe { p.view.data_ptr::<T>() };
+        let r = p.rest.len();
+        for (i, &b) in p.base.iter().enumerate() {
+            for (j, &o) in p.rest.iter().enumerate() {
+                let v = vals[i * r + j];
+                // SAFETY: offsets were bounds-checked against the view's shape.
+                unsafe {
+                    let d = dst.offset(b + o);
+                    *d = if accumulate { add_elem(*d, v) } else { v };
+                }
+            }
+        }
+    });
+    x.storage().bump_version();
+    Ok(())
+}
+
+#[inline]
+fn add_elem<T: Element>(a: T, b: T) -> T {
+    if T::DTYPE.is_float() {
+        T::from_f64(a.to_f64() + b.to_f64())
+    } else if T::DTYPE == DType::Bool {
+        T::from_bool(a.to_bool() || b.to_bool())
+    } else {
+        T::from_i64(a.to_i64().wrapping_add(b.to_i64()))
+    }
+}
+
+/// Out-of-place `index_put`: a copy of `x` with `value` written (or added) at `items`.
+pub fn index_put(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bool) -> Result<Tensor> {
+    let out = x.detach().contiguous_copy()?;
+    index_put_raw(&out, items, value, accumulate)?;
+    let out = out.detach();
+    let v = if value.dtype() != x.dtype() && value.dtype().is_float() && x.dtype().is_float() { value.to_dtype(x.dtype())? } else { value.clone() };
+    if needs_grad(&[x, &v]) {
+        record(&[&out], &[x, &v], Backward::IndexPut { items: items.to_vec(), accumulate, value_shape: v.shape().to_vec() });
+    }
+    Ok(out)
+}
+
+/// In-place `x[items] = value` with autograd (an out-of-place put whose history x takes).
+pub fn setitem(x: &Tensor, items: &[IndexItem], value: &Tensor) -> Result<()> {
+    x.check_inplace()?;
+    if needs_grad(&[x, value]) {
+        let r = index_put(x, items, value, false)?;
+        crate::ops::cast::copy_into(x, &r.detach())?;
+        x.take_history(&r);
+        return Ok(());
+    }
+    index_put_raw(x, items, value, false)
+}
+
+/// Coordinates of non-zero elements: `[n, ndim]` int64.
+pub fn nonzero(t: &Tensor) -> Result<Tensor> {
+    let flags: Vec<bool> = t.detach().to_vec()?;
+    let nd = t.ndim();
+    let mut coords: Vec<i64> = vec![];
+    let shape = t.shape();
+    for (lin, &f) in flags.iter().enumerate() {
+        if f {
+            let mut rem = lin;
+            let start = coords.len();
+            coords.resize(start + nd, 0);
+            for d in (0..nd).rev() {
+                coords[start + d] = (rem % shape[d]) as i64;
+                rem /= shape[d];
+            }
+        }
+    }
+    let n = if nd == 0 { flags.iter().filter(|&&f| f).count() } else { coords.len() / nd };
+    Tensor::from_vec(coords, &[n, nd])
+}
+
+/// `where(cond, a, b)` with broadcasting and promotion.
+pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tensor> {
+    let (a, b) = (a.into(), b.into());
+    let ops = [a.clone(), b.clone()];
+    let dt = crate::dtype::result_type(
+        &ops.iter()
+            .map(|x| match x {
+                Arg::T(t) => crate::dtype::Operand::Tensor { dtype: t.dtype(), ndim: t.ndim() },
+                Arg::S(s) => crate::dtype::Operand::Scalar(s.category()),
+            })
+            .collect::<Vec<_>>(),
+        crate::dtype::default_float(),
+    )?;
+    let c = if cond.dtype() == DType::Bool {
+        cond.clone()
+    } else if cond.dtype() == DType::U8 {
+        cond.to_dtype(DType::Bool)?
+    } else {
+        bail!(DType, "where expected condition to be a boolean tensor, but got a tensor with dtype {}", cond.dtype())
+    };
+    let to_t = |x: &Arg| -> Result<Tensor> {
+        match x {
+            Arg::T(t) => t.to_dtype(dt),
+            Arg::S(s) => Tensor::scalar(*s, dt),
+        }
+    };
+    let (ta, tb) = (to_t(&a)?, to_t(&b)?);
+    let shape = broadcast_shapes(&broadcast_shapes(c.shape(), ta.shape())?, tb.shape())?;
+    let out = Tensor::alloc(&shape, dt, c.device(), false)?;
+    let bc = |t: &Tensor| -> Result<Tensor> { Ok(t.with_layout(t.layout().broadcast_to(&shape)?)) };
+    with_dtype!(dt, T => crate::cpu::map3::<bool, T, T, T, _>(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out, |c, x, y| if c { x } else { y }));
+    let ins: Vec<&Tensor> = [&ta, &tb].into_iter().collect();
+    if dt.is_float() && needs_grad(&ins) {
+        record(&[&out], &ins, Backward::Where { cond: c.clone() });
+    }
+    Ok(out)
+}
+
+/// `gather(x, dim, index)`: out[..i..] = x[..index[..i..]..] along `dim`.
+pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim())?;
+    check_index_tensor("gather", index)?;
+    if index.ndim() != x.ndim() && !(x.ndim() == 0 && index.ndim() <= 1) {
+        bail!(Runtime, "Index tensor must have the same number of dimensions as input tensor");
+    }
+    for k in 0..x.ndim() {
+        if k != d && index.shape()[k] > x.shape()[k] {
+            bail!(
+                Runtime,
+                "Size does not match at dimension {} expected index {:?} to be smaller than self {:?} apart from dimension {}",
+                k,
+                index.shape(),
+                x.shape(),
+                d
+            );
+        }
+    }
+    let offs = scatter_offsets(x, d, index)?;
+    let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;
+    with_dtype!(x.dtype(), T => {
+        let (src, dst) = unsafe { (x.data_ptr::<T>(), out.data_ptr::<T>()) };
+        for (i, &o) in offs.iter().enumerate() {
+            // SAFETY: offsets checked in scatter_offsets.
+            unsafe { *dst.add(i) = *src.offset(o) };
+        }
+    });
+    record1(&out, &[x], || Backward::Gather { dim: d, index: index.clone(), input_shape: x.shape().to_vec() });
+    Ok(out)
+}
+
+fn check_index_tensor(op: &str, index: &Tensor) -> Result<()> {
+    if index.dtype() != DType::I64 && index.dtype() != DType::I32 {
+        bail!(Runtime, "{}(): Expected dtype int64 for index (got {})", op, index.dtype());
+    }
+    Ok(())
+}
+
+/// For each element of `index` (row-major), the offset in `x` it addresses along `d`.
+fn scatter_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
+    let idx: Vec<i64> = index.detach().to_vec()?;
+    let shape = index.shape();
+    let nd = shape.len();
+    let mut out = Vec::with_capacity(idx.len());
+    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
+    for (lin, &i) in idx.iter().enumerate() {
+        if i < -size || i >= size {
+            bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+        }
+        let i = if i < 0 { i + size } else { i };
+        let mut rem = lin;
+        let mut off = 0isize;
+        for k in (0..nd).rev() {
+            let c = rem % shape[k];
+            rem /= shape[k];
+            let c = if k == d { i as usize } else { c };
+            off += c as isize * x.strides().get(k).copied().unwrap_or(0);
+        }
+        out.push(off);
+    }
+    Ok(out)
+}
+
+/// Scatter `src` into a copy of `x` along `dim` at `index`; `reduce` = None (replace) or "sum"/"prod"/"amax"/"amin"/"mean".
+pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&str>, include_self: bool) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim())?;
+    check_index_tensor("scatter", index)?;
+    let out = x.detach().contiguous_copy()?.detach();
+    let offs = scatter_offsets(&out, d, index)?;
+    let srcv: Tensor = match src {
+        Arg::T(t) => {
+            if t.ndim() != index.ndim() && index.numel() > 0 {
+                bail!(Runtime, "Index tensor must have the same number of dimensions as src tensor");
+            }
+            let sl: Vec<usize> = index.shape().to_vec();
+            let mut v = t.detach().to_dtype(x.dtype())?;
+            for (k, &n) in sl.iter().enumerate() {
+                if t.shape().get(k).copied().unwrap_or(0) < n {
+                    bail!(Runtime, "Expected index {:?} to be smaller than src {:?}", index.shape(), t.shape());
+                }
+                v = v.narrow(k as i64, 0, n as i64)?;
+            }
+            v.detach()
+        }
+        Arg::S(s) => Tensor::full(index.shape(), *s, x.dtype(), x.device())?,
+    };
+    with_dtype!(x.dtype(), T => {
+        let vals: Vec<T> = srcv.to_vec()?;
+        let dst = unsafe { out.data_ptr::<T>() };
+        let mut count: std::collections::HashMap<isize, usize> = Default::default();
+        if !include_self && reduce.is_some() {
+            for &o in &offs {
+                let init = match reduce {
+                    Some("prod") => T::elem_one(),
+                    Some("amax") => vals.iter().copied().fold(T::from_f64(f64::NEG_INFINITY), |a, _| a),
+                    _ => T::elem_zero(),
+                };
+                // SAFETY: offs index `out`.
+                unsafe { *dst.offset(o) = init };
+            }
+        }
+        for (&o, &v) in offs.iter().zip(&vals) {
+            // SAFETY: offs index `out`.
+            unsafe {
+                let p = dst.offset(o);
+                let first = !include_self && reduce.is_some() && !count.contains_key(&o);
+                *p = match reduce {
+                    None => v,
+                    Some("sum") | Some("add") | Some("mean") => add_elem(*p, v),
+                    Some("prod") | Some("multiply") => T::from_f64((*p).to_f64() * v.to_f64()),
+                    Some("amax") => if first || v > *p || v != v { v } else { *p },
+                    Some("amin") => if first || v < *p || v != v { v } else { *p },
+                    Some(r) => bail!(Value, "reduce argument must be either sum, prod, mean, amax or amin, got {}", r),
+                };
+            }
+            *count.entry(o).or_insert(0) += 1;
+        }
+        if reduce == Some("mean") {
+            for (&o, &c) in &count {
+                let c = c + include_self as usize;
+                unsafe {
+                    let p = dst.offset(o);
+                    *p = if T::DTYPE.is_float() { T::from_f64((*p).to_f64() / c as f64) } else { T::from_i64((*p).to_i64().div_euclid(c as i64)) };
+                }
+            }
+        }
+    });
+    let srct = src.tensor();
+    let ins: Vec<&Tensor> = std::iter::once(x).chain(srct).collect();
+    if x.dtype().is_float() && needs_grad(&ins) {
+        match reduce {
+            None => record(&[&out], &ins, Backward::Scatter { dim: d, index: index.clone(), add: false, src_shape: srct.map(|t| t.shape().to_vec()) }),
+            Some("sum") | Some("add") => record(&[&out], &ins, Backward::Scatter { dim: d, index: index.clone(), add: true, src_shape: srct.map(|t| t.shape().to_vec()) }),
+            Some(r) => bail!(NotImplemented, "the derivative of scatter_reduce with reduce='{}' is not implemented", r),
+        }
+    }
+    Ok(out)
+}
+
+/// `masked_fill(mask, value)` out of place.
+pub fn masked_fill(x: &Tensor, mask: &Tensor, value: Scalar) -> Result<Tensor> {
+    if mask.dtype() != DType::Bool {
+        bail!(DType, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
+    }
+    where_(mask, Arg::S(value), x).and_then(|r| if r.dtype() != x.dtype() { r.to_dtype(x.dtype()) } else { Ok(r) })
+}
+
+/// `index_select(x, dim, index)`.
+pub fn index_select(x: &Tensor, dim: i64, idx: &Tensor) -> Result<Tensor> {
+    if idx.ndim() > 1 {
+        bail!(Index, "index_select(): Index is supposed to be a vector");
+    }
+    let d = wrap_dim(dim, x.ndim())?;
+    let mut items = vec![IndexItem::Slice(None, None, 1); d];
+    items.push(IndexItem::Tensor(idx.reshape(&[-1])?));
+    index(x, &items)
+}

@@ -1,0 +1,296 @@
+//! Elementwise one-input ops: the op table (name, dtype rule, kernel per dtype family).
+//! Their derivatives are in `autograd/rules.rs`.
+use crate::autograd::{record1, Backward, Saved};
+use crate::cpu::math::FloatMath;
+use crate::cpu::map1;
+use crate::dtype::{default_float, Category, DType, Element};
+use crate::error::Result;
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum UnaryOp {
+    // dtype-preserving (ints allowed)
+    Neg, Abs, Sign, Square, Relu, Floor, Ceil, Round, Trunc, Hardtanh { min: f64, max: f64 },
+    // float math (ints promote to the default float dtype)
+    Frac, Exp, Exp2, Expm1, Log, Log2, Log10, Log1p, Sqrt, Rsqrt, Sin, Cos, Tan, Asin, Acos, Atan,
+    Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Sigmoid, Logit, Erf, Erfc, Erfinv, Reciprocal,
+    Gelu, GeluTanh, Silu, Mish, Softplus { beta: f64, threshold: f64 }, Elu { alpha: f64 },
+    LeakyRelu { slope: f64 }, RoundDecimals(i64), PowScalar(f64),
+    // predicates (bool output)
+    IsNan, IsInf, IsFinite, LogicalNot, SignBit,
+    // integer/bool
+    BitNot,
+}
+
+use UnaryOp::*;
+
+impl UnaryOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            Neg => "neg", Abs => "abs", Sign => "sign", Square => "square", Relu => "relu",
+            Floor => "floor", Ceil => "ceil", Round | RoundDecimals(_) => "round", Trunc => "trunc",
+            Hardtanh { .. } => "hardtanh", Frac => "frac", Exp => "exp", Exp2 => "exp2", Expm1 => "expm1",
+            Log => "log", Log2 => "log2", Log10 => "log10", Log1p => "log1p", Sqrt => "sqrt",
+            Rsqrt => "rsqrt", Sin => "sin", Cos => "cos", Tan => "tan", Asin => "asin", Acos => "acos",
+            Atan => "atan", Sinh => "sinh", Cosh => "cosh", Tanh => "tanh", Asinh => "asinh",
+            Acosh => "acosh", Atanh => "atanh", Sigmoid => "sigmoid", Logit => "logit", Erf => "erf",
+            Erfc => "erfc", Erfinv => "erfinv", Reciprocal => "reciprocal", Gelu | GeluTanh => "gelu",
+            Silu => "silu", Mish => "mish", Softplus { .. } => "softplus", Elu { .. } => "elu",
+            LeakyRelu { .. } => "leaky_relu", PowScalar(_) => "pow", IsNan => "isnan", IsInf => "isinf",
+            IsFinite => "isfinite", LogicalNot => "logical_not", SignBit => "signbit", BitNot => "bitwise_not",
+        }
+    }
+    fn keeps_int(self) -> bool {
+        matches!(self, Neg | Abs | Sign | Square | Relu | Floor | Ceil | Round | Trunc | Hardtanh { .. })
+    }
+    fn is_predicate(self) -> bool {
+        matches!(self, IsNan | IsInf | IsFinite | LogicalNot | SignBit)
+    }
+    /// Result dtype for an input dtype (errors for dtypes the op does not take).
+    pub fn out_dtype(self, d: DType) -> Result<DType> {
+        if self.is_predicate() {
+            return Ok(DType::Bool);
+        }
+        match self {
+            BitNot => {
+                if d.is_float() {
+                    bail!(DType, "bitwise_not: expected an integral or bool tensor but got {}", d);
+                }
+                Ok(d)
+            }
+            Neg if d == DType::Bool => bail!(
+                DType,
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            ),
+            PowScalar(e) if !d.is_float() => {
+                if e.fract() != 0.0 {
+                    Ok(default_float())
+                } else if e < 0.0 {
+                    bail!(Runtime, "Integers to negative integer powers are not allowed.")
+                } else {
+                    Ok(if d == DType::Bool { DType::I64 } else { d })
+                }
+            }
+            op if op.keeps_int() => Ok(d),
+            _ if d.is_float() => Ok(d),
+            _ => Ok(default_float()),
+        }
+    }
+    /// Which tensors the derivative needs: (input, output).
+    pub fn saves(self) -> (bool, bool) {
+        match self {
+            Exp | Exp2 | Expm1 | Sqrt | Rsqrt | Tanh | Sigmoid | Reciprocal => (false, true),
+            Neg | Floor | Ceil | Round | Trunc | RoundDecimals(_) | Sign | Frac => (false, false),
+            _ => (true, false),
+        }
+    }
+    pub fn differentiable(self) -> bool {
+        !self.is_predicate() && self != BitNot
+    }
+}
+
+/// The float kernels: one closure per op, monomorphised for f32 and f64.
+fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let c = F::c;
+    macro_rules! go {
+        (|$v:ident| $e:expr) => {
+            map1::<F, F, _>(x, out, |$v: F| $e)
+        };
+    }
+    match op {
+        Neg => go!(|v| -v),
+        Abs => go!(|v| v.abs()),
+        Sign => go!(|v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() }),
+        Square => go!(|v| v * v),
+        Relu => go!(|v| if v > F::zero() { v } else if v.is_nan() { v } else { F::zero() }),
+        Floor => go!(|v| v.floor()),
+        Ceil => go!(|v| v.ceil()),
+        Round => go!(|v| round_half_even(v)),
+        RoundDecimals(d) => {
+            let s = c(10f64.powi(d as i32));
+            go!(|v| round_half_even(v * s) / s)
+        }
+        Trunc => go!(|v| v.trunc()),
+        Hardtanh { min, max } => {
+            let (lo, hi) = (c(min), c(max));
+            go!(|v| if v < lo { lo } else if v > hi { hi } else { v })
+        }
+        Frac => go!(|v| v - v.trunc()),
+        Exp => go!(|v| v.exp()),
+        Exp2 => go!(|v| v.exp2()),
+        Expm1 => go!(|v| v.exp_m1()),
+        Log => go!(|v| v.ln()),
+        Log2 => go!(|v| v.log2()),
+        Log10 => go!(|v| v.log10()),
+        Log1p => go!(|v| v.ln_1p()),
+        Sqrt => go!(|v| v.sqrt()),
+        Rsqrt => go!(|v| v.sqrt().recip()),
+        Sin => go!(|v| v.sin()),
+        Cos => go!(|v| v.cos()),
+        Tan => go!(|v| v.tan()),
+        Asin => go!(|v| v.asin()),
+        Acos => go!(|v| v.acos()),
+        Atan => go!(|v| v.atan()),
+        Sinh => go!(|v| v.sinh()),
+        Cosh => go!(|v| v.cosh()),
+        Tanh => go!(|v| v.tanh()),
+        Asinh => go!(|v| v.asinh()),
+        Acosh => go!(|v| v.acosh()),
+        Atanh => go!(|v| v.atanh()),
+        Sigmoid => go!(|v| F::one() / (F::one() + (-v).exp())),
+        Logit => go!(|v| (v / (F::one() - v)).ln()),
+        Erf => go!(|v| v.erf()),
+        Erfc => go!(|v| v.erfc()),
+        Erfinv => go!(|v| v.erfinv()),
+        Reciprocal => go!(|v| v.recip()),
+        Gelu => go!(|v| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).erf())),
+        GeluTanh => {
+            let k = c((2.0 / std::f64::consts::PI).sqrt());
+            go!(|v| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).tanh()))
+        }
+        Silu => go!(|v| v / (F::one() + (-v).exp())),
+        Mish => go!(|v| v * softplus(v, F::one(), c(20.0)).tanh()),
+        Softplus { beta, threshold } => {
+            let (b, t) = (c(beta), c(threshold));
+            go!(|v| softplus(v, b, t))
+        }
+        Elu { alpha } => {
+            let a = c(alpha);
+            go!(|v| if v > F::zero() { v } else { a * v.exp_m1() })
+        }
+        LeakyRelu { slope } => {
+            let s = c(slope);
+            go!(|v| if v > F::zero() { v } else { v * s })
+        }
+        PowScalar(e) => {
+            let ef = c(e);
+            if e == 2.0 {
+                go!(|v| v * v)
+            } else if e == 0.5 {
+                go!(|v| v.sqrt())
+            } else if e.fract() == 0.0 && e.abs() < 64.0 {
+                let n = e as i32;
+                go!(|v| v.powi(n))
+            } else {
+                go!(|v| v.powf(ef))
+            }
+        }
+        IsNan | IsInf | IsFinite | LogicalNot | SignBit | BitNot => unreachable!("not a float-valued op"),
+    }
+    Ok(())
+}
+
+#[inline(always)]
+fn softplus<F: FloatMath>(v: F, beta: F, threshold: F) -> F {
+    if v * beta > threshold {
+        v
+    } else {
+        (v * beta).exp().ln_1p() / beta
+    }
+}
+
+/// Round half to even, like NumPy and PyTorch.
+#[inline(always)]
+fn round_half_even<F: FloatMath>(v: F) -> F {
+    let r = v.round();
+    if (v - v.trunc()).abs() == F::c(0.5) {
+        F::c(2.0) * (v / F::c(2.0)).round()
+    } else {
+        r
+    }
+}
+
+fn int_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    with_dtype!(x.dtype(), T => {
+        int_kernel_t::<T>(op, x, out)
+    })
+}
+
+fn int_kernel_t<T: crate::dtype::Element>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    // Integers go through i64 (wrapping like PyTorch's C++ integer arithmetic).
+    let z = T::elem_zero();
+    macro_rules! go {
+        (|$v:ident| $e:expr) => {
+            map1::<T, T, _>(x, out, |$v: T| T::from_i64({ let $v = $v.to_i64(); $e }))
+        };
+    }
+    match op {
+        Neg => go!(|v| v.wrapping_neg()),
+        Abs => go!(|v| v.wrapping_abs()),
+        Sign => go!(|v| v.signum()),
+        Square => go!(|v| v.wrapping_mul(v)),
+        Relu => map1::<T, T, _>(x, out, move |v| if v > z { v } else { z }),
+        Floor | Ceil | Round | Trunc => map1::<T, T, _>(x, out, |v| v),
+        Hardtanh { min, max } => go!(|v| (v as f64).clamp(min, max) as i64),
+        BitNot => {
+            if T::DTYPE == DType::Bool {
+                map1::<T, T, _>(x, out, |v| T::from_bool(!v.to_bool()))
+            } else {
+                go!(|v| !v)
+            }
+        }
+        PowScalar(e) => {
+            let n = e as u32;
+            go!(|v| v.wrapping_pow(n))
+        }
+        _ => bail!(DType, "{}: not implemented for '{}'", op.name(), x.dtype()),
+    }
+    Ok(())
+}
+
+fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) {
+    with_dtype!(x.dtype(), T => {
+        let float = T::DTYPE.is_float();
+        match op {
+            IsNan => map1::<T, bool, _>(x, out, |v| float && v.to_f64().is_nan()),
+            IsInf => map1::<T, bool, _>(x, out, |v| float && v.to_f64().is_infinite()),
+            IsFinite => map1::<T, bool, _>(x, out, |v| !float || v.to_f64().is_finite()),
+            LogicalNot => map1::<T, bool, _>(x, out, |v| !v.to_bool()),
+            SignBit => map1::<T, bool, _>(x, out, |v| v.to_f64().is_sign_negative()),
+            _ => unreachable!("not a predicate"),
+        }
+    })
+}
+
+/// Compute `op(x)` into `out` (same shape; `out` has the op's output dtype). No autograd.
+pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    x.check_cpu(op.name())?;
+    if op.is_predicate() {
+        predicate_kernel(op, x, out);
+        return Ok(());
+    }
+    let od = out.dtype();
+    let xin = if x.dtype() != od { crate::ops::cast::to_dtype(x, od)? } else { x.clone() };
+    match od {
+        DType::F32 => float_kernel::<f32>(op, &xin, out),
+        DType::F64 => float_kernel::<f64>(op, &xin, out),
+        DType::F16 | DType::BF16 => {
+            // Half types compute in f32 lanes and round once at the end.
+            let xf = crate::ops::cast::to_dtype(&xin, DType::F32)?;
+            let of = Tensor::alloc(out.shape(), DType::F32, out.device(), false)?;
+            float_kernel::<f32>(op, &xf, &of)?;
+            crate::cpu::copy_cast(&of, out)
+        }
+        d if d.category() != Category::Float => int_kernel(op, &xin, out),
+        _ => unreachable!(),
+    }
+}
+
+/// `op(x)` as a new tensor, recorded for autograd.
+pub fn unary(x: &Tensor, op: UnaryOp) -> Result<Tensor> {
+    let od = op.out_dtype(x.dtype())?;
+    let out = Tensor::alloc(x.shape(), od, x.device(), false)?;
+    unary_into(op, x, &out)?;
+    if op.differentiable() && od.is_float() {
+        record1(&out, &[x], || {
+            let (si, so) = op.saves();
+            Backward::Unary {
+                op,
+                x: si.then(|| Saved::input(x)),
+                y: so.then(|| Saved::output(&out)),
+            }
+        });
+    }
+    Ok(out)
+}

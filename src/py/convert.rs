@@ -1,0 +1,305 @@
+//! Python values -> engine values: dtypes, devices, shapes, dims, scalar/tensor operands, indices.
+use super::errors::IntoPy;
+use super::tensor::PyTensor;
+use crate::device::Device;
+use crate::dtype::{DType, ALL_DTYPES};
+use crate::ops::binary::Arg;
+use crate::ops::index::IndexItem;
+use crate::scalar::Scalar;
+use crate::tensor::Tensor;
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyEllipsis, PyFloat, PyInt, PyList, PySlice, PyTuple};
+
+#[pyclass(frozen, module = "rtorch", name = "dtype", eq, hash)]
+#[derive(PartialEq, Eq, Hash, Clone)]
+pub struct PyDType {
+    pub d: DType,
+}
+
+#[pymethods]
+impl PyDType {
+    fn __repr__(&self) -> String {
+        format!("rtorch.{}", self.d.name())
+    }
+    #[getter]
+    fn itemsize(&self) -> usize {
+        self.d.size()
+    }
+    #[getter]
+    fn is_floating_point(&self) -> bool {
+        self.d.is_float()
+    }
+    #[getter]
+    fn is_signed(&self) -> bool {
+        self.d.is_signed()
+    }
+    #[getter]
+    fn is_complex(&self) -> bool {
+        false
+    }
+    #[getter]
+    fn name(&self) -> &'static str {
+        self.d.name()
+    }
+    fn __reduce__(&self) -> (String,) {
+        (self.__repr__(),)
+    }
+}
+
+/// The singleton dtype objects, so that `t.dtype is rtorch.float32`.
+pub fn dtype_obj(py: Python<'_>, d: DType) -> Py<PyDType> {
+    static OBJS: PyOnceLock<Vec<Py<PyDType>>> = PyOnceLock::new();
+    let v = OBJS.get_or_init(py, || {
+        ALL_DTYPES.iter().map(|&d| Py::new(py, PyDType { d }).expect("allocate dtype object")).collect()
+    });
+    v[ALL_DTYPES.iter().position(|x| *x == d).unwrap_or(0)].clone_ref(py)
+}
+
+#[pyclass(frozen, module = "rtorch", name = "device", eq, hash)]
+#[derive(PartialEq, Eq, Hash, Clone)]
+pub struct PyDevice {
+    pub d: Device,
+}
+
+#[pymethods]
+impl PyDevice {
+    #[new]
+    #[pyo3(signature = (spec, index=None))]
+    fn new(spec: &Bound<'_, PyAny>, index: Option<usize>) -> PyResult<Self> {
+        let mut d = to_device(spec)?;
+        if let (Device::Cuda(_), Some(i)) = (d, index) {
+            d = Device::Cuda(i);
+        }
+        Ok(PyDevice { d })
+    }
+    #[getter]
+    fn r#type(&self) -> &'static str {
+        self.d.type_name()
+    }
+    #[getter]
+    fn index(&self) -> Option<usize> {
+        self.d.index()
+    }
+    fn __repr__(&self) -> String {
+        match self.d {
+            Device::Cpu => "device(type='cpu')".into(),
+            Device::Cuda(i) => format!("device(type='cuda', index={})", i),
+        }
+    }
+    fn __str__(&self) -> String {
+        self.d.to_string()
+    }
+}
+
+pub fn to_dtype(obj: &Bound<'_, PyAny>) -> PyResult<DType> {
+    if let Ok(d) = obj.cast::<PyDType>() {
+        return Ok(d.get().d);
+    }
+    if let Ok(s) = obj.extract::<String>() {
+        let s = s.strip_prefix("torch.").or_else(|| s.strip_prefix("rtorch.")).unwrap_or(&s).to_string();
+        return DType::from_name(&s).ok_or_else(|| PyTypeError::new_err(format!("unknown dtype '{}'", s)));
+    }
+    let py = obj.py();
+    if obj.is(py.get_type::<PyBool>()) {
+        return Ok(DType::Bool);
+    }
+    if obj.is(py.get_type::<PyInt>()) {
+        return Ok(DType::I64);
+    }
+    if obj.is(py.get_type::<PyFloat>()) {
+        return Ok(DType::F64);
+    }
+    // NumPy dtypes and scalar types.
+    if let Ok(name) = obj.getattr("name").and_then(|n| n.extract::<String>()) {
+        if let Some(d) = DType::from_name(&name) {
+            return Ok(d);
+        }
+    }
+    if let Ok(name) = obj.getattr("__name__").and_then(|n| n.extract::<String>()) {
+        if let Some(d) = DType::from_name(&name) {
+            return Ok(d);
+        }
+    }
+    Err(PyTypeError::new_err(format!("expected a dtype, got {}", obj.repr()?)))
+}
+
+pub fn opt_dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => to_dtype(o).map(Some),
+    }
+}
+
+pub fn to_device(obj: &Bound<'_, PyAny>) -> PyResult<Device> {
+    if let Ok(d) = obj.cast::<PyDevice>() {
+        return Ok(d.get().d);
+    }
+    if let Ok(s) = obj.extract::<String>() {
+        return Device::parse(&s).py();
+    }
+    if let Ok(i) = obj.extract::<usize>() {
+        return Ok(Device::Cuda(i));
+    }
+    Err(PyTypeError::new_err(format!("expected a device, got {}", obj.repr()?)))
+}
+
+/// Sizes given as `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(Size)`.
+pub fn shape_args(args: &Bound<'_, PyTuple>) -> PyResult<Vec<i64>> {
+    if args.len() == 1 {
+        let a = args.get_item(0)?;
+        if !a.is_instance_of::<PyInt>() {
+            if let Ok(t) = a.cast::<PyTensor>() {
+                return t.get().t.to_vec::<i64>().py();
+            }
+            return a.extract::<Vec<i64>>().map_err(|_| {
+                PyTypeError::new_err(format!("expected a sequence of integers for a size, got {}", a.get_type().name().map(|s| s.to_string()).unwrap_or_default()))
+            });
+        }
+    }
+    args.iter().map(|a| a.extract::<i64>()).collect::<PyResult<Vec<i64>>>().map_err(|_| {
+        PyTypeError::new_err("sizes must be integers")
+    })
+}
+
+pub fn to_usize_shape(shape: &[i64]) -> PyResult<Vec<usize>> {
+    shape
+        .iter()
+        .map(|&d| {
+            if d < 0 {
+                Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                    "Trying to create tensor with negative dimension {}: {:?}",
+                    d, shape
+                )))
+            } else {
+                Ok(d as usize)
+            }
+        })
+        .collect()
+}
+
+/// A dim argument: None, an int, or a sequence of ints.
+pub fn dims_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<i64>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => {
+            if let Ok(i) = o.extract::<i64>() {
+                return Ok(Some(vec![i]));
+            }
+            Ok(Some(o.extract::<Vec<i64>>()?))
+        }
+    }
+}
+
+pub fn scalar_of(obj: &Bound<'_, PyAny>) -> Option<Scalar> {
+    if obj.is_instance_of::<PyBool>() {
+        return obj.extract::<bool>().ok().map(Scalar::Bool);
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return obj.extract::<i64>().ok().map(Scalar::Int);
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return obj.extract::<f64>().ok().map(Scalar::Float);
+    }
+    None
+}
+
+pub fn scalar_arg(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
+    if let Some(s) = scalar_of(obj) {
+        return Ok(s);
+    }
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        return t.get().t.item().py();
+    }
+    // NumPy scalars and other numbers.
+    if let Ok(i) = obj.call_method0("__index__").and_then(|v| v.extract::<i64>()) {
+        return Ok(Scalar::Int(i));
+    }
+    if let Ok(f) = obj.extract::<f64>() {
+        return Ok(Scalar::Float(f));
+    }
+    Err(PyTypeError::new_err(format!("expected a number, got {}", obj.get_type().name()?)))
+}
+
+/// Build a tensor from any array-like through the Python-level constructor.
+pub fn tensor_from_any(obj: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        return Ok(t.get().t.clone());
+    }
+    let f = obj.py().import("rtorch")?.getattr("as_tensor")?;
+    let r = f.call1((obj,))?;
+    Ok(r.cast::<PyTensor>()?.get().t.clone())
+}
+
+/// An operand of an elementwise op: a tensor, a Python number, or an array-like.
+pub fn arg_of(obj: &Bound<'_, PyAny>) -> PyResult<Arg> {
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        return Ok(Arg::T(t.get().t.clone()));
+    }
+    if let Some(s) = scalar_of(obj) {
+        return Ok(Arg::S(s));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() || obj.hasattr("__array_interface__")? {
+        return Ok(Arg::T(tensor_from_any(obj)?));
+    }
+    Ok(Arg::S(scalar_arg(obj)?))
+}
+
+fn index_item(obj: &Bound<'_, PyAny>) -> PyResult<IndexItem> {
+    if obj.is_none() {
+        return Ok(IndexItem::NewAxis);
+    }
+    if obj.is_instance_of::<PyEllipsis>() {
+        return Ok(IndexItem::Ellipsis);
+    }
+    if obj.is_instance_of::<PyBool>() {
+        let b = obj.extract::<bool>()?;
+        return Ok(IndexItem::BoolScalar(b));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(IndexItem::Int(obj.extract::<i64>()?));
+    }
+    if let Ok(s) = obj.cast::<PySlice>() {
+        let get = |n: &str| -> PyResult<Option<i64>> {
+            let v = s.getattr(n)?;
+            if v.is_none() {
+                Ok(None)
+            } else {
+                Ok(Some(v.call_method0("__index__")?.extract::<i64>()?))
+            }
+        };
+        let step = get("step")?.unwrap_or(1);
+        if step == 0 {
+            return Err(pyo3::exceptions::PyValueError::new_err("slice step cannot be zero"));
+        }
+        return Ok(IndexItem::Slice(get("start")?, get("stop")?, step));
+    }
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        return Ok(IndexItem::Tensor(t.get().t.clone()));
+    }
+    if obj.is_instance_of::<PyList>() || obj.hasattr("__array_interface__")? {
+        let t = tensor_from_any(obj)?;
+        if t.numel() == 0 && t.dtype().is_float() {
+            return Ok(IndexItem::Tensor(t.to_dtype(DType::I64).py()?));
+        }
+        return Ok(IndexItem::Tensor(t));
+    }
+    if let Ok(i) = obj.call_method0("__index__").and_then(|v| v.extract::<i64>()) {
+        return Ok(IndexItem::Int(i));
+    }
+    Err(PyIndexError::new_err(format!(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})",
+        obj.get_type().name()?
+    )))
+}
+
+/// Parse `x[key]` into index items.
+pub fn index_items(key: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
+    if let Ok(t) = key.cast::<PyTuple>() {
+        return t.iter().map(|o| index_item(&o)).collect();
+    }
+    Ok(vec![index_item(key)?])
+}

@@ -1,0 +1,1444 @@
+//! The Python `Tensor` class: a thin handle over the engine's `Tensor`. Every method calls the
+//! engine directly (no Python wrapper in between) to keep per-op overhead low.
+use super::convert::*;
+use super::errors::{from_py, IntoPy};
+use crate::autograd;
+use crate::device::Device;
+use crate::dtype::DType;
+use crate::ops::binary::{binary, binary_, Arg, BinaryOp};
+use crate::ops::unary::UnaryOp;
+use crate::scalar::Scalar;
+use crate::tensor::Tensor;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use std::sync::Arc;
+
+#[pyclass(frozen, subclass, weakref, module = "rtorch", name = "Tensor")]
+pub struct PyTensor {
+    pub t: Tensor,
+}
+
+impl From<Tensor> for PyTensor {
+    fn from(t: Tensor) -> Self {
+        PyTensor { t }
+    }
+}
+
+type R = PyResult<PyTensor>;
+
+fn wrap(r: crate::Result<Tensor>) -> R {
+    r.map(PyTensor::from).py()
+}
+
+/// Run `f` without the GIL when the tensor is big enough for that to matter.
+fn maybe_detach<T: Send>(py: Python<'_>, numel: usize, f: impl FnOnce() -> T + Send) -> T {
+    if numel >= 1 << 16 {
+        py.detach(f)
+    } else {
+        f()
+    }
+}
+
+fn size_obj<'py>(py: Python<'py>, shape: &[usize]) -> PyResult<Bound<'py, PyAny>> {
+    static SIZE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let cls = SIZE.get_or_try_init(py, || -> PyResult<Py<PyAny>> { Ok(py.import("rtorch._size")?.getattr("Size")?.unbind()) })?;
+    let tup = PyTuple::new(py, shape)?;
+    cls.bind(py).call1((tup,))
+}
+
+macro_rules! unary_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(&self, py: Python<'_>) -> R {
+                let t = &self.t;
+                maybe_detach(py, t.numel(), || wrap(crate::ops::unary::unary(t, UnaryOp::$op)))
+            })*
+        }
+    };
+}
+unary_py!(
+    neg => Neg, negative => Neg, abs => Abs, absolute => Abs, sign => Sign, sgn => Sign, square => Square,
+    relu => Relu, floor => Floor, ceil => Ceil, trunc => Trunc, fix => Trunc, frac => Frac, exp => Exp,
+    exp2 => Exp2, expm1 => Expm1, log => Log, log2 => Log2, log10 => Log10, log1p => Log1p, sqrt => Sqrt,
+    rsqrt => Rsqrt, sin => Sin, cos => Cos, tan => Tan, asin => Asin, arcsin => Asin, acos => Acos,
+    arccos => Acos, atan => Atan, arctan => Atan, sinh => Sinh, cosh => Cosh, tanh => Tanh, asinh => Asinh,
+    arcsinh => Asinh, acosh => Acosh, arccosh => Acosh, atanh => Atanh, arctanh => Atanh, sigmoid => Sigmoid,
+    erf => Erf, erfc => Erfc, erfinv => Erfinv, reciprocal => Reciprocal, isnan => IsNan, isinf => IsInf,
+    isfinite => IsFinite, logical_not => LogicalNot, bitwise_not => BitNot, silu => Silu, mish => Mish,
+    signbit => SignBit,
+);
+
+macro_rules! binary_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> R {
+                let o = arg_of(other)?;
+                let t = &self.t;
+                maybe_detach(py, t.numel(), || wrap(binary(BinaryOp::$op, t, o)))
+            })*
+        }
+    };
+}
+binary_py!(
+    mul => Mul, multiply => Mul, true_divide => Div, floor_divide => FloorDiv, remainder => Remainder,
+    fmod => Fmod, pow => Pow, atan2 => Atan2, arctan2 => Atan2, hypot => Hypot, maximum => Maximum,
+    minimum => Minimum, fmax => Fmax, fmin => Fmin, eq => Eq, ne => Ne, lt => Lt, le => Le, gt => Gt,
+    ge => Ge, greater => Gt, less => Lt, greater_equal => Ge, less_equal => Le, not_equal => Ne,
+    logical_and => LogicalAnd, logical_or => LogicalOr, logical_xor => LogicalXor, bitwise_and => BitAnd,
+    bitwise_or => BitOr, bitwise_xor => BitXor, bitwise_left_shift => Shl, bitwise_right_shift => Shr,
+    copysign => CopySign,
+    __mul__ => Mul, __truediv__ => Div, __floordiv__ => FloorDiv, __mod__ => Remainder,
+    __and__ => BitAnd, __or__ => BitOr, __xor__ => BitXor, __lshift__ => Shl, __rshift__ => Shr,
+);
+
+macro_rules! rbinary_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(&self, other: &Bound<'_, PyAny>) -> R {
+                let o = arg_of(other)?;
+                wrap(binary(BinaryOp::$op, o, &self.t))
+            })*
+        }
+    };
+}
+rbinary_py!(
+    __radd__ => Add, __rsub__ => Sub, __rmul__ => Mul, __rtruediv__ => Div, __rfloordiv__ => FloorDiv,
+    __rmod__ => Remainder, __rand__ => BitAnd, __ror__ => BitOr, __rxor__ => BitXor,
+    __rlshift__ => Shl, __rrshift__ => Shr,
+);
+
+macro_rules! inplace_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+                let o = arg_of(other)?;
+                binary_(BinaryOp::$op, &slf.get().t, o).py()?;
+                Ok(slf)
+            })*
+        }
+    };
+}
+inplace_py!(
+    mul_ => Mul, floor_divide_ => FloorDiv, remainder_ => Remainder, fmod_ => Fmod, pow_ => Pow,
+    maximum_ => Maximum, minimum_ => Minimum, bitwise_and_ => BitAnd, bitwise_or_ => BitOr,
+    bitwise_xor_ => BitXor, eq_ => Eq, ne_ => Ne, lt_ => Lt, le_ => Le, gt_ => Gt, ge_ => Ge,
+);
+
+/// Python's augmented assignment (`a *= b`): in place, and Python rebinds `a` to self.
+macro_rules! iop_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(&self, other: &Bound<'_, PyAny>) -> PyResult<()> {
+                binary_(BinaryOp::$op, &self.t, arg_of(other)?).py()
+            })*
+        }
+    };
+}
+iop_py!(
+    __iadd__ => Add, __isub__ => Sub, __imul__ => Mul, __itruediv__ => Div, __ifloordiv__ => FloorDiv,
+    __imod__ => Remainder, __iand__ => BitAnd, __ior__ => BitOr, __ixor__ => BitXor, __ilshift__ => Shl,
+    __irshift__ => Shr,
+);
+
+/// In-place unary ops: compute then copy back (autograd sees the out-of-place op).
+macro_rules! unary_inplace_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+                let t = &slf.get().t;
+                inplace_from(t, crate::ops::unary::unary(t, UnaryOp::$op).py()?)?;
+                Ok(slf)
+            })*
+        }
+    };
+}
+unary_inplace_py!(
+    neg_ => Neg, abs_ => Abs, exp_ => Exp, log_ => Log, sqrt_ => Sqrt, rsqrt_ => Rsqrt, sin_ => Sin,
+    cos_ => Cos, tanh_ => Tanh, sigmoid_ => Sigmoid, relu_ => Relu, floor_ => Floor, ceil_ => Ceil,
+    trunc_ => Trunc, reciprocal_ => Reciprocal, square_ => Square, sign_ => Sign, erf_ => Erf,
+    logical_not_ => LogicalNot, log1p_ => Log1p, expm1_ => Expm1,
+);
+
+/// Write `r` into `t` in place with PyTorch's rules (shape kept, dtype category kept, history taken).
+fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
+    t.check_inplace().py()?;
+    if r.dtype().category() > t.dtype().category() {
+        return Err(PyRuntimeError::new_err(format!(
+            "result type {} can't be cast to the desired output type {}",
+            r.dtype(),
+            t.dtype()
+        )));
+    }
+    if autograd::needs_grad(&[&r]) {
+        let r2 = r.to_dtype(t.dtype()).py()?;
+        crate::ops::cast::copy_into(t, &r2.detach()).py()?;
+        t.take_history(&r2);
+    } else {
+        crate::ops::cast::copy_into(t, &r).py()?;
+    }
+    Ok(())
+}
+
+fn alpha_arg(other: Arg, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Arg> {
+    match alpha {
+        None => Ok(other),
+        Some(a) => {
+            let a = scalar_arg(a)?;
+            Ok(match other {
+                Arg::T(t) => Arg::T(binary(BinaryOp::Mul, &t, a).py()?),
+                Arg::S(s) => Arg::S(Scalar::Float(s.to_f64() * a.to_f64())),
+            })
+        }
+    }
+}
+
+fn div_op(rounding_mode: Option<&str>) -> PyResult<BinaryOp> {
+    match rounding_mode {
+        None => Ok(BinaryOp::Div),
+        Some("floor") => Ok(BinaryOp::FloorDiv),
+        Some("trunc") => Ok(BinaryOp::Div),
+        Some(m) => Err(PyValueError::new_err(format!(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{}'",
+            m
+        ))),
+    }
+}
+
+#[pymethods]
+impl PyTensor {
+    #[new]
+    #[pyo3(signature = (*args))]
+    fn py_new(args: &Bound<'_, PyTuple>) -> PyResult<Self> {
+        if args.len() == 1 && !args.get_item(0)?.is_instance_of::<pyo3::types::PyInt>() {
+            return Ok(PyTensor { t: tensor_from_any(&args.get_item(0)?)?.detach() });
+        }
+        let shape = to_usize_shape(&shape_args(args)?)?;
+        Ok(PyTensor { t: Tensor::alloc(&shape, crate::dtype::default_float(), Device::Cpu, true).py()? })
+    }
+
+    /// An instance of a Tensor subclass (e.g. nn.Parameter) sharing `data`'s storage.
+    #[staticmethod]
+    fn _make_subclass(cls: &Bound<'_, pyo3::types::PyType>, data: &Bound<'_, PyAny>, requires_grad: bool) -> PyResult<Py<PyAny>> {
+        let t = tensor_from_any(data)?.detach();
+        let py = cls.py();
+        // Tensor.__new__(cls, data) builds an instance of the subclass around the same storage.
+        let obj = py.get_type::<PyTensor>().getattr("__new__")?.call1((cls, PyTensor::from(t)))?;
+        obj.cast::<PyTensor>()?.get().t.set_requires_grad(requires_grad).py()?;
+        Ok(obj.into_any().unbind())
+    }
+
+    // ---- metadata ----
+    #[getter]
+    fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        size_obj(py, self.t.shape())
+    }
+    #[pyo3(signature = (dim=None))]
+    fn size<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
+        match dim {
+            None => size_obj(py, self.t.shape()),
+            Some(d) => {
+                let i = crate::layout::wrap_dim(d, self.t.ndim()).py()?;
+                Ok(self.t.shape().get(i).copied().unwrap_or(1).into_pyobject(py)?.into_any())
+            }
+        }
+    }
+    #[pyo3(signature = (dim=None))]
+    fn stride<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
+        match dim {
+            None => Ok(PyTuple::new(py, self.t.strides())?.into_any()),
+            Some(d) => {
+                let i = crate::layout::wrap_dim(d, self.t.ndim()).py()?;
+                Ok(self.t.strides().get(i).copied().unwrap_or(1).into_pyobject(py)?.into_any())
+            }
+        }
+    }
+    #[getter]
+    fn dtype(&self, py: Python<'_>) -> Py<PyDType> {
+        dtype_obj(py, self.t.dtype())
+    }
+    #[getter]
+    fn device(&self) -> PyDevice {
+        PyDevice { d: self.t.device() }
+    }
+    #[getter]
+    fn is_cuda(&self) -> bool {
+        matches!(self.t.device(), Device::Cuda(_))
+    }
+    #[getter]
+    fn is_cpu(&self) -> bool {
+        self.t.device() == Device::Cpu
+    }
+    #[getter]
+    fn ndim(&self) -> usize {
+        self.t.ndim()
+    }
+    fn dim(&self) -> usize {
+        self.t.ndim()
+    }
+    fn ndimension(&self) -> usize {
+        self.t.ndim()
+    }
+    fn numel(&self) -> usize {
+        self.t.numel()
+    }
+    fn nelement(&self) -> usize {
+        self.t.numel()
+    }
+    fn element_size(&self) -> usize {
+        self.t.dtype().size()
+    }
+    #[getter]
+    fn itemsize(&self) -> usize {
+        self.t.dtype().size()
+    }
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.t.numel() * self.t.dtype().size()
+    }
+    fn is_contiguous(&self) -> bool {
+        self.t.is_contiguous()
+    }
+    fn is_floating_point(&self) -> bool {
+        self.t.dtype().is_float()
+    }
+    fn is_complex(&self) -> bool {
+        false
+    }
+    fn data_ptr(&self) -> usize {
+        self.t.data_ptr_raw()
+    }
+    fn storage_offset(&self) -> usize {
+        self.t.offset()
+    }
+    fn __len__(&self) -> PyResult<usize> {
+        if self.t.ndim() == 0 {
+            return Err(PyTypeError::new_err("len() of a 0-d tensor"));
+        }
+        Ok(self.t.shape()[0])
+    }
+    fn __hash__(&self) -> usize {
+        self.t.id()
+    }
+
+    // ---- autograd ----
+    #[getter]
+    fn get_requires_grad(&self) -> bool {
+        self.t.requires_grad()
+    }
+    #[setter]
+    fn set_requires_grad(&self, v: bool) -> PyResult<()> {
+        self.t.set_requires_grad(v).py()
+    }
+    #[pyo3(signature = (requires_grad=true))]
+    fn requires_grad_(slf: Bound<'_, Self>, requires_grad: bool) -> PyResult<Bound<'_, Self>> {
+        slf.get().t.set_requires_grad(requires_grad).py()?;
+        Ok(slf)
+    }
+    #[getter]
+    fn get_grad(&self) -> Option<PyTensor> {
+        self.t.grad().map(PyTensor::from)
+    }
+    #[setter]
+    fn set_grad(&self, g: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {
+        self.t.set_grad(g.map(|g| g.get().t.clone())).py()
+    }
+    #[getter]
+    fn is_leaf(&self) -> bool {
+        self.t.is_leaf()
+    }
+    #[getter]
+    fn grad_fn(&self) -> Option<super::autograd::PyNode> {
+        self.t.grad_fn().map(|n| super::autograd::PyNode { n })
+    }
+    #[getter]
+    fn data(&self) -> PyTensor {
+        self.t.detach().into()
+    }
+    #[setter]
+    fn set_data(&self, v: &Bound<'_, PyTensor>) -> PyResult<()> {
+        let src = &v.get().t;
+        if src.shape() != self.t.shape() || src.dtype() != self.t.dtype() {
+            return Err(PyRuntimeError::new_err(format!(
+                "rtorch only supports assigning .data of the same shape and dtype (have {:?} {}, got {:?} {}); use copy_ under no_grad",
+                self.t.shape(), self.t.dtype(), src.shape(), src.dtype()
+            )));
+        }
+        crate::ops::cast::copy_into(&self.t, src).py()
+    }
+    fn detach(&self) -> PyTensor {
+        self.t.detach().into()
+    }
+    fn detach_(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf.get().t.detach_();
+        slf
+    }
+    fn retain_grad(&self) -> PyResult<()> {
+        self.t.retain_grad().py()
+    }
+    #[getter]
+    fn retains_grad(&self) -> bool {
+        self.t.retains_grad()
+    }
+    fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> PyResult<Py<PyAny>> {
+        let h = hook.clone_ref(py);
+        let f: autograd::Hook = Arc::new(move |g: &Tensor| {
+            Python::attach(|py| {
+                let r = h.call1(py, (PyTensor::from(g.clone()),)).map_err(from_py)?;
+                if r.is_none(py) {
+                    Ok(None)
+                } else {
+                    let t = r.bind(py).cast::<PyTensor>().map_err(|e| crate::error::Error::Runtime(e.to_string()))?;
+                    Ok(Some(t.get().t.clone()))
+                }
+            })
+        });
+        self.t.register_hook(f).py()?;
+        // A handle object with .remove(), like PyTorch's RemovableHandle (removal is a no-op placeholder-free: it
+        // disables the hook by swapping it for the identity on the Python side).
+        let handle = py.import("rtorch.autograd")?.getattr("_HookHandle")?.call1((hook,))?;
+        Ok(handle.unbind())
+    }
+    #[pyo3(signature = (gradient=None, retain_graph=None, create_graph=false, inputs=None))]
+    fn backward(
+        &self,
+        py: Python<'_>,
+        gradient: Option<&Bound<'_, PyAny>>,
+        retain_graph: Option<bool>,
+        create_graph: bool,
+        inputs: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let g = match gradient {
+            Some(g) if !g.is_none() => tensor_from_any(g)?,
+            _ => {
+                if self.t.numel() != 1 {
+                    return Err(PyRuntimeError::new_err("grad can be implicitly created only for scalar outputs"));
+                }
+                if !self.t.dtype().is_float() {
+                    return Err(PyRuntimeError::new_err(format!("grad can be implicitly created only for real scalar outputs but got {}", self.t.dtype())));
+                }
+                Tensor::full(self.t.shape(), Scalar::Float(1.0), self.t.dtype(), self.t.device()).py()?
+            }
+        };
+        if g.shape() != self.t.shape() {
+            return Err(PyRuntimeError::new_err(format!(
+                "Mismatch in shape: grad_output[0] has a shape of {:?} and output[0] has a shape of {:?}.",
+                g.shape(),
+                self.t.shape()
+            )));
+        }
+        if !self.t.requires_grad() {
+            return Err(PyRuntimeError::new_err("element 0 of tensors does not require grad and does not have a grad_fn"));
+        }
+        let ins: Option<Vec<Tensor>> = match inputs {
+            None => None,
+            Some(i) if i.is_none() => None,
+            Some(i) => Some(if let Ok(t) = i.cast::<PyTensor>() {
+                vec![t.get().t.clone()]
+            } else {
+                i.try_iter()?.map(|x| Ok(x?.cast::<PyTensor>()?.get().t.clone())).collect::<PyResult<_>>()?
+            }),
+        };
+        let t = self.t.clone();
+        let retain = retain_graph.unwrap_or(create_graph);
+        py.detach(move || autograd::engine::run_backward(&[(t, g)], retain, create_graph, ins.as_deref(), true)).py()?;
+        Ok(())
+    }
+
+    // ---- conversion ----
+    fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        scalar_to_py(py, self.t.item().py()?)
+    }
+    fn __float__(&self) -> PyResult<f64> {
+        Ok(self.t.item().py()?.to_f64())
+    }
+    fn __int__(&self) -> PyResult<i64> {
+        Ok(self.t.item().py()?.to_i64())
+    }
+    fn __index__(&self) -> PyResult<i64> {
+        if self.t.dtype().is_float() || self.t.numel() != 1 {
+            return Err(PyTypeError::new_err("only integer tensors of a single element can be converted to an index"));
+        }
+        Ok(self.t.item().py()?.to_i64())
+    }
+    fn __bool__(&self) -> PyResult<bool> {
+        if self.t.numel() != 1 {
+            return Err(PyRuntimeError::new_err(format!(
+                "Boolean value of Tensor with {} values is ambiguous",
+                if self.t.numel() == 0 { "no".to_string() } else { "more than one".to_string() }
+            )));
+        }
+        Ok(self.t.item().py()?.to_bool())
+    }
+    fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let np = self.t.detach().contiguous().py()?;
+        let arr = to_numpy(py, &np)?;
+        arr.call_method0("tolist")
+    }
+    fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if self.t.requires_grad() {
+            return Err(PyRuntimeError::new_err("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."));
+        }
+        self.t.check_cpu("numpy").py()?;
+        to_numpy(py, &self.t)
+    }
+    #[pyo3(signature = (dtype=None, copy=None))]
+    fn __array__<'py>(&self, py: Python<'py>, dtype: Option<&Bound<'py, PyAny>>, copy: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
+        let _ = copy;
+        let a = to_numpy(py, &self.t.detach())?;
+        match dtype {
+            Some(d) if !d.is_none() => a.call_method1("astype", (d,)),
+            _ => Ok(a),
+        }
+    }
+    #[getter]
+    fn __array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        array_interface(py, &self.t)
+    }
+    /// `to(dtype)`, `to(device)`, `to(other)`: returns `self` itself when nothing changes, like PyTorch.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn to<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let r = slf.get().to_impl(args, kwargs)?;
+        if r.t.ptr_eq(&slf.get().t) {
+            return Ok(slf.clone().into_any());
+        }
+        Ok(Bound::new(slf.py(), r)?.into_any())
+    }
+}
+
+impl PyTensor {
+    fn to_impl(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> R {
+        let mut dtype = None;
+        let mut device = None;
+        let mut copy = false;
+        for a in args.iter() {
+            if let Ok(t) = a.cast::<PyTensor>() {
+                dtype = Some(t.get().t.dtype());
+                device = Some(t.get().t.device());
+            } else if let Ok(d) = to_dtype(&a) {
+                dtype = Some(d);
+            } else {
+                device = Some(to_device(&a)?);
+            }
+        }
+        if let Some(kw) = kwargs {
+            if let Some(d) = kw.get_item("dtype")? {
+                dtype = opt_dtype(Some(&d))?;
+            }
+            if let Some(d) = kw.get_item("device")? {
+                if !d.is_none() {
+                    device = Some(to_device(&d)?);
+                }
+            }
+            if let Some(c) = kw.get_item("copy")? {
+                copy = c.extract()?;
+            }
+        }
+        let mut t = self.t.clone();
+        if let Some(d) = device {
+            if d != t.device() {
+                return Err(super::errors::to_py(crate::device_unavailable(d)));
+            }
+        }
+        if let Some(d) = dtype {
+            t = t.to_dtype(d).py()?;
+        }
+        if copy && t.ptr_eq(&self.t) {
+            t = t.contiguous_copy().py()?;
+        }
+        Ok(t.into())
+    }
+}
+
+#[pymethods]
+impl PyTensor {
+    fn cpu(&self) -> PyTensor {
+        self.t.clone().into()
+    }
+    #[pyo3(signature = (device=None, non_blocking=false))]
+    fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
+        let _ = non_blocking;
+        let d = match device {
+            Some(d) if !d.is_none() => to_device(d)?,
+            _ => Device::Cuda(0),
+        };
+        Err(super::errors::to_py(crate::device_unavailable(d)))
+    }
+    fn float(&self) -> R {
+        wrap(self.t.to_dtype(DType::F32))
+    }
+    fn double(&self) -> R {
+        wrap(self.t.to_dtype(DType::F64))
+    }
+    fn half(&self) -> R {
+        wrap(self.t.to_dtype(DType::F16))
+    }
+    fn bfloat16(&self) -> R {
+        wrap(self.t.to_dtype(DType::BF16))
+    }
+    fn long(&self) -> R {
+        wrap(self.t.to_dtype(DType::I64))
+    }
+    fn int(&self) -> R {
+        wrap(self.t.to_dtype(DType::I32))
+    }
+    fn short(&self) -> R {
+        wrap(self.t.to_dtype(DType::I16))
+    }
+    fn char(&self) -> R {
+        wrap(self.t.to_dtype(DType::I8))
+    }
+    fn byte(&self) -> R {
+        wrap(self.t.to_dtype(DType::U8))
+    }
+    fn bool(&self) -> R {
+        wrap(self.t.to_dtype(DType::Bool))
+    }
+    #[pyo3(signature = (dtype=None))]
+    fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        match dtype {
+            None => Ok(format!("rtorch.{}Tensor", match self.t.dtype() {
+                DType::F32 => "Float", DType::F64 => "Double", DType::F16 => "Half", DType::BF16 => "BFloat16",
+                DType::I64 => "Long", DType::I32 => "Int", DType::I16 => "Short", DType::I8 => "Char",
+                DType::U8 => "Byte", DType::Bool => "Bool",
+            }).into_pyobject(py)?.into_any().unbind()),
+            Some(d) => Ok(Py::new(py, PyTensor::from(self.t.to_dtype(to_dtype(d)?).py()?))?.into_any()),
+        }
+    }
+    fn type_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(self.t.to_dtype(other.get().t.dtype()))
+    }
+    fn contiguous(&self) -> R {
+        wrap(self.t.contiguous())
+    }
+    fn clone(&self) -> R {
+        wrap(self.t.contiguous_copy())
+    }
+    fn __copy__(&self) -> R {
+        wrap(self.t.contiguous_copy())
+    }
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> R {
+        let c = self.t.detach().contiguous_copy().py()?.detach();
+        if self.t.is_leaf() && self.t.requires_grad() {
+            c.set_requires_grad(true).py()?;
+        }
+        Ok(c.into())
+    }
+    #[pyo3(signature = (src, non_blocking=false))]
+    fn copy_<'py>(slf: Bound<'py, Self>, src: &Bound<'py, PyAny>, non_blocking: bool) -> PyResult<Bound<'py, Self>> {
+        let _ = non_blocking;
+        let s = tensor_from_any(src)?;
+        slf.get().t.copy_(&s).py()?;
+        Ok(slf)
+    }
+
+    // ---- arithmetic with alpha / rounding ----
+    #[pyo3(signature = (other, *, alpha=None))]
+    fn add(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+        wrap(binary(BinaryOp::Add, &self.t, alpha_arg(arg_of(other)?, alpha)?))
+    }
+    #[pyo3(signature = (other, *, alpha=None))]
+    fn sub(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+        wrap(binary(BinaryOp::Sub, &self.t, alpha_arg(arg_of(other)?, alpha)?))
+    }
+    #[pyo3(signature = (other, *, alpha=None))]
+    fn subtract(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+        self.sub(other, alpha)
+    }
+    #[pyo3(signature = (other, *, alpha=None))]
+    fn add_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        binary_(BinaryOp::Add, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (other, *, alpha=None))]
+    fn sub_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        binary_(BinaryOp::Sub, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (other, *, rounding_mode=None))]
+    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
+        let r = binary(div_op(rounding_mode)?, &self.t, arg_of(other)?).py()?;
+        if rounding_mode == Some("trunc") {
+            let r = r.trunc().py()?;
+            return Ok(if self.t.dtype().is_float() { r.into() } else { r.to_dtype(self.t.dtype()).py()?.into() });
+        }
+        Ok(r.into())
+    }
+    #[pyo3(signature = (other, *, rounding_mode=None))]
+    fn divide(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
+        self.div(other, rounding_mode)
+    }
+    #[pyo3(signature = (other, *, rounding_mode=None))]
+    fn div_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>) -> PyResult<Bound<'py, Self>> {
+        let op = div_op(rounding_mode)?;
+        if rounding_mode == Some("trunc") {
+            let r = slf.get().div(other, rounding_mode)?;
+            inplace_from(&slf.get().t, r.t)?;
+        } else {
+            binary_(op, &slf.get().t, arg_of(other)?).py()?;
+        }
+        Ok(slf)
+    }
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> R {
+        let o = arg_of(other)?;
+        let t = &self.t;
+        maybe_detach(py, t.numel(), || wrap(binary(BinaryOp::Add, t, o)))
+    }
+    fn __sub__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> R {
+        let o = arg_of(other)?;
+        let t = &self.t;
+        maybe_detach(py, t.numel(), || wrap(binary(BinaryOp::Sub, t, o)))
+    }
+    fn __pow__(&self, exponent: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> R {
+        let _ = modulo;
+        match arg_of(exponent)? {
+            // A Python-number exponent keeps the tensor's dtype unless it raises int to float.
+            Arg::S(s) if self.t.dtype().is_float() || s.category() != crate::dtype::Category::Float => {
+                wrap(crate::ops::unary::unary(&self.t, UnaryOp::PowScalar(s.to_f64())))
+            }
+            o => wrap(binary(BinaryOp::Pow, &self.t, o)),
+        }
+    }
+    fn __rpow__(&self, other: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> R {
+        let _ = modulo;
+        wrap(binary(BinaryOp::Pow, arg_of(other)?, &self.t))
+    }
+    fn __ipow__(&self, other: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let _ = modulo;
+        binary_(BinaryOp::Pow, &self.t, arg_of(other)?).py()
+    }
+    fn __matmul__(&self, py: Python<'_>, other: &Bound<'_, PyTensor>) -> R {
+        let (a, b) = (&self.t, &other.get().t);
+        maybe_detach(py, a.numel() * 64, || wrap(crate::ops::matmul::matmul(a, b)))
+    }
+    fn __rmatmul__(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::matmul::matmul(&other.get().t, &self.t))
+    }
+    fn __neg__(&self) -> R {
+        wrap(self.t.neg())
+    }
+    fn __pos__(&self) -> PyTensor {
+        self.t.clone().into()
+    }
+    fn __abs__(&self) -> R {
+        wrap(self.t.abs())
+    }
+    fn __invert__(&self) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::BitNot))
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Eq, &self.t, arg_of(other)?))
+    }
+    fn __ne__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Ne, &self.t, arg_of(other)?))
+    }
+    fn __lt__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Lt, &self.t, arg_of(other)?))
+    }
+    fn __le__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Le, &self.t, arg_of(other)?))
+    }
+    fn __gt__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Gt, &self.t, arg_of(other)?))
+    }
+    fn __ge__(&self, other: &Bound<'_, PyAny>) -> R {
+        wrap(binary(BinaryOp::Ge, &self.t, arg_of(other)?))
+    }
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let f = slf.py().import("rtorch._tensor_str")?.getattr("tensor_repr")?;
+        f.call1((slf,))?.extract()
+    }
+
+    // ---- parametrised elementwise ----
+    #[pyo3(signature = (decimals=0))]
+    fn round(&self, decimals: i64) -> R {
+        let op = if decimals == 0 { UnaryOp::Round } else { UnaryOp::RoundDecimals(decimals) };
+        wrap(crate::ops::unary::unary(&self.t, op))
+    }
+    #[pyo3(signature = (min=None, max=None))]
+    fn clamp(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
+        Ok(clamp_impl(&self.t, min, max)?.into())
+    }
+    #[pyo3(signature = (min=None, max=None))]
+    fn clip(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
+        Ok(clamp_impl(&self.t, min, max)?.into())
+    }
+    #[pyo3(signature = (min=None, max=None))]
+    fn clamp_<'py>(slf: Bound<'py, Self>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let r = clamp_impl(&slf.get().t, min, max)?;
+        inplace_from(&slf.get().t, r)?;
+        Ok(slf)
+    }
+    fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
+        Ok(clamp_impl(&self.t, Some(min), None)?.into())
+    }
+    fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
+        Ok(clamp_impl(&self.t, None, Some(max))?.into())
+    }
+    fn lerp(&self, end: &Bound<'_, PyAny>, weight: &Bound<'_, PyAny>) -> R {
+        let e = arg_of(end)?;
+        let diff = binary(BinaryOp::Sub, e, &self.t).py()?;
+        let w = arg_of(weight)?;
+        wrap(binary(BinaryOp::Mul, &diff, w).and_then(|d| self.t.add(&d)))
+    }
+    fn logit(&self) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Logit))
+    }
+    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
+    fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
+        let t = &self.t;
+        if !t.dtype().is_float() {
+            return Ok(t.clone().into());
+        }
+        let (big, small) = match t.dtype() {
+            DType::F64 => (f64::MAX, f64::MIN),
+            DType::F16 => (65504.0, -65504.0),
+            DType::BF16 => (3.3895313892515355e38, -3.3895313892515355e38),
+            _ => (f32::MAX as f64, f32::MIN as f64),
+        };
+        let r = (|| -> crate::Result<Tensor> {
+            let r = crate::ops::index::where_(&t.isnan()?, Arg::S(Scalar::Float(nan)), t)?;
+            let pos = r.gt_scalar(0.0)?.logical_and(&r.isinf()?)?;
+            let r = crate::ops::index::where_(&pos, Arg::S(Scalar::Float(posinf.unwrap_or(big))), &r)?;
+            let neg = r.lt_scalar(0.0)?.logical_and(&r.isinf()?)?;
+            crate::ops::index::where_(&neg, Arg::S(Scalar::Float(neginf.unwrap_or(small))), &r)
+        })();
+        wrap(r)
+    }
+    #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
+    fn isclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> R {
+        Ok(isclose_impl(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan)?.into())
+    }
+    #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
+    fn allclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<bool> {
+        let c = isclose_impl(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan)?;
+        Ok(c.all_dims(None, false, true).py()?.item().py()?.to_bool())
+    }
+    fn equal(&self, other: &Bound<'_, PyTensor>) -> PyResult<bool> {
+        let o = &other.get().t;
+        if o.shape() != self.t.shape() {
+            return Ok(false);
+        }
+        Ok(self.t.eq(o).py()?.all_dims(None, false, true).py()?.item().py()?.to_bool())
+    }
+    fn zero_(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        let t = &slf.get().t;
+        t.check_inplace().py()?;
+        crate::cpu::fill(t, Scalar::Int(0)).py()?;
+        t.storage().bump_version();
+        Ok(slf)
+    }
+    fn fill_<'py>(slf: Bound<'py, Self>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        t.check_inplace().py()?;
+        crate::cpu::fill(t, scalar_arg(value)?).py()?;
+        t.storage().bump_version();
+        Ok(slf)
+    }
+    #[pyo3(signature = (from_=0.0, to=1.0, *, generator=None))]
+    fn uniform_<'py>(slf: Bound<'py, Self>, from_: f64, to: f64, generator: Option<&Bound<'py, super::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let r = crate::ops::random::rand(t.shape(), t.dtype(), generator.map(|g| &g.get().g)).py()?;
+        let r = r.mul_scalar(to - from_).py()?.add_scalar(from_).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (mean=0.0, std=1.0, *, generator=None))]
+    fn normal_<'py>(slf: Bound<'py, Self>, mean: f64, std: f64, generator: Option<&Bound<'py, super::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let r = crate::ops::random::randn(t.shape(), t.dtype(), generator.map(|g| &g.get().g)).py()?;
+        let r = r.mul_scalar(std).py()?.add_scalar(mean).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (p=0.5, *, generator=None))]
+    fn bernoulli_<'py>(slf: Bound<'py, Self>, p: f64, generator: Option<&Bound<'py, super::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let pt = Tensor::full(t.shape(), Scalar::Float(p), DType::F64, t.device()).py()?;
+        let r = crate::ops::random::bernoulli(&pt, generator.map(|g| &g.get().g)).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
+        let v = scalar_arg(value)?;
+        wrap(crate::ops::index::masked_fill(&self.t, &mask.get().t, v))
+    }
+    fn masked_fill_<'py>(slf: Bound<'py, Self>, mask: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().masked_fill(mask, value)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    fn r#where(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
+        wrap(crate::ops::index::where_(&condition.get().t, &self.t, arg_of(other)?))
+    }
+
+    // ---- activations with parameters ----
+    #[pyo3(signature = (approximate="none"))]
+    fn gelu(&self, approximate: &str) -> R {
+        let op = match approximate {
+            "none" => UnaryOp::Gelu,
+            "tanh" => UnaryOp::GeluTanh,
+            a => return Err(PyValueError::new_err(format!("approximate argument must be either none or tanh (got '{}')", a))),
+        };
+        wrap(crate::ops::unary::unary(&self.t, op))
+    }
+    #[pyo3(signature = (beta=1.0, threshold=20.0))]
+    fn softplus(&self, beta: f64, threshold: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Softplus { beta, threshold }))
+    }
+    #[pyo3(signature = (alpha=1.0))]
+    fn elu(&self, alpha: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Elu { alpha }))
+    }
+    #[pyo3(signature = (negative_slope=0.01))]
+    fn leaky_relu(&self, negative_slope: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::LeakyRelu { slope: negative_slope }))
+    }
+    #[pyo3(signature = (min_val=-1.0, max_val=1.0))]
+    fn hardtanh(&self, min_val: f64, max_val: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Hardtanh { min: min_val, max: max_val }))
+    }
+
+    // ---- reductions ----
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
+    fn sum(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let (d, dt) = (dims_arg(dim)?, opt_dtype(dtype)?);
+        let t = &self.t;
+        maybe_detach(py, t.numel(), || wrap(t.sum_dims(d.as_deref(), keepdim, dt)))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
+    fn nansum(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let z = crate::ops::index::where_(&self.t.isnan().py()?, Arg::S(Scalar::Int(0)), &self.t).py()?;
+        wrap(z.sum_dims(dims_arg(dim)?.as_deref(), keepdim, opt_dtype(dtype)?))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
+    fn mean(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let (d, dt) = (dims_arg(dim)?, opt_dtype(dtype)?);
+        let t = &self.t;
+        maybe_detach(py, t.numel(), || wrap(t.mean_dims(d.as_deref(), keepdim, dt)))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
+    fn nanmean(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let d = dims_arg(dim)?;
+        let nan = self.t.isnan().py()?;
+        let z = crate::ops::index::where_(&nan, Arg::S(Scalar::Int(0)), &self.t).py()?;
+        let s = z.sum_dims(d.as_deref(), keepdim, opt_dtype(dtype)?).py()?;
+        let n = nan.logical_not().py()?.sum_dims(d.as_deref(), keepdim, None).py()?;
+        wrap(s.div(&n))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
+    fn prod(&self, dim: Option<i64>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        wrap(self.t.prod_dims(dim, keepdim, opt_dtype(dtype)?))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn max<'py>(&self, py: Python<'py>, dim: Option<&Bound<'py, PyAny>>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        minmax(py, &self.t, dim, keepdim, true)
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn min<'py>(&self, py: Python<'py>, dim: Option<&Bound<'py, PyAny>>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        minmax(py, &self.t, dim, keepdim, false)
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        wrap(self.t.amax_dims(dims_arg(dim)?.as_deref(), keepdim, true))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        wrap(self.t.amax_dims(dims_arg(dim)?.as_deref(), keepdim, false))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
+        wrap(self.t.argmax(dim, keepdim, true))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
+        wrap(self.t.argmax(dim, keepdim, false))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        wrap(self.t.all_dims(dims_arg(dim)?.as_deref(), keepdim, true))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        wrap(self.t.all_dims(dims_arg(dim)?.as_deref(), keepdim, false))
+    }
+    #[pyo3(signature = (dim=None))]
+    fn count_nonzero(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
+        let nz = self.t.ne_scalar_any().py()?;
+        wrap(nz.sum_dims(dims_arg(dim)?.as_deref(), false, None))
+    }
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
+    fn var(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+        let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
+        wrap(self.t.var_dims(dims_arg(dim)?.as_deref(), c, keepdim))
+    }
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
+    fn std(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+        let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
+        wrap(self.t.var_dims(dims_arg(dim)?.as_deref(), c, keepdim).and_then(|v| v.sqrt()))
+    }
+    #[pyo3(signature = (p=None, dim=None, keepdim=false))]
+    fn norm(&self, p: Option<&Bound<'_, PyAny>>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        let pv: f64 = match p {
+            None => 2.0,
+            Some(p) if p.is_none() => 2.0,
+            Some(p) => match p.extract::<String>() {
+                Ok(s) if s == "fro" => 2.0,
+                Ok(s) => return Err(PyValueError::new_err(format!("unsupported norm type '{}'", s))),
+                Err(_) => p.extract::<f64>()?,
+            },
+        };
+        let d = dims_arg(dim)?;
+        Ok(norm_impl(&self.t, pv, d.as_deref(), keepdim)?.into())
+    }
+    #[pyo3(signature = (dim, keepdim=false))]
+    fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
+        let d = dims_arg(Some(dim))?.unwrap_or_default();
+        wrap(self.t.logsumexp(&d, keepdim))
+    }
+    #[pyo3(signature = (dim=None, *, dtype=None))]
+    fn softmax(&self, py: Python<'_>, dim: Option<i64>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
+        let d = dim.unwrap_or(-1);
+        maybe_detach(py, x.numel(), || wrap(x.softmax(d, false)))
+    }
+    #[pyo3(signature = (dim=None, *, dtype=None))]
+    fn log_softmax(&self, py: Python<'_>, dim: Option<i64>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
+        let d = dim.unwrap_or(-1);
+        maybe_detach(py, x.numel(), || wrap(x.softmax(d, true)))
+    }
+    #[pyo3(signature = (dim, *, dtype=None))]
+    fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
+        wrap(x.cumulative(dim, false))
+    }
+    #[pyo3(signature = (dim, *, dtype=None))]
+    fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
+        wrap(x.cumulative(dim, true))
+    }
+
+    // ---- shape / views ----
+    #[pyo3(signature = (*shape))]
+    fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
+        if shape.len() == 1 {
+            if let Ok(d) = to_dtype(&shape.get_item(0)?) {
+                if !shape.get_item(0)?.is_instance_of::<pyo3::types::PyInt>() {
+                    if d.size() != self.t.dtype().size() {
+                        return Err(PyRuntimeError::new_err("view(dtype) with a different element size is not supported"));
+                    }
+                    return Ok(PyTensor::from(Tensor::from_parts(self.t.storage().clone(), self.t.layout().clone(), d)));
+                }
+            }
+        }
+        wrap(self.t.view(&shape_args(shape)?))
+    }
+    #[pyo3(signature = (*shape))]
+    fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
+        wrap(self.t.reshape(&shape_args(shape)?))
+    }
+    fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
+        wrap(self.t.view(&s))
+    }
+    fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(self.t.reshape_u(other.get().t.shape()))
+    }
+    fn transpose(&self, dim0: i64, dim1: i64) -> R {
+        wrap(self.t.transpose(dim0, dim1))
+    }
+    fn swapaxes(&self, axis0: i64, axis1: i64) -> R {
+        wrap(self.t.transpose(axis0, axis1))
+    }
+    fn swapdims(&self, dim0: i64, dim1: i64) -> R {
+        wrap(self.t.transpose(dim0, dim1))
+    }
+    #[pyo3(signature = (*dims))]
+    fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
+        wrap(self.t.permute(&shape_args(dims)?))
+    }
+    fn t(&self) -> R {
+        wrap(self.t.t())
+    }
+    #[getter(T)]
+    fn big_t(&self) -> R {
+        let n = self.t.ndim() as i64;
+        let dims: Vec<i64> = (0..n).rev().collect();
+        wrap(self.t.permute(&dims))
+    }
+    #[getter(mT)]
+    fn m_t(&self) -> R {
+        if self.t.ndim() < 2 {
+            return Err(PyRuntimeError::new_err("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."));
+        }
+        wrap(self.t.transpose(-2, -1))
+    }
+    #[pyo3(signature = (*sizes))]
+    fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
+        wrap(self.t.expand_i(&shape_args(sizes)?))
+    }
+    fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(self.t.expand(other.get().t.shape()))
+    }
+    fn broadcast_to(&self, shape: &Bound<'_, PyAny>) -> R {
+        let s: Vec<i64> = shape.extract()?;
+        wrap(self.t.expand_i(&s))
+    }
+    #[pyo3(signature = (dim=None))]
+    fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
+        let d = dims_arg(dim)?;
+        wrap(self.t.squeeze(d.as_deref()))
+    }
+    fn unsqueeze(&self, dim: i64) -> R {
+        wrap(self.t.unsqueeze(dim))
+    }
+    #[pyo3(signature = (start_dim=0, end_dim=-1))]
+    fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
+        wrap(self.t.flatten(start_dim, end_dim))
+    }
+    fn ravel(&self) -> R {
+        wrap(self.t.reshape(&[-1]))
+    }
+    fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
+        wrap(self.t.unflatten(dim, &sizes))
+    }
+    fn narrow(&self, dim: i64, start: i64, length: i64) -> R {
+        wrap(self.t.narrow(dim, start, length))
+    }
+    fn select(&self, dim: i64, index: i64) -> R {
+        wrap(self.t.select(dim, index))
+    }
+    #[pyo3(signature = (dim=0))]
+    fn unbind(&self, dim: i64) -> PyResult<Vec<PyTensor>> {
+        Ok(self.t.unbind(dim).py()?.into_iter().map(PyTensor::from).collect())
+    }
+    #[pyo3(signature = (split_size_or_sections, dim=0))]
+    fn split(&self, split_size_or_sections: &Bound<'_, PyAny>, dim: i64) -> PyResult<Vec<PyTensor>> {
+        let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
+            self.t.split(n, dim)
+        } else {
+            self.t.split_sizes(&split_size_or_sections.extract::<Vec<usize>>()?, dim)
+        };
+        Ok(parts.py()?.into_iter().map(PyTensor::from).collect())
+    }
+    #[pyo3(signature = (chunks, dim=0))]
+    fn chunk(&self, chunks: usize, dim: i64) -> PyResult<Vec<PyTensor>> {
+        Ok(self.t.chunk(chunks, dim).py()?.into_iter().map(PyTensor::from).collect())
+    }
+    #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
+    fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {
+        wrap(self.t.diagonal(offset, dim1, dim2))
+    }
+    fn unfold(&self, dimension: i64, size: usize, step: usize) -> R {
+        wrap(self.t.unfold(dimension, size, step))
+    }
+    #[pyo3(signature = (*dims))]
+    fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
+        wrap(self.t.flip(&shape_args(dims)?))
+    }
+    fn fliplr(&self) -> R {
+        wrap(self.t.flip(&[1]))
+    }
+    fn flipud(&self) -> R {
+        wrap(self.t.flip(&[0]))
+    }
+
+    // ---- indexing ----
+    fn __getitem__(&self, key: &Bound<'_, PyAny>) -> R {
+        // Fast path: a single int on the first dim.
+        if let Ok(i) = key.cast::<pyo3::types::PyInt>() {
+            if !key.is_instance_of::<pyo3::types::PyBool>() {
+                let i: i64 = i.extract()?;
+                if self.t.ndim() == 0 {
+                    return Err(pyo3::exceptions::PyIndexError::new_err("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"));
+                }
+                return wrap(self.t.select(0, i));
+            }
+        }
+        let items = index_items(key)?;
+        wrap(crate::ops::index::index(&self.t, &items))
+    }
+    fn __setitem__(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let items = index_items(key)?;
+        let v = match arg_of(value)? {
+            Arg::T(t) => t,
+            Arg::S(s) => Tensor::scalar(s, self.t.dtype()).py()?,
+        };
+        crate::ops::index::setitem(&self.t, &items, &v).py()
+    }
+    fn __iter__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        if t.ndim() == 0 {
+            return Err(PyTypeError::new_err("iteration over a 0-d tensor"));
+        }
+        let items: Vec<PyTensor> = t.unbind(0).py()?.into_iter().map(PyTensor::from).collect();
+        Ok(PyList::new(slf.py(), items)?.try_iter()?.into_any().unbind())
+    }
+    fn __contains__(&self, item: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let eq = binary(BinaryOp::Eq, &self.t, arg_of(item)?).py()?;
+        Ok(eq.any().py()?.item().py()?.to_bool())
+    }
+    fn index_select(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::index::index_select(&self.t, dim, &index.get().t))
+    }
+    fn gather(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::index::gather(&self.t, dim, &index.get().t))
+    }
+    #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
+    fn scatter(&self, dim: i64, index: &Bound<'_, PyTensor>, src: Option<&Bound<'_, PyAny>>, value: Option<&Bound<'_, PyAny>>, reduce: Option<&str>) -> R {
+        let s = match (src, value) {
+            (Some(s), _) => arg_of(s)?,
+            (None, Some(v)) => Arg::S(scalar_arg(v)?),
+            _ => return Err(PyTypeError::new_err("scatter() missing 'src' or 'value'")),
+        };
+        let red = match reduce { Some("add") => Some("sum"), Some("multiply") => Some("prod"), r => r };
+        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &s, red, true))
+    }
+    fn scatter_add(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some("sum"), true))
+    }
+    fn scatter_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().scatter_add(dim, index, src)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
+    fn scatter_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: Option<&Bound<'py, PyAny>>, value: Option<&Bound<'py, PyAny>>, reduce: Option<&str>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().scatter(dim, index, src, value, reduce)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (dim, index, src, reduce, *, include_self=true))]
+    fn scatter_reduce(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>, reduce: &str, include_self: bool) -> R {
+        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some(reduce), include_self))
+    }
+    #[pyo3(signature = (dim, index, source, *, alpha=None))]
+    fn index_add(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+        let src = match alpha_arg(arg_of(source)?, alpha)? { Arg::T(t) => t, Arg::S(s) => Tensor::scalar(s, self.t.dtype()).py()? };
+        let items = dim_items(&self.t, dim, &index.get().t)?;
+        wrap(crate::ops::index::index_put(&self.t, &items, &src.movedim_for_index(dim, self.t.ndim()).py()?, true))
+    }
+    fn index_copy(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
+        let items = dim_items(&self.t, dim, &index.get().t)?;
+        wrap(crate::ops::index::index_put(&self.t, &items, &source.get().t.movedim_for_index(dim, self.t.ndim()).py()?, false))
+    }
+    fn index_fill(&self, dim: i64, index: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
+        let items = dim_items(&self.t, dim, &index.get().t)?;
+        let v = Tensor::scalar(scalar_arg(value)?, self.t.dtype()).py()?;
+        wrap(crate::ops::index::index_put(&self.t, &items, &v, false))
+    }
+    fn masked_select(&self, mask: &Bound<'_, PyTensor>) -> R {
+        let m = &mask.get().t;
+        let shape = crate::layout::broadcast_shapes(self.t.shape(), m.shape()).py()?;
+        let x = self.t.expand(&shape).py()?;
+        let mb = m.expand(&shape).py()?;
+        wrap(crate::ops::index::index(&x, &[crate::ops::index::IndexItem::Tensor(mb)]))
+    }
+    #[pyo3(signature = (*, as_tuple=false))]
+    fn nonzero<'py>(&self, py: Python<'py>, as_tuple: bool) -> PyResult<Bound<'py, PyAny>> {
+        let nz = crate::ops::index::nonzero(&self.t).py()?;
+        if as_tuple {
+            let cols: Vec<PyTensor> = (0..self.t.ndim().max(1) as i64)
+                .map(|k| if self.t.ndim() == 0 { nz.reshape(&[-1]) } else { nz.select(1, k)?.contiguous() })
+                .collect::<crate::Result<Vec<_>>>().py()?.into_iter().map(PyTensor::from).collect();
+            return Ok(PyTuple::new(py, cols)?.into_any());
+        }
+        Ok(Py::new(py, PyTensor::from(nz))?.into_bound(py).into_any())
+    }
+    fn take(&self, index: &Bound<'_, PyTensor>) -> R {
+        let flat = self.t.reshape(&[-1]).py()?;
+        wrap(crate::ops::index::index(&flat, &[crate::ops::index::IndexItem::Tensor(index.get().t.clone())]))
+    }
+
+    // ---- linear algebra ----
+    fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>) -> R {
+        self.__matmul__(py, other)
+    }
+    fn mm(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::matmul::mm(&self.t, &other.get().t))
+    }
+    fn bmm(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::matmul::bmm(&self.t, &other.get().t))
+    }
+    fn dot(&self, other: &Bound<'_, PyTensor>) -> R {
+        let o = &other.get().t;
+        if self.t.ndim() != 1 || o.ndim() != 1 {
+            return Err(PyRuntimeError::new_err(format!("1D tensors expected, but got {}D and {}D tensors", self.t.ndim(), o.ndim())));
+        }
+        wrap(crate::ops::matmul::matmul(&self.t, o))
+    }
+    fn outer(&self, other: &Bound<'_, PyTensor>) -> R {
+        let o = &other.get().t;
+        wrap(self.t.unsqueeze(1).and_then(|a| a.mul(&o.unsqueeze(0)?)))
+    }
+    fn mv(&self, vec: &Bound<'_, PyTensor>) -> R {
+        wrap(crate::ops::matmul::matmul(&self.t, &vec.get().t))
+    }
+    fn __reduce_ex__(slf: &Bound<'_, Self>, _proto: i32) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let f = py.import("rtorch._tensor_str")?.getattr("_rebuild")?;
+        let arr = to_numpy(py, &slf.get().t.detach().contiguous().py()?)?.call_method0("copy")?;
+        Ok(PyTuple::new(py, [f.into_any(), PyTuple::new(py, [arr, slf.get().t.requires_grad().into_pyobject(py)?.to_owned().into_any()])?.into_any()])?.into_any().unbind())
+    }
+}
+
+impl Tensor {
+    fn ne_scalar_any(&self) -> crate::Result<Tensor> {
+        binary(BinaryOp::Ne, self, Scalar::Int(0))
+    }
+    /// Move `dim` of a source to the front (for index_add/index_copy expressed as index_put).
+    fn movedim_for_index(&self, dim: i64, ndim: usize) -> crate::Result<Tensor> {
+        if self.ndim() == 0 {
+            return Ok(self.clone());
+        }
+        let d = crate::layout::wrap_dim(dim, ndim)?;
+        let mut perm: Vec<i64> = vec![d as i64];
+        perm.extend((0..self.ndim() as i64).filter(|&k| k != d as i64));
+        let moved = self.permute(&perm)?;
+        // index_put with one advanced index at `dim` puts the indexed dim first when d > 0 only if
+        // not adjacent; a single advanced index is always adjacent, so the result keeps `dim` in place.
+        let mut inv = vec![0i64; perm.len()];
+        for (i, &p) in perm.iter().enumerate() {
+            inv[p as usize] = i as i64;
+        }
+        moved.permute(&inv)
+    }
+}
+
+fn dim_items(t: &Tensor, dim: i64, index: &Tensor) -> PyResult<Vec<crate::ops::index::IndexItem>> {
+    let d = crate::layout::wrap_dim(dim, t.ndim()).py()?;
+    let mut items = vec![crate::ops::index::IndexItem::Slice(None, None, 1); d];
+    items.push(crate::ops::index::IndexItem::Tensor(index.reshape(&[-1]).py()?));
+    Ok(items)
+}
+
+fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {
+    t.check_inplace().py()?;
+    crate::ops::cast::copy_into(t, r).py()
+}
+
+pub fn scalar_to_py<'py>(py: Python<'py>, s: Scalar) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match s {
+        Scalar::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Scalar::Int(i) => i.into_pyobject(py)?.into_any(),
+        Scalar::Float(f) => f.into_pyobject(py)?.into_any(),
+    })
+}
+
+fn clamp_impl(t: &Tensor, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Tensor> {
+    let (min, max) = (min.filter(|x| !x.is_none()), max.filter(|x| !x.is_none()));
+    if min.is_none() && max.is_none() {
+        return Err(PyRuntimeError::new_err("torch.clamp: At least one of 'min' or 'max' must not be None"));
+    }
+    let mut r = t.clone();
+    if let Some(m) = min {
+        r = binary(BinaryOp::Maximum, &r, arg_of(m)?).py()?;
+    }
+    if let Some(m) = max {
+        r = binary(BinaryOp::Minimum, &r, arg_of(m)?).py()?;
+    }
+    // Gradient flows where the input was inside the range: re-express through where for exact ties.
+    if autograd::needs_grad(&[t]) {
+        let lo_ok = match min { Some(m) => binary(BinaryOp::Ge, t, arg_of(m)?).py()?, None => Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()).py()? };
+        let hi_ok = match max { Some(m) => binary(BinaryOp::Le, t, arg_of(m)?).py()?, None => Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()).py()? };
+        let inside = lo_ok.logical_and(&hi_ok).py()?;
+        r = crate::ops::index::where_(&inside, t, &r.detach()).py()?;
+    }
+    Ok(r)
+}
+
+fn isclose_impl(a: &Tensor, b: &Tensor, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<Tensor> {
+    let r = (|| -> crate::Result<Tensor> {
+        let (a, b) = (a.detach(), b.detach());
+        let diff = a.sub(&b)?.abs()?;
+        let tol = b.abs()?.mul_scalar(rtol)?.add_scalar(atol)?;
+        let close = diff.le(&tol)?.logical_and(&a.isfinite()?.logical_and(&b.isfinite()?)?)?;
+        let exact = a.eq(&b)?;
+        let mut r = binary(BinaryOp::LogicalOr, &close, &exact)?;
+        if equal_nan {
+            r = binary(BinaryOp::LogicalOr, &r, &a.isnan()?.logical_and(&b.isnan()?)?)?;
+        }
+        Ok(r)
+    })();
+    r.py()
+}
+
+fn norm_impl(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> PyResult<Tensor> {
+    let r = (|| -> crate::Result<Tensor> {
+        let a = t.abs()?;
+        if p == f64::INFINITY {
+            a.amax_dims(dims, keepdim, true)
+        } else if p == f64::NEG_INFINITY {
+            a.amax_dims(dims, keepdim, false)
+        } else if p == 0.0 {
+            a.ne_scalar_any()?.to_dtype(t.dtype())?.sum_dims(dims, keepdim, None)
+        } else if p == 1.0 {
+            a.sum_dims(dims, keepdim, None)
+        } else if p == 2.0 {
+            t.mul(t)?.sum_dims(dims, keepdim, None)?.sqrt()
+        } else {
+            a.pow_scalar(p)?.sum_dims(dims, keepdim, None)?.pow_scalar(1.0 / p)
+        }
+    })();
+    r.py()
+}
+
+fn minmax<'py>(py: Python<'py>, t: &Tensor, dim: Option<&Bound<'py, PyAny>>, keepdim: bool, max: bool) -> PyResult<Bound<'py, PyAny>> {
+    match dim {
+        None => Ok(Py::new(py, PyTensor::from(t.amax_dims(None, false, max).py()?))?.into_bound(py).into_any()),
+        Some(d) if d.is_none() => Ok(Py::new(py, PyTensor::from(t.amax_dims(None, false, max).py()?))?.into_bound(py).into_any()),
+        Some(d) => {
+            if let Ok(o) = d.cast::<PyTensor>() {
+                let op = if max { BinaryOp::Maximum } else { BinaryOp::Minimum };
+                return Ok(Py::new(py, PyTensor::from(binary(op, t, &o.get().t).py()?))?.into_bound(py).into_any());
+            }
+            let (v, i) = t.max_dim(d.extract()?, keepdim, max).py()?;
+            let cls = py.import("rtorch._size")?.getattr(if max { "max_result" } else { "min_result" })?;
+            cls.call1((PyTensor::from(v), PyTensor::from(i)))
+        }
+    }
+}
+
+/// A NumPy array viewing the tensor's memory (it keeps the tensor alive as its base).
+pub fn to_numpy<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyAny>> {
+    if t.dtype() == DType::BF16 {
+        return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16"));
+    }
+    t.check_cpu("numpy").py()?;
+    let np = py.import("numpy")?;
+    let holder = Py::new(py, PyTensor::from(t.clone()))?;
+    np.getattr("asarray")?.call1((holder,))
+}
+
+fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDict>> {
+    t.check_cpu("__array_interface__").py()?;
+    let typestr = match t.dtype() {
+        DType::Bool => "|b1",
+        DType::U8 => "|u1",
+        DType::I8 => "|i1",
+        DType::I16 => "<i2",
+        DType::I32 => "<i4",
+        DType::I64 => "<i8",
+        DType::F16 => "<f2",
+        DType::F32 => "<f4",
+        DType::F64 => "<f8",
+        DType::BF16 => return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16")),
+    };
+    let d = PyDict::new(py);
+    let es = t.dtype().size() as isize;
+    let ptr = if t.numel() == 0 { 0 } else { t.data_ptr_raw() };
+    d.set_item("data", (ptr, false))?;
+    d.set_item("shape", PyTuple::new(py, t.shape())?)?;
+    let strides: Vec<isize> = t.strides().iter().map(|s| s * es).collect();
+    d.set_item("strides", PyTuple::new(py, strides)?)?;
+    d.set_item("typestr", typestr)?;
+    d.set_item("version", 3)?;
+    Ok(d)
+}

@@ -1,0 +1,124 @@
+//! Untyped device memory shared by views, with a version counter for autograd's in-place checks.
+use crate::device::Device;
+use crate::error::Result;
+use crate::{bail, err};
+use std::alloc::{alloc, alloc_zeroed, dealloc, Layout as AllocLayout};
+use std::any::Any;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const ALIGN: usize = 64;
+
+/// What keeps a CPU buffer's memory alive.
+enum Owner {
+    /// Memory we allocated (64-byte aligned so SIMD loads never straddle lines needlessly).
+    Own(AllocLayout),
+    /// Memory borrowed from another library (a NumPy array, a DLPack capsule): dropping the box releases it.
+    Foreign(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
+    Empty,
+}
+
+pub struct CpuBuffer {
+    ptr: *mut u8,
+    nbytes: usize,
+    owner: Owner,
+}
+
+// SAFETY: the buffer is plain memory; concurrent access is governed by the tensor ops that use it,
+// exactly as PyTorch's storage (writers are in-place ops that the user sequences).
+unsafe impl Send for CpuBuffer {}
+unsafe impl Sync for CpuBuffer {}
+
+impl CpuBuffer {
+    pub fn alloc(nbytes: usize, zeroed: bool) -> Result<CpuBuffer> {
+        if nbytes == 0 {
+            return Ok(CpuBuffer { ptr: ALIGN as *mut u8, nbytes: 0, owner: Owner::Empty });
+        }
+        if nbytes > isize::MAX as usize - ALIGN {
+            bail!(Alloc, "CPU allocation of {} bytes is too large", nbytes);
+        }
+        let layout = AllocLayout::from_size_align(nbytes, ALIGN)
+            .map_err(|_| err!(Alloc, "CPU allocation of {} bytes is too large", nbytes))?;
+        // SAFETY: layout has non-zero size.
+        let ptr = unsafe { if zeroed { alloc_zeroed(layout) } else { alloc(layout) } };
+        if ptr.is_null() {
+            bail!(
+                Alloc,
+                "DefaultCPUAllocator: not enough memory: you tried to allocate {} bytes.",
+                nbytes
+            );
+        }
+        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout) })
+    }
+
+    /// Wrap memory owned by someone else; `keep_alive` is dropped when the last view goes away.
+    ///
+    /// # Safety
+    /// `ptr..ptr+nbytes` must stay valid and writable while `keep_alive` lives.
+    pub unsafe fn foreign(ptr: *mut u8, nbytes: usize, keep_alive: Box<dyn Any + Send + Sync>) -> CpuBuffer {
+        CpuBuffer { ptr, nbytes, owner: Owner::Foreign(keep_alive) }
+    }
+
+    pub fn ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+    pub fn nbytes(&self) -> usize {
+        self.nbytes
+    }
+}
+
+impl Drop for CpuBuffer {
+    fn drop(&mut self) {
+        if let Owner::Own(layout) = self.owner {
+            // SAFETY: allocated above with this layout.
+            unsafe { dealloc(self.ptr, layout) }
+        }
+    }
+}
+
+pub enum Buffer {
+    Cpu(CpuBuffer),
+}
+
+pub struct Storage {
+    buffer: Buffer,
+    version: AtomicU64,
+}
+
+impl Storage {
+    pub fn new_cpu(nbytes: usize, zeroed: bool) -> Result<Storage> {
+        Ok(Storage { buffer: Buffer::Cpu(CpuBuffer::alloc(nbytes, zeroed)?), version: AtomicU64::new(0) })
+    }
+    pub fn from_cpu_buffer(buf: CpuBuffer) -> Storage {
+        Storage { buffer: Buffer::Cpu(buf), version: AtomicU64::new(0) }
+    }
+    pub fn new(device: Device, nbytes: usize, zeroed: bool) -> Result<Storage> {
+        match device {
+            Device::Cpu => Storage::new_cpu(nbytes, zeroed),
+            Device::Cuda(_) => Err(crate::device_unavailable(device)),
+        }
+    }
+    pub fn device(&self) -> Device {
+        match &self.buffer {
+            Buffer::Cpu(_) => Device::Cpu,
+        }
+    }
+    pub fn buffer(&self) -> &Buffer {
+        &self.buffer
+    }
+    pub fn cpu(&self) -> Option<&CpuBuffer> {
+        match &self.buffer {
+            Buffer::Cpu(b) => Some(b),
+        }
+    }
+    pub fn nbytes(&self) -> usize {
+        match &self.buffer {
+            Buffer::Cpu(b) => b.nbytes,
+        }
+    }
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+    pub fn bump_version(&self) {
+        self.version.fetch_add(1, Ordering::Relaxed);
+    }
+}

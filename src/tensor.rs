@@ -1,0 +1,171 @@
+//! `Tensor`: a cheap handle to shared storage plus a layout, a dtype and autograd metadata.
+use crate::autograd::AutogradMeta;
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::{fmt_shape, Result};
+use crate::layout::{checked_numel, Layout};
+use crate::scalar::Scalar;
+use crate::storage::Storage;
+use crate::{bail, with_dtype};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct TensorImpl {
+    pub(crate) storage: Arc<Storage>,
+    pub(crate) layout: Layout,
+    pub(crate) dtype: DType,
+    pub(crate) meta: Mutex<AutogradMeta>,
+}
+
+#[derive(Clone)]
+pub struct Tensor(pub(crate) Arc<TensorImpl>);
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tensor(shape={:?}, dtype={}, device={})", self.shape(), self.dtype(), self.device())
+    }
+}
+
+impl Tensor {
+    pub(crate) fn from_parts(storage: Arc<Storage>, layout: Layout, dtype: DType) -> Tensor {
+        Tensor(Arc::new(TensorImpl { storage, layout, dtype, meta: Mutex::new(AutogradMeta::default()) }))
+    }
+
+    /// A fresh, uninitialised (or zeroed) contiguous tensor.
+    pub fn alloc(shape: &[usize], dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
+        let numel = checked_numel(shape)?;
+        let nbytes = numel.checked_mul(dtype.size()).ok_or_else(|| {
+            crate::err!(Alloc, "tensor of shape {} and dtype {} is too large", fmt_shape(shape), dtype)
+        })?;
+        let storage = Storage::new(device, nbytes, zeroed)?;
+        Ok(Tensor::from_parts(Arc::new(storage), Layout::contiguous(shape), dtype))
+    }
+
+    pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        Tensor::alloc(shape, dtype, device, true)
+    }
+
+    pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+        let t = Tensor::alloc(shape, dtype, device, false)?;
+        crate::cpu::fill(&t, value)?;
+        Ok(t)
+    }
+
+    pub fn scalar(value: Scalar, dtype: DType) -> Result<Tensor> {
+        Tensor::full(&[], value, dtype, Device::Cpu)
+    }
+
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
+        let numel = checked_numel(shape)?;
+        if numel != data.len() {
+            bail!(Shape, "shape {} is invalid for input of size {}", fmt_shape(shape), data.len());
+        }
+        let t = Tensor::alloc(shape, T::DTYPE, Device::Cpu, false)?;
+        // SAFETY: freshly allocated, contiguous, numel elements of T.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), t.data_ptr::<T>(), numel) };
+        Ok(t)
+    }
+
+    /// A new handle on the same storage with another layout (no autograd: callers record it).
+    pub fn with_layout(&self, layout: Layout) -> Tensor {
+        Tensor::from_parts(self.0.storage.clone(), layout, self.0.dtype)
+    }
+
+    pub fn shape(&self) -> &[usize] {
+        &self.0.layout.shape
+    }
+    pub fn strides(&self) -> &[isize] {
+        &self.0.layout.strides
+    }
+    pub fn layout(&self) -> &Layout {
+        &self.0.layout
+    }
+    pub fn offset(&self) -> usize {
+        self.0.layout.offset
+    }
+    pub fn dtype(&self) -> DType {
+        self.0.dtype
+    }
+    pub fn device(&self) -> Device {
+        self.0.storage.device()
+    }
+    pub fn ndim(&self) -> usize {
+        self.0.layout.shape.len()
+    }
+    pub fn numel(&self) -> usize {
+        self.0.layout.numel()
+    }
+    pub fn is_contiguous(&self) -> bool {
+        self.0.layout.is_contiguous()
+    }
+    pub fn storage(&self) -> &Arc<Storage> {
+        &self.0.storage
+    }
+    pub fn same_storage(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0.storage, &other.0.storage)
+    }
+    pub fn ptr_eq(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+    pub(crate) fn meta(&self) -> MutexGuard<'_, AutogradMeta> {
+        // A poisoned lock only means a panic elsewhere; the metadata itself stays consistent.
+        self.0.meta.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    /// Size of dim `d` with negative wrapping.
+    pub fn size(&self, d: i64) -> Result<usize> {
+        Ok(self.shape()[crate::layout::wrap_dim(d, self.ndim())?.min(self.ndim().saturating_sub(1))])
+    }
+
+    /// Address of element 0 of the view (CPU only).
+    ///
+    /// # Safety
+    /// The caller indexes it only with offsets inside the layout, and `T` matches the dtype.
+    pub unsafe fn data_ptr<T>(&self) -> *mut T {
+        match self.0.storage.cpu() {
+            Some(b) => (b.ptr() as *mut T).add(self.0.layout.offset),
+            None => std::ptr::null_mut(),
+        }
+    }
+    pub fn data_ptr_raw(&self) -> usize {
+        match self.0.storage.cpu() {
+            Some(b) => b.ptr() as usize + self.0.layout.offset * self.0.dtype.size(),
+            None => 0,
+        }
+    }
+
+    /// Copy the elements out in row-major order, converted to `T`.
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        let t = crate::ops::cast::to_dtype(&self.detach(), T::DTYPE)?.contiguous()?;
+        let n = t.numel();
+        let mut v = Vec::with_capacity(n);
+        // SAFETY: t is contiguous with n elements of T.
+        unsafe {
+            std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);
+            v.set_len(n);
+        }
+        Ok(v)
+    }
+
+    /// The single element as a Scalar (`.item()`).
+    pub fn item(&self) -> Result<Scalar> {
+        if self.numel() != 1 {
+            bail!(
+                Runtime,
+                "a Tensor with {} elements cannot be converted to Scalar",
+                self.numel()
+            );
+        }
+        self.check_cpu("item")?;
+        // SAFETY: one element at the view's offset.
+        Ok(with_dtype!(self.dtype(), T => unsafe { Scalar::from_elem(*self.data_ptr::<T>()) }))
+    }
+
+    pub fn check_cpu(&self, op: &str) -> Result<()> {
+        if self.device() != Device::Cpu {
+            bail!(Device, "{}: expected a CPU tensor but got one on {}", op, self.device());
+        }
+        Ok(())
+    }
+}

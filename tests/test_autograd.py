@@ -1,0 +1,248 @@
+"""Autograd: every differentiable op against float64 finite differences, and PyTorch's semantics."""
+import gc
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rtorch as torch
+from rtorch.autograd import gradcheck, gradgradcheck
+
+
+def leaf(shape, lo=-2.0, hi=2.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return torch.tensor(rng.uniform(lo, hi, shape), dtype=torch.float64, requires_grad=True)
+
+
+UNARY_OPS = {
+    "neg": lambda x: -x, "abs": lambda x: x.abs(), "exp": lambda x: x.exp(), "log": lambda x: (x * x + 1).log(),
+    "sqrt": lambda x: (x * x + 1).sqrt(), "sin": lambda x: x.sin(), "cos": lambda x: x.cos(),
+    "tan": lambda x: (x * 0.3).tan(), "tanh": lambda x: x.tanh(), "sigmoid": lambda x: x.sigmoid(),
+    "relu": lambda x: x.relu(), "square": lambda x: x.square(), "expm1": lambda x: x.expm1(),
+    "log1p": lambda x: (x * x).log1p(), "asin": lambda x: (x * 0.4).asin(), "acos": lambda x: (x * 0.4).acos(),
+    "atan": lambda x: x.atan(), "sinh": lambda x: x.sinh(), "cosh": lambda x: x.cosh(), "asinh": lambda x: x.asinh(),
+    "acosh": lambda x: (x * x + 1.5).acosh(), "atanh": lambda x: (x * 0.4).atanh(), "erf": lambda x: x.erf(),
+    "erfc": lambda x: x.erfc(), "erfinv": lambda x: (x * 0.4).erfinv(), "rsqrt": lambda x: (x * x + 1).rsqrt(),
+    "reciprocal": lambda x: (x * x + 1).reciprocal(), "gelu": lambda x: x.gelu(),
+    "gelu_tanh": lambda x: x.gelu(approximate="tanh"), "silu": lambda x: x.silu(), "mish": lambda x: x.mish(),
+    "softplus": lambda x: x.softplus(), "elu": lambda x: x.elu(), "leaky_relu": lambda x: x.leaky_relu(0.1),
+    "pow3": lambda x: x ** 3, "pow_half": lambda x: (x * x + 1) ** 0.5, "exp2": lambda x: x.exp2(),
+    "log2": lambda x: (x * x + 1).log2(), "log10": lambda x: (x * x + 1).log10(), "logit": lambda x: (x * 0.2 + 0.5).logit(),
+    "hardtanh": lambda x: x.hardtanh(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_OPS))
+def test_unary_gradients(name):
+    x = leaf((3, 4), seed=hash(name) % 1000)
+    assert gradcheck(UNARY_OPS[name], (x,))
+
+
+SMOOTH_FOR_SECOND_ORDER = ["exp", "log", "sqrt", "sin", "tanh", "sigmoid", "square", "erf", "gelu", "silu", "softplus",
+                           "pow3", "reciprocal", "atan"]
+
+
+@pytest.mark.parametrize("name", SMOOTH_FOR_SECOND_ORDER)
+def test_unary_second_order(name):
+    assert gradgradcheck(UNARY_OPS[name], (leaf((2, 3), seed=7),))
+
+
+BINARY_OPS = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / (b * b + 1),
+    "pow": lambda a, b: (a * a + 1) ** b, "atan2": torch.atan2, "hypot": torch.hypot, "maximum": torch.maximum,
+    "minimum": torch.minimum, "add_scalar": lambda a, b: 2.0 + a - b * 3, "rdiv": lambda a, b: 1.0 / (a * a + 1) + b,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_OPS))
+@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3))
+def test_binary_gradients_with_broadcasting(name, shapes):
+    (sa, sb), _ = shapes
+    a, b = leaf(sa, seed=1), leaf(sb, seed=2)
+    assert gradcheck(BINARY_OPS[name], (a, b))
+
+
+@pytest.mark.parametrize("name", ["mul", "div", "pow", "atan2"])
+def test_binary_second_order(name):
+    assert gradgradcheck(BINARY_OPS[name], (leaf((2, 3), seed=3), leaf((3,), seed=4)))
+
+
+REDUCE_AND_SHAPE_OPS = {
+    "sum": lambda x: x.sum(), "sum_dim": lambda x: x.sum(1, keepdim=True), "mean": lambda x: x.mean((0, 2)),
+    "prod": lambda x: x.prod(1), "amax": lambda x: x.amax(1), "max_dim": lambda x: x.max(2).values,
+    "min": lambda x: x.min(), "var": lambda x: x.var(1), "std": lambda x: x.std(), "norm": lambda x: x.norm(),
+    "logsumexp": lambda x: x.logsumexp(1), "softmax": lambda x: x.softmax(-1), "log_softmax": lambda x: x.log_softmax(0),
+    "cumsum": lambda x: x.cumsum(1), "cumprod": lambda x: x.cumprod(2), "reshape": lambda x: x.reshape(6, 4),
+    "permute": lambda x: x.permute(2, 0, 1) * 1, "transpose": lambda x: x.transpose(0, 2).contiguous(),
+    "expand": lambda x: x[:, :1].expand(2, 5, 4), "slice": lambda x: x[:, ::-2, 1:3],
+    "select": lambda x: x[1, 2], "narrow": lambda x: x.narrow(2, 1, 2), "diagonal": lambda x: x.diagonal(0, 1, 2),
+    "unfold": lambda x: x.unfold(2, 2, 1), "flip": lambda x: x.flip(0, 2), "cat": lambda x: torch.cat([x, x * 2], 1),
+    "stack": lambda x: torch.stack([x, x.exp()], 0), "split": lambda x: x.split(1, 1)[2] * 3,
+    "index": lambda x: x[torch.tensor([1, 1, 0])], "adv_index": lambda x: x[:, torch.tensor([0, 2, 0]), torch.tensor([1, 1, 3])],
+    "mask": lambda x: x[x > 0], "gather": lambda x: x.gather(2, torch.tensor([[[0, 3]] * 3] * 2)),
+    "index_select": lambda x: x.index_select(1, torch.tensor([2, 0, 2])), "where": lambda x: torch.where(x > 0, x, x * x),
+    "masked_fill": lambda x: x.masked_fill(x < 0, 0.5), "clamp": lambda x: x.clamp(-0.5, 0.5),
+    "matmul": lambda x: x @ x.transpose(1, 2), "bmm_vec": lambda x: x @ x[0, 0],
+    "squeeze": lambda x: x[:, :1].squeeze(1), "unsqueeze": lambda x: x.unsqueeze(1), "flatten": lambda x: x.flatten(1),
+    "scatter_add": lambda x: torch.zeros(2, 3, 5, dtype=torch.float64).scatter_add(2, torch.tensor([[[0, 1, 1, 4]] * 3] * 2), x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDUCE_AND_SHAPE_OPS))
+def test_reduce_view_index_gradients(name):
+    assert gradcheck(REDUCE_AND_SHAPE_OPS[name], (leaf((2, 3, 4), seed=5),))
+
+
+@pytest.mark.parametrize("name", ["sum", "softmax", "log_softmax", "matmul", "var", "logsumexp", "prod"])
+def test_reduction_second_order(name):
+    assert gradgradcheck(REDUCE_AND_SHAPE_OPS[name], (leaf((2, 3, 4), seed=6),))
+
+
+def test_prod_gradient_with_zeros():
+    x = torch.tensor([[2.0, 0.0, 3.0], [0.0, 0.0, 1.0]], dtype=torch.float64, requires_grad=True)
+    x.prod(1).sum().backward()
+    assert x.grad.tolist() == [[0.0, 6.0, 0.0], [0.0, 0.0, 0.0]]
+
+
+def test_max_ties_follow_pytorch():
+    x = torch.tensor([1.0, 3.0, 3.0], requires_grad=True)
+    x.max().backward()  # full reduction: the gradient is split between ties
+    assert x.grad.tolist() == [0.0, 0.5, 0.5]
+    y = torch.tensor([[1.0, 3.0, 3.0]], requires_grad=True)
+    y.max(1).values.sum().backward()  # with dim: the first index wins
+    assert y.grad.tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_gradients_accumulate_until_zeroed():
+    x = torch.ones(2, requires_grad=True)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
+    x.grad = None
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_backward_twice_needs_retain_graph():
+    x = torch.ones(2, requires_grad=True)
+    y = (x.exp() * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+def test_inplace_modification_of_saved_tensor_is_detected():
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    z = y.exp()
+    y.add_(1)  # exp saved its output, not y: fine
+    w = y * y
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()
+    z.sum().backward()
+
+
+def test_leaf_inplace_and_int_requires_grad_errors():
+    x = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.add_(1)
+    with torch.no_grad():
+        x.add_(1)
+    assert x.tolist() == [2.0, 2.0]
+    with pytest.raises(RuntimeError, match="floating point"):
+        torch.ones(2, dtype=torch.int64).requires_grad_()
+    with pytest.raises(RuntimeError, match="implicitly created only for scalar"):
+        (x * 2).backward()
+
+
+def test_no_grad_records_nothing_and_is_a_decorator():
+    x = torch.ones(2, requires_grad=True)
+    with torch.no_grad():
+        y = x * 2
+    assert y.grad_fn is None and not y.requires_grad
+
+    @torch.no_grad()
+    def f(t):
+        return t * 2
+
+    assert f(x).grad_fn is None
+    with torch.set_grad_enabled(False):
+        assert not torch.is_grad_enabled()
+    assert torch.is_grad_enabled()
+    with torch.inference_mode():
+        assert (x * 2).grad_fn is None
+
+
+def test_autograd_grad_and_create_graph():
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    y = (x ** 3).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    assert g.tolist() == [3.0, 12.0]
+    (h,) = torch.autograd.grad(g.sum(), x)
+    assert h.tolist() == [6.0, 12.0]
+    assert x.grad is None
+
+
+def test_hooks_retain_grad_and_grad_fn_names():
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * 10)
+    z = y.sum()
+    assert z.grad_fn.name() == "SumBackward1" and y.grad_fn.name() == "MulBackward0"
+    z.backward()
+    assert y.grad.tolist() == [10.0, 10.0, 10.0]  # retain_grad sees the gradient after hooks (PyTorch 2)
+    assert x.grad.tolist() == [20.0, 20.0, 20.0]
+    assert x.is_leaf and not y.is_leaf and x.grad_fn is None
+
+
+def test_custom_function():
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x * x
+
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    y = Cube.apply(x)
+    assert y.grad_fn.name() == "CubeBackward"
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 12.0]
+    assert gradcheck(Cube.apply, (leaf((3,)),))
+
+
+def test_long_chain_does_not_overflow_the_stack():
+    x = torch.ones(1, requires_grad=True)
+    y = x
+    for _ in range(10000):
+        y = y * 1.0001
+    y.sum().backward()
+    assert abs(x.grad.item() - 1.0001 ** 10000) < 1e-2
+
+
+def test_graph_is_freed_when_outputs_are_dropped():
+    import weakref
+
+    x = torch.ones(100, requires_grad=True)
+    y = (x * 2).exp()
+    node = y.grad_fn
+    ref = weakref.ref(y)
+    del y, node
+    gc.collect()
+    assert ref() is None
+
+
+def test_setitem_on_nonleaf_records_gradient():
+    x = torch.ones(4, dtype=torch.float64, requires_grad=True)
+    y = x * 2
+    y[1:3] = torch.tensor([5.0, 5.0], dtype=torch.float64)
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 0.0, 2.0]
