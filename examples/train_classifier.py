@@ -15,7 +15,7 @@ from rtorch import nn
 from rtorch.utils.data import DataLoader, TensorDataset
 
 
-def spirals(n_per_class, classes=3, noise=0.2, seed=0):
+def spirals(n_per_class, classes=3, noise=0.4, seed=0):
     rng = np.random.default_rng(seed)
     xs, ys = [], []
     for c in range(classes):
