@@ -246,3 +246,27 @@ def test_setitem_on_nonleaf_records_gradient():
     y[1:3] = torch.tensor([5.0, 5.0], dtype=torch.float64)
     y.sum().backward()
     assert x.grad.tolist() == [2.0, 0.0, 0.0, 2.0]
+
+
+def test_inplace_on_a_view_of_a_graph_tensor_raises_instead_of_a_wrong_gradient():
+    x = torch.ones(4, requires_grad=True)
+    y = x * 2
+    v = y[1:3]
+    with pytest.raises(NotImplementedError, match="view of a tensor that requires grad"):
+        v.mul_(3)
+    with pytest.raises(NotImplementedError):
+        y.view(2, 2)[0] = 1.0
+    w = y[1:3].clone()
+    w.mul_(3)  # a copy is fine
+    (w.sum() + y.sum()).backward()
+    assert x.grad.tolist() == [2.0, 8.0, 8.0, 2.0]
+
+
+def test_inplace_ops_on_graph_tensors_keep_what_backward_needs():
+    x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    y = x * 1.0
+    y.mul_(x)      # mul saves both operands: self must be the value before the write
+    y.sin_()       # sin saves its input
+    y.sum().backward()
+    xv = np.array([0.5, 1.0])
+    np.testing.assert_allclose(x.grad.numpy(), np.cos(xv * xv) * 2 * xv, rtol=1e-12)

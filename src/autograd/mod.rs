@@ -48,6 +48,8 @@ pub struct AutogradMeta {
     pub retains_grad: bool,
     /// Hooks of a leaf (hooks of non-leaves live on their grad_fn as pre-hooks).
     pub hooks: Vec<Hook>,
+    /// This tensor is a view (shares storage with an input) of a tensor in the graph.
+    pub is_view: bool,
 }
 
 /// Where a gradient flows: into another node's input slot, or into a leaf's `.grad`.
@@ -117,10 +119,12 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         if !o.dtype().is_float() {
             continue; // integer and bool outputs are not differentiable
         }
+        let is_view = inputs.iter().any(|t| t.same_storage(o));
         let mut m = o.meta();
         m.grad_fn = Some(node.clone());
         m.output_nr = i;
         m.requires_grad = true;
+        m.is_view = is_view;
     }
 }
 
@@ -271,6 +275,14 @@ impl Tensor {
                 return Err(err!(
                     Runtime,
                     "a leaf Variable that requires grad is being used in an in-place operation."
+                ));
+            }
+            // Writing through a view would also have to rewrite the base's history (PyTorch's
+            // CopySlices); until that exists, refuse rather than return a wrong gradient.
+            if m.is_view && m.grad_fn.is_some() {
+                return Err(err!(
+                    NotImplemented,
+                    "in-place operation on a view of a tensor that requires grad is not supported yet; apply it out of place (e.g. y = y.clone(); y.add_(...)) or under rtorch.no_grad()"
                 ));
             }
         }

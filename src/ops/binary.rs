@@ -348,7 +348,8 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
     let grad = needs_grad(&[a]) || b.tensor().is_some_and(|t| needs_grad(&[t]));
     if grad {
         // Autograd: compute out of place (recording the graph), then write back and take the history.
-        let r = binary(op, &a.clone(), b)?;
+        // The op reads a snapshot of `a`, so what it saves for backward is not overwritten below.
+        let r = binary(op, &a.snapshot_for_inplace()?, b)?;
         let r = if r.dtype() != a.dtype() { crate::ops::cast::to_dtype(&r, a.dtype())? } else { r };
         crate::ops::cast::copy_into(a, &r.detach())?;
         a.take_history(&r);

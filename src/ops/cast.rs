@@ -76,6 +76,15 @@ impl Tensor {
         }
         copy_into(self, src)
     }
+    /// The input an in-place op should compute from: a copy carrying this tensor's history when
+    /// autograd records (saved values must survive the write-back), else this tensor itself.
+    pub fn snapshot_for_inplace(&self) -> Result<Tensor> {
+        if needs_grad(&[self]) {
+            contiguous_copy(self)
+        } else {
+            Ok(self.clone())
+        }
+    }
     /// Give this tensor the autograd history of `r` (after an in-place write of r's values).
     pub(crate) fn take_history(&self, r: &Tensor) {
         let (f, nr, rg) = {

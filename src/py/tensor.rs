@@ -153,7 +153,8 @@ macro_rules! unary_inplace_py {
         impl PyTensor {
             $(fn $name(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
                 let t = &slf.get().t;
-                inplace_from(t, crate::ops::unary::unary(t, UnaryOp::$op).py()?)?;
+                let src = t.snapshot_for_inplace().py()?;
+                inplace_from(t, crate::ops::unary::unary(&src, UnaryOp::$op).py()?)?;
                 Ok(slf)
             })*
         }
