@@ -270,3 +270,6 @@ def test_inplace_ops_on_graph_tensors_keep_what_backward_needs():
     y.sum().backward()
     xv = np.array([0.5, 1.0])
     np.testing.assert_allclose(x.grad.numpy(), np.cos(xv * xv) * 2 * xv, rtol=1e-12)
+    z = x * 3.0
+    z.div_(2.0, rounding_mode="trunc")  # trunc has zero gradient; its div input must still be intact
+    z.sum().backward()

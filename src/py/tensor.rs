@@ -200,6 +200,16 @@ fn alpha_arg(other: Arg, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Arg> {
     }
 }
 
+/// `div` with PyTorch's rounding modes (trunc keeps integer inputs integer).
+fn div_impl(t: &Tensor, other: Arg, rounding_mode: Option<&str>) -> PyResult<Tensor> {
+    let r = binary(div_op(rounding_mode)?, t, other).py()?;
+    if rounding_mode == Some("trunc") {
+        let r = r.trunc().py()?;
+        return if t.dtype().is_float() { Ok(r) } else { r.to_dtype(t.dtype()).py() };
+    }
+    Ok(r)
+}
+
 fn div_op(rounding_mode: Option<&str>) -> PyResult<BinaryOp> {
     match rounding_mode {
         None => Ok(BinaryOp::Div),
@@ -664,12 +674,7 @@ impl PyTensor {
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
     fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
-        let r = binary(div_op(rounding_mode)?, &self.t, arg_of(other)?).py()?;
-        if rounding_mode == Some("trunc") {
-            let r = r.trunc().py()?;
-            return Ok(if self.t.dtype().is_float() { r.into() } else { r.to_dtype(self.t.dtype()).py()?.into() });
-        }
-        Ok(r.into())
+        Ok(div_impl(&self.t, arg_of(other)?, rounding_mode)?.into())
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
     fn divide(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
@@ -679,8 +684,9 @@ impl PyTensor {
     fn div_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>) -> PyResult<Bound<'py, Self>> {
         let op = div_op(rounding_mode)?;
         if rounding_mode == Some("trunc") {
-            let r = slf.get().div(other, rounding_mode)?;
-            inplace_from(&slf.get().t, r.t)?;
+            let t = &slf.get().t;
+            let r = div_impl(&t.snapshot_for_inplace().py()?, arg_of(other)?, rounding_mode)?;
+            inplace_from(t, r)?;
         } else {
             binary_(op, &slf.get().t, arg_of(other)?).py()?;
         }
