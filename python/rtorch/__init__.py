@@ -14,6 +14,7 @@ from ._rtorch import (  # noqa: F401
     zeros, ones, empty, full, arange, linspace, logspace, eye, rand, randn, randint, randperm,
     bernoulli, multinomial, manual_seed, initial_seed, cat, stack, where, promote_types, result_type,
     set_default_dtype, get_default_dtype, get_num_threads, is_grad_enabled, is_inference_mode_enabled,
+    einsum, tensordot, searchsorted, bucketize, meshgrid,
 )
 from ._errors import ShapeError  # noqa: F401
 from ._size import Size  # noqa: F401
@@ -181,7 +182,9 @@ logit nan_to_num isclose allclose equal sum nansum mean nanmean prod max min ama
 count_nonzero var std norm logsumexp softmax log_softmax cumsum cumprod reshape transpose swapaxes swapdims
 permute t squeeze unsqueeze flatten ravel unflatten narrow select unbind split chunk diagonal flip fliplr flipud
 index_select gather scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill masked_select
-nonzero take matmul mm bmm dot outer mv broadcast_to detach clone""".split()
+nonzero take matmul mm bmm dot outer mv broadcast_to detach clone sort argsort msort topk kthvalue median nanmedian
+cummax cummin unique repeat_interleave roll rot90 tril triu diff take_along_dim masked_scatter trace kron vdot addmm
+baddbmm addmv tile""".split()
 for _name in _METHODS:
     globals()[_name] = getattr(Tensor, _name)
 del _name
@@ -201,3 +204,4 @@ from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # 
 from . import nn, optim, utils  # noqa: E402,F401
 
 __version__ = "0.1.0"
+from .serialization import save, load  # noqa: E402,F401

@@ -44,6 +44,10 @@ pub enum Backward {
     Gather { dim: usize, index: Tensor, input_shape: Vec<usize> },
     Scatter { dim: usize, index: Tensor, add: bool, src_shape: Option<Vec<usize>> },
     Bmm { a: Saved, b: Saved },
+    Im2Col { win: crate::cpu::conv::Window, input_shape: Vec<usize> },
+    Col2Im { win: crate::cpu::conv::Window },
+    PlaneGather { idx: Tensor, hw: usize, input_shape: Vec<usize> },
+    PlaneScatter { idx: Tensor, hw: usize },
     Custom(Arc<dyn CustomBackward>),
 }
 
@@ -114,6 +118,10 @@ impl Backward {
             Backward::Scatter { add: false, .. } => "ScatterBackward0".into(),
             Backward::Scatter { add: true, .. } => "ScatterAddBackward0".into(),
             Backward::Bmm { .. } => "BmmBackward0".into(),
+            Backward::Im2Col { .. } => "Im2ColBackward0".into(),
+            Backward::Col2Im { .. } => "Col2ImBackward0".into(),
+            Backward::PlaneGather { .. } => "MaxPool2DWithIndicesBackward0".into(),
+            Backward::PlaneScatter { .. } => "MaxPoolScatterBackward0".into(),
             Backward::Custom(c) => return c.name(),
         };
         base
@@ -293,6 +301,10 @@ impl Backward {
                 let gb = crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)?;
                 Ok(vec![Some(ga), Some(gb)])
             }
+            Backward::Im2Col { win, input_shape } => one(crate::ops::conv::col2im(&g, *win, input_shape)?),
+            Backward::Col2Im { win } => one(crate::ops::conv::im2col(&g, *win)?),
+            Backward::PlaneGather { idx, hw, input_shape } => one(crate::ops::conv::plane_scatter(&g, idx, *hw, input_shape)?),
+            Backward::PlaneScatter { idx, hw } => one(crate::ops::conv::plane_gather(&g, idx, *hw)?),
             Backward::Custom(_) => unreachable!("handled above"),
         }
     }

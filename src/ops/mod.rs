@@ -2,12 +2,16 @@
 //! backward rules and the bindings use.
 pub mod binary;
 pub mod cast;
+pub mod conv;
 pub mod creation;
+pub mod einsum;
 pub mod index;
+pub mod manip;
 pub mod matmul;
 pub mod movement;
 pub mod random;
 pub mod reduce;
+pub mod sort;
 pub mod unary;
 
 use crate::error::Result;

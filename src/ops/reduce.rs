@@ -56,7 +56,7 @@ pub fn reduced_shape(shape: &[usize], dims: &[usize], keepdim: bool) -> Vec<usiz
 }
 
 /// Permute reduced dims last and make contiguous: each of the `m` rows holds `r` elements to reduce.
-fn rows(x: &Tensor, dims: &[usize]) -> Result<(Tensor, usize, usize)> {
+pub(crate) fn rows(x: &Tensor, dims: &[usize]) -> Result<(Tensor, usize, usize)> {
     let kept: Vec<usize> = (0..x.ndim()).filter(|d| !dims.contains(d)).collect();
     let m: usize = kept.iter().map(|&d| x.shape()[d]).product();
     let r: usize = dims.iter().map(|&d| x.shape()[d]).product();
@@ -64,6 +64,18 @@ fn rows(x: &Tensor, dims: &[usize]) -> Result<(Tensor, usize, usize)> {
     perm.extend(dims.iter().map(|&d| d as i64));
     let p = x.detach().permute(&perm)?;
     Ok((p.contiguous()?, m, r))
+}
+
+/// The inverse of `rows` for one dim: a [kept..., r] result with its last dim moved back to `d`
+/// (contiguous, no autograd).
+pub(crate) fn unrows(t: &Tensor, d: usize) -> Result<Tensor> {
+    let n = t.ndim();
+    let mut perm: Vec<i64> = vec![0; n];
+    for (pos, k) in (0..n).filter(|&i| i != d).enumerate() {
+        perm[k] = pos as i64;
+    }
+    perm[d] = n as i64 - 1;
+    t.detach().permute(&perm)?.contiguous()
 }
 
 /// Apply `f` to each contiguous row of length `r`; `merge` combines partial results so a few
@@ -365,14 +377,7 @@ impl Tensor {
             softmax_rows::<T>(&work, &out_rows, m, r, log);
         });
         // Rows were [kept..., d]; move d back.
-        let n = x.ndim() as i64;
-        let mut perm: Vec<i64> = vec![0; x.ndim()];
-        let kept: Vec<usize> = (0..x.ndim()).filter(|&i| i != d).collect();
-        for (pos, &k) in kept.iter().enumerate() {
-            perm[k] = pos as i64;
-        }
-        perm[d] = n - 1;
-        let out = out_rows.permute(&perm)?.contiguous()?.to_dtype(x.dtype())?.detach();
+        let out = unrows(&out_rows, d)?.to_dtype(x.dtype())?.detach();
         record1(&out, &[&x], || Backward::Softmax { y: Saved::output(&out), dim: d, log });
         Ok(out)
     }
@@ -405,14 +410,7 @@ impl Tensor {
                 }
             }
         });
-        let n = x.ndim() as i64;
-        let mut perm: Vec<i64> = vec![0; x.ndim()];
-        let kept: Vec<usize> = (0..x.ndim()).filter(|&i| i != d).collect();
-        for (pos, &k) in kept.iter().enumerate() {
-            perm[k] = pos as i64;
-        }
-        perm[d] = n - 1;
-        let out = out_rows.permute(&perm)?.contiguous()?.detach();
+        let out = unrows(&out_rows, d)?.detach();
         if needs_grad(&[&x]) {
             let rule = if prod {
                 Backward::Cumprod { x: Saved::input(&x), y: Saved::output(&out), dim: d }

@@ -4,6 +4,8 @@ mod autograd;
 mod convert;
 mod errors;
 mod functions;
+mod nn;
+mod ordering;
 mod tensor;
 
 use pyo3::prelude::*;
@@ -51,5 +53,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_set_inference_mode, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::grad, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
+    nn::register(m)?;
+    ordering::register(m)?;
     Ok(())
 }

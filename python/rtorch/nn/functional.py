@@ -9,6 +9,7 @@ __all__ = [
     "dropout", "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
     "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
+    "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
 ]
 
 
@@ -395,3 +396,156 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# -------------------------------------------------------------- convolution and pooling
+def _native(name):
+    """The native op ``rtorch._rtorch.<name>``, or NotImplementedError if this build lacks it."""
+    fn = getattr(rtorch._rtorch, name, None)
+    if fn is None:
+        raise NotImplementedError(
+            f"rtorch.nn.functional.{name}: the native core of this rtorch build has no '{name}' op "
+            f"(rtorch._rtorch.{name} is missing); rebuild the extension from a source tree that provides it"
+        )
+    return fn
+
+
+def _ntuple(x, n, what):
+    """``x`` (an int or a sequence of ``n`` ints, or of one int) as a tuple of ``n`` Python ints."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return (x,) * n
+    try:
+        t = tuple(x)
+    except TypeError:
+        raise TypeError(f"{what} must be an int or a tuple of {n} ints, got {type(x).__name__}") from None
+    if len(t) == 1:
+        t = t * n
+    if len(t) != n or not all(isinstance(v, int) and not isinstance(v, bool) for v in t):
+        raise ValueError(f"{what} must be an int or a tuple of {n} ints, got {x!r}")
+    return t
+
+
+def _pair(x, what):
+    return _ntuple(x, 2, what)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""2-D cross-correlation of ``input`` (N, C, H, W) or (C, H, W) with ``weight`` (O, C/groups, kH, kW).
+
+    ``padding`` is an int, a pair, ``'valid'`` (no padding) or ``'same'`` (output size = input size;
+    stride 1 only; an odd total padding puts the extra row/column at the bottom/right, as in PyTorch).
+    """
+    stride = _pair(stride, "stride")
+    dilation = _pair(dilation, "dilation")
+    crop = None
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0, 0)
+        elif padding == "same":
+            if stride != (1, 1):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            kernel = tuple(weight.shape)[-2:]
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            # pad (total+1)//2 on both sides, then drop the one extra leading output row/column where
+            # the total is odd (PyTorch pads total//2 before and the remainder after)
+            padding = tuple((t + 1) // 2 for t in totals)
+            crop = [t % 2 for t in totals]
+        else:
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+    else:
+        padding = _pair(padding, "padding")
+    out = _native("conv2d")(input, weight, bias, stride, padding, dilation, groups)
+    if crop is not None:
+        for dim, c in zip((-2, -1), crop):
+            if c:
+                out = out.narrow(dim, 1, out.shape[dim] - 1)
+    return out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""1-D cross-correlation of ``input`` (N, C, L) or (C, L) with ``weight`` (O, C/groups, K), computed
+    as a :func:`conv2d` over a height-1 image."""
+    stride, = _ntuple(stride, 1, "stride")
+    dilation, = _ntuple(dilation, 1, "dilation")
+    if not isinstance(padding, str):
+        padding, = _ntuple(padding, 1, "padding")
+        padding = (0, padding)
+    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, stride), padding, (1, dilation), groups)
+    return out.squeeze(-2)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""2-D max pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+
+    With ``return_indices=True`` also returns the flat index of each maximum within its H*W plane.
+    """
+    kernel_size = _pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _pair(stride, "stride")
+    padding = _pair(padding, "padding")
+    dilation = _pair(dilation, "dilation")
+    out = _native("max_pool2d")(input, kernel_size, stride, padding, dilation, bool(ceil_mode), bool(return_indices))
+    if return_indices and not isinstance(out, (tuple, list)):
+        raise NotImplementedError("max_pool2d: this rtorch build's native op does not return indices")
+    return tuple(out) if return_indices else out
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    r"""2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+
+    ``count_include_pad`` (default True) counts the zero padding in each window's divisor;
+    ``divisor_override`` divides every window's sum by that number instead.
+    """
+    kernel_size = _pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _pair(stride, "stride")
+    padding = _pair(padding, "padding")
+    if divisor_override is not None:  # emulated: window sum / divisor = (sum / (kH * kW)) * (kH * kW / divisor)
+        if not isinstance(divisor_override, int) or isinstance(divisor_override, bool) or divisor_override <= 0:
+            raise ValueError("divisor must be not zero")
+        count_include_pad = True
+    out = _native("avg_pool2d")(input, kernel_size, stride, padding, bool(ceil_mode), bool(count_include_pad), None)
+    if divisor_override is not None:
+        out = out * (kernel_size[0] * kernel_size[1] / divisor_override)
+    return out
+
+
+def adaptive_avg_pool2d(input, output_size):
+    r"""Average-pool (N, C, H, W) or (C, H, W) to ``output_size`` (an int, or a pair whose entries may be
+    ``None`` to keep the input's size)."""
+    if isinstance(output_size, int) and not isinstance(output_size, bool):
+        output_size = (output_size, output_size)
+    output_size = tuple(output_size)
+    if len(output_size) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
+    in_hw = tuple(input.shape)[-2:]
+    output_size = tuple(in_hw[i] if s is None else s for i, s in enumerate(output_size))
+    return _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    r"""2-D transposed convolution ("deconvolution"); ``weight`` is (C_in, C_out/groups, kH, kW)."""
+    return _native("conv_transpose2d")(input, weight, bias, _pair(stride, "stride"), _pair(padding, "padding"),
+                                       _pair(output_padding, "output_padding"), groups, _pair(dilation, "dilation"))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    r"""Extract sliding local blocks of (N, C, H, W) as (N, C*kH*kW, L) (im2col)."""
+    return _native("unfold")(input, _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"),
+                             _pair(padding, "padding"), _pair(stride, "stride"))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    r"""Sum sliding local blocks (N, C*kH*kW, L) back into (N, C, H, W) (col2im, the adjoint of unfold)."""
+    return _native("fold")(input, _pair(output_size, "output_size"), _pair(kernel_size, "kernel_size"),
+                           _pair(dilation, "dilation"), _pair(padding, "padding"), _pair(stride, "stride"))
+
+
+def pad(input, pad, mode="constant", value=None):
+    r"""Pad the last ``len(pad) // 2`` dims: ``pad`` = (left, right, top, bottom, ...) from the last dim.
+
+    ``mode`` is ``'constant'`` (with ``value``; negative padding crops), ``'reflect'``, ``'replicate'``
+    or ``'circular'``.
+    """
+    return rtorch._rtorch.pad(input, list(pad), mode, value)

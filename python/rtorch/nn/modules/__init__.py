@@ -1,6 +1,8 @@
 """nn.modules: the layer classes, re-exported by rtorch.nn."""
 from rtorch.nn.modules.module import Module
 from rtorch.nn.modules.linear import Identity, Linear
+from rtorch.nn.modules.conv import Conv1d, Conv2d
+from rtorch.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from rtorch.nn.modules.flatten import Flatten, Unflatten
 from rtorch.nn.modules.container import ModuleDict, ModuleList, Sequential
 from rtorch.nn.modules.activation import (
@@ -20,5 +22,6 @@ __all__ = [
     "ModuleDict", "ReLU", "ReLU6", "Hardtanh", "GELU", "SiLU", "Mish", "Tanh", "Sigmoid",
     "Softmax", "Softmin", "LogSoftmax", "LeakyReLU", "ELU", "Softplus", "Softsign", "Dropout",
     "Embedding", "LayerNorm", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-    "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss",
+    "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "AdaptiveAvgPool2d",
 ]

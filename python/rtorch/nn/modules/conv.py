@@ -1,0 +1,134 @@
+"""Convolution layers: Conv1d and Conv2d (cross-correlation, as in PyTorch)."""
+import math
+
+import rtorch
+from rtorch.nn import functional as F
+from rtorch.nn import init
+from rtorch.nn.parameter import Parameter
+from rtorch.nn.modules.module import Module
+
+__all__ = ["Conv1d", "Conv2d"]
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class _ConvNd(Module):
+    """Shared construction, initialisation and repr of the convolution layers."""
+
+    _n = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__()
+        n = self._n
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        kernel_size = F._ntuple(kernel_size, n, "kernel_size")
+        stride = F._ntuple(stride, n, "stride")
+        dilation = F._ntuple(dilation, n, "dilation")
+        if isinstance(padding, str):
+            if padding not in ("valid", "same"):
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+            if padding == "same" and any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+        else:
+            padding = F._ntuple(padding, n, "padding")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"{type(self).__name__}: padding_mode='{padding_mode}' is not supported yet "
+                                      "(only 'zeros')")
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.transposed = False
+        self.output_padding = (0,) * n
+        self.groups = groups
+        self.padding_mode = padding_mode
+        self.weight = Parameter(rtorch.empty((out_channels, in_channels // groups, *kernel_size),
+                                             device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(rtorch.empty(out_channels, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        # kaiming_uniform_ with a=sqrt(5) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as in PyTorch
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self):
+        n = self._n
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * n:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * n:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class Conv1d(_ConvNd):
+    r"""1-D convolution over an input of shape (N, C_in, L) or (C_in, L).
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output
+        kernel_size, stride, dilation: ints (or 1-tuples)
+        padding: an int, ``'valid'`` or ``'same'``. Default: 0
+        groups: blocked connections from input to output channels. Default: 1
+        bias: add a learnable bias. Default: ``True``
+        padding_mode: only ``'zeros'`` is supported
+
+    Attributes:
+        weight: shape (out_channels, in_channels / groups, kernel_size), initialised from
+            :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`,
+            :math:`k = \text{groups} / (C_\text{in} \cdot \text{kernel\_size})`
+        bias: shape (out_channels), initialised the same way
+    """
+
+    _n = 1
+
+    def forward(self, input):
+        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv2d(_ConvNd):
+    r"""2-D convolution over an input of shape (N, C_in, H, W) or (C_in, H, W).
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output
+        kernel_size, stride, dilation: an int or a pair (height, width)
+        padding: an int, a pair, ``'valid'`` or ``'same'``. Default: 0
+        groups: blocked connections from input to output channels. Default: 1
+        bias: add a learnable bias. Default: ``True``
+        padding_mode: only ``'zeros'`` is supported
+
+    Attributes:
+        weight: shape (out_channels, in_channels / groups, kH, kW), initialised from
+            :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`, :math:`k = \text{groups} / (C_\text{in} \cdot kH \cdot kW)`
+        bias: shape (out_channels), initialised the same way
+    """
+
+    _n = 2
+
+    def forward(self, input):
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

@@ -1,0 +1,80 @@
+"""Pooling layers: MaxPool2d, AvgPool2d and AdaptiveAvgPool2d."""
+from rtorch.nn import functional as F
+from rtorch.nn.modules.module import Module
+
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+
+class MaxPool2d(Module):
+    r"""2-D max pooling over (N, C, H, W) or (C, H, W) inputs.
+
+    Args:
+        kernel_size: window size (an int or a pair)
+        stride: window step. Default: ``kernel_size``
+        padding: implicit negative-infinity padding on both sides. Default: 0
+        dilation: spacing between window elements. Default: 1
+        return_indices: also return the argmax indices (flat within each H*W plane). Default: ``False``
+        ceil_mode: use ceil instead of floor for the output size. Default: ``False``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    r"""2-D average pooling over (N, C, H, W) or (C, H, W) inputs.
+
+    Args:
+        kernel_size: window size (an int or a pair)
+        stride: window step. Default: ``kernel_size``
+        padding: implicit zero padding on both sides. Default: 0
+        ceil_mode: use ceil instead of floor for the output size (not supported yet). Default: ``False``
+        count_include_pad: include the zero padding in the averaging divisor. Default: ``True``
+        divisor_override: if given, the divisor instead of the window size. Default: ``None``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    r"""Average-pool (N, C, H, W) or (C, H, W) inputs to a fixed ``output_size`` (an int or a pair; ``None``
+    keeps that input dimension)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"

@@ -1,0 +1,270 @@
+//! Convolution and pooling built from four differentiable primitives: im2col / col2im (each the
+//! other's gradient) and plane_gather / plane_scatter (max pooling and its gradient). conv2d is
+//! im2col followed by one batched matmul, so its backward comes from the rules of its parts.
+use crate::autograd::{record1, Backward};
+use crate::cpu::conv::{self as k, Window};
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+
+fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
+    x.check_cpu(op)?;
+    match x.dtype() {
+        DType::F32 | DType::F64 => x.contiguous(),
+        DType::F16 | DType::BF16 => x.to_dtype(DType::F32)?.contiguous(),
+        d => bail!(DType, "\"{}\" not implemented for '{}' (expected a floating point input)", op, d),
+    }
+}
+
+/// [N, C, H, W] -> [N, C*kh*kw, OH*OW].
+pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
+    let xs = x.shape().to_vec();
+    let xc = float_input("im2col", x)?;
+    let (n, c) = (xs[0], xs[1]);
+    let l = win.out_h() * win.out_w();
+    let out = Tensor::alloc(&[n, c * win.kh * win.kw, l], xc.dtype(), x.device(), false)?;
+    with_dtype!(xc.dtype(), T => {
+        // SAFETY: both tensors are contiguous with the element counts used here.
+        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
+        k::im2col(src, dst, n * c, win);
+    });
+    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
+    record1(&out, &[x], || Backward::Im2Col { win, input_shape: xs.clone() });
+    Ok(out)
+}
+
+/// [N, C*kh*kw, OH*OW] -> [N, C, H, W] (overlapping windows add).
+pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tensor> {
+    let cc = float_input("col2im", cols)?;
+    let (n, c) = (input_shape[0], input_shape[1]);
+    let out = Tensor::zeros(input_shape, cc.dtype(), cols.device())?;
+    with_dtype!(cc.dtype(), T => {
+        // SAFETY: contiguous buffers of the sizes used.
+        let src = unsafe { std::slice::from_raw_parts(cc.data_ptr::<T>(), cc.numel()) };
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
+        k::col2im(src, dst, n * c, win);
+    });
+    let out = if out.dtype() != cols.dtype() { out.to_dtype(cols.dtype())?.detach() } else { out };
+    record1(&out, &[cols], || Backward::Col2Im { win });
+    Ok(out)
+}
+
+/// out[p, l] = x[p, idx[p, l]] for x viewed as [P, HW] and idx as [P, L]; out has idx's shape.
+pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
+    let xc = float_input("max_pool", x)?;
+    let ic = idx.contiguous()?;
+    let l = if ic.numel() == 0 { 0 } else { ic.numel() / (xc.numel() / hw.max(1)).max(1) };
+    let out = Tensor::alloc(idx.shape(), xc.dtype(), x.device(), false)?;
+    with_dtype!(xc.dtype(), T => {
+        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
+        let iv = unsafe { std::slice::from_raw_parts(ic.data_ptr::<i64>(), ic.numel()) };
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
+        k::plane_gather(src, iv, dst, hw, l);
+    });
+    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
+    record1(&out, &[x], || Backward::PlaneGather { idx: ic.clone(), hw, input_shape: x.shape().to_vec() });
+    Ok(out)
+}
+
+/// The adjoint of plane_gather: zeros of `shape` with g[p, l] added at [p, idx[p, l]].
+pub fn plane_scatter(g: &Tensor, idx: &Tensor, hw: usize, shape: &[usize]) -> Result<Tensor> {
+    let gc = float_input("max_pool_backward", g)?;
+    let l = if idx.numel() == 0 { 0 } else { idx.numel() / (crate::layout::checked_numel(shape)? / hw.max(1)).max(1) };
+    let out = Tensor::zeros(shape, gc.dtype(), g.device())?;
+    with_dtype!(gc.dtype(), T => {
+        let src = unsafe { std::slice::from_raw_parts(gc.data_ptr::<T>(), gc.numel()) };
+        let iv = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>(), idx.numel()) };
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
+        k::plane_scatter_add(src, iv, dst, hw, l);
+    });
+    let out = if out.dtype() != g.dtype() { out.to_dtype(g.dtype())?.detach() } else { out };
+    record1(&out, &[g], || Backward::PlaneScatter { idx: idx.clone(), hw });
+    Ok(out)
+}
+
+/// Validated window for a [N, C, H, W] input.
+pub fn window(op: &str, x: &[usize], kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], dilation: [usize; 2]) -> Result<Window> {
+    if kernel.contains(&0) || stride.contains(&0) || dilation.contains(&0) {
+        bail!(Value, "{}: kernel size, stride and dilation must be greater than zero, got kernel {:?} stride {:?} dilation {:?}", op, kernel, stride, dilation);
+    }
+    let win = Window { h: x[2], w: x[3], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1] };
+    let eff_h = dilation[0] * (kernel[0] - 1) + 1;
+    let eff_w = dilation[1] * (kernel[1] - 1) + 1;
+    if x[2] + 2 * padding[0] < eff_h || x[3] + 2 * padding[1] < eff_w {
+        bail!(
+            Shape,
+            "{}: Calculated padded input size per channel: ({} x {}). Kernel size: ({} x {}). Kernel size can't be greater than actual input size",
+            op, x[2] + 2 * padding[0], x[3] + 2 * padding[1], eff_h, eff_w
+        );
+    }
+    Ok(win)
+}
+
+/// 2-D convolution (cross-correlation, like PyTorch): x [N, C, H, W] (or [C, H, W]), w [O, C/groups, kh, kw].
+pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2], padding: [usize; 2], dilation: [usize; 2], groups: usize) -> Result<Tensor> {
+    if x.ndim() == 3 {
+        return conv2d(&x.unsqueeze(0)?, w, bias, stride, padding, dilation, groups)?.squeeze(Some(&[0]));
+    }
+    if x.ndim() != 4 || w.ndim() != 4 {
+        bail!(Shape, "conv2d: expected 3D (unbatched) or 4D (batched) input and a 4D weight, but got input of size {:?} and weight of size {:?}", x.shape(), w.shape());
+    }
+    if x.dtype() != w.dtype() {
+        bail!(DType, "conv2d: Input type ({}) and weight type ({}) should be the same", x.dtype(), w.dtype());
+    }
+    let (n, c) = (x.shape()[0], x.shape()[1]);
+    let (o, cg, kh, kw) = (w.shape()[0], w.shape()[1], w.shape()[2], w.shape()[3]);
+    if groups == 0 || c % groups != 0 || o % groups != 0 || cg * groups != c {
+        bail!(
+            Shape,
+            "conv2d: Given groups={}, weight of size {:?}, expected input{:?} to have {} channels, but got {} channels instead",
+            groups, w.shape(), x.shape(), cg * groups, c
+        );
+    }
+    if let Some(b) = bias {
+        if b.shape() != [o] {
+            bail!(Shape, "conv2d: expected bias of shape [{}], got {:?}", o, b.shape());
+        }
+    }
+    let win = window("conv2d", x.shape(), [kh, kw], stride, padding, dilation)?;
+    let (oh, ow) = (win.out_h(), win.out_w());
+    let l = oh * ow;
+    let kk = cg * kh * kw;
+    let cols = im2col(x, win)?; // [N, C*kh*kw, L]
+    let out = if groups == 1 {
+        w.reshape_u(&[o, kk])?.matmul(&cols)? // [N, O, L]
+    } else {
+        let cols = cols.reshape_u(&[n, groups, kk, l])?;
+        w.reshape_u(&[groups, o / groups, kk])?.matmul(&cols)?.reshape_u(&[n, o, l])?
+    };
+    let mut out = out.reshape_u(&[n, o, oh, ow])?;
+    if let Some(b) = bias {
+        out = out.add(&b.reshape_u(&[o, 1, 1])?)?;
+    }
+    Ok(out)
+}
+
+/// Transposed 2-D convolution: x [N, C_in, H, W], w [C_in, C_out/groups, kh, kw].
+#[allow(clippy::too_many_arguments)]
+pub fn conv_transpose2d(
+    x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2], padding: [usize; 2],
+    output_padding: [usize; 2], dilation: [usize; 2], groups: usize,
+) -> Result<Tensor> {
+    if x.ndim() == 3 {
+        return conv_transpose2d(&x.unsqueeze(0)?, w, bias, stride, padding, output_padding, dilation, groups)?.squeeze(Some(&[0]));
+    }
+    if x.ndim() != 4 || w.ndim() != 4 {
+        bail!(Shape, "conv_transpose2d: expected a 4D input and weight, got {:?} and {:?}", x.shape(), w.shape());
+    }
+    let (n, cin, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
+    let (cin_w, og, kh, kw) = (w.shape()[0], w.shape()[1], w.shape()[2], w.shape()[3]);
+    if groups == 0 || cin_w != cin || cin % groups != 0 {
+        bail!(Shape, "conv_transpose2d: weight of size {:?} expects {} input channels, got input of size {:?}", w.shape(), cin_w, x.shape());
+    }
+    if output_padding[0] >= stride[0].max(dilation[0]) || output_padding[1] >= stride[1].max(dilation[1]) {
+        bail!(Value, "conv_transpose2d: output padding must be smaller than either stride or dilation");
+    }
+    let cout = og * groups;
+    let oh = ((h - 1) * stride[0] + dilation[0] * (kh - 1) + output_padding[0] + 1).checked_sub(2 * padding[0]);
+    let ow = ((wd - 1) * stride[1] + dilation[1] * (kw - 1) + output_padding[1] + 1).checked_sub(2 * padding[1]);
+    let (Some(oh), Some(ow)) = (oh, ow) else {
+        bail!(Shape, "conv_transpose2d: padding {:?} too large for input {:?}", padding, x.shape());
+    };
+    let win = Window { h: oh, w: ow, kh, kw, sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1] };
+    if win.out_h() != h || win.out_w() != wd {
+        bail!(Shape, "conv_transpose2d: inconsistent output size {}x{} for input {}x{}", oh, ow, h, wd);
+    }
+    let cg = cin / groups;
+    let xs = x.reshape_u(&[n, groups, cg, h * wd])?;
+    let wt = w.reshape_u(&[groups, cg, og * kh * kw])?.transpose(1, 2)?; // [G, og*k, cg]
+    let cols = wt.matmul(&xs)?.reshape_u(&[n, cout * kh * kw, h * wd])?;
+    let mut out = col2im(&cols, win, &[n, cout, oh, ow])?;
+    if let Some(b) = bias {
+        out = out.add(&b.reshape_u(&[cout, 1, 1])?)?;
+    }
+    Ok(out)
+}
+
+/// 2-D max pooling; returns (values, flat indices into each H*W plane) like PyTorch.
+pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], dilation: [usize; 2], ceil_mode: bool) -> Result<(Tensor, Tensor)> {
+    if x.ndim() == 3 {
+        let (v, i) = max_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, dilation, ceil_mode)?;
+        return Ok((v.squeeze(Some(&[0]))?, i.squeeze(Some(&[0]))?));
+    }
+    if x.ndim() != 4 {
+        bail!(Shape, "max_pool2d: Expected 3D or 4D input, got {:?}", x.shape());
+    }
+    if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
+        bail!(Value, "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}", padding, kernel);
+    }
+    if ceil_mode {
+        bail!(NotImplemented, "max_pool2d: ceil_mode=True is not supported yet");
+    }
+    let win = window("max_pool2d", x.shape(), kernel, stride, padding, dilation)?;
+    let (n, c) = (x.shape()[0], x.shape()[1]);
+    let (oh, ow) = (win.out_h(), win.out_w());
+    let xc = float_input("max_pool2d", &x.detach())?;
+    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, x.device(), false)?;
+    with_dtype!(xc.dtype(), T => {
+        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
+        let dst = unsafe { std::slice::from_raw_parts_mut(idx.data_ptr::<i64>(), idx.numel()) };
+        k::max_pool_indices(src, dst, n * c, win);
+    });
+    let vals = plane_gather(x, &idx, win.h * win.w)?;
+    Ok((vals, idx))
+}
+
+/// 2-D average pooling (count_include_pad=True by default, like PyTorch).
+pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], count_include_pad: bool) -> Result<Tensor> {
+    if x.ndim() == 3 {
+        return avg_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, count_include_pad)?.squeeze(Some(&[0]));
+    }
+    if x.ndim() != 4 {
+        bail!(Shape, "avg_pool2d: Expected 3D or 4D input, got {:?}", x.shape());
+    }
+    if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
+        bail!(Value, "avg_pool2d: pad should be smaller than or equal to half of kernel size, but got pad={:?}, kernel_size={:?}", padding, kernel);
+    }
+    let win = window("avg_pool2d", x.shape(), kernel, stride, padding, [1, 1])?;
+    let (n, c) = (x.shape()[0], x.shape()[1]);
+    let planes = x.reshape_u(&[n * c, 1, win.h, win.w])?;
+    let cols = im2col(&planes, win)?; // [N*C, kh*kw, L]
+    let sum = cols.sum_dims(Some(&[1]), false, None)?;
+    let out = if count_include_pad || padding == [0, 0] {
+        sum.mul_scalar(1.0 / (kernel[0] * kernel[1]) as f64)?
+    } else {
+        let ones = Tensor::full(&[1, 1, win.h, win.w], crate::Scalar::Float(1.0), x.dtype(), x.device())?;
+        let cnt = im2col(&ones, win)?.sum_dims(Some(&[1]), false, None)?;
+        sum.div(&cnt)?
+    };
+    out.reshape_u(&[n, c, win.out_h(), win.out_w()])
+}
+
+/// Adaptive average pooling to (oh, ow): PyTorch's start/end index rule per output cell.
+pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
+    if x.ndim() == 3 {
+        return adaptive_avg_pool2d(&x.unsqueeze(0)?, out_hw)?.squeeze(Some(&[0]));
+    }
+    if x.ndim() != 4 || out_hw.contains(&0) {
+        bail!(Shape, "adaptive_avg_pool2d: expected a 3D/4D input and a positive output size, got {:?} and {:?}", x.shape(), out_hw);
+    }
+    let (h, w) = (x.shape()[2], x.shape()[3]);
+    if h % out_hw[0] == 0 && w % out_hw[1] == 0 {
+        let kern = [h / out_hw[0], w / out_hw[1]];
+        return avg_pool2d(x, kern, kern, [0, 0], true);
+    }
+    // General case: mean of each [start, end) window, one narrow per output cell.
+    let mut rows = vec![];
+    for i in 0..out_hw[0] {
+        let (hs, he) = (i * h / out_hw[0], ((i + 1) * h).div_ceil(out_hw[0]));
+        let mut cells = vec![];
+        for j in 0..out_hw[1] {
+            let (ws, we) = (j * w / out_hw[1], ((j + 1) * w).div_ceil(out_hw[1]));
+            let cell = x.narrow(2, hs as i64, (he - hs) as i64)?.narrow(3, ws as i64, (we - ws) as i64)?;
+            cells.push(cell.mean_dims(Some(&[2, 3]), false, None)?);
+        }
+        rows.push(crate::ops::movement::stack(&cells, -1)?);
+    }
+    crate::ops::movement::stack(&rows, -2)
+}

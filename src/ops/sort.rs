@@ -1,0 +1,212 @@
+//! Ordering ops: sort, argsort, topk, kthvalue, median, cummax/cummin, unique, searchsorted.
+//! Kernels compute indices along a dim; values are gathered with those indices, so autograd
+//! comes from the gather rule (ties and NaN ordered like PyTorch: NaN sorts as the largest).
+use crate::dtype::{DType, Element};
+use crate::error::Result;
+use crate::layout::wrap_dim;
+use crate::ops::index::gather;
+use crate::ops::reduce::{rows, unrows};
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// Total order with NaN greatest (PyTorch's sort order).
+#[inline]
+fn cmp_nan_last<T: Element>(a: &T, b: &T) -> Ordering {
+    match (a != a, b != b) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// Per-row index computation along `dim`: `f(row, out_indices)` fills `k` indices per row.
+fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) + Sync) -> Result<Tensor> {
+    let (xr, m, r) = rows(&x.detach(), &[dim])?;
+    let mut shape = xr.shape().to_vec();
+    if let Some(last) = shape.last_mut() {
+        *last = k;
+    }
+    let vals: Vec<f64> = with_dtype!(xr.dtype(), T => {
+        // SAFETY: rows() returns a contiguous tensor of m*r elements.
+        let s = unsafe { std::slice::from_raw_parts(xr.data_ptr::<T>(), m * r) };
+        s.iter().map(|v| v.to_f64()).collect()
+    });
+    let mut idx = vec![0i64; m * k];
+    let work = |(i, out): (usize, &mut [i64])| f(&vals[i * r..(i + 1) * r], out);
+    if m * r >= crate::cpu::iter::GRAIN && k > 0 {
+        idx.par_chunks_mut(k).enumerate().for_each(work);
+    } else if k > 0 {
+        idx.chunks_mut(k).enumerate().for_each(work);
+    }
+    unrows(&Tensor::from_vec(idx, &shape)?, dim)
+}
+
+fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
+    let mut ix: Vec<usize> = (0..row.len()).collect();
+    // Stable sort: equal elements keep their order (PyTorch's stable=True; also a valid stable=False).
+    ix.sort_by(|&a, &b| {
+        let o = cmp_nan_last(&row[a], &row[b]);
+        if descending { o.reverse() } else { o }
+    });
+    ix
+}
+
+fn check_dim_input(op: &str, x: &Tensor) -> Result<()> {
+    x.check_cpu(op)?;
+    if x.dtype() == DType::Bool && op != "sort" {
+        bail!(DType, "\"{}\" not implemented for 'Bool'", op);
+    }
+    Ok(())
+}
+
+fn as_nd(x: &Tensor) -> Result<Tensor> {
+    if x.ndim() == 0 { x.reshape(&[1]) } else { Ok(x.clone()) }
+}
+
+fn back_0d(x: &Tensor, t: Tensor) -> Result<Tensor> {
+    if x.ndim() == 0 { t.reshape(&[]) } else { Ok(t) }
+}
+
+/// `sort(dim, descending)` -> (values, indices).
+pub fn sort(x: &Tensor, dim: i64, descending: bool) -> Result<(Tensor, Tensor)> {
+    check_dim_input("sort", x)?;
+    let xn = as_nd(x)?;
+    let d = wrap_dim(dim, xn.ndim())?;
+    let n = xn.shape()[d];
+    let idx = row_indices(&xn, d, n, |row, out| {
+        for (o, i) in out.iter_mut().zip(sorted_order(row, descending)) {
+            *o = i as i64;
+        }
+    })?;
+    let vals = gather(&xn, d as i64, &idx)?;
+    Ok((back_0d(x, vals)?, back_0d(x, idx)?))
+}
+
+/// `topk(k, dim, largest, sorted)` -> (values, indices).
+pub fn topk(x: &Tensor, k: usize, dim: i64, largest: bool) -> Result<(Tensor, Tensor)> {
+    check_dim_input("topk", x)?;
+    let xn = as_nd(x)?;
+    let d = wrap_dim(dim, xn.ndim())?;
+    if k > xn.shape()[d] {
+        bail!(Index, "selected index k out of range (k = {}, size = {})", k, xn.shape()[d]);
+    }
+    let idx = row_indices(&xn, d, k, |row, out| {
+        for (o, i) in out.iter_mut().zip(sorted_order(row, largest)) {
+            *o = i as i64;
+        }
+    })?;
+    let vals = gather(&xn, d as i64, &idx)?;
+    Ok((back_0d(x, vals)?, back_0d(x, idx)?))
+}
+
+/// `kthvalue(k, dim)`: the k-th smallest (1-based) -> (values, indices).
+pub fn kthvalue(x: &Tensor, k: usize, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
+    check_dim_input("kthvalue", x)?;
+    let xn = as_nd(x)?;
+    let d = wrap_dim(dim, xn.ndim())?;
+    let n = xn.shape()[d];
+    if k == 0 || k > n {
+        bail!(Index, "kthvalue(): selected number k out of range for dimension {} (k = {}, size = {})", d, k, n);
+    }
+    pick(x, &xn, d, keepdim, move |row| sorted_order(row, false)[k - 1])
+}
+
+/// `median(dim)`: the lower median, like PyTorch -> (values, indices).
+pub fn median(x: &Tensor, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
+    check_dim_input("median", x)?;
+    let xn = as_nd(x)?;
+    let d = wrap_dim(dim, xn.ndim())?;
+    if xn.shape()[d] == 0 {
+        bail!(Index, "median(): Expected reduction dim {} to have non-zero size.", d);
+    }
+    pick(x, &xn, d, keepdim, |row| {
+        // NaN propagates: if any NaN, the median is (the first) NaN.
+        if let Some(i) = row.iter().position(|v| v.is_nan()) {
+            return i;
+        }
+        sorted_order(row, false)[(row.len() - 1) / 2]
+    })
+}
+
+fn pick(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, f: impl Fn(&[f64]) -> usize + Sync) -> Result<(Tensor, Tensor)> {
+    let idx = row_indices(xn, d, 1, |row, out| out[0] = f(row) as i64)?;
+    let vals = gather(xn, d as i64, &idx)?;
+    if keepdim || x.ndim() == 0 {
+        return Ok((back_0d(x, vals)?, back_0d(x, idx)?));
+    }
+    Ok((vals.squeeze(Some(&[d as i64]))?, idx.squeeze(Some(&[d as i64]))?))
+}
+
+/// `cummax` / `cummin` along `dim` -> (values, indices); ties take the later index, like PyTorch.
+pub fn cummax(x: &Tensor, dim: i64, max: bool) -> Result<(Tensor, Tensor)> {
+    check_dim_input(if max { "cummax" } else { "cummin" }, x)?;
+    let xn = as_nd(x)?;
+    let d = wrap_dim(dim, xn.ndim())?;
+    let n = xn.shape()[d];
+    let idx = row_indices(&xn, d, n, |row, out| {
+        let mut best = 0usize;
+        for (j, o) in out.iter_mut().enumerate() {
+            let (v, b) = (row[j], row[best]);
+            let better = if b.is_nan() { false } else if v.is_nan() { true } else if max { v >= b } else { v <= b };
+            if better {
+                best = j;
+            }
+            *o = best as i64;
+        }
+    })?;
+    let vals = gather(&xn, d as i64, &idx)?;
+    Ok((back_0d(x, vals)?, back_0d(x, idx)?))
+}
+
+/// `unique` over the flattened tensor: (sorted values, inverse indices, counts).
+pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    x.check_cpu("unique")?;
+    let flat = x.detach().reshape(&[-1])?;
+    let (sorted, order) = sort(&flat, 0, false)?;
+    let sv: Vec<f64> = sorted.to_vec()?;
+    let ov: Vec<i64> = order.to_vec()?;
+    let mut keep = vec![];
+    let mut counts: Vec<i64> = vec![];
+    let mut inverse = vec![0i64; sv.len()];
+    for i in 0..sv.len() {
+        // NaNs are all distinct, like NumPy/PyTorch.
+        if i == 0 || sv[i] != sv[i - 1] {
+            keep.push(i as i64);
+            counts.push(0);
+        }
+        *counts.last_mut().expect("pushed above") += 1;
+        inverse[ov[i] as usize] = keep.len() as i64 - 1;
+    }
+    let n = keep.len();
+    let vals = crate::ops::index::index(&sorted, &[crate::ops::index::IndexItem::Tensor(Tensor::from_vec(keep, &[n])?)])?;
+    Ok((vals.detach(), Tensor::from_vec(inverse, &[sv.len()])?.reshape_u(x.shape())?, Tensor::from_vec(counts, &[n])?))
+}
+
+/// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.
+pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool) -> Result<Tensor> {
+    if seq.ndim() > 1 && seq.shape()[..seq.ndim() - 1] != values.shape()[..values.ndim().saturating_sub(1)] {
+        bail!(
+            Runtime,
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor {:?} and input value tensor {:?}",
+            seq.shape(),
+            values.shape()
+        );
+    }
+    let s: Vec<f64> = seq.detach().to_vec()?;
+    let v: Vec<f64> = values.detach().to_vec()?;
+    let inner = seq.shape().last().copied().unwrap_or(1);
+    let per_row = values.shape().last().copied().unwrap_or(1).max(1);
+    let out: Vec<i64> = v
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let row = if seq.ndim() > 1 { &s[(i / per_row) * inner..(i / per_row + 1) * inner] } else { &s[..] };
+            row.partition_point(|&b| if right { !(b > x) } else { b < x }) as i64
+        })
+        .collect();
+    let t = Tensor::from_vec(out, values.shape())?;
+    if out_int32 { t.to_dtype(DType::I32) } else { Ok(t) }
+}

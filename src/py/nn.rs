@@ -1,0 +1,213 @@
+//! Bindings for the neural-network kernels (convolution, pooling, unfold/fold), called by
+//! `rtorch.nn.functional`.
+use super::errors::IntoPy;
+use super::tensor::PyTensor;
+use crate::ops::conv;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+type R = PyResult<PyTensor>;
+
+/// An int or a sequence of `n` ints (PyTorch's `_pair`).
+fn tuple_n<const N: usize>(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<[usize; N]> {
+    if let Ok(v) = obj.extract::<i64>() {
+        if v < 0 {
+            return Err(PyValueError::new_err(format!("{} must be non-negative, got {}", name, v)));
+        }
+        return Ok([v as usize; N]);
+    }
+    let v: Vec<i64> = obj.extract().map_err(|_| PyTypeError::new_err(format!("{} must be an int or a tuple of {} ints", name, N)))?;
+    if v.len() == 1 && v[0] >= 0 {
+        return Ok([v[0] as usize; N]);
+    }
+    if v.len() != N || v.iter().any(|&x| x < 0) {
+        return Err(PyValueError::new_err(format!("{} must be {} non-negative ints, got {:?}", name, N, v)));
+    }
+    Ok(std::array::from_fn(|i| v[i] as usize))
+}
+
+fn opt_t(b: Option<&Bound<'_, PyTensor>>) -> Option<crate::Tensor> {
+    b.map(|b| b.get().t.clone())
+}
+
+/// Padding as ints, or 'valid' / 'same' (stride 1 only, like PyTorch).
+fn conv_padding<const N: usize>(p: &Bound<'_, PyAny>, kernel: [usize; N], dilation: [usize; N], stride: [usize; N]) -> PyResult<[usize; N]> {
+    if let Ok(s) = p.extract::<String>() {
+        return match s.as_str() {
+            "valid" => Ok([0; N]),
+            "same" => {
+                if stride.iter().any(|&s| s != 1) {
+                    return Err(PyValueError::new_err("padding='same' is not supported for strided convolutions"));
+                }
+                let pads: [usize; N] = std::array::from_fn(|i| dilation[i] * (kernel[i] - 1));
+                if pads.iter().any(|p| p % 2 != 0) {
+                    return Err(PyValueError::new_err("padding='same' with an even effective kernel size is not supported yet"));
+                }
+                Ok(std::array::from_fn(|i| pads[i] / 2))
+            }
+            _ => Err(PyValueError::new_err(format!("Invalid padding string '{}', should be one of 'valid' or 'same'", s))),
+        };
+    }
+    tuple_n::<N>(p, "padding")
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, weight, bias=None, stride=None, padding=None, dilation=None, groups=1))]
+pub fn conv2d(
+    py: Python<'_>, input: &Bound<'_, PyTensor>, weight: &Bound<'_, PyTensor>, bias: Option<&Bound<'_, PyTensor>>,
+    stride: Option<&Bound<'_, PyAny>>, padding: Option<&Bound<'_, PyAny>>, dilation: Option<&Bound<'_, PyAny>>, groups: usize,
+) -> R {
+    let w = &weight.get().t;
+    if w.ndim() != 4 {
+        return Err(PyValueError::new_err(format!("conv2d: weight must be 4-D, got {:?}", w.shape())));
+    }
+    let kernel = [w.shape()[2], w.shape()[3]];
+    let stride = stride.map(|s| tuple_n::<2>(s, "stride")).transpose()?.unwrap_or([1, 1]);
+    let dilation = dilation.map(|s| tuple_n::<2>(s, "dilation")).transpose()?.unwrap_or([1, 1]);
+    let padding = padding.map(|p| conv_padding::<2>(p, kernel, dilation, stride)).transpose()?.unwrap_or([0, 0]);
+    let (x, b) = (input.get().t.clone(), opt_t(bias));
+    let w = w.clone();
+    py.detach(|| conv::conv2d(&x, &w, b.as_ref(), stride, padding, dilation, groups)).map(PyTensor::from).py()
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, weight, bias=None, stride=None, padding=None, dilation=None, groups=1))]
+pub fn conv1d(
+    py: Python<'_>, input: &Bound<'_, PyTensor>, weight: &Bound<'_, PyTensor>, bias: Option<&Bound<'_, PyTensor>>,
+    stride: Option<&Bound<'_, PyAny>>, padding: Option<&Bound<'_, PyAny>>, dilation: Option<&Bound<'_, PyAny>>, groups: usize,
+) -> R {
+    let w = &weight.get().t;
+    if w.ndim() != 3 {
+        return Err(PyValueError::new_err(format!("conv1d: weight must be 3-D, got {:?}", w.shape())));
+    }
+    let stride = stride.map(|s| tuple_n::<1>(s, "stride")).transpose()?.unwrap_or([1]);
+    let dilation = dilation.map(|s| tuple_n::<1>(s, "dilation")).transpose()?.unwrap_or([1]);
+    let padding = padding.map(|p| conv_padding::<1>(p, [w.shape()[2]], dilation, stride)).transpose()?.unwrap_or([0]);
+    let x = &input.get().t;
+    let xu = x.unsqueeze(-2).py()?; // [N, C, 1, L]
+    let wu = w.unsqueeze(-2).py()?;
+    let (b, xu2) = (opt_t(bias), xu);
+    let r = py.detach(|| conv::conv2d(&xu2, &wu, b.as_ref(), [1, stride[0]], [0, padding[0]], [1, dilation[0]], groups)).py()?;
+    Ok(r.squeeze(Some(&[-2])).py()?.into())
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, weight, bias=None, stride=None, padding=None, output_padding=None, groups=1, dilation=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn conv_transpose2d(
+    input: &Bound<'_, PyTensor>, weight: &Bound<'_, PyTensor>, bias: Option<&Bound<'_, PyTensor>>, stride: Option<&Bound<'_, PyAny>>,
+    padding: Option<&Bound<'_, PyAny>>, output_padding: Option<&Bound<'_, PyAny>>, groups: usize, dilation: Option<&Bound<'_, PyAny>>,
+) -> R {
+    let t2 = |o: Option<&Bound<'_, PyAny>>, n: &str, d: usize| -> PyResult<[usize; 2]> { Ok(o.map(|s| tuple_n::<2>(s, n)).transpose()?.unwrap_or([d, d])) };
+    conv::conv_transpose2d(
+        &input.get().t, &weight.get().t, opt_t(bias).as_ref(), t2(stride, "stride", 1)?, t2(padding, "padding", 0)?,
+        t2(output_padding, "output_padding", 0)?, t2(dilation, "dilation", 1)?, groups,
+    )
+    .map(PyTensor::from)
+    .py()
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, kernel_size, stride=None, padding=None, dilation=None, ceil_mode=false, return_indices=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn max_pool2d<'py>(
+    py: Python<'py>, input: &Bound<'py, PyTensor>, kernel_size: &Bound<'py, PyAny>, stride: Option<&Bound<'py, PyAny>>,
+    padding: Option<&Bound<'py, PyAny>>, dilation: Option<&Bound<'py, PyAny>>, ceil_mode: bool, return_indices: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let k = tuple_n::<2>(kernel_size, "kernel_size")?;
+    let s = match stride {
+        Some(s) if !s.is_none() && s.extract::<Vec<i64>>().map_or(true, |v| !v.is_empty()) => tuple_n::<2>(s, "stride")?,
+        _ => k,
+    };
+    let p = padding.map(|p| tuple_n::<2>(p, "padding")).transpose()?.unwrap_or([0, 0]);
+    let d = dilation.map(|p| tuple_n::<2>(p, "dilation")).transpose()?.unwrap_or([1, 1]);
+    let x = input.get().t.clone();
+    let (v, i) = py.detach(|| conv::max_pool2d(&x, k, s, p, d, ceil_mode)).py()?;
+    let v = Bound::new(py, PyTensor::from(v))?.into_any();
+    if return_indices {
+        let i = Bound::new(py, PyTensor::from(i))?.into_any();
+        return Ok(pyo3::types::PyTuple::new(py, [v, i])?.into_any());
+    }
+    Ok(v)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, kernel_size, stride=None, padding=None, ceil_mode=false, count_include_pad=true, divisor_override=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn avg_pool2d(
+    py: Python<'_>, input: &Bound<'_, PyTensor>, kernel_size: &Bound<'_, PyAny>, stride: Option<&Bound<'_, PyAny>>,
+    padding: Option<&Bound<'_, PyAny>>, ceil_mode: bool, count_include_pad: bool, divisor_override: Option<i64>,
+) -> R {
+    if ceil_mode || divisor_override.is_some() {
+        return Err(pyo3::exceptions::PyNotImplementedError::new_err("avg_pool2d: ceil_mode and divisor_override are not supported yet"));
+    }
+    let k = tuple_n::<2>(kernel_size, "kernel_size")?;
+    let s = match stride {
+        Some(s) if !s.is_none() && s.extract::<Vec<i64>>().map_or(true, |v| !v.is_empty()) => tuple_n::<2>(s, "stride")?,
+        _ => k,
+    };
+    let p = padding.map(|p| tuple_n::<2>(p, "padding")).transpose()?.unwrap_or([0, 0]);
+    let x = input.get().t.clone();
+    py.detach(|| conv::avg_pool2d(&x, k, s, p, count_include_pad)).map(PyTensor::from).py()
+}
+
+#[pyfunction]
+pub fn adaptive_avg_pool2d(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>) -> R {
+    let x = &input.get().t;
+    let (h, w) = (x.shape()[x.ndim().saturating_sub(2)], x.shape()[x.ndim().saturating_sub(1)]);
+    // None in output_size keeps that input dim.
+    let size: [usize; 2] = if let Ok(v) = output_size.extract::<Vec<Option<usize>>>() {
+        if v.len() != 2 {
+            return Err(PyValueError::new_err("adaptive_avg_pool2d: output_size must have 2 elements"));
+        }
+        [v[0].unwrap_or(h), v[1].unwrap_or(w)]
+    } else {
+        tuple_n::<2>(output_size, "output_size")?
+    };
+    conv::adaptive_avg_pool2d(x, size).map(PyTensor::from).py()
+}
+
+/// `F.unfold`: sliding local blocks [N, C*kh*kw, L] (im2col).
+#[pyfunction]
+#[pyo3(signature = (input, kernel_size, dilation=None, padding=None, stride=None))]
+pub fn unfold(input: &Bound<'_, PyTensor>, kernel_size: &Bound<'_, PyAny>, dilation: Option<&Bound<'_, PyAny>>, padding: Option<&Bound<'_, PyAny>>, stride: Option<&Bound<'_, PyAny>>) -> R {
+    let t2 = |o: Option<&Bound<'_, PyAny>>, n: &str, d: usize| -> PyResult<[usize; 2]> { Ok(o.map(|s| tuple_n::<2>(s, n)).transpose()?.unwrap_or([d, d])) };
+    let x = &input.get().t;
+    if x.ndim() != 4 {
+        return Err(PyValueError::new_err(format!("Input Error: Only 4D input Tensors are supported (got {}D)", x.ndim())));
+    }
+    let win = conv::window("unfold", x.shape(), tuple_n::<2>(kernel_size, "kernel_size")?, t2(stride, "stride", 1)?, t2(padding, "padding", 0)?, t2(dilation, "dilation", 1)?).py()?;
+    conv::im2col(x, win).map(PyTensor::from).py()
+}
+
+/// `F.fold`: the adjoint of unfold (col2im).
+#[pyfunction]
+#[pyo3(signature = (input, output_size, kernel_size, dilation=None, padding=None, stride=None))]
+pub fn fold(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>, kernel_size: &Bound<'_, PyAny>, dilation: Option<&Bound<'_, PyAny>>, padding: Option<&Bound<'_, PyAny>>, stride: Option<&Bound<'_, PyAny>>) -> R {
+    let t2 = |o: Option<&Bound<'_, PyAny>>, n: &str, d: usize| -> PyResult<[usize; 2]> { Ok(o.map(|s| tuple_n::<2>(s, n)).transpose()?.unwrap_or([d, d])) };
+    let cols = &input.get().t;
+    let [oh, ow] = tuple_n::<2>(output_size, "output_size")?;
+    let k = tuple_n::<2>(kernel_size, "kernel_size")?;
+    if cols.ndim() != 3 || cols.shape()[1] % (k[0] * k[1]) != 0 {
+        return Err(PyValueError::new_err(format!("fold: expected input of shape [N, C*{}*{}, L], got {:?}", k[0], k[1], cols.shape())));
+    }
+    let c = cols.shape()[1] / (k[0] * k[1]);
+    let shape = [cols.shape()[0], c, oh, ow];
+    let win = conv::window("fold", &shape, k, t2(stride, "stride", 1)?, t2(padding, "padding", 0)?, t2(dilation, "dilation", 1)?).py()?;
+    if win.out_h() * win.out_w() != cols.shape()[2] {
+        return Err(PyValueError::new_err(format!("fold: expected {} blocks for output size {:?}, got {}", win.out_h() * win.out_w(), [oh, ow], cols.shape()[2])));
+    }
+    conv::col2im(cols, win, &shape).map(PyTensor::from).py()
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(conv2d, m)?)?;
+    m.add_function(wrap_pyfunction!(conv1d, m)?)?;
+    m.add_function(wrap_pyfunction!(conv_transpose2d, m)?)?;
+    m.add_function(wrap_pyfunction!(max_pool2d, m)?)?;
+    m.add_function(wrap_pyfunction!(avg_pool2d, m)?)?;
+    m.add_function(wrap_pyfunction!(adaptive_avg_pool2d, m)?)?;
+    m.add_function(wrap_pyfunction!(unfold, m)?)?;
+    m.add_function(wrap_pyfunction!(fold, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! Tensor methods and functions for ordering (sort family) and copying rearrangements
+//! (repeat/roll/pad family) and contractions (einsum family). Bindings only.
+use super::convert::*;
+use super::errors::IntoPy;
+use super::tensor::PyTensor;
+use crate::ops::{einsum as es, manip, sort};
+use crate::tensor::Tensor;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+type R = PyResult<PyTensor>;
+
+/// Build one of the `rtorch._size` named tuples `(values, indices)`.
+fn pair<'py>(py: Python<'py>, name: &str, r: crate::Result<(Tensor, Tensor)>) -> PyResult<Bound<'py, PyAny>> {
+    let (v, i) = r.py()?;
+    py.import("rtorch._size")?.getattr(name)?.call1((PyTensor::from(v), PyTensor::from(i)))
+}
+
+fn usizes(args: &Bound<'_, PyTuple>) -> PyResult<Vec<usize>> {
+    to_usize_shape(&shape_args(args)?)
+}
+
+#[pymethods]
+impl PyTensor {
+    #[pyo3(signature = (dim=-1, descending=false, stable=false))]
+    fn sort<'py>(&self, py: Python<'py>, dim: i64, descending: bool, stable: bool) -> PyResult<Bound<'py, PyAny>> {
+        let _ = stable; // always stable
+        pair(py, "sort_result", sort::sort(&self.t, dim, descending))
+    }
+    #[pyo3(signature = (dim=-1, descending=false, stable=false))]
+    fn argsort(&self, dim: i64, descending: bool, stable: bool) -> R {
+        let _ = stable;
+        Ok(sort::sort(&self.t, dim, descending).py()?.1.into())
+    }
+    fn msort(&self) -> R {
+        Ok(sort::sort(&self.t, 0, false).py()?.0.into())
+    }
+    #[pyo3(signature = (k, dim=-1, largest=true, sorted=true))]
+    fn topk<'py>(&self, py: Python<'py>, k: usize, dim: i64, largest: bool, sorted: bool) -> PyResult<Bound<'py, PyAny>> {
+        let _ = sorted; // results are always sorted
+        pair(py, "topk_result", sort::topk(&self.t, k, dim, largest))
+    }
+    #[pyo3(signature = (k, dim=-1, keepdim=false))]
+    fn kthvalue<'py>(&self, py: Python<'py>, k: usize, dim: i64, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        pair(py, "kthvalue_result", sort::kthvalue(&self.t, k, dim, keepdim))
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn median<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        match dim {
+            Some(d) => pair(py, "median_result", sort::median(&self.t, d, keepdim)),
+            None => {
+                let flat = self.t.reshape(&[-1]).py()?;
+                let v = sort::median(&flat, 0, false).py()?.0;
+                Ok(Bound::new(py, PyTensor::from(v))?.into_any())
+            }
+        }
+    }
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn nanmedian<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        if self.t.isnan().py()?.any().py()?.item().py()?.to_bool() {
+            return Err(pyo3::exceptions::PyNotImplementedError::new_err("nanmedian with NaN inputs is not supported yet"));
+        }
+        self.median(py, dim, keepdim)
+    }
+    fn cummax<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
+        pair(py, "cummax_result", sort::cummax(&self.t, dim, true))
+    }
+    fn cummin<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
+        pair(py, "cummin_result", sort::cummax(&self.t, dim, false))
+    }
+    #[pyo3(signature = (sorted=true, return_inverse=false, return_counts=false, dim=None))]
+    fn unique<'py>(&self, py: Python<'py>, sorted: bool, return_inverse: bool, return_counts: bool, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
+        let _ = sorted; // always sorted, like PyTorch on CPU
+        if dim.is_some() {
+            return Err(pyo3::exceptions::PyNotImplementedError::new_err("unique(dim=...) is not supported yet"));
+        }
+        let (v, inv, cnt) = sort::unique(&self.t).py()?;
+        let v = Bound::new(py, PyTensor::from(v))?.into_any();
+        if !return_inverse && !return_counts {
+            return Ok(v);
+        }
+        let mut items = vec![v];
+        if return_inverse {
+            items.push(Bound::new(py, PyTensor::from(inv))?.into_any());
+        }
+        if return_counts {
+            items.push(Bound::new(py, PyTensor::from(cnt))?.into_any());
+        }
+        Ok(PyTuple::new(py, items)?.into_any())
+    }
+    #[pyo3(signature = (*sizes))]
+    fn repeat(&self, sizes: &Bound<'_, PyTuple>) -> R {
+        Ok(manip::repeat(&self.t, &usizes(sizes)?).py()?.into())
+    }
+    #[pyo3(signature = (*dims))]
+    fn tile(&self, dims: &Bound<'_, PyTuple>) -> R {
+        Ok(manip::tile(&self.t, &usizes(dims)?).py()?.into())
+    }
+    #[pyo3(signature = (repeats, dim=None, *, output_size=None))]
+    fn repeat_interleave(&self, repeats: &Bound<'_, PyAny>, dim: Option<i64>, output_size: Option<usize>) -> R {
+        let _ = output_size;
+        let r = match repeats.extract::<i64>() {
+            Ok(n) => Tensor::from_vec(vec![n], &[1]).py()?,
+            Err(_) => tensor_from_any(repeats)?,
+        };
+        Ok(manip::repeat_interleave(&self.t, &r, dim).py()?.into())
+    }
+    #[pyo3(signature = (shifts, dims=None))]
+    fn roll(&self, shifts: &Bound<'_, PyAny>, dims: Option<&Bound<'_, PyAny>>) -> R {
+        let s = dims_arg(Some(shifts))?.unwrap_or_default();
+        let d = dims_arg(dims)?.unwrap_or_default();
+        Ok(manip::roll(&self.t, &s, &d).py()?.into())
+    }
+    #[pyo3(signature = (k=1, dims=(0, 1)))]
+    fn rot90(&self, k: i64, dims: (i64, i64)) -> R {
+        Ok(manip::rot90(&self.t, k, [dims.0, dims.1]).py()?.into())
+    }
+    #[pyo3(signature = (diagonal=0))]
+    fn tril(&self, diagonal: i64) -> R {
+        Ok(manip::tri(&self.t, diagonal, true).py()?.into())
+    }
+    #[pyo3(signature = (diagonal=0))]
+    fn triu(&self, diagonal: i64) -> R {
+        Ok(manip::tri(&self.t, diagonal, false).py()?.into())
+    }
+    #[pyo3(signature = (n=1, dim=-1, prepend=None, append=None))]
+    fn diff(&self, n: usize, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {
+        let p = prepend.map(tensor_from_any).transpose()?;
+        let a = append.map(tensor_from_any).transpose()?;
+        Ok(manip::diff(&self.t, n, dim, p.as_ref(), a.as_ref()).py()?.into())
+    }
+    #[pyo3(signature = (indices, dim=None))]
+    fn take_along_dim(&self, indices: &Bound<'_, PyTensor>, dim: Option<i64>) -> R {
+        Ok(manip::take_along_dim(&self.t, &indices.get().t, dim).py()?.into())
+    }
+    fn masked_scatter(&self, mask: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
+        Ok(manip::masked_scatter(&self.t, &mask.get().t, &source.get().t).py()?.into())
+    }
+    fn trace(&self) -> R {
+        Ok(es::trace(&self.t).py()?.into())
+    }
+    fn kron(&self, other: &Bound<'_, PyTensor>) -> R {
+        Ok(es::kron(&self.t, &other.get().t).py()?.into())
+    }
+    fn vdot(&self, other: &Bound<'_, PyTensor>) -> R {
+        let o = &other.get().t;
+        if self.t.ndim() != 1 || o.ndim() != 1 {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("1D tensors expected, but got {}D and {}D tensors", self.t.ndim(), o.ndim())));
+        }
+        Ok(crate::ops::matmul::matmul(&self.t, o).py()?.into())
+    }
+    #[pyo3(signature = (mat1, mat2, *, beta=1.0, alpha=1.0))]
+    fn addmm(&self, mat1: &Bound<'_, PyTensor>, mat2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
+        let p = crate::ops::matmul::mm(&mat1.get().t, &mat2.get().t).py()?;
+        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+    }
+    #[pyo3(signature = (batch1, batch2, *, beta=1.0, alpha=1.0))]
+    fn baddbmm(&self, batch1: &Bound<'_, PyTensor>, batch2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
+        let p = crate::ops::matmul::bmm(&batch1.get().t, &batch2.get().t).py()?;
+        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+    }
+    #[pyo3(signature = (mat, vec, *, beta=1.0, alpha=1.0))]
+    fn addmv(&self, mat: &Bound<'_, PyTensor>, vec: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
+        let p = crate::ops::matmul::matmul(&mat.get().t, &vec.get().t).py()?;
+        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+    }
+}
+
+/// beta * input + alpha * product, with beta == 0 ignoring input (even NaN), like PyTorch.
+fn scaled_sum(input: &Tensor, beta: f64, p: &Tensor, alpha: f64) -> PyResult<Tensor> {
+    let r = (|| -> crate::Result<Tensor> {
+        let ap = if alpha == 1.0 { p.clone() } else { p.mul_scalar(alpha)? };
+        if beta == 0.0 {
+            return ap.add(&input.mul_scalar(0.0)?.nan_to_zero()?);
+        }
+        let bi = if beta == 1.0 { input.clone() } else { input.mul_scalar(beta)? };
+        bi.add(&ap)
+    })();
+    r.py()
+}
+
+impl Tensor {
+    fn nan_to_zero(&self) -> crate::Result<Tensor> {
+        crate::ops::index::where_(&self.isnan()?, crate::ops::binary::Arg::S(crate::Scalar::Float(0.0)), self)
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (equation, *operands))]
+pub fn einsum(equation: &str, operands: &Bound<'_, PyTuple>) -> R {
+    // einsum("ij,jk", a, b) or einsum("ij,jk", [a, b])
+    let ts: Vec<Tensor> = if operands.len() == 1 && operands.get_item(0)?.cast::<PyTensor>().is_err() {
+        operands.get_item(0)?.try_iter()?.map(|x| tensor_from_any(&x?)).collect::<PyResult<_>>()?
+    } else {
+        operands.iter().map(|x| tensor_from_any(&x)).collect::<PyResult<_>>()?
+    };
+    Ok(es::einsum(equation, &ts).py()?.into())
+}
+
+#[pyfunction]
+#[pyo3(signature = (a, b, dims=None))]
+pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<&Bound<'_, PyAny>>) -> R {
+    let (ta, tb) = (&a.get().t, &b.get().t);
+    let (da, db): (Vec<i64>, Vec<i64>) = match dims {
+        None => ((ta.ndim() as i64 - 2..ta.ndim() as i64).collect(), (0..2).collect()),
+        Some(d) => match d.extract::<i64>() {
+            Ok(n) => ((ta.ndim() as i64 - n..ta.ndim() as i64).collect(), (0..n).collect()),
+            Err(_) => {
+                let (x, y): (Bound<'_, PyAny>, Bound<'_, PyAny>) = d.extract()?;
+                (dims_arg(Some(&x))?.unwrap_or_default(), dims_arg(Some(&y))?.unwrap_or_default())
+            }
+        },
+    };
+    Ok(es::tensordot(ta, tb, &da, &db).py()?.into())
+}
+
+#[pyfunction]
+#[pyo3(signature = (sorted_sequence, input, *, out_int32=false, right=false, side=None))]
+pub fn searchsorted(sorted_sequence: &Bound<'_, PyTensor>, input: &Bound<'_, PyAny>, out_int32: bool, right: bool, side: Option<&str>) -> R {
+    let right = right || side == Some("right");
+    let v = match scalar_of(input) {
+        Some(s) => Tensor::scalar(s, sorted_sequence.get().t.dtype()).py()?,
+        None => tensor_from_any(input)?,
+    };
+    Ok(sort::searchsorted(&sorted_sequence.get().t, &v, right, out_int32).py()?.into())
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, boundaries, *, out_int32=false, right=false))]
+pub fn bucketize(input: &Bound<'_, PyAny>, boundaries: &Bound<'_, PyTensor>, out_int32: bool, right: bool) -> R {
+    let b = &boundaries.get().t;
+    if b.ndim() != 1 {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("boundaries tensor must be 1 dimension, but got dim({})", b.ndim())));
+    }
+    let v = tensor_from_any(input)?;
+    Ok(sort::searchsorted(b, &v, right, out_int32).py()?.into())
+}
+
+#[pyfunction]
+#[pyo3(signature = (*tensors, indexing=None))]
+pub fn meshgrid(tensors: &Bound<'_, PyTuple>, indexing: Option<&str>) -> PyResult<Vec<PyTensor>> {
+    let ts: Vec<Tensor> = if tensors.len() == 1 && tensors.get_item(0)?.cast::<PyTensor>().is_err() {
+        tensors.get_item(0)?.try_iter()?.map(|x| tensor_from_any(&x?)).collect::<PyResult<_>>()?
+    } else {
+        tensors.iter().map(|x| tensor_from_any(&x)).collect::<PyResult<_>>()?
+    };
+    Ok(manip::meshgrid(&ts, indexing.unwrap_or("ij")).py()?.into_iter().map(PyTensor::from).collect())
+}
+
+/// `F.pad`.
+#[pyfunction]
+#[pyo3(signature = (input, pad, mode="constant", value=None))]
+pub fn pad(input: &Bound<'_, PyTensor>, pad: Vec<i64>, mode: &str, value: Option<f64>) -> R {
+    Ok(manip::pad(&input.get().t, &pad, mode, value.unwrap_or(0.0)).py()?.into())
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(einsum, m)?)?;
+    m.add_function(wrap_pyfunction!(tensordot, m)?)?;
+    m.add_function(wrap_pyfunction!(searchsorted, m)?)?;
+    m.add_function(wrap_pyfunction!(bucketize, m)?)?;
+    m.add_function(wrap_pyfunction!(meshgrid, m)?)?;
+    m.add_function(wrap_pyfunction!(pad, m)?)?;
+    Ok(())
+}
