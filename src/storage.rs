@@ -8,6 +8,60 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 const ALIGN: usize = 64;
 
+/// Freed buffers at least this large are kept for reuse: a fresh large allocation costs a page
+/// fault per 4 KiB on first touch, which dominates simple ops on big tensors.
+const CACHE_MIN: usize = 1 << 20;
+/// Upper bound on bytes held by the cache.
+const CACHE_MAX: usize = 1 << 30;
+
+/// Size-keyed free lists of large CPU buffers (exact-size reuse: training loops repeat shapes).
+struct Cache {
+    free: std::collections::HashMap<usize, Vec<usize>>,
+    bytes: usize,
+}
+
+static CACHE: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
+
+fn cache_take(nbytes: usize) -> Option<*mut u8> {
+    let mut g = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let c = g.as_mut()?;
+    let p = c.free.get_mut(&nbytes)?.pop()?;
+    c.bytes -= nbytes;
+    Some(p as *mut u8)
+}
+
+/// Keep a buffer for reuse; false when the cache is full (the caller frees it).
+fn cache_put(ptr: *mut u8, nbytes: usize) -> bool {
+    let mut g = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let c = g.get_or_insert_with(|| Cache { free: Default::default(), bytes: 0 });
+    if c.bytes + nbytes > CACHE_MAX {
+        return false;
+    }
+    c.bytes += nbytes;
+    c.free.entry(nbytes).or_default().push(ptr as usize);
+    true
+}
+
+/// Release every cached CPU buffer to the OS (`rtorch.empty_cache()` for the CPU).
+pub fn empty_cpu_cache() -> usize {
+    let mut g = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(c) = g.as_mut() else { return 0 };
+    let freed = c.bytes;
+    for (n, ptrs) in c.free.drain() {
+        for p in ptrs {
+            // SAFETY: cached pointers came from `alloc` with this size and ALIGN.
+            unsafe { dealloc(p as *mut u8, AllocLayout::from_size_align_unchecked(n, ALIGN)) };
+        }
+    }
+    c.bytes = 0;
+    freed
+}
+
+/// Bytes currently held by the CPU buffer cache.
+pub fn cpu_cache_bytes() -> usize {
+    CACHE.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map_or(0, |c| c.bytes)
+}
+
 /// What keeps a CPU buffer's memory alive.
 enum Owner {
     /// Memory we allocated (64-byte aligned so SIMD loads never straddle lines needlessly).
@@ -38,6 +92,15 @@ impl CpuBuffer {
         }
         let layout = AllocLayout::from_size_align(nbytes, ALIGN)
             .map_err(|_| err!(Alloc, "CPU allocation of {} bytes is too large", nbytes))?;
+        if nbytes >= CACHE_MIN {
+            if let Some(ptr) = cache_take(nbytes) {
+                if zeroed {
+                    // SAFETY: the cached block holds nbytes writable bytes.
+                    unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
+                }
+                return Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout) });
+            }
+        }
         // SAFETY: layout has non-zero size.
         let ptr = unsafe { if zeroed { alloc_zeroed(layout) } else { alloc(layout) } };
         if ptr.is_null() {
@@ -69,6 +132,9 @@ impl CpuBuffer {
 impl Drop for CpuBuffer {
     fn drop(&mut self) {
         if let Owner::Own(layout) = self.owner {
+            if self.nbytes >= CACHE_MIN && cache_put(self.ptr, self.nbytes) {
+                return;
+            }
             // SAFETY: allocated above with this layout.
             unsafe { dealloc(self.ptr, layout) }
         }

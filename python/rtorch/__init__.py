@@ -51,6 +51,12 @@ def from_numpy(a):
     if not isinstance(a, _np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
     dt = _dtype_of_numpy(a)
+    if not a.flags.writeable:
+        import warnings
+
+        warnings.warn("The given NumPy array is not writable, and rtorch does not support non-writable tensors. "
+                      "Writing to this tensor will write to memory NumPy considers read-only.", UserWarning,
+                      stacklevel=2)
     ai = a.__array_interface__
     strides = ai["strides"] or tuple(_np.array(a.strides))  # C-contiguous arrays report None
     return _rtorch._from_buffer(a, ai["data"][0], list(a.shape), list(strides), dt)
@@ -165,10 +171,8 @@ def is_floating_point(input):
 
 
 def set_num_threads(n):
-    """rtorch's pool is sized once at start-up from RTORCH_NUM_THREADS / OMP_NUM_THREADS."""
-    if n != get_num_threads():
-        raise RuntimeError("set_num_threads: set RTORCH_NUM_THREADS before importing rtorch "
-                           f"(the pool has {get_num_threads()} threads)")
+    """Set the number of threads rtorch's CPU kernels use (resizes the pool)."""
+    _rtorch.set_num_threads(n)
 
 
 # Functional forms of Tensor methods: one implementation (the native method) serves both.

@@ -28,4 +28,7 @@ manual_seed_all = manual_seed
 
 
 def empty_cache():
-    """No-op without CUDA devices."""
+    """Release cached memory (this build caches only CPU buffers, which this also frees)."""
+    from . import _rtorch
+
+    _rtorch._empty_cpu_cache()

@@ -38,7 +38,7 @@ fn par_planes(planes: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
     if work < super::iter::GRAIN || planes == 1 {
         (0..planes).for_each(f);
     } else {
-        (0..planes).into_par_iter().for_each(f);
+        super::threads::install(|| (0..planes).into_par_iter().for_each(f));
     }
 }
 

@@ -80,16 +80,18 @@ where
             }
         }
     };
-    let threads = rayon::current_num_threads();
+    let threads = super::threads::num_threads();
     if numel < GRAIN || threads == 1 {
         run_range(0, outer);
     } else if outer >= threads * 4 || inner < GRAIN {
         let chunks = (numel / GRAIN).clamp(1, threads * 4).min(outer);
-        (0..chunks).into_par_iter().for_each(|c| run_range(c * outer / chunks, (c + 1) * outer / chunks));
+        super::threads::install(|| {
+            (0..chunks).into_par_iter().for_each(|c| run_range(c * outer / chunks, (c + 1) * outer / chunks))
+        });
     } else {
         // Few long runs: split each run into pieces.
         let pieces = (inner / GRAIN).clamp(1, threads * 4);
-        (0..outer * pieces).into_par_iter().for_each(|job| {
+        super::threads::install(|| (0..outer * pieces).into_par_iter().for_each(|job| {
             let (o, p) = (job / pieces, job % pieces);
             let mut rem = o;
             let mut off = [0isize; N];
@@ -103,7 +105,7 @@ where
             let (lo, hi) = (p * inner / pieces, (p + 1) * inner / pieces);
             let o2: [isize; N] = std::array::from_fn(|k| off[k] + lo as isize * inner_st[k]);
             f(o2, hi - lo, inner_st);
-        });
+        }));
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod conv;
 pub mod iter;
 pub mod math;
+pub mod threads;
 
 use crate::dtype::Element;
 use crate::error::Result;
@@ -106,6 +107,48 @@ pub fn map1<A: Element, O: Element, F: Fn(A) -> O + Sync>(a: &Tensor, out: &Tens
     });
 }
 
+/// `o[i] = f(a[i])` over two slices (the AVX2 path when the CPU has it); `a` and `o` may be the
+/// same memory only through raw pointers, so this takes them as given.
+pub fn map_slice<A: Copy, O, F: Fn(A) -> O>(a: *const A, o: *mut O, n: usize, f: F) {
+    // SAFETY: callers pass pointers valid for n elements.
+    unsafe {
+        #[cfg(target_arch = "x86_64")]
+        if has_avx2() {
+            return loops::avx2::l1(a, 1, o, 1, n, &f);
+        }
+        loops::l1(a, 1, o, 1, n, &f)
+    }
+}
+
+/// Sum of a short block with 32 independent lanes in the element type, returned as f64.
+pub fn sum_block<F: Element + num_traits::Float>(b: &[F]) -> f64 {
+    #[inline(always)]
+    fn body<F: Element + num_traits::Float>(b: &[F]) -> f64 {
+        let mut acc = [F::zero(); 32];
+        let mut it = b.chunks_exact(32);
+        for c in &mut it {
+            for k in 0..32 {
+                acc[k] = acc[k] + c[k];
+            }
+        }
+        let mut t = 0f64;
+        for v in acc.iter().chain(it.remainder()) {
+            t += Element::to_f64(*v);
+        }
+        t
+    }
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn avx2<F: Element + num_traits::Float>(b: &[F]) -> f64 {
+            body(b)
+        }
+        // SAFETY: the CPU supports AVX2 and FMA (checked above).
+        return unsafe { avx2(b) };
+    }
+    body(b)
+}
+
 /// `out[i] = f(a[i], b[i])` over same-shaped views.
 pub fn map2<A: Element, B: Element, O: Element, F: Fn(A, B) -> O + Sync>(a: &Tensor, b: &Tensor, out: &Tensor, f: F) {
     let (pa, pb, po) = unsafe { (SendPtr(a.data_ptr::<A>()), SendPtr(b.data_ptr::<B>()), SendPtr(out.data_ptr::<O>())) };
@@ -181,9 +224,45 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     src.check_cpu("copy_")?;
     dst.check_cpu("copy_")?;
     if src.dtype() == dst.dtype() {
-        with_dtype!(src.dtype(), T => map1::<T, T, _>(src, dst, |x| x));
+        with_dtype!(src.dtype(), T => {
+            if !transpose_copy::<T>(src, dst) {
+                map1::<T, T, _>(src, dst, |x| x)
+            }
+        });
         return Ok(());
     }
     with_dtype!(src.dtype(), A => with_dtype!(dst.dtype(), B => map1::<A, B, _>(src, dst, convert::<A, B>)));
     Ok(())
+}
+
+/// A cache-blocked copy for the transposed pattern (dst rows contiguous, src columns contiguous):
+/// 32x32 tiles keep both sides in cache. Returns false when the layouts are not that pattern.
+fn transpose_copy<T: Element>(src: &Tensor, dst: &Tensor) -> bool {
+    let (sizes, st) = iter::coalesce(dst.shape(), [src.strides(), dst.strides()]);
+    if sizes.len() != 2 || st[1][1] != 1 || st[0][0] != 1 || st[1][0] != sizes[1] as isize || sizes[0] * sizes[1] < 4096 {
+        return false;
+    }
+    let (rows, cols, s) = (sizes[0], sizes[1], st[0][1]);
+    let (ps, pd) = unsafe { (SendPtr(src.data_ptr::<T>()), SendPtr(dst.data_ptr::<T>())) };
+    const B: usize = 32;
+    let tile_row = |ib: usize| {
+        let i1 = (ib + B).min(rows);
+        for jb in (0..cols).step_by(B) {
+            let j1 = (jb + B).min(cols);
+            for i in ib..i1 {
+                for j in jb..j1 {
+                    // SAFETY: (i, j) inside the coalesced shape of both views.
+                    unsafe { *pd.get().add(i * cols + j) = *ps.get().offset(i as isize + j as isize * s) };
+                }
+            }
+        }
+    };
+    if rows * cols < iter::GRAIN || threads::num_threads() == 1 {
+        (0..rows).step_by(B).for_each(tile_row);
+    } else {
+        use rayon::prelude::*;
+        let starts: Vec<usize> = (0..rows).step_by(B).collect();
+        threads::install(|| starts.into_par_iter().for_each(tile_row));
+    }
+    true
 }

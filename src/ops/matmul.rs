@@ -9,7 +9,7 @@ use crate::{bail, with_dtype};
 use gemm::{gemm, Parallelism};
 
 fn parallelism(m: usize, n: usize, k: usize) -> Parallelism {
-    let threads = rayon::current_num_threads();
+    let threads = crate::cpu::threads::num_threads();
     if threads > 1 && m * n * k >= 64 * 64 * 64 {
         Parallelism::Rayon(threads)
     } else {
@@ -21,8 +21,18 @@ fn parallelism(m: usize, n: usize, k: usize) -> Parallelism {
 fn bmm_kernel(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     let (bs, m, k) = (a.shape()[0], a.shape()[1], a.shape()[2]);
     let n = b.shape()[2];
-    let (sa, sb, so) = (a.strides(), b.strides(), out.strides());
     let par = parallelism(m, n, k);
+    // gemm's Rayon parallelism runs in whichever pool is current: make it ours (only then: entering
+    // the pool costs microseconds, which small products must not pay).
+    match par {
+        Parallelism::None => bmm_strided(a, b, out, bs, m, n, k, par),
+        _ => crate::cpu::threads::install(|| bmm_strided(a, b, out, bs, m, n, k, par)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usize, k: usize, par: Parallelism) -> Result<()> {
+    let (sa, sb, so) = (a.strides(), b.strides(), out.strides());
     macro_rules! run {
         ($T:ty, $zero:expr, $one:expr) => {{
             let (pa, pb, po) = unsafe { (a.data_ptr::<$T>(), b.data_ptr::<$T>(), out.data_ptr::<$T>()) };

@@ -89,45 +89,34 @@ fn map_rows<T: Element, O: Send + Copy>(
 ) -> Vec<O> {
     // SAFETY: x is contiguous with m*r elements of T.
     let data: &[T] = unsafe { std::slice::from_raw_parts(x.data_ptr::<T>(), m * r) };
-    let threads = rayon::current_num_threads();
+    let threads = crate::cpu::threads::num_threads();
     if m * r < GRAIN || threads == 1 {
         return (0..m).map(|i| f(&data[i * r..(i + 1) * r])).collect();
     }
     if let (Some(merge), true) = (merge, m < threads && r >= GRAIN * 2) {
-        return (0..m)
-            .map(|i| {
-                let row = &data[i * r..(i + 1) * r];
-                let chunk = r.div_ceil(threads * 4).max(GRAIN);
-                row.par_chunks(chunk).map(&f).reduce_with(merge).expect("non-empty row")
-            })
-            .collect();
+        return crate::cpu::threads::install(|| {
+            (0..m)
+                .map(|i| {
+                    let row = &data[i * r..(i + 1) * r];
+                    let chunk = r.div_ceil(threads * 4).max(GRAIN);
+                    row.par_chunks(chunk).map(&f).reduce_with(merge).expect("non-empty row")
+                })
+                .collect()
+        });
     }
     let per = (GRAIN / r.max(1)).max(1);
     let mut out = Vec::with_capacity(m);
-    (0..m)
-        .into_par_iter()
-        .with_min_len(per)
-        .map(|i| f(&data[i * r..(i + 1) * r]))
-        .collect_into_vec(&mut out);
+    crate::cpu::threads::install(|| {
+        (0..m).into_par_iter().with_min_len(per).map(|i| f(&data[i * r..(i + 1) * r])).collect_into_vec(&mut out)
+    });
     out
 }
 
-/// Sum of a float slice with 8 independent f64 lanes (vectorisable; f64 keeps long float32
-/// sums accurate, and the sum is memory-bound anyway).
+/// Sum of a float slice: blocks of 1024 summed in the element type with 32 independent lanes
+/// (vectorised, AVX2 when present), block sums added in f64 so long float32 sums stay accurate.
 #[inline]
 pub fn sum_float<F: Element + Float>(s: &[F]) -> f64 {
-    let mut acc = [0f64; 8];
-    let mut it = s.chunks_exact(8);
-    for c in &mut it {
-        for k in 0..8 {
-            acc[k] += Element::to_f64(c[k]);
-        }
-    }
-    let mut rest = 0f64;
-    for &v in it.remainder() {
-        rest += Element::to_f64(v);
-    }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + rest
+    s.chunks(1024).map(|b| crate::cpu::sum_block(b)).sum()
 }
 
 fn reduce_kernel(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DType) -> Result<Tensor> {
@@ -424,35 +413,38 @@ impl Tensor {
 }
 
 fn softmax_rows<T: Element>(x: &Tensor, out: &Tensor, m: usize, r: usize, log: bool) {
-    let src = unsafe { std::slice::from_raw_parts(x.data_ptr::<T>(), m * r) };
-    let dst = crate::cpu::iter::SendPtr(unsafe { out.data_ptr::<T>() });
+    match T::DTYPE {
+        DType::F32 => softmax_rows_f::<f32>(x, out, m, r, log),
+        _ => softmax_rows_f::<f64>(&x.to_dtype(DType::F64).expect("f64 copy").detach(), out, m, r, log),
+    }
+}
+
+/// Row softmax in the row's own float type (f32 rows use the vectorised exp), sums in f64 lanes.
+fn softmax_rows_f<F: crate::cpu::math::FloatMath>(x: &Tensor, out: &Tensor, m: usize, r: usize, log: bool) {
+    let src = unsafe { std::slice::from_raw_parts(x.data_ptr::<F>(), m * r) };
+    let dst = crate::cpu::iter::SendPtr(unsafe { out.data_ptr::<F>() });
     let body = |i: usize| {
         let row = &src[i * r..(i + 1) * r];
         // SAFETY: each row index writes its own r elements.
         let o = unsafe { std::slice::from_raw_parts_mut(dst.get().add(i * r), r) };
-        let mx = row.iter().fold(f64::NEG_INFINITY, |a, v| a.max(v.to_f64()));
-        let mx = if mx.is_infinite() { 0.0 } else { mx };
-        let mut s = 0f64;
-        for (k, v) in row.iter().enumerate() {
-            let e = (v.to_f64() - mx).exp();
-            s += e;
-            o[k] = T::from_f64(e);
-        }
+        // NaN never wins the max, but it still poisons the row through exp and the sum below.
+        let mx = row.iter().fold(F::neg_infinity(), |a, &v| if v > a { v } else { a });
+        let mx = if mx.is_infinite() { F::zero() } else { mx };
+        crate::cpu::map_slice(row.as_ptr(), o.as_mut_ptr(), r, |v: F| (v - mx).vexp());
+        let s = sum_float(o);
         if log {
-            let ls = s.ln() + mx;
-            for (k, v) in row.iter().enumerate() {
-                o[k] = T::from_f64(v.to_f64() - ls);
+            let ls = F::c(s.ln()) + mx;
+            for (ok, &v) in o.iter_mut().zip(row) {
+                *ok = v - ls;
             }
         } else {
-            let inv = 1.0 / s;
-            for ok in o.iter_mut() {
-                *ok = T::from_f64(ok.to_f64() * inv);
-            }
+            let inv = F::c(1.0 / s);
+            crate::cpu::map_slice(o.as_ptr(), o.as_mut_ptr(), r, |v: F| v * inv);
         }
     };
     if m * r < GRAIN {
         (0..m).for_each(body);
     } else {
-        (0..m).into_par_iter().with_min_len((GRAIN / r.max(1)).max(1)).for_each(body);
+        crate::cpu::threads::install(|| (0..m).into_par_iter().with_min_len((GRAIN / r.max(1)).max(1)).for_each(body));
     }
 }

@@ -37,7 +37,7 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
     let mut idx = vec![0i64; m * k];
     let work = |(i, out): (usize, &mut [i64])| f(&vals[i * r..(i + 1) * r], out);
     if m * r >= crate::cpu::iter::GRAIN && k > 0 {
-        idx.par_chunks_mut(k).enumerate().for_each(work);
+        crate::cpu::threads::install(|| idx.par_chunks_mut(k).enumerate().for_each(work));
     } else if k > 0 {
         idx.chunks_mut(k).enumerate().for_each(work);
     }

@@ -117,7 +117,7 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
             go!(|v| if v < lo { lo } else if v > hi { hi } else { v })
         }
         Frac => go!(|v| v - v.trunc()),
-        Exp => go!(|v| v.exp()),
+        Exp => go!(|v| v.vexp()),
         Exp2 => go!(|v| v.exp2()),
         Expm1 => go!(|v| v.exp_m1()),
         Log => go!(|v| v.ln()),
@@ -134,22 +134,22 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
         Atan => go!(|v| v.atan()),
         Sinh => go!(|v| v.sinh()),
         Cosh => go!(|v| v.cosh()),
-        Tanh => go!(|v| v.tanh()),
+        Tanh => go!(|v| v.vtanh()),
         Asinh => go!(|v| v.asinh()),
         Acosh => go!(|v| v.acosh()),
         Atanh => go!(|v| v.atanh()),
-        Sigmoid => go!(|v| F::one() / (F::one() + (-v).exp())),
+        Sigmoid => go!(|v| F::one() / (F::one() + (-v).vexp())),
         Logit => go!(|v| (v / (F::one() - v)).ln()),
         Erf => go!(|v| v.erf()),
         Erfc => go!(|v| v.erfc()),
         Erfinv => go!(|v| v.erfinv()),
         Reciprocal => go!(|v| v.recip()),
-        Gelu => go!(|v| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).erf())),
+        Gelu => go!(|v| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf())),
         GeluTanh => {
             let k = c((2.0 / std::f64::consts::PI).sqrt());
-            go!(|v| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).tanh()))
+            go!(|v| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).vtanh()))
         }
-        Silu => go!(|v| v / (F::one() + (-v).exp())),
+        Silu => go!(|v| v / (F::one() + (-v).vexp())),
         Mish => go!(|v| v * softplus(v, F::one(), c(20.0)).tanh()),
         Softplus { beta, threshold } => {
             let (b, t) = (c(beta), c(threshold));

@@ -278,7 +278,24 @@ pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
 
 #[pyfunction]
 pub fn get_num_threads() -> usize {
-    rayon::current_num_threads()
+    crate::cpu::threads::num_threads()
+}
+
+/// Resize the kernel thread pool (the first use reads RTORCH_NUM_THREADS / OMP_NUM_THREADS).
+#[pyfunction]
+pub fn set_num_threads(n: usize) -> PyResult<()> {
+    crate::cpu::threads::set_num_threads(n).py()
+}
+
+/// Return cached CPU buffers to the OS; returns the number of bytes released.
+#[pyfunction]
+pub fn _empty_cpu_cache() -> usize {
+    crate::storage::empty_cpu_cache()
+}
+
+#[pyfunction]
+pub fn _cpu_cache_bytes() -> usize {
+    crate::storage::cpu_cache_bytes()
 }
 
 /// Wrap external CPU memory (a NumPy array's buffer) without copying; `owner` is kept alive.
