@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run every test: the Rust engine's unit tests, then the Python suite.
+# Set up (if needed) and run every test: the Rust engine's unit tests, then the Python suite
+# (which also compile-checks every CUDA kernel with NVRTC from PyPI; no GPU needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Test-only extras: safetensors (file-format interop) and NVRTC 13.0 + CUDA headers (kernel compile check).
+.venv/bin/python -m pip install -q --disable-pip-version-check safetensors \
+  "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*"
 cargo test --release --lib -q
 .venv/bin/python -m pytest -q tests "$@"
