@@ -1,5 +1,8 @@
 """nn.functional: stateless layer, activation and loss functions built from differentiable tensor ops."""
+import math
 import warnings
+
+import numpy as np
 
 import rtorch
 
@@ -10,6 +13,8 @@ __all__ = [
     "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
+    "bilinear", "batch_norm", "group_norm", "rms_norm", "scaled_dot_product_attention",
+    "multi_head_attention_forward", "max_pool1d", "avg_pool1d", "interpolate",
 ]
 
 
@@ -61,6 +66,45 @@ def linear(input, weight, bias=None):
     r"""Apply :math:`y = xA^T + b`."""
     out = input.matmul(weight.t())
     return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    r"""Apply the bilinear map :math:`y_k = x_1^T A_k x_2 + b_k`.
+
+    Shapes: input1 (*, in1), input2 (*, in2) with the same leading dims; weight (out, in1, in2);
+    bias (out,). Returns (*, out).
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> F.bilinear(rtorch.tensor([[1.0, 2.0]]), rtorch.tensor([[3.0]]), rtorch.ones(1, 2, 1))
+        tensor([[9.]])
+    """
+    if weight.dim() != 3:
+        raise RuntimeError(f"bilinear(): weight must be 3-D (out, in1, in2), got weight of size {list(weight.shape)}")
+    if input1.dim() != input2.dim() or tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    out_f, in1, in2 = tuple(weight.shape)
+    if input1.shape[-1] != in1:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+                           f"expected {in1}")
+    if input2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+                           f"expected {in2}")
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_f):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {list(bias.shape)} but "
+                           f"expected [{out_f}]")
+    lead = tuple(input1.shape[:-1])
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, in2)
+    # (M, in1) @ (in1, out * in2) -> (M, out, in2), then contract in2 against x2
+    t = x1.matmul(weight.permute(1, 0, 2).reshape(in1, out_f * in2)).reshape(-1, out_f, in2)
+    out = (t * x2.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(lead + (out_f,))
 
 
 def identity(input):
@@ -224,6 +268,154 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return out
 
 
+def _channel_view(t, ndim):
+    """A per-channel (C,) tensor reshaped to broadcast against an (N, C, *) input of ``ndim`` dims."""
+    return t.reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    r"""Batch normalisation of an (N, C, *) input over every dimension but the channel dimension 1.
+
+    While ``training``, normalises with the batch statistics (biased variance) and, when the running
+    buffers are given, updates them in place: ``running = (1 - momentum) * running + momentum * batch``,
+    using the *unbiased* batch variance for ``running_var`` (as PyTorch does). Otherwise normalises with
+    ``running_mean`` / ``running_var``.
+
+    Args:
+        input: tensor of shape (N, C) or (N, C, *)
+        running_mean, running_var: (C,) buffers, or ``None`` (only allowed while ``training``)
+        weight, bias: optional (C,) affine parameters
+        training: use batch statistics. Default: ``False``
+        momentum: weight of the batch statistics in the running update. Default: 0.1
+        eps: added to the variance for numerical stability. Default: 1e-5
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> x = rtorch.tensor([[1.0, 2.0], [3.0, 6.0]])
+        >>> rm, rv = rtorch.zeros(2), rtorch.ones(2)
+        >>> F.batch_norm(x, rm, rv, training=True, eps=0.0).tolist()
+        [[-1.0, -1.0], [1.0, 1.0]]
+        >>> rm
+        tensor([0.2000, 0.4000])
+    """
+    if input.dim() < 2:
+        raise ValueError(f"batch_norm: expected an input of shape (N, C, *) with at least 2 dimensions, "
+                         f"got input of size {list(input.shape)}")
+    c = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"batch_norm: {name} should contain {c} elements not {t.numel()} "
+                               f"(input of size {list(input.shape)})")
+    dims = (0,) + tuple(range(2, input.dim()))
+    if training:
+        count = input.numel() // c if c else 0
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, "
+                             f"got input size {list(input.shape)}")
+        mean = input.mean(dims, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(dims, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            with rtorch.no_grad():
+                if running_mean is not None:
+                    new = mean.detach().reshape(-1).to(running_mean.dtype)
+                    running_mean.mul_(1.0 - momentum).add_(new * momentum)
+                if running_var is not None:
+                    new = (var.detach().reshape(-1) * (count / (count - 1))).to(running_var.dtype)
+                    running_var.mul_(1.0 - momentum).add_(new * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False")
+        mean = _channel_view(running_mean.to(input.dtype), input.dim())
+        var = _channel_view(running_var.to(input.dtype), input.dim())
+        centered = input - mean
+    out = centered * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * _channel_view(weight, input.dim())
+    if bias is not None:
+        out = out + _channel_view(bias, input.dim())
+    return out
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    r"""Group normalisation: split the C channels of an (N, C, *) input into ``num_groups`` groups and
+    normalise each (sample, group) over its channels and spatial positions (biased variance); then apply
+    the per-channel affine ``weight`` / ``bias``.
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> F.group_norm(rtorch.tensor([[1.0, 3.0, 5.0, 9.0]]), 2, eps=0.0).tolist()
+        [[-1.0, 1.0, -1.0, 1.0]]
+    """
+    if input.dim() < 2:
+        raise ValueError(f"group_norm: expected an input of shape (N, C, *) with at least 2 dimensions, "
+                         f"got input of size {list(input.shape)}")
+    shape = tuple(input.shape)
+    n, c = shape[0], shape[1]
+    if num_groups <= 0 or c % num_groups != 0:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
+                           f"of shape {list(shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"group_norm: expected {name} to have {c} elements, but got {name} of shape "
+                               f"{list(t.shape)}")
+    grouped = input.reshape(n, num_groups, -1)
+    mean = grouped.mean(-1, keepdim=True)
+    centered = grouped - mean
+    var = (centered * centered).mean(-1, keepdim=True)
+    out = (centered * (var + eps).rsqrt()).reshape(shape)
+    if weight is not None:
+        out = out * _channel_view(weight, input.dim())
+    if bias is not None:
+        out = out + _channel_view(bias, input.dim())
+    return out
+
+
+def _finfo_eps(dtype):
+    """Machine epsilon of a floating rtorch dtype (what ``torch.finfo(dtype).eps`` gives)."""
+    name = str(dtype).rsplit(".", 1)[-1]
+    if name == "bfloat16":
+        return 2.0 ** -7
+    return float(np.finfo(np.dtype(name)).eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    r"""Root-mean-square normalisation over the trailing ``normalized_shape`` dimensions:
+    :math:`y = x / \sqrt{\mathrm{mean}(x^2) + \epsilon} * \text{weight}`.
+
+    ``eps=None`` uses the machine epsilon of the input's dtype, as PyTorch does.
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> F.rms_norm(rtorch.tensor([[3.0, 4.0]]), (2,), eps=0.0) * (12.5 ** 0.5)
+        tensor([[3., 4.]])
+    """
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or tuple(input.shape[input.dim() - k:]) != normalized_shape or input.dim() < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}"
+        )
+    if eps is None:
+        eps = _finfo_eps(input.dtype)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return out
+
+
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     r"""Divide ``input`` by its ``p``-norm along ``dim`` (clamped below by ``eps``)."""
     norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
@@ -243,6 +435,267 @@ def one_hot(tensor, num_classes=-1):
         num_classes = int(tensor.max().item()) + 1
     classes = rtorch.arange(num_classes, dtype=rtorch.int64, device=tensor.device)
     return (tensor.unsqueeze(-1) == classes).long()
+
+
+# ------------------------------------------------------------------- attention
+def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):
+    """A boolean mask (True = masked out) as an additive float mask of ``target_type`` (0 / -inf);
+    a float mask is returned unchanged."""
+    if mask is None:
+        return None
+    if mask.dtype == rtorch.bool:
+        zeros = rtorch.zeros(tuple(mask.shape), dtype=target_type, device=mask.device)
+        return zeros.masked_fill(mask, float("-inf"))
+    if not mask.dtype.is_floating_point:
+        raise TypeError(f"only bool and floating types of {mask_name} are supported, got {mask.dtype}")
+    return mask
+
+
+def _safe_softmax_rows(scores):
+    """Softmax over the last dim whose fully ``-inf`` rows give zeros instead of NaN (and no NaN gradient),
+    as PyTorch's math attention kernel does."""
+    with rtorch.no_grad():
+        dead = (scores == float("-inf")).all(-1, keepdim=True)
+    if not bool(dead.any()):
+        return scores.softmax(-1)
+    return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    r"""Attention :math:`\mathrm{softmax}(QK^T \cdot \text{scale} + \text{bias})\,V` over the last two dims.
+
+    Args:
+        query: (..., L, E); key: (..., S, E); value: (..., S, Ev)
+        attn_mask: broadcastable to (..., L, S): a bool mask keeps the positions where it is ``True``;
+            a float mask is added to the scores
+        dropout_p: dropout probability applied to the attention weights (always, as in PyTorch)
+        is_causal: apply a top-left-aligned causal mask (cannot be combined with ``attn_mask``)
+        scale: defaults to :math:`1/\sqrt{E}`
+        enable_gqa: allow key/value with fewer heads (dim -3) than query; they are repeated to match
+
+    Returns:
+        tensor of shape (..., L, Ev). Rows whose every position is masked give zeros.
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> q = k = rtorch.zeros(1, 2, 4)
+        >>> v = rtorch.tensor([[[1.0], [3.0]]])
+        >>> F.scaled_dot_product_attention(q, k, v)
+        tensor([[[2.],
+                 [2.]]])
+        >>> F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        tensor([[[1.],
+                 [2.]]])
+    """
+    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
+        raise RuntimeError(f"scaled_dot_product_attention: query, key and value must have at least 2 dims, got "
+                           f"query {list(query.shape)}, key {list(key.shape)}, value {list(value.shape)}")
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and "
+                           f"value (..., S, Ev), got query {list(query.shape)}, key {list(key.shape)}, "
+                           f"value {list(value.shape)}")
+    if not 0.0 <= dropout_p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
+    L, S = query.shape[-2], key.shape[-2]
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1])
+    if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
+        hq, hk, hv = query.shape[-3], key.shape[-3], value.shape[-3]
+        if hq % hk != 0 or hq % hv != 0:
+            raise RuntimeError(f"scaled_dot_product_attention: with enable_gqa the number of query heads ({hq}) "
+                               f"must be a multiple of the key ({hk}) and value ({hv}) heads")
+        key = key.repeat_interleave(hq // hk, -3)
+        value = value.repeat_interleave(hq // hv, -3)
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    masked = False
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when "
+                               "is_causal=True")
+        keep = rtorch.ones((L, S), dtype=rtorch.bool, device=query.device).tril()
+        scores = scores.masked_fill(~keep, float("-inf"))
+        masked = True
+    elif attn_mask is not None:
+        if attn_mask.dtype == rtorch.bool:
+            scores = scores.masked_fill(~attn_mask, float("-inf"))
+        else:
+            scores = scores + attn_mask
+        masked = True
+    attn = _safe_softmax_rows(scores) if masked else scores.softmax(-1)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, training=True)
+    return attn.matmul(value)
+
+
+def _in_projection_packed(q, k, v, w, b=None):
+    """Project q, k, v with the three (E, E) blocks of the packed (3E, E) ``w`` (and (3E,) ``b``)."""
+    wq, wk, wv = w.chunk(3)
+    bq, bk, bv = (None, None, None) if b is None else b.chunk(3)
+    return linear(q, wq, bq), linear(k, wk, bk), linear(v, wv, bv)
+
+
+def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
+    """Whether the (already seq-first) inputs are batched; raise on inconsistent ranks."""
+    if query.dim() == 3:
+        if key.dim() != 3 or value.dim() != 3:
+            raise RuntimeError(f"For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+                               f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 2:
+            raise RuntimeError(f"For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but "
+                               f"found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None and attn_mask.dim() not in (2, 3):
+            raise RuntimeError(f"For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                               f"found {attn_mask.dim()}-D tensor instead")
+        return True
+    if query.dim() == 2:
+        if key.dim() != 2 or value.dim() != 2:
+            raise RuntimeError(f"For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found "
+                               f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 1:
+            raise RuntimeError(f"For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D "
+                               f"but found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None:
+            if attn_mask.dim() not in (2, 3):
+                raise RuntimeError(f"For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
+                                   f"but found {attn_mask.dim()}-D tensor instead")
+            if attn_mask.dim() == 3:
+                expected = (num_heads, query.shape[0], key.shape[0])
+                if tuple(attn_mask.shape) != expected:
+                    raise RuntimeError(f"Expected `attn_mask` shape to be {expected} but got "
+                                       f"{tuple(attn_mask.shape)}")
+        return False
+    raise RuntimeError(f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D query "
+                       f"tensor of shape {list(query.shape)}")
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                                 is_causal=False):
+    r"""The computation of :class:`~rtorch.nn.MultiheadAttention` on sequence-first inputs.
+
+    Shapes: query (L, N, E) or (L, E); key (S, N, Ek), value (S, N, Ev) (or unbatched);
+    key_padding_mask (N, S) or (S,), ``True``/``-inf`` = ignore that key; attn_mask (L, S) or (N*num_heads, L, S),
+    ``True``/``-inf`` = not allowed. Returns ``(output (L, N, E), weights)`` where ``weights`` is
+    (N, L, S) averaged over heads, (N, num_heads, L, S) with ``average_attn_weights=False``, or ``None``
+    when ``need_weights=False``.
+    """
+    if static_k is not None or static_v is not None:
+        raise NotImplementedError("multi_head_attention_forward: static_k / static_v are not supported yet")
+    is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not is_batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = tuple(query.shape)
+    src_len = key.shape[0]
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", None, "attn_mask", query.dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+                           "module method `generate_square_subsequent_mask` to create this mask.")
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None  # the causal hint lets the attention build the mask itself
+    else:
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype)
+        if key_padding_mask is not None:
+            is_causal = False
+    if embed_dim != embed_dim_to_check:
+        raise RuntimeError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim} "
+                           f"(query of shape {list(query.shape)})")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise RuntimeError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise RuntimeError(f"key's sequence and batch dims {tuple(key.shape[:2])} do not match value's "
+                               f"{tuple(value.shape[:2])}")
+        bq, bk, bv = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
+        q, k, v = linear(query, q_proj_weight, bq), linear(key, k_proj_weight, bk), linear(value, v_proj_weight, bv)
+    else:
+        if tuple(key.shape) != tuple(value.shape):
+            raise RuntimeError(f"key shape {list(key.shape)} does not match value shape {list(value.shape)}")
+        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
+
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, but should be "
+                                   f"{(tgt_len, src_len)}.")
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, but should be "
+                                   f"{(bsz * num_heads, tgt_len, src_len)}.")
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+
+    def pad_last(mask):
+        zeros = rtorch.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype, device=mask.device)
+        return rtorch.cat([mask, zeros], -1)
+
+    if bias_k is not None and bias_v is not None:
+        k = rtorch.cat([k, bias_k.expand(1, bsz, embed_dim)])
+        v = rtorch.cat([v, bias_v.expand(1, bsz, embed_dim)])
+        attn_mask = None if attn_mask is None else pad_last(attn_mask)
+        key_padding_mask = None if key_padding_mask is None else pad_last(key_padding_mask)
+    elif bias_k is not None or bias_v is not None:
+        raise RuntimeError("bias_k and bias_v must both be given or both be None")
+
+    # (L, N, E) -> (N * heads, L, head_dim)
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    if add_zero_attn:
+        zero = rtorch.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype, device=k.device)
+        k = rtorch.cat([k, zero], 1)
+        v = rtorch.cat([v, zero], 1)
+        attn_mask = None if attn_mask is None else pad_last(attn_mask)
+        key_padding_mask = None if key_padding_mask is None else pad_last(key_padding_mask)
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise RuntimeError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                               f"{tuple(key_padding_mask.shape)}")
+        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len)
+        kpm = kpm.reshape(bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+
+    if need_weights:
+        scores = (q * math.sqrt(1.0 / head_dim)).matmul(k.transpose(-2, -1))
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        weights = scores.softmax(-1)
+        if dropout_p > 0.0:
+            weights = dropout(weights, p=dropout_p)
+        out = weights.matmul(v)  # (N * heads, L, head_dim)
+        out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+        out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+        weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not is_batched:
+            out, weights = out.squeeze(1), weights.squeeze(0)
+        return out, weights
+
+    if attn_mask is not None:
+        attn_mask = attn_mask.unsqueeze(0) if attn_mask.shape[0] == 1 else \
+            attn_mask.reshape(bsz, num_heads, -1, src_len)
+    q = q.reshape(bsz, num_heads, tgt_len, head_dim)
+    k = k.reshape(bsz, num_heads, src_len, head_dim)
+    v = v.reshape(bsz, num_heads, src_len, head_dim)
+    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    if not is_batched:
+        out = out.squeeze(1)
+    return out, None
 
 
 # ---------------------------------------------------------------------- losses
@@ -508,6 +961,173 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     out = _native("avg_pool2d")(input, kernel_size, stride, padding, bool(ceil_mode), bool(count_include_pad), None)
     if divisor_override is not None:
         out = out * (kernel_size[0] * kernel_size[1] / divisor_override)
+    return out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""1-D max pooling over (N, C, L) or (C, L), computed as :func:`max_pool2d` over a height-1 image;
+    ``stride`` defaults to ``kernel_size``. With ``return_indices=True`` also returns the index of each
+    maximum along L."""
+    kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, 1, "stride")[0]
+    padding, = _ntuple(padding, 1, "padding")
+    dilation, = _ntuple(dilation, 1, "dilation")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"max_pool1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of size "
+                           f"{list(input.shape)}")
+    out = max_pool2d(input.unsqueeze(-2), (1, kernel_size), (1, stride), (0, padding), (1, dilation),
+                     ceil_mode=ceil_mode, return_indices=return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    r"""1-D average pooling over (N, C, L) or (C, L), computed as :func:`avg_pool2d` over a height-1 image;
+    ``stride`` defaults to ``kernel_size``."""
+    kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, 1, "stride")[0]
+    padding, = _ntuple(padding, 1, "padding")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"avg_pool1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of size "
+                           f"{list(input.shape)}")
+    out = avg_pool2d(input.unsqueeze(-2), (1, kernel_size), (1, stride), (0, padding), ceil_mode,
+                     count_include_pad)
+    return out.squeeze(-2)
+
+
+# ----------------------------------------------------------------- resampling
+_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
+
+
+def _interp_np_dtype(dtype):
+    # PyTorch computes source indices in float for float32/half inputs and in double for float64
+    return np.float64 if dtype == rtorch.float64 else np.float32
+
+
+def _interp_scale(in_size, out_size, scale, align_corners, ftype):
+    """The source/destination scale of one dimension, as ATen's ``area_pixel_compute_scale``."""
+    if align_corners:
+        return ftype((in_size - 1) / (out_size - 1)) if out_size > 1 else ftype(0.0)
+    if scale is not None and scale > 0:
+        return ftype(1.0 / float(scale))
+    return ftype(ftype(in_size) / ftype(out_size))
+
+
+def _nearest_index(in_size, out_size, scale, exact, ftype):
+    """Source index of each output position, as ATen's ``nearest_idx`` / ``nearest_exact_idx`` (the legacy
+    rule special-cases an exact doubling)."""
+    if not exact and out_size == 2 * in_size:
+        return np.arange(out_size, dtype=np.int64) >> 1
+    s = _interp_scale(in_size, out_size, scale, False, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    src = np.floor((dst + ftype(0.5)) * s) if exact else np.floor(dst * s)
+    return np.minimum(src.astype(np.int64), in_size - 1)
+
+
+def _linear_weights(in_size, out_size, scale, align_corners, ftype):
+    """Indices (i0, i1) and weights (w0, w1) of the two source samples of each output position."""
+    s = _interp_scale(in_size, out_size, scale, align_corners, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    if align_corners:
+        src = s * dst
+    else:
+        src = np.maximum(s * (dst + ftype(0.5)) - ftype(0.5), ftype(0.0))
+    i0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    i1 = i0 + (i0 < in_size - 1)
+    w1 = np.clip(src - i0.astype(ftype), 0, 1).astype(ftype)
+    w0 = (ftype(1.0) - w1).astype(ftype)
+    return i0, i1, w0, w1
+
+
+def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
+    """Gather along ``dim`` (nearest), or blend two gathers with per-position weights (linear)."""
+    i0 = rtorch.tensor(idx0, dtype=rtorch.int64, device=x.device)
+    if idx1 is None:
+        return x.index_select(dim, i0)
+    i1 = rtorch.tensor(idx1, dtype=rtorch.int64, device=x.device)
+    shape = [1] * x.dim()
+    shape[dim] = len(idx0)
+    a = rtorch.tensor(w0, dtype=x.dtype, device=x.device).reshape(shape)
+    b = rtorch.tensor(w1, dtype=x.dtype, device=x.device).reshape(shape)
+    return x.index_select(dim, i0) * a + x.index_select(dim, i1) * b
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    r"""Resize the spatial dims of an (N, C, L) or (N, C, H, W) input.
+
+    Modes: ``'nearest'`` (PyTorch's legacy rule, source index :math:`\lfloor i \cdot s \rfloor`) and
+    ``'nearest-exact'`` for 3-D and 4-D input, ``'linear'`` for 3-D and ``'bilinear'`` for 4-D input with
+    ``align_corners`` True or False (default False). Exactly one of ``size`` and ``scale_factor`` must be
+    given; with ``scale_factor`` the output size is :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the
+    source index uses ``1 / scale_factor`` unless ``recompute_scale_factor=True``.
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> F.interpolate(rtorch.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(rtorch.tensor([[[1.0, 2.0]]]), size=3, mode="linear", align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000]]])
+    """
+    if mode not in _INTERP_MODES:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported yet (supported: "
+                                  f"{', '.join(_INTERP_MODES)})")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported yet")
+    if mode.startswith("nearest"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if dim not in (1, 2):
+        raise NotImplementedError(f"interpolate: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got input of "
+                                  f"size {list(input.shape)}")
+    if mode == "linear" and dim != 1:
+        raise NotImplementedError(f"Got {input.dim()}D input, but linear mode needs 3D input")
+    if mode == "bilinear" and dim != 2:
+        raise NotImplementedError(f"Got {input.dim()}D input, but bilinear mode needs 4D input")
+    in_sizes = tuple(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = (size,) * dim if isinstance(size, int) else tuple(size)
+        if len(sizes) != dim:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(in_sizes)} and output size of {list(sizes)}. "
+                             f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                             f"(o1, o2, ...,oK) format.")
+        scales = (None,) * dim
+    elif scale_factor is not None:
+        scales = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * dim
+        if len(scales) != dim:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got "
+                             f"input with spatial dimensions of {list(in_sizes)} and scale_factor of shape "
+                             f"{list(scales)}.")
+        sizes = tuple(int(math.floor(float(i) * float(s))) for i, s in zip(in_sizes, scales))
+        if recompute_scale_factor:
+            scales = (None,) * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if any(s <= 0 for s in sizes):
+        raise RuntimeError(f"interpolate: output size {list(sizes)} must be greater than 0 (input of size "
+                           f"{list(input.shape)})")
+    ftype = _interp_np_dtype(input.dtype)
+    out = input
+    for k in range(dim):
+        d = 2 + k
+        i, o, s = in_sizes[k], sizes[k], scales[k]
+        if mode.startswith("nearest"):
+            if o != i or mode == "nearest-exact":
+                out = _resample_dim(out, d, _nearest_index(i, o, s, mode == "nearest-exact", ftype))
+        else:
+            out = _resample_dim(out, d, *_linear_weights(i, o, s, align_corners, ftype))
     return out
 
 

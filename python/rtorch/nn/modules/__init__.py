@@ -11,11 +11,20 @@ from rtorch.nn.modules.activation import (
 )
 from rtorch.nn.modules.dropout import Dropout
 from rtorch.nn.modules.sparse import Embedding
+from rtorch.nn.modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase
 from rtorch.nn.modules.normalization import LayerNorm
 from rtorch.nn.modules.loss import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
     SmoothL1Loss,
 )
+from rtorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
+from rtorch.nn.modules.normalization import GroupNorm, RMSNorm
+from rtorch.nn.modules.activation import MultiheadAttention
+from rtorch.nn.modules.transformer import TransformerEncoder, TransformerEncoderLayer
+from rtorch.nn.modules.upsampling import Upsample
+from rtorch.nn.modules.linear import Bilinear
+from rtorch.nn.modules.conv import ConvTranspose2d
+from rtorch.nn.modules.pooling import AvgPool1d, MaxPool1d
 
 __all__ = [
     "Module", "Identity", "Linear", "Flatten", "Unflatten", "Sequential", "ModuleList",
@@ -25,3 +34,6 @@ __all__ = [
     "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d",
 ]
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAttention", "TransformerEncoderLayer",
+            "TransformerEncoder", "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]

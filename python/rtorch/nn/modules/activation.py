@@ -1,10 +1,15 @@
-"""Activation layers (ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, LeakyReLU, ELU, Softplus, ...)."""
+"""Activation layers (ReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax, LeakyReLU, ELU, Softplus, ...)
+and MultiheadAttention (whose softmax is its nonlinearity, as in PyTorch's layout)."""
+import rtorch
 from rtorch.nn import functional as F
+from rtorch.nn import init
+from rtorch.nn.parameter import Parameter
+from rtorch.nn.modules.linear import NonDynamicallyQuantizableLinear
 from rtorch.nn.modules.module import Module
 
 __all__ = [
     "ReLU", "ReLU6", "Hardtanh", "GELU", "SiLU", "Mish", "Tanh", "Sigmoid", "Softmax",
-    "Softmin", "LogSoftmax", "LeakyReLU", "ELU", "Softplus", "Softsign",
+    "Softmin", "LogSoftmax", "LeakyReLU", "ELU", "Softplus", "Softsign", "MultiheadAttention",
 ]
 
 
@@ -183,3 +188,110 @@ class Softplus(Module):
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class MultiheadAttention(Module):
+    r"""Multi-head attention: :math:`\mathrm{Concat}(head_1, \dots, head_h) W^O` with
+    :math:`head_i = \mathrm{softmax}(Q W_i^Q (K W_i^K)^T / \sqrt{d}) V W_i^V`.
+
+    Args:
+        embed_dim: model dimension E (split into ``num_heads`` heads of E / num_heads)
+        num_heads: number of parallel heads (must divide ``embed_dim``)
+        dropout: dropout probability on the attention weights. Default: 0.0
+        bias: add biases to the input and output projections. Default: ``True``
+        add_bias_kv: append learnt ``bias_k`` / ``bias_v`` rows to the keys and values. Default: ``False``
+        add_zero_attn: append a zero row to the (projected) keys and values. Default: ``False``
+        kdim, vdim: feature sizes of key and value. Default: ``embed_dim``
+        batch_first: inputs and outputs are (N, L, E) instead of (L, N, E). Default: ``False``
+
+    Attributes:
+        in_proj_weight: (3E, E), xavier-uniform, when kdim == vdim == E; otherwise ``q_proj_weight`` (E, E),
+            ``k_proj_weight`` (E, kdim) and ``v_proj_weight`` (E, vdim)
+        in_proj_bias: (3E,), zeros; out_proj: a Linear(E, E) whose bias is zeroed
+
+    Forward: ``forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+    average_attn_weights=True, is_causal=False)`` returns ``(output, weights)``, ``weights`` being ``None``
+    when ``need_weights=False``. ``key_padding_mask`` (N, S): ``True`` ignores that key; ``attn_mask``
+    (L, S) or (N * num_heads, L, S): ``True`` forbids attending (float masks are added).
+
+    Example::
+
+        >>> import rtorch
+        >>> mha = rtorch.nn.MultiheadAttention(8, 2, batch_first=True)
+        >>> x = rtorch.randn(3, 5, 8)
+        >>> out, w = mha(x, x, x)
+        >>> tuple(out.shape), tuple(w.shape)
+        ((3, 5, 8), (3, 5, 5))
+    """
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
+                 kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
+        super().__init__()
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
+                             f"num_heads={num_heads} instead")
+        self.embed_dim = embed_dim
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.num_heads = num_heads
+        self.dropout = dropout
+        self.batch_first = batch_first
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise ValueError(f"embed_dim must be divisible by num_heads (got embed_dim={embed_dim}, "
+                             f"num_heads={num_heads})")
+        kw = {"device": device, "dtype": dtype}
+        if not self._qkv_same_embed_dim:
+            self.q_proj_weight = Parameter(rtorch.empty((embed_dim, embed_dim), **kw))
+            self.k_proj_weight = Parameter(rtorch.empty((embed_dim, self.kdim), **kw))
+            self.v_proj_weight = Parameter(rtorch.empty((embed_dim, self.vdim), **kw))
+            self.register_parameter("in_proj_weight", None)
+        else:
+            self.in_proj_weight = Parameter(rtorch.empty((3 * embed_dim, embed_dim), **kw))
+            self.register_parameter("q_proj_weight", None)
+            self.register_parameter("k_proj_weight", None)
+            self.register_parameter("v_proj_weight", None)
+        if bias:
+            self.in_proj_bias = Parameter(rtorch.empty(3 * embed_dim, **kw))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **kw)
+        if add_bias_kv:
+            self.bias_k = Parameter(rtorch.empty((1, 1, embed_dim), **kw))
+            self.bias_v = Parameter(rtorch.empty((1, 1, embed_dim), **kw))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        self._reset_parameters()
+
+    def _reset_parameters(self):
+        if self._qkv_same_embed_dim:
+            init.xavier_uniform_(self.in_proj_weight)
+        else:
+            init.xavier_uniform_(self.q_proj_weight)
+            init.xavier_uniform_(self.k_proj_weight)
+            init.xavier_uniform_(self.v_proj_weight)
+        if self.in_proj_bias is not None:
+            init.constant_(self.in_proj_bias, 0.0)
+            init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+        if self.bias_v is not None:
+            init.xavier_normal_(self.bias_v)
+
+    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+                average_attn_weights=True, is_causal=False):
+        is_batched = query.dim() == 3
+        if self.batch_first and is_batched:
+            query, key, value = (t.transpose(0, 1) for t in (query, key, value))
+        out, weights = F.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
+            self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
+            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
+            attn_mask=attn_mask, use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
+            average_attn_weights=average_attn_weights, is_causal=is_causal)
+        if self.batch_first and is_batched:
+            out = out.transpose(0, 1)
+        return out, weights

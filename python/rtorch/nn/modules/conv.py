@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d and Conv2d (cross-correlation, as in PyTorch)."""
+"""Convolution layers: Conv1d, Conv2d (cross-correlation, as in PyTorch) and ConvTranspose2d."""
 import math
 
 import rtorch
@@ -7,7 +7,7 @@ from rtorch.nn import init
 from rtorch.nn.parameter import Parameter
 from rtorch.nn.modules.module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -16,6 +16,7 @@ class _ConvNd(Module):
     """Shared construction, initialisation and repr of the convolution layers."""
 
     _n = 2
+    _transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", device=None, dtype=None):
@@ -48,12 +49,13 @@ class _ConvNd(Module):
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        self.transposed = False
+        self.transposed = self._transposed
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(rtorch.empty((out_channels, in_channels // groups, *kernel_size),
-                                             device=device, dtype=dtype))
+        # a transposed convolution's weight maps the other way: (in, out / groups, *kernel)
+        shape = (in_channels, out_channels // groups) if self._transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(rtorch.empty((*shape, *kernel_size), device=device, dtype=dtype))
         if bias:
             self.bias = Parameter(rtorch.empty(out_channels, device=device, dtype=dtype))
         else:
@@ -132,3 +134,77 @@ class Conv2d(_ConvNd):
 
     def forward(self, input):
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    r"""2-D transposed convolution ("deconvolution", the gradient of :class:`Conv2d` with respect to its input)
+    over an input of shape (N, C_in, H, W) or (C_in, H, W).
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output
+        kernel_size, stride, dilation: an int or a pair (height, width)
+        padding: ``dilation * (kernel_size - 1) - padding`` zeros are added to both sides of the input
+            (an int or a pair). Default: 0
+        output_padding: extra size added to one side of the output (smaller than stride or dilation). Default: 0
+        groups: blocked connections from input to output channels. Default: 1
+        bias: add a learnable bias. Default: ``True``
+        padding_mode: only ``'zeros'`` is supported
+
+    Attributes:
+        weight: shape (in_channels, out_channels / groups, kH, kW), initialised from
+            :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`,
+            :math:`k = \text{groups} / (C_\text{out} \cdot kH \cdot kW)`
+        bias: shape (out_channels), initialised the same way
+
+    ``forward(input, output_size=None)``: ``output_size`` picks among the output sizes a strided layer can
+    produce (it sets ``output_padding`` for that call).
+
+    Example::
+
+        >>> import rtorch
+        >>> up = rtorch.nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1)
+        >>> x = rtorch.randn(1, 16, 6, 6)
+        >>> tuple(up(x).shape), tuple(up(x, output_size=[12, 12]).shape)
+        ((1, 8, 11, 11), (1, 8, 12, 12))
+    """
+
+    _n = 2
+    _transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        if isinstance(padding, str):
+            raise ValueError(f"{type(self).__name__} does not support string padding, got padding={padding!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype)
+        self.output_padding = F._ntuple(output_padding, self._n, "output_padding")
+
+    def _output_padding(self, input, output_size):
+        """The output padding that makes the output exactly ``output_size`` (spatial, or with N, C)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._n
+        non_spatial = 2 if input.dim() == n + 2 else 1
+        output_size = [int(s) for s in output_size]
+        if len(output_size) == non_spatial + n:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} or "
+                             f"{non_spatial + n} elements (got {len(output_size)})")
+        res = []
+        for d in range(n):
+            lo = ((input.shape[d + non_spatial] - 1) * self.stride[d] - 2 * self.padding[d]
+                  + self.dilation[d] * (self.kernel_size[d] - 1) + 1)
+            hi = lo + self.stride[d] - 1
+            if not lo <= output_size[d] <= hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
+                                 f"{lo} to {hi} (for an input of {list(input.shape[non_spatial:])})")
+            res.append(output_size[d] - lo)
+        return tuple(res)
+
+    def forward(self, input, output_size=None):
+        output_padding = self._output_padding(input, output_size)
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)

@@ -1,4 +1,4 @@
-"""Identity and Linear layers."""
+"""Identity, Linear and Bilinear layers."""
 import math
 
 import rtorch
@@ -7,7 +7,7 @@ from rtorch.nn import init
 from rtorch.nn.parameter import Parameter
 from rtorch.nn.modules.module import Module
 
-__all__ = ["Identity", "Linear"]
+__all__ = ["Identity", "Linear", "NonDynamicallyQuantizableLinear", "Bilinear"]
 
 
 class Identity(Module):
@@ -57,3 +57,54 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    r"""A :class:`Linear` under another name; MultiheadAttention's ``out_proj`` is one, as in PyTorch."""
+
+
+class Bilinear(Module):
+    r"""Apply a bilinear transformation :math:`y = x_1^T A x_2 + b`.
+
+    Args:
+        in1_features, in2_features: sizes of the two inputs
+        out_features: size of each output sample
+        bias: if ``False``, the layer will not learn an additive bias. Default: ``True``
+
+    Attributes:
+        weight: shape ``(out_features, in1_features, in2_features)``, initialised from
+            :math:`\mathcal{U}(-\sqrt{k}, \sqrt{k})`, :math:`k = 1/\text{in1\_features}`
+        bias: shape ``(out_features)``, initialised the same way
+
+    Example::
+
+        >>> import rtorch
+        >>> m = rtorch.nn.Bilinear(20, 30, 40)
+        >>> tuple(m(rtorch.randn(128, 20), rtorch.randn(128, 30)).shape)
+        (128, 40)
+    """
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(rtorch.empty((out_features, in1_features, in2_features), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(rtorch.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -1,4 +1,4 @@
-"""LayerNorm layer."""
+"""Normalisation layers over trailing or grouped dims: LayerNorm, GroupNorm and RMSNorm."""
 import numbers
 
 import rtorch
@@ -7,7 +7,7 @@ from rtorch.nn import init
 from rtorch.nn.parameter import Parameter
 from rtorch.nn.modules.module import Module
 
-__all__ = ["LayerNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
 
 
 class LayerNorm(Module):
@@ -44,6 +44,77 @@ class LayerNorm(Module):
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    r"""Group normalisation: the C channels of an (N, C, *) input are split into ``num_groups`` groups, each
+    normalised over its channels and positions, then scaled and shifted per channel.
+
+    Args:
+        num_groups: number of groups (must divide ``num_channels``)
+        num_channels: the number of channels C
+        eps: added to the variance for numerical stability. Default: 1e-5
+        affine: learn a per-channel ``weight`` (ones) and ``bias`` (zeros). Default: ``True``
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels must be divisible by num_groups (got num_channels={num_channels}, "
+                             f"num_groups={num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = Parameter(rtorch.empty(num_channels, device=device, dtype=dtype))
+            self.bias = Parameter(rtorch.empty(num_channels, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class RMSNorm(Module):
+    r"""Root-mean-square normalisation over the trailing ``normalized_shape`` dimensions:
+    :math:`y = x / \sqrt{\mathrm{mean}(x^2) + \epsilon} * \gamma`, with ``weight`` (:math:`\gamma`) set to ones.
+
+    ``eps=None`` uses the machine epsilon of the input's dtype.
+    """
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(rtorch.empty(self.normalized_shape, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

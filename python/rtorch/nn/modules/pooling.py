@@ -1,8 +1,8 @@
-"""Pooling layers: MaxPool2d, AvgPool2d and AdaptiveAvgPool2d."""
+"""Pooling layers: MaxPool1d/2d, AvgPool1d/2d and AdaptiveAvgPool2d."""
 from rtorch.nn import functional as F
 from rtorch.nn.modules.module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
 class MaxPool2d(Module):
@@ -78,3 +78,60 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
+
+
+class MaxPool1d(Module):
+    r"""1-D max pooling over (N, C, L) or (C, L) inputs.
+
+    Args:
+        kernel_size: window size
+        stride: window step. Default: ``kernel_size``
+        padding: implicit negative-infinity padding on both sides. Default: 0
+        dilation: spacing between window elements. Default: 1
+        return_indices: also return the argmax indices along L. Default: ``False``
+        ceil_mode: use ceil instead of floor for the output size. Default: ``False``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if (stride is not None) else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool1d(Module):
+    r"""1-D average pooling over (N, C, L) or (C, L) inputs.
+
+    Args:
+        kernel_size: window size
+        stride: window step. Default: ``kernel_size``
+        padding: implicit zero padding on both sides. Default: 0
+        ceil_mode: use ceil instead of floor for the output size. Default: ``False``
+        count_include_pad: include the zero padding in the averaging divisor. Default: ``True``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+        super().__init__()
+        self.kernel_size = F._ntuple(kernel_size, 1, "kernel_size")
+        self.stride = F._ntuple(stride if (stride is not None) else kernel_size, 1, "stride")
+        self.padding = F._ntuple(padding, 1, "padding")
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input):
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -1,0 +1,82 @@
+"""Adagrad optimizer (learning-rate decay, weight decay, initial accumulator, maximize)."""
+import rtorch
+from rtorch.optim.optimizer import Optimizer
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad, as in ``torch.optim.Adagrad``.
+
+    .. math::
+        \tilde\gamma = \frac{\gamma}{1 + (t-1)\eta},\quad
+        s_t = s_{t-1} + g_t^2,\quad
+        \theta_t = \theta_{t-1} - \tilde\gamma \frac{g_t}{\sqrt{s_t} + \epsilon}
+
+    Args:
+        params: iterable of parameters or dicts defining parameter groups
+        lr: learning rate. Default: 1e-2
+        lr_decay: learning-rate decay :math:`\eta`. Default: 0
+        weight_decay: L2 penalty added to the gradient. Default: 0
+        initial_accumulator_value: starting value of the sum of squares :math:`s_0`. Default: 0
+        eps: added to the denominator. Default: 1e-10
+        maximize: maximise the objective instead of minimising it. Default: ``False``
+
+    The state (``step``, ``sum``) is created in the constructor, as in PyTorch.
+
+    Example:
+        >>> p = rtorch.nn.Parameter(rtorch.tensor([1.0]))
+        >>> opt = Adagrad([p], lr=0.5)
+        >>> (p * p).sum().backward(); _ = opt.step()
+        >>> round(p.item(), 4)   # 1 - 0.5 * 2 / sqrt(4)
+        0.5
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
+                state["sum"] = rtorch.full_like(p, group["initial_accumulator_value"])
+
+    def share_memory(self):
+        r"""No-op kept for API compatibility (rtorch has no shared-memory tensors)."""
+
+    def step(self, closure=None):
+        r"""Perform a single optimisation step."""
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr, lr_decay, eps, wd = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grad = -p.grad if group["maximize"] else p.grad
+            state = self.state[p]
+            if not state:  # a parameter added later through add_param_group
+                state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
+                state["sum"] = rtorch.full_like(p, group["initial_accumulator_value"])
+            state["step"].add_(1)
+            step = state["step"].item()
+            if wd != 0:
+                grad = grad + p * wd
+            clr = lr / (1 + (step - 1) * lr_decay)
+            state_sum = state["sum"]
+            state_sum.add_(grad * grad)
+            std = state_sum.sqrt().add_(eps)
+            p.sub_(grad / std * clr)

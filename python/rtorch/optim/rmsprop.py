@@ -1,0 +1,94 @@
+"""RMSprop optimizer (smoothing constant alpha, momentum, centered variant, weight decay, maximize)."""
+import rtorch
+from rtorch.optim.optimizer import Optimizer
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop, as in ``torch.optim.RMSprop``.
+
+    .. math::
+        v_t = \alpha v_{t-1} + (1-\alpha) g_t^2,\quad
+        \tilde v_t = v_t - \bar g_t^2 \text{ if centered},\quad \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t \\
+        b_t = \mu b_{t-1} + g_t / (\sqrt{\tilde v_t} + \epsilon),\quad
+        \theta_t = \theta_{t-1} - \gamma b_t
+
+    (without momentum, :math:`\theta_t = \theta_{t-1} - \gamma g_t / (\sqrt{\tilde v_t} + \epsilon)`).
+
+    Args:
+        params: iterable of parameters or dicts defining parameter groups
+        lr: learning rate. Default: 1e-2
+        alpha: smoothing constant of the squared-gradient average. Default: 0.99
+        eps: added to the denominator. Default: 1e-8
+        weight_decay: L2 penalty added to the gradient. Default: 0
+        momentum: momentum factor. Default: 0
+        centered: normalise by an estimate of the gradient's variance. Default: ``False``
+        maximize: maximise the objective instead of minimising it. Default: ``False``
+
+    Example:
+        >>> p = rtorch.nn.Parameter(rtorch.tensor([1.0]))
+        >>> opt = RMSprop([p], lr=0.1)
+        >>> (p * p).sum().backward(); _ = opt.step()
+        >>> round(p.item(), 4)   # 1 - 0.1 * 2 / sqrt(0.01 * 4)
+        0.0
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                        weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        r"""Perform a single optimisation step."""
+        return self._run_step(closure, self._update_group)
+
+    def _init_state(self, p, group):
+        state = self.state[p]
+        if not state:
+            state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
+            state["square_avg"] = rtorch.zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = rtorch.zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = rtorch.zeros_like(p)
+        return state
+
+    def _update_group(self, group):
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        wd, momentum = group["weight_decay"], group["momentum"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grad = -p.grad if group["maximize"] else p.grad
+            state = self._init_state(p, group)
+            state["step"].add_(1)
+            if wd != 0:
+                grad = grad + p * wd
+            square_avg = state["square_avg"]
+            square_avg.mul_(alpha).add_(grad * grad * (1.0 - alpha))
+            if group["centered"]:
+                grad_avg = state["grad_avg"]
+                grad_avg.mul_(alpha).add_(grad * (1.0 - alpha))
+                avg = (square_avg - grad_avg * grad_avg).sqrt_()
+            else:
+                avg = square_avg.sqrt()
+            avg.add_(eps)
+            if momentum > 0:
+                buf = state["momentum_buffer"]
+                buf.mul_(momentum).add_(grad / avg)
+                p.sub_(buf * lr)
+            else:
+                p.sub_(grad / avg * lr)

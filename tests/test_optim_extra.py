@@ -1,0 +1,497 @@
+"""Tests for RMSprop, Adagrad and the extra LR schedulers: NumPy / closed-form oracles, PyTorch parity if installed."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import rtorch
+import rtorch.nn as nn
+from rtorch.optim import SGD, Adam, Adagrad, RMSprop
+from rtorch.optim import lr_scheduler as sched
+
+STEPS = 7
+
+
+# ------------------------------------------------------------------ a shared toy problem
+def make_problem(seed=0):
+    """Two parameters and a non-quadratic loss sum(sin(p^3)) whose gradient is 3 p^2 cos(p^3)."""
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((3, 2)), rng.standard_normal(4)]
+
+
+def grad_np(p):
+    return 3 * p**2 * np.cos(p**3)
+
+
+def run_rtorch(opt_cls, kwargs, steps=STEPS, seed=0):
+    params = [nn.Parameter(rtorch.tensor(p)) for p in make_problem(seed)]
+    opt = opt_cls(params, **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        sum((p**3).sin().sum() for p in params).backward()
+        opt.step()
+    return [p.detach().numpy() for p in params], opt
+
+
+def assert_params(got, ref):
+    for g, r in zip(got, ref):
+        np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------ NumPy oracles (PyTorch docs' pseudo-code)
+def rmsprop_np(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False,
+               steps=STEPS):
+    ps = make_problem()
+    v = [np.zeros_like(p) for p in ps]
+    b = [np.zeros_like(p) for p in ps]
+    g_avg = [np.zeros_like(p) for p in ps]
+    for _ in range(steps):
+        for i, p in enumerate(ps):
+            g = grad_np(p)
+            g = -g if maximize else g
+            if weight_decay:
+                g = g + weight_decay * p
+            v[i] = alpha * v[i] + (1 - alpha) * g * g
+            vt = v[i]
+            if centered:
+                g_avg[i] = alpha * g_avg[i] + (1 - alpha) * g
+                vt = vt - g_avg[i] ** 2
+            if momentum > 0:
+                b[i] = momentum * b[i] + g / (np.sqrt(vt) + eps)
+                ps[i] = p - lr * b[i]
+            else:
+                ps[i] = p - lr * g / (np.sqrt(vt) + eps)
+    return ps
+
+
+def adagrad_np(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, maximize=False,
+               steps=STEPS):
+    ps = make_problem()
+    s = [np.full_like(p, initial_accumulator_value) for p in ps]
+    for t in range(1, steps + 1):
+        for i, p in enumerate(ps):
+            g = grad_np(p)
+            g = -g if maximize else g
+            if weight_decay:
+                g = g + weight_decay * p
+            clr = lr / (1 + (t - 1) * lr_decay)
+            s[i] = s[i] + g * g
+            ps[i] = p - clr * g / (np.sqrt(s[i]) + eps)
+    return ps
+
+
+RMSPROP_CASES = [
+    dict(),
+    dict(lr=0.05, alpha=0.9),
+    dict(lr=0.05, momentum=0.8),
+    dict(lr=0.05, centered=True),
+    dict(lr=0.02, alpha=0.95, momentum=0.7, centered=True, weight_decay=0.1, eps=1e-6),
+    dict(lr=0.05, maximize=True, weight_decay=0.05),
+]
+ADAGRAD_CASES = [
+    dict(),
+    dict(lr=0.3),
+    dict(lr=0.3, lr_decay=0.1),
+    dict(lr=0.3, weight_decay=0.1, initial_accumulator_value=0.5),
+    dict(lr=0.2, eps=1e-3, maximize=True),
+]
+
+
+@pytest.mark.parametrize("kwargs", RMSPROP_CASES, ids=str)
+def test_rmsprop_matches_numpy(kwargs):
+    got, opt = run_rtorch(RMSprop, kwargs)
+    assert_params(got, rmsprop_np(**kwargs))
+    keys = ({"step", "square_avg"} | ({"momentum_buffer"} if kwargs.get("momentum") else set())
+            | ({"grad_avg"} if kwargs.get("centered") else set()))
+    assert set(opt.state_dict()["state"][0]) == keys
+    assert opt.state_dict()["state"][1]["step"].item() == STEPS
+
+
+@pytest.mark.parametrize("kwargs", ADAGRAD_CASES, ids=str)
+def test_adagrad_matches_numpy(kwargs):
+    got, opt = run_rtorch(Adagrad, kwargs)
+    assert_params(got, adagrad_np(**kwargs))
+    assert set(opt.state_dict()["state"][0]) == {"step", "sum"}
+    assert opt.state_dict()["state"][0]["step"].item() == STEPS
+
+
+def test_rmsprop_first_step_by_hand():
+    # g = 2, v = 0.01 * 4 = 0.04, p = 1 - 0.1 * 2 / (0.2 + 1e-8)
+    p = nn.Parameter(rtorch.tensor([1.0], dtype=rtorch.float64))
+    opt = RMSprop([p], lr=0.1)
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(p.detach().numpy(), [1 - 0.1 * 2 / (0.2 + 1e-8)], atol=1e-14)
+
+
+def test_adagrad_state_created_in_constructor_and_skips_no_grad():
+    a, b = nn.Parameter(rtorch.ones(2)), nn.Parameter(rtorch.ones(3))
+    opt = Adagrad([a, b], lr=0.5, initial_accumulator_value=0.25)
+    assert set(opt.state_dict()["state"]) == {0, 1}
+    np.testing.assert_array_equal(opt.state[b]["sum"].numpy(), [0.25] * 3)
+    (a * 2).sum().backward()
+    opt.step()
+    # sum = 0.25 + 4, p = 1 - 0.5 * 2 / sqrt(4.25)
+    np.testing.assert_allclose(a.detach().numpy(), [1 - 1 / math.sqrt(4.25)] * 2, rtol=1e-6)
+    np.testing.assert_array_equal(b.detach().numpy(), [1.0] * 3)
+    assert opt.state[b]["step"].item() == 0
+
+
+def test_defaults_and_validation():
+    p = nn.Parameter(rtorch.zeros(1))
+    g = RMSprop([p]).param_groups[0]
+    assert (g["lr"], g["alpha"], g["eps"], g["weight_decay"], g["momentum"], g["centered"], g["maximize"]) == \
+        (1e-2, 0.99, 1e-8, 0, 0, False, False)
+    g = Adagrad([p]).param_groups[0]
+    assert (g["lr"], g["lr_decay"], g["weight_decay"], g["initial_accumulator_value"], g["eps"], g["maximize"]) == \
+        (1e-2, 0, 0, 0, 1e-10, False)
+    for bad in [dict(lr=-1), dict(alpha=-0.1), dict(eps=-1), dict(momentum=-0.5), dict(weight_decay=-1)]:
+        with pytest.raises(ValueError, match="Invalid"):
+            RMSprop([p], **bad)
+    for bad in [dict(lr=-1), dict(lr_decay=-1), dict(weight_decay=-1), dict(initial_accumulator_value=-1),
+                dict(eps=-1)]:
+        with pytest.raises(ValueError, match="Invalid"):
+            Adagrad([p], **bad)
+
+
+@pytest.mark.parametrize("opt_cls,kwargs", [(RMSprop, dict(lr=0.05, momentum=0.8, centered=True)),
+                                            (Adagrad, dict(lr=0.3, lr_decay=0.05))])
+def test_state_dict_resume(opt_cls, kwargs):
+    full, _ = run_rtorch(opt_cls, kwargs, steps=6)
+    params = [nn.Parameter(rtorch.tensor(p)) for p in make_problem()]
+
+    def run(opt, k):
+        for _ in range(k):
+            opt.zero_grad()
+            sum((p**3).sin().sum() for p in params).backward()
+            opt.step()
+
+    opt = opt_cls(params, **kwargs)
+    run(opt, 3)
+    opt2 = opt_cls(params, lr=1.0)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.param_groups[0]["lr"] == kwargs["lr"]
+    run(opt2, 3)
+    for got, ref in zip(params, full):
+        np.testing.assert_allclose(got.detach().numpy(), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("opt_cls,kw", [(RMSprop, dict(lr=0.01)), (Adagrad, dict(lr=0.3))])
+def test_training_reduces_loss(opt_cls, kw):
+    rtorch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype(np.float32)
+    y = (x @ np.array([[1.5], [-2.0], [0.5]], dtype=np.float32) + 0.3)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+    opt = opt_cls(model.parameters(), **kw)
+    xt, yt = rtorch.tensor(x), rtorch.tensor(y)
+    first = None
+    for _ in range(200):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(model(xt), yt)
+        loss.backward()
+        opt.step()
+        first = loss.item() if first is None else first
+    assert loss.item() < 0.1 * first
+
+
+# ------------------------------------------------------------------ schedulers: closed forms
+def lr_trace(make, epochs=20, opt_cls=SGD, opt_kw=None, keys=("lr",)):
+    """Per epoch, the first group's values of ``keys`` (``betas`` -> beta1), stepping after the optimizer."""
+    opt = opt_cls([nn.Parameter(rtorch.zeros(1))], **(opt_kw or dict(lr=0.1)))
+    s = make(opt)
+    out = []
+    for _ in range(epochs):
+        g = opt.param_groups[0]
+        out.append([g[k][0] if k == "betas" else g[k] for k in keys])
+        assert s.get_last_lr() == [g["lr"]]
+        opt.step()
+        s.step()
+    return np.array(out).squeeze(-1) if len(keys) == 1 else np.array(out)
+
+
+def test_constant_lr():
+    got = lr_trace(lambda o: sched.ConstantLR(o, factor=0.25, total_iters=6))
+    np.testing.assert_allclose(got, [0.1 * (0.25 if e < 6 else 1.0) for e in range(20)], rtol=1e-12)
+    got = lr_trace(lambda o: sched.ConstantLR(o))
+    np.testing.assert_allclose(got, [0.1 * (1 / 3 if e < 5 else 1.0) for e in range(20)], rtol=1e-12)
+    with pytest.raises(ValueError):
+        sched.ConstantLR(SGD([nn.Parameter(rtorch.zeros(1))], lr=0.1), factor=1.5)
+
+
+@pytest.mark.parametrize("power", [1.0, 2.0, 0.5])
+def test_polynomial_lr(power):
+    got = lr_trace(lambda o: sched.PolynomialLR(o, total_iters=8, power=power))
+    np.testing.assert_allclose(got, [0.1 * (1 - min(e, 8) / 8) ** power for e in range(20)], rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("T_0,T_mult", [(4, 1), (3, 2), (2, 3)])
+def test_cosine_annealing_warm_restarts(T_0, T_mult):
+    eta_min = 0.01
+    got = lr_trace(lambda o: sched.CosineAnnealingWarmRestarts(o, T_0=T_0, T_mult=T_mult, eta_min=eta_min), epochs=30)
+    ref, T_i, T_cur = [], T_0, 0
+    for _ in range(30):
+        ref.append(eta_min + (0.1 - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2)
+        T_cur += 1
+        if T_cur >= T_i:
+            T_cur, T_i = 0, T_i * T_mult
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+
+
+def test_cosine_annealing_warm_restarts_fractional_epoch():
+    opt = SGD([nn.Parameter(rtorch.zeros(1))], lr=0.1)
+    s = sched.CosineAnnealingWarmRestarts(opt, T_0=4, T_mult=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s.step(5.5)  # second cycle (length 8) started at epoch 4: T_cur = 1.5
+    assert s.T_i == 8 and s.T_cur == pytest.approx(1.5) and s.last_epoch == 5
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.05 * (1 + math.cos(math.pi * 1.5 / 8)))
+    with pytest.raises(ValueError):
+        sched.CosineAnnealingWarmRestarts(opt, T_0=0)
+
+
+def one_cycle_ref(total, max_lr, pct, div, final_div, strategy, three_phase, base_m, max_m):
+    """(lr, momentum) per step, from the documented phase boundaries."""
+    init_lr = max_lr / div
+    min_lr = init_lr / final_div
+    if strategy == "cos":
+        anneal = lambda a, b, x: b + (a - b) / 2 * (math.cos(math.pi * x) + 1)  # noqa: E731
+    else:
+        anneal = lambda a, b, x: a + (b - a) * x  # noqa: E731
+    if three_phase:
+        phases = [(pct * total - 1, init_lr, max_lr, max_m, base_m),
+                  (2 * pct * total - 2, max_lr, init_lr, base_m, max_m),
+                  (total - 1, init_lr, min_lr, max_m, max_m)]
+    else:
+        phases = [(pct * total - 1, init_lr, max_lr, max_m, base_m), (total - 1, max_lr, min_lr, base_m, max_m)]
+    out = []
+    for t in range(total):
+        start = 0.0
+        for i, (end, l0, l1, m0, m1) in enumerate(phases):
+            if t <= end or i == len(phases) - 1:
+                x = (t - start) / (end - start)
+                out.append((anneal(l0, l1, x), anneal(m0, m1, x)))
+                break
+            start = end
+    return np.array(out)
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("three_phase", [False, True])
+def test_one_cycle_lr_sgd_momentum(strategy, three_phase):
+    total = 20
+    got = lr_trace(lambda o: sched.OneCycleLR(o, max_lr=1.0, total_steps=total, anneal_strategy=strategy,
+                                              three_phase=three_phase),
+                   epochs=total, opt_kw=dict(lr=0.1, momentum=0.9), keys=("lr", "momentum"))
+    ref = one_cycle_ref(total, 1.0, 0.3, 25.0, 1e4, strategy, three_phase, 0.85, 0.95)
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+    assert got[0, 0] == pytest.approx(0.04) and got[-1, 0] == pytest.approx(0.04 / 1e4)
+    assert got[:, 0].max() == pytest.approx(1.0, rel=0.05)
+
+
+def test_one_cycle_lr_adam_betas_and_epochs():
+    got = lr_trace(lambda o: sched.OneCycleLR(o, max_lr=0.5, epochs=3, steps_per_epoch=4, pct_start=0.25,
+                                              div_factor=10.0, final_div_factor=100.0, base_momentum=0.8,
+                                              max_momentum=0.9),
+                   epochs=12, opt_cls=Adam, opt_kw=dict(lr=0.1, betas=(0.5, 0.999)), keys=("lr", "betas"))
+    np.testing.assert_allclose(got, one_cycle_ref(12, 0.5, 0.25, 10.0, 100.0, "cos", False, 0.8, 0.9), rtol=1e-12)
+
+
+def test_one_cycle_lr_errors_and_group_values():
+    p = nn.Parameter(rtorch.zeros(1))
+    opt = SGD([{"params": [p]}, {"params": [nn.Parameter(rtorch.zeros(1))]}], lr=0.1, momentum=0.9)
+    s = sched.OneCycleLR(opt, max_lr=[1.0, 2.0], total_steps=10)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.04, 0.08], rel=1e-12)
+    assert [g["max_lr"] for g in opt.param_groups] == [1.0, 2.0]
+    assert [g["momentum"] for g in opt.param_groups] == pytest.approx([0.95, 0.95], rel=1e-12)
+    for _ in range(10):
+        s.step()
+    with pytest.raises(ValueError, match="Tried to step 11 times"):
+        s.step()
+    with pytest.raises(ValueError, match="total_steps OR"):
+        sched.OneCycleLR(opt, max_lr=1.0)
+    with pytest.raises(ValueError, match="same length"):
+        sched.OneCycleLR(opt, max_lr=[1.0], total_steps=5)
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        sched.OneCycleLR(opt, max_lr=1.0, total_steps=5, anneal_strategy="exp")
+    with pytest.raises(ValueError, match="momentum or beta1"):
+        sched.OneCycleLR(_NoMomentum([p]), max_lr=1.0, total_steps=5)
+
+
+class _NoMomentum(rtorch.optim.Optimizer):
+    def __init__(self, params):
+        super().__init__(params, dict(lr=0.1))
+
+
+def test_sequential_lr_matches_pieces():
+    # ConstantLR(0.1, 4 epochs) until epoch 5, then ExponentialLR(0.9) from its own epoch 0, then
+    # PolynomialLR(total 5, power 2) from epoch 12.
+    def make(o):
+        return sched.SequentialLR(o, [sched.ConstantLR(o, factor=0.1, total_iters=4),
+                                      sched.ExponentialLR(o, gamma=0.9),
+                                      sched.PolynomialLR(o, total_iters=5, power=2.0)], milestones=[5, 12])
+
+    got = lr_trace(make, epochs=20)
+    ref = []
+    for e in range(20):
+        if e < 5:
+            ref.append(0.1 * (0.1 if e < 4 else 1.0))
+        elif e < 12:
+            ref.append(0.1 * 0.9 ** (e - 5))
+        else:
+            ref.append(0.1 * (1 - min(e - 12, 5) / 5) ** 2)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-15)
+
+
+def test_sequential_lr_warmup_cosine_and_state_dict():
+    def make(o):
+        return sched.SequentialLR(o, [sched.LinearLR(o, start_factor=0.1, total_iters=5),
+                                      sched.CosineAnnealingLR(o, T_max=10)], milestones=[5])
+
+    got = lr_trace(make, epochs=15)
+    ref = [0.1 * (0.1 + 0.9 * e / 5) if e < 5 else 0.05 * (1 + math.cos(math.pi * (e - 5) / 10)) for e in range(15)]
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-15)
+    opt = SGD([nn.Parameter(rtorch.zeros(1))], lr=0.1)
+    s = make(opt)
+    for _ in range(3):
+        s.step()
+    sd = s.state_dict()
+    assert "optimizer" not in sd and len(sd["_schedulers"]) == 2 and sd["last_epoch"] == 3
+    opt2 = SGD([nn.Parameter(rtorch.zeros(1))], lr=0.1)
+    s2 = make(opt2)
+    s2.load_state_dict(sd)
+    assert s2.last_epoch == 3 and s2._schedulers[0].last_epoch == 3
+    with pytest.raises(ValueError, match="one more"):
+        sched.SequentialLR(opt, [sched.ConstantLR(opt)], milestones=[3])
+
+
+def test_chained_scheduler_multiplies():
+    got = lr_trace(lambda o: sched.ChainedScheduler([sched.ConstantLR(o, factor=0.5, total_iters=3),
+                                                     sched.ExponentialLR(o, gamma=0.9)]), epochs=10)
+    np.testing.assert_allclose(got, [0.1 * 0.9**e * (0.5 if e < 3 else 1.0) for e in range(10)], rtol=1e-9)
+
+
+def plateau_trace(metrics, lr=0.1, groups=1, **kw):
+    opt = SGD([{"params": [nn.Parameter(rtorch.zeros(1))]} for _ in range(groups)], lr=lr)
+    s = sched.ReduceLROnPlateau(opt, **kw)
+    out = []
+    for m in metrics:
+        s.step(m)
+        out.append([g["lr"] for g in opt.param_groups])
+        assert s.get_last_lr() == out[-1]
+    return np.array(out), s
+
+
+def test_reduce_lr_on_plateau_min_rel_patience():
+    # best=1.0 at epoch 1; epochs 2..4 are not better by the 1e-4 relative threshold (0.99995 is not
+    # < 0.9999); patience 2 -> reduction after the 3rd bad epoch (epoch 4).
+    got, s = plateau_trace([1.0, 0.99995, 1.2, 1.1, 1.3, 0.5, 0.6, 0.6, 0.6], patience=2)
+    ref = [0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 0.01, 0.001]
+    np.testing.assert_allclose(got[:, 0], ref, rtol=1e-12)
+    assert s.best == 0.5 and s.num_bad_epochs == 0
+
+
+def test_reduce_lr_on_plateau_max_abs_cooldown_min_lr():
+    # mode max / abs threshold 0.05: 0.53 is not an improvement on 0.5; patience 1, cooldown 2 and
+    # min_lr 0.03 (factor 0.5: 0.1 -> 0.05 -> 0.03 -> stays).
+    metrics = [0.5, 0.53, 0.52, 0.51, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    got, _ = plateau_trace(metrics, mode="max", factor=0.5, patience=1, threshold=0.05, threshold_mode="abs",
+                           cooldown=2, min_lr=0.03)
+    ref = [0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.03, 0.03, 0.03, 0.03, 0.03]
+    np.testing.assert_allclose(got[:, 0], ref, rtol=1e-12)
+
+
+def test_reduce_lr_on_plateau_per_group_min_lr_eps_and_tensor_metric():
+    got, s = plateau_trace([rtorch.tensor(1.0)] * 6, groups=2, patience=0, factor=0.5, min_lr=[0.02, 0.09])
+    np.testing.assert_allclose(got[-1], [0.02, 0.09], rtol=1e-12)
+    # eps: a reduction smaller than eps is skipped
+    got, _ = plateau_trace([1.0] * 4, lr=1e-8, patience=0, factor=0.5, eps=1e-8)
+    np.testing.assert_allclose(got[:, 0], [1e-8] * 4)
+    with pytest.raises(ValueError, match="Factor"):
+        plateau_trace([1.0], factor=1.0)
+    with pytest.raises(ValueError, match="unknown"):
+        plateau_trace([1.0], mode="average")
+    sd = s.state_dict()
+    assert "optimizer" not in sd and sd["num_bad_epochs"] == 0 and sd["last_epoch"] == 6
+
+
+# ------------------------------------------------------------------ PyTorch parity
+def _torch_run(torch, opt_name, kwargs, steps=STEPS):
+    ps = [torch.nn.Parameter(torch.tensor(p)) for p in make_problem()]
+    opt = getattr(torch.optim, opt_name)(ps, **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        sum((p**3).sin().sum() for p in ps).backward()
+        opt.step()
+    return [p.detach().numpy() for p in ps]
+
+
+@pytest.mark.parametrize("opt_cls,kwargs",
+                         [(RMSprop, k) for k in RMSPROP_CASES] + [(Adagrad, k) for k in ADAGRAD_CASES], ids=str)
+def test_optimizer_parity_with_torch(opt_cls, kwargs):
+    torch = pytest.importorskip("torch")
+    got, _ = run_rtorch(opt_cls, kwargs)
+    assert_params(got, _torch_run(torch, opt_cls.__name__, kwargs))
+
+
+SCHED_CASES = [  # (optimizer, its kwargs, scheduler factory given the lr_scheduler module, traced group keys)
+    ("SGD", dict(lr=0.1, momentum=0.9),
+     lambda m, o: m.OneCycleLR(o, max_lr=[1.0, 2.0], total_steps=25), ("lr", "momentum")),
+    ("Adam", dict(lr=0.1),
+     lambda m, o: m.OneCycleLR(o, max_lr=1.0, epochs=5, steps_per_epoch=5, anneal_strategy="linear",
+                               three_phase=True, pct_start=0.25), ("lr", "betas")),
+    ("SGD", dict(lr=0.1),
+     lambda m, o: m.OneCycleLR(o, max_lr=1.0, total_steps=25, cycle_momentum=False, div_factor=5.0,
+                               final_div_factor=100.0), ("lr",)),
+    ("SGD", dict(lr=0.1),
+     lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, factor=0.1, total_iters=4), m.ExponentialLR(o, gamma=0.9),
+                                     m.PolynomialLR(o, total_iters=5, power=2.0)], milestones=[5, 12]), ("lr",)),
+    ("SGD", dict(lr=0.1),
+     lambda m, o: m.SequentialLR(o, [m.LinearLR(o, start_factor=0.1, total_iters=5),
+                                     m.CosineAnnealingLR(o, T_max=10)], milestones=[5]), ("lr",)),
+    ("SGD", dict(lr=0.1),
+     lambda m, o: m.ChainedScheduler([m.ConstantLR(o, factor=0.5, total_iters=3),
+                                      m.ExponentialLR(o, gamma=0.9)]), ("lr",)),
+    ("SGD", dict(lr=0.1), lambda m, o: m.ConstantLR(o, factor=0.25, total_iters=7), ("lr",)),
+    ("SGD", dict(lr=0.1), lambda m, o: m.PolynomialLR(o, total_iters=8, power=0.5), ("lr",)),
+    ("SGD", dict(lr=0.1), lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01), ("lr",)),
+    ("SGD", dict(lr=0.1), lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=4), ("lr",)),
+]
+
+
+def _sched_trace(lib, opt_name, opt_kw, make, keys, steps=25, metrics=None):
+    opt = getattr(lib.optim, opt_name)([{"params": [lib.nn.Parameter(lib.zeros(1))]},
+                                        {"params": [lib.nn.Parameter(lib.zeros(1))], "lr": 0.5}], **opt_kw)
+    s = make(lib.optim.lr_scheduler, opt)
+    out = []
+    for i in range(steps):
+        out.append([[g[k][0] if k == "betas" else g[k] for k in keys] for g in opt.param_groups])
+        opt.step()
+        s.step() if metrics is None else s.step(metrics[i])
+    out.append(list(s.get_last_lr()))
+    return out
+
+
+@pytest.mark.parametrize("case", range(len(SCHED_CASES)))
+def test_scheduler_parity_with_torch(case):
+    torch = pytest.importorskip("torch")
+    opt_name, opt_kw, make, keys = SCHED_CASES[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = _sched_trace(torch, opt_name, opt_kw, make, keys)
+    got = _sched_trace(rtorch, opt_name, opt_kw, make, keys)
+    for g, r in zip(got, ref):
+        np.testing.assert_allclose(np.array(g, dtype=float), np.array(r, dtype=float), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kw", [dict(patience=2), dict(patience=0, threshold=0.1),
+                                dict(mode="max", patience=1, factor=0.5, threshold_mode="abs", threshold=0.05,
+                                     cooldown=2, min_lr=[0.01, 0.2])], ids=str)
+def test_reduce_lr_on_plateau_parity_with_torch(kw):
+    torch = pytest.importorskip("torch")
+    metrics = list(np.random.default_rng(1).uniform(0.5, 1.0, 30).cumsum() % 1.3)
+    make = lambda m, o: m.ReduceLROnPlateau(o, **kw)  # noqa: E731
+    ref = _sched_trace(torch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics)
+    got = _sched_trace(rtorch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics)
+    np.testing.assert_allclose(np.array(got[:-1], dtype=float), np.array(ref[:-1], dtype=float), rtol=1e-12)
