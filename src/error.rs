@@ -28,6 +28,9 @@ pub enum Error {
     /// Integer division or modulo by zero.
     #[error("{0}")]
     ZeroDivision(String),
+    /// A CUDA allocation that failed even after the cache was emptied.
+    #[error("{0}")]
+    CudaOom(String),
     /// A feature that is not implemented for this input.
     #[error("{0}")]
     NotImplemented(String),

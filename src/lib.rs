@@ -2,6 +2,7 @@
 //! The engine is plain Rust; the Python face lives in `py` behind the `python` feature.
 pub mod autograd;
 pub mod cpu;
+pub mod cuda;
 pub mod device;
 pub mod dtype;
 pub mod error;
@@ -23,7 +24,7 @@ pub use tensor::Tensor;
 /// The error for a device this build or machine cannot use.
 pub fn device_unavailable(d: Device) -> Error {
     Error::Device(format!(
-        "Cannot use device '{}': rtorch was built without CUDA support or no CUDA GPU is available (rtorch.cuda.is_available() is False)",
+        "Cannot use device '{}': no CUDA driver or GPU was found on this machine (rtorch.cuda.is_available() is False)",
         d
     ))
 }

@@ -143,6 +143,7 @@ impl Drop for CpuBuffer {
 
 pub enum Buffer {
     Cpu(CpuBuffer),
+    Cuda(crate::cuda::CudaBuffer),
 }
 
 pub struct Storage {
@@ -157,15 +158,22 @@ impl Storage {
     pub fn from_cpu_buffer(buf: CpuBuffer) -> Storage {
         Storage { buffer: Buffer::Cpu(buf), version: AtomicU64::new(0) }
     }
+    pub fn from_cuda_buffer(buf: crate::cuda::CudaBuffer) -> Storage {
+        Storage { buffer: Buffer::Cuda(buf), version: AtomicU64::new(0) }
+    }
     pub fn new(device: Device, nbytes: usize, zeroed: bool) -> Result<Storage> {
         match device {
             Device::Cpu => Storage::new_cpu(nbytes, zeroed),
-            Device::Cuda(_) => Err(crate::device_unavailable(device)),
+            Device::Cuda(i) => {
+                let gpu = crate::cuda::gpu(i)?;
+                Ok(Storage::from_cuda_buffer(crate::cuda::CudaBuffer::alloc(gpu, nbytes, zeroed)?))
+            }
         }
     }
     pub fn device(&self) -> Device {
         match &self.buffer {
             Buffer::Cpu(_) => Device::Cpu,
+            Buffer::Cuda(b) => Device::Cuda(b.ordinal()),
         }
     }
     pub fn buffer(&self) -> &Buffer {
@@ -174,11 +182,19 @@ impl Storage {
     pub fn cpu(&self) -> Option<&CpuBuffer> {
         match &self.buffer {
             Buffer::Cpu(b) => Some(b),
+            Buffer::Cuda(_) => None,
+        }
+    }
+    pub fn cuda(&self) -> Option<&crate::cuda::CudaBuffer> {
+        match &self.buffer {
+            Buffer::Cuda(b) => Some(b),
+            Buffer::Cpu(_) => None,
         }
     }
     pub fn nbytes(&self) -> usize {
         match &self.buffer {
             Buffer::Cpu(b) => b.nbytes,
+            Buffer::Cuda(b) => b.nbytes(),
         }
     }
     pub fn version(&self) -> u64 {

@@ -125,19 +125,21 @@ impl Tensor {
     pub unsafe fn data_ptr<T>(&self) -> *mut T {
         match self.0.storage.cpu() {
             Some(b) => (b.ptr() as *mut T).add(self.0.layout.offset),
-            None => std::ptr::null_mut(),
+            // A CPU kernel reached with device memory is a dispatch bug; stop before touching it.
+            None => panic!("internal error: a CPU kernel was given a {} tensor (op not dispatched to the device)", self.device()),
         }
     }
     pub fn data_ptr_raw(&self) -> usize {
         match self.0.storage.cpu() {
             Some(b) => b.ptr() as usize + self.0.layout.offset * self.0.dtype.size(),
-            None => 0,
+            None => crate::cuda::memory::view_ptr(self) as usize,
         }
     }
 
     /// Copy the elements out in row-major order, converted to `T`.
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         let t = crate::ops::cast::to_dtype(&self.detach(), T::DTYPE)?.contiguous()?;
+        let t = if t.device() != Device::Cpu { crate::cuda::memory::transfer(&t, Device::Cpu)? } else { t };
         let n = t.numel();
         let mut v = Vec::with_capacity(n);
         // SAFETY: t is contiguous with n elements of T.
@@ -157,7 +159,9 @@ impl Tensor {
                 self.numel()
             );
         }
-        self.check_cpu("item")?;
+        if self.device() != Device::Cpu {
+            return crate::cuda::memory::transfer(self, Device::Cpu)?.item();
+        }
         // SAFETY: one element at the view's offset.
         Ok(with_dtype!(self.dtype(), T => unsafe { Scalar::from_elem(*self.data_ptr::<T>()) }))
     }

@@ -125,7 +125,7 @@ def test_scalar_conversions_and_truth_value():
 def test_repr_like_pytorch():
     assert repr(torch.tensor([1.0, 2.5])) == "tensor([1.0000, 2.5000])"
     assert repr(torch.tensor([1, 2])) == "tensor([1, 2])"
-    assert "dtype=rtorch.float64" in repr(torch.tensor([1.0], dtype=torch.float64))
+    assert "dtype=torch.float64" in repr(torch.tensor([1.0], dtype=torch.float64))
     assert "requires_grad=True" in repr(torch.ones(2, requires_grad=True))
     assert "grad_fn=<MulBackward0>" in repr(torch.ones(2, requires_grad=True) * 2)
 

@@ -19,6 +19,7 @@ from ._rtorch import (  # noqa: F401
 from ._errors import ShapeError  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401
+from ._finfo import finfo, iinfo  # noqa: F401
 
 # PyTorch's dtype aliases.
 float = float32  # noqa: A001
@@ -202,7 +203,7 @@ def std_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
-from . import autograd, cuda  # noqa: E402,F401
+from . import autograd, backends, cuda  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 
 from . import nn, optim, utils  # noqa: E402,F401

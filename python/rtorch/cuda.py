@@ -1,34 +1,150 @@
-"""rtorch.cuda: device queries. This build has no CUDA backend yet, so no GPU is ever available."""
+"""rtorch.cuda: device queries, synchronisation and memory statistics, named like PyTorch's.
+
+The CUDA backend is always compiled in and loads the driver, NVRTC and cuBLAS at run time. On a
+machine without a GPU (or without the driver) ``is_available()`` is False and creating a CUDA tensor
+raises a RuntimeError that says so. NVRTC and cuBLAS are found on the library path or in the PyPI
+wheels ``nvidia-cuda-nvrtc`` / ``nvidia-cublas`` / ``nvidia-cuda-runtime`` (CUDA 13), which this
+module preloads so that nothing has to be set in ``LD_LIBRARY_PATH``.
+"""
+import ctypes
+import glob
+import os
+import sys
+
+from ._errors import OutOfMemoryError  # noqa: F401  (rtorch.cuda.OutOfMemoryError, as in PyTorch)
+
+__all__ = [
+    "OutOfMemoryError", "is_available", "device_count", "current_device", "set_device",
+    "get_device_name", "get_device_capability", "synchronize", "memory_allocated",
+    "max_memory_allocated", "reset_peak_memory_stats", "mem_get_info", "empty_cache",
+    "manual_seed", "manual_seed_all",
+]
+
+_current = 0
 
 
-class OutOfMemoryError(RuntimeError):
-    """Raised when a CUDA allocation fails."""
+def _driver_present():
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        return True
+    except OSError:
+        return False
+
+
+def _nvidia_dirs(sub):
+    """Directories ``site-packages/nvidia/<pkg>/<sub>`` of the CUDA 13 (cu13) and 12 wheels."""
+    out = []
+    for base in sys.path:
+        root = os.path.join(base, "nvidia")
+        if os.path.isdir(root):
+            out += sorted(glob.glob(os.path.join(root, "cu13", sub)))
+            out += sorted(glob.glob(os.path.join(root, "*", sub)))
+    return out
+
+
+def _preload():
+    """Load NVRTC and cuBLAS from pip wheels (RTLD_GLOBAL) so the Rust core finds them by soname,
+    and point kernel compilation at the wheel's cuda_fp16.h."""
+    if not _driver_present():
+        return
+    for lib_dir in _nvidia_dirs("lib"):
+        for pattern in ("libnvrtc-builtins.so.13*", "libnvrtc.so.13", "libcublasLt.so.13", "libcublas.so.13"):
+            for path in sorted(glob.glob(os.path.join(lib_dir, pattern))):
+                try:
+                    ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+                except OSError:
+                    pass
+    if "RTORCH_CUDA_INCLUDE" not in os.environ:
+        for inc in _nvidia_dirs("include"):
+            if os.path.exists(os.path.join(inc, "cuda_fp16.h")):
+                os.environ["RTORCH_CUDA_INCLUDE"] = inc
+                break
+
+
+_preload()
+
+from . import _rtorch  # noqa: E402
+
+
+def _index(device=None):
+    if device is None:
+        return _current
+    if isinstance(device, int):
+        return device
+    s = str(device)
+    if s == "cuda":
+        return _current
+    if s.startswith("cuda:"):
+        return int(s[5:])
+    idx = getattr(device, "index", None)
+    if getattr(device, "type", None) == "cuda":
+        return _current if idx is None else idx
+    raise ValueError(f"Expected a cuda device, but got: {device}")
 
 
 def is_available():
-    return False
+    """True when a CUDA driver and at least one GPU are present."""
+    return _rtorch._cuda_device_count() > 0
 
 
 def device_count():
-    return 0
+    return _rtorch._cuda_device_count()
 
 
-def _unavailable(*_args, **_kwargs):
-    raise RuntimeError("CUDA is not available: rtorch was built without a CUDA backend or no GPU was found")
+def current_device():
+    return _current
 
 
-get_device_name = current_device = set_device = synchronize = memory_allocated = max_memory_allocated = _unavailable
+def set_device(device):
+    global _current
+    i = _index(device)
+    if not 0 <= i < device_count():
+        raise RuntimeError(f"CUDA error: invalid device ordinal {i}")
+    _current = i
 
 
-def manual_seed(seed):
-    """No-op without CUDA devices (like PyTorch's lazy seeding)."""
+def get_device_name(device=None):
+    return _rtorch._cuda_device_name(_index(device))
 
 
-manual_seed_all = manual_seed
+def get_device_capability(device=None):
+    return _rtorch._cuda_get_device_capability(_index(device))
+
+
+def synchronize(device=None):
+    """Wait for every queued kernel on the device (and raise any asynchronous kernel error)."""
+    _rtorch._cuda_synchronize(_index(device))
+
+
+def memory_allocated(device=None):
+    """Bytes held by live CUDA tensors."""
+    return _rtorch._cuda_memory_allocated(_index(device))
+
+
+def max_memory_allocated(device=None):
+    return _rtorch._cuda_max_memory_allocated(_index(device))
+
+
+def reset_peak_memory_stats(device=None):
+    _rtorch._cuda_reset_peak_memory_stats(_index(device))
+
+
+def mem_get_info(device=None):
+    """(free, total) bytes on the device."""
+    return _rtorch._cuda_mem_get_info(_index(device))
 
 
 def empty_cache():
-    """Release cached memory (this build caches only CPU buffers, which this also frees)."""
-    from . import _rtorch
-
+    """Return cached, unused device memory to the driver (and free cached CPU buffers)."""
     _rtorch._empty_cpu_cache()
+    if is_available():
+        for i in range(device_count()):
+            _rtorch._cuda_empty_cache(i)
+
+
+def manual_seed(seed):
+    """CUDA tensors are drawn from the default generator (so a seed gives the same numbers on CPU
+    and GPU); seed it with ``rtorch.manual_seed``. Kept for PyTorch compatibility."""
+
+
+manual_seed_all = manual_seed

@@ -22,6 +22,7 @@ pub trait CustomBackward: Send + Sync {
 pub enum Backward {
     Identity,
     ToDtype { from: DType },
+    ToDevice { from: crate::Device },
     Unary { op: UnaryOp, x: Option<Saved>, y: Option<Saved> },
     Binary { op: BinaryOp, a: Option<Saved>, b: Option<Saved>, y: Option<Saved>, a_is_tensor: bool, b_is_tensor: bool },
     SumDims { input_shape: Vec<usize>, dims: Vec<usize>, keepdim: bool },
@@ -87,7 +88,7 @@ impl Backward {
     pub fn name(&self) -> String {
         let base = match self {
             Backward::Identity => "AliasBackward0".into(),
-            Backward::ToDtype { .. } => "ToCopyBackward0".into(),
+            Backward::ToDtype { .. } | Backward::ToDevice { .. } => "ToCopyBackward0".into(),
             Backward::Unary { op, .. } => format!("{}Backward0", camel(op.name())),
             Backward::Binary { op, .. } => format!("{}Backward0", camel(op.name())),
             Backward::SumDims { .. } => "SumBackward1".into(),
@@ -141,6 +142,7 @@ impl Backward {
         match self {
             Backward::Identity => one(g),
             Backward::ToDtype { from } => one(g.to_dtype(*from)?),
+            Backward::ToDevice { from } => one(g.to_device(*from)?),
             Backward::Unary { op, x, y } => {
                 let x = x.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;

@@ -193,7 +193,9 @@ pub fn map3<A: Element, B: Element, C: Element, O: Element, F: Fn(A, B, C) -> O 
 
 /// Write `value` (converted to the tensor's dtype) into every element of the view.
 pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
-    t.check_cpu("fill_")?;
+    if t.device() != crate::Device::Cpu {
+        return crate::cuda::ops::fill(t, value);
+    }
     with_dtype!(t.dtype(), T => {
         let v: T = value.to_elem();
         let p = unsafe { SendPtr(t.data_ptr::<T>()) };
@@ -221,8 +223,9 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
 
 /// Copy `src` (already broadcast to `dst`'s shape) into `dst`, converting dtype.
 pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
-    src.check_cpu("copy_")?;
-    dst.check_cpu("copy_")?;
+    if src.device() != crate::Device::Cpu || dst.device() != crate::Device::Cpu {
+        return crate::cuda::ops::copy_cast(src, dst);
+    }
     if src.dtype() == dst.dtype() {
         with_dtype!(src.dtype(), T => {
             if !transpose_copy::<T>(src, dst) {

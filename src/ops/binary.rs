@@ -100,12 +100,14 @@ impl Arg {
         }
     }
     /// As a tensor of `dtype` broadcast to `shape` (scalars become stride-0 views).
-    fn materialize(&self, dtype: DType, shape: &[usize]) -> Result<Tensor> {
+    fn materialize(&self, dtype: DType, shape: &[usize], device: crate::Device) -> Result<Tensor> {
         let t = match self {
             Arg::T(t) if t.dtype() == dtype => t.clone(),
             Arg::T(t) => crate::ops::cast::to_dtype(&t.detach(), dtype)?,
-            Arg::S(s) => Tensor::scalar(*s, dtype)?,
+            // Scalars are filled on the device (a queued kernel, no host round trip).
+            Arg::S(s) => Tensor::full(&[], *s, dtype, device)?,
         };
+        let t = if t.device() != device { crate::cuda::memory::transfer(&t.detach(), device)? } else { t };
         if t.shape() == shape {
             return Ok(t);
         }
@@ -254,6 +256,16 @@ fn int_kernel<T: Element>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) ->
 
 /// Run the kernel for `op` on `a`, `b` (compute dtype, broadcast to `out`'s shape).
 fn kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    if out.device() != crate::Device::Cpu {
+        if crate::cuda::ops::binary(op, a, b, out)? {
+            return Ok(());
+        }
+        // No device kernel (copysign): compute on the host.
+        let h = |t: &Tensor| crate::cuda::memory::transfer(t, crate::Device::Cpu);
+        let host_out = Tensor::alloc(out.shape(), out.dtype(), crate::Device::Cpu, false)?;
+        kernel(op, &h(a)?, &h(b)?, &host_out)?;
+        return crate::cpu::copy_cast(&host_out, out);
+    }
     match a.dtype() {
         DType::F32 => float_kernel::<f32>(op, a, b, out),
         DType::F64 => float_kernel::<f64>(op, a, b, out),
@@ -270,32 +282,41 @@ fn kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     Ok(())
 }
 
-fn check_devices(op: BinaryOp, a: &Arg, b: &Arg) -> Result<()> {
-    if let (Arg::T(x), Arg::T(y)) = (a, b) {
-        if x.device() != y.device() && x.ndim() > 0 && y.ndim() > 0 {
+/// The device of the result: both tensor operands must share it, except that a 0-d CPU tensor may
+/// join a CUDA tensor (as in PyTorch).
+fn check_devices(op: BinaryOp, a: &Arg, b: &Arg) -> Result<crate::Device> {
+    use crate::Device::Cpu;
+    match (a, b) {
+        (Arg::T(x), Arg::T(y)) if x.device() != y.device() => {
+            if x.ndim() == 0 && x.device() == Cpu {
+                return Ok(y.device());
+            }
+            if y.ndim() == 0 && y.device() == Cpu {
+                return Ok(x.device());
+            }
             bail!(
                 Device,
                 "{}: Expected all tensors to be on the same device, but found at least two devices, {} and {}!",
                 op.name(),
                 x.device(),
                 y.device()
-            );
+            )
         }
-        x.check_cpu(op.name())?;
-        y.check_cpu(op.name())?;
+        (Arg::T(x), _) => Ok(x.device()),
+        (_, Arg::T(y)) => Ok(y.device()),
+        _ => Ok(Cpu),
     }
-    Ok(())
 }
 
 /// `op(a, b)` as a new tensor, broadcast and promoted, recorded for autograd.
 pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tensor> {
     let (a, b) = (a.into(), b.into());
-    check_devices(op, &a, &b)?;
+    let dev = check_devices(op, &a, &b)?;
     let promoted = result_type(&[a.operand(), b.operand()], default_float())?;
     let (cd, od) = op.dtypes(promoted)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    let out = Tensor::alloc(&shape, od, crate::device::Device::Cpu, false)?;
-    let (ta, tb) = (a.materialize(cd, &shape)?, b.materialize(cd, &shape)?);
+    let out = Tensor::alloc(&shape, od, dev, false)?;
+    let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
     kernel(op, &ta, &tb, &out)?;
     if op.differentiable() && od.is_float() {
         let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
@@ -325,7 +346,9 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
 pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
     let b = b.into();
     a.check_inplace()?;
-    check_devices(op, &Arg::T(a.clone()), &b)?;
+    if check_devices(op, &Arg::T(a.clone()), &b)? != a.device() {
+        bail!(Device, "{}_: the in-place result must stay on {} (the other operand is on another device)", op.name(), a.device());
+    }
     let promoted = result_type(&[Arg::T(a.clone()).operand(), b.operand()], default_float())?;
     let (cd, od) = op.dtypes(promoted)?;
     if od.category() > a.dtype().category() || (od == DType::Bool && a.dtype() != DType::Bool && !op.is_comparison()) {
@@ -356,7 +379,7 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
         return Ok(());
     }
     let ta = if a.dtype() == cd { a.clone() } else { crate::ops::cast::to_dtype(a, cd)? };
-    let tb = b.materialize(cd, a.shape())?;
+    let tb = b.materialize(cd, a.shape(), a.device())?;
     if od == a.dtype() {
         kernel(op, &ta, &tb, a)?;
     } else {

@@ -18,6 +18,19 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     Ok(out)
 }
 
+/// `t.to(device)`: a contiguous copy on `device` (self when already there), recorded so gradients
+/// flow back to the source device.
+pub fn to_device(t: &Tensor, device: crate::Device) -> Result<Tensor> {
+    if t.device() == device {
+        return Ok(t.clone());
+    }
+    let out = crate::cuda::memory::transfer(&t.detach(), device)?;
+    if t.dtype().is_float() {
+        record1(&out, &[t], || Backward::ToDevice { from: t.device() });
+    }
+    Ok(out)
+}
+
 /// A contiguous copy regardless of the input layout (`clone()`), recorded as identity.
 pub fn contiguous_copy(t: &Tensor) -> Result<Tensor> {
     let out = Tensor::alloc(t.shape(), t.dtype(), t.device(), false)?;
@@ -50,6 +63,9 @@ pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
 impl Tensor {
     pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
         to_dtype(self, dtype)
+    }
+    pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
+        to_device(self, device)
     }
     /// `contiguous()`: self when already contiguous, else a copy.
     pub fn contiguous(&self) -> Result<Tensor> {

@@ -9,7 +9,6 @@ use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
 
 fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
-    x.check_cpu(op)?;
     match x.dtype() {
         DType::F32 | DType::F64 => x.contiguous(),
         DType::F16 | DType::BF16 => x.to_dtype(DType::F32)?.contiguous(),
@@ -19,6 +18,9 @@ fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
 
 /// [N, C, H, W] -> [N, C*kh*kw, OH*OW].
 pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
+    if x.device() != crate::Device::Cpu {
+        return im2col(&super::on_host(x)?, win)?.to_device(x.device());
+    }
     let xs = x.shape().to_vec();
     let xc = float_input("im2col", x)?;
     let (n, c) = (xs[0], xs[1]);
@@ -37,6 +39,9 @@ pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
 
 /// [N, C*kh*kw, OH*OW] -> [N, C, H, W] (overlapping windows add).
 pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tensor> {
+    if cols.device() != crate::Device::Cpu {
+        return col2im(&super::on_host(cols)?, win, input_shape)?.to_device(cols.device());
+    }
     let cc = float_input("col2im", cols)?;
     let (n, c) = (input_shape[0], input_shape[1]);
     let out = Tensor::zeros(input_shape, cc.dtype(), cols.device())?;
@@ -53,6 +58,9 @@ pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tenso
 
 /// out[p, l] = x[p, idx[p, l]] for x viewed as [P, HW] and idx as [P, L]; out has idx's shape.
 pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
+    if super::any_device(&[x, idx]) {
+        return plane_gather(&super::on_host(x)?, &super::on_host(idx)?, hw)?.to_device(x.device());
+    }
     let xc = float_input("max_pool", x)?;
     let ic = idx.contiguous()?;
     let l = if ic.numel() == 0 { 0 } else { ic.numel() / (xc.numel() / hw.max(1)).max(1) };
@@ -70,6 +78,9 @@ pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
 
 /// The adjoint of plane_gather: zeros of `shape` with g[p, l] added at [p, idx[p, l]].
 pub fn plane_scatter(g: &Tensor, idx: &Tensor, hw: usize, shape: &[usize]) -> Result<Tensor> {
+    if super::any_device(&[g, idx]) {
+        return plane_scatter(&super::on_host(g)?, &super::on_host(idx)?, hw, shape)?.to_device(g.device());
+    }
     let gc = float_input("max_pool_backward", g)?;
     let l = if idx.numel() == 0 { 0 } else { idx.numel() / (crate::layout::checked_numel(shape)? / hw.max(1)).max(1) };
     let out = Tensor::zeros(shape, gc.dtype(), g.device())?;
@@ -205,12 +216,14 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let (oh, ow) = (win.out_h(), win.out_w());
     let xc = float_input("max_pool2d", &x.detach())?;
-    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, x.device(), false)?;
+    let xc = if xc.device() != crate::Device::Cpu { super::on_host(&xc)? } else { xc };
+    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, crate::Device::Cpu, false)?;
     with_dtype!(xc.dtype(), T => {
         let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(idx.data_ptr::<i64>(), idx.numel()) };
         k::max_pool_indices(src, dst, n * c, win);
     });
+    let idx = idx.to_device(x.device())?;
     let vals = plane_gather(x, &idx, win.h * win.w)?;
     Ok((vals, idx))
 }

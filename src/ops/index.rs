@@ -246,6 +246,9 @@ fn gather_plan(p: &Plan) -> Result<Tensor> {
 /// `x[items]`, recorded for autograd.
 pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
     let p = plan(x, items)?;
+    if p.advanced && x.device() != crate::Device::Cpu {
+        return index(&super::on_host(x)?, &host_items(items)?)?.to_device(x.device());
+    }
     if !p.advanced {
         // A pure view: record it as a strided view of x for backward.
         let out = p.view.detach();
@@ -255,6 +258,17 @@ pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
     let out = gather_plan(&p)?;
     record1(&out, &[x], || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
     Ok(out)
+}
+
+/// Index tensors moved to the host (for host-only index kernels).
+fn host_items(items: &[IndexItem]) -> Result<Vec<IndexItem>> {
+    items
+        .iter()
+        .map(|it| match it {
+            IndexItem::Tensor(t) => Ok(IndexItem::Tensor(super::on_host(&t.detach())?)),
+            other => Ok(other.clone()),
+        })
+        .collect()
 }
 
 /// Write `value` (broadcast to the indexed shape) into `x[items]`; `accumulate` adds instead
@@ -282,6 +296,13 @@ pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate
         } else {
             crate::ops::cast::copy_into(&p.view, &v)?;
         }
+        x.storage().bump_version();
+        return Ok(());
+    }
+    if x.device() != crate::Device::Cpu {
+        let h = super::on_host(&x.detach())?;
+        index_put_raw(&h, &host_items(items)?, &super::on_host(&v)?, accumulate)?;
+        crate::cpu::copy_cast(&h, x)?;
         x.storage().bump_version();
         return Ok(());
     }
@@ -368,7 +389,7 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
         }
     }
     let n = if nd == 0 { flags.iter().filter(|&&f| f).count() } else { coords.len() / nd };
-    Tensor::from_vec(coords, &[n, nd])
+    Tensor::from_vec(coords, &[n, nd])?.to_device(t.device())
 }
 
 /// `where(cond, a, b)` with broadcasting and promotion.
@@ -394,14 +415,21 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
     let to_t = |x: &Arg| -> Result<Tensor> {
         match x {
             Arg::T(t) => t.to_dtype(dt),
-            Arg::S(s) => Tensor::scalar(*s, dt),
+            Arg::S(s) => Tensor::full(&[], *s, dt, c.device()),
         }
     };
     let (ta, tb) = (to_t(&a)?, to_t(&b)?);
     let shape = broadcast_shapes(&broadcast_shapes(c.shape(), ta.shape())?, tb.shape())?;
     let out = Tensor::alloc(&shape, dt, c.device(), false)?;
     let bc = |t: &Tensor| -> Result<Tensor> { Ok(t.with_layout(t.layout().broadcast_to(&shape)?)) };
-    with_dtype!(dt, T => crate::cpu::map3::<bool, T, T, T, _>(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out, |c, x, y| if c { x } else { y }));
+    if out.device() != crate::Device::Cpu {
+        crate::cuda::ops::where_(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out)?;
+    } else {
+        for t in [&ta, &tb] {
+            t.check_cpu("where")?;
+        }
+        with_dtype!(dt, T => crate::cpu::map3::<bool, T, T, T, _>(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out, |c, x, y| if c { x } else { y }));
+    }
     let ins: Vec<&Tensor> = [&ta, &tb].into_iter().collect();
     if dt.is_float() && needs_grad(&ins) {
         record(&[&out], &ins, Backward::Where { cond: c.clone() });
@@ -411,6 +439,9 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
 
 /// `gather(x, dim, index)`: out[..i..] = x[..index[..i..]..] along `dim`.
 pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
+    if super::any_device(&[x, index]) {
+        return gather(&super::on_host(x)?, dim, &super::on_host(index)?)?.to_device(x.device());
+    }
     let d = wrap_dim(dim, x.ndim())?;
     check_index_tensor("gather", index)?;
     if index.ndim() != x.ndim() && !(x.ndim() == 0 && index.ndim() <= 1) {
@@ -475,6 +506,13 @@ fn scatter_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
 
 /// Scatter `src` into a copy of `x` along `dim` at `index`; `reduce` = None (replace) or "sum"/"prod"/"amax"/"amin"/"mean".
 pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&str>, include_self: bool) -> Result<Tensor> {
+    if super::any_device(&[x, index]) {
+        let src = match src {
+            Arg::T(t) => Arg::T(super::on_host(t)?),
+            s => s.clone(),
+        };
+        return scatter(&super::on_host(x)?, dim, &super::on_host(index)?, &src, reduce, include_self)?.to_device(x.device());
+    }
     let d = wrap_dim(dim, x.ndim())?;
     check_index_tensor("scatter", index)?;
     let out = x.detach().contiguous_copy()?.detach();

@@ -19,6 +19,9 @@ fn parallelism(m: usize, n: usize, k: usize) -> Parallelism {
 
 /// out[b] = a[b] @ b[b] for 3-D operands with equal batch (strided, no copies).
 fn bmm_kernel(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    if out.device() != crate::Device::Cpu {
+        return crate::cuda::blas::bmm(a, b, out);
+    }
     let (bs, m, k) = (a.shape()[0], a.shape()[1], a.shape()[2]);
     let n = b.shape()[2];
     let par = parallelism(m, n, k);
@@ -103,7 +106,6 @@ fn check_pair(op: &str, a: &Tensor, b: &Tensor) -> Result<DType> {
     if a.device() != b.device() {
         bail!(Device, "{}: Expected all tensors to be on the same device, but found {} and {}", op, a.device(), b.device());
     }
-    a.check_cpu(op)?;
     if a.dtype() == DType::Bool {
         bail!(DType, "\"{}\" not implemented for 'Bool'", op);
     }

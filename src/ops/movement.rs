@@ -42,6 +42,9 @@ pub fn view_op(t: &Tensor, kind: ViewKind) -> Result<Tensor> {
 
 /// The inverse of a view for gradients: zeros of `shape` with `g` added into the view's elements.
 pub fn view_scatter(g: &Tensor, kind: &ViewKind, shape: &[usize]) -> Result<Tensor> {
+    if kind.may_overlap() && g.device() != crate::Device::Cpu {
+        return view_scatter(&super::on_host(g)?, kind, shape)?.to_device(g.device());
+    }
     let base = Tensor::zeros(shape, g.dtype(), g.device())?;
     let dst = base.with_layout(kind.apply(base.layout())?);
     let gd = g.detach();

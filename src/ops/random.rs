@@ -163,7 +163,7 @@ pub fn bernoulli(p: &Tensor, gen: Option<&Mutex<Generator>>) -> Result<Tensor> {
     let u = with_gen(gen, |g| g.uniform(probs.len(), true));
     let v: Vec<f64> = u.iter().zip(&probs).map(|(u, p)| (*u < *p) as u8 as f64).collect();
     let dt = if p.dtype().is_float() { p.dtype() } else { crate::dtype::default_float() };
-    from_f64s(v, p.shape(), dt)
+    from_f64s(v, p.shape(), dt)?.to_device(p.device())
 }
 
 /// Draw `num` category indices per row of `probs` (1-D or 2-D, non-negative weights).
@@ -211,7 +211,7 @@ pub fn multinomial(probs: &Tensor, num: usize, replacement: bool, gen: Option<&M
         Ok(())
     })?;
     let shape: Vec<usize> = if probs.ndim() == 1 { vec![num] } else { vec![rows, num] };
-    Tensor::from_vec(out, &shape)
+    Tensor::from_vec(out, &shape)?.to_device(probs.device())
 }
 
 #[cfg(test)]

@@ -195,9 +195,15 @@ fn write_i(out: &Tensor, v: Vec<i64>) -> Result<()> {
 
 /// Reduce `x` over `dims` with `op`, no autograd.
 pub fn reduce_raw(op: ReduceOp, x: &Tensor, dims: &[usize], keepdim: bool, out_dtype: DType) -> Result<Tensor> {
-    x.check_cpu("reduce")?;
     let (rowsx, m, r) = rows(x, dims)?;
-    let out = reduce_kernel(op, &rowsx, m, r, out_dtype)?;
+    let out = if x.device() != crate::Device::Cpu {
+        if r == 0 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
+            bail!(Index, "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.", if op == ReduceOp::Max { "max" } else { "min" });
+        }
+        crate::cuda::ops::reduce_rows(op, &rowsx, m, r, out_dtype)?
+    } else {
+        reduce_kernel(op, &rowsx, m, r, out_dtype)?
+    };
     Ok(out.with_layout(crate::layout::Layout::contiguous(&reduced_shape(x.shape(), dims, keepdim))))
 }
 
@@ -277,10 +283,29 @@ impl Tensor {
         }
         let (x, m, r) = rows(self, &dims)?;
         let shape = reduced_shape(self.shape(), &dims, keepdim);
-        let vals = Tensor::alloc(&[m], self.dtype(), self.device(), false)?;
-        let idx = Tensor::alloc(&[m], DType::I64, self.device(), false)?;
-        with_dtype!(self.dtype(), T => {
-            let res = map_rows::<T, (T, i64)>(&x, m, r, |s| {
+        let (vals, idx) = if self.device() != crate::Device::Cpu {
+            crate::cuda::ops::max_rows(&x, m, r, max)?
+        } else {
+            max_rows_cpu(&x, m, r, max)?
+        };
+        let vals = vals.with_layout(crate::layout::Layout::contiguous(&shape));
+        let idx = idx.with_layout(crate::layout::Layout::contiguous(&shape));
+        record1(&vals, &[self], || Backward::IndexReduce {
+            indices: idx.clone(),
+            dim: d,
+            input_shape: self.shape().to_vec(),
+            keepdim,
+        });
+        Ok((vals, idx))
+    }
+}
+
+/// Values and first indices of each row's max (or min) on the CPU.
+fn max_rows_cpu(x: &Tensor, m: usize, r: usize, max: bool) -> Result<(Tensor, Tensor)> {
+        let vals = Tensor::alloc(&[m], x.dtype(), x.device(), false)?;
+        let idx = Tensor::alloc(&[m], DType::I64, x.device(), false)?;
+        with_dtype!(x.dtype(), T => {
+            let res = map_rows::<T, (T, i64)>(x, m, r, |s| {
                 let mut best = (s[0], 0i64);
                 for (i, &v) in s.iter().enumerate().skip(1) {
                     let b = best.0;
@@ -297,16 +322,10 @@ impl Tensor {
                 unsafe { *pv.add(i) = v; *pi.add(i) = j; }
             }
         });
-        let vals = vals.with_layout(crate::layout::Layout::contiguous(&shape));
-        let idx = idx.with_layout(crate::layout::Layout::contiguous(&shape));
-        record1(&vals, &[self], || Backward::IndexReduce {
-            indices: idx.clone(),
-            dim: d,
-            input_shape: self.shape().to_vec(),
-            keepdim,
-        });
         Ok((vals, idx))
-    }
+}
+
+impl Tensor {
     pub fn argmax(&self, dim: Option<i64>, keepdim: bool, max: bool) -> Result<Tensor> {
         match dim {
             Some(d) => Ok(self.max_dim(d, keepdim, max)?.1),
@@ -360,11 +379,16 @@ impl Tensor {
         }
         let d = wrap_dim(dim, x.ndim())?;
         let (rowsx, m, r) = rows(&x.detach(), &[d])?;
-        let work = if matches!(x.dtype(), DType::F16 | DType::BF16) { rowsx.to_dtype(DType::F32)? } else { rowsx };
-        let out_rows = Tensor::alloc(work.shape(), work.dtype(), x.device(), false)?;
-        with_dtype!(work.dtype(), T => {
-            softmax_rows::<T>(&work, &out_rows, m, r, log);
-        });
+        let out_rows = if x.device() != crate::Device::Cpu {
+            crate::cuda::ops::softmax_rows(&rowsx, m, r, log)?
+        } else {
+            let work = if matches!(x.dtype(), DType::F16 | DType::BF16) { rowsx.to_dtype(DType::F32)? } else { rowsx };
+            let out_rows = Tensor::alloc(work.shape(), work.dtype(), x.device(), false)?;
+            with_dtype!(work.dtype(), T => {
+                softmax_rows::<T>(&work, &out_rows, m, r, log);
+            });
+            out_rows
+        };
         // Rows were [kept..., d]; move d back.
         let out = unrows(&out_rows, d)?.to_dtype(x.dtype())?.detach();
         record1(&out, &[&x], || Backward::Softmax { y: Saved::output(&out), dim: d, log });
@@ -380,7 +404,26 @@ impl Tensor {
             return Ok(out);
         }
         let (rowsx, m, r) = rows(&x.detach(), &[d])?;
-        let out_rows = Tensor::alloc(rowsx.shape(), od, x.device(), false)?;
+        let out_rows = if x.device() != crate::Device::Cpu {
+            crate::cuda::ops::scan_rows(&rowsx, m, r, prod)?
+        } else {
+            scan_rows_cpu(&rowsx, m, r, prod, od)?
+        };
+        let out = unrows(&out_rows, d)?.detach();
+        if needs_grad(&[&x]) {
+            let rule = if prod {
+                Backward::Cumprod { x: Saved::input(&x), y: Saved::output(&out), dim: d }
+            } else {
+                Backward::Cumsum { dim: d }
+            };
+            record(&[&out], &[&x], rule);
+        }
+        Ok(out)
+    }
+}
+
+fn scan_rows_cpu(rowsx: &Tensor, m: usize, r: usize, prod: bool, od: DType) -> Result<Tensor> {
+        let out_rows = Tensor::alloc(rowsx.shape(), od, rowsx.device(), false)?;
         with_dtype!(od, T => {
             let src = unsafe { std::slice::from_raw_parts(rowsx.data_ptr::<T>(), m * r) };
             let dst = unsafe { std::slice::from_raw_parts_mut(out_rows.data_ptr::<T>(), m * r) };
@@ -399,17 +442,7 @@ impl Tensor {
                 }
             }
         });
-        let out = unrows(&out_rows, d)?.detach();
-        if needs_grad(&[&x]) {
-            let rule = if prod {
-                Backward::Cumprod { x: Saved::input(&x), y: Saved::output(&out), dim: d }
-            } else {
-                Backward::Cumsum { dim: d }
-            };
-            record(&[&out], &[&x], rule);
-        }
-        Ok(out)
-    }
+        Ok(out_rows)
 }
 
 fn softmax_rows<T: Element>(x: &Tensor, out: &Tensor, m: usize, r: usize, log: bool) {

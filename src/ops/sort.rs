@@ -41,7 +41,7 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
     } else if k > 0 {
         idx.chunks_mut(k).enumerate().for_each(work);
     }
-    unrows(&Tensor::from_vec(idx, &shape)?, dim)
+    unrows(&Tensor::from_vec(idx, &shape)?.to_device(x.device())?, dim)
 }
 
 fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
@@ -55,7 +55,6 @@ fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
 }
 
 fn check_dim_input(op: &str, x: &Tensor) -> Result<()> {
-    x.check_cpu(op)?;
     if x.dtype() == DType::Bool && op != "sort" {
         bail!(DType, "\"{}\" not implemented for 'Bool'", op);
     }
@@ -142,6 +141,10 @@ fn pick(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, f: impl Fn(&[f64]) -> 
 
 /// `cummax` / `cummin` along `dim` -> (values, indices); ties take the later index, like PyTorch.
 pub fn cummax(x: &Tensor, dim: i64, max: bool) -> Result<(Tensor, Tensor)> {
+    if x.device() != crate::Device::Cpu {
+        let (v, i) = cummax(&super::on_host(x)?, dim, max)?;
+        return Ok((v.to_device(x.device())?, i.to_device(x.device())?));
+    }
     check_dim_input(if max { "cummax" } else { "cummin" }, x)?;
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
@@ -163,7 +166,10 @@ pub fn cummax(x: &Tensor, dim: i64, max: bool) -> Result<(Tensor, Tensor)> {
 
 /// `unique` over the flattened tensor: (sorted values, inverse indices, counts).
 pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
-    x.check_cpu("unique")?;
+    if x.device() != crate::Device::Cpu {
+        let (a, b, c) = unique(&super::on_host(x)?)?;
+        return Ok((a.to_device(x.device())?, b.to_device(x.device())?, c.to_device(x.device())?));
+    }
     let flat = x.detach().reshape(&[-1])?;
     let (sorted, order) = sort(&flat, 0, false)?;
     let sv: Vec<f64> = sorted.to_vec()?;
@@ -187,6 +193,9 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
 
 /// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.
 pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool) -> Result<Tensor> {
+    if super::any_device(&[seq, values]) {
+        return searchsorted(&super::on_host(seq)?, &super::on_host(values)?, right, out_int32)?.to_device(values.device());
+    }
     if seq.ndim() > 1 && seq.shape()[..seq.ndim() - 1] != values.shape()[..values.ndim().saturating_sub(1)] {
         bail!(
             Runtime,

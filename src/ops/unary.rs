@@ -255,7 +255,9 @@ fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) {
 
 /// Compute `op(x)` into `out` (same shape; `out` has the op's output dtype). No autograd.
 pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    x.check_cpu(op.name())?;
+    if x.device() != crate::Device::Cpu {
+        return unary_cuda(op, x, out);
+    }
     if op.is_predicate() {
         predicate_kernel(op, x, out);
         return Ok(());
@@ -275,6 +277,22 @@ pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
         d if d.category() != Category::Float => int_kernel(op, &xin, out),
         _ => unreachable!(),
     }
+}
+
+/// The device path: the kernel of cuda/unary.cu, or the host for the few ops it lacks.
+fn unary_cuda(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let xin = if op.is_predicate() || x.dtype() == out.dtype() {
+        x.clone()
+    } else {
+        crate::ops::cast::to_dtype(x, out.dtype())?
+    };
+    if crate::cuda::ops::unary(op, &xin, out)? {
+        return Ok(());
+    }
+    let host = crate::cuda::memory::transfer(x, crate::Device::Cpu)?;
+    let host_out = Tensor::alloc(out.shape(), out.dtype(), crate::Device::Cpu, false)?;
+    unary_into(op, &host, &host_out)?;
+    crate::cpu::copy_cast(&host_out, out)
 }
 
 /// `op(x)` as a new tensor, recorded for autograd.

@@ -34,6 +34,10 @@ pub fn to_py(e: Error) -> PyErr {
         Error::Alloc(m) => PyMemoryError::new_err(m),
         Error::ZeroDivision(m) => PyZeroDivisionError::new_err(m),
         Error::NotImplemented(m) => PyNotImplementedError::new_err(m),
+        Error::CudaOom(m) => match class(py, "OutOfMemoryError") {
+            Some(c) => PyErr::from_type(c.into_bound(py), m),
+            None => PyRuntimeError::new_err(m),
+        },
     })
 }
 

@@ -59,7 +59,12 @@ fn finish(t: Tensor, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> 
         if !d.is_none() {
             let d = to_device(d)?;
             if d != Device::Cpu {
-                return Err(super::errors::to_py(crate::device_unavailable(d)));
+                // Created on the host (same values as on the CPU, seeds included), then moved.
+                let t = t.to_device(d).py()?;
+                if requires_grad {
+                    t.set_requires_grad(true).py()?;
+                }
+                return Ok(t.into());
             }
         }
     }

@@ -2,6 +2,7 @@
 //! behaviour lives in the engine.
 mod autograd;
 mod convert;
+mod cuda;
 mod errors;
 mod functions;
 mod nn;
@@ -58,5 +59,6 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
     nn::register(m)?;
     ordering::register(m)?;
+    cuda::register(m)?;
     Ok(())
 }

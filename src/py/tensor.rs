@@ -488,7 +488,7 @@ impl PyTensor {
         Ok(self.t.item().py()?.to_bool())
     }
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let np = self.t.detach().contiguous().py()?;
+        let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }
@@ -496,7 +496,6 @@ impl PyTensor {
         if self.t.requires_grad() {
             return Err(PyRuntimeError::new_err("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."));
         }
-        self.t.check_cpu("numpy").py()?;
         to_numpy(py, &self.t)
     }
     #[pyo3(signature = (dtype=None, copy=None))]
@@ -552,10 +551,13 @@ impl PyTensor {
             }
         }
         let mut t = self.t.clone();
+        // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
+        let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
+        if let Some(d) = dtype.filter(|_| narrowing) {
+            t = t.to_dtype(d).py()?;
+        }
         if let Some(d) = device {
-            if d != t.device() {
-                return Err(super::errors::to_py(crate::device_unavailable(d)));
-            }
+            t = t.to_device(d).py()?;
         }
         if let Some(d) = dtype {
             t = t.to_dtype(d).py()?;
@@ -569,17 +571,23 @@ impl PyTensor {
 
 #[pymethods]
 impl PyTensor {
-    fn cpu(&self) -> PyTensor {
-        self.t.clone().into()
+    fn cpu(&self) -> R {
+        wrap(self.t.to_device(Device::Cpu))
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
         let _ = non_blocking;
         let d = match device {
-            Some(d) if !d.is_none() => to_device(d)?,
+            Some(d) if !d.is_none() => match d.extract::<usize>() {
+                Ok(i) => Device::Cuda(i),
+                Err(_) => to_device(d)?,
+            },
             _ => Device::Cuda(0),
         };
-        Err(super::errors::to_py(crate::device_unavailable(d)))
+        if d == Device::Cpu {
+            return Err(pyo3::exceptions::PyValueError::new_err("Invalid device, must be cuda device"));
+        }
+        wrap(self.t.to_device(d))
     }
     fn float(&self) -> R {
         wrap(self.t.to_dtype(DType::F32))
@@ -1418,7 +1426,12 @@ pub fn to_numpy<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyAny>>
     if t.dtype() == DType::BF16 {
         return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16"));
     }
-    t.check_cpu("numpy").py()?;
+    if t.device() != Device::Cpu {
+        return Err(PyTypeError::new_err(format!(
+            "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.",
+            t.device()
+        )));
+    }
     let np = py.import("numpy")?;
     let holder = Py::new(py, PyTensor::from(t.clone()))?;
     np.getattr("asarray")?.call1((holder,))

@@ -1,0 +1,103 @@
+//! Kernel arguments and launch shapes shared by every op family: the by-value `Strides` and
+//! `Window2d` structs mirrored from `cuda/common.cuh`, built from tensor views after coalescing.
+use crate::error::Result;
+use crate::tensor::Tensor;
+use cudarc::driver::{DeviceRepr, LaunchConfig};
+
+pub const MAX_DIMS: usize = 8;
+
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Strides {
+    pub ndim: i32,
+    pub contiguous: i32,
+    pub shape: [i64; MAX_DIMS],
+    pub stride_a: [i64; MAX_DIMS],
+    pub stride_b: [i64; MAX_DIMS],
+    pub stride_c: [i64; MAX_DIMS],
+    pub stride_out: [i64; MAX_DIMS],
+    pub offset_a: i64,
+    pub offset_b: i64,
+    pub offset_c: i64,
+    pub offset_out: i64,
+}
+// SAFETY: plain-old-data with the layout of the C struct.
+unsafe impl DeviceRepr for Strides {}
+
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Window2d {
+    pub n: i64,
+    pub c: i64,
+    pub h: i64,
+    pub w: i64,
+    pub kh: i64,
+    pub kw: i64,
+    pub sh: i64,
+    pub sw: i64,
+    pub ph: i64,
+    pub pw: i64,
+    pub dh: i64,
+    pub dw: i64,
+    pub oh: i64,
+    pub ow: i64,
+}
+// SAFETY: as above.
+unsafe impl DeviceRepr for Window2d {}
+
+/// Operand roles of an elementwise launch (`None` = unused).
+pub struct Operands<'a> {
+    pub a: Option<&'a Tensor>,
+    pub b: Option<&'a Tensor>,
+    pub c: Option<&'a Tensor>,
+    pub out: &'a Tensor,
+}
+
+/// Iteration over `out`'s shape: every operand is already broadcast to it.
+pub fn strides(ops: Operands<'_>) -> Result<Strides> {
+    let shape = ops.out.shape();
+    let zeros = vec![0isize; shape.len()];
+    fn st<'a>(t: Option<&'a Tensor>, zeros: &'a [isize]) -> &'a [isize] {
+        t.map_or(zeros, |t| t.strides())
+    }
+    let (sizes, s) =
+        crate::cpu::iter::coalesce(shape, [st(ops.a, &zeros), st(ops.b, &zeros), st(ops.c, &zeros), ops.out.strides()]);
+    if sizes.len() > MAX_DIMS {
+        crate::bail!(
+            NotImplemented,
+            "CUDA elementwise kernels take at most {} non-mergeable dims, got a view of shape {:?}",
+            MAX_DIMS,
+            shape
+        );
+    }
+    let mut r = Strides { ndim: sizes.len() as i32, ..Default::default() };
+    for (d, &n) in sizes.iter().enumerate() {
+        r.shape[d] = n as i64;
+        r.stride_a[d] = s[0][d] as i64;
+        r.stride_b[d] = s[1][d] as i64;
+        r.stride_c[d] = s[2][d] as i64;
+        r.stride_out[d] = s[3][d] as i64;
+    }
+    let off = |t: Option<&Tensor>| t.map_or(0, |t| t.offset() as i64);
+    r.offset_a = off(ops.a);
+    r.offset_b = off(ops.b);
+    r.offset_c = off(ops.c);
+    r.offset_out = ops.out.offset() as i64;
+    // Dense fast path: one dim left and every used operand has unit stride.
+    let used = [ops.a.is_some(), ops.b.is_some(), ops.c.is_some(), true];
+    r.contiguous = (sizes.len() == 1 && (0..4).all(|k| !used[k] || s[k][0] == 1 || sizes[0] == 1)) as i32;
+    Ok(r)
+}
+
+/// Grid-stride launch over `n` elements.
+pub fn elementwise_cfg(n: usize) -> LaunchConfig {
+    let threads = 256u32;
+    let blocks = n.div_ceil(threads as usize).clamp(1, 65535 * 4) as u32;
+    LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
+}
+
+/// One block per row (grid-stride over rows), 32..1024 threads by row length.
+pub fn rows_cfg(rows: usize, r: usize) -> LaunchConfig {
+    let threads = if r <= 32 { 32 } else if r <= 256 { 128 } else if r <= 2048 { 256 } else { 1024 };
+    LaunchConfig { grid_dim: (rows.clamp(1, 65535) as u32, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
+}

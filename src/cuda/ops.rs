@@ -1,0 +1,255 @@
+//! Launchers for the kernels of `cuda/*.cu`: copies and casts, fill, unary, binary, where,
+//! reductions, softmax and scans. The op modules (`ops/*`) call these when their tensors live on a
+//! CUDA device; shapes, dtypes and autograd stay in the op modules, shared with the CPU path.
+use super::compile::{suffix, Family};
+use super::launch::{elementwise_cfg, rows_cfg, strides, Operands};
+use super::memory::{base_ptr, view_ptr};
+use super::{driver_err, gpu_of};
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::ops::binary::BinaryOp;
+use crate::ops::reduce::ReduceOp;
+use crate::ops::unary::UnaryOp;
+use crate::scalar::Scalar;
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+use cudarc::driver::PushKernelArg;
+
+/// Queue `func` with the given by-reference arguments.
+macro_rules! launch {
+    ($gpu:expr, $func:expr, $cfg:expr; $($arg:expr),* $(,)?) => {{
+        let f = $func;
+        let mut b = $gpu.stream.launch_builder(&f);
+        $( b.arg($arg); )*
+        // SAFETY: argument lists follow the kernel signatures documented in cuda/README.md; every
+        // pointer is a live device buffer whose extent covers the offsets in the accompanying structs.
+        unsafe { b.launch($cfg) }.map(|_| ()).map_err(|e| driver_err("kernel launch", e))
+    }};
+}
+
+fn same_device(op: &str, ts: &[&Tensor]) -> Result<()> {
+    let d = ts[0].device();
+    for t in ts {
+        if t.device() != d {
+            bail!(
+                Device,
+                "{}: Expected all tensors to be on the same device, but found at least two devices, {} and {}!",
+                op,
+                d,
+                t.device()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Copy `src` (broadcast to `dst`'s shape) into `dst`, converting dtype.
+pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
+    if src.device() != dst.device() {
+        // Cross-device: move src first (contiguous, same dtype), then cast on dst's side.
+        let moved = super::memory::transfer(src, dst.device())?;
+        return crate::cpu::copy_cast(&moved, dst);
+    }
+    let n = dst.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(dst.device())?;
+    let name = format!("cast_{}_{}", suffix(src.dtype()), suffix(dst.dtype()));
+    let f = gpu.func(Family::Unary, src.dtype(), &name)?;
+    let s = strides(Operands { a: Some(src), b: None, c: None, out: dst })?;
+    let (pa, po, n64) = (base_ptr(src), base_ptr(dst), n as i64);
+    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &po)
+}
+
+/// Write `value` into every element of the view.
+pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
+    let n = t.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(t.device())?;
+    let f = gpu.func(Family::Unary, t.dtype(), &format!("fill_{}", suffix(t.dtype())))?;
+    let s = strides(Operands { a: None, b: None, c: None, out: t })?;
+    let (po, n64) = (base_ptr(t), n as i64);
+    // The value travels as its raw bits in an integer of the element's size.
+    let mut bits = 0u64;
+    with_dtype!(t.dtype(), T => {
+        let v: T = value.to_elem();
+        // SAFETY: copies size_of::<T>() <= 8 bytes of a plain value.
+        unsafe { std::ptr::copy_nonoverlapping(&v as *const T as *const u8, &mut bits as *mut u64 as *mut u8, std::mem::size_of::<T>()) };
+    });
+    let cfg = elementwise_cfg(n);
+    let (b1, b2, b4) = (bits as u8, bits as u16, bits as u32);
+    match t.dtype().size() {
+        1 => launch!(gpu, f, cfg; &n64, &s, &po, &b1),
+        2 => launch!(gpu, f, cfg; &n64, &s, &po, &b2),
+        4 => launch!(gpu, f, cfg; &n64, &s, &po, &b4),
+        _ => launch!(gpu, f, cfg; &n64, &s, &po, &bits),
+    }
+}
+
+/// The kernel name and parameters of a unary op (None: no kernel, the caller falls back).
+fn unary_kernel(op: UnaryOp) -> Option<(&'static str, f64, f64)> {
+    use UnaryOp::*;
+    Some(match op {
+        Hardtanh { min, max } => ("hardtanh", min, max),
+        Softplus { beta, threshold } => ("softplus", beta, threshold),
+        Elu { alpha } => ("elu", alpha, 0.0),
+        LeakyRelu { slope } => ("leaky_relu", slope, 0.0),
+        PowScalar(e) => ("pow_scalar", e, 0.0),
+        GeluTanh => ("gelu_tanh", 0.0, 0.0),
+        IsNan => ("isnan", 0.0, 0.0),
+        IsInf => ("isinf", 0.0, 0.0),
+        IsFinite => ("isfinite", 0.0, 0.0),
+        LogicalNot => ("logical_not", 0.0, 0.0),
+        BitNot => ("bitwise_not", 0.0, 0.0),
+        Logit | RoundDecimals(_) | SignBit => return None,
+        op => (op.name(), 0.0, 0.0),
+    })
+}
+
+/// `out = op(x)` where x already has the kernel's input dtype. Returns false when cuda/unary.cu
+/// has no kernel for this op and dtype (the caller then computes on the host).
+pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<bool> {
+    use UnaryOp::*;
+    same_device(op.name(), &[x, out])?;
+    let Some((name, p0, p1)) = unary_kernel(op) else { return Ok(false) };
+    let d = x.dtype();
+    // Rounding is the identity on integers; isnan & co. are constant there.
+    if !d.is_float() {
+        match op {
+            Floor | Ceil | Round | Trunc => {
+                copy_cast(x, out)?;
+                return Ok(true);
+            }
+            IsNan | IsInf => {
+                fill(out, Scalar::Bool(false))?;
+                return Ok(true);
+            }
+            IsFinite => {
+                fill(out, Scalar::Bool(true))?;
+                return Ok(true);
+            }
+            Hardtanh { .. } => return Ok(false),
+            _ => {}
+        }
+    }
+    let n = out.numel();
+    if n == 0 {
+        return Ok(true);
+    }
+    let gpu = gpu_of(x.device())?;
+    let f = gpu.func(Family::Unary, d, &format!("unary_{}_{}", name, suffix(d)))?;
+    let s = strides(Operands { a: Some(x), b: None, c: None, out })?;
+    let (pa, po, n64) = (base_ptr(x), base_ptr(out), n as i64);
+    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &po, &p0, &p1)?;
+    Ok(true)
+}
+
+fn binary_name(op: BinaryOp) -> Option<&'static str> {
+    use BinaryOp::*;
+    Some(match op {
+        Shl => "shl",
+        Shr => "shr",
+        CopySign => return None,
+        op => op.name(),
+    })
+}
+
+/// `out = op(a, b)` with a, b in the compute dtype, broadcast to out's shape. False: no kernel.
+pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<bool> {
+    same_device(op.name(), &[a, b, out])?;
+    let Some(name) = binary_name(op) else { return Ok(false) };
+    let n = out.numel();
+    if n == 0 {
+        return Ok(true);
+    }
+    let d = a.dtype();
+    let gpu = gpu_of(out.device())?;
+    let f = gpu.func(Family::Binary, d, &format!("binary_{}_{}", name, suffix(d)))?;
+    let s = strides(Operands { a: Some(a), b: Some(b), c: None, out })?;
+    let (pa, pb, po, n64) = (base_ptr(a), base_ptr(b), base_ptr(out), n as i64);
+    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &pb, &po)?;
+    Ok(true)
+}
+
+/// `out = cond ? a : b` (all broadcast to out's shape; cond is bool).
+pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    same_device("where", &[cond, a, b, out])?;
+    let n = out.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let d = out.dtype();
+    let gpu = gpu_of(out.device())?;
+    let f = gpu.func(Family::Binary, d, &format!("ternary_where_{}", suffix(d)))?;
+    let s = strides(Operands { a: Some(a), b: Some(b), c: Some(cond), out })?;
+    let (pc, pa, pb, po, n64) = (base_ptr(cond), base_ptr(a), base_ptr(b), base_ptr(out), n as i64);
+    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pc, &pa, &pb, &po)
+}
+
+/// Launch a row kernel `reduce_<name>_<dt>(x, out, rows, R, inner)` over a contiguous `x` viewed
+/// as `[m, r]` (inner = 1).
+fn rows_kernel(name: &str, x: &Tensor, out: &Tensor, m: usize, r: usize) -> Result<()> {
+    if m == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let f = gpu.func(Family::Reduce, d, &format!("reduce_{}_{}", name, suffix(d)))?;
+    let (px, po) = (view_ptr(x), view_ptr(out));
+    let (rows, rr, inner) = (m as i64, r as i64, 1i64);
+    launch!(gpu, f, rows_cfg(m, r); &px, &po, &rows, &rr, &inner)
+}
+
+/// Reduce each of the `m` contiguous rows of length `r` of `x` into a new `[m]` tensor.
+pub fn reduce_rows(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DType) -> Result<Tensor> {
+    let d = x.dtype();
+    let (name, native) = match op {
+        ReduceOp::Sum => ("sum", if d.is_float() { d } else { DType::I64 }),
+        ReduceOp::Prod => ("prod", if d.is_float() { d } else { DType::I64 }),
+        ReduceOp::Max => ("max", d),
+        ReduceOp::Min => ("min", d),
+        ReduceOp::All => ("all", DType::Bool),
+        ReduceOp::Any => ("any", DType::Bool),
+    };
+    let out = Tensor::alloc(&[m], native, x.device(), false)?;
+    rows_kernel(name, x, &out, m, r)?;
+    if native != out_dtype {
+        return crate::ops::cast::to_dtype(&out, out_dtype);
+    }
+    Ok(out)
+}
+
+/// (values, indices) of the max/min of each row.
+pub fn max_rows(x: &Tensor, m: usize, r: usize, max: bool) -> Result<(Tensor, Tensor)> {
+    let vals = reduce_rows(if max { ReduceOp::Max } else { ReduceOp::Min }, x, m, r, x.dtype())?;
+    let idx = Tensor::alloc(&[m], DType::I64, x.device(), false)?;
+    if x.dtype() == DType::Bool {
+        // No argmax kernel for bool: compare as uint8.
+        let xu = crate::ops::cast::to_dtype(x, DType::U8)?;
+        rows_kernel(if max { "argmax" } else { "argmin" }, &xu, &idx, m, r)?;
+    } else {
+        rows_kernel(if max { "argmax" } else { "argmin" }, x, &idx, m, r)?;
+    }
+    Ok((vals, idx))
+}
+
+/// Softmax / log-softmax of each contiguous row (float dtypes).
+pub fn softmax_rows(x: &Tensor, m: usize, r: usize, log: bool) -> Result<Tensor> {
+    let out = Tensor::alloc(x.shape(), x.dtype(), x.device(), false)?;
+    if r > 0 {
+        rows_kernel(if log { "log_softmax" } else { "softmax" }, x, &out, m, r)?;
+    }
+    Ok(out)
+}
+
+/// Inclusive cumsum / cumprod of each contiguous row (x already in the output dtype).
+pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
+    let out = Tensor::alloc(x.shape(), x.dtype(), x.device(), false)?;
+    if r > 0 {
+        rows_kernel(if prod { "cumprod" } else { "cumsum" }, x, &out, m, r)?;
+    }
+    Ok(out)
+}

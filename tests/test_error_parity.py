@@ -1,0 +1,189 @@
+"""Error parity: each bad input must raise in rtorch, with (an instance of) the exception class PyTorch raises.
+
+Every row runs the same snippet with `torch` bound to rtorch and, when it is installed, to PyTorch. The class
+column is what PyTorch 2.15 raises (checked live when torch is importable, so the table cannot drift); without
+PyTorch (CI) the column alone is the oracle. `mentions` are substrings rtorch's message must contain: the
+shapes, sizes, dims or dtypes a user needs to fix the call. Rows marked `bug=` are known rtorch defects,
+kept as strict xfails so they flip to failures (and get unmarked) once fixed.
+"""
+import warnings
+
+import pytest
+
+import rtorch
+
+try:
+    import torch as _torch
+except ImportError:  # CI: the table's class column is the oracle
+    _torch = None
+
+
+def row(name, code, cls, mentions=(), shape=False, bug=None):
+    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+    return pytest.param(code, cls, tuple(mentions), shape, id=name, marks=marks)
+
+
+CASES = [
+    # --- shapes that do not fit together: rtorch raises ShapeError (RuntimeError and ValueError) ---
+    row("add_shapes", "torch.ones(2, 3) + torch.ones(4, 3)", RuntimeError, ["(2)", "(4)"], shape=True),
+    row("mul_broadcast", "torch.ones(3) * torch.ones(4)", RuntimeError, ["(3)", "(4)"], shape=True),
+    row("add_inplace_broadcast", "torch.ones(3).add_(torch.ones(2, 3))", RuntimeError, ["[3]", "[2, 3]"], shape=True),
+    row("where_shapes", "torch.where(torch.ones(2) > 0, torch.ones(3), torch.ones(3))", RuntimeError,
+        ["(2)", "(3)"], shape=True),
+    row("masked_fill_shapes", "torch.ones(2, 3).masked_fill(torch.ones(4) > 0, 0.0)", RuntimeError,
+        ["(4)", "(3)"], shape=True),
+    row("mse_loss_shapes", "torch.nn.functional.mse_loss(torch.ones(3), torch.ones(4))", RuntimeError,
+        ["(3)", "(4)"], shape=True),
+    row("matmul_shapes", "torch.ones(2, 3) @ torch.ones(4, 5)", RuntimeError, ["2x3", "4x5"], shape=True),
+    row("matmul_1d", "torch.ones(3) @ torch.ones(4)", RuntimeError, ["[3]", "[4]"], shape=True),
+    row("matmul_0d", "torch.matmul(torch.tensor(1.0), torch.ones(3))", RuntimeError, ["0D", "1D"]),
+    row("mm_3d", "torch.mm(torch.ones(2, 3, 4), torch.ones(4, 5))", RuntimeError, ["3D"], shape=True),
+    row("bmm_batch", "torch.bmm(torch.ones(2, 3, 4), torch.ones(3, 4, 5))", RuntimeError, ["[2, 4]", "[3, 4]"],
+        shape=True),
+    row("dot_2d", "torch.ones(2, 2).dot(torch.ones(2, 2))", RuntimeError, ["2D"]),
+    row("linear_in_features", "torch.nn.Linear(3, 2)(torch.ones(4, 5))", RuntimeError, ["4x5", "3x2"], shape=True),
+    row("conv2d_channels", "torch.nn.functional.conv2d(torch.ones(1, 3, 5, 5), torch.ones(4, 2, 3, 3))",
+        RuntimeError, ["[4, 2, 3, 3]", "[1, 3, 5, 5]"], shape=True),
+    row("einsum_shapes", "torch.einsum('ij,jk->ik', torch.ones(2, 3), torch.ones(4, 5))", RuntimeError,
+        ["j", "3", "4"], shape=True),
+    row("cat_shapes", "torch.cat([torch.ones(2, 3), torch.ones(2, 4)])", RuntimeError, ["size 3", "size 4"],
+        shape=True),
+    row("stack_shapes", "torch.stack([torch.ones(2), torch.ones(3)])", RuntimeError, ["[2]", "[3]"], shape=True),
+    row("view_numel", "torch.ones(2, 3).view(4)", RuntimeError, ["[4]", "6"], shape=True),
+    row("view_infer", "torch.zeros(2, 3).view(-1, 4)", RuntimeError, ["[-1, 4]", "6"], shape=True),
+    row("view_noncontiguous", "torch.ones(2, 3).t().view(6)", RuntimeError, ["stride", "reshape"]),
+    row("reshape_numel", "torch.ones(2, 3).reshape(4, 2)", RuntimeError, ["[4, 2]", "6"], shape=True),
+    row("reshape_two_infer", "torch.ones(6).reshape(-1, -1)", RuntimeError, ["inferred"]),
+    row("expand_shapes", "torch.ones(2, 3).expand(4, 3)", RuntimeError, ["[4, 3]", "[2, 3]"], shape=True),
+    row("setitem_shapes", "a = torch.ones(3); a[:] = torch.ones(4)", RuntimeError, ["[4]", "[3]"], shape=True),
+    row("split_sizes", "torch.ones(5).split([2, 2])", RuntimeError, ["[2, 2]", "5"], shape=True),
+    row("unflatten_sizes", "torch.ones(2, 3).unflatten(1, (2, 2))", RuntimeError, ["[2, 2]", "(3)"], shape=True),
+    row("layer_norm_shape", "torch.nn.LayerNorm(3)(torch.ones(2, 4))", RuntimeError, ["[3]", "[2, 4]"]),
+    row("lstm_input_size", "torch.nn.LSTM(3, 4)(torch.ones(5, 2, 6))", RuntimeError, ["3", "6"]),
+    row("backward_grad_shape", "x = torch.ones(3, requires_grad=True); (x * 2).backward(torch.ones(4))",
+        RuntimeError, ["[4]", "[3]"]),
+    row("outer_2d", "torch.outer(torch.ones(2, 2), torch.ones(2))", RuntimeError, ["2-D"],
+        bug="outer() accepts a 2-D argument and returns a 3-D result"),
+    row("nll_loss_batch", "torch.nn.functional.nll_loss(torch.ones(2, 3), torch.tensor([[0, 1]]))", ValueError,
+        ["(2)", "(1)"], bug="nll_loss with target batch 1 vs input batch 2 returns a number"),
+    # --- dims out of range ---
+    row("sum_dim", "torch.ones(2, 3).sum(dim=2)", IndexError, ["[-2, 1]", "2"]),
+    row("transpose_dim", "torch.ones(2, 3).transpose(0, 3)", IndexError, ["[-2, 1]", "3"]),
+    row("softmax_dim", "torch.ones(2, 3).softmax(dim=5)", IndexError, ["[-2, 1]", "5"]),
+    row("unsqueeze_dim", "torch.ones(2).unsqueeze(3)", IndexError, ["[-2, 1]", "3"]),
+    row("cat_dim", "torch.cat([torch.ones(2, 3), torch.ones(2, 3)], dim=2)", IndexError, ["[-2, 1]", "2"]),
+    row("flip_dim", "torch.ones(2, 3).flip(3)", IndexError, ["[-2, 1]", "3"]),
+    row("permute_len", "torch.ones(2, 3).permute(0)", RuntimeError, ["2", "1"], shape=True),
+    row("permute_repeat", "torch.ones(2, 3).permute(0, 0)", RuntimeError, ["[0, 0]"],
+        bug="duplicate permute dims raise ValueError; PyTorch raises RuntimeError"),
+    row("flatten_order", "torch.ones(2, 3, 4).flatten(2, 1)", RuntimeError, ["start_dim", "end_dim"]),
+    # --- indices out of range ---
+    row("index_1d", "torch.ones(3)[5]", IndexError, ["5", "size 3"]),
+    row("index_2d", "torch.ones(2, 3)[0, 3]", IndexError, ["3", "dimension 1"],
+        bug="message names dimension 0 for an out-of-range index in dimension 1"),
+    row("index_too_many", "torch.ones(3)[0, 0]", IndexError, ["dimension 1"]),
+    row("setitem_index", "a = torch.zeros(3); a[3] = 1.0", IndexError, ["3", "size 3"]),
+    row("index_select_range", "torch.ones(3).index_select(0, torch.tensor([5]))", IndexError, ["5"]),
+    row("embedding_range", "torch.nn.Embedding(3, 2)(torch.tensor([3]))", IndexError, ["3"]),
+    row("bool_mask_length", "torch.ones(3)[torch.tensor([True, False])]", IndexError, ["[2]", "[3]"],
+        bug="a bool mask shorter than the indexed dim is accepted (selects from the prefix)"),
+    row("gather_range", "torch.ones(3).gather(0, torch.tensor([3]))", RuntimeError, ["3"],
+        bug="gather out of range raises IndexError; PyTorch raises RuntimeError"),
+    row("gather_negative", "torch.ones(3).gather(0, torch.tensor([-1]))", RuntimeError, ["-1"],
+        bug="gather wraps a negative index instead of raising"),
+    row("narrow_range", "torch.ones(3).narrow(0, 2, 3)", RuntimeError, ["(2)", "(3)"],
+        bug="narrow past the end raises IndexError; PyTorch raises RuntimeError"),
+    row("topk_k", "torch.ones(3).topk(5)", RuntimeError, ["5"],
+        bug="topk with k > size raises IndexError; PyTorch raises RuntimeError"),
+    # --- dtypes an op does not accept ---
+    row("bitwise_and_float", "torch.ones(3) & torch.ones(3)", NotImplementedError, ["float32"],
+        bug="bitwise op on float raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("shift_float", "torch.ones(3) << 1", NotImplementedError, ["float32"],
+        bug="shift on float raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("bitwise_xor_double", "torch.ones(3, dtype=torch.float64) ^ torch.ones(3, dtype=torch.int64)",
+        NotImplementedError, ["float64"],
+        bug="bitwise op on float raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("bitwise_not_float", "~torch.ones(3)", TypeError, ["float32"]),
+    row("mean_int", "torch.arange(3).mean()", NotImplementedError, ["int64"],
+        bug="mean of an int tensor raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("var_int", "torch.arange(3).var()", NotImplementedError, ["int64"],
+        bug="var of an int tensor raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("softmax_int", "torch.softmax(torch.arange(3), 0)", NotImplementedError, ["int64"],
+        bug="softmax of an int64 tensor returns floats; PyTorch raises"),
+    row("bool_neg", "-torch.tensor([True])", NotImplementedError, ["bool"],
+        bug="negating a bool tensor raises TypeError; PyTorch raises NotImplementedError (a RuntimeError)"),
+    row("masked_fill_int_mask", "torch.ones(3).masked_fill(torch.tensor([1, 0, 1]), 0.0)", RuntimeError, ["int64"],
+        bug="an int mask raises TypeError; PyTorch raises RuntimeError"),
+    row("scatter_float_index", "torch.ones(3).scatter(0, torch.tensor([0.0]), 1.0)", RuntimeError, ["float32"]),
+    row("one_hot_float", "torch.nn.functional.one_hot(torch.tensor([0.0]), 3)", RuntimeError, ["float32"],
+        bug="one_hot accepts a float tensor"),
+    row("int_inplace_float", "torch.ones(3).int().add_(1.5)", RuntimeError, ["Float", "Int"]),
+    row("int_requires_grad_", "torch.ones(3, dtype=torch.int64).requires_grad_()", RuntimeError, ["int64"]),
+    row("int_tensor_requires_grad", "torch.tensor([1, 2], requires_grad=True)", RuntimeError, ["int64"]),
+    row("int_zeros_requires_grad", "torch.zeros(3, dtype=torch.int32, requires_grad=True)", RuntimeError,
+        ["int32"]),
+    # --- autograd misuse ---
+    row("backward_twice", "x = torch.ones(3, requires_grad=True); y = (x * x).sum(); y.backward(); y.backward()",
+        RuntimeError, ["second time", "retain_graph"]),
+    row("backward_nonscalar", "x = torch.ones(3, requires_grad=True); (x * 2).backward()", RuntimeError,
+        ["scalar"]),
+    row("backward_no_grad", "torch.ones(3).sum().backward()", RuntimeError, ["does not require grad"]),
+    row("leaf_inplace", "x = torch.ones(3, requires_grad=True); x.add_(1)", RuntimeError, ["leaf", "in-place"]),
+    row("numpy_requires_grad", "x = torch.ones(3, requires_grad=True); x.numpy()", RuntimeError, ["detach"]),
+    row("inplace_saved_input", "x = torch.ones(3, requires_grad=True); y = x * 1; z = y.sin(); y.add_(1); "
+        "z.sum().backward()", RuntimeError, ["inplace", "[3]", "version"]),
+    row("grad_unused", "x = torch.ones(3, requires_grad=True); w = torch.ones(3, requires_grad=True); "
+        "torch.autograd.grad((x * 2).sum(), [x, w])", RuntimeError, ["allow_unused"]),
+    # --- creation and conversion ---
+    row("item_many", "torch.ones(3).item()", RuntimeError, ["3 elements"]),
+    row("int_pow_negative", "torch.tensor([2]) ** -1", RuntimeError, ["negative"]),
+    row("arange_zero_step", "torch.arange(0, 10, 0)", RuntimeError, ["step"]),
+    row("negative_size", "torch.randn(-1)", RuntimeError, ["-1"]),
+    row("ragged_list", "torch.tensor([[1, 2], [3]])", ValueError),
+    row("normal_negative_std", "torch.normal(torch.zeros(2), -torch.ones(2))", RuntimeError, ["std"],
+        bug="normal() accepts a negative std"),
+    row("chunk_zero", "torch.ones(4).chunk(0)", RuntimeError, ["0"],
+        bug="chunk(0) raises ValueError; PyTorch raises RuntimeError"),
+    row("stack_empty", "torch.stack([])", RuntimeError, ["non-empty"],
+        bug="stack([]) raises ValueError; PyTorch raises RuntimeError"),
+    row("int_floor_div_zero", "torch.tensor([1]) // torch.tensor([0])", RuntimeError, ["ZeroDivisionError"],
+        bug="integer division by zero raises ZeroDivisionError; PyTorch raises RuntimeError"),
+    row("index_add_inplace", "torch.ones(3, 2).index_add_(0, torch.tensor([0]), torch.ones(1, 3))", RuntimeError,
+        ["[3, 2]", "[1, 3]"], bug="Tensor.index_add_ (and index_fill_, index_copy_) do not exist: AttributeError"),
+    # --- argument validation in Python layers ---
+    row("sgd_negative_lr", "torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=-1)", ValueError, ["-1"]),
+    row("adam_betas", "torch.optim.Adam([torch.ones(1, requires_grad=True)], betas=(1.5, 0.9))", ValueError,
+        ["1.5"]),
+]
+
+
+def _raised(lib, code):
+    """The exception `code` raises with `torch` bound to `lib`, or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. PyTorch's mse_loss size warning
+        try:
+            exec(code, {"torch": lib})
+        except Exception as e:  # noqa: BLE001 - the exception is the result under test
+            return e
+    return None
+
+
+@pytest.mark.parametrize("code,cls,mentions,shape", CASES)
+def test_error_parity(code, cls, mentions, shape):
+    if _torch is not None:  # keep the class column honest
+        ref = _raised(_torch, code)
+        assert ref is not None, "PyTorch accepts this input; the row is wrong"
+        assert type(ref) is cls, f"PyTorch raises {type(ref).__name__}, the table says {cls.__name__}"
+    err = _raised(rtorch, code)
+    assert err is not None, "rtorch did not raise"
+    assert isinstance(err, cls), f"rtorch raised {type(err).__name__}: {err}"
+    if shape:
+        assert isinstance(err, rtorch.ShapeError) and isinstance(err, ValueError), type(err).__mro__
+    msg = str(err)
+    for m in mentions:
+        assert m in msg, f"{m!r} not in {msg!r}"
+
+
+def test_table_is_large_and_unique():
+    ids = [p.id for p in CASES]
+    assert len(ids) == len(set(ids)) and len(ids) >= 40
