@@ -130,6 +130,24 @@ struct Op_shr {
 template <typename T, typename U, typename Op>
 __device__ void rt_binary(long long numel, const Strides& s, const T* a, const T* b, U* out) {
   Op op;
+  if (s.contiguous) {
+    a += s.offset_a;
+    b += s.offset_b;
+    out += s.offset_out;
+    RT_DENSE_LOOP(i, st, numel) {
+      T va[RT_VEC], vb[RT_VEC];
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) {
+          va[k] = a[i + k * st];
+          vb[k] = b[i + k * st];
+        }
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) out[i + k * st] = rt_cast<U>(op(rt_widen(va[k]), rt_widen(vb[k])));
+    }
+    return;
+  }
   RT_GRID_LOOP(i, numel) {
     const RtOffsets o = rt_offsets(s, i);
     out[o.out] = rt_cast<U>(op(rt_widen(a[o.a]), rt_widen(b[o.b])));

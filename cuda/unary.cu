@@ -119,6 +119,20 @@ struct Op_bitwise_not {
 template <typename T, typename U, typename Op>
 __device__ void rt_unary(long long numel, const Strides& s, const T* a, U* out, double p0, double p1) {
   Op op;
+  if (s.contiguous) {
+    a += s.offset_a;
+    out += s.offset_out;
+    RT_DENSE_LOOP(i, st, numel) {
+      T v[RT_VEC];
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) v[k] = a[i + k * st];
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) out[i + k * st] = rt_cast<U>(op(rt_widen(v[k]), p0, p1));
+    }
+    return;
+  }
   RT_GRID_LOOP(i, numel) {
     const RtOffsets o = rt_offsets(s, i);
     out[o.out] = rt_cast<U>(op(rt_widen(a[o.a]), p0, p1));
@@ -127,6 +141,20 @@ __device__ void rt_unary(long long numel, const Strides& s, const T* a, U* out, 
 
 template <typename S, typename D>
 __device__ void rt_cast_kernel(long long numel, const Strides& s, const S* a, D* out) {
+  if (s.contiguous) {
+    a += s.offset_a;
+    out += s.offset_out;
+    RT_DENSE_LOOP(i, st, numel) {
+      S v[RT_VEC];
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) v[k] = a[i + k * st];
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) out[i + k * st] = rt_cast<D>(v[k]);
+    }
+    return;
+  }
   RT_GRID_LOOP(i, numel) {
     const RtOffsets o = rt_offsets(s, i);
     out[o.out] = rt_cast<D>(a[o.a]);
@@ -134,6 +162,15 @@ __device__ void rt_cast_kernel(long long numel, const Strides& s, const S* a, D*
 }
 
 template <typename T> __device__ void rt_fill(long long numel, const Strides& s, T* out, T value) {
+  if (s.contiguous) {
+    out += s.offset_out;
+    RT_DENSE_LOOP(i, st, numel) {
+#pragma unroll
+      for (int k = 0; k < RT_VEC; ++k)
+        if (i + k * st < numel) out[i + k * st] = value;
+    }
+    return;
+  }
   RT_GRID_LOOP(i, numel) { out[rt_offsets(s, i).out] = value; }
 }
 

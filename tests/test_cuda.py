@@ -33,7 +33,7 @@ def tol(dtype):
 
 def close(gpu, cpu, dtype=None, atol=None):
     assert gpu.device.type == "cuda", gpu.device
-    g = gpu.cpu()
+    g, cpu = gpu.detach().cpu(), cpu.detach()
     assert g.dtype == cpu.dtype and tuple(g.shape) == tuple(cpu.shape), (g.dtype, cpu.dtype, g.shape, cpu.shape)
     a = g.double().numpy() if g.dtype.is_floating_point else g.numpy()
     b = cpu.double().numpy() if cpu.dtype.is_floating_point else cpu.numpy()
@@ -203,7 +203,8 @@ def test_indexing_and_where():
     close(g[g > 0], x[x > 0])
     close(g[2:8:2, 1], x[2:8:2, 1])
     close(rtorch.where(g > 0, g, 0.0), rtorch.where(x > 0, x, 0.0))
-    close(g.gather(1, idx.reshape(2, 2).cuda()), x.gather(1, idx.reshape(2, 2)))
+    j = rtorch.tensor([[5, 0], [2, 2]])
+    close(g[:2].gather(1, j.cuda()), x[:2].gather(1, j))
     close(g.masked_fill(g < 0, -1.0), x.masked_fill(x < 0, -1.0))
     h, y = g.clone(), x.clone()
     h[h < 0] = 0.0
@@ -345,3 +346,24 @@ def test_tf32_switch_defaults_off():
         close(a.cuda() @ a.cuda(), a @ a, atol=0.5)
     finally:
         rtorch.backends.cuda.matmul.allow_tf32 = False
+
+
+@pytestmark_gpu
+def test_gather_scatter_on_device():
+    x = rand(5, 7)
+    g = x.cuda()
+    idx = rtorch.tensor(RNG.integers(0, 7, (5, 4)))
+    close(g.gather(1, idx.cuda()), x.gather(1, idx))
+    close(g.t().gather(0, idx.t().cuda()), x.t().gather(0, idx.t()))
+    src = rand(5, 4)
+    close(g.scatter_add(1, idx.cuda(), src.cuda()), x.scatter_add(1, idx, src))
+    one = idx[:, :1]
+    close(g.scatter(1, one.cuda(), 2.0), x.scatter(1, one, 2.0))
+    with pytest.raises(IndexError, match="out of bounds"):
+        g.gather(1, rtorch.tensor([[7]]).cuda())
+    # Gradients of gather flow through the device scatter-add.
+    xg = g.clone().requires_grad_()
+    xc = x.clone().requires_grad_()
+    (xg.gather(1, idx.cuda()) * 3).sum().backward()
+    (xc.gather(1, idx) * 3).sum().backward()
+    close(xg.grad, xc.grad)

@@ -123,7 +123,8 @@ asarray = as_tensor
 
 def _like(fn):
     def like(input, *, dtype=None, device=None, requires_grad=False, **kwargs):
-        return fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kwargs)
+        return fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
+                  requires_grad=requires_grad, **kwargs)
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
@@ -139,13 +140,14 @@ randn_like = _like(randn)
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
     """`full` with the shape (and by default the dtype) of `input`."""
-    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
+                device=input.device if device is None else device, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=input.device)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):

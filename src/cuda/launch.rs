@@ -89,10 +89,12 @@ pub fn strides(ops: Operands<'_>) -> Result<Strides> {
     Ok(r)
 }
 
-/// Grid-stride launch over `n` elements.
-pub fn elementwise_cfg(n: usize) -> LaunchConfig {
+/// Grid-stride launch over `n` elements; dense launches (`Strides.contiguous`) take RT_VEC = 4
+/// elements per thread per step (see `RT_DENSE_LOOP` in cuda/common.cuh).
+pub fn elementwise_cfg(n: usize, s: &Strides) -> LaunchConfig {
     let threads = 256u32;
-    let blocks = n.div_ceil(threads as usize).clamp(1, 65535 * 4) as u32;
+    let per_thread = if s.contiguous != 0 { 4 } else { 1 };
+    let blocks = n.div_ceil(threads as usize * per_thread).clamp(1, 65535 * 4) as u32;
     LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
 }
 

@@ -59,7 +59,7 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     let f = gpu.func(Family::Unary, src.dtype(), &name)?;
     let s = strides(Operands { a: Some(src), b: None, c: None, out: dst })?;
     let (pa, po, n64) = (base_ptr(src), base_ptr(dst), n as i64);
-    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &po)
+    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &po)
 }
 
 /// Write `value` into every element of the view.
@@ -79,7 +79,7 @@ pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
         // SAFETY: copies size_of::<T>() <= 8 bytes of a plain value.
         unsafe { std::ptr::copy_nonoverlapping(&v as *const T as *const u8, &mut bits as *mut u64 as *mut u8, std::mem::size_of::<T>()) };
     });
-    let cfg = elementwise_cfg(n);
+    let cfg = elementwise_cfg(n, &s);
     let (b1, b2, b4) = (bits as u8, bits as u16, bits as u32);
     match t.dtype().size() {
         1 => launch!(gpu, f, cfg; &n64, &s, &po, &b1),
@@ -143,7 +143,7 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<bool> {
     let f = gpu.func(Family::Unary, d, &format!("unary_{}_{}", name, suffix(d)))?;
     let s = strides(Operands { a: Some(x), b: None, c: None, out })?;
     let (pa, po, n64) = (base_ptr(x), base_ptr(out), n as i64);
-    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &po, &p0, &p1)?;
+    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &po, &p0, &p1)?;
     Ok(true)
 }
 
@@ -170,7 +170,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<bool
     let f = gpu.func(Family::Binary, d, &format!("binary_{}_{}", name, suffix(d)))?;
     let s = strides(Operands { a: Some(a), b: Some(b), c: None, out })?;
     let (pa, pb, po, n64) = (base_ptr(a), base_ptr(b), base_ptr(out), n as i64);
-    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pa, &pb, &po)?;
+    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &pb, &po)?;
     Ok(true)
 }
 
@@ -186,7 +186,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()>
     let f = gpu.func(Family::Binary, d, &format!("ternary_where_{}", suffix(d)))?;
     let s = strides(Operands { a: Some(a), b: Some(b), c: Some(cond), out })?;
     let (pc, pa, pb, po, n64) = (base_ptr(cond), base_ptr(a), base_ptr(b), base_ptr(out), n as i64);
-    launch!(gpu, f, elementwise_cfg(n); &n64, &s, &pc, &pa, &pb, &po)
+    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pc, &pa, &pb, &po)
 }
 
 /// Launch a row kernel `reduce_<name>_<dt>(x, out, rows, R, inner)` over a contiguous `x` viewed
@@ -203,8 +203,42 @@ fn rows_kernel(name: &str, x: &Tensor, out: &Tensor, m: usize, r: usize) -> Resu
     launch!(gpu, f, rows_cfg(m, r); &px, &po, &rows, &rr, &inner)
 }
 
+/// A divisor `c` of `r` that cuts each row into chunks of at least 2048 elements.
+fn split_factor(r: usize) -> Option<usize> {
+    [1024usize, 512, 256, 128, 64, 32, 16, 8, 4, 2].into_iter().find(|&c| r % c == 0 && r / c >= 2048)
+}
+
 /// Reduce each of the `m` contiguous rows of length `r` of `x` into a new `[m]` tensor.
 pub fn reduce_rows(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DType) -> Result<Tensor> {
+    // One block per row leaves most of the GPU idle when there are few long rows: reduce chunks
+    // of each row first (every op here is associative), then the partial results.
+    let sms = gpu_of(x.device())?.sm_count as usize;
+    if m < 2 * sms && r >= 1 << 15 {
+        let native = |d: DType| match op {
+            ReduceOp::All | ReduceOp::Any => DType::Bool,
+            ReduceOp::Sum | ReduceOp::Prod if !d.is_float() => DType::I64,
+            _ => d,
+        };
+        let at = |shape: &[usize], offset: usize| {
+            let mut l = crate::layout::Layout::contiguous(shape);
+            l.offset = offset;
+            x.with_layout(l)
+        };
+        if let Some(c) = split_factor(r) {
+            let partial = reduce_rows(op, &at(&[m * c, r / c], x.offset()), m * c, r / c, native(x.dtype()))?;
+            return reduce_rows(op, &partial.reshape_u(&[m, c])?, m, c, out_dtype);
+        }
+        if m == 1 {
+            let (c, q) = (1024, r / 1024);
+            let parts = [
+                reduce_rows(op, &at(&[c, q], x.offset()), c, q, native(x.dtype()))?,
+                reduce_rows(op, &at(&[r - c * q], x.offset() + c * q), 1, r - c * q, native(x.dtype()))?,
+            ];
+            let both = crate::ops::movement::cat(&parts, 0)?.detach();
+            let n = both.numel();
+            return reduce_rows(op, &both, 1, n, out_dtype);
+        }
+    }
     let d = x.dtype();
     let (name, native) = match op {
         ReduceOp::Sum => ("sum", if d.is_float() { d } else { DType::I64 }),
@@ -252,4 +286,106 @@ pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
         rows_kernel(if prod { "cumprod" } else { "cumsum" }, x, &out, m, r)?;
     }
     Ok(out)
+}
+
+/// The kernels' window struct for an [n, c, h, w] input.
+fn window2d(n: usize, c: usize, w: &crate::cpu::conv::Window) -> super::launch::Window2d {
+    let i = |v: usize| v as i64;
+    super::launch::Window2d {
+        n: i(n), c: i(c), h: i(w.h), w: i(w.w), kh: i(w.kh), kw: i(w.kw), sh: i(w.sh), sw: i(w.sw),
+        ph: i(w.ph), pw: i(w.pw), dh: i(w.dh), dw: i(w.dw), oh: i(w.out_h()), ow: i(w.out_w()),
+    }
+}
+
+fn grid(n: usize) -> cudarc::driver::LaunchConfig {
+    elementwise_cfg(n, &super::launch::Strides::default())
+}
+
+/// x [n, c, h, w] (contiguous) -> col [n, c*kh*kw, oh*ow].
+pub fn im2col(x: &Tensor, col: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+    if col.numel() == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let f = gpu.func(Family::Index, d, &format!("index_im2col_{}", suffix(d)))?;
+    let (p, px, pc) = (window2d(n, c, win), view_ptr(x), view_ptr(col));
+    launch!(gpu, f, grid(col.numel()); &px, &pc, &p)
+}
+
+/// col [n, c*kh*kw, oh*ow] -> x [n, c, h, w], overlapping windows summed (x is overwritten).
+pub fn col2im(col: &Tensor, x: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+    if x.numel() == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let f = gpu.func(Family::Index, d, &format!("index_col2im_{}", suffix(d)))?;
+    let (p, pc, px) = (window2d(n, c, win), view_ptr(col), view_ptr(x));
+    launch!(gpu, f, grid(x.numel()); &pc, &px, &p)
+}
+
+/// Indices (within each plane) of the max of every pooling window of x [n, c, h, w].
+pub fn max_pool_indices(x: &Tensor, idx: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+    if idx.numel() == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let vals = Tensor::alloc(idx.shape(), d, x.device(), false)?;
+    let f = gpu.func(Family::Index, d, &format!("index_maxpool2d_{}", suffix(d)))?;
+    let (p, px, pv, pi) = (window2d(n, c, win), view_ptr(x), view_ptr(&vals), view_ptr(idx));
+    launch!(gpu, f, grid(idx.numel()); &px, &pv, &pi, &p)
+}
+
+/// out[p, k] = src[p, index[p, k]] (scatter = false) or out[p, index[p, k]] += src[p, k].
+pub fn plane_gather_scatter(src: &Tensor, index: &Tensor, out: &Tensor, plane: usize, k: usize, scatter: bool) -> Result<()> {
+    let numel = index.numel();
+    if numel == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(src.device())?;
+    let d = src.dtype();
+    let name = if scatter { "plane_scatter_add" } else { "plane_gather" };
+    let f = gpu.func(Family::Index, d, &format!("index_{}_{}", name, suffix(d)))?;
+    let (n64, ps, pi, po, pl, kk) = (numel as i64, view_ptr(src), view_ptr(index), view_ptr(out), plane as i64, k as i64);
+    launch!(gpu, f, grid(numel); &n64, &ps, &pi, &po, &pl, &kk)
+}
+
+/// Gather along `d`: out[i] = x[.., index[i], ..] over index's shape (index int64 on the device,
+/// already validated). `scatter` = Some(add): write `src` (index's shape) into `out` at the
+/// indexed positions instead (`add` accumulates atomically).
+pub fn gather_scatter(x: &Tensor, d: usize, index: &Tensor, out: &Tensor, scatter: Option<bool>) -> Result<()> {
+    let numel = index.numel();
+    if numel == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(out.device())?;
+    let dt = out.dtype();
+    // The indexed operand iterates over index's shape with a zero stride along `d`.
+    let along = |t: &Tensor| {
+        let mut l = crate::layout::Layout::contiguous(index.shape());
+        l.strides = t.strides().to_vec();
+        if !l.strides.is_empty() {
+            l.strides[d] = 0;
+        }
+        l.offset = t.offset();
+        t.with_layout(l)
+    };
+    let size_stride = |t: &Tensor| (t.shape().get(d).copied().unwrap_or(1) as i64, t.strides().get(d).copied().unwrap_or(0) as i64);
+    let (name, s, pa, pout, (dim_size, dim_stride)) = match scatter {
+        None => {
+            let src = along(x);
+            let s = strides(Operands { a: Some(&src), b: Some(index), c: None, out })?;
+            ("gather", s, base_ptr(x), base_ptr(out), size_stride(x))
+        }
+        Some(add) => {
+            let dst = along(out);
+            let s = strides(Operands { a: Some(x), b: Some(index), c: None, out: &dst })?;
+            (if add { "scatter_add" } else { "scatter" }, s, base_ptr(x), base_ptr(out), size_stride(out))
+        }
+    };
+    let f = gpu.func(Family::Index, dt, &format!("index_{}_{}", name, suffix(dt)))?;
+    let (n64, pi) = (numel as i64, base_ptr(index));
+    launch!(gpu, f, grid(numel); &n64, &s, &pa, &pi, &pout, &dim_size, &dim_stride)
 }

@@ -18,20 +18,19 @@ fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
 
 /// [N, C, H, W] -> [N, C*kh*kw, OH*OW].
 pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
-    if x.device() != crate::Device::Cpu {
-        return im2col(&super::on_host(x)?, win)?.to_device(x.device());
-    }
     let xs = x.shape().to_vec();
     let xc = float_input("im2col", x)?;
     let (n, c) = (xs[0], xs[1]);
     let l = win.out_h() * win.out_w();
     let out = Tensor::alloc(&[n, c * win.kh * win.kw, l], xc.dtype(), x.device(), false)?;
-    with_dtype!(xc.dtype(), T => {
+    if x.device() != crate::Device::Cpu {
+        crate::cuda::ops::im2col(&xc, &out, n, c, &win)?;
+    } else { with_dtype!(xc.dtype(), T => {
         // SAFETY: both tensors are contiguous with the element counts used here.
         let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
         k::im2col(src, dst, n * c, win);
-    });
+    }) }
     let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
     record1(&out, &[x], || Backward::Im2Col { win, input_shape: xs.clone() });
     Ok(out)
@@ -39,18 +38,17 @@ pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
 
 /// [N, C*kh*kw, OH*OW] -> [N, C, H, W] (overlapping windows add).
 pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tensor> {
-    if cols.device() != crate::Device::Cpu {
-        return col2im(&super::on_host(cols)?, win, input_shape)?.to_device(cols.device());
-    }
     let cc = float_input("col2im", cols)?;
     let (n, c) = (input_shape[0], input_shape[1]);
     let out = Tensor::zeros(input_shape, cc.dtype(), cols.device())?;
-    with_dtype!(cc.dtype(), T => {
+    if cols.device() != crate::Device::Cpu {
+        crate::cuda::ops::col2im(&cc, &out, n, c, &win)?;
+    } else { with_dtype!(cc.dtype(), T => {
         // SAFETY: contiguous buffers of the sizes used.
         let src = unsafe { std::slice::from_raw_parts(cc.data_ptr::<T>(), cc.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
         k::col2im(src, dst, n * c, win);
-    });
+    }) }
     let out = if out.dtype() != cols.dtype() { out.to_dtype(cols.dtype())?.detach() } else { out };
     record1(&out, &[cols], || Backward::Col2Im { win });
     Ok(out)
@@ -58,19 +56,18 @@ pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tenso
 
 /// out[p, l] = x[p, idx[p, l]] for x viewed as [P, HW] and idx as [P, L]; out has idx's shape.
 pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
-    if super::any_device(&[x, idx]) {
-        return plane_gather(&super::on_host(x)?, &super::on_host(idx)?, hw)?.to_device(x.device());
-    }
     let xc = float_input("max_pool", x)?;
     let ic = idx.contiguous()?;
     let l = if ic.numel() == 0 { 0 } else { ic.numel() / (xc.numel() / hw.max(1)).max(1) };
     let out = Tensor::alloc(idx.shape(), xc.dtype(), x.device(), false)?;
-    with_dtype!(xc.dtype(), T => {
+    if x.device() != crate::Device::Cpu {
+        crate::cuda::ops::plane_gather_scatter(&xc, &ic, &out, hw, l, false)?;
+    } else { with_dtype!(xc.dtype(), T => {
         let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
         let iv = unsafe { std::slice::from_raw_parts(ic.data_ptr::<i64>(), ic.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
         k::plane_gather(src, iv, dst, hw, l);
-    });
+    }) }
     let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
     record1(&out, &[x], || Backward::PlaneGather { idx: ic.clone(), hw, input_shape: x.shape().to_vec() });
     Ok(out)
@@ -78,18 +75,17 @@ pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
 
 /// The adjoint of plane_gather: zeros of `shape` with g[p, l] added at [p, idx[p, l]].
 pub fn plane_scatter(g: &Tensor, idx: &Tensor, hw: usize, shape: &[usize]) -> Result<Tensor> {
-    if super::any_device(&[g, idx]) {
-        return plane_scatter(&super::on_host(g)?, &super::on_host(idx)?, hw, shape)?.to_device(g.device());
-    }
     let gc = float_input("max_pool_backward", g)?;
     let l = if idx.numel() == 0 { 0 } else { idx.numel() / (crate::layout::checked_numel(shape)? / hw.max(1)).max(1) };
     let out = Tensor::zeros(shape, gc.dtype(), g.device())?;
-    with_dtype!(gc.dtype(), T => {
+    if g.device() != crate::Device::Cpu {
+        crate::cuda::ops::plane_gather_scatter(&gc, &idx.contiguous()?, &out, hw, l, true)?;
+    } else { with_dtype!(gc.dtype(), T => {
         let src = unsafe { std::slice::from_raw_parts(gc.data_ptr::<T>(), gc.numel()) };
         let iv = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>(), idx.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
         k::plane_scatter_add(src, iv, dst, hw, l);
-    });
+    }) }
     let out = if out.dtype() != g.dtype() { out.to_dtype(g.dtype())?.detach() } else { out };
     record1(&out, &[g], || Backward::PlaneScatter { idx: idx.clone(), hw });
     Ok(out)
@@ -216,14 +212,14 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let (oh, ow) = (win.out_h(), win.out_w());
     let xc = float_input("max_pool2d", &x.detach())?;
-    let xc = if xc.device() != crate::Device::Cpu { super::on_host(&xc)? } else { xc };
-    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, crate::Device::Cpu, false)?;
-    with_dtype!(xc.dtype(), T => {
+    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, x.device(), false)?;
+    if x.device() != crate::Device::Cpu {
+        crate::cuda::ops::max_pool_indices(&xc, &idx, n, c, &win)?;
+    } else { with_dtype!(xc.dtype(), T => {
         let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(idx.data_ptr::<i64>(), idx.numel()) };
         k::max_pool_indices(src, dst, n * c, win);
-    });
-    let idx = idx.to_device(x.device())?;
+    }) }
     let vals = plane_gather(x, &idx, win.h * win.w)?;
     Ok((vals, idx))
 }

@@ -439,9 +439,6 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
 
 /// `gather(x, dim, index)`: out[..i..] = x[..index[..i..]..] along `dim`.
 pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
-    if super::any_device(&[x, index]) {
-        return gather(&super::on_host(x)?, dim, &super::on_host(index)?)?.to_device(x.device());
-    }
     let d = wrap_dim(dim, x.ndim())?;
     check_index_tensor("gather", index)?;
     if index.ndim() != x.ndim() && !(x.ndim() == 0 && index.ndim() <= 1) {
@@ -458,6 +455,13 @@ pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
                 d
             );
         }
+    }
+    if super::any_device(&[x, index]) {
+        let index = device_index(x, d, index)?;
+        let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;
+        crate::cuda::ops::gather_scatter(x, d, &index, &out, None)?;
+        record1(&out, &[x], || Backward::Gather { dim: d, index: index.clone(), input_shape: x.shape().to_vec() });
+        return Ok(out);
     }
     let offs = scatter_offsets(x, d, index)?;
     let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;
@@ -477,6 +481,27 @@ fn check_index_tensor(op: &str, index: &Tensor) -> Result<()> {
         bail!(Runtime, "{}(): Expected dtype int64 for index (got {})", op, index.dtype());
     }
     Ok(())
+}
+
+/// An index tensor for the device kernels: int64, on x's device, every entry in range for dim `d`
+/// (checked on the device; one synchronisation to read the verdict).
+fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
+    if index.device() != x.device() {
+        bail!(Device, "gather/scatter: expected index on {} like the input, got {}", x.device(), index.device());
+    }
+    let index = index.to_dtype(DType::I64)?.detach();
+    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
+    if index.numel() > 0 {
+        use super::binary::{binary, BinaryOp};
+        let bad = binary(BinaryOp::Lt, &index, Scalar::Int(-size))?.logical_or(&binary(BinaryOp::Ge, &index, Scalar::Int(size))?)?;
+        if bad.any()?.item()?.to_bool() {
+            let lo = index.amax_dims(None, false, false)?.item()?.to_i64();
+            let hi = index.amax_dims(None, false, true)?.item()?.to_i64();
+            let i = if lo < -size { lo } else { hi };
+            bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+        }
+    }
+    Ok(index)
 }
 
 /// For each element of `index` (row-major), the offset in `x` it addresses along `d`.
@@ -506,6 +531,33 @@ fn scatter_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
 
 /// Scatter `src` into a copy of `x` along `dim` at `index`; `reduce` = None (replace) or "sum"/"prod"/"amax"/"amin"/"mean".
 pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&str>, include_self: bool) -> Result<Tensor> {
+    let device_ok = matches!(reduce, None | Some("sum") | Some("add")) && include_self;
+    if super::any_device(&[x, index]) && device_ok {
+        let d = wrap_dim(dim, x.ndim())?;
+        check_index_tensor("scatter", index)?;
+        let index = device_index(x, d, index)?;
+        let out = x.detach().contiguous_copy()?.detach();
+        let srcv = match src {
+            Arg::T(t) => {
+                let mut v = t.detach().to_dtype(x.dtype())?;
+                for (k, &n) in index.shape().iter().enumerate() {
+                    if t.shape().get(k).copied().unwrap_or(0) < n {
+                        bail!(Runtime, "Expected index {:?} to be smaller than src {:?}", index.shape(), t.shape());
+                    }
+                    v = v.narrow(k as i64, 0, n as i64)?;
+                }
+                v.detach()
+            }
+            Arg::S(s) => Tensor::full(&[], *s, x.dtype(), x.device())?.expand(index.shape())?,
+        };
+        crate::cuda::ops::gather_scatter(&srcv, d, &index, &out, Some(reduce.is_some()))?;
+        let srct = src.tensor();
+        let ins: Vec<&Tensor> = std::iter::once(x).chain(srct).collect();
+        if x.dtype().is_float() && needs_grad(&ins) {
+            record(&[&out], &ins, Backward::Scatter { dim: d, index: index.clone(), add: reduce.is_some(), src_shape: srct.map(|t| t.shape().to_vec()) });
+        }
+        return Ok(out);
+    }
     if super::any_device(&[x, index]) {
         let src = match src {
             Arg::T(t) => Arg::T(super::on_host(t)?),

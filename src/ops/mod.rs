@@ -47,7 +47,7 @@ macro_rules! binary_methods {
 binary_methods!(
     add => Add, sub => Sub, mul => Mul, div => Div, pow => Pow, maximum => Maximum,
     minimum => Minimum, eq => Eq, ne => Ne, lt => Lt, le => Le, gt => Gt, ge => Ge,
-    logical_and => LogicalAnd,
+    logical_and => LogicalAnd, logical_or => LogicalOr,
 );
 
 macro_rules! scalar_methods {

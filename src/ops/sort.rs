@@ -25,6 +25,8 @@ fn cmp_nan_last<T: Element>(a: &T, b: &T) -> Ordering {
 /// Per-row index computation along `dim`: `f(row, out_indices)` fills `k` indices per row.
 fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) + Sync) -> Result<Tensor> {
     let (xr, m, r) = rows(&x.detach(), &[dim])?;
+    // Row orderings are computed on the host; only the index tensor goes back to the device.
+    let xr = if xr.device() != crate::Device::Cpu { super::on_host(&xr)? } else { xr };
     let mut shape = xr.shape().to_vec();
     if let Some(last) = shape.last_mut() {
         *last = k;

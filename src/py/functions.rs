@@ -54,6 +54,14 @@ fn gen_of<'a>(g: Option<&'a Bound<'_, PyGenerator>>) -> Option<&'a Mutex<Generat
 }
 
 /// Apply the common creation keywords: device check and requires_grad.
+/// The device a creation function asked for (CPU when absent).
+fn want_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    match device {
+        Some(d) if !d.is_none() => to_device(d),
+        _ => Ok(Device::Cpu),
+    }
+}
+
 fn finish(t: Tensor, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     if let Some(d) = device {
         if !d.is_none() {
@@ -80,7 +88,7 @@ pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device
     let _ = out;
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::zeros(&shape, d, Device::Cpu).py()?, device, requires_grad)
+    finish(Tensor::zeros(&shape, d, want_device(device)?).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -88,7 +96,7 @@ pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device
 pub fn ones(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::full(&shape, Scalar::Int(1), d, Device::Cpu).py()?, device, requires_grad)
+    finish(Tensor::full(&shape, Scalar::Int(1), d, want_device(device)?).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -96,7 +104,7 @@ pub fn ones(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device:
 pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::alloc(&shape, d, Device::Cpu, false).py()?, device, requires_grad)
+    finish(Tensor::alloc(&shape, d, want_device(device)?, false).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -109,7 +117,7 @@ pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Optio
         Scalar::Int(_) => DType::I64,
         Scalar::Float(_) => default_float(),
     });
-    finish(Tensor::full(&shape, v, d, Device::Cpu).py()?, device, requires_grad)
+    finish(Tensor::full(&shape, v, d, want_device(device)?).py()?, device, requires_grad)
 }
 
 #[pyfunction]

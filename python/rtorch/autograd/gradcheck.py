@@ -25,7 +25,7 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
     out = func(*inputs)
     outs = out if isinstance(out, (tuple, list)) else (out,)
     rng = np.random.default_rng(seed)
-    vs = [tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype) for o in outs]
+    vs = [tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device) for o in outs]
 
     def scalar(*xs):
         o = func(*xs)
@@ -39,7 +39,7 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
     else:
         analytical = [None] * len(diff)
     for x, a in zip(diff, analytical):
-        a = np.zeros(tuple(x.shape)) if a is None else a.detach().numpy()
+        a = np.zeros(tuple(x.shape)) if a is None else a.detach().cpu().numpy()
         num = np.zeros(tuple(x.shape))
         # Perturb through a detached alias (no graph), but evaluate with grad mode as the caller
         # has it, so gradgradcheck's inner autograd.grad calls still work.
@@ -70,7 +70,7 @@ def gradgradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=
     out = func(*inputs)
     outs = out if isinstance(out, (tuple, list)) else (out,)
     rng = np.random.default_rng(seed)
-    vs = [tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype) for o in outs]
+    vs = [tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device) for o in outs]
     diff_idx = [i for i, x in enumerate(inputs) if hasattr(x, "requires_grad") and x.requires_grad]
 
     def first(*xs):
