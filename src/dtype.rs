@@ -264,6 +264,26 @@ macro_rules! impl_float_element {
 impl_float_element!(f32, F32);
 impl_float_element!(f64, F64);
 
+/// `v` rounded to f32 *to odd* (truncate, then set the last bit if anything was lost).
+///
+/// half's `from_f64` drops the low 32 bits of the f64 before rounding, so sticky bits are lost
+/// (f32 bits 0x3f808001 became bf16 1.0 instead of 1.0078125). Rounding to odd into a format with
+/// at least two more bits of precision, then round-to-nearest-even into the narrow format, gives
+/// the correctly rounded result of one rounding; f32 has 13+ more bits than f16 and bf16 (also in
+/// their subnormal ranges), and half's `from_f32` rounds correctly.
+#[inline(always)]
+pub fn f64_to_f32_round_odd(v: f64) -> f32 {
+    let f = v as f32;
+    if f as f64 == v || v.is_nan() {
+        return f;
+    }
+    let mut bits = f.to_bits();
+    if (f as f64).abs() > v.abs() {
+        bits -= 1; // toward zero (magnitude bits; inf - 1 is f32::MAX)
+    }
+    f32::from_bits(bits | 1)
+}
+
 macro_rules! impl_half_element {
     ($t:ty, $d:ident) => {
         impl Element for $t {
@@ -271,11 +291,11 @@ macro_rules! impl_half_element {
             #[inline(always)]
             fn to_f64(self) -> f64 { self.to_f64() }
             #[inline(always)]
-            fn from_f64(v: f64) -> Self { <$t>::from_f64(v) }
+            fn from_f64(v: f64) -> Self { <$t>::from_f32(f64_to_f32_round_odd(v)) }
             #[inline(always)]
             fn to_i64(self) -> i64 { self.to_f32() as i64 }
             #[inline(always)]
-            fn from_i64(v: i64) -> Self { <$t>::from_f64(v as f64) }
+            fn from_i64(v: i64) -> Self { <$t>::from_f32(f64_to_f32_round_odd(v as f64)) }
             #[inline(always)]
             fn to_bool(self) -> bool { self.to_f32() != 0.0 }
             #[inline(always)]

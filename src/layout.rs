@@ -158,7 +158,7 @@ impl Layout {
         }
         for &d in dims {
             if d >= n || seen[d] {
-                bail!(Value, "permute(): duplicate or out-of-range dims {:?} for a tensor of rank {}", dims, n);
+                bail!(Runtime, "permute(): duplicate or out-of-range dims {:?} for a tensor of rank {}", dims, n);
             }
             seen[d] = true;
         }
@@ -196,7 +196,7 @@ impl Layout {
     pub fn narrow(&self, dim: usize, start: usize, len: usize) -> Result<Layout> {
         if start.checked_add(len).map_or(true, |e| e > self.shape[dim]) {
             bail!(
-                Index,
+                Runtime,
                 "start ({}) + length ({}) exceeds dimension size ({}).",
                 start,
                 len,

@@ -328,11 +328,18 @@ def test_item_tolist_and_numpy_error():
 
 @pytestmark_gpu
 def test_random_on_device_matches_cpu_stream():
-    rtorch.manual_seed(7)
-    a = rtorch.randn(100, device="cuda")
-    rtorch.manual_seed(7)
-    b = rtorch.randn(100)
-    close(a, b, atol=0)
+    # The device Philox kernels reproduce the host stream bit for bit, and advance the generator
+    # by the same number of blocks (so the draws after them agree too).
+    for dtype in (rtorch.float32, rtorch.float64, rtorch.float16):
+        for n in (1, 7, 100, 4099):
+            rtorch.manual_seed(7)
+            a = [rtorch.randn(n, dtype=dtype, device="cuda"), rtorch.rand(n, dtype=dtype, device="cuda"),
+                 rtorch.randint(-5, 1000, (n,), device="cuda"), rtorch.randn(3, device="cuda")]
+            rtorch.manual_seed(7)
+            b = [rtorch.randn(n, dtype=dtype), rtorch.rand(n, dtype=dtype), rtorch.randint(-5, 1000, (n,)),
+                 rtorch.randn(3)]
+            for x, y in zip(a, b):
+                close(x, y, atol=0)
     d = F.dropout(rtorch.ones(1000, device="cuda"), 0.5)
     assert d.device.type == "cuda" and 300 < (d > 0).sum().item() < 700
 
@@ -359,11 +366,43 @@ def test_gather_scatter_on_device():
     close(g.scatter_add(1, idx.cuda(), src.cuda()), x.scatter_add(1, idx, src))
     one = idx[:, :1]
     close(g.scatter(1, one.cuda(), 2.0), x.scatter(1, one, 2.0))
-    with pytest.raises(IndexError, match="out of bounds"):
+    with pytest.raises(RuntimeError, match="out of bounds"):
         g.gather(1, rtorch.tensor([[7]]).cuda())
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        g.gather(1, rtorch.tensor([[-1]]).cuda())
     # Gradients of gather flow through the device scatter-add.
     xg = g.clone().requires_grad_()
     xc = x.clone().requires_grad_()
     (xg.gather(1, idx.cuda()) * 3).sum().backward()
     (xc.gather(1, idx) * 3).sum().backward()
     close(xg.grad, xc.grad)
+
+
+@pytestmark_gpu
+def test_tril_triu_and_causal_attention_on_device():
+    x = rand(5, 6)
+    close(x.cuda().tril(), x.tril())
+    close(x.cuda().triu(1), x.triu(1))
+    q, k, v = rand(2, 3, 4, 8), rand(2, 3, 4, 8), rand(2, 3, 4, 8)
+    close(F.scaled_dot_product_attention(q.cuda(), k.cuda(), v.cuda(), is_causal=True),
+          F.scaled_dot_product_attention(q, k, v, is_causal=True), atol=1e-5)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float16])
+def test_fused_optimizers_on_device_match_cpu(dtype):
+    def run(device):
+        rtorch.manual_seed(0)
+        p = rtorch.nn.Parameter(rtorch.randn(64, 33).to(dtype).to(device))
+        opt = rtorch.optim.AdamW([p], lr=0.01, weight_decay=0.1, amsgrad=True)
+        sgd_p = rtorch.nn.Parameter(rtorch.randn(50).to(dtype).to(device))
+        sgd = rtorch.optim.SGD([sgd_p], lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)
+        for _ in range(5):
+            opt.zero_grad()
+            sgd.zero_grad()
+            ((p.float() ** 2).sum() + (sgd_p.float() ** 3).sum()).backward()
+            opt.step()
+            sgd.step()
+        return p.detach(), sgd_p.detach()
+    for a, b in zip(run("cuda"), run("cpu")):
+        close(a, b, atol=1e-5 if dtype == rtorch.float32 else 2e-2)

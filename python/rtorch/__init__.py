@@ -152,6 +152,11 @@ def randint_like(input, low=0, high=None, *, dtype=None):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
     """Normal samples; `mean`/`std` may be tensors (broadcast) or numbers with `size`."""
+    if isinstance(std, Tensor):
+        if std.numel() > 0 and (std < 0).any().item():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean if isinstance(mean, Tensor) else tensor(mean)
         s = std if isinstance(std, Tensor) else tensor(std)
@@ -188,7 +193,7 @@ logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_
 logit nan_to_num isclose allclose equal sum nansum mean nanmean prod max min amax amin argmax argmin all any
 count_nonzero var std norm logsumexp softmax log_softmax cumsum cumprod reshape transpose swapaxes swapdims
 permute t squeeze unsqueeze flatten ravel unflatten narrow select unbind split chunk diagonal flip fliplr flipud
-index_select gather scatter scatter_add scatter_reduce index_add index_copy index_fill masked_fill masked_select
+index_select gather scatter scatter_add scatter_reduce index_add index_copy index_fill addcmul addcdiv masked_fill masked_select
 nonzero take matmul mm bmm dot outer mv broadcast_to detach clone sort argsort msort topk kthvalue median nanmedian
 cummax cummin unique repeat_interleave roll rot90 tril triu diff take_along_dim masked_scatter trace kron vdot addmm
 baddbmm addmv tile""".split()

@@ -389,3 +389,61 @@ pub fn gather_scatter(x: &Tensor, d: usize, index: &Tensor, out: &Tensor, scatte
     let (n64, pi) = (numel as i64, base_ptr(index));
     launch!(gpu, f, grid(numel); &n64, &s, &pa, &pi, &pout, &dim_size, &dim_stride)
 }
+
+/// Philox uniform (`a`, `b` = low, high) or normal (`a`, `b` = mean, std) draws into `out`
+/// (contiguous float), starting at Philox block `offset` of `seed`.
+pub fn random(name: &str, out: &Tensor, seed: u64, offset: u64, a: f64, b: f64) -> Result<()> {
+    let n = out.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(out.device())?;
+    let d = out.dtype();
+    let f = gpu.func(Family::Random, d, &format!("random_{}_{}", name, suffix(d)))?;
+    let (po, n64) = (view_ptr(out), n as i64);
+    // One thread per Philox block of 4 words.
+    launch!(gpu, f, grid(n.div_ceil(2)); &po, &n64, &seed, &offset, &a, &b)
+}
+
+/// Uniform integers in [low, low + range) into `out` (contiguous integer or float dtype).
+pub fn randint(out: &Tensor, seed: u64, offset: u64, low: i64, range: u64) -> Result<()> {
+    let n = out.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(out.device())?;
+    let d = out.dtype();
+    let f = gpu.func(Family::Random, d, &format!("random_randint_{}", suffix(d)))?;
+    let (po, n64) = (view_ptr(out), n as i64);
+    launch!(gpu, f, grid(n.div_ceil(2)); &po, &n64, &seed, &offset, &low, &range)
+}
+
+/// The fused Adam/AdamW step of cuda/optim.cu over one contiguous parameter.
+pub fn adam_step(p: &Tensor, g: &Tensor, m: &Tensor, v: &Tensor, max_sq: Option<&Tensor>, h: crate::ops::optim::AdamHyper) -> Result<()> {
+    let n = p.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(p.device())?;
+    let d = p.dtype();
+    let f = gpu.func(Family::Optim, d, &format!("optim_adam_{}", suffix(d)))?;
+    let (n64, pp, pg, pm, pv) = (n as i64, view_ptr(p), view_ptr(g), view_ptr(m), view_ptr(v));
+    let px = max_sq.map_or(0u64, view_ptr);
+    let (dec, ams, maxi) = (h.decoupled as i32, h.amsgrad as i32, h.maximize as i32);
+    launch!(gpu, f, grid(n); &n64, &pp, &pg, &pm, &pv, &px, &h.lr, &h.beta1, &h.beta2, &h.eps,
+        &h.weight_decay, &h.bias_correction1, &h.bias_correction2_sqrt, &dec, &ams, &maxi)
+}
+
+/// The fused SGD step of cuda/optim.cu over one contiguous parameter.
+pub fn sgd_step(p: &Tensor, g: &Tensor, buf: Option<&Tensor>, h: crate::ops::optim::SgdHyper) -> Result<()> {
+    let n = p.numel();
+    if n == 0 {
+        return Ok(());
+    }
+    let gpu = gpu_of(p.device())?;
+    let d = p.dtype();
+    let f = gpu.func(Family::Optim, d, &format!("optim_sgd_{}", suffix(d)))?;
+    let (n64, pp, pg, pb) = (n as i64, view_ptr(p), view_ptr(g), buf.map_or(0u64, view_ptr));
+    let (nest, maxi, first) = (h.nesterov as i32, h.maximize as i32, h.first_step as i32);
+    launch!(gpu, f, grid(n); &n64, &pp, &pg, &pb, &h.lr, &h.weight_decay, &h.momentum, &h.dampening, &nest, &maxi, &first)
+}

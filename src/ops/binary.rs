@@ -51,11 +51,11 @@ impl BinaryOp {
         }
         match self {
             BitAnd | BitOr | BitXor | Shl | Shr if d.is_float() => {
-                bail!(DType, "\"{}_cpu\" not implemented for '{}'", self.name(), d)
+                bail!(NotImplemented, "\"{}_cpu\" not implemented for '{}'", self.name(), d)
             }
-            Shl | Shr if d == DType::Bool => bail!(DType, "\"{}_cpu\" not implemented for 'Bool'", self.name()),
+            Shl | Shr if d == DType::Bool => bail!(NotImplemented, "\"{}_cpu\" not implemented for 'Bool'", self.name()),
             Sub if d == DType::Bool => bail!(
-                DType,
+                NotImplemented,
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
             ),
             _ => Ok((d, d)),
@@ -188,7 +188,7 @@ fn int_kernel<T: Element>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) ->
     if matches!(op, FloorDiv | Remainder | Fmod) {
         // Integer division by zero is an error in PyTorch, not a silent value.
         if b.to_vec::<i64>()?.contains(&0) {
-            bail!(ZeroDivision, "ZeroDivisionError: integer division or modulo by zero in {}", op.name());
+            bail!(Runtime, "ZeroDivisionError: integer division or modulo by zero in {}", op.name());
         }
     }
     macro_rules! go {

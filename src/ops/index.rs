@@ -64,18 +64,23 @@ fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
 
 pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
     // Expand bool tensors into their nonzero coordinates and the ellipsis into full slices.
+    // `masks[i]` is the shape of the bool mask whose first coordinate is `expanded[i]` (checked
+    // against the indexed dims below, once the ellipsis has been resolved).
     let mut expanded: Vec<IndexItem> = vec![];
+    let mut masks: Vec<Option<Vec<usize>>> = vec![];
     for it in items {
         match it {
             IndexItem::Tensor(t) if t.dtype() == DType::Bool || t.dtype() == DType::U8 => {
-                let nz = nonzero(t)?; // [n, ndim]
                 if t.ndim() == 0 {
                     // x[True] / x[False]: an advanced index over a new unit axis.
                     expanded.push(IndexItem::BoolScalar(t.item()?.to_bool()));
+                    masks.push(None);
                     continue;
                 }
+                let nz = nonzero(t)?; // [n, ndim]
                 for k in 0..t.ndim() {
                     expanded.push(IndexItem::Tensor(nz.select(1, k as i64)?.detach()));
+                    masks.push(if k == 0 { Some(t.shape().to_vec()) } else { None });
                 }
             }
             IndexItem::Tensor(t) if t.dtype().is_float() => bail!(
@@ -83,7 +88,10 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
                 "tensors used as indices must be long, int, byte or bool tensors (got {})",
                 t.dtype()
             ),
-            other => expanded.push(other.clone()),
+            other => {
+                expanded.push(other.clone());
+                masks.push(None);
+            }
         }
     }
     let consumed = expanded
@@ -107,21 +115,36 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
         );
     }
     let has_tensor = expanded.iter().any(|i| matches!(i, IndexItem::Tensor(_) | IndexItem::BoolScalar(_)));
-    let mut full: Vec<IndexItem> = vec![];
-    for it in expanded {
+    let mut full: Vec<(IndexItem, Option<Vec<usize>>)> = vec![];
+    for (it, mask) in expanded.into_iter().zip(masks) {
         if let IndexItem::Ellipsis = it {
             for _ in 0..x.ndim() - consumed {
-                full.push(IndexItem::Slice(None, None, 1));
+                full.push((IndexItem::Slice(None, None, 1), None));
             }
         } else {
-            full.push(it);
+            full.push((it, mask));
         }
     }
     // Apply basic items as a view; collect advanced indices (ints count as advanced when any tensor is present).
     let mut layout = x.layout().clone();
     let mut dim = 0usize;
     let mut adv: Vec<(usize, Tensor)> = vec![];
-    for it in full {
+    // `pos`: the item's position in the index expression (what PyTorch's messages call its dimension).
+    for (pos, (it, mask)) in full.into_iter().enumerate() {
+        if let Some(ms) = mask {
+            for (k, &m) in ms.iter().enumerate() {
+                if layout.shape.get(dim + k) != Some(&m) {
+                    bail!(
+                        Index,
+                        "The shape of the mask {:?} at index {} does not match the shape of the indexed tensor {:?} at index {}",
+                        ms,
+                        k,
+                        layout.shape,
+                        dim + k
+                    );
+                }
+            }
+        }
         match it {
             IndexItem::Int(i) if !has_tensor => {
                 layout = layout.select(dim, i).map_err(|_| {
@@ -129,7 +152,7 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
                         Index,
                         "index {} is out of bounds for dimension {} with size {}",
                         i,
-                        dim,
+                        pos,
                         layout.shape[dim]
                     )
                 })?;
@@ -493,12 +516,13 @@ fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
     let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
     if index.numel() > 0 {
         use super::binary::{binary, BinaryOp};
-        let bad = binary(BinaryOp::Lt, &index, Scalar::Int(-size))?.logical_or(&binary(BinaryOp::Ge, &index, Scalar::Int(size))?)?;
+        // Negative indices are out of range too (gather/scatter do not wrap them), as on the host.
+        let bad = binary(BinaryOp::Lt, &index, Scalar::Int(0))?.logical_or(&binary(BinaryOp::Ge, &index, Scalar::Int(size))?)?;
         if bad.any()?.item()?.to_bool() {
             let lo = index.amax_dims(None, false, false)?.item()?.to_i64();
             let hi = index.amax_dims(None, false, true)?.item()?.to_i64();
-            let i = if lo < -size { lo } else { hi };
-            bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+            let i = if lo < 0 { lo } else { hi };
+            bail!(Runtime, "index {} is out of bounds for dimension {} with size {}", i, d, size);
         }
     }
     Ok(index)
@@ -512,10 +536,10 @@ fn scatter_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
     let mut out = Vec::with_capacity(idx.len());
     let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
     for (lin, &i) in idx.iter().enumerate() {
-        if i < -size || i >= size {
-            bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+        // PyTorch's gather/scatter do not wrap negative indices (unlike indexing): -1 is an error.
+        if i < 0 || i >= size {
+            bail!(Runtime, "index {} is out of bounds for dimension {} with size {}", i, d, size);
         }
-        let i = if i < 0 { i + size } else { i };
         let mut rem = lin;
         let mut off = 0isize;
         for k in (0..nd).rev() {
@@ -642,7 +666,7 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
 /// `masked_fill(mask, value)` out of place.
 pub fn masked_fill(x: &Tensor, mask: &Tensor, value: Scalar) -> Result<Tensor> {
     if mask.dtype() != DType::Bool {
-        bail!(DType, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
+        bail!(Runtime, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
     }
     where_(mask, Arg::S(value), x).and_then(|r| if r.dtype() != x.dtype() { r.to_dtype(x.dtype()) } else { Ok(r) })
 }
@@ -656,4 +680,100 @@ pub fn index_select(x: &Tensor, dim: i64, idx: &Tensor) -> Result<Tensor> {
     let mut items = vec![IndexItem::Slice(None, None, 1); d];
     items.push(IndexItem::Tensor(idx.reshape(&[-1])?));
     index(x, &items)
+}
+
+/// The checks PyTorch makes for `index_add`/`index_copy`: a vector of int64/int32 indices in
+/// `[0, size)` (no wrapping), and a `source` shaped like `x` except along `dim`, where it has one
+/// slice per index. Returns the wrapped dim and the flat index.
+fn check_index_source(op: &str, x: &Tensor, dim: i64, index: &Tensor, source: &Tensor) -> Result<(usize, Tensor)> {
+    let d = wrap_dim(dim, x.ndim())?;
+    if index.ndim() > 1 {
+        bail!(Index, "{}(): Index is supposed to be a vector, but got dim: {} with type: {} and size: {:?}", op, index.ndim(), index.dtype(), index.shape());
+    }
+    if index.dtype() != DType::I64 && index.dtype() != DType::I32 {
+        bail!(Runtime, "{}(): Expected dtype int32/int64 for index but got: {}", op, index.dtype());
+    }
+    if source.dtype() != x.dtype() {
+        bail!(Runtime, "{}(): self ({}) and source ({}) must have the same scalar type", op, x.dtype(), source.dtype());
+    }
+    let copy = op.starts_with("index_copy");
+    let n_src = if source.ndim() == 0 { 1 } else { source.shape().get(d).copied().unwrap_or(0) };
+    if index.numel() != n_src {
+        let msg = format!("{}(): Number of indices ({}) should be equal to source.size(dim): ({}), for dim: {}", op, index.numel(), n_src, d);
+        return Err(if copy { crate::error::Error::Index(msg) } else { crate::error::Error::Runtime(msg) });
+    }
+    let same_rest = (x.ndim().max(1) == source.ndim().max(1))
+        && (0..x.ndim()).all(|k| k == d || source.shape().get(k) == x.shape().get(k));
+    if !same_rest {
+        bail!(
+            Runtime,
+            "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = {:?} source.shape = {:?}",
+            x.shape(),
+            source.shape()
+        );
+    }
+    let flat = index.reshape(&[-1])?.detach();
+    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
+    if let Some(&i) = flat.to_vec::<i64>()?.iter().find(|&&i| i < 0 || i >= size) {
+        let msg = format!("{}(): index {} is out of bounds for dimension {} with size {}", op, i, d, size);
+        return Err(if copy { crate::error::Error::Index(msg) } else { crate::error::Error::Runtime(msg) });
+    }
+    Ok((d, flat))
+}
+
+/// `x` viewed with at least one dim (index ops on a 0-d tensor act on its single element), and
+/// the index items that select `index` along `d`.
+fn dim_index_items(x: &Tensor, d: usize, index: &Tensor) -> Result<(Tensor, Vec<IndexItem>)> {
+    let x1 = if x.ndim() == 0 { x.reshape(&[1])? } else { x.clone() };
+    let mut items = vec![IndexItem::Slice(None, None, 1); d];
+    items.push(IndexItem::Tensor(index.clone()));
+    Ok((x1, items))
+}
+
+/// `index_add(x, dim, index, source, alpha)`: a copy of `x` with `alpha * source[.., j, ..]` added
+/// to `x[.., index[j], ..]` (repeated indices accumulate). Differentiable in `x` and `source`.
+pub fn index_add(x: &Tensor, dim: i64, index: &Tensor, source: &Tensor, alpha: Scalar, op: &str) -> Result<Tensor> {
+    let (d, flat) = check_index_source(op, x, dim, index, source)?;
+    let (x1, items) = dim_index_items(x, d, &flat)?;
+    let src = if alpha.to_f64() == 1.0 { source.clone() } else { super::binary::binary(super::binary::BinaryOp::Mul, source, alpha)?.to_dtype(x.dtype())? };
+    let src = if source.ndim() == 0 { src.reshape(&[1])? } else { src };
+    index_put(&x1, &items, &src, true)?.reshape_u(x.shape())
+}
+
+/// `index_copy(x, dim, index, source)`: a copy of `x` with `x[.., index[j], ..] = source[.., j, ..]`.
+pub fn index_copy(x: &Tensor, dim: i64, index: &Tensor, source: &Tensor, op: &str) -> Result<Tensor> {
+    let (d, flat) = check_index_source(op, x, dim, index, source)?;
+    let (x1, items) = dim_index_items(x, d, &flat)?;
+    let src = if source.ndim() == 0 { source.reshape(&[1])? } else { source.clone() };
+    index_put(&x1, &items, &src, false)?.reshape_u(x.shape())
+}
+
+/// `index_fill(x, dim, index, value)`: a copy of `x` with the slices at `index` along `dim` set to
+/// the 0-d `value` (negative indices wrap, as in PyTorch). Differentiable in `x` and `value`.
+pub fn index_fill(x: &Tensor, dim: i64, index: &Tensor, value: &Tensor, op: &str) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim())?;
+    if index.ndim() > 1 {
+        bail!(Runtime, "{}(): Index has to be a vector/scalar (got shape {:?})", op, index.shape());
+    }
+    if index.dtype() != DType::I64 && index.dtype() != DType::I32 {
+        bail!(Runtime, "{}(): Expected dtype int64 for index (got {})", op, index.dtype());
+    }
+    if value.ndim() != 0 {
+        bail!(Runtime, "{} only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).", op, value.ndim());
+    }
+    // Wrap and deduplicate: the result is the same, and the value's gradient must count each
+    // filled slice once (index_put's backward would count a repeated index twice).
+    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
+    let mut ids: Vec<i64> = index.reshape(&[-1])?.detach().to_vec()?;
+    if let Some(&i) = ids.iter().find(|&&i| i < -size || i >= size) {
+        bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+    }
+    ids.iter_mut().for_each(|i| *i = i.rem_euclid(size.max(1)));
+    ids.sort_unstable();
+    ids.dedup();
+    let n = ids.len();
+    let flat = Tensor::from_vec(ids, &[n])?.to_device(x.device())?;
+    let (x1, items) = dim_index_items(x, d, &flat)?;
+    let v = if value.dtype() != x.dtype() { value.to_dtype(x.dtype())? } else { value.clone() };
+    index_put(&x1, &items, &v, false)?.reshape_u(x.shape())
 }

@@ -120,7 +120,9 @@ pub fn tri(x: &Tensor, diagonal: i64, lower: bool) -> Result<Tensor> {
     } else {
         crate::ops::binary::binary(crate::ops::binary::BinaryOp::Ge, &diff, Scalar::Int(diagonal))?
     };
-    let zero = Tensor::scalar(Scalar::Int(0), x.dtype())?;
+    // The mask is tiny ([r, c]): build it on the host, then move it next to x.
+    let keep = keep.to_device(x.device())?;
+    let zero = Tensor::full(&[], Scalar::Int(0), x.dtype(), x.device())?;
     where_(&keep, x, &zero)
 }
 
@@ -258,7 +260,7 @@ pub fn take_along_dim(x: &Tensor, idx: &Tensor, dim: Option<i64>) -> Result<Tens
 /// `masked_scatter(mask, source)`: positions where mask is true take consecutive source values.
 pub fn masked_scatter(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<Tensor> {
     if mask.dtype() != DType::Bool {
-        bail!(DType, "masked_scatter_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
+        bail!(Runtime, "masked_scatter_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
     }
     let shape = crate::layout::broadcast_shapes(x.shape(), mask.shape())?;
     let m = mask.expand(&shape)?;

@@ -246,13 +246,13 @@ impl Tensor {
     }
     pub fn narrow(&self, dim: i64, start: i64, len: i64) -> Result<Tensor> {
         if self.ndim() == 0 {
-            bail!(Index, "narrow() cannot be applied to a 0-dim tensor.");
+            bail!(Runtime, "narrow() cannot be applied to a 0-dim tensor.");
         }
         let dim = wrap_dim(dim, self.ndim())?;
         let n = self.shape()[dim] as i64;
         let start = if start < 0 { start + n } else { start };
         if start < 0 || len < 0 || start > n {
-            bail!(Index, "start ({}) + length ({}) exceeds dimension size ({}).", start, len, n);
+            bail!(Runtime, "start ({}) + length ({}) exceeds dimension size ({}).", start, len, n);
         }
         view_op(self, ViewKind::Narrow { dim, start: start as usize, len: len as usize })
     }
@@ -316,7 +316,7 @@ impl Tensor {
     }
     pub fn chunk(&self, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
         if chunks == 0 {
-            bail!(Value, "chunk expects `chunks` to be greater than 0, got: 0");
+            bail!(Runtime, "chunk expects `chunks` to be greater than 0, got: 0");
         }
         let d = wrap_dim(dim, self.ndim())?;
         let n = self.shape()[d];
@@ -398,7 +398,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
 /// `stack(tensors, dim)`: all inputs must have the same shape.
 pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     if ts.is_empty() {
-        bail!(Value, "stack expects a non-empty TensorList");
+        bail!(Runtime, "stack expects a non-empty TensorList");
     }
     for (i, t) in ts.iter().enumerate() {
         if t.shape() != ts[0].shape() {

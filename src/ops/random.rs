@@ -115,7 +115,7 @@ fn from_f64s(v: Vec<f64>, shape: &[usize], dtype: DType) -> Result<Tensor> {
 
 fn need_float(op: &str, dtype: DType) -> Result<()> {
     if !dtype.is_float() {
-        bail!(DType, "\"{}\" not implemented for '{}'", op, dtype);
+        bail!(NotImplemented, "\"{}\" not implemented for '{}'", op, dtype);
     }
     Ok(())
 }
@@ -141,6 +141,48 @@ pub fn randint(low: i64, high: i64, shape: &[usize], dtype: DType, gen: Option<&
     let n = crate::layout::checked_numel(shape)?;
     let v = with_gen(gen, |g| g.ints(n, low, high));
     with_dtype!(dtype, T => Tensor::from_vec(v.into_iter().map(T::from_i64).collect::<Vec<T>>(), shape))
+}
+
+/// What a device draw consumes: `words` 32-bit outputs starting at the generator's block offset
+/// (the CUDA kernels in cuda/random.cu reproduce the host stream bit for bit).
+fn take_blocks(gen: Option<&Mutex<Generator>>, words: usize) -> (u64, u64) {
+    with_gen(gen, |g| {
+        let at = g.offset;
+        g.offset += words.div_ceil(4) as u64;
+        (g.seed, at)
+    })
+}
+
+/// `rand`/`randn`/`randint` on any device: device draws run the Philox kernels on the GPU and
+/// give the same numbers as the host stream for the same seed.
+pub fn rand_on(shape: &[usize], dtype: DType, device: crate::Device, gen: Option<&Mutex<Generator>>, normal: bool) -> Result<Tensor> {
+    if device == crate::Device::Cpu {
+        return if normal { randn(shape, dtype, gen) } else { rand(shape, dtype, gen) };
+    }
+    need_float(if normal { "normal_kernel_cuda" } else { "check_uniform_bounds" }, dtype)?;
+    let n = crate::layout::checked_numel(shape)?;
+    let out = Tensor::alloc(shape, dtype, device, false)?;
+    let per = if dtype == DType::F64 { 2 } else { 1 };
+    let words = if normal { per * (n + (n & 1)) } else { per * n };
+    let (seed, offset) = take_blocks(gen, words);
+    let name = if normal { "normal" } else { "uniform" };
+    let (a, b) = if normal { (0.0, 1.0) } else { (0.0, 1.0) };
+    crate::cuda::ops::random(name, &out, seed, offset, a, b)?;
+    Ok(out)
+}
+
+pub fn randint_on(low: i64, high: i64, shape: &[usize], dtype: DType, device: crate::Device, gen: Option<&Mutex<Generator>>) -> Result<Tensor> {
+    if device == crate::Device::Cpu || dtype == DType::Bool {
+        return randint(low, high, shape, dtype, gen)?.to_device(device);
+    }
+    if high <= low {
+        bail!(Value, "random_ expects 'from' to be less than 'to', but got from={} >= to={}", low, high);
+    }
+    let n = crate::layout::checked_numel(shape)?;
+    let out = Tensor::alloc(shape, dtype, device, false)?;
+    let (seed, offset) = take_blocks(gen, 2 * n);
+    crate::cuda::ops::randint(&out, seed, offset, low, (high as i128 - low as i128) as u64)?;
+    Ok(out)
 }
 
 pub fn randperm(n: usize, dtype: DType, gen: Option<&Mutex<Generator>>) -> Result<Tensor> {

@@ -229,7 +229,7 @@ impl Tensor {
         let d = dtype.unwrap_or(self.dtype());
         if !d.is_float() {
             bail!(
-                DType,
+                NotImplemented,
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
                 d
             );
@@ -346,7 +346,7 @@ impl Tensor {
     /// var with Bessel-style `correction`.
     pub fn var_dims(&self, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
         if !self.dtype().is_float() {
-            bail!(DType, "std and var only support floating point and complex dtypes (got {})", self.dtype());
+            bail!(NotImplemented, "std and var only support floating point and complex dtypes (got {})", self.dtype());
         }
         let ds = norm_dims(dims, self.ndim())?;
         let n: usize = ds.iter().map(|&i| self.shape()[i]).product();
@@ -370,7 +370,16 @@ impl Tensor {
     }
     /// Fused softmax / log_softmax along `dim`.
     pub fn softmax(&self, dim: i64, log: bool) -> Result<Tensor> {
-        let x = if self.dtype().is_float() { self.clone() } else { self.to_dtype(crate::dtype::default_float())? };
+        if !self.dtype().is_float() {
+            // PyTorch does not promote here: an integer input needs an explicit `dtype=`.
+            bail!(
+                NotImplemented,
+                "\"{}softmax_lastdim_kernel_impl\" not implemented for '{}' (pass dtype=torch.float32 to compute it in floating point)",
+                if log { "log_" } else { "" },
+                self.dtype()
+            );
+        }
+        let x = self.clone();
         if x.ndim() == 0 {
             wrap_dim(dim, 0)?;
             let out = if log { crate::tensor::Tensor::zeros(&[], x.dtype(), x.device())? } else { x.detach().mul_scalar(0.0)?.add_scalar(1.0)? };

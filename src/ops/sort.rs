@@ -58,7 +58,7 @@ fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
 
 fn check_dim_input(op: &str, x: &Tensor) -> Result<()> {
     if x.dtype() == DType::Bool && op != "sort" {
-        bail!(DType, "\"{}\" not implemented for 'Bool'", op);
+        bail!(NotImplemented, "\"{}\" not implemented for 'Bool'", op);
     }
     Ok(())
 }
@@ -92,7 +92,7 @@ pub fn topk(x: &Tensor, k: usize, dim: i64, largest: bool) -> Result<(Tensor, Te
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
     if k > xn.shape()[d] {
-        bail!(Index, "selected index k out of range (k = {}, size = {})", k, xn.shape()[d]);
+        bail!(Runtime, "selected index k out of range (k = {}, size = {})", k, xn.shape()[d]);
     }
     let idx = row_indices(&xn, d, k, |row, out| {
         for (o, i) in out.iter_mut().zip(sorted_order(row, largest)) {

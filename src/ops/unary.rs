@@ -60,7 +60,7 @@ impl UnaryOp {
                 Ok(d)
             }
             Neg if d == DType::Bool => bail!(
-                DType,
+                NotImplemented,
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             ),
             PowScalar(e) if !d.is_float() => {

@@ -6,6 +6,7 @@ mod cuda;
 mod errors;
 mod functions;
 mod nn;
+mod optim;
 mod ordering;
 mod tensor;
 
@@ -60,5 +61,6 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     nn::register(m)?;
     ordering::register(m)?;
     cuda::register(m)?;
+    optim::register(m)?;
     Ok(())
 }

@@ -802,6 +802,11 @@ impl PyTensor {
         let w = arg_of(weight)?;
         wrap(binary(BinaryOp::Mul, &diff, w).and_then(|d| self.t.add(&d)))
     }
+    fn lerp_<'py>(slf: Bound<'py, Self>, end: &Bound<'py, PyAny>, weight: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().lerp(end, weight)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
     fn logit(&self) -> R {
         wrap(crate::ops::unary::unary(&self.t, UnaryOp::Logit))
     }
@@ -867,6 +872,9 @@ impl PyTensor {
     #[pyo3(signature = (mean=0.0, std=1.0, *, generator=None))]
     fn normal_<'py>(slf: Bound<'py, Self>, mean: f64, std: f64, generator: Option<&Bound<'py, super::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
+        if !(std >= 0.0) {
+            return Err(PyRuntimeError::new_err(format!("normal expects std >= 0.0, but found std {}", std)));
+        }
         let r = crate::ops::random::randn(t.shape(), t.dtype(), generator.map(|g| &g.get().g)).py()?;
         let r = r.mul_scalar(std).py()?.add_scalar(mean).py()?;
         fill_from(t, &r)?;
@@ -1235,19 +1243,71 @@ impl PyTensor {
         wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some(reduce), include_self))
     }
     #[pyo3(signature = (dim, index, source, *, alpha=None))]
-    fn index_add(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let src = match alpha_arg(arg_of(source)?, alpha)? { Arg::T(t) => t, Arg::S(s) => Tensor::scalar(s, self.t.dtype()).py()? };
-        let items = dim_items(&self.t, dim, &index.get().t)?;
-        wrap(crate::ops::index::index_put(&self.t, &items, &src.movedim_for_index(dim, self.t.ndim()).py()?, true))
+    fn index_add(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+        let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
+        wrap(crate::ops::index::index_add(&self.t, dim, &index.get().t, &source.get().t, a, "index_add"))
+    }
+    #[pyo3(signature = (dim, index, source, *, alpha=None))]
+    fn index_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
+        let t = &slf.get().t;
+        let r = crate::ops::index::index_add(t, dim, &index.get().t, &source.get().t, a, "index_add_").py()?;
+        inplace_from(t, r)?;
+        Ok(slf)
     }
     fn index_copy(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
-        let items = dim_items(&self.t, dim, &index.get().t)?;
-        wrap(crate::ops::index::index_put(&self.t, &items, &source.get().t.movedim_for_index(dim, self.t.ndim()).py()?, false))
+        wrap(crate::ops::index::index_copy(&self.t, dim, &index.get().t, &source.get().t, "index_copy"))
+    }
+    fn index_copy_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let r = crate::ops::index::index_copy(t, dim, &index.get().t, &source.get().t, "index_copy_").py()?;
+        inplace_from(t, r)?;
+        Ok(slf)
     }
     fn index_fill(&self, dim: i64, index: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
-        let items = dim_items(&self.t, dim, &index.get().t)?;
-        let v = Tensor::scalar(scalar_arg(value)?, self.t.dtype()).py()?;
-        wrap(crate::ops::index::index_put(&self.t, &items, &v, false))
+        let v = index_fill_value(&self.t, value)?;
+        wrap(crate::ops::index::index_fill(&self.t, dim, &index.get().t, &v, "index_fill"))
+    }
+    fn index_fill_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let v = index_fill_value(t, value)?;
+        let r = crate::ops::index::index_fill(t, dim, &index.get().t, &v, "index_fill_").py()?;
+        inplace_from(t, r)?;
+        Ok(slf)
+    }
+    /// `self + value * tensor1 * tensor2`.
+    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    fn addcmul(&self, tensor1: &Bound<'_, PyTensor>, tensor2: &Bound<'_, PyTensor>, value: Option<&Bound<'_, PyAny>>) -> R {
+        let p = binary(BinaryOp::Mul, &tensor1.get().t, &tensor2.get().t).py()?;
+        let p = match alpha_arg(Arg::T(p), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
+        wrap(self.t.add(&p))
+    }
+    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    fn addcmul_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().addcmul(tensor1, tensor2, value)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    /// `self + value * tensor1 / tensor2` (true division; integer inputs are rejected as in PyTorch).
+    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    fn addcdiv(&self, tensor1: &Bound<'_, PyTensor>, tensor2: &Bound<'_, PyTensor>, value: Option<&Bound<'_, PyAny>>) -> R {
+        let (a, b) = (&tensor1.get().t, &tensor2.get().t);
+        if !a.dtype().is_float() && !b.dtype().is_float() {
+            return Err(PyRuntimeError::new_err(format!(
+                "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. (got tensor1 {} and tensor2 {})",
+                a.dtype(),
+                b.dtype()
+            )));
+        }
+        let q = binary(BinaryOp::Div, a, b).py()?;
+        let q = match alpha_arg(Arg::T(q), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
+        wrap(self.t.add(&q))
+    }
+    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    fn addcdiv_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().addcdiv(tensor1, tensor2, value)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
     }
     fn masked_select(&self, mask: &Bound<'_, PyTensor>) -> R {
         let m = &mask.get().t;
@@ -1291,6 +1351,11 @@ impl PyTensor {
     }
     fn outer(&self, other: &Bound<'_, PyTensor>) -> R {
         let o = &other.get().t;
+        for (name, t) in [("self", &self.t), ("vec2", o)] {
+            if t.ndim() != 1 {
+                return Err(PyRuntimeError::new_err(format!("outer: Expected 1-D argument {}, but got {}-D", name, t.ndim())));
+            }
+        }
         wrap(self.t.unsqueeze(1).and_then(|a| a.mul(&o.unsqueeze(0)?)))
     }
     fn mv(&self, vec: &Bound<'_, PyTensor>) -> R {
@@ -1308,30 +1373,14 @@ impl Tensor {
     fn ne_scalar_any(&self) -> crate::Result<Tensor> {
         binary(BinaryOp::Ne, self, Scalar::Int(0))
     }
-    /// Move `dim` of a source to the front (for index_add/index_copy expressed as index_put).
-    fn movedim_for_index(&self, dim: i64, ndim: usize) -> crate::Result<Tensor> {
-        if self.ndim() == 0 {
-            return Ok(self.clone());
-        }
-        let d = crate::layout::wrap_dim(dim, ndim)?;
-        let mut perm: Vec<i64> = vec![d as i64];
-        perm.extend((0..self.ndim() as i64).filter(|&k| k != d as i64));
-        let moved = self.permute(&perm)?;
-        // index_put with one advanced index at `dim` puts the indexed dim first when d > 0 only if
-        // not adjacent; a single advanced index is always adjacent, so the result keeps `dim` in place.
-        let mut inv = vec![0i64; perm.len()];
-        for (i, &p) in perm.iter().enumerate() {
-            inv[p as usize] = i as i64;
-        }
-        moved.permute(&inv)
-    }
 }
 
-fn dim_items(t: &Tensor, dim: i64, index: &Tensor) -> PyResult<Vec<crate::ops::index::IndexItem>> {
-    let d = crate::layout::wrap_dim(dim, t.ndim()).py()?;
-    let mut items = vec![crate::ops::index::IndexItem::Slice(None, None, 1); d];
-    items.push(crate::ops::index::IndexItem::Tensor(index.reshape(&[-1]).py()?));
-    Ok(items)
+/// index_fill's value: a Python number, or a 0-d tensor (which keeps its autograd history).
+fn index_fill_value(t: &Tensor, value: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    match arg_of(value)? {
+        Arg::T(v) => Ok(v),
+        Arg::S(s) => Tensor::scalar(s, t.dtype()).py(),
+    }
 }
 
 fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {

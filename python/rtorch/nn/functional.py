@@ -431,6 +431,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def one_hot(tensor, num_classes=-1):
     r"""Return an int64 tensor with a 1 at each index of ``tensor`` along a new last dimension."""
+    if tensor.dtype != rtorch.int64:
+        raise RuntimeError(f"one_hot is only applicable to index tensor of type LongTensor (got {tensor.dtype}).")
+    if tensor.numel() > 0:
+        if int(tensor.min().item()) < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if num_classes >= 0 and int(tensor.max().item()) >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
     if num_classes < 0:
         num_classes = int(tensor.max().item()) + 1
     classes = rtorch.arange(num_classes, dtype=rtorch.int64, device=tensor.device)
@@ -739,8 +746,22 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(loss, reduction)
 
 
+def _check_class_target(input, target):
+    """PyTorch's nll_loss shape checks: target is ``(N, d1, ...)`` for input ``(N, C, d1, ...)``."""
+    if input.dim() == 1:
+        if target.dim() > 1 or (target.dim() == 1 and target.shape[0] != 1):
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tuple(target.shape)}")
+        return
+    if target.dim() >= 1 and target.shape[0] != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]}).")
+    expected = [input.shape[0], *input.shape[2:]]
+    if list(target.shape) != expected:
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+
+
 def _class_last(input, target):
     """Flatten ``(N, C, d1, ...)`` / ``(C,)`` input to ``(M, C)`` and target to ``(M,)``."""
+    _check_class_target(input, target)
     if input.dim() == 1:
         return input.unsqueeze(0), target.reshape(1)
     if input.dim() > 2:

@@ -222,3 +222,12 @@ def _cast_state(param, key, value):
     if param.dtype.is_floating_point and value.dtype.is_floating_point and value.dtype != param.dtype:
         return value.to(param.dtype)
     return value
+
+
+def _fusable(group, p):
+    """Whether ``p``'s update can run as one fused native kernel: dense float32/float64 parameters on
+    the CPU (any float dtype on CUDA) with a gradient of the same layout, outside differentiable mode."""
+    g = p.grad
+    return (not group.get("differentiable", False)
+            and (p.dtype in (rtorch.float32, rtorch.float64) or (p.is_cuda and p.dtype.is_floating_point))
+            and g.dtype == p.dtype and g.device == p.device and p.is_contiguous() and g.is_contiguous())

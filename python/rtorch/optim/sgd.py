@@ -1,5 +1,7 @@
 """SGD optimizer (momentum, dampening, Nesterov, weight decay, maximize)."""
-from rtorch.optim.optimizer import Optimizer
+import rtorch
+from rtorch import _rtorch
+from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["SGD"]
 
@@ -37,6 +39,16 @@ class SGD(Optimizer):
         dampening, wd = group["dampening"], group["weight_decay"]
         for p in group["params"]:
             if p.grad is None:
+                continue
+            if _fusable(group, p):
+                buf, first = None, False
+                if momentum != 0:
+                    buf = self.state[p].get("momentum_buffer")
+                    first = buf is None
+                    if first:
+                        buf = self.state[p]["momentum_buffer"] = rtorch.empty_like(p)
+                _rtorch._sgd_step(p, p.grad, buf, lr, wd, momentum, dampening, group["nesterov"],
+                                  group["maximize"], first)
                 continue
             grad = -p.grad if group["maximize"] else p.grad
             if wd != 0:
