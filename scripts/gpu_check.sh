@@ -15,3 +15,6 @@ if [ -n "${MNIST_PKL:-}" ] && [ -f "$MNIST_PKL" ]; then
   timeout "${MNIST_TIMEOUT:-200}" python3 examples/mnist.py --device cuda \
     --epochs "${MNIST_EPOCHS:-3}" --out-dir /tmp/mnist-runs 2>&1 | tee "$OUT/mnist_cuda.log"
 fi
+# The character-level transformer example on the GPU (short run).
+timeout "${CHAR_TIMEOUT:-90}" python3 examples/char_transformer.py --device cuda --steps "${CHAR_STEPS:-600}" \
+  --batch-size 32 --out-dir /tmp/char-runs 2>&1 | tee "$OUT/char_cuda.log"
