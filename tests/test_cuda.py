@@ -328,7 +328,8 @@ def test_item_tolist_and_numpy_error():
 
 @pytestmark_gpu
 def test_random_on_device_matches_cpu_stream():
-    # The device Philox kernels reproduce the host stream bit for bit, and advance the generator
+    # The device Philox kernels reproduce the host stream (uniforms and integers bit for bit; normals
+    # to an ulp, as device and host sin/cos/log differ in the last bit), and advance the generator
     # by the same number of blocks (so the draws after them agree too).
     for dtype in (rtorch.float32, rtorch.float64, rtorch.float16):
         for n in (1, 7, 100, 4099):
@@ -338,8 +339,13 @@ def test_random_on_device_matches_cpu_stream():
             rtorch.manual_seed(7)
             b = [rtorch.randn(n, dtype=dtype), rtorch.rand(n, dtype=dtype), rtorch.randint(-5, 1000, (n,)),
                  rtorch.randn(3)]
-            for x, y in zip(a, b):
-                close(x, y, atol=0)
+            ulp = {rtorch.float64: 4e-16, rtorch.float32: 2.4e-7, rtorch.float16: 2e-3}[dtype]
+            for k, (x, y) in enumerate(zip(a, b)):
+                if k in (1, 2):
+                    close(x, y, atol=0)
+                else:
+                    g, c = x.cpu().double().numpy(), y.double().numpy()
+                    np.testing.assert_allclose(g, c, rtol=ulp if k == 0 else 4e-7, atol=0)
     d = F.dropout(rtorch.ones(1000, device="cuda"), 0.5)
     assert d.device.type == "cuda" and 300 < (d > 0).sum().item() < 700
 
