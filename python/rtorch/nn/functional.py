@@ -14,7 +14,7 @@ __all__ = [
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
     "bilinear", "batch_norm", "group_norm", "rms_norm", "scaled_dot_product_attention",
-    "multi_head_attention_forward", "max_pool1d", "avg_pool1d", "interpolate",
+    "multi_head_attention_forward", "max_pool1d", "avg_pool1d", "interpolate", "kl_div",
 ]
 
 
@@ -850,6 +850,24 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    r"""Kullback-Leibler divergence ``target * (log(target) - input)`` for log-probabilities ``input``
+    (``log_target=True``: ``target`` holds log-probabilities too). ``reduction='batchmean'`` divides
+    the sum by the batch size (the mathematically correct KL); ``'mean'`` averages over elements."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # xlogy: 0 * log(0) counts as 0.
+        safe = rtorch.where(target > 0, target, rtorch.ones_like(target))
+        loss = target * safe.log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() > 0 else 1)
+    if reduction in ("mean", "sum", "none"):
+        return _reduce(loss, reduction)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,

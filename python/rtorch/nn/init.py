@@ -5,7 +5,7 @@ import rtorch
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
-    "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+    "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
 ]
 
 
@@ -141,3 +141,28 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std, generator)
+
+
+def orthogonal_(tensor, gain=1.0, generator=None):
+    r"""Fill ``tensor`` (at least 2-D, viewed as rows x prod(rest)) with a (semi-)orthogonal matrix:
+    the Q factor of a QR decomposition of a normal random matrix, signs fixed by R's diagonal so the
+    result is uniformly distributed (Saxe et al. 2013), times ``gain``."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    import numpy as np
+
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = rtorch.empty(rows, cols, dtype=rtorch.float64).normal_(0.0, 1.0, **_gen_kw(generator)).numpy()
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    with rtorch.no_grad():
+        tensor.copy_(rtorch.tensor(np.ascontiguousarray(q).reshape(tuple(tensor.shape)) * gain,
+                                   dtype=tensor.dtype, device=tensor.device))
+    return tensor

@@ -14,7 +14,7 @@ from rtorch.nn.modules.sparse import Embedding
 from rtorch.nn.modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase
 from rtorch.nn.modules.normalization import LayerNorm
 from rtorch.nn.modules.loss import (
-    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
+    BCELoss, BCEWithLogitsLoss, KLDivLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss,
     SmoothL1Loss,
 )
 from rtorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
@@ -31,7 +31,7 @@ __all__ = [
     "ModuleDict", "ReLU", "ReLU6", "Hardtanh", "GELU", "SiLU", "Mish", "Tanh", "Sigmoid",
     "Softmax", "Softmin", "LogSoftmax", "LeakyReLU", "ELU", "Softplus", "Softsign", "Dropout",
     "Embedding", "LayerNorm", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-    "BCEWithLogitsLoss", "SmoothL1Loss", "HuberLoss", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "HuberLoss", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d",
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
