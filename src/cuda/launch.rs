@@ -98,8 +98,9 @@ pub fn elementwise_cfg(n: usize, s: &Strides) -> LaunchConfig {
     LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
 }
 
-/// One block per row (grid-stride over rows), 32..1024 threads by row length.
+/// One block per row (grid-stride over rows), 32..256 threads by row length: long rows are split
+/// into chunks by the caller, so more threads per block would mostly add reduction overhead.
 pub fn rows_cfg(rows: usize, r: usize) -> LaunchConfig {
-    let threads = if r <= 32 { 32 } else if r <= 256 { 128 } else if r <= 2048 { 256 } else { 1024 };
+    let threads = if r <= 32 { 32 } else if r <= 128 { 64 } else if r <= 1024 { 128 } else { 256 };
     LaunchConfig { grid_dim: (rows.clamp(1, 65535) as u32, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
 }
