@@ -58,13 +58,24 @@ fn check(op: &str, ts: &[&Tensor]) -> Result<DType> {
     Ok(p.dtype())
 }
 
-/// Run `f(i)` for every element index, in parallel above the grain size.
-fn for_all(n: usize, f: impl Fn(usize) + Sync + Send) {
-    if n < crate::cpu::iter::GRAIN {
-        (0..n).for_each(f);
+/// Run `f(start, len)` over contiguous chunks covering 0..n: one chunk below the grain size, else
+/// chunks of GRAIN elements in parallel (the body is a plain loop over slices, so it vectorises).
+fn for_chunks(n: usize, f: impl Fn(usize, usize) + Sync + Send) {
+    let grain = crate::cpu::iter::GRAIN;
+    if n < 2 * grain || crate::cpu::threads::num_threads() == 1 {
+        f(0, n);
     } else {
-        crate::cpu::threads::install(|| (0..n).into_par_iter().with_min_len(crate::cpu::iter::GRAIN / 4).for_each(f));
+        let chunks = n.div_ceil(grain);
+        crate::cpu::threads::install(|| (0..chunks).into_par_iter().for_each(|c| f(c * grain, grain.min(n - c * grain))));
     }
+}
+
+/// A mutable slice of `len` elements at `p + start`.
+///
+/// # Safety
+/// `p` points to at least `start + len` elements and no other live slice overlaps this range.
+unsafe fn chunk<'a, F>(p: &crate::cpu::iter::SendPtr<F>, start: usize, len: usize) -> &'a mut [F] {
+    std::slice::from_raw_parts_mut(p.0.add(start), len)
 }
 
 macro_rules! ptr {
@@ -95,31 +106,31 @@ pub fn adam_step(param: &Tensor, grad: &Tensor, exp_avg: &Tensor, exp_avg_sq: &T
                 let (b1, omb1, b2, omb2) = (c(h.beta1), c(1.0 - h.beta1), c(h.beta2), c(1.0 - h.beta2));
                 let (wd, decay, eps) = (c(h.weight_decay), c(1.0 - h.lr * h.weight_decay), c(h.eps));
                 let (bc2, step) = (c(h.bias_correction2_sqrt), c(h.lr / h.bias_correction1));
-                for_all(param.numel(), |i| unsafe {
-                    let mut p = *pp.get().add(i);
-                    let mut g = *pg.get().add(i);
-                    if h.maximize {
-                        g = -g;
-                    }
-                    if h.weight_decay != 0.0 {
-                        if h.decoupled {
-                            p *= decay;
-                        } else {
-                            g += p * wd;
+                for_chunks(param.numel(), |start, len| unsafe {
+                    let (ps, gs, ms, vs) = (chunk(&pp, start, len), chunk(&pg, start, len), chunk(&pm, start, len), chunk(&pv, start, len));
+                    let mut xs = pmax.as_ref().map(|px| chunk(px, start, len));
+                    for i in 0..len {
+                        let mut p = ps[i];
+                        let mut g = if h.maximize { -gs[i] } else { gs[i] };
+                        if h.weight_decay != 0.0 {
+                            if h.decoupled {
+                                p *= decay;
+                            } else {
+                                g += p * wd;
+                            }
                         }
+                        let m = ms[i] * b1 + g * omb1;
+                        let v = vs[i] * b2 + g * g * omb2;
+                        ms[i] = m;
+                        vs[i] = v;
+                        let mut second = v;
+                        if let Some(x) = xs.as_mut() {
+                            let old = x[i];
+                            second = if old > v || old != old { old } else { v };
+                            x[i] = second;
+                        }
+                        ps[i] = p - m / (second.sqrt() / bc2 + eps) * step;
                     }
-                    let m = *pm.get().add(i) * b1 + g * omb1;
-                    let v = *pv.get().add(i) * b2 + g * g * omb2;
-                    *pm.get().add(i) = m;
-                    *pv.get().add(i) = v;
-                    let mut second = v;
-                    if let Some(px) = &pmax {
-                        let old = *px.get().add(i);
-                        second = if old > v || old != old { old } else { v };
-                        *px.get().add(i) = second;
-                    }
-                    let denom = second.sqrt() / bc2 + eps;
-                    *pp.get().add(i) = p - m / denom * step;
                 });
             }};
         }
@@ -154,21 +165,33 @@ pub fn sgd_step(param: &Tensor, grad: &Tensor, buf: Option<&Tensor>, h: SgdHyper
                 let pb = buf.map(|b| ptr!(b, $F));
                 let c = |v: f64| v as $F;
                 let (lr, wd, mom, damp) = (c(h.lr), c(h.weight_decay), c(h.momentum), c(1.0 - h.dampening));
-                for_all(param.numel(), |i| unsafe {
-                    let p = *pp.get().add(i);
-                    let mut g = *pg.get().add(i);
-                    if h.maximize {
-                        g = -g;
+                for_chunks(param.numel(), |start, len| unsafe {
+                    let (ps, gs) = (chunk(&pp, start, len), chunk(&pg, start, len));
+                    match pb.as_ref().map(|b| chunk(b, start, len)) {
+                        None if h.weight_decay == 0.0 && !h.maximize => {
+                            for i in 0..len {
+                                ps[i] -= gs[i] * lr;
+                            }
+                        }
+                        None => {
+                            for i in 0..len {
+                                let g = if h.maximize { -gs[i] } else { gs[i] } + ps[i] * wd;
+                                ps[i] -= g * lr;
+                            }
+                        }
+                        Some(bs) => {
+                            for i in 0..len {
+                                let mut g = if h.maximize { -gs[i] } else { gs[i] };
+                                if h.weight_decay != 0.0 {
+                                    g += ps[i] * wd;
+                                }
+                                let b = if h.first_step { g } else { bs[i] * mom + g * damp };
+                                bs[i] = b;
+                                g = if h.nesterov { g + b * mom } else { b };
+                                ps[i] -= g * lr;
+                            }
+                        }
                     }
-                    if h.weight_decay != 0.0 {
-                        g += p * wd;
-                    }
-                    if let Some(pb) = &pb {
-                        let b = if h.first_step { g } else { *pb.get().add(i) * mom + g * damp };
-                        *pb.get().add(i) = b;
-                        g = if h.nesterov { g + b * mom } else { b };
-                    }
-                    *pp.get().add(i) = p - g * lr;
                 });
             }};
         }
