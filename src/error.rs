@@ -25,9 +25,6 @@ pub enum Error {
     /// Autograd misuse and everything PyTorch reports as a plain RuntimeError.
     #[error("{0}")]
     Runtime(String),
-    /// Integer division or modulo by zero.
-    #[error("{0}")]
-    ZeroDivision(String),
     /// A CUDA allocation that failed even after the cache was emptied.
     #[error("{0}")]
     CudaOom(String),

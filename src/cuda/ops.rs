@@ -203,6 +203,20 @@ fn rows_kernel(name: &str, x: &Tensor, out: &Tensor, m: usize, r: usize) -> Resu
     launch!(gpu, f, rows_cfg(m, r); &px, &po, &rows, &rr, &inner)
 }
 
+/// The reduce.cu kernel of `op` and the dtype it writes for input dtype `d` (integer sums and
+/// products accumulate into int64).
+fn reduce_kernel(op: ReduceOp, d: DType) -> (&'static str, DType) {
+    let sum_dtype = if d.is_float() { d } else { DType::I64 };
+    match op {
+        ReduceOp::Sum => ("sum", sum_dtype),
+        ReduceOp::Prod => ("prod", sum_dtype),
+        ReduceOp::Max => ("max", d),
+        ReduceOp::Min => ("min", d),
+        ReduceOp::All => ("all", DType::Bool),
+        ReduceOp::Any => ("any", DType::Bool),
+    }
+}
+
 /// A divisor `c` of `r` that cuts each row into chunks of at least 2048 elements.
 fn split_factor(r: usize) -> Option<usize> {
     [1024usize, 512, 256, 128, 64, 32, 16, 8, 4, 2].into_iter().find(|&c| r % c == 0 && r / c >= 2048)
@@ -214,11 +228,7 @@ pub fn reduce_rows(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DTyp
     // of each row first (every op here is associative), then the partial results.
     let sms = gpu_of(x.device())?.sm_count as usize;
     if m < 2 * sms && r >= 1 << 15 {
-        let native = |d: DType| match op {
-            ReduceOp::All | ReduceOp::Any => DType::Bool,
-            ReduceOp::Sum | ReduceOp::Prod if !d.is_float() => DType::I64,
-            _ => d,
-        };
+        let native = |d: DType| reduce_kernel(op, d).1;
         let at = |shape: &[usize], offset: usize| {
             let mut l = crate::layout::Layout::contiguous(shape);
             l.offset = offset;
@@ -239,15 +249,7 @@ pub fn reduce_rows(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DTyp
             return reduce_rows(op, &both, 1, n, out_dtype);
         }
     }
-    let d = x.dtype();
-    let (name, native) = match op {
-        ReduceOp::Sum => ("sum", if d.is_float() { d } else { DType::I64 }),
-        ReduceOp::Prod => ("prod", if d.is_float() { d } else { DType::I64 }),
-        ReduceOp::Max => ("max", d),
-        ReduceOp::Min => ("min", d),
-        ReduceOp::All => ("all", DType::Bool),
-        ReduceOp::Any => ("any", DType::Bool),
-    };
+    let (name, native) = reduce_kernel(op, x.dtype());
     let out = Tensor::alloc(&[m], native, x.device(), false)?;
     rows_kernel(name, x, &out, m, r)?;
     if native != out_dtype {

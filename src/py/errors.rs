@@ -3,7 +3,6 @@
 use crate::error::Error;
 use pyo3::exceptions::{
     PyIndexError, PyMemoryError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError,
-    PyZeroDivisionError,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -32,7 +31,6 @@ pub fn to_py(e: Error) -> PyErr {
         Error::Value(m) => PyValueError::new_err(m),
         Error::Device(m) | Error::Runtime(m) => PyRuntimeError::new_err(m),
         Error::Alloc(m) => PyMemoryError::new_err(m),
-        Error::ZeroDivision(m) => PyZeroDivisionError::new_err(m),
         Error::NotImplemented(m) => PyNotImplementedError::new_err(m),
         Error::CudaOom(m) => match class(py, "OutOfMemoryError") {
             Some(c) => PyErr::from_type(c.into_bound(py), m),
