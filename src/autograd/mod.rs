@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::{bail, err};
 pub use rules::Backward;
+use crate::ops::movement::ViewKind;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -48,8 +49,21 @@ pub struct AutogradMeta {
     pub retains_grad: bool,
     /// Hooks of a leaf (hooks of non-leaves live on their grad_fn as pre-hooks).
     pub hooks: Vec<Hook>,
-    /// This tensor is a view (shares storage with an input) of a tensor in the graph.
-    pub is_view: bool,
+    /// Set on views made by view ops (float dtypes): the tensor whose storage they look into.
+    pub view: Option<ViewBase>,
+}
+
+/// What a view remembers about its base, so in-place writes through the view rewrite the
+/// base's history (PyTorch's CopySlices) and the view's own history follows the base's.
+#[derive(Clone)]
+pub struct ViewBase {
+    /// The root tensor (never itself a view).
+    pub base: Tensor,
+    /// The storage version when this view's history was last made; a newer version means an
+    /// in-place op may have rewritten the base's history, so the view's is regenerated.
+    pub version: u64,
+    /// Made under no_grad: PyTorch forbids recording in-place ops through such views.
+    pub made_in_no_grad: bool,
 }
 
 /// Where a gradient flows: into another node's input slot, or into a leaf's `.grad`.
@@ -83,6 +97,7 @@ impl Node {
 
 /// The edge a gradient for `t` should follow, if `t` takes part in autograd.
 pub fn edge_of(t: &Tensor) -> Option<Edge> {
+    refresh_view(t);
     let m = t.meta();
     if let Some(f) = &m.grad_fn {
         Some(Edge::Node(f.clone(), m.output_nr))
@@ -94,6 +109,7 @@ pub fn edge_of(t: &Tensor) -> Option<Edge> {
 }
 
 pub fn requires_grad(t: &Tensor) -> bool {
+    refresh_view(t);
     let m = t.meta();
     m.requires_grad || m.grad_fn.is_some()
 }
@@ -119,12 +135,50 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         if !o.dtype().is_float() {
             continue; // integer and bool outputs are not differentiable
         }
-        let is_view = inputs.iter().any(|t| t.same_storage(o));
         let mut m = o.meta();
         m.grad_fn = Some(node.clone());
         m.output_nr = i;
         m.requires_grad = true;
-        m.is_view = is_view;
+    }
+}
+
+/// Finish a view op: record its backward (when recording) and remember its base.
+pub fn record_view(out: &Tensor, input: &Tensor, make: impl FnOnce() -> Backward) {
+    record1(out, &[input], make);
+    if !out.dtype().is_float() {
+        return;
+    }
+    let base = input.meta().view.as_ref().map(|v| v.base.clone()).unwrap_or_else(|| input.clone());
+    out.meta().view =
+        Some(ViewBase { base, version: out.storage().version(), made_in_no_grad: !is_grad_enabled() });
+}
+
+/// The view `v` as a strided window of its (contiguous) base, if it can be written that way.
+fn strided_kind(v: &Tensor, base: &Tensor) -> Option<ViewKind> {
+    if !base.is_contiguous() || v.offset() < base.offset() {
+        return None;
+    }
+    Some(ViewKind::Strided { shape: v.shape().to_vec(), strides: v.strides().to_vec(), offset: v.offset() - base.offset() })
+}
+
+/// A view whose base changed history since its own was made gets a fresh node: a strided
+/// view of the base's current history (PyTorch regenerates an AsStridedBackward0 likewise).
+fn refresh_view(t: &Tensor) {
+    let base = {
+        let mut m = t.meta();
+        let Some(v) = m.view.as_mut() else { return };
+        let now = t.storage().version();
+        if v.version == now {
+            return;
+        }
+        v.version = now;
+        v.base.clone()
+    };
+    if !requires_grad(&base) {
+        return;
+    }
+    if let Some(kind) = strided_kind(t, &base) {
+        record(&[t], &[&base], Backward::View { kind, input_shape: base.shape().to_vec() });
     }
 }
 
@@ -190,10 +244,16 @@ impl Tensor {
         requires_grad(self)
     }
     pub fn is_leaf(&self) -> bool {
+        refresh_view(self);
         self.meta().grad_fn.is_none()
     }
     pub fn grad_fn(&self) -> Option<Arc<Node>> {
+        refresh_view(self);
         self.meta().grad_fn.clone()
+    }
+    /// The tensor this one is a view of (`._base`), if it was made by a view op.
+    pub fn view_base(&self) -> Option<Tensor> {
+        self.meta().view.as_ref().map(|v| v.base.clone())
     }
     pub fn grad(&self) -> Option<Tensor> {
         self.meta().grad.clone()
@@ -267,24 +327,60 @@ impl Tensor {
         m.grad_fn = None;
         m.requires_grad = false;
     }
-    /// The error PyTorch raises for in-place ops on leaves that require grad.
+    /// The errors PyTorch raises before an in-place op on a leaf (or a view of one) that requires grad.
     pub fn check_inplace(&self) -> Result<()> {
-        if is_grad_enabled() {
-            let m = self.meta();
-            if m.grad_fn.is_none() && m.requires_grad {
-                return Err(err!(
-                    Runtime,
-                    "a leaf Variable that requires grad is being used in an in-place operation."
-                ));
+        if !is_grad_enabled() {
+            return Ok(());
+        }
+        refresh_view(self);
+        let m = self.meta();
+        if m.grad_fn.is_none() && m.requires_grad {
+            bail!(Runtime, "a leaf Variable that requires grad is being used in an in-place operation.");
+        }
+        if let Some(v) = &m.view {
+            let b = v.base.meta();
+            if !v.made_in_no_grad && b.grad_fn.is_none() && b.requires_grad {
+                bail!(Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
             }
-            // Writing through a view would also have to rewrite the base's history (PyTorch's
-            // CopySlices); until that exists, refuse rather than return a wrong gradient.
-            if m.is_view && m.grad_fn.is_some() {
-                return Err(err!(
-                    NotImplemented,
-                    "in-place operation on a view of a tensor that requires grad is not supported yet; apply it out of place (e.g. y = y.clone(); y.add_(...)) or under rtorch.no_grad()"
-                ));
-            }
+        }
+        Ok(())
+    }
+
+    /// After `r`'s values were written into this tensor in place, make `r`'s history this
+    /// tensor's. For a view, the base's history becomes "the old base with this window
+    /// replaced by r" (CopySlices) and the view becomes a window of that new history.
+    pub(crate) fn take_history(&self, r: &Tensor) -> Result<()> {
+        let view = self.meta().view.clone();
+        let Some(v) = view else {
+            let (f, nr, rg) = {
+                let m = r.meta();
+                (m.grad_fn.clone(), m.output_nr, m.requires_grad)
+            };
+            let mut m = self.meta();
+            m.grad_fn = f;
+            m.output_nr = nr;
+            m.requires_grad = rg;
+            return Ok(());
+        };
+        if v.made_in_no_grad {
+            bail!(
+                Runtime,
+                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+            );
+        }
+        let base = &v.base;
+        let kind = strided_kind(self, base).ok_or_else(|| {
+            err!(
+                NotImplemented,
+                "in-place operation through a view of a non-contiguous base tensor (shape {:?}, strides {:?}) while recording autograd; make the base contiguous first",
+                base.shape(),
+                base.strides()
+            )
+        })?;
+        record(&[base], &[base, r], Backward::CopySlices { kind: kind.clone() });
+        record(&[self], &[base], Backward::View { kind, input_shape: base.shape().to_vec() });
+        if let Some(v) = self.meta().view.as_mut() {
+            v.version = self.storage().version();
         }
         Ok(())
     }

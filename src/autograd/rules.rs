@@ -37,6 +37,10 @@ pub enum Backward {
     Expand { input_shape: Vec<usize> },
     View { kind: ViewKind, input_shape: Vec<usize> },
     ViewScatter { kind: ViewKind },
+    /// In-place write of input 1 into the `kind` window of input 0 (through a view).
+    CopySlices { kind: ViewKind },
+    /// The value was overwritten by something that does not depend on it (fill_, zero_, normal_...).
+    Fill,
     Flip { dims: Vec<usize> },
     Cat { dim: usize, sizes: Vec<usize> },
     Index { items: Vec<IndexItem>, input_shape: Vec<usize> },
@@ -108,7 +112,10 @@ impl Backward {
                 ViewKind::Select { .. } => "SelectBackward0".into(),
                 ViewKind::Diagonal { .. } => "DiagonalBackward0".into(),
                 ViewKind::Unfold { .. } => "UnfoldBackward0".into(),
+                ViewKind::Strided { .. } => "AsStridedBackward0".into(),
             },
+            Backward::CopySlices { .. } => "CopySlices".into(),
+            Backward::Fill => "FillBackward0".into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
@@ -254,6 +261,15 @@ impl Backward {
             Backward::Expand { input_shape } => one(sum_to(&g, input_shape)?),
             Backward::View { kind, input_shape } => one(crate::ops::movement::view_scatter(&g, kind, input_shape)?),
             Backward::ViewScatter { kind } => one(crate::ops::movement::view_op(&g, kind.clone())?),
+            Backward::CopySlices { kind } => {
+                // The window's gradient goes to the written value; the rest to the old base.
+                let gr = crate::ops::movement::view_op(&g, kind.clone())?;
+                let mask = Tensor::zeros(shape(0), DType::Bool, g.device())?;
+                crate::cpu::fill(&mask.with_layout(kind.apply(mask.layout())?), crate::scalar::Scalar::Bool(true))?;
+                let z = Tensor::zeros(&[], g.dtype(), g.device())?;
+                Ok(vec![Some(crate::ops::index::where_(&mask, &z, &g)?), Some(gr)])
+            }
+            Backward::Fill => one(Tensor::zeros(shape(0), g.dtype(), g.device())?),
             Backward::Flip { dims } => {
                 let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
                 one(g.flip(&ds)?)

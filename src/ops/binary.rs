@@ -375,7 +375,7 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
         let r = binary(op, &a.snapshot_for_inplace()?, b)?;
         let r = if r.dtype() != a.dtype() { crate::ops::cast::to_dtype(&r, a.dtype())? } else { r };
         crate::ops::cast::copy_into(a, &r.detach())?;
-        a.take_history(&r);
+        a.take_history(&r)?;
         return Ok(());
     }
     let ta = if a.dtype() == cd { a.clone() } else { crate::ops::cast::to_dtype(a, cd)? };

@@ -87,10 +87,33 @@ impl Tensor {
             }
             let r = src.expand(self.shape())?.to_dtype(self.dtype())?.contiguous_copy()?;
             copy_into(self, &r.detach())?;
-            self.take_history(&r);
+            self.take_history(&r)?;
             return Ok(());
         }
         copy_into(self, src)
+    }
+    /// `fill_(v)` / `zero_()`.
+    pub fn fill_(&self, value: crate::scalar::Scalar) -> Result<()> {
+        self.check_inplace()?;
+        crate::cpu::fill(self, value)?;
+        self.storage().bump_version();
+        self.overwritten()
+    }
+    /// Replace every value by `r`'s (broadcast), which do not depend on the old values
+    /// (the random in-place fills).
+    pub fn overwrite_(&self, r: &Tensor) -> Result<()> {
+        self.check_inplace()?;
+        copy_into(self, &r.detach())?;
+        self.overwritten()
+    }
+    /// History after all values were replaced: the old values get a zero gradient (FillBackward0).
+    fn overwritten(&self) -> Result<()> {
+        if !needs_grad(&[self]) {
+            return Ok(());
+        }
+        let h = self.detach();
+        crate::autograd::record1(&h, &[self], || crate::autograd::Backward::Fill);
+        self.take_history(&h)
     }
     /// The input an in-place op should compute from: a copy carrying this tensor's history when
     /// autograd records (saved values must survive the write-back), else this tensor itself.
@@ -100,16 +123,5 @@ impl Tensor {
         } else {
             Ok(self.clone())
         }
-    }
-    /// Give this tensor the autograd history of `r` (after an in-place write of r's values).
-    pub(crate) fn take_history(&self, r: &Tensor) {
-        let (f, nr, rg) = {
-            let m = r.meta();
-            (m.grad_fn.clone(), m.output_nr, m.requires_grad)
-        };
-        let mut m = self.meta();
-        m.grad_fn = f;
-        m.output_nr = nr;
-        m.requires_grad = rg;
     }
 }

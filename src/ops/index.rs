@@ -275,7 +275,7 @@ pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
     if !p.advanced {
         // A pure view: record it as a strided view of x for backward.
         let out = p.view.detach();
-        record1(&out, &[x], || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
+        crate::autograd::record_view(&out, x, || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
         return Ok(out);
     }
     let out = gather_plan(&p)?;
@@ -388,7 +388,7 @@ pub fn setitem(x: &Tensor, items: &[IndexItem], value: &Tensor) -> Result<()> {
     if needs_grad(&[x, value]) {
         let r = index_put(x, items, value, false)?;
         crate::ops::cast::copy_into(x, &r.detach())?;
-        x.take_history(&r);
+        x.take_history(&r)?;
         return Ok(());
     }
     index_put_raw(x, items, value, false)

@@ -1,6 +1,6 @@
 //! Shape and movement ops. Views share storage and change only the layout; the rest copy
 //! (cat, flip, roll, repeat...). Every view is one `ViewKind` so its backward is written once.
-use crate::autograd::{needs_grad, record1, Backward};
+use crate::autograd::{needs_grad, record1, record_view, Backward};
 use crate::error::{fmt_shape, Result};
 use crate::layout::{checked_numel, wrap_dim, Layout};
 use crate::dtype::Element;
@@ -15,6 +15,8 @@ pub enum ViewKind {
     Select { dim: usize, index: i64 },
     Diagonal { offset: i64, d1: usize, d2: usize },
     Unfold { dim: usize, size: usize, step: usize },
+    /// A window of a contiguous tensor given by its own strides and offset (CopySlices' view).
+    Strided { shape: Vec<usize>, strides: Vec<isize>, offset: usize },
 }
 
 impl ViewKind {
@@ -25,6 +27,12 @@ impl ViewKind {
             ViewKind::Select { dim, index } => l.select(dim, index),
             ViewKind::Diagonal { offset, d1, d2 } => l.diagonal(offset, d1, d2),
             ViewKind::Unfold { dim, size, step } => l.unfold(dim, size, step),
+            ViewKind::Strided { ref shape, ref strides, offset } => {
+                if !l.is_contiguous() {
+                    bail!(Runtime, "internal error: a strided window needs a contiguous tensor");
+                }
+                Ok(Layout { shape: shape.clone(), strides: strides.clone(), offset: l.offset + offset })
+            }
         }
     }
     /// Windows of `unfold` can overlap, so its backward must accumulate serially.
@@ -35,8 +43,9 @@ impl ViewKind {
 
 /// Make a view of `t` by `kind`, recorded for autograd.
 pub fn view_op(t: &Tensor, kind: ViewKind) -> Result<Tensor> {
+    let t = if matches!(kind, ViewKind::Strided { .. }) { t.contiguous()? } else { t.clone() };
     let out = t.with_layout(kind.apply(t.layout())?);
-    record1(&out, &[t], || Backward::View { kind, input_shape: t.shape().to_vec() });
+    record_view(&out, &t, || Backward::View { kind, input_shape: t.shape().to_vec() });
     Ok(out)
 }
 
@@ -113,7 +122,7 @@ impl Tensor {
             )
         })?;
         let out = self.with_layout(layout);
-        record1(&out, &[self], || Backward::Reshape { input_shape: self.shape().to_vec() });
+        record_view(&out, self, || Backward::Reshape { input_shape: self.shape().to_vec() });
         Ok(out)
     }
     /// `reshape`: a view when possible, else a copy.
@@ -132,7 +141,7 @@ impl Tensor {
         let n = self.ndim();
         let d: Vec<usize> = dims.iter().map(|&d| wrap_dim(d, n)).collect::<Result<_>>()?;
         let out = self.with_layout(self.layout().permute(&d)?);
-        record1(&out, &[self], || Backward::Permute { dims: d.clone() });
+        record_view(&out, self, || Backward::Permute { dims: d.clone() });
         Ok(out)
     }
     pub fn transpose(&self, a: i64, b: i64) -> Result<Tensor> {
@@ -158,7 +167,7 @@ impl Tensor {
     /// A new handle on the same data that autograd treats as the same value.
     pub fn alias(&self) -> Tensor {
         let out = self.detach();
-        record1(&out, &[self], || Backward::Identity);
+        record_view(&out, self, || Backward::Identity);
         out
     }
     pub fn expand(&self, shape: &[usize]) -> Result<Tensor> {
@@ -166,7 +175,7 @@ impl Tensor {
             return Ok(self.clone());
         }
         let out = self.with_layout(self.layout().broadcast_to(shape)?);
-        record1(&out, &[self], || Backward::Expand { input_shape: self.shape().to_vec() });
+        record_view(&out, self, || Backward::Expand { input_shape: self.shape().to_vec() });
         Ok(out)
     }
     /// `expand` with PyTorch's -1 meaning "keep this dim".
@@ -199,7 +208,7 @@ impl Tensor {
         let mut s = self.shape().to_vec();
         s.insert(d, 1);
         let out = self.with_layout(self.layout().unsqueeze(d));
-        record1(&out, &[self], || Backward::Reshape { input_shape: self.shape().to_vec() });
+        record_view(&out, self, || Backward::Reshape { input_shape: self.shape().to_vec() });
         Ok(out)
     }
     pub fn squeeze(&self, dims: Option<&[i64]>) -> Result<Tensor> {
@@ -208,7 +217,7 @@ impl Tensor {
             Some(ds) => Some(ds.iter().map(|&d| wrap_dim(d, self.ndim())).collect::<Result<_>>()?),
         };
         let out = self.with_layout(self.layout().squeeze(ds.as_deref()));
-        record1(&out, &[self], || Backward::Reshape { input_shape: self.shape().to_vec() });
+        record_view(&out, self, || Backward::Reshape { input_shape: self.shape().to_vec() });
         Ok(out)
     }
     pub fn flatten(&self, start: i64, end: i64) -> Result<Tensor> {

@@ -180,7 +180,7 @@ fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
     if autograd::needs_grad(&[&r]) {
         let r2 = r.to_dtype(t.dtype()).py()?;
         crate::ops::cast::copy_into(t, &r2.detach()).py()?;
-        t.take_history(&r2);
+        t.take_history(&r2).py()?;
     } else {
         crate::ops::cast::copy_into(t, &r).py()?;
     }
@@ -367,6 +367,19 @@ impl PyTensor {
     #[getter]
     fn grad_fn(&self) -> Option<super::autograd::PyNode> {
         self.t.grad_fn().map(|n| super::autograd::PyNode { n })
+    }
+    /// The tensor this one is a view of (None for tensors that own their data).
+    #[getter]
+    fn _base(&self) -> Option<PyTensor> {
+        self.t.view_base().map(PyTensor::from)
+    }
+    fn _is_view(&self) -> bool {
+        self.t.view_base().is_some()
+    }
+    /// The in-place modification counter shared by a tensor and its views.
+    #[getter]
+    fn _version(&self) -> u64 {
+        self.t.storage().version()
     }
     #[getter]
     fn data(&self) -> PyTensor {
@@ -848,17 +861,11 @@ impl PyTensor {
         Ok(self.t.eq(o).py()?.all_dims(None, false, true).py()?.item().py()?.to_bool())
     }
     fn zero_(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
-        let t = &slf.get().t;
-        t.check_inplace().py()?;
-        crate::cpu::fill(t, Scalar::Int(0)).py()?;
-        t.storage().bump_version();
+        slf.get().t.fill_(Scalar::Int(0)).py()?;
         Ok(slf)
     }
     fn fill_<'py>(slf: Bound<'py, Self>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
-        let t = &slf.get().t;
-        t.check_inplace().py()?;
-        crate::cpu::fill(t, scalar_arg(value)?).py()?;
-        t.storage().bump_version();
+        slf.get().t.fill_(scalar_arg(value)?).py()?;
         Ok(slf)
     }
     #[pyo3(signature = (from_=0.0, to=1.0, *, generator=None))]
@@ -1384,8 +1391,7 @@ fn index_fill_value(t: &Tensor, value: &Bound<'_, PyAny>) -> PyResult<Tensor> {
 }
 
 fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {
-    t.check_inplace().py()?;
-    crate::ops::cast::copy_into(t, r).py()
+    t.overwrite_(r).py()
 }
 
 pub fn scalar_to_py<'py>(py: Python<'py>, s: Scalar) -> PyResult<Bound<'py, PyAny>> {

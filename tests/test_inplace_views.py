@@ -1,0 +1,230 @@
+"""In-place ops through views of tensors in the graph (PyTorch's CopySlices semantics).
+
+Every gradient here is checked by finite differences (gradcheck re-runs the whole function,
+in-place writes included), so the expected values do not come from rtorch itself.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import rtorch as torch
+from rtorch.autograd import gradcheck, gradgradcheck
+
+
+def leaf(*shape, seed=0):
+    g = np.random.default_rng(seed)
+    return torch.tensor(g.uniform(-2, 2, size=shape), dtype=torch.float64, requires_grad=True)
+
+
+def test_the_python_idiom_out_slice_iadd():
+    # `y[:, 0] += z` is getitem, add_ on the view, then setitem of the view into y.
+    def f(x, z):
+        y = x * 2
+        y[:, 0] += z
+        y[:, 1] *= z
+        return y
+
+    assert gradcheck(f, (leaf(3, 4), leaf(3, seed=1)))
+
+
+def test_inplace_on_a_view_rewrites_the_base_history():
+    x = leaf(3, 4)
+    y = x * 1
+    v = y[1:3, ::2]
+    v.mul_(3)
+    assert y.grad_fn.name() == "CopySlices"
+    assert v.grad_fn.name() == "AsStridedBackward0"
+    y.sum().backward()
+    want = np.ones((3, 4))
+    want[1:3, ::2] = 3
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        lambda y, z: y[1].add_(z[0]),
+        lambda y, z: y[1][1:3].mul_(z[0, 1:3]),  # a view of a view
+        lambda y, z: y.t()[0].copy_(z[:, 0]),  # a transposed base window
+        lambda y, z: y[:, 1:].sub_(z[:, :3] * y[:, :3].clone()),
+        lambda y, z: y.view(12)[::5].div_(z.reshape(12)[:3] + 3),
+        lambda y, z: y[::-1][0].mul_(z[1]),  # negative strides
+        lambda y, z: y.diagonal().exp_(),
+        lambda y, z: y.unsqueeze(0)[0, 2].tanh_(),
+    ],
+    ids=["select", "view_of_view", "transpose", "slices", "flat_step", "negative_step", "diagonal", "unsqueeze"],
+)
+def test_gradients_through_inplace_views_match_finite_differences(program):
+    def f(x, z):
+        y = x * 1.5
+        program(y, z)
+        return y
+
+    x, z = leaf(3, 4), leaf(3, 4, seed=1)
+    assert gradcheck(f, (x, z))
+    assert gradgradcheck(f, (x, z))
+
+
+def test_a_base_without_grad_gets_history_from_the_written_value():
+    x = leaf(4)
+    out = torch.zeros(3, 4, dtype=torch.float64)
+    out[1].copy_(x)  # a view of a tensor that never required grad
+    out[2][1:3] = x[:2] * 2  # setitem on a view
+    assert out.requires_grad and out.grad_fn.name() in ("CopySlices", "IndexPutBackward0")
+    (out * torch.arange(12.0, dtype=torch.float64).reshape(3, 4)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [4 + 2 * 9, 5 + 2 * 10, 6, 7])
+
+
+def test_other_views_follow_the_base_after_an_inplace_write():
+    x = leaf(3, 4)
+    y = x * 1
+    a = y[0]  # made before the write
+    b = y[0:2]
+    b.mul_(3)  # a sibling view rewrites y's history
+    a.sum().backward()
+    want = np.zeros((3, 4))
+    want[0] = 3
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+
+    x.grad = None
+    y = x * 1
+    v = y[2]
+    y.mul_(2)  # the base itself
+    v.sum().backward()
+    want = np.zeros((3, 4))
+    want[2] = 2
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+
+
+def test_fill_and_zero_cut_the_gradient_of_overwritten_values():
+    x = leaf(2, 3)
+    y = x * 2
+    y[:, 1].zero_()
+    y[0].fill_(7.0)
+    (y * y).sum().backward()
+    want = np.zeros((2, 3))
+    want[1] = 8 * x.detach().numpy()[1]
+    want[1, 1] = 0
+    np.testing.assert_allclose(x.grad.numpy(), want)
+
+    x.grad = None
+    y = x * 2
+    y.zero_()
+    assert y.grad_fn.name() == "FillBackward0"
+    (y + x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones((2, 3)))
+
+    x.grad = None
+    y = x * 2
+    y[1].normal_()
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[2, 2, 2], [0, 0, 0]])
+
+
+def test_views_of_leaves_and_no_grad_views_raise_like_pytorch():
+    w = leaf(3)
+    with pytest.raises(RuntimeError, match="view of a leaf Variable that requires grad"):
+        w[0:2].add_(1)
+    with torch.no_grad():
+        w[0:2].add_(1)  # allowed: nothing is recorded
+        v = (w * 1)[0:2]
+    with pytest.raises(RuntimeError, match="created in no_grad mode"):
+        v.mul_(w[:2])
+    x = torch.zeros(3)
+    with torch.no_grad():
+        u = x[1:]
+    u.add_(1)  # nothing requires grad: no recording, no error
+    assert x.tolist() == [0.0, 1.0, 1.0]
+
+
+def test_saved_values_overwritten_through_a_view_are_detected():
+    x = leaf(4)
+    y = x * 1
+    s = y.exp()  # saves its output
+    s[1:3].mul_(2)
+    # exp's saved output was changed through the view: PyTorch raises instead of a wrong gradient.
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        s.sum().backward()
+
+
+def test_base_view_and_version_attributes():
+    x = torch.zeros(3, 4)
+    assert x._base is None and not x._is_view()
+    v = x[1:].t()
+    assert v._is_view() and v._base.shape == x.shape and v._base.data_ptr() == x.data_ptr()
+    assert x[1:][0]._base.shape == x.shape  # a view of a view points at the root
+    before = x._version
+    v.add_(1)
+    assert x._version > before and v._version == x._version
+    assert x.detach()._base is None  # detach is not a differentiable view
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 4),
+    cols=st.integers(1, 5),
+    r0=st.integers(0, 3),
+    c0=st.integers(0, 4),
+    step=st.sampled_from([1, 2, -1]),
+    op=st.sampled_from(["mul_", "add_", "copy_", "setitem", "sigmoid_"]),
+    transpose=st.booleans(),
+)
+def test_random_window_writes_match_finite_differences_and_numpy(rows, cols, r0, c0, step, op, transpose):
+    r0, c0 = r0 % rows, c0 % cols
+
+    def window(t):
+        t = t.t() if transpose else t
+        return t[r0:, ::step] if not transpose else t[c0:, ::step]
+
+    def f(x, z):
+        y = x * 1.25
+        w = window(y)
+        zz = z.reshape(-1)[: w.numel()].reshape(w.shape) if w.numel() else z.reshape(-1)[:0].reshape(w.shape)
+        if op == "mul_":
+            w.mul_(zz)
+        elif op == "add_":
+            w.add_(zz * zz)
+        elif op == "copy_":
+            w.copy_(zz)
+        elif op == "setitem":
+            w[...] = zz * 2
+        else:
+            w.sigmoid_()
+        return y
+
+    x, z = leaf(rows, cols), leaf(rows * cols, seed=3)
+    assert gradcheck(f, (x, z))
+    # Forward against NumPy doing the same writes on an array.
+    yn = x.detach().numpy() * 1.25
+    wn = (yn.T if transpose else yn)[(c0 if transpose else r0):, ::step]
+    zn = z.detach().numpy()[: wn.size].reshape(wn.shape)
+    if op == "mul_":
+        wn *= zn
+    elif op == "add_":
+        wn += zn * zn
+    elif op == "copy_":
+        wn[...] = zn
+    elif op == "setitem":
+        wn[...] = zn * 2
+    else:
+        wn[...] = 1 / (1 + np.exp(-wn))
+    np.testing.assert_allclose(f(x, z).detach().numpy(), yn, rtol=1e-12)
+
+
+def test_matches_pytorch_when_present():
+    pt = pytest.importorskip("torch")
+    xs = np.random.default_rng(5).standard_normal((4, 5))
+    res = []
+    for lib in (torch, pt):
+        x = lib.tensor(xs, requires_grad=True)
+        y = x.sin() * 1.5
+        y[1:3, ::2] *= 3
+        y.t()[0].add_(y[:, 4].clone())
+        y[0].zero_()
+        a = y[3]
+        y[2:].exp_()
+        (y.sum() + (a * a).sum()).backward()
+        res.append((y.detach().numpy(), x.grad.numpy(), y.grad_fn.name()))
+    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-12)
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-12)
+    assert res[1][2].endswith(res[0][2])  # PyTorch: "torch::autograd::CopySlices"
