@@ -65,6 +65,35 @@ impl Tensor {
         Ok(t)
     }
 
+    /// Wrap memory owned by another library (NumPy buffers, DLPack) without copying. `ptr` is
+    /// element 0 of the view; `strides` are in elements; `keep_alive` is dropped with the storage.
+    ///
+    /// # Safety
+    /// Every element the layout reaches must be valid, writable memory of `device` while
+    /// `keep_alive` lives.
+    pub unsafe fn from_foreign(
+        device: Device,
+        ptr: usize,
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+        dtype: DType,
+        keep_alive: Box<dyn std::any::Any + Send + Sync>,
+    ) -> Result<Tensor> {
+        let es = dtype.size() as isize;
+        let layout0 = Layout { shape, strides, offset: 0 };
+        checked_numel(&layout0.shape)?;
+        let (lo, hi) = layout0.extent();
+        // The buffer starts at the lowest element touched; element 0 of the view sits `-lo` in.
+        let base = (ptr as isize + lo * es) as usize;
+        let nbytes = ((hi - lo) * es) as usize;
+        let storage = match device {
+            Device::Cpu => Storage::from_cpu_buffer(crate::storage::CpuBuffer::foreign(base as *mut u8, nbytes, keep_alive)),
+            Device::Cuda(i) => Storage::from_cuda_buffer(crate::cuda::CudaBuffer::foreign(crate::cuda::gpu(i)?, base as u64, nbytes, keep_alive)),
+        };
+        let layout = Layout { offset: (-lo) as usize, ..layout0 };
+        Ok(Tensor::from_parts(Arc::new(storage), layout, dtype))
+    }
+
     /// A new handle on the same storage with another layout (no autograd: callers record it).
     pub fn with_layout(&self, layout: Layout) -> Tensor {
         Tensor::from_parts(self.0.storage.clone(), layout, self.0.dtype)

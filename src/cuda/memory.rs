@@ -15,12 +15,14 @@ pub struct CudaBuffer {
     ptr: u64,
     nbytes: usize,
     pub(crate) gpu: Arc<Gpu>,
+    /// Set for memory borrowed from another library (DLPack): dropping it releases the memory.
+    foreign: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl CudaBuffer {
     pub fn alloc(gpu: Arc<Gpu>, nbytes: usize, zeroed: bool) -> Result<CudaBuffer> {
         if nbytes == 0 {
-            return Ok(CudaBuffer { ptr: 0, nbytes, gpu });
+            return Ok(CudaBuffer { ptr: 0, nbytes, gpu, foreign: None });
         }
         let stream = gpu.stream.cu_stream();
         // SAFETY: a plain allocation on our stream.
@@ -49,7 +51,14 @@ impl CudaBuffer {
         }
         let now = gpu.allocated.fetch_add(nbytes, Ordering::Relaxed) + nbytes;
         gpu.peak.fetch_max(now, Ordering::Relaxed);
-        Ok(CudaBuffer { ptr, nbytes, gpu })
+        Ok(CudaBuffer { ptr, nbytes, gpu, foreign: None })
+    }
+    /// Wrap device memory owned by someone else; `keep_alive` is dropped with the buffer.
+    ///
+    /// # Safety
+    /// `ptr..ptr+nbytes` must be device memory of `gpu`'s context, valid while `keep_alive` lives.
+    pub unsafe fn foreign(gpu: Arc<Gpu>, ptr: u64, nbytes: usize, keep_alive: Box<dyn std::any::Any + Send + Sync>) -> CudaBuffer {
+        CudaBuffer { ptr, nbytes, gpu, foreign: Some(keep_alive) }
     }
     pub fn ptr(&self) -> u64 {
         self.ptr
@@ -64,7 +73,7 @@ impl CudaBuffer {
 
 impl Drop for CudaBuffer {
     fn drop(&mut self) {
-        if self.ptr == 0 {
+        if self.ptr == 0 || self.foreign.is_some() {
             return;
         }
         let _ = self.gpu.ctx.bind_to_thread();

@@ -7,12 +7,11 @@ use crate::device::Device;
 use crate::dtype::{default_float, DType, Operand};
 use crate::ops::random::Generator;
 use crate::scalar::Scalar;
-use crate::storage::{CpuBuffer, Storage};
 use crate::tensor::Tensor;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 type R = PyResult<PyTensor>;
 
@@ -320,13 +319,6 @@ pub fn _from_buffer(owner: Py<PyAny>, ptr: usize, shape: Vec<usize>, strides_byt
         return Err(PyValueError::new_err("strides must be multiples of the element size"));
     }
     let strides: Vec<isize> = strides_bytes.iter().map(|s| s / es).collect();
-    let layout0 = crate::layout::Layout { shape: shape.clone(), strides: strides.clone(), offset: 0 };
-    let (lo, hi) = layout0.extent();
-    // The buffer starts at the lowest element touched; element 0 of the view sits `-lo` in.
-    let base = (ptr as isize + lo * es) as *mut u8;
-    let nbytes = ((hi - lo) * es) as usize;
-    // SAFETY: NumPy guarantees [base, base + nbytes) is the array's memory while `owner` lives.
-    let buf = unsafe { CpuBuffer::foreign(base, nbytes, Box::new(owner)) };
-    let layout = crate::layout::Layout { shape, strides, offset: (-lo) as usize };
-    Ok(Tensor::from_parts(Arc::new(Storage::from_cpu_buffer(buf)), layout, d).into())
+    // SAFETY: NumPy guarantees the array's elements are valid memory while `owner` lives.
+    Ok(unsafe { Tensor::from_foreign(crate::Device::Cpu, ptr, shape, strides, d, Box::new(owner)) }.py()?.into())
 }
