@@ -50,9 +50,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
-                state["sum"] = rtorch.full_like(p, group["initial_accumulator_value"])
+                self._init_state(p, ("sum",), group["initial_accumulator_value"])
 
     def share_memory(self):
         r"""No-op kept for API compatibility (rtorch has no shared-memory tensors)."""
@@ -67,10 +65,8 @@ class Adagrad(Optimizer):
             if p.grad is None:
                 continue
             grad = -p.grad if group["maximize"] else p.grad
-            state = self.state[p]
-            if not state:  # a parameter added later through add_param_group
-                state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
-                state["sum"] = rtorch.full_like(p, group["initial_accumulator_value"])
+            # made in __init__, or here for a parameter added later through add_param_group
+            state = self._init_state(p, ("sum",), group["initial_accumulator_value"])
             state["step"].add_(1)
             step = state["step"].item()
             if wd != 0:

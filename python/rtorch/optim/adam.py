@@ -39,24 +39,15 @@ class Adam(Optimizer):
         r"""Perform a single optimisation step."""
         return self._run_step(closure, self._update_group)
 
-    def _init_state(self, p, amsgrad):
-        state = self.state[p]
-        if not state:
-            state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
-            state["exp_avg"] = rtorch.zeros_like(p)
-            state["exp_avg_sq"] = rtorch.zeros_like(p)
-            if amsgrad:
-                state["max_exp_avg_sq"] = rtorch.zeros_like(p)
-        return state
-
     def _update_group(self, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
         for p in group["params"]:
             if p.grad is None:
                 continue
             grad = -p.grad if group["maximize"] else p.grad
-            state = self._init_state(p, amsgrad)
+            state = self._init_state(p, buffers)
             state["step"].add_(1)
             step = state["step"].item()
             if _fusable(group, p):

@@ -86,6 +86,19 @@ class LRScheduler:
     def _current_lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
 
+    def _scaled_lrs(self, factor):
+        """Each group's current lr times ``factor`` (the recursive forms)."""
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _scaled_base_lrs(self, factor):
+        """Each group's initial lr times ``factor`` (the closed forms)."""
+        return [base_lr * factor for base_lr in self.base_lrs]
+
+
+def _cosine_lr(base_lr, eta_min, t, period):
+    """The cosine-annealed lr at ``t`` of ``period`` epochs: ``base_lr`` at 0, ``eta_min`` at ``period``."""
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t / period)) / 2
+
 
 _LRScheduler = LRScheduler
 
@@ -140,10 +153,10 @@ class StepLR(LRScheduler):
     def get_lr(self):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
-        return [lr * self.gamma for lr in self._current_lrs()]
+        return self._scaled_lrs(self.gamma)
 
     def _get_closed_form_lr(self):
-        return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(self.gamma ** (self.last_epoch // self.step_size))
 
 
 class MultiStepLR(LRScheduler):
@@ -157,11 +170,11 @@ class MultiStepLR(LRScheduler):
     def get_lr(self):
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
-        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
+        return self._scaled_lrs(self.gamma ** self.milestones[self.last_epoch])
 
     def _get_closed_form_lr(self):
         milestones = sorted(self.milestones.elements())
-        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch) for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(self.gamma ** bisect_right(milestones, self.last_epoch))
 
 
 class ExponentialLR(LRScheduler):
@@ -174,10 +187,10 @@ class ExponentialLR(LRScheduler):
     def get_lr(self):
         if self.last_epoch == 0:
             return self._current_lrs()
-        return [lr * self.gamma for lr in self._current_lrs()]
+        return self._scaled_lrs(self.gamma)
 
     def _get_closed_form_lr(self):
-        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(self.gamma**self.last_epoch)
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -196,9 +209,7 @@ class CosineAnnealingLR(LRScheduler):
         if self.last_epoch == 0:
             return lrs
         if self._step_count == 1 and self.last_epoch > 0:
-            return [self.eta_min + (base_lr - self.eta_min)
-                    * (1 + math.cos(self.last_epoch * math.pi / self.T_max)) / 2
-                    for base_lr in self.base_lrs]
+            return self._get_closed_form_lr()
         if (self.last_epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
             return [lr + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
                     for base_lr, lr in zip(self.base_lrs, lrs)]
@@ -207,9 +218,7 @@ class CosineAnnealingLR(LRScheduler):
                 * (lr - self.eta_min) + self.eta_min for lr in lrs]
 
     def _get_closed_form_lr(self):
-        return [self.eta_min + (base_lr - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base_lr in self.base_lrs]
+        return [_cosine_lr(base_lr, self.eta_min, self.last_epoch, self.T_max) for base_lr in self.base_lrs]
 
 
 class LinearLR(LRScheduler):
@@ -227,20 +236,18 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        lrs = self._current_lrs()
         if self.last_epoch == 0:
-            return [lr * self.start_factor for lr in lrs]
+            return self._scaled_lrs(self.start_factor)
         if self.last_epoch > self.total_iters:
-            return lrs
+            return self._current_lrs()
         ratio = 1.0 + (self.end_factor - self.start_factor) / (
             self.total_iters * self.start_factor + (self.last_epoch - 1) * (self.end_factor - self.start_factor)
         )
-        return [lr * ratio for lr in lrs]
+        return self._scaled_lrs(ratio)
 
     def _get_closed_form_lr(self):
         frac = min(self.total_iters, self.last_epoch) / self.total_iters
-        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * frac)
-                for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(self.start_factor + (self.end_factor - self.start_factor) * frac)
 
 
 class ConstantLR(LRScheduler):
@@ -259,16 +266,14 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        lrs = self._current_lrs()
         if self.last_epoch == 0:
-            return [lr * self.factor for lr in lrs]
+            return self._scaled_lrs(self.factor)
         if self.last_epoch != self.total_iters:
-            return lrs
-        return [lr * (1.0 / self.factor) for lr in lrs]
+            return self._current_lrs()
+        return self._scaled_lrs(1.0 / self.factor)
 
     def _get_closed_form_lr(self):
-        return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
-                for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
 
 
 class PolynomialLR(LRScheduler):
@@ -283,16 +288,15 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        lrs = self._current_lrs()
         if self._is_initial or self.last_epoch > self.total_iters:
-            return lrs
+            return self._current_lrs()
         decay = ((1.0 - self.last_epoch / self.total_iters)
                  / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
-        return [lr * decay for lr in lrs]
+        return self._scaled_lrs(decay)
 
     def _get_closed_form_lr(self):
-        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
-                for base_lr in self.base_lrs]
+        return self._scaled_base_lrs(
+            (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power)
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
@@ -319,8 +323,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
-                for base_lr in self.base_lrs]
+        return [_cosine_lr(base_lr, self.eta_min, self.T_cur, self.T_i) for base_lr in self.base_lrs]
 
     def step(self, epoch=None):
         r"""Advance one epoch, or jump to the (possibly fractional) ``epoch``."""
@@ -480,6 +483,21 @@ class OneCycleLR(LRScheduler):
         return lrs
 
 
+def _check_schedulers(name, optimizer, schedulers):
+    """The schedulers that SequentialLR / ChainedScheduler wrap must be plain schedulers of ``optimizer``."""
+    for idx, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+                             "kwargs to be specified when calling `step`, but got one at index "
+                             f"{idx} in the given schedulers sequence.")
+        if optimizer != scheduler.optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got "
+                             f"scheduler {type(scheduler).__name__} at index {idx} has {scheduler.optimizer}, "
+                             f"which is different from {type(optimizer).__name__}.")
+
+
 class SequentialLR(LRScheduler):
     r"""Run ``schedulers`` one after another, switching at each epoch in ``milestones``.
 
@@ -497,17 +515,7 @@ class SequentialLR(LRScheduler):
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
-        for idx, scheduler in enumerate(schedulers):
-            if not hasattr(scheduler, "optimizer"):
-                raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
-            if isinstance(scheduler, ReduceLROnPlateau):
-                raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional "
-                                 "kwargs to be specified when calling `step`, but got one at index "
-                                 f"{idx} in the given schedulers sequence.")
-            if optimizer != scheduler.optimizer:
-                raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got "
-                                 f"scheduler {type(scheduler).__name__} at index {idx} has {scheduler.optimizer}, "
-                                 f"which is different from {type(optimizer).__name__}.")
+        _check_schedulers(name, optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the "
                              f"number of milestone points, but got number of schedulers {len(schedulers)} and the "
@@ -567,17 +575,7 @@ class ChainedScheduler(LRScheduler):
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler to be chained, but got no scheduler.")
         optimizer = optimizer or schedulers[0].optimizer
-        for idx, scheduler in enumerate(schedulers):
-            if not hasattr(scheduler, "optimizer"):
-                raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
-            if isinstance(scheduler, ReduceLROnPlateau):
-                raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional "
-                                 "kwargs to be specified when calling `step`, but got one at index "
-                                 f"{idx} in the given schedulers sequence.")
-            if optimizer != scheduler.optimizer:
-                raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got "
-                                 f"scheduler {type(scheduler).__name__} at index {idx} has {scheduler.optimizer}, "
-                                 f"which is different from {type(optimizer).__name__}.")
+        _check_schedulers(name, optimizer, schedulers)
         self._schedulers = list(schedulers)
         self.optimizer = optimizer
         self._last_lr = self._current_lrs()

@@ -138,6 +138,16 @@ class Optimizer:
             hook(self, (), {})
         return loss
 
+    def _init_state(self, p, buffers, fill=0):
+        """``self.state[p]``, created on first use: a float32 ``step`` counter at 0, then one tensor like ``p``
+        filled with ``fill`` for each name in ``buffers`` (in that order, which ``state_dict`` keeps)."""
+        state = self.state[p]
+        if not state:
+            state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
+            for name in buffers:
+                state[name] = rtorch.zeros_like(p) if fill == 0 else rtorch.full_like(p, fill)
+        return state
+
     def register_step_pre_hook(self, hook):
         r"""Register ``hook(optimizer, args, kwargs)`` called before each ``step``."""
         handle = _Handle(self._optimizer_step_pre_hooks)

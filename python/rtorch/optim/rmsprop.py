@@ -55,25 +55,19 @@ class RMSprop(Optimizer):
         r"""Perform a single optimisation step."""
         return self._run_step(closure, self._update_group)
 
-    def _init_state(self, p, group):
-        state = self.state[p]
-        if not state:
-            state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
-            state["square_avg"] = rtorch.zeros_like(p)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = rtorch.zeros_like(p)
-            if group["centered"]:
-                state["grad_avg"] = rtorch.zeros_like(p)
-        return state
-
     def _update_group(self, group):
         lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
         wd, momentum = group["weight_decay"], group["momentum"]
+        buffers = ["square_avg"]
+        if momentum > 0:
+            buffers.append("momentum_buffer")
+        if group["centered"]:
+            buffers.append("grad_avg")
         for p in group["params"]:
             if p.grad is None:
                 continue
             grad = -p.grad if group["maximize"] else p.grad
-            state = self._init_state(p, group)
+            state = self._init_state(p, buffers)
             state["step"].add_(1)
             if wd != 0:
                 grad = grad + p * wd

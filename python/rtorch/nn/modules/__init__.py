@@ -20,7 +20,9 @@ from rtorch.nn.modules.loss import (
 from rtorch.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from rtorch.nn.modules.normalization import GroupNorm, RMSNorm
 from rtorch.nn.modules.activation import MultiheadAttention
-from rtorch.nn.modules.transformer import TransformerEncoder, TransformerEncoderLayer
+from rtorch.nn.modules.transformer import (
+    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+)
 from rtorch.nn.modules.upsampling import Upsample
 from rtorch.nn.modules.linear import Bilinear
 from rtorch.nn.modules.conv import ConvTranspose2d
@@ -36,4 +38,5 @@ __all__ = [
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAttention", "TransformerEncoderLayer",
-            "TransformerEncoder", "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]
+            "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
+            "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]

@@ -1,14 +1,12 @@
 """Batch normalisation layers: BatchNorm1d and BatchNorm2d (running statistics kept as buffers)."""
 import rtorch
 from rtorch.nn import functional as F
-from rtorch.nn import init
-from rtorch.nn.parameter import Parameter
-from rtorch.nn.modules.module import Module
+from rtorch.nn.modules.normalization import _AffineNorm
 
 __all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
-class _BatchNorm(Module):
+class _BatchNorm(_AffineNorm):
     """Shared parameters, buffers, running-statistics update and repr of the batch-norm layers."""
 
     _version = 2
@@ -21,12 +19,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(rtorch.empty(num_features, device=device, dtype=dtype))
-            self.bias = Parameter(rtorch.empty(num_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._init_affine(num_features, device, dtype, weight=affine, bias=affine)
         if track_running_stats:
             self.register_buffer("running_mean", rtorch.zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", rtorch.ones(num_features, device=device, dtype=dtype))
@@ -46,9 +39,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        super().reset_parameters()
 
     def _check_input_dim(self, input):
         raise NotImplementedError

@@ -10,7 +10,33 @@ from rtorch.nn.modules.module import Module
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
 
 
-class LayerNorm(Module):
+def _as_shape(normalized_shape):
+    """An int or a sequence of ints as a shape tuple."""
+    if isinstance(normalized_shape, numbers.Integral):
+        return (normalized_shape,)
+    return tuple(normalized_shape)
+
+
+class _AffineNorm(Module):
+    """Base of the normalisation layers: the optional learnt scale ``weight`` (ones) and shift ``bias`` (zeros)."""
+
+    def _init_affine(self, shape, device=None, dtype=None, **enabled):
+        """Register each parameter named in ``enabled`` (``weight=...``, ``bias=...``) with ``shape``, or as
+        ``None`` where it is switched off; a name left out is not registered at all (RMSNorm has no bias)."""
+        for name, on in enabled.items():
+            if on:
+                setattr(self, name, Parameter(rtorch.empty(shape, device=device, dtype=dtype)))
+            else:
+                self.register_parameter(name, None)
+
+    def reset_parameters(self):
+        if getattr(self, "weight", None) is not None:
+            init.ones_(self.weight)
+        if getattr(self, "bias", None) is not None:
+            init.zeros_(self.bias)
+
+
+class LayerNorm(_AffineNorm):
     r"""Layer normalisation over the trailing ``normalized_shape`` dimensions.
 
     :math:`y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} * \gamma + \beta`,
@@ -20,27 +46,12 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
                  device=None, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(rtorch.empty(self.normalized_shape, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(rtorch.empty(self.normalized_shape, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._init_affine(self.normalized_shape, device, dtype, weight=elementwise_affine,
+                          bias=elementwise_affine and bias)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -49,7 +60,7 @@ class LayerNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-class GroupNorm(Module):
+class GroupNorm(_AffineNorm):
     r"""Group normalisation: the C channels of an (N, C, *) input are split into ``num_groups`` groups, each
     normalised over its channels and positions, then scaled and shifted per channel.
 
@@ -69,18 +80,8 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(rtorch.empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(rtorch.empty(num_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._init_affine(num_channels, device, dtype, weight=affine, bias=affine)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -89,7 +90,7 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
-class RMSNorm(Module):
+class RMSNorm(_AffineNorm):
     r"""Root-mean-square normalisation over the trailing ``normalized_shape`` dimensions:
     :math:`y = x / \sqrt{\mathrm{mean}(x^2) + \epsilon} * \gamma`, with ``weight`` (:math:`\gamma`) set to ones.
 
@@ -98,20 +99,11 @@ class RMSNorm(Module):
 
     def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(rtorch.empty(self.normalized_shape, device=device, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
+        self._init_affine(self.normalized_shape, device, dtype, weight=elementwise_affine)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)

@@ -8,6 +8,7 @@ from rtorch.nn import functional as F
 from rtorch.nn import init
 from rtorch.nn.parameter import Parameter
 from rtorch.nn.modules.module import Module
+from rtorch.nn.utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -191,21 +192,35 @@ class RNNBase(Module):
             input = input.transpose(0, 1)
         if input.shape[0] == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
-        batch = input.shape[1]
+        return input, self._initial_states(states, input.shape[1], input, n_states), batched
+
+    def _initial_states(self, states, batch, like, n_states):
+        """Zeros when ``states`` is None, else the states after a shape check against ``batch``."""
         num_directions = 2 if self.bidirectional else 1
         sizes = [self._real_hidden_size(), self.hidden_size][:n_states]
         if states is None:
-            states = [rtorch.zeros((self.num_layers * num_directions, batch, size),
-                                   dtype=input.dtype, device=input.device) for size in sizes]
-        else:
-            for k, (s, size) in enumerate(zip(states, sizes)):
-                expected = (self.num_layers * num_directions, batch, size)
-                label = f"hidden[{k}]" if n_states == 2 else "hidden"
-                self._check_hidden(s, expected, f"Expected {label} size {{}}, got {{}}")
-        return input, states, batched
+            return [rtorch.zeros((self.num_layers * num_directions, batch, size),
+                                 dtype=like.dtype, device=like.device) for size in sizes]
+        for k, (s, size) in enumerate(zip(states, sizes)):
+            expected = (self.num_layers * num_directions, batch, size)
+            label = f"hidden[{k}]" if n_states == 2 else "hidden"
+            self._check_hidden(s, expected, f"Expected {label} size {{}}, got {{}}")
+        return states
 
-    def _run(self, x, states):
-        """Run all layers over time-major ``x`` (T, B, F); return (output, final states per kind)."""
+    def _step(self, gi, cur, w_hh_t, step_bias, w_hr_t):
+        """One time step of this layer kind: the new list of states (h first) from ``cur``."""
+        if self.mode == "LSTM":
+            return list(_lstm_step(gi, cur[0], cur[1], w_hh_t, step_bias, w_hr_t))
+        if self.mode == "GRU":
+            return [_gru_step(gi, cur[0], w_hh_t, step_bias)]
+        return [_rnn_step(gi, cur[0], w_hh_t, step_bias, self.mode == "RNN_RELU")]
+
+    def _run(self, x, states, batch_sizes=None):
+        """Run all layers; return (output, final states per kind).
+
+        ``x`` is time-major ``(T, B, F)``, or with ``batch_sizes`` (a list of ints) the ``(sum, F)`` data of a
+        PackedSequence whose step ``t`` holds the first ``batch_sizes[t]`` sequences (sorted by length).
+        """
         num_directions = 2 if self.bidirectional else 1
         finals = [[] for _ in states]
         for layer in range(self.num_layers):
@@ -220,29 +235,90 @@ class RNNBase(Module):
                 else:
                     gi = F.linear(x, w_ih, b_ih + b_hh)
                     step_bias = None
-                w_hh_t = w_hh.t()
-                w_hr_t = None if w_hr is None else w_hr.t()
-                steps = gi.unbind(0)
-                order = range(len(steps) - 1, -1, -1) if direction == 1 else range(len(steps))
-                cur = [s[idx] for s in states]
-                seq = []
-                for t in order:
-                    if self.mode == "LSTM":
-                        cur = list(_lstm_step(steps[t], cur[0], cur[1], w_hh_t, step_bias, w_hr_t))
-                    elif self.mode == "GRU":
-                        cur = [_gru_step(steps[t], cur[0], w_hh_t, step_bias)]
-                    else:
-                        cur = [_rnn_step(steps[t], cur[0], w_hh_t, step_bias, self.mode == "RNN_RELU")]
-                    seq.append(cur[0])
-                if direction == 1:
-                    seq.reverse()
-                outs.append(rtorch.stack(seq, 0))
-                for k, s in enumerate(cur):
+                weights = (w_hh.t(), step_bias, None if w_hr is None else w_hr.t())
+                start = [s[idx] for s in states]
+                if batch_sizes is None:
+                    seq, last = self._scan(gi.unbind(0), start, weights, direction == 1)
+                    outs.append(rtorch.stack(seq, 0))
+                else:
+                    seq, last = self._scan_packed(gi.split(batch_sizes, 0), batch_sizes, start, weights,
+                                                  direction == 1)
+                    outs.append(rtorch.cat(seq, 0))
+                for k, s in enumerate(last):
                     finals[k].append(s)
-            x = outs[0] if num_directions == 1 else rtorch.cat(outs, 2)
+            x = outs[0] if num_directions == 1 else rtorch.cat(outs, -1)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         return x, [rtorch.stack(f, 0) for f in finals]
+
+    def _scan(self, steps, cur, weights, reverse):
+        """Every sequence runs all ``len(steps)`` steps: (outputs in time order, final states)."""
+        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+        seq = []
+        for t in order:
+            cur = self._step(steps[t], cur, *weights)
+            seq.append(cur[0])
+        if reverse:
+            seq.reverse()
+        return seq, cur
+
+    def _scan_packed(self, steps, batch_sizes, start, weights, reverse):
+        """Packed steps: step ``t`` updates only the first ``batch_sizes[t]`` rows, so each row's final state
+        is the one after its own last step (outputs in time order, final states in sorted batch order)."""
+        seq = [None] * len(steps)
+        if not reverse:
+            cur, done = start, []
+            for t, bs in enumerate(batch_sizes):
+                if bs < cur[0].shape[0]:  # the sequences in rows bs.. have ended: keep their states
+                    done.append([s[bs:] for s in cur])
+                    cur = [s[:bs] for s in cur]
+                cur = self._step(steps[t], cur, *weights)
+                seq[t] = cur[0]
+            parts = [cur] + done[::-1]
+            return seq, [rtorch.cat([p[k] for p in parts], 0) if len(parts) > 1 else cur[k]
+                         for k in range(len(cur))]
+        # Backwards in time the batch only grows: a sequence joins (from its initial state) at its last step.
+        first = batch_sizes[-1]
+        cur = [s[:first] if first < s.shape[0] else s for s in start]
+        for t in range(len(batch_sizes) - 1, -1, -1):
+            bs = batch_sizes[t]
+            have = cur[0].shape[0]
+            if bs > have:
+                cur = [rtorch.cat([c, s[have:bs]], 0) for c, s in zip(cur, start)]
+            cur = self._step(steps[t], cur, *weights)
+            seq[t] = cur[0]
+        return seq, cur
+
+    def _forward(self, input, hx, n_states):
+        """Shared forward of RNN/LSTM/GRU: (output, list of final states); a PackedSequence in gives one out."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx, n_states)
+        x, states, batched = self._prepare(input, hx, n_states)
+        output, finals = self._run(x, states)
+        return self._finish(output, finals, batched)
+
+    def _forward_packed(self, input, hx, n_states):
+        """Run on a PackedSequence: states are permuted into its sorted order and back, and the output is
+        packed like the input."""
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        if data.dim() != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.dim()}")
+        self._check_input(data)
+        batch_sizes = [int(b) for b in batch_sizes.tolist()]
+        states = None
+        if hx is not None:
+            states = list(hx) if n_states == 2 else [hx]
+            if any(s.dim() != 3 for s in states):
+                dims = ", ".join(f"{s.dim()}-D" for s in states)
+                raise RuntimeError(f"For a PackedSequence input, the hidden state should be 3-D but got ({dims}) "
+                                   "tensors")
+            if sorted_indices is not None:  # hx is in the caller's batch order; the data is sorted
+                states = [s.index_select(1, sorted_indices) for s in states]
+        states = self._initial_states(states, batch_sizes[0], data, n_states)
+        output, finals = self._run(data, states, batch_sizes)
+        if unsorted_indices is not None:
+            finals = [f.index_select(1, unsorted_indices) for f in finals]
+        return PackedSequence(output, input.batch_sizes, sorted_indices, unsorted_indices), finals
 
     def _finish(self, output, finals, batched):
         if not batched:
@@ -285,6 +361,9 @@ class RNN(RNNBase):
         - input: ``(L, H_in)``, ``(L, N, H_in)`` or ``(N, L, H_in)`` with ``batch_first``
         - hx: ``(D * num_layers, H)`` or ``(D * num_layers, N, H)``; zeros when omitted
         - returns ``(output, h_n)``: ``output`` is ``(L, N, D * H)``, ``h_n`` like ``hx``
+        - input may also be a :class:`~rtorch.nn.utils.rnn.PackedSequence` (variable lengths): ``output`` is
+          then packed the same way and ``h_n`` holds each sequence's state after its own last step (for the
+          reverse direction, after its first step), in the batch order the sequences had before packing
 
     Example::
 
@@ -312,9 +391,7 @@ class RNN(RNNBase):
         self.nonlinearity = self_nonlinearity
 
     def forward(self, input, hx=None):
-        x, states, batched = self._prepare(input, hx, 1)
-        output, finals = self._run(x, states)
-        output, finals = self._finish(output, finals, batched)
+        output, finals = self._forward(input, hx, 1)
         return output, finals[0]
 
 
@@ -346,9 +423,7 @@ class LSTM(RNNBase):
     def forward(self, input, hx=None):
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTM expects hx to be a tuple (h_0, c_0)")
-        x, states, batched = self._prepare(input, hx, 2)
-        output, finals = self._run(x, states)
-        output, finals = self._finish(output, finals, batched)
+        output, finals = self._forward(input, hx, 2)
         return output, (finals[0], finals[1])
 
 
@@ -375,9 +450,7 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
-        x, states, batched = self._prepare(input, hx, 1)
-        output, finals = self._run(x, states)
-        output, finals = self._finish(output, finals, batched)
+        output, finals = self._forward(input, hx, 1)
         return output, finals[0]
 
 

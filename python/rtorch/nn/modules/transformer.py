@@ -1,8 +1,9 @@
-"""Transformer encoder: TransformerEncoderLayer (self-attention + feed-forward) and TransformerEncoder (a stack)."""
+"""Transformer layers: encoder and decoder blocks, their stacks, and the encoder-decoder Transformer."""
 import copy
 
 import rtorch
 from rtorch.nn import functional as F
+from rtorch.nn import init
 from rtorch.nn.modules.activation import MultiheadAttention
 from rtorch.nn.modules.container import ModuleList
 from rtorch.nn.modules.dropout import Dropout
@@ -10,7 +11,8 @@ from rtorch.nn.modules.linear import Linear
 from rtorch.nn.modules.module import Module
 from rtorch.nn.modules.normalization import LayerNorm
 
-__all__ = ["TransformerEncoderLayer", "TransformerEncoder"]
+__all__ = ["TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder",
+           "Transformer"]
 
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):
@@ -28,6 +30,18 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
             if mask.dtype.is_floating_point else ~rtorch.ones((sz, sz), dtype=rtorch.bool).tril()
         make_causal = tuple(mask.shape) == tuple(causal.shape) and bool((mask == causal).all())
     return make_causal
+
+
+def _get_seq_len(src, batch_first):
+    """The sequence length of an unbatched (S, E) or batched (S, N, E) / (N, S, E) input."""
+    if src.dim() == 2:
+        return src.shape[0]
+    return src.shape[1 if batch_first else 0]
+
+
+def _get_clones(module, n):
+    """``n`` independent deep copies of ``module`` in a ModuleList (the layers of a stack share no weights)."""
+    return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
 
 def _get_activation_fn(activation):
@@ -123,7 +137,7 @@ class TransformerEncoder(Module):
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         super().__init__()
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.layers = _get_clones(encoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor = enable_nested_tensor
@@ -132,9 +146,7 @@ class TransformerEncoder(Module):
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         first = self.layers[0] if len(self.layers) else None
         batch_first = first is not None and first.self_attn.batch_first
-        seq_len = None
-        if src.dim() == 3:
-            seq_len = src.shape[1] if batch_first else src.shape[0]
+        seq_len = _get_seq_len(src, batch_first) if src.dim() == 3 else None
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         out = src
         for mod in self.layers:
@@ -142,3 +154,211 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             out = self.norm(out)
         return out
+
+
+class TransformerDecoderLayer(Module):
+    r"""One Transformer decoder block: self-attention over the target, cross-attention to the encoder's
+    ``memory``, then a feed-forward network; each sublayer has dropout, a residual connection and a LayerNorm
+    (after the sum, or before the sublayer when ``norm_first``).
+
+    Args:
+        d_model: the number of expected features E in the input
+        nhead: the number of attention heads
+        dim_feedforward: hidden size of the feed-forward network. Default: 2048
+        dropout: dropout probability. Default: 0.1
+        activation: ``"relu"``, ``"gelu"`` or a callable. Default: ``F.relu``
+        layer_norm_eps: eps of the three LayerNorms. Default: 1e-5
+        batch_first: inputs and outputs are (N, T, E) instead of (T, N, E). Default: ``False``
+        norm_first: pre-norm (LayerNorm before each sublayer). Default: ``False``
+        bias: biases in the Linear and LayerNorm layers. Default: ``True``
+
+    Forward: ``forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+    memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False)``. ``tgt_mask`` (T, T) and
+    ``memory_mask`` (T, S) are bool (``True`` = may not attend) or additive float masks; the key padding
+    masks are (N, T) and (N, S); ``*_is_causal`` are hints that the matching mask is the causal mask.
+
+    Example::
+
+        >>> import rtorch
+        >>> layer = rtorch.nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32, batch_first=True)
+        >>> tuple(layer(rtorch.randn(2, 7, 16), rtorch.randn(2, 5, 16)).shape)
+        (2, 7, 16)
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        kw = {"device": device, "dtype": dtype}
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first, bias=bias,
+                                            **kw)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first,
+                                                 bias=bias, **kw)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.dropout3 = Dropout(dropout)
+        if isinstance(activation, str):
+            activation = _get_activation_fn(activation)
+        self.activation = activation
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+            x = x + self._ff_block(self.norm3(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+            x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
+            x = self.norm3(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, is_causal=is_causal,
+                           need_weights=False)[0]
+        return self.dropout1(x)
+
+    def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal=False):
+        x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                is_causal=is_causal, need_weights=False)[0]
+        return self.dropout2(x)
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout3(x)
+
+
+class TransformerDecoder(Module):
+    r"""A stack of ``num_layers`` deep copies of ``decoder_layer``, followed by the optional ``norm``.
+
+    Args:
+        decoder_layer: a :class:`TransformerDecoderLayer` (copied, so the layers do not share weights)
+        num_layers: number of layers
+        norm: an optional final normalisation module
+
+    Forward: ``forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+    memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False)``; ``tgt_is_causal=None``
+    detects a square causal ``tgt_mask``.
+
+    Example::
+
+        >>> import rtorch
+        >>> layer = rtorch.nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+        >>> dec = rtorch.nn.TransformerDecoder(layer, num_layers=3)
+        >>> tuple(dec(rtorch.randn(6, 2, 8), rtorch.randn(5, 2, 8)).shape)
+        (6, 2, 8)
+    """
+
+    def __init__(self, decoder_layer, num_layers, norm=None):
+        super().__init__()
+        self.layers = _get_clones(decoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+        output = tgt
+        batch_first = len(self.layers) > 0 and self.layers[0].self_attn.batch_first
+        tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, _get_seq_len(tgt, batch_first))
+        for mod in self.layers:
+            output = mod(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                         tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,
+                         tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
+
+
+class Transformer(Module):
+    r"""The encoder-decoder Transformer of "Attention Is All You Need": a :class:`TransformerEncoder` over
+    ``src`` and a :class:`TransformerDecoder` over ``tgt`` that attends to the encoder's output, each stack
+    ending with a LayerNorm. Matrices (every parameter with more than one dim) are xavier-uniform initialised.
+
+    Args:
+        d_model: the number of features E of encoder and decoder inputs. Default: 512
+        nhead: the number of attention heads. Default: 8
+        num_encoder_layers: number of encoder layers. Default: 6
+        num_decoder_layers: number of decoder layers. Default: 6
+        dim_feedforward: hidden size of the feed-forward networks. Default: 2048
+        dropout: dropout probability. Default: 0.1
+        activation: ``"relu"``, ``"gelu"`` or a callable. Default: ``F.relu``
+        custom_encoder, custom_decoder: modules used instead of the default stacks. Default: ``None``
+        layer_norm_eps: eps of the LayerNorms. Default: 1e-5
+        batch_first: inputs and outputs are (N, S, E) instead of (S, N, E). Default: ``False``
+        norm_first: pre-norm layers. Default: ``False``
+        bias: biases in the Linear and LayerNorm layers. Default: ``True``
+
+    Forward: ``forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+    tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+    memory_is_causal=False)`` returns (T, N, E) (or (N, T, E) with ``batch_first``, (T, E) unbatched).
+
+    Example::
+
+        >>> import rtorch
+        >>> model = rtorch.nn.Transformer(d_model=16, nhead=4, num_encoder_layers=2, num_decoder_layers=2,
+        ...                               dim_feedforward=32, batch_first=True)
+        >>> src, tgt = rtorch.randn(3, 10, 16), rtorch.randn(3, 7, 16)
+        >>> mask = rtorch.nn.Transformer.generate_square_subsequent_mask(7)
+        >>> tuple(model(src, tgt, tgt_mask=mask).shape)
+        (3, 7, 16)
+    """
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+                 dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        kw = {"device": device, "dtype": dtype}
+        layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first,
+                      bias)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            self.encoder = TransformerEncoder(TransformerEncoderLayer(*layer_args, **kw), num_encoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw))
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            self.decoder = TransformerDecoder(TransformerDecoderLayer(*layer_args, **kw), num_decoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw))
+        self._reset_parameters()
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        batch_dim = 0 if self.batch_first else 1
+        if src.dim() == 3 and src.shape[batch_dim] != tgt.shape[batch_dim]:
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,
+                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        r"""An (sz, sz) float mask with ``-inf`` above the diagonal and 0 elsewhere (each position sees its past).
+
+        Example::
+
+            >>> rtorch.nn.Transformer.generate_square_subsequent_mask(3)
+            tensor([[0., -inf, -inf],
+                    [0., 0., -inf],
+                    [0., 0., 0.]])
+        """
+        return _generate_square_subsequent_mask(sz, device=device, dtype=dtype)
+
+    def _reset_parameters(self):
+        for p in self.parameters():
+            if p.dim() > 1:
+                init.xavier_uniform_(p)

@@ -1,10 +1,9 @@
-"""nn.utils: gradient clipping and flattening parameters to and from one vector."""
+"""nn.utils.clip_grad: the total gradient norm and clipping gradients by norm or by value."""
 import math
 
 import rtorch
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "parameters_to_vector",
-           "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm"]
 
 
 def _as_list(parameters):
@@ -60,20 +59,3 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         for p in _as_list(parameters):
             if p.grad is not None:
                 p.grad.copy_(p.grad.clamp(-clip_value, clip_value))
-
-
-def parameters_to_vector(parameters):
-    r"""Flatten an iterable of parameters into one 1-D tensor."""
-    return rtorch.cat([p.reshape(-1) for p in parameters])
-
-
-def vector_to_parameters(vec, parameters):
-    r"""Copy slices of the 1-D tensor ``vec`` into ``parameters`` (in place)."""
-    if not isinstance(vec, rtorch.Tensor):
-        raise TypeError(f"expected rtorch.Tensor, but got: {type(vec).__name__}")
-    pointer = 0
-    with rtorch.no_grad():
-        for p in parameters:
-            n = p.numel()
-            p.copy_(vec[pointer:pointer + n].reshape(tuple(p.shape)))
-            pointer += n
