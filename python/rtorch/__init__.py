@@ -14,7 +14,7 @@ from ._rtorch import (  # noqa: F401
     zeros, ones, empty, full, arange, linspace, logspace, eye, rand, randn, randint, randperm,
     bernoulli, multinomial, manual_seed, initial_seed, cat, stack, where, promote_types, result_type,
     set_default_dtype, get_default_dtype, get_num_threads, is_grad_enabled, is_inference_mode_enabled,
-    einsum, tensordot, searchsorted, bucketize, meshgrid,
+    einsum, tensordot, searchsorted, bucketize, meshgrid, from_dlpack,
 )
 from ._errors import ShapeError  # noqa: F401
 from ._size import Size  # noqa: F401
@@ -161,7 +161,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
         m = mean if isinstance(mean, Tensor) else tensor(mean)
         s = std if isinstance(std, Tensor) else tensor(std)
         shape = _np.broadcast_shapes(tuple(m.shape), tuple(s.shape))
-        z = randn(*shape, generator=generator, dtype=m.dtype if m.is_floating_point() else get_default_dtype())
+        # Draw next to the tensor argument(s): a CUDA mean/std gives CUDA samples, as in PyTorch.
+        device = (mean if isinstance(mean, Tensor) else std).device
+        z = randn(*shape, generator=generator, dtype=m.dtype if m.is_floating_point() else get_default_dtype(),
+                  device=device)
         return z * s + m
     return randn(*size, generator=generator, dtype=dtype) * std + mean
 

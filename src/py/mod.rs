@@ -3,6 +3,7 @@
 mod autograd;
 mod convert;
 mod cuda;
+mod dlpack;
 mod errors;
 mod functions;
 mod nn;
@@ -52,6 +53,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_empty_cpu_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cpu_cache_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(_from_buffer, m)?)?;
+    m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::is_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_set_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::is_inference_mode_enabled, m)?)?;

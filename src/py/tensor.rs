@@ -505,6 +505,22 @@ impl PyTensor {
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }
+    /// DLPack export (zero-copy; CUDA work queued so far is finished first).
+    #[pyo3(signature = (*, stream=None, max_version=None, dl_device=None, copy=None))]
+    fn __dlpack__<'py>(
+        &self,
+        py: Python<'py>,
+        stream: Option<&Bound<'py, PyAny>>,
+        max_version: Option<(u32, u32)>,
+        dl_device: Option<(i32, i32)>,
+        copy: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let _ = stream; // we synchronise instead of ordering against the consumer's stream
+        super::dlpack::export(py, &self.t, self.t.requires_grad(), max_version, dl_device, copy)
+    }
+    fn __dlpack_device__(&self) -> (i32, i32) {
+        super::dlpack::device_tuple(&self.t)
+    }
     fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if self.t.requires_grad() {
             return Err(PyRuntimeError::new_err("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."));

@@ -1,4 +1,4 @@
-"""rtorch.utils: helpers outside the core, currently the data-loading tools in rtorch.utils.data."""
-from rtorch.utils import data
+"""rtorch.utils: data loading (rtorch.utils.data) and DLPack exchange (rtorch.utils.dlpack)."""
+from rtorch.utils import data, dlpack
 
-__all__ = ["data"]
+__all__ = ["data", "dlpack"]
