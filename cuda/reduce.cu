@@ -20,6 +20,12 @@
 //       dx = y * (dy - sum(dy * y))              (y = softmax output)
 //   reduce_log_softmax_backward_<dt>(const T* y, const T* dy, T* dx, rows, R, inner)
 //       dx = dy - exp(y) * sum(dy)               (y = log_softmax output)
+//   reduce_layer_norm_<dt>(const T* x, const T* w, const T* b, T* y, A* mean, A* rstd, rows, R, double eps)
+//       plain [rows, R] rows (inner = 1); y = (x - mean) * rstd * w + b, w / b may be null;
+//       A = float for f16/bf16/f32, double for f64; rstd = 1 / sqrt(biased var + eps)
+//   reduce_layer_norm_backward_<dt>(const T* x, const T* dy, const T* w, const A* mean, const A* rstd,
+//                                   T* dx, rows, R)
+//       dx = rstd * (dy*w - mean(dy*w) - xhat * mean(dy*w * xhat)),  xhat = (x - mean) * rstd
 //   reduce_cumsum_<dt> / reduce_cumprod_<dt>(const T* x, O* y, rows, R, inner)
 //       inclusive scan along the row; O as for sum (int64 for integers and bool)
 //
@@ -255,6 +261,61 @@ __device__ void rt_softmax_backward(const T* y, const T* dy, T* dx, long long ro
 }
 
 // ---------------------------------------------------------------------------------------------
+// Layer norm over plain [rows, R] rows: two block reductions (mean, then the centred sum of
+// squares, which stays accurate when |mean| >> std), then one normalise-scale-shift pass.
+// ---------------------------------------------------------------------------------------------
+template <typename T>
+__device__ void rt_layer_norm(const T* x, const T* w, const T* b, T* y, RtAccT<T>* mean, RtAccT<T>* rstd,
+                              long long rows, long long R, double eps) {
+  typedef RtAccT<T> C;
+  for (long long m = blockIdx.x; m < rows; m += gridDim.x) {
+    const T* xr = x + m * R;
+    C s = C(0);
+    for (long long j = threadIdx.x; j < R; j += blockDim.x) s += rt_widen(xr[j]);
+    const C mu = rt_block_reduce(s, RtAddOp(), C(0)) / C(R);
+    C q = C(0);
+    for (long long j = threadIdx.x; j < R; j += blockDim.x) {
+      const C d = rt_widen(xr[j]) - mu;
+      q += d * d;
+    }
+    const C rs = C(1) / rt_sqrt(rt_block_reduce(q, RtAddOp(), C(0)) / C(R) + C(eps));
+    if (threadIdx.x == 0) {
+      mean[m] = mu;
+      rstd[m] = rs;
+    }
+    for (long long j = threadIdx.x; j < R; j += blockDim.x) {
+      C v = (rt_widen(xr[j]) - mu) * rs;
+      if (w) v *= rt_widen(w[j]);
+      if (b) v += rt_widen(b[j]);
+      y[m * R + j] = rt_cast<T>(v);
+    }
+  }
+}
+
+template <typename T>
+__device__ void rt_layer_norm_backward(const T* x, const T* dy, const T* w, const RtAccT<T>* mean,
+                                       const RtAccT<T>* rstd, T* dx, long long rows, long long R) {
+  typedef RtAccT<T> C;
+  for (long long m = blockIdx.x; m < rows; m += gridDim.x) {
+    const long long base = m * R;
+    const C mu = mean[m], rs = rstd[m];
+    C a = C(0), c = C(0);
+    for (long long j = threadIdx.x; j < R; j += blockDim.x) {
+      const C g = rt_widen(dy[base + j]) * (w ? rt_widen(w[j]) : C(1));
+      a += g;
+      c += g * (rt_widen(x[base + j]) - mu) * rs;
+    }
+    a = rt_block_reduce(a, RtAddOp(), C(0)) / C(R);
+    c = rt_block_reduce(c, RtAddOp(), C(0)) / C(R);
+    for (long long j = threadIdx.x; j < R; j += blockDim.x) {
+      const C g = rt_widen(dy[base + j]) * (w ? rt_widen(w[j]) : C(1));
+      const C xh = (rt_widen(x[base + j]) - mu) * rs;
+      dx[base + j] = rt_cast<T>(rs * (g - a - xh * c));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Inclusive scans (cumsum / cumprod): the row is processed in chunks of blockDim.x elements with a
 // block-wide scan (warp shuffles + one shared array) and a running carry.
 // ---------------------------------------------------------------------------------------------
@@ -324,6 +385,17 @@ __device__ void rt_scan(const T* x, RtSumOutT<T>* y, long long rows, long long R
   RT_IF_##SUF(extern "C" __global__ void reduce_log_softmax_backward_##SUF(           \
       const T* y, const T* dy, T* dx, long long rows, long long R, long long inner) { \
     rt_softmax_backward<T, true>(y, dy, dx, rows, R, inner);                          \
+  })
+#define LAYER_NORM_OP(T, SUF)                                                                     \
+  RT_IF_##SUF(extern "C" __global__ void reduce_layer_norm_##SUF(                                 \
+      const T* x, const T* w, const T* b, T* y, RtAccT<T>* mean, RtAccT<T>* rstd, long long rows, \
+      long long R, double eps) {                                                                  \
+    rt_layer_norm<T>(x, w, b, y, mean, rstd, rows, R, eps);                                       \
+  })                                                                                              \
+  RT_IF_##SUF(extern "C" __global__ void reduce_layer_norm_backward_##SUF(                        \
+      const T* x, const T* dy, const T* w, const RtAccT<T>* mean, const RtAccT<T>* rstd, T* dx,   \
+      long long rows, long long R) {                                                              \
+    rt_layer_norm_backward<T>(x, dy, w, mean, rstd, dx, rows, R);                                 \
   })
 #define LOGSUMEXP_OP(T, SUF)                                              \
   RT_IF_##SUF(extern "C" __global__ void reduce_logsumexp_##SUF(          \
@@ -445,6 +517,10 @@ LOG_SOFTMAX_BACKWARD_OP(float, f32)
 LOG_SOFTMAX_BACKWARD_OP(double, f64)
 LOG_SOFTMAX_BACKWARD_OP(__half, f16)
 LOG_SOFTMAX_BACKWARD_OP(__nv_bfloat16, bf16)
+LAYER_NORM_OP(float, f32)
+LAYER_NORM_OP(double, f64)
+LAYER_NORM_OP(__half, f16)
+LAYER_NORM_OP(__nv_bfloat16, bf16)
 LOGSUMEXP_OP(float, f32)
 LOGSUMEXP_OP(double, f64)
 LOGSUMEXP_OP(__half, f16)

@@ -69,7 +69,7 @@ KERNELS = {
     "reduce.cu": _family("reduce", [
         ("sum prod max min all any cumsum cumprod", ALL),
         ("argmax argmin", NUM),
-        ("mean softmax log_softmax softmax_backward log_softmax_backward logsumexp", F),
+        ("mean softmax log_softmax softmax_backward log_softmax_backward layer_norm layer_norm_backward logsumexp", F),
     ]),
     "index.cu": _family("index", [
         ("gather scatter select", ALL),

@@ -861,6 +861,10 @@ def conv1d(
     dilation: _IntOrPair | None = None,
     groups: _int = 1,
 ) -> Tensor: ...
+def layer_norm(input: Tensor, norm_ndim: _int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: _float = 1e-5) -> Tensor:
+    """Fused layer norm over the last `norm_ndim` dims (F.layer_norm checks the shapes first)."""
+
 def conv2d(
     input: Tensor,
     weight: Tensor,

@@ -39,6 +39,8 @@ pub enum Backward {
     ViewScatter { kind: ViewKind },
     /// In-place write of input 1 into the `kind` window of input 0 (through a view).
     CopySlices { kind: ViewKind },
+    /// Fused layer norm: inputs (x, weight?, bias?), row statistics from the forward kernel.
+    LayerNorm { x: Saved, w: Option<Saved>, mean: Tensor, rstd: Tensor, norm_shape: Vec<usize>, eps: f64, has_bias: bool },
     /// The value was overwritten by something that does not depend on it (fill_, zero_, normal_...).
     Fill,
     Flip { dims: Vec<usize> },
@@ -116,6 +118,7 @@ impl Backward {
             },
             Backward::CopySlices { .. } => "CopySlices".into(),
             Backward::Fill => "FillBackward0".into(),
+            Backward::LayerNorm { .. } => "NativeLayerNormBackward0".into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
@@ -270,6 +273,10 @@ impl Backward {
                 Ok(vec![Some(crate::ops::index::where_(&mask, &z, &g)?), Some(gr)])
             }
             Backward::Fill => one(Tensor::zeros(shape(0), g.dtype(), g.device())?),
+            Backward::LayerNorm { x, w, mean, rstd, norm_shape, eps, has_bias } => {
+                let w = w.as_ref().map(|s| s.unpack(node)).transpose()?;
+                crate::ops::norm::backward(&g, &x.unpack(node)?, w.as_ref(), mean, rstd, norm_shape, *eps, *has_bias)
+            }
             Backward::Flip { dims } => {
                 let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
                 one(g.flip(&ds)?)

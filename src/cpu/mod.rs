@@ -3,6 +3,7 @@
 pub mod conv;
 pub mod iter;
 pub mod math;
+pub mod norm;
 pub mod threads;
 
 use crate::dtype::Element;

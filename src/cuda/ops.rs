@@ -449,3 +449,37 @@ pub fn sgd_step(p: &Tensor, g: &Tensor, buf: Option<&Tensor>, h: crate::ops::opt
     let (nest, maxi, first) = (h.nesterov as i32, h.maximize as i32, h.first_step as i32);
     launch!(gpu, f, grid(n); &n64, &pp, &pg, &pb, &h.lr, &h.weight_decay, &h.momentum, &h.dampening, &nest, &maxi, &first)
 }
+
+/// Layer norm of contiguous [m, n] rows (w, b contiguous [n] of x's dtype): (y, mean, rstd), the
+/// statistics in f32 (f64 for f64 rows).
+pub fn layer_norm_rows(x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, m: usize, n: usize, eps: f64) -> Result<(Tensor, Tensor, Tensor)> {
+    let d = x.dtype();
+    let sd = if d == DType::F64 { DType::F64 } else { DType::F32 };
+    let y = Tensor::alloc(x.shape(), d, x.device(), false)?;
+    let mean = Tensor::alloc(&[m], sd, x.device(), false)?;
+    let rstd = Tensor::alloc(&[m], sd, x.device(), false)?;
+    if m > 0 {
+        let gpu = gpu_of(x.device())?;
+        let f = gpu.func(Family::Reduce, d, &format!("reduce_layer_norm_{}", suffix(d)))?;
+        let opt = |t: Option<&Tensor>| t.map_or(0u64, view_ptr);
+        let (px, pw, pb, py, pm, pr) = (view_ptr(x), opt(w), opt(b), view_ptr(&y), view_ptr(&mean), view_ptr(&rstd));
+        let (rows, rr) = (m as i64, n as i64);
+        launch!(gpu, f, rows_cfg(m, n); &px, &pw, &pb, &py, &pm, &pr, &rows, &rr, &eps)?;
+    }
+    Ok((y, mean, rstd))
+}
+
+/// The input gradient of `layer_norm_rows` (g contiguous [m, n]).
+pub fn layer_norm_backward_rows(x: &Tensor, g: &Tensor, w: Option<&Tensor>, mean: &Tensor, rstd: &Tensor, m: usize, n: usize) -> Result<Tensor> {
+    let d = x.dtype();
+    let dx = Tensor::alloc(&[m, n], d, x.device(), false)?;
+    if m > 0 {
+        let gpu = gpu_of(x.device())?;
+        let f = gpu.func(Family::Reduce, d, &format!("reduce_layer_norm_backward_{}", suffix(d)))?;
+        let g = if g.dtype() == d { g.clone() } else { g.to_dtype(d)? };
+        let (px, pg, pw, pm, pr, pd) = (view_ptr(x), view_ptr(&g), w.map_or(0u64, view_ptr), view_ptr(mean), view_ptr(rstd), view_ptr(&dx));
+        let (rows, rr) = (m as i64, n as i64);
+        launch!(gpu, f, rows_cfg(m, n); &px, &pg, &pw, &pm, &pr, &pd, &rows, &rr)?;
+    }
+    Ok(dx)
+}

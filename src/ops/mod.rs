@@ -9,6 +9,7 @@ pub mod index;
 pub mod manip;
 pub mod matmul;
 pub mod movement;
+pub mod norm;
 pub mod optim;
 pub mod random;
 pub mod reduce;

@@ -200,7 +200,16 @@ pub fn fold(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>, kernel_
     conv::col2im(cols, win, &shape).map(PyTensor::from).py()
 }
 
+/// Fused layer norm over the last `norm_ndim` dims (shape checks with PyTorch's messages are in Python).
+#[pyfunction]
+#[pyo3(signature = (input, norm_ndim, weight=None, bias=None, eps=1e-5))]
+fn layer_norm(input: &Bound<'_, PyTensor>, norm_ndim: usize, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
+    let (w, b) = (opt_t(weight), opt_t(bias));
+    Ok(crate::ops::norm::layer_norm(&input.get().t, norm_ndim, w.as_ref(), b.as_ref(), eps).py()?.into())
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(layer_norm, m)?)?;
     m.add_function(wrap_pyfunction!(conv2d, m)?)?;
     m.add_function(wrap_pyfunction!(conv1d, m)?)?;
     m.add_function(wrap_pyfunction!(conv_transpose2d, m)?)?;

@@ -217,7 +217,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def _embedding_renorm_(weight, input, max_norm, norm_type):
     with rtorch.no_grad():
         rows = sorted(set(int(i) for i in input.flatten().tolist()))
-        idx = rtorch.tensor(rows, dtype=rtorch.int64)
+        idx = rtorch.tensor(rows, dtype=rtorch.int64, device=weight.device)
         selected = weight.index_select(0, idx)
         norms = selected.abs().pow(norm_type).sum(1, keepdim=True).pow(1.0 / norm_type)
         scale = rtorch.where(norms > max_norm, max_norm / (norms + 1e-7), rtorch.ones_like(norms))
@@ -256,16 +256,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}"
         )
-    dims = tuple(range(input.dim() - n, input.dim()))
-    mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
-    out = centered / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    return rtorch._rtorch.layer_norm(input, n, weight, bias, eps)  # one fused kernel (and one for backward)
 
 
 def _channel_view(t, ndim):
