@@ -3,6 +3,8 @@
 Skipped unless a GPU is present. Every check compares the device result with the same op on the
 CPU backend (which the rest of the suite checks against NumPy), on random and non-contiguous inputs.
 """
+import gc
+
 import numpy as np
 import pytest
 
@@ -412,3 +414,528 @@ def test_fused_optimizers_on_device_match_cpu(dtype):
         return p.detach(), sgd_p.detach()
     for a, b in zip(run("cuda"), run("cpu")):
         close(a, b, atol=1e-5 if dtype == rtorch.float32 else 2e-2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Recently added ops, in-place ops through views (CopySlices), nn layers and DLPack on the device.
+# `on_both` runs one program on CPU copies and on device copies of the same inputs and compares the
+# outputs and the gradients of every floating input (under the same random cotangents).
+# ---------------------------------------------------------------------------------------------
+def _leaf(t, device, grad):
+    """A fresh leaf copy of `t` on `device` (floating ones require grad when `grad`)."""
+    t = t.detach().clone().to(device)
+    if grad and t.dtype.is_floating_point:
+        t.requires_grad_()
+    return t
+
+
+def on_both(fn, *inputs, grad=True, atol=None):
+    """fn(*inputs) on the CPU and on the device: outputs and input gradients must agree."""
+    runs = {}
+    for dev in ("cpu", "cuda"):
+        xs = [_leaf(t, dev, grad) if isinstance(t, rtorch.Tensor) else t for t in inputs]
+        out = fn(*xs)
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        terms = []
+        for k, o in enumerate(outs):
+            if grad and o.requires_grad:
+                cot = np.random.default_rng(100 + k).standard_normal(tuple(o.shape))
+                terms.append((o * rtorch.tensor(cot, dtype=o.dtype).to(dev)).sum())
+        if terms:
+            sum(terms[1:], terms[0]).backward()
+        runs[dev] = (outs, xs)
+    (c_outs, c_xs), (g_outs, g_xs) = runs["cpu"], runs["cuda"]
+    assert len(g_outs) == len(c_outs)
+    for g, c in zip(g_outs, c_outs):
+        close(g, c, atol=atol)
+    for k, (g, c) in enumerate(zip(g_xs, c_xs)):
+        if isinstance(c, rtorch.Tensor) and c.requires_grad:
+            assert (g.grad is None) == (c.grad is None), f"input {k}: gradient on one backend only"
+            if c.grad is not None:
+                assert g.grad.device.type == "cuda", f"input {k}: gradient on {g.grad.device}"
+                close(g.grad, c.grad, atol=atol)
+    return c_outs, g_outs
+
+
+@pytestmark_gpu
+def test_index_add_copy_select_on_device():
+    x = rand(5, 6)
+    src0, src1 = rand(3, 6), rand(5, 3)
+    rep = rtorch.tensor([4, 0, 4])  # repeated indices accumulate in index_add
+    on_both(lambda x, s, i: x.index_add(0, i, s, alpha=0.5), x, src0, rep)
+    on_both(lambda x, s, i: (x * 1).index_add_(1, i, s), x, src1, rtorch.tensor([5, 2, 5]))
+    on_both(lambda x, s, i: rtorch.index_add(x, 1, i, s), x, src1, rtorch.tensor([0, 1, 2], dtype=rtorch.int32))
+    on_both(lambda x, s, i: x.index_copy(0, i, s), x, src0, rtorch.tensor([3, 1, 0]))
+    on_both(lambda x, s, i: (x * 1).index_copy_(1, i, s), x, src1, rtorch.tensor([0, 5, 2]))
+    on_both(lambda x, i: x.index_select(0, i), x, rep)
+    on_both(lambda x, i: x.t().index_select(1, i), x, rtorch.tensor([1, 1, 3]))
+    on_both(lambda x, i: rtorch.index_select(x, 1, i), x, rtorch.tensor([5, 0], dtype=rtorch.int32))
+    for dtype in (rtorch.float64, rtorch.float16, rtorch.bfloat16):
+        on_both(lambda x, s, i: x.index_add(0, i, s), x.to(dtype), src0.to(dtype), rep, grad=False)
+    xi = rtorch.tensor(RNG.integers(-9, 9, (5, 6)))
+    on_both(lambda x, s, i: x.index_add(0, i, s, alpha=2), xi, xi[:3].clone(), rep)
+    on_both(lambda x, s, i: x.index_copy(1, i, s), xi, xi[:, :2].clone(), rtorch.tensor([4, 1]))
+
+
+@pytestmark_gpu
+def test_index_fill_values_on_device():
+    x = rand(4, 5)
+    i1, i0 = rtorch.tensor([3, -1, 0, 3]), rtorch.tensor([1, 3])  # negative indices wrap; repeats count once
+    # A Python number, a 0-d CPU tensor (float or int) joining the device tensor, as in PyTorch.
+    for value in (2.5, rtorch.tensor(-1.5), rtorch.tensor(7)):
+        on_both(lambda x, i: x.index_fill(1, i, value), x, i1)
+        on_both(lambda x, i: (x * 1).index_fill_(0, i, value), x, i0)
+    # A 0-d tensor on the device that requires grad: it receives the sum over the filled slices.
+    on_both(lambda x, v, i: (x * 1).index_fill_(1, i, v), x, rtorch.tensor(0.25), i1)
+    on_both(lambda x, v, i: x.t().index_fill(0, i, v), x, rtorch.tensor(-3.0), i0)
+    xi = rtorch.tensor(RNG.integers(-9, 9, (4, 5)))
+    on_both(lambda x, i: x.index_fill(1, i, -7), xi, i1)
+
+
+@pytestmark_gpu
+def test_addcmul_addcdiv_lerp_on_device():
+    a, b = rand(3, 4), rand(3, 4)
+    c = rand(4, lo=0.5, hi=2.0)  # broadcast divisor away from zero
+    on_both(lambda a, b, c: rtorch.addcmul(a, b, c, value=-0.5), a, b, c)
+    on_both(lambda a, b, c: (a * 1).addcmul_(b, c), a, b, c)
+    on_both(lambda a, b, c: a.addcdiv(b, c, value=2.0), a, b, c)
+    on_both(lambda a, b, c: (a * 1).addcdiv_(b, c, value=0.25), a, b, c)
+    on_both(lambda a, b: a.lerp(b, 0.3), a, b)
+    on_both(lambda a, b, w: rtorch.lerp(a, b, w), a, b, rand(3, 4, lo=0.0, hi=1.0))
+    on_both(lambda a, b, w: (a * 1).lerp_(b, w), a, b, rand(4, lo=0.0, hi=1.0))
+    for dtype in (rtorch.float16, rtorch.bfloat16):
+        on_both(lambda a, b, c: a.addcdiv(b, c, value=0.5), a.to(dtype), b.to(dtype), c.to(dtype), grad=False)
+
+
+@pytestmark_gpu
+def test_masked_ops_and_where_with_scalars_on_device():
+    x = rand(4, 6)
+    m = rtorch.tensor(RNG.random((4, 6)) > 0.5)
+    row = rtorch.tensor([True, False, True, True, False, False])  # broadcast over the rows
+    on_both(lambda x, m: (x * 1).masked_fill_(m, -2.0), x, m)
+    on_both(lambda x, m: x.masked_fill(m, 3), x, row)
+    on_both(lambda x, m, s: x.masked_scatter(m, s), x, m, rand(30))
+    on_both(lambda x, m, s: x.masked_scatter(m, s), x, row, rand(4, 6))
+    on_both(lambda x, m: rtorch.where(m, x, 0.0), x, m)
+    on_both(lambda x, m: rtorch.where(m, 1.5, x.t()), x, m.t())
+    on_both(lambda x, m: x.where(m, -1), x, row)
+    on_both(lambda x, y, m: rtorch.where(m, x, y), x, rand(6), m)
+    on_both(lambda m: rtorch.where(m, 1.0, 0.0), m, grad=False)
+    on_both(lambda m: rtorch.where(m, 2, -3), m, grad=False)
+    c_out, g_out = on_both(lambda m: rtorch.where(m), m, grad=False)
+    assert len(g_out) == 2 and g_out[0].dtype == rtorch.int64
+
+
+@pytestmark_gpu
+def test_clamp_with_tensor_bounds_on_device():
+    x = rand(5, 7)
+    lo, hi = rand(7, lo=-1.5, hi=-0.2), rand(5, 1, lo=0.2, hi=1.5)
+    on_both(lambda x, lo, hi: x.clamp(lo, hi), x, lo, hi)
+    on_both(lambda x, lo, hi: (x * 1).clamp_(min=lo, max=hi), x, lo, hi)
+    on_both(lambda x, lo: (x * 1).clamp_(min=lo), x, lo)
+    on_both(lambda x, hi: rtorch.clamp(x, max=hi), x, hi)
+    on_both(lambda x, lo, hi: x.clip(lo, hi), x, lo, hi, grad=False)
+    # 0-d CPU tensors as bounds of a device tensor (PyTorch allows CPU scalars next to CUDA tensors).
+    close(x.cuda().clamp(min=rtorch.tensor(-0.5), max=rtorch.tensor(0.5)), x.clamp(-0.5, 0.5))
+
+
+@pytestmark_gpu
+def test_inplace_through_views_of_graph_tensors_on_device():
+    # CopySlices: each in-place op through a view rewrites the history of the base `y`.
+    def program(x, z, w, s):
+        y = x * 2
+        y[:, 0] += z
+        y[1].mul_(3)
+        y.t()[2].copy_(w)  # column 2 of y
+        y[0].zero_()
+        y[2:, 3:].mul_(s)
+        v = y[1:3]
+        v[:, 1:].add_(1.5)  # a view of a view: the base is still y
+        y.diagonal().sub_(z)
+        return y.tanh(), v.sum(1)
+
+    on_both(program, rand(4, 5), rand(4), rand(4), rand(2, 2))
+
+    def fill_and_setitem(x, w):
+        y = x * 2.0 + 1.0  # (exp would save its output, which the writes below invalidate)
+        y[:, 1].fill_(0.5)
+        y[2] = w
+        y[y > 2.0] = 0.0
+        return y * x
+
+    on_both(fill_and_setitem, rand(4, 3), rand(3))
+
+
+@pytestmark_gpu
+def test_activation_gradients_on_device():
+    x = rand(4, 5, lo=-3.0, hi=3.0)
+    for f in (F.mish, F.silu, lambda t: F.leaky_relu(t, 0.2), lambda t: F.gelu(t, approximate="tanh"), F.gelu,
+              lambda t: F.hardtanh(t, -0.5, 0.5), F.relu6, F.softsign, lambda t: F.elu(t, alpha=0.7),
+              lambda t: F.softplus(t, beta=2.0, threshold=3.0)):
+        on_both(f, x)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_packed_sequence_through_rnn_on_device(mode):
+    from rtorch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    rtorch.manual_seed(5)
+    cls = getattr(nn, mode)
+    cpu = cls(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    gpu = cls(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    gpu.load_state_dict(cpu.state_dict())
+    gpu.cuda()
+    lengths = [3, 5, 1, 4]  # unsorted: sorted_indices / unsorted_indices are used
+    x, h0 = rand(4, 5, 3), rand(4, 4, 4)  # h0: (layers * directions, batch, hidden)
+    runs = {}
+    for dev, model in (("cpu", cpu), ("cuda", gpu)):
+        xi, hi = _leaf(x, dev, True), _leaf(h0, dev, True)
+        packed = pack_padded_sequence(xi, lengths, batch_first=True, enforce_sorted=False)
+        assert packed.data.device.type == dev and packed.batch_sizes.device.type == "cpu"
+        assert packed.sorted_indices.device.type == dev and packed.unsorted_indices.device.type == dev
+        out, state = model(packed, (hi, hi * 0.5) if mode == "LSTM" else hi)
+        assert out.data.device.type == dev
+        padded, lens = pad_packed_sequence(out, batch_first=True, total_length=5)
+        assert lens.tolist() == lengths and lens.device.type == "cpu"
+        states = list(state) if mode == "LSTM" else [state]
+        loss = padded.sin().sum() + sum((s * s).sum() for s in states)
+        loss.backward()
+        runs[dev] = [padded] + states + [xi.grad, hi.grad] + [p.grad for p in model.parameters()]
+    for k, (g, c) in enumerate(zip(runs["cuda"], runs["cpu"])):
+        assert g is not None and c is not None, k
+        close(g, c, atol=1e-5)
+
+
+@pytestmark_gpu
+def test_packed_sequence_helpers_on_device():
+    from rtorch.nn.utils.rnn import pack_sequence, pad_sequence, unpack_sequence, unpad_sequence
+
+    seqs = [rand(2, 3), rand(4, 3), rand(1, 3)]
+    packed = pack_sequence([s.cuda() for s in seqs], enforce_sorted=False)
+    ref = pack_sequence(seqs, enforce_sorted=False)
+    close(packed.data, ref.data)
+    assert packed.batch_sizes.tolist() == ref.batch_sizes.tolist()
+    for got, want in zip(unpack_sequence(packed), seqs):
+        close(got, want)
+    moved = ref.cuda()
+    assert moved.data.device.type == "cuda" and moved.sorted_indices.device.type == "cuda"
+    assert moved.batch_sizes.device.type == "cpu" and moved.is_cuda
+    back = moved.to("cpu")
+    assert back.data.device.type == "cpu" and back.unsorted_indices.device.type == "cpu"
+    padded = pad_sequence([s.cuda() for s in seqs], batch_first=True, padding_value=-1.0)
+    close(padded, pad_sequence(seqs, batch_first=True, padding_value=-1.0))
+    # Lengths may live on the device for unpad_sequence (as in PyTorch).
+    parts = unpad_sequence(padded, rtorch.tensor([2, 4, 1]).cuda(), batch_first=True)
+    for got, want in zip(parts, seqs):
+        close(got, want)
+
+
+def _copy_module(cpu, make):
+    gpu = make()
+    gpu.load_state_dict(cpu.state_dict())
+    return gpu.cuda()
+
+
+@pytestmark_gpu
+def test_transformer_on_device_matches_cpu():
+    def make():
+        return nn.Transformer(d_model=16, nhead=2, num_encoder_layers=1, num_decoder_layers=2,
+                              dim_feedforward=32, batch_first=True)
+
+    rtorch.manual_seed(7)
+    cpu = make()
+    gpu = _copy_module(cpu, make)
+    cpu.eval()
+    gpu.eval()
+    src, tgt = rand(2, 6, 16), rand(2, 5, 16)
+    kpm = rtorch.tensor([[False] * 6, [False] * 4 + [True] * 2])  # the second source is 4 long
+    float_causal = nn.Transformer.generate_square_subsequent_mask(5)
+    bool_causal = ~rtorch.ones(5, 5, dtype=rtorch.bool).tril()  # True = not allowed (detected as causal)
+    for mask in (float_causal, bool_causal, None):
+        runs = {}
+        for dev, model in (("cpu", cpu), ("cuda", gpu)):
+            model.zero_grad()
+            s, t = _leaf(src, dev, True), _leaf(tgt, dev, True)
+            y = model(s, t, tgt_mask=None if mask is None else mask.to(dev), src_key_padding_mask=kpm.to(dev),
+                      memory_key_padding_mask=kpm.to(dev))
+            y.sin().sum().backward()
+            runs[dev] = [y, s.grad, t.grad] + [p.grad for p in model.parameters()]
+        for g, c in zip(runs["cuda"], runs["cpu"]):
+            close(g, c, atol=1e-4)
+
+
+@pytestmark_gpu
+def test_transformer_decoder_layer_on_device_matches_cpu():
+    def make():
+        return nn.TransformerDecoderLayer(16, 4, dim_feedforward=24, activation="gelu", norm_first=True)
+
+    rtorch.manual_seed(8)
+    cpu = make()
+    gpu = _copy_module(cpu, make)
+    cpu.eval()
+    gpu.eval()
+    tgt, mem = rand(5, 2, 16), rand(3, 2, 16)  # sequence first
+    causal = nn.Transformer.generate_square_subsequent_mask(5)
+    mem_kpm = rtorch.tensor([[False, False, True], [False, False, False]])
+    runs = {}
+    for model, dev in ((cpu, "cpu"), (gpu, "cuda")):
+        t, m = _leaf(tgt, dev, True), _leaf(mem, dev, True)
+        y = model(t, m, tgt_mask=causal.to(dev), memory_key_padding_mask=mem_kpm.to(dev))
+        (y * y).sum().backward()
+        runs[dev] = [y, t.grad, m.grad] + [p.grad for p in model.parameters()]
+    for g, c in zip(runs["cuda"], runs["cpu"]):
+        close(g, c, atol=1e-4)
+    # A stack of them, with a boolean causal mask detected as causal on the device.
+    dec_c = nn.TransformerDecoder(cpu, num_layers=2)
+    dec_g = nn.TransformerDecoder(gpu, num_layers=2)
+    bool_causal = ~rtorch.ones(5, 5, dtype=rtorch.bool).tril()
+    close(dec_g(tgt.cuda(), mem.cuda(), tgt_mask=bool_causal.cuda()),
+          dec_c(tgt, mem, tgt_mask=bool_causal), atol=1e-4)
+
+
+@pytestmark_gpu
+def test_embedding_on_device():
+    w = rand(10, 4)
+    idx = rtorch.tensor([[1, 3, 3], [0, 9, 1]])
+    on_both(lambda w, i: F.embedding(i, w), w, idx)
+    on_both(lambda w, i: F.embedding(i, w, padding_idx=3), w, idx)
+    on_both(lambda w, i: F.embedding(i, w), w, rtorch.tensor([7, 7, 2], dtype=rtorch.int32))
+    # nn.Embedding with max_norm renormalises the rows it looks up, in place, on the weight's device.
+    rtorch.manual_seed(0)
+
+    def make():
+        return nn.Embedding(10, 4, padding_idx=0, max_norm=1.0)
+
+    cpu = make()
+    gpu = _copy_module(cpu, make)
+    yc, yg = cpu(idx), gpu(idx.cuda())
+    close(yg, yc)
+    close(gpu.weight, cpu.weight)
+    (yc * yc).sum().backward()
+    (yg * yg).sum().backward()
+    assert gpu.weight.grad.device.type == "cuda"
+    close(gpu.weight.grad, cpu.weight.grad)
+
+
+@pytestmark_gpu
+def test_cross_entropy_options_on_device():
+    logits, weight = rand(6, 5), rand(5, lo=0.5, hi=2.0)
+    t_ign = rtorch.tensor([0, 4, -100, 2, 2, 1])  # -100: the default ignore_index
+    t_all = rtorch.tensor([0, 4, 3, 2, 2, 1])
+    on_both(lambda x, t: F.cross_entropy(x, t), logits, t_ign)
+    on_both(lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1), logits, t_ign)
+    on_both(lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=2, label_smoothing=0.2), logits, t_all, weight)
+    on_both(lambda x, t, w: F.cross_entropy(x, t, weight=w, reduction="sum", label_smoothing=0.05), logits, t_ign,
+            weight)
+    on_both(lambda x, t: F.cross_entropy(x, t, ignore_index=4, reduction="none", label_smoothing=0.3), logits, t_all)
+    on_both(lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1), rand(2, 5, 3),
+            rtorch.tensor([[1, -100, 4], [0, 0, 3]]))
+    on_both(lambda x, p: F.cross_entropy(x, p, label_smoothing=0.1), logits, rand(6, 5).softmax(1))
+    on_both(lambda x, t, w: F.nll_loss(x.log_softmax(1), t, weight=w, ignore_index=2), logits, t_all, weight)
+    on_both(lambda x, t: nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.1)(x, t), logits, t_all)
+
+
+@pytestmark_gpu
+def test_normalization_on_device():
+    x = rand(4, 6, 5)
+    on_both(lambda x, w, b: F.layer_norm(x, (5,), w, b), x, rand(5), rand(5))
+    on_both(lambda x, w, b: F.layer_norm(x, (6, 5), w, b, eps=1e-3), x, rand(6, 5), rand(6, 5))
+    on_both(lambda x: F.layer_norm(x.transpose(0, 1), (5,)), x)  # no affine, non-contiguous input
+    on_both(lambda x, w: F.layer_norm(x, (5,), w), x, rand(5))  # weight only
+    # Long rows (several warps per row in a fused row kernel), and 16-bit / 64-bit floats.
+    wide = rand(3, 1500)
+    on_both(lambda x, w, b: F.layer_norm(x, (1500,), w, b), wide, rand(1500), rand(1500), atol=1e-4)
+    on_both(lambda x, w, b: F.layer_norm(x, (5,), w, b), x.double(), rand(5).double(), rand(5).double())
+    for dtype in (rtorch.float16, rtorch.bfloat16):
+        on_both(lambda x, w, b: F.layer_norm(x, (5,), w, b), x.to(dtype), rand(5).to(dtype), rand(5).to(dtype),
+                grad=False, atol=5e-2 if dtype == rtorch.bfloat16 else 1e-2)
+    on_both(lambda x, w, b: F.group_norm(x, 3, w, b), x, rand(6), rand(6))
+    on_both(lambda x: F.group_norm(x, 2), x)
+    on_both(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), x, rand(6), rand(6))
+    on_both(lambda x: F.rms_norm(x, (5,)), x)
+    # Running statistics are updated in place on the device like on the CPU.
+    rm, rv = rand(6), rand(6, lo=0.5, hi=2.0)
+    runs = {}
+    for dev in ("cpu", "cuda"):
+        m, v, xi = rm.clone().to(dev), rv.clone().to(dev), _leaf(x, dev, True)
+        y = F.batch_norm(xi, m, v, training=True, momentum=0.3)
+        y2 = F.batch_norm(xi, m, v, training=False)
+        (y.sin().sum() + (y2 * y2).sum()).backward()
+        runs[dev] = (y, y2, m, v, xi.grad)
+    for g, c in zip(runs["cuda"], runs["cpu"]):
+        close(g, c, atol=1e-5)
+    # The modules, training then eval (BatchNorm keeps num_batches_tracked on the device).
+    rtorch.manual_seed(3)
+    for make, shape in ((lambda: nn.BatchNorm2d(4), (3, 4, 5, 5)), (lambda: nn.BatchNorm1d(4, momentum=None), (8, 4)),
+                        (lambda: nn.GroupNorm(2, 4), (3, 4, 5)), (lambda: nn.LayerNorm(5), (3, 4, 5))):
+        cpu = make()
+        gpu = _copy_module(cpu, make)
+        xin = rand(*shape)
+        for train in (True, True, False):
+            cpu.train(train)
+            gpu.train(train)
+            cpu.zero_grad()
+            gpu.zero_grad()
+            xc, xg = _leaf(xin, "cpu", True), _leaf(xin, "cuda", True)
+            yc, yg = cpu(xc), gpu(xg)
+            close(yg, yc, atol=1e-5)
+            (yc.sin() * yc).sum().backward()
+            (yg.sin() * yg).sum().backward()
+            close(xg.grad, xc.grad, atol=1e-5)
+            for pc, pg in zip(cpu.parameters(), gpu.parameters()):
+                close(pg.grad, pc.grad, atol=1e-4)
+            for bc, bg in zip(cpu.buffers(), gpu.buffers()):
+                close(bg, bc, atol=1e-5)
+
+
+@pytestmark_gpu
+def test_python_helpers_work_on_the_input_device():
+    # nn.init: trunc_normal_ resamples out-of-range values on the tensor's device; eye_.
+    t = rtorch.empty(500, device="cuda")
+    nn.init.trunc_normal_(t, std=1.0, a=-0.5, b=0.5)
+    assert t.device.type == "cuda" and -0.5 <= t.min().item() and t.max().item() <= 0.5
+    close(nn.init.eye_(rtorch.empty(3, 4, device="cuda")), rtorch.eye(3, 4))
+    o = nn.init.orthogonal_(rtorch.empty(4, 6, device="cuda"))
+    close(o @ o.t(), rtorch.eye(4), atol=1e-5)
+    # rtorch.normal with tensor arguments draws next to them.
+    z = rtorch.normal(rtorch.zeros(2000, device="cuda"), 2.0)
+    assert z.device.type == "cuda" and 1.8 < z.std().item() < 2.2
+    z = rtorch.normal(1.0, rtorch.full((3, 4), 0.5, device="cuda"))
+    assert z.device.type == "cuda" and tuple(z.shape) == (3, 4)
+    # clip_grad_norm_ over parameters on two devices: the total norm is gathered on the first one.
+    a = nn.Parameter(rtorch.ones(3))
+    b = nn.Parameter(rtorch.ones(4, device="cuda"))
+    a.grad, b.grad = rtorch.full((3,), 2.0), rtorch.full((4,), 2.0, device="cuda")
+    total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
+    assert abs(total.item() - 2.0 * 7 ** 0.5) < 1e-4
+    assert abs(b.grad.norm().item() ** 2 + a.grad.norm().item() ** 2 - 1.0) < 1e-4
+
+
+@pytestmark_gpu
+def test_optimizer_state_loaded_from_cpu_moves_to_the_parameters_device():
+    p_cpu = nn.Parameter(rand(5))
+    p_gpu = nn.Parameter(p_cpu.detach().cuda())
+    opt_c = rtorch.optim.Adam([p_cpu], lr=0.1)
+    (p_cpu ** 2).sum().backward()
+    opt_c.step()
+    opt_g = rtorch.optim.Adam([p_gpu], lr=0.1)
+    opt_g.load_state_dict(opt_c.state_dict())
+    with rtorch.no_grad():
+        p_gpu.copy_(p_cpu)
+    state = opt_g.state[p_gpu]
+    assert state["exp_avg"].device.type == "cuda" and state["exp_avg_sq"].device.type == "cuda"
+    assert state["step"].device.type == "cpu"  # like PyTorch (non-capturable)
+    for p, opt in ((p_cpu, opt_c), (p_gpu, opt_g)):
+        opt.zero_grad()
+        (p ** 2).sum().backward()
+        opt.step()
+    close(p_gpu, p_cpu, atol=1e-6)
+    close(opt_g.state[p_gpu]["exp_avg_sq"], opt_c.state[p_cpu]["exp_avg_sq"], atol=1e-6)
+
+
+# Device placement of gradients and CPU scalar tensors: PyTorch sends a gradient back to the device of
+# the input it belongs to, and accepts 0-d CPU tensors next to CUDA tensors in `where`.
+@pytestmark_gpu
+def test_where_accepts_cpu_scalar_tensors_on_device():
+    x = rand(3, 4)
+    m = x > 0
+    close(rtorch.where(m.cuda(), x.cuda(), rtorch.tensor(0.0)), rtorch.where(m, x, 0.0))
+    close(rtorch.where(m.cuda(), rtorch.tensor(1.0), x.cuda()), rtorch.where(m, 1.0, x))
+
+
+@pytestmark_gpu
+def test_gradient_of_cpu_scalar_tensor_used_with_device_tensor_stays_on_cpu():
+    s = rtorch.tensor(2.0, requires_grad=True)
+    x = rand(3, 4).cuda()
+    (x * s).sum().backward()
+    assert s.grad.device.type == "cpu"
+    assert abs(s.grad.item() - x.sum().item()) < 1e-4
+
+
+@pytestmark_gpu
+def test_copy_from_cpu_into_device_tensor_sends_gradient_to_cpu():
+    w = rand(4).requires_grad_()
+    x = rand(3, 4).cuda().requires_grad_()
+    y = x * 1
+    y[0].copy_(w)  # copy_ across devices
+    (y * 2).sum().backward()
+    assert w.grad.device.type == "cpu"
+    close(w.grad.cuda(), rtorch.full((4,), 2.0))
+    close(x.grad, rtorch.tensor([[0.0] * 4, [2.0] * 4, [2.0] * 4]))
+
+
+# DLPack: zero-copy exchange of device memory (rtorch with itself, then with PyTorch when it has CUDA).
+@pytestmark_gpu
+def test_dlpack_on_device():
+    g = rtorch.arange(12.0).reshape(3, 4).cuda()
+    assert g.__dlpack_device__() == (2, 0)
+    r = rtorch.from_dlpack(g)
+    assert r.device.type == "cuda" and r.data_ptr() == g.data_ptr() and rtorch.equal(r.cpu(), g.cpu())
+    r.add_(1)  # shared memory
+    assert g.cpu().tolist() == [[float(4 * i + j + 1) for j in range(4)] for i in range(3)]
+    gt = g.t()
+    rt = rtorch.from_dlpack(gt)
+    assert rt.stride() == gt.stride() and rt.data_ptr() == gt.data_ptr() and rtorch.equal(rt.cpu(), gt.cpu())
+    view = g[1:, 1::2]  # an offset, strided view
+    rv = rtorch.from_dlpack(view)
+    assert rv.data_ptr() == view.data_ptr() and rtorch.equal(rv.cpu(), view.cpu())
+    # Asking for a CPU capsule copies to the host; without a copy it is an error.
+    h = rtorch.from_dlpack(g.__dlpack__(dl_device=(1, 0)))
+    assert h.device.type == "cpu" and rtorch.equal(h, g.cpu())
+    with pytest.raises(BufferError):
+        g.__dlpack__(dl_device=(1, 0), copy=False)
+    # The capsule keeps the memory alive after the exporting tensor is gone.
+    e = rtorch.full((1000,), 3.0, device="cuda")
+    kept = rtorch.from_dlpack(e.__dlpack__(max_version=(1, 0)))
+    del e
+    assert kept.sum().item() == 3000.0
+
+
+def _torch_cuda():
+    pt = pytest.importorskip("torch")
+    if not pt.cuda.is_available():
+        pytest.skip("PyTorch has no CUDA here")
+    return pt
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dt", ["float32", "bfloat16", "float16", "bool", "int64"])
+def test_dlpack_shares_device_memory_with_pytorch(dt):
+    pt = _torch_cuda()
+    base = pt.arange(12, device="cuda").reshape(3, 4)
+    x = (base % 3 == 0) if dt == "bool" else base.to(getattr(pt, dt))
+    as_list = (lambda t: t.cpu().tolist()) if dt == "bool" else (lambda t: t.cpu().double().tolist())
+    # PyTorch -> rtorch: same memory and values, views included.
+    r = rtorch.from_dlpack(x)
+    assert r.device.type == "cuda" and r.dtype == getattr(rtorch, dt) and tuple(r.shape) == (3, 4)
+    assert r.data_ptr() == x.data_ptr() and as_list(r) == as_list(x)
+    rt = rtorch.from_dlpack(x.t())
+    assert rt.stride() == (1, 4) and rt.data_ptr() == x.data_ptr() and as_list(rt) == as_list(x.t())
+    # rtorch -> PyTorch, from rtorch-owned memory (a transposed view too).
+    g = rtorch.arange(12).reshape(3, 4).cuda()
+    g = (g.remainder(3) == 0) if dt == "bool" else g.to(getattr(rtorch, dt))
+    y = pt.from_dlpack(g)
+    assert y.device.type == "cuda" and y.dtype == getattr(pt, dt) and y.data_ptr() == g.data_ptr()
+    assert as_list(y) == as_list(g)
+    yt = pt.from_dlpack(g.t())
+    assert yt.stride() == (1, 4) and yt.data_ptr() == g.data_ptr() and as_list(yt) == as_list(g.t())
+    if dt != "bool":
+        # In-place writes on one side are seen by the other once the writer's work is done.
+        r.add_(1)
+        rtorch.cuda.synchronize()
+        ref = pt.arange(12).reshape(3, 4)  # (base itself may be x: .to(int64) does not copy)
+        assert as_list(x) == as_list(ref + 1)
+        x.mul_(2)
+        pt.cuda.synchronize()
+        assert as_list(r) == as_list((ref + 1) * 2)
+        y.add_(1)
+        pt.cuda.synchronize()
+        assert as_list(g) == as_list(ref + 1)
+    # Each side keeps the other's memory alive.
+    want_y, want_r = as_list(y), as_list(r)
+    del g, x, base, rt
+    gc.collect()
+    pt.cuda.empty_cache()
+    rtorch.cuda.empty_cache()
+    assert as_list(y) == want_y and as_list(r) == want_r

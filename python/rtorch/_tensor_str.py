@@ -232,7 +232,8 @@ def tensor_repr(t):
     return _add_suffixes(prefix + body, suffixes, indent)
 
 
-def _rebuild(arr, requires_grad):
-    from . import tensor
+def _rebuild(arr, requires_grad, dtype=None, device=None):
+    import rtorch
 
-    return tensor(arr, requires_grad=requires_grad)
+    dt = getattr(rtorch, dtype) if dtype is not None else None
+    return rtorch.tensor(arr, dtype=dt, device=device, requires_grad=requires_grad)

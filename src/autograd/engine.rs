@@ -160,7 +160,7 @@ pub fn run_backward(
                 input_grads.len()
             );
         }
-        for ((edge, g), shape) in node.next.iter().zip(input_grads).zip(&node.input_shapes) {
+        for (((edge, g), shape), dev) in node.next.iter().zip(input_grads).zip(&node.input_shapes).zip(&node.input_devices) {
             let (Some(edge), Some(g)) = (edge, g) else {
                 if let Some(Edge::Node(m, _)) = edge {
                     release_dep(m, &mut deps, &buffers, &mut ready);
@@ -176,6 +176,7 @@ pub fn run_backward(
                     shape
                 );
             }
+            let g = if g.device() != *dev { with_grad_mode(create_graph, || g.to_device(*dev))? } else { g };
             let g = if create_graph { g } else { g.detach() };
             match edge {
                 Edge::Leaf(t) => {

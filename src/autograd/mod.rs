@@ -85,8 +85,11 @@ pub struct Node {
     pub pre_hooks: Mutex<Vec<(usize, Hook)>>,
     /// Outputs that asked for `retain_grad()`.
     pub retained: Mutex<Vec<(usize, Weak<crate::tensor::TensorImpl>)>>,
-    /// (shape, dtype) of each input, to shape gradients and check hooks.
+    /// Shape of each input, to check gradients and hooks.
     pub input_shapes: Vec<Vec<usize>>,
+    /// Device of each input: a gradient is moved there (a 0-d CPU tensor used with CUDA tensors
+    /// gets a CPU gradient, as in PyTorch).
+    pub input_devices: Vec<crate::Device>,
 }
 
 impl Node {
@@ -125,6 +128,7 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         name: rule.name().to_string(),
         next: inputs.iter().map(|t| edge_of(t)).collect(),
         input_shapes: inputs.iter().map(|t| t.shape().to_vec()).collect(),
+        input_devices: inputs.iter().map(|t| t.device()).collect(),
         rule: Mutex::new(Some(rule)),
         seq: SEQ.fetch_add(1, Ordering::Relaxed),
         num_outputs: outputs.len(),
@@ -270,6 +274,9 @@ impl Tensor {
             }
             if g.dtype() != self.dtype() {
                 bail!(DType, "assigned grad has data of a different type: expected {}, got {}", self.dtype(), g.dtype());
+            }
+            if g.device() != self.device() {
+                bail!(Runtime, "assigned grad has data located on a different device: expected {}, got {}", self.device(), g.device());
             }
         }
         self.meta().grad = g;

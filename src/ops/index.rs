@@ -435,10 +435,23 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
     } else {
         bail!(DType, "where expected condition to be a boolean tensor, but got a tensor with dtype {}", cond.dtype())
     };
+    // 0-d CPU tensors join the device of the others (as in binary ops); other mixes are errors.
+    let cpu_scalar = |t: &Tensor| t.ndim() == 0 && t.device() == crate::Device::Cpu;
+    let dev = [Some(&c), a.tensor(), b.tensor()].into_iter().flatten().find(|t| !cpu_scalar(t)).map_or(c.device(), |t| t.device());
+    let onto = |t: &Tensor| -> Result<Tensor> {
+        if t.device() == dev {
+            Ok(t.clone())
+        } else if cpu_scalar(t) {
+            t.to_device(dev)
+        } else {
+            bail!(Device, "Expected all tensors to be on the same device, but found at least two devices, {} and {}! (where)", dev, t.device())
+        }
+    };
+    let c = onto(&c)?;
     let to_t = |x: &Arg| -> Result<Tensor> {
         match x {
-            Arg::T(t) => t.to_dtype(dt),
-            Arg::S(s) => Tensor::full(&[], *s, dt, c.device()),
+            Arg::T(t) => onto(&t.to_dtype(dt)?),
+            Arg::S(s) => Tensor::full(&[], *s, dt, dev),
         }
     };
     let (ta, tb) = (to_t(&a)?, to_t(&b)?);
@@ -499,6 +512,37 @@ pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
+/// PyTorch's scatter preconditions: same rank, index no larger than self (outside `dim`) and
+/// than src, src on self's device. Without them the kernels would write the wrong elements.
+fn check_scatter_args(x: &Tensor, dim: i64, index: &Tensor, src: &Arg) -> Result<()> {
+    let d = wrap_dim(dim, x.ndim())?;
+    if index.numel() == 0 {
+        return Ok(());
+    }
+    if index.ndim() != x.ndim().max(1) && !(index.ndim() <= 1 && x.ndim() == 0) {
+        bail!(Runtime, "Index tensor must have the same number of dimensions as self tensor ({} vs {})", index.ndim(), x.ndim());
+    }
+    let too_big_self = index.shape().iter().enumerate().any(|(k, &n)| k != d && n > x.shape().get(k).copied().unwrap_or(1));
+    let src_t = src.tensor();
+    let too_big_src = src_t.is_some_and(|t| index.shape().iter().enumerate().any(|(k, &n)| n > t.shape().get(k).copied().unwrap_or(1)));
+    if too_big_self || too_big_src {
+        bail!(
+            Runtime,
+            "Expected index {:?} to be smaller than self {:?} apart from dimension {}{}",
+            index.shape(),
+            x.shape(),
+            d,
+            src_t.map(|t| format!(" and to be smaller size than src {:?}", t.shape())).unwrap_or_default()
+        );
+    }
+    if let Some(t) = src_t {
+        if t.device() != x.device() && !(t.ndim() == 0 && t.device() == crate::Device::Cpu) {
+            bail!(Device, "scatter(): Expected self and src on the same device, but got {} and {}", x.device(), t.device());
+        }
+    }
+    Ok(())
+}
+
 fn check_index_tensor(op: &str, index: &Tensor) -> Result<()> {
     if index.dtype() != DType::I64 && index.dtype() != DType::I32 {
         bail!(Runtime, "{}(): Expected dtype int64 for index (got {})", op, index.dtype());
@@ -555,6 +599,7 @@ fn scatter_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
 
 /// Scatter `src` into a copy of `x` along `dim` at `index`; `reduce` = None (replace) or "sum"/"prod"/"amax"/"amin"/"mean".
 pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&str>, include_self: bool) -> Result<Tensor> {
+    check_scatter_args(x, dim, index, src)?;
     let device_ok = matches!(reduce, None | Some("sum") | Some("add")) && include_self;
     if super::any_device(&[x, index]) && device_ok {
         let d = wrap_dim(dim, x.ndim())?;

@@ -196,7 +196,9 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
 /// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.
 pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool) -> Result<Tensor> {
     if super::any_device(&[seq, values]) {
-        return searchsorted(&super::on_host(seq)?, &super::on_host(values)?, right, out_int32)?.to_device(values.device());
+        // The result lives with the sequence (a Python-scalar value arrives as a CPU 0-d tensor).
+        let dev = if values.ndim() == 0 && values.device() == crate::Device::Cpu { seq.device() } else { values.device() };
+        return searchsorted(&super::on_host(seq)?, &super::on_host(values)?, right, out_int32)?.to_device(dev);
     }
     if seq.ndim() > 1 && seq.shape()[..seq.ndim() - 1] != values.shape()[..values.ndim().saturating_sub(1)] {
         bail!(

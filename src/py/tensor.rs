@@ -1387,8 +1387,14 @@ impl PyTensor {
     fn __reduce_ex__(slf: &Bound<'_, Self>, _proto: i32) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let f = py.import("rtorch._tensor_str")?.getattr("_rebuild")?;
-        let arr = to_numpy(py, &slf.get().t.detach().contiguous().py()?)?.call_method0("copy")?;
-        Ok(PyTuple::new(py, [f.into_any(), PyTuple::new(py, [arr, slf.get().t.requires_grad().into_pyobject(py)?.to_owned().into_any()])?.into_any()])?.into_any().unbind())
+        // The values travel as a NumPy array on the host (bfloat16 as float32, exact), with the
+        // dtype and device to rebuild on.
+        let t = &slf.get().t;
+        let host = t.detach().to_device(Device::Cpu).py()?;
+        let host = if t.dtype() == DType::BF16 { host.to_dtype(DType::F32).py()? } else { host };
+        let arr = to_numpy(py, &host.contiguous().py()?)?.call_method0("copy")?;
+        let args = (arr, t.requires_grad(), t.dtype().name(), t.device().to_string()).into_pyobject(py)?;
+        Ok(PyTuple::new(py, [f.into_any(), args.into_any()])?.into_any().unbind())
     }
 }
 

@@ -76,7 +76,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             bad = (tensor < a) | (tensor > b)
             if not bool(bad.any().item()):
                 break
-            fresh = rtorch.empty(tuple(tensor.shape), dtype=tensor.dtype).normal_(
+            fresh = rtorch.empty(tuple(tensor.shape), dtype=tensor.dtype, device=tensor.device).normal_(
                 mean, std, **_gen_kw(generator))
             tensor.copy_(rtorch.where(bad, fresh, tensor))
         return tensor.clamp_(a, b) if hasattr(tensor, "clamp_") else tensor.copy_(tensor.clamp(a, b))
@@ -105,7 +105,7 @@ def eye_(tensor):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
     with rtorch.no_grad():
-        tensor.copy_(rtorch.eye(rows, cols, dtype=tensor.dtype))
+        tensor.copy_(rtorch.eye(rows, cols, dtype=tensor.dtype, device=tensor.device))
     return tensor
 
 

@@ -226,11 +226,14 @@ def _copy_state(obj):
 
 
 def _cast_state(param, key, value):
-    """Match a loaded state tensor to its parameter's float dtype (``step`` is left alone)."""
+    """Match a loaded state tensor to its parameter's device and float dtype, as PyTorch does (``step``
+    is left alone): a state saved on the CPU resumes on a CUDA parameter."""
     if not isinstance(value, rtorch.Tensor) or key == "step":
         return value
     if param.dtype.is_floating_point and value.dtype.is_floating_point and value.dtype != param.dtype:
-        return value.to(param.dtype)
+        value = value.to(param.dtype)
+    if value.device != param.device:
+        value = value.to(param.device)
     return value
 
 

@@ -27,7 +27,7 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
     if is_causal is None and mask is not None:
         sz = size if size is not None else mask.shape[-2]
         causal = _generate_square_subsequent_mask(sz, device=mask.device, dtype=mask.dtype) \
-            if mask.dtype.is_floating_point else ~rtorch.ones((sz, sz), dtype=rtorch.bool).tril()
+            if mask.dtype.is_floating_point else ~rtorch.ones((sz, sz), dtype=rtorch.bool, device=mask.device).tril()
         make_causal = tuple(mask.shape) == tuple(causal.shape) and bool((mask == causal).all())
     return make_causal
 

@@ -19,12 +19,14 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     if not tensors:
         return rtorch.tensor(0.0)
     with rtorch.no_grad():
+        # Per-tensor results are gathered on the first tensor's device (tensors may live on several).
+        first = tensors[0].device
         if math.isinf(norm_type):
-            maxes = [t.detach().abs().max() for t in tensors]
+            maxes = [t.detach().abs().max().to(first) for t in tensors]
             total = rtorch.stack(maxes).max() if norm_type > 0 else rtorch.stack(
-                [t.detach().abs().min() for t in tensors]).min()
+                [t.detach().abs().min().to(first) for t in tensors]).min()
         else:
-            parts = [t.detach().abs().pow(norm_type).sum() for t in tensors]
+            parts = [t.detach().abs().pow(norm_type).sum().to(first) for t in tensors]
             total = rtorch.stack(parts).sum().pow(1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total.item()):
         raise RuntimeError(

@@ -325,7 +325,12 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
     """
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
-    lengths = _lengths_list(lengths) if isinstance(lengths, rtorch.Tensor) else [int(v) for v in lengths]
+    if isinstance(lengths, rtorch.Tensor):
+        # Unlike packing, unpadding takes lengths on any device (PyTorch compares them on their own device).
+        if lengths.dim() != 1:
+            raise RuntimeError(f"unpad_sequence: expected 1D lengths, got a {lengths.dim()}D tensor")
+        lengths = lengths.tolist()
+    lengths = [int(v) for v in lengths]
     if len(lengths) != padded_sequences.shape[0]:
         raise ValueError(f"unpad_sequence: got {len(lengths)} lengths for a batch of {padded_sequences.shape[0]}")
     return [seq[:length] for seq, length in zip(padded_sequences.unbind(0), lengths)]
