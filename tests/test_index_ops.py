@@ -180,3 +180,15 @@ def test_addcmul_addcdiv_lerp():
     assert gradcheck(lambda p, q: (p * 1).lerp_(q, 0.3), (x, y))
     with pytest.raises(RuntimeError, match="leaf"):
         x.addcmul_(y, z)
+
+
+def test_scatter_checks_index_shapes_like_pytorch():
+    # Without these checks the kernel wrote into the next row (index wider than self outside dim).
+    with pytest.raises(RuntimeError, match="smaller than self"):
+        torch.zeros(2, 3).scatter(0, torch.zeros((2, 5), dtype=torch.int64), 1.0)
+    with pytest.raises(RuntimeError, match="same number of dimensions"):
+        torch.zeros(2, 3).scatter(0, torch.zeros((1, 1, 1), dtype=torch.int64), 1.0)
+    with pytest.raises(RuntimeError, match="smaller size than src"):
+        torch.zeros(4, 4).scatter(0, torch.zeros((3, 3), dtype=torch.int64), torch.ones(2, 3))
+    out = torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), torch.tensor([[5.0], [7.0]]))
+    assert out.tolist() == [[0.0, 0.0, 5.0], [7.0, 0.0, 0.0]]

@@ -529,3 +529,15 @@ def test_user_metadata_and_bytes_paths(tmp_path):
         rtorch.save({"w": rtorch.ones(2)}, tmp_path / "x.safetensors", metadata={"rtorch": "{}"})
     with pytest.raises(TypeError, match="str"):
         rtorch.save({"w": rtorch.ones(2)}, tmp_path / "x.safetensors", metadata={"epoch": 3})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16", "int64", "bool"])
+def test_tensors_pickle_with_their_dtype_and_grad_flag(dtype):
+    import pickle
+
+    t = rtorch.arange(6).reshape(2, 3).to(getattr(torch, dtype))[:, 1:]
+    r = pickle.loads(pickle.dumps(t))
+    assert r.dtype == t.dtype and r.shape == t.shape and r.device == t.device
+    assert r.float().tolist() == t.float().tolist()
+    g = pickle.loads(pickle.dumps(rtorch.ones(2, requires_grad=True)))
+    assert g.requires_grad and g.is_leaf
