@@ -535,7 +535,7 @@ def test_user_metadata_and_bytes_paths(tmp_path):
 def test_tensors_pickle_with_their_dtype_and_grad_flag(dtype):
     import pickle
 
-    t = rtorch.arange(6).reshape(2, 3).to(getattr(torch, dtype))[:, 1:]
+    t = rtorch.arange(6).reshape(2, 3).to(getattr(rtorch, dtype))[:, 1:]
     r = pickle.loads(pickle.dumps(t))
     assert r.dtype == t.dtype and r.shape == t.shape and r.device == t.device
     assert r.float().tolist() == t.float().tolist()
