@@ -195,3 +195,17 @@ def test_pool_values_match_numpy():
         F.max_pool2d(torch.zeros(1, 1, 2, 2), 3)
     with pytest.raises(RuntimeError):
         F.conv2d(torch.zeros(1, 3, 5, 5), torch.zeros(4, 2, 3, 3))
+
+
+def test_int64_beyond_2_53_sorts_exactly():
+    # As float64 these values would collide; sort/unique/topk/searchsorted must compare them as integers.
+    big = 2**60
+    vals = [big + 3, big + 1, -big - 1, big + 2, big + 1, -big - 2]
+    t = torch.tensor(vals, dtype=torch.int64)
+    s, i = t.sort()
+    assert s.tolist() == sorted(vals) and [vals[k] for k in i.tolist()] == sorted(vals)
+    assert t.unique().tolist() == sorted(set(vals))
+    assert t.topk(2).values.tolist() == [big + 3, big + 2]
+    assert t.median().item() == sorted(vals)[2]
+    seq = torch.tensor(sorted(set(vals)), dtype=torch.int64)
+    assert torch.searchsorted(seq, torch.tensor([big + 2, -big - 1], dtype=torch.int64)).tolist() == [3, 1]

@@ -7,7 +7,7 @@ use crate::layout::wrap_dim;
 use crate::ops::index::gather;
 use crate::ops::reduce::{rows, unrows};
 use crate::tensor::Tensor;
-use crate::{bail, with_dtype};
+use crate::bail;
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
@@ -31,11 +31,7 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
     if let Some(last) = shape.last_mut() {
         *last = k;
     }
-    let vals: Vec<f64> = with_dtype!(xr.dtype(), T => {
-        // SAFETY: rows() returns a contiguous tensor of m*r elements.
-        let s = unsafe { std::slice::from_raw_parts(xr.data_ptr::<T>(), m * r) };
-        s.iter().map(|v| v.to_f64()).collect()
-    });
+    let vals = order_keys(&[&xr])?.remove(0);
     let mut idx = vec![0i64; m * k];
     let work = |(i, out): (usize, &mut [i64])| f(&vals[i * r..(i + 1) * r], out);
     if m * r >= crate::cpu::iter::GRAIN && k > 0 {
@@ -44,6 +40,24 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
         idx.chunks_mut(k).enumerate().for_each(work);
     }
     unrows(&Tensor::from_vec(idx, &shape)?.to_device(x.device())?, dim)
+}
+
+/// The tensors' values (on the host) as f64 keys that keep their order and equality exactly.
+/// Plain casts, except int64 beyond 2^53, which f64 would merge: those (taken together, so they
+/// stay comparable across tensors) become dense ranks.
+fn order_keys(ts: &[&Tensor]) -> Result<Vec<Vec<f64>>> {
+    if ts.iter().any(|t| t.dtype() != DType::I64) {
+        return ts.iter().map(|t| t.detach().to_vec::<f64>()).collect();
+    }
+    let vs: Vec<Vec<i64>> = ts.iter().map(|t| t.detach().to_vec::<i64>()).collect::<Result<_>>()?;
+    if vs.iter().flatten().all(|x| x.unsigned_abs() <= 1 << 53) {
+        return Ok(vs.iter().map(|v| v.iter().map(|&x| x as f64).collect()).collect());
+    }
+    let mut u: Vec<i64> = vs.iter().flatten().copied().collect();
+    u.sort_unstable();
+    u.dedup();
+    let rank = |x: &i64| u.binary_search(x).unwrap_or(0) as f64;
+    Ok(vs.iter().map(|v| v.iter().map(rank).collect()).collect())
 }
 
 fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
@@ -174,7 +188,7 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     }
     let flat = x.detach().reshape(&[-1])?;
     let (sorted, order) = sort(&flat, 0, false)?;
-    let sv: Vec<f64> = sorted.to_vec()?;
+    let sv = order_keys(&[&sorted])?.remove(0);
     let ov: Vec<i64> = order.to_vec()?;
     let mut keep = vec![];
     let mut counts: Vec<i64> = vec![];
@@ -208,8 +222,8 @@ pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool)
             values.shape()
         );
     }
-    let s: Vec<f64> = seq.detach().to_vec()?;
-    let v: Vec<f64> = values.detach().to_vec()?;
+    let mut keys = order_keys(&[seq, values])?;
+    let (v, s) = (keys.pop().unwrap_or_default(), keys.pop().unwrap_or_default());
     let inner = seq.shape().last().copied().unwrap_or(1);
     let per_row = values.shape().last().copied().unwrap_or(1).max(1);
     let out: Vec<i64> = v
