@@ -40,9 +40,9 @@ Method
 
 Threads
 -------
-* rtorch's pool is rayon's global pool, sized once when rtorch is imported. Set it with
-  ``RAYON_NUM_THREADS=N`` in the environment (``RTORCH_NUM_THREADS`` is set too by ``--threads``,
-  for when rtorch reads it; ``rtorch.set_num_threads`` cannot resize the pool).
+* rtorch's pool is its own rayon pool, sized when rtorch first runs parallel work from
+  ``RTORCH_NUM_THREADS`` (or ``OMP_NUM_THREADS``), else the core count; ``RAYON_NUM_THREADS`` does
+  not size it. ``rtorch.get_num_threads()`` (recorded in the output) says what was in force.
 * ``--threads N`` sets, before any of the libraries is imported, RAYON_NUM_THREADS,
   RTORCH_NUM_THREADS, OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS to N, then calls
   ``torch.set_num_threads(N)`` and ``threadpoolctl.threadpool_limits(N)`` (when threadpoolctl is

@@ -1,5 +1,6 @@
 //! Every backward rule in one table. Each rule is written with Tensor ops, so it runs on every
-//! device and is itself differentiable (double backward comes from recording these ops).
+//! device and is itself differentiable (double backward comes from recording these ops); a rule
+//! may call a fused CPU kernel instead when nothing records it (softmax).
 use super::{Node, Saved};
 use crate::dtype::DType;
 use crate::error::Result;
@@ -235,6 +236,11 @@ impl Backward {
             }
             Backward::Softmax { y, dim, log } => {
                 let y = y.unpack(node)?;
+                // One fused pass on the CPU unless this backward is itself recorded (create_graph).
+                let cpu = g.device() == crate::Device::Cpu && y.device() == crate::Device::Cpu;
+                if cpu && g.dtype() == y.dtype() && !crate::autograd::needs_grad(&[&g, &y]) {
+                    return one(crate::cpu::softmax::backward(&g, &y, *dim, *log)?);
+                }
                 let d = [*dim as i64];
                 if *log {
                     one(g.sub(&y.exp()?.mul(&g.sum_dims(Some(&d), true, None)?)?)?)

@@ -4,6 +4,7 @@ pub mod conv;
 pub mod iter;
 pub mod math;
 pub mod norm;
+pub mod softmax;
 pub mod threads;
 
 use crate::dtype::Element;
@@ -92,6 +93,14 @@ mod loops {
 
 /// `out[i] = f(a[i])` over same-shaped (possibly broadcast/strided) views.
 pub fn map1<A: Element, O: Element, F: Fn(A) -> O + Sync>(a: &Tensor, out: &Tensor, f: F) {
+    map1_fma(a, out, &f, &f)
+}
+
+/// `map1` with one closure for the AVX2+FMA loop and one for the plain loop, so that kernels
+/// built on `math::madd::<FMA>` get fused multiply-adds only where the CPU has them.
+pub fn map1_fma<A: Element, O: Element, F1: Fn(A) -> O + Sync, F2: Fn(A) -> O + Sync>(
+    a: &Tensor, out: &Tensor, fma: F1, plain: F2,
+) {
     let (pa, po) = unsafe { (SendPtr(a.data_ptr::<A>()), SendPtr(out.data_ptr::<O>())) };
     let avx = has_avx2();
     for_each_run(out.shape(), [a.strides(), out.strides()], |[oa, oo], n, [sa, so]| {
@@ -100,10 +109,10 @@ pub fn map1<A: Element, O: Element, F: Fn(A) -> O + Sync>(a: &Tensor, out: &Tens
             let (a, o) = (pa.get().offset(oa) as *const A, po.get().offset(oo));
             #[cfg(target_arch = "x86_64")]
             if avx {
-                return loops::avx2::l1(a, sa, o, so, n, &f);
+                return loops::avx2::l1(a, sa, o, so, n, &fma);
             }
-            let _ = avx;
-            loops::l1(a, sa, o, so, n, &f)
+            let _ = (avx, &fma);
+            loops::l1(a, sa, o, so, n, &plain)
         }
     });
 }
@@ -148,6 +157,53 @@ pub fn sum_block<F: Element + num_traits::Float>(b: &[F]) -> f64 {
         return unsafe { avx2(b) };
     }
     body(b)
+}
+
+/// A kernel split into independent jobs (rows, column strips...) that write disjoint memory.
+pub trait Job: Sync {
+    /// `FMA`: whether this copy runs in the AVX2+FMA frame (see `math::madd`).
+    ///
+    /// # Safety
+    /// `i` is below the job count given to `run_jobs` and the kernel's pointers are valid.
+    unsafe fn run<const FMA: bool>(&self, i: usize);
+}
+
+/// Run jobs `0..n` of about `cost` elements each: on the calling thread below the grain size, else
+/// in a few chunks per pool thread. Each chunk runs in a frame compiled for AVX2+FMA when the CPU
+/// has them, so the `#[inline(always)]` job bodies vectorise there.
+///
+/// # Safety
+/// As for `Job::run`.
+pub unsafe fn run_jobs<K: Job>(k: &K, n: usize, cost: usize) {
+    #[inline(always)]
+    unsafe fn range<const FMA: bool, K: Job>(k: &K, lo: usize, hi: usize) {
+        for i in lo..hi {
+            k.run::<FMA>(i)
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn range_avx2<K: Job>(k: &K, lo: usize, hi: usize) {
+        range::<true, K>(k, lo, hi)
+    }
+    let avx = has_avx2();
+    let chunk = |lo: usize, hi: usize| {
+        // SAFETY: the caller's contract; AVX2/FMA only when detected.
+        #[cfg(target_arch = "x86_64")]
+        if avx {
+            return range_avx2(k, lo, hi);
+        }
+        let _ = avx;
+        range::<false, K>(k, lo, hi)
+    };
+    let total = n.saturating_mul(cost.max(1));
+    let threads = threads::num_threads();
+    if total < iter::GRAIN || threads == 1 || n <= 1 {
+        return chunk(0, n);
+    }
+    let chunks = (total / iter::GRAIN).clamp(1, threads * 4).min(n);
+    use rayon::prelude::*;
+    threads::install(|| (0..chunks).into_par_iter().for_each(|c| chunk(c * n / chunks, (c + 1) * n / chunks)));
 }
 
 /// `out[i] = f(a[i], b[i])` over same-shaped views.

@@ -1,6 +1,6 @@
 //! Reductions over dims (sum, mean, prod, max/min, arg*, var/std, logsumexp, all/any), scans
-//! (cumsum, cumprod) and the fused softmax family. Reduced dims are moved last so that each
-//! output element reduces one contiguous row.
+//! (cumsum, cumprod) and softmax / log_softmax (CPU kernels in `cpu/softmax.rs`). Reduced dims are
+//! moved last so that each output element reduces one contiguous row.
 use crate::autograd::{record, record1, needs_grad, Backward, Saved};
 use crate::cpu::iter::GRAIN;
 use crate::dtype::{DType, Element};
@@ -387,19 +387,14 @@ impl Tensor {
             return Ok(out);
         }
         let d = wrap_dim(dim, x.ndim())?;
-        let (rowsx, m, r) = rows(&x.detach(), &[d])?;
-        let out_rows = if x.device() != crate::Device::Cpu {
-            crate::cuda::ops::softmax_rows(&rowsx, m, r, log)?
+        let out = if x.device() != crate::Device::Cpu {
+            let (rowsx, m, r) = rows(&x.detach(), &[d])?;
+            let out_rows = crate::cuda::ops::softmax_rows(&rowsx, m, r, log)?;
+            // Rows were [kept..., d]; move d back.
+            unrows(&out_rows, d)?.to_dtype(x.dtype())?.detach()
         } else {
-            let work = if matches!(x.dtype(), DType::F16 | DType::BF16) { rowsx.to_dtype(DType::F32)? } else { rowsx };
-            let out_rows = Tensor::alloc(work.shape(), work.dtype(), x.device(), false)?;
-            with_dtype!(work.dtype(), T => {
-                softmax_rows::<T>(&work, &out_rows, m, r, log);
-            });
-            out_rows
+            crate::cpu::softmax::forward(&x.detach(), d, log)?
         };
-        // Rows were [kept..., d]; move d back.
-        let out = unrows(&out_rows, d)?.to_dtype(x.dtype())?.detach();
         record1(&out, &[&x], || Backward::Softmax { y: Saved::output(&out), dim: d, log });
         Ok(out)
     }
@@ -452,41 +447,4 @@ fn scan_rows_cpu(rowsx: &Tensor, m: usize, r: usize, prod: bool, od: DType) -> R
             }
         });
         Ok(out_rows)
-}
-
-fn softmax_rows<T: Element>(x: &Tensor, out: &Tensor, m: usize, r: usize, log: bool) {
-    match T::DTYPE {
-        DType::F32 => softmax_rows_f::<f32>(x, out, m, r, log),
-        _ => softmax_rows_f::<f64>(&x.to_dtype(DType::F64).expect("f64 copy").detach(), out, m, r, log),
-    }
-}
-
-/// Row softmax in the row's own float type (f32 rows use the vectorised exp), sums in f64 lanes.
-fn softmax_rows_f<F: crate::cpu::math::FloatMath>(x: &Tensor, out: &Tensor, m: usize, r: usize, log: bool) {
-    let src = unsafe { std::slice::from_raw_parts(x.data_ptr::<F>(), m * r) };
-    let dst = crate::cpu::iter::SendPtr(unsafe { out.data_ptr::<F>() });
-    let body = |i: usize| {
-        let row = &src[i * r..(i + 1) * r];
-        // SAFETY: each row index writes its own r elements.
-        let o = unsafe { std::slice::from_raw_parts_mut(dst.get().add(i * r), r) };
-        // NaN never wins the max, but it still poisons the row through exp and the sum below.
-        let mx = row.iter().fold(F::neg_infinity(), |a, &v| if v > a { v } else { a });
-        let mx = if mx.is_infinite() { F::zero() } else { mx };
-        crate::cpu::map_slice(row.as_ptr(), o.as_mut_ptr(), r, |v: F| (v - mx).vexp());
-        let s = sum_float(o);
-        if log {
-            let ls = F::c(s.ln()) + mx;
-            for (ok, &v) in o.iter_mut().zip(row) {
-                *ok = v - ls;
-            }
-        } else {
-            let inv = F::c(1.0 / s);
-            crate::cpu::map_slice(o.as_ptr(), o.as_mut_ptr(), r, |v: F| v * inv);
-        }
-    };
-    if m * r < GRAIN {
-        (0..m).for_each(body);
-    } else {
-        crate::cpu::threads::install(|| (0..m).into_par_iter().with_min_len((GRAIN / r.max(1)).max(1)).for_each(body));
-    }
 }

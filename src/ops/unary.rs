@@ -98,6 +98,16 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
             map1::<F, F, _>(x, out, |$v: F| $e)
         };
     }
+    // Ops on the polynomial exp/tanh/erf: `$fma` is true in the copy that runs in the FMA loop.
+    macro_rules! go_fma {
+        (|$v:ident, $fma:ident| $e:expr) => {
+            crate::cpu::map1_fma::<F, F, _, _>(
+                x, out,
+                |$v: F| { const $fma: bool = true; $e },
+                |$v: F| { const $fma: bool = false; $e },
+            )
+        };
+    }
     match op {
         Neg => go!(|v| -v),
         Abs => go!(|v| v.abs()),
@@ -117,7 +127,7 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
             go!(|v| if v < lo { lo } else if v > hi { hi } else { v })
         }
         Frac => go!(|v| v - v.trunc()),
-        Exp => go!(|v| v.vexp()),
+        Exp => go_fma!(|v, FMA| v.vexp::<FMA>()),
         Exp2 => go!(|v| v.exp2()),
         Expm1 => go!(|v| v.exp_m1()),
         Log => go!(|v| v.ln()),
@@ -134,22 +144,22 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
         Atan => go!(|v| v.atan()),
         Sinh => go!(|v| v.sinh()),
         Cosh => go!(|v| v.cosh()),
-        Tanh => go!(|v| v.vtanh()),
+        Tanh => go_fma!(|v, FMA| v.vtanh::<FMA>()),
         Asinh => go!(|v| v.asinh()),
         Acosh => go!(|v| v.acosh()),
         Atanh => go!(|v| v.atanh()),
-        Sigmoid => go!(|v| F::one() / (F::one() + (-v).vexp())),
+        Sigmoid => go_fma!(|v, FMA| F::one() / (F::one() + (-v).vexp::<FMA>())),
         Logit => go!(|v| (v / (F::one() - v)).ln()),
         Erf => go!(|v| v.erf()),
         Erfc => go!(|v| v.erfc()),
         Erfinv => go!(|v| v.erfinv()),
         Reciprocal => go!(|v| v.recip()),
-        Gelu => go!(|v| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf())),
+        Gelu => go_fma!(|v, FMA| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf::<FMA>())),
         GeluTanh => {
             let k = c((2.0 / std::f64::consts::PI).sqrt());
-            go!(|v| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).vtanh()))
+            go_fma!(|v, FMA| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).vtanh::<FMA>()))
         }
-        Silu => go!(|v| v / (F::one() + (-v).vexp())),
+        Silu => go_fma!(|v, FMA| v / (F::one() + (-v).vexp::<FMA>())),
         Mish => go!(|v| v * softplus(v, F::one(), c(20.0)).tanh()),
         Softplus { beta, threshold } => {
             let (b, t) = (c(beta), c(threshold));
