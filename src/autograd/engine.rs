@@ -179,7 +179,7 @@ pub fn run_backward(
             let g = if g.device() != *dev { with_grad_mode(create_graph, || g.to_device(*dev))? } else { g };
             // Detached by value: the gradient's only handle is then the detached one, so a leaf's
             // first gradient can be kept as `.grad` without a copy (see accumulate_grad).
-            let g = if create_graph { g } else { into_detached(g) };
+            let g = if create_graph { g } else { g.detach() };
             match edge {
                 Edge::Leaf(t) => {
                     deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
@@ -235,10 +235,6 @@ fn deliver_leaf(
         (None, _) => accumulate_grad(&t.0, g)?,
     }
     Ok(())
-}
-
-fn into_detached(g: Tensor) -> Tensor {
-    g.detach()
 }
 
 /// `.grad += g` for a leaf (a fresh tensor the first time, so later in-place updates never alias `g`).

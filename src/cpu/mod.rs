@@ -117,19 +117,6 @@ pub fn map1_fma<A: Element, O: Element, F1: Fn(A) -> O + Sync, F2: Fn(A) -> O + 
     });
 }
 
-/// `o[i] = f(a[i])` over two slices (the AVX2 path when the CPU has it); `a` and `o` may be the
-/// same memory only through raw pointers, so this takes them as given.
-pub fn map_slice<A: Copy, O, F: Fn(A) -> O>(a: *const A, o: *mut O, n: usize, f: F) {
-    // SAFETY: callers pass pointers valid for n elements.
-    unsafe {
-        #[cfg(target_arch = "x86_64")]
-        if has_avx2() {
-            return loops::avx2::l1(a, 1, o, 1, n, &f);
-        }
-        loops::l1(a, 1, o, 1, n, &f)
-    }
-}
-
 /// Sum of a short block with 32 independent lanes in the element type, returned as f64.
 pub fn sum_block<F: Element + num_traits::Float>(b: &[F]) -> f64 {
     #[inline(always)]
