@@ -67,6 +67,11 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
 }
 
 impl Layout {
+    /// Whether two indices address one element (a broadcast dim of size > 1): such a tensor
+    /// cannot be written in place.
+    pub fn has_internal_overlap(&self) -> bool {
+        self.shape.iter().zip(&self.strides).any(|(&n, &s)| n > 1 && s == 0)
+    }
     pub fn contiguous(shape: &[usize]) -> Layout {
         Layout { shape: shape.to_vec(), strides: contiguous_strides(shape), offset: 0 }
     }

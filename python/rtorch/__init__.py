@@ -213,6 +213,72 @@ def std_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
+def _atleast(nd, tensors):
+    """Shared body of atleast_1d/2d/3d: NumPy's placement of the new axes (a 1-D (n,) becomes (1, n)
+    and then (1, n, 1))."""
+    def one(t):
+        if t.dim() >= nd:
+            return t
+        if t.dim() == 0:
+            return t.reshape((1,) * nd)
+        if t.dim() == 1:
+            return t.unsqueeze(0) if nd == 2 else t.reshape(1, -1, 1)
+        return t.unsqueeze(-1)  # 2-D -> 3-D
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+        return tuple(one(t) for t in tensors)
+    return one(tensors[0]) if len(tensors) == 1 else tuple(one(t) for t in tensors)
+
+
+def atleast_1d(*tensors):
+    """View each input with at least one dimension (0-d -> (1,))."""
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    """View each input with at least two dimensions ((n,) -> (1, n))."""
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    """View each input with at least three dimensions ((n,) -> (1, n, 1), (m, n) -> (m, n, 1))."""
+    return _atleast(3, tensors)
+
+
+def _check_sequence(tensors, op):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' must be a tuple or list of Tensors, "
+                        f"not {type(tensors).__name__}")
+    if len(tensors) == 0:
+        raise RuntimeError(f"{op} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors):
+    """Concatenate along dim 1, or dim 0 when the inputs are 1-D (NumPy's ``hstack``)."""
+    ts = atleast_1d(list(_check_sequence(tensors, "hstack")))
+    return cat(ts, 0 if ts[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    """Concatenate along dim 0 after making every input at least 2-D (NumPy's ``vstack``)."""
+    return cat(atleast_2d(list(_check_sequence(tensors, "vstack"))), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    """Concatenate along dim 2 after making every input at least 3-D (NumPy's ``dstack``)."""
+    return cat(atleast_3d(list(_check_sequence(tensors, "dstack"))), 2)
+
+
+def column_stack(tensors):
+    """Stack 0-d/1-d inputs as columns ((n,) -> (n, 1)) and concatenate along dim 1."""
+    ts = [t.reshape(-1, 1) if t.dim() <= 1 else t for t in _check_sequence(tensors, "column_stack")]
+    return cat(ts, 1)
+
+
 from . import autograd, backends, cuda  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 

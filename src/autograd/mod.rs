@@ -336,6 +336,14 @@ impl Tensor {
     }
     /// The errors PyTorch raises before an in-place op on a leaf (or a view of one) that requires grad.
     pub fn check_inplace(&self) -> Result<()> {
+        if self.layout().has_internal_overlap() {
+            bail!(
+                Runtime,
+                "unsupported operation: more than one element of the written-to tensor (shape {:?}, strides {:?}) refers to a single memory location. Please clone() the tensor before performing the operation.",
+                self.shape(),
+                self.strides()
+            );
+        }
         if !is_grad_enabled() {
             return Ok(());
         }

@@ -355,8 +355,8 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
         bail!(
             Runtime,
             "result type {} can't be cast to the desired output type {}",
-            capital(od),
-            capital(a.dtype())
+            od.legacy_name(),
+            a.dtype().legacy_name()
         );
     }
     let shape = broadcast_shapes(a.shape(), b.shape())?;
@@ -380,28 +380,35 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
     }
     let ta = if a.dtype() == cd { a.clone() } else { crate::ops::cast::to_dtype(a, cd)? };
     let tb = b.materialize(cd, a.shape(), a.device())?;
-    if od == a.dtype() {
-        kernel(op, &ta, &tb, a)?;
-    } else {
-        let tmp = Tensor::alloc(a.shape(), od, a.device(), false)?;
-        kernel(op, &ta, &tb, &tmp)?;
-        crate::cpu::copy_cast(&tmp, a)?;
-    }
-    a.storage().bump_version();
-    Ok(())
+    kernel_into(op, &ta, &tb, a, od)
 }
 
-fn capital(d: DType) -> &'static str {
-    match d {
-        DType::Bool => "Bool",
-        DType::U8 => "Byte",
-        DType::I8 => "Char",
-        DType::I16 => "Short",
-        DType::I32 => "Int",
-        DType::I64 => "Long",
-        DType::F16 => "Half",
-        DType::BF16 => "BFloat16",
-        DType::F32 => "Float",
-        DType::F64 => "Double",
+/// `op(a, b)` written into `out` (the `out=` form): the kernel runs straight into `out`, so no
+/// result buffer is allocated when the dtypes agree.
+pub fn binary_out(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>, out: &Tensor) -> Result<()> {
+    let (a, b) = (a.into(), b.into());
+    let dev = check_devices(op, &a, &b)?;
+    let promoted = result_type(&[a.operand(), b.operand()], default_float())?;
+    let (cd, od) = op.dtypes(promoted)?;
+    let shape = broadcast_shapes(a.shape(), b.shape())?;
+    let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
+    crate::ops::out::check_out(op.name(), out, &shape, od, dev, &ins)?;
+    let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
+    kernel_into(op, &ta, &tb, out, od)
+}
+
+/// Run the kernel computing dtype `od` into `dest` (casting through a temporary when `dest` has
+/// another dtype); operands aliasing `dest` in another layout are read from a copy.
+fn kernel_into(op: BinaryOp, ta: &Tensor, tb: &Tensor, dest: &Tensor, od: DType) -> Result<()> {
+    use crate::ops::out::alias_safe;
+    let (ta, tb) = (alias_safe(ta, dest)?, alias_safe(tb, dest)?);
+    if od == dest.dtype() {
+        kernel(op, &ta, &tb, dest)?;
+    } else {
+        let tmp = Tensor::alloc(dest.shape(), od, dest.device(), false)?;
+        kernel(op, &ta, &tb, &tmp)?;
+        crate::cpu::copy_cast(&tmp, dest)?;
     }
+    dest.storage().bump_version();
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod matmul;
 pub mod movement;
 pub mod norm;
 pub mod optim;
+pub mod out;
 pub mod random;
 pub mod reduce;
 pub mod sort;

@@ -305,6 +305,22 @@ fn unary_cuda(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     crate::cpu::copy_cast(&host_out, out)
 }
 
+/// `op(x)` written into `out` (the `out=` form), without a fresh result buffer when dtypes agree.
+pub fn unary_out(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let od = op.out_dtype(x.dtype())?;
+    crate::ops::out::check_out(op.name(), out, x.shape(), od, x.device(), &[x])?;
+    let x = crate::ops::out::alias_safe(x, out)?;
+    if od == out.dtype() {
+        unary_into(op, &x, out)?;
+    } else {
+        let tmp = Tensor::alloc(x.shape(), od, x.device(), false)?;
+        unary_into(op, &x, &tmp)?;
+        crate::cpu::copy_cast(&tmp, out)?;
+    }
+    out.storage().bump_version();
+    Ok(())
+}
+
 /// `op(x)` as a new tensor, recorded for autograd.
 pub fn unary(x: &Tensor, op: UnaryOp) -> Result<Tensor> {
     let od = op.out_dtype(x.dtype())?;

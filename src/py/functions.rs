@@ -2,6 +2,7 @@
 //! and the zero-copy bridge from NumPy buffers.
 use super::convert::*;
 use super::errors::IntoPy;
+use super::out::{copy_out, RO};
 use super::tensor::PyTensor;
 use crate::device::Device;
 use crate::dtype::{default_float, DType, Operand};
@@ -83,19 +84,29 @@ fn finish(t: Tensor, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> 
 
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, out=None))]
-pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, out: Option<&Bound<'_, PyAny>>) -> R {
-    let _ = out;
-    let shape = to_usize_shape(&shape_args(size)?)?;
-    let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::zeros(&shape, d, want_device(device)?).py()?, device, requires_grad)
+pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    filled(py, "zeros", size, Scalar::Int(0), dtype, device, requires_grad, out)
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false))]
-pub fn ones(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, out=None))]
+pub fn ones<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    filled(py, "ones", size, Scalar::Int(1), dtype, device, requires_grad, out)
+}
+
+/// `zeros`/`ones`: a new tensor, or `out` filled in place (its dtype and device win).
+#[allow(clippy::too_many_arguments)]
+fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
     let shape = to_usize_shape(&shape_args(size)?)?;
+    if let Some(o) = out {
+        let t = &o.get().t;
+        crate::ops::out::check_out(op, t, &shape, t.dtype(), t.device(), &[]).py()?;
+        crate::cpu::fill(t, v).py()?;
+        t.storage().bump_version();
+        return Ok(o.into_any());
+    }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::full(&shape, Scalar::Int(1), d, want_device(device)?).py()?, device, requires_grad)
+    Ok(Bound::new(py, finish(Tensor::full(&shape, v, d, want_device(device)?).py()?, device, requires_grad)?)?.into_any())
 }
 
 #[pyfunction]
@@ -236,24 +247,27 @@ fn tensor_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (tensors, dim=0))]
-pub fn cat(tensors: &Bound<'_, PyAny>, dim: i64) -> R {
-    Ok(crate::ops::movement::cat(&tensor_list(tensors)?, dim).py()?.into())
+#[pyo3(signature = (tensors, dim=0, *, out=None))]
+pub fn cat<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    let ts = tensor_list(tensors)?;
+    copy_out(py, "cat", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::cat(&ts, dim))
 }
 
 #[pyfunction]
-#[pyo3(signature = (tensors, dim=0))]
-pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64) -> R {
-    Ok(crate::ops::movement::stack(&tensor_list(tensors)?, dim).py()?.into())
+#[pyo3(signature = (tensors, dim=0, *, out=None))]
+pub fn stack<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    let ts = tensor_list(tensors)?;
+    copy_out(py, "stack", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::stack(&ts, dim))
 }
 
 #[pyfunction]
-#[pyo3(signature = (condition, input=None, other=None))]
-pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Option<&Bound<'py, PyAny>>, other: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (condition, input=None, other=None, *, out=None))]
+pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Option<&Bound<'py, PyAny>>, other: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> PyResult<Bound<'py, PyAny>> {
     match (input, other) {
         (Some(a), Some(b)) => {
-            let r = crate::ops::index::where_(&condition.get().t, arg_of(a)?, arg_of(b)?).py()?;
-            Ok(Py::new(py, PyTensor::from(r))?.into_bound(py).into_any())
+            let (a, b) = (arg_of(a)?, arg_of(b)?);
+            let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
+            copy_out(py, "where", out, &ins, crate::ops::index::where_(&condition.get().t, a.clone(), b.clone()))
         }
         (None, None) => condition.call_method("nonzero", (), Some(&[("as_tuple", true)].into_py_dict(py)?)),
         _ => Err(pyo3::exceptions::PyTypeError::new_err("where() expects condition, input and other")),

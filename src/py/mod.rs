@@ -9,6 +9,7 @@ mod functions;
 mod nn;
 mod optim;
 mod ordering;
+mod out;
 mod tensor;
 
 use pyo3::prelude::*;

@@ -5,7 +5,8 @@ use super::errors::{from_py, IntoPy};
 use crate::autograd;
 use crate::device::Device;
 use crate::dtype::DType;
-use crate::ops::binary::{binary, binary_, Arg, BinaryOp};
+use crate::ops::binary::{binary, binary_, binary_out, Arg, BinaryOp};
+use super::out::{copy_out, with_out, RO};
 use crate::ops::unary::UnaryOp;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
@@ -51,9 +52,11 @@ macro_rules! unary_py {
     ($($name:ident => $op:ident),* $(,)?) => {
         #[pymethods]
         impl PyTensor {
-            $(fn $name(&self, py: Python<'_>) -> R {
+            $(#[pyo3(signature = (*, out=None))]
+            fn $name<'py>(&self, py: Python<'py>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
                 let t = &self.t;
-                maybe_detach(py, t.numel(), || wrap(crate::ops::unary::unary(t, UnaryOp::$op)))
+                with_out(py, t.numel(), out, || crate::ops::unary::unary(t, UnaryOp::$op),
+                         |o| crate::ops::unary::unary_out(UnaryOp::$op, t, o))
             })*
         }
     };
@@ -70,14 +73,17 @@ unary_py!(
     signbit => SignBit,
 );
 
+/// Named binary methods (also the top-level functions): `out=` writes straight into a tensor.
 macro_rules! binary_py {
     ($($name:ident => $op:ident),* $(,)?) => {
         #[pymethods]
         impl PyTensor {
-            $(fn $name(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> R {
+            $(#[pyo3(signature = (other, *, out=None))]
+            fn $name<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
                 let o = arg_of(other)?;
                 let t = &self.t;
-                maybe_detach(py, t.numel(), || wrap(binary(BinaryOp::$op, t, o)))
+                let o2 = o.clone();
+                with_out(py, t.numel(), out, || binary(BinaryOp::$op, t, o), |dst| binary_out(BinaryOp::$op, t, o2, dst))
             })*
         }
     };
@@ -90,6 +96,22 @@ binary_py!(
     logical_and => LogicalAnd, logical_or => LogicalOr, logical_xor => LogicalXor, bitwise_and => BitAnd,
     bitwise_or => BitOr, bitwise_xor => BitXor, bitwise_left_shift => Shl, bitwise_right_shift => Shr,
     copysign => CopySign,
+);
+
+/// Operator dunders: the hottest path, no keyword arguments.
+macro_rules! dunder_py {
+    ($($name:ident => $op:ident),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(fn $name(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> R {
+                let o = arg_of(other)?;
+                let t = &self.t;
+                maybe_detach(py, t.numel(), || wrap(binary(BinaryOp::$op, t, o)))
+            })*
+        }
+    };
+}
+dunder_py!(
     __mul__ => Mul, __truediv__ => Div, __floordiv__ => FloorDiv, __mod__ => Remainder,
     __and__ => BitAnd, __or__ => BitOr, __xor__ => BitXor, __lshift__ => Shl, __rshift__ => Shr,
 );
@@ -185,6 +207,15 @@ fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
         crate::ops::cast::copy_into(t, &r).py()?;
     }
     Ok(())
+}
+
+impl PyTensor {
+    /// `add`/`sub` with PyTorch's `alpha` multiplier and `out=`.
+    fn binary_alpha<'py>(&self, py: Python<'py>, op: BinaryOp, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let (t, o) = (&self.t, alpha_arg(arg_of(other)?, alpha)?);
+        let o2 = o.clone();
+        with_out(py, t.numel(), out, || binary(op, t, o), |dst| binary_out(op, t, o2, dst))
+    }
 }
 
 fn alpha_arg(other: Arg, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Arg> {
@@ -687,17 +718,17 @@ impl PyTensor {
     }
 
     // ---- arithmetic with alpha / rounding ----
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn add(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        wrap(binary(BinaryOp::Add, &self.t, alpha_arg(arg_of(other)?, alpha)?))
+    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    fn add<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        self.binary_alpha(py, BinaryOp::Add, other, alpha, out)
     }
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn sub(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        wrap(binary(BinaryOp::Sub, &self.t, alpha_arg(arg_of(other)?, alpha)?))
+    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    fn sub<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
     }
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn subtract(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        self.sub(other, alpha)
+    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    fn subtract<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
     }
     #[pyo3(signature = (other, *, alpha=None))]
     fn add_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
@@ -709,13 +740,24 @@ impl PyTensor {
         binary_(BinaryOp::Sub, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
         Ok(slf)
     }
-    #[pyo3(signature = (other, *, rounding_mode=None))]
-    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
-        Ok(div_impl(&self.t, arg_of(other)?, rounding_mode)?.into())
+    #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
+    fn div<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        match (rounding_mode, out) {
+            (None, out) => {
+                let (t, o) = (&self.t, arg_of(other)?);
+                let o2 = o.clone();
+                with_out(py, t.numel(), out, || binary(BinaryOp::Div, t, o), |dst| binary_out(BinaryOp::Div, t, o2, dst))
+            }
+            (mode, out) => {
+                let o = arg_of(other)?;
+                let ins: Vec<&Tensor> = [Some(&self.t), o.tensor()].into_iter().flatten().collect();
+                copy_out(py, "div", out, &ins, Ok(div_impl(&self.t, o.clone(), mode)?))
+            }
+        }
     }
-    #[pyo3(signature = (other, *, rounding_mode=None))]
-    fn divide(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
-        self.div(other, rounding_mode)
+    #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
+    fn divide<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        self.div(py, other, rounding_mode, out)
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
     fn div_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>) -> PyResult<Bound<'py, Self>> {
@@ -805,13 +847,13 @@ impl PyTensor {
         let op = if decimals == 0 { UnaryOp::Round } else { UnaryOp::RoundDecimals(decimals) };
         wrap(crate::ops::unary::unary(&self.t, op))
     }
-    #[pyo3(signature = (min=None, max=None))]
-    fn clamp(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
-        Ok(clamp_impl(&self.t, min, max)?.into())
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
+    fn clamp<'py>(&self, py: Python<'py>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        copy_out(py, "clamp", out, &[&self.t], Ok(clamp_impl(&self.t, min, max)?))
     }
-    #[pyo3(signature = (min=None, max=None))]
-    fn clip(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
-        Ok(clamp_impl(&self.t, min, max)?.into())
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
+    fn clip<'py>(&self, py: Python<'py>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        copy_out(py, "clip", out, &[&self.t], Ok(clamp_impl(&self.t, min, max)?))
     }
     #[pyo3(signature = (min=None, max=None))]
     fn clamp_<'py>(slf: Bound<'py, Self>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
@@ -952,22 +994,24 @@ impl PyTensor {
     }
 
     // ---- reductions ----
-    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
-    fn sum(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None, out=None))]
+    fn sum<'py>(&self, py: Python<'py>, dim: Option<&Bound<'py, PyAny>>, keepdim: bool, dtype: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         let (d, dt) = (dims_arg(dim)?, opt_dtype(dtype)?);
         let t = &self.t;
-        maybe_detach(py, t.numel(), || wrap(t.sum_dims(d.as_deref(), keepdim, dt)))
+        let r = maybe_detach(py, t.numel(), || t.sum_dims(d.as_deref(), keepdim, dt));
+        copy_out(py, "sum", out, &[t], r)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
     fn nansum(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
         let z = crate::ops::index::where_(&self.t.isnan().py()?, Arg::S(Scalar::Int(0)), &self.t).py()?;
         wrap(z.sum_dims(dims_arg(dim)?.as_deref(), keepdim, opt_dtype(dtype)?))
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
-    fn mean(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None, out=None))]
+    fn mean<'py>(&self, py: Python<'py>, dim: Option<&Bound<'py, PyAny>>, keepdim: bool, dtype: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         let (d, dt) = (dims_arg(dim)?, opt_dtype(dtype)?);
         let t = &self.t;
-        maybe_detach(py, t.numel(), || wrap(t.mean_dims(d.as_deref(), keepdim, dt)))
+        let r = maybe_detach(py, t.numel(), || t.mean_dims(d.as_deref(), keepdim, dt));
+        copy_out(py, "mean", out, &[t], r)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
     fn nanmean(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
@@ -1356,14 +1400,21 @@ impl PyTensor {
     }
 
     // ---- linear algebra ----
-    fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>) -> R {
-        self.__matmul__(py, other)
+    #[pyo3(signature = (other, *, out=None))]
+    fn matmul<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let o = &other.get().t;
+        let r = if out.is_none() { self.__matmul__(py, other).map(|p| p.t) } else { crate::ops::matmul::matmul(&self.t, o).py() };
+        copy_out(py, "matmul", out, &[&self.t, o], Ok(r?))
     }
-    fn mm(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::matmul::mm(&self.t, &other.get().t))
+    #[pyo3(signature = (other, *, out=None))]
+    fn mm<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let o = &other.get().t;
+        copy_out(py, "mm", out, &[&self.t, o], crate::ops::matmul::mm(&self.t, o))
     }
-    fn bmm(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::matmul::bmm(&self.t, &other.get().t))
+    #[pyo3(signature = (other, *, out=None))]
+    fn bmm<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let o = &other.get().t;
+        copy_out(py, "bmm", out, &[&self.t, o], crate::ops::matmul::bmm(&self.t, o))
     }
     fn dot(&self, other: &Bound<'_, PyTensor>) -> R {
         let o = &other.get().t;
