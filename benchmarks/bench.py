@@ -593,6 +593,21 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda a=d["a"], b=d["b"]: a * b), to_np), **torchlike(tl_binary(lambda a, b: a * b))},
         tol=(1e-6, 1e-6), bytes_moved=3 * 4 * N))
 
+    def np_add_out(d):
+        a, b = d["a"], d["b"]
+        dst = np.empty_like(a)
+        return (lambda: np.add(a, b, out=dst)), to_np
+
+    def tl_add_out(lib, d):
+        a, b = own(lib, d["a"]), own(lib, d["b"])
+        dst = lib_mod(lib).empty_like(a)
+        return (lambda: lib_mod(lib).add(a, b, out=dst)), to_np
+
+    W.append(Workload(
+        f"add {nm} (out= preallocated)", "ms", lambda: {"a": vec("a", N), "b": vec("b", N)},
+        lambda d: d["a"] + d["b"], {"numpy": np_add_out, **torchlike(tl_add_out)},
+        tol=(1e-6, 1e-6), bytes_moved=3 * 4 * N))
+
     def np_copyto(d):
         dst = np.empty_like(d["a"])
         src = d["a"]

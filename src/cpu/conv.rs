@@ -17,14 +17,28 @@ pub struct Window {
     pub pw: usize,
     pub dh: usize,
     pub dw: usize,
+    /// Pooling's ceil_mode: a last, partial window may hang over the bottom/right edge (its
+    /// positions past the input read as padding).
+    pub ceil: bool,
+}
+
+/// PyTorch's pooling output length, including ceil_mode's rule that the last window must start
+/// inside the input or its left padding.
+fn out_len(n: usize, k: usize, s: usize, p: usize, d: usize, ceil: bool) -> usize {
+    let span = n + 2 * p - d * (k - 1) - 1;
+    let mut o = if ceil { span.div_ceil(s) } else { span / s } + 1;
+    if ceil && (o - 1) * s >= n + p {
+        o -= 1;
+    }
+    o
 }
 
 impl Window {
     pub fn out_h(&self) -> usize {
-        (self.h + 2 * self.ph - self.dh * (self.kh - 1) - 1) / self.sh + 1
+        out_len(self.h, self.kh, self.sh, self.ph, self.dh, self.ceil)
     }
     pub fn out_w(&self) -> usize {
-        (self.w + 2 * self.pw - self.dw * (self.kw - 1) - 1) / self.sw + 1
+        out_len(self.w, self.kw, self.sw, self.pw, self.dw, self.ceil)
     }
     /// Input row/col touched by output position `o` and kernel tap `k` (None in the padding).
     #[inline(always)]

@@ -96,7 +96,7 @@ pub fn window(op: &str, x: &[usize], kernel: [usize; 2], stride: [usize; 2], pad
     if kernel.contains(&0) || stride.contains(&0) || dilation.contains(&0) {
         bail!(Value, "{}: kernel size, stride and dilation must be greater than zero, got kernel {:?} stride {:?} dilation {:?}", op, kernel, stride, dilation);
     }
-    let win = Window { h: x[2], w: x[3], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1] };
+    let win = Window { h: x[2], w: x[3], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], ceil: false };
     let eff_h = dilation[0] * (kernel[0] - 1) + 1;
     let eff_w = dilation[1] * (kernel[1] - 1) + 1;
     if x[2] + 2 * padding[0] < eff_h || x[3] + 2 * padding[1] < eff_w {
@@ -178,7 +178,7 @@ pub fn conv_transpose2d(
     let (Some(oh), Some(ow)) = (oh, ow) else {
         bail!(Shape, "conv_transpose2d: padding {:?} too large for input {:?}", padding, x.shape());
     };
-    let win = Window { h: oh, w: ow, kh, kw, sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1] };
+    let win = Window { h: oh, w: ow, kh, kw, sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], ceil: false };
     if win.out_h() != h || win.out_w() != wd {
         bail!(Shape, "conv_transpose2d: inconsistent output size {}x{} for input {}x{}", oh, ow, h, wd);
     }
@@ -205,10 +205,7 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
         bail!(Value, "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}", padding, kernel);
     }
-    if ceil_mode {
-        bail!(NotImplemented, "max_pool2d: ceil_mode=True is not supported yet");
-    }
-    let win = window("max_pool2d", x.shape(), kernel, stride, padding, dilation)?;
+    let win = Window { ceil: ceil_mode, ..window("max_pool2d", x.shape(), kernel, stride, padding, dilation)? };
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let (oh, ow) = (win.out_h(), win.out_w());
     let xc = float_input("max_pool2d", &x.detach())?;
@@ -224,10 +221,13 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     Ok((vals, idx))
 }
 
-/// 2-D average pooling (count_include_pad=True by default, like PyTorch).
-pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], count_include_pad: bool) -> Result<Tensor> {
+/// 2-D average pooling (count_include_pad=True by default, like PyTorch). Each output is the window
+/// sum over PyTorch's divisor: `divisor_override`, else the window's extent clipped to the padded
+/// input (count_include_pad) or to the input itself.
+#[allow(clippy::too_many_arguments)]
+pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], ceil_mode: bool, count_include_pad: bool, divisor_override: Option<usize>) -> Result<Tensor> {
     if x.ndim() == 3 {
-        return avg_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, count_include_pad)?.squeeze(Some(&[0]));
+        return avg_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)?.squeeze(Some(&[0]));
     }
     if x.ndim() != 4 {
         bail!(Shape, "avg_pool2d: Expected 3D or 4D input, got {:?}", x.shape());
@@ -235,19 +235,39 @@ pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
         bail!(Value, "avg_pool2d: pad should be smaller than or equal to half of kernel size, but got pad={:?}, kernel_size={:?}", padding, kernel);
     }
-    let win = window("avg_pool2d", x.shape(), kernel, stride, padding, [1, 1])?;
+    if divisor_override == Some(0) {
+        bail!(Runtime, "avg_pool2d: divisor must be not zero");
+    }
+    let win = Window { ceil: ceil_mode, ..window("avg_pool2d", x.shape(), kernel, stride, padding, [1, 1])? };
     let (n, c) = (x.shape()[0], x.shape()[1]);
+    let (oh, ow) = (win.out_h(), win.out_w());
     let planes = x.reshape_u(&[n * c, 1, win.h, win.w])?;
-    let cols = im2col(&planes, win)?; // [N*C, kh*kw, L]
-    let sum = cols.sum_dims(Some(&[1]), false, None)?;
-    let out = if count_include_pad || padding == [0, 0] {
-        sum.mul_scalar(1.0 / (kernel[0] * kernel[1]) as f64)?
-    } else {
-        let ones = Tensor::full(&[1, 1, win.h, win.w], crate::Scalar::Float(1.0), x.dtype(), x.device())?;
-        let cnt = im2col(&ones, win)?.sum_dims(Some(&[1]), false, None)?;
-        sum.div(&cnt)?
+    let sum = im2col(&planes, win)?.sum_dims(Some(&[1]), false, None)?; // [N*C, L]
+    // Divisor per axis: the window [start, start + k) clipped to the padded input, or to the input.
+    let extent = |o: usize, k: usize, s: usize, p: usize, len: usize| -> usize {
+        let start = (o * s) as isize - p as isize;
+        let end = (start + k as isize).min((len + p) as isize);
+        if count_include_pad {
+            (end - start) as usize
+        } else {
+            (end.min(len as isize) - start.max(0)) as usize
+        }
     };
-    out.reshape_u(&[n, c, win.out_h(), win.out_w()])
+    let uniform = divisor_override.is_some() || ((count_include_pad || padding == [0, 0]) && !ceil_mode);
+    let out = if uniform {
+        sum.mul_scalar(1.0 / divisor_override.unwrap_or(kernel[0] * kernel[1]) as f64)?
+    } else {
+        let mut div = Vec::with_capacity(oh * ow);
+        for i in 0..oh {
+            let eh = extent(i, kernel[0], stride[0], padding[0], win.h);
+            for j in 0..ow {
+                div.push((eh * extent(j, kernel[1], stride[1], padding[1], win.w)) as f64);
+            }
+        }
+        let div = Tensor::from_vec(div, &[1, oh * ow])?.to_dtype(x.dtype())?.to_device(x.device())?;
+        sum.div(&div)?
+    };
+    out.reshape_u(&[n, c, oh, ow])
 }
 
 /// Adaptive average pooling to (oh, ow): PyTorch's start/end index rule per output cell.
@@ -261,7 +281,7 @@ pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
     let (h, w) = (x.shape()[2], x.shape()[3]);
     if h % out_hw[0] == 0 && w % out_hw[1] == 0 {
         let kern = [h / out_hw[0], w / out_hw[1]];
-        return avg_pool2d(x, kern, kern, [0, 0], true);
+        return avg_pool2d(x, kern, kern, [0, 0], false, true, None);
     }
     // General case: mean of each [start, end) window, one narrow per output cell.
     let mut rows = vec![];

@@ -129,20 +129,25 @@ pub fn kthvalue(x: &Tensor, k: usize, dim: i64, keepdim: bool) -> Result<(Tensor
     pick(x, &xn, d, keepdim, move |row| sorted_order(row, false)[k - 1])
 }
 
-/// `median(dim)`: the lower median, like PyTorch -> (values, indices).
-pub fn median(x: &Tensor, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
-    check_dim_input("median", x)?;
+/// `median(dim)` / `nanmedian(dim)`: the lower median, like PyTorch -> (values, indices).
+/// `median` propagates NaN (the first NaN is the answer); `nanmedian` takes the median of the
+/// non-NaN values, and NaN (the first one) only for an all-NaN row.
+pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(Tensor, Tensor)> {
+    let op = if ignore_nan { "nanmedian" } else { "median" };
+    check_dim_input(op, x)?;
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
     if xn.shape()[d] == 0 {
-        bail!(Index, "median(): Expected reduction dim {} to have non-zero size.", d);
+        bail!(Index, "{}(): Expected reduction dim {} to have non-zero size.", op, d);
     }
-    pick(x, &xn, d, keepdim, |row| {
-        // NaN propagates: if any NaN, the median is (the first) NaN.
-        if let Some(i) = row.iter().position(|v| v.is_nan()) {
-            return i;
+    pick(x, &xn, d, keepdim, move |row| {
+        let nans = row.iter().filter(|v| v.is_nan()).count();
+        let first_nan = row.iter().position(|v| v.is_nan());
+        match first_nan {
+            Some(i) if !ignore_nan || nans == row.len() => i,
+            // NaNs sort last, so the first len - nans entries of the order are the numbers.
+            _ => sorted_order(row, false)[(row.len() - nans - 1) / 2],
         }
-        sorted_order(row, false)[(row.len() - 1) / 2]
     })
 }
 
@@ -205,6 +210,51 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     let n = keep.len();
     let vals = crate::ops::index::index(&sorted, &[crate::ops::index::IndexItem::Tensor(Tensor::from_vec(keep, &[n])?)])?;
     Ok((vals.detach(), Tensor::from_vec(inverse, &[sv.len()])?.reshape_u(x.shape())?, Tensor::from_vec(counts, &[n])?))
+}
+
+/// `unique(dim=d)`: the distinct slices along `d` in lexicographic order -> (values, inverse,
+/// counts). Slices holding a NaN never equal another, as in the flat `unique`.
+pub fn unique_dim(x: &Tensor, dim: i64) -> Result<(Tensor, Tensor, Tensor)> {
+    if x.device() != crate::Device::Cpu {
+        let (a, b, c) = unique_dim(&super::on_host(x)?, dim)?;
+        return Ok((a.to_device(x.device())?, b.to_device(x.device())?, c.to_device(x.device())?));
+    }
+    if x.ndim() == 0 {
+        bail!(Index, "unique(dim={}): a 0-d tensor has no dimension to take slices along", dim);
+    }
+    let d = wrap_dim(dim, x.ndim())?;
+    let zero_dims = x.shape().iter().filter(|&&s| s == 0).count();
+    if zero_dims > 1 {
+        bail!(Runtime, "unique(dim={}): Number of zero sized dimensions is more than one, so unique cannot be applied (shape {:?})", dim, x.shape());
+    }
+    if zero_dims == 1 && x.shape()[d] != 0 {
+        bail!(Runtime, "unique(dim={}): There are 0 sized dimensions, and they aren't selected, so unique cannot be applied (shape {:?})", dim, x.shape());
+    }
+    let n = x.shape()[d];
+    let mut perm: Vec<i64> = vec![d as i64];
+    perm.extend((0..x.ndim() as i64).filter(|&i| i != d as i64));
+    let rows = x.detach().permute(&perm)?.contiguous()?;
+    let width = if n == 0 { 0 } else { rows.numel() / n };
+    let keys = order_keys(&[&rows])?.remove(0);
+    let row = |i: usize| &keys[i * width..(i + 1) * width];
+    let lex = |a: &usize, b: &usize| {
+        row(*a).iter().zip(row(*b)).map(|(p, q)| cmp_nan_last(p, q)).find(|o| o.is_ne()).unwrap_or(Ordering::Equal)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(lex);
+    let same = |a: usize, b: usize| row(a).iter().zip(row(b)).all(|(p, q)| p == q);
+    let (mut keep, mut counts, mut inverse) = (vec![], vec![], vec![0i64; n]);
+    for (j, &i) in order.iter().enumerate() {
+        if j == 0 || !same(order[j - 1], i) {
+            keep.push(i as i64);
+            counts.push(0i64);
+        }
+        *counts.last_mut().expect("pushed above") += 1;
+        inverse[i] = keep.len() as i64 - 1;
+    }
+    let k = keep.len();
+    let vals = crate::ops::index::index_select(&x.detach(), d as i64, &Tensor::from_vec(keep, &[k])?)?;
+    Ok((vals, Tensor::from_vec(inverse, &[n])?, Tensor::from_vec(counts, &[k])?))
 }
 
 /// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.

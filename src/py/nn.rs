@@ -30,25 +30,34 @@ fn opt_t(b: Option<&Bound<'_, PyTensor>>) -> Option<crate::Tensor> {
     b.map(|b| b.get().t.clone())
 }
 
-/// Padding as ints, or 'valid' / 'same' (stride 1 only, like PyTorch).
-fn conv_padding<const N: usize>(p: &Bound<'_, PyAny>, kernel: [usize; N], dilation: [usize; N], stride: [usize; N]) -> PyResult<[usize; N]> {
+/// Padding as ints, or 'valid' / 'same' (stride 1 only, like PyTorch) -> (symmetric padding, extra
+/// zeros after the end of each spatial dim). 'same' with an even effective kernel pads one more on
+/// the right/bottom than on the left/top, as PyTorch does.
+type ConvPad<const N: usize> = ([usize; N], [usize; N]);
+fn conv_padding<const N: usize>(p: &Bound<'_, PyAny>, kernel: [usize; N], dilation: [usize; N], stride: [usize; N]) -> PyResult<ConvPad<N>> {
     if let Ok(s) = p.extract::<String>() {
         return match s.as_str() {
-            "valid" => Ok([0; N]),
+            "valid" => Ok(([0; N], [0; N])),
             "same" => {
                 if stride.iter().any(|&s| s != 1) {
                     return Err(PyValueError::new_err("padding='same' is not supported for strided convolutions"));
                 }
-                let pads: [usize; N] = std::array::from_fn(|i| dilation[i] * (kernel[i] - 1));
-                if pads.iter().any(|p| p % 2 != 0) {
-                    return Err(PyValueError::new_err("padding='same' with an even effective kernel size is not supported yet"));
-                }
-                Ok(std::array::from_fn(|i| pads[i] / 2))
+                let total: [usize; N] = std::array::from_fn(|i| dilation[i] * (kernel[i] - 1));
+                Ok((std::array::from_fn(|i| total[i] / 2), std::array::from_fn(|i| total[i] % 2)))
             }
             _ => Err(PyValueError::new_err(format!("Invalid padding string '{}', should be one of 'valid' or 'same'", s))),
         };
     }
-    tuple_n::<N>(p, "padding")
+    Ok((tuple_n::<N>(p, "padding")?, [0; N]))
+}
+
+/// The input with `extra` zeros appended to its last N dims (for 'same' with an even kernel).
+fn pad_end<const N: usize>(x: &crate::Tensor, extra: [usize; N]) -> PyResult<crate::Tensor> {
+    if extra.iter().all(|&e| e == 0) {
+        return Ok(x.clone());
+    }
+    let spec: Vec<i64> = extra.iter().rev().flat_map(|&e| [0, e as i64]).collect();
+    crate::ops::manip::pad(x, &spec, "constant", 0.0).py()
 }
 
 #[pyfunction]
@@ -64,8 +73,8 @@ pub fn conv2d(
     let kernel = [w.shape()[2], w.shape()[3]];
     let stride = stride.map(|s| tuple_n::<2>(s, "stride")).transpose()?.unwrap_or([1, 1]);
     let dilation = dilation.map(|s| tuple_n::<2>(s, "dilation")).transpose()?.unwrap_or([1, 1]);
-    let padding = padding.map(|p| conv_padding::<2>(p, kernel, dilation, stride)).transpose()?.unwrap_or([0, 0]);
-    let (x, b) = (input.get().t.clone(), opt_t(bias));
+    let (padding, extra) = padding.map(|p| conv_padding::<2>(p, kernel, dilation, stride)).transpose()?.unwrap_or(([0, 0], [0, 0]));
+    let (x, b) = (pad_end(&input.get().t, extra)?, opt_t(bias));
     let w = w.clone();
     py.detach(|| conv::conv2d(&x, &w, b.as_ref(), stride, padding, dilation, groups)).map(PyTensor::from).py()
 }
@@ -82,8 +91,8 @@ pub fn conv1d(
     }
     let stride = stride.map(|s| tuple_n::<1>(s, "stride")).transpose()?.unwrap_or([1]);
     let dilation = dilation.map(|s| tuple_n::<1>(s, "dilation")).transpose()?.unwrap_or([1]);
-    let padding = padding.map(|p| conv_padding::<1>(p, [w.shape()[2]], dilation, stride)).transpose()?.unwrap_or([0]);
-    let x = &input.get().t;
+    let (padding, extra) = padding.map(|p| conv_padding::<1>(p, [w.shape()[2]], dilation, stride)).transpose()?.unwrap_or(([0], [0]));
+    let x = &pad_end(&input.get().t, extra)?;
     let xu = x.unsqueeze(-2).py()?; // [N, C, 1, L]
     let wu = w.unsqueeze(-2).py()?;
     let (b, xu2) = (opt_t(bias), xu);
@@ -138,9 +147,6 @@ pub fn avg_pool2d(
     py: Python<'_>, input: &Bound<'_, PyTensor>, kernel_size: &Bound<'_, PyAny>, stride: Option<&Bound<'_, PyAny>>,
     padding: Option<&Bound<'_, PyAny>>, ceil_mode: bool, count_include_pad: bool, divisor_override: Option<i64>,
 ) -> R {
-    if ceil_mode || divisor_override.is_some() {
-        return Err(pyo3::exceptions::PyNotImplementedError::new_err("avg_pool2d: ceil_mode and divisor_override are not supported yet"));
-    }
     let k = tuple_n::<2>(kernel_size, "kernel_size")?;
     let s = match stride {
         Some(s) if !s.is_none() && s.extract::<Vec<i64>>().map_or(true, |v| !v.is_empty()) => tuple_n::<2>(s, "stride")?,
@@ -148,7 +154,8 @@ pub fn avg_pool2d(
     };
     let p = padding.map(|p| tuple_n::<2>(p, "padding")).transpose()?.unwrap_or([0, 0]);
     let x = input.get().t.clone();
-    py.detach(|| conv::avg_pool2d(&x, k, s, p, count_include_pad)).map(PyTensor::from).py()
+    let div = divisor_override.map(|d| usize::try_from(d).map_err(|_| PyValueError::new_err(format!("avg_pool2d: divisor_override must be positive, got {}", d)))).transpose()?;
+    py.detach(|| conv::avg_pool2d(&x, k, s, p, ceil_mode, count_include_pad, div)).map(PyTensor::from).py()
 }
 
 #[pyfunction]

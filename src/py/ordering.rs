@@ -46,21 +46,11 @@ impl PyTensor {
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn median<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
-        match dim {
-            Some(d) => pair(py, "median_result", sort::median(&self.t, d, keepdim)),
-            None => {
-                let flat = self.t.reshape(&[-1]).py()?;
-                let v = sort::median(&flat, 0, false).py()?.0;
-                Ok(Bound::new(py, PyTensor::from(v))?.into_any())
-            }
-        }
+        self.median_impl(py, dim, keepdim, false)
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn nanmedian<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
-        if self.t.isnan().py()?.any().py()?.item().py()?.to_bool() {
-            return Err(pyo3::exceptions::PyNotImplementedError::new_err("nanmedian with NaN inputs is not supported yet"));
-        }
-        self.median(py, dim, keepdim)
+        self.median_impl(py, dim, keepdim, true)
     }
     fn cummax<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
         pair(py, "cummax_result", sort::cummax(&self.t, dim, true))
@@ -71,10 +61,11 @@ impl PyTensor {
     #[pyo3(signature = (sorted=true, return_inverse=false, return_counts=false, dim=None))]
     fn unique<'py>(&self, py: Python<'py>, sorted: bool, return_inverse: bool, return_counts: bool, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // always sorted, like PyTorch on CPU
-        if dim.is_some() {
-            return Err(pyo3::exceptions::PyNotImplementedError::new_err("unique(dim=...) is not supported yet"));
+        let (v, inv, cnt) = match dim {
+            Some(d) => sort::unique_dim(&self.t, d),
+            None => sort::unique(&self.t),
         }
-        let (v, inv, cnt) = sort::unique(&self.t).py()?;
+        .py()?;
         let v = Bound::new(py, PyTensor::from(v))?.into_any();
         if !return_inverse && !return_counts {
             return Ok(v);
@@ -262,4 +253,24 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(meshgrid, m)?)?;
     m.add_function(wrap_pyfunction!(pad, m)?)?;
     Ok(())
+}
+
+impl PyTensor {
+    /// median / nanmedian: (values, indices) along `dim`, or the value over all elements (NaN for an
+    /// empty float tensor, as in PyTorch).
+    fn median_impl<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool, ignore_nan: bool) -> PyResult<Bound<'py, PyAny>> {
+        let name = if ignore_nan { "nanmedian_result" } else { "median_result" };
+        match dim {
+            Some(d) => pair(py, name, sort::median(&self.t, d, keepdim, ignore_nan)),
+            None if self.t.numel() == 0 && self.t.dtype().is_float() => {
+                let v = Tensor::full(&[], crate::scalar::Scalar::Float(f64::NAN), self.t.dtype(), self.t.device()).py()?;
+                Ok(Bound::new(py, PyTensor::from(v))?.into_any())
+            }
+            None => {
+                let flat = self.t.reshape(&[-1]).py()?;
+                let v = sort::median(&flat, 0, false, ignore_nan).py()?.0;
+                Ok(Bound::new(py, PyTensor::from(v))?.into_any())
+            }
+        }
+    }
 }

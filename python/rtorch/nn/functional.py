@@ -920,29 +920,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     stride = _pair(stride, "stride")
     dilation = _pair(dilation, "dilation")
-    crop = None
     if isinstance(padding, str):
-        if padding == "valid":
-            padding = (0, 0)
-        elif padding == "same":
-            if stride != (1, 1):
-                raise ValueError("padding='same' is not supported for strided convolutions")
-            kernel = tuple(weight.shape)[-2:]
-            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
-            # pad (total+1)//2 on both sides, then drop the one extra leading output row/column where
-            # the total is odd (PyTorch pads total//2 before and the remainder after)
-            padding = tuple((t + 1) // 2 for t in totals)
-            crop = [t % 2 for t in totals]
-        else:
+        if padding not in ("valid", "same"):
             raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
     else:
         padding = _pair(padding, "padding")
-    out = _native("conv2d")(input, weight, bias, stride, padding, dilation, groups)
-    if crop is not None:
-        for dim, c in zip((-2, -1), crop):
-            if c:
-                out = out.narrow(dim, 1, out.shape[dim] - 1)
-    return out
+    return _native("conv2d")(input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -984,14 +967,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _pair(stride, "stride")
     padding = _pair(padding, "padding")
-    if divisor_override is not None:  # emulated: window sum / divisor = (sum / (kH * kW)) * (kH * kW / divisor)
-        if not isinstance(divisor_override, int) or isinstance(divisor_override, bool) or divisor_override <= 0:
-            raise ValueError("divisor must be not zero")
-        count_include_pad = True
-    out = _native("avg_pool2d")(input, kernel_size, stride, padding, bool(ceil_mode), bool(count_include_pad), None)
-    if divisor_override is not None:
-        out = out * (kernel_size[0] * kernel_size[1] / divisor_override)
-    return out
+    if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
+                                         or divisor_override <= 0):
+        raise ValueError(f"divisor must be not zero (a positive int), got divisor_override={divisor_override!r}")
+    return _native("avg_pool2d")(input, kernel_size, stride, padding, bool(ceil_mode), bool(count_include_pad),
+                                 divisor_override)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):

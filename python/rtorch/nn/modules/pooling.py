@@ -61,7 +61,7 @@ class AvgPool2d(_AvgPoolNd):
         kernel_size: window size (an int or a pair)
         stride: window step. Default: ``kernel_size``
         padding: implicit zero padding on both sides. Default: 0
-        ceil_mode: use ceil instead of floor for the output size (not supported yet). Default: ``False``
+        ceil_mode: use ceil instead of floor for the output size. Default: ``False``
         count_include_pad: include the zero padding in the averaging divisor. Default: ``True``
         divisor_override: if given, the divisor instead of the window size. Default: ``None``
     """
