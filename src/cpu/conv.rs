@@ -40,6 +40,17 @@ impl Window {
     pub fn out_w(&self) -> usize {
         out_len(self.w, self.kw, self.sw, self.pw, self.dw, self.ceil)
     }
+    /// The output columns [lo, hi) whose kernel tap `kj` lands inside the input row (lo <= hi).
+    fn inside_cols(&self, kj: usize) -> (usize, usize) {
+        let off = (kj * self.dw) as isize - self.pw as isize; // input column of output column 0
+        let s = self.sw as isize;
+        let ow = self.out_w() as isize;
+        // smallest xo with xo*s + off >= 0, and smallest xo with xo*s + off >= w
+        let first = |bound: isize| if bound <= off { 0 } else { (bound - off + s - 1) / s };
+        let lo = first(0).min(ow);
+        let hi = first(self.w as isize).clamp(lo, ow);
+        (lo as usize, hi as usize)
+    }
     /// Input row/col touched by output position `o` and kernel tap `k` (None in the padding).
     #[inline(always)]
     fn src(o: usize, k: usize, s: usize, p: usize, d: usize, n: usize) -> Option<usize> {
@@ -68,17 +79,24 @@ pub fn im2col<T: Element>(x: &[T], cols: &mut [T], planes: usize, win: Window) {
             for kj in 0..win.kw {
                 // SAFETY: plane p owns rows [p*k, (p+1)*k) of the [planes*k, l] column matrix.
                 let row = unsafe { std::slice::from_raw_parts_mut(out.get().add((p * k + ki * win.kw + kj) * l), l) };
+                // Output columns [lo, hi) read inside the line; the rest is padding.
+                let (lo, hi) = win.inside_cols(kj);
+                let off = (kj * win.dw) as isize - win.pw as isize;
                 for y in 0..oh {
                     let dst = &mut row[y * ow..(y + 1) * ow];
                     match Window::src(y, ki, win.sh, win.ph, win.dh, win.h) {
                         None => dst.fill(T::elem_zero()),
                         Some(iy) => {
                             let line = &src[iy * win.w..(iy + 1) * win.w];
-                            for (xo, d) in dst.iter_mut().enumerate() {
-                                *d = match Window::src(xo, kj, win.sw, win.pw, win.dw, win.w) {
-                                    Some(ix) => line[ix],
-                                    None => T::elem_zero(),
-                                };
+                            dst[..lo].fill(T::elem_zero());
+                            dst[hi..].fill(T::elem_zero());
+                            if win.sw == 1 {
+                                let start = (lo as isize + off) as usize;
+                                dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
+                            } else {
+                                for (xo, d) in dst.iter_mut().enumerate().take(hi).skip(lo) {
+                                    *d = line[(xo as isize * win.sw as isize + off) as usize];
+                                }
                             }
                         }
                     }
@@ -159,6 +177,39 @@ pub fn plane_scatter_add<T: Element>(g: &[T], idx: &[i64], x: &mut [T], hw: usiz
         for (j, v) in gp.iter().enumerate() {
             let d = &mut x[p * hw + idx[p * l + j] as usize];
             *d = T::from_f64(d.to_f64() + v.to_f64());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Window;
+
+    /// The fast im2col column range agrees with the per-element padding test for every geometry.
+    #[test]
+    fn inside_cols_matches_per_element_rule() {
+        for w in 1..9 {
+            for kw in 1..5 {
+                for sw in 1..4 {
+                    for pw in 0..=kw / 2 {
+                        for dw in 1..3 {
+                            if w + 2 * pw < dw * (kw - 1) + 1 {
+                                continue;
+                            }
+                            for ceil in [false, true] {
+                                let win = Window { h: 1, w, kh: 1, kw, sh: 1, sw, ph: 0, pw, dh: 1, dw, ceil };
+                                for kj in 0..kw {
+                                    let (lo, hi) = win.inside_cols(kj);
+                                    for xo in 0..win.out_w() {
+                                        let inside = Window::src(xo, kj, sw, pw, dw, w).is_some();
+                                        assert_eq!(inside, (lo..hi).contains(&xo), "{:?} kj={} xo={}", win, kj, xo);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -17,6 +17,15 @@ fn parallelism(m: usize, n: usize, k: usize) -> Parallelism {
     }
 }
 
+/// How a batch of products uses the threads: whole products side by side when there are at least
+/// as many as threads (no synchronisation inside a product), else threads inside each product.
+#[derive(Clone, Copy)]
+enum Split {
+    Serial,
+    Batches,
+    Inside(Parallelism),
+}
+
 /// out[b] = a[b] @ b[b] for 3-D operands with equal batch (strided, no copies).
 fn bmm_kernel(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     if out.device() != crate::Device::Cpu {
@@ -24,34 +33,50 @@ fn bmm_kernel(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     }
     let (bs, m, k) = (a.shape()[0], a.shape()[1], a.shape()[2]);
     let n = b.shape()[2];
-    let par = parallelism(m, n, k);
+    let threads = crate::cpu::threads::num_threads();
+    let split = if threads > 1 && bs >= threads && bs * m * n * k >= 64 * 64 * 64 {
+        Split::Batches
+    } else {
+        match parallelism(m, n, k) {
+            Parallelism::None => Split::Serial,
+            p => Split::Inside(p),
+        }
+    };
     // gemm's Rayon parallelism runs in whichever pool is current: make it ours (only then: entering
     // the pool costs microseconds, which small products must not pay).
-    match par {
-        Parallelism::None => bmm_strided(a, b, out, bs, m, n, k, par),
-        _ => crate::cpu::threads::install(|| bmm_strided(a, b, out, bs, m, n, k, par)),
+    match split {
+        Split::Serial => bmm_strided(a, b, out, bs, m, n, k, split),
+        _ => crate::cpu::threads::install(|| bmm_strided(a, b, out, bs, m, n, k, split)),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usize, k: usize, par: Parallelism) -> Result<()> {
+fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usize, k: usize, split: Split) -> Result<()> {
+    use crate::cpu::iter::SendPtr;
+    use rayon::prelude::*;
     let (sa, sb, so) = (a.strides(), b.strides(), out.strides());
     macro_rules! run {
         ($T:ty, $zero:expr, $one:expr) => {{
-            let (pa, pb, po) = unsafe { (a.data_ptr::<$T>(), b.data_ptr::<$T>(), out.data_ptr::<$T>()) };
-            for i in 0..bs as isize {
-                // SAFETY: pointers and strides come from valid layouts of these shapes.
+            let (pa, pb, po) = unsafe { (SendPtr(a.data_ptr::<$T>()), SendPtr(b.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>())) };
+            let one = |i: isize, par: Parallelism| {
+                // SAFETY: pointers and strides come from valid layouts of these shapes; batch i
+                // writes only its own output matrix.
                 // gemm computes dst = alpha*dst + beta*lhs*rhs (alpha/beta swapped vs BLAS).
                 unsafe {
                     gemm(
                         m, n, k,
-                        po.offset(i * so[0]), so[2], so[1],
+                        po.get().offset(i * so[0]), so[2], so[1],
                         false,
-                        pa.offset(i * sa[0]), sa[2], sa[1],
-                        pb.offset(i * sb[0]), sb[2], sb[1],
+                        pa.get().offset(i * sa[0]), sa[2], sa[1],
+                        pb.get().offset(i * sb[0]), sb[2], sb[1],
                         $zero, $one, false, false, false, par,
                     )
                 }
+            };
+            match split {
+                Split::Batches => (0..bs as isize).into_par_iter().for_each(|i| one(i, Parallelism::None)),
+                Split::Serial => (0..bs as isize).for_each(|i| one(i, Parallelism::None)),
+                Split::Inside(p) => (0..bs as isize).for_each(|i| one(i, p)),
             }
         }};
     }
