@@ -93,6 +93,11 @@ pub struct Node {
 }
 
 impl Node {
+    /// Whether input `i` leads anywhere in the graph (an input that needs no gradient has no edge):
+    /// rules skip computing gradients nobody receives.
+    pub fn needs_grad(&self, i: usize) -> bool {
+        self.next.get(i).is_some_and(|e| e.is_some())
+    }
     pub fn released(&self) -> bool {
         self.rule.lock().map(|r| r.is_none()).unwrap_or(true)
     }

@@ -163,15 +163,17 @@ impl Backward {
                 let a = a.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let b = b.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
-                let (ga, gb) = binary_grad(*op, &g, a.as_ref(), b.as_ref(), y.as_ref())?;
                 let mut out = vec![];
-                let mut i = 0;
-                if *a_is_tensor {
-                    out.push(Some(sum_to(&ga.expect("grad a"), shape(i))?));
-                    i += 1;
-                }
-                if *b_is_tensor {
-                    out.push(Some(sum_to(&gb.expect("grad b"), shape(i))?));
+                for (first, is_tensor) in [(true, *a_is_tensor), (false, *b_is_tensor)] {
+                    if !is_tensor {
+                        continue;
+                    }
+                    let i = out.len();
+                    out.push(if node.needs_grad(i) {
+                        Some(sum_to(&binary_grad(*op, first, &g, a.as_ref(), b.as_ref(), y.as_ref())?, shape(i))?)
+                    } else {
+                        None
+                    });
                 }
                 Ok(out)
             }
@@ -328,9 +330,9 @@ impl Backward {
             }
             Backward::Bmm { a, b } => {
                 let (a, b) = (a.unpack(node)?, b.unpack(node)?);
-                let ga = crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)?;
-                let gb = crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)?;
-                Ok(vec![Some(ga), Some(gb)])
+                let ga = node.needs_grad(0).then(|| crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)).transpose()?;
+                let gb = node.needs_grad(1).then(|| crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)).transpose()?;
+                Ok(vec![ga, gb])
             }
             Backward::Im2Col { win, input_shape } => one(crate::ops::conv::col2im(&g, *win, input_shape)?),
             Backward::Col2Im { win } => one(crate::ops::conv::im2col(&g, *win)?),
@@ -457,48 +459,45 @@ fn unary_grad(op: UnaryOp, g: &Tensor, x: Option<&Tensor>, y: Option<&Tensor>) -
 }
 
 /// (d/da, d/db) of the two-input ops, before summing broadcast dims.
-fn binary_grad(
-    op: BinaryOp,
-    g: &Tensor,
-    a: Option<&Tensor>,
-    b: Option<&Tensor>,
-    y: Option<&Tensor>,
-) -> Result<(Option<Tensor>, Option<Tensor>)> {
+/// The gradient of `op(a, b)` for one operand (`first`: a, else b), before summing to its shape.
+/// One side at a time, so an operand that needs no gradient costs nothing.
+fn binary_grad(op: BinaryOp, first: bool, g: &Tensor, a: Option<&Tensor>, b: Option<&Tensor>, y: Option<&Tensor>) -> Result<Tensor> {
     use BinaryOp::*;
-    let a = || a.expect("rule saved a");
-    let b = || b.expect("rule saved b");
-    let y = || y.expect("rule saved output");
-    Ok(match op {
-        Add => (Some(g.clone()), Some(g.clone())),
-        Sub => (Some(g.clone()), Some(g.neg()?)),
-        Mul => (Some(g.mul(b())?), Some(g.mul(a())?)),
-        Div => (Some(g.div(b())?), Some(g.neg()?.mul(a())?.div(&b().square()?)?)),
-        Pow => {
-            let ga = g.mul(&b().mul(&a().pow(&b().sub_scalar(1.0)?)?)?)?;
+    let a = || a.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved first operand", op.name()));
+    let b = || b.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved second operand", op.name()));
+    let y = || y.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved output", op.name()));
+    match (op, first) {
+        (Add, _) | (Sub, true) | (Remainder, true) | (Fmod, true) => Ok(g.clone()),
+        (Sub, false) => g.neg(),
+        (Mul, true) => g.mul(b()?),
+        (Mul, false) => g.mul(a()?),
+        (Div, true) => g.div(b()?),
+        (Div, false) => g.neg()?.mul(a()?)?.div(&b()?.square()?),
+        (Pow, true) => g.mul(&b()?.mul(&a()?.pow(&b()?.sub_scalar(1.0)?)?)?),
+        (Pow, false) => {
             // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
-            let la = a().log()?;
-            let zero_mask = a().eq_scalar(0.0)?.logical_and(&b().ge_scalar(0.0)?)?;
+            let la = a()?.log()?;
+            let zero_mask = a()?.eq_scalar(0.0)?.logical_and(&b()?.ge_scalar(0.0)?)?;
             let z = Tensor::zeros(&[], g.dtype(), g.device())?;
-            let gb = g.mul(&crate::ops::index::where_(&zero_mask, &z, &y().mul(&la)?)?)?;
-            (Some(ga), Some(gb))
+            g.mul(&crate::ops::index::where_(&zero_mask, &z, &y()?.mul(&la)?)?)
         }
-        Atan2 => {
-            let den = a().square()?.add(&b().square()?)?;
-            (Some(g.mul(b())?.div(&den)?), Some(g.mul(&a().neg()?)?.div(&den)?))
+        (Atan2, _) => {
+            let den = a()?.square()?.add(&b()?.square()?)?;
+            if first { g.mul(b()?)?.div(&den) } else { g.mul(&a()?.neg()?)?.div(&den) }
         }
-        Hypot => (Some(g.mul(a())?.div(y())?), Some(g.mul(b())?.div(y())?)),
-        Maximum | Minimum | Fmax | Fmin => {
-            let win = if matches!(op, Maximum | Fmax) { a().gt(b())? } else { a().lt(b())? };
-            let tie = a().eq(b())?;
+        (Hypot, _) => g.mul(if first { a()? } else { b()? })?.div(y()?),
+        (Maximum | Minimum | Fmax | Fmin, _) => {
+            let win = if matches!(op, Maximum | Fmax) { a()?.gt(b()?)? } else { a()?.lt(b()?)? };
+            let tie = a()?.eq(b()?)?;
             let wa = mask_f(&win, g)?.add(&mask_f(&tie, g)?.mul_scalar(0.5)?)?;
-            let wb = wa.neg()?.add_scalar(1.0)?;
-            (Some(g.mul(&wa)?), Some(g.mul(&wb)?))
+            g.mul(&if first { wa } else { wa.neg()?.add_scalar(1.0)? })
         }
-        Remainder => (Some(g.clone()), Some(g.neg()?.mul(&a().binary(FloorDiv, b())?)?)),
-        Fmod => (Some(g.clone()), Some(g.neg()?.mul(&a().div(b())?.trunc()?)?)),
-        CopySign => (Some(g.mul(&y().div(a())?)?), Some(g.mul_scalar(0.0)?)),
-        _ => unreachable!("not differentiable"),
-    })
+        (Remainder, false) => g.neg()?.mul(&a()?.binary(FloorDiv, b()?)?),
+        (Fmod, false) => g.neg()?.mul(&a()?.div(b()?)?.trunc()?),
+        (CopySign, true) => g.mul(&y()?.div(a()?)?),
+        (CopySign, false) => g.mul_scalar(0.0),
+        _ => crate::bail!(Runtime, "{} is not differentiable", op.name()),
+    }
 }
 
 impl BinaryOp {
