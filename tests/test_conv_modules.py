@@ -94,8 +94,8 @@ def test_conv_argument_errors():
         nn.Conv2d(1, 1, 3, padding="full")
     with pytest.raises(ValueError, match="padding_mode"):
         nn.Conv2d(1, 1, 3, padding_mode="mirror")
-    with pytest.raises(NotImplementedError, match="reflect"):
-        nn.Conv2d(1, 1, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match="zeros"):
+        nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")
     with pytest.raises(ValueError, match="kernel_size"):
         nn.Conv2d(1, 1, (3, 3, 3))
 

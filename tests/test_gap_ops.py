@@ -119,3 +119,30 @@ def test_conv_same_padding_even_kernels_match_torch(k, d):
         F.conv1d(rtorch.from_numpy(x1), rtorch.from_numpy(w1), padding="same", dilation=d).numpy(),
         torch.nn.functional.conv1d(torch.from_numpy(x1), torch.from_numpy(w1), padding="same", dilation=d).numpy(),
         rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [1, 2, "same", "valid", (1, 2)])
+def test_conv_padding_modes_match_torch(mode, padding):
+    rng = np.random.default_rng(5)
+    for dims, rcls, tcls in ((2, rtorch.nn.Conv2d, torch.nn.Conv2d), (1, rtorch.nn.Conv1d, torch.nn.Conv1d)):
+        if dims == 1 and isinstance(padding, tuple):
+            continue
+        kernel = (3, 4) if dims == 2 else 4
+        r = rcls(3, 5, kernel, padding=padding, padding_mode=mode, dtype=rtorch.float64)
+        t = tcls(3, 5, kernel, padding=padding, padding_mode=mode, dtype=torch.float64)
+        with torch.no_grad():
+            t.weight.copy_(torch.from_numpy(r.weight.detach().numpy()))
+            t.bias.copy_(torch.from_numpy(r.bias.detach().numpy()))
+        x = rng.standard_normal((2, 3, 7, 6) if dims == 2 else (2, 3, 9))
+        xr = rtorch.from_numpy(x).requires_grad_()
+        xt = torch.from_numpy(x).requires_grad_()
+        yr, yt = r(xr), t(xt)
+        np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+        yr.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(r.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
+        assert repr(r) == repr(t)
+    with pytest.raises(ValueError, match="zeros"):
+        rtorch.nn.ConvTranspose2d(3, 3, 2, padding_mode=mode)

@@ -40,9 +40,18 @@ class _ConvNd(Module):
             padding = F._ntuple(padding, n, "padding")
         if padding_mode not in _PADDING_MODES:
             raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{type(self).__name__}: padding_mode='{padding_mode}' is not supported yet "
-                                      "(only 'zeros')")
+        if padding_mode != "zeros" and self._transposed:
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        # F.pad's (last dim first) amounts for the non-zero padding modes; 'same' puts the odd
+        # extra element at the end, as PyTorch does.
+        if padding == "same":
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel_size)]
+            pads = [(t // 2, t - t // 2) for t in totals]
+        elif padding == "valid":
+            pads = [(0, 0)] * n
+        else:
+            pads = [(p, p) for p in padding]
+        self._reversed_padding_repeated_twice = [x for pair in reversed(pads) for x in pair]
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -70,6 +79,12 @@ class _ConvNd(Module):
             if fan_in != 0:
                 bound = 1 / math.sqrt(fan_in)
                 init.uniform_(self.bias, -bound, bound)
+
+    def _padded(self, input):
+        """The input and the conv's own padding: non-zero padding modes pad with F.pad first."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        return F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode), 0
 
     def extra_repr(self):
         n = self._n
@@ -110,7 +125,8 @@ class Conv1d(_ConvNd):
     _n = 1
 
     def forward(self, input):
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self._padded(input)
+        return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -133,7 +149,8 @@ class Conv2d(_ConvNd):
     _n = 2
 
     def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        x, padding = self._padded(input)
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
