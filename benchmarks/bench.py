@@ -660,6 +660,8 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda x=d["x"]: np_softmax(x)), to_np),
          **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.softmax(x, dim=-1)), to_np))},
         tol=(1e-4, 1e-8), bytes_moved=2 * 4 * SM_R * SM_C))
+    # -- normalisation layers (training: batch statistics; forward then backward of all inputs)
+    W.extend(norm_workloads(quick, mat))
     # -- movement
     W.append(Workload(
         f"transpose(0,1).contiguous() {SQ}x{SQ}", "ms", lambda: {"x": mat("x", (SQ, SQ))},
@@ -709,6 +711,71 @@ def workloads(quick):
     W.append(mlp_workload("MLP 784-256-256-10 b128 train step", "ms", [784, 256, 256, 10], 128, "ce", 0.01, quick))
     W.append(mlp_workload("tiny MLP 4-16-1 b8 train step (MSE)", "us", [4, 16, 1], 8, "mse", 0.01, quick))
     return W
+
+
+def np_batch_norm(x, eps=1e-5):
+    """BatchNorm2d forward with batch statistics (weight 1, bias 0): the NumPy column."""
+    mu = x.mean(axis=(0, 2, 3), keepdims=True)
+    c = x - mu
+    return c / np.sqrt((c * c).mean(axis=(0, 2, 3), keepdims=True) + eps)
+
+
+def np_group_norm(x, g, eps=1e-5):
+    n = x.shape[0]
+    r = x.reshape(n, g, -1)
+    mu = r.mean(-1, keepdims=True)
+    c = r - mu
+    return (c / np.sqrt((c * c).mean(-1, keepdims=True) + eps)).reshape(x.shape)
+
+
+def np_rms_norm(x, eps):
+    return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps)
+
+
+def norm_workloads(quick, mat):
+    """BatchNorm2d / GroupNorm / RMSNorm: forward (NumPy too) and forward+backward (x and parameter
+    gradients through autograd.grad; the check is on the forward value)."""
+    shape = (4, 64, 16, 16) if quick else (32, 64, 32, 32)
+    rows = (512, 1024) if quick else (4096, 1024)
+    eps32 = float(np.finfo(np.float32).eps)
+    specs = [
+        (f"BatchNorm2d(64) train {'x'.join(map(str, shape))}", shape, lambda m: m.nn.BatchNorm2d(64),
+         lambda x: np_batch_norm(x)),
+        (f"GroupNorm(8, 64) {'x'.join(map(str, shape))}", shape, lambda m: m.nn.GroupNorm(8, 64),
+         lambda x: np_group_norm(x, 8)),
+        (f"RMSNorm(1024) {rows[0]}x{rows[1]}", rows, lambda m: m.nn.RMSNorm(1024),
+         lambda x: np_rms_norm(x, eps32)),
+    ]
+    out = []
+    for name, shp, make, npf in specs:
+        def build(lib, d, make=make, backward=False):
+            m = lib_mod(lib)
+            layer = make(m)
+            x = own(lib, d["x"])
+            if not backward:
+                return (lambda: layer(x)), to_np
+            x.requires_grad_(True)
+            gy = own(lib, d["gy"])
+            inputs = [x] + list(layer.parameters())
+
+            def step():
+                y = layer(x)
+                m.autograd.grad(y, inputs, gy)
+                return y
+            return step, to_np
+
+        data = lambda shp=shp: {"x": mat("nx", shp), "gy": mat("ngy", shp)}
+        ref = lambda d, npf=npf: npf(d["x"].astype(np.float64))
+        out.append(Workload(
+            f"{name} fwd", "ms", data, ref,
+            {"numpy": lambda d, npf=npf: ((lambda x=d["x"]: npf(x)), to_np),
+             **torchlike(lambda lib, d, build=build: build(lib, d))},
+            tol=(1e-4, 1e-4), bytes_moved=2 * 4 * int(np.prod(shp))))
+        out.append(Workload(
+            f"{name} fwd+bwd", "ms", data, ref,
+            torchlike(lambda lib, d, build=build: build(lib, d, backward=True)),
+            tol=(1e-4, 1e-4)))
+    return out
 
 
 # ================================ runner =========================================================

@@ -15,6 +15,11 @@ pub mod tensor;
 #[cfg(feature = "python")]
 mod py;
 
+/// Every op allocates a few small objects (shape, strides, handles): mimalloc serves them several
+/// times faster than glibc's malloc, which showed up as a third of `a + b`'s time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use device::Device;
 pub use dtype::DType;
 pub use error::{Error, Result};

@@ -866,6 +866,18 @@ def layer_norm(input: Tensor, norm_ndim: _int, weight: Tensor | None = None, bia
                eps: _float = 1e-5) -> Tensor:
     """Fused layer norm over the last `norm_ndim` dims (F.layer_norm checks the shapes first)."""
 
+def rms_norm(input: Tensor, norm_ndim: _int, weight: Tensor | None = None, eps: _float = 1e-6) -> Tensor:
+    """Fused RMS norm over the last `norm_ndim` dims (F.rms_norm checks the shapes first)."""
+
+def group_norm(input: Tensor, num_groups: _int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: _float = 1e-5) -> Tensor:
+    """Fused group norm of an (N, C, *) input (F.group_norm checks the shapes first)."""
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: _float = 0.1,
+               eps: _float = 1e-5) -> Tensor:
+    """Fused batch norm of an (N, C, *) input; while training, updates the running buffers in place."""
+
 def conv2d(
     input: Tensor,
     weight: Tensor,

@@ -40,8 +40,9 @@ pub enum Backward {
     ViewScatter { kind: ViewKind },
     /// In-place write of input 1 into the `kind` window of input 0 (through a view).
     CopySlices { kind: ViewKind },
-    /// Fused layer norm: inputs (x, weight?, bias?), row statistics from the forward kernel.
-    LayerNorm { x: Saved, w: Option<Saved>, mean: Tensor, rstd: Tensor, norm_shape: Vec<usize>, eps: f64, has_bias: bool },
+    /// Fused layer / RMS / group / batch norm: inputs (x, weight?, bias?), set statistics from the
+    /// forward kernel (or the running statistics of batch norm in eval mode).
+    Norm { kind: crate::ops::norm::NormKind, x: Saved, w: Option<Saved>, w_shape: Vec<usize>, b_shape: Option<Vec<usize>>, mean: Tensor, rstd: Tensor, eps: f64 },
     /// The value was overwritten by something that does not depend on it (fill_, zero_, normal_...).
     Fill,
     Flip { dims: Vec<usize> },
@@ -119,7 +120,7 @@ impl Backward {
             },
             Backward::CopySlices { .. } => "CopySlices".into(),
             Backward::Fill => "FillBackward0".into(),
-            Backward::LayerNorm { .. } => "NativeLayerNormBackward0".into(),
+            Backward::Norm { kind, .. } => kind.grad_fn_name().into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
@@ -281,9 +282,9 @@ impl Backward {
                 Ok(vec![Some(crate::ops::index::where_(&mask, &z, &g)?), Some(gr)])
             }
             Backward::Fill => one(Tensor::zeros(shape(0), g.dtype(), g.device())?),
-            Backward::LayerNorm { x, w, mean, rstd, norm_shape, eps, has_bias } => {
+            Backward::Norm { kind, x, w, w_shape, b_shape, mean, rstd, eps } => {
                 let w = w.as_ref().map(|s| s.unpack(node)).transpose()?;
-                crate::ops::norm::backward(&g, &x.unpack(node)?, w.as_ref(), mean, rstd, norm_shape, *eps, *has_bias)
+                crate::ops::norm::backward(*kind, &g, &x.unpack(node)?, w.as_ref(), w_shape, b_shape.as_deref(), mean, rstd, *eps)
             }
             Backward::Flip { dims } => {
                 let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();

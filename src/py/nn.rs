@@ -215,8 +215,43 @@ fn layer_norm(input: &Bound<'_, PyTensor>, norm_ndim: usize, weight: Option<&Bou
     Ok(crate::ops::norm::layer_norm(&input.get().t, norm_ndim, w.as_ref(), b.as_ref(), eps).py()?.into())
 }
 
+/// Run a norm op with the GIL released when the input is big enough for that to pay.
+fn norm_call(py: Python<'_>, x: &crate::Tensor, f: impl FnOnce() -> crate::error::Result<crate::Tensor> + Send) -> R {
+    let r = if x.numel() >= 1 << 15 { py.detach(f) } else { f() };
+    Ok(r.py()?.into())
+}
+
+/// Fused RMS norm over the last `norm_ndim` dims (checks and the default eps are in Python).
+#[pyfunction]
+#[pyo3(signature = (input, norm_ndim, weight=None, eps=1e-6))]
+fn rms_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, norm_ndim: usize, weight: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
+    let (x, w) = (input.get().t.clone(), opt_t(weight));
+    norm_call(py, &x, || crate::ops::norm::rms_norm(&x, norm_ndim, w.as_ref(), eps))
+}
+
+/// Fused group norm of an (N, C, *) input.
+#[pyfunction]
+#[pyo3(signature = (input, num_groups, weight=None, bias=None, eps=1e-5))]
+fn group_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, num_groups: usize, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
+    let (x, w, b) = (input.get().t.clone(), opt_t(weight), opt_t(bias));
+    norm_call(py, &x, || crate::ops::norm::group_norm(&x, num_groups, w.as_ref(), b.as_ref(), eps))
+}
+
+/// Fused batch norm of an (N, C, *) input; updates the running buffers in place while training.
+#[pyfunction]
+#[pyo3(signature = (input, running_mean, running_var, weight=None, bias=None, training=false, momentum=0.1, eps=1e-5))]
+#[allow(clippy::too_many_arguments)]
+fn batch_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, running_mean: Option<&Bound<'_, PyTensor>>, running_var: Option<&Bound<'_, PyTensor>>, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, training: bool, momentum: f64, eps: f64) -> R {
+    let x = input.get().t.clone();
+    let (rm, rv, w, b) = (opt_t(running_mean), opt_t(running_var), opt_t(weight), opt_t(bias));
+    norm_call(py, &x, || crate::ops::norm::batch_norm(&x, rm.as_ref(), rv.as_ref(), w.as_ref(), b.as_ref(), training, momentum, eps))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(layer_norm, m)?)?;
+    m.add_function(wrap_pyfunction!(rms_norm, m)?)?;
+    m.add_function(wrap_pyfunction!(group_norm, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_norm, m)?)?;
     m.add_function(wrap_pyfunction!(conv2d, m)?)?;
     m.add_function(wrap_pyfunction!(conv1d, m)?)?;
     m.add_function(wrap_pyfunction!(conv_transpose2d, m)?)?;

@@ -259,11 +259,6 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return rtorch._rtorch.layer_norm(input, n, weight, bias, eps)  # one fused kernel (and one for backward)
 
 
-def _channel_view(t, ndim):
-    """A per-channel (C,) tensor reshaped to broadcast against an (N, C, *) input of ``ndim`` dims."""
-    return t.reshape((1, -1) + (1,) * (ndim - 2))
-
-
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
                eps=1e-5):
     r"""Batch normalisation of an (N, C, *) input over every dimension but the channel dimension 1.
@@ -301,35 +296,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if t is not None and t.numel() != c:
             raise RuntimeError(f"batch_norm: {name} should contain {c} elements not {t.numel()} "
                                f"(input of size {list(input.shape)})")
-    dims = (0,) + tuple(range(2, input.dim()))
     if training:
         count = input.numel() // c if c else 0
         if count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, "
                              f"got input size {list(input.shape)}")
-        mean = input.mean(dims, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(dims, keepdim=True)
-        if running_mean is not None or running_var is not None:
-            with rtorch.no_grad():
-                if running_mean is not None:
-                    new = mean.detach().reshape(-1).to(running_mean.dtype)
-                    running_mean.mul_(1.0 - momentum).add_(new * momentum)
-                if running_var is not None:
-                    new = (var.detach().reshape(-1) * (count / (count - 1))).to(running_var.dtype)
-                    running_var.mul_(1.0 - momentum).add_(new * momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False")
-        mean = _channel_view(running_mean.to(input.dtype), input.dim())
-        var = _channel_view(running_var.to(input.dtype), input.dim())
-        centered = input - mean
-    out = centered * (var + eps).rsqrt()
-    if weight is not None:
-        out = out * _channel_view(weight, input.dim())
-    if bias is not None:
-        out = out + _channel_view(bias, input.dim())
-    return out
+    elif running_mean is None or running_var is None:
+        raise RuntimeError("batch_norm: running_mean and running_var must be given when training=False")
+    # one fused kernel (and one for backward); the running buffers are updated in place, without autograd
+    return rtorch._rtorch.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
@@ -356,16 +331,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"group_norm: expected {name} to have {c} elements, but got {name} of shape "
                                f"{list(t.shape)}")
-    grouped = input.reshape(n, num_groups, -1)
-    mean = grouped.mean(-1, keepdim=True)
-    centered = grouped - mean
-    var = (centered * centered).mean(-1, keepdim=True)
-    out = (centered * (var + eps).rsqrt()).reshape(shape)
-    if weight is not None:
-        out = out * _channel_view(weight, input.dim())
-    if bias is not None:
-        out = out + _channel_view(bias, input.dim())
-    return out
+    return rtorch._rtorch.group_norm(input, num_groups, weight, bias, eps)  # fused kernel and backward
 
 
 def _finfo_eps(dtype):
@@ -398,13 +364,12 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}"
         )
-    if eps is None:
-        eps = _finfo_eps(input.dtype)
-    dims = tuple(range(input.dim() - k, input.dim()))
-    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
-    if weight is not None:
-        out = out * weight
-    return out
+    if weight is not None and tuple(weight.shape) != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(normalized_shape)}")
+    if eps is None:  # (a non-float input is refused by the kernel with PyTorch's error)
+        eps = _finfo_eps(input.dtype) if input.is_floating_point() else 0.0
+    return rtorch._rtorch.rms_norm(input, k, weight, eps)  # fused kernel and backward
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
