@@ -548,6 +548,62 @@ def mlp_workload(name, unit, sizes, batch, loss_kind, lr, quick):
     return Workload(name, unit, make_data, reference, impls, tol=None, checker=checker)
 
 
+def np_sdpa_step(q, k, v, g, causal):
+    """softmax(q k^T / sqrt(E) (+ causal mask)) v and its gradients (q, k, v) for the cotangent g."""
+    scale = 1 / math.sqrt(q.shape[-1])
+    s = q @ np.swapaxes(k, -1, -2) * scale
+    if causal:
+        s = np.where(np.tril(np.ones(s.shape[-2:], bool)), s, -np.inf)
+    p = np.exp(s - s.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    out = p @ v
+    dv = np.swapaxes(p, -1, -2) @ g
+    dp = g @ np.swapaxes(v, -1, -2)
+    ds = p * (dp - (p * dp).sum(-1, keepdims=True))
+    return out, (ds @ k) * scale, (np.swapaxes(ds, -1, -2) @ q) * scale, dv
+
+
+def sdpa_workload(shape, causal, quick):
+    B, H, L, E = shape
+    name = f"SDPA fwd+bwd {B}x{H}x{L}x{E}{' causal' if causal else ''}"
+
+    def make_data():
+        r = np.random.default_rng(5)
+        return {n: r.standard_normal((B, H, L, E), dtype=np.float32) for n in ("q", "k", "v", "g")}
+
+    def np_build(d):
+        return (lambda: np_sdpa_step(d["q"], d["k"], d["v"], d["g"], causal)), lambda r: list(r)
+
+    def tl_build(lib, d):
+        m = lib_mod(lib)
+        sdpa = m.nn.functional.scaled_dot_product_attention
+        q, k, v = (own(lib, d[n]).requires_grad_() for n in ("q", "k", "v"))
+        g = own(lib, d["g"])
+
+        def step():
+            for t in (q, k, v):
+                t.grad = None
+            out = sdpa(q, k, v, is_causal=causal)
+            out.backward(g)
+            return out
+
+        return step, lambda out: [to_np(out), to_np(q.grad), to_np(k.grad), to_np(v.grad)]
+
+    def reference(d):
+        return list(np_sdpa_step(*(d[n].astype(np.float64) for n in ("q", "k", "v", "g")), causal))
+
+    def checker(got, ref):
+        for what, a, b in zip(("out", "dq", "dk", "dv"), got, ref):
+            c = compare(a, b, rtol=1e-3, atol=1e-4)
+            if not c.ok:
+                return Check(False, f"{what}: {c.detail}")
+        return Check(True, "output and q/k/v gradients match")
+
+    flops = 2 * B * H * L * L * E * (2 + 5) // (2 if causal else 1)  # 2 gemms forward, 5 backward
+    return Workload(name, "ms", make_data, reference, {"numpy": np_build, **torchlike(tl_build)}, tol=None,
+                    flops=flops, checker=checker)
+
+
 # ---- the workload list ------------------------------------------------------------------------
 def workloads(quick):
     N = 1 << 20 if quick else 1 << 24          # 1M / 16M elements
@@ -707,6 +763,9 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda: np_conv2d(d["x"], d["w"], d["b"])), to_np), **torchlike(tl_conv)},
         tol=None, flops=2 * CONV_N * 64 * 32 * 32 * 27,
         checker=lambda got, ref: compare(got, ref, rtol=1e-4, atol=1e-5 * float(np.abs(ref).max()))))
+    # -- attention (forward + backward)
+    for causal in (False, True):
+        W.append(sdpa_workload((2, 4, 128, 32) if quick else (8, 8, 256, 64), causal, quick))
     # -- training
     W.append(mlp_workload("MLP 784-256-256-10 b128 train step", "ms", [784, 256, 256, 10], 128, "ce", 0.01, quick))
     W.append(mlp_workload("tiny MLP 4-16-1 b8 train step (MSE)", "us", [4, 16, 1], 8, "mse", 0.01, quick))

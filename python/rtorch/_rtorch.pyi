@@ -878,6 +878,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                eps: _float = 1e-5) -> Tensor:
     """Fused batch norm of an (N, C, *) input; while training, updates the running buffers in place."""
 
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 is_causal: bool = False, scale: _float | None = None) -> Tensor:
+    """Fused attention without dropout (F.scaled_dot_product_attention checks the arguments first)."""
+
 def conv2d(
     input: Tensor,
     weight: Tensor,

@@ -43,6 +43,9 @@ pub enum Backward {
     /// Fused layer / RMS / group / batch norm: inputs (x, weight?, bias?), set statistics from the
     /// forward kernel (or the running statistics of batch norm in eval mode).
     Norm { kind: crate::ops::norm::NormKind, x: Saved, w: Option<Saved>, w_shape: Vec<usize>, b_shape: Option<Vec<usize>>, mean: Tensor, rstd: Tensor, eps: f64 },
+    /// Fused attention: inputs (q, k, v); the probabilities are recomputed from the row
+    /// log-sum-exps `lse` ([batch, L] in the kernel's dtype).
+    Attention { q: Saved, k: Saved, v: Saved, mask: Option<Saved>, lse: Tensor, causal: bool, scale: f64 },
     /// The value was overwritten by something that does not depend on it (fill_, zero_, normal_...).
     Fill,
     Flip { dims: Vec<usize> },
@@ -121,6 +124,7 @@ impl Backward {
             Backward::CopySlices { .. } => "CopySlices".into(),
             Backward::Fill => "FillBackward0".into(),
             Backward::Norm { kind, .. } => kind.grad_fn_name().into(),
+            Backward::Attention { .. } => "ScaledDotProductFlashAttentionForCpuBackward0".into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
@@ -285,6 +289,11 @@ impl Backward {
             Backward::Norm { kind, x, w, w_shape, b_shape, mean, rstd, eps } => {
                 let w = w.as_ref().map(|s| s.unpack(node)).transpose()?;
                 crate::ops::norm::backward(*kind, &g, &x.unpack(node)?, w.as_ref(), w_shape, b_shape.as_deref(), mean, rstd, *eps)
+            }
+            Backward::Attention { q, k, v, mask, lse, causal, scale } => {
+                let mask = mask.as_ref().map(|s| s.unpack(node)).transpose()?;
+                let (q, k, v) = (q.unpack(node)?, k.unpack(node)?, v.unpack(node)?);
+                crate::ops::attention::backward(&g, &q, &k, &v, mask.as_ref(), lse, *causal, *scale)
             }
             Backward::Flip { dims } => {
                 let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();

@@ -1,5 +1,6 @@
 //! CPU kernels: the generic strided map loops every elementwise op runs through, with a run-time
 //! AVX2 path for the contiguous case, plus fill and dtype-converting copy.
+pub mod attention;
 pub mod conv;
 pub mod iter;
 pub mod math;

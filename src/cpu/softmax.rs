@@ -20,7 +20,7 @@ const STRIP: usize = 64;
 /// `op`-fold of `term(0..n)` with LANES independent accumulators combined pairwise at the end
 /// (vectorises without reassociating one serial chain; `init` must be op's identity).
 #[inline(always)]
-fn lane_fold<F: Copy>(n: usize, init: F, term: impl Fn(usize) -> F, op: impl Fn(F, F) -> F) -> F {
+pub(super) fn lane_fold<F: Copy>(n: usize, init: F, term: impl Fn(usize) -> F, op: impl Fn(F, F) -> F) -> F {
     let mut acc = [init; LANES];
     let full = n - n % LANES;
     for i in (0..full).step_by(LANES) {
@@ -42,7 +42,7 @@ fn lane_fold<F: Copy>(n: usize, init: F, term: impl Fn(usize) -> F, op: impl Fn(
 
 /// Σ term(0..n): lane sums in F per BLOCK, blocks added in f64.
 #[inline(always)]
-fn sum<F: FloatMath>(n: usize, term: impl Fn(usize) -> F) -> f64 {
+pub(super) fn sum<F: FloatMath>(n: usize, term: impl Fn(usize) -> F) -> f64 {
     (0..n)
         .step_by(BLOCK)
         .map(|b| lane_fold(BLOCK.min(n - b), F::zero(), |i| term(b + i), |a, v| a + v).to_f64())
@@ -51,13 +51,13 @@ fn sum<F: FloatMath>(n: usize, term: impl Fn(usize) -> F) -> f64 {
 
 /// NaN never wins the max: a NaN row is still poisoned, through exp and the sum (as in PyTorch).
 #[inline(always)]
-fn max<F: FloatMath>(a: F, v: F) -> F {
+pub(super) fn max<F: FloatMath>(a: F, v: F) -> F {
     if v > a { v } else { a }
 }
 /// An all -inf row is shifted by 0, not by -inf (which would make every element NaN, not just the
 /// 0/0 of the normalisation, as NumPy and PyTorch give).
 #[inline(always)]
-fn shift<F: FloatMath>(mx: F) -> F {
+pub(super) fn shift<F: FloatMath>(mx: F) -> F {
     if mx == F::neg_infinity() { F::zero() } else { mx }
 }
 

@@ -1,5 +1,6 @@
 //! Tensor operations, one file per op family, plus the method sugar (`a.add(&b)`) that the
 //! backward rules and the bindings use.
+pub mod attention;
 pub mod binary;
 pub mod cast;
 pub mod conv;

@@ -247,7 +247,24 @@ fn batch_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, running_mean: Option<
     norm_call(py, &x, || crate::ops::norm::batch_norm(&x, rm.as_ref(), rv.as_ref(), w.as_ref(), b.as_ref(), training, momentum, eps))
 }
 
+/// Fused attention without dropout (F.scaled_dot_product_attention checks the arguments, repeats
+/// heads for enable_gqa and keeps dropout and CUDA on its tensor-op path).
+#[pyfunction]
+#[pyo3(signature = (query, key, value, attn_mask=None, is_causal=false, scale=None))]
+fn scaled_dot_product_attention(
+    py: Python<'_>, query: &Bound<'_, PyTensor>, key: &Bound<'_, PyTensor>, value: &Bound<'_, PyTensor>,
+    attn_mask: Option<&Bound<'_, PyTensor>>, is_causal: bool, scale: Option<f64>,
+) -> R {
+    let (q, k, v, m) = (query.get().t.clone(), key.get().t.clone(), value.get().t.clone(), opt_t(attn_mask));
+    let run = || crate::ops::attention::scaled_dot_product_attention(&q, &k, &v, m.as_ref(), is_causal, scale);
+    // Releasing the GIL costs microseconds: only for calls that do real work.
+    let work = q.numel().saturating_mul(k.shape().get(k.ndim().wrapping_sub(2)).copied().unwrap_or(0));
+    let r = if work >= 1 << 16 { py.detach(run) } else { run() };
+    r.map(PyTensor::from).py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(scaled_dot_product_attention, m)?)?;
     m.add_function(wrap_pyfunction!(layer_norm, m)?)?;
     m.add_function(wrap_pyfunction!(rms_norm, m)?)?;
     m.add_function(wrap_pyfunction!(group_norm, m)?)?;

@@ -424,6 +424,20 @@ def _safe_softmax_rows(scores):
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
 
+def _fused_attention_ok(query, key, value, attn_mask):
+    """Whether the fused CPU kernel computes exactly what the tensor-op chain below would: CPU tensors of
+    one float dtype and a bool mask or a float mask of that dtype that needs no gradient. Anything else
+    (CUDA, mixed dtypes, integer masks) keeps the chain with its promotion rules and error messages."""
+    dt = query.dtype
+    if not query.is_floating_point() or key.dtype != dt or value.dtype != dt:
+        return False
+    if not (query.is_cpu and key.is_cpu and value.is_cpu):
+        return False
+    if attn_mask is None:
+        return True
+    return attn_mask.is_cpu and (attn_mask.dtype == rtorch.bool or (attn_mask.dtype == dt and not attn_mask.requires_grad))
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     r"""Attention :math:`\mathrm{softmax}(QK^T \cdot \text{scale} + \text{bias})\,V` over the last two dims.
@@ -472,12 +486,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                f"must be a multiple of the key ({hk}) and value ({hv}) heads")
         key = key.repeat_interleave(hq // hk, -3)
         value = value.repeat_interleave(hq // hv, -3)
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True")
+    if dropout_p == 0.0 and _fused_attention_ok(query, key, value, attn_mask):
+        # One fused CPU kernel that keeps only the row log-sum-exps for its fused backward.
+        return rtorch._rtorch.scaled_dot_product_attention(query, key, value, attn_mask, is_causal, scale)
     scores = query.matmul(key.transpose(-2, -1)) * scale
     masked = False
     if is_causal:
-        if attn_mask is not None:
-            raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when "
-                               "is_causal=True")
         keep = rtorch.ones((L, S), dtype=rtorch.bool, device=query.device).tril()
         scores = scores.masked_fill(~keep, float("-inf"))
         masked = True

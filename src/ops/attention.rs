@@ -1,0 +1,231 @@
+//! `scaled_dot_product_attention` as one op: on the CPU a fused kernel (cpu/attention.rs) that
+//! keeps only the row log-sum-exps for a fused backward; on other devices, and when the backward
+//! is itself recorded (create_graph), the same maths as a chain of tensor ops.
+use crate::autograd::rules::sum_to;
+use crate::autograd::{is_grad_enabled, needs_grad, record, Backward, Saved};
+use crate::bail;
+use crate::cpu::attention::{self as kernel, Dims, Mask, Mats};
+use crate::cpu::iter::SendPtr;
+use crate::cpu::math::FloatMath;
+use crate::device::Device;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::broadcast_shapes;
+use crate::tensor::Tensor;
+
+/// Checked sizes of a call: the broadcast batch dims (of q, k, v and the mask) and L, S, E, Ev.
+struct Geom {
+    batch: Vec<usize>,
+    l: usize,
+    s: usize,
+    e: usize,
+    ev: usize,
+}
+
+impl Geom {
+    fn bh(&self) -> usize {
+        self.batch.iter().product()
+    }
+    /// `batch + [rows, cols]`.
+    fn full(&self, rows: usize, cols: usize) -> Vec<usize> {
+        let mut s = self.batch.clone();
+        s.extend([rows, cols]);
+        s
+    }
+}
+
+fn geom(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Result<Geom> {
+    if q.ndim() < 2 || k.ndim() < 2 || v.ndim() < 2 {
+        bail!(Runtime, "scaled_dot_product_attention: query, key and value must have at least 2 dims, got query {:?}, key {:?}, value {:?}", q.shape(), k.shape(), v.shape());
+    }
+    let last2 = |t: &Tensor| (t.shape()[t.ndim() - 2], t.shape()[t.ndim() - 1]);
+    let ((l, e), (s, ek), (sv, ev)) = (last2(q), last2(k), last2(v));
+    if e != ek || s != sv {
+        bail!(Shape, "scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and value (..., S, Ev), got query {:?}, key {:?}, value {:?}", q.shape(), k.shape(), v.shape());
+    }
+    if !q.dtype().is_float() || k.dtype() != q.dtype() || v.dtype() != q.dtype() {
+        bail!(DType, "scaled_dot_product_attention: expected query, key and value of one floating point dtype, got {}, {} and {}", q.dtype(), k.dtype(), v.dtype());
+    }
+    if k.device() != q.device() || v.device() != q.device() {
+        bail!(Device, "scaled_dot_product_attention: expected query, key and value on one device, got {}, {} and {}", q.device(), k.device(), v.device());
+    }
+    let lead = |t: &Tensor| t.shape()[..t.ndim().saturating_sub(2)].to_vec();
+    let mut batch = broadcast_shapes(&lead(q), &lead(k)).and_then(|b| broadcast_shapes(&b, &lead(v))).map_err(|_| {
+        Error::Shape(format!("scaled_dot_product_attention: the batch dims of query {:?}, key {:?} and value {:?} do not broadcast", q.shape(), k.shape(), v.shape()))
+    })?;
+    if let Some(m) = mask {
+        if m.dtype() != DType::Bool && m.dtype() != q.dtype() {
+            bail!(DType, "scaled_dot_product_attention: expected attn_mask of dtype bool or {} (the query's), got {}", q.dtype(), m.dtype());
+        }
+        if m.device() != q.device() {
+            bail!(Device, "scaled_dot_product_attention: expected attn_mask on {} like the query, got {}", q.device(), m.device());
+        }
+        let target = [&batch[..], &[l, s]].concat();
+        let bad = || Error::Shape(format!("scaled_dot_product_attention: attn_mask of shape {:?} does not broadcast to (..., L, S) = {:?}", m.shape(), target));
+        let full = broadcast_shapes(&batch, &lead(m)).map_err(|_| bad())?;
+        m.layout().broadcast_to(&[&full[..], &[l, s]].concat()).map_err(|_| bad())?;
+        batch = full;
+    }
+    Ok(Geom { batch, l, s, e, ev })
+}
+
+/// `t` (..., rows, cols) broadcast to `batch + [rows, cols]` as strided matrices (no copy).
+fn mats<T>(t: &Tensor, g: &Geom, rows: usize, cols: usize) -> Result<Mats<T>> {
+    let lay = t.layout().broadcast_to(&g.full(rows, cols))?;
+    let (nb, st) = (g.batch.len(), &lay.strides);
+    let mut offs = Vec::with_capacity(g.bh());
+    let (mut idx, mut off) = (vec![0usize; nb], 0isize);
+    for _ in 0..g.bh() {
+        offs.push(off);
+        for d in (0..nb).rev() {
+            idx[d] += 1;
+            off += st[d];
+            if idx[d] < g.batch[d] {
+                break;
+            }
+            off -= st[d] * g.batch[d] as isize;
+            idx[d] = 0;
+        }
+    }
+    // SAFETY: only the address is taken; the kernel reads inside the broadcast layout.
+    Ok(Mats { ptr: SendPtr(unsafe { t.data_ptr::<T>() }), offs, rs: st[nb], cs: st[nb + 1] })
+}
+
+fn mask_of<F>(mask: Option<&Tensor>, causal: bool, g: &Geom) -> Result<Mask<F>> {
+    Ok(match mask {
+        _ if causal => Mask::Causal,
+        None => Mask::None,
+        Some(m) if m.dtype() == DType::Bool => Mask::Keep(mats(m, g, g.l, g.s)?),
+        Some(m) => Mask::Add(mats(m, g, g.l, g.s)?),
+    })
+}
+
+/// Kernels work in f64 for f64 and in f32 for every other float (16-bit inputs are converted).
+fn work_dtype(d: DType) -> DType {
+    if d == DType::F64 {
+        DType::F64
+    } else {
+        DType::F32
+    }
+}
+
+fn work(t: &Tensor, wd: DType) -> Result<Tensor> {
+    if t.dtype() == wd || t.dtype() == DType::Bool {
+        Ok(t.detach())
+    } else {
+        t.detach().to_dtype(wd)
+    }
+}
+
+fn scale_of(q: &Tensor, scale: Option<f64>) -> f64 {
+    scale.unwrap_or_else(|| 1.0 / (q.shape()[q.ndim() - 1] as f64).sqrt())
+}
+
+/// `F.scaled_dot_product_attention(q, k, v, attn_mask, is_causal=, scale=)` without dropout:
+/// softmax(q kᵀ * scale + mask) v with batch dims broadcast; rows with every key masked give zeros.
+pub fn scaled_dot_product_attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, is_causal: bool, scale: Option<f64>) -> Result<Tensor> {
+    if is_causal && mask.is_some() {
+        bail!(Runtime, "scaled_dot_product_attention: explicit attn_mask should not be set when is_causal=True");
+    }
+    let g = geom(q, k, v, mask)?;
+    let scale = scale_of(q, scale);
+    if q.device() != Device::Cpu {
+        return composed_probs(q, k, mask, is_causal, scale)?.matmul(v);
+    }
+    let wd = work_dtype(q.dtype());
+    let (qw, kw, vw) = (work(q, wd)?, work(k, wd)?, work(v, wd)?);
+    let mw = mask.map(|m| work(m, wd)).transpose()?;
+    let out = Tensor::alloc(&g.full(g.l, g.ev), wd, Device::Cpu, false)?;
+    let lse = Tensor::alloc(&[g.bh(), g.l], wd, Device::Cpu, false)?;
+    let d = Dims { bh: g.bh(), l: g.l, s: g.s, e: g.e, ev: g.ev, scale };
+    fn run<F: FloatMath + 'static>(q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, causal: bool, out: &Tensor, lse: &Tensor, g: &Geom, d: Dims) -> Result<()> {
+        let (qm, km, vm) = (mats::<F>(q, g, g.l, g.e)?, mats::<F>(k, g, g.s, g.e)?, mats::<F>(v, g, g.s, g.ev)?);
+        let om = mats::<F>(out, g, g.l, g.ev)?;
+        // SAFETY: all operands are CPU tensors of dtype F (bool for a keep-mask) broadcast to the
+        // dims of `d`; out and lse are fresh, contiguous and written once per row.
+        unsafe { kernel::forward(&qm, &km, &vm, &mask_of(m, causal, g)?, &om, lse.data_ptr::<F>(), d) };
+        Ok(())
+    }
+    if wd == DType::F64 {
+        run::<f64>(&qw, &kw, &vw, mw.as_ref(), is_causal, &out, &lse, &g, d)?;
+    } else {
+        run::<f32>(&qw, &kw, &vw, mw.as_ref(), is_causal, &out, &lse, &g, d)?;
+    }
+    let out = if wd == q.dtype() { out } else { out.to_dtype(q.dtype())?.detach() };
+    if needs_grad(&[q, k, v]) {
+        let rule = Backward::Attention { q: Saved::input(q), k: Saved::input(k), v: Saved::input(v), mask: mask.map(Saved::input), lse, causal: is_causal, scale };
+        record(&[&out], &[q, k, v], rule);
+    }
+    Ok(out)
+}
+
+/// softmax(q kᵀ * scale + mask) as tensor ops, with the zero rows of PyTorch's math kernel where
+/// a mask hides every key (the scores of such rows are zeroed first, so no NaN gradient either).
+fn composed_probs(q: &Tensor, k: &Tensor, mask: Option<&Tensor>, causal: bool, scale: f64) -> Result<Tensor> {
+    let s = q.matmul(&k.transpose(-2, -1)?)?.mul_scalar(scale)?;
+    let (l, n) = (s.shape()[s.ndim() - 2], s.shape()[s.ndim() - 1]);
+    let s = match mask {
+        _ if causal => {
+            let hide: Vec<bool> = (0..l * n).map(|x| x % n.max(1) > x / n.max(1)).collect();
+            s.masked_fill_scalar(&Tensor::from_vec(hide, &[l, n])?.to_device(q.device())?, f64::NEG_INFINITY)?
+        }
+        None => return s.softmax(-1, false),
+        Some(m) if m.dtype() == DType::Bool => s.masked_fill_scalar(&m.logical_not()?, f64::NEG_INFINITY)?,
+        Some(m) => s.add(m)?,
+    };
+    let dead = s.detach().eq_scalar(f64::NEG_INFINITY)?.all_dims(Some(&[-1]), true, true)?;
+    s.masked_fill_scalar(&dead, 0.0)?.softmax(-1, false)?.masked_fill_scalar(&dead, 0.0)
+}
+
+/// Gradients (q, k, v) of `scaled_dot_product_attention` given the output's gradient `g`.
+#[allow(clippy::too_many_arguments)]
+pub fn backward(g: &Tensor, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, lse: &Tensor, causal: bool, scale: f64) -> Result<Vec<Option<Tensor>>> {
+    let gm = geom(q, k, v, mask)?;
+    if is_grad_enabled() || g.device() != Device::Cpu {
+        // Recorded (create_graph): the tensor-op chain, differentiable again.
+        let p = composed_probs(q, k, mask, causal, scale)?;
+        let dv = p.transpose(-2, -1)?.matmul(g)?;
+        let dp = g.matmul(&v.transpose(-2, -1)?)?;
+        let ds = p.mul(&dp.sub(&dp.mul(&p)?.sum_dims(Some(&[-1]), true, None)?)?)?;
+        let dq = ds.matmul(k)?.mul_scalar(scale)?;
+        let dk = ds.transpose(-2, -1)?.matmul(q)?.mul_scalar(scale)?;
+        return Ok(vec![Some(sum_to(&dq, q.shape())?), Some(sum_to(&dk, k.shape())?), Some(sum_to(&dv, v.shape())?)]);
+    }
+    let wd = lse.dtype();
+    let (qw, kw, vw, gw) = (work(q, wd)?, work(k, wd)?, work(v, wd)?, work(g, wd)?);
+    let mw = mask.map(|m| work(m, wd)).transpose()?;
+    let d = Dims { bh: gm.bh(), l: gm.l, s: gm.s, e: gm.e, ev: gm.ev, scale };
+    let splits = kernel::backward_splits(d);
+    let dq = Tensor::alloc(&gm.full(gm.l, gm.e), wd, Device::Cpu, false)?;
+    let dk = Tensor::zeros(&[splits, d.bh, d.s, d.e], wd, Device::Cpu)?;
+    let dv = Tensor::zeros(&[splits, d.bh, d.s, d.ev], wd, Device::Cpu)?;
+    #[allow(clippy::too_many_arguments)]
+    fn run<F: FloatMath + 'static>(
+        q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, g: &Tensor, lse: &Tensor, causal: bool,
+        dq: &Tensor, dk: &Tensor, dv: &Tensor, gm: &Geom, d: Dims, splits: usize,
+    ) -> Result<()> {
+        let (qm, km, vm) = (mats::<F>(q, gm, gm.l, gm.e)?, mats::<F>(k, gm, gm.s, gm.e)?, mats::<F>(v, gm, gm.s, gm.ev)?);
+        let (gmat, dqm) = (mats::<F>(g, gm, gm.l, gm.ev)?, mats::<F>(dq, gm, gm.l, gm.e)?);
+        // SAFETY: CPU tensors of dtype F broadcast to the dims of `d`; dq is fresh and written
+        // once per row, dk/dv are fresh, zeroed, contiguous [splits, bh, S, E|Ev].
+        unsafe {
+            kernel::backward(&qm, &km, &vm, &mask_of(m, causal, gm)?, &gmat, lse.data_ptr::<F>(), &dqm, dk.data_ptr::<F>(), dv.data_ptr::<F>(), d, splits)
+        };
+        Ok(())
+    }
+    if wd == DType::F64 {
+        run::<f64>(&qw, &kw, &vw, mw.as_ref(), &gw, lse, causal, &dq, &dk, &dv, &gm, d, splits)?;
+    } else {
+        run::<f32>(&qw, &kw, &vw, mw.as_ref(), &gw, lse, causal, &dq, &dk, &dv, &gm, d, splits)?;
+    }
+    // Partial sums of the row splits, then broadcast batch dims summed back to each input's shape.
+    let finish = |t: Tensor, like: &Tensor| -> Result<Tensor> {
+        let t = sum_to(&t, like.shape())?;
+        if t.dtype() == like.dtype() { Ok(t) } else { t.to_dtype(like.dtype()) }
+    };
+    let parts = |t: Tensor, cols: usize| -> Result<Tensor> {
+        let t = if splits > 1 { t.sum_dims(Some(&[0]), false, None)? } else { t };
+        t.reshape_u(&gm.full(gm.s, cols))
+    };
+    Ok(vec![Some(finish(dq, q)?), Some(finish(parts(dk, gm.e)?, k)?), Some(finish(parts(dv, gm.ev)?, v)?)])
+}
