@@ -603,6 +603,90 @@ def sdpa_workload(shape, causal, quick):
     return Workload(name, "ms", make_data, reference, {"numpy": np_build, **torchlike(tl_build)}, tol=None,
                     flops=flops, checker=checker)
 
+def np_cross_entropy(x, y):
+    """Mean cross entropy of logits x (rows) and its gradient, by hand in NumPy."""
+    rows = np.arange(len(y))
+    m = x.max(1, keepdims=True)
+    e = np.exp(x - m)
+    s = e.sum(1, keepdims=True)
+    loss = (np.log(s[:, 0]) + m[:, 0] - x[rows, y]).mean()
+    g = e / s
+    g[rows, y] -= 1
+    g /= len(y)
+    return loss, g
+
+
+def cross_entropy_workload(rows, classes):
+    def make_data():
+        r = np.random.default_rng(9)
+        return {"x": r.standard_normal((rows, classes), dtype=np.float32) * np.float32(2),
+                "y": r.integers(0, classes, rows).astype(np.int64)}
+
+    flat = lambda loss, g: np.concatenate([[np.float32(loss)], np.asarray(g, np.float32).ravel()])  # noqa: E731
+
+    def tl_build(lib, d):
+        m = lib_mod(lib)
+        x, y = own(lib, d["x"]).requires_grad_(), own(lib, d["y"])
+        ce = m.nn.functional.cross_entropy
+
+        def run():
+            x.grad = None
+            loss = ce(x, y)
+            loss.backward()
+            return loss
+        return run, lambda loss: flat(float(loss.item()), to_np(x.grad))
+
+    return Workload(
+        f"cross_entropy fwd+bwd {rows}x{classes}", "ms", make_data,
+        lambda d: flat(*np_cross_entropy(d["x"].astype(np.float64), d["y"])),
+        {"numpy": lambda d: ((lambda: np_cross_entropy(d["x"], d["y"])), lambda r: flat(*r)), **torchlike(tl_build)},
+        tol=(1e-4, 1e-8), bytes_moved=3 * 4 * rows * classes)
+
+
+def np_rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
+    for p, g, s in zip(params, grads, state):
+        s *= alpha
+        s += (1 - alpha) * g * g
+        p -= lr * g / (np.sqrt(s) + eps)
+
+
+def np_adagrad_step(params, grads, state, lr, eps=1e-10):
+    for p, g, s in zip(params, grads, state):
+        s += g * g
+        p -= lr * g / (np.sqrt(s) + eps)
+
+
+def optimizer_workload(name, sizes, lr):
+    """One optimizer step over an MLP's parameters with fixed gradients (no forward/backward)."""
+    np_step = {"RMSprop": np_rmsprop_step, "Adagrad": np_adagrad_step}[name]
+
+    def make_data():
+        flat = [a for wb in mlp_init(sizes, 11) for a in wb]
+        r = np.random.default_rng(5)
+        return {"params": flat, "grads": [r.standard_normal(a.shape, dtype=np.float32) * np.float32(0.01) for a in flat]}
+
+    def np_build(d):
+        ps = [p.copy() for p in d["params"]]
+        st = [np.zeros_like(p) for p in ps]
+        return (lambda: np_step(ps, d["grads"], st, lr)), lambda _: np.concatenate([p.ravel() for p in ps])
+
+    def tl_build(lib, d):
+        m = lib_mod(lib)
+        ps = [m.nn.Parameter(own(lib, p)) for p in d["params"]]
+        for p, g in zip(ps, d["grads"]):
+            p.grad = own(lib, g)
+        opt = getattr(m.optim, name)(ps, lr=lr)
+        return opt.step, lambda _: np.concatenate([to_np(p).ravel() for p in ps])
+
+    def reference(d):
+        ps = [p.astype(np.float64) for p in d["params"]]
+        np_step(ps, [g.astype(np.float64) for g in d["grads"]], [np.zeros_like(p) for p in ps], lr)
+        return np.concatenate([p.ravel() for p in ps])
+
+    n = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    return Workload(f"{name} step MLP {'-'.join(map(str, sizes))} params", "us", make_data, reference,
+                    {"numpy": np_build, **torchlike(tl_build)}, tol=(1e-4, 1e-6), bytes_moved=5 * 4 * n)
+
 
 # ---- the workload list ------------------------------------------------------------------------
 def workloads(quick):
@@ -766,6 +850,11 @@ def workloads(quick):
     # -- attention (forward + backward)
     for causal in (False, True):
         W.append(sdpa_workload((2, 4, 128, 32) if quick else (8, 8, 256, 64), causal, quick))
+
+    # -- losses and optimizer steps
+    W.append(cross_entropy_workload(1024 if quick else 4096, 1000))
+    W.append(optimizer_workload("RMSprop", [784, 256, 256, 10], 0.01))
+    W.append(optimizer_workload("Adagrad", [784, 256, 256, 10], 0.01))
     # -- training
     W.append(mlp_workload("MLP 784-256-256-10 b128 train step", "ms", [784, 256, 256, 10], 128, "ce", 0.01, quick))
     W.append(mlp_workload("tiny MLP 4-16-1 b8 train step (MSE)", "us", [4, 16, 1], 8, "mse", 0.01, quick))

@@ -882,6 +882,14 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
                                  is_causal: bool = False, scale: _float | None = None) -> Tensor:
     """Fused attention without dropout (F.scaled_dot_product_attention checks the arguments first)."""
 
+def cross_entropy_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: _int = -100,
+                       label_smoothing: _float = 0.0, reduction: str = "mean") -> Tensor:
+    """Fused cross entropy of CPU logits (C,), (N, C) or (N, C, d1, ...) with class-index targets."""
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: _int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Fused nll_loss of CPU log-probabilities with class-index targets."""
+
 def conv2d(
     input: Tensor,
     weight: Tensor,
@@ -978,3 +986,10 @@ def _adam_step(param: Tensor, grad: Tensor, exp_avg: Tensor, exp_avg_sq: Tensor,
 def _sgd_step(param: Tensor, grad: Tensor, momentum_buffer: Tensor | None, lr: _float, weight_decay: _float,
               momentum: _float, dampening: _float, nesterov: _bool, maximize: _bool, first_step: _bool) -> None:
     """One fused SGD step over a dense parameter, in place (used by rtorch.optim)."""
+def _rmsprop_step(param: Tensor, grad: Tensor, square_avg: Tensor, grad_avg: Tensor | None,
+                  momentum_buffer: Tensor | None, lr: _float, alpha: _float, eps: _float, weight_decay: _float,
+                  momentum: _float, centered: _bool, maximize: _bool) -> None:
+    """One fused RMSprop step over a dense float32/float64 CPU parameter, in place (used by rtorch.optim)."""
+def _adagrad_step(param: Tensor, grad: Tensor, sum: Tensor, lr: _float, lr_decay: _float, step: _float, eps: _float,
+                  weight_decay: _float, maximize: _bool) -> None:
+    """One fused Adagrad step (step counts from 1) over a dense float32/float64 CPU parameter, in place."""

@@ -46,6 +46,8 @@ pub enum Backward {
     /// Fused attention: inputs (q, k, v); the probabilities are recomputed from the row
     /// log-sum-exps `lse` ([batch, L] in the kernel's dtype).
     Attention { q: Saved, k: Saved, v: Saved, mask: Option<Saved>, lse: Tensor, causal: bool, scale: f64 },
+    /// Fused cross_entropy / nll_loss with class-index targets: input x (the class weight gets no gradient).
+    ClassLoss { x: Saved, ctx: crate::ops::loss::ClassLoss },
     /// The value was overwritten by something that does not depend on it (fill_, zero_, normal_...).
     Fill,
     Flip { dims: Vec<usize> },
@@ -125,6 +127,7 @@ impl Backward {
             Backward::Fill => "FillBackward0".into(),
             Backward::Norm { kind, .. } => kind.grad_fn_name().into(),
             Backward::Attention { .. } => "ScaledDotProductFlashAttentionForCpuBackward0".into(),
+            Backward::ClassLoss { ctx, .. } => ctx.name().into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
@@ -295,6 +298,7 @@ impl Backward {
                 let (q, k, v) = (q.unpack(node)?, k.unpack(node)?, v.unpack(node)?);
                 crate::ops::attention::backward(&g, &q, &k, &v, mask.as_ref(), lse, *causal, *scale)
             }
+            Backward::ClassLoss { x, ctx } => one(crate::ops::loss::backward(&g, &x.unpack(node)?, ctx)?),
             Backward::Flip { dims } => {
                 let ds: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
                 one(g.flip(&ds)?)

@@ -3,6 +3,7 @@
 pub mod attention;
 pub mod conv;
 pub mod iter;
+pub mod loss;
 pub mod math;
 pub mod norm;
 pub mod softmax;

@@ -13,9 +13,9 @@ use crate::tensor::Tensor;
 const LANES: usize = 16;
 /// Row sums stay in the element type within blocks this long (in L1 while summed); block sums
 /// are added in f64, so float32 rows of any length keep ~1e-7 relative accuracy.
-const BLOCK: usize = 1024;
+pub(super) const BLOCK: usize = 1024;
 /// Columns per strip when the dim is not last: running max/sum arrays stay in registers or L1.
-const STRIP: usize = 64;
+pub(super) const STRIP: usize = 64;
 
 /// `op`-fold of `term(0..n)` with LANES independent accumulators combined pairwise at the end
 /// (vectorises without reassociating one serial chain; `init` must be op's identity).
@@ -64,32 +64,37 @@ pub(super) fn shift<F: FloatMath>(mx: F) -> F {
 /// Geometry of a call: `outer` blocks of `n` x `inner` contiguous elements; the softmax dim has
 /// size n and stride inner.
 #[derive(Copy, Clone)]
-struct Geom {
-    outer: usize,
-    n: usize,
-    inner: usize,
+pub struct Geom {
+    pub outer: usize,
+    pub n: usize,
+    pub inner: usize,
 }
 
 impl Geom {
-    fn of(shape: &[usize], dim: usize) -> Geom {
+    pub fn of(shape: &[usize], dim: usize) -> Geom {
         if shape.is_empty() {
             return Geom { outer: 1, n: 1, inner: 1 };
         }
         Geom { outer: shape[..dim].iter().product(), n: shape[dim], inner: shape[dim + 1..].iter().product() }
     }
     /// A job is a row (inner == 1) or a strip of up to STRIP columns of one outer block.
-    fn strips(self) -> usize {
+    pub fn strips(self) -> usize {
         self.inner.div_ceil(STRIP)
     }
-    fn jobs(self) -> usize {
+    pub fn jobs(self) -> usize {
         self.outer * self.strips()
     }
     /// (element offset of the job's first column, number of columns).
     #[inline(always)]
-    fn job(self, i: usize) -> (usize, usize) {
+    pub fn job(self, i: usize) -> (usize, usize) {
         let (o, s) = (i / self.strips(), i % self.strips());
         let j0 = s * STRIP;
         (o * self.n * self.inner + j0, STRIP.min(self.inner - j0))
+    }
+    /// Index of job `i`'s first row among the outer*inner rows (rows are the vectors along dim).
+    #[inline(always)]
+    pub fn row(self, i: usize) -> usize {
+        (i / self.strips()) * self.inner + (i % self.strips()) * STRIP
     }
 }
 

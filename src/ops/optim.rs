@@ -1,6 +1,7 @@
 //! Fused optimizer updates: one pass over each parameter instead of a chain of tensor ops. Same
-//! formulas and rounding points as python/rtorch/optim/{sgd,adam}.py and cuda/optim.cu (which
-//! runs them on the device). No autograd: the optimizers call these under `no_grad`.
+//! formulas and rounding points as python/rtorch/optim/{sgd,adam,rmsprop,adagrad}.py and
+//! cuda/optim.cu (which runs Adam and SGD on the device; RMSprop and Adagrad keep the Python
+//! tensor-op path there). No autograd: the optimizers call these under `no_grad`.
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -34,6 +35,28 @@ pub struct SgdHyper {
     pub first_step: bool,
 }
 
+#[derive(Copy, Clone, Debug)]
+pub struct RmspropHyper {
+    pub lr: f64,
+    pub alpha: f64,
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub momentum: f64,
+    pub centered: bool,
+    pub maximize: bool,
+}
+
+#[derive(Copy, Clone, Debug)]
+pub struct AdagradHyper {
+    pub lr: f64,
+    pub lr_decay: f64,
+    /// The step being taken, from 1 (the learning rate decays as lr / (1 + (step - 1) lr_decay)).
+    pub step: f64,
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub maximize: bool,
+}
+
 /// Every tensor must be a dense f32/f64 buffer of the parameter's shape, dtype and device.
 fn check(op: &str, ts: &[&Tensor]) -> Result<DType> {
     let p = ts[0];
@@ -59,14 +82,33 @@ fn check(op: &str, ts: &[&Tensor]) -> Result<DType> {
 }
 
 /// Run `f(start, len)` over contiguous chunks covering 0..n: one chunk below the grain size, else
-/// chunks of GRAIN elements in parallel (the body is a plain loop over slices, so it vectorises).
+/// chunks of GRAIN elements in parallel. The body is a plain loop over slices, so it vectorises
+/// (callers pass `move` closures: hyperparameters captured by reference would be reloaded from
+/// memory the stores might alias, every iteration, which keeps the loop scalar);
+/// it is called from a frame compiled for AVX2 when the CPU has it (8-wide sqrt and division for
+/// Adam, RMSprop and Adagrad). No FMA contraction happens there, so results are the same bits.
 fn for_chunks(n: usize, f: impl Fn(usize, usize) + Sync + Send) {
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn avx2<G: Fn(usize, usize)>(f: &G, start: usize, len: usize) {
+        f(start, len)
+    }
+    let avx = crate::cpu::has_avx2();
+    let call = |start: usize, len: usize| {
+        // SAFETY: AVX2/FMA only when detected.
+        #[cfg(target_arch = "x86_64")]
+        if avx {
+            return unsafe { avx2(&f, start, len) };
+        }
+        let _ = avx;
+        f(start, len)
+    };
     let grain = crate::cpu::iter::GRAIN;
     if n < 2 * grain || crate::cpu::threads::num_threads() == 1 {
-        f(0, n);
+        call(0, n);
     } else {
         let chunks = n.div_ceil(grain);
-        crate::cpu::threads::install(|| (0..chunks).into_par_iter().for_each(|c| f(c * grain, grain.min(n - c * grain))));
+        crate::cpu::threads::install(|| (0..chunks).into_par_iter().for_each(|c| call(c * grain, grain.min(n - c * grain))));
     }
 }
 
@@ -106,7 +148,7 @@ pub fn adam_step(param: &Tensor, grad: &Tensor, exp_avg: &Tensor, exp_avg_sq: &T
                 let (b1, omb1, b2, omb2) = (c(h.beta1), c(1.0 - h.beta1), c(h.beta2), c(1.0 - h.beta2));
                 let (wd, decay, eps) = (c(h.weight_decay), c(1.0 - h.lr * h.weight_decay), c(h.eps));
                 let (bc2, step) = (c(h.bias_correction2_sqrt), c(h.lr / h.bias_correction1));
-                for_chunks(param.numel(), |start, len| unsafe {
+                for_chunks(param.numel(), move |start, len| unsafe {
                     let (ps, gs, ms, vs) = (chunk(&pp, start, len), chunk(&pg, start, len), chunk(&pm, start, len), chunk(&pv, start, len));
                     let mut xs = pmax.as_ref().map(|px| chunk(px, start, len));
                     for i in 0..len {
@@ -165,7 +207,7 @@ pub fn sgd_step(param: &Tensor, grad: &Tensor, buf: Option<&Tensor>, h: SgdHyper
                 let pb = buf.map(|b| ptr!(b, $F));
                 let c = |v: f64| v as $F;
                 let (lr, wd, mom, damp) = (c(h.lr), c(h.weight_decay), c(h.momentum), c(1.0 - h.dampening));
-                for_chunks(param.numel(), |start, len| unsafe {
+                for_chunks(param.numel(), move |start, len| unsafe {
                     let (ps, gs) = (chunk(&pp, start, len), chunk(&pg, start, len));
                     match pb.as_ref().map(|b| chunk(b, start, len)) {
                         None if h.weight_decay == 0.0 && !h.maximize => {
@@ -199,6 +241,140 @@ pub fn sgd_step(param: &Tensor, grad: &Tensor, buf: Option<&Tensor>, h: SgdHyper
             DType::F32 => run!(f32),
             _ => run!(f64),
         }
+    }
+    for t in &ts {
+        t.storage().bump_version();
+    }
+    Ok(())
+}
+
+/// Only Adam and SGD have device kernels; the others run on CPU parameters.
+fn cpu_only(op: &str, p: &Tensor) -> Result<()> {
+    if p.device() != crate::Device::Cpu {
+        bail!(Device, "{}: the fused update runs on CPU parameters (got {}); rtorch.optim uses tensor ops there", op, p.device());
+    }
+    Ok(())
+}
+
+#[derive(Copy, Clone)]
+struct RmsConsts<F> {
+    lr: F,
+    alpha: F,
+    oma: F,
+    eps: F,
+    wd: F,
+    mom: F,
+    maximize: bool,
+    decay: bool,
+}
+
+/// The RMSprop update over one chunk; `grad_avg` is used when CENTERED, `buf` when MOMENTUM
+/// (both then as long as `p`).
+#[inline(always)]
+fn rms_loop<F: num_traits::Float, const CENTERED: bool, const MOMENTUM: bool>(
+    p: &mut [F], grad: &[F], sq_avg: &mut [F], grad_avg: &mut [F], buf: &mut [F], k: RmsConsts<F>,
+) {
+    let n = p.len();
+    let (grad, sq_avg) = (&grad[..n], &mut sq_avg[..n]);
+    let grad_avg = if CENTERED { &mut grad_avg[..n] } else { grad_avg };
+    let buf = if MOMENTUM { &mut buf[..n] } else { buf };
+    for i in 0..n {
+        let mut g = if k.maximize { -grad[i] } else { grad[i] };
+        if k.decay {
+            g = g + p[i] * k.wd;
+        }
+        let sq = sq_avg[i] * k.alpha + g * g * k.oma;
+        sq_avg[i] = sq;
+        let avg = if CENTERED {
+            let m = grad_avg[i] * k.alpha + g * k.oma;
+            grad_avg[i] = m;
+            (sq - m * m).sqrt()
+        } else {
+            sq.sqrt()
+        } + k.eps;
+        if MOMENTUM {
+            let v = buf[i] * k.mom + g / avg;
+            buf[i] = v;
+            p[i] = p[i] - v * k.lr;
+        } else {
+            p[i] = p[i] - g / avg * k.lr;
+        }
+    }
+}
+
+/// RMSprop step (weight decay, centered, momentum, maximize) over one parameter, in place.
+pub fn rmsprop_step(param: &Tensor, grad: &Tensor, square_avg: &Tensor, grad_avg: Option<&Tensor>, momentum_buffer: Option<&Tensor>, h: RmspropHyper) -> Result<()> {
+    let mut ts = vec![param, grad, square_avg];
+    let grad_avg = grad_avg.filter(|_| h.centered);
+    let buf = momentum_buffer.filter(|_| h.momentum > 0.0);
+    match (h.centered, grad_avg) {
+        (true, None) => bail!(Runtime, "rmsprop_step: centered needs grad_avg"),
+        (_, g) => ts.extend(g),
+    }
+    match (h.momentum > 0.0, buf) {
+        (true, None) => bail!(Runtime, "rmsprop_step: momentum needs a momentum buffer"),
+        (_, b) => ts.extend(b),
+    }
+    cpu_only("rmsprop_step", param)?;
+    let dt = check("rmsprop_step", &ts)?;
+    macro_rules! run {
+        ($F:ty) => {{
+            let (pp, pg, ps) = (ptr!(param, $F), ptr!(grad, $F), ptr!(square_avg, $F));
+            let (pa, pb) = (grad_avg.map(|t| ptr!(t, $F)), buf.map(|t| ptr!(t, $F)));
+            let c = |v: f64| v as $F;
+            let k = RmsConsts { lr: c(h.lr), alpha: c(h.alpha), oma: c(1.0 - h.alpha), eps: c(h.eps), wd: c(h.weight_decay), mom: c(h.momentum), maximize: h.maximize, decay: h.weight_decay != 0.0 };
+            for_chunks(param.numel(), move |start, len| unsafe {
+                let (ps_, gs, ss) = (chunk(&pp, start, len), chunk(&pg, start, len), chunk(&ps, start, len));
+                let (avs, bs) = (pa.as_ref().map(|p| chunk(p, start, len)), pb.as_ref().map(|p| chunk(p, start, len)));
+                // One loop per state layout: a per-element match on the optional buffers keeps the loop scalar.
+                match (avs, bs) {
+                    (Some(a), Some(b)) => rms_loop::<_, true, true>(ps_, gs, ss, a, b, k),
+                    (Some(a), None) => rms_loop::<_, true, false>(ps_, gs, ss, a, &mut [], k),
+                    (None, Some(b)) => rms_loop::<_, false, true>(ps_, gs, ss, &mut [], b, k),
+                    (None, None) => rms_loop::<_, false, false>(ps_, gs, ss, &mut [], &mut [], k),
+                }
+            });
+        }};
+    }
+    match dt {
+        DType::F32 => run!(f32),
+        _ => run!(f64),
+    }
+    for t in &ts {
+        t.storage().bump_version();
+    }
+    Ok(())
+}
+
+/// Adagrad step (learning-rate decay, weight decay, maximize) over one parameter, in place.
+pub fn adagrad_step(param: &Tensor, grad: &Tensor, sum: &Tensor, h: AdagradHyper) -> Result<()> {
+    let ts = [param, grad, sum];
+    cpu_only("adagrad_step", param)?;
+    let dt = check("adagrad_step", &ts)?;
+    // In double, as the Python path computes it.
+    let clr = h.lr / (1.0 + (h.step - 1.0) * h.lr_decay);
+    macro_rules! run {
+        ($F:ty) => {{
+            let (pp, pg, psum) = (ptr!(param, $F), ptr!(grad, $F), ptr!(sum, $F));
+            let c = |v: f64| v as $F;
+            let (clr, eps, wd) = (c(clr), c(h.eps), c(h.weight_decay));
+            for_chunks(param.numel(), move |start, len| unsafe {
+                let (ps, gs, ss) = (chunk(&pp, start, len), chunk(&pg, start, len), chunk(&psum, start, len));
+                for i in 0..len {
+                    let mut g = if h.maximize { -gs[i] } else { gs[i] };
+                    if h.weight_decay != 0.0 {
+                        g += ps[i] * wd;
+                    }
+                    let s = ss[i] + g * g;
+                    ss[i] = s;
+                    ps[i] -= g / (s.sqrt() + eps) * clr;
+                }
+            });
+        }};
+    }
+    match dt {
+        DType::F32 => run!(f32),
+        _ => run!(f64),
     }
     for t in &ts {
         t.storage().bump_version();

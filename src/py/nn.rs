@@ -2,7 +2,7 @@
 //! `rtorch.nn.functional`.
 use super::errors::IntoPy;
 use super::tensor::PyTensor;
-use crate::ops::conv;
+use crate::ops::{conv, loss};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -263,8 +263,37 @@ fn scaled_dot_product_attention(
     r.map(PyTensor::from).py()
 }
 
+/// Fused cross entropy on logits with class-index targets, CPU (shape checks with PyTorch's
+/// messages and the CUDA / probability-target paths are in Python).
+#[pyfunction]
+#[pyo3(signature = (input, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"))]
+fn cross_entropy_loss(
+    py: Python<'_>, input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>,
+    ignore_index: i64, label_smoothing: f64, reduction: &str,
+) -> R {
+    let r = loss::Reduction::parse(reduction).py()?;
+    let (x, t, w) = (input.get().t.clone(), target.get().t.clone(), opt_t(weight));
+    let go = || loss::cross_entropy(&x, &t, w.as_ref(), ignore_index, label_smoothing, r);
+    // Release the GIL only for work long enough to pay for it.
+    let out = if x.numel() >= 1 << 16 { py.detach(go) } else { go() };
+    out.map(PyTensor::from).py()
+}
+
+/// Fused nll_loss on log-probabilities with class-index targets, CPU.
+#[pyfunction]
+#[pyo3(signature = (input, target, weight=None, ignore_index=-100, reduction="mean"))]
+fn nll_loss(
+    input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>, ignore_index: i64, reduction: &str,
+) -> R {
+    let r = loss::Reduction::parse(reduction).py()?;
+    let w = opt_t(weight);
+    loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).map(PyTensor::from).py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scaled_dot_product_attention, m)?)?;
+    m.add_function(wrap_pyfunction!(cross_entropy_loss, m)?)?;
+    m.add_function(wrap_pyfunction!(nll_loss, m)?)?;
     m.add_function(wrap_pyfunction!(layer_norm, m)?)?;
     m.add_function(wrap_pyfunction!(rms_norm, m)?)?;
     m.add_function(wrap_pyfunction!(group_norm, m)?)?;

@@ -1,8 +1,9 @@
-//! Bindings of the fused optimizer updates (`rtorch._rtorch._adam_step`, `_sgd_step`) that
-//! rtorch.optim calls for dense float32/float64 parameters (and every float dtype on CUDA).
+//! Bindings of the fused optimizer updates (`rtorch._rtorch._adam_step`, `_sgd_step`,
+//! `_rmsprop_step`, `_adagrad_step`) that rtorch.optim calls for dense float32/float64 parameters
+//! (and, for Adam and SGD, every float dtype on CUDA).
 use super::errors::IntoPy;
 use super::tensor::PyTensor;
-use crate::ops::optim::{adam_step, sgd_step, AdamHyper, SgdHyper};
+use crate::ops::optim::{adagrad_step, adam_step, rmsprop_step, sgd_step, AdagradHyper, AdamHyper, RmspropHyper, SgdHyper};
 use pyo3::prelude::*;
 
 #[pyfunction]
@@ -32,7 +33,33 @@ fn _sgd_step(
     sgd_step(&param.get().t, &grad.get().t, buf.as_ref(), h).py()
 }
 
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum, centered, maximize))]
+fn _rmsprop_step(
+    param: &Bound<'_, PyTensor>, grad: &Bound<'_, PyTensor>, square_avg: &Bound<'_, PyTensor>, grad_avg: Option<&Bound<'_, PyTensor>>,
+    momentum_buffer: Option<&Bound<'_, PyTensor>>, lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64,
+    centered: bool, maximize: bool,
+) -> PyResult<()> {
+    let h = RmspropHyper { lr, alpha, eps, weight_decay, momentum, centered, maximize };
+    let (ga, buf) = (grad_avg.map(|t| t.get().t.clone()), momentum_buffer.map(|t| t.get().t.clone()));
+    rmsprop_step(&param.get().t, &grad.get().t, &square_avg.get().t, ga.as_ref(), buf.as_ref(), h).py()
+}
+
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (param, grad, sum, lr, lr_decay, step, eps, weight_decay, maximize))]
+fn _adagrad_step(
+    param: &Bound<'_, PyTensor>, grad: &Bound<'_, PyTensor>, sum: &Bound<'_, PyTensor>, lr: f64, lr_decay: f64, step: f64,
+    eps: f64, weight_decay: f64, maximize: bool,
+) -> PyResult<()> {
+    let h = AdagradHyper { lr, lr_decay, step, eps, weight_decay, maximize };
+    adagrad_step(&param.get().t, &grad.get().t, &sum.get().t, h).py()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_rmsprop_step, m)?)?;
+    m.add_function(wrap_pyfunction!(_adagrad_step, m)?)?;
     m.add_function(wrap_pyfunction!(_adam_step, m)?)?;
     m.add_function(wrap_pyfunction!(_sgd_step, m)?)?;
     Ok(())

@@ -742,10 +742,36 @@ def _class_last(input, target):
     return input.reshape(-1, input.shape[-1]), target.reshape(-1)
 
 
+def _fused_class_loss(input, target, weight):
+    """Whether the native CPU kernel (``_rtorch.cross_entropy_loss`` / ``nll_loss``) takes this loss:
+    CPU float input, integer class indices, and a class weight that needs no gradient (the kernel
+    gives it none). CUDA tensors keep the tensor-op path, which has device kernels."""
+    return (input.device.type == "cpu" and target.device.type == "cpu" and input.dtype.is_floating_point
+            and not target.dtype.is_floating_point and target.dtype != rtorch.bool
+            and (weight is None or (weight.device.type == "cpu" and not weight.requires_grad)))
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
              reduce=None, reduction="mean"):
-    r"""Negative log likelihood loss for log-probabilities ``input`` and class indices ``target``."""
+    r"""Negative log likelihood loss for log-probabilities ``input`` and class indices ``target``.
+
+    The loss of row :math:`n` is :math:`-w_{y_n} x_{n, y_n}` (0 where :math:`y_n` is ``ignore_index``);
+    ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows not ignored.
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, integers in :math:`[0, C)`
+        - output: a scalar, or the target's shape for ``reduction="none"``
+
+    Example:
+        >>> logp = rtorch.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+        >>> round(F.nll_loss(logp, rtorch.tensor([0, 1])).item(), 4)
+        0.3
+    """
     reduction = _get_reduction(size_average, reduce, reduction)
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        return rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -766,10 +792,31 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
-    r"""Cross entropy between logits ``input`` and class indices or class probabilities ``target``."""
+    r"""Cross entropy between logits ``input`` and class indices or class probabilities ``target``.
+
+    With class indices, row :math:`n` contributes
+    :math:`(1-\epsilon) w_{y_n} (\mathrm{lse}_n - x_{n,y_n}) + \frac{\epsilon}{C} \sum_c w_c (\mathrm{lse}_n - x_{n,c})`
+    (:math:`\epsilon` = ``label_smoothing``, :math:`\mathrm{lse}_n = \log \sum_c e^{x_{n,c}}`), 0 where
+    :math:`y_n` is ``ignore_index``; ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows
+    not ignored, as PyTorch does. On the CPU this is one fused kernel (and one for the backward).
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: class indices of shape :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, or
+          class probabilities of the input's shape
+        - output: a scalar, or the target's shape (without C) for ``reduction="none"``
+
+    Example:
+        >>> x = rtorch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+        >>> round(F.cross_entropy(x, rtorch.tensor([0, 2])).item(), 4)
+        0.6691
+    """
     reduction = _get_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        return rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
     class_dim = 0 if input.dim() == 1 else 1
     n_classes = input.shape[class_dim]
     logp = input.log_softmax(class_dim)

@@ -1,6 +1,7 @@
 """Adagrad optimizer (learning-rate decay, weight decay, initial accumulator, maximize)."""
 import rtorch
-from rtorch.optim.optimizer import Optimizer
+from rtorch import _rtorch
+from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["Adagrad"]
 
@@ -69,6 +70,10 @@ class Adagrad(Optimizer):
             state = self._init_state(p, ("sum",), group["initial_accumulator_value"])
             state["step"].add_(1)
             step = state["step"].item()
+            if _fusable(group, p) and not p.is_cuda:
+                # One native pass per parameter (CPU only: CUDA keeps the tensor ops below).
+                _rtorch._adagrad_step(p, p.grad, state["sum"], lr, lr_decay, step, eps, wd, group["maximize"])
+                continue
             if wd != 0:
                 grad = grad + p * wd
             clr = lr / (1 + (step - 1) * lr_decay)

@@ -1,6 +1,7 @@
 """RMSprop optimizer (smoothing constant alpha, momentum, centered variant, weight decay, maximize)."""
 import rtorch
-from rtorch.optim.optimizer import Optimizer
+from rtorch import _rtorch
+from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["RMSprop"]
 
@@ -69,6 +70,12 @@ class RMSprop(Optimizer):
             grad = -p.grad if group["maximize"] else p.grad
             state = self._init_state(p, buffers)
             state["step"].add_(1)
+            if _fusable(group, p) and not p.is_cuda:
+                # One native pass per parameter (CPU only: CUDA keeps the tensor ops below).
+                _rtorch._rmsprop_step(p, p.grad, state["square_avg"], state.get("grad_avg"),
+                                      state.get("momentum_buffer"), lr, alpha, eps, wd, momentum,
+                                      group["centered"], group["maximize"])
+                continue
             if wd != 0:
                 grad = grad + p * wd
             square_avg = state["square_avg"]

@@ -1,0 +1,329 @@
+"""The fused class-index losses (rtorch._rtorch.cross_entropy_loss / nll_loss, used by
+F.cross_entropy and F.nll_loss on the CPU): forward against a NumPy reference and the tensor-op
+path they replace, gradients against PyTorch and finite differences (including double backward
+through the create_graph path), PyTorch's errors and edge cases (no rows, every row ignored)."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import rtorch
+import rtorch.nn.functional as F
+from rtorch.autograd import gradcheck, gradgradcheck
+
+REDUCTIONS = ["none", "sum", "mean"]
+
+
+def np_loss(x, y, w=None, ignore_index=-100, ls=0.0, reduction="mean", log_input=False):
+    """The documented formula in float64, classes on axis 1 (axis 0 for a 1-D input)."""
+    x = np.asarray(x, np.float64)
+    if x.ndim == 1:
+        x, y = x[None], np.asarray(y).reshape(1)
+        out = np_loss(x, y, w, ignore_index, ls, reduction, log_input)
+        return out.reshape(()) if reduction == "none" else out
+    C = x.shape[1]
+    rows = np.moveaxis(x, 1, -1).reshape(-1, C)
+    if not log_input and rows.size:
+        m = rows.max(1, keepdims=True)
+        rows = rows - (m + np.log(np.exp(rows - m).sum(1, keepdims=True)))
+    w = np.ones(C) if w is None else np.asarray(w, np.float64)
+    losses, wsum = np.zeros(len(rows)), 0.0
+    for i, (row, c) in enumerate(zip(rows, np.asarray(y).reshape(-1))):
+        if c == ignore_index:
+            continue
+        q = np.full(C, ls / C)
+        q[c] += 1 - ls
+        losses[i] = -(w * q * row).sum()
+        wsum += w[c]
+    if reduction == "none":
+        return losses.reshape(np.asarray(y).shape)
+    if reduction == "sum":
+        return losses.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.float64(losses.sum()) / wsum
+
+
+def shapes():
+    """(input shape, class dim size): (C,), (M, C) with M from 0, (N, C, d1[, d2])."""
+    c = st.integers(1, 7)
+    one = c.map(lambda c: (c,))
+    two = st.tuples(st.integers(0, 9), c)
+    nd = st.tuples(st.integers(0, 3), c, st.integers(1, 4)) | st.tuples(st.integers(1, 3), c, st.integers(0, 3), st.integers(1, 3))
+    return one | two | nd
+
+
+def draw_case(g, shape, ignore_index, p_ignore):
+    C = shape[0] if len(shape) == 1 else shape[1]
+    tshape = () if len(shape) == 1 else (shape[0],) + tuple(shape[2:])
+    y = g.integers(0, C, tshape)
+    y = np.where(g.random(tshape) < p_ignore, ignore_index, y)
+    return C, np.asarray(y, np.int64)
+
+
+def noncontig(t):
+    """The same values through a non-contiguous view (a transposed copy transposed back)."""
+    if t.dim() < 2:
+        return t
+    return t.transpose(0, 1).contiguous().transpose(0, 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    shape=shapes(),
+    weighted=st.booleans(),
+    ignore_index=st.sampled_from([-100, 0, 2, -1]),
+    p_ignore=st.sampled_from([0.0, 0.3, 1.0]),
+    ls=st.sampled_from([0.0, 0.1, 0.5, 1.0]),
+    reduction=st.sampled_from(REDUCTIONS),
+    dtype=st.sampled_from(["float32", "float64"]),
+    contiguous=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_cross_entropy_forward_matches_numpy(shape, weighted, ignore_index, p_ignore, ls, reduction, dtype, contiguous, seed):
+    g = np.random.default_rng(seed)
+    x = g.standard_normal(shape) * 3
+    C, y = draw_case(g, shape, ignore_index, p_ignore)
+    w = g.uniform(0.2, 2.0, C) if weighted else None
+    dt = getattr(rtorch, dtype)
+    xt = rtorch.tensor(x, dtype=dt)
+    xt = xt if contiguous else noncontig(xt)
+    wt = None if w is None else rtorch.tensor(w, dtype=dt)
+    out = F.cross_entropy(xt, rtorch.tensor(y), weight=wt, ignore_index=ignore_index, label_smoothing=ls,
+                          reduction=reduction)
+    assert out.dtype == dt
+    ref = np_loss(x, y, w, ignore_index, ls, reduction)
+    assert tuple(out.shape) == np.shape(ref)
+    tol = 1e-12 if dtype == "float64" else 2e-5
+    np.testing.assert_allclose(out.double().numpy(), ref, rtol=tol, atol=tol)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    shape=shapes(),
+    weighted=st.booleans(),
+    ignore_index=st.sampled_from([-100, 1]),
+    p_ignore=st.sampled_from([0.0, 0.4]),
+    reduction=st.sampled_from(REDUCTIONS),
+    seed=st.integers(0, 2**16),
+)
+def test_nll_loss_forward_and_grad_match_numpy(shape, weighted, ignore_index, p_ignore, reduction, seed):
+    g = np.random.default_rng(seed)
+    x = g.standard_normal(shape)
+    C, y = draw_case(g, shape, ignore_index, p_ignore)
+    w = g.uniform(0.2, 2.0, C) if weighted else None
+    xt = rtorch.tensor(x, requires_grad=True)
+    out = F.nll_loss(xt, rtorch.tensor(y), weight=None if w is None else rtorch.tensor(w),
+                     ignore_index=ignore_index, reduction=reduction)
+    ref = np_loss(x, y, w, ignore_index, reduction=reduction, log_input=True)
+    np.testing.assert_allclose(out.detach().numpy(), ref, rtol=1e-12, atol=1e-12)
+    # d/dx of sum(v * loss): -v_r w_t at the target, /Σw for mean, 0 elsewhere.
+    v = g.standard_normal(np.shape(ref))
+    out.backward(rtorch.tensor(v))
+    x2 = x[None] if x.ndim == 1 else x
+    xr = np.moveaxis(x2, 1, -1)
+    gr = np.zeros(xr.shape)
+    yr, vr = y.reshape(xr.shape[:-1]), np.broadcast_to(v, y.shape).reshape(xr.shape[:-1])
+    ww = np.ones(C) if w is None else w
+    denom = ww[yr[yr != ignore_index]].sum() if reduction == "mean" else 1.0
+    for idx in np.ndindex(*yr.shape):
+        if yr[idx] != ignore_index:
+            gr[idx + (yr[idx],)] = -vr[idx] * ww[yr[idx]] / denom
+    gr = np.moveaxis(gr, -1, 1).reshape(x.shape)
+    np.testing.assert_allclose(xt.grad.numpy(), gr, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    shape=shapes(),
+    weighted=st.booleans(),
+    ignore_index=st.sampled_from([-100, 0]),
+    p_ignore=st.sampled_from([0.0, 0.3, 1.0]),
+    ls=st.sampled_from([0.0, 0.2, 1.0]),
+    reduction=st.sampled_from(REDUCTIONS),
+    dtype=st.sampled_from(["float32", "float64"]),
+    seed=st.integers(0, 2**16),
+)
+def test_cross_entropy_matches_torch(shape, weighted, ignore_index, p_ignore, ls, reduction, dtype, seed):
+    torch = pytest.importorskip("torch")
+    g = np.random.default_rng(seed)
+    x = (g.standard_normal(shape) * 3).astype(dtype)
+    C, y = draw_case(g, shape, ignore_index, p_ignore)
+    w = g.uniform(0.2, 2.0, C).astype(dtype) if weighted else None
+    kw = dict(ignore_index=ignore_index, label_smoothing=ls, reduction=reduction)
+    xr = rtorch.tensor(x, requires_grad=True)
+    xp = torch.tensor(x, requires_grad=True)
+    out = F.cross_entropy(xr, rtorch.tensor(y), weight=None if w is None else rtorch.tensor(w), **kw)
+    ref = torch.nn.functional.cross_entropy(xp, torch.tensor(y), weight=None if w is None else torch.tensor(w), **kw)
+    tol = 1e-10 if dtype == "float64" else 2e-5
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=tol, atol=tol)
+    v = g.standard_normal(tuple(ref.shape)).astype(dtype)
+    out.backward(rtorch.tensor(v))
+    ref.backward(torch.tensor(v))
+    np.testing.assert_allclose(xr.grad.numpy(), xp.grad.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("ls", [0.0, 0.3])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 2, 2), (3,)])
+def test_gradcheck_and_gradgradcheck(shape, weighted, ls, reduction):
+    g = np.random.default_rng(7)
+    C, y = draw_case(g, shape, 1, 0.3)
+    x = rtorch.tensor(g.standard_normal(shape), requires_grad=True)
+    w = rtorch.tensor(g.uniform(0.5, 2.0, C)) if weighted else None
+    yt = rtorch.tensor(y)
+    ce = lambda x: F.cross_entropy(x, yt, weight=w, ignore_index=1, label_smoothing=ls, reduction=reduction)
+    assert gradcheck(ce, (x,))
+    assert gradgradcheck(ce, (x,))
+    nll = lambda x: F.nll_loss(x, yt, weight=w, ignore_index=1, reduction=reduction)
+    assert gradcheck(nll, (x,))
+    assert gradgradcheck(nll, (x,))
+
+
+def test_double_backward_matches_torch():
+    torch = pytest.importorskip("torch")
+    g = np.random.default_rng(3)
+    x = g.standard_normal((4, 5))
+    y = np.array([1, -100, 4, 0])
+    w = g.uniform(0.5, 2.0, 5)
+    grads = []
+    for lib, fn in ((rtorch, F.cross_entropy), (torch, torch.nn.functional.cross_entropy)):
+        xt = lib.tensor(x, requires_grad=True)
+        loss = fn(xt, lib.tensor(y), weight=lib.tensor(w), label_smoothing=0.2)
+        (gx,) = lib.autograd.grad(loss, xt, create_graph=True)
+        (gx * lib.tensor(x)).sum().backward()
+        grads.append((gx.detach().numpy(), xt.grad.numpy()))
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_path_equals_tensor_op_path(reduction, monkeypatch):
+    g = np.random.default_rng(1)
+    x = g.standard_normal((6, 2, 5, 3)).astype(np.float32)  # classes on dim 1: the strip kernel
+    y = rtorch.tensor(np.where(g.random((6, 5, 3)) < 0.2, -100, g.integers(0, 2, (6, 5, 3))))
+    w = rtorch.tensor([0.7, 1.9])
+
+    def run():
+        xt = rtorch.tensor(x, requires_grad=True)
+        out = F.cross_entropy(xt, y, weight=w, label_smoothing=0.15, reduction=reduction)
+        out.sum().backward()
+        return out, xt.grad.numpy()
+
+    fused, gf = run()
+    assert fused.grad_fn.name() == "CrossEntropyLossBackward0"
+    monkeypatch.setattr(F, "_fused_class_loss", lambda *a: False)
+    plain, gp = run()
+    assert plain.grad_fn.name() != "CrossEntropyLossBackward0"
+    np.testing.assert_allclose(fused.detach().numpy(), plain.detach().numpy(), rtol=2e-6, atol=2e-6)
+    np.testing.assert_allclose(gf, gp, rtol=2e-6, atol=2e-6)
+
+
+def test_grad_fn_names():
+    x = rtorch.randn(4, 3, requires_grad=True)
+    y = rtorch.tensor([0, 1, 2, 0])
+    assert F.cross_entropy(x, y).grad_fn.name() == "CrossEntropyLossBackward0"
+    assert F.cross_entropy(x, y, reduction="none").grad_fn.name() == "CrossEntropyLossBackward0"
+    assert F.nll_loss(x, y).grad_fn.name() == "NllLossBackward0"  # PyTorch's names for nll_loss
+    x4 = rtorch.randn(2, 3, 2, 2, requires_grad=True)
+    assert F.nll_loss(x4, rtorch.zeros(2, 2, 2, dtype=rtorch.int64)).grad_fn.name() == "NllLoss2DBackward0"
+    with rtorch.no_grad():
+        assert F.cross_entropy(x, y).grad_fn is None
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("ls", [0.0, 0.4])
+def test_no_rows_and_all_ignored(reduction, ls):
+    torch = pytest.importorskip("torch")
+    cases = [(np.zeros((0, 4)), np.zeros(0, np.int64)), (np.ones((3, 4)), np.full(3, -100)),
+             (np.zeros((2, 4, 0)), np.zeros((2, 0), np.int64))]
+    for x, y in cases:
+        xr = rtorch.tensor(x, requires_grad=True)
+        xp = torch.tensor(x, requires_grad=True)
+        out = F.cross_entropy(xr, rtorch.tensor(y), label_smoothing=ls, reduction=reduction)
+        ref = torch.nn.functional.cross_entropy(xp, torch.tensor(y), label_smoothing=ls, reduction=reduction)
+        np.testing.assert_array_equal(out.detach().numpy(), ref.detach().numpy())  # nan for mean, as PyTorch
+        out.sum().backward()
+        ref.sum().backward()
+        np.testing.assert_array_equal(xr.grad.numpy(), xp.grad.numpy())
+
+
+@pytest.mark.parametrize("fn", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("bad", [7, 4, -3])
+def test_out_of_range_target_raises_like_torch(fn, bad):
+    torch = pytest.importorskip("torch")
+    x = np.zeros((4, 4))
+    for y in ([0, 1, bad, 3], [[[0, bad]], [[1, 1]]]):
+        xs = x if len(np.shape(y)) == 1 else x.reshape(2, 4, 1, 2)
+        with pytest.raises(IndexError, match=f"Target {bad} is out of bounds."):
+            getattr(torch.nn.functional, fn)(torch.tensor(xs), torch.tensor(y))
+        with pytest.raises(IndexError, match=f"Target {bad} is out of bounds."):
+            getattr(F, fn)(rtorch.tensor(xs), rtorch.tensor(y))
+        with pytest.raises(IndexError, match=f"Target {bad} is out of bounds."):
+            getattr(F, fn)(rtorch.tensor(xs), rtorch.tensor(y), reduction="none")
+    # An out-of-range ignore_index is fine when it is what the target holds.
+    assert F.cross_entropy(rtorch.tensor(x), rtorch.tensor([0, 1, bad, 3]), ignore_index=bad).item() == pytest.approx(np.log(4))
+
+
+def test_bad_arguments():
+    x, y = rtorch.zeros(3, 4), rtorch.tensor([0, 1, 2])
+    with pytest.raises(RuntimeError, match="weight"):
+        F.cross_entropy(x, y, weight=rtorch.ones(3))
+    with pytest.raises(ValueError, match="not a valid value for reduction"):
+        F.cross_entropy(x, y, reduction="avg")
+    with pytest.raises(ValueError, match="label_smoothing"):
+        F.cross_entropy(x, y, label_smoothing=1.5)
+    with pytest.raises(ValueError, match="batch_size"):
+        F.cross_entropy(x, rtorch.tensor([0, 1]))
+    with pytest.raises(RuntimeError, match="Expected target size"):
+        F.nll_loss(rtorch.zeros(2, 3, 4), rtorch.zeros(2, 5, dtype=rtorch.int64))
+    with pytest.raises(TypeError, match="floating point"):
+        rtorch._rtorch.cross_entropy_loss(rtorch.zeros(3, 4, dtype=rtorch.int64), y)
+    with pytest.raises(RuntimeError):
+        rtorch._rtorch.nll_loss(x, rtorch.tensor([0, 1]))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_inputs_compute_in_float32(dtype):
+    g = np.random.default_rng(5)
+    dt = getattr(rtorch, dtype)
+    x = rtorch.tensor(g.standard_normal((8, 6)) * 2, dtype=rtorch.float64).to(dt).requires_grad_()
+    y = rtorch.tensor(g.integers(0, 6, 8))
+    out = F.cross_entropy(x, y, label_smoothing=0.1)
+    assert out.dtype == dt
+    xr = x.detach().double().numpy()
+    tol = 1e-2 if dtype == "bfloat16" else 2e-3
+    np.testing.assert_allclose(out.double().item(), np_loss(xr, y.numpy(), ls=0.1), rtol=tol)
+    out.backward()
+    assert x.grad.dtype == dt
+    x64 = rtorch.tensor(xr, requires_grad=True)
+    F.cross_entropy(x64, y, label_smoothing=0.1).backward()
+    np.testing.assert_allclose(x.grad.double().numpy(), x64.grad.numpy(), atol=tol)
+
+
+def test_extreme_logits_stay_finite():
+    x = rtorch.tensor([[1000.0, -1000.0, 0.0], [-1e4, -1e4 + 1, -1e4 - 2]], requires_grad=True)
+    out = F.cross_entropy(x, rtorch.tensor([1, 0]), reduction="none", label_smoothing=0.1)
+    np.testing.assert_allclose(out.detach().numpy(), np_loss(x.detach().double().numpy(), np.array([1, 0]), ls=0.1,
+                                                              reduction="none"), rtol=1e-6)
+    out.sum().backward()
+    assert np.isfinite(x.grad.numpy()).all()
+
+
+def test_weight_that_requires_grad_uses_tensor_ops():
+    g = np.random.default_rng(2)
+    x = rtorch.tensor(g.standard_normal((4, 3)))
+    w = rtorch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    y = rtorch.tensor([0, 2, 1, 2])
+    out = F.cross_entropy(x, y, weight=w)
+    np.testing.assert_allclose(out.item(), np_loss(x.numpy(), y.numpy(), w.detach().numpy()), rtol=1e-12)
+    out.backward()
+    assert w.grad is not None
+
+
+def test_module_and_large_rows():
+    # Rows longer than the kernels' 1024-element blocks, through nn.CrossEntropyLoss.
+    g = np.random.default_rng(4)
+    x = g.standard_normal((3, 3000)).astype(np.float32)
+    y = np.array([5, 2999, 0])
+    out = rtorch.nn.CrossEntropyLoss(label_smoothing=0.05)(rtorch.tensor(x), rtorch.tensor(y))
+    np.testing.assert_allclose(out.item(), np_loss(x, y, ls=0.05), rtol=1e-5)
