@@ -436,6 +436,13 @@ def np_conv2d(x, w, b, pad=1):
     return np.ascontiguousarray(out.reshape(n, h, wd, o).transpose(0, 3, 1, 2))
 
 
+def np_conv2d_grad_w(x, g, k, pad=1):
+    """d/dw of sum(conv2d(x, w) * g) for stride 1: the fwd+bwd row's reference."""
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    win = sliding_window_view(xp, (k, k), axis=(2, 3))  # n, c, h, w, kh, kw
+    return np.einsum("nohw,nchwij->ocij", g, win, optimize=True)
+
+
 # ---- MLP training step ----------------------------------------------------------------------
 def mlp_init(sizes, seed):
     rng = np.random.default_rng(seed)
@@ -847,6 +854,30 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda: np_conv2d(d["x"], d["w"], d["b"])), to_np), **torchlike(tl_conv)},
         tol=None, flops=2 * CONV_N * 64 * 32 * 32 * 27,
         checker=lambda got, ref: compare(got, ref, rtol=1e-4, atol=1e-5 * float(np.abs(ref).max()))))
+    # -- conv2d forward + backward (gradients of x, w and b; w's is checked)
+    def conv_fb_data():
+        d = conv_data()
+        d["g"] = np.random.default_rng(4).standard_normal((CONV_N, 64, 32, 32), dtype=np.float32)
+        return d
+
+    def tl_conv_fb(lib, d):
+        conv = lib_mod(lib).nn.functional.conv2d  # AttributeError -> n/a
+        x, w, b, g = (own(lib, d[k]) for k in "xwbg")
+        for t in (x, w, b):
+            t.requires_grad_(True)
+
+        def run():
+            for t in (x, w, b):
+                t.grad = None
+            conv(x, w, b, padding=1).backward(g)
+            return w.grad
+        return run, to_np
+
+    W.append(Workload(
+        f"conv2d fwd+bwd N={CONV_N} 3->64 3x3 32x32 pad1", "ms", conv_fb_data,
+        lambda d: np_conv2d_grad_w(d["x"].astype(np.float64), d["g"].astype(np.float64), 3),
+        torchlike(tl_conv_fb), tol=None, flops=3 * 2 * CONV_N * 64 * 32 * 32 * 27,
+        checker=lambda got, ref: compare(got, ref, rtol=1e-3, atol=1e-4 * float(np.abs(ref).max()))))
     # -- attention (forward + backward)
     for causal in (False, True):
         W.append(sdpa_workload((2, 4, 128, 32) if quick else (8, 8, 256, 64), causal, quick))

@@ -58,6 +58,8 @@ pub enum Backward {
     Gather { dim: usize, index: Tensor, input_shape: Vec<usize> },
     Scatter { dim: usize, index: Tensor, add: bool, src_shape: Option<Vec<usize>> },
     Bmm { a: Saved, b: Saved },
+    /// Fused conv2d on the CPU: inputs (x, w, bias?).
+    Conv2d { x: Saved, w: Saved, win: crate::cpu::conv::Window, groups: usize, bias: bool },
     Im2Col { win: crate::cpu::conv::Window, input_shape: Vec<usize> },
     Col2Im { win: crate::cpu::conv::Window },
     PlaneGather { idx: Tensor, hw: usize, input_shape: Vec<usize> },
@@ -138,6 +140,7 @@ impl Backward {
             Backward::Scatter { add: false, .. } => "ScatterBackward0".into(),
             Backward::Scatter { add: true, .. } => "ScatterAddBackward0".into(),
             Backward::Bmm { .. } => "BmmBackward0".into(),
+            Backward::Conv2d { .. } => "ConvolutionBackward0".into(),
             Backward::Im2Col { .. } => "Im2ColBackward0".into(),
             Backward::Col2Im { .. } => "Col2ImBackward0".into(),
             Backward::PlaneGather { .. } => "MaxPool2DWithIndicesBackward0".into(),
@@ -347,6 +350,11 @@ impl Backward {
                 let ga = node.needs_grad(0).then(|| crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)).transpose()?;
                 let gb = node.needs_grad(1).then(|| crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)).transpose()?;
                 Ok(vec![ga, gb])
+            }
+            Backward::Conv2d { x, w, win, groups, bias } => {
+                let (x, w) = (x.unpack(node)?, w.unpack(node)?);
+                let needs = [node.needs_grad(0), node.needs_grad(1), *bias && node.needs_grad(2)];
+                crate::ops::conv::conv2d_backward(&g, &x, &w, *win, *groups, *bias, needs)
             }
             Backward::Im2Col { win, input_shape } => one(crate::ops::conv::col2im(&g, *win, input_shape)?),
             Backward::Col2Im { win } => one(crate::ops::conv::im2col(&g, *win)?),

@@ -1,7 +1,10 @@
 //! Convolution and pooling kernels on contiguous NCHW planes: im2col / col2im (the two halves of
-//! a convolution and of its gradient) and the plane gather/scatter used by max pooling.
+//! a convolution and of its gradient), the fused per-image convolution forward/backward built on
+//! them and gemm, and the plane gather/scatter used by max pooling.
 use super::iter::SendPtr;
 use crate::dtype::Element;
+use gemm::{gemm, Parallelism};
+use num_traits::Float;
 use rayon::prelude::*;
 
 /// Geometry of a 2-D sliding window over one (H, W) plane.
@@ -69,67 +72,275 @@ fn par_planes(planes: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
 
 /// x: [planes = N*C, H, W] -> cols: [N, C*kh*kw, OH*OW] (plane p fills rows p%C*kh*kw..).
 pub fn im2col<T: Element>(x: &[T], cols: &mut [T], planes: usize, win: Window) {
-    let (oh, ow) = (win.out_h(), win.out_w());
-    let l = oh * ow;
-    let k = win.kh * win.kw;
+    let hw = win.h * win.w;
+    let rows = win.kh * win.kw * win.out_h() * win.out_w();
     let out = SendPtr(cols.as_mut_ptr());
     par_planes(planes, cols.len(), |p| {
-        let src = &x[p * win.h * win.w..(p + 1) * win.h * win.w];
-        for ki in 0..win.kh {
-            for kj in 0..win.kw {
-                // SAFETY: plane p owns rows [p*k, (p+1)*k) of the [planes*k, l] column matrix.
-                let row = unsafe { std::slice::from_raw_parts_mut(out.get().add((p * k + ki * win.kw + kj) * l), l) };
-                // Output columns [lo, hi) read inside the line; the rest is padding.
-                let (lo, hi) = win.inside_cols(kj);
-                let off = (kj * win.dw) as isize - win.pw as isize;
-                for y in 0..oh {
-                    let dst = &mut row[y * ow..(y + 1) * ow];
-                    match Window::src(y, ki, win.sh, win.ph, win.dh, win.h) {
-                        None => dst.fill(T::elem_zero()),
-                        Some(iy) => {
-                            let line = &src[iy * win.w..(iy + 1) * win.w];
-                            dst[..lo].fill(T::elem_zero());
-                            dst[hi..].fill(T::elem_zero());
-                            if win.sw == 1 {
-                                let start = (lo as isize + off) as usize;
-                                dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
-                            } else {
-                                for (xo, d) in dst.iter_mut().enumerate().take(hi).skip(lo) {
-                                    *d = line[(xo as isize * win.sw as isize + off) as usize];
-                                }
+        // SAFETY: plane p owns rows [p*k, (p+1)*k) of the [planes*k, l] column matrix.
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(p * rows), rows) };
+        im2col_plane(&x[p * hw..(p + 1) * hw], dst, win);
+    });
+}
+
+/// One plane [H, W] -> its kh*kw rows of OH*OW columns.
+fn im2col_plane<T: Element>(src: &[T], rows: &mut [T], win: Window) {
+    let (oh, ow) = (win.out_h(), win.out_w());
+    let l = oh * ow;
+    for ki in 0..win.kh {
+        for kj in 0..win.kw {
+            let row = &mut rows[(ki * win.kw + kj) * l..][..l];
+            // Output columns [lo, hi) read inside the line; the rest is padding.
+            let (lo, hi) = win.inside_cols(kj);
+            let off = (kj * win.dw) as isize - win.pw as isize;
+            for y in 0..oh {
+                let dst = &mut row[y * ow..(y + 1) * ow];
+                match Window::src(y, ki, win.sh, win.ph, win.dh, win.h) {
+                    None => dst.fill(T::elem_zero()),
+                    Some(iy) => {
+                        let line = &src[iy * win.w..(iy + 1) * win.w];
+                        dst[..lo].fill(T::elem_zero());
+                        dst[hi..].fill(T::elem_zero());
+                        if win.sw == 1 {
+                            let start = (lo as isize + off) as usize;
+                            dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
+                        } else {
+                            for (xo, d) in dst.iter_mut().enumerate().take(hi).skip(lo) {
+                                *d = line[(xo as isize * win.sw as isize + off) as usize];
                             }
                         }
                     }
                 }
             }
         }
-    });
+    }
 }
 
 /// The adjoint of im2col: cols [N, C*kh*kw, OH*OW] are added back into x [N*C, H, W] (x zeroed by caller).
-pub fn col2im<T: Element>(cols: &[T], x: &mut [T], planes: usize, win: Window) {
-    let (oh, ow) = (win.out_h(), win.out_w());
-    let l = oh * ow;
-    let k = win.kh * win.kw;
+pub fn col2im<T: Element + Float>(cols: &[T], x: &mut [T], planes: usize, win: Window) {
+    let hw = win.h * win.w;
+    let rows = win.kh * win.kw * win.out_h() * win.out_w();
     let out = SendPtr(x.as_mut_ptr());
     par_planes(planes, cols.len(), |p| {
         // SAFETY: plane p writes only its own H*W block.
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(p * win.h * win.w), win.h * win.w) };
-        for ki in 0..win.kh {
-            for kj in 0..win.kw {
-                let row = &cols[(p * k + ki * win.kw + kj) * l..][..l];
-                for y in 0..oh {
-                    let Some(iy) = Window::src(y, ki, win.sh, win.ph, win.dh, win.h) else { continue };
-                    for xo in 0..ow {
-                        if let Some(ix) = Window::src(xo, kj, win.sw, win.pw, win.dw, win.w) {
-                            let d = &mut dst[iy * win.w + ix];
-                            *d = T::from_f64(d.to_f64() + row[y * ow + xo].to_f64());
-                        }
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(p * hw), hw) };
+        col2im_plane(&cols[p * rows..(p + 1) * rows], dst, win);
+    });
+}
+
+/// One plane's kh*kw rows added back into its [H, W] block (the same column ranges as im2col).
+fn col2im_plane<T: Element + Float>(rows: &[T], dst: &mut [T], win: Window) {
+    let (oh, ow) = (win.out_h(), win.out_w());
+    let l = oh * ow;
+    for ki in 0..win.kh {
+        for kj in 0..win.kw {
+            let row = &rows[(ki * win.kw + kj) * l..][..l];
+            let (lo, hi) = win.inside_cols(kj);
+            let off = (kj * win.dw) as isize - win.pw as isize;
+            for y in 0..oh {
+                let Some(iy) = Window::src(y, ki, win.sh, win.ph, win.dh, win.h) else { continue };
+                let line = &mut dst[iy * win.w..(iy + 1) * win.w];
+                let src = &row[y * ow..(y + 1) * ow];
+                if win.sw == 1 {
+                    let start = (lo as isize + off) as usize;
+                    for (d, &s) in line[start..start + (hi - lo)].iter_mut().zip(&src[lo..hi]) {
+                        *d = *d + s;
+                    }
+                } else {
+                    for (xo, &s) in src.iter().enumerate().take(hi).skip(lo) {
+                        let d = &mut line[(xo as isize * win.sw as isize + off) as usize];
+                        *d = *d + s;
                     }
                 }
             }
         }
+    }
+}
+
+/// A grouped 2-D convolution seen as matrices: per image and group,
+/// out[og, L] = w[og, kk] · cols[kk, L] with kk = C/groups * kh*kw and L = OH*OW.
+#[derive(Clone, Copy, Debug)]
+pub struct ConvDims {
+    pub n: usize,
+    pub c: usize,
+    pub o: usize,
+    pub groups: usize,
+    pub win: Window,
+}
+
+impl ConvDims {
+    fn taps(&self) -> usize {
+        self.win.kh * self.win.kw
+    }
+    fn kk(&self) -> usize {
+        self.c / self.groups * self.taps()
+    }
+    fn og(&self) -> usize {
+        self.o / self.groups
+    }
+    fn l(&self) -> usize {
+        self.win.out_h() * self.win.out_w()
+    }
+    /// Image `img`'s columns [C*kh*kw, L] into `cols`.
+    fn im2col_image<T: Element>(&self, x: &[T], img: usize, cols: &mut [T]) {
+        let (hw, rows) = (self.win.h * self.win.w, self.taps() * self.l());
+        for c in 0..self.c {
+            let p = img * self.c + c;
+            im2col_plane(&x[p * hw..(p + 1) * hw], &mut cols[c * rows..(c + 1) * rows], self.win);
+        }
+    }
+    /// How images are spread over the pool: (chunks of consecutive images, gemm parallelism in a
+    /// chunk). Whole images per thread when there are enough of them (no synchronisation inside a
+    /// product), threads inside each product otherwise; small convolutions stay on this thread.
+    fn split(&self, max_chunks: usize) -> (usize, Parallelism) {
+        let threads = super::threads::num_threads();
+        let flops = self.n * self.o * self.l() * self.kk();
+        if threads == 1 || flops < 64 * 64 * 64 || self.n == 0 {
+            (self.n.min(1), Parallelism::None)
+        } else if self.n >= threads {
+            (self.n.min(max_chunks * threads), Parallelism::None)
+        } else {
+            (1, Parallelism::Rayon(threads))
+        }
+    }
+}
+
+/// Run `job(chunk)` for every chunk, in the pool when there are several or gemm uses threads.
+fn run_chunks<R: Send>(chunks: usize, par: Parallelism, job: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
+    if chunks > 1 {
+        super::threads::install(|| (0..chunks).into_par_iter().map(job).collect())
+    } else if matches!(par, Parallelism::Rayon(_)) {
+        super::threads::install(|| (0..chunks).map(job).collect())
+    } else {
+        (0..chunks).map(job).collect()
+    }
+}
+
+/// Fused convolution forward: per image, im2col into a reused buffer, then one gemm per group
+/// writing straight into the output with the bias pre-filled (gemm's dst = 1*dst + 1*w·cols).
+/// x [N, C, H, W], w [O, C/groups, kh, kw], out [N, O, OH, OW], all contiguous.
+pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, out: &mut [T], d: ConvDims) {
+    let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
+    let (chunks, par) = d.split(2);
+    let po = SendPtr(out.as_mut_ptr());
+    run_chunks(chunks, par, |ci| {
+        let mut cols = vec![T::zero(); d.c * d.taps() * l];
+        for img in ci * d.n / chunks..(ci + 1) * d.n / chunks {
+            // SAFETY: image img owns out[img*O*L .. (img+1)*O*L].
+            let dst = unsafe { std::slice::from_raw_parts_mut(po.get().add(img * o * l), o * l) };
+            match bias {
+                Some(b) => dst.chunks_mut(l).zip(b).for_each(|(row, &v)| row.fill(v)),
+                // gemm overwrites dst, except when there is nothing to multiply (C = 0).
+                None if kk == 0 => dst.fill(T::zero()),
+                None => {}
+            }
+            if kk == 0 || og == 0 {
+                continue;
+            }
+            d.im2col_image(x, img, &mut cols);
+            for gi in 0..d.groups {
+                // SAFETY: the matrices lie inside out / w / cols with the strides given.
+                unsafe {
+                    gemm(
+                        og, l, kk,
+                        dst.as_mut_ptr().add(gi * og * l), 1, l as isize, bias.is_some(),
+                        w.as_ptr().add(gi * og * kk), 1, kk as isize,
+                        cols.as_ptr().add(gi * kk * l), 1, l as isize,
+                        T::one(), T::one(), false, false, false, par,
+                    )
+                }
+            }
+        }
     });
+}
+
+/// Fused convolution backward for the gradients asked for (each output zero-initialised or not,
+/// it is overwritten): gx per image = col2im(W_gᵀ · g_n); gw = Σ_n g_n · cols_nᵀ (columns
+/// recomputed per image, one partial sum per chunk, added at the end); gb = Σ_{n,L} g.
+pub fn conv2d_backward<T: Element + Float>(
+    x: &[T], w: &[T], g: &[T], gx: Option<&mut [T]>, gw: Option<&mut [T]>, gb: Option<&mut [f64]>, d: ConvDims,
+) {
+    let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
+    let (need_x, need_w, need_b) = (gx.is_some(), gw.is_some(), gb.is_some());
+    let hw = d.win.h * d.win.w;
+    let rows = d.taps() * l;
+    // One partial weight gradient per chunk: at most one chunk per thread.
+    let (chunks, par) = d.split(1);
+    let px = gx.map(|s| SendPtr(s.as_mut_ptr()));
+    let partials = run_chunks(chunks, par, |ci| {
+        let (mut cols, mut colsg) = (vec![], vec![]);
+        if need_w {
+            cols = vec![T::zero(); d.c * rows];
+        }
+        if need_x {
+            colsg = vec![T::zero(); d.c * rows];
+        }
+        let mut pw = vec![T::zero(); if need_w { o * kk } else { 0 }];
+        let mut pb = vec![0f64; if need_b { o } else { 0 }];
+        let (lo, hi) = (ci * d.n / chunks, (ci + 1) * d.n / chunks);
+        for img in lo..hi {
+            let gn = &g[img * o * l..(img + 1) * o * l];
+            if need_b {
+                for (acc, row) in pb.iter_mut().zip(gn.chunks(l)) {
+                    *acc += super::sum_block(row);
+                }
+            }
+            if need_w && kk > 0 && og > 0 {
+                d.im2col_image(x, img, &mut cols);
+                for gi in 0..d.groups {
+                    // SAFETY: [og, L] · [L, kk] (cols read transposed) into pw's group block.
+                    unsafe {
+                        gemm(
+                            og, kk, l,
+                            pw.as_mut_ptr().add(gi * og * kk), 1, kk as isize, img > lo,
+                            gn.as_ptr().add(gi * og * l), 1, l as isize,
+                            cols.as_ptr().add(gi * kk * l), l as isize, 1,
+                            T::one(), T::one(), false, false, false, par,
+                        )
+                    }
+                }
+            }
+            if let Some(px) = px {
+                // SAFETY: image img owns gx[img*C*HW .. (img+1)*C*HW].
+                let dst = unsafe { std::slice::from_raw_parts_mut(px.get().add(img * d.c * hw), d.c * hw) };
+                dst.fill(T::zero());
+                if kk == 0 || og == 0 {
+                    continue;
+                }
+                for gi in 0..d.groups {
+                    // SAFETY: [kk, og] (w_g read transposed) · [og, L] into colsg's group block.
+                    unsafe {
+                        gemm(
+                            kk, l, og,
+                            colsg.as_mut_ptr().add(gi * kk * l), 1, l as isize, false,
+                            w.as_ptr().add(gi * og * kk), kk as isize, 1,
+                            gn.as_ptr().add(gi * og * l), 1, l as isize,
+                            T::one(), T::one(), false, false, false, par,
+                        )
+                    }
+                }
+                for c in 0..d.c {
+                    col2im_plane(&colsg[c * rows..(c + 1) * rows], &mut dst[c * hw..(c + 1) * hw], d.win);
+                }
+            }
+        }
+        (pw, pb)
+    });
+    if let Some(gw) = gw {
+        gw.fill(T::zero());
+        for (pw, _) in &partials {
+            for (a, &b) in gw.iter_mut().zip(pw) {
+                *a = *a + b;
+            }
+        }
+    }
+    if let Some(gb) = gb {
+        gb.fill(0.0);
+        for (_, pb) in &partials {
+            for (a, &b) in gb.iter_mut().zip(pb) {
+                *a += b;
+            }
+        }
+    }
 }
 
 /// Max-pool argmax: for each plane and output position, the flat index (in H*W) of the max of its

@@ -1,12 +1,24 @@
 //! Convolution and pooling built from four differentiable primitives: im2col / col2im (each the
 //! other's gradient) and plane_gather / plane_scatter (max pooling and its gradient). conv2d is
-//! im2col followed by one batched matmul, so its backward comes from the rules of its parts.
-use crate::autograd::{record1, Backward};
+//! one fused op on the CPU (per-image im2col + gemm, `Backward::Conv2d`); on other devices, and
+//! when its backward is itself recorded, im2col followed by batched matmuls.
+use crate::autograd::{record1, Backward, Saved};
 use crate::cpu::conv::{self as k, Window};
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
+
+/// Run `$body` with `$T` the f32/f64 element type of a tensor that `float_input` produced.
+macro_rules! with_float {
+    ($dtype:expr, $T:ident => $body:expr) => {{
+        match $dtype {
+            DType::F32 => { type $T = f32; $body }
+            DType::F64 => { type $T = f64; $body }
+            d => bail!(DType, "expected a float32/float64 buffer, got '{}'", d),
+        }
+    }};
+}
 
 fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
     match x.dtype() {
@@ -43,7 +55,7 @@ pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tenso
     let out = Tensor::zeros(input_shape, cc.dtype(), cols.device())?;
     if cols.device() != crate::Device::Cpu {
         crate::cuda::ops::col2im(&cc, &out, n, c, &win)?;
-    } else { with_dtype!(cc.dtype(), T => {
+    } else { with_float!(cc.dtype(), T => {
         // SAFETY: contiguous buffers of the sizes used.
         let src = unsafe { std::slice::from_raw_parts(cc.data_ptr::<T>(), cc.numel()) };
         let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
@@ -135,6 +147,10 @@ pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2],
         }
     }
     let win = window("conv2d", x.shape(), [kh, kw], stride, padding, dilation)?;
+    let cpu = [Some(x), Some(w), bias].iter().flatten().all(|t| t.device() == crate::Device::Cpu);
+    if cpu && x.dtype().is_float() && bias.is_none_or(|b| b.dtype() == x.dtype()) {
+        return conv2d_cpu(x, w, bias, win, groups);
+    }
     let (oh, ow) = (win.out_h(), win.out_w());
     let l = oh * ow;
     let kk = cg * kh * kw;
@@ -148,6 +164,78 @@ pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2],
     let mut out = out.reshape_u(&[n, o, oh, ow])?;
     if let Some(b) = bias {
         out = out.add(&b.reshape_u(&[o, 1, 1])?)?;
+    }
+    Ok(out)
+}
+
+/// The fused CPU convolution (shapes already checked); 16-bit inputs compute in f32.
+fn conv2d_cpu(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, win: Window, groups: usize) -> Result<Tensor> {
+    let (xc, wc) = (float_input("conv2d", &x.detach())?, float_input("conv2d", &w.detach())?);
+    let bc = bias.map(|b| float_input("conv2d", &b.detach())).transpose()?;
+    let d = k::ConvDims { n: x.shape()[0], c: x.shape()[1], o: w.shape()[0], groups, win };
+    let out = Tensor::alloc(&[d.n, d.o, win.out_h(), win.out_w()], xc.dtype(), crate::Device::Cpu, false)?;
+    with_float!(xc.dtype(), T => {
+        // SAFETY: contiguous CPU buffers of the element counts used.
+        let (xs, ws) = unsafe { (std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()), std::slice::from_raw_parts(wc.data_ptr::<T>(), wc.numel())) };
+        let bs = bc.as_ref().map(|b| unsafe { std::slice::from_raw_parts(b.data_ptr::<T>(), b.numel()) });
+        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
+        k::conv2d_forward(xs, ws, bs, dst, d);
+    });
+    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
+    let inputs: Vec<&Tensor> = [x, w].into_iter().chain(bias).collect();
+    record1(&out, &inputs, || Backward::Conv2d { x: Saved::input(x), w: Saved::input(w), win, groups, bias: bias.is_some() });
+    Ok(out)
+}
+
+/// Gradients of conv2d for (x, w, bias when it had one); `needs` says which inputs want one.
+/// One fused pass on the CPU, unless this backward is itself recorded (create_graph): then the
+/// same products as tensor ops (im2col, matmul, col2im), so double backward works.
+pub fn conv2d_backward(g: &Tensor, x: &Tensor, w: &Tensor, win: Window, groups: usize, has_bias: bool, needs: [bool; 3]) -> Result<Vec<Option<Tensor>>> {
+    let (n, c) = (x.shape()[0], x.shape()[1]);
+    let o = w.shape()[0];
+    let d = k::ConvDims { n, c, o, groups, win };
+    let mut out: Vec<Option<Tensor>> = vec![None; 2 + has_bias as usize];
+    let need_b = has_bias && needs[2];
+    let cpu = [g, x, w].iter().all(|t| t.device() == crate::Device::Cpu);
+    if cpu && !crate::autograd::needs_grad(&[g, x, w]) {
+        let (xc, wc) = (float_input("conv2d_backward", &x.detach())?, float_input("conv2d_backward", &w.detach())?);
+        let dt = xc.dtype();
+        let gc = float_input("conv2d_backward", &g.detach())?;
+        let gc = if gc.dtype() != dt { gc.to_dtype(dt)? } else { gc };
+        let gx = needs[0].then(|| Tensor::alloc(x.shape(), dt, crate::Device::Cpu, false)).transpose()?;
+        let gw = needs[1].then(|| Tensor::alloc(w.shape(), dt, crate::Device::Cpu, false)).transpose()?;
+        let mut gb = vec![0f64; if need_b { o } else { 0 }];
+        with_float!(dt, T => {
+            // SAFETY: contiguous CPU buffers of the element counts used; outputs are fresh.
+            let slice = |t: &Tensor| unsafe { std::slice::from_raw_parts(t.data_ptr::<T>(), t.numel()) };
+            let slice_mut = |t: &Tensor| unsafe { std::slice::from_raw_parts_mut(t.data_ptr::<T>(), t.numel()) };
+            k::conv2d_backward(slice(&xc), slice(&wc), slice(&gc), gx.as_ref().map(slice_mut), gw.as_ref().map(slice_mut), need_b.then_some(&mut gb[..]), d);
+        });
+        let back = |t: Tensor, like: &Tensor| if t.dtype() != like.dtype() { t.to_dtype(like.dtype()) } else { Ok(t) };
+        out[0] = gx.map(|t| back(t, x)).transpose()?;
+        out[1] = gw.map(|t| back(t, w)).transpose()?;
+        if need_b {
+            out[2] = Some(Tensor::from_vec(gb, &[o])?.to_dtype(g.dtype())?);
+        }
+        return Ok(out);
+    }
+    let (kh, kw) = (win.kh, win.kw);
+    let (cg, og) = (c / groups, o / groups);
+    let kk = cg * kh * kw;
+    let l = win.out_h() * win.out_w();
+    let g4 = g.reshape_u(&[n, groups, og, l])?;
+    if needs[0] {
+        let wt = w.reshape_u(&[groups, og, kk])?.transpose(1, 2)?; // [G, kk, og]
+        let cols = wt.matmul(&g4)?.reshape_u(&[n, c * kh * kw, l])?;
+        out[0] = Some(col2im(&cols, win, x.shape())?);
+    }
+    if needs[1] {
+        let cols = im2col(x, win)?.reshape_u(&[n, groups, kk, l])?;
+        let gw = g4.matmul(&cols.transpose(2, 3)?)?.sum_dims(Some(&[0]), false, None)?; // [G, og, kk]
+        out[1] = Some(gw.reshape_u(w.shape())?);
+    }
+    if need_b {
+        out[2] = Some(g.sum_dims(Some(&[0, 2, 3]), false, None)?);
     }
     Ok(out)
 }
