@@ -316,7 +316,9 @@ def test_matches_torch(case, dtype):
     te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
     tkw = dict(kw)
     if "attn_mask" in kw:
-        tkw["attn_mask"] = to_torch(torch, kw["attn_mask"])
+        m = to_torch(torch, kw["attn_mask"])
+        # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
+        tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
     ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
     rtol, atol = (1e-4, 1e-5) if dtype == rtorch.float32 else (1e-9, 1e-10)
     np.testing.assert_allclose(rounded(out), ref.detach().double().numpy(), rtol=rtol, atol=atol)
