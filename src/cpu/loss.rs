@@ -5,7 +5,7 @@
 //! Targets are validated by the op layer (ignore_index or in 0..C) before a kernel runs.
 use super::iter::SendPtr;
 use super::math::FloatMath;
-use super::softmax::{lane_fold, max, shift, sum, Geom, BLOCK, STRIP};
+use super::softmax::{lane_fold, max, shift, strip_shifts, sum, Geom, BLOCK, STRIP};
 use super::{run_jobs, Job};
 
 /// What every kernel of the family needs besides its buffers.
@@ -115,16 +115,7 @@ impl<F: FloatMath> Job for Forward<F> {
             return self.finish(r0, t, *x.add(t), lse, wx);
         }
         // A strip of w rows (columns of the [C, inner] block): running values per column.
-        let mut mx = [F::neg_infinity(); STRIP];
-        for k in 0..n {
-            let r = x.add(k * inner);
-            for j in 0..w {
-                mx[j] = max(mx[j], *r.add(j));
-            }
-        }
-        for m in mx.iter_mut() {
-            *m = shift(*m);
-        }
+        let mx = strip_shifts(x, n, inner, w);
         let (mut se, mut wx) = ([0f64; STRIP], [0f64; STRIP]);
         for k in 0..n {
             let r = x.add(k * inner);

@@ -61,6 +61,26 @@ pub(super) fn shift<F: FloatMath>(mx: F) -> F {
     if mx == F::neg_infinity() { F::zero() } else { mx }
 }
 
+/// The shifts (`shift` of the max) of `w` <= STRIP adjacent columns over `n` rows `inner` apart:
+/// the first pass of every strip kernel (softmax, log_softmax, cross entropy).
+///
+/// # Safety
+/// `x` must be valid for reads at `k * inner + j` for k < n, j < w.
+#[inline(always)]
+pub(super) unsafe fn strip_shifts<F: FloatMath>(x: *const F, n: usize, inner: usize, w: usize) -> [F; STRIP] {
+    let mut mx = [F::neg_infinity(); STRIP];
+    for k in 0..n {
+        let r = x.add(k * inner);
+        for j in 0..w {
+            mx[j] = max(mx[j], *r.add(j));
+        }
+    }
+    for m in mx.iter_mut() {
+        *m = shift(*m);
+    }
+    mx
+}
+
 /// Geometry of a call: `outer` blocks of `n` x `inner` contiguous elements; the softmax dim has
 /// size n and stride inner.
 #[derive(Copy, Clone)]
@@ -136,16 +156,7 @@ impl<F: FloatMath> Job for Forward<F> {
             return;
         }
         // A strip of w columns: the same three passes with one running value per column.
-        let mut mx = [F::neg_infinity(); STRIP];
-        for k in 0..n {
-            let r = x.add(k * inner);
-            for j in 0..w {
-                mx[j] = max(mx[j], *r.add(j));
-            }
-        }
-        for m in mx.iter_mut() {
-            *m = shift(*m);
-        }
+        let mx = strip_shifts(x, n, inner, w);
         let mut s = [0f64; STRIP];
         for k in 0..n {
             let (r, q) = (x.add(k * inner), o.add(k * inner));

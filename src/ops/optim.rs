@@ -87,6 +87,15 @@ fn check(op: &str, ts: &[&Tensor]) -> Result<DType> {
 /// memory the stores might alias, every iteration, which keeps the loop scalar);
 /// it is called from a frame compiled for AVX2 when the CPU has it (8-wide sqrt and division for
 /// Adam, RMSprop and Adagrad). No FMA contraction happens there, so results are the same bits.
+/// The tensors a step touched (parameter, state and gradient) get a new storage version, so any
+/// autograd node that saved one of them knows it is stale.
+fn written(ts: &[&Tensor]) -> Result<()> {
+    for t in ts {
+        t.storage().bump_version();
+    }
+    Ok(())
+}
+
 fn for_chunks(n: usize, f: impl Fn(usize, usize) + Sync + Send) {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
@@ -181,10 +190,7 @@ pub fn adam_step(param: &Tensor, grad: &Tensor, exp_avg: &Tensor, exp_avg_sq: &T
             _ => run!(f64),
         }
     }
-    for t in &ts {
-        t.storage().bump_version();
-    }
-    Ok(())
+    written(&ts)
 }
 
 /// SGD step (momentum, dampening, Nesterov, weight decay) over one parameter, in place.
@@ -242,10 +248,7 @@ pub fn sgd_step(param: &Tensor, grad: &Tensor, buf: Option<&Tensor>, h: SgdHyper
             _ => run!(f64),
         }
     }
-    for t in &ts {
-        t.storage().bump_version();
-    }
-    Ok(())
+    written(&ts)
 }
 
 /// Only Adam and SGD have device kernels; the others run on CPU parameters.
@@ -340,10 +343,7 @@ pub fn rmsprop_step(param: &Tensor, grad: &Tensor, square_avg: &Tensor, grad_avg
         DType::F32 => run!(f32),
         _ => run!(f64),
     }
-    for t in &ts {
-        t.storage().bump_version();
-    }
-    Ok(())
+    written(&ts)
 }
 
 /// Adagrad step (learning-rate decay, weight decay, maximize) over one parameter, in place.
@@ -376,8 +376,5 @@ pub fn adagrad_step(param: &Tensor, grad: &Tensor, sum: &Tensor, h: AdagradHyper
         DType::F32 => run!(f32),
         _ => run!(f64),
     }
-    for t in &ts {
-        t.storage().bump_version();
-    }
-    Ok(())
+    written(&ts)
 }
