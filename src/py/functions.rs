@@ -101,8 +101,7 @@ fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar,
     if let Some(o) = out {
         let t = &o.get().t;
         crate::ops::out::check_out(op, t, &shape, t.dtype(), t.device(), &[]).py()?;
-        crate::cpu::fill(t, v).py()?;
-        t.storage().bump_version();
+        t.fill_(v).py()?;
         return Ok(o.into_any());
     }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());

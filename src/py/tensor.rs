@@ -1402,9 +1402,8 @@ impl PyTensor {
     // ---- linear algebra ----
     #[pyo3(signature = (other, *, out=None))]
     fn matmul<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        let o = &other.get().t;
-        let r = if out.is_none() { self.__matmul__(py, other).map(|p| p.t) } else { crate::ops::matmul::matmul(&self.t, o).py() };
-        copy_out(py, "matmul", out, &[&self.t, o], Ok(r?))
+        let r = self.__matmul__(py, other)?.t;
+        copy_out(py, "matmul", out, &[&self.t, &other.get().t], Ok(r))
     }
     #[pyo3(signature = (other, *, out=None))]
     fn mm<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
