@@ -2,16 +2,21 @@
 use crate::error::{fmt_shape, Result};
 use crate::{bail, err};
 
+/// A shape, inline up to 6 dims (no allocation for the tensors people use).
+pub type Dims = smallvec::SmallVec<[usize; 6]>;
+/// Element strides, inline like `Dims`.
+pub type Strides = smallvec::SmallVec<[isize; 6]>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
-    pub shape: Vec<usize>,
-    pub strides: Vec<isize>,
+    pub shape: Dims,
+    pub strides: Strides,
     pub offset: usize,
 }
 
 /// Row-major strides for a shape.
-pub fn contiguous_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+pub fn contiguous_strides(shape: &[usize]) -> Strides {
+    let mut strides = smallvec::smallvec![0isize; shape.len()];
     let mut acc = 1isize;
     for i in (0..shape.len()).rev() {
         strides[i] = acc;
@@ -43,9 +48,12 @@ pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
 }
 
 /// NumPy broadcasting of two shapes.
-pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
+    if a == b {
+        return Ok(Dims::from_slice(a));
+    }
     let n = a.len().max(b.len());
-    let mut out = vec![0; n];
+    let mut out: Dims = smallvec::smallvec![0; n];
     for i in 0..n {
         let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
         let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
@@ -73,7 +81,7 @@ impl Layout {
         self.shape.iter().zip(&self.strides).any(|(&n, &s)| n > 1 && s == 0)
     }
     pub fn contiguous(shape: &[usize]) -> Layout {
-        Layout { shape: shape.to_vec(), strides: contiguous_strides(shape), offset: 0 }
+        Layout { shape: Dims::from_slice(shape), strides: contiguous_strides(shape), offset: 0 }
     }
     pub fn ndim(&self) -> usize {
         self.shape.len()
@@ -125,7 +133,7 @@ impl Layout {
             );
         }
         let lead = shape.len() - self.ndim();
-        let mut strides = vec![0isize; shape.len()];
+        let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
         for i in 0..shape.len() {
             if i < lead {
                 continue;
@@ -147,7 +155,7 @@ impl Layout {
                 );
             }
         }
-        Ok(Layout { shape: shape.to_vec(), strides, offset: self.offset })
+        Ok(Layout { shape: Dims::from_slice(shape), strides, offset: self.offset })
     }
 
     pub fn permute(&self, dims: &[usize]) -> Result<Layout> {
@@ -242,7 +250,7 @@ impl Layout {
     }
 
     pub fn squeeze(&self, dims: Option<&[usize]>) -> Layout {
-        let mut l = Layout { shape: vec![], strides: vec![], offset: self.offset };
+        let mut l = Layout { shape: Dims::new(), strides: Strides::new(), offset: self.offset };
         for i in 0..self.ndim() {
             let drop = self.shape[i] == 1 && dims.map_or(true, |ds| ds.contains(&i));
             if !drop {
@@ -261,7 +269,7 @@ impl Layout {
             l.offset = self.offset;
             return Some(l);
         }
-        let mut new_strides = vec![0isize; new_shape.len()];
+        let mut new_strides: Strides = smallvec::smallvec![0isize; new_shape.len()];
         let mut view_d = new_shape.len() as isize - 1;
         let mut chunk_base_stride = *self.strides.last().unwrap_or(&1);
         let mut tensor_numel = 1usize;
@@ -290,7 +298,7 @@ impl Layout {
         if view_d != -1 {
             return None;
         }
-        Some(Layout { shape: new_shape.to_vec(), strides: new_strides, offset: self.offset })
+        Some(Layout { shape: Dims::from_slice(new_shape), strides: new_strides, offset: self.offset })
     }
 
     pub fn diagonal(&self, offset: i64, d1: usize, d2: usize) -> Result<Layout> {
@@ -303,8 +311,8 @@ impl Layout {
         } else {
             ((n1 + offset).min(n2).max(0), (-offset) as isize * self.strides[d1])
         };
-        let mut shape = vec![];
-        let mut strides = vec![];
+        let mut shape = Dims::new();
+        let mut strides = Strides::new();
         for i in 0..self.ndim() {
             if i != d1 && i != d2 {
                 shape.push(self.shape[i]);
@@ -328,8 +336,8 @@ impl Layout {
         }
         let mut l = self.clone();
         if self.ndim() == 0 {
-            l.shape = vec![size];
-            l.strides = vec![1];
+            l.shape = smallvec::smallvec![size];
+            l.strides = smallvec::smallvec![1];
             return Ok(l);
         }
         l.shape[dim] = (d - size) / step + 1;
@@ -375,12 +383,12 @@ mod tests {
     #[test]
     fn view_of_transposed_fails_and_of_contiguous_succeeds() {
         let l = Layout::contiguous(&[2, 3, 4]);
-        assert_eq!(l.view(&[6, 4]).unwrap().strides, vec![4, 1]);
+        assert_eq!(l.view(&[6, 4]).unwrap().strides.as_slice(), &[4, 1]);
         let t = l.transpose(0, 2);
         assert!(t.view(&[24]).is_none());
         // splitting a dim of a transposed view is fine
         let t2 = Layout::contiguous(&[4, 6]).transpose(0, 1); // shape [6,4] strides [1,6]
-        assert_eq!(t2.view(&[2, 3, 4]).unwrap().strides, vec![3, 1, 6]);
+        assert_eq!(t2.view(&[2, 3, 4]).unwrap().strides.as_slice(), &[3, 1, 6]);
     }
     #[test]
     fn slices_match_python() {
@@ -392,9 +400,9 @@ mod tests {
     }
     #[test]
     fn broadcasting() {
-        assert_eq!(broadcast_shapes(&[4, 1, 3], &[5, 1]).unwrap(), vec![4, 5, 3]);
+        assert_eq!(broadcast_shapes(&[4, 1, 3], &[5, 1]).unwrap().as_slice(), &[4, 5, 3]);
         assert!(broadcast_shapes(&[4, 3], &[4]).is_err());
-        assert_eq!(broadcast_shapes(&[0, 1], &[3]).unwrap(), vec![0, 3]);
+        assert_eq!(broadcast_shapes(&[0, 1], &[3]).unwrap().as_slice(), &[0, 3]);
     }
     #[test]
     fn contiguity() {

@@ -7,6 +7,8 @@ use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const ALIGN: usize = 64;
+/// Buffers below this many bytes are 16-byte aligned (see `CpuBuffer::alloc`).
+const SMALL: usize = 4096;
 
 /// Freed buffers at least this large are kept for reuse: a fresh large allocation costs a page
 /// fault per 4 KiB on first touch, which dominates simple ops on big tensors.
@@ -90,7 +92,9 @@ impl CpuBuffer {
         if nbytes > isize::MAX as usize - ALIGN {
             bail!(Alloc, "CPU allocation of {} bytes is too large", nbytes);
         }
-        let layout = AllocLayout::from_size_align(nbytes, ALIGN)
+        // Small buffers take the allocator's plain 16-byte path (size a multiple of 16): asking
+        // for 64-byte alignment there sends every tiny tensor down mimalloc's slower aligned path.
+        let layout = if nbytes < SMALL { AllocLayout::from_size_align(nbytes.next_multiple_of(16), 16) } else { AllocLayout::from_size_align(nbytes, ALIGN) }
             .map_err(|_| err!(Alloc, "CPU allocation of {} bytes is too large", nbytes))?;
         if nbytes >= CACHE_MIN {
             if let Some(ptr) = cache_take(nbytes) {

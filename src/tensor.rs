@@ -80,7 +80,7 @@ impl Tensor {
         keep_alive: Box<dyn std::any::Any + Send + Sync>,
     ) -> Result<Tensor> {
         let es = dtype.size() as isize;
-        let layout0 = Layout { shape, strides, offset: 0 };
+        let layout0 = Layout { shape: shape.into(), strides: strides.into(), offset: 0 };
         checked_numel(&layout0.shape)?;
         let (lo, hi) = layout0.extent();
         // The buffer starts at the lowest element touched; element 0 of the view sits `-lo` in.

@@ -117,6 +117,13 @@ pub fn edge_of(t: &Tensor) -> Option<Edge> {
 }
 
 pub fn requires_grad(t: &Tensor) -> bool {
+    {
+        // One lock for the common case (not a view: nothing to refresh).
+        let m = t.meta();
+        if m.view.is_none() {
+            return m.requires_grad || m.grad_fn.is_some();
+        }
+    }
     refresh_view(t);
     let m = t.meta();
     m.requires_grad || m.grad_fn.is_some()

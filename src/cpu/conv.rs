@@ -5,7 +5,6 @@ use super::iter::SendPtr;
 use crate::dtype::Element;
 use gemm::{gemm, Parallelism};
 use num_traits::Float;
-use rayon::prelude::*;
 
 /// Geometry of a 2-D sliding window over one (H, W) plane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +65,7 @@ fn par_planes(planes: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
     if work < super::iter::GRAIN || planes == 1 {
         (0..planes).for_each(f);
     } else {
-        super::threads::install(|| (0..planes).into_par_iter().for_each(f));
+        super::threads::parallel_for(planes, planes, f);
     }
 }
 
@@ -204,15 +203,10 @@ impl ConvDims {
     }
 }
 
-/// Run `job(chunk)` for every chunk, in the pool when there are several or gemm uses threads.
-fn run_chunks<R: Send>(chunks: usize, par: Parallelism, job: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
-    if chunks > 1 {
-        super::threads::install(|| (0..chunks).into_par_iter().map(job).collect())
-    } else if matches!(par, Parallelism::Rayon(_)) {
-        super::threads::install(|| (0..chunks).map(job).collect())
-    } else {
-        (0..chunks).map(job).collect()
-    }
+/// Run `job(chunk)` for every chunk, in the pool when there are several. (With one chunk, gemm's
+/// own `Parallelism::Rayon`, when `split` chose it, runs in rayon's global pool.)
+fn run_chunks<R: Send>(chunks: usize, job: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
+    super::threads::parallel_map(chunks, chunks, job)
 }
 
 /// Fused convolution forward: per image, im2col into a reused buffer, then one gemm per group
@@ -222,7 +216,7 @@ pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, 
     let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
     let (chunks, par) = d.split(2);
     let po = SendPtr(out.as_mut_ptr());
-    run_chunks(chunks, par, |ci| {
+    run_chunks(chunks, |ci| {
         let mut cols = vec![T::zero(); d.c * d.taps() * l];
         for img in ci * d.n / chunks..(ci + 1) * d.n / chunks {
             // SAFETY: image img owns out[img*O*L .. (img+1)*O*L].
@@ -266,7 +260,7 @@ pub fn conv2d_backward<T: Element + Float>(
     // One partial weight gradient per chunk: at most one chunk per thread.
     let (chunks, par) = d.split(1);
     let px = gx.map(|s| SendPtr(s.as_mut_ptr()));
-    let partials = run_chunks(chunks, par, |ci| {
+    let partials = run_chunks(chunks, |ci| {
         let (mut cols, mut colsg) = (vec![], vec![]);
         if need_w {
             cols = vec![T::zero(); d.c * rows];

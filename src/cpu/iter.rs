@@ -1,15 +1,15 @@
 //! Strided iteration for N operands of one shape: coalesce dims (TensorIterator-style), then hand
 //! the innermost run to a kernel as (start offsets, length, inner strides). Parallel over outer runs.
-use rayon::prelude::*;
+use crate::layout::{Dims, Strides};
 
 /// Elements below which work stays on the calling thread (threads cost more than they save).
 pub const GRAIN: usize = 1 << 15;
 
 /// Dims after dropping size-1 dims and merging dims that are contiguous for every operand.
 /// Returns (sizes, strides per operand) with the innermost dim last.
-pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Vec<usize>, [Vec<isize>; N]) {
-    let mut sizes: Vec<usize> = Vec::with_capacity(shape.len());
-    let mut st: [Vec<isize>; N] = std::array::from_fn(|_| Vec::with_capacity(shape.len()));
+pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Dims, [Strides; N]) {
+    let mut sizes = Dims::new();
+    let mut st: [Strides; N] = std::array::from_fn(|_| Strides::new());
     for d in 0..shape.len() {
         if shape[d] == 1 {
             continue;
@@ -38,6 +38,21 @@ pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Vec
     (sizes, st)
 }
 
+/// Whether a view of `shape` with `strides` is row-major contiguous (size-1 dims ignored).
+#[inline]
+fn dense(shape: &[usize], strides: &[isize]) -> bool {
+    let mut expect = 1isize;
+    for (&n, &s) in shape.iter().zip(strides).rev() {
+        if n != 1 {
+            if s != expect {
+                return false;
+            }
+            expect *= n as isize;
+        }
+    }
+    true
+}
+
 /// Call `f(offsets, len, inner_strides)` for every innermost run of the iteration space.
 /// Offsets are in elements, relative to each operand's element 0.
 pub fn for_each_run<const N: usize, F>(shape: &[usize], strides: [&[isize]; N], f: F)
@@ -48,6 +63,10 @@ where
     if numel == 0 {
         return;
     }
+    if numel < GRAIN && strides.iter().all(|s| dense(shape, s)) {
+        // Small and dense (the common case): one run, no coalescing or odometer.
+        return f([0; N], numel, [1; N]);
+    }
     let (sizes, st) = coalesce(shape, strides);
     let nd = sizes.len();
     let inner = sizes[nd - 1];
@@ -55,7 +74,7 @@ where
     let outer: usize = sizes[..nd - 1].iter().product();
     let run_range = |lo: usize, hi: usize| {
         // Odometer over the outer dims starting at linear index `lo`.
-        let mut idx = vec![0usize; nd - 1];
+        let mut idx: Dims = smallvec::smallvec![0usize; nd - 1];
         let mut rem = lo;
         for d in (0..nd - 1).rev() {
             idx[d] = rem % sizes[d];
@@ -80,18 +99,17 @@ where
             }
         }
     };
-    let threads = super::threads::num_threads();
-    if numel < GRAIN || threads == 1 {
+    // The small-tensor test comes first: asking the pool for its size takes a lock.
+    let threads = if numel < GRAIN { 1 } else { super::threads::num_threads() };
+    if threads == 1 {
         run_range(0, outer);
     } else if outer >= threads * 4 || inner < GRAIN {
         let chunks = (numel / GRAIN).clamp(1, threads * 4).min(outer);
-        super::threads::install(|| {
-            (0..chunks).into_par_iter().for_each(|c| run_range(c * outer / chunks, (c + 1) * outer / chunks))
-        });
+        super::threads::parallel_for(chunks, chunks, |c| run_range(c * outer / chunks, (c + 1) * outer / chunks));
     } else {
         // Few long runs: split each run into pieces.
         let pieces = (inner / GRAIN).clamp(1, threads * 4);
-        super::threads::install(|| (0..outer * pieces).into_par_iter().for_each(|job| {
+        super::threads::parallel_for(outer * pieces, outer * pieces, |job| {
             let (o, p) = (job / pieces, job % pieces);
             let mut rem = o;
             let mut off = [0isize; N];
@@ -105,13 +123,19 @@ where
             let (lo, hi) = (p * inner / pieces, (p + 1) * inner / pieces);
             let o2: [isize; N] = std::array::from_fn(|k| off[k] + lo as isize * inner_st[k]);
             f(o2, hi - lo, inner_st);
-        }));
+        });
     }
 }
 
 /// A raw pointer that may cross threads; kernels guarantee disjoint writes.
-#[derive(Copy, Clone)]
 pub struct SendPtr<T>(pub *mut T);
+// Manual impls: derive would demand `T: Copy`.
+impl<T> Clone for SendPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for SendPtr<T> {}
 // SAFETY: used only to move base pointers into rayon jobs that write disjoint elements.
 unsafe impl<T> Send for SendPtr<T> {}
 unsafe impl<T> Sync for SendPtr<T> {}
@@ -129,10 +153,10 @@ mod tests {
     #[test]
     fn coalesces_contiguous_and_keeps_transposed() {
         let (s, st) = coalesce(&[2, 3, 4], [&[12, 4, 1], &[12, 4, 1]]);
-        assert_eq!(s, vec![24]);
-        assert_eq!(st[0], vec![1]);
+        assert_eq!(s.as_slice(), &[24]);
+        assert_eq!(st[0].as_slice(), &[1]);
         let (s, _) = coalesce(&[2, 3], [&[1, 2], &[3, 1]]);
-        assert_eq!(s, vec![2, 3]);
+        assert_eq!(s.as_slice(), &[2, 3]);
     }
     #[test]
     fn visits_every_element_once() {

@@ -8,6 +8,7 @@ pub mod math;
 pub mod norm;
 pub mod softmax;
 pub mod threads;
+mod transpose;
 
 use crate::dtype::Element;
 use crate::error::Result;
@@ -191,8 +192,7 @@ pub unsafe fn run_jobs<K: Job>(k: &K, n: usize, cost: usize) {
         return chunk(0, n);
     }
     let chunks = (total / iter::GRAIN).clamp(1, threads * 4).min(n);
-    use rayon::prelude::*;
-    threads::install(|| (0..chunks).into_par_iter().for_each(|c| chunk(c * n / chunks, (c + 1) * n / chunks)));
+    threads::parallel_for(chunks, chunks, |c| chunk(c * n / chunks, (c + 1) * n / chunks));
 }
 
 /// `out[i] = f(a[i], b[i])` over same-shaped views.
@@ -274,7 +274,7 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     }
     if src.dtype() == dst.dtype() {
         with_dtype!(src.dtype(), T => {
-            if !transpose_copy::<T>(src, dst) {
+            if !transpose::transpose_copy::<T>(src, dst) {
                 map1::<T, T, _>(src, dst, |x| x)
             }
         });
@@ -284,34 +284,3 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     Ok(())
 }
 
-/// A cache-blocked copy for the transposed pattern (dst rows contiguous, src columns contiguous):
-/// 32x32 tiles keep both sides in cache. Returns false when the layouts are not that pattern.
-fn transpose_copy<T: Element>(src: &Tensor, dst: &Tensor) -> bool {
-    let (sizes, st) = iter::coalesce(dst.shape(), [src.strides(), dst.strides()]);
-    if sizes.len() != 2 || st[1][1] != 1 || st[0][0] != 1 || st[1][0] != sizes[1] as isize || sizes[0] * sizes[1] < 4096 {
-        return false;
-    }
-    let (rows, cols, s) = (sizes[0], sizes[1], st[0][1]);
-    let (ps, pd) = unsafe { (SendPtr(src.data_ptr::<T>()), SendPtr(dst.data_ptr::<T>())) };
-    const B: usize = 32;
-    let tile_row = |ib: usize| {
-        let i1 = (ib + B).min(rows);
-        for jb in (0..cols).step_by(B) {
-            let j1 = (jb + B).min(cols);
-            for i in ib..i1 {
-                for j in jb..j1 {
-                    // SAFETY: (i, j) inside the coalesced shape of both views.
-                    unsafe { *pd.get().add(i * cols + j) = *ps.get().offset(i as isize + j as isize * s) };
-                }
-            }
-        }
-    };
-    if rows * cols < iter::GRAIN || threads::num_threads() == 1 {
-        (0..rows).step_by(B).for_each(tile_row);
-    } else {
-        use rayon::prelude::*;
-        let starts: Vec<usize> = (0..rows).step_by(B).collect();
-        threads::install(|| starts.into_par_iter().for_each(tile_row));
-    }
-    true
-}

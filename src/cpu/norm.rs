@@ -342,8 +342,7 @@ pub fn column_sums<F: FloatMath>(x: &[F], rows: usize, cols: usize) -> Vec<f64> 
         return chunk(0, rows);
     }
     let parts = threads.min(rows);
-    use rayon::prelude::*;
-    let sums: Vec<Vec<f64>> = super::threads::install(|| (0..parts).into_par_iter().map(|p| chunk(p * rows / parts, (p + 1) * rows / parts)).collect());
+    let sums = super::threads::parallel_map(parts, parts, |p| chunk(p * rows / parts, (p + 1) * rows / parts));
     let mut out = vec![0f64; cols];
     for s in sums {
         for (o, v) in out.iter_mut().zip(s) {

@@ -367,7 +367,7 @@ pub fn gather_scatter(x: &Tensor, d: usize, index: &Tensor, out: &Tensor, scatte
     // The indexed operand iterates over index's shape with a zero stride along `d`.
     let along = |t: &Tensor| {
         let mut l = crate::layout::Layout::contiguous(index.shape());
-        l.strides = t.strides().to_vec();
+        l.strides = crate::layout::Strides::from_slice(t.strides());
         if !l.strides.is_empty() {
             l.strides[d] = 0;
         }

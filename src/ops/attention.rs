@@ -66,7 +66,7 @@ fn geom(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Result<Geo
         m.layout().broadcast_to(&[&full[..], &[l, s]].concat()).map_err(|_| bad())?;
         batch = full;
     }
-    Ok(Geom { batch, l, s, e, ev })
+    Ok(Geom { batch: batch.to_vec(), l, s, e, ev })
 }
 
 /// `t` (..., rows, cols) broadcast to `batch + [rows, cols]` as strided matrices (no copy).

@@ -319,7 +319,7 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
     let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
     kernel(op, &ta, &tb, &out)?;
     if op.differentiable() && od.is_float() {
-        let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
+        let ins: smallvec::SmallVec<[&Tensor; 2]> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
         if needs_grad(&ins) {
             let saved = |x: &Arg| -> Result<Saved> {
                 Ok(match x {
@@ -360,7 +360,7 @@ pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
         );
     }
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    if shape != a.shape() {
+    if shape.as_slice() != a.shape() {
         bail!(
             Shape,
             "output with shape {:?} doesn't match the broadcast shape {:?}",

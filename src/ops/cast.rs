@@ -82,7 +82,7 @@ impl Tensor {
     pub fn copy_(&self, src: &Tensor) -> Result<()> {
         self.check_inplace()?;
         if needs_grad(&[src]) || needs_grad(&[self]) {
-            if src.shape() != self.shape() && crate::layout::broadcast_shapes(self.shape(), src.shape())? != self.shape() {
+            if src.shape() != self.shape() && crate::layout::broadcast_shapes(self.shape(), src.shape())?.as_slice() != self.shape() {
                 bail!(Shape, "output with shape {:?} doesn't match the broadcast shape {:?}", self.shape(), src.shape());
             }
             let r = src.expand(self.shape())?.to_dtype(self.dtype())?.contiguous_copy()?;

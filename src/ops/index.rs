@@ -188,13 +188,13 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
     }
     let view = x.with_layout(layout.clone());
     if adv.is_empty() {
-        let out_shape = layout.shape.clone();
+        let out_shape = layout.shape.to_vec();
         return Ok(Plan { view, base: vec![], rest: vec![], gather_shape: out_shape.clone(), perm: None, out_shape, advanced: false });
     }
     // Broadcast index tensors and compute base offsets.
     let mut bshape: Vec<usize> = vec![];
     for (_, t) in &adv {
-        bshape = broadcast_shapes(&bshape, t.shape()).map_err(|_| {
+        bshape = broadcast_shapes(&bshape, t.shape()).map(|s| s.to_vec()).map_err(|_| {
             crate::err!(
                 Index,
                 "shape mismatch: indexing tensors could not be broadcast together with shapes {}",

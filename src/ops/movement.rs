@@ -31,7 +31,7 @@ impl ViewKind {
                 if !l.is_contiguous() {
                     bail!(Runtime, "internal error: a strided window needs a contiguous tensor");
                 }
-                Ok(Layout { shape: shape.clone(), strides: strides.clone(), offset: l.offset + offset })
+                Ok(Layout { shape: shape.as_slice().into(), strides: strides.as_slice().into(), offset: l.offset + offset })
             }
         }
     }

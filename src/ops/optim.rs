@@ -6,7 +6,6 @@ use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::bail;
-use rayon::prelude::*;
 
 #[derive(Copy, Clone, Debug)]
 pub struct AdamHyper {
@@ -117,7 +116,7 @@ fn for_chunks(n: usize, f: impl Fn(usize, usize) + Sync + Send) {
         call(0, n);
     } else {
         let chunks = n.div_ceil(grain);
-        crate::cpu::threads::install(|| (0..chunks).into_par_iter().for_each(|c| call(c * grain, grain.min(n - c * grain))));
+        crate::cpu::threads::parallel_for(chunks, chunks, |c| call(c * grain, grain.min(n - c * grain)));
     }
 }
 

@@ -9,7 +9,6 @@ use crate::layout::wrap_dim;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
 use num_traits::Float;
-use rayon::prelude::*;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ReduceOp {
@@ -94,22 +93,18 @@ fn map_rows<T: Element, O: Send + Copy>(
         return (0..m).map(|i| f(&data[i * r..(i + 1) * r])).collect();
     }
     if let (Some(merge), true) = (merge, m < threads && r >= GRAIN * 2) {
-        return crate::cpu::threads::install(|| {
-            (0..m)
-                .map(|i| {
-                    let row = &data[i * r..(i + 1) * r];
-                    let chunk = r.div_ceil(threads * 4).max(GRAIN);
-                    row.par_chunks(chunk).map(&f).reduce_with(merge).expect("non-empty row")
-                })
-                .collect()
-        });
+        // A few very long rows: each row in pieces, merged in order.
+        let pieces = r.div_ceil(r.div_ceil(threads * 4).max(GRAIN));
+        return (0..m)
+            .map(|i| {
+                let row = &data[i * r..(i + 1) * r];
+                let parts = crate::cpu::threads::parallel_map(pieces, pieces, |p| f(&row[p * r / pieces..(p + 1) * r / pieces]));
+                parts.into_iter().reduce(merge).expect("non-empty row")
+            })
+            .collect();
     }
-    let per = (GRAIN / r.max(1)).max(1);
-    let mut out = Vec::with_capacity(m);
-    crate::cpu::threads::install(|| {
-        (0..m).into_par_iter().with_min_len(per).map(|i| f(&data[i * r..(i + 1) * r])).collect_into_vec(&mut out)
-    });
-    out
+    let chunks = (m * r / GRAIN).clamp(1, threads * 4).min(m);
+    crate::cpu::threads::parallel_map(m, chunks, |i| f(&data[i * r..(i + 1) * r]))
 }
 
 /// Sum of a float slice: blocks of 1024 summed in the element type with 32 independent lanes

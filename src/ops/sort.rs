@@ -8,7 +8,6 @@ use crate::ops::index::gather;
 use crate::ops::reduce::{rows, unrows};
 use crate::tensor::Tensor;
 use crate::bail;
-use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// Total order with NaN greatest (PyTorch's sort order).
@@ -33,11 +32,14 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
     }
     let vals = order_keys(&[&xr])?.remove(0);
     let mut idx = vec![0i64; m * k];
-    let work = |(i, out): (usize, &mut [i64])| f(&vals[i * r..(i + 1) * r], out);
-    if m * r >= crate::cpu::iter::GRAIN && k > 0 {
-        crate::cpu::threads::install(|| idx.par_chunks_mut(k).enumerate().for_each(work));
-    } else if k > 0 {
-        idx.chunks_mut(k).enumerate().for_each(work);
+    if k > 0 {
+        let p = crate::cpu::iter::SendPtr(idx.as_mut_ptr());
+        let chunks = if m * r >= crate::cpu::iter::GRAIN { m } else { 1 };
+        crate::cpu::threads::parallel_for(m, chunks, |i| {
+            // SAFETY: row i owns idx[i*k..(i+1)*k]; rows are disjoint.
+            let out = unsafe { std::slice::from_raw_parts_mut(p.get().add(i * k), k) };
+            f(&vals[i * r..(i + 1) * r], out)
+        });
     }
     unrows(&Tensor::from_vec(idx, &shape)?.to_device(x.device())?, dim)
 }

@@ -283,7 +283,7 @@ pub fn from_dlpack(py: Python<'_>, ext: &Bound<'_, PyAny>) -> PyResult<PyTensor>
         }
         let shape: Vec<usize> = shape_i.iter().map(|&d| d as usize).collect();
         let strides: Vec<isize> = if dlt.strides.is_null() {
-            crate::layout::Layout::contiguous(&shape).strides
+            crate::layout::contiguous_strides(&shape).to_vec()
         } else {
             (0..nd).map(|i| *dlt.strides.add(i) as isize).collect()
         };
