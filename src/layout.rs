@@ -14,9 +14,19 @@ pub struct Layout {
     pub offset: usize,
 }
 
+/// `n` zero strides (inline without going through `smallvec!`'s generic fill: per-op overhead).
+#[inline]
+fn zeros_strides(n: usize) -> Strides {
+    if n <= 6 {
+        Strides::from_buf_and_len([0; 6], n)
+    } else {
+        smallvec::smallvec![0; n]
+    }
+}
+
 /// Row-major strides for a shape.
 pub fn contiguous_strides(shape: &[usize]) -> Strides {
-    let mut strides = smallvec::smallvec![0isize; shape.len()];
+    let mut strides = zeros_strides(shape.len());
     let mut acc = 1isize;
     for i in (0..shape.len()).rev() {
         strides[i] = acc;

@@ -80,15 +80,20 @@ pub fn tanh_f32<const FMA: bool>(x: f32) -> f32 {
     if x != x { x } else { r }
 }
 
-/// erf for f32: Abramowitz & Stegun 7.1.26 (measured max abs error 6.4e-7 in f32 on [-5, 5]).
+/// erf for f32 (GELU's kernel): z * P(z^2) / Q(z^2), a rational fit of degree 6/4 on |z| < 3.925
+/// (beyond, erf rounds to +-1 in f32) made with linearised least squares, reweighted. One
+/// division and eleven multiply-adds, no exp. Measured max abs error 3.9e-7 (6.5 ulp) against
+/// f64 erf on 2.2M points over [-6, 6] and tiny |z|; NaN propagates.
 #[inline(always)]
 pub fn erf_f32<const FMA: bool>(x: f32) -> f32 {
-    let a = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = t * (0.254_829_6 + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152_1 + t * 1.061_405_4))));
-    let y = 1.0 - poly * exp_f32::<FMA>(-a * a);
-    let y = if x < 0.0 { -y } else { y };
-    if x != x { x } else { y }
+    const C: f32 = 3.925;
+    let m = |a, b, c| madd::<FMA>(a, b, c);
+    let z = x.clamp(-C, C);
+    let u = z * z;
+    let p = m(m(m(m(m(m(1.980_903_6e-8, u, -1.953_244_9e-6), u, 1.421_544e-4), u, 3.724_722_4e-3), u, 5.065_324_2e-2), u, 2.005_405_4e-1), u, 1.128_379_1);
+    let q = m(m(m(m(9.608_036e-4, u, 1.440_336_5e-2), u, 1.152_511_5e-1), u, 5.110_561_3e-1), u, 1.0);
+    let y = z * p / q;
+    if x.abs() >= C { 1f32.copysign(x) } else { y }
 }
 
 impl FloatMath for f32 {
@@ -219,8 +224,9 @@ mod tests {
             let x = -5.0 + 10.0 * i as f32 / 100_000.0;
             (erf_f32::<false>(x) as f64 - libm::erf(x as f64)).abs()
         }).fold(0f64, f64::max);
-        assert!(erf_abs < 1e-6, "{}", erf_abs); // measured 6.4e-7
+        assert!(erf_abs < 5e-7, "{}", erf_abs); // measured 3.9e-7
         assert!(erf_f32::<false>(f32::NAN).is_nan());
+        assert!(erf_f32::<true>(f32::INFINITY) == 1.0 && erf_f32::<true>(-9.0) == -1.0 && erf_f32::<true>(0.0) == 0.0);
     }
     #[test]
     fn erfinv_inverts_erf() {

@@ -319,8 +319,12 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
     let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
     kernel(op, &ta, &tb, &out)?;
     if op.differentiable() && od.is_float() {
-        let ins: smallvec::SmallVec<[&Tensor; 2]> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
-        if needs_grad(&ins) {
+        let ins: &[&Tensor] = match (a.tensor(), b.tensor()) {
+            (Some(x), Some(y)) => &[x, y],
+            (Some(x), None) | (None, Some(x)) => &[x],
+            (None, None) => &[],
+        };
+        if needs_grad(ins) {
             let saved = |x: &Arg| -> Result<Saved> {
                 Ok(match x {
                     Arg::T(t) => Saved::input(t),
