@@ -19,7 +19,21 @@ pub trait FloatMath: Float + Element + num_traits::FloatConst {
     fn verf<const FMA: bool>(self) -> Self {
         self.erf()
     }
+    fn vln<const FMA: bool>(self) -> Self {
+        self.ln()
+    }
+    /// sin/cos for |x| <= `TRIG_FAST_LIMIT` (callers check the range first).
+    fn vsin<const FMA: bool>(self) -> Self {
+        self.sin()
+    }
+    fn vcos<const FMA: bool>(self) -> Self {
+        self.cos()
+    }
 }
+
+/// Largest |x| for which `vsin`/`vcos` reduce the argument exactly enough (j * 4/pi < 2^23);
+/// kernels fall back to libm when a tensor holds larger values.
+pub const TRIG_FAST_LIMIT: f64 = 6.0e6;
 
 /// `a * b + c`, fused in loops compiled for FMA: it halves the latency of the polynomial chains
 /// that bound these kernels. Elsewhere `mul_add` would be a libm call, so it stays two ops there.
@@ -29,9 +43,10 @@ pub fn madd<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
 }
 
 /// exp for f32: Cody-Waite range reduction to r in [-ln2/2, ln2/2], a degree-6 polynomial,
-/// then scaling by 2^n through the exponent bits. Max error against f64 exp over every float32
-/// input from -87.3 up (all results normal): 1.02 ulp with FMA, 0.99 without. Results below
-/// e^-87.3 flush to 0 (no denormals); NaN and +-inf propagate.
+/// then scaling by 2^n through the exponent bits (in two steps below e^-87.3, so that results in
+/// the denormal range round once, as NumPy's and PyTorch's do). Max error against f64 exp over
+/// every float32 input with a normal result: 1.02 ulp with FMA, 0.99 without. Below e^-104 the
+/// result is 0; NaN and +-inf propagate.
 #[inline(always)]
 pub fn exp_f32<const FMA: bool>(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -39,20 +54,23 @@ pub fn exp_f32<const FMA: bool>(x: f32) -> f32 {
     const LN2_LO: f32 = -2.121_944_4e-4;
     // Just below ln(f32::MAX): every x up to here has a finite result.
     const HI: f32 = 88.722_83;
+    const LO: f32 = -104.0;
     let m = |a, b, c| madd::<FMA>(a, b, c);
-    let xc = x.clamp(-87.3, HI);
+    let xc = x.clamp(LO, HI);
     let n = m(xc, LOG2E, 0.5).floor();
     let r = m(n, -LN2_LO, m(n, -LN2_HI, xc));
     let p = m(m(m(m(m(1.987_569_1e-4, r, 1.398_199_9e-3), r, 8.333_452e-3), r, 4.166_579_6e-2), r, 1.666_666_6e-1), r, 0.5);
     let y = m(p * r, r, r) + 1.0;
     // y * 2^n by adding n to y's exponent field, with no float->int conversion (Rust's saturating
     // `as i32` does not vectorise): adding 1.5 * 2^23 leaves n in the low mantissa bits, and the
-    // shift by 23 drops everything else. The clamp keeps y's exponent + n within the normal range.
-    let n_bits = (n + 12_582_912.0).to_bits() << 23;
-    let v = f32::from_bits(y.to_bits().wrapping_add(n_bits));
+    // shift by 23 drops everything else. Below 2^-125 the exponent add would leave the normal
+    // range: add n + 64 and multiply by 2^-64 instead (one rounding into the denormals).
+    let tiny = n < -125.0;
+    let n_bits = ((if tiny { n + 64.0 } else { n }) + 12_582_912.0).to_bits() << 23;
+    let v = f32::from_bits(y.to_bits().wrapping_add(n_bits)) * if tiny { 5.421_010_9e-20 } else { 1.0 };
     if x > HI {
         f32::INFINITY
-    } else if x < -87.3 {
+    } else if x < LO {
         0.0
     } else if x != x {
         x
@@ -96,6 +114,71 @@ pub fn erf_f32<const FMA: bool>(x: f32) -> f32 {
     if x.abs() >= C { 1f32.copysign(x) } else { y }
 }
 
+/// Natural log for f32 (Cephes logf): x = m * 2^e with m in [sqrt(1/2), sqrt(2)), a degree-9
+/// polynomial in m - 1, e * ln2 added in two parts. Branch-free (selects), so it vectorises;
+/// denormals are scaled into the normal range first. See the tests for the measured error.
+#[inline(always)]
+pub fn ln_f32<const FMA: bool>(x: f32) -> f32 {
+    let m = |a, b, c| madd::<FMA>(a, b, c);
+    let tiny = x < f32::MIN_POSITIVE;
+    let xs = if tiny { x * 8_388_608.0 } else { x }; // 2^23
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 23) & 0xff) as i32 - 126 - if tiny { 23 } else { 0 };
+    // Mantissa in [0.5, 1).
+    let mant = f32::from_bits((bits & 0x007f_ffff) | 0x3f00_0000);
+    let low = mant < std::f32::consts::FRAC_1_SQRT_2;
+    let e = (e0 - low as i32) as f32;
+    let f = if low { mant + mant - 1.0 } else { mant - 1.0 };
+    let z = f * f;
+    let p = m(m(m(m(m(m(m(m(7.037_683_6e-2, f, -1.151_461e-1), f, 1.167_699_9e-1), f, -1.242_014_1e-1), f, 1.424_932_3e-1), f, -1.666_805_8e-1), f, 2.000_071_4e-1), f, -2.499_999_4e-1), f, 3.333_333_1e-1);
+    let y = m(e, -2.121_944_4e-4, f * z * p);
+    let y = m(z, -0.5, y);
+    let r = m(e, 0.693_359_4, f + y);
+    if x == 0.0 {
+        f32::NEG_INFINITY
+    } else if x < 0.0 || x != x {
+        f32::NAN
+    } else if x == f32::INFINITY {
+        x
+    } else {
+        r
+    }
+}
+
+/// sin (COS = false) or cos (COS = true) for f32, |x| <= TRIG_FAST_LIMIT (Cephes sinf/cosf
+/// polynomials): j = |x| * 4/pi rounded up to even, the reduction x - j*pi/4 done in f64 with pi/4
+/// in three parts (the first two with 30 bits, so j * part is exact for j < 2^23), then the
+/// sine or cosine polynomial in f32 by octant, sign by octant (and x's sign for sine).
+/// Branch-free: it vectorises.
+#[inline(always)]
+pub fn sincos_f32<const FMA: bool, const COS: bool>(x: f32) -> f32 {
+    let m = |a, b, c| madd::<FMA>(a, b, c);
+    let a = x.abs() as f64;
+    // j as an integer without float->int casts (see exp): 1.5 * 2^52 puts it in the low bits.
+    let jf = (a * (4.0 / std::f64::consts::PI)).floor();
+    let ji = ((jf + 6_755_399_441_055_744.0).to_bits() as u32).wrapping_add(1) & !1;
+    let y = f64::from_bits(0x4338_0000_0000_0000 | ji as u64) - 6_755_399_441_055_744.0;
+    let r = if FMA {
+        y.mul_add(1.751_717_199_044_965e-19, y.mul_add(4.352_757_846_000_366e-10, y.mul_add(-0.785_398_163_832_724_1, a)))
+    } else {
+        a - y * 0.785_398_163_832_724_1 + y * 4.352_757_846_000_366e-10 + y * 1.751_717_199_044_965e-19
+    };
+    let r = r as f32;
+    let z = r * r;
+    let cosp = m(m(m(m(2.443_315_7e-5, z, -1.388_731_6e-3), z, 4.166_664_6e-2) * z, z, -0.5 * z), 1.0, 1.0);
+    let sinp = m(m(m(-1.951_529_6e-4, z, 8.332_161e-3), z, -1.666_665_5e-1) * z, r, r);
+    let (use_cos, neg) = if COS {
+        // cos(x) = sin(x + pi/2): two octants on, and never x's sign.
+        let j = ji.wrapping_sub(2);
+        (j & 2 != 0, j & 4 == 0)
+    } else {
+        (ji & 2 != 0, (ji & 4 != 0) != x.is_sign_negative())
+    };
+    let v = if use_cos { cosp } else { sinp };
+    let v = if neg { -v } else { v };
+    if x != x { x } else { v }
+}
+
 impl FloatMath for f32 {
     #[inline(always)]
     fn c(v: f64) -> Self {
@@ -124,6 +207,18 @@ impl FloatMath for f32 {
     #[inline(always)]
     fn verf<const FMA: bool>(self) -> Self {
         erf_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vln<const FMA: bool>(self) -> Self {
+        ln_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vsin<const FMA: bool>(self) -> Self {
+        sincos_f32::<FMA, false>(self)
+    }
+    #[inline(always)]
+    fn vcos<const FMA: bool>(self) -> Self {
+        sincos_f32::<FMA, true>(self)
     }
 }
 
@@ -213,6 +308,7 @@ mod tests {
         // Both variants: `mul_add` is exact here too, only slower outside an FMA frame.
         for (e, t) in [(exp_f32::<false> as fn(f32) -> f32, tanh_f32::<false> as fn(f32) -> f32), (exp_f32::<true>, tanh_f32::<true>)] {
             assert!(max_ulp(e, f64::exp, -87.0, 88.7) <= 1.1); // 1.02 over every float32
+            assert!(e(-100.0) == (-100f64).exp() as f32 && e(-103.0) == (-103f64).exp() as f32 && e(-104.5) == 0.0);
             assert!(max_ulp(t, f64::tanh, -10.0, 10.0) <= 2.0); // 1.51 over every float32
             assert!(max_ulp(t, f64::tanh, -0.7, 0.7) <= 2.0);
             assert!(e(f32::NAN).is_nan() && e(f32::INFINITY).is_infinite() && e(f32::NEG_INFINITY) == 0.0);
@@ -227,6 +323,74 @@ mod tests {
         assert!(erf_abs < 5e-7, "{}", erf_abs); // measured 3.9e-7
         assert!(erf_f32::<false>(f32::NAN).is_nan());
         assert!(erf_f32::<true>(f32::INFINITY) == 1.0 && erf_f32::<true>(-9.0) == -1.0 && erf_f32::<true>(0.0) == 0.0);
+    }
+    #[test]
+    fn fast_ln_sin_cos_are_accurate() {
+        use super::{ln_f32, sincos_f32};
+        for fma in [false, true] {
+            let ln = if fma { ln_f32::<true> as fn(f32) -> f32 } else { ln_f32::<false> as fn(f32) -> f32 };
+            let (sin, cos) = if fma {
+                (sincos_f32::<true, false> as fn(f32) -> f32, sincos_f32::<true, true> as fn(f32) -> f32)
+            } else {
+                (sincos_f32::<false, false> as fn(f32) -> f32, sincos_f32::<false, true> as fn(f32) -> f32)
+            };
+            // ln: every 97th positive float (denormals to f32::MAX), in ulps of the result.
+            let mut worst = 0f64;
+            let mut b = 1u32;
+            while b < 0x7f80_0000 {
+                let x = f32::from_bits(b);
+                let (got, want) = (ln(x) as f64, (x as f64).ln());
+                let ulp = (want as f32).abs().max(f32::MIN_POSITIVE) as f64 * f32::EPSILON as f64;
+                worst = worst.max((got - want).abs() / ulp);
+                b += 97;
+            }
+            assert!(worst <= 2.0, "ln max ulp {worst}"); // measured 1.0 over every positive float
+            assert!(ln(0.0) == f32::NEG_INFINITY && ln(-0.0) == f32::NEG_INFINITY && ln(-1.0).is_nan());
+            assert!(ln(f32::NAN).is_nan() && ln(f32::INFINITY) == f32::INFINITY && ln(1.0) == 0.0);
+            // sin/cos: absolute error (the ulp error is measured by `exhaustive_f32_errors`).
+            let mut worst = 0f64;
+            for i in 0..=2_000_000 {
+                let x = -6.0e6 + 12.0e6 * i as f32 / 2_000_000.0;
+                worst = worst.max((sin(x) as f64 - (x as f64).sin()).abs());
+                worst = worst.max((cos(x) as f64 - (x as f64).cos()).abs());
+            }
+            for i in 0..=100_000 {
+                let x = -7.0 + 14.0 * i as f32 / 100_000.0;
+                worst = worst.max((sin(x) as f64 - (x as f64).sin()).abs());
+                worst = worst.max((cos(x) as f64 - (x as f64).cos()).abs());
+            }
+            assert!(worst < 1e-6, "sin/cos max abs error {worst}");
+            assert!(sin(-0.0).is_sign_negative() && sin(f32::NAN).is_nan() && cos(0.0) == 1.0 && sin(1e-30) == 1e-30);
+        }
+    }
+    /// Every float32 input: `cargo test --release --lib exhaustive -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn exhaustive_f32_errors() {
+        use super::{erf_f32, exp_f32, ln_f32, sincos_f32, tanh_f32};
+        let ulps = |f: &dyn Fn(f32) -> f32, r: &dyn Fn(f64) -> f64, lo: f32, hi: f32| {
+            let (mut worst_ulp, mut worst_abs) = (0f64, 0f64);
+            for b in 0..=u32::MAX {
+                let x = f32::from_bits(b);
+                if !(x >= lo && x <= hi) {
+                    continue;
+                }
+                let (got, want) = (f(x) as f64, r(x as f64));
+                let ulp = (want as f32).abs().max(f32::MIN_POSITIVE) as f64 * f32::EPSILON as f64;
+                worst_ulp = worst_ulp.max((got - want).abs() / ulp);
+                worst_abs = worst_abs.max((got - want).abs());
+            }
+            (worst_ulp, worst_abs)
+        };
+        println!("exp  {:?}", ulps(&|x| exp_f32::<true>(x), &f64::exp, -87.3, 88.7));
+        println!("exp denormal results {:?}", ulps(&|x| exp_f32::<true>(x), &f64::exp, -104.0, -87.3));
+        println!("tanh {:?}", ulps(&|x| tanh_f32::<true>(x), &f64::tanh, f32::MIN, f32::MAX));
+        println!("ln   {:?}", ulps(&|x| ln_f32::<true>(x), &f64::ln, 0.0, f32::MAX));
+        println!("erf  {:?}", ulps(&|x| erf_f32::<true>(x), &libm::erf, f32::MIN, f32::MAX));
+        println!("sin  {:?}", ulps(&|x| sincos_f32::<true, false>(x), &f64::sin, -6.0e6, 6.0e6));
+        println!("cos  {:?}", ulps(&|x| sincos_f32::<true, true>(x), &f64::cos, -6.0e6, 6.0e6));
+        println!("sin |x|<=pi {:?}", ulps(&|x| sincos_f32::<true, false>(x), &f64::sin, -3.1415927, 3.1415927));
+        println!("cos |x|<=pi {:?}", ulps(&|x| sincos_f32::<true, true>(x), &f64::cos, -3.1415927, 3.1415927));
     }
     #[test]
     fn erfinv_inverts_erf() {

@@ -130,14 +130,17 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
         Exp => go_fma!(|v, FMA| v.vexp::<FMA>()),
         Exp2 => go!(|v| v.exp2()),
         Expm1 => go!(|v| v.exp_m1()),
-        Log => go!(|v| v.ln()),
+        Log => go_fma!(|v, FMA| v.vln::<FMA>()),
         Log2 => go!(|v| v.log2()),
         Log10 => go!(|v| v.log10()),
         Log1p => go!(|v| v.ln_1p()),
         Sqrt => go!(|v| v.sqrt()),
         Rsqrt => go!(|v| v.sqrt().recip()),
-        Sin => go!(|v| v.sin()),
-        Cos => go!(|v| v.cos()),
+        Sin | Cos if F::DTYPE != DType::F32 || !within::<F>(x, crate::cpu::math::TRIG_FAST_LIMIT) => {
+            if op == Sin { go!(|v| v.sin()) } else { go!(|v| v.cos()) }
+        }
+        Sin => go_fma!(|v, FMA| v.vsin::<FMA>()),
+        Cos => go_fma!(|v, FMA| v.vcos::<FMA>()),
         Tan => go!(|v| v.tan()),
         Asin => go!(|v| v.asin()),
         Acos => go!(|v| v.acos()),
@@ -189,6 +192,28 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
         IsNan | IsInf | IsFinite | LogicalNot | SignBit | BitNot => unreachable!("not a float-valued op"),
     }
     Ok(())
+}
+
+/// Whether every element of a float tensor has |x| <= limit (NaN counts as inside).
+fn within<F: FloatMath>(x: &Tensor, limit: f64) -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let outside = AtomicBool::new(false);
+    {
+        let p = crate::cpu::iter::SendPtr(unsafe { x.data_ptr::<F>() });
+        let lim = F::from_f64(limit);
+        crate::cpu::iter::for_each_run(x.shape(), [x.strides()], |[o], n, [s]| {
+            // SAFETY: offsets from the view's own layout; a max-fold that vectorises.
+            let mut big = F::zero();
+            for i in 0..n as isize {
+                let v = unsafe { *p.get().offset(o + i * s) }.abs();
+                big = if v > big { v } else { big };
+            }
+            if big > lim {
+                outside.store(true, Ordering::Relaxed);
+            }
+        });
+    }
+    !outside.load(Ordering::Relaxed)
 }
 
 #[inline(always)]
