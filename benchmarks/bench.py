@@ -3,7 +3,7 @@
 
 Usage (from the repository root, with the project's venv):
 
-    RAYON_NUM_THREADS=2 .venv/bin/python benchmarks/bench.py             # full run, a few minutes
+    .venv/bin/python benchmarks/bench.py                                 # full run, a few minutes
     .venv/bin/python benchmarks/bench.py --quick                         # smoke test, < 1 minute
     .venv/bin/python benchmarks/bench.py --only matmul --json /tmp/r.json
     .venv/bin/python benchmarks/bench.py --threads 1                     # single-threaded everywhere
@@ -40,9 +40,10 @@ Method
 
 Threads
 -------
-* rtorch's pool is its own rayon pool, sized when rtorch first runs parallel work from
-  ``RTORCH_NUM_THREADS`` (or ``OMP_NUM_THREADS``), else the core count; ``RAYON_NUM_THREADS`` does
-  not size it. ``rtorch.get_num_threads()`` (recorded in the output) says what was in force.
+* rtorch's pool is its own spin-then-park pool (``src/cpu/threads.rs``), sized when rtorch first
+  runs parallel work from ``RTORCH_NUM_THREADS`` (or ``OMP_NUM_THREADS``), else the core count;
+  ``RAYON_NUM_THREADS`` does not size it (it only sizes rayon's global pool, which gemm uses for
+  the rare products too narrow to split into blocks). ``rtorch.get_num_threads()`` (recorded in the output) says what was in force.
 * ``--threads N`` sets, before any of the libraries is imported, RAYON_NUM_THREADS,
   RTORCH_NUM_THREADS, OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS to N, then calls
   ``torch.set_num_threads(N)`` and ``threadpoolctl.threadpool_limits(N)`` (when threadpoolctl is

@@ -173,6 +173,19 @@ def test_softmax_parity(dtype):
     for d in (0, 1, -1):
         close(x.cuda().softmax(d), x.softmax(d), dtype, atol=5e-2 if dtype == rtorch.bfloat16 else None)
         close(x.cuda().log_softmax(d), x.log_softmax(d), dtype, atol=5e-2 if dtype == rtorch.bfloat16 else None)
+    # Backward: the CUDA softmax-backward kernels over rows of every dim (non-contiguous g too).
+    x3 = rand(4, 9, 33, dtype=rtorch.float64) * 3
+    g3 = rand(33, 9, 4, dtype=rtorch.float64).permute(2, 1, 0)
+    for log in (False, True):
+        for d in (0, 1, 2):
+            grads = []
+            for dev in ("cpu", "cuda"):
+                xi = x3.to(dev).to(dtype).detach().requires_grad_()
+                y = xi.log_softmax(d) if log else xi.softmax(d)
+                y.backward(g3.to(dev).to(dtype))
+                assert xi.grad.device.type == dev
+                grads.append(xi.grad)
+            close(grads[1], grads[0], dtype, atol=5e-2 if dtype == rtorch.bfloat16 else None)
 
 
 @pytestmark_gpu

@@ -251,8 +251,16 @@ impl Backward {
                 let y = y.unpack(node)?;
                 // One fused pass on the CPU unless this backward is itself recorded (create_graph).
                 let cpu = g.device() == crate::Device::Cpu && y.device() == crate::Device::Cpu;
-                if cpu && g.dtype() == y.dtype() && !crate::autograd::needs_grad(&[&g, &y]) {
+                let fused = g.dtype() == y.dtype() && g.device() == y.device() && !crate::autograd::needs_grad(&[&g, &y]);
+                if cpu && fused {
                     return one(crate::cpu::softmax::backward(&g, &y, *dim, *log)?);
+                }
+                if fused && y.ndim() > 0 {
+                    // The CUDA backward kernel over [kept..., dim] rows, like the forward.
+                    let (yr, m, r) = crate::ops::reduce::rows(&y, &[*dim])?;
+                    let (gr, _, _) = crate::ops::reduce::rows(&g, &[*dim])?;
+                    let dx = crate::cuda::ops::softmax_backward_rows(&yr, &gr, m, r, *log)?;
+                    return one(crate::ops::reduce::unrows(&dx, *dim)?);
                 }
                 let d = [*dim as i64];
                 if *log {

@@ -281,6 +281,23 @@ pub fn softmax_rows(x: &Tensor, m: usize, r: usize, log: bool) -> Result<Tensor>
     Ok(out)
 }
 
+/// The input gradient of `softmax_rows` / log-softmax from the output `y` and the gradient `g`
+/// (both contiguous rows of length `r`, one dtype): `y * (g - sum(g * y))`, or
+/// `g - exp(y) * sum(g)` for log-softmax, one block per row.
+pub fn softmax_backward_rows(y: &Tensor, g: &Tensor, m: usize, r: usize, log: bool) -> Result<Tensor> {
+    let d = y.dtype();
+    let dx = Tensor::alloc(y.shape(), d, y.device(), false)?;
+    if m > 0 && r > 0 {
+        let gpu = gpu_of(y.device())?;
+        let name = if log { "log_softmax_backward" } else { "softmax_backward" };
+        let f = gpu.func(Family::Reduce, d, &format!("reduce_{}_{}", name, suffix(d)))?;
+        let (py, pg, pd) = (view_ptr(y), view_ptr(g), view_ptr(&dx));
+        let (rows, rr, inner) = (m as i64, r as i64, 1i64);
+        launch!(gpu, f, rows_cfg(m, r); &py, &pg, &pd, &rows, &rr, &inner)?;
+    }
+    Ok(dx)
+}
+
 /// Inclusive cumsum / cumprod of each contiguous row (x already in the output dtype).
 pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
     let out = Tensor::alloc(x.shape(), x.dtype(), x.device(), false)?;
