@@ -209,3 +209,21 @@ def test_bad_shapes_raise():
         F.conv2d(x, rtorch.zeros((2, 4, 7, 7)))  # kernel larger than input
     with pytest.raises(RuntimeError):
         F.conv2d(x, rtorch.zeros((2, 4, 3, 3)), rtorch.zeros(3))  # bias size
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_taps_entirely_in_the_padding(stride):
+    # Padding wider than the input: some kernel taps see only padding for every output column
+    # (their column range is empty and starts left of the row); this used to index out of bounds.
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 2, 3, 1)).astype(np.float64)
+    w = rng.standard_normal((3, 2, 3, 3)).astype(np.float64)
+    kw = dict(stride=stride, padding=3, dilation=3)
+    xr, wr = rtorch.from_numpy(x).requires_grad_(), rtorch.from_numpy(w).requires_grad_()
+    xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+    yr, yt = F.conv2d(xr, wr, **kw), torch.nn.functional.conv2d(xt, wt, **kw)
+    np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
+    yr.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(wr.grad.numpy(), wt.grad.numpy(), rtol=1e-12, atol=1e-12)

@@ -99,7 +99,9 @@ fn im2col_plane<T: Element>(src: &[T], rows: &mut [T], win: Window) {
                         let line = &src[iy * win.w..(iy + 1) * win.w];
                         dst[..lo].fill(T::elem_zero());
                         dst[hi..].fill(T::elem_zero());
-                        if win.sw == 1 {
+                        if lo == hi {
+                            // Every column of this tap is padding (its start may be negative).
+                        } else if win.sw == 1 {
                             let start = (lo as isize + off) as usize;
                             dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
                         } else {
@@ -139,7 +141,9 @@ fn col2im_plane<T: Element + Float>(rows: &[T], dst: &mut [T], win: Window) {
                 let Some(iy) = Window::src(y, ki, win.sh, win.ph, win.dh, win.h) else { continue };
                 let line = &mut dst[iy * win.w..(iy + 1) * win.w];
                 let src = &row[y * ow..(y + 1) * ow];
-                if win.sw == 1 {
+                if lo == hi {
+                    // Every column of this tap is padding.
+                } else if win.sw == 1 {
                     let start = (lo as isize + off) as usize;
                     for (d, &s) in line[start..start + (hi - lo)].iter_mut().zip(&src[lo..hi]) {
                         *d = *d + s;
@@ -396,7 +400,7 @@ mod tests {
         for w in 1..9 {
             for kw in 1..5 {
                 for sw in 1..4 {
-                    for pw in 0..=kw / 2 {
+                    for pw in 0..=kw * 2 {
                         for dw in 1..3 {
                             if w + 2 * pw < dw * (kw - 1) + 1 {
                                 continue;
@@ -405,6 +409,8 @@ mod tests {
                                 let win = Window { h: 1, w, kh: 1, kw, sh: 1, sw, ph: 0, pw, dh: 1, dw, ceil };
                                 for kj in 0..kw {
                                     let (lo, hi) = win.inside_cols(kj);
+                                    // The copy paths index the row only for non-empty ranges.
+                                    assert!(lo == hi || (lo * sw + kj * dw) as isize - pw as isize >= 0);
                                     for xo in 0..win.out_w() {
                                         let inside = Window::src(xo, kj, sw, pw, dw, w).is_some();
                                         assert_eq!(inside, (lo..hi).contains(&xo), "{:?} kj={} xo={}", win, kj, xo);
