@@ -952,3 +952,136 @@ def test_dlpack_shares_device_memory_with_pytorch(dt):
     pt.cuda.empty_cache()
     rtorch.cuda.empty_cache()
     assert as_list(y) == want_y and as_list(r) == want_r
+
+
+# ---------------------------------------------------------------------------------------------
+# Sort family on the device: rows of up to 2048 elements are ordered by cuda/sort.cu, longer ones on
+# the host. Both give the stable order (NaN greatest), so indices must EQUAL the CPU's, not only
+# select equal values.
+# ---------------------------------------------------------------------------------------------
+SORT_DTYPES = FLOATS + [rtorch.int64, rtorch.int32, rtorch.uint8, rtorch.bool]
+SORT_SIZES = [0, 1, 2, 3, 17, 1000, 2048, 2049]
+
+
+def _sort_input(shape, dtype, rng):
+    """Values with many ties; floats with NaN, +-inf and -0.0; int64 beyond 2^53."""
+    if dtype == rtorch.bool:
+        return rtorch.tensor(rng.integers(0, 2, shape).astype(bool))
+    if dtype == rtorch.uint8:
+        return rtorch.tensor(rng.integers(0, 5, shape).astype(np.uint8))
+    if dtype == rtorch.int32:
+        return rtorch.tensor(rng.integers(-3, 4, shape).astype(np.int32))
+    if dtype == rtorch.int64:
+        big = np.array([2**53, 2**53 + 1, 2**53 + 2, -(2**53) - 1, 2**62 + 1, 2**62, 2**63 - 1, -(2**63), -1, 0, 7],
+                       dtype=np.int64)
+        return rtorch.tensor(rng.choice(big, shape))
+    v = rng.integers(-3, 4, shape) * 0.5
+    v = np.where(rng.random(shape) < 0.3, rng.uniform(-2, 2, shape), v)
+    specials = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0])
+    v = np.where(rng.random(shape) < 0.15, rng.choice(specials, shape), v)
+    return rtorch.tensor(v, dtype=dtype)
+
+
+def _same(g, c, dev="cuda"):
+    """Exactly equal results (NaN where NaN), g on `dev`."""
+    assert g.device.type == dev, g.device
+    g, c = g.detach().cpu(), c.detach()
+    assert g.dtype == c.dtype and tuple(g.shape) == tuple(c.shape), (g.dtype, c.dtype, g.shape, c.shape)
+    conv = (lambda t: t.double().numpy()) if c.dtype.is_floating_point else (lambda t: t.numpy())
+    np.testing.assert_array_equal(conv(g), conv(c))
+
+
+def _same_pair(g, c, dev="cuda"):
+    _same(g[0], c[0], dev)
+    _same(g[1], c[1], dev)
+
+
+def _raises_alike(fn, x, g):
+    with pytest.raises(Exception) as cpu_err:
+        fn(x)
+    with pytest.raises(type(cpu_err.value), match="k|Bool"):
+        fn(g)
+
+
+def _check_sort_family(x, g, dims, dev="cuda"):
+    """Every ordering op along each of `dims` on x (CPU) and g (its copy on `dev`, any layout)."""
+    is_bool = x.dtype == rtorch.bool
+    for d in dims:
+        n = x.shape[d] if x.ndim else 1
+        for desc in (False, True):
+            for stable in (False, True):
+                _same_pair(g.sort(dim=d, descending=desc, stable=stable), x.sort(dim=d, descending=desc, stable=stable), dev)
+                _same(g.argsort(dim=d, descending=desc, stable=stable), x.argsort(dim=d, descending=desc, stable=stable), dev)
+        if is_bool:
+            _raises_alike(lambda t: t.topk(1, dim=d), x, g)
+            _raises_alike(lambda t: t.kthvalue(1, dim=d), x, g)
+            continue
+        # (k = 0 of a 0-d tensor: a CPU reshape error, not covered here.)
+        for k in sorted({0, 1, n // 2, n}) if x.ndim else (1,):
+            if k > n:
+                continue
+            for largest in (True, False):
+                _same_pair(g.topk(k, dim=d, largest=largest), x.topk(k, dim=d, largest=largest), dev)
+        _raises_alike(lambda t: t.topk(n + 1, dim=d), x, g)
+        for k in sorted({1, (n + 1) // 2, n}):
+            if 1 <= k <= n:
+                for keep in (False, True):
+                    _same_pair(g.kthvalue(k, dim=d, keepdim=keep), x.kthvalue(k, dim=d, keepdim=keep), dev)
+        _raises_alike(lambda t: t.kthvalue(n + 1, dim=d), x, g)
+    _same(g.msort(), x.msort(), dev)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("n", SORT_SIZES)
+@pytest.mark.parametrize("dtype", SORT_DTYPES, ids=str)
+def test_sort_family_on_device_matches_cpu(dtype, n):
+    rng = np.random.default_rng(n)
+    # The sorted dim in the middle, last and first; other dims of sizes 3, 2 and 0.
+    x = _sort_input((3, n, 2), dtype, rng)
+    _check_sort_family(x, x.cuda(), dims=(1, -1, 0))
+    # Non-contiguous device views: a transpose and a strided slice.
+    y = _sort_input((n, 6), dtype, rng)
+    gy = y.cuda().t()[::2]
+    _check_sort_family(y.t()[::2], gy, dims=(1, 0))
+    assert not gy.is_contiguous()
+    e = _sort_input((0, n), dtype, rng)
+    _check_sort_family(e, e.cuda(), dims=(1,))
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.int64])
+def test_sort_many_rows_and_scalars_on_device(dtype):
+    rng = np.random.default_rng(5)
+    # More rows than one launch has blocks (grid-stride over rows).
+    x = _sort_input((70000, 5), dtype, rng)
+    g = x.cuda()
+    for desc in (False, True):
+        _same_pair(g.sort(1, descending=desc), x.sort(1, descending=desc))
+    _same_pair(g.topk(2, 1), x.topk(2, 1))
+    _same_pair(g.kthvalue(3, 1), x.kthvalue(3, 1))
+    # 0-d tensors.
+    s = _sort_input((), dtype, rng)
+    _check_sort_family(s, s.cuda(), dims=(0, -1))
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("n", [1, 17, 1000, 2049])
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64])
+def test_sort_family_gradients_on_device(dtype, n):
+    # Ties and infinities in the input: gradients follow the (equal) indices.
+    x = _sort_input((3, n), dtype, np.random.default_rng(n))
+    x = rtorch.where(rtorch.isnan(x), rtorch.zeros_like(x), x)
+    for desc in (False, True):
+        on_both(lambda t: t.sort(1, descending=desc)[0], x)
+        on_both(lambda t: t.t().sort(0, descending=desc, stable=True)[0], x)
+    on_both(lambda t: t.topk(max(1, n // 2), 1)[0], x)
+    on_both(lambda t: t.topk(1, 1, largest=False)[0], x)
+    on_both(lambda t: t.kthvalue((n + 1) // 2, 1)[0], x)
+    on_both(lambda t: t.msort(), x)
+    for dev in ("cpu", "cuda"):
+        t = _leaf(x, dev, True)
+        t.sort(1)[0].sum().backward()
+        if dev == "cpu":
+            cpu_grad = t.grad
+        else:
+            _same(t.grad, cpu_grad)

@@ -78,6 +78,7 @@ KERNELS = {
     ]),
     "random.cu": _family("random", [("uniform normal bernoulli", F), ("randint", NUM)]),
     "optim.cu": _family("optim", [("sgd adam", F)]),
+    "sort.cu": _family("sort", [("argsort", ALL)]),
 }
 
 # ---------------------------------------------------------------------------------------------

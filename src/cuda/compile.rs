@@ -21,6 +21,7 @@ pub enum Family {
     Index,
     Random,
     Optim,
+    Sort,
 }
 
 impl Family {
@@ -32,6 +33,7 @@ impl Family {
             Family::Index => "index",
             Family::Random => "random",
             Family::Optim => "optim",
+            Family::Sort => "sort",
         }
     }
     fn source(self) -> &'static str {
@@ -42,6 +44,7 @@ impl Family {
             Family::Index => include_str!("../../cuda/index.cu"),
             Family::Random => include_str!("../../cuda/random.cu"),
             Family::Optim => include_str!("../../cuda/optim.cu"),
+            Family::Sort => include_str!("../../cuda/sort.cu"),
         }
     }
 }

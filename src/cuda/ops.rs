@@ -307,6 +307,32 @@ pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
     Ok(out)
 }
 
+/// Longest row `argsort_rows` handles (the kernel sorts a row in static shared memory).
+pub const SORT_MAX_ROW: usize = 2048;
+
+/// The stable sort permutation of each contiguous row of `x` viewed as [m, r] (r <= SORT_MAX_ROW):
+/// an int64 [m, r] tensor, ordered like the CPU sort (NaN greatest, ties by index ascending, also
+/// when `descending`).
+pub fn argsort_rows(x: &Tensor, m: usize, r: usize, descending: bool) -> Result<Tensor> {
+    if r > SORT_MAX_ROW {
+        bail!(NotImplemented, "argsort_rows: rows of {} elements exceed the CUDA sort kernel's {}", r, SORT_MAX_ROW);
+    }
+    let idx = Tensor::alloc(&[m, r], DType::I64, x.device(), false)?;
+    if m == 0 || r == 0 {
+        return Ok(idx);
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let f = gpu.func(Family::Sort, d, &format!("sort_argsort_{}", suffix(d)))?;
+    // One compare-exchange pair per thread and network step: P / 2 threads, P = r rounded up to a
+    // power of two.
+    let threads = (r.next_power_of_two() / 2).clamp(32, 1024) as u32;
+    let cfg = cudarc::driver::LaunchConfig { grid_dim: (m.min(65535) as u32, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 };
+    let (px, pi, rows, rr, desc) = (view_ptr(x), view_ptr(&idx), m as i64, r as i64, descending as i32);
+    launch!(gpu, f, cfg; &px, &pi, &rows, &rr, &desc)?;
+    Ok(idx)
+}
+
 /// The kernels' window struct for an [n, c, h, w] input.
 fn window2d(n: usize, c: usize, w: &crate::cpu::conv::Window) -> super::launch::Window2d {
     let i = |v: usize| v as i64;

@@ -62,6 +62,29 @@ fn order_keys(ts: &[&Tensor]) -> Result<Vec<Vec<f64>>> {
     Ok(vs.iter().map(|v| v.iter().map(rank).collect()).collect())
 }
 
+/// Positions `start..start + len` of every row's stable sorted order along `dim` (NaN greatest;
+/// descending keeps equal elements in index order too). CUDA rows short enough for the sort
+/// kernel are ordered on the device; others on the host.
+fn order_indices(x: &Tensor, dim: usize, start: usize, len: usize, descending: bool) -> Result<Tensor> {
+    if x.device() != crate::Device::Cpu && x.shape()[dim] <= crate::cuda::ops::SORT_MAX_ROW {
+        let (xr, m, r) = rows(&x.detach(), &[dim])?;
+        let mut idx = crate::cuda::ops::argsort_rows(&xr, m, r, descending)?;
+        if len < r {
+            idx = idx.narrow(1, start as i64, len as i64)?.contiguous()?;
+        }
+        let mut shape = xr.shape().to_vec();
+        if let Some(last) = shape.last_mut() {
+            *last = len;
+        }
+        return unrows(&idx.reshape_u(&shape)?, dim);
+    }
+    row_indices(x, dim, len, move |row, out| {
+        for (o, i) in out.iter_mut().zip(sorted_order(row, descending).into_iter().skip(start)) {
+            *o = i as i64;
+        }
+    })
+}
+
 fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
     let mut ix: Vec<usize> = (0..row.len()).collect();
     // Stable sort: equal elements keep their order (PyTorch's stable=True; also a valid stable=False).
@@ -93,11 +116,7 @@ pub fn sort(x: &Tensor, dim: i64, descending: bool) -> Result<(Tensor, Tensor)> 
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
     let n = xn.shape()[d];
-    let idx = row_indices(&xn, d, n, |row, out| {
-        for (o, i) in out.iter_mut().zip(sorted_order(row, descending)) {
-            *o = i as i64;
-        }
-    })?;
+    let idx = order_indices(&xn, d, 0, n, descending)?;
     let vals = gather(&xn, d as i64, &idx)?;
     Ok((back_0d(x, vals)?, back_0d(x, idx)?))
 }
@@ -110,11 +129,7 @@ pub fn topk(x: &Tensor, k: usize, dim: i64, largest: bool) -> Result<(Tensor, Te
     if k > xn.shape()[d] {
         bail!(Runtime, "selected index k out of range (k = {}, size = {})", k, xn.shape()[d]);
     }
-    let idx = row_indices(&xn, d, k, |row, out| {
-        for (o, i) in out.iter_mut().zip(sorted_order(row, largest)) {
-            *o = i as i64;
-        }
-    })?;
+    let idx = order_indices(&xn, d, 0, k, largest)?;
     let vals = gather(&xn, d as i64, &idx)?;
     Ok((back_0d(x, vals)?, back_0d(x, idx)?))
 }
@@ -128,7 +143,8 @@ pub fn kthvalue(x: &Tensor, k: usize, dim: i64, keepdim: bool) -> Result<(Tensor
     if k == 0 || k > n {
         bail!(Index, "kthvalue(): selected number k out of range for dimension {} (k = {}, size = {})", d, k, n);
     }
-    pick(x, &xn, d, keepdim, move |row| sorted_order(row, false)[k - 1])
+    let idx = order_indices(&xn, d, k - 1, 1, false)?;
+    picked(x, &xn, d, keepdim, idx)
 }
 
 /// `median(dim)` / `nanmedian(dim)`: the lower median, like PyTorch -> (values, indices).
@@ -154,7 +170,11 @@ pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(
 }
 
 fn pick(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, f: impl Fn(&[f64]) -> usize + Sync) -> Result<(Tensor, Tensor)> {
-    let idx = row_indices(xn, d, 1, |row, out| out[0] = f(row) as i64)?;
+    picked(x, xn, d, keepdim, row_indices(xn, d, 1, |row, out| out[0] = f(row) as i64)?)
+}
+
+/// Values and indices at one index per row (`idx` has size 1 along `d`), `d` kept or squeezed.
+fn picked(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, idx: Tensor) -> Result<(Tensor, Tensor)> {
     let vals = gather(xn, d as i64, &idx)?;
     if keepdim || x.ndim() == 0 {
         return Ok((back_0d(x, vals)?, back_0d(x, idx)?));
