@@ -127,7 +127,7 @@ fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<(
             go!(|v| if v < lo { lo } else if v > hi { hi } else { v })
         }
         Frac => go!(|v| v - v.trunc()),
-        Exp => go_fma!(|v, FMA| v.vexp::<FMA>()),
+        Exp => go_fma!(|v, FMA| v.vexp_full::<FMA>()),
         Exp2 => go!(|v| v.exp2()),
         Expm1 => go!(|v| v.exp_m1()),
         Log => go_fma!(|v, FMA| v.vln::<FMA>()),
