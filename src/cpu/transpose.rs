@@ -62,85 +62,70 @@ unsafe fn tile_scalar<T: Copy>(src: *const T, s: isize, dst: *mut T, cols: usize
     }
 }
 
+/// Walk the tile in B x B blocks, `micro(src_block, dst_block)` moving each (the register
+/// transposes below), then the edges that do not fill a block with `tile_scalar`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn blocks<T: Copy, const B: usize>(
+    src: *const T, s: isize, dst: *mut T, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize,
+    micro: impl Fn(*const T, *mut T),
+) {
+    let (ie, je) = (i0 + (i1 - i0) / B * B, j0 + (j1 - j0) / B * B);
+    for i in (i0..ie).step_by(B) {
+        for j in (j0..je).step_by(B) {
+            micro(src.offset(i as isize + j as isize * s), dst.add(i * cols + j));
+        }
+    }
+    tile_scalar(src, s, dst, cols, i0, ie, je, j1);
+    tile_scalar(src, s, dst, cols, ie, i1, j0, j1);
+}
+
 #[cfg(target_arch = "x86_64")]
 mod avx {
+    use super::blocks;
     use std::arch::x86_64::*;
-    /// 4-byte elements: 8x8 register transposes, scalar edges.
+    /// 4-byte elements: 8x8 register transposes (source rows j.. become destination rows i..).
     #[target_feature(enable = "avx2")]
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn tile4(src: *const f32, s: isize, dst: *mut f32, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize) {
-        let (ie, je) = (i0 + (i1 - i0) / 8 * 8, j0 + (j1 - j0) / 8 * 8);
-        let mut i = i0;
-        while i < ie {
-            let mut j = j0;
-            while j < je {
-                let p = src.offset(i as isize + j as isize * s);
-                let r: [__m256; 8] = std::array::from_fn(|k| _mm256_loadu_ps(p.offset(k as isize * s)));
-                let t0 = _mm256_unpacklo_ps(r[0], r[1]);
-                let t1 = _mm256_unpackhi_ps(r[0], r[1]);
-                let t2 = _mm256_unpacklo_ps(r[2], r[3]);
-                let t3 = _mm256_unpackhi_ps(r[2], r[3]);
-                let t4 = _mm256_unpacklo_ps(r[4], r[5]);
-                let t5 = _mm256_unpackhi_ps(r[4], r[5]);
-                let t6 = _mm256_unpacklo_ps(r[6], r[7]);
-                let t7 = _mm256_unpackhi_ps(r[6], r[7]);
-                let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
-                let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
-                let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
-                let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
-                let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
-                let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
-                let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
-                let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
-                let o = [
-                    _mm256_permute2f128_ps::<0x20>(u0, u4),
-                    _mm256_permute2f128_ps::<0x20>(u1, u5),
-                    _mm256_permute2f128_ps::<0x20>(u2, u6),
-                    _mm256_permute2f128_ps::<0x20>(u3, u7),
-                    _mm256_permute2f128_ps::<0x31>(u0, u4),
-                    _mm256_permute2f128_ps::<0x31>(u1, u5),
-                    _mm256_permute2f128_ps::<0x31>(u2, u6),
-                    _mm256_permute2f128_ps::<0x31>(u3, u7),
-                ];
-                for (k, v) in o.iter().enumerate() {
-                    _mm256_storeu_ps(dst.add((i + k) * cols + j), *v);
-                }
-                j += 8;
+        blocks::<f32, 8>(src, s, dst, cols, i0, i1, j0, j1, |p, d| {
+            let r: [__m256; 8] = std::array::from_fn(|k| _mm256_loadu_ps(p.offset(k as isize * s)));
+            let t: [__m256; 8] = std::array::from_fn(|k| {
+                let (a, b) = (r[k / 2 * 2], r[k / 2 * 2 + 1]);
+                if k % 2 == 0 { _mm256_unpacklo_ps(a, b) } else { _mm256_unpackhi_ps(a, b) }
+            });
+            let u = [
+                _mm256_shuffle_ps::<0x44>(t[0], t[2]),
+                _mm256_shuffle_ps::<0xEE>(t[0], t[2]),
+                _mm256_shuffle_ps::<0x44>(t[1], t[3]),
+                _mm256_shuffle_ps::<0xEE>(t[1], t[3]),
+                _mm256_shuffle_ps::<0x44>(t[4], t[6]),
+                _mm256_shuffle_ps::<0xEE>(t[4], t[6]),
+                _mm256_shuffle_ps::<0x44>(t[5], t[7]),
+                _mm256_shuffle_ps::<0xEE>(t[5], t[7]),
+            ];
+            for k in 0..4 {
+                _mm256_storeu_ps(d.add(k * cols), _mm256_permute2f128_ps::<0x20>(u[k], u[k + 4]));
+                _mm256_storeu_ps(d.add((k + 4) * cols), _mm256_permute2f128_ps::<0x31>(u[k], u[k + 4]));
             }
-            i += 8;
-        }
-        super::tile_scalar(src, s, dst, cols, i0, ie, je, j1);
-        super::tile_scalar(src, s, dst, cols, ie, i1, j0, j1);
+        })
     }
-    /// 8-byte elements: 4x4 register transposes, scalar edges.
+    /// 8-byte elements: 4x4 register transposes.
     #[target_feature(enable = "avx2")]
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn tile8(src: *const f64, s: isize, dst: *mut f64, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize) {
-        let (ie, je) = (i0 + (i1 - i0) / 4 * 4, j0 + (j1 - j0) / 4 * 4);
-        let mut i = i0;
-        while i < ie {
-            let mut j = j0;
-            while j < je {
-                let p = src.offset(i as isize + j as isize * s);
-                let r: [__m256d; 4] = std::array::from_fn(|k| _mm256_loadu_pd(p.offset(k as isize * s)));
-                let t0 = _mm256_unpacklo_pd(r[0], r[1]);
-                let t1 = _mm256_unpackhi_pd(r[0], r[1]);
-                let t2 = _mm256_unpacklo_pd(r[2], r[3]);
-                let t3 = _mm256_unpackhi_pd(r[2], r[3]);
-                let o = [
-                    _mm256_permute2f128_pd::<0x20>(t0, t2),
-                    _mm256_permute2f128_pd::<0x20>(t1, t3),
-                    _mm256_permute2f128_pd::<0x31>(t0, t2),
-                    _mm256_permute2f128_pd::<0x31>(t1, t3),
-                ];
-                for (k, v) in o.iter().enumerate() {
-                    _mm256_storeu_pd(dst.add((i + k) * cols + j), *v);
-                }
-                j += 4;
+        blocks::<f64, 4>(src, s, dst, cols, i0, i1, j0, j1, |p, d| {
+            let r: [__m256d; 4] = std::array::from_fn(|k| _mm256_loadu_pd(p.offset(k as isize * s)));
+            let t = [
+                _mm256_unpacklo_pd(r[0], r[1]),
+                _mm256_unpackhi_pd(r[0], r[1]),
+                _mm256_unpacklo_pd(r[2], r[3]),
+                _mm256_unpackhi_pd(r[2], r[3]),
+            ];
+            for k in 0..2 {
+                _mm256_storeu_pd(d.add(k * cols), _mm256_permute2f128_pd::<0x20>(t[k], t[k + 2]));
+                _mm256_storeu_pd(d.add((k + 2) * cols), _mm256_permute2f128_pd::<0x31>(t[k], t[k + 2]));
             }
-            i += 4;
-        }
-        super::tile_scalar(src, s, dst, cols, i0, ie, je, j1);
-        super::tile_scalar(src, s, dst, cols, ie, i1, j0, j1);
+        })
     }
 }
