@@ -177,9 +177,16 @@ pub fn run_backward(
                 );
             }
             let g = if g.device() != *dev { with_grad_mode(create_graph, || g.to_device(*dev))? } else { g };
-            // Detached by value: the gradient's only handle is then the detached one, so a leaf's
-            // first gradient can be kept as `.grad` without a copy (see accumulate_grad).
-            let g = if create_graph { g } else { g.detach() };
+            // Detached, and the undetached handle dropped right away: the gradient's only handle
+            // is then the detached one, so a leaf's first gradient can be kept as `.grad` without
+            // a copy (see accumulate_grad; shadowing alone would keep the old handle alive).
+            let g = if create_graph {
+                g
+            } else {
+                let d = g.detach();
+                drop(g);
+                d
+            };
             match edge {
                 Edge::Leaf(t) => {
                     deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
