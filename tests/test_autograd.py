@@ -270,3 +270,38 @@ def test_inplace_ops_on_graph_tensors_keep_what_backward_needs():
     z = x * 3.0
     z.div_(2.0, rounding_mode="trunc")  # trunc has zero gradient; its div input must still be intact
     z.sum().backward()
+
+
+def test_first_gradient_is_kept_without_a_copy_unless_shared():
+    # A fresh gradient that nobody else holds becomes .grad as is (no 16 MB copy per step for a
+    # big input); one that is still referenced elsewhere is copied, so in-place updates of .grad
+    # never write into someone else's tensor.
+    class Fresh(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            r = g * 2
+            Fresh.ptr = r.data_ptr()
+            return r
+
+    class Kept(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            Kept.r = g * 2
+            return Kept.r
+
+    x = torch.ones(1000, requires_grad=True)
+    Fresh.apply(x).sum().backward()
+    assert x.grad.data_ptr() == Fresh.ptr
+    y = torch.ones(1000, requires_grad=True)
+    Kept.apply(y).sum().backward()
+    assert y.grad.data_ptr() != Kept.r.data_ptr()
+    y.grad.add_(1)
+    assert Kept.r[0].item() == 2.0 and y.grad[0].item() == 3.0
