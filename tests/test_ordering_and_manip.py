@@ -209,3 +209,12 @@ def test_int64_beyond_2_53_sorts_exactly():
     assert t.median().item() == sorted(vals)[2]
     seq = torch.tensor(sorted(set(vals)), dtype=torch.int64)
     assert torch.searchsorted(seq, torch.tensor([big + 2, -big - 1], dtype=torch.int64)).tolist() == [3, 1]
+
+
+def test_topk_of_a_0d_tensor_returns_it_for_k_0_and_1():
+    # PyTorch's rule: a 0-d input comes back as itself (k = 0 included); k = 2 is out of range.
+    for k in (0, 1):
+        v, i = torch.tensor(3.5).topk(k)
+        assert v.shape == () and v.item() == 3.5 and i.shape == () and i.item() == 0
+    with pytest.raises(RuntimeError, match="out of range"):
+        torch.tensor(3.5).topk(2)

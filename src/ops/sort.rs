@@ -129,6 +129,8 @@ pub fn topk(x: &Tensor, k: usize, dim: i64, largest: bool) -> Result<(Tensor, Te
     if k > xn.shape()[d] {
         bail!(Runtime, "selected index k out of range (k = {}, size = {})", k, xn.shape()[d]);
     }
+    // A 0-d input comes back as itself whatever k (0 or 1), as in PyTorch.
+    let k = if x.ndim() == 0 { 1 } else { k };
     let idx = order_indices(&xn, d, 0, k, largest)?;
     let vals = gather(&xn, d as i64, &idx)?;
     Ok((back_0d(x, vals)?, back_0d(x, idx)?))
