@@ -14,19 +14,20 @@ pub struct Layout {
     pub offset: usize,
 }
 
-/// `n` zero strides (inline without going through `smallvec!`'s generic fill: per-op overhead).
+/// `n` zeros as a `Dims`/`Strides` (inline without going through `smallvec!`'s generic fill:
+/// per-op overhead).
 #[inline]
-fn zeros_strides(n: usize) -> Strides {
+pub fn zeros<T: Copy + Default>(n: usize) -> smallvec::SmallVec<[T; 6]> {
     if n <= 6 {
-        Strides::from_buf_and_len([0; 6], n)
+        smallvec::SmallVec::from_buf_and_len([T::default(); 6], n)
     } else {
-        smallvec::smallvec![0; n]
+        smallvec::smallvec![T::default(); n]
     }
 }
 
 /// Row-major strides for a shape.
 pub fn contiguous_strides(shape: &[usize]) -> Strides {
-    let mut strides = zeros_strides(shape.len());
+    let mut strides: Strides = zeros(shape.len());
     let mut acc = 1isize;
     for i in (0..shape.len()).rev() {
         strides[i] = acc;
@@ -63,7 +64,7 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
         return Ok(Dims::from_slice(a));
     }
     let n = a.len().max(b.len());
-    let mut out: Dims = smallvec::smallvec![0; n];
+    let mut out: Dims = zeros(n);
     for i in 0..n {
         let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
         let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
@@ -143,7 +144,7 @@ impl Layout {
             );
         }
         let lead = shape.len() - self.ndim();
-        let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
+        let mut strides: Strides = zeros(shape.len());
         for i in 0..shape.len() {
             if i < lead {
                 continue;
@@ -279,7 +280,7 @@ impl Layout {
             l.offset = self.offset;
             return Some(l);
         }
-        let mut new_strides: Strides = smallvec::smallvec![0isize; new_shape.len()];
+        let mut new_strides: Strides = zeros(new_shape.len());
         let mut view_d = new_shape.len() as isize - 1;
         let mut chunk_base_stride = *self.strides.last().unwrap_or(&1);
         let mut tensor_numel = 1usize;

@@ -1,6 +1,6 @@
 //! Strided iteration for N operands of one shape: coalesce dims (TensorIterator-style), then hand
 //! the innermost run to a kernel as (start offsets, length, inner strides). Parallel over outer runs.
-use crate::layout::{Dims, Strides};
+use crate::layout::{zeros, Dims, Strides};
 
 /// Elements below which work stays on the calling thread (threads cost more than they save).
 pub const GRAIN: usize = 1 << 15;
@@ -74,7 +74,7 @@ where
     let outer: usize = sizes[..nd - 1].iter().product();
     let run_range = |lo: usize, hi: usize| {
         // Odometer over the outer dims starting at linear index `lo`.
-        let mut idx: Dims = smallvec::smallvec![0usize; nd - 1];
+        let mut idx: Dims = zeros(nd - 1);
         let mut rem = lo;
         for d in (0..nd - 1).rev() {
             idx[d] = rem % sizes[d];
@@ -99,9 +99,8 @@ where
             }
         }
     };
-    // The small-tensor test comes first: asking the pool for its size takes a lock.
-    let threads = if numel < GRAIN { 1 } else { super::threads::num_threads() };
-    if threads == 1 {
+    let threads = super::threads::num_threads();
+    if numel < GRAIN || threads == 1 {
         run_range(0, outer);
     } else if outer >= threads * 4 || inner < GRAIN {
         let chunks = (numel / GRAIN).clamp(1, threads * 4).min(outer);
@@ -136,7 +135,7 @@ impl<T> Clone for SendPtr<T> {
     }
 }
 impl<T> Copy for SendPtr<T> {}
-// SAFETY: used only to move base pointers into rayon jobs that write disjoint elements.
+// SAFETY: used only to move base pointers into pool jobs that write disjoint elements.
 unsafe impl<T> Send for SendPtr<T> {}
 unsafe impl<T> Sync for SendPtr<T> {}
 impl<T> SendPtr<T> {

@@ -53,17 +53,7 @@ pub fn madd<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
 /// those kernels they vanish next to 1 anyway); NaN and +-inf propagate.
 #[inline(always)]
 pub fn exp_f32<const FMA: bool>(x: f32) -> f32 {
-    const LO: f32 = -87.3;
-    let v = exp_core::<FMA>(x.clamp(LO, EXP_HI), false);
-    if x > EXP_HI {
-        f32::INFINITY
-    } else if x < LO {
-        0.0
-    } else if x != x {
-        x
-    } else {
-        v
-    }
+    exp_in::<FMA>(x, -87.3, false)
 }
 
 /// exp for f32 with results in the denormal range rounded once, as NumPy's and PyTorch's are
@@ -71,11 +61,19 @@ pub fn exp_f32<const FMA: bool>(x: f32) -> f32 {
 /// n + 64 and multiplies by 2^-64. About 1.4x the cost of `exp_f32`; 0 below e^-104.
 #[inline(always)]
 pub fn exp_full_f32<const FMA: bool>(x: f32) -> f32 {
-    const LO: f32 = -104.0;
-    let v = exp_core::<FMA>(x.clamp(LO, EXP_HI), true);
-    if x > EXP_HI {
+    exp_in::<FMA>(x, -104.0, true)
+}
+
+/// e^x with results 0 below `lo`, inf above ln(f32::MAX), NaN kept; `denormal` handles results
+/// below 2^-125 (else `lo` must keep them out).
+#[inline(always)]
+fn exp_in<const FMA: bool>(x: f32, lo: f32, denormal: bool) -> f32 {
+    // Just below ln(f32::MAX): every x up to here has a finite exp.
+    const HI: f32 = 88.722_83;
+    let v = exp_core::<FMA>(x.clamp(lo, HI), denormal);
+    if x > HI {
         f32::INFINITY
-    } else if x < LO {
+    } else if x < lo {
         0.0
     } else if x != x {
         x
@@ -84,10 +82,7 @@ pub fn exp_full_f32<const FMA: bool>(x: f32) -> f32 {
     }
 }
 
-/// Just below ln(f32::MAX): every x up to here has a finite exp.
-const EXP_HI: f32 = 88.722_83;
-
-/// e^x for x already clamped to the caller's range; `DENORMAL` handles results below 2^-125.
+/// e^x for x already clamped to the caller's range.
 #[inline(always)]
 fn exp_core<const FMA: bool>(xc: f32, denormal: bool) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;

@@ -61,17 +61,17 @@ fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usi
             let (pa, pb, po) = unsafe { (SendPtr(a.data_ptr::<$T>()), SendPtr(b.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>())) };
             // Rows r0..r1 and columns c0..c1 of product i.
             let block = |i: isize, (r0, r1): (usize, usize), (c0, c1): (usize, usize), par: Parallelism| {
-                let (r0, c0) = (r0 as isize, c0 as isize);
+                let (ro, co) = (r0 as isize, c0 as isize);
                 // SAFETY: pointers and strides come from valid layouts of these shapes; each block
                 // writes only its own part of the output.
                 // gemm computes dst = alpha*dst + beta*lhs*rhs (alpha/beta swapped vs BLAS).
                 unsafe {
                     gemm(
-                        r1 - r0 as usize, c1 - c0 as usize, k,
-                        po.get().offset(i * so[0] + r0 * so[1] + c0 * so[2]), so[2], so[1],
+                        r1 - r0, c1 - c0, k,
+                        po.get().offset(i * so[0] + ro * so[1] + co * so[2]), so[2], so[1],
                         false,
-                        pa.get().offset(i * sa[0] + r0 * sa[1]), sa[2], sa[1],
-                        pb.get().offset(i * sb[0] + c0 * sb[2]), sb[2], sb[1],
+                        pa.get().offset(i * sa[0] + ro * sa[1]), sa[2], sa[1],
+                        pb.get().offset(i * sb[0] + co * sb[2]), sb[2], sb[1],
                         $zero, $one, false, false, false, par,
                     )
                 }
