@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::{bail, err};
 use std::alloc::{alloc, alloc_zeroed, dealloc, Layout as AllocLayout};
 use std::any::Any;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 const ALIGN: usize = 64;
 /// Buffers below this many bytes are 16-byte aligned (see `CpuBuffer::alloc`).
@@ -70,6 +70,9 @@ enum Owner {
     Own(AllocLayout),
     /// Memory borrowed from another library (a NumPy array, a DLPack capsule): dropping the box releases it.
     Foreign(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
+    /// Page-locked memory from `cuda::pinned` (none for 0 bytes). The flag is set once an
+    /// asynchronous copy reads it, so that its release waits for that copy before reuse.
+    Pinned(AtomicBool),
     Empty,
 }
 
@@ -125,6 +128,27 @@ impl CpuBuffer {
         CpuBuffer { ptr, nbytes, owner: Owner::Foreign(keep_alive) }
     }
 
+    /// Page-locked host memory (`Tensor.pin_memory()`); an error without a CUDA device.
+    pub fn pinned(nbytes: usize, zeroed: bool) -> Result<CpuBuffer> {
+        let ptr = crate::cuda::pinned::alloc(nbytes)?;
+        if zeroed && nbytes > 0 {
+            // SAFETY: the block holds nbytes writable bytes.
+            unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
+        }
+        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Pinned(AtomicBool::new(false)) })
+    }
+
+    pub fn is_pinned(&self) -> bool {
+        matches!(self.owner, Owner::Pinned(_))
+    }
+
+    /// Record that an asynchronous copy queued now reads this (pinned) buffer.
+    pub fn note_async_read(&self) {
+        if let Owner::Pinned(queued) = &self.owner {
+            queued.store(true, Ordering::Release);
+        }
+    }
+
     pub fn ptr(&self) -> *mut u8 {
         self.ptr
     }
@@ -135,6 +159,10 @@ impl CpuBuffer {
 
 impl Drop for CpuBuffer {
     fn drop(&mut self) {
+        if let Owner::Pinned(queued) = &self.owner {
+            crate::cuda::pinned::release(self.ptr, self.nbytes, queued.load(Ordering::Acquire));
+            return;
+        }
         if let Owner::Own(layout) = self.owner {
             if self.nbytes >= CACHE_MIN && cache_put(self.ptr, self.nbytes) {
                 return;
@@ -156,6 +184,10 @@ pub struct Storage {
 }
 
 impl Storage {
+    /// Page-locked host storage (see `CpuBuffer::pinned`).
+    pub fn new_pinned(nbytes: usize, zeroed: bool) -> Result<Storage> {
+        Ok(Storage::from_cpu_buffer(CpuBuffer::pinned(nbytes, zeroed)?))
+    }
     pub fn new_cpu(nbytes: usize, zeroed: bool) -> Result<Storage> {
         Ok(Storage { buffer: Buffer::Cpu(CpuBuffer::alloc(nbytes, zeroed)?), version: AtomicU64::new(0) })
     }
@@ -188,6 +220,9 @@ impl Storage {
             Buffer::Cpu(b) => Some(b),
             Buffer::Cuda(_) => None,
         }
+    }
+    pub fn is_pinned(&self) -> bool {
+        self.cpu().is_some_and(|b| b.is_pinned())
     }
     pub fn cuda(&self) -> Option<&crate::cuda::CudaBuffer> {
         match &self.buffer {

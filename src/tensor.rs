@@ -40,6 +40,15 @@ impl Tensor {
         Ok(Tensor::from_parts(Arc::new(storage), Layout::contiguous(shape), dtype))
     }
 
+    /// A fresh contiguous CPU tensor in page-locked memory (`pin_memory=True`); needs CUDA.
+    pub fn alloc_pinned(shape: &[usize], dtype: DType, zeroed: bool) -> Result<Tensor> {
+        let numel = checked_numel(shape)?;
+        let nbytes = numel.checked_mul(dtype.size()).ok_or_else(|| {
+            crate::err!(Alloc, "tensor of shape {} and dtype {} is too large", fmt_shape(shape), dtype)
+        })?;
+        Ok(Tensor::from_parts(Arc::new(Storage::new_pinned(nbytes, zeroed)?), Layout::contiguous(shape), dtype))
+    }
+
     pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         Tensor::alloc(shape, dtype, device, true)
     }

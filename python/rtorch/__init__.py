@@ -88,7 +88,10 @@ def _flatten(x):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor (always a copy) from a scalar, nested lists or an array."""
+    """A new tensor (always a copy) from a scalar, nested lists or an array; ``pin_memory=True``
+    puts it in page-locked host memory (CPU tensors only; needs CUDA)."""
+    if pin_memory and device is not None and _rtorch.device(device).type != "cpu":
+        raise RuntimeError("Only dense CPU tensors can be pinned")
     if isinstance(data, Tensor):
         t = data.detach().clone()
     else:
@@ -98,6 +101,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         t = t.to(dtype)
     if device is not None:
         t = t.to(device)
+    if pin_memory:
+        t = t.pin_memory()
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -138,10 +143,11 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """`full` with the shape (and by default the dtype) of `input`."""
     return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
-                device=input.device if device is None else device, requires_grad=requires_grad)
+                device=input.device if device is None else device, requires_grad=requires_grad,
+                pin_memory=pin_memory)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None):

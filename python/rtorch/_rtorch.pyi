@@ -200,7 +200,12 @@ class Tensor:
     def __array_interface__(self) -> dict[str, Any]: ...
     @overload
     def to(self, dtype: _dtype, *, non_blocking: _bool = False, copy: _bool = False) -> Tensor:
-        """`to(dtype)`, `to(device)`, `to(other)`: returns `self` itself when nothing changes, like PyTorch."""
+        """`to(dtype)`, `to(device)`, `to(other)`: returns `self` itself when nothing changes, like PyTorch.
+
+        `non_blocking=True`: a copy to a CUDA device from pinned memory (`pin_memory()`) is queued on
+        the device's stream and returns at once (from pageable memory it stays synchronous); a copy
+        to the CPU lands in pinned memory and still waits for the stream before returning, so the
+        host tensor never holds bytes that are in flight."""
     @overload
     def to(
         self, device: _device | None = None, dtype: _dtype | None = None, *, non_blocking: _bool = False, copy: _bool = False
@@ -208,7 +213,13 @@ class Tensor:
     @overload
     def to(self, other: Tensor, *, non_blocking: _bool = False, copy: _bool = False) -> Tensor: ...
     def cpu(self) -> Tensor: ...
-    def cuda(self, device: _device | None = None, non_blocking: _bool = False) -> Tensor: ...
+    def cuda(self, device: _device | None = None, non_blocking: _bool = False) -> Tensor:
+        """A copy on a CUDA device; `non_blocking` as in `to`."""
+    def pin_memory(self, device: _device | None = None) -> Tensor:
+        """A contiguous copy in page-locked host memory (self when already pinned). CPU tensors only;
+        raises RuntimeError without CUDA."""
+    def is_pinned(self, device: _device | None = None) -> _bool:
+        """Whether the tensor lives in page-locked host memory (False for CUDA tensors)."""
     def float(self) -> Tensor: ...
     def double(self) -> Tensor: ...
     def half(self) -> Tensor: ...
@@ -226,7 +237,9 @@ class Tensor:
     def type_as(self, other: Tensor) -> Tensor: ...
     def contiguous(self) -> Tensor: ...
     def clone(self) -> Tensor: ...
-    def copy_(self, src: Tensor, non_blocking: _bool = False) -> Self: ...
+    def copy_(self, src: Tensor, non_blocking: _bool = False) -> Self:
+        """Copy `src` into self in place. `non_blocking`: a host->device copy from pinned memory is
+        queued without waiting; a device->host copy into a pinned tensor waits for the stream."""
     def __copy__(self) -> Tensor: ...
     def __deepcopy__(self, _memo: dict[_int, Any]) -> Tensor: ...
     def __reduce_ex__(self, _proto: SupportsIndex) -> tuple[Any, ...]: ...
@@ -669,14 +682,16 @@ def zeros(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
+    pin_memory: _bool = False,
     out: Tensor | None = None,
 ) -> Tensor: ...
 def ones(
     *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
-    out: Tensor | None = None,
+    pin_memory: _bool = False, out: Tensor | None = None,
 ) -> Tensor: ...
 def empty(
-    *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False
+    *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
+    pin_memory: _bool = False,
 ) -> Tensor: ...
 def full(
     size: Sequence[_int],
@@ -685,6 +700,7 @@ def full(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
+    pin_memory: _bool = False,
 ) -> Tensor: ...
 def arange(
     start: _Number,

@@ -4,12 +4,14 @@
 //! clear error, never a panic (cudarc panics when a library is missing, so presence is checked first).
 //!
 //! Work is queued on the device's default (legacy) stream, in order, like PyTorch's current stream;
-//! copies to the host synchronise.
+//! copies to the host synchronise (`non_blocking` copies from pinned memory are the one exception
+//! on the way to the device, see `pinned`).
 pub mod blas;
 pub mod compile;
 pub mod launch;
 pub mod memory;
 pub mod ops;
+pub mod pinned;
 
 use crate::device::Device;
 use crate::error::{Error, Result};
@@ -72,6 +74,11 @@ pub fn is_available() -> bool {
 }
 
 static GPUS: Mutex<Vec<Option<Arc<Gpu>>>> = Mutex::new(Vec::new());
+
+/// The devices initialised so far (pinned blocks record events on each of their streams).
+pub(crate) fn initialised() -> Vec<Arc<Gpu>> {
+    GPUS.lock().unwrap_or_else(|e| e.into_inner()).iter().flatten().cloned().collect()
+}
 
 /// The device `ordinal`, initialised on first use, with its context bound to this thread.
 pub fn gpu(ordinal: usize) -> Result<Arc<Gpu>> {

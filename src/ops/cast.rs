@@ -20,14 +20,29 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
 
 /// `t.to(device)`: a contiguous copy on `device` (self when already there), recorded so gradients
 /// flow back to the source device.
-pub fn to_device(t: &Tensor, device: crate::Device) -> Result<Tensor> {
+pub fn to_device(t: &Tensor, device: crate::Device, non_blocking: bool) -> Result<Tensor> {
     if t.device() == device {
         return Ok(t.clone());
     }
-    let out = crate::cuda::memory::transfer(&t.detach(), device)?;
+    let out = crate::cuda::memory::transfer_with(&t.detach(), device, non_blocking)?;
     if t.dtype().is_float() {
         record1(&out, &[t], || Backward::ToDevice { from: t.device() });
     }
+    Ok(out)
+}
+
+/// `pin_memory()`: a contiguous copy in page-locked host memory (self when already pinned),
+/// recorded as identity.
+pub fn pin_memory(t: &Tensor) -> Result<Tensor> {
+    if t.is_pinned() {
+        return Ok(t.clone());
+    }
+    if t.device() != crate::Device::Cpu {
+        bail!(Runtime, "cannot pin 'rtorch.cuda.{}Tensor' only dense CPU tensors can be pinned", t.dtype().legacy_name());
+    }
+    let out = Tensor::alloc_pinned(t.shape(), t.dtype(), false)?;
+    crate::cpu::copy_cast(t, &out)?;
+    record1(&out, &[t], || Backward::Identity);
     Ok(out)
 }
 
@@ -65,7 +80,18 @@ impl Tensor {
         to_dtype(self, dtype)
     }
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
-        to_device(self, device)
+        to_device(self, device, false)
+    }
+    /// `to(device, non_blocking=...)`: see `cuda::memory::transfer_with`.
+    pub fn to_device_with(&self, device: crate::Device, non_blocking: bool) -> Result<Tensor> {
+        to_device(self, device, non_blocking)
+    }
+    pub fn pin_memory(&self) -> Result<Tensor> {
+        pin_memory(self)
+    }
+    /// Whether the storage is page-locked host memory (false for CUDA tensors).
+    pub fn is_pinned(&self) -> bool {
+        self.storage().is_pinned()
     }
     /// `contiguous()`: self when already contiguous, else a copy.
     pub fn contiguous(&self) -> Result<Tensor> {

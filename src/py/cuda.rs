@@ -39,6 +39,8 @@ fn _cuda_reset_peak_memory_stats(device: usize) -> PyResult<()> {
 fn _cuda_empty_cache(device: usize) -> PyResult<()> {
     let g = cuda::gpu(device).py()?;
     g.synchronize().py()?;
+    // Freed pinned host blocks go too (host memory: never counted in memory_allocated).
+    cuda::pinned::empty_cache();
     cuda::memory::trim(&g).py()
 }
 

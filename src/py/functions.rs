@@ -82,21 +82,40 @@ fn finish(t: Tensor, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> 
     Ok(t.into())
 }
 
-#[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, out=None))]
-pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-    filled(py, "zeros", size, Scalar::Int(0), dtype, device, requires_grad, out)
+/// A new tensor for a creation function on `device`, in page-locked host memory for
+/// `pin_memory=True` (CPU only, as in PyTorch).
+fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, pin_memory: bool, value: Option<Scalar>) -> PyResult<Tensor> {
+    let d = want_device(device)?;
+    let t = if !pin_memory {
+        Tensor::alloc(shape, dtype, d, false).py()?
+    } else if d != Device::Cpu {
+        return Err(PyRuntimeError::new_err("Only dense CPU tensors can be pinned"));
+    } else {
+        Tensor::alloc_pinned(shape, dtype, false).py()?
+    };
+    if let Some(v) = value {
+        crate::cpu::fill(&t, v).py()?;
+    }
+    Ok(t)
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, out=None))]
-pub fn ones<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-    filled(py, "ones", size, Scalar::Int(1), dtype, device, requires_grad, out)
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    filled(py, "zeros", size, Scalar::Int(0), dtype, device, requires_grad, pin_memory, out)
+}
+
+#[pyfunction]
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn ones<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    filled(py, "ones", size, Scalar::Int(1), dtype, device, requires_grad, pin_memory, out)
 }
 
 /// `zeros`/`ones`: a new tensor, or `out` filled in place (its dtype and device win).
 #[allow(clippy::too_many_arguments)]
-fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
     let shape = to_usize_shape(&shape_args(size)?)?;
     if let Some(o) = out {
         let t = &o.get().t;
@@ -105,20 +124,20 @@ fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar,
         return Ok(o.into_any());
     }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    Ok(Bound::new(py, finish(Tensor::full(&shape, v, d, want_device(device)?).py()?, device, requires_grad)?)?.into_any())
+    Ok(Bound::new(py, finish(new_tensor(&shape, d, device, pin_memory, Some(v))?, device, requires_grad)?)?.into_any())
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false))]
-pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false))]
+pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(Tensor::alloc(&shape, d, want_device(device)?, false).py()?, device, requires_grad)
+    finish(new_tensor(&shape, d, device, pin_memory, None)?, device, requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false))]
-pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
+#[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
+pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
     let shape = to_usize_shape(&size.extract::<Vec<i64>>()?)?;
     let v = scalar_arg(fill_value)?;
     let d = opt_dtype(dtype)?.unwrap_or(match v {
@@ -126,7 +145,7 @@ pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Optio
         Scalar::Int(_) => DType::I64,
         Scalar::Float(_) => default_float(),
     });
-    finish(Tensor::full(&shape, v, d, want_device(device)?).py()?, device, requires_grad)
+    finish(new_tensor(&shape, d, device, pin_memory, Some(v))?, device, requires_grad)
 }
 
 #[pyfunction]

@@ -587,8 +587,15 @@ impl PyTensor {
         let mut dtype = None;
         let mut device = None;
         let mut copy = false;
+        let mut non_blocking = false;
+        let mut flags = 0;
         for a in args.iter() {
-            if let Ok(t) = a.cast::<PyTensor>() {
+            if a.is_instance_of::<pyo3::types::PyBool>() {
+                // Positional `non_blocking`, then `copy`, as in to(device, dtype, non_blocking, copy).
+                let v: bool = a.extract()?;
+                if flags == 0 { non_blocking = v } else { copy = v }
+                flags += 1;
+            } else if let Ok(t) = a.cast::<PyTensor>() {
                 dtype = Some(t.get().t.dtype());
                 device = Some(t.get().t.device());
             } else if let Ok(d) = to_dtype(&a) {
@@ -609,6 +616,9 @@ impl PyTensor {
             if let Some(c) = kw.get_item("copy")? {
                 copy = c.extract()?;
             }
+            if let Some(n) = kw.get_item("non_blocking")? {
+                non_blocking = n.extract()?;
+            }
         }
         let mut t = self.t.clone();
         // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
@@ -617,7 +627,7 @@ impl PyTensor {
             t = t.to_dtype(d).py()?;
         }
         if let Some(d) = device {
-            t = t.to_device(d).py()?;
+            t = t.to_device_with(d, non_blocking).py()?;
         }
         if let Some(d) = dtype {
             t = t.to_dtype(d).py()?;
@@ -636,7 +646,6 @@ impl PyTensor {
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
-        let _ = non_blocking;
         let d = match device {
             Some(d) if !d.is_none() => match d.extract::<usize>() {
                 Ok(i) => Device::Cuda(i),
@@ -647,7 +656,22 @@ impl PyTensor {
         if d == Device::Cpu {
             return Err(pyo3::exceptions::PyValueError::new_err("Invalid device, must be cuda device"));
         }
-        wrap(self.t.to_device(d))
+        wrap(self.t.to_device_with(d, non_blocking))
+    }
+    /// A copy in page-locked host memory (self when already pinned); CPU tensors only.
+    #[pyo3(signature = (device=None))]
+    fn pin_memory(slf: &Bound<'_, Self>, device: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let _ = device; // deprecated in PyTorch: the accelerator is always CUDA here
+        let r = slf.get().t.pin_memory().py()?;
+        if r.ptr_eq(&slf.get().t) {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        Ok(Py::new(slf.py(), PyTensor::from(r))?.into_any())
+    }
+    #[pyo3(signature = (device=None))]
+    fn is_pinned(&self, device: Option<&Bound<'_, PyAny>>) -> bool {
+        let _ = device;
+        self.t.is_pinned()
     }
     fn float(&self) -> R {
         wrap(self.t.to_dtype(DType::F32))
@@ -711,9 +735,15 @@ impl PyTensor {
     }
     #[pyo3(signature = (src, non_blocking=false))]
     fn copy_<'py>(slf: Bound<'py, Self>, src: &Bound<'py, PyAny>, non_blocking: bool) -> PyResult<Bound<'py, Self>> {
-        let _ = non_blocking;
-        let s = tensor_from_any(src)?;
-        slf.get().t.copy_(&s).py()?;
+        let dst = &slf.get().t;
+        let mut s = tensor_from_any(src)?;
+        // non_blocking: move src first with the async-capable transfer (queued from pinned memory
+        // to the device; into pinned memory, then synchronised, to a pinned host destination).
+        let to = dst.device();
+        if non_blocking && s.device() != to && (to != Device::Cpu || dst.is_pinned()) {
+            s = s.to_device_with(to, true).py()?;
+        }
+        dst.copy_(&s).py()?;
         Ok(slf)
     }
 

@@ -251,6 +251,27 @@ def default_convert(data):
     return data
 
 
+def _pin_memory(data):
+    r"""Copy every tensor inside ``data`` (nested mappings, namedtuples, sequences) to pinned host
+    memory, keeping the structure; objects with a ``pin_memory()`` method are pinned by it.
+    Used by ``DataLoader(pin_memory=True)``; needs CUDA."""
+    if isinstance(data, rtorch.Tensor):
+        return data.pin_memory()
+    if isinstance(data, (str, bytes)):
+        return data
+    if isinstance(data, collections.abc.Mapping):
+        return _rebuild(data, {k: _pin_memory(v) for k, v in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(_pin_memory(d) for d in data))
+    if isinstance(data, tuple):
+        return [_pin_memory(d) for d in data]
+    if isinstance(data, collections.abc.Sequence):
+        return _rebuild(data, [_pin_memory(d) for d in data])
+    if hasattr(data, "pin_memory"):
+        return data.pin_memory()
+    return data
+
+
 def _rebuild(original, converted):
     """Return ``converted`` in the container type of ``original`` when that type allows it."""
     if type(original) in (dict, list):
@@ -314,6 +335,9 @@ class DataLoader:
         sampler, batch_sampler: custom index samplers (mutually exclusive with ``shuffle``).
         num_workers: accepted for compatibility; loading always happens in the main process.
         collate_fn: merges a list of samples into a batch. Default: :func:`default_collate`
+        pin_memory: copy each batch's tensors to pinned (page-locked) host memory, so that
+            ``.to("cuda", non_blocking=True)`` is asynchronous. Without CUDA this warns and does
+            nothing. Default: ``False``
         drop_last: drop the last incomplete batch. Default: ``False``
         generator: RNG for the default RandomSampler, making the order reproducible.
     """
@@ -370,10 +394,17 @@ class DataLoader:
 
     def __iter__(self):
         if self._iterable:
-            return self._iter_iterable()
-        if self._auto_collation:
-            return (self.collate_fn([self.dataset[i] for i in batch]) for batch in self.batch_sampler)
-        return (self.collate_fn(self.dataset[i]) for i in self.sampler)
+            batches = self._iter_iterable()
+        elif self._auto_collation:
+            batches = (self.collate_fn([self.dataset[i] for i in batch]) for batch in self.batch_sampler)
+        else:
+            batches = (self.collate_fn(self.dataset[i]) for i in self.sampler)
+        if self.pin_memory:
+            if rtorch.cuda.is_available():
+                return (_pin_memory(b) for b in batches)
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.")
+        return batches
 
     def _iter_iterable(self):
         it = iter(self.dataset)
