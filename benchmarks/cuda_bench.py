@@ -37,6 +37,7 @@ def timeit(fn, sync, reps=20, warmup=3):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--json")
+    ap.add_argument("--only", help="run only the workloads whose name contains this text")
     args = ap.parse_args()
     if not rtorch.cuda.is_available():
         print("no CUDA GPU: nothing to measure")
@@ -49,6 +50,8 @@ def main():
     rows = []
 
     def bench(name, make_r, make_t, check=None, nbytes=None, flops=None):
+        if args.only and args.only not in name:
+            return
         fr = make_r()
         t_r = timeit(fr, rs)
         t_t = None
@@ -101,6 +104,51 @@ def main():
     sr = xr[: 4096 * 1024].reshape(4096, 1024)
     st = xt[: 4096 * 1024].reshape(4096, 1024) if xt is not None else None
     bench("softmax(-1) 4096x1024", lambda: (lambda: sr.softmax(-1)), lambda: (lambda: st.softmax(-1)), check=1e-6)
+    # Other row lengths (4M elements each): the one-warp-per-row kernels cover rows up to 1024.
+    for r in (64, 256, 3000):
+        rows_ = (1 << 22) // r
+        xs_r = xr[: rows_ * r].reshape(rows_, r)
+        xs_t = xt[: rows_ * r].reshape(rows_, r) if xt is not None else None
+        bench(f"log_softmax(-1) {rows_}x{r}", lambda: (lambda: xs_r.log_softmax(-1)),
+              lambda: (lambda: xs_t.log_softmax(-1)), check=1e-5)
+    gs_r = rtorch.randn(4096, 1024, device="cuda")
+    gs_t = torch.from_numpy(gs_r.cpu().numpy()).cuda() if torch else None
+    sg_r = sr.detach().requires_grad_()
+    sg_t = st.detach().requires_grad_() if st is not None else None
+    bench("softmax fwd+bwd 4096x1024", lambda: (lambda: rtorch.autograd.grad(sg_r.softmax(-1), sg_r, gs_r)[0]),
+          lambda: (lambda: torch.autograd.grad(sg_t.softmax(-1), sg_t, gs_t)[0]), check=1e-5)
+
+    # Advanced indexing on the device: an embedding-style row gather and a boolean mask.
+    rng = np.random.default_rng(0)
+    table_r = xr.reshape(1 << 18, 64)
+    table_t = xt.reshape(1 << 18, 64) if xt is not None else None
+    idx_np = rng.integers(0, 1 << 18, size=1 << 16)
+    idx_r = rtorch.tensor(idx_np).cuda()
+    idx_t = torch.from_numpy(idx_np).cuda() if torch else None
+    bench("x[idx] rows: 64K of 256Kx64 f32", lambda: (lambda: table_r[idx_r]), lambda: (lambda: table_t[idx_t]),
+          check=0, nbytes=2 * 4 * 64 * (1 << 16))
+    bench("cumsum 16M f32", lambda: (lambda: xr.cumsum(0)), lambda: (lambda: xt.cumsum(0)), check=None, nbytes=8 * n)
+    mask_r = xr > 0.5
+    mask_t = xt > 0.5 if xt is not None else None
+    bench("x[mask] 16M f32, half true", lambda: (lambda: xr[mask_r]), lambda: (lambda: xt[mask_t]), check=0)
+
+    # Host -> device copies of 64 MB: pageable, and pinned with non_blocking (both synchronised).
+    host_np = rng.random(1 << 24, dtype=np.float32)
+    h_r = rtorch.from_numpy(host_np)
+    h_t = torch.from_numpy(host_np) if torch else None
+    bench("H2D 64 MB pageable", lambda: (lambda: h_r.cuda()), lambda: (lambda: h_t.cuda()), nbytes=4 << 24)
+    try:
+        hp_r = h_r.pin_memory()
+        hp_t = h_t.pin_memory() if torch else None
+        bench("H2D 64 MB pinned, non_blocking", lambda: (lambda: hp_r.cuda(non_blocking=True)),
+              lambda: (lambda: hp_t.cuda(non_blocking=True)), nbytes=4 << 24)
+        d_r = xr
+        d_t = xt
+        bench("D2H 64 MB into pinned, non_blocking", lambda: (lambda: d_r.to("cpu", non_blocking=True)),
+              lambda: (lambda: d_t.to("cpu", non_blocking=True)), nbytes=4 << 24)
+    except RuntimeError as e:  # pragma: no cover
+        print("pinned memory unavailable:", e)
+
     for size, dt in ((1024, "float32"), (4096, "float32"), (4096, "bfloat16")):
         ar = rtorch.randn(size, size, device="cuda").to(getattr(rtorch, dt))
         br = rtorch.randn(size, size, device="cuda").to(getattr(rtorch, dt))

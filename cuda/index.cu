@@ -23,6 +23,22 @@
 //                  long long out_dim, long long K, long long inner)
 //       Contiguous src [outer, K, inner], out [outer, out_dim, inner]; numel = src.numel();
 //       out[o, index[k], r] += src[o, k, r] with atomics (embedding / index_select backward)
+//   index_take_<dt>(long long numel, const T* src, const long long* base, const long long* rest,
+//                   long long nrest, long long rest_stride, T* out)
+//       Advanced indexing (`x[idx]`) from an index plan: out[i] = src[base[i / nrest] + r] with
+//       r = rest[i % nrest], or (i % nrest) * rest_stride when rest is null. Offsets are element
+//       offsets from src, validated by the caller.
+//   index_put_<dt>(numel, const T* vals, base, rest, nrest, rest_stride, T* dst)
+//       dst[base[i / nrest] + r] = vals[i] (`x[idx] = v`; duplicates: one write wins)
+//   index_put_add_<dt>(same arguments)    the same with atomic adds (`index_put_(accumulate=True)`)
+//   index_offsets_i64(long long numel, const long long* idx, long long* base, long long size,
+//                     long long stride, int accumulate, int* bad)
+//       One advanced index (contiguous, int64) of an index plan: base[i] = (accumulate ? base[i] : 0)
+//       + wrap(idx[i]) * stride, wrap adding size to negative indices; *bad = 1 when any index is
+//       outside [-size, size) (the caller reads the flag once and raises IndexError)
+//   index_compact_i64(long long numel, const long long* rank, long long* out)
+//       nonzero: rank = inclusive running count of the non-zero flags; element i is non-zero when
+//       its rank steps up, and then out[rank[i] - 1] = i (positions in order, no contention)
 //   index_im2col_<dt>(const T* x, T* col, Window2d p)
 //       x [n, c, h, w] -> col [n, c*kh*kw, oh*ow] (torch.nn.functional.unfold), zero padding
 //   index_col2im_<dt>(const T* col, T* x, Window2d p)
@@ -94,6 +110,52 @@ __device__ void rt_index_add(long long numel, const T* src, const long long* ind
     if (rt_wrap_index(idx, out_dim)) rt_atomic_add(out + (o * out_dim + idx) * inner + r, src[i]);
   }
 }
+
+RT_DEV long long rt_plan_offset(long long i, const long long* base, const long long* rest, long long nrest,
+                               long long rest_stride) {
+  const long long b = i / nrest, r = i - b * nrest;
+  return base[b] + (rest ? rest[r] : r * rest_stride);
+}
+
+template <typename T>
+__device__ void rt_take(long long numel, const T* src, const long long* base, const long long* rest,
+                        long long nrest, long long rest_stride, T* out) {
+  RT_GRID_LOOP(i, numel) out[i] = src[rt_plan_offset(i, base, rest, nrest, rest_stride)];
+}
+
+template <typename T, bool Add>
+__device__ void rt_put(long long numel, const T* vals, const long long* base, const long long* rest,
+                       long long nrest, long long rest_stride, T* dst) {
+  RT_GRID_LOOP(i, numel) {
+    T* d = dst + rt_plan_offset(i, base, rest, nrest, rest_stride);
+    if constexpr (Add) {
+      rt_atomic_add(d, vals[i]);
+    } else {
+      *d = vals[i];
+    }
+  }
+}
+
+RT_IF_i64(extern "C" __global__ void index_offsets_i64(long long numel, const long long* idx, long long* base,
+                                                     long long size, long long stride, int accumulate, int* bad) {
+  RT_GRID_LOOP(i, numel) {
+    long long v = idx[i];
+    if (v < -size || v >= size) {
+      *bad = 1;
+      v = 0;
+    } else if (v < 0) {
+      v += size;
+    }
+    base[i] = (accumulate ? base[i] : 0) + v * stride;
+  }
+})
+
+RT_IF_i64(extern "C" __global__ void index_compact_i64(long long numel, const long long* rank, long long* out) {
+  RT_GRID_LOOP(i, numel) {
+    const long long r = rank[i];
+    if (r > (i > 0 ? rank[i - 1] : 0)) out[r - 1] = i;
+  }
+})
 
 template <typename T> __device__ void rt_im2col(const T* x, T* col, const Window2d& p) {
   const long long numel = p.n * p.c * p.kh * p.kw * p.oh * p.ow;
@@ -215,6 +277,17 @@ __device__ void rt_plane_scatter_add(long long numel, const T* src, const long l
       long long K, long long inner) {                                                   \
     rt_index_add<T>(numel, src, index, out, out_dim, K, inner);                         \
   })
+#define TAKE_PUT_OP(T, SUF)                                                                        \
+  RT_IF_##SUF(extern "C" __global__ void index_take_##SUF(                                         \
+      long long numel, const T* src, const long long* base, const long long* rest, long long nrest, \
+      long long rest_stride, T* out) { rt_take<T>(numel, src, base, rest, nrest, rest_stride, out); }) \
+  RT_IF_##SUF(extern "C" __global__ void index_put_##SUF(                                          \
+      long long numel, const T* vals, const long long* base, const long long* rest, long long nrest, \
+      long long rest_stride, T* dst) { rt_put<T, false>(numel, vals, base, rest, nrest, rest_stride, dst); })
+#define PUT_ADD_OP(T, SUF)                                                                         \
+  RT_IF_##SUF(extern "C" __global__ void index_put_add_##SUF(                                      \
+      long long numel, const T* vals, const long long* base, const long long* rest, long long nrest, \
+      long long rest_stride, T* dst) { rt_put<T, true>(numel, vals, base, rest, nrest, rest_stride, dst); })
 #define IM2COL_OP(T, SUF)                                    \
   RT_IF_##SUF(extern "C" __global__ void index_im2col_##SUF( \
       const T* x, T* col, Window2d p) {                      \
@@ -276,7 +349,27 @@ INDEX_SELECT_OP(signed char, i8)
 INDEX_SELECT_OP(unsigned char, u8)
 INDEX_SELECT_OP(bool, bool)
 
+TAKE_PUT_OP(float, f32)
+TAKE_PUT_OP(double, f64)
+TAKE_PUT_OP(__half, f16)
+TAKE_PUT_OP(__nv_bfloat16, bf16)
+TAKE_PUT_OP(long long, i64)
+TAKE_PUT_OP(int, i32)
+TAKE_PUT_OP(short, i16)
+TAKE_PUT_OP(signed char, i8)
+TAKE_PUT_OP(unsigned char, u8)
+TAKE_PUT_OP(bool, bool)
+
 // Floating and integer types (atomic add).
+PUT_ADD_OP(float, f32)
+PUT_ADD_OP(double, f64)
+PUT_ADD_OP(__half, f16)
+PUT_ADD_OP(__nv_bfloat16, bf16)
+PUT_ADD_OP(long long, i64)
+PUT_ADD_OP(int, i32)
+PUT_ADD_OP(short, i16)
+PUT_ADD_OP(signed char, i8)
+PUT_ADD_OP(unsigned char, u8)
 SCATTER_ADD_OP(float, f32)
 SCATTER_ADD_OP(double, f64)
 SCATTER_ADD_OP(__half, f16)

@@ -16,6 +16,11 @@
 //       logsumexp: floating types, O = T (max-shifted; all -inf row -> -inf)
 //   reduce_softmax_<dt> / reduce_log_softmax_<dt>(const T* x, T* y, rows, R, inner)
 //       y has the layout of x
+//   reduce_softmax_warp<V>_<dt> / reduce_log_softmax_warp<V>_<dt>(const T* x, T* y, rows, R)
+//       plain [rows, R] rows with R <= 32 * V, V in 1 2 4 8 16 32: one warp per row, V elements per
+//       lane held in registers (one read, one write, shuffles only); whole warps per block
+//   reduce_softmax_backward_warp<V>_<dt> / reduce_log_softmax_backward_warp<V>_<dt>(y, dy, dx, rows, R)
+//       the same for the backward kernels below
 //   reduce_softmax_backward_<dt>(const T* y, const T* dy, T* dx, rows, R, inner)
 //       dx = y * (dy - sum(dy * y))              (y = softmax output)
 //   reduce_log_softmax_backward_<dt>(const T* y, const T* dy, T* dx, rows, R, inner)
@@ -260,6 +265,80 @@ __device__ void rt_softmax_backward(const T* y, const T* dy, T* dx, long long ro
   }
 }
 
+// Short rows (R <= 32 * V): one warp per row. Each lane keeps its elements lane, lane + 32, ...
+// in registers, so the row is read once, and the two reductions are warp shuffles with no shared
+// memory or block barriers (the block versions above pay for both). V is a template parameter so
+// that short rows do not step through 32 guarded slots per lane.
+template <typename A, typename Op> RT_DEV A rt_warp_allreduce(A v, Op op) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// Loops over this warp's rows: row m of `rows` (warps are numbered across the grid).
+#define RT_WARP_ROWS(m, rows)                                                              \
+  for (long long m = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5); m < (rows); \
+       m += (long long)gridDim.x * (blockDim.x >> 5))
+
+template <typename T, bool Log, int V>
+__device__ void rt_softmax_warp(const T* x, T* y, long long rows, long long R) {
+  typedef RtAccT<T> C;
+  const int lane = threadIdx.x & 31;
+  RT_WARP_ROWS(m, rows) {
+    const T* xr = x + m * R;
+    C v[V];
+    C mx = RtLimits<C>::lowest();
+#pragma unroll
+    for (int t = 0; t < V; t++) {
+      const long long j = lane + 32 * t;
+      v[t] = j < R ? rt_widen(xr[j]) : RtLimits<C>::lowest();
+      mx = rt_max(mx, v[t]);
+    }
+    mx = rt_warp_allreduce(mx, RtMaxOp());
+    C sum = C(0);
+#pragma unroll
+    for (int t = 0; t < V; t++) {
+      if (lane + 32 * t < R) {
+        const C e = rt_exp(v[t] - mx);
+        v[t] = Log ? v[t] - mx : e;  // softmax keeps exp, log_softmax the shifted input
+        sum += e;
+      }
+    }
+    sum = rt_warp_allreduce(sum, RtAddOp());
+    const C lse = rt_log(sum);
+    T* yr = y + m * R;
+#pragma unroll
+    for (int t = 0; t < V; t++) {
+      const long long j = lane + 32 * t;
+      if (j < R) yr[j] = rt_cast<T>(Log ? v[t] - lse : v[t] / sum);
+    }
+  }
+}
+
+template <typename T, bool Log, int V>
+__device__ void rt_softmax_backward_warp(const T* y, const T* dy, T* dx, long long rows, long long R) {
+  typedef RtAccT<T> C;
+  const int lane = threadIdx.x & 31;
+  RT_WARP_ROWS(m, rows) {
+    const long long base = m * R;
+    C yv[V], g[V];
+    C acc = C(0);
+#pragma unroll
+    for (int t = 0; t < V; t++) {
+      const long long j = lane + 32 * t;
+      yv[t] = j < R ? rt_widen(y[base + j]) : C(0);
+      g[t] = j < R ? rt_widen(dy[base + j]) : C(0);
+      acc += Log ? g[t] : g[t] * yv[t];
+    }
+    acc = rt_warp_allreduce(acc, RtAddOp());
+#pragma unroll
+    for (int t = 0; t < V; t++) {
+      const long long j = lane + 32 * t;
+      if (j < R) dx[base + j] = rt_cast<T>(Log ? g[t] - rt_exp(yv[t]) * acc : yv[t] * (g[t] - acc));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Layer norm over plain [rows, R] rows: two block reductions (mean, then the centred sum of
 // squares, which stays accurate when |mean| >> std), then one normalise-scale-shift pass.
@@ -366,15 +445,15 @@ __device__ void rt_scan(const T* x, RtSumOutT<T>* y, long long rows, long long R
       const T* x, Red_##OP::Out<T>* out, long long rows, long long R, long long inner) { \
     Red_##OP::run<T>(x, out, rows, R, inner);                                            \
   })
-#define SOFTMAX_OP(T, SUF)                                              \
-  RT_IF_##SUF(extern "C" __global__ void reduce_softmax_##SUF(          \
-      const T* x, T* y, long long rows, long long R, long long inner) { \
-    rt_softmax<T, false>(x, y, rows, R, inner);                         \
+#define SOFTMAX_OP(T, SUF)                                                                  \
+  RT_IF_##SUF(extern "C" __global__ void reduce_softmax_##SUF(                              \
+      const T* x, T* y, long long rows, long long R, long long inner) {                     \
+    rt_softmax<T, false>(x, y, rows, R, inner);                                             \
   })
-#define LOG_SOFTMAX_OP(T, SUF)                                          \
-  RT_IF_##SUF(extern "C" __global__ void reduce_log_softmax_##SUF(      \
-      const T* x, T* y, long long rows, long long R, long long inner) { \
-    rt_softmax<T, true>(x, y, rows, R, inner);                          \
+#define LOG_SOFTMAX_OP(T, SUF)                                                              \
+  RT_IF_##SUF(extern "C" __global__ void reduce_log_softmax_##SUF(                          \
+      const T* x, T* y, long long rows, long long R, long long inner) {                     \
+    rt_softmax<T, true>(x, y, rows, R, inner);                                              \
   })
 #define SOFTMAX_BACKWARD_OP(T, SUF)                                                   \
   RT_IF_##SUF(extern "C" __global__ void reduce_softmax_backward_##SUF(               \
@@ -386,6 +465,23 @@ __device__ void rt_scan(const T* x, RtSumOutT<T>* y, long long rows, long long R
       const T* y, const T* dy, T* dx, long long rows, long long R, long long inner) { \
     rt_softmax_backward<T, true>(y, dy, dx, rows, R, inner);                          \
   })
+// The one-warp-per-row kernels for rows of up to 32 * V elements, V = 1 2 4 8 16 32.
+#define SOFTMAX_WARP_V(T, SUF, V)                                                                  \
+  RT_IF_##SUF(extern "C" __global__ void reduce_softmax_warp##V##_##SUF(                          \
+      const T* x, T* y, long long rows, long long R) { rt_softmax_warp<T, false, V>(x, y, rows, R); }) \
+  RT_IF_##SUF(extern "C" __global__ void reduce_log_softmax_warp##V##_##SUF(                      \
+      const T* x, T* y, long long rows, long long R) { rt_softmax_warp<T, true, V>(x, y, rows, R); })  \
+  RT_IF_##SUF(extern "C" __global__ void reduce_softmax_backward_warp##V##_##SUF(                 \
+      const T* y, const T* dy, T* dx, long long rows, long long R) {                             \
+    rt_softmax_backward_warp<T, false, V>(y, dy, dx, rows, R);                                   \
+  })                                                                                             \
+  RT_IF_##SUF(extern "C" __global__ void reduce_log_softmax_backward_warp##V##_##SUF(             \
+      const T* y, const T* dy, T* dx, long long rows, long long R) {                             \
+    rt_softmax_backward_warp<T, true, V>(y, dy, dx, rows, R);                                    \
+  })
+#define SOFTMAX_WARP_OPS(T, SUF)                                                              \
+  SOFTMAX_WARP_V(T, SUF, 1) SOFTMAX_WARP_V(T, SUF, 2) SOFTMAX_WARP_V(T, SUF, 4)               \
+  SOFTMAX_WARP_V(T, SUF, 8) SOFTMAX_WARP_V(T, SUF, 16) SOFTMAX_WARP_V(T, SUF, 32)
 #define LAYER_NORM_OP(T, SUF)                                                                     \
   RT_IF_##SUF(extern "C" __global__ void reduce_layer_norm_##SUF(                                 \
       const T* x, const T* w, const T* b, T* y, RtAccT<T>* mean, RtAccT<T>* rstd, long long rows, \
@@ -517,6 +613,10 @@ LOG_SOFTMAX_BACKWARD_OP(float, f32)
 LOG_SOFTMAX_BACKWARD_OP(double, f64)
 LOG_SOFTMAX_BACKWARD_OP(__half, f16)
 LOG_SOFTMAX_BACKWARD_OP(__nv_bfloat16, bf16)
+SOFTMAX_WARP_OPS(float, f32)
+SOFTMAX_WARP_OPS(double, f64)
+SOFTMAX_WARP_OPS(__half, f16)
+SOFTMAX_WARP_OPS(__nv_bfloat16, bf16)
 LAYER_NORM_OP(float, f32)
 LAYER_NORM_OP(double, f64)
 LAYER_NORM_OP(__half, f16)

@@ -9,6 +9,13 @@
 // blockDim.x a power of two in 32..1024 (P/2 threads is one pair per thread and step,
 // P = next power of two >= R). Rows longer than RT_SORT_MAX are not written (the caller's job).
 //
+//   sort_searchsorted_<dt>(long long numel, const T* seq, const T* vals, long long* out,
+//                          long long L, long long per_row, int shared, int right)
+//       out[i] = the insertion point of vals[i] in its sorted row of seq (contiguous [rows, L];
+//       row i / per_row, or the one row when shared != 0): PyTorch's binary search, which moves
+//       right while !(seq[mid] >= v) (right: !(seq[mid] > v)) in IEEE comparisons, so a NaN
+//       value lands at the end. One thread per value.
+//
 // Method: bitonic sort in static shared memory over P slots of (key, index). Every key is a
 // long long that orders exactly like the value (integers as themselves, floats through their
 // double's bit pattern, NaN as LLONG_MAX); descending takes ~key, which reverses the order.
@@ -79,10 +86,35 @@ __device__ void rt_argsort(const T* x, long long* idx, long long rows, long long
   }
 }
 
+template <typename T>
+__device__ void rt_searchsorted(long long numel, const T* seq, const T* vals, long long* out, long long L,
+                                long long per_row, int shared, int right) {
+  RT_GRID_LOOP(i, numel) {
+    const T* row = shared ? seq : seq + (i / per_row) * L;
+    const auto x = rt_widen(vals[i]);
+    long long lo = 0, hi = L;
+    while (lo < hi) {
+      const long long mid = lo + ((hi - lo) >> 1);
+      const auto b = rt_widen(row[mid]);
+      if (right ? !(b > x) : !(b >= x)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    out[i] = lo;
+  }
+}
+
 #define ARGSORT_OP(T, SUF)                                                                   \
   RT_IF_##SUF(extern "C" __global__ void sort_argsort_##SUF(                                 \
       const T* x, long long* idx, long long rows, long long R, int descending) {             \
     rt_argsort<T>(x, idx, rows, R, descending);                                              \
+  })                                                                                         \
+  RT_IF_##SUF(extern "C" __global__ void sort_searchsorted_##SUF(                            \
+      long long numel, const T* seq, const T* vals, long long* out, long long L,             \
+      long long per_row, int shared, int right) {                                            \
+    rt_searchsorted<T>(numel, seq, vals, out, L, per_row, shared, right);                    \
   })
 
 ARGSORT_OP(float, f32)

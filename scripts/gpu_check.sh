@@ -8,7 +8,7 @@ OUT="${OUT:-gpu_out}"; mkdir -p "$OUT"
 export PYTHONPATH="$PWD/python" PYTHONUNBUFFERED=1 RTORCH_KERNEL_CACHE="${RTORCH_KERNEL_CACHE:-/tmp/rtorch-kernels}"
 nvidia-smi -L
 python3 -c "import rtorch; print('available:', rtorch.cuda.is_available(), rtorch.cuda.get_device_name(), rtorch.cuda.get_device_capability())"
-timeout "${TEST_TIMEOUT:-300}" python3 -m pytest -q -p no:cacheprovider tests/test_cuda.py 2>&1 | tee "$OUT/cuda_tests.log"
+timeout "${TEST_TIMEOUT:-300}" python3 -m pytest -q -p no:cacheprovider -rf --durations=10 tests/test_cuda.py tests/test_pinned.py 2>&1 | tee "$OUT/cuda_tests.log"
 timeout "${BENCH_TIMEOUT:-150}" python3 benchmarks/cuda_bench.py --json "$OUT/cuda_bench.json" 2>&1 | tee "$OUT/cuda_bench.log"
 # The main job on the GPU when the MNIST data travelled along (MNIST_PKL=path/to/mnist.pkl.gz).
 if [ -n "${MNIST_PKL:-}" ] && [ -f "$MNIST_PKL" ]; then

@@ -189,6 +189,36 @@ def test_softmax_parity(dtype):
 
 
 @pytestmark_gpu
+@pytest.mark.parametrize("r", [1, 2, 31, 32, 33, 100, 200, 500, 1000, 1024, 1025, 3000])
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.bfloat16], ids=str)
+def test_softmax_row_lengths(dtype, r):
+    # Rows up to 1024 take the one-warp-per-row kernels, longer ones the block kernels.
+    rng = np.random.default_rng(r)
+    a = rng.normal(scale=4, size=(37, r))
+    a[3, :] = -np.inf  # an all -inf row gives NaN, as in PyTorch
+    a[5, r // 2] = -np.inf
+    a[7, r // 3] = np.nan
+    a[9, 0] = 80.0  # exp would overflow without the max shift
+    x = rtorch.tensor(a).to(dtype)
+    at = 5e-2 if dtype == rtorch.bfloat16 else None
+    for log in (False, True):
+        f = (lambda t: t.log_softmax(1)) if log else (lambda t: t.softmax(1))
+        close(f(x.cuda()), f(x), dtype, atol=at)
+        xs = [x.to(dev).detach().requires_grad_() for dev in ("cpu", "cuda")]
+        g = rtorch.tensor(rng.normal(size=(37, r))).to(dtype)
+        for xi in xs:
+            f(xi[10:]).backward(g[10:].to(xi.device))
+        close(xs[1].grad, xs[0].grad, dtype, atol=at)
+
+
+@pytestmark_gpu
+def test_softmax_many_rows_grid_stride():
+    # More rows than one launch's grid covers (65535 blocks x 4 rows): the grid-stride loop.
+    x = rand(300_000, 3)
+    close(x.cuda().softmax(-1), x.softmax(-1))
+
+
+@pytestmark_gpu
 @pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.float16, rtorch.bfloat16])
 def test_matmul_parity(dtype):
     t = {rtorch.float16: 2e-2, rtorch.bfloat16: 1e-1}.get(dtype, 1e-4)
@@ -1043,7 +1073,7 @@ def test_sort_family_on_device_matches_cpu(dtype, n):
     y = _sort_input((n, 6), dtype, rng)
     gy = y.cuda().t()[::2]
     _check_sort_family(y.t()[::2], gy, dims=(1, 0))
-    assert not gy.is_contiguous()
+    assert n == 0 or not gy.is_contiguous()  # an empty view is contiguous
     e = _sort_input((0, n), dtype, rng)
     _check_sort_family(e, e.cuda(), dims=(1,))
 
@@ -1085,3 +1115,211 @@ def test_sort_family_gradients_on_device(dtype, n):
             cpu_grad = t.grad
         else:
             _same(t.grad, cpu_grad)
+
+
+# Advanced indexing and nonzero run on the device: offsets are computed there from the index
+# tensors, and the data never leaves the GPU.
+def _I(*a):
+    return np.array(a, dtype=np.int64)
+
+
+ADV_CASES = [
+    ((7, 5), (_I(3, 0, -1, 5),)),  # distinct positions: a plain put with duplicates keeps any one
+    ((7, 5), (slice(None), _I(4, -5, 2))),
+    ((4, 5, 6), (_I(0, 3, -1), slice(1, 4), _I(5, 0, 2))),  # separated: the block goes first
+    ((4, 5, 6), (slice(None), _I([0, 1], [4, 2]), _I([5], [0]))),  # adjacent, broadcast
+    ((4, 5, 6), (Ellipsis, _I(1, -1))),
+    ((4, 5, 6), (None, _I(2), slice(None, None, 2))),
+    ((4, 5, 6), (2, _I(0, 4))),  # an int among tensor indices is advanced too
+    ((3, 0, 4), (slice(None), np.zeros(0, np.int64))),
+    ((6,), (np.zeros(0, np.int64),)),
+    ((5, 4), (np.array([True, False, True, True, False]),)),
+    ((5, 4), ("mask",)),
+    ((3, 4, 5), (slice(None), "mask45")),
+    ((2, 3), (np.array(True),)),
+]
+
+
+def _items(items, shape, rng, device):
+    out = []
+    for it in items:
+        if isinstance(it, str):
+            m = rng.random(shape if it == "mask" else (4, 5)) < 0.5
+            it = m
+        out.append(rtorch.tensor(it).to(device) if isinstance(it, np.ndarray) else it)
+    return tuple(out)
+
+
+def _noncontig(shape, dtype, rng):
+    """A non-contiguous tensor of `shape` (a permuted view of a reversed-shape tensor)."""
+    base = rtorch.tensor(rng.uniform(-3, 3, size=shape[::-1])).to(dtype)
+    return base.permute(*reversed(range(len(shape))))
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("case", range(len(ADV_CASES)))
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float16, rtorch.int64, rtorch.bool], ids=str)
+def test_advanced_indexing_on_device_matches_cpu(dtype, case):
+    shape, raw = ADV_CASES[case]
+    rng = np.random.default_rng(case)
+    x = _noncontig(shape, dtype, rng)
+    g = x.cuda()
+    items_c = _items(raw, shape, np.random.default_rng(case), "cpu")
+    items_g = _items(raw, shape, np.random.default_rng(case), "cuda")
+    close(g[items_g], x[items_c])
+    # CPU index tensors with a device tensor work too (PyTorch allows it).
+    close(g[items_c], x[items_c])
+    # Assignment: a broadcast value and a full value; accumulate with duplicates (exact for ints).
+    r = x[items_c]
+    val = rtorch.tensor(rng.uniform(-3, 3, size=tuple(r.shape))).to(dtype)
+    h, y = g.clone(), x.clone()
+    h[items_g] = val.cuda()
+    y[items_c] = val
+    close(h, y)
+    h[items_g] = 1
+    y[items_c] = 1
+    close(h, y)
+    if dtype != rtorch.bool:
+        h2, y2 = g.clone(), x.clone()
+        h2[items_g] += val.cuda()
+        y2[items_c] += val
+        close(h2, y2, atol=2e-2 if dtype == rtorch.float16 else None)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.int32, rtorch.bool], ids=str)
+def test_index_put_accumulate_duplicates_on_device(dtype):
+    rng = np.random.default_rng(7)
+    x = rtorch.zeros(6, 4, dtype=dtype)
+    idx = rtorch.tensor(rng.integers(-6, 6, size=300))
+    v = rtorch.tensor(rng.integers(0, 3, size=(300, 4))).to(dtype)
+    want = x.index_put((idx,), v, accumulate=True)
+    got = x.cuda().index_put((idx.cuda(),), v.cuda(), accumulate=True)
+    close(got, want)
+    # In place, through a non-contiguous view of a bigger tensor.
+    big = rtorch.zeros(4, 6, dtype=dtype)
+    gbig = big.cuda()
+    big.t().index_put_((idx,), v, accumulate=True)
+    gbig.t().index_put_((idx.cuda(),), v.cuda(), accumulate=True)
+    close(gbig, big)
+
+
+@pytestmark_gpu
+def test_advanced_indexing_gradients_on_device():
+    rng = np.random.default_rng(3)
+    w = rtorch.tensor(rng.normal(size=(9, 4)), dtype=rtorch.float64)
+    idx = rtorch.tensor([[1, 8, 1], [0, -1, 1]])
+    mask = rtorch.tensor(rng.random((9, 4)) < 0.4)
+    outs = []
+    for dev in ("cpu", "cuda"):
+        p = w.to(dev).detach().requires_grad_()
+        cot = rtorch.tensor(rng.normal(size=(2, 3, 4))).to(dev) if dev == "cpu" else outs[0][2].to(dev)
+        y = (p[idx.to(dev)] * cot).sum() + (p[mask.to(dev)] ** 2).sum() + p[:, idx.to(dev)[1]].sum()
+        y.backward()
+        outs.append((y, p.grad, cot))
+    close(outs[1][0], outs[0][0])
+    close(outs[1][1], outs[0][1])
+    # The embedding-style lookup keeps working through nn.Embedding on the device.
+    emb = nn.Embedding(9, 4).cuda()
+    e = emb(idx.cuda())
+    assert e.shape == (2, 3, 4) and e.device.type == "cuda"
+
+
+@pytestmark_gpu
+def test_advanced_indexing_errors_on_device():
+    g = rtorch.zeros(7, 5, device="cuda")
+    with pytest.raises(IndexError, match="index 7 is out of bounds for dimension 0 with size 7"):
+        g[rtorch.tensor([0, 7]).cuda()]
+    with pytest.raises(IndexError, match="index -6 is out of bounds for dimension 1 with size 5"):
+        g[:, rtorch.tensor([-6]).cuda()] = 1.0
+    with pytest.raises(IndexError):
+        g[rtorch.tensor([True, False]).cuda()]
+    # The device is still usable after the errors.
+    close(g[rtorch.tensor([6]).cuda()], rtorch.zeros(1, 5))
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("shape", [(0,), (), (1,), (37,), (3, 0, 2), (4, 5, 6), (2, 1, 3, 1, 2)])
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.int64, rtorch.bool, rtorch.bfloat16], ids=str)
+def test_nonzero_on_device_matches_cpu(dtype, shape):
+    rng = np.random.default_rng(len(shape))
+    a = rng.integers(-1, 2, size=shape).astype(np.float64)
+    if dtype == rtorch.float32 and a.size:
+        a.flat[0] = np.nan  # NaN is non-zero
+    x = rtorch.tensor(a).to(dtype)
+    g = x.cuda()
+    close(g.nonzero(), x.nonzero())
+    for gc_, xc in zip(g.nonzero(as_tuple=True), x.nonzero(as_tuple=True)):
+        close(gc_, xc)
+    close(rtorch.count_nonzero(g), rtorch.count_nonzero(x))
+
+
+@pytestmark_gpu
+def test_nonzero_on_device_large():
+    rng = np.random.default_rng(11)
+    m = rng.random((3000, 1100)) < 0.3  # 3.3M elements: several scan chunks, positions past 2^21
+    x = rtorch.tensor(m)
+    close(x.cuda().nonzero(), x.nonzero())
+    v = rtorch.tensor(rng.normal(size=m.shape), dtype=rtorch.float32)
+    close(v.cuda()[x.cuda()], v[x])
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64], ids=str)
+def test_overlapping_view_backward_on_device(dtype):
+    # unfold with step < size overlaps: its backward adds every window into the shared
+    # elements (an atomic scatter-add on the device).
+    rng = np.random.default_rng(5)
+    a = rtorch.tensor(rng.normal(size=(3, 40))).to(dtype)
+    grads = []
+    for dev in ("cpu", "cuda"):
+        x = a.to(dev).detach().requires_grad_()
+        w = rtorch.tensor(np.arange(3 * 12 * 7).reshape(3, 12, 7) % 5).to(dtype).to(dev)
+        y = (x.unfold(1, 7, 3) * w).sum() + (x.t().unfold(0, 5, 1) ** 2).sum()
+        y.backward()
+        grads.append(x.grad)
+    close(grads[1], grads[0])
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("shape", [(40_000,), (3, 70_001), (1 << 22,), (2, 5, 40_000)])
+@pytest.mark.parametrize("dtype", [rtorch.int64, rtorch.float64, rtorch.bool], ids=str)
+def test_long_row_scans_on_device(dtype, shape):
+    # Few long rows are scanned in pieces side by side, then combined with running piece totals.
+    rng = np.random.default_rng(len(shape))
+    x = rtorch.tensor(rng.integers(-3, 4, size=shape)).to(dtype)
+    close(x.cuda().cumsum(-1), x.cumsum(-1))
+    if dtype == rtorch.float64:
+        p = rtorch.tensor(1 + rng.normal(scale=1e-4, size=shape))
+        close(p.cuda().cumprod(-1), p.cumprod(-1), atol=1e-9)
+        g = [p.to(d).detach().requires_grad_() for d in ("cpu", "cuda")]
+        for gi in g:
+            gi.cumsum(-1).sum().backward()
+        close(g[1].grad, g[0].grad)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.float16, rtorch.int64, rtorch.int32], ids=str)
+def test_searchsorted_on_device_matches_cpu(dtype):
+    rng = np.random.default_rng(9)
+    flt = dtype.is_floating_point
+    seq1 = np.sort(rng.integers(-20, 20, size=33)).astype(np.float64)
+    vals = rng.integers(-25, 25, size=(4, 7)).astype(np.float64)
+    rows = np.sort(rng.integers(-20, 20, size=(4, 9)), axis=1).astype(np.float64)
+    if flt:
+        seq1[-2:] = np.nan  # NaN sorts last
+        vals[0, :3] = [np.nan, -np.inf, np.inf]
+    s1, v, sr = (rtorch.tensor(a).to(dtype) for a in (seq1, vals, rows))
+    for right in (False, True):
+        close(rtorch.searchsorted(s1.cuda(), v.cuda(), right=right), rtorch.searchsorted(s1, v, right=right))
+        close(rtorch.searchsorted(sr.cuda(), v.cuda(), right=right), rtorch.searchsorted(sr, v, right=right))
+        close(rtorch.bucketize(v.cuda(), s1.cuda(), right=right), rtorch.bucketize(v, s1, right=right))
+    got = rtorch.searchsorted(s1.cuda(), v.cuda(), out_int32=True)
+    assert got.dtype == rtorch.int32 and got.device.type == "cuda"
+    close(got, rtorch.searchsorted(s1, v, out_int32=True))
+    # Mixed dtypes compare in the promoted type; a Python scalar value; non-contiguous values.
+    close(rtorch.searchsorted(s1.cuda(), v.cuda().double() + 0.5), rtorch.searchsorted(s1, v.double() + 0.5))
+    close(rtorch.searchsorted(s1.cuda(), 3), rtorch.searchsorted(s1, 3))
+    close(rtorch.searchsorted(s1.cuda(), v.cuda().t()), rtorch.searchsorted(s1, v.t()))
+    with pytest.raises(RuntimeError, match="boundaries tensor should be 1 dimension"):
+        rtorch.searchsorted(sr.cuda(), v.cuda()[:3])

@@ -70,15 +70,18 @@ KERNELS = {
         ("sum prod max min all any cumsum cumprod", ALL),
         ("argmax argmin", NUM),
         ("mean softmax log_softmax softmax_backward log_softmax_backward layer_norm layer_norm_backward logsumexp", F),
+        (" ".join(f"{op}_warp{v}" for op in ("softmax", "log_softmax", "softmax_backward", "log_softmax_backward")
+                  for v in (1, 2, 4, 8, 16, 32)), F),
     ]),
     "index.cu": _family("index", [
-        ("gather scatter select", ALL),
-        ("scatter_add add", NUM),
+        ("gather scatter select take put", ALL),
+        ("scatter_add add put_add", NUM),
         ("im2col col2im maxpool2d plane_gather plane_scatter_add", F),
+        ("offsets compact", ("i64",)),
     ]),
     "random.cu": _family("random", [("uniform normal bernoulli", F), ("randint", NUM)]),
     "optim.cu": _family("optim", [("sgd adam", F)]),
-    "sort.cu": _family("sort", [("argsort", ALL)]),
+    "sort.cu": _family("sort", [("argsort searchsorted", ALL)]),
 }
 
 # ---------------------------------------------------------------------------------------------

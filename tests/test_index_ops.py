@@ -192,3 +192,31 @@ def test_scatter_checks_index_shapes_like_pytorch():
         torch.zeros(4, 4).scatter(0, torch.zeros((3, 3), dtype=torch.int64), torch.ones(2, 3))
     out = torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), torch.tensor([[5.0], [7.0]]))
     assert out.tolist() == [[0.0, 0.0, 5.0], [7.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_methods_match_numpy(accumulate):
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(6, 4, 5))
+    i0 = rng.integers(-6, 6, size=20) if accumulate else np.array([5, 0, -2, 1])
+    i2 = rng.integers(0, 5, size=i0.shape)
+    v = rng.normal(size=(len(i0), 4))
+    want = a.copy()
+    if accumulate:
+        np.add.at(want, (i0, slice(None), i2), v)
+    else:
+        want[i0, :, i2] = v
+    x = torch.tensor(a)
+    idx = (torch.tensor(i0), None, torch.tensor(i2))
+    out = x.index_put(idx, torch.tensor(v), accumulate=accumulate)
+    np.testing.assert_allclose(out.numpy(), want, atol=1e-12)
+    np.testing.assert_allclose(x.numpy(), a)  # out of place leaves x alone
+    assert x.index_put_(list(idx), torch.tensor(v), accumulate=accumulate) is x
+    np.testing.assert_allclose(x.numpy(), want, atol=1e-12)
+    # Gradients to self and values (in float64, by finite differences).
+    p = torch.tensor(a).requires_grad_()
+    val = torch.tensor(v).requires_grad_()
+    assert gradcheck(lambda p, val: p.index_put(idx, val, accumulate=accumulate) ** 2, (p, val))
+    assert gradcheck(lambda p, val: p.clone().index_put_(idx, val, accumulate=accumulate), (p, val))
+    with pytest.raises(TypeError, match="tuple of tensors"):
+        x.index_put_(torch.tensor(i0), torch.tensor(v))

@@ -218,3 +218,16 @@ def test_topk_of_a_0d_tensor_returns_it_for_k_0_and_1():
         assert v.shape == () and v.item() == 3.5 and i.shape == () and i.item() == 0
     with pytest.raises(RuntimeError, match="out of range"):
         torch.tensor(3.5).topk(2)
+
+
+def test_searchsorted_nan_follows_pytorch():
+    # PyTorch's binary search moves right while !(b >= v) (right: !(b > v)): NaN values and
+    # values past a NaN tail land at the end. (Expected values are PyTorch 2.x's output.)
+    s = torch.tensor([1.0, 2, 3, float("nan"), float("nan")])
+    v = torch.tensor([float("nan"), float("-inf"), float("inf"), 2.0, 3.0])
+    assert torch.searchsorted(s, v).tolist() == [5, 0, 5, 1, 2]
+    assert torch.searchsorted(s, v, right=True).tolist() == [5, 0, 5, 2, 5]
+    pt = pytest.importorskip("torch")
+    ps, pv = pt.tensor(s.numpy()), pt.tensor(v.numpy())
+    assert pt.searchsorted(ps, pv).tolist() == torch.searchsorted(s, v).tolist()
+    assert pt.searchsorted(ps, pv, right=True).tolist() == torch.searchsorted(s, v, right=True).tolist()

@@ -104,3 +104,8 @@ pub fn rows_cfg(rows: usize, r: usize) -> LaunchConfig {
     let threads = if r <= 32 { 32 } else if r <= 128 { 64 } else if r <= 1024 { 128 } else { 256 };
     LaunchConfig { grid_dim: (rows.clamp(1, 65535) as u32, 1, 1), block_dim: (threads, 1, 1), shared_mem_bytes: 0 }
 }
+
+/// One warp per row (the `_warp` row kernels), four rows per block.
+pub fn warp_rows_cfg(rows: usize) -> LaunchConfig {
+    LaunchConfig { grid_dim: (rows.div_ceil(4).clamp(1, 65535) as u32, 1, 1), block_dim: (128, 1, 1), shared_mem_bytes: 0 }
+}

@@ -25,8 +25,12 @@ pub enum IndexItem {
 pub struct Plan {
     /// `x` after ints/slices/None (advanced dims kept whole).
     pub view: Tensor,
-    /// Element offsets into `view`'s storage (relative to its offset) for each advanced position.
+    /// Element offsets into `view`'s storage (relative to its offset) for each advanced position;
+    /// computed on the host for CPU tensors only (device tensors use `device_offsets`).
     pub base: Vec<isize>,
+    /// The advanced index tensors with the view dim each indexes, and their broadcast shape.
+    pub adv: Vec<(usize, Tensor)>,
+    pub bshape: Vec<usize>,
     /// Offsets of each element of the non-advanced dims.
     pub rest: Vec<isize>,
     /// Result shape before moving the advanced block ([B..., rest...]).
@@ -39,7 +43,7 @@ pub struct Plan {
 }
 
 /// Offsets of every element of a layout's shape/strides in row-major order.
-fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
+pub(crate) fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
     let n: usize = shape.iter().product();
     let mut out = Vec::with_capacity(n);
     if n == 0 {
@@ -189,7 +193,7 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
     let view = x.with_layout(layout.clone());
     if adv.is_empty() {
         let out_shape = layout.shape.to_vec();
-        return Ok(Plan { view, base: vec![], rest: vec![], gather_shape: out_shape.clone(), perm: None, out_shape, advanced: false });
+        return Ok(Plan { view, base: vec![], adv, bshape: vec![], rest: vec![], gather_shape: out_shape.clone(), perm: None, out_shape, advanced: false });
     }
     // Broadcast index tensors and compute base offsets.
     let mut bshape: Vec<usize> = vec![];
@@ -202,19 +206,7 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
             )
         })?;
     }
-    let nb: usize = bshape.iter().product();
-    let mut base = vec![0isize; nb];
-    for (d, t) in &adv {
-        let size = layout.shape[*d] as i64;
-        let stride = layout.strides[*d];
-        let ti = t.to_dtype(DType::I64)?.expand(&bshape)?.detach().to_vec::<i64>()?;
-        for (b, &i) in base.iter_mut().zip(&ti) {
-            if i < -size || i >= size {
-                bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
-            }
-            *b += (if i < 0 { i + size } else { i }) as isize * stride;
-        }
-    }
+    let base = if x.device() == crate::Device::Cpu { host_base(&layout, &adv, &bshape)? } else { vec![] };
     let adv_dims: Vec<usize> = adv.iter().map(|(d, _)| *d).collect();
     let rest_dims: Vec<usize> = (0..layout.shape.len()).filter(|d| !adv_dims.contains(d)).collect();
     let rest_shape: Vec<usize> = rest_dims.iter().map(|&d| layout.shape[d]).collect();
@@ -244,11 +236,82 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
     } else {
         (None, gather_shape.clone())
     };
-    Ok(Plan { view, base, rest, gather_shape, perm, out_shape, advanced: true })
+    Ok(Plan { view, base, adv, bshape, rest, gather_shape, perm, out_shape, advanced: true })
+}
+
+/// Offsets (relative to the view's offset) of each broadcast advanced position, read on the host;
+/// negative indices wrap once, anything else out of range is PyTorch's IndexError.
+fn host_base(layout: &crate::layout::Layout, adv: &[(usize, Tensor)], bshape: &[usize]) -> Result<Vec<isize>> {
+    let mut base = vec![0isize; bshape.iter().product()];
+    for (d, t) in adv {
+        let size = layout.shape[*d] as i64;
+        let stride = layout.strides[*d];
+        let ti = t.to_dtype(DType::I64)?.expand(bshape)?.detach().to_vec::<i64>()?;
+        for (b, &i) in base.iter_mut().zip(&ti) {
+            if i < -size || i >= size {
+                bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+            }
+            *b += (if i < 0 { i + size } else { i }) as isize * stride;
+        }
+    }
+    Ok(base)
+}
+
+/// The plan's advanced offsets for a device tensor, computed on the device: an int64 tensor of
+/// prod(bshape) offsets relative to the view's offset. The index tensors never come to the host;
+/// one synchronisation reads whether any index is out of range.
+fn device_base(p: &Plan) -> Result<Tensor> {
+    let dev = p.view.device();
+    let base = Tensor::alloc(&p.bshape, DType::I64, dev, false)?;
+    let bad = Tensor::zeros(&[], DType::I32, dev)?;
+    for (k, (d, t)) in p.adv.iter().enumerate() {
+        let i = t.detach().to_device(dev)?.to_dtype(DType::I64)?.expand(&p.bshape)?.contiguous()?;
+        crate::cuda::ops::plan_offsets(&i, &base, p.view.shape()[*d], p.view.strides()[*d], k > 0, &bad)?;
+    }
+    if bad.item()?.to_i64() != 0 {
+        // The host check names the offending index like PyTorch's message.
+        let host: Vec<(usize, Tensor)> = p.adv.iter().map(|(d, t)| Ok((*d, super::on_host(&t.detach())?))).collect::<Result<_>>()?;
+        host_base(p.view.layout(), &host, &p.bshape)?;
+        bail!(Index, "index out of bounds for a tensor of shape {:?}", p.view.shape());
+    }
+    Ok(base)
+}
+
+/// Gather (`put` = None) or put the plan's elements on the device: `vals` holds them in gather
+/// order. The non-advanced offsets go to the kernel as a stride when they are an even run (the
+/// common case, e.g. whole rows), else as an uploaded table.
+fn device_take_put(p: &Plan, vals: &Tensor, put: Option<bool>) -> Result<()> {
+    let base = device_base(p)?;
+    let n = p.rest.len();
+    let step = if n > 1 { p.rest[1] - p.rest[0] } else { 0 };
+    let even = p.rest.first() == Some(&0) && p.rest.iter().enumerate().all(|(j, &o)| o == j as isize * step);
+    let table = if even || n == 0 {
+        None
+    } else {
+        Some(Tensor::from_vec(p.rest.iter().map(|&o| o as i64).collect(), &[n])?.to_device(p.view.device())?)
+    };
+    crate::cuda::ops::take_put(&p.view, &base, table.as_ref(), n.max(1), step, vals, put)
+}
+
+/// The view's storage from its first element on as a flat 1-D view, so that a gather/scatter
+/// along dim 0 with `device_offsets` reaches every element the plan addresses.
+pub(crate) fn flat_storage_view(v: &Tensor) -> Tensor {
+    let extent = v.storage().nbytes() / v.dtype().size() - v.offset();
+    let mut l = crate::layout::Layout::contiguous(&[extent]);
+    l.offset = v.offset();
+    v.with_layout(l)
 }
 
 /// Gather the plan's elements into a new contiguous tensor of `out_shape`.
 fn gather_plan(p: &Plan) -> Result<Tensor> {
+    if p.view.device() != crate::Device::Cpu {
+        let out = Tensor::alloc(&p.gather_shape, p.view.dtype(), p.view.device(), false)?;
+        device_take_put(p, &out, None)?;
+        return Ok(match &p.perm {
+            Some(perm) => out.permute(perm)?.contiguous()?.detach(),
+            None => out.detach(),
+        });
+    }
     let out = Tensor::alloc(&p.gather_shape, p.view.dtype(), p.view.device(), false)?;
     with_dtype!(p.view.dtype(), T => {
         let (src, dst) = unsafe { (p.view.data_ptr::<T>(), out.data_ptr::<T>()) };
@@ -269,9 +332,6 @@ fn gather_plan(p: &Plan) -> Result<Tensor> {
 /// `x[items]`, recorded for autograd.
 pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
     let p = plan(x, items)?;
-    if p.advanced && x.device() != crate::Device::Cpu {
-        return index(&super::on_host(x)?, &host_items(items)?)?.to_device(x.device());
-    }
     if !p.advanced {
         // A pure view: record it as a strided view of x for backward.
         let out = p.view.detach();
@@ -322,13 +382,6 @@ pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate
         x.storage().bump_version();
         return Ok(());
     }
-    if x.device() != crate::Device::Cpu {
-        let h = super::on_host(&x.detach())?;
-        index_put_raw(&h, &host_items(items)?, &super::on_host(&v)?, accumulate)?;
-        crate::cpu::copy_cast(&h, x)?;
-        x.storage().bump_version();
-        return Ok(());
-    }
     // Values laid out in gather order.
     let vg = match &p.perm {
         Some(perm) => {
@@ -340,6 +393,21 @@ pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate
         }
         None => v.contiguous()?,
     };
+    if x.device() != crate::Device::Cpu {
+        // Host values (a Python scalar becomes a 0-d host tensor) are moved over, as PyTorch does.
+        let vg = vg.to_device(x.device())?;
+        if accumulate && x.dtype() == DType::Bool {
+            // No atomic add for bool on the device: accumulate (logical or) on a host copy.
+            let h = super::on_host(&x.detach())?;
+            index_put_raw(&h, &host_items(items)?, &super::on_host(&v)?, accumulate)?;
+            crate::ops::cast::copy_into(x, &h.to_device(x.device())?)?;
+        } else {
+            // Duplicate positions: accumulate adds them all (atomics); a plain put keeps one of them.
+            device_take_put(&p, &vg, Some(accumulate))?;
+        }
+        x.storage().bump_version();
+        return Ok(());
+    }
     with_dtype!(x.dtype(), T => {
         let vals: Vec<T> = vg.detach().to_vec()?;
         let dst = unsafe { p.view.data_ptr::<T>() };
@@ -384,18 +452,26 @@ pub fn index_put(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bo
 
 /// In-place `x[items] = value` with autograd (an out-of-place put whose history x takes).
 pub fn setitem(x: &Tensor, items: &[IndexItem], value: &Tensor) -> Result<()> {
+    index_put_(x, items, value, false)
+}
+
+/// `x.index_put_(items, value, accumulate)` with autograd.
+pub fn index_put_(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bool) -> Result<()> {
     x.check_inplace()?;
     if needs_grad(&[x, value]) {
-        let r = index_put(x, items, value, false)?;
+        let r = index_put(x, items, value, accumulate)?;
         crate::ops::cast::copy_into(x, &r.detach())?;
         x.take_history(&r)?;
         return Ok(());
     }
-    index_put_raw(x, items, value, false)
+    index_put_raw(x, items, value, accumulate)
 }
 
 /// Coordinates of non-zero elements: `[n, ndim]` int64.
 pub fn nonzero(t: &Tensor) -> Result<Tensor> {
+    if t.device() != crate::Device::Cpu {
+        return nonzero_device(t);
+    }
     let flags: Vec<bool> = t.detach().to_vec()?;
     let nd = t.ndim();
     let mut coords: Vec<i64> = vec![];
@@ -413,6 +489,38 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
     }
     let n = if nd == 0 { flags.iter().filter(|&&f| f).count() } else { coords.len() / nd };
     Tensor::from_vec(coords, &[n, nd])?.to_device(t.device())
+}
+
+/// `nonzero` on the device: a running count of the non-zero flags gives each non-zero element its
+/// output row; the element writes its flat position there, which is unravelled into coordinates.
+/// One synchronisation reads the count (the output's shape depends on it, as in PyTorch).
+fn nonzero_device(t: &Tensor) -> Result<Tensor> {
+    use super::binary::{binary, BinaryOp::*};
+    let (dev, nd, numel) = (t.device(), t.ndim(), t.numel());
+    if numel == 0 {
+        return Tensor::zeros(&[0, nd], DType::I64, dev);
+    }
+    let flags = binary(Ne, &t.detach().reshape_u(&[numel])?, Scalar::Int(0))?;
+    let rank = flags.to_dtype(DType::I64)?.cumulative(0, false)?.detach();
+    let n = rank.select(0, -1)?.item()?.to_i64() as usize;
+    let out = Tensor::alloc(&[n], DType::I64, dev, false)?;
+    crate::cuda::ops::compact(&rank, &out)?;
+    // Unravel, last dim first; what is left for dim 0 is already in range.
+    let mut lin = out;
+    let mut coords = vec![];
+    for (k, &size) in t.shape().iter().enumerate().rev() {
+        if k == 0 {
+            coords.push(lin.clone());
+        } else {
+            coords.push(binary(Remainder, &lin, Scalar::Int(size as i64))?);
+            lin = binary(FloorDiv, &lin, Scalar::Int(size as i64))?;
+        }
+    }
+    if coords.is_empty() {
+        return Tensor::zeros(&[n, 0], DType::I64, dev);
+    }
+    coords.reverse();
+    Ok(super::movement::stack(&coords, 1)?.detach())
 }
 
 /// `where(cond, a, b)` with broadcasting and promotion.

@@ -51,13 +51,16 @@ pub fn view_op(t: &Tensor, kind: ViewKind) -> Result<Tensor> {
 
 /// The inverse of a view for gradients: zeros of `shape` with `g` added into the view's elements.
 pub fn view_scatter(g: &Tensor, kind: &ViewKind, shape: &[usize]) -> Result<Tensor> {
-    if kind.may_overlap() && g.device() != crate::Device::Cpu {
-        return view_scatter(&super::on_host(g)?, kind, shape)?.to_device(g.device());
-    }
     let base = Tensor::zeros(shape, g.dtype(), g.device())?;
     let dst = base.with_layout(kind.apply(base.layout())?);
     let gd = g.detach();
-    if kind.may_overlap() {
+    if kind.may_overlap() && g.device() != crate::Device::Cpu {
+        // Overlapping windows add into the same elements: an atomic scatter-add at the view's offsets.
+        let offs: Vec<i64> = super::index::all_offsets(dst.shape(), dst.strides()).into_iter().map(|o| o as i64).collect();
+        let offs = Tensor::from_vec(offs, &[dst.numel()])?.to_device(g.device())?;
+        let src = gd.contiguous()?.reshape_u(&[dst.numel()])?;
+        crate::cuda::ops::gather_scatter(&src, 0, &offs, &super::index::flat_storage_view(&dst), Some(true))?;
+    } else if kind.may_overlap() {
         // Serial accumulation: overlapping windows add into the same element.
         crate::with_dtype!(g.dtype(), T => {
             let gv: Vec<T> = gd.to_vec()?;

@@ -283,11 +283,6 @@ pub fn unique_dim(x: &Tensor, dim: i64) -> Result<(Tensor, Tensor, Tensor)> {
 
 /// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.
 pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool) -> Result<Tensor> {
-    if super::any_device(&[seq, values]) {
-        // The result lives with the sequence (a Python-scalar value arrives as a CPU 0-d tensor).
-        let dev = if values.ndim() == 0 && values.device() == crate::Device::Cpu { seq.device() } else { values.device() };
-        return searchsorted(&super::on_host(seq)?, &super::on_host(values)?, right, out_int32)?.to_device(dev);
-    }
     if seq.ndim() > 1 && seq.shape()[..seq.ndim() - 1] != values.shape()[..values.ndim().saturating_sub(1)] {
         bail!(
             Runtime,
@@ -295,6 +290,21 @@ pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool)
             seq.shape(),
             values.shape()
         );
+    }
+    if super::any_device(&[seq, values]) {
+        // The result lives with the sequence (a Python-scalar value arrives as a CPU 0-d tensor).
+        let dev = if values.ndim() == 0 && values.device() == crate::Device::Cpu { seq.device() } else { values.device() };
+        if seq.device() != dev {
+            bail!(Device, "torch.searchsorted(): boundaries on {} and values on {} must be on one device", seq.device(), dev);
+        }
+        // Both in their common dtype, so that the kernel compares like with like.
+        let dt = crate::dtype::promote_types(seq.dtype(), values.dtype());
+        let s = seq.to_dtype(dt)?.contiguous()?.detach();
+        let v = values.to_device(dev)?.to_dtype(dt)?.contiguous()?.detach();
+        let l = seq.shape().last().copied().unwrap_or(1);
+        let per_row = values.shape().last().copied().unwrap_or(1);
+        let t = crate::cuda::ops::searchsorted(&s, &v, l, per_row, seq.ndim() <= 1, right)?;
+        return if out_int32 { t.to_dtype(DType::I32) } else { Ok(t) };
     }
     let mut keys = order_keys(&[seq, values])?;
     let (v, s) = (keys.pop().unwrap_or_default(), keys.pop().unwrap_or_default());
@@ -305,7 +315,17 @@ pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool)
         .enumerate()
         .map(|(i, &x)| {
             let row = if seq.ndim() > 1 { &s[(i / per_row) * inner..(i / per_row + 1) * inner] } else { &s[..] };
-            row.partition_point(|&b| if right { !(b > x) } else { b < x }) as i64
+            // PyTorch's search, NaN included: move right while !(b >= x) (right: !(b > x)).
+            let (mut lo, mut hi) = (0, row.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if if right { !(row[mid] > x) } else { !(row[mid] >= x) } {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo as i64
         })
         .collect();
     let t = Tensor::from_vec(out, values.shape())?;

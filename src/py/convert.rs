@@ -297,6 +297,28 @@ fn index_item(obj: &Bound<'_, PyAny>) -> PyResult<IndexItem> {
 }
 
 /// Parse `x[key]` into index items.
+/// The `indices` of `index_put_`: a tuple or list of index tensors, None for a whole dim.
+pub fn index_put_items(indices: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
+    let seq: Vec<Bound<'_, PyAny>> = if let Ok(t) = indices.cast::<PyTuple>() {
+        t.iter().collect()
+    } else if let Ok(l) = indices.cast::<pyo3::types::PyList>() {
+        l.iter().collect()
+    } else {
+        return Err(PyTypeError::new_err(format!("index_put_(): indices must be a tuple of tensors, not {}", indices.get_type().name()?)));
+    };
+    seq.iter()
+        .map(|o| {
+            if o.is_none() {
+                Ok(IndexItem::Slice(None, None, 1))
+            } else if let Ok(t) = o.cast::<crate::py::tensor::PyTensor>() {
+                Ok(IndexItem::Tensor(t.get().t.clone()))
+            } else {
+                Err(PyTypeError::new_err(format!("index_put_(): expected a tuple of tensors or None, got {}", o.get_type().name()?)))
+            }
+        })
+        .collect()
+}
+
 pub fn index_items(key: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
     if let Ok(t) = key.cast::<PyTuple>() {
         return t.iter().map(|o| index_item(&o)).collect();

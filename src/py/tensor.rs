@@ -1293,6 +1293,22 @@ impl PyTensor {
         };
         crate::ops::index::setitem(&self.t, &items, &v).py()
     }
+    /// `index_put_(indices, values, accumulate=False)`: `indices` is a tuple of index tensors
+    /// (None takes a whole dim); `accumulate` adds, duplicates included.
+    #[pyo3(signature = (indices, values, accumulate=false))]
+    fn index_put_<'py>(slf: Bound<'py, Self>, indices: &Bound<'py, PyAny>, values: &Bound<'py, PyAny>, accumulate: bool) -> PyResult<Bound<'py, Self>> {
+        let items = index_put_items(indices)?;
+        let v = tensor_from_any(values)?;
+        crate::ops::index::index_put_(&slf.get().t, &items, &v, accumulate).py()?;
+        Ok(slf)
+    }
+    /// Out-of-place `index_put_`.
+    #[pyo3(signature = (indices, values, accumulate=false))]
+    fn index_put(&self, indices: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, accumulate: bool) -> R {
+        let items = index_put_items(indices)?;
+        let v = tensor_from_any(values)?;
+        wrap(crate::ops::index::index_put(&self.t, &items, &v, accumulate))
+    }
     fn __iter__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
         if t.ndim() == 0 {
