@@ -16,6 +16,11 @@
 //       logsumexp: floating types, O = T (max-shifted; all -inf row -> -inf)
 //   reduce_softmax_<dt> / reduce_log_softmax_<dt>(const T* x, T* y, rows, R, inner)
 //       y has the layout of x
+//   reduce_cumextreme_<dt>(const T* x, long long* idx, long long lines, long long R, long long inner,
+//                          int max)
+//       cummax (max != 0) / cummin indices: x contiguous [outer, R, inner], one thread per line
+//       (lines = outer * inner) walking its R elements; idx[.., j, ..] = index of the running
+//       extreme, ties and NaN taking the later index, a NaN sticking until the next NaN (PyTorch)
 //   reduce_softmax_warp<V>_<dt> / reduce_log_softmax_warp<V>_<dt>(const T* x, T* y, rows, R)
 //       plain [rows, R] rows with R <= 32 * V, V in 1 2 4 8 16 32: one warp per row, V elements per
 //       lane held in registers (one read, one write, shuffles only); whole warps per block
@@ -498,6 +503,27 @@ __device__ void rt_scan(const T* x, RtSumOutT<T>* y, long long rows, long long R
       const T* x, T* out, long long rows, long long R, long long inner) { \
     rt_logsumexp<T>(x, out, rows, R, inner);                              \
   })
+template <typename T>
+__device__ void rt_cumextreme(const T* x, long long* idx, long long lines, long long R, long long inner, int max) {
+  RT_GRID_LOOP(l, lines) {
+    const long long base = (l / inner) * R * inner + l % inner;
+    long long best = 0;
+    auto b = rt_widen(x[base]);
+    for (long long j = 0; j < R; j++) {
+      const auto v = rt_widen(x[base + j * inner]);
+      if (rt_isnan(v) || (!rt_isnan(b) && (max ? v >= b : v <= b))) {
+        best = j;
+        b = v;
+      }
+      idx[base + j * inner] = best;
+    }
+  }
+}
+#define CUMEXTREME_OP(T, SUF)                                                                 \
+  RT_IF_##SUF(extern "C" __global__ void reduce_cumextreme_##SUF(                             \
+      const T* x, long long* idx, long long lines, long long R, long long inner, int max) {   \
+    rt_cumextreme<T>(x, idx, lines, R, inner, max);                                           \
+  })
 #define CUMSUM_OP(T, SUF)                                                          \
   RT_IF_##SUF(extern "C" __global__ void reduce_cumsum_##SUF(                      \
       const T* x, RtSumOutT<T>* y, long long rows, long long R, long long inner) { \
@@ -573,6 +599,15 @@ REDUCE_OP(any, unsigned char, u8)
 REDUCE_OP(any, bool, bool)
 
 // Floating and integer types.
+CUMEXTREME_OP(float, f32)
+CUMEXTREME_OP(double, f64)
+CUMEXTREME_OP(__half, f16)
+CUMEXTREME_OP(__nv_bfloat16, bf16)
+CUMEXTREME_OP(long long, i64)
+CUMEXTREME_OP(int, i32)
+CUMEXTREME_OP(short, i16)
+CUMEXTREME_OP(signed char, i8)
+CUMEXTREME_OP(unsigned char, u8)
 REDUCE_OP(argmax, float, f32)
 REDUCE_OP(argmax, double, f64)
 REDUCE_OP(argmax, __half, f16)

@@ -1323,3 +1323,29 @@ def test_searchsorted_on_device_matches_cpu(dtype):
     close(rtorch.searchsorted(s1.cuda(), v.cuda().t()), rtorch.searchsorted(s1, v.t()))
     with pytest.raises(RuntimeError, match="boundaries tensor should be 1 dimension"):
         rtorch.searchsorted(sr.cuda(), v.cuda()[:3])
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.float16, rtorch.int64, rtorch.uint8], ids=str)
+def test_cummax_cummin_on_device_matches_cpu(dtype):
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 6, size=(5, 7, 3)).astype(np.float64)  # many ties
+    if dtype.is_floating_point:
+        a[1, 2, 0] = a[1, 5, 0] = a[3, 0, 2] = np.nan
+    x = rtorch.tensor(a).to(dtype)
+    for f in (rtorch.cummax, rtorch.cummin):
+        for d in (0, 1, 2, -1):
+            gv, gi = f(x.cuda(), d)
+            cv, ci = f(x, d)
+            close(gv, cv)
+            close(gi, ci)
+        close(f(x.cuda().permute(2, 0, 1), 1)[1], f(x.permute(2, 0, 1), 1)[1])
+    e = rtorch.zeros(0, 4, dtype=dtype)
+    assert rtorch.cummax(e.cuda(), 1)[1].shape == (0, 4)
+    s = rtorch.tensor(3.0).to(dtype)
+    close(rtorch.cummax(s.cuda(), 0)[1], rtorch.cummax(s, 0)[1])
+    if dtype == rtorch.float64:
+        xs = [x.to(dev).detach().requires_grad_() for dev in ("cpu", "cuda")]
+        for xi in xs:
+            rtorch.cummax(xi, 1)[0].nan_to_num(0.0).sum().backward()
+        close(xs[1].grad, xs[0].grad)

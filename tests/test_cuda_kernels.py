@@ -68,7 +68,7 @@ KERNELS = {
     ]) + _family("ternary", [("where", ALL)]),
     "reduce.cu": _family("reduce", [
         ("sum prod max min all any cumsum cumprod", ALL),
-        ("argmax argmin", NUM),
+        ("argmax argmin cumextreme", NUM),
         ("mean softmax log_softmax softmax_backward log_softmax_backward layer_norm layer_norm_backward logsumexp", F),
         (" ".join(f"{op}_warp{v}" for op in ("softmax", "log_softmax", "softmax_backward", "log_softmax_backward")
                   for v in (1, 2, 4, 8, 16, 32)), F),

@@ -231,3 +231,16 @@ def test_searchsorted_nan_follows_pytorch():
     ps, pv = pt.tensor(s.numpy()), pt.tensor(v.numpy())
     assert pt.searchsorted(ps, pv).tolist() == torch.searchsorted(s, v).tolist()
     assert pt.searchsorted(ps, pv, right=True).tolist() == torch.searchsorted(s, v, right=True).tolist()
+
+
+def test_cummax_nan_indices_follow_pytorch():
+    # A NaN takes over the running extreme, also from an earlier NaN; ties take the later index.
+    x = torch.tensor([1.0, float("nan"), 2.0, float("nan"), 0.0, 5.0, 5.0])
+    for f in (torch.cummax, torch.cummin):
+        assert f(x, 0).indices.tolist() == [0, 1, 1, 3, 3, 3, 3]
+    assert torch.cummax(torch.tensor([2, 1, 2, 2]), 0).indices.tolist() == [0, 0, 2, 3]
+    assert torch.cummin(torch.tensor([2, 1, 1, 3]), 0).indices.tolist() == [0, 1, 2, 2]
+    pt = pytest.importorskip("torch")
+    px = pt.tensor(x.numpy())
+    for name in ("cummax", "cummin"):
+        assert getattr(pt, name)(px, 0).indices.tolist() == getattr(torch, name)(x, 0).indices.tolist()

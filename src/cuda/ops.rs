@@ -354,6 +354,22 @@ pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
     Ok(out)
 }
 
+/// cummax (`max`) / cummin indices along the middle dim of a contiguous `[outer, r, inner]`
+/// tensor: an int64 tensor of x's shape (ties and NaN take the later index, as in PyTorch).
+pub fn cumextreme(x: &Tensor, outer: usize, r: usize, inner: usize, max: bool) -> Result<Tensor> {
+    let idx = Tensor::alloc(x.shape(), DType::I64, x.device(), false)?;
+    let lines = outer * inner;
+    if lines == 0 || r == 0 {
+        return Ok(idx);
+    }
+    let gpu = gpu_of(x.device())?;
+    let d = x.dtype();
+    let f = gpu.func(Family::Reduce, d, &format!("reduce_cumextreme_{}", suffix(d)))?;
+    let (px, pi, l64, r64, i64_, mx) = (view_ptr(x), view_ptr(&idx), lines as i64, r as i64, inner as i64, max as i32);
+    launch!(gpu, f, grid(lines); &px, &pi, &l64, &r64, &i64_, &mx)?;
+    Ok(idx)
+}
+
 /// Longest row `argsort_rows` handles (the kernel sorts a row in static shared memory).
 pub const SORT_MAX_ROW: usize = 2048;
 

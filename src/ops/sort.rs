@@ -186,19 +186,24 @@ fn picked(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, idx: Tensor) -> Resu
 
 /// `cummax` / `cummin` along `dim` -> (values, indices); ties take the later index, like PyTorch.
 pub fn cummax(x: &Tensor, dim: i64, max: bool) -> Result<(Tensor, Tensor)> {
-    if x.device() != crate::Device::Cpu {
-        let (v, i) = cummax(&super::on_host(x)?, dim, max)?;
-        return Ok((v.to_device(x.device())?, i.to_device(x.device())?));
-    }
     check_dim_input(if max { "cummax" } else { "cummin" }, x)?;
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
     let n = xn.shape()[d];
+    if x.device() != crate::Device::Cpu {
+        let xc = xn.detach().contiguous()?;
+        let outer: usize = xc.shape()[..d].iter().product();
+        let inner: usize = xc.shape()[d + 1..].iter().product();
+        let idx = crate::cuda::ops::cumextreme(&xc, outer, n, inner, max)?;
+        let vals = gather(&xn, d as i64, &idx)?;
+        return Ok((back_0d(x, vals)?, back_0d(x, idx)?));
+    }
     let idx = row_indices(&xn, d, n, |row, out| {
         let mut best = 0usize;
         for (j, o) in out.iter_mut().enumerate() {
             let (v, b) = (row[j], row[best]);
-            let better = if b.is_nan() { false } else if v.is_nan() { true } else if max { v >= b } else { v <= b };
+            // PyTorch: a NaN takes over (also from an earlier NaN); otherwise ties take the later index.
+            let better = if v.is_nan() { true } else if b.is_nan() { false } else if max { v >= b } else { v <= b };
             if better {
                 best = j;
             }
