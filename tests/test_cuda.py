@@ -1349,3 +1349,27 @@ def test_cummax_cummin_on_device_matches_cpu(dtype):
         for xi in xs:
             rtorch.cummax(xi, 1)[0].nan_to_num(0.0).sum().backward()
         close(xs[1].grad, xs[0].grad)
+
+
+@pytestmark_gpu
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64, rtorch.float16, rtorch.int64], ids=str)
+def test_median_on_device_matches_cpu(dtype):
+    # Rows the device sort takes are done on the device: NaN rules as the host (first NaN decides
+    # for median; nanmedian skips NaNs unless the row is all NaN).
+    rng = np.random.default_rng(6)
+    a = rng.integers(0, 5, size=(6, 9, 4)).astype(np.float64)
+    if dtype.is_floating_point:
+        a[rng.random(a.shape) < 0.15] = np.nan
+        a[2, :, 1] = np.nan
+    x = rtorch.tensor(a).to(dtype)
+    fs = [rtorch.median] + ([rtorch.nanmedian] if dtype.is_floating_point else [])
+    for f in fs:
+        for d in (0, 1, -1):
+            for keep in (False, True):
+                gv, gi = f(x.cuda(), d, keepdim=keep)
+                cv, ci = f(x, d, keepdim=keep)
+                close(gv, cv)
+                close(gi, ci)
+        close(f(x.cuda().transpose(0, 2), 1)[1], f(x.transpose(0, 2), 1)[1])
+    long = rtorch.tensor(rng.normal(size=(2, 3000))).to(dtype)  # rows past the sort kernel: host
+    close(rtorch.median(long.cuda(), 1)[1], rtorch.median(long, 1)[1])

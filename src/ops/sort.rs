@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::layout::wrap_dim;
 use crate::ops::index::gather;
 use crate::ops::reduce::{rows, unrows};
+use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 use crate::bail;
 use std::cmp::Ordering;
@@ -157,8 +158,12 @@ pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(
     check_dim_input(op, x)?;
     let xn = as_nd(x)?;
     let d = wrap_dim(dim, xn.ndim())?;
-    if xn.shape()[d] == 0 {
+    let n = xn.shape()[d];
+    if n == 0 {
         bail!(Index, "{}(): Expected reduction dim {} to have non-zero size.", op, d);
+    }
+    if xn.device() != crate::Device::Cpu && n <= crate::cuda::ops::SORT_MAX_ROW {
+        return picked(x, &xn, d, keepdim, median_indices_device(&xn, d, ignore_nan)?);
     }
     pick(x, &xn, d, keepdim, move |row| {
         let nans = row.iter().filter(|v| v.is_nan()).count();
@@ -169,6 +174,24 @@ pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(
             _ => sorted_order(row, false)[(row.len() - nans - 1) / 2],
         }
     })
+}
+
+/// The median's index along `d` (kept, size 1) for device rows the sort kernel takes, by the
+/// host rule above in tensor ops: the first NaN where it decides, else entry (len - nans - 1) / 2
+/// of the stable sorted order (NaNs sort last).
+fn median_indices_device(xn: &Tensor, d: usize, ignore_nan: bool) -> Result<Tensor> {
+    use super::binary::{binary, BinaryOp::*};
+    let n = xn.shape()[d] as i64;
+    let order = order_indices(xn, d, 0, n as usize, false)?;
+    let isnan = xn.detach().isnan()?;
+    let nans = isnan.sum_dims(Some(&[d as i64]), true, Some(DType::I64))?;
+    let first_nan = isnan.to_dtype(DType::U8)?.argmax(Some(d as i64), true, true)?;
+    // k = max((n - nans - 1) / 2, 0): all-NaN rows would give -1 (their first NaN is taken).
+    let k = binary(FloorDiv, &binary(Add, &nans.neg()?, Scalar::Int(n - 1))?, Scalar::Int(2))?;
+    let k = binary(Maximum, &k, Scalar::Int(0))?;
+    let by_order = gather(&order, d as i64, &k)?;
+    let nan_decides = if ignore_nan { binary(Eq, &nans, Scalar::Int(n))? } else { binary(Gt, &nans, Scalar::Int(0))? };
+    crate::ops::index::where_(&nan_decides, &first_nan, &by_order)
 }
 
 fn pick(x: &Tensor, xn: &Tensor, d: usize, keepdim: bool, f: impl Fn(&[f64]) -> usize + Sync) -> Result<(Tensor, Tensor)> {
