@@ -301,7 +301,6 @@ fn warp_v(r: usize) -> usize {
     r.div_ceil(32).next_power_of_two()
 }
 
-
 /// The input gradient of `softmax_rows` / log-softmax from the output `y` and the gradient `g`
 /// (both contiguous rows of length `r`, one dtype): `y * (g - sum(g * y))`, or
 /// `g - exp(y) * sum(g)` for log-softmax, one block per row.

@@ -26,7 +26,7 @@ pub struct Plan {
     /// `x` after ints/slices/None (advanced dims kept whole).
     pub view: Tensor,
     /// Element offsets into `view`'s storage (relative to its offset) for each advanced position;
-    /// computed on the host for CPU tensors only (device tensors use `device_offsets`).
+    /// computed on the host for CPU tensors only (device tensors use `device_base`).
     pub base: Vec<isize>,
     /// The advanced index tensors with the view dim each indexes, and their broadcast shape.
     pub adv: Vec<(usize, Tensor)>,
@@ -294,7 +294,7 @@ fn device_take_put(p: &Plan, vals: &Tensor, put: Option<bool>) -> Result<()> {
 }
 
 /// The view's storage from its first element on as a flat 1-D view, so that a gather/scatter
-/// along dim 0 with `device_offsets` reaches every element the plan addresses.
+/// along dim 0 with element offsets (`all_offsets` of the view) reaches every element of it.
 pub(crate) fn flat_storage_view(v: &Tensor) -> Tensor {
     let extent = v.storage().nbytes() / v.dtype().size() - v.offset();
     let mut l = crate::layout::Layout::contiguous(&[extent]);
