@@ -823,6 +823,27 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda x=d["x"]: np.ascontiguousarray(x.T)), to_np),
          **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]): x.transpose(0, 1).contiguous()), to_np))},
         tol=(0, 0), bytes_moved=2 * 4 * SQ * SQ))
+    # -- indexing: an embedding-style row gather, a boolean mask, nonzero
+    GR, GC, GK = (1 << 16, 64, 1 << 14) if quick else (1 << 18, 64, 1 << 16)
+    gidx = rng.integers(0, GR, size=GK)
+    W.append(Workload(
+        f"x[idx]: {GK} rows of {GR}x{GC}", "ms", lambda: {"x": mat("g", (GR, GC)), "i": gidx},
+        lambda d: d["x"][d["i"]],
+        {"numpy": lambda d: ((lambda x=d["x"], i=d["i"]: x[i]), to_np),
+         **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]), i=lib_mod(lib).from_numpy(d["i"]): x[i]), to_np))},
+        tol=(0, 0), bytes_moved=2 * 4 * GK * GC))
+    W.append(Workload(
+        f"x[x > 0] {nm}", "ms", lambda: {"x": vec("x", N)},
+        lambda d: d["x"][d["x"] > 0],
+        {"numpy": lambda d: ((lambda x=d["x"]: x[x > 0]), to_np),
+         **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]): x[x > 0]), to_np))},
+        tol=(0, 0)))
+    W.append(Workload(
+        f"nonzero {SQ}x{SQ} (half true)", "ms", lambda: {"m": mat("u", (SQ, SQ), "uniform") > 0.5},
+        lambda d: np.argwhere(d["m"]),
+        {"numpy": lambda d: ((lambda m=d["m"]: np.argwhere(m)), to_np),
+         **torchlike(lambda lib, d: ((lambda m=own(lib, d["m"]): m.nonzero()), to_np))},
+        tol=None, checker=lambda got, ref: compare(got, ref, 0, 0, dtype=np.int64)))
     # -- matmul
     for n in MM:
         W.append(Workload(

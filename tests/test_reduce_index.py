@@ -134,3 +134,39 @@ def test_matmul_errors():
         torch.ones(2, 3) @ torch.ones(4, 5)
     with pytest.raises(TypeError):
         torch.ones(2, 2) @ torch.ones(2, 2, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (1,), (7,), (3, 0, 2), (5, 1, 4), (70_001,), (3, 300, 257), (2, 2, 2, 2, 9000)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8, np.bool_])
+def test_nonzero_matches_numpy(shape, dtype):
+    # Large shapes run in several chunks on the pool (each writes at its running count).
+    rng = np.random.default_rng(sum(shape) + len(shape))
+    a = np.asarray((rng.integers(-1, 2, size=shape) * (rng.random(shape) < 0.4)).astype(dtype))
+    if a.dtype.kind == "f" and a.size:
+        a.flat[rng.integers(0, a.size, size=3)] = [np.nan, -0.0, np.inf]  # NaN is non-zero, -0.0 is zero
+    t = torch.from_numpy(a)
+    want = np.argwhere(a)
+    got = t.nonzero().numpy()
+    assert got.shape == want.shape and (got == want).all()
+    if a.ndim:  # NumPy refuses nonzero of a 0-d array
+        for g, w in zip(t.nonzero(as_tuple=True), np.nonzero(a)):
+            assert (g.numpy() == w).all()
+    # Through a non-contiguous view, and as a boolean mask.
+    if a.ndim >= 2:
+        v = a.swapaxes(0, -1)
+        assert (t.transpose(0, -1).nonzero().numpy() == np.argwhere(v)).all()
+    if a.ndim >= 1:
+        x = rng.normal(size=shape)
+        np.testing.assert_array_equal(torch.from_numpy(x)[t != 0].numpy(), x[a != 0])
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 70_000])
+def test_integer_row_gather_matches_numpy(rows):
+    rng = np.random.default_rng(rows)
+    x = rng.normal(size=(300, 64)).astype(np.float32)
+    idx = rng.integers(-300, 300, size=rows)
+    t = torch.from_numpy(x)
+    np.testing.assert_array_equal(t[torch.from_numpy(idx)].numpy(), x[idx])
+    # Strided rows (every other column) and a column gather take the general paths.
+    np.testing.assert_array_equal(t[:, ::2][torch.from_numpy(idx)].numpy(), x[:, ::2][idx])
+    np.testing.assert_array_equal(t[:, torch.from_numpy(idx % 64)].numpy(), x[:, idx % 64])
