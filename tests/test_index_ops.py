@@ -220,3 +220,17 @@ def test_index_put_methods_match_numpy(accumulate):
     assert gradcheck(lambda p, val: p.clone().index_put_(idx, val, accumulate=accumulate), (p, val))
     with pytest.raises(TypeError, match="tuple of tensors"):
         x.index_put_(torch.tensor(i0), torch.tensor(v))
+
+
+def test_setitem_with_values_that_alias_self_matches_numpy():
+    # The values are a view of the destination: they are read as they were before the write.
+    a = np.arange(10.0)
+    x = torch.tensor(a)
+    a[[1, 2, 3]] = a[:3]
+    x[torch.tensor([1, 2, 3])] = x[:3]
+    np.testing.assert_array_equal(x.numpy(), a)
+    b = np.arange(24.0).reshape(6, 4)
+    y = torch.tensor(b)
+    b[[5, 0, 2]] = b[1:4]
+    y[torch.tensor([5, 0, 2])] = y[1:4]
+    np.testing.assert_array_equal(y.numpy(), b)

@@ -425,17 +425,25 @@ pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate
         x.storage().bump_version();
         return Ok(());
     }
+    // Serial, in order: with duplicate positions the last value wins (or all add up). Values that
+    // share x's buffer are copied first, so writes cannot change values still to be read.
+    let same_buffer = vg.storage().cpu().map(|b| b.ptr()) == x.storage().cpu().map(|b| b.ptr());
+    let vg = if same_buffer { vg.contiguous_copy()?.detach() } else { vg.detach() };
+    let (r, step) = (p.rest.len(), rest_step(&p.rest));
     with_dtype!(x.dtype(), T => {
-        let vals: Vec<T> = vg.detach().to_vec()?;
-        let dst = unsafe { p.view.data_ptr::<T>() };
-        let r = p.rest.len();
+        // SAFETY: vg is contiguous in gather order (base.len() x r values); offsets were
+        // bounds-checked against the view's shape.
+        let (src, dst) = unsafe { (vg.data_ptr::<T>() as *const T, p.view.data_ptr::<T>()) };
         for (i, &b) in p.base.iter().enumerate() {
-            for (j, &o) in p.rest.iter().enumerate() {
-                let v = vals[i * r + j];
-                // SAFETY: offsets were bounds-checked against the view's shape.
-                unsafe {
-                    let d = dst.offset(b + o);
-                    *d = if accumulate { add_elem(*d, v) } else { v };
+            unsafe {
+                let (s, d) = (src.add(i * r), dst.offset(b));
+                if !accumulate && step == Some(1) {
+                    std::ptr::copy_nonoverlapping(s, d, r);
+                } else {
+                    for (j, &o) in p.rest.iter().enumerate() {
+                        let d = d.offset(o);
+                        *d = if accumulate { add_elem(*d, *s.add(j)) } else { *s.add(j) };
+                    }
                 }
             }
         }
