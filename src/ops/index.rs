@@ -247,8 +247,10 @@ fn host_base(layout: &crate::layout::Layout, adv: &[(usize, Tensor)], bshape: &[
     for (d, t) in adv {
         let size = layout.shape[*d] as i64;
         let stride = layout.strides[*d];
-        let ti = t.to_dtype(DType::I64)?.expand(bshape)?.detach().to_vec::<i64>()?;
-        for (b, &i) in base.iter_mut().zip(&ti) {
+        let ti = super::on_host(&t.detach())?.to_dtype(DType::I64)?.expand(bshape)?.contiguous()?;
+        // SAFETY: ti is a contiguous int64 host tensor of base.len() elements.
+        let ti = unsafe { std::slice::from_raw_parts(ti.data_ptr::<i64>() as *const i64, base.len()) };
+        for (b, &i) in base.iter_mut().zip(ti) {
             if i < -size || i >= size {
                 bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, d, size);
             }
@@ -333,6 +335,7 @@ fn gather_plan(p: &Plan) -> Result<Tensor> {
             unsafe {
                 let (s, d) = (src.get().offset(p.base[i]), dst.get().add(i * r));
                 match step {
+                    Some(1) if r == 1 => *d = *s,
                     Some(1) => std::ptr::copy_nonoverlapping(s, d, r),
                     Some(st) => (0..r).for_each(|j| *d.add(j) = *s.offset(j as isize * st)),
                     None => p.rest.iter().enumerate().for_each(|(j, &o)| *d.add(j) = *s.offset(o)),
