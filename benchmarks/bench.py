@@ -844,6 +844,19 @@ def workloads(quick):
         {"numpy": lambda d: ((lambda m=d["m"]: np.argwhere(m)), to_np),
          **torchlike(lambda lib, d: ((lambda m=own(lib, d["m"]): m.nonzero()), to_np))},
         tol=None, checker=lambda got, ref: compare(got, ref, 0, 0, dtype=np.int64)))
+    # -- ordering (stable sort: NumPy kind="stable", PyTorch stable=True, like rtorch's)
+    W.append(Workload(
+        f"sort {nm} (stable)", "ms", lambda: {"x": vec("x", N)},
+        lambda d: np.sort(d["x"], kind="stable"),
+        {"numpy": lambda d: ((lambda x=d["x"]: np.sort(x, kind="stable")), to_np),
+         **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]), lib=lib: x.sort(stable=True)[0] if lib == "torch" else x.sort()[0]), to_np))},
+        tol=(0, 0)))
+    W.append(Workload(
+        f"topk 10 of rows {SQ}x{SQ}", "ms", lambda: {"x": mat("x", (SQ, SQ))},
+        lambda d: -np.sort(-d["x"], axis=1)[:, :10],
+        {"numpy": lambda d: ((lambda x=d["x"]: np.take_along_axis(x, np.argsort(-x, axis=1)[:, :10], 1)), to_np),
+         **torchlike(lambda lib, d: ((lambda x=own(lib, d["x"]): x.topk(10, 1)[0]), to_np))},
+        tol=(0, 0)))
     # -- matmul
     for n in MM:
         W.append(Workload(

@@ -244,3 +244,21 @@ def test_cummax_nan_indices_follow_pytorch():
     px = pt.tensor(x.numpy())
     for name in ("cummax", "cummin"):
         assert getattr(pt, name)(px, 0).indices.tolist() == getattr(torch, name)(x, 0).indices.tolist()
+
+
+@pytest.mark.parametrize("shape,d", [((50,), 0), ((7, 300), 1), ((300, 5), 0), ((3, 1, 4097), -1)])
+def test_selection_indices_follow_the_stable_order(shape, d):
+    # topk / kthvalue / median select from (value, index) pairs: ties resolve exactly as in the
+    # stable sort (descending for topk keeps equal values in index order too).
+    rng = np.random.default_rng(len(shape))
+    a = rng.integers(0, 6, size=shape).astype(np.float64)  # many ties
+    t = torch.tensor(a)
+    n = shape[d]
+    asc = np.argsort(a, axis=d, kind="stable")
+    desc = np.argsort(-a, axis=d, kind="stable")
+    for k in {1, 2, n // 3 + 1, n}:
+        np.testing.assert_array_equal(t.topk(k, d).indices.numpy(), np.take(desc, range(k), axis=d))
+        np.testing.assert_array_equal(t.topk(k, d, largest=False).indices.numpy(), np.take(asc, range(k), axis=d))
+        np.testing.assert_array_equal(t.kthvalue(k, d).indices.numpy(), np.take(asc, k - 1, axis=d))
+    np.testing.assert_array_equal(t.median(d).indices.numpy(), np.take(asc, (n - 1) // 2, axis=d))
+    np.testing.assert_array_equal(t.sort(d, descending=True).indices.numpy(), desc)

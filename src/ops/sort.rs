@@ -80,20 +80,41 @@ fn order_indices(x: &Tensor, dim: usize, start: usize, len: usize, descending: b
         return unrows(&idx.reshape_u(&shape)?, dim);
     }
     row_indices(x, dim, len, move |row, out| {
-        for (o, i) in out.iter_mut().zip(sorted_order(row, descending).into_iter().skip(start)) {
+        for (o, i) in out.iter_mut().zip(ordered_slice(row, start, len, descending)) {
             *o = i as i64;
         }
     })
 }
 
-fn sorted_order(row: &[f64], descending: bool) -> Vec<usize> {
-    let mut ix: Vec<usize> = (0..row.len()).collect();
-    // Stable sort: equal elements keep their order (PyTorch's stable=True; also a valid stable=False).
-    ix.sort_by(|&a, &b| {
-        let o = cmp_nan_last(&row[a], &row[b]);
-        if descending { o.reverse() } else { o }
-    });
-    ix
+/// An integer that orders like `v` with NaN greatest and -0.0 == 0.0 (the device sort's key).
+fn total_key(v: f64) -> u64 {
+    if v.is_nan() {
+        return u64::MAX;
+    }
+    let b = (if v == 0.0 { 0.0 } else { v }).to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+/// Positions `start..start + len` of the row's stable sorted order (NaN greatest; descending keeps
+/// equal elements in index order too). (key, index) pairs are all distinct, so an unstable sort
+/// of them is the stable order, and a selection finds a prefix without sorting the rest.
+fn ordered_slice(row: &[f64], start: usize, len: usize, descending: bool) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = row.iter().enumerate().map(|(i, &v)| (if descending { !total_key(v) } else { total_key(v) }, i)).collect();
+    let end = start + len;
+    if len == 0 {
+        return vec![];
+    }
+    // Keep the `end` smallest, put position `start` in place (smaller ones before it), then
+    // order the rest of the requested positions.
+    if end < keyed.len() {
+        keyed.select_nth_unstable(end - 1);
+        keyed.truncate(end);
+    }
+    if start > 0 {
+        keyed.select_nth_unstable(start);
+    }
+    keyed[start..].sort_unstable();
+    keyed[start..].iter().map(|&(_, i)| i).collect()
 }
 
 fn check_dim_input(op: &str, x: &Tensor) -> Result<()> {
@@ -171,7 +192,7 @@ pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(
         match first_nan {
             Some(i) if !ignore_nan || nans == row.len() => i,
             // NaNs sort last, so the first len - nans entries of the order are the numbers.
-            _ => sorted_order(row, false)[(row.len() - nans - 1) / 2],
+            _ => ordered_slice(row, (row.len() - nans - 1) / 2, 1, false)[0],
         }
     })
 }
