@@ -5,6 +5,13 @@ use crate::layout::{zeros, Dims, Strides};
 /// Elements below which work stays on the calling thread (threads cost more than they save).
 pub const GRAIN: usize = 1 << 15;
 
+/// How many pool chunks to cut `items` into when they hold `work` elements' worth of work in
+/// all: about GRAIN each, at most four per thread (more only makes the threads contend for the
+/// chunk counter), at most one per item.
+pub fn chunks_for(items: usize, work: usize) -> usize {
+    (work / GRAIN).clamp(1, super::threads::num_threads() * 4).min(items.max(1))
+}
+
 /// Dims after dropping size-1 dims and merging dims that are contiguous for every operand.
 /// Returns (sizes, strides per operand) with the innermost dim last.
 pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Dims, [Strides; N]) {
@@ -103,7 +110,7 @@ where
     if numel < GRAIN || threads == 1 {
         run_range(0, outer);
     } else if outer >= threads * 4 || inner < GRAIN {
-        let chunks = (numel / GRAIN).clamp(1, threads * 4).min(outer);
+        let chunks = chunks_for(outer, numel);
         super::threads::parallel_for(chunks, chunks, |c| run_range(c * outer / chunks, (c + 1) * outer / chunks));
     } else {
         // Few long runs: split each run into pieces.

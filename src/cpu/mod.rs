@@ -191,7 +191,7 @@ pub unsafe fn run_jobs<K: Job>(k: &K, n: usize, cost: usize) {
     if total < iter::GRAIN || threads == 1 || n <= 1 {
         return chunk(0, n);
     }
-    let chunks = (total / iter::GRAIN).clamp(1, threads * 4).min(n);
+    let chunks = iter::chunks_for(n, total);
     threads::parallel_for(chunks, chunks, |c| chunk(c * n / chunks, (c + 1) * n / chunks));
 }
 

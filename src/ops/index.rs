@@ -327,9 +327,9 @@ fn gather_plan(p: &Plan) -> Result<Tensor> {
     with_dtype!(p.view.dtype(), T => {
         // SAFETY: the view's and out's buffers; offsets were bounds-checked against the view.
         let (src, dst) = unsafe { (SendPtr(p.view.data_ptr::<T>()), SendPtr(out.data_ptr::<T>())) };
-        // Chunks of about GRAIN elements: one chunk per row would make the threads fight over
-        // the pool's chunk counter (64K rows of 64 took 4x longer on 2 threads than on 1).
-        let chunks = (nb * r / crate::cpu::iter::GRAIN).max(1);
+        // Not one chunk per row: 64K rows of 64 took 4x longer on 2 threads than on 1, the
+        // threads fighting over the pool's chunk counter.
+        let chunks = crate::cpu::iter::chunks_for(nb, nb * r);
         crate::cpu::threads::parallel_for(nb, chunks, |i| {
             // SAFETY: row i of out (r elements) is written by this index alone.
             unsafe {
@@ -508,7 +508,7 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
     if numel == 0 {
         return Tensor::zeros(&[0, nd], DType::I64, crate::Device::Cpu);
     }
-    let chunks = numel.div_ceil(crate::cpu::iter::GRAIN).max(1);
+    let chunks = crate::cpu::iter::chunks_for(numel, numel);
     let span = |c: usize| (c * numel / chunks, (c + 1) * numel / chunks);
     let (n, coords) = with_dtype!(x.dtype(), T => {
         let zero = T::from_f64(0.0);

@@ -103,7 +103,7 @@ fn map_rows<T: Element, O: Send + Copy>(
             })
             .collect();
     }
-    let chunks = (m * r / GRAIN).clamp(1, threads * 4).min(m);
+    let chunks = crate::cpu::iter::chunks_for(m, m * r);
     crate::cpu::threads::parallel_map(m, chunks, |i| f(&data[i * r..(i + 1) * r]))
 }
 

@@ -35,7 +35,7 @@ fn row_indices(x: &Tensor, dim: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) 
     let mut idx = vec![0i64; m * k];
     if k > 0 {
         let p = crate::cpu::iter::SendPtr(idx.as_mut_ptr());
-        let chunks = if m * r >= crate::cpu::iter::GRAIN { m } else { 1 };
+        let chunks = crate::cpu::iter::chunks_for(m, m * r);
         crate::cpu::threads::parallel_for(m, chunks, |i| {
             // SAFETY: row i owns idx[i*k..(i+1)*k]; rows are disjoint.
             let out = unsafe { std::slice::from_raw_parts_mut(p.get().add(i * k), k) };
@@ -99,11 +99,11 @@ fn total_key(v: f64) -> u64 {
 /// equal elements in index order too). (key, index) pairs are all distinct, so an unstable sort
 /// of them is the stable order, and a selection finds a prefix without sorting the rest.
 fn ordered_slice(row: &[f64], start: usize, len: usize, descending: bool) -> Vec<usize> {
-    let mut keyed: Vec<(u64, usize)> = row.iter().enumerate().map(|(i, &v)| (if descending { !total_key(v) } else { total_key(v) }, i)).collect();
-    let end = start + len;
     if len == 0 {
         return vec![];
     }
+    let mut keyed: Vec<(u64, usize)> = row.iter().enumerate().map(|(i, &v)| (if descending { !total_key(v) } else { total_key(v) }, i)).collect();
+    let end = start + len;
     // Keep the `end` smallest, put position `start` in place (smaller ones before it), then
     // order the rest of the requested positions.
     if end < keyed.len() {
