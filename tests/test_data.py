@@ -180,3 +180,14 @@ def test_train_loop_over_loader():
     for xs, ys in DataLoader(ds, batch_size=5, shuffle=True, generator=seeded(0)):
         total += int(ys.sum().item())
     assert total == sum(range(12))
+
+
+def test_default_convert_keeps_structure_and_0d_arrays():
+    from rtorch.utils.data import default_convert
+    NT = namedtuple("NT", "a b")
+    out = default_convert({"a": (np.ones(2), "s", [np.float32(3), 3]), "n": NT(np.zeros((2, 2))[:, 0], "x")})
+    assert isinstance(out["a"], list) and out["a"][1] == "s" and out["a"][2][1] == 3
+    assert out["a"][0].shape == (2,)
+    assert out["a"][2][0].shape == () and out["a"][2][0].item() == 3.0  # 0-d stays 0-d (PyTorch)
+    assert isinstance(out["n"], NT) and out["n"].b == "x" and out["n"].a.shape == (2,)
+    assert default_convert(np.array(2.0)).shape == ()

@@ -229,47 +229,58 @@ _COLLATE_ERR = (
 
 
 def _from_numpy(a):
-    return rtorch.from_numpy(np.ascontiguousarray(a)) if hasattr(rtorch, "from_numpy") else rtorch.tensor(a)
+    # np.ascontiguousarray makes a 0-d array 1-d, so only non-contiguous arrays go through it.
+    a = a if a.flags.c_contiguous else np.ascontiguousarray(a)
+    return rtorch.from_numpy(a) if hasattr(rtorch, "from_numpy") else rtorch.tensor(a)
 
 
-def default_convert(data):
-    r"""Convert numpy arrays inside ``data`` to tensors, keeping the structure (used when batching is off)."""
+def _map_nested(data, leaf):
+    """``leaf(data)``, or where that is ``NotImplemented``, the same applied inside mappings,
+    namedtuples and sequences, keeping their types (plain tuples become lists, as in PyTorch)."""
+    out = leaf(data)
+    if out is not NotImplemented:
+        return out
+    if isinstance(data, collections.abc.Mapping):
+        return _rebuild(data, {k: _map_nested(v, leaf) for k, v in data.items()})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(_map_nested(d, leaf) for d in data))
+    if isinstance(data, tuple):
+        return [_map_nested(d, leaf) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return _rebuild(data, [_map_nested(d, leaf) for d in data])
+    return data
+
+
+def _convert_leaf(data):
     if isinstance(data, rtorch.Tensor):
         return data
     if isinstance(data, np.ndarray) and _np_str_obj_array_pattern.search(data.dtype.str) is None:
         return _from_numpy(data)
     if isinstance(data, np.generic) and not isinstance(data, (np.str_, np.bytes_)):
         return _from_numpy(np.array(data))
-    if isinstance(data, collections.abc.Mapping):
-        return _rebuild(data, {k: default_convert(v) for k, v in data.items()})
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, tuple):
-        return [default_convert(d) for d in data]
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        return _rebuild(data, [default_convert(d) for d in data])
-    return data
+    return NotImplemented
+
+
+def default_convert(data):
+    r"""Convert numpy arrays inside ``data`` to tensors, keeping the structure (used when batching is off)."""
+    return _map_nested(data, _convert_leaf)
+
+
+def _pin_leaf(data):
+    if isinstance(data, rtorch.Tensor):
+        return data.pin_memory()
+    if isinstance(data, (str, bytes)):
+        return data
+    if isinstance(data, (collections.abc.Mapping, collections.abc.Sequence)):
+        return NotImplemented
+    return data.pin_memory() if hasattr(data, "pin_memory") else data
 
 
 def _pin_memory(data):
     r"""Copy every tensor inside ``data`` (nested mappings, namedtuples, sequences) to pinned host
     memory, keeping the structure; objects with a ``pin_memory()`` method are pinned by it.
     Used by ``DataLoader(pin_memory=True)``; needs CUDA."""
-    if isinstance(data, rtorch.Tensor):
-        return data.pin_memory()
-    if isinstance(data, (str, bytes)):
-        return data
-    if isinstance(data, collections.abc.Mapping):
-        return _rebuild(data, {k: _pin_memory(v) for k, v in data.items()})
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return type(data)(*(_pin_memory(d) for d in data))
-    if isinstance(data, tuple):
-        return [_pin_memory(d) for d in data]
-    if isinstance(data, collections.abc.Sequence):
-        return _rebuild(data, [_pin_memory(d) for d in data])
-    if hasattr(data, "pin_memory"):
-        return data.pin_memory()
-    return data
+    return _map_nested(data, _pin_leaf)
 
 
 def _rebuild(original, converted):
