@@ -7,9 +7,11 @@ pub mod device;
 pub mod dtype;
 pub mod error;
 pub mod layout;
+pub mod opdefs;
 pub mod ops;
 pub mod scalar;
 pub mod storage;
+pub mod tape;
 pub mod tensor;
 
 #[cfg(feature = "python")]

@@ -1,5 +1,5 @@
 //! `Tensor`: a cheap handle to shared storage plus a layout, a dtype and autograd metadata.
-use crate::autograd::AutogradMeta;
+use crate::tape::AutogradMeta;
 use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, Result};

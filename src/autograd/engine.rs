@@ -1,6 +1,6 @@
 //! The backward pass, written once for every op: dependency counting, reverse topological
 //! execution (latest node first), gradient accumulation and graph release.
-use super::{with_grad_mode, Edge, Node};
+use crate::tape::{with_grad_mode, Edge, Node};
 use crate::error::Result;
 use crate::tensor::{Tensor, TensorImpl};
 use crate::{bail, err};
@@ -257,7 +257,7 @@ fn accumulate_grad(t: &Arc<TensorImpl>, g: Tensor) -> Result<()> {
             }
         }
         Some(p) => {
-            if super::is_grad_enabled() {
+            if crate::tape::is_grad_enabled() {
                 p.add(&g)?
             } else {
                 p.add_(&g)?;

@@ -5,21 +5,9 @@
 //! Targets are validated by the op layer (ignore_index or in 0..C) before a kernel runs.
 use super::iter::SendPtr;
 use super::math::FloatMath;
-use super::softmax::{lane_fold, max, shift, strip_shifts, sum, Geom, BLOCK, STRIP};
+use super::softmax::{lane_fold, max, shift, strip_shifts, sum, BLOCK, STRIP};
 use super::{run_jobs, Job};
-
-/// What every kernel of the family needs besides its buffers.
-#[derive(Copy, Clone)]
-pub struct Spec {
-    /// C is `n`; rows are `outer * inner`.
-    pub g: Geom,
-    pub ignore_index: i64,
-    pub label_smoothing: f64,
-    /// Σ_c w_c (C without a class weight): the smoothing term's weight total.
-    pub weight_sum: f64,
-    /// nll_loss: the input already holds log-probabilities (no logsumexp, no smoothing).
-    pub log_input: bool,
-}
+pub use crate::opdefs::loss::Spec;
 
 /// Shared pointers: input [outer, C, inner], targets [rows], optional class weight [C].
 #[derive(Copy, Clone)]

@@ -8,6 +8,7 @@ use super::{run_jobs, Job};
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
+pub use crate::opdefs::reduce::Geom;
 
 /// Independent accumulators of a row reduction: hides the add latency (two AVX2 registers of f32).
 const LANES: usize = 16;
@@ -81,22 +82,7 @@ pub(super) unsafe fn strip_shifts<F: FloatMath>(x: *const F, n: usize, inner: us
     mx
 }
 
-/// Geometry of a call: `outer` blocks of `n` x `inner` contiguous elements; the softmax dim has
-/// size n and stride inner.
-#[derive(Copy, Clone)]
-pub struct Geom {
-    pub outer: usize,
-    pub n: usize,
-    pub inner: usize,
-}
-
 impl Geom {
-    pub fn of(shape: &[usize], dim: usize) -> Geom {
-        if shape.is_empty() {
-            return Geom { outer: 1, n: 1, inner: 1 };
-        }
-        Geom { outer: shape[..dim].iter().product(), n: shape[dim], inner: shape[dim + 1..].iter().product() }
-    }
     /// A job is a row (inner == 1) or a strip of up to STRIP columns of one outer block.
     pub fn strips(self) -> usize {
         self.inner.div_ceil(STRIP)

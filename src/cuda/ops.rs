@@ -7,9 +7,9 @@ use super::memory::{base_ptr, view_ptr};
 use super::{driver_err, gpu_of};
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::ops::binary::BinaryOp;
-use crate::ops::reduce::ReduceOp;
-use crate::ops::unary::UnaryOp;
+use crate::opdefs::BinaryOp;
+use crate::opdefs::ReduceOp;
+use crate::opdefs::UnaryOp;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
@@ -331,7 +331,8 @@ pub fn scan_rows(x: &Tensor, m: usize, r: usize, prod: bool) -> Result<Tensor> {
     const PIECE: usize = 4096;
     let sms = gpu_of(x.device())?.sm_count as usize;
     if m < 2 * sms && r >= 1 << 15 {
-        use crate::ops::binary::{binary, BinaryOp};
+        use crate::ops::binary::binary;
+        use crate::opdefs::BinaryOp;
         let (dt, dev) = (x.dtype(), x.device());
         let identity = if prod { crate::scalar::Scalar::Int(1) } else { crate::scalar::Scalar::Int(0) };
         let c = r.div_ceil(PIECE);
@@ -415,7 +416,7 @@ pub fn searchsorted(seq: &Tensor, vals: &Tensor, l: usize, per_row: usize, share
 }
 
 /// The kernels' window struct for an [n, c, h, w] input.
-fn window2d(n: usize, c: usize, w: &crate::cpu::conv::Window) -> super::launch::Window2d {
+fn window2d(n: usize, c: usize, w: &crate::opdefs::Window) -> super::launch::Window2d {
     let i = |v: usize| v as i64;
     super::launch::Window2d {
         n: i(n), c: i(c), h: i(w.h), w: i(w.w), kh: i(w.kh), kw: i(w.kw), sh: i(w.sh), sw: i(w.sw),
@@ -428,7 +429,7 @@ fn grid(n: usize) -> cudarc::driver::LaunchConfig {
 }
 
 /// x [n, c, h, w] (contiguous) -> col [n, c*kh*kw, oh*ow].
-pub fn im2col(x: &Tensor, col: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+pub fn im2col(x: &Tensor, col: &Tensor, n: usize, c: usize, win: &crate::opdefs::Window) -> Result<()> {
     if col.numel() == 0 {
         return Ok(());
     }
@@ -440,7 +441,7 @@ pub fn im2col(x: &Tensor, col: &Tensor, n: usize, c: usize, win: &crate::cpu::co
 }
 
 /// col [n, c*kh*kw, oh*ow] -> x [n, c, h, w], overlapping windows summed (x is overwritten).
-pub fn col2im(col: &Tensor, x: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+pub fn col2im(col: &Tensor, x: &Tensor, n: usize, c: usize, win: &crate::opdefs::Window) -> Result<()> {
     if x.numel() == 0 {
         return Ok(());
     }
@@ -452,7 +453,7 @@ pub fn col2im(col: &Tensor, x: &Tensor, n: usize, c: usize, win: &crate::cpu::co
 }
 
 /// Indices (within each plane) of the max of every pooling window of x [n, c, h, w].
-pub fn max_pool_indices(x: &Tensor, idx: &Tensor, n: usize, c: usize, win: &crate::cpu::conv::Window) -> Result<()> {
+pub fn max_pool_indices(x: &Tensor, idx: &Tensor, n: usize, c: usize, win: &crate::opdefs::Window) -> Result<()> {
     if idx.numel() == 0 {
         return Ok(());
     }

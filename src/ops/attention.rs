@@ -1,8 +1,8 @@
 //! `scaled_dot_product_attention` as one op: on the CPU a fused kernel (cpu/attention.rs) that
 //! keeps only the row log-sum-exps for a fused backward; on other devices, and when the backward
 //! is itself recorded (create_graph), the same maths as a chain of tensor ops.
-use crate::autograd::rules::sum_to;
-use crate::autograd::{is_grad_enabled, needs_grad, record, Backward, Saved};
+use super::reduce::sum_to;
+use crate::tape::{is_grad_enabled, needs_grad, record, Backward, Saved};
 use crate::bail;
 use crate::cpu::attention::{self as kernel, Dims, Mask, Mats};
 use crate::cpu::iter::SendPtr;

@@ -1,5 +1,5 @@
 //! Copies: dtype conversion, `contiguous`, `clone`, and `copy_` (broadcasting into a destination).
-use crate::autograd::{needs_grad, record1, Backward};
+use crate::tape::{needs_grad, record1, Backward};
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -138,7 +138,7 @@ impl Tensor {
             return Ok(());
         }
         let h = self.detach();
-        crate::autograd::record1(&h, &[self], || crate::autograd::Backward::Fill);
+        crate::tape::record1(&h, &[self], || crate::tape::Backward::Fill);
         self.take_history(&h)
     }
     /// The input an in-place op should compute from: a copy carrying this tensor's history when

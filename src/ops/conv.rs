@@ -2,7 +2,7 @@
 //! other's gradient) and plane_gather / plane_scatter (max pooling and its gradient). conv2d is
 //! one fused op on the CPU (per-image im2col + gemm, `Backward::Conv2d`); on other devices, and
 //! when its backward is itself recorded, im2col followed by batched matmuls.
-use crate::autograd::{record1, Backward, Saved};
+use crate::tape::{record1, Backward, Saved};
 use crate::cpu::conv::{self as k, Window};
 use crate::dtype::DType;
 use crate::error::Result;
@@ -197,7 +197,7 @@ pub fn conv2d_backward(g: &Tensor, x: &Tensor, w: &Tensor, win: Window, groups: 
     let mut out: Vec<Option<Tensor>> = vec![None; 2 + has_bias as usize];
     let need_b = has_bias && needs[2];
     let cpu = [g, x, w].iter().all(|t| t.device() == crate::Device::Cpu);
-    if cpu && !crate::autograd::needs_grad(&[g, x, w]) {
+    if cpu && !crate::tape::needs_grad(&[g, x, w]) {
         let (xc, wc) = (float_input("conv2d_backward", &x.detach())?, float_input("conv2d_backward", &w.detach())?);
         let dt = xc.dtype();
         let gc = float_input("conv2d_backward", &g.detach())?;

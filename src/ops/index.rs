@@ -1,6 +1,7 @@
 //! Indexing with NumPy/PyTorch semantics: basic indexing as views, advanced (integer/bool
 //! tensor) indexing as a gather through one "index plan", and the scatter family.
-use crate::autograd::{needs_grad, record, record1, Backward};
+use crate::opdefs::IndexItem;
+use crate::tape::{needs_grad, record, record1, Backward};
 use crate::dtype::{DType, Element};
 use crate::error::Result;
 use crate::layout::{broadcast_shapes, wrap_dim};
@@ -9,18 +10,6 @@ use crate::scalar::Scalar;
 use crate::cpu::iter::SendPtr;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
-
-/// One item of an index expression `x[a, b, ...]`.
-#[derive(Clone, Debug)]
-pub enum IndexItem {
-    Int(i64),
-    Slice(Option<i64>, Option<i64>, i64),
-    NewAxis,
-    Ellipsis,
-    Tensor(Tensor),
-    /// A 0-d boolean index (internal: produced from a 0-d bool tensor).
-    BoolScalar(bool),
-}
 
 /// The resolved form: a view of `x` with the basic items applied, plus offsets to gather.
 pub struct Plan {
@@ -355,7 +344,7 @@ pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
     if !p.advanced {
         // A pure view: record it as a strided view of x for backward.
         let out = p.view.detach();
-        crate::autograd::record_view(&out, x, || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
+        crate::tape::record_view(&out, x, || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
         return Ok(out);
     }
     let out = gather_plan(&p)?;
@@ -578,7 +567,8 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
 /// output row; the element writes its flat position there, which is unravelled into coordinates.
 /// One synchronisation reads the count (the output's shape depends on it, as in PyTorch).
 fn nonzero_device(t: &Tensor) -> Result<Tensor> {
-    use super::binary::{binary, BinaryOp::*};
+    use super::binary::binary;
+    use crate::opdefs::BinaryOp::*;
     let (dev, nd, numel) = (t.device(), t.ndim(), t.numel());
     if numel == 0 {
         return Tensor::zeros(&[0, nd], DType::I64, dev);
@@ -750,7 +740,8 @@ fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
     let index = index.to_dtype(DType::I64)?.detach();
     let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
     if index.numel() > 0 {
-        use super::binary::{binary, BinaryOp};
+        use super::binary::binary;
+        use crate::opdefs::BinaryOp;
         // Negative indices are out of range too (gather/scatter do not wrap them), as on the host.
         let bad = binary(BinaryOp::Lt, &index, Scalar::Int(0))?.logical_or(&binary(BinaryOp::Ge, &index, Scalar::Int(size))?)?;
         if bad.any()?.item()?.to_bool() {
@@ -971,7 +962,7 @@ fn dim_index_items(x: &Tensor, d: usize, index: &Tensor) -> Result<(Tensor, Vec<
 pub fn index_add(x: &Tensor, dim: i64, index: &Tensor, source: &Tensor, alpha: Scalar, op: &str) -> Result<Tensor> {
     let (d, flat) = check_index_source(op, x, dim, index, source)?;
     let (x1, items) = dim_index_items(x, d, &flat)?;
-    let src = if alpha.to_f64() == 1.0 { source.clone() } else { super::binary::binary(super::binary::BinaryOp::Mul, source, alpha)?.to_dtype(x.dtype())? };
+    let src = if alpha.to_f64() == 1.0 { source.clone() } else { super::binary::binary(crate::opdefs::BinaryOp::Mul, source, alpha)?.to_dtype(x.dtype())? };
     let src = if source.ndim() == 0 { src.reshape(&[1])? } else { src };
     index_put(&x1, &items, &src, true)?.reshape_u(x.shape())
 }

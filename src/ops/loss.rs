@@ -3,7 +3,9 @@
 //! log-probabilities, both with PyTorch's class weights, ignore_index and reductions. The backward
 //! is one kernel pass, or tensor ops when it is itself recorded (create_graph), as layer_norm does.
 //! CPU only: rtorch.nn.functional composes tensor ops for CUDA tensors and float targets.
-use crate::autograd::{needs_grad, record, Backward, Saved};
+use crate::opdefs::Reduction;
+use crate::opdefs::ClassLoss;
+use crate::tape::{needs_grad, record, Backward, Saved};
 use crate::cpu::loss::Spec;
 use crate::cpu::math::FloatMath;
 use crate::device::Device;
@@ -12,50 +14,6 @@ use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 use crate::bail;
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Reduction {
-    None,
-    Sum,
-    Mean,
-}
-
-impl Reduction {
-    pub fn parse(s: &str) -> Result<Reduction> {
-        Ok(match s {
-            "none" => Reduction::None,
-            "sum" => Reduction::Sum,
-            "mean" => Reduction::Mean,
-            _ => bail!(Value, "{} is not a valid value for reduction", s),
-        })
-    }
-}
-
-/// What the backward needs besides the input (saved by the forward).
-#[derive(Clone)]
-pub struct ClassLoss {
-    /// int64 targets, one per row, contiguous.
-    target: Tensor,
-    /// The class weight in the kernels' dtype, contiguous.
-    weight: Option<Tensor>,
-    /// Per-row logsumexp in the kernels' dtype (zeros for nll).
-    lse: Tensor,
-    spec: Spec,
-    reduction: Reduction,
-    /// Σ w[t] over rows not ignored: the divisor of `mean`.
-    total_weight: f64,
-}
-
-impl ClassLoss {
-    pub fn name(&self) -> &'static str {
-        match (self.spec.log_input, self.spec.g.inner > 1) {
-            (true, false) => "NllLossBackward0",
-            (true, true) => "NllLoss2DBackward0",
-            // PyTorch records log_softmax then nll_loss; one fused node stands for both here.
-            (false, _) => "CrossEntropyLossBackward0",
-        }
-    }
-}
 
 /// The dtype kernels run in: f64 stays, every other float computes in f32.
 fn work_dtype(d: DType) -> DType {
@@ -126,7 +84,7 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
         total_weight += wv.as_ref().map_or(1.0, |w| w[t as usize]);
     }
     let spec = Spec {
-        g: crate::cpu::softmax::Geom { outer, n, inner },
+        g: crate::opdefs::Geom { outer, n, inner },
         ignore_index,
         label_smoothing: ls,
         weight_sum: wv.as_ref().map_or(n as f64, |w| w.iter().sum()),
@@ -167,7 +125,7 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
 pub fn backward(g: &Tensor, x: &Tensor, c: &ClassLoss) -> Result<Tensor> {
     let sp = c.spec;
     let scale = if c.reduction == Reduction::Mean { 1.0 / c.total_weight } else { 1.0 };
-    if crate::autograd::is_grad_enabled() {
+    if crate::tape::is_grad_enabled() {
         return graph_backward(g, x, c, scale);
     }
     let wd = c.lse.dtype();

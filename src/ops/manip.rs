@@ -116,9 +116,9 @@ pub fn tri(x: &Tensor, diagonal: i64, lower: bool) -> Result<Tensor> {
     let j = crate::ops::creation::arange(0.0, c as f64, 1.0, DType::I64)?.reshape_u(&[1, c])?;
     let diff = j.sub(&i)?; // j - i
     let keep = if lower {
-        crate::ops::binary::binary(crate::ops::binary::BinaryOp::Le, &diff, Scalar::Int(diagonal))?
+        crate::ops::binary::binary(crate::opdefs::BinaryOp::Le, &diff, Scalar::Int(diagonal))?
     } else {
-        crate::ops::binary::binary(crate::ops::binary::BinaryOp::Ge, &diff, Scalar::Int(diagonal))?
+        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ge, &diff, Scalar::Int(diagonal))?
     };
     // The mask is tiny ([r, c]): build it on the host, then move it next to x.
     let keep = keep.to_device(x.device())?;
@@ -202,7 +202,7 @@ pub fn diff(x: &Tensor, n: usize, dim: i64, prepend: Option<&Tensor>, append: Op
         }
         let (hi, lo) = (t.narrow(d, 1, len - 1)?, t.narrow(d, 0, len - 1)?);
         t = if t.dtype() == DType::Bool {
-            crate::ops::binary::binary(crate::ops::binary::BinaryOp::LogicalXor, &hi, &lo)?
+            crate::ops::binary::binary(crate::opdefs::BinaryOp::LogicalXor, &hi, &lo)?
         } else {
             hi.sub(&lo)?
         };
@@ -269,6 +269,6 @@ pub fn masked_scatter(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<Tens
         bail!(Runtime, "masked_scatter: expected source to have at least {} elements, got {}", count, source.numel());
     }
     let vals = source.reshape(&[-1])?.narrow(0, 0, count as i64)?;
-    crate::ops::index::index_put(&x.expand(&shape)?, &[crate::ops::index::IndexItem::Tensor(m)], &vals, false)
+    crate::ops::index::index_put(&x.expand(&shape)?, &[crate::opdefs::IndexItem::Tensor(m)], &vals, false)
 }
 

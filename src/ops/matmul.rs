@@ -1,6 +1,6 @@
 //! Matrix products through the `gemm` crate (runtime SIMD dispatch, arbitrary strides so
 //! transposed views need no copy). `matmul` follows NumPy's 1-D and batch-broadcast rules.
-use crate::autograd::{record1, Backward, Saved};
+use crate::tape::{record1, Backward, Saved};
 use crate::dtype::{DType, Element};
 use crate::error::Result;
 use crate::layout::broadcast_shapes;

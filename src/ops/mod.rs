@@ -22,8 +22,9 @@ pub mod unary;
 use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
-use binary::{binary, Arg, BinaryOp};
-use unary::{unary, UnaryOp};
+use crate::opdefs::{BinaryOp, UnaryOp};
+use binary::{binary, Arg};
+use unary::unary;
 
 macro_rules! unary_methods {
     ($($name:ident => $op:ident),* $(,)?) => {

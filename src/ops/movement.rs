@@ -1,45 +1,12 @@
 //! Shape and movement ops. Views share storage and change only the layout; the rest copy
 //! (cat, flip, roll, repeat...). Every view is one `ViewKind` so its backward is written once.
-use crate::autograd::{needs_grad, record1, record_view, Backward};
+use crate::opdefs::ViewKind;
+use crate::tape::{needs_grad, record1, record_view, Backward};
 use crate::error::{fmt_shape, Result};
-use crate::layout::{checked_numel, wrap_dim, Layout};
+use crate::layout::{checked_numel, wrap_dim};
 use crate::dtype::Element;
 use crate::tensor::Tensor;
 use crate::{bail, err};
-
-/// A view that selects a subset of elements (its backward scatters into zeros).
-#[derive(Clone, Debug, PartialEq)]
-pub enum ViewKind {
-    Slice { dim: usize, start: Option<i64>, stop: Option<i64>, step: i64 },
-    Narrow { dim: usize, start: usize, len: usize },
-    Select { dim: usize, index: i64 },
-    Diagonal { offset: i64, d1: usize, d2: usize },
-    Unfold { dim: usize, size: usize, step: usize },
-    /// A window of a contiguous tensor given by its own strides and offset (CopySlices' view).
-    Strided { shape: Vec<usize>, strides: Vec<isize>, offset: usize },
-}
-
-impl ViewKind {
-    pub fn apply(&self, l: &Layout) -> Result<Layout> {
-        match *self {
-            ViewKind::Slice { dim, start, stop, step } => l.slice(dim, start, stop, step),
-            ViewKind::Narrow { dim, start, len } => l.narrow(dim, start, len),
-            ViewKind::Select { dim, index } => l.select(dim, index),
-            ViewKind::Diagonal { offset, d1, d2 } => l.diagonal(offset, d1, d2),
-            ViewKind::Unfold { dim, size, step } => l.unfold(dim, size, step),
-            ViewKind::Strided { ref shape, ref strides, offset } => {
-                if !l.is_contiguous() {
-                    bail!(Runtime, "internal error: a strided window needs a contiguous tensor");
-                }
-                Ok(Layout { shape: shape.as_slice().into(), strides: strides.as_slice().into(), offset: l.offset + offset })
-            }
-        }
-    }
-    /// Windows of `unfold` can overlap, so its backward must accumulate serially.
-    pub fn may_overlap(&self) -> bool {
-        matches!(self, ViewKind::Unfold { size, step, .. } if step < size)
-    }
-}
 
 /// Make a view of `t` by `kind`, recorded for autograd.
 pub fn view_op(t: &Tensor, kind: ViewKind) -> Result<Tensor> {
@@ -402,7 +369,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let ins: Vec<&Tensor> = parts.clone();
     if needs_grad(&ins) {
         let sizes = parts.iter().map(|t| t.shape()[d]).collect();
-        crate::autograd::record(&[&out], &ins, Backward::Cat { dim: d, sizes });
+        crate::tape::record(&[&out], &ins, Backward::Cat { dim: d, sizes });
     }
     Ok(out)
 }

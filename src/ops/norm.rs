@@ -3,7 +3,8 @@
 //! that also returns the per-channel sums the weight and bias gradients need. With create_graph the
 //! backward recomputes everything with tensor ops so it is differentiable again. On CUDA, layer_norm
 //! has its own kernels and the others are composed from tensor ops.
-use crate::autograd::{needs_grad, record, Backward, Saved};
+use crate::opdefs::NormKind;
+use crate::tape::{needs_grad, record, Backward, Saved};
 use crate::bail;
 use crate::cpu::math::FloatMath;
 use crate::cpu::norm::{NormBackward, NormForward, Sets};
@@ -12,43 +13,7 @@ use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
 
-/// Which normalisation: the sets its statistics run over and whether it subtracts the mean.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum NormKind {
-    /// The trailing `ndim` dims.
-    Layer { ndim: usize },
-    /// The trailing `ndim` dims, no mean subtracted.
-    Rms { ndim: usize },
-    /// (N, C, *) in `groups` groups of channels per sample.
-    Group { groups: usize },
-    /// (N, C, *) per channel; `given`: running statistics instead of the batch's (eval mode).
-    Batch { given: bool },
-}
-
 impl NormKind {
-    pub fn grad_fn_name(&self) -> &'static str {
-        match self {
-            NormKind::Layer { .. } => "NativeLayerNormBackward0",
-            // PyTorch's CPU rms_norm is composite: its output's grad_fn is the last multiply.
-            NormKind::Rms { .. } => "MulBackward0",
-            NormKind::Group { .. } => "NativeGroupNormBackward0",
-            NormKind::Batch { .. } => "NativeBatchNormBackward0",
-        }
-    }
-    fn center(&self) -> bool {
-        !matches!(self, NormKind::Rms { .. })
-    }
-    fn given(&self) -> bool {
-        matches!(self, NormKind::Batch { given: true })
-    }
-    fn name(&self) -> &'static str {
-        match self {
-            NormKind::Layer { .. } => "layer_norm",
-            NormKind::Rms { .. } => "rms_norm",
-            NormKind::Group { .. } => "group_norm",
-            NormKind::Batch { .. } => "batch_norm",
-        }
-    }
     /// (sets of a contiguous input of this shape, number of affine channels).
     fn sets(&self, shape: &[usize]) -> (Sets, usize) {
         match *self {
@@ -172,7 +137,7 @@ pub fn batch_norm(x: &Tensor, running_mean: Option<&Tensor>, running_var: Option
         let (mean, Some(var)) = stats else {
             bail!(Runtime, "batch_norm: the kernel returned no batch variance");
         };
-        crate::autograd::with_grad_mode(false, || -> Result<()> {
+        crate::tape::with_grad_mode(false, || -> Result<()> {
             let update = |r: &Tensor, batch: &Tensor| -> Result<()> {
                 let new = batch.to_dtype(r.dtype())?.reshape_u(r.shape())?.mul_scalar(momentum)?;
                 r.copy_(&r.mul_scalar(1.0 - momentum)?.add(&new)?)
@@ -335,7 +300,7 @@ pub fn backward(kind: NormKind, g: &Tensor, x: &Tensor, w: Option<&Tensor>, w_sh
     let (sv, red, av) = kind.views(x.shape());
     // Parameter gradients: sums over every dim of the [rows, channels, inner] view but the channel.
     let per_channel = |t: &Tensor| t.reshape_u(&av)?.sum_dims(Some(&[0, 2]), false, None);
-    let (gx, gw, gb) = if crate::autograd::is_grad_enabled() || (x.device() != Device::Cpu && !matches!(kind, NormKind::Layer { .. })) {
+    let (gx, gw, gb) = if crate::tape::is_grad_enabled() || (x.device() != Device::Cpu && !matches!(kind, NormKind::Layer { .. })) {
         let xs = x.reshape_u(&sv)?;
         let gs = match w {
             Some(w) => g.reshape_u(&av)?.mul(&w.reshape_u(&[1, av[1], 1])?)?.reshape_u(&sv)?,

@@ -1,7 +1,7 @@
 //! `out=` arguments: PyTorch's rules for writing a result into a caller's tensor, shared by every op
 //! that takes one. Elementwise ops run their kernel straight into `out` (no fresh result buffer, the
 //! point of `out=`); the others compute as usual and copy.
-use crate::autograd::{is_grad_enabled, requires_grad};
+use crate::tape::{is_grad_enabled, requires_grad};
 use crate::bail;
 use crate::device::Device;
 use crate::dtype::DType;

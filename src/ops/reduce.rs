@@ -1,7 +1,8 @@
 //! Reductions over dims (sum, mean, prod, max/min, arg*, var/std, logsumexp, all/any), scans
 //! (cumsum, cumprod) and softmax / log_softmax (CPU kernels in `cpu/softmax.rs`). Reduced dims are
 //! moved last so that each output element reduces one contiguous row.
-use crate::autograd::{record, record1, needs_grad, Backward, Saved};
+use crate::opdefs::ReduceOp;
+use crate::tape::{record, record1, needs_grad, Backward, Saved};
 use crate::cpu::iter::GRAIN;
 use crate::dtype::{DType, Element};
 use crate::error::Result;
@@ -9,16 +10,6 @@ use crate::layout::wrap_dim;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
 use num_traits::Float;
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ReduceOp {
-    Sum,
-    Prod,
-    Max,
-    Min,
-    All,
-    Any,
-}
 
 /// Normalise a dim list: None or empty means all dims; negative dims wrap; duplicates are errors.
 pub fn norm_dims(dims: Option<&[i64]>, ndim: usize) -> Result<Vec<usize>> {
@@ -442,4 +433,20 @@ fn scan_rows_cpu(rowsx: &Tensor, m: usize, r: usize, prod: bool, od: DType) -> R
             }
         });
         Ok(out_rows)
+}
+
+/// Sum a broadcast gradient back down to `shape`.
+pub fn sum_to(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    if g.shape() == shape {
+        return Ok(g.clone());
+    }
+    let lead = g.ndim() - shape.len();
+    let mut dims: Vec<i64> = (0..lead as i64).collect();
+    for (i, &s) in shape.iter().enumerate() {
+        if s == 1 && g.shape()[lead + i] != 1 {
+            dims.push((lead + i) as i64);
+        }
+    }
+    let r = if dims.is_empty() { g.clone() } else { g.sum_dims(Some(&dims), true, None)? };
+    r.reshape_u(shape)
 }

@@ -201,7 +201,8 @@ pub fn median(x: &Tensor, dim: i64, keepdim: bool, ignore_nan: bool) -> Result<(
 /// host rule above in tensor ops: the first NaN where it decides, else entry (len - nans - 1) / 2
 /// of the stable sorted order (NaNs sort last).
 fn median_indices_device(xn: &Tensor, d: usize, ignore_nan: bool) -> Result<Tensor> {
-    use super::binary::{binary, BinaryOp::*};
+    use super::binary::binary;
+    use crate::opdefs::BinaryOp::*;
     let n = xn.shape()[d] as i64;
     let order = order_indices(xn, d, 0, n as usize, false)?;
     let isnan = xn.detach().isnan()?;
@@ -281,7 +282,7 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
         inverse[ov[i] as usize] = keep.len() as i64 - 1;
     }
     let n = keep.len();
-    let vals = crate::ops::index::index(&sorted, &[crate::ops::index::IndexItem::Tensor(Tensor::from_vec(keep, &[n])?)])?;
+    let vals = crate::ops::index::index(&sorted, &[crate::opdefs::IndexItem::Tensor(Tensor::from_vec(keep, &[n])?)])?;
     Ok((vals.detach(), Tensor::from_vec(inverse, &[sv.len()])?.reshape_u(x.shape())?, Tensor::from_vec(counts, &[n])?))
 }
 

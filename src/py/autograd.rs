@@ -1,7 +1,8 @@
 //! Python views of the tape: grad_fn nodes, grad mode switches, autograd.grad and custom Functions.
 use super::errors::{from_py, IntoPy};
 use super::tensor::PyTensor;
-use crate::autograd::{self, rules::CustomBackward, Backward, Edge, Node};
+use crate::autograd;
+use crate::tape::{self, Backward, CustomBackward, Edge, Node};
 use crate::tensor::Tensor;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -44,19 +45,19 @@ impl PyNode {
 
 #[pyfunction]
 pub fn is_grad_enabled() -> bool {
-    autograd::is_grad_enabled()
+    tape::is_grad_enabled()
 }
 #[pyfunction]
 pub fn _set_grad_enabled(on: bool) -> bool {
-    autograd::set_grad_enabled(on)
+    tape::set_grad_enabled(on)
 }
 #[pyfunction]
 pub fn is_inference_mode_enabled() -> bool {
-    autograd::is_inference_mode()
+    tape::is_inference_mode()
 }
 #[pyfunction]
 pub fn _set_inference_mode(on: bool) -> bool {
-    autograd::set_inference_mode(on)
+    tape::set_inference_mode(on)
 }
 
 fn tensors(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
@@ -195,11 +196,11 @@ pub fn _record_function(
     let ins: Vec<Tensor> = inputs.iter().map(|t| t.get().t.clone()).collect();
     let outs: Vec<Tensor> = outputs.iter().map(|t| t.get().t.clone()).collect();
     let refs: Vec<&Tensor> = ins.iter().collect();
-    if !autograd::needs_grad(&refs) {
+    if !tape::needs_grad(&refs) {
         return Ok(());
     }
     let rule = Backward::Custom(Arc::new(PyFunctionBackward { name, ctx, backward, n_inputs: ins.len() }));
     let orefs: Vec<&Tensor> = outs.iter().collect();
-    autograd::record(&orefs, &refs, rule);
+    tape::record(&orefs, &refs, rule);
     Ok(())
 }

@@ -4,7 +4,7 @@ use super::tensor::PyTensor;
 use crate::device::Device;
 use crate::dtype::{DType, ALL_DTYPES};
 use crate::ops::binary::Arg;
-use crate::ops::index::IndexItem;
+use crate::opdefs::IndexItem;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 use pyo3::exceptions::{PyIndexError, PyTypeError};

@@ -271,7 +271,7 @@ fn cross_entropy_loss(
     py: Python<'_>, input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>,
     ignore_index: i64, label_smoothing: f64, reduction: &str,
 ) -> R {
-    let r = loss::Reduction::parse(reduction).py()?;
+    let r = crate::opdefs::Reduction::parse(reduction).py()?;
     let (x, t, w) = (input.get().t.clone(), target.get().t.clone(), opt_t(weight));
     let go = || loss::cross_entropy(&x, &t, w.as_ref(), ignore_index, label_smoothing, r);
     // Release the GIL only for work long enough to pay for it.
@@ -285,7 +285,7 @@ fn cross_entropy_loss(
 fn nll_loss(
     input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>, ignore_index: i64, reduction: &str,
 ) -> R {
-    let r = loss::Reduction::parse(reduction).py()?;
+    let r = crate::opdefs::Reduction::parse(reduction).py()?;
     let w = opt_t(weight);
     loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).map(PyTensor::from).py()
 }

@@ -2,12 +2,13 @@
 //! engine directly (no Python wrapper in between) to keep per-op overhead low.
 use super::convert::*;
 use super::errors::{from_py, IntoPy};
-use crate::autograd;
+use crate::{autograd, tape};
 use crate::device::Device;
 use crate::dtype::DType;
-use crate::ops::binary::{binary, binary_, binary_out, Arg, BinaryOp};
+use crate::ops::binary::{binary, binary_, binary_out, Arg};
+use crate::opdefs::BinaryOp;
 use super::out::{copy_out, with_out, RO};
-use crate::ops::unary::UnaryOp;
+use crate::opdefs::UnaryOp;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
@@ -199,7 +200,7 @@ fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
             t.dtype()
         )));
     }
-    if autograd::needs_grad(&[&r]) {
+    if tape::needs_grad(&[&r]) {
         let r2 = r.to_dtype(t.dtype()).py()?;
         crate::ops::cast::copy_into(t, &r2.detach()).py()?;
         t.take_history(&r2).py()?;
@@ -443,7 +444,7 @@ impl PyTensor {
     }
     fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> PyResult<Py<PyAny>> {
         let h = hook.clone_ref(py);
-        let f: autograd::Hook = Arc::new(move |g: &Tensor| {
+        let f: tape::Hook = Arc::new(move |g: &Tensor| {
             Python::attach(|py| {
                 let r = h.call1(py, (PyTensor::from(g.clone()),)).map_err(from_py)?;
                 if r.is_none(py) {
@@ -1427,7 +1428,7 @@ impl PyTensor {
         let shape = crate::layout::broadcast_shapes(self.t.shape(), m.shape()).py()?;
         let x = self.t.expand(&shape).py()?;
         let mb = m.expand(&shape).py()?;
-        wrap(crate::ops::index::index(&x, &[crate::ops::index::IndexItem::Tensor(mb)]))
+        wrap(crate::ops::index::index(&x, &[crate::opdefs::IndexItem::Tensor(mb)]))
     }
     #[pyo3(signature = (*, as_tuple=false))]
     fn nonzero<'py>(&self, py: Python<'py>, as_tuple: bool) -> PyResult<Bound<'py, PyAny>> {
@@ -1442,7 +1443,7 @@ impl PyTensor {
     }
     fn take(&self, index: &Bound<'_, PyTensor>) -> R {
         let flat = self.t.reshape(&[-1]).py()?;
-        wrap(crate::ops::index::index(&flat, &[crate::ops::index::IndexItem::Tensor(index.get().t.clone())]))
+        wrap(crate::ops::index::index(&flat, &[crate::opdefs::IndexItem::Tensor(index.get().t.clone())]))
     }
 
     // ---- linear algebra ----
@@ -1533,7 +1534,7 @@ fn clamp_impl(t: &Tensor, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_,
         r = binary(BinaryOp::Minimum, &r, arg_of(m)?).py()?;
     }
     // Gradient flows where the input was inside the range: re-express through where for exact ties.
-    if autograd::needs_grad(&[t]) {
+    if tape::needs_grad(&[t]) {
         let lo_ok = match min { Some(m) => binary(BinaryOp::Ge, t, arg_of(m)?).py()?, None => Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()).py()? };
         let hi_ok = match max { Some(m) => binary(BinaryOp::Le, t, arg_of(m)?).py()?, None => Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()).py()? };
         let inside = lo_ok.logical_and(&hi_ok).py()?;
