@@ -32,6 +32,7 @@ RT_BINARY_FN(mul, C(a * b))  // bool: logical and
 RT_BINARY_FN(div, a / b)     // true division (floating types)
 RT_BINARY_FN(atan2, rt_atan2(a, b))
 RT_BINARY_FN(hypot, rt_hypot(a, b))
+RT_BINARY_FN(copysign, rt_copysign(a, b))
 RT_BINARY_FN(maximum, rt_max(a, b))  // NaN-propagating
 RT_BINARY_FN(minimum, rt_min(a, b))
 RT_BINARY_FN(fmax, rt_fmax(a, b))    // NaN-ignoring
@@ -280,6 +281,10 @@ BINARY_OP(atan2, __half, f16)
 BINARY_OP(atan2, __nv_bfloat16, bf16)
 BINARY_OP(hypot, float, f32)
 BINARY_OP(hypot, double, f64)
+BINARY_OP(copysign, float, f32)
+BINARY_OP(copysign, double, f64)
+BINARY_OP(copysign, __half, f16)
+BINARY_OP(copysign, __nv_bfloat16, bf16)
 BINARY_OP(hypot, __half, f16)
 BINARY_OP(hypot, __nv_bfloat16, bf16)
 BINARY_OP(fmax, float, f32)

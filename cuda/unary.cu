@@ -52,6 +52,8 @@ RT_UNARY_FN(erfc, rt_erfc(x))
 RT_UNARY_FN(erfinv, rt_erfinv(x))
 RT_UNARY_FN(reciprocal, C(1) / x)
 RT_UNARY_FN(sigmoid, C(1) / (C(1) + rt_exp(-x)))
+RT_UNARY_FN(logit, rt_log(x / (C(1) - x)))
+RT_UNARY_FN(round_decimals, rt_rint(x * C(p0)) / C(p0))  // p0 = 10^decimals
 
 // Activations (floating types only).
 RT_UNARY_FN(gelu, C(0.5) * x * (C(1) + rt_erf(x * C(0.70710678118654752440))))
@@ -101,6 +103,15 @@ struct Op_isinf {
 struct Op_isfinite {
   template <typename C> RT_DEV bool operator()(C x, double, double) const {
     return rt_abs(x) < RtLimits<C>::highest();  // false for NaN
+  }
+};
+struct Op_signbit {
+  template <typename C> RT_DEV bool operator()(C x, double, double) const {
+    if constexpr (RtIsFloat<C>::value) {
+      return signbit(x);
+    } else {
+      return rt_lt0(x);
+    }
   }
 };
 struct Op_logical_not {
@@ -327,6 +338,14 @@ UNARY_OP(sigmoid, float, f32)
 UNARY_OP(sigmoid, double, f64)
 UNARY_OP(sigmoid, __half, f16)
 UNARY_OP(sigmoid, __nv_bfloat16, bf16)
+UNARY_OP(logit, float, f32)
+UNARY_OP(logit, double, f64)
+UNARY_OP(logit, __half, f16)
+UNARY_OP(logit, __nv_bfloat16, bf16)
+UNARY_OP(round_decimals, float, f32)
+UNARY_OP(round_decimals, double, f64)
+UNARY_OP(round_decimals, __half, f16)
+UNARY_OP(round_decimals, __nv_bfloat16, bf16)
 UNARY_OP(gelu, float, f32)
 UNARY_OP(gelu, double, f64)
 UNARY_OP(gelu, __half, f16)
@@ -437,6 +456,15 @@ UNARY_PRED(isfinite, float, f32)
 UNARY_PRED(isfinite, double, f64)
 UNARY_PRED(isfinite, __half, f16)
 UNARY_PRED(isfinite, __nv_bfloat16, bf16)
+UNARY_PRED(signbit, float, f32)
+UNARY_PRED(signbit, double, f64)
+UNARY_PRED(signbit, __half, f16)
+UNARY_PRED(signbit, __nv_bfloat16, bf16)
+UNARY_PRED(signbit, long long, i64)
+UNARY_PRED(signbit, int, i32)
+UNARY_PRED(signbit, short, i16)
+UNARY_PRED(signbit, signed char, i8)
+UNARY_PRED(signbit, unsigned char, u8)
 UNARY_PRED(logical_not, float, f32)
 UNARY_PRED(logical_not, double, f64)
 UNARY_PRED(logical_not, __half, f16)

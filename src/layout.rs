@@ -423,3 +423,36 @@ mod tests {
         assert_eq!(l.extent(), (0, 12));
     }
 }
+
+/// Dims after dropping size-1 dims and merging dims that are contiguous for every operand.
+/// Returns (sizes, strides per operand) with the innermost dim last.
+pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Dims, [Strides; N]) {
+    let mut sizes = Dims::new();
+    let mut st: [Strides; N] = std::array::from_fn(|_| Strides::new());
+    for d in 0..shape.len() {
+        if shape[d] == 1 {
+            continue;
+        }
+        if let Some(&last) = sizes.last() {
+            let mergeable = (0..N).all(|k| *st[k].last().unwrap() == strides[k][d] * shape[d] as isize);
+            if mergeable {
+                *sizes.last_mut().unwrap() = last * shape[d];
+                for k in 0..N {
+                    *st[k].last_mut().unwrap() = strides[k][d];
+                }
+                continue;
+            }
+        }
+        sizes.push(shape[d]);
+        for k in 0..N {
+            st[k].push(strides[k][d]);
+        }
+    }
+    if sizes.is_empty() {
+        sizes.push(1);
+        for k in 0..N {
+            st[k].push(0);
+        }
+    }
+    (sizes, st)
+}

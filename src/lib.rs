@@ -1,6 +1,7 @@
 //! rtorch: tensors with strided views, CPU kernels and a define-by-run autograd tape.
 //! The engine is plain Rust; the Python face lives in `py` behind the `python` feature.
 pub mod autograd;
+pub mod backend;
 pub mod cpu;
 pub mod cuda;
 pub mod device;

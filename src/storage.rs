@@ -206,6 +206,16 @@ impl Storage {
             }
         }
     }
+    /// Storage over memory another library owns (`keep_alive` is dropped with the storage).
+    ///
+    /// # Safety
+    /// `ptr..ptr + nbytes` must stay valid, writable memory of `device` while `keep_alive` lives.
+    pub unsafe fn foreign(device: Device, ptr: usize, nbytes: usize, keep_alive: Box<dyn Any + Send + Sync>) -> Result<Storage> {
+        Ok(match device {
+            Device::Cpu => Storage::from_cpu_buffer(CpuBuffer::foreign(ptr as *mut u8, nbytes, keep_alive)),
+            Device::Cuda(i) => Storage::from_cuda_buffer(crate::cuda::CudaBuffer::foreign(crate::cuda::gpu(i)?, ptr as u64, nbytes, keep_alive)),
+        })
+    }
     pub fn device(&self) -> Device {
         match &self.buffer {
             Buffer::Cpu(_) => Device::Cpu,

@@ -4,9 +4,8 @@ use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, Result};
 use crate::layout::{checked_numel, Layout};
-use crate::scalar::Scalar;
 use crate::storage::Storage;
-use crate::{bail, with_dtype};
+use crate::bail;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct TensorImpl {
@@ -53,16 +52,6 @@ impl Tensor {
         Tensor::alloc(shape, dtype, device, true)
     }
 
-    pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
-        let t = Tensor::alloc(shape, dtype, device, false)?;
-        crate::cpu::fill(&t, value)?;
-        Ok(t)
-    }
-
-    pub fn scalar(value: Scalar, dtype: DType) -> Result<Tensor> {
-        Tensor::full(&[], value, dtype, Device::Cpu)
-    }
-
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
         let numel = checked_numel(shape)?;
         if numel != data.len() {
@@ -95,10 +84,7 @@ impl Tensor {
         // The buffer starts at the lowest element touched; element 0 of the view sits `-lo` in.
         let base = (ptr as isize + lo * es) as usize;
         let nbytes = ((hi - lo) * es) as usize;
-        let storage = match device {
-            Device::Cpu => Storage::from_cpu_buffer(crate::storage::CpuBuffer::foreign(base as *mut u8, nbytes, keep_alive)),
-            Device::Cuda(i) => Storage::from_cuda_buffer(crate::cuda::CudaBuffer::foreign(crate::cuda::gpu(i)?, base as u64, nbytes, keep_alive)),
-        };
+        let storage = Storage::foreign(device, base, nbytes, keep_alive)?;
         let layout = Layout { offset: (-lo) as usize, ..layout0 };
         Ok(Tensor::from_parts(Arc::new(storage), layout, dtype))
     }
@@ -167,41 +153,10 @@ impl Tensor {
             None => panic!("internal error: a CPU kernel was given a {} tensor (op not dispatched to the device)", self.device()),
         }
     }
-    pub fn data_ptr_raw(&self) -> usize {
-        match self.0.storage.cpu() {
-            Some(b) => b.ptr() as usize + self.0.layout.offset * self.0.dtype.size(),
-            None => crate::cuda::memory::view_ptr(self) as usize,
-        }
-    }
 
-    /// Copy the elements out in row-major order, converted to `T`.
-    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
-        let t = crate::ops::cast::to_dtype(&self.detach(), T::DTYPE)?.contiguous()?;
-        let t = if t.device() != Device::Cpu { crate::cuda::memory::transfer(&t, Device::Cpu)? } else { t };
-        let n = t.numel();
-        let mut v = Vec::with_capacity(n);
-        // SAFETY: t is contiguous with n elements of T.
-        unsafe {
-            std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);
-            v.set_len(n);
-        }
-        Ok(v)
-    }
-
-    /// The single element as a Scalar (`.item()`).
-    pub fn item(&self) -> Result<Scalar> {
-        if self.numel() != 1 {
-            bail!(
-                Runtime,
-                "a Tensor with {} elements cannot be converted to Scalar",
-                self.numel()
-            );
-        }
-        if self.device() != Device::Cpu {
-            return crate::cuda::memory::transfer(self, Device::Cpu)?.item();
-        }
-        // SAFETY: one element at the view's offset.
-        Ok(with_dtype!(self.dtype(), T => unsafe { Scalar::from_elem(*self.data_ptr::<T>()) }))
+    /// A 0-d CPU tensor, which PyTorch lets join tensors on any device (like a Python scalar).
+    pub fn is_cpu_scalar(&self) -> bool {
+        self.ndim() == 0 && self.device() == Device::Cpu
     }
 
     pub fn check_cpu(&self, op: &str) -> Result<()> {

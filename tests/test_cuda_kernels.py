@@ -47,7 +47,7 @@ def _family(prefix, groups):
 
 
 UNARY_FLOAT_OPS = ("floor ceil round trunc frac exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan "
-                   "asin acos atan sinh cosh tanh asinh acosh atanh erf erfc erfinv reciprocal sigmoid gelu "
+                   "asin acos atan sinh cosh tanh asinh acosh atanh erf erfc erfinv reciprocal sigmoid logit round_decimals gelu "
                    "gelu_tanh silu mish softplus elu leaky_relu hardtanh")
 
 KERNELS = {
@@ -56,12 +56,13 @@ KERNELS = {
         ("neg abs sign square relu pow_scalar", NUM),
         ("bitwise_not", INTB),
         ("isnan isinf isfinite", F),
+        ("signbit", NUM),
         ("logical_not", ALL),
     ]) + [f"cast_{s}_{d}" for s in ALL for d in ALL] + [f"fill_{d}" for d in ALL],
     "binary.cu": _family("binary", [
         ("add sub mul floor_divide remainder fmod pow maximum minimum", NUM),
         ("add mul maximum minimum", B),
-        ("div atan2 hypot fmax fmin", F),
+        ("div atan2 hypot fmax fmin copysign", F),
         ("bitwise_and bitwise_or bitwise_xor", INTB),
         ("shl shr", I),
         ("eq ne lt le gt ge logical_and logical_or logical_xor", ALL),
@@ -80,7 +81,7 @@ KERNELS = {
         ("offsets compact", ("i64",)),
     ]),
     "random.cu": _family("random", [("uniform normal bernoulli", F), ("randint", NUM)]),
-    "optim.cu": _family("optim", [("sgd adam", F)]),
+    "optim.cu": _family("optim", [("sgd adam rmsprop adagrad", F)]),
     "sort.cu": _family("sort", [("argsort searchsorted", ALL)]),
 }
 

@@ -65,14 +65,18 @@ def test_fused_path_is_taken_and_checks_layouts():
     p = rtorch.zeros(4, requires_grad=True)
     p.grad = rtorch.ones(4)
     m, v = rtorch.zeros(4), rtorch.zeros(4)
-    rtorch._rtorch._adam_step(p, p.grad, m, v, None, 0.1, 0.9, 0.999, 1e-8, 0.0, 0.1, 0.0316, False, False, False)
+    assert rtorch._rtorch._adam_step(p, p.grad, m, v, None, 0.1, 0.9, 0.999, 1e-8, 0.0, 0.1, 0.0316, False, False, False)
     assert m.tolist() == pytest.approx([0.1] * 4)
     with pytest.raises(RuntimeError, match="must match the parameter"):
         rtorch._rtorch._adam_step(p, p.grad, rtorch.zeros(3), v, None, 0.1, 0.9, 0.999, 1e-8, 0.0, 0.1, 0.03, False,
                                   False, False)
-    with pytest.raises(TypeError, match="float32 or float64"):
-        h = rtorch.zeros(4, dtype=rtorch.float16)
-        rtorch._rtorch._sgd_step(h, h, None, 0.1, 0.0, 0.0, 0.0, False, False, False)
+    # No fused CPU kernel for 16-bit floats: the step says so and leaves everything untouched.
+    h = rtorch.ones(4, dtype=rtorch.float16)
+    assert rtorch._rtorch._sgd_step(h, h, None, 0.1, 0.0, 0.0, 0.0, False, False, False) is False
+    assert h.tolist() == [1.0] * 4
+    with pytest.raises(TypeError, match="floating point parameter"):
+        i = rtorch.zeros(4, dtype=rtorch.int32)
+        rtorch._rtorch._sgd_step(i, i, None, 0.1, 0.0, 0.0, 0.0, False, False, False)
 
 
 def np_rmsprop(p, grads, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, maximize=False):
@@ -157,11 +161,13 @@ def test_rmsprop_adagrad_take_the_fused_path(monkeypatch):
         p.grad = rtorch.ones(3)
         opt.step()
     assert calls == ["_rmsprop_step", "_adagrad_step"]
-    # float16 CPU parameters keep the tensor-op path.
+    # float16 CPU parameters: the native step declines (no fused CPU kernel for 16-bit floats) and
+    # the tensor-op path makes the update: 1 - 0.01 * 1 / (sqrt(0.01) + 1e-8) = 0.9.
     h = rtorch.nn.Parameter(rtorch.ones(3, dtype=rtorch.float16))
     h.grad = rtorch.ones(3, dtype=rtorch.float16)
     rtorch.optim.RMSprop([h]).step()
-    assert calls == ["_rmsprop_step", "_adagrad_step"] and h.dtype == rtorch.float16
+    assert calls == ["_rmsprop_step", "_adagrad_step", "_rmsprop_step"] and h.dtype == rtorch.float16
+    np.testing.assert_allclose(h.detach().float().numpy(), [0.9] * 3, rtol=1e-3)
 
 
 def test_rmsprop_adagrad_kernels_check_their_state():

@@ -128,17 +128,10 @@ impl Backward {
             Backward::Softmax { y, dim, log } => {
                 let y = y.unpack(node)?;
                 // One fused pass on the CPU unless this backward is itself recorded (create_graph).
-                let cpu = g.device() == crate::Device::Cpu && y.device() == crate::Device::Cpu;
+                // One fused kernel unless this backward is itself recorded (create_graph).
                 let fused = g.dtype() == y.dtype() && g.device() == y.device() && !crate::tape::needs_grad(&[&g, &y]);
-                if cpu && fused {
-                    return one(crate::cpu::softmax::backward(&g, &y, *dim, *log)?);
-                }
                 if fused && y.ndim() > 0 {
-                    // The CUDA backward kernel over [kept..., dim] rows, like the forward.
-                    let (yr, m, r) = crate::ops::reduce::rows(&y, &[*dim])?;
-                    let (gr, _, _) = crate::ops::reduce::rows(&g, &[*dim])?;
-                    let dx = crate::cuda::ops::softmax_backward_rows(&yr, &gr, m, r, *log)?;
-                    return one(crate::ops::reduce::unrows(&dx, *dim)?);
+                    return one(crate::backend::reduce::softmax_backward(&y, &g, *dim, *log)?);
                 }
                 let d = [*dim as i64];
                 if *log {
@@ -173,7 +166,7 @@ impl Backward {
                 // The window's gradient goes to the written value; the rest to the old base.
                 let gr = crate::ops::movement::view_op(&g, kind.clone())?;
                 let mask = Tensor::zeros(shape(0), DType::Bool, g.device())?;
-                crate::cpu::fill(&mask.with_layout(kind.apply(mask.layout())?), crate::scalar::Scalar::Bool(true))?;
+                crate::backend::fill(&mask.with_layout(kind.apply(mask.layout())?), crate::scalar::Scalar::Bool(true))?;
                 let z = Tensor::zeros(&[], g.dtype(), g.device())?;
                 Ok(vec![Some(crate::ops::index::where_(&mask, &z, &g)?), Some(gr)])
             }

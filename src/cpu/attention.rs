@@ -7,6 +7,10 @@ use super::iter::SendPtr;
 use super::math::FloatMath;
 use super::softmax::{lane_fold, max, shift, sum};
 use super::{run_jobs, Job};
+use crate::device::Device;
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::tensor::Tensor;
 use gemm::{gemm, Parallelism};
 use std::cell::RefCell;
 
@@ -80,16 +84,7 @@ pub enum Mask<F> {
     Add(Mats<F>),
 }
 
-/// Sizes of a call: `bh` (batch x heads) problems of L queries and S keys, head dims E and Ev.
-#[derive(Clone, Copy)]
-pub struct Dims {
-    pub bh: usize,
-    pub l: usize,
-    pub s: usize,
-    pub e: usize,
-    pub ev: usize,
-    pub scale: f64,
-}
+pub use crate::opdefs::AttentionDims as Dims;
 
 impl Dims {
     /// Query rows per block: the score block (rows x S) stays around 256 KiB of f32 (in L2);
@@ -346,4 +341,93 @@ pub unsafe fn backward<F: FloatMath + 'static>(
     let job = BackwardJob { c: Ctx { q, k, v, mask, d }, g, lse: SendPtr(lse as *mut F), dq, dk: SendPtr(dk), dv: SendPtr(dv), splits };
     let per_job = d.blocks().div_ceil(splits) * d.rows() * d.s * 2 * (d.e + d.ev);
     run_jobs(&job, d.bh * splits, per_job);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tensor entry points: q, k, v (and a float mask) in one float32/float64 dtype, any strides,
+// their batch dims broadcast to `batch`.
+// ---------------------------------------------------------------------------------------------
+
+/// `t` (..., rows, cols) broadcast to `batch + [rows, cols]` as strided matrices (no copy).
+fn mats<T>(t: &Tensor, batch: &[usize], rows: usize, cols: usize) -> Result<Mats<T>> {
+    let full = [batch, &[rows, cols]].concat();
+    let lay = t.layout().broadcast_to(&full)?;
+    let (nb, st) = (batch.len(), &lay.strides);
+    let bh: usize = batch.iter().product();
+    let mut offs = Vec::with_capacity(bh);
+    let (mut idx, mut off) = (vec![0usize; nb], 0isize);
+    for _ in 0..bh {
+        offs.push(off);
+        for d in (0..nb).rev() {
+            idx[d] += 1;
+            off += st[d];
+            if idx[d] < batch[d] {
+                break;
+            }
+            off -= st[d] * batch[d] as isize;
+            idx[d] = 0;
+        }
+    }
+    // SAFETY: only the address is taken; the kernel reads inside the broadcast layout.
+    Ok(Mats { ptr: SendPtr(unsafe { t.data_ptr::<T>() }), offs, rs: st[nb], cs: st[nb + 1] })
+}
+
+fn mask_of<F>(mask: Option<&Tensor>, causal: bool, batch: &[usize], d: Dims) -> Result<Mask<F>> {
+    Ok(match mask {
+        _ if causal => Mask::Causal,
+        None => Mask::None,
+        Some(m) if m.dtype() == DType::Bool => Mask::Keep(mats(m, batch, d.l, d.s)?),
+        Some(m) => Mask::Add(mats(m, batch, d.l, d.s)?),
+    })
+}
+
+/// The fused forward: (out `batch + [L, Ev]`, row log-sum-exps [bh, L]) in q's dtype.
+pub fn forward_tensors(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, causal: bool, batch: &[usize], d: Dims) -> Result<(Tensor, Tensor)> {
+    let wd = q.dtype();
+    let out = Tensor::alloc(&[batch, &[d.l, d.ev]].concat(), wd, Device::Cpu, false)?;
+    let lse = Tensor::alloc(&[d.bh, d.l], wd, Device::Cpu, false)?;
+    fn run<F: FloatMath + 'static>(q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, causal: bool, out: &Tensor, lse: &Tensor, batch: &[usize], d: Dims) -> Result<()> {
+        let (qm, km, vm) = (mats::<F>(q, batch, d.l, d.e)?, mats::<F>(k, batch, d.s, d.e)?, mats::<F>(v, batch, d.s, d.ev)?);
+        let om = mats::<F>(out, batch, d.l, d.ev)?;
+        // SAFETY: all operands are CPU tensors of dtype F (bool for a keep-mask) broadcast to the
+        // dims of `d`; out and lse are fresh, contiguous and written once per row.
+        unsafe { forward(&qm, &km, &vm, &mask_of(m, causal, batch, d)?, &om, lse.data_ptr::<F>(), d) };
+        Ok(())
+    }
+    match wd {
+        DType::F64 => run::<f64>(q, k, v, mask, causal, &out, &lse, batch, d)?,
+        DType::F32 => run::<f32>(q, k, v, mask, causal, &out, &lse, batch, d)?,
+        other => crate::bail!(DType, "attention kernel: expected float32/float64, got {}", other),
+    }
+    Ok((out, lse))
+}
+
+/// The fused backward: (dq `batch + [L, E]`, dk and dv as per-split partial sums
+/// [splits, bh, S, E|Ev]) in q's dtype, from the forward's row log-sum-exps.
+#[allow(clippy::too_many_arguments)]
+pub fn backward_tensors(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, g: &Tensor, lse: &Tensor, causal: bool, batch: &[usize], d: Dims) -> Result<(Tensor, Tensor, Tensor)> {
+    let wd = q.dtype();
+    let splits = backward_splits(d);
+    let dq = Tensor::alloc(&[batch, &[d.l, d.e]].concat(), wd, Device::Cpu, false)?;
+    let dk = Tensor::zeros(&[splits, d.bh, d.s, d.e], wd, Device::Cpu)?;
+    let dv = Tensor::zeros(&[splits, d.bh, d.s, d.ev], wd, Device::Cpu)?;
+    let lse = super::contiguous(lse)?;
+    #[allow(clippy::too_many_arguments)]
+    fn run<F: FloatMath + 'static>(
+        q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, g: &Tensor, lse: &Tensor, causal: bool,
+        dq: &Tensor, dk: &Tensor, dv: &Tensor, batch: &[usize], d: Dims, splits: usize,
+    ) -> Result<()> {
+        let (qm, km, vm) = (mats::<F>(q, batch, d.l, d.e)?, mats::<F>(k, batch, d.s, d.e)?, mats::<F>(v, batch, d.s, d.ev)?);
+        let (gmat, dqm) = (mats::<F>(g, batch, d.l, d.ev)?, mats::<F>(dq, batch, d.l, d.e)?);
+        // SAFETY: CPU tensors of dtype F broadcast to the dims of `d`; dq is fresh and written
+        // once per row, dk/dv are fresh, zeroed, contiguous [splits, bh, S, E|Ev].
+        unsafe { backward(&qm, &km, &vm, &mask_of(m, causal, batch, d)?, &gmat, lse.data_ptr::<F>(), &dqm, dk.data_ptr::<F>(), dv.data_ptr::<F>(), d, splits) };
+        Ok(())
+    }
+    match wd {
+        DType::F64 => run::<f64>(q, k, v, mask, g, &lse, causal, &dq, &dk, &dv, batch, d, splits)?,
+        DType::F32 => run::<f32>(q, k, v, mask, g, &lse, causal, &dq, &dk, &dv, batch, d, splits)?,
+        other => crate::bail!(DType, "attention kernel: expected float32/float64, got {}", other),
+    }
+    Ok((dq, dk, dv))
 }

@@ -3,6 +3,8 @@
 //! them and gemm, and the plane gather/scatter used by max pooling.
 use super::iter::SendPtr;
 use crate::dtype::Element;
+use crate::error::Result;
+use crate::tensor::Tensor;
 pub use crate::opdefs::conv::Window;
 use gemm::{gemm, Parallelism};
 use num_traits::Float;
@@ -389,4 +391,90 @@ mod tests {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tensor entry points: contiguous float32/float64 CPU tensors (the dispatcher converts others).
+// ---------------------------------------------------------------------------------------------
+
+/// Run `$body` with `$T` the f32/f64 element type of `$dtype`.
+macro_rules! with_float {
+    ($dtype:expr, $T:ident => $body:expr) => {{
+        match $dtype {
+            crate::dtype::DType::F32 => { type $T = f32; $body }
+            crate::dtype::DType::F64 => { type $T = f64; $body }
+            d => crate::bail!(DType, "expected a float32/float64 buffer, got '{}'", d),
+        }
+    }};
+}
+
+/// The elements of a contiguous CPU tensor as a slice.
+///
+/// # Safety
+/// `t` is contiguous, on the CPU, of element type `T`, and not written while the slice lives.
+unsafe fn slice<'a, T>(t: &Tensor) -> &'a [T] {
+    std::slice::from_raw_parts(t.data_ptr::<T>() as *const T, t.numel())
+}
+
+/// The elements of a contiguous CPU tensor as a mutable slice.
+///
+/// # Safety
+/// As `slice`, and no other live reference to the elements exists.
+unsafe fn slice_mut<'a, T>(t: &Tensor) -> &'a mut [T] {
+    std::slice::from_raw_parts_mut(t.data_ptr::<T>(), t.numel())
+}
+
+/// x [N, C, H, W] -> cols [N, C*kh*kw, OH*OW].
+pub fn im2col_into(x: &Tensor, cols: &Tensor, win: Window) -> Result<()> {
+    let planes = x.shape()[0] * x.shape()[1];
+    // SAFETY: contiguous buffers of the dtype; cols is fresh.
+    with_float!(x.dtype(), T => unsafe { im2col::<T>(slice(x), slice_mut(cols), planes, win) });
+    Ok(())
+}
+
+/// cols [N, C*kh*kw, OH*OW] added into x [N, C, H, W] (x zeroed by the caller).
+pub fn col2im_into(cols: &Tensor, x: &Tensor, win: Window) -> Result<()> {
+    let planes = x.shape()[0] * x.shape()[1];
+    // SAFETY: as im2col_into.
+    with_float!(x.dtype(), T => unsafe { col2im::<T>(slice(cols), slice_mut(x), planes, win) });
+    Ok(())
+}
+
+/// out[p, l] = x[p, idx[p, l]] for x viewed as [P, hw] and idx as [P, l].
+pub fn plane_gather_into(x: &Tensor, idx: &Tensor, out: &Tensor, hw: usize, l: usize) -> Result<()> {
+    // SAFETY: as im2col_into; idx is contiguous int64.
+    with_float!(x.dtype(), T => unsafe { plane_gather::<T>(slice(x), slice(idx), slice_mut(out), hw, l) });
+    Ok(())
+}
+
+/// x[p, idx[p, l]] += g[p, l] (x zeroed by the caller).
+pub fn plane_scatter_into(g: &Tensor, idx: &Tensor, x: &Tensor, hw: usize, l: usize) -> Result<()> {
+    // SAFETY: as plane_gather_into.
+    with_float!(g.dtype(), T => unsafe { plane_scatter_add::<T>(slice(g), slice(idx), slice_mut(x), hw, l) });
+    Ok(())
+}
+
+/// Indices (within each plane) of the max of every pooling window of x [N, C, H, W].
+pub fn max_pool_indices_into(x: &Tensor, idx: &Tensor, win: Window) -> Result<()> {
+    let planes = x.shape()[0] * x.shape()[1];
+    // SAFETY: as im2col_into; idx is a fresh contiguous int64 tensor.
+    with_float!(x.dtype(), T => unsafe { max_pool_indices::<T>(slice(x), slice_mut(idx), planes, win) });
+    Ok(())
+}
+
+/// The fused convolution into `out` [N, O, OH, OW] (x, w, bias of one float dtype).
+pub fn conv2d_into(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, out: &Tensor, d: ConvDims) -> Result<()> {
+    // SAFETY: as im2col_into.
+    with_float!(x.dtype(), T => unsafe { conv2d_forward::<T>(slice(x), slice(w), bias.map(|b| slice(b)), slice_mut(out), d) });
+    Ok(())
+}
+
+/// The fused convolution's gradients into the given fresh tensors; the bias gradient (f64 sums
+/// per output channel) into `gb` when asked.
+pub fn conv2d_backward_into(x: &Tensor, w: &Tensor, g: &Tensor, gx: Option<&Tensor>, gw: Option<&Tensor>, gb: Option<&mut [f64]>, d: ConvDims) -> Result<()> {
+    // SAFETY: as im2col_into; the gradient outputs are fresh and distinct.
+    with_float!(x.dtype(), T => unsafe {
+        conv2d_backward::<T>(slice(x), slice(w), slice(g), gx.map(|t| slice_mut(t)), gw.map(|t| slice_mut(t)), gb, d)
+    });
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Strided iteration for N operands of one shape: coalesce dims (TensorIterator-style), then hand
 //! the innermost run to a kernel as (start offsets, length, inner strides). Parallel over outer runs.
-use crate::layout::{zeros, Dims, Strides};
+use crate::layout::{zeros, Dims};
 
 /// Elements below which work stays on the calling thread (threads cost more than they save).
 pub const GRAIN: usize = 1 << 15;
@@ -12,38 +12,8 @@ pub fn chunks_for(items: usize, work: usize) -> usize {
     (work / GRAIN).clamp(1, super::threads::num_threads() * 4).min(items.max(1))
 }
 
-/// Dims after dropping size-1 dims and merging dims that are contiguous for every operand.
-/// Returns (sizes, strides per operand) with the innermost dim last.
-pub fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> (Dims, [Strides; N]) {
-    let mut sizes = Dims::new();
-    let mut st: [Strides; N] = std::array::from_fn(|_| Strides::new());
-    for d in 0..shape.len() {
-        if shape[d] == 1 {
-            continue;
-        }
-        if let Some(&last) = sizes.last() {
-            let mergeable = (0..N).all(|k| *st[k].last().unwrap() == strides[k][d] * shape[d] as isize);
-            if mergeable {
-                *sizes.last_mut().unwrap() = last * shape[d];
-                for k in 0..N {
-                    *st[k].last_mut().unwrap() = strides[k][d];
-                }
-                continue;
-            }
-        }
-        sizes.push(shape[d]);
-        for k in 0..N {
-            st[k].push(strides[k][d]);
-        }
-    }
-    if sizes.is_empty() {
-        sizes.push(1);
-        for k in 0..N {
-            st[k].push(0);
-        }
-    }
-    (sizes, st)
-}
+pub use crate::layout::coalesce;
+
 
 /// Whether a view of `shape` with `strides` is row-major contiguous (size-1 dims ignored).
 #[inline]

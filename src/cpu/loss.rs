@@ -8,6 +8,10 @@ use super::math::FloatMath;
 use super::softmax::{lane_fold, max, shift, strip_shifts, sum, BLOCK, STRIP};
 use super::{run_jobs, Job};
 pub use crate::opdefs::loss::Spec;
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::opdefs::ClassLoss;
+use crate::tensor::Tensor;
 
 /// Shared pointers: input [outer, C, inner], targets [rows], optional class weight [C].
 #[derive(Copy, Clone)]
@@ -250,4 +254,42 @@ pub unsafe fn backward<F: FloatMath>(
     let i = Inputs { x: SendPtr(x as *mut F), t: SendPtr(t as *mut i64), w: w.map(|w| SendPtr(w as *mut F)) };
     let k = Backward { i, lse: SendPtr(lse as *mut F), gr: SendPtr(g as *mut F), g_stride, scale, dx: SendPtr(dx), s };
     run_jobs(&k, s.g.jobs(), s.g.n * s.g.inner.min(STRIP));
+}
+
+/// The forward over contiguous CPU tensors: (per-row losses, per-row logsumexps) in x's dtype
+/// (float32/float64); targets int64, validated by the op layer.
+pub fn forward_tensors(x: &Tensor, t: &Tensor, w: Option<&Tensor>, s: Spec) -> Result<(Tensor, Tensor)> {
+    let rows = s.g.outer * s.g.inner;
+    let loss = Tensor::alloc(&[rows], x.dtype(), crate::Device::Cpu, false)?;
+    let lse = Tensor::alloc(&[rows], x.dtype(), crate::Device::Cpu, false)?;
+    fn run<F: FloatMath>(x: &Tensor, t: &Tensor, w: Option<&Tensor>, loss: &Tensor, lse: &Tensor, s: Spec) {
+        // SAFETY: contiguous CPU tensors of dtype F (targets int64) with the geometry's sizes;
+        // loss and lse are fresh.
+        unsafe { forward::<F>(x.data_ptr(), t.data_ptr(), w.map(|w| w.data_ptr::<F>() as *const F), loss.data_ptr(), lse.data_ptr(), s) }
+    }
+    match x.dtype() {
+        DType::F64 => run::<f64>(x, t, w, &loss, &lse, s),
+        DType::F32 => run::<f32>(x, t, w, &loss, &lse, s),
+        d => crate::bail!(DType, "loss kernel: expected float32/float64, got {}", d),
+    }
+    Ok((loss, lse))
+}
+
+/// The input gradient over contiguous CPU tensors (g: one value per row, or one for all when
+/// `g_stride` is 0), in x's dtype.
+pub fn backward_tensors(x: &Tensor, g: &Tensor, g_stride: usize, scale: f64, c: &ClassLoss) -> Result<Tensor> {
+    let dx = Tensor::alloc(x.shape(), x.dtype(), crate::Device::Cpu, false)?;
+    fn run<F: FloatMath>(x: &Tensor, g: &Tensor, g_stride: usize, scale: f64, dx: &Tensor, c: &ClassLoss) {
+        // SAFETY: contiguous CPU tensors of dtype F with the geometry's sizes, targets validated
+        // by the forward; dx is fresh.
+        unsafe {
+            backward::<F>(x.data_ptr(), c.target.data_ptr(), c.weight.as_ref().map(|w| w.data_ptr::<F>() as *const F), c.lse.data_ptr(), g.data_ptr(), g_stride, scale, dx.data_ptr(), c.spec)
+        }
+    }
+    match x.dtype() {
+        DType::F64 => run::<f64>(x, g, g_stride, scale, &dx, c),
+        DType::F32 => run::<f32>(x, g, g_stride, scale, &dx, c),
+        d => crate::bail!(DType, "loss kernel: expected float32/float64, got {}", d),
+    }
+    Ok(dx)
 }

@@ -1,14 +1,22 @@
 //! CPU kernels: the generic strided map loops every elementwise op runs through, with a run-time
 //! AVX2 path for the contiguous case, plus fill and dtype-converting copy.
 pub mod attention;
+pub mod binary;
 pub mod conv;
+pub mod index;
 pub mod iter;
 pub mod loss;
+pub mod matmul;
 pub mod math;
 pub mod norm;
+pub mod optim;
+pub mod reduce;
+pub mod random;
 pub mod softmax;
+pub mod sort;
 pub mod threads;
 mod transpose;
+pub mod unary;
 
 use crate::dtype::Element;
 use crate::error::Result;
@@ -239,9 +247,6 @@ pub fn map3<A: Element, B: Element, C: Element, O: Element, F: Fn(A, B, C) -> O 
 
 /// Write `value` (converted to the tensor's dtype) into every element of the view.
 pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
-    if t.device() != crate::Device::Cpu {
-        return crate::cuda::ops::fill(t, value);
-    }
     with_dtype!(t.dtype(), T => {
         let v: T = value.to_elem();
         let p = unsafe { SendPtr(t.data_ptr::<T>()) };
@@ -269,9 +274,6 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
 
 /// Copy `src` (already broadcast to `dst`'s shape) into `dst`, converting dtype.
 pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
-    if src.device() != crate::Device::Cpu || dst.device() != crate::Device::Cpu {
-        return crate::cuda::ops::copy_cast(src, dst);
-    }
     if src.dtype() == dst.dtype() {
         with_dtype!(src.dtype(), T => {
             if !transpose::transpose_copy::<T>(src, dst) {
@@ -284,3 +286,44 @@ pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     Ok(())
 }
 
+
+/// `t` converted to `dtype`: a fresh contiguous CPU tensor.
+pub fn cast(t: &Tensor, dtype: crate::dtype::DType) -> Result<Tensor> {
+    let out = Tensor::alloc(t.shape(), dtype, crate::Device::Cpu, false)?;
+    copy_cast(t, &out)?;
+    Ok(out)
+}
+
+/// `t` itself when contiguous, else a contiguous copy.
+pub fn contiguous(t: &Tensor) -> Result<Tensor> {
+    if t.is_contiguous() {
+        return Ok(t.clone());
+    }
+    cast(t, t.dtype())
+}
+
+/// Whether `f` holds for some element of the view (`T` is its dtype).
+pub fn any_elem<T: Element>(t: &Tensor, f: impl Fn(T) -> bool + Sync) -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let hit = AtomicBool::new(false);
+    // SAFETY: offsets come from the view's own layout.
+    let p = unsafe { SendPtr(t.data_ptr::<T>()) };
+    for_each_run(t.shape(), [t.strides()], |[o], n, [s]| {
+        if hit.load(Ordering::Relaxed) {
+            return;
+        }
+        for i in 0..n as isize {
+            if f(unsafe { *p.get().offset(o + i * s) }) {
+                hit.store(true, Ordering::Relaxed);
+                return;
+            }
+        }
+    });
+    hit.load(Ordering::Relaxed)
+}
+
+/// `out = cond ? a : b` (all broadcast to `out`'s shape; `cond` bool).
+pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    with_dtype!(out.dtype(), T => map3::<bool, T, T, T, _>(cond, a, b, out, |c, x, y| if c { x } else { y }));
+    Ok(())
+}

@@ -1,48 +1,21 @@
 //! Normalisation kernels (layer, RMS, group and batch norm) over a contiguous tensor in the
-//! statistics' float type (f32 or f64); the op layer converts 16-bit floats to f32 first. One
+//! statistics' float type (f32 or f64); 16-bit floats are converted to f32 first. One
 //! forward and one input-gradient kernel serve every kind: a `Sets` value says which elements form
 //! each normalisation set and which affine channel each belongs to. Sets are independent jobs for
 //! `run_jobs` (threads + the AVX2 frame); sums run in f64 lanes so long f32 sets stay accurate.
 use super::iter::SendPtr;
 use super::math::FloatMath;
 use super::{run_jobs, Job};
-use crate::dtype::Element;
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::Result;
+use crate::opdefs::norm::stat_dtype;
+use crate::opdefs::NormKind;
+use crate::tensor::Tensor;
 
-/// The elements of normalisation set `s` in a contiguous tensor: `reps` blocks starting at
-/// `s * step + r * stride`, each block `cpb` runs of `hw` contiguous elements; run `k` belongs
-/// to affine channel `(s % groups) * cpb + k`.
-///
-/// - layer / RMS norm over rows of n: `rows(m, n)` (one block, a channel per element);
-/// - group norm of (N, C, HW) in G groups: one block of C/G channels per (sample, group);
-/// - batch norm of (N, C, HW): set = channel, N blocks of one channel each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sets {
-    pub count: usize,
-    pub step: usize,
-    pub reps: usize,
-    pub stride: usize,
-    pub groups: usize,
-    pub cpb: usize,
-    pub hw: usize,
-}
+pub use crate::opdefs::norm::Sets;
 
 impl Sets {
-    pub fn rows(m: usize, n: usize) -> Sets {
-        Sets { count: m, step: n, reps: 1, stride: 0, groups: 1, cpb: n, hw: 1 }
-    }
-    pub fn groups(n: usize, c: usize, hw: usize, g: usize) -> Sets {
-        Sets { count: n * g, step: c / g * hw, reps: 1, stride: 0, groups: g, cpb: c / g, hw }
-    }
-    pub fn channels(n: usize, c: usize, hw: usize) -> Sets {
-        Sets { count: c, step: hw, reps: n, stride: c * hw, groups: c, cpb: 1, hw }
-    }
-    /// Elements per set.
-    pub fn len(&self) -> usize {
-        self.reps * self.cpb * self.hw
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
     #[inline(always)]
     fn block(&self, s: usize, r: usize) -> usize {
         s * self.step + r * self.stride
@@ -422,4 +395,101 @@ mod tests {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tensor entry points
+// ---------------------------------------------------------------------------------------------
+
+/// (y, mean, rstd, var) of a contiguous input (`ch` affine channels): the statistics in f32 (f64
+/// for f64 inputs), `given` statistics (batch norm in eval mode) used instead of computed ones.
+#[allow(clippy::too_many_arguments)]
+pub fn forward(kind: NormKind, ch: usize, x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, given: Option<(Tensor, Tensor)>, q: Sets, eps: f64) -> Result<(Tensor, Tensor, Tensor, Option<Tensor>)> {
+    let sd = stat_dtype(x.dtype());
+    // 16-bit floats compute in f32.
+    let up = |t: &Tensor| if t.dtype() == sd { Ok(t.clone()) } else { super::cast(t, sd) };
+    let (xs, ws, bs) = (up(x)?, w.map(up).transpose()?, b.map(up).transpose()?);
+    let y = Tensor::alloc(x.shape(), sd, Device::Cpu, false)?;
+    let var = Tensor::alloc(&[q.count], sd, Device::Cpu, false)?;
+    let (mean, rstd) = match given {
+        Some((m, r)) => (m, r),
+        None => (Tensor::alloc(&[q.count], sd, Device::Cpu, false)?, Tensor::alloc(&[q.count], sd, Device::Cpu, false)?),
+    };
+    #[allow(clippy::too_many_arguments)]
+    fn run<F: FloatMath>(kind: NormKind, ch: usize, q: Sets, x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, y: &Tensor, mean: &Tensor, rstd: &Tensor, var: &Tensor, eps: f64) {
+        let (n, c) = (x.numel(), q.count);
+        // SAFETY: fresh or contiguous CPU tensors of dtype F with the sizes used; mean/rstd/var/y
+        // are distinct fresh or private buffers.
+        unsafe {
+            NormForward::<F> { sets: q, x: slice(x, n), w: w.map(|t| slice(t, ch)), b: b.map(|t| slice(t, ch)), center: kind.center(), given: kind.given(), eps }
+                .run(slice_mut(y, n), slice_mut(mean, c), slice_mut(rstd, c), if kind.given() { None } else { Some(slice_mut(var, c)) })
+        }
+    }
+    if sd == DType::F64 {
+        run::<f64>(kind, ch, q, &xs, ws.as_ref(), bs.as_ref(), &y, &mean, &rstd, &var, eps);
+    } else {
+        run::<f32>(kind, ch, q, &xs, ws.as_ref(), bs.as_ref(), &y, &mean, &rstd, &var, eps);
+    }
+    let y = if y.dtype() == x.dtype() { y } else { super::cast(&y, x.dtype())? };
+    Ok((y, mean, rstd, Some(var)))
+}
+
+/// (dx, dweight?, dbias?) of a set normalisation from its saved statistics; the per-(set, channel) partial sums are added up
+/// over the sets that share a channel (a [count * cpb / channels, channels] column sum).
+#[allow(clippy::too_many_arguments)]
+pub fn backward(kind: NormKind, q: Sets, ch: usize, g: &Tensor, x: &Tensor, w: Option<&Tensor>, has_bias: bool, mean: &Tensor, rstd: &Tensor) -> Result<(Tensor, Option<Tensor>, Option<Tensor>)> {
+    let sd = mean.dtype();
+    let up = |t: &Tensor| -> Result<Tensor> { if t.dtype() == sd { super::contiguous(t) } else { super::cast(t, sd) } };
+    let (xs, gs, ws) = (up(x)?, up(g)?, w.map(up).transpose()?);
+    let rows_kind = matches!(kind, NormKind::Layer { .. } | NormKind::Rms { .. });
+    let dx = Tensor::alloc(x.shape(), sd, Device::Cpu, false)?;
+    let part = |on: bool| if on { Tensor::alloc(&[q.count * q.cpb], sd, Device::Cpu, false).map(Some) } else { Ok(None) };
+    // Rows: the bias gradient is a plain column sum of dy, no partials needed.
+    let (pw, pb) = (part(w.is_some())?, part(has_bias && !rows_kind)?);
+    fn run<F: FloatMath>(kind: NormKind, q: Sets, ch: usize, x: &Tensor, g: &Tensor, w: Option<&Tensor>, mean: &Tensor, rstd: &Tensor, dx: &Tensor, pw: Option<&Tensor>, pb: Option<&Tensor>) {
+        let (n, c, p) = (x.numel(), q.count, q.count * q.cpb);
+        // SAFETY: contiguous CPU tensors of dtype F with the sizes used; dx, pw, pb are fresh.
+        unsafe {
+            NormBackward::<F> { sets: q, x: slice(x, n), dy: slice(g, n), w: w.map(|t| slice(t, ch)), mean: slice(mean, c), rstd: slice(rstd, c), center: kind.center(), given: kind.given() }
+                .run(slice_mut(dx, n), pw.map(|t| slice_mut(t, p)), pb.map(|t| slice_mut(t, p)))
+        }
+    }
+    if sd == DType::F64 {
+        run::<f64>(kind, q, ch, &xs, &gs, ws.as_ref(), mean, rstd, &dx, pw.as_ref(), pb.as_ref());
+    } else {
+        run::<f32>(kind, q, ch, &xs, &gs, ws.as_ref(), mean, rstd, &dx, pw.as_ref(), pb.as_ref());
+    }
+    let down = |t: Tensor| if t.dtype() == x.dtype() { Ok(t) } else { super::cast(&t, x.dtype()) };
+    let rows = if ch == 0 { 0 } else { q.count * q.cpb / ch };
+    // Sum the [rows, ch] partials over the sets that share a channel (one pass, f64 sums).
+    let colsum = |t: &Tensor| -> Result<Tensor> {
+        fn run<F: FloatMath>(t: &Tensor, rows: usize, ch: usize) -> Result<Tensor> {
+            // SAFETY: t is a fresh or contiguous CPU tensor of dtype F with rows * ch elements.
+            let s = column_sums::<F>(unsafe { slice(t, rows * ch) }, rows, ch);
+            Tensor::from_vec(s.into_iter().map(F::c).collect::<Vec<F>>(), &[ch])
+        }
+        let t = if sd == DType::F64 { run::<f64>(t, rows, ch)? } else { run::<f32>(t, rows, ch)? };
+        down(t)
+    };
+    let gw = pw.as_ref().map(colsum).transpose()?;
+    let gb = if !has_bias {
+        None
+    } else if rows_kind {
+        Some(colsum(&gs)?)
+    } else {
+        pb.as_ref().map(colsum).transpose()?
+    };
+    Ok((down(dx)?, gw, gb))
+}
+
+/// # Safety
+/// `t` is a contiguous CPU tensor of dtype F with at least `len` elements.
+unsafe fn slice<'a, F>(t: &'a Tensor, len: usize) -> &'a [F] {
+    std::slice::from_raw_parts(t.data_ptr::<F>() as *const F, len)
+}
+/// # Safety
+/// As `slice`, and nothing else reads or writes `t` meanwhile.
+#[allow(clippy::mut_from_ref)]
+unsafe fn slice_mut<'a, F>(t: &'a Tensor, len: usize) -> &'a mut [F] {
+    std::slice::from_raw_parts_mut(t.data_ptr::<F>(), len)
 }

@@ -213,8 +213,8 @@ impl<F: FloatMath> Job for Backward<F> {
 /// The dtype kernels work in: f32 for the half types (rounded once at the end), else the input's.
 fn work(t: &Tensor) -> Result<Tensor> {
     match t.dtype() {
-        DType::F16 | DType::BF16 => t.detach().to_dtype(DType::F32),
-        _ => t.detach().contiguous(),
+        DType::F16 | DType::BF16 => super::cast(t, DType::F32),
+        _ => super::contiguous(t),
     }
 }
 
@@ -237,7 +237,7 @@ pub fn forward(x: &Tensor, dim: usize, log: bool) -> Result<Tensor> {
         DType::F64 => go!(f64),
         d => crate::bail!(DType, "softmax: expected a floating point tensor, got {}", d),
     }
-    out.to_dtype(x.dtype())
+    if out.dtype() == x.dtype() { Ok(out) } else { super::cast(&out, x.dtype()) }
 }
 
 /// The input gradient of softmax (log_softmax) along `dim` given the output `y` and its gradient
@@ -263,5 +263,5 @@ pub fn backward(grad: &Tensor, y: &Tensor, dim: usize, log: bool) -> Result<Tens
         DType::F64 => go!(f64),
         d => crate::bail!(DType, "softmax backward: expected a floating point tensor, got {}", d),
     }
-    out.to_dtype(y.dtype())
+    if out.dtype() == y.dtype() { Ok(out) } else { super::cast(&out, y.dtype()) }
 }

@@ -2,7 +2,7 @@
 //! column-major product of the transposes (C^T = B^T A^T), so row-major and transposed views both
 //! go to cuBLAS without copies; batches use the strided-batched call. TF32 is off unless
 //! `rtorch.backends.cuda.matmul.allow_tf32` is set, like PyTorch.
-use super::memory::view_ptr;
+use super::launch::{contiguous, view_ptr};
 use super::{gpu_of, Gpu};
 use crate::dtype::DType;
 use crate::error::Result;
@@ -82,7 +82,7 @@ pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     let (a, la) = match mat_layout(a) {
         Some(l) => (a.clone(), l),
         None => {
-            let c = a.contiguous_copy()?.detach();
+            let c = contiguous(a)?;
             let l = mat_layout(&c).expect("contiguous layout");
             (c, l)
         }
@@ -90,7 +90,7 @@ pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     let (b, lb) = match mat_layout(b) {
         Some(l) => (b.clone(), l),
         None => {
-            let c = b.contiguous_copy()?.detach();
+            let c = contiguous(b)?;
             let l = mat_layout(&c).expect("contiguous layout");
             (c, l)
         }

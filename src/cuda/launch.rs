@@ -1,5 +1,7 @@
 //! Kernel arguments and launch shapes shared by every op family: the by-value `Strides` and
-//! `Window2d` structs mirrored from `cuda/common.cuh`, built from tensor views after coalescing.
+//! `Window2d` structs mirrored from `cuda/common.cuh`, built from tensor views after coalescing,
+//! the `launch!` macro, and raw (unrecorded) views, casts and fills for the launchers' own use.
+use crate::bail;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use cudarc::driver::{DeviceRepr, LaunchConfig};
@@ -61,7 +63,7 @@ pub fn strides(ops: Operands<'_>) -> Result<Strides> {
         t.map_or(zeros, |t| t.strides())
     }
     let (sizes, s) =
-        crate::cpu::iter::coalesce(shape, [st(ops.a, &zeros), st(ops.b, &zeros), st(ops.c, &zeros), ops.out.strides()]);
+        crate::layout::coalesce(shape, [st(ops.a, &zeros), st(ops.b, &zeros), st(ops.c, &zeros), ops.out.strides()]);
     if sizes.len() > MAX_DIMS {
         crate::bail!(
             NotImplemented,
@@ -108,4 +110,79 @@ pub fn rows_cfg(rows: usize, r: usize) -> LaunchConfig {
 /// One warp per row (the `_warp` row kernels), four rows per block.
 pub fn warp_rows_cfg(rows: usize) -> LaunchConfig {
     LaunchConfig { grid_dim: (rows.div_ceil(4).clamp(1, 65535) as u32, 1, 1), block_dim: (128, 1, 1), shared_mem_bytes: 0 }
+}
+
+/// Queue `func` with the given by-reference arguments.
+macro_rules! launch {
+    ($gpu:expr, $func:expr, $cfg:expr; $($arg:expr),* $(,)?) => {{
+        let f = $func;
+        let mut b = $gpu.stream.launch_builder(&f);
+        $( b.arg($arg); )*
+        // SAFETY: argument lists follow the kernel signatures documented in cuda/README.md; every
+        // pointer is a live device buffer whose extent covers the offsets in the accompanying structs.
+        unsafe { b.launch($cfg) }.map(|_| ()).map_err(|e| $crate::cuda::driver_err("kernel launch", e))
+    }};
+}
+pub(crate) use launch;
+
+pub(crate) fn same_device(op: &str, ts: &[&Tensor]) -> Result<()> {
+    let d = ts[0].device();
+    for t in ts {
+        if t.device() != d {
+            bail!(
+                Device,
+                "{}: Expected all tensors to be on the same device, but found at least two devices, {} and {}!",
+                op,
+                d,
+                t.device()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The kernels' window struct for an [n, c, h, w] input.
+pub(crate) fn window2d(n: usize, c: usize, w: &crate::opdefs::Window) -> Window2d {
+    let i = |v: usize| v as i64;
+    Window2d {
+        n: i(n), c: i(c), h: i(w.h), w: i(w.w), kh: i(w.kh), kw: i(w.kw), sh: i(w.sh), sw: i(w.sw),
+        ph: i(w.ph), pw: i(w.pw), dh: i(w.dh), dw: i(w.dw), oh: i(w.out_h()), ow: i(w.out_w()),
+    }
+}
+
+pub(crate) fn grid(n: usize) -> LaunchConfig {
+    elementwise_cfg(n, &Strides::default())
+}
+
+/// `t` converted to `dtype` on its device (a fresh contiguous tensor; no autograd).
+pub(crate) fn cast(t: &Tensor, dtype: crate::dtype::DType) -> Result<Tensor> {
+    let out = Tensor::alloc(t.shape(), dtype, t.device(), false)?;
+    super::unary::copy_cast(t, &out)?;
+    Ok(out)
+}
+
+/// `t` as a contiguous tensor (itself when it already is; no autograd).
+pub(crate) fn contiguous(t: &Tensor) -> Result<Tensor> {
+    if t.is_contiguous() {
+        return Ok(t.clone());
+    }
+    cast(t, t.dtype())
+}
+
+/// A tensor of `shape` filled with `value`.
+pub(crate) fn full(shape: &[usize], value: crate::scalar::Scalar, dtype: crate::dtype::DType, device: crate::Device) -> Result<Tensor> {
+    let t = Tensor::alloc(shape, dtype, device, false)?;
+    super::unary::fill(&t, value)?;
+    Ok(t)
+}
+
+/// Device address of element 0 of a CUDA tensor's storage (not of the view: offsets are passed
+/// to kernels separately).
+pub fn base_ptr(t: &Tensor) -> u64 {
+    t.storage().cuda().map_or(0, |b| b.ptr())
+}
+
+/// Device address of the view's first element.
+pub fn view_ptr(t: &Tensor) -> u64 {
+    base_ptr(t) + (t.offset() * t.dtype().size()) as u64
 }

@@ -6,12 +6,19 @@
 //! Work is queued on the device's default (legacy) stream, in order, like PyTorch's current stream;
 //! copies to the host synchronise (`non_blocking` copies from pinned memory are the one exception
 //! on the way to the device, see `pinned`).
+pub mod binary;
 pub mod blas;
 pub mod compile;
+pub mod copy;
+pub mod index;
 pub mod launch;
 pub mod memory;
-pub mod ops;
+pub mod optim;
 pub mod pinned;
+pub mod random;
+pub mod reduce;
+pub mod sort;
+pub mod unary;
 
 use crate::device::Device;
 use crate::error::{Error, Result};

@@ -1,14 +1,12 @@
-//! `scaled_dot_product_attention` as one op: on the CPU a fused kernel (cpu/attention.rs) that
-//! keeps only the row log-sum-exps for a fused backward; on other devices, and when the backward
-//! is itself recorded (create_graph), the same maths as a chain of tensor ops.
+//! `scaled_dot_product_attention` as one op: a fused kernel where the device has one (the CPU's
+//! keeps only the row log-sum-exps for a fused backward); elsewhere, and when the backward is
+//! itself recorded (create_graph), the same maths as a chain of tensor ops.
 use super::reduce::sum_to;
 use crate::tape::{is_grad_enabled, needs_grad, record, Backward, Saved};
+use crate::backend;
 use crate::bail;
-use crate::cpu::attention::{self as kernel, Dims, Mask, Mats};
-use crate::cpu::iter::SendPtr;
-use crate::cpu::math::FloatMath;
-use crate::device::Device;
 use crate::dtype::DType;
+use crate::opdefs::AttentionDims as Dims;
 use crate::error::{Error, Result};
 use crate::layout::broadcast_shapes;
 use crate::tensor::Tensor;
@@ -69,37 +67,6 @@ fn geom(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Result<Geo
     Ok(Geom { batch: batch.to_vec(), l, s, e, ev })
 }
 
-/// `t` (..., rows, cols) broadcast to `batch + [rows, cols]` as strided matrices (no copy).
-fn mats<T>(t: &Tensor, g: &Geom, rows: usize, cols: usize) -> Result<Mats<T>> {
-    let lay = t.layout().broadcast_to(&g.full(rows, cols))?;
-    let (nb, st) = (g.batch.len(), &lay.strides);
-    let mut offs = Vec::with_capacity(g.bh());
-    let (mut idx, mut off) = (vec![0usize; nb], 0isize);
-    for _ in 0..g.bh() {
-        offs.push(off);
-        for d in (0..nb).rev() {
-            idx[d] += 1;
-            off += st[d];
-            if idx[d] < g.batch[d] {
-                break;
-            }
-            off -= st[d] * g.batch[d] as isize;
-            idx[d] = 0;
-        }
-    }
-    // SAFETY: only the address is taken; the kernel reads inside the broadcast layout.
-    Ok(Mats { ptr: SendPtr(unsafe { t.data_ptr::<T>() }), offs, rs: st[nb], cs: st[nb + 1] })
-}
-
-fn mask_of<F>(mask: Option<&Tensor>, causal: bool, g: &Geom) -> Result<Mask<F>> {
-    Ok(match mask {
-        _ if causal => Mask::Causal,
-        None => Mask::None,
-        Some(m) if m.dtype() == DType::Bool => Mask::Keep(mats(m, g, g.l, g.s)?),
-        Some(m) => Mask::Add(mats(m, g, g.l, g.s)?),
-    })
-}
-
 /// Kernels work in f64 for f64 and in f32 for every other float (16-bit inputs are converted).
 fn work_dtype(d: DType) -> DType {
     if d == DType::F64 {
@@ -129,28 +96,13 @@ pub fn scaled_dot_product_attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Op
     }
     let g = geom(q, k, v, mask)?;
     let scale = scale_of(q, scale);
-    if q.device() != Device::Cpu {
-        return composed_probs(q, k, mask, is_causal, scale)?.matmul(v);
-    }
     let wd = work_dtype(q.dtype());
     let (qw, kw, vw) = (work(q, wd)?, work(k, wd)?, work(v, wd)?);
     let mw = mask.map(|m| work(m, wd)).transpose()?;
-    let out = Tensor::alloc(&g.full(g.l, g.ev), wd, Device::Cpu, false)?;
-    let lse = Tensor::alloc(&[g.bh(), g.l], wd, Device::Cpu, false)?;
     let d = Dims { bh: g.bh(), l: g.l, s: g.s, e: g.e, ev: g.ev, scale };
-    fn run<F: FloatMath + 'static>(q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, causal: bool, out: &Tensor, lse: &Tensor, g: &Geom, d: Dims) -> Result<()> {
-        let (qm, km, vm) = (mats::<F>(q, g, g.l, g.e)?, mats::<F>(k, g, g.s, g.e)?, mats::<F>(v, g, g.s, g.ev)?);
-        let om = mats::<F>(out, g, g.l, g.ev)?;
-        // SAFETY: all operands are CPU tensors of dtype F (bool for a keep-mask) broadcast to the
-        // dims of `d`; out and lse are fresh, contiguous and written once per row.
-        unsafe { kernel::forward(&qm, &km, &vm, &mask_of(m, causal, g)?, &om, lse.data_ptr::<F>(), d) };
-        Ok(())
-    }
-    if wd == DType::F64 {
-        run::<f64>(&qw, &kw, &vw, mw.as_ref(), is_causal, &out, &lse, &g, d)?;
-    } else {
-        run::<f32>(&qw, &kw, &vw, mw.as_ref(), is_causal, &out, &lse, &g, d)?;
-    }
+    let Some((out, lse)) = backend::attention::forward(&qw, &kw, &vw, mw.as_ref(), is_causal, &g.batch, d)? else {
+        return composed_probs(q, k, mask, is_causal, scale)?.matmul(v);
+    };
     let out = if wd == q.dtype() { out } else { out.to_dtype(q.dtype())?.detach() };
     if needs_grad(&[q, k, v]) {
         let rule = Backward::Attention { q: Saved::input(q), k: Saved::input(k), v: Saved::input(v), mask: mask.map(Saved::input), lse, causal: is_causal, scale };
@@ -181,8 +133,15 @@ fn composed_probs(q: &Tensor, k: &Tensor, mask: Option<&Tensor>, causal: bool, s
 #[allow(clippy::too_many_arguments)]
 pub fn backward(g: &Tensor, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>, lse: &Tensor, causal: bool, scale: f64) -> Result<Vec<Option<Tensor>>> {
     let gm = geom(q, k, v, mask)?;
-    if is_grad_enabled() || g.device() != Device::Cpu {
-        // Recorded (create_graph): the tensor-op chain, differentiable again.
+    let fused = if is_grad_enabled() { None } else {
+        let wd = lse.dtype();
+        let (qw, kw, vw, gw) = (work(q, wd)?, work(k, wd)?, work(v, wd)?, work(g, wd)?);
+        let mw = mask.map(|m| work(m, wd)).transpose()?;
+        let d = Dims { bh: gm.bh(), l: gm.l, s: gm.s, e: gm.e, ev: gm.ev, scale };
+        backend::attention::backward(&qw, &kw, &vw, mw.as_ref(), &gw, lse, causal, &gm.batch, d)?
+    };
+    let Some((dq, dk, dv)) = fused else {
+        // Recorded (create_graph), or no fused kernel: the tensor-op chain, differentiable again.
         let p = composed_probs(q, k, mask, causal, scale)?;
         let dv = p.transpose(-2, -1)?.matmul(g)?;
         let dp = g.matmul(&v.transpose(-2, -1)?)?;
@@ -190,34 +149,8 @@ pub fn backward(g: &Tensor, q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Te
         let dq = ds.matmul(k)?.mul_scalar(scale)?;
         let dk = ds.transpose(-2, -1)?.matmul(q)?.mul_scalar(scale)?;
         return Ok(vec![Some(sum_to(&dq, q.shape())?), Some(sum_to(&dk, k.shape())?), Some(sum_to(&dv, v.shape())?)]);
-    }
-    let wd = lse.dtype();
-    let (qw, kw, vw, gw) = (work(q, wd)?, work(k, wd)?, work(v, wd)?, work(g, wd)?);
-    let mw = mask.map(|m| work(m, wd)).transpose()?;
-    let d = Dims { bh: gm.bh(), l: gm.l, s: gm.s, e: gm.e, ev: gm.ev, scale };
-    let splits = kernel::backward_splits(d);
-    let dq = Tensor::alloc(&gm.full(gm.l, gm.e), wd, Device::Cpu, false)?;
-    let dk = Tensor::zeros(&[splits, d.bh, d.s, d.e], wd, Device::Cpu)?;
-    let dv = Tensor::zeros(&[splits, d.bh, d.s, d.ev], wd, Device::Cpu)?;
-    #[allow(clippy::too_many_arguments)]
-    fn run<F: FloatMath + 'static>(
-        q: &Tensor, k: &Tensor, v: &Tensor, m: Option<&Tensor>, g: &Tensor, lse: &Tensor, causal: bool,
-        dq: &Tensor, dk: &Tensor, dv: &Tensor, gm: &Geom, d: Dims, splits: usize,
-    ) -> Result<()> {
-        let (qm, km, vm) = (mats::<F>(q, gm, gm.l, gm.e)?, mats::<F>(k, gm, gm.s, gm.e)?, mats::<F>(v, gm, gm.s, gm.ev)?);
-        let (gmat, dqm) = (mats::<F>(g, gm, gm.l, gm.ev)?, mats::<F>(dq, gm, gm.l, gm.e)?);
-        // SAFETY: CPU tensors of dtype F broadcast to the dims of `d`; dq is fresh and written
-        // once per row, dk/dv are fresh, zeroed, contiguous [splits, bh, S, E|Ev].
-        unsafe {
-            kernel::backward(&qm, &km, &vm, &mask_of(m, causal, gm)?, &gmat, lse.data_ptr::<F>(), &dqm, dk.data_ptr::<F>(), dv.data_ptr::<F>(), d, splits)
-        };
-        Ok(())
-    }
-    if wd == DType::F64 {
-        run::<f64>(&qw, &kw, &vw, mw.as_ref(), &gw, lse, causal, &dq, &dk, &dv, &gm, d, splits)?;
-    } else {
-        run::<f32>(&qw, &kw, &vw, mw.as_ref(), &gw, lse, causal, &dq, &dk, &dv, &gm, d, splits)?;
-    }
+    };
+    let splits = dk.shape()[0];
     // Partial sums of the row splits, then broadcast batch dims summed back to each input's shape.
     let finish = |t: Tensor, like: &Tensor| -> Result<Tensor> {
         let t = sum_to(&t, like.shape())?;

@@ -1,6 +1,10 @@
 //! Copies: dtype conversion, `contiguous`, `clone`, and `copy_` (broadcasting into a destination).
 use crate::tape::{needs_grad, record1, Backward};
-use crate::dtype::DType;
+use crate::backend;
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::scalar::Scalar;
+use crate::with_dtype;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::bail;
@@ -11,7 +15,7 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
         return Ok(t.clone());
     }
     let out = Tensor::alloc(t.shape(), dtype, t.device(), false)?;
-    crate::cpu::copy_cast(t, &out)?;
+    backend::copy_cast(t, &out)?;
     if dtype.is_float() && t.dtype().is_float() {
         record1(&out, &[t], || Backward::ToDtype { from: t.dtype() });
     }
@@ -24,7 +28,7 @@ pub fn to_device(t: &Tensor, device: crate::Device, non_blocking: bool) -> Resul
     if t.device() == device {
         return Ok(t.clone());
     }
-    let out = crate::cuda::memory::transfer_with(&t.detach(), device, non_blocking)?;
+    let out = backend::transfer(t, device, non_blocking)?;
     if t.dtype().is_float() {
         record1(&out, &[t], || Backward::ToDevice { from: t.device() });
     }
@@ -40,8 +44,7 @@ pub fn pin_memory(t: &Tensor) -> Result<Tensor> {
     if t.device() != crate::Device::Cpu {
         bail!(Runtime, "cannot pin 'rtorch.cuda.{}Tensor' only dense CPU tensors can be pinned", t.dtype().legacy_name());
     }
-    let out = Tensor::alloc_pinned(t.shape(), t.dtype(), false)?;
-    crate::cpu::copy_cast(t, &out)?;
+    let out = backend::memory::pin(t)?;
     record1(&out, &[t], || Backward::Identity);
     Ok(out)
 }
@@ -49,7 +52,7 @@ pub fn pin_memory(t: &Tensor) -> Result<Tensor> {
 /// A contiguous copy regardless of the input layout (`clone()`), recorded as identity.
 pub fn contiguous_copy(t: &Tensor) -> Result<Tensor> {
     let out = Tensor::alloc(t.shape(), t.dtype(), t.device(), false)?;
-    crate::cpu::copy_cast(t, &out)?;
+    backend::copy_cast(t, &out)?;
     record1(&out, &[t], || Backward::Identity);
     Ok(out)
 }
@@ -70,7 +73,7 @@ pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
     };
     // Overlapping src/dst (e.g. x.copy_(x.flip(0))) must read everything before writing.
     let src = if src.same_storage(dst) { contiguous_copy(&src.detach())? } else { src };
-    crate::cpu::copy_cast(&src, dst)?;
+    backend::copy_cast(&src, dst)?;
     dst.storage().bump_version();
     Ok(())
 }
@@ -82,7 +85,7 @@ impl Tensor {
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
         to_device(self, device, false)
     }
-    /// `to(device, non_blocking=...)`: see `cuda::memory::transfer_with`.
+    /// `to(device, non_blocking=...)`: see `backend::transfer`.
     pub fn to_device_with(&self, device: crate::Device, non_blocking: bool) -> Result<Tensor> {
         to_device(self, device, non_blocking)
     }
@@ -121,7 +124,7 @@ impl Tensor {
     /// `fill_(v)` / `zero_()`.
     pub fn fill_(&self, value: crate::scalar::Scalar) -> Result<()> {
         self.check_inplace()?;
-        crate::cpu::fill(self, value)?;
+        backend::fill(self, value)?;
         self.storage().bump_version();
         self.overwritten()
     }
@@ -149,5 +152,40 @@ impl Tensor {
         } else {
             Ok(self.clone())
         }
+    }
+}
+
+/// Reading values out: `to_vec`, `item`, and the address of the view's first element.
+impl Tensor {
+    /// The address of the view's first element (host or device memory).
+    pub fn data_ptr_addr(&self) -> usize {
+        backend::memory::data_ptr(self)
+    }
+    /// Copy the elements out in row-major order, converted to `T`.
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        let t = backend::cast(self, T::DTYPE)?;
+        let t = backend::transfer(&t, Device::Cpu, false)?;
+        let n = t.numel();
+        let mut v = Vec::with_capacity(n);
+        // SAFETY: t is contiguous with n elements of T.
+        unsafe {
+            std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);
+            v.set_len(n);
+        }
+        Ok(v)
+    }
+
+    /// The single element as a Scalar (`.item()`).
+    pub fn item(&self) -> Result<Scalar> {
+        if self.numel() != 1 {
+            bail!(
+                Runtime,
+                "a Tensor with {} elements cannot be converted to Scalar",
+                self.numel()
+            );
+        }
+        let h = backend::transfer(self, Device::Cpu, false)?;
+        // SAFETY: one element at the view's offset, on the host.
+        Ok(with_dtype!(h.dtype(), T => unsafe { Scalar::from_elem(*h.data_ptr::<T>()) }))
     }
 }

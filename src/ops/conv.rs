@@ -2,103 +2,37 @@
 //! other's gradient) and plane_gather / plane_scatter (max pooling and its gradient). conv2d is
 //! one fused op on the CPU (per-image im2col + gemm, `Backward::Conv2d`); on other devices, and
 //! when its backward is itself recorded, im2col followed by batched matmuls.
-use crate::tape::{record1, Backward, Saved};
-use crate::cpu::conv::{self as k, Window};
-use crate::dtype::DType;
+use crate::backend;
+use crate::bail;
 use crate::error::Result;
+use crate::opdefs::Window;
+use crate::tape::{record1, Backward, Saved};
 use crate::tensor::Tensor;
-use crate::{bail, with_dtype};
-
-/// Run `$body` with `$T` the f32/f64 element type of a tensor that `float_input` produced.
-macro_rules! with_float {
-    ($dtype:expr, $T:ident => $body:expr) => {{
-        match $dtype {
-            DType::F32 => { type $T = f32; $body }
-            DType::F64 => { type $T = f64; $body }
-            d => bail!(DType, "expected a float32/float64 buffer, got '{}'", d),
-        }
-    }};
-}
-
-fn float_input(op: &str, x: &Tensor) -> Result<Tensor> {
-    match x.dtype() {
-        DType::F32 | DType::F64 => x.contiguous(),
-        DType::F16 | DType::BF16 => x.to_dtype(DType::F32)?.contiguous(),
-        d => bail!(DType, "\"{}\" not implemented for '{}' (expected a floating point input)", op, d),
-    }
-}
 
 /// [N, C, H, W] -> [N, C*kh*kw, OH*OW].
 pub fn im2col(x: &Tensor, win: Window) -> Result<Tensor> {
-    let xs = x.shape().to_vec();
-    let xc = float_input("im2col", x)?;
-    let (n, c) = (xs[0], xs[1]);
-    let l = win.out_h() * win.out_w();
-    let out = Tensor::alloc(&[n, c * win.kh * win.kw, l], xc.dtype(), x.device(), false)?;
-    if x.device() != crate::Device::Cpu {
-        crate::cuda::ops::im2col(&xc, &out, n, c, &win)?;
-    } else { with_dtype!(xc.dtype(), T => {
-        // SAFETY: both tensors are contiguous with the element counts used here.
-        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
-        k::im2col(src, dst, n * c, win);
-    }) }
-    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
-    record1(&out, &[x], || Backward::Im2Col { win, input_shape: xs.clone() });
+    let out = backend::conv::im2col(&x.detach(), win)?;
+    record1(&out, &[x], || Backward::Im2Col { win, input_shape: x.shape().to_vec() });
     Ok(out)
 }
 
 /// [N, C*kh*kw, OH*OW] -> [N, C, H, W] (overlapping windows add).
 pub fn col2im(cols: &Tensor, win: Window, input_shape: &[usize]) -> Result<Tensor> {
-    let cc = float_input("col2im", cols)?;
-    let (n, c) = (input_shape[0], input_shape[1]);
-    let out = Tensor::zeros(input_shape, cc.dtype(), cols.device())?;
-    if cols.device() != crate::Device::Cpu {
-        crate::cuda::ops::col2im(&cc, &out, n, c, &win)?;
-    } else { with_float!(cc.dtype(), T => {
-        // SAFETY: contiguous buffers of the sizes used.
-        let src = unsafe { std::slice::from_raw_parts(cc.data_ptr::<T>(), cc.numel()) };
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
-        k::col2im(src, dst, n * c, win);
-    }) }
-    let out = if out.dtype() != cols.dtype() { out.to_dtype(cols.dtype())?.detach() } else { out };
+    let out = backend::conv::col2im(&cols.detach(), win, input_shape)?;
     record1(&out, &[cols], || Backward::Col2Im { win });
     Ok(out)
 }
 
 /// out[p, l] = x[p, idx[p, l]] for x viewed as [P, HW] and idx as [P, L]; out has idx's shape.
 pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
-    let xc = float_input("max_pool", x)?;
-    let ic = idx.contiguous()?;
-    let l = if ic.numel() == 0 { 0 } else { ic.numel() / (xc.numel() / hw.max(1)).max(1) };
-    let out = Tensor::alloc(idx.shape(), xc.dtype(), x.device(), false)?;
-    if x.device() != crate::Device::Cpu {
-        crate::cuda::ops::plane_gather_scatter(&xc, &ic, &out, hw, l, false)?;
-    } else { with_dtype!(xc.dtype(), T => {
-        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
-        let iv = unsafe { std::slice::from_raw_parts(ic.data_ptr::<i64>(), ic.numel()) };
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
-        k::plane_gather(src, iv, dst, hw, l);
-    }) }
-    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
-    record1(&out, &[x], || Backward::PlaneGather { idx: ic.clone(), hw, input_shape: x.shape().to_vec() });
+    let out = backend::conv::plane_gather(&x.detach(), idx, hw)?;
+    record1(&out, &[x], || Backward::PlaneGather { idx: idx.clone(), hw, input_shape: x.shape().to_vec() });
     Ok(out)
 }
 
 /// The adjoint of plane_gather: zeros of `shape` with g[p, l] added at [p, idx[p, l]].
 pub fn plane_scatter(g: &Tensor, idx: &Tensor, hw: usize, shape: &[usize]) -> Result<Tensor> {
-    let gc = float_input("max_pool_backward", g)?;
-    let l = if idx.numel() == 0 { 0 } else { idx.numel() / (crate::layout::checked_numel(shape)? / hw.max(1)).max(1) };
-    let out = Tensor::zeros(shape, gc.dtype(), g.device())?;
-    if g.device() != crate::Device::Cpu {
-        crate::cuda::ops::plane_gather_scatter(&gc, &idx.contiguous()?, &out, hw, l, true)?;
-    } else { with_dtype!(gc.dtype(), T => {
-        let src = unsafe { std::slice::from_raw_parts(gc.data_ptr::<T>(), gc.numel()) };
-        let iv = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>(), idx.numel()) };
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
-        k::plane_scatter_add(src, iv, dst, hw, l);
-    }) }
-    let out = if out.dtype() != g.dtype() { out.to_dtype(g.dtype())?.detach() } else { out };
+    let out = backend::conv::plane_scatter(&g.detach(), idx, hw, shape)?;
     record1(&out, &[g], || Backward::PlaneScatter { idx: idx.clone(), hw });
     Ok(out)
 }
@@ -147,9 +81,13 @@ pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2],
         }
     }
     let win = window("conv2d", x.shape(), [kh, kw], stride, padding, dilation)?;
-    let cpu = [Some(x), Some(w), bias].iter().flatten().all(|t| t.device() == crate::Device::Cpu);
-    if cpu && x.dtype().is_float() && bias.is_none_or(|b| b.dtype() == x.dtype()) {
-        return conv2d_cpu(x, w, bias, win, groups);
+    let same_place = [Some(w), bias].iter().flatten().all(|t| t.device() == x.device());
+    if same_place && x.dtype().is_float() && bias.is_none_or(|b| b.dtype() == x.dtype()) {
+        if let Some(out) = backend::conv::conv2d(&x.detach(), &w.detach(), bias.map(|b| b.detach()).as_ref(), win, groups)? {
+            let inputs: Vec<&Tensor> = [x, w].into_iter().chain(bias).collect();
+            record1(&out, &inputs, || Backward::Conv2d { x: Saved::input(x), w: Saved::input(w), win, groups, bias: bias.is_some() });
+            return Ok(out);
+        }
     }
     let (oh, ow) = (win.out_h(), win.out_w());
     let l = oh * ow;
@@ -168,57 +106,19 @@ pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, stride: [usize; 2],
     Ok(out)
 }
 
-/// The fused CPU convolution (shapes already checked); 16-bit inputs compute in f32.
-fn conv2d_cpu(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, win: Window, groups: usize) -> Result<Tensor> {
-    let (xc, wc) = (float_input("conv2d", &x.detach())?, float_input("conv2d", &w.detach())?);
-    let bc = bias.map(|b| float_input("conv2d", &b.detach())).transpose()?;
-    let d = k::ConvDims { n: x.shape()[0], c: x.shape()[1], o: w.shape()[0], groups, win };
-    let out = Tensor::alloc(&[d.n, d.o, win.out_h(), win.out_w()], xc.dtype(), crate::Device::Cpu, false)?;
-    with_float!(xc.dtype(), T => {
-        // SAFETY: contiguous CPU buffers of the element counts used.
-        let (xs, ws) = unsafe { (std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()), std::slice::from_raw_parts(wc.data_ptr::<T>(), wc.numel())) };
-        let bs = bc.as_ref().map(|b| unsafe { std::slice::from_raw_parts(b.data_ptr::<T>(), b.numel()) });
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.data_ptr::<T>(), out.numel()) };
-        k::conv2d_forward(xs, ws, bs, dst, d);
-    });
-    let out = if out.dtype() != x.dtype() { out.to_dtype(x.dtype())?.detach() } else { out };
-    let inputs: Vec<&Tensor> = [x, w].into_iter().chain(bias).collect();
-    record1(&out, &inputs, || Backward::Conv2d { x: Saved::input(x), w: Saved::input(w), win, groups, bias: bias.is_some() });
-    Ok(out)
-}
-
 /// Gradients of conv2d for (x, w, bias when it had one); `needs` says which inputs want one.
 /// One fused pass on the CPU, unless this backward is itself recorded (create_graph): then the
 /// same products as tensor ops (im2col, matmul, col2im), so double backward works.
 pub fn conv2d_backward(g: &Tensor, x: &Tensor, w: &Tensor, win: Window, groups: usize, has_bias: bool, needs: [bool; 3]) -> Result<Vec<Option<Tensor>>> {
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let o = w.shape()[0];
-    let d = k::ConvDims { n, c, o, groups, win };
+    if !crate::tape::needs_grad(&[g, x, w]) {
+        if let Some(out) = backend::conv::conv2d_backward(&g.detach(), &x.detach(), &w.detach(), win, groups, has_bias, needs)? {
+            return Ok(out);
+        }
+    }
     let mut out: Vec<Option<Tensor>> = vec![None; 2 + has_bias as usize];
     let need_b = has_bias && needs[2];
-    let cpu = [g, x, w].iter().all(|t| t.device() == crate::Device::Cpu);
-    if cpu && !crate::tape::needs_grad(&[g, x, w]) {
-        let (xc, wc) = (float_input("conv2d_backward", &x.detach())?, float_input("conv2d_backward", &w.detach())?);
-        let dt = xc.dtype();
-        let gc = float_input("conv2d_backward", &g.detach())?;
-        let gc = if gc.dtype() != dt { gc.to_dtype(dt)? } else { gc };
-        let gx = needs[0].then(|| Tensor::alloc(x.shape(), dt, crate::Device::Cpu, false)).transpose()?;
-        let gw = needs[1].then(|| Tensor::alloc(w.shape(), dt, crate::Device::Cpu, false)).transpose()?;
-        let mut gb = vec![0f64; if need_b { o } else { 0 }];
-        with_float!(dt, T => {
-            // SAFETY: contiguous CPU buffers of the element counts used; outputs are fresh.
-            let slice = |t: &Tensor| unsafe { std::slice::from_raw_parts(t.data_ptr::<T>(), t.numel()) };
-            let slice_mut = |t: &Tensor| unsafe { std::slice::from_raw_parts_mut(t.data_ptr::<T>(), t.numel()) };
-            k::conv2d_backward(slice(&xc), slice(&wc), slice(&gc), gx.as_ref().map(slice_mut), gw.as_ref().map(slice_mut), need_b.then_some(&mut gb[..]), d);
-        });
-        let back = |t: Tensor, like: &Tensor| if t.dtype() != like.dtype() { t.to_dtype(like.dtype()) } else { Ok(t) };
-        out[0] = gx.map(|t| back(t, x)).transpose()?;
-        out[1] = gw.map(|t| back(t, w)).transpose()?;
-        if need_b {
-            out[2] = Some(Tensor::from_vec(gb, &[o])?.to_dtype(g.dtype())?);
-        }
-        return Ok(out);
-    }
     let (kh, kw) = (win.kh, win.kw);
     let (cg, og) = (c / groups, o / groups);
     let kk = cg * kh * kw;
@@ -294,17 +194,9 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
         bail!(Value, "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}", padding, kernel);
     }
     let win = Window { ceil: ceil_mode, ..window("max_pool2d", x.shape(), kernel, stride, padding, dilation)? };
-    let (n, c) = (x.shape()[0], x.shape()[1]);
-    let (oh, ow) = (win.out_h(), win.out_w());
-    let xc = float_input("max_pool2d", &x.detach())?;
-    let idx = Tensor::alloc(&[n, c, oh, ow], DType::I64, x.device(), false)?;
-    if x.device() != crate::Device::Cpu {
-        crate::cuda::ops::max_pool_indices(&xc, &idx, n, c, &win)?;
-    } else { with_dtype!(xc.dtype(), T => {
-        let src = unsafe { std::slice::from_raw_parts(xc.data_ptr::<T>(), xc.numel()) };
-        let dst = unsafe { std::slice::from_raw_parts_mut(idx.data_ptr::<i64>(), idx.numel()) };
-        k::max_pool_indices(src, dst, n * c, win);
-    }) }
+    let (_n, _c) = (x.shape()[0], x.shape()[1]);
+    let (_oh, _ow) = (win.out_h(), win.out_w());
+    let idx = backend::conv::max_pool_indices(&x.detach(), win)?;
     let vals = plane_gather(x, &idx, win.h * win.w)?;
     Ok((vals, idx))
 }

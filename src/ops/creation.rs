@@ -1,5 +1,7 @@
 //! Tensors made from nothing: arange, linspace, logspace, eye.
+use crate::device::Device;
 use crate::dtype::{DType, Element};
+use crate::scalar::Scalar;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
@@ -54,4 +56,17 @@ pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
         }
     });
     Ok(t)
+}
+
+impl Tensor {
+    /// A tensor of `shape` filled with `value`.
+    pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+        let t = Tensor::alloc(shape, dtype, device, false)?;
+        crate::backend::fill(&t, value)?;
+        Ok(t)
+    }
+
+    pub fn scalar(value: Scalar, dtype: DType) -> Result<Tensor> {
+        Tensor::full(&[], value, dtype, Device::Cpu)
+    }
 }

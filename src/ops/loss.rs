@@ -2,13 +2,13 @@
 //! label smoothing in one pass per row, saving the row's logsumexp) and `nll_loss` on
 //! log-probabilities, both with PyTorch's class weights, ignore_index and reductions. The backward
 //! is one kernel pass, or tensor ops when it is itself recorded (create_graph), as layer_norm does.
-//! CPU only: rtorch.nn.functional composes tensor ops for CUDA tensors and float targets.
+//! Where the device has no fused kernel the ops return None and rtorch.nn.functional composes
+//! tensor ops (as it does for float targets).
 use crate::opdefs::Reduction;
 use crate::opdefs::ClassLoss;
+use crate::backend;
+use crate::opdefs::loss::Spec;
 use crate::tape::{needs_grad, record, Backward, Saved};
-use crate::cpu::loss::Spec;
-use crate::cpu::math::FloatMath;
-use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::scalar::Scalar;
@@ -17,23 +17,23 @@ use crate::bail;
 
 /// The dtype kernels run in: f64 stays, every other float computes in f32.
 fn work_dtype(d: DType) -> DType {
-    if d == DType::F64 { DType::F64 } else { DType::F32 }
+    crate::opdefs::norm::stat_dtype(d)
 }
 
 /// `F.cross_entropy(x, target, weight, ignore_index=, label_smoothing=, reduction=)` for logits
 /// `x` of shape (C,), (N, C) or (N, C, d1, ...) and class-index targets of shape (), (N,) or
-/// (N, d1, ...).
-pub fn cross_entropy(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, label_smoothing: f64, reduction: Reduction) -> Result<Tensor> {
+/// (N, d1, ...). None where the device has no fused kernel.
+pub fn cross_entropy(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, label_smoothing: f64, reduction: Reduction) -> Result<Option<Tensor>> {
     class_loss("cross_entropy", x, target, weight, ignore_index, label_smoothing, reduction, false)
 }
 
-/// `F.nll_loss` for log-probabilities `x` (shapes as `cross_entropy`).
-pub fn nll_loss(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, reduction: Reduction) -> Result<Tensor> {
+/// `F.nll_loss` for log-probabilities `x` (shapes as `cross_entropy`); None as there.
+pub fn nll_loss(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, reduction: Reduction) -> Result<Option<Tensor>> {
     class_loss("nll_loss", x, target, weight, ignore_index, 0.0, reduction, true)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, ls: f64, reduction: Reduction, log_input: bool) -> Result<Tensor> {
+fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ignore_index: i64, ls: f64, reduction: Reduction, log_input: bool) -> Result<Option<Tensor>> {
     if !x.dtype().is_float() {
         bail!(DType, "{}: expected a floating point input, got {}", op, x.dtype());
     }
@@ -43,10 +43,13 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
     if !(0.0..=1.0).contains(&ls) {
         bail!(Value, "label_smoothing must be between 0.0 and 1.0. Got: {}", ls);
     }
-    let mut ts = vec![x, target];
+    let mut ts = vec![target];
     ts.extend(weight);
-    if ts.iter().any(|t| t.device() != Device::Cpu) {
-        bail!(Device, "{}: the fused kernel runs on the CPU (rtorch.nn.functional composes tensor ops on CUDA)", op);
+    if let Some(t) = ts.iter().find(|t| t.device() != x.device()) {
+        bail!(Device, "{}: expected the target and weight on {} like the input, got {}", op, x.device(), t.device());
+    }
+    if !backend::loss::fused(x.device()) {
+        return Ok(None);
     }
     if x.ndim() == 0 {
         bail!(Shape, "{}: expected an input of shape (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor", op);
@@ -90,22 +93,9 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
         weight_sum: wv.as_ref().map_or(n as f64, |w| w.iter().sum()),
         log_input,
     };
-    let xw = x.detach().to_dtype(wd)?.contiguous()?;
-    let loss = Tensor::alloc(&[rows], wd, Device::Cpu, false)?;
-    let lse = Tensor::alloc(&[rows], wd, Device::Cpu, false)?;
-    fn run<F: FloatMath>(x: &Tensor, t: &Tensor, w: Option<&Tensor>, loss: &Tensor, lse: &Tensor, spec: Spec) -> f64 {
-        // SAFETY: contiguous CPU tensors of dtype F (targets int64) with the geometry's sizes;
-        // targets are validated above; loss and lse are fresh.
-        unsafe {
-            crate::cpu::loss::forward::<F>(x.data_ptr(), t.data_ptr(), w.map(|w| w.data_ptr::<F>() as *const F), loss.data_ptr(), lse.data_ptr(), spec);
-            std::slice::from_raw_parts(loss.data_ptr::<F>() as *const F, loss.numel()).iter().map(|v| crate::dtype::Element::to_f64(*v)).sum()
-        }
-    }
-    let total = if wd == DType::F64 {
-        run::<f64>(&xw, &tgt, w.as_ref(), &loss, &lse, spec)
-    } else {
-        run::<f32>(&xw, &tgt, w.as_ref(), &loss, &lse, spec)
-    };
+    let xw = backend::cast(x, wd)?;
+    let (loss, lse) = backend::loss::forward(&xw, &tgt, w.as_ref(), spec)?;
+    let total: f64 = loss.to_vec::<f64>()?.iter().sum();
     let out = match reduction {
         Reduction::None => loss.reshape_u(&out_shape)?.to_dtype(x.dtype())?,
         Reduction::Sum => Tensor::scalar(Scalar::Float(total), x.dtype())?,
@@ -117,7 +107,7 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
         let ctx = ClassLoss { target: tgt, weight: w, lse, spec, reduction, total_weight };
         record(&[&out], &[x], Backward::ClassLoss { x: Saved::input(x), ctx });
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// The gradient with respect to the input `x`. With create_graph it is built from tensor ops of
@@ -129,28 +119,12 @@ pub fn backward(g: &Tensor, x: &Tensor, c: &ClassLoss) -> Result<Tensor> {
         return graph_backward(g, x, c, scale);
     }
     let wd = c.lse.dtype();
-    let xw = x.detach().to_dtype(wd)?.contiguous()?;
-    let gw = g.detach().to_dtype(wd)?.contiguous()?;
+    let (xw, gw) = (backend::cast(x, wd)?, backend::cast(g, wd)?);
     let g_stride = usize::from(c.reduction == Reduction::None);
-    let dx = Tensor::alloc(x.shape(), wd, Device::Cpu, false)?;
-    fn run<F: FloatMath>(x: &Tensor, g: &Tensor, g_stride: usize, scale: f64, dx: &Tensor, c: &ClassLoss) {
-        // SAFETY: contiguous CPU tensors of dtype F with the geometry's sizes (g: one per row or
-        // one value), targets validated by the forward; dx is fresh.
-        unsafe {
-            crate::cpu::loss::backward::<F>(
-                x.data_ptr(), c.target.data_ptr(), c.weight.as_ref().map(|w| w.data_ptr::<F>() as *const F),
-                c.lse.data_ptr(), g.data_ptr(), g_stride, scale, dx.data_ptr(), c.spec,
-            )
-        }
-    }
     if gw.numel() != if g_stride == 1 { sp.g.outer * sp.g.inner } else { 1 } {
         bail!(Shape, "loss backward: gradient of shape {:?} does not match the loss", g.shape());
     }
-    if wd == DType::F64 {
-        run::<f64>(&xw, &gw, g_stride, scale, &dx, c);
-    } else {
-        run::<f32>(&xw, &gw, g_stride, scale, &dx, c);
-    }
+    let dx = backend::loss::backward(&xw, &gw, g_stride, scale, c)?;
     dx.to_dtype(x.dtype())
 }
 

@@ -68,17 +68,6 @@ scalar_methods!(
     gt_scalar => Gt, lt_scalar => Lt, ge_scalar => Ge,
 );
 
-/// Ops that have only a host kernel run on host copies of device tensors: the transfers are
-/// recorded like any op, so results and gradients come back to the device. Correct, not fast.
-pub(crate) fn on_host(t: &Tensor) -> Result<Tensor> {
-    t.to_device(crate::Device::Cpu)
-}
-
-/// Whether any of these tensors lives on a device (so a host-only op must use `on_host`).
-pub(crate) fn any_device(ts: &[&Tensor]) -> bool {
-    ts.iter().any(|t| t.device() != crate::Device::Cpu)
-}
-
 impl Tensor {
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
         unary(self, op)

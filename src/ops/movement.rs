@@ -2,9 +2,9 @@
 //! (cat, flip, roll, repeat...). Every view is one `ViewKind` so its backward is written once.
 use crate::opdefs::ViewKind;
 use crate::tape::{needs_grad, record1, record_view, Backward};
+use crate::backend;
 use crate::error::{fmt_shape, Result};
 use crate::layout::{checked_numel, wrap_dim};
-use crate::dtype::Element;
 use crate::tensor::Tensor;
 use crate::{bail, err};
 
@@ -21,31 +21,14 @@ pub fn view_scatter(g: &Tensor, kind: &ViewKind, shape: &[usize]) -> Result<Tens
     let base = Tensor::zeros(shape, g.dtype(), g.device())?;
     let dst = base.with_layout(kind.apply(base.layout())?);
     let gd = g.detach();
-    if kind.may_overlap() && g.device() != crate::Device::Cpu {
-        // Overlapping windows add into the same elements: an atomic scatter-add at the view's offsets.
+    if kind.may_overlap() {
+        // Overlapping windows add into the same elements: a scatter-add at the view's offsets.
         let offs: Vec<i64> = super::index::all_offsets(dst.shape(), dst.strides()).into_iter().map(|o| o as i64).collect();
         let offs = Tensor::from_vec(offs, &[dst.numel()])?.to_device(g.device())?;
         let src = gd.contiguous()?.reshape_u(&[dst.numel()])?;
-        crate::cuda::ops::gather_scatter(&src, 0, &offs, &super::index::flat_storage_view(&dst), Some(true))?;
-    } else if kind.may_overlap() {
-        // Serial accumulation: overlapping windows add into the same element.
-        crate::with_dtype!(g.dtype(), T => {
-            let gv: Vec<T> = gd.to_vec()?;
-            let strides = dst.strides().to_vec();
-            let p = unsafe { dst.data_ptr::<T>() };
-            for (i, v) in gv.into_iter().enumerate() {
-                let mut rem = i;
-                let mut off = 0isize;
-                for d in (0..dst.ndim()).rev() {
-                    off += (rem % dst.shape()[d]) as isize * strides[d];
-                    rem /= dst.shape()[d];
-                }
-                // SAFETY: off lies inside `base`, which the view was made from.
-                unsafe { *p.offset(off) = T::from_f64((*p.offset(off)).to_f64() + v.to_f64()) };
-            }
-        });
+        backend::index::scatter(&super::index::flat_storage_view(&dst), 0, &offs, &src, Some("sum"), true)?;
     } else {
-        crate::cpu::copy_cast(&gd, &dst)?;
+        backend::copy_cast(&gd, &dst)?;
     }
     record1(&base, &[g], || Backward::ViewScatter { kind: kind.clone() });
     Ok(base)
@@ -363,7 +346,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     for t in &parts {
         let n = t.shape()[d];
         let dst = out.with_layout(out.layout().narrow(d, start, n)?);
-        crate::cpu::copy_cast(t, &dst)?;
+        backend::copy_cast(t, &dst)?;
         start += n;
     }
     let ins: Vec<&Tensor> = parts.clone();

@@ -5,11 +5,9 @@
 //! has its own kernels and the others are composed from tensor ops.
 use crate::opdefs::NormKind;
 use crate::tape::{needs_grad, record, Backward, Saved};
+use crate::backend;
 use crate::bail;
-use crate::cpu::math::FloatMath;
-use crate::cpu::norm::{NormBackward, NormForward, Sets};
-use crate::device::Device;
-use crate::dtype::DType;
+use crate::opdefs::norm::{stat_dtype, Sets};
 use crate::error::Result;
 use crate::tensor::Tensor;
 
@@ -54,14 +52,6 @@ fn nchw(shape: &[usize]) -> (usize, usize, usize) {
     (shape[0], shape[1], shape[2..].iter().product())
 }
 
-/// The dtype the statistics are kept in: f64 inputs keep f64, every other float uses f32.
-fn stat_dtype(d: DType) -> DType {
-    if d == DType::F64 {
-        DType::F64
-    } else {
-        DType::F32
-    }
-}
 
 /// `F.layer_norm(x, normalized_shape, weight, bias, eps)` over the last `norm_ndim` dims.
 pub fn layer_norm(x: &Tensor, norm_ndim: usize, weight: Option<&Tensor>, bias: Option<&Tensor>, eps: f64) -> Result<Tensor> {
@@ -193,13 +183,12 @@ fn norm_with_var(kind: NormKind, x: &Tensor, weight: Option<&Tensor>, bias: Opti
     // Parameters take the input's dtype (recorded casts, so their gradients come back in theirs).
     let cast = |p: Option<&Tensor>| p.map(|p| p.to_dtype(x.dtype())).transpose();
     let (w, b) = (cast(weight)?, cast(bias)?);
-    if x.device() != Device::Cpu && !matches!(kind, NormKind::Layer { .. }) {
-        return composed(kind, x, w.as_ref(), b.as_ref(), given, eps);
-    }
-    let xc = x.detach().contiguous()?;
-    let flat = |t: &Option<Tensor>| -> Result<Option<Tensor>> { t.as_ref().map(|t| t.detach().contiguous()).transpose() };
+    let xc = backend::contiguous(x)?;
+    let flat = |t: &Option<Tensor>| -> Result<Option<Tensor>> { t.as_ref().map(backend::contiguous).transpose() };
     let (wc, bc) = (flat(&w)?, flat(&b)?);
-    let (y, mean, rstd, var) = forward(kind, &xc, wc.as_ref(), bc.as_ref(), given, q, eps)?;
+    let Some((y, mean, rstd, var)) = backend::norm::forward(kind, ch, &xc, wc.as_ref(), bc.as_ref(), given.clone(), q, eps)? else {
+        return composed(kind, x, w.as_ref(), b.as_ref(), given, eps);
+    };
     let mut ins: Vec<&Tensor> = vec![x];
     ins.extend(w.iter());
     ins.extend(b.iter());
@@ -217,41 +206,6 @@ fn norm_with_var(kind: NormKind, x: &Tensor, weight: Option<&Tensor>, bias: Opti
         record(&[&y], &ins, rule);
     }
     Ok((y, (mean, var)))
-}
-
-/// (y, mean, rstd, var) of a contiguous input through the CPU kernel (CUDA: layer_norm's kernel).
-fn forward(kind: NormKind, x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, given: Option<(Tensor, Tensor)>, q: Sets, eps: f64) -> Result<(Tensor, Tensor, Tensor, Option<Tensor>)> {
-    if let Device::Cuda(_) = x.device() {
-        let (y, mean, rstd) = crate::cuda::ops::layer_norm_rows(x, w, b, q.count, q.len(), eps)?;
-        return Ok((y, mean, rstd, None));
-    }
-    let sd = stat_dtype(x.dtype());
-    // 16-bit floats compute in f32.
-    let up = |t: &Tensor| if t.dtype() == sd { Ok(t.clone()) } else { t.to_dtype(sd) };
-    let (xs, ws, bs) = (up(x)?, w.map(up).transpose()?, b.map(up).transpose()?);
-    let y = Tensor::alloc(x.shape(), sd, Device::Cpu, false)?;
-    let var = Tensor::alloc(&[q.count], sd, Device::Cpu, false)?;
-    let (mean, rstd) = match given {
-        Some((m, r)) => (m, r),
-        None => (Tensor::alloc(&[q.count], sd, Device::Cpu, false)?, Tensor::alloc(&[q.count], sd, Device::Cpu, false)?),
-    };
-    fn run<F: FloatMath>(kind: NormKind, q: Sets, x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, y: &Tensor, mean: &Tensor, rstd: &Tensor, var: &Tensor, eps: f64) {
-        let (n, c) = (x.numel(), q.count);
-        let ch = kind.sets(x.shape()).1;
-        // SAFETY: fresh or contiguous CPU tensors of dtype F with the sizes used; mean/rstd/var/y
-        // are distinct fresh or private buffers.
-        unsafe {
-            NormForward::<F> { sets: q, x: slice(x, n), w: w.map(|t| slice(t, ch)), b: b.map(|t| slice(t, ch)), center: kind.center(), given: kind.given(), eps }
-                .run(slice_mut(y, n), slice_mut(mean, c), slice_mut(rstd, c), if kind.given() { None } else { Some(slice_mut(var, c)) })
-        }
-    }
-    if sd == DType::F64 {
-        run::<f64>(kind, q, &xs, ws.as_ref(), bs.as_ref(), &y, &mean, &rstd, &var, eps);
-    } else {
-        run::<f32>(kind, q, &xs, ws.as_ref(), bs.as_ref(), &y, &mean, &rstd, &var, eps);
-    }
-    let y = if y.dtype() == x.dtype() { y } else { y.to_dtype(x.dtype())? };
-    Ok((y.detach(), mean, rstd, Some(var)))
 }
 
 /// The forward from tensor ops (CUDA tensors other than layer_norm): autograd records these ops.
@@ -300,7 +254,10 @@ pub fn backward(kind: NormKind, g: &Tensor, x: &Tensor, w: Option<&Tensor>, w_sh
     let (sv, red, av) = kind.views(x.shape());
     // Parameter gradients: sums over every dim of the [rows, channels, inner] view but the channel.
     let per_channel = |t: &Tensor| t.reshape_u(&av)?.sum_dims(Some(&[0, 2]), false, None);
-    let (gx, gw, gb) = if crate::tape::is_grad_enabled() || (x.device() != Device::Cpu && !matches!(kind, NormKind::Layer { .. })) {
+    let fused = if crate::tape::is_grad_enabled() { None } else { backend::norm::backward(kind, q, ch, g, x, w, b_shape.is_some(), mean, rstd)? };
+    let (gx, gw, gb) = if let Some(r) = fused {
+        r
+    } else {
         let xs = x.reshape_u(&sv)?;
         let gs = match w {
             Some(w) => g.reshape_u(&av)?.mul(&w.reshape_u(&[1, av[1], 1])?)?.reshape_u(&sv)?,
@@ -329,19 +286,6 @@ pub fn backward(kind: NormKind, g: &Tensor, x: &Tensor, w: Option<&Tensor>, w_sh
             None => None,
         };
         (gx, gw, gb)
-    } else if x.device() != Device::Cpu {
-        // layer_norm on CUDA: its input-gradient kernel and tensor-op sums.
-        let (m, n) = (q.count, q.len());
-        let g2 = g.reshape_u(&[m, n])?.contiguous()?;
-        let stat = |t: &Tensor| -> Result<Tensor> { t.to_dtype(x.dtype())?.reshape_u(&[m, 1]) };
-        let xhat = x.reshape_u(&[m, n])?.sub(&stat(mean)?)?.mul(&stat(rstd)?)?;
-        let wc = w.map(|w| w.contiguous()).transpose()?;
-        let gx = crate::cuda::ops::layer_norm_backward_rows(&x.contiguous()?, &g2, wc.as_ref(), mean, rstd, m, n)?;
-        let gw = w.map(|_| g2.mul(&xhat)?.sum_dims(Some(&[0]), false, None)).transpose()?;
-        let gb = b_shape.map(|_| g2.sum_dims(Some(&[0]), false, None)).transpose()?;
-        (gx, gw, gb)
-    } else {
-        fused_backward(kind, q, ch, g, x, w, b_shape.is_some(), mean, rstd)?
     };
     let mut out = vec![Some(gx.reshape_u(x.shape())?)];
     if let Some(gw) = gw {
@@ -353,62 +297,3 @@ pub fn backward(kind: NormKind, g: &Tensor, x: &Tensor, w: Option<&Tensor>, w_sh
     Ok(out)
 }
 
-/// (dx, dweight?, dbias?) from the CPU kernel; the per-(set, channel) partial sums are added up
-/// over the sets that share a channel (a [count * cpb / channels, channels] column sum).
-#[allow(clippy::too_many_arguments)]
-fn fused_backward(kind: NormKind, q: Sets, ch: usize, g: &Tensor, x: &Tensor, w: Option<&Tensor>, has_bias: bool, mean: &Tensor, rstd: &Tensor) -> Result<(Tensor, Option<Tensor>, Option<Tensor>)> {
-    let sd = mean.dtype();
-    let up = |t: &Tensor| -> Result<Tensor> { if t.dtype() == sd { t.contiguous() } else { t.to_dtype(sd)?.contiguous() } };
-    let (xs, gs, ws) = (up(x)?, up(g)?, w.map(up).transpose()?);
-    let rows_kind = matches!(kind, NormKind::Layer { .. } | NormKind::Rms { .. });
-    let dx = Tensor::alloc(x.shape(), sd, Device::Cpu, false)?;
-    let part = |on: bool| if on { Tensor::alloc(&[q.count * q.cpb], sd, Device::Cpu, false).map(Some) } else { Ok(None) };
-    // Rows: the bias gradient is a plain column sum of dy, no partials needed.
-    let (pw, pb) = (part(w.is_some())?, part(has_bias && !rows_kind)?);
-    fn run<F: FloatMath>(kind: NormKind, q: Sets, ch: usize, x: &Tensor, g: &Tensor, w: Option<&Tensor>, mean: &Tensor, rstd: &Tensor, dx: &Tensor, pw: Option<&Tensor>, pb: Option<&Tensor>) {
-        let (n, c, p) = (x.numel(), q.count, q.count * q.cpb);
-        // SAFETY: contiguous CPU tensors of dtype F with the sizes used; dx, pw, pb are fresh.
-        unsafe {
-            NormBackward::<F> { sets: q, x: slice(x, n), dy: slice(g, n), w: w.map(|t| slice(t, ch)), mean: slice(mean, c), rstd: slice(rstd, c), center: kind.center(), given: kind.given() }
-                .run(slice_mut(dx, n), pw.map(|t| slice_mut(t, p)), pb.map(|t| slice_mut(t, p)))
-        }
-    }
-    if sd == DType::F64 {
-        run::<f64>(kind, q, ch, &xs, &gs, ws.as_ref(), mean, rstd, &dx, pw.as_ref(), pb.as_ref());
-    } else {
-        run::<f32>(kind, q, ch, &xs, &gs, ws.as_ref(), mean, rstd, &dx, pw.as_ref(), pb.as_ref());
-    }
-    let down = |t: Tensor| if t.dtype() == x.dtype() { Ok(t) } else { t.to_dtype(x.dtype()) };
-    let rows = if ch == 0 { 0 } else { q.count * q.cpb / ch };
-    // Sum the [rows, ch] partials over the sets that share a channel (one pass, f64 sums).
-    let colsum = |t: &Tensor| -> Result<Tensor> {
-        fn run<F: FloatMath>(t: &Tensor, rows: usize, ch: usize) -> Result<Tensor> {
-            // SAFETY: t is a fresh or contiguous CPU tensor of dtype F with rows * ch elements.
-            let s = crate::cpu::norm::column_sums::<F>(unsafe { slice(t, rows * ch) }, rows, ch);
-            Tensor::from_vec(s.into_iter().map(F::c).collect::<Vec<F>>(), &[ch])
-        }
-        let t = if sd == DType::F64 { run::<f64>(t, rows, ch)? } else { run::<f32>(t, rows, ch)? };
-        down(t)
-    };
-    let gw = pw.as_ref().map(colsum).transpose()?;
-    let gb = if !has_bias {
-        None
-    } else if rows_kind {
-        Some(colsum(&gs)?)
-    } else {
-        pb.as_ref().map(colsum).transpose()?
-    };
-    Ok((down(dx)?, gw, gb))
-}
-
-/// # Safety
-/// `t` is a contiguous CPU tensor of dtype F with at least `len` elements.
-unsafe fn slice<'a, F>(t: &'a Tensor, len: usize) -> &'a [F] {
-    std::slice::from_raw_parts(t.data_ptr::<F>() as *const F, len)
-}
-/// # Safety
-/// As `slice`, and nothing else reads or writes `t` meanwhile.
-#[allow(clippy::mut_from_ref)]
-unsafe fn slice_mut<'a, F>(t: &'a Tensor, len: usize) -> &'a mut [F] {
-    std::slice::from_raw_parts_mut(t.data_ptr::<F>(), len)
-}

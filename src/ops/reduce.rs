@@ -3,13 +3,12 @@
 //! moved last so that each output element reduces one contiguous row.
 use crate::opdefs::ReduceOp;
 use crate::tape::{record, record1, needs_grad, Backward, Saved};
-use crate::cpu::iter::GRAIN;
-use crate::dtype::{DType, Element};
+use crate::backend;
+use crate::dtype::DType;
 use crate::error::Result;
 use crate::layout::wrap_dim;
 use crate::tensor::Tensor;
-use crate::{bail, with_dtype};
-use num_traits::Float;
+use crate::bail;
 
 /// Normalise a dim list: None or empty means all dims; negative dims wrap; duplicates are errors.
 pub fn norm_dims(dims: Option<&[i64]>, ndim: usize) -> Result<Vec<usize>> {
@@ -45,151 +44,13 @@ pub fn reduced_shape(shape: &[usize], dims: &[usize], keepdim: bool) -> Vec<usiz
     out
 }
 
-/// Permute reduced dims last and make contiguous: each of the `m` rows holds `r` elements to reduce.
-pub(crate) fn rows(x: &Tensor, dims: &[usize]) -> Result<(Tensor, usize, usize)> {
-    let kept: Vec<usize> = (0..x.ndim()).filter(|d| !dims.contains(d)).collect();
-    let m: usize = kept.iter().map(|&d| x.shape()[d]).product();
-    let r: usize = dims.iter().map(|&d| x.shape()[d]).product();
-    let mut perm: Vec<i64> = kept.iter().map(|&d| d as i64).collect();
-    perm.extend(dims.iter().map(|&d| d as i64));
-    let p = x.detach().permute(&perm)?;
-    Ok((p.contiguous()?, m, r))
-}
-
-/// The inverse of `rows` for one dim: a [kept..., r] result with its last dim moved back to `d`
-/// (contiguous, no autograd).
-pub(crate) fn unrows(t: &Tensor, d: usize) -> Result<Tensor> {
-    let n = t.ndim();
-    let mut perm: Vec<i64> = vec![0; n];
-    for (pos, k) in (0..n).filter(|&i| i != d).enumerate() {
-        perm[k] = pos as i64;
-    }
-    perm[d] = n as i64 - 1;
-    t.detach().permute(&perm)?.contiguous()
-}
-
-/// Apply `f` to each contiguous row of length `r`; `merge` combines partial results so a few
-/// very long rows can still use every thread.
-fn map_rows<T: Element, O: Send + Copy>(
-    x: &Tensor,
-    m: usize,
-    r: usize,
-    f: impl Fn(&[T]) -> O + Sync,
-    merge: Option<&(dyn Fn(O, O) -> O + Sync)>,
-) -> Vec<O> {
-    // SAFETY: x is contiguous with m*r elements of T.
-    let data: &[T] = unsafe { std::slice::from_raw_parts(x.data_ptr::<T>(), m * r) };
-    let threads = crate::cpu::threads::num_threads();
-    if m * r < GRAIN || threads == 1 {
-        return (0..m).map(|i| f(&data[i * r..(i + 1) * r])).collect();
-    }
-    if let (Some(merge), true) = (merge, m < threads && r >= GRAIN * 2) {
-        // A few very long rows: each row in pieces, merged in order.
-        let pieces = r.div_ceil(r.div_ceil(threads * 4).max(GRAIN));
-        return (0..m)
-            .map(|i| {
-                let row = &data[i * r..(i + 1) * r];
-                let parts = crate::cpu::threads::parallel_map(pieces, pieces, |p| f(&row[p * r / pieces..(p + 1) * r / pieces]));
-                parts.into_iter().reduce(merge).expect("non-empty row")
-            })
-            .collect();
-    }
-    let chunks = crate::cpu::iter::chunks_for(m, m * r);
-    crate::cpu::threads::parallel_map(m, chunks, |i| f(&data[i * r..(i + 1) * r]))
-}
-
-/// Sum of a float slice: blocks of 1024 summed in the element type with 32 independent lanes
-/// (vectorised, AVX2 when present), block sums added in f64 so long float32 sums stay accurate.
-#[inline]
-pub fn sum_float<F: Element + Float>(s: &[F]) -> f64 {
-    s.chunks(1024).map(|b| crate::cpu::sum_block(b)).sum()
-}
-
-fn reduce_kernel(op: ReduceOp, x: &Tensor, m: usize, r: usize, out_dtype: DType) -> Result<Tensor> {
-    let out = Tensor::alloc(&[m], out_dtype, x.device(), false)?;
-    match (op, x.dtype()) {
-        (ReduceOp::Sum, DType::F32) => write(&out, map_rows::<f32, f64>(x, m, r, sum_float, Some(&|a, b| a + b)))?,
-        (ReduceOp::Sum, DType::F64) => write(&out, map_rows::<f64, f64>(x, m, r, sum_float, Some(&|a, b| a + b)))?,
-        (ReduceOp::Sum, d) if d.is_float() => {
-            let xf = x.to_dtype(DType::F32)?.detach();
-            let v = map_rows::<f32, f64>(&xf, m, r, sum_float, Some(&|a, b| a + b));
-            write(&out, v)?
-        }
-        (ReduceOp::Sum, d) => with_dtype!(d, T => {
-            let v = map_rows::<T, i64>(x, m, r, |s| s.iter().fold(0i64, |a, v| a.wrapping_add(v.to_i64())), Some(&|a: i64, b: i64| a.wrapping_add(b)));
-            write_i(&out, v)?
-        }),
-        (ReduceOp::Prod, d) if d.is_float() => with_dtype!(d, T => {
-            let v = map_rows::<T, f64>(x, m, r, |s| s.iter().fold(1f64, |a, v| a * v.to_f64()), Some(&|a, b| a * b));
-            write(&out, v)?
-        }),
-        (ReduceOp::Prod, d) => with_dtype!(d, T => {
-            let v = map_rows::<T, i64>(x, m, r, |s| s.iter().fold(1i64, |a, v| a.wrapping_mul(v.to_i64())), Some(&|a: i64, b: i64| a.wrapping_mul(b)));
-            write_i(&out, v)?
-        }),
-        (ReduceOp::Max | ReduceOp::Min, d) => {
-            if r == 0 {
-                bail!(
-                    Index,
-                    "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
-                    if op == ReduceOp::Max { "max" } else { "min" }
-                );
-            }
-            let is_max = op == ReduceOp::Max;
-            with_dtype!(d, T => {
-                let pick = move |a: T, b: T| -> T {
-                    // NaN wins, like PyTorch.
-                    if a != a { a } else if b != b { b } else if (b > a) == is_max && b != a { b } else { a }
-                };
-                let v = map_rows::<T, T>(x, m, r, |s| s.iter().copied().fold(s[0], pick), Some(&pick));
-                let o = out.with_layout(out.layout().clone());
-                // SAFETY: out has m elements of T.
-                unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), o.data_ptr::<T>(), m) };
-            })
-        }
-        (ReduceOp::All | ReduceOp::Any, d) => with_dtype!(d, T => {
-            let all = op == ReduceOp::All;
-            let v = map_rows::<T, bool>(x, m, r, |s| if all { s.iter().all(|v| v.to_bool()) } else { s.iter().any(|v| v.to_bool()) },
-                Some(&|a: bool, b: bool| if all { a && b } else { a || b }));
-            let o = out.with_layout(out.layout().clone());
-            unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), o.data_ptr::<bool>(), m) };
-        }),
-    }
-    Ok(out)
-}
-
-fn write(out: &Tensor, v: Vec<f64>) -> Result<()> {
-    with_dtype!(out.dtype(), T => {
-        let p = unsafe { out.data_ptr::<T>() };
-        for (i, x) in v.into_iter().enumerate() {
-            // SAFETY: out has v.len() elements.
-            unsafe { *p.add(i) = T::from_f64(x) };
-        }
-    });
-    Ok(())
-}
-fn write_i(out: &Tensor, v: Vec<i64>) -> Result<()> {
-    with_dtype!(out.dtype(), T => {
-        let p = unsafe { out.data_ptr::<T>() };
-        for (i, x) in v.into_iter().enumerate() {
-            // SAFETY: out has v.len() elements.
-            unsafe { *p.add(i) = T::from_i64(x) };
-        }
-    });
-    Ok(())
-}
-
 /// Reduce `x` over `dims` with `op`, no autograd.
 pub fn reduce_raw(op: ReduceOp, x: &Tensor, dims: &[usize], keepdim: bool, out_dtype: DType) -> Result<Tensor> {
-    let (rowsx, m, r) = rows(x, dims)?;
-    let out = if x.device() != crate::Device::Cpu {
-        if r == 0 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
-            bail!(Index, "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.", if op == ReduceOp::Max { "max" } else { "min" });
-        }
-        crate::cuda::ops::reduce_rows(op, &rowsx, m, r, out_dtype)?
-    } else {
-        reduce_kernel(op, &rowsx, m, r, out_dtype)?
-    };
+    let r: usize = dims.iter().map(|&d| x.shape()[d]).product();
+    if r == 0 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
+        bail!(Index, "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.", if op == ReduceOp::Max { "max" } else { "min" });
+    }
+    let out = backend::reduce::reduce(op, x, dims, out_dtype)?;
     Ok(out.with_layout(crate::layout::Layout::contiguous(&reduced_shape(x.shape(), dims, keepdim))))
 }
 
@@ -267,13 +128,8 @@ impl Tensor {
                 d
             );
         }
-        let (x, m, r) = rows(self, &dims)?;
         let shape = reduced_shape(self.shape(), &dims, keepdim);
-        let (vals, idx) = if self.device() != crate::Device::Cpu {
-            crate::cuda::ops::max_rows(&x, m, r, max)?
-        } else {
-            max_rows_cpu(&x, m, r, max)?
-        };
+        let (vals, idx) = backend::reduce::max_dim(self, &dims, max)?;
         let vals = vals.with_layout(crate::layout::Layout::contiguous(&shape));
         let idx = idx.with_layout(crate::layout::Layout::contiguous(&shape));
         record1(&vals, &[self], || Backward::IndexReduce {
@@ -284,31 +140,6 @@ impl Tensor {
         });
         Ok((vals, idx))
     }
-}
-
-/// Values and first indices of each row's max (or min) on the CPU.
-fn max_rows_cpu(x: &Tensor, m: usize, r: usize, max: bool) -> Result<(Tensor, Tensor)> {
-        let vals = Tensor::alloc(&[m], x.dtype(), x.device(), false)?;
-        let idx = Tensor::alloc(&[m], DType::I64, x.device(), false)?;
-        with_dtype!(x.dtype(), T => {
-            let res = map_rows::<T, (T, i64)>(x, m, r, |s| {
-                let mut best = (s[0], 0i64);
-                for (i, &v) in s.iter().enumerate().skip(1) {
-                    let b = best.0;
-                    if b != b { break; }
-                    if v != v || (if max { v > b } else { v < b }) {
-                        best = (v, i as i64);
-                    }
-                }
-                best
-            }, None);
-            let (pv, pi) = unsafe { (vals.data_ptr::<T>(), idx.data_ptr::<i64>()) };
-            for (i, (v, j)) in res.into_iter().enumerate() {
-                // SAFETY: m elements each.
-                unsafe { *pv.add(i) = v; *pi.add(i) = j; }
-            }
-        });
-        Ok((vals, idx))
 }
 
 impl Tensor {
@@ -373,14 +204,7 @@ impl Tensor {
             return Ok(out);
         }
         let d = wrap_dim(dim, x.ndim())?;
-        let out = if x.device() != crate::Device::Cpu {
-            let (rowsx, m, r) = rows(&x.detach(), &[d])?;
-            let out_rows = crate::cuda::ops::softmax_rows(&rowsx, m, r, log)?;
-            // Rows were [kept..., d]; move d back.
-            unrows(&out_rows, d)?.to_dtype(x.dtype())?.detach()
-        } else {
-            crate::cpu::softmax::forward(&x.detach(), d, log)?
-        };
+        let out = backend::reduce::softmax(&x, d, log)?;
         record1(&out, &[&x], || Backward::Softmax { y: Saved::output(&out), dim: d, log });
         Ok(out)
     }
@@ -393,13 +217,7 @@ impl Tensor {
             let out = x.contiguous_copy()?;
             return Ok(out);
         }
-        let (rowsx, m, r) = rows(&x.detach(), &[d])?;
-        let out_rows = if x.device() != crate::Device::Cpu {
-            crate::cuda::ops::scan_rows(&rowsx, m, r, prod)?
-        } else {
-            scan_rows_cpu(&rowsx, m, r, prod, od)?
-        };
-        let out = unrows(&out_rows, d)?.detach();
+        let out = backend::reduce::scan(&x, d, prod)?;
         if needs_grad(&[&x]) {
             let rule = if prod {
                 Backward::Cumprod { x: Saved::input(&x), y: Saved::output(&out), dim: d }
@@ -410,29 +228,6 @@ impl Tensor {
         }
         Ok(out)
     }
-}
-
-fn scan_rows_cpu(rowsx: &Tensor, m: usize, r: usize, prod: bool, od: DType) -> Result<Tensor> {
-        let out_rows = Tensor::alloc(rowsx.shape(), od, rowsx.device(), false)?;
-        with_dtype!(od, T => {
-            let src = unsafe { std::slice::from_raw_parts(rowsx.data_ptr::<T>(), m * r) };
-            let dst = unsafe { std::slice::from_raw_parts_mut(out_rows.data_ptr::<T>(), m * r) };
-            let is_float = od.is_float();
-            for i in 0..m {
-                let (mut af, mut ai) = (if prod { 1f64 } else { 0f64 }, if prod { 1i64 } else { 0i64 });
-                for j in 0..r {
-                    let v = src[i * r + j];
-                    dst[i * r + j] = if is_float {
-                        af = if prod { af * v.to_f64() } else { af + v.to_f64() };
-                        T::from_f64(af)
-                    } else {
-                        ai = if prod { ai.wrapping_mul(v.to_i64()) } else { ai.wrapping_add(v.to_i64()) };
-                        T::from_i64(ai)
-                    };
-                }
-            }
-        });
-        Ok(out_rows)
 }
 
 /// Sum a broadcast gradient back down to `shape`.

@@ -72,7 +72,7 @@ struct ExportCtx {
 
 fn dl_tensor(t: &Tensor, ctx: &mut ExportCtx) -> dl::DLTensor {
     dl::DLTensor {
-        data: t.data_ptr_raw() as *mut c_void,
+        data: t.data_ptr_addr() as *mut c_void,
         device: dl_device(t.device()),
         ndim: t.ndim() as i32,
         dtype: dl_dtype(t.dtype()),

@@ -94,7 +94,7 @@ fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, 
         Tensor::alloc_pinned(shape, dtype, false).py()?
     };
     if let Some(v) = value {
-        crate::cpu::fill(&t, v).py()?;
+        crate::backend::fill(&t, v).py()?;
     }
     Ok(t)
 }
@@ -200,7 +200,7 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
 pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::random::rand_on(&shape, d, want_device(device)?, gen_of(generator), false).py()?, device, requires_grad)
+    finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), false).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -208,7 +208,7 @@ pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>
 pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = to_usize_shape(&shape_args(size)?)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::random::rand_on(&shape, d, want_device(device)?, gen_of(generator), true).py()?, device, requires_grad)
+    finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), true).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -225,7 +225,7 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
     };
     let shape = to_usize_shape(&shape)?;
     let d = opt_dtype(dtype)?.unwrap_or(DType::I64);
-    finish(crate::ops::random::randint_on(low, high, &shape, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
+    finish(crate::ops::random::randint(low, high, &shape, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
 }
 
 #[pyfunction]
@@ -235,7 +235,7 @@ pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Optio
         return Err(PyRuntimeError::new_err(format!("n must be non-negative, got {}", n)));
     }
     let d = opt_dtype(dtype)?.unwrap_or(DType::I64);
-    finish(crate::ops::random::randperm(n as usize, d, gen_of(generator)).py()?, device, requires_grad)
+    finish(crate::ops::random::randperm(n as usize, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
 }
 
 #[pyfunction]

@@ -263,31 +263,31 @@ fn scaled_dot_product_attention(
     r.map(PyTensor::from).py()
 }
 
-/// Fused cross entropy on logits with class-index targets, CPU (shape checks with PyTorch's
-/// messages and the CUDA / probability-target paths are in Python).
+/// Fused cross entropy on logits with class-index targets; None where the device has no fused
+/// kernel (shape checks with PyTorch's messages and the composed paths are in Python).
 #[pyfunction]
 #[pyo3(signature = (input, target, weight=None, ignore_index=-100, label_smoothing=0.0, reduction="mean"))]
 fn cross_entropy_loss(
     py: Python<'_>, input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>,
     ignore_index: i64, label_smoothing: f64, reduction: &str,
-) -> R {
+) -> PyResult<Option<PyTensor>> {
     let r = crate::opdefs::Reduction::parse(reduction).py()?;
     let (x, t, w) = (input.get().t.clone(), target.get().t.clone(), opt_t(weight));
     let go = || loss::cross_entropy(&x, &t, w.as_ref(), ignore_index, label_smoothing, r);
     // Release the GIL only for work long enough to pay for it.
     let out = if x.numel() >= 1 << 16 { py.detach(go) } else { go() };
-    out.map(PyTensor::from).py()
+    Ok(out.py()?.map(PyTensor::from))
 }
 
-/// Fused nll_loss on log-probabilities with class-index targets, CPU.
+/// Fused nll_loss on log-probabilities with class-index targets; None as `cross_entropy_loss`.
 #[pyfunction]
 #[pyo3(signature = (input, target, weight=None, ignore_index=-100, reduction="mean"))]
 fn nll_loss(
     input: &Bound<'_, PyTensor>, target: &Bound<'_, PyTensor>, weight: Option<&Bound<'_, PyTensor>>, ignore_index: i64, reduction: &str,
-) -> R {
+) -> PyResult<Option<PyTensor>> {
     let r = crate::opdefs::Reduction::parse(reduction).py()?;
     let w = opt_t(weight);
-    loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).map(PyTensor::from).py()
+    Ok(loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).py()?.map(PyTensor::from))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

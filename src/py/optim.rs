@@ -1,9 +1,10 @@
 //! Bindings of the fused optimizer updates (`rtorch._rtorch._adam_step`, `_sgd_step`,
-//! `_rmsprop_step`, `_adagrad_step`) that rtorch.optim calls for dense float32/float64 parameters
-//! (and, for Adam and SGD, every float dtype on CUDA).
+//! `_rmsprop_step`, `_adagrad_step`) that rtorch.optim calls for dense parameters: each returns
+//! False when the device has no fused kernel for the dtype (the optimizer then uses tensor ops).
 use super::errors::IntoPy;
 use super::tensor::PyTensor;
-use crate::ops::optim::{adagrad_step, adam_step, rmsprop_step, sgd_step, AdagradHyper, AdamHyper, RmspropHyper, SgdHyper};
+use crate::opdefs::{AdagradHyper, AdamHyper, RmspropHyper, SgdHyper};
+use crate::ops::optim::{adagrad_step, adam_step, rmsprop_step, sgd_step};
 use pyo3::prelude::*;
 
 #[pyfunction]
@@ -15,7 +16,7 @@ fn _adam_step(
     exp_avg_sq: &Bound<'_, PyTensor>, max_exp_avg_sq: Option<&Bound<'_, PyTensor>>, lr: f64, beta1: f64,
     beta2: f64, eps: f64, weight_decay: f64, bias_correction1: f64, bias_correction2_sqrt: f64,
     decoupled: bool, amsgrad: bool, maximize: bool,
-) -> PyResult<()> {
+) -> PyResult<bool> {
     let h = AdamHyper { lr, beta1, beta2, eps, weight_decay, bias_correction1, bias_correction2_sqrt, decoupled, amsgrad, maximize };
     let max_sq = max_exp_avg_sq.map(|m| m.get().t.clone());
     adam_step(&param.get().t, &grad.get().t, &exp_avg.get().t, &exp_avg_sq.get().t, max_sq.as_ref(), h).py()
@@ -27,7 +28,7 @@ fn _adam_step(
 fn _sgd_step(
     param: &Bound<'_, PyTensor>, grad: &Bound<'_, PyTensor>, momentum_buffer: Option<&Bound<'_, PyTensor>>, lr: f64,
     weight_decay: f64, momentum: f64, dampening: f64, nesterov: bool, maximize: bool, first_step: bool,
-) -> PyResult<()> {
+) -> PyResult<bool> {
     let h = SgdHyper { lr, weight_decay, momentum, dampening, nesterov, maximize, first_step };
     let buf = momentum_buffer.map(|b| b.get().t.clone());
     sgd_step(&param.get().t, &grad.get().t, buf.as_ref(), h).py()
@@ -40,7 +41,7 @@ fn _rmsprop_step(
     param: &Bound<'_, PyTensor>, grad: &Bound<'_, PyTensor>, square_avg: &Bound<'_, PyTensor>, grad_avg: Option<&Bound<'_, PyTensor>>,
     momentum_buffer: Option<&Bound<'_, PyTensor>>, lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64,
     centered: bool, maximize: bool,
-) -> PyResult<()> {
+) -> PyResult<bool> {
     let h = RmspropHyper { lr, alpha, eps, weight_decay, momentum, centered, maximize };
     let (ga, buf) = (grad_avg.map(|t| t.get().t.clone()), momentum_buffer.map(|t| t.get().t.clone()));
     rmsprop_step(&param.get().t, &grad.get().t, &square_avg.get().t, ga.as_ref(), buf.as_ref(), h).py()
@@ -52,7 +53,7 @@ fn _rmsprop_step(
 fn _adagrad_step(
     param: &Bound<'_, PyTensor>, grad: &Bound<'_, PyTensor>, sum: &Bound<'_, PyTensor>, lr: f64, lr_decay: f64, step: f64,
     eps: f64, weight_decay: f64, maximize: bool,
-) -> PyResult<()> {
+) -> PyResult<bool> {
     let h = AdagradHyper { lr, lr_decay, step, eps, weight_decay, maximize };
     adagrad_step(&param.get().t, &grad.get().t, &sum.get().t, h).py()
 }

@@ -355,7 +355,7 @@ impl PyTensor {
         false
     }
     fn data_ptr(&self) -> usize {
-        self.t.data_ptr_raw()
+        self.t.data_ptr_addr()
     }
     fn storage_offset(&self) -> usize {
         self.t.offset()
@@ -960,7 +960,7 @@ impl PyTensor {
     #[pyo3(signature = (from_=0.0, to=1.0, *, generator=None))]
     fn uniform_<'py>(slf: Bound<'py, Self>, from_: f64, to: f64, generator: Option<&Bound<'py, super::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        let r = crate::ops::random::rand(t.shape(), t.dtype(), generator.map(|g| &g.get().g)).py()?;
+        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), false).py()?;
         let r = r.mul_scalar(to - from_).py()?.add_scalar(from_).py()?;
         fill_from(t, &r)?;
         Ok(slf)
@@ -971,7 +971,7 @@ impl PyTensor {
         if !(std >= 0.0) {
             return Err(PyRuntimeError::new_err(format!("normal expects std >= 0.0, but found std {}", std)));
         }
-        let r = crate::ops::random::randn(t.shape(), t.dtype(), generator.map(|g| &g.get().g)).py()?;
+        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), true).py()?;
         let r = r.mul_scalar(std).py()?.add_scalar(mean).py()?;
         fill_from(t, &r)?;
         Ok(slf)
@@ -1627,7 +1627,7 @@ fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDi
     };
     let d = PyDict::new(py);
     let es = t.dtype().size() as isize;
-    let ptr = if t.numel() == 0 { 0 } else { t.data_ptr_raw() };
+    let ptr = if t.numel() == 0 { 0 } else { t.data_ptr_addr() };
     d.set_item("data", (ptr, false))?;
     d.set_item("shape", PyTuple::new(py, t.shape())?)?;
     let strides: Vec<isize> = t.strides().iter().map(|s| s * es).collect();

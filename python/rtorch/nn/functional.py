@@ -743,12 +743,13 @@ def _class_last(input, target):
 
 
 def _fused_class_loss(input, target, weight):
-    """Whether the native CPU kernel (``_rtorch.cross_entropy_loss`` / ``nll_loss``) takes this loss:
-    CPU float input, integer class indices, and a class weight that needs no gradient (the kernel
-    gives it none). CUDA tensors keep the tensor-op path, which has device kernels."""
-    return (input.device.type == "cpu" and target.device.type == "cpu" and input.dtype.is_floating_point
-            and not target.dtype.is_floating_point and target.dtype != rtorch.bool
-            and (weight is None or (weight.device.type == "cpu" and not weight.requires_grad)))
+    """Whether the native kernels (``_rtorch.cross_entropy_loss`` / ``nll_loss``) may take this loss:
+    float input, integer class indices on the input's device, and a class weight that needs no
+    gradient (the kernel gives it none). They return None where the device has no fused kernel,
+    and the tensor-op path below runs instead."""
+    return (input.dtype.is_floating_point and not target.dtype.is_floating_point and target.dtype != rtorch.bool
+            and target.device == input.device
+            and (weight is None or (weight.device == input.device and not weight.requires_grad)))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -771,7 +772,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
     reduction = _get_reduction(size_average, reduce, reduction)
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
-        return rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
+        fused = rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
+        if fused is not None:
+            return fused
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -816,7 +819,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
-        return rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
+        fused = rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
+        if fused is not None:
+            return fused
     class_dim = 0 if input.dim() == 1 else 1
     n_classes = input.shape[class_dim]
     logp = input.log_softmax(class_dim)

@@ -70,9 +70,9 @@ class Adagrad(Optimizer):
             state = self._init_state(p, ("sum",), group["initial_accumulator_value"])
             state["step"].add_(1)
             step = state["step"].item()
-            if _fusable(group, p) and not p.is_cuda:
-                # One native pass per parameter (CPU only: CUDA keeps the tensor ops below).
-                _rtorch._adagrad_step(p, p.grad, state["sum"], lr, lr_decay, step, eps, wd, group["maximize"])
+            # One native pass per parameter where the device has a fused kernel for the dtype.
+            if _fusable(group, p) and _rtorch._adagrad_step(p, p.grad, state["sum"], lr, lr_decay, step, eps, wd,
+                                                            group["maximize"]):
                 continue
             if wd != 0:
                 grad = grad + p * wd

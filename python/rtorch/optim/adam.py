@@ -50,12 +50,11 @@ class Adam(Optimizer):
             state = self._init_state(p, buffers)
             state["step"].add_(1)
             step = state["step"].item()
-            if _fusable(group, p):
-                # One native pass per parameter (cuda/optim.cu on the GPU); same rounding points.
-                _rtorch._adam_step(p, p.grad, state["exp_avg"], state["exp_avg_sq"],
-                                   state["max_exp_avg_sq"] if amsgrad else None, lr, beta1, beta2, eps, wd,
-                                   1.0 - beta1**step, math.sqrt(1.0 - beta2**step),
-                                   group["decoupled_weight_decay"], amsgrad, group["maximize"])
+            # One native pass per parameter where the device has a fused kernel; same rounding points.
+            if _fusable(group, p) and _rtorch._adam_step(
+                    p, p.grad, state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"] if amsgrad else None,
+                    lr, beta1, beta2, eps, wd, 1.0 - beta1**step, math.sqrt(1.0 - beta2**step),
+                    group["decoupled_weight_decay"], amsgrad, group["maximize"]):
                 continue
             if wd != 0:
                 if group["decoupled_weight_decay"]:

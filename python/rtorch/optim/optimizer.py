@@ -238,9 +238,10 @@ def _cast_state(param, key, value):
 
 
 def _fusable(group, p):
-    """Whether ``p``'s update can run as one fused native kernel: dense float32/float64 parameters on
-    the CPU (any float dtype on CUDA) with a gradient of the same layout, outside differentiable mode."""
+    """Whether ``p``'s update may run as one fused native kernel: a dense float parameter with a
+    gradient of the same dtype, device and layout, outside differentiable mode. The native step then
+    decides whether its device has a kernel for the dtype (it returns False when not)."""
     g = p.grad
     return (not group.get("differentiable", False)
-            and (p.dtype in (rtorch.float32, rtorch.float64) or (p.is_cuda and p.dtype.is_floating_point))
+            and p.dtype.is_floating_point
             and g.dtype == p.dtype and g.device == p.device and p.is_contiguous() and g.is_contiguous())

@@ -70,11 +70,10 @@ class RMSprop(Optimizer):
             grad = -p.grad if group["maximize"] else p.grad
             state = self._init_state(p, buffers)
             state["step"].add_(1)
-            if _fusable(group, p) and not p.is_cuda:
-                # One native pass per parameter (CPU only: CUDA keeps the tensor ops below).
-                _rtorch._rmsprop_step(p, p.grad, state["square_avg"], state.get("grad_avg"),
-                                      state.get("momentum_buffer"), lr, alpha, eps, wd, momentum,
-                                      group["centered"], group["maximize"])
+            # One native pass per parameter where the device has a fused kernel for the dtype.
+            if _fusable(group, p) and _rtorch._rmsprop_step(
+                    p, p.grad, state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"), lr,
+                    alpha, eps, wd, momentum, group["centered"], group["maximize"]):
                 continue
             if wd != 0:
                 grad = grad + p * wd

@@ -47,9 +47,11 @@ class SGD(Optimizer):
                     first = buf is None
                     if first:
                         buf = self.state[p]["momentum_buffer"] = rtorch.empty_like(p)
-                _rtorch._sgd_step(p, p.grad, buf, lr, wd, momentum, dampening, group["nesterov"],
-                                  group["maximize"], first)
-                continue
+                if _rtorch._sgd_step(p, p.grad, buf, lr, wd, momentum, dampening, group["nesterov"],
+                                     group["maximize"], first):
+                    continue
+                if first:  # no fused kernel for this dtype here: the tensor-op path makes its own buffer
+                    del self.state[p]["momentum_buffer"]
             grad = -p.grad if group["maximize"] else p.grad
             if wd != 0:
                 grad = grad + p * wd

@@ -1,0 +1,220 @@
+//! CPU ordering kernels along one dim: stable sort orders and selections of row slices (sort,
+//! topk, kthvalue), median picks, cummax/cummin indices, unique (flat and along a dim) and
+//! searchsorted. Rows are compared through exact f64 keys (NaN greatest, as in PyTorch).
+use super::iter::{chunks_for, SendPtr};
+use super::threads::parallel_for;
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::Result;
+use crate::tensor::Tensor;
+use crate::{bail, with_dtype};
+use std::cmp::Ordering;
+
+/// Total order on keys with NaN greatest (PyTorch's sort order).
+#[inline]
+fn cmp_nan_last(a: &f64, b: &f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// The elements of a CPU tensor in row-major order, converted to `T`.
+fn values<T: Element>(t: &Tensor) -> Result<Vec<T>> {
+    let c = super::cast(t, T::DTYPE)?;
+    // SAFETY: a fresh contiguous tensor of numel elements of T.
+    Ok(unsafe { std::slice::from_raw_parts(c.data_ptr::<T>() as *const T, c.numel()) }.to_vec())
+}
+
+/// The tensors' values as f64 keys that keep their order and equality exactly: plain casts,
+/// except int64 beyond 2^53, which f64 would merge: those (taken together, so they stay
+/// comparable across tensors) become dense ranks.
+fn order_keys(ts: &[&Tensor]) -> Result<Vec<Vec<f64>>> {
+    if ts.iter().any(|t| t.dtype() != DType::I64) {
+        return ts.iter().map(|t| values::<f64>(t)).collect();
+    }
+    let vs: Vec<Vec<i64>> = ts.iter().map(|t| values::<i64>(t)).collect::<Result<_>>()?;
+    if vs.iter().flatten().all(|x| x.unsigned_abs() <= 1 << 53) {
+        return Ok(vs.iter().map(|v| v.iter().map(|&x| x as f64).collect()).collect());
+    }
+    let mut u: Vec<i64> = vs.iter().flatten().copied().collect();
+    u.sort_unstable();
+    u.dedup();
+    let rank = |x: &i64| u.binary_search(x).unwrap_or(0) as f64;
+    Ok(vs.iter().map(|v| v.iter().map(rank).collect()).collect())
+}
+
+/// Per-row index computation over contiguous rows `x` ([m, r]): `f(row, out)` fills `k` int64
+/// indices per row into a new [m, k] tensor.
+fn row_indices(x: &Tensor, m: usize, r: usize, k: usize, f: impl Fn(&[f64], &mut [i64]) + Sync) -> Result<Tensor> {
+    let keys = order_keys(&[x])?.remove(0);
+    let out = Tensor::alloc(&[m, k], DType::I64, Device::Cpu, false)?;
+    if k > 0 && m > 0 {
+        // SAFETY: a fresh contiguous [m, k] int64 tensor; row i owns out[i*k..(i+1)*k].
+        let p = unsafe { SendPtr(out.data_ptr::<i64>()) };
+        let chunks = chunks_for(m, m * r);
+        parallel_for(m, chunks, |i| {
+            let o = unsafe { std::slice::from_raw_parts_mut(p.get().add(i * k), k) };
+            f(&keys[i * r..(i + 1) * r], o)
+        });
+    }
+    Ok(out)
+}
+
+/// An integer that orders like `v` with NaN greatest and -0.0 == 0.0 (the device sort's key).
+fn total_key(v: f64) -> u64 {
+    if v.is_nan() {
+        return u64::MAX;
+    }
+    let b = (if v == 0.0 { 0.0 } else { v }).to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+/// Positions `start..start + len` of the row's stable sorted order (NaN greatest; descending keeps
+/// equal elements in index order too). (key, index) pairs are all distinct, so an unstable sort
+/// of them is the stable order, and a selection finds a prefix without sorting the rest.
+fn ordered_slice(row: &[f64], start: usize, len: usize, descending: bool) -> Vec<usize> {
+    if len == 0 {
+        return vec![];
+    }
+    let mut keyed: Vec<(u64, usize)> = row.iter().enumerate().map(|(i, &v)| (if descending { !total_key(v) } else { total_key(v) }, i)).collect();
+    let end = start + len;
+    // Keep the `end` smallest, put position `start` in place (smaller ones before it), then
+    // order the rest of the requested positions.
+    if end < keyed.len() {
+        keyed.select_nth_unstable(end - 1);
+        keyed.truncate(end);
+    }
+    if start > 0 {
+        keyed.select_nth_unstable(start);
+    }
+    keyed[start..].sort_unstable();
+    keyed[start..].iter().map(|&(_, i)| i).collect()
+}
+
+/// Positions `start..start + len` of each contiguous row's stable sorted order: [m, len] int64.
+pub fn order_rows(x: &Tensor, m: usize, r: usize, start: usize, len: usize, descending: bool) -> Result<Tensor> {
+    row_indices(x, m, r, len, move |row, out| {
+        for (o, i) in out.iter_mut().zip(ordered_slice(row, start, len, descending)) {
+            *o = i as i64;
+        }
+    })
+}
+
+/// The lower median's index in each contiguous row ([m, 1] int64): `median` takes the first NaN
+/// when there is one; `nanmedian` the median of the numbers (the first NaN of an all-NaN row).
+pub fn median_rows(x: &Tensor, m: usize, r: usize, ignore_nan: bool) -> Result<Tensor> {
+    row_indices(x, m, r, 1, move |row, out| {
+        let nans = row.iter().filter(|v| v.is_nan()).count();
+        out[0] = match row.iter().position(|v| v.is_nan()) {
+            Some(i) if !ignore_nan || nans == row.len() => i,
+            // NaNs sort last, so the first len - nans entries of the order are the numbers.
+            _ => ordered_slice(row, (row.len() - nans - 1) / 2, 1, false)[0],
+        } as i64;
+    })
+}
+
+/// cummax (`max`) / cummin indices of each contiguous row ([m, r] int64): ties take the later
+/// index and a NaN takes over (also from an earlier NaN), as in PyTorch.
+pub fn cumextreme_rows(x: &Tensor, m: usize, r: usize, max: bool) -> Result<Tensor> {
+    row_indices(x, m, r, r, move |row, out| {
+        let mut best = 0usize;
+        for (j, o) in out.iter_mut().enumerate() {
+            let (v, b) = (row[j], row[best]);
+            let better = if v.is_nan() { true } else if b.is_nan() { false } else if max { v >= b } else { v <= b };
+            if better {
+                best = j;
+            }
+            *o = best as i64;
+        }
+    })
+}
+
+/// Read `x` at int64 offsets (contiguous `x`, any dtype): a new 1-D tensor.
+fn take_flat(x: &Tensor, offs: &[i64]) -> Result<Tensor> {
+    let out = Tensor::alloc(&[offs.len()], x.dtype(), Device::Cpu, false)?;
+    with_dtype!(x.dtype(), T => {
+        // SAFETY: x is contiguous and every offset is below its numel; out has offs.len() elements.
+        let (src, dst) = unsafe { (x.data_ptr::<T>() as *const T, out.data_ptr::<T>()) };
+        for (i, &o) in offs.iter().enumerate() {
+            unsafe { *dst.add(i) = *src.add(o as usize) };
+        }
+    });
+    Ok(out)
+}
+
+/// `unique` of a flat contiguous tensor: (sorted distinct values, inverse indices, counts); NaNs
+/// are all distinct, like NumPy/PyTorch.
+pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    let n = x.numel();
+    let keys = order_keys(&[x])?.remove(0);
+    let order = ordered_slice(&keys, 0, n, false);
+    let (mut keep, mut counts, mut inverse) = (vec![], vec![], vec![0i64; n]);
+    for (j, &i) in order.iter().enumerate() {
+        let distinct = j == 0 || keys[order[j - 1]] != keys[i];
+        if distinct {
+            keep.push(i as i64);
+            counts.push(0i64);
+        }
+        *counts.last_mut().expect("pushed above") += 1;
+        inverse[i] = keep.len() as i64 - 1;
+    }
+    let k = keep.len();
+    Ok((take_flat(x, &keep)?, Tensor::from_vec(inverse, &[n])?, Tensor::from_vec(counts, &[k])?))
+}
+
+/// `unique` of the `n` contiguous rows (slices along the unique dim, each `width` long) of `x`:
+/// (first row index of each distinct row in lexicographic order, inverse, counts). Rows holding a
+/// NaN never equal another.
+pub fn unique_rows(x: &Tensor, n: usize, width: usize) -> Result<(Tensor, Tensor, Tensor)> {
+    let keys = order_keys(&[x])?.remove(0);
+    let row = |i: usize| &keys[i * width..(i + 1) * width];
+    let lex = |a: &usize, b: &usize| row(*a).iter().zip(row(*b)).map(|(p, q)| cmp_nan_last(p, q)).find(|o| o.is_ne()).unwrap_or(Ordering::Equal);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(lex);
+    let same = |a: usize, b: usize| row(a).iter().zip(row(b)).all(|(p, q)| p == q);
+    let (mut keep, mut counts, mut inverse) = (vec![], vec![], vec![0i64; n]);
+    for (j, &i) in order.iter().enumerate() {
+        if j == 0 || !same(order[j - 1], i) {
+            keep.push(i as i64);
+            counts.push(0i64);
+        }
+        *counts.last_mut().expect("pushed above") += 1;
+        inverse[i] = keep.len() as i64 - 1;
+    }
+    let k = keep.len();
+    Ok((Tensor::from_vec(keep, &[k])?, Tensor::from_vec(inverse, &[n])?, Tensor::from_vec(counts, &[k])?))
+}
+
+/// Insertion points (int64, `values`' shape) of `values` in the sorted last-dim rows of `seq`
+/// (one row per leading index of `values`, or one shared row when `seq` is 1-D).
+pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool) -> Result<Tensor> {
+    let mut keys = order_keys(&[seq, values])?;
+    let (v, s) = match (keys.pop(), keys.pop()) {
+        (Some(v), Some(s)) => (v, s),
+        _ => bail!(Runtime, "internal error: searchsorted lost its keys"),
+    };
+    let inner = seq.shape().last().copied().unwrap_or(1);
+    let per_row = values.shape().last().copied().unwrap_or(1).max(1);
+    let out: Vec<i64> = v
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let row = if seq.ndim() > 1 { &s[(i / per_row) * inner..(i / per_row + 1) * inner] } else { &s[..] };
+            // PyTorch's search, NaN included: move right while !(b >= x) (right: !(b > x)).
+            let (mut lo, mut hi) = (0, row.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if if right { !(row[mid] > x) } else { !(row[mid] >= x) } {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo as i64
+        })
+        .collect();
+    Tensor::from_vec(out, values.shape())
+}
