@@ -58,7 +58,8 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
         obj: the object to save.
         f: a path (str, bytes or os.PathLike) or a binary file object with ``write``.
         pickle_module: must be the standard :mod:`pickle` (accepted for PyTorch compatibility).
-        pickle_protocol: pickle protocol, 2 (PyTorch's default) to 5.
+        pickle_protocol: pickle protocol, 2 (PyTorch's default) to 5. ``torch.load(weights_only=True)`` reads
+            protocol 2 only (``rtorch.load`` reads all).
         _use_new_zipfile_serialization: ``False`` writes PyTorch's pre-1.6 format, as ``torch.save`` does.
         _disable_byteorder_record: leave out the ``byteorder`` record, as ``torch.save`` does.
         format (str, optional): ``"torch"`` or ``"safetensors"``; by default ``"safetensors"`` for paths ending in
