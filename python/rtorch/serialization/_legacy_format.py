@@ -54,12 +54,12 @@ def save_legacy(obj, fh, protocol=2):
         fh.write(data)
 
 
-def _small_pickle(fh, where, what):
+def _small_pickle(fh, where, what, size=None):
     try:
-        return WeightsOnlyUnpickler(fh, _no_storages(where)).load()
+        return WeightsOnlyUnpickler(fh, _no_storages(where), size=size).load()
     except CheckpointError:
         raise
-    except Exception as e:  # noqa: BLE001 - anything else means this part of the file is not what it must be
+    except Exception as e:
         raise CheckpointError(f"rtorch.load: {where}: cannot read the {what} of a legacy checkpoint ({e})") from None
 
 
@@ -71,16 +71,16 @@ def _no_storages(where):
 
 def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_load_args=None):
     """Load a pre-1.6 pickle-stream checkpoint from ``fh`` (seekable, positioned at its start)."""
-    magic = _small_pickle(fh, where, "magic number")
+    magic = _small_pickle(fh, where, "magic number", file_size)
     if magic != MAGIC_NUMBER:
         raise CheckpointError(f"rtorch.load: {where}: Invalid magic number; corrupt file?")
-    version = _small_pickle(fh, where, "protocol version")
+    version = _small_pickle(fh, where, "protocol version", file_size)
     if version != PROTOCOL_VERSION:
         raise CheckpointError(f"rtorch.load: {where}: Invalid protocol version: {version!r:.50}")
-    _small_pickle(fh, where, "system information")
+    _small_pickle(fh, where, "system information", file_size)
 
     object_start = fh.tell()
-    survey = SurveyUnpickler(fh)
+    survey = SurveyUnpickler(fh, size=file_size)
     survey.load()
     dtypes = {}  # storage key -> (dtype, numel, location) from the object's storage ids
     for pid in survey.pids:
@@ -96,7 +96,7 @@ def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_loa
         if known[:2] != (dtype, numel):
             raise CheckpointError(f"rtorch.load: {where}: storage {key!r} is described twice differently")
 
-    keys = _small_pickle(fh, where, "storage key list")
+    keys = _small_pickle(fh, where, "storage key list", file_size)
     if not isinstance(keys, list) or not all(isinstance(k, (str, int)) for k in keys):
         raise CheckpointError(f"rtorch.load: {where}: the storage key list is malformed")
     storages = {}
@@ -128,7 +128,7 @@ def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_loa
     views = {}
 
     def persistent_load(pid):
-        dtype, key, location, numel = parse_storage_pid(pid, where)
+        dtype, key, _, _ = parse_storage_pid(pid, where)
         storage = storages[key]
         if dtype != storage.dtype:
             raise CheckpointError(f"rtorch.load: {where}: storage {key!r} is used with two dtypes")
@@ -152,7 +152,8 @@ def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_loa
     args = dict(pickle_load_args or {})
     with placement_scope(placement):
         if weights_only:
-            result = WeightsOnlyUnpickler(fh, persistent_load, encoding=args.get("encoding", "utf-8")).load()
+            result = WeightsOnlyUnpickler(fh, persistent_load, encoding=args.get("encoding", "utf-8"),
+                                          size=file_size).load()
         else:
             result = FullUnpickler(fh, persistent_load, **args).load()
     fh.seek(end)

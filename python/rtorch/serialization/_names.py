@@ -6,6 +6,7 @@ A checkpoint written by ``torch.save`` names PyTorch's functions and classes; rt
 """
 import _codecs
 import importlib
+import pickle
 from collections import Counter, OrderedDict
 
 import rtorch
@@ -116,8 +117,6 @@ def is_torch_name(module):
 def resolve_torch_name(module, name):
     """The rtorch object for the PyTorch global ``module.name`` (``torch.nn.modules.linear.Linear`` ->
     ``rtorch.nn.modules.linear.Linear``); raises ``pickle.UnpicklingError`` naming it when rtorch has none."""
-    import pickle
-
     full = f"{module}.{name}"
     st = storage_global(module, name)
     if st is not None:

@@ -209,7 +209,7 @@ class _TorchPickler(pickle._Pickler):
         return (_REBUILD_V2, args)
 
     def save_named_global(self, obj):
-        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode())
         self.memoize(obj)
 
     def save_dtype(self, obj):

@@ -166,7 +166,8 @@ def _check_geometry(size, stride, offset, what):
         raise CheckpointError(f"rtorch.load: {what}: stride must hold non-negative integers below 2**60, "
                               f"got {stride!r:.200}")
     if not _is_int(offset) or not 0 <= offset <= _I64_MAX:
-        raise CheckpointError(f"rtorch.load: {what}: storage offset must be a non-negative integer, got {offset!r:.100}")
+        raise CheckpointError(f"rtorch.load: {what}: storage offset must be a non-negative integer, got "
+                              f"{offset!r:.100}")
     return size, stride, offset
 
 
@@ -263,6 +264,9 @@ class placement_scope:
 
 # --------------------------------------------------------------------------------------- rebuild functions
 def _finish(t, device, requires_grad):
+    if requires_grad and not t.dtype.is_floating_point:
+        raise CheckpointError(f"rtorch.load: a tensor of dtype {t.dtype} is marked requires_grad, but only floating "
+                              "point tensors can require gradients")
     if device is not None:
         t = t.to(device)
     if requires_grad:
@@ -320,8 +324,9 @@ def _set_obj_state(obj, state):
     for part in (dict_state, slots_state):
         if part:
             for k, v in dict(part).items():
-                if not isinstance(k, str):
-                    raise CheckpointError(f"rtorch.load: attribute name must be a string, got {k!r:.100}")
+                if not isinstance(k, str) or k.startswith("__"):
+                    raise CheckpointError(f"rtorch.load: cannot restore attribute {k!r:.100} (names must be strings "
+                                          "and not dunder names)")
                 setattr(obj, k, v)
     return obj
 

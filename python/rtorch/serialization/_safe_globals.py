@@ -1,4 +1,4 @@
-"""The user allow-list for ``weights_only`` loads: ``add_safe_globals``, ``safe_globals`` and friends (PyTorch's API)."""
+"""The user allow-list of ``weights_only`` loads: ``add_safe_globals``, ``safe_globals`` & co. (PyTorch's API)."""
 import threading
 
 __all__ = ["add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals", "user_allowed_globals"]

@@ -51,7 +51,8 @@ import numpy as np
 import rtorch
 
 from ._atomic import atomic_write
-from ._common import CheckpointError, read_exact as _read_exact
+from ._common import CheckpointError
+from ._common import read_exact as _read_exact
 
 __all__ = ["save_safetensors", "load_safetensors", "looks_like_safetensors"]
 
@@ -272,7 +273,7 @@ def _load_from(fh, where, placement, mapped):
         if dtype is rtorch.bfloat16:
             t = t.view(rtorch.bfloat16)
         if placement is not None:
-            device = placement.device_for_tensor(lambda: t, "cpu")
+            device = placement.device_for_tensor(lambda t=t: t, "cpu")
             if device is not None:
                 t = t.to(device)
         tensors[name] = t

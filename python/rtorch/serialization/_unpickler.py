@@ -37,8 +37,8 @@ _DTENSOR = ("torch.distributed.device_mesh.DeviceMesh", "torch.distributed.tenso
             "torch.distributed.tensor.placement_types.Shard")
 
 
-class _Mark:
-    """The MARK object on the stack."""
+class _Malformed(Exception):
+    """An operation of the pickle cannot be done on the objects it names (e.g. a list used as a dict key)."""
 
 
 class _Pending:
@@ -66,15 +66,20 @@ class _Interpreter:
     Subclasses decide what GLOBAL, REDUCE, NEWOBJ, BUILD and persistent ids do.
     """
 
-    def __init__(self, file, *, encoding="utf-8"):
+    def __init__(self, file, *, encoding="utf-8", size=None):
         self.read = file.read
         self.readline = file.readline
         self.tell = getattr(file, "tell", lambda: -1)
         self.encoding = encoding
+        self.size = size  # the file's size when known: a claimed length past it is refused before reading
         self.memo = {}
 
     # -- reading
     def _take(self, n):
+        if n > 1 << 16 and self.size is not None and n > self.size - self.tell():
+            # file.read(n) would allocate n bytes first; a hostile length must not reserve gigabytes
+            raise CheckpointError(f"rtorch.load: pickle data truncated (an item claims {n} bytes, more than the "
+                                  "rest of the file)")
         data = self.read(n)
         if len(data) != n:
             raise CheckpointError(f"rtorch.load: pickle data truncated (wanted {n} bytes, got {len(data)})")
@@ -108,7 +113,7 @@ class _Interpreter:
                 raise UnpicklingError(f"Unsupported operand {key[0]}")
             try:
                 done = op(self)
-            except (IndexError, KeyError, struct.error) as e:
+            except (IndexError, KeyError, struct.error, UnicodeDecodeError, _Malformed) as e:
                 raise CheckpointError(f"rtorch.load: malformed pickle data at byte {pos} (opcode {key!r}): "
                                       f"{type(e).__name__}: {e}") from None
             if done:
@@ -237,13 +242,19 @@ class _Interpreter:
         items = self._pop_mark()
         if len(items) % 2:
             raise CheckpointError("rtorch.load: malformed pickle data: DICT with an odd number of items")
-        self.stack.append({items[i]: items[i + 1] for i in range(0, len(items), 2)})
+        try:
+            self.stack.append({items[i]: items[i + 1] for i in range(0, len(items), 2)})
+        except TypeError as e:
+            raise _Malformed(e) from None
 
     def op_empty_set(self):
         self.stack.append(set())
 
     def op_frozenset(self):
-        items = frozenset(self._pop_mark())
+        try:
+            items = frozenset(self._pop_mark())
+        except TypeError as e:
+            raise _Malformed(e) from None
         self.stack.append(items)
 
     def op_append(self):
@@ -389,8 +400,8 @@ class WeightsOnlyUnpickler(_Interpreter):
             ``"storage"``, or an int); returns the object to push.
     """
 
-    def __init__(self, file, persistent_load, *, encoding="utf-8"):
-        super().__init__(file, encoding=encoding)
+    def __init__(self, file, persistent_load, *, encoding="utf-8", size=None):
+        super().__init__(file, encoding=encoding, size=size)
         self.persistent_load = persistent_load
         self.allowed = allowed_globals()
         self.user = user_allowed_globals()
@@ -454,7 +465,10 @@ class WeightsOnlyUnpickler(_Interpreter):
             self.pending.add(pending)
             return pending
         if isinstance(cls, type) and self._is_allowed(cls):
-            return cls.__new__(cls, *args)
+            try:
+                return cls.__new__(cls, *args)
+            except TypeError as e:
+                raise _Malformed(e) from None
         raise UnpicklingError("Can only create new object for nn.Parameter or classes allowlisted via "
                               f"`add_safe_globals` but got {cls}")
 
@@ -472,21 +486,29 @@ class WeightsOnlyUnpickler(_Interpreter):
                 raise CheckpointError("rtorch.load: malformed OrderedDict state")
             inst.__dict__.update(state)
         elif t is rtorch.nn.Parameter or self._is_allowed(t):
-            if hasattr(inst, "__setstate__") and t is not rtorch.nn.Parameter:
-                inst.__setstate__(state)
-            else:
-                slotstate = None
-                if isinstance(state, tuple) and len(state) == 2:
-                    state, slotstate = state
-                if state:
-                    inst.__dict__.update(state)
-                if slotstate:
-                    for k, v in slotstate.items():
-                        setattr(inst, k, v)
+            try:
+                self._apply_state(inst, t, state)
+            except (TypeError, AttributeError) as e:
+                raise _Malformed(e) from None
         else:
             raise UnpicklingError("Can only build Tensor, Parameter, OrderedDict or types allowlisted via "
                                   f"`add_safe_globals`, but got {t}")
         return inst
+
+    @staticmethod
+    def _apply_state(inst, t, state):
+        """What pickle's BUILD does: ``__setstate__``, or update ``__dict__`` (and slots)."""
+        if hasattr(inst, "__setstate__") and t is not rtorch.nn.Parameter:
+            inst.__setstate__(state)
+            return
+        slotstate = None
+        if isinstance(state, tuple) and len(state) == 2:
+            state, slotstate = state
+        if state:
+            inst.__dict__.update(state)
+        if slotstate:
+            for k, v in slotstate.items():
+                setattr(inst, k, v)
 
     def persistent(self, pid):
         if type(pid) is not tuple and type(pid) is not int:
@@ -504,13 +526,19 @@ class WeightsOnlyUnpickler(_Interpreter):
         if type(target) not in (dict, OrderedDict, Counter):
             raise UnpicklingError(f"Can only {what} for dict, collections.OrderedDict, collections.Counter, but got "
                                   f"{type(target)}")
-        for i in range(0, len(items), 2):
-            target[items[i]] = items[i + 1]
+        try:
+            for i in range(0, len(items), 2):
+                target[items[i]] = items[i + 1]
+        except TypeError as e:  # an unhashable key
+            raise _Malformed(e) from None
 
     def add_items(self, target, items):
         if type(target) is not set:
             raise UnpicklingError(f"Can only add items to sets, but got {type(target)}")
-        target.update(items)
+        try:
+            target.update(items)
+        except TypeError as e:
+            raise _Malformed(e) from None
 
 
 class SurveyUnpickler(_Interpreter):
@@ -520,8 +548,8 @@ class SurveyUnpickler(_Interpreter):
     symbols; only container opcodes on real containers take effect, so the ids come out as plain tuples.
     """
 
-    def __init__(self, file):
-        super().__init__(file)
+    def __init__(self, file, size=None):
+        super().__init__(file, size=size)
         self.pids = []
 
     def find_global(self, module, name):

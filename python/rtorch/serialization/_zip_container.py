@@ -54,7 +54,7 @@ class ZipWriter:
         data = memoryview(data).cast("B")
         size = data.nbytes
         crc = zlib.crc32(data)
-        fname = f"{self.archive}/{name}".encode("utf-8")
+        fname = f"{self.archive}/{name}".encode()
         offset = self.pos
         zip64 = size >= ZIP64_LIMIT or offset >= ZIP64_LIMIT
         extra = struct.pack("<HHQQ", 1, 16, size, size) if zip64 else b""
@@ -178,7 +178,7 @@ class ZipReader:
 
     def read(self, name):
         """The bytes of a (small) record, CRC-checked."""
-        start, size = self.span(name)
+        _, size = self.span(name)
         out = bytearray(size)
         self.read_into(name, memoryview(out))
         return bytes(out)
