@@ -71,7 +71,10 @@ def atomic_write(path, write_payload):
     sweep_orphans(path)
     tmp = os.path.join(directory, f"{_tmp_prefix(path)}{_host()}.{os.getpid()}.{secrets.token_hex(6)}")
     # mode 0o666 lets the umask decide the permissions, as for a plain open(path, "wb")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as e:  # name the file the user asked for, not our temporary
+        raise type(e)(e.errno, e.strerror, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             try:

@@ -84,6 +84,8 @@ def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_loa
     survey.load()
     dtypes = {}  # storage key -> (dtype, numel, location) from the object's storage ids
     for pid in survey.pids:
+        if isinstance(pid, tuple) and pid and pid[0] in ("module", b"module"):
+            continue  # a whole module's class (with its source), resolved when unpickling for real
         if not isinstance(pid, tuple) or len(pid) != 6 or pid[0] not in ("storage", b"storage"):
             raise CheckpointError(f"rtorch.load: {where}: malformed storage id {pid!r:.200}")
         name = symbol_name(pid[1]) or ""
@@ -128,6 +130,8 @@ def load_legacy_pickle(fh, where, file_size, placement, weights_only, pickle_loa
     views = {}
 
     def persistent_load(pid):
+        if isinstance(pid, tuple) and len(pid) == 4 and pid[0] in ("module", b"module"):
+            return pid[1]  # ("module", class, source file, source); PyTorch only warns when the source changed
         dtype, key, _, _ = parse_storage_pid(pid, where)
         storage = storages[key]
         if dtype != storage.dtype:
