@@ -461,7 +461,7 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch):
     before = path.read_bytes()
 
     calls = []
-    real_write = serialization._write_array
+    real_write = serialization._safetensors._write_array
 
     def failing_write(f, arr):
         calls.append(1)
@@ -469,7 +469,7 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         real_write(f, arr)
 
-    monkeypatch.setattr(serialization, "_write_array", failing_write)
+    monkeypatch.setattr(serialization._safetensors, "_write_array", failing_write)
     with pytest.raises(OSError, match="No space"):
         rtorch.save({"a": rtorch.ones(1000), "b": rtorch.ones(1000)}, path)
     assert path.read_bytes() == before

@@ -1,8 +1,8 @@
-"""Saving and loading tensors and nested state in the safetensors format (``rtorch.save`` / ``rtorch.load``).
+"""The safetensors format: ``rtorch.save(obj, "x.safetensors")`` (or ``format="safetensors"``) and its reader.
 
-Unlike ``torch.save`` this never pickles: a file holds raw little-endian tensor bytes plus a JSON header, so
-loading a file from an untrusted source cannot execute code, and a hostile header is rejected with a
-``ValueError`` before any tensor memory is allocated.
+Unlike PyTorch's pickle-based format this never pickles: a file holds raw little-endian tensor bytes plus a JSON
+header, so loading a file from an untrusted source cannot execute code, and a hostile header is rejected with a
+``CheckpointError`` (a ValueError) before any tensor memory is allocated.
 
 File layout (the standard safetensors format, https://github.com/huggingface/safetensors)::
 
@@ -39,22 +39,22 @@ How Python objects map onto it:
 
 The same tensor object saved twice is stored once and loads as one object. Tensors are saved detached and
 on the CPU; loaded tensors are CPU tensors (``map_location`` moves them) with ``requires_grad=False`` that
-own their memory, so the file can be deleted or rewritten afterwards. Saving to a path is atomic: the
-bytes go to a temporary file in the same directory, which is flushed, fsync'ed and then renamed over the
-target, so a failure mid-save leaves any previous file intact (a symlinked path is written through, and a
-replaced file keeps its permissions).
+own their memory, so the file can be deleted or rewritten afterwards (with ``mmap=True`` they are copy-on-write
+views of the mapped file instead). Saving to a path is atomic (see ``_atomic.py``).
 """
 import json
 import math
 import os
-import secrets
-import stat
 
 import numpy as np
 
 import rtorch
 
-__all__ = ["save", "load"]
+from ._atomic import atomic_write
+from ._common import CheckpointError
+from ._common import read_exact as _read_exact
+
+__all__ = ["save_safetensors", "load_safetensors", "looks_like_safetensors"]
 
 _FORMAT_VERSION = 1
 _METADATA_KEY = "rtorch"
@@ -80,7 +80,7 @@ _DTYPE_TO_ST = {dt: name for name, (dt, _) in _ST_TO_DTYPE.items()}
 
 
 # ------------------------------------------------------------------------------------------------ saving
-def save(obj, f, *, metadata=None):
+def save_safetensors(obj, f, *, metadata=None):
     """Save a Tensor or a (nested) dict/list/tuple of tensors and plain values to ``f`` as safetensors.
 
     ``f`` is a path (str or os.PathLike; written atomically) or a binary file object opened for writing.
@@ -101,7 +101,7 @@ def save(obj, f, *, metadata=None):
                                          separators=(",", ":"), allow_nan=False)
     header, arrays = _build_header(entries, meta)
     if isinstance(f, (str, bytes, os.PathLike)):
-        _atomic_write(os.fsdecode(f), header, arrays)
+        atomic_write(os.fsdecode(f), lambda fh: _write_payload(fh, header, arrays))
     elif hasattr(f, "write"):
         _write_payload(f, header, arrays)
     else:
@@ -220,75 +220,27 @@ def _write_payload(f, header, arrays):
         _write_array(f, arr)
 
 
-def _atomic_write(path, header, arrays):
-    path = os.path.realpath(path)  # write through a symlink, as open(path, "wb") would
-    directory = os.path.dirname(path)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as for a plain open(path, "wb");
-    # a file being replaced keeps its permissions.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            try:
-                os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
-            except FileNotFoundError:
-                pass
-            _write_payload(fh, header, arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX; best effort)
-        dfd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
-
-
 # ----------------------------------------------------------------------------------------------- loading
-def load(f, map_location=None, *, weights_only=True, mmap=None, **_kwargs):
-    """Load an object saved by :func:`save` (or any safetensors file) from a path or binary file object.
-
-    Everything in the header is checked before tensor memory is allocated; a malformed or hostile file
-    raises ``ValueError``. ``map_location`` (a device or string) moves the loaded tensors; ``weights_only``
-    and ``mmap`` are accepted for PyTorch compatibility (loading never runs code).
-    """
-    if isinstance(f, (str, bytes, os.PathLike)):
-        where = os.fsdecode(f)
-        with open(f, "rb") as fh:
-            return _load_from(fh, where, map_location)
-    if hasattr(f, "read") and hasattr(f, "seek"):
-        return _load_from(f, getattr(f, "name", "<file>"), map_location)
-    raise TypeError(f"rtorch.load: expected a path or a readable, seekable binary file, got {type(f).__name__}")
+def looks_like_safetensors(head):
+    """Whether the first bytes of a file look like safetensors: an 8-byte header length, then ``{``."""
+    return len(head) >= 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") >= 2
 
 
 def _err(where, msg):
-    return ValueError(f"rtorch.load: {where}: {msg}")
+    return CheckpointError(f"rtorch.load: {where}: {msg}")
 
 
-def _read_exact(fh, n, where, what):
-    buf = bytearray(n)
-    view = memoryview(buf)
-    got = 0
-    while got < n:
-        k = fh.readinto(view[got:])
-        if not k:
-            raise _err(where, f"file truncated while reading {what} ({got} of {n} bytes)")
-        got += k
-    return buf
+def load_safetensors(fh, where, placement=None, mapped=None):
+    """Load a safetensors file from the seekable binary file ``fh`` (named ``where`` in errors).
+
+    ``placement`` (a ``_rebuild.Placement``) applies ``map_location``; tensors are saved as CPU tensors.
+    ``mapped``, when given, is a writable copy-on-write NumPy uint8 view of the whole file: tensors then view
+    it instead of owning a copy (``rtorch.load(..., mmap=True)``).
+    """
+    return _load_from(fh, where, placement, mapped)
 
 
-def _load_from(fh, where, map_location):
+def _load_from(fh, where, placement, mapped):
     start = fh.tell()
     fh.seek(0, os.SEEK_END)
     size = fh.tell() - start
@@ -306,9 +258,13 @@ def _load_from(fh, where, map_location):
     data_start = start + 8 + n
     tensors = {}
     for name, (dtype, np_dtype, shape, begin, end) in entries.items():
-        fh.seek(data_start + begin)
-        buf = _read_exact(fh, end - begin, where, f"tensor {name!r}")
-        arr = np.frombuffer(buf, dtype=np_dtype).reshape(shape)
+        start_byte = data_start + begin
+        if mapped is not None and start_byte % np_dtype.itemsize == 0:
+            arr = mapped[start_byte:data_start + end].view(np_dtype).reshape(shape)
+        else:
+            fh.seek(start_byte)
+            buf = _read_exact(fh, end - begin, where, f"tensor {name!r}")
+            arr = np.frombuffer(buf, dtype=np_dtype).reshape(shape)
         if dtype is rtorch.bool:
             arr = np.not_equal(arr, 0, out=np.empty(arr.shape, np.bool_))  # normalise bytes other than 0/1
         elif not arr.dtype.isnative:
@@ -316,8 +272,10 @@ def _load_from(fh, where, map_location):
         t = rtorch.from_numpy(arr)  # owns `buf` (a fresh copy of the file's bytes)
         if dtype is rtorch.bfloat16:
             t = t.view(rtorch.bfloat16)
-        if map_location is not None:
-            t = t.to(map_location)
+        if placement is not None:
+            device = placement.device_for_tensor(lambda t=t: t, "cpu")
+            if device is not None:
+                t = t.to(device)
         tensors[name] = t
 
     if structure is None:
@@ -475,5 +433,7 @@ def _unflatten(node, tensors, where):
         return tuple(_unflatten(v, tensors, where) for v in val)
     out = {}
     for k, v in val:
+        if k in out:  # e.g. keys 1 and true (or 1.0): equal in Python, distinct in the file
+            raise _err(where, f"structure: duplicate dict key {k!r:.100} (the file is corrupt or was edited)")
         out[k] = _unflatten(v, tensors, where)
     return out
