@@ -76,11 +76,24 @@ class _Interpreter:
 
     # -- reading
     def _take(self, n):
-        if n > 1 << 16 and self.size is not None and n > self.size - self.tell():
-            # file.read(n) would allocate n bytes first; a hostile length must not reserve gigabytes
-            raise CheckpointError(f"rtorch.load: pickle data truncated (an item claims {n} bytes, more than the "
-                                  "rest of the file)")
-        data = self.read(n)
+        if n < 0:
+            raise CheckpointError(f"rtorch.load: malformed pickle data (an item claims {n} bytes)")
+        if n > 1 << 16:
+            if self.size is not None and n > self.size - self.tell():
+                # file.read(n) would allocate n bytes first; a hostile length must not reserve gigabytes
+                raise CheckpointError(f"rtorch.load: pickle data truncated (an item claims {n} bytes, more than "
+                                      "the rest of the file)")
+            # Size unknown: read in pieces, so a hostile length cannot reserve memory it does not fill.
+            parts, left = [], n
+            while left:
+                chunk = self.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                left -= len(chunk)
+            data = b"".join(parts)
+        else:
+            data = self.read(n)
         if len(data) != n:
             raise CheckpointError(f"rtorch.load: pickle data truncated (wanted {n} bytes, got {len(data)})")
         return data
