@@ -74,6 +74,22 @@
 #endif
 
 // ---------------------------------------------------------------------------------------------
+// Dtype groups: RT_FOR_<GROUP>(M, args...) expands M(args..., T, suffix) once per dtype of the
+// group, so one line instantiates a kernel for every dtype it takes.
+//   F: f32 f64 f16 bf16 | I: i64 i32 i16 i8 u8 | B: bool | NUM = F + I | INTB = I + B | ALL
+// ---------------------------------------------------------------------------------------------
+#define RT_FOR_F(M, ...) \
+  M(__VA_ARGS__, float, f32) M(__VA_ARGS__, double, f64) M(__VA_ARGS__, __half, f16) \
+  M(__VA_ARGS__, __nv_bfloat16, bf16)
+#define RT_FOR_I(M, ...) \
+  M(__VA_ARGS__, long long, i64) M(__VA_ARGS__, int, i32) M(__VA_ARGS__, short, i16) \
+  M(__VA_ARGS__, signed char, i8) M(__VA_ARGS__, unsigned char, u8)
+#define RT_FOR_B(M, ...) M(__VA_ARGS__, bool, bool)
+#define RT_FOR_NUM(M, ...) RT_FOR_F(M, __VA_ARGS__) RT_FOR_I(M, __VA_ARGS__)
+#define RT_FOR_INTB(M, ...) RT_FOR_I(M, __VA_ARGS__) RT_FOR_B(M, __VA_ARGS__)
+#define RT_FOR_ALL(M, ...) RT_FOR_NUM(M, __VA_ARGS__) RT_FOR_B(M, __VA_ARGS__)
+
+// ---------------------------------------------------------------------------------------------
 // Shape and strides of an elementwise launch, passed BY VALUE (360 bytes). Rust mirror:
 //
 //   #[repr(C)]
@@ -357,6 +373,70 @@ RT_DEV long long rt_ipow(long long base, long long e) {
     e >>= 1;
   }
   return (long long)r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise helpers that take every compute type (floats and integers), so that one expression
+// of the op tables serves each dtype of its group.
+// ---------------------------------------------------------------------------------------------
+// Rounding is the identity on integers.
+#define RT_INT_IDENTITY(NAME)                                                                  \
+  RT_DEV long long rt_##NAME(long long x) { return x; }                                      \
+  RT_DEV int rt_##NAME(int x) { return x; }                                                  \
+  RT_DEV short rt_##NAME(short x) { return x; }                                              \
+  RT_DEV signed char rt_##NAME(signed char x) { return x; }                                  \
+  RT_DEV unsigned char rt_##NAME(unsigned char x) { return x; }
+RT_INT_IDENTITY(floor)
+RT_INT_IDENTITY(ceil)
+RT_INT_IDENTITY(rint)
+RT_INT_IDENTITY(trunc)
+
+template <typename C> RT_DEV C rt_absv(C x) {
+  if constexpr (RtIsFloat<C>::value) {
+    return rt_abs(x);
+  } else {
+    return C(rt_lt0(x) ? -x : x);
+  }
+}
+template <typename C> RT_DEV bool rt_isinf(C x) {
+  if constexpr (RtIsFloat<C>::value) {
+    return rt_abs(x) == RtLimits<C>::highest();
+  } else {
+    return false;
+  }
+}
+template <typename C> RT_DEV bool rt_isfinite(C x) {
+  if constexpr (RtIsFloat<C>::value) {
+    return rt_abs(x) < RtLimits<C>::highest();  // false for NaN
+  } else {
+    return true;
+  }
+}
+template <typename C> RT_DEV bool rt_signbit(C x) {
+  if constexpr (RtIsFloat<C>::value) {
+    return signbit(x);
+  } else {
+    return rt_lt0(x);
+  }
+}
+RT_DEV bool rt_bitnot(bool x) { return !x; }
+template <typename C> RT_DEV C rt_bitnot(C x) { return C(~x); }
+// x^e: pow for floats; exponentiation by squaring of the exponent truncated to int64 for integers.
+template <typename C> RT_DEV C rt_pow_scalar(C x, double e) {
+  if constexpr (RtIsFloat<C>::value) {
+    return rt_pow(x, C(e));
+  } else {
+    return C(rt_ipow((long long)x, (long long)e));
+  }
+}
+// Clamp to [lo, hi]: NaN stays NaN for floats; integers clamp in double and truncate, as the CPU.
+template <typename C> RT_DEV C rt_hardtanh(C x, double lo, double hi) {
+  if constexpr (RtIsFloat<C>::value) {
+    return x < C(lo) ? C(lo) : (x > C(hi) ? C(hi) : x);
+  } else {
+    const double v = (double)x;
+    return C((long long)(v < lo ? lo : (v > hi ? hi : v)));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Compile check of the CUDA kernel sources (cuda/*.cu) with NVRTC; no GPU or driver needed.
 
-Every .cu file is compiled for sm_80 and sm_90 exactly as the CUDA backend compiles it at run time
-(`-default-device -std=c++17 --gpu-architecture=sm_XX`, which also runs ptxas), with the include
-paths of cuda/ and of cuda_fp16.h/cuda_bf16.h. Any error or warning fails, and the set of kernels in
-the PTX must equal the manifest below (the launch contract the Rust side relies on, documented in
-cuda/README.md).
+Every kernel family (cuda/<family>.cu plus what the op declaration tables generate for it, as
+`rtorch._rtorch._cuda_source(family)` returns it) is compiled for sm_80 and sm_90 exactly as the CUDA
+backend compiles it at run time (`-default-device -std=c++17 --gpu-architecture=sm_XX`, which also
+runs ptxas), with the include paths of cuda/ and of cuda_fp16.h/cuda_bf16.h. Any error or warning
+fails, and the set of kernels in the PTX must equal the manifest below (the launch contract the Rust
+side relies on, documented in cuda/README.md); the elementwise families' manifests come from the
+declaration tables, whose rows name their CUDA dtype groups.
 
 NVRTC and the fp16/bf16 headers come from PyPI wheels:
     pip install "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*"
@@ -24,6 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from rtorch import _rtorch
 
 ROOT = Path(__file__).resolve().parent.parent
 CUDA_DIR = ROOT / "cuda"
@@ -46,19 +50,20 @@ def _family(prefix, groups):
     return [f"{prefix}_{op}_{dt}" for ops, dts in groups for op in ops.split() for dt in dts]
 
 
-UNARY_FLOAT_OPS = ("floor ceil round trunc frac exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan "
-                   "asin acos atan sinh cosh tanh asinh acosh atanh erf erfc erfinv reciprocal sigmoid logit round_decimals gelu "
-                   "gelu_tanh silu mish softplus elu leaky_relu hardtanh")
+GROUPS = {"F": F, "NUM": NUM, "INTB": INTB, "ALL": ALL}
+# The CUDA source of each file as the backend compiles it (the elementwise files get their functors from
+# the declaration tables).
+SOURCE_TEXT = {f: _rtorch._cuda_source(f[:-3]) for f in SOURCES}
+
+
+def _declared(family):
+    """Kernels of the declaration table of `family`: <family>_<id>_<dt> for every dtype of each row's group."""
+    return [f"{family}_{d['id']}_{dt}" for d in _rtorch._declarations() if d["family"] == family
+            for dt in GROUPS[d["cuda"]]]
+
 
 KERNELS = {
-    "unary.cu": _family("unary", [
-        (UNARY_FLOAT_OPS, F),
-        ("neg abs sign square relu pow_scalar", NUM),
-        ("bitwise_not", INTB),
-        ("isnan isinf isfinite", F),
-        ("signbit", NUM),
-        ("logical_not", ALL),
-    ]) + [f"cast_{s}_{d}" for s in ALL for d in ALL] + [f"fill_{d}" for d in ALL],
+    "unary.cu": _declared("unary") + [f"cast_{s}_{d}" for s in ALL for d in ALL] + [f"fill_{d}" for d in ALL],
     "binary.cu": _family("binary", [
         ("add sub mul floor_divide remainder fmod pow maximum minimum", NUM),
         ("add mul maximum minimum", B),
@@ -215,7 +220,7 @@ def ptx_entries(ptx):
 
 def _compile_file(job):
     source, arch = job
-    return compile_source((CUDA_DIR / source).read_text(), source, arch)
+    return compile_source(SOURCE_TEXT[source], source, arch)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +229,7 @@ def compiled():
     (forked, so they inherit the loaded NVRTC)."""
     jobs = [(f, a) for f in SOURCES for a in ARCHS]
     # Biggest sources first so that the longest compiles start first.
-    order = sorted(jobs, key=lambda j: -(CUDA_DIR / j[0]).stat().st_size)
+    order = sorted(jobs, key=lambda j: -len(SOURCE_TEXT[j[0]]))
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -249,6 +254,7 @@ def compiled():
 def test_manifest_covers_every_source():
     assert SOURCES, "no cuda/*.cu sources"
     assert sorted(KERNELS) == SOURCES
+    assert all(SOURCE_TEXT.values()), "every cuda/*.cu file is a kernel family the backend compiles"
 
 
 @pytest.mark.parametrize("arch", ARCHS)
@@ -303,7 +309,7 @@ def test_struct_layouts_match_rust():
 
 def test_dtype_filter():
     """-DRT_DTYPE_FILTER -DRT_ENABLE_<dt> instantiates only that dtype's kernels (faster JIT)."""
-    src = (CUDA_DIR / "binary.cu").read_text()
+    src = SOURCE_TEXT["binary.cu"]
     src = "#define RT_DTYPE_FILTER\n#define RT_ENABLE_f16\n#define RT_ENABLE_bool\n" + src
     ok, log, ptx, _ = compile_source(src, "binary_f16.cu", ARCHS[0])
     assert ok, log

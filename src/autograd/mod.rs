@@ -3,5 +3,6 @@
 //! records like any op), and `engine.rs` walks the graph, accumulating into leaves.
 pub mod engine;
 pub mod rules;
+pub mod unary;
 
 

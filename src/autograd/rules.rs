@@ -6,7 +6,6 @@ use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::binary::Arg;
 use crate::opdefs::BinaryOp;
-use crate::opdefs::UnaryOp;
 use crate::ops::reduce::sum_to;
 use crate::tensor::Tensor;
 use std::sync::Arc;
@@ -46,7 +45,7 @@ impl Backward {
             Backward::Unary { op, x, y } => {
                 let x = x.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
-                one(unary_grad(*op, &g, x.as_ref(), y.as_ref())?)
+                one(super::unary::grad(*op, &g, x.as_ref(), y.as_ref())?)
             }
             Backward::Binary { op, a, b, y, a_is_tensor, b_is_tensor } => {
                 let a = a.as_ref().map(|s| s.unpack(node)).transpose()?;
@@ -241,109 +240,6 @@ impl Backward {
             Backward::PlaneScatter { idx, hw } => one(crate::ops::conv::plane_gather(&g, idx, *hw)?),
             Backward::Custom(_) => unreachable!("handled above"),
         }
-    }
-}
-
-/// d op(x) · g, the derivative table of the one-input ops.
-fn unary_grad(op: UnaryOp, g: &Tensor, x: Option<&Tensor>, y: Option<&Tensor>) -> Result<Tensor> {
-    use UnaryOp::*;
-    let x = || x.expect("rule saved its input");
-    let y = || y.expect("rule saved its output");
-    let ln2 = std::f64::consts::LN_2;
-    let ln10 = std::f64::consts::LN_10;
-    match op {
-        Neg => g.neg(),
-        Abs => g.mul(&x().sign()?),
-        Sign | Floor | Ceil | Round | Trunc | RoundDecimals(_) => g.mul_scalar(0.0),
-        Frac => Ok(g.clone()),
-        Square => g.mul(&x().mul_scalar(2.0)?),
-        Relu => g.mul(&mask_f(&x().gt_scalar(0.0)?, g)?),
-        Hardtanh { min, max } => {
-            let m = x().gt_scalar(min)?.logical_and(&x().lt_scalar(max)?)?;
-            g.mul(&mask_f(&m, g)?)
-        }
-        Exp => g.mul(y()),
-        Exp2 => g.mul(&y().mul_scalar(ln2)?),
-        Expm1 => g.mul(&y().add_scalar(1.0)?),
-        Log => g.div(x()),
-        Log2 => g.div(&x().mul_scalar(ln2)?),
-        Log10 => g.div(&x().mul_scalar(ln10)?),
-        Log1p => g.div(&x().add_scalar(1.0)?),
-        Sqrt => g.div(&y().mul_scalar(2.0)?),
-        Rsqrt => g.mul(&y().pow_scalar(3.0)?.mul_scalar(-0.5)?),
-        Sin => g.mul(&x().cos()?),
-        Cos => g.mul(&x().sin()?.neg()?),
-        Tan => g.div(&x().cos()?.square()?),
-        Asin => g.div(&x().square()?.neg()?.add_scalar(1.0)?.sqrt()?),
-        Acos => g.div(&x().square()?.neg()?.add_scalar(1.0)?.sqrt()?)?.neg(),
-        Atan => g.div(&x().square()?.add_scalar(1.0)?),
-        Sinh => g.mul(&x().cosh()?),
-        Cosh => g.mul(&x().sinh()?),
-        Tanh => g.mul(&y().square()?.neg()?.add_scalar(1.0)?),
-        Asinh => g.div(&x().square()?.add_scalar(1.0)?.sqrt()?),
-        Acosh => g.div(&x().square()?.add_scalar(-1.0)?.sqrt()?),
-        Atanh => g.div(&x().square()?.neg()?.add_scalar(1.0)?),
-        Sigmoid => g.mul(&y().mul(&y().neg()?.add_scalar(1.0)?)?),
-        Logit => g.div(&x().mul(&x().neg()?.add_scalar(1.0)?)?),
-        Erf => g.mul(&x().square()?.neg()?.exp()?.mul_scalar(2.0 / std::f64::consts::PI.sqrt())?),
-        Erfc => g.mul(&x().square()?.neg()?.exp()?.mul_scalar(-2.0 / std::f64::consts::PI.sqrt())?),
-        Erfinv => {
-            let e = x().unary(Erfinv)?;
-            g.mul(&e.square()?.exp()?.mul_scalar(std::f64::consts::PI.sqrt() / 2.0)?)
-        }
-        Reciprocal => g.mul(&y().square()?.neg()?),
-        Gelu => {
-            let x = x();
-            let cdf = x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2)?.erf()?.add_scalar(1.0)?.mul_scalar(0.5)?;
-            let pdf = x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?;
-            g.mul(&cdf.add(&x.mul(&pdf)?)?)
-        }
-        GeluTanh => {
-            let x = x();
-            let k = (2.0 / std::f64::consts::PI).sqrt();
-            let x3 = x.pow_scalar(3.0)?;
-            let t = x.add(&x3.mul_scalar(0.044715)?)?.mul_scalar(k)?.tanh()?;
-            let dinner = x.square()?.mul_scalar(3.0 * 0.044715)?.add_scalar(1.0)?.mul_scalar(k)?;
-            let left = t.add_scalar(1.0)?.mul_scalar(0.5)?;
-            let right = x.mul_scalar(0.5)?.mul(&t.square()?.neg()?.add_scalar(1.0)?)?.mul(&dinner)?;
-            g.mul(&left.add(&right)?)
-        }
-        Silu => {
-            let s = x().sigmoid()?;
-            g.mul(&s.mul(&x().mul(&s.neg()?.add_scalar(1.0)?)?.add_scalar(1.0)?)?)
-        }
-        Mish => {
-            let x = x();
-            let tsp = x.unary(Softplus { beta: 1.0, threshold: 20.0 })?.tanh()?;
-            let d = tsp.add(&x.mul(&tsp.square()?.neg()?.add_scalar(1.0)?)?.mul(&x.sigmoid()?)?)?;
-            g.mul(&d)
-        }
-        Softplus { beta, threshold } => {
-            let x = x();
-            let s = x.mul_scalar(beta)?.sigmoid()?;
-            let lin = x.mul_scalar(beta)?.gt_scalar(threshold)?;
-            let one = Tensor::scalar(crate::scalar::Scalar::Float(1.0), g.dtype())?;
-            g.mul(&crate::ops::index::where_(&lin, &one, &s)?)
-        }
-        Elu { alpha } => {
-            let x = x();
-            let neg = x.exp()?.mul_scalar(alpha)?;
-            let one = Tensor::scalar(crate::scalar::Scalar::Float(1.0), g.dtype())?;
-            g.mul(&crate::ops::index::where_(&x.gt_scalar(0.0)?, &one, &neg)?)
-        }
-        LeakyRelu { slope } => {
-            let x = x();
-            let d = crate::ops::index::where_(&x.gt_scalar(0.0)?, Arg::S(crate::scalar::Scalar::Float(1.0)), Arg::S(crate::scalar::Scalar::Float(slope)))?;
-            g.mul(&d.to_dtype(g.dtype())?)
-        }
-        PowScalar(e) => {
-            if e == 0.0 {
-                g.mul_scalar(0.0)
-            } else {
-                g.mul(&x().pow_scalar(e - 1.0)?.mul_scalar(e)?)
-            }
-        }
-        IsNan | IsInf | IsFinite | LogicalNot | SignBit | BitNot => unreachable!("not differentiable"),
     }
 }
 

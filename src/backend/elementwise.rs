@@ -1,5 +1,4 @@
 //! Elementwise kernels: dtype-converting copies, fill, the one- and two-input ops and `where`.
-use super::host;
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
@@ -53,10 +52,7 @@ pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     match out.device() {
         Device::Cpu => cpu::unary::unary(op, x, out),
-        Device::Cuda(_) => match cuda::unary::host_key(op, x.dtype()) {
-            Some(key) => host::run(key, &[x], &[out], |i, o| cpu::unary::unary(op, &i[0], &o[0])),
-            None => cuda::unary::unary(op, x, out),
-        },
+        Device::Cuda(_) => cuda::unary::unary(op, x, out),
     }
 }
 

@@ -7,7 +7,6 @@ use crate::tensor::Tensor;
 
 /// Work that runs on host copies of device tensors, with the reason it has no device kernel.
 pub const HOST_ONLY: &[(&str, &str)] = &[
-    ("unary.hardtanh.int", "clamping integers is done by clamp; hardtanh on integers is a rare legacy form"),
     ("sort.rows_over_2048", "the CUDA sort kernel sorts one row in shared memory (at most 2048 elements)"),
     ("sort.median_rows_over_2048", "median is a selection on the device sort, so it shares its row limit"),
     ("sort.mode", "mode needs a sort and a run-length scan per row; no device kernel yet"),

@@ -4,15 +4,14 @@ use super::math::FloatMath;
 use super::{map1, map1_fma};
 use crate::dtype::{DType, Element};
 use crate::error::Result;
-use crate::opdefs::UnaryOp::{self, *};
+use crate::opdefs::UnaryOp;
 use crate::tensor::Tensor;
 use crate::{bail, with_dtype};
 
 /// `out = op(x)`: `x` has `out`'s dtype, except for predicates (bool `out`, any `x`).
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     if op.is_predicate() {
-        predicate_kernel(op, x, out);
-        return Ok(());
+        return predicate_kernel(op, x, out);
     }
     match out.dtype() {
         DType::F32 => float_kernel::<f32>(op, x, out),
@@ -27,108 +26,114 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
-/// The float kernels: one closure per op, monomorphised for f32 and f64.
-fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    let c = F::c;
-    macro_rules! go {
-        (|$v:ident| $e:expr) => {
-            map1::<F, F, _>(x, out, |$v: F| $e)
-        };
-    }
-    // Ops on the polynomial exp/tanh/erf: `$fma` is true in the copy that runs in the FMA loop.
-    macro_rules! go_fma {
-        (|$v:ident, $fma:ident| $e:expr) => {
-            map1_fma::<F, F, _, _>(
-                x, out,
-                |$v: F| { const $fma: bool = true; $e },
-                |$v: F| { const $fma: bool = false; $e },
-            )
-        };
-    }
-    match op {
-        Neg => go!(|v| -v),
-        Abs => go!(|v| v.abs()),
-        Sign => go!(|v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() }),
-        Square => go!(|v| v * v),
-        Relu => go!(|v| if v > F::zero() { v } else if v.is_nan() { v } else { F::zero() }),
-        Floor => go!(|v| v.floor()),
-        Ceil => go!(|v| v.ceil()),
-        Round => go!(|v| round_half_even(v)),
-        RoundDecimals(d) => {
-            let s = c(10f64.powi(d as i32));
-            go!(|v| round_half_even(v * s) / s)
-        }
-        Trunc => go!(|v| v.trunc()),
-        Hardtanh { min, max } => {
-            let (lo, hi) = (c(min), c(max));
-            go!(|v| if v < lo { lo } else if v > hi { hi } else { v })
-        }
-        Frac => go!(|v| v - v.trunc()),
-        Exp => go_fma!(|v, FMA| v.vexp_full::<FMA>()),
-        Exp2 => go!(|v| v.exp2()),
-        Expm1 => go!(|v| v.exp_m1()),
-        Log => go_fma!(|v, FMA| v.vln::<FMA>()),
-        Log2 => go!(|v| v.log2()),
-        Log10 => go!(|v| v.log10()),
-        Log1p => go!(|v| v.ln_1p()),
-        Sqrt => go!(|v| v.sqrt()),
-        Rsqrt => go!(|v| v.sqrt().recip()),
-        Sin | Cos if F::DTYPE != DType::F32 || !within::<F>(x, super::math::TRIG_FAST_LIMIT) => {
-            if op == Sin { go!(|v| v.sin()) } else { go!(|v| v.cos()) }
-        }
-        Sin => go_fma!(|v, FMA| v.vsin::<FMA>()),
-        Cos => go_fma!(|v, FMA| v.vcos::<FMA>()),
-        Tan => go!(|v| v.tan()),
-        Asin => go!(|v| v.asin()),
-        Acos => go!(|v| v.acos()),
-        Atan => go!(|v| v.atan()),
-        Sinh => go!(|v| v.sinh()),
-        Cosh => go!(|v| v.cosh()),
-        Tanh => go_fma!(|v, FMA| v.vtanh::<FMA>()),
-        Asinh => go!(|v| v.asinh()),
-        Acosh => go!(|v| v.acosh()),
-        Atanh => go!(|v| v.atanh()),
-        Sigmoid => go_fma!(|v, FMA| F::one() / (F::one() + (-v).vexp::<FMA>())),
-        Logit => go!(|v| (v / (F::one() - v)).ln()),
-        Erf => go!(|v| v.erf()),
-        Erfc => go!(|v| v.erfc()),
-        Erfinv => go!(|v| v.erfinv()),
-        Reciprocal => go!(|v| v.recip()),
-        Gelu => go_fma!(|v, FMA| c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf::<FMA>())),
-        GeluTanh => {
-            let k = c((2.0 / std::f64::consts::PI).sqrt());
-            go_fma!(|v, FMA| c(0.5) * v * (F::one() + (k * (v + c(0.044715) * v * v * v)).vtanh::<FMA>()))
-        }
-        Silu => go_fma!(|v, FMA| v / (F::one() + (-v).vexp::<FMA>())),
-        Mish => go!(|v| v * softplus(v, F::one(), c(20.0)).tanh()),
-        Softplus { beta, threshold } => {
-            let (b, t) = (c(beta), c(threshold));
-            go!(|v| softplus(v, b, t))
-        }
-        Elu { alpha } => {
-            let a = c(alpha);
-            go!(|v| if v > F::zero() { v } else { a * v.exp_m1() })
-        }
-        LeakyRelu { slope } => {
-            let s = c(slope);
-            go!(|v| if v > F::zero() { v } else { v * s })
-        }
-        PowScalar(e) => {
-            let ef = c(e);
-            if e == 2.0 {
-                go!(|v| v * v)
-            } else if e == 0.5 {
-                go!(|v| v.sqrt())
-            } else if e.fract() == 0.0 && e.abs() < 64.0 {
-                let n = e as i32;
-                go!(|v| v.powi(n))
-            } else {
-                go!(|v| v.powf(ef))
+/// One kernel body per form of a row's `cpu` / `int` field.
+macro_rules! float_body {
+    ($F:ident, $x:ident, $out:ident; fma |$v:ident| $e:expr) => {
+        // `FMA` is true in the copy that runs in the AVX2+FMA loop (see `math::madd`).
+        map1_fma::<$F, $F, _, _>($x, $out, |$v: $F| { const FMA: bool = true; $e }, |$v: $F| { const FMA: bool = false; $e })
+    };
+    ($F:ident, $x:ident, $out:ident; fn $f:ident) => { return $f::<$F>(op_of!(), $x, $out) };
+    ($F:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$F, $F, _>($x, $out, |$v: $F| $e) };
+    ($F:ident, $x:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
+}
+
+/// The float kernel of a row whose kind computes in floats (float, keep); others have none.
+macro_rules! float_arm {
+    (float, $($t:tt)*) => { float_body!($($t)*) };
+    (keep, $($t:tt)*) => { float_body!($($t)*) };
+    (pred, $($t:tt)*) => { bail!(DType, "internal error: a predicate has no float kernel") };
+    (bits, $($t:tt)*) => { bail!(DType, "internal error: a bitwise op has no float kernel") };
+}
+
+/// Integer rows compute in wrapping i64; bool results keep one bit (bitwise_not of true is false).
+macro_rules! int_body {
+    ($T:ident, $x:ident, $out:ident, $op:ident; |$v:ident| $e:expr) => {{
+        let mask: i64 = if $T::DTYPE == DType::Bool { 1 } else { -1 };
+        map1::<$T, $T, _>($x, $out, |v: $T| $T::from_i64({ let $v = v.to_i64(); $e } & mask))
+    }};
+    ($T:ident, $x:ident, $out:ident, $op:ident;) => { bail!(DType, "{}: not implemented for '{}'", $op.name(), $x.dtype()) };
+}
+
+/// The predicate kernel of a `pred` row, on the element type.
+macro_rules! pred_arm {
+    (pred, $T:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$T, bool, _>($x, $out, |$v: $T| $e) };
+    ($kind:ident, $T:ident, $x:ident, $out:ident; $($t:tt)*) => { bail!(DType, "internal error: not a predicate") };
+}
+
+macro_rules! cpu_unary {
+    ($( ($V:ident $({ $($p:ident),* })? $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $($grad:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// The float kernels (f32, f64): one closure per row.
+        #[allow(unused_variables, unreachable_code)]
+        fn float_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+            macro_rules! op_of { () => { op } }
+            match op {
+                $( UnaryOp::$V $({ $($p),* })? => float_arm!($kind, F, x, out; $($cpu)*), )*
             }
+            Ok(())
         }
-        IsNan | IsInf | IsFinite | LogicalNot | SignBit | BitNot => unreachable!("not a float-valued op"),
+
+        /// The integer and bool kernels: rows with an `int` field.
+        #[allow(unused_variables, unreachable_code)]
+        fn int_kernel_t<T: Element>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+            match op {
+                $( UnaryOp::$V $({ $($p),* })? => int_body!(T, x, out, op; $($int)*), )*
+            }
+            Ok(())
+        }
+
+        /// The predicates (bool result) on any input dtype.
+        #[allow(unused_variables, unreachable_code)]
+        fn predicate_kernel_t<T: Element>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+            match op {
+                $( UnaryOp::$V $({ $($p),* })? => pred_arm!($kind, T, x, out; $($cpu)*), )*
+            }
+            Ok(())
+        }
+    };
+}
+crate::unary_table!(cpu_unary);
+
+/// sin / cos: the f32 polynomials when every |x| is small enough for them, else libm.
+fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let sin = op == UnaryOp::Sin;
+    if F::DTYPE != DType::F32 || !within::<F>(x, super::math::TRIG_FAST_LIMIT) {
+        if sin { map1::<F, F, _>(x, out, |v: F| v.sin()) } else { map1::<F, F, _>(x, out, |v: F| v.cos()) }
+    } else if sin {
+        map1_fma::<F, F, _, _>(x, out, |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>())
+    } else {
+        map1_fma::<F, F, _, _>(x, out, |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>())
     }
     Ok(())
+}
+
+/// x^e with exact small cases: a multiply for 2, sqrt for 0.5, repeated products for small
+/// integers, `powf` otherwise.
+fn pow_scalar_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let UnaryOp::PowScalar { exponent: e } = op else { bail!(Runtime, "internal error: pow_scalar_kernel got {:?}", op) };
+    let ef = F::c(e);
+    if e == 2.0 {
+        map1::<F, F, _>(x, out, |v: F| v * v)
+    } else if e == 0.5 {
+        map1::<F, F, _>(x, out, |v: F| v.sqrt())
+    } else if e.fract() == 0.0 && e.abs() < 64.0 {
+        let n = e as i32;
+        map1::<F, F, _>(x, out, |v: F| v.powi(n))
+    } else {
+        map1::<F, F, _>(x, out, |v: F| v.powf(ef))
+    }
+    Ok(())
+}
+
+fn int_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    with_dtype!(x.dtype(), T => int_kernel_t::<T>(op, x, out))
+}
+
+fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    with_dtype!(x.dtype(), T => predicate_kernel_t::<T>(op, x, out))
 }
 
 /// Whether every element of a float tensor has |x| <= limit (NaN counts as inside).
@@ -173,54 +178,3 @@ fn round_half_even<F: FloatMath>(v: F) -> F {
     }
 }
 
-fn int_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    with_dtype!(x.dtype(), T => {
-        int_kernel_t::<T>(op, x, out)
-    })
-}
-
-fn int_kernel_t<T: crate::dtype::Element>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    // Integers go through i64 (wrapping like PyTorch's C++ integer arithmetic).
-    let z = T::elem_zero();
-    macro_rules! go {
-        (|$v:ident| $e:expr) => {
-            map1::<T, T, _>(x, out, |$v: T| T::from_i64({ let $v = $v.to_i64(); $e }))
-        };
-    }
-    match op {
-        Neg => go!(|v| v.wrapping_neg()),
-        Abs => go!(|v| v.wrapping_abs()),
-        Sign => go!(|v| v.signum()),
-        Square => go!(|v| v.wrapping_mul(v)),
-        Relu => map1::<T, T, _>(x, out, move |v| if v > z { v } else { z }),
-        Floor | Ceil | Round | Trunc => map1::<T, T, _>(x, out, |v| v),
-        Hardtanh { min, max } => go!(|v| (v as f64).clamp(min, max) as i64),
-        BitNot => {
-            if T::DTYPE == DType::Bool {
-                map1::<T, T, _>(x, out, |v| T::from_bool(!v.to_bool()))
-            } else {
-                go!(|v| !v)
-            }
-        }
-        PowScalar(e) => {
-            let n = e as u32;
-            go!(|v| v.wrapping_pow(n))
-        }
-        _ => bail!(DType, "{}: not implemented for '{}'", op.name(), x.dtype()),
-    }
-    Ok(())
-}
-
-fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) {
-    with_dtype!(x.dtype(), T => {
-        let float = T::DTYPE.is_float();
-        match op {
-            IsNan => map1::<T, bool, _>(x, out, |v| float && v.to_f64().is_nan()),
-            IsInf => map1::<T, bool, _>(x, out, |v| float && v.to_f64().is_infinite()),
-            IsFinite => map1::<T, bool, _>(x, out, |v| !float || v.to_f64().is_finite()),
-            LogicalNot => map1::<T, bool, _>(x, out, |v| !v.to_bool()),
-            SignBit => map1::<T, bool, _>(x, out, |v| v.to_f64().is_sign_negative()),
-            _ => unreachable!("not a predicate"),
-        }
-    })
-}

@@ -25,7 +25,10 @@ pub enum Family {
 }
 
 impl Family {
-    fn name(self) -> &'static str {
+    /// Every kernel source file.
+    pub const ALL: [Family; 7] = [Family::Unary, Family::Binary, Family::Reduce, Family::Index, Family::Random, Family::Optim, Family::Sort];
+
+    pub fn name(self) -> &'static str {
         match self {
             Family::Unary => "unary",
             Family::Binary => "binary",
@@ -36,7 +39,15 @@ impl Family {
             Family::Sort => "sort",
         }
     }
-    fn source(self) -> &'static str {
+    /// The family's source as NVRTC compiles it: the `.cu` file, plus the functors generated from
+    /// the op tables for the elementwise families.
+    pub fn source(self) -> String {
+        match self {
+            Family::Unary => format!("{}{}", include_str!("../../cuda/unary.cu"), super::unary::generated_source()),
+            _ => self.file().to_string(),
+        }
+    }
+    fn file(self) -> &'static str {
         match self {
             Family::Unary => include_str!("../../cuda/unary.cu"),
             Family::Binary => include_str!("../../cuda/binary.cu"),

@@ -3,7 +3,6 @@ use crate::opdefs::UnaryOp;
 use super::compile::{suffix, Family};
 use super::launch::{base_ptr, elementwise_cfg, launch, same_device, strides, Operands};
 use super::gpu_of;
-use crate::dtype::DType;
 use crate::error::Result;
 use crate::scalar::Scalar;
 use crate::tensor::Tensor;
@@ -52,58 +51,47 @@ pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
     }
 }
 
-/// The dispatcher's host-only key for `op` on `dtype`, when cuda/unary.cu has no kernel for it.
-pub fn host_key(op: UnaryOp, dtype: DType) -> Option<&'static str> {
-    match op {
-        UnaryOp::Hardtanh { .. } if !dtype.is_float() => Some("unary.hardtanh.int"),
-        _ => None,
-    }
-}
-
-/// The kernel name and parameters of a unary op.
-fn unary_kernel(op: UnaryOp) -> (&'static str, f64, f64) {
-    use UnaryOp::*;
-    match op {
-        Hardtanh { min, max } => ("hardtanh", min, max),
-        Softplus { beta, threshold } => ("softplus", beta, threshold),
-        Elu { alpha } => ("elu", alpha, 0.0),
-        LeakyRelu { slope } => ("leaky_relu", slope, 0.0),
-        PowScalar(e) => ("pow_scalar", e, 0.0),
-        RoundDecimals(d) => ("round_decimals", 10f64.powi(d as i32), 0.0),
-        GeluTanh => ("gelu_tanh", 0.0, 0.0),
-        IsNan => ("isnan", 0.0, 0.0),
-        IsInf => ("isinf", 0.0, 0.0),
-        IsFinite => ("isfinite", 0.0, 0.0),
-        LogicalNot => ("logical_not", 0.0, 0.0),
-        BitNot => ("bitwise_not", 0.0, 0.0),
-        op => (op.name(), 0.0, 0.0),
-    }
-}
-
-/// `out = op(x)` where x already has the kernel's input dtype (ops named by `host_key` have none).
+/// `out = op(x)` where x already has the kernel's input dtype (its output dtype, except for
+/// predicates). Every row of `unary_table!` whose CUDA group covers x's dtype has a kernel.
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    use UnaryOp::*;
     same_device(op.name(), &[x, out])?;
-    let (name, p0, p1) = unary_kernel(op);
-    let d = x.dtype();
-    // Rounding is the identity on integers; isnan & co. are constant there.
-    if !d.is_float() {
-        match op {
-            Floor | Ceil | Round | Trunc => {
-                return copy_cast(x, out);
-            }
-            IsNan | IsInf => return fill(out, Scalar::Bool(false)),
-            IsFinite => return fill(out, Scalar::Bool(true)),
-            _ => {}
-        }
-    }
     let n = out.numel();
     if n == 0 {
         return Ok(());
     }
+    let d = x.dtype();
+    let [p0, p1] = op.params();
     let gpu = gpu_of(x.device())?;
-    let f = gpu.func(Family::Unary, d, &format!("unary_{}_{}", name, suffix(d)))?;
+    let f = gpu.func(Family::Unary, d, &format!("unary_{}_{}", op.id(), suffix(d)))?;
     let s = strides(Operands { a: Some(x), b: None, c: None, out })?;
     let (pa, po, n64) = (base_ptr(x), base_ptr(out), n as i64);
     launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &po, &p0, &p1)
 }
+
+/// The functor and kernel instantiations of one row: `Op_<id>` computes the row's expression on
+/// the compute type C with the row's parameters (doubles), instantiated for its dtype group.
+fn functor(id: &str, params: &[&str], expr: &str, pred: bool, group: &str) -> String {
+    let p = |i: usize| params.get(i).copied().unwrap_or("");
+    format!(
+        "struct Op_{id} {{\n  template <typename C> RT_DEV auto operator()(C x, double {p0}, double {p1}) const {{ return {expr}; }}\n}};\nRT_FOR_{group}({m}, {id})\n",
+        p0 = p(0),
+        p1 = p(1),
+        m = if pred { "UNARY_PRED" } else { "UNARY_OP" },
+    )
+}
+
+macro_rules! cuda_unary_source {
+    ($( ($V:ident $({ $($p:ident),* })? $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $($grad:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// The generated part of cuda/unary.cu: one functor and one line of kernels per row.
+        pub fn generated_source() -> String {
+            let mut s = String::from("\n// ---- Generated from unary_table! (src/opdefs/unary.rs): one functor per op. ----\n");
+            $( s.push_str(&functor(stringify!($id), &[$($(stringify!($p)),*)?], $cuda, stringify!($kind) == "pred", stringify!($group))); )*
+            s
+        }
+    };
+}
+crate::unary_table!(cuda_unary_source);

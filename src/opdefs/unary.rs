@@ -1,86 +1,509 @@
-//! `UnaryOp`: every elementwise one-input op, with its name, dtype rule and what its derivative needs.
+//! Every elementwise one-input op, declared once. A row of `unary_table!` gives the op's enum
+//! variant (with its scalar parameters), its name, dtype rule, CPU kernel (floats; integers),
+//! CUDA expression and dtype group, derivative, Python names and one-line doc. Each layer expands
+//! the table with its own macro: the enum and its rules here, the CPU kernels in `cpu/unary.rs`,
+//! the CUDA functors in `cuda/unary.rs`, the derivatives in `autograd/unary.rs`, and the methods,
+//! functions, docstrings and declaration records (stubs, docs, drift tests) in `py/unary.rs`.
+//!
+//! Row grammar (CONTRIBUTING.md, "Add an elementwise op"):
+//!
+//! ```text
+//! (Variant [{ param, ... }] id "display name" kind
+//!     cpu { |v| float expr | fma |v| expr (FMA: the AVX2 frame's const) | fn path } or cpu {}
+//!     int { |v| i64 expr } or int {}
+//!     cuda(GROUP) "C++ expression in x (compute type C) and the params (double)"
+//!     grad none; | grad zero; | grad [] |g| expr; | grad [x] |g, x| expr; | grad [y] |g, y| expr;
+//!     names [(py_name py_inplace_name_or_underscore) ...] function yes|no
+//!     "doc")
+//! ```
+//!
+//! kind: `float` (integer inputs promote to the default float dtype), `keep` (integers keep
+//! their dtype), `pred` (bool result; the `cpu` closure takes the element type `T`), `bits`
+//! (integers and bool only). GROUP: the CUDA dtypes instantiated (F, NUM, INTB, ALL).
 use crate::bail;
 use crate::dtype::{default_float, DType};
 use crate::error::Result;
 
-#[derive(Copy, Clone, Debug, PartialEq)]
-pub enum UnaryOp {
-    // dtype-preserving (ints allowed)
-    Neg, Abs, Sign, Square, Relu, Floor, Ceil, Round, Trunc, Hardtanh { min: f64, max: f64 },
-    // float math (ints promote to the default float dtype)
-    Frac, Exp, Exp2, Expm1, Log, Log2, Log10, Log1p, Sqrt, Rsqrt, Sin, Cos, Tan, Asin, Acos, Atan,
-    Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Sigmoid, Logit, Erf, Erfc, Erfinv, Reciprocal,
-    Gelu, GeluTanh, Silu, Mish, Softplus { beta: f64, threshold: f64 }, Elu { alpha: f64 },
-    LeakyRelu { slope: f64 }, RoundDecimals(i64), PowScalar(f64),
-    // predicates (bool output)
-    IsNan, IsInf, IsFinite, LogicalNot, SignBit,
-    // integer/bool
-    BitNot,
+/// The table. `$m!` receives every row; see the module doc for the grammar.
+#[macro_export]
+macro_rules! unary_table {
+    ($m:ident) => { $m! {
+    // ---- dtype-preserving (integers allowed) ----
+    (Neg neg "neg" keep
+        cpu { |v| -v } int { |v| v.wrapping_neg() }
+        cuda(NUM) "C(-x)"
+        grad [] |g| g.neg();
+        names [(neg neg_) (negative negative_)] function yes
+        "Returns a new tensor with the negative of the elements of `input`: out = -input.")
+    (Abs abs "abs" keep
+        cpu { |v| v.abs() } int { |v| v.wrapping_abs() }
+        cuda(NUM) "rt_absv(x)"
+        grad [x] |g, x| g.mul(&x.sign()?);
+        names [(abs abs_) (absolute absolute_)] function yes
+        "Computes the absolute value of each element of `input`.")
+    (Sign sign "sign" keep
+        cpu { |v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() } } int { |v| v.signum() }
+        cuda(NUM) "C((C(0) < x) - rt_lt0(x))"
+        grad zero;
+        names [(sign sign_) (sgn sgn_)] function yes
+        "Returns the signs of the elements of `input` (-1, 0 or 1; NaN stays NaN).")
+    (Square square "square" keep
+        cpu { |v| v * v } int { |v| v.wrapping_mul(v) }
+        cuda(NUM) "C(x * x)"
+        grad [x] |g, x| g.mul(&x.mul_scalar(2.0)?);
+        names [(square square_)] function yes
+        "Returns a new tensor with the square of the elements of `input`.")
+    (Relu relu "relu" keep
+        cpu { |v| if v > F::zero() { v } else if v.is_nan() { v } else { F::zero() } } int { |v| v.max(0) }
+        cuda(NUM) "rt_max(x, C(0))"
+        grad [x] |g, x| g.mul(&x.gt_scalar(0.0)?.to_dtype(g.dtype())?);
+        names [(relu relu_)] function yes
+        "Applies the rectified linear unit elementwise: out = max(input, 0) (NaN stays NaN).")
+    (Floor floor "floor" keep
+        cpu { |v| v.floor() } int { |v| v }
+        cuda(NUM) "rt_floor(x)"
+        grad zero;
+        names [(floor floor_)] function yes
+        "Returns the floor of the elements of `input`, the largest integer less than or equal to each.")
+    (Ceil ceil "ceil" keep
+        cpu { |v| v.ceil() } int { |v| v }
+        cuda(NUM) "rt_ceil(x)"
+        grad zero;
+        names [(ceil ceil_)] function yes
+        "Returns the ceil of the elements of `input`, the smallest integer greater than or equal to each.")
+    (Round round "round" keep
+        cpu { |v| round_half_even(v) } int { |v| v }
+        cuda(NUM) "rt_rint(x)"
+        grad zero;
+        names [] function no
+        "Rounds the elements of `input` to the nearest integer (halves to even).")
+    (Trunc trunc "trunc" keep
+        cpu { |v| v.trunc() } int { |v| v }
+        cuda(NUM) "rt_trunc(x)"
+        grad zero;
+        names [(trunc trunc_) (fix fix_)] function yes
+        "Returns the integer part of the elements of `input` (rounded toward zero).")
+    (Hardtanh { min, max } hardtanh "hardtanh" keep
+        cpu { |v| if v < F::c(min) { F::c(min) } else if v > F::c(max) { F::c(max) } else { v } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
+        cuda(NUM) "rt_hardtanh(x, min, max)"
+        grad [x] |g, x| g.mul(&x.gt_scalar(min)?.logical_and(&x.lt_scalar(max)?)?.to_dtype(g.dtype())?);
+        names [] function no
+        "Clamps the elements of `input` to [min_val, max_val] (the HardTanh activation).")
+    // ---- float math (integer inputs promote to the default float dtype) ----
+    (Frac frac "frac" float
+        cpu { |v| v - v.trunc() } int {}
+        cuda(F) "x - rt_trunc(x)"
+        grad [] |g| Ok(g.clone());
+        names [(frac frac_)] function yes
+        "Computes the fractional part of each element of `input`: out = input - trunc(input).")
+    (Exp exp "exp" float
+        cpu { fma |v| v.vexp_full::<FMA>() } int {}
+        cuda(F) "rt_exp(x)"
+        grad [y] |g, y| g.mul(y);
+        names [(exp exp_)] function yes
+        "Returns a new tensor with the exponential of the elements of `input`: out = e^input.")
+    (Exp2 exp2 "exp2" float
+        cpu { |v| v.exp2() } int {}
+        cuda(F) "rt_exp2(x)"
+        grad [y] |g, y| g.mul(&y.mul_scalar(std::f64::consts::LN_2)?);
+        names [(exp2 exp2_)] function yes
+        "Computes the base-2 exponential of the elements of `input`: out = 2^input.")
+    (Expm1 expm1 "expm1" float
+        cpu { |v| v.exp_m1() } int {}
+        cuda(F) "rt_expm1(x)"
+        grad [y] |g, y| g.mul(&y.add_scalar(1.0)?);
+        names [(expm1 expm1_)] function yes
+        "Computes e^input - 1, accurately for small inputs.")
+    (Log log "log" float
+        cpu { fma |v| v.vln::<FMA>() } int {}
+        cuda(F) "rt_log(x)"
+        grad [x] |g, x| g.div(x);
+        names [(log log_)] function yes
+        "Returns a new tensor with the natural logarithm of the elements of `input`.")
+    (Log2 log2 "log2" float
+        cpu { |v| v.log2() } int {}
+        cuda(F) "rt_log2(x)"
+        grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_2)?);
+        names [(log2 log2_)] function yes
+        "Returns a new tensor with the base-2 logarithm of the elements of `input`.")
+    (Log10 log10 "log10" float
+        cpu { |v| v.log10() } int {}
+        cuda(F) "rt_log10(x)"
+        grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_10)?);
+        names [(log10 log10_)] function yes
+        "Returns a new tensor with the base-10 logarithm of the elements of `input`.")
+    (Log1p log1p "log1p" float
+        cpu { |v| v.ln_1p() } int {}
+        cuda(F) "rt_log1p(x)"
+        grad [x] |g, x| g.div(&x.add_scalar(1.0)?);
+        names [(log1p log1p_)] function yes
+        "Computes log(1 + input), accurately for small inputs.")
+    (Sqrt sqrt "sqrt" float
+        cpu { |v| v.sqrt() } int {}
+        cuda(F) "rt_sqrt(x)"
+        grad [y] |g, y| g.div(&y.mul_scalar(2.0)?);
+        names [(sqrt sqrt_)] function yes
+        "Returns a new tensor with the square root of the elements of `input`.")
+    (Rsqrt rsqrt "rsqrt" float
+        cpu { |v| v.sqrt().recip() } int {}
+        cuda(F) "rt_rsqrt(x)"
+        grad [y] |g, y| g.mul(&y.pow_scalar(3.0)?.mul_scalar(-0.5)?);
+        names [(rsqrt rsqrt_)] function yes
+        "Returns a new tensor with the reciprocal of the square root of the elements of `input`.")
+    (Sin sin "sin" float
+        cpu { fn trig_kernel } int {}
+        cuda(F) "rt_sin(x)"
+        grad [x] |g, x| g.mul(&x.cos()?);
+        names [(sin sin_)] function yes
+        "Returns a new tensor with the sine of the elements of `input` (in radians).")
+    (Cos cos "cos" float
+        cpu { fn trig_kernel } int {}
+        cuda(F) "rt_cos(x)"
+        grad [x] |g, x| g.mul(&x.sin()?.neg()?);
+        names [(cos cos_)] function yes
+        "Returns a new tensor with the cosine of the elements of `input` (in radians).")
+    (Tan tan "tan" float
+        cpu { |v| v.tan() } int {}
+        cuda(F) "rt_tan(x)"
+        grad [x] |g, x| g.div(&x.cos()?.square()?);
+        names [(tan tan_)] function yes
+        "Returns a new tensor with the tangent of the elements of `input` (in radians).")
+    (Asin asin "asin" float
+        cpu { |v| v.asin() } int {}
+        cuda(F) "rt_asin(x)"
+        grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?);
+        names [(asin asin_) (arcsin arcsin_)] function yes
+        "Returns a new tensor with the arcsine of the elements of `input`.")
+    (Acos acos "acos" float
+        cpu { |v| v.acos() } int {}
+        cuda(F) "rt_acos(x)"
+        grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?)?.neg();
+        names [(acos acos_) (arccos arccos_)] function yes
+        "Returns a new tensor with the arccosine of the elements of `input`.")
+    (Atan atan "atan" float
+        cpu { |v| v.atan() } int {}
+        cuda(F) "rt_atan(x)"
+        grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?);
+        names [(atan atan_) (arctan arctan_)] function yes
+        "Returns a new tensor with the arctangent of the elements of `input`.")
+    (Sinh sinh "sinh" float
+        cpu { |v| v.sinh() } int {}
+        cuda(F) "rt_sinh(x)"
+        grad [x] |g, x| g.mul(&x.cosh()?);
+        names [(sinh sinh_)] function yes
+        "Returns a new tensor with the hyperbolic sine of the elements of `input`.")
+    (Cosh cosh "cosh" float
+        cpu { |v| v.cosh() } int {}
+        cuda(F) "rt_cosh(x)"
+        grad [x] |g, x| g.mul(&x.sinh()?);
+        names [(cosh cosh_)] function yes
+        "Returns a new tensor with the hyperbolic cosine of the elements of `input`.")
+    (Tanh tanh "tanh" float
+        cpu { fma |v| v.vtanh::<FMA>() } int {}
+        cuda(F) "rt_tanh(x)"
+        grad [y] |g, y| g.mul(&y.square()?.neg()?.add_scalar(1.0)?);
+        names [(tanh tanh_)] function yes
+        "Returns a new tensor with the hyperbolic tangent of the elements of `input`.")
+    (Asinh asinh "asinh" float
+        cpu { |v| v.asinh() } int {}
+        cuda(F) "rt_asinh(x)"
+        grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?.sqrt()?);
+        names [(asinh asinh_) (arcsinh arcsinh_)] function yes
+        "Returns a new tensor with the inverse hyperbolic sine of the elements of `input`.")
+    (Acosh acosh "acosh" float
+        cpu { |v| v.acosh() } int {}
+        cuda(F) "rt_acosh(x)"
+        grad [x] |g, x| g.div(&x.square()?.add_scalar(-1.0)?.sqrt()?);
+        names [(acosh acosh_) (arccosh arccosh_)] function yes
+        "Returns a new tensor with the inverse hyperbolic cosine of the elements of `input`.")
+    (Atanh atanh "atanh" float
+        cpu { |v| v.atanh() } int {}
+        cuda(F) "rt_atanh(x)"
+        grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?);
+        names [(atanh atanh_) (arctanh arctanh_)] function yes
+        "Returns a new tensor with the inverse hyperbolic tangent of the elements of `input`.")
+    (Sigmoid sigmoid "sigmoid" float
+        cpu { fma |v| F::one() / (F::one() + (-v).vexp::<FMA>()) } int {}
+        cuda(F) "C(1) / (C(1) + rt_exp(-x))"
+        grad [y] |g, y| g.mul(&y.mul(&y.neg()?.add_scalar(1.0)?)?);
+        names [(sigmoid sigmoid_)] function yes
+        "Computes the logistic sigmoid of the elements of `input`: out = 1 / (1 + e^-input).")
+    (Logit logit "logit" float
+        cpu { |v| (v / (F::one() - v)).ln() } int {}
+        cuda(F) "rt_log(x / (C(1) - x))"
+        grad [x] |g, x| g.div(&x.mul(&x.neg()?.add_scalar(1.0)?)?);
+        names [] function no
+        "Returns the logit of the elements of `input`: out = log(input / (1 - input)).")
+    (Erf erf "erf" float
+        cpu { |v| v.erf() } int {}
+        cuda(F) "rt_erf(x)"
+        grad [x] |g, x| g.mul(&x.square()?.neg()?.exp()?.mul_scalar(2.0 / std::f64::consts::PI.sqrt())?);
+        names [(erf erf_)] function yes
+        "Computes the error function of the elements of `input`.")
+    (Erfc erfc "erfc" float
+        cpu { |v| v.erfc() } int {}
+        cuda(F) "rt_erfc(x)"
+        grad [x] |g, x| g.mul(&x.square()?.neg()?.exp()?.mul_scalar(-2.0 / std::f64::consts::PI.sqrt())?);
+        names [(erfc erfc_)] function yes
+        "Computes the complementary error function of the elements of `input`: out = 1 - erf(input).")
+    (Erfinv erfinv "erfinv" float
+        cpu { |v| v.erfinv() } int {}
+        cuda(F) "rt_erfinv(x)"
+        grad [y] |g, y| g.mul(&y.square()?.exp()?.mul_scalar(std::f64::consts::PI.sqrt() / 2.0)?);
+        names [(erfinv erfinv_)] function yes
+        "Computes the inverse error function of the elements of `input` (defined on (-1, 1)).")
+    (Reciprocal reciprocal "reciprocal" float
+        cpu { |v| v.recip() } int {}
+        cuda(F) "C(1) / x"
+        grad [y] |g, y| g.mul(&y.square()?.neg()?);
+        names [(reciprocal reciprocal_)] function yes
+        "Returns a new tensor with the reciprocal of the elements of `input`: out = 1 / input.")
+    (Gelu gelu "gelu" float
+        cpu { fma |v| F::c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf::<FMA>()) } int {}
+        cuda(F) "C(0.5) * x * (C(1) + rt_erf(x * C(0.70710678118654752440)))"
+        grad [x] |g, x| {
+            let cdf = x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2)?.erf()?.add_scalar(1.0)?.mul_scalar(0.5)?;
+            let pdf = x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?;
+            g.mul(&cdf.add(&x.mul(&pdf)?)?)
+        };
+        names [] function no
+        "Applies the Gaussian Error Linear Unit: out = input * Phi(input).")
+    (GeluTanh gelu_tanh "gelu" float
+        cpu { fma |v| F::c(0.5) * v * (F::one() + (F::c(crate::opdefs::unary::GELU_K) * (v + F::c(0.044715) * v * v * v)).vtanh::<FMA>()) } int {}
+        cuda(F) "C(0.5) * x * (C(1) + rt_tanh(C(0.79788456080286535588) * (x + C(0.044715) * x * x * x)))"
+        grad [x] |g, x| {
+            let k = crate::opdefs::unary::GELU_K;
+            let t = x.add(&x.pow_scalar(3.0)?.mul_scalar(0.044715)?)?.mul_scalar(k)?.tanh()?;
+            let dinner = x.square()?.mul_scalar(3.0 * 0.044715)?.add_scalar(1.0)?.mul_scalar(k)?;
+            let left = t.add_scalar(1.0)?.mul_scalar(0.5)?;
+            let right = x.mul_scalar(0.5)?.mul(&t.square()?.neg()?.add_scalar(1.0)?)?.mul(&dinner)?;
+            g.mul(&left.add(&right)?)
+        };
+        names [] function no
+        "GELU with the tanh approximation (gelu(approximate='tanh')).")
+    (Silu silu "silu" float
+        cpu { fma |v| v / (F::one() + (-v).vexp::<FMA>()) } int {}
+        cuda(F) "x / (C(1) + rt_exp(-x))"
+        grad [x] |g, x| {
+            let s = x.sigmoid()?;
+            g.mul(&s.mul(&x.mul(&s.neg()?.add_scalar(1.0)?)?.add_scalar(1.0)?)?)
+        };
+        names [(silu silu_)] function no
+        "Applies the Sigmoid Linear Unit (swish): out = input * sigmoid(input).")
+    (Mish mish "mish" float
+        cpu { |v| v * softplus(v, F::one(), F::c(20.0)).tanh() } int {}
+        cuda(F) "x * rt_tanh(rt_log1p(rt_exp(x)))"
+        grad [x] |g, x| {
+            let tsp = x.unary(UnaryOp::Softplus { beta: 1.0, threshold: 20.0 })?.tanh()?;
+            g.mul(&tsp.add(&x.mul(&tsp.square()?.neg()?.add_scalar(1.0)?)?.mul(&x.sigmoid()?)?)?)
+        };
+        names [(mish mish_)] function no
+        "Applies the Mish activation: out = input * tanh(softplus(input)).")
+    (Softplus { beta, threshold } softplus "softplus" float
+        cpu { |v| softplus(v, F::c(beta), F::c(threshold)) } int {}
+        cuda(F) "x * C(beta) > C(threshold) ? x : rt_log1p(rt_exp(x * C(beta))) / C(beta)"
+        grad [x] |g, x| {
+            let s = x.mul_scalar(beta)?.sigmoid()?;
+            let lin = x.mul_scalar(beta)?.gt_scalar(threshold)?;
+            g.mul(&crate::ops::index::where_(&lin, crate::scalar::Scalar::Float(1.0), &s)?)
+        };
+        names [] function no
+        "Applies the Softplus function: out = log(1 + e^(beta * input)) / beta, linear above threshold.")
+    (Elu { alpha } elu "elu" float
+        cpu { |v| if v > F::zero() { v } else { F::c(alpha) * v.exp_m1() } } int {}
+        cuda(F) "x > C(0) ? x : C(alpha) * rt_expm1(x)"
+        grad [x] |g, x| g.mul(&crate::ops::index::where_(&x.gt_scalar(0.0)?, crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?);
+        names [] function no
+        "Applies the Exponential Linear Unit: out = input if input > 0 else alpha * (e^input - 1).")
+    (LeakyRelu { slope } leaky_relu "leaky_relu" float
+        cpu { |v| if v > F::zero() { v } else { v * F::c(slope) } } int {}
+        cuda(F) "x > C(0) ? x : x * C(slope)"
+        grad [x] |g, x| {
+            let one = crate::scalar::Scalar::Float(1.0);
+            let d = crate::ops::index::where_(&x.gt_scalar(0.0)?, one, crate::scalar::Scalar::Float(slope))?;
+            g.mul(&d.to_dtype(g.dtype())?)
+        };
+        names [] function no
+        "Applies the leaky ReLU: out = input if input > 0 else negative_slope * input.")
+    (RoundDecimals { decimals } round_decimals "round" float
+        cpu { |v| round_half_even(v * F::c(10f64.powi(decimals as i32))) / F::c(10f64.powi(decimals as i32)) } int {}
+        cuda(F) "rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"
+        grad zero;
+        names [] function no
+        "Rounds the elements of `input` to `decimals` decimal places (halves to even).")
+    (PowScalar { exponent } pow_scalar "pow" keep
+        cpu { fn pow_scalar_kernel } int { |v| v.wrapping_pow(exponent as u32) }
+        cuda(NUM) "rt_pow_scalar(x, exponent)"
+        grad [x] |g, x| if exponent == 0.0 { g.mul_scalar(0.0) } else { g.mul(&x.pow_scalar(exponent - 1.0)?.mul_scalar(exponent)?) };
+        names [] function no
+        "Raises each element of `input` to the power `exponent`.")
+    // ---- predicates (bool result) ----
+    (IsNan isnan "isnan" pred
+        cpu { |v| v.to_f64().is_nan() } int {}
+        cuda(NUM) "rt_isnan(x)"
+        grad none;
+        names [(isnan _)] function yes
+        "Returns a bool tensor that is True where `input` is NaN.")
+    (IsInf isinf "isinf" pred
+        cpu { |v| v.to_f64().is_infinite() } int {}
+        cuda(NUM) "rt_isinf(x)"
+        grad none;
+        names [(isinf _)] function yes
+        "Returns a bool tensor that is True where `input` is positive or negative infinity.")
+    (IsFinite isfinite "isfinite" pred
+        cpu { |v| v.to_f64().is_finite() } int {}
+        cuda(NUM) "rt_isfinite(x)"
+        grad none;
+        names [(isfinite _)] function yes
+        "Returns a bool tensor that is True where `input` is finite (not NaN or infinite).")
+    (LogicalNot logical_not "logical_not" pred
+        cpu { |v| !v.to_bool() } int {}
+        cuda(ALL) "!(x != C(0))"
+        grad none;
+        names [(logical_not logical_not_)] function yes
+        "Computes the logical NOT of `input` (zero is False); the result is a bool tensor.")
+    (SignBit signbit "signbit" pred
+        cpu { |v| v.to_f64().is_sign_negative() } int {}
+        cuda(NUM) "rt_signbit(x)"
+        grad none;
+        names [(signbit _)] function yes
+        "Returns a bool tensor that is True where the sign bit of `input` is set (also for -0.0).")
+    // ---- integers and bool ----
+    (BitNot bitwise_not "bitwise_not" bits
+        cpu {} int { |v| !v }
+        cuda(INTB) "rt_bitnot(x)"
+        grad none;
+        names [(bitwise_not bitwise_not_)] function yes
+        "Computes the bitwise NOT of `input` (integer or bool tensors; logical NOT for bool).")
+    }};
 }
+
+/// sqrt(2 / pi), the tanh-GELU constant (tables spell out paths: their tokens are expanded
+/// in other modules, and `F::c` rather than a local helper, for macro hygiene).
+pub const GELU_K: f64 = 0.797_884_560_802_865_4;
+
+/// How an op's result dtype follows its input dtype.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Integer inputs promote to the default float dtype.
+    Float,
+    /// Integer inputs keep their dtype.
+    Keep,
+    /// The result is bool.
+    Pred,
+    /// Integer and bool inputs only.
+    Bits,
+}
+
+macro_rules! kind_of {
+    (float) => { Kind::Float };
+    (keep) => { Kind::Keep };
+    (pred) => { Kind::Pred };
+    (bits) => { Kind::Bits };
+}
+
+macro_rules! grad_saves {
+    (none) => { (false, false, false) };
+    (zero) => { (true, false, false) };
+    ([]) => { (true, false, false) };
+    ([x]) => { (true, true, false) };
+    ([y]) => { (true, false, true) };
+}
+
+macro_rules! declare_unary {
+    ($( ($V:ident $({ $($p:ident),* })? $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $($grad:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// An elementwise one-input op, declared in `unary_table!`.
+        #[derive(Copy, Clone, Debug, PartialEq)]
+        pub enum UnaryOp {
+            $( #[doc = $doc] $V $({ $($p: f64),* })?, )*
+        }
+
+        impl UnaryOp {
+            /// The op's name in messages and grad_fn names (`gelu` for both GELU forms).
+            pub fn name(self) -> &'static str {
+                match self { $( UnaryOp::$V { .. } => $display, )* }
+            }
+            /// The op's unique id: its CUDA kernel `unary_<id>_<dtype>` and its row in the table.
+            pub fn id(self) -> &'static str {
+                match self { $( UnaryOp::$V { .. } => stringify!($id), )* }
+            }
+            /// How the result dtype follows the input's.
+            pub fn kind(self) -> Kind {
+                match self { $( UnaryOp::$V { .. } => kind_of!($kind), )* }
+            }
+            /// The one-line doc of the row.
+            pub fn doc(self) -> &'static str {
+                match self { $( UnaryOp::$V { .. } => $doc, )* }
+            }
+            /// (differentiable, saves the input, saves the output).
+            fn grad_form(self) -> (bool, bool, bool) {
+                match self { $( UnaryOp::$V { .. } => grad_saves!($gk), )* }
+            }
+            /// The scalar parameters in declaration order (the CUDA kernel's p0, p1).
+            pub fn params(self) -> [f64; 2] {
+                #[allow(unused_mut, unused_variables)]
+                match self {
+                    $( UnaryOp::$V $({ $($p),* })? => {
+                        let mut out = [0.0; 2];
+                        let mut _i = 0;
+                        $( $( out[_i] = $p; _i += 1; )* )?
+                        out
+                    } )*
+                }
+            }
+            /// Every row with its parameters at 1.0 (for enumeration: drift tests, the sweep).
+            pub const ALL: &'static [UnaryOp] = &[ $( UnaryOp::$V $({ $($p: 1.0),* })?, )* ];
+        }
+    };
+}
+unary_table!(declare_unary);
 
 use UnaryOp::*;
 
 impl UnaryOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            Neg => "neg", Abs => "abs", Sign => "sign", Square => "square", Relu => "relu",
-            Floor => "floor", Ceil => "ceil", Round | RoundDecimals(_) => "round", Trunc => "trunc",
-            Hardtanh { .. } => "hardtanh", Frac => "frac", Exp => "exp", Exp2 => "exp2", Expm1 => "expm1",
-            Log => "log", Log2 => "log2", Log10 => "log10", Log1p => "log1p", Sqrt => "sqrt",
-            Rsqrt => "rsqrt", Sin => "sin", Cos => "cos", Tan => "tan", Asin => "asin", Acos => "acos",
-            Atan => "atan", Sinh => "sinh", Cosh => "cosh", Tanh => "tanh", Asinh => "asinh",
-            Acosh => "acosh", Atanh => "atanh", Sigmoid => "sigmoid", Logit => "logit", Erf => "erf",
-            Erfc => "erfc", Erfinv => "erfinv", Reciprocal => "reciprocal", Gelu | GeluTanh => "gelu",
-            Silu => "silu", Mish => "mish", Softplus { .. } => "softplus", Elu { .. } => "elu",
-            LeakyRelu { .. } => "leaky_relu", PowScalar(_) => "pow", IsNan => "isnan", IsInf => "isinf",
-            IsFinite => "isfinite", LogicalNot => "logical_not", SignBit => "signbit", BitNot => "bitwise_not",
-        }
-    }
     pub fn keeps_int(self) -> bool {
-        matches!(self, Neg | Abs | Sign | Square | Relu | Floor | Ceil | Round | Trunc | Hardtanh { .. })
+        self.kind() == Kind::Keep
     }
     pub fn is_predicate(self) -> bool {
-        matches!(self, IsNan | IsInf | IsFinite | LogicalNot | SignBit)
+        self.kind() == Kind::Pred
     }
     /// Result dtype for an input dtype (errors for dtypes the op does not take).
     pub fn out_dtype(self, d: DType) -> Result<DType> {
-        if self.is_predicate() {
-            return Ok(DType::Bool);
-        }
+        // The exceptions to the kind's rule, as PyTorch has them.
         match self {
-            BitNot => {
-                if d.is_float() {
-                    bail!(DType, "bitwise_not: expected an integral or bool tensor but got {}", d);
-                }
-                Ok(d)
-            }
             Neg if d == DType::Bool => bail!(
                 NotImplemented,
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             ),
-            PowScalar(e) if !d.is_float() => {
-                if e.fract() != 0.0 {
+            PowScalar { exponent } if !d.is_float() => {
+                return if exponent.fract() != 0.0 {
                     Ok(default_float())
-                } else if e < 0.0 {
+                } else if exponent < 0.0 {
                     bail!(Runtime, "Integers to negative integer powers are not allowed.")
                 } else {
                     Ok(if d == DType::Bool { DType::I64 } else { d })
-                }
+                };
             }
-            op if op.keeps_int() => Ok(d),
-            _ if d.is_float() => Ok(d),
-            _ => Ok(default_float()),
+            _ => {}
+        }
+        match self.kind() {
+            Kind::Pred => Ok(DType::Bool),
+            Kind::Bits if d.is_float() => bail!(DType, "{}: expected an integral or bool tensor but got {}", self.name(), d),
+            Kind::Bits | Kind::Keep => Ok(d),
+            Kind::Float if d.is_float() => Ok(d),
+            Kind::Float => Ok(default_float()),
         }
     }
     /// Which tensors the derivative needs: (input, output).
     pub fn saves(self) -> (bool, bool) {
-        match self {
-            Exp | Exp2 | Expm1 | Sqrt | Rsqrt | Tanh | Sigmoid | Reciprocal => (false, true),
-            Neg | Floor | Ceil | Round | Trunc | RoundDecimals(_) | Sign | Frac => (false, false),
-            _ => (true, false),
-        }
+        let (_, x, y) = self.grad_form();
+        (x, y)
     }
     pub fn differentiable(self) -> bool {
-        !self.is_predicate() && self != BitNot
+        self.grad_form().0
     }
 }

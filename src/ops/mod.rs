@@ -76,7 +76,7 @@ impl Tensor {
         binary(op, self, o)
     }
     pub fn pow_scalar(&self, e: f64) -> Result<Tensor> {
-        unary(self, UnaryOp::PowScalar(e))
+        unary(self, UnaryOp::PowScalar { exponent: e })
     }
     /// In-place `self += o` (used for gradient accumulation).
     pub fn add_(&self, o: &Tensor) -> Result<()> {

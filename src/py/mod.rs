@@ -3,6 +3,7 @@
 mod autograd;
 mod convert;
 mod cuda;
+mod declarations;
 mod dlpack;
 mod errors;
 mod functions;
@@ -11,6 +12,7 @@ mod optim;
 mod ordering;
 mod out;
 mod tensor;
+mod unary;
 
 use pyo3::prelude::*;
 
@@ -65,5 +67,10 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ordering::register(m)?;
     cuda::register(m)?;
     optim::register(m)?;
+    unary::register(m)?;
+    declarations::register(m)?;
+    // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables generate.
+    let generated: Vec<&str> = unary::DECLARATIONS.iter().filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
+    m.add("__all__", generated)?;
     Ok(())
 }

@@ -49,31 +49,6 @@ fn size_obj<'py>(py: Python<'py>, shape: &[usize]) -> PyResult<Bound<'py, PyAny>
     cls.bind(py).call1((tup,))
 }
 
-macro_rules! unary_py {
-    ($($name:ident => $op:ident),* $(,)?) => {
-        #[pymethods]
-        impl PyTensor {
-            $(#[pyo3(signature = (*, out=None))]
-            fn $name<'py>(&self, py: Python<'py>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-                let t = &self.t;
-                with_out(py, t.numel(), out, || crate::ops::unary::unary(t, UnaryOp::$op),
-                         |o| crate::ops::unary::unary_out(UnaryOp::$op, t, o))
-            })*
-        }
-    };
-}
-unary_py!(
-    neg => Neg, negative => Neg, abs => Abs, absolute => Abs, sign => Sign, sgn => Sign, square => Square,
-    relu => Relu, floor => Floor, ceil => Ceil, trunc => Trunc, fix => Trunc, frac => Frac, exp => Exp,
-    exp2 => Exp2, expm1 => Expm1, log => Log, log2 => Log2, log10 => Log10, log1p => Log1p, sqrt => Sqrt,
-    rsqrt => Rsqrt, sin => Sin, cos => Cos, tan => Tan, asin => Asin, arcsin => Asin, acos => Acos,
-    arccos => Acos, atan => Atan, arctan => Atan, sinh => Sinh, cosh => Cosh, tanh => Tanh, asinh => Asinh,
-    arcsinh => Asinh, acosh => Acosh, arccosh => Acosh, atanh => Atanh, arctanh => Atanh, sigmoid => Sigmoid,
-    erf => Erf, erfc => Erfc, erfinv => Erfinv, reciprocal => Reciprocal, isnan => IsNan, isinf => IsInf,
-    isfinite => IsFinite, logical_not => LogicalNot, bitwise_not => BitNot, silu => Silu, mish => Mish,
-    signbit => SignBit,
-);
-
 /// Named binary methods (also the top-level functions): `out=` writes straight into a tensor.
 macro_rules! binary_py {
     ($($name:ident => $op:ident),* $(,)?) => {
@@ -169,29 +144,8 @@ iop_py!(
     __irshift__ => Shr,
 );
 
-/// In-place unary ops: compute then copy back (autograd sees the out-of-place op).
-macro_rules! unary_inplace_py {
-    ($($name:ident => $op:ident),* $(,)?) => {
-        #[pymethods]
-        impl PyTensor {
-            $(fn $name(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
-                let t = &slf.get().t;
-                let src = t.snapshot_for_inplace().py()?;
-                inplace_from(t, crate::ops::unary::unary(&src, UnaryOp::$op).py()?)?;
-                Ok(slf)
-            })*
-        }
-    };
-}
-unary_inplace_py!(
-    neg_ => Neg, abs_ => Abs, exp_ => Exp, log_ => Log, sqrt_ => Sqrt, rsqrt_ => Rsqrt, sin_ => Sin,
-    cos_ => Cos, tanh_ => Tanh, sigmoid_ => Sigmoid, relu_ => Relu, floor_ => Floor, ceil_ => Ceil,
-    trunc_ => Trunc, reciprocal_ => Reciprocal, square_ => Square, sign_ => Sign, erf_ => Erf,
-    logical_not_ => LogicalNot, log1p_ => Log1p, expm1_ => Expm1,
-);
-
 /// Write `r` into `t` in place with PyTorch's rules (shape kept, dtype category kept, history taken).
-fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
+pub(crate) fn inplace_from(t: &Tensor, r: Tensor) -> PyResult<()> {
     t.check_inplace().py()?;
     if r.dtype().category() > t.dtype().category() {
         return Err(PyRuntimeError::new_err(format!(
@@ -817,7 +771,7 @@ impl PyTensor {
         match arg_of(exponent)? {
             // A Python-number exponent keeps the tensor's dtype unless it raises int to float.
             Arg::S(s) if self.t.dtype().is_float() || s.category() != crate::dtype::Category::Float => {
-                wrap(crate::ops::unary::unary(&self.t, UnaryOp::PowScalar(s.to_f64())))
+                wrap(crate::ops::unary::unary(&self.t, UnaryOp::PowScalar { exponent: s.to_f64() }))
             }
             o => wrap(binary(BinaryOp::Pow, &self.t, o)),
         }
@@ -875,7 +829,7 @@ impl PyTensor {
     // ---- parametrised elementwise ----
     #[pyo3(signature = (decimals=0))]
     fn round(&self, decimals: i64) -> R {
-        let op = if decimals == 0 { UnaryOp::Round } else { UnaryOp::RoundDecimals(decimals) };
+        let op = if decimals == 0 { UnaryOp::Round } else { UnaryOp::RoundDecimals { decimals: decimals as f64 } };
         wrap(crate::ops::unary::unary(&self.t, op))
     }
     #[pyo3(signature = (min=None, max=None, *, out=None))]

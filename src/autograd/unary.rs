@@ -1,0 +1,44 @@
+//! The derivatives of the elementwise one-input ops, generated from `unary_table!`: each row's
+//! `grad` closure gives d op(x) · g from the output gradient and what the op saved.
+use crate::bail;
+use crate::error::Result;
+use crate::opdefs::UnaryOp;
+use crate::tensor::Tensor;
+
+fn call1(f: impl FnOnce(&Tensor) -> Result<Tensor>, g: &Tensor) -> Result<Tensor> {
+    f(g)
+}
+
+fn call2(f: impl FnOnce(&Tensor, &Tensor) -> Result<Tensor>, g: &Tensor, t: &Tensor) -> Result<Tensor> {
+    f(g, t)
+}
+
+/// The saved tensor a rule needs (recording saved it; its absence is a bug, reported, not a panic).
+fn need<'a>(op: UnaryOp, t: Option<&'a Tensor>, what: &str) -> Result<&'a Tensor> {
+    t.ok_or_else(|| crate::err!(Runtime, "internal error: {} backward lost its saved {}", op.name(), what))
+}
+
+macro_rules! grad_arm {
+    ($op:ident, $g:ident, $x:ident, $y:ident; none) => { bail!(Runtime, "{} is not differentiable", $op.name()) };
+    ($op:ident, $g:ident, $x:ident, $y:ident; zero) => { $g.mul_scalar(0.0) };
+    ($op:ident, $g:ident, $x:ident, $y:ident; [] $f:expr) => { call1($f, $g) };
+    ($op:ident, $g:ident, $x:ident, $y:ident; [x] $f:expr) => { call2($f, $g, need($op, $x, "input")?) };
+    ($op:ident, $g:ident, $x:ident, $y:ident; [y] $f:expr) => { call2($f, $g, need($op, $y, "output")?) };
+}
+
+macro_rules! unary_derivatives {
+    ($( ($V:ident $({ $($p:ident),* })? $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $($grad:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// d op(x) · g for the one-input op `op`, given its saved input `x` and output `y`.
+        #[allow(unused_variables)]
+        pub fn grad(op: UnaryOp, g: &Tensor, x: Option<&Tensor>, y: Option<&Tensor>) -> Result<Tensor> {
+            match op {
+                $( UnaryOp::$V $({ $($p),* })? => grad_arm!(op, g, x, y; $gk $($grad)?), )*
+            }
+        }
+    };
+}
+crate::unary_table!(unary_derivatives);
