@@ -9,6 +9,7 @@ pub mod error;
 pub mod layout;
 pub mod ops;
 pub mod scalar;
+pub mod shm;
 pub mod storage;
 pub mod tensor;
 

@@ -10,6 +10,7 @@ mod nn;
 mod optim;
 mod ordering;
 mod out;
+mod shm;
 mod tensor;
 
 use pyo3::prelude::*;
@@ -65,5 +66,6 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ordering::register(m)?;
     cuda::register(m)?;
     optim::register(m)?;
+    shm::register(m)?;
     Ok(())
 }
