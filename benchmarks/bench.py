@@ -978,7 +978,7 @@ def dataloader_workloads(quick):
 
     return [Workload(f"DataLoader epoch {n} costly samples, num_workers={w}", "ms", lambda: {}, reference,
                      {lib: (lambda d, lib=lib, w=w: build(lib, w)) for lib in ("rtorch", "torch")},
-                     tol=(1e-9, 1e-6))
+                     tol=None, checker=lambda got, ref: compare(got, ref, rtol=1e-9, atol=1e-6, dtype=np.float64))
             for w in (0, 2)]
 
 
