@@ -344,3 +344,44 @@ def test_plain_multiprocessing_queue_also_shares():
     assert done.get(timeout=JOIN) == "ok"
     p.join(JOIN)
     assert t.tolist() == [1.0, 10.0, 10.0, 10.0]
+
+
+def _big_parallel_ops(q):
+    x = rtorch.ones(1 << 21)
+    total = (x * 2.0).sum().item()  # runs on the thread pool
+    rtorch.set_num_threads(1)  # replaces the pool: must not wait for the parent's threads
+    q.put((total, (x + 1.0).sum().item(), rtorch.get_num_threads()))
+
+
+def test_forked_child_gets_a_working_thread_pool():
+    prev = rtorch.get_num_threads()
+    rtorch.set_num_threads(2)
+    try:
+        (rtorch.ones(1 << 21) * 3.0).sum()  # the parent's pool has worker threads now
+        ctx = mp.get_context("fork")
+        q = ctx.Queue()
+        p = ctx.Process(target=_big_parallel_ops, args=(q,))
+        p.start()
+        assert q.get(timeout=JOIN) == (float(1 << 22), float(1 << 22), 1)
+        p.join(JOIN)
+        assert p.exitcode == 0
+    finally:
+        rtorch.set_num_threads(prev)
+
+
+def _sum_first_rows(dataset_tensor, i, out):
+    out[i] = dataset_tensor[i].sum()
+
+
+def test_spawned_process_gets_a_large_tensor_without_copy():
+    data = rtorch.arange(4 * 100000, dtype=rtorch.float32).view(4, 100000)
+    out = rtorch.zeros(4)
+    procs = [mp.get_context("spawn").Process(target=_sum_first_rows, args=(data, i, out)) for i in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(JOIN)
+        assert p.exitcode == 0
+    assert data.is_shared() and out.is_shared()  # moved to shared memory when they were sent
+    expected = data.double().sum(1)
+    assert out[:2].tolist() == pytest.approx(expected[:2].tolist(), rel=1e-5) and out[2:].tolist() == [0.0, 0.0]
