@@ -930,7 +930,56 @@ def workloads(quick):
     # -- training
     W.append(mlp_workload("MLP 784-256-256-10 b128 train step", "ms", [784, 256, 256, 10], 128, "ce", 0.01, quick))
     W.append(mlp_workload("tiny MLP 4-16-1 b8 train step (MSE)", "us", [4, 16, 1], 8, "mse", 0.01, quick))
+    # -- data loading in worker processes
+    W.extend(dataloader_workloads(quick))
     return W
+
+
+class CostlyDataset:
+    """Map-style dataset whose samples cost ~1 ms each: a 0.5 ms wait (reading a file) and a
+    small NumPy transform (decoding), then a tensor of the benchmarked library."""
+
+    def __init__(self, lib, n):
+        self.lib, self.n = lib, n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        time.sleep(0.0005)
+        x = costly_sample(i)
+        return lib_mod(self.lib).from_numpy(x), i
+
+
+def costly_sample(i):
+    x = np.random.default_rng(i).standard_normal((48, 48)).astype(np.float32)
+    for _ in range(4):
+        x = np.tanh(x @ x.T * np.float32(0.05))
+    return x
+
+
+def dataloader_workloads(quick):
+    """One epoch of DataLoader(batch_size=16) over CostlyDataset, loaded in the main process and
+    in 2 persistent worker processes (batches come back through shared memory); the check is
+    the sum over all batches."""
+    n = 64 if quick else 256
+
+    def reference(_):
+        return np.array([sum(float(costly_sample(i).astype(np.float64).sum()) for i in range(n))])
+
+    def build(lib, workers):
+        m = lib_mod(lib)
+        kw = {"num_workers": workers, "persistent_workers": True} if workers else {}
+        loader = m.utils.data.DataLoader(CostlyDataset(lib, n), batch_size=16, **kw)
+
+        def epoch():
+            return sum(float(x.double().sum().item()) for x, _ in loader)
+        return epoch, lambda total: np.array([total])
+
+    return [Workload(f"DataLoader epoch {n} costly samples, num_workers={w}", "ms", lambda: {}, reference,
+                     {lib: (lambda d, lib=lib, w=w: build(lib, w)) for lib in ("rtorch", "torch")},
+                     tol=None, checker=lambda got, ref: compare(got, ref, rtol=1e-9, atol=1e-6, dtype=np.float64))
+            for w in (0, 2)]
 
 
 def np_batch_norm(x, eps=1e-5):

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod opdefs;
 pub mod ops;
 pub mod scalar;
+pub mod shm;
 pub mod storage;
 pub mod tape;
 pub mod tensor;

@@ -5,6 +5,7 @@ use crate::{bail, err};
 use std::alloc::{alloc, alloc_zeroed, dealloc, Layout as AllocLayout};
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 const ALIGN: usize = 64;
 /// Buffers below this many bytes are 16-byte aligned (see `CpuBuffer::alloc`).
@@ -80,6 +81,14 @@ pub struct CpuBuffer {
     ptr: *mut u8,
     nbytes: usize,
     owner: Owner,
+    /// Set once by `rehome`: the memory the bytes live in from then on (`ptr` stays the original).
+    moved: OnceLock<Moved>,
+}
+
+/// Where `CpuBuffer::rehome` put the bytes, and what keeps that memory alive.
+struct Moved {
+    ptr: usize,
+    keep_alive: Box<dyn Any + Send + Sync>,
 }
 
 // SAFETY: the buffer is plain memory; concurrent access is governed by the tensor ops that use it,
@@ -90,7 +99,7 @@ unsafe impl Sync for CpuBuffer {}
 impl CpuBuffer {
     pub fn alloc(nbytes: usize, zeroed: bool) -> Result<CpuBuffer> {
         if nbytes == 0 {
-            return Ok(CpuBuffer { ptr: ALIGN as *mut u8, nbytes: 0, owner: Owner::Empty });
+            return Ok(CpuBuffer { ptr: ALIGN as *mut u8, nbytes: 0, owner: Owner::Empty, moved: OnceLock::new() });
         }
         if nbytes > isize::MAX as usize - ALIGN {
             bail!(Alloc, "CPU allocation of {} bytes is too large", nbytes);
@@ -105,7 +114,7 @@ impl CpuBuffer {
                     // SAFETY: the cached block holds nbytes writable bytes.
                     unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
                 }
-                return Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout) });
+                return Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout), moved: OnceLock::new() });
             }
         }
         // SAFETY: layout has non-zero size.
@@ -117,7 +126,7 @@ impl CpuBuffer {
                 nbytes
             );
         }
-        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout) })
+        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Own(layout), moved: OnceLock::new() })
     }
 
     /// Wrap memory owned by someone else; `keep_alive` is dropped when the last view goes away.
@@ -125,7 +134,7 @@ impl CpuBuffer {
     /// # Safety
     /// `ptr..ptr+nbytes` must stay valid and writable while `keep_alive` lives.
     pub unsafe fn foreign(ptr: *mut u8, nbytes: usize, keep_alive: Box<dyn Any + Send + Sync>) -> CpuBuffer {
-        CpuBuffer { ptr, nbytes, owner: Owner::Foreign(keep_alive) }
+        CpuBuffer { ptr, nbytes, owner: Owner::Foreign(keep_alive), moved: OnceLock::new() }
     }
 
     /// Page-locked host memory (`Tensor.pin_memory()`); an error without a CUDA device.
@@ -135,11 +144,42 @@ impl CpuBuffer {
             // SAFETY: the block holds nbytes writable bytes.
             unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
         }
-        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Pinned(AtomicBool::new(false)) })
+        Ok(CpuBuffer { ptr, nbytes, owner: Owner::Pinned(AtomicBool::new(false)), moved: OnceLock::new() })
     }
 
     pub fn is_pinned(&self) -> bool {
-        matches!(self.owner, Owner::Pinned(_))
+        matches!(self.owner, Owner::Pinned(_)) && self.moved.get().is_none()
+    }
+
+    /// Move the bytes into `ptr..ptr+nbytes` (kept alive by `keep_alive`) for good: every view of
+    /// this buffer sees the new memory from now on (`Tensor.share_memory_()`). Writes racing with
+    /// the move may be lost, as in PyTorch. The old memory stays mapped until the buffer drops,
+    /// since a kernel in another thread may still hold its address, but its pages go back to the
+    /// OS. Hands `keep_alive` back if the buffer was already moved.
+    ///
+    /// # Safety
+    /// `ptr..ptr+nbytes` must be valid, writable memory that no other buffer uses, while
+    /// `keep_alive` lives.
+    pub unsafe fn rehome(&self, ptr: *mut u8, keep_alive: Box<dyn Any + Send + Sync>) -> std::result::Result<(), Box<dyn Any + Send + Sync>> {
+        if self.moved.get().is_some() {
+            return Err(keep_alive);
+        }
+        let old = self.ptr();
+        std::ptr::copy_nonoverlapping(old, ptr, self.nbytes);
+        self.moved.set(Moved { ptr: ptr as usize, keep_alive }).map_err(|m| m.keep_alive)?;
+        if matches!(self.owner, Owner::Own(_)) && self.nbytes >= CACHE_MIN {
+            release_pages(old, self.nbytes);
+        }
+        Ok(())
+    }
+
+    /// What keeps borrowed or moved memory alive (None for memory this buffer allocated).
+    pub fn keep_alive(&self) -> Option<&(dyn Any + Send + Sync)> {
+        match (self.moved.get(), &self.owner) {
+            (Some(m), _) => Some(&*m.keep_alive),
+            (None, Owner::Foreign(k)) => Some(&**k),
+            _ => None,
+        }
     }
 
     /// Record that an asynchronous copy queued now reads this (pinned) buffer.
@@ -150,10 +190,26 @@ impl CpuBuffer {
     }
 
     pub fn ptr(&self) -> *mut u8 {
-        self.ptr
+        match self.moved.get() {
+            Some(m) => m.ptr as *mut u8,
+            None => self.ptr,
+        }
     }
     pub fn nbytes(&self) -> usize {
         self.nbytes
+    }
+}
+
+/// Give the whole pages inside `ptr..ptr+nbytes` back to the OS; the range stays mapped (reads
+/// see zeros) until it is freed.
+fn release_pages(ptr: *mut u8, nbytes: usize) {
+    const PAGE: usize = 4096;
+    let start = (ptr as usize).next_multiple_of(PAGE);
+    let end = (ptr as usize + nbytes) / PAGE * PAGE;
+    if end > start {
+        // SAFETY: the pages lie inside an allocation this buffer owns; MADV_DONTNEED on private
+        // anonymous memory only drops their contents. A failure just keeps them resident.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
     }
 }
 

@@ -289,6 +289,8 @@ from . import autograd, backends, cuda  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 
 from . import nn, optim, utils  # noqa: E402,F401
+# As in PyTorch, importing the package registers the shared-memory reductions for tensors.
+from . import multiprocessing  # noqa: E402,F401
 
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401

@@ -220,6 +220,10 @@ class Tensor:
         raises RuntimeError without CUDA."""
     def is_pinned(self, device: _device | None = None) -> _bool:
         """Whether the tensor lives in page-locked host memory (False for CUDA tensors)."""
+    def share_memory_(self) -> Tensor:
+        """Move the storage to shared memory in place (every view follows); no-op if shared or CUDA."""
+    def is_shared(self) -> _bool:
+        """Whether the storage is in shared memory (True for CUDA tensors)."""
     def float(self) -> Tensor: ...
     def double(self) -> Tensor: ...
     def half(self) -> Tensor: ...
@@ -977,6 +981,13 @@ def _empty_cpu_cache() -> _int:
 def _cpu_cache_bytes() -> _int: ...
 def from_dlpack(ext: Any) -> Tensor:
     """A tensor sharing memory with any DLPack producer (NumPy, PyTorch, CuPy, JAX...) or capsule."""
+
+def _share_fd(t: Tensor) -> tuple[_int, _int]:
+    """Share t's storage in place; return (fd owned by the storage, storage bytes)."""
+def _from_shared_fd(fd: _int, nbytes: _int, dtype: Any, shape: Sequence[_int], strides: Sequence[_int], offset: _int) -> Tensor:
+    """A view over a shared memory fd from another process (takes the fd; layout bounds-checked)."""
+def _empty_shared(shape: Sequence[_int], dtype: Any) -> Tensor:
+    """A zero-filled contiguous CPU tensor in shared memory."""
 
 def _from_buffer(owner: object, ptr: _int, shape: Sequence[_int], strides_bytes: Sequence[_int], dtype: _dtype) -> Tensor:
     """Wrap external CPU memory (a NumPy array's buffer) without copying; `owner` is kept alive."""

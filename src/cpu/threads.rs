@@ -115,6 +115,7 @@ struct Pool {
 impl Pool {
     /// A pool of `threads` threads in all (fewer if the OS refuses to start more).
     fn new(threads: usize) -> Pool {
+        forget_pool_after_fork();
         let spin_us = std::env::var("RTORCH_SPIN_US").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(200);
         let shared = Arc::new(Shared {
             state: AtomicU64::new(0),
@@ -218,6 +219,24 @@ fn pool() -> Arc<Pool> {
         *w = Some(Arc::new(p));
     }
     w.as_ref().expect("initialised above").clone()
+}
+
+/// After fork() only the forking thread exists in the child, so the inherited pool's workers are
+/// gone (joining them would hang, and a job would wait for them): the child forgets that pool
+/// without dropping it and builds its own on first use (DataLoader workers, Hogwild processes).
+fn forget_pool_after_fork() {
+    extern "C" fn in_child() {
+        // try_write: a lock held by a thread that did not survive the fork is never released.
+        if let Ok(mut w) = POOL.try_write() {
+            std::mem::forget(w.take());
+            COUNT.store(0, SeqCst);
+        }
+    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the handler only touches this module's statics and allocates nothing.
+    ONCE.call_once(|| unsafe {
+        libc::pthread_atfork(None, None, Some(in_child));
+    });
 }
 
 pub fn num_threads() -> usize {

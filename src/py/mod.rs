@@ -11,6 +11,7 @@ mod nn;
 mod optim;
 mod ordering;
 mod out;
+mod shm;
 mod tensor;
 mod unary;
 
@@ -67,6 +68,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ordering::register(m)?;
     cuda::register(m)?;
     optim::register(m)?;
+    shm::register(m)?;
     unary::register(m)?;
     declarations::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables generate.

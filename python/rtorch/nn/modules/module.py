@@ -421,6 +421,24 @@ class Module:
         r"""Cast all floating point parameters and buffers to ``bfloat16``."""
         return self._apply(lambda t: t.to(rtorch.bfloat16) if _is_floating(t) else t)
 
+    def share_memory(self):
+        r"""Move every parameter, its gradient and every buffer to shared memory, in place (see
+        :meth:`rtorch.Tensor.share_memory_`), so that processes started afterwards (fork) or
+        given the module (spawn, queues) update the same tensors: Hogwild training.
+
+        Example:
+            >>> model = nn.Linear(4, 2).share_memory()
+            >>> model.weight.is_shared()
+            True
+        """
+        for p in self.parameters():
+            p.share_memory_()
+            if p.grad is not None:
+                p.grad.share_memory_()
+        for b in self.buffers():
+            b.share_memory_()
+        return self
+
     def cpu(self):
         r"""Move all parameters and buffers to the CPU."""
         return self.to("cpu")

@@ -1,4 +1,5 @@
-"""Datasets: the map-style and iterable base classes, TensorDataset, ConcatDataset, Subset, random_split."""
+"""Datasets: the map-style and iterable base classes, TensorDataset, StackDataset, ConcatDataset,
+ChainDataset, Subset, random_split."""
 import bisect
 import itertools
 import math
@@ -6,7 +7,8 @@ import warnings
 
 import rtorch
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
+           "Subset", "random_split"]
 
 
 class Dataset:
@@ -41,6 +43,57 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
 
+class StackDataset(Dataset):
+    r"""Samples of several datasets side by side: ``(a[i], b[i])`` for positional datasets,
+    ``{"a": a[i], "b": b[i]}`` for keyword ones. All must have the same length.
+
+    Args:
+        *args (Dataset): datasets whose samples form a tuple.
+        **kwargs (Dataset): datasets whose samples form a dict.
+
+    Example:
+        >>> ds = StackDataset(TensorDataset(rtorch.arange(3)), rtorch.arange(3) * 10)
+        >>> len(ds)
+        3
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or"
+                             "``dict``- (via ``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        parts = list(args) if args else list(kwargs.values())
+        self._length = len(parts[0])
+        if any(self._length != len(d) for d in parts):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args if args else kwargs
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices):
+        named = isinstance(self.datasets, dict)
+        items = self.datasets.items() if named else enumerate(self.datasets)
+        samples = [{} if named else [] for _ in indices]
+        for k, d in items:
+            getitems = getattr(d, "__getitems__", None)
+            values = getitems(indices) if callable(getitems) else [d[i] for i in indices]
+            if len(values) != len(indices):
+                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(values)}")
+            for sample, v in zip(samples, values):
+                if named:
+                    sample[k] = v
+                else:
+                    sample.append(v)
+        return samples if named else [tuple(s) for s in samples]
+
+    def __len__(self):
+        return self._length
+
+
 class ConcatDataset(Dataset):
     r"""Dataset made by concatenating several map-style datasets."""
 
@@ -64,6 +117,32 @@ class ConcatDataset(Dataset):
         d = bisect.bisect_right(self.cumulative_sizes, idx)
         offset = idx if d == 0 else idx - self.cumulative_sizes[d - 1]
         return self.datasets[d][offset]
+
+
+class ChainDataset(IterableDataset):
+    r"""Iterable datasets one after another, chained on the fly.
+
+    Args:
+        datasets (iterable of IterableDataset): the datasets to chain.
+    """
+
+    def __init__(self, datasets):
+        super().__init__()
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self):
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
 
 
 class Subset(Dataset):

@@ -1,10 +1,13 @@
-"""Collation: turning samples into batches (default_collate, default_convert) and pinning them."""
+"""Collation: turning samples into batches (default_collate, default_convert) and pinning them; in a
+DataLoader worker, batches of tensors are stacked straight into shared memory."""
 import collections.abc
 import re
 
 import numpy as np
 
 import rtorch
+
+from . import worker
 
 __all__ = ["default_collate", "default_convert"]
 
@@ -81,6 +84,18 @@ def _rebuild(original, converted):
         return converted
 
 
+def _stack(tensors):
+    """``rtorch.stack(tensors)``; inside a DataLoader worker into a fresh shared-memory tensor,
+    so that sending the batch to the main process passes a file descriptor, not the bytes."""
+    elem = tensors[0]
+    if worker.get_worker_info() is None or elem.device.type != "cpu" or elem.requires_grad:
+        return rtorch.stack(tensors, 0)
+    if any(t.shape != elem.shape or t.dtype != elem.dtype for t in tensors):
+        return rtorch.stack(tensors, 0)  # stack's own shape error or type promotion
+    out = rtorch._rtorch._empty_shared([len(tensors), *elem.shape], elem.dtype)
+    return rtorch.stack(tensors, 0, out=out)
+
+
 def default_collate(batch):
     r"""Stack a list of samples into a batch, as PyTorch does.
 
@@ -90,7 +105,7 @@ def default_collate(batch):
     """
     elem = batch[0]
     if isinstance(elem, rtorch.Tensor):
-        return rtorch.stack(list(batch), 0)
+        return _stack(list(batch))
     if isinstance(elem, np.ndarray):
         if _np_str_obj_array_pattern.search(elem.dtype.str) is not None:
             raise TypeError(_COLLATE_ERR.format(elem.dtype))
