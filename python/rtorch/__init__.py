@@ -196,16 +196,14 @@ def set_num_threads(n):
 
 # Functional forms of the Tensor methods not (yet) declared in the op tables: one implementation (the
 # native method) serves both.
-_METHODS = """round add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow atan2 arctan2 hypot
-maximum minimum fmax fmin eq ne lt le gt ge greater less greater_equal less_equal not_equal logical_and
-logical_or logical_xor bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift copysign
-clamp clip lerp logit nan_to_num isclose allclose equal sum nansum mean nanmean prod max min amax amin argmax
-argmin all any count_nonzero var std norm logsumexp softmax log_softmax cumsum cumprod reshape transpose
-swapaxes swapdims permute t squeeze unsqueeze flatten ravel unflatten narrow select unbind split chunk
-diagonal flip fliplr flipud index_select gather scatter scatter_add scatter_reduce index_add index_copy
-index_fill addcmul addcdiv masked_fill masked_select nonzero take matmul mm bmm dot outer mv broadcast_to
-detach clone sort argsort msort topk kthvalue median nanmedian cummax cummin unique repeat_interleave roll
-rot90 tril triu diff take_along_dim masked_scatter trace kron vdot addmm baddbmm addmv tile""".split()
+_METHODS = """round add sub subtract div divide pow clamp clip lerp logit nan_to_num isclose allclose equal sum nansum mean
+nanmean prod max min amax amin argmax argmin all any count_nonzero var std norm logsumexp softmax log_softmax
+cumsum cumprod reshape transpose swapaxes swapdims permute t squeeze unsqueeze flatten ravel unflatten narrow
+select unbind split chunk diagonal flip fliplr flipud index_select gather scatter scatter_add scatter_reduce
+index_add index_copy index_fill addcmul addcdiv masked_fill masked_select nonzero take matmul mm bmm dot outer
+mv broadcast_to detach clone sort argsort msort topk kthvalue median nanmedian cummax cummin unique
+repeat_interleave roll rot90 tril triu diff take_along_dim masked_scatter trace kron vdot addmm baddbmm addmv
+tile""".split()
 for _name in _METHODS:
     globals()[_name] = getattr(Tensor, _name)
 del _name

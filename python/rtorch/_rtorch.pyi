@@ -519,6 +519,134 @@ class Tensor:
         """Computes the bitwise NOT of `input` (integer or bool tensors; logical NOT for bool)."""
     def bitwise_not_(self) -> Self:
         """In-place version of `bitwise_not`: Computes the bitwise NOT of `input` (integer or bool tensors; logical NOT for bool)."""
+    def mul(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Multiplies `input` by `other` elementwise."""
+    def mul_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `mul`: Multiplies `input` by `other` elementwise."""
+    def multiply(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Multiplies `input` by `other` elementwise."""
+    def multiply_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `multiply`: Multiplies `input` by `other` elementwise."""
+    def true_divide(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Divides `input` by `other` elementwise (true division: integer inputs give floats)."""
+    def true_divide_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `true_divide`: Divides `input` by `other` elementwise (true division: integer inputs give floats)."""
+    def floor_divide(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Divides `input` by `other` and rounds the quotient toward negative infinity (Python's //)."""
+    def floor_divide_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `floor_divide`: Divides `input` by `other` and rounds the quotient toward negative infinity (Python's //)."""
+    def remainder(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Python's modulus: the remainder of `input / other`, with the sign of `other`."""
+    def remainder_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `remainder`: Python's modulus: the remainder of `input / other`, with the sign of `other`."""
+    def fmod(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """C's fmod: the remainder of `input / other`, with the sign of `input`."""
+    def fmod_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `fmod`: C's fmod: the remainder of `input / other`, with the sign of `input`."""
+    def atan2(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+    def atan2_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `atan2`: The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+    def arctan2(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+    def arctan2_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `arctan2`: The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+    def hypot(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The hypotenuse sqrt(input^2 + other^2), elementwise."""
+    def hypot_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `hypot`: The hypotenuse sqrt(input^2 + other^2), elementwise."""
+    def copysign(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The magnitude of `input` with the sign of `other`, elementwise."""
+    def copysign_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `copysign`: The magnitude of `input` with the sign of `other`, elementwise."""
+    def maximum(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The elementwise maximum of `input` and `other` (NaN propagates)."""
+    def maximum_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `maximum`: The elementwise maximum of `input` and `other` (NaN propagates)."""
+    def minimum(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The elementwise minimum of `input` and `other` (NaN propagates)."""
+    def minimum_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `minimum`: The elementwise minimum of `input` and `other` (NaN propagates)."""
+    def fmax(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number."""
+    def fmin(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number."""
+    def bitwise_and(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The bitwise AND of `input` and `other` (logical AND for bool)."""
+    def bitwise_and_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `bitwise_and`: The bitwise AND of `input` and `other` (logical AND for bool)."""
+    def bitwise_or(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The bitwise OR of `input` and `other` (logical OR for bool)."""
+    def bitwise_or_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `bitwise_or`: The bitwise OR of `input` and `other` (logical OR for bool)."""
+    def bitwise_xor(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The bitwise XOR of `input` and `other` (logical XOR for bool)."""
+    def bitwise_xor_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `bitwise_xor`: The bitwise XOR of `input` and `other` (logical XOR for bool)."""
+    def bitwise_left_shift(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Shifts `input` left by `other` bits (0 past the width)."""
+    def bitwise_left_shift_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `bitwise_left_shift`: Shifts `input` left by `other` bits (0 past the width)."""
+    def bitwise_right_shift(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Shifts `input` right by `other` bits, arithmetically (-1 or 0 past the width)."""
+    def bitwise_right_shift_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `bitwise_right_shift`: Shifts `input` right by `other` bits, arithmetically (-1 or 0 past the width)."""
+    def eq(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` equals `other`."""
+    def eq_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `eq`: True where `input` equals `other`."""
+    def ne(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` differs from `other` (NaN differs from everything)."""
+    def ne_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `ne`: True where `input` differs from `other` (NaN differs from everything)."""
+    def not_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` differs from `other` (NaN differs from everything)."""
+    def not_equal_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `not_equal`: True where `input` differs from `other` (NaN differs from everything)."""
+    def lt(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` < `other`."""
+    def lt_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `lt`: True where `input` < `other`."""
+    def less(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` < `other`."""
+    def less_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `less`: True where `input` < `other`."""
+    def le(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` <= `other`."""
+    def le_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `le`: True where `input` <= `other`."""
+    def less_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` <= `other`."""
+    def less_equal_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `less_equal`: True where `input` <= `other`."""
+    def gt(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` > `other`."""
+    def gt_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `gt`: True where `input` > `other`."""
+    def greater(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` > `other`."""
+    def greater_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `greater`: True where `input` > `other`."""
+    def ge(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` >= `other`."""
+    def ge_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `ge`: True where `input` >= `other`."""
+    def greater_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """True where `input` >= `other`."""
+    def greater_equal_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `greater_equal`: True where `input` >= `other`."""
+    def logical_and(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The logical AND of `input` and `other` (zero is False); a bool tensor."""
+    def logical_and_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `logical_and`: The logical AND of `input` and `other` (zero is False); a bool tensor."""
+    def logical_or(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The logical OR of `input` and `other` (zero is False); a bool tensor."""
+    def logical_or_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `logical_or`: The logical OR of `input` and `other` (zero is False); a bool tensor."""
+    def logical_xor(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The logical XOR of `input` and `other` (zero is False); a bool tensor."""
+    def logical_xor_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `logical_xor`: The logical XOR of `input` and `other` (zero is False); a bool tensor."""
     # <<< end of generated (Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor: ...
     def logit(self) -> Tensor: ...
@@ -537,31 +665,11 @@ class Tensor:
     def sub(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor: ...
     def sub_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self: ...
     def subtract(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor: ...
-    def mul(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def mul_(self, other: _TensorOrNumber) -> Self: ...
-    def multiply(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
     def div(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor: ...
     def div_(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None) -> Self: ...
     def divide(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor: ...
-    def true_divide(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def floor_divide(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def floor_divide_(self, other: _TensorOrNumber) -> Self: ...
-    def remainder(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def remainder_(self, other: _TensorOrNumber) -> Self: ...
-    def fmod(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def fmod_(self, other: _TensorOrNumber) -> Self: ...
-    def pow(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def pow_(self, other: _TensorOrNumber) -> Self: ...
-    def atan2(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def arctan2(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def hypot(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def copysign(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def maximum(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def maximum_(self, other: Tensor) -> Self: ...
-    def minimum(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def minimum_(self, other: Tensor) -> Self: ...
-    def fmax(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def fmin(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
+    def pow(self, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
+    def pow_(self, exponent: _TensorOrNumber) -> Self: ...
     def lerp(self, end: Tensor, weight: _TensorOrNumber) -> Tensor: ...
     def lerp_(self, end: Tensor, weight: _TensorOrNumber) -> Self: ...
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Tensor: ...
@@ -575,34 +683,6 @@ class Tensor:
     def clamp_max(self, max: _TensorOrNumber) -> Tensor: ...
 
     # comparison and logic
-    def eq(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def eq_(self, other: _TensorOrNumber) -> Self: ...
-    def ne(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def ne_(self, other: _TensorOrNumber) -> Self: ...
-    def not_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def lt(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def lt_(self, other: _TensorOrNumber) -> Self: ...
-    def less(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def le(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def le_(self, other: _TensorOrNumber) -> Self: ...
-    def less_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def gt(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def gt_(self, other: _TensorOrNumber) -> Self: ...
-    def greater(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def ge(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def ge_(self, other: _TensorOrNumber) -> Self: ...
-    def greater_equal(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def logical_and(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def logical_or(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def logical_xor(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def bitwise_and(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def bitwise_and_(self, other: _TensorOrNumber) -> Self: ...
-    def bitwise_or(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def bitwise_or_(self, other: _TensorOrNumber) -> Self: ...
-    def bitwise_xor(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def bitwise_xor_(self, other: _TensorOrNumber) -> Self: ...
-    def bitwise_left_shift(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def bitwise_right_shift(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
     def isclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> Tensor: ...
     def allclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> _bool: ...
     def equal(self, other: Tensor) -> _bool: ...
@@ -1242,13 +1322,83 @@ def signbit(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a bool tensor that is True where the sign bit of `input` is set (also for -0.0)."""
 def bitwise_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Computes the bitwise NOT of `input` (integer or bool tensors; logical NOT for bool)."""
+def mul(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Multiplies `input` by `other` elementwise."""
+def multiply(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Multiplies `input` by `other` elementwise."""
+def true_divide(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Divides `input` by `other` elementwise (true division: integer inputs give floats)."""
+def floor_divide(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Divides `input` by `other` and rounds the quotient toward negative infinity (Python's //)."""
+def remainder(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Python's modulus: the remainder of `input / other`, with the sign of `other`."""
+def fmod(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """C's fmod: the remainder of `input / other`, with the sign of `input`."""
+def atan2(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+def arctan2(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The arctangent of `input / other` with the quadrant taken from both signs, in radians."""
+def hypot(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The hypotenuse sqrt(input^2 + other^2), elementwise."""
+def copysign(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The magnitude of `input` with the sign of `other`, elementwise."""
+def maximum(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The elementwise maximum of `input` and `other` (NaN propagates)."""
+def minimum(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The elementwise minimum of `input` and `other` (NaN propagates)."""
+def fmax(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number."""
+def fmin(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number."""
+def bitwise_and(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The bitwise AND of `input` and `other` (logical AND for bool)."""
+def bitwise_or(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The bitwise OR of `input` and `other` (logical OR for bool)."""
+def bitwise_xor(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The bitwise XOR of `input` and `other` (logical XOR for bool)."""
+def bitwise_left_shift(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Shifts `input` left by `other` bits (0 past the width)."""
+def bitwise_right_shift(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Shifts `input` right by `other` bits, arithmetically (-1 or 0 past the width)."""
+def eq(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` equals `other`."""
+def ne(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` differs from `other` (NaN differs from everything)."""
+def not_equal(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` differs from `other` (NaN differs from everything)."""
+def lt(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` < `other`."""
+def less(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` < `other`."""
+def le(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` <= `other`."""
+def less_equal(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` <= `other`."""
+def gt(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` > `other`."""
+def greater(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` > `other`."""
+def ge(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` >= `other`."""
+def greater_equal(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """True where `input` >= `other`."""
+def logical_and(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The logical AND of `input` and `other` (zero is False); a bool tensor."""
+def logical_or(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The logical OR of `input` and `other` (zero is False); a bool tensor."""
+def logical_xor(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The logical XOR of `input` and `other` (zero is False); a bool tensor."""
 
 __all__ = [
     "neg", "negative", "abs", "absolute", "sign", "sgn", "square", "relu", "floor", "ceil", "trunc", "fix",
     "frac", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
     "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh", "acosh",
     "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "isnan", "isinf",
-    "isfinite", "logical_not", "signbit", "bitwise_not",
+    "isfinite", "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide", "floor_divide",
+    "remainder", "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum", "fmax", "fmin",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "eq", "ne",
+    "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "logical_and",
+    "logical_or", "logical_xor",
 ]
 # <<< end of generated (functions)
 

@@ -5,7 +5,6 @@ use crate::tape::{Backward, Node};
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::binary::Arg;
-use crate::opdefs::BinaryOp;
 use crate::ops::reduce::sum_to;
 use crate::tensor::Tensor;
 use std::sync::Arc;
@@ -58,7 +57,7 @@ impl Backward {
                     }
                     let i = out.len();
                     out.push(if node.needs_grad(i) {
-                        Some(sum_to(&binary_grad(*op, first, &g, a.as_ref(), b.as_ref(), y.as_ref())?, shape(i))?)
+                        Some(sum_to(&super::binary::grad(*op, first, &g, a.as_ref(), b.as_ref(), y.as_ref())?, shape(i))?)
                     } else {
                         None
                     });
@@ -240,47 +239,5 @@ impl Backward {
             Backward::PlaneScatter { idx, hw } => one(crate::ops::conv::plane_gather(&g, idx, *hw)?),
             Backward::Custom(_) => unreachable!("handled above"),
         }
-    }
-}
-
-/// (d/da, d/db) of the two-input ops, before summing broadcast dims.
-/// The gradient of `op(a, b)` for one operand (`first`: a, else b), before summing to its shape.
-/// One side at a time, so an operand that needs no gradient costs nothing.
-fn binary_grad(op: BinaryOp, first: bool, g: &Tensor, a: Option<&Tensor>, b: Option<&Tensor>, y: Option<&Tensor>) -> Result<Tensor> {
-    use BinaryOp::*;
-    let a = || a.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved first operand", op.name()));
-    let b = || b.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved second operand", op.name()));
-    let y = || y.ok_or_else(|| crate::err!(Runtime, "{} backward: the rule lost its saved output", op.name()));
-    match (op, first) {
-        (Add, _) | (Sub, true) | (Remainder, true) | (Fmod, true) => Ok(g.clone()),
-        (Sub, false) => g.neg(),
-        (Mul, true) => g.mul(b()?),
-        (Mul, false) => g.mul(a()?),
-        (Div, true) => g.div(b()?),
-        (Div, false) => g.neg()?.mul(a()?)?.div(&b()?.square()?),
-        (Pow, true) => g.mul(&b()?.mul(&a()?.pow(&b()?.sub_scalar(1.0)?)?)?),
-        (Pow, false) => {
-            // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
-            let la = a()?.log()?;
-            let zero_mask = a()?.eq_scalar(0.0)?.logical_and(&b()?.ge_scalar(0.0)?)?;
-            let z = Tensor::zeros(&[], g.dtype(), g.device())?;
-            g.mul(&crate::ops::index::where_(&zero_mask, &z, &y()?.mul(&la)?)?)
-        }
-        (Atan2, _) => {
-            let den = a()?.square()?.add(&b()?.square()?)?;
-            if first { g.mul(b()?)?.div(&den) } else { g.mul(&a()?.neg()?)?.div(&den) }
-        }
-        (Hypot, _) => g.mul(if first { a()? } else { b()? })?.div(y()?),
-        (Maximum | Minimum | Fmax | Fmin, _) => {
-            let win = if matches!(op, Maximum | Fmax) { a()?.gt(b()?)? } else { a()?.lt(b()?)? };
-            let tie = a()?.eq(b()?)?;
-            let wa = mask_f(&win, g)?.add(&mask_f(&tie, g)?.mul_scalar(0.5)?)?;
-            g.mul(&if first { wa } else { wa.neg()?.add_scalar(1.0)? })
-        }
-        (Remainder, false) => g.neg()?.mul(&a()?.binary(FloorDiv, b()?)?),
-        (Fmod, false) => g.neg()?.mul(&a()?.div(b()?)?.trunc()?),
-        (CopySign, true) => g.mul(&y()?.div(a()?)?),
-        (CopySign, false) => g.mul_scalar(0.0),
-        _ => crate::bail!(Runtime, "{} is not differentiable", op.name()),
     }
 }

@@ -11,13 +11,13 @@ use crate::{bail, with_dtype};
 /// `out = op(a, b)`: `a`, `b` in the op's compute dtype, broadcast to `out`'s shape.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     match a.dtype() {
-        DType::F32 => float_kernel::<f32>(op, a, b, out),
-        DType::F64 => float_kernel::<f64>(op, a, b, out),
+        DType::F32 => float_kernel::<f32>(op, a, b, out)?,
+        DType::F64 => float_kernel::<f64>(op, a, b, out)?,
         DType::F16 | DType::BF16 => {
             let (af, bf) = (super::cast(a, DType::F32)?, super::cast(b, DType::F32)?);
             let od = if op.is_comparison() { DType::Bool } else { DType::F32 };
             let of = Tensor::alloc(out.shape(), od, crate::Device::Cpu, false)?;
-            float_kernel::<f32>(op, &af, &bf, &of);
+            float_kernel::<f32>(op, &af, &bf, &of)?;
             super::copy_cast(&of, out)?;
         }
         d => with_dtype!(d, T => int_kernel::<T>(op, a, b, out)?),
@@ -25,49 +25,50 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
     Ok(())
 }
 
-fn float_kernel<F: FloatMath>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) {
-    macro_rules! go {
-        (|$x:ident, $y:ident| $e:expr) => {
-            map2::<F, F, F, _>(a, b, out, |$x: F, $y: F| $e)
-        };
-    }
-    macro_rules! cmp {
-        (|$x:ident, $y:ident| $e:expr) => {
-            map2::<F, F, bool, _>(a, b, out, |$x: F, $y: F| $e)
-        };
-    }
-    let z = F::zero();
-    match op {
-        Add => go!(|x, y| x + y),
-        Sub => go!(|x, y| x - y),
-        Mul => go!(|x, y| x * y),
-        Div => go!(|x, y| x / y),
-        FloorDiv => go!(|x, y| py_floordiv(x, y)),
-        Remainder => go!(|x, y| {
-            let r = x % y;
-            if r != z && ((r < z) != (y < z)) { r + y } else { r }
-        }),
-        Fmod => go!(|x, y| x % y),
-        Pow => go!(|x, y| x.powf(y)),
-        Atan2 => go!(|x, y| x.atan2(y)),
-        Hypot => go!(|x, y| x.hypot(y)),
-        Maximum => go!(|x, y| if x.is_nan() || y.is_nan() { x + y } else if x > y { x } else { y }),
-        Minimum => go!(|x, y| if x.is_nan() || y.is_nan() { x + y } else if x < y { x } else { y }),
-        Fmax => go!(|x, y| x.max(y)),
-        Fmin => go!(|x, y| x.min(y)),
-        CopySign => go!(|x, y| x.copysign(y)),
-        Eq => cmp!(|x, y| x == y),
-        Ne => cmp!(|x, y| x != y),
-        Lt => cmp!(|x, y| x < y),
-        Le => cmp!(|x, y| x <= y),
-        Gt => cmp!(|x, y| x > y),
-        Ge => cmp!(|x, y| x >= y),
-        LogicalAnd => cmp!(|x, y| x != z && y != z),
-        LogicalOr => cmp!(|x, y| x != z || y != z),
-        LogicalXor => cmp!(|x, y| (x != z) != (y != z)),
-        BitAnd | BitOr | BitXor | Shl | Shr => unreachable!("rejected by dtypes()"),
-    }
+/// The float kernel of a row: a value for arithmetic kinds, a bool for comparisons.
+macro_rules! bin_float_arm {
+    (cmp, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, bool, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
+    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, $F, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
+    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
 }
+
+/// The integer and bool kernel of a row, in wrapping i64 (bool results: non-zero is true).
+macro_rules! bin_int_arm {
+    (cmp, $T:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => {
+        map2::<$T, $T, bool, _>($a, $b, $out, |$x: $T, $y: $T| { let ($x, $y) = ($x.to_i64(), $y.to_i64()); $e })
+    };
+    ($kind:ident, $T:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => {
+        map2::<$T, $T, $T, _>($a, $b, $out, |$x: $T, $y: $T| $T::from_i64({ let ($x, $y) = ($x.to_i64(), $y.to_i64()); $e }))
+    };
+    ($kind:ident, $T:ident, $a:ident, $b:ident, $out:ident;) => { bail!(DType, "internal error: no integer kernel for this op") };
+}
+
+macro_rules! cpu_binary {
+    ($( ($V:ident $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $(da $da:expr; db $db:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// The float kernels (f32, f64): one closure per row.
+        #[allow(unreachable_code)]
+        fn float_kernel<F: FloatMath>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+            match op {
+                $( BinaryOp::$V => bin_float_arm!($kind, F, a, b, out; $($cpu)*), )*
+            }
+            Ok(())
+        }
+
+        /// The integer and bool kernels: one closure per row.
+        #[allow(unreachable_code)]
+        fn int_rows<T: Element>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+            match op {
+                $( BinaryOp::$V => bin_int_arm!($kind, T, a, b, out; $($int)*), )*
+            }
+            Ok(())
+        }
+    };
+}
+crate::binary_table!(cpu_binary);
 
 /// Python's floor division for floats (sign of the divisor, like torch.floor_divide).
 #[inline(always)]
@@ -87,73 +88,15 @@ fn py_floordiv<F: FloatMath>(x: F, y: F) -> F {
     if d - fl > F::c(0.5) { fl + F::one() } else { fl }
 }
 
+/// Integer rows with PyTorch's errors first: division by zero, negative integer powers.
 fn int_kernel<T: Element>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
-    let is_bool = T::DTYPE == DType::Bool;
-    if matches!(op, FloorDiv | Remainder | Fmod) {
-        // Integer division by zero is an error in PyTorch, not a silent value.
-        if super::any_elem::<T>(b, |v| v.to_i64() == 0) {
-            bail!(Runtime, "ZeroDivisionError: integer division or modulo by zero in {}", op.name());
-        }
-    }
-    macro_rules! go {
-        (|$x:ident, $y:ident| $e:expr) => {
-            map2::<T, T, T, _>(a, b, out, |$x: T, $y: T| T::from_i64({
-                let ($x, $y) = ($x.to_i64(), $y.to_i64());
-                $e
-            }))
-        };
-    }
-    macro_rules! cmp {
-        (|$x:ident, $y:ident| $e:expr) => {
-            map2::<T, T, bool, _>(a, b, out, |$x: T, $y: T| {
-                let ($x, $y) = ($x.to_i64(), $y.to_i64());
-                $e
-            })
-        };
-    }
     match op {
-        Add if is_bool => go!(|x, y| x | y),
-        Mul if is_bool => go!(|x, y| x & y),
-        Add => go!(|x, y| x.wrapping_add(y)),
-        Sub => go!(|x, y| x.wrapping_sub(y)),
-        Mul => go!(|x, y| x.wrapping_mul(y)),
-        FloorDiv => go!(|x, y| x.wrapping_div(y) - (((x % y != 0) && ((x < 0) != (y < 0))) as i64)),
-        Remainder => go!(|x, y| {
-            let r = x.wrapping_rem(y);
-            if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
-        }),
-        Fmod => go!(|x, y| x.wrapping_rem(y)),
-        Pow => {
-            let neg = super::any_elem::<T>(b, |v| v.to_i64() < 0);
-            if neg && !is_bool {
-                bail!(Runtime, "Integers to negative integer powers are not allowed.");
-            }
-            go!(|x, y| x.wrapping_pow(y.clamp(0, u32::MAX as i64) as u32))
+        FloorDiv | Remainder | Fmod if super::any_elem::<T>(b, |v| v.to_i64() == 0) => {
+            bail!(Runtime, "ZeroDivisionError: integer division or modulo by zero in {}", op.name())
         }
-        Maximum | Fmax => go!(|x, y| x.max(y)),
-        Minimum | Fmin => go!(|x, y| x.min(y)),
-        BitAnd => go!(|x, y| x & y),
-        BitOr => go!(|x, y| x | y),
-        BitXor => go!(|x, y| x ^ y),
-        // Shifts past the width give 0 (or -1 for negative right shifts), like PyTorch.
-        Shl => {
-            let bits = (T::DTYPE.size() * 8) as i64;
-            go!(|x, y| if y < 0 || y >= bits { 0 } else { x.wrapping_shl(y as u32) })
+        Pow if T::DTYPE != DType::Bool && super::any_elem::<T>(b, |v| v.to_i64() < 0) => {
+            bail!(Runtime, "Integers to negative integer powers are not allowed.")
         }
-        Shr => {
-            let bits = (T::DTYPE.size() * 8) as i64;
-            go!(|x, y| if y < 0 || y >= bits { if x < 0 { -1 } else { 0 } } else { x >> y })
-        }
-        Eq => cmp!(|x, y| x == y),
-        Ne => cmp!(|x, y| x != y),
-        Lt => cmp!(|x, y| x < y),
-        Le => cmp!(|x, y| x <= y),
-        Gt => cmp!(|x, y| x > y),
-        Ge => cmp!(|x, y| x >= y),
-        LogicalAnd => cmp!(|x, y| x != 0 && y != 0),
-        LogicalOr => cmp!(|x, y| x != 0 || y != 0),
-        LogicalXor => cmp!(|x, y| (x != 0) != (y != 0)),
-        Div | Atan2 | Hypot | CopySign => unreachable!("float-only ops promote first"),
+        _ => int_rows::<T>(op, a, b, out),
     }
-    Ok(())
 }

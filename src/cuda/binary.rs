@@ -7,19 +7,10 @@ use crate::error::Result;
 use crate::tensor::Tensor;
 use cudarc::driver::PushKernelArg;
 
-fn binary_name(op: BinaryOp) -> &'static str {
-    use BinaryOp::*;
-    match op {
-        Shl => "shl",
-        Shr => "shr",
-        op => op.name(),
-    }
-}
-
 /// `out = op(a, b)` with a, b in the compute dtype, broadcast to out's shape.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     same_device(op.name(), &[a, b, out])?;
-    let name = binary_name(op);
+    let name = op.id();
     let n = out.numel();
     if n == 0 {
         return Ok(());
@@ -46,3 +37,28 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()>
     let (pc, pa, pb, po, n64) = (base_ptr(cond), base_ptr(a), base_ptr(b), base_ptr(out), n as i64);
     launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pc, &pa, &pb, &po)
 }
+
+/// The functor and kernel instantiations of one row: `Op_<id>` computes the row's expression on
+/// the compute type C, instantiated for its dtype group.
+fn functor(id: &str, expr: &str, cmp: bool, group: &str) -> String {
+    format!(
+        "struct Op_{id} {{\n  template <typename C> RT_DEV auto operator()(C a, C b) const {{ return {expr}; }}\n}};\nRT_FOR_{group}({m}, {id})\n",
+        m = if cmp { "BINARY_PRED" } else { "BINARY_OP" },
+    )
+}
+
+macro_rules! cuda_binary_source {
+    ($( ($V:ident $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $(da $da:expr; db $db:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// The generated part of cuda/binary.cu: one functor and one line of kernels per row.
+        pub fn generated_source() -> String {
+            let mut s = String::from("\n// ---- Generated from binary_table! (src/opdefs/binary.rs): one functor per op. ----\n");
+            $( s.push_str(&functor(stringify!($id), $cuda, stringify!($kind) == "cmp", stringify!($group))); )*
+            s
+        }
+    };
+}
+crate::binary_table!(cuda_binary_source);

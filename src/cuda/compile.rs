@@ -43,7 +43,8 @@ impl Family {
     /// the op tables for the elementwise families.
     pub fn source(self) -> String {
         match self {
-            Family::Unary => format!("{}{}", include_str!("../../cuda/unary.cu"), super::unary::generated_source()),
+            Family::Unary => format!("{}{}", self.file(), super::unary::generated_source()),
+            Family::Binary => format!("{}{}", self.file(), super::binary::generated_source()),
             _ => self.file().to_string(),
         }
     }

@@ -1,70 +1,321 @@
-//! `BinaryOp`: every elementwise two-input op, with its name, dtype rules and what its derivative needs.
+//! Every elementwise two-input op, declared once. A row of `binary_table!` gives the op's enum
+//! variant, kernel id, name, dtype rule, CPU kernels (floats; integers and bool), CUDA expression
+//! and dtype group, derivative with respect to each operand, Python names and one-line doc. Each
+//! layer expands the table with its own macro, as for `unary_table!` (src/opdefs/unary.rs):
+//! `cpu/binary.rs`, `cuda/binary.rs`, `autograd/binary.rs`, `py/binary.rs`.
+//!
+//! Row grammar (CONTRIBUTING.md, "Add an elementwise op"):
+//!
+//! ```text
+//! (Variant id "display name" kind
+//!     cpu { |x, y| float expr } int { |x, y| i64 expr } or int {}
+//!     cuda(GROUP) "C++ expression in a, b (compute type C)"
+//!     grad none; | grad [a b y] da |g, s| expr; db |g, s| expr;   (s.a()?, s.b()?, s.y()?: saved)
+//!     names [(py_name py_inplace_name_or_underscore) ...] function yes|no
+//!     "doc")
+//! ```
+//!
+//! kind: `arith` (the promoted dtype), `float` (integer inputs promote to the default float
+//! dtype), `cmp` (bool result), `bits` (integers and bool), `shift` (integers only). Integer and
+//! bool kernels compute in wrapping i64 (bool results are `!= 0`: add is or, mul is and). GROUP:
+//! the CUDA dtypes instantiated (F, I, NUM, INTB, ALL).
 use crate::bail;
 use crate::dtype::{default_float, DType};
 use crate::error::Result;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum BinaryOp {
-    Add, Sub, Mul, Div, FloorDiv, Remainder, Fmod, Pow, Atan2, Hypot, Maximum, Minimum, Fmax, Fmin,
-    BitAnd, BitOr, BitXor, Shl, Shr, LogicalAnd, LogicalOr, LogicalXor, Eq, Ne, Lt, Le, Gt, Ge,
-    /// The gradient of `maximum`-style selection, used by rules: `a * (b > 0)`-like masks.
-    CopySign,
+/// The table. `$m!` receives every row; see the module doc for the grammar.
+#[macro_export]
+macro_rules! binary_table {
+    ($m:ident) => { $m! {
+    // ---- arithmetic ----
+    (Add add "add" arith
+        cpu { |x, y| x + y } int { |x, y| x.wrapping_add(y) }
+        cuda(ALL) "C(a + b)"
+        grad [] da |g, _s| Ok(g.clone()); db |g, _s| Ok(g.clone());
+        names [] function no
+        "Adds `other` to `input` elementwise (with broadcasting and type promotion).")
+    (Sub sub "sub" arith
+        cpu { |x, y| x - y } int { |x, y| x.wrapping_sub(y) }
+        cuda(NUM) "C(a - b)"
+        grad [] da |g, _s| Ok(g.clone()); db |g, _s| g.neg();
+        names [] function no
+        "Subtracts `other` from `input` elementwise.")
+    (Mul mul "mul" arith
+        cpu { |x, y| x * y } int { |x, y| x.wrapping_mul(y) }
+        cuda(ALL) "C(a * b)"
+        grad [a b] da |g, s| g.mul(s.b()?); db |g, s| g.mul(s.a()?);
+        names [(mul mul_) (multiply multiply_)] function yes
+        "Multiplies `input` by `other` elementwise.")
+    (Div div "div" float
+        cpu { |x, y| x / y } int {}
+        cuda(F) "a / b"
+        grad [a b] da |g, s| g.div(s.b()?); db |g, s| g.neg()?.mul(s.a()?)?.div(&s.b()?.square()?);
+        names [(true_divide true_divide_)] function yes
+        "Divides `input` by `other` elementwise (true division: integer inputs give floats).")
+    (FloorDiv floor_divide "floor_divide" arith
+        cpu { |x, y| py_floordiv(x, y) } int { |x, y| x.wrapping_div(y) - (((x % y != 0) && ((x < 0) != (y < 0))) as i64) }
+        cuda(NUM) "rt_floordiv(a, b)"
+        grad none;
+        names [(floor_divide floor_divide_)] function yes
+        "Divides `input` by `other` and rounds the quotient toward negative infinity (Python's //).")
+    (Remainder remainder "remainder" arith
+        cpu { |x, y| { let r = x % y; if r != F::zero() && ((r < F::zero()) != (y < F::zero())) { r + y } else { r } } }
+        int { |x, y| { let r = x.wrapping_rem(y); if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r } } }
+        cuda(NUM) "rt_remainder(a, b)"
+        grad [a b] da |g, _s| Ok(g.clone()); db |g, s| g.neg()?.mul(&s.a()?.binary(BinaryOp::FloorDiv, s.b()?)?);
+        names [(remainder remainder_)] function yes
+        "Python's modulus: the remainder of `input / other`, with the sign of `other`.")
+    (Fmod fmod "fmod" arith
+        cpu { |x, y| x % y } int { |x, y| x.wrapping_rem(y) }
+        cuda(NUM) "rt_fmodv(a, b)"
+        grad [a b] da |g, _s| Ok(g.clone()); db |g, s| g.neg()?.mul(&s.a()?.div(s.b()?)?.trunc()?);
+        names [(fmod fmod_)] function yes
+        "C's fmod: the remainder of `input / other`, with the sign of `input`.")
+    (Pow pow "pow" arith
+        cpu { |x, y| x.powf(y) } int { |x, y| x.wrapping_pow(y.clamp(0, u32::MAX as i64) as u32) }
+        cuda(NUM) "rt_powv(a, b)"
+        grad [a b y] da |g, s| g.mul(&s.b()?.mul(&s.a()?.pow(&s.b()?.sub_scalar(1.0)?)?)?);
+            db |g, s| {
+                // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+                let zero_mask = s.a()?.eq_scalar(0.0)?.logical_and(&s.b()?.ge_scalar(0.0)?)?;
+                let z = crate::tensor::Tensor::zeros(&[], g.dtype(), g.device())?;
+                g.mul(&crate::ops::index::where_(&zero_mask, &z, &s.y()?.mul(&s.a()?.log()?)?)?)
+            };
+        names [] function no
+        "Raises each element of `input` to the power of the matching element of `exponent` (bound by hand: `exponent=`).")
+    (Atan2 atan2 "atan2" float
+        cpu { |x, y| x.atan2(y) } int {}
+        cuda(F) "rt_atan2(a, b)"
+        grad [a b] da |g, s| g.mul(s.b()?)?.div(&s.a()?.square()?.add(&s.b()?.square()?)?);
+            db |g, s| g.mul(&s.a()?.neg()?)?.div(&s.a()?.square()?.add(&s.b()?.square()?)?);
+        names [(atan2 atan2_) (arctan2 arctan2_)] function yes
+        "The arctangent of `input / other` with the quadrant taken from both signs, in radians.")
+    (Hypot hypot "hypot" float
+        cpu { |x, y| x.hypot(y) } int {}
+        cuda(F) "rt_hypot(a, b)"
+        grad [a b y] da |g, s| g.mul(s.a()?)?.div(s.y()?); db |g, s| g.mul(s.b()?)?.div(s.y()?);
+        names [(hypot hypot_)] function yes
+        "The hypotenuse sqrt(input^2 + other^2), elementwise.")
+    (CopySign copysign "copysign" float
+        cpu { |x, y| x.copysign(y) } int {}
+        cuda(F) "rt_copysign(a, b)"
+        grad [a b y] da |g, s| g.mul(&s.y()?.div(s.a()?)?); db |g, _s| g.mul_scalar(0.0);
+        names [(copysign copysign_)] function yes
+        "The magnitude of `input` with the sign of `other`, elementwise.")
+    (Maximum maximum "maximum" arith
+        cpu { |x, y| if x.is_nan() || y.is_nan() { x + y } else if x > y { x } else { y } } int { |x, y| x.max(y) }
+        cuda(ALL) "rt_max(a, b)"
+        grad [a b] da |g, s| super::binary::select_grad(g, s, true, true); db |g, s| super::binary::select_grad(g, s, true, false);
+        names [(maximum maximum_)] function yes
+        "The elementwise maximum of `input` and `other` (NaN propagates).")
+    (Minimum minimum "minimum" arith
+        cpu { |x, y| if x.is_nan() || y.is_nan() { x + y } else if x < y { x } else { y } } int { |x, y| x.min(y) }
+        cuda(ALL) "rt_min(a, b)"
+        grad [a b] da |g, s| super::binary::select_grad(g, s, false, true); db |g, s| super::binary::select_grad(g, s, false, false);
+        names [(minimum minimum_)] function yes
+        "The elementwise minimum of `input` and `other` (NaN propagates).")
+    (Fmax fmax "fmax" arith
+        cpu { |x, y| x.max(y) } int { |x, y| x.max(y) }
+        cuda(NUM) "rt_fmax(a, b)"
+        grad [a b] da |g, s| super::binary::select_grad(g, s, true, true); db |g, s| super::binary::select_grad(g, s, true, false);
+        names [(fmax _)] function yes
+        "The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number.")
+    (Fmin fmin "fmin" arith
+        cpu { |x, y| x.min(y) } int { |x, y| x.min(y) }
+        cuda(NUM) "rt_fmin(a, b)"
+        grad [a b] da |g, s| super::binary::select_grad(g, s, false, true); db |g, s| super::binary::select_grad(g, s, false, false);
+        names [(fmin _)] function yes
+        "The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number.")
+    // ---- bitwise (integers and bool) ----
+    (BitAnd bitwise_and "bitwise_and" bits
+        cpu {} int { |x, y| x & y }
+        cuda(INTB) "C(a & b)"
+        grad none;
+        names [(bitwise_and bitwise_and_)] function yes
+        "The bitwise AND of `input` and `other` (logical AND for bool).")
+    (BitOr bitwise_or "bitwise_or" bits
+        cpu {} int { |x, y| x | y }
+        cuda(INTB) "C(a | b)"
+        grad none;
+        names [(bitwise_or bitwise_or_)] function yes
+        "The bitwise OR of `input` and `other` (logical OR for bool).")
+    (BitXor bitwise_xor "bitwise_xor" bits
+        cpu {} int { |x, y| x ^ y }
+        cuda(INTB) "C(a ^ b)"
+        grad none;
+        names [(bitwise_xor bitwise_xor_)] function yes
+        "The bitwise XOR of `input` and `other` (logical XOR for bool).")
+    (Shl shl "bitwise_left_shift" shift
+        cpu {} int { |x, y| if y < 0 || y >= (T::DTYPE.size() * 8) as i64 { 0 } else { x.wrapping_shl(y as u32) } }
+        cuda(I) "rt_shl(a, b)"
+        grad none;
+        names [(bitwise_left_shift bitwise_left_shift_)] function yes
+        "Shifts `input` left by `other` bits (0 past the width).")
+    (Shr shr "bitwise_right_shift" shift
+        cpu {} int { |x, y| if y < 0 || y >= (T::DTYPE.size() * 8) as i64 { if x < 0 { -1 } else { 0 } } else { x >> y } }
+        cuda(I) "rt_shr(a, b)"
+        grad none;
+        names [(bitwise_right_shift bitwise_right_shift_)] function yes
+        "Shifts `input` right by `other` bits, arithmetically (-1 or 0 past the width).")
+    // ---- comparisons and logical ops (bool result) ----
+    (Eq eq "eq" cmp
+        cpu { |x, y| x == y } int { |x, y| x == y }
+        cuda(ALL) "a == b"
+        grad none;
+        names [(eq eq_)] function yes
+        "True where `input` equals `other`.")
+    (Ne ne "ne" cmp
+        cpu { |x, y| x != y } int { |x, y| x != y }
+        cuda(ALL) "a != b"
+        grad none;
+        names [(ne ne_) (not_equal not_equal_)] function yes
+        "True where `input` differs from `other` (NaN differs from everything).")
+    (Lt lt "lt" cmp
+        cpu { |x, y| x < y } int { |x, y| x < y }
+        cuda(ALL) "a < b"
+        grad none;
+        names [(lt lt_) (less less_)] function yes
+        "True where `input` < `other`.")
+    (Le le "le" cmp
+        cpu { |x, y| x <= y } int { |x, y| x <= y }
+        cuda(ALL) "a <= b"
+        grad none;
+        names [(le le_) (less_equal less_equal_)] function yes
+        "True where `input` <= `other`.")
+    (Gt gt "gt" cmp
+        cpu { |x, y| x > y } int { |x, y| x > y }
+        cuda(ALL) "a > b"
+        grad none;
+        names [(gt gt_) (greater greater_)] function yes
+        "True where `input` > `other`.")
+    (Ge ge "ge" cmp
+        cpu { |x, y| x >= y } int { |x, y| x >= y }
+        cuda(ALL) "a >= b"
+        grad none;
+        names [(ge ge_) (greater_equal greater_equal_)] function yes
+        "True where `input` >= `other`.")
+    (LogicalAnd logical_and "logical_and" cmp
+        cpu { |x, y| x != F::zero() && y != F::zero() } int { |x, y| x != 0 && y != 0 }
+        cuda(ALL) "(a != C(0)) && (b != C(0))"
+        grad none;
+        names [(logical_and logical_and_)] function yes
+        "The logical AND of `input` and `other` (zero is False); a bool tensor.")
+    (LogicalOr logical_or "logical_or" cmp
+        cpu { |x, y| x != F::zero() || y != F::zero() } int { |x, y| x != 0 || y != 0 }
+        cuda(ALL) "(a != C(0)) || (b != C(0))"
+        grad none;
+        names [(logical_or logical_or_)] function yes
+        "The logical OR of `input` and `other` (zero is False); a bool tensor.")
+    (LogicalXor logical_xor "logical_xor" cmp
+        cpu { |x, y| (x != F::zero()) != (y != F::zero()) } int { |x, y| (x != 0) != (y != 0) }
+        cuda(ALL) "(a != C(0)) != (b != C(0))"
+        grad none;
+        names [(logical_xor logical_xor_)] function yes
+        "The logical XOR of `input` and `other` (zero is False); a bool tensor.")
+    }};
 }
+
+/// How an op's compute and result dtypes follow the promoted input dtype.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The promoted dtype.
+    Arith,
+    /// Integer inputs promote to the default float dtype.
+    Float,
+    /// The result is bool (computed in the promoted dtype).
+    Cmp,
+    /// Integers and bool only.
+    Bits,
+    /// Integers only.
+    Shift,
+}
+
+macro_rules! binary_kind_of {
+    (arith) => { Kind::Arith };
+    (float) => { Kind::Float };
+    (cmp) => { Kind::Cmp };
+    (bits) => { Kind::Bits };
+    (shift) => { Kind::Shift };
+}
+
+macro_rules! binary_saves {
+    (none) => { (false, false, false, false) };
+    ([]) => { (true, false, false, false) };
+    ([a b]) => { (true, true, true, false) };
+    ([a b y]) => { (true, true, true, true) };
+}
+
+macro_rules! declare_binary {
+    ($( ($V:ident $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $(da $da:expr; db $db:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
+        /// An elementwise two-input op, declared in `binary_table!`.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum BinaryOp {
+            $( #[doc = $doc] $V, )*
+        }
+
+        impl BinaryOp {
+            /// The op's name in messages and grad_fn names.
+            pub fn name(self) -> &'static str {
+                match self { $( BinaryOp::$V => $display, )* }
+            }
+            /// The op's unique id: its CUDA kernel `binary_<id>_<dtype>`.
+            pub fn id(self) -> &'static str {
+                match self { $( BinaryOp::$V => stringify!($id), )* }
+            }
+            /// How the compute and result dtypes follow the promoted input dtype.
+            pub fn kind(self) -> Kind {
+                match self { $( BinaryOp::$V => binary_kind_of!($kind), )* }
+            }
+            /// The one-line doc of the row.
+            pub fn doc(self) -> &'static str {
+                match self { $( BinaryOp::$V => $doc, )* }
+            }
+            /// (differentiable, saves a, saves b, saves the output).
+            fn grad_form(self) -> (bool, bool, bool, bool) {
+                match self { $( BinaryOp::$V => binary_saves!($gk), )* }
+            }
+            /// Every row (for enumeration: drift tests, the sweep).
+            pub const ALL: &'static [BinaryOp] = &[ $( BinaryOp::$V, )* ];
+        }
+    };
+}
+binary_table!(declare_binary);
+
 use BinaryOp::*;
 
 impl BinaryOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            Add => "add", Sub => "sub", Mul => "mul", Div => "div", FloorDiv => "floor_divide",
-            Remainder => "remainder", Fmod => "fmod", Pow => "pow", Atan2 => "atan2", Hypot => "hypot",
-            Maximum => "maximum", Minimum => "minimum", Fmax => "fmax", Fmin => "fmin",
-            BitAnd => "bitwise_and", BitOr => "bitwise_or", BitXor => "bitwise_xor",
-            Shl => "bitwise_left_shift", Shr => "bitwise_right_shift", LogicalAnd => "logical_and",
-            LogicalOr => "logical_or", LogicalXor => "logical_xor", Eq => "eq", Ne => "ne", Lt => "lt",
-            Le => "le", Gt => "gt", Ge => "ge", CopySign => "copysign",
-        }
-    }
+    /// Comparisons and logical ops: the result is bool.
     pub fn is_comparison(self) -> bool {
-        matches!(self, Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor)
+        self.kind() == Kind::Cmp
     }
+    /// Integer inputs promote to the default float dtype.
     pub fn float_only(self) -> bool {
-        matches!(self, Div | Atan2 | Hypot | CopySign)
+        self.kind() == Kind::Float
     }
     pub fn differentiable(self) -> bool {
-        matches!(self, Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Maximum | Minimum | Fmax | Fmin | Remainder | Fmod | CopySign)
+        self.grad_form().0
+    }
+    /// Which values the derivative needs: (a, b, output).
+    pub fn saves(self) -> (bool, bool, bool) {
+        let (_, a, b, y) = self.grad_form();
+        (a, b, y)
     }
     /// (compute dtype, output dtype) for a promoted input dtype.
     pub fn dtypes(self, d: DType) -> Result<(DType, DType)> {
-        if self.is_comparison() {
-            return Ok((d, DType::Bool));
-        }
-        if self.float_only() && !d.is_float() {
-            let f = default_float();
-            return Ok((f, f));
-        }
-        match self {
-            BitAnd | BitOr | BitXor | Shl | Shr if d.is_float() => {
-                bail!(NotImplemented, "\"{}_cpu\" not implemented for '{}'", self.name(), d)
-            }
-            Shl | Shr if d == DType::Bool => bail!(NotImplemented, "\"{}_cpu\" not implemented for 'Bool'", self.name()),
-            Sub if d == DType::Bool => bail!(
+        match self.kind() {
+            Kind::Cmp => Ok((d, DType::Bool)),
+            Kind::Float if !d.is_float() => Ok((default_float(), default_float())),
+            Kind::Bits | Kind::Shift if d.is_float() => bail!(NotImplemented, "\"{}_cpu\" not implemented for '{}'", self.name(), d),
+            Kind::Shift if d == DType::Bool => bail!(NotImplemented, "\"{}_cpu\" not implemented for 'Bool'", self.name()),
+            _ if self == Sub && d == DType::Bool => bail!(
                 NotImplemented,
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
             ),
             _ => Ok((d, d)),
-        }
-    }
-}
-
-impl BinaryOp {
-    /// Which values the derivative needs: (a, b, output).
-    pub fn saves(self) -> (bool, bool, bool) {
-        match self {
-            Add | Sub => (false, false, false),
-            Remainder | Fmod | Maximum | Minimum | Fmax | Fmin | Mul | Div | Atan2 => (true, true, false),
-            Pow => (true, true, true),
-            Hypot | CopySign => (true, true, true),
-            _ => (false, false, false),
         }
     }
 }

@@ -9,7 +9,7 @@ use pyo3::types::{PyDict, PyList};
 #[pyfunction]
 fn _declarations(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let out = PyList::empty(py);
-    for (family, rows) in [("unary", super::unary::DECLARATIONS)] {
+    for (family, rows) in [("unary", super::unary::DECLARATIONS), ("binary", super::binary::DECLARATIONS)] {
         for d in rows {
             let r = PyDict::new(py);
             r.set_item("family", family)?;

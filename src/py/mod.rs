@@ -1,6 +1,7 @@
 //! The PyO3 module `rtorch._rtorch`: registers the classes and functions. Bindings only; all
 //! behaviour lives in the engine.
 mod autograd;
+mod binary;
 mod convert;
 mod cuda;
 mod declarations;
@@ -70,9 +71,10 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     optim::register(m)?;
     shm::register(m)?;
     unary::register(m)?;
+    binary::register(m)?;
     declarations::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables generate.
-    let generated: Vec<&str> = unary::DECLARATIONS.iter().filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
+    let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
     m.add("__all__", generated)?;
     Ok(())
 }

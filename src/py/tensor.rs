@@ -49,30 +49,24 @@ fn size_obj<'py>(py: Python<'py>, shape: &[usize]) -> PyResult<Bound<'py, PyAny>
     cls.bind(py).call1((tup,))
 }
 
-/// Named binary methods (also the top-level functions): `out=` writes straight into a tensor.
-macro_rules! binary_py {
-    ($($name:ident => $op:ident),* $(,)?) => {
-        #[pymethods]
-        impl PyTensor {
-            $(#[pyo3(signature = (other, *, out=None))]
-            fn $name<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-                let o = arg_of(other)?;
-                let t = &self.t;
-                let o2 = o.clone();
-                with_out(py, t.numel(), out, || binary(BinaryOp::$op, t, o), |dst| binary_out(BinaryOp::$op, t, o2, dst))
-            })*
-        }
-    };
+/// `pow(exponent)` / `pow_(exponent)`: bound by hand for PyTorch's keyword (the other two-input
+/// ops come from `binary_table!`, py/binary.rs).
+#[pymethods]
+impl PyTensor {
+    /// Raises each element of `input` to the power of the matching element of `exponent` (a tensor or number).
+    #[pyo3(signature = (exponent, *, out=None))]
+    fn pow<'py>(&self, py: Python<'py>, exponent: &Bound<'py, PyAny>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let o = arg_of(exponent)?;
+        let t = &self.t;
+        let o2 = o.clone();
+        with_out(py, t.numel(), out, || binary(BinaryOp::Pow, t, o), |dst| binary_out(BinaryOp::Pow, t, o2, dst))
+    }
+    /// In-place version of `pow`.
+    fn pow_<'py>(slf: Bound<'py, Self>, exponent: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        binary_(BinaryOp::Pow, &slf.get().t, arg_of(exponent)?).py()?;
+        Ok(slf)
+    }
 }
-binary_py!(
-    mul => Mul, multiply => Mul, true_divide => Div, floor_divide => FloorDiv, remainder => Remainder,
-    fmod => Fmod, pow => Pow, atan2 => Atan2, arctan2 => Atan2, hypot => Hypot, maximum => Maximum,
-    minimum => Minimum, fmax => Fmax, fmin => Fmin, eq => Eq, ne => Ne, lt => Lt, le => Le, gt => Gt,
-    ge => Ge, greater => Gt, less => Lt, greater_equal => Ge, less_equal => Le, not_equal => Ne,
-    logical_and => LogicalAnd, logical_or => LogicalOr, logical_xor => LogicalXor, bitwise_and => BitAnd,
-    bitwise_or => BitOr, bitwise_xor => BitXor, bitwise_left_shift => Shl, bitwise_right_shift => Shr,
-    copysign => CopySign,
-);
 
 /// Operator dunders: the hottest path, no keyword arguments.
 macro_rules! dunder_py {
@@ -107,24 +101,6 @@ rbinary_py!(
     __radd__ => Add, __rsub__ => Sub, __rmul__ => Mul, __rtruediv__ => Div, __rfloordiv__ => FloorDiv,
     __rmod__ => Remainder, __rand__ => BitAnd, __ror__ => BitOr, __rxor__ => BitXor,
     __rlshift__ => Shl, __rrshift__ => Shr,
-);
-
-macro_rules! inplace_py {
-    ($($name:ident => $op:ident),* $(,)?) => {
-        #[pymethods]
-        impl PyTensor {
-            $(fn $name<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
-                let o = arg_of(other)?;
-                binary_(BinaryOp::$op, &slf.get().t, o).py()?;
-                Ok(slf)
-            })*
-        }
-    };
-}
-inplace_py!(
-    mul_ => Mul, floor_divide_ => FloorDiv, remainder_ => Remainder, fmod_ => Fmod, pow_ => Pow,
-    maximum_ => Maximum, minimum_ => Minimum, bitwise_and_ => BitAnd, bitwise_or_ => BitOr,
-    bitwise_xor_ => BitXor, eq_ => Eq, ne_ => Ne, lt_ => Lt, le_ => Le, gt_ => Gt, ge_ => Ge,
 );
 
 /// Python's augmented assignment (`a *= b`): in place, and Python rebinds `a` to self.
