@@ -10,6 +10,7 @@ pub mod blas;
 pub mod compile;
 pub mod launch;
 pub mod memory;
+pub mod nccl;
 pub mod ops;
 pub mod pinned;
 

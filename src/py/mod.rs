@@ -3,9 +3,11 @@
 mod autograd;
 mod convert;
 mod cuda;
+mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
+mod nccl;
 mod nn;
 mod optim;
 mod ordering;
@@ -65,5 +67,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ordering::register(m)?;
     cuda::register(m)?;
     optim::register(m)?;
+    nccl::register(m)?;
+    dist_autograd::register(m)?;
     Ok(())
 }
