@@ -249,6 +249,10 @@ def _describe(fp):
     return ", ".join(parts)
 
 
+class _MessageSizeError(RuntimeError):
+    """A received message of the wrong length: it was consumed whole, so the group stays usable."""
+
+
 class _MPIWork(Work):
     """A collective's MPI requests (and its fingerprint exchange), tested by the engine."""
 
@@ -311,7 +315,8 @@ class _MPIWork(Work):
 
     def _fail(self, err):
         self._error = err
-        self._backend.broken = err
+        if not isinstance(err, _MessageSizeError):
+            self._backend.broken = err  # communication state is unknown: later calls fail fast
 
     def _deadline_error(self, waited):
         b = self._backend
@@ -474,24 +479,29 @@ class MPIBackend:
         return self._start("scatter", lambda: [self.comm.Iscatter(i_spec, o_spec, root)], keep, [out],
                            fp=(self._dt(out), out.numel(), root, -1))
 
+    def _bytes(self, t):
+        """`t`'s memory as bytes: point-to-point messages travel untyped, so a message of another
+        size or dtype is reported by the length check below, not by MPI's unpacking."""
+        arr = np_view(t).view(np.uint8)
+        return arr, [arr, self.MPI.BYTE]
+
     def send(self, t, dst, tag):
-        arr, spec = self._buf(t)
+        arr, spec = self._bytes(t)
         return self._start("send", lambda: [self.comm.Isend(spec, dst, tag)], (arr, t), [t])
 
     def recv(self, t, src, tag):
         """Receive into `t` from group rank `src` (None: any rank); the work's source_rank() tells who."""
         MPI = self.MPI
-        arr, spec = self._buf(t)
+        arr, spec = self._bytes(t)
         status = MPI.Status()
         source = MPI.ANY_SOURCE if src is None else src
-        T = self._types.dtype(t.dtype)
 
         def check(work):
-            got = status.Get_count(T)
+            got = status.Get_count(MPI.BYTE)
             if got != arr.size:
-                raise RuntimeError(
-                    f"recv: expected {arr.size} elements of {t.dtype} from rank {status.Get_source()} (tag {tag}) "
-                    f"but the message held {got}"
+                raise _MessageSizeError(
+                    f"recv: expected {t.numel()} elements of {t.dtype} ({arr.size} bytes) from rank "
+                    f"{status.Get_source()} (tag {tag}) but the message held {got} bytes"
                 )
             work._source = status.Get_source()
 

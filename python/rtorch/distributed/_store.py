@@ -159,6 +159,10 @@ class _Server:
 
     def close(self):
         self._closed = True
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() thread; a bare close does not
+        except OSError:
+            pass
         self._sock.close()
 
 

@@ -4,9 +4,10 @@ from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorData
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
 from ._utils import default_collate, default_convert
 from .dataloader import DataLoader, get_worker_info
+from .distributed import DistributedSampler
 
 __all__ = [
     "Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset", "random_split",
     "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "BatchSampler",
-    "default_collate", "default_convert", "DataLoader", "get_worker_info",
+    "default_collate", "default_convert", "DataLoader", "get_worker_info", "DistributedSampler",
 ]
