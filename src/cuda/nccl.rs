@@ -452,7 +452,7 @@ mod tests {
     fn load_reports_a_missing_library() {
         let r = super::load(&["/nonexistent/libnccl.so.2".to_string()]);
         // SAFETY: only probes whether the system has NCCL.
-        let system = ["libnccl.so.2", "libnccl.so"].iter().any(|n| unsafe { libloading::Library::new(n) }.is_ok());
+        let system = ["libnccl.so.2", "libnccl.so"].into_iter().any(|n| unsafe { libloading::Library::new(n) }.is_ok());
         if system {
             assert!(r.is_ok());
             assert!(super::version().unwrap() >= 21300);

@@ -38,16 +38,20 @@ class ProcessGroup:
         self._backend_name = backend_name
 
     def rank(self):
+        """This process's rank in the group."""
         return self._rank
 
     def size(self):
+        """Number of ranks in the group."""
         return len(self._ranks)
 
     def name(self):
+        """The group's name (``default_pg`` for the world)."""
         return self._name
 
     @property
     def group_name(self):
+        """Same as ``name()``."""
         return self._name
 
     def _get_backend_name(self):
