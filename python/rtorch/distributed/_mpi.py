@@ -544,6 +544,9 @@ def install_abort_on_uncaught():
             try:
                 sys.stdout.flush()
                 sys.stderr.flush()
+                # MPI_Abort tears the job down at once; give the launcher's proxy a moment to
+                # forward the traceback, or the one message that explains the failure can be lost.
+                time.sleep(0.5)
             finally:
                 MPI.COMM_WORLD.Abort(1)
 

@@ -61,11 +61,6 @@ def is_nccl_available():
     return True
 
 
-def nccl_version_tuple():
-    v = load_nccl()
-    return (v // 10000, (v // 100) % 100, v % 100) if v >= 10000 else (v // 1000, (v // 100) % 10, v % 100)
-
-
 _OP_NAMES = {ReduceOp.SUM: "sum", ReduceOp.PRODUCT: "product", ReduceOp.MAX: "max", ReduceOp.MIN: "min",
              ReduceOp.AVG: "avg"}
 

@@ -167,14 +167,6 @@ class Work:
         return f"<rtorch.distributed.Work {self._name} ({state})>"
 
 
-class _DoneWork(Work):
-    """A work that had nothing to transfer (a rank outside the group, an empty list)."""
-
-    def __init__(self, name="noop", outputs=()):
-        super().__init__(name, 0.0, outputs)
-        self._finished = True
-
-
 class Future:
     r"""The result of asynchronous work (``torch.futures.Future``'s everyday surface): ``wait()``,
     ``value()``, ``done()``, ``then(fn)`` and ``add_done_callback(fn)``. Callbacks run in the

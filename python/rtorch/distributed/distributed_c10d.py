@@ -9,7 +9,7 @@ from datetime import timedelta
 import rtorch
 
 from . import _mpi
-from ._work import _DoneWork, _backoff
+from ._work import _backoff
 from .constants import Backend, ReduceOp, _as_op, default_pg_timeout
 
 __all__ = [
@@ -964,7 +964,3 @@ def batch_isend_irecv(p2p_op_list):
         else:
             works.append(irecv(p.tensor, p.peer, p.group, p.tag, p.group_peer))
     return [w for w in works if w is not None]
-
-
-def _done(outputs=()):
-    return _DoneWork(outputs=outputs)
