@@ -50,7 +50,7 @@ def _family(prefix, groups):
     return [f"{prefix}_{op}_{dt}" for ops, dts in groups for op in ops.split() for dt in dts]
 
 
-GROUPS = {"F": F, "NUM": NUM, "INTB": INTB, "ALL": ALL}
+GROUPS = {"F": F, "I": I, "NUM": NUM, "INTB": INTB, "ALL": ALL}
 # The CUDA source of each file as the backend compiles it (the elementwise files get their functors from
 # the declaration tables).
 SOURCE_TEXT = {f: _rtorch._cuda_source(f[:-3]) for f in SOURCES}
@@ -64,14 +64,7 @@ def _declared(family):
 
 KERNELS = {
     "unary.cu": _declared("unary") + [f"cast_{s}_{d}" for s in ALL for d in ALL] + [f"fill_{d}" for d in ALL],
-    "binary.cu": _family("binary", [
-        ("add sub mul floor_divide remainder fmod pow maximum minimum", NUM),
-        ("add mul maximum minimum", B),
-        ("div atan2 hypot fmax fmin copysign", F),
-        ("bitwise_and bitwise_or bitwise_xor", INTB),
-        ("shl shr", I),
-        ("eq ne lt le gt ge logical_and logical_or logical_xor", ALL),
-    ]) + _family("ternary", [("where", ALL)]),
+    "binary.cu": _declared("binary") + _family("ternary", [("where", ALL)]),
     "reduce.cu": _family("reduce", [
         ("sum prod max min all any cumsum cumprod", ALL),
         ("argmax argmin cumextreme", NUM),

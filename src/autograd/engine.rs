@@ -5,6 +5,48 @@ use crate::error::Result;
 use crate::tensor::{Tensor, TensorImpl};
 use crate::{bail, err};
 use std::collections::{BinaryHeap, HashMap};
+
+/// A leaf with post-accumulate-grad hooks: gradient deliveries still to come in this pass and
+/// whether one reached `.grad` (its hooks run once, after the last).
+struct PostHookLeaf {
+    pending: usize,
+    got: bool,
+    leaf: Tensor,
+}
+
+/// Count one more gradient edge into leaf `t` (only leaves with post-accumulate hooks are tracked).
+fn count_leaf_edge(post: &mut HashMap<usize, PostHookLeaf>, t: &Tensor) {
+    let k = Arc::as_ptr(&t.0) as usize;
+    if let Some(s) = post.get_mut(&k) {
+        s.pending += 1;
+    } else if !t.meta().post_accumulate_hooks.is_empty() {
+        post.insert(k, PostHookLeaf { pending: 1, got: false, leaf: t.clone() });
+    }
+}
+
+/// One gradient edge into `t` was delivered (or skipped); after the last, run its hooks if its
+/// `.grad` received anything.
+fn leaf_edge_done(post: &mut HashMap<usize, PostHookLeaf>, t: &Tensor, delivered: bool) -> Result<()> {
+    let k = Arc::as_ptr(&t.0) as usize;
+    let Some(s) = post.get_mut(&k) else { return Ok(()) };
+    s.pending -= 1;
+    s.got |= delivered;
+    if s.pending == 0 {
+        let s = post.remove(&k).expect("present");
+        if s.got {
+            run_post_hooks(&s.leaf)?;
+        }
+    }
+    Ok(())
+}
+
+fn run_post_hooks(t: &Tensor) -> Result<()> {
+    let hooks = t.meta().post_accumulate_hooks.clone();
+    for h in hooks {
+        h(t)?;
+    }
+    Ok(())
+}
 use std::sync::Arc;
 
 fn key(n: &Arc<Node>) -> usize {
@@ -47,6 +89,9 @@ pub fn run_backward(
             .collect()
     });
     let mut captured: Vec<Option<Tensor>> = vec![None; inputs.map_or(0, |t| t.len())];
+    // Post-accumulate hooks fire only where gradients go into `.grad` (not for autograd.grad).
+    let track_post = inputs.is_none() || accumulate_into_grad;
+    let mut post: HashMap<usize, PostHookLeaf> = HashMap::new();
 
     // 1. Dependencies: how many edges point into each node (iterative DFS: no recursion limit).
     let mut deps: HashMap<usize, usize> = HashMap::new();
@@ -57,15 +102,21 @@ pub fn run_backward(
             if nodes.insert(key(&f), f.clone()).is_none() {
                 stack.push(f);
             }
+        } else if track_post {
+            count_leaf_edge(&mut post, t);
         }
     }
     while let Some(n) = stack.pop() {
         for e in n.next.iter().flatten() {
-            if let Edge::Node(m, _) = e {
-                *deps.entry(key(m)).or_insert(0) += 1;
-                if nodes.insert(key(m), m.clone()).is_none() {
-                    stack.push(m.clone());
+            match e {
+                Edge::Node(m, _) => {
+                    *deps.entry(key(m)).or_insert(0) += 1;
+                    if nodes.insert(key(m), m.clone()).is_none() {
+                        stack.push(m.clone());
+                    }
                 }
+                Edge::Leaf(t) if track_post => count_leaf_edge(&mut post, t),
+                Edge::Leaf(_) => {}
             }
         }
     }
@@ -88,7 +139,8 @@ pub fn run_backward(
                 if !t.meta().requires_grad {
                     bail!(Runtime, "element 0 of tensors does not require grad and does not have a grad_fn");
                 }
-                deliver_leaf(t, g.clone(), &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+                let got = deliver_leaf(t, g.clone(), &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+                leaf_edge_done(&mut post, t, got)?;
             }
         }
     }
@@ -162,8 +214,10 @@ pub fn run_backward(
         }
         for (((edge, g), shape), dev) in node.next.iter().zip(input_grads).zip(&node.input_shapes).zip(&node.input_devices) {
             let (Some(edge), Some(g)) = (edge, g) else {
-                if let Some(Edge::Node(m, _)) = edge {
-                    release_dep(m, &mut deps, &buffers, &mut ready);
+                match edge {
+                    Some(Edge::Node(m, _)) => release_dep(m, &mut deps, &buffers, &mut ready),
+                    Some(Edge::Leaf(t)) => leaf_edge_done(&mut post, t, false)?,
+                    None => {}
                 }
                 continue;
             };
@@ -189,7 +243,8 @@ pub fn run_backward(
             };
             match edge {
                 Edge::Leaf(t) => {
-                    deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+                    let got = deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
+                    leaf_edge_done(&mut post, t, got)?;
                 }
                 Edge::Node(m, nr) => {
                     let buf = buffers.entry(key(m)).or_insert_with(|| vec![None; m.num_outputs]);
@@ -197,6 +252,13 @@ pub fn run_backward(
                     release_dep(m, &mut deps, &buffers, &mut ready);
                 }
             }
+        }
+    }
+    // Leaves some of whose edges hang from nodes that never ran (no gradient reached them):
+    // their `.grad` is final now.
+    for s in post.into_values() {
+        if s.got {
+            run_post_hooks(&s.leaf)?;
         }
     }
     Ok(captured)
@@ -222,7 +284,7 @@ fn deliver_leaf(
     captured: &mut [Option<Tensor>],
     accumulate_into_grad: bool,
     leaf_target: &dyn Fn(&Tensor) -> Option<usize>,
-) -> Result<()> {
+) -> Result<bool> {
     let mut g = g;
     let hooks = t.meta().hooks.clone();
     for h in hooks {
@@ -230,18 +292,23 @@ fn deliver_leaf(
             g = new;
         }
     }
-    match (targets, leaf_target(t)) {
+    // Whether `.grad` received the gradient.
+    Ok(match (targets, leaf_target(t)) {
         (Some(_), Some(i)) => {
             if accumulate_into_grad {
                 accumulate_grad(&t.0, g)?;
+                true
             } else {
                 accumulate(&mut captured[i], g)?;
+                false
             }
         }
-        (Some(_), None) => {}
-        (None, _) => accumulate_grad(&t.0, g)?,
-    }
-    Ok(())
+        (Some(_), None) => false,
+        (None, _) => {
+            accumulate_grad(&t.0, g)?;
+            true
+        }
+    })
 }
 
 /// `.grad += g` for a leaf (a fresh tensor the first time, so later in-place updates never alias `g`).

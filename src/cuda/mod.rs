@@ -13,6 +13,7 @@ pub mod copy;
 pub mod index;
 pub mod launch;
 pub mod memory;
+pub mod nccl;
 pub mod optim;
 pub mod pinned;
 pub mod random;

@@ -5,9 +5,11 @@ mod binary;
 mod convert;
 mod cuda;
 mod declarations;
+mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
+mod nccl;
 mod nn;
 mod optim;
 mod ordering;
@@ -76,5 +78,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables generate.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
     m.add("__all__", generated)?;
+    nccl::register(m)?;
+    dist_autograd::register(m)?;
     Ok(())
 }

@@ -40,6 +40,9 @@ pub fn with_grad_mode<R>(on: bool, f: impl FnOnce() -> R) -> R {
 }
 
 pub type Hook = Arc<dyn Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync>;
+/// Called with the leaf itself once its `.grad` is final for a backward pass
+/// (`Tensor.register_post_accumulate_grad_hook`; DDP launches gradient buckets from it).
+pub type PostAccumulateHook = Arc<dyn Fn(&Tensor) -> Result<()> + Send + Sync>;
 
 #[derive(Default)]
 pub struct AutogradMeta {
@@ -50,6 +53,8 @@ pub struct AutogradMeta {
     pub retains_grad: bool,
     /// Hooks of a leaf (hooks of non-leaves live on their grad_fn as pre-hooks).
     pub hooks: Vec<Hook>,
+    /// Hooks run after the leaf's gradient has been accumulated into `.grad` (leaves only).
+    pub post_accumulate_hooks: Vec<PostAccumulateHook>,
     /// Set on views made by view ops (float dtypes): the tensor whose storage they look into.
     pub view: Option<ViewBase>,
 }
@@ -339,6 +344,17 @@ impl Tensor {
         } else {
             m.hooks.push(hook);
         }
+        Ok(())
+    }
+    pub fn register_post_accumulate_grad_hook(&self, hook: PostAccumulateHook) -> Result<()> {
+        let mut m = self.meta();
+        if m.grad_fn.is_some() {
+            bail!(Runtime, "post accumulate grad hooks cannot be registered on non-leaf tensors");
+        }
+        if !m.requires_grad {
+            bail!(Runtime, "cannot register a hook on a tensor that doesn't require gradient");
+        }
+        m.post_accumulate_hooks.push(hook);
         Ok(())
     }
     /// `detach_()`: cut this handle from the graph in place.

@@ -6,10 +6,11 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, S
                       WeightedRandomSampler)
 from ._utils import default_collate, default_convert
 from .dataloader import DataLoader, _DatasetKind, get_worker_info  # noqa: F401
+from .distributed import DistributedSampler
 
 __all__ = [
     "Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset", "Subset",
     "random_split", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
     "WeightedRandomSampler", "BatchSampler",
-    "default_collate", "default_convert", "DataLoader", "get_worker_info",
+    "default_collate", "default_convert", "DataLoader", "get_worker_info", "DistributedSampler",
 ]

@@ -1,0 +1,4 @@
+"""rtorch.nn.parallel: DistributedDataParallel (data parallelism over rtorch.distributed)."""
+from .distributed import DistributedDataParallel
+
+__all__ = ["DistributedDataParallel"]
