@@ -134,3 +134,17 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
     Ok(out)
 }
+
+/// `beta * input + alpha * product` (addmm, baddbmm, addmv), with beta == 0 ignoring `input`
+/// entirely, NaN included, as PyTorch does.
+pub fn scaled_sum(input: &Tensor, beta: f64, p: &Tensor, alpha: f64) -> Result<Tensor> {
+    let ap = if alpha == 1.0 { p.clone() } else { p.mul_scalar(alpha)? };
+    if beta == 0.0 {
+        // input * 0 keeps the broadcast shape; its NaNs become 0 rather than poisoning the sum.
+        let zeros = input.mul_scalar(0.0)?;
+        let zeros = crate::ops::index::where_(&zeros.isnan()?, crate::scalar::Scalar::Float(0.0), &zeros)?;
+        return ap.add(&zeros);
+    }
+    let bi = if beta == 1.0 { input.clone() } else { input.mul_scalar(beta)? };
+    bi.add(&ap)
+}

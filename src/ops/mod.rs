@@ -14,6 +14,7 @@ pub mod movement;
 pub mod norm;
 pub mod optim;
 pub mod out;
+pub mod pointwise;
 pub mod random;
 pub mod reduce;
 pub mod sort;

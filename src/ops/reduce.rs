@@ -245,3 +245,22 @@ pub fn sum_to(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let r = if dims.is_empty() { g.clone() } else { g.sum_dims(Some(&dims), true, None)? };
     r.reshape_u(shape)
 }
+
+/// The vector p-norm over `dims` (all when None): max |x| for inf, min |x| for -inf, the count of
+/// non-zeros for 0.
+pub fn norm(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    let a = t.abs()?;
+    if p == f64::INFINITY {
+        a.amax_dims(dims, keepdim, true)
+    } else if p == f64::NEG_INFINITY {
+        a.amax_dims(dims, keepdim, false)
+    } else if p == 0.0 {
+        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ne, &a, crate::scalar::Scalar::Int(0))?.to_dtype(t.dtype())?.sum_dims(dims, keepdim, None)
+    } else if p == 1.0 {
+        a.sum_dims(dims, keepdim, None)
+    } else if p == 2.0 {
+        t.mul(t)?.sum_dims(dims, keepdim, None)?.sqrt()
+    } else {
+        a.pow_scalar(p)?.sum_dims(dims, keepdim, None)?.pow_scalar(1.0 / p)
+    }
+}

@@ -157,23 +157,9 @@ impl PyTensor {
     }
 }
 
-/// beta * input + alpha * product, with beta == 0 ignoring input (even NaN), like PyTorch.
+/// beta * input + alpha * product (see `ops::matmul::scaled_sum`).
 fn scaled_sum(input: &Tensor, beta: f64, p: &Tensor, alpha: f64) -> PyResult<Tensor> {
-    let r = (|| -> crate::Result<Tensor> {
-        let ap = if alpha == 1.0 { p.clone() } else { p.mul_scalar(alpha)? };
-        if beta == 0.0 {
-            return ap.add(&input.mul_scalar(0.0)?.nan_to_zero()?);
-        }
-        let bi = if beta == 1.0 { input.clone() } else { input.mul_scalar(beta)? };
-        bi.add(&ap)
-    })();
-    r.py()
-}
-
-impl Tensor {
-    fn nan_to_zero(&self) -> crate::Result<Tensor> {
-        crate::ops::index::where_(&self.isnan()?, crate::ops::binary::Arg::S(crate::Scalar::Float(0.0)), self)
-    }
+    crate::ops::matmul::scaled_sum(input, beta, p, alpha).py()
 }
 
 #[pyfunction]

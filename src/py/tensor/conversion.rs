@@ -1,0 +1,288 @@
+//! Conversions: dtype and device moves (`to`, `cpu`, `cuda`, `float`...), copies, NumPy and
+//! Python values (`numpy`, `tolist`, `item`), printing and pickling.
+use super::*;
+
+#[pymethods]
+impl PyTensor {
+    fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        scalar_to_py(py, self.t.item().py()?)
+    }
+    fn __float__(&self) -> PyResult<f64> {
+        Ok(self.t.item().py()?.to_f64())
+    }
+    fn __int__(&self) -> PyResult<i64> {
+        Ok(self.t.item().py()?.to_i64())
+    }
+    fn __index__(&self) -> PyResult<i64> {
+        if self.t.dtype().is_float() || self.t.numel() != 1 {
+            return Err(PyTypeError::new_err("only integer tensors of a single element can be converted to an index"));
+        }
+        Ok(self.t.item().py()?.to_i64())
+    }
+    fn __bool__(&self) -> PyResult<bool> {
+        if self.t.numel() != 1 {
+            return Err(PyRuntimeError::new_err(format!(
+                "Boolean value of Tensor with {} values is ambiguous",
+                if self.t.numel() == 0 { "no".to_string() } else { "more than one".to_string() }
+            )));
+        }
+        Ok(self.t.item().py()?.to_bool())
+    }
+    fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        let arr = to_numpy(py, &np)?;
+        arr.call_method0("tolist")
+    }
+    /// DLPack export (zero-copy; CUDA work queued so far is finished first).
+    #[pyo3(signature = (*, stream=None, max_version=None, dl_device=None, copy=None))]
+    fn __dlpack__<'py>(
+        &self,
+        py: Python<'py>,
+        stream: Option<&Bound<'py, PyAny>>,
+        max_version: Option<(u32, u32)>,
+        dl_device: Option<(i32, i32)>,
+        copy: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let _ = stream; // we synchronise instead of ordering against the consumer's stream
+        crate::py::dlpack::export(py, &self.t, self.t.requires_grad(), max_version, dl_device, copy)
+    }
+    fn __dlpack_device__(&self) -> (i32, i32) {
+        crate::py::dlpack::device_tuple(&self.t)
+    }
+    fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if self.t.requires_grad() {
+            return Err(PyRuntimeError::new_err("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."));
+        }
+        to_numpy(py, &self.t)
+    }
+    #[pyo3(signature = (dtype=None, copy=None))]
+    fn __array__<'py>(&self, py: Python<'py>, dtype: Option<&Bound<'py, PyAny>>, copy: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
+        let _ = copy;
+        let a = to_numpy(py, &self.t.detach())?;
+        match dtype {
+            Some(d) if !d.is_none() => a.call_method1("astype", (d,)),
+            _ => Ok(a),
+        }
+    }
+    #[getter]
+    fn __array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        array_interface(py, &self.t)
+    }
+    /// `to(dtype)`, `to(device)`, `to(other)`: returns `self` itself when nothing changes, like PyTorch.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn to<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let r = slf.get().to_impl(args, kwargs)?;
+        if r.t.ptr_eq(&slf.get().t) {
+            return Ok(slf.clone().into_any());
+        }
+        Ok(Bound::new(slf.py(), r)?.into_any())
+    }
+}
+
+impl PyTensor {
+    fn to_impl(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> R {
+        let mut dtype = None;
+        let mut device = None;
+        let mut copy = false;
+        let mut non_blocking = false;
+        let mut flags = 0;
+        for a in args.iter() {
+            if a.is_instance_of::<pyo3::types::PyBool>() {
+                // Positional `non_blocking`, then `copy`, as in to(device, dtype, non_blocking, copy).
+                let v: bool = a.extract()?;
+                if flags == 0 { non_blocking = v } else { copy = v }
+                flags += 1;
+            } else if let Ok(t) = a.cast::<PyTensor>() {
+                dtype = Some(t.get().t.dtype());
+                device = Some(t.get().t.device());
+            } else if let Ok(d) = to_dtype(&a) {
+                dtype = Some(d);
+            } else {
+                device = Some(to_device(&a)?);
+            }
+        }
+        if let Some(kw) = kwargs {
+            if let Some(d) = kw.get_item("dtype")? {
+                dtype = opt_dtype(Some(&d))?;
+            }
+            if let Some(d) = kw.get_item("device")? {
+                if !d.is_none() {
+                    device = Some(to_device(&d)?);
+                }
+            }
+            if let Some(c) = kw.get_item("copy")? {
+                copy = c.extract()?;
+            }
+            if let Some(n) = kw.get_item("non_blocking")? {
+                non_blocking = n.extract()?;
+            }
+        }
+        let mut t = self.t.clone();
+        // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
+        let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
+        if let Some(d) = dtype.filter(|_| narrowing) {
+            t = t.to_dtype(d).py()?;
+        }
+        if let Some(d) = device {
+            t = t.to_device_with(d, non_blocking).py()?;
+        }
+        if let Some(d) = dtype {
+            t = t.to_dtype(d).py()?;
+        }
+        if copy && t.ptr_eq(&self.t) {
+            t = t.contiguous_copy().py()?;
+        }
+        Ok(t.into())
+    }
+}
+
+#[pymethods]
+impl PyTensor {
+    fn cpu(&self) -> R {
+        wrap(self.t.to_device(Device::Cpu))
+    }
+    #[pyo3(signature = (device=None, non_blocking=false))]
+    fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
+        let d = match device {
+            Some(d) if !d.is_none() => match d.extract::<usize>() {
+                Ok(i) => Device::Cuda(i),
+                Err(_) => to_device(d)?,
+            },
+            _ => Device::Cuda(0),
+        };
+        if d == Device::Cpu {
+            return Err(pyo3::exceptions::PyValueError::new_err("Invalid device, must be cuda device"));
+        }
+        wrap(self.t.to_device_with(d, non_blocking))
+    }
+    /// A copy in page-locked host memory (self when already pinned); CPU tensors only.
+    #[pyo3(signature = (device=None))]
+    fn pin_memory(slf: &Bound<'_, Self>, device: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let _ = device; // deprecated in PyTorch: the accelerator is always CUDA here
+        let r = slf.get().t.pin_memory().py()?;
+        if r.ptr_eq(&slf.get().t) {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        Ok(Py::new(slf.py(), PyTensor::from(r))?.into_any())
+    }
+    #[pyo3(signature = (device=None))]
+    fn is_pinned(&self, device: Option<&Bound<'_, PyAny>>) -> bool {
+        let _ = device;
+        self.t.is_pinned()
+    }
+    fn float(&self) -> R {
+        wrap(self.t.to_dtype(DType::F32))
+    }
+    fn double(&self) -> R {
+        wrap(self.t.to_dtype(DType::F64))
+    }
+    fn half(&self) -> R {
+        wrap(self.t.to_dtype(DType::F16))
+    }
+    fn bfloat16(&self) -> R {
+        wrap(self.t.to_dtype(DType::BF16))
+    }
+    fn long(&self) -> R {
+        wrap(self.t.to_dtype(DType::I64))
+    }
+    fn int(&self) -> R {
+        wrap(self.t.to_dtype(DType::I32))
+    }
+    fn short(&self) -> R {
+        wrap(self.t.to_dtype(DType::I16))
+    }
+    fn char(&self) -> R {
+        wrap(self.t.to_dtype(DType::I8))
+    }
+    fn byte(&self) -> R {
+        wrap(self.t.to_dtype(DType::U8))
+    }
+    fn bool(&self) -> R {
+        wrap(self.t.to_dtype(DType::Bool))
+    }
+    #[pyo3(signature = (dtype=None))]
+    fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        match dtype {
+            None => Ok(format!("rtorch.{}Tensor", match self.t.dtype() {
+                DType::F32 => "Float", DType::F64 => "Double", DType::F16 => "Half", DType::BF16 => "BFloat16",
+                DType::I64 => "Long", DType::I32 => "Int", DType::I16 => "Short", DType::I8 => "Char",
+                DType::U8 => "Byte", DType::Bool => "Bool",
+            }).into_pyobject(py)?.into_any().unbind()),
+            Some(d) => Ok(Py::new(py, PyTensor::from(self.t.to_dtype(to_dtype(d)?).py()?))?.into_any()),
+        }
+    }
+    fn type_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        wrap(self.t.to_dtype(other.get().t.dtype()))
+    }
+    fn contiguous(&self) -> R {
+        wrap(self.t.contiguous())
+    }
+    fn clone(&self) -> R {
+        wrap(self.t.contiguous_copy())
+    }
+    fn __copy__(&self) -> R {
+        wrap(self.t.contiguous_copy())
+    }
+    fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> R {
+        let c = self.t.detach().contiguous_copy().py()?.detach();
+        if self.t.is_leaf() && self.t.requires_grad() {
+            c.set_requires_grad(true).py()?;
+        }
+        Ok(c.into())
+    }
+    #[pyo3(signature = (src, non_blocking=false))]
+    fn copy_<'py>(slf: Bound<'py, Self>, src: &Bound<'py, PyAny>, non_blocking: bool) -> PyResult<Bound<'py, Self>> {
+        let dst = &slf.get().t;
+        let mut s = tensor_from_any(src)?;
+        // non_blocking: move src first with the async-capable transfer (queued from pinned memory
+        // to the device; into pinned memory, then synchronised, to a pinned host destination).
+        let to = dst.device();
+        if non_blocking && s.device() != to && (to != Device::Cpu || dst.is_pinned()) {
+            s = s.to_device_with(to, true).py()?;
+        }
+        dst.copy_(&s).py()?;
+        Ok(slf)
+    }
+}
+
+/// A NumPy array viewing the tensor's memory (it keeps the tensor alive as its base).
+pub fn to_numpy<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyAny>> {
+    if t.dtype() == DType::BF16 {
+        return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16"));
+    }
+    if t.device() != Device::Cpu {
+        return Err(PyTypeError::new_err(format!(
+            "can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host memory first.",
+            t.device()
+        )));
+    }
+    let np = py.import("numpy")?;
+    let holder = Py::new(py, PyTensor::from(t.clone()))?;
+    np.getattr("asarray")?.call1((holder,))
+}
+
+fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDict>> {
+    t.check_cpu("__array_interface__").py()?;
+    let typestr = match t.dtype() {
+        DType::Bool => "|b1",
+        DType::U8 => "|u1",
+        DType::I8 => "|i1",
+        DType::I16 => "<i2",
+        DType::I32 => "<i4",
+        DType::I64 => "<i8",
+        DType::F16 => "<f2",
+        DType::F32 => "<f4",
+        DType::F64 => "<f8",
+        DType::BF16 => return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16")),
+    };
+    let d = PyDict::new(py);
+    let es = t.dtype().size() as isize;
+    let ptr = if t.numel() == 0 { 0 } else { t.data_ptr_addr() };
+    d.set_item("data", (ptr, false))?;
+    d.set_item("shape", PyTuple::new(py, t.shape())?)?;
+    let strides: Vec<isize> = t.strides().iter().map(|s| s * es).collect();
+    d.set_item("strides", PyTuple::new(py, strides)?)?;
+    d.set_item("typestr", typestr)?;
+    d.set_item("version", 3)?;
+    Ok(d)
+}

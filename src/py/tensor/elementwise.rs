@@ -1,0 +1,146 @@
+//! Elementwise methods with extra arguments: rounding, clamp, lerp, nan_to_num, isclose, the
+//! random in-place fills, masked_fill, where, and the activations with parameters.
+use super::*;
+
+#[pymethods]
+impl PyTensor {
+    #[pyo3(signature = (decimals=0))]
+    fn round(&self, decimals: i64) -> R {
+        let op = if decimals == 0 { UnaryOp::Round } else { UnaryOp::RoundDecimals { decimals: decimals as f64 } };
+        wrap(crate::ops::unary::unary(&self.t, op))
+    }
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
+    fn clamp<'py>(&self, py: Python<'py>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        copy_out(py, "clamp", out, &[&self.t], Ok(clamp_impl(&self.t, min, max)?))
+    }
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
+    fn clip<'py>(&self, py: Python<'py>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        copy_out(py, "clip", out, &[&self.t], Ok(clamp_impl(&self.t, min, max)?))
+    }
+    #[pyo3(signature = (min=None, max=None))]
+    fn clamp_<'py>(slf: Bound<'py, Self>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let r = clamp_impl(&slf.get().t, min, max)?;
+        inplace_from(&slf.get().t, r)?;
+        Ok(slf)
+    }
+    fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
+        Ok(clamp_impl(&self.t, Some(min), None)?.into())
+    }
+    fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
+        Ok(clamp_impl(&self.t, None, Some(max))?.into())
+    }
+    fn lerp(&self, end: &Bound<'_, PyAny>, weight: &Bound<'_, PyAny>) -> R {
+        wrap(crate::ops::pointwise::lerp(&self.t, arg_of(end)?, arg_of(weight)?))
+    }
+    fn lerp_<'py>(slf: Bound<'py, Self>, end: &Bound<'py, PyAny>, weight: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().lerp(end, weight)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    fn logit(&self) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Logit))
+    }
+    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
+    fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
+        wrap(crate::ops::pointwise::nan_to_num(&self.t, nan, posinf, neginf))
+    }
+    #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
+    fn isclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> R {
+        wrap(crate::ops::pointwise::isclose(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan))
+    }
+    #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
+    fn allclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<bool> {
+        let c = crate::ops::pointwise::isclose(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan).py()?;
+        Ok(c.all_dims(None, false, true).py()?.item().py()?.to_bool())
+    }
+    fn equal(&self, other: &Bound<'_, PyTensor>) -> PyResult<bool> {
+        let o = &other.get().t;
+        if o.shape() != self.t.shape() {
+            return Ok(false);
+        }
+        Ok(self.t.eq(o).py()?.all_dims(None, false, true).py()?.item().py()?.to_bool())
+    }
+    fn zero_(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        slf.get().t.fill_(Scalar::Int(0)).py()?;
+        Ok(slf)
+    }
+    fn fill_<'py>(slf: Bound<'py, Self>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        slf.get().t.fill_(scalar_arg(value)?).py()?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (from_=0.0, to=1.0, *, generator=None))]
+    fn uniform_<'py>(slf: Bound<'py, Self>, from_: f64, to: f64, generator: Option<&Bound<'py, crate::py::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), false).py()?;
+        let r = r.mul_scalar(to - from_).py()?.add_scalar(from_).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (mean=0.0, std=1.0, *, generator=None))]
+    fn normal_<'py>(slf: Bound<'py, Self>, mean: f64, std: f64, generator: Option<&Bound<'py, crate::py::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        if !(std >= 0.0) {
+            return Err(PyRuntimeError::new_err(format!("normal expects std >= 0.0, but found std {}", std)));
+        }
+        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), true).py()?;
+        let r = r.mul_scalar(std).py()?.add_scalar(mean).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    #[pyo3(signature = (p=0.5, *, generator=None))]
+    fn bernoulli_<'py>(slf: Bound<'py, Self>, p: f64, generator: Option<&Bound<'py, crate::py::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let pt = Tensor::full(t.shape(), Scalar::Float(p), DType::F64, t.device()).py()?;
+        let r = crate::ops::random::bernoulli(&pt, generator.map(|g| &g.get().g)).py()?;
+        fill_from(t, &r)?;
+        Ok(slf)
+    }
+    fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
+        let v = scalar_arg(value)?;
+        wrap(crate::ops::index::masked_fill(&self.t, &mask.get().t, v))
+    }
+    fn masked_fill_<'py>(slf: Bound<'py, Self>, mask: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().masked_fill(mask, value)?;
+        inplace_from(&slf.get().t, r.t)?;
+        Ok(slf)
+    }
+    fn r#where(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
+        wrap(crate::ops::index::where_(&condition.get().t, &self.t, arg_of(other)?))
+    }
+
+    #[pyo3(signature = (approximate="none"))]
+    fn gelu(&self, approximate: &str) -> R {
+        let op = match approximate {
+            "none" => UnaryOp::Gelu,
+            "tanh" => UnaryOp::GeluTanh,
+            a => return Err(PyValueError::new_err(format!("approximate argument must be either none or tanh (got '{}')", a))),
+        };
+        wrap(crate::ops::unary::unary(&self.t, op))
+    }
+    #[pyo3(signature = (beta=1.0, threshold=20.0))]
+    fn softplus(&self, beta: f64, threshold: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Softplus { beta, threshold }))
+    }
+    #[pyo3(signature = (alpha=1.0))]
+    fn elu(&self, alpha: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Elu { alpha }))
+    }
+    #[pyo3(signature = (negative_slope=0.01))]
+    fn leaky_relu(&self, negative_slope: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::LeakyRelu { slope: negative_slope }))
+    }
+    #[pyo3(signature = (min_val=-1.0, max_val=1.0))]
+    fn hardtanh(&self, min_val: f64, max_val: f64) -> R {
+        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Hardtanh { min: min_val, max: max_val }))
+    }
+}
+
+fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {
+    t.overwrite_(r).py()
+}
+
+/// clamp's bounds: tensors or numbers, None where absent.
+fn clamp_impl(t: &Tensor, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Tensor> {
+    let bound = |b: Option<&Bound<'_, PyAny>>| b.filter(|x| !x.is_none()).map(arg_of).transpose();
+    crate::ops::pointwise::clamp(t, bound(min)?, bound(max)?).py()
+}
