@@ -523,3 +523,12 @@ def test_sweep_spares_live_writers(tmp_path):
     assert live.exists() and other_host.exists() and unrelated.exists()
     serialization.save({"w": rtorch.ones(1)}, path)
     assert OrderedDict is not None and os.path.exists(path)
+
+
+@pytest.mark.parametrize("metadata", [("",), (1, 2), 3, "ab"])
+def test_tensor_metadata_that_is_not_a_dict_is_rejected(metadata):
+    # Found by the corruption test above: a damaged pickle handed a tuple of strings to dict().
+    from rtorch.serialization import _rebuild
+
+    with pytest.raises(CheckpointError, match="_rebuild_tensor_v2: expected tensor metadata as a dict"):
+        _rebuild._check_metadata(metadata, "_rebuild_tensor_v2")

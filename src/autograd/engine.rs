@@ -67,6 +67,24 @@ fn accumulate(slot: &mut Option<Tensor>, g: Tensor) -> Result<()> {
     Ok(())
 }
 
+impl Tensor {
+    /// `loss.backward()` for a one-element float output: accumulate d(self)/d(leaf) into the
+    /// `.grad` of every leaf that requires grad, then release the graph.
+    pub fn backward(&self) -> Result<()> {
+        if self.numel() != 1 {
+            bail!(Runtime, "grad can be implicitly created only for scalar outputs");
+        }
+        if !self.dtype().is_float() {
+            bail!(Runtime, "grad can be implicitly created only for real scalar outputs but got {}", self.dtype());
+        }
+        if !self.requires_grad() {
+            bail!(Runtime, "element 0 of tensors does not require grad and does not have a grad_fn");
+        }
+        let g = Tensor::full(self.shape(), crate::scalar::Scalar::Float(1.0), self.dtype(), self.device())?;
+        run_backward(&[(self.clone(), g)], false, false, None, true).map(|_| ())
+    }
+}
+
 /// Run backward from `roots` (tensor, gradient) pairs.
 ///
 /// With `inputs = None` gradients accumulate into the `.grad` of every reachable leaf. With

@@ -86,7 +86,7 @@ pub fn max_pool_indices(x: &Tensor, win: Window) -> Result<Tensor> {
     Ok(idx)
 }
 
-/// The fused convolution (x [N, C, H, W], w [O, C/groups, kh, kw], bias [O], one float dtype), or
+/// The fused convolution (x `[N, C, H, W]`, w `[O, C/groups, kh, kw]`, bias `[O]`, one float dtype), or
 /// None where the device has none (the op layer composes im2col and matmul there).
 pub fn conv2d(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, win: Window, groups: usize) -> Result<Option<Tensor>> {
     if x.device() != Device::Cpu {

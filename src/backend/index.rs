@@ -187,7 +187,7 @@ fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
     Ok(index)
 }
 
-/// `gather`: out[i] = x[.., index[i], ..] along `d` over index's shape (a new contiguous tensor of
+/// `gather`: `out[i] = x[.., index[i], ..]` along `d` over index's shape (a new contiguous tensor of
 /// x's dtype); `index` is an integer tensor on x's device.
 pub fn gather(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
     let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;

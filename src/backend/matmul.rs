@@ -1,4 +1,4 @@
-//! Batched matrix products: out[i] = a[i] @ b[i] for 3-D operands with equal batch (strided
+//! Batched matrix products: `out[i] = a[i] @ b[i]` for 3-D operands with equal batch (strided
 //! views, no copies where the device's library takes the strides).
 use crate::device::Device;
 use crate::error::Result;

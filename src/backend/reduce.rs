@@ -30,7 +30,7 @@ pub fn unrows(t: &Tensor, d: usize) -> Result<Tensor> {
     super::contiguous(&t.with_layout(t.layout().permute(&perm)?))
 }
 
-/// Reduce `x` over `dims` (sorted, distinct) with `op`: a contiguous [m] tensor of `out_dtype`
+/// Reduce `x` over `dims` (sorted, distinct) with `op`: a contiguous `[m]` tensor of `out_dtype`
 /// holding the kept dims in order (the caller gives it the reduced shape).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: &[usize], out_dtype: DType) -> Result<Tensor> {
     let (rx, m, r) = rows(x, dims)?;
@@ -41,7 +41,7 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: &[usize], out_dtype: DType) -> Res
 }
 
 /// Values and first indices (int64) of the max (`max`) or min over `dims` (one dim, or none for
-/// a 0-d tensor), as contiguous [m] tensors.
+/// a 0-d tensor), as contiguous `[m]` tensors.
 pub fn max_dim(x: &Tensor, dims: &[usize], max: bool) -> Result<(Tensor, Tensor)> {
     let (rx, m, r) = rows(x, dims)?;
     match x.device() {

@@ -28,7 +28,7 @@ enum Split {
     Tiles(usize),
 }
 
-/// out[b] = a[b] @ b[b] for 3-D operands with equal batch (strided, no copies).
+/// `out[b] = a[b] @ b[b]` for 3-D operands with equal batch (strided, no copies).
 pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     let (bs, m, k) = (a.shape()[0], a.shape()[1], a.shape()[2]);
     let n = b.shape()[2];

@@ -55,7 +55,7 @@ fn lanes<const K: usize, F: Copy>(s: [&[F]; K], f: impl Fn([F; K]) -> f64) -> f6
     acc.iter().sum::<f64>() + tail
 }
 
-/// Forward of one normalisation kind: y = (x - mean) * rstd * w[c] + b[c] per set.
+/// Forward of one normalisation kind: `y = (x - mean) * rstd * w[c] + b[c]` per set.
 pub struct NormForward<'a, F> {
     pub sets: Sets,
     pub x: &'a [F],
@@ -164,7 +164,7 @@ impl<F: FloatMath> NormForward<'_, F> {
 }
 
 /// Input gradient of `NormForward` and the per (set, channel) sums the parameter gradients need.
-/// With g = dy * w[c] and xhat = (x - mean) * rstd over a set of n elements:
+/// With `g = dy * w[c]` and xhat = (x - mean) * rstd over a set of n elements:
 /// dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) for batch statistics (mean(g) dropped when
 /// not centred), and dx = rstd * g when the statistics were given (they are constants then).
 pub struct NormBackward<'a, F> {

@@ -60,7 +60,7 @@ fn mat_layout(t: &Tensor) -> Option<(bool, i64, i64)> {
     None
 }
 
-/// out[i] = a[i] @ b[i] for 3-D views with equal batch; out is contiguous.
+/// `out[i] = a[i] @ b[i]` for 3-D views with equal batch; out is contiguous.
 pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     let (data_type, compute) = match a.dtype() {
         DType::F32 => (

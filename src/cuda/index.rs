@@ -114,7 +114,7 @@ pub fn compact(rank: &Tensor, out: &Tensor) -> Result<()> {
     launch!(gpu, f, grid(numel); &n64, &pr, &po)
 }
 
-/// Gather along `d`: out[i] = x[.., index[i], ..] over index's shape (index int64 on the device,
+/// Gather along `d`: `out[i] = x[.., index[i], ..]` over index's shape (index int64 on the device,
 /// already validated). `scatter` = Some(add): write `src` (index's shape) into `out` at the
 /// indexed positions instead (`add` accumulates atomically).
 pub fn gather_scatter(x: &Tensor, d: usize, index: &Tensor, out: &Tensor, scatter: Option<bool>) -> Result<()> {

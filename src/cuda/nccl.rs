@@ -316,7 +316,7 @@ impl Comm {
         self.call("ncclReduceScatter", |a, c, s| unsafe { (a.reduce_scatter)(pi as _, po as _, no, dt, op.raw(), c, s) })
     }
 
-    /// `all_to_all_single`: block i of `input` (send_counts[i] elements) goes to rank i, which
+    /// `all_to_all_single`: block i of `input` (`send_counts[i]` elements) goes to rank i, which
     /// stores it as block `rank` of its `out` (recv_counts give the block sizes there).
     pub fn all_to_all(&self, out: &Tensor, input: &Tensor, send_counts: &[usize], recv_counts: &[usize]) -> Result<()> {
         let (pi, n, dt) = self.buf(input, "all_to_all_single")?;

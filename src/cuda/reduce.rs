@@ -199,7 +199,7 @@ pub fn cumextreme(x: &Tensor, outer: usize, r: usize, inner: usize, max: bool) -
     Ok(idx)
 }
 
-/// Layer norm of contiguous [m, n] rows (w, b contiguous [n] of x's dtype): (y, mean, rstd), the
+/// Layer norm of contiguous `[m, n]` rows (w, b contiguous `[n]` of x's dtype): (y, mean, rstd), the
 /// statistics in f32 (f64 for f64 rows).
 pub fn layer_norm_rows(x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, m: usize, n: usize, eps: f64) -> Result<(Tensor, Tensor, Tensor)> {
     let d = x.dtype();

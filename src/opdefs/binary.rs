@@ -79,7 +79,7 @@ macro_rules! binary_table {
                 // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
                 let zero_mask = s.a()?.eq_scalar(0.0)?.logical_and(&s.b()?.ge_scalar(0.0)?)?;
                 let z = crate::tensor::Tensor::zeros(&[], g.dtype(), g.device())?;
-                g.mul(&crate::ops::index::where_(&zero_mask, &z, &s.y()?.mul(&s.a()?.log()?)?)?)
+                g.mul(&zero_mask.choose(&z, &s.y()?.mul(&s.a()?.log()?)?)?)
             };
         names [] function no
         "Raises each element of `input` to the power of the matching element of `exponent` (bound by hand: `exponent=`).")

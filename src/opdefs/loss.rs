@@ -34,7 +34,7 @@ pub struct ClassLoss {
     pub lse: Tensor,
     pub spec: Spec,
     pub reduction: Reduction,
-    /// Σ w[t] over rows not ignored: the divisor of `mean`.
+    /// Σ `w[t]` over rows not ignored: the divisor of `mean`.
     pub total_weight: f64,
 }
 

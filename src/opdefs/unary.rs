@@ -305,14 +305,14 @@ macro_rules! unary_table {
         grad [x] |g, x| {
             let s = x.mul_scalar(beta)?.sigmoid()?;
             let lin = x.mul_scalar(beta)?.gt_scalar(threshold)?;
-            g.mul(&crate::ops::index::where_(&lin, crate::scalar::Scalar::Float(1.0), &s)?)
+            g.mul(&lin.choose(crate::scalar::Scalar::Float(1.0), &s)?)
         };
         names [] function no
         "Applies the Softplus function: out = log(1 + e^(beta * input)) / beta, linear above threshold.")
     (Elu { alpha } elu "elu" float
         cpu { |v| if v > F::zero() { v } else { F::c(alpha) * v.exp_m1() } } int {}
         cuda(F) "x > C(0) ? x : C(alpha) * rt_expm1(x)"
-        grad [x] |g, x| g.mul(&crate::ops::index::where_(&x.gt_scalar(0.0)?, crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?);
+        grad [x] |g, x| g.mul(&x.gt_scalar(0.0)?.choose(crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?);
         names [] function no
         "Applies the Exponential Linear Unit: out = input if input > 0 else alpha * (e^input - 1).")
     (LeakyRelu { slope } leaky_relu "leaky_relu" float
@@ -320,7 +320,7 @@ macro_rules! unary_table {
         cuda(F) "x > C(0) ? x : x * C(slope)"
         grad [x] |g, x| {
             let one = crate::scalar::Scalar::Float(1.0);
-            let d = crate::ops::index::where_(&x.gt_scalar(0.0)?, one, crate::scalar::Scalar::Float(slope))?;
+            let d = x.gt_scalar(0.0)?.choose(one, crate::scalar::Scalar::Float(slope))?;
             g.mul(&d.to_dtype(g.dtype())?)
         };
         names [] function no

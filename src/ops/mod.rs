@@ -89,6 +89,10 @@ impl Tensor {
     pub fn masked_fill_scalar(&self, mask: &Tensor, v: f64) -> Result<Tensor> {
         index::masked_fill(self, mask, Scalar::Float(v))
     }
+    /// `where(self, a, b)` with `self` as the boolean condition: `a` where true, else `b`.
+    pub fn choose(&self, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tensor> {
+        index::where_(self, a, b)
+    }
     pub fn matmul(&self, o: &Tensor) -> Result<Tensor> {
         matmul::matmul(self, o)
     }

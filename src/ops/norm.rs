@@ -1,5 +1,5 @@
 //! Normalisation ops with fused kernels: layer_norm, rms_norm, group_norm and batch_norm. Each is
-//! one `cpu::norm` forward kernel (saving the set mean and 1/std) and one input-gradient kernel
+//! one fused forward kernel per backend (saving the set mean and 1/std) and one input-gradient kernel
 //! that also returns the per-channel sums the weight and bias gradients need. With create_graph the
 //! backward recomputes everything with tensor ops so it is differentiable again. On CUDA, layer_norm
 //! has its own kernels and the others are composed from tensor ops.

@@ -282,7 +282,14 @@ def _storage_arg(storage, fn):
 
 
 def _check_metadata(metadata, fn):
-    if metadata and any(bool(v) for v in dict(metadata).values()):
+    if not metadata:
+        return
+    try:
+        values = dict(metadata).values()
+    except (TypeError, ValueError):
+        raise CheckpointError(f"rtorch.load: {fn}: expected tensor metadata as a dict, got "
+                              f"{type(metadata).__name__} {metadata!r:.100}") from None
+    if any(bool(v) for v in values):
         raise CheckpointError(f"rtorch.load: {fn}: tensor metadata {metadata!r:.100} (conjugate/negative bits of "
                               "complex tensors) is not supported")
 
