@@ -292,3 +292,8 @@ from . import multiprocessing  # noqa: E402,F401
 
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401
+
+# The public names: everything defined or re-exported above that is not private or a submodule
+# (rtorch.nn, rtorch.optim, ... stay reachable as attributes, as in PyTorch).
+__all__ = sorted(_n for _n, _v in globals().items()
+                 if not _n.startswith("_") and not isinstance(_v, type(_builtins)))

@@ -9,7 +9,6 @@ use crate::tensor::Tensor;
 pub const HOST_ONLY: &[(&str, &str)] = &[
     ("sort.rows_over_2048", "the CUDA sort kernel sorts one row in shared memory (at most 2048 elements)"),
     ("sort.median_rows_over_2048", "median is a selection on the device sort, so it shares its row limit"),
-    ("sort.mode", "mode needs a sort and a run-length scan per row; no device kernel yet"),
     ("sort.unique", "unique needs a global sort and compaction; no device kernel yet"),
     ("random.randperm", "Fisher-Yates is sequential; a device shuffle would draw a different stream"),
     ("random.multinomial", "sampling without replacement is sequential per row"),

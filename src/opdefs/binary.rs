@@ -19,6 +19,7 @@
 //! dtype), `cmp` (bool result), `bits` (integers and bool), `shift` (integers only). Integer and
 //! bool kernels compute in wrapping i64 (bool results are `!= 0`: add is or, mul is and). GROUP:
 //! the CUDA dtypes instantiated (F, I, NUM, INTB, ALL).
+use super::DtypeGroup;
 use crate::bail;
 use crate::dtype::{default_float, DType};
 use crate::error::Result;
@@ -116,13 +117,13 @@ macro_rules! binary_table {
         "The elementwise minimum of `input` and `other` (NaN propagates).")
     (Fmax fmax "fmax" arith
         cpu { |x, y| x.max(y) } int { |x, y| x.max(y) }
-        cuda(NUM) "rt_fmax(a, b)"
+        cuda(ALL) "rt_fmax(a, b)"
         grad [a b] da |g, s| super::binary::select_grad(g, s, true, true); db |g, s| super::binary::select_grad(g, s, true, false);
         names [(fmax _)] function yes
         "The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number.")
     (Fmin fmin "fmin" arith
         cpu { |x, y| x.min(y) } int { |x, y| x.min(y) }
-        cuda(NUM) "rt_fmin(a, b)"
+        cuda(ALL) "rt_fmin(a, b)"
         grad [a b] da |g, s| super::binary::select_grad(g, s, false, true); db |g, s| super::binary::select_grad(g, s, false, false);
         names [(fmin _)] function yes
         "The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number.")
@@ -274,6 +275,10 @@ macro_rules! declare_binary {
             pub fn doc(self) -> &'static str {
                 match self { $( BinaryOp::$V => $doc, )* }
             }
+            /// The dtypes the kernels run in, on every device (the row's `cuda(GROUP)`).
+            pub fn group(self) -> DtypeGroup {
+                match self { $( BinaryOp::$V => DtypeGroup::$group, )* }
+            }
             /// (differentiable, saves a, saves b, saves the output).
             fn grad_form(self) -> (bool, bool, bool, bool) {
                 match self { $( BinaryOp::$V => binary_saves!($gk), )* }
@@ -304,8 +309,14 @@ impl BinaryOp {
         let (_, a, b, y) = self.grad_form();
         (a, b, y)
     }
-    /// (compute dtype, output dtype) for a promoted input dtype.
+    /// (compute dtype, output dtype) for a promoted input dtype: the kind's rule, then the row's
+    /// dtype group, which the compute dtype must be in on every device.
     pub fn dtypes(self, d: DType) -> Result<(DType, DType)> {
+        let (compute, out) = self.rule_dtypes(d)?;
+        self.group().check(self.name(), compute)?;
+        Ok((compute, out))
+    }
+    fn rule_dtypes(self, d: DType) -> Result<(DType, DType)> {
         match self.kind() {
             Kind::Cmp => Ok((d, DType::Bool)),
             Kind::Float if !d.is_float() => Ok((default_float(), default_float())),

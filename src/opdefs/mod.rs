@@ -5,6 +5,7 @@
 pub mod attention;
 pub mod binary;
 pub mod conv;
+pub mod dtype_group;
 pub mod index;
 pub mod loss;
 pub mod norm;
@@ -16,6 +17,7 @@ pub mod view;
 pub use attention::AttentionDims;
 pub use binary::BinaryOp;
 pub use conv::Window;
+pub use dtype_group::DtypeGroup;
 pub use index::IndexItem;
 pub use loss::{ClassLoss, Reduction, Spec};
 pub use norm::NormKind;

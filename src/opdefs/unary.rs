@@ -20,6 +20,7 @@
 //! kind: `float` (integer inputs promote to the default float dtype), `keep` (integers keep
 //! their dtype), `pred` (bool result; the `cpu` closure takes the element type `T`), `bits`
 //! (integers and bool only). GROUP: the CUDA dtypes instantiated (F, NUM, INTB, ALL).
+use super::DtypeGroup;
 use crate::bail;
 use crate::dtype::{default_float, DType};
 use crate::error::Result;
@@ -43,7 +44,7 @@ macro_rules! unary_table {
         "Computes the absolute value of each element of `input`.")
     (Sign sign "sign" keep
         cpu { |v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() } } int { |v| v.signum() }
-        cuda(NUM) "C((C(0) < x) - rt_lt0(x))"
+        cuda(ALL) "C((C(0) < x) - rt_lt0(x))"
         grad zero;
         names [(sign sign_) (sgn sgn_)] function yes
         "Returns the signs of the elements of `input` (-1, 0 or 1; NaN stays NaN).")
@@ -340,19 +341,19 @@ macro_rules! unary_table {
     // ---- predicates (bool result) ----
     (IsNan isnan "isnan" pred
         cpu { |v| v.to_f64().is_nan() } int {}
-        cuda(NUM) "rt_isnan(x)"
+        cuda(ALL) "rt_isnan(x)"
         grad none;
         names [(isnan _)] function yes
         "Returns a bool tensor that is True where `input` is NaN.")
     (IsInf isinf "isinf" pred
         cpu { |v| v.to_f64().is_infinite() } int {}
-        cuda(NUM) "rt_isinf(x)"
+        cuda(ALL) "rt_isinf(x)"
         grad none;
         names [(isinf _)] function yes
         "Returns a bool tensor that is True where `input` is positive or negative infinity.")
     (IsFinite isfinite "isfinite" pred
         cpu { |v| v.to_f64().is_finite() } int {}
-        cuda(NUM) "rt_isfinite(x)"
+        cuda(ALL) "rt_isfinite(x)"
         grad none;
         names [(isfinite _)] function yes
         "Returns a bool tensor that is True where `input` is finite (not NaN or infinite).")
@@ -364,7 +365,7 @@ macro_rules! unary_table {
         "Computes the logical NOT of `input` (zero is False); the result is a bool tensor.")
     (SignBit signbit "signbit" pred
         cpu { |v| v.to_f64().is_sign_negative() } int {}
-        cuda(NUM) "rt_signbit(x)"
+        cuda(ALL) "rt_signbit(x)"
         grad none;
         names [(signbit _)] function yes
         "Returns a bool tensor that is True where the sign bit of `input` is set (also for -0.0).")
@@ -435,6 +436,10 @@ macro_rules! declare_unary {
             pub fn kind(self) -> Kind {
                 match self { $( UnaryOp::$V { .. } => kind_of!($kind), )* }
             }
+            /// The dtypes the kernels run in, on every device (the row's `cuda(GROUP)`).
+            pub fn group(self) -> DtypeGroup {
+                match self { $( UnaryOp::$V { .. } => DtypeGroup::$group, )* }
+            }
             /// The one-line doc of the row.
             pub fn doc(self) -> &'static str {
                 match self { $( UnaryOp::$V { .. } => $doc, )* }
@@ -471,14 +476,22 @@ impl UnaryOp {
     pub fn is_predicate(self) -> bool {
         self.kind() == Kind::Pred
     }
-    /// Result dtype for an input dtype (errors for dtypes the op does not take).
+    /// Result dtype for an input dtype (errors for dtypes the op does not take: the kind's rule,
+    /// then the row's dtype group, which the kernel dtype must be in on every device).
     pub fn out_dtype(self, d: DType) -> Result<DType> {
+        let out = self.rule_dtype(d)?;
+        self.group().check(self.name(), if self.is_predicate() { d } else { out })?;
+        Ok(out)
+    }
+    fn rule_dtype(self, d: DType) -> Result<DType> {
         // The exceptions to the kind's rule, as PyTorch has them.
         match self {
             Neg if d == DType::Bool => bail!(
                 NotImplemented,
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             ),
+            // PyTorch squares bool as int64 (square is pow(x, 2)).
+            Square if d == DType::Bool => return Ok(DType::I64),
             PowScalar { exponent } if !d.is_float() => {
                 return if exponent.fract() != 0.0 {
                     Ok(default_float())

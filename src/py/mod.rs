@@ -75,10 +75,11 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unary::register(m)?;
     binary::register(m)?;
     declarations::register(m)?;
-    // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables generate.
-    let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
-    m.add("__all__", generated)?;
     nccl::register(m)?;
     dist_autograd::register(m)?;
+    // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
+    // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
+    let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
+    m.setattr("__all__", generated)?;
     Ok(())
 }

@@ -32,6 +32,6 @@ class _HookHandle:
         self.removed = True
 
 
-__all__ = ["grad", "backward", "Function", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+__all__ = ["grad", "backward", "Function", "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "gradcheck", "gradgradcheck"]
 _ = functools

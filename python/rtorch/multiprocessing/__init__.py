@@ -37,6 +37,9 @@ from .spawn import (  # noqa: E402,F401
     start_processes,
 )
 
+__all__ += ["ProcessContext", "ProcessException", "ProcessExitedException", "ProcessRaisedException",
+            "SpawnContext", "spawn", "start_processes", "init_reductions"]
+
 if sys.platform == "darwin" or sys.platform == "win32":
     _sharing_strategy = "file_system"
     _all_sharing_strategies = {"file_system"}

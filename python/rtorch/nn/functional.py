@@ -14,7 +14,7 @@ __all__ = [
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
     "bilinear", "batch_norm", "group_norm", "rms_norm", "scaled_dot_product_attention",
-    "multi_head_attention_forward", "max_pool1d", "avg_pool1d", "interpolate", "kl_div",
+    "multi_head_attention_forward", "max_pool1d", "avg_pool1d", "interpolate", "kl_div", "pad",
 ]
 
 

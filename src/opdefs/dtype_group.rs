@@ -1,0 +1,42 @@
+//! The dtype groups an elementwise row declares (`cuda(GROUP)` in the op tables): the dtypes its
+//! kernels run in on every device. The op layer rejects the others before any kernel is chosen,
+//! so the CPU and CUDA accept exactly the same dtypes, and the CUDA side instantiates exactly
+//! these (`RT_FOR_<GROUP>` in cuda/common.cuh).
+use crate::bail;
+use crate::dtype::DType;
+use crate::error::Result;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DtypeGroup {
+    /// Floating point: float16, bfloat16, float32, float64.
+    F,
+    /// Integers: uint8, int8, int16, int32, int64.
+    I,
+    /// Floats and integers (not bool).
+    NUM,
+    /// Integers and bool.
+    INTB,
+    /// Every dtype.
+    ALL,
+}
+
+impl DtypeGroup {
+    pub fn contains(self, d: DType) -> bool {
+        match self {
+            DtypeGroup::F => d.is_float(),
+            DtypeGroup::I => d.is_int(),
+            DtypeGroup::NUM => d != DType::Bool,
+            DtypeGroup::INTB => !d.is_float(),
+            DtypeGroup::ALL => true,
+        }
+    }
+
+    /// Ok when the kernel dtype `d` is in the group, else PyTorch's error for a dtype a kernel
+    /// is not implemented for (`"abs" not implemented for 'Bool'`).
+    pub fn check(self, op: &str, d: DType) -> Result<()> {
+        if !self.contains(d) {
+            bail!(NotImplemented, "\"{}\" not implemented for '{}'", op, d.legacy_name());
+        }
+        Ok(())
+    }
+}
