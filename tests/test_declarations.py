@@ -19,8 +19,8 @@ import types
 import pytest
 
 import rtorch
-import rtorch.nn.functional as F
 from rtorch import _rtorch
+from op_rows import REFS, call_of, ref_of
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DECLS = _rtorch._declarations()
@@ -31,37 +31,8 @@ INT = {"uint8", "int8", "int16", "int32", "int64"}
 GROUPS = {"F": FLOAT, "I": INT, "NUM": FLOAT | INT, "INTB": INT | {"bool"}, "ALL": FLOAT | INT | {"bool"}}
 DTYPES = sorted(GROUPS["ALL"])
 
-# How to reach the kernel of rows that have no generated Python name (bound by hand, with extra
-# arguments). A row without names and without an entry here fails `test_every_row_is_reachable`.
-HAND_BOUND = {
-    ("unary", "round"): lambda x: x.round(),
-    ("unary", "hardtanh"): lambda x: F.hardtanh(x, -0.5, 0.5),
-    ("unary", "logit"): lambda x: x.logit(),
-    ("unary", "gelu"): lambda x: F.gelu(x),
-    ("unary", "gelu_tanh"): lambda x: F.gelu(x, approximate="tanh"),
-    ("unary", "softplus"): lambda x: F.softplus(x),
-    ("unary", "elu"): lambda x: F.elu(x),
-    ("unary", "leaky_relu"): lambda x: F.leaky_relu(x),
-    ("unary", "round_decimals"): lambda x: x.round(decimals=1),
-    ("unary", "pow_scalar"): lambda x: x.pow(3),
-    ("binary", "add"): lambda x, y: x.add(y),
-    ("binary", "sub"): lambda x, y: x.sub(y),
-    ("binary", "pow"): lambda x, y: x.pow(y),
-}
-
-
 def _row_id(d):
     return f"{d['family']}.{d['id']}"
-
-
-def _call(d):
-    """A callable reaching the row's kernel: (x) for one-input rows, (x, y) for two-input rows."""
-    if (d["family"], d["id"]) in HAND_BOUND:
-        return HAND_BOUND[d["family"], d["id"]]
-    name = d["names"][0][0]
-    if d["family"] == "unary":
-        return lambda x: getattr(x, name)()
-    return lambda x, y: getattr(x, name)(y)
 
 
 def test_generated_stub_and_docs_are_current():
@@ -70,11 +41,16 @@ def test_generated_stub_and_docs_are_current():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_every_row_is_reachable():
-    unreachable = [_row_id(d) for d in DECLS if not d["names"] and (d["family"], d["id"]) not in HAND_BOUND]
-    assert not unreachable, f"rows with no Python name and no HAND_BOUND probe: {unreachable}"
-    stale = [k for k in HAND_BOUND if not any((d["family"], d["id"]) == k for d in DECLS)]
-    assert not stale, f"HAND_BOUND names rows that no longer exist: {stale}"
+def test_every_row_has_a_test_entry_and_is_reachable():
+    # tests/op_rows.py holds each row's reference; rows bound by hand (no generated Python name)
+    # say there how to reach their kernel.
+    missing = [_row_id(d) for d in DECLS if ref_of(d) is None]
+    assert not missing, f"rows without an entry in tests/op_rows.py: {missing}"
+    unreachable = [_row_id(d) for d in DECLS if not d["names"] and ref_of(d).call is None]
+    assert not unreachable, f"rows with no Python name and no `call` in tests/op_rows.py: {unreachable}"
+    ids = {(d["family"], d["id"]) for d in DECLS}
+    stale = [f"{f}.{i}" for f, refs in REFS.items() for i in refs if (f, i) not in ids]
+    assert not stale, f"tests/op_rows.py has entries for rows that do not exist: {stale}"
 
 
 @pytest.mark.parametrize("d", DECLS, ids=_row_id)
@@ -104,7 +80,7 @@ def test_row_has_a_cuda_kernel_for_every_dtype_the_cpu_accepts(d):
     source = _rtorch._cuda_source(d["family"])
     assert re.search(rf"RT_FOR_{d['cuda']}\(\w+, {re.escape(d['id'])}\)", source), \
         f"{_row_id(d)}: the CUDA source does not instantiate {d['id']} for group {d['cuda']}"
-    call = _call(d)
+    call = call_of(d)
     accepted = set()
     for dt in DTYPES:
         x = rtorch.ones(3, dtype=getattr(rtorch, dt))
@@ -204,15 +180,15 @@ BOOL_ACCEPTED = {"sign": "bool", "isnan": "bool", "isinf": "bool", "isfinite": "
 def test_bool_inputs_rejected_as_pytorch_does(name):
     b = rtorch.tensor([True, False])
     d = next(d for d in DECLS if any(n == name for n, _ in d["names"]))
-    with pytest.raises(NotImplementedError, match=f"not implemented for 'Bool'"):
-        _call(d)(b) if d["family"] == "unary" else _call(d)(b, b)
+    with pytest.raises(NotImplementedError, match="not implemented for 'Bool'"):
+        call_of(d)(b) if d["family"] == "unary" else call_of(d)(b, b)
 
 
 @pytest.mark.parametrize("name,dtype", sorted(BOOL_ACCEPTED.items()))
 def test_bool_inputs_accepted_as_pytorch_does(name, dtype):
     b = rtorch.tensor([True, False])
     d = next(d for d in DECLS if any(n == name for n, _ in d["names"]))
-    out = _call(d)(b) if d["family"] == "unary" else _call(d)(b, b)
+    out = call_of(d)(b) if d["family"] == "unary" else call_of(d)(b, b)
     assert str(out.dtype) == f"rtorch.{dtype}"
     import numpy as np
 

@@ -142,7 +142,7 @@ def test_errors_are_python_exceptions():
         torch.ones(3) + torch.ones(4)
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):  # PyTorch: RuntimeError("ZeroDivisionError")
         torch.tensor([1, 2]) // torch.tensor([0, 1])
-    with pytest.raises(NotImplementedError, match="float32"):  # PyTorch: "bitwise_and_cpu" not implemented for 'Float'
+    with pytest.raises(NotImplementedError, match="'Float'"):  # PyTorch: "bitwise_and_cpu" not implemented for 'Float'
         torch.tensor([1.0]) & torch.tensor([1.0])
     with pytest.raises(RuntimeError, match="negative integer powers"):
         torch.tensor([2]) ** -1

@@ -320,8 +320,6 @@ impl BinaryOp {
         match self.kind() {
             Kind::Cmp => Ok((d, DType::Bool)),
             Kind::Float if !d.is_float() => Ok((default_float(), default_float())),
-            Kind::Bits | Kind::Shift if d.is_float() => bail!(NotImplemented, "\"{}_cpu\" not implemented for '{}'", self.name(), d),
-            Kind::Shift if d == DType::Bool => bail!(NotImplemented, "\"{}_cpu\" not implemented for 'Bool'", self.name()),
             _ if self == Sub && d == DType::Bool => bail!(
                 NotImplemented,
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."

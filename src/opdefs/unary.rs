@@ -505,7 +505,6 @@ impl UnaryOp {
         }
         match self.kind() {
             Kind::Pred => Ok(DType::Bool),
-            Kind::Bits if d.is_float() => bail!(DType, "{}: expected an integral or bool tensor but got {}", self.name(), d),
             Kind::Bits | Kind::Keep => Ok(d),
             Kind::Float if d.is_float() => Ok(d),
             Kind::Float => Ok(default_float()),

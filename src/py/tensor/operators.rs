@@ -217,6 +217,10 @@ impl PyTensor {
         wrap(self.t.abs())
     }
     fn __invert__(&self) -> R {
+        // The operator's own TypeError, as PyTorch's (bitwise_not itself raises NotImplementedError).
+        if self.t.dtype().is_float() {
+            return Err(PyTypeError::new_err("~ (operator.invert) is only implemented on integer and Boolean-type tensors"));
+        }
         wrap(crate::ops::unary::unary(&self.t, UnaryOp::BitNot))
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> R {

@@ -1,0 +1,173 @@
+"""The test row of every declared elementwise op: its NumPy reference and the inputs it is defined on.
+
+One entry per row of the declaration tables (src/opdefs/unary.rs, binary.rs), keyed by the row's
+id. tests/test_op_rows.py checks every row against its entry (values for every dtype the row takes,
+strided views, the threading grain, out= and in-place forms, gradients, CUDA against the CPU);
+tests/test_declarations.py fails for a row without an entry. Adding an op = one table row + one
+entry here (CONTRIBUTING.md, "Add an elementwise op").
+
+An entry is ``Ref(reference, lo, hi, ...)``: ``reference`` takes float64 (or integer/bool) NumPy
+arrays and returns the exact result; inputs are drawn uniformly from [lo, hi] (``blo``/``bhi`` for
+the second operand of two-input rows). ``call`` reaches rows that have no generated Python name
+(bound by hand with extra arguments); ``ints`` gives the integer inputs' range for rows that take
+integers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+import rtorch.nn.functional as F
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _erfinv(y):
+    """Inverse of math.erf by Newton's method (float64-exact for |y| < 1)."""
+    y = np.asarray(y, dtype=np.float64)
+    x = np.where(np.abs(y) < 1, np.arctanh(y) * 0.88, 0.0)  # within 0.1 of the root on (-1, 1)
+    for _ in range(60):  # Newton converges quadratically once close; stop when nothing moves
+        step = (_erf(x) - y) / (2 / math.sqrt(math.pi) * np.exp(-x * x))
+        x = x - step
+        if not np.any(np.abs(step) > 1e-17 * np.abs(x)):
+            break
+    return np.where(np.abs(y) == 1, np.sign(y) * np.inf, np.where(np.abs(y) > 1, np.nan, x))
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+@dataclass(frozen=True)
+class Ref:
+    reference: Callable
+    lo: float = -5.0
+    hi: float = 5.0
+    blo: Optional[float] = None
+    bhi: Optional[float] = None
+    call: Optional[Callable] = None
+    ints: tuple = (-20, 20)
+    # Values every test run includes besides the random ones (edges: 0, signed zeros, halves).
+    special: tuple = ()
+    # The reference gets the inputs in their own dtype, not float64 (ops whose PyTorch kernel
+    # rounds an intermediate in the input dtype, such as round(decimals=)).
+    native: bool = False
+    # Extra absolute slack of `xslack` ulps of the result dtype times max(|x|, 1), for formulas
+    # that cancel in any float32 implementation (PyTorch's included): 1 + erf(x) for x << 0.
+    xslack: float = 0.0
+
+
+UNARY = {
+    "neg": Ref(np.negative),
+    "abs": Ref(np.abs, special=(-0.0, 0.0)),
+    "sign": Ref(lambda x: x if x.dtype == bool else np.sign(x), special=(0.0, -0.0)),
+    "square": Ref(np.square),
+    "relu": Ref(lambda x: np.maximum(x, 0)),
+    "floor": Ref(np.floor, special=(-0.5, 0.5, 2.0)),
+    "ceil": Ref(np.ceil, special=(-0.5, 0.5, 2.0)),
+    "round": Ref(np.round, call=lambda x: x.round(), special=(0.5, 1.5, 2.5, -0.5, -2.5)),
+    "trunc": Ref(np.trunc, special=(-0.5, 0.5)),
+    "hardtanh": Ref(lambda x: np.clip(x, -0.5, 0.75), call=lambda x: F.hardtanh(x, -0.5, 0.75)),
+    "frac": Ref(lambda x: x - np.trunc(x)),
+    "exp": Ref(np.exp, -20, 20),
+    "exp2": Ref(np.exp2, -20, 20),
+    "expm1": Ref(np.expm1, -5, 5, special=(1e-8, -1e-8)),
+    "log": Ref(np.log, 1e-3, 100),
+    "log2": Ref(np.log2, 1e-3, 100),
+    "log10": Ref(np.log10, 1e-3, 100),
+    "log1p": Ref(np.log1p, -0.9, 10, special=(1e-8,)),
+    "sqrt": Ref(np.sqrt, 0, 100),
+    "rsqrt": Ref(lambda x: 1 / np.sqrt(x), 1e-2, 100),
+    "sin": Ref(np.sin, -10, 10),
+    "cos": Ref(np.cos, -10, 10),
+    "tan": Ref(np.tan, -1.4, 1.4),
+    "asin": Ref(np.arcsin, -0.99, 0.99),
+    "acos": Ref(np.arccos, -0.99, 0.99),
+    "atan": Ref(np.arctan, -10, 10),
+    "sinh": Ref(np.sinh, -5, 5),
+    "cosh": Ref(np.cosh, -5, 5),
+    "tanh": Ref(np.tanh, -10, 10),
+    "asinh": Ref(np.arcsinh, -10, 10),
+    "acosh": Ref(np.arccosh, 1.01, 10),
+    "atanh": Ref(np.arctanh, -0.99, 0.99),
+    "sigmoid": Ref(_sigmoid, -20, 20),
+    "logit": Ref(lambda x: np.log(x / (1 - x)), 0.01, 0.99, call=lambda x: x.logit(), xslack=8),
+    "erf": Ref(_erf, -4, 4),
+    "erfc": Ref(_erfc, -4, 4),
+    "erfinv": Ref(_erfinv, -0.99, 0.99),
+    "reciprocal": Ref(lambda x: 1 / x, 0.1, 10),
+    "gelu": Ref(lambda x: 0.5 * x * (1 + _erf(x / math.sqrt(2))), call=lambda x: F.gelu(x), xslack=4),
+    "gelu_tanh": Ref(lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))),
+                     call=lambda x: F.gelu(x, approximate="tanh"), xslack=4),
+    "silu": Ref(lambda x: x * _sigmoid(x), -10, 10),
+    "mish": Ref(lambda x: x * np.tanh(np.log1p(np.exp(x))), -10, 10),
+    "softplus": Ref(lambda x: np.where(2 * x > 3, x, np.log1p(np.exp(2 * x)) / 2),
+                    call=lambda x: F.softplus(x, beta=2, threshold=3)),
+    "elu": Ref(lambda x: np.where(x > 0, x, 1.5 * np.expm1(x)), call=lambda x: F.elu(x, alpha=1.5)),
+    "leaky_relu": Ref(lambda x: np.where(x > 0, x, 0.2 * x), call=lambda x: F.leaky_relu(x, 0.2)),
+    "round_decimals": Ref(lambda x: np.round(x * x.dtype.type(100)) / x.dtype.type(100),
+                          call=lambda x: x.round(decimals=2), native=True),
+    "pow_scalar": Ref(lambda x: x ** 3, -3, 3, call=lambda x: x.pow(3), ints=(-5, 5)),
+    "isnan": Ref(np.isnan, special=(np.nan, np.inf, -np.inf)),
+    "isinf": Ref(np.isinf, special=(np.nan, np.inf, -np.inf)),
+    "isfinite": Ref(np.isfinite, special=(np.nan, np.inf, -np.inf)),
+    "logical_not": Ref(np.logical_not, special=(0.0, -0.0, np.nan)),
+    "signbit": Ref(np.signbit, special=(0.0, -0.0, -np.inf)),
+    "bitwise_not": Ref(np.invert),
+}
+
+BINARY = {
+    "add": Ref(np.add, call=lambda a, b: a.add(b)),
+    "sub": Ref(np.subtract, call=lambda a, b: a.sub(b)),
+    "mul": Ref(np.multiply),
+    "div": Ref(np.true_divide, blo=0.5, bhi=5),
+    "floor_divide": Ref(np.floor_divide, blo=0.5, bhi=5, ints=(1, 20)),
+    "remainder": Ref(np.remainder, blo=0.5, bhi=5, ints=(1, 20)),
+    "fmod": Ref(np.fmod, blo=0.5, bhi=5, ints=(1, 20)),
+    "pow": Ref(np.power, 0.1, 3, -2, 2, call=lambda a, b: a.pow(b), ints=(0, 5)),
+    "atan2": Ref(np.arctan2),
+    "hypot": Ref(np.hypot),
+    "copysign": Ref(np.copysign, special=(0.0, -0.0)),
+    "maximum": Ref(np.maximum),
+    "minimum": Ref(np.minimum),
+    "fmax": Ref(np.fmax),
+    "fmin": Ref(np.fmin),
+    "bitwise_and": Ref(np.bitwise_and),
+    "bitwise_or": Ref(np.bitwise_or),
+    "bitwise_xor": Ref(np.bitwise_xor),
+    "shl": Ref(np.left_shift, ints=(0, 6)),
+    "shr": Ref(np.right_shift, ints=(0, 6)),
+    "eq": Ref(np.equal),
+    "ne": Ref(np.not_equal),
+    "lt": Ref(np.less),
+    "le": Ref(np.less_equal),
+    "gt": Ref(np.greater),
+    "ge": Ref(np.greater_equal),
+    "logical_and": Ref(np.logical_and),
+    "logical_or": Ref(np.logical_or),
+    "logical_xor": Ref(np.logical_xor),
+}
+
+REFS = {"unary": UNARY, "binary": BINARY}
+
+
+def ref_of(d) -> Optional[Ref]:
+    """The test entry of declaration row `d` (a dict from ``_rtorch._declarations()``)."""
+    return REFS[d["family"]].get(d["id"])
+
+
+def call_of(d) -> Callable:
+    """A callable reaching row `d`'s kernel: ``f(x)`` or ``f(x, y)``."""
+    r = ref_of(d)
+    if r is not None and r.call is not None:
+        return r.call
+    name = d["names"][0][0]
+    if d["family"] == "unary":
+        return lambda x: getattr(x, name)()
+    return lambda x, y: getattr(x, name)(y)
+
