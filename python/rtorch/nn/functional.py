@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 import rtorch
+from rtorch import _argcheck
 
 __all__ = [
     "linear", "identity", "relu", "relu_", "relu6", "gelu", "silu", "mish", "tanh", "sigmoid",
@@ -1207,3 +1208,71 @@ def pad(input, pad, mode="constant", value=None):
     or ``'circular'``.
     """
     return rtorch._rtorch.pad(input, list(pad), mode, value)
+
+
+# ------------------------------------------------------------- argument checks
+# Every public function checks its arguments' types first (PyTorch's "argument 'x' (position n) must be T, not U"),
+# so a wrong type never reaches the code above as "'int' object has no attribute 'shape'".
+_T, _OT = "Tensor", "Tensor?"
+_LOSS = "input:Tensor target:Tensor size_average:bool? reduce:bool? reduction:str"
+_POOL = "input:Tensor kernel_size:ints stride:ints? padding:ints ceil_mode:bool"
+_ACT = "input:Tensor inplace:bool"
+_SPECS = {
+    "linear": "input:Tensor weight:Tensor bias:Tensor?",
+    "bilinear": "input1:Tensor input2:Tensor weight:Tensor bias:Tensor?",
+    "relu": _ACT, "relu6": _ACT, "silu": _ACT, "mish": _ACT, "relu_": "input:Tensor",
+    "hardtanh": _ACT + " min_val:float max_val:float",
+    "gelu": "input:Tensor approximate:str",
+    "tanh": "input:Tensor", "sigmoid": "input:Tensor", "softsign": "input:Tensor",
+    "leaky_relu": _ACT + " negative_slope:float",
+    "elu": _ACT + " alpha:float",
+    "softplus": "input:Tensor beta:Number threshold:Number",
+    "softmax": "input:Tensor dim:int? dtype:dtype?",
+    "softmin": "input:Tensor dim:int? dtype:dtype?",
+    "log_softmax": "input:Tensor dim:int? dtype:dtype?",
+    "dropout": _ACT + " p:float training:bool",
+    "embedding": "input:Tensor weight:Tensor padding_idx:int? max_norm:float? norm_type:float "
+                 "scale_grad_by_freq:bool sparse:bool",
+    "layer_norm": "input:Tensor normalized_shape:ints weight:Tensor? bias:Tensor? eps:float",
+    "batch_norm": "input:Tensor running_mean:Tensor? running_var:Tensor? weight:Tensor? bias:Tensor? training:bool "
+                  "momentum:float? eps:float",
+    "group_norm": "input:Tensor num_groups:int weight:Tensor? bias:Tensor? eps:float",
+    "rms_norm": "input:Tensor normalized_shape:ints weight:Tensor? eps:float?",
+    "normalize": "input:Tensor p:float dim:ints eps:float out:Tensor?",
+    "cosine_similarity": "x1:Tensor x2:Tensor dim:int eps:float",
+    "one_hot": "tensor:Tensor num_classes:int",
+    "scaled_dot_product_attention": "query:Tensor key:Tensor value:Tensor attn_mask:Tensor? dropout_p:float "
+                                    "is_causal:bool scale:float? enable_gqa:bool",
+    "multi_head_attention_forward": "query:Tensor key:Tensor value:Tensor embed_dim_to_check:int num_heads:int "
+                                    "in_proj_weight:Tensor? in_proj_bias:Tensor? bias_k:Tensor? bias_v:Tensor? "
+                                    "add_zero_attn:bool dropout_p:float out_proj_weight:Tensor "
+                                    "out_proj_bias:Tensor? training:bool key_padding_mask:Tensor? "
+                                    "need_weights:bool attn_mask:Tensor? use_separate_proj_weight:bool "
+                                    "q_proj_weight:Tensor? k_proj_weight:Tensor? v_proj_weight:Tensor? "
+                                    "static_k:Tensor? static_v:Tensor? average_attn_weights:bool is_causal:bool",
+    "mse_loss": _LOSS + " weight:Tensor?",
+    "l1_loss": _LOSS + " weight:Tensor?",
+    "smooth_l1_loss": _LOSS + " beta:float",
+    "huber_loss": "input:Tensor target:Tensor reduction:str delta:float weight:Tensor?",
+    "nll_loss": _LOSS + " weight:Tensor? ignore_index:int",
+    "cross_entropy": _LOSS + " weight:Tensor? ignore_index:int label_smoothing:float",
+    "binary_cross_entropy": _LOSS + " weight:Tensor?",
+    "binary_cross_entropy_with_logits": _LOSS + " weight:Tensor? pos_weight:Tensor?",
+    "kl_div": _LOSS + " log_target:bool",
+    "conv1d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv2d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv_transpose2d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
+    "max_pool1d": _POOL + " dilation:ints return_indices:bool",
+    "max_pool2d": _POOL + " dilation:ints return_indices:bool",
+    "avg_pool1d": _POOL + " count_include_pad:bool",
+    "avg_pool2d": _POOL + " count_include_pad:bool divisor_override:int?",
+    "interpolate": "input:Tensor size:ints? scale_factor:floats? mode:str align_corners:bool? "
+                   "recompute_scale_factor:bool? antialias:bool",
+    "adaptive_avg_pool2d": "input:Tensor output_size:optints",
+    "unfold": "input:Tensor kernel_size:ints dilation:ints padding:ints stride:ints",
+    "fold": "input:Tensor output_size:ints kernel_size:ints dilation:ints padding:ints stride:ints",
+    "pad": "input:Tensor pad:intseq mode:str value:float?",
+}
+_argcheck.check_all(globals(), _SPECS)
+del _T, _OT, _LOSS, _POOL, _ACT

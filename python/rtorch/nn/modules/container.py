@@ -143,6 +143,9 @@ class ModuleList(Module):
 
     def extend(self, modules):
         r"""Append modules from a Python iterable."""
+        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes)):
+            raise TypeError("ModuleList.extend should be called with an iterable, but got "
+                            + type(modules).__name__)
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
