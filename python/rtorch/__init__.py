@@ -135,7 +135,7 @@ def _like(fn):
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
-    return _checked(like.__name__, "input:Tensor")(like)
+    return _checked(like.__name__, "input:Tensor dtype:dtype? requires_grad:bool")(like)
 
 
 zeros_like = _like(zeros)
@@ -145,7 +145,7 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
-@_checked("full_like", "input:Tensor fill_value:Number")
+@_checked("full_like", "input:Tensor fill_value:Number dtype:dtype? requires_grad:bool pin_memory:bool")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """`full` with the shape (and by default the dtype) of `input`."""
     return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
@@ -225,12 +225,12 @@ for _name in _METHODS:
 del _name
 
 
-@_checked("var_mean", "input:Tensor keepdim:bool")
+@_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
 def var_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
-@_checked("std_mean", "input:Tensor keepdim:bool")
+@_checked("std_mean", "input:Tensor dim:ints? keepdim:bool")
 def std_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 

@@ -14,7 +14,9 @@ from ._rtorch import Tensor, dtype as _dtype
 
 
 def _is_int(v):
-    return isinstance(v, (int, Tensor)) or (hasattr(type(v), "__index__") and not isinstance(v, float))
+    # PyTorch's int arguments refuse bool (and its bool arguments refuse int).
+    return (isinstance(v, (int, Tensor)) or hasattr(type(v), "__index__")) and not isinstance(v, (bool, float)) \
+        and type(v).__name__ != "bool_"
 
 
 def _is_float(v):
@@ -39,7 +41,7 @@ KINDS = {
     "floatpair": (lambda v: _is_seq(v) and len(v) == 2 and all(_is_float(e) for e in v), "tuple of 2 floats"),
     "floats": (lambda v: _is_float(v) or (_is_seq(v) and all(_is_float(e) for e in v)), "tuple of floats"),
     "Number": (_is_float, "Number"),
-    "bool": (lambda v: isinstance(v, (bool, int)) or type(v).__name__ == "bool_", "bool"),
+    "bool": (lambda v: isinstance(v, bool) or type(v).__name__ == "bool_", "bool"),
     "str": (lambda v: isinstance(v, str), "str"),
     "dtype": (lambda v: isinstance(v, _dtype), "dtype"),
     "module": (lambda v: hasattr(v, "parameters") and callable(v), "Module"),

@@ -4,6 +4,7 @@ A call is `[(label, source), ...]`: setup statements (label 'setup') build the t
 (label = the target's site) makes the call and binds `r`, and a last `repr(r)` (label 'repr') reads the result
 back. The reproducer is the statements joined with '; ' after the PREAMBLE.
 """
+import functools
 import inspect
 
 from hypothesis import strategies as st
@@ -18,8 +19,41 @@ P_HOSTILE = 0.12   # chance that an argument is replaced by a value of any type
 P_STOP = 0.35      # chance to stop passing optional positional arguments at each one
 
 
+_SCALARS = st.one_of(V.scalar_for("float32"), V.scalar_for("int64")).map(V._lit)
+_NUMBERS = st.one_of(V.hostile_floats, V.small_ints.map(repr), V.hostile_ints.map(repr))
+_INDEX_SHAPE = {n: st.lists(st.integers(0, 3), max_size=n) for n in range(8)}
+_TENSOR_LISTS = st.lists(V.tensors(), max_size=4).map(lambda ts: "[" + ", ".join(t.src for t in ts) + "]")
+_BOOLS = st.booleans()
+_SET_VALUES = st.one_of(V.tensors().map(lambda a: a.src), V.hostile_floats, V.hostile_ints.map(repr), V.misc())
+_INPUTS = {n: st.lists(V.tensors(min_dims=1), min_size=1, max_size=n) for n in (1, 2, 3)}
+_SAVE_OBJECTS = st.one_of(
+    V.tensors().map(lambda a: a.src),
+    st.lists(V.tensors(grad=False), max_size=3).map(
+        lambda ts: "{" + ", ".join(f"'k{i}': {t.src}" for i, t in enumerate(ts)) + "}"),
+    V.misc())
+_BYTES = st.binary(max_size=64)
+_EDITS = st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)), max_size=3)
+_CUT = st.one_of(st.none(), st.integers(0, 400))
+_SIZE = st.one_of(V.sizes, V.sizes, st.sampled_from(V.HUGE_INTS), st.integers(-3, -1))
+
+
+@functools.lru_cache(maxsize=None)
+def _ints(lo, hi):
+    return st.integers(lo, hi)
+
+
+@functools.lru_cache(maxsize=None)
+def _pick_t(options):
+    return st.sampled_from(options)
+
+
+def _pick(options):
+    """A cached sampled_from (building strategies anew for every draw made generation several times slower)."""
+    return _pick_t(tuple(options))
+
+
 def _hostile(draw):
-    return draw(st.integers(0, 999)) < P_HOSTILE * 1000
+    return draw(_ints(0, 999)) < P_HOSTILE * 1000
 
 
 def value_for(draw, kind, name, ctx):
@@ -29,39 +63,39 @@ def value_for(draw, kind, name, ctx):
     shape = ctx.shape if ctx is not None else ()
     ndim = len(shape)
     if kind == "tensor":
-        choice = draw(st.integers(0, 9))
+        choice = draw(_ints(0, 9))
         if name == "index" and ctx is not None:
             n = shape[0] if shape else 1
-            return draw(V.index_tensors(n, tuple(draw(st.lists(st.integers(0, 3), max_size=ndim))))).src
+            return draw(V.index_tensors(n, tuple(draw(_INDEX_SHAPE[min(ndim, 7)])))).src
         if name == "mask" and ctx is not None:
             return f"(rtorch.arange({V._numel(shape)}).reshape({tuple(shape)!r}) % 3 == 0)"
         if ctx is not None and choice < 4:  # same shape as the first tensor, maybe another dtype
             return draw(V.tensors(shape=shape)).src
         if choice < 6:
             return draw(V.tensors()).src
-        return draw(st.one_of(V.scalar_for("float32"), V.scalar_for("int64")).map(V._lit))
+        return draw(_SCALARS)
     if kind == "tensors":
-        return "[" + ", ".join(draw(st.lists(V.tensors(), max_size=4).map(lambda ts: [t.src for t in ts]))) + "]"
+        return draw(_TENSOR_LISTS)
     if kind == "dim":
-        return repr(draw(V.dims_for(ndim))) if draw(st.booleans()) else repr(draw(V.hostile_ints))
+        return repr(draw(V.dims_for(ndim))) if draw(_BOOLS) else repr(draw(V.hostile_ints))
     if kind == "shape":
-        return draw(st.one_of(V.shape_args(), V.dims_for(ndim).map(repr)))
+        return draw(V.shape_args()) if draw(_BOOLS) else repr(draw(V.dims_for(ndim)))
     if kind == "number":
-        return draw(st.one_of(V.hostile_floats, V.small_ints.map(repr), V.hostile_ints.map(repr)))
+        return draw(_NUMBERS)
     if kind == "bool":
-        return draw(st.sampled_from(("True", "False", "True", "False", "None", "1", "2")))
+        return draw(_pick(("True", "False", "True", "False", "None", "1", "2")))
     if kind == "string":
-        return draw(st.sampled_from(STRING_CHOICES.get(name, ()) + V.STRINGS[:6]))
+        return draw(_pick(STRING_CHOICES.get(name, ()) + V.STRINGS[:6]))
     if kind == "dtype":
-        return draw(st.sampled_from([f"rtorch.{d}" for d in V.DTYPES] + ["None", "float", "int", "'float32'"]))
+        return draw(_pick([f"rtorch.{d}" for d in V.DTYPES] + ["None", "float", "int", "'float32'"]))
     if kind == "device":
-        return draw(st.sampled_from(("'cpu'", "None", "'cuda'", "'cpu:0'", "rtorch.device('cpu')", "0", "-1",
+        return draw(_pick(("'cpu'", "None", "'cuda'", "'cpu:0'", "rtorch.device('cpu')", "0", "-1",
                                      "'meta'", "'tpu'", "'cpu:-1'", "'cuda:99999999999'")))
     if kind == "callable":
-        return draw(st.sampled_from(("lambda *a, **k: None", "lambda g: g * 2", "lambda g: rtorch.ones(7)",
+        return draw(_pick(("lambda *a, **k: None", "lambda g: g * 2", "lambda g: rtorch.ones(7)",
                                      "lambda *a: 1/0", "F.relu", "None")))
     if kind == "generator":
-        return draw(st.sampled_from(("None", "rtorch.Generator()", "rtorch.Generator().manual_seed(2**63)")))
+        return draw(_pick(("None", "rtorch.Generator()", "rtorch.Generator().manual_seed(2**63)")))
     if kind == "out":
         return draw(V.tensors()).src
     return draw(V.misc())
@@ -81,30 +115,29 @@ def arguments(draw, params, ctx, skip_first_tensor):
             if not stop:
                 kind = "dim" if p.name in ("dims",) else ("tensor" if p.name in ("tensors", "operands") else
                                                            ("shape" if p.name == "size" else "dim"))
-                if p.name in ("size", "shape", "sizes") and draw(st.booleans()):
-                    n = draw(st.integers(0, 4))
-                    size = st.one_of(V.sizes, V.sizes, st.sampled_from(V.HUGE_INTS), st.integers(-3, -1))
-                    pos.extend(repr(draw(size)) for _ in range(n))
+                if p.name in ("size", "shape", "sizes") and draw(_BOOLS):
+                    n = draw(_ints(0, 4))
+                    pos.extend(repr(draw(_SIZE)) for _ in range(n))
                 else:
-                    n = draw(st.integers(0, 3))
+                    n = draw(_ints(0, 3))
                     pos.extend(value_for(draw, kind if kind != "shape" else "dim", p.name, ctx) for _ in range(n))
             continue
         if p.kind == p.VAR_KEYWORD:
-            if draw(st.integers(0, 9)) == 0:
+            if draw(_ints(0, 9)) == 0:
                 kw.append(f"bogus_kwarg={draw(V.misc())}")
             continue
         if p.kind == p.KEYWORD_ONLY:
-            if required or draw(st.integers(0, 2)) == 0:
+            if required or draw(_ints(0, 2)) == 0:
                 kw.append(f"{p.name}={value_for(draw, k, p.name, ctx)}")
             continue
-        if stop or (not required and draw(st.integers(0, 99)) < P_STOP * 100):
+        if stop or (not required and draw(_ints(0, 99)) < P_STOP * 100):
             stop = True
             if not required:
-                if draw(st.integers(0, 3)) == 0:  # a later optional by keyword
+                if draw(_ints(0, 3)) == 0:  # a later optional by keyword
                     kw.append(f"{p.name}={value_for(draw, k, p.name, ctx)}")
                 continue
         pos.append(value_for(draw, k, p.name, ctx))
-    if draw(st.integers(0, 29)) == 0:  # one argument too many
+    if draw(_ints(0, 29)) == 0:  # one argument too many
         pos.append(draw(V.misc()))
     return ", ".join(pos + kw)
 
@@ -132,41 +165,37 @@ def call_for(draw, target):
     elif target.kind == "getitem":
         stmts.append((site, f"r = x[{draw(V.keys(x.shape))}]"))
     elif target.kind == "setitem":
-        val = draw(st.one_of(V.tensors().map(lambda a: a.src), V.hostile_floats, V.hostile_ints.map(repr),
-                             V.misc()))
+        val = draw(_SET_VALUES)
         stmts.append((site, f"x[{draw(V.keys(x.shape))}] = {val}"))
         stmts.append(("repr", "r = x"))
     elif target.kind == "module":
         stmts.append((site + "()", f"m = {target.expr}({arguments(draw, target.params, None, False)})"))
         fw = [p for p in target.forward]
-        inputs = draw(st.lists(V.tensors(min_dims=1), min_size=1, max_size=max(1, min(3, len(fw)))))
+        inputs = draw(_INPUTS[max(1, min(3, len(fw)))])
         stmts.append(("setup", "; ".join(f"i{j} = {t.src}" for j, t in enumerate(inputs))))
         stmts.append((site + ".forward", f"r = m({', '.join(f'i{j}' for j in range(len(inputs)))})"))
     elif target.kind == "optim":
         p = draw(V.tensors(dtypes=("float32", "float64", "float16"), min_dims=0, grad=False))
         stmts.append(("setup", f"p = {p.src}.requires_grad_()"))
-        params = "[p]" if draw(st.integers(0, 5)) else draw(V.misc())
+        params = "[p]" if draw(_ints(0, 5)) else draw(V.misc())
         args = arguments(draw, target.params[1:], p, False)
         stmts.append((site + "()", f"o = {target.expr}({params}{', ' + args if args else ''})"))
         stmts.append(("setup", "p.sum().backward()" if p.dtype != "float16" else "p.grad = rtorch.ones_like(p)"))
         stmts.append((site + ".step", "o.step(); o.step(); r = p"))
     elif target.kind == "save":
-        obj = draw(st.one_of(V.tensors().map(lambda a: a.src),
-                             st.lists(V.tensors(grad=False), max_size=3).map(
-                                 lambda ts: "{" + ", ".join(f"'k{i}': {t.src}" for i, t in enumerate(ts)) + "}"),
-                             V.misc()))
+        obj = draw(_SAVE_OBJECTS)
         stmts.append((site, f"b = io.BytesIO(); rtorch.save({obj}, b)"))
         stmts.append(("rtorch.load", "b.seek(0); r = rtorch.load(b)"))
     elif target.kind == "load":
-        if draw(st.booleans()):
-            data = draw(st.binary(max_size=64))
+        if draw(_BOOLS):
+            data = draw(_BYTES)
             stmts.append((site, f"r = rtorch.load(io.BytesIO({data!r}))"))
         else:  # a valid file with a few bytes changed or cut
             t = draw(V.tensors(grad=False))
             stmts.append(("setup", f"b = io.BytesIO(); rtorch.save({{'w': {t.src}, 'n': [{t.src}]}}, b); "
                                    f"d = bytearray(b.getvalue())"))
-            edits = draw(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)), max_size=3))
-            cut = draw(st.one_of(st.none(), st.integers(0, 400)))
+            edits = draw(_EDITS)
+            cut = draw(_CUT)
             src = "".join(f"d[{i} % len(d)] = {v}; " for i, v in edits)
             if cut is not None:
                 src += f"del d[{cut}:]; "

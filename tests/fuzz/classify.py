@@ -46,8 +46,7 @@ _PY_CONVERSION = re.compile(r"\b(range|int|float|operator\.index|math\.\w+|len|r
 # Python's own argument-binding errors: clean when the function named is public (it names the argument).
 _BINDING = re.compile(r"^([\w.]+)\(\) (takes \d+|missing \d+ required|got an unexpected keyword|got multiple values)")
 # Exceptions that are a bug whatever their message.
-_ALWAYS_RAW = ("RecursionError", "UnboundLocalError", "NameError", "AssertionError", "SystemError",
-               "StopIteration")
+_ALWAYS_RAW = ("RecursionError", "UnboundLocalError", "NameError", "SystemError", "StopIteration")
 # The types a raw internal error comes as (a deliberate `raise` of them is fine).
 _RAW_TYPES = ("AttributeError", "TypeError", "IndexError", "KeyError", "ValueError", "ZeroDivisionError",
               "OverflowError", "UnboundLocalError", "NameError", "AssertionError", "RecursionError",
@@ -102,8 +101,10 @@ def classify(exc, call_file, pkg_dir):
     if last.filename.startswith(pkg_dir):
         if _is_raise_line(last.line or ""):
             return "clean", where, text
+        if etype == "AssertionError":
+            return "raw", where, text  # an `assert` statement: an internal invariant, not an error message
         m = _BINDING.match(msg)
-        if m and not any(part.startswith("_") for part in m.group(1).split(".")):
+        if m and not any(part.startswith("_") and not part.endswith("__") for part in m.group(1).split(".")):
             return "clean", where, text  # a public function (a module's forward) called with the wrong arguments
         if _AMBIGUOUS.search(msg) and not _PY_CONVERSION.search(last.line or "") and "argument '" not in msg:
             return "unnamed", where, text  # the native method the line calls could not convert a value

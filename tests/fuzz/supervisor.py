@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, given, seed as hseed, settings, strat
 from .calls import call_for, reproducer
 
 BATCH = 500
+_WHY = ("memory allocation of", "panicked at", "AddressSanitizer", "Fatal Python error", "Segmentation")
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -113,9 +114,8 @@ class Worker:
         rc = self.proc.wait()
         tail = self._stderr_tail(start).strip().splitlines()
         why = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exit status {rc}"
-        last = next((ln for ln in reversed(tail) if ln.strip() and not ln.startswith(("Fatal Python", "  File",
-                                                                                      "Current thread", "Thread"))),
-                    "")
+        # The line that says why: Rust's allocation-failure abort, a sanitizer, or Python's fatal error.
+        last = next((ln for pat in _WHY for ln in reversed(tail) if pat in ln), tail[-1] if tail else "")
         return {"o": "death", "label": "", "where": "", "msg": f"{why}: {last[:300]}"}
 
     def kill(self):

@@ -5,6 +5,7 @@ which later arguments use to pick plausible dims and indices. Hostility is delib
 2**46 and 2**62+1, negative sizes, 0-d and empty tensors, NaN/inf, every dtype, non-contiguous views (transposed,
 stepped, reversed, expanded, permuted), wrong Python types and extreme scalars.
 """
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -65,6 +66,12 @@ def _numel(shape):
     return n
 
 
+@functools.lru_cache(maxsize=None)
+def _cached(factory, *args, **kwargs):
+    """One strategy object per (factory, arguments): hypothesis validates every new strategy it draws from."""
+    return factory(*args, **kwargs)
+
+
 small_ints = st.integers(-3, 6)
 sizes = st.one_of(st.integers(0, 5), st.integers(0, 5), st.sampled_from((0, 1, 2, 7, 64)))
 hostile_ints = st.one_of(small_ints, st.sampled_from(HUGE_INTS), st.integers(-2**64, 2**64))
@@ -72,6 +79,7 @@ hostile_floats = st.one_of(st.sampled_from(EDGE_FLOATS),
                            st.floats(allow_nan=True, allow_infinity=True).map(_lit))
 
 
+@functools.lru_cache(maxsize=None)
 def scalar_for(dtype):
     """A Python scalar of the dtype's kind (NaN, inf, -0.0 and extreme values included)."""
     if dtype in FLOAT_DTYPES:
@@ -84,18 +92,24 @@ def scalar_for(dtype):
     return st.one_of(st.integers(max(lo, -5), min(hi, 9)), st.sampled_from((lo, hi)))
 
 
+@functools.lru_cache(maxsize=None)
+def tensors(dtypes=DTYPES, min_dims=0, max_dims=4, shape=None, grad=True):
+    """Cached strategy objects: hypothesis validates each new strategy, which dominated generation time."""
+    return _tensors(dtypes, min_dims, max_dims, shape, grad)
+
+
 @st.composite
-def tensors(draw, dtypes=DTYPES, min_dims=0, max_dims=4, shape=None, grad=True):
+def _tensors(draw, dtypes, min_dims, max_dims, shape, grad):
     """A tensor expression: literal data, arange, random or constant fill; then maybe a non-contiguous view."""
-    dtype = draw(st.sampled_from(dtypes))
+    dtype = draw(_cached(st.sampled_from, dtypes))
     if shape is None:
-        shape = tuple(draw(st.lists(sizes, min_size=min_dims, max_size=max_dims)))
+        shape = tuple(draw(_cached(st.lists, sizes, min_size=min_dims, max_size=max_dims)))
         if _numel(shape) > 4096:  # keep the data small; big work comes from the size arguments
             shape = tuple(min(s, 3) for s in shape)
     n = _numel(shape)
     dt = f"rtorch.{dtype}"
     # A view needs a base of another shape: pick the view first, then build the base for it.
-    view = draw(st.sampled_from(("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")))
+    view = draw(_cached(st.sampled_from, ("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")))
     base_shape, suffix = shape, ""
     if view == "t" and len(shape) >= 2:
         base_shape = (shape[-1],) + shape[1:-1] + (shape[0],)
@@ -115,9 +129,9 @@ def tensors(draw, dtypes=DTYPES, min_dims=0, max_dims=4, shape=None, grad=True):
         base_shape = shape[1:]
         suffix = ".unsqueeze(0)"
     bn = _numel(base_shape)
-    how = draw(st.sampled_from(("literal", "literal", "arange", "random", "full", "zeros")))
+    how = draw(_cached(st.sampled_from, ("literal", "literal", "arange", "random", "full", "zeros")))
     if how == "literal" and 0 < bn <= 24:
-        values = draw(st.lists(scalar_for(dtype), min_size=bn, max_size=bn))
+        values = draw(_cached(st.lists, scalar_for(dtype), min_size=bn, max_size=bn))
         src = f"rtorch.tensor({_nested(values, base_shape)}, dtype={dt})"
     elif how == "arange" and bn > 0:
         src = f"rtorch.arange({bn}).to({dt}).reshape{tuple(base_shape)!r}"
@@ -132,11 +146,12 @@ def tensors(draw, dtypes=DTYPES, min_dims=0, max_dims=4, shape=None, grad=True):
     else:
         src = f"rtorch.zeros({tuple(base_shape)!r}, dtype={dt})"
     src += suffix
-    if grad and dtype in ("float32", "float64") and draw(st.integers(0, 5)) == 0:
+    if grad and dtype in ("float32", "float64") and draw(_cached(st.integers, 0, 5)) == 0:
         src += ".requires_grad_()"
     return Arg(src, shape, dtype)
 
 
+@functools.lru_cache(maxsize=None)
 def index_tensors(n, shape=()):
     """An int64 index tensor whose values are mostly in [-n, n) (and sometimes out of range)."""
     k = _numel(shape)
@@ -146,17 +161,20 @@ def index_tensors(n, shape=()):
                                   shape, "int64"))
 
 
+@functools.lru_cache(maxsize=None)
 def dims_for(ndim):
     """A dim: mostly valid for `ndim`, sometimes out of range or huge."""
     lo, hi = -max(ndim, 1), max(ndim - 1, 0)
     return st.one_of(st.integers(lo, hi), st.integers(lo, hi), st.sampled_from((ndim, -ndim - 1, 2**31, -2**63)))
 
 
+@functools.lru_cache(maxsize=None)
 def int_lists(min_size=0, max_size=4, elems=None):
     elems = elems or st.one_of(sizes, st.sampled_from((-1, -2, 2**31, 2**46, 2**62 + 1)))
     return st.lists(elems, min_size=min_size, max_size=max_size)
 
 
+@functools.lru_cache(maxsize=None)
 def shape_args():
     """A size/shape argument as a tuple, a list, or a bare int (the forms PyTorch takes)."""
     return st.one_of(int_lists().map(lambda v: repr(tuple(v))), int_lists().map(repr), sizes.map(repr),
@@ -164,6 +182,7 @@ def shape_args():
                                                                             "(-1,)", "(3, -2)", "()", "(0,)")))
 
 
+@functools.lru_cache(maxsize=None)
 def keys(shape):
     """An indexing key for a tensor of `shape`: ints, slices, None, ..., bool masks, index tensors, tuples."""
     ndim = len(shape)
@@ -185,6 +204,7 @@ def keys(shape):
         lambda items: "(" + "".join(i + ", " for i in items) + ")"))
 
 
+@functools.lru_cache(maxsize=None)
 def misc():
     """Anything at all: the wrong-type argument."""
     return st.one_of(

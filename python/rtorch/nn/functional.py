@@ -231,6 +231,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
     Rows at ``padding_idx`` receive no gradient.
     """
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
     if padding_idx is not None:
         if padding_idx < 0:
             padding_idx += weight.shape[0]
@@ -375,7 +377,12 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     r"""Divide ``input`` by its ``p``-norm along ``dim`` (clamped below by ``eps``)."""
-    norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
+    if p == 0:  # the count of non-zero elements, as torch.linalg.vector_norm defines it
+        norm = (input != 0).sum(dim, keepdim=True).to(input.dtype)
+    elif math.isinf(p):
+        norm = input.abs().amax(dim, keepdim=True) if p > 0 else input.abs().amin(dim, keepdim=True)
+    else:
+        norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
     return input / norm.clamp(min=eps)
 
 
@@ -770,9 +777,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
         0.3
     """
     reduction = _get_reduction(size_average, reduce, reduction)
+    if input.dim() == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
         return rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
+    _check_class_target(input, target)
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -815,6 +825,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _get_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
         return rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
@@ -1136,7 +1148,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        sizes = (size,) * dim if isinstance(size, int) else tuple(size)
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * dim
         if len(sizes) != dim:
             raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_sizes)} and output size of {list(sizes)}. "

@@ -208,8 +208,14 @@ class ModuleDict(Module):
 
     def update(self, modules):
         r"""Update from a mapping or an iterable of ``(key, module)`` pairs."""
+        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes)):
+            raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                            + type(modules).__name__)
         items = modules.items() if hasattr(modules, "items") else modules
         for j, pair in enumerate(items):
+            if not hasattr(pair, "__len__"):
+                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is "
+                                + type(pair).__name__)
             if len(pair) != 2:
                 raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
             self[pair[0]] = pair[1]
