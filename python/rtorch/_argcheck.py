@@ -10,13 +10,15 @@ import functools
 import inspect
 import numbers
 
+import numpy as np
+
 from ._rtorch import Tensor, dtype as _dtype
 
 
 def _is_int(v):
     # PyTorch's int arguments refuse bool (and its bool arguments refuse int).
-    return (isinstance(v, (int, Tensor)) or hasattr(type(v), "__index__")) and not isinstance(v, (bool, float)) \
-        and type(v).__name__ != "bool_"
+    return (isinstance(v, (int, Tensor)) or hasattr(type(v), "__index__")) and \
+        not isinstance(v, (bool, float, np.bool_))
 
 
 def _is_float(v):
@@ -41,7 +43,7 @@ KINDS = {
     "floatpair": (lambda v: _is_seq(v) and len(v) == 2 and all(_is_float(e) for e in v), "tuple of 2 floats"),
     "floats": (lambda v: _is_float(v) or (_is_seq(v) and all(_is_float(e) for e in v)), "tuple of floats"),
     "Number": (_is_float, "Number"),
-    "bool": (lambda v: isinstance(v, bool) or type(v).__name__ == "bool_", "bool"),
+    "bool": (lambda v: isinstance(v, (bool, np.bool_)), "bool"),
     "str": (lambda v: isinstance(v, str), "str"),
     "dtype": (lambda v: isinstance(v, _dtype), "dtype"),
     "module": (lambda v: hasattr(v, "parameters") and callable(v), "Module"),

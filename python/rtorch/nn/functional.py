@@ -215,12 +215,21 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _inplace(input, input * keep.to(input.dtype) * (1.0 / (1.0 - p)), inplace)
 
 
+def _vector_norm(x, p, dim):
+    """The p-norm along `dim` (kept), as torch.linalg.vector_norm defines it for p = 0 and +-inf too."""
+    if p == 0:  # the count of non-zero elements
+        return (x != 0).sum(dim, keepdim=True).to(x.dtype)
+    if math.isinf(p):
+        return x.abs().amax(dim, keepdim=True) if p > 0 else x.abs().amin(dim, keepdim=True)
+    return x.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
+
+
 def _embedding_renorm_(weight, input, max_norm, norm_type):
     with rtorch.no_grad():
         rows = sorted(set(int(i) for i in input.flatten().tolist()))
         idx = rtorch.tensor(rows, dtype=rtorch.int64, device=weight.device)
         selected = weight.index_select(0, idx)
-        norms = selected.abs().pow(norm_type).sum(1, keepdim=True).pow(1.0 / norm_type)
+        norms = _vector_norm(selected, norm_type, 1)
         scale = rtorch.where(norms > max_norm, max_norm / (norms + 1e-7), rtorch.ones_like(norms))
         weight[idx] = selected * scale
 
@@ -377,13 +386,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     r"""Divide ``input`` by its ``p``-norm along ``dim`` (clamped below by ``eps``)."""
-    if p == 0:  # the count of non-zero elements, as torch.linalg.vector_norm defines it
-        norm = (input != 0).sum(dim, keepdim=True).to(input.dtype)
-    elif math.isinf(p):
-        norm = input.abs().amax(dim, keepdim=True) if p > 0 else input.abs().amin(dim, keepdim=True)
-    else:
-        norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
-    return input / norm.clamp(min=eps)
+    return input / _vector_norm(input, p, dim).clamp(min=eps)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
