@@ -10,6 +10,7 @@ every finding prints with its seed, call index and a one-line Python reproducer.
 panicked, killed its process, hung or raised a raw internal error.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ sys.path[0] = os.path.join(ROOT, "tests")  # not scripts/: this file's own name 
 if os.path.isdir(os.path.join(ROOT, "python", "rtorch")):
     sys.path.insert(1, os.path.join(ROOT, "python"))
 
-from fuzz import report, supervisor  # noqa: E402
+from fuzz import known, report, supervisor  # noqa: E402
 from fuzz.classify import FAILING  # noqa: E402
 
 
@@ -34,6 +35,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1, help="RTORCH_NUM_THREADS in the workers")
     ap.add_argument("--json", help="write the findings and counts to this file")
     ap.add_argument("--replay", help="SEED:INDEX: regenerate, print and run one call")
+    ap.add_argument("--draft-known", metavar="FILE",
+                    help="write draft known-findings entries for failing sites not in tests/fuzz/known_findings.json")
     a = ap.parse_args(argv)
     limit = int(a.mem_gb * (1 << 30))
     if a.replay:
@@ -57,6 +60,9 @@ def main(argv=None):
     print(report.reproducers(results))
     if a.json:
         report.dump(results, a.json)
+    if a.draft_known:
+        with open(a.draft_known, "w") as f:
+            json.dump(known.draft(results, known.load()), f, indent=1)
     return 1 if any(r.outcome in FAILING for r in results) else 0
 
 

@@ -14,7 +14,7 @@ from fuzz.classify import FAILING
 
 # Fixed seeds and size: the same calls on every run (for a given hypothesis version and API surface).
 SEEDS = (101, 102)
-CALLS = int(os.environ.get("RTORCH_FUZZ_CALLS", "4000"))
+CALLS = int(os.environ.get("RTORCH_FUZZ_CALLS", "12000"))
 TIMEOUT = 10.0
 KNOWN = known.load()
 

@@ -61,7 +61,8 @@ fuzz_target!(|inp: Input| {
         assert!(v.iter().all(|&e| e >= 0.0 && (e as usize) < n), "x[key] read an element not in x");
     }
     let vl = inp.value_len as usize % 4;
-    let value = Tensor::from_vec(vec![1.0f32; vl.max(1)], if vl == 0 { &[][..] } else { &[vl][..] }).unwrap();
+    let vshape: Vec<usize> = if vl == 0 { vec![] } else { vec![vl] };
+    let value = Tensor::from_vec(vec![1.0f32; vl.max(1)], &vshape).unwrap();
     let y = x.contiguous().unwrap();
     let _ = index_put_(&y, &items, &value, inp.accumulate);
 });

@@ -35,3 +35,25 @@ def statements(entry):
     """The entry's reproducer as a call's labelled statements (setup statements, then the site's)."""
     parts = [p.strip() for p in entry["repro"].split(";") if p.strip()]
     return [("setup", p) for p in parts[:-1]] + [(entry["site"], parts[-1])]
+
+
+def draft(results, entries):
+    """Draft entries (shortest reproducer each) for failing results no entry covers: what to review and add."""
+    from .calls import PREAMBLE
+    from .classify import FAILING
+
+    best = {}
+    for r in results:
+        if r.outcome in FAILING and matches(r, entries) is None:
+            key = (r.outcome, r.label or r.site)
+            if key not in best or len(r.repro) < len(best[key].repro):
+                best[key] = r
+    out = []
+    for (outcome, site), r in sorted(best.items()):
+        ident = f"{outcome}-{site}".replace("()", "-init").replace(".", "-").lower()
+        repro = r.repro[len(PREAMBLE) + 2:] if r.repro.startswith(PREAMBLE) else r.repro
+        if repro.endswith("; repr(r)") and site != "repr":
+            repro = repro[: -len("; repr(r)")]
+        out.append({"id": ident, "outcome": outcome, "site": site, "issue": "15", "repro": repro,
+                    "seen": f"seed {r.seed} call {r.index}: {r.msg[:160]}"})
+    return out
