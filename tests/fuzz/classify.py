@@ -76,12 +76,11 @@ def classify(exc, call_file, pkg_dir):
     if not isinstance(exc, Exception):
         return ("panic" if etype == "PanicException" else "raw"), "", f"{etype}: {msg}"
     frames = traceback.extract_tb(exc.__traceback__)
-    if len(frames) > 1 and frames[-1].filename == call_file:
+    # Frames below the call's own statement (the first frame in `call_file`): rtorch's code and what it called.
+    first = next((i for i, f in enumerate(frames) if f.filename == call_file), -1)
+    inner = frames[first + 1:]
+    if inner and inner[-1].filename == call_file:
         return "clean", "", text_of(exc)  # raised by the caller's own callback (a hook, a lambda) and passed on
-    # Frames below the call's own statement: rtorch's Python code and whatever it called.
-    inner = [f for f in frames if f.filename != call_file]
-    if inner and inner[0].filename == call_file:
-        inner = inner[1:]
     ours = [f for f in inner if f.filename.startswith(pkg_dir)]
     where = ""
     if ours:
@@ -94,6 +93,8 @@ def classify(exc, call_file, pkg_dir):
         return "panic", where, text
     if any(p.search(msg) for p in _UNNAMED_PATTERNS) and "argument '" not in msg:
         return "unnamed", where, text
+    if not inner and _AMBIGUOUS.search(msg) and "argument '" not in msg:
+        return "unnamed", where, text  # a native method's own conversion, naming no argument
     if etype not in _RAW_TYPES or not inner:
         # Raised by the callable itself (native code or the Python call binding): its own message.
         return "clean", where, text
