@@ -4,7 +4,6 @@ A call is `[(label, source), ...]`: setup statements (label 'setup') build the t
 (label = the target's site) makes the call and binds `r`, and a last `repr(r)` (label 'repr') reads the result
 back. The reproducer is the statements joined with '; ' after the PREAMBLE.
 """
-import functools
 import inspect
 
 from hypothesis import strategies as st
@@ -37,19 +36,12 @@ _CUT = st.one_of(st.none(), st.integers(0, 400))
 _SIZE = st.one_of(V.sizes, V.sizes, st.sampled_from(V.HUGE_INTS), st.integers(-3, -1))
 
 
-@functools.lru_cache(maxsize=None)
 def _ints(lo, hi):
-    return st.integers(lo, hi)
-
-
-@functools.lru_cache(maxsize=None)
-def _pick_t(options):
-    return st.sampled_from(options)
+    return V.cached(st.integers, lo, hi)
 
 
 def _pick(options):
-    """A cached sampled_from (building strategies anew for every draw made generation several times slower)."""
-    return _pick_t(tuple(options))
+    return V.cached(st.sampled_from, tuple(options))
 
 
 def _hostile(draw):

@@ -67,7 +67,7 @@ def _numel(shape):
 
 
 @functools.lru_cache(maxsize=None)
-def _cached(factory, *args, **kwargs):
+def cached(factory, *args, **kwargs):
     """One strategy object per (factory, arguments): hypothesis validates every new strategy it draws from."""
     return factory(*args, **kwargs)
 
@@ -101,15 +101,15 @@ def tensors(dtypes=DTYPES, min_dims=0, max_dims=4, shape=None, grad=True):
 @st.composite
 def _tensors(draw, dtypes, min_dims, max_dims, shape, grad):
     """A tensor expression: literal data, arange, random or constant fill; then maybe a non-contiguous view."""
-    dtype = draw(_cached(st.sampled_from, dtypes))
+    dtype = draw(cached(st.sampled_from, dtypes))
     if shape is None:
-        shape = tuple(draw(_cached(st.lists, sizes, min_size=min_dims, max_size=max_dims)))
+        shape = tuple(draw(cached(st.lists, sizes, min_size=min_dims, max_size=max_dims)))
         if _numel(shape) > 4096:  # keep the data small; big work comes from the size arguments
             shape = tuple(min(s, 3) for s in shape)
     n = _numel(shape)
     dt = f"rtorch.{dtype}"
     # A view needs a base of another shape: pick the view first, then build the base for it.
-    view = draw(_cached(st.sampled_from, ("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")))
+    view = draw(cached(st.sampled_from, ("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")))
     base_shape, suffix = shape, ""
     if view == "t" and len(shape) >= 2:
         base_shape = (shape[-1],) + shape[1:-1] + (shape[0],)
@@ -129,9 +129,9 @@ def _tensors(draw, dtypes, min_dims, max_dims, shape, grad):
         base_shape = shape[1:]
         suffix = ".unsqueeze(0)"
     bn = _numel(base_shape)
-    how = draw(_cached(st.sampled_from, ("literal", "literal", "arange", "random", "full", "zeros")))
+    how = draw(cached(st.sampled_from, ("literal", "literal", "arange", "random", "full", "zeros")))
     if how == "literal" and 0 < bn <= 24:
-        values = draw(_cached(st.lists, scalar_for(dtype), min_size=bn, max_size=bn))
+        values = draw(cached(st.lists, scalar_for(dtype), min_size=bn, max_size=bn))
         src = f"rtorch.tensor({_nested(values, base_shape)}, dtype={dt})"
     elif how == "arange" and bn > 0:
         src = f"rtorch.arange({bn}).to({dt}).reshape{tuple(base_shape)!r}"
@@ -146,7 +146,7 @@ def _tensors(draw, dtypes, min_dims, max_dims, shape, grad):
     else:
         src = f"rtorch.zeros({tuple(base_shape)!r}, dtype={dt})"
     src += suffix
-    if grad and dtype in ("float32", "float64") and draw(_cached(st.integers, 0, 5)) == 0:
+    if grad and dtype in ("float32", "float64") and draw(cached(st.integers, 0, 5)) == 0:
         src += ".requires_grad_()"
     return Arg(src, shape, dtype)
 

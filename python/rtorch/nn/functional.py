@@ -126,6 +126,8 @@ def relu_(input):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     r"""Clamp ``input`` to ``[min_val, max_val]``."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     return _inplace(input, input.hardtanh(min_val, max_val), inplace)
 
 
