@@ -55,6 +55,9 @@ CASES = [
      "Adam(): argument 'lr' (position 2) must be float, not str"),
     (lambda: rtorch.hstack([1]), TypeError, "hstack(): expected a Tensor or a sequence of Tensors, but element 0 is int"),
     (lambda: rtorch.atleast_2d(-1), TypeError, "atleast_2d(): expected a Tensor or a sequence of Tensors, but element 0 is int"),
+    (lambda: nn.ModuleList(rtorch.Tensor), TypeError, "ModuleList.extend should be called with an iterable, but got type"),
+    (lambda: F.bilinear(rtorch.tensor(0.0), rtorch.tensor(1.0), rtorch.zeros(2, 1, 1)), IndexError,
+     "Dimension specified as -1 but tensor has no dimensions"),
     (lambda: rtorch.save(rtorch.ones(1), __import__("io").BytesIO(), metadata=3), TypeError,
      "rtorch.save: metadata must be a dict of str to str, not int"),
 ]
@@ -90,6 +93,12 @@ def test_normalize_and_renorm_with_p_zero_and_inf_match_pytorch():
     np.testing.assert_allclose(F.normalize(rtorch.tensor([[3.0, 4.0]]), float("inf")).numpy(), [[0.75, 1.0]])
     np.testing.assert_allclose(F.embedding(rtorch.tensor([1]), rtorch.ones(3, 2), max_norm=1.0, norm_type=0.0).numpy(),
                                [[0.5, 0.5]])
+
+
+def test_attention_with_empty_head_dim_averages_values():
+    # PyTorch: every score is 0, so each query gets the mean of the values (here all ones).
+    out = F.scaled_dot_product_attention(rtorch.ones(1, 2, 0), rtorch.ones(1, 3, 0), rtorch.ones(1, 3, 4))
+    np.testing.assert_array_equal(out.numpy(), np.ones((1, 2, 4), np.float32))
 
 
 def test_checked_wrapper_keeps_signature_defaults_and_binding_errors():

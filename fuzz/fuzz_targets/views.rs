@@ -82,12 +82,23 @@ fn check(t: &Tensor, base_len: usize) {
     }
 }
 
+/// With RTORCH_FUZZ_SKIP_KNOWN set, skip the ops that panic on 0-d tensors today (issue 15 item 2), so a run
+/// explores past them instead of stopping at the same known crash.
+fn known_crash(t: &Tensor, op: &Op) -> bool {
+    t.shape().is_empty()
+        && matches!(op, Op::Split(..) | Op::Chunk(..) | Op::Unflatten(..) | Op::Flip(..))
+        && std::env::var_os("RTORCH_FUZZ_SKIP_KNOWN").is_some()
+}
+
 fuzz_target!(|inp: Input| {
     let shape: Vec<usize> = inp.shape.iter().take(5).map(|&s| (s % 6) as usize).collect();
     let n: usize = shape.iter().product();
     let base = Tensor::from_vec((0..n).map(|i| i as f32).collect::<Vec<f32>>(), &shape).unwrap();
     let mut t = base;
     for op in inp.ops.iter().take(8) {
+        if known_crash(&t, op) {
+            continue;
+        }
         match apply(&t, op) {
             Ok(next) => {
                 check(&next, n);

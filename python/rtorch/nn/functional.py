@@ -84,6 +84,8 @@ def bilinear(input1, input2, weight, bias=None):
     """
     if weight.dim() != 3:
         raise RuntimeError(f"bilinear(): weight must be 3-D (out, in1, in2), got weight of size {list(weight.shape)}")
+    if input1.dim() == 0 or input2.dim() == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     if input1.dim() != input2.dim() or tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
                            f"{list(input2.shape[:-1])}")
@@ -491,7 +493,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
     L, S = query.shape[-2], key.shape[-2]
     if scale is None:
-        scale = 1.0 / math.sqrt(query.shape[-1])
+        # With an empty head dim every score is 0 whatever the scale (PyTorch then averages the values).
+        scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] > 0 else 1.0
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
         hq, hk, hv = query.shape[-3], key.shape[-3], value.shape[-3]
         if hq % hk != 0 or hq % hv != 0:

@@ -143,9 +143,14 @@ class ModuleList(Module):
 
     def extend(self, modules):
         r"""Append modules from a Python iterable."""
-        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes)):
+        try:
+            items = None if isinstance(modules, (str, bytes)) else list(modules)
+        except TypeError:
+            items = None
+        if items is None:
             raise TypeError("ModuleList.extend should be called with an iterable, but got "
                             + type(modules).__name__)
+        modules = items
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
