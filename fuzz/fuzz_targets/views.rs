@@ -75,6 +75,9 @@ fn check(t: &Tensor, base_len: usize) {
         assert!(lo >= 0 && (hi as usize) < cap, "view {:?}/{:?}+{} escapes a storage of {cap} elements",
                 t.shape(), t.strides(), t.offset());
     }
+    if numel > 1 << 22 {
+        return; // a legal broadcast view of billions of elements: its layout is checked, not its copy
+    }
     let v = t.to_vec::<f32>().expect("to_vec of a valid view");
     assert_eq!(v.len(), numel);
     for x in v {
