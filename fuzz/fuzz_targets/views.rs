@@ -61,18 +61,24 @@ fn apply(t: &Tensor, op: &Op) -> rtorch::Result<Tensor> {
 }
 
 fn check(t: &Tensor, base_len: usize) {
-    let numel: usize = t.shape().iter().product();
+    // The exact count: 0 if any dim is 0 (the product of the others may overflow), else it must fit a usize.
+    let numel = if t.shape().contains(&0) {
+        0
+    } else {
+        let n = t.shape().iter().try_fold(1usize, |a, &s| a.checked_mul(s));
+        n.unwrap_or_else(|| panic!("a view of shape {:?} whose element count overflows usize", t.shape()))
+    };
     assert_eq!(numel, t.numel(), "numel disagrees with the shape {:?}", t.shape());
     assert_eq!(t.shape().len(), t.strides().len());
     // Every element of the view lies inside its storage.
     if numel > 0 {
-        let (mut lo, mut hi) = (t.offset() as isize, t.offset() as isize);
+        let (mut lo, mut hi) = (t.offset() as i128, t.offset() as i128);
         for (&n, &s) in t.shape().iter().zip(t.strides()) {
-            let span = (n as isize - 1) * s;
+            let span = (n as i128 - 1) * s as i128;
             if span < 0 { lo += span } else { hi += span }
         }
-        let cap = t.storage().nbytes() / 4;
-        assert!(lo >= 0 && (hi as usize) < cap, "view {:?}/{:?}+{} escapes a storage of {cap} elements",
+        let cap = (t.storage().nbytes() / 4) as i128;
+        assert!(lo >= 0 && hi < cap, "view {:?}/{:?}+{} escapes a storage of {cap} elements",
                 t.shape(), t.strides(), t.offset());
     }
     if numel > 1 << 22 {
