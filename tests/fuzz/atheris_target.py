@@ -7,7 +7,7 @@ error raises `Finding` (atheris records the input as a crash); a death or a hang
 itself (the crash or timeout file it writes replays with the same command plus the file's path). Panics at
 sites in the known-findings list are not reported (RTORCH_FUZZ_ALL=1 reports them too); a death stops the run.
 
-    PYTHONPATH=python python tests/fuzz/atheris_target.py -max_total_time=300 -timeout=20 -rss_limit_mb=4096 [corpus_dir]
+    PYTHONPATH=python python tests/fuzz/atheris_target.py -max_total_time=300 -timeout=20 -rss_limit_mb=4096 [corpus]
     PYTHONPATH=python python tests/fuzz/atheris_target.py --show crash-...     # the Python call an input stands for
 """
 import os

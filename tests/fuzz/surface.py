@@ -93,7 +93,7 @@ class Target:
     """One entry of the API surface: `site` names it in reports; `kind` says how a call is built."""
     site: str
     kind: str          # 'function' | 'method' | 'module' | 'optim' | 'getitem' | 'setitem' | 'save' | 'load'
-    expr: str = ""     # how to reach the callable: 'rtorch.zeros', 'F.pad', 'nn.Conv2d', 'optim.SGD', or the method name
+    expr: str = ""     # the callable: 'rtorch.zeros', 'F.pad', 'nn.Conv2d', 'optim.SGD', or a method's name
     params: tuple = ()  # inspect.Parameter objects (self excluded)
     forward: tuple = ()  # a module's forward parameters
 

@@ -29,6 +29,10 @@ STRINGS = ("''", "'mean'", "'sum'", "'none'", "'prod'", "'amax'", "'amin'", "'ad
            "'\\x00'", "'bogus'", "'float32'", "'torch.float32'")
 
 
+# Non-contiguous forms a tensor argument may take ("none" three times: most arguments stay contiguous).
+VIEWS = ("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")
+
+
 @dataclass
 class Arg:
     """One argument: `src` is the Python expression; `shape`/`dtype` are set for tensors."""
@@ -106,10 +110,9 @@ def _tensors(draw, dtypes, min_dims, max_dims, shape, grad):
         shape = tuple(draw(cached(st.lists, sizes, min_size=min_dims, max_size=max_dims)))
         if _numel(shape) > 4096:  # keep the data small; big work comes from the size arguments
             shape = tuple(min(s, 3) for s in shape)
-    n = _numel(shape)
     dt = f"rtorch.{dtype}"
     # A view needs a base of another shape: pick the view first, then build the base for it.
-    view = draw(cached(st.sampled_from, ("none", "none", "none", "t", "step", "flip", "expand", "permute", "unsqueeze")))
+    view = draw(cached(st.sampled_from, VIEWS))
     base_shape, suffix = shape, ""
     if view == "t" and len(shape) >= 2:
         base_shape = (shape[-1],) + shape[1:-1] + (shape[0],)
