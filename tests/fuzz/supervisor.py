@@ -7,6 +7,7 @@ version and API surface), with no dependence on what earlier calls did.
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,8 +72,9 @@ class Worker:
     """One child process running calls under an address-space limit."""
 
     def __init__(self, limit_bytes, threads, env=None):
-        fd, self.stderr_path = tempfile.mkstemp(prefix="rtorch-fuzz-", suffix=".stderr")
-        os.close(fd)
+        self.dir = tempfile.mkdtemp(prefix="rtorch-fuzz-")
+        self.stderr_path = os.path.join(self.dir, "stderr")
+        open(self.stderr_path, "wb").close()
         e = dict(os.environ if env is None else env)
         e["RTORCH_NUM_THREADS"] = str(threads)
         e["RUST_BACKTRACE"] = "0"
@@ -81,7 +83,7 @@ class Worker:
         e["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [e.get("PYTHONPATH")] if p])
         e.setdefault("PYTHONFAULTHANDLER", "1")
         self.err = open(self.stderr_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, WORKER, self.stderr_path, str(limit_bytes)],
+        self.proc = subprocess.Popen([sys.executable, WORKER, self.stderr_path, str(limit_bytes), self.dir],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, env=e,
                                      text=True, bufsize=1)
         line = self._read(120)
@@ -126,10 +128,7 @@ class Worker:
     def close(self):
         self.kill()
         self.err.close()
-        try:
-            os.unlink(self.stderr_path)
-        except OSError:
-            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def run_unit(seed, batches, calls_per_batch, limit_bytes, threads, timeout, progress=None):

@@ -3,14 +3,13 @@
 Protocol: the parent writes one JSON line per call ({"i": index, "stmts": [[label, source], ...]}) to stdin; the
 worker answers one JSON line on its private copy of stdout. The process's own stdout goes to /dev/null and its
 stderr to the file the parent gave, where Rust's panic hook and allocation-failure aborts write their message.
-Run as: python worker.py STDERR_FILE ADDRESS_SPACE_BYTES
+Run as: python worker.py STDERR_FILE ADDRESS_SPACE_BYTES WORK_DIR (the parent removes WORK_DIR, also after a
+death, so files a call writes never pile up).
 """
-import atexit
 import json
 import os
 import re
 import resource
-import shutil
 import sys
 import tempfile
 import warnings
@@ -20,20 +19,17 @@ _PANIC_AT = re.compile(r"panicked at ([^\n]+?):?\n")
 
 
 def main():
-    stderr_path, limit = sys.argv[1], int(sys.argv[2])
+    stderr_path, limit, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    tmp = tempfile.mkdtemp(prefix="rtorch-fuzz-")
     os.chdir(tmp)  # relative paths a fuzzed save may name land here
+    tempfile.tempdir = tmp  # and so does every temporary file or directory (the preamble's TMP included)
     warnings.simplefilter("ignore")
     base, pkg = namespace()
-    atexit.register(shutil.rmtree, base["TMP"], True)
-    atexit.register(shutil.rmtree, tmp, True)
-    base["TMP"] = tmp
     err = open(stderr_path, "rb")
     err.seek(0, 2)
     proto.write(json.dumps({"ready": True}) + "\n")
