@@ -11,6 +11,7 @@ sites in the known-findings list are not reported (RTORCH_FUZZ_ALL=1 reports the
     PYTHONPATH=python python tests/fuzz/atheris_target.py --show crash-...     # the Python call an input stands for
 """
 import os
+import resource
 import sys
 import warnings
 
@@ -59,6 +60,11 @@ def show_call(data):
 
 
 def main():
+    # The batch fuzzer's address-space limit, so an impossible size raises MemoryError here too instead of
+    # growing past libFuzzer's -rss_limit_mb (RTORCH_FUZZ_MEM_GB=0: none, as ASan's shadow memory needs).
+    gb = float(os.environ.get("RTORCH_FUZZ_MEM_GB", "4"))
+    if gb > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (int(gb * (1 << 30)),) * 2)
     if sys.argv[1:2] == ["--show"]:  # print the call a saved input (crash-*, timeout-*) stands for
         for path in sys.argv[2:]:
             with open(path, "rb") as f:
