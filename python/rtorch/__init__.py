@@ -19,6 +19,8 @@ from ._rtorch import (  # noqa: F401
 # The op functions generated from the declaration tables (src/opdefs/*.rs): rtorch.exp and the rest.
 from ._rtorch import *  # noqa: F401,F403
 from ._errors import ShapeError  # noqa: F401
+from . import _argcheck
+from ._argcheck import checked as _checked
 from ._size import Size  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401
 from ._finfo import finfo, iinfo  # noqa: F401
@@ -135,7 +137,7 @@ def _like(fn):
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
-    return like
+    return _checked(like.__name__, "input:Tensor dtype:dtype? requires_grad:bool")(like)
 
 
 zeros_like = _like(zeros)
@@ -145,6 +147,7 @@ rand_like = _like(rand)
 randn_like = _like(randn)
 
 
+@_checked("full_like", "input:Tensor fill_value:Number dtype:dtype? requires_grad:bool pin_memory:bool")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """`full` with the shape (and by default the dtype) of `input`."""
     return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
@@ -152,19 +155,26 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
                 pin_memory=pin_memory)
 
 
+@_checked("randint_like", "input:Tensor low:int high:int? dtype:dtype?")
 def randint_like(input, low=0, high=None, *, dtype=None):
+    """`randint` with the shape (and by default the dtype) of `input`; ``randint_like(x, high)`` draws from [0, high)."""
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=input.device)
 
 
+@_checked("normal", "size:ints? dtype:dtype?")
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
     """Normal samples; `mean`/`std` may be tensors (broadcast) or numbers with `size`."""
     if isinstance(std, Tensor):
         if std.numel() > 0 and (std < 0).any().item():
             raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not _argcheck.KINDS["float"][0](std):
+        _argcheck.fail("normal", "std", 2, "float", std)
     elif std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if not isinstance(mean, Tensor) and not _argcheck.KINDS["float"][0](mean):
+        _argcheck.fail("normal", "mean", 1, "float", mean)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean if isinstance(mean, Tensor) else tensor(mean)
         s = std if isinstance(std, Tensor) else tensor(std)
@@ -174,17 +184,21 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
         z = randn(*shape, generator=generator, dtype=m.dtype if m.is_floating_point() else get_default_dtype(),
                   device=device)
         return z * s + m
-    return randn(*size, generator=generator, dtype=dtype) * std + mean
+    if size is None:
+        raise TypeError("normal() missing required argument 'size' when mean and std are numbers")
+    return randn(*((size,) if isinstance(size, _builtins.int) else size), generator=generator, dtype=dtype) * std + mean
 
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+@_checked("numel", "input:Tensor")
 def numel(input):
     return input.numel()
 
 
+@_checked("is_floating_point", "input:Tensor")
 def is_floating_point(input):
     return input.is_floating_point()
 
@@ -209,10 +223,12 @@ for _name in _METHODS:
 del _name
 
 
+@_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
 def var_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
+@_checked("std_mean", "input:Tensor dim:ints? keepdim:bool")
 def std_mean(input, dim=None, *, correction=1, keepdim=False):
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
@@ -230,8 +246,17 @@ def _atleast(nd, tensors):
         return t.unsqueeze(-1)  # 2-D -> 3-D
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
+        _check_tensors(tensors, f"atleast_{nd}d")
         return tuple(one(t) for t in tensors)
+    _check_tensors(tensors, f"atleast_{nd}d")
     return one(tensors[0]) if len(tensors) == 1 else tuple(one(t) for t in tensors)
+
+
+def _check_tensors(tensors, op):
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}(): expected a Tensor or a sequence of Tensors, but element {i} is "
+                            f"{_argcheck.typename(t)}")
 
 
 def atleast_1d(*tensors):
@@ -255,6 +280,7 @@ def _check_sequence(tensors, op):
                         f"not {type(tensors).__name__}")
     if len(tensors) == 0:
         raise RuntimeError(f"{op} expects a non-empty TensorList")
+    _check_tensors(tensors, op)
     return tensors
 
 

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 import rtorch
+from rtorch import _argcheck
 
 __all__ = [
     "linear", "identity", "relu", "relu_", "relu6", "gelu", "silu", "mish", "tanh", "sigmoid",
@@ -83,6 +84,8 @@ def bilinear(input1, input2, weight, bias=None):
     """
     if weight.dim() != 3:
         raise RuntimeError(f"bilinear(): weight must be 3-D (out, in1, in2), got weight of size {list(weight.shape)}")
+    if input1.dim() == 0 or input2.dim() == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     if input1.dim() != input2.dim() or tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
                            f"{list(input2.shape[:-1])}")
@@ -125,6 +128,8 @@ def relu_(input):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     r"""Clamp ``input`` to ``[min_val, max_val]``."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     return _inplace(input, input.hardtanh(min_val, max_val), inplace)
 
 
@@ -214,12 +219,21 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _inplace(input, input * keep.to(input.dtype) * (1.0 / (1.0 - p)), inplace)
 
 
+def _vector_norm(x, p, dim):
+    """The p-norm along `dim` (kept), as torch.linalg.vector_norm defines it for p = 0 and +-inf too."""
+    if p == 0:  # the count of non-zero elements
+        return (x != 0).sum(dim, keepdim=True).to(x.dtype)
+    if math.isinf(p):
+        return x.abs().amax(dim, keepdim=True) if p > 0 else x.abs().amin(dim, keepdim=True)
+    return x.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
+
+
 def _embedding_renorm_(weight, input, max_norm, norm_type):
     with rtorch.no_grad():
         rows = sorted(set(int(i) for i in input.flatten().tolist()))
         idx = rtorch.tensor(rows, dtype=rtorch.int64, device=weight.device)
         selected = weight.index_select(0, idx)
-        norms = selected.abs().pow(norm_type).sum(1, keepdim=True).pow(1.0 / norm_type)
+        norms = _vector_norm(selected, norm_type, 1)
         scale = rtorch.where(norms > max_norm, max_norm / (norms + 1e-7), rtorch.ones_like(norms))
         weight[idx] = selected * scale
 
@@ -230,6 +244,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
     Rows at ``padding_idx`` receive no gradient.
     """
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
     if padding_idx is not None:
         if padding_idx < 0:
             padding_idx += weight.shape[0]
@@ -374,8 +390,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     r"""Divide ``input`` by its ``p``-norm along ``dim`` (clamped below by ``eps``)."""
-    norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
-    return input / norm.clamp(min=eps)
+    return input / _vector_norm(input, p, dim).clamp(min=eps)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -478,7 +493,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
     L, S = query.shape[-2], key.shape[-2]
     if scale is None:
-        scale = 1.0 / math.sqrt(query.shape[-1])
+        # With an empty head dim every score is 0 whatever the scale (PyTorch then averages the values).
+        scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] > 0 else 1.0
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
         hq, hk, hv = query.shape[-3], key.shape[-3], value.shape[-3]
         if hq % hk != 0 or hq % hv != 0:
@@ -770,11 +786,15 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
         0.3
     """
     reduction = _get_reduction(size_average, reduce, reduction)
+    if input.dim() == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
         fused = rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
         if fused is not None:
             return fused
+    else:
+        _check_class_target(input, target)
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -817,6 +837,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _get_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if _fused_class_loss(input, target, weight):
         _check_class_target(input, target)
         fused = rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
@@ -1140,7 +1162,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        sizes = (size,) * dim if isinstance(size, int) else tuple(size)
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * dim
         if len(sizes) != dim:
             raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
                              f"with spatial dimensions of {list(in_sizes)} and output size of {list(sizes)}. "
@@ -1212,3 +1234,71 @@ def pad(input, pad, mode="constant", value=None):
     or ``'circular'``.
     """
     return rtorch._rtorch.pad(input, list(pad), mode, value)
+
+
+# ------------------------------------------------------------- argument checks
+# Every public function checks its arguments' types first (PyTorch's "argument 'x' (position n) must be T, not U"),
+# so a wrong type never reaches the code above as "'int' object has no attribute 'shape'".
+_T, _OT = "Tensor", "Tensor?"
+_LOSS = "input:Tensor target:Tensor size_average:bool? reduce:bool? reduction:str"
+_POOL = "input:Tensor kernel_size:ints stride:ints? padding:ints ceil_mode:bool"
+_ACT = "input:Tensor inplace:bool"
+_SPECS = {
+    "linear": "input:Tensor weight:Tensor bias:Tensor?",
+    "bilinear": "input1:Tensor input2:Tensor weight:Tensor bias:Tensor?",
+    "relu": _ACT, "relu6": _ACT, "silu": _ACT, "mish": _ACT, "relu_": "input:Tensor",
+    "hardtanh": _ACT + " min_val:float max_val:float",
+    "gelu": "input:Tensor approximate:str",
+    "tanh": "input:Tensor", "sigmoid": "input:Tensor", "softsign": "input:Tensor",
+    "leaky_relu": _ACT + " negative_slope:float",
+    "elu": _ACT + " alpha:float",
+    "softplus": "input:Tensor beta:Number threshold:Number",
+    "softmax": "input:Tensor dim:int? dtype:dtype?",
+    "softmin": "input:Tensor dim:int? dtype:dtype?",
+    "log_softmax": "input:Tensor dim:int? dtype:dtype?",
+    "dropout": _ACT + " p:float training:bool",
+    "embedding": "input:Tensor weight:Tensor padding_idx:int? max_norm:float? norm_type:float "
+                 "scale_grad_by_freq:bool sparse:bool",
+    "layer_norm": "input:Tensor normalized_shape:ints weight:Tensor? bias:Tensor? eps:float",
+    "batch_norm": "input:Tensor running_mean:Tensor? running_var:Tensor? weight:Tensor? bias:Tensor? training:bool "
+                  "momentum:float? eps:float",
+    "group_norm": "input:Tensor num_groups:int weight:Tensor? bias:Tensor? eps:float",
+    "rms_norm": "input:Tensor normalized_shape:ints weight:Tensor? eps:float?",
+    "normalize": "input:Tensor p:float dim:ints eps:float out:Tensor?",
+    "cosine_similarity": "x1:Tensor x2:Tensor dim:int eps:float",
+    "one_hot": "tensor:Tensor num_classes:int",
+    "scaled_dot_product_attention": "query:Tensor key:Tensor value:Tensor attn_mask:Tensor? dropout_p:float "
+                                    "is_causal:bool scale:float? enable_gqa:bool",
+    "multi_head_attention_forward": "query:Tensor key:Tensor value:Tensor embed_dim_to_check:int num_heads:int "
+                                    "in_proj_weight:Tensor? in_proj_bias:Tensor? bias_k:Tensor? bias_v:Tensor? "
+                                    "add_zero_attn:bool dropout_p:float out_proj_weight:Tensor "
+                                    "out_proj_bias:Tensor? training:bool key_padding_mask:Tensor? "
+                                    "need_weights:bool attn_mask:Tensor? use_separate_proj_weight:bool "
+                                    "q_proj_weight:Tensor? k_proj_weight:Tensor? v_proj_weight:Tensor? "
+                                    "static_k:Tensor? static_v:Tensor? average_attn_weights:bool is_causal:bool",
+    "mse_loss": _LOSS + " weight:Tensor?",
+    "l1_loss": _LOSS + " weight:Tensor?",
+    "smooth_l1_loss": _LOSS + " beta:float",
+    "huber_loss": "input:Tensor target:Tensor reduction:str delta:float weight:Tensor?",
+    "nll_loss": _LOSS + " weight:Tensor? ignore_index:int",
+    "cross_entropy": _LOSS + " weight:Tensor? ignore_index:int label_smoothing:float",
+    "binary_cross_entropy": _LOSS + " weight:Tensor?",
+    "binary_cross_entropy_with_logits": _LOSS + " weight:Tensor? pos_weight:Tensor?",
+    "kl_div": _LOSS + " log_target:bool",
+    "conv1d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv2d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv_transpose2d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
+    "max_pool1d": _POOL + " dilation:ints return_indices:bool",
+    "max_pool2d": _POOL + " dilation:ints return_indices:bool",
+    "avg_pool1d": _POOL + " count_include_pad:bool",
+    "avg_pool2d": _POOL + " count_include_pad:bool divisor_override:int?",
+    "interpolate": "input:Tensor size:ints? scale_factor:floats? mode:str align_corners:bool? "
+                   "recompute_scale_factor:bool? antialias:bool",
+    "adaptive_avg_pool2d": "input:Tensor output_size:optints",
+    "unfold": "input:Tensor kernel_size:ints dilation:ints padding:ints stride:ints",
+    "fold": "input:Tensor output_size:ints kernel_size:ints dilation:ints padding:ints stride:ints",
+    "pad": "input:Tensor pad:intseq mode:str value:float?",
+}
+_argcheck.check_all(globals(), _SPECS)
+del _T, _OT, _LOSS, _POOL, _ACT

@@ -1,6 +1,7 @@
 """Adagrad optimizer (learning-rate decay, weight decay, initial accumulator, maximize)."""
 import rtorch
 from rtorch import _rtorch
+from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["Adagrad"]
@@ -33,6 +34,8 @@ class Adagrad(Optimizer):
         0.5
     """
 
+    @_checked("Adagrad",
+              "lr:float eps:float weight_decay:float maximize:bool lr_decay:float initial_accumulator_value:float")
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
         if not 0.0 <= lr:

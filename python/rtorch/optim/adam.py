@@ -3,6 +3,7 @@ import math
 
 import rtorch
 from rtorch import _rtorch
+from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["Adam", "AdamW"]
@@ -16,6 +17,8 @@ class Adam(Optimizer):
         \theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t} \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}
     """
 
+    @_checked("Adam",
+              "lr:float eps:float weight_decay:float maximize:bool betas:floatpair amsgrad:bool")
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
@@ -79,6 +82,8 @@ class Adam(Optimizer):
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (``theta *= 1 - lr * weight_decay`` before the Adam step)."""
 
+    @_checked("AdamW",
+              "lr:float eps:float weight_decay:float maximize:bool betas:floatpair amsgrad:bool")
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
                  amsgrad=False, *, maximize=False, foreach=None, capturable=False,
                  differentiable=False, fused=None):

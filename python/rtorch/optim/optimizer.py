@@ -48,7 +48,11 @@ class Optimizer:
             )
         self.state = defaultdict(dict)
         self.param_groups = []
-        param_groups = list(params)
+        try:
+            param_groups = list(params)
+        except TypeError:
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            f"but got {type(params).__name__}") from None
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -77,6 +81,8 @@ class Optimizer:
         r"""Add a parameter group (a dict with ``'params'`` and optional option overrides)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise KeyError("param_group must have a 'params' key")
         params = param_group["params"]
         if isinstance(params, rtorch.Tensor):
             params = [params]
@@ -86,8 +92,14 @@ class Optimizer:
                 "ordering of tensors in sets will change between runs. Please use a list instead."
             )
         else:
-            params = list(params)
+            try:
+                params = list(params)
+            except TypeError:
+                raise TypeError("params argument given to the optimizer should be an iterable of Tensors or "
+                                f"dicts, but got {type(params).__name__}") from None
         if params and isinstance(params[0], tuple):
+            if not all(isinstance(p, tuple) and len(p) == 2 for p in params):
+                raise TypeError("named parameters must be (name, Tensor) pairs")
             param_group["param_names"] = [name for name, _ in params]
             params = [p for _, p in params]
         param_group["params"] = params

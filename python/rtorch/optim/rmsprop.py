@@ -1,6 +1,7 @@
 """RMSprop optimizer (smoothing constant alpha, momentum, centered variant, weight decay, maximize)."""
 import rtorch
 from rtorch import _rtorch
+from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["RMSprop"]
@@ -35,6 +36,8 @@ class RMSprop(Optimizer):
         0.0
     """
 
+    @_checked("RMSprop",
+              "lr:float eps:float weight_decay:float maximize:bool alpha:float momentum:float centered:bool")
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
         if not 0.0 <= lr:

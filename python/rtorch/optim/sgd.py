@@ -1,6 +1,7 @@
 """SGD optimizer (momentum, dampening, Nesterov, weight decay, maximize)."""
 import rtorch
 from rtorch import _rtorch
+from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _fusable
 
 __all__ = ["SGD"]
@@ -15,6 +16,8 @@ class SGD(Optimizer):
         \theta_t = \theta_{t-1} - \gamma\,(g_t + \mu b_t \text{ if nesterov else } b_t)
     """
 
+    @_checked("SGD",
+              "lr:float momentum:float dampening:float weight_decay:float nesterov:bool maximize:bool")
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
                  *, maximize=False, foreach=None, differentiable=False, fused=None):
         if lr < 0.0:

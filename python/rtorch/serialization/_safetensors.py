@@ -89,6 +89,8 @@ def save_safetensors(obj, f, *, metadata=None):
     """
     entries, structure = _flatten(obj)
     meta = {"format": "pt"}
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"rtorch.save: metadata must be a dict of str to str, not {type(metadata).__name__}")
     if metadata:
         for k, v in metadata.items():
             if not isinstance(k, str) or not isinstance(v, str):

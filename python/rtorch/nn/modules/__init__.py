@@ -40,3 +40,66 @@ __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell
 __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAttention", "TransformerEncoderLayer",
             "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
             "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]
+
+# Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
+# not str"), so a wrong type fails at construction instead of deep inside forward.
+_LOSS = "size_average:bool? reduce:bool? reduction:str"
+_POOL = "kernel_size:ints stride:ints? padding:ints ceil_mode:bool"
+_CONV = "in_channels:int out_channels:int kernel_size:ints stride:ints dilation:ints groups:int bias:bool " \
+        "padding_mode:str dtype:dtype?"
+_TRANSFORMER_LAYER = "d_model:int nhead:int dim_feedforward:int dropout:float activation:str|callable " \
+                     "layer_norm_eps:float batch_first:bool norm_first:bool bias:bool dtype:dtype?"
+_CTOR_SPECS = {
+    "Linear": "in_features:int out_features:int bias:bool dtype:dtype?",
+    "Bilinear": "in1_features:int in2_features:int out_features:int bias:bool dtype:dtype?",
+    "Conv1d": _CONV + " padding:ints|str", "Conv2d": _CONV + " padding:ints|str",
+    "ConvTranspose2d": _CONV + " padding:ints output_padding:ints",
+    "MaxPool1d": _POOL + " dilation:ints return_indices:bool", "MaxPool2d": _POOL + " dilation:ints return_indices:bool",
+    "AvgPool1d": _POOL + " count_include_pad:bool",
+    "AvgPool2d": _POOL + " count_include_pad:bool divisor_override:int?",
+    "AdaptiveAvgPool2d": "output_size:optints",
+    "Flatten": "start_dim:int end_dim:int",
+    "Dropout": "p:float inplace:bool",
+    "ReLU": "inplace:bool", "ReLU6": "inplace:bool", "SiLU": "inplace:bool", "Mish": "inplace:bool",
+    "ELU": "alpha:float inplace:bool", "GELU": "approximate:str", "LeakyReLU": "negative_slope:float inplace:bool",
+    "Hardtanh": "min_val:float max_val:float inplace:bool", "Softplus": "beta:Number threshold:Number",
+    "Softmax": "dim:int?", "Softmin": "dim:int?", "LogSoftmax": "dim:int?",
+    "Embedding": "num_embeddings:int embedding_dim:int padding_idx:int? max_norm:float? norm_type:float "
+                 "scale_grad_by_freq:bool sparse:bool _weight:Tensor? dtype:dtype?",
+    "LayerNorm": "normalized_shape:ints eps:float elementwise_affine:bool bias:bool dtype:dtype?",
+    "RMSNorm": "normalized_shape:ints eps:float? elementwise_affine:bool dtype:dtype?",
+    "GroupNorm": "num_groups:int num_channels:int eps:float affine:bool dtype:dtype?",
+    "BatchNorm1d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype?",
+    "BatchNorm2d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype?",
+    "MSELoss": _LOSS, "L1Loss": _LOSS, "BCELoss": _LOSS + " weight:Tensor?",
+    "BCEWithLogitsLoss": _LOSS + " weight:Tensor? pos_weight:Tensor?",
+    "CrossEntropyLoss": _LOSS + " weight:Tensor? ignore_index:int label_smoothing:float",
+    "NLLLoss": _LOSS + " weight:Tensor? ignore_index:int", "KLDivLoss": _LOSS + " log_target:bool",
+    "SmoothL1Loss": _LOSS + " beta:float", "HuberLoss": "reduction:str delta:float",
+    "RNNBase": "mode:str input_size:int hidden_size:int num_layers:int bias:bool batch_first:bool dropout:float "
+               "bidirectional:bool proj_size:int dtype:dtype?",
+    "RNNCell": "input_size:int hidden_size:int bias:bool nonlinearity:str dtype:dtype?",
+    "LSTMCell": "input_size:int hidden_size:int bias:bool dtype:dtype?",
+    "GRUCell": "input_size:int hidden_size:int bias:bool dtype:dtype?",
+    "MultiheadAttention": "embed_dim:int num_heads:int dropout:float bias:bool add_bias_kv:bool add_zero_attn:bool "
+                          "kdim:int? vdim:int? batch_first:bool dtype:dtype?",
+    "TransformerEncoderLayer": _TRANSFORMER_LAYER, "TransformerDecoderLayer": _TRANSFORMER_LAYER,
+    "Transformer": "d_model:int nhead:int num_encoder_layers:int num_decoder_layers:int dim_feedforward:int "
+                   "dropout:float activation:str|callable custom_encoder:module? custom_decoder:module? "
+                   "layer_norm_eps:float batch_first:bool norm_first:bool bias:bool dtype:dtype?",
+    "TransformerEncoder": "encoder_layer:module num_layers:int norm:module? enable_nested_tensor:bool "
+                          "mask_check:bool",
+    "TransformerDecoder": "decoder_layer:module num_layers:int norm:module?",
+    "Upsample": "size:ints? scale_factor:floats? mode:str align_corners:bool? recompute_scale_factor:bool?",
+}
+
+
+def _check_constructors():
+    from rtorch._argcheck import check_init
+
+    for name, spec in _CTOR_SPECS.items():
+        check_init(globals()[name], spec)
+
+
+_check_constructors()
+del _LOSS, _POOL, _CONV, _TRANSFORMER_LAYER

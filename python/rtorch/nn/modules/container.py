@@ -143,6 +143,14 @@ class ModuleList(Module):
 
     def extend(self, modules):
         r"""Append modules from a Python iterable."""
+        try:
+            items = None if isinstance(modules, (str, bytes)) else list(modules)
+        except TypeError:
+            items = None
+        if items is None:
+            raise TypeError("ModuleList.extend should be called with an iterable, but got "
+                            + type(modules).__name__)
+        modules = items
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -205,8 +213,14 @@ class ModuleDict(Module):
 
     def update(self, modules):
         r"""Update from a mapping or an iterable of ``(key, module)`` pairs."""
+        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes)):
+            raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                            + type(modules).__name__)
         items = modules.items() if hasattr(modules, "items") else modules
         for j, pair in enumerate(items):
+            if not hasattr(pair, "__len__"):
+                raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is "
+                                + type(pair).__name__)
             if len(pair) != 2:
                 raise ValueError(f"ModuleDict update sequence element #{j} has length {len(pair)}; 2 is required")
             self[pair[0]] = pair[1]
