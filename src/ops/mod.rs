@@ -27,35 +27,33 @@ use crate::opdefs::{BinaryOp, UnaryOp};
 use binary::{binary, Arg};
 use unary::unary;
 
+// Every row of the op tables is a `Tensor` method named after its id: `x.exp()`, `x.softplus(beta,
+// threshold)` (scalar parameters in declaration order), `a.maximum(&b)`, `a.shl(&b)`.
 macro_rules! unary_methods {
-    ($($name:ident => $op:ident),* $(,)?) => {
+    ($( ($V:ident $({ $($p:ident),* })? $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $($grad:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
         impl Tensor {
-            $(pub fn $name(&self) -> Result<Tensor> { unary(self, UnaryOp::$op) })*
+            $( #[doc = $doc] pub fn $id(&self $($(, $p: f64)*)?) -> Result<Tensor> { unary(self, UnaryOp::$V $({ $($p),* })?) } )*
         }
     };
 }
-unary_methods!(
-    neg => Neg, abs => Abs, sign => Sign, square => Square, relu => Relu, floor => Floor,
-    ceil => Ceil, round => Round, trunc => Trunc, frac => Frac, exp => Exp, exp2 => Exp2,
-    expm1 => Expm1, log => Log, log2 => Log2, log10 => Log10, log1p => Log1p, sqrt => Sqrt,
-    rsqrt => Rsqrt, sin => Sin, cos => Cos, tan => Tan, asin => Asin, acos => Acos, atan => Atan,
-    sinh => Sinh, cosh => Cosh, tanh => Tanh, asinh => Asinh, acosh => Acosh, atanh => Atanh,
-    sigmoid => Sigmoid, erf => Erf, erfc => Erfc, erfinv => Erfinv, reciprocal => Reciprocal,
-    isnan => IsNan, isinf => IsInf, isfinite => IsFinite, logical_not => LogicalNot,
-);
+crate::unary_table!(unary_methods);
 
 macro_rules! binary_methods {
-    ($($name:ident => $op:ident),* $(,)?) => {
+    ($( ($V:ident $id:ident $display:literal $kind:ident
+         cpu { $($cpu:tt)* } int { $($int:tt)* } cuda($group:ident) $cuda:literal
+         grad $gk:tt $(da $da:expr; db $db:expr)?;
+         names [$(($py:ident $pyi:tt))*] function $func:ident
+         $doc:literal) )*) => {
         impl Tensor {
-            $(pub fn $name(&self, o: &Tensor) -> Result<Tensor> { binary(BinaryOp::$op, self, o) })*
+            $( #[doc = $doc] pub fn $id(&self, o: &Tensor) -> Result<Tensor> { binary(BinaryOp::$V, self, o) } )*
         }
     };
 }
-binary_methods!(
-    add => Add, sub => Sub, mul => Mul, div => Div, pow => Pow, maximum => Maximum,
-    minimum => Minimum, eq => Eq, ne => Ne, lt => Lt, le => Le, gt => Gt, ge => Ge,
-    logical_and => LogicalAnd, logical_or => LogicalOr,
-);
+crate::binary_table!(binary_methods);
 
 macro_rules! scalar_methods {
     ($($name:ident => $op:ident),* $(,)?) => {
@@ -75,9 +73,6 @@ impl Tensor {
     }
     pub fn binary(&self, op: BinaryOp, o: &Tensor) -> Result<Tensor> {
         binary(op, self, o)
-    }
-    pub fn pow_scalar(&self, e: f64) -> Result<Tensor> {
-        unary(self, UnaryOp::PowScalar { exponent: e })
     }
     /// In-place `self += o` (used for gradient accumulation).
     pub fn add_(&self, o: &Tensor) -> Result<()> {
