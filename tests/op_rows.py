@@ -86,6 +86,7 @@ UNARY = {
     "sin": Ref(np.sin, -10, 10),
     "cos": Ref(np.cos, -10, 10),
     "tan": Ref(np.tan, -1.4, 1.4),
+    "sinc": Ref(np.sinc, -4, 4, special=(0.0, 1.0, -2.0), xslack=2),  # sin(pi x) of a rounded pi x
     "asin": Ref(np.arcsin, -0.99, 0.99),
     "acos": Ref(np.arccos, -0.99, 0.99),
     "atan": Ref(np.arctan, -10, 10),

@@ -416,6 +416,10 @@ class Tensor:
         """Returns a new tensor with the tangent of the elements of `input` (in radians)."""
     def tan_(self) -> Self:
         """In-place version of `tan`: Returns a new tensor with the tangent of the elements of `input` (in radians)."""
+    def sinc(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0."""
+    def sinc_(self) -> Self:
+        """In-place version of `sinc`: Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0."""
     def asin(self, *, out: Tensor | None = None) -> Tensor:
         """Returns a new tensor with the arcsine of the elements of `input`."""
     def asin_(self) -> Self:
@@ -1271,6 +1275,8 @@ def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a new tensor with the cosine of the elements of `input` (in radians)."""
 def tan(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a new tensor with the tangent of the elements of `input` (in radians)."""
+def sinc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0."""
 def asin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a new tensor with the arcsine of the elements of `input`."""
 def arcsin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -1393,13 +1399,13 @@ def logical_xor(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor |
 __all__ = [
     "neg", "negative", "abs", "absolute", "sign", "sgn", "square", "relu", "floor", "ceil", "trunc", "fix",
     "frac", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
-    "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh", "acosh",
-    "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "isnan", "isinf",
-    "isfinite", "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide", "floor_divide",
-    "remainder", "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum", "fmax", "fmin",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "eq", "ne",
-    "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "logical_and",
-    "logical_or", "logical_xor",
+    "sinc", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh",
+    "acosh", "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "isnan",
+    "isinf", "isfinite", "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide",
+    "floor_divide", "remainder", "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum",
+    "fmax", "fmin", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
+    "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal",
+    "logical_and", "logical_or", "logical_xor",
 ]
 # <<< end of generated (functions)
 

@@ -169,6 +169,16 @@ macro_rules! unary_table {
         grad [x] |g, x| g.div(&x.cos()?.square()?);
         names [(tan tan_)] function yes
         "Returns a new tensor with the tangent of the elements of `input` (in radians).")
+    (Sinc sinc "sinc" float
+        cpu { |v| if v == F::zero() { F::one() } else { (v * F::c(std::f64::consts::PI)).sin() / (v * F::c(std::f64::consts::PI)) } } int {}
+        cuda(F) "x == C(0) ? C(1) : rt_sin(x * C(3.14159265358979323846)) / (x * C(3.14159265358979323846))"
+        grad [x] |g, x| {
+            // (cos(pi x) - sinc(x)) / x, taken as 0 at x = 0 (PyTorch's convention).
+            let d = x.mul_scalar(std::f64::consts::PI)?.cos()?.sub(&x.sinc()?)?.div(x)?;
+            g.mul(&x.eq_scalar(0.0)?.choose(crate::scalar::Scalar::Float(0.0), &d)?)
+        };
+        names [(sinc sinc_)] function yes
+        "Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0.")
     (Asin asin "asin" float
         cpu { |v| v.asin() } int {}
         cuda(F) "rt_asin(x)"
