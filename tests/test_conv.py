@@ -1,29 +1,21 @@
-"""Tests for nn.Conv1d / Conv2d / MaxPool2d / AvgPool2d / AdaptiveAvgPool2d: construction, parameters,
-state_dict, repr; and (when the native core has the ops) forward and backward against NumPy references."""
+"""Convolutions: nn.Conv1d / Conv2d / ConvTranspose2d construction, parameters, state_dict and repr; the fused
+CPU conv2d (one op, ConvolutionBackward0) forward and every gradient against NumPy, finite differences and
+PyTorch (when installed) over groups, stride, padding (also 'same' and the padding modes), dilation, 0/1-sized
+dims, non-contiguous views, partial requires_grad and double backward."""
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
-from rtorch.autograd.gradcheck import gradcheck
+from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import (assert_close, has_native, n, needs_conv2d, needs_max_pool2d, needs_torch, optional_torch,
+                     randn_pair, t)
 
-
-def has_native(name):
-    return hasattr(rtorch._rtorch, name)
-
-
-needs_conv2d = pytest.mark.skipif(not has_native("conv2d"), reason="rtorch._rtorch has no conv2d yet")
-needs_max_pool2d = pytest.mark.skipif(not has_native("max_pool2d"), reason="rtorch._rtorch has no max_pool2d yet")
-needs_avg_pool2d = pytest.mark.skipif(not has_native("avg_pool2d"), reason="rtorch._rtorch has no avg_pool2d yet")
-needs_adaptive = pytest.mark.skipif(not has_native("adaptive_avg_pool2d"),
-                                    reason="rtorch._rtorch has no adaptive_avg_pool2d yet")
-
-
-def n(x):
-    return x.detach().numpy()
+torch = optional_torch()  # PyTorch for the parity tests (marked needs_torch), None without it
 
 
 # ---------------------------------------------------------------------------------------- construction
@@ -70,15 +62,6 @@ def test_conv_repr_matches_pytorch():
     assert repr(nn.Conv2d(2, 2, 3, padding="same")) == \
         "Conv2d(2, 2, kernel_size=(3, 3), stride=(1, 1), padding=same)"
     assert repr(nn.Conv1d(16, 33, 3, stride=2)) == "Conv1d(16, 33, kernel_size=(3,), stride=(2,))"
-
-
-def test_pool_repr_matches_pytorch():
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
-    assert repr(nn.MaxPool2d((3, 2), stride=(2, 1))) == \
-        "MaxPool2d(kernel_size=(3, 2), stride=(2, 1), padding=0, dilation=1, ceil_mode=False)"
-    assert repr(nn.AvgPool2d(3, stride=2, padding=1)) == "AvgPool2d(kernel_size=3, stride=2, padding=1)"
-    assert repr(nn.AdaptiveAvgPool2d((5, None))) == "AdaptiveAvgPool2d(output_size=(5, None))"
-    assert list(nn.MaxPool2d(2).state_dict()) == [] and list(nn.MaxPool2d(2).parameters()) == []
 
 
 def test_conv_argument_errors():
@@ -157,38 +140,6 @@ def np_conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     return out
 
 
-def np_pool2d(x, k, s, p, op, dilation=1, count_include_pad=True):
-    kh, kw = (k, k) if isinstance(k, int) else k
-    sh, sw = (s, s) if isinstance(s, int) else s
-    ph, pw = (p, p) if isinstance(p, int) else p
-    dh, dw = (dilation, dilation) if isinstance(dilation, int) else dilation
-    fill = -np.inf if op == "max" else 0.0
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
-    ones = np.pad(np.ones_like(x), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    H, W = xp.shape[2:]
-    OH = (H - dh * (kh - 1) - 1) // sh + 1
-    OW = (W - dw * (kw - 1) - 1) // sw + 1
-    wins, cnts = [], []
-    for i in range(kh):
-        for j in range(kw):
-            sl = (slice(None), slice(None), slice(i * dh, i * dh + sh * (OH - 1) + 1, sh),
-                  slice(j * dw, j * dw + sw * (OW - 1) + 1, sw))
-            wins.append(xp[sl])
-            cnts.append(ones[sl])
-    wins = np.stack(wins)
-    if op == "max":
-        return wins.max(0)
-    return wins.sum(0) / (kh * kw if count_include_pad else np.stack(cnts).sum(0))
-
-
-def rand(*shape, dtype=rtorch.float64, seed=0, requires_grad=False):
-    a = np.random.default_rng(seed).standard_normal(shape)
-    t = rtorch.tensor(a).to(dtype)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t, a
-
-
 # ----------------------------------------------------------------------------------- forward/backward
 CONV_CASES = [
     dict(),
@@ -208,10 +159,10 @@ CONV_CASES = [
 @pytest.mark.parametrize("kw", CONV_CASES, ids=str)
 @pytest.mark.parametrize("kernel", [(3, 3), (2, 3), (1, 1)], ids=str)
 def test_conv2d_forward_matches_numpy(kw, kernel):
-    x, xa = rand(2, 4, 7, 8, seed=1)
+    x, xa = randn_pair(2, 4, 7, 8, seed=1)
     groups = kw.get("groups", 1)
-    w, wa = rand(6 if groups != 4 else 4, 4 // groups, *kernel, seed=2)
-    b, ba = rand(w.shape[0], seed=3)
+    w, wa = randn_pair(6 if groups != 4 else 4, 4 // groups, *kernel, seed=2)
+    b, ba = randn_pair(w.shape[0], seed=3)
     out = F.conv2d(x, w, b, **kw)
     ref = np_conv2d(xa, wa, ba, **kw)
     assert tuple(out.shape) == ref.shape
@@ -224,7 +175,7 @@ def test_conv2d_forward_matches_numpy(kw, kernel):
 def test_conv2d_module_forward_and_unbatched():
     rtorch.manual_seed(0)
     m = nn.Conv2d(3, 5, 3, padding=1).double()
-    x, xa = rand(2, 3, 6, 6)
+    x, xa = randn_pair(2, 3, 6, 6)
     ref = np_conv2d(xa, n(m.weight), n(m.bias), padding=1)
     np.testing.assert_allclose(n(m(x)), ref, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(n(m(x[0])), ref[0], rtol=1e-10, atol=1e-10)
@@ -232,14 +183,14 @@ def test_conv2d_module_forward_and_unbatched():
 
 @needs_conv2d
 def test_conv1d_forward_matches_numpy():
-    x, xa = rand(2, 4, 11)
-    w, wa = rand(6, 2, 3, seed=1)
-    b, ba = rand(6, seed=2)
+    x, xa = randn_pair(2, 4, 11)
+    w, wa = randn_pair(6, 2, 3, seed=1)
+    b, ba = randn_pair(6, seed=2)
     for kw in [dict(), dict(stride=2, padding=1, groups=2), dict(padding="same", dilation=2)]:
         kw2 = dict(kw)
         kw2.setdefault("groups", 1)
         if kw2["groups"] == 1:
-            w_, wa_ = rand(6, 4, 3, seed=1)
+            w_, wa_ = randn_pair(6, 4, 3, seed=1)
         else:
             w_, wa_ = w, wa
         out = F.conv1d(x, w_, b, **kw)
@@ -252,74 +203,368 @@ def test_conv1d_forward_matches_numpy():
 
 @needs_conv2d
 def test_conv2d_gradcheck():
-    x, _ = rand(2, 4, 5, 6, requires_grad=True)
-    w, _ = rand(4, 2, 3, 2, seed=1, requires_grad=True)
-    b, _ = rand(4, seed=2, requires_grad=True)
+    x, _ = randn_pair(2, 4, 5, 6, requires_grad=True)
+    w, _ = randn_pair(4, 2, 3, 2, seed=1, requires_grad=True)
+    b, _ = randn_pair(4, seed=2, requires_grad=True)
     assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=2),
                      (x, w, b))
-    assert gradcheck(lambda x, w: F.conv2d(x, w, None, padding="same"), (x, rand(3, 4, 2, 2, requires_grad=True)[0]))
+    assert gradcheck(lambda x, w: F.conv2d(x, w, None, padding="same"),
+                     (x, randn_pair(3, 4, 2, 2, requires_grad=True)[0]))
 
 
-@needs_max_pool2d
-@pytest.mark.parametrize("args", [(2, None, 0), (3, 2, 1), ((2, 3), (1, 2), (1, 0)), (3, 1, 0)], ids=str)
-def test_max_pool2d_matches_numpy(args):
-    k, s, p = args
-    x, xa = rand(2, 3, 7, 8)
-    out = F.max_pool2d(x, k, s, p)
-    ref = np_pool2d(xa, k, s if s is not None else k, p, "max")
-    np.testing.assert_array_equal(n(out), ref)
-    np.testing.assert_array_equal(n(nn.MaxPool2d(k, s, p)(x)), ref)
-    np.testing.assert_array_equal(n(F.max_pool2d(x[0], k, s, p)), ref[0])
+@given(st.integers(1, 2), st.sampled_from([1, 2]), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2),
+       st.integers(1, 2), st.integers(4, 7))
+def test_conv2d_matches_numpy(n, groups, k, pad, stride, dil, size):
+    rng = np.random.default_rng(0)
+    c, o = 2 * groups, 2 * groups
+    x = rng.standard_normal((n, c, size, size + 1))
+    w = rng.standard_normal((o, c // groups, k, k))
+    b = rng.standard_normal(o)
+    if size + 2 * pad < dil * (k - 1) + 1:
+        return
+    got = rtorch.nn.functional.conv2d(rtorch.tensor(x), rtorch.tensor(w), rtorch.tensor(b), stride, pad, dil, groups)
+    assert_close(got, np_conv2d(x, w, b, (stride, stride), (pad, pad), (dil, dil), groups), rtol=1e-10, atol=1e-10)
 
 
-@needs_max_pool2d
-def test_max_pool2d_backward_routes_to_argmax():
-    x, xa = rand(1, 2, 4, 4, requires_grad=True)
-    F.max_pool2d(x, 2).sum().backward()
-    g = n(x.grad)
-    blocks = xa.reshape(1, 2, 2, 2, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(1, 2, 2, 2, 4)
-    expected = np.zeros_like(xa)
-    for c in range(2):
-        for i in range(2):
-            for j in range(2):
-                a = blocks[0, c, i, j].argmax()
-                expected[0, c, 2 * i + a // 2, 2 * j + a % 2] = 1
-    np.testing.assert_array_equal(g, expected)
+def test_conv_and_pool_gradients():
+    rng = np.random.default_rng(2)
+    F = rtorch.nn.functional
+    x = rtorch.tensor(rng.standard_normal((2, 2, 5, 5)), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((4, 1, 3, 2)), requires_grad=True)
+    b = rtorch.tensor(rng.standard_normal(4), requires_grad=True)
+    assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, groups=2), (x, w, b))
+    wt = rtorch.tensor(rng.standard_normal((2, 3, 3, 3)), requires_grad=True)
+    assert gradcheck(lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1), (x, wt))
+    assert gradcheck(lambda x: F.max_pool2d(x, 2), (x,))
+    assert gradcheck(lambda x: F.max_pool2d(x, 3, stride=2, padding=1), (x,))
+    assert gradcheck(lambda x: F.avg_pool2d(x, 2, padding=1), (x,))
+    assert gradcheck(lambda x: F.adaptive_avg_pool2d(x, (2, 3)), (x,))
 
 
-@needs_max_pool2d
-def test_max_pool2d_return_indices():
-    x, xa = rand(2, 3, 6, 5)
-    v, idx = F.max_pool2d(x, 2, return_indices=True)
-    assert idx.dtype == rtorch.int64 and tuple(idx.shape) == tuple(v.shape) == (2, 3, 3, 2)
-    np.testing.assert_array_equal(np.take_along_axis(xa.reshape(2, 3, -1), n(idx).reshape(2, 3, -1), 2),
-                                  n(v).reshape(2, 3, -1))
-    v2, idx2 = nn.MaxPool2d(2, return_indices=True)(x)
-    np.testing.assert_array_equal(n(idx2), n(idx))
+# ------------------------------------------------------------------------------------ ConvTranspose2d
+def np_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation):
+    N, Cin, H, W = x.shape
+    _, opg, kh, kw = w.shape
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
+    Hf, Wf = (H - 1) * sh + dh * (kh - 1) + 1 + oph, (W - 1) * sw + dw * (kw - 1) + 1 + opw
+    full = np.zeros((N, opg * groups, Hf, Wf))
+    ipg = Cin // groups
+    for c in range(Cin):
+        g = c // ipg
+        for i in range(kh):
+            for j in range(kw):
+                full[:, g * opg:(g + 1) * opg, i * dh:i * dh + sh * (H - 1) + 1:sh,
+                     j * dw:j * dw + sw * (W - 1) + 1:sw] += x[:, c][:, None] * w[c, :, i, j][None, :, None, None]
+    out = full[:, :, ph:Hf - ph, pw:Wf - pw]
+    return out if b is None else out + b[None, :, None, None]
 
 
-@needs_avg_pool2d
-@pytest.mark.parametrize("args", [(2, None, 0, True), (3, 2, 1, True), (3, 2, 1, False),
-                                  ((2, 3), (2, 1), (1, 1), True)], ids=str)
-def test_avg_pool2d_matches_numpy(args):
-    k, s, p, cip = args
-    x, xa = rand(2, 3, 7, 8)
-    out = F.avg_pool2d(x, k, s, p, count_include_pad=cip)
-    ref = np_pool2d(xa, k, s if s is not None else k, p, "avg", count_include_pad=cip)
-    np.testing.assert_allclose(n(out), ref, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(n(nn.AvgPool2d(k, s, p, count_include_pad=cip)(x)), ref, rtol=1e-10, atol=1e-12)
-    if cip:
-        kk = k if isinstance(k, tuple) else (k, k)
-        np.testing.assert_allclose(n(F.avg_pool2d(x, k, s, p, divisor_override=5)), ref * kk[0] * kk[1] / 5,
-                                   rtol=1e-10, atol=1e-12)
+def test_conv_transpose2d_module(rng):
+    rtorch.manual_seed(0)
+    m = nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 0), output_padding=(1, 0), groups=2,
+                           dilation=(1, 2))
+    assert tuple(m.weight.shape) == (4, 3, 3, 2) and tuple(m.bias.shape) == (6,)
+    assert m.transposed is True and m.output_padding == (1, 0) and list(m.state_dict()) == ["weight", "bias"]
+    bound = 1 / math.sqrt(3 * 3 * 2)  # fan_in of the transposed weight: (out / groups) * kH * kW
+    assert np.abs(n(m.weight)).max() <= bound + 1e-7 and np.abs(n(m.weight)).max() > 0.8 * bound
+    assert np.abs(n(m.bias)).max() <= bound + 1e-7
+    assert repr(m) == ("ConvTranspose2d(4, 6, kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), "
+                       "dilation=(1, 2), output_padding=(1, 0), groups=2)")
+    m = m.double()
+    x = rng.standard_normal((2, 4, 3, 5))
+    assert_close(m(t(x)), np_conv_transpose2d(x, n(m.weight), n(m.bias), (2, 1), (1, 0), (1, 0), 2, (1, 2)), rtol=1e-6,
+                 atol=1e-8)
+    assert gradcheck(lambda x: m(x), (t(x[:1, :, :2, :3], requires_grad=True),))
 
 
-@needs_adaptive
-def test_adaptive_avg_pool2d():
-    x, xa = rand(2, 3, 6, 8)
-    np.testing.assert_allclose(n(nn.AdaptiveAvgPool2d(1)(x)), xa.mean((2, 3), keepdims=True), rtol=1e-12)
-    np.testing.assert_allclose(n(nn.AdaptiveAvgPool2d((3, None))(x)),
-                               xa.reshape(2, 3, 3, 2, 8).mean(3), rtol=1e-12)
+def test_conv_transpose2d_output_size(rng):
+    m = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1).double()
+    x = rng.standard_normal((1, 2, 4, 4))
+    assert tuple(m(t(x)).shape) == (1, 3, 7, 7)
+    y = m(t(x), output_size=[8, 7])
+    assert_close(y, np_conv_transpose2d(x, n(m.weight), n(m.bias), (2, 2), (1, 1), (1, 0), 1, (1, 1)), rtol=1e-6,
+                 atol=1e-8)
+    assert tuple(m(t(x), output_size=(1, 3, 8, 8)).shape) == (1, 3, 8, 8)
+    assert tuple(m(t(x[0]), output_size=(8, 8)).shape) == (3, 8, 8)
+    with pytest.raises(ValueError, match=r"requested an output size of \[9, 8\], but valid sizes range from 7 to 8"):
+        m(t(x), output_size=(9, 8))
+    with pytest.raises(ValueError, match="output_size must have 2 or 4 elements"):
+        m(t(x), output_size=(8,))
+    with pytest.raises(ValueError, match="zeros"):
+        nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect")
+
+
+# ------------------------------------------------------------------------------------ padding='same', padding modes
+@needs_torch
+@pytest.mark.parametrize("k,d", [(2, 1), (4, 1), (2, 3), (3, 2), (3, 1)])
+def test_conv_same_padding_even_kernels_match_torch(k, d):
+    rng = np.random.default_rng(k * 10 + d)
+    x, w = rng.standard_normal((2, 3, 9, 8)), rng.standard_normal((4, 3, k, k + 1))
+    out = F.conv2d(rtorch.from_numpy(x), rtorch.from_numpy(w), padding="same", dilation=d)
+    exp = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding="same", dilation=d)
+    assert tuple(out.shape) == tuple(exp.shape) == (2, 4, 9, 8)
+    np.testing.assert_allclose(out.numpy(), exp.numpy(), rtol=1e-10, atol=1e-10)
+    # the native op itself (no Python wrapper) applies the same rule
+    nat = rtorch._rtorch.conv2d(rtorch.from_numpy(x), rtorch.from_numpy(w), None, (1, 1), "same", (d, d), 1)
+    np.testing.assert_allclose(nat.numpy(), exp.numpy(), rtol=1e-10, atol=1e-10)
+    x1, w1 = rng.standard_normal((2, 3, 11)), rng.standard_normal((5, 3, k))
+    np.testing.assert_allclose(
+        F.conv1d(rtorch.from_numpy(x1), rtorch.from_numpy(w1), padding="same", dilation=d).numpy(),
+        torch.nn.functional.conv1d(torch.from_numpy(x1), torch.from_numpy(w1), padding="same", dilation=d).numpy(),
+        rtol=1e-10, atol=1e-10)
+
+
+@needs_torch
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [1, 2, "same", "valid", (1, 2)])
+def test_conv_padding_modes_match_torch(mode, padding):
+    rng = np.random.default_rng(5)
+    for dims, rcls, tcls in ((2, rtorch.nn.Conv2d, torch.nn.Conv2d), (1, rtorch.nn.Conv1d, torch.nn.Conv1d)):
+        if dims == 1 and isinstance(padding, tuple):
+            continue
+        kernel = (3, 4) if dims == 2 else 4
+        r = rcls(3, 5, kernel, padding=padding, padding_mode=mode, dtype=rtorch.float64)
+        t = tcls(3, 5, kernel, padding=padding, padding_mode=mode, dtype=torch.float64)
+        with torch.no_grad():
+            t.weight.copy_(torch.from_numpy(r.weight.detach().numpy()))
+            t.bias.copy_(torch.from_numpy(r.bias.detach().numpy()))
+        x = rng.standard_normal((2, 3, 7, 6) if dims == 2 else (2, 3, 9))
+        xr = rtorch.from_numpy(x).requires_grad_()
+        xt = torch.from_numpy(x).requires_grad_()
+        yr, yt = r(xr), t(xt)
+        np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-10)
+        yr.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(r.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-10, atol=1e-10)
+        assert repr(r) == repr(t)
+    with pytest.raises(ValueError, match="zeros"):
+        rtorch.nn.ConvTranspose2d(3, 3, 2, padding_mode=mode)
+
+
+# ------------------------------------------------------------------------------------ the fused conv2d
+@st.composite
+def geometries(draw):
+    groups = draw(st.integers(1, 3))
+    cg, og = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    dh, dw = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    # The padded input must hold one dilated kernel.
+    h = draw(st.integers(max(1, dh * (kh - 1) + 1 - 2 * ph), 7))
+    w = draw(st.integers(max(1, dw * (kw - 1) + 1 - 2 * pw), 7))
+    return dict(n=draw(st.sampled_from([0, 1, 2, 3])), c=cg * groups, o=og * groups, groups=groups,
+                k=(kh, kw), stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), hw=(h, w))
+
+
+def make(rng, shape, layout, dtype):
+    """(numpy base, view function): the view of the base is `shape`, laid out as `layout` says."""
+    if layout == "contig":
+        return rng.standard_normal(shape).astype(dtype), lambda t: t
+    if layout == "step":  # every other column
+        base = rng.standard_normal(shape[:-1] + (2 * shape[-1],)).astype(dtype)
+        return base, lambda t: t[..., ::2]
+    # transposed last two dims
+    base = rng.standard_normal(shape[:-2] + (shape[-1], shape[-2])).astype(dtype)
+    return base, lambda t: t.transpose(-1, -2)
+
+
+def run_both(g, dtype, layout, bias, req, seed):
+    rng = np.random.default_rng(seed)
+    xs = (g["n"], g["c"]) + g["hw"]
+    ws = (g["o"], g["c"] // g["groups"]) + g["k"]
+    xb, xv = make(rng, xs, layout, dtype)
+    wb, wv = make(rng, ws, "T" if layout == "T" else "contig", dtype)
+    bb = rng.standard_normal(g["o"]).astype(dtype) if bias else None
+    kw = dict(stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"])
+    results = []
+    for lib in (rtorch, torch):
+        leaves = [lib.tensor(a, requires_grad=r) if a is not None else None for a, r in zip((xb, wb, bb), req)]
+        x, w = xv(leaves[0]), wv(leaves[1])
+        y = lib.nn.functional.conv2d(x, w, leaves[2], **kw)
+        cot = rng.standard_normal(tuple(y.shape)).astype(dtype) if lib is rtorch else cot
+        if any(r for r, a in zip(req, (xb, wb, bb)) if a is not None):
+            y.backward(lib.tensor(cot))
+        grads = [None if t is None or t.grad is None else t.grad.detach().numpy() for t in leaves]
+        results.append((y, y.detach().numpy(), grads))
+    return results
+
+
+GRADCHECK_CASES = [
+    dict(n=2, c=2, o=3, groups=1, k=(3, 2), stride=(1, 2), padding=(1, 0), dilation=(1, 1), hw=(4, 5)),
+    dict(n=1, c=4, o=2, groups=2, k=(2, 2), stride=(2, 1), padding=(0, 1), dilation=(2, 1), hw=(5, 3)),
+    dict(n=2, c=3, o=3, groups=3, k=(1, 3), stride=(1, 1), padding=(0, 2), dilation=(1, 2), hw=(1, 2)),
+]
+
+
+@needs_torch
+@settings(max_examples=120, deadline=None)
+@given(g=geometries(), dtype=st.sampled_from([np.float64, np.float32]),
+       layout=st.sampled_from(["contig", "step", "T"]), bias=st.booleans(),
+       req=st.tuples(st.booleans(), st.booleans(), st.booleans()), seed=st.integers(0, 2**31))
+def test_conv2d_matches_torch(g, dtype, layout, bias, req, seed):
+    (ry, ro, rg), (ty, to, tg) = run_both(g, dtype, layout, bias, req, seed)
+    tol = dict(rtol=1e-10, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-4)
+    assert ro.shape == to.shape and ro.dtype == to.dtype
+    np.testing.assert_allclose(ro, to, **tol)
+    for name, a, b in zip("xwb", rg, tg):
+        assert (a is None) == (b is None), name
+        if a is not None:
+            np.testing.assert_allclose(a, b, **tol, err_msg=f"grad {name}")
+    if ry.requires_grad:
+        assert ry.grad_fn.name() == "ConvolutionBackward0"
+
+
+@needs_torch
+def test_bench_shape_matches_torch_and_threads_agree():
+    """The benchmark's shape (many images: the per-image parallel split) at 1 and 2 threads."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 3, 32, 32)).astype(np.float32)
+    w = (rng.standard_normal((64, 3, 3, 3)) * 0.2).astype(np.float32)
+    b = rng.standard_normal(64).astype(np.float32)
+    cot = rng.standard_normal((32, 64, 32, 32)).astype(np.float32)
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    ty = torch.nn.functional.conv2d(tx, tw, tb, padding=1)
+    ty.backward(torch.tensor(cot))
+    old = rtorch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            rtorch.set_num_threads(threads)
+            rx, rw, rb = (rtorch.tensor(a, requires_grad=True) for a in (x, w, b))
+            ry = F.conv2d(rx, rw, rb, padding=1)
+            ry.backward(rtorch.tensor(cot))
+            np.testing.assert_allclose(ry.detach().numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+            for r, t in ((rx, tx), (rw, tw), (rb, tb)):
+                np.testing.assert_allclose(r.grad.numpy(), t.grad.numpy(), rtol=1e-4, atol=2e-3)
+    finally:
+        rtorch.set_num_threads(old)
+
+
+@needs_torch
+def test_large_single_image_uses_threads_inside_gemm():
+    """One big image (fewer images than threads): the product itself is split."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((1, 16, 40, 40))
+    w = rng.standard_normal((32, 16, 3, 3))
+    rx, rw = rtorch.tensor(x, requires_grad=True), rtorch.tensor(w, requires_grad=True)
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ry, ty = F.conv2d(rx, rw, stride=2, padding=1), torch.nn.functional.conv2d(tx, tw, stride=2, padding=1)
+    np.testing.assert_allclose(ry.detach().numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-10)
+    (ry * ry).sum().backward()
+    (ty * ty).sum().backward()
+    np.testing.assert_allclose(rx.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-8)
+    np.testing.assert_allclose(rw.grad.numpy(), tw.grad.numpy(), rtol=1e-10, atol=1e-8)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_inputs_compute_in_f32(dtype):
+    rng = np.random.default_rng(2)
+    x, w, b = rng.standard_normal((2, 4, 5, 5)), rng.standard_normal((6, 2, 3, 3)), rng.standard_normal(6)
+    rd, td = getattr(rtorch, dtype), getattr(torch, dtype)
+    rs = [rtorch.tensor(a).to(rd).requires_grad_() for a in (x, w, b)]
+    ts = [torch.tensor(a).to(td).requires_grad_() for a in (x, w, b)]
+    ry = F.conv2d(*rs, padding=1, groups=2)
+    ty = torch.nn.functional.conv2d(*ts, padding=1, groups=2)
+    assert ry.dtype == rd
+    # Both round the f32 result once; allow a few ulps of the 16-bit type.
+    tol = 2e-2 if dtype == "float16" else 1e-1
+    np.testing.assert_allclose(ry.float().detach().numpy(), ty.float().detach().numpy(), rtol=tol, atol=tol)
+    ry.float().sum().backward()
+    ty.float().sum().backward()
+    for r, t in zip(rs, ts):
+        assert r.grad.dtype == rd
+        np.testing.assert_allclose(r.grad.float().numpy(), t.grad.float().numpy(), rtol=tol, atol=tol * 4)
+
+
+@pytest.mark.parametrize("g", GRADCHECK_CASES)
+@pytest.mark.parametrize("bias", [True, False])
+def test_gradcheck_and_gradgradcheck(g, bias):
+    rng = np.random.default_rng(5)
+    x = rtorch.tensor(rng.standard_normal((g["n"], g["c"]) + g["hw"]), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((g["o"], g["c"] // g["groups"]) + g["k"]), requires_grad=True)
+    b = rtorch.tensor(rng.standard_normal(g["o"]), requires_grad=True)
+    kw = dict(stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"])
+    if bias:
+        fn, ins = (lambda x, w, b: F.conv2d(x, w, b, **kw)), (x, w, b)
+    else:
+        fn, ins = (lambda x, w: F.conv2d(x, w, None, **kw)), (x, w)
+    assert gradcheck(fn, ins)
+    assert gradgradcheck(fn, ins)
+
+
+@needs_torch
+def test_double_backward_matches_torch():
+    """create_graph: the gradient is itself differentiable (the composed path), as in PyTorch."""
+    rng = np.random.default_rng(6)
+    x, w = rng.standard_normal((2, 4, 5, 5)), rng.standard_normal((4, 2, 3, 3))
+    out = []
+    for lib in (rtorch, torch):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        y = lib.nn.functional.conv2d(xt, wt, stride=2, padding=1, groups=2)
+        gx, = lib.autograd.grad((y * y).sum(), [xt], create_graph=True)
+        assert gx.requires_grad
+        (gx * gx).sum().backward()
+        out.append((gx.detach().numpy(), xt.grad.numpy(), wt.grad.numpy()))
+    for a, b in zip(*out):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-9)
+
+
+@needs_torch
+def test_unbatched_and_conv1d_go_through_the_fused_op():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((3, 6, 6)), rng.standard_normal((4, 3, 3, 3))
+    r = F.conv2d(rtorch.tensor(x, requires_grad=True), rtorch.tensor(w), padding=1)
+    t = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w), padding=1)
+    assert r.grad_fn is not None
+    np.testing.assert_allclose(r.detach().numpy(), t.numpy(), rtol=1e-10, atol=1e-10)
+    x1, w1 = rng.standard_normal((2, 3, 9)), rng.standard_normal((4, 3, 2))
+    r1 = F.conv1d(rtorch.tensor(x1, requires_grad=True), rtorch.tensor(w1), stride=2)
+    t1 = torch.nn.functional.conv1d(torch.tensor(x1), torch.tensor(w1), stride=2)
+    np.testing.assert_allclose(r1.detach().numpy(), t1.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_no_grad_records_nothing_and_saved_input_modified_raises():
+    rng = np.random.default_rng(8)
+    x = rtorch.tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
+    with rtorch.no_grad():
+        assert F.conv2d(x, w).grad_fn is None
+    x2 = rtorch.tensor(rng.standard_normal((1, 2, 4, 4)))
+    y = F.conv2d(x2, w)
+    x2.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_bad_shapes_raise():
+    x = rtorch.zeros((1, 4, 5, 5))
+    with pytest.raises(RuntimeError):
+        F.conv2d(x, rtorch.zeros((2, 3, 3, 3)))  # channel mismatch
+    with pytest.raises(RuntimeError):
+        F.conv2d(x, rtorch.zeros((2, 4, 7, 7)))  # kernel larger than input
+    with pytest.raises(RuntimeError):
+        F.conv2d(x, rtorch.zeros((2, 4, 3, 3)), rtorch.zeros(3))  # bias size
+
+
+@needs_torch
+@pytest.mark.parametrize("stride", [1, 2])
+def test_taps_entirely_in_the_padding(stride):
+    # Padding wider than the input: some kernel taps see only padding for every output column
+    # (their column range is empty and starts left of the row); this used to index out of bounds.
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 2, 3, 1)).astype(np.float64)
+    w = rng.standard_normal((3, 2, 3, 3)).astype(np.float64)
+    kw = dict(stride=stride, padding=3, dilation=3)
+    xr, wr = rtorch.from_numpy(x).requires_grad_(), rtorch.from_numpy(w).requires_grad_()
+    xt, wt = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+    yr, yt = F.conv2d(xr, wr, **kw), torch.nn.functional.conv2d(xt, wt, **kw)
+    np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
+    yr.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(wr.grad.numpy(), wt.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
 @needs_conv2d
