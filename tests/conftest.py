@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import settings, HealthCheck
 
+import rtorch
 from helpers import assert_close  # noqa: F401  (re-exported for files that import it from conftest)
 
 settings.register_profile("ci", max_examples=int(os.environ.get("RTORCH_HYP_EXAMPLES", "40")), deadline=None,
@@ -17,3 +18,12 @@ settings.load_profile("ci")
 def rng():
     """A fresh NumPy generator with seed 0 for each test."""
     return np.random.default_rng(0)
+
+
+@pytest.fixture(params=[1, 2], ids=lambda k: f"{k}threads")
+def num_threads(request):
+    """Run the test with the kernel thread pool at 1 and at 2 threads (restored afterwards)."""
+    old = rtorch.get_num_threads()
+    rtorch.set_num_threads(request.param)
+    yield request.param
+    rtorch.set_num_threads(old)

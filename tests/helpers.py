@@ -2,6 +2,8 @@
 references used by more than one file, and optional access to PyTorch for the parity tests."""
 import importlib.util
 import math
+import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -71,6 +73,22 @@ def assert_close(actual, expected, rtol=1e-5, atol=1e-6, *, dtype=None, equal_na
     else:
         np.testing.assert_allclose(got.astype(np.float64), exp.astype(np.float64), rtol=rtol, atol=atol,
                                    equal_nan=equal_nan)
+
+
+# ------------------------------------------------------------------ thread grain
+def _thread_grain():
+    """GRAIN from src/cpu/iter.rs: below this many elements a CPU kernel stays on the calling thread."""
+    src = (pathlib.Path(__file__).resolve().parent.parent / "src" / "cpu" / "iter.rs").read_text()
+    m = re.search(r"pub const GRAIN: usize = (?:1 << (\d+)|([\d_]+));", src)
+    assert m, "GRAIN not found in src/cpu/iter.rs"
+    return 1 << int(m.group(1)) if m.group(1) else int(m.group(2).replace("_", ""))
+
+
+GRAIN = _thread_grain()
+# Sizes around the grain where kernels change strategy: GRAIN - 1 stays on one thread; GRAIN and
+# GRAIN + 1 are split into chunks; 2 * GRAIN + 1 (65537, prime) is the first single row that a
+# reduction cuts into pieces merged in order; 100_001 and 100_003 (prime) cut unevenly too.
+GRAIN_SIZES = [GRAIN - 1, GRAIN, GRAIN + 1, 2 * GRAIN + 1, 100_001, 100_003]
 
 
 # ------------------------------------------------------------------ tensors and arrays

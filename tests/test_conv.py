@@ -294,6 +294,61 @@ def test_conv_transpose2d_output_size(rng):
         nn.ConvTranspose2d(2, 3, 3, padding_mode="reflect")
 
 
+# ---------------------------------------------------------------- dilation, stride, padding differing per axis
+# im2col / col2im (the conv forward, its input gradient, the conv_transpose forward, F.unfold / F.fold) take a
+# stride, padding and dilation per axis. A kernel that applies one axis's value to the other, or drops one,
+# moves taps to other rows or columns: with 3x2 kernels and the two axes different in every case, the forward
+# against NumPy, the float64 gradients against finite differences and the fold/unfold adjoint identity all move.
+AXES_CASES = [  # dilation, stride, padding, groups
+    ((2, 1), (1, 1), (0, 0), 1),
+    ((1, 2), (1, 1), (0, 0), 1),
+    ((2, 1), (2, 1), (1, 0), 2),
+    ((1, 2), (1, 2), (0, 1), 2),
+    ((2, 1), (1, 2), (2, 1), 1),
+    ((1, 2), (2, 1), (1, 2), 1),
+    ((3, 2), (2, 2), (1, 1), 2),
+    ((2, 3), (1, 1), (2, 0), 1),
+]
+
+
+@pytest.mark.parametrize("dilation,stride,padding,groups", AXES_CASES, ids=str)
+def test_conv2d_gradcheck_per_axis_dilation_stride_padding(dilation, stride, padding, groups):
+    x, xa = randn_pair(1, 2 * groups, 7, 6, seed=1, requires_grad=True)
+    w, wa = randn_pair(2 * groups, 2, 3, 2, seed=2, requires_grad=True)
+    b, ba = randn_pair(2 * groups, seed=3, requires_grad=True)
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    assert_close(F.conv2d(x, w, b, **kw), np_conv2d(xa, wa, ba, **kw), rtol=1e-10, atol=1e-10)
+    assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kw), (x, w, b))
+
+
+@pytest.mark.parametrize("dilation,stride,padding,groups", AXES_CASES, ids=str)
+def test_conv_transpose2d_gradcheck_per_axis_dilation_stride_padding(dilation, stride, padding, groups):
+    x, xa = randn_pair(1, 2 * groups, 4, 3, seed=4, requires_grad=True)
+    w, wa = randn_pair(2 * groups, 2, 3, 2, seed=5, requires_grad=True)  # (C_in, C_out / groups, kH, kW)
+    b, ba = randn_pair(2 * groups, seed=6, requires_grad=True)
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    assert_close(F.conv_transpose2d(x, w, b, **kw),
+                 np_conv_transpose2d(xa, wa, ba, stride, padding, (0, 0), groups, dilation), rtol=1e-10, atol=1e-10)
+    assert gradcheck(lambda x, w, b: F.conv_transpose2d(x, w, b, **kw), (x, w, b))
+
+
+@pytest.mark.parametrize("dilation,stride,padding", [case[:3] for case in AXES_CASES], ids=str)
+def test_fold_is_the_adjoint_of_unfold(dilation, stride, padding):
+    # <unfold(x), c> == <x, fold(c)> for every x and c: col2im is exactly the transpose of im2col.
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 3, 7, 6))
+    kw = dict(kernel_size=(3, 2), dilation=dilation, padding=padding, stride=stride)
+    cols = F.unfold(rtorch.from_numpy(x), **kw)
+    c = rng.standard_normal(tuple(cols.shape))
+    folded = F.fold(rtorch.from_numpy(c), (7, 6), **kw)
+    assert folded.shape == x.shape
+    np.testing.assert_allclose((n(cols) * c).sum(), (x * n(folded)).sum(), rtol=1e-12)
+    # unfold's columns are the taps of the conv: a conv with one-hot weights reads the same numbers.
+    w = np.eye(3 * 3 * 2).reshape(18, 3, 3, 2)
+    taps = np_conv2d(x, w, None, stride=stride, padding=padding, dilation=dilation)
+    assert_close(cols, taps.reshape(2, 18, -1), rtol=0, atol=0)
+
+
 # ------------------------------------------------------------------------------------ padding='same', padding modes
 @needs_torch
 @pytest.mark.parametrize("k,d", [(2, 1), (4, 1), (2, 3), (3, 2), (3, 1)])

@@ -1,6 +1,7 @@
 """Elementwise (unary, binary, pointwise) ops against NumPy: random broadcast shapes (0- and 1-sized dims),
-strided views, dtypes, special values, errors; the vectorised float32 math kernels (exp, log, sin, cos, tanh,
-sigmoid, gelu) in ulps over the whole float range; addcmul / addcdiv / lerp."""
+strided views, dtypes, special values, errors, sizes around the thread grain at 1 and 2 threads; the vectorised
+float32 math kernels (exp, log, sin, cos, tanh, sigmoid, gelu) in ulps over the whole float range; addcmul /
+addcdiv / lerp."""
 import math
 
 import numpy as np
@@ -10,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
 from rtorch.autograd import gradcheck
-from helpers import assert_close, randn_leaf
+from helpers import GRAIN_SIZES, assert_close, randn_leaf
 
 RNG = np.random.default_rng(0)
 
@@ -134,6 +135,50 @@ def test_errors_are_python_exceptions():
     with pytest.raises(RuntimeError, match="negative integer powers"):
         torch.tensor([2]) ** -1
 
+
+
+# ------------------------------------------------------------------ sizes around the thread grain
+def _laid_out(a, layout):
+    """`a` (n,) as a contiguous tensor, every other element of a longer buffer, or (for "transposed") the
+    (n, 3) transpose of a contiguous (3, n) block whose rows are a, 2a and 3a."""
+    if layout == "contiguous":
+        return torch.from_numpy(a.copy()), a
+    if layout == "strided":
+        big = np.zeros(2 * len(a), a.dtype)
+        big[::2] = a
+        return torch.from_numpy(big)[::2], a
+    rows = np.stack([a, 2 * a, 3 * a])
+    return torch.from_numpy(rows).T, rows.T.copy()
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "transposed"])
+@pytest.mark.parametrize("n", GRAIN_SIZES)
+def test_elementwise_across_the_thread_grain(n, layout, num_threads):
+    # Values are small integers (exact in float32 sums and products) with a distinct last element, so a
+    # kernel that skips the tail of a chunk or of the run leaves a wrong value behind.
+    rng = np.random.default_rng(n)
+    a, b = (rng.integers(1, 9, n).astype(np.float32) for _ in range(2))
+    a[-1], b[-1] = 50, 60
+    ta, a = _laid_out(a, layout)
+    tb, b = _laid_out(b, layout)
+    assert_close(ta + tb, a + b, rtol=0, atol=0)
+    assert_close(ta * tb - 1.5, a * b - 1.5, rtol=0, atol=0)
+    assert_close(-ta, -a, rtol=0, atol=0)
+    assert_close(torch.where(ta > tb, ta, tb), np.maximum(a, b), rtol=0, atol=0)
+    assert_close(ta < tb, a < b)
+    assert_close((ta / 16).exp(), np.exp(a.astype(np.float64) / 16), rtol=3e-7, dtype=torch.float32)
+    assert_close(ta.to(torch.float64), a.astype(np.float64), rtol=0, atol=0)
+    assert_close(ta.long() * 3, a.astype(np.int64) * 3)
+    assert_close(ta.contiguous(), a, rtol=0, atol=0)
+    c = ta.clone()
+    assert c.add_(tb) is c
+    assert_close(c, a + b, rtol=0, atol=0)
+    assert ta.mul_(2) is ta  # in place through the (possibly strided) view
+    assert_close(ta, 2 * a, rtol=0, atol=0)
+    ta.fill_(7.0)[..., -1] = 0
+    want = np.full(a.shape, 7.0, np.float32)
+    want[..., -1] = 0
+    assert_close(ta, want, rtol=0, atol=0)
 
 def test_addcmul_addcdiv_lerp():
     a, b, c = (RNG.standard_normal((2, 3)) for _ in range(3))
