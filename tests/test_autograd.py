@@ -8,11 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
 from rtorch.autograd import gradcheck, gradgradcheck
-
-
-def leaf(shape, lo=-2.0, hi=2.0, seed=0):
-    rng = np.random.default_rng(seed)
-    return torch.tensor(rng.uniform(lo, hi, shape), dtype=torch.float64, requires_grad=True)
+from helpers import leaf
 
 
 UNARY_OPS = {

@@ -9,10 +9,7 @@ from rtorch.utils.data import (
     BatchSampler, ConcatDataset, DataLoader, Dataset, IterableDataset, RandomSampler,
     SequentialSampler, Subset, TensorDataset, default_collate, random_split,
 )
-
-
-def n(x):
-    return x.detach().numpy()
+from helpers import n
 
 
 def seeded(seed):

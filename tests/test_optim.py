@@ -1,19 +1,18 @@
-"""Tests for rtorch.optim: SGD/Adam/AdamW against NumPy versions of PyTorch's update rules, and LR schedulers."""
+"""rtorch.optim optimizers: SGD / Adam / AdamW / RMSprop / Adagrad against NumPy versions of PyTorch's update
+rules (and PyTorch itself when installed), defaults and argument validation, param groups, closures,
+state_dict round trips, and training that reduces the loss."""
 import math
 
 import numpy as np
 import pytest
 
-import rtorch as torch
+import rtorch
 import rtorch.nn as nn
-from rtorch.optim import SGD, Adam, AdamW
-from rtorch.optim import lr_scheduler as sched
+from rtorch.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from helpers import n
+
 
 STEPS = 6
-
-
-def n(x):
-    return x.detach().numpy()
 
 
 def make_problem(seed=0):
@@ -31,10 +30,10 @@ def grads_np(ps, targets, coefs):
 
 def run_rtorch(opt_cls, kwargs, seed=0, steps=STEPS):
     p0, targets, coefs = make_problem(seed)
-    params = [nn.Parameter(torch.tensor(p)) for p in p0]
+    params = [nn.Parameter(rtorch.tensor(p)) for p in p0]
     opt = opt_cls(params, **kwargs)
-    tt = [torch.tensor(x) for x in targets]
-    cc = [torch.tensor(x) for x in coefs]
+    tt = [rtorch.tensor(x) for x in targets]
+    cc = [rtorch.tensor(x) for x in coefs]
     for _ in range(steps):
         opt.zero_grad()
         loss = sum((0.5 * c * (p - tg) ** 2).sum() for p, tg, c in zip(params, tt, cc))
@@ -115,7 +114,7 @@ def test_sgd_matches_numpy(kwargs):
 
 
 def test_sgd_defaults_and_validation():
-    p = nn.Parameter(torch.zeros(2))
+    p = nn.Parameter(rtorch.zeros(2))
     opt = SGD([p])
     g = opt.param_groups[0]
     assert g["lr"] == 1e-3 and g["momentum"] == 0 and g["dampening"] == 0
@@ -159,18 +158,18 @@ def test_adamw_matches_numpy(kwargs):
 
 
 def test_adam_defaults():
-    opt = AdamW([nn.Parameter(torch.zeros(1))])
+    opt = AdamW([nn.Parameter(rtorch.zeros(1))])
     g = opt.param_groups[0]
     assert g["lr"] == 1e-3 and g["betas"] == (0.9, 0.999) and g["eps"] == 1e-8
     assert g["weight_decay"] == 1e-2 and g["amsgrad"] is False
-    assert Adam([nn.Parameter(torch.zeros(1))]).param_groups[0]["weight_decay"] == 0
+    assert Adam([nn.Parameter(rtorch.zeros(1))]).param_groups[0]["weight_decay"] == 0
     with pytest.raises(ValueError):
-        Adam([nn.Parameter(torch.zeros(1))], betas=(1.0, 0.9))
+        Adam([nn.Parameter(rtorch.zeros(1))], betas=(1.0, 0.9))
 
 
 # ------------------------------------------------------------------ base class behaviour
 def test_zero_grad_and_skips_params_without_grad():
-    a, b = nn.Parameter(torch.ones(2)), nn.Parameter(torch.ones(2))
+    a, b = nn.Parameter(rtorch.ones(2)), nn.Parameter(rtorch.ones(2))
     opt = SGD([a, b], lr=0.5, momentum=0.9)
     (a * 3).sum().backward()
     opt.step()
@@ -184,7 +183,7 @@ def test_zero_grad_and_skips_params_without_grad():
 
 
 def test_param_groups_and_add_param_group():
-    a, b, c = (nn.Parameter(torch.ones(1)) for _ in range(3))
+    a, b, c = (nn.Parameter(rtorch.ones(1)) for _ in range(3))
     opt = SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
     assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
     opt.add_param_group({"params": c, "momentum": 0.9})
@@ -192,13 +191,13 @@ def test_param_groups_and_add_param_group():
     with pytest.raises(ValueError):
         opt.add_param_group({"params": [a]})
     for p in (a, b, c):
-        p.grad = torch.ones(1)
+        p.grad = rtorch.ones(1)
     opt.step()
     assert [round(float(p.item()), 6) for p in (a, b, c)] == [0.9, 0.5, 0.9]
 
 
 def test_closure_and_repr():
-    p = nn.Parameter(torch.tensor([2.0]))
+    p = nn.Parameter(rtorch.tensor([2.0]))
     opt = SGD([p], lr=0.25)
 
     def closure():
@@ -218,9 +217,9 @@ def test_state_dict_format_and_resume():
     full, _ = run_rtorch(Adam, dict(lr=0.1), steps=STEPS)
     # run half the steps, save, load into a fresh optimizer on the same params, continue
     p0, targets, coefs = make_problem()
-    params = [nn.Parameter(torch.tensor(p)) for p in p0]
-    tt = [torch.tensor(x) for x in targets]
-    cc = [torch.tensor(x) for x in coefs]
+    params = [nn.Parameter(rtorch.tensor(p)) for p in p0]
+    tt = [rtorch.tensor(x) for x in targets]
+    cc = [rtorch.tensor(x) for x in coefs]
 
     def run(opt, k):
         for _ in range(k):
@@ -247,11 +246,11 @@ def test_state_dict_format_and_resume():
 
 
 def test_training_reduces_loss():
-    torch.manual_seed(0)
+    rtorch.manual_seed(0)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 3))
     y = (x @ np.array([[1.5], [-2.0], [0.5]]) + 0.3)
-    xt, yt = torch.tensor(x.tolist()), torch.tensor(y.tolist())
+    xt, yt = rtorch.tensor(x.tolist()), rtorch.tensor(y.tolist())
     for opt_cls, kw in [(SGD, dict(lr=0.1, momentum=0.9)), (Adam, dict(lr=0.05)), (AdamW, dict(lr=0.05))]:
         model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
         opt = opt_cls(model.parameters(), **kw)
@@ -266,69 +265,203 @@ def test_training_reduces_loss():
         assert loss.item() < 0.05 * first, opt_cls.__name__
 
 
-# ------------------------------------------------------------------ schedulers
-def lrs_over(scheduler_fn, epochs=12, lr=0.1):
-    opt = SGD([nn.Parameter(torch.zeros(1))], lr=lr)
-    s = scheduler_fn(opt)
-    out = [opt.param_groups[0]["lr"]]
-    for _ in range(epochs):
+# ------------------------------------------------------------------ a second toy problem (RMSprop, Adagrad)
+SIN_STEPS = 7
+
+
+def make_sin_problem(seed=0):
+    """Two parameters and a non-quadratic loss sum(sin(p^3)) whose gradient is 3 p^2 cos(p^3)."""
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((3, 2)), rng.standard_normal(4)]
+
+
+def sin_grad_np(p):
+    return 3 * p**2 * np.cos(p**3)
+
+
+def run_rtorch_sin(opt_cls, kwargs, steps=SIN_STEPS, seed=0):
+    params = [nn.Parameter(rtorch.tensor(p)) for p in make_sin_problem(seed)]
+    opt = opt_cls(params, **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        sum((p**3).sin().sum() for p in params).backward()
         opt.step()
-        s.step()
-        out.append(opt.param_groups[0]["lr"])
-        assert s.get_last_lr() == [out[-1]]
-    return out
+    return [p.detach().numpy() for p in params], opt
 
 
-def test_step_lr():
-    got = lrs_over(lambda o: sched.StepLR(o, step_size=3, gamma=0.5))
-    np.testing.assert_allclose(got, [0.1 * 0.5 ** (e // 3) for e in range(13)], rtol=1e-12)
+# ------------------------------------------------------------------ NumPy oracles (PyTorch docs' pseudo-code)
+def rmsprop_np(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False,
+               steps=SIN_STEPS):
+    ps = make_sin_problem()
+    v = [np.zeros_like(p) for p in ps]
+    b = [np.zeros_like(p) for p in ps]
+    g_avg = [np.zeros_like(p) for p in ps]
+    for _ in range(steps):
+        for i, p in enumerate(ps):
+            g = sin_grad_np(p)
+            g = -g if maximize else g
+            if weight_decay:
+                g = g + weight_decay * p
+            v[i] = alpha * v[i] + (1 - alpha) * g * g
+            vt = v[i]
+            if centered:
+                g_avg[i] = alpha * g_avg[i] + (1 - alpha) * g
+                vt = vt - g_avg[i] ** 2
+            if momentum > 0:
+                b[i] = momentum * b[i] + g / (np.sqrt(vt) + eps)
+                ps[i] = p - lr * b[i]
+            else:
+                ps[i] = p - lr * g / (np.sqrt(vt) + eps)
+    return ps
 
 
-def test_multistep_lr():
-    got = lrs_over(lambda o: sched.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.1))
-    ref = [0.1 * 0.1 ** sum(m <= e for m in [2, 5, 5, 9]) for e in range(13)]
-    np.testing.assert_allclose(got, ref, rtol=1e-12)
+def adagrad_np(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, maximize=False,
+               steps=SIN_STEPS):
+    ps = make_sin_problem()
+    s = [np.full_like(p, initial_accumulator_value) for p in ps]
+    for t in range(1, steps + 1):
+        for i, p in enumerate(ps):
+            g = sin_grad_np(p)
+            g = -g if maximize else g
+            if weight_decay:
+                g = g + weight_decay * p
+            clr = lr / (1 + (t - 1) * lr_decay)
+            s[i] = s[i] + g * g
+            ps[i] = p - clr * g / (np.sqrt(s[i]) + eps)
+    return ps
 
 
-def test_exponential_lr():
-    got = lrs_over(lambda o: sched.ExponentialLR(o, gamma=0.9))
-    np.testing.assert_allclose(got, [0.1 * 0.9**e for e in range(13)], rtol=1e-12)
+RMSPROP_CASES = [
+    dict(),
+    dict(lr=0.05, alpha=0.9),
+    dict(lr=0.05, momentum=0.8),
+    dict(lr=0.05, centered=True),
+    dict(lr=0.02, alpha=0.95, momentum=0.7, centered=True, weight_decay=0.1, eps=1e-6),
+    dict(lr=0.05, maximize=True, weight_decay=0.05),
+]
 
 
-def test_cosine_annealing_lr():
-    T, eta_min = 5, 0.01
-    got = lrs_over(lambda o: sched.CosineAnnealingLR(o, T_max=T, eta_min=eta_min), epochs=15)
-    ref = [eta_min + (0.1 - eta_min) * (1 + math.cos(math.pi * e / T)) / 2 for e in range(16)]
-    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+ADAGRAD_CASES = [
+    dict(),
+    dict(lr=0.3),
+    dict(lr=0.3, lr_decay=0.1),
+    dict(lr=0.3, weight_decay=0.1, initial_accumulator_value=0.5),
+    dict(lr=0.2, eps=1e-3, maximize=True),
+]
 
 
-def test_lambda_lr():
-    got = lrs_over(lambda o: sched.LambdaLR(o, lambda e: 1.0 / (e + 1)))
-    np.testing.assert_allclose(got, [0.1 / (e + 1) for e in range(13)], rtol=1e-12)
+@pytest.mark.parametrize("kwargs", RMSPROP_CASES, ids=str)
+def test_rmsprop_matches_numpy(kwargs):
+    got, opt = run_rtorch_sin(RMSprop, kwargs)
+    assert_params(got, rmsprop_np(**kwargs))
+    keys = ({"step", "square_avg"} | ({"momentum_buffer"} if kwargs.get("momentum") else set())
+            | ({"grad_avg"} if kwargs.get("centered") else set()))
+    assert set(opt.state_dict()["state"][0]) == keys
+    assert opt.state_dict()["state"][1]["step"].item() == SIN_STEPS
 
 
-def test_linear_lr():
-    got = lrs_over(lambda o: sched.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=4))
-    ref = [0.1 * (0.25 + 0.75 * min(e, 4) / 4) for e in range(13)]
-    np.testing.assert_allclose(got, ref, rtol=1e-9)
-    got = lrs_over(lambda o: sched.LinearLR(o))
-    ref = [0.1 * (1 / 3 + (2 / 3) * min(e, 5) / 5) for e in range(13)]
-    np.testing.assert_allclose(got, ref, rtol=1e-9)
+@pytest.mark.parametrize("kwargs", ADAGRAD_CASES, ids=str)
+def test_adagrad_matches_numpy(kwargs):
+    got, opt = run_rtorch_sin(Adagrad, kwargs)
+    assert_params(got, adagrad_np(**kwargs))
+    assert set(opt.state_dict()["state"][0]) == {"step", "sum"}
+    assert opt.state_dict()["state"][0]["step"].item() == SIN_STEPS
 
 
-def test_scheduler_state_dict_and_initial_lr():
-    opt = SGD([{"params": [nn.Parameter(torch.zeros(1))]},
-               {"params": [nn.Parameter(torch.zeros(1))], "lr": 1.0}], lr=0.1)
-    s = sched.StepLR(opt, step_size=2, gamma=0.1)
-    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 1.0]
-    assert s.base_lrs == [0.1, 1.0]
-    for _ in range(3):
+def test_rmsprop_first_step_by_hand():
+    # g = 2, v = 0.01 * 4 = 0.04, p = 1 - 0.1 * 2 / (0.2 + 1e-8)
+    p = nn.Parameter(rtorch.tensor([1.0], dtype=rtorch.float64))
+    opt = RMSprop([p], lr=0.1)
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(p.detach().numpy(), [1 - 0.1 * 2 / (0.2 + 1e-8)], atol=1e-14)
+
+
+def test_adagrad_state_created_in_constructor_and_skips_no_grad():
+    a, b = nn.Parameter(rtorch.ones(2)), nn.Parameter(rtorch.ones(3))
+    opt = Adagrad([a, b], lr=0.5, initial_accumulator_value=0.25)
+    assert set(opt.state_dict()["state"]) == {0, 1}
+    np.testing.assert_array_equal(opt.state[b]["sum"].numpy(), [0.25] * 3)
+    (a * 2).sum().backward()
+    opt.step()
+    # sum = 0.25 + 4, p = 1 - 0.5 * 2 / sqrt(4.25)
+    np.testing.assert_allclose(a.detach().numpy(), [1 - 1 / math.sqrt(4.25)] * 2, rtol=1e-6)
+    np.testing.assert_array_equal(b.detach().numpy(), [1.0] * 3)
+    assert opt.state[b]["step"].item() == 0
+
+
+def test_rmsprop_adagrad_defaults_and_validation():
+    p = nn.Parameter(rtorch.zeros(1))
+    g = RMSprop([p]).param_groups[0]
+    assert (g["lr"], g["alpha"], g["eps"], g["weight_decay"], g["momentum"], g["centered"], g["maximize"]) == \
+        (1e-2, 0.99, 1e-8, 0, 0, False, False)
+    g = Adagrad([p]).param_groups[0]
+    assert (g["lr"], g["lr_decay"], g["weight_decay"], g["initial_accumulator_value"], g["eps"], g["maximize"]) == \
+        (1e-2, 0, 0, 0, 1e-10, False)
+    for bad in [dict(lr=-1), dict(alpha=-0.1), dict(eps=-1), dict(momentum=-0.5), dict(weight_decay=-1)]:
+        with pytest.raises(ValueError, match="Invalid"):
+            RMSprop([p], **bad)
+    for bad in [dict(lr=-1), dict(lr_decay=-1), dict(weight_decay=-1), dict(initial_accumulator_value=-1),
+                dict(eps=-1)]:
+        with pytest.raises(ValueError, match="Invalid"):
+            Adagrad([p], **bad)
+
+
+@pytest.mark.parametrize("opt_cls,kwargs", [(RMSprop, dict(lr=0.05, momentum=0.8, centered=True)),
+                                            (Adagrad, dict(lr=0.3, lr_decay=0.05))])
+def test_rmsprop_adagrad_state_dict_resume(opt_cls, kwargs):
+    full, _ = run_rtorch_sin(opt_cls, kwargs, steps=6)
+    params = [nn.Parameter(rtorch.tensor(p)) for p in make_sin_problem()]
+
+    def run(opt, k):
+        for _ in range(k):
+            opt.zero_grad()
+            sum((p**3).sin().sum() for p in params).backward()
+            opt.step()
+
+    opt = opt_cls(params, **kwargs)
+    run(opt, 3)
+    opt2 = opt_cls(params, lr=1.0)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.param_groups[0]["lr"] == kwargs["lr"]
+    run(opt2, 3)
+    for got, ref in zip(params, full):
+        np.testing.assert_allclose(got.detach().numpy(), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("opt_cls,kw", [(RMSprop, dict(lr=0.01)), (Adagrad, dict(lr=0.3))])
+def test_rmsprop_adagrad_training_reduces_loss(opt_cls, kw):
+    rtorch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype(np.float32)
+    y = (x @ np.array([[1.5], [-2.0], [0.5]], dtype=np.float32) + 0.3)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+    opt = opt_cls(model.parameters(), **kw)
+    xt, yt = rtorch.tensor(x), rtorch.tensor(y)
+    first = None
+    for _ in range(200):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(model(xt), yt)
+        loss.backward()
         opt.step()
-        s.step()
-    sd = s.state_dict()
-    assert "optimizer" not in sd and sd["last_epoch"] == 3
-    opt2 = SGD([nn.Parameter(torch.zeros(1)), nn.Parameter(torch.zeros(1))], lr=0.1)
-    s2 = sched.StepLR(opt2, step_size=5)
-    s2.load_state_dict(sd)
-    assert s2.last_epoch == 3 and s2.step_size == 2
-    np.testing.assert_allclose(s.get_last_lr(), [0.01, 0.1], rtol=1e-12)
+        first = loss.item() if first is None else first
+    assert loss.item() < 0.1 * first
+
+
+# ------------------------------------------------------------------ PyTorch parity
+def run_torch_sin(torch, opt_name, kwargs, steps=SIN_STEPS):
+    ps = [torch.nn.Parameter(torch.tensor(p)) for p in make_sin_problem()]
+    opt = getattr(torch.optim, opt_name)(ps, **kwargs)
+    for _ in range(steps):
+        opt.zero_grad()
+        sum((p**3).sin().sum() for p in ps).backward()
+        opt.step()
+    return [p.detach().numpy() for p in ps]
+
+
+@pytest.mark.parametrize("opt_cls,kwargs",
+                         [(RMSprop, k) for k in RMSPROP_CASES] + [(Adagrad, k) for k in ADAGRAD_CASES], ids=str)
+def test_optimizer_parity_with_torch(opt_cls, kwargs):
+    torch = pytest.importorskip("torch")
+    got, _ = run_rtorch_sin(opt_cls, kwargs)
+    assert_params(got, run_torch_sin(torch, opt_cls.__name__, kwargs))

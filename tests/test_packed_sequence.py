@@ -13,19 +13,11 @@ import rtorch.nn as nn
 from rtorch.autograd import gradcheck
 from rtorch.nn.utils.rnn import (PackedSequence, invert_permutation, pack_padded_sequence, pack_sequence,
                                  pad_packed_sequence, pad_sequence, unpack_sequence, unpad_sequence)
-
-
-def n(x):
-    return x.detach().numpy()
+from helpers import n, rnn_module
 
 
 def ints(x):
     return [int(v) for v in x.tolist()]
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 # ============================================================================ pad_sequence
@@ -184,12 +176,6 @@ def test_unpad_sequence():
 
 
 # ============================================================================ recurrent layers on packed input
-def build(mode, input_size, hidden, **kw):
-    if mode.startswith("RNN"):
-        return nn.RNN(input_size, hidden, nonlinearity="relu" if mode == "RNN_RELU" else "tanh", **kw)
-    return getattr(nn, mode)(input_size, hidden, **kw)
-
-
 def states_of(mode, s):
     return list(s) if mode == "LSTM" else [s]
 
@@ -204,7 +190,7 @@ CONFIGS = [dict(), dict(num_layers=2), dict(bidirectional=True), dict(num_layers
 def test_packed_rnn_matches_each_sequence_alone(mode, cfg, enforce_sorted, rng):
     """A packed batch must give every sequence exactly what running it alone gives (outputs and h_n/c_n)."""
     F_, H = 3, 4
-    m = build(mode, F_, H, dtype=rtorch.float64, **cfg)
+    m = rnn_module(mode, F_, H, dtype=rtorch.float64, **cfg)
     lengths = [5, 3, 3, 1] if enforce_sorted else [2, 5, 1, 4]
     seqs = [rng.standard_normal((L, F_)) for L in lengths]
     L_, D = cfg.get("num_layers", 1), 2 if cfg.get("bidirectional") else 1
@@ -252,7 +238,7 @@ def test_packed_lstm_proj_size_matches_each_sequence_alone(rng):
 def test_packed_equal_lengths_match_padded_forward(rng):
     """With every sequence full length, the packed run is the ordinary padded run."""
     for mode in ("LSTM", "GRU"):
-        m = build(mode, 3, 4, num_layers=2, bidirectional=True, dtype=rtorch.float64)
+        m = rnn_module(mode, 3, 4, num_layers=2, bidirectional=True, dtype=rtorch.float64)
         x = rtorch.tensor(rng.standard_normal((5, 3, 3)))
         out, state = m(pack_padded_sequence(x, [5, 5, 5]))
         ref_out, ref_state = m(x)
@@ -263,7 +249,7 @@ def test_packed_equal_lengths_match_padded_forward(rng):
 
 @pytest.mark.parametrize("mode", ["LSTM", "GRU"])
 def test_packed_rnn_gradcheck(mode, rng):
-    m = build(mode, 2, 3, bidirectional=True, dtype=rtorch.float64)
+    m = rnn_module(mode, 2, 3, bidirectional=True, dtype=rtorch.float64)
     lengths = [2, 3, 1]
     x = rtorch.tensor(rng.standard_normal((3, 3, 2))).requires_grad_(True)
     h0 = [rtorch.tensor(rng.standard_normal((2, 3, 3))).requires_grad_(True) for _ in range(2 if mode == "LSTM" else 1)]
@@ -300,12 +286,8 @@ def test_packed_rnn_errors_and_train_mode(rng):
 
 
 # ============================================================================ PyTorch parity
-def _torch():
-    return pytest.importorskip("torch")
-
-
 def test_pack_pad_functions_match_torch(rng):
-    torch = _torch()
+    torch = pytest.importorskip("torch")
     from torch.nn.utils import rnn as T
     lengths = [3, 5, 1, 5, 2]
     seqs = [rng.standard_normal((L, 2)) for L in lengths]
@@ -337,7 +319,7 @@ def test_pack_pad_functions_match_torch(rng):
                                  dict(proj_size=2, bidirectional=True)])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_packed_rnn_matches_torch(mode, cfg, dtype, rng):
-    torch = _torch()
+    torch = pytest.importorskip("torch")
     from torch.nn.utils import rnn as T
     if "proj_size" in cfg and mode != "LSTM":
         pytest.skip("proj_size is LSTM-only")

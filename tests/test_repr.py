@@ -426,3 +426,11 @@ def test_repr_parity_summarised(n, dtype, ndim):
     a = a[: math.prod(shape)].reshape(shape)
     expected = repr(_torch.tensor(a))
     assert repr(rtorch.tensor(a)) == expected
+
+
+def test_repr_like_pytorch():
+    assert repr(rtorch.tensor([1.0, 2.5])) == "tensor([1.0000, 2.5000])"
+    assert repr(rtorch.tensor([1, 2])) == "tensor([1, 2])"
+    assert "dtype=torch.float64" in repr(rtorch.tensor([1.0], dtype=rtorch.float64))
+    assert "requires_grad=True" in repr(rtorch.ones(2, requires_grad=True))
+    assert "grad_fn=<MulBackward0>" in repr(rtorch.ones(2, requires_grad=True) * 2)

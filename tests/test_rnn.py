@@ -8,6 +8,7 @@ import pytest
 import rtorch
 import rtorch.nn as nn
 from rtorch.autograd import gradcheck
+from helpers import rnn_module
 
 
 # ------------------------------------------------------------------ NumPy oracle
@@ -66,12 +67,6 @@ def numpy_params(module):
     return {k: v.detach().numpy() for k, v in module.state_dict().items()}
 
 
-def build(mode, input_size, hidden, **kw):
-    if mode.startswith("RNN"):
-        return nn.RNN(input_size, hidden, nonlinearity="relu" if mode == "RNN_RELU" else "tanh", **kw)
-    return getattr(nn, mode)(input_size, hidden, **kw)
-
-
 CONFIGS = [
     dict(),
     dict(num_layers=2),
@@ -87,7 +82,7 @@ def run_both(mode, cfg, rng, T=5, B=3, F=4, H=6, unbatched=False, with_hx=False,
     kw = dict(cfg)
     if proj_size:
         kw["proj_size"] = proj_size
-    m = build(mode, F, H, dtype=rtorch.float64, **kw)
+    m = rnn_module(mode, F, H, dtype=rtorch.float64, **kw)
     L, D = kw.get("num_layers", 1), 2 if kw.get("bidirectional") else 1
     Hout = proj_size or H
     x = rng.standard_normal((T, F) if unbatched else (T, B, F))
@@ -125,11 +120,6 @@ def check(out, state, ref, mode):
         np.testing.assert_allclose(state[1].detach().numpy(), ref_c, rtol=1e-10, atol=1e-12)
     else:
         np.testing.assert_allclose(state.detach().numpy(), ref_h, rtol=1e-10, atol=1e-12)
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 # ------------------------------------------------------------------ forward vs NumPy
@@ -331,7 +321,7 @@ def test_cell_loop_equals_layer(rng):
 @pytest.mark.parametrize("mode", MODES)
 def test_gradcheck_bidirectional_two_layers(mode, rng):
     rtorch.manual_seed(0)
-    m = build(mode, 2, 2, num_layers=2, bidirectional=True, dtype=rtorch.float64)
+    m = rnn_module(mode, 2, 2, num_layers=2, bidirectional=True, dtype=rtorch.float64)
     if mode == "RNN_RELU":  # keep pre-activations away from the kink at 0
         with rtorch.no_grad():
             for p in m.parameters():
@@ -400,7 +390,7 @@ PARITY_CASES = [(mode, cfg) for mode in MODES for cfg in CONFIGS] + [
 @pytest.mark.parametrize("mode,cfg", PARITY_CASES, ids=str)
 def test_parity_with_torch(mode, cfg, rng):
     torch = pytest.importorskip("torch")
-    r = build(mode, 4, 5, dtype=rtorch.float64, **cfg)
+    r = rnn_module(mode, 4, 5, dtype=rtorch.float64, **cfg)
     tkw = dict(cfg)
     if mode.startswith("RNN"):
         tkw["nonlinearity"] = "relu" if mode == "RNN_RELU" else "tanh"

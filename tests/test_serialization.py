@@ -13,26 +13,13 @@ import pytest
 import rtorch
 import rtorch.nn as nn
 from rtorch import serialization
+from helpers import random_tensor
 
 ALL_DTYPES = [rtorch.float64, rtorch.float32, rtorch.float16, rtorch.bfloat16, rtorch.int64, rtorch.int32,
               rtorch.int16, rtorch.int8, rtorch.uint8, rtorch.bool]
 NP_OF = {rtorch.float64: np.float64, rtorch.float32: np.float32, rtorch.float16: np.float16,
          rtorch.int64: np.int64, rtorch.int32: np.int32, rtorch.int16: np.int16, rtorch.int8: np.int8,
          rtorch.uint8: np.uint8}
-
-
-def random_tensor(dtype, shape, seed=0):
-    """A tensor of `dtype` with random bits (floats include NaNs with payloads, infs, -0.0, subnormals)."""
-    rng = np.random.default_rng(seed)
-    n = int(np.prod(shape))
-    if dtype == rtorch.bool:
-        return rtorch.from_numpy(rng.integers(0, 2, n).astype(np.bool_).reshape(shape))
-    if dtype == rtorch.bfloat16:
-        bits = rng.integers(-2**15, 2**15, n, dtype=np.int64).astype(np.int16).reshape(shape)
-        return rtorch.from_numpy(bits).view(rtorch.bfloat16)
-    np_dt = np.dtype(NP_OF[dtype])
-    raw = rng.integers(0, 256, n * np_dt.itemsize, dtype=np.int64).astype(np.uint8)
-    return rtorch.from_numpy(raw.view(np_dt).reshape(shape).copy())
 
 
 def bits(t):

@@ -7,14 +7,14 @@ from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
 from rtorch.autograd import gradgradcheck
-from conftest import assert_close
+from helpers import assert_close
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16, "bfloat16": torch.bfloat16}
 # (rtol, atol) of a result rounded to the dtype; log_softmax values grow with |x|, hence rtol too.
 TOL = {"float32": (2e-6, 1e-7), "float64": (1e-12, 1e-15), "float16": (1.5e-3, 1e-6), "bfloat16": (1e-2, 1e-5)}
 
 
-def np_softmax(a, d, log):
+def np_softmax_ref(a, d, log):
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         m = a.max(axis=d, keepdims=True) if a.size else a.sum(axis=d, keepdims=True)
         e = np.exp(a - m)
@@ -47,7 +47,7 @@ def test_softmax_matches_numpy(shape, data):
     d = data.draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
     x0 = torch.from_numpy(a).to(DTYPES[name])
     a = np.asarray(x0.double())  # the values the kernel sees, after rounding to the dtype
-    want = np_softmax(a, d if a.ndim else None, log) if a.ndim else np.zeros(()) if log else np.ones(())
+    want = np_softmax_ref(a, d if a.ndim else None, log) if a.ndim else np.zeros(()) if log else np.ones(())
     rtol, atol = TOL[name]
     for x in layouts(x0):
         y = x.log_softmax(d) if log else x.softmax(d)
@@ -70,7 +70,8 @@ def test_fused_backward_matches_numpy(shape, data):
     rtol, atol = TOL[name]
     want = np_softmax_grad(yn, np.asarray(gt.double()), d, log)
     # The half types round the result once (and g, y before): a few of their ulps of the terms.
-    assert_close(x.grad.double(), want, rtol=rtol * 10, atol=atol * 10 + 1e-7 * (name == "float32") + 4 * rtol * (name in ("float16", "bfloat16")))
+    assert_close(x.grad.double(), want, rtol=rtol * 10,
+                 atol=atol * 10 + 1e-7 * (name == "float32") + 4 * rtol * (name in ("float16", "bfloat16")))
 
 
 @pytest.mark.parametrize("shape,d", [((40, 1100), -1), ((3, 5000), 1), ((3000, 70), 0), ((2, 257, 65), 1), ((33, 2, 40), 0)])
@@ -81,14 +82,16 @@ def test_long_rows_strips_and_threads(shape, d, log):
     for name in ("float32", "float64"):
         x = torch.from_numpy(a).to(DTYPES[name])
         rtol, atol = TOL[name]
-        want = np_softmax(np.asarray(x.double()), d, log)
-        assert_close(x.log_softmax(d) if log else x.softmax(d), want, rtol=rtol * 2, atol=atol + rtol * 10 * log)
+        want = np_softmax_ref(np.asarray(x.double()), d, log)
+        assert_close(x.log_softmax(d) if log else x.softmax(d), want, rtol=rtol * 2, atol=atol + rtol * 10 * log,
+                     dtype=DTYPES[name])
         xg = x.detach().requires_grad_(True)
         y = xg.log_softmax(d) if log else xg.softmax(d)
         g = np.cos(a)
         y.backward(torch.from_numpy(g).to(DTYPES[name]))
         gn = np.asarray(torch.from_numpy(g).to(DTYPES[name]).double())
-        assert_close(xg.grad, np_softmax_grad(np.asarray(y.detach().double()), gn, d, log), rtol=rtol * 10, atol=atol * 10 + 2e-7)
+        assert_close(xg.grad, np_softmax_grad(np.asarray(y.detach().double()), gn, d, log), rtol=rtol * 10,
+                     atol=atol * 10 + 2e-7, dtype=DTYPES[name])
 
 
 def test_special_values_follow_numpy():
@@ -98,8 +101,8 @@ def test_special_values_follow_numpy():
         x = torch.from_numpy(a).to(DTYPES[name])
         for d in (1, 0):
             for log in (False, True):
-                want = np_softmax(np.asarray(x.double()), d, log)
-                assert_close(x.log_softmax(d) if log else x.softmax(d), want, rtol=1e-6)
+                want = np_softmax_ref(np.asarray(x.double()), d, log)
+                assert_close(x.log_softmax(d) if log else x.softmax(d), want, rtol=1e-6, dtype=DTYPES[name])
 
 
 def test_double_backward_keeps_the_op_chain():

@@ -25,6 +25,7 @@ import rtorch
 import rtorch.nn as nn
 from rtorch import serialization
 from rtorch.serialization import _zip_container
+from helpers import random_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.join(HERE, "fixtures", "torch_ckpt")
@@ -310,18 +311,6 @@ def without_storage_ids(d):
     if isinstance(d, list):
         return [without_storage_ids(v) for v in d]
     return d
-
-
-def random_tensor(dtype, shape, seed):
-    rng = np.random.default_rng(seed)
-    n = int(np.prod(shape))
-    if dtype == rtorch.bool:
-        return rtorch.from_numpy(rng.integers(0, 2, n).astype(np.bool_).reshape(shape))
-    if dtype == rtorch.bfloat16:
-        return rtorch.from_numpy(rng.integers(-2**15, 2**15, n).astype(np.int16).reshape(shape)).view(dtype)
-    np_dt = np.dtype(dtype.name)
-    raw = rng.integers(0, 256, n * np_dt.itemsize).astype(np.uint8)
-    return rtorch.from_numpy(raw.view(np_dt).reshape(shape).copy())
 
 
 def sample_state():

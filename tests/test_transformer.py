@@ -1,8 +1,7 @@
-"""Tests for nn.TransformerDecoderLayer, nn.TransformerDecoder and nn.Transformer.
-
-Forward values are checked against a NumPy decoder written here, gradients with float64 gradcheck, masks with
-causality and padding checks; the ``*_matches_torch`` tests (skipped without PyTorch) copy the weights into PyTorch
-(eval mode, so dropout is off) and compare outputs, input and parameter gradients, and state_dicts both ways."""
+"""Transformers: nn.TransformerEncoderLayer / TransformerEncoder, nn.TransformerDecoderLayer / TransformerDecoder
+and nn.Transformer: structure and init, forward values against a NumPy encoder/decoder written here, gradients
+with float64 gradcheck, masks (causality and padding), and parity with PyTorch (skipped without it: weights
+copied both ways, eval mode, outputs, input and parameter gradients, state_dicts)."""
 import math
 
 import numpy as np
@@ -12,63 +11,89 @@ import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck
+from helpers import (assert_close, assert_grads_match, copy_weights, n, np_layer_norm, np_mha, np_state, randomize, t,
+                     to_torch)
 
 
-def t(a, dtype=rtorch.float64):
-    return rtorch.tensor(np.asarray(a, dtype=np.float64)).to(dtype)
+# ============================================================================ encoder
+def np_encoder_layer(x, p, H, norm_first=False, act="relu", mask=None, kpm=None, prefix=""):
+    p = {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}
+    sa_p = {k[len("self_attn."):]: v for k, v in p.items() if k.startswith("self_attn.")}
+    f = (lambda z: np.maximum(z, 0)) if act == "relu" else \
+        (lambda z: 0.5 * z * (1 + np.vectorize(math.erf)(z / math.sqrt(2))))
+
+    def sa(y):
+        return np_mha(y, y, y, sa_p, H, mask, kpm)[0]
+
+    def ff(y):
+        return f(y @ p["linear1.weight"].T + p["linear1.bias"]) @ p["linear2.weight"].T + p["linear2.bias"]
+
+    def ln(y, i):
+        return np_layer_norm(y, 1, p[f"norm{i}.weight"], p[f"norm{i}.bias"])
+
+    if norm_first:
+        x = x + sa(ln(x, 1))
+        return x + ff(ln(x, 2))
+    x = ln(x + sa(x), 1)
+    return ln(x + ff(x), 2)
 
 
-def n(x):
-    return x.detach().numpy()
+def test_encoder_layer_structure():
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
+    assert list(layer.state_dict()) == [
+        "self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
+        "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
+        "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"]
+    assert layer.dropout.p == 0.1 and layer.self_attn.dropout == 0.1 and layer.norm1.eps == 1e-5
+    assert list(nn.TransformerEncoderLayer(8, 2, 16, bias=False).state_dict()) == [
+        "self_attn.in_proj_weight", "self_attn.out_proj.weight", "linear1.weight", "linear2.weight",
+        "norm1.weight", "norm2.weight"]
+    with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
+        nn.TransformerEncoderLayer(8, 2, activation="tanh")
 
 
-def close(x, ref, rtol=1e-10, atol=1e-12):
-    got = n(x)
-    assert got.shape == np.shape(ref), f"shape {got.shape} != {np.shape(ref)}"
-    np.testing.assert_allclose(got, ref, rtol=rtol, atol=atol)
+@pytest.mark.parametrize("norm_first,act", [(False, "relu"), (True, "gelu")])
+def test_encoder_layer_matches_numpy(norm_first, act, rng):
+    E, H, S, N = 8, 2, 5, 3
+    layer = randomize(nn.TransformerEncoderLayer(E, H, 12, dropout=0.0, activation=act,
+                                                 norm_first=norm_first).double(), rng)
+    x = rng.standard_normal((S, N, E))
+    mask = np.triu(np.full((S, S), -np.inf), 1)
+    kpm = np.zeros((N, S), bool)
+    kpm[1, 4] = True
+    got = layer(t(x), src_mask=t(mask), src_key_padding_mask=rtorch.tensor(kpm))
+    assert_close(got, np_encoder_layer(x, np_state(layer), H, norm_first, act, mask, kpm), rtol=1e-6, atol=1e-8)
+    assert_close(layer(t(x)), np_encoder_layer(x, np_state(layer), H, norm_first, act), rtol=1e-6, atol=1e-8)
+    # the is_causal hint with the matching mask gives the same result
+    assert_close(layer(t(x), src_mask=t(mask), is_causal=True),
+                 np_encoder_layer(x, np_state(layer), H, norm_first, act, mask), rtol=1e-6, atol=1e-8)
+    bf = nn.TransformerEncoderLayer(E, H, 12, dropout=0.0, activation=act, norm_first=norm_first,
+                                    batch_first=True).double()
+    bf.load_state_dict(layer.state_dict())
+    assert_close(bf(t(x.transpose(1, 0, 2))), n(layer(t(x))).transpose(1, 0, 2), rtol=1e-6, atol=1e-8)
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
+def test_encoder_stack_matches_numpy_and_gradcheck(rng):
+    E, H, S, N = 4, 2, 3, 2
+    layer = nn.TransformerEncoderLayer(E, H, 6, dropout=0.0)
+    enc = randomize(nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(E)).double(), rng)
+    assert len(enc.layers) == 2 and enc.layers[0] is not layer and enc.layers[0] is not enc.layers[1]
+    assert enc.layers[0].linear1.weight is not enc.layers[1].linear1.weight
+    assert list(enc.state_dict())[:2] == ["layers.0.self_attn.in_proj_weight", "layers.0.self_attn.in_proj_bias"]
+    assert "norm.weight" in enc.state_dict()
+    x = rng.standard_normal((S, N, E))
+    mask = np.triu(np.full((S, S), -np.inf), 1)
+    p = np_state(enc)
+    ref = x
+    for i in range(2):
+        ref = np_encoder_layer(ref, p, H, mask=mask, prefix=f"layers.{i}.")
+    ref = np_layer_norm(ref, 1, p["norm.weight"], p["norm.bias"])
+    assert_close(enc(t(x), mask=t(mask)), ref, rtol=1e-6, atol=1e-8)
+    xt = t(x, requires_grad=True)
+    assert gradcheck(lambda x: enc(x, mask=t(mask)), (xt,))
 
 
-def randomize(m, rng, scale=0.5):
-    with rtorch.no_grad():
-        for p in m.parameters():
-            p.copy_(t(rng.standard_normal(tuple(p.shape)) * scale).to(p.dtype))
-    return m
-
-
-# ============================================================================ NumPy reference
-def np_softmax(x):
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
-def np_mha(q, kv, p, H, attn_mask=None, kpm=None):
-    """Multi-head attention on (L, N, E) query and (S, N, E) key/value with packed in_proj parameters ``p``."""
-    E = q.shape[-1]
-    d = E // H
-    wq, wk, wv = np.split(p["in_proj_weight"], 3)
-    bq, bk, bv = np.split(p["in_proj_bias"], 3) if "in_proj_bias" in p else (0, 0, 0)
-    Q, K, V = q @ wq.T + bq, kv @ wk.T + bk, kv @ wv.T + bv
-    L, N, S = q.shape[0], q.shape[1], kv.shape[0]
-    Q, K, V = (a.reshape(a.shape[0], N, H, d).transpose(1, 2, 0, 3) for a in (Q, K, V))  # (N, H, len, d)
-    s = Q @ K.swapaxes(-1, -2) / math.sqrt(d)
-    if attn_mask is not None:
-        s = np.where(attn_mask, -np.inf, s) if attn_mask.dtype == bool else s + attn_mask
-    if kpm is not None:
-        s = np.where(kpm[:, None, None, :], -np.inf, s)
-    o = (np_softmax(s) @ V).transpose(2, 0, 1, 3).reshape(L, N, E)
-    return o @ p["out_proj.weight"].T + p.get("out_proj.bias", 0)
-
-
-def np_layer_norm(x, p, name, eps=1e-5):
-    y = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + eps)
-    return y * p[f"{name}.weight"] + p.get(f"{name}.bias", 0)
-
-
+# ============================================================================ decoder: NumPy reference
 def sub(p, prefix):
     return {k[len(prefix):]: v for k, v in p.items() if k.startswith(prefix)}
 
@@ -79,28 +104,27 @@ def np_decoder_layer(x, mem, p, H, norm_first=False, act="relu", tgt_mask=None, 
          "gelu": lambda z: 0.5 * z * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))}[act]
 
     def sa(y):
-        return np_mha(y, y, sub(p, "self_attn."), H, tgt_mask, tkpm)
+        return np_mha(y, y, y, sub(p, "self_attn."), H, tgt_mask, tkpm)[0]
 
     def ca(y):
-        return np_mha(y, mem, sub(p, "multihead_attn."), H, memory_mask, mkpm)
+        return np_mha(y, mem, mem, sub(p, "multihead_attn."), H, memory_mask, mkpm)[0]
+
+    def ln(y, name):
+        return np_layer_norm(y, 1, p[f"{name}.weight"], p.get(f"{name}.bias"))
 
     def ff(y):
         return f(y @ p["linear1.weight"].T + p["linear1.bias"]) @ p["linear2.weight"].T + p["linear2.bias"]
 
     if norm_first:
-        x = x + sa(np_layer_norm(x, p, "norm1"))
-        x = x + ca(np_layer_norm(x, p, "norm2"))
-        return x + ff(np_layer_norm(x, p, "norm3"))
-    x = np_layer_norm(x + sa(x), p, "norm1")
-    x = np_layer_norm(x + ca(x), p, "norm2")
-    return np_layer_norm(x + ff(x), p, "norm3")
+        x = x + sa(ln(x, "norm1"))
+        x = x + ca(ln(x, "norm2"))
+        return x + ff(ln(x, "norm3"))
+    x = ln(x + sa(x), "norm1")
+    x = ln(x + ca(x), "norm2")
+    return ln(x + ff(x), "norm3")
 
 
-def np_state(m):
-    return {k: n(v) for k, v in m.state_dict().items()}
-
-
-# ============================================================================ structure
+# ============================================================================ decoder: structure
 DECODER_LAYER_KEYS = [
     "self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight", "self_attn.out_proj.bias",
     "multihead_attn.in_proj_weight", "multihead_attn.in_proj_bias", "multihead_attn.out_proj.weight",
@@ -151,7 +175,7 @@ def test_generate_square_subsequent_mask():
     assert nn.Transformer(8, 2, 1, 1, 16).generate_square_subsequent_mask(4).shape == (4, 4)  # also on an instance
 
 
-# ============================================================================ values
+# ============================================================================ decoder: values
 @pytest.mark.parametrize("norm_first,act", [(False, "relu"), (True, "gelu")])
 def test_decoder_layer_matches_numpy(norm_first, act, rng):
     E, H, T, S, N = 8, 2, 5, 6, 3
@@ -164,19 +188,21 @@ def test_decoder_layer_matches_numpy(norm_first, act, rng):
     memory_mask[:, 0] = False
     tkpm, mkpm = np.zeros((N, T), bool), np.zeros((N, S), bool)
     tkpm[1, 4], mkpm[2, 3:] = True, True
-    close(layer(t(x), t(mem)), np_decoder_layer(x, mem, p, H, norm_first, act))
+    assert_close(layer(t(x), t(mem)), np_decoder_layer(x, mem, p, H, norm_first, act), rtol=1e-10, atol=1e-12)
     got = layer(t(x), t(mem), tgt_mask=t(tgt_mask), memory_mask=rtorch.tensor(memory_mask),
                 tgt_key_padding_mask=rtorch.tensor(tkpm), memory_key_padding_mask=rtorch.tensor(mkpm))
-    close(got, np_decoder_layer(x, mem, p, H, norm_first, act, tgt_mask, memory_mask, tkpm, mkpm))
+    assert_close(got, np_decoder_layer(x, mem, p, H, norm_first, act, tgt_mask, memory_mask, tkpm, mkpm), rtol=1e-10,
+                 atol=1e-12)
     # the causal hint with its mask gives the same result
-    close(layer(t(x), t(mem), tgt_mask=t(tgt_mask), tgt_is_causal=True),
-          np_decoder_layer(x, mem, p, H, norm_first, act, tgt_mask))
+    assert_close(layer(t(x), t(mem), tgt_mask=t(tgt_mask), tgt_is_causal=True),
+                 np_decoder_layer(x, mem, p, H, norm_first, act, tgt_mask), rtol=1e-10, atol=1e-12)
     # batch_first and unbatched inputs are the same computation
     bf = nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, activation=act, norm_first=norm_first,
                                     batch_first=True).double()
     bf.load_state_dict(layer.state_dict())
-    close(bf(t(x.transpose(1, 0, 2)), t(mem.transpose(1, 0, 2))), n(layer(t(x), t(mem))).transpose(1, 0, 2))
-    close(layer(t(x[:, 1]), t(mem[:, 1])), n(layer(t(x), t(mem)))[:, 1])
+    assert_close(bf(t(x.transpose(1, 0, 2)), t(mem.transpose(1, 0, 2))), n(layer(t(x), t(mem))).transpose(1, 0, 2),
+                 rtol=1e-10, atol=1e-12)
+    assert_close(layer(t(x[:, 1]), t(mem[:, 1])), n(layer(t(x), t(mem)))[:, 1], rtol=1e-10, atol=1e-12)
 
 
 def test_decoder_layer_callable_activation(rng):
@@ -185,7 +211,7 @@ def test_decoder_layer_callable_activation(rng):
     ref.load_state_dict(layer.state_dict())
     ref.activation = lambda z: z * z.sigmoid()
     x, mem = t(rng.standard_normal((3, 2, 4))), t(rng.standard_normal((4, 2, 4)))
-    close(layer(x, mem), n(ref(x, mem)))
+    assert_close(layer(x, mem), n(ref(x, mem)), rtol=1e-10, atol=1e-12)
 
 
 def test_decoder_stack_matches_numpy_and_gradcheck(rng):
@@ -201,9 +227,9 @@ def test_decoder_stack_matches_numpy_and_gradcheck(rng):
     ref = x
     for i in range(2):
         ref = np_decoder_layer(ref, mem, sub(p, f"layers.{i}."), H, tgt_mask=mask, mkpm=mkpm)
-    ref = np_layer_norm(ref, p, "norm")
+    ref = np_layer_norm(ref, 1, p["norm.weight"], p.get("norm.bias"))
     kw = dict(tgt_mask=t(mask), memory_key_padding_mask=rtorch.tensor(mkpm))
-    close(dec(t(x), t(mem), **kw), ref)
+    assert_close(dec(t(x), t(mem), **kw), ref, rtol=1e-10, atol=1e-12)
     xt, mt = t(x).requires_grad_(True), t(mem).requires_grad_(True)
     assert gradcheck(lambda a, b: dec(a, b, **kw), (xt, mt))
     # and with respect to the parameters (gradcheck perturbs them in place)
@@ -219,10 +245,12 @@ def test_transformer_matches_encoder_then_decoder(rng):
     skpm = rtorch.tensor(np.array([[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]]))
     out = model(src, tgt, tgt_mask=mask, src_key_padding_mask=skpm, memory_key_padding_mask=skpm)
     memory = model.encoder(src, src_key_padding_mask=skpm)
-    close(out, n(model.decoder(tgt, memory, tgt_mask=mask, memory_key_padding_mask=skpm)))
+    assert_close(out, n(model.decoder(tgt, memory, tgt_mask=mask, memory_key_padding_mask=skpm)), rtol=1e-10,
+                 atol=1e-12)
     assert tuple(out.shape) == (3, 4, E)
     # unbatched
-    close(model(src[1], tgt[1], tgt_mask=mask), n(model(src[1:2], tgt[1:2], tgt_mask=mask))[0])
+    assert_close(model(src[1], tgt[1], tgt_mask=mask), n(model(src[1:2], tgt[1:2], tgt_mask=mask))[0], rtol=1e-10,
+                 atol=1e-12)
 
 
 def test_transformer_gradcheck(rng):
@@ -272,7 +300,7 @@ def test_tgt_is_causal_detection(rng):
     finally:
         nn.MultiheadAttention.forward = orig
     assert seen == [True, False, True, False, False, False, False, False]  # self-attn, cross-attn per layer
-    close(detected, n(explicit))
+    assert_close(detected, n(explicit), rtol=1e-10, atol=1e-12)
     with pytest.raises(RuntimeError, match="Need attn_mask if specifying the is_causal hint"):
         dec.layers[0](x, mem, tgt_is_causal=True)
 
@@ -312,10 +340,6 @@ def test_state_dict_round_trip_through_safetensors(tmp_path, rng):
 
 
 # ============================================================================ PyTorch parity
-def _torch():
-    return pytest.importorskip("torch")
-
-
 def _perturb_vectors(torch, module):
     """Give the biases and norm parameters (zeros/ones at init) non-trivial values."""
     with torch.no_grad():
@@ -330,7 +354,7 @@ def _perturb_vectors(torch, module):
                                 {"bias": False, "layer_norm_eps": 1e-3}, {"activation": "callable"}])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_transformer_matches_torch(kw, dtype, rng):
-    torch = _torch()
+    torch = pytest.importorskip("torch")
     E, H, T, S, N = 8, 2, 5, 6, 3
     tkw, rkw = dict(kw), dict(kw)
     if kw.get("activation") == "callable":
@@ -380,7 +404,7 @@ def test_transformer_matches_torch(kw, dtype, rng):
 
 @pytest.mark.parametrize("kw", [{}, {"norm_first": True}, {"batch_first": True}])
 def test_decoder_layer_matches_torch_and_loads_back(kw, rng):
-    torch = _torch()
+    torch = pytest.importorskip("torch")
     E, H, T, S, N = 8, 4, 4, 4, 2
     torch.manual_seed(1)
     tl = torch.nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double()
@@ -403,3 +427,39 @@ def test_decoder_layer_matches_torch_and_loads_back(kw, rng):
     fresh.load_state_dict({k: torch.tensor(n(v)) for k, v in rd.state_dict().items()})
     np.testing.assert_allclose(n(rd(t(x), t(mem))), fresh(torch.tensor(x), torch.tensor(mem)).detach().numpy(),
                                rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Support for mismatched")
+@pytest.mark.parametrize("kw", [{}, {"norm_first": True, "activation": "gelu"}, {"batch_first": True},
+                                {"bias": False, "layer_norm_eps": 1e-3}])
+def test_transformer_encoder_matches_torch(kw, rng):
+    torch = pytest.importorskip("torch")
+    E, H, S, N = 8, 2, 5, 3
+    torch.manual_seed(0)
+    tl = torch.nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw)
+    rl = nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw)
+    te = torch.nn.TransformerEncoder(tl, 2, norm=torch.nn.LayerNorm(E), enable_nested_tensor=False)
+    re = nn.TransformerEncoder(rl, 2, norm=nn.LayerNorm(E))
+    with torch.no_grad():  # make biases and norms non-trivial
+        for name, p in te.named_parameters():
+            if "bias" in name or "norm" in name:
+                p.copy_(torch.randn(p.shape) * 0.5 + (1.0 if name.endswith("norm1.weight") else 0.0))
+    copy_weights(te, re)
+    bf = kw.get("batch_first", False)
+    x = rng.standard_normal((N, S, E) if bf else (S, N, E)).astype(np.float32)
+    mask = np.triu(np.full((S, S), -np.inf, np.float32), 1)
+    kpm = np.zeros((N, S), bool)
+    kpm[2, 3:] = True
+    for use_masks in (False, True):
+        te.zero_grad()
+        re.zero_grad()
+        mkw_t = {"mask": to_torch(torch, mask), "src_key_padding_mask": to_torch(torch, kpm)} if use_masks else {}
+        mkw_r = {"mask": t(mask, rtorch.float32), "src_key_padding_mask": rtorch.tensor(kpm)} if use_masks else {}
+        xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
+        yt, yr = te(xt, **mkw_t), re(xr, **mkw_r)
+        assert_close(yr, yt, atol=1e-4, rtol=1e-4)
+        g = rng.standard_normal(x.shape).astype(np.float32)
+        (yt * to_torch(torch, g)).sum().backward()
+        (yr * t(g, rtorch.float32)).sum().backward()
+        assert_close(xr.grad, xt.grad, atol=1e-4, rtol=1e-4)
+        assert_grads_match(te, re, atol=1e-4)

@@ -1,13 +1,19 @@
-"""The fused scaled_dot_product_attention kernel (forward and backward) against NumPy, finite
-differences and PyTorch: broadcast batch dims, masks, fully masked rows, strided inputs, dtypes."""
+"""Attention: F.scaled_dot_product_attention (the fused CPU kernel, forward and backward) against NumPy, finite
+differences and PyTorch over broadcast batch dims, masks, fully masked rows, strided inputs and dtypes; and
+nn.MultiheadAttention (parameters, layouts, bias_kv / zero_attn, masks) against a NumPy reference and PyTorch."""
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import rtorch
+import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import assert_close, assert_grads_match, copy_weights, n, np_mha, np_state, randomize, t, to_torch
+
 
 FUSED = "ScaledDotProductFlashAttentionForCpuBackward0"
 
@@ -294,8 +300,197 @@ def test_saved_inputs_modified_in_place_raise():
         out.sum().backward()
 
 
+# ------------------------------------------------------------------ F.scaled_dot_product_attention and
+# nn.MultiheadAttention against NumPy written here (masks, GQA, bias_kv, layouts)
+@pytest.mark.parametrize("case", ["plain", "bool", "float", "causal", "scale", "broadcast"])
+def test_sdpa_matches_numpy(case, rng):
+    B, H, L, S, E, Ev = 2, 3, 4, 5, 6, 7
+    q, k, v = rng.standard_normal((B, H, L, E)), rng.standard_normal((B, H, S, E)), rng.standard_normal((B, H, S, Ev))
+    kw, ref_kw = {}, {}
+    if case == "bool":
+        m = rng.random((B, H, L, S)) > 0.3
+        m[..., 0] = True
+        kw["attn_mask"] = rtorch.tensor(m)
+        ref_kw["mask"] = m
+    elif case == "float":
+        m = rng.standard_normal((L, S))
+        kw["attn_mask"] = t(m)
+        ref_kw["mask"] = m
+    elif case == "causal":
+        q = rng.standard_normal((B, H, S, E))
+        kw["is_causal"] = ref_kw["is_causal"] = True
+    elif case == "scale":
+        kw["scale"] = ref_kw["scale"] = 0.37
+    elif case == "broadcast":  # 3-D inputs, a (L, S) bool mask broadcast over the batch
+        q, k, v = q[0], k[0], v[0]
+        m = np.ones((L, S), bool)
+        m[1, 2:] = False
+        kw["attn_mask"] = rtorch.tensor(m)
+        ref_kw["mask"] = m
+    assert_close(F.scaled_dot_product_attention(t(q), t(k), t(v), **kw), np_sdpa(q, k, v, **ref_kw), rtol=1e-6,
+                 atol=1e-8)
+
+
+def test_sdpa_gqa_fully_masked_rows_and_dropout(rng):
+    q, k, v = rng.standard_normal((2, 4, 3, 5)), rng.standard_normal((2, 2, 6, 5)), rng.standard_normal((2, 2, 6, 3))
+    got = F.scaled_dot_product_attention(t(q), t(k), t(v), enable_gqa=True)
+    assert_close(got, np_sdpa(q, np.repeat(k, 2, axis=1), np.repeat(v, 2, axis=1)), rtol=1e-6, atol=1e-8)
+    with pytest.raises(RuntimeError):
+        F.scaled_dot_product_attention(t(q), t(k), t(v))  # 4 query heads vs 2 key heads without enable_gqa
+
+    # a row with no allowed key gives zeros, and no NaN reaches the gradients
+    m = np.ones((3, 6), bool)
+    m[1] = False
+    qt, kt, vt = (t(a, requires_grad=True) for a in (q, k[:, :1].repeat(4, 1), v[:, :1].repeat(4, 1)))
+    out = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=rtorch.tensor(m))
+    assert_close(out, np_sdpa(q, k[:, :1].repeat(4, 1), v[:, :1].repeat(4, 1), mask=m), rtol=1e-6, atol=1e-8)
+    assert np.all(n(out)[:, :, 1] == 0)
+    out.sum().backward()
+    assert all(np.isfinite(n(x.grad)).all() for x in (qt, kt, vt))
+    assert np.all(n(qt.grad)[:, :, 1] == 0)
+
+    rtorch.manual_seed(0)
+    base = F.scaled_dot_product_attention(t(q), t(k), t(v), enable_gqa=True)
+    dropped = F.scaled_dot_product_attention(t(q), t(k), t(v), dropout_p=0.5, enable_gqa=True)
+    assert tuple(dropped.shape) == tuple(base.shape) and not np.allclose(n(dropped), n(base))
+    assert_close(F.scaled_dot_product_attention(t(q), t(k), t(v), dropout_p=1.0, enable_gqa=True),
+                 np.zeros(base.shape), rtol=1e-6, atol=1e-8)
+
+
+def test_sdpa_gradcheck(rng):
+    q = t(rng.standard_normal((2, 3, 4)), requires_grad=True)
+    k = t(rng.standard_normal((2, 5, 4)), requires_grad=True)
+    v = t(rng.standard_normal((2, 5, 3)), requires_grad=True)
+    bias = t(rng.standard_normal((3, 5)), requires_grad=True)
+    assert gradcheck(lambda q, k, v, b: F.scaled_dot_product_attention(q, k, v, attn_mask=b), (q, k, v, bias))
+    qc = t(rng.standard_normal((2, 5, 4)), requires_grad=True)
+    assert gradcheck(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (qc, k, v))
+
+
+def test_sdpa_errors():
+    with pytest.raises(RuntimeError, match=r"query \[2, 3, 4\], key \[2, 5, 6\]"):
+        F.scaled_dot_product_attention(rtorch.zeros(2, 3, 4), rtorch.zeros(2, 5, 6), rtorch.zeros(2, 5, 6))
+    with pytest.raises(RuntimeError, match=r"value \[2, 4, 4\]"):
+        F.scaled_dot_product_attention(rtorch.zeros(2, 3, 4), rtorch.zeros(2, 5, 4), rtorch.zeros(2, 4, 4))
+    with pytest.raises(RuntimeError, match="is_causal"):
+        F.scaled_dot_product_attention(rtorch.zeros(3, 4), rtorch.zeros(3, 4), rtorch.zeros(3, 4),
+                                       attn_mask=rtorch.zeros(3, 3), is_causal=True)
+
+
+def test_mha_parameters_and_init():
+    m = nn.MultiheadAttention(8, 2)
+    assert list(m.state_dict()) == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]
+    assert tuple(m.in_proj_weight.shape) == (24, 8) and m.q_proj_weight is None and m.head_dim == 4
+    assert np.all(n(m.in_proj_bias) == 0) and np.all(n(m.out_proj.bias) == 0)
+    bound = math.sqrt(6 / (8 + 24))  # xavier_uniform_ over the packed (3E, E) matrix
+    assert np.abs(n(m.in_proj_weight)).max() <= bound and np.abs(n(m.in_proj_weight)).max() > 0.8 * bound
+    assert type(m.out_proj).__name__ == "NonDynamicallyQuantizableLinear" and isinstance(m.out_proj, nn.Linear)
+
+    s = nn.MultiheadAttention(8, 4, kdim=5, vdim=3, bias=False, add_bias_kv=True)
+    assert list(s.state_dict()) == ["q_proj_weight", "k_proj_weight", "v_proj_weight", "bias_k", "bias_v",
+                                    "out_proj.weight"]
+    assert tuple(s.k_proj_weight.shape) == (8, 5) and tuple(s.v_proj_weight.shape) == (8, 3)
+    assert s.in_proj_weight is None and s.in_proj_bias is None and tuple(s.bias_k.shape) == (1, 1, 8)
+    assert nn.MultiheadAttention(4, 2).bias_k is None
+    with pytest.raises(ValueError, match="embed_dim must be divisible by num_heads"):
+        nn.MultiheadAttention(10, 3)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+@pytest.mark.parametrize("masks", ["none", "bool", "float", "padding", "both"])
+def test_mha_matches_numpy(masks, need_weights, rng):
+    E, H, L, S, N = 8, 2, 4, 5, 3
+    m = randomize(nn.MultiheadAttention(E, H).double(), rng)
+    q, k, v = rng.standard_normal((L, N, E)), rng.standard_normal((S, N, E)), rng.standard_normal((S, N, E))
+    am = kpm = None
+    if masks in ("bool", "both"):
+        am = rng.random((L, S)) > 0.7
+        am[:, 0] = False
+    if masks == "float":
+        am = rng.standard_normal((L, S))
+    if masks in ("padding", "both"):
+        kpm = np.zeros((N, S), bool)
+        kpm[0, 3:] = True
+        kpm[2, 1] = True
+    out, w = m(t(q), t(k), t(v), key_padding_mask=None if kpm is None else rtorch.tensor(kpm),
+               attn_mask=None if am is None else (rtorch.tensor(am) if am.dtype == bool else t(am)),
+               need_weights=need_weights)
+    ref, ref_w = np_mha(q, k, v, np_state(m), H, am, kpm)
+    assert_close(out, ref, rtol=1e-6, atol=1e-8)
+    if need_weights:
+        assert_close(w, ref_w.mean(1), rtol=1e-6, atol=1e-8)
+    else:
+        assert w is None
+
+
+def test_mha_layouts_and_separate_weights(rng):
+    E, H, L, S, N = 6, 3, 3, 4, 2
+    m = randomize(nn.MultiheadAttention(E, H, batch_first=True).double(), rng)
+    q, kv = rng.standard_normal((N, L, E)), rng.standard_normal((N, S, E))
+    out, w = m(t(q), t(kv), t(kv), average_attn_weights=False)
+    ref, ref_w = np_mha(q.transpose(1, 0, 2), kv.transpose(1, 0, 2), kv.transpose(1, 0, 2), np_state(m), H)
+    assert_close(out, ref.transpose(1, 0, 2), rtol=1e-6, atol=1e-8)
+    assert_close(w, ref_w, rtol=1e-6, atol=1e-8)  # per-head weights (N, H, L, S)
+    out1, w1 = m(t(q[0]), t(kv[0]), t(kv[0]))  # unbatched (L, E)
+    assert_close(out1, ref[:, 0], rtol=1e-6, atol=1e-8)
+    assert_close(w1, ref_w[0].mean(0), rtol=1e-6, atol=1e-8)
+
+    s = randomize(nn.MultiheadAttention(E, H, kdim=4, vdim=5).double(), rng)
+    q, k, v = rng.standard_normal((L, N, E)), rng.standard_normal((S, N, 4)), rng.standard_normal((S, N, 5))
+    assert_close(s(t(q), t(k), t(v))[0], np_mha(q, k, v, np_state(s), H, sep=True)[0], rtol=1e-6, atol=1e-8)
+
+
+def test_mha_bias_kv_and_zero_attn(rng):
+    E, H, L, S, N = 4, 2, 3, 2, 2
+    m = randomize(nn.MultiheadAttention(E, H, add_bias_kv=True, add_zero_attn=True).double(), rng)
+    p = np_state(m)
+    q, kv = rng.standard_normal((L, N, E)), rng.standard_normal((S, N, E))
+    out, w = m(t(q), t(kv), t(kv))
+    assert tuple(w.shape) == (N, L, S + 2)
+    # equivalent to attending over [projected keys; bias_k; 0]: append the rows after the in-projection
+    wq, wk, wv = np.split(p["in_proj_weight"], 3)
+    bq, bk, bv = np.split(p["in_proj_bias"], 3)
+    K = np.concatenate([kv @ wk.T + bk, np.broadcast_to(p["bias_k"], (1, N, E)), np.zeros((1, N, E))])
+    V = np.concatenate([kv @ wv.T + bv, np.broadcast_to(p["bias_v"], (1, N, E)), np.zeros((1, N, E))])
+    ident = {"in_proj_weight": np.concatenate([wq, np.eye(E), np.eye(E)]),
+             "in_proj_bias": np.concatenate([bq, np.zeros(2 * E)]),
+             "out_proj.weight": p["out_proj.weight"], "out_proj.bias": p["out_proj.bias"]}
+    ref, ref_w = np_mha(q, K, V, ident, H)
+    assert_close(out, ref, rtol=1e-6, atol=1e-8)
+    assert_close(w, ref_w.mean(1), rtol=1e-6, atol=1e-8)
+
+
+def test_mha_gradcheck(rng):
+    m = randomize(nn.MultiheadAttention(4, 2).double(), rng)
+    x = t(rng.standard_normal((3, 2, 4)), requires_grad=True)
+    mask = rtorch.tensor(np.triu(np.ones((3, 3), bool), 1))
+    assert gradcheck(lambda x: m(x, x, x, attn_mask=mask)[0], (x,))
+    assert gradcheck(lambda x: m(x, x, x, need_weights=False)[0], (x,))
+    w = m.in_proj_weight
+    assert gradcheck(lambda w: F.multi_head_attention_forward(
+        x.detach(), x.detach(), x.detach(), 4, 2, w, m.in_proj_bias, None, None, False, 0.0, m.out_proj.weight,
+        m.out_proj.bias)[0], (w,))
+
+
+def test_mha_errors():
+    m = nn.MultiheadAttention(8, 2)
+    with pytest.raises(RuntimeError, match=r"expecting embedding dimension of 8, but got 6"):
+        m(rtorch.zeros(3, 2, 6), rtorch.zeros(3, 2, 6), rtorch.zeros(3, 2, 6))
+    with pytest.raises(RuntimeError, match=r"2D attn_mask is \(3, 4\), but should be \(3, 3\)"):
+        m(rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8), attn_mask=rtorch.zeros(3, 4))
+    with pytest.raises(RuntimeError, match=r"key_padding_mask shape of \(2, 3\), but got \(2, 4\)"):
+        m(rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8),
+          key_padding_mask=rtorch.zeros(2, 4, dtype=rtorch.bool))
+    with pytest.raises(RuntimeError, match=r"3-D but found 2-D and 3-D"):
+        m(rtorch.zeros(3, 2, 8), rtorch.zeros(3, 8), rtorch.zeros(3, 2, 8))
+    with pytest.raises(RuntimeError, match=r"4-D query tensor of shape \[1, 3, 2, 8\]"):
+        m(rtorch.zeros(1, 3, 2, 8), rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8))
+    with pytest.raises(RuntimeError, match="Need attn_mask"):
+        m(rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8), rtorch.zeros(3, 2, 8), is_causal=True)
+
+
 # ------------------------------------------------------------------ PyTorch 2.x
-def to_torch(torch, t, requires_grad=False):
+def as_torch(torch, t, requires_grad=False):
     if t.dtype == rtorch.bool:
         return torch.from_numpy(np.array(t.numpy(), copy=True))
     r = torch.from_numpy(rounded(t)).to(getattr(torch, str(t.dtype).split(".")[-1]))
@@ -311,12 +506,12 @@ def test_matches_torch(case, dtype):
     ts, kw, _ = build(case, dtype, requires_grad=True)
     out = F.scaled_dot_product_attention(*ts, **kw)
     batch = tuple(out.shape[:-2])
-    tt = [to_torch(torch, t, True) for t in ts]
+    tt = [as_torch(torch, t, True) for t in ts]
     # torch's fused CPU kernels want equal batch dims: expand (its gradient sums them back)
     te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
     tkw = dict(kw)
     if "attn_mask" in kw:
-        m = to_torch(torch, kw["attn_mask"])
+        m = as_torch(torch, kw["attn_mask"])
         # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
         tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
     ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
@@ -345,3 +540,88 @@ def test_multihead_layout_matches_torch(causal):
     (ref * ref).sum().backward()
     for a, b in zip(rs, ts):
         np.testing.assert_allclose(rounded(a.grad), b.grad.numpy(), rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("kw", [{}, {"is_causal": True}, {"mask": "bool"}, {"mask": "float"}, {"scale": 0.3},
+                                {"mask": "dead_row"}, {"enable_gqa": True}])
+def test_sdpa_matches_torch(kw, rng):
+    torch = pytest.importorskip("torch")
+    kw = dict(kw)
+    hk = 2 if kw.get("enable_gqa") else 4
+    q = rng.standard_normal((2, 4, 5, 8)).astype(np.float32)
+    k = rng.standard_normal((2, hk, 5, 8)).astype(np.float32)
+    v = rng.standard_normal((2, hk, 5, 3)).astype(np.float32)
+    mask = kw.pop("mask", None)
+    tkw, rkw = dict(kw), dict(kw)
+    if mask is not None:
+        m = rng.random((5, 5)) > 0.4 if mask != "float" else rng.standard_normal((5, 5)).astype(np.float32)
+        if mask == "dead_row":
+            m[2] = False
+        tkw["attn_mask"], rkw["attn_mask"] = to_torch(torch, m), rtorch.tensor(m)
+    ts = [to_torch(torch, a, True) for a in (q, k, v)]
+    rs = [t(a, rtorch.float32, True) for a in (q, k, v)]
+    yt = torch.nn.functional.scaled_dot_product_attention(*ts, **tkw)
+    yr = F.scaled_dot_product_attention(*rs, **rkw)
+    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
+    g = rng.standard_normal(tuple(yt.shape)).astype(np.float32)
+    (yt * to_torch(torch, g)).sum().backward()
+    (yr * t(g, rtorch.float32)).sum().backward()
+    for a, b in zip(rs, ts):
+        assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:Support for mismatched")
+@pytest.mark.parametrize("kw", [{}, {"batch_first": True}, {"kdim": 5, "vdim": 3}, {"bias": False},
+                                {"add_bias_kv": True, "add_zero_attn": True}])
+@pytest.mark.parametrize("need_weights,average", [(True, True), (True, False), (False, True)])
+def test_mha_matches_torch(kw, need_weights, average, rng):
+    torch = pytest.importorskip("torch")
+    E, H, L, S, N = 8, 2, 4, 6, 3
+    torch.manual_seed(0)
+    tm, rm = torch.nn.MultiheadAttention(E, H, **kw), nn.MultiheadAttention(E, H, **kw)
+    if kw.get("bias", True):
+        with torch.no_grad():
+            tm.in_proj_bias.normal_()
+            tm.out_proj.bias.normal_()
+    copy_weights(tm, rm)
+    bf = kw.get("batch_first", False)
+    shape = (lambda s: (N, s) if bf else (s, N))
+    q = rng.standard_normal(shape(L) + (E,)).astype(np.float32)
+    k = rng.standard_normal(shape(S) + (kw.get("kdim", E),)).astype(np.float32)
+    v = rng.standard_normal(shape(S) + (kw.get("vdim", E),)).astype(np.float32)
+    kpm = np.zeros((N, S), bool)
+    kpm[0, -2:] = True
+    am = rng.standard_normal((L, S)).astype(np.float32)
+    extra = 2 if kw.get("add_bias_kv") else 0
+    ts = [to_torch(torch, a, True) for a in (q, k, v)]
+    rs = [t(a, rtorch.float32, True) for a in (q, k, v)]
+    ot, wt = tm(*ts, key_padding_mask=to_torch(torch, kpm), attn_mask=to_torch(torch, am),
+                need_weights=need_weights, average_attn_weights=average)
+    orr, wr = rm(*rs, key_padding_mask=rtorch.tensor(kpm), attn_mask=t(am, rtorch.float32),
+                 need_weights=need_weights, average_attn_weights=average)
+    assert_close(orr, ot, rtol=1e-4, atol=1e-5)
+    if need_weights:
+        assert tuple(wr.shape) == tuple(wt.shape)
+        assert wr.shape[-1] == S + extra
+        assert_close(wr, wt, rtol=1e-4, atol=1e-5)
+    else:
+        assert wr is None and wt is None
+    g = rng.standard_normal(tuple(ot.shape)).astype(np.float32)
+    (ot * to_torch(torch, g)).sum().backward()
+    (orr * t(g, rtorch.float32)).sum().backward()
+    for a, b in zip(rs, ts):
+        assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
+    assert_grads_match(tm, rm)
+
+
+def test_mha_unbatched_bool_masks_match_torch(rng):
+    torch = pytest.importorskip("torch")
+    tm, rm = torch.nn.MultiheadAttention(6, 3), nn.MultiheadAttention(6, 3)
+    copy_weights(tm, rm)
+    x = rng.standard_normal((5, 6)).astype(np.float32)
+    am = np.triu(np.ones((5, 5), bool), 1)
+    kpm = np.array([False, False, False, True, False])
+    ot, wt = tm(*(to_torch(torch, x),) * 3, attn_mask=to_torch(torch, am), key_padding_mask=to_torch(torch, kpm))
+    orr, wr = rm(*(t(x, rtorch.float32),) * 3, attn_mask=rtorch.tensor(am), key_padding_mask=rtorch.tensor(kpm))
+    assert_close(orr, ot, rtol=1e-4, atol=1e-5)
+    assert_close(wr, wt, rtol=1e-4, atol=1e-5)

@@ -1,11 +1,84 @@
-"""index_add / index_copy / index_fill (out of place and in place), addcmul / addcdiv / lerp_:
-forward against NumPy (and PyTorch when importable), gradients by finite differences in float64."""
+"""Indexing: getitem / setitem (basic, advanced, boolean masks), gather / scatter / index_select / where /
+masked ops / take_along_dim, index_add / index_copy / index_fill / index_put (out of place and in place),
+nonzero; forward against NumPy (and PyTorch when importable), gradients by finite differences in float64."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
-from conftest import assert_close
 from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import assert_close, optional_torch, randn_leaf
+
+
+INDEXES = [
+    (1,), (-1,), (slice(None, None, -1),), (slice(1, None, 2), 0), (Ellipsis, 1), (None, 0),
+    ([0, 2],), ([[0], [1]], [1, 2]), (slice(None), [0, 1, 1]), (0, slice(None), [1, 0]),
+    ([1, 0], slice(None), [0, 1]), (Ellipsis, None), (np.array([True, False, True]),),
+]
+
+
+@pytest.mark.parametrize("idx", INDEXES, ids=[repr(i) for i in INDEXES])
+def test_getitem_matches_numpy(idx):
+    a = np.arange(3 * 4 * 3, dtype=np.float32).reshape(3, 4, 3)
+    t = torch.from_numpy(a)
+    tidx = tuple(torch.tensor(i) if isinstance(i, (list, np.ndarray)) else i for i in idx)
+    assert_close(t[tidx], a[idx])
+
+
+@given(hnp.arrays(np.float32, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5)), st.data())
+def test_boolean_mask_and_setitem(a, data):
+    t = torch.tensor(a)
+    mask = a > 0
+    assert_close(t[torch.from_numpy(mask)], a[mask])
+    b = a.copy()
+    b[mask] = -1
+    t[torch.from_numpy(mask)] = -1
+    assert_close(t, b)
+    i = data.draw(st.integers(0, a.shape[0] - 1))
+    b[i] = 5
+    t[i] = 5
+    assert_close(t, b)
+
+
+def test_index_errors():
+    t = torch.zeros(3, 4)
+    with pytest.raises(IndexError, match="out of bounds"):
+        t[3]
+    with pytest.raises(IndexError):
+        t[torch.tensor([0, 5])]
+    with pytest.raises(IndexError, match="too many indices"):
+        t[0, 0, 0]
+    with pytest.raises(IndexError):
+        t.sum(dim=2)
+
+
+def test_gather_scatter_index_select_where():
+    x = torch.tensor([[1.0, 2, 3], [4, 5, 6]])
+    idx = torch.tensor([[2, 0], [1, 1]])
+    assert x.gather(1, idx).tolist() == [[3.0, 1.0], [5.0, 5.0]]
+    z = torch.zeros(2, 3).scatter_add(1, idx, torch.ones(2, 2))
+    assert z.tolist() == [[1.0, 0.0, 1.0], [0.0, 2.0, 0.0]]
+    assert x.index_select(1, torch.tensor([2, 0])).tolist() == [[3.0, 1.0], [6.0, 4.0]]
+    assert torch.where(x > 3, x, 0.0).tolist() == [[0.0, 0.0, 0.0], [4.0, 5.0, 6.0]]
+    assert x.masked_fill(x < 3, -1).tolist() == [[-1.0, -1.0, 3.0], [4.0, 5.0, 6.0]]
+    assert torch.tensor([0, 3, 0, 1]).nonzero().tolist() == [[1], [3]]
+
+
+def test_meshgrid_take_along_dim_masked_scatter():
+    x, y = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+    ex, ey = np.meshgrid([1, 2], [3, 4, 5], indexing="ij")
+    assert_close(x, ex) and assert_close(y, ey)
+    x, y = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="xy")
+    ex, ey = np.meshgrid([1, 2], [3, 4, 5], indexing="xy")
+    assert_close(x, ex)
+    a = np.array([[10, 30, 20], [60, 40, 50]])
+    idx = np.argsort(a, axis=1)
+    assert_close(torch.tensor(a).take_along_dim(torch.tensor(idx), 1), np.take_along_axis(a, idx, 1))
+    m = torch.tensor([[True, False], [False, True]])
+    r = torch.zeros(2, 2).masked_scatter(m, torch.tensor([1.0, 2.0, 3.0]))
+    assert r.tolist() == [[1.0, 0.0], [0.0, 2.0]]
+
 
 RNG = np.random.default_rng(0)
 
@@ -92,19 +165,11 @@ def test_index_ops_int_and_0d():
     ("torch.addcdiv(torch.ones(2), torch.tensor([1, 2]), torch.tensor([1, 2]))", RuntimeError, "Integer division"),
 ])
 def test_index_op_errors_like_pytorch(code, cls, mention):
-    for lib in filter(None, [torch, _torch_or_none()]):
+    for lib in filter(None, [torch, optional_torch()]):
         with pytest.raises(cls) as e:
             exec(code, {"torch": lib})
         if lib is torch:
             assert mention in str(e.value), str(e.value)
-
-
-def _torch_or_none():
-    try:
-        import torch as pt
-    except ImportError:
-        return None
-    return pt
 
 
 def test_index_ops_match_pytorch():
@@ -130,56 +195,21 @@ def test_index_ops_match_pytorch():
     assert_close(ta.clone().lerp_(tb, 0.25), pa.clone().lerp_(pb, 0.25).numpy())
 
 
-def _leaf(*shape, seed=0):
-    return torch.from_numpy(np.random.default_rng(seed).standard_normal(shape)).requires_grad_()
-
-
 def test_index_ops_gradcheck():
     idx = torch.tensor([2, 0, 2])  # repeated: index_add's source gradient is gathered twice
-    x, s1, s0 = _leaf(3, 4, seed=1), _leaf(3, 3, seed=2), _leaf(3, 4, seed=3)
+    x, s1, s0 = randn_leaf(3, 4, seed=1), randn_leaf(3, 3, seed=2), randn_leaf(3, 4, seed=3)
     assert gradcheck(lambda a, b: a.index_add(1, idx, b, alpha=1.5), (x, s1))
     assert gradcheck(lambda a, b: torch.index_add(a, 0, idx, b), (x, s0))
     assert gradgradcheck(lambda a, b: a.index_add(1, idx, b), (x, s1))
     u = torch.tensor([2, 0])
-    assert gradcheck(lambda a, b: a.index_copy(0, u, b), (x, _leaf(2, 4, seed=4)))
+    assert gradcheck(lambda a, b: a.index_copy(0, u, b), (x, randn_leaf(2, 4, seed=4)))
     v = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
     assert gradcheck(lambda a, w: a.index_fill(1, idx, w), (x, v))
     assert gradcheck(lambda a: a.index_fill(0, idx, 2.0), (x,))
     # In place on a non-leaf: history is taken over by the result.
     assert gradcheck(lambda a, b: (a * 1).index_add_(1, idx, b), (x, s1))
-    assert gradcheck(lambda a, b: (a * 1).index_copy_(0, u, b), (x, _leaf(2, 4, seed=5)))
+    assert gradcheck(lambda a, b: (a * 1).index_copy_(0, u, b), (x, randn_leaf(2, 4, seed=5)))
     assert gradcheck(lambda a, w: (a * 1).index_fill_(1, idx, w), (x, v))
-
-
-def test_addcmul_addcdiv_lerp():
-    a, b, c = (RNG.standard_normal((2, 3)) for _ in range(3))
-    c = c + np.sign(c)  # keep the divisor away from 0
-    ta, tb, tc = map(torch.from_numpy, (a, b, c))
-    assert_close(ta.addcmul(tb, tc), a + b * c)
-    assert_close(torch.addcmul(ta, tb, tc, value=2), a + 2 * b * c)
-    assert_close(ta.addcdiv(tb, tc, value=0.5), a + 0.5 * b / c)
-    assert_close(torch.addcdiv(ta, tb, tc), a + b / c)
-    t = ta.clone()
-    assert t.addcmul_(tb, tc, value=-1) is t
-    assert_close(t, a - b * c)
-    t = ta.clone()
-    assert t.addcdiv_(tb, tc) is t
-    assert_close(t, a + b / c)
-    t = ta.clone()
-    assert t.lerp_(tb, 0.25) is t
-    assert_close(t, a + 0.25 * (b - a))
-    assert_close(ta.clone().lerp_(tb, tc), a + c * (b - a))
-    # Broadcasting of the operands, as in PyTorch.
-    assert_close(ta.addcmul(tb[:1], tc[:, :1]), a + b[:1] * c[:, :1])
-    x, y, z = _leaf(2, 3, seed=6), _leaf(2, 3, seed=7), _leaf(2, 3, seed=8)
-    zz = (z.detach() + torch.from_numpy(np.sign(z.detach().numpy()))).requires_grad_()
-    assert gradcheck(lambda p, q, r: p.addcmul(q, r, value=0.7), (x, y, z))
-    assert gradcheck(lambda p, q, r: p.addcdiv(q, r, value=-1.3), (x, y, zz))
-    assert gradcheck(lambda p, q, r: (p * 1).addcmul_(q, r), (x, y, z))
-    assert gradcheck(lambda p, q, r: (p * 1).addcdiv_(q, r), (x, y, zz))
-    assert gradcheck(lambda p, q: (p * 1).lerp_(q, 0.3), (x, y))
-    with pytest.raises(RuntimeError, match="leaf"):
-        x.addcmul_(y, z)
 
 
 def test_scatter_checks_index_shapes_like_pytorch():
@@ -234,3 +264,39 @@ def test_setitem_with_values_that_alias_self_matches_numpy():
     b[[5, 0, 2]] = b[1:4]
     y[torch.tensor([5, 0, 2])] = y[1:4]
     np.testing.assert_array_equal(y.numpy(), b)
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (1,), (7,), (3, 0, 2), (5, 1, 4), (70_001,), (3, 300, 257), (2, 2, 2, 2, 9000)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8, np.bool_])
+def test_nonzero_matches_numpy(shape, dtype):
+    # Large shapes run in several chunks on the pool (each writes at its running count).
+    rng = np.random.default_rng(sum(shape) + len(shape))
+    a = np.asarray((rng.integers(-1, 2, size=shape) * (rng.random(shape) < 0.4)).astype(dtype))
+    if a.dtype.kind == "f" and a.size:
+        a.flat[rng.integers(0, a.size, size=3)] = [np.nan, -0.0, np.inf]  # NaN is non-zero, -0.0 is zero
+    t = torch.from_numpy(a)
+    want = np.argwhere(a)
+    got = t.nonzero().numpy()
+    assert got.shape == want.shape and (got == want).all()
+    if a.ndim:  # NumPy refuses nonzero of a 0-d array
+        for g, w in zip(t.nonzero(as_tuple=True), np.nonzero(a)):
+            assert (g.numpy() == w).all()
+    # Through a non-contiguous view, and as a boolean mask.
+    if a.ndim >= 2:
+        v = a.swapaxes(0, -1)
+        assert (t.transpose(0, -1).nonzero().numpy() == np.argwhere(v)).all()
+    if a.ndim >= 1:
+        x = rng.normal(size=shape)
+        np.testing.assert_array_equal(torch.from_numpy(x)[t != 0].numpy(), x[a != 0])
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 70_000])
+def test_integer_row_gather_matches_numpy(rows):
+    rng = np.random.default_rng(rows)
+    x = rng.normal(size=(300, 64)).astype(np.float32)
+    idx = rng.integers(-300, 300, size=rows)
+    t = torch.from_numpy(x)
+    np.testing.assert_array_equal(t[torch.from_numpy(idx)].numpy(), x[idx])
+    # Strided rows (every other column) and a column gather take the general paths.
+    np.testing.assert_array_equal(t[:, ::2][torch.from_numpy(idx)].numpy(), x[:, ::2][idx])
+    np.testing.assert_array_equal(t[:, torch.from_numpy(idx % 64)].numpy(), x[:, idx % 64])

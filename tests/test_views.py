@@ -1,19 +1,71 @@
-"""In-place ops through views of tensors in the graph (PyTorch's CopySlices semantics).
-
-Every gradient here is checked by finite differences (gradcheck re-runs the whole function,
-in-place writes included), so the expected values do not come from rtorch itself.
-"""
+"""Views: permute / reshape / view / flip / unsqueeze / transpose / narrow / expand / split / chunk / unbind /
+diagonal / unfold against NumPy and sharing storage; copies of transposed views; in-place ops through views
+of tensors in the graph (PyTorch's CopySlices semantics), every gradient checked by finite differences."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
 from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import assert_close, leaf
 
 
-def leaf(*shape, seed=0):
-    g = np.random.default_rng(seed)
-    return torch.tensor(g.uniform(-2, 2, size=shape), dtype=torch.float64, requires_grad=True)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=5)), st.data())
+def test_views_match_numpy(a, data):
+    t = torch.from_numpy(a)
+    perm = data.draw(st.permutations(range(a.ndim)))
+    assert_close(t.permute(*perm), a.transpose(perm))
+    assert_close(t.reshape(-1), a.reshape(-1))
+    assert_close(t.flip(0), a[::-1])
+    d = data.draw(st.integers(0, a.ndim - 1))
+    assert_close(t.unsqueeze(d), np.expand_dims(a, d))
+    assert_close(t.transpose(0, -1).contiguous(), np.swapaxes(a, 0, -1))
+    step = data.draw(st.integers(-3, 3).filter(lambda s: s != 0))
+    assert_close(t[::step], a[::step])
+
+
+def test_views_share_storage_and_reshape_copies_only_when_needed():
+    t = torch.arange(12.0).reshape(3, 4)
+    v = t.view(4, 3)
+    v[0, 0] = 100
+    assert t[0, 0].item() == 100
+    tt = t.t()
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        tt.view(12)
+    r = tt.reshape(12)  # must copy
+    r[0] = -1
+    assert t[0, 0].item() == 100
+    assert t.narrow(1, 1, 2).data_ptr() == t.data_ptr() + 4
+    e = torch.tensor([1.0, 2.0]).expand(3, 2)
+    assert e.stride() == (0, 1)
+
+
+def test_split_chunk_unbind_diagonal_unfold():
+    t = torch.arange(10)
+    assert [p.tolist() for p in t.split(4)] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert [p.numel() for p in t.chunk(3)] == [4, 4, 2]
+    m = torch.arange(9).reshape(3, 3)
+    assert m.diagonal().tolist() == [0, 4, 8]
+    assert m.diagonal(1).tolist() == [1, 5]
+    assert t.unfold(0, 3, 2).tolist() == [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6, 7, 8]]
+    assert [x.tolist() for x in m.unbind(1)] == [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "float16", "int8", "bool"])
+@given(rows=st.integers(1, 300), cols=st.integers(1, 300), r0=st.integers(0, 3), c0=st.integers(0, 3),
+       seed=st.integers(0, 2**31 - 1))
+def test_transposed_copy_matches_numpy(dtype, rows, cols, r0, c0, seed):
+    # x.t().contiguous() of a (possibly offset, cropped) matrix: the blocked register-transpose
+    # path for 4- and 8-byte dtypes (tiles of 8x8 / 4x4 plus scalar edges), the scalar tiles otherwise.
+    rng = np.random.default_rng(seed)
+    a = (rng.standard_normal((rows + r0, cols + c0)) * 100).astype(dtype)
+    t = torch.from_numpy(a)[r0:, c0:]
+    out = t.t().contiguous()
+    assert out.is_contiguous() and out.shape == (cols, rows)
+    np.testing.assert_array_equal(out.numpy(), a[r0:, c0:].T)
+    out2 = torch.from_numpy(a)[r0:, c0:].transpose(0, 1).clone()
+    np.testing.assert_array_equal(out2.numpy(), a[r0:, c0:].T)
 
 
 def test_the_python_idiom_out_slice_iadd():

@@ -1,9 +1,23 @@
-"""hstack / vstack / dstack / column_stack / atleast_*d against NumPy over random shapes and dtypes."""
+"""Shape ops that copy: cat / stack / hstack / vstack / dstack / column_stack / atleast_*d, repeat / tile /
+repeat_interleave / roll / flip / rot90 / tril / triu / diff, and pad in every mode, against NumPy over random
+shapes and dtypes, with gradients and errors."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rtorch
+from rtorch.autograd import gradcheck
+from helpers import assert_close
+
+
+def test_cat_stack_and_errors():
+    a, b = rtorch.ones(2, 3), rtorch.zeros(1, 3)
+    assert rtorch.cat([a, b]).shape == (3, 3)
+    assert rtorch.stack([a, a], 1).shape == (2, 2, 3)
+    with pytest.raises(RuntimeError, match="Sizes of tensors must match"):
+        rtorch.cat([a, rtorch.zeros(1, 2)])
+
 
 DTYPES = [np.float32, np.float64, np.int64, np.int32, np.bool_]
 
@@ -100,3 +114,49 @@ def test_stacking_errors():
         rtorch.vstack(rtorch.ones(3))
     with pytest.raises(RuntimeError):
         rtorch.vstack([rtorch.ones(3), rtorch.ones(4)])  # 1x3 and 1x4 rows do not concatenate
+
+
+@given(hnp.arrays(np.float32, hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4)), st.data())
+def test_repeat_tile_roll_flip_rot_tri_match_numpy(a, data):
+    t = rtorch.from_numpy(a)
+    reps = data.draw(st.lists(st.integers(1, 3), min_size=a.ndim, max_size=a.ndim + 1))
+    assert_close(t.repeat(*reps), np.tile(a, reps))
+    assert_close(t.tile(2), np.tile(a, 2))
+    assert_close(t.repeat_interleave(2, dim=0), np.repeat(a, 2, axis=0))
+    s = data.draw(st.integers(-5, 5))
+    assert_close(t.roll(s, 0), np.roll(a, s, axis=0))
+    assert_close(t.roll(s), np.roll(a, s))
+    k = data.draw(st.integers(-3, 3))
+    assert_close(t.rot90(k, (0, 1)), np.rot90(a, k, axes=(0, 1)))
+    dg = data.draw(st.integers(-2, 2))
+    assert_close(t.tril(dg), np.tril(a, dg))
+    assert_close(t.triu(dg), np.triu(a, dg))
+    assert_close(t.diff(dim=0), np.diff(a, axis=0))
+
+
+def test_pad_modes_match_numpy():
+    a = np.arange(12.0).reshape(3, 4)
+    t = rtorch.from_numpy(a)
+    F = rtorch.nn.functional
+    assert_close(F.pad(t, (1, 2)), np.pad(a, ((0, 0), (1, 2))))
+    assert_close(F.pad(t, (1, 2, 2, 1), value=7.0), np.pad(a, ((2, 1), (1, 2)), constant_values=7.0))
+    assert_close(F.pad(t, (2, 1), mode="reflect"), np.pad(a, ((0, 0), (2, 1)), mode="reflect"))
+    assert_close(F.pad(t, (2, 3), mode="replicate"), np.pad(a, ((0, 0), (2, 3)), mode="edge"))
+    assert_close(F.pad(t, (2, 3), mode="circular"), np.pad(a, ((0, 0), (2, 3)), mode="wrap"))
+    assert_close(F.pad(t, (-1, 0)), a[:, 1:])
+
+
+GRADS = {
+    "repeat": lambda x: x.repeat(2, 1, 3), "roll": lambda x: x.roll(1, 1), "rot90": lambda x: x.rot90(1, (0, 1)),
+    "tril": lambda x: x.tril(), "pad_reflect": lambda x: rtorch.nn.functional.pad(x, (2, 1), mode="reflect"),
+    "pad_const": lambda x: rtorch.nn.functional.pad(x, (1, 1, 2, 0), value=3.0),
+    "repeat_interleave": lambda x: x.repeat_interleave(rtorch.tensor([1, 0, 2]), dim=0),
+    "diff": lambda x: x.diff(dim=1), "trace": lambda x: x[:, :3].trace(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADS))
+def test_gradients(name):
+    rng = np.random.default_rng(3)
+    x = rtorch.tensor(rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.1, (3, 4)), requires_grad=True)
+    assert gradcheck(GRADS[name], (x,))

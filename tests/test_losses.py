@@ -1,15 +1,19 @@
-"""The fused class-index losses (rtorch._rtorch.cross_entropy_loss / nll_loss, used by
-F.cross_entropy and F.nll_loss on the CPU): forward against a NumPy reference and the tensor-op
-path they replace, gradients against PyTorch and finite differences (including double backward
-through the create_graph path), PyTorch's errors and edge cases (no rows, every row ignored)."""
+"""Losses: the fused class-index losses (rtorch._rtorch.cross_entropy_loss / nll_loss, used by F.cross_entropy
+and F.nll_loss on the CPU) against a NumPy reference, the tensor-op path they replace, PyTorch and finite
+differences (double backward included), their errors and edge cases; the regression, binary cross-entropy
+and KL-divergence losses and their modules against NumPy."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import rtorch
+import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import assert_close, n, noncontig, np_softmax, t
 
+
+# ------------------------------------------------------------------ the fused cross_entropy / nll_loss kernels
 REDUCTIONS = ["none", "sum", "mean"]
 
 
@@ -57,13 +61,6 @@ def draw_case(g, shape, ignore_index, p_ignore):
     y = g.integers(0, C, tshape)
     y = np.where(g.random(tshape) < p_ignore, ignore_index, y)
     return C, np.asarray(y, np.int64)
-
-
-def noncontig(t):
-    """The same values through a non-contiguous view (a transposed copy transposed back)."""
-    if t.dim() < 2:
-        return t
-    return t.transpose(0, 1).contiguous().transpose(0, 1)
 
 
 @settings(max_examples=150, deadline=None)
@@ -327,3 +324,179 @@ def test_module_and_large_rows():
     y = np.array([5, 2999, 0])
     out = rtorch.nn.CrossEntropyLoss(label_smoothing=0.05)(rtorch.tensor(x), rtorch.tensor(y))
     np.testing.assert_allclose(out.item(), np_loss(x, y, ls=0.05), rtol=1e-5)
+
+
+# ------------------------------------------------------------------ regression, cross-entropy, NLL and binary cross-entropy losses (modules and functional)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_regression_losses(reduction, rng):
+    x, y = rng.standard_normal((4, 5)) * 2, rng.standard_normal((4, 5))
+    red = {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction]
+    d = np.abs(x - y)
+    cases = [
+        (nn.MSELoss(reduction=reduction), (x - y) ** 2),
+        (nn.L1Loss(reduction=reduction), d),
+        (nn.SmoothL1Loss(reduction=reduction), np.where(d < 1, 0.5 * d**2, d - 0.5)),
+        (nn.SmoothL1Loss(reduction=reduction, beta=0.5), np.where(d < 0.5, 0.5 * d**2 / 0.5, d - 0.25)),
+        (nn.HuberLoss(reduction=reduction), np.where(d < 1, 0.5 * d**2, d - 0.5)),
+        (nn.HuberLoss(reduction=reduction, delta=2.0), np.where(d < 2, 0.5 * d**2, 2 * (d - 1.0))),
+    ]
+    for loss_fn, ref in cases:
+        assert_close(loss_fn(t(x, rtorch.float32), t(y, rtorch.float32)), red(ref), atol=1e-5, dtype=rtorch.float32)
+
+
+def test_mse_grad(rng):
+    x, y = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    xt = t(x, rtorch.float32, requires_grad=True)
+    F.mse_loss(xt, t(y, rtorch.float32)).backward()
+    assert_close(xt.grad, 2 * (x - y) / x.size, atol=1e-6, dtype=rtorch.float32)
+
+
+def np_log_softmax(x, axis=1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("use_weight", [False, True])
+@pytest.mark.parametrize("ls", [0.0, 0.1])
+def test_cross_entropy_matches_numpy(reduction, use_weight, ls, rng):
+    x = rng.standard_normal((6, 4)) * 3
+    y = np.array([0, 3, 1, -100, 2, 3])
+    w = rng.uniform(0.5, 2.0, 4) if use_weight else None
+    loss = nn.CrossEntropyLoss(weight=None if w is None else t(w, rtorch.float32), reduction=reduction,
+                               label_smoothing=ls)
+    out = loss(t(x, rtorch.float32), rtorch.tensor(y.tolist()))
+    assert_close(out, np_loss(x, y, w, -100, ls, reduction), atol=1e-5, dtype=rtorch.float32)
+
+
+def test_cross_entropy_spatial_and_unbatched(rng):
+    x = rng.standard_normal((2, 3, 4, 5))
+    y = rng.integers(0, 3, (2, 4, 5))
+    out = F.cross_entropy(t(x, rtorch.float32), rtorch.tensor(y.tolist()), reduction="none")
+    assert tuple(out.shape) == (2, 4, 5)
+    assert_close(out, np_loss(x, y, reduction="none"), atol=1e-5, dtype=rtorch.float32)
+    assert_close(F.cross_entropy(t(x, rtorch.float32), rtorch.tensor(y.tolist())), np_loss(x, y), atol=1e-5,
+                 dtype=rtorch.float32)
+    x1 = rng.standard_normal(5)
+    assert_close(F.cross_entropy(t(x1, rtorch.float32), rtorch.tensor(2)), -np_log_softmax(x1[None], 1)[0, 2],
+                 atol=1e-5, dtype=rtorch.float32)
+
+
+def test_cross_entropy_probability_targets(rng):
+    x = rng.standard_normal((4, 3))
+    p = np_softmax(rng.standard_normal((4, 3)), 1)
+    ref = -(p * np_log_softmax(x, 1)).sum(1)
+    assert_close(F.cross_entropy(t(x, rtorch.float32), t(p, rtorch.float32)), ref.mean(), atol=1e-5,
+                 dtype=rtorch.float32)
+    assert_close(F.cross_entropy(t(x, rtorch.float32), t(p, rtorch.float32), reduction="none"), ref, atol=1e-5,
+                 dtype=rtorch.float32)
+    q = p * 0.8 + 0.2 / 3
+    assert_close(F.cross_entropy(t(x, rtorch.float32), t(p, rtorch.float32), label_smoothing=0.2),
+                 (-(q * np_log_softmax(x, 1)).sum(1)).mean(), atol=1e-5, dtype=rtorch.float32)
+
+
+def test_cross_entropy_gradient(rng):
+    x = rng.standard_normal((5, 4))
+    y = np.array([1, 0, 3, 3, 2])
+    xt = t(x, rtorch.float32, requires_grad=True)
+    F.cross_entropy(xt, rtorch.tensor(y.tolist())).backward()
+    onehot = np.eye(4)[y]
+    assert_close(xt.grad, (np_softmax(x, 1) - onehot) / 5, atol=1e-6, dtype=rtorch.float32)
+
+
+def test_nll_loss(rng):
+    logp = np_log_softmax(rng.standard_normal((5, 3)), 1)
+    y = np.array([2, 0, 1, 1, -1])
+    w = np.array([1.0, 2.0, 0.5])
+    out = nn.NLLLoss(weight=t(w, rtorch.float32), ignore_index=-1)(t(logp, rtorch.float32), rtorch.tensor(y.tolist()))
+    picked = np.array([-logp[i, c] * w[c] for i, c in enumerate(y[:4])])
+    assert_close(out, picked.sum() / w[y[:4]].sum(), atol=1e-6, dtype=rtorch.float32)
+    out_none = F.nll_loss(t(logp, rtorch.float32), rtorch.tensor([0, 1, 2, 0, 1]), reduction="none")
+    assert_close(out_none, -logp[np.arange(5), [0, 1, 2, 0, 1]], atol=1e-6, dtype=rtorch.float32)
+
+
+def test_bce_losses(rng):
+    z = rng.standard_normal((4, 3)) * 3
+    p = 1 / (1 + np.exp(-z))
+    y = rng.integers(0, 2, (4, 3)).astype(np.float64)
+    w = rng.uniform(0.5, 1.5, (4, 3))
+    ref = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert_close(nn.BCELoss()(t(p, rtorch.float32), t(y, rtorch.float32)), ref.mean(), atol=1e-5, dtype=rtorch.float32)
+    assert_close(nn.BCELoss(weight=t(w, rtorch.float32), reduction="sum")(t(p, rtorch.float32), t(y, rtorch.float32)),
+                 (ref * w).sum(), atol=1e-4, dtype=rtorch.float32)
+    assert_close(nn.BCEWithLogitsLoss()(t(z, rtorch.float32), t(y, rtorch.float32)), ref.mean(), atol=1e-5,
+                 dtype=rtorch.float32)
+    assert_close(nn.BCEWithLogitsLoss(reduction="none")(t(z, rtorch.float32), t(y, rtorch.float32)), ref, atol=1e-5,
+                 dtype=rtorch.float32)
+    pw = np.array([1.0, 2.0, 3.0])
+    ref_pw = -(pw * y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert_close(nn.BCEWithLogitsLoss(pos_weight=t(pw, rtorch.float32))(t(z, rtorch.float32), t(y, rtorch.float32)),
+                 ref_pw.mean(), atol=1e-5, dtype=rtorch.float32)
+    # extreme logits stay finite
+    big = F.binary_cross_entropy_with_logits(t([100.0, -100.0], rtorch.float32), t([0.0, 1.0], rtorch.float32),
+                                             reduction="none")
+    assert_close(big, [100.0, 100.0], rtol=1e-6)
+    # BCE clamps log at -100
+    assert_close(F.binary_cross_entropy(t([0.0, 1.0], rtorch.float32), t([1.0, 0.0], rtorch.float32), reduction="none"),
+                 [100.0, 100.0])
+
+
+def test_bce_with_logits_gradient(rng):
+    z = rng.standard_normal((3, 2))
+    y = rng.integers(0, 2, (3, 2)).astype(np.float64)
+    zt = t(z, rtorch.float32, requires_grad=True)
+    F.binary_cross_entropy_with_logits(zt, t(y, rtorch.float32)).backward()
+    assert_close(zt.grad, (1 / (1 + np.exp(-z)) - y) / 6, atol=1e-6, dtype=rtorch.float32)
+
+
+def test_legacy_reduction_flags(rng):
+    x, y = t(rng.standard_normal(4), rtorch.float32), t(rng.standard_normal(4), rtorch.float32)
+    with pytest.warns(UserWarning):
+        loss = nn.MSELoss(size_average=False)
+    assert loss.reduction == "sum"
+    assert_close(loss(x, y), ((n(x) - n(y)) ** 2).sum(), atol=1e-5)
+
+
+# ------------------------------------------------------------------ KL divergence
+RNG = np.random.default_rng(5)
+
+
+def np_kl(inp, tgt, reduction, log_target):
+    if log_target:
+        loss = np.exp(tgt) * (tgt - inp)
+    else:
+        loss = np.where(tgt > 0, tgt * np.log(np.where(tgt > 0, tgt, 1.0)), 0.0) - tgt * inp
+    return {"none": loss, "sum": loss.sum(), "mean": loss.mean(), "batchmean": loss.sum() / inp.shape[0]}[reduction]
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean", "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_matches_numpy_and_gradcheck(reduction, log_target):
+    logits = RNG.standard_normal((4, 6))
+    inp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    tgt = RNG.dirichlet(np.ones(6), size=4)
+    tgt[0, 2] = 0.0  # 0 * log 0 counts as 0
+    if log_target:
+        tgt = np.log(tgt + 1e-3)
+    out = F.kl_div(rtorch.tensor(inp), rtorch.tensor(tgt), reduction=reduction, log_target=log_target)
+    np.testing.assert_allclose(out.numpy(), np_kl(inp, tgt, reduction, log_target), rtol=1e-12, atol=1e-12)
+    x = rtorch.tensor(inp, requires_grad=True)
+    assert rtorch.autograd.gradcheck(
+        lambda a: F.kl_div(a, rtorch.tensor(tgt), reduction=reduction, log_target=log_target), (x,))
+    mod = nn.KLDivLoss(reduction=reduction, log_target=log_target)
+    np.testing.assert_allclose(mod(rtorch.tensor(inp), rtorch.tensor(tgt)).numpy(), out.numpy())
+    assert not np.isnan(out.numpy()).any()
+
+
+def test_kl_div_bad_reduction():
+    with pytest.raises(ValueError, match="valid value"):
+        F.kl_div(rtorch.zeros(2, 2), rtorch.zeros(2, 2), reduction="avg")
+
+
+def test_kl_div_parity_with_torch():
+    torch = pytest.importorskip("torch")
+    inp, tgt = RNG.standard_normal((3, 5)), RNG.random((3, 5))
+    for red in ("sum", "mean", "batchmean", "none"):
+        a = F.kl_div(rtorch.tensor(inp), rtorch.tensor(tgt), reduction=red).numpy()
+        b = torch.nn.functional.kl_div(torch.tensor(inp), torch.tensor(tgt), reduction=red).numpy()
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

@@ -1,0 +1,136 @@
+"""Reductions and scans (sum, mean, prod, amax/amin, max/argmax, var, cumsum, cummax, logsumexp, softmax, all/any)
+against NumPy: random shapes and dims, integer and bool inputs, empty inputs, long float32 sums, and sizes around
+the thread grain (where a row is split across threads and merged) at 1 and 2 threads."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rtorch as torch
+from helpers import GRAIN_SIZES, assert_close, np_softmax
+
+arr = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=5),
+                 elements=st.floats(-100, 100))
+
+
+@given(arr, st.data())
+def test_reductions_match_numpy(a, data):
+    t = torch.from_numpy(a)
+    dims = data.draw(st.lists(st.integers(0, a.ndim - 1), unique=True, min_size=1, max_size=a.ndim))
+    keep = data.draw(st.booleans())
+    ax = tuple(dims)
+    assert_close(t.sum(dims, keepdim=keep), a.sum(axis=ax, keepdims=keep), rtol=1e-10, atol=1e-9)
+    assert_close(t.mean(dims, keepdim=keep), a.mean(axis=ax, keepdims=keep), rtol=1e-10, atol=1e-9)
+    assert_close(t.amax(dims, keepdim=keep), a.max(axis=ax, keepdims=keep))
+    assert_close(t.amin(dims, keepdim=keep), a.min(axis=ax, keepdims=keep))
+    if a.size > len(dims):
+        assert_close(t.var(dims, keepdim=keep), a.var(axis=ax, keepdims=keep, ddof=1), rtol=1e-8, atol=1e-8)
+    d = dims[0]
+    v, i = t.max(d)
+    assert_close(v, a.max(axis=d))
+    assert_close(i, a.argmax(axis=d))
+    assert_close(t.argmin(d), a.argmin(axis=d))
+    assert_close(t.cumsum(d), a.cumsum(axis=d), rtol=1e-10, atol=1e-9)
+    assert_close(t.softmax(d), np_softmax(a, axis=d), rtol=1e-10, atol=1e-12)
+    m = a.max(axis=d, keepdims=True)
+    assert_close(t.logsumexp(d), (m + np.log(np.exp(a - m).sum(axis=d, keepdims=True))).squeeze(d), rtol=1e-10)
+
+
+def test_integer_and_bool_reductions():
+    t = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
+    assert t.sum().dtype is torch.int64 and t.sum().item() == 10
+    assert t.prod().item() == 24
+    b = torch.tensor([True, False, True])
+    assert b.sum().item() == 2 and b.any().item() and not b.all().item()
+    with pytest.raises(NotImplementedError, match="int32"):  # as PyTorch (a RuntimeError subclass)
+        t.mean()
+
+
+def test_sum_of_16m_float32_is_accurate():
+    x = torch.full((1 << 24,), 0.1)
+    assert abs(x.sum().item() - 0.1 * (1 << 24)) / (0.1 * (1 << 24)) < 1e-6
+
+
+def test_empty_reductions():
+    e = torch.zeros(0, 3)
+    assert e.sum().item() == 0 and e.sum(0).tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(IndexError):
+        e.max()
+
+
+def test_cummax_nan_indices_follow_pytorch():
+    # A NaN takes over the running extreme, also from an earlier NaN; ties take the later index.
+    x = torch.tensor([1.0, float("nan"), 2.0, float("nan"), 0.0, 5.0, 5.0])
+    for f in (torch.cummax, torch.cummin):
+        assert f(x, 0).indices.tolist() == [0, 1, 1, 3, 3, 3, 3]
+    assert torch.cummax(torch.tensor([2, 1, 2, 2]), 0).indices.tolist() == [0, 0, 2, 3]
+    assert torch.cummin(torch.tensor([2, 1, 1, 3]), 0).indices.tolist() == [0, 1, 2, 2]
+    pt = pytest.importorskip("torch")
+    px = pt.tensor(x.numpy())
+    for name in ("cummax", "cummin"):
+        assert getattr(pt, name)(px, 0).indices.tolist() == getattr(torch, name)(x, 0).indices.tolist()
+
+
+# ------------------------------------------------------------------ sizes around the thread grain
+def _marked(n, dtype, seed):
+    """Integers in [1, 8] (their sums and prefix sums are exact in every float dtype here) with the only
+    minimum (-1000) first and the only maximum (1000) last: a kernel that loses or repeats the head, the
+    tail or any element at a chunk boundary changes the exact sum, and the ends also move every other result."""
+    a = np.random.default_rng(seed).integers(1, 9, n).astype(dtype)
+    a[0], a[-1] = -1000, 1000
+    return a
+
+
+def _powers_of_two(n, dtype):
+    """Ones, with 2 and 0.5 alternating every 997th element and 4 last: the product is an exact power of two
+    that any lost marked element changes by a factor of 2 or more."""
+    a = np.ones(n, dtype)
+    a[::997] = np.where(np.arange(len(a[::997])) % 2 == 0, 2.0, 0.5)
+    a[-1] = 4.0
+    return a
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", GRAIN_SIZES)
+def test_full_reductions_across_the_thread_grain(n, dtype, num_threads):
+    a = _marked(n, dtype, n)
+    exact = a.astype(np.float64)
+    t = torch.from_numpy(a)
+    assert_close(t.sum(), dtype(exact.sum()), rtol=0, atol=0)
+    assert_close(t.cumsum(0), exact.cumsum().astype(dtype), rtol=0, atol=0)
+    assert_close(t.mean(), dtype(exact.mean()), rtol=3e-7, atol=0)
+    # Dropping one inner element moves the float64 variance by ~1e-5 relative: far above 1e-12.
+    assert_close(t.var(), dtype(exact.var(ddof=1)), rtol=1e-12 if dtype == np.float64 else 1e-5, atol=0)
+    assert_close(t.amax(), dtype(1000), rtol=0, atol=0)
+    assert_close(t.amin(), dtype(-1000), rtol=0, atol=0)
+    assert t.argmax().item() == n - 1 and t.argmin().item() == 0
+    v, i = t.max(0)
+    assert v.item() == 1000 and i.item() == n - 1
+    p = _powers_of_two(n, dtype)
+    assert_close(torch.from_numpy(p).prod(), dtype(np.prod(p.astype(np.float64))), rtol=0, atol=0)
+    ints = torch.from_numpy(a.astype(np.int64))
+    assert_close(ints.sum(), np.int64(exact.sum()), rtol=0, atol=0)
+    assert_close(ints.cumsum(0), a.astype(np.int64).cumsum(), rtol=0, atol=0)
+    # A single True / False at the very end decides any() / all().
+    last = np.zeros(n, bool)
+    last[-1] = True
+    assert torch.from_numpy(last).any().item() and not torch.from_numpy(~last).all().item()
+    assert not torch.from_numpy(last[:-1]).any().item() and torch.from_numpy(~last[:-1]).all().item()
+
+
+@pytest.mark.parametrize("n", GRAIN_SIZES)
+def test_row_reductions_across_the_thread_grain(n, num_threads):
+    # Three long rows (more rows than threads: one row per chunk), and a long column reduced along dim 0.
+    a = np.stack([_marked(n, np.float64, n), _marked(n, np.float64, n + 1)[::-1], 2 * _marked(n, np.float64, 7)])
+    t = torch.from_numpy(a)
+    assert_close(t.sum(1), a.sum(1), rtol=0, atol=0)
+    assert_close(t.cumsum(1), a.cumsum(1), rtol=0, atol=0)
+    assert_close(t.amax(1), a.max(1), rtol=0, atol=0)
+    assert_close(t.argmin(1), a.argmin(1))
+    assert_close(t.var(1), a.var(1, ddof=1), rtol=1e-12, atol=0)
+    cols = np.ascontiguousarray(a[:2].T)  # (n, 2): reduce the long dim 0
+    tc = torch.from_numpy(cols)
+    assert_close(tc.sum(0), cols.sum(0), rtol=0, atol=0)
+    assert_close(tc.mean(0), cols.mean(0), rtol=1e-14, atol=0)
+    assert_close(tc.argmax(0), cols.argmax(0))
+    assert_close(t.T.sum(0), a.sum(1), rtol=0, atol=0)  # the same rows read through a transposed view
