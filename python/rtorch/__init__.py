@@ -92,8 +92,27 @@ def _flatten(x):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor (always a copy) from a scalar, nested lists or an array; ``pin_memory=True``
-    puts it in page-locked host memory (CPU tensors only; needs CUDA)."""
+    """Constructs a new tensor (always a copy) from a scalar, nested lists or an array.
+
+    The dtype is inferred from ``data`` when not given: bool, int64, or the default float dtype
+    for Python floats (a NumPy array keeps its dtype).
+
+    Args:
+        data: a number, a (nested) list or tuple, a NumPy array or a tensor.
+        dtype (dtype, optional): the element type.
+        device (str or device, optional): where to put the tensor. Default: the CPU.
+        requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+        pin_memory (bool, optional): put it in page-locked host memory (CPU tensors only;
+            needs CUDA). Default: ``False``.
+
+    Example::
+
+        >>> rtorch.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> rtorch.tensor(0.5, requires_grad=True)
+        tensor(0.5000, requires_grad=True)
+    """
     if pin_memory and device is not None and _rtorch.device(device).type != "cpu":
         raise RuntimeError("Only dense CPU tensors can be pinned")
     if isinstance(data, Tensor):
@@ -157,7 +176,16 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 @_checked("randint_like", "input:Tensor low:int high:int? dtype:dtype?")
 def randint_like(input, low=0, high=None, *, dtype=None):
-    """`randint` with the shape (and by default the dtype) of `input`; ``randint_like(x, high)`` draws from [0, high)."""
+    """Returns random integers from ``[low, high)`` in a tensor shaped like ``input``.
+
+    Called as ``randint_like(input, high)`` or ``randint_like(input, low, high)``.
+
+    Args:
+        input (Tensor): the tensor whose shape, dtype and device to take.
+        low (int, optional): the lowest value. Default: ``0``.
+        high (int): one above the highest value.
+        dtype (dtype, optional): the element type; ``input``'s by default.
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=input.device)
@@ -190,16 +218,25 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
 
 
 def is_tensor(obj):
+    """Returns ``True`` if ``obj`` is an :class:`rtorch.Tensor` (or a subclass, such as a Parameter)."""
     return isinstance(obj, Tensor)
 
 
 @_checked("numel", "input:Tensor")
 def numel(input):
+    """Returns the total number of elements of ``input``.
+
+    Example::
+
+        >>> rtorch.numel(rtorch.zeros(2, 3))
+        6
+    """
     return input.numel()
 
 
 @_checked("is_floating_point", "input:Tensor")
 def is_floating_point(input):
+    """Returns ``True`` if the dtype of ``input`` is a floating-point type."""
     return input.is_floating_point()
 
 
@@ -225,11 +262,32 @@ del _name
 
 @_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
 def var_mean(input, dim=None, *, correction=1, keepdim=False):
+    """Returns the variance and the mean of ``input`` (see :meth:`Tensor.var`), as a tuple.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Example::
+
+        >>> rtorch.var_mean(rtorch.tensor([1.0, 2.0, 3.0, 4.0]))
+        (tensor(1.6667), tensor(2.5000))
+    """
     return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
 @_checked("std_mean", "input:Tensor dim:ints? keepdim:bool")
 def std_mean(input, dim=None, *, correction=1, keepdim=False):
+    """Returns the standard deviation and the mean of ``input`` (see :meth:`Tensor.std`), as a tuple.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+    """
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 

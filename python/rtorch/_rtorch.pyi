@@ -40,15 +40,20 @@ class dtype:
     """A tensor element type (`rtorch.float32`, ...); compare with `==`."""
 
     @property
-    def itemsize(self) -> _int: ...
+    def itemsize(self) -> _int:
+        """The size of one element in bytes."""
     @property
-    def is_floating_point(self) -> _bool: ...
+    def is_floating_point(self) -> _bool:
+        """``True`` for the floating-point dtypes (float16, bfloat16, float32, float64)."""
     @property
-    def is_signed(self) -> _bool: ...
+    def is_signed(self) -> _bool:
+        """``True`` for the dtypes that can hold negative values (``False`` for bool and uint8)."""
     @property
-    def is_complex(self) -> _bool: ...
+    def is_complex(self) -> _bool:
+        """``True`` for complex dtypes: always ``False``, rtorch has none."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The dtype's name without the module prefix, e.g. ``"float32"``."""
     def __eq__(self, other: object) -> _bool: ...
     def __ne__(self, other: object) -> _bool: ...
     def __hash__(self) -> _int: ...
@@ -71,9 +76,11 @@ class device:
 
     def __new__(cls, spec: str | device | _int, index: _int | None = None) -> Self: ...
     @property
-    def type(self) -> str: ...
+    def type(self) -> str:
+        """The device type: ``"cpu"`` or ``"cuda"``."""
     @property
-    def index(self) -> _int | None: ...
+    def index(self) -> _int | None:
+        """The CUDA device index (``None`` for the CPU)."""
     def __eq__(self, other: object) -> _bool: ...
     def __ne__(self, other: object) -> _bool: ...
     def __hash__(self) -> _int: ...
@@ -82,16 +89,21 @@ class Generator:
     """A random number generator state (seed, offset) for the `generator=` arguments."""
 
     def __new__(cls, device: _device | None = None) -> Self: ...
-    def manual_seed(self, seed: _int) -> Self: ...
-    def initial_seed(self) -> _int: ...
-    def get_state(self) -> tuple[_int, _int]: ...
-    def set_state(self, state: tuple[_int, _int]) -> None: ...
+    def manual_seed(self, seed: _int) -> Self:
+        """Seeds this generator (its offset restarts at 0) and returns it."""
+    def initial_seed(self) -> _int:
+        """Returns the seed this generator was last seeded with."""
+    def get_state(self) -> tuple[_int, _int]:
+        """Returns the generator's state as a ``(seed, offset)`` tuple (PyTorch returns a byte tensor)."""
+    def set_state(self, state: tuple[_int, _int]) -> None:
+        """Restores a state returned by :meth:`Generator.get_state`."""
 
 @final
 class Node:
     """A node of the autograd graph (`tensor.grad_fn`)."""
 
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Returns the node's name, e.g. ``"MulBackward0"``."""
     @property
     def next_functions(self) -> tuple[tuple[Node | str | None, _int], ...]:
         """(node or None, input_nr) pairs like PyTorch's `next_functions` (leaves appear as AccumulateGrad)."""
@@ -111,86 +123,124 @@ class Tensor:
 
     # metadata
     @property
-    def shape(self) -> Size: ...
+    def shape(self) -> Size:
+        """The size of each dimension, as a :class:`rtorch.Size` (a tuple subclass); same as :meth:`Tensor.size`."""
     @overload
-    def size(self, dim: None = None) -> Size: ...
+    def size(self, dim: None = None) -> Size:
+        """Returns the size of ``self``: the whole shape as a :class:`rtorch.Size`, or one dimension's size."""
     @overload
     def size(self, dim: _int) -> _int: ...
     @overload
-    def stride(self, dim: None = None) -> tuple[_int, ...]: ...
+    def stride(self, dim: None = None) -> tuple[_int, ...]:
+        """Returns the strides of ``self`` in elements: a tuple, or one dimension's stride."""
     @overload
     def stride(self, dim: _int) -> _int: ...
     @property
-    def dtype(self) -> _dtype: ...
+    def dtype(self) -> _dtype:
+        """The element type of the tensor (an :class:`rtorch.dtype`, e.g. ``rtorch.float32``)."""
     @property
-    def device(self) -> _Device: ...
+    def device(self) -> _Device:
+        """The :class:`rtorch.device` the tensor's memory is on."""
     @property
-    def is_cuda(self) -> _bool: ...
+    def is_cuda(self) -> _bool:
+        """``True`` if the tensor is stored on a CUDA device."""
     @property
-    def is_cpu(self) -> _bool: ...
+    def is_cpu(self) -> _bool:
+        """``True`` if the tensor is stored in host memory."""
     @property
-    def ndim(self) -> _int: ...
-    def dim(self) -> _int: ...
-    def ndimension(self) -> _int: ...
-    def numel(self) -> _int: ...
-    def nelement(self) -> _int: ...
-    def element_size(self) -> _int: ...
+    def ndim(self) -> _int:
+        """The number of dimensions, same as :meth:`Tensor.dim`."""
+    def dim(self) -> _int:
+        """Returns the number of dimensions of ``self``."""
+    def ndimension(self) -> _int:
+        """Alias for :meth:`Tensor.dim`."""
+    def numel(self) -> _int:
+        """Returns the total number of elements of ``input``."""
+    def nelement(self) -> _int:
+        """Alias for :meth:`Tensor.numel`."""
+    def element_size(self) -> _int:
+        """Returns the size of one element in bytes (4 for ``float32``)."""
     @property
-    def itemsize(self) -> _int: ...
+    def itemsize(self) -> _int:
+        """The size of one element in bytes, same as :meth:`Tensor.element_size`."""
     @property
-    def nbytes(self) -> _int: ...
-    def is_contiguous(self) -> _bool: ...
-    def is_floating_point(self) -> _bool: ...
-    def is_complex(self) -> _bool: ...
-    def data_ptr(self) -> _int: ...
-    def storage_offset(self) -> _int: ...
+    def nbytes(self) -> _int:
+        """The number of bytes the elements take: ``numel() * element_size()`` (views report their own size)."""
+    def is_contiguous(self) -> _bool:
+        """Returns ``True`` if ``self`` is laid out in memory in row-major (C) order without gaps."""
+    def is_floating_point(self) -> _bool:
+        """Returns ``True`` if the dtype of ``input`` is a floating-point type (float16/bfloat16/float32/float64)."""
+    def is_complex(self) -> _bool:
+        """Returns ``True`` if the dtype is complex: always ``False``, rtorch has no complex dtypes."""
+    def data_ptr(self) -> _int:
+        """Returns the address of the tensor's first element (the storage address plus the offset)."""
+    def storage_offset(self) -> _int:
+        """Returns the offset of ``self``'s first element in its storage, in elements."""
     @property
-    def T(self) -> Tensor: ...
+    def T(self) -> Tensor:
+        """The tensor with all its dimensions reversed (the transpose of a matrix)."""
     @property
-    def mT(self) -> Tensor: ...
+    def mT(self) -> Tensor:
+        """The tensor with its last two dimensions swapped (a batch of transposed matrices)."""
 
     # autograd
     @property
-    def requires_grad(self) -> _bool: ...
+    def requires_grad(self) -> _bool:
+        """Whether gradients are recorded for operations on this tensor (settable on leaf tensors)."""
     @requires_grad.setter
     def requires_grad(self, value: _bool) -> None: ...
-    def requires_grad_(self, requires_grad: _bool = True) -> Self: ...
+    def requires_grad_(self, requires_grad: _bool = True) -> Self:
+        """Sets whether autograd records operations on ``self``, in place, and returns ``self``."""
     @property
-    def grad(self) -> Tensor | None: ...
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated into this tensor by :meth:`Tensor.backward` (``None`` until then)."""
     @grad.setter
     def grad(self, value: Tensor | None) -> None: ...
     @property
-    def is_leaf(self) -> _bool: ...
+    def is_leaf(self) -> _bool:
+        """``True`` for tensors not produced by a recorded operation (made by the user, or not requiring grad)."""
     @property
-    def grad_fn(self) -> Node | None: ...
+    def grad_fn(self) -> Node | None:
+        """The autograd node that produced this tensor (``None`` for leaf tensors)."""
     @property
     def _base(self) -> Tensor | None: ...
     def _is_view(self) -> _bool: ...
     @property
     def _version(self) -> int: ...
     @property
-    def data(self) -> Tensor: ...
+    def data(self) -> Tensor:
+        """A tensor sharing this tensor's memory but detached from autograd."""
     @data.setter
     def data(self, value: Tensor) -> None: ...
-    def detach(self) -> Tensor: ...
-    def detach_(self) -> Self: ...
-    def retain_grad(self) -> None: ...
+    def detach(self) -> Tensor:
+        """Returns a new tensor sharing ``input``'s memory, detached from the autograd graph."""
+    def detach_(self) -> Self:
+        """Detaches ``self`` from the autograd graph in place (it becomes a leaf that does not require grad)."""
+    def retain_grad(self) -> None:
+        """Makes this non-leaf tensor keep its ``.grad`` during :meth:`Tensor.backward`."""
     @property
-    def retains_grad(self) -> _bool: ...
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle: ...
-    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle: ...
+    def retains_grad(self) -> _bool:
+        """``True`` if :meth:`Tensor.retain_grad` was called on this non-leaf tensor."""
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
+        """Registers a backward hook: ``hook(grad)`` runs when the gradient of this tensor is computed."""
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Registers ``hook(tensor)`` to run after this leaf's gradient has been accumulated into ``.grad``."""
     def backward(
         self,
         gradient: Tensor | None = None,
         retain_graph: _bool | None = None,
         create_graph: _bool = False,
         inputs: Tensor | Sequence[Tensor] | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Computes the gradient of ``self`` with respect to the graph's leaves and accumulates it into their ``.grad``."""
 
     # conversion
-    def item(self) -> _int | _float | _bool: ...
-    def tolist(self) -> Any: ...
-    def numpy(self) -> npt.NDArray[Any]: ...
+    def item(self) -> _int | _float | _bool:
+        """Returns the value of a one-element tensor as a Python number (``bool``, ``int`` or ``float``)."""
+    def tolist(self) -> Any:
+        """Returns the tensor's values as (nested) Python lists of numbers; a 0-d tensor gives a number."""
+    def numpy(self) -> npt.NDArray[Any]:
+        """Returns a NumPy array sharing memory with ``self`` (writes through either are seen by both)."""
     def __dlpack__(
         self, *, stream: _int | Any | None = None, max_version: tuple[_int, _int] | None = None,
         dl_device: tuple[_int, _int] | None = None, copy: _bool | None = None,
@@ -213,7 +263,8 @@ class Tensor:
     ) -> Tensor: ...
     @overload
     def to(self, other: Tensor, *, non_blocking: _bool = False, copy: _bool = False) -> Tensor: ...
-    def cpu(self) -> Tensor: ...
+    def cpu(self) -> Tensor:
+        """Returns a copy of ``self`` in host memory, or a tensor sharing ``self``'s memory if it is already there."""
     def cuda(self, device: _device | None = None, non_blocking: _bool = False) -> Tensor:
         """A copy on a CUDA device; `non_blocking` as in `to`."""
     def pin_memory(self, device: _device | None = None) -> Tensor:
@@ -225,26 +276,41 @@ class Tensor:
         """Move the storage to shared memory in place (every view follows); no-op if shared or CUDA."""
     def is_shared(self) -> _bool:
         """Whether the storage is in shared memory (True for CUDA tensors)."""
-    def float(self) -> Tensor: ...
-    def double(self) -> Tensor: ...
-    def half(self) -> Tensor: ...
-    def bfloat16(self) -> Tensor: ...
-    def long(self) -> Tensor: ...
-    def int(self) -> Tensor: ...
-    def short(self) -> Tensor: ...
-    def char(self) -> Tensor: ...
-    def byte(self) -> Tensor: ...
-    def bool(self) -> Tensor: ...
+    def float(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.float32`` (``self.to(rtorch.float32)``)."""
+    def double(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.float64`` (``self.to(rtorch.float64)``)."""
+    def half(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.float16`` (``self.to(rtorch.float16)``)."""
+    def bfloat16(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.bfloat16`` (``self.to(rtorch.bfloat16)``)."""
+    def long(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.int64`` (``self.to(rtorch.int64)``)."""
+    def int(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.int32`` (``self.to(rtorch.int32)``)."""
+    def short(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.int16`` (``self.to(rtorch.int16)``)."""
+    def char(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.int8`` (``self.to(rtorch.int8)``)."""
+    def byte(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.uint8`` (``self.to(rtorch.uint8)``)."""
+    def bool(self) -> Tensor:
+        """Returns ``self`` converted to ``rtorch.bool`` (``self.to(rtorch.bool)``)."""
     @overload
-    def type(self, dtype: None = None) -> str: ...
+    def type(self, dtype: None = None) -> str:
+        """Returns the type name (e.g. ``"rtorch.FloatTensor"``) or, given ``dtype``, ``self`` cast to it."""
     @overload
     def type(self, dtype: _dtype | str) -> Tensor: ...
-    def type_as(self, other: Tensor) -> Tensor: ...
-    def contiguous(self) -> Tensor: ...
-    def clone(self) -> Tensor: ...
+    def type_as(self, other: Tensor) -> Tensor:
+        """Returns ``self`` converted to the dtype of ``other`` (no copy if the dtypes already match)."""
+    def contiguous(self) -> Tensor:
+        """Returns a row-major (C-order) contiguous tensor with ``self``'s values."""
+    def clone(self) -> Tensor:
+        """Returns a copy of ``input`` in new, contiguous memory; the copy is recorded by autograd."""
     def index_put_(self, indices: tuple[Tensor | None, ...] | list[Tensor | None], values: Tensor | _Number, accumulate: _bool = False) -> Self:
         """Write ``values`` at ``self[indices]`` (index tensors, None for a whole dim); ``accumulate`` adds, duplicates included."""
-    def index_put(self, indices: tuple[Tensor | None, ...] | list[Tensor | None], values: Tensor | _Number, accumulate: _bool = False) -> Tensor: ...
+    def index_put(self, indices: tuple[Tensor | None, ...] | list[Tensor | None], values: Tensor | _Number, accumulate: _bool = False) -> Tensor:
+        """Out-of-place version of :meth:`Tensor.index_put_`."""
     def copy_(self, src: Tensor, non_blocking: _bool = False) -> Self:
         """Copy `src` into self in place. `non_blocking`: a host->device copy from pinned memory is
         queued without waiting; a device->host copy into a pinned tensor waits for the stream."""
@@ -653,60 +719,104 @@ class Tensor:
     def logical_xor_(self, other: _TensorOrNumber) -> Self:
         """In-place version of `logical_xor`: The logical XOR of `input` and `other` (zero is False); a bool tensor."""
     # <<< end of generated (Tensor methods)
-    def round(self, decimals: _int = 0) -> Tensor: ...
-    def logit(self) -> Tensor: ...
-    def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None, neginf: _float | None = None) -> Tensor: ...
+    def round(self, decimals: _int = 0) -> Tensor:
+        """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
+    def logit(self) -> Tensor:
+        """Returns the logit of each element of ``input``: ``log(p / (1 - p))``."""
+    def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None, neginf: _float | None = None) -> Tensor:
+        """Replaces NaN, positive infinity and negative infinity in ``input`` with finite values."""
 
     # activations
-    def gelu(self, approximate: Literal["none", "tanh"] = "none") -> Tensor: ...
-    def softplus(self, beta: _float = 1.0, threshold: _float = 20.0) -> Tensor: ...
-    def elu(self, alpha: _float = 1.0) -> Tensor: ...
-    def leaky_relu(self, negative_slope: _float = 0.01) -> Tensor: ...
-    def hardtanh(self, min_val: _float = -1.0, max_val: _float = 1.0) -> Tensor: ...
+    def gelu(self, approximate: Literal["none", "tanh"] = "none") -> Tensor:
+        """Applies the Gaussian Error Linear Unit to each element of ``input``."""
+    def softplus(self, beta: _float = 1.0, threshold: _float = 20.0) -> Tensor:
+        """Applies softplus to each element of ``input``: ``log(1 + exp(beta * x)) / beta``."""
+    def elu(self, alpha: _float = 1.0) -> Tensor:
+        """Applies the Exponential Linear Unit: ``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``."""
+    def leaky_relu(self, negative_slope: _float = 0.01) -> Tensor:
+        """Applies leaky ReLU to each element of ``input``: ``x`` if ``x >= 0`` else ``negative_slope * x``."""
+    def hardtanh(self, min_val: _float = -1.0, max_val: _float = 1.0) -> Tensor:
+        """Clamps each element of ``input`` into ``[min_val, max_val]`` (the HardTanh activation)."""
 
     # pointwise binary
-    def add(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor: ...
-    def add_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self: ...
-    def sub(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor: ...
-    def sub_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self: ...
-    def subtract(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor: ...
-    def div(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor: ...
-    def div_(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None) -> Self: ...
-    def divide(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor: ...
-    def pow(self, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-    def pow_(self, exponent: _TensorOrNumber) -> Self: ...
-    def lerp(self, end: Tensor, weight: _TensorOrNumber) -> Tensor: ...
-    def lerp_(self, end: Tensor, weight: _TensorOrNumber) -> Self: ...
-    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Tensor: ...
-    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Self: ...
-    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Tensor: ...
-    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Self: ...
-    def clamp(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None, *, out: Tensor | None = None) -> Tensor: ...
-    def clamp_(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None) -> Self: ...
-    def clip(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None, *, out: Tensor | None = None) -> Tensor: ...
-    def clamp_min(self, min: _TensorOrNumber) -> Tensor: ...
-    def clamp_max(self, max: _TensorOrNumber) -> Tensor: ...
+    def add(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+        """Adds ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``."""
+    def add_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self:
+        """In-place version of :meth:`Tensor.add`."""
+    def sub(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+        """Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``."""
+    def sub_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self:
+        """In-place version of :meth:`Tensor.sub`."""
+    def subtract(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+        """Alias for :func:`rtorch.sub`."""
+    def div(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor:
+        """Divides ``input`` by ``other`` elementwise, with true division or the given rounding."""
+    def div_(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None) -> Self:
+        """In-place version of :meth:`Tensor.div`."""
+    def divide(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor:
+        """Alias for :func:`rtorch.div`."""
+    def pow(self, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Raises each element of `input` to the power of the matching element of `exponent` (a tensor or number)."""
+    def pow_(self, exponent: _TensorOrNumber) -> Self:
+        """In-place version of `pow`."""
+    def lerp(self, end: Tensor, weight: _TensorOrNumber) -> Tensor:
+        """Linear interpolation between ``input`` and ``end``: ``input + weight * (end - input)``."""
+    def lerp_(self, end: Tensor, weight: _TensorOrNumber) -> Self:
+        """In-place version of :meth:`Tensor.lerp`."""
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Tensor:
+        """`self + value * tensor1 * tensor2`."""
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Self:
+        """In-place version of :meth:`Tensor.addcmul`."""
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Tensor:
+        """`self + value * tensor1 / tensor2` (true division; integer inputs are rejected as in PyTorch)."""
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: _Number | None = None) -> Self:
+        """In-place version of :meth:`Tensor.addcdiv`."""
+    def clamp(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None, *, out: Tensor | None = None) -> Tensor:
+        """Clamps every element of ``input`` into the range ``[min, max]``."""
+    def clamp_(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None) -> Self:
+        """In-place version of :meth:`Tensor.clamp`."""
+    def clip(self, min: _TensorOrNumber | None = None, max: _TensorOrNumber | None = None, *, out: Tensor | None = None) -> Tensor:
+        """Alias for :func:`rtorch.clamp`."""
+    def clamp_min(self, min: _TensorOrNumber) -> Tensor:
+        """Clamps every element of ``input`` to be at least ``min`` (``clamp(min=min)``)."""
+    def clamp_max(self, max: _TensorOrNumber) -> Tensor:
+        """Clamps every element of ``input`` to be at most ``max`` (``clamp(max=max)``)."""
 
     # comparison and logic
-    def isclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> Tensor: ...
-    def allclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> _bool: ...
-    def equal(self, other: Tensor) -> _bool: ...
+    def isclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> Tensor:
+        """Returns a boolean tensor telling where ``input`` and ``other`` are close."""
+    def allclose(self, other: Tensor, rtol: _float = 1e-05, atol: _float = 1e-08, equal_nan: _bool = False) -> _bool:
+        """Returns ``True`` if every element of ``input`` is close to ``other`` (see :func:`rtorch.isclose`)."""
+    def equal(self, other: Tensor) -> _bool:
+        """Returns ``True`` if ``input`` and ``other`` have the same shape and the same elements."""
 
     # in-place fills and random
-    def zero_(self) -> Self: ...
-    def fill_(self, value: _TensorOrNumber) -> Self: ...
-    def uniform_(self, from_: _float = 0.0, to: _float = 1.0, *, generator: Generator | None = None) -> Self: ...
-    def normal_(self, mean: _float = 0.0, std: _float = 1.0, *, generator: Generator | None = None) -> Self: ...
-    def bernoulli_(self, p: _float = 0.5, *, generator: Generator | None = None) -> Self: ...
-    def masked_fill(self, mask: Tensor, value: _TensorOrNumber) -> Tensor: ...
-    def masked_fill_(self, mask: Tensor, value: _TensorOrNumber) -> Self: ...
+    def zero_(self) -> Self:
+        """Fills ``self`` with zeros, in place, and returns it."""
+    def fill_(self, value: _TensorOrNumber) -> Self:
+        """Fills ``self`` with ``value``, in place, and returns it."""
+    def uniform_(self, from_: _float = 0.0, to: _float = 1.0, *, generator: Generator | None = None) -> Self:
+        """Fills ``self`` in place with numbers drawn uniformly from ``[from_, to)``."""
+    def normal_(self, mean: _float = 0.0, std: _float = 1.0, *, generator: Generator | None = None) -> Self:
+        """Fills ``self`` in place with numbers drawn from the normal distribution N(``mean``, ``std``²)."""
+    def bernoulli_(self, p: _float = 0.5, *, generator: Generator | None = None) -> Self:
+        """Fills ``self`` in place with 0/1 values, each 1 with probability ``p``."""
+    def masked_fill(self, mask: Tensor, value: _TensorOrNumber) -> Tensor:
+        """Returns a copy of ``input`` with ``value`` written where ``mask`` is True."""
+    def masked_fill_(self, mask: Tensor, value: _TensorOrNumber) -> Self:
+        """In-place version of :meth:`Tensor.masked_fill`."""
 
     # reductions
-    def sum(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None, out: Tensor | None = None) -> Tensor: ...
-    def nansum(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor: ...
-    def mean(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None, out: Tensor | None = None) -> Tensor: ...
-    def nanmean(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor: ...
-    def prod(self, dim: _int | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor: ...
+    def sum(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None, out: Tensor | None = None) -> Tensor:
+        """Returns the sum of the elements of ``input``, over all elements or over ``dim``."""
+    def nansum(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor:
+        """Returns the sum of the elements of ``input``, treating NaNs as zero."""
+    def mean(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None, out: Tensor | None = None) -> Tensor:
+        """Returns the mean of the elements of ``input``, over all elements or over ``dim``."""
+    def nanmean(self, dim: _Dims | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor:
+        """Returns the mean of the non-NaN elements of ``input``."""
+    def prod(self, dim: _int | None = None, keepdim: _bool = False, *, dtype: _dtype | None = None) -> Tensor:
+        """Returns the product of the elements of ``input``, over all elements or over one dimension."""
     @overload
     def max(self, dim: None = None, keepdim: _bool = False) -> Tensor:
         """The max of all elements; `max(dim)` gives (values, indices); `max(other)` is `maximum`."""
@@ -721,72 +831,127 @@ class Tensor:
     def min(self, dim: _int, keepdim: _bool = False) -> _ValuesIndices: ...
     @overload
     def min(self, other: Tensor, /) -> Tensor: ...
-    def amax(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor: ...
-    def amin(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor: ...
-    def argmax(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor: ...
-    def argmin(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor: ...
-    def all(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor: ...
-    def any(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor: ...
-    def count_nonzero(self, dim: _Dims | None = None) -> Tensor: ...
+    def amax(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the maximum of ``input`` over the given dimensions (values only; the gradient is split evenly among ties)."""
+    def amin(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the minimum of ``input`` over the given dimensions (values only; the gradient is split evenly among ties)."""
+    def argmax(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the indices of the maximum values of ``input``: into the flattened tensor, or along ``dim``."""
+    def argmin(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the indices of the minimum values of ``input``: into the flattened tensor, or along ``dim``."""
+    def all(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor:
+        """Tests whether all elements of ``input`` are non-zero (True), over all elements or over ``dim``; returns a bool tensor."""
+    def any(self, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor:
+        """Tests whether any element of ``input`` is non-zero (True), over all elements or over ``dim``; returns a bool tensor."""
+    def count_nonzero(self, dim: _Dims | None = None) -> Tensor:
+        """Counts the non-zero elements of ``input``, over all elements or over ``dim``."""
     def var(
         self, dim: _Dims | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *, correction: _float | None = None
-    ) -> Tensor: ...
+    ) -> Tensor:
+        """Returns the variance of ``input``, over all elements or over ``dim``."""
     def std(
         self, dim: _Dims | None = None, unbiased: _bool | None = None, keepdim: _bool = False, *, correction: _float | None = None
-    ) -> Tensor: ...
-    def norm(self, p: _float | str | None = None, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor: ...
-    def logsumexp(self, dim: _Dims, keepdim: _bool = False) -> Tensor: ...
-    def softmax(self, dim: _int | None = None, *, dtype: _dtype | None = None) -> Tensor: ...
-    def log_softmax(self, dim: _int | None = None, *, dtype: _dtype | None = None) -> Tensor: ...
-    def cumsum(self, dim: _int, *, dtype: _dtype | None = None) -> Tensor: ...
-    def cumprod(self, dim: _int, *, dtype: _dtype | None = None) -> Tensor: ...
-    def cummax(self, dim: _int) -> _ValuesIndices: ...
-    def cummin(self, dim: _int) -> _ValuesIndices: ...
-    def trace(self) -> Tensor: ...
+    ) -> Tensor:
+        """Returns the standard deviation of ``input`` (the square root of :meth:`Tensor.var`)."""
+    def norm(self, p: _float | str | None = None, dim: _Dims | None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the vector p-norm of ``input``, over all elements or over ``dim``."""
+    def logsumexp(self, dim: _Dims, keepdim: _bool = False) -> Tensor:
+        """Returns ``log(sum(exp(input)))`` over ``dim``, computed stably (the maximum is subtracted first)."""
+    def softmax(self, dim: _int | None = None, *, dtype: _dtype | None = None) -> Tensor:
+        """Applies softmax along ``dim``: ``exp(x) / sum(exp(x))``, so that each slice sums to 1."""
+    def log_softmax(self, dim: _int | None = None, *, dtype: _dtype | None = None) -> Tensor:
+        """Applies ``log(softmax(x))`` along ``dim``, computed in one stable pass."""
+    def cumsum(self, dim: _int, *, dtype: _dtype | None = None) -> Tensor:
+        """Returns the cumulative sum of ``input`` along ``dim``: ``out[i] = input[0] + ... + input[i]``."""
+    def cumprod(self, dim: _int, *, dtype: _dtype | None = None) -> Tensor:
+        """Returns the cumulative product of ``input`` along ``dim``: ``out[i] = input[0] * ... * input[i]``."""
+    def cummax(self, dim: _int) -> _ValuesIndices:
+        """Returns the running maximum of ``input`` along ``dim`` and where it was found, as ``(values, indices)``."""
+    def cummin(self, dim: _int) -> _ValuesIndices:
+        """Returns the running minimum of ``input`` along ``dim`` and where it was found, as ``(values, indices)``."""
+    def trace(self) -> Tensor:
+        """Returns the sum of the main diagonal of a 2-D tensor."""
 
     # shape and views
     @overload
-    def view(self, dtype: _dtype, /) -> Tensor: ...
+    def view(self, dtype: _dtype, /) -> Tensor:
+        """Returns a tensor with the same data as ``self`` and a new shape (or reinterpreted dtype), without copying."""
     @overload
     def view(self, *shape: _int | Sequence[_int]) -> Tensor: ...
-    def view_as(self, other: Tensor) -> Tensor: ...
-    def reshape(self, *shape: _int | Sequence[_int]) -> Tensor: ...
-    def reshape_as(self, other: Tensor) -> Tensor: ...
-    def transpose(self, dim0: _int, dim1: _int) -> Tensor: ...
-    def swapaxes(self, axis0: _int, axis1: _int) -> Tensor: ...
-    def swapdims(self, dim0: _int, dim1: _int) -> Tensor: ...
-    def permute(self, *dims: _int | Sequence[_int]) -> Tensor: ...
-    def t(self) -> Tensor: ...
-    def expand(self, *sizes: _int | Sequence[_int]) -> Tensor: ...
-    def expand_as(self, other: Tensor) -> Tensor: ...
-    def broadcast_to(self, shape: Sequence[_int]) -> Tensor: ...
-    def squeeze(self, dim: _Dims | None = None) -> Tensor: ...
-    def unsqueeze(self, dim: _int) -> Tensor: ...
-    def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor: ...
-    def ravel(self) -> Tensor: ...
-    def unflatten(self, dim: _int, sizes: Sequence[_int]) -> Tensor: ...
-    def narrow(self, dim: _int, start: _int, length: _int) -> Tensor: ...
-    def select(self, dim: _int, index: _int) -> Tensor: ...
-    def unbind(self, dim: _int = 0) -> list[Tensor]: ...
-    def split(self, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> list[Tensor]: ...
-    def chunk(self, chunks: _int, dim: _int = 0) -> list[Tensor]: ...
-    def diagonal(self, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor: ...
-    def unfold(self, dimension: _int, size: _int, step: _int) -> Tensor: ...
-    def flip(self, *dims: _int | Sequence[_int]) -> Tensor: ...
-    def fliplr(self) -> Tensor: ...
-    def flipud(self) -> Tensor: ...
-    def roll(self, shifts: _Dims, dims: _Dims | None = None) -> Tensor: ...
-    def rot90(self, k: _int = 1, dims: tuple[_int, _int] = (0, 1)) -> Tensor: ...
-    def repeat(self, *sizes: _int | Sequence[_int]) -> Tensor: ...
-    def tile(self, *dims: _int | Sequence[_int]) -> Tensor: ...
-    def repeat_interleave(self, repeats: _int | Tensor, dim: _int | None = None, *, output_size: _int | None = None) -> Tensor: ...
-    def tril(self, diagonal: _int = 0) -> Tensor: ...
-    def triu(self, diagonal: _int = 0) -> Tensor: ...
-    def diff(self, n: _int = 1, dim: _int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor: ...
+    def view_as(self, other: Tensor) -> Tensor:
+        """Returns ``self`` viewed with the shape of ``other`` (``self.view(other.shape)``)."""
+    def reshape(self, *shape: _int | Sequence[_int]) -> Tensor:
+        """Returns a tensor with ``input``'s elements in the given shape: a view when the strides allow, else a copy."""
+    def reshape_as(self, other: Tensor) -> Tensor:
+        """Returns ``self`` reshaped to the shape of ``other`` (``self.reshape(other.shape)``)."""
+    def transpose(self, dim0: _int, dim1: _int) -> Tensor:
+        """Returns a view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped."""
+    def swapaxes(self, axis0: _int, axis1: _int) -> Tensor:
+        """Alias for :func:`rtorch.transpose`."""
+    def swapdims(self, dim0: _int, dim1: _int) -> Tensor:
+        """Alias for :func:`rtorch.transpose`."""
+    def permute(self, *dims: _int | Sequence[_int]) -> Tensor:
+        """Returns a view of ``input`` with its dimensions reordered."""
+    def t(self) -> Tensor:
+        """Returns ``input`` transposed: dims 0 and 1 of a 2-D tensor swapped; 0-D and 1-D tensors are returned as they are."""
+    def expand(self, *sizes: _int | Sequence[_int]) -> Tensor:
+        """Returns a view of ``self`` with size-1 dimensions repeated (stride 0) to the given sizes."""
+    def expand_as(self, other: Tensor) -> Tensor:
+        """Returns ``self`` expanded to the shape of ``other`` (``self.expand(other.size())``)."""
+    def broadcast_to(self, shape: Sequence[_int]) -> Tensor:
+        """Returns a view of ``input`` broadcast to ``shape`` (as :meth:`Tensor.expand`)."""
+    def squeeze(self, dim: _Dims | None = None) -> Tensor:
+        """Returns a view of ``input`` with dimensions of size 1 removed (all of them, or those in ``dim``)."""
+    def unsqueeze(self, dim: _int) -> Tensor:
+        """Returns a view of ``input`` with a dimension of size 1 inserted at position ``dim``."""
+    def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor:
+        """Flattens dimensions ``start_dim`` to ``end_dim`` of ``input`` into one (a view when possible)."""
+    def ravel(self) -> Tensor:
+        """Returns ``input`` flattened to one dimension (a view when possible, else a copy)."""
+    def unflatten(self, dim: _int, sizes: Sequence[_int]) -> Tensor:
+        """Splits dimension ``dim`` of ``input`` into the given ``sizes`` (the inverse of :meth:`Tensor.flatten`)."""
+    def narrow(self, dim: _int, start: _int, length: _int) -> Tensor:
+        """Returns a view of ``input`` restricted to ``length`` elements of dimension ``dim`` from ``start``."""
+    def select(self, dim: _int, index: _int) -> Tensor:
+        """Returns a view of ``input`` at index ``index`` of dimension ``dim``, with that dimension removed."""
+    def unbind(self, dim: _int = 0) -> list[Tensor]:
+        """Removes dimension ``dim`` and returns the slices along it as a list of views."""
+    def split(self, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> list[Tensor]:
+        """Splits ``input`` along ``dim`` into views of ``split_size`` elements each, or of the given sizes."""
+    def chunk(self, chunks: _int, dim: _int = 0) -> list[Tensor]:
+        """Splits ``input`` along ``dim`` into at most ``chunks`` views of equal size (the last may be smaller)."""
+    def diagonal(self, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor:
+        """Returns a view of the diagonal of ``input`` with respect to ``dim1`` and ``dim2``, appended as the last dimension."""
+    def unfold(self, dimension: _int, size: _int, step: _int) -> Tensor:
+        """Returns a view with all slices of ``size`` elements, ``step`` apart, of dimension ``dimension``."""
+    def flip(self, *dims: _int | Sequence[_int]) -> Tensor:
+        """Returns a copy of ``input`` with the order of elements reversed along the given dimensions."""
+    def fliplr(self) -> Tensor:
+        """Returns a copy of ``input`` flipped left to right (along dimension 1)."""
+    def flipud(self) -> Tensor:
+        """Returns a copy of ``input`` flipped upside down (along dimension 0)."""
+    def roll(self, shifts: _Dims, dims: _Dims | None = None) -> Tensor:
+        """Rolls ``input``'s elements along the given dimensions; elements shifted past the end re-enter at the start."""
+    def rot90(self, k: _int = 1, dims: tuple[_int, _int] = (0, 1)) -> Tensor:
+        """Rotates ``input`` by 90 degrees ``k`` times in the plane of ``dims``, from the first axis towards the second."""
+    def repeat(self, *sizes: _int | Sequence[_int]) -> Tensor:
+        """Returns ``self`` tiled ``sizes[i]`` times along each dimension (a copy)."""
+    def tile(self, *dims: _int | Sequence[_int]) -> Tensor:
+        """Returns ``input`` tiled ``dims[i]`` times along each dimension (like :meth:`Tensor.repeat`)."""
+    def repeat_interleave(self, repeats: _int | Tensor, dim: _int | None = None, *, output_size: _int | None = None) -> Tensor:
+        """Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively."""
+    def tril(self, diagonal: _int = 0) -> Tensor:
+        """Returns the lower triangle of ``input`` (the last two dimensions), zeroing the other elements."""
+    def triu(self, diagonal: _int = 0) -> Tensor:
+        """Returns the upper triangle of ``input`` (the last two dimensions), zeroing the other elements."""
+    def diff(self, n: _int = 1, dim: _int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+        """Returns the ``n``-th forward difference of ``input`` along ``dim``: ``out[i] = input[i + 1] - input[i]``."""
 
     # indexing
-    def index_select(self, dim: _int, index: Tensor) -> Tensor: ...
-    def gather(self, dim: _int, index: Tensor) -> Tensor: ...
+    def index_select(self, dim: _int, index: Tensor) -> Tensor:
+        """Returns the entries of ``input`` at positions ``index`` along dimension ``dim`` (a copy)."""
+    def gather(self, dim: _int, index: Tensor) -> Tensor:
+        """Gathers values of ``input`` along ``dim`` at the positions given by ``index``."""
     def scatter(
         self,
         dim: _int,
@@ -795,7 +960,8 @@ class Tensor:
         value: _Number | None = None,
         *,
         reduce: Literal["add", "multiply"] | None = None,
-    ) -> Tensor: ...
+    ) -> Tensor:
+        """Returns a copy of ``input`` with values from ``src`` (or the number ``value``) written at ``index`` along ``dim``."""
     def scatter_(
         self,
         dim: _int,
@@ -804,9 +970,12 @@ class Tensor:
         value: _Number | None = None,
         *,
         reduce: Literal["add", "multiply"] | None = None,
-    ) -> Self: ...
-    def scatter_add(self, dim: _int, index: Tensor, src: Tensor) -> Tensor: ...
-    def scatter_add_(self, dim: _int, index: Tensor, src: Tensor) -> Self: ...
+    ) -> Self:
+        """In-place version of :meth:`Tensor.scatter`."""
+    def scatter_add(self, dim: _int, index: Tensor, src: Tensor) -> Tensor:
+        """Returns a copy of ``input`` with the values of ``src`` added at ``index`` along ``dim`` (duplicates accumulate)."""
+    def scatter_add_(self, dim: _int, index: Tensor, src: Tensor) -> Self:
+        """In-place version of :meth:`Tensor.scatter_add`."""
     def scatter_reduce(
         self,
         dim: _int,
@@ -815,48 +984,79 @@ class Tensor:
         reduce: Literal["sum", "prod", "mean", "amax", "amin"],
         *,
         include_self: _bool = True,
-    ) -> Tensor: ...
-    def index_add(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _Number | None = None) -> Tensor: ...
-    def index_add_(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _Number | None = None) -> Self: ...
-    def index_copy(self, dim: _int, index: Tensor, source: Tensor) -> Tensor: ...
-    def index_copy_(self, dim: _int, index: Tensor, source: Tensor) -> Self: ...
-    def index_fill(self, dim: _int, index: Tensor, value: _TensorOrNumber) -> Tensor: ...
-    def index_fill_(self, dim: _int, index: Tensor, value: _TensorOrNumber) -> Self: ...
-    def masked_select(self, mask: Tensor) -> Tensor: ...
-    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor: ...
+    ) -> Tensor:
+        """Returns a copy of ``input`` with the values of ``src`` reduced into it at ``index`` along ``dim``."""
+    def index_add(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _Number | None = None) -> Tensor:
+        """Returns a copy of ``input`` with ``alpha * source`` added at positions ``index`` of dimension ``dim``."""
+    def index_add_(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _Number | None = None) -> Self:
+        """In-place version of :meth:`Tensor.index_add`."""
+    def index_copy(self, dim: _int, index: Tensor, source: Tensor) -> Tensor:
+        """Returns a copy of ``input`` with the slices of ``source`` written at positions ``index`` of dimension ``dim``."""
+    def index_copy_(self, dim: _int, index: Tensor, source: Tensor) -> Self:
+        """In-place version of :meth:`Tensor.index_copy`."""
+    def index_fill(self, dim: _int, index: Tensor, value: _TensorOrNumber) -> Tensor:
+        """Returns a copy of ``input`` with ``value`` written at positions ``index`` of dimension ``dim``."""
+    def index_fill_(self, dim: _int, index: Tensor, value: _TensorOrNumber) -> Self:
+        """In-place version of :meth:`Tensor.index_fill`."""
+    def masked_select(self, mask: Tensor) -> Tensor:
+        """Returns a new 1-D tensor with the elements of ``input`` where ``mask`` is True, in row-major order."""
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        """Returns a copy of ``input`` with consecutive elements of ``source`` written where ``mask`` is True."""
     @overload
-    def nonzero(self, *, as_tuple: Literal[False] = False) -> Tensor: ...
+    def nonzero(self, *, as_tuple: Literal[False] = False) -> Tensor:
+        """Returns the indices of the non-zero elements of ``input``."""
     @overload
     def nonzero(self, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
-    def take(self, index: Tensor) -> Tensor: ...
-    def take_along_dim(self, indices: Tensor, dim: _int | None = None) -> Tensor: ...
-    def where(self, condition: Tensor, other: _TensorOrNumber) -> Tensor: ...
+    def take(self, index: Tensor) -> Tensor:
+        """Returns the elements of ``input`` at the given flat (row-major) indices, in ``index``'s shape."""
+    def take_along_dim(self, indices: Tensor, dim: _int | None = None) -> Tensor:
+        """Picks values of ``input`` at ``indices`` along ``dim`` (NumPy's ``take_along_axis``)."""
+    def where(self, condition: Tensor, other: _TensorOrNumber) -> Tensor:
+        """Returns ``input`` where ``condition`` is True and ``other`` elsewhere."""
 
     # linear algebra
-    def matmul(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def mm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def bmm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor: ...
-    def dot(self, other: Tensor) -> Tensor: ...
-    def vdot(self, other: Tensor) -> Tensor: ...
-    def outer(self, other: Tensor) -> Tensor: ...
-    def mv(self, vec: Tensor) -> Tensor: ...
-    def kron(self, other: Tensor) -> Tensor: ...
-    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor: ...
-    def addmv(self, mat: Tensor, vec: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor: ...
-    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor: ...
+    def matmul(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+        """Matrix product of ``input`` and ``other``, with NumPy's rules for 1-D and batched operands."""
+    def mm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+        """Matrix product of two 2-D tensors: ``(n, m) x (m, p) -> (n, p)`` (no broadcasting)."""
+    def bmm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+        """Batched matrix product of 3-D tensors: ``(b, n, m) x (b, m, p) -> (b, n, p)`` (no broadcasting)."""
+    def dot(self, other: Tensor) -> Tensor:
+        """Dot product of two 1-D tensors of the same length."""
+    def vdot(self, other: Tensor) -> Tensor:
+        """Dot product of two 1-D tensors (the same as :func:`rtorch.dot`: there are no complex dtypes to conjugate)."""
+    def outer(self, other: Tensor) -> Tensor:
+        """Outer product of two 1-D tensors: ``out[i][j] = input[i] * vec2[j]``."""
+    def mv(self, vec: Tensor) -> Tensor:
+        """Matrix-vector product: ``(n, m) x (m,) -> (n,)``."""
+    def kron(self, other: Tensor) -> Tensor:
+        """Kronecker product of ``input`` and ``other``: every element of ``input`` scales a copy of ``other``."""
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor:
+        """Returns ``beta * input + alpha * (mat1 @ mat2)`` for matrices ``mat1`` and ``mat2`` (``input`` broadcasts)."""
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor:
+        """Returns ``beta * input + alpha * (mat @ vec)`` for a matrix ``mat`` and a vector ``vec`` (``input`` broadcasts)."""
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor:
+        """Returns ``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices (``input`` broadcasts)."""
 
     # ordering
-    def sort(self, dim: _int = -1, descending: _bool = False, stable: _bool = False) -> _ValuesIndices: ...
-    def argsort(self, dim: _int = -1, descending: _bool = False, stable: _bool = False) -> Tensor: ...
-    def msort(self) -> Tensor: ...
-    def topk(self, k: _int, dim: _int = -1, largest: _bool = True, sorted: _bool = True) -> _ValuesIndices: ...
-    def kthvalue(self, k: _int, dim: _int = -1, keepdim: _bool = False) -> _ValuesIndices: ...
+    def sort(self, dim: _int = -1, descending: _bool = False, stable: _bool = False) -> _ValuesIndices:
+        """Sorts the elements of ``input`` along ``dim``; returns a named tuple ``(values, indices)``."""
+    def argsort(self, dim: _int = -1, descending: _bool = False, stable: _bool = False) -> Tensor:
+        """Returns the indices that sort ``input`` along ``dim`` (the ``indices`` of :meth:`Tensor.sort`)."""
+    def msort(self) -> Tensor:
+        """Sorts ``input`` along its first dimension, ascending (the values of ``sort(dim=0)``)."""
+    def topk(self, k: _int, dim: _int = -1, largest: _bool = True, sorted: _bool = True) -> _ValuesIndices:
+        """Returns the ``k`` largest (or smallest) elements of ``input`` along ``dim``, as a named tuple ``(values, indices)``."""
+    def kthvalue(self, k: _int, dim: _int = -1, keepdim: _bool = False) -> _ValuesIndices:
+        """Returns the ``k``-th smallest element of ``input`` along ``dim`` (``k`` counts from 1), as ``(values, indices)``."""
     @overload
-    def median(self, dim: None = None, keepdim: _bool = False) -> Tensor: ...
+    def median(self, dim: None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the median of ``input``: over all elements, or along ``dim`` as ``(values, indices)``."""
     @overload
     def median(self, dim: _int, keepdim: _bool = False) -> _ValuesIndices: ...
     @overload
-    def nanmedian(self, dim: None = None, keepdim: _bool = False) -> Tensor: ...
+    def nanmedian(self, dim: None = None, keepdim: _bool = False) -> Tensor:
+        """Returns the median of ``input`` ignoring NaNs (see :meth:`Tensor.median`)."""
     @overload
     def nanmedian(self, dim: _int, keepdim: _bool = False) -> _ValuesIndices: ...
     @overload
@@ -866,7 +1066,8 @@ class Tensor:
         return_inverse: Literal[False] = False,
         return_counts: Literal[False] = False,
         dim: _int | None = None,
-    ) -> Tensor: ...
+    ) -> Tensor:
+        """Returns the unique elements of ``input`` (or unique slices along ``dim``), sorted."""
     @overload
     def unique(
         self,
@@ -908,15 +1109,18 @@ def zeros(
     requires_grad: _bool = False,
     pin_memory: _bool = False,
     out: Tensor | None = None,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor filled with zeros, of the shape given by ``size``."""
 def ones(
     *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
     pin_memory: _bool = False, out: Tensor | None = None,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor filled with ones, of the shape given by ``size``."""
 def empty(
     *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
     pin_memory: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor of the shape given by ``size`` whose elements are not initialised."""
 def full(
     size: Sequence[_int],
     fill_value: _Number,
@@ -925,7 +1129,8 @@ def full(
     device: _device | None = None,
     requires_grad: _bool = False,
     pin_memory: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor of shape ``size`` filled with ``fill_value``."""
 def arange(
     start: _Number,
     end: _Number | None = None,
@@ -934,7 +1139,8 @@ def arange(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a 1-D tensor of the values ``start, start + step, ...`` up to but excluding ``end``."""
 def linspace(
     start: _float,
     end: _float,
@@ -943,7 +1149,8 @@ def linspace(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included."""
 def logspace(
     start: _float,
     end: _float,
@@ -953,7 +1160,8 @@ def logspace(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a 1-D tensor of ``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``."""
 def eye(
     n: _int,
     m: _int | None = None,
@@ -961,7 +1169,8 @@ def eye(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a 2-D tensor with ones on the diagonal and zeros elsewhere."""
 
 # ---- random ----
 
@@ -971,14 +1180,16 @@ def rand(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor of the given shape filled with numbers drawn uniformly from ``[0, 1)``."""
 def randn(
     *size: _int | Sequence[_int],
     generator: Generator | None = None,
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
+) -> Tensor:
+    """Returns a tensor of the given shape filled with numbers drawn from the standard normal distribution."""
 @overload
 def randint(
     high: _int,
@@ -1022,32 +1233,46 @@ def randperm(
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
-) -> Tensor: ...
-def bernoulli(input: Tensor, *, generator: Generator | None = None) -> Tensor: ...
+) -> Tensor:
+    """Returns a random permutation of the integers ``0 .. n - 1``."""
+def bernoulli(input: Tensor, *, generator: Generator | None = None) -> Tensor:
+    """Draws 0/1 values: each output element is 1 with the probability given by the matching element of ``input``."""
 def multinomial(
     input: Tensor, num_samples: _int, replacement: _bool = False, *, generator: Generator | None = None
-) -> Tensor: ...
-def manual_seed(seed: _int) -> None: ...
-def initial_seed() -> _int: ...
+) -> Tensor:
+    """Draws ``num_samples`` category indices from the distribution given by each row of ``input``."""
+def manual_seed(seed: _int) -> None:
+    """Seeds the default random number generator (for every device) with ``seed``."""
+def initial_seed() -> _int:
+    """Returns the seed of the default random number generator."""
 
 # ---- joining, selection, dtypes ----
 
-def cat(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor: ...
-def stack(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor: ...
+def cat(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:
+    """Concatenates a sequence of tensors along an existing dimension."""
+def stack(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:
+    """Stacks a sequence of tensors of the same shape along a new dimension."""
 @overload
 def where(condition: Tensor) -> tuple[Tensor, ...]:
     """`where(cond, input, other)` picks elementwise; `where(cond)` is `cond.nonzero(as_tuple=True)`."""
 @overload
 def where(condition: Tensor, input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
-def promote_types(a: _dtype | str, b: _dtype | str) -> _dtype: ...
-def result_type(tensor: _TensorOrNumber, other: _TensorOrNumber) -> _dtype: ...
-def set_default_dtype(d: _dtype) -> None: ...
-def get_default_dtype() -> _dtype: ...
-def get_num_threads() -> _int: ...
+def promote_types(a: _dtype | str, b: _dtype | str) -> _dtype:
+    """Returns the smallest dtype that can hold values of both ``a`` and ``b`` (PyTorch's promotion lattice)."""
+def result_type(tensor: _TensorOrNumber, other: _TensorOrNumber) -> _dtype:
+    """Returns the dtype an arithmetic operation on ``tensor`` and ``other`` would produce."""
+def set_default_dtype(d: _dtype) -> None:
+    """Sets the default floating-point dtype, used for Python floats and by the creation functions."""
+def get_default_dtype() -> _dtype:
+    """Returns the default floating-point dtype (see :func:`rtorch.set_default_dtype`)."""
+def get_num_threads() -> _int:
+    """Returns the number of threads rtorch's CPU kernels use (see :func:`rtorch.set_num_threads`)."""
 def set_num_threads(n: _int) -> None:
     """Resize the kernel thread pool (the first use reads RTORCH_NUM_THREADS / OMP_NUM_THREADS)."""
-def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor: ...
-def tensordot(a: Tensor, b: Tensor, dims: _int | Sequence[_int] | Sequence[Sequence[_int]] | None = None) -> Tensor: ...
+def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
+    """Sums products of the operands' elements over the indices given by Einstein notation."""
+def tensordot(a: Tensor, b: Tensor, dims: _int | Sequence[_int] | Sequence[Sequence[_int]] | None = None) -> Tensor:
+    """Contracts ``a`` and ``b`` over the given dimensions (a generalised matrix product)."""
 def searchsorted(
     sorted_sequence: Tensor,
     input: _TensorOrNumber,
@@ -1055,9 +1280,12 @@ def searchsorted(
     out_int32: _bool = False,
     right: _bool = False,
     side: Literal["left", "right"] | None = None,
-) -> Tensor: ...
-def bucketize(input: _TensorOrNumber, boundaries: Tensor, *, out_int32: _bool = False, right: _bool = False) -> Tensor: ...
-def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: Literal["ij", "xy"] | None = None) -> list[Tensor]: ...
+) -> Tensor:
+    """Finds, for each value of ``input``, the index where it would be inserted into ``sorted_sequence`` to keep it sorted."""
+def bucketize(input: _TensorOrNumber, boundaries: Tensor, *, out_int32: _bool = False, right: _bool = False) -> Tensor:
+    """Returns, for each value of ``input``, the index of the bucket defined by the 1-D ``boundaries`` it falls in."""
+def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: Literal["ij", "xy"] | None = None) -> list[Tensor]:
+    """Returns coordinate grids from 1-D tensors: one N-D tensor per input, expanded over the others."""
 
 # ---- memory ----
 
@@ -1079,9 +1307,11 @@ def _from_buffer(owner: object, ptr: _int, shape: Sequence[_int], strides_bytes:
 
 # ---- autograd ----
 
-def is_grad_enabled() -> _bool: ...
+def is_grad_enabled() -> _bool:
+    """Returns ``True`` if gradient recording is enabled in this thread (see :class:`rtorch.no_grad`)."""
 def _set_grad_enabled(on: _bool) -> _bool: ...
-def is_inference_mode_enabled() -> _bool: ...
+def is_inference_mode_enabled() -> _bool:
+    """Returns ``True`` inside an :class:`rtorch.inference_mode` block in this thread."""
 def _set_inference_mode(on: _bool) -> _bool: ...
 def grad(
     outputs: Tensor | Sequence[Tensor],
@@ -1427,7 +1657,8 @@ def _cuda_get_allow_tf32() -> _bool: ...
 
 class RemovableHandle:
     """Returned by Tensor.register_post_accumulate_grad_hook."""
-    def remove(self) -> None: ...
+    def remove(self) -> None:
+        """Unregisters the hook: it does not run in later backward passes."""
     def __enter__(self) -> RemovableHandle: ...
     def __exit__(self, a: Any, b: Any, c: Any) -> None: ...
 
@@ -1456,8 +1687,10 @@ class _NcclComm:
                    recv_counts: Sequence[_int]) -> None: ...
     def send(self, tensor: Tensor, peer: _int) -> None: ...
     def recv(self, tensor: Tensor, peer: _int) -> None: ...
-    def query(self) -> _bool: ...
-    def wait(self, timeout: _float, what: str) -> None: ...
+    def query(self) -> _bool:
+        """True when all queued collectives have finished (raises on an asynchronous NCCL error)."""
+    def wait(self, timeout: _float, what: str) -> None:
+        """Block (without the GIL) until queued work finishes; after `timeout` seconds abort and raise."""
     def abort(self) -> None: ...
 def _adam_step(param: Tensor, grad: Tensor, exp_avg: Tensor, exp_avg_sq: Tensor, max_exp_avg_sq: Tensor | None,
                lr: _float, beta1: _float, beta2: _float, eps: _float, weight_decay: _float,

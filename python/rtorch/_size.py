@@ -9,6 +9,7 @@ class Size(tuple):
         return f"rtorch.Size({list(self)})"
 
     def numel(self):
+        """Returns the number of elements of a tensor of this shape (the product of the sizes)."""
         n = 1
         for d in self:
             n *= d

@@ -88,14 +88,23 @@ def is_available():
 
 
 def device_count():
+    """Returns the number of CUDA devices (0 when there is no driver or GPU)."""
     return _rtorch._cuda_device_count()
 
 
 def current_device():
+    """Returns the index of the current CUDA device (set with :func:`set_device`; 0 by default)."""
     return _current
 
 
 def set_device(device):
+    """Sets the current CUDA device: the default of this module's ``device=None`` arguments.
+
+    Unlike PyTorch, a tensor created on ``"cuda"`` (no index) still goes to device 0.
+
+    Args:
+        device (int or str or device): the CUDA device.
+    """
     global _current
     i = _index(device)
     if not 0 <= i < device_count():
@@ -104,10 +113,20 @@ def set_device(device):
 
 
 def get_device_name(device=None):
+    """Returns the name of a CUDA device, e.g. ``"NVIDIA H100 80GB HBM3"``.
+
+    Args:
+        device (int or str or device, optional): the device; the current one by default.
+    """
     return _rtorch._cuda_device_name(_index(device))
 
 
 def get_device_capability(device=None):
+    """Returns the ``(major, minor)`` compute capability of a CUDA device.
+
+    Args:
+        device (int or str or device, optional): the device; the current one by default.
+    """
     return _rtorch._cuda_get_device_capability(_index(device))
 
 
@@ -122,15 +141,25 @@ def memory_allocated(device=None):
 
 
 def max_memory_allocated(device=None):
+    """Returns the peak number of bytes held by CUDA tensors since start-up or :func:`reset_peak_memory_stats`.
+
+    Args:
+        device (int or str or device, optional): the device; the current one by default.
+    """
     return _rtorch._cuda_max_memory_allocated(_index(device))
 
 
 def reset_peak_memory_stats(device=None):
+    """Resets the peak that :func:`max_memory_allocated` reports to the current allocation.
+
+    Args:
+        device (int or str or device, optional): the device; the current one by default.
+    """
     _rtorch._cuda_reset_peak_memory_stats(_index(device))
 
 
 def mem_get_info(device=None):
-    """(free, total) bytes on the device."""
+    """Returns the ``(free, total)`` bytes of memory on the device."""
     return _rtorch._cuda_mem_get_info(_index(device))
 
 
@@ -143,8 +172,11 @@ def empty_cache():
 
 
 def manual_seed(seed):
-    """CUDA tensors are drawn from the default generator (so a seed gives the same numbers on CPU
-    and GPU); seed it with ``rtorch.manual_seed``. Kept for PyTorch compatibility."""
+    """Does nothing: CUDA random numbers come from the default generator, seeded by ``rtorch.manual_seed``.
+
+    rtorch draws CUDA tensors from the default generator, so a seed gives the same numbers on CPU and
+    GPU. Kept for PyTorch compatibility.
+    """
 
 
 manual_seed_all = manual_seed

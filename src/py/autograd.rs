@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use std::sync::Arc;
 
+/// A node of the autograd graph: the backward function of the operation that produced a tensor (``tensor.grad_fn``).
 #[pyclass(frozen, module = "rtorch.autograd", name = "Node")]
 pub struct PyNode {
     pub n: Arc<Node>,
@@ -15,6 +16,7 @@ pub struct PyNode {
 
 #[pymethods]
 impl PyNode {
+    /// Returns the node's name, e.g. ``"MulBackward0"``.
     fn name(&self) -> String {
         self.n.name.clone()
     }
@@ -43,6 +45,13 @@ impl PyNode {
     }
 }
 
+/// Returns ``True`` if gradient recording is enabled in this thread (see :class:`rtorch.no_grad`).
+///
+/// Example::
+///
+///     >>> with rtorch.no_grad():
+///     ...     rtorch.is_grad_enabled()
+///     False
 #[pyfunction]
 pub fn is_grad_enabled() -> bool {
     tape::is_grad_enabled()
@@ -51,6 +60,7 @@ pub fn is_grad_enabled() -> bool {
 pub fn _set_grad_enabled(on: bool) -> bool {
     tape::set_grad_enabled(on)
 }
+/// Returns ``True`` inside an :class:`rtorch.inference_mode` block in this thread.
 #[pyfunction]
 pub fn is_inference_mode_enabled() -> bool {
     tape::is_inference_mode()
@@ -67,7 +77,31 @@ fn tensors(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
     obj.try_iter()?.map(|x| Ok(x?.cast::<PyTensor>()?.get().t.clone())).collect()
 }
 
-/// `rtorch.autograd.grad`.
+/// Computes and returns the gradients of ``outputs`` with respect to ``inputs`` (nothing is accumulated into ``.grad``).
+///
+/// Args:
+///     outputs (Tensor or sequence of Tensor): the differentiated outputs.
+///     inputs (Tensor or sequence of Tensor): the tensors to differentiate with respect to.
+///     grad_outputs (Tensor or sequence of Tensor, optional): the vector in the
+///         vector-Jacobian product, one per output (``None`` entries mean 1 for a
+///         one-element output).
+///     retain_graph (bool, optional): keep the graph so backward can run through it again.
+///         Defaults to ``create_graph``.
+///     create_graph (bool, optional): record the backward pass, so the returned gradients
+///         can be differentiated again. Default: ``False``.
+///     allow_unused (bool, optional): return ``None`` for inputs the outputs do not depend
+///         on instead of raising. Defaults to ``materialize_grads``.
+///     materialize_grads (bool, optional): return zeros instead of ``None`` for unused
+///         inputs. Default: ``False``.
+///
+/// Returns:
+///     A list with one gradient (or ``None``) per input.
+///
+/// Example::
+///
+///     >>> x = rtorch.tensor([1.0, 2.0], requires_grad=True)
+///     >>> rtorch.autograd.grad((x ** 3).sum(), x)
+///     [tensor([ 3., 12.])]
 #[pyfunction]
 #[pyo3(signature = (outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=false, allow_unused=None, materialize_grads=false))]
 pub fn grad(

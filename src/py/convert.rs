@@ -12,6 +12,18 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyEllipsis, PyFloat, PyInt, PyList, PySlice, PyTuple};
 
+/// The element type of a tensor: ``rtorch.float32``, ``rtorch.int64``, ``rtorch.bool``...
+///
+/// There is one object per dtype, so ``t.dtype is rtorch.float32`` works; dtypes compare with
+/// ``==`` and are hashable. Strings such as ``"float32"`` or ``"torch.float32"`` are accepted
+/// wherever a dtype is expected.
+///
+/// Example::
+///
+///     >>> rtorch.zeros(2, dtype=rtorch.float64).dtype
+///     rtorch.float64
+///     >>> rtorch.float16.itemsize, rtorch.float16.is_floating_point
+///     (2, True)
 #[pyclass(frozen, module = "rtorch", name = "dtype", eq, hash)]
 #[derive(PartialEq, Eq, Hash, Clone)]
 pub struct PyDType {
@@ -23,22 +35,27 @@ impl PyDType {
     fn __repr__(&self) -> String {
         format!("rtorch.{}", self.d.name())
     }
+    /// The size of one element in bytes.
     #[getter]
     fn itemsize(&self) -> usize {
         self.d.size()
     }
+    /// ``True`` for the floating-point dtypes (float16, bfloat16, float32, float64).
     #[getter]
     fn is_floating_point(&self) -> bool {
         self.d.is_float()
     }
+    /// ``True`` for the dtypes that can hold negative values (``False`` for bool and uint8).
     #[getter]
     fn is_signed(&self) -> bool {
         self.d.is_signed()
     }
+    /// ``True`` for complex dtypes: always ``False``, rtorch has none.
     #[getter]
     fn is_complex(&self) -> bool {
         false
     }
+    /// The dtype's name without the module prefix, e.g. ``"float32"``.
     #[getter]
     fn name(&self) -> &'static str {
         self.d.name()
@@ -57,6 +74,23 @@ pub fn dtype_obj(py: Python<'_>, d: DType) -> Py<PyDType> {
     v[ALL_DTYPES.iter().position(|x| *x == d).unwrap_or(0)].clone_ref(py)
 }
 
+/// A device a tensor can live on: the CPU or one CUDA GPU.
+///
+/// Built from a string (``"cpu"``, ``"cuda"``, ``"cuda:1"``), a type and an index
+/// (``device("cuda", 0)``), or a bare int (a CUDA index). Devices compare with ``==`` and are
+/// hashable; strings are accepted wherever a device is expected.
+///
+/// Args:
+///     spec (str or device or int): the device.
+///     index (int, optional): the CUDA device index.
+///
+/// Example::
+///
+///     >>> d = rtorch.device("cuda:1")
+///     >>> d.type, d.index
+///     ('cuda', 1)
+///     >>> rtorch.device("cpu")
+///     device(type='cpu')
 #[pyclass(frozen, module = "rtorch", name = "device", eq, hash)]
 #[derive(PartialEq, Eq, Hash, Clone)]
 pub struct PyDevice {
@@ -74,10 +108,12 @@ impl PyDevice {
         }
         Ok(PyDevice { d })
     }
+    /// The device type: ``"cpu"`` or ``"cuda"``.
     #[getter]
     fn r#type(&self) -> &'static str {
         self.d.type_name()
     }
+    /// The CUDA device index (``None`` for the CPU).
     #[getter]
     fn index(&self) -> Option<usize> {
         self.d.index()

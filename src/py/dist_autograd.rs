@@ -19,6 +19,7 @@ pub struct PostHookHandle {
 
 #[pymethods]
 impl PostHookHandle {
+    /// Unregisters the hook: it does not run in later backward passes.
     fn remove(&self) {
         self.removed.store(true, Ordering::Release);
     }
@@ -32,9 +33,13 @@ impl PostHookHandle {
 
 #[pymethods]
 impl PyTensor {
-    /// Register `hook(tensor)`, run after this leaf's gradient has been accumulated into `.grad`
-    /// (once per backward pass, after the last contribution), as in PyTorch. `hook` returns None.
-    /// Returns a handle whose `remove()` unregisters it.
+    /// Registers ``hook(tensor)`` to run after this leaf's gradient has been accumulated into ``.grad``.
+    ///
+    /// The hook runs once per backward pass, after the last contribution, as in PyTorch, and
+    /// returns None. Returns a handle whose ``remove()`` unregisters it.
+    ///
+    /// Args:
+    ///     hook (Callable): called with this tensor.
     fn register_post_accumulate_grad_hook(slf: &Bound<'_, Self>, hook: Py<PyAny>) -> PyResult<PostHookHandle> {
         let py = slf.py();
         // The hook gets this very Python object (a Parameter stays a Parameter); a weak reference

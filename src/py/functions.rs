@@ -16,6 +16,23 @@ use std::sync::Mutex;
 
 type R = PyResult<PyTensor>;
 
+/// A pseudo-random number generator whose state is a seed and an offset, for the ``generator=`` arguments.
+///
+/// rtorch draws from a counter-based generator (the same numbers on every device for a given
+/// seed and offset). Unlike PyTorch, the state is the pair ``(seed, offset)`` rather than a
+/// byte tensor, and only ``device="cpu"`` is accepted: CUDA tensors draw on the host and are
+/// then moved.
+///
+/// Args:
+///     device (str or device, optional): must be the CPU (or ``None``).
+///
+/// Example::
+///
+///     >>> g = rtorch.Generator().manual_seed(42)
+///     >>> a = rtorch.rand(3, generator=g)
+///     >>> b = rtorch.rand(3, generator=rtorch.Generator().manual_seed(42))
+///     >>> bool((a == b).all())
+///     True
 #[pyclass(frozen, module = "rtorch", name = "Generator")]
 pub struct PyGenerator {
     pub g: Mutex<Generator>,
@@ -33,17 +50,27 @@ impl PyGenerator {
         }
         Ok(PyGenerator { g: Mutex::new(Generator::new(67280421310721)) })
     }
+    /// Seeds this generator (its offset restarts at 0) and returns it.
+    ///
+    /// Args:
+    ///     seed (int): the seed.
     fn manual_seed(slf: Bound<'_, Self>, seed: i64) -> Bound<'_, Self> {
         *slf.get().g.lock().unwrap_or_else(|e| e.into_inner()) = Generator::new(seed as u64);
         slf
     }
+    /// Returns the seed this generator was last seeded with.
     fn initial_seed(&self) -> u64 {
         self.g.lock().unwrap_or_else(|e| e.into_inner()).seed
     }
+    /// Returns the generator's state as a ``(seed, offset)`` tuple (PyTorch returns a byte tensor).
     fn get_state(&self) -> (u64, u64) {
         let g = self.g.lock().unwrap_or_else(|e| e.into_inner());
         (g.seed, g.offset)
     }
+    /// Restores a state returned by :meth:`Generator.get_state`.
+    ///
+    /// Args:
+    ///     state (tuple of int): the ``(seed, offset)`` pair.
     fn set_state(&self, state: (u64, u64)) {
         *self.g.lock().unwrap_or_else(|e| e.into_inner()) = Generator { seed: state.0, offset: state.1 };
     }
@@ -99,6 +126,25 @@ fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, 
     Ok(t)
 }
 
+/// Returns a tensor filled with zeros, of the shape given by ``size``.
+///
+/// Args:
+///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     out (Tensor, optional): a tensor to fill with zeros instead (its dtype and device
+///         are kept; its shape must be ``size``).
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
+///         CUDA). Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.zeros(2, 3)
+///     tensor([[0., 0., 0.],
+///             [0., 0., 0.]])
+///     >>> rtorch.zeros((2,), dtype=rtorch.int64)
+///     tensor([0, 0])
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
 #[allow(clippy::too_many_arguments)]
@@ -106,6 +152,22 @@ pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bo
     filled(py, "zeros", size, Scalar::Int(0), dtype, device, requires_grad, pin_memory, out)
 }
 
+/// Returns a tensor filled with ones, of the shape given by ``size``.
+///
+/// Args:
+///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     out (Tensor, optional): a tensor to fill with ones instead (its dtype and device
+///         are kept; its shape must be ``size``).
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
+///         CUDA). Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.ones(2)
+///     tensor([1., 1.])
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
 #[allow(clippy::too_many_arguments)]
@@ -127,6 +189,20 @@ fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar,
     Ok(Bound::new(py, finish(new_tensor(&shape, d, device, pin_memory, Some(v))?, device, requires_grad)?)?.into_any())
 }
 
+/// Returns a tensor of the shape given by ``size`` whose elements are not initialised.
+///
+/// Args:
+///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
+///         CUDA). Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.empty(2, 3).shape
+///     rtorch.Size([2, 3])
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false))]
 pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
@@ -135,6 +211,27 @@ pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device
     finish(new_tensor(&shape, d, device, pin_memory, None)?, device, requires_grad)
 }
 
+/// Returns a tensor of shape ``size`` filled with ``fill_value``.
+///
+/// The dtype is inferred from ``fill_value`` when not given: bool, int64, or the default
+/// float dtype.
+///
+/// Args:
+///     size (sequence of int): the shape.
+///     fill_value (Number): the value.
+///     dtype (dtype, optional): the element type; inferred from ``fill_value`` by default.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
+///         CUDA). Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.full((2, 2), 7)
+///     tensor([[7, 7],
+///             [7, 7]])
+///     >>> rtorch.full((2,), 0.5)
+///     tensor([0.5000, 0.5000])
 #[pyfunction]
 #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
 pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
@@ -148,6 +245,25 @@ pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Optio
     finish(new_tensor(&shape, d, device, pin_memory, Some(v))?, device, requires_grad)
 }
 
+/// Returns a 1-D tensor of the values ``start, start + step, ...`` up to but excluding ``end``.
+///
+/// ``arange(end)`` starts at 0. The dtype is int64 when every argument is an int, else the
+/// default float dtype.
+///
+/// Args:
+///     start (Number): the first value (or ``end`` when it is the only argument).
+///     end (Number, optional): the bound, not included.
+///     step (Number, optional): the gap between values. Default: ``1``.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.arange(5)
+///     tensor([0, 1, 2, 3, 4])
+///     >>> rtorch.arange(1, 2, 0.25)
+///     tensor([1.0000, 1.2500, 1.5000, 1.7500])
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false))]
 pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -164,6 +280,20 @@ pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Op
     finish(crate::ops::creation::arange(s.to_f64(), e.to_f64(), st.to_f64(), d).py()?, device, requires_grad)
 }
 
+/// Returns a 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included.
+///
+/// Args:
+///     start (float): the first value.
+///     end (float): the last value.
+///     steps (int): the number of values.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.linspace(0, 1, 5)
+///     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false))]
 pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -174,6 +304,21 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny
     finish(crate::ops::creation::linspace(start, end, steps as usize, d).py()?, device, requires_grad)
 }
 
+/// Returns a 1-D tensor of ``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``.
+///
+/// Args:
+///     start (float): the first exponent.
+///     end (float): the last exponent.
+///     steps (int): the number of values.
+///     base (float, optional): the base. Default: ``10.0``.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.logspace(0, 2, 3)
+///     tensor([  1.,  10., 100.])
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false))]
 pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -184,6 +329,20 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Boun
     finish(crate::ops::creation::logspace(start, end, steps as usize, base, d).py()?, device, requires_grad)
 }
 
+/// Returns a 2-D tensor with ones on the diagonal and zeros elsewhere.
+///
+/// Args:
+///     n (int): the number of rows.
+///     m (int, optional): the number of columns. Default: ``n``.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.eye(2, 3)
+///     tensor([[1., 0., 0.],
+///             [0., 1., 0.]])
 #[pyfunction]
 #[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false))]
 pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -195,6 +354,20 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
     finish(crate::ops::creation::eye(n as usize, m as usize, d).py()?, device, requires_grad)
 }
 
+/// Returns a tensor of the given shape filled with numbers drawn uniformly from ``[0, 1)``.
+///
+/// Args:
+///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     generator (Generator, optional): the random number generator to draw from.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> x = rtorch.rand(2, 3)
+///     >>> x.shape, bool(((x >= 0) & (x < 1)).all())
+///     (rtorch.Size([2, 3]), True)
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false))]
 pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -203,6 +376,19 @@ pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>
     finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), false).py()?, device, requires_grad)
 }
 
+/// Returns a tensor of the given shape filled with numbers drawn from the standard normal distribution.
+///
+/// Args:
+///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     generator (Generator, optional): the random number generator to draw from.
+///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.randn(4, 4).shape
+///     rtorch.Size([4, 4])
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false))]
 pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -211,6 +397,25 @@ pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator
     finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), true).py()?, device, requires_grad)
 }
 
+/// Returns a tensor of random integers drawn uniformly from ``[low, high)``.
+///
+/// Called as ``randint(high, size)``, ``randint(low, high, size)`` or with ``size=`` as a
+/// keyword.
+///
+/// Args:
+///     low (int, optional): the lowest value. Default: ``0``.
+///     high (int): one above the highest value.
+///     size (sequence of int): the shape.
+///     generator (Generator, optional): the random number generator to draw from.
+///     dtype (dtype, optional): the element type. Default: ``rtorch.int64``.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> x = rtorch.randint(3, 10, (2, 2))
+///     >>> x.dtype, bool(((x >= 3) & (x < 10)).all())
+///     (rtorch.int64, True)
 #[pyfunction]
 #[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, size=None))]
 pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, size: Option<Vec<i64>>) -> R {
@@ -228,6 +433,19 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
     finish(crate::ops::random::randint(low, high, &shape, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
 }
 
+/// Returns a random permutation of the integers ``0 .. n - 1``.
+///
+/// Args:
+///     n (int): the number of integers.
+///     generator (Generator, optional): the random number generator to draw from.
+///     dtype (dtype, optional): the element type. Default: ``rtorch.int64``.
+///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.randperm(5).sort().values
+///     tensor([0, 1, 2, 3, 4])
 #[pyfunction]
 #[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false))]
 pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
@@ -238,23 +456,64 @@ pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Optio
     finish(crate::ops::random::randperm(n as usize, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
 }
 
+/// Draws 0/1 values: each output element is 1 with the probability given by the matching element of ``input``.
+///
+/// Args:
+///     input (Tensor): the probabilities, in ``[0, 1]``.
+///     generator (Generator, optional): the random number generator to draw from.
+///
+/// Example::
+///
+///     >>> rtorch.bernoulli(rtorch.tensor([0.0, 1.0]))
+///     tensor([0., 1.])
 #[pyfunction]
 #[pyo3(signature = (input, *, generator=None))]
 pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGenerator>>) -> R {
     Ok(crate::ops::random::bernoulli(&input.get().t, gen_of(generator)).py()?.into())
 }
 
+/// Draws ``num_samples`` category indices from the distribution given by each row of ``input``.
+///
+/// Rows hold non-negative weights (they need not sum to one). Without replacement, an index
+/// is drawn at most once per row, so ``num_samples`` may not exceed the number of non-zero
+/// weights.
+///
+/// Args:
+///     input (Tensor): 1-D or 2-D weights.
+///     num_samples (int): how many indices to draw per row.
+///     replacement (bool, optional): draw with replacement. Default: ``False``.
+///     generator (Generator, optional): the random number generator to draw from.
+///
+/// Example::
+///
+///     >>> rtorch.multinomial(rtorch.tensor([0.0, 1.0, 0.0]), 2, replacement=True)
+///     tensor([1, 1])
 #[pyfunction]
 #[pyo3(signature = (input, num_samples, replacement=false, *, generator=None))]
 pub fn multinomial(input: &Bound<'_, PyTensor>, num_samples: usize, replacement: bool, generator: Option<&Bound<'_, PyGenerator>>) -> R {
     Ok(crate::ops::random::multinomial(&input.get().t, num_samples, replacement, gen_of(generator)).py()?.into())
 }
 
+/// Seeds the default random number generator (for every device) with ``seed``.
+///
+/// Returns ``None`` (PyTorch returns the default generator).
+///
+/// Args:
+///     seed (int): the seed.
+///
+/// Example::
+///
+///     >>> _ = rtorch.manual_seed(0)
+///     >>> a = rtorch.rand(2)
+///     >>> _ = rtorch.manual_seed(0)
+///     >>> bool((a == rtorch.rand(2)).all())
+///     True
 #[pyfunction]
 pub fn manual_seed(seed: i64) {
     crate::ops::random::manual_seed(seed as u64);
 }
 
+/// Returns the seed of the default random number generator.
 #[pyfunction]
 pub fn initial_seed() -> u64 {
     crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner()).seed
@@ -264,6 +523,20 @@ fn tensor_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
     obj.try_iter()?.map(|x| tensor_from_any(&x?)).collect()
 }
 
+/// Concatenates a sequence of tensors along an existing dimension.
+///
+/// All tensors must have the same shape except in ``dim``; 1-D empty tensors are skipped,
+/// as in PyTorch. ``rtorch.concat`` and ``rtorch.concatenate`` are aliases.
+///
+/// Args:
+///     tensors (sequence of Tensor): the tensors.
+///     dim (int, optional): the dimension to concatenate along. Default: ``0``.
+///     out (Tensor, optional): the output tensor.
+///
+/// Example::
+///
+///     >>> rtorch.cat([rtorch.ones(2), rtorch.zeros(1)])
+///     tensor([1., 1., 0.])
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn cat<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
@@ -271,6 +544,18 @@ pub fn cat<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Opt
     copy_out(py, "cat", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::cat(&ts, dim))
 }
 
+/// Stacks a sequence of tensors of the same shape along a new dimension.
+///
+/// Args:
+///     tensors (sequence of Tensor): the tensors.
+///     dim (int, optional): where the new dimension goes. Default: ``0``.
+///     out (Tensor, optional): the output tensor.
+///
+/// Example::
+///
+///     >>> rtorch.stack([rtorch.ones(2), rtorch.zeros(2)], dim=1)
+///     tensor([[1., 0.],
+///             [1., 0.]])
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn stack<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
@@ -278,6 +563,21 @@ pub fn stack<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: O
     copy_out(py, "stack", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::stack(&ts, dim))
 }
 
+/// Picks elements from ``input`` where ``condition`` is True and from ``other`` elsewhere.
+///
+/// The three broadcast together; ``input`` and ``other`` may be numbers. ``where(condition)``
+/// alone is ``condition.nonzero(as_tuple=True)``.
+///
+/// Args:
+///     condition (Tensor): a boolean tensor.
+///     input (Tensor or Number): the values where ``condition`` is True.
+///     other (Tensor or Number): the values where ``condition`` is False.
+///     out (Tensor, optional): the output tensor.
+///
+/// Example::
+///
+///     >>> rtorch.where(rtorch.tensor([True, False]), rtorch.tensor([1.0, 2.0]), 0.0)
+///     tensor([1., 0.])
 #[pyfunction]
 #[pyo3(signature = (condition, input=None, other=None, *, out=None))]
 pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Option<&Bound<'py, PyAny>>, other: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> PyResult<Bound<'py, PyAny>> {
@@ -294,11 +594,33 @@ pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Op
 
 use pyo3::types::IntoPyDict;
 
+/// Returns the smallest dtype that can hold values of both ``a`` and ``b`` (PyTorch's promotion lattice).
+///
+/// Args:
+///     a (dtype): the first dtype (PyTorch's ``type1``).
+///     b (dtype): the second dtype (PyTorch's ``type2``).
+///
+/// Example::
+///
+///     >>> rtorch.promote_types(rtorch.int32, rtorch.float16)
+///     rtorch.float16
 #[pyfunction]
 pub fn promote_types(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyDType>> {
     Ok(dtype_obj(py, crate::dtype::promote_types(to_dtype(a)?, to_dtype(b)?)))
 }
 
+/// Returns the dtype an arithmetic operation on ``tensor`` and ``other`` would produce.
+///
+/// Numbers and 0-d tensors take part only by category (bool, int or float), as in PyTorch.
+///
+/// Args:
+///     tensor (Tensor or Number): the first operand.
+///     other (Tensor or Number): the second operand.
+///
+/// Example::
+///
+///     >>> rtorch.result_type(rtorch.tensor([1, 2]), 1.0)
+///     rtorch.float32
 #[pyfunction]
 pub fn result_type(py: Python<'_>, tensor: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyDType>> {
     let op = |o: &Bound<'_, PyAny>| -> PyResult<Operand> {
@@ -310,16 +632,34 @@ pub fn result_type(py: Python<'_>, tensor: &Bound<'_, PyAny>, other: &Bound<'_, 
     Ok(dtype_obj(py, crate::dtype::result_type(&[op(tensor)?, op(other)?], default_float()).py()?))
 }
 
+/// Sets the default floating-point dtype, used for Python floats and by the creation functions.
+///
+/// Args:
+///     d (dtype): a floating-point dtype (``rtorch.float32`` at start-up).
+///
+/// Example::
+///
+///     >>> rtorch.set_default_dtype(rtorch.float64)
+///     >>> rtorch.tensor([1.0]).dtype
+///     rtorch.float64
+///     >>> rtorch.set_default_dtype(rtorch.float32)
 #[pyfunction]
 pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
     crate::dtype::set_default_float(to_dtype(d)?).py()
 }
 
+/// Returns the default floating-point dtype (see :func:`rtorch.set_default_dtype`).
+///
+/// Example::
+///
+///     >>> rtorch.get_default_dtype()
+///     rtorch.float32
 #[pyfunction]
 pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
     dtype_obj(py, default_float())
 }
 
+/// Returns the number of threads rtorch's CPU kernels use (see :func:`rtorch.set_num_threads`).
 #[pyfunction]
 pub fn get_num_threads() -> usize {
     crate::cpu::threads::num_threads()

@@ -22,42 +22,153 @@ fn usizes(args: &Bound<'_, PyTuple>) -> PyResult<Vec<usize>> {
 
 #[pymethods]
 impl PyTensor {
+    /// Sorts the elements of ``input`` along ``dim``; returns a named tuple ``(values, indices)``.
+    ///
+    /// The sort is always stable (``stable`` is accepted and ignored); NaNs sort last in
+    /// ascending order, as in PyTorch.
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to sort along. Default: ``-1``.
+    ///     descending (bool, optional): sort largest first. Default: ``False``.
+    ///     stable (bool, optional): accepted for PyTorch compatibility; sorting is always stable.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).sort()
+    ///     sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
     #[pyo3(signature = (dim=-1, descending=false, stable=false))]
     fn sort<'py>(&self, py: Python<'py>, dim: i64, descending: bool, stable: bool) -> PyResult<Bound<'py, PyAny>> {
         let _ = stable; // always stable
         pair(py, "sort_result", sort::sort(&self.t, dim, descending))
     }
+    /// Returns the indices that sort ``input`` along ``dim`` (the ``indices`` of :meth:`Tensor.sort`).
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to sort along. Default: ``-1``.
+    ///     descending (bool, optional): sort largest first. Default: ``False``.
+    ///     stable (bool, optional): accepted for PyTorch compatibility; sorting is always stable.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).argsort(descending=True)
+    ///     tensor([0, 2, 1])
     #[pyo3(signature = (dim=-1, descending=false, stable=false))]
     fn argsort(&self, dim: i64, descending: bool, stable: bool) -> R {
         let _ = stable;
         Ok(sort::sort(&self.t, dim, descending).py()?.1.into())
     }
+    /// Sorts ``input`` along its first dimension, ascending (the values of ``sort(dim=0)``).
     fn msort(&self) -> R {
         Ok(sort::sort(&self.t, 0, false).py()?.0.into())
     }
+    /// Returns the ``k`` largest (or smallest) elements of ``input`` along ``dim``, as a named tuple ``(values, indices)``.
+    ///
+    /// The results are always sorted (``sorted`` is accepted and ignored).
+    ///
+    /// Args:
+    ///     k (int): how many elements to return.
+    ///     dim (int, optional): the dimension to search. Default: ``-1``.
+    ///     largest (bool, optional): ``False`` returns the ``k`` smallest. Default: ``True``.
+    ///     sorted (bool, optional): accepted for PyTorch compatibility; results are sorted.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).topk(2)
+    ///     topk(values=tensor([3., 2.]), indices=tensor([0, 2]))
     #[pyo3(signature = (k, dim=-1, largest=true, sorted=true))]
     fn topk<'py>(&self, py: Python<'py>, k: usize, dim: i64, largest: bool, sorted: bool) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // results are always sorted
         pair(py, "topk_result", sort::topk(&self.t, k, dim, largest))
     }
+    /// Returns the ``k``-th smallest element of ``input`` along ``dim`` (``k`` counts from 1), as ``(values, indices)``.
+    ///
+    /// Args:
+    ///     k (int): which smallest element, from 1.
+    ///     dim (int, optional): the dimension to search. Default: ``-1``.
+    ///     keepdim (bool, optional): keep the reduced dimension with size 1. Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).kthvalue(2)
+    ///     kthvalue(values=tensor(2.), indices=tensor(2))
     #[pyo3(signature = (k, dim=-1, keepdim=false))]
     fn kthvalue<'py>(&self, py: Python<'py>, k: usize, dim: i64, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
         pair(py, "kthvalue_result", sort::kthvalue(&self.t, k, dim, keepdim))
     }
+    /// Returns the median of ``input``: over all elements, or along ``dim`` as ``(values, indices)``.
+    ///
+    /// For an even number of elements it is the lower of the two middle values (no averaging),
+    /// as in PyTorch; NaN if there is a NaN.
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to reduce; all elements by default.
+    ///     keepdim (bool, optional): keep the reduced dimension with size 1. Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([1.0, 4.0, 2.0, 3.0]).median()
+    ///     tensor(2.)
+    ///     >>> rtorch.tensor([[1.0, 4.0], [2.0, 3.0]]).median(1)
+    ///     median(values=tensor([1., 2.]), indices=tensor([0, 0]))
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn median<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
         self.median_impl(py, dim, keepdim, false)
     }
+    /// Returns the median of ``input`` ignoring NaNs (see :meth:`Tensor.median`).
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to reduce; all elements by default.
+    ///     keepdim (bool, optional): keep the reduced dimension with size 1. Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([1.0, float("nan"), 3.0]).nanmedian()
+    ///     tensor(1.)
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn nanmedian<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
         self.median_impl(py, dim, keepdim, true)
     }
+    /// Returns the running maximum of ``input`` along ``dim`` and where it was found, as ``(values, indices)``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to scan.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([1.0, 3.0, 2.0, 5.0]).cummax(0)
+    ///     cummax(values=tensor([1., 3., 3., 5.]), indices=tensor([0, 1, 1, 3]))
     fn cummax<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
         pair(py, "cummax_result", sort::cummax(&self.t, dim, true))
     }
+    /// Returns the running minimum of ``input`` along ``dim`` and where it was found, as ``(values, indices)``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to scan.
     fn cummin<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
         pair(py, "cummin_result", sort::cummax(&self.t, dim, false))
     }
+    /// Returns the unique elements of ``input`` (or unique slices along ``dim``), sorted.
+    ///
+    /// Args:
+    ///     sorted (bool, optional): accepted for PyTorch compatibility; the result is always
+    ///         sorted.
+    ///     return_inverse (bool, optional): also return, for each element of ``input``, the
+    ///         index of its value in the output. Default: ``False``.
+    ///     return_counts (bool, optional): also return how often each unique value occurs.
+    ///         Default: ``False``.
+    ///     dim (int, optional): find unique slices along this dimension instead of unique
+    ///         elements of the flattened input.
+    ///
+    /// Returns:
+    ///     The unique values, or a tuple ``(values, inverse, counts)`` with the requested parts.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([3, 1, 3, 2])
+    ///     >>> x.unique()
+    ///     tensor([1, 2, 3])
+    ///     >>> x.unique(return_inverse=True, return_counts=True)
+    ///     (tensor([1, 2, 3]), tensor([2, 0, 2, 1]), tensor([1, 1, 2]))
     #[pyo3(signature = (sorted=true, return_inverse=false, return_counts=false, dim=None))]
     fn unique<'py>(&self, py: Python<'py>, sorted: bool, return_inverse: bool, return_counts: bool, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // always sorted, like PyTorch on CPU
@@ -79,14 +190,52 @@ impl PyTensor {
         }
         Ok(PyTuple::new(py, items)?.into_any())
     }
+    /// Returns ``self`` tiled ``sizes[i]`` times along each dimension (a copy).
+    ///
+    /// ``sizes`` may have more entries than ``self`` has dimensions: new leading dimensions are
+    /// added.
+    ///
+    /// Args:
+    ///     *sizes (int or sequence of int): the number of repetitions per dimension.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([1, 2]).repeat(2, 2)
+    ///     tensor([[1, 2, 1, 2],
+    ///             [1, 2, 1, 2]])
     #[pyo3(signature = (*sizes))]
     fn repeat(&self, sizes: &Bound<'_, PyTuple>) -> R {
         Ok(manip::repeat(&self.t, &usizes(sizes)?).py()?.into())
     }
+    /// Returns ``input`` tiled ``dims[i]`` times along each dimension (like :meth:`Tensor.repeat`).
+    ///
+    /// When ``dims`` has fewer entries than ``input`` has dimensions, ones are prepended to it.
+    ///
+    /// Args:
+    ///     *dims (int or sequence of int): the number of repetitions per dimension.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tile(rtorch.tensor([1, 2]), (2,))
+    ///     tensor([1, 2, 1, 2])
     #[pyo3(signature = (*dims))]
     fn tile(&self, dims: &Bound<'_, PyTuple>) -> R {
         Ok(manip::tile(&self.t, &usizes(dims)?).py()?.into())
     }
+    /// Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively.
+    ///
+    /// Args:
+    ///     repeats (int or Tensor): the number of repetitions, one for all or one per element.
+    ///     dim (int, optional): the dimension to repeat along; by default the input is
+    ///         flattened first.
+    ///     output_size (int, optional): accepted for PyTorch compatibility and ignored.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([1, 2]).repeat_interleave(2)
+    ///     tensor([1, 1, 2, 2])
+    ///     >>> rtorch.tensor([1, 2]).repeat_interleave(rtorch.tensor([1, 3]))
+    ///     tensor([1, 2, 2, 2])
     #[pyo3(signature = (repeats, dim=None, *, output_size=None))]
     fn repeat_interleave(&self, repeats: &Bound<'_, PyAny>, dim: Option<i64>, output_size: Option<usize>) -> R {
         let _ = output_size;
@@ -96,43 +245,150 @@ impl PyTensor {
         };
         Ok(manip::repeat_interleave(&self.t, &r, dim).py()?.into())
     }
+    /// Rolls ``input``'s elements along the given dimensions; elements shifted past the end re-enter at the start.
+    ///
+    /// Args:
+    ///     shifts (int or tuple of int): the number of places to shift (per dimension).
+    ///     dims (int or tuple of int, optional): the dimensions to roll; by default the tensor is
+    ///         flattened, rolled and restored to its shape.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.arange(5).roll(2)
+    ///     tensor([3, 4, 0, 1, 2])
     #[pyo3(signature = (shifts, dims=None))]
     fn roll(&self, shifts: &Bound<'_, PyAny>, dims: Option<&Bound<'_, PyAny>>) -> R {
         let s = dims_arg(Some(shifts))?.unwrap_or_default();
         let d = dims_arg(dims)?.unwrap_or_default();
         Ok(manip::roll(&self.t, &s, &d).py()?.into())
     }
+    /// Rotates ``input`` by 90 degrees ``k`` times in the plane of ``dims``, from the first axis towards the second.
+    ///
+    /// Args:
+    ///     k (int, optional): the number of rotations (negative rotates the other way). Default: ``1``.
+    ///     dims (tuple of int, optional): the two dimensions of the plane. Default: ``(0, 1)``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[0, 1], [2, 3]]).rot90()
+    ///     tensor([[1, 3],
+    ///             [0, 2]])
     #[pyo3(signature = (k=1, dims=(0, 1)))]
     fn rot90(&self, k: i64, dims: (i64, i64)) -> R {
         Ok(manip::rot90(&self.t, k, [dims.0, dims.1]).py()?.into())
     }
+    /// Returns the lower triangle of ``input`` (the last two dimensions), zeroing the other elements.
+    ///
+    /// Args:
+    ///     diagonal (int, optional): the diagonal to keep up to: 0 the main one, positive above
+    ///         it, negative below it. Default: ``0``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.ones(3, 3).tril()
+    ///     tensor([[1., 0., 0.],
+    ///             [1., 1., 0.],
+    ///             [1., 1., 1.]])
     #[pyo3(signature = (diagonal=0))]
     fn tril(&self, diagonal: i64) -> R {
         Ok(manip::tri(&self.t, diagonal, true).py()?.into())
     }
+    /// Returns the upper triangle of ``input`` (the last two dimensions), zeroing the other elements.
+    ///
+    /// Args:
+    ///     diagonal (int, optional): the diagonal to keep from: 0 the main one, positive above
+    ///         it, negative below it. Default: ``0``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.ones(3, 3).triu(1)
+    ///     tensor([[0., 1., 1.],
+    ///             [0., 0., 1.],
+    ///             [0., 0., 0.]])
     #[pyo3(signature = (diagonal=0))]
     fn triu(&self, diagonal: i64) -> R {
         Ok(manip::tri(&self.t, diagonal, false).py()?.into())
     }
+    /// Returns the ``n``-th forward difference of ``input`` along ``dim``: ``out[i] = input[i + 1] - input[i]``.
+    ///
+    /// Args:
+    ///     n (int, optional): how many times to difference. Default: ``1``.
+    ///     dim (int, optional): the dimension. Default: ``-1``.
+    ///     prepend (Tensor, optional): values to put before ``input`` along ``dim`` first.
+    ///     append (Tensor, optional): values to put after ``input`` along ``dim`` first.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([1, 4, 9, 16])
+    ///     >>> x.diff(), x.diff(n=2)
+    ///     (tensor([3, 5, 7]), tensor([2, 2]))
     #[pyo3(signature = (n=1, dim=-1, prepend=None, append=None))]
     fn diff(&self, n: usize, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {
         let p = prepend.map(tensor_from_any).transpose()?;
         let a = append.map(tensor_from_any).transpose()?;
         Ok(manip::diff(&self.t, n, dim, p.as_ref(), a.as_ref()).py()?.into())
     }
+    /// Picks values of ``input`` at ``indices`` along ``dim`` (NumPy's ``take_along_axis``).
+    ///
+    /// Like :meth:`Tensor.gather`, but ``input`` and ``indices`` broadcast against each other;
+    /// without ``dim`` both are flattened.
+    ///
+    /// Args:
+    ///     indices (Tensor): an int64 tensor of indices.
+    ///     dim (int, optional): the dimension to select along.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([[10, 30], [20, 5]])
+    ///     >>> x.take_along_dim(x.argmax(dim=1, keepdim=True), dim=1)
+    ///     tensor([[30],
+    ///             [20]])
     #[pyo3(signature = (indices, dim=None))]
     fn take_along_dim(&self, indices: &Bound<'_, PyTensor>, dim: Option<i64>) -> R {
         Ok(manip::take_along_dim(&self.t, &indices.get().t, dim).py()?.into())
     }
+    /// Returns a copy of ``input`` with consecutive elements of ``source`` written where ``mask`` is True.
+    ///
+    /// Args:
+    ///     mask (Tensor): a boolean tensor broadcastable to ``input``.
+    ///     source (Tensor): the values, read in row-major order; it needs at least as many
+    ///         elements as ``mask`` has True values.
+    ///
+    /// Example::
+    ///
+    ///     >>> mask = rtorch.tensor([[True, False], [True, True]])
+    ///     >>> rtorch.zeros(2, 2).masked_scatter(mask, rtorch.tensor([1.0, 2.0, 3.0]))
+    ///     tensor([[1., 0.],
+    ///             [2., 3.]])
     fn masked_scatter(&self, mask: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
         Ok(manip::masked_scatter(&self.t, &mask.get().t, &source.get().t).py()?.into())
     }
+    /// Returns the sum of the main diagonal of a 2-D tensor.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.arange(9.0).view(3, 3).trace()
+    ///     tensor(12.)
     fn trace(&self) -> R {
         Ok(es::trace(&self.t).py()?.into())
     }
+    /// Kronecker product of ``input`` and ``other``: every element of ``input`` scales a copy of ``other``.
+    ///
+    /// Args:
+    ///     other (Tensor): the second operand.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.kron(rtorch.tensor([[1, 2]]), rtorch.tensor([[1, 1], [1, 1]]))
+    ///     tensor([[1, 1, 2, 2],
+    ///             [1, 1, 2, 2]])
     fn kron(&self, other: &Bound<'_, PyTensor>) -> R {
         Ok(es::kron(&self.t, &other.get().t).py()?.into())
     }
+    /// Dot product of two 1-D tensors (the same as :func:`rtorch.dot`: there are no complex dtypes to conjugate).
+    ///
+    /// Args:
+    ///     other (Tensor): the second vector.
     fn vdot(&self, other: &Bound<'_, PyTensor>) -> R {
         let o = &other.get().t;
         if self.t.ndim() != 1 || o.ndim() != 1 {
@@ -140,16 +396,43 @@ impl PyTensor {
         }
         Ok(crate::ops::matmul::matmul(&self.t, o).py()?.into())
     }
+    /// Returns ``beta * input + alpha * (mat1 @ mat2)`` for matrices ``mat1`` and ``mat2`` (``input`` broadcasts).
+    ///
+    /// Args:
+    ///     mat1 (Tensor): the first operand of the product.
+    ///     mat2 (Tensor): the second operand of the product.
+    ///     beta (float, optional): the multiplier of ``input``. Default: ``1.0``.
+    ///     alpha (float, optional): the multiplier of the product. Default: ``1.0``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.addmm(rtorch.ones(2, 2), rtorch.ones(2, 3), rtorch.ones(3, 2), beta=0.5, alpha=2)
+    ///     tensor([[6.5000, 6.5000],
+    ///             [6.5000, 6.5000]])
     #[pyo3(signature = (mat1, mat2, *, beta=1.0, alpha=1.0))]
     fn addmm(&self, mat1: &Bound<'_, PyTensor>, mat2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
         let p = crate::ops::matmul::mm(&mat1.get().t, &mat2.get().t).py()?;
         Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
     }
+    /// Returns ``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices (``input`` broadcasts).
+    ///
+    /// Args:
+    ///     batch1 (Tensor): the first operand of the product.
+    ///     batch2 (Tensor): the second operand of the product.
+    ///     beta (float, optional): the multiplier of ``input``. Default: ``1.0``.
+    ///     alpha (float, optional): the multiplier of the product. Default: ``1.0``.
     #[pyo3(signature = (batch1, batch2, *, beta=1.0, alpha=1.0))]
     fn baddbmm(&self, batch1: &Bound<'_, PyTensor>, batch2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
         let p = crate::ops::matmul::bmm(&batch1.get().t, &batch2.get().t).py()?;
         Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
     }
+    /// Returns ``beta * input + alpha * (mat @ vec)`` for a matrix ``mat`` and a vector ``vec`` (``input`` broadcasts).
+    ///
+    /// Args:
+    ///     mat (Tensor): the first operand of the product.
+    ///     vec (Tensor): the second operand of the product.
+    ///     beta (float, optional): the multiplier of ``input``. Default: ``1.0``.
+    ///     alpha (float, optional): the multiplier of the product. Default: ``1.0``.
     #[pyo3(signature = (mat, vec, *, beta=1.0, alpha=1.0))]
     fn addmv(&self, mat: &Bound<'_, PyTensor>, vec: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
         let p = crate::ops::matmul::matmul(&mat.get().t, &vec.get().t).py()?;
@@ -162,6 +445,25 @@ fn scaled_sum(input: &Tensor, beta: f64, p: &Tensor, alpha: f64) -> PyResult<Ten
     crate::ops::matmul::scaled_sum(input, beta, p, alpha).py()
 }
 
+/// Sums products of the operands' elements over the indices given by Einstein notation.
+///
+/// ``equation`` names each operand's dimensions with letters, e.g. ``"ij,jk->ik"`` (matrix
+/// product); indices left out of the output (after ``->``) are summed, and without ``->``
+/// the output has the indices that appear once, in alphabetical order. ``...`` stands
+/// for broadcast dimensions.
+///
+/// Args:
+///     equation (str): the subscripts.
+///     *operands (Tensor): the tensors, or one list of tensors.
+///
+/// Example::
+///
+///     >>> a, b = rtorch.ones(2, 3), rtorch.ones(3, 2)
+///     >>> rtorch.einsum("ij,jk->ik", a, b)
+///     tensor([[3., 3.],
+///             [3., 3.]])
+///     >>> rtorch.einsum("ii", rtorch.eye(3))
+///     tensor(3.)
 #[pyfunction]
 #[pyo3(signature = (equation, *operands))]
 pub fn einsum(equation: &str, operands: &Bound<'_, PyTuple>) -> R {
@@ -174,6 +476,22 @@ pub fn einsum(equation: &str, operands: &Bound<'_, PyTuple>) -> R {
     Ok(es::einsum(equation, &ts).py()?.into())
 }
 
+/// Contracts ``a`` and ``b`` over the given dimensions (a generalised matrix product).
+///
+/// Args:
+///     a (Tensor): the left operand.
+///     b (Tensor): the right operand.
+///     dims (int or pair of sequences of int, optional): an int ``d`` contracts the last ``d``
+///         dimensions of ``a`` with the first ``d`` of ``b``; a pair ``([a dims], [b dims])``
+///         names them. Default: ``2``.
+///
+/// Example::
+///
+///     >>> rtorch.tensordot(rtorch.ones(2, 3, 4), rtorch.ones(3, 4, 5)).shape
+///     rtorch.Size([2, 5])
+///     >>> rtorch.tensordot(rtorch.ones(2, 3), rtorch.ones(3, 2), dims=([1], [0]))
+///     tensor([[3., 3.],
+///             [3., 3.]])
 #[pyfunction]
 #[pyo3(signature = (a, b, dims=None))]
 pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<&Bound<'_, PyAny>>) -> R {
@@ -191,6 +509,26 @@ pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<
     Ok(es::tensordot(ta, tb, &da, &db).py()?.into())
 }
 
+/// Finds, for each value of ``input``, the index where it would be inserted into ``sorted_sequence`` to keep it sorted.
+///
+/// By default the leftmost such index (``sorted_sequence[i-1] < v <= sorted_sequence[i]``);
+/// ``right=True`` or ``side="right"`` gives the rightmost. A multi-dimensional
+/// ``sorted_sequence`` is searched row by row (its leading dimensions match ``input``'s).
+///
+/// Args:
+///     sorted_sequence (Tensor): sorted along its last dimension.
+///     input (Tensor or Number): the values to look up.
+///     out_int32 (bool, optional): return int32 instead of int64 indices. Default: ``False``.
+///     right (bool, optional): return the rightmost insertion point. Default: ``False``.
+///     side (str, optional): ``"left"`` or ``"right"``, same as ``right``.
+///
+/// Example::
+///
+///     >>> seq = rtorch.tensor([1, 3, 5, 7])
+///     >>> rtorch.searchsorted(seq, rtorch.tensor([3, 6]))
+///     tensor([1, 3])
+///     >>> rtorch.searchsorted(seq, rtorch.tensor([3, 6]), right=True)
+///     tensor([2, 3])
 #[pyfunction]
 #[pyo3(signature = (sorted_sequence, input, *, out_int32=false, right=false, side=None))]
 pub fn searchsorted(sorted_sequence: &Bound<'_, PyTensor>, input: &Bound<'_, PyAny>, out_int32: bool, right: bool, side: Option<&str>) -> R {
@@ -202,6 +540,22 @@ pub fn searchsorted(sorted_sequence: &Bound<'_, PyTensor>, input: &Bound<'_, PyA
     Ok(sort::searchsorted(&sorted_sequence.get().t, &v, right, out_int32).py()?.into())
 }
 
+/// Returns, for each value of ``input``, the index of the bucket defined by the 1-D ``boundaries`` it falls in.
+///
+/// The index ``i`` satisfies ``boundaries[i-1] < v <= boundaries[i]`` (with ``right=True``:
+/// ``boundaries[i-1] <= v < boundaries[i]``); :func:`rtorch.searchsorted` with the arguments
+/// swapped.
+///
+/// Args:
+///     input (Tensor or Number): the values.
+///     boundaries (Tensor): 1-D, increasing.
+///     out_int32 (bool, optional): return int32 instead of int64 indices. Default: ``False``.
+///     right (bool, optional): see above. Default: ``False``.
+///
+/// Example::
+///
+///     >>> rtorch.bucketize(rtorch.tensor([3, 6, 9]), rtorch.tensor([1, 3, 5, 7]))
+///     tensor([1, 3, 4])
 #[pyfunction]
 #[pyo3(signature = (input, boundaries, *, out_int32=false, right=false))]
 pub fn bucketize(input: &Bound<'_, PyAny>, boundaries: &Bound<'_, PyTensor>, out_int32: bool, right: bool) -> R {
@@ -213,6 +567,25 @@ pub fn bucketize(input: &Bound<'_, PyAny>, boundaries: &Bound<'_, PyTensor>, out
     Ok(sort::searchsorted(b, &v, right, out_int32).py()?.into())
 }
 
+/// Returns coordinate grids from 1-D tensors: one N-D tensor per input, expanded over the others.
+///
+/// Args:
+///     *tensors (Tensor): 1-D tensors (or one list of them).
+///     indexing (str, optional): ``"ij"`` (matrix indexing: output shape ``(len(t0), len(t1),
+///         ...)``) or ``"xy"`` (Cartesian: the first two dimensions swapped). Default:
+///         ``"ij"`` (PyTorch also defaults to ``"ij"``, with a warning).
+///
+/// Example::
+///
+///     >>> xs, ys = rtorch.meshgrid(rtorch.tensor([1, 2, 3]), rtorch.tensor([4, 5]), indexing="ij")
+///     >>> xs
+///     tensor([[1, 1],
+///             [2, 2],
+///             [3, 3]])
+///     >>> ys
+///     tensor([[4, 5],
+///             [4, 5],
+///             [4, 5]])
 #[pyfunction]
 #[pyo3(signature = (*tensors, indexing=None))]
 pub fn meshgrid(tensors: &Bound<'_, PyTuple>, indexing: Option<&str>) -> PyResult<Vec<PyTensor>> {

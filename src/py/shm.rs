@@ -11,8 +11,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 #[pymethods]
 impl PyTensor {
-    /// Move the underlying storage to shared memory, in place (every view of it follows), so
-    /// that other processes can map it. A no-op if it is already shared and for CUDA tensors.
+    /// Moves the underlying storage to shared memory, in place, so that other processes can map it.
+    ///
+    /// Every view of the storage follows. A no-op if it is already shared and for CUDA tensors.
     ///
     /// Example:
     ///     >>> t = rtorch.zeros(3).share_memory_()

@@ -12,15 +12,34 @@ class FunctionCtx:
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
+        """Saves tensors for :meth:`Function.backward`, which reads them back as ``ctx.saved_tensors``.
+
+        Args:
+            *tensors (Tensor): the tensors (inputs or outputs of ``forward``) to keep.
+        """
         self.saved_tensors = tuple(tensors)
 
     def mark_non_differentiable(self, *tensors):
+        """Marks outputs of ``forward`` as not differentiable (PyTorch's ``mark_non_differentiable``).
+
+        Args:
+            *tensors (Tensor): the output tensors to mark.
+        """
         self.non_differentiable.update(id(t) for t in tensors)
 
     def mark_dirty(self, *tensors):
+        """Marks inputs that ``forward`` modified in place; accepted for PyTorch compatibility and ignored.
+
+        rtorch's ``apply`` always returns fresh output tensors, so no input's history is rewritten.
+        """
         pass
 
     def set_materialize_grads(self, value):
+        """Sets whether ``None`` output gradients reach :meth:`Function.backward` as zeros (the default) or as ``None``.
+
+        Args:
+            value (bool): ``True`` to materialize missing gradients as zero tensors.
+        """
         self.materialize_grads = bool(value)
 
 
@@ -29,14 +48,52 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Computes the op's outputs from its inputs; subclasses must override it (as a staticmethod).
+
+        Called by :meth:`apply` with gradient recording off. ``ctx`` is a :class:`FunctionCtx` for
+        saving what :meth:`backward` needs.
+
+        Args:
+            ctx (FunctionCtx): the context object.
+            *args: the arguments given to :meth:`apply`.
+        """
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Computes the gradients of the inputs from those of the outputs; subclasses must override it (as a staticmethod).
+
+        It receives one gradient per differentiable output and returns one value per argument of
+        ``forward`` (``None`` for non-tensor arguments or inputs that need no gradient).
+
+        Args:
+            ctx (FunctionCtx): the context object ``forward`` filled.
+            *grad_outputs (Tensor): the gradients with respect to the outputs.
+        """
         raise NotImplementedError("You must implement the backward function for custom autograd.Function.")
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Runs the op: calls :meth:`forward` without recording and records one autograd node that calls :meth:`backward`.
+
+        Floating-point tensor outputs become differentiable when any tensor input requires grad.
+
+        Example::
+
+            >>> class Square(rtorch.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x * x
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         (x,) = ctx.saved_tensors
+            ...         return 2 * x * grad
+            >>> x = rtorch.tensor([3.0], requires_grad=True)
+            >>> Square.apply(x).backward()
+            >>> x.grad
+            tensor([6.])
+        """
         from .. import Tensor, zeros_like
 
         ctx = FunctionCtx()

@@ -124,8 +124,10 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
 
 def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=None, group=None,
                         group_src=None):
-    r"""Rank `src` sends ``scatter_object_input_list[r]`` to rank r, which stores it in
-    ``scatter_object_output_list[0]``."""
+    r"""Scatters picklable objects: rank `src` sends ``scatter_object_input_list[r]`` to rank r.
+
+    Rank r stores it in ``scatter_object_output_list[0]``.
+    """
     pg = c10d._pg(group)
     if pg is None:
         return c10d._non_member("scatter_object_list")

@@ -33,6 +33,11 @@ class Store:
     timeout = timedelta(seconds=300)
 
     def set_timeout(self, timeout):
+        """Sets how long ``get`` and ``wait`` wait for keys.
+
+        Args:
+            timeout (timedelta or float): the timeout (a float is in seconds).
+        """
         self.timeout = timeout if isinstance(timeout, timedelta) else timedelta(seconds=float(timeout))
 
     def get(self, key):
@@ -63,6 +68,7 @@ class HashStore(Store):
         self._lock = threading.Lock()
 
     def set(self, key, value):
+        """Sets ``key`` to ``value`` (bytes or str)."""
         with self._lock:
             self._data[key] = _as_bytes(value)
 
@@ -71,20 +77,24 @@ class HashStore(Store):
             return (key in self._data), self._data.get(key)
 
     def add(self, key, amount):
+        """Adds ``amount`` to the integer at ``key`` (0 when absent) and returns the new value."""
         with self._lock:
             v = int(self._data.get(key, b"0")) + int(amount)
             self._data[key] = str(v).encode()
             return v
 
     def check(self, keys):
+        """Returns ``True`` when every key in ``keys`` exists."""
         with self._lock:
             return all(k in self._data for k in keys)
 
     def delete_key(self, key):
+        """Deletes ``key``; returns ``True`` if it existed."""
         with self._lock:
             return self._data.pop(key, None) is not None
 
     def num_keys(self):
+        """Returns the number of keys in the store."""
         with self._lock:
             return len(self._data)
 
@@ -231,12 +241,15 @@ class TCPStore(Store):
         return self._call(_CHECK, *[k.encode() for k in keys])[0] == b"1"
 
     def delete_key(self, key):
+        """Deletes ``key``; returns ``True`` if it existed."""
         return self._call(_DELETE, key.encode())[0] == b"1"
 
     def num_keys(self):
+        """Returns the number of keys in the store."""
         return int(self._call(_NUM_KEYS)[0])
 
     def close(self):
+        """Closes the connection (and, in the master process, stops the server)."""
         try:
             self._sock.close()
         finally:

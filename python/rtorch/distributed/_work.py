@@ -39,8 +39,10 @@ def _backoff(k, waited):
 
 
 class Work:
-    r"""A collective in flight. ``wait()`` blocks until it has finished and its output tensors hold
-    the result (and raises the collective's error, a timeout or a mismatch between ranks).
+    r"""A collective in flight, returned by the ``async_op=True`` calls.
+
+    ``wait()`` blocks until it has finished and its output tensors hold the result (and raises the
+    collective's error, a timeout or a mismatch between ranks).
 
     Backends subclass it with ``_test()`` (True once the transfer has finished; raises on failure)
     and ``_progress()`` (drive the communication library); ``_finishers`` run once, in the thread
@@ -168,9 +170,10 @@ class Work:
 
 
 class Future:
-    r"""The result of asynchronous work (``torch.futures.Future``'s everyday surface): ``wait()``,
-    ``value()``, ``done()``, ``then(fn)`` and ``add_done_callback(fn)``. Callbacks run in the
-    thread that completes the future (the one calling ``wait()`` for a collective's future).
+    r"""The result of asynchronous work (``torch.futures.Future``'s everyday surface).
+
+    It has ``wait()``, ``value()``, ``done()``, ``then(fn)`` and ``add_done_callback(fn)``. Callbacks run
+    in the thread that completes the future (the one calling ``wait()`` for a collective's future).
 
     Example::
 

@@ -73,8 +73,10 @@ class ProcessGroup:
 
 
 class GroupMember:
-    r"""``GroupMember.WORLD`` is the default group; ``NON_GROUP_MEMBER`` is what :func:`new_group`
-    returns on ranks outside the new group."""
+    r"""Names for special groups: ``GroupMember.WORLD`` is the default group.
+
+    ``NON_GROUP_MEMBER`` is what :func:`new_group` returns on ranks outside the new group.
+    """
 
     WORLD = None
     NON_GROUP_MEMBER = -100
@@ -106,7 +108,7 @@ _S = _State()
 # ---------------------------------------------------------------------------------------------
 
 def is_available():
-    """rtorch.distributed is always importable (backends are checked when a group is made)."""
+    """Returns ``True``: rtorch.distributed is always importable (backends are checked when a group is made)."""
     return True
 
 
@@ -416,8 +418,9 @@ def get_group_rank(group, global_rank):
 
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
               group_desc=None, device_id=None):
-    r"""Make a process group of the given global `ranks` (default: all). Every rank of the world
-    must call it, members or not, in the same order; non-members get
+    r"""Makes a process group of the given global `ranks` (default: all).
+
+    Every rank of the world must call it, members or not, in the same order; non-members get
     ``GroupMember.NON_GROUP_MEMBER``.
 
     Example::
@@ -633,8 +636,11 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
-    r"""Gather every rank's `input_tensor` into `output_tensor`, in rank order along the first dim
-    (output shape ``(size * d0, ...)`` or ``(size, d0, ...)``; any shape with ``size * numel`` elements)."""
+    r"""Gathers every rank's `input_tensor` into `output_tensor`, in rank order along the first dim.
+
+    The output has shape ``(size * d0, ...)`` or ``(size, d0, ...)`` (any shape with ``size * numel``
+    elements).
+    """
     what = "all_gather_into_tensor"
     _check_tensor(output_tensor, what, "output_tensor")
     _check_tensor(input_tensor, what, "input_tensor")
@@ -684,8 +690,10 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
-    r"""Reduce `input` (``size * output.numel()`` elements) across the group and give rank r block r
-    of the result in `output`."""
+    r"""Reduces `input` across the group and gives rank r block r of the result in `output`.
+
+    `input` has ``size * output.numel()`` elements.
+    """
     what = "reduce_scatter_tensor"
     _check_tensor(output, what, "output")
     _check_tensor(input, what, "input")
@@ -740,9 +748,11 @@ def _splits(sizes, dim0, n, what, arg):
 
 def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None,
                       async_op=False):
-    r"""Split `input` along dim 0 into one block per rank, send block r to rank r, and concatenate the
-    blocks received from every rank into `output` (sizes given by the split lists; equal blocks
-    when they are None)."""
+    r"""Exchanges blocks of one tensor with every rank: block r of `input` (along dim 0) goes to rank r.
+
+    The blocks received from every rank are concatenated into `output`; the split lists give the
+    block sizes (equal blocks when they are None).
+    """
     what = "all_to_all_single"
     _check_tensor(output, what, "output")
     _check_tensor(input, what, "input")
@@ -768,8 +778,10 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
 
 
 def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
-    r"""Send ``input_tensor_list[r]`` to rank r and receive rank r's tensor for this rank into
-    ``output_tensor_list[r]``."""
+    r"""Exchanges tensors with every rank: sends ``input_tensor_list[r]`` to rank r.
+
+    The tensor rank r sends to this rank is received into ``output_tensor_list[r]``.
+    """
     what = "all_to_all"
     _check_list(output_tensor_list, what, "output_tensor_list")
     _check_list(input_tensor_list, what, "input_tensor_list")
@@ -907,8 +919,10 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
 
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):
-    r"""Receive into `tensor` from rank `src` (None: any rank) asynchronously; returns a Work whose
-    ``source_rank()`` gives the sender's global rank."""
+    r"""Receives into `tensor` from rank `src` (None: any rank) asynchronously; returns a Work.
+
+    The Work's ``source_rank()`` gives the sender's global rank.
+    """
     what = "irecv"
     _check_tensor(tensor, what)
     pg = _pg(group)

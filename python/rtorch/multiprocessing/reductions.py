@@ -84,9 +84,10 @@ def reduce_tensor(tensor):
 
 
 def init_reductions():
-    """Register :func:`reduce_tensor` for ``rtorch.Tensor`` with ``ForkingPickler`` (what every
-    ``multiprocessing`` Queue, Pipe and spawned Process pickles with). ``nn.Parameter`` reduces
-    to a detached tensor plus its flag, which then takes this path."""
+    """Registers :func:`reduce_tensor` for ``rtorch.Tensor`` with ``ForkingPickler``.
+
+    ``ForkingPickler`` is what every ``multiprocessing`` Queue, Pipe and spawned Process pickles
+    with. ``nn.Parameter`` reduces to a detached tensor plus its flag, which then takes this path."""
     import rtorch
 
     ForkingPickler.register(rtorch.Tensor, reduce_tensor)

@@ -85,8 +85,9 @@ class ProcessContext:
             process.join(max(0, end - time.monotonic()))
 
     def join(self, timeout=None, grace_period=None):
-        r"""Wait for the processes; if one exited with a non-zero status, stop the others and
-        raise the cause of the first failure.
+        r"""Waits for the processes, raising the cause of the first failure.
+
+        If one exited with a non-zero status, the others are stopped first.
 
         Args:
             timeout (float): seconds to wait before returning ``False``.
@@ -185,8 +186,9 @@ def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method
 
 
 def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
-    r"""Spawn ``nprocs`` processes that run ``fn(i, *args)``; if one exits with a non-zero
-    status, the others are stopped and an exception with the cause is raised (with the child's
+    r"""Spawns ``nprocs`` processes that run ``fn(i, *args)`` and waits for them (``join=True``).
+
+    If one exits with a non-zero status, the others are stopped and an exception with the cause is raised (with the child's
     traceback when it raised). Always uses the ``spawn`` start method (see
     :func:`start_processes` for others).
 

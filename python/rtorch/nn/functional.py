@@ -324,9 +324,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    r"""Group normalisation: split the C channels of an (N, C, *) input into ``num_groups`` groups and
-    normalise each (sample, group) over its channels and spatial positions (biased variance); then apply
-    the per-channel affine ``weight`` / ``bias``.
+    r"""Applies group normalisation to an (N, C, *) input.
+
+    The C channels are split into ``num_groups`` groups and each (sample, group) is normalised over its
+    channels and spatial positions (biased variance); then the per-channel affine ``weight`` / ``bias``
+    is applied.
 
     Example::
 
@@ -899,9 +901,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    r"""Kullback-Leibler divergence ``target * (log(target) - input)`` for log-probabilities ``input``
-    (``log_target=True``: ``target`` holds log-probabilities too). ``reduction='batchmean'`` divides
-    the sum by the batch size (the mathematically correct KL); ``'mean'`` averages over elements."""
+    r"""Returns the Kullback-Leibler divergence ``target * (log(target) - input)`` for log-probabilities ``input``.
+
+    With ``log_target=True``, ``target`` holds log-probabilities too. ``reduction='batchmean'`` divides
+    the sum by the batch size (the mathematically correct KL); ``'mean'`` averages over elements.
+    """
     reduction = _get_reduction(size_average, reduce, reduction)
     if log_target:
         loss = target.exp() * (target - input)
@@ -968,7 +972,9 @@ def _pair(x, what):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    r"""2-D cross-correlation of ``input`` (N, C, H, W) or (C, H, W) with ``weight`` (O, C/groups, kH, kW).
+    r"""Applies a 2-D convolution (cross-correlation) of ``input`` (N, C, H, W) or (C, H, W) with ``weight``.
+
+    ``weight`` has shape (O, C/groups, kH, kW).
 
     ``padding`` is an int, a pair, ``'valid'`` (no padding) or ``'same'`` (output size = input size;
     stride 1 only; an odd total padding puts the extra row/column at the bottom/right, as in PyTorch).
@@ -984,8 +990,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    r"""1-D cross-correlation of ``input`` (N, C, L) or (C, L) with ``weight`` (O, C/groups, K), computed
-    as a :func:`conv2d` over a height-1 image."""
+    r"""Applies a 1-D convolution (cross-correlation) of ``input`` (N, C, L) or (C, L) with ``weight``.
+
+    ``weight`` has shape (O, C/groups, K); computed as a :func:`conv2d` over a height-1 image.
+    """
     stride, = _ntuple(stride, 1, "stride")
     dilation, = _ntuple(dilation, 1, "dilation")
     if not isinstance(padding, str):
@@ -996,7 +1004,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    r"""2-D max pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+    r"""Applies 2-D max pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
 
     With ``return_indices=True`` also returns the flat index of each maximum within its H*W plane.
     """
@@ -1013,7 +1021,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    r"""2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+    r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
 
     ``count_include_pad`` (default True) counts the zero padding in each window's divisor;
     ``divisor_override`` divides every window's sum by that number instead.
@@ -1030,9 +1038,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    r"""1-D max pooling over (N, C, L) or (C, L), computed as :func:`max_pool2d` over a height-1 image;
-    ``stride`` defaults to ``kernel_size``. With ``return_indices=True`` also returns the index of each
-    maximum along L."""
+    r"""Applies 1-D max pooling over (N, C, L) or (C, L) ``input``.
+
+    Computed as :func:`max_pool2d` over a height-1 image; ``stride`` defaults to ``kernel_size``. With
+    ``return_indices=True`` also returns the index of each maximum along L.
+    """
     kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
     stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _ntuple(stride, 1, "stride")[0]
@@ -1049,8 +1059,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    r"""1-D average pooling over (N, C, L) or (C, L), computed as :func:`avg_pool2d` over a height-1 image;
-    ``stride`` defaults to ``kernel_size``."""
+    r"""Applies 1-D average pooling over (N, C, L) or (C, L) ``input``.
+
+    Computed as :func:`avg_pool2d` over a height-1 image; ``stride`` defaults to ``kernel_size``.
+    """
     kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
     stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
         else _ntuple(stride, 1, "stride")[0]
@@ -1197,8 +1209,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def adaptive_avg_pool2d(input, output_size):
-    r"""Average-pool (N, C, H, W) or (C, H, W) to ``output_size`` (an int, or a pair whose entries may be
-    ``None`` to keep the input's size)."""
+    r"""Applies 2-D adaptive average pooling to (N, C, H, W) or (C, H, W) ``input``, giving ``output_size``.
+
+    ``output_size`` is an int, or a pair whose entries may be ``None`` to keep the input's size.
+    """
     if isinstance(output_size, int) and not isinstance(output_size, bool):
         output_size = (output_size, output_size)
     output_size = tuple(output_size)
@@ -1210,7 +1224,7 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    r"""2-D transposed convolution ("deconvolution"); ``weight`` is (C_in, C_out/groups, kH, kW)."""
+    r"""Applies a 2-D transposed convolution ("deconvolution"); ``weight`` is (C_in, C_out/groups, kH, kW)."""
     return _native("conv_transpose2d")(input, weight, bias, _pair(stride, "stride"), _pair(padding, "padding"),
                                        _pair(output_padding, "output_padding"), groups, _pair(dilation, "dilation"))
 

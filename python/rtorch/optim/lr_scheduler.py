@@ -139,6 +139,7 @@ class LambdaLR(LRScheduler):
                 fn.__dict__.update(saved)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -151,6 +152,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return self._scaled_lrs(self.gamma)
@@ -168,6 +170,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         return self._scaled_lrs(self.gamma ** self.milestones[self.last_epoch])
@@ -185,6 +188,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self.last_epoch == 0:
             return self._current_lrs()
         return self._scaled_lrs(self.gamma)
@@ -205,6 +209,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         lrs = self._current_lrs()
         if self.last_epoch == 0:
             return lrs
@@ -222,8 +227,10 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    r"""Scale each group's lr by a factor moving linearly from ``start_factor`` to ``end_factor``
-    over ``total_iters`` epochs."""
+    r"""Scales each group's lr by a factor that moves linearly from ``start_factor`` to ``end_factor``.
+
+    The factor reaches ``end_factor`` after ``total_iters`` epochs and stays there.
+    """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         if start_factor > 1.0 or start_factor <= 0:
@@ -236,6 +243,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self.last_epoch == 0:
             return self._scaled_lrs(self.start_factor)
         if self.last_epoch > self.total_iters:
@@ -266,6 +274,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self.last_epoch == 0:
             return self._scaled_lrs(self.factor)
         if self.last_epoch != self.total_iters:
@@ -288,6 +297,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         if self._is_initial or self.last_epoch > self.total_iters:
             return self._current_lrs()
         decay = ((1.0 - self.last_epoch / self.total_iters)
@@ -300,8 +310,9 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    r"""Cosine annealing with warm restarts (SGDR): the cosine restarts every :math:`T_i` epochs,
-    with :math:`T_0` given and :math:`T_{i+1} = T_{mult} T_i`.
+    r"""Cosine annealing with warm restarts (SGDR).
+
+    The cosine restarts every :math:`T_i` epochs, with :math:`T_0` given and :math:`T_{i+1} = T_{mult} T_i`.
 
     .. math:: \eta_t = \eta_{min} + \tfrac{1}{2}(\eta_{max} - \eta_{min})(1 + \cos(\pi T_{cur} / T_i))
 
@@ -323,6 +334,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         return [_cosine_lr(base_lr, self.eta_min, self.T_cur, self.T_i) for base_lr in self.base_lrs]
 
     def step(self, epoch=None):
@@ -365,9 +377,11 @@ def _format_param(name, optimizer, param):
 
 
 class OneCycleLR(LRScheduler):
-    r"""The 1cycle policy: lr rises from ``max_lr / div_factor`` to ``max_lr`` over ``pct_start`` of the
-    ``total_steps``, then anneals to ``initial_lr / final_div_factor``; momentum (SGD ``momentum`` or
-    Adam ``betas[0]``) moves the opposite way between ``max_momentum`` and ``base_momentum``.
+    r"""The 1cycle learning-rate policy, stepped once per batch.
+
+    The lr rises from ``max_lr / div_factor`` to ``max_lr`` over ``pct_start`` of the ``total_steps``,
+    then anneals to ``initial_lr / final_div_factor``; momentum (SGD ``momentum`` or Adam ``betas[0]``)
+    moves the opposite way between ``max_momentum`` and ``base_momentum``.
 
     Call :meth:`step` after every batch. ``total_steps`` defaults to ``epochs * steps_per_epoch``.
     With ``three_phase=True`` the lr goes back down to ``initial_lr`` symmetrically before the final
@@ -458,6 +472,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
         step_num = self.last_epoch
         if step_num > self.total_steps:
             raise ValueError(f"Tried to step {step_num} times. The specified number of total steps is "
@@ -678,6 +693,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self):
+        """``True`` while the scheduler waits out its ``cooldown`` epochs after a reduction."""
         return self.cooldown_counter > 0
 
     def _is_better(self, a, best):

@@ -3,6 +3,7 @@ use super::*;
 
 #[pymethods]
 impl PyTensor {
+    /// Whether gradients are recorded for operations on this tensor (settable on leaf tensors).
     #[getter]
     fn get_requires_grad(&self) -> bool {
         self.t.requires_grad()
@@ -11,11 +12,24 @@ impl PyTensor {
     fn set_requires_grad(&self, v: bool) -> PyResult<()> {
         self.t.set_requires_grad(v).py()
     }
+    /// Sets whether autograd records operations on ``self``, in place, and returns ``self``.
+    ///
+    /// Args:
+    ///     requires_grad (bool, optional): the new value. Default: ``True``.
+    ///
+    /// Example::
+    ///
+    ///     >>> w = rtorch.zeros(3).requires_grad_()
+    ///     >>> w.requires_grad
+    ///     True
     #[pyo3(signature = (requires_grad=true))]
     fn requires_grad_(slf: Bound<'_, Self>, requires_grad: bool) -> PyResult<Bound<'_, Self>> {
         slf.get().t.set_requires_grad(requires_grad).py()?;
         Ok(slf)
     }
+    /// The gradient accumulated into this tensor by :meth:`Tensor.backward` (``None`` until then).
+    ///
+    /// It can be assigned (a tensor or ``None``); optimizers read it and ``zero_grad`` resets it.
     #[getter]
     fn get_grad(&self) -> Option<PyTensor> {
         self.t.grad().map(PyTensor::from)
@@ -24,10 +38,15 @@ impl PyTensor {
     fn set_grad(&self, g: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {
         self.t.set_grad(g.map(|g| g.get().t.clone())).py()
     }
+    /// ``True`` for tensors not produced by a recorded operation (made by the user, or not requiring grad).
+    ///
+    /// Only leaf tensors get their ``.grad`` filled by :meth:`Tensor.backward` (unless
+    /// :meth:`Tensor.retain_grad` was called).
     #[getter]
     fn is_leaf(&self) -> bool {
         self.t.is_leaf()
     }
+    /// The autograd node that produced this tensor (``None`` for leaf tensors).
     #[getter]
     fn grad_fn(&self) -> Option<crate::py::autograd::PyNode> {
         self.t.grad_fn().map(|n| crate::py::autograd::PyNode { n })
@@ -45,6 +64,10 @@ impl PyTensor {
     fn _version(&self) -> u64 {
         self.t.storage().version()
     }
+    /// A tensor sharing this tensor's memory but detached from autograd.
+    ///
+    /// Assigning ``t.data = other`` copies ``other`` into ``t`` in place; unlike PyTorch, it must
+    /// have the same shape and dtype.
     #[getter]
     fn data(&self) -> PyTensor {
         self.t.detach().into()
@@ -60,20 +83,59 @@ impl PyTensor {
         }
         crate::ops::cast::copy_into(&self.t, src).py()
     }
+    /// Returns a new tensor sharing ``input``'s memory, detached from the autograd graph.
+    ///
+    /// The result never requires grad; in-place changes to either are seen by both.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.ones(2, requires_grad=True)
+    ///     >>> y = (2 * x).detach()
+    ///     >>> y.requires_grad, y.grad_fn is None
+    ///     (False, True)
     fn detach(&self) -> PyTensor {
         self.t.detach().into()
     }
+    /// Detaches ``self`` from the autograd graph in place (it becomes a leaf that does not require grad).
     fn detach_(slf: Bound<'_, Self>) -> Bound<'_, Self> {
         slf.get().t.detach_();
         slf
     }
+    /// Makes this non-leaf tensor keep its ``.grad`` during :meth:`Tensor.backward`.
+    ///
+    /// A no-op for leaf tensors, which always keep theirs.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.ones(2, requires_grad=True)
+    ///     >>> y = x * 3
+    ///     >>> y.retain_grad()
+    ///     >>> y.sum().backward()
+    ///     >>> y.grad
+    ///     tensor([1., 1.])
     fn retain_grad(&self) -> PyResult<()> {
         self.t.retain_grad().py()
     }
+    /// ``True`` if :meth:`Tensor.retain_grad` was called on this non-leaf tensor.
     #[getter]
     fn retains_grad(&self) -> bool {
         self.t.retains_grad()
     }
+    /// Registers a backward hook: ``hook(grad)`` runs when the gradient of this tensor is computed.
+    ///
+    /// The hook may return a tensor, which replaces the gradient, or ``None`` to keep it.
+    /// Returns a handle object with a ``remove()`` method.
+    ///
+    /// Args:
+    ///     hook (Callable): ``hook(grad)``, returning a Tensor or ``None``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.ones(2, requires_grad=True)
+    ///     >>> h = x.register_hook(lambda g: g * 2)
+    ///     >>> (3 * x).sum().backward()
+    ///     >>> x.grad
+    ///     tensor([6., 6.])
     fn register_hook(&self, py: Python<'_>, hook: Py<PyAny>) -> PyResult<Py<PyAny>> {
         let h = hook.clone_ref(py);
         let f: tape::Hook = Arc::new(move |g: &Tensor| {
@@ -93,6 +155,27 @@ impl PyTensor {
         let handle = py.import("rtorch.autograd")?.getattr("_HookHandle")?.call1((hook,))?;
         Ok(handle.unbind())
     }
+    /// Computes the gradient of ``self`` with respect to the graph's leaves and accumulates it into their ``.grad``.
+    ///
+    /// For a tensor with more than one element, ``gradient`` (the vector in the
+    /// vector-Jacobian product, of ``self``'s shape) must be given.
+    ///
+    /// Args:
+    ///     gradient (Tensor, optional): the gradient with respect to ``self``; defaults to 1 for
+    ///         a one-element tensor.
+    ///     retain_graph (bool, optional): keep the graph's saved values so backward can run
+    ///         through it again. Defaults to ``create_graph``.
+    ///     create_graph (bool, optional): record the backward pass itself, for higher-order
+    ///         derivatives. Default: ``False``.
+    ///     inputs (Tensor or sequence of Tensor, optional): accumulate only into these tensors'
+    ///         ``.grad`` instead of into every leaf.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([1.0, 2.0], requires_grad=True)
+    ///     >>> (x ** 2).sum().backward()
+    ///     >>> x.grad
+    ///     tensor([2., 4.])
     #[pyo3(signature = (gradient=None, retain_graph=None, create_graph=false, inputs=None))]
     fn backward(
         &self,

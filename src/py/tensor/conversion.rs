@@ -4,6 +4,14 @@ use super::*;
 
 #[pymethods]
 impl PyTensor {
+    /// Returns the value of a one-element tensor as a Python number (``bool``, ``int`` or ``float``).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([2.5]).item()
+    ///     2.5
+    ///     >>> rtorch.tensor(3).item()
+    ///     3
     fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         scalar_to_py(py, self.t.item().py()?)
     }
@@ -28,6 +36,12 @@ impl PyTensor {
         }
         Ok(self.t.item().py()?.to_bool())
     }
+    /// Returns the tensor's values as (nested) Python lists of numbers; a 0-d tensor gives a number.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[1, 2], [3, 4]]).tolist()
+    ///     [[1, 2], [3, 4]]
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
         let arr = to_numpy(py, &np)?;
@@ -49,6 +63,19 @@ impl PyTensor {
     fn __dlpack_device__(&self) -> (i32, i32) {
         crate::py::dlpack::device_tuple(&self.t)
     }
+    /// Returns a NumPy array sharing memory with ``self`` (writes through either are seen by both).
+    ///
+    /// The tensor must be on the CPU, must not require grad (use ``t.detach().numpy()``) and
+    /// must not be ``bfloat16`` (NumPy has no such type). Unlike PyTorch there is no ``force``
+    /// argument.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2)
+    ///     >>> a = x.numpy()
+    ///     >>> a[0] = 5.0
+    ///     >>> x
+    ///     tensor([5., 0.])
     fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if self.t.requires_grad() {
             return Err(PyRuntimeError::new_err("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."));
@@ -138,9 +165,16 @@ impl PyTensor {
 
 #[pymethods]
 impl PyTensor {
+    /// Returns a copy of ``self`` in host memory, or a tensor sharing ``self``'s memory if it is already there.
     fn cpu(&self) -> R {
         wrap(self.t.to_device(Device::Cpu))
     }
+    /// Returns a copy of ``self`` on a CUDA device.
+    ///
+    /// Args:
+    ///     device (int or str or device, optional): the CUDA device; default ``cuda:0``.
+    ///     non_blocking (bool, optional): from pinned memory (:meth:`Tensor.pin_memory`), queue
+    ///         the copy on the device's stream and return at once. Default: ``False``.
     #[pyo3(signature = (device=None, non_blocking=false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
         let d = match device {
@@ -165,41 +199,89 @@ impl PyTensor {
         }
         Ok(Py::new(slf.py(), PyTensor::from(r))?.into_any())
     }
+    /// Returns ``True`` if the tensor lives in page-locked host memory (``False`` for CUDA tensors).
+    ///
+    /// Args:
+    ///     device (optional): ignored (deprecated in PyTorch too).
     #[pyo3(signature = (device=None))]
     fn is_pinned(&self, device: Option<&Bound<'_, PyAny>>) -> bool {
         let _ = device;
         self.t.is_pinned()
     }
+    /// Returns ``self`` converted to ``rtorch.float32`` (``self.to(rtorch.float32)``).
+    ///
+    /// No copy is made when the dtype is already ``float32``: the result shares ``self``'s memory.
     fn float(&self) -> R {
         wrap(self.t.to_dtype(DType::F32))
     }
+    /// Returns ``self`` converted to ``rtorch.float64`` (``self.to(rtorch.float64)``).
+    ///
+    /// No copy is made when the dtype is already ``float64``: the result shares ``self``'s memory.
     fn double(&self) -> R {
         wrap(self.t.to_dtype(DType::F64))
     }
+    /// Returns ``self`` converted to ``rtorch.float16`` (``self.to(rtorch.float16)``).
+    ///
+    /// No copy is made when the dtype is already ``float16``: the result shares ``self``'s memory.
     fn half(&self) -> R {
         wrap(self.t.to_dtype(DType::F16))
     }
+    /// Returns ``self`` converted to ``rtorch.bfloat16`` (``self.to(rtorch.bfloat16)``).
+    ///
+    /// No copy is made when the dtype is already ``bfloat16``: the result shares ``self``'s memory.
     fn bfloat16(&self) -> R {
         wrap(self.t.to_dtype(DType::BF16))
     }
+    /// Returns ``self`` converted to ``rtorch.int64`` (``self.to(rtorch.int64)``).
+    ///
+    /// No copy is made when the dtype is already ``int64``: the result shares ``self``'s memory.
     fn long(&self) -> R {
         wrap(self.t.to_dtype(DType::I64))
     }
+    /// Returns ``self`` converted to ``rtorch.int32`` (``self.to(rtorch.int32)``).
+    ///
+    /// No copy is made when the dtype is already ``int32``: the result shares ``self``'s memory.
     fn int(&self) -> R {
         wrap(self.t.to_dtype(DType::I32))
     }
+    /// Returns ``self`` converted to ``rtorch.int16`` (``self.to(rtorch.int16)``).
+    ///
+    /// No copy is made when the dtype is already ``int16``: the result shares ``self``'s memory.
     fn short(&self) -> R {
         wrap(self.t.to_dtype(DType::I16))
     }
+    /// Returns ``self`` converted to ``rtorch.int8`` (``self.to(rtorch.int8)``).
+    ///
+    /// No copy is made when the dtype is already ``int8``: the result shares ``self``'s memory.
     fn char(&self) -> R {
         wrap(self.t.to_dtype(DType::I8))
     }
+    /// Returns ``self`` converted to ``rtorch.uint8`` (``self.to(rtorch.uint8)``).
+    ///
+    /// No copy is made when the dtype is already ``uint8``: the result shares ``self``'s memory.
     fn byte(&self) -> R {
         wrap(self.t.to_dtype(DType::U8))
     }
+    /// Returns ``self`` converted to ``rtorch.bool`` (``self.to(rtorch.bool)``).
+    ///
+    /// No copy is made when the dtype is already ``bool``: the result shares ``self``'s memory.
     fn bool(&self) -> R {
         wrap(self.t.to_dtype(DType::Bool))
     }
+    /// Returns the type name (e.g. ``"rtorch.FloatTensor"``) or, given ``dtype``, ``self`` cast to it.
+    ///
+    /// Args:
+    ///     dtype (dtype or str, optional): the dtype to convert to (``rtorch.int64``,
+    ///         ``"torch.float16"``...). Without it the type name is returned; it starts with
+    ///         ``rtorch.`` where PyTorch's starts with ``torch.``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2)
+    ///     >>> x.type()
+    ///     'rtorch.FloatTensor'
+    ///     >>> x.type(rtorch.int64).dtype
+    ///     rtorch.int64
     #[pyo3(signature = (dtype=None))]
     fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         match dtype {
@@ -211,12 +293,31 @@ impl PyTensor {
             Some(d) => Ok(Py::new(py, PyTensor::from(self.t.to_dtype(to_dtype(d)?).py()?))?.into_any()),
         }
     }
+    /// Returns ``self`` converted to the dtype of ``other`` (no copy if the dtypes already match).
+    ///
+    /// Args:
+    ///     other (Tensor): the tensor whose dtype to take.
     fn type_as(&self, other: &Bound<'_, PyTensor>) -> R {
         wrap(self.t.to_dtype(other.get().t.dtype()))
     }
+    /// Returns a row-major (C-order) contiguous tensor with ``self``'s values.
+    ///
+    /// A tensor that is already contiguous is returned as a tensor sharing its memory;
+    /// otherwise the values are copied.
     fn contiguous(&self) -> R {
         wrap(self.t.contiguous())
     }
+    /// Returns a copy of ``input`` in new, contiguous memory; the copy is recorded by autograd.
+    ///
+    /// Unlike PyTorch there is no ``memory_format`` argument (the copy is always row-major).
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([1.0, 2.0])
+    ///     >>> y = x.clone()
+    ///     >>> y[0] = 5.0
+    ///     >>> x
+    ///     tensor([1., 2.])
     fn clone(&self) -> R {
         wrap(self.t.contiguous_copy())
     }
@@ -230,6 +331,22 @@ impl PyTensor {
         }
         Ok(c.into())
     }
+    /// Copies the elements of ``src`` into ``self``, in place, and returns ``self``.
+    ///
+    /// ``src`` is broadcast to ``self``'s shape and converted to its dtype and device.
+    ///
+    /// Args:
+    ///     src (Tensor): the values to copy (any array-like is accepted).
+    ///     non_blocking (bool, optional): a host-to-device copy from pinned memory is queued
+    ///         without waiting; a device-to-host copy into a pinned tensor waits for the stream.
+    ///         Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2, 2)
+    ///     >>> x.copy_(rtorch.tensor([1.0, 2.0]))
+    ///     tensor([[1., 2.],
+    ///             [1., 2.]])
     #[pyo3(signature = (src, non_blocking=false))]
     fn copy_<'py>(slf: Bound<'py, Self>, src: &Bound<'py, PyAny>, non_blocking: bool) -> PyResult<Bound<'py, Self>> {
         let dst = &slf.get().t;

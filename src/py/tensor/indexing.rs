@@ -26,8 +26,23 @@ impl PyTensor {
         };
         crate::ops::index::setitem(&self.t, &items, &v).py()
     }
-    /// `index_put_(indices, values, accumulate=False)`: `indices` is a tuple of index tensors
-    /// (None takes a whole dim); `accumulate` adds, duplicates included.
+    /// Writes ``values`` into ``self`` at the positions given by a tuple of index tensors, in place.
+    ///
+    /// ``self.index_put_((i, j), v)`` is ``self[i, j] = v``; ``None`` in ``indices`` takes a
+    /// whole dimension.
+    ///
+    /// Args:
+    ///     indices (tuple of Tensor): one index tensor (or ``None``) per indexed dimension;
+    ///         the index tensors broadcast together.
+    ///     values (Tensor or Number): the values, broadcast to the indexed shape.
+    ///     accumulate (bool, optional): add to the existing values instead of replacing
+    ///         them; repeated indices all add. Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(3)
+    ///     >>> x.index_put_((rtorch.tensor([0, 0, 2]),), rtorch.tensor(1.0), accumulate=True)
+    ///     tensor([2., 0., 1.])
     #[pyo3(signature = (indices, values, accumulate=false))]
     fn index_put_<'py>(slf: Bound<'py, Self>, indices: &Bound<'py, PyAny>, values: &Bound<'py, PyAny>, accumulate: bool) -> PyResult<Bound<'py, Self>> {
         let items = index_put_items(indices)?;
@@ -35,7 +50,7 @@ impl PyTensor {
         crate::ops::index::index_put_(&slf.get().t, &items, &v, accumulate).py()?;
         Ok(slf)
     }
-    /// Out-of-place `index_put_`.
+    /// Out-of-place version of :meth:`Tensor.index_put_`.
     #[pyo3(signature = (indices, values, accumulate=false))]
     fn index_put(&self, indices: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, accumulate: bool) -> R {
         let items = index_put_items(indices)?;
@@ -54,12 +69,58 @@ impl PyTensor {
         let eq = binary(BinaryOp::Eq, &self.t, arg_of(item)?).py()?;
         Ok(eq.any().py()?.item().py()?.to_bool())
     }
+    /// Returns the entries of ``input`` at positions ``index`` along dimension ``dim`` (a copy).
+    ///
+    /// Args:
+    ///     dim (int): the dimension to index.
+    ///     index (Tensor): a 1-D (or 0-D) integer tensor of indices.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([[1, 2], [3, 4]])
+    ///     >>> x.index_select(0, rtorch.tensor([1, 0]))
+    ///     tensor([[3, 4],
+    ///             [1, 2]])
     fn index_select(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
         wrap(crate::ops::index::index_select(&self.t, dim, &index.get().t))
     }
+    /// Gathers values of ``input`` along ``dim`` at the positions given by ``index``.
+    ///
+    /// For a 2-D input and ``dim=1``: ``out[i][j] = input[i][index[i][j]]``. ``index`` has the
+    /// same number of dimensions as ``input`` and the output has ``index``'s shape.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to gather along.
+    ///     index (Tensor): an int64 tensor of indices.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([[1, 2], [3, 4]])
+    ///     >>> x.gather(1, rtorch.tensor([[0, 0], [1, 0]]))
+    ///     tensor([[1, 1],
+    ///             [4, 3]])
     fn gather(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
         wrap(crate::ops::index::gather(&self.t, dim, &index.get().t))
     }
+    /// Returns a copy of ``input`` with values from ``src`` (or the number ``value``) written at ``index`` along ``dim``.
+    ///
+    /// For a 2-D input and ``dim=1``: ``out[i][index[i][j]] = src[i][j]``; the inverse of
+    /// :meth:`Tensor.gather`. Where an index repeats, which value wins is unspecified.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to scatter along.
+    ///     index (Tensor): an int64 tensor of indices, with as many dimensions as ``input``.
+    ///     src (Tensor or Number, optional): the values to write.
+    ///     value (Number, optional): a single value to write (instead of ``src``).
+    ///     reduce (str, optional): ``"add"`` or ``"multiply"`` to combine with the existing
+    ///         values instead of replacing them.
+    ///
+    /// Example::
+    ///
+    ///     >>> out = rtorch.zeros(2, 3)
+    ///     >>> out.scatter(1, rtorch.tensor([[0], [2]]), rtorch.tensor([[5.0], [6.0]]))
+    ///     tensor([[5., 0., 0.],
+    ///             [0., 0., 6.]])
     #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
     fn scatter(&self, dim: i64, index: &Bound<'_, PyTensor>, src: Option<&Bound<'_, PyAny>>, value: Option<&Bound<'_, PyAny>>, reduce: Option<&str>) -> R {
         let s = match (src, value) {
@@ -70,29 +131,76 @@ impl PyTensor {
         let red = match reduce { Some("add") => Some("sum"), Some("multiply") => Some("prod"), r => r };
         wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &s, red, true))
     }
+    /// Returns a copy of ``input`` with the values of ``src`` added at ``index`` along ``dim`` (duplicates accumulate).
+    ///
+    /// For a 2-D input and ``dim=1``: ``out[i][index[i][j]] += src[i][j]``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to scatter along.
+    ///     index (Tensor): an int64 tensor of indices, with as many dimensions as ``input``.
+    ///     src (Tensor): the values to add.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.zeros(3).scatter_add(0, rtorch.tensor([0, 0, 2]), rtorch.tensor([1.0, 2.0, 3.0]))
+    ///     tensor([3., 0., 3.])
     fn scatter_add(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>) -> R {
         wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some("sum"), true))
     }
+    /// In-place version of :meth:`Tensor.scatter_add`.
     fn scatter_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().scatter_add(dim, index, src)?;
         inplace_from(&slf.get().t, r.t)?;
         Ok(slf)
     }
+    /// In-place version of :meth:`Tensor.scatter`.
     #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
     fn scatter_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: Option<&Bound<'py, PyAny>>, value: Option<&Bound<'py, PyAny>>, reduce: Option<&str>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().scatter(dim, index, src, value, reduce)?;
         inplace_from(&slf.get().t, r.t)?;
         Ok(slf)
     }
+    /// Returns a copy of ``input`` with the values of ``src`` reduced into it at ``index`` along ``dim``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to scatter along.
+    ///     index (Tensor): an int64 tensor of indices, with as many dimensions as ``input``.
+    ///     src (Tensor): the values to scatter.
+    ///     reduce (str): ``"sum"``, ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"``.
+    ///     include_self (bool, optional): whether the existing values of ``input`` at the
+    ///         scattered positions take part in the reduction. Default: ``True``.
+    ///
+    /// Example::
+    ///
+    ///     >>> src = rtorch.tensor([1.0, 2.0, 3.0])
+    ///     >>> rtorch.ones(3).scatter_reduce(0, rtorch.tensor([0, 0, 2]), src, "amax")
+    ///     tensor([2., 1., 3.])
     #[pyo3(signature = (dim, index, src, reduce, *, include_self=true))]
     fn scatter_reduce(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>, reduce: &str, include_self: bool) -> R {
         wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some(reduce), include_self))
     }
+    /// Returns a copy of ``input`` with ``alpha * source`` added at positions ``index`` of dimension ``dim``.
+    ///
+    /// For ``dim=0``: ``out[index[i]] += alpha * source[i]``; repeated indices accumulate.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to index.
+    ///     index (Tensor): a 1-D integer tensor, one entry per slice of ``source`` along ``dim``.
+    ///     source (Tensor): the values to add.
+    ///     alpha (Number, optional): the scale of ``source``. Default: ``1``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.zeros(3, 2).index_add(0, rtorch.tensor([0, 2]), rtorch.ones(2, 2), alpha=2)
+    ///     tensor([[2., 2.],
+    ///             [0., 0.],
+    ///             [2., 2.]])
     #[pyo3(signature = (dim, index, source, *, alpha=None))]
     fn index_add(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>, alpha: Option<&Bound<'_, PyAny>>) -> R {
         let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
         wrap(crate::ops::index::index_add(&self.t, dim, &index.get().t, &source.get().t, a, "index_add"))
     }
+    /// In-place version of :meth:`Tensor.index_add`.
     #[pyo3(signature = (dim, index, source, *, alpha=None))]
     fn index_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
@@ -101,19 +209,47 @@ impl PyTensor {
         inplace_from(t, r)?;
         Ok(slf)
     }
+    /// Returns a copy of ``input`` with the slices of ``source`` written at positions ``index`` of dimension ``dim``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to index.
+    ///     index (Tensor): a 1-D integer tensor, one entry per slice of ``source`` along ``dim``.
+    ///     source (Tensor): the values to write.
+    ///
+    /// Example::
+    ///
+    ///     >>> src = rtorch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    ///     >>> rtorch.zeros(3, 2).index_copy(0, rtorch.tensor([2, 0]), src)
+    ///     tensor([[3., 4.],
+    ///             [0., 0.],
+    ///             [1., 2.]])
     fn index_copy(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
         wrap(crate::ops::index::index_copy(&self.t, dim, &index.get().t, &source.get().t, "index_copy"))
     }
+    /// In-place version of :meth:`Tensor.index_copy`.
     fn index_copy_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let r = crate::ops::index::index_copy(t, dim, &index.get().t, &source.get().t, "index_copy_").py()?;
         inplace_from(t, r)?;
         Ok(slf)
     }
+    /// Returns a copy of ``input`` with ``value`` written at positions ``index`` of dimension ``dim``.
+    ///
+    /// Args:
+    ///     dim (int): the dimension to index.
+    ///     index (Tensor): a 1-D integer tensor of indices.
+    ///     value (Number or Tensor): the value (a 0-d tensor keeps its autograd history).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.zeros(2, 3).index_fill(1, rtorch.tensor([0, 2]), -1.0)
+    ///     tensor([[-1.,  0., -1.],
+    ///             [-1.,  0., -1.]])
     fn index_fill(&self, dim: i64, index: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
         let v = index_fill_value(&self.t, value)?;
         wrap(crate::ops::index::index_fill(&self.t, dim, &index.get().t, &v, "index_fill"))
     }
+    /// In-place version of :meth:`Tensor.index_fill`.
     fn index_fill_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let v = index_fill_value(t, value)?;
@@ -128,6 +264,7 @@ impl PyTensor {
         let p = match alpha_arg(Arg::T(p), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
         wrap(self.t.add(&p))
     }
+    /// In-place version of :meth:`Tensor.addcmul`.
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcmul_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().addcmul(tensor1, tensor2, value)?;
@@ -149,12 +286,23 @@ impl PyTensor {
         let q = match alpha_arg(Arg::T(q), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
         wrap(self.t.add(&q))
     }
+    /// In-place version of :meth:`Tensor.addcdiv`.
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcdiv_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().addcdiv(tensor1, tensor2, value)?;
         inplace_from(&slf.get().t, r.t)?;
         Ok(slf)
     }
+    /// Returns a new 1-D tensor with the elements of ``input`` where ``mask`` is True, in row-major order.
+    ///
+    /// Args:
+    ///     mask (Tensor): a boolean tensor, broadcastable with ``input``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([[1, 2], [3, 4]])
+    ///     >>> x.masked_select(x > 1)
+    ///     tensor([2, 3, 4])
     fn masked_select(&self, mask: &Bound<'_, PyTensor>) -> R {
         let m = &mask.get().t;
         let shape = crate::layout::broadcast_shapes(self.t.shape(), m.shape()).py()?;
@@ -162,6 +310,22 @@ impl PyTensor {
         let mb = m.expand(&shape).py()?;
         wrap(crate::ops::index::index(&x, &[crate::opdefs::IndexItem::Tensor(mb)]))
     }
+    /// Returns the indices of the non-zero elements of ``input``.
+    ///
+    /// By default an int64 tensor of shape ``(count, input.dim())``, one row per element; with
+    /// ``as_tuple=True`` a tuple of one 1-D index tensor per dimension (usable as ``x[idx]``).
+    ///
+    /// Args:
+    ///     as_tuple (bool, optional): return a tuple of index tensors. Default: ``False``.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([[0, 1], [2, 0]])
+    ///     >>> x.nonzero()
+    ///     tensor([[0, 1],
+    ///             [1, 0]])
+    ///     >>> x.nonzero(as_tuple=True)
+    ///     (tensor([0, 1]), tensor([1, 0]))
     #[pyo3(signature = (*, as_tuple=false))]
     fn nonzero<'py>(&self, py: Python<'py>, as_tuple: bool) -> PyResult<Bound<'py, PyAny>> {
         let nz = crate::ops::index::nonzero(&self.t).py()?;
@@ -173,6 +337,15 @@ impl PyTensor {
         }
         Ok(Py::new(py, PyTensor::from(nz))?.into_bound(py).into_any())
     }
+    /// Returns the elements of ``input`` at the given flat (row-major) indices, in ``index``'s shape.
+    ///
+    /// Args:
+    ///     index (Tensor): an integer tensor of indices into ``input.flatten()``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[1, 2], [3, 4]]).take(rtorch.tensor([0, 3]))
+    ///     tensor([1, 4])
     fn take(&self, index: &Bound<'_, PyTensor>) -> R {
         let flat = self.t.reshape(&[-1]).py()?;
         wrap(crate::ops::index::index(&flat, &[crate::opdefs::IndexItem::Tensor(index.get().t.clone())]))

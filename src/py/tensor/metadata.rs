@@ -3,10 +3,23 @@ use super::*;
 
 #[pymethods]
 impl PyTensor {
+    /// The size of each dimension, as a :class:`rtorch.Size` (a tuple subclass); same as :meth:`Tensor.size`.
     #[getter]
     fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         size_obj(py, self.t.shape())
     }
+    /// Returns the size of ``self``: the whole shape as a :class:`rtorch.Size`, or one dimension's size.
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to report (negative counts from the end).
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2, 3)
+    ///     >>> x.size()
+    ///     rtorch.Size([2, 3])
+    ///     >>> x.size(-1)
+    ///     3
     #[pyo3(signature = (dim=None))]
     fn size<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
         match dim {
@@ -17,6 +30,21 @@ impl PyTensor {
             }
         }
     }
+    /// Returns the strides of ``self`` in elements: a tuple, or one dimension's stride.
+    ///
+    /// The stride of a dimension is the number of elements to step in memory to move one index
+    /// along it.
+    ///
+    /// Args:
+    ///     dim (int, optional): the dimension to report (negative counts from the end).
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2, 3)
+    ///     >>> x.stride()
+    ///     (3, 1)
+    ///     >>> x.t().stride(0)
+    ///     1
     #[pyo3(signature = (dim=None))]
     fn stride<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
         match dim {
@@ -27,61 +55,95 @@ impl PyTensor {
             }
         }
     }
+    /// The element type of the tensor (an :class:`rtorch.dtype`, e.g. ``rtorch.float32``).
     #[getter]
     fn dtype(&self, py: Python<'_>) -> Py<PyDType> {
         dtype_obj(py, self.t.dtype())
     }
+    /// The :class:`rtorch.device` the tensor's memory is on.
     #[getter]
     fn device(&self) -> PyDevice {
         PyDevice { d: self.t.device() }
     }
+    /// ``True`` if the tensor is stored on a CUDA device.
     #[getter]
     fn is_cuda(&self) -> bool {
         matches!(self.t.device(), Device::Cuda(_))
     }
+    /// ``True`` if the tensor is stored in host memory.
     #[getter]
     fn is_cpu(&self) -> bool {
         self.t.device() == Device::Cpu
     }
+    /// The number of dimensions, same as :meth:`Tensor.dim`.
     #[getter]
     fn ndim(&self) -> usize {
         self.t.ndim()
     }
+    /// Returns the number of dimensions of ``self``.
     fn dim(&self) -> usize {
         self.t.ndim()
     }
+    /// Alias for :meth:`Tensor.dim`.
     fn ndimension(&self) -> usize {
         self.t.ndim()
     }
+    /// Returns the total number of elements of ``input``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.numel(rtorch.zeros(2, 3))
+    ///     6
     fn numel(&self) -> usize {
         self.t.numel()
     }
+    /// Alias for :meth:`Tensor.numel`.
     fn nelement(&self) -> usize {
         self.t.numel()
     }
+    /// Returns the size of one element in bytes (4 for ``float32``).
     fn element_size(&self) -> usize {
         self.t.dtype().size()
     }
+    /// The size of one element in bytes, same as :meth:`Tensor.element_size`.
     #[getter]
     fn itemsize(&self) -> usize {
         self.t.dtype().size()
     }
+    /// The number of bytes the elements take: ``numel() * element_size()`` (views report their own size).
     #[getter]
     fn nbytes(&self) -> usize {
         self.t.numel() * self.t.dtype().size()
     }
+    /// Returns ``True`` if ``self`` is laid out in memory in row-major (C) order without gaps.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.zeros(2, 3)
+    ///     >>> x.is_contiguous(), x.t().is_contiguous()
+    ///     (True, False)
     fn is_contiguous(&self) -> bool {
         self.t.is_contiguous()
     }
+    /// Returns ``True`` if the dtype of ``input`` is a floating-point type (float16/bfloat16/float32/float64).
     fn is_floating_point(&self) -> bool {
         self.t.dtype().is_float()
     }
+    /// Returns ``True`` if the dtype is complex: always ``False``, rtorch has no complex dtypes.
     fn is_complex(&self) -> bool {
         false
     }
+    /// Returns the address of the tensor's first element (the storage address plus the offset).
     fn data_ptr(&self) -> usize {
         self.t.data_ptr_addr()
     }
+    /// Returns the offset of ``self``'s first element in its storage, in elements.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.arange(6)
+    ///     >>> x[2:].storage_offset()
+    ///     2
     fn storage_offset(&self) -> usize {
         self.t.offset()
     }

@@ -30,6 +30,23 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::Arc;
 
+/// A multi-dimensional array of one dtype on the CPU or a CUDA device, with define-by-run autograd.
+///
+/// A tensor is a view (shape, strides, offset) of a storage that several tensors may share.
+/// Make one with :func:`rtorch.tensor` (from data), :func:`rtorch.zeros`, :func:`rtorch.rand`
+/// and the other creation functions, or :func:`rtorch.from_numpy` (sharing memory).
+/// ``rtorch.Tensor(2, 3)`` allocates an uninitialised tensor of that shape in the default
+/// float dtype; ``rtorch.Tensor(data)`` converts ``data`` like :func:`rtorch.as_tensor`,
+/// detached (unlike PyTorch, integer data stays int64).
+///
+/// Example::
+///
+///     >>> x = rtorch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+///     >>> y = (x * x).sum()
+///     >>> y.backward()
+///     >>> x.grad
+///     tensor([[2., 4.],
+///             [6., 8.]])
 #[pyclass(frozen, subclass, weakref, module = "rtorch", name = "Tensor")]
 pub struct PyTensor {
     pub t: Tensor,

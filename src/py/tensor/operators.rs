@@ -119,28 +119,79 @@ fn div_op(rounding_mode: Option<&str>) -> PyResult<BinaryOp> {
 
 #[pymethods]
 impl PyTensor {
+    /// Adds ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``.
+    ///
+    /// Broadcasts ``input`` and ``other`` and promotes their dtypes as PyTorch does (an int
+    /// tensor plus a Python float gives a float tensor).
+    ///
+    /// Args:
+    ///     other (Tensor or Number): the tensor or number to add.
+    ///     alpha (Number, optional): the multiplier for ``other``. Default: ``1``.
+    ///     out (Tensor, optional): the output tensor.
+    ///
+    /// Example::
+    ///
+    ///     >>> a = rtorch.tensor([1.0, 2.0])
+    ///     >>> rtorch.add(a, 1)
+    ///     tensor([2., 3.])
+    ///     >>> a.add(rtorch.tensor([10.0, 20.0]), alpha=2)
+    ///     tensor([21., 42.])
     #[pyo3(signature = (other, *, alpha=None, out=None))]
     fn add<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         self.binary_alpha(py, BinaryOp::Add, other, alpha, out)
     }
+    /// Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``.
+    ///
+    /// Args:
+    ///     other (Tensor or Number): the tensor or number to subtract.
+    ///     alpha (Number, optional): the multiplier for ``other``. Default: ``1``.
+    ///     out (Tensor, optional): the output tensor.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.sub(rtorch.tensor([5.0, 5.0]), rtorch.tensor([1.0, 2.0]), alpha=2)
+    ///     tensor([3., 1.])
     #[pyo3(signature = (other, *, alpha=None, out=None))]
     fn sub<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
     }
+    /// Alias for :func:`rtorch.sub`.
     #[pyo3(signature = (other, *, alpha=None, out=None))]
     fn subtract<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
     }
+    /// In-place version of :meth:`Tensor.add`.
+    ///
+    /// The result must be castable to ``self``'s dtype (adding a float to an int tensor raises).
     #[pyo3(signature = (other, *, alpha=None))]
     fn add_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         binary_(BinaryOp::Add, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
         Ok(slf)
     }
+    /// In-place version of :meth:`Tensor.sub`.
     #[pyo3(signature = (other, *, alpha=None))]
     fn sub_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         binary_(BinaryOp::Sub, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
         Ok(slf)
     }
+    /// Divides ``input`` by ``other`` elementwise, with true division or the given rounding.
+    ///
+    /// Without ``rounding_mode`` the division is true division (integer inputs give a float
+    /// result). ``"trunc"`` rounds toward zero and ``"floor"`` rounds down; both keep integer
+    /// inputs integer.
+    ///
+    /// Args:
+    ///     other (Tensor or Number): the divisor.
+    ///     rounding_mode (str, optional): ``None``, ``"trunc"`` or ``"floor"``.
+    ///     out (Tensor, optional): the output tensor.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([-7, 7])
+    ///     >>> x.div(2)
+    ///     tensor([-3.5000,  3.5000])
+    ///     >>> x.div(2, rounding_mode="trunc"), x.div(2, rounding_mode="floor")
+    ///     (tensor([-3,  3]), tensor([-4,  3]))
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
     fn div<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         match (rounding_mode, out) {
@@ -156,10 +207,14 @@ impl PyTensor {
             }
         }
     }
+    /// Alias for :func:`rtorch.div`.
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
     fn divide<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         self.div(py, other, rounding_mode, out)
     }
+    /// In-place version of :meth:`Tensor.div`.
+    ///
+    /// True division of an integer tensor in place raises (its float result cannot be stored).
     #[pyo3(signature = (other, *, rounding_mode=None))]
     fn div_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, rounding_mode: Option<&str>) -> PyResult<Bound<'py, Self>> {
         let op = div_op(rounding_mode)?;

@@ -21,6 +21,7 @@ class _InplaceActivation(Module):
         self.inplace = inplace
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return "inplace=True" if self.inplace else ""
 
 
@@ -28,6 +29,7 @@ class ReLU(_InplaceActivation):
     r"""Apply :math:`\max(0, x)` elementwise."""
 
     def forward(self, input):
+        """Applies ReLU to ``input`` (any shape; in place when ``inplace=True``)."""
         return F.relu(input, inplace=self.inplace)
 
 
@@ -35,6 +37,7 @@ class SiLU(_InplaceActivation):
     r"""Apply :math:`x \sigma(x)` elementwise."""
 
     def forward(self, input):
+        """Applies SiLU to ``input`` (any shape; in place when ``inplace=True``)."""
         return F.silu(input, inplace=self.inplace)
 
 
@@ -42,6 +45,7 @@ class Mish(_InplaceActivation):
     r"""Apply :math:`x \tanh(\mathrm{softplus}(x))` elementwise."""
 
     def forward(self, input):
+        """Applies Mish to ``input`` (any shape; in place when ``inplace=True``)."""
         return F.mish(input, inplace=self.inplace)
 
 
@@ -57,9 +61,11 @@ class Hardtanh(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """Clamps ``input`` (any shape) to ``[min_val, max_val]``."""
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"min_val={self.min_val}, max_val={self.max_val}{inplace_str}"
 
@@ -71,6 +77,7 @@ class ReLU6(Hardtanh):
         super().__init__(0.0, 6.0, inplace)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return "inplace=True" if self.inplace else ""
 
 
@@ -82,9 +89,11 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, input):
+        """Applies GELU to ``input`` (any shape)."""
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"approximate={self.approximate!r}"
 
 
@@ -92,6 +101,7 @@ class Tanh(Module):
     r"""Apply the hyperbolic tangent elementwise."""
 
     def forward(self, input):
+        """Applies tanh to ``input`` (any shape)."""
         return input.tanh()
 
 
@@ -99,6 +109,7 @@ class Sigmoid(Module):
     r"""Apply the logistic sigmoid elementwise."""
 
     def forward(self, input):
+        """Applies the logistic sigmoid to ``input`` (any shape)."""
         return input.sigmoid()
 
 
@@ -106,6 +117,7 @@ class Softsign(Module):
     r"""Apply :math:`x / (1 + |x|)` elementwise."""
 
     def forward(self, input):
+        """Applies softsign to ``input`` (any shape)."""
         return F.softsign(input)
 
 
@@ -119,9 +131,11 @@ class _DimActivation(Module):
         self.dim = dim
 
     def forward(self, input):
+        """Applies the function along ``self.dim`` of ``input``."""
         return type(self)._fn(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"dim={self.dim}"
 
 
@@ -152,9 +166,11 @@ class LeakyReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """Applies leaky ReLU to ``input`` (any shape; in place when ``inplace=True``)."""
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"negative_slope={self.negative_slope}{inplace_str}"
 
@@ -168,9 +184,11 @@ class ELU(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """Applies ELU to ``input`` (any shape; in place when ``inplace=True``)."""
         return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"alpha={self.alpha}{inplace_str}"
 
@@ -184,14 +202,18 @@ class Softplus(Module):
         self.threshold = threshold
 
     def forward(self, input):
+        """Applies softplus to ``input`` (any shape)."""
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class MultiheadAttention(Module):
-    r"""Multi-head attention: :math:`\mathrm{Concat}(head_1, \dots, head_h) W^O` with
+    r"""Multi-head attention: several attention heads over learnt projections of query, key and value.
+
+    :math:`\mathrm{Concat}(head_1, \dots, head_h) W^O` with
     :math:`head_i = \mathrm{softmax}(Q W_i^Q (K W_i^K)^T / \sqrt{d}) V W_i^V`.
 
     Args:
@@ -282,6 +304,25 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
+        """Attends from ``query`` to ``key`` / ``value``; returns ``(output, weights)``.
+
+        Args:
+            query (Tensor): (L, N, E), or (N, L, E) with ``batch_first``, or unbatched (L, E).
+            key (Tensor): (S, N, kdim) (batch layout as ``query``).
+            value (Tensor): (S, N, vdim) (batch layout as ``query``).
+            key_padding_mask (Tensor, optional): (N, S); ``True`` (or a float added to the scores)
+                hides that key.
+            need_weights (bool, optional): also return the attention weights. Default: ``True``.
+            attn_mask (Tensor, optional): (L, S) or (N * num_heads, L, S); ``True`` forbids
+                attending, float masks are added to the scores.
+            average_attn_weights (bool, optional): average the returned weights over the heads.
+                Default: ``True``.
+            is_causal (bool, optional): a hint that ``attn_mask`` is the causal mask. Default: ``False``.
+
+        Returns:
+            ``output`` shaped like ``query`` (with E features) and ``weights`` of shape (N, L, S)
+            (or (N, num_heads, L, S) without averaging), or ``None`` when ``need_weights=False``.
+        """
         is_batched = query.dim() == 3
         if self.batch_first and is_batched:
             query, key, value = (t.transpose(0, 1) for t in (query, key, value))

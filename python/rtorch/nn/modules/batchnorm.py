@@ -31,6 +31,7 @@ class _BatchNorm(_AffineNorm):
         self.reset_parameters()
 
     def reset_running_stats(self):
+        """Resets ``running_mean`` to zeros, ``running_var`` to ones and ``num_batches_tracked`` to 0."""
         if self.track_running_stats:
             with rtorch.no_grad():
                 self.running_mean.zero_()
@@ -38,6 +39,7 @@ class _BatchNorm(_AffineNorm):
                 self.num_batches_tracked.zero_()
 
     def reset_parameters(self):
+        """Resets the running statistics and the affine ``weight`` (ones) and ``bias`` (zeros)."""
         self.reset_running_stats()
         super().reset_parameters()
 
@@ -45,6 +47,10 @@ class _BatchNorm(_AffineNorm):
         raise NotImplementedError
 
     def forward(self, input):
+        """Normalises ``input`` per channel (dim 1): batch statistics in training, running ones in eval mode.
+
+        While training with ``track_running_stats``, the running estimates are updated in place.
+        """
         self._check_input_dim(input)
         # momentum=None means a cumulative moving average: the factor is 1 / (number of batches seen)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -59,6 +65,7 @@ class _BatchNorm(_AffineNorm):
                             self.weight, self.bias, use_batch_stats, factor, self.eps)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"track_running_stats={self.track_running_stats}")
 
@@ -93,8 +100,10 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    r"""Batch normalisation over a (N, C, H, W) input, per channel C; see :class:`BatchNorm1d` for the
-    arguments."""
+    r"""Batch normalisation over a (N, C, H, W) input, per channel C.
+
+    The arguments and the buffers are those of :class:`BatchNorm1d`.
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 4:

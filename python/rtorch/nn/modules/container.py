@@ -90,6 +90,7 @@ class Sequential(Module):
         return v
 
     def forward(self, input):
+        """Passes ``input`` through each module in turn and returns the last output."""
         for module in self:
             input = module(input)
         return input

@@ -72,6 +72,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialises ``weight`` and ``bias`` from U(-sqrt(k), sqrt(k)), ``k = 1 / fan_in``, as PyTorch does."""
         # kaiming_uniform_ with a=sqrt(5) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as in PyTorch
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
@@ -87,6 +88,7 @@ class _ConvNd(Module):
         return F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode), 0
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         n = self._n
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * n:
@@ -105,7 +107,7 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    r"""1-D convolution over an input of shape (N, C_in, L) or (C_in, L).
+    r"""Applies a 1-D convolution over an input of shape (N, C_in, L) or (C_in, L).
 
     Args:
         in_channels, out_channels: channels of the input and of the output
@@ -113,7 +115,7 @@ class Conv1d(_ConvNd):
         padding: an int, ``'valid'`` or ``'same'``. Default: 0
         groups: blocked connections from input to output channels. Default: 1
         bias: add a learnable bias. Default: ``True``
-        padding_mode: only ``'zeros'`` is supported
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'zeros'``
 
     Attributes:
         weight: shape (out_channels, in_channels / groups, kernel_size), initialised from
@@ -125,12 +127,13 @@ class Conv1d(_ConvNd):
     _n = 1
 
     def forward(self, input):
+        """Convolves ``input`` of shape (N, C_in, L) or (C_in, L) with the layer's weight."""
         x, padding = self._padded(input)
         return F.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
-    r"""2-D convolution over an input of shape (N, C_in, H, W) or (C_in, H, W).
+    r"""Applies a 2-D convolution over an input of shape (N, C_in, H, W) or (C_in, H, W).
 
     Args:
         in_channels, out_channels: channels of the input and of the output
@@ -138,7 +141,7 @@ class Conv2d(_ConvNd):
         padding: an int, a pair, ``'valid'`` or ``'same'``. Default: 0
         groups: blocked connections from input to output channels. Default: 1
         bias: add a learnable bias. Default: ``True``
-        padding_mode: only ``'zeros'`` is supported
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'zeros'``
 
     Attributes:
         weight: shape (out_channels, in_channels / groups, kH, kW), initialised from
@@ -149,13 +152,15 @@ class Conv2d(_ConvNd):
     _n = 2
 
     def forward(self, input):
+        """Convolves ``input`` of shape (N, C_in, H, W) or (C_in, H, W) with the layer's weight."""
         x, padding = self._padded(input)
         return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
-    r"""2-D transposed convolution ("deconvolution", the gradient of :class:`Conv2d` with respect to its input)
-    over an input of shape (N, C_in, H, W) or (C_in, H, W).
+    r"""Applies a 2-D transposed convolution over an input of shape (N, C_in, H, W) or (C_in, H, W).
+
+    Also called "deconvolution": the gradient of :class:`Conv2d` with respect to its input.
 
     Args:
         in_channels, out_channels: channels of the input and of the output
@@ -222,6 +227,13 @@ class ConvTranspose2d(_ConvNd):
         return tuple(res)
 
     def forward(self, input, output_size=None):
+        """Applies the transposed convolution to ``input`` of shape (N, C_in, H, W) or (C_in, H, W).
+
+        Args:
+            input (Tensor): the input.
+            output_size (sequence of int, optional): the wanted spatial (or full) output size, one
+                of the sizes a strided layer can produce; it sets ``output_padding`` for this call.
+        """
         output_padding = self._output_padding(input, output_size)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)

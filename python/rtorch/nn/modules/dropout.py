@@ -21,7 +21,9 @@ class Dropout(Module):
         self.inplace = inplace
 
     def forward(self, input):
+        """Applies dropout to ``input`` in training mode; returns it unchanged in eval mode."""
         return F.dropout(input, self.p, self.training, self.inplace)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"p={self.p}, inplace={self.inplace}"

@@ -13,9 +13,11 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
+        """Flattens dimensions ``start_dim`` to ``end_dim`` of ``input`` into one."""
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
@@ -32,9 +34,11 @@ class Unflatten(Module):
         self.unflattened_size = unflattened_size
 
     def forward(self, input):
+        """Splits dimension ``dim`` of ``input`` into ``unflattened_size``."""
         dim = self.dim if self.dim >= 0 else self.dim + input.dim()
         shape = tuple(input.shape)
         return input.reshape(shape[:dim] + tuple(self.unflattened_size) + shape[dim + 1:])
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -17,6 +17,7 @@ class Identity(Module):
         super().__init__()
 
     def forward(self, input):
+        """Returns ``input`` unchanged."""
         return input
 
 
@@ -46,6 +47,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialises ``weight`` and ``bias`` from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -53,9 +55,11 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
+        """Returns ``input @ weight.T + bias`` for ``input`` of shape (*, in_features)."""
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
@@ -99,14 +103,17 @@ class Bilinear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialises ``weight`` and ``bias`` from U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
         bound = 1 / math.sqrt(self.weight.shape[1])
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input1, input2):
+        """Returns ``input1^T A input2 + b`` for inputs of shape (*, in1_features) and (*, in2_features)."""
         return F.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -24,6 +24,7 @@ class MSELoss(_Loss):
     r"""Mean squared error between ``input`` and ``target``; ``reduction`` in ``'none'|'mean'|'sum'``."""
 
     def forward(self, input, target):
+        """Returns the mean squared error between ``input`` and ``target`` (same shape), reduced per ``reduction``."""
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -31,6 +32,7 @@ class L1Loss(_Loss):
     r"""Mean absolute error between ``input`` and ``target``."""
 
     def forward(self, input, target):
+        """Returns the mean absolute error between ``input`` and ``target`` (same shape), reduced per ``reduction``."""
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -42,6 +44,7 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
+        """Returns the negative log likelihood of the class indices ``target`` under log-probabilities ``input``."""
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
@@ -56,6 +59,7 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
+        """Returns the cross entropy between logits ``input`` (N, C, *) and class indices or probabilities."""
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
@@ -64,6 +68,7 @@ class BCELoss(_WeightedLoss):
     r"""Binary cross entropy between probabilities ``input`` and ``target``."""
 
     def forward(self, input, target):
+        """Returns the binary cross entropy between the probabilities ``input`` and ``target`` (same shape)."""
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
@@ -76,6 +81,7 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
+        """Returns the binary cross entropy between ``sigmoid(input)`` and ``target`` (same shape), computed stably."""
         return F.binary_cross_entropy_with_logits(input, target, self.weight, pos_weight=self.pos_weight,
                                                   reduction=self.reduction)
 
@@ -88,6 +94,7 @@ class SmoothL1Loss(_Loss):
         self.beta = beta
 
     def forward(self, input, target):
+        """Returns the smooth L1 loss between ``input`` and ``target`` (same shape)."""
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -99,6 +106,7 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input, target):
+        """Returns the Huber loss between ``input`` and ``target`` (same shape)."""
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -110,4 +118,5 @@ class KLDivLoss(_Loss):
         self.log_target = log_target
 
     def forward(self, input, target):
+        """Returns the KL divergence of ``target`` from the log-probabilities ``input``."""
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)

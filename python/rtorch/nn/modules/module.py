@@ -83,6 +83,10 @@ class Module:
         setattr_(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
 
     def forward(self, *input):
+        """Defines the computation of the module; every subclass must override it.
+
+        Call the module itself (``module(x)``) rather than ``forward``, so that the registered hooks run.
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
@@ -422,9 +426,10 @@ class Module:
         return self._apply(lambda t: t.to(rtorch.bfloat16) if _is_floating(t) else t)
 
     def share_memory(self):
-        r"""Move every parameter, its gradient and every buffer to shared memory, in place (see
-        :meth:`rtorch.Tensor.share_memory_`), so that processes started afterwards (fork) or
-        given the module (spawn, queues) update the same tensors: Hogwild training.
+        r"""Moves every parameter, its gradient and every buffer to shared memory, in place.
+
+        See :meth:`rtorch.Tensor.share_memory_`. Processes started afterwards (fork) or given the
+        module (spawn, queues) then update the same tensors: Hogwild training.
 
         Example:
             >>> model = nn.Linear(4, 2).share_memory()

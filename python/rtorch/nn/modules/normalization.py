@@ -30,6 +30,7 @@ class _AffineNorm(Module):
                 self.register_parameter(name, None)
 
     def reset_parameters(self):
+        """Resets ``weight`` to ones and ``bias`` to zeros (where present)."""
         if getattr(self, "weight", None) is not None:
             init.ones_(self.weight)
         if getattr(self, "bias", None) is not None:
@@ -54,15 +55,19 @@ class LayerNorm(_AffineNorm):
         self.reset_parameters()
 
     def forward(self, input):
+        """Normalises ``input`` over its trailing ``normalized_shape`` dimensions."""
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
 class GroupNorm(_AffineNorm):
-    r"""Group normalisation: the C channels of an (N, C, *) input are split into ``num_groups`` groups, each
-    normalised over its channels and positions, then scaled and shifted per channel.
+    r"""Applies group normalisation over an (N, C, *) input.
+
+    The C channels are split into ``num_groups`` groups, each normalised over its channels and positions,
+    then scaled and shifted per channel.
 
     Args:
         num_groups: number of groups (must divide ``num_channels``)
@@ -84,14 +89,17 @@ class GroupNorm(_AffineNorm):
         self.reset_parameters()
 
     def forward(self, input):
+        """Normalises the channel groups of an (N, C, *) ``input``."""
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
 class RMSNorm(_AffineNorm):
-    r"""Root-mean-square normalisation over the trailing ``normalized_shape`` dimensions:
+    r"""Applies root-mean-square normalisation over the trailing ``normalized_shape`` dimensions.
+
     :math:`y = x / \sqrt{\mathrm{mean}(x^2) + \epsilon} * \gamma`, with ``weight`` (:math:`\gamma`) set to ones.
 
     ``eps=None`` uses the machine epsilon of the input's dtype.
@@ -106,7 +114,9 @@ class RMSNorm(_AffineNorm):
         self.reset_parameters()
 
     def forward(self, x):
+        """Normalises ``x`` by its root mean square over the trailing ``normalized_shape`` dimensions."""
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

@@ -18,6 +18,7 @@ class _MaxPoolNd(Module):
         self.ceil_mode = ceil_mode
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
@@ -34,11 +35,12 @@ class _AvgPoolNd(Module):
         self.count_include_pad = count_include_pad
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class MaxPool2d(_MaxPoolNd):
-    r"""2-D max pooling over (N, C, H, W) or (C, H, W) inputs.
+    r"""Applies 2-D max pooling over (N, C, H, W) or (C, H, W) inputs.
 
     Args:
         kernel_size: window size (an int or a pair)
@@ -50,12 +52,13 @@ class MaxPool2d(_MaxPoolNd):
     """
 
     def forward(self, input):
+        """Max-pools ``input`` of shape (N, C, H, W) or (C, H, W) (and returns the argmax if ``return_indices``)."""
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool2d(_AvgPoolNd):
-    r"""2-D average pooling over (N, C, H, W) or (C, H, W) inputs.
+    r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W) inputs.
 
     Args:
         kernel_size: window size (an int or a pair)
@@ -73,27 +76,33 @@ class AvgPool2d(_AvgPoolNd):
         self.divisor_override = divisor_override
 
     def forward(self, input):
+        """Average-pools ``input`` of shape (N, C, H, W) or (C, H, W)."""
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
 
 class AdaptiveAvgPool2d(Module):
-    r"""Average-pool (N, C, H, W) or (C, H, W) inputs to a fixed ``output_size`` (an int or a pair; ``None``
-    keeps that input dimension)."""
+    r"""Applies 2-D average pooling whose windows adapt so that the output has a fixed ``output_size``.
+
+    Inputs are (N, C, H, W) or (C, H, W); ``output_size`` is an int or a pair, where ``None`` keeps that
+    input dimension.
+    """
 
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input):
+        """Average-pools ``input`` of shape (N, C, H, W) or (C, H, W) to ``output_size``."""
         return F.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         return f"output_size={self.output_size}"
 
 
 class MaxPool1d(_MaxPoolNd):
-    r"""1-D max pooling over (N, C, L) or (C, L) inputs.
+    r"""Applies 1-D max pooling over (N, C, L) or (C, L) inputs.
 
     Args:
         kernel_size: window size
@@ -105,12 +114,13 @@ class MaxPool1d(_MaxPoolNd):
     """
 
     def forward(self, input):
+        """Max-pools ``input`` of shape (N, C, L) or (C, L) (and returns the argmax if ``return_indices``)."""
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool1d(_AvgPoolNd):
-    r"""1-D average pooling over (N, C, L) or (C, L) inputs.
+    r"""Applies 1-D average pooling over (N, C, L) or (C, L) inputs.
 
     Args:
         kernel_size: window size
@@ -126,5 +136,6 @@ class AvgPool1d(_AvgPoolNd):
                          F._ntuple(padding, 1, "padding"), ceil_mode, count_include_pad)
 
     def forward(self, input):
+        """Average-pools ``input`` of shape (N, C, L) or (C, L)."""
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)

@@ -127,6 +127,7 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialises every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
@@ -328,6 +329,7 @@ class RNNBase(Module):
         return output, finals
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         s = "{input_size}, {hidden_size}"
         if self.proj_size != 0:
             s += ", proj_size={proj_size}"
@@ -391,6 +393,13 @@ class RNN(RNNBase):
         self.nonlinearity = self_nonlinearity
 
     def forward(self, input, hx=None):
+        """Runs the RNN over the sequence ``input``; returns ``(output, h_n)``.
+
+        Args:
+            input (Tensor or PackedSequence): (L, N, H_in), (N, L, H_in) with ``batch_first``, or
+                unbatched (L, H_in).
+            hx (Tensor, optional): the initial hidden state, (D * num_layers, N, H); zeros by default.
+        """
         output, finals = self._forward(input, hx, 1)
         return output, finals[0]
 
@@ -421,6 +430,13 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(self, input, hx=None):
+        """Runs the LSTM over the sequence ``input``; returns ``(output, (h_n, c_n))``.
+
+        Args:
+            input (Tensor or PackedSequence): (L, N, H_in), (N, L, H_in) with ``batch_first``, or
+                unbatched (L, H_in).
+            hx (tuple of Tensor, optional): the initial ``(h_0, c_0)``; zeros by default.
+        """
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTM expects hx to be a tuple (h_0, c_0)")
         output, finals = self._forward(input, hx, 2)
@@ -450,6 +466,13 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
+        """Runs the GRU over the sequence ``input``; returns ``(output, h_n)``.
+
+        Args:
+            input (Tensor or PackedSequence): (L, N, H_in), (N, L, H_in) with ``batch_first``, or
+                unbatched (L, H_in).
+            hx (Tensor, optional): the initial hidden state, (D * num_layers, N, H); zeros by default.
+        """
         output, finals = self._forward(input, hx, 1)
         return output, finals[0]
 
@@ -474,6 +497,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialises every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
@@ -508,6 +532,7 @@ class RNNCellBase(Module):
         return rtorch.zeros((input.shape[0], self.hidden_size), dtype=input.dtype, device=input.device)
 
     def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
         s = "{input_size}, {hidden_size}"
         if "bias" in self.__dict__ and self.bias is not True:
             s += ", bias={bias}"
@@ -529,6 +554,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
+        """Computes one step: the next hidden state from ``input`` (N, in) and ``hx`` (N, H; zeros if omitted)."""
         input, states, batched = self._batched("RNNCell", input, hx)
         h = self._zeros(input) if states is None else states[0]
         gi = F.linear(input, self.weight_ih, self.bias_ih)
@@ -546,6 +572,7 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
+        """Computes one step: returns ``(h', c')`` from ``input`` (N, in) and ``hx = (h, c)`` (zeros if omitted)."""
         input, states, batched = self._batched("LSTMCell", input, hx)
         if states is None:
             states = [self._zeros(input), self._zeros(input)]
@@ -566,6 +593,7 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
+        """Computes one step: the next hidden state from ``input`` (N, in) and ``hx`` (N, H; zeros if omitted)."""
         input, states, batched = self._batched("GRUCell", input, hx)
         h = self._zeros(input) if states is None else states[0]
         gi = F.linear(input, self.weight_ih, self.bias_ih)

@@ -53,8 +53,10 @@ def _get_activation_fn(activation):
 
 
 class TransformerEncoderLayer(Module):
-    r"""One Transformer encoder block: self-attention, then a feed-forward network, each with dropout, a
-    residual connection and a LayerNorm (after the sum, or before the sublayer when ``norm_first``).
+    r"""One Transformer encoder block: self-attention, then a feed-forward network.
+
+    Each sublayer has dropout, a residual connection and a LayerNorm (after the sum, or before the
+    sublayer when ``norm_first``).
 
     Args:
         d_model: the number of expected features E in the input
@@ -96,6 +98,14 @@ class TransformerEncoderLayer(Module):
         self.activation = activation
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        """Passes ``src`` through the encoder block.
+
+        Args:
+            src (Tensor): (S, N, E), (N, S, E) with ``batch_first``, or unbatched (S, E).
+            src_mask (Tensor, optional): (S, S) attention mask.
+            src_key_padding_mask (Tensor, optional): (N, S); ``True`` hides that position.
+            is_causal (bool, optional): a hint that ``src_mask`` is the causal mask. Default: ``False``.
+        """
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -144,6 +154,14 @@ class TransformerEncoder(Module):
         self.mask_check = mask_check
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+        """Passes ``src`` through each encoder layer in turn, then the final ``norm``.
+
+        Args:
+            src (Tensor): (S, N, E), (N, S, E) with ``batch_first``, or unbatched (S, E).
+            mask (Tensor, optional): (S, S) attention mask.
+            src_key_padding_mask (Tensor, optional): (N, S); ``True`` hides that position.
+            is_causal (bool, optional): whether ``mask`` is the causal mask; ``None`` detects it.
+        """
         first = self.layers[0] if len(self.layers) else None
         batch_first = first is not None and first.self_attn.batch_first
         seq_len = _get_seq_len(src, batch_first) if src.dim() == 3 else None
@@ -157,9 +175,10 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoderLayer(Module):
-    r"""One Transformer decoder block: self-attention over the target, cross-attention to the encoder's
-    ``memory``, then a feed-forward network; each sublayer has dropout, a residual connection and a LayerNorm
-    (after the sum, or before the sublayer when ``norm_first``).
+    r"""One Transformer decoder block: self-attention, cross-attention to ``memory``, then a feed-forward network.
+
+    The cross-attention attends to the encoder's output ``memory``; each sublayer has dropout, a residual
+    connection and a LayerNorm (after the sum, or before the sublayer when ``norm_first``).
 
     Args:
         d_model: the number of expected features E in the input
@@ -209,6 +228,18 @@ class TransformerDecoderLayer(Module):
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        """Passes ``tgt`` through the decoder block, attending to ``memory``.
+
+        Args:
+            tgt (Tensor): (T, N, E), (N, T, E) with ``batch_first``, or unbatched (T, E).
+            memory (Tensor): the encoder output, (S, N, E) (batch layout as ``tgt``).
+            tgt_mask (Tensor, optional): (T, T) self-attention mask.
+            memory_mask (Tensor, optional): (T, S) cross-attention mask.
+            tgt_key_padding_mask (Tensor, optional): (N, T); ``True`` hides that position.
+            memory_key_padding_mask (Tensor, optional): (N, S); ``True`` hides that position.
+            tgt_is_causal (bool, optional): a hint that ``tgt_mask`` is the causal mask.
+            memory_is_causal (bool, optional): a hint that ``memory_mask`` is the causal mask.
+        """
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
@@ -264,6 +295,11 @@ class TransformerDecoder(Module):
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+        """Passes ``tgt`` through each decoder layer in turn (each attending to ``memory``), then the final ``norm``.
+
+        The arguments are those of :meth:`TransformerDecoderLayer.forward`; ``tgt_is_causal=None``
+        detects a causal ``tgt_mask``.
+        """
         output = tgt
         batch_first = len(self.layers) > 0 and self.layers[0].self_attn.batch_first
         tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, _get_seq_len(tgt, batch_first))
@@ -277,9 +313,11 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    r"""The encoder-decoder Transformer of "Attention Is All You Need": a :class:`TransformerEncoder` over
-    ``src`` and a :class:`TransformerDecoder` over ``tgt`` that attends to the encoder's output, each stack
-    ending with a LayerNorm. Matrices (every parameter with more than one dim) are xavier-uniform initialised.
+    r"""The encoder-decoder Transformer of "Attention Is All You Need".
+
+    A :class:`TransformerEncoder` over ``src`` and a :class:`TransformerDecoder` over ``tgt`` that attends
+    to the encoder's output, each stack ending with a LayerNorm. Matrices (every parameter with more than
+    one dim) are xavier-uniform initialised.
 
     Args:
         d_model: the number of features E of encoder and decoder inputs. Default: 512
@@ -335,6 +373,17 @@ class Transformer(Module):
     def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
                 tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
                 memory_is_causal=False):
+        """Encodes ``src`` and decodes ``tgt`` against it; returns (T, N, E) (or (N, T, E) with ``batch_first``).
+
+        Args:
+            src (Tensor): (S, N, E), or (N, S, E) with ``batch_first``.
+            tgt (Tensor): (T, N, E), or (N, T, E) with ``batch_first``.
+            src_mask, tgt_mask, memory_mask (Tensor, optional): (S, S), (T, T) and (T, S) attention masks.
+            src_key_padding_mask, tgt_key_padding_mask, memory_key_padding_mask (Tensor, optional):
+                (N, S), (N, T) and (N, S); ``True`` hides that position.
+            src_is_causal, tgt_is_causal, memory_is_causal (bool, optional): whether the matching
+                mask is causal (``None`` detects it).
+        """
         batch_dim = 0 if self.batch_first else 1
         if src.dim() == 3 and src.shape[batch_dim] != tgt.shape[batch_dim]:
             raise RuntimeError("the batch number of src and tgt must be equal")

@@ -48,8 +48,10 @@ def _broadcast_coalesced(tensors, group, src=0, bucket_bytes=_BROADCAST_BUCKET_B
 
 
 class DistributedDataParallel(Module):
-    r"""Data parallelism over the ranks of a process group: each rank runs `module` on its own
-    slice of the batch, and the gradients are averaged across ranks during ``backward()``.
+    r"""Data parallelism over the ranks of a process group.
+
+    Each rank runs `module` on its own slice of the batch, and the gradients are averaged across
+    ranks during ``backward()``.
 
     At construction rank 0's parameters and buffers are broadcast to every rank (and every rank
     must pass the same model: shapes and dtypes are checked). Gradients are gathered into flat
@@ -168,8 +170,9 @@ class DistributedDataParallel(Module):
 
     @contextmanager
     def no_sync(self):
-        r"""Inside this context, backward accumulates gradients locally without communication;
-        the first synced backward after it reduces the accumulated sum.
+        r"""Returns a context manager inside which backward accumulates gradients locally, without communication.
+
+        The first synced backward after it reduces the accumulated sum.
 
         Example::
 
@@ -186,4 +189,5 @@ class DistributedDataParallel(Module):
             self.require_backward_grad_sync = old
 
     def extra_repr(self):
+        """Returns the empty string: the wrapped module's repr says it all."""
         return ""

@@ -53,8 +53,11 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sort
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
-        r"""Convert ``data`` like :meth:`Tensor.to`; the indices follow its device, ``batch_sizes`` stays on the
-        CPU. Returns ``self`` when nothing changes."""
+        r"""Returns a PackedSequence with ``data`` converted like :meth:`Tensor.to`.
+
+        The indices follow ``data``'s device; ``batch_sizes`` stays on the CPU. Returns ``self`` when
+        nothing changes.
+        """
         return self._with_data(self.data.to(*args, **kwargs))
 
     def _with_data(self, data):
@@ -74,27 +77,35 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sort
         return self._with_data(self.data.cpu())
 
     def double(self):
+        """Returns a copy with ``data`` converted to ``rtorch.float64`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.float64)
 
     def float(self):
+        """Returns a copy with ``data`` converted to ``rtorch.float32`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.float32)
 
     def half(self):
+        """Returns a copy with ``data`` converted to ``rtorch.float16`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.float16)
 
     def long(self):
+        """Returns a copy with ``data`` converted to ``rtorch.int64`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.int64)
 
     def int(self):
+        """Returns a copy with ``data`` converted to ``rtorch.int32`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.int32)
 
     def short(self):
+        """Returns a copy with ``data`` converted to ``rtorch.int16`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.int16)
 
     def char(self):
+        """Returns a copy with ``data`` converted to ``rtorch.int8`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.int8)
 
     def byte(self):
+        """Returns a copy with ``data`` converted to ``rtorch.uint8`` (see :meth:`PackedSequence.to`)."""
         return self.to(dtype=rtorch.uint8)
 
     @property
@@ -337,8 +348,10 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
 
 
 def pack_sequence(sequences, enforce_sorted=True):
-    r"""Pack a list of variable-length tensors ``(L_i, *)``: :func:`pad_sequence` then
-    :func:`pack_padded_sequence` (with ``enforce_sorted``, the lengths must decrease).
+    r"""Packs a list of variable-length tensors ``(L_i, *)`` into a :class:`PackedSequence`.
+
+    This is :func:`pad_sequence` then :func:`pack_padded_sequence` (with ``enforce_sorted``, the lengths
+    must decrease).
 
     Example::
 

@@ -37,8 +37,9 @@ class _InfiniteConstantSampler(Sampler):
 
 
 class DataLoader:
-    r"""Iterate over a dataset in (optionally shuffled) mini-batches, in the main process or in
-    ``num_workers`` worker processes.
+    r"""Iterates over a dataset in (optionally shuffled) mini-batches.
+
+    Batches are loaded in the main process or in ``num_workers`` worker processes.
 
     Args:
         dataset: a map-style or iterable-style dataset.
@@ -152,6 +153,7 @@ class DataLoader:
 
     @property
     def multiprocessing_context(self):
+        """The multiprocessing context (or start-method name) the worker processes are started with."""
         return self.__multiprocessing_context
 
     @multiprocessing_context.setter

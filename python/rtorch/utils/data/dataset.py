@@ -44,8 +44,10 @@ class TensorDataset(Dataset):
 
 
 class StackDataset(Dataset):
-    r"""Samples of several datasets side by side: ``(a[i], b[i])`` for positional datasets,
-    ``{"a": a[i], "b": b[i]}`` for keyword ones. All must have the same length.
+    r"""Samples of several datasets side by side.
+
+    ``(a[i], b[i])`` for positional datasets, ``{"a": a[i], "b": b[i]}`` for keyword ones. All must have
+    the same length.
 
     Args:
         *args (Dataset): datasets whose samples form a tuple.

@@ -48,6 +48,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """The number of indices an epoch yields (``len(data_source)`` unless given)."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
@@ -81,8 +82,9 @@ class SubsetRandomSampler(Sampler):
 
 
 class WeightedRandomSampler(Sampler):
-    r"""Draw ``num_samples`` indices of ``[0, len(weights))`` with probabilities proportional to
-    ``weights`` (with or without replacement).
+    r"""Draws ``num_samples`` indices of ``[0, len(weights))`` with probabilities proportional to ``weights``.
+
+    Indices are drawn with or without replacement.
 
     Args:
         weights (sequence): non-negative weights, not necessarily summing to one.

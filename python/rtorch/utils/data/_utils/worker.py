@@ -54,8 +54,7 @@ class WorkerInfo:
 
 
 def get_worker_info():
-    r"""Return the :class:`WorkerInfo` of the current DataLoader worker process, or ``None`` in
-    the main process.
+    r"""Returns the :class:`WorkerInfo` of the current DataLoader worker process (``None`` in the main process).
 
     Use it in ``worker_init_fn`` or in an ``IterableDataset``'s ``__iter__`` to give each worker
     its own shard, or ``seed`` to seed other libraries.
