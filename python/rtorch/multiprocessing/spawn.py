@@ -188,8 +188,8 @@ def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method
 def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     r"""Spawns ``nprocs`` processes that run ``fn(i, *args)`` and waits for them (``join=True``).
 
-    If one exits with a non-zero status, the others are stopped and an exception with the cause is raised (with the child's
-    traceback when it raised). Always uses the ``spawn`` start method (see
+    If one exits with a non-zero status, the others are stopped and an exception with the cause
+    is raised (with the child's traceback when it raised). Always uses the ``spawn`` start method (see
     :func:`start_processes` for others).
 
     Args:
