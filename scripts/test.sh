@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run every test: the Rust engine's unit tests, then the Python suite
-# (which also compile-checks every CUDA kernel with NVRTC from PyPI; no GPU needed).
+# Set up (if needed) and run every test: the Rust engine's unit tests, the Rust example, the API docs
+# build, then the Python suite (which also compile-checks every CUDA kernel with NVRTC from PyPI and
+# type-checks the stub with mypy; no GPU needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Test-only extras: safetensors (file-format interop), NVRTC 13.0 + CUDA headers (kernel compile check),
-# and MPI (mpi4py + the mpich runtime, whose mpiexec runs the multi-rank rtorch.distributed tests).
+# MPI (mpi4py + the mpich runtime, whose mpiexec runs the multi-rank rtorch.distributed tests) and mypy
+# (the stub check).
 .venv/bin/python -m pip install -q --disable-pip-version-check safetensors \
-  "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*" mpi4py mpich
+  "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*" mpi4py mpich mypy
 cargo test --release --lib -q
+# The engine from Rust alone: trains a small MLP and fails unless it learns (examples/mlp.rs).
+cargo run --release -q --example mlp
+# The Rust API docs build without warnings (broken links, unescaped brackets).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -q
 .venv/bin/python -m pytest -q tests "$@"

@@ -1351,12 +1351,12 @@ def group_norm(input: Tensor, num_groups: _int, weight: Tensor | None = None, bi
     """Fused group norm of an (N, C, *) input (F.group_norm checks the shapes first)."""
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
-               bias: Tensor | None = None, training: bool = False, momentum: _float = 0.1,
+               bias: Tensor | None = None, training: _bool = False, momentum: _float = 0.1,
                eps: _float = 1e-5) -> Tensor:
     """Fused batch norm of an (N, C, *) input; while training, updates the running buffers in place."""
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
-                                 is_causal: bool = False, scale: _float | None = None) -> Tensor:
+                                 is_causal: _bool = False, scale: _float | None = None) -> Tensor:
     """Fused attention without dropout (F.scaled_dot_product_attention checks the arguments first)."""
 
 def cross_entropy_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: _int = -100,
