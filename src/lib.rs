@@ -1,5 +1,6 @@
 //! rtorch: tensors with strided views, CPU kernels and a define-by-run autograd tape.
 //! The engine is plain Rust; the Python face lives in `py` behind the `python` feature.
+mod allocator;
 pub mod autograd;
 pub mod backend;
 pub mod cpu;
@@ -22,7 +23,7 @@ mod py;
 /// Every op allocates a few small objects (shape, strides, handles): mimalloc serves them several
 /// times faster than glibc's malloc, which showed up as a third of `a + b`'s time.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: allocator::Allocator = allocator::Allocator;
 
 pub use device::Device;
 pub use dtype::DType;

@@ -1,9 +1,9 @@
 """The engine's layering, checked from the Rust sources (no build needed).
 
-Layers, lowest first: value types (error, device, dtype, scalar, layout); the core data structures
-(storage, tensor, the tape, the op declarations in opdefs, shared memory); the device backends
-(cpu, cuda); the dispatcher (backend); tensor ops (ops); reverse-mode autograd; the Python bindings
-(py). A module may name only modules in lower layers, or its own layer where listed in
+Layers, lowest first: the global allocator and the value types (error, device, dtype, scalar,
+layout); the core data structures (storage, tensor, the tape, the op declarations in opdefs, shared
+memory); the device backends (cpu, cuda); the dispatcher (backend); tensor ops (ops); reverse-mode
+autograd; the Python bindings (py). A module may name only modules in lower layers, or its own layer where listed in
 ``SAME_LAYER``. So ops and autograd reach a device only through the dispatcher, the backends
 import neither ops nor autograd, and the graph between these directories has no cycle.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 LAYERS = [
-    {"error", "device", "dtype", "scalar", "layout"},
+    {"allocator", "error", "device", "dtype", "scalar", "layout"},
     {"storage", "tensor", "tape", "opdefs", "shm"},
     {"cpu", "cuda"},
     {"backend"},
