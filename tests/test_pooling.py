@@ -11,6 +11,7 @@ import rtorch.nn.functional as F
 from rtorch.autograd.gradcheck import gradcheck
 from helpers import (assert_close, n, needs_adaptive, needs_avg_pool2d, needs_max_pool2d, needs_torch, optional_torch,
                      randn_pair, t)
+from torch_ref import torch_ref
 
 torch = optional_torch()  # PyTorch for the parity tests (marked needs_torch), None without it
 
@@ -194,11 +195,14 @@ def test_pools_with_ceil_mode_and_divisor_match_torch(h, w, k, s, p, ceil, inclu
         np.testing.assert_allclose(gr.numpy(), gt.numpy(), rtol=1e-12, atol=1e-12)
 
 
-@needs_torch
 def test_pool_modules_and_1d_ceil_mode():
     x = np.random.default_rng(0).standard_normal((2, 3, 7))
-    for rm, tm in ((rtorch.nn.MaxPool1d(2, ceil_mode=True), torch.nn.MaxPool1d(2, ceil_mode=True)),
-                   (rtorch.nn.AvgPool1d(3, 2, 1, ceil_mode=True), torch.nn.AvgPool1d(3, 2, 1, ceil_mode=True))):
-        np.testing.assert_allclose(rm(rtorch.from_numpy(x)).numpy(), tm(torch.from_numpy(x)).numpy(), rtol=1e-12)
+
+    def run(lib):
+        return [m(lib.from_numpy(x)).numpy() for m in (lib.nn.MaxPool1d(2, ceil_mode=True),
+                                                       lib.nn.AvgPool1d(3, 2, 1, ceil_mode=True))]
+    for a, b in zip(run(rtorch), torch_ref(run), strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-12)
     with pytest.raises(ValueError, match="divisor"):
         F.avg_pool2d(rtorch.ones(1, 1, 4, 4), 2, divisor_override=0)
