@@ -291,6 +291,25 @@ def torch_ref(fn):
     return live
 
 
+def live_ref(fn):
+    """``fn(torch)`` converted as `torch_ref` converts it, with no fixture: for hypothesis tests, whose inputs
+    change from run to run (they skip without PyTorch; give them fixed-input companions that use `torch_ref`).
+
+    Args:
+        fn: a function of the ``torch`` module, as for `torch_ref`.
+
+    Example:
+        >>> live_ref(lambda torch: torch.ones(2)).dtype   # skips the test when PyTorch is not installed
+        dtype('float32')
+    """
+    torch = live_torch()
+    if torch is None:
+        pytest.skip("PyTorch is not installed (hypothesis parity tests run live only)")
+    arrays = []
+    tree = json.loads(json.dumps(_encode(fn(torch), arrays)))
+    return _decode(tree, [np.asarray(a) for a in arrays])
+
+
 # ------------------------------------------------------------------ modules
 def module_state(m):
     """A PyTorch module's state_dict with detached copies of its tensors (to return from a `torch_ref`
