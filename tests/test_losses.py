@@ -11,7 +11,7 @@ import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
 from helpers import assert_close, n, noncontig, np_softmax, t
-from torch_ref import TorchError, catch, torch_ref
+from torch_ref import TorchError, catch, live_ref, torch_ref
 
 
 # ------------------------------------------------------------------ the fused cross_entropy / nll_loss kernels
@@ -141,22 +141,41 @@ def test_nll_loss_forward_and_grad_match_numpy(shape, weighted, ignore_index, p_
     seed=st.integers(0, 2**16),
 )
 def test_cross_entropy_matches_torch(shape, weighted, ignore_index, p_ignore, ls, reduction, dtype, seed):
-    torch = pytest.importorskip("torch")
+    check_cross_entropy(shape, weighted, ignore_index, p_ignore, ls, reduction, dtype, seed, live_ref)
+
+
+def check_cross_entropy(shape, weighted, ignore_index, p_ignore, ls, reduction, dtype, seed, reference):
+    """cross_entropy's value and input gradient against PyTorch's (`reference`: torch_ref or live_ref)."""
     g = np.random.default_rng(seed)
     x = (g.standard_normal(shape) * 3).astype(dtype)
     C, y = draw_case(g, shape, ignore_index, p_ignore)
     w = g.uniform(0.2, 2.0, C).astype(dtype) if weighted else None
     kw = dict(ignore_index=ignore_index, label_smoothing=ls, reduction=reduction)
-    xr = rtorch.tensor(x, requires_grad=True)
-    xp = torch.tensor(x, requires_grad=True)
-    out = F.cross_entropy(xr, rtorch.tensor(y), weight=None if w is None else rtorch.tensor(w), **kw)
-    ref = torch.nn.functional.cross_entropy(xp, torch.tensor(y), weight=None if w is None else torch.tensor(w), **kw)
+
+    def side(lib):
+        xs = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.cross_entropy(xs, lib.tensor(y), weight=None if w is None else lib.tensor(w), **kw)
+        v = np.random.default_rng(seed + 1).standard_normal(tuple(out.shape)).astype(dtype)
+        out.backward(lib.tensor(v))
+        return out.detach().numpy(), xs.grad.numpy()
     tol = 1e-10 if dtype == "float64" else 2e-5
-    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=tol, atol=tol)
-    v = g.standard_normal(tuple(ref.shape)).astype(dtype)
-    out.backward(rtorch.tensor(v))
-    ref.backward(torch.tensor(v))
-    np.testing.assert_allclose(xr.grad.numpy(), xp.grad.numpy(), rtol=tol, atol=tol)
+    for a, b in zip(side(rtorch), reference(side)):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+# Fixed cases for the same check without PyTorch (recorded): every reduction, class dim 1 of 1-d to 4-d
+# inputs, ignored targets (all of them too), label smoothing 0 / 0.2 / 1, weights.
+CE_CASES = [((5,), False, -100, 0.0, 0.0, "mean", "float64"), ((4, 3), True, -100, 0.3, 0.2, "mean", "float32"),
+            ((4, 3), True, 0, 1.0, 0.2, "mean", "float64"), ((2, 4, 3), False, 2, 0.3, 1.0, "sum", "float32"),
+            ((3, 5, 2, 2), True, -1, 0.3, 0.2, "none", "float64"), ((0, 3), False, -100, 0.0, 0.2, "mean", "float64"),
+            ((6, 2), True, -100, 0.0, 0.0, "sum", "float32"), ((2, 3, 0), True, 0, 0.3, 0.0, "none", "float32"),
+            ((1, 7, 3), True, 2, 0.3, 1.0, "mean", "float64"), ((3, 4, 1, 2), False, -100, 1.0, 0.0, "sum", "float64")]
+
+
+@pytest.mark.parametrize("case", CE_CASES, ids=str)
+def test_cross_entropy_fixed_cases_match_torch(case):
+    check_cross_entropy(*case, seed=len(case[0]) * 7 + int(case[3] * 10), reference=torch_ref)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
