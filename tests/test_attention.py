@@ -13,7 +13,7 @@ import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
 from helpers import assert_close, n, np_mha, np_state, randomize, t, to_torch
-from torch_ref import assert_grads_close, load_state, module_state, param_grads, torch_ref
+from torch_ref import assert_grads_close, live_ref, load_state, module_state, param_grads, torch_ref
 
 
 FUSED = "ScaledDotProductFlashAttentionForCpuBackward0"
@@ -501,28 +501,66 @@ def as_torch(torch, t, requires_grad=False):
 @settings(max_examples=60, deadline=None)
 @given(case=attention_case(with_empty=False), dtype=st.sampled_from([rtorch.float32, rtorch.float64]))
 def test_matches_torch(case, dtype):
-    torch = pytest.importorskip("torch")
+    check_sdpa(case, dtype, live_ref)
+
+
+def check_sdpa(case, dtype, reference):
+    """scaled_dot_product_attention's output and input gradients against PyTorch's (`reference`: torch_ref or
+    live_ref)."""
     if case["kind"] == "float_inf":
         case = dict(case, kind="float")  # torch's CPU kernels differ among themselves on -inf biases
     ts, kw, _ = build(case, dtype, requires_grad=True)
     out = F.scaled_dot_product_attention(*ts, **kw)
     batch = tuple(out.shape[:-2])
-    tt = [as_torch(torch, t, True) for t in ts]
-    # torch's fused CPU kernels want equal batch dims: expand (its gradient sums them back)
-    te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
-    tkw = dict(kw)
-    if "attn_mask" in kw:
-        m = as_torch(torch, kw["attn_mask"])
-        # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
-        tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
-    ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
-    rtol, atol = (1e-4, 1e-5) if dtype == rtorch.float32 else (1e-9, 1e-10)
-    np.testing.assert_allclose(rounded(out), ref.detach().double().numpy(), rtol=rtol, atol=atol)
     g = np.random.default_rng(0).standard_normal(tuple(out.shape))
+
+    def torch_side(torch):
+        tt = [as_torch(torch, t, True) for t in ts]
+        # torch's fused CPU kernels want equal batch dims: expand (its gradient sums them back)
+        te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
+        tkw = dict(kw)
+        if "attn_mask" in kw:
+            m = as_torch(torch, kw["attn_mask"])
+            # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
+            tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
+        ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
+        ref.backward(torch.from_numpy(g).to(ref.dtype))
+        return ref.detach().double(), [b.grad.double() for b in tt]
+    ref, ref_grads = reference(torch_side)
+    rtol, atol = (1e-4, 1e-5) if dtype == rtorch.float32 else (1e-9, 1e-10)
+    np.testing.assert_allclose(rounded(out), ref, rtol=rtol, atol=atol)
     out.backward(rtorch.tensor(g, dtype=dtype))
-    ref.backward(torch.from_numpy(g).to(ref.dtype))
-    for a, b in zip(ts, tt):
-        np.testing.assert_allclose(rounded(a.grad), b.grad.double().numpy(), rtol=rtol * 10, atol=atol * 10)
+    for a, b in zip(ts, ref_grads, strict=True):
+        np.testing.assert_allclose(rounded(a.grad), b, rtol=rtol * 10, atol=atol * 10)
+
+
+def _sdpa_case(q, k, v, kind="none", mshape=None, layouts=("contiguous",) * 3, scale=None, seed=0):
+    return dict(q=q, k=k, v=v, kind=kind, mshape=mshape, layouts=list(layouts), scale=scale, seed=seed)
+
+
+# Fixed cases for the same check without PyTorch (recorded): broadcast batch dims, every mask kind and
+# broadcast mask shapes, causal with L < S and L > S, every layout, a custom scale.
+SDPA_CASES = [
+    _sdpa_case((4, 3), (5, 3), (5, 2)),
+    _sdpa_case((2, 4, 3), (2, 5, 3), (2, 5, 4), "causal", layouts=("transposed", "heads", "stepped"), scale=0.37,
+               seed=1),
+    _sdpa_case((2, 3, 4, 2), (1, 3, 6, 2), (2, 1, 6, 3), "bool", (3, 4, 6), ("heads", "contiguous", "transposed"),
+               seed=2),
+    _sdpa_case((3, 1, 5, 4), (1, 2, 5, 4), (3, 2, 5, 1), "float", (1, 5), ("stepped", "stepped", "contiguous"), seed=3),
+    _sdpa_case((1, 7, 5), (1, 2, 5), (1, 2, 5), "float_inf", (7, 2), seed=4),
+    _sdpa_case((2, 1, 3), (2, 7, 3), (2, 7, 2), "causal", seed=5),
+    _sdpa_case((2, 2, 6, 1), (2, 2, 3, 1), (2, 2, 3, 3), "causal", layouts=("transposed",) * 3, scale=0.37, seed=6),
+    _sdpa_case((3, 2), (3, 2), (3, 5), "bool", (3, 3), ("stepped",) * 3, seed=7),
+    _sdpa_case((2, 3, 2, 2), (2, 3, 2, 2), (3, 2, 2), "float", (3, 2, 2), ("heads", "transposed", "contiguous"),
+               seed=8),
+    _sdpa_case((3, 3, 4), (3, 3, 4), (3, 3, 4), "bool", (1, 3), scale=0.37, seed=9),
+]
+
+
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64], ids=str)
+@pytest.mark.parametrize("case", range(len(SDPA_CASES)))
+def test_sdpa_fixed_cases_match_torch(case, dtype):
+    check_sdpa(SDPA_CASES[case], dtype, torch_ref)
 
 
 @pytest.mark.parametrize("causal", [False, True])
