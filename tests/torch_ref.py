@@ -116,13 +116,13 @@ def _next_key():
 def _encode(obj, arrays):
     """A JSON-able tree describing `obj`; its arrays are appended to `arrays` (referenced by index)."""
     torch = live_torch() if not isinstance(obj, (np.ndarray, np.generic, list, tuple, dict)) else None
+    if isinstance(obj, np.generic):  # first: np.float64 is also a float
+        arrays.append(np.asarray(obj))
+        return {"scalar": len(arrays) - 1}
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return {"py": type(obj).__name__, "v": obj}
     if isinstance(obj, TorchError):
         return {"error": obj.type, "message": obj.message}
-    if isinstance(obj, np.generic):
-        arrays.append(np.asarray(obj))
-        return {"scalar": len(arrays) - 1}
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind not in "biuf":
             raise TypeError(f"torch_ref: cannot record an array of dtype {obj.dtype}")
