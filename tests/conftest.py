@@ -7,6 +7,7 @@ import pytest
 from hypothesis import settings, HealthCheck
 
 import rtorch
+import torch_ref
 from helpers import assert_close  # noqa: F401  (re-exported for files that import it from conftest)
 
 settings.register_profile("ci", max_examples=int(os.environ.get("RTORCH_HYP_EXAMPLES", "40")), deadline=None,
@@ -27,3 +28,16 @@ def num_threads(request):
     rtorch.set_num_threads(request.param)
     yield request.param
     rtorch.set_num_threads(old)
+
+
+@pytest.fixture(autouse=True)
+def _torch_ref_case(request):
+    """Name the running test for torch_ref (its recorded PyTorch results are keyed by the test's id)."""
+    torch_ref.set_case(request.node.nodeid)
+
+
+def pytest_sessionfinish(session):
+    """In a recording run (tests/fixtures/record_torch.py) write the PyTorch results to the fixtures."""
+    if torch_ref.RECORD:
+        for file, count in sorted(torch_ref.write_recorded().items()):
+            print(f"\ntorch_ref: recorded {count} cases into {torch_ref.fixture_path(file)}")

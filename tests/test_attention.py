@@ -12,7 +12,8 @@ import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
-from helpers import assert_close, assert_grads_match, copy_weights, n, np_mha, np_state, randomize, t, to_torch
+from helpers import assert_close, n, np_mha, np_state, randomize, t, to_torch
+from torch_ref import assert_grads_close, live_ref, load_state, module_state, param_grads, torch_ref
 
 
 FUSED = "ScaledDotProductFlashAttentionForCpuBackward0"
@@ -500,74 +501,133 @@ def as_torch(torch, t, requires_grad=False):
 @settings(max_examples=60, deadline=None)
 @given(case=attention_case(with_empty=False), dtype=st.sampled_from([rtorch.float32, rtorch.float64]))
 def test_matches_torch(case, dtype):
-    torch = pytest.importorskip("torch")
+    check_sdpa(case, dtype, live_ref)
+
+
+def check_sdpa(case, dtype, reference):
+    """scaled_dot_product_attention's output and input gradients against PyTorch's (`reference`: torch_ref or
+    live_ref)."""
     if case["kind"] == "float_inf":
         case = dict(case, kind="float")  # torch's CPU kernels differ among themselves on -inf biases
     ts, kw, _ = build(case, dtype, requires_grad=True)
     out = F.scaled_dot_product_attention(*ts, **kw)
     batch = tuple(out.shape[:-2])
-    tt = [as_torch(torch, t, True) for t in ts]
-    # torch's fused CPU kernels want equal batch dims: expand (its gradient sums them back)
-    te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
-    tkw = dict(kw)
-    if "attn_mask" in kw:
-        m = as_torch(torch, kw["attn_mask"])
-        # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
-        tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
-    ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
-    rtol, atol = (1e-4, 1e-5) if dtype == rtorch.float32 else (1e-9, 1e-10)
-    np.testing.assert_allclose(rounded(out), ref.detach().double().numpy(), rtol=rtol, atol=atol)
     g = np.random.default_rng(0).standard_normal(tuple(out.shape))
+
+    def torch_side(torch):
+        tt = [as_torch(torch, t, True) for t in ts]
+        # torch's fused CPU kernels want equal batch dims: expand (its gradient sums them back)
+        te = [x.expand(batch + tuple(x.shape[-2:])) for x in tt]
+        tkw = dict(kw)
+        if "attn_mask" in kw:
+            m = as_torch(torch, kw["attn_mask"])
+            # torch wants a mask of at least 2 dims; leading 1s broadcast the same way
+            tkw["attn_mask"] = m.reshape((1,) * max(0, 2 - m.dim()) + tuple(m.shape))
+        ref = torch.nn.functional.scaled_dot_product_attention(*te, **tkw)
+        ref.backward(torch.from_numpy(g).to(ref.dtype))
+        return ref.detach().double(), [b.grad.double() for b in tt]
+    ref, ref_grads = reference(torch_side)
+    rtol, atol = (1e-4, 1e-5) if dtype == rtorch.float32 else (1e-9, 1e-10)
+    np.testing.assert_allclose(rounded(out), ref, rtol=rtol, atol=atol)
     out.backward(rtorch.tensor(g, dtype=dtype))
-    ref.backward(torch.from_numpy(g).to(ref.dtype))
-    for a, b in zip(ts, tt):
-        np.testing.assert_allclose(rounded(a.grad), b.grad.double().numpy(), rtol=rtol * 10, atol=atol * 10)
+    for a, b in zip(ts, ref_grads, strict=True):
+        np.testing.assert_allclose(rounded(a.grad), b, rtol=rtol * 10, atol=atol * 10)
+
+
+def _sdpa_case(q, k, v, kind="none", mshape=None, layouts=("contiguous",) * 3, scale=None, seed=0):
+    return dict(q=q, k=k, v=v, kind=kind, mshape=mshape, layouts=list(layouts), scale=scale, seed=seed)
+
+
+# Fixed cases for the same check without PyTorch (recorded): broadcast batch dims, every mask kind and
+# broadcast mask shapes, causal with L < S and L > S, every layout, a custom scale.
+SDPA_CASES = [
+    _sdpa_case((4, 3), (5, 3), (5, 2)),
+    _sdpa_case((2, 4, 3), (2, 5, 3), (2, 5, 4), "causal", layouts=("transposed", "heads", "stepped"), scale=0.37,
+               seed=1),
+    _sdpa_case((2, 3, 4, 2), (1, 3, 6, 2), (2, 1, 6, 3), "bool", (3, 4, 6), ("heads", "contiguous", "transposed"),
+               seed=2),
+    _sdpa_case((3, 1, 5, 4), (1, 2, 5, 4), (3, 2, 5, 1), "float", (1, 5), ("stepped", "stepped", "contiguous"), seed=3),
+    _sdpa_case((1, 7, 5), (1, 2, 5), (1, 2, 5), "float_inf", (7, 2), seed=4),
+    _sdpa_case((2, 1, 3), (2, 7, 3), (2, 7, 2), "causal", seed=5),
+    _sdpa_case((2, 2, 6, 1), (2, 2, 3, 1), (2, 2, 3, 3), "causal", layouts=("transposed",) * 3, scale=0.37, seed=6),
+    _sdpa_case((3, 2), (3, 2), (3, 5), "bool", (3, 3), ("stepped",) * 3, seed=7),
+    _sdpa_case((2, 3, 2, 2), (2, 3, 2, 2), (3, 2, 2), "float", (3, 2, 2), ("heads", "transposed", "contiguous"),
+               seed=8),
+    _sdpa_case((3, 3, 4), (3, 3, 4), (3, 3, 4), "bool", (1, 3), scale=0.37, seed=9),
+]
+
+
+@pytest.mark.parametrize("dtype", [rtorch.float32, rtorch.float64], ids=str)
+@pytest.mark.parametrize("case", range(len(SDPA_CASES)))
+def test_sdpa_fixed_cases_match_torch(case, dtype):
+    check_sdpa(SDPA_CASES[case], dtype, torch_ref)
 
 
 @pytest.mark.parametrize("causal", [False, True])
 def test_multihead_layout_matches_torch(causal):
     # (B, L, H, E) projections viewed as (B, H, L, E), as attention layers make them.
-    torch = pytest.importorskip("torch")
     g = np.random.default_rng(4)
     B, L, H, E = 3, 37, 4, 16
     xs = [g.standard_normal((B, L, H, E)).astype(np.float32) for _ in range(3)]
-    rs = [rtorch.tensor(x, requires_grad=True) for x in xs]
-    ts = [torch.tensor(x, requires_grad=True) for x in xs]
-    out = F.scaled_dot_product_attention(*(r.transpose(1, 2) for r in rs), is_causal=causal)
-    ref = torch.nn.functional.scaled_dot_product_attention(*(t.transpose(1, 2) for t in ts), is_causal=causal)
-    np.testing.assert_allclose(rounded(out), ref.detach().numpy(), rtol=1e-4, atol=1e-5)
-    (out * out).sum().backward()
-    (ref * ref).sum().backward()
-    for a, b in zip(rs, ts):
-        np.testing.assert_allclose(rounded(a.grad), b.grad.numpy(), rtol=1e-3, atol=1e-4)
+
+    def side(lib):
+        ts = [lib.tensor(x, requires_grad=True) for x in xs]
+        out = lib.nn.functional.scaled_dot_product_attention(*(t.transpose(1, 2) for t in ts), is_causal=causal)
+        (out * out).sum().backward()
+        return out.detach().numpy(), [t.grad.numpy() for t in ts]
+    (out, grads), (ref, ref_grads) = side(rtorch), torch_ref(side)
+    np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-5)
+    for a, b in zip(grads, ref_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)
 
 
 @pytest.mark.parametrize("kw", [{}, {"is_causal": True}, {"mask": "bool"}, {"mask": "float"}, {"scale": 0.3},
                                 {"mask": "dead_row"}, {"enable_gqa": True}])
 def test_sdpa_matches_torch(kw, rng):
-    torch = pytest.importorskip("torch")
     kw = dict(kw)
     hk = 2 if kw.get("enable_gqa") else 4
     q = rng.standard_normal((2, 4, 5, 8)).astype(np.float32)
     k = rng.standard_normal((2, hk, 5, 8)).astype(np.float32)
     v = rng.standard_normal((2, hk, 5, 3)).astype(np.float32)
     mask = kw.pop("mask", None)
-    tkw, rkw = dict(kw), dict(kw)
+    m = None
     if mask is not None:
         m = rng.random((5, 5)) > 0.4 if mask != "float" else rng.standard_normal((5, 5)).astype(np.float32)
         if mask == "dead_row":
             m[2] = False
-        tkw["attn_mask"], rkw["attn_mask"] = to_torch(torch, m), rtorch.tensor(m)
-    ts = [to_torch(torch, a, True) for a in (q, k, v)]
-    rs = [t(a, rtorch.float32, True) for a in (q, k, v)]
-    yt = torch.nn.functional.scaled_dot_product_attention(*ts, **tkw)
-    yr = F.scaled_dot_product_attention(*rs, **rkw)
+    g = rng.standard_normal((2, 4, 5, 3)).astype(np.float32)
+
+    def side(lib):
+        ts = [lib.tensor(a, requires_grad=True) for a in (q, k, v)]
+        mkw = {} if m is None else {"attn_mask": lib.tensor(m)}
+        y = lib.nn.functional.scaled_dot_product_attention(*ts, **kw, **mkw)
+        (y * lib.tensor(g)).sum().backward()
+        return y, [a.grad for a in ts]
+    yt, gt = torch_ref(side)
+    yr, gr = side(rtorch)
     assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-    g = rng.standard_normal(tuple(yt.shape)).astype(np.float32)
-    (yt * to_torch(torch, g)).sum().backward()
-    (yr * t(g, rtorch.float32)).sum().backward()
-    for a, b in zip(rs, ts):
-        assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
+    for a, b in zip(gr, gt):
+        assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def _mha_torch_side(E, H, kw, inputs, g, need_weights=True, average=True, **masks):
+    """The PyTorch half of an nn.MultiheadAttention parity test: (initial weights, output, attention weights,
+    input gradients, parameter gradients) for the NumPy `inputs` (q, k, v), masks and output cotangent `g`."""
+    def side(torch):
+        torch.manual_seed(0)
+        tm = torch.nn.MultiheadAttention(E, H, **kw)
+        if kw.get("bias", True):
+            with torch.no_grad():
+                tm.in_proj_bias.normal_()
+                tm.out_proj.bias.normal_()
+        init = module_state(tm)
+        ts = [to_torch(torch, a, True) for a in inputs]
+        ot, wt = tm(*ts, need_weights=need_weights, average_attn_weights=average,
+                    **{name: to_torch(torch, m) for name, m in masks.items()})
+        if g is not None:
+            (ot * to_torch(torch, g)).sum().backward()
+        return init, ot, wt, [a.grad for a in ts], param_grads(tm)
+    return side
 
 
 @pytest.mark.filterwarnings("ignore:Support for mismatched")
@@ -575,15 +635,7 @@ def test_sdpa_matches_torch(kw, rng):
                                 {"add_bias_kv": True, "add_zero_attn": True}])
 @pytest.mark.parametrize("need_weights,average", [(True, True), (True, False), (False, True)])
 def test_mha_matches_torch(kw, need_weights, average, rng):
-    torch = pytest.importorskip("torch")
     E, H, L, S, N = 8, 2, 4, 6, 3
-    torch.manual_seed(0)
-    tm, rm = torch.nn.MultiheadAttention(E, H, **kw), nn.MultiheadAttention(E, H, **kw)
-    if kw.get("bias", True):
-        with torch.no_grad():
-            tm.in_proj_bias.normal_()
-            tm.out_proj.bias.normal_()
-    copy_weights(tm, rm)
     bf = kw.get("batch_first", False)
     shape = (lambda s: (N, s) if bf else (s, N))
     q = rng.standard_normal(shape(L) + (E,)).astype(np.float32)
@@ -592,36 +644,33 @@ def test_mha_matches_torch(kw, need_weights, average, rng):
     kpm = np.zeros((N, S), bool)
     kpm[0, -2:] = True
     am = rng.standard_normal((L, S)).astype(np.float32)
+    g = rng.standard_normal(shape(L) + (E,)).astype(np.float32)
     extra = 2 if kw.get("add_bias_kv") else 0
-    ts = [to_torch(torch, a, True) for a in (q, k, v)]
+    init, ot, wt, grads_t, pgrads_t = torch_ref(_mha_torch_side(E, H, kw, (q, k, v), g, need_weights, average,
+                                                                key_padding_mask=kpm, attn_mask=am))
+    rm = load_state(nn.MultiheadAttention(E, H, **kw), init)
     rs = [t(a, rtorch.float32, True) for a in (q, k, v)]
-    ot, wt = tm(*ts, key_padding_mask=to_torch(torch, kpm), attn_mask=to_torch(torch, am),
-                need_weights=need_weights, average_attn_weights=average)
     orr, wr = rm(*rs, key_padding_mask=rtorch.tensor(kpm), attn_mask=t(am, rtorch.float32),
                  need_weights=need_weights, average_attn_weights=average)
     assert_close(orr, ot, rtol=1e-4, atol=1e-5)
     if need_weights:
-        assert tuple(wr.shape) == tuple(wt.shape)
+        assert tuple(wr.shape) == wt.shape
         assert wr.shape[-1] == S + extra
         assert_close(wr, wt, rtol=1e-4, atol=1e-5)
     else:
         assert wr is None and wt is None
-    g = rng.standard_normal(tuple(ot.shape)).astype(np.float32)
-    (ot * to_torch(torch, g)).sum().backward()
     (orr * t(g, rtorch.float32)).sum().backward()
-    for a, b in zip(rs, ts):
-        assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
-    assert_grads_match(tm, rm)
+    for a, b in zip(rs, grads_t):
+        assert_close(a.grad, b, rtol=1e-4, atol=1e-5)
+    assert_grads_close(rm, pgrads_t)
 
 
 def test_mha_unbatched_bool_masks_match_torch(rng):
-    torch = pytest.importorskip("torch")
-    tm, rm = torch.nn.MultiheadAttention(6, 3), nn.MultiheadAttention(6, 3)
-    copy_weights(tm, rm)
     x = rng.standard_normal((5, 6)).astype(np.float32)
     am = np.triu(np.ones((5, 5), bool), 1)
     kpm = np.array([False, False, False, True, False])
-    ot, wt = tm(*(to_torch(torch, x),) * 3, attn_mask=to_torch(torch, am), key_padding_mask=to_torch(torch, kpm))
+    init, ot, wt, _, _ = torch_ref(_mha_torch_side(6, 3, {}, (x, x, x), None, attn_mask=am, key_padding_mask=kpm))
+    rm = load_state(nn.MultiheadAttention(6, 3), init)
     orr, wr = rm(*(t(x, rtorch.float32),) * 3, attn_mask=rtorch.tensor(am), key_padding_mask=rtorch.tensor(kpm))
     assert_close(orr, ot, rtol=1e-4, atol=1e-5)
     assert_close(wr, wt, rtol=1e-4, atol=1e-5)

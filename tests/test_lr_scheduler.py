@@ -11,6 +11,7 @@ import rtorch
 import rtorch.nn as nn
 from rtorch.optim import SGD, Adam
 from rtorch.optim import lr_scheduler as sched
+from torch_ref import torch_ref
 
 
 # ------------------------------------------------------------------ schedulers
@@ -341,11 +342,13 @@ def _sched_trace(lib, opt_name, opt_kw, make, keys, steps=25, metrics=None):
 
 @pytest.mark.parametrize("case", range(len(SCHED_CASES)))
 def test_scheduler_parity_with_torch(case):
-    torch = pytest.importorskip("torch")
     opt_name, opt_kw, make, keys = SCHED_CASES[case]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ref = _sched_trace(torch, opt_name, opt_kw, make, keys)
+
+    def trace(torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _sched_trace(torch, opt_name, opt_kw, make, keys)
+    ref = torch_ref(trace)
     got = _sched_trace(rtorch, opt_name, opt_kw, make, keys)
     for g, r in zip(got, ref):
         np.testing.assert_allclose(np.array(g, dtype=float), np.array(r, dtype=float), rtol=1e-12)
@@ -355,9 +358,8 @@ def test_scheduler_parity_with_torch(case):
                                 dict(mode="max", patience=1, factor=0.5, threshold_mode="abs", threshold=0.05,
                                      cooldown=2, min_lr=[0.01, 0.2])], ids=str)
 def test_reduce_lr_on_plateau_parity_with_torch(kw):
-    torch = pytest.importorskip("torch")
     metrics = list(np.random.default_rng(1).uniform(0.5, 1.0, 30).cumsum() % 1.3)
     make = lambda m, o: m.ReduceLROnPlateau(o, **kw)  # noqa: E731
-    ref = _sched_trace(torch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics)
+    ref = torch_ref(lambda torch: _sched_trace(torch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics))
     got = _sched_trace(rtorch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics)
     np.testing.assert_allclose(np.array(got[:-1], dtype=float), np.array(ref[:-1], dtype=float), rtol=1e-12)

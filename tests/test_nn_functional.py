@@ -11,6 +11,7 @@ import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd.gradcheck import gradcheck
 from helpers import assert_close, n, np_softmax, t, to_torch
+from torch_ref import torch_ref
 
 
 # ------------------------------------------------------------------ activations
@@ -248,20 +249,24 @@ def test_upsample_module(rng):
     {"size": (2, 3), "mode": "bilinear"}, {"scale_factor": 1.7, "mode": "bilinear", "recompute_scale_factor": True},
 ])
 def test_interpolate_matches_torch(kw, rng):
-    torch = pytest.importorskip("torch")
     x = rng.standard_normal((2, 3, 5, 4)).astype(np.float32)
-    xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-    yt = torch.nn.functional.interpolate(xt, **kw)
+    xr = t(x, rtorch.float32, True)
     yr = F.interpolate(xr, **kw)
-    assert_close(yr, yt, atol=1e-6, rtol=1e-4)
-    g = rng.standard_normal(tuple(yt.shape)).astype(np.float32)
-    (yt * to_torch(torch, g)).sum().backward()
-    (yr * t(g, rtorch.float32)).sum().backward()
-    assert_close(xr.grad, xt.grad, rtol=1e-4, atol=1e-5)
+    g = rng.standard_normal(tuple(yr.shape)).astype(np.float32)
     x1 = rng.standard_normal((2, 3, 6)).astype(np.float32)
     kw1 = {k: (v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
     kw1["mode"] = {"bilinear": "linear"}.get(kw.get("mode"), kw.get("mode", "nearest"))
-    assert_close(F.interpolate(t(x1, rtorch.float32), **kw1),
-                 torch.nn.functional.interpolate(to_torch(torch, x1), **kw1), atol=1e-6, rtol=1e-4)
     up_kw = {k: v for k, v in kw.items() if k != "recompute_scale_factor"}
-    assert repr(nn.Upsample(**up_kw)) == repr(torch.nn.Upsample(**up_kw))
+
+    def torch_side(torch):  # 2-d output and input gradient, 1-d output, Upsample's repr
+        xt = to_torch(torch, x, True)
+        yt = torch.nn.functional.interpolate(xt, **kw)
+        (yt * to_torch(torch, g)).sum().backward()
+        return (yt, xt.grad, torch.nn.functional.interpolate(to_torch(torch, x1), **kw1),
+                repr(torch.nn.Upsample(**up_kw)))
+    yt, gxt, y1t, rep = torch_ref(torch_side)
+    assert_close(yr, yt, atol=1e-6, rtol=1e-4)
+    (yr * t(g, rtorch.float32)).sum().backward()
+    assert_close(xr.grad, gxt, rtol=1e-4, atol=1e-5)
+    assert_close(F.interpolate(t(x1, rtorch.float32), **kw1), y1t, atol=1e-6, rtol=1e-4)
+    assert repr(nn.Upsample(**up_kw)) == rep

@@ -12,7 +12,8 @@ import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd.gradcheck import gradcheck
 from rtorch.nn import init
-from helpers import assert_close, assert_grads_match, copy_weights, n, t, to_torch
+from helpers import assert_close, n, np_state, randomize, t, to_torch
+from torch_ref import assert_grads_close, param_grads, torch_ref
 
 
 def mlp():
@@ -541,65 +542,90 @@ def test_clip_grad_value_and_vectors(rng):
 
 
 def test_bilinear_conv_transpose_and_pool1d_match_torch(rng):
-    torch = pytest.importorskip("torch")
-    tb, rb = torch.nn.Bilinear(4, 3, 5), nn.Bilinear(4, 3, 5)
-    copy_weights(tb, rb)
+    rb = randomize(nn.Bilinear(4, 3, 5), rng)
     x1, x2 = rng.standard_normal((2, 6, 4)).astype(np.float32), rng.standard_normal((2, 6, 3)).astype(np.float32)
-    ts, rs = [to_torch(torch, a, True) for a in (x1, x2)], [t(a, rtorch.float32, True) for a in (x1, x2)]
-    yt, yr = tb(*ts), rb(*rs)
-    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-    yt.sum().backward()
-    yr.sum().backward()
-    for a, b in zip(rs, ts):
-        assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
-    assert_grads_match(tb, rb)
-    assert repr(rb) == repr(tb)
-
     kw = dict(stride=(2, 3), padding=(1, 2), output_padding=(1, 0), groups=2, dilation=(2, 1))
-    tc, rc = torch.nn.ConvTranspose2d(4, 6, (3, 4), **kw), nn.ConvTranspose2d(4, 6, (3, 4), **kw)
-    assert repr(rc) == repr(tc)
-    copy_weights(tc, rc)
+    rc = randomize(nn.ConvTranspose2d(4, 6, (3, 4), **kw), rng)
     x = rng.standard_normal((2, 4, 5, 4)).astype(np.float32)
-    xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-    yt, yr = tc(xt), rc(xr)
-    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-    yt.sum().backward()
-    yr.sum().backward()
-    assert_close(xr.grad, xt.grad, rtol=1e-4, atol=1e-5)
-    assert_grads_match(tc, rc, atol=1e-4)
-    tc2, rc2 = torch.nn.ConvTranspose2d(2, 3, 3, stride=3, padding=1), nn.ConvTranspose2d(2, 3, 3, stride=3, padding=1)
-    copy_weights(tc2, rc2)
-    x = rng.standard_normal((1, 2, 4, 4)).astype(np.float32)
-    for size in ([10, 11], [12, 10]):
-        assert_close(rc2(t(x, rtorch.float32), output_size=size), tc2(to_torch(torch, x), output_size=size), rtol=1e-4,
-                     atol=1e-5)
+    rc2 = randomize(nn.ConvTranspose2d(2, 3, 3, stride=3, padding=1), rng)
+    x_small = rng.standard_normal((1, 2, 4, 4)).astype(np.float32)
+    x_1d = rng.standard_normal((2, 3, 11)).astype(np.float32)
+    pools = ((2, None, 0), (3, 2, 1), (4, 3, 2))
+    states = [np_state(m) for m in (rb, rc, rc2)]
 
-    x = rng.standard_normal((2, 3, 11)).astype(np.float32)
-    for k, s, p in ((2, None, 0), (3, 2, 1), (4, 3, 2)):
-        xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-        ot, it = torch.nn.MaxPool1d(k, s, p, return_indices=True)(xt)
+    def torch_side(torch):
+        tb, tc, tc2 = (m.float() for m in (torch.nn.Bilinear(4, 3, 5), torch.nn.ConvTranspose2d(4, 6, (3, 4), **kw),
+                                            torch.nn.ConvTranspose2d(2, 3, 3, stride=3, padding=1)))
+        for m, state in zip((tb, tc, tc2), states):
+            m.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+        ts = [to_torch(torch, a, True) for a in (x1, x2)]
+        yb = tb(*ts)
+        yb.sum().backward()
+        xt = to_torch(torch, x, True)
+        yc = tc(xt)
+        yc.sum().backward()
+        sized = [tc2(to_torch(torch, x_small), output_size=size) for size in ([10, 11], [12, 10])]
+        pooled = []
+        for k, s, p in pools:
+            ot, it = torch.nn.MaxPool1d(k, s, p, return_indices=True)(to_torch(torch, x_1d))
+            avg = [torch.nn.AvgPool1d(k, s, p, count_include_pad=cip)(to_torch(torch, x_1d)) for cip in (True, False)]
+            pooled.append((ot, it, avg, repr(torch.nn.AvgPool1d(k, s, p)), repr(torch.nn.MaxPool1d(k, s, p))))
+        return ((yb, [a.grad for a in ts], param_grads(tb), repr(tb)),
+                (yc, xt.grad, param_grads(tc), repr(tc)), sized, pooled)
+    bil, conv, sized, pooled = torch_ref(torch_side)
+
+    yt, gts, pgt, rep = bil
+    rs = [t(a, rtorch.float32, True) for a in (x1, x2)]
+    yr = rb(*rs)
+    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
+    yr.sum().backward()
+    for a, b in zip(rs, gts):
+        assert_close(a.grad, b, rtol=1e-4, atol=1e-5)
+    assert_grads_close(rb, pgt)
+    assert repr(rb) == rep
+
+    yt, gxt, pgt, rep = conv
+    assert repr(rc) == rep
+    xr = t(x, rtorch.float32, True)
+    yr = rc(xr)
+    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
+    yr.sum().backward()
+    assert_close(xr.grad, gxt, rtol=1e-4, atol=1e-5)
+    assert_grads_close(rc, pgt, atol=1e-4)
+    for size, ref in zip(([10, 11], [12, 10]), sized):
+        assert_close(rc2(t(x_small, rtorch.float32), output_size=size), ref, rtol=1e-4, atol=1e-5)
+
+    xr = t(x_1d, rtorch.float32, True)
+    for (k, s, p), (ot, it, avg, avg_repr, max_repr) in zip(pools, pooled):
         orr, ir = nn.MaxPool1d(k, s, p, return_indices=True)(xr)
         assert_close(orr, ot, rtol=1e-4, atol=1e-5)
-        assert np.array_equal(n(ir), it.numpy())
-        for cip in (True, False):
-            assert_close(nn.AvgPool1d(k, s, p, count_include_pad=cip)(xr),
-                         torch.nn.AvgPool1d(k, s, p, count_include_pad=cip)(xt), rtol=1e-4, atol=1e-5)
-        assert repr(nn.AvgPool1d(k, s, p)) == repr(torch.nn.AvgPool1d(k, s, p))
-        assert repr(nn.MaxPool1d(k, s, p)) == repr(torch.nn.MaxPool1d(k, s, p))
+        assert_close(ir, it)
+        for cip, ref in zip((True, False), avg):
+            assert_close(nn.AvgPool1d(k, s, p, count_include_pad=cip)(xr), ref, rtol=1e-4, atol=1e-5)
+        assert repr(nn.AvgPool1d(k, s, p)) == avg_repr
+        assert repr(nn.MaxPool1d(k, s, p)) == max_repr
 
 
 def test_init_statistics_match_torch_layout():
-    torch = pytest.importorskip("torch")
     # the same parameter names, shapes and zero/one initialisations as PyTorch
-    for make in (lambda m: m.BatchNorm2d(5), lambda m: m.GroupNorm(2, 4), lambda m: m.RMSNorm(3),
-                 lambda m: m.MultiheadAttention(8, 4, kdim=3, add_bias_kv=True),
-                 lambda m: m.TransformerEncoderLayer(8, 2, 16), lambda m: m.Bilinear(2, 3, 4),
-                 lambda m: m.ConvTranspose2d(4, 6, 3, groups=2)):
-        tm, rm = make(torch.nn), make(nn)
-        tsd, rsd = tm.state_dict(), rm.state_dict()
-        assert list(tsd) == list(rsd)
-        for k in tsd:
-            assert tuple(tsd[k].shape) == tuple(rsd[k].shape), k
-            tv = tsd[k].float().numpy()
-            if np.all(tv == tv.flat[0]):  # constant initialisations (zeros / ones) must agree exactly
-                assert np.all(n(rsd[k]).astype(np.float32) == tv.flat[0]), k
+    makers = (lambda m: m.BatchNorm2d(5), lambda m: m.GroupNorm(2, 4), lambda m: m.RMSNorm(3),
+              lambda m: m.MultiheadAttention(8, 4, kdim=3, add_bias_kv=True),
+              lambda m: m.TransformerEncoderLayer(8, 2, 16), lambda m: m.Bilinear(2, 3, 4),
+              lambda m: m.ConvTranspose2d(4, 6, 3, groups=2))
+
+    def layout(torch):  # per module: [name, shape, the constant value or None] of every state entry
+        out = []
+        for make in makers:
+            rows = []
+            for k, v in make(torch.nn).state_dict().items():
+                tv = v.float().numpy()
+                rows.append([k, tuple(v.shape), float(tv.flat[0]) if tv.size and np.all(tv == tv.flat[0]) else None])
+            out.append(rows)
+        return out
+    for make, rows in zip(makers, torch_ref(layout), strict=True):
+        rsd = make(nn).state_dict()
+        assert list(rsd) == [k for k, _, _ in rows]
+        for k, shape, const in rows:
+            assert tuple(rsd[k].shape) == shape, k
+            if const is not None:  # constant initialisations (zeros / ones) must agree exactly
+                assert np.all(n(rsd[k]).astype(np.float32) == const), k

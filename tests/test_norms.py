@@ -9,7 +9,8 @@ import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck, gradgradcheck
-from helpers import assert_close, assert_grads_match, copy_weights, n, noncontig, np_layer_norm, t, to_torch
+from helpers import assert_close, n, noncontig, np_layer_norm, t, to_torch
+from torch_ref import assert_grads_close, load_state, module_state, param_grads, torch_ref
 
 
 # ------------------------------------------------------------------ NumPy references (float64)
@@ -295,21 +296,19 @@ def test_running_stats_keep_buffer_dtype_and_skip_autograd():
 
 
 # ------------------------------------------------------------------ PyTorch parity
-def run_both(pt, build, arrays, gy, dtype="float32"):
-    outs = []
-    for lib in (rtorch, pt):
+def run_both(build, arrays, gy, dtype="float32"):
+    def side(lib):
         ts = [lib.tensor(a, dtype=getattr(lib, dtype), requires_grad=True) for a in arrays]
         y, extra = build(lib, *ts)
         grads = lib.autograd.grad(y, ts, lib.tensor(gy, dtype=getattr(lib, dtype)))
-        outs.append(([y.detach().numpy()] + [g.numpy() for g in grads] + [e.numpy() for e in extra],
-                     type(y.grad_fn).__name__ if lib is pt else y.grad_fn.name()))
-    return outs
+        return ([y.detach().numpy()] + [g.numpy() for g in grads] + [e.numpy() for e in extra],
+                y.grad_fn.name() if lib is rtorch else type(y.grad_fn).__name__)
+    return side(rtorch), torch_ref(side)
 
 
 @pytest.mark.parametrize("shape", [(4, 6, 5, 3), (8, 6), (2, 6, 1, 1), (3, 6, 7)])
 @pytest.mark.parametrize("training", [True, False])
 def test_batch_norm_matches_pytorch(shape, training):
-    pt = pytest.importorskip("torch")
     r = np.random.default_rng(11)
     x, w, b, gy = r.standard_normal(shape), r.standard_normal(6), r.standard_normal(6), r.standard_normal(shape)
     rm0, rv0 = r.standard_normal(6), r.random(6) + 0.5
@@ -317,7 +316,7 @@ def test_batch_norm_matches_pytorch(shape, training):
     def build(lib, x, w, b):
         rm, rv = lib.tensor(rm0, dtype=lib.float32), lib.tensor(rv0, dtype=lib.float32)
         return lib.nn.functional.batch_norm(x, rm, rv, w, b, training, 0.2, 1e-4), (rm, rv)
-    (a, na), (c, nc) = run_both(pt, build, (x, w, b), gy)
+    (a, na), (c, nc) = run_both(build, (x, w, b), gy)
     assert na == nc == "NativeBatchNormBackward0"
     for u, v in zip(a, c):
         np.testing.assert_allclose(u, v, rtol=2e-4, atol=2e-5)
@@ -325,11 +324,10 @@ def test_batch_norm_matches_pytorch(shape, training):
 
 @pytest.mark.parametrize("shape,groups", [((4, 6, 5, 3), 3), ((8, 6), 2), ((2, 6, 1, 1), 6), ((3, 6, 7), 1)])
 def test_group_norm_matches_pytorch(shape, groups):
-    pt = pytest.importorskip("torch")
     r = np.random.default_rng(12)
     x, w, b, gy = r.standard_normal(shape), r.standard_normal(6), r.standard_normal(6), r.standard_normal(shape)
     build = lambda lib, x, w, b: (lib.nn.functional.group_norm(x, groups, w, b, 1e-4), ())
-    (a, na), (c, nc) = run_both(pt, build, (x, w, b), gy)
+    (a, na), (c, nc) = run_both(build, (x, w, b), gy)
     assert na == nc == "NativeGroupNormBackward0"
     for u, v in zip(a, c):
         np.testing.assert_allclose(u, v, rtol=2e-4, atol=2e-5)
@@ -337,11 +335,10 @@ def test_group_norm_matches_pytorch(shape, groups):
 
 @pytest.mark.parametrize("shape,k", [((4, 6, 5), 1), ((3, 4, 5), 2), ((7,), 1)])
 def test_rms_norm_matches_pytorch(shape, k):
-    pt = pytest.importorskip("torch")
     r = np.random.default_rng(13)
     x, w, gy = r.standard_normal(shape), r.standard_normal(shape[len(shape) - k:]), r.standard_normal(shape)
     build = lambda lib, x, w: (lib.nn.functional.rms_norm(x, shape[len(shape) - k:], w), ())
-    (a, na), (c, nc) = run_both(pt, build, (x, w), gy)
+    (a, na), (c, nc) = run_both(build, (x, w), gy)
     assert na == nc
     for u, v in zip(a, c):
         np.testing.assert_allclose(u, v, rtol=2e-4, atol=2e-5)
@@ -349,29 +346,27 @@ def test_rms_norm_matches_pytorch(shape, k):
 
 @pytest.mark.parametrize("momentum", [None, 0.3])
 def test_batchnorm_module_running_stats_match_pytorch(momentum):
-    pt = pytest.importorskip("torch")
     r = np.random.default_rng(14)
-    mods = [lib.nn.BatchNorm2d(5, momentum=momentum) for lib in (rtorch, pt)]
-    for step in range(3):
-        x = r.standard_normal((4, 5, 3, 2)) * (step + 1) + step
-        outs = [m(lib.tensor(x, dtype=lib.float32)).detach().numpy() for m, lib in zip(mods, (rtorch, pt))]
-        np.testing.assert_allclose(outs[0], outs[1], rtol=1e-4, atol=1e-5)
-    for name in ("running_mean", "running_var", "num_batches_tracked"):
-        np.testing.assert_allclose(getattr(mods[0], name).numpy(), getattr(mods[1], name).numpy(), rtol=1e-5, atol=1e-6)
-    for m in mods:
+    xs = [r.standard_normal((4, 5, 3, 2)) * (step + 1) + step for step in range(3)] + [r.standard_normal((2, 5, 3, 2))]
+
+    def side(lib):  # three training steps, the running statistics, one eval step
+        m = lib.nn.BatchNorm2d(5, momentum=momentum)
+        outs = [m(lib.tensor(x, dtype=lib.float32)).detach().numpy() for x in xs[:3]]
+        stats = [getattr(m, name).numpy() for name in ("running_mean", "running_var", "num_batches_tracked")]
         m.eval()
-    x = r.standard_normal((2, 5, 3, 2))
-    outs = [m(lib.tensor(x, dtype=lib.float32)).detach().numpy() for m, lib in zip(mods, (rtorch, pt))]
-    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-4, atol=1e-5)
+        return outs + [m(lib.tensor(xs[3], dtype=lib.float32)).detach().numpy()], stats
+    (outs, stats), (touts, tstats) = side(rtorch), torch_ref(side)
+    for a, b in zip(outs, touts):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    for a, b in zip(stats, tstats):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_group_norm_and_rms_norm_modules_match_pytorch():
-    pt = pytest.importorskip("torch")
     r = np.random.default_rng(15)
     x = r.standard_normal((3, 8, 4))
     for make in (lambda lib: lib.nn.GroupNorm(4, 8), lambda lib: lib.nn.RMSNorm(4), lambda lib: lib.nn.RMSNorm([8, 4], eps=1e-3)):
-        outs = []
-        for lib in (rtorch, pt):
+        def side(lib):
             m = make(lib)
             with lib.no_grad():
                 for p in m.parameters():
@@ -379,7 +374,8 @@ def test_group_norm_and_rms_norm_modules_match_pytorch():
             xt = lib.tensor(x, dtype=lib.float32, requires_grad=True)
             y = m(xt)
             (y * y).sum().backward()
-            outs.append([y.detach().numpy(), xt.grad.numpy()] + [p.grad.numpy() for p in m.parameters()])
+            return [y.detach().numpy(), xt.grad.numpy()] + [p.grad.numpy() for p in m.parameters()]
+        outs = side(rtorch), torch_ref(side)
         for u, v in zip(*outs):
             np.testing.assert_allclose(u, v, rtol=2e-4, atol=2e-5)
 
@@ -623,16 +619,16 @@ def test_layer_norm_empty_rows_and_errors():
 
 
 def test_layer_norm_matches_pytorch():
-    pt = pytest.importorskip("torch")
     g = np.random.default_rng(3)
     x, w, b = g.standard_normal((4, 7, 10)), g.standard_normal((7, 10)), g.standard_normal((7, 10))
     gy = g.standard_normal((4, 7, 10))
-    outs = []
-    for lib, fn in ((rtorch, F.layer_norm), (pt, pt.nn.functional.layer_norm)):
+
+    def side(lib):
         xs, ws, bs = (lib.tensor(a, dtype=lib.float32, requires_grad=True) for a in (x, w, b))
-        y = fn(xs, (7, 10), ws, bs)
+        y = lib.nn.functional.layer_norm(xs, (7, 10), ws, bs)
         y.backward(lib.tensor(gy, dtype=lib.float32))
-        outs.append([t.detach().numpy() for t in (y, xs.grad, ws.grad, bs.grad)])
+        return [t.detach().numpy() for t in (y, xs.grad, ws.grad, bs.grad)]
+    outs = side(rtorch), torch_ref(side)
     for a, c in zip(*outs):
         np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-5)
 
@@ -644,59 +640,84 @@ def test_layer_norm_matches_pytorch():
     ("BatchNorm2d", (2, 3, 3, 3), {"track_running_stats": False}),
 ])
 def test_batch_norm_matches_torch(cls, shape, kw, rng):
-    torch = pytest.importorskip("torch")
-    tm, rm = getattr(torch.nn, cls)(3, **kw), getattr(nn, cls)(3, **kw)
-    if tm.weight is not None:
-        with torch.no_grad():
-            tm.weight.copy_(torch.randn(3))
-            tm.bias.copy_(torch.randn(3))
-    copy_weights(tm, rm)
-    for step in range(3):
-        x = (rng.standard_normal(shape) * 2 + step).astype(np.float32)
-        xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-        g = rng.standard_normal(shape).astype(np.float32)
-        yt, yr = tm(xt), rm(xr)
+    wb = rng.standard_normal((2, 3)).astype(np.float32)
+    steps = [((rng.standard_normal(shape) * 2 + step).astype(np.float32), rng.standard_normal(shape).astype(np.float32))
+             for step in range(3)]
+    x_eval = rng.standard_normal(shape).astype(np.float32)
+
+    def torch_side(torch):  # initial state; three training steps; gradients, state; one eval step
+        tm = getattr(torch.nn, cls)(3, **kw)
+        if tm.weight is not None:
+            with torch.no_grad():
+                tm.weight.copy_(torch.from_numpy(wb[0]))
+                tm.bias.copy_(torch.from_numpy(wb[1]))
+        init, outs = module_state(tm), []
+        for x, g in steps:
+            xt = to_torch(torch, x, True)
+            yt = tm(xt)
+            (yt * to_torch(torch, g)).sum().backward()
+            outs.append((yt, xt.grad))
+        grads, state = param_grads(tm), module_state(tm)
+        tm.eval()
+        return init, outs, grads, state, tm(to_torch(torch, x_eval))
+    init, outs, grads, state, y_eval = torch_ref(torch_side)
+    rm = load_state(getattr(nn, cls)(3, **kw), init)
+    for (x, g), (yt, gxt) in zip(steps, outs):
+        xr = t(x, rtorch.float32, True)
+        yr = rm(xr)
         assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-        (yt * to_torch(torch, g)).sum().backward()
         (yr * t(g, rtorch.float32)).sum().backward()
-        assert_close(xr.grad, xt.grad, rtol=1e-4, atol=1e-5)
-    assert_grads_match(tm, rm)
-    for k, v in tm.state_dict().items():
+        assert_close(xr.grad, gxt, rtol=1e-4, atol=1e-5)
+    assert_grads_close(rm, grads)
+    assert list(rm.state_dict()) == list(state)
+    for k, v in state.items():
         assert_close(rm.state_dict()[k], v, atol=1e-6, rtol=1e-4)
-        assert str(rm.state_dict()[k].dtype).split(".")[-1] == str(v.dtype).split(".")[-1]
-    tm.eval()
     rm.eval()
-    x = rng.standard_normal(shape).astype(np.float32)
-    assert_close(rm(t(x, rtorch.float32)), tm(to_torch(torch, x)), rtol=1e-4, atol=1e-5)
+    assert_close(rm(t(x_eval, rtorch.float32)), y_eval, rtol=1e-4, atol=1e-5)
 
 
 def test_group_and_rms_norm_match_torch(rng):
-    torch = pytest.importorskip("torch")
-    tg, rg = torch.nn.GroupNorm(3, 6), nn.GroupNorm(3, 6)
-    with torch.no_grad():
-        tg.weight.copy_(torch.randn(6))
-        tg.bias.copy_(torch.randn(6))
-    copy_weights(tg, rg)
+    w6 = rng.standard_normal((2, 6)).astype(np.float32)
     x = rng.standard_normal((2, 6, 4, 3)).astype(np.float32)
-    xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-    yt, yr = tg(xt), rg(xr)
-    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-    (yt ** 2).sum().backward()
-    (yr * yr).sum().backward()
-    assert_close(xr.grad, xt.grad, atol=1e-4, rtol=1e-4)
-    assert_grads_match(tg, rg, atol=1e-4)
+    w34 = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    xs = [(rng.standard_normal((5, 3, 4)) * 1e-3).astype(np.float32) for _ in range(2)]
 
-    for eps in (None, 1e-3):
-        tr, rr = torch.nn.RMSNorm([3, 4], eps=eps), nn.RMSNorm([3, 4], eps=eps)
+    def torch_side(torch):
+        tg = torch.nn.GroupNorm(3, 6)
         with torch.no_grad():
-            tr.weight.copy_(torch.randn(3, 4))
-        copy_weights(tr, rr)
-        x = (rng.standard_normal((5, 3, 4)) * 1e-3).astype(np.float32)
-        xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-        yt, yr = tr(xt), rr(xr)
+            tg.weight.copy_(torch.from_numpy(w6[0]))
+            tg.bias.copy_(torch.from_numpy(w6[1]))
+        init = module_state(tg)
+        xt = to_torch(torch, x, True)
+        yt = tg(xt)
+        (yt ** 2).sum().backward()
+        group = (init, yt, xt.grad, param_grads(tg))
+        rms = []
+        for eps, w, xe in zip((None, 1e-3), w34, xs):
+            tr = torch.nn.RMSNorm([3, 4], eps=eps)
+            with torch.no_grad():
+                tr.weight.copy_(torch.from_numpy(w))
+            init = module_state(tr)
+            xt = to_torch(torch, xe, True)
+            yt = tr(xt)
+            (yt * yt).sum().backward()
+            rms.append((init, yt, xt.grad, param_grads(tr), repr(tr)))
+        return group, rms
+    (init, yt, gxt, grads), rms = torch_ref(torch_side)
+    rg = load_state(nn.GroupNorm(3, 6), init)
+    xr = t(x, rtorch.float32, True)
+    yr = rg(xr)
+    assert_close(yr, yt, rtol=1e-4, atol=1e-5)
+    (yr * yr).sum().backward()
+    assert_close(xr.grad, gxt, atol=1e-4, rtol=1e-4)
+    assert_grads_close(rg, grads, atol=1e-4)
+
+    for eps, xe, (init, yt, gxt, grads, rep) in zip((None, 1e-3), xs, rms):
+        rr = load_state(nn.RMSNorm([3, 4], eps=eps), init)
+        xr = t(xe, rtorch.float32, True)
+        yr = rr(xr)
         assert_close(yr, yt, rtol=1e-4, atol=1e-5)
-        (yt * yt).sum().backward()
         (yr * yr).sum().backward()
-        assert_close(xr.grad, xt.grad, atol=1e-3, rtol=1e-3)
-        assert_grads_match(tr, rr)
-        assert repr(rr) == repr(tr)
+        assert_close(xr.grad, gxt, atol=1e-3, rtol=1e-3)
+        assert_grads_close(rr, grads)
+        assert repr(rr) == rep

@@ -13,7 +13,8 @@ import rtorch.nn as nn
 from rtorch.autograd import gradcheck
 from rtorch.nn.utils.rnn import (PackedSequence, invert_permutation, pack_padded_sequence, pack_sequence,
                                  pad_packed_sequence, pad_sequence, unpack_sequence, unpad_sequence)
-from helpers import n, rnn_module
+from helpers import assert_close, n, np_state, randomize, rnn_module
+from torch_ref import torch_ref
 
 
 def ints(x):
@@ -287,31 +288,35 @@ def test_packed_rnn_errors_and_train_mode(rng):
 
 # ============================================================================ PyTorch parity
 def test_pack_pad_functions_match_torch(rng):
-    torch = pytest.importorskip("torch")
-    from torch.nn.utils import rnn as T
     lengths = [3, 5, 1, 5, 2]
     seqs = [rng.standard_normal((L, 2)) for L in lengths]
-    for bf in (False, True):
-        for side in ("right", "left"):
-            a = pad_sequence([rtorch.tensor(s) for s in seqs], batch_first=bf, padding_value=-1, padding_side=side)
-            b = T.pad_sequence([torch.tensor(s) for s in seqs], batch_first=bf, padding_value=-1, padding_side=side)
-            np.testing.assert_array_equal(n(a), b.numpy())
-        for enforce_sorted in (False, True):
-            ls = sorted(lengths, reverse=True) if enforce_sorted else lengths
-            ss = sorted(seqs, key=len, reverse=True) if enforce_sorted else seqs
-            pr = pack_padded_sequence(pad_sequence([rtorch.tensor(s) for s in ss], batch_first=bf), ls,
-                                      batch_first=bf, enforce_sorted=enforce_sorted)
-            pt = T.pack_padded_sequence(T.pad_sequence([torch.tensor(s) for s in ss], batch_first=bf), ls,
-                                        batch_first=bf, enforce_sorted=enforce_sorted)
-            for x, y in zip(pr, pt):
-                assert (x is None) == (y is None)
-                if x is not None:
-                    np.testing.assert_array_equal(n(x), y.numpy())
-            for total in (None, 7):
-                a, la = pad_packed_sequence(pr, batch_first=bf, padding_value=9, total_length=total)
-                b, lb = T.pad_packed_sequence(pt, batch_first=bf, padding_value=9, total_length=total)
-                np.testing.assert_array_equal(n(a), b.numpy())
-                np.testing.assert_array_equal(n(la), lb.numpy())
+
+    def run(lib):  # every result of pad_sequence, pack_padded_sequence and pad_packed_sequence, in order
+        T, out = lib.nn.utils.rnn, []
+        for bf in (False, True):
+            for side in ("right", "left"):
+                out.append(T.pad_sequence([lib.tensor(s) for s in seqs], batch_first=bf, padding_value=-1,
+                                          padding_side=side))
+            for enforce_sorted in (False, True):
+                ls = sorted(lengths, reverse=True) if enforce_sorted else lengths
+                ss = sorted(seqs, key=len, reverse=True) if enforce_sorted else seqs
+                packed = T.pack_padded_sequence(T.pad_sequence([lib.tensor(s) for s in ss], batch_first=bf), ls,
+                                                batch_first=bf, enforce_sorted=enforce_sorted)
+                out.append(list(packed))
+                for total in (None, 7):
+                    out.append(list(T.pad_packed_sequence(packed, batch_first=bf, padding_value=9,
+                                                          total_length=total)))
+        return out
+    ours, ref = run(rtorch), torch_ref(run)
+    assert len(ours) == len(ref)
+    for a, b in zip(ours, ref):
+        if not isinstance(a, list):
+            a, b = [a], [b]
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert (x is None) == (y is None)
+            if x is not None:
+                assert_close(x, y, rtol=0, atol=0)
 
 
 @pytest.mark.parametrize("mode", ["LSTM", "GRU", "RNN"])
@@ -319,41 +324,36 @@ def test_pack_pad_functions_match_torch(rng):
                                  dict(proj_size=2, bidirectional=True)])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_packed_rnn_matches_torch(mode, cfg, dtype, rng):
-    torch = pytest.importorskip("torch")
-    from torch.nn.utils import rnn as T
     if "proj_size" in cfg and mode != "LSTM":
         pytest.skip("proj_size is LSTM-only")
     F_, H = 4, 5
-    torch.manual_seed(0)
-    tm = getattr(torch.nn, mode)(F_, H, **cfg).to(getattr(torch, dtype))
-    rm = getattr(nn, mode)(F_, H, **cfg).to(getattr(rtorch, dtype))
-    rm.load_state_dict({k: rtorch.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    state = np_state(randomize(getattr(nn, mode)(F_, H, **cfg).to(getattr(rtorch, dtype)), np.random.default_rng(1)))
     lengths = [3, 5, 1, 5, 2]
     seqs = [rng.standard_normal((L, F_)).astype(dtype) for L in lengths]
     bf = cfg.get("batch_first", False)
-    ts = [torch.tensor(s, requires_grad=True) for s in seqs]
-    rs = [rtorch.tensor(s).requires_grad_(True) for s in seqs]
-    pt = T.pack_padded_sequence(T.pad_sequence(ts, batch_first=bf), lengths, batch_first=bf, enforce_sorted=False)
-    pr = pack_padded_sequence(pad_sequence(rs, batch_first=bf), lengths, batch_first=bf, enforce_sorted=False)
     D, NL, Hout = 2 if cfg.get("bidirectional") else 1, cfg.get("num_layers", 1), cfg.get("proj_size", 0) or H
     h0 = rng.standard_normal((NL * D, len(lengths), Hout)).astype(dtype)
     c0 = rng.standard_normal((NL * D, len(lengths), H)).astype(dtype)
-    hx_t = (torch.tensor(h0), torch.tensor(c0)) if mode == "LSTM" else torch.tensor(h0)
-    hx_r = (rtorch.tensor(h0), rtorch.tensor(c0)) if mode == "LSTM" else rtorch.tensor(h0)
-    ot, st_ = tm(pt, hx_t)
-    orr, sr = rm(pr, hx_r)
-    st_, sr = states_of(mode, st_), states_of(mode, sr)
+    g = rng.standard_normal((5, 5, D * Hout)).astype(dtype)  # the padded output: 5 steps, 5 sequences
+    gh = [rng.standard_normal(h0.shape).astype(dtype)] + ([rng.standard_normal(c0.shape).astype(dtype)]
+                                                          if mode == "LSTM" else [])
+
+    def run(lib):  # packed output, final states, input gradients, parameter gradients
+        T = lib.nn.utils.rnn
+        m = getattr(lib.nn, mode)(F_, H, **cfg).to(getattr(lib, dtype))
+        m.load_state_dict({k: lib.tensor(v) for k, v in state.items()})
+        xs = [lib.tensor(s).requires_grad_(True) for s in seqs]
+        packed = T.pack_padded_sequence(T.pad_sequence(xs, batch_first=bf), lengths, batch_first=bf,
+                                        enforce_sorted=False)
+        out, hs = m(packed, (lib.tensor(h0), lib.tensor(c0)) if mode == "LSTM" else lib.tensor(h0))
+        hs = states_of(mode, hs)
+        pad, _ = T.pad_packed_sequence(out, batch_first=bf)
+        ((pad * lib.tensor(g)).sum() + sum((s * lib.tensor(x)).sum() for s, x in zip(hs, gh))).backward()
+        return (out.data.detach().numpy(), [s.detach().numpy() for s in hs], [x.grad.numpy() for x in xs],
+                {name: p.grad.numpy() for name, p in m.named_parameters()})
     tol = dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(n(orr.data), ot.data.detach().numpy(), **tol)
-    for a, b in zip(sr, st_):
-        np.testing.assert_allclose(n(a), b.detach().numpy(), **tol)
-    pad_t, _ = T.pad_packed_sequence(ot, batch_first=bf)
-    pad_r, _ = pad_packed_sequence(orr, batch_first=bf)
-    g = rng.standard_normal(tuple(pad_t.shape)).astype(dtype)
-    gh = [rng.standard_normal(tuple(s.shape)).astype(dtype) for s in st_]
-    ((pad_t * torch.tensor(g)).sum() + sum((s * torch.tensor(x)).sum() for s, x in zip(st_, gh))).backward()
-    ((pad_r * rtorch.tensor(g)).sum() + sum((s * rtorch.tensor(x)).sum() for s, x in zip(sr, gh))).backward()
-    for a, b in zip(rs, ts):
-        np.testing.assert_allclose(n(a.grad), b.grad.numpy(), **tol)
-    for name, p in tm.named_parameters():
-        np.testing.assert_allclose(n(getattr(rm, name).grad), p.grad.numpy(), **tol)
+    ours, ref = run(rtorch), torch_ref(run)
+    assert list(ours[3]) == list(ref[3])
+    for a, b in zip([ours[0], *ours[1], *ours[2], *ours[3].values()], [ref[0], *ref[1], *ref[2], *ref[3].values()]):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, **tol)

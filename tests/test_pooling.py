@@ -9,10 +9,8 @@ import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd.gradcheck import gradcheck
-from helpers import (assert_close, n, needs_adaptive, needs_avg_pool2d, needs_max_pool2d, needs_torch, optional_torch,
-                     randn_pair, t)
-
-torch = optional_torch()  # PyTorch for the parity tests (marked needs_torch), None without it
+from helpers import assert_close, n, needs_adaptive, needs_avg_pool2d, needs_max_pool2d, randn_pair, t
+from torch_ref import live_ref, torch_ref
 
 
 def test_pool_repr_matches_pytorch():
@@ -169,36 +167,57 @@ def test_pool1d_errors():
         F.avg_pool1d(rtorch.zeros(5), 2)
 
 
-@needs_torch
-@settings(max_examples=80, deadline=None)
-@given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
-       st.booleans(), st.booleans(), st.sampled_from([None, 1, 3, 7]), st.integers(0, 2**31))
-def test_pools_with_ceil_mode_and_divisor_match_torch(h, w, k, s, p, ceil, include_pad, div, seed):
+def _check_pools(h, w, k, s, p, ceil, include_pad, div, seed, reference):
+    """avg_pool2d / max_pool2d values and input gradients against PyTorch's (`reference`: torch_ref or
+    live_ref)."""
     k = max(k, 2 * p)  # PyTorch: pad at most half the kernel
     if h + 2 * p < k or w + 2 * p < k:
         return
     x = np.random.default_rng(seed).standard_normal((2, 3, h, w))
-    xr = rtorch.from_numpy(x).requires_grad_()
-    xt = torch.from_numpy(x).requires_grad_()
-    for rf, tf, kw in (
-        (F.avg_pool2d, torch.nn.functional.avg_pool2d,
-         dict(ceil_mode=ceil, count_include_pad=include_pad, divisor_override=div)),
-        (F.max_pool2d, torch.nn.functional.max_pool2d, dict(ceil_mode=ceil)),
-    ):
-        yr, yt = rf(xr, k, s, p, **kw), tf(xt, k, s, p, **kw)
-        assert tuple(yr.shape) == tuple(yt.shape)
-        np.testing.assert_allclose(yr.detach().numpy(), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
-        g = np.random.default_rng(seed + 1).standard_normal(tuple(yt.shape))
-        (gr,) = rtorch.autograd.grad((yr * rtorch.from_numpy(g)).sum(), xr)
-        (gt,) = torch.autograd.grad((yt * torch.from_numpy(g)).sum(), xt)
-        np.testing.assert_allclose(gr.numpy(), gt.numpy(), rtol=1e-12, atol=1e-12)
+
+    def run(lib):
+        out = []
+        for name, kw in (("avg_pool2d", dict(ceil_mode=ceil, count_include_pad=include_pad, divisor_override=div)),
+                         ("max_pool2d", dict(ceil_mode=ceil))):
+            xs = lib.from_numpy(x).requires_grad_()
+            y = getattr(lib.nn.functional, name)(xs, k, s, p, **kw)
+            g = np.random.default_rng(seed + 1).standard_normal(tuple(y.shape))
+            (gx,) = lib.autograd.grad((y * lib.from_numpy(g)).sum(), xs)
+            out += [y.detach().numpy(), gx.numpy()]
+        return out
+    for a, b in zip(run(rtorch), reference(run), strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-@needs_torch
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2),
+       st.booleans(), st.booleans(), st.sampled_from([None, 1, 3, 7]), st.integers(0, 2**31))
+def test_pools_with_ceil_mode_and_divisor_match_torch(h, w, k, s, p, ceil, include_pad, div, seed):
+    _check_pools(h, w, k, s, p, ceil, include_pad, div, seed, live_ref)
+
+
+# Fixed geometries for the same check without PyTorch (recorded): ceil_mode windows that start in the
+# right padding, divisor overrides, kernels as large as the padded input, 1-pixel inputs.
+POOL_CASES = [(1, 1, 1, 1, 0, False, True, None), (5, 4, 2, 2, 1, True, False, None), (7, 9, 3, 2, 1, True, True, 3),
+              (9, 9, 4, 3, 2, True, False, 7), (2, 3, 2, 3, 1, True, True, None), (6, 5, 3, 1, 0, False, False, 1),
+              (8, 7, 4, 3, 2, False, True, None), (3, 8, 2, 2, 0, True, False, 7), (9, 2, 4, 1, 2, True, True, None),
+              (4, 4, 4, 2, 2, True, False, None)]
+
+
+@pytest.mark.parametrize("case", POOL_CASES, ids=str)
+def test_pools_fixed_cases_match_torch(case):
+    _check_pools(*case, seed=sum(case[:5]), reference=torch_ref)
+
+
 def test_pool_modules_and_1d_ceil_mode():
     x = np.random.default_rng(0).standard_normal((2, 3, 7))
-    for rm, tm in ((rtorch.nn.MaxPool1d(2, ceil_mode=True), torch.nn.MaxPool1d(2, ceil_mode=True)),
-                   (rtorch.nn.AvgPool1d(3, 2, 1, ceil_mode=True), torch.nn.AvgPool1d(3, 2, 1, ceil_mode=True))):
-        np.testing.assert_allclose(rm(rtorch.from_numpy(x)).numpy(), tm(torch.from_numpy(x)).numpy(), rtol=1e-12)
+
+    def run(lib):
+        return [m(lib.from_numpy(x)).numpy() for m in (lib.nn.MaxPool1d(2, ceil_mode=True),
+                                                       lib.nn.AvgPool1d(3, 2, 1, ceil_mode=True))]
+    for a, b in zip(run(rtorch), torch_ref(run), strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-12)
     with pytest.raises(ValueError, match="divisor"):
         F.avg_pool2d(rtorch.ones(1, 1, 4, 4), 2, divisor_override=0)

@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 import rtorch
 from rtorch._tensor_str import tensor_repr
+from torch_ref import torch_ref
 
 try:
     import torch as _torch
@@ -421,11 +422,47 @@ def test_repr_parity_with_pytorch(a):
 @needs_torch
 @given(st.integers(1001, 3000), st.sampled_from(["float32", "int64"]), st.integers(1, 3))
 def test_repr_parity_summarised(n, dtype, ndim):
-    a = (np.arange(n) * 0.37 - 100).astype(dtype)
-    shape = {1: (n,), 2: (n // 10, 10), 3: (n // 100, 10, 10)}[ndim]
-    a = a[: math.prod(shape)].reshape(shape)
+    a = _summarised(n, dtype, ndim)
     expected = repr(_torch.tensor(a))
     assert repr(rtorch.tensor(a)) == expected
+
+
+def _summarised(n, dtype, ndim):
+    a = (np.arange(n) * 0.37 - 100).astype(dtype)
+    shape = {1: (n,), 2: (n // 10, 10), 3: (n // 100, 10, 10)}[ndim]
+    return a[: math.prod(shape)].reshape(shape)
+
+
+def _fixed_arrays():
+    """Arrays for the recorded repr parity cases (seeded NumPy): every dtype, 0-d to 3-d, empty dims, and
+    floats of every magnitude with -0.0, inf and NaN (the cases that switch PyTorch's formatter)."""
+    r = np.random.default_rng(77)
+    special = np.array([0.0, -0.0, 1.0, -1.0, 0.5, 1e-5, 123456.0, 1e9, -3e-7, 2.0**20, np.inf, -np.inf, np.nan])
+    floats = [special, special[:6], special[[0, 2, 4]], r.uniform(-10, 10, (3, 4)), r.uniform(-1e12, 1e12, (2, 3)),
+              r.uniform(0, 1, (2, 2, 3)) * 1e-6, np.round(r.uniform(-100, 100, 5)), np.array(3.25), np.zeros((0, 2)),
+              np.array([1e-8, 1.0]), np.array([1e8, 1.0]), np.array([np.nan, 2.0]), np.array([np.inf, 1e-9])]
+    out = []
+    for kind in ("float16", "float32", "float64"):
+        with np.errstate(over="ignore"):  # float16 overflows to inf, as torch.tensor(a) would
+            out += [f.astype(kind) for f in floats]
+    for kind in ("int64", "int32", "uint8"):
+        info = np.iinfo(kind)
+        out += [r.integers(info.min, info.max, (2, 3), dtype=kind, endpoint=True), r.integers(0, 20, 7).astype(kind),
+                np.array(info.max, kind), np.zeros((2, 0, 3), kind)]
+    return out + [r.integers(0, 2, (3, 2)).astype(bool), np.array(True), np.zeros(0, bool)]
+
+
+@pytest.mark.parametrize("case", range(len(_fixed_arrays())))
+def test_repr_fixed_cases_match_pytorch(case):
+    a = _fixed_arrays()[case]
+    assert repr(rtorch.tensor(a)) == torch_ref(lambda torch: repr(torch.tensor(a)))
+
+
+@pytest.mark.parametrize("n,dtype,ndim", [(1001, "float32", 1), (2999, "int64", 2), (1500, "float32", 3),
+                                          (3000, "int64", 1), (2048, "float32", 2)])
+def test_repr_summarised_fixed_cases_match_pytorch(n, dtype, ndim):
+    a = _summarised(n, dtype, ndim)
+    assert repr(rtorch.tensor(a)) == torch_ref(lambda torch: repr(torch.tensor(a)))
 
 
 def test_repr_like_pytorch():

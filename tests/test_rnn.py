@@ -8,7 +8,8 @@ import pytest
 import rtorch
 import rtorch.nn as nn
 from rtorch.autograd import gradcheck
-from helpers import rnn_module
+from helpers import assert_close, randomize, rnn_module
+from torch_ref import module_state, param_grads, torch_ref
 
 
 # ------------------------------------------------------------------ NumPy oracle
@@ -377,10 +378,6 @@ def test_lstm_learns_to_sum_a_sequence():
 
 
 # ------------------------------------------------------------------ PyTorch parity
-def _to_torch(torch, rmod, tmod):
-    tmod.load_state_dict({k: torch.tensor(v) for k, v in numpy_params(rmod).items()})
-
-
 PARITY_CASES = [(mode, cfg) for mode in MODES for cfg in CONFIGS] + [
     ("LSTM", dict(num_layers=2, bidirectional=True, proj_size=3)),
     ("LSTM", dict(proj_size=2, batch_first=True, bias=False)),
@@ -389,68 +386,88 @@ PARITY_CASES = [(mode, cfg) for mode in MODES for cfg in CONFIGS] + [
 
 @pytest.mark.parametrize("mode,cfg", PARITY_CASES, ids=str)
 def test_parity_with_torch(mode, cfg, rng):
-    torch = pytest.importorskip("torch")
-    r = rnn_module(mode, 4, 5, dtype=rtorch.float64, **cfg)
-    tkw = dict(cfg)
-    if mode.startswith("RNN"):
-        tkw["nonlinearity"] = "relu" if mode == "RNN_RELU" else "tanh"
-        t = torch.nn.RNN(4, 5, dtype=torch.float64, **tkw)
-    else:
-        t = getattr(torch.nn, mode)(4, 5, dtype=torch.float64, **tkw)
-    _to_torch(torch, r, t)
+    r = randomize(rnn_module(mode, 4, 5, dtype=rtorch.float64, **cfg), np.random.default_rng(1))
+    params = numpy_params(r)
     L, D = cfg.get("num_layers", 1), 2 if cfg.get("bidirectional") else 1
     Hout = cfg.get("proj_size", 5)
     x = rng.standard_normal((3, 6, 4))
     h0 = rng.standard_normal((L * D, 3 if cfg.get("batch_first") else 6, Hout))
     c0 = rng.standard_normal((L * D, h0.shape[1], 5))
-    xr, xt = rtorch.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+
+    def torch_side(torch):
+        tkw = dict(cfg)
+        if mode.startswith("RNN"):
+            tkw["nonlinearity"] = "relu" if mode == "RNN_RELU" else "tanh"
+            t = torch.nn.RNN(4, 5, dtype=torch.float64, **tkw)
+        else:
+            t = getattr(torch.nn, mode)(4, 5, dtype=torch.float64, **tkw)
+        t.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+        xt = torch.tensor(x, requires_grad=True)
+        if mode == "LSTM":
+            out_t, (h_t, c_t) = t(xt, (torch.tensor(h0), torch.tensor(c0)))
+            loss_t = out_t.sin().sum() + h_t.sum() * c_t.cos().sum()
+        else:
+            (out_t, h_t), c_t = t(xt, torch.tensor(h0)), None
+            loss_t = out_t.sin().sum() + h_t.sum()
+        loss_t.backward()
+        return out_t, h_t, c_t, xt.grad, param_grads(t)
+    out_t, h_t, c_t, gx_t, grads_t = torch_ref(torch_side)
+    xr = rtorch.tensor(x, requires_grad=True)
     if mode == "LSTM":
         out_r, (h_r, c_r) = r(xr, (rtorch.tensor(h0), rtorch.tensor(c0)))
-        out_t, (h_t, c_t) = t(xt, (torch.tensor(h0), torch.tensor(c0)))
-        np.testing.assert_allclose(c_r.detach().numpy(), c_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(c_r.detach().numpy(), c_t, rtol=1e-10, atol=1e-12)
         loss_r = out_r.sin().sum() + h_r.sum() * c_r.cos().sum()
-        loss_t = out_t.sin().sum() + h_t.sum() * c_t.cos().sum()
     else:
         out_r, h_r = r(xr, rtorch.tensor(h0))
-        out_t, h_t = t(xt, torch.tensor(h0))
-        loss_r, loss_t = out_r.sin().sum() + h_r.sum(), out_t.sin().sum() + h_t.sum()
-    np.testing.assert_allclose(out_r.detach().numpy(), out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(h_r.detach().numpy(), h_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+        loss_r = out_r.sin().sum() + h_r.sum()
+    np.testing.assert_allclose(out_r.detach().numpy(), out_t, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(h_r.detach().numpy(), h_t, rtol=1e-10, atol=1e-12)
     loss_r.backward()
-    loss_t.backward()
-    np.testing.assert_allclose(xr.grad.numpy(), xt.grad.numpy(), rtol=1e-9, atol=1e-11)
-    for (name, pr), (_, pt) in zip(r.named_parameters(), t.named_parameters()):
-        np.testing.assert_allclose(pr.grad.numpy(), pt.grad.numpy(), rtol=1e-9, atol=1e-11, err_msg=name)
+    np.testing.assert_allclose(xr.grad.numpy(), gx_t, rtol=1e-9, atol=1e-11)
+    assert [name for name, _ in r.named_parameters()] == list(grads_t)
+    for name, pr in r.named_parameters():
+        np.testing.assert_allclose(pr.grad.numpy(), grads_t[name], rtol=1e-9, atol=1e-11, err_msg=name)
 
 
 @pytest.mark.parametrize("name", ["LSTMCell", "GRUCell", "RNNCell"])
 def test_cell_parity_with_torch(name, rng):
-    torch = pytest.importorskip("torch")
-    r = getattr(nn, name)(4, 5, dtype=rtorch.float64)
-    t = getattr(torch.nn, name)(4, 5, dtype=torch.float64)
-    t.load_state_dict({k: torch.tensor(v) for k, v in numpy_params(r).items()})
+    r = randomize(getattr(nn, name)(4, 5, dtype=rtorch.float64), np.random.default_rng(1))
+    params = numpy_params(r)
     x, h = rng.standard_normal((3, 4)), rng.standard_normal((3, 5))
+
+    def torch_side(torch):
+        t = getattr(torch.nn, name)(4, 5, dtype=torch.float64)
+        t.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+        hx_t = (torch.tensor(h), torch.tensor(h * 0.5)) if name == "LSTMCell" else torch.tensor(h)
+        out_t = t(torch.tensor(x), hx_t)
+        if name == "LSTMCell":
+            out_t = out_t[0] * out_t[1]
+        out_t.sum().backward()
+        return out_t, [p.grad for p in t.parameters()]
+    out_t, grads_t = torch_ref(torch_side)
     hx_r = (rtorch.tensor(h), rtorch.tensor(h * 0.5)) if name == "LSTMCell" else rtorch.tensor(h)
-    hx_t = (torch.tensor(h), torch.tensor(h * 0.5)) if name == "LSTMCell" else torch.tensor(h)
-    out_r, out_t = r(rtorch.tensor(x), hx_r), t(torch.tensor(x), hx_t)
+    out_r = r(rtorch.tensor(x), hx_r)
     if name == "LSTMCell":
-        out_r, out_t = out_r[0] * out_r[1], out_t[0] * out_t[1]
+        out_r = out_r[0] * out_r[1]
     out_r.sum().backward()
-    out_t.sum().backward()
-    np.testing.assert_allclose(out_r.detach().numpy(), out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
-    for pr, pt in zip(r.parameters(), t.parameters()):
-        np.testing.assert_allclose(pr.grad.numpy(), pt.grad.numpy(), rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(out_r.detach().numpy(), out_t, rtol=1e-10, atol=1e-12)
+    assert len(list(r.parameters())) == len(grads_t)
+    for pr, pt in zip(r.parameters(), grads_t):
+        np.testing.assert_allclose(pr.grad.numpy(), pt, rtol=1e-9, atol=1e-11)
 
 
 def test_torch_state_dict_loads_directly():
-    torch = pytest.importorskip("torch")
-    t = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    x = np.random.default_rng(1).standard_normal((4, 2, 3)).astype(np.float32)
+
+    def torch_side(torch):
+        torch.manual_seed(0)
+        t = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+        return module_state(t), t(torch.tensor(x))[0]
+    state, y_t = torch_ref(torch_side)
     r = nn.LSTM(3, 4, num_layers=2, bidirectional=True)
-    assert list(t.state_dict().keys()) == list(r.state_dict().keys())
-    assert [tuple(v.shape) for v in t.state_dict().values()] == [tuple(v.shape) for v in r.state_dict().values()]
+    assert list(state) == list(r.state_dict().keys())
+    assert [v.shape for v in state.values()] == [tuple(v.shape) for v in r.state_dict().values()]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r.load_state_dict({k: rtorch.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
-    x = np.random.default_rng(1).standard_normal((4, 2, 3)).astype(np.float32)
-    np.testing.assert_allclose(r(rtorch.tensor(x))[0].detach().numpy(), t(torch.tensor(x))[0].detach().numpy(),
-                               rtol=1e-5, atol=1e-6)
+        r.load_state_dict({k: rtorch.tensor(v) for k, v in state.items()})
+    assert_close(r(rtorch.tensor(x))[0], y_t, rtol=1e-5, atol=1e-6)

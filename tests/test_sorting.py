@@ -9,6 +9,7 @@ from hypothesis.extra import numpy as hnp
 import rtorch as torch
 from rtorch.autograd import gradcheck
 from helpers import assert_close
+from torch_ref import TorchError, catch, live_ref, torch_ref
 
 
 mats = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=6),
@@ -77,10 +78,9 @@ def test_searchsorted_nan_follows_pytorch():
     v = torch.tensor([float("nan"), float("-inf"), float("inf"), 2.0, 3.0])
     assert torch.searchsorted(s, v).tolist() == [5, 0, 5, 1, 2]
     assert torch.searchsorted(s, v, right=True).tolist() == [5, 0, 5, 2, 5]
-    pt = pytest.importorskip("torch")
-    ps, pv = pt.tensor(s.numpy()), pt.tensor(v.numpy())
-    assert pt.searchsorted(ps, pv).tolist() == torch.searchsorted(s, v).tolist()
-    assert pt.searchsorted(ps, pv, right=True).tolist() == torch.searchsorted(s, v, right=True).tolist()
+    sn, vn = s.numpy(), v.numpy()
+    ref = torch_ref(lambda pt: [pt.searchsorted(pt.tensor(sn), pt.tensor(vn), right=r).tolist() for r in (False, True)])
+    assert ref == [torch.searchsorted(s, v).tolist(), torch.searchsorted(s, v, right=True).tolist()]
 
 
 @pytest.mark.parametrize("shape,d", [((50,), 0), ((7, 300), 1), ((300, 5), 0), ((3, 1, 4097), -1)])
@@ -118,14 +118,25 @@ def test_gradients(name):
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 7), st.floats(0, 1), st.integers(0, 2**31))
 def test_nanmedian_matches_numpy_and_torch(rows, cols, nan_frac, seed):
-    pt = pytest.importorskip("torch")
+    check_nanmedian(rows, cols, nan_frac, seed, live_ref)
+
+
+@pytest.mark.parametrize("rows,cols,nan_frac,seed", [(1, 1, 0.0, 0), (3, 4, 0.0, 1), (5, 7, 0.3, 2), (4, 6, 1.0, 3),
+                                                     (2, 5, 0.6, 4), (5, 2, 0.5, 5), (3, 7, 0.1, 6)])
+def test_nanmedian_fixed_cases_match_torch(rows, cols, nan_frac, seed):
+    check_nanmedian(rows, cols, nan_frac, seed, torch_ref)
+
+
+def check_nanmedian(rows, cols, nan_frac, seed, reference):
+    """nanmedian / median against NumPy and PyTorch (`reference`: torch_ref or live_ref)."""
     rng = np.random.default_rng(seed)
     a = rng.integers(-3, 4, (rows, cols)).astype(np.float64)  # ties on purpose
     a[rng.random(a.shape) < nan_frac] = np.nan
     r = torch.from_numpy(a)
     v, i = r.nanmedian(1)
-    tv, _ = pt.from_numpy(a).nanmedian(1)
-    np.testing.assert_array_equal(v.numpy(), tv.numpy())
+    tv, tall, tmed = reference(lambda pt: (pt.from_numpy(a).nanmedian(1)[0], pt.from_numpy(a).nanmedian(),
+                                           pt.from_numpy(a).median(1).values))
+    np.testing.assert_array_equal(v.numpy(), tv)
     # the index points at an element holding the median (NaN rows: at a NaN)
     picked = np.take_along_axis(a, i.numpy()[:, None], 1)[:, 0]
     np.testing.assert_array_equal(picked, v.numpy())
@@ -133,8 +144,8 @@ def test_nanmedian_matches_numpy_and_torch(rows, cols, nan_frac, seed):
     lower = [np.sort(row[~np.isnan(row)])[(np.count_nonzero(~np.isnan(row)) - 1) // 2]
              if (~np.isnan(row)).any() else np.nan for row in a]
     np.testing.assert_array_equal(v.numpy(), lower)
-    np.testing.assert_array_equal(r.nanmedian().numpy(), pt.from_numpy(a).nanmedian().numpy())
-    np.testing.assert_array_equal(r.median(1).values.numpy(), pt.from_numpy(a).median(1).values.numpy())
+    assert_close(r.nanmedian(), tall, rtol=0, atol=0)
+    assert_close(r.median(1).values, tmed, rtol=0, atol=0)
 
 
 def test_median_of_empty_is_nan_like_torch():
@@ -147,15 +158,27 @@ def test_median_of_empty_is_nan_like_torch():
 @given(st.lists(st.integers(0, 4), min_size=1, max_size=3), st.data(), st.integers(0, 2**31),
        st.sampled_from([np.float32, np.int64, np.bool_]))
 def test_unique_dim_matches_numpy_and_torch(shape, data, seed, dt):
-    pt = pytest.importorskip("torch")
-    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    check_unique_dim(shape, data.draw(st.integers(-len(shape), len(shape) - 1)), seed, dt, live_ref)
+
+
+@pytest.mark.parametrize("shape,dim,seed,dt", [
+    ([3], 0, 0, np.float32), ([4, 3], 0, 1, np.int64), ([4, 3], -1, 2, np.bool_), ([2, 3, 4], 1, 3, np.float32),
+    ([3, 0], 1, 4, np.int64), ([0, 2], 0, 5, np.float32), ([0, 0], 0, 6, np.int64), ([2, 0, 3], 0, 7, np.bool_),
+    ([4, 4, 2], -3, 8, np.int64), ([1], 0, 9, np.bool_)], ids=str)
+def test_unique_dim_fixed_cases_match_torch(shape, dim, seed, dt):
+    check_unique_dim(shape, dim, seed, dt, torch_ref)
+
+
+def check_unique_dim(shape, dim, seed, dt, reference):
+    """unique(dim=...) against NumPy and PyTorch (`reference`: torch_ref or live_ref), errors included."""
     a = np.random.default_rng(seed).integers(0, 2, shape).astype(dt)  # few values: many duplicate slices
+    ref = reference(lambda pt: catch(pt.from_numpy(a).unique, dim=dim, return_inverse=True, return_counts=True))
     zero = [i for i, n in enumerate(shape) if n == 0]
     if len(zero) > 1 or (zero and zero[0] != dim % len(shape)):
         with pytest.raises(RuntimeError, match="unique cannot be applied"):
             torch.from_numpy(a).unique(dim=dim)
-        with pytest.raises(RuntimeError, match="unique cannot be applied"):
-            pt.from_numpy(a).unique(dim=dim)
+        assert isinstance(ref, TorchError) and ref.type == "RuntimeError", ref
+        assert "unique cannot be applied" in ref.message
         return
     v, inv, cnt = torch.from_numpy(a).unique(dim=dim, return_inverse=True, return_counts=True)
     if a.size > 0:  # NumPy's axis unique of a size-0 array differs from PyTorch's
@@ -163,11 +186,11 @@ def test_unique_dim_matches_numpy_and_torch(shape, data, seed, dt):
         np.testing.assert_array_equal(v.numpy(), ev)
         np.testing.assert_array_equal(inv.numpy(), einv.reshape(-1))
         np.testing.assert_array_equal(cnt.numpy(), ecnt)
-    tv, tinv, tcnt = pt.from_numpy(a).unique(dim=dim, return_inverse=True, return_counts=True)
-    np.testing.assert_array_equal(v.numpy(), tv.numpy())
-    np.testing.assert_array_equal(inv.numpy(), tinv.numpy())
-    np.testing.assert_array_equal(cnt.numpy(), tcnt.numpy())
-    assert torch.unique(torch.from_numpy(a), dim=dim).shape == tuple(tv.shape)
+    tv, tinv, tcnt = ref
+    assert_close(v, tv)
+    assert_close(inv, tinv)
+    assert_close(cnt, tcnt)
+    assert torch.unique(torch.from_numpy(a), dim=dim).shape == tv.shape
 
 
 def test_unique_dim_errors():

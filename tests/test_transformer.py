@@ -11,8 +11,8 @@ import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
 from rtorch.autograd import gradcheck
-from helpers import (assert_close, assert_grads_match, copy_weights, n, np_layer_norm, np_mha, np_state, randomize, t,
-                     to_torch)
+from helpers import assert_close, n, np_layer_norm, np_mha, np_state, randomize, t, to_torch
+from torch_ref import assert_grads_close, param_grads, torch_ref
 
 
 # ============================================================================ encoder
@@ -340,12 +340,10 @@ def test_state_dict_round_trip_through_safetensors(tmp_path, rng):
 
 
 # ============================================================================ PyTorch parity
-def _perturb_vectors(torch, module):
-    """Give the biases and norm parameters (zeros/ones at init) non-trivial values."""
-    with torch.no_grad():
-        for name, p in module.named_parameters():
-            if p.dim() == 1:
-                p.copy_(torch.randn(p.shape) * 0.5 + (1.0 if "norm" in name and name.endswith("weight") else 0.0))
+def _seeded(module, seed):
+    """The rtorch module with seeded NumPy weights (biases and norms non-trivial), and those weights."""
+    randomize(module, np.random.default_rng(seed), scale=0.3)
+    return module, np_state(module)
 
 
 @pytest.mark.filterwarnings("ignore:enable_nested_tensor")
@@ -354,18 +352,11 @@ def _perturb_vectors(torch, module):
                                 {"bias": False, "layer_norm_eps": 1e-3}, {"activation": "callable"}])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_transformer_matches_torch(kw, dtype, rng):
-    torch = pytest.importorskip("torch")
     E, H, T, S, N = 8, 2, 5, 6, 3
-    tkw, rkw = dict(kw), dict(kw)
+    rkw = dict(kw)
     if kw.get("activation") == "callable":
-        tkw["activation"], rkw["activation"] = torch.nn.functional.silu, F.silu
-    torch.manual_seed(0)
-    tm = torch.nn.Transformer(E, H, 2, 2, 16, dropout=0.1, **tkw).to(getattr(torch, dtype))
-    rm = nn.Transformer(E, H, 2, 2, 16, dropout=0.1, **rkw).to(getattr(rtorch, dtype))
-    _perturb_vectors(torch, tm)
-    assert list(tm.state_dict()) == list(rm.state_dict())
-    rm.load_state_dict({k: rtorch.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
-    tm.eval()
+        rkw["activation"] = F.silu
+    rm, state = _seeded(nn.Transformer(E, H, 2, 2, 16, dropout=0.1, **rkw).to(getattr(rtorch, dtype)), 0)
     rm.eval()
     bf = kw.get("batch_first", False)
     src = rng.standard_normal((N, S, E) if bf else (S, N, E)).astype(dtype)
@@ -382,84 +373,104 @@ def test_transformer_matches_torch(kw, dtype, rng):
              memory_mask=mmask),
         dict(src_mask=tmask, tgt_mask=cmask, tgt_is_causal=True),
     ]
+    gs = [rng.standard_normal(tgt.shape).astype(dtype) for _ in mask_sets]
+
+    def torch_side(torch):
+        tkw = dict(kw)
+        if kw.get("activation") == "callable":
+            tkw["activation"] = torch.nn.functional.silu
+        tm = torch.nn.Transformer(E, H, 2, 2, 16, dropout=0.1, **tkw).to(getattr(torch, dtype))
+        tm.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+        tm.eval()
+        outs = []
+        for i, (masks, g) in enumerate(zip(mask_sets, gs)):
+            mt = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in masks.items()}
+            ta = [torch.tensor(src, requires_grad=True), torch.tensor(tgt, requires_grad=True)]
+            tm.zero_grad()
+            yt = tm(*ta, **mt)
+            (yt * torch.tensor(g)).sum().backward()
+            # parameter gradients with every mask at once only (they are most of the fixture's size)
+            outs.append((yt, [a.grad for a in ta], param_grads(tm) if i == 1 else None))
+        return outs
     tol = dict(rtol=1e-4, atol=2e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
-    for masks in mask_sets:
-        mt = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in masks.items()}
+    for masks, g, (yt, gt, pgt) in zip(mask_sets, gs, torch_ref(torch_side)):
         mr = {k: rtorch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in masks.items()}
-        ta = [torch.tensor(src, requires_grad=True), torch.tensor(tgt, requires_grad=True)]
         ra = [rtorch.tensor(src).requires_grad_(True), rtorch.tensor(tgt).requires_grad_(True)]
-        yt, yr = tm(*ta, **mt), rm(*ra, **mr)
-        np.testing.assert_allclose(n(yr), yt.detach().numpy(), **tol)
-        g = rng.standard_normal(tuple(yt.shape)).astype(dtype)
-        tm.zero_grad()
+        yr = rm(*ra, **mr)
+        assert_close(yr, yt, **tol)
         rm.zero_grad()
-        (yt * torch.tensor(g)).sum().backward()
         (yr * rtorch.tensor(g)).sum().backward()
-        for a, b in zip(ra, ta):
-            np.testing.assert_allclose(n(a.grad), b.grad.numpy(), **tol)
+        for a, b in zip(ra, gt):
+            assert_close(a.grad, b, **tol)
+        if pgt is None:
+            continue
         rp = dict(rm.named_parameters())
-        for name, p in tm.named_parameters():
-            np.testing.assert_allclose(n(rp[name].grad), p.grad.numpy(), err_msg=name, **tol)
+        assert list(rp) == list(pgt)
+        for name, p in pgt.items():
+            np.testing.assert_allclose(n(rp[name].grad), p, err_msg=name, **tol)
 
 
 @pytest.mark.parametrize("kw", [{}, {"norm_first": True}, {"batch_first": True}])
 def test_decoder_layer_matches_torch_and_loads_back(kw, rng):
-    torch = pytest.importorskip("torch")
     E, H, T, S, N = 8, 4, 4, 4, 2
-    torch.manual_seed(1)
-    tl = torch.nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double()
-    _perturb_vectors(torch, tl)
-    rl = nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double()
-    rl.load_state_dict({k: rtorch.tensor(v.detach().numpy()) for k, v in tl.state_dict().items()})
-    td = torch.nn.TransformerDecoder(tl, 2, norm=torch.nn.LayerNorm(E).double())
+    rl, layer_state = _seeded(nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double(), 1)
     rd = nn.TransformerDecoder(rl, 2, norm=nn.LayerNorm(E).double())
     shape = (lambda L: (N, L, E) if kw.get("batch_first") else (L, N, E))
     x, mem = rng.standard_normal(shape(T)), rng.standard_normal(shape(S))
     causal = np.triu(np.ones((T, S), bool), 1)  # memory_is_causal with a square memory
-    yt = td(torch.tensor(x), torch.tensor(mem), tgt_mask=torch.tensor(causal), memory_mask=torch.tensor(causal),
-            memory_is_causal=True)
     yr = rd(t(x), t(mem), tgt_mask=rtorch.tensor(causal), memory_mask=rtorch.tensor(causal), memory_is_causal=True)
-    np.testing.assert_allclose(n(yr), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     # rtorch -> PyTorch: a freshly built PyTorch stack loads rtorch's state_dict and agrees
     randomize(rd, rng)
-    fresh = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double(), 2,
-                                        norm=torch.nn.LayerNorm(E).double())
-    fresh.load_state_dict({k: torch.tensor(n(v)) for k, v in rd.state_dict().items()})
-    np.testing.assert_allclose(n(rd(t(x), t(mem))), fresh(torch.tensor(x), torch.tensor(mem)).detach().numpy(),
-                               rtol=1e-10, atol=1e-12)
+    stack_state = np_state(rd)
+
+    def torch_side(torch):
+        tl = torch.nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double()
+        tl.load_state_dict({k: torch.tensor(v) for k, v in layer_state.items()})
+        td = torch.nn.TransformerDecoder(tl, 2, norm=torch.nn.LayerNorm(E).double())
+        yt = td(torch.tensor(x), torch.tensor(mem), tgt_mask=torch.tensor(causal),
+                memory_mask=torch.tensor(causal), memory_is_causal=True)
+        fresh = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(E, H, 12, dropout=0.0, **kw).double(),
+                                            2, norm=torch.nn.LayerNorm(E).double())
+        fresh.load_state_dict({k: torch.tensor(v) for k, v in stack_state.items()})
+        return yt, fresh(torch.tensor(x), torch.tensor(mem))
+    yt, y_fresh = torch_ref(torch_side)
+    np.testing.assert_allclose(n(yr), yt, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(n(rd(t(x), t(mem))), y_fresh, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore:Support for mismatched")
 @pytest.mark.parametrize("kw", [{}, {"norm_first": True, "activation": "gelu"}, {"batch_first": True},
                                 {"bias": False, "layer_norm_eps": 1e-3}])
 def test_transformer_encoder_matches_torch(kw, rng):
-    torch = pytest.importorskip("torch")
     E, H, S, N = 8, 2, 5, 3
-    torch.manual_seed(0)
-    tl = torch.nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw)
-    rl = nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw)
-    te = torch.nn.TransformerEncoder(tl, 2, norm=torch.nn.LayerNorm(E), enable_nested_tensor=False)
-    re = nn.TransformerEncoder(rl, 2, norm=nn.LayerNorm(E))
-    with torch.no_grad():  # make biases and norms non-trivial
-        for name, p in te.named_parameters():
-            if "bias" in name or "norm" in name:
-                p.copy_(torch.randn(p.shape) * 0.5 + (1.0 if name.endswith("norm1.weight") else 0.0))
-    copy_weights(te, re)
+    re, state = _seeded(nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw), 2,
+                                              norm=nn.LayerNorm(E)), 2)
     bf = kw.get("batch_first", False)
     x = rng.standard_normal((N, S, E) if bf else (S, N, E)).astype(np.float32)
     mask = np.triu(np.full((S, S), -np.inf, np.float32), 1)
     kpm = np.zeros((N, S), bool)
     kpm[2, 3:] = True
-    for use_masks in (False, True):
-        te.zero_grad()
+    gs = [rng.standard_normal(x.shape).astype(np.float32) for _ in range(2)]
+
+    def torch_side(torch):
+        tl = torch.nn.TransformerEncoderLayer(E, H, 16, dropout=0.0, **kw)
+        te = torch.nn.TransformerEncoder(tl, 2, norm=torch.nn.LayerNorm(E), enable_nested_tensor=False)
+        te.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+        outs = []
+        for use_masks, g in zip((False, True), gs):
+            te.zero_grad()
+            mkw_t = {"mask": to_torch(torch, mask), "src_key_padding_mask": to_torch(torch, kpm)} if use_masks else {}
+            xt = to_torch(torch, x, True)
+            yt = te(xt, **mkw_t)
+            (yt * to_torch(torch, g)).sum().backward()
+            outs.append((yt, xt.grad, param_grads(te)))
+        return outs
+    for use_masks, g, (yt, gxt, pgt) in zip((False, True), gs, torch_ref(torch_side)):
         re.zero_grad()
-        mkw_t = {"mask": to_torch(torch, mask), "src_key_padding_mask": to_torch(torch, kpm)} if use_masks else {}
         mkw_r = {"mask": t(mask, rtorch.float32), "src_key_padding_mask": rtorch.tensor(kpm)} if use_masks else {}
-        xt, xr = to_torch(torch, x, True), t(x, rtorch.float32, True)
-        yt, yr = te(xt, **mkw_t), re(xr, **mkw_r)
+        xr = t(x, rtorch.float32, True)
+        yr = re(xr, **mkw_r)
         assert_close(yr, yt, atol=1e-4, rtol=1e-4)
-        g = rng.standard_normal(x.shape).astype(np.float32)
-        (yt * to_torch(torch, g)).sum().backward()
         (yr * t(g, rtorch.float32)).sum().backward()
-        assert_close(xr.grad, xt.grad, atol=1e-4, rtol=1e-4)
-        assert_grads_match(te, re, atol=1e-4)
+        assert_close(xr.grad, gxt, atol=1e-4, rtol=1e-4)
+        assert_grads_close(re, pgt, atol=1e-4)
