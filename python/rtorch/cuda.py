@@ -17,10 +17,9 @@ __all__ = [
     "OutOfMemoryError", "is_available", "device_count", "current_device", "set_device",
     "get_device_name", "get_device_capability", "synchronize", "memory_allocated",
     "max_memory_allocated", "reset_peak_memory_stats", "mem_get_info", "empty_cache",
-    "manual_seed", "manual_seed_all",
+    "manual_seed", "manual_seed_all", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor",
+    "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]
-
-_current = 0
 
 
 def _driver_present():
@@ -68,17 +67,17 @@ from . import _rtorch  # noqa: E402
 
 def _index(device=None):
     if device is None:
-        return _current
+        return current_device()
     if isinstance(device, int):
         return device
     s = str(device)
     if s == "cuda":
-        return _current
+        return current_device()
     if s.startswith("cuda:"):
         return int(s[5:])
     idx = getattr(device, "index", None)
     if getattr(device, "type", None) == "cuda":
-        return _current if idx is None else idx
+        return current_device() if idx is None else idx
     raise ValueError(f"Expected a cuda device, but got: {device}")
 
 
@@ -93,23 +92,23 @@ def device_count():
 
 
 def current_device():
-    """Returns the index of the current CUDA device (set with :func:`set_device`; 0 by default)."""
-    return _current
+    """Returns the index of this thread's current CUDA device (set with :func:`set_device`; 0 by default)."""
+    return _rtorch._cuda_current_device()
 
 
 def set_device(device):
-    """Sets the current CUDA device: the default of this module's ``device=None`` arguments.
-
-    Unlike PyTorch, a tensor created on ``"cuda"`` (no index) still goes to device 0.
+    """Sets this thread's current CUDA device: what ``"cuda"`` without an index means (for new tensors and
+    ``.to("cuda")``), and the default of this module's ``device=None`` arguments, as in PyTorch.
 
     Args:
         device (int or str or device): the CUDA device.
     """
-    global _current
     i = _index(device)
+    if i < 0:
+        return  # PyTorch ignores negative indices
     if not 0 <= i < device_count():
         raise RuntimeError(f"CUDA error: invalid device ordinal {i}")
-    _current = i
+    _rtorch._cuda_set_current_device(i)
 
 
 def get_device_name(device=None):
@@ -180,3 +179,9 @@ def manual_seed(seed):
 
 
 manual_seed_all = manual_seed
+
+
+# PyTorch's legacy CUDA tensor types (rtorch.cuda.FloatTensor, ...).
+from . import _legacy  # noqa: E402
+
+globals().update(_legacy.make("rtorch.cuda", cuda=True))

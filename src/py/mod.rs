@@ -5,7 +5,7 @@ mod binary;
 mod convert;
 mod cuda;
 mod declarations;
-mod dist_autograd;
+pub(crate) mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
@@ -60,6 +60,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_empty_cpu_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cpu_cache_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(_from_buffer, m)?)?;
+    m.add_function(wrap_pyfunction!(_set_default_device, m)?)?;
+    m.add_function(wrap_pyfunction!(_get_default_device, m)?)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::is_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_set_grad_enabled, m)?)?;
@@ -67,6 +69,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_set_inference_mode, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::grad, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::_graph_seq, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::_name_grad_fn, m)?)?;
     nn::register(m)?;
     ordering::register(m)?;
     cuda::register(m)?;

@@ -10,7 +10,8 @@ from rtorch import _argcheck
 __all__ = [
     "linear", "identity", "relu", "relu_", "relu6", "gelu", "silu", "mish", "tanh", "sigmoid",
     "hardtanh", "leaky_relu", "elu", "softplus", "softsign", "softmax", "softmin", "log_softmax",
-    "dropout", "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
     "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
@@ -40,14 +41,6 @@ def _reduce(loss, reduction):
     if reduction == "sum":
         return loss.sum()
     raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _inplace(input, result, inplace):
-    """Write ``result`` into ``input`` when ``inplace`` (as the ``inplace=True`` layers do)."""
-    if not inplace:
-        return result
-    input.copy_(result)
-    return input
 
 
 def _softmax_dim(ndim):
@@ -118,7 +111,8 @@ def identity(input):
 # ----------------------------------------------------------------- activations
 def relu(input, inplace=False):
     r"""Apply the rectified linear unit :math:`\max(0, x)` elementwise."""
-    return _inplace(input, input.relu(), inplace)
+    # In place, the backward uses the result (PyTorch's ReluBackward0), so the input may be part of the graph.
+    return input.relu_() if inplace else input.relu()
 
 
 def relu_(input):
@@ -130,7 +124,9 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     r"""Clamp ``input`` to ``[min_val, max_val]``."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _inplace(input, input.hardtanh(min_val, max_val), inplace)
+    if inplace:
+        return rtorch._rtorch._activation_(input, "hardtanh", min_val, max_val)
+    return input.hardtanh(min_val, max_val)
 
 
 def relu6(input, inplace=False):
@@ -147,12 +143,12 @@ def gelu(input, approximate="none"):
 
 def silu(input, inplace=False):
     r"""Apply :math:`x \sigma(x)` elementwise."""
-    return _inplace(input, input.silu(), inplace)
+    return input.silu_() if inplace else input.silu()
 
 
 def mish(input, inplace=False):
     r"""Apply :math:`x \tanh(\mathrm{softplus}(x))` elementwise."""
-    return _inplace(input, input.mish(), inplace)
+    return input.mish_() if inplace else input.mish()
 
 
 def tanh(input):
@@ -167,12 +163,16 @@ def sigmoid(input):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     r"""Apply :math:`\max(0,x) + \text{negative\_slope} \min(0,x)` elementwise."""
-    return _inplace(input, input.leaky_relu(negative_slope), inplace)
+    if inplace:  # backward from the result (needs negative_slope >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "leaky_relu", negative_slope)
+    return input.leaky_relu(negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     r"""Apply :math:`x` for :math:`x > 0` and :math:`\alpha(e^x - 1)` otherwise."""
-    return _inplace(input, input.elu(alpha), inplace)
+    if inplace:  # backward from the result (needs alpha >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "elu", alpha)
+    return input.elu(alpha)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -207,16 +207,137 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 # ------------------------------------------------------------ dropout, sparse
-def dropout(input, p=0.5, training=True, inplace=False):
-    r"""Zero elements with probability ``p`` and scale the rest by :math:`1/(1-p)` while training."""
+def _dropout_impl(input, p, training, inplace, feature=False, alpha=False):
+    """PyTorch's ``_dropout_impl``: a Bernoulli(1 - p) mask (one per channel for feature dropout), scaled by
+    1 / (1 - p), or with alpha dropout the affine map that keeps SELU's mean and variance."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    if p == 0.0 or not training or input.numel() == 0:
         return input
     if p == 1.0:
-        return _inplace(input, input * 0.0, inplace)
-    keep = rtorch.rand(tuple(input.shape), dtype=input.dtype, device=input.device) >= p
-    return _inplace(input, input * keep.to(input.dtype) * (1.0 / (1.0 - p)), inplace)
+        return input.mul_(0.0) if inplace else input * 0.0
+    if feature:
+        if input.dim() < 2:
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+        shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    else:
+        shape = tuple(input.shape)
+    keep = (rtorch.rand(shape, dtype=input.dtype, device=input.device) >= p).to(input.dtype)
+    if not alpha:
+        noise = keep * (1.0 / (1.0 - p))
+        return input.mul_(noise) if inplace else input * noise
+    selu_alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((selu_alpha * selu_alpha * p + 1) * (1 - p))
+    b = (keep - 1.0) * (selu_alpha * a) + selu_alpha * a * p
+    noise = keep * a
+    return input.mul_(noise).add_(b) if inplace else input * noise + b
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    r"""Zero elements with probability ``p`` and scale the rest by :math:`1/(1-p)` while training."""
+    return _dropout_impl(input, p, training, inplace)
+
+
+def _channel_dropout(input, p, training, inplace, batched_dims):
+    """dropout1d/2d/3d: zero whole channels; an unbatched input (one dim fewer) gets a batch dim while it runs."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    batched = input.dim() == batched_dims
+    if not batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    out = _dropout_impl(input, p, training, inplace, feature=True)
+    if not batched:
+        out = out.squeeze_(0) if inplace else out.squeeze(0)
+    return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p`` and scales the rest by :math:`1/(1-p)`.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs).")
+    return _channel_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, H, W)`` input with probability ``p`` and scales the rest by :math:`1/(1-p)`.
+
+    As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning), and other ranks warn
+    that they are deprecated.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.dim() not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            "Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
+    if input.dim() == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired "
+            "- input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a "
+            "future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To "
+            "maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+    return _dropout_impl(input, p, training, inplace, feature=True)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input with probability ``p`` and scales the rest.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if input.dim() not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            "Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+    return _channel_dropout(input, p, training, inplace, 5)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    r"""Alpha dropout (for SELU networks): dropped elements take SELU's negative saturation value, then an affine map
+    keeps the mean and variance (Klambauer et al. 2017).
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of an element being dropped. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    return _dropout_impl(input, p, training, inplace, alpha=True)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    r"""Alpha dropout of whole channels (dims from 2 on share a mask), as :func:`alpha_dropout` per channel.
+
+    Args:
+        input (Tensor): the input, at least 2-D ``(N, C, ...)``.
+        p (float, optional): the probability of a channel being dropped. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    return _dropout_impl(input, p, training, inplace, feature=True, alpha=True)
 
 
 def _vector_norm(x, p, dim):
@@ -1271,6 +1392,9 @@ _SPECS = {
     "softmin": "input:Tensor dim:int? dtype:dtype?",
     "log_softmax": "input:Tensor dim:int? dtype:dtype?",
     "dropout": _ACT + " p:float training:bool",
+    "dropout1d": _ACT + " p:float training:bool", "dropout2d": _ACT + " p:float training:bool",
+    "dropout3d": _ACT + " p:float training:bool", "alpha_dropout": _ACT + " p:float training:bool",
+    "feature_alpha_dropout": _ACT + " p:float training:bool",
     "embedding": "input:Tensor weight:Tensor padding_idx:int? max_norm:float? norm_type:float "
                  "scale_grad_by_freq:bool sparse:bool",
     "layer_norm": "input:Tensor normalized_shape:ints weight:Tensor? bias:Tensor? eps:float",

@@ -22,7 +22,7 @@ impl PyTensor {
     ///     rtorch.Size([5, 2, 4])
     #[pyo3(signature = (other, *, out=None))]
     fn matmul<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        let r = self.__matmul__(py, other)?.t;
+        let r = self.__matmul__(py, other)?.t.clone();
         copy_out(py, "matmul", out, &[&self.t, &other.get().t], Ok(r))
     }
     /// Matrix product of two 2-D tensors: ``(n, m) x (m, p) -> (n, p)`` (no broadcasting).
