@@ -603,3 +603,45 @@ def test_init_statistics_match_torch_layout():
             tv = tsd[k].float().numpy()
             if np.all(tv == tv.flat[0]):  # constant initialisations (zeros / ones) must agree exactly
                 assert np.all(n(rsd[k]).astype(np.float32) == tv.flat[0]), k
+
+
+# ---- issue 16 item 14: nn.init's whole namespace; Module.to / .double() keep the Parameter objects ----
+
+
+
+def test_init_has_pytorchs_names():
+    import rtorch.nn.init as init
+
+    for name in ("calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+                 "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+                 "sparse_", "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+                 "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"):
+        assert callable(getattr(init, name)) and name in init.__all__, name
+    w = rtorch.empty(4, 2, 3, 3)
+    init.dirac_(w)
+    x = rtorch.randn(1, 2, 5, 5)
+    y = rtorch.nn.functional.conv2d(x, w, padding=1)
+    assert rtorch.equal(y[:, :2], x) and float(y[:, 2:].abs().sum()) == 0.0  # passes the first 2 channels through
+    w = rtorch.empty(6, 3, 3)
+    init.dirac_(w, groups=2)
+    assert float(w.sum()) == 6.0
+    with pytest.raises(ValueError, match="3, 4, or 5 dimensions"):
+        init.dirac_(rtorch.empty(2, 2))
+    s = rtorch.empty(10, 4)
+    init.sparse_(s, sparsity=0.3)
+    assert ((s == 0).sum(0) >= 3).all()
+    with pytest.warns(FutureWarning, match="nn.init.xavier_uniform` is now deprecated"):
+        init.xavier_uniform(rtorch.empty(3, 3))
+
+
+def test_module_conversion_keeps_parameter_objects():
+    m = rtorch.nn.Linear(3, 2)
+    params = list(m.parameters())
+    opt = rtorch.optim.SGD(m.parameters(), lr=0.1)
+    m(rtorch.ones(1, 3)).sum().backward()
+    m.double()
+    assert all(a is b for a, b in zip(params, m.parameters()))  # as in PyTorch: optimizers keep working
+    assert m.weight.dtype is rtorch.float64 and m.weight.grad.dtype is rtorch.float64
+    opt.step()
+    out = m(rtorch.ones(1, 3, dtype=rtorch.float64))
+    assert out.dtype is rtorch.float64 and m.weight.requires_grad and isinstance(m.weight, rtorch.nn.Parameter)

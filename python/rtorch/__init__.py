@@ -83,10 +83,27 @@ def _to_numpy_data(data, dtype=None):
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if not isinstance(data, (_np.ndarray, _np.generic)) and arr.dtype.kind == "f" and dtype is None:
-        arr = arr.astype(_np.dtype(get_default_dtype().name))  # Python floats become the default dtype
+        arr = arr.astype(_np.dtype(_sequence_float_dtype(data).name))
     if arr.dtype.kind == "c":
         raise TypeError("complex tensors are not supported")
     return arr
+
+
+def _sequence_float_dtype(data):
+    """The float dtype PyTorch infers for a sequence that holds a float: Python floats count as the default dtype,
+    NumPy scalars and arrays as their own dtype (``[np.float64(1), 2.0]`` is float64, ``[np.int32(1), 2.0]``
+    float32), promoted as tensors are."""
+    out = None
+    for v in _flatten(data) if isinstance(data, (list, tuple)) else (data,):
+        if isinstance(v, (_np.generic, _np.ndarray)):
+            d = _NP_TO_DTYPE.get(_np.dtype(v.dtype))
+        elif isinstance(v, _builtins.float):
+            d = get_default_dtype()
+        else:
+            continue
+        if d is not None:
+            out = d if out is None else promote_types(out, d)
+    return out if out is not None and out.is_floating_point else get_default_dtype()
 
 
 def _flatten(x):
@@ -292,22 +309,19 @@ repeat_interleave roll rot90 tril triu diff take_along_dim masked_scatter trace 
 tile as_strided""".split()
 
 
-def _function_of(method):
-    """``rtorch.<name>``: the Tensor method called as a function, with its first argument also accepted as ``input=``
-    (PyTorch's keyword for it)."""
-    def fn(*args, **kwargs):
-        if "input" in kwargs:
-            return method(kwargs.pop("input"), *args, **kwargs)
-        return method(*args, **kwargs)
-
-    fn.__name__ = fn.__qualname__ = method.__name__
-    fn.__doc__ = method.__doc__
+def _function_of(method, fallback=None):
+    """``rtorch.<name>``: the Tensor method called as a function (a native forwarder, no Python frame), which also
+    takes its first argument as ``input=`` (PyTorch's keyword for it)."""
     try:
         params = list(_inspect.signature(method).parameters.values())
         params[0] = _inspect.Parameter("input", _inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        fn.__signature__ = _inspect.Signature(params)
+        sig = _inspect.Signature(params)
     except (ValueError, TypeError, IndexError):
-        pass
+        sig = None
+    fn = _rtorch._MethodFunction(method, fallback)
+    fn.__name__ = fn.__qualname__ = method.__name__
+    fn.__doc__ = method.__doc__
+    fn.__signature__ = sig
     return fn
 
 
@@ -317,22 +331,22 @@ del _name
 
 
 def _sparse_aware(name):
-    """``rtorch.mm`` / ``rtorch.matmul``: a sparse first (or second) operand goes to :mod:`rtorch.sparse`."""
-    dense = globals()[name]
+    """``rtorch.mm`` / ``rtorch.matmul``: a sparse operand (:mod:`rtorch.sparse`) gives the sparse product."""
+    method = getattr(Tensor, name)
+    other_name = "mat2" if name == "mm" else "other"
 
-    def fn(*args, **kwargs):
-        a = args[0] if args else kwargs.get("input")
-        b = args[1] if len(args) > 1 else kwargs.get("mat2" if name == "mm" else "other")
+    def fallback(*args, **kwargs):
+        kw = dict(kwargs)
+        a = args[0] if args else kw.pop("input", None)
+        rest = args[1:]
+        b = rest[0] if rest else kw.get(other_name)
         if isinstance(a, sparse.SparseTensor) or isinstance(b, sparse.SparseTensor):
-            if kwargs.get("out") is not None:
+            if kw.get("out") is not None:
                 raise RuntimeError(f"{name}: out= is not supported with a sparse operand")
-            return sparse.mm(a, b) if name == "mm" else (a @ b)
-        return dense(*args, **kwargs)
+            return sparse.mm(a, b) if name == "mm" else a @ b
+        return method(a, *rest, **kw)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = dense.__doc__ + "\n\nA sparse COO operand (:mod:`rtorch.sparse`) gives the sparse product."
-    if hasattr(dense, "__signature__"):
-        fn.__signature__ = dense.__signature__
+    fn = _function_of(method, fallback)
     return fn
 
 

@@ -18,7 +18,7 @@ pub struct PyNode {
 impl PyNode {
     /// Returns the node's name, e.g. ``"MulBackward0"``.
     fn name(&self) -> String {
-        self.n.display_name().to_string()
+        self.n.display_name()
     }
     fn __repr__(&self) -> String {
         format!("<{} object at {:#x}>", self.n.display_name(), Arc::as_ptr(&self.n) as usize)
@@ -185,7 +185,10 @@ pub fn _graph_seq() -> u64 {
 #[pyfunction]
 pub fn _name_grad_fn(t: &Bound<'_, PyTensor>, name: &str, since: u64) -> bool {
     match t.get().t.grad_fn() {
-        Some(n) if n.seq >= since => n.set_display_name(name),
+        Some(n) if n.seq >= since => {
+            n.set_display_name(name.to_string());
+            true
+        }
         _ => false,
     }
 }

@@ -235,6 +235,20 @@ pub fn shape_args(args: &Bound<'_, PyTuple>) -> PyResult<Vec<i64>> {
     })
 }
 
+/// The sizes of a `(*shape)` method also called with the functional form's keyword
+/// (`x.reshape(2, 3)`, `x.reshape((2, 3))`, `rtorch.reshape(x, shape=(2, 3))`), as one tuple to parse.
+pub fn varargs_or_keyword<'py>(op: &str, args: &Bound<'py, PyTuple>, keyword: Option<&Bound<'py, PyAny>>, name: &str) -> PyResult<Bound<'py, PyTuple>> {
+    match keyword {
+        Some(k) if !k.is_none() => {
+            if !args.is_empty() {
+                return Err(PyTypeError::new_err(format!("{}() got multiple values for argument '{}'", op, name)));
+            }
+            PyTuple::new(args.py(), [k])
+        }
+        _ => Ok(args.clone()),
+    }
+}
+
 pub fn to_usize_shape(shape: &[i64]) -> PyResult<Vec<usize>> {
     shape
         .iter()

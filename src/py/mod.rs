@@ -1,5 +1,6 @@
 //! The PyO3 module `rtorch._rtorch`: registers the classes and functions. Bindings only; all
 //! behaviour lives in the engine.
+mod alias;
 mod autograd;
 mod binary;
 mod convert;
@@ -81,6 +82,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     declarations::register(m)?;
     nccl::register(m)?;
     dist_autograd::register(m)?;
+    alias::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();

@@ -218,9 +218,9 @@ impl PyTensor {
     ///
     ///     >>> rtorch.tile(rtorch.tensor([1, 2]), (2,))
     ///     tensor([1, 2, 1, 2])
-    #[pyo3(signature = (*dims))]
-    fn tile(&self, dims: &Bound<'_, PyTuple>) -> R {
-        Ok(manip::tile(&self.t, &usizes(dims)?).py()?.into())
+    #[pyo3(signature = (*args, dims=None))]
+    fn tile<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        Ok(manip::tile(&self.t, &usizes(&varargs_or_keyword("tile", args, dims, "dims")?)?).py()?.into())
     }
     /// Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively.
     ///

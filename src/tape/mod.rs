@@ -122,8 +122,8 @@ pub struct Node {
     /// The rule's grad_fn name (`MulBackward0`).
     pub name: String,
     /// The name a composite op gives the node that finishes it (`MseLossBackward0` on the mean
-    /// that ends `mse_loss`), set once by `set_display_name`.
-    display: std::sync::OnceLock<String>,
+    /// that ends `mse_loss`; the outermost composite names it last).
+    display: Mutex<Option<std::borrow::Cow<'static, str>>>,
     pub rule: Mutex<Option<Backward>>,
     pub next: Vec<Option<Edge>>,
     pub seq: u64,
@@ -141,12 +141,13 @@ pub struct Node {
 
 impl Node {
     /// The grad_fn name users see: the composite's name when one was given, else the rule's.
-    pub fn display_name(&self) -> &str {
-        self.display.get().map_or(&self.name, |s| s.as_str())
+    pub fn display_name(&self) -> String {
+        let d = self.display.lock().unwrap_or_else(|e| e.into_inner());
+        d.as_deref().unwrap_or(&self.name).to_string()
     }
-    /// Name this node after the composite op it finishes (only once; false if already named).
-    pub fn set_display_name(&self, name: &str) -> bool {
-        self.display.set(name.to_string()).is_ok()
+    /// Name this node after the composite op it finishes (an enclosing composite renames it again).
+    pub fn set_display_name(&self, name: impl Into<std::borrow::Cow<'static, str>>) {
+        *self.display.lock().unwrap_or_else(|e| e.into_inner()) = Some(name.into());
     }
     /// Whether input `i` leads anywhere in the graph (an input that needs no gradient has no edge):
     /// rules skip computing gradients nobody receives.
@@ -193,7 +194,7 @@ pub fn needs_grad(inputs: &[&Tensor]) -> bool {
 pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
     let node = Arc::new(Node {
         name: rule.name().to_string(),
-        display: std::sync::OnceLock::new(),
+        display: Mutex::new(None),
         next: inputs.iter().map(|t| edge_of(t)).collect(),
         input_shapes: inputs.iter().map(|t| t.shape().to_vec()).collect(),
         input_devices: inputs.iter().map(|t| t.device()).collect(),

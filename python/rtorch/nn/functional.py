@@ -1,4 +1,5 @@
 """nn.functional: stateless layer, activation and loss functions built from differentiable tensor ops."""
+import functools
 import math
 import warnings
 
@@ -43,7 +44,26 @@ def _reduce(loss, reduction):
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _softmax_dim(ndim):
+def _grad_fn_name(name):
+    """Decorator: the result's grad_fn gets PyTorch's name for this composite (``MseLossBackward0`` where rtorch's
+    last recorded step is a mean), if the call recorded it (a node made earlier is never renamed)."""
+    def deco(f):
+        @functools.wraps(f)
+        def named(*args, **kwargs):
+            since = rtorch._rtorch._graph_seq()
+            return _named(f(*args, **kwargs), name, since)
+        return named
+    return deco
+
+
+def _named(out, name, since):
+    """Name ``out.grad_fn`` ``name`` if it was recorded at or after sequence number ``since``; returns ``out``."""
+    if isinstance(out, rtorch.Tensor) and out.grad_fn is not None:
+        rtorch._rtorch._name_grad_fn(out, name, since)
+    return out
+
+
+
     warnings.warn(
         "Implicit dimension choice for softmax has been deprecated. "
         "Change the call to include dim=X as an argument."
@@ -58,8 +78,12 @@ def _cast(input, dtype):
 # ---------------------------------------------------------------------- linear
 def linear(input, weight, bias=None):
     r"""Apply :math:`y = xA^T + b`."""
+    since = rtorch._rtorch._graph_seq()
     out = input.matmul(weight.t())
-    return out if bias is None else out + bias
+    out = out if bias is None else out + bias
+    if input.dim() == 2:  # PyTorch's addmm / mm nodes
+        _named(out, "MmBackward0" if bias is None else "AddmmBackward0", since)
+    return out
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -359,6 +383,7 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
         weight[idx] = selected * scale
 
 
+@_grad_fn_name("EmbeddingBackward0")
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
     r"""Look up rows of ``weight`` at the integer indices ``input``.
@@ -817,6 +842,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 
 # ---------------------------------------------------------------------- losses
+@_grad_fn_name("MseLossBackward0")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     r"""Mean squared error :math:`(x - y)^2`."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -836,6 +862,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
+@_grad_fn_name("SmoothL1LossBackward0")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     r"""Quadratic below ``beta``, linear above: :math:`0.5 d^2/\beta` or :math:`d - 0.5\beta`."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -848,6 +875,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(loss, reduction)
 
 
+@_grad_fn_name("HuberLossBackward0")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     r"""Quadratic below ``delta``, linear above: :math:`0.5 d^2` or :math:`\delta(d - 0.5\delta)`."""
     d = (input - target).abs()
@@ -918,6 +946,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
             return fused
     else:
         _check_class_target(input, target)
+    since = rtorch._rtorch._graph_seq()
+    name = "NllLoss2DBackward0" if input.dim() > 2 else "NllLossBackward0"
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -928,11 +958,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
         w = w * weight.index_select(0, safe)
     loss = -picked * w
     if reduction == "none":
-        return loss.reshape(target_shape)
+        return _named(loss.reshape(target_shape), name, since)
     if reduction == "sum":
-        return loss.sum()
+        return _named(loss.sum(), name, since)
     if reduction == "mean":
-        return loss.sum() / w.sum()
+        return _named(loss.sum() / w.sum(), name, since)
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -1005,6 +1035,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
 
 
+@_grad_fn_name("BinaryCrossEntropyBackward0")
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     r"""Binary cross entropy between probabilities ``input`` and ``target`` (logs clamped at -100)."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -1041,6 +1072,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+@_grad_fn_name("BinaryCrossEntropyWithLogitsBackward0")
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     r"""Sigmoid followed by binary cross entropy, computed stably from logits ``input``."""
@@ -1140,6 +1172,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return tuple(out) if return_indices else out
 
 
+@_grad_fn_name("AvgPool2DBackward0")
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
@@ -1341,7 +1374,10 @@ def adaptive_avg_pool2d(input, output_size):
         raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
     in_hw = tuple(input.shape)[-2:]
     output_size = tuple(in_hw[i] if s is None else s for i, s in enumerate(output_size))
-    return _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+    since = rtorch._rtorch._graph_seq()
+    out = _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+    # PyTorch computes a (1, 1) output as a mean over the last two dims.
+    return _named(out, "MeanBackward1" if output_size == (1, 1) else "AdaptiveAvgPool2DBackward0", since)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -1368,7 +1404,9 @@ def pad(input, pad, mode="constant", value=None):
     ``mode`` is ``'constant'`` (with ``value``; negative padding crops), ``'reflect'``, ``'replicate'``
     or ``'circular'``.
     """
-    return rtorch._rtorch.pad(input, list(pad), mode, value)
+    since = rtorch._rtorch._graph_seq()
+    out = rtorch._rtorch.pad(input, list(pad), mode, value)
+    return _named(out, "ConstantPadNdBackward0", since) if mode == "constant" else out
 
 
 # ------------------------------------------------------------- argument checks

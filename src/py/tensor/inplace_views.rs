@@ -9,7 +9,7 @@ const TRANSPOSE: &str = "TransposeBackward1";
 
 /// Replace `slf`'s handle by `f(handle)`: recorded as a view op (named `name`) when the tensor
 /// takes part in autograd, else the same layout with the tensor's autograd state carried over.
-fn inplace_view<'py>(slf: Bound<'py, PyTensor>, name: &str, f: impl Fn(&Tensor) -> crate::Result<Tensor>) -> PyResult<Bound<'py, PyTensor>> {
+fn inplace_view<'py>(slf: Bound<'py, PyTensor>, name: &'static str, f: impl Fn(&Tensor) -> crate::Result<Tensor>) -> PyResult<Bound<'py, PyTensor>> {
     let t: &Tensor = &slf.get().t;
     let new = if tape::needs_grad(&[t]) {
         t.check_inplace_autograd().py()?;

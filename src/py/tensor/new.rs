@@ -23,7 +23,20 @@ fn check_layout(layout: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     Ok(())
 }
 
-/// A new tensor of `shape` filled with `value` (uninitialised when None).
+/// The shape of `new_zeros(2, 3)`, `new_zeros((2, 3))` or `new_zeros(size=(2, 3))`.
+fn new_size(op: &str, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<usize>> {
+    match size {
+        Some(s) if !s.is_none() => {
+            if !args.is_empty() {
+                return Err(PyTypeError::new_err(format!("{}() got multiple values for argument 'size'", op)));
+            }
+            to_usize_shape(&shape_args(&PyTuple::new(args.py(), [s])?)?)
+        }
+        _ => to_usize_shape(&shape_args(args)?),
+    }
+}
+
+/// A new tensor of `shape` filled with `value` (zeros when None: PyTorch leaves `new_empty` uninitialised).
 #[allow(clippy::too_many_arguments)]
 fn new_filled(
     t: &Tensor,
@@ -59,7 +72,8 @@ impl PyTensor {
     /// Returns a tensor of the given size filled with zeros, with ``self``'s dtype and device by default.
     ///
     /// Args:
-    ///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+    ///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+    ///         ``size=`` as a keyword).
     ///     dtype (dtype, optional): the element type; ``self``'s by default.
     ///     device (str or device, optional): where to allocate it; ``self``'s by default.
     ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
@@ -72,16 +86,17 @@ impl PyTensor {
     ///     >>> x.new_zeros(2, 3)
     ///     tensor([[0., 0., 0.],
     ///             [0., 0., 0.]], dtype=rtorch.float64)
-    #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
+    #[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
-    fn new_zeros(&self, size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
-        let shape = to_usize_shape(&shape_args(size)?)?;
+    fn new_zeros(&self, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
+        let shape = new_size("new_zeros", args, size)?;
         new_filled(&self.t, &shape, Some(Scalar::Int(0)), dtype, device, requires_grad, layout, pin_memory)
     }
     /// Returns a tensor of the given size filled with ones, with ``self``'s dtype and device by default.
     ///
     /// Args:
-    ///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+    ///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+    ///         ``size=`` as a keyword).
     ///     dtype (dtype, optional): the element type; ``self``'s by default.
     ///     device (str or device, optional): where to allocate it; ``self``'s by default.
     ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
@@ -92,25 +107,26 @@ impl PyTensor {
     ///
     ///     >>> rtorch.tensor([1, 2]).new_ones((2,))
     ///     tensor([1, 1])
-    #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
+    #[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
-    fn new_ones(&self, size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
-        let shape = to_usize_shape(&shape_args(size)?)?;
+    fn new_ones(&self, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
+        let shape = new_size("new_ones", args, size)?;
         new_filled(&self.t, &shape, Some(Scalar::Int(1)), dtype, device, requires_grad, layout, pin_memory)
     }
     /// Returns a tensor of the given size whose elements are not initialised, with ``self``'s dtype and device by default.
     ///
     /// Args:
-    ///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+    ///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+    ///         ``size=`` as a keyword).
     ///     dtype (dtype, optional): the element type; ``self``'s by default.
     ///     device (str or device, optional): where to allocate it; ``self``'s by default.
     ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
     ///     layout (layout, optional): only ``rtorch.strided``.
     ///     pin_memory (bool, optional): allocate in page-locked host memory. Default: ``False``.
-    #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
+    #[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
-    fn new_empty(&self, size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
-        let shape = to_usize_shape(&shape_args(size)?)?;
+    fn new_empty(&self, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
+        let shape = new_size("new_empty", args, size)?;
         new_filled(&self.t, &shape, None, dtype, device, requires_grad, layout, pin_memory)
     }
     /// Returns a tensor of shape ``size`` filled with ``fill_value``, with ``self``'s dtype and device by default.
@@ -131,6 +147,9 @@ impl PyTensor {
     #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
     fn new_full(&self, size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
+        if size.is_instance_of::<pyo3::types::PyInt>() {
+            return Err(PyTypeError::new_err(format!("new_full(): argument 'size' (position 1) must be tuple of ints, not {}", size.get_type().name()?)));
+        }
         let shape = to_usize_shape(&shape_args(&PyTuple::new(size.py(), [size])?)?)?;
         new_filled(&self.t, &shape, Some(scalar_arg(fill_value)?), dtype, device, requires_grad, layout, pin_memory)
     }

@@ -48,9 +48,9 @@ impl PyTensor {
     ///     tensor([[0, 1],
     ///             [2, 3],
     ///             [4, 5]])
-    #[pyo3(signature = (*shape))]
-    fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.reshape(&shape_args(shape)?))
+    #[pyo3(signature = (*args, shape=None))]
+    fn reshape<'py>(&self, args: &Bound<'py, PyTuple>, shape: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.reshape(&shape_args(&varargs_or_keyword("reshape", args, shape, "shape")?)?))
     }
     /// Returns ``self`` viewed with the shape of ``other`` (``self.view(other.shape)``).
     ///
@@ -100,9 +100,9 @@ impl PyTensor {
     ///     >>> x = rtorch.zeros(2, 3, 4)
     ///     >>> x.permute(2, 0, 1).shape
     ///     rtorch.Size([4, 2, 3])
-    #[pyo3(signature = (*dims))]
-    fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.permute(&shape_args(dims)?))
+    #[pyo3(signature = (*args, dims=None))]
+    fn permute<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.permute(&shape_args(&varargs_or_keyword("permute", args, dims, "dims")?)?))
     }
     /// Returns ``input`` transposed: dims 0 and 1 of a 2-D tensor swapped; 0-D and 1-D tensors are returned as they are.
     ///
@@ -354,9 +354,9 @@ impl PyTensor {
     ///     >>> rtorch.tensor([[0, 1], [2, 3]]).flip(0)
     ///     tensor([[2, 3],
     ///             [0, 1]])
-    #[pyo3(signature = (*dims))]
-    fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.flip(&shape_args(dims)?))
+    #[pyo3(signature = (*args, dims=None))]
+    fn flip<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.flip(&shape_args(&varargs_or_keyword("flip", args, dims, "dims")?)?))
     }
     /// Returns a copy of ``input`` flipped left to right (along dimension 1).
     fn fliplr(&self) -> R {
