@@ -72,7 +72,7 @@ def test_legacy_tensor_types(name):
     assert a.shape == (2, 3) and a.dtype is dt and isinstance(a, T)
     assert T(torch.Size([4])).shape == (4,) and T().shape == (0,)
     b = T([1, 0, 1])
-    assert b.dtype is dt and b.tolist() == torch.tensor([1, 0, 1], dtype=dt).tolist()
+    assert b.dtype is dt and b.tolist() == torch.tensor([1, 0, 1], dtype=dt).tolist() == [1, 0, 1]
     assert T((2, 3)).tolist() == torch.tensor([2, 3], dtype=dt).tolist()  # a tuple is data, a Size a shape
     assert T(np.array([1, 0])).dtype is dt
     alias = T(b)

@@ -312,9 +312,9 @@ def test_integer_row_gather_matches_numpy(rows):
 def test_python_and_numpy_indices(key):
     a = np.arange(12.0).reshape(6, 2)
     t = torch.tensor(a)
-    np_key = np.asarray(key) if isinstance(key, range) else key
+    np_key = np.asarray(key, dtype=np.int64) if isinstance(key, range) else key
     if isinstance(key, tuple):
-        np_key = tuple(np.asarray(k) if isinstance(k, range) else k for k in key)
+        np_key = tuple(np.asarray(k, dtype=np.int64) if isinstance(k, range) else k for k in key)
     assert_close(t[key], a[np_key])
     t2, a2 = torch.tensor(a), a.copy()
     t2[key] = -1.0

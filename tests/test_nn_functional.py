@@ -285,7 +285,7 @@ def test_channel_dropout_zeroes_whole_channels(fn, shape, nsp):
     assert rtorch.all((per_channel == 0).all(-1) | (per_channel == 2.0).all(-1))  # 0 or 1 / (1 - p), per channel
     kept = float((per_channel[..., 0] != 0).double().mean())
     assert 0.2 < kept < 0.8
-    assert fn(x, 0.5, training=False) is x and fn(x, 0.0) is x
+    assert rtorch.equal(fn(x, 0.5, training=False), x) and rtorch.equal(fn(x, 0.0), x)
     assert float(fn(x, 1.0).abs().sum()) == 0.0
     z = x.clone()
     assert fn(z, 0.5, inplace=True) is z
@@ -333,12 +333,16 @@ def test_alpha_dropout_keeps_selu_statistics():
 
 
 def test_dropout_modules():
-    for cls in (nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout, nn.FeatureAlphaDropout):
+    shapes = {nn.Dropout1d: (2, 3, 4), nn.Dropout2d: (2, 3, 4, 4), nn.Dropout3d: (2, 3, 4, 4, 2),
+              nn.AlphaDropout: (5, 3), nn.FeatureAlphaDropout: (2, 3, 4)}
+    for cls, shape in shapes.items():
         m = cls(0.25, inplace=False)
         assert repr(m) == f"{cls.__name__}(p=0.25, inplace=False)"
         m.eval()
-        x = rtorch.randn(2, 3, 4, 4, 2)
+        x = rtorch.randn(*shape)
         assert m(x) is x
+        m.train()
+        assert m(x).shape == x.shape
         with pytest.raises(ValueError, match="between 0 and 1"):
             cls(-0.1)
     rtorch.manual_seed(0)

@@ -645,3 +645,54 @@ def test_module_conversion_keeps_parameter_objects():
     opt.step()
     out = m(rtorch.ones(1, 3, dtype=rtorch.float64))
     assert out.dtype is rtorch.float64 and m.weight.requires_grad and isinstance(m.weight, rtorch.nn.Parameter)
+
+
+def test_parameter_list_registers_and_prints_as_pytorch():
+    pl = nn.ParameterList([nn.Parameter(rtorch.ones(2)), rtorch.zeros(3, 4)])
+    assert repr(pl) == ("ParameterList(\n    (0): Parameter containing: [rtorch.float32 of size 2]\n"
+                        "    (1): Parameter containing: [rtorch.float32 of size 3x4]\n)")
+    assert isinstance(pl[1], nn.Parameter) and pl[1].requires_grad  # a plain tensor is wrapped
+    pl.append(rtorch.ones(1))
+    assert len(pl) == 3 and pl[-1].shape == (1,) and isinstance(pl[0:2], nn.ParameterList) and len(pl[0:2]) == 2
+    assert list(pl.state_dict()) == ["0", "1", "2"]
+    with pytest.raises(IndexError, match="index 5 is out of range"):
+        pl[5]
+    with pytest.raises(TypeError, match="should be called with an iterable"):
+        pl.extend(3)
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ps = nn.ParameterList([nn.Parameter(rtorch.full((2,), float(i))) for i in range(3)])
+
+        def forward(self, x):
+            return sum(p * x for p in self.ps)
+
+    m = M()
+    assert list(m.state_dict()) == ["ps.0", "ps.1", "ps.2"] and len(list(m.parameters())) == 3
+    opt = rtorch.optim.SGD(m.parameters(), lr=1.0)
+    m(rtorch.ones(2)).sum().backward()
+    opt.step()
+    assert m.ps[2].tolist() == [1.0, 1.0]  # 2 - 1 * grad(1): the optimizer reached the listed parameters
+    m2 = M()
+    m2.load_state_dict(m.state_dict())
+    assert m2.ps[0].tolist() == [-1.0, -1.0]
+
+
+def test_parameter_dict_behaves_like_an_ordered_dict():
+    pd = nn.ParameterDict({"a": nn.Parameter(rtorch.ones(2)), "b": rtorch.zeros(2, dtype=rtorch.float64)})
+    assert repr(pd) == ("ParameterDict(\n    (a): Parameter containing: [rtorch.FloatTensor of size 2]\n"
+                        "    (b): Parameter containing: [rtorch.DoubleTensor of size 2]\n)")
+    assert list(pd.state_dict()) == ["a", "b"] and "a" in pd and len(pd) == 2
+    pd["c"] = rtorch.ones(1)
+    assert list(pd) == ["a", "b", "c"] and isinstance(pd["c"], nn.Parameter)
+    assert pd.pop("a").shape == (2,) and list(pd.keys()) == ["b", "c"] and "a" not in dict(pd.named_parameters())
+    assert pd.get("zz") is None and pd.setdefault("d", rtorch.ones(3)).shape == (3,)
+    assert [k for k, _ in pd.items()] == ["b", "c", "d"] and len(list(pd.values())) == 3
+    assert pd.popitem()[0] == "d" and list(pd) == ["b", "c"]
+    with pytest.raises(AttributeError, match="'ParameterDict' object has no attribute 'zz'"):
+        pd["zz"]
+    with pytest.raises(ValueError, match="element #0 has length 3"):
+        pd.update([("x", 1, 2)])
+    pd.clear()
+    assert len(pd) == 0 and list(pd.parameters()) == []

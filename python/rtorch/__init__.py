@@ -27,6 +27,9 @@ from ._tensor_str import set_printoptions  # noqa: F401
 from ._finfo import finfo, iinfo  # noqa: F401
 from ._layout import layout, strided, sparse_coo  # noqa: F401
 from . import _legacy
+from ._determinism import (  # noqa: F401
+    use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+    is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode)
 
 # PyTorch's legacy tensor types (FloatTensor, LongTensor, ...).
 globals().update(_legacy.make("rtorch", cuda=False))
@@ -269,8 +272,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
 
 
 def is_tensor(obj):
-    """Returns ``True`` if ``obj`` is a tensor: an :class:`rtorch.Tensor` (or a subclass, such as a Parameter) or a
-    sparse tensor (:class:`rtorch.sparse.SparseTensor`)."""
+    """Returns ``True`` if ``obj`` is a tensor.
+
+    That is an :class:`rtorch.Tensor` (or a subclass, such as a Parameter) or a sparse tensor
+    (:class:`rtorch.sparse.SparseTensor`).
+    """
     return isinstance(obj, (Tensor, sparse.SparseTensor))
 
 
@@ -474,9 +480,12 @@ mm = _sparse_aware("mm")
 matmul = _sparse_aware("matmul")
 
 from . import autograd, backends, cuda, accelerator, onnx  # noqa: E402,F401
+from .backends.cuda import set_float32_matmul_precision, get_float32_matmul_precision  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import random  # noqa: E402,F401
+from .random import get_rng_state, set_rng_state, seed  # noqa: E402,F401
 # As in PyTorch, importing the package registers the shared-memory reductions for tensors.
 from . import multiprocessing  # noqa: E402,F401
 

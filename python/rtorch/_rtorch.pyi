@@ -1362,6 +1362,12 @@ def manual_seed(seed: _int) -> None:
 def initial_seed() -> _int:
     """Returns the seed of the default random number generator."""
 
+def _default_rng_state() -> tuple[_int, _int]:
+    """The default generator's state as ``(seed, offset)``."""
+
+def _set_default_rng_state(state: tuple[_int, _int]) -> None:
+    """Restores the default generator to a ``(seed, offset)`` state."""
+
 # ---- joining, selection, dtypes ----
 
 def cat(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:

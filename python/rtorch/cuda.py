@@ -17,7 +17,8 @@ __all__ = [
     "OutOfMemoryError", "is_available", "device_count", "current_device", "set_device",
     "get_device_name", "get_device_capability", "synchronize", "memory_allocated",
     "max_memory_allocated", "reset_peak_memory_stats", "mem_get_info", "empty_cache",
-    "manual_seed", "manual_seed_all", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor",
+    "manual_seed", "manual_seed_all", "get_rng_state", "set_rng_state", "get_rng_state_all",
+    "set_rng_state_all", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor",
     "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]
 
@@ -97,8 +98,10 @@ def current_device():
 
 
 def set_device(device):
-    """Sets this thread's current CUDA device: what ``"cuda"`` without an index means (for new tensors and
-    ``.to("cuda")``), and the default of this module's ``device=None`` arguments, as in PyTorch.
+    """Sets this thread's current CUDA device.
+
+    It is what ``"cuda"`` without an index means (for new tensors and ``.to("cuda")``), and the default of this
+    module's ``device=None`` arguments, as in PyTorch.
 
     Args:
         device (int or str or device): the CUDA device.
@@ -185,3 +188,41 @@ manual_seed_all = manual_seed
 from . import _legacy  # noqa: E402
 
 globals().update(_legacy.make("rtorch.cuda", cuda=True))
+
+
+def get_rng_state(device="cuda"):
+    """Returns the random state CUDA tensors draw from: the default generator's (see :func:`rtorch.get_rng_state`).
+
+    rtorch draws CUDA random numbers from the default generator, so this is the CPU state too.
+
+    Args:
+        device (int or str or device): accepted for PyTorch compatibility.
+    """
+    from .random import get_rng_state as _get
+    return _get()
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restores the state :func:`get_rng_state` returned (the default generator's, shared with the CPU).
+
+    Args:
+        new_state (ByteTensor): the state.
+        device (int or str or device): accepted for PyTorch compatibility.
+    """
+    from .random import set_rng_state as _set
+    _set(new_state)
+
+
+def get_rng_state_all():
+    """Returns one state per CUDA device (each the shared default generator's state)."""
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state_all(new_states):
+    """Restores the states :func:`get_rng_state_all` returned (they are one shared state: the first is used).
+
+    Args:
+        new_states (list of ByteTensor): the states.
+    """
+    for s in list(new_states)[:1]:
+        set_rng_state(s)

@@ -573,6 +573,20 @@ pub fn initial_seed() -> u64 {
     crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner()).seed
 }
 
+/// The default generator's state as ``(seed, offset)``; ``rtorch.get_rng_state`` packs it into a byte tensor.
+#[pyfunction]
+pub fn _default_rng_state() -> (u64, u64) {
+    let g = crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner());
+    (g.seed, g.offset)
+}
+
+/// Restores the default generator to a ``(seed, offset)`` state from :func:`_default_rng_state`.
+#[pyfunction]
+pub fn _set_default_rng_state(state: (u64, u64)) {
+    *crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner()) =
+        Generator { seed: state.0, offset: state.1 };
+}
+
 fn tensor_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
     obj.try_iter()?.map(|x| tensor_from_any(&x?)).collect()
 }

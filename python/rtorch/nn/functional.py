@@ -9,7 +9,8 @@ import rtorch
 from rtorch import _argcheck
 
 __all__ = [
-    "linear", "identity", "relu", "relu_", "relu6", "gelu", "silu", "mish", "tanh", "sigmoid",
+    "linear", "identity", "relu", "relu_", "hardtanh_", "leaky_relu_", "elu_", "relu6", "gelu", "silu", "mish",
+    "tanh", "sigmoid",
     "hardtanh", "leaky_relu", "elu", "softplus", "softsign", "softmax", "softmin", "log_softmax",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
@@ -63,7 +64,7 @@ def _named(out, name, since):
     return out
 
 
-
+def _softmax_dim(ndim):
     warnings.warn(
         "Implicit dimension choice for softmax has been deprecated. "
         "Change the call to include dim=X as an argument."
@@ -142,6 +143,21 @@ def relu(input, inplace=False):
 def relu_(input):
     r"""In-place :func:`relu`."""
     return relu(input, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    r"""In-place :func:`hardtanh`."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    r"""In-place :func:`leaky_relu` (its backward needs ``negative_slope >= 0``, as in PyTorch)."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu_(input, alpha=1.0):
+    r"""In-place :func:`elu` (its backward needs ``alpha >= 0``, as in PyTorch)."""
+    return elu(input, alpha, inplace=True)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -340,8 +356,10 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    r"""Alpha dropout (for SELU networks): dropped elements take SELU's negative saturation value, then an affine map
-    keeps the mean and variance (Klambauer et al. 2017).
+    r"""Applies alpha dropout, for SELU networks.
+
+    Dropped elements take SELU's negative saturation value, then an affine map keeps the mean and variance
+    (Klambauer et al. 2017).
 
     Args:
         input (Tensor): the input.
@@ -1420,6 +1438,8 @@ _SPECS = {
     "linear": "input:Tensor weight:Tensor bias:Tensor?",
     "bilinear": "input1:Tensor input2:Tensor weight:Tensor bias:Tensor?",
     "relu": _ACT, "relu6": _ACT, "silu": _ACT, "mish": _ACT, "relu_": "input:Tensor",
+    "hardtanh_": "input:Tensor min_val:float max_val:float", "leaky_relu_": "input:Tensor negative_slope:float",
+    "elu_": "input:Tensor alpha:float",
     "hardtanh": _ACT + " min_val:float max_val:float",
     "gelu": "input:Tensor approximate:str",
     "tanh": "input:Tensor", "sigmoid": "input:Tensor", "softsign": "input:Tensor",

@@ -104,8 +104,9 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 
 
 class LBFGS(Optimizer):
-    r"""L-BFGS, as in ``torch.optim.LBFGS`` (after minFunc): a quasi-Newton method keeping ``history_size``
-    pairs of parameter and gradient changes.
+    r"""Implements L-BFGS, as ``torch.optim.LBFGS`` (after minFunc).
+
+    A quasi-Newton method keeping ``history_size`` pairs of parameter and gradient changes.
 
     ``step(closure)`` needs a closure that clears the gradients, computes the loss, calls
     ``backward`` and returns the loss; it may call it up to ``max_eval`` times. All parameters

@@ -11,9 +11,9 @@ import builtins
 import math
 
 import rtorch
-from rtorch._layout import sparse_coo
+from rtorch._layout import sparse_coo as _sparse_coo
 
-__all__ = ["SparseTensor", "mm", "sum", "addmm", "FloatTensor", "DoubleTensor", "LongTensor"]
+__all__ = ["SparseTensor", "mm", "sum", "addmm", "FloatTensor", "DoubleTensor", "LongTensor", "sparse_coo_tensor"]
 
 
 def _check_indices(indices, op):
@@ -116,7 +116,7 @@ class SparseTensor:
     @property
     def layout(self):
         """Always ``rtorch.sparse_coo``."""
-        return sparse_coo
+        return _sparse_coo
 
     @property
     def is_sparse(self):
@@ -373,6 +373,11 @@ class SparseTensor:
     __mul__ = __rmul__ = mul
 
     def __truediv__(self, other):
+        """Returns ``self / other`` for a number or 0-d tensor ``other`` (the indices are kept).
+
+        Args:
+            other (Number or Tensor): the divisor.
+        """
         if isinstance(other, (rtorch.Tensor, SparseTensor)) and getattr(other, "dim", lambda: 0)() != 0:
             raise NotImplementedError("sparse / tensor: only division by a number (or a 0-d tensor) is supported")
         return self._scaled(lambda v: v / other)
@@ -380,6 +385,7 @@ class SparseTensor:
     div = __truediv__
 
     def __neg__(self):
+        """Returns ``-self`` (the indices are kept)."""
         return self._scaled(lambda v: -v)
 
     neg = __neg__

@@ -89,7 +89,10 @@ impl PyTensor {
     ///     >>> rtorch.tensor([[1, 2], [3, 4]]).tolist()
     ///     [[1, 2], [3, 4]]
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        let mut np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        if np.dtype() == DType::BF16 {
+            np = np.to_dtype(DType::F32).py()?; // NumPy has no bfloat16; every value is exact in float32
+        }
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }

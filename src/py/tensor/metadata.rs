@@ -147,8 +147,9 @@ impl PyTensor {
     fn storage_offset(&self) -> usize {
         self.t.offset()
     }
-    /// The memory layout of the tensor: always ``rtorch.strided`` for a dense tensor (sparse COO
-    /// tensors are :class:`rtorch.sparse.SparseTensor` objects, whose layout is ``rtorch.sparse_coo``).
+    /// The memory layout of the tensor: always ``rtorch.strided`` for a dense tensor.
+    ///
+    /// Sparse COO tensors are :class:`rtorch.sparse.SparseTensor` objects, whose layout is ``rtorch.sparse_coo``).
     #[getter]
     fn layout<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py.import("rtorch._layout")?.getattr("strided")

@@ -85,7 +85,7 @@ impl PyTensor {
     ///     >>> x = rtorch.ones(2, dtype=rtorch.float64)
     ///     >>> x.new_zeros(2, 3)
     ///     tensor([[0., 0., 0.],
-    ///             [0., 0., 0.]], dtype=rtorch.float64)
+    ///             [0., 0., 0.]], dtype=torch.float64)
     #[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
     fn new_zeros(&self, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {
@@ -169,7 +169,7 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.zeros(2, dtype=rtorch.float64).new_tensor([1, 2])
-    ///     tensor([1., 2.], dtype=rtorch.float64)
+    ///     tensor([1., 2.], dtype=torch.float64)
     #[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false))]
     #[allow(clippy::too_many_arguments)]
     fn new_tensor(&self, data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool) -> R {

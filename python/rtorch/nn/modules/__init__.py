@@ -5,6 +5,7 @@ from rtorch.nn.modules.conv import Conv1d, Conv2d
 from rtorch.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from rtorch.nn.modules.flatten import Flatten, Unflatten
 from rtorch.nn.modules.container import ModuleDict, ModuleList, Sequential
+from rtorch.nn.modules.parameter_containers import ParameterDict, ParameterList
 from rtorch.nn.modules.activation import (
     ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, ReLU6, SiLU, Sigmoid, Softmax,
     Softmin, Softplus, Softsign, Tanh,
@@ -41,6 +42,7 @@ __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAtte
             "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
             "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]
 __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ += ["ParameterList", "ParameterDict"]
 
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
 # not str"), so a wrong type fails at construction instead of deep inside forward.

@@ -34,8 +34,9 @@ class Dropout(_DropoutNd):
 
 
 class Dropout1d(_DropoutNd):
-    r"""During training, zero whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p`` (scaling the
-    rest by :math:`1/(1-p)`), as in ``torch.nn.Dropout1d``.
+    r"""Randomly zeroes whole channels of a ``(N, C, L)`` or ``(C, L)`` input during training (``torch.nn.Dropout1d``).
+
+    Each channel is zeroed with probability ``p``; the rest are scaled by :math:`1/(1-p)`.
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5
@@ -48,8 +49,9 @@ class Dropout1d(_DropoutNd):
 
 
 class Dropout2d(_DropoutNd):
-    r"""During training, zero whole channels of a ``(N, C, H, W)`` input with probability ``p`` (scaling the rest by
-    :math:`1/(1-p)`), as in ``torch.nn.Dropout2d``.
+    r"""Randomly zeroes whole channels of a ``(N, C, H, W)`` input during training (``torch.nn.Dropout2d``).
+
+    Each channel is zeroed with probability ``p``; the rest are scaled by :math:`1/(1-p)`.
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5
@@ -62,8 +64,9 @@ class Dropout2d(_DropoutNd):
 
 
 class Dropout3d(_DropoutNd):
-    r"""During training, zero whole channels of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input with probability ``p``
-    (scaling the rest by :math:`1/(1-p)`), as in ``torch.nn.Dropout3d``.
+    r"""Randomly zeroes whole channels of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input during training.
+
+    As ``torch.nn.Dropout3d``: each channel is zeroed with probability ``p``; the rest are scaled by :math:`1/(1-p)`.
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5
@@ -76,8 +79,9 @@ class Dropout3d(_DropoutNd):
 
 
 class AlphaDropout(_DropoutNd):
-    r"""Alpha dropout for self-normalising (SELU) networks, as in ``torch.nn.AlphaDropout``: dropped elements take
-    SELU's negative saturation value and an affine map keeps zero mean and unit variance.
+    r"""Applies alpha dropout, for self-normalising (SELU) networks, as ``torch.nn.AlphaDropout``.
+
+    Dropped elements take SELU's negative saturation value and an affine map keeps zero mean and unit variance.
 
     Args:
         p: probability of an element to be dropped. Default: 0.5
