@@ -5,6 +5,7 @@ from .. import _rtorch as _C
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
 from .function import Function, FunctionCtx  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+from . import functional  # noqa: F401
 
 grad = _C.grad
 
@@ -66,5 +67,5 @@ class Variable(metaclass=_VariableMeta):
 
 
 __all__ = ["grad", "backward", "Function", "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "gradcheck", "gradgradcheck", "Variable"]
+           "gradcheck", "gradgradcheck", "Variable", "functional"]
 _ = functools
