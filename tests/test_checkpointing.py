@@ -1,4 +1,4 @@
-"""rtorch.random (get/set_rng_state, seed, fork_rng) and rtorch.utils.checkpoint against plain autograd."""
+"""rtorch.utils.checkpoint (checkpoint, checkpoint_sequential): the same values and gradients as plain autograd."""
 import warnings
 
 import numpy as np
@@ -7,49 +7,6 @@ import pytest
 import rtorch
 from rtorch import nn
 from rtorch.utils.checkpoint import checkpoint, checkpoint_sequential
-
-
-def test_rng_state_round_trip_and_fork():
-    rtorch.manual_seed(3)
-    s = rtorch.get_rng_state()
-    assert s.dtype == rtorch.uint8 and s.shape == (16,)
-    a = rtorch.rand(5)
-    rtorch.set_rng_state(s)
-    assert rtorch.equal(a, rtorch.rand(5))
-    with rtorch.random.fork_rng():
-        rtorch.rand(100)
-    after = rtorch.rand(3)
-    rtorch.set_rng_state(s)
-    rtorch.rand(5)
-    assert rtorch.equal(after, rtorch.rand(3))  # the forked draws left the stream untouched
-    with rtorch.random.fork_rng(enabled=False):
-        rtorch.rand(1)
-    assert not rtorch.equal(rtorch.get_rng_state(), s)
-    assert rtorch.equal(rtorch.cuda.get_rng_state(), rtorch.get_rng_state())
-
-
-def test_rng_state_survives_a_checkpoint_file(tmp_path):
-    rtorch.manual_seed(11)
-    rtorch.rand(7)
-    rtorch.save({"rng": rtorch.get_rng_state()}, tmp_path / "c.pt")
-    want = rtorch.randn(4)
-    rtorch.manual_seed(0)
-    rtorch.set_rng_state(rtorch.load(tmp_path / "c.pt")["rng"])
-    assert rtorch.equal(rtorch.randn(4), want)
-
-
-def test_set_rng_state_rejects_bad_states():
-    with pytest.raises(TypeError, match="ByteTensor"):
-        rtorch.set_rng_state([1, 2])
-    with pytest.raises(TypeError, match="ByteTensor"):
-        rtorch.set_rng_state(rtorch.zeros(16))
-    with pytest.raises(RuntimeError, match="size to be 5056"):  # a PyTorch CPU state
-        rtorch.set_rng_state(rtorch.zeros(5056, dtype=rtorch.uint8))
-
-
-def test_seed_is_random_and_recorded():
-    s1, s2 = rtorch.seed(), rtorch.seed()
-    assert s1 != s2 and rtorch.initial_seed() == s2 and rtorch.random.initial_seed() == s2
 
 
 def _block():

@@ -87,3 +87,10 @@ def test_float32_matmul_precision_drives_tf32():
     finally:
         rtorch.set_float32_matmul_precision("highest")
     assert not rtorch.backends.cuda.matmul.allow_tf32
+
+
+def test_data_parallel_rejects_what_is_not_a_module():
+    with pytest.raises(TypeError, match="argument 'module' must be an nn.Module, not NoneType"):
+        rtorch.nn.DataParallel(None)
+    with pytest.raises(TypeError, match="argument 'dim' must be int, not str"):
+        rtorch.nn.DataParallel(rtorch.nn.Linear(2, 2), dim="0")

@@ -37,6 +37,10 @@ class DataParallel(Module):
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0):
         super().__init__()
+        if not isinstance(module, Module):
+            raise TypeError(f"DataParallel(): argument 'module' must be an nn.Module, not {type(module).__name__}")
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"DataParallel(): argument 'dim' must be int, not {type(dim).__name__}")
         self.module = module
         self.dim = dim
         if not rtorch.cuda.is_available():
