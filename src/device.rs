@@ -2,6 +2,22 @@
 use crate::bail;
 use crate::error::Result;
 
+thread_local! {
+    /// The current CUDA device of this thread (`rtorch.cuda.set_device`): what `"cuda"` without
+    /// an index means. Per thread, like CUDA's own current device.
+    static CURRENT_CUDA: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The index `"cuda"` stands for in this thread.
+pub fn current_cuda() -> usize {
+    CURRENT_CUDA.with(|c| c.get())
+}
+
+/// Set the index `"cuda"` stands for in this thread.
+pub fn set_current_cuda(i: usize) {
+    CURRENT_CUDA.with(|c| c.set(i))
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Device {
     Cpu,
@@ -9,14 +25,14 @@ pub enum Device {
 }
 
 impl Device {
-    /// Parse `"cpu"`, `"cuda"`, `"cuda:1"`.
+    /// Parse `"cpu"`, `"cuda"` (this thread's current CUDA device), `"cuda:1"`.
     pub fn parse(s: &str) -> Result<Device> {
         let s = s.trim();
         if s == "cpu" {
             return Ok(Device::Cpu);
         }
         if s == "cuda" {
-            return Ok(Device::Cuda(0));
+            return Ok(Device::Cuda(current_cuda()));
         }
         if let Some(i) = s.strip_prefix("cuda:") {
             if let Ok(i) = i.parse::<usize>() {

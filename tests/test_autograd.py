@@ -188,7 +188,7 @@ def test_hooks_retain_grad_and_grad_fn_names():
     y.retain_grad()
     y.register_hook(lambda g: g * 10)
     z = y.sum()
-    assert z.grad_fn.name() == "SumBackward1" and y.grad_fn.name() == "MulBackward0"
+    assert z.grad_fn.name() == "SumBackward0" and y.grad_fn.name() == "MulBackward0"  # PyTorch's names
     z.backward()
     assert y.grad.tolist() == [10.0, 10.0, 10.0]  # retain_grad sees the gradient after hooks (PyTorch 2)
     assert x.grad.tolist() == [20.0, 20.0, 20.0]
@@ -301,3 +301,235 @@ def test_first_gradient_is_kept_without_a_copy_unless_shared():
     assert y.grad.data_ptr() != Kept.r.data_ptr()
     y.grad.add_(1)
     assert Kept.r[0].item() == 2.0 and y.grad[0].item() == 3.0
+
+
+# ---- issue 16: in-place activations in the graph, hook removal, custom Function outputs, grad_fn names ----
+
+import json  # noqa: E402
+import pathlib  # noqa: E402
+import warnings  # noqa: E402
+
+import rtorch.nn as nn  # noqa: E402
+import rtorch.nn.functional as F  # noqa: E402
+
+_COMPAT = json.loads((pathlib.Path(__file__).parent / "fixtures" / "compat.json").read_text())
+
+# Each applies an in-place activation to `y`, a tensor in the graph (the product of the leaf with 1.5).
+INPLACE_ACTIVATIONS = {
+    "relu_": lambda y: y.relu_(),
+    "F.relu": lambda y: F.relu(y, inplace=True),
+    "nn.ReLU": lambda y: nn.ReLU(inplace=True)(y),
+    "F.relu_": lambda y: F.relu_(y),
+    "nn.LeakyReLU": lambda y: nn.LeakyReLU(0.1, inplace=True)(y),
+    "nn.ELU": lambda y: nn.ELU(0.7, inplace=True)(y),
+    "nn.Hardtanh": lambda y: nn.Hardtanh(-0.5, 0.8, inplace=True)(y),
+    "nn.ReLU6": lambda y: nn.ReLU6(inplace=True)(y * 4),
+    "nn.SiLU": lambda y: nn.SiLU(inplace=True)(y),
+    "nn.Mish": lambda y: nn.Mish(inplace=True)(y),
+    "sigmoid_": lambda y: y.sigmoid_(),
+    "tanh_": lambda y: y.tanh_(),
+    "exp_": lambda y: y.exp_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_ACTIVATIONS))
+def test_inplace_activation_in_the_graph(name):
+    f = INPLACE_ACTIVATIONS[name]
+    x = leaf((3, 4), seed=7)
+    with torch.no_grad():  # keep the samples off the kinks of relu / hardtanh
+        x.add_(torch.where(x.abs() < 0.05, torch.full_like(x, 0.1), torch.zeros_like(x)))
+    assert gradcheck(lambda x: f(x * 1.5), (x,))
+    if name not in ("relu_", "F.relu", "nn.ReLU", "F.relu_", "nn.Hardtanh", "nn.ReLU6", "nn.LeakyReLU"):
+        assert gradgradcheck(lambda x: f(x * 1.5), (x,))
+    # the same values as the out-of-place form, and the input tensor is the output
+    y = x.detach() * 1.5
+    out = f(y)
+    if name != "nn.ReLU6":
+        assert out is y
+    ref = {"relu_": F.relu, "F.relu": F.relu, "nn.ReLU": F.relu, "F.relu_": F.relu,
+           "nn.LeakyReLU": lambda t: F.leaky_relu(t, 0.1), "nn.ELU": lambda t: F.elu(t, 0.7),
+           "nn.Hardtanh": lambda t: F.hardtanh(t, -0.5, 0.8), "nn.ReLU6": lambda t: F.relu6(t * 4), "nn.SiLU": F.silu,
+           "nn.Mish": F.mish, "sigmoid_": torch.sigmoid, "tanh_": torch.tanh, "exp_": torch.exp}[name]
+    assert torch.allclose(out, ref(x.detach() * 1.5))
+
+
+def test_inplace_activation_in_a_cnn_block():
+    # conv -> batchnorm -> ReLU(inplace) -> maxpool -> dropout2d(inplace): backward must run (it raised before).
+    torch.manual_seed(0)
+    block = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+                          nn.Dropout2d(0.3, inplace=True), nn.Flatten(), nn.Linear(12, 1), nn.LeakyReLU(inplace=True))
+    x = torch.randn(4, 2, 4, 4)
+    block(x).sum().backward()
+    assert all(p.grad is not None for p in block.parameters())
+    x64 = torch.randn(1, 2, 4, 4, dtype=torch.float64, requires_grad=True)
+    conv = nn.Conv2d(2, 2, 3, padding=1).double()
+    assert gradcheck(lambda t: F.max_pool2d(F.relu(conv(t), inplace=True), 2), (x64,))
+
+
+def test_inplace_activation_result_is_saved_like_pytorch():
+    # The result is saved: changing it in place afterwards makes backward raise (as in PyTorch) ...
+    x = torch.randn(5, requires_grad=True)
+    y = (x * 1).relu_()
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    # ... and the in-place forms of elu / leaky_relu need a non-negative alpha / slope at backward, as in PyTorch.
+    for fn, msg in ((lambda y: F.leaky_relu(y, -0.1, inplace=True), "leakyReLu"),
+                    (lambda y: F.elu(y, -0.5, inplace=True), "elu")):
+        with pytest.raises(RuntimeError, match=f"In-place {msg} backward calculation is triggered with a negative"):
+            fn(x * 1).sum().backward()
+    # Out of place, relu keeps only its output: an in-place change of its input afterwards is fine.
+    z = x * 1
+    r = z.relu()
+    z.add_(1)
+    r.sum().backward()
+    # An inplace activation on a leaf that requires grad is refused (PyTorch's message).
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        F.relu(x, inplace=True)
+
+
+def test_register_hook_handle_removes_the_hook():
+    calls = []
+    x = torch.ones(2, requires_grad=True)
+    h = x.register_hook(lambda g: calls.append("leaf") or g * 3)
+    y = x * 2
+    hy = y.register_hook(lambda g: calls.append("nonleaf"))
+    (y * 1).sum().backward(retain_graph=True)
+    assert calls == ["nonleaf", "leaf"] and x.grad.tolist() == [6.0, 6.0]
+    h.remove()
+    hy.remove()
+    h.remove()  # removing twice is harmless
+    x.grad = None
+    calls.clear()
+    (y * 1).sum().backward()
+    assert calls == [] and x.grad.tolist() == [2.0, 2.0]
+    z = torch.ones(1, requires_grad=True)
+    with z.register_hook(lambda g: g * 0) as handle:  # a context manager, like PyTorch's RemovableHandle
+        pass
+    assert type(handle).__name__ == "RemovableHandle"
+    (z * 5).sum().backward()
+    assert z.grad.item() == 5.0
+
+
+def test_function_mark_non_differentiable_and_all_output_grads():
+    seen = {}
+
+    class SortWithIndices(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(idx)
+            doubled = values * 2
+            ctx.mark_non_differentiable(doubled)
+            return values, idx, doubled, "tag"
+
+        @staticmethod
+        def backward(ctx, g_values, g_idx, g_doubled, g_tag):
+            seen.update(idx=g_idx, doubled=g_doubled, tag=g_tag)
+            (idx,) = ctx.saved_tensors
+            return torch.zeros_like(g_values).scatter(0, idx, g_values)
+
+    x = torch.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, idx, doubled, tag = SortWithIndices.apply(x)
+    assert values.requires_grad and not idx.requires_grad and not doubled.requires_grad and tag == "tag"
+    (values * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert x.grad.tolist() == [100.0, 1.0, 10.0]
+    assert seen["doubled"].tolist() == [0.0, 0.0, 0.0] and seen["tag"] is None  # zeros for the marked output
+
+
+def test_variable_is_a_tensor():
+    from rtorch.autograd import Variable
+
+    t = torch.ones(2)
+    v = Variable(t, requires_grad=True)
+    assert v is not t and v.data_ptr() == t.data_ptr() and v.requires_grad and v.is_leaf
+    assert isinstance(t, Variable) and not isinstance(3, Variable)
+    y = torch.ones(2, requires_grad=True) * 2
+    assert Variable(y).grad_fn is None and not Variable(y).requires_grad
+    with pytest.warns(UserWarning, match="volatile was removed"):
+        Variable(t, volatile=True)
+    with pytest.raises(TypeError, match="Variable data has to be a tensor"):
+        Variable([1, 2])
+    assert Variable().shape == (0,)
+
+
+def test_data_assignment_shares_the_new_tensor_and_keeps_autograd_state():
+    p = nn.Parameter(torch.zeros(2))
+    p.grad = torch.ones(2)
+    src = torch.arange(5.0)
+    p.data = src
+    assert p.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0] and p.requires_grad and isinstance(p, nn.Parameter)
+    assert p.grad.tolist() == [1.0, 1.0]  # kept, as in PyTorch
+    src[0] = 7.0
+    assert p[0].item() == 7.0  # shares memory
+    p.data = torch.zeros(3, dtype=torch.float64)
+    assert p.dtype is torch.float64
+    with pytest.raises(RuntimeError, match="must be floating point"):
+        p.data = torch.zeros(2, dtype=torch.int64)
+    opt_state = {p: 1}
+    p.data = torch.ones(1)
+    assert opt_state[p] == 1  # hashing is by identity, stable across .data =
+    p.grad = None
+    (p * 3).sum().backward()
+    assert p.grad.tolist() == [3.0]
+
+
+def test_grad_fn_names_match_pytorch():
+    names = _COMPAT["grad_fn_names"]
+    x = torch.tensor(np.random.default_rng(0).standard_normal((4, 3)), dtype=torch.float32, requires_grad=True)
+    p = torch.rand(4, 3).clamp(0.1, 0.9).requires_grad_()
+    t = torch.rand(4, 3)
+    ci = torch.tensor([0, 1, 2, 1])
+    img = torch.randn(2, 3, 6, 6, requires_grad=True)
+    w = torch.randn(2, 3, requires_grad=True)
+    losses = {
+        "mse_loss": lambda r: F.mse_loss(x, t, reduction=r), "l1_loss": lambda r: F.l1_loss(x, t, reduction=r),
+        "smooth_l1_loss": lambda r: F.smooth_l1_loss(x, t, reduction=r),
+        "huber_loss": lambda r: F.huber_loss(x, t, reduction=r), "nll_loss": lambda r: F.nll_loss(x, ci, reduction=r),
+        "cross_entropy": lambda r: F.cross_entropy(x, ci, reduction=r),
+        "binary_cross_entropy": lambda r: F.binary_cross_entropy(p, t, reduction=r),
+        "binary_cross_entropy_with_logits": lambda r: F.binary_cross_entropy_with_logits(x, t, reduction=r),
+        "kl_div": lambda r: F.kl_div(x, t, reduction=r),
+    }
+    got = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for k, f in losses.items():
+            for r in ("mean", "sum", "none"):
+                got[f"{k}/{r}"] = f(r).grad_fn.name()
+    ops = {
+        "linear": lambda: F.linear(x, w), "linear_bias": lambda: F.linear(x, w, torch.randn(2, requires_grad=True)),
+        "conv2d": lambda: F.conv2d(img, torch.randn(4, 3, 3, 3, requires_grad=True)),
+        "max_pool2d": lambda: F.max_pool2d(img, 2), "avg_pool2d": lambda: F.avg_pool2d(img, 2),
+        "layer_norm": lambda: F.layer_norm(x, (3,)), "batch_norm": lambda: F.batch_norm(img, None, None, training=True),
+        "group_norm": lambda: F.group_norm(img, 1), "softmax": lambda: F.softmax(x, 1),
+        "log_softmax": lambda: F.log_softmax(x, 1), "gelu": lambda: F.gelu(x), "silu": lambda: F.silu(x),
+        "elu": lambda: F.elu(x), "leaky_relu": lambda: F.leaky_relu(x), "hardtanh": lambda: F.hardtanh(x),
+        "relu6": lambda: F.relu6(x), "softplus": lambda: F.softplus(x), "mish": lambda: F.mish(x),
+        "relu": lambda: F.relu(x), "dropout": lambda: F.dropout(x, 0.5), "embedding": lambda: F.embedding(ci, x),
+        "pad": lambda: F.pad(x, (1, 1)), "mean": lambda: x.mean(), "mean_dim": lambda: x.mean(1),
+        "sum": lambda: x.sum(), "sum_dim": lambda: x.sum(1),
+    }
+    got.update({k: f().grad_fn.name() for k, f in ops.items()})
+    inplace = {
+        "relu_": lambda y: F.relu(y, inplace=True), "leaky_relu_": lambda y: F.leaky_relu(y, 0.1, inplace=True),
+        "elu_": lambda y: F.elu(y, inplace=True), "hardtanh_": lambda y: F.hardtanh(y, inplace=True),
+        "relu6_": lambda y: F.relu6(y, inplace=True), "silu_": lambda y: F.silu(y, inplace=True),
+        "sigmoid_": lambda y: y.sigmoid_(), "unsqueeze_": lambda y: y.unsqueeze_(0), "t_": lambda y: y.t_(),
+        "transpose_": lambda y: y.transpose_(0, 1), "squeeze_": lambda y: y.unsqueeze(0).squeeze_(),
+        "squeeze_dim": lambda y: y.unsqueeze(0).squeeze_(0),
+    }
+    got.update({k: f(x * 1).grad_fn.name() for k, f in inplace.items()})
+    assert set(got) == set(names)
+    wrong = {k: (got[k], names[k]) for k in names if got[k] != names[k]}
+    assert not wrong, f"(rtorch, PyTorch) names that differ: {wrong}"
+
+
+def test_composite_naming_never_renames_an_earlier_node():
+    x = torch.randn(3, requires_grad=True)
+    y = x * 2
+    assert F.dropout(y, 0.0) is y and y.grad_fn.name() == "MulBackward0"
+    F.pad(y, (0, 0))
+    F.linear(y.reshape(1, 3), torch.ones(1, 3))
+    assert y.grad_fn.name() == "MulBackward0"

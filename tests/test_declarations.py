@@ -147,7 +147,9 @@ def test_host_only_list_matches_its_uses():
 
 PUBLIC_MODULES = ["rtorch", "rtorch.nn", "rtorch.nn.functional", "rtorch.nn.init", "rtorch.optim",
                   "rtorch.autograd", "rtorch.utils.data", "rtorch.cuda", "rtorch.distributed",
-                  "rtorch.multiprocessing"]
+                  "rtorch.multiprocessing", "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx",
+                  "rtorch.backends.cudnn", "rtorch.backends.mps",
+                  "rtorch.random", "rtorch.utils.checkpoint", "rtorch.nn.parallel"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

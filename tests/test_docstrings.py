@@ -20,6 +20,8 @@ NAMESPACES = [
     "rtorch.nn.parallel", "rtorch.optim", "rtorch.optim.lr_scheduler", "rtorch.autograd",
     "rtorch.autograd.function", "rtorch.autograd.grad_mode", "rtorch.utils.data", "rtorch.utils.dlpack",
     "rtorch.cuda", "rtorch.backends.cuda", "rtorch.distributed", "rtorch.multiprocessing", "rtorch.serialization",
+    "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx", "rtorch.backends.cudnn", "rtorch.backends.mps",
+    "rtorch.random", "rtorch.utils.checkpoint",
 ]
 
 # A first line that is a sentence: opens with a capital letter, a backtick, a quote or ``:`` (a Sphinx role such

@@ -22,10 +22,7 @@ def test_tensor_infers_dtype_like_pytorch():
 
 
 
-_NP_SCALAR_BUG = "rtorch.tensor makes a NumPy float64 / float16 scalar float32; PyTorch keeps the scalar's dtype"
-NUMPY_SCALARS = [np.float32, np.int64, np.int32, np.int8, np.uint8, np.bool_,
-                 pytest.param(np.float64, marks=pytest.mark.xfail(strict=True, reason=_NP_SCALAR_BUG)),
-                 pytest.param(np.float16, marks=pytest.mark.xfail(strict=True, reason=_NP_SCALAR_BUG))]
+NUMPY_SCALARS = [np.float32, np.int64, np.int32, np.int8, np.uint8, np.bool_, np.float64, np.float16]
 
 
 @pytest.mark.parametrize("scalar_type", NUMPY_SCALARS, ids=lambda s: s.__name__)
@@ -35,6 +32,19 @@ def test_numpy_scalars_keep_their_dtype(scalar_type):
     v = scalar_type(1)
     assert rtorch.tensor(v).dtype is want
     assert rtorch.tensor([v, v]).dtype is want
+
+
+@pytest.mark.parametrize("data, want", [
+    ([np.float64(1), 2.0], "float64"), ([2.0, np.float64(1)], "float64"), ([np.float16(1), 2.0], "float32"),
+    ([np.float32(1), np.float64(1)], "float64"), ([[np.float64(1)]], "float64"), ([np.int32(1), 2], "int64"),
+    ([np.int32(1), 2.0], "float32"), ([1.0, 2], "float32"), ([np.int8(1), np.int16(2)], "int16"),
+])
+def test_sequences_of_numpy_scalars_promote_like_pytorch(data, want):
+    # PyTorch's inference (recorded with torch 2.x): Python floats count as the default dtype, NumPy scalars keep
+    # theirs, and the result is their promotion (not NumPy's, which would give float64 for int32 + float).
+    assert rtorch.tensor(data).dtype is getattr(rtorch, want)
+    if _torch is not None:
+        assert str(_torch.tensor(data).dtype) == f"torch.{want}"
 
 def test_dtype_objects():
     assert rtorch.float32.itemsize == 4 and rtorch.float32.is_floating_point

@@ -284,3 +284,34 @@ def test_float64_keeps_libm():
     x = np.linspace(-1e7, 1e7, 10001)
     np.testing.assert_allclose(torch.sin(torch.from_numpy(x)).numpy(), np.sin(x), rtol=1e-15, atol=1e-15)
     np.testing.assert_allclose(torch.log(torch.from_numpy(np.abs(x) + 1)).numpy(), np.log(np.abs(x) + 1), rtol=1e-15)
+
+
+# ---- issue 16 item 8: PyTorch's deprecated add(Number alpha, Tensor other) overloads ----
+
+@pytest.mark.parametrize("name, call, want, inplace", [
+    ("add", lambda x, y: x.add(2, y), [7.0, 9.0], False),
+    ("add", lambda x, y: torch.add(x, 2, y), [7.0, 9.0], False),
+    ("sub", lambda x, y: x.sub(2, y), [-5.0, -7.0], False),
+    ("sub", lambda x, y: torch.sub(x, 2, y), [-5.0, -7.0], False),
+    ("subtract", lambda x, y: x.subtract(2, y), [-5.0, -7.0], False),
+    ("add_", lambda x, y: x.add_(2, y), [7.0, 9.0], True),
+    ("sub_", lambda x, y: x.sub_(2, y), [-5.0, -7.0], True),
+    ("add_", lambda x, y: x.add_(-0.5, 4), [-1.0, -1.0], True),  # a Number `other` too, as PyTorch accepts
+])
+def test_deprecated_alpha_first_overloads(name, call, want, inplace):
+    x, y = torch.tensor([1.0, 1.0]), torch.tensor([3.0, 4.0])
+    with pytest.warns(UserWarning, match=f"This overload of {name} is deprecated:\n\t{name}\\(Number alpha"):
+        out = call(x, y)
+    assert out.tolist() == want
+    assert x.tolist() == (want if inplace else [1.0, 1.0])
+
+
+def test_deprecated_overload_keeps_the_modern_errors():
+    x = torch.ones(2)
+    with pytest.raises(TypeError, match="takes 1 positional argument but 2 were given"):
+        x.add(torch.ones(2), 2)
+    with pytest.raises(TypeError, match="takes 1 positional argument but 3 were given"):
+        x.add(1, 2, 3)
+    with pytest.raises(TypeError):
+        x.add(2, torch.ones(2), alpha=3)
+    assert x.add(torch.ones(2), alpha=2).tolist() == [3.0, 3.0]  # the modern form warns nothing

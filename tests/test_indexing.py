@@ -298,3 +298,33 @@ def test_integer_row_gather_matches_numpy(rows):
     # Strided rows (every other column) and a column gather take the general paths.
     np.testing.assert_array_equal(t[:, ::2][torch.from_numpy(idx)].numpy(), x[:, ::2][idx])
     np.testing.assert_array_equal(t[:, torch.from_numpy(idx % 64)].numpy(), x[:, idx % 64])
+
+
+# ---- issue 16 item 4: Python ranges, lists of ints, NumPy int and bool arrays as indices (get and set) ----
+
+@pytest.mark.parametrize("key", [
+    range(3), range(5, 1, -2), range(0), [4, 0, 4], np.array([1, 3]), np.array([[0, 1], [5, 4]]),
+    np.arange(6) > 2, np.array([True, False, True, False, False, True]), np.int64(2), (range(2),),
+    [True, False, True, True, False, False],
+])
+def test_python_and_numpy_indices(key):
+    a = np.arange(12.0).reshape(6, 2)
+    t = torch.tensor(a)
+    np_key = np.asarray(key, dtype=np.int64) if isinstance(key, range) else key
+    if isinstance(key, tuple):
+        np_key = tuple(np.asarray(k, dtype=np.int64) if isinstance(k, range) else k for k in key)
+    assert_close(t[key], a[np_key])
+    t2, a2 = torch.tensor(a), a.copy()
+    t2[key] = -1.0
+    a2[np_key] = -1.0
+    assert_close(t2, a2)
+
+
+def test_range_index_on_a_second_dim_and_in_the_graph():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    t = torch.tensor(a, requires_grad=True)
+    assert_close(t[:, range(1, 3)].detach(), a[:, 1:3])
+    t[1, range(2), [0, 3]].sum().backward()
+    g = np.zeros_like(a)
+    g[1, [0, 1], [0, 3]] = 1
+    assert_close(t.grad, g)

@@ -270,3 +270,89 @@ def test_interpolate_matches_torch(kw, rng):
     assert_close(xr.grad, gxt, rtol=1e-4, atol=1e-5)
     assert_close(F.interpolate(t(x1, rtorch.float32), **kw1), y1t, atol=1e-6, rtol=1e-4)
     assert repr(nn.Upsample(**up_kw)) == rep
+
+
+# ---- issue 16 item 13: channel-wise dropout (Dropout1d/2d/3d) and alpha dropout (AlphaDropout, FeatureAlphaDropout) ----
+
+import warnings as _warnings  # noqa: E402
+
+
+@pytest.mark.parametrize("fn, shape, nsp", [
+    (F.dropout1d, (8, 16, 5), 1), (F.dropout1d, (16, 5), 1), (F.dropout2d, (8, 16, 3, 3), 2),
+    (F.dropout3d, (4, 16, 2, 2, 2), 3), (F.dropout3d, (16, 2, 2, 2), 3),
+])
+def test_channel_dropout_zeroes_whole_channels(fn, shape, nsp):
+    rtorch.manual_seed(0)
+    x = rtorch.ones(*shape, dtype=rtorch.float64)
+    y = fn(x, 0.5, training=True)
+    assert y.shape == x.shape
+    per_channel = y.reshape(*shape[:-nsp], -1)
+    assert rtorch.all((per_channel == 0).all(-1) | (per_channel == 2.0).all(-1))  # 0 or 1 / (1 - p), per channel
+    kept = float((per_channel[..., 0] != 0).double().mean())
+    assert 0.2 < kept < 0.8
+    assert rtorch.equal(fn(x, 0.5, training=False), x) and rtorch.equal(fn(x, 0.0), x)
+    assert float(fn(x, 1.0).abs().sum()) == 0.0
+    z = x.clone()
+    assert fn(z, 0.5, inplace=True) is z
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        fn(x, 1.5)
+
+
+def test_channel_dropout_rank_checks_and_warnings():
+    with pytest.raises(RuntimeError, match="dropout1d: Expected 2D or 3D input"):
+        F.dropout1d(rtorch.ones(2, 2, 2, 2))
+    with pytest.warns(UserWarning, match="dropout2d: Received a 3D input"):
+        F.dropout2d(rtorch.ones(2, 3, 4))
+    with pytest.warns(UserWarning, match="dropout2d: Received a 2-D input"):
+        F.dropout2d(rtorch.ones(2, 3))
+    with pytest.warns(UserWarning, match="dropout3d: Received a 3-D input"):
+        F.dropout3d(rtorch.ones(2, 3, 4))
+    with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+        F.feature_alpha_dropout(rtorch.ones(3), 0.5, training=True)
+
+
+def test_alpha_dropout_keeps_selu_statistics():
+    rtorch.manual_seed(1)
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+    z = rtorch.randn(200000, dtype=rtorch.float64)
+    x = scale * rtorch.where(z > 0, z, alpha * (z.exp() - 1))  # SELU of a standard normal: mean 0, std 1
+    y = F.alpha_dropout(x, 0.2, training=True)
+    assert abs(float(y.mean()) - float(x.mean())) < 0.02 and abs(float(y.std()) - float(x.std())) < 0.02
+    # PyTorch's map: dropped elements become SELU's saturation value -1.758..., then y = a * v + b for all.
+    sat = -1.7580993408473766
+    a = 1.0 / ((sat * sat * 0.2 + 1) * 0.8) ** 0.5
+    b = -a * sat * 0.2
+    kept = (y - (a * x + b)).abs() < 1e-9
+    dropped = (y - (a * sat + b)).abs() < 1e-9
+    assert bool((kept | dropped).all()) and 0.18 < float(dropped.double().mean()) < 0.22
+    assert F.alpha_dropout(x, 0.2) is x  # training defaults to False for the functional forms
+    f = F.feature_alpha_dropout(rtorch.ones(64, 32, 3, dtype=rtorch.float64), 0.5, training=True)
+    assert rtorch.all((f == f[..., :1]).all(-1))  # one value per (sample, channel)
+    x64 = rtorch.randn(4, 5, dtype=rtorch.float64, requires_grad=True)
+
+    def fixed_mask(t):
+        rtorch.manual_seed(3)
+        return F.alpha_dropout(t, 0.3, training=True)
+
+    assert gradcheck(fixed_mask, (x64,))
+
+
+def test_dropout_modules():
+    shapes = {nn.Dropout1d: (2, 3, 4), nn.Dropout2d: (2, 3, 4, 4), nn.Dropout3d: (2, 3, 4, 4, 2),
+              nn.AlphaDropout: (5, 3), nn.FeatureAlphaDropout: (2, 3, 4)}
+    for cls, shape in shapes.items():
+        m = cls(0.25, inplace=False)
+        assert repr(m) == f"{cls.__name__}(p=0.25, inplace=False)"
+        m.eval()
+        x = rtorch.randn(*shape)
+        assert m(x) is x
+        m.train()
+        assert m(x).shape == x.shape
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            cls(-0.1)
+    rtorch.manual_seed(0)
+    m = nn.Dropout2d(0.5)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("error")
+        y = m(rtorch.ones(4, 8, 2, 2))
+    assert set(y.unique().tolist()) <= {0.0, 2.0}

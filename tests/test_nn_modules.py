@@ -629,3 +629,96 @@ def test_init_statistics_match_torch_layout():
             assert tuple(rsd[k].shape) == shape, k
             if const is not None:  # constant initialisations (zeros / ones) must agree exactly
                 assert np.all(n(rsd[k]).astype(np.float32) == const), k
+
+
+# ---- issue 16 item 14: nn.init's whole namespace; Module.to / .double() keep the Parameter objects ----
+
+
+
+def test_init_has_pytorchs_names():
+    import rtorch.nn.init as init
+
+    for name in ("calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+                 "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+                 "sparse_", "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+                 "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"):
+        assert callable(getattr(init, name)) and name in init.__all__, name
+    w = rtorch.empty(4, 2, 3, 3)
+    init.dirac_(w)
+    x = rtorch.randn(1, 2, 5, 5)
+    y = rtorch.nn.functional.conv2d(x, w, padding=1)
+    assert rtorch.equal(y[:, :2], x) and float(y[:, 2:].abs().sum()) == 0.0  # passes the first 2 channels through
+    w = rtorch.empty(6, 3, 3)
+    init.dirac_(w, groups=2)
+    assert float(w.sum()) == 6.0
+    with pytest.raises(ValueError, match="3, 4, or 5 dimensions"):
+        init.dirac_(rtorch.empty(2, 2))
+    s = rtorch.empty(10, 4)
+    init.sparse_(s, sparsity=0.3)
+    assert ((s == 0).sum(0) >= 3).all()
+    with pytest.warns(FutureWarning, match="nn.init.xavier_uniform` is now deprecated"):
+        init.xavier_uniform(rtorch.empty(3, 3))
+
+
+def test_module_conversion_keeps_parameter_objects():
+    m = rtorch.nn.Linear(3, 2)
+    params = list(m.parameters())
+    opt = rtorch.optim.SGD(m.parameters(), lr=0.1)
+    m(rtorch.ones(1, 3)).sum().backward()
+    m.double()
+    assert all(a is b for a, b in zip(params, m.parameters()))  # as in PyTorch: optimizers keep working
+    assert m.weight.dtype is rtorch.float64 and m.weight.grad.dtype is rtorch.float64
+    opt.step()
+    out = m(rtorch.ones(1, 3, dtype=rtorch.float64))
+    assert out.dtype is rtorch.float64 and m.weight.requires_grad and isinstance(m.weight, rtorch.nn.Parameter)
+
+
+def test_parameter_list_registers_and_prints_as_pytorch():
+    pl = nn.ParameterList([nn.Parameter(rtorch.ones(2)), rtorch.zeros(3, 4)])
+    assert repr(pl) == ("ParameterList(\n    (0): Parameter containing: [rtorch.float32 of size 2]\n"
+                        "    (1): Parameter containing: [rtorch.float32 of size 3x4]\n)")
+    assert isinstance(pl[1], nn.Parameter) and pl[1].requires_grad  # a plain tensor is wrapped
+    pl.append(rtorch.ones(1))
+    assert len(pl) == 3 and pl[-1].shape == (1,) and isinstance(pl[0:2], nn.ParameterList) and len(pl[0:2]) == 2
+    assert list(pl.state_dict()) == ["0", "1", "2"]
+    with pytest.raises(IndexError, match="index 5 is out of range"):
+        pl[5]
+    with pytest.raises(TypeError, match="should be called with an iterable"):
+        pl.extend(3)
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ps = nn.ParameterList([nn.Parameter(rtorch.full((2,), float(i))) for i in range(3)])
+
+        def forward(self, x):
+            return sum(p * x for p in self.ps)
+
+    m = M()
+    assert list(m.state_dict()) == ["ps.0", "ps.1", "ps.2"] and len(list(m.parameters())) == 3
+    opt = rtorch.optim.SGD(m.parameters(), lr=1.0)
+    m(rtorch.ones(2)).sum().backward()
+    opt.step()
+    assert m.ps[2].tolist() == [1.0, 1.0]  # 2 - 1 * grad(1): the optimizer reached the listed parameters
+    m2 = M()
+    m2.load_state_dict(m.state_dict())
+    assert m2.ps[0].tolist() == [-1.0, -1.0]
+
+
+def test_parameter_dict_behaves_like_an_ordered_dict():
+    pd = nn.ParameterDict({"a": nn.Parameter(rtorch.ones(2)), "b": rtorch.zeros(2, dtype=rtorch.float64)})
+    assert repr(pd) == ("ParameterDict(\n    (a): Parameter containing: [rtorch.FloatTensor of size 2]\n"
+                        "    (b): Parameter containing: [rtorch.DoubleTensor of size 2]\n)")
+    assert list(pd.state_dict()) == ["a", "b"] and "a" in pd and len(pd) == 2
+    pd["c"] = rtorch.ones(1)
+    assert list(pd) == ["a", "b", "c"] and isinstance(pd["c"], nn.Parameter)
+    assert pd.pop("a").shape == (2,) and list(pd.keys()) == ["b", "c"] and "a" not in dict(pd.named_parameters())
+    assert pd.get("zz") is None and pd.setdefault("d", rtorch.ones(3)).shape == (3,)
+    assert [k for k, _ in pd.items()] == ["b", "c", "d"] and len(list(pd.values())) == 3
+    assert pd.popitem()[0] == "d" and list(pd) == ["b", "c"]
+    with pytest.raises(AttributeError, match="'ParameterDict' object has no attribute 'zz'"):
+        pd["zz"]
+    with pytest.raises(ValueError, match="element #0 has length 3"):
+        pd.update([("x", 1, 2)])
+    pd.clear()
+    assert len(pd) == 0 and list(pd.parameters()) == []

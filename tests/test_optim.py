@@ -465,3 +465,114 @@ def run_torch_sin(torch, opt_name, kwargs, steps=SIN_STEPS):
 def test_optimizer_parity_with_torch(opt_cls, kwargs):
     got, _ = run_rtorch_sin(opt_cls, kwargs)
     assert_params(got, torch_ref(lambda torch: run_torch_sin(torch, opt_cls.__name__, kwargs)))
+
+
+# ---- issue 16 item 5: Adadelta and LBFGS, against trajectories recorded with PyTorch (tests/fixtures/compat.json) ----
+
+import json as _json  # noqa: E402
+import pathlib as _pathlib  # noqa: E402
+
+_RUNS = _json.loads((_pathlib.Path(__file__).parent / "fixtures" / "compat.json").read_text())["optimizers"]
+
+
+def _quadratic_step(p):
+    target = rtorch.tensor([0.3, 0.2, -1.0], dtype=rtorch.float64)
+    scale = rtorch.tensor([1.0, 3.0, 0.5], dtype=rtorch.float64)
+    ((p - target) ** 2 * scale).sum().backward()
+
+
+@pytest.mark.parametrize("name", ["default", "wd_lr", "maximize"])
+def test_adadelta_matches_pytorch(name):
+    run = _RUNS[f"adadelta/{name}"]
+    p = rtorch.nn.Parameter(rtorch.tensor([1.5, -0.5, 2.0], dtype=rtorch.float64))
+    opt = rtorch.optim.Adadelta([p], **run["kwargs"])
+    for want in run["trajectory"]:
+        opt.zero_grad()
+        _quadratic_step(p)
+        opt.step()
+        np.testing.assert_allclose(p.tolist(), want, rtol=1e-12, atol=1e-14)
+    sd = opt.state_dict()
+    np.testing.assert_allclose(sd["state"][0]["square_avg"].tolist(), run["square_avg"], rtol=1e-12)
+    np.testing.assert_allclose(sd["state"][0]["acc_delta"].tolist(), run["acc_delta"], rtol=1e-12)
+    assert sd["state"][0]["step"].item() == len(run["trajectory"])
+    assert sd["param_groups"] == run["param_groups"]
+    # the state dict loads back into a fresh optimizer and the run continues identically
+    q = rtorch.nn.Parameter(p.detach().clone())
+    opt2 = rtorch.optim.Adadelta([q], **run["kwargs"])
+    opt2.load_state_dict(sd)
+    for o, t in ((opt, p), (opt2, q)):
+        o.zero_grad()
+        _quadratic_step(t)
+        o.step()
+    assert p.tolist() == q.tolist()
+
+
+def test_adadelta_arguments():
+    p = rtorch.nn.Parameter(rtorch.zeros(1))
+    for kw, msg in (({"lr": -1.0}, "Invalid learning rate"), ({"rho": 1.5}, "Invalid rho"),
+                    ({"eps": -1.0}, "Invalid epsilon"), ({"weight_decay": -1.0}, "Invalid weight_decay")):
+        with pytest.raises(ValueError, match=msg):
+            rtorch.optim.Adadelta([p], **kw)
+    assert rtorch.optim.Adadelta([p]).step() is None  # no gradient yet: nothing happens
+
+
+def _rosenbrock(p):
+    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+
+
+@pytest.mark.parametrize("name", ["strong_wolfe", "fixed_step", "small_history"])
+def test_lbfgs_matches_pytorch(name):
+    run = _RUNS[f"lbfgs/{name}"]
+    p = rtorch.nn.Parameter(rtorch.tensor([-1.2, 1.0], dtype=rtorch.float64))
+    opt = rtorch.optim.LBFGS([p], **run["kwargs"])
+
+    def closure():
+        opt.zero_grad()
+        loss = _rosenbrock(p)
+        loss.backward()
+        return loss
+
+    for want_loss, want_p in zip(run["losses"], run["trajectory"]):
+        assert float(opt.step(closure)) == pytest.approx(want_loss, rel=1e-9, abs=1e-12)
+        np.testing.assert_allclose(p.tolist(), want_p, rtol=1e-9, atol=1e-12)
+    st = opt.state_dict()["state"][0]
+    assert (st["func_evals"], st["n_iter"], len(st["old_dirs"])) == (run["func_evals"], run["n_iter"], run["history"])
+    assert opt.state_dict()["param_groups"] == run["param_groups"]
+
+
+def test_lbfgs_arguments_and_hooks():
+    p = rtorch.nn.Parameter(rtorch.ones(2))
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        rtorch.optim.LBFGS([p], lr=-1)
+    with pytest.raises(ValueError, match="per-parameter options"):
+        rtorch.optim.LBFGS([{"params": [p]}, {"params": [rtorch.nn.Parameter(rtorch.ones(1))]}])
+    opt = rtorch.optim.LBFGS([p], line_search_fn="bogus")
+    calls = []
+    opt.register_step_pre_hook(lambda *a: calls.append("pre"))
+    opt.register_step_post_hook(lambda *a: calls.append("post"))
+
+    def closure():
+        opt.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
+        opt.step(closure)
+    opt = rtorch.optim.LBFGS([p], max_iter=50)
+    opt.register_step_pre_hook(lambda *a: calls.append("pre"))
+    opt.register_step_post_hook(lambda *a: calls.append("post"))
+    opt.step(closure)
+    assert calls[-2:] == ["pre", "post"] and float((p * p).sum()) < 1e-8
+    # a parameter without a gradient contributes zeros
+    q = rtorch.nn.Parameter(rtorch.ones(1))
+    opt = rtorch.optim.LBFGS([p, q])
+
+    def closure2():
+        opt.zero_grad()
+        loss = ((p - 3) ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure2)
+    assert q.item() == 1.0 and p.tolist() == pytest.approx([3.0, 3.0], abs=1e-6)

@@ -471,3 +471,29 @@ def test_repr_like_pytorch():
     assert "dtype=torch.float64" in repr(rtorch.tensor([1.0], dtype=rtorch.float64))
     assert "requires_grad=True" in repr(rtorch.ones(2, requires_grad=True))
     assert "grad_fn=<MulBackward0>" in repr(rtorch.ones(2, requires_grad=True) * 2)
+
+
+# ---- issue 16 item 11: format specs on 0-d tensors (f"{loss:.4f}"), as PyTorch's Tensor.__format__ ----
+
+@pytest.mark.parametrize("value, spec, want", [
+    (1.5, ".4f", "1.5000"), (1.5, "", "1.5"), (3, ">5", "    3"), (True, "", "True"), (0.125, ".1%", "12.5%"),
+    (2.0, "e", "2.000000e+00"),
+])
+def test_format_of_0d_tensors(value, spec, want):
+    t = rtorch.tensor(value)
+    assert format(t, spec) == want
+    assert f"{t:{spec}}" == want
+    if _torch is not None:
+        assert format(_torch.tensor(value), spec) == want
+
+
+def test_format_of_other_tensors():
+    t = rtorch.tensor([1.0, 2.0])
+    assert format(t, "") == str(t) and f"{t}" == repr(t)
+    with pytest.raises(TypeError, match="unsupported format string"):
+        format(t, ".2f")
+    loss = rtorch.tensor(0.25, requires_grad=True) * 2
+    assert f"loss {loss:.3f}" == "loss 0.500"  # a tensor in the graph formats without a warning
+    p = rtorch.nn.Parameter(rtorch.tensor(1.0))
+    with pytest.raises(TypeError):  # PyTorch formats only exact Tensors by value
+        format(p, ".2f")

@@ -233,7 +233,7 @@ USER_CODE = textwrap.dedent("""\
     assert_type(x.topk(2).values, torch.Tensor)
     assert_type(x.unique(return_counts=True), tuple[torch.Tensor, torch.Tensor])
     assert_type(x.nonzero(as_tuple=True), tuple[torch.Tensor, ...])
-    assert_type(x.split(2), list[torch.Tensor])
+    assert_type(x.split(2), tuple[torch.Tensor, ...])
     assert_type(x.detach().sum().item(), int | float | bool)
     assert_type(x.is_floating_point(), bool)
     x.data.mul_(2.0).add_(1, alpha=0.5)

@@ -281,3 +281,109 @@ def test_matches_pytorch_when_present():
     np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-12)
     np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-12)
     assert res[1][2].endswith(res[0][2])  # PyTorch: "torch::autograd::CopySlices"
+
+
+# ---- split / chunk / unbind return tuples; in-place view ops; resize_; as_strided (issue 16 items 12 and bugs) ----
+
+def test_split_chunk_unbind_meshgrid_return_tuples():
+    t = torch.arange(6)
+    for parts in (t.split(2), t.split([1, 5]), t.chunk(3), t.reshape(2, 3).unbind(1), torch.split(t, 4),
+                  torch.chunk(t, 2), torch.unbind(t.reshape(3, 2)), torch.meshgrid(t, t, indexing="ij")):
+        assert type(parts) is tuple and all(isinstance(p, torch.Tensor) for p in parts)
+    x = torch.ones(2, requires_grad=True)
+    assert type(torch.autograd.grad((x * 2).sum(), x)) is tuple
+
+
+@pytest.mark.parametrize("op, args, ref", [
+    ("unsqueeze_", (0,), lambda a: a[None]),
+    ("unsqueeze_", (-1,), lambda a: a[..., None]),
+    ("squeeze_", (), lambda a: a.squeeze()),
+    ("squeeze_", (1,), lambda a: a.squeeze(1)),
+    ("t_", (), lambda a: a.T),
+    ("transpose_", (0, 2), lambda a: a.swapaxes(0, 2)),
+    ("swapdims_", (0, 1), lambda a: a.swapaxes(0, 1)),
+    ("swapaxes_", (1, 2), lambda a: a.swapaxes(1, 2)),
+])
+def test_inplace_view_ops_change_the_tensor_itself(op, args, ref):
+    shape = (3, 4) if op == "t_" else (2, 1, 3)
+    a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    t = torch.tensor(a)
+    ptr, ident = t.data_ptr(), id(t)
+    r = getattr(t, op)(*args)
+    assert r is t and id(t) == ident and t.data_ptr() == ptr  # same object, same memory
+    assert_close(t, ref(a))
+    t.add_(1)  # still a working tensor over the same storage
+    assert_close(t, ref(a) + 1)
+
+
+def test_inplace_view_ops_autograd_like_pytorch():
+    w = torch.randn(3, 1, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        w.unsqueeze_(0)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable"):
+        w[1:].t_()
+    y = w * 2
+    y.unsqueeze_(0)
+    assert y.shape == (1, 3, 1) and y.grad_fn.name() == "UnsqueezeBackward1"
+    (y * torch.arange(3.0, dtype=torch.float64).reshape(1, 3, 1)).sum().backward()
+    assert w.grad.tolist() == [[0.0], [2.0], [4.0]]
+    assert gradcheck(lambda x: (x * 1).t_(), (torch.randn(2, 3, dtype=torch.float64, requires_grad=True),))
+    assert gradcheck(lambda x: (x * 1).unsqueeze_(1).squeeze_(1), (torch.randn(4, dtype=torch.float64,
+                                                                                requires_grad=True),))
+    assert gradgradcheck(lambda x: (x * x).transpose_(0, 1), (torch.randn(2, 3, dtype=torch.float64,
+                                                                            requires_grad=True),))
+    assert (w * 1).t_().grad_fn.name() == "TBackward1"
+    assert (w * 1).transpose_(0, 1).grad_fn.name() == "TransposeBackward1"
+    # Under no_grad a leaf may change shape and keeps requires_grad, .grad and leafness (PyTorch).
+    with torch.no_grad():
+        w.unsqueeze_(0)
+    assert w.shape == (1, 3, 1) and w.requires_grad and w.is_leaf
+    with pytest.raises(RuntimeError, match="t_\\(\\) expects a tensor with <= 2 dimensions"):
+        torch.zeros(2, 3, 4).t_()
+
+
+def test_inplace_view_of_a_view_keeps_its_base():
+    base = torch.arange(6.0)
+    v = base[2:]
+    v.unsqueeze_(0)
+    assert v.shape == (1, 4) and v._base is not None
+    v[0, 0] = 100.0
+    assert base[2].item() == 100.0
+
+
+def test_resize_():
+    x = torch.arange(6.0)
+    assert x.resize_(2, 2) is x and x.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    x.resize_(2, 3)
+    assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]  # the storage kept all six
+    x.resize_(3, 3)  # grows: old elements kept, new ones zero
+    assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [0.0, 0.0, 0.0]]
+    y = torch.zeros(2, 3).t()
+    y.resize_(6)
+    assert y.is_contiguous() and y.stride() == (1,)
+    z = torch.zeros(2)
+    assert z.resize_as_(torch.zeros(3, 1)).shape == (3, 1)
+    assert torch.zeros(4).resize_(torch.Size([2, 2])).shape == (2, 2)
+    e = torch.Tensor().resize_(3)
+    assert e.shape == (3,)
+    with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
+        torch.zeros(2, requires_grad=True).resize_(3)
+    with pytest.raises(RuntimeError, match="negative dimension"):
+        torch.zeros(2).resize_(-1)
+
+
+def test_as_strided():
+    x = torch.arange(6.0)
+    assert x.as_strided((2, 2), (1, 2), 1).tolist() == [[1.0, 3.0], [2.0, 4.0]]
+    assert torch.as_strided(x, (3,), (2,)).tolist() == [0.0, 2.0, 4.0]
+    assert x[2:].as_strided((2,), (1,)).tolist() == [2.0, 3.0]  # default offset: the view's own
+    with pytest.raises(RuntimeError, match="out of bounds for storage"):
+        x.as_strided((4, 4), (1, 2), 1)
+    with pytest.raises(RuntimeError, match="Negative strides"):
+        x.as_strided((2,), (-1,), 1)
+    y = torch.arange(6.0)
+    y.as_strided_((3,), (2,))
+    assert y.tolist() == [0.0, 2.0, 4.0] and y.stride() == (2,)
+    g = torch.arange(6.0, dtype=torch.float64).requires_grad_()
+    assert gradcheck(lambda t: (t * 1).as_strided((2, 2), (1, 2), 1), (g,))
+    assert gradcheck(lambda t: (t * 1).as_strided((3, 2), (1, 1)), (g,))  # overlapping windows accumulate

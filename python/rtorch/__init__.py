@@ -4,6 +4,7 @@
 implements every Tensor method; this package adds the parts that are naturally Python.
 """
 import builtins as _builtins
+import inspect as _inspect
 
 import numpy as _np
 
@@ -24,6 +25,14 @@ from ._argcheck import checked as _checked
 from ._size import Size  # noqa: F401
 from ._tensor_str import set_printoptions  # noqa: F401
 from ._finfo import finfo, iinfo  # noqa: F401
+from ._layout import layout, strided, sparse_coo  # noqa: F401
+from . import _legacy
+from ._determinism import (  # noqa: F401
+    use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+    is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode)
+
+# PyTorch's legacy tensor types (FloatTensor, LongTensor, ...).
+globals().update(_legacy.make("rtorch", cuda=False))
 
 # PyTorch's dtype aliases.
 float = float32  # noqa: A001
@@ -76,11 +85,28 @@ def _to_numpy_data(data, dtype=None):
     arr = _np.asarray(data)
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if not isinstance(data, _np.ndarray) and arr.dtype.kind == "f" and dtype is None:
-        arr = arr.astype(_np.dtype(get_default_dtype().name))  # Python floats become the default dtype
+    if not isinstance(data, (_np.ndarray, _np.generic)) and arr.dtype.kind == "f" and dtype is None:
+        arr = arr.astype(_np.dtype(_sequence_float_dtype(data).name))
     if arr.dtype.kind == "c":
         raise TypeError("complex tensors are not supported")
     return arr
+
+
+def _sequence_float_dtype(data):
+    """The float dtype PyTorch infers for a sequence that holds a float: Python floats count as the default dtype,
+    NumPy scalars and arrays as their own dtype (``[np.float64(1), 2.0]`` is float64, ``[np.int32(1), 2.0]``
+    float32), promoted as tensors are."""
+    out = None
+    for v in _flatten(data) if isinstance(data, (list, tuple)) else (data,):
+        if isinstance(v, (_np.generic, _np.ndarray)):
+            d = _NP_TO_DTYPE.get(_np.dtype(v.dtype))
+        elif isinstance(v, _builtins.float):
+            d = get_default_dtype()
+        else:
+            continue
+        if d is not None:
+            out = d if out is None else promote_types(out, d)
+    return out if out is not None and out.is_floating_point else get_default_dtype()
 
 
 def _flatten(x):
@@ -100,7 +126,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     Args:
         data: a number, a (nested) list or tuple, a NumPy array or a tensor.
         dtype (dtype, optional): the element type.
-        device (str or device, optional): where to put the tensor. Default: the CPU.
+        device (str or device, optional): where to put the tensor. Default: the default device
+            (:func:`set_default_device`; the CPU unless set).
         requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
         pin_memory (bool, optional): put it in page-locked host memory (CPU tensors only;
             needs CUDA). Default: ``False``.
@@ -122,8 +149,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         t = from_numpy(_np.ascontiguousarray(arr).copy()) if arr.ndim else from_numpy(arr.reshape(1).copy()).reshape(())
     if dtype is not None:
         t = t.to(dtype)
-    if device is not None:
-        t = t.to(device)
+    t = t.to(_rtorch._get_default_device() if device is None else device)
     if pin_memory:
         t = t.pin_memory()
     if requires_grad:
@@ -132,11 +158,15 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 
 
 def as_tensor(data, dtype=None, device=None):
-    """Share memory with `data` when it is a tensor or a NumPy array of a supported dtype; else copy."""
+    """Share memory with `data` when it is a tensor or a NumPy array of a supported dtype; else copy.
+
+    Without ``device``, a tensor stays where it is and other data goes to the default device
+    (:func:`set_default_device`), as in PyTorch.
+    """
     if isinstance(data, Tensor):
         t = data
     elif isinstance(data, _np.ndarray) and data.dtype in _NP_TO_DTYPE:
-        t = from_numpy(data)
+        t = from_numpy(data).to(_rtorch._get_default_device())
     else:
         t = tensor(data)
     if dtype is not None:
@@ -144,6 +174,30 @@ def as_tensor(data, dtype=None, device=None):
     if device is not None:
         t = t.to(device)
     return t
+
+
+def set_default_device(device):
+    """Sets the device the creation functions (``zeros``, ``tensor``, ``randn``...) use when given none, in this thread.
+
+    As in PyTorch, the ``*_like`` and ``Tensor.new_*`` functions follow their input instead, and
+    ``from_numpy`` shares host memory. ``"cuda"`` without an index means the current CUDA device
+    at each call (see :func:`rtorch.cuda.set_device`).
+
+    Args:
+        device (device or str or int or None): the default device; ``None`` restores the CPU.
+
+    Example::
+
+        >>> rtorch.set_default_device("cpu")
+        >>> rtorch.get_default_device()
+        device(type='cpu')
+    """
+    _rtorch._set_default_device(device)
+
+
+def get_default_device():
+    """Returns the device the creation functions use by default in this thread (see :func:`set_default_device`)."""
+    return _rtorch._get_default_device()
 
 
 asarray = as_tensor
@@ -218,8 +272,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
 
 
 def is_tensor(obj):
-    """Returns ``True`` if ``obj`` is an :class:`rtorch.Tensor` (or a subclass, such as a Parameter)."""
-    return isinstance(obj, Tensor)
+    """Returns ``True`` if ``obj`` is a tensor.
+
+    That is an :class:`rtorch.Tensor` (or a subclass, such as a Parameter) or a sparse tensor
+    (:class:`rtorch.sparse.SparseTensor`).
+    """
+    return isinstance(obj, (Tensor, sparse.SparseTensor))
 
 
 @_checked("numel", "input:Tensor")
@@ -254,10 +312,58 @@ select unbind split chunk diagonal flip fliplr flipud index_select gather scatte
 index_add index_copy index_fill addcmul addcdiv masked_fill masked_select nonzero take matmul mm bmm dot outer
 mv broadcast_to detach clone sort argsort msort topk kthvalue median nanmedian cummax cummin unique
 repeat_interleave roll rot90 tril triu diff take_along_dim masked_scatter trace kron vdot addmm baddbmm addmv
-tile""".split()
+tile as_strided""".split()
+
+
+def _function_of(method, fallback=None):
+    """``rtorch.<name>``: the Tensor method called as a function (a native forwarder, no Python frame), which also
+    takes its first argument as ``input=`` (PyTorch's keyword for it)."""
+    try:
+        params = list(_inspect.signature(method).parameters.values())
+        params[0] = _inspect.Parameter("input", _inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        sig = _inspect.Signature(params)
+    except (ValueError, TypeError, IndexError):
+        sig = None
+    fn = _rtorch._MethodFunction(method, fallback)
+    fn.__name__ = fn.__qualname__ = method.__name__
+    fn.__doc__ = method.__doc__
+    fn.__signature__ = sig
+    return fn
+
+
 for _name in _METHODS:
-    globals()[_name] = getattr(Tensor, _name)
+    globals()[_name] = _function_of(getattr(Tensor, _name))
 del _name
+
+
+def _sparse_aware(name):
+    """``rtorch.mm`` / ``rtorch.matmul``: a sparse operand (:mod:`rtorch.sparse`) gives the sparse product."""
+    method = getattr(Tensor, name)
+    other_name = "mat2" if name == "mm" else "other"
+
+    def fallback(*args, **kwargs):
+        kw = dict(kwargs)
+        a = args[0] if args else kw.pop("input", None)
+        rest = args[1:]
+        b = rest[0] if rest else kw.get(other_name)
+        if isinstance(a, sparse.SparseTensor) or isinstance(b, sparse.SparseTensor):
+            if kw.get("out") is not None:
+                raise RuntimeError(f"{name}: out= is not supported with a sparse operand")
+            return sparse.mm(a, b) if name == "mm" else a @ b
+        return method(a, *rest, **kw)
+
+    fn = _function_of(method, fallback)
+    return fn
+
+
+def spmm(input, mat2):
+    """Returns the product of a sparse COO matrix and a dense matrix (:func:`rtorch.sparse.mm`).
+
+    Args:
+        input (SparseTensor): a 2-D sparse matrix.
+        mat2 (Tensor): a dense matrix.
+    """
+    return sparse.mm(input, mat2)
 
 
 @_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
@@ -367,10 +473,19 @@ def column_stack(tensors):
     return cat(ts, 1)
 
 
-from . import autograd, backends, cuda  # noqa: E402,F401
+from . import sparse  # noqa: E402
+from .sparse import sparse_coo_tensor  # noqa: E402,F401
+
+mm = _sparse_aware("mm")
+matmul = _sparse_aware("matmul")
+
+from . import autograd, backends, cuda, accelerator, onnx  # noqa: E402,F401
+from .backends.cuda import set_float32_matmul_precision, get_float32_matmul_precision  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import random  # noqa: E402,F401
+from .random import get_rng_state, set_rng_state, seed  # noqa: E402,F401
 # As in PyTorch, importing the package registers the shared-memory reductions for tensors.
 from . import multiprocessing  # noqa: E402,F401
 

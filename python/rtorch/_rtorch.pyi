@@ -116,6 +116,8 @@ class Tensor:
     @overload
     def __new__(cls, *size: _int) -> Self: ...
     @overload
+    def __new__(cls, size: Size, /) -> Self: ...
+    @overload
     def __new__(cls, data: Any, /) -> Self: ...
     @staticmethod
     def _make_subclass(cls: builtins.type[Tensor], data: Tensor, requires_grad: _bool) -> Any:
@@ -147,6 +149,63 @@ class Tensor:
     @property
     def is_cpu(self) -> _bool:
         """``True`` if the tensor is stored in host memory."""
+    @property
+    def is_xpu(self) -> _bool:
+        """``True`` if the tensor is on an Intel XPU: always ``False`` in rtorch."""
+    @property
+    def is_mps(self) -> _bool:
+        """``True`` if the tensor is on an Apple MPS device: always ``False`` in rtorch."""
+    @property
+    def is_meta(self) -> _bool:
+        """``True`` for a meta tensor (shape and dtype without data): always ``False`` in rtorch."""
+    @property
+    def is_ipu(self) -> _bool:
+        """``True`` if the tensor is on a Graphcore IPU: always ``False`` in rtorch."""
+    @property
+    def is_hpu(self) -> _bool:
+        """``True`` if the tensor is on a Habana HPU: always ``False`` in rtorch."""
+    @property
+    def is_maia(self) -> _bool:
+        """``True`` if the tensor is on a MAIA device: always ``False`` in rtorch."""
+    @property
+    def is_mtia(self) -> _bool:
+        """``True`` if the tensor is on an MTIA device: always ``False`` in rtorch."""
+    @property
+    def is_xla(self) -> _bool:
+        """``True`` if the tensor is on an XLA device: always ``False`` in rtorch."""
+    @property
+    def is_vulkan(self) -> _bool:
+        """``True`` if the tensor is on a Vulkan device: always ``False`` in rtorch."""
+    @property
+    def is_mkldnn(self) -> _bool:
+        """``True`` for a tensor in MKL-DNN layout: always ``False`` in rtorch."""
+    @property
+    def is_quantized(self) -> _bool:
+        """``True`` for a quantized tensor: always ``False`` in rtorch (no quantized dtypes)."""
+    @property
+    def is_nested(self) -> _bool:
+        """``True`` for a nested (jagged) tensor: always ``False`` in rtorch."""
+    @property
+    def is_sparse(self) -> _bool:
+        """``True`` for a sparse COO tensor: ``False`` for a dense :class:`rtorch.Tensor` (see :mod:`rtorch.sparse`)."""
+    @property
+    def is_sparse_csr(self) -> _bool:
+        """``True`` for a sparse CSR tensor: always ``False`` in rtorch (no CSR layout)."""
+    @property
+    def layout(self) -> Any:
+        """The memory layout of the tensor: always ``rtorch.strided`` for a dense tensor."""
+    def is_signed(self) -> _bool:
+        """Returns ``True`` if the dtype can hold negative values (every dtype but ``bool`` and ``uint8``)."""
+    def is_same_size(self, other: Tensor) -> _bool:
+        """Returns ``True`` if ``self`` and ``other`` have the same shape."""
+    def is_set_to(self, tensor: Tensor) -> _bool:
+        """Returns ``True`` if ``self`` is a view of the same memory as ``tensor`` with the same shape, strides and offset."""
+    def is_nonzero(self) -> _bool:
+        """Returns ``True`` if the single element of ``self`` is not zero (raises unless it has one element)."""
+    def is_conj(self) -> _bool:
+        """Returns ``False``: rtorch has no complex dtypes, so no tensor has its conjugate bit set."""
+    def is_neg(self) -> _bool:
+        """Returns ``False``: rtorch has no complex dtypes, so no tensor has its negative bit set."""
     @property
     def ndim(self) -> _int:
         """The number of dimensions, same as :meth:`Tensor.dim`."""
@@ -221,7 +280,7 @@ class Tensor:
     @property
     def retains_grad(self) -> _bool:
         """``True`` if :meth:`Tensor.retain_grad` was called on this non-leaf tensor."""
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Registers a backward hook: ``hook(grad)`` runs when the gradient of this tensor is computed."""
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Registers ``hook(tensor)`` to run after this leaf's gradient has been accumulated into ``.grad``."""
@@ -300,7 +359,7 @@ class Tensor:
     def type(self, dtype: None = None) -> str:
         """Returns the type name (e.g. ``"rtorch.FloatTensor"``) or, given ``dtype``, ``self`` cast to it."""
     @overload
-    def type(self, dtype: _dtype | str) -> Tensor: ...
+    def type(self, dtype: _dtype | str | builtins.type) -> Tensor: ...
     def type_as(self, other: Tensor) -> Tensor:
         """Returns ``self`` converted to the dtype of ``other`` (no copy if the dtypes already match)."""
     def contiguous(self) -> Tensor:
@@ -314,6 +373,40 @@ class Tensor:
     def copy_(self, src: Tensor, non_blocking: _bool = False) -> Self:
         """Copy `src` into self in place. `non_blocking`: a host->device copy from pinned memory is
         queued without waiting; a device->host copy into a pinned tensor waits for the stream."""
+    def to_sparse(self, sparse_dim: _int | None = None) -> Any:
+        """Returns a sparse COO copy of ``self`` (a :class:`rtorch.sparse.SparseTensor`)."""
+    def to_sparse_coo(self) -> Any:
+        """Returns a sparse COO copy of ``self`` with every dimension sparse (see :meth:`Tensor.to_sparse`)."""
+    def to_dense(self, dtype: _dtype | None = None) -> Tensor:
+        """Returns ``self``, which is already dense (converted to ``dtype`` when given)."""
+    def __format__(self, format_spec: str) -> str: ...
+    def new_zeros(
+        self, *args: _int | Sequence[_int], size: Sequence[_int] | None = None, dtype: _dtype | None = None,
+        device: _device | None = None, requires_grad: _bool = False, layout: Any = None, pin_memory: _bool = False,
+    ) -> Tensor:
+        """Returns a tensor of the given size filled with zeros, with ``self``'s dtype and device by default."""
+    def new_ones(
+        self, *args: _int | Sequence[_int], size: Sequence[_int] | None = None, dtype: _dtype | None = None,
+        device: _device | None = None, requires_grad: _bool = False, layout: Any = None, pin_memory: _bool = False,
+    ) -> Tensor:
+        """Returns a tensor of the given size filled with ones, with ``self``'s dtype and device by default."""
+    def new_empty(
+        self, *args: _int | Sequence[_int], size: Sequence[_int] | None = None, dtype: _dtype | None = None,
+        device: _device | None = None, requires_grad: _bool = False, layout: Any = None, pin_memory: _bool = False,
+    ) -> Tensor:
+        """Returns a tensor of the given size whose elements are not initialised, with ``self``'s dtype and device by default."""
+    def new_full(
+        self, size: Sequence[_int], fill_value: _Number, *, dtype: _dtype | None = None, device: _device | None = None,
+        requires_grad: _bool = False, layout: Any = None, pin_memory: _bool = False,
+    ) -> Tensor:
+        """Returns a tensor of shape ``size`` filled with ``fill_value``, with ``self``'s dtype and device by default."""
+    def new_tensor(
+        self, data: Any, *, dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
+        layout: Any = None, pin_memory: _bool = False,
+    ) -> Tensor:
+        """Returns a new tensor (a copy) of ``data``, with ``self``'s dtype and device by default."""
+    def new(self, *args: Any, device: _device | None = None) -> Tensor:
+        """The legacy constructor of a tensor like ``self``: ``new(2, 3)`` (a shape), ``new(data)`` or ``new()``."""
     def __copy__(self) -> Tensor: ...
     def __deepcopy__(self, _memo: dict[_int, Any]) -> Tensor: ...
     def __reduce_ex__(self, _proto: SupportsIndex) -> tuple[Any, ...]: ...
@@ -739,15 +832,15 @@ class Tensor:
         """Clamps each element of ``input`` into ``[min_val, max_val]`` (the HardTanh activation)."""
 
     # pointwise binary
-    def add(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+    def add(self, other: _TensorOrNumber, *args: _TensorOrNumber, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
         """Adds ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``."""
-    def add_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self:
+    def add_(self, other: _TensorOrNumber, *args: _TensorOrNumber, alpha: _Number | None = None) -> Self:
         """In-place version of :meth:`Tensor.add`."""
-    def sub(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+    def sub(self, other: _TensorOrNumber, *args: _TensorOrNumber, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
         """Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``."""
-    def sub_(self, other: _TensorOrNumber, *, alpha: _Number | None = None) -> Self:
+    def sub_(self, other: _TensorOrNumber, *args: _TensorOrNumber, alpha: _Number | None = None) -> Self:
         """In-place version of :meth:`Tensor.sub`."""
-    def subtract(self, other: _TensorOrNumber, *, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
+    def subtract(self, other: _TensorOrNumber, *args: _TensorOrNumber, alpha: _Number | None = None, out: Tensor | None = None) -> Tensor:
         """Alias for :func:`rtorch.sub`."""
     def div(self, other: _TensorOrNumber, *, rounding_mode: Literal["trunc", "floor"] | None = None, out: Tensor | None = None) -> Tensor:
         """Divides ``input`` by ``other`` elementwise, with true division or the given rounding."""
@@ -880,7 +973,7 @@ class Tensor:
     def view(self, *shape: _int | Sequence[_int]) -> Tensor: ...
     def view_as(self, other: Tensor) -> Tensor:
         """Returns ``self`` viewed with the shape of ``other`` (``self.view(other.shape)``)."""
-    def reshape(self, *shape: _int | Sequence[_int]) -> Tensor:
+    def reshape(self, *args: _int | Sequence[_int], shape: Sequence[_int] | None = None) -> Tensor:
         """Returns a tensor with ``input``'s elements in the given shape: a view when the strides allow, else a copy."""
     def reshape_as(self, other: Tensor) -> Tensor:
         """Returns ``self`` reshaped to the shape of ``other`` (``self.reshape(other.shape)``)."""
@@ -890,7 +983,7 @@ class Tensor:
         """Alias for :func:`rtorch.transpose`."""
     def swapdims(self, dim0: _int, dim1: _int) -> Tensor:
         """Alias for :func:`rtorch.transpose`."""
-    def permute(self, *dims: _int | Sequence[_int]) -> Tensor:
+    def permute(self, *args: _int | Sequence[_int], dims: Sequence[_int] | None = None) -> Tensor:
         """Returns a view of ``input`` with its dimensions reordered."""
     def t(self) -> Tensor:
         """Returns ``input`` transposed: dims 0 and 1 of a 2-D tensor swapped; 0-D and 1-D tensors are returned as they are."""
@@ -904,6 +997,26 @@ class Tensor:
         """Returns a view of ``input`` with dimensions of size 1 removed (all of them, or those in ``dim``)."""
     def unsqueeze(self, dim: _int) -> Tensor:
         """Returns a view of ``input`` with a dimension of size 1 inserted at position ``dim``."""
+    def unsqueeze_(self, dim: _int) -> Self:
+        """In-place version of :meth:`Tensor.unsqueeze`: inserts a dimension of size 1 at ``dim`` and returns ``self``."""
+    def squeeze_(self, dim: _Dims | None = None) -> Self:
+        """In-place version of :meth:`Tensor.squeeze`: removes dimensions of size 1 (all, or those in ``dim``) and returns ``self``."""
+    def t_(self) -> Self:
+        """In-place version of :meth:`Tensor.t`: transposes a tensor of at most 2 dimensions and returns ``self``."""
+    def transpose_(self, dim0: _int, dim1: _int) -> Self:
+        """In-place version of :meth:`Tensor.transpose`: swaps dimensions ``dim0`` and ``dim1`` and returns ``self``."""
+    def swapdims_(self, dim0: _int, dim1: _int) -> Self:
+        """Alias for :meth:`Tensor.transpose_`."""
+    def swapaxes_(self, axis0: _int, axis1: _int) -> Self:
+        """Alias for :meth:`Tensor.transpose_`."""
+    def as_strided(self, size: Sequence[_int], stride: Sequence[_int], storage_offset: _int | None = None) -> Tensor:
+        """Returns a view of ``input``'s storage with the given sizes, strides and storage offset."""
+    def as_strided_(self, size: Sequence[_int], stride: Sequence[_int], storage_offset: _int | None = None) -> Self:
+        """In-place version of :meth:`Tensor.as_strided`: ``self`` becomes that view of its storage; returns ``self``."""
+    def resize_(self, *size: _int | Sequence[_int]) -> Self:
+        """Resizes ``self`` in place to ``size`` (row-major, contiguous) and returns it."""
+    def resize_as_(self, the_template: Tensor) -> Self:
+        """Resizes ``self`` in place to the shape of ``the_template`` (see :meth:`Tensor.resize_`) and returns it."""
     def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor:
         """Flattens dimensions ``start_dim`` to ``end_dim`` of ``input`` into one (a view when possible)."""
     def ravel(self) -> Tensor:
@@ -914,17 +1027,17 @@ class Tensor:
         """Returns a view of ``input`` restricted to ``length`` elements of dimension ``dim`` from ``start``."""
     def select(self, dim: _int, index: _int) -> Tensor:
         """Returns a view of ``input`` at index ``index`` of dimension ``dim``, with that dimension removed."""
-    def unbind(self, dim: _int = 0) -> list[Tensor]:
+    def unbind(self, dim: _int = 0) -> tuple[Tensor, ...]:
         """Removes dimension ``dim`` and returns the slices along it as a list of views."""
-    def split(self, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> list[Tensor]:
+    def split(self, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> tuple[Tensor, ...]:
         """Splits ``input`` along ``dim`` into views of ``split_size`` elements each, or of the given sizes."""
-    def chunk(self, chunks: _int, dim: _int = 0) -> list[Tensor]:
+    def chunk(self, chunks: _int, dim: _int = 0) -> tuple[Tensor, ...]:
         """Splits ``input`` along ``dim`` into at most ``chunks`` views of equal size (the last may be smaller)."""
     def diagonal(self, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor:
         """Returns a view of the diagonal of ``input`` with respect to ``dim1`` and ``dim2``, appended as the last dimension."""
     def unfold(self, dimension: _int, size: _int, step: _int) -> Tensor:
         """Returns a view with all slices of ``size`` elements, ``step`` apart, of dimension ``dimension``."""
-    def flip(self, *dims: _int | Sequence[_int]) -> Tensor:
+    def flip(self, *args: _int | Sequence[_int], dims: Sequence[_int] | None = None) -> Tensor:
         """Returns a copy of ``input`` with the order of elements reversed along the given dimensions."""
     def fliplr(self) -> Tensor:
         """Returns a copy of ``input`` flipped left to right (along dimension 1)."""
@@ -936,7 +1049,7 @@ class Tensor:
         """Rotates ``input`` by 90 degrees ``k`` times in the plane of ``dims``, from the first axis towards the second."""
     def repeat(self, *sizes: _int | Sequence[_int]) -> Tensor:
         """Returns ``self`` tiled ``sizes[i]`` times along each dimension (a copy)."""
-    def tile(self, *dims: _int | Sequence[_int]) -> Tensor:
+    def tile(self, *args: _int | Sequence[_int], dims: Sequence[_int] | None = None) -> Tensor:
         """Returns ``input`` tiled ``dims[i]`` times along each dimension (like :meth:`Tensor.repeat`)."""
     def repeat_interleave(self, repeats: _int | Tensor, dim: _int | None = None, *, output_size: _int | None = None) -> Tensor:
         """Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively."""
@@ -1017,7 +1130,7 @@ class Tensor:
     # linear algebra
     def matmul(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
         """Matrix product of ``input`` and ``other``, with NumPy's rules for 1-D and batched operands."""
-    def mm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    def mm(self, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         """Matrix product of two 2-D tensors: ``(n, m) x (m, p) -> (n, p)`` (no broadcasting)."""
     def bmm(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
         """Batched matrix product of 3-D tensors: ``(b, n, m) x (b, m, p) -> (b, n, p)`` (no broadcasting)."""
@@ -1103,7 +1216,8 @@ class Tensor:
 # ---- creation ----
 
 def zeros(
-    *size: _int | Sequence[_int],
+    *args: _int | Sequence[_int],
+    size: Sequence[_int] | None = None,
     dtype: _dtype | None = None,
     device: _device | None = None,
     requires_grad: _bool = False,
@@ -1112,12 +1226,12 @@ def zeros(
 ) -> Tensor:
     """Returns a tensor filled with zeros, of the shape given by ``size``."""
 def ones(
-    *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
+    *args: _int | Sequence[_int], size: Sequence[_int] | None = None, dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
     pin_memory: _bool = False, out: Tensor | None = None,
 ) -> Tensor:
     """Returns a tensor filled with ones, of the shape given by ``size``."""
 def empty(
-    *size: _int | Sequence[_int], dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
+    *args: _int | Sequence[_int], size: Sequence[_int] | None = None, dtype: _dtype | None = None, device: _device | None = None, requires_grad: _bool = False,
     pin_memory: _bool = False,
 ) -> Tensor:
     """Returns a tensor of the shape given by ``size`` whose elements are not initialised."""
@@ -1175,7 +1289,8 @@ def eye(
 # ---- random ----
 
 def rand(
-    *size: _int | Sequence[_int],
+    *args: _int | Sequence[_int],
+    size: Sequence[_int] | None = None,
     generator: Generator | None = None,
     dtype: _dtype | None = None,
     device: _device | None = None,
@@ -1183,7 +1298,8 @@ def rand(
 ) -> Tensor:
     """Returns a tensor of the given shape filled with numbers drawn uniformly from ``[0, 1)``."""
 def randn(
-    *size: _int | Sequence[_int],
+    *args: _int | Sequence[_int],
+    size: Sequence[_int] | None = None,
     generator: Generator | None = None,
     dtype: _dtype | None = None,
     device: _device | None = None,
@@ -1246,6 +1362,12 @@ def manual_seed(seed: _int) -> None:
 def initial_seed() -> _int:
     """Returns the seed of the default random number generator."""
 
+def _default_rng_state() -> tuple[_int, _int]:
+    """The default generator's state as ``(seed, offset)``."""
+
+def _set_default_rng_state(state: tuple[_int, _int]) -> None:
+    """Restores the default generator to a ``(seed, offset)`` state."""
+
 # ---- joining, selection, dtypes ----
 
 def cat(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:
@@ -1284,7 +1406,7 @@ def searchsorted(
     """Finds, for each value of ``input``, the index where it would be inserted into ``sorted_sequence`` to keep it sorted."""
 def bucketize(input: _TensorOrNumber, boundaries: Tensor, *, out_int32: _bool = False, right: _bool = False) -> Tensor:
     """Returns, for each value of ``input``, the index of the bucket defined by the 1-D ``boundaries`` it falls in."""
-def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: Literal["ij", "xy"] | None = None) -> list[Tensor]:
+def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: Literal["ij", "xy"] | None = None) -> tuple[Tensor, ...]:
     """Returns coordinate grids from 1-D tensors: one N-D tensor per input, expanded over the others."""
 
 # ---- memory ----
@@ -1321,8 +1443,28 @@ def grad(
     create_graph: _bool = False,
     allow_unused: _bool | None = None,
     materialize_grads: _bool = False,
-) -> list[Tensor | None]:
+) -> tuple[Tensor | None, ...]:
     """`rtorch.autograd.grad`."""
+def _graph_seq() -> _int:
+    """The sequence number the next recorded autograd node gets (see `_name_grad_fn`)."""
+def _name_grad_fn(t: Tensor, name: str, since: _int) -> _bool:
+    """Give `t.grad_fn` the name of the composite op that made `t`, if recorded at or after `since`."""
+def _set_default_device(device: _device | None) -> None:
+    """Sets (or, with None, clears) this thread's default device for the creation functions."""
+def _get_default_device() -> device:
+    """This thread's default device for the creation functions, with its index resolved."""
+def _activation_(input: Tensor, name: str, p0: _float, p1: _float = 0.0) -> Tensor:
+    """The in-place activations (elu, leaky_relu, hardtanh) whose backward uses the result."""
+
+class _MethodFunction:
+    """A function form of a Tensor method: ``rtorch.sum(input, ...)`` calls ``Tensor.sum``."""
+
+    __name__: str
+    __qualname__: str
+    __signature__: Any
+    def __new__(cls, method: Any, fallback: Callable[..., Any] | None = None) -> Self: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
 def _record_function(
     name: str, ctx: Any, backward: Callable[..., Any], inputs: Sequence[Tensor], outputs: Sequence[Tensor]
 ) -> None:
@@ -1652,6 +1794,9 @@ def _cuda_mem_get_info(device: _int) -> tuple[_int, _int]: ...
 def _cuda_get_device_capability(device: _int) -> tuple[_int, _int]: ...
 def _cuda_set_allow_tf32(on: _bool) -> None: ...
 def _cuda_get_allow_tf32() -> _bool: ...
+def _cuda_current_device() -> _int:
+    """This thread's current CUDA device (what `"cuda"` without an index means)."""
+def _cuda_set_current_device(device: _int) -> None: ...
 
 # ---- distributed (used by rtorch.distributed and rtorch.nn.parallel) ----
 

@@ -17,10 +17,10 @@ __all__ = [
     "OutOfMemoryError", "is_available", "device_count", "current_device", "set_device",
     "get_device_name", "get_device_capability", "synchronize", "memory_allocated",
     "max_memory_allocated", "reset_peak_memory_stats", "mem_get_info", "empty_cache",
-    "manual_seed", "manual_seed_all",
+    "manual_seed", "manual_seed_all", "get_rng_state", "set_rng_state", "get_rng_state_all",
+    "set_rng_state_all", "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor",
+    "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor",
 ]
-
-_current = 0
 
 
 def _driver_present():
@@ -68,17 +68,17 @@ from . import _rtorch  # noqa: E402
 
 def _index(device=None):
     if device is None:
-        return _current
+        return current_device()
     if isinstance(device, int):
         return device
     s = str(device)
     if s == "cuda":
-        return _current
+        return current_device()
     if s.startswith("cuda:"):
         return int(s[5:])
     idx = getattr(device, "index", None)
     if getattr(device, "type", None) == "cuda":
-        return _current if idx is None else idx
+        return current_device() if idx is None else idx
     raise ValueError(f"Expected a cuda device, but got: {device}")
 
 
@@ -93,23 +93,25 @@ def device_count():
 
 
 def current_device():
-    """Returns the index of the current CUDA device (set with :func:`set_device`; 0 by default)."""
-    return _current
+    """Returns the index of this thread's current CUDA device (set with :func:`set_device`; 0 by default)."""
+    return _rtorch._cuda_current_device()
 
 
 def set_device(device):
-    """Sets the current CUDA device: the default of this module's ``device=None`` arguments.
+    """Sets this thread's current CUDA device.
 
-    Unlike PyTorch, a tensor created on ``"cuda"`` (no index) still goes to device 0.
+    It is what ``"cuda"`` without an index means (for new tensors and ``.to("cuda")``), and the default of this
+    module's ``device=None`` arguments, as in PyTorch.
 
     Args:
         device (int or str or device): the CUDA device.
     """
-    global _current
     i = _index(device)
+    if i < 0:
+        return  # PyTorch ignores negative indices
     if not 0 <= i < device_count():
         raise RuntimeError(f"CUDA error: invalid device ordinal {i}")
-    _current = i
+    _rtorch._cuda_set_current_device(i)
 
 
 def get_device_name(device=None):
@@ -180,3 +182,47 @@ def manual_seed(seed):
 
 
 manual_seed_all = manual_seed
+
+
+# PyTorch's legacy CUDA tensor types (rtorch.cuda.FloatTensor, ...).
+from . import _legacy  # noqa: E402
+
+globals().update(_legacy.make("rtorch.cuda", cuda=True))
+
+
+def get_rng_state(device="cuda"):
+    """Returns the random state CUDA tensors draw from: the default generator's (see :func:`rtorch.get_rng_state`).
+
+    rtorch draws CUDA random numbers from the default generator, so this is the CPU state too.
+
+    Args:
+        device (int or str or device): accepted for PyTorch compatibility.
+    """
+    from .random import get_rng_state as _get
+    return _get()
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restores the state :func:`get_rng_state` returned (the default generator's, shared with the CPU).
+
+    Args:
+        new_state (ByteTensor): the state.
+        device (int or str or device): accepted for PyTorch compatibility.
+    """
+    from .random import set_rng_state as _set
+    _set(new_state)
+
+
+def get_rng_state_all():
+    """Returns one state per CUDA device (each the shared default generator's state)."""
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state_all(new_states):
+    """Restores the states :func:`get_rng_state_all` returned (they are one shared state: the first is used).
+
+    Args:
+        new_states (list of ByteTensor): the states.
+    """
+    for s in list(new_states)[:1]:
+        set_rng_state(s)

@@ -225,7 +225,7 @@ pub fn run_backward(
             bail!(
                 Runtime,
                 "function {} returned an incorrect number of gradients (expected {}, got {})",
-                node.name,
+                node.display_name(),
                 node.next.len(),
                 input_grads.len()
             );
@@ -243,7 +243,7 @@ pub fn run_backward(
                 bail!(
                     Runtime,
                     "Function {} returned an invalid gradient - got {:?} but expected shape compatible with {:?}",
-                    node.name,
+                    node.display_name(),
                     g.shape(),
                     shape
                 );

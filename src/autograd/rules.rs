@@ -46,6 +46,7 @@ impl Backward {
                 let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
                 one(super::unary::grad(*op, &g, x.as_ref(), y.as_ref())?)
             }
+            Backward::UnaryResult { op, y } => one(super::unary::grad_from_result(*op, &g, &y.unpack(node)?)?),
             Backward::Binary { op, a, b, y, a_is_tensor, b_is_tensor } => {
                 let a = a.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let b = b.as_ref().map(|s| s.unpack(node)).transpose()?;

@@ -42,3 +42,35 @@ macro_rules! unary_derivatives {
     };
 }
 crate::unary_table!(unary_derivatives);
+
+/// The derivative from the result, for the in-place forms of the ops in
+/// `UnaryOp::inplace_grad_from_result` (PyTorch's `hardtanh_backward(grad, result, ...)`,
+/// `elu_backward(..., is_result=true, result)`, `leaky_relu_backward(grad, result, ..., true)`).
+pub fn grad_from_result(op: UnaryOp, g: &Tensor, y: &Tensor) -> Result<Tensor> {
+    use crate::scalar::Scalar::Float;
+    let one = || Float(1.0);
+    let d = match op {
+        UnaryOp::Hardtanh { min, max } => y.gt_scalar(min)?.logical_and(&y.lt_scalar(max)?)?.to_dtype(g.dtype())?,
+        UnaryOp::Elu { alpha } => {
+            if alpha < 0.0 {
+                bail!(
+                    Runtime,
+                    "In-place elu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead."
+                );
+            }
+            // y = alpha * (e^x - 1) below 0, so dy/dx = alpha * e^x = y + alpha there.
+            y.gt_scalar(0.0)?.choose(one(), &y.add_scalar(alpha)?)?
+        }
+        UnaryOp::LeakyRelu { slope } => {
+            if slope < 0.0 {
+                bail!(
+                    Runtime,
+                    "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead."
+                );
+            }
+            y.gt_scalar(0.0)?.choose(one(), Float(slope))?.to_dtype(g.dtype())?
+        }
+        _ => bail!(Runtime, "internal error: {} has no derivative from its result", op.name()),
+    };
+    g.mul(&d)
+}

@@ -40,11 +40,15 @@ pub struct ClassLoss {
 
 impl ClassLoss {
     pub fn name(&self) -> &'static str {
-        match (self.spec.log_input, self.spec.g.inner > 1) {
-            (true, false) => "NllLossBackward0",
-            (true, true) => "NllLoss2DBackward0",
-            // PyTorch records log_softmax then nll_loss; one fused node stands for both here.
-            (false, _) => "CrossEntropyLossBackward0",
+        // PyTorch's cross_entropy records log_softmax then nll_loss (then, with label smoothing, the
+        // smoothing term and an add); the one fused node takes the name of the last of them.
+        if !self.spec.log_input && self.spec.label_smoothing > 0.0 {
+            return "AddBackward0";
+        }
+        if self.spec.g.inner > 1 {
+            "NllLoss2DBackward0"
+        } else {
+            "NllLossBackward0"
         }
     }
 }

@@ -57,7 +57,7 @@ macro_rules! unary_table {
     (Relu relu "relu" keep
         cpu { |v| if v > F::zero() { v } else if v.is_nan() { v } else { F::zero() } } int { |v| v.max(0) }
         cuda(NUM) "rt_max(x, C(0))"
-        grad [x] |g, x| g.mul(&x.gt_scalar(0.0)?.to_dtype(g.dtype())?);
+        grad [y] |g, y| g.mul(&y.gt_scalar(0.0)?.to_dtype(g.dtype())?);
         names [(relu relu_)] function yes
         "Applies the rectified linear unit elementwise: out = max(input, 0) (NaN stays NaN).")
     (Floor floor "floor" keep
@@ -527,5 +527,12 @@ impl UnaryOp {
     }
     pub fn differentiable(self) -> bool {
         self.grad_form().0
+    }
+    /// Ops whose row differentiates through the input but whose in-place form, as in PyTorch,
+    /// saves its result instead (`autograd::unary::grad_from_result`): `hardtanh_`, `elu_`,
+    /// `leaky_relu_`. The result determines the derivative for these (for `elu_` and `leaky_relu_`
+    /// only with a non-negative alpha / slope, which their backward checks).
+    pub fn inplace_grad_from_result(self) -> bool {
+        matches!(self, Hardtanh { .. } | Elu { .. } | LeakyRelu { .. })
     }
 }

@@ -32,8 +32,29 @@ impl ViewKind {
             }
         }
     }
-    /// Windows of `unfold` can overlap, so its backward must accumulate serially.
+    /// Windows of `unfold`, and `as_strided` views, can overlap, so their backward must accumulate.
     pub fn may_overlap(&self) -> bool {
-        matches!(self, ViewKind::Unfold { size, step, .. } if step < size)
+        match self {
+            ViewKind::Unfold { size, step, .. } => step < size,
+            ViewKind::Strided { shape, strides, .. } => !non_overlapping(shape, strides),
+            _ => false,
+        }
     }
+}
+
+/// Whether no two elements of a view with these sizes and strides share a memory location: sorted by
+/// stride, each dim must step past everything the smaller dims reach (a sufficient condition; views
+/// it cannot prove disjoint take the accumulating backward, which is right either way).
+fn non_overlapping(shape: &[usize], strides: &[isize]) -> bool {
+    let mut dims: Vec<(usize, usize)> =
+        shape.iter().zip(strides).filter(|(&n, _)| n > 1).map(|(&n, &s)| (s.unsigned_abs(), n)).collect();
+    dims.sort_unstable();
+    let mut reach = 0usize;
+    for (s, n) in dims {
+        if s <= reach {
+            return false;
+        }
+        reach = reach.saturating_add(s.saturating_mul(n - 1));
+    }
+    true
 }

@@ -117,6 +117,75 @@ impl Tensor {
             n => bail!(Runtime, "t() expects a tensor with <= 2 dimensions, but self is {}D", n),
         }
     }
+    /// `as_strided(size, stride, storage_offset)`: a view of this tensor's storage with the given
+    /// geometry (`storage_offset` in elements from the storage's start; this tensor's own offset
+    /// by default). Every element must lie inside the storage; strides must be non-negative.
+    /// Recorded for autograd when the tensor is contiguous (its gradient scatters into a tensor of
+    /// the input's shape); a non-contiguous input that requires grad is refused.
+    pub fn as_strided(&self, size: &[usize], stride: &[i64], storage_offset: Option<usize>) -> Result<Tensor> {
+        if size.len() != stride.len() {
+            bail!(Runtime, "mismatch in length of strides and shape: {} sizes, {} strides", size.len(), stride.len());
+        }
+        if let Some(s) = stride.iter().find(|&&s| s < 0) {
+            bail!(Runtime, "as_strided: Negative strides are not supported at the moment, got strides: {:?} (stride {})", stride, s);
+        }
+        let offset = storage_offset.unwrap_or(self.offset());
+        let numel = checked_numel(size)?;
+        let storage_len = self.storage().nbytes() / self.dtype().size();
+        let mut end = offset;
+        if numel > 0 {
+            for (&n, &st) in size.iter().zip(stride) {
+                let reach = (n as u128 - 1) * st as u128;
+                end = usize::try_from(end as u128 + reach).map_err(|_| err!(Runtime, "as_strided: sizes {:?} and strides {:?} overflow", size, stride))?;
+            }
+            end += 1;
+        }
+        if numel > 0 && end > storage_len {
+            bail!(
+                Runtime,
+                "setStorage: sizes {:?}, strides {:?}, storage offset {}, and itemsize {} requiring a storage size of {} are out of bounds for storage of size {}",
+                size,
+                stride,
+                offset,
+                self.dtype().size(),
+                end * self.dtype().size(),
+                storage_len * self.dtype().size()
+            );
+        }
+        let strides: Vec<isize> = stride.iter().map(|&s| s as isize).collect();
+        if needs_grad(&[self]) {
+            if !self.is_contiguous() || offset < self.offset() {
+                bail!(
+                    NotImplemented,
+                    "as_strided: recording autograd through a view of a non-contiguous tensor (or one starting before it) is not supported; call contiguous() first"
+                );
+            }
+            return view_op(self, ViewKind::Strided { shape: size.to_vec(), strides, offset: offset - self.offset() });
+        }
+        let out = self.with_layout(crate::layout::Layout { shape: size.into(), strides: strides.as_slice().into(), offset });
+        record_view(&out, self, || Backward::Identity);
+        Ok(out)
+    }
+    /// The tensor `resize_` makes: `size` elements, contiguous, from this tensor's offset in its
+    /// storage when they fit there; otherwise in a new, larger storage that starts with a copy of
+    /// the old one (PyTorch grows the storage itself; here views of the old storage keep it).
+    /// No autograd: PyTorch refuses to resize a tensor that requires grad.
+    pub fn resized(&self, size: &[usize]) -> Result<Tensor> {
+        let numel = checked_numel(size)?;
+        let es = self.dtype().size();
+        let need = self.offset().checked_add(numel).ok_or_else(|| err!(Runtime, "resize_: size {:?} is too large", size))?;
+        let have = self.storage().nbytes() / es;
+        let layout = crate::layout::Layout { offset: self.offset(), ..crate::layout::Layout::contiguous(size) };
+        if need <= have {
+            return Ok(self.with_layout(layout));
+        }
+        let grown = Tensor::alloc(&[need], self.dtype(), self.device(), true)?;
+        if have > 0 {
+            let old = self.with_layout(crate::layout::Layout::contiguous(&[have]));
+            backend::copy_cast(&old, &grown.narrow(0, 0, have as i64)?)?;
+        }
+        Ok(grown.with_layout(layout))
+    }
     /// A new handle on the same data that autograd treats as the same value.
     pub fn alias(&self) -> Tensor {
         let out = self.detach();

@@ -54,6 +54,14 @@ pub fn reduce_raw(op: ReduceOp, x: &Tensor, dims: &[usize], keepdim: bool, out_d
     Ok(out.with_layout(crate::layout::Layout::contiguous(&reduced_shape(x.shape(), dims, keepdim))))
 }
 
+/// Give the node that finishes a composite reduction PyTorch's name for the reduction (a mean is a
+/// sum then a scaling here; one `SumDims` rule serves both of PyTorch's sum overloads).
+fn name_grad_fn(out: &Tensor, name: &'static str) {
+    if let Some(n) = out.grad_fn() {
+        n.set_display_name(name);
+    }
+}
+
 fn sum_dtype(d: DType) -> DType {
     if d.is_float() { d } else { DType::I64 }
 }
@@ -67,6 +75,9 @@ impl Tensor {
         let ds = norm_dims(dims, x.ndim())?;
         let out = reduce_raw(ReduceOp::Sum, &x, &ds, keepdim, sum_dtype(x.dtype()))?;
         record1(&out, &[&x], || Backward::SumDims { input_shape: x.shape().to_vec(), dims: ds.clone(), keepdim });
+        if dims.is_none() {
+            name_grad_fn(&out, "SumBackward0"); // PyTorch's name for the whole-tensor overload
+        }
         Ok(out)
     }
     pub fn sum(&self) -> Result<Tensor> {
@@ -84,7 +95,9 @@ impl Tensor {
         let ds = norm_dims(dims, self.ndim())?;
         let n: usize = ds.iter().map(|&i| self.shape()[i]).product();
         let s = self.sum_dims(dims, keepdim, Some(d))?;
-        s.mul_scalar(1.0 / n as f64)
+        let out = s.mul_scalar(1.0 / n as f64)?;
+        name_grad_fn(&out, if dims.is_none() { "MeanBackward0" } else { "MeanBackward1" });
+        Ok(out)
     }
     pub fn prod_dims(&self, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
         let x = match dtype {

@@ -2,7 +2,7 @@
 //! Their derivatives are in `autograd/rules.rs`.
 use crate::backend;
 use crate::error::Result;
-use crate::tape::{record1, Backward, Saved};
+use crate::tape::{needs_grad, record, record1, Backward, Saved};
 use crate::tensor::Tensor;
 
 use crate::opdefs::UnaryOp;
@@ -46,4 +46,47 @@ pub fn unary(x: &Tensor, op: UnaryOp) -> Result<Tensor> {
         });
     }
     Ok(out)
+}
+
+/// In-place `x = op(x)` (`relu_`, `sigmoid_`, `F.elu(x, inplace=True)`...), recorded for autograd.
+///
+/// As in PyTorch, an op whose derivative needs only its result (or nothing) writes straight into
+/// `x` and saves `x` itself as the result, so a later in-place change of `x` makes backward
+/// raise; an op that needs its input computes from a snapshot of `x` (PyTorch saves a copy of
+/// the original input likewise).
+pub fn unary_(x: &Tensor, op: UnaryOp) -> Result<()> {
+    x.check_inplace()?;
+    let od = op.out_dtype(x.dtype())?;
+    if od.category() > x.dtype().category() {
+        crate::bail!(Runtime, "result type {} can't be cast to the desired output type {}", od.legacy_name(), x.dtype().legacy_name());
+    }
+    let grad = op.differentiable() && od.is_float() && needs_grad(&[x]);
+    let (saves_x, saves_y) = op.saves();
+    if grad && saves_x && !op.inplace_grad_from_result() {
+        let r = unary(&x.snapshot_for_inplace()?, op)?;
+        let r = if r.dtype() != x.dtype() { crate::ops::cast::to_dtype(&r, x.dtype())? } else { r };
+        crate::ops::cast::copy_into(x, &r.detach())?;
+        return x.take_history(&r);
+    }
+    if od == x.dtype() {
+        unary_into(op, x, x)?;
+    } else {
+        let tmp = Tensor::alloc(x.shape(), od, x.device(), false)?;
+        unary_into(op, x, &tmp)?;
+        backend::copy_cast(&tmp, x)?;
+    }
+    x.storage().bump_version();
+    if grad {
+        // `r` is the written value: a new handle on x's memory that takes the node, then gives
+        // its history to x (through CopySlices when x is a view).
+        let r = x.detach();
+        let rule = if saves_x {
+            Backward::UnaryResult { op, y: Saved::output(&r) }
+        } else {
+            Backward::Unary { op, x: None, y: saves_y.then(|| Saved::output(&r)) }
+        };
+        record(&[&r], &[x], rule);
+        x.take_history(&r)?;
+    }
+    Ok(())
 }

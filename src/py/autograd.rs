@@ -18,10 +18,10 @@ pub struct PyNode {
 impl PyNode {
     /// Returns the node's name, e.g. ``"MulBackward0"``.
     fn name(&self) -> String {
-        self.n.name.clone()
+        self.n.display_name()
     }
     fn __repr__(&self) -> String {
-        format!("<{} object at {:#x}>", self.n.name, Arc::as_ptr(&self.n) as usize)
+        format!("<{} object at {:#x}>", self.n.display_name(), Arc::as_ptr(&self.n) as usize)
     }
     /// (node or None, input_nr) pairs like PyTorch's `next_functions` (leaves appear as AccumulateGrad).
     #[getter]
@@ -95,17 +95,17 @@ fn tensors(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
 ///         inputs. Default: ``False``.
 ///
 /// Returns:
-///     A list with one gradient (or ``None``) per input.
+///     A tuple with one gradient (or ``None``) per input.
 ///
 /// Example::
 ///
 ///     >>> x = rtorch.tensor([1.0, 2.0], requires_grad=True)
 ///     >>> rtorch.autograd.grad((x ** 3).sum(), x)
-///     [tensor([ 3., 12.])]
+///     (tensor([ 3., 12.]),)
 #[pyfunction]
 #[pyo3(signature = (outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=false, allow_unused=None, materialize_grads=false))]
-pub fn grad(
-    py: Python<'_>,
+pub fn grad<'py>(
+    py: Python<'py>,
     outputs: &Bound<'_, PyAny>,
     inputs: &Bound<'_, PyAny>,
     grad_outputs: Option<&Bound<'_, PyAny>>,
@@ -113,7 +113,7 @@ pub fn grad(
     create_graph: bool,
     allow_unused: Option<bool>,
     materialize_grads: bool,
-) -> PyResult<Vec<Option<PyTensor>>> {
+) -> PyResult<Bound<'py, PyTuple>> {
     let outs = tensors(outputs)?;
     let ins = tensors(inputs)?;
     let gos: Vec<Option<Tensor>> = match grad_outputs {
@@ -158,7 +158,8 @@ pub fn grad(
     let retain = retain_graph.unwrap_or(create_graph);
     let res = py.detach(|| autograd::engine::run_backward(&roots, retain, create_graph, Some(&ins), false)).py()?;
     let allow_unused = allow_unused.unwrap_or(materialize_grads);
-    res.into_iter()
+    let grads: Vec<Option<PyTensor>> = res
+        .into_iter()
         .zip(&ins)
         .map(|(g, t)| match g {
             Some(g) => Ok(Some(PyTensor::from(g))),
@@ -168,7 +169,28 @@ pub fn grad(
                 "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.",
             )),
         })
-        .collect()
+        .collect::<PyResult<_>>()?;
+    PyTuple::new(py, grads)
+}
+
+/// The sequence number the next recorded autograd node gets (see `_name_grad_fn`).
+#[pyfunction]
+pub fn _graph_seq() -> u64 {
+    tape::next_seq()
+}
+
+/// Give `t.grad_fn` the name of the composite op that made `t` (PyTorch's `MseLossBackward0`
+/// where the last recorded step was a mean), if that node was recorded at or after `since`
+/// (so a node the composite did not make is never renamed). Returns whether it was named.
+#[pyfunction]
+pub fn _name_grad_fn(t: &Bound<'_, PyTensor>, name: &str, since: u64) -> bool {
+    match t.get().t.grad_fn() {
+        Some(n) if n.seq >= since => {
+            n.set_display_name(name.to_string());
+            true
+        }
+        _ => false,
+    }
 }
 
 /// A Python `autograd.Function` subclass's backward, called by the engine.

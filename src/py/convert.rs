@@ -94,38 +94,73 @@ pub fn dtype_obj(py: Python<'_>, d: DType) -> Py<PyDType> {
 #[pyclass(frozen, module = "rtorch", name = "device", eq, hash)]
 #[derive(PartialEq, Eq, Hash, Clone)]
 pub struct PyDevice {
+    /// The device (for a bare `"cuda"`, `Cuda(0)`: resolved to the current device where used).
     pub d: Device,
+    /// `device("cuda")` without an index, as in PyTorch (index None; tensors made with it go to
+    /// the current CUDA device at that time).
+    pub bare: bool,
+}
+
+impl PyDevice {
+    pub fn of(d: Device) -> PyDevice {
+        PyDevice { d, bare: false }
+    }
+    /// The concrete device: a bare `"cuda"` is this thread's current CUDA device.
+    pub fn resolve(&self) -> Device {
+        if self.bare {
+            Device::Cuda(crate::device::current_cuda())
+        } else {
+            self.d
+        }
+    }
 }
 
 #[pymethods]
 impl PyDevice {
     #[new]
     #[pyo3(signature = (spec, index=None))]
-    fn new(spec: &Bound<'_, PyAny>, index: Option<usize>) -> PyResult<Self> {
-        let mut d = to_device(spec)?;
-        if let (Device::Cuda(_), Some(i)) = (d, index) {
-            d = Device::Cuda(i);
+    pub fn new(spec: &Bound<'_, PyAny>, index: Option<usize>) -> PyResult<Self> {
+        let mut p = if let Ok(d) = spec.cast::<PyDevice>() {
+            d.get().clone()
+        } else if let Ok(s) = spec.extract::<String>() {
+            let bare = s.trim() == "cuda";
+            let d = Device::parse(&s).py()?;
+            PyDevice { d: if bare { Device::Cuda(0) } else { d }, bare }
+        } else {
+            PyDevice::of(to_device(spec)?)
+        };
+        if let (Device::Cuda(_), Some(i)) = (p.d, index) {
+            p = PyDevice::of(Device::Cuda(i));
         }
-        Ok(PyDevice { d })
+        Ok(p)
     }
     /// The device type: ``"cpu"`` or ``"cuda"``.
     #[getter]
     fn r#type(&self) -> &'static str {
         self.d.type_name()
     }
-    /// The CUDA device index (``None`` for the CPU).
+    /// The CUDA device index (``None`` for the CPU and for ``device("cuda")`` without one).
     #[getter]
     fn index(&self) -> Option<usize> {
-        self.d.index()
+        if self.bare {
+            None
+        } else {
+            self.d.index()
+        }
     }
     fn __repr__(&self) -> String {
-        match self.d {
-            Device::Cpu => "device(type='cpu')".into(),
-            Device::Cuda(i) => format!("device(type='cuda', index={})", i),
+        match (self.d, self.bare) {
+            (Device::Cpu, _) => "device(type='cpu')".into(),
+            (Device::Cuda(_), true) => "device(type='cuda')".into(),
+            (Device::Cuda(i), false) => format!("device(type='cuda', index={})", i),
         }
     }
     fn __str__(&self) -> String {
-        self.d.to_string()
+        if self.bare {
+            "cuda".into()
+        } else {
+            self.d.to_string()
+        }
     }
 }
 
@@ -171,7 +206,7 @@ pub fn opt_dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
 
 pub fn to_device(obj: &Bound<'_, PyAny>) -> PyResult<Device> {
     if let Ok(d) = obj.cast::<PyDevice>() {
-        return Ok(d.get().d);
+        return Ok(d.get().resolve());
     }
     if let Ok(s) = obj.extract::<String>() {
         return Device::parse(&s).py();
@@ -198,6 +233,20 @@ pub fn shape_args(args: &Bound<'_, PyTuple>) -> PyResult<Vec<i64>> {
     args.iter().map(|a| a.extract::<i64>()).collect::<PyResult<Vec<i64>>>().map_err(|_| {
         PyTypeError::new_err("sizes must be integers")
     })
+}
+
+/// The sizes of a `(*shape)` method also called with the functional form's keyword
+/// (`x.reshape(2, 3)`, `x.reshape((2, 3))`, `rtorch.reshape(x, shape=(2, 3))`), as one tuple to parse.
+pub fn varargs_or_keyword<'py>(op: &str, args: &Bound<'py, PyTuple>, keyword: Option<&Bound<'py, PyAny>>, name: &str) -> PyResult<Bound<'py, PyTuple>> {
+    match keyword {
+        Some(k) if !k.is_none() => {
+            if !args.is_empty() {
+                return Err(PyTypeError::new_err(format!("{}() got multiple values for argument '{}'", op, name)));
+            }
+            PyTuple::new(args.py(), [k])
+        }
+        _ => Ok(args.clone()),
+    }
 }
 
 pub fn to_usize_shape(shape: &[i64]) -> PyResult<Vec<usize>> {
@@ -316,7 +365,8 @@ fn index_item(obj: &Bound<'_, PyAny>) -> PyResult<IndexItem> {
     if let Ok(t) = obj.cast::<PyTensor>() {
         return Ok(IndexItem::Tensor(t.get().t.clone()));
     }
-    if obj.is_instance_of::<PyList>() || obj.hasattr("__array_interface__")? {
+    // Lists, ranges and NumPy arrays of ints or bools index like tensors (as in PyTorch).
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<pyo3::types::PyRange>() || obj.hasattr("__array_interface__")? {
         let t = tensor_from_any(obj)?;
         if t.numel() == 0 && t.dtype().is_float() {
             return Ok(IndexItem::Tensor(t.to_dtype(DType::I64).py()?));

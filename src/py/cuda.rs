@@ -55,6 +55,17 @@ fn _cuda_get_device_capability(device: usize) -> PyResult<(u32, u32)> {
     Ok((a / 10, a % 10))
 }
 
+/// This thread's current CUDA device (what `"cuda"` without an index means).
+#[pyfunction]
+fn _cuda_current_device() -> usize {
+    crate::device::current_cuda()
+}
+
+#[pyfunction]
+fn _cuda_set_current_device(device: usize) {
+    crate::device::set_current_cuda(device)
+}
+
 #[pyfunction]
 fn _cuda_set_allow_tf32(on: bool) {
     cuda::blas::set_allow_tf32(on)
@@ -76,6 +87,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_cuda_mem_get_info, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_get_device_capability, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_set_allow_tf32, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_current_device, m)?)?;
+    m.add_function(wrap_pyfunction!(_cuda_set_current_device, m)?)?;
     m.add_function(wrap_pyfunction!(_cuda_get_allow_tf32, m)?)?;
     Ok(())
 }

@@ -11,10 +11,19 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Returned by `register_post_accumulate_grad_hook`: `remove()` stops the hook from running.
+/// Returned by `register_hook` and `register_post_accumulate_grad_hook`: `remove()` stops the
+/// hook from running (a tensor hook is taken out of its list; a post-accumulate hook is disarmed).
 #[pyclass(frozen, module = "rtorch.utils.hooks", name = "RemovableHandle")]
 pub struct PostHookHandle {
     removed: Arc<AtomicBool>,
+    site: Option<crate::tape::HookSite>,
+}
+
+impl PostHookHandle {
+    /// The handle of a tensor hook registered at `site`.
+    pub fn for_site(site: crate::tape::HookSite) -> Self {
+        PostHookHandle { removed: Arc::new(AtomicBool::new(false)), site: Some(site) }
+    }
 }
 
 #[pymethods]
@@ -22,6 +31,9 @@ impl PostHookHandle {
     /// Unregisters the hook: it does not run in later backward passes.
     fn remove(&self) {
         self.removed.store(true, Ordering::Release);
+        if let Some(s) = &self.site {
+            s.remove();
+        }
     }
     fn __enter__(slf: Py<Self>) -> Py<Self> {
         slf
@@ -68,7 +80,7 @@ impl PyTensor {
             .map_err(from_py)
         });
         slf.get().t.register_post_accumulate_grad_hook(f).py()?;
-        Ok(PostHookHandle { removed })
+        Ok(PostHookHandle { removed, site: None })
     }
 }
 

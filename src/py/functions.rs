@@ -80,33 +80,69 @@ fn gen_of<'a>(g: Option<&'a Bound<'_, PyGenerator>>) -> Option<&'a Mutex<Generat
     g.map(|g| &g.get().g)
 }
 
-/// Apply the common creation keywords: device check and requires_grad.
-/// The device a creation function asked for (CPU when absent).
+thread_local! {
+    /// `rtorch.set_default_device`: the device of creation functions called without one (per
+    /// thread, as in PyTorch). None is the CPU.
+    static DEFAULT_DEVICE: std::cell::RefCell<Option<PyDevice>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets (or, with None, clears) this thread's default device for the creation functions.
+#[pyfunction]
+pub fn _set_default_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let d = match device {
+        Some(d) if !d.is_none() => Some(PyDevice::new(d, None)?),
+        _ => None,
+    };
+    // Check now, as PyTorch does when the device is first used.
+    if let Some(p) = &d {
+        if let Device::Cuda(_) = p.resolve() {
+            crate::cuda::gpu(p.resolve().index().unwrap_or(0)).py()?;
+        }
+    }
+    DEFAULT_DEVICE.with(|c| *c.borrow_mut() = d);
+    Ok(())
+}
+
+/// This thread's default device for the creation functions, with its index resolved.
+#[pyfunction]
+pub fn _get_default_device() -> PyDevice {
+    PyDevice::of(default_device())
+}
+
+fn default_device() -> Device {
+    DEFAULT_DEVICE.with(|c| c.borrow().as_ref().map_or(Device::Cpu, |p| p.resolve()))
+}
+
+/// The device a creation function asked for (the default device when absent).
 fn want_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
     match device {
         Some(d) if !d.is_none() => to_device(d),
-        _ => Ok(Device::Cpu),
+        _ => Ok(default_device()),
     }
 }
 
+/// Apply the common creation keywords: the device (a tensor made on the host is moved there,
+/// with the same values as on the CPU, seeds included) and requires_grad.
 fn finish(t: Tensor, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
-    if let Some(d) = device {
-        if !d.is_none() {
-            let d = to_device(d)?;
-            if d != Device::Cpu {
-                // Created on the host (same values as on the CPU, seeds included), then moved.
-                let t = t.to_device(d).py()?;
-                if requires_grad {
-                    t.set_requires_grad(true).py()?;
-                }
-                return Ok(t.into());
-            }
-        }
-    }
+    let d = want_device(device)?;
+    let t = if t.device() != d { t.to_device(d).py()? } else { t };
     if requires_grad {
         t.set_requires_grad(true).py()?;
     }
     Ok(t.into())
+}
+
+/// The shape of `zeros(2, 3)`, `zeros((2, 3))` or `zeros(size=(2, 3))`.
+fn size_of_args(op: &str, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<usize>> {
+    match size {
+        Some(s) if !s.is_none() => {
+            if !args.is_empty() {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!("{}() got multiple values for argument 'size'", op)));
+            }
+            to_usize_shape(&shape_args(&PyTuple::new(args.py(), [s])?)?)
+        }
+        _ => to_usize_shape(&shape_args(args)?),
+    }
 }
 
 /// A new tensor for a creation function on `device`, in page-locked host memory for
@@ -129,11 +165,13 @@ fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, 
 /// Returns a tensor filled with zeros, of the shape given by ``size``.
 ///
 /// Args:
-///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+///         ``size=`` as a keyword).
 ///     out (Tensor, optional): a tensor to fill with zeros instead (its dtype and device
 ///         are kept; its shape must be ``size``).
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
 ///         CUDA). Default: ``False``.
@@ -146,20 +184,23 @@ fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, 
 ///     >>> rtorch.zeros((2,), dtype=rtorch.int64)
 ///     tensor([0, 0])
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
+#[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-    filled(py, "zeros", size, Scalar::Int(0), dtype, device, requires_grad, pin_memory, out)
+pub fn zeros<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>, size: Option<&Bound<'py, PyAny>>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    let shape = size_of_args("zeros", args, size)?;
+    filled(py, "zeros", shape, Scalar::Int(0), dtype, device, requires_grad, pin_memory, out)
 }
 
 /// Returns a tensor filled with ones, of the shape given by ``size``.
 ///
 /// Args:
-///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+///         ``size=`` as a keyword).
 ///     out (Tensor, optional): a tensor to fill with ones instead (its dtype and device
 ///         are kept; its shape must be ``size``).
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
 ///         CUDA). Default: ``False``.
@@ -169,16 +210,16 @@ pub fn zeros<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bo
 ///     >>> rtorch.ones(2)
 ///     tensor([1., 1.])
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
+#[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, pin_memory=false, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn ones<'py>(py: Python<'py>, size: &Bound<'py, PyTuple>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-    filled(py, "ones", size, Scalar::Int(1), dtype, device, requires_grad, pin_memory, out)
+pub fn ones<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>, size: Option<&Bound<'py, PyAny>>, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+    let shape = size_of_args("ones", args, size)?;
+    filled(py, "ones", shape, Scalar::Int(1), dtype, device, requires_grad, pin_memory, out)
 }
 
 /// `zeros`/`ones`: a new tensor, or `out` filled in place (its dtype and device win).
 #[allow(clippy::too_many_arguments)]
-fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-    let shape = to_usize_shape(&shape_args(size)?)?;
+fn filled<'py>(py: Python<'py>, op: &str, shape: Vec<usize>, v: Scalar, dtype: Option<&Bound<'py, PyAny>>, device: Option<&Bound<'py, PyAny>>, requires_grad: bool, pin_memory: bool, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
     if let Some(o) = out {
         let t = &o.get().t;
         crate::ops::out::check_out(op, t, &shape, t.dtype(), t.device(), &[]).py()?;
@@ -192,9 +233,11 @@ fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar,
 /// Returns a tensor of the shape given by ``size`` whose elements are not initialised.
 ///
 /// Args:
-///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+///         ``size=`` as a keyword).
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
 ///         CUDA). Default: ``False``.
@@ -204,9 +247,9 @@ fn filled<'py>(py: Python<'py>, op: &str, size: &Bound<'py, PyTuple>, v: Scalar,
 ///     >>> rtorch.empty(2, 3).shape
 ///     rtorch.Size([2, 3])
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, pin_memory=false))]
-pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
-    let shape = to_usize_shape(&shape_args(size)?)?;
+#[pyo3(signature = (*args, size=None, dtype=None, device=None, requires_grad=false, pin_memory=false))]
+pub fn empty(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
+    let shape = size_of_args("empty", args, size)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
     finish(new_tensor(&shape, d, device, pin_memory, None)?, device, requires_grad)
 }
@@ -220,7 +263,8 @@ pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device
 ///     size (sequence of int): the shape.
 ///     fill_value (Number): the value.
 ///     dtype (dtype, optional): the element type; inferred from ``fill_value`` by default.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///     pin_memory (bool, optional): allocate in page-locked host memory (CPU only; needs
 ///         CUDA). Default: ``False``.
@@ -255,7 +299,8 @@ pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Optio
 ///     end (Number, optional): the bound, not included.
 ///     step (Number, optional): the gap between values. Default: ``1``.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -287,7 +332,8 @@ pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Op
 ///     end (float): the last value.
 ///     steps (int): the number of values.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -312,7 +358,8 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny
 ///     steps (int): the number of values.
 ///     base (float, optional): the base. Default: ``10.0``.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -335,7 +382,8 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Boun
 ///     n (int): the number of rows.
 ///     m (int, optional): the number of columns. Default: ``n``.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -357,10 +405,12 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
 /// Returns a tensor of the given shape filled with numbers drawn uniformly from ``[0, 1)``.
 ///
 /// Args:
-///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+///         ``size=`` as a keyword).
 ///     generator (Generator, optional): the random number generator to draw from.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -369,9 +419,9 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
 ///     >>> x.shape, bool(((x >= 0) & (x < 1)).all())
 ///     (rtorch.Size([2, 3]), True)
 #[pyfunction]
-#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false))]
-pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
-    let shape = to_usize_shape(&shape_args(size)?)?;
+#[pyo3(signature = (*args, size=None, generator=None, dtype=None, device=None, requires_grad=false))]
+pub fn rand(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
+    let shape = size_of_args("rand", args, size)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
     finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), false).py()?, device, requires_grad)
 }
@@ -379,10 +429,12 @@ pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>
 /// Returns a tensor of the given shape filled with numbers drawn from the standard normal distribution.
 ///
 /// Args:
-///     *size (int or sequence of int): the shape, as separate ints or one sequence.
+///     *size (int or sequence of int): the shape, as separate ints or one sequence (or
+///         ``size=`` as a keyword).
 ///     generator (Generator, optional): the random number generator to draw from.
 ///     dtype (dtype, optional): the element type; default :func:`rtorch.get_default_dtype`.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -390,9 +442,9 @@ pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>
 ///     >>> rtorch.randn(4, 4).shape
 ///     rtorch.Size([4, 4])
 #[pyfunction]
-#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false))]
-pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
-    let shape = to_usize_shape(&shape_args(size)?)?;
+#[pyo3(signature = (*args, size=None, generator=None, dtype=None, device=None, requires_grad=false))]
+pub fn randn(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
+    let shape = size_of_args("randn", args, size)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
     finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), true).py()?, device, requires_grad)
 }
@@ -408,7 +460,8 @@ pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator
 ///     size (sequence of int): the shape.
 ///     generator (Generator, optional): the random number generator to draw from.
 ///     dtype (dtype, optional): the element type. Default: ``rtorch.int64``.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -439,7 +492,8 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
 ///     n (int): the number of integers.
 ///     generator (Generator, optional): the random number generator to draw from.
 ///     dtype (dtype, optional): the element type. Default: ``rtorch.int64``.
-///     device (str or device, optional): where to allocate it. Default: the CPU.
+///     device (str or device, optional): where to allocate it. Default: the default device
+///         (:func:`rtorch.set_default_device`; the CPU unless set).
 ///     requires_grad (bool, optional): record operations on it for autograd. Default: ``False``.
 ///
 /// Example::
@@ -517,6 +571,20 @@ pub fn manual_seed(seed: i64) {
 #[pyfunction]
 pub fn initial_seed() -> u64 {
     crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner()).seed
+}
+
+/// The default generator's state as ``(seed, offset)``; ``rtorch.get_rng_state`` packs it into a byte tensor.
+#[pyfunction]
+pub fn _default_rng_state() -> (u64, u64) {
+    let g = crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner());
+    (g.seed, g.offset)
+}
+
+/// Restores the default generator to a ``(seed, offset)`` state from :func:`_default_rng_state`.
+#[pyfunction]
+pub fn _set_default_rng_state(state: (u64, u64)) {
+    *crate::ops::random::default_generator().lock().unwrap_or_else(|e| e.into_inner()) =
+        Generator { seed: state.0, offset: state.1 };
 }
 
 fn tensor_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {

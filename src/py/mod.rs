@@ -1,11 +1,12 @@
 //! The PyO3 module `rtorch._rtorch`: registers the classes and functions. Bindings only; all
 //! behaviour lives in the engine.
+mod alias;
 mod autograd;
 mod binary;
 mod convert;
 mod cuda;
 mod declarations;
-mod dist_autograd;
+pub(crate) mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
@@ -48,6 +49,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(multinomial, m)?)?;
     m.add_function(wrap_pyfunction!(manual_seed, m)?)?;
     m.add_function(wrap_pyfunction!(initial_seed, m)?)?;
+    m.add_function(wrap_pyfunction!(_default_rng_state, m)?)?;
+    m.add_function(wrap_pyfunction!(_set_default_rng_state, m)?)?;
     m.add_function(wrap_pyfunction!(cat, m)?)?;
     m.add_function(wrap_pyfunction!(stack, m)?)?;
     m.add_function(wrap_pyfunction!(r#where, m)?)?;
@@ -60,6 +63,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_empty_cpu_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cpu_cache_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(_from_buffer, m)?)?;
+    m.add_function(wrap_pyfunction!(_set_default_device, m)?)?;
+    m.add_function(wrap_pyfunction!(_get_default_device, m)?)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::is_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_set_grad_enabled, m)?)?;
@@ -67,6 +72,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_set_inference_mode, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::grad, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::_graph_seq, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::_name_grad_fn, m)?)?;
     nn::register(m)?;
     ordering::register(m)?;
     cuda::register(m)?;
@@ -77,6 +84,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     declarations::register(m)?;
     nccl::register(m)?;
     dist_autograd::register(m)?;
+    alias::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();

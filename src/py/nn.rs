@@ -75,7 +75,7 @@ pub fn conv2d(
     let dilation = dilation.map(|s| tuple_n::<2>(s, "dilation")).transpose()?.unwrap_or([1, 1]);
     let (padding, extra) = padding.map(|p| conv_padding::<2>(p, kernel, dilation, stride)).transpose()?.unwrap_or(([0, 0], [0, 0]));
     let (x, b) = (pad_end(&input.get().t, extra)?, opt_t(bias));
-    let w = w.clone();
+    let w: crate::Tensor = (**w).clone();
     py.detach(|| conv::conv2d(&x, &w, b.as_ref(), stride, padding, dilation, groups)).map(PyTensor::from).py()
 }
 
@@ -290,7 +290,26 @@ fn nll_loss(
     Ok(loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).py()?.map(PyTensor::from))
 }
 
+/// The in-place activations `F.elu(x, inplace=True)`, `F.leaky_relu(..., inplace=True)`,
+/// `F.hardtanh(..., inplace=True)` (and ReLU6): `x` is overwritten and its backward uses the
+/// result, as in PyTorch. `name` is "elu" (p0 = alpha), "leaky_relu" (p0 = slope) or
+/// "hardtanh" (p0, p1 = min, max). Returns `input`.
+#[pyfunction]
+#[pyo3(signature = (input, name, p0, p1=0.0))]
+fn _activation_<'py>(input: Bound<'py, PyTensor>, name: &str, p0: f64, p1: f64) -> PyResult<Bound<'py, PyTensor>> {
+    use crate::opdefs::UnaryOp;
+    let op = match name {
+        "elu" => UnaryOp::Elu { alpha: p0 },
+        "leaky_relu" => UnaryOp::LeakyRelu { slope: p0 },
+        "hardtanh" => UnaryOp::Hardtanh { min: p0, max: p1 },
+        _ => return Err(PyValueError::new_err(format!("_activation_: unknown activation {:?}", name))),
+    };
+    crate::ops::unary::unary_(&input.get().t, op).py()?;
+    Ok(input)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_activation_, m)?)?;
     m.add_function(wrap_pyfunction!(scaled_dot_product_attention, m)?)?;
     m.add_function(wrap_pyfunction!(cross_entropy_loss, m)?)?;
     m.add_function(wrap_pyfunction!(nll_loss, m)?)?;

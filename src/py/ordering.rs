@@ -218,9 +218,9 @@ impl PyTensor {
     ///
     ///     >>> rtorch.tile(rtorch.tensor([1, 2]), (2,))
     ///     tensor([1, 2, 1, 2])
-    #[pyo3(signature = (*dims))]
-    fn tile(&self, dims: &Bound<'_, PyTuple>) -> R {
-        Ok(manip::tile(&self.t, &usizes(dims)?).py()?.into())
+    #[pyo3(signature = (*args, dims=None))]
+    fn tile<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        Ok(manip::tile(&self.t, &usizes(&varargs_or_keyword("tile", args, dims, "dims")?)?).py()?.into())
     }
     /// Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively.
     ///
@@ -588,13 +588,13 @@ pub fn bucketize(input: &Bound<'_, PyAny>, boundaries: &Bound<'_, PyTensor>, out
 ///             [4, 5]])
 #[pyfunction]
 #[pyo3(signature = (*tensors, indexing=None))]
-pub fn meshgrid(tensors: &Bound<'_, PyTuple>, indexing: Option<&str>) -> PyResult<Vec<PyTensor>> {
+pub fn meshgrid<'py>(tensors: &Bound<'py, PyTuple>, indexing: Option<&str>) -> PyResult<Bound<'py, PyTuple>> {
     let ts: Vec<Tensor> = if tensors.len() == 1 && tensors.get_item(0)?.cast::<PyTensor>().is_err() {
         tensors.get_item(0)?.try_iter()?.map(|x| tensor_from_any(&x?)).collect::<PyResult<_>>()?
     } else {
         tensors.iter().map(|x| tensor_from_any(&x)).collect::<PyResult<_>>()?
     };
-    Ok(manip::meshgrid(&ts, indexing.unwrap_or("ij")).py()?.into_iter().map(PyTensor::from).collect())
+    PyTuple::new(tensors.py(), manip::meshgrid(&ts, indexing.unwrap_or("ij")).py()?.into_iter().map(PyTensor::from))
 }
 
 /// `F.pad`.

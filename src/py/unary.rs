@@ -4,7 +4,7 @@
 //! generator, the docs table, the sweep and the drift tests read.
 use super::errors::IntoPy;
 use super::out::{with_out, RO};
-use super::tensor::{inplace_from, PyTensor};
+use super::tensor::PyTensor;
 use crate::opdefs::UnaryOp;
 use pyo3::prelude::*;
 
@@ -27,9 +27,7 @@ macro_rules! unary_methods {
         impl PyTensor {
             #[doc = concat!("In-place version of `", stringify!($py), "`: ", $doc)]
             fn $pyi(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
-                let t = &slf.get().t;
-                let src = t.snapshot_for_inplace().py()?;
-                inplace_from(t, crate::ops::unary::unary(&src, UnaryOp::$V).py()?)?;
+                crate::ops::unary::unary_(&slf.get().t, UnaryOp::$V).py()?;
                 Ok(slf)
             }
         }

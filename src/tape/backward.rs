@@ -22,6 +22,9 @@ pub enum Backward {
     ToDtype { from: DType },
     ToDevice { from: crate::Device },
     Unary { op: UnaryOp, x: Option<Saved>, y: Option<Saved> },
+    /// The in-place form of an op whose derivative PyTorch takes from the result there
+    /// (`hardtanh_`, `elu_`, `leaky_relu_`; `UnaryOp::inplace_grad_from_result`).
+    UnaryResult { op: UnaryOp, y: Saved },
     Binary { op: BinaryOp, a: Option<Saved>, b: Option<Saved>, y: Option<Saved>, a_is_tensor: bool, b_is_tensor: bool },
     SumDims { input_shape: Vec<usize>, dims: Vec<usize>, keepdim: bool },
     Prod { x: Saved, y: Saved, dims: Vec<usize>, keepdim: bool },
@@ -70,6 +73,9 @@ impl Backward {
             Backward::Identity => "AliasBackward0".into(),
             Backward::ToDtype { .. } | Backward::ToDevice { .. } => "ToCopyBackward0".into(),
             Backward::Unary { op, .. } => format!("{}Backward0", camel(op.name())),
+            // PyTorch numbers the result-saving variants 1 (EluBackward1), except hardtanh_.
+            Backward::UnaryResult { op: op @ UnaryOp::Hardtanh { .. }, .. } => format!("{}Backward0", camel(op.name())),
+            Backward::UnaryResult { op, .. } => format!("{}Backward1", camel(op.name())),
             Backward::Binary { op, .. } => format!("{}Backward0", camel(op.name())),
             Backward::SumDims { .. } => "SumBackward1".into(),
             Backward::Prod { .. } => "ProdBackward1".into(),

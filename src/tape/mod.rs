@@ -79,10 +79,51 @@ pub enum Edge {
     Leaf(Tensor),
 }
 
+/// Where a tensor hook was registered (a leaf's own list, or its grad_fn's pre-hooks), held
+/// weakly so that a removal handle keeps neither the tensor, the graph nor the hook alive.
+pub struct HookSite {
+    owner: HookOwner,
+    hook: std::sync::Weak<dyn Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync>,
+}
+
+enum HookOwner {
+    Leaf(Weak<crate::tensor::TensorImpl>),
+    Node(Weak<Node>),
+}
+
+impl HookSite {
+    /// Take the hook out (nothing happens if it, or its owner, is gone already).
+    pub fn remove(&self) {
+        let same = |h: &Hook| std::ptr::addr_eq(Arc::as_ptr(h), self.hook.as_ptr());
+        match &self.owner {
+            HookOwner::Leaf(w) => {
+                if let Some(t) = w.upgrade() {
+                    Tensor(t).meta().hooks.retain(|h| !same(h));
+                }
+            }
+            HookOwner::Node(w) => {
+                if let Some(n) = w.upgrade() {
+                    n.pre_hooks.lock().unwrap_or_else(|e| e.into_inner()).retain(|(_, h)| !same(h));
+                }
+            }
+        }
+    }
+}
+
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// The sequence number the next recorded node will get: nodes recorded after this call have one
+/// at least as large (how a composite op finds the nodes it made).
+pub fn next_seq() -> u64 {
+    SEQ.load(Ordering::Relaxed)
+}
+
 pub struct Node {
+    /// The rule's grad_fn name (`MulBackward0`).
     pub name: String,
+    /// The name a composite op gives the node that finishes it (`MseLossBackward0` on the mean
+    /// that ends `mse_loss`; the outermost composite names it last).
+    display: Mutex<Option<std::borrow::Cow<'static, str>>>,
     pub rule: Mutex<Option<Backward>>,
     pub next: Vec<Option<Edge>>,
     pub seq: u64,
@@ -99,6 +140,15 @@ pub struct Node {
 }
 
 impl Node {
+    /// The grad_fn name users see: the composite's name when one was given, else the rule's.
+    pub fn display_name(&self) -> String {
+        let d = self.display.lock().unwrap_or_else(|e| e.into_inner());
+        d.as_deref().unwrap_or(&self.name).to_string()
+    }
+    /// Name this node after the composite op it finishes (an enclosing composite renames it again).
+    pub fn set_display_name(&self, name: impl Into<std::borrow::Cow<'static, str>>) {
+        *self.display.lock().unwrap_or_else(|e| e.into_inner()) = Some(name.into());
+    }
     /// Whether input `i` leads anywhere in the graph (an input that needs no gradient has no edge):
     /// rules skip computing gradients nobody receives.
     pub fn needs_grad(&self, i: usize) -> bool {
@@ -144,6 +194,7 @@ pub fn needs_grad(inputs: &[&Tensor]) -> bool {
 pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
     let node = Arc::new(Node {
         name: rule.name().to_string(),
+        display: Mutex::new(None),
         next: inputs.iter().map(|t| edge_of(t)).collect(),
         input_shapes: inputs.iter().map(|t| t.shape().to_vec()).collect(),
         input_devices: inputs.iter().map(|t| t.device()).collect(),
@@ -238,7 +289,7 @@ impl Saved {
                 self.tensor.dtype(),
                 self.tensor.shape(),
                 if self.is_output { "output 0" } else { "an input" },
-                node.name,
+                node.display_name(),
                 now,
                 self.version
             );
@@ -334,17 +385,20 @@ impl Tensor {
     pub fn retains_grad(&self) -> bool {
         self.meta().retains_grad
     }
-    pub fn register_hook(&self, hook: Hook) -> Result<()> {
+    /// Register a gradient hook; the returned site lets `remove_hook` take it out again.
+    pub fn register_hook(&self, hook: Hook) -> Result<HookSite> {
         let mut m = self.meta();
         if !(m.requires_grad || m.grad_fn.is_some()) {
             bail!(Runtime, "cannot register a hook on a tensor that doesn't require gradient");
         }
+        let weak = Arc::downgrade(&hook);
         if let Some(f) = &m.grad_fn {
             f.pre_hooks.lock().unwrap_or_else(|e| e.into_inner()).push((m.output_nr, hook));
+            Ok(HookSite { owner: HookOwner::Node(Arc::downgrade(f)), hook: weak })
         } else {
             m.hooks.push(hook);
+            Ok(HookSite { owner: HookOwner::Leaf(Arc::downgrade(&self.0)), hook: weak })
         }
-        Ok(())
     }
     pub fn register_post_accumulate_grad_hook(&self, hook: PostAccumulateHook) -> Result<()> {
         let mut m = self.meta();
@@ -356,6 +410,20 @@ impl Tensor {
         }
         m.post_accumulate_hooks.push(hook);
         Ok(())
+    }
+    /// Give `new` (a replacement handle for the same Python tensor, made without recording)
+    /// this tensor's autograd state: requires_grad, grad, history, hooks and view base.
+    pub fn carry_autograd_to(&self, new: &Tensor) {
+        let m = self.meta();
+        let mut n = new.meta();
+        n.requires_grad = m.requires_grad;
+        n.grad = m.grad.clone();
+        n.grad_fn = m.grad_fn.clone();
+        n.output_nr = m.output_nr;
+        n.retains_grad = m.retains_grad;
+        n.hooks = m.hooks.clone();
+        n.post_accumulate_hooks = m.post_accumulate_hooks.clone();
+        n.view = if new.same_storage(self) { m.view.clone() } else { None };
     }
     /// `detach_()`: cut this handle from the graph in place.
     pub fn detach_(&self) {
@@ -373,6 +441,12 @@ impl Tensor {
                 self.strides()
             );
         }
+        self.check_inplace_autograd()
+    }
+
+    /// The autograd half of `check_inplace` (also what in-place view ops such as `unsqueeze_`
+    /// check): a leaf that requires grad, or a view of one, cannot change in place while recording.
+    pub fn check_inplace_autograd(&self) -> Result<()> {
         if !is_grad_enabled() {
             return Ok(());
         }

@@ -5,6 +5,7 @@ from .. import _rtorch as _C
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
 from .function import Function, FunctionCtx  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+from . import functional  # noqa: F401
 
 grad = _C.grad
 
@@ -21,17 +22,50 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         t.backward(g, retain_graph=True if retain_graph is None else retain_graph, create_graph=create_graph, inputs=inputs)
 
 
-class _HookHandle:
-    """Returned by Tensor.register_hook; `remove()` turns the hook into a no-op."""
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        from .. import Tensor
 
-    def __init__(self, fn):
-        self._fn = fn
-        self.removed = False
+        return isinstance(other, Tensor)
 
-    def remove(self):
-        self.removed = True
+
+class Variable(metaclass=_VariableMeta):
+    """The pre-0.4 autograd wrapper, kept as in PyTorch: ``Variable(t)`` is a tensor, and every tensor is a Variable.
+
+    ``Variable(t, requires_grad=True)`` returns a new leaf sharing ``t``'s memory (detached from
+    ``t``'s graph) with ``requires_grad`` set. ``volatile`` is ignored with PyTorch's warning (use
+    :class:`rtorch.no_grad`).
+
+    Args:
+        data (Tensor, optional): the tensor to wrap; an empty tensor by default.
+        requires_grad (bool, optional): whether the result requires grad. Default: ``False``.
+        volatile (bool, optional): ignored (removed in PyTorch 0.4).
+
+    Example::
+
+        >>> x = rtorch.autograd.Variable(rtorch.ones(2), requires_grad=True)
+        >>> x.requires_grad, isinstance(x, rtorch.autograd.Variable)
+        (True, True)
+    """
+
+    def __new__(cls, data=None, requires_grad=False, volatile=None):
+        import warnings
+
+        from .. import Tensor, empty
+
+        if volatile is not None:
+            warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                          UserWarning, stacklevel=2)
+        if data is None:
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        out = data.detach()
+        if requires_grad:
+            out.requires_grad_(True)
+        return out
 
 
 __all__ = ["grad", "backward", "Function", "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "gradcheck", "gradgradcheck"]
+           "gradcheck", "gradgradcheck", "Variable", "functional"]
 _ = functools

@@ -22,6 +22,9 @@ class FunctionCtx:
     def mark_non_differentiable(self, *tensors):
         """Marks outputs of ``forward`` as not differentiable (PyTorch's ``mark_non_differentiable``).
 
+        The marked outputs do not require grad, and ``backward`` receives zeros for them (``None``
+        after ``set_materialize_grads(False)``).
+
         Args:
             *tensors (Tensor): the output tensors to mark.
         """
@@ -102,17 +105,25 @@ class Function:
         with _no_grad():
             out = cls.forward(ctx, *args, **kwargs)
         single = isinstance(out, Tensor)
-        outs = (out,) if single else tuple(out)
-        # Outputs are fresh handles so the new node does not rewrite an input's history.
-        outs = tuple(o.detach() if isinstance(o, Tensor) else o for o in outs)
-        diff_outs = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable
-                     and o.is_floating_point()]
+        raw = (out,) if single else tuple(out)
+        # Outputs are fresh handles so the new node does not rewrite an input's history; the ones
+        # marked non-differentiable (matched by identity before that) stay out of the graph.
+        marked = [isinstance(o, Tensor) and id(o) in ctx.non_differentiable for o in raw]
+        outs = tuple(o.detach() if isinstance(o, Tensor) else o for o in raw)
+        diff = [i for i, (o, m) in enumerate(zip(outs, marked))
+                if isinstance(o, Tensor) and not m and o.is_floating_point()]
+        diff_outs = [outs[i] for i in diff]
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
 
         def backward(ctx_, grads):
+            # One gradient per output of forward, as PyTorch passes them: the recorded (differentiable)
+            # outputs' gradients in their places; zeros (or None) for the other tensors, None for non-tensors.
+            full = [None] * len(outs)
+            for i, g in zip(diff, grads):
+                full[i] = g
             if ctx_.materialize_grads:
-                grads = tuple(g if g is not None else zeros_like(o) for g, o in zip(grads, diff_outs))
-            res = cls.backward(ctx_, *grads)
+                full = [zeros_like(o) if g is None and isinstance(o, Tensor) else g for g, o in zip(full, outs)]
+            res = cls.backward(ctx_, *full)
             if not isinstance(res, tuple):
                 res = (res,)
             if len(res) != len(args):

@@ -5,5 +5,6 @@ from rtorch.nn.modules import *  # noqa: F401,F403
 from rtorch.nn.modules import __all__ as _modules_all
 from rtorch.nn import utils
 from rtorch.nn import parallel  # also makes rtorch.distributed importable as an attribute
+from rtorch.nn.parallel import DataParallel
 
-__all__ = ["Parameter", "functional", "init", "utils", "parallel"] + list(_modules_all)
+__all__ = ["Parameter", "functional", "init", "utils", "parallel", "DataParallel"] + list(_modules_all)

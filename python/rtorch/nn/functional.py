@@ -1,4 +1,5 @@
 """nn.functional: stateless layer, activation and loss functions built from differentiable tensor ops."""
+import functools
 import math
 import warnings
 
@@ -8,9 +9,11 @@ import rtorch
 from rtorch import _argcheck
 
 __all__ = [
-    "linear", "identity", "relu", "relu_", "relu6", "gelu", "silu", "mish", "tanh", "sigmoid",
+    "linear", "identity", "relu", "relu_", "hardtanh_", "leaky_relu_", "elu_", "relu6", "gelu", "silu", "mish",
+    "tanh", "sigmoid",
     "hardtanh", "leaky_relu", "elu", "softplus", "softsign", "softmax", "softmin", "log_softmax",
-    "dropout", "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "embedding", "layer_norm", "normalize", "one_hot", "cosine_similarity",
     "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "smooth_l1_loss", "huber_loss",
     "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "unfold", "fold",
@@ -42,12 +45,23 @@ def _reduce(loss, reduction):
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _inplace(input, result, inplace):
-    """Write ``result`` into ``input`` when ``inplace`` (as the ``inplace=True`` layers do)."""
-    if not inplace:
-        return result
-    input.copy_(result)
-    return input
+def _grad_fn_name(name):
+    """Decorator: the result's grad_fn gets PyTorch's name for this composite (``MseLossBackward0`` where rtorch's
+    last recorded step is a mean), if the call recorded it (a node made earlier is never renamed)."""
+    def deco(f):
+        @functools.wraps(f)
+        def named(*args, **kwargs):
+            since = rtorch._rtorch._graph_seq()
+            return _named(f(*args, **kwargs), name, since)
+        return named
+    return deco
+
+
+def _named(out, name, since):
+    """Name ``out.grad_fn`` ``name`` if it was recorded at or after sequence number ``since``; returns ``out``."""
+    if isinstance(out, rtorch.Tensor) and out.grad_fn is not None:
+        rtorch._rtorch._name_grad_fn(out, name, since)
+    return out
 
 
 def _softmax_dim(ndim):
@@ -65,8 +79,12 @@ def _cast(input, dtype):
 # ---------------------------------------------------------------------- linear
 def linear(input, weight, bias=None):
     r"""Apply :math:`y = xA^T + b`."""
+    since = rtorch._rtorch._graph_seq()
     out = input.matmul(weight.t())
-    return out if bias is None else out + bias
+    out = out if bias is None else out + bias
+    if input.dim() == 2:  # PyTorch's addmm / mm nodes
+        _named(out, "MmBackward0" if bias is None else "AddmmBackward0", since)
+    return out
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -118,7 +136,8 @@ def identity(input):
 # ----------------------------------------------------------------- activations
 def relu(input, inplace=False):
     r"""Apply the rectified linear unit :math:`\max(0, x)` elementwise."""
-    return _inplace(input, input.relu(), inplace)
+    # In place, the backward uses the result (PyTorch's ReluBackward0), so the input may be part of the graph.
+    return input.relu_() if inplace else input.relu()
 
 
 def relu_(input):
@@ -126,11 +145,28 @@ def relu_(input):
     return relu(input, inplace=True)
 
 
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    r"""In-place :func:`hardtanh`."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    r"""In-place :func:`leaky_relu` (its backward needs ``negative_slope >= 0``, as in PyTorch)."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu_(input, alpha=1.0):
+    r"""In-place :func:`elu` (its backward needs ``alpha >= 0``, as in PyTorch)."""
+    return elu(input, alpha, inplace=True)
+
+
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     r"""Clamp ``input`` to ``[min_val, max_val]``."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _inplace(input, input.hardtanh(min_val, max_val), inplace)
+    if inplace:
+        return rtorch._rtorch._activation_(input, "hardtanh", min_val, max_val)
+    return input.hardtanh(min_val, max_val)
 
 
 def relu6(input, inplace=False):
@@ -147,12 +183,12 @@ def gelu(input, approximate="none"):
 
 def silu(input, inplace=False):
     r"""Apply :math:`x \sigma(x)` elementwise."""
-    return _inplace(input, input.silu(), inplace)
+    return input.silu_() if inplace else input.silu()
 
 
 def mish(input, inplace=False):
     r"""Apply :math:`x \tanh(\mathrm{softplus}(x))` elementwise."""
-    return _inplace(input, input.mish(), inplace)
+    return input.mish_() if inplace else input.mish()
 
 
 def tanh(input):
@@ -167,12 +203,16 @@ def sigmoid(input):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     r"""Apply :math:`\max(0,x) + \text{negative\_slope} \min(0,x)` elementwise."""
-    return _inplace(input, input.leaky_relu(negative_slope), inplace)
+    if inplace:  # backward from the result (needs negative_slope >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "leaky_relu", negative_slope)
+    return input.leaky_relu(negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     r"""Apply :math:`x` for :math:`x > 0` and :math:`\alpha(e^x - 1)` otherwise."""
-    return _inplace(input, input.elu(alpha), inplace)
+    if inplace:  # backward from the result (needs alpha >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "elu", alpha)
+    return input.elu(alpha)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -207,16 +247,139 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 # ------------------------------------------------------------ dropout, sparse
-def dropout(input, p=0.5, training=True, inplace=False):
-    r"""Zero elements with probability ``p`` and scale the rest by :math:`1/(1-p)` while training."""
+def _dropout_impl(input, p, training, inplace, feature=False, alpha=False):
+    """PyTorch's ``_dropout_impl``: a Bernoulli(1 - p) mask (one per channel for feature dropout), scaled by
+    1 / (1 - p), or with alpha dropout the affine map that keeps SELU's mean and variance."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    if p == 0.0 or not training or input.numel() == 0:
         return input
     if p == 1.0:
-        return _inplace(input, input * 0.0, inplace)
-    keep = rtorch.rand(tuple(input.shape), dtype=input.dtype, device=input.device) >= p
-    return _inplace(input, input * keep.to(input.dtype) * (1.0 / (1.0 - p)), inplace)
+        return input.mul_(0.0) if inplace else input * 0.0
+    if feature:
+        if input.dim() < 2:
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+        shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    else:
+        shape = tuple(input.shape)
+    keep = (rtorch.rand(shape, dtype=input.dtype, device=input.device) >= p).to(input.dtype)
+    if not alpha:
+        noise = keep * (1.0 / (1.0 - p))
+        return input.mul_(noise) if inplace else input * noise
+    selu_alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((selu_alpha * selu_alpha * p + 1) * (1 - p))
+    b = (keep - 1.0) * (selu_alpha * a) + selu_alpha * a * p
+    noise = keep * a
+    return input.mul_(noise).add_(b) if inplace else input * noise + b
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    r"""Zero elements with probability ``p`` and scale the rest by :math:`1/(1-p)` while training."""
+    return _dropout_impl(input, p, training, inplace)
+
+
+def _channel_dropout(input, p, training, inplace, batched_dims):
+    """dropout1d/2d/3d: zero whole channels; an unbatched input (one dim fewer) gets a batch dim while it runs."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    batched = input.dim() == batched_dims
+    if not batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    out = _dropout_impl(input, p, training, inplace, feature=True)
+    if not batched:
+        out = out.squeeze_(0) if inplace else out.squeeze(0)
+    return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p`` and scales the rest by :math:`1/(1-p)`.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that dropout1d exists to "
+            "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional "
+            "batch dimension (i.e. 2D or 3D inputs).")
+    return _channel_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, H, W)`` input with probability ``p`` and scales the rest by :math:`1/(1-p)`.
+
+    As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning), and other ranks warn
+    that they are deprecated.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.dim() not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            "Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
+    if input.dim() == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired "
+            "- input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a "
+            "future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To "
+            "maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+    return _dropout_impl(input, p, training, inplace, feature=True)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    r"""Zeroes whole channels of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input with probability ``p`` and scales the rest.
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of a channel being zeroed. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``True``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    if input.dim() not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will result in an "
+            "error in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            "Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+    return _channel_dropout(input, p, training, inplace, 5)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    r"""Applies alpha dropout, for SELU networks.
+
+    Dropped elements take SELU's negative saturation value, then an affine map keeps the mean and variance
+    (Klambauer et al. 2017).
+
+    Args:
+        input (Tensor): the input.
+        p (float, optional): the probability of an element being dropped. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    return _dropout_impl(input, p, training, inplace, alpha=True)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    r"""Alpha dropout of whole channels (dims from 2 on share a mask), as :func:`alpha_dropout` per channel.
+
+    Args:
+        input (Tensor): the input, at least 2-D ``(N, C, ...)``.
+        p (float, optional): the probability of a channel being dropped. Default: ``0.5``.
+        training (bool, optional): apply dropout (else return ``input``). Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+    """
+    return _dropout_impl(input, p, training, inplace, feature=True, alpha=True)
 
 
 def _vector_norm(x, p, dim):
@@ -238,6 +401,7 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
         weight[idx] = selected * scale
 
 
+@_grad_fn_name("EmbeddingBackward0")
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
     r"""Look up rows of ``weight`` at the integer indices ``input``.
@@ -696,6 +860,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 
 # ---------------------------------------------------------------------- losses
+@_grad_fn_name("MseLossBackward0")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     r"""Mean squared error :math:`(x - y)^2`."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -715,6 +880,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
+@_grad_fn_name("SmoothL1LossBackward0")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     r"""Quadratic below ``beta``, linear above: :math:`0.5 d^2/\beta` or :math:`d - 0.5\beta`."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -727,6 +893,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(loss, reduction)
 
 
+@_grad_fn_name("HuberLossBackward0")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     r"""Quadratic below ``delta``, linear above: :math:`0.5 d^2` or :math:`\delta(d - 0.5\delta)`."""
     d = (input - target).abs()
@@ -797,6 +964,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
             return fused
     else:
         _check_class_target(input, target)
+    since = rtorch._rtorch._graph_seq()
+    name = "NllLoss2DBackward0" if input.dim() > 2 else "NllLossBackward0"
     target_shape = tuple(target.shape)
     logp, tgt = _class_last(input, target)
     valid = tgt != ignore_index
@@ -807,11 +976,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
         w = w * weight.index_select(0, safe)
     loss = -picked * w
     if reduction == "none":
-        return loss.reshape(target_shape)
+        return _named(loss.reshape(target_shape), name, since)
     if reduction == "sum":
-        return loss.sum()
+        return _named(loss.sum(), name, since)
     if reduction == "mean":
-        return loss.sum() / w.sum()
+        return _named(loss.sum() / w.sum(), name, since)
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -884,6 +1053,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
 
 
+@_grad_fn_name("BinaryCrossEntropyBackward0")
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     r"""Binary cross entropy between probabilities ``input`` and ``target`` (logs clamped at -100)."""
     reduction = _get_reduction(size_average, reduce, reduction)
@@ -920,6 +1090,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+@_grad_fn_name("BinaryCrossEntropyWithLogitsBackward0")
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     r"""Sigmoid followed by binary cross entropy, computed stably from logits ``input``."""
@@ -1019,6 +1190,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return tuple(out) if return_indices else out
 
 
+@_grad_fn_name("AvgPool2DBackward0")
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
@@ -1220,7 +1392,10 @@ def adaptive_avg_pool2d(input, output_size):
         raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
     in_hw = tuple(input.shape)[-2:]
     output_size = tuple(in_hw[i] if s is None else s for i, s in enumerate(output_size))
-    return _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+    since = rtorch._rtorch._graph_seq()
+    out = _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+    # PyTorch computes a (1, 1) output as a mean over the last two dims.
+    return _named(out, "MeanBackward1" if output_size == (1, 1) else "AdaptiveAvgPool2DBackward0", since)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -1247,7 +1422,9 @@ def pad(input, pad, mode="constant", value=None):
     ``mode`` is ``'constant'`` (with ``value``; negative padding crops), ``'reflect'``, ``'replicate'``
     or ``'circular'``.
     """
-    return rtorch._rtorch.pad(input, list(pad), mode, value)
+    since = rtorch._rtorch._graph_seq()
+    out = rtorch._rtorch.pad(input, list(pad), mode, value)
+    return _named(out, "ConstantPadNdBackward0", since) if mode == "constant" else out
 
 
 # ------------------------------------------------------------- argument checks
@@ -1261,6 +1438,8 @@ _SPECS = {
     "linear": "input:Tensor weight:Tensor bias:Tensor?",
     "bilinear": "input1:Tensor input2:Tensor weight:Tensor bias:Tensor?",
     "relu": _ACT, "relu6": _ACT, "silu": _ACT, "mish": _ACT, "relu_": "input:Tensor",
+    "hardtanh_": "input:Tensor min_val:float max_val:float", "leaky_relu_": "input:Tensor negative_slope:float",
+    "elu_": "input:Tensor alpha:float",
     "hardtanh": _ACT + " min_val:float max_val:float",
     "gelu": "input:Tensor approximate:str",
     "tanh": "input:Tensor", "sigmoid": "input:Tensor", "softsign": "input:Tensor",
@@ -1271,6 +1450,9 @@ _SPECS = {
     "softmin": "input:Tensor dim:int? dtype:dtype?",
     "log_softmax": "input:Tensor dim:int? dtype:dtype?",
     "dropout": _ACT + " p:float training:bool",
+    "dropout1d": _ACT + " p:float training:bool", "dropout2d": _ACT + " p:float training:bool",
+    "dropout3d": _ACT + " p:float training:bool", "alpha_dropout": _ACT + " p:float training:bool",
+    "feature_alpha_dropout": _ACT + " p:float training:bool",
     "embedding": "input:Tensor weight:Tensor padding_idx:int? max_norm:float? norm_type:float "
                  "scale_grad_by_freq:bool sparse:bool",
     "layer_norm": "input:Tensor normalized_shape:ints weight:Tensor? bias:Tensor? eps:float",

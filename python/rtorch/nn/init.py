@@ -1,11 +1,14 @@
 """nn.init: in-place parameter initialisers (uniform, normal, xavier, kaiming, ...) as in torch.nn.init."""
 import math
+import warnings
 
 import rtorch
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
-    "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+    "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+    "sparse_", "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal", "kaiming_uniform",
+    "kaiming_normal", "orthogonal", "sparse",
 ]
 
 
@@ -166,3 +169,78 @@ def orthogonal_(tensor, gain=1.0, generator=None):
         tensor.copy_(rtorch.tensor(np.ascontiguousarray(q).reshape(tuple(tensor.shape)) * gain,
                                    dtype=tensor.dtype, device=tensor.device))
     return tensor
+
+
+def dirac_(tensor, groups=1):
+    r"""Fills a 3-, 4- or 5-D ``tensor`` with the Dirac delta, so a convolution with it passes its inputs through.
+
+    As many input channels as possible are kept unchanged (per group when ``groups > 1``).
+
+    Args:
+        tensor (Tensor): a 3-, 4- or 5-dimensional tensor (a convolution weight).
+        groups (int, optional): the number of groups of the convolution. Default: ``1``.
+    """
+    dimensions = tensor.dim()
+    if dimensions not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_per_group = sizes[0] // groups
+    centre = tuple(s // 2 for s in sizes[2:])
+    with rtorch.no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(out_per_group, sizes[1])):
+                tensor[(g * out_per_group + d, d) + centre] = 1
+    return tensor
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    r"""Fills the 2-D ``tensor`` as a sparse matrix: normal values (std ``std``), a ``sparsity`` fraction of each column zero.
+
+    As in Martens (2010), "Deep learning via Hessian-free optimization".
+
+    Args:
+        tensor (Tensor): a 2-dimensional tensor.
+        sparsity (float): the fraction of the elements of each column set to zero.
+        std (float, optional): the standard deviation of the non-zero values. Default: ``0.01``.
+        generator (Generator, optional): the random number generator to draw from.
+    """
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tuple(tensor.shape)
+    num_zeros = int(math.ceil(sparsity * rows))
+    with rtorch.no_grad():
+        tensor.normal_(0.0, std, **_gen_kw(generator))
+        for col in range(cols):
+            zero_rows = rtorch.randperm(rows, **_gen_kw(generator))[:num_zeros]
+            tensor[zero_rows, col] = 0
+    return tensor
+
+
+def _deprecated(new):
+    """PyTorch's pre-0.4 names without the trailing underscore: the same function, with its FutureWarning."""
+    old = new.__name__[:-1]
+
+    def init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.", FutureWarning,
+                      stacklevel=2)
+        return new(*args, **kwargs)
+
+    init.__name__ = init.__qualname__ = old
+    init.__doc__ = f"Deprecated alias of :func:`{new.__name__}` (warns with a ``FutureWarning``)."
+    return init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)

@@ -1,4 +1,4 @@
-"""rtorch.utils: data loading (rtorch.utils.data) and DLPack exchange (rtorch.utils.dlpack)."""
-from rtorch.utils import data, dlpack
+"""rtorch.utils: data loading (rtorch.utils.data), DLPack exchange (rtorch.utils.dlpack), activation checkpointing."""
+from rtorch.utils import data, dlpack, checkpoint
 
-__all__ = ["data", "dlpack"]
+__all__ = ["data", "dlpack", "checkpoint"]

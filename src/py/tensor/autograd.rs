@@ -66,8 +66,8 @@ impl PyTensor {
     }
     /// A tensor sharing this tensor's memory but detached from autograd.
     ///
-    /// Assigning ``t.data = other`` copies ``other`` into ``t`` in place; unlike PyTorch, it must
-    /// have the same shape and dtype.
+    /// Assigning ``t.data = other`` makes ``t`` share ``other``'s memory, shape and dtype while
+    /// keeping its own autograd state (``requires_grad``, ``.grad``, hooks), as in PyTorch.
     #[getter]
     fn data(&self) -> PyTensor {
         self.t.detach().into()
@@ -75,13 +75,13 @@ impl PyTensor {
     #[setter]
     fn set_data(&self, v: &Bound<'_, PyTensor>) -> PyResult<()> {
         let src = &v.get().t;
-        if src.shape() != self.t.shape() || src.dtype() != self.t.dtype() {
-            return Err(PyRuntimeError::new_err(format!(
-                "rtorch only supports assigning .data of the same shape and dtype (have {:?} {}, got {:?} {}); use copy_ under no_grad",
-                self.t.shape(), self.t.dtype(), src.shape(), src.dtype()
-            )));
+        if self.t.requires_grad() && !src.dtype().is_float() {
+            return Err(PyRuntimeError::new_err("data set to a tensor that requires gradients must be floating point or complex dtype"));
         }
-        crate::ops::cast::copy_into(&self.t, src).py()
+        let new = src.detach();
+        self.t.carry_autograd_to(&new);
+        self.t.replace(new);
+        Ok(())
     }
     /// Returns a new tensor sharing ``input``'s memory, detached from the autograd graph.
     ///
@@ -124,7 +124,7 @@ impl PyTensor {
     /// Registers a backward hook: ``hook(grad)`` runs when the gradient of this tensor is computed.
     ///
     /// The hook may return a tensor, which replaces the gradient, or ``None`` to keep it.
-    /// Returns a handle object with a ``remove()`` method.
+    /// Returns a handle whose ``remove()`` unregisters the hook.
     ///
     /// Args:
     ///     hook (Callable): ``hook(grad)``, returning a Tensor or ``None``.
@@ -149,11 +149,8 @@ impl PyTensor {
                 }
             })
         });
-        self.t.register_hook(f).py()?;
-        // A handle object with .remove(), like PyTorch's RemovableHandle (removal is a no-op placeholder-free: it
-        // disables the hook by swapping it for the identity on the Python side).
-        let handle = py.import("rtorch.autograd")?.getattr("_HookHandle")?.call1((hook,))?;
-        Ok(handle.unbind())
+        let site = self.t.register_hook(f).py()?;
+        Ok(Py::new(py, crate::py::dist_autograd::PostHookHandle::for_site(site))?.into_any())
     }
     /// Computes the gradient of ``self`` with respect to the graph's leaves and accumulates it into their ``.grad``.
     ///

@@ -15,6 +15,52 @@ impl PyTensor {
     fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         scalar_to_py(py, self.t.item().py()?)
     }
+    /// `format(t, spec)` and f-strings: a 0-d tensor formats as its value (``f"{loss:.4f}"``),
+    /// as in PyTorch; other tensors (and subclasses such as Parameter) follow ``object.__format__``.
+    fn __format__(slf: &Bound<'_, Self>, format_spec: &str) -> PyResult<String> {
+        let py = slf.py();
+        let t = &slf.get().t;
+        if t.ndim() == 0 && slf.get_type().is(py.get_type::<PyTensor>()) {
+            return scalar_to_py(py, t.item().py()?)?.call_method1("__format__", (format_spec,))?.extract();
+        }
+        py.get_type::<pyo3::types::PyAny>().getattr("__format__")?.call1((slf, format_spec))?.extract()
+    }
+    /// Returns a sparse COO copy of ``self`` (a :class:`rtorch.sparse.SparseTensor`).
+    ///
+    /// The first ``sparse_dim`` dimensions (all by default) become the sparse ones; the rest
+    /// stay dense in the values. Only the non-zero entries (or non-zero slices) are kept.
+    ///
+    /// Args:
+    ///     sparse_dim (int, optional): the number of sparse dimensions. Default: ``self.dim()``.
+    ///
+    /// Example::
+    ///
+    ///     >>> s = rtorch.tensor([[0.0, 2.0], [3.0, 0.0]]).to_sparse()
+    ///     >>> s.indices()
+    ///     tensor([[0, 1],
+    ///             [1, 0]])
+    ///     >>> s.values()
+    ///     tensor([2., 3.])
+    #[pyo3(signature = (sparse_dim=None))]
+    fn to_sparse<'py>(slf: &Bound<'py, Self>, sparse_dim: Option<usize>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("rtorch.sparse")?.getattr("_dense_to_coo")?.call1((slf, sparse_dim))
+    }
+    /// Returns a sparse COO copy of ``self`` with every dimension sparse (see :meth:`Tensor.to_sparse`).
+    fn to_sparse_coo<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("rtorch.sparse")?.getattr("_dense_to_coo")?.call1((slf, None::<usize>))
+    }
+    /// Returns ``self``, which is already dense (converted to ``dtype`` when given).
+    ///
+    /// Args:
+    ///     dtype (dtype, optional): the element type of the result.
+    #[pyo3(signature = (dtype=None))]
+    fn to_dense(slf: &Bound<'_, Self>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<PyTensor> {
+        let t: &Tensor = &slf.get().t;
+        match opt_dtype(dtype)? {
+            Some(d) if d != t.dtype() => Ok(t.to_dtype(d).py()?.into()),
+            _ => Ok(t.alias().into()),
+        }
+    }
     fn __float__(&self) -> PyResult<f64> {
         Ok(self.t.item().py()?.to_f64())
     }
@@ -43,7 +89,10 @@ impl PyTensor {
     ///     >>> rtorch.tensor([[1, 2], [3, 4]]).tolist()
     ///     [[1, 2], [3, 4]]
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        let mut np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        if np.dtype() == DType::BF16 {
+            np = np.to_dtype(DType::F32).py()?; // NumPy has no bfloat16; every value is exact in float32
+        }
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }
@@ -271,9 +320,10 @@ impl PyTensor {
     /// Returns the type name (e.g. ``"rtorch.FloatTensor"``) or, given ``dtype``, ``self`` cast to it.
     ///
     /// Args:
-    ///     dtype (dtype or str, optional): the dtype to convert to (``rtorch.int64``,
-    ///         ``"torch.float16"``...). Without it the type name is returned; it starts with
-    ///         ``rtorch.`` where PyTorch's starts with ``torch.``.
+    ///     dtype (dtype or str or type, optional): the dtype to convert to (``rtorch.int64``,
+    ///         ``"torch.float16"``), or a legacy tensor type (``rtorch.LongTensor``,
+    ///         ``"torch.cuda.FloatTensor"``, which also gives the device). Without it the type
+    ///         name is returned; it starts with ``rtorch.`` where PyTorch's starts with ``torch.``.
     ///
     /// Example::
     ///
@@ -282,16 +332,35 @@ impl PyTensor {
     ///     'rtorch.FloatTensor'
     ///     >>> x.type(rtorch.int64).dtype
     ///     rtorch.int64
+    ///     >>> x.type(rtorch.LongTensor)
+    ///     tensor([0, 0])
     #[pyo3(signature = (dtype=None))]
     fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-        match dtype {
-            None => Ok(format!("rtorch.{}Tensor", match self.t.dtype() {
-                DType::F32 => "Float", DType::F64 => "Double", DType::F16 => "Half", DType::BF16 => "BFloat16",
-                DType::I64 => "Long", DType::I32 => "Int", DType::I16 => "Short", DType::I8 => "Char",
-                DType::U8 => "Byte", DType::Bool => "Bool",
-            }).into_pyobject(py)?.into_any().unbind()),
-            Some(d) => Ok(Py::new(py, PyTensor::from(self.t.to_dtype(to_dtype(d)?).py()?))?.into_any()),
-        }
+        let Some(d) = dtype.filter(|d| !d.is_none()) else {
+            let cuda = if matches!(self.t.device(), Device::Cuda(_)) { "cuda." } else { "" };
+            return Ok(format!("rtorch.{}{}", cuda, legacy_type_name(self.t.dtype())).into_pyobject(py)?.into_any().unbind());
+        };
+        // A legacy type: `rtorch.LongTensor` (a class with `dtype` and `is_cuda`) or its name.
+        let legacy: Option<(DType, bool)> = if let Ok(name) = d.extract::<String>() {
+            let n = name.strip_prefix("torch.").or_else(|| name.strip_prefix("rtorch.")).unwrap_or(&name);
+            let (cuda, n) = match n.strip_prefix("cuda.") { Some(rest) => (true, rest), None => (false, n) };
+            crate::dtype::ALL_DTYPES.iter().find(|&&x| legacy_type_name(x) == n).map(|&x| (x, cuda))
+        } else if d.is_instance_of::<pyo3::types::PyType>() {
+            match (d.getattr("dtype"), d.getattr("is_cuda")) {
+                (Ok(dt), Ok(c)) => Some((to_dtype(&dt)?, c.extract::<bool>()?)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let t = match legacy {
+            Some((dt, cuda)) => {
+                let dev = if cuda { Device::Cuda(self.t.device().index().unwrap_or_else(crate::device::current_cuda)) } else { Device::Cpu };
+                self.t.to_dtype(dt).py()?.to_device(dev).py()?
+            }
+            None => self.t.to_dtype(to_dtype(d)?).py()?,
+        };
+        Ok(Py::new(py, PyTensor::from(t))?.into_any())
     }
     /// Returns ``self`` converted to the dtype of ``other`` (no copy if the dtypes already match).
     ///
@@ -402,4 +471,20 @@ fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDi
     d.set_item("typestr", typestr)?;
     d.set_item("version", 3)?;
     Ok(d)
+}
+
+/// The legacy tensor type name of a dtype (`FloatTensor`).
+fn legacy_type_name(d: DType) -> &'static str {
+    match d {
+        DType::F32 => "FloatTensor",
+        DType::F64 => "DoubleTensor",
+        DType::F16 => "HalfTensor",
+        DType::BF16 => "BFloat16Tensor",
+        DType::I64 => "LongTensor",
+        DType::I32 => "IntTensor",
+        DType::I16 => "ShortTensor",
+        DType::I8 => "CharTensor",
+        DType::U8 => "ByteTensor",
+        DType::Bool => "BoolTensor",
+    }
 }

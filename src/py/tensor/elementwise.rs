@@ -89,7 +89,7 @@ impl PyTensor {
     /// In-place version of :meth:`Tensor.lerp`.
     fn lerp_<'py>(slf: Bound<'py, Self>, end: &Bound<'py, PyAny>, weight: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().lerp(end, weight)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// Returns the logit of each element of ``input``: ``log(p / (1 - p))``.
@@ -270,7 +270,7 @@ impl PyTensor {
     /// In-place version of :meth:`Tensor.masked_fill`.
     fn masked_fill_<'py>(slf: Bound<'py, Self>, mask: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().masked_fill(mask, value)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// Returns ``input`` where ``condition`` is True and ``other`` elsewhere.

@@ -150,14 +150,14 @@ impl PyTensor {
     /// In-place version of :meth:`Tensor.scatter_add`.
     fn scatter_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().scatter_add(dim, index, src)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// In-place version of :meth:`Tensor.scatter`.
     #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
     fn scatter_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: Option<&Bound<'py, PyAny>>, value: Option<&Bound<'py, PyAny>>, reduce: Option<&str>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().scatter(dim, index, src, value, reduce)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// Returns a copy of ``input`` with the values of ``src`` reduced into it at ``index`` along ``dim``.
@@ -268,7 +268,7 @@ impl PyTensor {
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcmul_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().addcmul(tensor1, tensor2, value)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// `self + value * tensor1 / tensor2` (true division; integer inputs are rejected as in PyTorch).
@@ -290,7 +290,7 @@ impl PyTensor {
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcdiv_<'py>(slf: Bound<'py, Self>, tensor1: &Bound<'py, PyTensor>, tensor2: &Bound<'py, PyTensor>, value: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let r = slf.get().addcdiv(tensor1, tensor2, value)?;
-        inplace_from(&slf.get().t, r.t)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
         Ok(slf)
     }
     /// Returns a new 1-D tensor with the elements of ``input`` where ``mask`` is True, in row-major order.

@@ -22,13 +22,13 @@ impl PyTensor {
     ///     rtorch.Size([5, 2, 4])
     #[pyo3(signature = (other, *, out=None))]
     fn matmul<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        let r = self.__matmul__(py, other)?.t;
+        let r = self.__matmul__(py, other)?.t.clone();
         copy_out(py, "matmul", out, &[&self.t, &other.get().t], Ok(r))
     }
     /// Matrix product of two 2-D tensors: ``(n, m) x (m, p) -> (n, p)`` (no broadcasting).
     ///
     /// Args:
-    ///     other (Tensor): the second matrix.
+    ///     mat2 (Tensor): the second matrix.
     ///     out (Tensor, optional): the output tensor.
     ///
     /// Example::
@@ -36,9 +36,9 @@ impl PyTensor {
     ///     >>> rtorch.mm(rtorch.ones(2, 3), rtorch.ones(3, 2))
     ///     tensor([[3., 3.],
     ///             [3., 3.]])
-    #[pyo3(signature = (other, *, out=None))]
-    fn mm<'py>(&self, py: Python<'py>, other: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        let o = &other.get().t;
+    #[pyo3(signature = (mat2, *, out=None))]
+    fn mm<'py>(&self, py: Python<'py>, mat2: &Bound<'py, PyTensor>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let o = &mat2.get().t;
         copy_out(py, "mm", out, &[&self.t, o], crate::ops::matmul::mm(&self.t, o))
     }
     /// Batched matrix product of 3-D tensors: ``(b, n, m) x (b, m, p) -> (b, n, p)`` (no broadcasting).

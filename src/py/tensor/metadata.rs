@@ -63,7 +63,7 @@ impl PyTensor {
     /// The :class:`rtorch.device` the tensor's memory is on.
     #[getter]
     fn device(&self) -> PyDevice {
-        PyDevice { d: self.t.device() }
+        PyDevice::of(self.t.device())
     }
     /// ``True`` if the tensor is stored on a CUDA device.
     #[getter]
@@ -147,13 +147,90 @@ impl PyTensor {
     fn storage_offset(&self) -> usize {
         self.t.offset()
     }
+    /// The memory layout of the tensor: always ``rtorch.strided`` for a dense tensor.
+    ///
+    /// Sparse COO tensors are :class:`rtorch.sparse.SparseTensor` objects, whose layout is ``rtorch.sparse_coo``).
+    #[getter]
+    fn layout<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("rtorch._layout")?.getattr("strided")
+    }
+    /// Returns ``True`` if the dtype can hold negative values (every dtype but ``bool`` and ``uint8``).
+    fn is_signed(&self) -> bool {
+        self.t.dtype().is_signed()
+    }
+    /// Returns ``True`` if ``self`` and ``other`` have the same shape.
+    ///
+    /// Args:
+    ///     other (Tensor): the tensor to compare with.
+    fn is_same_size(&self, other: &Bound<'_, PyTensor>) -> bool {
+        self.t.shape() == other.get().t.shape()
+    }
+    /// Returns ``True`` if ``self`` is a view of the same memory as ``tensor`` with the same shape, strides and offset.
+    ///
+    /// Args:
+    ///     tensor (Tensor): the tensor to compare with.
+    fn is_set_to(&self, tensor: &Bound<'_, PyTensor>) -> bool {
+        let o = &tensor.get().t;
+        self.t.same_storage(o) && self.t.layout() == o.layout() && self.t.dtype() == o.dtype()
+    }
+    /// Returns ``True`` if the single element of ``self`` is not zero (raises unless it has one element).
+    fn is_nonzero(&self) -> PyResult<bool> {
+        match self.t.numel() {
+            0 => Err(PyRuntimeError::new_err("Boolean value of Tensor with no values is ambiguous")),
+            1 => Ok(self.t.item().py()?.to_bool()),
+            _ => Err(PyRuntimeError::new_err("Boolean value of Tensor with more than one value is ambiguous")),
+        }
+    }
+    /// Returns ``False``: rtorch has no complex dtypes, so no tensor has its conjugate bit set.
+    fn is_conj(&self) -> bool {
+        false
+    }
+    /// Returns ``False``: rtorch has no complex dtypes, so no tensor has its negative bit set.
+    fn is_neg(&self) -> bool {
+        false
+    }
     fn __len__(&self) -> PyResult<usize> {
         if self.t.ndim() == 0 {
             return Err(PyTypeError::new_err("len() of a 0-d tensor"));
         }
         Ok(self.t.shape()[0])
     }
-    fn __hash__(&self) -> usize {
-        self.t.id()
+    /// Hashes by object identity (like PyTorch's ``id(tensor)``), stable across ``.data = ...``
+    /// and the in-place view ops, so tensors work as dict keys (optimizer state).
+    fn __hash__(slf: &Bound<'_, Self>) -> isize {
+        slf.as_ptr() as isize
     }
 }
+
+/// The device and layout predicates of PyTorch's other backends: always ``False`` in rtorch, whose
+/// tensors live in host memory or on CUDA devices (sparse tensors are a separate Python class).
+macro_rules! false_predicates {
+    ($($name:ident => $doc:literal),* $(,)?) => {
+        #[pymethods]
+        impl PyTensor {
+            $(
+                #[doc = $doc]
+                #[getter]
+                fn $name(&self) -> bool {
+                    false
+                }
+            )*
+        }
+    };
+}
+false_predicates!(
+    is_xpu => "``True`` if the tensor is on an Intel XPU: always ``False`` in rtorch.",
+    is_mps => "``True`` if the tensor is on an Apple MPS device: always ``False`` in rtorch.",
+    is_meta => "``True`` for a meta tensor (shape and dtype without data): always ``False`` in rtorch.",
+    is_ipu => "``True`` if the tensor is on a Graphcore IPU: always ``False`` in rtorch.",
+    is_hpu => "``True`` if the tensor is on a Habana HPU: always ``False`` in rtorch.",
+    is_maia => "``True`` if the tensor is on a MAIA device: always ``False`` in rtorch.",
+    is_mtia => "``True`` if the tensor is on an MTIA device: always ``False`` in rtorch.",
+    is_xla => "``True`` if the tensor is on an XLA device: always ``False`` in rtorch.",
+    is_vulkan => "``True`` if the tensor is on a Vulkan device: always ``False`` in rtorch.",
+    is_mkldnn => "``True`` for a tensor in MKL-DNN layout: always ``False`` in rtorch.",
+    is_quantized => "``True`` for a quantized tensor: always ``False`` in rtorch (no quantized dtypes).",
+    is_nested => "``True`` for a nested (jagged) tensor: always ``False`` in rtorch.",
+    is_sparse => "``True`` for a sparse COO tensor: ``False`` for a dense :class:`rtorch.Tensor` (see :mod:`rtorch.sparse`).",
+    is_sparse_csr => "``True`` for a sparse CSR tensor: always ``False`` in rtorch (no CSR layout).",
+);

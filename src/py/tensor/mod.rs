@@ -6,13 +6,17 @@ mod autograd;
 mod conversion;
 mod elementwise;
 mod indexing;
+mod inplace_views;
 mod linalg;
 mod metadata;
+mod new;
 mod operators;
 mod reductions;
+mod slot;
 mod views;
 
 pub use conversion::to_numpy;
+pub use slot::Slot;
 
 use super::convert::*;
 use super::errors::{from_py, IntoPy};
@@ -35,9 +39,9 @@ use std::sync::Arc;
 /// A tensor is a view (shape, strides, offset) of a storage that several tensors may share.
 /// Make one with :func:`rtorch.tensor` (from data), :func:`rtorch.zeros`, :func:`rtorch.rand`
 /// and the other creation functions, or :func:`rtorch.from_numpy` (sharing memory).
-/// ``rtorch.Tensor(2, 3)`` allocates an uninitialised tensor of that shape in the default
-/// float dtype; ``rtorch.Tensor(data)`` converts ``data`` like :func:`rtorch.as_tensor`,
-/// detached (unlike PyTorch, integer data stays int64).
+/// ``rtorch.Tensor(2, 3)`` (or ``rtorch.Tensor(size)`` with an :class:`rtorch.Size`) allocates a
+/// tensor of that shape in the default float dtype; ``rtorch.Tensor(data)`` copies a sequence or
+/// array into the default float dtype, and ``rtorch.Tensor(t)`` is a detached alias of tensor ``t``.
 ///
 /// Example::
 ///
@@ -49,12 +53,13 @@ use std::sync::Arc;
 ///             [6., 8.]])
 #[pyclass(frozen, subclass, weakref, module = "rtorch", name = "Tensor")]
 pub struct PyTensor {
-    pub t: Tensor,
+    /// The engine tensor (replaced in place by the ops that change a tensor's own metadata).
+    pub t: Slot,
 }
 
 impl From<Tensor> for PyTensor {
     fn from(t: Tensor) -> Self {
-        PyTensor { t }
+        PyTensor { t: Slot::new(t) }
     }
 }
 
@@ -105,11 +110,29 @@ impl PyTensor {
     #[new]
     #[pyo3(signature = (*args))]
     fn py_new(args: &Bound<'_, PyTuple>) -> PyResult<Self> {
-        if args.len() == 1 && !args.get_item(0)?.is_instance_of::<pyo3::types::PyInt>() {
-            return Ok(PyTensor { t: tensor_from_any(&args.get_item(0)?)?.detach() });
+        let py = args.py();
+        let float = crate::dtype::default_float();
+        if args.len() == 1 {
+            let a = args.get_item(0)?;
+            if let Ok(t) = a.cast::<PyTensor>() {
+                // `Tensor(t)` is an alias of `t` (its dtype kept), as in PyTorch.
+                return Ok(PyTensor::from(t.get().t.detach()));
+            }
+            let is_size = a.is_instance(&py.import("rtorch._size")?.getattr("Size")?)?;
+            if !is_size && !a.is_instance_of::<pyo3::types::PyInt>() {
+                if a.is_instance_of::<pyo3::types::PyFloat>() || a.is_instance_of::<pyo3::types::PyBool>() {
+                    return Err(PyTypeError::new_err(format!("new(): data must be a sequence (got {})", a.get_type().name()?)));
+                }
+                // Data: converted to the default float dtype (PyTorch's legacy constructor).
+                let dt = dtype_obj(py, float);
+                let kw = PyDict::new(py);
+                kw.set_item("dtype", dt)?;
+                let r = py.import("rtorch")?.getattr("tensor")?.call((a,), Some(&kw))?;
+                return Ok(PyTensor::from(r.cast::<PyTensor>()?.get().t.clone()));
+            }
         }
-        let shape = to_usize_shape(&shape_args(args)?)?;
-        Ok(PyTensor { t: Tensor::alloc(&shape, crate::dtype::default_float(), Device::Cpu, true).py()? })
+        let shape = if args.is_empty() { vec![0] } else { to_usize_shape(&shape_args(args)?)? };
+        Ok(PyTensor::from(Tensor::alloc(&shape, float, Device::Cpu, true).py()?))
     }
 
     /// An instance of a Tensor subclass (e.g. nn.Parameter) sharing `data`'s storage.

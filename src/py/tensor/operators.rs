@@ -82,6 +82,29 @@ impl PyTensor {
     }
 }
 
+/// PyTorch's deprecated overloads `add(Number alpha, Tensor other)` (and `add_`, `sub`, `sub_`):
+/// a number followed by one more positional argument is (alpha, other), with PyTorch's warning.
+fn deprecated_alpha_first<'py>(
+    op: &str,
+    first: &Bound<'py, PyAny>,
+    rest: &Bound<'py, PyTuple>,
+    alpha: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, Option<Bound<'py, PyAny>>)> {
+    if rest.is_empty() {
+        return Ok((first.clone(), alpha.cloned()));
+    }
+    let number = first.cast::<PyTensor>().is_err() && scalar_arg(first).is_ok();
+    if rest.len() > 1 || alpha.is_some() || !number {
+        return Err(PyTypeError::new_err(format!("{}() takes 1 positional argument but {} were given", op, rest.len() + 1)));
+    }
+    let py = first.py();
+    let msg = format!(
+        "This overload of {op} is deprecated:\n\t{op}(Number alpha, Tensor other)\nConsider using one of the following signatures instead:\n\t{op}(Tensor other, *, Number alpha = 1)"
+    );
+    PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyUserWarning>(), &std::ffi::CString::new(msg)?, 1)?;
+    Ok((rest.get_item(0)?, Some(first.clone())))
+}
+
 pub(super) fn alpha_arg(other: Arg, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Arg> {
     match alpha {
         None => Ok(other),
@@ -136,9 +159,13 @@ impl PyTensor {
     ///     tensor([2., 3.])
     ///     >>> a.add(rtorch.tensor([10.0, 20.0]), alpha=2)
     ///     tensor([21., 42.])
-    #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn add<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        self.binary_alpha(py, BinaryOp::Add, other, alpha, out)
+    ///
+    /// PyTorch's deprecated overload ``add(alpha, other)`` (a number first) is accepted with
+    /// PyTorch's ``UserWarning``.
+    #[pyo3(signature = (other, *args, alpha=None, out=None))]
+    fn add<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let (other, alpha) = deprecated_alpha_first("add", other, args, alpha)?;
+        self.binary_alpha(py, BinaryOp::Add, &other, alpha.as_ref(), out)
     }
     /// Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``.
     ///
@@ -151,27 +178,31 @@ impl PyTensor {
     ///
     ///     >>> rtorch.sub(rtorch.tensor([5.0, 5.0]), rtorch.tensor([1.0, 2.0]), alpha=2)
     ///     tensor([3., 1.])
-    #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn sub<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
+    #[pyo3(signature = (other, *args, alpha=None, out=None))]
+    fn sub<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let (other, alpha) = deprecated_alpha_first("sub", other, args, alpha)?;
+        self.binary_alpha(py, BinaryOp::Sub, &other, alpha.as_ref(), out)
     }
     /// Alias for :func:`rtorch.sub`.
-    #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn subtract<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
-        self.binary_alpha(py, BinaryOp::Sub, other, alpha, out)
+    #[pyo3(signature = (other, *args, alpha=None, out=None))]
+    fn subtract<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>, alpha: Option<&Bound<'py, PyAny>>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
+        let (other, alpha) = deprecated_alpha_first("subtract", other, args, alpha)?;
+        self.binary_alpha(py, BinaryOp::Sub, &other, alpha.as_ref(), out)
     }
     /// In-place version of :meth:`Tensor.add`.
     ///
     /// The result must be castable to ``self``'s dtype (adding a float to an int tensor raises).
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn add_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
-        binary_(BinaryOp::Add, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
+    #[pyo3(signature = (other, *args, alpha=None))]
+    fn add_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let (other, alpha) = deprecated_alpha_first("add_", other, args, alpha)?;
+        binary_(BinaryOp::Add, &slf.get().t, alpha_arg(arg_of(&other)?, alpha.as_ref())?).py()?;
         Ok(slf)
     }
     /// In-place version of :meth:`Tensor.sub`.
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn sub_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
-        binary_(BinaryOp::Sub, &slf.get().t, alpha_arg(arg_of(other)?, alpha)?).py()?;
+    #[pyo3(signature = (other, *args, alpha=None))]
+    fn sub_<'py>(slf: Bound<'py, Self>, other: &Bound<'py, PyAny>, args: &Bound<'py, PyTuple>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let (other, alpha) = deprecated_alpha_first("sub_", other, args, alpha)?;
+        binary_(BinaryOp::Sub, &slf.get().t, alpha_arg(arg_of(&other)?, alpha.as_ref())?).py()?;
         Ok(slf)
     }
     /// Divides ``input`` by ``other`` elementwise, with true division or the given rounding.
@@ -202,7 +233,7 @@ impl PyTensor {
             }
             (mode, out) => {
                 let o = arg_of(other)?;
-                let ins: Vec<&Tensor> = [Some(&self.t), o.tensor()].into_iter().flatten().collect();
+                let ins: Vec<&Tensor> = [Some(&*self.t), o.tensor()].into_iter().flatten().collect();
                 copy_out(py, "div", out, &ins, Ok(div_impl(&self.t, o.clone(), mode)?))
             }
         }

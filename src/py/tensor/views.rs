@@ -48,9 +48,9 @@ impl PyTensor {
     ///     tensor([[0, 1],
     ///             [2, 3],
     ///             [4, 5]])
-    #[pyo3(signature = (*shape))]
-    fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.reshape(&shape_args(shape)?))
+    #[pyo3(signature = (*args, shape=None))]
+    fn reshape<'py>(&self, args: &Bound<'py, PyTuple>, shape: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.reshape(&shape_args(&varargs_or_keyword("reshape", args, shape, "shape")?)?))
     }
     /// Returns ``self`` viewed with the shape of ``other`` (``self.view(other.shape)``).
     ///
@@ -100,9 +100,9 @@ impl PyTensor {
     ///     >>> x = rtorch.zeros(2, 3, 4)
     ///     >>> x.permute(2, 0, 1).shape
     ///     rtorch.Size([4, 2, 3])
-    #[pyo3(signature = (*dims))]
-    fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.permute(&shape_args(dims)?))
+    #[pyo3(signature = (*args, dims=None))]
+    fn permute<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.permute(&shape_args(&varargs_or_keyword("permute", args, dims, "dims")?)?))
     }
     /// Returns ``input`` transposed: dims 0 and 1 of a 2-D tensor swapped; 0-D and 1-D tensors are returned as they are.
     ///
@@ -257,7 +257,7 @@ impl PyTensor {
     fn select(&self, dim: i64, index: i64) -> R {
         wrap(self.t.select(dim, index))
     }
-    /// Removes dimension ``dim`` and returns the slices along it as a list of views.
+    /// Removes dimension ``dim`` and returns the slices along it as a tuple of views.
     ///
     /// Args:
     ///     dim (int, optional): the dimension to remove. Default: ``0``.
@@ -265,14 +265,14 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.tensor([[1, 2], [3, 4]]).unbind(1)
-    ///     [tensor([1, 3]), tensor([2, 4])]
+    ///     (tensor([1, 3]), tensor([2, 4]))
     #[pyo3(signature = (dim=0))]
-    fn unbind(&self, dim: i64) -> PyResult<Vec<PyTensor>> {
-        Ok(self.t.unbind(dim).py()?.into_iter().map(PyTensor::from).collect())
+    fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+        tensor_tuple(py, self.t.unbind(dim))
     }
     /// Splits ``input`` along ``dim`` into views of ``split_size`` elements each, or of the given sizes.
     ///
-    /// With an int the last chunk may be smaller. Unlike PyTorch the result is a list.
+    /// With an int the last chunk may be smaller. The result is a tuple of views.
     ///
     /// Args:
     ///     split_size_or_sections (int or list of int): the size of each chunk, or the list of
@@ -282,17 +282,17 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.arange(5).split(2)
-    ///     [tensor([0, 1]), tensor([2, 3]), tensor([4])]
+    ///     (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     ///     >>> rtorch.arange(5).split([1, 4])
-    ///     [tensor([0]), tensor([1, 2, 3, 4])]
+    ///     (tensor([0]), tensor([1, 2, 3, 4]))
     #[pyo3(signature = (split_size_or_sections, dim=0))]
-    fn split(&self, split_size_or_sections: &Bound<'_, PyAny>, dim: i64) -> PyResult<Vec<PyTensor>> {
+    fn split<'py>(&self, py: Python<'py>, split_size_or_sections: &Bound<'py, PyAny>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
         let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
             self.t.split(n, dim)
         } else {
             self.t.split_sizes(&split_size_or_sections.extract::<Vec<usize>>()?, dim)
         };
-        Ok(parts.py()?.into_iter().map(PyTensor::from).collect())
+        tensor_tuple(py, parts)
     }
     /// Splits ``input`` along ``dim`` into at most ``chunks`` views of equal size (the last may be smaller).
     ///
@@ -303,10 +303,10 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.arange(5).chunk(3)
-    ///     [tensor([0, 1]), tensor([2, 3]), tensor([4])]
+    ///     (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     #[pyo3(signature = (chunks, dim=0))]
-    fn chunk(&self, chunks: usize, dim: i64) -> PyResult<Vec<PyTensor>> {
-        Ok(self.t.chunk(chunks, dim).py()?.into_iter().map(PyTensor::from).collect())
+    fn chunk<'py>(&self, py: Python<'py>, chunks: usize, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+        tensor_tuple(py, self.t.chunk(chunks, dim))
     }
     /// Returns a view of the diagonal of ``input`` with respect to ``dim1`` and ``dim2``, appended as the last dimension.
     ///
@@ -354,9 +354,9 @@ impl PyTensor {
     ///     >>> rtorch.tensor([[0, 1], [2, 3]]).flip(0)
     ///     tensor([[2, 3],
     ///             [0, 1]])
-    #[pyo3(signature = (*dims))]
-    fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.flip(&shape_args(dims)?))
+    #[pyo3(signature = (*args, dims=None))]
+    fn flip<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
+        wrap(self.t.flip(&shape_args(&varargs_or_keyword("flip", args, dims, "dims")?)?))
     }
     /// Returns a copy of ``input`` flipped left to right (along dimension 1).
     fn fliplr(&self) -> R {
@@ -366,4 +366,9 @@ impl PyTensor {
     fn flipud(&self) -> R {
         wrap(self.t.flip(&[0]))
     }
+}
+
+/// A tuple of tensors (what PyTorch's split, chunk and unbind return).
+fn tensor_tuple(py: Python<'_>, parts: crate::Result<Vec<Tensor>>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, parts.py()?.into_iter().map(PyTensor::from))
 }

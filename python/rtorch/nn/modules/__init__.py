@@ -5,11 +5,12 @@ from rtorch.nn.modules.conv import Conv1d, Conv2d
 from rtorch.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from rtorch.nn.modules.flatten import Flatten, Unflatten
 from rtorch.nn.modules.container import ModuleDict, ModuleList, Sequential
+from rtorch.nn.modules.parameter_containers import ParameterDict, ParameterList
 from rtorch.nn.modules.activation import (
     ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, Mish, ReLU, ReLU6, SiLU, Sigmoid, Softmax,
     Softmin, Softplus, Softsign, Tanh,
 )
-from rtorch.nn.modules.dropout import Dropout
+from rtorch.nn.modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from rtorch.nn.modules.sparse import Embedding
 from rtorch.nn.modules.rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase
 from rtorch.nn.modules.normalization import LayerNorm
@@ -40,6 +41,8 @@ __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell
 __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAttention", "TransformerEncoderLayer",
             "TransformerEncoder", "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
             "Upsample", "Bilinear", "ConvTranspose2d", "MaxPool1d", "AvgPool1d"]
+__all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ += ["ParameterList", "ParameterDict"]
 
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
 # not str"), so a wrong type fails at construction instead of deep inside forward.
@@ -59,7 +62,9 @@ _CTOR_SPECS = {
     "AvgPool2d": _POOL + " count_include_pad:bool divisor_override:int?",
     "AdaptiveAvgPool2d": "output_size:optints",
     "Flatten": "start_dim:int end_dim:int",
-    "Dropout": "p:float inplace:bool",
+    "Dropout": "p:float inplace:bool", "Dropout1d": "p:float inplace:bool", "Dropout2d": "p:float inplace:bool",
+    "Dropout3d": "p:float inplace:bool", "AlphaDropout": "p:float inplace:bool",
+    "FeatureAlphaDropout": "p:float inplace:bool",
     "ReLU": "inplace:bool", "ReLU6": "inplace:bool", "SiLU": "inplace:bool", "Mish": "inplace:bool",
     "ELU": "alpha:float inplace:bool", "GELU": "approximate:str", "LeakyReLU": "negative_slope:float inplace:bool",
     "Hardtanh": "min_val:float max_val:float inplace:bool", "Softplus": "beta:Number threshold:Number",

@@ -52,10 +52,6 @@ def _is_floating(t):
     return t.dtype.is_floating_point
 
 
-def _same_layout(a, b):
-    return a.dtype == b.dtype and str(a.device) == str(b.device) and tuple(a.shape) == tuple(b.shape)
-
-
 class Module:
     r"""Base class for all neural network modules.
 
@@ -365,16 +361,13 @@ class Module:
                 applied = fn(param)
             if applied is param:
                 continue
-            if _same_layout(applied, param):
-                param.data = applied  # keeps the Parameter object (and optimizer references)
-                if param.grad is not None:
-                    param.grad = fn(param.grad)
-                continue
-            # .data cannot change dtype or device: a new Parameter replaces the old one
-            new_param = Parameter(applied.detach(), param.requires_grad)
-            if param.grad is not None:
-                new_param.grad = fn(param.grad)
-            self._parameters[key] = new_param
+            # As in PyTorch, the Parameter object stays (optimizers built before .to()/.double() keep working):
+            # `.data =` gives it the converted tensor's memory, dtype and device.
+            grad = param.grad
+            param.data = applied
+            if grad is not None:
+                with rtorch.no_grad():
+                    param.grad = fn(grad)
         for key, buf in self._buffers.items():
             if buf is not None:
                 self._buffers[key] = fn(buf)

@@ -1,4 +1,5 @@
-"""rtorch.nn.parallel: DistributedDataParallel (data parallelism over rtorch.distributed)."""
+"""rtorch.nn.parallel: DistributedDataParallel (data parallelism over rtorch.distributed) and DataParallel."""
 from .distributed import DistributedDataParallel
+from .data_parallel import DataParallel, data_parallel
 
-__all__ = ["DistributedDataParallel"]
+__all__ = ["DistributedDataParallel", "DataParallel", "data_parallel"]
