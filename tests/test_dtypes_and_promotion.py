@@ -43,8 +43,8 @@ def test_sequences_of_numpy_scalars_promote_like_pytorch(data, want):
     # PyTorch's inference (recorded with torch 2.x): Python floats count as the default dtype, NumPy scalars keep
     # theirs, and the result is their promotion (not NumPy's, which would give float64 for int32 + float).
     assert rtorch.tensor(data).dtype is getattr(rtorch, want)
-    if _torch is not None:
-        assert str(_torch.tensor(data).dtype) == f"torch.{want}"
+    assert torch_ref(lambda torch: str(torch.tensor(data).dtype)) == f"torch.{want}"
+
 
 def test_dtype_objects():
     assert rtorch.float32.itemsize == 4 and rtorch.float32.is_floating_point
