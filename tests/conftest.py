@@ -2,6 +2,7 @@
 import os
 
 import numpy as np
+import pytest
 from hypothesis import settings, HealthCheck
 
 settings.register_profile("ci", max_examples=int(os.environ.get("RTORCH_HYP_EXAMPLES", "40")), deadline=None,
@@ -17,3 +18,24 @@ def assert_close(t, expected, rtol=1e-5, atol=1e-6):
     np.testing.assert_allclose(got.astype(np.float64) if got.dtype != bool else got,
                                expected.astype(np.float64) if expected.dtype != bool else expected,
                                rtol=rtol, atol=atol, equal_nan=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expects_panic: the test panics on purpose (the guard's own test)")
+
+
+@pytest.fixture(autouse=True)
+def _no_rust_panic(request):
+    """Fail any test during which a Rust panic happened, even one the bindings' guard turned into a RuntimeError
+    that the test caught (issue 15: no panic may reach Python, and a caught one is still a bug)."""
+    import rtorch
+
+    if request.node.get_closest_marker("expects_panic"):
+        yield
+        return
+
+    count = getattr(rtorch._rtorch, "_panic_count", lambda: 0)
+    before = count()
+    yield
+    after = count()
+    assert after == before, f"{after - before} Rust panic(s) during this test (see the panic message on stderr)"

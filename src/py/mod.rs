@@ -9,6 +9,7 @@ mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
+mod guard;
 mod nccl;
 mod nn;
 mod optim;
@@ -77,6 +78,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     declarations::register(m)?;
     nccl::register(m)?;
     dist_autograd::register(m)?;
+    guard::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();

@@ -10,8 +10,14 @@ impl PyTensor {
     fn __float__(&self) -> PyResult<f64> {
         Ok(self.t.item().py()?.to_f64())
     }
-    fn __int__(&self) -> PyResult<i64> {
-        Ok(self.t.item().py()?.to_i64())
+    fn __int__(&self) -> PyResult<Py<PyAny>> {
+        // A float goes through Python's int(): exact for large values, ValueError for NaN and
+        // OverflowError for infinities, as in PyTorch.
+        let s = self.t.item().py()?;
+        Python::attach(|py| match s {
+            Scalar::Float(f) => Ok(pyo3::types::PyFloat::new(py, f).call_method0("__int__")?.unbind()),
+            other => Ok(other.to_i64().into_pyobject(py)?.into_any().unbind()),
+        })
     }
     fn __index__(&self) -> PyResult<i64> {
         if self.t.dtype().is_float() || self.t.numel() != 1 {
@@ -30,6 +36,8 @@ impl PyTensor {
     }
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        // NumPy has no bfloat16: its values are exact in float32.
+        let np = if np.dtype() == DType::BF16 { np.to_dtype(DType::F32).py()? } else { np };
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }

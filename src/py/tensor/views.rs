@@ -122,9 +122,9 @@ impl PyTensor {
         wrap(self.t.flip(&shape_args(dims)?))
     }
     fn fliplr(&self) -> R {
-        wrap(self.t.flip(&[1]))
+        wrap(self.t.fliplr())
     }
     fn flipud(&self) -> R {
-        wrap(self.t.flip(&[0]))
+        wrap(self.t.flipud())
     }
 }
