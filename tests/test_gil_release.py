@@ -1,7 +1,7 @@
 """The GIL-release survey (issue 15 item 6): every op that can run long lets other Python threads run meanwhile.
 
 A ticker thread spins and records timestamps, which it can only do while it holds the GIL. Each op runs on an input
-large enough to take MIN_RUN alone (up to 2**24 elements); then it runs again beside the ticker. An op that keeps
+large enough to take MIN_RUN alone (up to 2**24 elements, 2**26 for plain copies); then it runs again beside the ticker. An op that keeps
 the GIL keeps the ticker out of the whole native call, in particular out of the middle half of its duration (the
 ticker can only run just before the call starts or once it has returned); one that releases it lets the ticker
 tick there. Kernels run on one thread here.
@@ -66,6 +66,12 @@ def _vec(n):
     return _VECS[n]
 
 
+def _square(n):
+    """A rand square matrix of about n elements."""
+    k = int(n ** 0.5)
+    return rtorch.rand(k, k)
+
+
 # (name, make inputs for size n, the op) for every long op of issue 15 and its neighbours.
 SURVEY = [
     ("sort", _vec, lambda x: x.sort()),
@@ -99,7 +105,20 @@ SURVEY = [
      lambda a: F.cross_entropy(a[0], a[1])),
     ("nll_loss", lambda n: (rtorch.rand(n // 100, 100), rtorch.randint(0, 100, (n // 100,))),
      lambda a: F.nll_loss(a[0], a[1])),
+    # Copies: memory-bound, so they get larger inputs (BIG) to run long enough to tell.
+    ("clone", lambda n: _square(n).t(), lambda x: x.clone()),
+    ("contiguous", lambda n: _square(n).t(), lambda x: x.contiguous()),
+    ("reshape", lambda n: _square(n).t(), lambda x: x.reshape(-1)),
+    ("copy_", lambda n: (rtorch.empty(n), rtorch.rand(n)), lambda a: a[0].copy_(a[1])),
+    ("zero_", rtorch.empty, lambda x: x.zero_()),
+    ("to_dtype", _vec, lambda x: x.to(rtorch.float16)),
+    ("flip", _vec, lambda x: x.flip(0)),
+    ("triu", _square, lambda x: x.triu()),
+    ("rot90", _square, lambda x: x.rot90()),
 ]
+
+# Largest input (elements) per op where the default 2**24 may run too briefly to tell.
+BIG = {name: 1 << 26 for name in ("clone", "contiguous", "reshape", "copy_", "zero_", "to_dtype", "flip")}
 
 
 def _timed(op, arg):
@@ -110,16 +129,16 @@ def _timed(op, arg):
 
 @pytest.mark.parametrize("name,make,op", SURVEY, ids=[s[0] for s in SURVEY])
 def test_long_op_releases_the_gil(name, make, op):
-    n, tries = 1 << 20, 0
+    n, tries, cap = 1 << 20, 0, BIG.get(name, 1 << 24)
     start, end = _timed(op, make(n))
     # One jump to a size that takes MIN_RUN (the op's time grows about linearly with its input).
-    n = min(1 << 24, n * 2 ** max(0, math.ceil(math.log2(1.5 * MIN_RUN / max(end - start, 1e-4)))))
+    n = min(cap, n * 2 ** max(0, math.ceil(math.log2(1.5 * MIN_RUN / max(end - start, 1e-4)))))
     arg = make(n)
     op(arg)  # first touch of fresh memory is slower than the op itself: warm up
     while True:
         run = min(b - a for a, b in (_timed(op, arg), _timed(op, arg)))  # the op alone, nobody asking for the GIL
-        if run < MIN_RUN and n < 1 << 24:  # still too short to tell: grow the input
-            n *= 4
+        if run < MIN_RUN and n < cap:  # still too short to tell: grow the input
+            n = min(cap, n * 4)
             arg = make(n)
             op(arg)
             continue

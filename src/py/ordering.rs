@@ -117,15 +117,18 @@ impl PyTensor {
     }
     #[pyo3(signature = (k=1, dims=(0, 1)))]
     fn rot90(&self, k: i64, dims: (i64, i64)) -> R {
-        Ok(manip::rot90(&self.t, k, [dims.0, dims.1]).py()?.into())
+        let t = &self.t;
+        Ok(nogil("rot90", t.numel(), || manip::rot90(t, k, [dims.0, dims.1])).py()?.into())
     }
     #[pyo3(signature = (diagonal=0))]
     fn tril(&self, diagonal: i64) -> R {
-        Ok(manip::tri(&self.t, diagonal, true).py()?.into())
+        let t = &self.t;
+        Ok(nogil("tril", t.numel(), || manip::tri(t, diagonal, true)).py()?.into())
     }
     #[pyo3(signature = (diagonal=0))]
     fn triu(&self, diagonal: i64) -> R {
-        Ok(manip::tri(&self.t, diagonal, false).py()?.into())
+        let t = &self.t;
+        Ok(nogil("triu", t.numel(), || manip::tri(t, diagonal, false)).py()?.into())
     }
     #[pyo3(signature = (n=1, dim=-1, prepend=None, append=None))]
     fn diff(&self, n: usize, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {

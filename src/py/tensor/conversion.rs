@@ -1,6 +1,7 @@
 //! Conversions: dtype and device moves (`to`, `cpu`, `cuda`, `float`...), copies, NumPy and
 //! Python values (`numpy`, `tolist`, `item`), printing and pickling.
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -88,6 +89,11 @@ impl PyTensor {
 }
 
 impl PyTensor {
+    /// `self.to(dtype)` without the GIL (a cast copies every element).
+    fn cast(&self, dtype: DType) -> R {
+        let t = &self.t;
+        wrap(nogil("to", t.numel(), || t.to_dtype(dtype)))
+    }
     fn to_impl(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> R {
         let mut dtype = None;
         let mut device = None;
@@ -125,21 +131,26 @@ impl PyTensor {
                 non_blocking = n.extract()?;
             }
         }
-        let mut t = self.t.clone();
-        // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
-        let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
-        if let Some(d) = dtype.filter(|_| narrowing) {
-            t = t.to_dtype(d).py()?;
-        }
-        if let Some(d) = device {
-            t = t.to_device_with(d, non_blocking).py()?;
-        }
-        if let Some(d) = dtype {
-            t = t.to_dtype(d).py()?;
-        }
-        if copy && t.ptr_eq(&self.t) {
-            t = t.contiguous_copy().py()?;
-        }
+        let src = &self.t;
+        let t = nogil("to", src.numel(), || {
+            let mut t = src.clone();
+            // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
+            let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
+            if let Some(d) = dtype.filter(|_| narrowing) {
+                t = t.to_dtype(d)?;
+            }
+            if let Some(d) = device {
+                t = t.to_device_with(d, non_blocking)?;
+            }
+            if let Some(d) = dtype {
+                t = t.to_dtype(d)?;
+            }
+            if copy && t.ptr_eq(src) {
+                t = t.contiguous_copy()?;
+            }
+            Ok(t)
+        })
+        .py()?;
         Ok(t.into())
     }
 }
@@ -147,7 +158,8 @@ impl PyTensor {
 #[pymethods]
 impl PyTensor {
     fn cpu(&self) -> R {
-        wrap(self.t.to_device(Device::Cpu))
+        let t = &self.t;
+        wrap(nogil("cpu", t.numel(), || t.to_device(Device::Cpu)))
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
@@ -161,7 +173,8 @@ impl PyTensor {
         if d == Device::Cpu {
             return Err(pyo3::exceptions::PyValueError::new_err("Invalid device, must be cuda device"));
         }
-        wrap(self.t.to_device_with(d, non_blocking))
+        let t = &self.t;
+        wrap(nogil("cuda", t.numel(), || t.to_device_with(d, non_blocking)))
     }
     /// A copy in page-locked host memory (self when already pinned); CPU tensors only.
     #[pyo3(signature = (device=None))]
@@ -179,34 +192,34 @@ impl PyTensor {
         self.t.is_pinned()
     }
     fn float(&self) -> R {
-        wrap(self.t.to_dtype(DType::F32))
+        self.cast(DType::F32)
     }
     fn double(&self) -> R {
-        wrap(self.t.to_dtype(DType::F64))
+        self.cast(DType::F64)
     }
     fn half(&self) -> R {
-        wrap(self.t.to_dtype(DType::F16))
+        self.cast(DType::F16)
     }
     fn bfloat16(&self) -> R {
-        wrap(self.t.to_dtype(DType::BF16))
+        self.cast(DType::BF16)
     }
     fn long(&self) -> R {
-        wrap(self.t.to_dtype(DType::I64))
+        self.cast(DType::I64)
     }
     fn int(&self) -> R {
-        wrap(self.t.to_dtype(DType::I32))
+        self.cast(DType::I32)
     }
     fn short(&self) -> R {
-        wrap(self.t.to_dtype(DType::I16))
+        self.cast(DType::I16)
     }
     fn char(&self) -> R {
-        wrap(self.t.to_dtype(DType::I8))
+        self.cast(DType::I8)
     }
     fn byte(&self) -> R {
-        wrap(self.t.to_dtype(DType::U8))
+        self.cast(DType::U8)
     }
     fn bool(&self) -> R {
-        wrap(self.t.to_dtype(DType::Bool))
+        self.cast(DType::Bool)
     }
     #[pyo3(signature = (dtype=None))]
     fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
@@ -216,23 +229,26 @@ impl PyTensor {
                 DType::I64 => "Long", DType::I32 => "Int", DType::I16 => "Short", DType::I8 => "Char",
                 DType::U8 => "Byte", DType::Bool => "Bool",
             }).into_pyobject(py)?.into_any().unbind()),
-            Some(d) => Ok(Py::new(py, PyTensor::from(self.t.to_dtype(to_dtype(d)?).py()?))?.into_any()),
+            Some(d) => Ok(Py::new(py, self.cast(to_dtype(d)?)?)?.into_any()),
         }
     }
     fn type_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(self.t.to_dtype(other.get().t.dtype()))
+        self.cast(other.get().t.dtype())
     }
     fn contiguous(&self) -> R {
-        wrap(self.t.contiguous())
+        let t = &self.t;
+        wrap(nogil("contiguous", t.numel(), || t.contiguous()))
     }
     fn clone(&self) -> R {
-        wrap(self.t.contiguous_copy())
+        let t = &self.t;
+        wrap(nogil("clone", t.numel(), || t.contiguous_copy()))
     }
     fn __copy__(&self) -> R {
-        wrap(self.t.contiguous_copy())
+        self.clone()
     }
     fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> R {
-        let c = self.t.detach().contiguous_copy().py()?.detach();
+        let d = self.t.detach();
+        let c = nogil("__deepcopy__", d.numel(), || d.contiguous_copy()).py()?.detach();
         if self.t.is_leaf() && self.t.requires_grad() {
             c.set_requires_grad(true).py()?;
         }
@@ -248,7 +264,7 @@ impl PyTensor {
         if non_blocking && s.device() != to && (to != Device::Cpu || dst.is_pinned()) {
             s = s.to_device_with(to, true).py()?;
         }
-        dst.copy_(&s).py()?;
+        nogil("copy_", dst.numel(), || dst.copy_(&s)).py()?;
         Ok(slf)
     }
 }

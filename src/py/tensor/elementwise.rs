@@ -67,7 +67,8 @@ impl PyTensor {
         Ok(nogil("equal", t.numel(), || t.eq(o)?.all_dims(None, false, true)).py()?.item().py()?.to_bool())
     }
     fn zero_(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
-        slf.get().t.fill_(Scalar::Int(0)).py()?;
+        let t = &slf.get().t;
+        nogil("zero_", t.numel(), || t.fill_(Scalar::Int(0))).py()?;
         Ok(slf)
     }
     fn fill_<'py>(slf: Bound<'py, Self>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {

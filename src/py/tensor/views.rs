@@ -1,6 +1,7 @@
 //! Shape and movement methods: views (view, reshape, permute, expand, slicing...) and copies
 //! (flip, repeat, roll, cat-like helpers).
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -20,14 +21,16 @@ impl PyTensor {
     }
     #[pyo3(signature = (*shape))]
     fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.reshape(&shape_args(shape)?))
+        let (t, s) = (&self.t, shape_args(shape)?);
+        wrap(nogil("reshape", copy_work(t), || t.reshape(&s)))
     }
     fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
         wrap(self.t.view(&s))
     }
     fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(self.t.reshape_u(other.get().t.shape()))
+        let (t, o) = (&self.t, &other.get().t);
+        wrap(nogil("reshape_as", copy_work(t), || t.reshape_u(o.shape())))
     }
     fn transpose(&self, dim0: i64, dim1: i64) -> R {
         wrap(self.t.transpose(dim0, dim1))
@@ -79,10 +82,12 @@ impl PyTensor {
     }
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
     fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
-        wrap(self.t.flatten(start_dim, end_dim))
+        let t = &self.t;
+        wrap(nogil("flatten", copy_work(t), || t.flatten(start_dim, end_dim)))
     }
     fn ravel(&self) -> R {
-        wrap(self.t.reshape(&[-1]))
+        let t = &self.t;
+        wrap(nogil("ravel", copy_work(t), || t.reshape(&[-1])))
     }
     fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
         wrap(self.t.unflatten(dim, &sizes))
@@ -119,12 +124,20 @@ impl PyTensor {
     }
     #[pyo3(signature = (*dims))]
     fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        wrap(self.t.flip(&shape_args(dims)?))
+        let (t, d) = (&self.t, shape_args(dims)?);
+        wrap(nogil("flip", t.numel(), || t.flip(&d)))
     }
     fn fliplr(&self) -> R {
-        wrap(self.t.fliplr())
+        let t = &self.t;
+        wrap(nogil("fliplr", t.numel(), || t.fliplr()))
     }
     fn flipud(&self) -> R {
-        wrap(self.t.flipud())
+        let t = &self.t;
+        wrap(nogil("flipud", t.numel(), || t.flipud()))
     }
+}
+
+/// Work of a reshape: none when it is a view of a contiguous tensor, a full copy otherwise.
+fn copy_work(t: &Tensor) -> usize {
+    if t.is_contiguous() { 0 } else { t.numel() }
 }
