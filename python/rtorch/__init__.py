@@ -101,12 +101,12 @@ _INT_RANGES = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2**15, 2**1
                "int64": (-2**63, 2**63 - 1)}
 
 
-def _check_python_values(arr, dtype):
-    """PyTorch's check when a tensor of an integer ``dtype`` is built from Python numbers (not from a tensor or an
+def _check_python_values(arr, want):
+    """PyTorch's check when a tensor of an integer ``want`` is built from Python numbers (not from a tensor or an
     array, which are cast and may wrap): every value must fit, floats rounded down first (``tensor(127.5,
     dtype=int8)`` is 127, ``tensor(-128.5, dtype=int8)`` raises); NaN and infinities never fit. Float dtypes take
     any value (too large becomes inf)."""
-    rng = _INT_RANGES.get(str(dtype).rpartition(".")[2])
+    rng = _INT_RANGES.get(str(want).rpartition(".")[2])
     if rng is None or arr.size == 0 or arr.dtype == bool:
         return
     if arr.dtype.kind == "f":
@@ -115,7 +115,7 @@ def _check_python_values(arr, dtype):
     else:
         ok, lo, hi = True, _builtins.int(arr.min()), _builtins.int(arr.max())
     if not ok or lo < rng[0] or hi > rng[1]:
-        raise RuntimeError(f"value cannot be converted to type {str(dtype).rpartition('.')[2]} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {str(want).rpartition('.')[2]} without overflow")
 
 
 def _flatten(x):
