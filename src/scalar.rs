@@ -78,8 +78,10 @@ impl Scalar {
             (Scalar::Int(i), d) => (i as f64).abs() <= float_max(d),
             (Scalar::Float(f), d) if d.is_float() => !f.is_finite() || f.abs() <= float_max(d),
             (Scalar::Float(f), d) => {
+                // Rounded down first, as PyTorch checks (fill_(127.5) fits int8, fill_(-128.5) does not); the
+                // upper end is exclusive at 2**63 for int64 (a Python int 2**63 arrives as a float).
                 let (lo, hi) = int_range(d);
-                // The upper end is exclusive at 2**63 for int64 (a Python int 2**63 arrives as a float).
+                let f = f.floor();
                 !f.is_nan() && f >= lo && (f <= hi && f < 9.223_372_036_854_775_808e18)
             }
         };
@@ -103,7 +105,7 @@ fn float_max(d: DType) -> f64 {
 /// Range of an integer dtype as floats.
 fn int_range(d: DType) -> (f64, f64) {
     match d {
-        DType::U8 => (0.0, 255.0),
+        DType::U8 => (0.0, 255.0), // unlike ints, no negative float fits (fill_(-1.0) raises in PyTorch)
         DType::I8 => (-128.0, 127.0),
         DType::I16 => (-32768.0, 32767.0),
         DType::I32 => (i32::MIN as f64, i32::MAX as f64),

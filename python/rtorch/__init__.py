@@ -104,12 +104,13 @@ _INT_RANGES = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2**15, 2**1
 def _check_python_values(arr, want):
     """PyTorch's check when a tensor of integer dtype ``want`` is built from Python numbers (not from a tensor or an
     array, which are cast and may wrap): every value must fit, floats rounded down first (``tensor(127.5,
-    dtype=int8)`` is 127, ``tensor(-128.5, dtype=int8)`` raises); NaN and infinities never fit. Float dtypes take
-    any value (too large becomes inf)."""
+    dtype=int8)`` is 127, ``tensor(-128.5, dtype=int8)`` raises; uint8 takes -255..-1 as ints, no negative float);
+    NaN and infinities never fit. Float dtypes take any value (too large becomes inf)."""
     rng = _INT_RANGES.get(str(want).rpartition(".")[2])
     if rng is None or arr.size == 0 or arr.dtype.kind == "b":
         return
     if arr.dtype.kind == "f":
+        rng = (0, rng[1]) if rng[0] == -255 else rng  # uint8 takes negative ints (they wrap), not negative floats
         ok = _builtins.bool(_np.isfinite(arr).all())
         lo, hi = (_builtins.float(_np.floor(arr.min())), _builtins.float(_np.floor(arr.max()))) if ok else (0, 0)
     else:

@@ -299,7 +299,7 @@ pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Op
             let (a, b) = (arg_of(a)?, arg_of(b)?);
             let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
             let c = &condition.get().t;
-            let r = nogil("where", c.numel(), || crate::ops::index::where_(c, a.clone(), b.clone()));
+            let r = nogil("where", c.numel(), || super::tensor::where_checked(c, a.clone(), b.clone()));
             copy_out(py, "where", out, &ins, r)
         }
         (None, None) => condition.call_method("nonzero", (), Some(&[("as_tuple", true)].into_py_dict(py)?)),

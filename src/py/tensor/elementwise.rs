@@ -120,7 +120,7 @@ impl PyTensor {
     }
     fn r#where(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
         let (c, t, o) = (&condition.get().t, &self.t, arg_of(other)?);
-        wrap(nogil("where", c.numel().max(t.numel()), || crate::ops::index::where_(c, t, o)))
+        wrap(nogil("where", c.numel().max(t.numel()), || where_checked(c, Arg::T(t.clone()), o)))
     }
 
     #[pyo3(signature = (approximate="none"))]
@@ -153,6 +153,16 @@ impl PyTensor {
         let t = &self.t;
         wrap(nogil("hardtanh", t.numel(), || crate::ops::unary::unary(t, UnaryOp::Hardtanh { min: min_val, max: max_val })))
     }
+}
+
+/// `where(cond, a, b)` where a Python number must fit the result's dtype, as in PyTorch
+/// (`where(c, int8_tensor, 300)` raises; `where(c, int8_tensor, 2.5)` is float and fits).
+pub(crate) fn where_checked(c: &Tensor, a: Arg, b: Arg) -> crate::Result<Tensor> {
+    let r = crate::ops::index::where_(c, a.clone(), b.clone())?;
+    for s in [&a, &b].into_iter().filter_map(|x| if let Arg::S(s) = x { Some(*s) } else { None }) {
+        s.check_fits(r.dtype())?;
+    }
+    Ok(r)
 }
 
 fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {

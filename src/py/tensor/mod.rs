@@ -13,6 +13,7 @@ mod reductions;
 mod views;
 
 pub use conversion::to_numpy;
+pub(crate) use elementwise::where_checked;
 
 use super::convert::*;
 use super::errors::{from_py, IntoPy};
