@@ -36,14 +36,35 @@ pub fn contiguous_strides(shape: &[usize]) -> Strides {
     strides
 }
 
-/// Number of elements, failing on overflow instead of wrapping.
+/// Number of elements of a shape, or PyTorch's error when it does not fit in an `i64` (element
+/// offsets are `isize`). Every shape a tensor or a view is given passes here, so `numel()` and
+/// strides never wrap, even for broadcast views whose storage is tiny.
 pub fn checked_numel(shape: &[usize]) -> Result<usize> {
-    shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).ok_or_else(|| {
-        err!(Alloc, "tensor of shape {} has more elements than fit in memory", fmt_shape(shape))
-    })
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| err!(Runtime, "numel: integer multiplication overflow (shape {})", fmt_shape(shape)))
 }
 
-/// Resolve a possibly negative dim against a rank (PyTorch's wrap_dim).
+/// `checked_numel` for a shape given as `i64`s (negative sizes are rejected by the callers first).
+pub fn checked_numel_i64(shape: &[i64]) -> Result<usize> {
+    let s: Dims = shape.iter().map(|&d| d.max(0) as usize).collect();
+    checked_numel(&s)
+}
+
+/// `wrap_dim` for ops that need a real dim (PyTorch's `maybe_wrap_dim(..., wrap_scalar=false)`):
+/// a 0-d tensor has none, so any dim is an IndexError there.
+pub fn wrap_dim_strict(dim: i64, ndim: usize) -> Result<usize> {
+    if ndim == 0 {
+        bail!(Index, "Dimension specified as {} but tensor has no dimensions", dim);
+    }
+    wrap_dim(dim, ndim)
+}
+
+/// Resolve a possibly negative dim against a rank (PyTorch's wrap_dim). A 0-d tensor accepts 0
+/// and -1 and gets 0 back, which is not an index into its (empty) shape: ops that index
+/// `shape[d]` use `wrap_dim_strict` or handle `ndim == 0` first.
 pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
     let n = ndim.max(1) as i64; // 0-d tensors accept dim 0 and -1, like PyTorch
     if dim < -n || dim >= n {
@@ -86,6 +107,11 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
 }
 
 impl Layout {
+    /// This layout, or the numel-overflow error (see `checked_numel`).
+    pub fn checked(self) -> Result<Layout> {
+        checked_numel(&self.shape)?;
+        Ok(self)
+    }
     /// Whether two indices address one element (a broadcast dim of size > 1): such a tensor
     /// cannot be written in place.
     pub fn has_internal_overlap(&self) -> bool {
@@ -166,7 +192,7 @@ impl Layout {
                 );
             }
         }
-        Ok(Layout { shape: Dims::from_slice(shape), strides, offset: self.offset })
+        Layout { shape: Dims::from_slice(shape), strides, offset: self.offset }.checked()
     }
 
     pub fn permute(&self, dims: &[usize]) -> Result<Layout> {

@@ -22,7 +22,10 @@ mod py;
 
 /// Every op allocates a few small objects (shape, strides, handles): mimalloc serves them several
 /// times faster than glibc's malloc, which showed up as a third of `a + b`'s time.
-#[global_allocator]
+/// `RUSTFLAGS="--cfg rtorch_system_alloc"` keeps the system allocator instead, for sanitizers
+/// (mimalloc's arenas hide heap overflows from ASan): `scripts/asan.sh` and the cargo-fuzz runs.
+#[cfg_attr(not(rtorch_system_alloc), global_allocator)]
+#[cfg_attr(rtorch_system_alloc, allow(dead_code))]
 static GLOBAL: allocator::Allocator = allocator::Allocator;
 
 pub use device::Device;

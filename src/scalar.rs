@@ -59,3 +59,72 @@ impl Scalar {
         }
     }
 }
+
+impl Scalar {
+    /// PyTorch's check when a Python number is stored into a tensor of `dtype` (`fill_`, `full`,
+    /// `masked_fill`, `index_fill`, `scatter(value=)`, `x[i] = v`): the value must be representable
+    /// (c10's `overflows`). Integers that do not fit raise, and so do NaN and out-of-range floats
+    /// for integer dtypes and finite floats beyond a float dtype's range; infinities fit any float
+    /// dtype, any value fits bool, and uint8 also takes -255..-1 (two's complement, as in PyTorch).
+    /// Binary arithmetic with a Python number (`int8 + 300`) wraps instead, as in PyTorch.
+    pub fn check_fits(self, dtype: DType) -> crate::Result<()> {
+        let fits = match (self, dtype) {
+            (Scalar::Bool(_), _) | (_, DType::Bool) | (_, DType::F64) => true,
+            (Scalar::Int(i), DType::U8) => (-255..=255).contains(&i),
+            (Scalar::Int(i), DType::I8) => i8::try_from(i).is_ok(),
+            (Scalar::Int(i), DType::I16) => i16::try_from(i).is_ok(),
+            (Scalar::Int(i), DType::I32) => i32::try_from(i).is_ok(),
+            (Scalar::Int(_), DType::I64) => true,
+            (Scalar::Int(i), d) => (i as f64).abs() <= float_max(d),
+            (Scalar::Float(f), d) if d.is_float() => !f.is_finite() || f.abs() <= float_max(d),
+            (Scalar::Float(f), d) => {
+                // Rounded down first, as PyTorch checks (fill_(127.5) fits int8, fill_(-128.5) does not); the
+                // upper end is exclusive at 2**63 for int64 (a Python int 2**63 arrives as a float).
+                let (lo, hi) = int_range(d);
+                let f = f.floor();
+                !f.is_nan() && f >= lo && (f <= hi && f < 9.223_372_036_854_775_808e18)
+            }
+        };
+        if !fits {
+            crate::bail!(Runtime, "value cannot be converted to type {} without overflow", c_type_name(dtype));
+        }
+        Ok(())
+    }
+}
+
+/// Largest finite value of a float dtype.
+fn float_max(d: DType) -> f64 {
+    match d {
+        DType::F16 => 65504.0,
+        DType::BF16 => 3.389_531_389_251_535_5e38,
+        DType::F32 => f32::MAX as f64,
+        _ => f64::MAX,
+    }
+}
+
+/// Range of an integer dtype as floats.
+fn int_range(d: DType) -> (f64, f64) {
+    match d {
+        DType::U8 => (0.0, 255.0), // unlike ints, no negative float fits (fill_(-1.0) raises in PyTorch)
+        DType::I8 => (-128.0, 127.0),
+        DType::I16 => (-32768.0, 32767.0),
+        DType::I32 => (i32::MIN as f64, i32::MAX as f64),
+        _ => (i64::MIN as f64, i64::MAX as f64),
+    }
+}
+
+/// The C++ type name PyTorch's overflow message uses for a dtype.
+fn c_type_name(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::U8 => "uint8_t",
+        DType::I8 => "int8_t",
+        DType::I16 => "int16_t",
+        DType::I32 => "int",
+        DType::I64 => "int64_t",
+        DType::F16 => "c10::Half",
+        DType::BF16 => "c10::BFloat16",
+        DType::F32 => "float",
+        DType::F64 => "double",
+    }
+}

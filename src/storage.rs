@@ -96,14 +96,80 @@ struct Moved {
 unsafe impl Send for CpuBuffer {}
 unsafe impl Sync for CpuBuffer {}
 
+/// The most bytes one CPU allocation may take: physical memory (or the cgroup's memory limit, when
+/// lower) plus swap, read once from /proc/meminfo and the cgroup files.
+///
+/// This is the rule Linux's default overcommit heuristic applies to a single mapping, which is why
+/// PyTorch's `torch.zeros(10**12)` fails cleanly with "can't allocate memory". mimalloc maps large
+/// blocks with MAP_NORESERVE, which skips that check: without this limit the mapping succeeds, the
+/// first touch of its pages runs the machine out of memory and the kernel's OOM killer ends the
+/// process. Allocations under the limit that the machine cannot hold right now are not refused
+/// (as in PyTorch); `RLIMIT_AS` limits still make the allocator fail cleanly.
+pub fn cpu_memory_limit() -> usize {
+    static LIMIT: OnceLock<usize> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let field = |name: &str| -> Option<usize> {
+            let line = meminfo.lines().find(|l| l.starts_with(name))?;
+            let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+            kb.checked_mul(1024)
+        };
+        let Some(total) = field("MemTotal:") else { return usize::MAX };
+        let swap = field("SwapTotal:").unwrap_or(0);
+        // cgroup v2, then v1; "max" or an absurd v1 default means no limit.
+        let cgroup = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok()?.trim().parse::<usize>().ok())
+            .min()
+            .unwrap_or(usize::MAX);
+        total.min(cgroup).saturating_add(swap)
+    })
+}
+
+/// Refuse an allocation of `nbytes` that can never fit (see `cpu_memory_limit`), in PyTorch's words.
+pub fn check_alloc(nbytes: usize) -> Result<()> {
+    let limit = cpu_memory_limit();
+    if nbytes > limit || nbytes > isize::MAX as usize - ALIGN {
+        bail!(
+            Alloc,
+            "[enforce fail at alloc_cpu.cpp] DefaultCPUAllocator: can't allocate memory: you tried to allocate {} bytes (more than the {} bytes of memory and swap this machine has). Error code 12 (Cannot allocate memory)",
+            nbytes,
+            limit
+        );
+    }
+    Ok(())
+}
+
+/// An empty `Vec` with room for `n` elements, or the allocation error instead of an abort:
+/// scratch buffers whose size comes from the caller's shapes must use this, not `Vec::with_capacity`.
+pub fn try_vec<T>(n: usize) -> Result<Vec<T>> {
+    let nbytes = n.checked_mul(std::mem::size_of::<T>().max(1)).ok_or_else(|| err!(Alloc, "DefaultCPUAllocator: can't allocate memory: {} elements of {} bytes overflow", n, std::mem::size_of::<T>()))?;
+    check_alloc(nbytes)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| err!(Alloc, "DefaultCPUAllocator: can't allocate memory: you tried to allocate {} bytes. Error code 12 (Cannot allocate memory)", nbytes))?;
+    Ok(v)
+}
+
+/// `vec![value; n]` that fails cleanly (see `try_vec`).
+pub fn try_vec_filled<T: Clone>(n: usize, value: T) -> Result<Vec<T>> {
+    let mut v = try_vec(n)?;
+    v.resize(n, value);
+    Ok(v)
+}
+
+/// `iter.collect()` into a `Vec` of exactly `n` items that fails cleanly (see `try_vec`).
+pub fn try_collect<T>(n: usize, iter: impl Iterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = try_vec(n)?;
+    v.extend(iter);
+    Ok(v)
+}
+
 impl CpuBuffer {
     pub fn alloc(nbytes: usize, zeroed: bool) -> Result<CpuBuffer> {
         if nbytes == 0 {
             return Ok(CpuBuffer { ptr: ALIGN as *mut u8, nbytes: 0, owner: Owner::Empty, moved: OnceLock::new() });
         }
-        if nbytes > isize::MAX as usize - ALIGN {
-            bail!(Alloc, "CPU allocation of {} bytes is too large", nbytes);
-        }
+        check_alloc(nbytes)?;
         // Small buffers take the allocator's plain 16-byte path (size a multiple of 16): asking
         // for 64-byte alignment there sends every tiny tensor down mimalloc's slower aligned path.
         let layout = if nbytes < SMALL { AllocLayout::from_size_align(nbytes.next_multiple_of(16), 16) } else { AllocLayout::from_size_align(nbytes, ALIGN) }
@@ -122,7 +188,7 @@ impl CpuBuffer {
         if ptr.is_null() {
             bail!(
                 Alloc,
-                "DefaultCPUAllocator: not enough memory: you tried to allocate {} bytes.",
+                "[enforce fail at alloc_cpu.cpp] DefaultCPUAllocator: can't allocate memory: you tried to allocate {} bytes. Error code 12 (Cannot allocate memory)",
                 nbytes
             );
         }

@@ -24,6 +24,22 @@ impl std::fmt::Debug for Tensor {
     }
 }
 
+/// Bytes of a contiguous tensor of `shape` and `dtype`, or PyTorch's error when they overflow.
+pub fn storage_bytes(shape: &[usize], dtype: DType) -> Result<usize> {
+    checked_numel(shape)
+        .ok()
+        .and_then(|n| n.checked_mul(dtype.size()))
+        .filter(|&b| b <= isize::MAX as usize)
+        .ok_or_else(|| crate::err!(Alloc, "Storage size calculation overflowed with sizes={}", fmt_shape(shape)))
+}
+
+/// Refuse an op that would return `count` tensors when their handles alone can never fit in
+/// memory (`split(1)` of a huge broadcast view), instead of looping until the machine runs out.
+pub fn check_output_count(count: usize) -> Result<()> {
+    let bytes = count.checked_mul(std::mem::size_of::<TensorImpl>()).unwrap_or(usize::MAX);
+    crate::storage::check_alloc(bytes)
+}
+
 impl Tensor {
     pub(crate) fn from_parts(storage: Arc<Storage>, layout: Layout, dtype: DType) -> Tensor {
         Tensor(Arc::new(TensorImpl { storage, layout, dtype, meta: Mutex::new(AutogradMeta::default()) }))
@@ -31,20 +47,14 @@ impl Tensor {
 
     /// A fresh, uninitialised (or zeroed) contiguous tensor.
     pub fn alloc(shape: &[usize], dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
-        let numel = checked_numel(shape)?;
-        let nbytes = numel.checked_mul(dtype.size()).ok_or_else(|| {
-            crate::err!(Alloc, "tensor of shape {} and dtype {} is too large", fmt_shape(shape), dtype)
-        })?;
+        let nbytes = storage_bytes(shape, dtype)?;
         let storage = Storage::new(device, nbytes, zeroed)?;
         Ok(Tensor::from_parts(Arc::new(storage), Layout::contiguous(shape), dtype))
     }
 
     /// A fresh contiguous CPU tensor in page-locked memory (`pin_memory=True`); needs CUDA.
     pub fn alloc_pinned(shape: &[usize], dtype: DType, zeroed: bool) -> Result<Tensor> {
-        let numel = checked_numel(shape)?;
-        let nbytes = numel.checked_mul(dtype.size()).ok_or_else(|| {
-            crate::err!(Alloc, "tensor of shape {} and dtype {} is too large", fmt_shape(shape), dtype)
-        })?;
+        let nbytes = storage_bytes(shape, dtype)?;
         Ok(Tensor::from_parts(Arc::new(Storage::new_pinned(nbytes, zeroed)?), Layout::contiguous(shape), dtype))
     }
 
@@ -137,9 +147,9 @@ impl Tensor {
         // A poisoned lock only means a panic elsewhere; the metadata itself stays consistent.
         self.0.meta.lock().unwrap_or_else(|e| e.into_inner())
     }
-    /// Size of dim `d` with negative wrapping.
+    /// Size of dim `d` with negative wrapping (an IndexError for a 0-d tensor, as in PyTorch).
     pub fn size(&self, d: i64) -> Result<usize> {
-        Ok(self.shape()[crate::layout::wrap_dim(d, self.ndim())?.min(self.ndim().saturating_sub(1))])
+        Ok(self.shape()[crate::layout::wrap_dim_strict(d, self.ndim())?])
     }
 
     /// Address of element 0 of the view (CPU only).

@@ -35,6 +35,8 @@ SAME_LAYER = {
     ("tape", "opdefs"), ("opdefs", "tensor"), ("tape", "storage"),
     ("error", "device"), ("error", "dtype"), ("scalar", "dtype"), ("dtype", "error"),
     ("device", "error"), ("layout", "error"), ("dtype", "scalar"),
+    # Scalar::check_fits reports a Python number that does not fit a dtype.
+    ("scalar", "error"),
 }
 
 # Storage holds device memory: it may use the CUDA memory primitives (contexts, buffers,

@@ -3,17 +3,8 @@ backward() on one leaf give exactly the single-threaded sum, as in PyTorch (accu
 import threading
 
 import numpy as np
-import pytest
 
 import rtorch
-
-from fuzz import known
-
-# Strict xfail while the race is a known finding: the test XPASSes (and fails) once accumulation is atomic,
-# until the entry "concurrent-backward" is removed from tests/fuzz/known_findings.json.
-RACE_KNOWN = known.by_id("concurrent-backward") is not None
-known_race = pytest.mark.xfail(RACE_KNOWN, strict=True, reason="issue 15 item 4: concurrent accumulation into "
-                                                                  ".grad loses updates")
 
 
 def _hammer(fn, threads=4):
@@ -39,7 +30,6 @@ def _shared_leaf_sum(shape, rounds=3):
     return grads
 
 
-@known_race
 def test_concurrent_backward_is_exact():
     # A small leaf (the GIL is held for most of each backward) and a large one (the kernels release it, so
     # the threads really overlap in the engine): every round must give exactly 4 x 500. Then training steps
@@ -75,5 +65,6 @@ def _training_grads_match():
                 run(b)
         return [p.grad.numpy().copy() for p in lin.parameters()]
 
+    # Exactly the serial sums, up to the order of the additions.
     for serial, par in zip(grads_after(False), grads_after(True)):
         np.testing.assert_allclose(par, serial, rtol=1e-4, atol=1e-6)

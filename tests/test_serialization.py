@@ -528,3 +528,23 @@ def test_tensors_pickle_with_their_dtype_and_grad_flag(dtype):
     assert r.float().tolist() == t.float().tolist()
     g = pickle.loads(pickle.dumps(rtorch.ones(2, requires_grad=True)))
     assert g.requires_grad and g.is_leaf
+
+
+def test_generator_pickles_with_its_state():
+    # As in PyTorch: a Generator pickles (plain pickle and save), comes back in the same state, and a weights_only
+    # load refuses it (it was a raw "cannot pickle 'rtorch.Generator' object" from pickle.py, found by the fuzzer).
+    import pickle
+
+    g = rtorch.Generator()
+    g.manual_seed(7)
+    rtorch.rand(3, generator=g)
+    copy = pickle.loads(pickle.dumps(g))
+    buf = io.BytesIO()
+    rtorch.save(g, buf)
+    want = rtorch.rand(4, generator=g)
+    assert rtorch.equal(rtorch.rand(4, generator=copy), want)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        rtorch.load(buf)
+    buf.seek(0)
+    assert rtorch.equal(rtorch.rand(4, generator=rtorch.load(buf, weights_only=False)), want)

@@ -91,8 +91,8 @@ fn check(t: &Tensor, base_len: usize) {
     }
 }
 
-/// With RTORCH_FUZZ_SKIP_KNOWN set, skip the ops that panic on 0-d tensors today (issue 15 item 2), so a run
-/// explores past them instead of stopping at the same known crash.
+/// With RTORCH_FUZZ_SKIP_KNOWN set, skip the ops that panicked on 0-d tensors before issue 15 item 2 was fixed
+/// (kept to compare runs with older trees; on the fixed tree these ops return errors and need no skipping).
 fn known_crash(t: &Tensor, op: &Op) -> bool {
     t.shape().is_empty()
         && matches!(op, Op::Split(..) | Op::Chunk(..) | Op::Unflatten(..) | Op::Flip(..))

@@ -83,6 +83,11 @@ def _to_numpy_data(data, dtype=None):
     if isinstance(data, (list, tuple)) and _builtins.any(isinstance(x, Tensor) for x in _flatten(data)):
         data = _np.array([x.tolist() if isinstance(x, Tensor) else x for x in data])
     arr = _np.asarray(data)
+    if not isinstance(data, _np.ndarray) and (arr.dtype == _np.uint64 or (arr.dtype == object and _huge_ints(data))):
+        # Python ints beyond int64: PyTorch reads them as floats for a float dtype, and refuses them otherwise.
+        if dtype is None or not dtype.is_floating_point:
+            raise ValueError("Overflow when unpacking long long")
+        arr = _np.asarray(data, dtype=_np.float64)
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if not isinstance(data, (_np.ndarray, _np.generic)) and arr.dtype.kind == "f" and dtype is None:
@@ -107,6 +112,37 @@ def _sequence_float_dtype(data):
         if d is not None:
             out = d if out is None else promote_types(out, d)
     return out if out is not None and out.is_floating_point else get_default_dtype()
+
+
+def _huge_ints(data):
+    """Whether nested lists of numbers hold a Python int outside int64 (and nothing but numbers)."""
+    vals = list(_flatten(data)) if isinstance(data, (list, tuple)) else [data]
+    nums = _builtins.all(isinstance(v, (_builtins.int, _builtins.float)) for v in vals)
+    return nums and _builtins.any(isinstance(v, _builtins.int) and not -2**63 <= v < 2**63 for v in vals)
+
+
+# Python numbers an integer dtype takes when a tensor is built from them (c10's overflow rule; uint8 also takes
+# -255..-1, which wrap).
+_INT_RANGES = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+               "int64": (-2**63, 2**63 - 1)}
+
+
+def _check_python_values(arr, want):
+    """PyTorch's check when a tensor of integer dtype ``want`` is built from Python numbers (not from a tensor or an
+    array, which are cast and may wrap): every value must fit, floats rounded down first (``tensor(127.5,
+    dtype=int8)`` is 127, ``tensor(-128.5, dtype=int8)`` raises; uint8 takes -255..-1 as ints, no negative float);
+    NaN and infinities never fit. Float dtypes take any value (too large becomes inf)."""
+    rng = _INT_RANGES.get(str(want).rpartition(".")[2])
+    if rng is None or arr.size == 0 or arr.dtype.kind == "b":
+        return
+    if arr.dtype.kind == "f":
+        rng = (0, rng[1]) if rng[0] == -255 else rng  # uint8 takes negative ints (they wrap), not negative floats
+        ok = _builtins.bool(_np.isfinite(arr).all())
+        lo, hi = (_builtins.float(_np.floor(arr.min())), _builtins.float(_np.floor(arr.max()))) if ok else (0, 0)
+    else:
+        ok, lo, hi = True, _builtins.int(arr.min()), _builtins.int(arr.max())
+    if not ok or lo < rng[0] or hi > rng[1]:
+        raise RuntimeError(f"value cannot be converted to type {str(want).rpartition('.')[2]} without overflow")
 
 
 def _flatten(x):
@@ -146,6 +182,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         t = data.detach().clone()
     else:
         arr = _to_numpy_data(data, dtype)
+        if dtype is not None and not isinstance(data, _np.ndarray):
+            _check_python_values(arr, dtype)
         t = from_numpy(_np.ascontiguousarray(arr).copy()) if arr.ndim else from_numpy(arr.reshape(1).copy()).reshape(())
     if dtype is not None:
         t = t.to(dtype)

@@ -1427,6 +1427,15 @@ def _empty_shared(shape: Sequence[_int], dtype: Any) -> Tensor:
 def _from_buffer(owner: object, ptr: _int, shape: Sequence[_int], strides_bytes: Sequence[_int], dtype: _dtype) -> Tensor:
     """Wrap external CPU memory (a NumPy array's buffer) without copying; `owner` is kept alive."""
 
+# ---- robustness (src/py/guard.rs) ----
+
+def _panic_count() -> _int:
+    """Number of Rust panics in this process so far (caught ones included): the test suite fails on any."""
+def _check_alloc(what: str, nbytes: _int) -> None:
+    """Raise rtorch's AllocationError (naming `what`) when `nbytes` can never fit in this machine's memory."""
+def _guard_selftest(release_gil: _bool) -> None:
+    """Panic on purpose inside the bindings' guard (its test): raises the guard's RuntimeError."""
+
 # ---- autograd ----
 
 def is_grad_enabled() -> _bool:

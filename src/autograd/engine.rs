@@ -329,8 +329,15 @@ fn deliver_leaf(
     })
 }
 
+/// Locks that make `.grad += g` atomic per leaf when several threads run backward over shared
+/// parameters (as PyTorch's AccumulateGrad does under the leaf's mutex). Striped by address so
+/// that tensors need no lock of their own; one stripe is held at a time, so they cannot deadlock.
+static GRAD_LOCKS: [std::sync::Mutex<()>; 64] = [const { std::sync::Mutex::new(()) }; 64];
+
 /// `.grad += g` for a leaf (a fresh tensor the first time, so later in-place updates never alias `g`).
 fn accumulate_grad(t: &Arc<TensorImpl>, g: Tensor) -> Result<()> {
+    let stripe = (Arc::as_ptr(t) as usize >> 6) % GRAD_LOCKS.len();
+    let _serial = GRAD_LOCKS[stripe].lock().unwrap_or_else(|e| e.into_inner());
     let t = Tensor(t.clone());
     let prev = t.meta().grad.take();
     let new = match prev {

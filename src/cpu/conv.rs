@@ -159,6 +159,13 @@ impl ConvDims {
             im2col_plane(&x[p * hw..(p + 1) * hw], &mut cols[c * rows..(c + 1) * rows], self.win);
         }
     }
+    /// Refuse a convolution whose per-chunk column buffers (`copies` of C*kh*kw*L elements of
+    /// `elem` bytes in each of `chunks` chunks) can never fit in memory: they are allocated inside
+    /// the pool's workers, where a failed allocation could only abort.
+    fn check_scratch(&self, chunks: usize, copies: usize, elem: usize) -> Result<()> {
+        let bytes = [self.c, self.taps(), self.l(), chunks.max(1), copies, elem].iter().try_fold(1usize, |a, &b| a.checked_mul(b));
+        crate::storage::check_alloc(bytes.unwrap_or(usize::MAX))
+    }
     /// How images are spread over the pool: (chunks of consecutive images, gemm parallelism in a
     /// chunk). Whole images per thread when there are enough of them (no synchronisation inside a
     /// product), threads inside each product otherwise; small convolutions stay on this thread.
@@ -464,6 +471,7 @@ pub fn max_pool_indices_into(x: &Tensor, idx: &Tensor, win: Window) -> Result<()
 
 /// The fused convolution into `out` [N, O, OH, OW] (x, w, bias of one float dtype).
 pub fn conv2d_into(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, out: &Tensor, d: ConvDims) -> Result<()> {
+    d.check_scratch(d.split(2).0, 1, x.dtype().size())?;
     // SAFETY: as im2col_into.
     with_float!(x.dtype(), T => unsafe { conv2d_forward::<T>(slice(x), slice(w), bias.map(|b| slice(b)), slice_mut(out), d) });
     Ok(())
@@ -472,6 +480,7 @@ pub fn conv2d_into(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, out: &Tensor, 
 /// The fused convolution's gradients into the given fresh tensors; the bias gradient (f64 sums
 /// per output channel) into `gb` when asked.
 pub fn conv2d_backward_into(x: &Tensor, w: &Tensor, g: &Tensor, gx: Option<&Tensor>, gw: Option<&Tensor>, gb: Option<&mut [f64]>, d: ConvDims) -> Result<()> {
+    d.check_scratch(d.split(1).0, 2, x.dtype().size())?;
     // SAFETY: as im2col_into; the gradient outputs are fresh and distinct.
     with_float!(x.dtype(), T => unsafe {
         conv2d_backward::<T>(slice(x), slice(w), slice(g), gx.map(|t| slice_mut(t)), gw.map(|t| slice_mut(t)), gb, d)

@@ -13,7 +13,8 @@ use crate::{bail, with_dtype};
 /// view dim with its index tensor (any integer dtype, broadcastable to `bshape`); negative indices
 /// wrap once, anything else out of range is PyTorch's IndexError.
 pub fn plan_base(layout: &Layout, adv: &[(usize, Tensor)], bshape: &[usize]) -> Result<Vec<isize>> {
-    let mut base = vec![0isize; bshape.iter().product()];
+    // The broadcast of the index tensors can be far larger than any of them: allocate it fallibly.
+    let mut base = crate::storage::try_vec_filled(crate::layout::checked_numel(bshape)?, 0isize)?;
     for (d, t) in adv {
         let size = layout.shape[*d] as i64;
         let stride = layout.strides[*d];
@@ -114,9 +115,7 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
             (a..b).filter(|&i| unsafe { *src.get().add(i) } != zero).count()
         });
         let n: usize = counts.iter().sum();
-        let mut coords: Vec<i64> = Vec::new();
-        coords.try_reserve_exact(n * nd).map_err(|_| crate::err!(Alloc, "nonzero: cannot allocate {} coordinates", n * nd))?;
-        coords.resize(n * nd, 0);
+        let mut coords: Vec<i64> = crate::storage::try_vec_filled(n.checked_mul(nd).ok_or_else(|| crate::err!(Alloc, "nonzero: {} coordinates of {} dims overflow", n, nd))?, 0)?;
         if nd > 0 {
             let starts: Vec<usize> = counts.iter().scan(0, |acc, &k| { let s = *acc; *acc += k; Some(s) }).collect();
             let dst = SendPtr(coords.as_mut_ptr());

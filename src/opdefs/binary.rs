@@ -54,7 +54,7 @@ macro_rules! binary_table {
         names [(true_divide true_divide_)] function yes
         "Divides `input` by `other` elementwise (true division: integer inputs give floats).")
     (FloorDiv floor_divide "floor_divide" arith
-        cpu { |x, y| py_floordiv(x, y) } int { |x, y| x.wrapping_div(y) - (((x % y != 0) && ((x < 0) != (y < 0))) as i64) }
+        cpu { |x, y| py_floordiv(x, y) } int { |x, y| x.wrapping_div(y) - (((x.wrapping_rem(y) != 0) && ((x < 0) != (y < 0))) as i64) }
         cuda(NUM) "rt_floordiv(a, b)"
         grad none;
         names [(floor_divide floor_divide_)] function yes

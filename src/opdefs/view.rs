@@ -18,7 +18,8 @@ pub enum ViewKind {
 
 impl ViewKind {
     pub fn apply(&self, l: &Layout) -> Result<Layout> {
-        match *self {
+        // Overlapping windows (unfold) and strided views can have more elements than their base.
+        let out = match *self {
             ViewKind::Slice { dim, start, stop, step } => l.slice(dim, start, stop, step),
             ViewKind::Narrow { dim, start, len } => l.narrow(dim, start, len),
             ViewKind::Select { dim, index } => l.select(dim, index),
@@ -30,7 +31,8 @@ impl ViewKind {
                 }
                 Ok(Layout { shape: shape.as_slice().into(), strides: strides.as_slice().into(), offset: l.offset + offset })
             }
-        }
+        }?;
+        out.checked()
     }
     /// Windows of `unfold`, and `as_strided` views, can overlap, so their backward must accumulate.
     pub fn may_overlap(&self) -> bool {

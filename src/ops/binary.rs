@@ -202,3 +202,24 @@ fn kernel_into(op: BinaryOp, ta: &Tensor, tb: &Tensor, dest: &Tensor, od: DType)
     dest.storage().bump_version();
     Ok(())
 }
+
+/// `div(a, b, rounding_mode='trunc')`: the true quotient truncated for floats; for integers the
+/// exact integer quotient (no round trip through floats, which loses precision past 2**53),
+/// raising ZeroDivisionError on a zero divisor as 'floor' does. `i64::MIN / -1` wraps, as in
+/// PyTorch's 'floor' (PyTorch's own 'trunc' dies with SIGFPE there).
+pub fn div_trunc(a: &Tensor, b: Arg) -> Result<Tensor> {
+    let float = a.dtype().is_float() || matches!(&b, Arg::T(t) if t.dtype().is_float()) || matches!(b, Arg::S(Scalar::Float(_)));
+    if float {
+        return binary(BinaryOp::Div, a, b)?.trunc();
+    }
+    // trunc(a / b) = floor(a / b) + 1 where the division is inexact and the signs differ.
+    let floor = binary(BinaryOp::FloorDiv, a, b.clone())?;
+    let inexact = binary(BinaryOp::Ne, &binary(BinaryOp::Fmod, a, b.clone())?, Scalar::Int(0))?;
+    let a_neg = binary(BinaryOp::Lt, a, Scalar::Int(0))?;
+    let b_neg = match &b {
+        Arg::T(t) => binary(BinaryOp::Lt, t, Scalar::Int(0))?,
+        Arg::S(s) => Tensor::scalar(Scalar::Bool(s.to_i64() < 0), DType::Bool)?,
+    };
+    let fix = binary(BinaryOp::LogicalAnd, &inexact, &binary(BinaryOp::Ne, &a_neg, &b_neg)?)?;
+    binary(BinaryOp::Add, &floor, &fix.to_dtype(floor.dtype())?)
+}

@@ -136,7 +136,7 @@ impl Tensor {
         self.overwritten()
     }
     /// History after all values were replaced: the old values get a zero gradient (FillBackward0).
-    fn overwritten(&self) -> Result<()> {
+    pub(crate) fn overwritten(&self) -> Result<()> {
         if !needs_grad(&[self]) {
             return Ok(());
         }
@@ -166,7 +166,7 @@ impl Tensor {
         let t = backend::cast(self, T::DTYPE)?;
         let t = backend::transfer(&t, Device::Cpu, false)?;
         let n = t.numel();
-        let mut v = Vec::with_capacity(n);
+        let mut v = crate::storage::try_vec(n)?;
         // SAFETY: t is contiguous with n elements of T.
         unsafe {
             std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);

@@ -43,13 +43,18 @@ pub fn window(op: &str, x: &[usize], kernel: [usize; 2], stride: [usize; 2], pad
         bail!(Value, "{}: kernel size, stride and dilation must be greater than zero, got kernel {:?} stride {:?} dilation {:?}", op, kernel, stride, dilation);
     }
     let win = Window { h: x[2], w: x[3], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], ceil: false };
-    let eff_h = dilation[0] * (kernel[0] - 1) + 1;
-    let eff_w = dilation[1] * (kernel[1] - 1) + 1;
-    if x[2] + 2 * padding[0] < eff_h || x[3] + 2 * padding[1] < eff_w {
+    // Checked: sizes come from Python and may be anything up to 2**63.
+    let eff = |k: usize, d: usize| d.checked_mul(k - 1).and_then(|v| v.checked_add(1));
+    let padded = |n: usize, p: usize| p.checked_mul(2).and_then(|v| v.checked_add(n));
+    let (eh, ew, ph, pw) = (eff(kernel[0], dilation[0]), eff(kernel[1], dilation[1]), padded(x[2], padding[0]), padded(x[3], padding[1]));
+    let (Some(eff_h), Some(eff_w), Some(ph), Some(pw)) = (eh, ew, ph, pw) else {
+        bail!(Runtime, "{}: kernel size {:?}, dilation {:?} or padding {:?} is too large", op, kernel, dilation, padding);
+    };
+    if ph < eff_h || pw < eff_w {
         bail!(
             Shape,
             "{}: Calculated padded input size per channel: ({} x {}). Kernel size: ({} x {}). Kernel size can't be greater than actual input size",
-            op, x[2] + 2 * padding[0], x[3] + 2 * padding[1], eff_h, eff_w
+            op, ph, pw, eff_h, eff_w
         );
     }
     Ok(win)
@@ -160,9 +165,16 @@ pub fn conv_transpose2d(
     if output_padding[0] >= stride[0].max(dilation[0]) || output_padding[1] >= stride[1].max(dilation[1]) {
         bail!(Value, "conv_transpose2d: output padding must be smaller than either stride or dilation");
     }
-    let cout = og * groups;
-    let oh = ((h - 1) * stride[0] + dilation[0] * (kh - 1) + output_padding[0] + 1).checked_sub(2 * padding[0]);
-    let ow = ((wd - 1) * stride[1] + dilation[1] * (kw - 1) + output_padding[1] + 1).checked_sub(2 * padding[1]);
+    if [h, wd, kh, kw].contains(&0) || stride.contains(&0) || dilation.contains(&0) {
+        bail!(Runtime, "conv_transpose2d: expected non-empty spatial input and kernel and positive stride and dilation, got input {:?}, weight {:?}, stride {:?}, dilation {:?}", x.shape(), w.shape(), stride, dilation);
+    }
+    let cout = og.checked_mul(groups).ok_or_else(|| crate::err!(Runtime, "conv_transpose2d: {} groups of {} channels is too many", groups, og))?;
+    // Checked: every size comes from the caller.
+    let out_len = |n: usize, s: usize, d: usize, k: usize, op: usize, p: usize| -> Option<usize> {
+        (n - 1).checked_mul(s)?.checked_add(d.checked_mul(k - 1)?)?.checked_add(op + 1)?.checked_sub(p.checked_mul(2)?)
+    };
+    let oh = out_len(h, stride[0], dilation[0], kh, output_padding[0], padding[0]);
+    let ow = out_len(wd, stride[1], dilation[1], kw, output_padding[1], padding[1]);
     let (Some(oh), Some(ow)) = (oh, ow) else {
         bail!(Shape, "conv_transpose2d: padding {:?} too large for input {:?}", padding, x.shape());
     };
@@ -181,8 +193,18 @@ pub fn conv_transpose2d(
     Ok(out)
 }
 
+/// PyTorch's pooling input check: 3-D or 4-D with only the batch dim allowed to be empty.
+fn check_pool_input(x: &Tensor) -> Result<()> {
+    let batch = x.ndim() == 4;
+    if !(x.ndim() == 3 || batch) || x.shape()[batch as usize..].contains(&0) {
+        bail!(Runtime, "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:{:?}", x.shape());
+    }
+    Ok(())
+}
+
 /// 2-D max pooling; returns (values, flat indices into each H*W plane) like PyTorch.
 pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], dilation: [usize; 2], ceil_mode: bool) -> Result<(Tensor, Tensor)> {
+    check_pool_input(x)?;
     if x.ndim() == 3 {
         let (v, i) = max_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, dilation, ceil_mode)?;
         return Ok((v.squeeze(Some(&[0]))?, i.squeeze(Some(&[0]))?));
@@ -190,7 +212,7 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     if x.ndim() != 4 {
         bail!(Shape, "max_pool2d: Expected 3D or 4D input, got {:?}", x.shape());
     }
-    if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
+    if padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2 {
         bail!(Value, "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}", padding, kernel);
     }
     let win = Window { ceil: ceil_mode, ..window("max_pool2d", x.shape(), kernel, stride, padding, dilation)? };
@@ -206,13 +228,14 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
 /// input (count_include_pad) or to the input itself.
 #[allow(clippy::too_many_arguments)]
 pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], ceil_mode: bool, count_include_pad: bool, divisor_override: Option<usize>) -> Result<Tensor> {
+    check_pool_input(x)?;
     if x.ndim() == 3 {
         return avg_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)?.squeeze(Some(&[0]));
     }
     if x.ndim() != 4 {
         bail!(Shape, "avg_pool2d: Expected 3D or 4D input, got {:?}", x.shape());
     }
-    if padding[0] * 2 > kernel[0] || padding[1] * 2 > kernel[1] {
+    if padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2 {
         bail!(Value, "avg_pool2d: pad should be smaller than or equal to half of kernel size, but got pad={:?}, kernel_size={:?}", padding, kernel);
     }
     if divisor_override == Some(0) {
@@ -250,30 +273,56 @@ pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     out.reshape_u(&[n, c, oh, ow])
 }
 
-/// Adaptive average pooling to (oh, ow): PyTorch's start/end index rule per output cell.
+/// Adaptive average pooling to (oh, ow): PyTorch's start/end index rule per output cell. Any
+/// output size is one pass: the mean over the [start, end) rows and columns is the product of
+/// two averaging matrices with the input (A_h @ x @ A_w^T), so the work is bounded by the input
+/// and output sizes, and an impossible output size is refused before anything is computed.
 pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
+    if x.ndim() < 2 {
+        bail!(Index, "Dimension out of range (expected to be in range of [{}, {}], but got -2)", -(x.ndim().max(1) as i64), x.ndim().max(1) as i64 - 1);
+    }
+    if x.ndim() != 3 && x.ndim() != 4 {
+        bail!(Runtime, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {:?}", x.shape());
+    }
+    let first = x.ndim() - 3; // the batch dim (4-D input) may be empty
+    if let Some(d) = (first..x.ndim()).find(|&d| x.shape()[d] == 0) {
+        bail!(Runtime, "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {:?} with dimension {} being empty", x.shape(), d);
+    }
+    if !x.dtype().is_float() {
+        bail!(NotImplemented, "\"adaptive_avg_pool2d\" not implemented for '{}'", x.dtype());
+    }
     if x.ndim() == 3 {
         return adaptive_avg_pool2d(&x.unsqueeze(0)?, out_hw)?.squeeze(Some(&[0]));
     }
-    if x.ndim() != 4 || out_hw.contains(&0) {
-        bail!(Shape, "adaptive_avg_pool2d: expected a 3D/4D input and a positive output size, got {:?} and {:?}", x.shape(), out_hw);
+    let (n, c, h, w) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
+    crate::storage::check_alloc(crate::tensor::storage_bytes(&[n, c, out_hw[0], out_hw[1]], x.dtype())?)?;
+    if out_hw.contains(&0) || n == 0 {
+        return Tensor::zeros(&[n, c, out_hw[0], out_hw[1]], x.dtype(), x.device());
     }
-    let (h, w) = (x.shape()[2], x.shape()[3]);
     if h % out_hw[0] == 0 && w % out_hw[1] == 0 {
         let kern = [h / out_hw[0], w / out_hw[1]];
         return avg_pool2d(x, kern, kern, [0, 0], false, true, None);
     }
-    // General case: mean of each [start, end) window, one narrow per output cell.
-    let mut rows = vec![];
-    for i in 0..out_hw[0] {
-        let (hs, he) = (i * h / out_hw[0], ((i + 1) * h).div_ceil(out_hw[0]));
-        let mut cells = vec![];
-        for j in 0..out_hw[1] {
-            let (ws, we) = (j * w / out_hw[1], ((j + 1) * w).div_ceil(out_hw[1]));
-            let cell = x.narrow(2, hs as i64, (he - hs) as i64)?.narrow(3, ws as i64, (we - ws) as i64)?;
-            cells.push(cell.mean_dims(Some(&[2, 3]), false, None)?);
+    // Reduced-precision inputs are averaged in float32, as PyTorch accumulates them.
+    let half = matches!(x.dtype(), crate::dtype::DType::F16 | crate::dtype::DType::BF16);
+    let xc = if half { x.to_dtype(crate::dtype::DType::F32)? } else { x.clone() };
+    let ah = averaging_matrix(out_hw[0], h, xc.dtype())?.to_device(x.device())?; // [oh, h]
+    let aw = averaging_matrix(out_hw[1], w, xc.dtype())?.to_device(x.device())?; // [ow, w]
+    let out = ah.matmul(&xc.matmul(&aw.t()?)?)?; // [oh, h] @ [n, c, h, ow] -> [n, c, oh, ow]
+    if half { out.to_dtype(x.dtype()) } else { Ok(out) }
+}
+
+/// [out, len] with row i averaging input positions [i*len/out, ceil((i+1)*len/out)).
+fn averaging_matrix(out: usize, len: usize, dtype: crate::dtype::DType) -> Result<Tensor> {
+    let count = crate::layout::checked_numel(&[out, len])?;
+    crate::storage::check_alloc(count.saturating_mul(8))?;
+    let mut v = crate::storage::try_vec_filled(count, 0f64)?;
+    for i in 0..out {
+        // i < out and the matrix fits in memory, so these products cannot overflow.
+        let (s, e) = (i * len / out, ((i + 1) * len).div_ceil(out));
+        for r in s..e {
+            v[i * len + r] = 1.0 / (e - s) as f64;
         }
-        rows.push(crate::ops::movement::stack(&cells, -1)?);
     }
-    crate::ops::movement::stack(&rows, -2)
+    Tensor::from_vec(v, &[out, len])?.to_dtype(dtype)
 }

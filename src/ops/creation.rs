@@ -17,33 +17,47 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
         bail!(Runtime, "upper bound and larger bound inconsistent with step sign");
     }
     let n = ((end - start) / step).ceil().max(0.0);
-    if n > (1u64 << 48) as f64 {
-        bail!(Alloc, "arange: {} elements is too many", n);
+    if n >= i64::MAX as f64 {
+        bail!(Runtime, "invalid size, possible overflow?");
     }
     let n = n as usize;
+    let is_float = dtype.is_float();
+    fill_new(n, dtype, |i| start + i as f64 * step, !is_float)
+}
+
+/// A new 1-D tensor of `n` elements of `dtype` with element i = `value(i)` (truncated to an
+/// integer first when `trunc`), written in place: the tensor is allocated (fallibly) before any
+/// value is computed, and no intermediate buffer is needed.
+fn fill_new(n: usize, dtype: DType, value: impl Fn(usize) -> f64, trunc: bool) -> Result<Tensor> {
+    let t = Tensor::alloc(&[n], dtype, Device::Cpu, false)?;
     with_dtype!(dtype, T => {
-        let v: Vec<T> = if dtype.is_float() {
-            (0..n).map(|i| T::from_f64(start + i as f64 * step)).collect()
-        } else {
-            (0..n).map(|i| T::from_i64((start + i as f64 * step) as i64)).collect()
-        };
-        Tensor::from_vec(v, &[n])
-    })
+        let p = unsafe { t.data_ptr::<T>() };
+        for i in 0..n {
+            let v = value(i);
+            let e = if trunc { T::from_i64(v as i64) } else { T::from_f64(v) };
+            // SAFETY: t is a fresh contiguous tensor of n elements of T.
+            unsafe { *p.add(i) = e };
+        }
+    });
+    Ok(t)
+}
+
+/// Element i of `linspace(start, end, steps)`: symmetric from both ends, like PyTorch, so that
+/// the first value is exactly `start` and the last exactly `end`.
+fn linspace_at(start: f64, end: f64, steps: usize, i: usize) -> f64 {
+    if steps == 1 {
+        return start;
+    }
+    let step = (end - start) / (steps - 1) as f64;
+    if i < steps / 2 { start + step * i as f64 } else { end - step * (steps - 1 - i) as f64 }
 }
 
 pub fn linspace(start: f64, end: f64, steps: usize, dtype: DType) -> Result<Tensor> {
-    let step = if steps > 1 { (end - start) / (steps - 1) as f64 } else { 0.0 };
-    // Symmetric from both ends, like PyTorch, so the last value is exactly `end`.
-    let half = steps / 2;
-    let v: Vec<f64> = (0..steps)
-        .map(|i| if i < half { start + step * i as f64 } else { end - step * (steps - 1 - i) as f64 })
-        .collect();
-    with_dtype!(dtype, T => Tensor::from_vec(v.into_iter().map(|x| if dtype.is_float() { T::from_f64(x) } else { T::from_i64(x as i64) }).collect::<Vec<T>>(), &[steps]))
+    fill_new(steps, dtype, |i| linspace_at(start, end, steps, i), !dtype.is_float())
 }
 
 pub fn logspace(start: f64, end: f64, steps: usize, base: f64, dtype: DType) -> Result<Tensor> {
-    let l = linspace(start, end, steps, DType::F64)?.to_vec::<f64>()?;
-    with_dtype!(dtype, T => Tensor::from_vec(l.into_iter().map(|x| T::from_f64(base.powf(x))).collect::<Vec<T>>(), &[steps]))
+    fill_new(steps, dtype, |i| base.powf(linspace_at(start, end, steps, i)), false)
 }
 
 pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {

@@ -1,7 +1,6 @@
 //! `einsum`, `tensordot`, `kron`, `trace`: contractions lowered onto permute/reshape and one
 //! batched matmul per operand pair, so gradients come from those ops' rules.
 use crate::error::Result;
-use crate::layout::wrap_dim;
 use crate::tensor::Tensor;
 use crate::{bail, err};
 use std::collections::BTreeMap;
@@ -166,8 +165,16 @@ pub fn tensordot(a: &Tensor, b: &Tensor, dims_a: &[i64], dims_b: &[i64]) -> Resu
     if dims_a.len() != dims_b.len() {
         bail!(Runtime, "both dimension lists should have same length");
     }
-    let da: Vec<usize> = dims_a.iter().map(|&d| wrap_dim(d, a.ndim())).collect::<Result<_>>()?;
-    let db: Vec<usize> = dims_b.iter().map(|&d| wrap_dim(d, b.ndim())).collect::<Result<_>>()?;
+    // A 0-d operand has no dim to contract (PyTorch: IndexError), and each dim is contracted once.
+    let da: Vec<usize> = dims_a.iter().map(|&d| crate::layout::wrap_dim_strict(d, a.ndim())).collect::<Result<_>>()?;
+    let db: Vec<usize> = dims_b.iter().map(|&d| crate::layout::wrap_dim_strict(d, b.ndim())).collect::<Result<_>>()?;
+    for ds in [&da, &db] {
+        for (i, d) in ds.iter().enumerate() {
+            if ds[..i].contains(d) {
+                bail!(Runtime, "dim {} appears multiple times in the list of dims", d);
+            }
+        }
+    }
     for (&x, &y) in da.iter().zip(&db) {
         if a.shape()[x] != b.shape()[y] {
             bail!(Shape, "contracted dimensions need to match, but first has size {} in dim {} and second has size {} in dim {}", a.shape()[x], x, b.shape()[y], y);
@@ -200,7 +207,7 @@ pub fn kron(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     for i in 0..n {
         sa.extend([a.shape()[i], 1]);
         sb.extend([1, b.shape()[i]]);
-        out.push(a.shape()[i] * b.shape()[i]);
+        out.push(a.shape()[i].checked_mul(b.shape()[i]).ok_or_else(|| err!(Alloc, "Storage size calculation overflowed in kron of {:?} and {:?}", a.shape(), b.shape()))?);
     }
     a.reshape_u(&sa)?.mul(&b.reshape_u(&sb)?)?.reshape_u(&out)
 }

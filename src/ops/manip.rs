@@ -2,7 +2,8 @@
 //! those rules): repeat, tile, repeat_interleave, roll, rot90, tril/triu, pad, diff, meshgrid.
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::layout::wrap_dim;
+use crate::layout::{wrap_dim, wrap_dim_strict};
+use crate::storage::try_collect;
 use crate::ops::index::{index_select, where_};
 use crate::ops::movement::cat;
 use crate::scalar::Scalar;
@@ -28,8 +29,9 @@ pub fn repeat(x: &Tensor, sizes: &[usize]) -> Result<Tensor> {
     for (&r, &d) in sizes.iter().zip(&shape) {
         interleaved.extend([1, d]);
         expanded.extend([r, d]);
-        out.push(r * d);
+        out.push(r.checked_mul(d).ok_or_else(|| crate::err!(Alloc, "Storage size calculation overflowed with sizes={:?}", sizes))?);
     }
+    crate::tensor::storage_bytes(&out, x.dtype())?;
     xv.reshape_u(&interleaved)?.expand(&expanded)?.contiguous()?.reshape_u(&out)
 }
 
@@ -56,8 +58,17 @@ pub fn repeat_interleave(x: &Tensor, repeats: &Tensor, dim: Option<i64>) -> Resu
     if reps.iter().any(|&r| r < 0) {
         bail!(Runtime, "repeats can not be negative");
     }
-    let idx: Vec<i64> = reps.iter().enumerate().flat_map(|(i, &r)| std::iter::repeat_n(i as i64, r as usize)).collect();
-    let len = idx.len();
+    // The output length first (checked), so an impossible one is refused before anything is built.
+    let len = reps
+        .iter()
+        .try_fold(0usize, |a, &r| a.checked_add(r as usize))
+        .ok_or_else(|| crate::err!(Alloc, "Storage size calculation overflowed with sizes=[{}, {}]", reps.len(), reps.iter().max().copied().unwrap_or(0)))?;
+    let mut out_shape = x.shape().to_vec();
+    if let Some(s) = out_shape.get_mut(d) {
+        *s = len;
+    }
+    crate::tensor::storage_bytes(&out_shape, x.dtype())?;
+    let idx: Vec<i64> = try_collect(len, reps.iter().enumerate().flat_map(|(i, &r)| std::iter::repeat_n(i as i64, r as usize)))?;
     index_select(&x, d as i64, &Tensor::from_vec(idx, &[len])?)
 }
 
@@ -74,7 +85,7 @@ pub fn roll(x: &Tensor, shifts: &[i64], dims: &[i64]) -> Result<Tensor> {
     }
     let mut out = x.clone();
     for (&s, &d) in shifts.iter().zip(dims) {
-        let d = wrap_dim(d, x.ndim())?;
+        let d = wrap_dim_strict(d, x.ndim())?;
         let n = x.shape()[d] as i64;
         if n == 0 {
             continue;
@@ -156,7 +167,22 @@ pub fn pad(x: &Tensor, pad: &[i64], mode: &str, value: f64) -> Result<Tensor> {
         if lo < 0 || hi < 0 {
             bail!(NotImplemented, "pad: negative padding is only supported in constant mode");
         }
-        let idx: Vec<i64> = (-lo..n + hi)
+        if n == 0 {
+            // PyTorch's checks: every non-constant mode needs non-empty dims to read from.
+            if mode == "circular" {
+                bail!(Runtime, "Padding value causes wrapping around more than once.");
+            }
+            let k = pad.len() / 2;
+            bail!(Runtime, "Expected {}D or {}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {:?}", k + 1, k + 2, x.shape());
+        }
+        if mode == "circular" && (lo > n || hi > n) {
+            bail!(Runtime, "Padding value causes wrapping around more than once.");
+        }
+        let len = (n as i128 + lo as i128 + hi as i128).clamp(0, i64::MAX as i128) as usize;
+        let mut out_shape = out.shape().to_vec();
+        out_shape[d] = len;
+        crate::tensor::storage_bytes(&out_shape, out.dtype())?;
+        let idx: Vec<i64> = try_collect(len, (-lo..n + hi)
             .map(|i| match mode {
                 "reflect" => {
                     let period = 2 * (n - 1);
@@ -166,8 +192,7 @@ pub fn pad(x: &Tensor, pad: &[i64], mode: &str, value: f64) -> Result<Tensor> {
                 "replicate" => i.clamp(0, n - 1),
                 "circular" => i.rem_euclid(n),
                 _ => -1,
-            })
-            .collect();
+            }))?;
         if mode == "reflect" && (lo >= n || hi >= n) {
             bail!(Runtime, "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({}, {}) at dimension {} of input {:?}", lo, hi, d, x.shape());
         }
@@ -182,6 +207,9 @@ pub fn pad(x: &Tensor, pad: &[i64], mode: &str, value: f64) -> Result<Tensor> {
 
 /// `diff(n, dim)`: n-th forward difference (with optional prepend/append).
 pub fn diff(x: &Tensor, n: usize, dim: i64, prepend: Option<&Tensor>, append: Option<&Tensor>) -> Result<Tensor> {
+    if x.ndim() == 0 {
+        bail!(Runtime, "diff expects input to be at least one-dimensional");
+    }
     let d = wrap_dim(dim, x.ndim())? as i64;
     let mut t = x.clone();
     let mut parts = vec![];
@@ -240,7 +268,7 @@ pub fn take_along_dim(x: &Tensor, idx: &Tensor, dim: Option<i64>) -> Result<Tens
     match dim {
         None => crate::ops::index::gather(&x.reshape(&[-1])?, 0, &idx.reshape(&[-1])?),
         Some(d) => {
-            let dd = wrap_dim(d, x.ndim())?;
+            let dd = wrap_dim_strict(d, x.ndim())?;
             let mut xs = x.shape().to_vec();
             let mut is = idx.shape().to_vec();
             if xs.len() != is.len() {

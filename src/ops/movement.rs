@@ -4,7 +4,7 @@ use crate::opdefs::ViewKind;
 use crate::tape::{needs_grad, record1, record_view, Backward};
 use crate::backend;
 use crate::error::{fmt_shape, Result};
-use crate::layout::{checked_numel, wrap_dim};
+use crate::layout::{checked_numel, wrap_dim, wrap_dim_strict};
 use crate::tensor::Tensor;
 use crate::{bail, err};
 
@@ -23,7 +23,7 @@ pub fn view_scatter(g: &Tensor, kind: &ViewKind, shape: &[usize]) -> Result<Tens
     let gd = g.detach();
     if kind.may_overlap() {
         // Overlapping windows add into the same elements: a scatter-add at the view's offsets.
-        let offs: Vec<i64> = super::index::all_offsets(dst.shape(), dst.strides()).into_iter().map(|o| o as i64).collect();
+        let offs: Vec<i64> = super::index::all_offsets(dst.shape(), dst.strides())?.into_iter().map(|o| o as i64).collect();
         let offs = Tensor::from_vec(offs, &[dst.numel()])?.to_device(g.device())?;
         let src = gd.contiguous()?.reshape_u(&[dst.numel()])?;
         backend::index::scatter(&super::index::flat_storage_view(&dst), 0, &offs, &src, Some("sum"), true)?;
@@ -256,6 +256,12 @@ impl Tensor {
         self.reshape(&shape)
     }
     pub fn unflatten(&self, dim: i64, sizes: &[i64]) -> Result<Tensor> {
+        if sizes.is_empty() {
+            bail!(Runtime, "unflatten: sizes must be non-empty");
+        }
+        if self.ndim() == 0 {
+            bail!(Runtime, "unflatten got an unexpected error: Dimension specified as {} but tensor has no dimensions", dim);
+        }
         let d = wrap_dim(dim, self.ndim())?;
         let inner = infer_shape(sizes, self.shape()[d]).map_err(|_| {
             err!(Shape, "unflatten: Provided sizes {:?} don't multiply up to the size of dim {} ({}) in the input tensor", sizes, dim, self.shape()[d])
@@ -303,13 +309,17 @@ impl Tensor {
         view_op(self, ViewKind::Unfold { dim, size, step })
     }
     pub fn unbind(&self, dim: i64) -> Result<Vec<Tensor>> {
-        let d = wrap_dim(dim, self.ndim())?;
+        let d = wrap_dim_strict(dim, self.ndim())?;
+        crate::tensor::check_output_count(self.shape()[d])?;
         (0..self.shape()[d] as i64).map(|i| self.select(d as i64, i)).collect()
     }
     pub fn split_sizes(&self, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
+        if self.ndim() == 0 {
+            bail!(Runtime, "split expects at least a 1-dimensional tensor");
+        }
         let d = wrap_dim(dim, self.ndim())?;
-        let total: usize = sizes.iter().sum();
-        if total != self.shape()[d] {
+        let total = sizes.iter().try_fold(0usize, |a, &s| a.checked_add(s));
+        if total != Some(self.shape()[d]) {
             bail!(
                 Shape,
                 "split_with_sizes expects split_sizes to sum exactly to {} (input tensor's size at dimension {}), but got split_sizes={:?}",
@@ -318,6 +328,7 @@ impl Tensor {
                 sizes
             );
         }
+        crate::tensor::check_output_count(sizes.len())?;
         let mut start = 0;
         sizes
             .iter()
@@ -329,11 +340,15 @@ impl Tensor {
             .collect()
     }
     pub fn split(&self, size: usize, dim: i64) -> Result<Vec<Tensor>> {
+        if self.ndim() == 0 {
+            bail!(Runtime, "split expects at least a 1-dimensional tensor");
+        }
         let d = wrap_dim(dim, self.ndim())?;
         let n = self.shape()[d];
         if size == 0 && n > 0 {
             bail!(Value, "split_size can only be 0 if dimension size is 0, but got dimension size of {}", n);
         }
+        crate::tensor::check_output_count(if size == 0 { 1 } else { n / size })?;
         let mut sizes = vec![];
         let mut left = n;
         while left > 0 {
@@ -346,6 +361,9 @@ impl Tensor {
         self.split_sizes(&sizes, dim)
     }
     pub fn chunk(&self, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
+        if self.ndim() == 0 {
+            bail!(Runtime, "chunk expects at least a 1-dimensional tensor");
+        }
         if chunks == 0 {
             bail!(Runtime, "chunk expects `chunks` to be greater than 0, got: 0");
         }
@@ -355,16 +373,40 @@ impl Tensor {
     }
     /// `flip(dims)`: a reversed copy (PyTorch copies too).
     pub fn flip(&self, dims: &[i64]) -> Result<Tensor> {
+        // A 0-d tensor takes dim 0 / -1 and is its own flip, as in PyTorch.
+        let ds: Vec<usize> = dims.iter().map(|&d| wrap_dim(d, self.ndim())).collect::<Result<_>>()?;
+        for (i, d) in ds.iter().enumerate() {
+            if ds[..i].contains(d) {
+                bail!(Runtime, "dim {} appears multiple times in the list of dims", d);
+            }
+        }
         let mut v = self.detach();
-        for &d in dims {
-            let d = wrap_dim(d, self.ndim())?;
-            v = v.with_layout(v.layout().slice(d, None, None, -1)?);
+        if self.ndim() > 0 {
+            for &d in &ds {
+                v = v.with_layout(v.layout().slice(d, None, None, -1)?);
+            }
         }
         let out = v.contiguous_copy()?;
         let out = out.detach();
-        let ds: Vec<usize> = dims.iter().map(|&d| wrap_dim(d, self.ndim())).collect::<Result<_>>()?;
         record1(&out, &[self], || Backward::Flip { dims: ds });
         Ok(out)
+    }
+}
+
+impl Tensor {
+    /// `flipud()`: flip dim 0 (at least 1-D, as in PyTorch).
+    pub fn flipud(&self) -> Result<Tensor> {
+        if self.ndim() < 1 {
+            bail!(Runtime, "Input must be >= 1-d.");
+        }
+        self.flip(&[0])
+    }
+    /// `fliplr()`: flip dim 1 (at least 2-D, as in PyTorch).
+    pub fn fliplr(&self) -> Result<Tensor> {
+        if self.ndim() < 2 {
+            bail!(Runtime, "Input must be >= 2-d.");
+        }
+        self.flip(&[1])
     }
 }
 
@@ -408,7 +450,10 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         dtype = crate::dtype::promote_types(dtype, t.dtype());
     }
     let mut shape = ref_.shape().to_vec();
-    shape[d] = parts.iter().map(|t| t.shape()[d]).sum();
+    shape[d] = parts
+        .iter()
+        .try_fold(0usize, |a, t| a.checked_add(t.shape()[d]))
+        .ok_or_else(|| err!(Alloc, "Storage size calculation overflowed in cat along dim {}", d))?;
     checked_numel(&shape)?;
     let out = Tensor::alloc(&shape, dtype, ref_.device(), false)?;
     let mut start = 0;

@@ -68,6 +68,27 @@ pub fn rand(shape: &[usize], dtype: DType, device: Device, gen: Option<&Mutex<Ge
     Ok(out)
 }
 
+/// In-place `uniform_(a, b)` (`normal = false`: a + (b - a) * u) or `normal_(a, b)` (mean a, std
+/// b): a contiguous tensor is written directly from the generator, so initialising a large
+/// parameter needs no memory beyond the tensor; other layouts go through one temporary.
+pub fn fill_random_(t: &Tensor, a: f64, b: f64, normal: bool, gen: Option<&Mutex<Generator>>) -> Result<()> {
+    need_float(if normal { "normal_kernel_cpu" } else { "check_uniform_bounds" }, t.dtype())?;
+    t.check_inplace()?;
+    let direct = t.is_contiguous();
+    let out = if direct { t.detach() } else { Tensor::alloc(t.shape(), t.dtype(), t.device(), false)? };
+    let (seed, offset) = take(gen, backend::random::blocks_for(out.numel(), t.dtype(), normal));
+    if normal {
+        backend::random::normal(&out, seed, offset, a, b)?;
+    } else {
+        backend::random::uniform(&out, seed, offset, a, b)?;
+    }
+    if !direct {
+        return t.overwrite_(&out);
+    }
+    t.storage().bump_version();
+    t.overwritten()
+}
+
 /// Uniform integers in [low, high) of `shape` on `device`.
 pub fn randint(low: i64, high: i64, shape: &[usize], dtype: DType, device: Device, gen: Option<&Mutex<Generator>>) -> Result<Tensor> {
     if high <= low {

@@ -66,6 +66,16 @@ fn sum_dtype(d: DType) -> DType {
     if d.is_float() { d } else { DType::I64 }
 }
 
+/// float16/bfloat16 values are reduced in float32 (PyTorch's accumulate type) and the result is
+/// cast back: their own range and precision would overflow (a mean of 100,000 ones is inf in
+/// float16) or stall (bfloat16 stops counting at 256). Other dtypes reduce as they are.
+fn in_float32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tensor> {
+    match x.dtype() {
+        DType::F16 | DType::BF16 => f(&x.to_dtype(DType::F32)?)?.to_dtype(x.dtype()),
+        _ => f(x),
+    }
+}
+
 impl Tensor {
     pub fn sum_dims(&self, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
         let x = match dtype {
@@ -94,8 +104,9 @@ impl Tensor {
         }
         let ds = norm_dims(dims, self.ndim())?;
         let n: usize = ds.iter().map(|&i| self.shape()[i]).product();
-        let s = self.sum_dims(dims, keepdim, Some(d))?;
-        let out = s.mul_scalar(1.0 / n as f64)?;
+        let x = if d != self.dtype() { self.to_dtype(d)? } else { self.clone() };
+        // sum / n (not sum * (1 / n)): a mean of equal values is then exactly that value.
+        let out = in_float32(&x, |x| x.sum_dims(dims, keepdim, None)?.div_scalar(n as f64))?;
         name_grad_fn(&out, if dims.is_none() { "MeanBackward0" } else { "MeanBackward1" });
         Ok(out)
     }
@@ -180,10 +191,19 @@ impl Tensor {
         }
         let ds = norm_dims(dims, self.ndim())?;
         let n: usize = ds.iter().map(|&i| self.shape()[i]).product();
-        let mean = self.mean_dims(dims, true, None)?;
-        let diff = self.sub(&mean)?;
-        let ss = diff.mul(&diff)?.sum_dims(dims, keepdim, None)?;
-        ss.mul_scalar(1.0 / (n as f64 - correction).max(0.0))
+        in_float32(self, |x| {
+            let mean = x.mean_dims(dims, true, None)?;
+            let diff = x.sub(&mean)?;
+            let ss = diff.mul(&diff)?.sum_dims(dims, keepdim, None)?;
+            ss.mul_scalar(1.0 / (n as f64 - correction).max(0.0))
+        })
+    }
+    /// std: the square root of `var_dims` (taken before a float16/bfloat16 result is rounded).
+    pub fn std_dims(&self, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
+        if !self.dtype().is_float() {
+            bail!(NotImplemented, "std and var only support floating point and complex dtypes (got {})", self.dtype());
+        }
+        in_float32(self, |x| x.var_dims(dims, correction, keepdim)?.sqrt())
     }
     pub fn logsumexp(&self, dims: &[i64], keepdim: bool) -> Result<Tensor> {
         let x = if self.dtype().is_float() { self.clone() } else { self.to_dtype(crate::dtype::default_float())? };
@@ -262,6 +282,29 @@ pub fn sum_to(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
 /// The vector p-norm over `dims` (all when None): max |x| for inf, min |x| for -inf, the count of
 /// non-zeros for 0.
 pub fn norm(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    if p.is_finite() {
+        return in_float32(t, |t| norm_of(t, p, dims, keepdim));
+    }
+    norm_of(t, p, dims, keepdim)
+}
+
+/// `nanmean`: the mean of the non-NaN values (NaN where there are none), accumulated like `mean`.
+pub fn nanmean(t: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+    let d = dtype.unwrap_or(t.dtype());
+    if !d.is_float() {
+        bail!(Runtime, "nanmean(): expected input to have floating point or complex dtype but got {}", d);
+    }
+    let x = if d != t.dtype() { t.to_dtype(d)? } else { t.clone() };
+    in_float32(&x, |x| {
+        let nan = x.isnan()?;
+        let z = crate::ops::index::where_(&nan, crate::ops::binary::Arg::S(crate::scalar::Scalar::Int(0)), x)?;
+        let s = z.sum_dims(dims, keepdim, None)?;
+        let n = nan.logical_not()?.sum_dims(dims, keepdim, None)?.to_dtype(x.dtype())?;
+        s.div(&n)
+    })
+}
+
+fn norm_of(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
     let a = t.abs()?;
     if p == f64::INFINITY {
         a.amax_dims(dims, keepdim, true)

@@ -11,7 +11,12 @@ use pyo3::types::PyType;
 fn class(py: Python<'_>, name: &str) -> Option<Py<PyType>> {
     static SHAPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static OOM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    let cell = if name == "ShapeError" { &SHAPE } else { &OOM };
+    static ALLOC: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let cell = match name {
+        "ShapeError" => &SHAPE,
+        "AllocationError" => &ALLOC,
+        _ => &OOM,
+    };
     cell.get_or_try_init(py, || -> PyResult<Py<PyType>> {
         let m = py.import("rtorch._errors")?;
         Ok(m.getattr(name)?.cast_into::<PyType>()?.unbind())
@@ -30,7 +35,10 @@ pub fn to_py(e: Error) -> PyErr {
         Error::Index(m) => PyIndexError::new_err(m),
         Error::Value(m) => PyValueError::new_err(m),
         Error::Device(m) | Error::Runtime(m) => PyRuntimeError::new_err(m),
-        Error::Alloc(m) => PyMemoryError::new_err(m),
+        Error::Alloc(m) => match class(py, "AllocationError") {
+            Some(c) => PyErr::from_type(c.into_bound(py), m),
+            None => PyMemoryError::new_err(m),
+        },
         Error::NotImplemented(m) => PyNotImplementedError::new_err(m),
         Error::CudaOom(m) => match class(py, "OutOfMemoryError") {
             Some(c) => PyErr::from_type(c.into_bound(py), m),

@@ -2,6 +2,7 @@
 //! and the zero-copy bridge from NumPy buffers.
 use super::convert::*;
 use super::errors::IntoPy;
+use super::guard::nogil;
 use super::out::{copy_out, RO};
 use super::tensor::PyTensor;
 use crate::device::Device;
@@ -149,6 +150,9 @@ fn size_of_args(op: &str, args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyA
 /// `pin_memory=True` (CPU only, as in PyTorch).
 fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, pin_memory: bool, value: Option<Scalar>) -> PyResult<Tensor> {
     let d = want_device(device)?;
+    if let Some(v) = value {
+        v.check_fits(dtype).py()?;
+    }
     let t = if !pin_memory {
         Tensor::alloc(shape, dtype, d, false).py()?
     } else if d != Device::Cpu {
@@ -157,7 +161,7 @@ fn new_tensor(shape: &[usize], dtype: DType, device: Option<&Bound<'_, PyAny>>, 
         Tensor::alloc_pinned(shape, dtype, false).py()?
     };
     if let Some(v) = value {
-        crate::backend::fill(&t, v).py()?;
+        super::guard::nogil("full", t.numel(), || crate::backend::fill(&t, v)).py()?;
     }
     Ok(t)
 }
@@ -322,7 +326,8 @@ pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Op
     };
     let all_int = [s, e, st].iter().all(|x| !matches!(x, Scalar::Float(_)));
     let d = opt_dtype(dtype)?.unwrap_or(if all_int { DType::I64 } else { default_float() });
-    finish(crate::ops::creation::arange(s.to_f64(), e.to_f64(), st.to_f64(), d).py()?, device, requires_grad)
+    let n = ((e.to_f64() - s.to_f64()) / st.to_f64()).abs().min(1e18) as usize;
+    finish(nogil("arange", n, || crate::ops::creation::arange(s.to_f64(), e.to_f64(), st.to_f64(), d)).py()?, device, requires_grad)
 }
 
 /// Returns a 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included.
@@ -347,7 +352,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny
         return Err(PyRuntimeError::new_err("number of steps must be non-negative"));
     }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::creation::linspace(start, end, steps as usize, d).py()?, device, requires_grad)
+    finish(nogil("linspace", steps as usize, || crate::ops::creation::linspace(start, end, steps as usize, d)).py()?, device, requires_grad)
 }
 
 /// Returns a 1-D tensor of ``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``.
@@ -373,7 +378,7 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Boun
         return Err(PyRuntimeError::new_err("number of steps must be non-negative"));
     }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::creation::logspace(start, end, steps as usize, base, d).py()?, device, requires_grad)
+    finish(nogil("logspace", steps as usize, || crate::ops::creation::logspace(start, end, steps as usize, base, d)).py()?, device, requires_grad)
 }
 
 /// Returns a 2-D tensor with ones on the diagonal and zeros elsewhere.
@@ -399,7 +404,7 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
         return Err(PyRuntimeError::new_err(format!("n and m must be non-negative, got n={} m={}", n, m)));
     }
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::creation::eye(n as usize, m as usize, d).py()?, device, requires_grad)
+    finish(nogil("eye", (n as usize).saturating_mul(m as usize), || crate::ops::creation::eye(n as usize, m as usize, d)).py()?, device, requires_grad)
 }
 
 /// Returns a tensor of the given shape filled with numbers drawn uniformly from ``[0, 1)``.
@@ -423,7 +428,8 @@ pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Opt
 pub fn rand(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = size_of_args("rand", args, size)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), false).py()?, device, requires_grad)
+    let (dev, g) = (want_device(device)?, gen_of(generator));
+    finish(nogil("rand", shape_work(&shape), || crate::ops::random::rand(&shape, d, dev, g, false)).py()?, device, requires_grad)
 }
 
 /// Returns a tensor of the given shape filled with numbers drawn from the standard normal distribution.
@@ -446,7 +452,8 @@ pub fn rand(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generato
 pub fn randn(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool) -> R {
     let shape = size_of_args("randn", args, size)?;
     let d = opt_dtype(dtype)?.unwrap_or(default_float());
-    finish(crate::ops::random::rand(&shape, d, want_device(device)?, gen_of(generator), true).py()?, device, requires_grad)
+    let (dev, g) = (want_device(device)?, gen_of(generator));
+    finish(nogil("randn", shape_work(&shape), || crate::ops::random::rand(&shape, d, dev, g, true)).py()?, device, requires_grad)
 }
 
 /// Returns a tensor of random integers drawn uniformly from ``[low, high)``.
@@ -483,7 +490,8 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
     };
     let shape = to_usize_shape(&shape)?;
     let d = opt_dtype(dtype)?.unwrap_or(DType::I64);
-    finish(crate::ops::random::randint(low, high, &shape, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
+    let (dev, g) = (want_device(device)?, gen_of(generator));
+    finish(nogil("randint", shape_work(&shape), || crate::ops::random::randint(low, high, &shape, d, dev, g)).py()?, device, requires_grad)
 }
 
 /// Returns a random permutation of the integers ``0 .. n - 1``.
@@ -507,7 +515,8 @@ pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Optio
         return Err(PyRuntimeError::new_err(format!("n must be non-negative, got {}", n)));
     }
     let d = opt_dtype(dtype)?.unwrap_or(DType::I64);
-    finish(crate::ops::random::randperm(n as usize, d, want_device(device)?, gen_of(generator)).py()?, device, requires_grad)
+    let (dev, g) = (want_device(device)?, gen_of(generator));
+    finish(nogil("randperm", n as usize, || crate::ops::random::randperm(n as usize, d, dev, g)).py()?, device, requires_grad)
 }
 
 /// Draws 0/1 values: each output element is 1 with the probability given by the matching element of ``input``.
@@ -523,7 +532,8 @@ pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Optio
 #[pyfunction]
 #[pyo3(signature = (input, *, generator=None))]
 pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGenerator>>) -> R {
-    Ok(crate::ops::random::bernoulli(&input.get().t, gen_of(generator)).py()?.into())
+    let (t, g) = (&input.get().t, gen_of(generator));
+    Ok(nogil("bernoulli", t.numel(), || crate::ops::random::bernoulli(t, g)).py()?.into())
 }
 
 /// Draws ``num_samples`` category indices from the distribution given by each row of ``input``.
@@ -545,7 +555,8 @@ pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGen
 #[pyfunction]
 #[pyo3(signature = (input, num_samples, replacement=false, *, generator=None))]
 pub fn multinomial(input: &Bound<'_, PyTensor>, num_samples: usize, replacement: bool, generator: Option<&Bound<'_, PyGenerator>>) -> R {
-    Ok(crate::ops::random::multinomial(&input.get().t, num_samples, replacement, gen_of(generator)).py()?.into())
+    let (t, g) = (&input.get().t, gen_of(generator));
+    Ok(nogil("multinomial", t.numel().max(num_samples), || crate::ops::random::multinomial(t, num_samples, replacement, g)).py()?.into())
 }
 
 /// Seeds the default random number generator (for every device) with ``seed``.
@@ -609,7 +620,8 @@ fn tensor_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn cat<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
     let ts = tensor_list(tensors)?;
-    copy_out(py, "cat", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::cat(&ts, dim))
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
+    copy_out(py, "cat", out, &ts.iter().collect::<Vec<_>>(), nogil("cat", work, || crate::ops::movement::cat(&ts, dim)))
 }
 
 /// Stacks a sequence of tensors of the same shape along a new dimension.
@@ -628,7 +640,8 @@ pub fn cat<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Opt
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn stack<'py>(py: Python<'py>, tensors: &Bound<'py, PyAny>, dim: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
     let ts = tensor_list(tensors)?;
-    copy_out(py, "stack", out, &ts.iter().collect::<Vec<_>>(), crate::ops::movement::stack(&ts, dim))
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
+    copy_out(py, "stack", out, &ts.iter().collect::<Vec<_>>(), nogil("stack", work, || crate::ops::movement::stack(&ts, dim)))
 }
 
 /// Picks elements from ``input`` where ``condition`` is True and from ``other`` elsewhere.
@@ -653,7 +666,9 @@ pub fn r#where<'py>(py: Python<'py>, condition: &Bound<'py, PyTensor>, input: Op
         (Some(a), Some(b)) => {
             let (a, b) = (arg_of(a)?, arg_of(b)?);
             let ins: Vec<&Tensor> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
-            copy_out(py, "where", out, &ins, crate::ops::index::where_(&condition.get().t, a.clone(), b.clone()))
+            let c = &condition.get().t;
+            let r = nogil("where", c.numel(), || super::tensor::where_checked(c, a.clone(), b.clone()));
+            copy_out(py, "where", out, &ins, r)
         }
         (None, None) => condition.call_method("nonzero", (), Some(&[("as_tuple", true)].into_py_dict(py)?)),
         _ => Err(pyo3::exceptions::PyTypeError::new_err("where() expects condition, input and other")),
@@ -761,4 +776,9 @@ pub fn _from_buffer(owner: Py<PyAny>, ptr: usize, shape: Vec<usize>, strides_byt
     let strides: Vec<isize> = strides_bytes.iter().map(|s| s / es).collect();
     // SAFETY: NumPy guarantees the array's elements are valid memory while `owner` lives.
     Ok(unsafe { Tensor::from_foreign(crate::Device::Cpu, ptr, shape, strides, d, Box::new(owner)) }.py()?.into())
+}
+
+/// Elements of a shape, saturating (the work estimate that decides whether to release the GIL).
+fn shape_work(shape: &[usize]) -> usize {
+    shape.iter().fold(1usize, |a, &d| a.saturating_mul(d))
 }

@@ -10,6 +10,7 @@ pub(crate) mod dist_autograd;
 mod dlpack;
 mod errors;
 mod functions;
+mod guard;
 mod nccl;
 mod nn;
 mod optim;
@@ -85,6 +86,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     nccl::register(m)?;
     dist_autograd::register(m)?;
     alias::register(m)?;
+    guard::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();

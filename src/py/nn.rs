@@ -108,12 +108,9 @@ pub fn conv_transpose2d(
     padding: Option<&Bound<'_, PyAny>>, output_padding: Option<&Bound<'_, PyAny>>, groups: usize, dilation: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let t2 = |o: Option<&Bound<'_, PyAny>>, n: &str, d: usize| -> PyResult<[usize; 2]> { Ok(o.map(|s| tuple_n::<2>(s, n)).transpose()?.unwrap_or([d, d])) };
-    conv::conv_transpose2d(
-        &input.get().t, &weight.get().t, opt_t(bias).as_ref(), t2(stride, "stride", 1)?, t2(padding, "padding", 0)?,
-        t2(output_padding, "output_padding", 0)?, t2(dilation, "dilation", 1)?, groups,
-    )
-    .map(PyTensor::from)
-    .py()
+    let (x, w, b) = (&input.get().t, &weight.get().t, opt_t(bias));
+    let (s, p, op, d) = (t2(stride, "stride", 1)?, t2(padding, "padding", 0)?, t2(output_padding, "output_padding", 0)?, t2(dilation, "dilation", 1)?);
+    super::guard::run("conv_transpose2d", x.numel().saturating_mul(w.numel()), || conv::conv_transpose2d(x, w, b.as_ref(), s, p, op, d, groups)).map(PyTensor::from)
 }
 
 #[pyfunction]
@@ -161,7 +158,9 @@ pub fn avg_pool2d(
 #[pyfunction]
 pub fn adaptive_avg_pool2d(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>) -> R {
     let x = &input.get().t;
-    let (h, w) = (x.shape()[x.ndim().saturating_sub(2)], x.shape()[x.ndim().saturating_sub(1)]);
+    // (0-d and 1-d inputs are refused by the engine, with PyTorch's message.)
+    let dim = |back: usize| x.ndim().checked_sub(back).map_or(0, |d| x.shape()[d]);
+    let (h, w) = (dim(2), dim(1));
     // None in output_size keeps that input dim.
     let size: [usize; 2] = if let Ok(v) = output_size.extract::<Vec<Option<usize>>>() {
         if v.len() != 2 {
@@ -171,7 +170,8 @@ pub fn adaptive_avg_pool2d(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, 
     } else {
         tuple_n::<2>(output_size, "output_size")?
     };
-    conv::adaptive_avg_pool2d(x, size).map(PyTensor::from).py()
+    let x: crate::Tensor = (**x).clone();
+    super::guard::run("adaptive_avg_pool2d", x.numel(), || conv::adaptive_avg_pool2d(&x, size)).map(PyTensor::from)
 }
 
 /// `F.unfold`: sliding local blocks [N, C*kh*kw, L] (im2col).
@@ -184,7 +184,7 @@ pub fn unfold(input: &Bound<'_, PyTensor>, kernel_size: &Bound<'_, PyAny>, dilat
         return Err(PyValueError::new_err(format!("Input Error: Only 4D input Tensors are supported (got {}D)", x.ndim())));
     }
     let win = conv::window("unfold", x.shape(), tuple_n::<2>(kernel_size, "kernel_size")?, t2(stride, "stride", 1)?, t2(padding, "padding", 0)?, t2(dilation, "dilation", 1)?).py()?;
-    conv::im2col(x, win).map(PyTensor::from).py()
+    super::guard::run("unfold", x.numel().saturating_mul(win.kh.saturating_mul(win.kw)), || conv::im2col(x, win)).map(PyTensor::from)
 }
 
 /// `F.fold`: the adjoint of unfold (col2im).
@@ -195,16 +195,22 @@ pub fn fold(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>, kernel_
     let cols = &input.get().t;
     let [oh, ow] = tuple_n::<2>(output_size, "output_size")?;
     let k = tuple_n::<2>(kernel_size, "kernel_size")?;
-    if cols.ndim() != 3 || cols.shape()[1] % (k[0] * k[1]) != 0 {
-        return Err(PyValueError::new_err(format!("fold: expected input of shape [N, C*{}*{}, L], got {:?}", k[0], k[1], cols.shape())));
+    if k.contains(&0) {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("kernel size should be greater than zero, but got kernel_height: {} kernel_width: {}", k[0], k[1])));
     }
-    let c = cols.shape()[1] / (k[0] * k[1]);
+    let Some(kk) = k[0].checked_mul(k[1]) else {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("fold: kernel_size {:?} is too large", k)));
+    };
+    if cols.ndim() != 3 || cols.shape()[1] % kk != 0 {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={} and kernel_size=({}, {}). (fold: input of shape [N, C*{}*{}, L] expected, got {:?})", cols.shape().get(1).copied().unwrap_or(0), k[0], k[1], k[0], k[1], cols.shape())));
+    }
+    let c = cols.shape()[1] / kk;
     let shape = [cols.shape()[0], c, oh, ow];
     let win = conv::window("fold", &shape, k, t2(stride, "stride", 1)?, t2(padding, "padding", 0)?, t2(dilation, "dilation", 1)?).py()?;
-    if win.out_h() * win.out_w() != cols.shape()[2] {
-        return Err(PyValueError::new_err(format!("fold: expected {} blocks for output size {:?}, got {}", win.out_h() * win.out_w(), [oh, ow], cols.shape()[2])));
+    if win.out_h().checked_mul(win.out_w()) != Some(cols.shape()[2]) {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("fold: expected {} blocks for output size {:?}, got {}", win.out_h().saturating_mul(win.out_w()), [oh, ow], cols.shape()[2])));
     }
-    conv::col2im(cols, win, &shape).map(PyTensor::from).py()
+    super::guard::run("fold", cols.numel(), || conv::col2im(cols, win, &shape)).map(PyTensor::from)
 }
 
 /// Fused layer norm over the last `norm_ndim` dims (shape checks with PyTorch's messages are in Python).
@@ -212,7 +218,8 @@ pub fn fold(input: &Bound<'_, PyTensor>, output_size: &Bound<'_, PyAny>, kernel_
 #[pyo3(signature = (input, norm_ndim, weight=None, bias=None, eps=1e-5))]
 fn layer_norm(input: &Bound<'_, PyTensor>, norm_ndim: usize, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
     let (w, b) = (opt_t(weight), opt_t(bias));
-    Ok(crate::ops::norm::layer_norm(&input.get().t, norm_ndim, w.as_ref(), b.as_ref(), eps).py()?.into())
+    let x = &input.get().t;
+    Ok(super::guard::run("layer_norm", x.numel(), || crate::ops::norm::layer_norm(x, norm_ndim, w.as_ref(), b.as_ref(), eps))?.into())
 }
 
 /// Run a norm op with the GIL released when the input is big enough for that to pay.
@@ -287,7 +294,8 @@ fn nll_loss(
 ) -> PyResult<Option<PyTensor>> {
     let r = crate::opdefs::Reduction::parse(reduction).py()?;
     let w = opt_t(weight);
-    Ok(loss::nll_loss(&input.get().t, &target.get().t, w.as_ref(), ignore_index, r).py()?.map(PyTensor::from))
+    let (x, t) = (&input.get().t, &target.get().t);
+    Ok(super::guard::run("nll_loss", x.numel(), || loss::nll_loss(x, t, w.as_ref(), ignore_index, r))?.map(PyTensor::from))
 }
 
 /// The in-place activations `F.elu(x, inplace=True)`, `F.leaky_relu(..., inplace=True)`,

@@ -1,7 +1,6 @@
 //! Bindings of the fused optimizer updates (`rtorch._rtorch._adam_step`, `_sgd_step`,
 //! `_rmsprop_step`, `_adagrad_step`) that rtorch.optim calls for dense parameters: each returns
 //! False when the device has no fused kernel for the dtype (the optimizer then uses tensor ops).
-use super::errors::IntoPy;
 use super::tensor::PyTensor;
 use crate::opdefs::{AdagradHyper, AdamHyper, RmspropHyper, SgdHyper};
 use crate::ops::optim::{adagrad_step, adam_step, rmsprop_step, sgd_step};
@@ -19,7 +18,8 @@ fn _adam_step(
 ) -> PyResult<bool> {
     let h = AdamHyper { lr, beta1, beta2, eps, weight_decay, bias_correction1, bias_correction2_sqrt, decoupled, amsgrad, maximize };
     let max_sq = max_exp_avg_sq.map(|m| m.get().t.clone());
-    adam_step(&param.get().t, &grad.get().t, &exp_avg.get().t, &exp_avg_sq.get().t, max_sq.as_ref(), h).py()
+    let (p, g, m, v) = (&param.get().t, &grad.get().t, &exp_avg.get().t, &exp_avg_sq.get().t);
+    super::guard::run("adam_step", p.numel(), || adam_step(p, g, m, v, max_sq.as_ref(), h))
 }
 
 #[pyfunction]
@@ -31,7 +31,8 @@ fn _sgd_step(
 ) -> PyResult<bool> {
     let h = SgdHyper { lr, weight_decay, momentum, dampening, nesterov, maximize, first_step };
     let buf = momentum_buffer.map(|b| b.get().t.clone());
-    sgd_step(&param.get().t, &grad.get().t, buf.as_ref(), h).py()
+    let (p, g) = (&param.get().t, &grad.get().t);
+    super::guard::run("sgd_step", p.numel(), || sgd_step(p, g, buf.as_ref(), h))
 }
 
 #[pyfunction]
@@ -44,7 +45,8 @@ fn _rmsprop_step(
 ) -> PyResult<bool> {
     let h = RmspropHyper { lr, alpha, eps, weight_decay, momentum, centered, maximize };
     let (ga, buf) = (grad_avg.map(|t| t.get().t.clone()), momentum_buffer.map(|t| t.get().t.clone()));
-    rmsprop_step(&param.get().t, &grad.get().t, &square_avg.get().t, ga.as_ref(), buf.as_ref(), h).py()
+    let (p, g, sq) = (&param.get().t, &grad.get().t, &square_avg.get().t);
+    super::guard::run("rmsprop_step", p.numel(), || rmsprop_step(p, g, sq, ga.as_ref(), buf.as_ref(), h))
 }
 
 #[pyfunction]
@@ -55,7 +57,8 @@ fn _adagrad_step(
     eps: f64, weight_decay: f64, maximize: bool,
 ) -> PyResult<bool> {
     let h = AdagradHyper { lr, lr_decay, step, eps, weight_decay, maximize };
-    adagrad_step(&param.get().t, &grad.get().t, &sum.get().t, h).py()
+    let (p, g, s) = (&param.get().t, &grad.get().t, &sum.get().t);
+    super::guard::run("adagrad_step", p.numel(), || adagrad_step(p, g, s, h))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -2,6 +2,7 @@
 //! (repeat/roll/pad family) and contractions (einsum family). Bindings only.
 use super::convert::*;
 use super::errors::IntoPy;
+use super::guard::nogil;
 use super::tensor::PyTensor;
 use crate::ops::{einsum as es, manip, sort};
 use crate::tensor::Tensor;
@@ -39,7 +40,8 @@ impl PyTensor {
     #[pyo3(signature = (dim=-1, descending=false, stable=false))]
     fn sort<'py>(&self, py: Python<'py>, dim: i64, descending: bool, stable: bool) -> PyResult<Bound<'py, PyAny>> {
         let _ = stable; // always stable
-        pair(py, "sort_result", sort::sort(&self.t, dim, descending))
+        let t = &self.t;
+        pair(py, "sort_result", nogil("sort", t.numel(), || sort::sort(t, dim, descending)))
     }
     /// Returns the indices that sort ``input`` along ``dim`` (the ``indices`` of :meth:`Tensor.sort`).
     ///
@@ -55,11 +57,13 @@ impl PyTensor {
     #[pyo3(signature = (dim=-1, descending=false, stable=false))]
     fn argsort(&self, dim: i64, descending: bool, stable: bool) -> R {
         let _ = stable;
-        Ok(sort::sort(&self.t, dim, descending).py()?.1.into())
+        let t = &self.t;
+        Ok(nogil("argsort", t.numel(), || sort::sort(t, dim, descending)).py()?.1.into())
     }
     /// Sorts ``input`` along its first dimension, ascending (the values of ``sort(dim=0)``).
     fn msort(&self) -> R {
-        Ok(sort::sort(&self.t, 0, false).py()?.0.into())
+        let t = &self.t;
+        Ok(nogil("msort", t.numel(), || sort::sort(t, 0, false)).py()?.0.into())
     }
     /// Returns the ``k`` largest (or smallest) elements of ``input`` along ``dim``, as a named tuple ``(values, indices)``.
     ///
@@ -78,7 +82,8 @@ impl PyTensor {
     #[pyo3(signature = (k, dim=-1, largest=true, sorted=true))]
     fn topk<'py>(&self, py: Python<'py>, k: usize, dim: i64, largest: bool, sorted: bool) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // results are always sorted
-        pair(py, "topk_result", sort::topk(&self.t, k, dim, largest))
+        let t = &self.t;
+        pair(py, "topk_result", nogil("topk", t.numel(), || sort::topk(t, k, dim, largest)))
     }
     /// Returns the ``k``-th smallest element of ``input`` along ``dim`` (``k`` counts from 1), as ``(values, indices)``.
     ///
@@ -93,7 +98,8 @@ impl PyTensor {
     ///     kthvalue(values=tensor(2.), indices=tensor(2))
     #[pyo3(signature = (k, dim=-1, keepdim=false))]
     fn kthvalue<'py>(&self, py: Python<'py>, k: usize, dim: i64, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
-        pair(py, "kthvalue_result", sort::kthvalue(&self.t, k, dim, keepdim))
+        let t = &self.t;
+        pair(py, "kthvalue_result", nogil("kthvalue", t.numel(), || sort::kthvalue(t, k, dim, keepdim)))
     }
     /// Returns the median of ``input``: over all elements, or along ``dim`` as ``(values, indices)``.
     ///
@@ -138,14 +144,16 @@ impl PyTensor {
     ///     >>> rtorch.tensor([1.0, 3.0, 2.0, 5.0]).cummax(0)
     ///     cummax(values=tensor([1., 3., 3., 5.]), indices=tensor([0, 1, 1, 3]))
     fn cummax<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
-        pair(py, "cummax_result", sort::cummax(&self.t, dim, true))
+        let t = &self.t;
+        pair(py, "cummax_result", nogil("cummax", t.numel(), || sort::cummax(t, dim, true)))
     }
     /// Returns the running minimum of ``input`` along ``dim`` and where it was found, as ``(values, indices)``.
     ///
     /// Args:
     ///     dim (int): the dimension to scan.
     fn cummin<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyAny>> {
-        pair(py, "cummin_result", sort::cummax(&self.t, dim, false))
+        let t = &self.t;
+        pair(py, "cummin_result", nogil("cummin", t.numel(), || sort::cummax(t, dim, false)))
     }
     /// Returns the unique elements of ``input`` (or unique slices along ``dim``), sorted.
     ///
@@ -172,10 +180,11 @@ impl PyTensor {
     #[pyo3(signature = (sorted=true, return_inverse=false, return_counts=false, dim=None))]
     fn unique<'py>(&self, py: Python<'py>, sorted: bool, return_inverse: bool, return_counts: bool, dim: Option<i64>) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // always sorted, like PyTorch on CPU
-        let (v, inv, cnt) = match dim {
-            Some(d) => sort::unique_dim(&self.t, d),
-            None => sort::unique(&self.t),
-        }
+        let t = &self.t;
+        let (v, inv, cnt) = nogil("unique", t.numel(), || match dim {
+            Some(d) => sort::unique_dim(t, d),
+            None => sort::unique(t),
+        })
         .py()?;
         let v = Bound::new(py, PyTensor::from(v))?.into_any();
         if !return_inverse && !return_counts {
@@ -205,7 +214,8 @@ impl PyTensor {
     ///             [1, 2, 1, 2]])
     #[pyo3(signature = (*sizes))]
     fn repeat(&self, sizes: &Bound<'_, PyTuple>) -> R {
-        Ok(manip::repeat(&self.t, &usizes(sizes)?).py()?.into())
+        let (t, s) = (&self.t, usizes(sizes)?);
+        Ok(nogil("repeat", t.numel(), || manip::repeat(t, &s)).py()?.into())
     }
     /// Returns ``input`` tiled ``dims[i]`` times along each dimension (like :meth:`Tensor.repeat`).
     ///
@@ -220,7 +230,8 @@ impl PyTensor {
     ///     tensor([1, 2, 1, 2])
     #[pyo3(signature = (*args, dims=None))]
     fn tile<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
-        Ok(manip::tile(&self.t, &usizes(&varargs_or_keyword("tile", args, dims, "dims")?)?).py()?.into())
+        let (t, d) = (&self.t, usizes(&varargs_or_keyword("tile", args, dims, "dims")?)?);
+        Ok(nogil("tile", t.numel(), || manip::tile(t, &d)).py()?.into())
     }
     /// Repeats each element of ``input`` (or each slice along ``dim``) ``repeats`` times, consecutively.
     ///
@@ -243,7 +254,8 @@ impl PyTensor {
             Ok(n) => Tensor::from_vec(vec![n], &[1]).py()?,
             Err(_) => tensor_from_any(repeats)?,
         };
-        Ok(manip::repeat_interleave(&self.t, &r, dim).py()?.into())
+        let t = &self.t;
+        Ok(nogil("repeat_interleave", t.numel(), || manip::repeat_interleave(t, &r, dim)).py()?.into())
     }
     /// Rolls ``input``'s elements along the given dimensions; elements shifted past the end re-enter at the start.
     ///
@@ -260,7 +272,8 @@ impl PyTensor {
     fn roll(&self, shifts: &Bound<'_, PyAny>, dims: Option<&Bound<'_, PyAny>>) -> R {
         let s = dims_arg(Some(shifts))?.unwrap_or_default();
         let d = dims_arg(dims)?.unwrap_or_default();
-        Ok(manip::roll(&self.t, &s, &d).py()?.into())
+        let t = &self.t;
+        Ok(nogil("roll", t.numel(), || manip::roll(t, &s, &d)).py()?.into())
     }
     /// Rotates ``input`` by 90 degrees ``k`` times in the plane of ``dims``, from the first axis towards the second.
     ///
@@ -275,7 +288,8 @@ impl PyTensor {
     ///             [0, 2]])
     #[pyo3(signature = (k=1, dims=(0, 1)))]
     fn rot90(&self, k: i64, dims: (i64, i64)) -> R {
-        Ok(manip::rot90(&self.t, k, [dims.0, dims.1]).py()?.into())
+        let t = &self.t;
+        Ok(nogil("rot90", t.numel(), || manip::rot90(t, k, [dims.0, dims.1])).py()?.into())
     }
     /// Returns the lower triangle of ``input`` (the last two dimensions), zeroing the other elements.
     ///
@@ -291,7 +305,8 @@ impl PyTensor {
     ///             [1., 1., 1.]])
     #[pyo3(signature = (diagonal=0))]
     fn tril(&self, diagonal: i64) -> R {
-        Ok(manip::tri(&self.t, diagonal, true).py()?.into())
+        let t = &self.t;
+        Ok(nogil("tril", t.numel(), || manip::tri(t, diagonal, true)).py()?.into())
     }
     /// Returns the upper triangle of ``input`` (the last two dimensions), zeroing the other elements.
     ///
@@ -307,7 +322,8 @@ impl PyTensor {
     ///             [0., 0., 0.]])
     #[pyo3(signature = (diagonal=0))]
     fn triu(&self, diagonal: i64) -> R {
-        Ok(manip::tri(&self.t, diagonal, false).py()?.into())
+        let t = &self.t;
+        Ok(nogil("triu", t.numel(), || manip::tri(t, diagonal, false)).py()?.into())
     }
     /// Returns the ``n``-th forward difference of ``input`` along ``dim``: ``out[i] = input[i + 1] - input[i]``.
     ///
@@ -326,7 +342,8 @@ impl PyTensor {
     fn diff(&self, n: usize, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {
         let p = prepend.map(tensor_from_any).transpose()?;
         let a = append.map(tensor_from_any).transpose()?;
-        Ok(manip::diff(&self.t, n, dim, p.as_ref(), a.as_ref()).py()?.into())
+        let t = &self.t;
+        Ok(nogil("diff", t.numel(), || manip::diff(t, n, dim, p.as_ref(), a.as_ref())).py()?.into())
     }
     /// Picks values of ``input`` at ``indices`` along ``dim`` (NumPy's ``take_along_axis``).
     ///
@@ -345,7 +362,8 @@ impl PyTensor {
     ///             [20]])
     #[pyo3(signature = (indices, dim=None))]
     fn take_along_dim(&self, indices: &Bound<'_, PyTensor>, dim: Option<i64>) -> R {
-        Ok(manip::take_along_dim(&self.t, &indices.get().t, dim).py()?.into())
+        let (t, i) = (&self.t, &indices.get().t);
+        Ok(nogil("take_along_dim", t.numel().max(i.numel()), || manip::take_along_dim(t, i, dim)).py()?.into())
     }
     /// Returns a copy of ``input`` with consecutive elements of ``source`` written where ``mask`` is True.
     ///
@@ -361,7 +379,8 @@ impl PyTensor {
     ///     tensor([[1., 0.],
     ///             [2., 3.]])
     fn masked_scatter(&self, mask: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
-        Ok(manip::masked_scatter(&self.t, &mask.get().t, &source.get().t).py()?.into())
+        let (t, m, s) = (&self.t, &mask.get().t, &source.get().t);
+        Ok(nogil("masked_scatter", t.numel(), || manip::masked_scatter(t, m, s)).py()?.into())
     }
     /// Returns the sum of the main diagonal of a 2-D tensor.
     ///
@@ -383,7 +402,8 @@ impl PyTensor {
     ///     tensor([[1, 1, 2, 2],
     ///             [1, 1, 2, 2]])
     fn kron(&self, other: &Bound<'_, PyTensor>) -> R {
-        Ok(es::kron(&self.t, &other.get().t).py()?.into())
+        let (a, b) = (&self.t, &other.get().t);
+        Ok(nogil("kron", a.numel().saturating_mul(b.numel()), || es::kron(a, b)).py()?.into())
     }
     /// Dot product of two 1-D tensors (the same as :func:`rtorch.dot`: there are no complex dtypes to conjugate).
     ///
@@ -411,8 +431,8 @@ impl PyTensor {
     ///             [6.5000, 6.5000]])
     #[pyo3(signature = (mat1, mat2, *, beta=1.0, alpha=1.0))]
     fn addmm(&self, mat1: &Bound<'_, PyTensor>, mat2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
-        let p = crate::ops::matmul::mm(&mat1.get().t, &mat2.get().t).py()?;
-        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+        let (a, b, t) = (&mat1.get().t, &mat2.get().t, &self.t);
+        Ok(nogil("addmm", a.numel().saturating_mul(64), || crate::ops::matmul::scaled_sum(t, beta, &crate::ops::matmul::mm(a, b)?, alpha)).py()?.into())
     }
     /// Returns ``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices (``input`` broadcasts).
     ///
@@ -423,8 +443,8 @@ impl PyTensor {
     ///     alpha (float, optional): the multiplier of the product. Default: ``1.0``.
     #[pyo3(signature = (batch1, batch2, *, beta=1.0, alpha=1.0))]
     fn baddbmm(&self, batch1: &Bound<'_, PyTensor>, batch2: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
-        let p = crate::ops::matmul::bmm(&batch1.get().t, &batch2.get().t).py()?;
-        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+        let (a, b, t) = (&batch1.get().t, &batch2.get().t, &self.t);
+        Ok(nogil("baddbmm", a.numel().saturating_mul(64), || crate::ops::matmul::scaled_sum(t, beta, &crate::ops::matmul::bmm(a, b)?, alpha)).py()?.into())
     }
     /// Returns ``beta * input + alpha * (mat @ vec)`` for a matrix ``mat`` and a vector ``vec`` (``input`` broadcasts).
     ///
@@ -435,14 +455,9 @@ impl PyTensor {
     ///     alpha (float, optional): the multiplier of the product. Default: ``1.0``.
     #[pyo3(signature = (mat, vec, *, beta=1.0, alpha=1.0))]
     fn addmv(&self, mat: &Bound<'_, PyTensor>, vec: &Bound<'_, PyTensor>, beta: f64, alpha: f64) -> R {
-        let p = crate::ops::matmul::matmul(&mat.get().t, &vec.get().t).py()?;
-        Ok(scaled_sum(&self.t, beta, &p, alpha)?.into())
+        let (a, b, t) = (&mat.get().t, &vec.get().t, &self.t);
+        Ok(nogil("addmv", a.numel(), || crate::ops::matmul::scaled_sum(t, beta, &crate::ops::matmul::matmul(a, b)?, alpha)).py()?.into())
     }
-}
-
-/// beta * input + alpha * product (see `ops::matmul::scaled_sum`).
-fn scaled_sum(input: &Tensor, beta: f64, p: &Tensor, alpha: f64) -> PyResult<Tensor> {
-    crate::ops::matmul::scaled_sum(input, beta, p, alpha).py()
 }
 
 /// Sums products of the operands' elements over the indices given by Einstein notation.
@@ -473,7 +488,8 @@ pub fn einsum(equation: &str, operands: &Bound<'_, PyTuple>) -> R {
     } else {
         operands.iter().map(|x| tensor_from_any(&x)).collect::<PyResult<_>>()?
     };
-    Ok(es::einsum(equation, &ts).py()?.into())
+    let work = ts.iter().map(|t| t.numel()).max().unwrap_or(0).saturating_mul(16);
+    Ok(nogil("einsum", work, || es::einsum(equation, &ts)).py()?.into())
 }
 
 /// Contracts ``a`` and ``b`` over the given dimensions (a generalised matrix product).
@@ -499,14 +515,22 @@ pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<
     let (da, db): (Vec<i64>, Vec<i64>) = match dims {
         None => ((ta.ndim() as i64 - 2..ta.ndim() as i64).collect(), (0..2).collect()),
         Some(d) => match d.extract::<i64>() {
-            Ok(n) => ((ta.ndim() as i64 - n..ta.ndim() as i64).collect(), (0..n).collect()),
+            Ok(n) => {
+                if n < 0 {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("tensordot expects dims >= 0, but got dims={}", n)));
+                }
+                if n as usize > ta.ndim().min(tb.ndim()) {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("tensordot expects dims < ndim_a or ndim_b, but got dims={}", n)));
+                }
+                ((ta.ndim() as i64 - n..ta.ndim() as i64).collect(), (0..n).collect())
+            }
             Err(_) => {
                 let (x, y): (Bound<'_, PyAny>, Bound<'_, PyAny>) = d.extract()?;
                 (dims_arg(Some(&x))?.unwrap_or_default(), dims_arg(Some(&y))?.unwrap_or_default())
             }
         },
     };
-    Ok(es::tensordot(ta, tb, &da, &db).py()?.into())
+    Ok(nogil("tensordot", ta.numel().max(tb.numel()).saturating_mul(16), || es::tensordot(ta, tb, &da, &db)).py()?.into())
 }
 
 /// Finds, for each value of ``input``, the index where it would be inserted into ``sorted_sequence`` to keep it sorted.
@@ -537,7 +561,8 @@ pub fn searchsorted(sorted_sequence: &Bound<'_, PyTensor>, input: &Bound<'_, PyA
         Some(s) => Tensor::scalar(s, sorted_sequence.get().t.dtype()).py()?,
         None => tensor_from_any(input)?,
     };
-    Ok(sort::searchsorted(&sorted_sequence.get().t, &v, right, out_int32).py()?.into())
+    let s = &sorted_sequence.get().t;
+    Ok(nogil("searchsorted", v.numel(), || sort::searchsorted(s, &v, right, out_int32)).py()?.into())
 }
 
 /// Returns, for each value of ``input``, the index of the bucket defined by the 1-D ``boundaries`` it falls in.
@@ -564,7 +589,7 @@ pub fn bucketize(input: &Bound<'_, PyAny>, boundaries: &Bound<'_, PyTensor>, out
         return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("boundaries tensor must be 1 dimension, but got dim({})", b.ndim())));
     }
     let v = tensor_from_any(input)?;
-    Ok(sort::searchsorted(b, &v, right, out_int32).py()?.into())
+    Ok(nogil("bucketize", v.numel(), || sort::searchsorted(b, &v, right, out_int32)).py()?.into())
 }
 
 /// Returns coordinate grids from 1-D tensors: one N-D tensor per input, expanded over the others.
@@ -601,7 +626,8 @@ pub fn meshgrid<'py>(tensors: &Bound<'py, PyTuple>, indexing: Option<&str>) -> P
 #[pyfunction]
 #[pyo3(signature = (input, pad, mode="constant", value=None))]
 pub fn pad(input: &Bound<'_, PyTensor>, pad: Vec<i64>, mode: &str, value: Option<f64>) -> R {
-    Ok(manip::pad(&input.get().t, &pad, mode, value.unwrap_or(0.0)).py()?.into())
+    let t = &input.get().t;
+    Ok(nogil("pad", t.numel(), || manip::pad(t, &pad, mode, value.unwrap_or(0.0))).py()?.into())
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -620,14 +646,17 @@ impl PyTensor {
     fn median_impl<'py>(&self, py: Python<'py>, dim: Option<i64>, keepdim: bool, ignore_nan: bool) -> PyResult<Bound<'py, PyAny>> {
         let name = if ignore_nan { "nanmedian_result" } else { "median_result" };
         match dim {
-            Some(d) => pair(py, name, sort::median(&self.t, d, keepdim, ignore_nan)),
+            Some(d) => {
+                let t = &self.t;
+                pair(py, name, nogil("median", t.numel(), || sort::median(t, d, keepdim, ignore_nan)))
+            }
             None if self.t.numel() == 0 && self.t.dtype().is_float() => {
                 let v = Tensor::full(&[], crate::scalar::Scalar::Float(f64::NAN), self.t.dtype(), self.t.device()).py()?;
                 Ok(Bound::new(py, PyTensor::from(v))?.into_any())
             }
             None => {
                 let flat = self.t.reshape(&[-1]).py()?;
-                let v = sort::median(&flat, 0, false, ignore_nan).py()?.0;
+                let v = nogil("median", flat.numel(), || sort::median(&flat, 0, false, ignore_nan)).py()?.0;
                 Ok(Bound::new(py, PyTensor::from(v))?.into_any())
             }
         }

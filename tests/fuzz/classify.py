@@ -57,6 +57,10 @@ def text_of(exc):
     return f"{type(exc).__name__}: {exc}"
 
 
+# The message of a Rust panic caught by the bindings' last-resort guard (src/py/guard.rs).
+_GUARDED_PANIC = "internal error (a bug in rtorch"
+
+
 def package_dir(rtorch):
     return os.path.dirname(os.path.abspath(rtorch.__file__)) + os.sep
 
@@ -89,8 +93,8 @@ def classify(exc, call_file, pkg_dir):
     text = f"{etype}: {msg}"
     if etype in _ALWAYS_RAW:
         return "raw", where, text
-    if etype == "PanicException":
-        return "panic", where, text
+    if etype == "PanicException" or _GUARDED_PANIC in msg:
+        return "panic", where, text  # a Rust panic, or one the bindings' guard turned into a RuntimeError
     if any(p.search(msg) for p in _UNNAMED_PATTERNS) and "argument '" not in msg:
         return "unnamed", where, text
     if not inner and _AMBIGUOUS.search(msg) and "argument '" not in msg:

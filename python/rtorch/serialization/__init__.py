@@ -278,7 +278,9 @@ def _map(src):
 
     import numpy as np
 
-    if src.owned is None or src.fh is not src.owned:
+    if src.owned is None:
         raise ValueError("f must be a file path in order to use the mmap argument")
+    if src.fh is not src.owned:  # procfs & co.: the content was read into memory, there is no file to map
+        raise CheckpointError(f"rtorch.load: {src.where}: mmap=True needs a regular file that can be memory-mapped")
     mm = mmap.mmap(src.fh.fileno(), 0, access=mmap.ACCESS_COPY)
     return np.frombuffer(mm, dtype=np.uint8)

@@ -30,12 +30,13 @@ pub struct Plan {
     pub advanced: bool,
 }
 
-/// Offsets of every element of a layout's shape/strides in row-major order.
-pub fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
-    let n: usize = shape.iter().product();
-    let mut out = Vec::with_capacity(n);
+/// Offsets of every element of a layout's shape/strides in row-major order (allocated fallibly:
+/// the shape may be a huge broadcast view).
+pub fn all_offsets(shape: &[usize], strides: &[isize]) -> Result<Vec<isize>> {
+    let n = crate::layout::checked_numel(shape)?;
+    let mut out = crate::storage::try_vec(n)?;
     if n == 0 {
-        return out;
+        return Ok(out);
     }
     let mut idx = vec![0usize; shape.len()];
     let mut off = 0isize;
@@ -51,7 +52,7 @@ pub fn all_offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
             idx[d] = 0;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Resolve an index expression against `x`: the basic items as a view, the advanced ones as
@@ -152,6 +153,9 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
                 })?;
             }
             IndexItem::Int(i) => {
+                // Checked here too: the broadcast index may be empty, and an out-of-range int is
+                // still an IndexError (as in PyTorch).
+                check_int_index(i, pos, layout.shape.get(dim).copied())?;
                 adv.push((dim, Tensor::from_vec(vec![i], &[])?));
                 dim += 1;
             }
@@ -169,6 +173,10 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
                 dim += 1;
             }
             IndexItem::Tensor(t) => {
+                // A 0-d integer index on the host counts as an int (PyTorch converts it to one).
+                if t.ndim() == 0 && t.device() == crate::Device::Cpu && !t.dtype().is_float() && !matches!(t.dtype(), DType::Bool | DType::U8) {
+                    check_int_index(t.item()?.to_i64(), pos, layout.shape.get(dim).copied())?;
+                }
                 adv.push((dim, t));
                 dim += 1;
             }
@@ -201,7 +209,8 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
     let rest_dims: Vec<usize> = (0..layout.shape.len()).filter(|d| !adv_dims.contains(d)).collect();
     let rest_shape: Vec<usize> = rest_dims.iter().map(|&d| layout.shape[d]).collect();
     let rest_strides: Vec<isize> = rest_dims.iter().map(|&d| layout.strides[d]).collect();
-    let rest = all_offsets(&rest_shape, &rest_strides);
+    // No element is gathered when the broadcast index is empty: skip the (maybe huge) offsets then.
+    let rest = if bshape.contains(&0) { vec![] } else { all_offsets(&rest_shape, &rest_strides)? };
     let mut gather_shape = bshape.clone();
     gather_shape.extend(&rest_shape);
     // Adjacent advanced dims put the broadcast block where they were; otherwise it goes first.
@@ -227,4 +236,13 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
         (None, gather_shape.clone())
     };
     Ok(Plan { view, base, adv, bshape, rest, gather_shape, perm, out_shape, advanced: true })
+}
+
+/// An integer index `i` at position `pos` of the index expression against a dim of size `n`.
+fn check_int_index(i: i64, pos: usize, n: Option<usize>) -> Result<()> {
+    let n = n.unwrap_or(0) as i64;
+    if i < -n || i >= n {
+        bail!(Index, "index {} is out of bounds for dimension {} with size {}", i, pos, n);
+    }
+    Ok(())
 }

@@ -144,8 +144,16 @@ impl PyTensor {
                 if r.is_none(py) {
                     Ok(None)
                 } else {
-                    let t = r.bind(py).cast::<PyTensor>().map_err(|e| crate::error::Error::Runtime(e.to_string()))?;
-                    Ok(Some(t.get().t.clone()))
+                    let t = r.bind(py).cast::<PyTensor>().map_err(|e| crate::error::Error::Runtime(e.to_string()))?.get().t.clone();
+                    // PyTorch's checks: a hook may replace the gradient, not change its shape or dtype.
+                    let name = || h.bind(py).getattr("__name__").map(|n| n.to_string()).unwrap_or_else(|_| "hook".into());
+                    if t.shape() != g.shape() {
+                        crate::bail!(Runtime, "hook '{}' has changed the size of value", name());
+                    }
+                    if t.dtype() != g.dtype() {
+                        crate::bail!(Runtime, "hook '{}' has changed the type of value (was {} got {})", name(), g.dtype(), t.dtype());
+                    }
+                    Ok(Some(t))
                 }
             })
         });

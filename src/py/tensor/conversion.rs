@@ -1,6 +1,7 @@
 //! Conversions: dtype and device moves (`to`, `cpu`, `cuda`, `float`...), copies, NumPy and
 //! Python values (`numpy`, `tolist`, `item`), printing and pickling.
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -64,8 +65,14 @@ impl PyTensor {
     fn __float__(&self) -> PyResult<f64> {
         Ok(self.t.item().py()?.to_f64())
     }
-    fn __int__(&self) -> PyResult<i64> {
-        Ok(self.t.item().py()?.to_i64())
+    fn __int__(&self) -> PyResult<Py<PyAny>> {
+        // A float goes through Python's int(): exact for large values, ValueError for NaN and
+        // OverflowError for infinities, as in PyTorch.
+        let s = self.t.item().py()?;
+        Python::attach(|py| match s {
+            Scalar::Float(f) => Ok(pyo3::types::PyFloat::new(py, f).call_method0("__int__")?.unbind()),
+            other => Ok(other.to_i64().into_pyobject(py)?.into_any().unbind()),
+        })
     }
     fn __index__(&self) -> PyResult<i64> {
         if self.t.dtype().is_float() || self.t.numel() != 1 {
@@ -89,10 +96,9 @@ impl PyTensor {
     ///     >>> rtorch.tensor([[1, 2], [3, 4]]).tolist()
     ///     [[1, 2], [3, 4]]
     fn tolist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
-        if np.dtype() == DType::BF16 {
-            np = np.to_dtype(DType::F32).py()?; // NumPy has no bfloat16; every value is exact in float32
-        }
+        let np = self.t.detach().to_device(Device::Cpu).py()?.contiguous().py()?;
+        // NumPy has no bfloat16: its values are exact in float32.
+        let np = if np.dtype() == DType::BF16 { np.to_dtype(DType::F32).py()? } else { np };
         let arr = to_numpy(py, &np)?;
         arr.call_method0("tolist")
     }
@@ -156,6 +162,11 @@ impl PyTensor {
 }
 
 impl PyTensor {
+    /// `self.to(dtype)` without the GIL (a cast copies every element).
+    fn cast(&self, dtype: DType) -> R {
+        let t = &self.t;
+        wrap(nogil("to", t.numel(), || t.to_dtype(dtype)))
+    }
     fn to_impl(&self, args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> R {
         let mut dtype = None;
         let mut device = None;
@@ -193,21 +204,26 @@ impl PyTensor {
                 non_blocking = n.extract()?;
             }
         }
-        let mut t = self.t.clone();
-        // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
-        let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
-        if let Some(d) = dtype.filter(|_| narrowing) {
-            t = t.to_dtype(d).py()?;
-        }
-        if let Some(d) = device {
-            t = t.to_device_with(d, non_blocking).py()?;
-        }
-        if let Some(d) = dtype {
-            t = t.to_dtype(d).py()?;
-        }
-        if copy && t.ptr_eq(&self.t) {
-            t = t.contiguous_copy().py()?;
-        }
+        let src: &Tensor = &self.t;
+        let t = nogil("to", src.numel(), || {
+            let mut t = src.clone();
+            // Cast on the smaller side of the copy: before moving when it narrows, after when it widens.
+            let narrowing = dtype.is_some_and(|d| d.size() < t.dtype().size());
+            if let Some(d) = dtype.filter(|_| narrowing) {
+                t = t.to_dtype(d)?;
+            }
+            if let Some(d) = device {
+                t = t.to_device_with(d, non_blocking)?;
+            }
+            if let Some(d) = dtype {
+                t = t.to_dtype(d)?;
+            }
+            if copy && t.ptr_eq(src) {
+                t = t.contiguous_copy()?;
+            }
+            Ok(t)
+        })
+        .py()?;
         Ok(t.into())
     }
 }
@@ -216,7 +232,8 @@ impl PyTensor {
 impl PyTensor {
     /// Returns a copy of ``self`` in host memory, or a tensor sharing ``self``'s memory if it is already there.
     fn cpu(&self) -> R {
-        wrap(self.t.to_device(Device::Cpu))
+        let t = &self.t;
+        wrap(nogil("cpu", t.numel(), || t.to_device(Device::Cpu)))
     }
     /// Returns a copy of ``self`` on a CUDA device.
     ///
@@ -236,7 +253,8 @@ impl PyTensor {
         if d == Device::Cpu {
             return Err(pyo3::exceptions::PyValueError::new_err("Invalid device, must be cuda device"));
         }
-        wrap(self.t.to_device_with(d, non_blocking))
+        let t = &self.t;
+        wrap(nogil("cuda", t.numel(), || t.to_device_with(d, non_blocking)))
     }
     /// A copy in page-locked host memory (self when already pinned); CPU tensors only.
     #[pyo3(signature = (device=None))]
@@ -261,61 +279,61 @@ impl PyTensor {
     ///
     /// No copy is made when the dtype is already ``float32``: the result shares ``self``'s memory.
     fn float(&self) -> R {
-        wrap(self.t.to_dtype(DType::F32))
+        self.cast(DType::F32)
     }
     /// Returns ``self`` converted to ``rtorch.float64`` (``self.to(rtorch.float64)``).
     ///
     /// No copy is made when the dtype is already ``float64``: the result shares ``self``'s memory.
     fn double(&self) -> R {
-        wrap(self.t.to_dtype(DType::F64))
+        self.cast(DType::F64)
     }
     /// Returns ``self`` converted to ``rtorch.float16`` (``self.to(rtorch.float16)``).
     ///
     /// No copy is made when the dtype is already ``float16``: the result shares ``self``'s memory.
     fn half(&self) -> R {
-        wrap(self.t.to_dtype(DType::F16))
+        self.cast(DType::F16)
     }
     /// Returns ``self`` converted to ``rtorch.bfloat16`` (``self.to(rtorch.bfloat16)``).
     ///
     /// No copy is made when the dtype is already ``bfloat16``: the result shares ``self``'s memory.
     fn bfloat16(&self) -> R {
-        wrap(self.t.to_dtype(DType::BF16))
+        self.cast(DType::BF16)
     }
     /// Returns ``self`` converted to ``rtorch.int64`` (``self.to(rtorch.int64)``).
     ///
     /// No copy is made when the dtype is already ``int64``: the result shares ``self``'s memory.
     fn long(&self) -> R {
-        wrap(self.t.to_dtype(DType::I64))
+        self.cast(DType::I64)
     }
     /// Returns ``self`` converted to ``rtorch.int32`` (``self.to(rtorch.int32)``).
     ///
     /// No copy is made when the dtype is already ``int32``: the result shares ``self``'s memory.
     fn int(&self) -> R {
-        wrap(self.t.to_dtype(DType::I32))
+        self.cast(DType::I32)
     }
     /// Returns ``self`` converted to ``rtorch.int16`` (``self.to(rtorch.int16)``).
     ///
     /// No copy is made when the dtype is already ``int16``: the result shares ``self``'s memory.
     fn short(&self) -> R {
-        wrap(self.t.to_dtype(DType::I16))
+        self.cast(DType::I16)
     }
     /// Returns ``self`` converted to ``rtorch.int8`` (``self.to(rtorch.int8)``).
     ///
     /// No copy is made when the dtype is already ``int8``: the result shares ``self``'s memory.
     fn char(&self) -> R {
-        wrap(self.t.to_dtype(DType::I8))
+        self.cast(DType::I8)
     }
     /// Returns ``self`` converted to ``rtorch.uint8`` (``self.to(rtorch.uint8)``).
     ///
     /// No copy is made when the dtype is already ``uint8``: the result shares ``self``'s memory.
     fn byte(&self) -> R {
-        wrap(self.t.to_dtype(DType::U8))
+        self.cast(DType::U8)
     }
     /// Returns ``self`` converted to ``rtorch.bool`` (``self.to(rtorch.bool)``).
     ///
     /// No copy is made when the dtype is already ``bool``: the result shares ``self``'s memory.
     fn bool(&self) -> R {
-        wrap(self.t.to_dtype(DType::Bool))
+        self.cast(DType::Bool)
     }
     /// Returns the type name (e.g. ``"rtorch.FloatTensor"``) or, given ``dtype``, ``self`` cast to it.
     ///
@@ -367,14 +385,15 @@ impl PyTensor {
     /// Args:
     ///     other (Tensor): the tensor whose dtype to take.
     fn type_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(self.t.to_dtype(other.get().t.dtype()))
+        self.cast(other.get().t.dtype())
     }
     /// Returns a row-major (C-order) contiguous tensor with ``self``'s values.
     ///
     /// A tensor that is already contiguous is returned as a tensor sharing its memory;
     /// otherwise the values are copied.
     fn contiguous(&self) -> R {
-        wrap(self.t.contiguous())
+        let t = &self.t;
+        wrap(nogil("contiguous", t.numel(), || t.contiguous()))
     }
     /// Returns a copy of ``input`` in new, contiguous memory; the copy is recorded by autograd.
     ///
@@ -388,13 +407,15 @@ impl PyTensor {
     ///     >>> x
     ///     tensor([1., 2.])
     fn clone(&self) -> R {
-        wrap(self.t.contiguous_copy())
+        let t = &self.t;
+        wrap(nogil("clone", t.numel(), || t.contiguous_copy()))
     }
     fn __copy__(&self) -> R {
-        wrap(self.t.contiguous_copy())
+        self.clone()
     }
     fn __deepcopy__(&self, _memo: &Bound<'_, PyAny>) -> R {
-        let c = self.t.detach().contiguous_copy().py()?.detach();
+        let d = self.t.detach();
+        let c = nogil("__deepcopy__", d.numel(), || d.contiguous_copy()).py()?.detach();
         if self.t.is_leaf() && self.t.requires_grad() {
             c.set_requires_grad(true).py()?;
         }
@@ -426,7 +447,7 @@ impl PyTensor {
         if non_blocking && s.device() != to && (to != Device::Cpu || dst.is_pinned()) {
             s = s.to_device_with(to, true).py()?;
         }
-        dst.copy_(&s).py()?;
+        nogil("copy_", dst.numel(), || dst.copy_(&s)).py()?;
         Ok(slf)
     }
 }

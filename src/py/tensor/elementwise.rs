@@ -1,6 +1,7 @@
 //! Elementwise methods with extra arguments: rounding, clamp, lerp, nan_to_num, isclose, the
 //! random in-place fills, masked_fill, where, and the activations with parameters.
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -84,7 +85,8 @@ impl PyTensor {
     ///     >>> rtorch.lerp(start, end, 0.5)
     ///     tensor([ 0.5000, 15.0000])
     fn lerp(&self, end: &Bound<'_, PyAny>, weight: &Bound<'_, PyAny>) -> R {
-        wrap(crate::ops::pointwise::lerp(&self.t, arg_of(end)?, arg_of(weight)?))
+        let (t, e, w) = (&self.t, arg_of(end)?, arg_of(weight)?);
+        wrap(nogil("lerp", t.numel(), || crate::ops::pointwise::lerp(t, e, w)))
     }
     /// In-place version of :meth:`Tensor.lerp`.
     fn lerp_<'py>(slf: Bound<'py, Self>, end: &Bound<'py, PyAny>, weight: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
@@ -120,7 +122,8 @@ impl PyTensor {
     ///     tensor([ 0.,  9., -9.,  1.])
     #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
     fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
-        wrap(crate::ops::pointwise::nan_to_num(&self.t, nan, posinf, neginf))
+        let t = &self.t;
+        wrap(nogil("nan_to_num", t.numel(), || crate::ops::pointwise::nan_to_num(t, nan, posinf, neginf)))
     }
     /// Returns a boolean tensor telling where ``input`` and ``other`` are close.
     ///
@@ -139,7 +142,8 @@ impl PyTensor {
     ///     tensor([ True, False])
     #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
     fn isclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> R {
-        wrap(crate::ops::pointwise::isclose(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan))
+        let (t, o) = (&self.t, tensor_from_any(other)?);
+        wrap(nogil("isclose", t.numel(), || crate::ops::pointwise::isclose(t, &o, rtol, atol, equal_nan)))
     }
     /// Returns ``True`` if every element of ``input`` is close to ``other`` (see :func:`rtorch.isclose`).
     ///
@@ -155,8 +159,9 @@ impl PyTensor {
     ///     True
     #[pyo3(signature = (other, rtol=1e-5, atol=1e-8, equal_nan=false))]
     fn allclose(&self, other: &Bound<'_, PyAny>, rtol: f64, atol: f64, equal_nan: bool) -> PyResult<bool> {
-        let c = crate::ops::pointwise::isclose(&self.t, &tensor_from_any(other)?, rtol, atol, equal_nan).py()?;
-        Ok(c.all_dims(None, false, true).py()?.item().py()?.to_bool())
+        let (t, o) = (&self.t, tensor_from_any(other)?);
+        let c = nogil("allclose", t.numel(), || crate::ops::pointwise::isclose(t, &o, rtol, atol, equal_nan)?.all_dims(None, false, true)).py()?;
+        Ok(c.item().py()?.to_bool())
     }
     /// Returns ``True`` if ``input`` and ``other`` have the same shape and the same elements.
     ///
@@ -174,11 +179,13 @@ impl PyTensor {
         if o.shape() != self.t.shape() {
             return Ok(false);
         }
-        Ok(self.t.eq(o).py()?.all_dims(None, false, true).py()?.item().py()?.to_bool())
+        let t = &self.t;
+        Ok(nogil("equal", t.numel(), || t.eq(o)?.all_dims(None, false, true)).py()?.item().py()?.to_bool())
     }
     /// Fills ``self`` with zeros, in place, and returns it.
     fn zero_(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
-        slf.get().t.fill_(Scalar::Int(0)).py()?;
+        let t = &slf.get().t;
+        nogil("zero_", t.numel(), || t.fill_(Scalar::Int(0))).py()?;
         Ok(slf)
     }
     /// Fills ``self`` with ``value``, in place, and returns it.
@@ -186,7 +193,11 @@ impl PyTensor {
     /// Args:
     ///     value (Number or Tensor): the fill value (a one-element tensor is read as a number).
     fn fill_<'py>(slf: Bound<'py, Self>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
-        slf.get().t.fill_(scalar_arg(value)?).py()?;
+        let (t, v) = (&slf.get().t, scalar_arg(value)?);
+        if value.cast::<PyTensor>().is_err() {
+            v.check_fits(t.dtype()).py()?; // a Python number must fit; a tensor's value is cast
+        }
+        nogil("fill_", t.numel(), || t.fill_(v)).py()?;
         Ok(slf)
     }
     /// Fills ``self`` in place with numbers drawn uniformly from ``[from_, to)``.
@@ -206,10 +217,8 @@ impl PyTensor {
     ///     True
     #[pyo3(signature = (from_=0.0, to=1.0, *, generator=None))]
     fn uniform_<'py>(slf: Bound<'py, Self>, from_: f64, to: f64, generator: Option<&Bound<'py, crate::py::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
-        let t = &slf.get().t;
-        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), false).py()?;
-        let r = r.mul_scalar(to - from_).py()?.add_scalar(from_).py()?;
-        fill_from(t, &r)?;
+        let (t, g) = (&slf.get().t, generator.map(|g| &g.get().g));
+        nogil("uniform_", t.numel(), || crate::ops::random::fill_random_(t, from_, to, false, g)).py()?;
         Ok(slf)
     }
     /// Fills ``self`` in place with numbers drawn from the normal distribution N(``mean``, ``std``²).
@@ -230,9 +239,8 @@ impl PyTensor {
         if !(std >= 0.0) {
             return Err(PyRuntimeError::new_err(format!("normal expects std >= 0.0, but found std {}", std)));
         }
-        let r = crate::ops::random::rand(t.shape(), t.dtype(), t.device(), generator.map(|g| &g.get().g), true).py()?;
-        let r = r.mul_scalar(std).py()?.add_scalar(mean).py()?;
-        fill_from(t, &r)?;
+        let g = generator.map(|g| &g.get().g);
+        nogil("normal_", t.numel(), || crate::ops::random::fill_random_(t, mean, std, true, g)).py()?;
         Ok(slf)
     }
     /// Fills ``self`` in place with 0/1 values, each 1 with probability ``p``.
@@ -246,8 +254,11 @@ impl PyTensor {
     #[pyo3(signature = (p=0.5, *, generator=None))]
     fn bernoulli_<'py>(slf: Bound<'py, Self>, p: f64, generator: Option<&Bound<'py, crate::py::functions::PyGenerator>>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        let pt = Tensor::full(t.shape(), Scalar::Float(p), DType::F64, t.device()).py()?;
-        let r = crate::ops::random::bernoulli(&pt, generator.map(|g| &g.get().g)).py()?;
+        let g = generator.map(|g| &g.get().g);
+        let r = nogil("bernoulli_", t.numel(), || {
+            let pt = Tensor::full(t.shape(), Scalar::Float(p), DType::F64, t.device())?;
+            crate::ops::random::bernoulli(&pt, g)
+        }).py()?;
         fill_from(t, &r)?;
         Ok(slf)
     }
@@ -264,8 +275,11 @@ impl PyTensor {
     ///     >>> x.masked_fill(x > 1.5, 0.0)
     ///     tensor([1., 0., 0.])
     fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
-        let v = scalar_arg(value)?;
-        wrap(crate::ops::index::masked_fill(&self.t, &mask.get().t, v))
+        let (t, m, v) = (&self.t, &mask.get().t, scalar_arg(value)?);
+        if value.cast::<PyTensor>().is_err() {
+            v.check_fits(t.dtype()).py()?;
+        }
+        wrap(nogil("masked_fill", t.numel(), || crate::ops::index::masked_fill(t, m, v)))
     }
     /// In-place version of :meth:`Tensor.masked_fill`.
     fn masked_fill_<'py>(slf: Bound<'py, Self>, mask: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
@@ -288,7 +302,8 @@ impl PyTensor {
     ///     >>> x.where(x > 0, 0.0)
     ///     tensor([1., 0., 3.])
     fn r#where(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
-        wrap(crate::ops::index::where_(&condition.get().t, &self.t, arg_of(other)?))
+        let (c, t, o): (&Tensor, &Tensor, _) = (&condition.get().t, &self.t, arg_of(other)?);
+        wrap(nogil("where", c.numel().max(t.numel()), || where_checked(c, Arg::T(t.clone()), o)))
     }
 
     /// Applies the Gaussian Error Linear Unit to each element of ``input``.
@@ -305,7 +320,8 @@ impl PyTensor {
             "tanh" => UnaryOp::GeluTanh,
             a => return Err(PyValueError::new_err(format!("approximate argument must be either none or tanh (got '{}')", a))),
         };
-        wrap(crate::ops::unary::unary(&self.t, op))
+        let t = &self.t;
+        wrap(nogil("gelu", t.numel(), || crate::ops::unary::unary(t, op)))
     }
     /// Applies softplus to each element of ``input``: ``log(1 + exp(beta * x)) / beta``.
     ///
@@ -317,7 +333,8 @@ impl PyTensor {
     ///         Default: ``20.0``.
     #[pyo3(signature = (beta=1.0, threshold=20.0))]
     fn softplus(&self, beta: f64, threshold: f64) -> R {
-        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Softplus { beta, threshold }))
+        let t = &self.t;
+        wrap(nogil("softplus", t.numel(), || crate::ops::unary::unary(t, UnaryOp::Softplus { beta, threshold })))
     }
     /// Applies the Exponential Linear Unit: ``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``.
     ///
@@ -325,7 +342,8 @@ impl PyTensor {
     ///     alpha (float, optional): the ``alpha`` of the formula. Default: ``1.0``.
     #[pyo3(signature = (alpha=1.0))]
     fn elu(&self, alpha: f64) -> R {
-        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Elu { alpha }))
+        let t = &self.t;
+        wrap(nogil("elu", t.numel(), || crate::ops::unary::unary(t, UnaryOp::Elu { alpha })))
     }
     /// Applies leaky ReLU to each element of ``input``: ``x`` if ``x >= 0`` else ``negative_slope * x``.
     ///
@@ -333,7 +351,8 @@ impl PyTensor {
     ///     negative_slope (float, optional): the slope for negative inputs. Default: ``0.01``.
     #[pyo3(signature = (negative_slope=0.01))]
     fn leaky_relu(&self, negative_slope: f64) -> R {
-        wrap(crate::ops::unary::unary(&self.t, UnaryOp::LeakyRelu { slope: negative_slope }))
+        let t = &self.t;
+        wrap(nogil("leakyrelu", t.numel(), || crate::ops::unary::unary(t, UnaryOp::LeakyRelu { slope: negative_slope })))
     }
     /// Clamps each element of ``input`` into ``[min_val, max_val]`` (the HardTanh activation).
     ///
@@ -342,8 +361,19 @@ impl PyTensor {
     ///     max_val (float, optional): the upper end of the linear region. Default: ``1.0``.
     #[pyo3(signature = (min_val=-1.0, max_val=1.0))]
     fn hardtanh(&self, min_val: f64, max_val: f64) -> R {
-        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Hardtanh { min: min_val, max: max_val }))
+        let t = &self.t;
+        wrap(nogil("hardtanh", t.numel(), || crate::ops::unary::unary(t, UnaryOp::Hardtanh { min: min_val, max: max_val })))
     }
+}
+
+/// `where(cond, a, b)` where a Python number must fit the result's dtype, as in PyTorch
+/// (`where(c, int8_tensor, 300)` raises; `where(c, int8_tensor, 2.5)` is float and fits).
+pub(crate) fn where_checked(c: &Tensor, a: Arg, b: Arg) -> crate::Result<Tensor> {
+    let r = crate::ops::index::where_(c, a.clone(), b.clone())?;
+    for s in [&a, &b].into_iter().filter_map(|x| if let Arg::S(s) = x { Some(*s) } else { None }) {
+        s.check_fits(r.dtype())?;
+    }
+    Ok(r)
 }
 
 fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {
@@ -353,5 +383,6 @@ fn fill_from(t: &Tensor, r: &Tensor) -> PyResult<()> {
 /// clamp's bounds: tensors or numbers, None where absent.
 fn clamp_impl(t: &Tensor, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Tensor> {
     let bound = |b: Option<&Bound<'_, PyAny>>| b.filter(|x| !x.is_none()).map(arg_of).transpose();
-    crate::ops::pointwise::clamp(t, bound(min)?, bound(max)?).py()
+    let (lo, hi) = (bound(min)?, bound(max)?);
+    nogil("clamp", t.numel(), || crate::ops::pointwise::clamp(t, lo, hi)).py()
 }

@@ -1,6 +1,7 @@
 //! Indexing: `__getitem__`/`__setitem__`, gather/scatter, index_* ops, masked ops, nonzero, take.
 use super::*;
 use super::operators::alpha_arg;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -16,15 +17,20 @@ impl PyTensor {
             }
         }
         let items = index_items(key)?;
-        wrap(crate::ops::index::index(&self.t, &items))
+        let t = &self.t;
+        wrap(nogil("__getitem__", index_work(t, &items), || crate::ops::index::index(t, &items)))
     }
     fn __setitem__(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let items = index_items(key)?;
         let v = match arg_of(value)? {
             Arg::T(t) => t,
-            Arg::S(s) => Tensor::scalar(s, self.t.dtype()).py()?,
+            Arg::S(s) => {
+                s.check_fits(self.t.dtype()).py()?;
+                Tensor::scalar(s, self.t.dtype()).py()?
+            }
         };
-        crate::ops::index::setitem(&self.t, &items, &v).py()
+        let t = &self.t;
+        nogil("__setitem__", t.numel().max(v.numel()), || crate::ops::index::setitem(t, &items, &v)).py()
     }
     /// Writes ``values`` into ``self`` at the positions given by a tuple of index tensors, in place.
     ///
@@ -47,7 +53,8 @@ impl PyTensor {
     fn index_put_<'py>(slf: Bound<'py, Self>, indices: &Bound<'py, PyAny>, values: &Bound<'py, PyAny>, accumulate: bool) -> PyResult<Bound<'py, Self>> {
         let items = index_put_items(indices)?;
         let v = tensor_from_any(values)?;
-        crate::ops::index::index_put_(&slf.get().t, &items, &v, accumulate).py()?;
+        let t = &slf.get().t;
+        nogil("index_put_", v.numel().max(index_work(t, &items)), || crate::ops::index::index_put_(t, &items, &v, accumulate)).py()?;
         Ok(slf)
     }
     /// Out-of-place version of :meth:`Tensor.index_put_`.
@@ -55,7 +62,8 @@ impl PyTensor {
     fn index_put(&self, indices: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, accumulate: bool) -> R {
         let items = index_put_items(indices)?;
         let v = tensor_from_any(values)?;
-        wrap(crate::ops::index::index_put(&self.t, &items, &v, accumulate))
+        let t = &self.t;
+        wrap(nogil("index_put", t.numel(), || crate::ops::index::index_put(t, &items, &v, accumulate)))
     }
     fn __iter__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
@@ -82,7 +90,8 @@ impl PyTensor {
     ///     tensor([[3, 4],
     ///             [1, 2]])
     fn index_select(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::index::index_select(&self.t, dim, &index.get().t))
+        let (t, i) = (&self.t, &index.get().t);
+        wrap(nogil("index_select", t.numel().max(i.numel()), || crate::ops::index::index_select(t, dim, i)))
     }
     /// Gathers values of ``input`` along ``dim`` at the positions given by ``index``.
     ///
@@ -100,7 +109,8 @@ impl PyTensor {
     ///     tensor([[1, 1],
     ///             [4, 3]])
     fn gather(&self, dim: i64, index: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::index::gather(&self.t, dim, &index.get().t))
+        let (t, i) = (&self.t, &index.get().t);
+        wrap(nogil("gather", i.numel(), || crate::ops::index::gather(t, dim, i)))
     }
     /// Returns a copy of ``input`` with values from ``src`` (or the number ``value``) written at ``index`` along ``dim``.
     ///
@@ -124,12 +134,23 @@ impl PyTensor {
     #[pyo3(signature = (dim, index, src=None, value=None, *, reduce=None))]
     fn scatter(&self, dim: i64, index: &Bound<'_, PyTensor>, src: Option<&Bound<'_, PyAny>>, value: Option<&Bound<'_, PyAny>>, reduce: Option<&str>) -> R {
         let s = match (src, value) {
-            (Some(s), _) => arg_of(s)?,
-            (None, Some(v)) => Arg::S(scalar_arg(v)?),
+            (Some(s), _) => match arg_of(s)? {
+                Arg::S(v) => {
+                    v.check_fits(self.t.dtype()).py()?;
+                    Arg::S(v)
+                }
+                t => t,
+            },
+            (None, Some(v)) => {
+                let s = scalar_arg(v)?;
+                s.check_fits(self.t.dtype()).py()?;
+                Arg::S(s)
+            }
             _ => return Err(PyTypeError::new_err("scatter() missing 'src' or 'value'")),
         };
         let red = match reduce { Some("add") => Some("sum"), Some("multiply") => Some("prod"), r => r };
-        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &s, red, true))
+        let (t, i) = (&self.t, &index.get().t);
+        wrap(nogil("scatter", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, red, true)))
     }
     /// Returns a copy of ``input`` with the values of ``src`` added at ``index`` along ``dim`` (duplicates accumulate).
     ///
@@ -145,7 +166,8 @@ impl PyTensor {
     ///     >>> rtorch.zeros(3).scatter_add(0, rtorch.tensor([0, 0, 2]), rtorch.tensor([1.0, 2.0, 3.0]))
     ///     tensor([3., 0., 3.])
     fn scatter_add(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some("sum"), true))
+        let (t, i, s) = (&self.t, &index.get().t, Arg::T(src.get().t.clone()));
+        wrap(nogil("scatter_add", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, Some("sum"), true)))
     }
     /// In-place version of :meth:`Tensor.scatter_add`.
     fn scatter_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, src: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
@@ -177,7 +199,8 @@ impl PyTensor {
     ///     tensor([2., 1., 3.])
     #[pyo3(signature = (dim, index, src, reduce, *, include_self=true))]
     fn scatter_reduce(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>, reduce: &str, include_self: bool) -> R {
-        wrap(crate::ops::index::scatter(&self.t, dim, &index.get().t, &Arg::T(src.get().t.clone()), Some(reduce), include_self))
+        let (t, i, s) = (&self.t, &index.get().t, Arg::T(src.get().t.clone()));
+        wrap(nogil("scatter_reduce", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, Some(reduce), include_self)))
     }
     /// Returns a copy of ``input`` with ``alpha * source`` added at positions ``index`` of dimension ``dim``.
     ///
@@ -198,15 +221,17 @@ impl PyTensor {
     #[pyo3(signature = (dim, index, source, *, alpha=None))]
     fn index_add(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>, alpha: Option<&Bound<'_, PyAny>>) -> R {
         let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
-        wrap(crate::ops::index::index_add(&self.t, dim, &index.get().t, &source.get().t, a, "index_add"))
+        let (t, i, src) = (&self.t, &index.get().t, &source.get().t);
+        wrap(nogil("index_add", t.numel().max(src.numel()), || crate::ops::index::index_add(t, dim, i, src, a, "index_add")))
     }
     /// In-place version of :meth:`Tensor.index_add`.
     #[pyo3(signature = (dim, index, source, *, alpha=None))]
     fn index_add_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>, alpha: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let a = match alpha { Some(a) => scalar_arg(a)?, None => Scalar::Int(1) };
         let t = &slf.get().t;
-        let r = crate::ops::index::index_add(t, dim, &index.get().t, &source.get().t, a, "index_add_").py()?;
-        inplace_from(t, r)?;
+        let (i, src) = (&index.get().t, &source.get().t);
+        let r = nogil("index_add_", t.numel().max(src.numel()), || crate::ops::index::index_add(t, dim, i, src, a, "index_add_")).py()?;
+        nogil("index_add_", t.numel(), || Ok(inplace_from(t, r))).py()??;
         Ok(slf)
     }
     /// Returns a copy of ``input`` with the slices of ``source`` written at positions ``index`` of dimension ``dim``.
@@ -224,13 +249,15 @@ impl PyTensor {
     ///             [0., 0.],
     ///             [1., 2.]])
     fn index_copy(&self, dim: i64, index: &Bound<'_, PyTensor>, source: &Bound<'_, PyTensor>) -> R {
-        wrap(crate::ops::index::index_copy(&self.t, dim, &index.get().t, &source.get().t, "index_copy"))
+        let (t, i, src) = (&self.t, &index.get().t, &source.get().t);
+        wrap(nogil("index_copy", t.numel().max(src.numel()), || crate::ops::index::index_copy(t, dim, i, src, "index_copy")))
     }
     /// In-place version of :meth:`Tensor.index_copy`.
     fn index_copy_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, source: &Bound<'py, PyTensor>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        let r = crate::ops::index::index_copy(t, dim, &index.get().t, &source.get().t, "index_copy_").py()?;
-        inplace_from(t, r)?;
+        let (i, src) = (&index.get().t, &source.get().t);
+        let r = nogil("index_copy_", t.numel().max(src.numel()), || crate::ops::index::index_copy(t, dim, i, src, "index_copy_")).py()?;
+        nogil("index_copy_", t.numel(), || Ok(inplace_from(t, r))).py()??;
         Ok(slf)
     }
     /// Returns a copy of ``input`` with ``value`` written at positions ``index`` of dimension ``dim``.
@@ -247,13 +274,15 @@ impl PyTensor {
     ///             [-1.,  0., -1.]])
     fn index_fill(&self, dim: i64, index: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
         let v = index_fill_value(&self.t, value)?;
-        wrap(crate::ops::index::index_fill(&self.t, dim, &index.get().t, &v, "index_fill"))
+        let (t, i) = (&self.t, &index.get().t);
+        wrap(nogil("index_fill", t.numel(), || crate::ops::index::index_fill(t, dim, i, &v, "index_fill")))
     }
     /// In-place version of :meth:`Tensor.index_fill`.
     fn index_fill_<'py>(slf: Bound<'py, Self>, dim: i64, index: &Bound<'py, PyTensor>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let v = index_fill_value(t, value)?;
-        let r = crate::ops::index::index_fill(t, dim, &index.get().t, &v, "index_fill_").py()?;
+        let i = &index.get().t;
+        let r = nogil("index_fill_", t.numel(), || crate::ops::index::index_fill(t, dim, i, &v, "index_fill_")).py()?;
         inplace_from(t, r)?;
         Ok(slf)
     }
@@ -308,7 +337,7 @@ impl PyTensor {
         let shape = crate::layout::broadcast_shapes(self.t.shape(), m.shape()).py()?;
         let x = self.t.expand(&shape).py()?;
         let mb = m.expand(&shape).py()?;
-        wrap(crate::ops::index::index(&x, &[crate::opdefs::IndexItem::Tensor(mb)]))
+        wrap(nogil("masked_select", x.numel(), || crate::ops::index::index(&x, &[crate::opdefs::IndexItem::Tensor(mb)])))
     }
     /// Returns the indices of the non-zero elements of ``input``.
     ///
@@ -328,7 +357,8 @@ impl PyTensor {
     ///     (tensor([0, 1]), tensor([1, 0]))
     #[pyo3(signature = (*, as_tuple=false))]
     fn nonzero<'py>(&self, py: Python<'py>, as_tuple: bool) -> PyResult<Bound<'py, PyAny>> {
-        let nz = crate::ops::index::nonzero(&self.t).py()?;
+        let t = &self.t;
+        let nz = nogil("nonzero", t.numel(), || crate::ops::index::nonzero(t)).py()?;
         if as_tuple {
             let cols: Vec<PyTensor> = (0..self.t.ndim().max(1) as i64)
                 .map(|k| if self.t.ndim() == 0 { nz.reshape(&[-1]) } else { nz.select(1, k)?.contiguous() })
@@ -348,7 +378,8 @@ impl PyTensor {
     ///     tensor([1, 4])
     fn take(&self, index: &Bound<'_, PyTensor>) -> R {
         let flat = self.t.reshape(&[-1]).py()?;
-        wrap(crate::ops::index::index(&flat, &[crate::opdefs::IndexItem::Tensor(index.get().t.clone())]))
+        let i = index.get().t.clone();
+        wrap(nogil("take", i.numel(), || crate::ops::index::index(&flat, &[crate::opdefs::IndexItem::Tensor(i)])))
     }
 }
 
@@ -356,6 +387,18 @@ impl PyTensor {
 fn index_fill_value(t: &Tensor, value: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     match arg_of(value)? {
         Arg::T(v) => Ok(v),
-        Arg::S(s) => Tensor::scalar(s, t.dtype()).py(),
+        Arg::S(s) => {
+            s.check_fits(t.dtype()).py()?;
+            Tensor::scalar(s, t.dtype()).py()
+        }
     }
+}
+
+/// Elements an indexing op may touch: none for basic indexing (a view), else the tensor's or its
+/// index tensors', whichever is larger.
+fn index_work(t: &Tensor, items: &[crate::opdefs::IndexItem]) -> usize {
+    items.iter().fold(0, |w, it| match it {
+        crate::opdefs::IndexItem::Tensor(i) => w.max(i.numel()).max(t.numel()),
+        _ => w,
+    })
 }

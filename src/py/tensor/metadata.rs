@@ -25,8 +25,8 @@ impl PyTensor {
         match dim {
             None => size_obj(py, self.t.shape()),
             Some(d) => {
-                let i = crate::layout::wrap_dim(d, self.t.ndim()).py()?;
-                Ok(self.t.shape().get(i).copied().unwrap_or(1).into_pyobject(py)?.into_any())
+                let i = crate::layout::wrap_dim_strict(d, self.t.ndim()).py()?;
+                Ok(self.t.shape()[i].into_pyobject(py)?.into_any())
             }
         }
     }
@@ -50,8 +50,8 @@ impl PyTensor {
         match dim {
             None => Ok(PyTuple::new(py, self.t.strides())?.into_any()),
             Some(d) => {
-                let i = crate::layout::wrap_dim(d, self.t.ndim()).py()?;
-                Ok(self.t.strides().get(i).copied().unwrap_or(1).into_pyobject(py)?.into_any())
+                let i = crate::layout::wrap_dim_strict(d, self.t.ndim()).py()?;
+                Ok(self.t.strides()[i].into_pyobject(py)?.into_any())
             }
         }
     }

@@ -17,6 +17,7 @@ mod views;
 
 pub use conversion::to_numpy;
 pub use slot::Slot;
+pub(crate) use elementwise::where_checked;
 
 use super::convert::*;
 use super::errors::{from_py, IntoPy};

@@ -120,12 +120,11 @@ pub(super) fn alpha_arg(other: Arg, alpha: Option<&Bound<'_, PyAny>>) -> PyResul
 
 /// `div` with PyTorch's rounding modes (trunc keeps integer inputs integer).
 fn div_impl(t: &Tensor, other: Arg, rounding_mode: Option<&str>) -> PyResult<Tensor> {
-    let r = binary(div_op(rounding_mode)?, t, other).py()?;
+    let op = div_op(rounding_mode)?;
     if rounding_mode == Some("trunc") {
-        let r = r.trunc().py()?;
-        return if t.dtype().is_float() { Ok(r) } else { r.to_dtype(t.dtype()).py() };
+        return crate::py::guard::run("div", t.numel(), || crate::ops::binary::div_trunc(t, other));
     }
-    Ok(r)
+    crate::py::guard::run("div", t.numel(), || binary(op, t, other))
 }
 
 fn div_op(rounding_mode: Option<&str>) -> PyResult<BinaryOp> {

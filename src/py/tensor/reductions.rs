@@ -1,6 +1,7 @@
 //! Reductions and scans: sum, mean, prod, max/min, arg*, var/std, norm, logsumexp, softmax,
 //! cumsum/cumprod, all/any.
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -44,8 +45,11 @@ impl PyTensor {
     ///     tensor(3.)
     #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
     fn nansum(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let z = crate::ops::index::where_(&self.t.isnan().py()?, Arg::S(Scalar::Int(0)), &self.t).py()?;
-        wrap(z.sum_dims(dims_arg(dim)?.as_deref(), keepdim, opt_dtype(dtype)?))
+        let (t, d, dt) = (&self.t, dims_arg(dim)?, opt_dtype(dtype)?);
+        wrap(nogil("nansum", t.numel(), || {
+            let z = crate::ops::index::where_(&t.isnan()?, Arg::S(Scalar::Int(0)), t)?;
+            z.sum_dims(d.as_deref(), keepdim, dt)
+        }))
     }
     /// Returns the mean of the elements of ``input``, over all elements or over ``dim``.
     ///
@@ -82,12 +86,8 @@ impl PyTensor {
     ///     tensor(2.)
     #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
     fn nanmean(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let d = dims_arg(dim)?;
-        let nan = self.t.isnan().py()?;
-        let z = crate::ops::index::where_(&nan, Arg::S(Scalar::Int(0)), &self.t).py()?;
-        let s = z.sum_dims(d.as_deref(), keepdim, opt_dtype(dtype)?).py()?;
-        let n = nan.logical_not().py()?.sum_dims(d.as_deref(), keepdim, None).py()?;
-        wrap(s.div(&n))
+        let (t, d, dt) = (&self.t, dims_arg(dim)?, opt_dtype(dtype)?);
+        wrap(nogil("nanmean", t.numel(), || crate::ops::reduce::nanmean(t, d.as_deref(), keepdim, dt)))
     }
     /// Returns the product of the elements of ``input``, over all elements or over one dimension.
     ///
@@ -103,7 +103,8 @@ impl PyTensor {
     ///     (tensor(24.), tensor([ 2., 12.]))
     #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
     fn prod(&self, dim: Option<i64>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        wrap(self.t.prod_dims(dim, keepdim, opt_dtype(dtype)?))
+        let (t, dt) = (&self.t, opt_dtype(dtype)?);
+        wrap(nogil("prod", t.numel(), || t.prod_dims(dim, keepdim, dt)))
     }
     /// Returns the maximum of ``input``: over all elements, along ``dim`` with indices, or elementwise against a tensor.
     ///
@@ -159,7 +160,8 @@ impl PyTensor {
     ///     tensor([3., 5.])
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        wrap(self.t.amax_dims(dims_arg(dim)?.as_deref(), keepdim, true))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("amax", t.numel(), || t.amax_dims(d.as_deref(), keepdim, true)))
     }
     /// Returns the minimum of ``input`` over the given dimensions (values only; the gradient is split evenly among ties).
     ///
@@ -168,7 +170,8 @@ impl PyTensor {
     ///     keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        wrap(self.t.amax_dims(dims_arg(dim)?.as_deref(), keepdim, false))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("amin", t.numel(), || t.amax_dims(d.as_deref(), keepdim, false)))
     }
     /// Returns the indices of the maximum values of ``input``: into the flattened tensor, or along ``dim``.
     ///
@@ -184,7 +187,8 @@ impl PyTensor {
     ///     (tensor(1), tensor([1, 0]))
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
-        wrap(self.t.argmax(dim, keepdim, true))
+        let t = &self.t;
+        wrap(nogil("argmax", t.numel(), || t.argmax(dim, keepdim, true)))
     }
     /// Returns the indices of the minimum values of ``input``: into the flattened tensor, or along ``dim``.
     ///
@@ -194,7 +198,8 @@ impl PyTensor {
     ///     keepdim (bool, optional): keep the reduced dimension with size 1. Default: ``False``.
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
-        wrap(self.t.argmax(dim, keepdim, false))
+        let t = &self.t;
+        wrap(nogil("argmin", t.numel(), || t.argmax(dim, keepdim, false)))
     }
     /// Tests whether all elements of ``input`` are non-zero (True), over all elements or over ``dim``; returns a bool tensor.
     ///
@@ -208,7 +213,8 @@ impl PyTensor {
     ///     tensor([False,  True])
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        wrap(self.t.all_dims(dims_arg(dim)?.as_deref(), keepdim, true))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("all", t.numel(), || t.all_dims(d.as_deref(), keepdim, true)))
     }
     /// Tests whether any element of ``input`` is non-zero (True), over all elements or over ``dim``; returns a bool tensor.
     ///
@@ -222,7 +228,8 @@ impl PyTensor {
     ///     tensor(True)
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        wrap(self.t.all_dims(dims_arg(dim)?.as_deref(), keepdim, false))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("any", t.numel(), || t.all_dims(d.as_deref(), keepdim, false)))
     }
     /// Counts the non-zero elements of ``input``, over all elements or over ``dim``.
     ///
@@ -235,8 +242,8 @@ impl PyTensor {
     ///     tensor([1, 2])
     #[pyo3(signature = (dim=None))]
     fn count_nonzero(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
-        let nz = binary(BinaryOp::Ne, &self.t, Scalar::Int(0)).py()?;
-        wrap(nz.sum_dims(dims_arg(dim)?.as_deref(), false, None))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("count_nonzero", t.numel(), || binary(BinaryOp::Ne, t, Scalar::Int(0))?.sum_dims(d.as_deref(), false, None)))
     }
     /// Returns the variance of ``input``, over all elements or over ``dim``.
     ///
@@ -257,7 +264,8 @@ impl PyTensor {
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
     fn var(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
         let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
-        wrap(self.t.var_dims(dims_arg(dim)?.as_deref(), c, keepdim))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("var", t.numel(), || t.var_dims(d.as_deref(), c, keepdim)))
     }
     /// Returns the standard deviation of ``input`` (the square root of :meth:`Tensor.var`).
     ///
@@ -275,7 +283,8 @@ impl PyTensor {
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
     fn std(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
         let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
-        wrap(self.t.var_dims(dims_arg(dim)?.as_deref(), c, keepdim).and_then(|v| v.sqrt()))
+        let (t, d) = (&self.t, dims_arg(dim)?);
+        wrap(nogil("std", t.numel(), || t.std_dims(d.as_deref(), c, keepdim)))
     }
     /// Returns the vector p-norm of ``input``, over all elements or over ``dim``.
     ///
@@ -307,7 +316,8 @@ impl PyTensor {
             },
         };
         let d = dims_arg(dim)?;
-        wrap(crate::ops::reduce::norm(&self.t, pv, d.as_deref(), keepdim))
+        let t = &self.t;
+        wrap(nogil("norm", t.numel(), || crate::ops::reduce::norm(t, pv, d.as_deref(), keepdim)))
     }
     /// Returns ``log(sum(exp(input)))`` over ``dim``, computed stably (the maximum is subtracted first).
     ///
@@ -322,7 +332,8 @@ impl PyTensor {
     #[pyo3(signature = (dim, keepdim=false))]
     fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
         let d = dims_arg(Some(dim))?.unwrap_or_default();
-        wrap(self.t.logsumexp(&d, keepdim))
+        let t = &self.t;
+        wrap(nogil("logsumexp", t.numel(), || t.logsumexp(&d, keepdim)))
     }
     /// Applies softmax along ``dim``: ``exp(x) / sum(exp(x))``, so that each slice sums to 1.
     ///
@@ -372,8 +383,8 @@ impl PyTensor {
     ///     tensor([ 1,  3,  6, 10])
     #[pyo3(signature = (dim, *, dtype=None))]
     fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
-        wrap(x.cumulative(dim, false))
+        let (t, dt): (&Tensor, _) = (&self.t, opt_dtype(dtype)?);
+        wrap(nogil("cumsum", t.numel(), || match dt { Some(d) => t.to_dtype(d)?, None => t.clone() }.cumulative(dim, false)))
     }
     /// Returns the cumulative product of ``input`` along ``dim``: ``out[i] = input[0] * ... * input[i]``.
     ///
@@ -387,22 +398,24 @@ impl PyTensor {
     ///     tensor([1., 2., 6.])
     #[pyo3(signature = (dim, *, dtype=None))]
     fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let x = match opt_dtype(dtype)? { Some(d) => self.t.to_dtype(d).py()?, None => self.t.clone() };
-        wrap(x.cumulative(dim, true))
+        let (t, dt): (&Tensor, _) = (&self.t, opt_dtype(dtype)?);
+        wrap(nogil("cumprod", t.numel(), || match dt { Some(d) => t.to_dtype(d)?, None => t.clone() }.cumulative(dim, true)))
     }
 }
 
 
 fn minmax<'py>(py: Python<'py>, t: &Tensor, dim: Option<&Bound<'py, PyAny>>, keepdim: bool, max: bool) -> PyResult<Bound<'py, PyAny>> {
     match dim {
-        None => Ok(Py::new(py, PyTensor::from(t.amax_dims(None, false, max).py()?))?.into_bound(py).into_any()),
-        Some(d) if d.is_none() => Ok(Py::new(py, PyTensor::from(t.amax_dims(None, false, max).py()?))?.into_bound(py).into_any()),
+        None => Ok(Py::new(py, PyTensor::from(nogil("max", t.numel(), || t.amax_dims(None, false, max)).py()?))?.into_bound(py).into_any()),
+        Some(d) if d.is_none() => Ok(Py::new(py, PyTensor::from(nogil("max", t.numel(), || t.amax_dims(None, false, max)).py()?))?.into_bound(py).into_any()),
         Some(d) => {
             if let Ok(o) = d.cast::<PyTensor>() {
                 let op = if max { BinaryOp::Maximum } else { BinaryOp::Minimum };
-                return Ok(Py::new(py, PyTensor::from(binary(op, t, &o.get().t).py()?))?.into_bound(py).into_any());
+                let o = &o.get().t;
+                return Ok(Py::new(py, PyTensor::from(nogil("max", t.numel().max(o.numel()), || binary(op, t, o)).py()?))?.into_bound(py).into_any());
             }
-            let (v, i) = t.max_dim(d.extract()?, keepdim, max).py()?;
+            let dim: i64 = d.extract()?;
+            let (v, i) = nogil("max", t.numel(), || t.max_dim(dim, keepdim, max)).py()?;
             let cls = py.import("rtorch._size")?.getattr(if max { "max_result" } else { "min_result" })?;
             cls.call1((PyTensor::from(v), PyTensor::from(i)))
         }

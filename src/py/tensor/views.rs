@@ -1,6 +1,7 @@
 //! Shape and movement methods: views (view, reshape, permute, expand, slicing...) and copies
 //! (flip, repeat, roll, cat-like helpers).
 use super::*;
+use crate::py::guard::nogil;
 
 #[pymethods]
 impl PyTensor {
@@ -50,7 +51,8 @@ impl PyTensor {
     ///             [4, 5]])
     #[pyo3(signature = (*args, shape=None))]
     fn reshape<'py>(&self, args: &Bound<'py, PyTuple>, shape: Option<&Bound<'py, PyAny>>) -> R {
-        wrap(self.t.reshape(&shape_args(&varargs_or_keyword("reshape", args, shape, "shape")?)?))
+        let (t, s) = (&self.t, shape_args(&varargs_or_keyword("reshape", args, shape, "shape")?)?);
+        wrap(nogil("reshape", copy_work(t), || t.reshape(&s)))
     }
     /// Returns ``self`` viewed with the shape of ``other`` (``self.view(other.shape)``).
     ///
@@ -65,7 +67,8 @@ impl PyTensor {
     /// Args:
     ///     other (Tensor): the tensor whose shape to take.
     fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        wrap(self.t.reshape_u(other.get().t.shape()))
+        let (t, o) = (&self.t, &other.get().t);
+        wrap(nogil("reshape_as", copy_work(t), || t.reshape_u(o.shape())))
     }
     /// Returns a view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped.
     ///
@@ -213,11 +216,13 @@ impl PyTensor {
     ///     (rtorch.Size([24]), rtorch.Size([2, 12]))
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
     fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
-        wrap(self.t.flatten(start_dim, end_dim))
+        let t = &self.t;
+        wrap(nogil("flatten", copy_work(t), || t.flatten(start_dim, end_dim)))
     }
     /// Returns ``input`` flattened to one dimension (a view when possible, else a copy).
     fn ravel(&self) -> R {
-        wrap(self.t.reshape(&[-1]))
+        let t = &self.t;
+        wrap(nogil("ravel", copy_work(t), || t.reshape(&[-1])))
     }
     /// Splits dimension ``dim`` of ``input`` into the given ``sizes`` (the inverse of :meth:`Tensor.flatten`).
     ///
@@ -356,19 +361,27 @@ impl PyTensor {
     ///             [0, 1]])
     #[pyo3(signature = (*args, dims=None))]
     fn flip<'py>(&self, args: &Bound<'py, PyTuple>, dims: Option<&Bound<'py, PyAny>>) -> R {
-        wrap(self.t.flip(&shape_args(&varargs_or_keyword("flip", args, dims, "dims")?)?))
+        let (t, d) = (&self.t, shape_args(&varargs_or_keyword("flip", args, dims, "dims")?)?);
+        wrap(nogil("flip", t.numel(), || t.flip(&d)))
     }
     /// Returns a copy of ``input`` flipped left to right (along dimension 1).
     fn fliplr(&self) -> R {
-        wrap(self.t.flip(&[1]))
+        let t = &self.t;
+        wrap(nogil("fliplr", t.numel(), || t.fliplr()))
     }
     /// Returns a copy of ``input`` flipped upside down (along dimension 0).
     fn flipud(&self) -> R {
-        wrap(self.t.flip(&[0]))
+        let t = &self.t;
+        wrap(nogil("flipud", t.numel(), || t.flipud()))
     }
 }
 
 /// A tuple of tensors (what PyTorch's split, chunk and unbind return).
 fn tensor_tuple(py: Python<'_>, parts: crate::Result<Vec<Tensor>>) -> PyResult<Bound<'_, PyTuple>> {
     PyTuple::new(py, parts.py()?.into_iter().map(PyTensor::from))
+}
+
+/// Work of a reshape: none when it is a view of a contiguous tensor, a full copy otherwise.
+fn copy_work(t: &Tensor) -> usize {
+    if t.is_contiguous() { 0 } else { t.numel() }
 }

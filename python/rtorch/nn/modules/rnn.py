@@ -55,6 +55,23 @@ def _check_dim(name, what, t, dims):
 
 
 # ---------------------------------------------------------------------- multi-layer modules
+# Bytes of Python and engine bookkeeping per parameter beyond its data (object, attribute entry, name).
+_PARAM_OVERHEAD = 512
+
+
+def _check_rnn_size(mode, input_size, gate_size, real_hidden, hidden_size, proj_size, num_layers, num_directions,
+                    bias, dtype):
+    """Refuse, before building anything, an RNN whose parameters can never fit in this machine's memory
+    (``nn.GRU(1, 1, 2**31)`` would otherwise build parameter objects until the machine runs out)."""
+    per_dir = [gate_size * input_size, gate_size * real_hidden] + ([gate_size, gate_size] if bias else [])
+    deeper = [gate_size * real_hidden * num_directions, gate_size * real_hidden] + ([gate_size, gate_size] if bias else [])
+    proj = [proj_size * hidden_size] if proj_size > 0 else []
+    count = len(per_dir + proj) * num_directions * num_layers
+    numel = (sum(per_dir + proj) + (num_layers - 1) * sum(deeper + proj)) * num_directions
+    itemsize = (dtype or rtorch.get_default_dtype()).itemsize
+    rtorch._rtorch._check_alloc(f"{mode}(num_layers={num_layers})", numel * itemsize + count * _PARAM_OVERHEAD)
+
+
 class RNNBase(Module):
     r"""Base class of :class:`RNN`, :class:`LSTM` and :class:`GRU`: owns the per-layer weights.
 
@@ -107,6 +124,8 @@ class RNNBase(Module):
         num_directions = 2 if bidirectional else 1
         self._flat_weights_names = []
         self._all_weights = []
+        _check_rnn_size(mode, input_size, gate_size, real_hidden, hidden_size, proj_size, num_layers, num_directions,
+                        bias, dtype)
         for layer in range(num_layers):
             for direction in range(num_directions):
                 layer_input = input_size if layer == 0 else real_hidden * num_directions
