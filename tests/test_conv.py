@@ -643,7 +643,7 @@ def test_mnist_cnn_trains_a_few_steps():
     assert losses[-1] < 0.5 * losses[0]
 
 
-# ------------------------------------------------------------------ depthwise (direct kernels)
+# ------------------------------------------------------------------ depthwise (one input channel per group)
 def _dense_from_depthwise(w, c):
     """The [O, C, kh, kw] dense weight equal to a depthwise one (zero outside each group's channel)."""
     o = w.shape[0]

@@ -11,7 +11,7 @@ use num_traits::Float;
 
 impl Window {
     /// The output columns [lo, hi) whose kernel tap `kj` lands inside the input row (lo <= hi).
-    pub(super) fn inside_cols(&self, kj: usize) -> (usize, usize) {
+    fn inside_cols(&self, kj: usize) -> (usize, usize) {
         let off = (kj * self.dw) as isize - self.pw as isize; // input column of output column 0
         let s = self.sw as isize;
         let ow = self.out_w() as isize;
@@ -23,7 +23,7 @@ impl Window {
     }
     /// Input row/col touched by output position `o` and kernel tap `k` (None in the padding).
     #[inline(always)]
-    pub(super) fn src(o: usize, k: usize, s: usize, p: usize, d: usize, n: usize) -> Option<usize> {
+    fn src(o: usize, k: usize, s: usize, p: usize, d: usize, n: usize) -> Option<usize> {
         let i = (o * s + k * d) as isize - p as isize;
         (i >= 0 && (i as usize) < n).then_some(i as usize)
     }
@@ -139,16 +139,16 @@ pub struct ConvDims {
 }
 
 impl ConvDims {
-    pub(super) fn taps(&self) -> usize {
+    fn taps(&self) -> usize {
         self.win.kh * self.win.kw
     }
     fn kk(&self) -> usize {
         self.c / self.groups * self.taps()
     }
-    pub(super) fn og(&self) -> usize {
+    fn og(&self) -> usize {
         self.o / self.groups
     }
-    pub(super) fn l(&self) -> usize {
+    fn l(&self) -> usize {
         self.win.out_h() * self.win.out_w()
     }
     /// Image `img`'s columns [C*kh*kw, L] into `cols`.
@@ -158,11 +158,6 @@ impl ConvDims {
             let p = img * self.c + c;
             im2col_plane(&x[p * hw..(p + 1) * hw], &mut cols[c * rows..(c + 1) * rows], self.win);
         }
-    }
-    /// One input channel per group (depthwise, with any channel multiplier): the direct kernels
-    /// of `depthwise.rs`, not im2col and a 1-row gemm per group.
-    pub(super) fn depthwise(&self) -> bool {
-        self.groups > 1 && self.c == self.groups
     }
     /// How images are spread over the pool: (chunks of consecutive images, gemm parallelism in a
     /// chunk). Whole images per thread when there are enough of them (no synchronisation inside a
@@ -190,9 +185,6 @@ fn run_chunks<R: Send>(chunks: usize, job: impl Fn(usize) -> R + Sync + Send) ->
 /// writing straight into the output with the bias pre-filled (gemm's dst = 1*dst + 1*w·cols).
 /// x [N, C, H, W], w [O, C/groups, kh, kw], out [N, O, OH, OW], all contiguous.
 pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, out: &mut [T], d: ConvDims) {
-    if d.depthwise() {
-        return super::depthwise::forward(x, w, bias, out, d);
-    }
     let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
     let (chunks, par) = d.split(2);
     let po = SendPtr(out.as_mut_ptr());
@@ -233,9 +225,6 @@ pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, 
 pub fn conv2d_backward<T: Element + Float>(
     x: &[T], w: &[T], g: &[T], gx: Option<&mut [T]>, gw: Option<&mut [T]>, gb: Option<&mut [f64]>, d: ConvDims,
 ) {
-    if d.depthwise() {
-        return super::depthwise::backward(x, w, g, gx, gw, gb, d);
-    }
     let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
     let (need_x, need_w, need_b) = (gx.is_some(), gw.is_some(), gb.is_some());
     let hw = d.win.h * d.win.w;

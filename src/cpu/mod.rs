@@ -3,7 +3,6 @@
 pub mod attention;
 pub mod binary;
 pub mod conv;
-mod depthwise;
 pub mod index;
 pub mod iter;
 pub mod loss;

@@ -13,7 +13,7 @@ use num_traits::Float;
 
 /// Run `f(plane)` for every plane: on this thread for small work, else in chunks on the pool,
 /// each in a frame compiled for AVX2 when the CPU has it (the row loops vectorise there).
-pub(super) fn planes(n: usize, work: usize, f: impl Fn(usize) + Sync) {
+fn planes(n: usize, work: usize, f: impl Fn(usize) + Sync) {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     unsafe fn avx2<F: Fn(usize)>(f: &F, lo: usize, hi: usize) {
