@@ -298,3 +298,14 @@ def test_max_pool_nan_and_first_max():
     assert np.isnan(v[0, 0, 0, 0].item()) and i[0, 0, 0, 0].item() == 5
     assert v[0, 0, 1, 1].item() == 1.0 and i[0, 0, 1, 1].item() == 11
     assert i[0, 0, 0, 1].item() == 2  # all zeros: the first
+
+
+def test_pool_empty_plane_raises_like_pytorch():
+    # Only the batch dim may be empty (PyTorch's message); an empty batch gives an empty result.
+    for shape in ((1, 1, 0, 4), (1, 0, 4, 4), (0, 4, 4)):
+        for f in (lambda x: F.max_pool2d(x, 2, padding=1), lambda x: F.avg_pool2d(x, 2, padding=1)):
+            with pytest.raises(RuntimeError, match="optional 0 dim batch size"):
+                f(rtorch.ones(shape))
+    assert tuple(F.max_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
+    assert tuple(F.avg_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
+    assert tuple(F.adaptive_avg_pool2d(rtorch.ones(1, 0, 4, 4), 1).shape) == (1, 0, 1, 1)

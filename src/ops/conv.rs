@@ -181,8 +181,20 @@ pub fn conv_transpose2d(
     Ok(out)
 }
 
+/// PyTorch's pooling precondition: only the batch dim of a 3-D/4-D input may be empty (the
+/// window kernels would otherwise read an empty plane).
+fn check_pool_input(x: &Tensor) -> Result<()> {
+    let s = x.shape();
+    let first = (s.len() == 4) as usize;
+    if (s.len() == 3 || s.len() == 4) && s[first..].contains(&0) {
+        bail!(Runtime, "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:{:?}", s);
+    }
+    Ok(())
+}
+
 /// 2-D max pooling; returns (values, flat indices into each H*W plane) like PyTorch.
 pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], dilation: [usize; 2], ceil_mode: bool) -> Result<(Tensor, Tensor)> {
+    check_pool_input(x)?;
     if x.ndim() == 3 {
         let (v, i) = max_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, dilation, ceil_mode)?;
         return Ok((v.squeeze(Some(&[0]))?, i.squeeze(Some(&[0]))?));
@@ -208,6 +220,7 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
 /// input (count_include_pad) or to the input itself.
 #[allow(clippy::too_many_arguments)]
 pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [usize; 2], ceil_mode: bool, count_include_pad: bool, divisor_override: Option<usize>) -> Result<Tensor> {
+    check_pool_input(x)?;
     if x.ndim() == 3 {
         return avg_pool2d(&x.unsqueeze(0)?, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)?.squeeze(Some(&[0]));
     }
