@@ -671,3 +671,60 @@ def test_mnist_cnn_trains_a_few_steps():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+# ------------------------------------------------------------------ depthwise (one input channel per group)
+def _dense_from_depthwise(w, c):
+    """The [O, C, kh, kw] dense weight equal to a depthwise one (zero outside each group's channel)."""
+    o = w.shape[0]
+    dense = np.zeros((o, c) + w.shape[2:], w.dtype)
+    for oc in range(o):
+        dense[oc, oc // (o // c)] = w[oc, 0]
+    return dense
+
+
+@needs_conv2d
+@pytest.mark.parametrize("mult", [1, 2])
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(stride=2, padding=3), dict(stride=(1, 2), padding=(0, 2), dilation=2),
+                                dict(padding="same", dilation=(2, 1)), dict()], ids=str)
+@pytest.mark.parametrize("kernel", [(3, 3), (7, 7), (1, 2)], ids=str)
+def test_depthwise_conv_forward_backward(kw, kernel, mult, num_threads):
+    rng = np.random.default_rng(kernel[0] * 10 + mult)
+    c = 6
+    x = rng.standard_normal((2, c, 15, 17))  # a 7x7 kernel dilated by 2 still fits
+    w = rng.standard_normal((c * mult, 1) + kernel)
+    b = rng.standard_normal(c * mult)
+    ref = np_conv2d(x, w, b, groups=c, **kw)
+    rx, rw, rb = (rtorch.tensor(a, requires_grad=True) for a in (x, w, b))
+    y = F.conv2d(rx, rw, rb, groups=c, **kw)
+    assert_close(y, ref, rtol=1e-10, atol=1e-10)
+    cot = rng.standard_normal(ref.shape)
+    y.backward(rtorch.tensor(cot))
+    # The same convolution as a dense one (block-diagonal weight) through the im2col/gemm kernels.
+    dx, dw_, db = (rtorch.tensor(a, requires_grad=True) for a in (x, _dense_from_depthwise(w, c), b))
+    F.conv2d(dx, dw_, db, **kw).backward(rtorch.tensor(cot))
+    assert_close(rx.grad, dx.grad.numpy(), rtol=1e-9, atol=1e-9)
+    dense_g = dw_.grad.numpy()
+    assert_close(rw.grad, np.stack([dense_g[oc, oc // mult] for oc in range(c * mult)])[:, None], rtol=1e-9, atol=1e-9)
+    assert_close(rb.grad, db.grad.numpy(), rtol=1e-9, atol=1e-9)
+    y32 = F.conv2d(rtorch.tensor(x.astype(np.float32)), rtorch.tensor(w.astype(np.float32)),
+                   rtorch.tensor(b.astype(np.float32)), groups=c, **kw)
+    assert_close(y32, ref.astype(np.float32), rtol=1e-4, atol=1e-4)
+
+
+@needs_conv2d
+def test_depthwise_conv_gradcheck_and_large_planes(num_threads):
+    rng = np.random.default_rng(5)
+    x = rtorch.tensor(rng.standard_normal((2, 3, 6, 5)), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((6, 1, 3, 2)), requires_grad=True)
+    b = rtorch.tensor(rng.standard_normal(6), requires_grad=True)
+    assert gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=3),
+                     (x, w, b))
+    assert gradgradcheck(lambda x, w: F.conv2d(x, w, None, padding=1, groups=3), (x, w))
+    # Enough planes and taps to run across threads (8 x 64 planes of 56 x 56), float32.
+    xa = rng.standard_normal((8, 64, 56, 56)).astype(np.float32)
+    wa = rng.standard_normal((64, 1, 3, 3)).astype(np.float32)
+    got = F.conv2d(rtorch.tensor(xa), rtorch.tensor(wa), None, padding=1, groups=64).numpy()
+    ref = np_conv2d(xa[:2].astype(np.float64), wa.astype(np.float64), None, padding=1, groups=64)
+    np.testing.assert_allclose(got[:2], ref, rtol=1e-4, atol=1e-4)
+    assert np.isfinite(got).all()

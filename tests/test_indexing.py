@@ -328,3 +328,106 @@ def test_range_index_on_a_second_dim_and_in_the_graph():
     g = np.zeros_like(a)
     g[1, [0, 1], [0, 3]] = 1
     assert_close(t.grad, g)
+
+
+# ------------------------------------------------------------------ threaded gather / scatter / put
+def _np_scatter(out, dim, idx, src, how, include_self=True):
+    """NumPy oracle for scatter / scatter_reduce along `dim`, applying values in row-major order."""
+    out = out.copy()
+    dim = dim % out.ndim
+    pos = list(np.indices(idx.shape))
+    pos[dim] = idx
+    dest = tuple(p.reshape(-1) for p in pos)
+    vals = src[tuple(slice(0, s) for s in idx.shape)].reshape(-1)
+    if how is None:
+        for k in range(vals.size):  # in order: the last write wins
+            out[tuple(d[k] for d in dest)] = vals[k]
+        return out
+    flat = np.ravel_multi_index(dest, out.shape)
+    touched = np.zeros(out.size, bool)
+    touched[flat] = True
+    o = out.reshape(-1)
+    if not include_self:
+        o[touched] = {"sum": 0, "prod": 1, "mean": 0, "amax": -np.inf, "amin": np.inf}[how]
+    {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[how].at(o, flat, vals)
+    if how == "mean":
+        cnt = np.bincount(flat, minlength=out.size) + (1 if include_self else 0)
+        o[touched] = o[touched] / cnt[touched]
+    return o.reshape(out.shape)
+
+
+# Shapes that take each split of the destination at 2 threads: by outer block (many rows), by inner
+# columns (one outer block, wide rows), by ranges of index values (a 1-D destination), and a size
+# below the grain that stays on one thread.
+_SCATTER_CASES = [((256, 1024), (256, 512), -1), ((64, 1024), (512, 1024), 0), ((1000,), (100_003,), 0),
+                  ((3, 7, 5), (3, 9, 5), 1), ((70, 3, 1000), (70, 2, 1000), 1)]
+
+
+@pytest.mark.parametrize("dst,ish,dim", _SCATTER_CASES, ids=str)
+def test_scatter_family_split_by_destination(dst, ish, dim, num_threads):
+    rng = np.random.default_rng(sum(dst))
+    base = rng.integers(-4, 5, dst).astype(np.float64)
+    idx = rng.integers(0, dst[dim], ish)
+    src = rng.integers(-4, 5, ish).astype(np.float64)
+    x, i, s = torch.from_numpy(base), torch.from_numpy(idx), torch.from_numpy(src)
+    assert_close(x.scatter_add(dim, i, s), _np_scatter(base, dim, idx, src, "sum"), rtol=0, atol=0)
+    assert_close(x.gather(dim, i), np.take_along_axis(base, idx, dim), rtol=0, atol=0)
+    for how in ("sum", "amax", "amin", "mean"):
+        for inc in (True, False):
+            assert_close(x.scatter_reduce(dim, i, s, how, include_self=inc),
+                         _np_scatter(base, dim, idx, src, how, inc), rtol=1e-12, atol=1e-12)
+    small = rng.choice([0.5, 1.0, 2.0], ish)  # exact products
+    assert_close(x.scatter_reduce(dim, i, torch.from_numpy(small), "prod"),
+                 _np_scatter(base, dim, idx, small, "prod"), rtol=0, atol=0)
+    if np.prod(ish) < 200_000:
+        assert_close(x.scatter(dim, i, s), _np_scatter(base, dim, idx, src, None), rtol=0, atol=0)
+    # Integer destinations (wrapping adds, floor-divided means) and a transposed destination view.
+    xi = torch.from_numpy(base.astype(np.int32))
+    assert_close(xi.scatter_add(dim, i, torch.from_numpy(src.astype(np.int32))),
+                 _np_scatter(base, dim, idx, src, "sum").astype(np.int32))
+    if len(dst) == 2:
+        xt = torch.from_numpy(np.ascontiguousarray(base.T)).t()
+        assert_close(xt.scatter_add(dim, i, s), _np_scatter(base, dim, idx, src, "sum"), rtol=0, atol=0)
+        assert_close(xt.scatter_reduce(dim, i, s, "mean"), _np_scatter(base, dim, idx, src, "mean"),
+                     rtol=1e-12, atol=1e-12)
+        yt = torch.from_numpy(np.ascontiguousarray(base.T)).t()
+        yt.scatter_add_(dim, i, s)
+        assert_close(yt, _np_scatter(base, dim, idx, src, "sum"), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("rows,width,n", [(1000, 1024, 200), (100_003, 2, 70_001), (50, 3, 10)])
+def test_index_put_accumulate_and_index_add_split_by_destination(rows, width, n, num_threads):
+    # Long rows split by column range; short rows by ranges of destination offsets; duplicates add up.
+    rng = np.random.default_rng(rows)
+    base = rng.integers(-3, 4, (rows, width)).astype(np.float32)
+    idx = rng.integers(0, rows, n)
+    vals = rng.integers(-3, 4, (n, width)).astype(np.float32)
+    ref = base.copy()
+    np.add.at(ref, idx, vals)
+    x = torch.from_numpy(base.copy())
+    x.index_put_((torch.from_numpy(idx),), torch.from_numpy(vals), accumulate=True)
+    assert_close(x, ref, rtol=0, atol=0)
+    ref2 = base.copy()
+    np.add.at(ref2, idx, 2 * vals)
+    assert_close(torch.from_numpy(base).index_add(0, torch.from_numpy(idx), torch.from_numpy(vals), alpha=2), ref2,
+                 rtol=0, atol=0)
+    # Without accumulate a repeated row keeps the last value written.
+    y = torch.from_numpy(base.copy())
+    y[torch.from_numpy(idx)] = torch.from_numpy(vals)
+    ref3 = base.copy()
+    last = {r: k for k, r in enumerate(idx)}
+    for r, k in last.items():
+        ref3[r] = vals[k]
+    assert_close(y, ref3, rtol=0, atol=0)
+
+
+def test_scatter_gather_gradcheck_and_bounds():
+    x = randn_leaf(4, 5)
+    idx = torch.tensor([[0, 1, 1, 3, 2], [2, 2, 0, 0, 1]])
+    src = randn_leaf(2, 5)
+    assert gradcheck(lambda a, b: a.scatter_add(0, idx, b), (x, src))
+    assert gradcheck(lambda a: a.gather(1, idx[:, :3]), (x,))
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.zeros(3, 4).scatter_add(1, torch.tensor([[0, 4]]), torch.ones(1, 2))
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        torch.zeros(3, 4).gather(0, torch.tensor([[-1]]))

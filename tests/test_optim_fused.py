@@ -20,6 +20,8 @@ CASES = [
     (rtorch.optim.Adam, dict(lr=0.05, maximize=True, betas=(0.8, 0.9))),
     (rtorch.optim.AdamW, dict(lr=0.1, weight_decay=0.3)),
     (rtorch.optim.SGD, dict(lr=0.1)),
+    (rtorch.optim.SGD, dict(lr=0.1, momentum=0.9)),  # the plain momentum loop (its own kernel branch)
+    (rtorch.optim.SGD, dict(lr=0.1, momentum=0.7, dampening=0.2)),
     (rtorch.optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
     (rtorch.optim.SGD, dict(lr=0.1, momentum=0.5, dampening=0.3, maximize=True)),
     (rtorch.optim.RMSprop, dict(lr=0.01)),

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 import rtorch
 import rtorch.nn as nn
 import rtorch.nn.functional as F
-from rtorch.autograd.gradcheck import gradcheck
+from rtorch.autograd.gradcheck import gradcheck, gradgradcheck
 from helpers import assert_close, n, needs_adaptive, needs_avg_pool2d, needs_max_pool2d, randn_pair, t
 from torch_ref import live_ref, torch_ref
 
@@ -221,3 +221,110 @@ def test_pool_modules_and_1d_ceil_mode():
         np.testing.assert_allclose(a, b, rtol=1e-12)
     with pytest.raises(ValueError, match="divisor"):
         F.avg_pool2d(rtorch.ones(1, 1, 4, 4), 2, divisor_override=0)
+
+
+# ------------------------------------------------------------------ window-table kernels (cpu/pool.rs)
+def np_avg_pool2d_loops(x, k, s, p, ceil, include_pad, div):
+    """PyTorch's avg_pool2d by its definition, one window at a time (the oracle for the window tables)."""
+    def out_len(n, k, s, p):
+        o = (n + 2 * p - k + ((s - 1) if ceil else 0)) // s + 1
+        return o - 1 if ceil and (o - 1) * s >= n + p else o
+    H, W = x.shape[-2:]
+    oh, ow = out_len(H, k, s, p), out_len(W, k, s, p)
+    out = np.zeros(x.shape[:-2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            h0, w0 = i * s - p, j * s - p
+            h1, w1 = min(h0 + k, H + p), min(w0 + k, W + p)
+            pool = (h1 - h0) * (w1 - w0)
+            h0, w0, h1, w1 = max(h0, 0), max(w0, 0), min(h1, H), min(w1, W)
+            d = div or (pool if include_pad else (h1 - h0) * (w1 - w0))
+            out[..., i, j] = x[..., h0:h1, w0:w1].sum((-1, -2)) / d
+    return out
+
+
+def np_adaptive_avg(x, oh, ow):
+    H, W = x.shape[-2:]
+    out = np.zeros(x.shape[:-2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            h0, h1 = i * H // oh, -(-(i + 1) * H // oh)
+            w0, w1 = j * W // ow, -(-(j + 1) * W // ow)
+            out[..., i, j] = x[..., h0:h1, w0:w1].mean((-1, -2))
+    return out
+
+
+@pytest.mark.parametrize("k,s,p,ceil,include_pad,div", [(2, 2, 0, False, True, None), (3, 2, 1, True, False, None),
+                                                       (3, 2, 1, True, True, None), (4, 3, 2, False, True, 5),
+                                                       (5, 1, 2, False, False, None)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_avg_pool2d_windows_every_option(k, s, p, ceil, include_pad, div, dtype, num_threads):
+    a = np.random.default_rng(k * 10 + s).standard_normal((3, 5, 13, 11)).astype(dtype)
+    ref = np_avg_pool2d_loops(a.astype(np.float64), k, s, p, ceil, include_pad, div)
+    x = rtorch.from_numpy(a)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert_close(F.avg_pool2d(x, k, s, p, ceil, include_pad, div), ref.astype(dtype), rtol=tol, atol=tol)
+    # The same values through a channels-last storage (a non-contiguous NCHW view).
+    xl = rtorch.from_numpy(np.ascontiguousarray(a.transpose(0, 2, 3, 1))).permute(0, 3, 1, 2)
+    assert_close(F.avg_pool2d(xl, k, s, p, ceil, include_pad, div), ref.astype(dtype), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("hw,out", [((56, 56), (1, 1)), ((7, 9), (3, 4)), ((10, 10), (7, 3)), ((5, 6), (5, 6)),
+                                    ((4, 4), (6, 5))])
+def test_adaptive_avg_pool2d_windows(hw, out, num_threads):
+    # (56, 56) -> 1 is the global pooling; (4, 4) -> (6, 5) has overlapping windows that repeat inputs.
+    a = np.random.default_rng(hw[0]).standard_normal((2, 64, *hw))
+    x = rtorch.from_numpy(a)
+    assert_close(F.adaptive_avg_pool2d(x, out), np_adaptive_avg(a, *out), rtol=1e-12, atol=1e-12)
+    assert_close(F.adaptive_avg_pool2d(x.transpose(2, 3), out[::-1]),
+                 np_adaptive_avg(a.transpose(0, 1, 3, 2), *out[::-1]), rtol=1e-12, atol=1e-12)
+    x32 = rtorch.from_numpy(a.astype(np.float32))
+    assert_close(F.adaptive_avg_pool2d(x32, out), np_adaptive_avg(a, *out).astype(np.float32), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+    lambda x: F.avg_pool2d(x, 2, divisor_override=3),
+    lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
+    lambda x: F.adaptive_avg_pool2d(x, 1),
+    lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True),
+], ids=["avg", "avg_div", "adaptive", "global", "max"])
+def test_pool_kernels_gradcheck_and_gradgradcheck(fn, num_threads):
+    x = rtorch.from_numpy(np.random.default_rng(0).standard_normal((2, 3, 7, 6))).requires_grad_()
+    assert gradcheck(fn, (x,))
+    assert gradgradcheck(fn, (x,))
+
+
+def test_pool_kernels_across_the_thread_grain(num_threads):
+    # 2 * 64 planes of 56 x 56 (~400k elements: split across threads) and a single huge plane.
+    a = np.random.default_rng(3).standard_normal((2, 64, 56, 56)).astype(np.float32)
+    a[1, 63, 55, 54] = 50.0
+    x = rtorch.from_numpy(a)
+    assert_close(F.adaptive_avg_pool2d(x, 1), a.mean((2, 3), keepdims=True), rtol=1e-5, atol=1e-6)
+    v, i = F.max_pool2d(x, 2, return_indices=True)
+    assert_close(v, a.reshape(2, 64, 28, 2, 28, 2).max((3, 5)), rtol=0, atol=0)
+    assert i[1, 63, 27, 27].item() == 55 * 56 + 54
+    one = np.random.default_rng(4).standard_normal((1, 1, 263, 257))
+    assert_close(F.avg_pool2d(rtorch.from_numpy(one), 3, 2, 1), np_avg_pool2d_loops(one, 3, 2, 1, False, True, None),
+                 rtol=1e-12, atol=1e-12)
+
+
+def test_max_pool_nan_and_first_max():
+    a = np.zeros((1, 1, 4, 4), np.float32)
+    a[0, 0, 1, 1] = np.nan
+    a[0, 0, 2, 3] = a[0, 0, 3, 2] = 1.0  # a tie: the first in row-major order wins
+    v, i = F.max_pool2d(rtorch.from_numpy(a), 2, return_indices=True)
+    assert np.isnan(v[0, 0, 0, 0].item()) and i[0, 0, 0, 0].item() == 5
+    assert v[0, 0, 1, 1].item() == 1.0 and i[0, 0, 1, 1].item() == 11
+    assert i[0, 0, 0, 1].item() == 2  # all zeros: the first
+
+
+def test_pool_empty_plane_raises_like_pytorch():
+    # Only the batch dim may be empty (PyTorch's message); an empty batch gives an empty result.
+    for shape in ((1, 1, 0, 4), (1, 0, 4, 4), (0, 4, 4)):
+        for f in (lambda x: F.max_pool2d(x, 2, padding=1), lambda x: F.avg_pool2d(x, 2, padding=1)):
+            with pytest.raises(RuntimeError, match="optional 0 dim batch size"):
+                f(rtorch.ones(shape))
+    assert tuple(F.max_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
+    assert tuple(F.avg_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
+    assert tuple(F.adaptive_avg_pool2d(rtorch.ones(1, 0, 4, 4), 1).shape) == (1, 0, 1, 1)

@@ -134,3 +134,116 @@ def test_row_reductions_across_the_thread_grain(n, num_threads):
     assert_close(tc.mean(0), cols.mean(0), rtol=1e-14, atol=0)
     assert_close(tc.argmax(0), cols.argmax(0))
     assert_close(t.T.sum(0), a.sum(1), rtol=0, atol=0)  # the same rows read through a transposed view
+
+
+# ------------------------------------------------------------------ every dim x layout x dtype
+def _view(a, layout):
+    """`a` (a NumPy array) as an rtorch view of the given layout, and the same logical array in NumPy."""
+    if layout == "contig":
+        return torch.from_numpy(a.copy()), a
+    if layout == "T":  # storage holds the transposed array: a view with swapped strides
+        return torch.from_numpy(np.ascontiguousarray(np.swapaxes(a, -1, -2))).transpose(-1, -2), a
+    if layout == "perm":  # storage (c, a, b) permuted to (a, b, c)
+        return torch.from_numpy(np.ascontiguousarray(np.moveaxis(a, -1, 0))).permute(*range(1, a.ndim), 0), a
+    big = np.repeat(a, 2, axis=-1)  # step: every other element of the last dim
+    big[..., 1::2] = 7
+    return torch.from_numpy(big)[..., ::2], a
+
+
+_SHAPES = [(3, 5, 4), (2, 67, 9), (5, 1, 131), (131, 3)]
+
+
+@pytest.mark.parametrize("layout", ["contig", "T", "perm", "step"])
+@pytest.mark.parametrize("shape", _SHAPES, ids=str)
+def test_every_reduction_over_every_dim_and_layout(shape, layout, num_threads):
+    rng = np.random.default_rng(len(shape) * 100 + shape[-1])
+    a = rng.standard_normal(shape)
+    a.flat[rng.integers(0, a.size)] = 9.0  # a unique max somewhere, and ties in the integer copy
+    ints = rng.integers(-3, 4, shape)
+    dims = [(d,) for d in range(len(shape))] + [tuple(range(len(shape))), (0, len(shape) - 1)]
+    for dt in (np.float32, np.float64):
+        x, ref = _view(a.astype(dt), layout)
+        for ax in dims:
+            assert_close(x.sum(ax), ref.sum(axis=ax), rtol=1e-5, atol=1e-5)
+            assert_close(x.amax(ax), ref.max(axis=ax), rtol=0, atol=0)
+            assert_close(x.amin(ax), ref.min(axis=ax), rtol=0, atol=0)
+            if len(ax) == 1:
+                assert_close(x.prod(ax[0]), ref.prod(axis=ax), rtol=1e-5, atol=1e-30)
+            assert_close(x.mean(ax), ref.mean(axis=ax), rtol=1e-5, atol=1e-6)
+        for d in range(len(shape)):
+            assert_close(x.argmax(d), ref.argmax(axis=d))
+            assert_close(x.argmin(d), ref.argmin(axis=d))
+            v, i = x.max(d)
+            assert_close(v, ref.max(axis=d), rtol=0, atol=0)
+            assert_close(i, ref.argmax(axis=d))
+            assert_close(x.cumsum(d), ref.cumsum(axis=d), rtol=1e-5, atol=1e-5)
+        assert_close(x.prod(), ref.prod(), rtol=1e-5, atol=1e-30)
+        assert x.argmax().item() == ref.argmax() and x.argmin().item() == ref.argmin()
+    xi, ri = _view(ints, layout)
+    xb, rb = _view(ints > 0, layout)
+    for ax in dims:
+        assert_close(xi.sum(ax), ri.sum(axis=ax))
+        assert_close(xi.amax(ax), ri.max(axis=ax))
+        if len(ax) == 1:
+            assert_close(xi.prod(ax[0]), ri.prod(axis=ax))
+            assert_close(xb.all(ax[0]), rb.all(axis=ax))
+            assert_close(xb.any(ax[0]), rb.any(axis=ax))
+    assert_close(xi.prod(), ri.prod())
+    assert xb.all().item() == rb.all() and xb.any().item() == rb.any()
+    for d in range(len(shape)):
+        # Ties everywhere: the first index of the extreme must win in every split.
+        assert_close(xi.argmax(d), ri.argmax(axis=d))
+        assert_close(xi.argmin(d), ri.argmin(axis=d))
+
+
+@pytest.mark.parametrize("n", GRAIN_SIZES)
+@pytest.mark.parametrize("dim", [0, 1, 2])
+def test_reduced_dim_split_across_threads(n, dim, num_threads):
+    # The long dim (around the grain, primes) is first, middle or last of a 3-D tensor with a short other
+    # extent: few outputs, so the reduced extent itself is cut into pieces per thread and merged.
+    shape = [2, 3, 2]
+    shape[dim] = n
+    a = np.zeros(shape, np.float32)
+    idx = [0, 0, 0]
+    for pos, val in ((0, -5.0), (n // 2, 7.0), (n - 1, 8.0)):
+        idx[dim] = pos
+        a[tuple(idx)] = val
+    t = torch.from_numpy(a)
+    assert_close(t.amax(dim), a.max(axis=dim), rtol=0, atol=0)
+    assert_close(t.amin(dim), a.min(axis=dim), rtol=0, atol=0)
+    assert_close(t.argmax(dim), a.argmax(axis=dim))
+    assert_close(t.argmin(dim), a.argmin(axis=dim))
+    assert_close(t.sum(dim), a.sum(axis=dim), rtol=0, atol=0)
+    assert_close((t != 0).any(dim), (a != 0).any(axis=dim))
+    assert_close((t == 0).all(dim), (a == 0).all(axis=dim))
+    p = np.ones(shape, np.float32)
+    idx[dim] = n - 1
+    p[tuple(idx)] = 0.5
+    assert_close(torch.from_numpy(p).prod(dim), p.prod(axis=dim), rtol=0, atol=0)
+    assert_close(torch.from_numpy(a).amax(dim), a.max(axis=dim), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("dt", ["float16", "bfloat16"])
+def test_half_reductions_accumulate_in_float32(dt, num_threads):
+    # 4096 ones: a float16 running sum stalls at 2048, a bfloat16 one at 256; in float32 it is exact.
+    for shape, dim in (((4096,), 0), ((4096, 3), 0), ((3, 4096), 1), ((2, 4096, 3), 1)):
+        x = torch.ones(shape, dtype=getattr(torch, dt))
+        s = x.sum(dim)
+        assert s.dtype == getattr(torch, dt)
+        assert (s.float() == 4096).all().item(), (shape, dim)
+        assert (x.mean(dim).float() == 1).all().item()
+    h = torch.from_numpy(np.array([1.0, np.nan, 3.0], np.float32)).to(getattr(torch, dt))
+    assert np.isnan(h.amax().float().item()) and h.argmax().item() == 1
+
+
+def test_nan_wins_every_extreme(num_threads):
+    a = np.random.default_rng(1).standard_normal((70001,)).astype(np.float32)
+    a[40000] = np.nan
+    t = torch.from_numpy(a)
+    assert np.isnan(t.amax().item()) and np.isnan(t.amin().item())
+    assert t.argmax().item() == 40000 and t.argmin().item() == 40000
+    m = torch.from_numpy(np.ascontiguousarray(a[:70000].reshape(700, 100)))
+    assert_close(m.amax(0), a[:70000].reshape(700, 100).max(axis=0), rtol=0, atol=0, equal_nan=True)
+    assert_close(m.argmax(0), np.where(np.isnan(a[:70000].reshape(700, 100)).any(0),
+                                       np.isnan(a[:70000].reshape(700, 100)).argmax(0),
+                                       a[:70000].reshape(700, 100).argmax(0)))

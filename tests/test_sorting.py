@@ -198,3 +198,77 @@ def test_unique_dim_errors():
         torch.tensor(3).unique(dim=0)
     with pytest.raises(IndexError):
         torch.ones(2, 2).unique(dim=2)
+
+
+# ------------------------------------------------------------------ selection on native values
+def _np_topk_idx(a, k, largest):
+    """Stable order of each row (NaN greatest; ties in index order), first k positions."""
+    nan = np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, bool)
+    rows = []
+    for r, nr in zip(a.reshape(-1, a.shape[-1]), nan.reshape(-1, a.shape[-1])):
+        items = list(range(len(r)))
+        if largest:
+            items.sort(key=lambda i: (not nr[i], -r[i] if not nr[i] else 0))
+        else:
+            items.sort(key=lambda i: (nr[i], r[i] if not nr[i] else 0))
+        rows.append(items[:k])
+    return np.array(rows, np.int64).reshape(a.shape[:-1] + (k,))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8"])
+@pytest.mark.parametrize("k", [1, 3, 16, 40])
+def test_topk_native_dtypes_ties_and_nan(dtype, k, num_threads):
+    rng = np.random.default_rng(k)
+    a = rng.integers(-20, 20, (37, 101)).astype(np.float64)  # many ties
+    if dtype.startswith("float") or dtype == "bfloat16":
+        a[3, 50] = a[5, 7] = a[5, 90] = np.nan
+    if dtype == "uint8":
+        a = np.abs(a)
+    x = torch.from_numpy(a).to(getattr(torch, dtype))
+    ref_vals = x.double().numpy() if dtype not in ("float64",) else a
+    for largest in (True, False):
+        v, i = x.topk(k, -1, largest=largest)
+        want = _np_topk_idx(ref_vals, k, largest)
+        np.testing.assert_array_equal(i.numpy(), want)
+        np.testing.assert_array_equal(v.double().numpy(), np.take_along_axis(ref_vals, want, -1))
+    kv, ki = x.kthvalue(k, 1)
+    want = _np_topk_idx(ref_vals, k, False)[:, -1]
+    np.testing.assert_array_equal(kv.double().numpy(), np.take_along_axis(ref_vals, want[:, None], -1)[:, 0])
+    # A transposed view selects along the storage's first dim.
+    vt, it = x.t().contiguous().t().topk(k, 1)
+    np.testing.assert_array_equal(it.numpy(), _np_topk_idx(ref_vals, k, True))
+
+
+def test_topk_int64_beyond_float_precision_and_long_rows(num_threads):
+    big = 2 ** 60
+    a = np.array([[big + 1, big + 3, big + 2, big - 5, big + 3]], np.int64)
+    v, i = torch.from_numpy(a).topk(3)
+    assert i.tolist() == [[1, 4, 2]] and v.tolist() == [[big + 3, big + 3, big + 2]]
+    n = 2 * 2 ** 15 + 1  # one row longer than two thread grains
+    r = np.random.default_rng(0).permutation(n).astype(np.float32)
+    v, i = torch.from_numpy(r).topk(10)
+    np.testing.assert_array_equal(v.numpy(), np.arange(n - 1, n - 11, -1, dtype=np.float32))
+    rows = np.random.default_rng(1).standard_normal((3000, 33)).astype(np.float32)
+    v, i = torch.from_numpy(rows).topk(2, largest=False)
+    np.testing.assert_array_equal(i.numpy(), np.argsort(rows, -1, kind="stable")[:, :2])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int16])
+def test_searchsorted_native_and_mixed_dtypes(dtype, num_threads):
+    rng = np.random.default_rng(2)
+    seq = np.sort(rng.integers(-50, 50, (4, 300)), -1).astype(dtype)
+    vals = rng.integers(-60, 60, (4, 20_000)).astype(dtype)
+    for right in (False, True):
+        side = "right" if right else "left"
+        want = np.stack([np.searchsorted(s, v, side) for s, v in zip(seq, vals)])
+        assert_close(torch.searchsorted(torch.from_numpy(seq), torch.from_numpy(vals), right=right), want)
+        flat = np.searchsorted(seq[0], vals, side)
+        assert_close(torch.searchsorted(torch.from_numpy(seq[0]), torch.from_numpy(vals), right=right), flat)
+    # PyTorch's comparisons with NaN (recorded from PyTorch 2.x): a NaN in the sequence never stops the
+    # search, so values past the last number land after it; same result with mixed float dtypes.
+    f = np.array([-1.0, 0.5, 2.0, np.nan])
+    for v in (torch.tensor([0.5, 3.0, float("nan")]), torch.tensor([0.5, 3.0, float("nan")], dtype=torch.float64)):
+        assert torch.searchsorted(torch.from_numpy(f), v).tolist() == [1, 4, 4]
+        assert torch.searchsorted(torch.from_numpy(f), v, right=True).tolist() == [2, 4, 4]
+    mixed = torch.searchsorted(torch.tensor([1, 2, 3]), torch.tensor([1.5, 2.0, 3.5]))
+    assert mixed.tolist() == [1, 1, 3]

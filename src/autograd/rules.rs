@@ -238,6 +238,10 @@ impl Backward {
             Backward::Col2Im { win } => one(crate::ops::conv::im2col(&g, *win)?),
             Backward::PlaneGather { idx, hw, input_shape } => one(crate::ops::conv::plane_scatter(&g, idx, *hw, input_shape)?),
             Backward::PlaneScatter { idx, hw } => one(crate::ops::conv::plane_gather(&g, idx, *hw)?),
+            Backward::AvgPool { win, adjoint } => match crate::ops::conv::avg_pool(&g, win, !adjoint)? {
+                Some(t) => one(t),
+                None => crate::bail!(NotImplemented, "avg_pool2d: no gradient kernel on {}", g.device()),
+            },
             Backward::Custom(_) => unreachable!("handled above"),
         }
     }

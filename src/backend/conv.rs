@@ -7,7 +7,7 @@ use crate::cpu::conv::ConvDims;
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::opdefs::Window;
+use crate::opdefs::{AvgWindows, Window};
 use crate::tensor::Tensor;
 use crate::{cpu, cuda};
 
@@ -55,7 +55,7 @@ pub fn plane_gather(x: &Tensor, idx: &Tensor, hw: usize) -> Result<Tensor> {
     let l = if ic.numel() == 0 { 0 } else { ic.numel() / (xc.numel() / hw.max(1)).max(1) };
     let out = Tensor::alloc(idx.shape(), xc.dtype(), x.device(), false)?;
     match x.device() {
-        Device::Cpu => cpu::conv::plane_gather_into(&xc, &ic, &out, hw, l)?,
+        Device::Cpu => cpu::pool::plane_gather_into(&xc, &ic, &out, hw, l)?,
         Device::Cuda(_) => cuda::index::plane_gather_scatter(&xc, &ic, &out, hw, l, false)?,
     }
     back(out, x.dtype())
@@ -68,7 +68,7 @@ pub fn plane_scatter(g: &Tensor, idx: &Tensor, hw: usize, shape: &[usize]) -> Re
     let l = if ic.numel() == 0 { 0 } else { ic.numel() / (crate::layout::checked_numel(shape)? / hw.max(1)).max(1) };
     let out = Tensor::zeros(shape, gc.dtype(), g.device())?;
     match g.device() {
-        Device::Cpu => cpu::conv::plane_scatter_into(&gc, &ic, &out, hw, l)?,
+        Device::Cpu => cpu::pool::plane_scatter_into(&gc, &ic, &out, hw, l)?,
         Device::Cuda(_) => cuda::index::plane_gather_scatter(&gc, &ic, &out, hw, l, true)?,
     }
     back(out, g.dtype())
@@ -80,10 +80,42 @@ pub fn max_pool_indices(x: &Tensor, win: Window) -> Result<Tensor> {
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let idx = Tensor::alloc(&[n, c, win.out_h(), win.out_w()], DType::I64, x.device(), false)?;
     match x.device() {
-        Device::Cpu => cpu::conv::max_pool_indices_into(&xc, &idx, win)?,
+        Device::Cpu => {
+            let vals = Tensor::alloc(idx.shape(), xc.dtype(), Device::Cpu, false)?;
+            cpu::pool::max_pool_into(&xc, &vals, &idx, win)?
+        }
         Device::Cuda(_) => cuda::index::max_pool_indices(&xc, &idx, n, c, &win)?,
     }
     Ok(idx)
+}
+
+/// Max pooling of x [N, C, H, W]: (values in x's dtype, int64 flat in-plane indices of each
+/// window's first maximum), or None off the CPU (the op layer gathers through `max_pool_indices`).
+pub fn max_pool(x: &Tensor, win: Window) -> Result<Option<(Tensor, Tensor)>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let xc = work("max_pool2d", x)?;
+    let shape = [x.shape()[0], x.shape()[1], win.out_h(), win.out_w()];
+    let vals = Tensor::alloc(&shape, xc.dtype(), Device::Cpu, false)?;
+    let idx = Tensor::alloc(&shape, DType::I64, Device::Cpu, false)?;
+    cpu::pool::max_pool_into(&xc, &vals, &idx, win)?;
+    Ok(Some((back(vals, x.dtype())?, idx)))
+}
+
+/// Average pooling of x [N, C, H, W] over `win` into [N, C, OH, OW], or with `adjoint` its
+/// gradient: g [N, C, OH, OW] spread back into [N, C, H, W]. None off the CPU (the op layer
+/// composes im2col and a sum there).
+pub fn avg_pool(x: &Tensor, win: &AvgWindows, adjoint: bool) -> Result<Option<Tensor>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let xc = work("avg_pool2d", x)?;
+    let (n, c) = (x.shape()[0], x.shape()[1]);
+    let shape = if adjoint { [n, c, win.h, win.w] } else { [n, c, win.out_h(), win.out_w()] };
+    let out = Tensor::alloc(&shape, xc.dtype(), Device::Cpu, false)?;
+    cpu::pool::avg_pool_into(&xc, &out, win, adjoint)?;
+    Ok(Some(back(out, x.dtype())?))
 }
 
 /// The fused convolution (x `[N, C, H, W]`, w `[O, C/groups, kh, kw]`, bias `[O]`, one float dtype), or

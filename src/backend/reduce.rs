@@ -1,6 +1,7 @@
 //! Reductions, arg-extremes, softmax (forward and backward) and scans. Each takes the tensor and
-//! the dims and returns a fresh contiguous result; the CPU and CUDA kernels both reduce contiguous
-//! rows, so the input is first viewed with the reduced dims last (`rows`).
+//! the dims and returns a fresh contiguous result. The CPU kernels read any layout in memory
+//! order (`cpu/reduce.rs`); the CUDA kernels reduce contiguous rows, so there the input is first
+//! viewed with the reduced dims last (`rows`).
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
@@ -33,20 +34,24 @@ pub fn unrows(t: &Tensor, d: usize) -> Result<Tensor> {
 /// Reduce `x` over `dims` (sorted, distinct) with `op`: a contiguous `[m]` tensor of `out_dtype`
 /// holding the kept dims in order (the caller gives it the reduced shape).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: &[usize], out_dtype: DType) -> Result<Tensor> {
-    let (rx, m, r) = rows(x, dims)?;
     match x.device() {
-        Device::Cpu => cpu::reduce::reduce_rows(op, &rx, m, r, out_dtype),
-        Device::Cuda(_) => cuda::reduce::reduce_rows(op, &rx, m, r, out_dtype),
+        Device::Cpu => cpu::reduce::reduce(op, x, dims, out_dtype),
+        Device::Cuda(_) => {
+            let (rx, m, r) = rows(x, dims)?;
+            cuda::reduce::reduce_rows(op, &rx, m, r, out_dtype)
+        }
     }
 }
 
 /// Values and first indices (int64) of the max (`max`) or min over `dims` (one dim, or none for
 /// a 0-d tensor), as contiguous `[m]` tensors.
 pub fn max_dim(x: &Tensor, dims: &[usize], max: bool) -> Result<(Tensor, Tensor)> {
-    let (rx, m, r) = rows(x, dims)?;
     match x.device() {
-        Device::Cpu => cpu::reduce::max_rows(&rx, m, r, max),
-        Device::Cuda(_) => cuda::reduce::max_rows(&rx, m, r, max),
+        Device::Cpu => cpu::reduce::max_dim(x, dims, max),
+        Device::Cuda(_) => {
+            let (rx, m, r) = rows(x, dims)?;
+            cuda::reduce::max_rows(&rx, m, r, max)
+        }
     }
 }
 
@@ -76,10 +81,11 @@ pub fn softmax_backward(y: &Tensor, g: &Tensor, d: usize, log: bool) -> Result<T
 
 /// Inclusive cumsum / cumprod along `d` of `x` (already in the output dtype; ndim >= 1).
 pub fn scan(x: &Tensor, d: usize, prod: bool) -> Result<Tensor> {
-    let (rx, m, r) = rows(x, &[d])?;
-    let out = match x.device() {
-        Device::Cpu => cpu::reduce::scan_rows(&rx, m, r, prod, x.dtype())?,
-        Device::Cuda(_) => cuda::reduce::scan_rows(&rx, m, r, prod)?,
-    };
-    unrows(&out, d)
+    match x.device() {
+        Device::Cpu => cpu::reduce::scan(x, d, prod),
+        Device::Cuda(_) => {
+            let (rx, m, r) = rows(x, &[d])?;
+            unrows(&cuda::reduce::scan_rows(&rx, m, r, prod)?, d)
+        }
+    }
 }

@@ -1,6 +1,6 @@
-//! Convolution and pooling kernels on contiguous NCHW planes: im2col / col2im (the two halves of
-//! a convolution and of its gradient), the fused per-image convolution forward/backward built on
-//! them and gemm, and the plane gather/scatter used by max pooling.
+//! Convolution kernels on contiguous NCHW planes: im2col / col2im (the two halves of a convolution
+//! and of its gradient) and the fused per-image convolution forward/backward built on them and
+//! gemm. (Pooling kernels: `pool.rs`.)
 use super::iter::SendPtr;
 use crate::dtype::Element;
 use crate::error::Result;
@@ -316,55 +316,6 @@ pub fn conv2d_backward<T: Element + Float>(
     }
 }
 
-/// Max-pool argmax: for each plane and output position, the flat index (in H*W) of the max of its
-/// window (first max wins; NaN counts as max, like PyTorch). Padding never wins.
-pub fn max_pool_indices<T: Element>(x: &[T], idx: &mut [i64], planes: usize, win: Window) {
-    let (oh, ow) = (win.out_h(), win.out_w());
-    let out = SendPtr(idx.as_mut_ptr());
-    par_planes(planes, x.len(), |p| {
-        let src = &x[p * win.h * win.w..(p + 1) * win.h * win.w];
-        // SAFETY: plane p writes only its own OH*OW indices.
-        let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(p * oh * ow), oh * ow) };
-        for y in 0..oh {
-            for xo in 0..ow {
-                let mut best: Option<(T, usize)> = None;
-                for ki in 0..win.kh {
-                    let Some(iy) = Window::src(y, ki, win.sh, win.ph, win.dh, win.h) else { continue };
-                    for kj in 0..win.kw {
-                        let Some(ix) = Window::src(xo, kj, win.sw, win.pw, win.dw, win.w) else { continue };
-                        let v = src[iy * win.w + ix];
-                        best = match best {
-                            Some((b, _)) if b != b => best, // NaN already chosen
-                            Some((b, _)) if !(v > b || v != v) => best,
-                            _ => Some((v, iy * win.w + ix)),
-                        };
-                    }
-                }
-                dst[y * ow + xo] = best.map_or(0, |(_, i)| i as i64);
-            }
-        }
-    });
-}
-
-/// out[p, l] = x[p, idx[p, l]] over planes of `hw` inputs and `l` outputs.
-pub fn plane_gather<T: Element>(x: &[T], idx: &[i64], out: &mut [T], hw: usize, l: usize) {
-    for (p, o) in out.chunks_mut(l.max(1)).enumerate() {
-        for (j, v) in o.iter_mut().enumerate() {
-            *v = x[p * hw + idx[p * l + j] as usize];
-        }
-    }
-}
-
-/// x[p, idx[p, l]] += g[p, l] (x zeroed by caller).
-pub fn plane_scatter_add<T: Element>(g: &[T], idx: &[i64], x: &mut [T], hw: usize, l: usize) {
-    for (p, gp) in g.chunks(l.max(1)).enumerate() {
-        for (j, v) in gp.iter().enumerate() {
-            let d = &mut x[p * hw + idx[p * l + j] as usize];
-            *d = T::from_f64(d.to_f64() + v.to_f64());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::Window;
@@ -444,28 +395,6 @@ pub fn col2im_into(cols: &Tensor, x: &Tensor, win: Window) -> Result<()> {
     let planes = x.shape()[0] * x.shape()[1];
     // SAFETY: as im2col_into.
     with_float!(x.dtype(), T => unsafe { col2im::<T>(slice(cols), slice_mut(x), planes, win) });
-    Ok(())
-}
-
-/// out[p, l] = x[p, idx[p, l]] for x viewed as [P, hw] and idx as [P, l].
-pub fn plane_gather_into(x: &Tensor, idx: &Tensor, out: &Tensor, hw: usize, l: usize) -> Result<()> {
-    // SAFETY: as im2col_into; idx is contiguous int64.
-    with_float!(x.dtype(), T => unsafe { plane_gather::<T>(slice(x), slice(idx), slice_mut(out), hw, l) });
-    Ok(())
-}
-
-/// x[p, idx[p, l]] += g[p, l] (x zeroed by the caller).
-pub fn plane_scatter_into(g: &Tensor, idx: &Tensor, x: &Tensor, hw: usize, l: usize) -> Result<()> {
-    // SAFETY: as plane_gather_into.
-    with_float!(g.dtype(), T => unsafe { plane_scatter_add::<T>(slice(g), slice(idx), slice_mut(x), hw, l) });
-    Ok(())
-}
-
-/// Indices (within each plane) of the max of every pooling window of x [N, C, H, W].
-pub fn max_pool_indices_into(x: &Tensor, idx: &Tensor, win: Window) -> Result<()> {
-    let planes = x.shape()[0] * x.shape()[1];
-    // SAFETY: as im2col_into; idx is a fresh contiguous int64 tensor.
-    with_float!(x.dtype(), T => unsafe { max_pool_indices::<T>(slice(x), slice_mut(idx), planes, win) });
     Ok(())
 }
 

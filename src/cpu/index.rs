@@ -1,6 +1,7 @@
 //! CPU indexing kernels: the offsets of an index plan's advanced positions, gathering and putting
-//! through a plan, nonzero, and gather / scatter (with its reductions) along one dim.
-use super::iter::{chunks_for, SendPtr};
+//! through a plan, nonzero, and gather / scatter (with its reductions) along one dim. Writes that
+//! may meet (put, scatter) are split between threads by destination, never locked.
+use super::iter::{chunks_for, SendPtr, GRAIN};
 use super::threads::{parallel_for, parallel_map};
 use crate::device::Device;
 use crate::dtype::{DType, Element};
@@ -57,39 +58,115 @@ pub fn take(view: &Tensor, base: &[isize], rest: &[isize], step: Option<isize>, 
     Ok(())
 }
 
-/// `a + b` with PyTorch's semantics per dtype (bool: or; integers wrap).
-#[inline]
-fn add_elem<T: Element>(a: T, b: T) -> T {
-    if T::DTYPE.is_float() {
-        T::from_f64(a.to_f64() + b.to_f64())
-    } else if T::DTYPE == DType::Bool {
-        T::from_bool(a.to_bool() || b.to_bool())
-    } else {
-        T::from_i64(a.to_i64().wrapping_add(b.to_i64()))
+/// The arithmetic scatter and put combine values with, in each dtype's own type (half floats
+/// round through f32 like PyTorch's per-element adds; bool adds as or, multiplies as and).
+trait Arith: Element {
+    fn add(self, b: Self) -> Self;
+    fn mul(self, b: Self) -> Self;
+    /// Integer division for `mean` rounds toward negative infinity, as PyTorch's scatter mean.
+    fn div_count(self, c: usize) -> Self;
+}
+macro_rules! arith_float {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, b: Self) -> Self { self + b }
+            #[inline(always)]
+            fn mul(self, b: Self) -> Self { self * b }
+            #[inline(always)]
+            fn div_count(self, c: usize) -> Self { self / c as $t }
+        }
+    )*};
+}
+arith_float!(f32, f64);
+macro_rules! arith_half {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, b: Self) -> Self { <$t>::from_f32(self.to_f32() + b.to_f32()) }
+            #[inline(always)]
+            fn mul(self, b: Self) -> Self { <$t>::from_f32(self.to_f32() * b.to_f32()) }
+            #[inline(always)]
+            fn div_count(self, c: usize) -> Self { <$t>::from_f32(self.to_f32() / c as f32) }
+        }
+    )*};
+}
+arith_half!(half::f16, half::bf16);
+macro_rules! arith_int {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, b: Self) -> Self { self.wrapping_add(b) }
+            #[inline(always)]
+            fn mul(self, b: Self) -> Self { self.wrapping_mul(b) }
+            #[inline(always)]
+            fn div_count(self, c: usize) -> Self { (self as i64).div_euclid(c as i64) as $t }
+        }
+    )*};
+}
+arith_int!(u8, i8, i16, i32, i64);
+impl Arith for bool {
+    #[inline(always)]
+    fn add(self, b: Self) -> Self { self || b }
+    #[inline(always)]
+    fn mul(self, b: Self) -> Self { self && b }
+    #[inline(always)]
+    fn div_count(self, _c: usize) -> Self { self }
+}
+
+/// Run `f(lo, hi)` over `0..n` in a few chunks per pool thread (one chunk for small `work`).
+fn split(n: usize, work: usize, f: impl Fn(usize, usize) + Sync) {
+    let chunks = chunks_for(n, work);
+    if chunks <= 1 {
+        return f(0, n);
     }
+    parallel_for(chunks, chunks, |c| f(c * n / chunks, (c + 1) * n / chunks));
 }
 
 /// Put through a plan: `vals` (contiguous, gather order, not sharing the view's buffer) written
-/// (or added, `accumulate`) at `view[base[i] + rest[j]]`. Serial, in order: with duplicate
-/// positions the last value wins (or all add up).
+/// (or added, `accumulate`) at `view[base[i] + rest[j]]`. Every destination sees its values in
+/// order (the last write wins; additions happen in order), so the work is split by destination:
+/// by ranges of `rest` (distinct j never meet in a view without internal overlap), or, for short
+/// rests, by ranges of destination offsets, each thread reading every `base`.
 pub fn put(view: &Tensor, base: &[isize], rest: &[isize], step: Option<isize>, vals: &Tensor, accumulate: bool) -> Result<()> {
-    let r = rest.len();
+    let (r, nb) = (rest.len(), base.len());
+    if r == 0 || nb == 0 {
+        return Ok(());
+    }
+    let overlap = view.layout().has_internal_overlap();
     with_dtype!(view.dtype(), T => {
-        // SAFETY: vals is contiguous in gather order (base.len() x r values); offsets were
-        // bounds-checked against the view's shape.
-        let (src, dst) = unsafe { (vals.data_ptr::<T>() as *const T, view.data_ptr::<T>()) };
-        for (i, &b) in base.iter().enumerate() {
-            unsafe {
-                let (s, d) = (src.add(i * r), dst.offset(b));
-                if !accumulate && step == Some(1) {
-                    std::ptr::copy_nonoverlapping(s, d, r);
-                } else {
-                    for (j, &o) in rest.iter().enumerate() {
-                        let d = d.offset(o);
-                        *d = if accumulate { add_elem(*d, *s.add(j)) } else { *s.add(j) };
+        // SAFETY: vals is contiguous in gather order (nb x r values); offsets were bounds-checked
+        // against the view's shape; concurrent tasks write disjoint destinations (see above).
+        let (src, dst) = unsafe { (SendPtr(vals.data_ptr::<T>()), SendPtr(view.data_ptr::<T>())) };
+        let one = |i: usize, j0: usize, j1: usize| unsafe {
+            let (s, d) = (src.get().add(i * r) as *const T, dst.get().offset(base[i]));
+            match step {
+                Some(1) if !accumulate => std::ptr::copy_nonoverlapping(s.add(j0), d.add(j0), j1 - j0),
+                Some(1) => (j0..j1).for_each(|j| *d.add(j) = Arith::add(*d.add(j), *s.add(j))),
+                _ => (j0..j1).for_each(|j| {
+                    let p = d.offset(rest[j]);
+                    *p = if accumulate { Arith::add(*p, *s.add(j)) } else { *s.add(j) };
+                }),
+            }
+        };
+        let threads = super::threads::num_threads();
+        if overlap || threads == 1 || nb * r < 2 * GRAIN {
+            (0..nb).for_each(|i| one(i, 0, r));
+        } else if r >= 64 * threads {
+            split(r, nb * r, |j0, j1| (0..nb).for_each(|i| one(i, j0, j1)));
+        } else {
+            // Destination ranges of offsets: each element of the view lies in exactly one.
+            let (lo, hi) = base.iter().fold((isize::MAX, isize::MIN), |(a, b), &o| (a.min(o), b.max(o)));
+            let span = (hi - lo) as usize + 1;
+            let parts = threads * 4;
+            parallel_for(parts, parts, |t| {
+                let (a, b) = (lo + (t * span / parts) as isize, lo + ((t + 1) * span / parts) as isize);
+                for (i, &o) in base.iter().enumerate() {
+                    if o >= a && o < b {
+                        one(i, 0, r);
                     }
                 }
-            }
+            });
         }
     });
     Ok(())
@@ -170,96 +247,261 @@ pub fn nonzero(t: &Tensor) -> Result<Tensor> {
     Tensor::from_vec(coords, &[n, nd])
 }
 
-/// For each element of `index` (row-major), the offset in `x` it addresses along `d`; entries
-/// outside [0, size) are errors (gather/scatter do not wrap negative indices, unlike indexing).
-fn dim_offsets(x: &Tensor, d: usize, index: &Tensor) -> Result<Vec<isize>> {
-    let idx = super::cast(index, DType::I64)?;
-    // SAFETY: a fresh contiguous int64 tensor.
-    let idx = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>() as *const i64, idx.numel()) };
-    let shape = index.shape();
-    let nd = shape.len();
-    let mut out = Vec::with_capacity(idx.len());
-    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
-    for (lin, &i) in idx.iter().enumerate() {
-        if i < 0 || i >= size {
-            bail!(Runtime, "index {} is out of bounds for dimension {} with size {}", i, d, size);
+/// Hint the cache to fetch the `n` contiguous elements at `p` (a destination or source row whose
+/// elements the next loop touches in random order, which the hardware prefetcher cannot follow).
+#[inline(always)]
+fn prefetch_row<T>(p: *const T, n: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let (b, bytes) = (p as *const i8, n * std::mem::size_of::<T>());
+        for k in (0..bytes).step_by(64) {
+            // SAFETY: a prefetch never faults; the addresses lie inside the row anyway.
+            unsafe { _mm_prefetch(b.wrapping_add(k), _MM_HINT_T0) };
         }
-        let mut rem = lin;
-        let mut off = 0isize;
-        for k in (0..nd).rev() {
-            let c = rem % shape[k];
-            rem /= shape[k];
-            let c = if k == d { i as usize } else { c };
-            off += c as isize * x.strides().get(k).copied().unwrap_or(0);
-        }
-        out.push(off);
     }
-    Ok(out)
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (p, n);
+}
+
+/// Whether rows along `d` are worth prefetching: one index per (outer, position) (inner 1), a
+/// contiguous row of at most 16 KiB.
+fn prefetch_rows(g: &Lines, elem: usize) -> bool {
+    g.inner == 1 && g.stride == 1 && g.size as usize * elem <= 16 << 10
+}
+
+/// The geometry of gather / scatter along `d`: the index (contiguous int64) as [outer, n, inner]
+/// around `d`, and the offset in the data tensor `x` of each outer and each inner position (the
+/// index may be smaller than `x` in the other dims).
+struct Lines {
+    idx: Tensor,
+    outer: usize,
+    n: usize,
+    inner: usize,
+    base_outer: Vec<isize>,
+    base_inner: Vec<isize>,
+    stride: isize,
+    size: i64,
+}
+
+/// Offsets in `x` (strides `st`) of every position of the dims `dims` of `shape`, row-major.
+fn offsets(shape: &[usize], st: &[isize], dims: std::ops::Range<usize>) -> Vec<isize> {
+    let mut out = vec![0isize];
+    for k in dims {
+        let (n, s) = (shape[k], st.get(k).copied().unwrap_or(0));
+        out = out.iter().flat_map(|&o| (0..n as isize).map(move |i| o + i * s)).collect();
+    }
+    out
+}
+
+impl Lines {
+    /// Checks every index value against `x`'s size along `d` (gather and scatter do not wrap).
+    fn new(x: &Tensor, d: usize, index: &Tensor) -> Result<Lines> {
+        let idx = if index.dtype() == DType::I64 { super::contiguous(index)? } else { super::cast(index, DType::I64)? };
+        let shape = index.shape();
+        let nd = shape.len();
+        let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
+        // SAFETY: a contiguous int64 tensor of numel elements.
+        let v = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>() as *const i64, idx.numel()) };
+        let (lo, hi) = v.iter().fold((i64::MAX, i64::MIN), |(a, b), &i| (a.min(i), b.max(i)));
+        if !v.is_empty() && (lo < 0 || hi >= size) {
+            let bad = v.iter().find(|&&i| i < 0 || i >= size).copied().unwrap_or(lo);
+            bail!(Runtime, "index {} is out of bounds for dimension {} with size {}", bad, d, size);
+        }
+        let (d, dn) = if nd == 0 { (0, 0) } else { (d, d + 1) };
+        Ok(Lines {
+            outer: shape[..d].iter().product(),
+            n: shape.get(d).copied().unwrap_or(1),
+            inner: shape[dn.min(nd)..].iter().product(),
+            base_outer: offsets(shape, x.strides(), 0..d),
+            base_inner: offsets(shape, x.strides(), dn.min(nd)..nd),
+            stride: x.strides().get(d).copied().unwrap_or(0),
+            size,
+            idx,
+        })
+    }
+    /// The index values (row-major).
+    fn values(&self) -> &[i64] {
+        // SAFETY: a contiguous int64 tensor owned by self.
+        unsafe { std::slice::from_raw_parts(self.idx.data_ptr::<i64>() as *const i64, self.idx.numel()) }
+    }
 }
 
 /// `out[i] = x[.., index[i], ..]` along `d` over index's shape (out contiguous, x's dtype).
 pub fn gather(x: &Tensor, d: usize, index: &Tensor, out: &Tensor) -> Result<()> {
-    let offs = dim_offsets(x, d, index)?;
+    let g = Lines::new(x, d, index)?;
+    let iv = g.values();
+    let (n, inner) = (g.n, g.inner);
     with_dtype!(x.dtype(), T => {
-        // SAFETY: offsets checked by dim_offsets; out has offs.len() elements.
-        let (src, dst) = unsafe { (x.data_ptr::<T>() as *const T, out.data_ptr::<T>()) };
-        for (i, &o) in offs.iter().enumerate() {
-            unsafe { *dst.add(i) = *src.offset(o) };
-        }
+        // SAFETY: every index was checked against x's size along d; out has index's numel
+        // elements and row (o, k) of it is written by one task.
+        let (src, dst) = unsafe { (SendPtr(x.data_ptr::<T>()), SendPtr(out.data_ptr::<T>())) };
+        let pf = prefetch_rows(&g, std::mem::size_of::<T>());
+        split(g.outer * n, iv.len(), |lo, hi| {
+            // (outer block, position along d) of the row, stepped without a division per row.
+            let (mut o, mut k) = (lo / n.max(1), lo % n.max(1));
+            for row in lo..hi {
+                let bo = g.base_outer[o];
+                if pf && k == 0 && o + 1 < g.outer {
+                    prefetch_row(unsafe { src.get().offset(g.base_outer[o + 1]) }, g.size as usize);
+                }
+                let ix = &iv[row * inner..(row + 1) * inner];
+                for ((&bi, &t), e) in g.base_inner.iter().zip(ix).zip(row * inner..) {
+                    unsafe { *dst.get().add(e) = *src.get().offset(bo + bi + t as isize * g.stride) };
+                }
+                k += 1;
+                if k == n {
+                    (o, k) = (o + 1, 0);
+                }
+            }
+        });
     });
     Ok(())
+}
+
+/// How scatter writes a value into its destination.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Set,
+    Add,
+    Mul,
+    Mean,
+    Max,
+    Min,
 }
 
 /// Scatter `vals` (contiguous, index's shape, out's dtype) into `out` along `d` at `index`:
 /// `reduce` None replaces, "sum"/"add", "prod"/"multiply", "mean", "amax", "amin" combine;
 /// `include_self` false starts each written position from the reduction's identity instead.
+/// Destinations are split between threads (by outer block, by inner column range, or by ranges
+/// of index values), so each sees its values in order without locks.
 pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Option<&str>, include_self: bool) -> Result<()> {
-    let offs = dim_offsets(out, d, index)?;
+    let mode = match reduce {
+        None => Mode::Set,
+        Some("sum") | Some("add") => Mode::Add,
+        Some("prod") | Some("multiply") => Mode::Mul,
+        Some("mean") => Mode::Mean,
+        Some("amax") => Mode::Max,
+        Some("amin") => Mode::Min,
+        Some(r) => bail!(Value, "reduce argument must be either sum, prod, mean, amax or amin, got {}", r),
+    };
+    let g = Lines::new(out, d, index)?;
+    let iv = g.values();
+    if iv.is_empty() {
+        return Ok(());
+    }
+    // Counts of `mean` per destination, by offset from element 0 (out is contiguous here).
+    let mut counts: Vec<u32> = vec![];
+    if mode == Mode::Mean {
+        if !out.is_contiguous() {
+            bail!(Runtime, "scatter_reduce(mean): internal error: expected a contiguous destination");
+        }
+        counts = vec![0; out.numel()];
+    }
+    let cp = SendPtr(counts.as_mut_ptr());
+    let (outer, n, inner) = (g.outer, g.n, g.inner);
     with_dtype!(out.dtype(), T => {
-        // SAFETY: vals is contiguous with offs.len() elements.
-        let vals = unsafe { std::slice::from_raw_parts(vals.data_ptr::<T>() as *const T, offs.len()) };
-        let dst = unsafe { out.data_ptr::<T>() };
-        // Per-position counts, kept only where the result needs them (mean, or the first write).
-        let track = reduce == Some("mean") || (!include_self && reduce.is_some());
-        let mut count: std::collections::HashMap<isize, usize> = Default::default();
-        if !include_self && reduce.is_some() {
-            for &o in &offs {
-                let init = match reduce {
-                    Some("prod") | Some("multiply") => T::elem_one(),
-                    _ => T::elem_zero(),
-                };
-                // SAFETY: offs index `out`.
-                unsafe { *dst.offset(o) = init };
+        let init = match mode {
+            Mode::Mul => T::elem_one(),
+            Mode::Max => reduce_bound::<T>(true),
+            Mode::Min => reduce_bound::<T>(false),
+            _ => T::elem_zero(),
+        };
+        // SAFETY: offsets come from checked indices and out's layout; the three splits below
+        // give each destination to one task.
+        let (vp, dp) = unsafe { (SendPtr(vals.data_ptr::<T>()), SendPtr(out.data_ptr::<T>())) };
+        // Apply elements (o, k, i) for o in os, i in is, k in 0..n, with index values in [vlo, vhi).
+        let apply = |os: std::ops::Range<usize>, is: std::ops::Range<usize>, vlo: i64, vhi: i64| unsafe {
+            let (v, o_ptr) = (vp.get() as *const T, dp.get());
+            let pf = prefetch_rows(&g, std::mem::size_of::<T>());
+            let pass = |first: bool| {
+                for o in os.clone() {
+                    let bo = g.base_outer[o];
+                    if pf && o + 1 < os.end {
+                        prefetch_row(o_ptr.offset(g.base_outer[o + 1]), g.size as usize);
+                    }
+                    for k in 0..n {
+                        let row = (o * n + k) * inner;
+                        for i in is.clone() {
+                            let t = iv[row + i];
+                            if t < vlo || t >= vhi {
+                                continue;
+                            }
+                            let off = bo + g.base_inner[i] + t as isize * g.stride;
+                            let p = o_ptr.offset(off);
+                            if first {
+                                *p = init;
+                                continue;
+                            }
+                            let x = *v.add(row + i);
+                            *p = match mode {
+                                Mode::Set => x,
+                                Mode::Add | Mode::Mean => Arith::add(*p, x),
+                                Mode::Mul => Arith::mul(*p, x),
+                                Mode::Max => if x > *p || x != x { x } else { *p },
+                                Mode::Min => if x < *p || x != x { x } else { *p },
+                            };
+                            if mode == Mode::Mean {
+                                *cp.get().offset(off) += 1;
+                            }
+                        }
+                    }
+                }
+            };
+            if !include_self && mode != Mode::Set {
+                pass(true);
             }
-        }
-        for (&o, &v) in offs.iter().zip(vals) {
-            // SAFETY: offs index `out`.
-            unsafe {
-                let p = dst.offset(o);
-                let first = !include_self && reduce.is_some() && !count.contains_key(&o);
-                *p = match reduce {
-                    None => v,
-                    Some("sum") | Some("add") | Some("mean") => add_elem(*p, v),
-                    Some("prod") | Some("multiply") => T::from_f64((*p).to_f64() * v.to_f64()),
-                    Some("amax") => if first || v > *p || v != v { v } else { *p },
-                    Some("amin") => if first || v < *p || v != v { v } else { *p },
-                    Some(r) => bail!(Value, "reduce argument must be either sum, prod, mean, amax or amin, got {}", r),
-                };
-            }
-            if track {
-                *count.entry(o).or_insert(0) += 1;
-            }
-        }
-        if reduce == Some("mean") {
-            for (&o, &c) in &count {
-                let c = c + include_self as usize;
-                // SAFETY: offs index `out`.
-                unsafe {
-                    let p = dst.offset(o);
-                    *p = if T::DTYPE.is_float() { T::from_f64((*p).to_f64() / c as f64) } else { T::from_i64((*p).to_i64().div_euclid(c as i64)) };
+            pass(false);
+            if mode == Mode::Mean {
+                for o in os.clone() {
+                    for k in 0..n {
+                        let row = (o * n + k) * inner;
+                        for i in is.clone() {
+                            let t = iv[row + i];
+                            if t < vlo || t >= vhi {
+                                continue;
+                            }
+                            let off = g.base_outer[o] + g.base_inner[i] + t as isize * g.stride;
+                            let c = cp.get().offset(off);
+                            if *c > 0 {
+                                let p = o_ptr.offset(off);
+                                *p = Arith::div_count(*p, *c as usize + include_self as usize);
+                                *c = 0;
+                            }
+                        }
+                    }
                 }
             }
+        };
+        let threads = super::threads::num_threads();
+        let work = iv.len();
+        if threads == 1 || work < 2 * GRAIN || out.layout().has_internal_overlap() {
+            apply(0..outer, 0..inner, i64::MIN, i64::MAX);
+        } else if outer >= 2 * threads {
+            split(outer, work, |a, b| apply(a..b, 0..inner, i64::MIN, i64::MAX));
+        } else if inner >= 64 * threads {
+            split(inner, work, |a, b| apply(0..outer, a..b, i64::MIN, i64::MAX));
+        } else {
+            let parts = (threads * 4).min(g.size as usize).max(1);
+            parallel_for(parts, parts, |t| {
+                let (a, b) = (t as i64 * g.size / parts as i64, (t as i64 + 1) * g.size / parts as i64);
+                apply(0..outer, 0..inner, a, b)
+            });
         }
     });
     Ok(())
+}
+
+/// The smallest (`low`) or largest value of `T`: where amax / amin start without self.
+fn reduce_bound<T: Element>(low: bool) -> T {
+    let (lo, hi): (i64, i64) = match T::DTYPE {
+        DType::Bool => return T::from_bool(!low),
+        DType::U8 => (0, u8::MAX as i64),
+        DType::I8 => (i8::MIN as i64, i8::MAX as i64),
+        DType::I16 => (i16::MIN as i64, i16::MAX as i64),
+        DType::I32 => (i32::MIN as i64, i32::MAX as i64),
+        DType::I64 => (i64::MIN, i64::MAX),
+        _ => return T::from_f64(if low { f64::NEG_INFINITY } else { f64::INFINITY }),
+    };
+    T::from_i64(if low { lo } else { hi })
 }

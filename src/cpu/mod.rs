@@ -10,6 +10,7 @@ pub mod matmul;
 pub mod math;
 pub mod norm;
 pub mod optim;
+pub mod pool;
 pub mod reduce;
 pub mod random;
 pub mod softmax;

@@ -126,6 +126,13 @@ pub fn sgd(param: &Tensor, grad: &Tensor, buf: Option<&Tensor>, h: SgdHyper) {
                             ps[i] -= g * lr;
                         }
                     }
+                    // The common momentum step gets its own branch-free loop (it vectorises).
+                    Some(bs) if h.weight_decay == 0.0 && !h.maximize && !h.first_step && !h.nesterov => {
+                        for ((p, b), g) in ps.iter_mut().zip(bs.iter_mut()).zip(gs.iter()) {
+                            *b = *b * mom + *g * damp;
+                            *p -= *b * lr;
+                        }
+                    }
                     Some(bs) => {
                         for i in 0..len {
                             let mut g = if h.maximize { -gs[i] } else { gs[i] };

@@ -5,7 +5,7 @@
 use crate::backend;
 use crate::bail;
 use crate::error::Result;
-use crate::opdefs::Window;
+use crate::opdefs::{AvgWindows, Window};
 use crate::tape::{record1, Backward, Saved};
 use crate::tensor::Tensor;
 
@@ -216,8 +216,10 @@ pub fn max_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
         bail!(Value, "max_pool2d: pad should be at most half of effective kernel size, but got pad={:?} and kernel_size={:?}", padding, kernel);
     }
     let win = Window { ceil: ceil_mode, ..window("max_pool2d", x.shape(), kernel, stride, padding, dilation)? };
-    let (_n, _c) = (x.shape()[0], x.shape()[1]);
-    let (_oh, _ow) = (win.out_h(), win.out_w());
+    if let Some((vals, idx)) = backend::conv::max_pool(&x.detach(), win)? {
+        record1(&vals, &[x], || Backward::PlaneGather { idx: idx.clone(), hw: win.h * win.w, input_shape: x.shape().to_vec() });
+        return Ok((vals, idx));
+    }
     let idx = backend::conv::max_pool_indices(&x.detach(), win)?;
     let vals = plane_gather(x, &idx, win.h * win.w)?;
     Ok((vals, idx))
@@ -242,6 +244,9 @@ pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
         bail!(Runtime, "avg_pool2d: divisor must be not zero");
     }
     let win = Window { ceil: ceil_mode, ..window("avg_pool2d", x.shape(), kernel, stride, padding, [1, 1])? };
+    if let Some(out) = avg_pool(x, &AvgWindows::pool(&win, count_include_pad, divisor_override), false)? {
+        return Ok(out);
+    }
     let (n, c) = (x.shape()[0], x.shape()[1]);
     let (oh, ow) = (win.out_h(), win.out_w());
     let planes = x.reshape_u(&[n * c, 1, win.h, win.w])?;
@@ -273,6 +278,20 @@ pub fn avg_pool2d(x: &Tensor, kernel: [usize; 2], stride: [usize; 2], padding: [
     out.reshape_u(&[n, c, oh, ow])
 }
 
+/// Average pooling of x [N, C, H, W] over the window tables `win`, or (`adjoint`) the gradient
+/// g [N, C, OH, OW] spread back over them into [N, C, H, W]; each is the other's gradient. None
+/// where the device has no kernel (the callers compose im2col and sums there).
+pub fn avg_pool(x: &Tensor, win: &AvgWindows, adjoint: bool) -> Result<Option<Tensor>> {
+    let Some(out) = backend::conv::avg_pool(&x.detach(), win, adjoint)? else {
+        if adjoint {
+            bail!(NotImplemented, "avg_pool2d backward: no kernel on {} (the forward composes tensor ops there)", x.device());
+        }
+        return Ok(None);
+    };
+    record1(&out, &[x], || Backward::AvgPool { win: win.clone(), adjoint });
+    Ok(Some(out))
+}
+
 /// Adaptive average pooling to (oh, ow): PyTorch's start/end index rule per output cell. Any
 /// output size is one pass: the mean over the [start, end) rows and columns is the product of
 /// two averaging matrices with the input (A_h @ x @ A_w^T), so the work is bounded by the input
@@ -298,6 +317,10 @@ pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
     crate::storage::check_alloc(crate::tensor::storage_bytes(&[n, c, out_hw[0], out_hw[1]], x.dtype())?)?;
     if out_hw.contains(&0) || n == 0 {
         return Tensor::zeros(&[n, c, out_hw[0], out_hw[1]], x.dtype(), x.device());
+    }
+    // The window kernel where the device has one; else the averaging-matrix product below.
+    if let Some(out) = avg_pool(x, &AvgWindows::adaptive(h, w, out_hw[0], out_hw[1]), false)? {
+        return Ok(out);
     }
     if h % out_hw[0] == 0 && w % out_hw[1] == 0 {
         let kern = [h / out_hw[0], w / out_hw[1]];

@@ -64,6 +64,8 @@ pub enum Backward {
     Col2Im { win: crate::opdefs::Window },
     PlaneGather { idx: Tensor, hw: usize, input_shape: Vec<usize> },
     PlaneScatter { idx: Tensor, hw: usize },
+    /// Average pooling over window tables (`adjoint`: its gradient, spread back over the windows).
+    AvgPool { win: crate::opdefs::AvgWindows, adjoint: bool },
     Custom(Arc<dyn CustomBackward>),
 }
 
@@ -116,6 +118,9 @@ impl Backward {
             Backward::Col2Im { .. } => "Col2ImBackward0".into(),
             Backward::PlaneGather { .. } => "MaxPool2DWithIndicesBackward0".into(),
             Backward::PlaneScatter { .. } => "MaxPoolScatterBackward0".into(),
+            Backward::AvgPool { win, adjoint } => {
+                format!("{}AvgPool2DBackward{}0", if win.adaptive { "Adaptive" } else { "" }, if *adjoint { "Backward" } else { "" })
+            }
             Backward::Custom(c) => return c.name(),
         };
         base
