@@ -328,3 +328,9 @@ def test_pool_empty_plane_raises_like_pytorch():
     assert tuple(F.max_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
     assert tuple(F.avg_pool2d(rtorch.ones(0, 1, 4, 4), 2, padding=1).shape) == (0, 1, 3, 3)
     assert tuple(F.adaptive_avg_pool2d(rtorch.ones(1, 0, 4, 4), 1).shape) == (1, 0, 1, 1)
+    # adaptive: empty batch or channels give an empty result; an empty plane only for output 1 (a NaN mean)
+    assert tuple(F.adaptive_avg_pool2d(rtorch.ones(2, 0, 3, 3), 2).shape) == (2, 0, 2, 2)
+    assert tuple(F.adaptive_avg_pool2d(rtorch.ones(0, 4, 4), 2).shape) == (0, 2, 2)
+    assert bool(F.adaptive_avg_pool2d(rtorch.ones(1, 1, 0, 4), 1).isnan().all())
+    with pytest.raises(RuntimeError, match="non-zero size for non-batch dimensions"):
+        F.adaptive_avg_pool2d(rtorch.ones(4, 0, 4), 2)

@@ -303,8 +303,12 @@ pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
     if x.ndim() != 3 && x.ndim() != 4 {
         bail!(Runtime, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {:?}", x.shape());
     }
-    let first = x.ndim() - 3; // the batch dim (4-D input) may be empty
-    if let Some(d) = (first..x.ndim()).find(|&d| x.shape()[d] == 0) {
+    if out_hw == [1, 1] && x.dtype().is_float() && x.numel() == 0 {
+        // PyTorch's global-average path: a mean over the plane (NaN where the plane is empty).
+        return x.mean_dims(Some(&[-2, -1]), true, None);
+    }
+    // Only the plane must be non-empty (the batch and channel dims may be 0), as in PyTorch.
+    if let Some(d) = (x.ndim() - 2..x.ndim()).find(|&d| x.shape()[d] == 0) {
         bail!(Runtime, "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {:?} with dimension {} being empty", x.shape(), d);
     }
     if !x.dtype().is_float() {
@@ -315,7 +319,7 @@ pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
     }
     let (n, c, h, w) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
     crate::storage::check_alloc(crate::tensor::storage_bytes(&[n, c, out_hw[0], out_hw[1]], x.dtype())?)?;
-    if out_hw.contains(&0) || n == 0 {
+    if out_hw.contains(&0) || n == 0 || c == 0 {
         return Tensor::zeros(&[n, c, out_hw[0], out_hw[1]], x.dtype(), x.device());
     }
     // The window kernel where the device has one; else the averaging-matrix product below.
