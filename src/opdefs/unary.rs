@@ -342,6 +342,12 @@ macro_rules! unary_table {
         grad zero;
         names [] function no
         "Rounds the elements of `input` to `decimals` decimal places (halves to even).")
+    (NanToNum { nan, posinf, neginf } nan_to_num "nan_to_num" keep
+        cpu { |v| if v.is_nan() { F::c(nan) } else if v == F::infinity() { F::c(posinf) } else if v == F::neg_infinity() { F::c(neginf) } else { v } } int { |v| v }
+        cuda(ALL) "rt_isnan(x) ? C(nan) : (rt_isinf(x) ? (x > C(0) ? C(posinf) : C(neginf)) : x)"
+        grad [x] |g, x| g.mul(&x.isfinite()?.to_dtype(g.dtype())?);
+        names [] function no
+        "Replaces NaN with `nan`, +inf with `posinf` and -inf with `neginf` (bound by hand: `nan_to_num`).")
     (PowScalar { exponent } pow_scalar "pow" keep
         cpu { fn pow_scalar_kernel } int { |v| v.wrapping_pow(exponent as u32) }
         cuda(NUM) "rt_pow_scalar(x, exponent)"
@@ -458,12 +464,12 @@ macro_rules! declare_unary {
             fn grad_form(self) -> (bool, bool, bool) {
                 match self { $( UnaryOp::$V { .. } => grad_saves!($gk), )* }
             }
-            /// The scalar parameters in declaration order (the CUDA kernel's p0, p1).
-            pub fn params(self) -> [f64; 2] {
+            /// The scalar parameters in declaration order (the CUDA kernel's p0, p1, p2).
+            pub fn params(self) -> [f64; 3] {
                 #[allow(unused_mut, unused_variables)]
                 match self {
                     $( UnaryOp::$V $({ $($p),* })? => {
-                        let mut out = [0.0; 2];
+                        let mut out = [0.0; 3];
                         let mut _i = 0;
                         $( $( out[_i] = $p; _i += 1; )* )?
                         out
