@@ -91,6 +91,7 @@ ELEMENTWISE_CALLS = {
     "elu": ["F.elu(x)"],
     "leaky_relu": ["F.leaky_relu(x, 0.1)"],
     "logit": ["x.logit()"],
+    "nan_to_num": ["m.nan_to_num(x)"],
     "pow_scalar": ["x.pow(2)", "x ** 3.0", "x.pow(0.5)", "x.pow(-1)", "x ** 1.5", "x.pow(2.7)"],
     "add": ["x + y", "x + 2.5"],
     "sub": ["x - y"],
@@ -211,7 +212,6 @@ def ternary_cases(quick):
                  {"x": X(), "y": X(), "z": inp(BIG2, lo=0.5, hi=2.0, layout=lay)}),
             case(f"masked_fill(x, c, 0){suf}", "ternary", "x.masked_fill(c, 0.0)",
                  {"x": X(), "c": inp(BIG2, "bool", hi=0.5, kind="bool", layout=lay)}),
-            case(f"nan_to_num(x){suf}", "ternary", "m.nan_to_num(x)", {"x": X()}, "np.nan_to_num(x)"),
         ]
     out += [
         case("x.add_(y)", "ternary", "x.add_(y)", {"x": inp(BIG2), "y": inp(BIG2)}, result="x", np_expr="np.add(x, y, out=x)"),
