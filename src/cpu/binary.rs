@@ -37,12 +37,12 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
 
 /// The float kernel of a row: a value for arithmetic kinds, a bool for comparisons.
 macro_rules! bin_float_arm {
-    (cmp, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, bool, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
+    (cmp, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, bool, _>($a, $b, $out, move |$x: $F, $y: $F| $e) };
     ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; fma |$x:ident, $y:ident| $e:expr) => {
         // `FMA` is true in the copy that runs in the AVX2+FMA loop (see `math::madd`).
-        map2_fma::<$F, $F, $F, _, _>($a, $b, $out, |$x: $F, $y: $F| { const FMA: bool = true; $e }, |$x: $F, $y: $F| { const FMA: bool = false; $e })
+        map2_fma::<$F, $F, $F, _, _>($a, $b, $out, move |$x: $F, $y: $F| { const FMA: bool = true; $e }, move |$x: $F, $y: $F| { const FMA: bool = false; $e })
     };
-    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, $F, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
+    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, $F, _>($a, $b, $out, move |$x: $F, $y: $F| $e) };
     ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
 }
 

@@ -42,21 +42,40 @@ pub fn has_avx2() -> bool {
 
 /// Inner loops, written once; `simd_variants!` compiles each again with AVX2+FMA enabled.
 mod loops {
+    // Every caller hands unit-stride output runs and unit-stride or broadcast (stride 0) inputs
+    // (`staged`). Each loop calls the kernel `f` from ONE place: LLVM then inlines even large
+    // kernels (acosh, mish, pow) into the AVX2+FMA copy (a closure left out of line is compiled
+    // without FMA, where `mul_add` becomes a software `fmaf` call, ~40x slower).
+
+    /// Elements per chunk when a broadcast input is splatted into a stack buffer.
+    const CHUNK: usize = 64;
+
+    /// `src`, or when `s` is 0 a buffer of `CHUNK` copies of `*src` (filled once).
+    #[inline(always)]
+    unsafe fn splat<T: Copy>(src: *const T, s: isize, buf: &mut [std::mem::MaybeUninit<T>; CHUNK]) -> (*const T, usize) {
+        if s == 0 {
+            for v in buf.iter_mut() {
+                v.write(*src);
+            }
+            (buf.as_ptr() as *const T, 0)
+        } else {
+            (src, 1)
+        }
+    }
+
     #[inline(always)]
     pub unsafe fn l1<A: Copy, O: Copy, F: Fn(A) -> O>(a: *const A, sa: isize, o: *mut O, so: isize, n: usize, f: &F) {
-        if sa == 1 && so == 1 {
-            for i in 0..n {
-                *o.add(i) = f(*a.add(i));
-            }
-        } else if sa == 0 && so == 1 {
-            // A broadcast input: one value for the whole run.
-            let v = f(*a);
-            for i in 0..n {
+        debug_assert!(so == 1 && (sa == 0 || sa == 1));
+        let _ = so;
+        // A broadcast input: compute one element, then copy it.
+        let m = if sa == 0 { n.min(1) } else { n };
+        for i in 0..m {
+            *o.add(i) = f(*a.add(i));
+        }
+        if m < n {
+            let v = *o;
+            for i in 1..n {
                 *o.add(i) = v;
-            }
-        } else {
-            for i in 0..n as isize {
-                *o.offset(i * so) = f(*a.offset(i * sa));
             }
         }
     }
@@ -65,24 +84,20 @@ mod loops {
     pub unsafe fn l2<A: Copy, B: Copy, O, F: Fn(A, B) -> O>(
         a: *const A, sa: isize, b: *const B, sb: isize, o: *mut O, so: isize, n: usize, f: &F,
     ) {
-        if so == 1 && sa == 1 && sb == 1 {
-            for i in 0..n {
-                *o.add(i) = f(*a.add(i), *b.add(i));
+        debug_assert!(so == 1 && matches!(sa, 0 | 1) && matches!(sb, 0 | 1));
+        let _ = so;
+        let (mut ba, mut bb) = ([const { std::mem::MaybeUninit::uninit() }; CHUNK], [const { std::mem::MaybeUninit::uninit() }; CHUNK]);
+        let ((pa, ka), (pb, kb)) = (splat(a, sa, &mut ba), splat(b, sb, &mut bb));
+        // Whole runs when nothing is broadcast, else chunks that fit the splat buffers.
+        let step = if sa == 1 && sb == 1 { n.max(1) } else { CHUNK };
+        let mut i = 0;
+        while i < n {
+            let m = step.min(n - i);
+            let (ca, cb, co) = (pa.add(i * ka), pb.add(i * kb), o.add(i));
+            for j in 0..m {
+                *co.add(j) = f(*ca.add(j), *cb.add(j));
             }
-        } else if so == 1 && sa == 1 && sb == 0 {
-            let bv = *b;
-            for i in 0..n {
-                *o.add(i) = f(*a.add(i), bv);
-            }
-        } else if so == 1 && sa == 0 && sb == 1 {
-            let av = *a;
-            for i in 0..n {
-                *o.add(i) = f(av, *b.add(i));
-            }
-        } else {
-            for i in 0..n as isize {
-                *o.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb));
-            }
+            i += m;
         }
     }
     #[inline(always)]
@@ -90,14 +105,22 @@ mod loops {
     pub unsafe fn l3<A: Copy, B: Copy, C: Copy, O, F: Fn(A, B, C) -> O>(
         a: *const A, sa: isize, b: *const B, sb: isize, c: *const C, sc: isize, o: *mut O, so: isize, n: usize, f: &F,
     ) {
-        if sa == 1 && sb == 1 && sc == 1 && so == 1 {
-            for i in 0..n {
-                *o.add(i) = f(*a.add(i), *b.add(i), *c.add(i));
+        debug_assert!(so == 1 && matches!(sa, 0 | 1) && matches!(sb, 0 | 1) && matches!(sc, 0 | 1));
+        let _ = so;
+        let mut ba = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
+        let mut bb = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
+        let mut bc = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
+        let ((pa, ka), (pb, kb), (pc, kc)) = (splat(a, sa, &mut ba), splat(b, sb, &mut bb), splat(c, sc, &mut bc));
+        // Whole runs when nothing is broadcast, else chunks that fit the splat buffers.
+        let step = if sa == 1 && sb == 1 && sc == 1 { n.max(1) } else { CHUNK };
+        let mut i = 0;
+        while i < n {
+            let m = step.min(n - i);
+            let (ca, cb, cc, co) = (pa.add(i * ka), pb.add(i * kb), pc.add(i * kc), o.add(i));
+            for j in 0..m {
+                *co.add(j) = f(*ca.add(j), *cb.add(j), *cc.add(j));
             }
-            return;
-        }
-        for i in 0..n as isize {
-            *o.offset(i * so) = f(*a.offset(i * sa), *b.offset(i * sb), *c.offset(i * sc));
+            i += m;
         }
     }
 

@@ -30,10 +30,10 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 macro_rules! float_body {
     ($F:ident, $x:ident, $out:ident; fma |$v:ident| $e:expr) => {
         // `FMA` is true in the copy that runs in the AVX2+FMA loop (see `math::madd`).
-        map1_fma::<$F, $F, _, _>($x, $out, |$v: $F| { const FMA: bool = true; $e }, |$v: $F| { const FMA: bool = false; $e })
+        map1_fma::<$F, $F, _, _>($x, $out, move |$v: $F| { const FMA: bool = true; $e }, move |$v: $F| { const FMA: bool = false; $e })
     };
     ($F:ident, $x:ident, $out:ident; fn $f:ident) => { return $f::<$F>(op_of!(), $x, $out) };
-    ($F:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$F, $F, _>($x, $out, |$v: $F| $e) };
+    ($F:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$F, $F, _>($x, $out, move |$v: $F| $e) };
     ($F:ident, $x:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
 }
 
@@ -49,14 +49,14 @@ macro_rules! float_arm {
 macro_rules! int_body {
     ($T:ident, $x:ident, $out:ident, $op:ident; |$v:ident| $e:expr) => {{
         let mask: i64 = if $T::DTYPE == DType::Bool { 1 } else { -1 };
-        map1::<$T, $T, _>($x, $out, |v: $T| $T::from_i64({ let $v = v.to_i64(); $e } & mask))
+        map1::<$T, $T, _>($x, $out, move |v: $T| $T::from_i64({ let $v = v.to_i64(); $e } & mask))
     }};
     ($T:ident, $x:ident, $out:ident, $op:ident;) => { bail!(DType, "{}: not implemented for '{}'", $op.name(), $x.dtype()) };
 }
 
 /// The predicate kernel of a `pred` row, on the element type.
 macro_rules! pred_arm {
-    (pred, $T:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$T, bool, _>($x, $out, |$v: $T| $e) };
+    (pred, $T:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$T, bool, _>($x, $out, move |$v: $T| $e) };
     ($kind:ident, $T:ident, $x:ident, $out:ident; $($t:tt)*) => { bail!(DType, "internal error: not a predicate") };
 }
 
@@ -105,18 +105,18 @@ fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()
     let fast = F::DTYPE == DType::F32 && within::<F>(x, limit);
     let pi = F::c(PI);
     // sinc: sin(pi x) / (pi x), 1 at 0 (PyTorch's formula, in the input's precision).
-    let sinc = |s: F, v: F| if v == F::zero() { F::one() } else { s / (v * pi) };
+    let sinc = move |s: F, v: F| if v == F::zero() { F::one() } else { s / (v * pi) };
     match (op, fast) {
-        (UnaryOp::Sin, true) => map1_fma::<F, F, _, _>(x, out, |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>()),
-        (UnaryOp::Cos, true) => map1_fma::<F, F, _, _>(x, out, |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>()),
-        (UnaryOp::Tan, true) => map1_fma::<F, F, _, _>(x, out, |v: F| v.vtan::<true>(), |v: F| v.vtan::<false>()),
+        (UnaryOp::Sin, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>()),
+        (UnaryOp::Cos, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>()),
+        (UnaryOp::Tan, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vtan::<true>(), |v: F| v.vtan::<false>()),
         (UnaryOp::Sinc, true) => map1_fma::<F, F, _, _>(
-            x, out, |v: F| sinc((v * pi).vsin::<true>(), v), |v: F| sinc((v * pi).vsin::<false>(), v),
+            x, out, move |v: F| sinc((v * pi).vsin::<true>(), v), move |v: F| sinc((v * pi).vsin::<false>(), v),
         ),
-        (UnaryOp::Sin, false) => map1::<F, F, _>(x, out, |v: F| v.sin()),
-        (UnaryOp::Cos, false) => map1::<F, F, _>(x, out, |v: F| v.cos()),
-        (UnaryOp::Tan, false) => map1::<F, F, _>(x, out, |v: F| v.tan()),
-        (UnaryOp::Sinc, false) => map1::<F, F, _>(x, out, |v: F| sinc((v * pi).sin(), v)),
+        (UnaryOp::Sin, false) => map1::<F, F, _>(x, out, move |v: F| v.sin()),
+        (UnaryOp::Cos, false) => map1::<F, F, _>(x, out, move |v: F| v.cos()),
+        (UnaryOp::Tan, false) => map1::<F, F, _>(x, out, move |v: F| v.tan()),
+        (UnaryOp::Sinc, false) => map1::<F, F, _>(x, out, move |v: F| sinc((v * pi).sin(), v)),
         _ => bail!(Runtime, "internal error: trig_kernel got {:?}", op),
     }
     Ok(())
