@@ -85,7 +85,7 @@ macro_rules! unary_table {
         names [(trunc trunc_) (fix fix_)] function yes
         "Returns the integer part of the elements of `input` (rounded toward zero).")
     (Hardtanh { min, max } hardtanh "hardtanh" keep
-        cpu { |v| if v < F::c(min) { F::c(min) } else if v > F::c(max) { F::c(max) } else { v } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
+        cpu { |v| { let hi = if v > F::c(max) { F::c(max) } else { v }; if v < F::c(min) { F::c(min) } else { hi } } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
         cuda(NUM) "rt_hardtanh(x, min, max)"
         grad [x] |g, x| g.mul(&x.gt_scalar(min)?.logical_and(&x.lt_scalar(max)?)?.to_dtype(g.dtype())?);
         names [] function no
