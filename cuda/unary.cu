@@ -1,8 +1,8 @@
 // Elementwise unary kernels, dtype casts and fills. See cuda/README.md for the launch contract.
 //
-//   unary_<op>_<dt>(long long numel, Strides s, const T* a, U* out, double p0, double p1)
-//       out[i] = op(a[i]; p0, p1) over the strided iteration space `s` (operands a, out).
-//       U = T, except the predicates (isnan, signbit, logical_not...) which write bool. p0/p1
+//   unary_<op>_<dt>(long long numel, Strides s, const T* a, U* out, double p0, double p1, double p2)
+//       out[i] = op(a[i]; p0, p1, p2) over the strided iteration space `s` (operands a, out).
+//       U = T, except the predicates (isnan, signbit, logical_not...) which write bool. p0/p1/p2
 //       are the op's scalar parameters in the order its row of unary_table! declares them
 //       (src/opdefs/unary.rs; 0 for ops without parameters).
 //   cast_<src>_<dst>(long long numel, Strides s, const S* a, D* out)   (cast_X_X = strided copy)
@@ -13,7 +13,7 @@
 // Kernel bodies (templates) and the macros that instantiate one extern "C" kernel each.
 // ---------------------------------------------------------------------------------------------
 template <typename T, typename U, typename Op>
-__device__ void rt_unary(long long numel, const Strides& s, const T* a, U* out, double p0, double p1) {
+__device__ void rt_unary(long long numel, const Strides& s, const T* a, U* out, double p0, double p1, double p2) {
   Op op;
   if (s.contiguous) {
     a += s.offset_a;
@@ -25,13 +25,13 @@ __device__ void rt_unary(long long numel, const Strides& s, const T* a, U* out, 
         if (i + k * st < numel) v[k] = a[i + k * st];
 #pragma unroll
       for (int k = 0; k < RT_VEC; ++k)
-        if (i + k * st < numel) out[i + k * st] = rt_cast<U>(op(rt_widen(v[k]), p0, p1));
+        if (i + k * st < numel) out[i + k * st] = rt_cast<U>(op(rt_widen(v[k]), p0, p1, p2));
     }
     return;
   }
   RT_GRID_LOOP(i, numel) {
     const RtOffsets o = rt_offsets(s, i);
-    out[o.out] = rt_cast<U>(op(rt_widen(a[o.a]), p0, p1));
+    out[o.out] = rt_cast<U>(op(rt_widen(a[o.a]), p0, p1, p2));
   }
 }
 
@@ -72,13 +72,13 @@ template <typename T> __device__ void rt_fill(long long numel, const Strides& s,
 
 #define UNARY_OP(OP, T, SUF)                                                  \
   RT_IF_##SUF(extern "C" __global__ void unary_##OP##_##SUF(                  \
-      long long numel, Strides s, const T* a, T* out, double p0, double p1) { \
-    rt_unary<T, T, Op_##OP>(numel, s, a, out, p0, p1);                        \
+      long long numel, Strides s, const T* a, T* out, double p0, double p1, double p2) { \
+    rt_unary<T, T, Op_##OP>(numel, s, a, out, p0, p1, p2);                        \
   })
 #define UNARY_PRED(OP, T, SUF)                                                   \
   RT_IF_##SUF(extern "C" __global__ void unary_##OP##_##SUF(                     \
-      long long numel, Strides s, const T* a, bool* out, double p0, double p1) { \
-    rt_unary<T, bool, Op_##OP>(numel, s, a, out, p0, p1);                        \
+      long long numel, Strides s, const T* a, bool* out, double p0, double p1, double p2) { \
+    rt_unary<T, bool, Op_##OP>(numel, s, a, out, p0, p1, p2);                        \
   })
 #define CAST_OP(S, SN, D, DN)                             \
   RT_IF_##SN(extern "C" __global__ void cast_##SN##_##DN( \

@@ -114,6 +114,8 @@ UNARY = {
     "round_decimals": Ref(lambda x: np.round(x * x.dtype.type(100)) / x.dtype.type(100),
                           call=lambda x: x.round(decimals=2), native=True),
     "pow_scalar": Ref(lambda x: x ** 3, -3, 3, call=lambda x: x.pow(3), ints=(-5, 5)),
+    "nan_to_num": Ref(lambda x: np.nan_to_num(x, nan=0.5, posinf=9.0, neginf=-9.0),
+                      call=lambda x: x.nan_to_num(nan=0.5, posinf=9.0, neginf=-9.0), special=(np.nan, np.inf, -np.inf)),
     "isnan": Ref(np.isnan, special=(np.nan, np.inf, -np.inf)),
     "isinf": Ref(np.isinf, special=(np.nan, np.inf, -np.inf)),
     "isfinite": Ref(np.isfinite, special=(np.nan, np.inf, -np.inf)),

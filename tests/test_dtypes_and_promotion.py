@@ -236,24 +236,32 @@ def test_f32_to_f16_matches_numpy():
     assert bad.size == 0, [hex(v) for v in x[~nan][bad[:5]].view(np.uint32)]
 
 
-def test_f64_to_half_types_round_once():
-    # float64 values with bits below float32's precision (a second rounding through f32 would lose them).
+def test_f64_to_half_types_round_through_float32():
+    # PyTorch converts float64 (and integers) to float16 / bfloat16 through float32: two roundings
+    # (torch 2.x: float64 1 + 2^-11 + 2^-40 -> float16 1.0, where NumPy's single rounding gives 1 + 2^-10).
     with np.errstate(invalid="ignore"):
         base = _f32_bits(50_000).view(np.float32).astype(np.float64)
     base = base[np.isfinite(base) & (np.abs(base) > 1e-30) & (np.abs(base) < 1e30)]
     tiny = RNG.choice([-1.0, 1.0], base.size) * np.ldexp(1.0, -30) * RNG.random(base.size)
-    x = base * (1.0 + tiny)
-    # float16: NumPy's float64 -> float16 cast rounds once.
+    x = np.concatenate([base * (1.0 + tiny), [1.0 + 2.0**-11 + 2.0**-40]])
+    x32 = x.astype(np.float32)
     with np.errstate(over="ignore", under="ignore"):
-        want16 = x.astype(np.float16).astype(np.float64)
+        want16 = x32.astype(np.float16).astype(np.float64)
     got16 = rtorch.from_numpy(x).to(rtorch.float16).double().numpy()
-    assert np.array_equal(got16, want16)
-    # bfloat16 (normal range here): round-to-nearest-even on the float64 bits (keep 7 of 52 mantissa bits).
-    b = x.view(np.uint64)
-    r = ((b + np.uint64((1 << 44) - 1) + ((b >> np.uint64(45)) & np.uint64(1))) >> np.uint64(45)) << np.uint64(45)
-    wantbf = r.view(np.float64)
+    assert np.array_equal(got16, want16) and got16[-1] == 1.0
+    # bfloat16 (normal range here): round-to-nearest-even on the float32 bits (keep 7 of 23 mantissa bits).
+    b = x32.view(np.uint32).astype(np.uint64)
+    r = (((b + np.uint64(0x7FFF) + ((b >> np.uint64(16)) & np.uint64(1))) >> np.uint64(16)) << np.uint64(16))
+    wantbf = r.astype(np.uint32).view(np.float32).astype(np.float64)
     gotbf = rtorch.from_numpy(x).to(rtorch.bfloat16).double().numpy()
     assert np.array_equal(gotbf, wantbf)
+    try:
+        import torch as pt
+    except ImportError:
+        return
+    for ours, theirs in [(rtorch.bfloat16, pt.bfloat16), (rtorch.float16, pt.float16)]:
+        want = pt.from_numpy(x).to(theirs).double().numpy()
+        assert np.array_equal(rtorch.from_numpy(x).to(ours).double().numpy(), want), ours
 
 
 def test_half_casts_match_pytorch():

@@ -1,6 +1,6 @@
 //! CPU kernels of the elementwise two-input ops (`BinaryOp`) per dtype family: floats (half
 //! types in f32 lanes), and integers and bool through wrapping i64 arithmetic.
-use super::map2;
+use super::{map2, map2_fma};
 use super::math::FloatMath;
 use crate::dtype::{DType, Element};
 use crate::error::Result;
@@ -10,6 +10,16 @@ use crate::{bail, with_dtype};
 
 /// `out = op(a, b)`: `a`, `b` in the op's compute dtype, broadcast to `out`'s shape.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    // `x.pow(2)`, `x ** 0.5`: a float power with one exponent runs the scalar-exponent kernel.
+    if op == Pow && matches!(a.dtype(), DType::F32 | DType::F64) && b.strides().iter().all(|&s| s == 0) && b.numel() > 0 {
+        let e = with_dtype!(b.dtype(), T => unsafe { *b.data_ptr::<T>() }.to_f64());
+        if a.dtype() == DType::F32 {
+            super::unary::pow_scalar_into::<f32>(e, a, out);
+        } else {
+            super::unary::pow_scalar_into::<f64>(e, a, out);
+        }
+        return Ok(());
+    }
     match a.dtype() {
         DType::F32 => float_kernel::<f32>(op, a, b, out)?,
         DType::F64 => float_kernel::<f64>(op, a, b, out)?,
@@ -27,8 +37,12 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
 
 /// The float kernel of a row: a value for arithmetic kinds, a bool for comparisons.
 macro_rules! bin_float_arm {
-    (cmp, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, bool, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
-    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, $F, _>($a, $b, $out, |$x: $F, $y: $F| $e) };
+    (cmp, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, bool, _>($a, $b, $out, move |$x: $F, $y: $F| $e) };
+    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; fma |$x:ident, $y:ident| $e:expr) => {
+        // `FMA` is true in the copy that runs in the AVX2+FMA loop (see `math::madd`).
+        map2_fma::<$F, $F, $F, _, _>($a, $b, $out, move |$x: $F, $y: $F| { const FMA: bool = true; $e }, move |$x: $F, $y: $F| { const FMA: bool = false; $e })
+    };
+    ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident; |$x:ident, $y:ident| $e:expr) => { map2::<$F, $F, $F, _>($a, $b, $out, move |$x: $F, $y: $F| $e) };
     ($kind:ident, $F:ident, $a:ident, $b:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
 }
 

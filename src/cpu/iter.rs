@@ -103,6 +103,125 @@ where
     }
 }
 
+/// A 2-D block of an iteration space: operand k's element (r, c), r < `rows`, c < `cols`, is at
+/// element offset `off[k] + r * rs[k] + c * cs[k]`. The columns run along the last operand's
+/// (the output's) fastest dim.
+#[derive(Clone, Copy, Debug)]
+pub struct Block<const N: usize> {
+    pub off: [isize; N],
+    pub rows: usize,
+    pub cols: usize,
+    pub rs: [isize; N],
+    pub cs: [isize; N],
+}
+
+/// How `for_each_block` walks a shape: the dims reordered so the last operand's strides fall
+/// from outer to inner (TensorIterator's order: `y.t().copy_(x)` walks `y` in memory order),
+/// coalesced, then the dim where the first operand with a non-unit inner stride is contiguous
+/// moved next to the inner dim (so a transposed input is read as square tiles, not columns).
+pub struct Plan<const N: usize> {
+    sizes: Dims,
+    st: [crate::layout::Strides; N],
+}
+
+impl<const N: usize> Plan<N> {
+    pub fn new(shape: &[usize], strides: [&[isize]; N]) -> Self {
+        // Dims ordered by the output's |stride|, outermost first (stable: ties keep their order).
+        let mut order: Dims = (0..shape.len()).filter(|&d| shape[d] != 1).collect();
+        let key = |d: usize| strides[N - 1][d].unsigned_abs();
+        for i in 1..order.len() {
+            let mut j = i;
+            while j > 0 && key(order[j - 1]) < key(order[j]) {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        let sh: Dims = order.iter().map(|&d| shape[d]).collect();
+        let st: [crate::layout::Strides; N] = std::array::from_fn(|k| order.iter().map(|&d| strides[k][d]).collect());
+        let (mut sizes, mut st) = coalesce(&sh, std::array::from_fn(|k| &st[k][..]));
+        let nd = sizes.len();
+        if nd >= 3 {
+            // The first operand read across its layout: bring its most contiguous dim next to the inner one.
+            if let Some(k) = (0..N).find(|&k| !matches!(st[k][nd - 1], 0 | 1)) {
+                let best = (0..nd - 1).filter(|&d| st[k][d] != 0).min_by_key(|&d| st[k][d].unsigned_abs());
+                if let Some(d) = best {
+                    if d != nd - 2 {
+                        let size = sizes.remove(d);
+                        sizes.insert(nd - 2, size);
+                        for s in st.iter_mut() {
+                            let v = s.remove(d);
+                            s.insert(nd - 2, v);
+                        }
+                    }
+                }
+            }
+        }
+        Plan { sizes, st }
+    }
+
+    /// Each operand's stride along the inner (column) dim.
+    pub fn inner_strides(&self) -> [isize; N] {
+        std::array::from_fn(|k| *self.st[k].last().unwrap())
+    }
+
+    /// Each operand's stride along the row dim (0 when the plan has one dim).
+    pub fn row_strides(&self) -> [isize; N] {
+        let nd = self.sizes.len();
+        std::array::from_fn(|k| if nd >= 2 { self.st[k][nd - 2] } else { 0 })
+    }
+
+    /// Call `f` for blocks of at most `tile_rows` x `tile_cols` covering the space (`tile_cols`
+    /// 0: whole rows, split only when there are too few rows to share among the threads).
+    /// Parallel over blocks above the grain size.
+    pub fn for_each_block<F: Fn(Block<N>) + Sync>(&self, tile_rows: usize, tile_cols: usize, f: F) {
+        let nd = self.sizes.len();
+        let numel: usize = self.sizes.iter().product();
+        if numel == 0 {
+            return;
+        }
+        let cols = self.sizes[nd - 1];
+        let rows = if nd >= 2 { self.sizes[nd - 2] } else { 1 };
+        let outer_dims = nd.saturating_sub(2);
+        let outer: usize = self.sizes[..outer_dims].iter().product();
+        let threads = super::threads::num_threads();
+        let parallel = numel >= GRAIN && threads > 1;
+        let tc = if tile_cols > 0 {
+            tile_cols.min(cols)
+        } else if parallel && outer * rows < threads * 4 && cols >= 2 * GRAIN {
+            cols.div_ceil((cols / GRAIN).clamp(1, threads * 4))
+        } else {
+            cols
+        };
+        let tr = if tile_rows > 0 { tile_rows.min(rows) } else { rows };
+        let (rb, cb) = (rows.div_ceil(tr), cols.div_ceil(tc));
+        let jobs = outer * rb * cb;
+        let rs = self.row_strides();
+        let cs = self.inner_strides();
+        let block = |j: usize| {
+            let (c_i, rest) = (j % cb, j / cb);
+            let (r_i, mut o) = (rest % rb, rest / rb);
+            let mut off = [0isize; N];
+            for d in (0..outer_dims).rev() {
+                let i = (o % self.sizes[d]) as isize;
+                o /= self.sizes[d];
+                for k in 0..N {
+                    off[k] += i * self.st[k][d];
+                }
+            }
+            let (r0, c0) = (r_i * tr, c_i * tc);
+            for k in 0..N {
+                off[k] += r0 as isize * rs[k] + c0 as isize * cs[k];
+            }
+            f(Block { off, rows: tr.min(rows - r0), cols: tc.min(cols - c0), rs, cs })
+        };
+        if !parallel || jobs == 1 {
+            (0..jobs).for_each(block);
+        } else {
+            super::threads::parallel_for(jobs, chunks_for(jobs, numel), block);
+        }
+    }
+}
+
 /// A raw pointer that may cross threads; kernels guarantee disjoint writes.
 pub struct SendPtr<T>(pub *mut T);
 // Manual impls: derive would demand `T: Copy`.
@@ -133,6 +252,56 @@ mod tests {
         assert_eq!(st[0].as_slice(), &[1]);
         let (s, _) = coalesce(&[2, 3], [&[1, 2], &[3, 1]]);
         assert_eq!(s.as_slice(), &[2, 3]);
+    }
+    #[test]
+    fn blocks_cover_every_element_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // (shape, input strides, output strides) incl. transposed, permuted, stepped, negative and broadcast.
+        let cases: Vec<(Vec<usize>, Vec<isize>, Vec<isize>)> = vec![
+            (vec![300, 70], vec![1, 300], vec![70, 1]),
+            (vec![5, 40, 33], vec![1, 165, 5], vec![1320, 33, 1]),
+            (vec![7, 9, 130], vec![2340, 260, 2], vec![1170, 130, 1]),
+            (vec![64, 65], vec![-65, -1], vec![65, 1]),
+            (vec![64, 65], vec![0, 1], vec![1, 64]),
+            (vec![3, 1, 100000], vec![100000, 7, 1], vec![1, 1, 3]),
+            (vec![200000], vec![3], vec![1]),
+        ];
+        let prev = crate::cpu::threads::num_threads();
+        for threads in [1, 2] {
+            crate::cpu::threads::set_num_threads(threads).unwrap();
+            for (shape, si, so) in &cases {
+                let n: usize = shape.iter().product();
+                // The input offset each output offset must be paired with.
+                let mut want = std::collections::HashMap::new();
+                for lin in 0..n {
+                    let (mut rem, mut oi, mut oo) = (lin, 0isize, 0isize);
+                    for d in (0..shape.len()).rev() {
+                        let i = (rem % shape[d]) as isize;
+                        rem /= shape[d];
+                        oi += i * si[d];
+                        oo += i * so[d];
+                    }
+                    want.insert(oo, oi);
+                }
+                let hits: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+                let plan = Plan::new(shape, [si, so]);
+                for (tr, tc) in [(0, 0), (64, 64), (7, 5)] {
+                    hits.iter().for_each(|h| h.store(0, Ordering::Relaxed));
+                    plan.for_each_block(tr, tc, |b| {
+                        for r in 0..b.rows {
+                            for c in 0..b.cols {
+                                let o = b.off[1] + r as isize * b.rs[1] + c as isize * b.cs[1];
+                                let i = b.off[0] + r as isize * b.rs[0] + c as isize * b.cs[0];
+                                assert_eq!(want[&o], i, "{shape:?} {si:?} {so:?}");
+                                hits[o as usize].fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    });
+                    assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1), "{shape:?} {si:?} {so:?} tile {tr}x{tc}");
+                }
+            }
+        }
+        crate::cpu::threads::set_num_threads(prev).unwrap();
     }
     #[test]
     fn visits_every_element_once() {

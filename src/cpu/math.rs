@@ -1,4 +1,6 @@
-//! Scalar math the standard library lacks (erf, erfinv) behind one trait for f32 and f64.
+//! Scalar math the standard library lacks (erf, erfinv) behind one trait for f32 and f64, and the
+//! branch-free f32 polynomials (exp, ln, tanh, erf, sin/cos/tan) the vectorised kernels use
+//! (more in `fmath.rs`).
 use crate::dtype::Element;
 use num_traits::Float;
 
@@ -7,6 +9,8 @@ pub trait FloatMath: Float + Element + num_traits::FloatConst {
     fn erf(self) -> Self;
     fn erfc(self) -> Self;
     fn erfinv(self) -> Self;
+    /// Round half to even (one `vroundps` in the AVX2 loops).
+    fn round_even(self) -> Self;
     /// exp/tanh/erf for hot kernels: branch-free polynomial versions for f32 that the compiler
     /// vectorises inside the AVX2 loops; f64 keeps libm's. `FMA` says whether the calling loop
     /// was compiled with FMA (see `madd`).
@@ -32,6 +36,59 @@ pub trait FloatMath: Float + Element + num_traits::FloatConst {
     }
     fn vcos<const FMA: bool>(self) -> Self {
         self.cos()
+    }
+    /// tan for |x| <= `TRIG_FAST_LIMIT` (callers check the range first).
+    fn vtan<const FMA: bool>(self) -> Self {
+        self.tan()
+    }
+    // The functions of `fmath.rs` for f32 (libm's for f64).
+    fn vexpm1<const FMA: bool>(self) -> Self {
+        self.exp_m1()
+    }
+    fn vlog1p<const FMA: bool>(self) -> Self {
+        self.ln_1p()
+    }
+    fn vexp2<const FMA: bool>(self) -> Self {
+        self.exp2()
+    }
+    fn vlog2<const FMA: bool>(self) -> Self {
+        self.log2()
+    }
+    fn vlog10<const FMA: bool>(self) -> Self {
+        self.log10()
+    }
+    fn vatan<const FMA: bool>(self) -> Self {
+        self.atan()
+    }
+    fn vasin<const FMA: bool>(self) -> Self {
+        self.asin()
+    }
+    fn vacos<const FMA: bool>(self) -> Self {
+        self.acos()
+    }
+    fn vsinh<const FMA: bool>(self) -> Self {
+        self.sinh()
+    }
+    fn vcosh<const FMA: bool>(self) -> Self {
+        self.cosh()
+    }
+    fn vasinh<const FMA: bool>(self) -> Self {
+        self.asinh()
+    }
+    fn vacosh<const FMA: bool>(self) -> Self {
+        self.acosh()
+    }
+    fn vatanh<const FMA: bool>(self) -> Self {
+        self.atanh()
+    }
+    fn vatan2<const FMA: bool>(self, x: Self) -> Self {
+        self.atan2(x)
+    }
+    fn vhypot(self, y: Self) -> Self {
+        self.hypot(y)
+    }
+    fn vpow<const FMA: bool>(self, y: Self) -> Self {
+        self.powf(y)
     }
 }
 
@@ -91,8 +148,7 @@ fn exp_core<const FMA: bool>(xc: f32, denormal: bool) -> f32 {
     let m = |a, b, c| madd::<FMA>(a, b, c);
     let n = m(xc, LOG2E, 0.5).floor();
     let r = m(n, -LN2_LO, m(n, -LN2_HI, xc));
-    let p = m(m(m(m(m(1.987_569_1e-4, r, 1.398_199_9e-3), r, 8.333_452e-3), r, 4.166_579_6e-2), r, 1.666_666_6e-1), r, 0.5);
-    let y = m(p * r, r, r) + 1.0;
+    let y = expm1_poly::<FMA>(r) + 1.0;
     // y * 2^n by adding n to y's exponent field, with no float->int conversion (Rust's saturating
     // `as i32` does not vectorise): adding 1.5 * 2^23 leaves n in the low mantissa bits, and the
     // shift by 23 drops everything else.
@@ -103,6 +159,20 @@ fn exp_core<const FMA: bool>(xc: f32, denormal: bool) -> f32 {
     } else {
         f32::from_bits(y.to_bits().wrapping_add((n + 12_582_912.0).to_bits() << 23))
     }
+}
+
+/// e^r - 1 for |r| <= ln2/2: r + r^2 * p(r), the degree-6 polynomial of `exp_core`.
+#[inline(always)]
+pub(super) fn expm1_poly<const FMA: bool>(r: f32) -> f32 {
+    let m = |a, b, c| madd::<FMA>(a, b, c);
+    let p = m(m(m(m(m(1.987_569_1e-4, r, 1.398_199_9e-3), r, 8.333_452e-3), r, 4.166_579_6e-2), r, 1.666_666_6e-1), r, 0.5);
+    m(p * r, r, r)
+}
+
+/// 2^n for an integral float n in [-126, 127], through the exponent bits (see `exp_core`).
+#[inline(always)]
+pub(super) fn pow2i(n: f32) -> f32 {
+    f32::from_bits(1f32.to_bits().wrapping_add((n + 12_582_912.0).to_bits() << 23))
 }
 
 /// tanh for f32: an odd polynomial below |x| = 0.625 (where 1 - e^-2|x| would cancel), else
@@ -146,20 +216,16 @@ pub fn erf_f32<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn ln_f32<const FMA: bool>(x: f32) -> f32 {
     let m = |a, b, c| madd::<FMA>(a, b, c);
-    let tiny = x < f32::MIN_POSITIVE;
-    let xs = if tiny { x * 8_388_608.0 } else { x }; // 2^23
-    let bits = xs.to_bits();
-    let e0 = ((bits >> 23) & 0xff) as i32 - 126 - if tiny { 23 } else { 0 };
-    // Mantissa in [0.5, 1).
-    let mant = f32::from_bits((bits & 0x007f_ffff) | 0x3f00_0000);
-    let low = mant < std::f32::consts::FRAC_1_SQRT_2;
-    let e = (e0 - low as i32) as f32;
-    let f = if low { mant + mant - 1.0 } else { mant - 1.0 };
-    let z = f * f;
-    let p = m(m(m(m(m(m(m(m(7.037_683_6e-2, f, -1.151_461e-1), f, 1.167_699_9e-1), f, -1.242_014_1e-1), f, 1.424_932_3e-1), f, -1.666_805_8e-1), f, 2.000_071_4e-1), f, -2.499_999_4e-1), f, 3.333_333_1e-1);
-    let y = m(e, -2.121_944_4e-4, f * z * p);
+    let (e, f, z, q) = ln_parts::<FMA>(x);
+    let y = m(e, -2.121_944_4e-4, q);
     let y = m(z, -0.5, y);
     let r = m(e, 0.693_359_4, f + y);
+    ln_special(x, r)
+}
+
+/// The results of ln(x) where x is 0, negative, NaN or +inf; `r` elsewhere.
+#[inline(always)]
+pub(super) fn ln_special(x: f32, r: f32) -> f32 {
     if x == 0.0 {
         f32::NEG_INFINITY
     } else if x < 0.0 || x != x {
@@ -171,6 +237,25 @@ pub fn ln_f32<const FMA: bool>(x: f32) -> f32 {
     }
 }
 
+/// ln(x) in parts for positive finite x: (e, f, z, q) with x = 2^e (1 + f), f in
+/// [sqrt(1/2) - 1, sqrt(2) - 1), z = f^2, and ln(1 + f) = f - z/2 + q (q = f^3 P(f)).
+#[inline(always)]
+pub(super) fn ln_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32) {
+    let m = |a, b, c| madd::<FMA>(a, b, c);
+    let tiny = x < f32::MIN_POSITIVE;
+    let xs = if tiny { x * 8_388_608.0 } else { x }; // 2^23
+    let bits = xs.to_bits();
+    let e0 = ((bits >> 23) & 0xff) as i32 - 126 - if tiny { 23 } else { 0 };
+    // Mantissa in [0.5, 1).
+    let mant = f32::from_bits((bits & 0x007f_ffff) | 0x3f00_0000);
+    let low = mant < std::f32::consts::FRAC_1_SQRT_2;
+    let e = (e0 - low as i32) as f32;
+    let f = if low { mant + mant - 1.0 } else { mant - 1.0 };
+    let z = f * f;
+    let p = m(m(m(m(m(m(m(m(7.037_683_6e-2, f, -1.151_461e-1), f, 1.167_699_9e-1), f, -1.242_014_1e-1), f, 1.424_932_3e-1), f, -1.666_805_8e-1), f, 2.000_071_4e-1), f, -2.499_999_4e-1), f, 3.333_333_1e-1);
+    (e, f, z, f * z * p)
+}
+
 /// sin (COS = false) or cos (COS = true) for f32, |x| <= TRIG_FAST_LIMIT (Cephes sinf/cosf
 /// polynomials): j = |x| * 4/pi rounded up to even, the reduction x - j*pi/4 done in f64 with pi/4
 /// in three parts (the first two with 30 bits, so j * part is exact for j < 2^23), then the
@@ -178,6 +263,35 @@ pub fn ln_f32<const FMA: bool>(x: f32) -> f32 {
 /// Branch-free: it vectorises.
 #[inline(always)]
 pub fn sincos_f32<const FMA: bool, const COS: bool>(x: f32) -> f32 {
+    let (ji, sinp, cosp) = trig_parts::<FMA>(x);
+    let (use_cos, neg) = if COS {
+        // cos(x) = sin(x + pi/2): two octants on, and never x's sign.
+        let j = ji.wrapping_sub(2);
+        (j & 2 != 0, j & 4 == 0)
+    } else {
+        (ji & 2 != 0, (ji & 4 != 0) != x.is_sign_negative())
+    };
+    let v = if use_cos { cosp } else { sinp };
+    let v = if neg { -v } else { v };
+    if x != x { x } else { v }
+}
+
+/// tan for f32, |x| <= TRIG_FAST_LIMIT: sin / cos from one reduction (`trig_parts`): the two
+/// polynomials divided in the order the octant gives, one division.
+#[inline(always)]
+pub fn tan_f32<const FMA: bool>(x: f32) -> f32 {
+    let (ji, sinp, cosp) = trig_parts::<FMA>(x);
+    // Octants where sin uses the cosine polynomial are those where cos uses the sine one.
+    let swap = ji & 2 != 0;
+    let v = if swap { cosp / sinp } else { sinp / cosp };
+    let neg = ((ji & 4 != 0) != x.is_sign_negative()) != (ji.wrapping_sub(2) & 4 == 0);
+    let v = if neg { -v } else { v };
+    if x != x { x } else { v }
+}
+
+/// The shared reduction of sin/cos/tan: (j, sin poly, cos poly) of r = |x| - j pi/4.
+#[inline(always)]
+fn trig_parts<const FMA: bool>(x: f32) -> (u32, f32, f32) {
     let m = |a, b, c| madd::<FMA>(a, b, c);
     let a = x.abs() as f64;
     // j as an integer without float->int casts (see exp): 1.5 * 2^52 puts it in the low bits.
@@ -193,19 +307,14 @@ pub fn sincos_f32<const FMA: bool, const COS: bool>(x: f32) -> f32 {
     let z = r * r;
     let cosp = m(m(m(m(2.443_315_7e-5, z, -1.388_731_6e-3), z, 4.166_664_6e-2) * z, z, -0.5 * z), 1.0, 1.0);
     let sinp = m(m(m(-1.951_529_6e-4, z, 8.332_161e-3), z, -1.666_665_5e-1) * z, r, r);
-    let (use_cos, neg) = if COS {
-        // cos(x) = sin(x + pi/2): two octants on, and never x's sign.
-        let j = ji.wrapping_sub(2);
-        (j & 2 != 0, j & 4 == 0)
-    } else {
-        (ji & 2 != 0, (ji & 4 != 0) != x.is_sign_negative())
-    };
-    let v = if use_cos { cosp } else { sinp };
-    let v = if neg { -v } else { v };
-    if x != x { x } else { v }
+    (ji, sinp, cosp)
 }
 
 impl FloatMath for f32 {
+    #[inline(always)]
+    fn round_even(self) -> Self {
+        self.round_ties_even()
+    }
     #[inline(always)]
     fn c(v: f64) -> Self {
         v as f32
@@ -250,9 +359,81 @@ impl FloatMath for f32 {
     fn vcos<const FMA: bool>(self) -> Self {
         sincos_f32::<FMA, true>(self)
     }
+    #[inline(always)]
+    fn vtan<const FMA: bool>(self) -> Self {
+        tan_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vexpm1<const FMA: bool>(self) -> Self {
+        super::fmath::expm1_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vlog1p<const FMA: bool>(self) -> Self {
+        super::fmath::log1p_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vexp2<const FMA: bool>(self) -> Self {
+        super::fmath::exp2_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vlog2<const FMA: bool>(self) -> Self {
+        super::fmath::log2_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vlog10<const FMA: bool>(self) -> Self {
+        super::fmath::log10_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vatan<const FMA: bool>(self) -> Self {
+        super::fmath::atan_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vasin<const FMA: bool>(self) -> Self {
+        super::fmath::asin_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vacos<const FMA: bool>(self) -> Self {
+        super::fmath::acos_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vsinh<const FMA: bool>(self) -> Self {
+        super::fmath::sinh_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vcosh<const FMA: bool>(self) -> Self {
+        super::fmath::cosh_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vasinh<const FMA: bool>(self) -> Self {
+        super::fmath::asinh_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vacosh<const FMA: bool>(self) -> Self {
+        super::fmath::acosh_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vatanh<const FMA: bool>(self) -> Self {
+        super::fmath::atanh_f32::<FMA>(self)
+    }
+    #[inline(always)]
+    fn vatan2<const FMA: bool>(self, x: Self) -> Self {
+        super::fmath::atan2_f32::<FMA>(self, x)
+    }
+    #[inline(always)]
+    fn vhypot(self, y: Self) -> Self {
+        super::fmath::hypot_f32(self, y)
+    }
+    #[inline(always)]
+    fn vpow<const FMA: bool>(self, y: Self) -> Self {
+        super::fmath::pow_f32::<FMA>(self, y)
+    }
 }
 
 impl FloatMath for f64 {
+    #[inline(always)]
+    fn round_even(self) -> Self {
+        self.round_ties_even()
+    }
     #[inline(always)]
     fn c(v: f64) -> Self {
         v

@@ -1,63 +1,15 @@
-//! The transposing copy (`x.t().contiguous()`, `permute(...).contiguous()` of a 2-D pattern):
-//! square tiles so both sides stay in cache, each tile moved as 8x8 (4-byte) or 4x4 (8-byte)
-//! register transposes when the CPU has AVX2. Elements are moved as bits, so any dtype of that
-//! width takes the same path.
-use super::iter::{self, SendPtr};
-use super::{has_avx2, threads};
-use crate::dtype::Element;
-use crate::tensor::Tensor;
+//! Block copies between layouts (`copy_block`): the copies of `x.t().contiguous()` and friends
+//! (square tiles so both sides stay in cache), and the staging of the elementwise kernels, which
+//! gather a strided operand into a contiguous tile (and scatter a result tile). 4- and 8-byte tiles move as 8x8 / 4x4 AVX2 register
+//! transposes when the CPU has AVX2. Elements are moved as bits, so any dtype of that width takes
+//! the same path.
 
-/// Copy `src` into `dst` when the pair is the transposed pattern (dst rows contiguous, src
-/// columns contiguous after coalescing); false when it is not (the caller runs the plain copy).
-pub(super) fn transpose_copy<T: Element>(src: &Tensor, dst: &Tensor) -> bool {
-    let (sizes, st) = iter::coalesce(dst.shape(), [src.strides(), dst.strides()]);
-    if sizes.len() != 2 || st[1][1] != 1 || st[0][0] != 1 || st[1][0] != sizes[1] as isize || sizes[0] * sizes[1] < 4096 {
-        return false;
-    }
-    let (rows, cols, s) = (sizes[0], sizes[1], st[0][1]);
-    let (ps, pd) = unsafe { (SendPtr(src.data_ptr::<T>()), SendPtr(dst.data_ptr::<T>())) };
-    let size = std::mem::size_of::<T>();
-    let simd = has_avx2() && (size == 4 || size == 8);
-    // Tiles of 512 bytes a side for the register path (measured on 4096^2 f32: 32 -> 9.0 ms,
-    // 64 -> 7.0, 128 -> 6.8 with reused output memory), 32 elements for the scalar one.
-    let b = if simd { 512 / size } else { 32 };
-    let band = |ib: usize| {
-        let i1 = (ib + b).min(rows);
-        for jb in (0..cols).step_by(b) {
-            let j1 = (jb + b).min(cols);
-            let (src, dst) = (ps.get() as *const T, pd.get());
-            // SAFETY: (i, j) stays inside the coalesced shape of both views; the register path
-            // runs only on AVX2 CPUs and only for 4- and 8-byte elements (moved as bits).
-            unsafe {
-                #[cfg(target_arch = "x86_64")]
-                if simd {
-                    if size == 4 {
-                        avx::tile4(src as *const f32, s, dst as *mut f32, cols, ib, i1, jb, j1);
-                    } else {
-                        avx::tile8(src as *const f64, s, dst as *mut f64, cols, ib, i1, jb, j1);
-                    }
-                    continue;
-                }
-                tile_scalar(src, s, dst, cols, ib, i1, jb, j1);
-            }
-        }
-    };
-    if rows * cols < iter::GRAIN || threads::num_threads() == 1 {
-        (0..rows).step_by(b).for_each(band);
-    } else {
-        let bands = rows.div_ceil(b);
-        threads::parallel_for(bands, bands, |k| band(k * b));
-    }
-    true
-}
-
-/// One tile: `dst[i * cols + j] = src[i + j * s]` for i in i0..i1, j in j0..j1.
+/// One tile: `dst[i * dp + j] = src[i + j * sp]` for i < ni, j < nj.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn tile_scalar<T: Copy>(src: *const T, s: isize, dst: *mut T, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize) {
-    for i in i0..i1 {
-        for j in j0..j1 {
-            *dst.add(i * cols + j) = *src.offset(i as isize + j as isize * s);
+unsafe fn tile_scalar<T: Copy>(src: *const T, sp: isize, dst: *mut T, dp: isize, ni: usize, nj: usize) {
+    for i in 0..ni as isize {
+        for j in 0..nj as isize {
+            *dst.offset(i * dp + j) = *src.offset(i + j * sp);
         }
     }
 }
@@ -65,30 +17,96 @@ unsafe fn tile_scalar<T: Copy>(src: *const T, s: isize, dst: *mut T, cols: usize
 /// Walk the tile in B x B blocks, `micro(src_block, dst_block)` moving each (the register
 /// transposes below), then the edges that do not fill a block with `tile_scalar`.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 unsafe fn blocks<T: Copy, const B: usize>(
-    src: *const T, s: isize, dst: *mut T, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize,
-    micro: impl Fn(*const T, *mut T),
+    src: *const T, sp: isize, dst: *mut T, dp: isize, ni: usize, nj: usize, micro: impl Fn(*const T, *mut T),
 ) {
-    let (ie, je) = (i0 + (i1 - i0) / B * B, j0 + (j1 - j0) / B * B);
-    for i in (i0..ie).step_by(B) {
-        for j in (j0..je).step_by(B) {
-            micro(src.offset(i as isize + j as isize * s), dst.add(i * cols + j));
+    let (ie, je) = (ni / B * B, nj / B * B);
+    for i in (0..ie).step_by(B) {
+        for j in (0..je).step_by(B) {
+            micro(src.offset(i as isize + j as isize * sp), dst.offset(i as isize * dp + j as isize));
         }
     }
-    tile_scalar(src, s, dst, cols, i0, ie, je, j1);
-    tile_scalar(src, s, dst, cols, ie, i1, j0, j1);
+    tile_scalar(src.offset(je as isize * sp), sp, dst.add(je), dp, ie, nj - je);
+    tile_scalar(src.add(ie), sp, dst.offset(ie as isize * dp), dp, ni - ie, nj);
+}
+
+/// `dst[i * dp + j] = src[i + j * sp]` for elements of `size` bytes (a transposing tile copy).
+#[inline(always)]
+unsafe fn transpose_tile(src: *const u8, sp: isize, dst: *mut u8, dp: isize, ni: usize, nj: usize, size: usize, simd: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if simd && size == 4 {
+        return avx::tile4(src as *const f32, sp, dst as *mut f32, dp, ni, nj);
+    } else if simd && size == 8 {
+        return avx::tile8(src as *const f64, sp, dst as *mut f64, dp, ni, nj);
+    }
+    let _ = simd;
+    match size {
+        1 => tile_scalar(src, sp, dst, dp, ni, nj),
+        2 => tile_scalar(src as *const u16, sp, dst as *mut u16, dp, ni, nj),
+        4 => tile_scalar(src as *const u32, sp, dst as *mut u32, dp, ni, nj),
+        _ => tile_scalar(src as *const u64, sp, dst as *mut u64, dp, ni, nj),
+    }
+}
+
+/// Copy a rows x cols block of `size`-byte elements: `dst[r * dr + c * dc] = src[r * sr + c * sc]`
+/// (element strides). A block contiguous along opposite dims on the two sides is a transpose
+/// (register transposes for 4- and 8-byte elements when `simd`); otherwise the loop runs along
+/// whichever side is contiguous. Blocks are small (a tile of the elementwise kernels), so the
+/// strided side stays in cache.
+///
+/// # Safety
+/// Every addressed element of both sides is inside its allocation; `simd` only on AVX2 CPUs.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn copy_block(
+    src: *const u8, sr: isize, sc: isize, dst: *mut u8, dr: isize, dc: isize, rows: usize, cols: usize, size: usize,
+    simd: bool,
+) {
+    #[inline(always)]
+    unsafe fn plain<T: Copy>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, dc: isize, rows: usize, cols: usize) {
+        if sc == 1 && dc == 1 {
+            for r in 0..rows as isize {
+                std::ptr::copy_nonoverlapping(src.offset(r * sr), dst.offset(r * dr), cols);
+            }
+        } else if sr.unsigned_abs() < sc.unsigned_abs() || dr.unsigned_abs() < dc.unsigned_abs() {
+            // Rows are the contiguous side: walk them innermost.
+            for c in 0..cols as isize {
+                for r in 0..rows as isize {
+                    *dst.offset(r * dr + c * dc) = *src.offset(r * sr + c * sc);
+                }
+            }
+        } else {
+            for r in 0..rows as isize {
+                for c in 0..cols as isize {
+                    *dst.offset(r * dr + c * dc) = *src.offset(r * sr + c * sc);
+                }
+            }
+        }
+    }
+    if sr == 1 && dc == 1 && rows > 1 {
+        // dst[r * dr + c] = src[r + c * sc]: i = r, j = c.
+        return transpose_tile(src, sc, dst, dr, rows, cols, size, simd);
+    }
+    if sc == 1 && dr == 1 && cols > 1 {
+        // dst[r + c * dc] = src[r * sr + c]: i = c, j = r.
+        return transpose_tile(src, sr, dst, dc, cols, rows, size, simd);
+    }
+    match size {
+        1 => plain(src, sr, sc, dst, dr, dc, rows, cols),
+        2 => plain(src as *const u16, sr, sc, dst as *mut u16, dr, dc, rows, cols),
+        4 => plain(src as *const u32, sr, sc, dst as *mut u32, dr, dc, rows, cols),
+        _ => plain(src as *const u64, sr, sc, dst as *mut u64, dr, dc, rows, cols),
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx {
     use super::blocks;
     use std::arch::x86_64::*;
-    /// 4-byte elements: 8x8 register transposes (source rows j.. become destination rows i..).
+    /// 4-byte elements, `dst[i * dp + j] = src[i + j * s]`: 8x8 register transposes (source rows
+    /// j.. become destination rows i..).
     #[target_feature(enable = "avx2")]
-    #[allow(clippy::too_many_arguments)]
-    pub unsafe fn tile4(src: *const f32, s: isize, dst: *mut f32, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize) {
-        blocks::<f32, 8>(src, s, dst, cols, i0, i1, j0, j1, |p, d| {
+    pub unsafe fn tile4(src: *const f32, s: isize, dst: *mut f32, dp: isize, ni: usize, nj: usize) {
+        blocks::<f32, 8>(src, s, dst, dp, ni, nj, |p, d| {
             let r: [__m256; 8] = std::array::from_fn(|k| _mm256_loadu_ps(p.offset(k as isize * s)));
             let t: [__m256; 8] = std::array::from_fn(|k| {
                 let (a, b) = (r[k / 2 * 2], r[k / 2 * 2 + 1]);
@@ -105,16 +123,15 @@ mod avx {
                 _mm256_shuffle_ps::<0xEE>(t[5], t[7]),
             ];
             for k in 0..4 {
-                _mm256_storeu_ps(d.add(k * cols), _mm256_permute2f128_ps::<0x20>(u[k], u[k + 4]));
-                _mm256_storeu_ps(d.add((k + 4) * cols), _mm256_permute2f128_ps::<0x31>(u[k], u[k + 4]));
+                _mm256_storeu_ps(d.offset(k as isize * dp), _mm256_permute2f128_ps::<0x20>(u[k], u[k + 4]));
+                _mm256_storeu_ps(d.offset((k + 4) as isize * dp), _mm256_permute2f128_ps::<0x31>(u[k], u[k + 4]));
             }
         })
     }
-    /// 8-byte elements: 4x4 register transposes.
+    /// 8-byte elements, `dst[i * dp + j] = src[i + j * s]`: 4x4 register transposes.
     #[target_feature(enable = "avx2")]
-    #[allow(clippy::too_many_arguments)]
-    pub unsafe fn tile8(src: *const f64, s: isize, dst: *mut f64, cols: usize, i0: usize, i1: usize, j0: usize, j1: usize) {
-        blocks::<f64, 4>(src, s, dst, cols, i0, i1, j0, j1, |p, d| {
+    pub unsafe fn tile8(src: *const f64, s: isize, dst: *mut f64, dp: isize, ni: usize, nj: usize) {
+        blocks::<f64, 4>(src, s, dst, dp, ni, nj, |p, d| {
             let r: [__m256d; 4] = std::array::from_fn(|k| _mm256_loadu_pd(p.offset(k as isize * s)));
             let t = [
                 _mm256_unpacklo_pd(r[0], r[1]),
@@ -123,8 +140,8 @@ mod avx {
                 _mm256_unpackhi_pd(r[2], r[3]),
             ];
             for k in 0..2 {
-                _mm256_storeu_pd(d.add(k * cols), _mm256_permute2f128_pd::<0x20>(t[k], t[k + 2]));
-                _mm256_storeu_pd(d.add((k + 2) * cols), _mm256_permute2f128_pd::<0x31>(t[k], t[k + 2]));
+                _mm256_storeu_pd(d.offset(k as isize * dp), _mm256_permute2f128_pd::<0x20>(t[k], t[k + 2]));
+                _mm256_storeu_pd(d.offset((k + 2) as isize * dp), _mm256_permute2f128_pd::<0x31>(t[k], t[k + 2]));
             }
         })
     }

@@ -30,10 +30,10 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 macro_rules! float_body {
     ($F:ident, $x:ident, $out:ident; fma |$v:ident| $e:expr) => {
         // `FMA` is true in the copy that runs in the AVX2+FMA loop (see `math::madd`).
-        map1_fma::<$F, $F, _, _>($x, $out, |$v: $F| { const FMA: bool = true; $e }, |$v: $F| { const FMA: bool = false; $e })
+        map1_fma::<$F, $F, _, _>($x, $out, move |$v: $F| { const FMA: bool = true; $e }, move |$v: $F| { const FMA: bool = false; $e })
     };
     ($F:ident, $x:ident, $out:ident; fn $f:ident) => { return $f::<$F>(op_of!(), $x, $out) };
-    ($F:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$F, $F, _>($x, $out, |$v: $F| $e) };
+    ($F:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$F, $F, _>($x, $out, move |$v: $F| $e) };
     ($F:ident, $x:ident, $out:ident;) => { bail!(DType, "internal error: no float kernel for this op") };
 }
 
@@ -49,14 +49,14 @@ macro_rules! float_arm {
 macro_rules! int_body {
     ($T:ident, $x:ident, $out:ident, $op:ident; |$v:ident| $e:expr) => {{
         let mask: i64 = if $T::DTYPE == DType::Bool { 1 } else { -1 };
-        map1::<$T, $T, _>($x, $out, |v: $T| $T::from_i64({ let $v = v.to_i64(); $e } & mask))
+        map1::<$T, $T, _>($x, $out, move |v: $T| $T::from_i64({ let $v = v.to_i64(); $e } & mask))
     }};
     ($T:ident, $x:ident, $out:ident, $op:ident;) => { bail!(DType, "{}: not implemented for '{}'", $op.name(), $x.dtype()) };
 }
 
 /// The predicate kernel of a `pred` row, on the element type.
 macro_rules! pred_arm {
-    (pred, $T:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$T, bool, _>($x, $out, |$v: $T| $e) };
+    (pred, $T:ident, $x:ident, $out:ident; |$v:ident| $e:expr) => { map1::<$T, bool, _>($x, $out, move |$v: $T| $e) };
     ($kind:ident, $T:ident, $x:ident, $out:ident; $($t:tt)*) => { bail!(DType, "internal error: not a predicate") };
 }
 
@@ -97,35 +97,70 @@ macro_rules! cpu_unary {
 }
 crate::unary_table!(cpu_unary);
 
-/// sin / cos: the f32 polynomials when every |x| is small enough for them, else libm.
+/// sin / cos / tan / sinc: the f32 polynomials when every |x| is small enough for their
+/// reduction, else libm.
 fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    let sin = op == UnaryOp::Sin;
-    if F::DTYPE != DType::F32 || !within::<F>(x, super::math::TRIG_FAST_LIMIT) {
-        if sin { map1::<F, F, _>(x, out, |v: F| v.sin()) } else { map1::<F, F, _>(x, out, |v: F| v.cos()) }
-    } else if sin {
-        map1_fma::<F, F, _, _>(x, out, |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>())
-    } else {
-        map1_fma::<F, F, _, _>(x, out, |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>())
+    use std::f64::consts::PI;
+    let limit = super::math::TRIG_FAST_LIMIT / if op == UnaryOp::Sinc { PI } else { 1.0 };
+    let fast = F::DTYPE == DType::F32 && within::<F>(x, limit);
+    let pi = F::c(PI);
+    // sinc: sin(pi x) / (pi x), 1 at 0 (PyTorch's formula, in the input's precision).
+    let sinc = move |s: F, v: F| if v == F::zero() { F::one() } else { s / (v * pi) };
+    match (op, fast) {
+        (UnaryOp::Sin, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>()),
+        (UnaryOp::Cos, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>()),
+        (UnaryOp::Tan, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vtan::<true>(), |v: F| v.vtan::<false>()),
+        (UnaryOp::Sinc, true) => map1_fma::<F, F, _, _>(
+            x, out, move |v: F| sinc((v * pi).vsin::<true>(), v), move |v: F| sinc((v * pi).vsin::<false>(), v),
+        ),
+        (UnaryOp::Sin, false) => map1::<F, F, _>(x, out, move |v: F| v.sin()),
+        (UnaryOp::Cos, false) => map1::<F, F, _>(x, out, move |v: F| v.cos()),
+        (UnaryOp::Tan, false) => map1::<F, F, _>(x, out, move |v: F| v.tan()),
+        (UnaryOp::Sinc, false) => map1::<F, F, _>(x, out, move |v: F| sinc((v * pi).sin(), v)),
+        _ => bail!(Runtime, "internal error: trig_kernel got {:?}", op),
     }
     Ok(())
 }
 
-/// x^e with exact small cases: a multiply for 2, sqrt for 0.5, repeated products for small
-/// integers, `powf` otherwise.
+/// `PowScalar` through `pow_scalar_into`.
 fn pow_scalar_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     let UnaryOp::PowScalar { exponent: e } = op else { bail!(Runtime, "internal error: pow_scalar_kernel got {:?}", op) };
-    let ef = F::c(e);
-    if e == 2.0 {
-        map1::<F, F, _>(x, out, |v: F| v * v)
-    } else if e == 0.5 {
-        map1::<F, F, _>(x, out, |v: F| v.sqrt())
-    } else if e.fract() == 0.0 && e.abs() < 64.0 {
-        let n = e as i32;
-        map1::<F, F, _>(x, out, |v: F| v.powi(n))
-    } else {
-        map1::<F, F, _>(x, out, |v: F| v.powf(ef))
-    }
+    pow_scalar_into::<F>(e, x, out);
     Ok(())
+}
+
+/// `out = x^e` for a scalar exponent (also `x.pow(2)` and `x ** 3.0` through the binary op):
+/// multiplies, square roots and reciprocals for the common exponents (PyTorch's special cases),
+/// repeated squaring for other integers up to 64 (as libgcc's `powi`), the vectorised `pow`
+/// otherwise. Every branch vectorises.
+pub(super) fn pow_scalar_into<F: FloatMath>(e: f64, x: &Tensor, out: &Tensor) {
+    let one = F::one();
+    match e {
+        0.0 => map1::<F, F, _>(x, out, move |_| one),
+        1.0 => map1::<F, F, _>(x, out, |v: F| v),
+        2.0 => map1::<F, F, _>(x, out, |v: F| v * v),
+        3.0 => map1::<F, F, _>(x, out, |v: F| v * v * v),
+        0.5 => map1::<F, F, _>(x, out, |v: F| v.sqrt()),
+        -0.5 => map1::<F, F, _>(x, out, move |v: F| one / v.sqrt()),
+        -1.0 => map1::<F, F, _>(x, out, move |v: F| one / v),
+        -2.0 => map1::<F, F, _>(x, out, move |v: F| one / (v * v)),
+        _ if e.fract() == 0.0 && e.abs() <= 64.0 => {
+            let n = e.abs() as u32;
+            map1::<F, F, _>(x, out, move |v: F| {
+                // Square-and-multiply over the 7 bits of |e| (a fixed count: it unrolls).
+                let (mut r, mut b) = (one, v);
+                for bit in 0..7 {
+                    r = if (n >> bit) & 1 == 1 { r * b } else { r };
+                    b = b * b;
+                }
+                if e < 0.0 { one / r } else { r }
+            })
+        }
+        _ => {
+            let ef = F::c(e);
+            map1_fma::<F, F, _, _>(x, out, move |v: F| v.vpow::<true>(ef), move |v: F| v.vpow::<false>(ef))
+        }
+    }
 }
 
 fn int_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
@@ -158,23 +193,17 @@ fn within<F: FloatMath>(x: &Tensor, limit: f64) -> bool {
     !outside.load(Ordering::Relaxed)
 }
 
+/// log(1 + e^(beta v)) / beta, linear above `threshold` (exp keeps denormal results, so the
+/// far-negative tail is e^(beta v) / beta, as in libm).
 #[inline(always)]
-fn softplus<F: FloatMath>(v: F, beta: F, threshold: F) -> F {
-    if v * beta > threshold {
-        v
-    } else {
-        (v * beta).exp().ln_1p() / beta
-    }
+fn softplus<F: FloatMath, const FMA: bool>(v: F, beta: F, threshold: F) -> F {
+    let s = (v * beta).vexp_full::<FMA>().vlog1p::<FMA>() / beta;
+    if v * beta > threshold { v } else { s }
 }
 
 /// Round half to even, like NumPy and PyTorch.
 #[inline(always)]
 fn round_half_even<F: FloatMath>(v: F) -> F {
-    let r = v.round();
-    if (v - v.trunc()).abs() == F::c(0.5) {
-        F::c(2.0) * (v / F::c(2.0)).round()
-    } else {
-        r
-    }
+    v.round_even()
 }
 

@@ -60,12 +60,12 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
         return Ok(());
     }
     let d = x.dtype();
-    let [p0, p1] = op.params();
+    let [p0, p1, p2] = op.params();
     let gpu = gpu_of(x.device())?;
     let f = gpu.func(Family::Unary, d, &format!("unary_{}_{}", op.id(), suffix(d)))?;
     let s = strides(Operands { a: Some(x), b: None, c: None, out })?;
     let (pa, po, n64) = (base_ptr(x), base_ptr(out), n as i64);
-    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &po, &p0, &p1)
+    launch!(gpu, f, elementwise_cfg(n, &s); &n64, &s, &pa, &po, &p0, &p1, &p2)
 }
 
 /// The functor and kernel instantiations of one row: `Op_<id>` computes the row's expression on
@@ -73,9 +73,10 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 fn functor(id: &str, params: &[&str], expr: &str, pred: bool, group: &str) -> String {
     let p = |i: usize| params.get(i).copied().unwrap_or("");
     format!(
-        "struct Op_{id} {{\n  template <typename C> RT_DEV auto operator()(C x, double {p0}, double {p1}) const {{ return {expr}; }}\n}};\nRT_FOR_{group}({m}, {id})\n",
+        "struct Op_{id} {{\n  template <typename C> RT_DEV auto operator()(C x, double {p0}, double {p1}, double {p2}) const {{ return {expr}; }}\n}};\nRT_FOR_{group}({m}, {id})\n",
         p0 = p(0),
         p1 = p(1),
+        p2 = p(2),
         m = if pred { "UNARY_PRED" } else { "UNARY_OP" },
     )
 }

@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! (Variant id "display name" kind
-//!     cpu { |x, y| float expr } int { |x, y| i64 expr } or int {}
+//!     cpu { |x, y| float expr | fma |x, y| expr (FMA: the AVX2 frame's const) } int { |x, y| i64 expr } or int {}
 //!     cuda(GROUP) "C++ expression in a, b (compute type C)"
 //!     grad none; | grad [a b y] da |g, s| expr; db |g, s| expr;   (s.a()?, s.b()?, s.y()?: saved)
 //!     names [(py_name py_inplace_name_or_underscore) ...] function yes|no
@@ -73,7 +73,7 @@ macro_rules! binary_table {
         names [(fmod fmod_)] function yes
         "C's fmod: the remainder of `input / other`, with the sign of `input`.")
     (Pow pow "pow" arith
-        cpu { |x, y| x.powf(y) } int { |x, y| x.wrapping_pow(y.clamp(0, u32::MAX as i64) as u32) }
+        cpu { fma |x, y| x.vpow::<FMA>(y) } int { |x, y| x.wrapping_pow(y.clamp(0, u32::MAX as i64) as u32) }
         cuda(NUM) "rt_powv(a, b)"
         grad [a b y] da |g, s| g.mul(&s.b()?.mul(&s.a()?.pow(&s.b()?.sub_scalar(1.0)?)?)?);
             db |g, s| {
@@ -85,14 +85,14 @@ macro_rules! binary_table {
         names [] function no
         "Raises each element of `input` to the power of the matching element of `exponent` (bound by hand: `exponent=`).")
     (Atan2 atan2 "atan2" float
-        cpu { |x, y| x.atan2(y) } int {}
+        cpu { fma |x, y| x.vatan2::<FMA>(y) } int {}
         cuda(F) "rt_atan2(a, b)"
         grad [a b] da |g, s| g.mul(s.b()?)?.div(&s.a()?.square()?.add(&s.b()?.square()?)?);
             db |g, s| g.mul(&s.a()?.neg()?)?.div(&s.a()?.square()?.add(&s.b()?.square()?)?);
         names [(atan2 atan2_) (arctan2 arctan2_)] function yes
         "The arctangent of `input / other` with the quadrant taken from both signs, in radians.")
     (Hypot hypot "hypot" float
-        cpu { |x, y| x.hypot(y) } int {}
+        cpu { |x, y| x.vhypot(y) } int {}
         cuda(F) "rt_hypot(a, b)"
         grad [a b y] da |g, s| g.mul(s.a()?)?.div(s.y()?); db |g, s| g.mul(s.b()?)?.div(s.y()?);
         names [(hypot hypot_)] function yes

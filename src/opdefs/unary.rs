@@ -85,7 +85,7 @@ macro_rules! unary_table {
         names [(trunc trunc_) (fix fix_)] function yes
         "Returns the integer part of the elements of `input` (rounded toward zero).")
     (Hardtanh { min, max } hardtanh "hardtanh" keep
-        cpu { |v| if v < F::c(min) { F::c(min) } else if v > F::c(max) { F::c(max) } else { v } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
+        cpu { |v| { let hi = if v > F::c(max) { F::c(max) } else { v }; if v < F::c(min) { F::c(min) } else { hi } } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
         cuda(NUM) "rt_hardtanh(x, min, max)"
         grad [x] |g, x| g.mul(&x.gt_scalar(min)?.logical_and(&x.lt_scalar(max)?)?.to_dtype(g.dtype())?);
         names [] function no
@@ -104,13 +104,13 @@ macro_rules! unary_table {
         names [(exp exp_)] function yes
         "Returns a new tensor with the exponential of the elements of `input`: out = e^input.")
     (Exp2 exp2 "exp2" float
-        cpu { |v| v.exp2() } int {}
+        cpu { fma |v| v.vexp2::<FMA>() } int {}
         cuda(F) "rt_exp2(x)"
         grad [y] |g, y| g.mul(&y.mul_scalar(std::f64::consts::LN_2)?);
         names [(exp2 exp2_)] function yes
         "Computes the base-2 exponential of the elements of `input`: out = 2^input.")
     (Expm1 expm1 "expm1" float
-        cpu { |v| v.exp_m1() } int {}
+        cpu { fma |v| v.vexpm1::<FMA>() } int {}
         cuda(F) "rt_expm1(x)"
         grad [y] |g, y| g.mul(&y.add_scalar(1.0)?);
         names [(expm1 expm1_)] function yes
@@ -122,19 +122,19 @@ macro_rules! unary_table {
         names [(log log_)] function yes
         "Returns a new tensor with the natural logarithm of the elements of `input`.")
     (Log2 log2 "log2" float
-        cpu { |v| v.log2() } int {}
+        cpu { fma |v| v.vlog2::<FMA>() } int {}
         cuda(F) "rt_log2(x)"
         grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_2)?);
         names [(log2 log2_)] function yes
         "Returns a new tensor with the base-2 logarithm of the elements of `input`.")
     (Log10 log10 "log10" float
-        cpu { |v| v.log10() } int {}
+        cpu { fma |v| v.vlog10::<FMA>() } int {}
         cuda(F) "rt_log10(x)"
         grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_10)?);
         names [(log10 log10_)] function yes
         "Returns a new tensor with the base-10 logarithm of the elements of `input`.")
     (Log1p log1p "log1p" float
-        cpu { |v| v.ln_1p() } int {}
+        cpu { fma |v| v.vlog1p::<FMA>() } int {}
         cuda(F) "rt_log1p(x)"
         grad [x] |g, x| g.div(&x.add_scalar(1.0)?);
         names [(log1p log1p_)] function yes
@@ -164,13 +164,13 @@ macro_rules! unary_table {
         names [(cos cos_)] function yes
         "Returns a new tensor with the cosine of the elements of `input` (in radians).")
     (Tan tan "tan" float
-        cpu { |v| v.tan() } int {}
+        cpu { fn trig_kernel } int {}
         cuda(F) "rt_tan(x)"
         grad [x] |g, x| g.div(&x.cos()?.square()?);
         names [(tan tan_)] function yes
         "Returns a new tensor with the tangent of the elements of `input` (in radians).")
     (Sinc sinc "sinc" float
-        cpu { |v| if v == F::zero() { F::one() } else { (v * F::c(std::f64::consts::PI)).sin() / (v * F::c(std::f64::consts::PI)) } } int {}
+        cpu { fn trig_kernel } int {}
         cuda(F) "x == C(0) ? C(1) : rt_sin(x * C(3.14159265358979323846)) / (x * C(3.14159265358979323846))"
         grad [x] |g, x| {
             // (cos(pi x) - sinc(x)) / x, taken as 0 at x = 0 (PyTorch's convention).
@@ -180,31 +180,31 @@ macro_rules! unary_table {
         names [(sinc sinc_)] function yes
         "Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0.")
     (Asin asin "asin" float
-        cpu { |v| v.asin() } int {}
+        cpu { fma |v| v.vasin::<FMA>() } int {}
         cuda(F) "rt_asin(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?);
         names [(asin asin_) (arcsin arcsin_)] function yes
         "Returns a new tensor with the arcsine of the elements of `input`.")
     (Acos acos "acos" float
-        cpu { |v| v.acos() } int {}
+        cpu { fma |v| v.vacos::<FMA>() } int {}
         cuda(F) "rt_acos(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?)?.neg();
         names [(acos acos_) (arccos arccos_)] function yes
         "Returns a new tensor with the arccosine of the elements of `input`.")
     (Atan atan "atan" float
-        cpu { |v| v.atan() } int {}
+        cpu { fma |v| v.vatan::<FMA>() } int {}
         cuda(F) "rt_atan(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?);
         names [(atan atan_) (arctan arctan_)] function yes
         "Returns a new tensor with the arctangent of the elements of `input`.")
     (Sinh sinh "sinh" float
-        cpu { |v| v.sinh() } int {}
+        cpu { fma |v| v.vsinh::<FMA>() } int {}
         cuda(F) "rt_sinh(x)"
         grad [x] |g, x| g.mul(&x.cosh()?);
         names [(sinh sinh_)] function yes
         "Returns a new tensor with the hyperbolic sine of the elements of `input`.")
     (Cosh cosh "cosh" float
-        cpu { |v| v.cosh() } int {}
+        cpu { fma |v| v.vcosh::<FMA>() } int {}
         cuda(F) "rt_cosh(x)"
         grad [x] |g, x| g.mul(&x.sinh()?);
         names [(cosh cosh_)] function yes
@@ -216,19 +216,19 @@ macro_rules! unary_table {
         names [(tanh tanh_)] function yes
         "Returns a new tensor with the hyperbolic tangent of the elements of `input`.")
     (Asinh asinh "asinh" float
-        cpu { |v| v.asinh() } int {}
+        cpu { fma |v| v.vasinh::<FMA>() } int {}
         cuda(F) "rt_asinh(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?.sqrt()?);
         names [(asinh asinh_) (arcsinh arcsinh_)] function yes
         "Returns a new tensor with the inverse hyperbolic sine of the elements of `input`.")
     (Acosh acosh "acosh" float
-        cpu { |v| v.acosh() } int {}
+        cpu { fma |v| v.vacosh::<FMA>() } int {}
         cuda(F) "rt_acosh(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(-1.0)?.sqrt()?);
         names [(acosh acosh_) (arccosh arccosh_)] function yes
         "Returns a new tensor with the inverse hyperbolic cosine of the elements of `input`.")
     (Atanh atanh "atanh" float
-        cpu { |v| v.atanh() } int {}
+        cpu { fma |v| v.vatanh::<FMA>() } int {}
         cuda(F) "rt_atanh(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?);
         names [(atanh atanh_) (arctanh arctanh_)] function yes
@@ -240,13 +240,13 @@ macro_rules! unary_table {
         names [(sigmoid sigmoid_)] function yes
         "Computes the logistic sigmoid of the elements of `input`: out = 1 / (1 + e^-input).")
     (Logit logit "logit" float
-        cpu { |v| (v / (F::one() - v)).ln() } int {}
+        cpu { fma |v| (v / (F::one() - v)).vln::<FMA>() } int {}
         cuda(F) "rt_log(x / (C(1) - x))"
         grad [x] |g, x| g.div(&x.mul(&x.neg()?.add_scalar(1.0)?)?);
         names [] function no
         "Returns the logit of the elements of `input`: out = log(input / (1 - input)).")
     (Erf erf "erf" float
-        cpu { |v| v.erf() } int {}
+        cpu { fma |v| v.verf::<FMA>() } int {}
         cuda(F) "rt_erf(x)"
         grad [x] |g, x| g.mul(&x.square()?.neg()?.exp()?.mul_scalar(2.0 / std::f64::consts::PI.sqrt())?);
         names [(erf erf_)] function yes
@@ -302,7 +302,7 @@ macro_rules! unary_table {
         names [(silu silu_)] function no
         "Applies the Sigmoid Linear Unit (swish): out = input * sigmoid(input).")
     (Mish mish "mish" float
-        cpu { |v| v * softplus(v, F::one(), F::c(20.0)).tanh() } int {}
+        cpu { fma |v| v * softplus::<F, FMA>(v, F::one(), F::c(20.0)).vtanh::<FMA>() } int {}
         cuda(F) "x * rt_tanh(rt_log1p(rt_exp(x)))"
         grad [x] |g, x| {
             let tsp = x.unary(UnaryOp::Softplus { beta: 1.0, threshold: 20.0 })?.tanh()?;
@@ -311,7 +311,7 @@ macro_rules! unary_table {
         names [(mish mish_)] function no
         "Applies the Mish activation: out = input * tanh(softplus(input)).")
     (Softplus { beta, threshold } softplus "softplus" float
-        cpu { |v| softplus(v, F::c(beta), F::c(threshold)) } int {}
+        cpu { fma |v| softplus::<F, FMA>(v, F::c(beta), F::c(threshold)) } int {}
         cuda(F) "x * C(beta) > C(threshold) ? x : rt_log1p(rt_exp(x * C(beta))) / C(beta)"
         grad [x] |g, x| {
             let s = x.mul_scalar(beta)?.sigmoid()?;
@@ -321,7 +321,7 @@ macro_rules! unary_table {
         names [] function no
         "Applies the Softplus function: out = log(1 + e^(beta * input)) / beta, linear above threshold.")
     (Elu { alpha } elu "elu" float
-        cpu { |v| if v > F::zero() { v } else { F::c(alpha) * v.exp_m1() } } int {}
+        cpu { fma |v| if v > F::zero() { v } else { F::c(alpha) * v.vexpm1::<FMA>() } } int {}
         cuda(F) "x > C(0) ? x : C(alpha) * rt_expm1(x)"
         grad [x] |g, x| g.mul(&x.gt_scalar(0.0)?.choose(crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?);
         names [] function no
@@ -342,6 +342,12 @@ macro_rules! unary_table {
         grad zero;
         names [] function no
         "Rounds the elements of `input` to `decimals` decimal places (halves to even).")
+    (NanToNum { nan, posinf, neginf } nan_to_num "nan_to_num" keep
+        cpu { |v| if v.is_nan() { F::c(nan) } else if v == F::infinity() { F::c(posinf) } else if v == F::neg_infinity() { F::c(neginf) } else { v } } int { |v| v }
+        cuda(ALL) "rt_isnan(x) ? C(nan) : (rt_isinf(x) ? (x > C(0) ? C(posinf) : C(neginf)) : x)"
+        grad [x] |g, x| g.mul(&x.isfinite()?.to_dtype(g.dtype())?);
+        names [] function no
+        "Replaces NaN with `nan`, +inf with `posinf` and -inf with `neginf` (bound by hand: `nan_to_num`).")
     (PowScalar { exponent } pow_scalar "pow" keep
         cpu { fn pow_scalar_kernel } int { |v| v.wrapping_pow(exponent as u32) }
         cuda(NUM) "rt_pow_scalar(x, exponent)"
@@ -458,12 +464,12 @@ macro_rules! declare_unary {
             fn grad_form(self) -> (bool, bool, bool) {
                 match self { $( UnaryOp::$V { .. } => grad_saves!($gk), )* }
             }
-            /// The scalar parameters in declaration order (the CUDA kernel's p0, p1).
-            pub fn params(self) -> [f64; 2] {
+            /// The scalar parameters in declaration order (the CUDA kernel's p0, p1, p2).
+            pub fn params(self) -> [f64; 3] {
                 #[allow(unused_mut, unused_variables)]
                 match self {
                     $( UnaryOp::$V $({ $($p),* })? => {
-                        let mut out = [0.0; 2];
+                        let mut out = [0.0; 3];
                         let mut _i = 0;
                         $( $( out[_i] = $p; _i += 1; )* )?
                         out

@@ -101,7 +101,8 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
     let promoted = result_type(&[a.operand(), b.operand()], default_float())?;
     let (cd, od) = op.dtypes(promoted)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
-    let out = Tensor::alloc(&shape, od, dev, false)?;
+    let operands: smallvec::SmallVec<[&Tensor; 2]> = [a.tensor(), b.tensor()].into_iter().flatten().collect();
+    let out = crate::ops::result::alloc_result(&shape, od, dev, &operands)?;
     let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
     backend::binary(op, &ta, &tb, &out)?;
     if op.differentiable() && od.is_float() {

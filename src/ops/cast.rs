@@ -14,7 +14,8 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype() == dtype {
         return Ok(t.clone());
     }
-    let out = Tensor::alloc(t.shape(), dtype, t.device(), false)?;
+    // Laid out like `t` (PyTorch's `preserve_format`): a transposed input converts in one pass.
+    let out = crate::ops::result::alloc_result(t.shape(), dtype, t.device(), &[t])?;
     backend::copy_cast(t, &out)?;
     if dtype.is_float() && t.dtype().is_float() {
         record1(&out, &[t], || Backward::ToDtype { from: t.dtype() });

@@ -17,6 +17,7 @@ pub mod out;
 pub mod pointwise;
 pub mod random;
 pub mod reduce;
+pub mod result;
 pub mod sort;
 pub mod unary;
 

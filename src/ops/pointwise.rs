@@ -40,22 +40,16 @@ pub fn lerp(start: &Tensor, end: Arg, weight: Arg) -> Result<Tensor> {
 }
 
 /// `nan_to_num`: NaN becomes `nan`, +inf `posinf` (default: the dtype's largest value), -inf
-/// `neginf` (its lowest); other dtypes come back unchanged.
+/// `neginf` (its lowest); other dtypes come back as a copy.
 pub fn nan_to_num(t: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> Result<Tensor> {
-    if !t.dtype().is_float() {
-        return Ok(t.clone());
-    }
     let (big, small) = match t.dtype() {
         DType::F64 => (f64::MAX, f64::MIN),
         DType::F16 => (65504.0, -65504.0),
         DType::BF16 => (3.3895313892515355e38, -3.3895313892515355e38),
         _ => (f32::MAX as f64, f32::MIN as f64),
     };
-    let r = crate::ops::index::where_(&t.isnan()?, Arg::S(Scalar::Float(nan)), t)?;
-    let pos = r.gt_scalar(0.0)?.logical_and(&r.isinf()?)?;
-    let r = crate::ops::index::where_(&pos, Arg::S(Scalar::Float(posinf.unwrap_or(big))), &r)?;
-    let neg = r.lt_scalar(0.0)?.logical_and(&r.isinf()?)?;
-    crate::ops::index::where_(&neg, Arg::S(Scalar::Float(neginf.unwrap_or(small))), &r)
+    // One pass: the declared row (`UnaryOp::NanToNum`, gradient: g where x is finite).
+    t.unary(crate::opdefs::UnaryOp::NanToNum { nan, posinf: posinf.unwrap_or(big), neginf: neginf.unwrap_or(small) })
 }
 
 /// `isclose(a, b)`: |a - b| <= atol + rtol * |b| for finite values, exact equality otherwise (and

@@ -33,7 +33,7 @@ pub fn unary_out(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 /// `op(x)` as a new tensor, recorded for autograd.
 pub fn unary(x: &Tensor, op: UnaryOp) -> Result<Tensor> {
     let od = op.out_dtype(x.dtype())?;
-    let out = Tensor::alloc(x.shape(), od, x.device(), false)?;
+    let out = crate::ops::result::alloc_result(x.shape(), od, x.device(), &[x])?;
     unary_into(op, x, &out)?;
     if op.differentiable() && od.is_float() {
         record1(&out, &[x], || {

@@ -50,7 +50,7 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
     };
     let (ta, tb) = (to_t(&a)?, to_t(&b)?);
     let shape = broadcast_shapes(&broadcast_shapes(c.shape(), ta.shape())?, tb.shape())?;
-    let out = Tensor::alloc(&shape, dt, c.device(), false)?;
+    let out = crate::ops::result::alloc_result(&shape, dt, c.device(), &[&c, &ta, &tb])?;
     let bc = |t: &Tensor| -> Result<Tensor> { Ok(t.with_layout(t.layout().broadcast_to(&shape)?)) };
     backend::where_(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out)?;
     let ins: Vec<&Tensor> = [&ta, &tb].into_iter().collect();
