@@ -204,7 +204,7 @@ impl<T: Element, const MAX: bool> Fold<T> for Ext<T, MAX> {
     }
     #[inline(always)]
     fn out<O: Element>(self, a: T) -> O {
-        super::convert::<T, O>(a)
+        super::cast::cast_elem::<T, O>(a)
     }
 }
 
