@@ -82,7 +82,7 @@ pub struct CpuBuffer {
     nbytes: usize,
     owner: Owner,
     /// Set once by `rehome`: the memory the bytes live in from then on (`ptr` stays the original).
-    moved: OnceLock<Moved>,
+    moved: OnceLock<Box<Moved>>, // boxed: a rare state, kept out of every buffer's size
 }
 
 /// Where `CpuBuffer::rehome` put the bytes, and what keeps that memory alive.
@@ -165,6 +165,7 @@ pub fn try_collect<T>(n: usize, iter: impl Iterator<Item = T>) -> Result<Vec<T>>
 }
 
 impl CpuBuffer {
+    #[inline]
     pub fn alloc(nbytes: usize, zeroed: bool) -> Result<CpuBuffer> {
         if nbytes == 0 {
             return Ok(CpuBuffer { ptr: ALIGN as *mut u8, nbytes: 0, owner: Owner::Empty, moved: OnceLock::new() });
@@ -232,7 +233,7 @@ impl CpuBuffer {
         }
         let old = self.ptr();
         std::ptr::copy_nonoverlapping(old, ptr, self.nbytes);
-        self.moved.set(Moved { ptr: ptr as usize, keep_alive }).map_err(|m| m.keep_alive)?;
+        self.moved.set(Box::new(Moved { ptr: ptr as usize, keep_alive })).map_err(|m| m.keep_alive)?;
         if matches!(self.owner, Owner::Own(_)) && self.nbytes >= CACHE_MIN {
             release_pages(old, self.nbytes);
         }
@@ -310,15 +311,18 @@ impl Storage {
     pub fn new_pinned(nbytes: usize, zeroed: bool) -> Result<Storage> {
         Ok(Storage::from_cpu_buffer(CpuBuffer::pinned(nbytes, zeroed)?))
     }
+    #[inline]
     pub fn new_cpu(nbytes: usize, zeroed: bool) -> Result<Storage> {
         Ok(Storage { buffer: Buffer::Cpu(CpuBuffer::alloc(nbytes, zeroed)?), version: AtomicU64::new(0) })
     }
+    #[inline]
     pub fn from_cpu_buffer(buf: CpuBuffer) -> Storage {
         Storage { buffer: Buffer::Cpu(buf), version: AtomicU64::new(0) }
     }
     pub fn from_cuda_buffer(buf: crate::cuda::CudaBuffer) -> Storage {
         Storage { buffer: Buffer::Cuda(buf), version: AtomicU64::new(0) }
     }
+    #[inline]
     pub fn new(device: Device, nbytes: usize, zeroed: bool) -> Result<Storage> {
         match device {
             Device::Cpu => Storage::new_cpu(nbytes, zeroed),

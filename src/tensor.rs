@@ -25,6 +25,7 @@ impl std::fmt::Debug for Tensor {
 }
 
 /// Bytes of a contiguous tensor of `shape` and `dtype`, or PyTorch's error when they overflow.
+#[inline]
 pub fn storage_bytes(shape: &[usize], dtype: DType) -> Result<usize> {
     checked_numel(shape)
         .ok()
@@ -46,6 +47,7 @@ impl Tensor {
     }
 
     /// A fresh, uninitialised (or zeroed) contiguous tensor.
+    #[inline]
     pub fn alloc(shape: &[usize], dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
         let nbytes = storage_bytes(shape, dtype)?;
         let storage = Storage::new(device, nbytes, zeroed)?;

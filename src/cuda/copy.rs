@@ -28,7 +28,8 @@ pub fn transfer(t: &Tensor, to: Device, non_blocking: bool) -> Result<Tensor> {
             let buf = CudaBuffer::alloc(gpu.clone(), nbytes, false)?;
             if nbytes > 0 {
                 // SAFETY: a CPU tensor (the match arm); only its address is taken here.
-                let host_ptr = unsafe { src.data_ptr::<u8>() } as *const u8;
+                // The first element's address: the view's offset counts elements of its dtype.
+                let host_ptr = crate::with_dtype!(src.dtype(), T => unsafe { src.data_ptr::<T>() } as *const u8);
                 match src.storage().cpu().filter(|b| non_blocking && b.is_pinned()) {
                     Some(pinned) => {
                         pinned.note_async_read();
