@@ -93,7 +93,7 @@ fn class_loss(op: &str, x: &Tensor, target: &Tensor, weight: Option<&Tensor>, ig
         weight_sum: wv.as_ref().map_or(n as f64, |w| w.iter().sum()),
         log_input,
     };
-    let xw = backend::cast(x, wd)?;
+    let xw = in_dtype(x, wd)?;
     let (loss, lse) = backend::loss::forward(&xw, &tgt, w.as_ref(), spec)?;
     let total: f64 = loss.to_vec::<f64>()?.iter().sum();
     let out = match reduction {
@@ -119,7 +119,7 @@ pub fn backward(g: &Tensor, x: &Tensor, c: &ClassLoss) -> Result<Tensor> {
         return graph_backward(g, x, c, scale);
     }
     let wd = c.lse.dtype();
-    let (xw, gw) = (backend::cast(x, wd)?, backend::cast(g, wd)?);
+    let (xw, gw) = (in_dtype(x, wd)?, in_dtype(g, wd)?);
     let g_stride = usize::from(c.reduction == Reduction::None);
     if gw.numel() != if g_stride == 1 { sp.g.outer * sp.g.inner } else { 1 } {
         bail!(Shape, "loss backward: gradient of shape {:?} does not match the loss", g.shape());
@@ -160,4 +160,10 @@ fn graph_backward(g: &Tensor, x: &Tensor, c: &ClassLoss, scale: f64) -> Result<T
         }
     };
     dx.reshape_u(x.shape())
+}
+
+/// `t` as a contiguous tensor of `dtype` for the kernels: `t` itself when it already is one (a
+/// cast would copy the whole input: +15% on a 1024x1000 cross_entropy).
+fn in_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
+    if t.dtype() == dtype { backend::contiguous(t) } else { backend::cast(t, dtype) }
 }
