@@ -71,6 +71,10 @@ def test_round_trip_all_dtypes(dtype):
     assert rtorch.equal(x.t().cuda().cpu(), x.t())
     assert rtorch.equal(g.t().cpu(), x.t())
     assert rtorch.equal(g[:, ::2].cpu(), x[:, ::2])
+    # A contiguous CPU view with a storage offset: the upload starts at its first element (the
+    # offset counts elements, not bytes).
+    assert rtorch.equal(x[1:].cuda().cpu(), x[1:]) and rtorch.equal(x[1:].cuda(non_blocking=True).cpu(), x[1:])
+    assert rtorch.equal(x.reshape(-1)[7:].cuda().cpu(), x.reshape(-1)[7:])
 
 
 UNARY = ["exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "neg", "relu", "floor", "erf",
