@@ -403,8 +403,8 @@ pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Op
     with_dtype!(out.dtype(), T => {
         let init = match mode {
             Mode::Mul => T::elem_one(),
-            Mode::Max => reduce_bound::<T>(true),
-            Mode::Min => reduce_bound::<T>(false),
+            Mode::Max => super::reduce::bound::<T>(true),
+            Mode::Min => super::reduce::bound::<T>(false),
             _ => T::elem_zero(),
         };
         // SAFETY: offsets come from checked indices and out's layout; the three splits below
@@ -490,18 +490,4 @@ pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Op
         }
     });
     Ok(())
-}
-
-/// The smallest (`low`) or largest value of `T`: where amax / amin start without self.
-fn reduce_bound<T: Element>(low: bool) -> T {
-    let (lo, hi): (i64, i64) = match T::DTYPE {
-        DType::Bool => return T::from_bool(!low),
-        DType::U8 => (0, u8::MAX as i64),
-        DType::I8 => (i8::MIN as i64, i8::MAX as i64),
-        DType::I16 => (i16::MIN as i64, i16::MAX as i64),
-        DType::I32 => (i32::MIN as i64, i32::MAX as i64),
-        DType::I64 => (i64::MIN, i64::MAX),
-        _ => return T::from_f64(if low { f64::NEG_INFINITY } else { f64::INFINITY }),
-    };
-    T::from_i64(if low { lo } else { hi })
 }

@@ -248,8 +248,9 @@ impl<T: Element, const ALL: bool> Fold<T> for Logic<ALL> {
     }
 }
 
-/// The smallest (`low`) or largest value of `T`: the identity of max (min).
-fn bound<T: Element>(low: bool) -> T {
+/// The smallest (`low`) or largest value of `T`: the identity of max (min), and where a scatter's
+/// amax / amin start without self.
+pub(super) fn bound<T: Element>(low: bool) -> T {
     let (lo, hi): (i64, i64) = match T::DTYPE {
         DType::Bool => return T::from_bool(!low),
         DType::U8 => (0, u8::MAX as i64),
