@@ -1,8 +1,9 @@
-"""Regenerate what the op declaration tables (src/opdefs/*.rs) own outside Rust: the generated
-regions of the type stub (python/rtorch/_rtorch.pyi: Tensor methods, module functions, __all__)
-and the op reference (docs/ops.md).
+"""Regenerate what the op declarations own outside their definitions: the generated regions of the type
+stub (python/rtorch/_rtorch.pyi: Tensor methods, module functions, __all__, from the tables in
+src/opdefs/*.rs; the Tensor methods of the ops composed in Python, from their `@composite` definitions
+in python/rtorch/_ops/) and the op reference (docs/ops.md).
 
-Run it after adding or changing a row of a table, with the freshly built extension:
+Run it after adding or changing a row of a table or a composite op, with the freshly built extension:
 
     .venv/bin/python scripts/gen_ops.py            # rewrite the generated files
     .venv/bin/python scripts/gen_ops.py --check    # exit 1 if they are stale (the drift test does this)
@@ -79,6 +80,23 @@ def module_functions(decls):
     return out
 
 
+def composite_methods(composites):
+    """Stub entries for the Tensor methods of ops composed in Python (`@composite`, rtorch/_composite.py)."""
+    from rtorch._composite import stub_params
+
+    out = []
+    for d in composites:
+        if d["method"]:
+            params, ret = stub_params(d["fn"], as_method=True)
+            out.append(f"    def {d['name']}({params})" + (f" -> {ret}" if ret else "") + ":")
+            out.append(_doc(_first_line(d["fn"].__doc__), 8))
+    return out
+
+
+def _first_line(doc):
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
 def replace_region(text, region, lines):
     begin, end = BEGIN.format(region=region), END.format(region=region)
     try:
@@ -90,8 +108,9 @@ def replace_region(text, region, lines):
     return text[:a] + begin + "\n" + "\n".join(lines) + "\n" + indent + text[b:]
 
 
-def stub_text(decls):
+def stub_text(decls, composites):
     text = STUB.read_text()
+    text = replace_region(text, "composite Tensor methods", composite_methods(composites))
     text = replace_region(text, "Tensor methods", tensor_methods(decls))
     return replace_region(text, "functions", module_functions(decls))
 
@@ -104,7 +123,7 @@ def _doc_row(d, host):
             f"{GRADS[d['grad']]} | {cuda} | {d['doc']} |")
 
 
-def docs_text(decls):
+def docs_text(decls, composites):
     from rtorch import _rtorch
 
     host_only = _rtorch._host_only()
@@ -123,6 +142,12 @@ def docs_text(decls):
                 "| op | Python names (in-place) | `rtorch.` function | dtypes | gradient | CUDA kernels | doc |",
                 "|---|---|---|---|---|---|---|"]
         out += [_doc_row(d, host) for d in decls if d["family"] == family]
+    out += ["", "## Ops composed in Python", "",
+            "Declared once with `@composite` (`python/rtorch/_composite.py`) in `python/rtorch/_ops/<family>.py`,",
+            "from tensor ops that run on every device.", "",
+            "| op | family | `Tensor.` method | `rtorch.` function | doc |", "|---|---|---|---|---|"]
+    out += [f"| `{d['name']}` | `{d['module'].rsplit('.', 1)[-1]}` | {'yes' if d['method'] else 'no'} | "
+            f"{'yes' if d['function'] else 'no'} | {_first_line(d['fn'].__doc__)} |" for d in composites]
     out += ["", "## Work that runs on host copies of device tensors", "",
             "The dispatcher's explicit list (`src/backend/host.rs`): correct on CUDA tensors, not fast.", "",
             "| key | reason |", "|---|---|"]
@@ -138,8 +163,11 @@ def main():
     sys.path.insert(0, str(ROOT / "python"))
     from rtorch import _rtorch
 
+    import rtorch  # noqa: F401  (imports the composite ops)
+    from rtorch._composite import DECLARATIONS as composites
+
     decls = _rtorch._declarations()
-    want = {STUB: stub_text(decls), DOCS: docs_text(decls)}
+    want = {STUB: stub_text(decls, composites), DOCS: docs_text(decls, composites)}
     stale = [p for p, t in want.items() if not p.exists() or p.read_text() != t]
     if args.check:
         for p in stale:

@@ -198,3 +198,27 @@ def test_bool_inputs_accepted_as_pytorch_does(name, dtype):
            "signbit": [False, False], "fmax": [True, False], "fmin": [True, False], "square": [1, 0],
            "logical_not": [False, True], "bitwise_not": [False, True]}[name]
     np.testing.assert_array_equal(out.numpy(), np.array(ref))
+
+
+# ---- ops composed in Python (`@composite`, python/rtorch/_composite.py) ----
+
+from rtorch._composite import DECLARATIONS as COMPOSITES  # noqa: E402
+
+_TEST_SOURCES = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py")
+                          if p.name != "test_declarations.py")
+
+
+@pytest.mark.parametrize("d", COMPOSITES, ids=lambda d: d["name"])
+def test_composite_op_is_reachable_and_tested(d):
+    name = d["name"]
+    if d["method"]:
+        assert vars(rtorch.Tensor).get(name) is d["fn"], f"Tensor.{name} is not the declared composite op"
+    if d["function"]:
+        assert getattr(rtorch, name, None) is d["fn"], f"rtorch.{name} is not exported (list it in its module's __all__)"
+        assert name in rtorch.__all__
+    assert re.search(rf"\b{name}\(", _TEST_SOURCES), f"no test calls {name}()"
+
+
+def test_composite_ops_exist():
+    # The drift test above is parametrized over the declarations: make sure there are some to check.
+    assert any(d["name"] == "sum_to_size" for d in COMPOSITES)

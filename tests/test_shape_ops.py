@@ -160,3 +160,46 @@ def test_gradients(name):
     rng = np.random.default_rng(3)
     x = rtorch.tensor(rng.permutation(12).reshape(3, 4) + rng.uniform(0, 0.1, (3, 4)), requires_grad=True)
     assert gradcheck(GRADS[name], (x,))
+
+
+# ---- sum_to_size (composite op: python/rtorch/_ops/shape.py) ----
+
+@st.composite
+def _shape_and_target(draw):
+    shape = draw(st.lists(st.integers(0, 4), min_size=0, max_size=4))
+    lead = draw(st.integers(0, len(shape)))
+    target = [draw(st.sampled_from([d, 1])) for d in shape[lead:]]
+    return tuple(shape), tuple(target)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_shape_and_target())
+def test_sum_to_size_matches_numpy(case):
+    shape, target = case
+    a = np.random.default_rng(0).standard_normal(shape)
+    x = rtorch.tensor(a)
+    lead = len(shape) - len(target)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(target) if s == 1 and shape[lead + i] != 1)
+    want = a.sum(axis=axes, keepdims=True).reshape(target) if axes else a
+    got = x.sum_to_size(*target)
+    assert tuple(got.shape) == target
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x.sum_to_size(target).numpy(), want, rtol=1e-12, atol=1e-12)
+    # The reverse of expand: sum_to_size(expand(t)) is t scaled by the repeats.
+    if all(target):
+        t = rtorch.tensor(np.random.default_rng(1).standard_normal(target))
+        reps = int(np.prod(shape)) // max(int(np.prod(target)), 1) if np.prod(shape) else 0
+        np.testing.assert_allclose(t.expand(*shape).sum_to_size(*target).numpy(), t.numpy() * reps, rtol=1e-12)
+
+
+def test_sum_to_size_gradient_and_errors():
+    x = rtorch.randn(2, 3, dtype=rtorch.float64, requires_grad=True)
+    assert rtorch.autograd.gradcheck(lambda x: x.sum_to_size(1, 3), (x,))
+    assert rtorch.autograd.gradgradcheck(lambda x: x.sum_to_size(2, 1) ** 2, (x,))
+    for bad in [(4,), (2, 2), (1, 2, 3)]:
+        with pytest.raises(RuntimeError, match=r"is not expandable to size \{\[2, 3\]\}"):
+            x.sum_to_size(*bad)
+    with pytest.raises(TypeError, match="sum_to_size"):
+        x.sum_to_size("ab")
+    with pytest.raises(TypeError, match="sum_to_size"):
+        x.sum_to_size(1.0, 3)

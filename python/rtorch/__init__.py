@@ -31,6 +31,10 @@ from ._determinism import (  # noqa: F401
     use_deterministic_algorithms, are_deterministic_algorithms_enabled,
     is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode)
 
+# Ops composed in Python (python/rtorch/_ops/, declared with `@composite`): their functions; importing the
+# package also attaches their Tensor methods.
+from ._ops import *  # noqa: F401,F403
+
 # PyTorch's legacy tensor types (FloatTensor, LongTensor, ...).
 globals().update(_legacy.make("rtorch", cuda=False))
 
