@@ -170,3 +170,18 @@ def test_random_fills_peak_at_the_tensor_size(what):
     assert r.returncode == 0, r.stderr
     peak = int(r.stdout.split()[-1])
     assert peak <= 1.1 * n * 4, f"{what}: peak {peak / 2**20:.0f} MiB for a {n * 4 / 2**20:.0f} MiB tensor"
+
+
+def test_reducing_a_huge_broadcast_view_reads_each_value_once():
+    # An expanded view larger than the machine can hold reduces without materialising it (0-stride dims are
+    # narrowed to one element and the repeat count applied to the result).
+    n = LIMIT // 4 + 1
+    x = rtorch.ones(1, dtype=rtorch.float64).expand(n)
+    assert x.sum().item() == float(n)
+    assert x.mean().item() == 1.0
+    assert x.amax().item() == 1.0 and x.amin().item() == 1.0
+    assert x.prod().item() == 1.0
+    assert bool(x.bool().all()) and bool(x.bool().any())
+    y = rtorch.tensor([[2], [3]]).expand(2, n)  # int64, reduced over the repeat, kept dim 0
+    assert y.sum(1).tolist() == [2 * n, 3 * n]
+    assert y.amax(1).tolist() == [2, 3]

@@ -141,6 +141,18 @@ def test_python_numbers_stored_into_a_tensor_must_fit(v, dtype):
                 store()
 
 
+@given(vals=st.lists(st.one_of(st.integers(-300, 300), st.floats(-300, 300)), min_size=1, max_size=4))
+def test_uint8_tensor_from_mixed_python_numbers(vals):
+    # PyTorch checks each number by its own type: ints -255..255 (negative ones wrap), floats whose floor is in
+    # 0..255; a list mixing them must not turn the ints into floats first.
+    fits = all(-255 <= v <= 255 if isinstance(v, int) else 0 <= math.floor(v) <= 255 for v in vals)
+    if fits:
+        assert rtorch.tensor(vals, dtype=rtorch.uint8).tolist() == [int(v) % 256 for v in vals]
+    else:
+        with pytest.raises(RuntimeError, match="value cannot be converted to type uint8 without overflow"):
+            rtorch.tensor(vals, dtype=rtorch.uint8)
+
+
 @given(v=st.integers(-2**63, 2**63 - 1), which=st.sampled_from(INT_DTYPES[:3]))
 def test_arithmetic_with_python_ints_wraps(v, which):
     dtype, bits = which

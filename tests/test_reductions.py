@@ -37,6 +37,37 @@ def test_reductions_match_numpy(a, data):
     assert_close(t.logsumexp(d), (m + np.log(np.exp(a - m).sum(axis=d, keepdims=True))).squeeze(d), rtol=1e-10)
 
 
+@given(st.data())
+def test_reductions_of_broadcast_views_match_numpy(data):
+    # Expanded (0-stride) dims are reduced without reading their repeats (ops/reduce.rs reduce_broadcast):
+    # the repeat count scales sums and powers products; reduced or kept, every op must match the copy.
+    base = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    shape = [n if data.draw(st.booleans()) else 1 for n in base]  # dims of size 1 get expanded
+    full = [b if s == 1 else s for s, b in zip(shape, base)]
+    dtype = data.draw(st.sampled_from([np.float64, np.int64, np.int32, np.float32]))
+    a = np.random.default_rng(data.draw(st.integers(0, 99))).integers(-3, 4, shape).astype(dtype)
+    t = torch.from_numpy(a).expand(*full)
+    big = np.broadcast_to(a, full)
+    dims = data.draw(st.lists(st.integers(0, len(full) - 1), unique=True, min_size=1, max_size=len(full)))
+    keep = data.draw(st.booleans())
+    ax = tuple(dims)
+    assert_close(t.sum(dims, keepdim=keep), big.sum(axis=ax, keepdims=keep, dtype=np.int64 if a.dtype.kind == "i" else None),
+                 rtol=1e-6, atol=1e-6)
+    assert_close(t.amax(dims, keepdim=keep), big.max(axis=ax, keepdims=keep))
+    assert_close(t.amin(dims, keepdim=keep), big.min(axis=ax, keepdims=keep))
+    assert_close(t.prod(dims[0], keepdim=keep),
+                 big.prod(axis=dims[0], keepdims=keep, dtype=np.int64 if a.dtype.kind == "i" else None), rtol=1e-6)
+    assert_close(t.bool().any(dims[0]), big.astype(bool).any(axis=dims[0]))
+    assert_close(t.bool().all(dims[0]), big.astype(bool).all(axis=dims[0]))
+    assert_close(t.sum(), big.sum(dtype=np.int64 if a.dtype.kind == "i" else None), rtol=1e-6, atol=1e-6)
+    if a.dtype.kind == "f":
+        assert_close(t.mean(dims, keepdim=keep), big.mean(axis=ax, keepdims=keep), rtol=1e-6, atol=1e-6)
+    # Gradients flow back through the repeats (expand's backward sums them).
+    x = torch.from_numpy(a.astype(np.float64)).requires_grad_()
+    x.expand(*full).sum(dims).sum().backward()
+    assert_close(x.grad, np.full(shape, np.prod(full) / np.prod(shape)))
+
+
 def test_integer_and_bool_reductions():
     t = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)
     assert t.sum().dtype is torch.int64 and t.sum().item() == 10

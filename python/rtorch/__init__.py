@@ -131,7 +131,7 @@ _INT_RANGES = {"uint8": (-255, 255), "int8": (-128, 127), "int16": (-2**15, 2**1
                "int64": (-2**63, 2**63 - 1)}
 
 
-def _check_python_values(arr, want):
+def _check_python_values(arr, want, data=None):
     """PyTorch's check when a tensor of integer dtype ``want`` is built from Python numbers (not from a tensor or an
     array, which are cast and may wrap): every value must fit, floats rounded down first (``tensor(127.5,
     dtype=int8)`` is 127, ``tensor(-128.5, dtype=int8)`` raises; uint8 takes -255..-1 as ints, no negative float);
@@ -140,6 +140,17 @@ def _check_python_values(arr, want):
     if rng is None or arr.size == 0 or arr.dtype.kind == "b":
         return
     if arr.dtype.kind == "f":
+        if rng[0] == -255 and data is not None and _builtins.bool((arr < 0).any()):
+            # uint8 from a list mixing ints and floats: the negative ints wrap, a negative float does not fit.
+            for v in (_flatten(data) if isinstance(data, (list, tuple)) else (data,)):
+                if isinstance(v, _builtins.float) and _np.floor(v) < 0:
+                    break
+            else:
+                rng = (-255, rng[1])
+                ok = _builtins.bool(_np.isfinite(arr).all())
+                lo, hi = (_builtins.float(_np.floor(arr.min())), _builtins.float(_np.floor(arr.max()))) if ok else (0, 0)
+                if ok and lo >= rng[0] and hi <= rng[1]:
+                    return
         rng = (0, rng[1]) if rng[0] == -255 else rng  # uint8 takes negative ints (they wrap), not negative floats
         ok = _builtins.bool(_np.isfinite(arr).all())
         lo, hi = (_builtins.float(_np.floor(arr.min())), _builtins.float(_np.floor(arr.max()))) if ok else (0, 0)
@@ -187,7 +198,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     else:
         arr = _to_numpy_data(data, dtype)
         if dtype is not None and not isinstance(data, _np.ndarray):
-            _check_python_values(arr, dtype)
+            _check_python_values(arr, dtype, data)
         t = from_numpy(_np.ascontiguousarray(arr).copy()) if arr.ndim else from_numpy(arr.reshape(1).copy()).reshape(())
     if dtype is not None:
         t = t.to(dtype)

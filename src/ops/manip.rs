@@ -290,6 +290,9 @@ pub fn masked_scatter(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<Tens
     if mask.dtype() != DType::Bool {
         bail!(Runtime, "masked_scatter_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
     }
+    if source.dtype() != x.dtype() {
+        bail!(Runtime, "masked_scatter: expected self and source to have same dtypes but got {} and {}", x.dtype().legacy_name(), source.dtype().legacy_name());
+    }
     let shape = crate::layout::broadcast_shapes(x.shape(), mask.shape())?;
     let m = mask.expand(&shape)?;
     let count = m.to_vec::<bool>()?.iter().filter(|&&b| b).count();

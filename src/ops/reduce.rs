@@ -50,8 +50,42 @@ pub fn reduce_raw(op: ReduceOp, x: &Tensor, dims: &[usize], keepdim: bool, out_d
     if r == 0 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
         bail!(Index, "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.", if op == ReduceOp::Max { "max" } else { "min" });
     }
+    if let Some(out) = reduce_broadcast(op, x, dims, keepdim, out_dtype)? {
+        return Ok(out);
+    }
     let out = backend::reduce::reduce(op, x, dims, out_dtype)?;
     Ok(out.with_layout(crate::layout::Layout::contiguous(&reduced_shape(x.shape(), dims, keepdim))))
+}
+
+/// Reduce an input with broadcast (0-stride) dims without reading every repeat: those dims are
+/// narrowed to one element first (the kernels would otherwise copy the expanded input; `ones(1)
+/// .expand(2**31).sum()` must not allocate 8 GB). A reduced repeat of `n` scales a sum by `n` and
+/// raises a product to the `n`-th power; max, min, all and any are unchanged by repeats. A kept
+/// repeat is expanded again on the (much smaller) result. None when `x` has no such dim.
+fn reduce_broadcast(op: ReduceOp, x: &Tensor, dims: &[usize], keepdim: bool, out_dtype: DType) -> Result<Option<Tensor>> {
+    let repeated = |d: usize| x.strides()[d] == 0 && x.shape()[d] > 1;
+    if !(0..x.ndim()).any(repeated) {
+        return Ok(None);
+    }
+    let mut base = x.clone();
+    let mut times: u64 = 1;
+    for d in (0..x.ndim()).filter(|&d| repeated(d)) {
+        base = base.narrow(d as i64, 0, 1)?;
+        if dims.contains(&d) {
+            times *= x.shape()[d] as u64;
+        }
+    }
+    let out = backend::reduce::reduce(op, &base, dims, out_dtype)?;
+    let out = out.with_layout(crate::layout::Layout::contiguous(&reduced_shape(base.shape(), dims, keepdim)));
+    let n = crate::scalar::Scalar::Int(times as i64);
+    let out = match op {
+        _ if times == 1 => out,
+        ReduceOp::Sum => crate::ops::binary::binary(crate::opdefs::BinaryOp::Mul, &out, n)?,
+        ReduceOp::Prod => crate::ops::binary::binary(crate::opdefs::BinaryOp::Pow, &out, n)?,
+        _ => out,
+    };
+    let full = reduced_shape(x.shape(), dims, keepdim);
+    Ok(Some(if out.shape() == full.as_slice() { out } else { out.expand(&full)?.contiguous_copy()? }))
 }
 
 /// Give the node that finishes a composite reduction PyTorch's name for the reduction (a mean is a

@@ -274,9 +274,40 @@ pub fn dims_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<i64>>> {
             if let Ok(i) = o.extract::<i64>() {
                 return Ok(Some(vec![i]));
             }
-            Ok(Some(o.extract::<Vec<i64>>()?))
+            Ok(Some(arg(o, "dim", "int or tuple of ints")?))
         }
     }
+}
+
+/// Extract argument `name` from `obj`, as the binding's own parameters are: a value of the wrong
+/// type raises PyTorch's "argument 'dim' must be tuple of ints, not float" (the op is the call
+/// the traceback shows); other conversion errors (an int too large) get PyO3's note naming the
+/// argument.
+pub fn arg<'a, 'py, T>(obj: &'a Bound<'py, PyAny>, name: &str, expected: &str) -> PyResult<T>
+where
+    T: FromPyObject<'a, 'py>,
+    T::Error: Into<PyErr>,
+{
+    obj.extract::<T>().map_err(|e| {
+        let e: PyErr = e.into();
+        let py = obj.py();
+        if e.is_instance_of::<PyTypeError>(py) {
+            let ty = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+            PyTypeError::new_err(format!("argument '{}' must be {}, not {}", name, expected, ty))
+        } else {
+            let _ = e.value(py).call_method1("add_note", (format!("while processing '{}'", name),));
+            e
+        }
+    })
+}
+
+/// A count argument that must be at least `min` (PyTorch takes these as signed ints and raises
+/// its own RuntimeError for a negative one, not a conversion error).
+pub fn count_arg(v: i64, min: i64, msg: impl FnOnce() -> String) -> PyResult<usize> {
+    if v < min {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(msg()));
+    }
+    usize::try_from(v).map_err(|_| pyo3::exceptions::PyRuntimeError::new_err(msg()))
 }
 
 pub fn scalar_of(obj: &Bound<'_, PyAny>) -> Option<Scalar> {

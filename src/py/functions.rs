@@ -283,7 +283,7 @@ pub fn empty(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, dtype: 
 #[pyfunction]
 #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
 pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
-    let shape = to_usize_shape(&size.extract::<Vec<i64>>()?)?;
+    let shape = to_usize_shape(&super::convert::arg::<Vec<i64>>(size, "size", "tuple of ints")?)?;
     let v = scalar_arg(fill_value)?;
     let d = opt_dtype(dtype)?.unwrap_or(match v {
         Scalar::Bool(_) => DType::Bool,
@@ -554,7 +554,8 @@ pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGen
 ///     tensor([1, 1])
 #[pyfunction]
 #[pyo3(signature = (input, num_samples, replacement=false, *, generator=None))]
-pub fn multinomial(input: &Bound<'_, PyTensor>, num_samples: usize, replacement: bool, generator: Option<&Bound<'_, PyGenerator>>) -> R {
+pub fn multinomial(input: &Bound<'_, PyTensor>, num_samples: i64, replacement: bool, generator: Option<&Bound<'_, PyGenerator>>) -> R {
+    let num_samples = super::convert::count_arg(num_samples, 1, || "cannot sample n_sample <= 0 samples".into())?;
     let (t, g) = (&input.get().t, gen_of(generator));
     Ok(nogil("multinomial", t.numel().max(num_samples), || crate::ops::random::multinomial(t, num_samples, replacement, g)).py()?.into())
 }

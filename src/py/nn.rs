@@ -239,7 +239,8 @@ fn rms_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, norm_ndim: usize, weigh
 /// Fused group norm of an (N, C, *) input.
 #[pyfunction]
 #[pyo3(signature = (input, num_groups, weight=None, bias=None, eps=1e-5))]
-fn group_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, num_groups: usize, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
+fn group_norm(py: Python<'_>, input: &Bound<'_, PyTensor>, num_groups: i64, weight: Option<&Bound<'_, PyTensor>>, bias: Option<&Bound<'_, PyTensor>>, eps: f64) -> R {
+    let num_groups = super::convert::count_arg(num_groups, 1, || format!("Expected num groups to be greater than 0, got {}", num_groups))?;
     let (x, w, b) = (input.get().t.clone(), opt_t(weight), opt_t(bias));
     norm_call(py, &x, || crate::ops::norm::group_norm(&x, num_groups, w.as_ref(), b.as_ref(), eps))
 }

@@ -80,8 +80,9 @@ impl PyTensor {
     ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).topk(2)
     ///     topk(values=tensor([3., 2.]), indices=tensor([0, 2]))
     #[pyo3(signature = (k, dim=-1, largest=true, sorted=true))]
-    fn topk<'py>(&self, py: Python<'py>, k: usize, dim: i64, largest: bool, sorted: bool) -> PyResult<Bound<'py, PyAny>> {
+    fn topk<'py>(&self, py: Python<'py>, k: i64, dim: i64, largest: bool, sorted: bool) -> PyResult<Bound<'py, PyAny>> {
         let _ = sorted; // results are always sorted
+        let k = count_arg(k, 0, || "selected index k out of range".into())?;
         let t = &self.t;
         pair(py, "topk_result", nogil("topk", t.numel(), || sort::topk(t, k, dim, largest)))
     }
@@ -97,7 +98,11 @@ impl PyTensor {
     ///     >>> rtorch.tensor([3.0, 1.0, 2.0]).kthvalue(2)
     ///     kthvalue(values=tensor(2.), indices=tensor(2))
     #[pyo3(signature = (k, dim=-1, keepdim=false))]
-    fn kthvalue<'py>(&self, py: Python<'py>, k: usize, dim: i64, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+    fn kthvalue<'py>(&self, py: Python<'py>, k: i64, dim: i64, keepdim: bool) -> PyResult<Bound<'py, PyAny>> {
+        let k = count_arg(k, 1, || {
+            let d = crate::layout::wrap_dim(dim, self.t.ndim().max(1)).map_or(dim, |d| d as i64);
+            format!("kthvalue(): selected number k out of range for dimension {}", d)
+        })?;
         let t = &self.t;
         pair(py, "kthvalue_result", nogil("kthvalue", t.numel(), || sort::kthvalue(t, k, dim, keepdim)))
     }
@@ -248,14 +253,22 @@ impl PyTensor {
     ///     >>> rtorch.tensor([1, 2]).repeat_interleave(rtorch.tensor([1, 3]))
     ///     tensor([1, 2, 2, 2])
     #[pyo3(signature = (repeats, dim=None, *, output_size=None))]
-    fn repeat_interleave(&self, repeats: &Bound<'_, PyAny>, dim: Option<i64>, output_size: Option<usize>) -> R {
-        let _ = output_size;
+    fn repeat_interleave(&self, repeats: &Bound<'_, PyAny>, dim: Option<i64>, output_size: Option<i64>) -> R {
         let r = match repeats.extract::<i64>() {
             Ok(n) => Tensor::from_vec(vec![n], &[1]).py()?,
             Err(_) => tensor_from_any(repeats)?,
         };
         let t = &self.t;
-        Ok(nogil("repeat_interleave", t.numel(), || manip::repeat_interleave(t, &r, dim)).py()?.into())
+        let out = nogil("repeat_interleave", t.numel(), || manip::repeat_interleave(t, &r, dim)).py()?;
+        // output_size is a hint for devices that would otherwise sync to learn the size; PyTorch checks it.
+        if let Some(n) = output_size {
+            let got = match dim { Some(d) => out.shape()[crate::layout::wrap_dim(d, out.ndim()).py()?], None => out.numel() };
+            if n < 0 || n as usize != got {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                    "repeat_interleave: Invalid output_size, expected {} but got {}", got, n)));
+            }
+        }
+        Ok(out.into())
     }
     /// Rolls ``input``'s elements along the given dimensions; elements shifted past the end re-enter at the start.
     ///
@@ -339,7 +352,8 @@ impl PyTensor {
     ///     >>> x.diff(), x.diff(n=2)
     ///     (tensor([3, 5, 7]), tensor([2, 2]))
     #[pyo3(signature = (n=1, dim=-1, prepend=None, append=None))]
-    fn diff(&self, n: usize, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {
+    fn diff(&self, n: i64, dim: i64, prepend: Option<&Bound<'_, PyAny>>, append: Option<&Bound<'_, PyAny>>) -> R {
+        let n = count_arg(n, 0, || format!("order must be non-negative but got {}", n))?;
         let p = prepend.map(tensor_from_any).transpose()?;
         let a = append.map(tensor_from_any).transpose()?;
         let t = &self.t;

@@ -77,6 +77,11 @@ def classify(exc, call_file, pkg_dir):
     """
     etype = type(exc).__name__
     msg = str(exc)
+    # PyO3 names the argument whose conversion failed in a note ("while processing 'dim'"), which Python
+    # prints under the message: such an error names its argument.
+    notes = [n for n in getattr(exc, "__notes__", ()) if isinstance(n, str)]
+    if any(n.startswith("while processing '") for n in notes):
+        msg += " (argument '" + notes[0][len("while processing '"):]
     if not isinstance(exc, Exception):
         return ("panic" if etype == "PanicException" else "raw"), "", f"{etype}: {msg}"
     frames = traceback.extract_tb(exc.__traceback__)

@@ -40,6 +40,15 @@ pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
 /// (duplicates accumulate). No autograd.
 pub fn index_put_raw(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bool) -> Result<()> {
     let p = plan(x, items)?;
+    if p.advanced && value.dtype() != x.dtype() {
+        // PyTorch's index_put kernel does not cast (basic indexing, a copy_, does).
+        bail!(
+            Runtime,
+            "Index put requires the source and destination dtypes match, got {} for the destination and {} for the source.",
+            x.dtype().legacy_name(),
+            value.dtype().legacy_name()
+        );
+    }
     let v = value.to_dtype(x.dtype())?.detach();
     let v = if v.shape() == p.out_shape.as_slice() {
         v
@@ -96,6 +105,11 @@ pub fn index_put(x: &Tensor, items: &[IndexItem], value: &Tensor, accumulate: bo
 
 /// In-place `x[items] = value` with autograd (an out-of-place put whose history x takes).
 pub fn setitem(x: &Tensor, items: &[IndexItem], value: &Tensor) -> Result<()> {
+    // `x[mask] = v` with a single bool mask and a 0-d `v` is PyTorch's masked_fill_, which casts `v`.
+    let mask_fill = matches!(items, [IndexItem::Tensor(m)] if m.dtype() == crate::dtype::DType::Bool) && value.ndim() == 0;
+    if mask_fill && value.dtype() != x.dtype() {
+        return index_put_(x, items, &value.to_dtype(x.dtype())?, false);
+    }
     index_put_(x, items, value, false)
 }
 

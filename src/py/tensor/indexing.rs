@@ -3,6 +3,17 @@ use super::*;
 use super::operators::alpha_arg;
 use crate::py::guard::nogil;
 
+/// index_put's values: a tensor as it is (its dtype must match), a Python number in `x`'s dtype.
+fn put_values(values: &Bound<'_, PyAny>, x: &Tensor) -> PyResult<Tensor> {
+    match scalar_of(values) {
+        Some(s) => {
+            s.check_fits(x.dtype()).py()?;
+            Tensor::scalar(s, x.dtype()).py()
+        }
+        None => tensor_from_any(values),
+    }
+}
+
 #[pymethods]
 impl PyTensor {
     fn __getitem__(&self, key: &Bound<'_, PyAny>) -> R {
@@ -52,8 +63,8 @@ impl PyTensor {
     #[pyo3(signature = (indices, values, accumulate=false))]
     fn index_put_<'py>(slf: Bound<'py, Self>, indices: &Bound<'py, PyAny>, values: &Bound<'py, PyAny>, accumulate: bool) -> PyResult<Bound<'py, Self>> {
         let items = index_put_items(indices)?;
-        let v = tensor_from_any(values)?;
         let t = &slf.get().t;
+        let v = put_values(values, t)?;
         nogil("index_put_", v.numel().max(index_work(t, &items)), || crate::ops::index::index_put_(t, &items, &v, accumulate)).py()?;
         Ok(slf)
     }
@@ -61,8 +72,8 @@ impl PyTensor {
     #[pyo3(signature = (indices, values, accumulate=false))]
     fn index_put(&self, indices: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, accumulate: bool) -> R {
         let items = index_put_items(indices)?;
-        let v = tensor_from_any(values)?;
         let t = &self.t;
+        let v = put_values(values, t)?;
         wrap(nogil("index_put", t.numel(), || crate::ops::index::index_put(t, &items, &v, accumulate)))
     }
     fn __iter__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {

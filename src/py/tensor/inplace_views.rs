@@ -92,8 +92,9 @@ impl PyTensor {
     ///     tensor([[1., 3.],
     ///             [2., 4.]])
     #[pyo3(signature = (size, stride, storage_offset=None))]
-    fn as_strided(&self, size: Vec<usize>, stride: Vec<i64>, storage_offset: Option<usize>) -> R {
-        wrap(self.t.as_strided(&size, &stride, storage_offset))
+    fn as_strided(&self, size: Vec<i64>, stride: Vec<i64>, storage_offset: Option<i64>) -> R {
+        let (size, offset) = strided_args(&size, &stride, storage_offset)?;
+        wrap(self.t.as_strided(&size, &stride, offset))
     }
     /// In-place version of :meth:`Tensor.as_strided`: ``self`` becomes that view of its storage; returns ``self``.
     ///
@@ -103,8 +104,9 @@ impl PyTensor {
     ///     storage_offset (int, optional): the first element in the storage; ``self``'s own
     ///         offset by default.
     #[pyo3(signature = (size, stride, storage_offset=None))]
-    fn as_strided_(slf: Bound<'_, Self>, size: Vec<usize>, stride: Vec<i64>, storage_offset: Option<usize>) -> PyResult<Bound<'_, Self>> {
-        inplace_view(slf, "AsStridedBackward1", |t| t.as_strided(&size, &stride, storage_offset))
+    fn as_strided_(slf: Bound<'_, Self>, size: Vec<i64>, stride: Vec<i64>, storage_offset: Option<i64>) -> PyResult<Bound<'_, Self>> {
+        let (size, offset) = strided_args(&size, &stride, storage_offset)?;
+        inplace_view(slf, "AsStridedBackward1", |t| t.as_strided(&size, &stride, offset))
     }
     /// Resizes ``self`` in place to ``size`` (row-major, contiguous) and returns it.
     ///
@@ -149,4 +151,12 @@ fn resize<'py>(slf: Bound<'py, PyTensor>, shape: &[usize]) -> PyResult<Bound<'py
     t.carry_autograd_to(&new);
     slf.get().t.replace(new);
     Ok(slf)
+}
+
+/// `as_strided`'s size and offset, checked with PyTorch's messages (they are signed in its API).
+fn strided_args(size: &[i64], stride: &[i64], offset: Option<i64>) -> PyResult<(Vec<usize>, Option<usize>)> {
+    let bad_size = || format!("Storage size calculation overflowed with sizes={:?} and strides={:?}", size, stride);
+    let size = size.iter().map(|&s| count_arg(s, 0, bad_size)).collect::<PyResult<Vec<usize>>>()?;
+    let offset = offset.map(|o| count_arg(o, 0, || format!("Tensor: invalid storage offset {}", o))).transpose()?;
+    Ok((size, offset))
 }

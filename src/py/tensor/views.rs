@@ -168,7 +168,7 @@ impl PyTensor {
     ///     tensor([[1, 2],
     ///             [1, 2]])
     fn broadcast_to(&self, shape: &Bound<'_, PyAny>) -> R {
-        let s: Vec<i64> = shape.extract()?;
+        let s: Vec<i64> = arg(shape, "size", "tuple of ints")?;
         wrap(self.t.expand_i(&s))
     }
     /// Returns a view of ``input`` with dimensions of size 1 removed (all of them, or those in ``dim``).
@@ -292,10 +292,14 @@ impl PyTensor {
     ///     (tensor([0]), tensor([1, 2, 3, 4]))
     #[pyo3(signature = (split_size_or_sections, dim=0))]
     fn split<'py>(&self, py: Python<'py>, split_size_or_sections: &Bound<'py, PyAny>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
-        let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
+        let parts = if let Ok(n) = split_size_or_sections.extract::<i64>() {
+            let n = count_arg(n, 0, || format!("split expects split_size be non-negative, but got split_size={}", n))?;
             self.t.split(n, dim)
         } else {
-            self.t.split_sizes(&split_size_or_sections.extract::<Vec<usize>>()?, dim)
+            let sizes: Vec<i64> = arg(split_size_or_sections, "split_size_or_sections", "int or tuple of ints")?;
+            let bad = || format!("split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={:?}", sizes);
+            let sizes = sizes.iter().map(|&s| count_arg(s, 0, bad)).collect::<PyResult<Vec<usize>>>()?;
+            self.t.split_sizes(&sizes, dim)
         };
         tensor_tuple(py, parts)
     }
@@ -310,7 +314,8 @@ impl PyTensor {
     ///     >>> rtorch.arange(5).chunk(3)
     ///     (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     #[pyo3(signature = (chunks, dim=0))]
-    fn chunk<'py>(&self, py: Python<'py>, chunks: usize, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+    fn chunk<'py>(&self, py: Python<'py>, chunks: i64, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+        let chunks = count_arg(chunks, 1, || format!("chunk expects `chunks` to be greater than 0, got: {}", chunks))?;
         tensor_tuple(py, self.t.chunk(chunks, dim))
     }
     /// Returns a view of the diagonal of ``input`` with respect to ``dim1`` and ``dim2``, appended as the last dimension.
@@ -346,7 +351,9 @@ impl PyTensor {
     ///             [1, 2],
     ///             [2, 3],
     ///             [3, 4]])
-    fn unfold(&self, dimension: i64, size: usize, step: usize) -> R {
+    fn unfold(&self, dimension: i64, size: i64, step: i64) -> R {
+        let size = count_arg(size, 0, || format!("size is {} but must be >= 0", size))?;
+        let step = count_arg(step, 1, || format!("step is {} but must be > 0", step))?;
         wrap(self.t.unfold(dimension, size, step))
     }
     /// Returns a copy of ``input`` with the order of elements reversed along the given dimensions.

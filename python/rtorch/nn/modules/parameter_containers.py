@@ -232,6 +232,9 @@ class ParameterDict(Module):
         """
         if hasattr(parameters, "keys"):
             pairs = [(k, parameters[k]) for k in parameters.keys()]
+        elif not hasattr(parameters, "__iter__"):
+            raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, "
+                            f"but got {type(parameters).__name__}")
         else:
             pairs = []
             for j, p in enumerate(parameters):
