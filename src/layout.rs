@@ -115,7 +115,8 @@ impl Layout {
     /// Whether two indices address one element (a broadcast dim of size > 1): such a tensor
     /// cannot be written in place.
     pub fn has_internal_overlap(&self) -> bool {
-        self.shape.iter().zip(&self.strides).any(|(&n, &s)| n > 1 && s == 0)
+        // An empty tensor has no elements to overlap (NumPy gives empty arrays 0 strides).
+        !self.shape.contains(&0) && self.shape.iter().zip(&self.strides).any(|(&n, &s)| n > 1 && s == 0)
     }
     pub fn contiguous(shape: &[usize]) -> Layout {
         Layout { shape: Dims::from_slice(shape), strides: contiguous_strides(shape), offset: 0 }

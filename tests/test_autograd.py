@@ -533,3 +533,24 @@ def test_composite_naming_never_renames_an_earlier_node():
     F.pad(y, (0, 0))
     F.linear(y.reshape(1, 3), torch.ones(1, 3))
     assert y.grad_fn.name() == "MulBackward0"
+
+
+def test_products_save_an_operand_only_for_the_other_ones_gradient():
+    # d(b*w)/db = w, d(b/w)/db = 1/w: b itself is saved only when w needs a gradient (PyTorch's rule), so
+    # changing b in place before backward is fine for `b * 0.5`, `b / 2`, `b * constant_tensor`.
+    for f in (lambda b: b * 0.5, lambda b: b / 2, lambda b: b * torch.full((3,), 0.5), lambda b: 0.5 * b,
+              lambda b: b.mul(0.5), lambda b: b.div(torch.full((3,), 2.0))):
+        a = torch.ones(3, requires_grad=True)
+        b = a.clone()
+        q = f(b)
+        b.add_(1)
+        q.sum().backward()
+        assert a.grad.tolist() == [0.5, 0.5, 0.5]
+    # Where the saved value is needed, the in-place change is still caught.
+    for f in (lambda b: 2 / b, lambda b, w=torch.full((3,), 2.0, requires_grad=True): b * w):
+        a = torch.ones(3, requires_grad=True)
+        b = a.clone()
+        q = f(b)
+        b.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            q.sum().backward()

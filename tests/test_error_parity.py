@@ -184,6 +184,11 @@ CASES = [
     row("masked_scatter_dtype", "torch.zeros(3).masked_scatter(torch.tensor([True, False, True]), torch.tensor([1, 2]))",
         RuntimeError, ["Float", "Long"]),
     row("tensor_uint8_negative_float", "torch.tensor([-1.0, 2], dtype=torch.uint8)", RuntimeError, ["uint8"]),
+    row("randint_size_int", "torch.randint(6, 1)", TypeError, ["'size'", "int"]),
+    row("max_dim_str", "torch.ones(2).max('mean')", TypeError, ["'dim'", "str"]),
+    row("conv_transpose_input_dims", "torch.nn.ConvTranspose2d(6, 2, 3)(torch.zeros(3), [4, 4])", IndexError,
+        ["conv_transpose2d", "[3]"]),
+    row("module_dict_class", "torch.nn.ModuleDict(torch.Tensor)", TypeError, ["ModuleDict"]),
     row("parameter_dict_bool", "torch.nn.ParameterDict(True)", TypeError, ["iterable", "bool"]),
 ]
 

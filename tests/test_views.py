@@ -387,3 +387,21 @@ def test_as_strided():
     g = torch.arange(6.0, dtype=torch.float64).requires_grad_()
     assert gradcheck(lambda t: (t * 1).as_strided((2, 2), (1, 2), 1), (g,))
     assert gradcheck(lambda t: (t * 1).as_strided((3, 2), (1, 1)), (g,))  # overlapping windows accumulate
+
+
+def test_empty_tensors_with_zero_strides_take_in_place_ops():
+    # NumPy gives empty arrays 0 strides; an empty tensor has no elements that could overlap.
+    t = torch.tensor(np.full((2, 0), 1.0))
+    assert t.add_(1).shape == (2, 0)
+    e = torch.from_numpy(np.empty((3, 0)))
+    e.mul_(2).zero_()
+    with pytest.raises(RuntimeError, match="refers to a single memory location"):
+        torch.zeros(1).expand(3).add_(1)
+
+
+def test_slice_bounds_beyond_int64_are_clamped():
+    x = torch.zeros(3, 4)
+    assert x[slice(-2**63, 2**63)].shape == (3, 4)
+    assert x[slice(-2**70, 2**70)].shape == (3, 4)
+    x[slice(-2**63, 2**63)] = 1.0
+    assert x.sum().item() == 12.0

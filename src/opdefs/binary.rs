@@ -309,6 +309,17 @@ impl BinaryOp {
         let (_, a, b, y) = self.grad_form();
         (a, b, y)
     }
+    /// Whether the derivative for a (for b) reads only the other operand: `d(a*b)/da = b`,
+    /// `d(a/b)/da = 1/b`. Then an operand is saved only when the other one needs a gradient, as
+    /// PyTorch does: `q = p * 0.5` keeps no reference to `p`, so changing `p` in place before
+    /// `q.backward()` is allowed.
+    pub fn own_grad_free(self) -> (bool, bool) {
+        match self {
+            Mul => (true, true),
+            Div => (true, false),
+            _ => (false, false),
+        }
+    }
     /// (compute dtype, output dtype) for a promoted input dtype: the kind's rule, then the row's
     /// dtype group, which the compute dtype must be in on every device.
     pub fn dtypes(self, d: DType) -> Result<(DType, DType)> {

@@ -119,6 +119,10 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
                 })
             };
             let (sa, sb, sy) = op.saves();
+            let wants = |x: &Arg| x.tensor().is_some_and(|t| t.requires_grad());
+            let (free_a, free_b) = op.own_grad_free();
+            let sa = sa && !(free_a && !wants(&b));
+            let sb = sb && !(free_b && !wants(&a));
             let rule = Backward::Binary {
                 op,
                 a: if sa { Some(saved(&a)?) } else { None },

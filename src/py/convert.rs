@@ -384,7 +384,12 @@ fn index_item(obj: &Bound<'_, PyAny>) -> PyResult<IndexItem> {
             if v.is_none() {
                 Ok(None)
             } else {
-                Ok(Some(v.call_method0("__index__")?.extract::<i64>()?))
+                // Bounds beyond int64 are clamped, as PyTorch truncates them: no dim is near 2**62.
+                let i = v.call_method0("__index__")?;
+                Ok(Some(match i.extract::<i64>() {
+                    Ok(x) => x.clamp(-(1 << 62), 1 << 62),
+                    Err(_) => if i.lt(0)? { -(1 << 62) } else { 1 << 62 },
+                }))
             }
         };
         let step = get("step")?.unwrap_or(1);

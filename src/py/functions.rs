@@ -481,11 +481,14 @@ pub fn randn(args: &Bound<'_, PyTuple>, size: Option<&Bound<'_, PyAny>>, generat
 pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, size: Option<Vec<i64>>) -> R {
     // randint(high, size) or randint(low, high, size)
     let n = args.len();
+    use super::convert::arg;
+    let int = |i: usize, name: &str| -> PyResult<i64> { arg(&args.get_item(i)?, name, "int") };
+    let size_at = |i: usize| -> PyResult<Vec<i64>> { arg(&args.get_item(i)?, "size", "tuple of ints") };
     let (low, high, shape) = match (n, size) {
-        (1, Some(s)) => (0, args.get_item(0)?.extract::<i64>()?, s),
-        (2, Some(s)) => (args.get_item(0)?.extract()?, args.get_item(1)?.extract()?, s),
-        (2, None) => (0, args.get_item(0)?.extract::<i64>()?, args.get_item(1)?.extract::<Vec<i64>>()?),
-        (3, None) => (args.get_item(0)?.extract()?, args.get_item(1)?.extract()?, args.get_item(2)?.extract::<Vec<i64>>()?),
+        (1, Some(s)) => (0, int(0, "high")?, s),
+        (2, Some(s)) => (int(0, "low")?, int(1, "high")?, s),
+        (2, None) => (0, int(0, "high")?, size_at(1)?),
+        (3, None) => (int(0, "low")?, int(1, "high")?, size_at(2)?),
         _ => return Err(pyo3::exceptions::PyTypeError::new_err("randint(low=0, high, size): expected high and size")),
     };
     let shape = to_usize_shape(&shape)?;

@@ -539,7 +539,7 @@ pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<
                 ((ta.ndim() as i64 - n..ta.ndim() as i64).collect(), (0..n).collect())
             }
             Err(_) => {
-                let (x, y): (Bound<'_, PyAny>, Bound<'_, PyAny>) = d.extract()?;
+                let (x, y): (Bound<'_, PyAny>, Bound<'_, PyAny>) = arg(d, "dims", "int or a pair of lists of ints")?;
                 (dims_arg(Some(&x))?.unwrap_or_default(), dims_arg(Some(&y))?.unwrap_or_default())
             }
         },

@@ -312,7 +312,7 @@ impl PyTensor {
             Some(p) => match p.extract::<String>() {
                 Ok(s) if s == "fro" => 2.0,
                 Ok(s) => return Err(PyValueError::new_err(format!("unsupported norm type '{}'", s))),
-                Err(_) => p.extract::<f64>()?,
+                Err(_) => arg::<f64>(p, "p", "a number or 'fro'")?,
             },
         };
         let d = dims_arg(dim)?;
@@ -414,7 +414,7 @@ fn minmax<'py>(py: Python<'py>, t: &Tensor, dim: Option<&Bound<'py, PyAny>>, kee
                 let o = &o.get().t;
                 return Ok(Py::new(py, PyTensor::from(nogil("max", t.numel().max(o.numel()), || binary(op, t, o)).py()?))?.into_bound(py).into_any());
             }
-            let dim: i64 = d.extract()?;
+            let dim: i64 = arg(d, "dim", "int or Tensor")?;
             let (v, i) = nogil("max", t.numel(), || t.max_dim(dim, keepdim, max)).py()?;
             let cls = py.import("rtorch._size")?.getattr(if max { "max_result" } else { "min_result" })?;
             cls.call1((PyTensor::from(v), PyTensor::from(i)))

@@ -214,7 +214,7 @@ class ModuleDict(Module):
 
     def update(self, modules):
         r"""Update from a mapping or an iterable of ``(key, module)`` pairs."""
-        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes)):
+        if not hasattr(modules, "__iter__") or isinstance(modules, (str, bytes, type)):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
                             + type(modules).__name__)
         items = modules.items() if hasattr(modules, "items") else modules

@@ -208,8 +208,15 @@ class ConvTranspose2d(_ConvNd):
         if output_size is None:
             return self.output_padding
         n = self._n
+        if input.dim() not in (n + 1, n + 2):
+            # IndexError: the class PyTorch raises here (its own size lookup fails).
+            raise IndexError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to conv_transpose{n}d, "
+                               f"but got input of size: {list(input.shape)}")
         non_spatial = 2 if input.dim() == n + 2 else 1
-        output_size = [int(s) for s in output_size]
+        try:
+            output_size = [int(s) for s in output_size]
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"ConvTranspose{n}D: output_size must be a sequence of ints, got {output_size!r}") from None
         if len(output_size) == non_spatial + n:
             output_size = output_size[non_spatial:]
         if len(output_size) != n:

@@ -24,6 +24,9 @@ def _generate_square_subsequent_mask(sz, device=None, dtype=None):
 def _detect_is_causal_mask(mask, is_causal=None, size=None):
     """``is_causal`` if given, else whether ``mask`` equals the square causal mask (as PyTorch's hint)."""
     make_causal = bool(is_causal)
+    if mask is not None and mask.dim() not in (2, 3):
+        raise RuntimeError(f"expected a 2-D or 3-D attention mask, but found a {mask.dim()}-D tensor "
+                           f"of shape {list(mask.shape)}")
     if is_causal is None and mask is not None:
         sz = size if size is not None else mask.shape[-2]
         causal = _generate_square_subsequent_mask(sz, device=mask.device, dtype=mask.dtype) \
