@@ -257,3 +257,45 @@ def _fusable(group, p):
     return (not group.get("differentiable", False)
             and p.dtype.is_floating_point
             and g.dtype == p.dtype and g.device == p.device and p.is_contiguous() and g.is_contiguous())
+
+
+# ------------------------------------------------ helpers shared by the optimizers added in issue 17
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+
+def _to_scalar(x):
+    """A hyper-parameter given as a one-element tensor (``lr=rtorch.tensor(0.01)``) as a Python number."""
+    return x.item() if isinstance(x, rtorch.Tensor) else x
+
+
+def _check_lr(lr, message="Invalid learning rate: {}", strict=False):
+    """PyTorch's learning-rate checks: a tensor ``lr`` must have one element, and ``lr >= 0`` (``> 0`` if
+    ``strict``) else ValueError with ``message``."""
+    if isinstance(lr, rtorch.Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    value = _to_scalar(lr)
+    if not (0.0 < value if strict else 0.0 <= value):
+        raise ValueError(message.format(lr))
+
+
+def _check_betas(betas):
+    """``0 <= beta < 1`` for both Adam-style betas, with PyTorch's message."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _check_capturable(group, p, names="params and state_steps"):
+    """``capturable=True`` needs the parameter on an accelerator, as PyTorch asserts (the update itself is the
+    same arithmetic on every device here: rtorch does not capture graphs)."""
+    if group.get("capturable") and p.device.type not in _CAPTURABLE_DEVICES:
+        raise AssertionError(
+            f"If capturable=True, {names} must be on supported devices: {_CAPTURABLE_DEVICES}.")
+
+
+def _dense_grad(p, op):
+    """``p.grad`` after refusing a sparse one as PyTorch's dense optimizers do."""
+    g = p.grad
+    if getattr(g, "is_sparse", False):
+        raise RuntimeError(f"{op} does not support sparse gradients")
+    return g

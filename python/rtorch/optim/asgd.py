@@ -1,0 +1,91 @@
+"""ASGD optimizer (averaged stochastic gradient descent, Polyak and Juditsky 1992), as torch.optim.ASGD."""
+import rtorch
+from rtorch._argcheck import checked as _checked
+from rtorch.optim.optimizer import Optimizer, _check_capturable, _check_lr, _dense_grad, _to_scalar
+
+__all__ = ["ASGD"]
+
+
+class ASGD(Optimizer):
+    r"""Averaged SGD, as in ``torch.optim.ASGD``.
+
+    .. math::
+        \theta_t = (1 - \lambda\eta_{t-1})\theta_{t-1} - \eta_{t-1} g_t,\quad
+        \bar\theta_t = \begin{cases}\theta_t & \mu_{t-1} = 1\\
+            \bar\theta_{t-1} + \mu_{t-1}(\theta_t - \bar\theta_{t-1}) & \text{otherwise}\end{cases},
+
+        \eta_t = \frac{\gamma}{(1 + \lambda\gamma t)^\alpha},\quad \mu_t = \frac{1}{\max(1, t - t_0)}
+
+    The average :math:`\bar\theta` is kept in the state as ``ax``; the parameters themselves follow the
+    SGD iterate.
+
+    Args:
+        params: iterable of parameters or dicts defining parameter groups
+        lr (float or Tensor): learning rate :math:`\gamma`. Default: 1e-2
+        lambd (float): decay term :math:`\lambda`. Default: 1e-4
+        alpha (float): power :math:`\alpha` of the eta update. Default: 0.75
+        t0 (float): step :math:`t_0` at which averaging starts. Default: 1e6
+        weight_decay (float): L2 penalty added to the gradient. Default: 0
+        foreach (bool, optional): accepted for PyTorch compatibility. Default: None
+        maximize (bool): maximise the objective instead of minimising it. Default: ``False``
+        differentiable, capturable: accepted for PyTorch compatibility. Default: ``False``
+
+    The state per parameter is ``step``, ``eta``, ``mu`` (float32 scalars) and ``ax``, as in PyTorch.
+
+    Example:
+        >>> p = rtorch.nn.Parameter(rtorch.tensor([1.0]))
+        >>> opt = rtorch.optim.ASGD([p], lr=0.1, t0=0)
+        >>> for _ in range(3):
+        ...     opt.zero_grad(); (p * p).sum().backward(); _ = opt.step()
+        >>> opt.state[p]["ax"].item() != p.item()   # averaging started at t0 = 0
+        True
+    """
+
+    @_checked("ASGD", "lr:float lambd:float alpha:float t0:float weight_decay:float maximize:bool")
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
+                 maximize=False, differentiable=False, capturable=False):
+        _check_lr(lr)
+        if not 0.0 <= lambd:
+            raise ValueError(f"Invalid lambd value: {lambd}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        r"""Perform a single optimisation step; ``closure`` re-evaluates the model and returns the loss."""
+        return self._run_step(closure, self._update_group)
+
+    def _update_group(self, group):
+        lr, lambd, alpha, t0 = _to_scalar(group["lr"]), group["lambd"], group["alpha"], group["t0"]
+        wd = group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grad = _dense_grad(p, "ASGD")
+            grad = -grad if group["maximize"] else grad
+            state = self.state[p]
+            if not state:
+                state["step"] = rtorch.zeros((), dtype=rtorch.float32, device=p.device)
+                state["eta"] = rtorch.tensor(lr, dtype=rtorch.float32, device=p.device)
+                state["mu"] = rtorch.ones((), dtype=rtorch.float32, device=p.device)
+                state["ax"] = rtorch.zeros_like(p)
+            _check_capturable(group, p, "params, mus, etas, and state_steps")
+            step_t, eta, mu, ax = state["step"], state["eta"], state["mu"], state["ax"]
+            step_t.add_(1)
+            if wd != 0:
+                grad = grad.add(p, alpha=wd)
+            eta_value = eta.item()
+            p.mul_(1 - lambd * eta_value)
+            p.add_(grad, alpha=-eta_value)
+            if mu.item() != 1:
+                ax.add_(p.sub(ax).mul_(mu))
+            else:
+                ax.copy_(p)
+            step = step_t.item()
+            # eta and mu stay float32 scalars: PyTorch rounds them there before the next step reads them.
+            eta.fill_(lr / ((1 + lambd * lr * step) ** alpha))
+            mu.fill_(1 / max(1, step - t0))
