@@ -86,6 +86,7 @@ class ASGD(Optimizer):
             else:
                 ax.copy_(p)
             step = step_t.item()
-            # eta and mu stay float32 scalars: PyTorch rounds them there before the next step reads them.
-            eta.fill_(lr / ((1 + lambd * lr * step) ** alpha))
-            mu.fill_(1 / max(1, step - t0))
+            # New values pass through a float32 scalar (PyTorch's torch.as_tensor) even when a loaded state
+            # holds eta and mu in the parameter's dtype: the rounding is part of the rule.
+            eta.copy_(rtorch.tensor(lr / ((1 + lambd * lr * step) ** alpha), dtype=rtorch.float32))
+            mu.copy_(rtorch.tensor(1 / max(1, step - t0), dtype=rtorch.float32))

@@ -32,9 +32,16 @@ def _zeropower_via_newtonschulz(grad, ns_coefficients, ns_steps, eps):
     ortho.div_(ortho.norm().clamp(min=eps))
     for _ in range(ns_steps):
         gram = ortho @ ortho.T
-        gram_update = rtorch.addmm(gram, gram, gram, beta=b, alpha=c)
-        ortho = rtorch.addmm(ortho, gram_update, ortho, beta=a)
+        gram_update = _addmm_rounded_once(gram, gram, gram, beta=b, alpha=c)
+        ortho = _addmm_rounded_once(ortho, gram_update, ortho, beta=a)
     return ortho.T if tall else ortho
+
+
+def _addmm_rounded_once(c, a, b, beta, alpha=1.0):
+    """``beta * c + alpha * (a @ b)`` for bfloat16 operands, accumulated in float32 and rounded to bfloat16
+    once, as PyTorch's bfloat16 ``addmm`` does (rtorch's bfloat16 ``addmm`` rounds the product first, which
+    moves Muon's update by several bfloat16 ulps per step)."""
+    return rtorch.addmm(c.float(), a.float(), b.float(), beta=beta, alpha=alpha).to(c.dtype)
 
 
 def _adjust_lr(lr, adjust_lr_fn, shape):

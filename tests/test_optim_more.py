@@ -1,0 +1,366 @@
+"""rtorch.optim's Adamax / NAdam / RAdam / ASGD / Rprop / Adafactor / Muon / SparseAdam against PyTorch:
+trajectories over every option combination in float32 and float64 with two parameter groups and a parameter
+without a gradient, PyTorch-shaped state, state_dict round trips (both libraries), argument errors."""
+import itertools
+
+import numpy as np
+import pytest
+
+import rtorch
+from rtorch.optim import _functional
+from helpers import needs_torch
+from torch_ref import TorchError, catch, torch_ref
+
+STEPS = 7  # RAdam's rectification switches on at step 6 with beta2 = 0.999
+
+
+def _grid(**options):
+    """Every combination of the given option values, as kwargs dicts."""
+    keys = list(options)
+    return [dict(zip(keys, values)) for values in itertools.product(*options.values())]
+
+
+# name -> (constructor kwargs of every case, overrides of the second param group, parameter shapes)
+MATRIX = [(3, 2), (3,)]
+OPTIMIZERS = {
+    "Adamax": (_grid(lr=[0.05], weight_decay=[0, 0.1], maximize=[False, True], betas=[(0.9, 0.999), (0.5, 0.9)]),
+               dict(lr=0.02, eps=1e-3), MATRIX),
+    "NAdam": (_grid(lr=[0.05], weight_decay=[0, 0.1], decoupled_weight_decay=[False, True], maximize=[False, True],
+                    momentum_decay=[4e-3, 0.1]),
+              dict(lr=0.01, betas=(0.8, 0.99)), MATRIX),
+    "RAdam": (_grid(lr=[0.05], weight_decay=[0, 0.1], decoupled_weight_decay=[False, True], maximize=[False, True],
+                    betas=[(0.9, 0.999), (0.8, 0.9)]),
+              dict(lr=0.01, eps=1e-4), MATRIX),
+    "ASGD": (_grid(lr=[0.05], t0=[1e6, 2.0], weight_decay=[0, 0.1], maximize=[False, True],
+                   lambd=[1e-4, 0.1], alpha=[0.75, 0.5]),
+             dict(lr=0.1, t0=0.0), MATRIX),
+    "Rprop": (_grid(lr=[0.05], etas=[(0.5, 1.2), (0.3, 1.5)], step_sizes=[(1e-6, 50), (1e-3, 0.07)],
+                    maximize=[False, True]),
+              dict(lr=0.01, etas=(0.4, 1.1)), MATRIX),
+    "Adafactor": (_grid(lr=[0.05], eps=[(None, 1e-3), (1e-20, 0.5)], d=[1.0, 4.0], weight_decay=[0, 0.1],
+                        maximize=[False, True], beta2_decay=[-0.8, -0.5]),
+                  dict(lr=0.2, d=1.5), [(3, 2), (3,), (2, 3, 2)]),
+    "Muon": (_grid(lr=[0.05], nesterov=[True, False], weight_decay=[0, 0.1],
+                   adjust_lr_fn=[None, "original", "match_rms_adamw", "spectral_unclamped"])
+             + [dict(lr=0.05, momentum=0.5, ns_steps=2, ns_coefficients=(2.0, -1.5, 0.5), eps=1e-3)],
+             dict(lr=0.02, momentum=0.9), [(4, 2), (2, 5)]),
+}
+
+
+def _np(x):
+    """A tensor of either library as a NumPy array (other values unchanged)."""
+    return x.detach().cpu().numpy() if hasattr(x, "detach") else x
+
+
+def make_params(lib, name, dtype, seed=0):
+    """Two parameter groups (the first also holding a parameter that never gets a gradient) from seeded NumPy."""
+    rng = np.random.default_rng(seed)
+    shapes = OPTIMIZERS[name][2]
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    params = [lib.nn.Parameter(lib.tensor(a)) for a in arrays]
+    idle = lib.nn.Parameter(lib.tensor(rng.standard_normal(shapes[0]).astype(dtype)))
+    return params, idle
+
+
+def loss_step(opt, params):
+    """One optimisation step on a non-convex loss whose gradient changes sign along the trajectory."""
+    opt.zero_grad()
+    sum(((2 * p).sin() + 0.3 * p * p).sum() for p in params).backward()
+    opt.step()
+
+
+def build(lib, name, kwargs, dtype, seed=0):
+    params, idle = make_params(lib, name, dtype, seed)
+    groups = [{"params": [params[0], idle]}, {"params": params[1:], **OPTIMIZERS[name][1]}]
+    return getattr(lib.optim, name)(groups, **kwargs), params
+
+
+def summary(opt, params):
+    """(layout, values): the state_dict's param groups, state keys, dtypes and shapes as one string, and every
+    parameter and state value flattened into one float64 vector (one small fixture entry per case)."""
+    sd = opt.state_dict()
+    layout = [[(k, repr(v)) for k, v in sorted(g.items()) if k != "params"] + [("params", g["params"])]
+              for g in sd["param_groups"]]
+    values = [_np(p).ravel() for p in params]
+    for idx in sorted(sd["state"]):
+        for key, value in sd["state"][idx].items():
+            value = _np(value)
+            layout.append((idx, key, str(np.asarray(value).dtype), np.shape(value)))
+            values.append(np.asarray(value, dtype=np.float64).ravel())
+    return repr(layout), np.concatenate(values).astype(np.float64)
+
+
+def trajectory(lib, name, kwargs, dtype, steps=STEPS):
+    opt, params = build(lib, name, kwargs, dtype)
+    for _ in range(steps):
+        loss_step(opt, params)
+    return summary(opt, params)
+
+
+def tolerance(name, dtype):
+    if name == "Muon":  # Newton-Schulz runs in bfloat16: float32 sums in another order flip an ulp (4e-3) now
+        # and then, which five iterations amplify; a wrong rule (lr scale, momentum, decay) moves 10x more
+        return dict(rtol=1e-2, atol=5e-3)
+    return dict(rtol=1e-10, atol=1e-12) if dtype == "float64" else dict(rtol=2e-5, atol=2e-6)
+
+
+def trajectories(lib, name, dtype):
+    """`trajectory` of every case of `name`: the layouts, and all values in one vector (one fixture entry)."""
+    runs = [trajectory(lib, name, kwargs, dtype) for kwargs in OPTIMIZERS[name][0]]
+    return [layout for layout, _ in runs], [len(v) for _, v in runs], np.concatenate([v for _, v in runs])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_trajectories_match_pytorch(name, dtype):
+    layouts, sizes, values = trajectories(rtorch, name, dtype)
+    ref_layouts, ref_sizes, ref_values = torch_ref(lambda torch: trajectories(torch, name, dtype))
+    assert sizes == ref_sizes
+    bounds = np.cumsum([0] + sizes)
+    for i, kwargs in enumerate(OPTIMIZERS[name][0]):
+        assert layouts[i] == ref_layouts[i], kwargs
+        np.testing.assert_allclose(values[bounds[i]:bounds[i + 1]], ref_values[bounds[i]:bounds[i + 1]],
+                                   err_msg=str(kwargs), **tolerance(name, dtype))
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_state_is_pytorch_shaped_and_idle_params_untouched(name):
+    opt, params = build(rtorch, name, OPTIMIZERS[name][0][0], "float32")
+    idle = opt.param_groups[0]["params"][1]
+    before = idle.tolist()
+    loss_step(opt, params)
+    assert idle not in opt.state and idle.grad is None and idle.tolist() == before
+    for p in params:
+        for key, value in opt.state[p].items():
+            if key == "step" or value.dim() == 0:   # scalar counters and factors are float32, on the CPU
+                assert value.dtype == rtorch.float32 and value.dim() == 0, key
+            else:
+                assert value.dtype == p.dtype, key
+
+
+def _state_to_lib(lib, sd):
+    """A state_dict recorded as NumPy (by torch_ref) rebuilt with `lib`'s tensors."""
+    state = {int(i): {k: lib.from_numpy(np.array(v)) if isinstance(v, np.ndarray) else v for k, v in s.items()}
+             for i, s in sd["state"].items()}
+    return {"state": state, "param_groups": sd["param_groups"]}
+
+
+def resume_torch(torch, name, kwargs, dtype, steps=3, more=3):
+    """PyTorch's state_dict after `steps` steps, and the parameters after a fresh optimizer loaded it and ran
+    `more` steps (loading casts float state such as NAdam's mu_product to the parameter's dtype)."""
+    opt, params = build(torch, name, kwargs, dtype)
+    for _ in range(steps):
+        loss_step(opt, params)
+    sd = opt.state_dict()
+    # cloned: a loaded tensor that needs no cast is shared, not copied, by PyTorch's load_state_dict
+    saved = {"state": {str(i): {k: v.clone() if torch.is_tensor(v) else v for k, v in s.items()}
+                       for i, s in sd["state"].items()},
+             "param_groups": sd["param_groups"],
+             "params": [p.detach().clone() for p in params]}
+    fresh, fresh_params = build(torch, name, kwargs, dtype, seed=1)
+    with torch.no_grad():
+        for q, p in zip(fresh_params, params):
+            q.copy_(p)
+    fresh.load_state_dict(sd)
+    for _ in range(more):
+        loss_step(fresh, fresh_params)
+    return saved, [p.detach() for p in fresh_params]
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_pytorch_state_dict_loads_and_resumes(name):
+    kwargs = OPTIMIZERS[name][0][-1]
+    saved, ref_params = torch_ref(lambda torch: resume_torch(torch, name, kwargs, "float64"))
+    opt, params = build(rtorch, name, kwargs, "float64", seed=1)  # other values: all come from the state dict
+    with rtorch.no_grad():
+        for p, v in zip(params, saved["params"]):
+            p.copy_(rtorch.from_numpy(v))
+    opt.load_state_dict(_state_to_lib(rtorch, saved))
+    for _ in range(3):
+        loss_step(opt, params)
+    tol = tolerance(name, "float64")
+    for p, ref in zip(params, ref_params):
+        np.testing.assert_allclose(p.detach().numpy(), ref, **tol)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_state_dict_round_trip_resumes_identically(name):
+    kwargs = OPTIMIZERS[name][0][-1]
+    opt, params = build(rtorch, name, kwargs, "float32")
+    for _ in range(3):
+        loss_step(opt, params)
+    sd = opt.state_dict()
+    twin, twin_params = build(rtorch, name, kwargs, "float32")
+    with rtorch.no_grad():
+        for q, p in zip(twin_params, params):
+            q.copy_(p)
+    twin.load_state_dict(sd)
+    for _ in range(3):
+        loss_step(opt, params)
+        loss_step(twin, twin_params)
+    assert [p.tolist() for p in params] == [q.tolist() for q in twin_params]
+    assert twin.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_rtorch_state_dict_loads_into_pytorch(name):
+    import torch
+    kwargs = OPTIMIZERS[name][0][-1]
+    opt, params = build(rtorch, name, kwargs, "float64")
+    for _ in range(3):
+        loss_step(opt, params)
+    sd = opt.state_dict()
+    tsd = {"state": {i: {k: torch.from_numpy(v.numpy().copy()) if isinstance(v, rtorch.Tensor) else v
+                         for k, v in s.items()} for i, s in sd["state"].items()},
+           "param_groups": sd["param_groups"]}
+    topt, tparams = build(torch, name, kwargs, "float64")
+    twin, twin_params = build(rtorch, name, kwargs, "float64")
+    with torch.no_grad(), rtorch.no_grad():
+        for tp, q, p in zip(tparams, twin_params, params):
+            tp.copy_(torch.from_numpy(p.detach().numpy().copy()))
+            q.copy_(p)
+    # both load the same dict (float scalar state such as NAdam's mu_product is cast to the parameter's dtype
+    # on load by either library), then continue in step
+    topt.load_state_dict(tsd)
+    twin.load_state_dict(sd)
+    for _ in range(3):
+        loss_step(twin, twin_params)
+        loss_step(topt, tparams)
+    for p, tp in zip(twin_params, tparams):
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), **tolerance(name, "float64"))
+
+
+# ------------------------------------------------------------------ arguments
+BAD_ARGS = {
+    "Adamax": [dict(lr=-1.0), dict(eps=-1.0), dict(betas=(1.0, 0.9)), dict(betas=(0.9, -0.1)),
+               dict(weight_decay=-1.0)],
+    "NAdam": [dict(lr=-1.0), dict(eps=-1.0), dict(betas=(1.0, 0.9)), dict(weight_decay=-1.0),
+              dict(momentum_decay=-1.0)],
+    "RAdam": [dict(lr=-1.0), dict(eps=-1.0), dict(betas=(0.9, 1.0)), dict(weight_decay=-1.0)],
+    "ASGD": [dict(lr=-1.0), dict(lambd=-1.0), dict(alpha=-1.0), dict(weight_decay=-1.0)],
+    "Rprop": [dict(lr=-1.0), dict(etas=(1.5, 1.2)), dict(etas=(0.5, 0.9)), dict(etas=(0.0, 1.2))],
+    "Adafactor": [dict(lr=-1.0), dict(beta2_decay=0.5), dict(eps=(-1.0, 1e-3)), dict(eps=(None, -1.0)),
+                  dict(d=0.5), dict(weight_decay=-1.0)],
+    "Muon": [dict(lr=-1.0), dict(momentum=-1.0), dict(weight_decay=-1.0), dict(adjust_lr_fn="bogus")],
+    "SparseAdam": [dict(lr=0.0), dict(eps=0.0), dict(betas=(1.0, 0.9))],
+}
+
+
+def error_of(fn, *args, **kwargs):
+    """The TorchError ``fn`` raised, or None when it succeeded."""
+    result = catch(fn, *args, **kwargs)
+    return result if isinstance(result, TorchError) else None
+
+
+def construct_errors(lib, name):
+    p = lib.nn.Parameter(lib.zeros(2, 2))
+    cls = getattr(lib.optim, name)
+    return [error_of(cls, [p], **kw) for kw in BAD_ARGS[name]] + [
+        error_of(cls, [p], lr=lib.tensor([0.1, 0.2])),                 # a tensor lr has one element
+        error_of(cls, [lib.nn.Parameter(lib.zeros(3))]),               # Muon: 2-D only (others accept it)
+    ]
+
+
+@pytest.mark.parametrize("name", list(BAD_ARGS))
+def test_argument_errors_match_pytorch(name):
+    ours = construct_errors(rtorch, name)
+    ref = torch_ref(lambda torch: construct_errors(torch, name))
+    assert len(ours) == len(ref)
+    for got, want in zip(ours, ref):
+        assert (got is None) == (want is None), (got, want)
+        if want is not None:
+            assert (got.type, got.message) == (want.type, want.message.replace("torch.Size", "rtorch.Size"))
+
+
+def step_errors(lib):
+    p = lib.nn.Parameter(lib.ones(2, 2))
+    p.grad = lib.ones(2, 2)
+    errs = [error_of(getattr(lib.optim, n)([p], capturable=True).step) for n in ("Adamax", "NAdam", "RAdam", "ASGD",
+                                                                             "Rprop")]
+    return errs + [error_of(lib.optim.SparseAdam([p]).step)]
+
+
+def test_step_errors_match_pytorch():
+    ours = step_errors(rtorch)
+    ref = torch_ref(step_errors)
+    assert [(e.type, e.message) for e in ours] == [(e.type, e.message) for e in ref]
+
+
+@pytest.mark.parametrize("name", [n for n in OPTIMIZERS])
+def test_defaults_and_tensor_lr(name):
+    p = rtorch.nn.Parameter(rtorch.ones(2, 2))
+    opt = getattr(rtorch.optim, name)([p])
+    ref = torch_ref(lambda torch: getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2, 2))]).defaults)
+    assert opt.defaults == ref
+    # lr as a one-element tensor behaves as the number
+    a, b = (getattr(rtorch.optim, name)([rtorch.nn.Parameter(rtorch.ones(2, 2))], lr=lr)
+            for lr in (0.05, rtorch.tensor(0.05, dtype=rtorch.float64)))
+    for o in (a, b):
+        loss_step(o, o.param_groups[0]["params"])
+    assert a.param_groups[0]["params"][0].tolist() == b.param_groups[0]["params"][0].tolist()
+
+
+def test_no_grad_at_all_is_a_no_op_and_closure_is_returned():
+    for name in OPTIMIZERS:
+        p = rtorch.nn.Parameter(rtorch.ones(2, 2))
+        opt = getattr(rtorch.optim, name)([p])
+        assert opt.step(lambda: 3.0) == 3.0
+        assert p.tolist() == [[1.0, 1.0], [1.0, 1.0]] and not opt.state
+
+
+def test_adafactor_eps1_none_uses_first_dtype_of_group():
+    # PyTorch fixes epsilon1 from the first parameter with a gradient and keeps it for the rest of the group.
+    def run(lib):
+        a = lib.nn.Parameter(lib.tensor([[1e-3, 2e-3], [0.0, 1e-3]], dtype=lib.float64))
+        b = lib.nn.Parameter(lib.tensor([[1e-20, 0.0], [1e-20, 0.0]], dtype=lib.float32))
+        opt = lib.optim.Adafactor([a, b], lr=0.5)
+        loss_step(opt, [a, b])
+        return [a.detach(), b.detach()]
+    for got, want in zip(run(rtorch), torch_ref(run)):
+        np.testing.assert_allclose(_np(got), want, rtol=1e-6, atol=1e-30)
+
+
+def test_muon_reaches_an_orthogonal_update():
+    # With many Newton-Schulz steps, the update of one step has singular values near 1 (about 0.7..1.2).
+    w = rtorch.nn.Parameter(rtorch.zeros(6, 3))
+    opt = rtorch.optim.Muon([w], lr=1.0, weight_decay=0.0, momentum=0.0, nesterov=False, ns_steps=10)
+    w.grad = rtorch.tensor(np.random.default_rng(3).standard_normal((6, 3)).astype(np.float32))
+    opt.step()
+    s = np.linalg.svd(-w.detach().numpy() / np.sqrt(2.0), compute_uv=False)  # "original": lr * sqrt(6 / 3)
+    assert np.all((s > 0.6) & (s < 1.3)), s
+
+
+# ------------------------------------------------------------------ SparseAdam
+def sparse_case(lib, maximize):
+    rng = np.random.default_rng(5)
+    param = lib.tensor(rng.standard_normal((5, 2)))
+    m = lib.tensor(rng.standard_normal((5, 2)) * 0.1)
+    v = lib.tensor(rng.uniform(0, 0.1, (5, 2)))
+    # duplicate row 3 (coalescing sums it) and an untouched row 0
+    grad = lib.sparse_coo_tensor(lib.tensor([[3, 1, 3, 4]]), lib.tensor(rng.standard_normal((4, 2))), (5, 2))
+    f = lib.optim._functional.sparse_adam
+    for step in (1, 2):
+        f([param], [grad], [m], [v], [step], eps=1e-8, beta1=0.9, beta2=0.99, lr=0.1, maximize=maximize)
+    empty = lib.sparse_coo_tensor(lib.zeros((1, 0), dtype=lib.int64), lib.zeros((0, 2), dtype=lib.float64), (5, 2))
+    f([param], [empty], [m], [v], [3], eps=1e-8, beta1=0.9, beta2=0.99, lr=0.1, maximize=maximize)
+    return [param, m, v]
+
+
+@pytest.mark.parametrize("maximize", [False, True])
+def test_sparse_adam_update_matches_pytorch(maximize):
+    ours = sparse_case(rtorch, maximize)
+    ref = torch_ref(lambda torch: sparse_case(torch, maximize))
+    for got, want in zip(ours, ref):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-14)
+    assert ours[0][0].tolist() == ref[0][0].tolist()  # row 0 had no gradient entry
+
+
+def test_sparse_adam_optimizer_state_and_dense_grad_error():
+    w = rtorch.nn.Parameter(rtorch.ones(4, 2))
+    opt = rtorch.optim.SparseAdam([w], lr=0.1)
+    assert opt.step() is None and not opt.state     # no gradient: nothing to do
+    w.grad = rtorch.ones(4, 2)
+    with pytest.raises(RuntimeError, match="does not support dense gradients"):
+        opt.step()
+    assert _functional.__all__ == ["sparse_adam"]
