@@ -310,15 +310,20 @@ def test_no_grad_at_all_is_a_no_op_and_closure_is_returned():
 
 
 def test_adafactor_eps1_none_uses_first_dtype_of_group():
-    # PyTorch fixes epsilon1 from the first parameter with a gradient and keeps it for the rest of the group.
+    # PyTorch fixes epsilon1 from the first parameter with a gradient and keeps it for the rest of the group:
+    # here float64's 2.2e-16, under which the float32 parameter's tiny second moments are not clamped.
     def run(lib):
-        a = lib.nn.Parameter(lib.tensor([[1e-3, 2e-3], [0.0, 1e-3]], dtype=lib.float64))
-        b = lib.nn.Parameter(lib.tensor([[1e-20, 0.0], [1e-20, 0.0]], dtype=lib.float32))
+        a = lib.nn.Parameter(lib.tensor([[1.0, 2.0], [0.5, 1.0]], dtype=lib.float64))
+        b = lib.nn.Parameter(lib.tensor([[1.0, -1.0], [2.0, 0.5]], dtype=lib.float32))
         opt = lib.optim.Adafactor([a, b], lr=0.5)
-        loss_step(opt, [a, b])
+        a.grad = lib.tensor([[1e-9, -2e-9], [3e-9, 1e-9]], dtype=lib.float64)
+        b.grad = lib.tensor([[1e-8, 2e-8], [-1e-8, 3e-8]], dtype=lib.float32)
+        opt.step()
         return [a.detach(), b.detach()]
-    for got, want in zip(run(rtorch), torch_ref(run)):
-        np.testing.assert_allclose(_np(got), want, rtol=1e-6, atol=1e-30)
+    got, want = run(rtorch), torch_ref(run)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(_np(g), w, rtol=1e-6, atol=1e-30)
+    assert np.abs(want[1] - [[1.0, -1.0], [2.0, 0.5]]).max() > 1e-3  # an unclamped, full-size update
 
 
 def test_muon_reaches_an_orthogonal_update():
