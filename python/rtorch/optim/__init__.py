@@ -17,6 +17,7 @@ from rtorch.optim.rprop import Rprop
 from rtorch.optim.sparse_adam import SparseAdam
 from rtorch.optim.adafactor import Adafactor
 from rtorch.optim.muon import Muon
+from rtorch.optim import swa_utils
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "LBFGS", "lr_scheduler",
-           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon"]
+           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils"]
