@@ -369,3 +369,68 @@ def test_sparse_adam_optimizer_state_and_dense_grad_error():
     with pytest.raises(RuntimeError, match="does not support dense gradients"):
         opt.step()
     assert _functional.__all__ == ["sparse_adam"]
+
+
+# ------------------------------------------------------------------ hooks
+def hook_log(lib):
+    """The order in which state_dict / load_state_dict / global step hooks run, and what they change."""
+    from importlib import import_module
+    optimizer_mod = import_module(lib.__name__ + ".optim.optimizer")
+    log = []
+    p = lib.nn.Parameter(lib.ones(2))
+    opt = lib.optim.NAdam([p], lr=0.1)
+    opt.register_state_dict_pre_hook(lambda o: log.append("sd_pre_a"))
+    opt.register_state_dict_pre_hook(lambda o: log.append("sd_pre_first"), prepend=True)
+
+    def sd_post(o, sd):
+        log.append("sd_post")
+        sd["extra"] = 1
+    opt.register_state_dict_post_hook(sd_post)
+    replace = opt.register_state_dict_post_hook(lambda o, sd: {**sd, "replaced": True})
+
+    def load_pre(o, sd):
+        log.append(f"load_pre:{sorted(sd)}")
+        return {k: v for k, v in sd.items() if k in ("state", "param_groups")}
+    opt.register_load_state_dict_pre_hook(load_pre)
+    opt.register_load_state_dict_post_hook(lambda o: log.append("load_post"))
+    glob_pre = optimizer_mod.register_optimizer_step_pre_hook(lambda o, a, k: log.append("global_pre"))
+    glob_post = optimizer_mod.register_optimizer_step_post_hook(lambda o, a, k: log.append("global_post"))
+    opt.register_step_pre_hook(lambda o, a, k: log.append("pre"))
+    opt.register_step_post_hook(lambda o, a, k: log.append("post"))
+    try:
+        p.grad = lib.ones(2)
+        opt.step()
+        sd = opt.state_dict()
+        log.append(sorted(sd))
+        replace.remove()
+        log.append(sorted(opt.state_dict()))
+        opt.load_state_dict(sd)
+    finally:
+        glob_pre.remove()
+        glob_post.remove()
+    opt.step()  # the global hooks are gone
+    return log
+
+
+def test_optimizer_hooks_match_pytorch():
+    assert hook_log(rtorch) == torch_ref(hook_log)
+
+
+def test_profile_hook_step_runs_hooks_around_a_custom_step():
+    class Plain(rtorch.optim.Optimizer):
+        def __init__(self, params):
+            super().__init__(params, {"lr": 1.0})
+
+        @rtorch.optim.Optimizer.profile_hook_step
+        def step(self, closure=None, scale=1.0):
+            calls.append(("step", scale))
+            return scale
+
+    calls = []
+    opt = Plain([rtorch.nn.Parameter(rtorch.ones(1))])
+    opt.register_step_pre_hook(lambda o, args, kwargs: (args, {"scale": 2.0}))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(("post", kwargs["scale"])))
+    assert opt.step() == 2.0 and calls == [("step", 2.0), ("post", 2.0)]
+    opt.register_step_pre_hook(lambda o, args, kwargs: 3)
+    with pytest.raises(RuntimeError, match="must return None or a tuple"):
+        opt.step()
