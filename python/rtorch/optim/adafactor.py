@@ -3,7 +3,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["Adafactor"]
+__all__ = ["Adafactor", "adafactor"]
 
 
 class Adafactor(Optimizer):
@@ -70,8 +70,7 @@ class Adafactor(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, beta2_decay, d, wd = _to_scalar(group["lr"]), group["beta2_decay"], group["d"], group["weight_decay"]
-        eps1, eps2 = group["eps"]
+        params, grads, row_vars, col_vars, variances, steps = [], [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
@@ -86,28 +85,61 @@ class Adafactor(Optimizer):
                     state["col_var"] = grad.new_zeros(list(grad.shape[:-2]) + [1, grad.shape[-1]])
                 else:
                     state["variance"] = rtorch.zeros_like(grad)
-            grad = -grad if group["maximize"] else grad
-            # PyTorch fixes eps1 from the first parameter with a gradient and keeps it for the whole group.
-            if eps1 is None:
-                eps1 = rtorch.finfo(p.dtype).eps
-            state["step"].add_(1)
-            step = state["step"].item()
-            one_minus_beta2_t = step ** beta2_decay
-            rho_t = min(lr, 1 / (step ** 0.5))
-            alpha = max(eps2, p.norm(2).item() / (p.numel() ** 0.5)) * rho_t
-            if wd != 0:
-                p.mul_(1 - lr * wd)
-            if grad.dim() > 1:
-                row_var, col_var = state["row_var"], state["col_var"]
-                row_var.lerp_(grad.norm(2, dim=-1, keepdim=True).square_().div_(grad.size(-1)), one_minus_beta2_t)
-                col_var.lerp_(grad.norm(2, dim=-2, keepdim=True).square_().div_(grad.size(-2)), one_minus_beta2_t)
-                var_estimate = row_var @ col_var
-                var_estimate.div_(row_var.mean(dim=-2, keepdim=True).clamp_(min=eps1))
-            else:
-                variance = state["variance"]
-                variance.lerp_(grad * grad, one_minus_beta2_t)
-                var_estimate = variance.clone()
-            update = var_estimate.clamp_(min=eps1 * eps1).rsqrt_()
-            update.mul_(grad)
-            denom = max(1.0, update.norm(2).item() / ((update.numel() ** 0.5) * d))
-            p.add_(update, alpha=-alpha / denom)
+            params.append(p)
+            grads.append(grad)
+            row_vars.append(state.get("row_var"))
+            col_vars.append(state.get("col_var"))
+            variances.append(state.get("variance"))
+            steps.append(state["step"])
+        eps1, eps2 = group["eps"]
+        adafactor(params, grads, row_vars, col_vars, variances, steps, d=group["d"], lr=group["lr"],
+                  beta2_decay=group["beta2_decay"], weight_decay=group["weight_decay"], eps1=eps1, eps2=eps2,
+                  maximize=group["maximize"])
+
+
+def adafactor(params, grads, row_vars, col_vars, variances, state_steps, foreach=None, grad_scale=None,
+              found_inf=None, has_complex=False, *, d, lr, beta2_decay, weight_decay, eps1, eps2, maximize):
+    r"""The Adafactor update of :class:`Adafactor` on lists of tensors, in place (the functional API).
+
+    ``row_vars`` / ``col_vars`` hold the factors of parameters with two or more dims (None for vectors),
+    ``variances`` the second moments of vectors (None otherwise). ``eps1=None`` takes the machine epsilon of
+    the first parameter's dtype for all of them, as PyTorch does.
+
+    Example:
+        >>> p = rtorch.ones(3)
+        >>> adafactor([p], [rtorch.ones(3)], [None], [None], [rtorch.zeros(3)], [rtorch.tensor(0.0)], d=1.0,
+        ...           lr=0.01, beta2_decay=-0.8, weight_decay=0.0, eps1=None, eps2=1e-3, maximize=False)
+        >>> [round(v, 6) for v in p.tolist()]
+        [0.99, 0.99, 0.99]
+    """
+    if grad_scale is not None or found_inf is not None:
+        raise AssertionError("Grad scaling should occur outside of optimizer.step()")
+    lr = _to_scalar(lr)
+    for param, grad, row_var, col_var, variance, step_t in zip(params, grads, row_vars, col_vars, variances,
+                                                                state_steps):
+        grad = -grad if maximize else grad
+        if eps1 is None:
+            eps1 = rtorch.finfo(param.dtype).eps
+        step_t.add_(1)
+        step = step_t.item()
+        one_minus_beta2_t = step ** beta2_decay
+        rho_t = min(lr, 1 / (step ** 0.5))
+        alpha = max(eps2, param.norm(2).item() / (param.numel() ** 0.5)) * rho_t
+        if weight_decay != 0:
+            param.mul_(1 - lr * weight_decay)
+        if grad.dim() > 1:
+            if row_var is None or col_var is None:
+                raise AssertionError("row_var and col_var should be defined when grad is multidimensional")
+            row_var.lerp_(grad.norm(2, dim=-1, keepdim=True).square_().div_(grad.size(-1)), one_minus_beta2_t)
+            col_var.lerp_(grad.norm(2, dim=-2, keepdim=True).square_().div_(grad.size(-2)), one_minus_beta2_t)
+            var_estimate = row_var @ col_var
+            var_estimate.div_(row_var.mean(dim=-2, keepdim=True).clamp_(min=eps1))
+        else:
+            if variance is None:
+                raise AssertionError("variance should be defined when grad is a vector")
+            variance.lerp_(grad * grad, one_minus_beta2_t)
+            var_estimate = variance.clone()
+        update = var_estimate.clamp_(min=eps1 * eps1).rsqrt_()
+        update.mul_(grad)
+        denom = max(1.0, update.norm(2).item() / ((update.numel() ** 0.5) * d))
+        param.add_(update, alpha=-alpha / denom)

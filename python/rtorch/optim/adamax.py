@@ -3,7 +3,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["Adamax"]
+__all__ = ["Adamax", "adamax"]
 
 
 class Adamax(Optimizer):
@@ -56,19 +56,43 @@ class Adamax(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, (beta1, beta2), eps, wd = _to_scalar(group["lr"]), group["betas"], group["eps"], group["weight_decay"]
+        params, grads, exp_avgs, exp_infs, steps = [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = _dense_grad(p, "Adamax")
-            grad = -grad if group["maximize"] else grad
+            params.append(p)
+            grads.append(_dense_grad(p, "Adamax"))
             state = self._init_state(p, ("exp_avg", "exp_inf"))
-            _check_capturable(group, p)
-            state["step"].add_(1)
-            if wd != 0:
-                grad = grad.add(p, alpha=wd)
-            exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
-            exp_avg.lerp_(grad, 1 - beta1)
-            rtorch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
-            clr = lr / (1 - beta1 ** state["step"].item())
-            p.addcdiv_(exp_avg, exp_inf, value=-clr)
+            exp_avgs.append(state["exp_avg"])
+            exp_infs.append(state["exp_inf"])
+            steps.append(state["step"])
+        beta1, beta2 = group["betas"]
+        adamax(params, grads, exp_avgs, exp_infs, steps, maximize=group["maximize"],
+               differentiable=group["differentiable"], capturable=group["capturable"], eps=group["eps"],
+               beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"])
+
+
+def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximize=False, differentiable=False,
+           capturable=False, has_complex=False, *, eps, beta1, beta2, lr, weight_decay):
+    r"""The Adamax update of :class:`Adamax` on lists of tensors, in place (the functional API).
+
+    Each ``state_steps`` entry (a float32 scalar tensor) is incremented here.
+
+    Example:
+        >>> p, g = rtorch.ones(2), rtorch.tensor([1.0, -1.0])
+        >>> adamax([p], [g], [rtorch.zeros(2)], [rtorch.zeros(2)], [rtorch.tensor(0.0)], eps=1e-8, beta1=0.9,
+        ...        beta2=0.999, lr=0.1, weight_decay=0)
+        >>> [round(v, 6) for v in p.tolist()]
+        [0.9, 1.1]
+    """
+    lr = _to_scalar(lr)
+    for param, grad, exp_avg, exp_inf, step_t in zip(params, grads, exp_avgs, exp_infs, state_steps):
+        grad = -grad if maximize else grad
+        _check_capturable(capturable, param)
+        step_t.add_(1)
+        if weight_decay != 0:
+            grad = grad.add(param, alpha=weight_decay)
+        exp_avg.lerp_(grad, 1 - beta1)
+        rtorch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
+        clr = lr / (1 - beta1 ** step_t.item())
+        param.addcdiv_(exp_avg, exp_inf, value=-clr)

@@ -3,7 +3,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_capturable, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["ASGD"]
+__all__ = ["ASGD", "asgd"]
 
 
 class ASGD(Optimizer):
@@ -60,33 +60,54 @@ class ASGD(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, lambd, alpha, t0 = _to_scalar(group["lr"]), group["lambd"], group["alpha"], group["t0"]
-        wd = group["weight_decay"]
+        params, grads, mus, axs, etas, steps = [], [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = _dense_grad(p, "ASGD")
-            grad = -grad if group["maximize"] else grad
+            params.append(p)
+            grads.append(_dense_grad(p, "ASGD"))
             state = self.state[p]
             if not state:
                 state["step"] = rtorch.zeros((), dtype=rtorch.float32, device=p.device)
-                state["eta"] = rtorch.tensor(lr, dtype=rtorch.float32, device=p.device)
+                state["eta"] = rtorch.tensor(_to_scalar(group["lr"]), dtype=rtorch.float32, device=p.device)
                 state["mu"] = rtorch.ones((), dtype=rtorch.float32, device=p.device)
                 state["ax"] = rtorch.zeros_like(p)
-            _check_capturable(group, p, "params, mus, etas, and state_steps")
-            step_t, eta, mu, ax = state["step"], state["eta"], state["mu"], state["ax"]
-            step_t.add_(1)
-            if wd != 0:
-                grad = grad.add(p, alpha=wd)
-            eta_value = eta.item()
-            p.mul_(1 - lambd * eta_value)
-            p.add_(grad, alpha=-eta_value)
-            if mu.item() != 1:
-                ax.add_(p.sub(ax).mul_(mu))
-            else:
-                ax.copy_(p)
-            step = step_t.item()
-            # New values pass through a float32 scalar (PyTorch's torch.as_tensor) even when a loaded state
-            # holds eta and mu in the parameter's dtype: the rounding is part of the rule.
-            eta.copy_(rtorch.tensor(lr / ((1 + lambd * lr * step) ** alpha), dtype=rtorch.float32))
-            mu.copy_(rtorch.tensor(1 / max(1, step - t0), dtype=rtorch.float32))
+            mus.append(state["mu"])
+            axs.append(state["ax"])
+            etas.append(state["eta"])
+            steps.append(state["step"])
+        asgd(params, grads, axs, mus, etas, steps, maximize=group["maximize"], differentiable=group["differentiable"],
+             capturable=group["capturable"], lambd=group["lambd"], lr=group["lr"], t0=group["t0"],
+             alpha=group["alpha"], weight_decay=group["weight_decay"])
+
+
+def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=False, differentiable=False,
+         capturable=False, has_complex=False, *, lambd, lr, t0, alpha, weight_decay):
+    r"""The ASGD update of :class:`ASGD` on lists of tensors, in place (the functional API).
+
+    Example:
+        >>> p, ax = rtorch.ones(1), rtorch.zeros(1)
+        >>> asgd([p], [rtorch.ones(1)], [ax], [rtorch.tensor(1.0)], [rtorch.tensor(0.1)], [rtorch.tensor(0.0)],
+        ...      lambd=0.0, lr=0.1, t0=1e6, alpha=0.75, weight_decay=0)
+        >>> round(p.item(), 6), round(ax.item(), 6)
+        (0.9, 0.9)
+    """
+    lr = _to_scalar(lr)
+    for param, grad, ax, mu, eta, step_t in zip(params, grads, axs, mus, etas, state_steps):
+        grad = -grad if maximize else grad
+        _check_capturable(capturable, param, "params, mus, etas, and state_steps")
+        step_t.add_(1)
+        if weight_decay != 0:
+            grad = grad.add(param, alpha=weight_decay)
+        eta_value = eta.item()
+        param.mul_(1 - lambd * eta_value)
+        param.add_(grad, alpha=-eta_value)
+        if mu.item() != 1:
+            ax.add_(param.sub(ax).mul_(mu))
+        else:
+            ax.copy_(param)
+        step = step_t.item()
+        # New values pass through a float32 scalar (PyTorch's torch.as_tensor) even when a loaded state holds
+        # eta and mu in the parameter's dtype: the rounding is part of the rule.
+        eta.copy_(rtorch.tensor(lr / ((1 + lambd * lr * step) ** alpha), dtype=rtorch.float32))
+        mu.copy_(rtorch.tensor(1 / max(1, step - t0), dtype=rtorch.float32))

@@ -5,7 +5,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["Muon"]
+__all__ = ["Muon", "muon"]
 
 EPS = 1e-7
 DEFAULT_A = 3.4445
@@ -121,21 +121,46 @@ class Muon(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, wd, momentum = _to_scalar(group["lr"]), group["weight_decay"], group["momentum"]
+        params, grads, bufs = [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
             if p.dtype.is_complex:
                 raise RuntimeError("Muon does not support complex parameters")
             grad = _dense_grad(p, "Muon")
-            if grad.ndim != 2:
-                raise ValueError("Param gradient must be a 2D matrix")
             state = self.state[p]
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = rtorch.zeros_like(grad)
-            buf = state["momentum_buffer"]
-            buf.lerp_(grad, 1 - momentum)
-            update = grad.lerp(buf, momentum) if group["nesterov"] else buf
-            update = _zeropower_via_newtonschulz(update, group["ns_coefficients"], group["ns_steps"], group["eps"])
-            p.mul_(1 - lr * wd)
-            p.add_(update, alpha=-_adjust_lr(lr, group["adjust_lr_fn"], p.shape))
+            params.append(p)
+            grads.append(grad)
+            bufs.append(state["momentum_buffer"])
+        muon(params, grads, bufs, lr=group["lr"], weight_decay=group["weight_decay"], momentum=group["momentum"],
+             nesterov=group["nesterov"], ns_coefficients=group["ns_coefficients"], ns_steps=group["ns_steps"],
+             eps=group["eps"], adjust_lr_fn=group["adjust_lr_fn"], has_complex=False)
+
+
+def muon(params, grads, muon_momentum_bufs, *, foreach=None, lr, weight_decay, momentum, nesterov, ns_coefficients,
+         ns_steps, eps, adjust_lr_fn, has_complex):
+    r"""The Muon update of :class:`Muon` on lists of 2-D tensors, in place (the functional API).
+
+    Example:
+        >>> w = rtorch.zeros(3, 2)
+        >>> muon([w], [rtorch.ones(3, 2)], [rtorch.zeros(3, 2)], lr=0.1, weight_decay=0.0, momentum=0.95,
+        ...      nesterov=True, ns_coefficients=(3.4445, -4.775, 2.0315), ns_steps=5, eps=1e-7,
+        ...      adjust_lr_fn=None, has_complex=False)
+        >>> bool((w < 0).all())
+        True
+    """
+    if foreach:
+        raise RuntimeError("Foreach is not supported for Muon yet")
+    if has_complex:
+        raise ValueError("Complex parameters are not supported")
+    lr = _to_scalar(lr)
+    for param, grad, buf in zip(params, grads, muon_momentum_bufs):
+        if grad.ndim != 2:
+            raise ValueError("Param gradient must be a 2D matrix")
+        buf.lerp_(grad, 1 - momentum)
+        update = grad.lerp(buf, momentum) if nesterov else buf
+        update = _zeropower_via_newtonschulz(update, ns_coefficients, ns_steps, eps)
+        param.mul_(1 - lr * weight_decay)
+        param.add_(update, alpha=-_adjust_lr(lr, adjust_lr_fn, param.shape))

@@ -3,7 +3,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["NAdam"]
+__all__ = ["NAdam", "nadam"]
 
 
 class NAdam(Optimizer):
@@ -65,37 +65,66 @@ class NAdam(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, (beta1, beta2), eps = _to_scalar(group["lr"]), group["betas"], group["eps"]
-        wd, psi = group["weight_decay"], group["momentum_decay"]
+        params, grads, exp_avgs, exp_avg_sqs, mu_products, steps = [], [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = _dense_grad(p, "NAdam")
-            grad = -grad if group["maximize"] else grad
+            params.append(p)
+            grads.append(_dense_grad(p, "NAdam"))
             state = self.state[p]
             if not state:
                 state["step"] = rtorch.tensor(0.0, dtype=rtorch.float32)
                 state["mu_product"] = rtorch.tensor(1.0, dtype=rtorch.float32)
                 state["exp_avg"] = rtorch.zeros_like(p)
                 state["exp_avg_sq"] = rtorch.zeros_like(p)
-            _check_capturable(group, p, "params, mu_products and state_steps")
-            state["step"].add_(1)
-            step = state["step"].item()
-            bias_correction2 = 1 - beta2 ** step
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    grad = grad.add(p, alpha=wd)
-            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
-            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
-            # The product is kept in a float32 scalar tensor, as PyTorch does: the rounding is part of the rule.
-            mu_product = state["mu_product"]
-            mu_product.mul_(mu)
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            exp_avg.lerp_(grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
-            mu_product_value = mu_product.item()
-            p.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - mu_product_value))
-            p.addcdiv_(exp_avg, denom, value=(-lr * mu_next) / (1.0 - mu_product_value * mu_next))
+            exp_avgs.append(state["exp_avg"])
+            exp_avg_sqs.append(state["exp_avg_sq"])
+            mu_products.append(state["mu_product"])
+            steps.append(state["step"])
+        beta1, beta2 = group["betas"]
+        nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps,
+              decoupled_weight_decay=group["decoupled_weight_decay"], capturable=group["capturable"],
+              differentiable=group["differentiable"], maximize=group["maximize"], beta1=beta1, beta2=beta2,
+              lr=group["lr"], weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
+              eps=group["eps"])
+
+
+def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoupled_weight_decay=False, foreach=None,
+          capturable=False, differentiable=False, has_complex=False, maximize=False, *, beta1, beta2, lr,
+          weight_decay, momentum_decay, eps):
+    r"""The NAdam update of :class:`NAdam` on lists of tensors, in place (the functional API).
+
+    ``state_steps`` and ``mu_products`` (scalar tensors) are updated here.
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> nadam([p], [rtorch.ones(1)], [rtorch.zeros(1)], [rtorch.zeros(1)], [rtorch.tensor(1.0)],
+        ...       [rtorch.tensor(0.0)], beta1=0.9, beta2=0.999, lr=0.1, weight_decay=0, momentum_decay=4e-3,
+        ...       eps=1e-8)
+        >>> p.item() < 1.0
+        True
+    """
+    lr = _to_scalar(lr)
+    for param, grad, exp_avg, exp_avg_sq, mu_product, step_t in zip(params, grads, exp_avgs, exp_avg_sqs,
+                                                                     mu_products, state_steps):
+        grad = -grad if maximize else grad
+        _check_capturable(capturable, param, "params, mu_products and state_steps")
+        step_t.add_(1)
+        step = step_t.item()
+        bias_correction2 = 1 - beta2 ** step
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                param.mul_(1 - lr * weight_decay)
+            else:
+                grad = grad.add(param, alpha=weight_decay)
+        mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+        mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+        # The product lives in a scalar tensor (float32 unless loaded for a float64 parameter), as in PyTorch:
+        # its rounding is part of the rule.
+        mu_product.mul_(mu)
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+        mu_product_value = mu_product.item()
+        param.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - mu_product_value))
+        param.addcdiv_(exp_avg, denom, value=(-lr * mu_next) / (1.0 - mu_product_value * mu_next))

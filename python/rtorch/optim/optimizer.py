@@ -393,10 +393,10 @@ def _check_betas(betas):
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
-def _check_capturable(group, p, names="params and state_steps"):
+def _check_capturable(capturable, p, names="params and state_steps"):
     """``capturable=True`` needs the parameter on an accelerator, as PyTorch asserts (the update itself is the
     same arithmetic on every device here: rtorch does not capture graphs)."""
-    if group.get("capturable") and p.device.type not in _CAPTURABLE_DEVICES:
+    if capturable and p.device.type not in _CAPTURABLE_DEVICES:
         raise AssertionError(
             f"If capturable=True, {names} must be on supported devices: {_CAPTURABLE_DEVICES}.")
 

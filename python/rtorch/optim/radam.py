@@ -2,7 +2,7 @@
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["RAdam"]
+__all__ = ["RAdam", "radam"]
 
 
 class RAdam(Optimizer):
@@ -62,32 +62,55 @@ class RAdam(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, (beta1, beta2), eps, wd = _to_scalar(group["lr"]), group["betas"], group["eps"], group["weight_decay"]
+        params, grads, exp_avgs, exp_avg_sqs, steps = [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = _dense_grad(p, "RAdam")
-            grad = -grad if group["maximize"] else grad
+            params.append(p)
+            grads.append(_dense_grad(p, "RAdam"))
             state = self._init_state(p, ("exp_avg", "exp_avg_sq"))
-            _check_capturable(group, p)
-            state["step"].add_(1)
-            step = state["step"].item()
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1 - lr * wd)
-                else:
-                    grad = grad.add(p, alpha=wd)
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            exp_avg.lerp_(grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            bias_correction1 = 1 - beta1 ** step
-            bias_correction2 = 1 - beta2 ** step
-            bias_corrected_exp_avg = exp_avg / bias_correction1
-            rho_inf = 2 / (1 - beta2) - 1
-            rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-            if rho_t > 5.0:
-                rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                adaptive_lr = (bias_correction2 ** 0.5) / exp_avg_sq.sqrt().add_(eps)
-                p.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+            exp_avgs.append(state["exp_avg"])
+            exp_avg_sqs.append(state["exp_avg_sq"])
+            steps.append(state["step"])
+        beta1, beta2 = group["betas"]
+        radam(params, grads, exp_avgs, exp_avg_sqs, steps, decoupled_weight_decay=group["decoupled_weight_decay"],
+              differentiable=group["differentiable"], capturable=group["capturable"], maximize=group["maximize"],
+              beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"])
+
+
+def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_decay=False, foreach=None,
+          differentiable=False, capturable=False, has_complex=False, maximize=False, *, beta1, beta2, lr,
+          weight_decay, eps):
+    r"""The RAdam update of :class:`RAdam` on lists of tensors, in place (the functional API).
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> radam([p], [rtorch.ones(1)], [rtorch.zeros(1)], [rtorch.zeros(1)], [rtorch.tensor(0.0)], beta1=0.9,
+        ...       beta2=0.999, lr=0.1, weight_decay=0, eps=1e-8)
+        >>> round(p.item(), 6)
+        0.9
+    """
+    lr = _to_scalar(lr)
+    for param, grad, exp_avg, exp_avg_sq, step_t in zip(params, grads, exp_avgs, exp_avg_sqs, state_steps):
+        grad = -grad if maximize else grad
+        _check_capturable(capturable, param)
+        step_t.add_(1)
+        step = step_t.item()
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                param.mul_(1 - lr * weight_decay)
             else:
-                p.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
+                grad = grad.add(param, alpha=weight_decay)
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive_lr = (bias_correction2 ** 0.5) / exp_avg_sq.sqrt().add_(eps)
+            param.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+        else:
+            param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)

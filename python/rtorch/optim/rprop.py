@@ -3,7 +3,7 @@ import rtorch
 from rtorch._argcheck import checked as _checked
 from rtorch.optim.optimizer import Optimizer, _check_capturable, _check_lr, _dense_grad, _to_scalar
 
-__all__ = ["Rprop"]
+__all__ = ["Rprop", "rprop"]
 
 
 class Rprop(Optimizer):
@@ -50,29 +50,51 @@ class Rprop(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        etaminus, etaplus = group["etas"]
-        step_size_min, step_size_max = group["step_sizes"]
+        params, grads, prevs, step_sizes, steps = [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
             grad = _dense_grad(p, "Rprop")
-            grad = -grad if group["maximize"] else grad
+            params.append(p)
+            grads.append(grad)
             state = self.state[p]
             if not state:
                 state["step"] = rtorch.zeros((), dtype=rtorch.float32)
                 state["prev"] = rtorch.zeros_like(p)
                 state["step_size"] = rtorch.full_like(grad, _to_scalar(group["lr"]))
-            _check_capturable(group, p)
-            state["step"].add_(1)
-            prev, step_size = state["prev"], state["step_size"]
-            sign = grad.mul(prev).sign()
-            # Masked writes in PyTorch's order (a NaN product stays NaN and poisons the step size, as there).
-            sign[sign.gt(0)] = etaplus
-            sign[sign.lt(0)] = etaminus
-            sign[sign.eq(0)] = 1
-            step_size.mul_(sign).clamp_(step_size_min, step_size_max)
-            # Where the sign flipped, the step is skipped and the gradient forgotten for the next comparison.
-            grad = grad.clone()
-            grad[sign.eq(etaminus)] = 0
-            p.addcmul_(grad.sign(), step_size, value=-1)
-            prev.copy_(grad)
+            prevs.append(state["prev"])
+            step_sizes.append(state["step_size"])
+            steps.append(state["step"])
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+        rprop(params, grads, prevs, step_sizes, steps, capturable=group["capturable"], maximize=group["maximize"],
+              differentiable=group["differentiable"], step_size_min=step_size_min, step_size_max=step_size_max,
+              etaminus=etaminus, etaplus=etaplus)
+
+
+def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturable=False, maximize=False,
+          differentiable=False, has_complex=False, *, step_size_min, step_size_max, etaminus, etaplus):
+    r"""The Rprop update of :class:`Rprop` on lists of tensors, in place (the functional API).
+
+    Example:
+        >>> p, size = rtorch.ones(2), rtorch.full((2,), 0.1)
+        >>> rprop([p], [rtorch.tensor([1.0, -1.0])], [rtorch.zeros(2)], [size], [rtorch.tensor(0.0)],
+        ...       step_size_min=1e-6, step_size_max=50, etaminus=0.5, etaplus=1.2)
+        >>> [round(v, 6) for v in p.tolist()]
+        [0.9, 1.1]
+    """
+    for param, grad, prev, step_size, step_t in zip(params, grads, prevs, step_sizes, state_steps):
+        grad = -grad if maximize else grad
+        _check_capturable(capturable, param)
+        step_t.add_(1)
+        sign = grad.mul(prev).sign()
+        # Masked writes in PyTorch's order (a NaN product stays NaN and poisons the step size, as there).
+        sign[sign.gt(0)] = etaplus
+        sign[sign.lt(0)] = etaminus
+        sign[sign.eq(0)] = 1
+        step_size.mul_(sign).clamp_(step_size_min, step_size_max)
+        # Where the sign flipped, the step is skipped and the gradient forgotten for the next comparison.
+        grad = grad.clone()
+        grad[sign.eq(etaminus)] = 0
+        param.addcmul_(grad.sign(), step_size, value=-1)
+        prev.copy_(grad)
