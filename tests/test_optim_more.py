@@ -434,3 +434,82 @@ def test_profile_hook_step_runs_hooks_around_a_custom_step():
     opt.register_step_pre_hook(lambda o, args, kwargs: 3)
     with pytest.raises(RuntimeError, match="must return None or a tuple"):
         opt.step()
+
+
+# ------------------------------------------------------------------ functional API
+def _functional_run(lib, name, steps=3):
+    """Three updates of ``lib.optim.functional.<name>`` on two float64 parameters (seeded), with every list the
+    function takes built as the optimizer would; returns the parameters and those lists."""
+    rng = np.random.default_rng(11)
+    shapes = [(3, 2), (2, 4)] if name in ("muon", "adafactor") else [(3, 2), (4,)]
+    params = [lib.tensor(rng.standard_normal(s)) for s in shapes]
+    like = [lib.zeros_like(p) for p in params]
+
+    def zeros():
+        return [lib.zeros_like(p) for p in params]
+
+    def steps_():
+        return [lib.tensor(0.0) for _ in params]
+    adam_kw = dict(amsgrad=True, beta1=0.8, beta2=0.9, lr=0.05, weight_decay=0.1, eps=1e-8, maximize=False)
+    table = {
+        "adadelta": (lambda: [zeros(), zeros(), steps_()], dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.1,
+                                                                 maximize=True)),
+        "adagrad": (lambda: [[lib.full_like(p, 0.1) for p in params], steps_()],
+                    dict(lr=0.1, weight_decay=0.1, lr_decay=0.01, eps=1e-10, maximize=False)),
+        "adam": (lambda: [zeros(), zeros(), zeros(), steps_()], adam_kw),
+        "adamw": (lambda: [zeros(), zeros(), zeros(), steps_()], adam_kw),
+        "adamax": (lambda: [zeros(), zeros(), steps_()], dict(eps=1e-8, beta1=0.9, beta2=0.99, lr=0.05,
+                                                               weight_decay=0.1)),
+        "asgd": (lambda: [zeros(), [lib.tensor(1.0) for _ in params], [lib.tensor(0.05) for _ in params], steps_()],
+                 dict(lambd=0.01, lr=0.05, t0=1.0, alpha=0.75, weight_decay=0.1)),
+        "nadam": (lambda: [zeros(), zeros(), [lib.tensor(1.0) for _ in params], steps_()],
+                  dict(beta1=0.9, beta2=0.99, lr=0.05, weight_decay=0.1, momentum_decay=4e-3, eps=1e-8)),
+        "radam": (lambda: [zeros(), zeros(), steps_()], dict(beta1=0.9, beta2=0.6, lr=0.05, weight_decay=0.1,
+                                                              eps=1e-8)),
+        "rmsprop": (lambda: [zeros(), zeros(), zeros(), steps_()], dict(lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1,
+                                                                         momentum=0.5, centered=True)),
+        "rprop": (lambda: [zeros(), [lib.full_like(p, 0.05) for p in params], steps_()],
+                  dict(step_size_min=1e-6, step_size_max=1.0, etaminus=0.5, etaplus=1.2)),
+        "sgd": (lambda: [[None for _ in params]], dict(weight_decay=0.1, momentum=0.9, lr=0.05, dampening=0.1,
+                                                        nesterov=False, maximize=False)),
+        "adafactor": (lambda: [[lib.zeros(p.shape[0], 1, dtype=p.dtype) for p in params],
+                               [lib.zeros(1, p.shape[1], dtype=p.dtype) for p in params], [None, None], steps_()],
+                      dict(d=1.0, lr=0.05, beta2_decay=-0.8, weight_decay=0.1, eps1=None, eps2=1e-3, maximize=False)),
+        "muon": (lambda: [zeros()], dict(lr=0.05, weight_decay=0.1, momentum=0.9, nesterov=True,
+                                          ns_coefficients=(3.4445, -4.775, 2.0315), ns_steps=5, eps=1e-7,
+                                          adjust_lr_fn=None, has_complex=False)),
+    }
+    make_lists, kwargs = table[name]
+    lists = make_lists()
+    fn = getattr(lib.optim.functional, name)
+    del like
+    for k in range(steps):
+        grads = [lib.tensor(rng.standard_normal(tuple(p.shape))) for p in params]
+        fn(params, grads, *lists, **kwargs)
+    return params, [[t for t in lst if t is not None] for lst in lists]
+
+
+FUNCTIONAL = ["adadelta", "adagrad", "adam", "adamw", "adamax", "asgd", "nadam", "radam", "rmsprop", "rprop", "sgd",
+              "adafactor", "muon"]
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL)
+def test_functional_api_matches_pytorch(name):
+    ours = _functional_run(rtorch, name)
+    ref = torch_ref(lambda torch: _functional_run(torch, name))
+    tol = tolerance("Muon", "float64") if name == "muon" else dict(rtol=1e-10, atol=1e-12)
+    for got, want in zip(ours[0], ref[0]):
+        np.testing.assert_allclose(got.numpy(), want, **tol)
+    assert [len(lst) for lst in ours[1]] == [len(lst) for lst in ref[1]]
+    for lst, ref_lst in zip(ours[1], ref[1]):
+        for got, want in zip(lst, ref_lst):
+            np.testing.assert_allclose(got.numpy(), want, **tol)
+            assert got.numpy().dtype == want.dtype
+
+
+def test_functional_module_names():
+    assert rtorch.optim.functional.__all__ == sorted(FUNCTIONAL + ["sparse_adam"])
+    with pytest.raises(RuntimeError, match="Foreach is not supported for Muon"):
+        rtorch.optim.functional.muon([], [], [], foreach=True, lr=0.1, weight_decay=0.0, momentum=0.9, nesterov=True,
+                                     ns_coefficients=(1.0, 0.0, 0.0), ns_steps=1, eps=1e-7, adjust_lr_fn=None,
+                                     has_complex=False)

@@ -18,6 +18,7 @@ from rtorch.optim.sparse_adam import SparseAdam
 from rtorch.optim.adafactor import Adafactor
 from rtorch.optim.muon import Muon
 from rtorch.optim import swa_utils
+from rtorch.optim import functional
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "LBFGS", "lr_scheduler",
-           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils"]
+           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils", "functional"]

@@ -357,12 +357,11 @@ def _cast_state(param, key, value):
     return value
 
 
-def _fusable(group, p):
-    """Whether ``p``'s update may run as one fused native kernel: a dense float parameter with a
-    gradient of the same dtype, device and layout, outside differentiable mode. The native step then
+def _fusable(differentiable, p, g):
+    """Whether ``p``'s update with gradient ``g`` may run as one fused native kernel: a dense float parameter
+    with a gradient of the same dtype, device and layout, outside differentiable mode. The native step then
     decides whether its device has a kernel for the dtype (it returns False when not)."""
-    g = p.grad
-    return (not group.get("differentiable", False)
+    return (not differentiable
             and p.dtype.is_floating_point
             and g.dtype == p.dtype and g.device == p.device and p.is_contiguous() and g.is_contiguous())
 
