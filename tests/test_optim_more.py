@@ -513,3 +513,47 @@ def test_functional_module_names():
         rtorch.optim.functional.muon([], [], [], foreach=True, lr=0.1, weight_decay=0.0, momentum=0.9, nesterov=True,
                                      ns_coefficients=(1.0, 0.0, 0.0), ns_steps=1, eps=1e-7, adjust_lr_fn=None,
                                      has_complex=False)
+
+
+# ------------------------------------------------------------------ swap_in_optimizer_params_and_state
+def swap_in_run(lib):
+    """A step on swapped-in parameters and state leaves the live optimizer and parameters as they were."""
+    rng = np.random.default_rng(4)
+    model = lib.nn.Linear(3, 2)
+    with lib.no_grad():
+        for p in model.parameters():
+            p.copy_(lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32)))
+    opt = lib.optim.Adam(model.parameters(), lr=0.1)
+    for p in model.parameters():
+        p.grad = lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32))
+    opt.step()
+    live = [p.detach().clone() for p in model.parameters()]
+    osd = opt.state_dict()
+    osd = {"state": {i: {k: v.clone() for k, v in s.items()} for i, s in osd["state"].items()},
+           "param_groups": [dict(g, lr=0.5) for g in osd["param_groups"]]}
+    swapped = {n: lib.nn.Parameter(p.detach().clone() * 2) for n, p in model.named_parameters()}
+    for n, p in swapped.items():
+        p.grad = lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32))
+    with lib.optim.swap_in_optimizer_params_and_state(opt, swapped, osd):
+        inside_lr = opt.param_groups[0]["lr"]
+        opt.step()
+    unchanged = all(bool((a == b).all()) for a, b in zip(live, model.parameters()))
+    errors = [error_of(lambda: lib.optim.swap_in_optimizer_params_and_state(opt, swapped, bad).__enter__())
+              for bad in ({"state": [], "param_groups": []}, {"state": {}, "param_groups": []},
+                          {"state": {7: {}}, "param_groups": osd["param_groups"]},
+                          {"state": {}, "param_groups": [{"params": [0, 1]}]})]
+    return {"swapped": [p.detach() for p in swapped.values()], "state": [osd["state"][i]["exp_avg"] for i in (0, 1)],
+            "steps": [osd["state"][i]["step"] for i in (0, 1)], "inside_lr": inside_lr,
+            "lr_after": opt.param_groups[0]["lr"], "unchanged": unchanged, "live_step": opt.state_dict()["state"][0]["step"],
+            "errors": errors}
+
+
+def test_swap_in_optimizer_params_and_state_matches_pytorch():
+    ours, ref = swap_in_run(rtorch), torch_ref(swap_in_run)
+    assert ours["unchanged"] and ref["unchanged"]
+    assert (ours["inside_lr"], ours["lr_after"]) == (ref["inside_lr"], ref["lr_after"]) == (0.5, 0.1)
+    for key in ("swapped", "state", "steps"):
+        for got, want in zip(ours[key], ref[key]):
+            np.testing.assert_allclose(got.numpy(), want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(ours["live_step"].numpy(), ref["live_step"])
+    assert [(e.type, e.message) for e in ours["errors"]] == [(e.type, e.message) for e in ref["errors"]]

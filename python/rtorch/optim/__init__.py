@@ -19,6 +19,8 @@ from rtorch.optim.adafactor import Adafactor
 from rtorch.optim.muon import Muon
 from rtorch.optim import swa_utils
 from rtorch.optim import functional
+from rtorch.optim._stateless import swap_in_optimizer_params_and_state
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "LBFGS", "lr_scheduler",
-           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils", "functional"]
+           "Adamax", "NAdam", "RAdam", "ASGD", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils", "functional",
+           "swap_in_optimizer_params_and_state"]
