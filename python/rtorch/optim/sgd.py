@@ -45,16 +45,16 @@ class SGD(Optimizer):
             params.append(p)
             grads.append(p.grad)
             bufs.append(self.state[p].get("momentum_buffer") if group["momentum"] != 0 else None)
-        sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=group["momentum"], lr=group["lr"],
-            dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"],
-            differentiable=group["differentiable"])
+        _sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=group["momentum"], lr=group["lr"],
+             dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"],
+             differentiable=group["differentiable"])
         if group["momentum"] != 0:
             for p, buf in zip(params, bufs):
                 self.state[p]["momentum_buffer"] = buf
 
 
 def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None, fused=None, grad_scale=None,
-        found_inf=None, *, weight_decay, momentum, lr, dampening, nesterov, maximize, differentiable=False):
+        found_inf=None, *, weight_decay, momentum, lr, dampening, nesterov, maximize):
     r"""The SGD update of :class:`SGD` on lists of tensors, in place (the functional API).
 
     ``momentum_buffer_list`` holds each parameter's momentum buffer or None; a buffer made on the first step
@@ -69,6 +69,13 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
     """
     if grad_scale is not None or found_inf is not None:
         raise RuntimeError("grad_scale and found_inf are only supported by the fused SGD kernel on CUDA")
+    _sgd(params, d_p_list, momentum_buffer_list, weight_decay=weight_decay, momentum=momentum, lr=lr,
+         dampening=dampening, nesterov=nesterov, maximize=maximize, differentiable=False)
+
+
+def _sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, dampening, nesterov, maximize,
+         differentiable):
+    """`sgd`, with the optimizer's ``differentiable`` flag (which keeps the update off the fused kernel)."""
     lr = _to_scalar(lr)
     for i, (p, grad) in enumerate(zip(params, d_p_list)):
         if _fusable(differentiable, p, grad):
