@@ -557,3 +557,34 @@ def test_swap_in_optimizer_params_and_state_matches_pytorch():
             np.testing.assert_allclose(got.numpy(), want, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(ours["live_step"].numpy(), ref["live_step"])
     assert [(e.type, e.message) for e in ours["errors"]] == [(e.type, e.message) for e in ref["errors"]]
+
+
+# ------------------------------------------------------------------ 0-d and empty parameters
+def edge_run(lib, name, shape):
+    """Two steps on one parameter of ``shape`` (0-d or empty), or the error PyTorch's rule raises there."""
+    # lib.full, not lib.tensor(ndarray): rtorch.tensor gives an empty array zero strides, which in-place ops
+    # then refuse as overlapping (a core issue outside the optimizers)
+    p = lib.nn.Parameter(lib.full(shape, 0.7))
+
+    def run():
+        opt = getattr(lib.optim, name)([p], **OPTIMIZERS[name][0][0])
+        for _ in range(2):
+            p.grad = lib.full(shape, -0.3)
+            opt.step()
+        return p.detach()
+    return catch(run)
+
+
+EDGE_CASES = [(n, s) for n in OPTIMIZERS if n != "Muon" for s in [(), (0,), (2, 0)]] + [("Muon", (0, 3))]
+
+
+@pytest.mark.parametrize("name,shape", EDGE_CASES, ids=[f"{n}-{s}" for n, s in EDGE_CASES])
+def test_zero_dim_and_empty_parameters_match_pytorch(name, shape):
+    ours = edge_run(rtorch, name, shape)
+    ref = torch_ref(lambda torch: edge_run(torch, name, shape))
+    if isinstance(ref, TorchError):
+        assert isinstance(ours, TorchError) and ours.type == ref.type, (ours, ref)
+    else:
+        assert not isinstance(ours, TorchError), ours
+        np.testing.assert_allclose(ours.numpy(), ref, rtol=1e-6, atol=1e-7)
+        assert ours.numpy().shape == ref.shape
