@@ -73,8 +73,9 @@ def _prepare(optimizer, swapin_parameters, swapin_optim_state):
 
 @contextlib.contextmanager
 def swap_in_optimizer_params_and_state(optimizer, swapin_parameters, swapin_optim_state):
-    r"""Temporarily replace ``optimizer``'s parameters and state with ``swapin_parameters`` and
-    ``swapin_optim_state``, restoring both on exit.
+    r"""Temporarily replace an optimizer's parameters and state, restoring both on exit.
+
+    The parameters become ``swapin_parameters`` and the state and groups those of ``swapin_optim_state``.
 
     Inside the context every optimizer API (``step``, hooks, ``state_dict``) sees the swapped-in tensors and
     hyper-parameters; in-place updates of the swapped-in state tensors are visible to the caller afterwards,

@@ -7,8 +7,10 @@ __all__ = ["Adafactor", "adafactor"]
 
 
 class Adafactor(Optimizer):
-    r"""Adafactor, as in ``torch.optim.Adafactor``: the second moment of a matrix gradient is kept as a row
-    factor and a column factor (sublinear memory); a vector keeps its full second moment.
+    r"""Adafactor, as in ``torch.optim.Adafactor``.
+
+    The second moment of a matrix gradient is kept as a row factor and a column factor (sublinear memory);
+    a vector keeps its full second moment.
 
     .. math::
         \hat\beta_{2,t} = 1 - t^{\tau},\quad \rho_t = \min(\gamma, 1/\sqrt t),\quad

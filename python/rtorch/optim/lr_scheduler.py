@@ -766,8 +766,9 @@ class MultiplicativeLR(LambdaLR):
 
 
 class CyclicLR(LRScheduler):
-    r"""Cyclical learning rates (Smith 2017): the lr moves between ``base_lr`` and ``max_lr`` in cycles of
-    ``step_size_up + step_size_down`` iterations, and momentum the opposite way; step it after every batch.
+    r"""Cycle the learning rate between ``base_lr`` and ``max_lr`` (Smith 2017); step it after every batch.
+
+    A cycle lasts ``step_size_up + step_size_down`` iterations; momentum moves the opposite way.
 
     With :math:`c = \lfloor 1 + t/T \rfloor`, :math:`x = 1 + t/T - c` and :math:`r` = ``step_size_up`` / T,
     the scale is :math:`s = x/r` while :math:`x \le r` else :math:`(x - 1)/(r - 1)`, and

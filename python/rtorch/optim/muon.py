@@ -59,8 +59,10 @@ def _adjust_lr(lr, adjust_lr_fn, shape):
 
 
 class Muon(Optimizer):
-    r"""Muon, as in ``torch.optim.Muon``: SGD momentum whose update is replaced by (approximately) its
-    orthogonal factor, for the 2-D weights of hidden layers (optimise biases and embeddings with AdamW).
+    r"""Muon, as in ``torch.optim.Muon``.
+
+    SGD momentum whose update is replaced by (approximately) its orthogonal factor, for the 2-D weights of
+    hidden layers (optimise biases and embeddings with AdamW).
 
     .. math::
         B_t = \mu B_{t-1} + g_t\ \ (\text{as } B \leftarrow \mathrm{lerp}(B, g, 1-\mu)),\quad

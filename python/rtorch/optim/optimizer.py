@@ -213,8 +213,10 @@ class Optimizer:
 
     @staticmethod
     def profile_hook_step(func):
-        r"""Decorate a custom optimizer's ``step`` so that the step hooks (global and per optimizer) run
-        around it, as PyTorch's optimizers do; a pre-hook may replace the arguments.
+        r"""Decorate a custom optimizer's ``step`` so that the step hooks run around it.
+
+        The global and per-optimizer hooks run as around PyTorch's optimizers; a pre-hook may replace the
+        arguments.
 
         Example:
             >>> class MySGD(Optimizer):
@@ -253,13 +255,15 @@ class Optimizer:
         return _register(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook, prepend=False):
-        r"""Register ``hook(optimizer, state_dict) -> state_dict or None`` called on the result of
-        :meth:`state_dict`; a returned dict replaces it."""
+        r"""Register ``hook(optimizer, state_dict)`` called on the result of :meth:`state_dict`.
+
+        A dict the hook returns replaces the state dict."""
         return _register(self._optimizer_state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook, prepend=False):
-        r"""Register ``hook(optimizer, state_dict) -> state_dict or None`` called before :meth:`load_state_dict`
-        reads its (shallow-copied) argument; a returned dict is loaded instead."""
+        r"""Register ``hook(optimizer, state_dict)`` called before :meth:`load_state_dict` reads its argument.
+
+        The hook sees a shallow copy; a dict it returns is loaded instead."""
         return _register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook, prepend=False):

@@ -6,8 +6,9 @@ __all__ = ["RAdam", "radam"]
 
 
 class RAdam(Optimizer):
-    r"""RAdam, as in ``torch.optim.RAdam``: Adam whose adaptive term is switched on once the variance of the
-    adaptive learning rate is tractable.
+    r"""RAdam (rectified Adam), as in ``torch.optim.RAdam``.
+
+    Adam whose adaptive term is switched on once the variance of the adaptive learning rate is tractable.
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad

@@ -7,8 +7,10 @@ __all__ = ["Rprop", "rprop"]
 
 
 class Rprop(Optimizer):
-    r"""Rprop, as in ``torch.optim.Rprop``: per-element step sizes grown or shrunk by the sign agreement of
-    successive gradients; only the gradient's sign moves the parameter.
+    r"""Rprop (resilient backpropagation), as in ``torch.optim.Rprop``.
+
+    Per-element step sizes grow or shrink by the sign agreement of successive gradients; only the
+    gradient's sign moves the parameter.
 
     .. math::
         \eta_t = \begin{cases} \min(\eta_{t-1}\eta_+, \Gamma_{max}) & g_t g_{t-1} > 0\\

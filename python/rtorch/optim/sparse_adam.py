@@ -8,8 +8,10 @@ __all__ = ["SparseAdam"]
 
 
 class SparseAdam(Optimizer):
-    r"""SparseAdam, as in ``torch.optim.SparseAdam``: Adam that updates the moments and the parameter only
-    where a sparse (COO) gradient has entries (see :func:`rtorch.optim._functional.sparse_adam`).
+    r"""SparseAdam, as in ``torch.optim.SparseAdam``.
+
+    Adam that updates the moments and the parameter only where a sparse (COO) gradient has entries (see
+    :func:`rtorch.optim._functional.sparse_adam`).
 
     .. math::
         m_I \leftarrow \beta_1 m_I + (1-\beta_1) g_I,\quad v_I \leftarrow \beta_2 v_I + (1-\beta_2) g_I^2,\quad
