@@ -588,3 +588,38 @@ def test_zero_dim_and_empty_parameters_match_pytorch(name, shape):
         assert not isinstance(ours, TorchError), ours
         np.testing.assert_allclose(ours.numpy(), ref, rtol=1e-6, atol=1e-7)
         assert ours.numpy().shape == ref.shape
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_state_dict_files_cross_between_libraries(name):
+    # rtorch.save -> torch.load -> a PyTorch optimizer, and torch.save -> rtorch.load -> an rtorch optimizer:
+    # both continue exactly as the optimizer that saved the state
+    import io
+
+    import torch
+    kwargs = OPTIMIZERS[name][0][-1]
+    for src, dst in ((rtorch, torch), (torch, rtorch)):
+        opt, params = build(src, name, kwargs, "float64")
+        for _ in range(2):
+            loss_step(opt, params)
+        buf = io.BytesIO()
+        src.save(opt.state_dict(), buf)
+        buf.seek(0)
+        loaded = dst.load(buf, weights_only=True) if dst is torch else dst.load(buf)
+        twin, twin_params = build(dst, name, kwargs, "float64")
+        with dst.no_grad():
+            for q, p in zip(twin_params, params):
+                q.copy_(dst.from_numpy(p.detach().numpy().copy()))
+        twin.load_state_dict(loaded)
+        same, same_params = build(src, name, kwargs, "float64")  # the source library, resumed the same way
+        buf.seek(0)
+        same.load_state_dict(src.load(buf, weights_only=True) if src is torch else src.load(buf))
+        with src.no_grad():
+            for q, p in zip(same_params, params):
+                q.copy_(p)
+        for _ in range(2):
+            loss_step(twin, twin_params)
+            loss_step(same, same_params)
+        for q, p in zip(twin_params, same_params):
+            np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), **tolerance(name, "float64"))
