@@ -544,8 +544,8 @@ def swap_in_run(lib):
                           {"state": {}, "param_groups": [{"params": [0, 1]}]})]
     return {"swapped": [p.detach() for p in swapped.values()], "state": [osd["state"][i]["exp_avg"] for i in (0, 1)],
             "steps": [osd["state"][i]["step"] for i in (0, 1)], "inside_lr": inside_lr,
-            "lr_after": opt.param_groups[0]["lr"], "unchanged": unchanged, "live_step": opt.state_dict()["state"][0]["step"],
-            "errors": errors}
+            "lr_after": opt.param_groups[0]["lr"], "unchanged": unchanged,
+            "live_step": opt.state_dict()["state"][0]["step"], "errors": errors}
 
 
 def test_swap_in_optimizer_params_and_state_matches_pytorch():
