@@ -1,6 +1,7 @@
 """rtorch.optim.lr_scheduler: StepLR / MultiStepLR / ExponentialLR / CosineAnnealingLR / LambdaLR / LinearLR /
 ConstantLR / PolynomialLR / CosineAnnealingWarmRestarts / OneCycleLR / SequentialLR / ChainedScheduler /
-ReduceLROnPlateau against closed forms, their state_dicts, and PyTorch parity when it is installed."""
+ReduceLROnPlateau against closed forms, their state_dicts, and PyTorch parity when it is installed; MultiplicativeLR,
+CyclicLR and swa_utils (SWALR, AveragedModel, update_bn) against recorded PyTorch results."""
 import math
 import warnings
 
