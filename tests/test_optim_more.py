@@ -623,3 +623,71 @@ def test_state_dict_files_cross_between_libraries(name):
             loss_step(same, same_params)
         for q, p in zip(twin_params, same_params):
             np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), **tolerance(name, "float64"))
+
+
+# ------------------------------------------------------------------ differentiable=True
+DIFFERENTIABLE = {
+    "SGD": dict(lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
+    "Adam": dict(lr=0.1, amsgrad=True, weight_decay=0.1),
+    "AdamW": dict(lr=0.1, weight_decay=0.1),
+    "RMSprop": dict(lr=0.01, centered=True, momentum=0.5, weight_decay=0.1),
+    "Adagrad": dict(lr=0.1, weight_decay=0.1),
+    "Adadelta": dict(lr=1.0, weight_decay=0.1),
+    "Adamax": dict(lr=0.1, weight_decay=0.1),
+    "NAdam": dict(lr=0.1, weight_decay=0.1),
+    "RAdam": dict(lr=0.1, weight_decay=0.1),
+    "ASGD": dict(lr=0.1, t0=0.0, weight_decay=0.1),
+    "Rprop": dict(lr=0.1),
+}
+
+
+def differentiable_run(lib, name, warm):
+    """d(w . p_new)/d(p_old) and d(w . p_new)/d(grad) through one step of an optimizer made with
+    differentiable=True on a non-leaf parameter; `warm` first loads a state of step 9 (RAdam's rectified branch,
+    Rprop's sign comparison)."""
+    rng = np.random.default_rng(21)
+    p0 = lib.tensor(rng.standard_normal(4), requires_grad=True)
+    g = lib.tensor(rng.standard_normal(4), requires_grad=True)
+    w = lib.tensor(rng.standard_normal(4))
+    p = p0.clone()
+    p.grad = g
+    opt = getattr(lib.optim, name)([p], differentiable=True, **DIFFERENTIABLE[name])
+    if warm:
+        shaped = {"exp_avg": 0.1, "exp_avg_sq": 0.2, "exp_inf": 0.5, "prev": 0.3, "step_size": 0.05}
+        probe = getattr(lib.optim, name)([lib.nn.Parameter(lib.zeros(4, dtype=lib.float64))], **DIFFERENTIABLE[name])
+        probe.param_groups[0]["params"][0].grad = lib.ones(4, dtype=lib.float64)
+        probe.step()
+        sd = probe.state_dict()
+        state = {k: (lib.tensor(9.0) if k == "step" else lib.full((4,), shaped[k], dtype=lib.float64))
+                 for k in sd["state"][0]}
+        opt.load_state_dict({"state": {0: state}, "param_groups": opt.state_dict()["param_groups"]})
+    opt.step()
+    return list(lib.autograd.grad((p * w).sum(), [p0, g], allow_unused=True))
+
+
+# A core autograd difference blocks most of these: rtorch's `x * 0.5`, `x.add(y, alpha=)`, `x / 2` save their tensor
+# input and check its version, so the parameter's in-place update (as in PyTorch's optimizers) invalidates the
+# graph; PyTorch saves only the scalar. Strict xfails: they XPASS, failing the suite, once the engine is fixed.
+_SCALAR_SAVES_INPUT = pytest.mark.xfail(strict=True, raises=RuntimeError,
+                                        reason="rtorch's tensor-scalar ops save the tensor input (core autograd)")
+DIFF_CASES = [pytest.param(n, False, id=f"{n}-first", marks=() if n == "AdamW" else _SCALAR_SAVES_INPUT)
+              for n in DIFFERENTIABLE] + [pytest.param(n, True, id=f"{n}-warm", marks=_SCALAR_SAVES_INPUT)
+                                          for n in ("RAdam", "Rprop", "Adamax")]
+
+
+@pytest.mark.parametrize("name,warm", DIFF_CASES)
+def test_differentiable_step_gradients_match_pytorch(name, warm):
+    ref = torch_ref(lambda torch: differentiable_run(torch, name, warm))
+    ours = differentiable_run(rtorch, name, warm)
+    for got, want in zip(ours, ref):
+        assert (got is None) == (want is None)
+        if want is not None:
+            # PyTorch's differentiable forms compute some scalings in float32 scalar tensors (the step counter)
+            np.testing.assert_allclose(got.numpy(), want, rtol=1e-6, atol=1e-9)
+
+
+def test_non_leaf_parameters_need_differentiable():
+    p = rtorch.ones(2, requires_grad=True) * 2
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        rtorch.optim.Adamax([p])
+    rtorch.optim.Adamax([p], differentiable=True)

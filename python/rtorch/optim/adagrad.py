@@ -106,5 +106,5 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
             grad = grad + p * weight_decay
         clr = lr / (1 + (step - 1) * lr_decay)
         state_sum.add_(grad * grad)
-        std = state_sum.sqrt().add_(eps)
+        std = state_sum.sqrt() + eps if differentiable else state_sum.sqrt().add_(eps)
         p.sub_(grad / std * clr)

@@ -102,7 +102,8 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
         bias_correction1 = 1.0 - beta1**step
         bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
         if amsgrad:
-            max_sq.copy_(rtorch.maximum(max_sq, exp_avg_sq))
+            # a clone when differentiable: maximum's backward reads the running maximum copy_ overwrites
+            max_sq.copy_(rtorch.maximum(max_sq.clone() if differentiable else max_sq, exp_avg_sq))
             second = max_sq
         else:
             second = exp_avg_sq

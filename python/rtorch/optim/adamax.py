@@ -93,6 +93,10 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
         if weight_decay != 0:
             grad = grad.add(param, alpha=weight_decay)
         exp_avg.lerp_(grad, 1 - beta1)
-        rtorch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
+        if differentiable:  # out= is not differentiable: the same maximum as an amax over a stack
+            norm_buf = rtorch.cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze(0)], 0)
+            exp_inf.copy_(rtorch.amax(norm_buf, 0, keepdim=False))
+        else:
+            rtorch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
         clr = lr / (1 - beta1 ** step_t.item())
         param.addcdiv_(exp_avg, exp_inf, value=-clr)

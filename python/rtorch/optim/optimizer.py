@@ -153,7 +153,8 @@ class Optimizer:
         for p in params:
             if not isinstance(p, rtorch.Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
-            if not p.is_leaf:
+            # differentiable optimizers update non-leaf tensors (an unrolled inner loop), as in PyTorch
+            if not (p.is_leaf or self.defaults.get("differentiable") or getattr(p, "retains_grad", False)):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -183,13 +184,14 @@ class Optimizer:
         raise NotImplementedError
 
     def _run_step(self, closure, update):
-        """Call hooks and ``closure`` around ``update(group)`` applied to each group without grad."""
+        """Call hooks and ``closure`` around ``update(group)`` applied to each group, recorded by autograd only
+        for an optimizer made with ``differentiable=True`` (as PyTorch)."""
         self._call_step_pre_hooks((), {})
         loss = None
         if closure is not None:
             with rtorch.enable_grad():
                 loss = closure()
-        with rtorch.no_grad():
+        with rtorch.set_grad_enabled(bool(self.defaults.get("differentiable", False))):
             for group in self.param_groups:
                 update(group)
         self._call_step_post_hooks((), {})

@@ -113,7 +113,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             avg = (square_avg - grad_avg * grad_avg).sqrt_()
         else:
             avg = square_avg.sqrt()
-        avg.add_(eps)
+        avg = avg.add(eps) if differentiable else avg.add_(eps)  # sqrt's backward reads its output
         if momentum > 0:
             buf.mul_(momentum).add_(grad / avg)
             p.sub_(buf * lr)

@@ -89,7 +89,7 @@ def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturabl
         grad = -grad if maximize else grad
         _check_capturable(capturable, param)
         step_t.add_(1)
-        sign = grad.mul(prev).sign()
+        sign = grad.mul(prev.clone() if differentiable else prev).sign()  # prev is overwritten below
         # Masked writes in PyTorch's order (a NaN product stays NaN and poisons the step size, as there).
         sign[sign.gt(0)] = etaplus
         sign[sign.lt(0)] = etaminus
