@@ -1,6 +1,7 @@
 """rtorch.optim.lr_scheduler: StepLR / MultiStepLR / ExponentialLR / CosineAnnealingLR / LambdaLR / LinearLR /
 ConstantLR / PolynomialLR / CosineAnnealingWarmRestarts / OneCycleLR / SequentialLR / ChainedScheduler /
-ReduceLROnPlateau against closed forms, their state_dicts, and PyTorch parity when it is installed."""
+ReduceLROnPlateau against closed forms, their state_dicts, and PyTorch parity when it is installed; MultiplicativeLR,
+CyclicLR and swa_utils (SWALR, AveragedModel, update_bn) against recorded PyTorch results."""
 import math
 import warnings
 
@@ -363,3 +364,162 @@ def test_reduce_lr_on_plateau_parity_with_torch(kw):
     ref = torch_ref(lambda torch: _sched_trace(torch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics))
     got = _sched_trace(rtorch, "SGD", dict(lr=0.1), make, ("lr",), steps=30, metrics=metrics)
     np.testing.assert_allclose(np.array(got[:-1], dtype=float), np.array(ref[:-1], dtype=float), rtol=1e-12)
+
+
+# ---- issue 17: MultiplicativeLR, CyclicLR, swa_utils (SWALR, AveragedModel, update_bn) against PyTorch ----
+def _two_group_opt(lib, opt_name):
+    ps = [lib.nn.Parameter(lib.zeros(2)), lib.nn.Parameter(lib.zeros(1))]
+    if opt_name == "SGD":
+        return lib.optim.SGD([{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.3}], lr=0.1, momentum=0.9)
+    return lib.optim.Adam([{"params": [ps[0]]}, {"params": [ps[1]], "lr": 0.3}], lr=0.1)
+
+
+def _schedule(lib, opt_name, make, steps=14):
+    """Every group's lr (and momentum / beta1) after construction and after each step, the last lr, and the
+    public keys of the scheduler's state_dict."""
+    opt = _two_group_opt(lib, opt_name)
+    sched = make(lib, opt)
+
+    def snap():
+        return [[g["lr"], g["betas"][0] if "betas" in g else g["momentum"]] for g in opt.param_groups]
+    out = [snap()]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        out.append(snap())
+    state = sched.state_dict()
+    return {"trace": out, "last_lr": sched.get_last_lr(),
+            "state_keys": sorted(k for k in state if not k.startswith("_"))}
+
+
+class _Halving:
+    """A callable object: its __dict__ is what the schedulers' state_dict keeps."""
+
+    def __init__(self):
+        self.factor = 0.5
+
+    def __call__(self, x):
+        return self.factor if x % 3 == 0 else 1.0
+
+
+SCHEDULES = {
+    "multiplicative": lambda lib, o: lib.optim.lr_scheduler.MultiplicativeLR(o, lambda e: 0.9),
+    "multiplicative_per_group": lambda lib, o: lib.optim.lr_scheduler.MultiplicativeLR(
+        o, [lambda e: 0.9, lambda e: 1.0 if e < 4 else 0.5]),
+    "cyclic_triangular": lambda lib, o: lib.optim.lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=3),
+    "cyclic_triangular2": lambda lib, o: lib.optim.lr_scheduler.CyclicLR(
+        o, [0.01, 0.02], [0.1, 0.5], step_size_up=2, step_size_down=3, mode="triangular2",
+        base_momentum=[0.7, 0.8], max_momentum=0.95),
+    "cyclic_exp_range": lambda lib, o: lib.optim.lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=2, mode="exp_range",
+                                                                       gamma=0.9),
+    "cyclic_scale_fn_iterations": lambda lib, o: lib.optim.lr_scheduler.CyclicLR(
+        o, 0.01, 0.1, step_size_up=4, scale_fn=lambda x: 1 / (1 + x), scale_mode="iterations",
+        cycle_momentum=False),
+    "swalr_cos": lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=0.05, anneal_epochs=4),
+    "swalr_linear_per_group": lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=[0.05, 0.5], anneal_epochs=3,
+                                                                       anneal_strategy="linear"),
+    "swalr_no_anneal": lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=0.02, anneal_epochs=0),
+}
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+@pytest.mark.parametrize("case", list(SCHEDULES))
+def test_new_schedulers_match_pytorch(case, opt_name):
+    ours = _schedule(rtorch, opt_name, SCHEDULES[case])
+    ref = torch_ref(lambda torch: _schedule(torch, opt_name, SCHEDULES[case]))
+    np.testing.assert_allclose(ours["trace"], ref["trace"], rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(ours["last_lr"], ref["last_lr"], rtol=1e-13)
+    assert ours["state_keys"] == ref["state_keys"]
+
+
+def test_scheduler_argument_errors_match_pytorch():
+    def errors(lib):
+        from torch_ref import catch
+        opt = lib.optim.SGD([lib.nn.Parameter(lib.zeros(1))], lr=0.1)
+        plain = lib.optim.Adagrad([lib.nn.Parameter(lib.zeros(1))], lr=0.1)
+        L, S = lib.optim.lr_scheduler, lib.optim.swa_utils
+        return [catch(L.MultiplicativeLR, opt, 3), catch(L.MultiplicativeLR, opt, [lambda e: 1.0] * 2),
+                catch(L.CyclicLR, opt, 0.01, 0.1, mode="bogus"), catch(L.CyclicLR, plain, 0.01, 0.1),
+                catch(L.CyclicLR, opt, [0.1, 0.2], 0.3), catch(S.SWALR, opt, 0.1, anneal_strategy="x"),
+                catch(S.SWALR, opt, 0.1, anneal_epochs=-1), catch(S.get_ema_avg_fn, 1.5),
+                catch(S.get_ema_multi_avg_fn, -0.1),
+                catch(S.AveragedModel, lib.nn.Linear(1, 1), avg_fn=lambda *a: a[0], multi_avg_fn=lambda *a: None)]
+    ours = errors(rtorch)
+    ref = torch_ref(errors)
+    assert [(e.type, e.message) for e in ours] == [(e.type, e.message) for e in ref]
+
+
+def test_cyclic_lr_state_dict_round_trip_keeps_callable_object():
+    opt = _two_group_opt(rtorch, "SGD")
+    fn = _Halving()
+    sched = sched_mod = rtorch.optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, step_size_up=2, scale_fn=fn)
+    for _ in range(5):
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    assert state["_scale_fn_custom"] == {"factor": 0.5} and "_scale_fn_ref" not in state
+    fn2 = _Halving()
+    fn2.factor = 0.25
+    opt2 = _two_group_opt(rtorch, "SGD")
+    other = sched_mod.__class__(opt2, 0.01, 0.1, step_size_up=2, scale_fn=fn2)
+    other.load_state_dict(state)
+    assert fn2.factor == 0.5 and other.last_epoch == sched.last_epoch
+    opt.step(), sched.step(), opt2.step(), other.step()
+    assert sched.get_last_lr() == other.get_last_lr()
+    # a mode scheduler restores its scale function from `mode` on load
+    plain = rtorch.optim.lr_scheduler.CyclicLR(_two_group_opt(rtorch, "SGD"), 0.01, 0.1, mode="exp_range", gamma=0.5)
+    plain.load_state_dict(plain.state_dict())
+    assert plain.scale_fn(2) == 0.25
+
+
+def _averaging(lib, kind):
+    """AveragedModel over a small BatchNorm model whose weights change between updates; update_bn after."""
+    rng = np.random.default_rng(7)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4), lib.nn.Linear(4, 2))
+    with lib.no_grad():
+        for p in model.parameters():
+            p.copy_(lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32)))
+    S = lib.optim.swa_utils
+    kwargs = {"swa": {}, "ema": {"multi_avg_fn": S.get_ema_multi_avg_fn(0.9)},
+              "ema_single": {"avg_fn": S.get_ema_avg_fn(0.8)},
+              "ema_buffers": {"multi_avg_fn": S.get_ema_multi_avg_fn(0.5), "use_buffers": True},
+              "swa_buffers": {"use_buffers": True}}[kind]
+    avg = S.AveragedModel(model, **kwargs)
+    for _ in range(4):
+        with lib.no_grad():
+            for p in model.parameters():
+                p.add_(lib.tensor(rng.standard_normal(tuple(p.shape)).astype(np.float32)))
+        model.train()
+        model(lib.tensor(rng.standard_normal((5, 3)).astype(np.float32)))  # moves the BatchNorm statistics
+        avg.update_parameters(model)
+    out = {"n": int(avg.n_averaged), "state": {k: v for k, v in avg.state_dict().items()}}
+    loader = [(lib.tensor(rng.standard_normal((6, 3)).astype(np.float32)), 0) for _ in range(3)]
+    S.update_bn(loader, avg)
+    out["after_bn"] = {k: v for k, v in avg.module[1].state_dict().items()}
+    out["momentum"] = avg.module[1].momentum
+    out["training"] = avg.training
+    return out
+
+
+@pytest.mark.parametrize("kind", ["swa", "ema", "ema_single", "ema_buffers", "swa_buffers"])
+def test_averaged_model_and_update_bn_match_pytorch(kind):
+    ours = _averaging(rtorch, kind)
+    ref = torch_ref(lambda torch: _averaging(torch, kind))
+    assert ours["n"] == ref["n"] and ours["momentum"] == ref["momentum"] and ours["training"] == ref["training"]
+    for part in ("state", "after_bn"):
+        assert list(ours[part]) == list(ref[part])
+        for k in ref[part]:
+            np.testing.assert_allclose(ours[part][k].numpy(), ref[part][k], rtol=1e-5, atol=1e-6, err_msg=k)
+            assert ours[part][k].numpy().dtype == ref[part][k].dtype, k
+
+
+def test_update_bn_without_batchnorm_is_a_no_op_and_restores_mode():
+    model = rtorch.nn.Linear(2, 2)
+    model.eval()
+    rtorch.optim.swa_utils.update_bn([rtorch.ones(1, 2)], model)
+    assert not model.training
+    bn = rtorch.nn.Sequential(rtorch.nn.BatchNorm1d(2))
+    bn.eval()
+    rtorch.optim.swa_utils.update_bn([rtorch.tensor([[1.0, 2.0], [3.0, 6.0]])], bn)
+    assert not bn.training and bn[0].momentum == 0.1
+    assert bn[0].running_mean.tolist() == [2.0, 4.0]

@@ -720,5 +720,7 @@ def test_parameter_dict_behaves_like_an_ordered_dict():
         pd["zz"]
     with pytest.raises(ValueError, match="element #0 has length 3"):
         pd.update([("x", 1, 2)])
+    with pytest.raises(TypeError, match="iterable of key/value pairs, but got int"):  # PyTorch's message
+        nn.ParameterDict(32)
     pd.clear()
     assert len(pd) == 0 and list(pd.parameters()) == []

@@ -38,7 +38,7 @@ def run(cls, kw, dtype, fused, monkeypatch):
     with monkeypatch.context() as m:
         if not fused:
             for mod in FUSED_MODULES:
-                m.setattr(mod, "_fusable", lambda group, p: False)
+                m.setattr(mod, "_fusable", lambda *args: False)
         rng = np.random.default_rng(0)
         p = rtorch.nn.Parameter(rtorch.tensor(rng.standard_normal((7, 5)), dtype=dtype))
         q = rtorch.nn.Parameter(rtorch.tensor(rng.standard_normal(3), dtype=dtype))

@@ -1,9 +1,9 @@
 """Adadelta optimizer (Zeiler 2012), as torch.optim.Adadelta: running averages of squared gradients and updates."""
 import rtorch
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer
+from rtorch.optim.optimizer import Optimizer, _to_scalar
 
-__all__ = ["Adadelta"]
+__all__ = ["Adadelta", "adadelta"]
 
 
 class Adadelta(Optimizer):
@@ -54,21 +54,43 @@ class Adadelta(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, rho, eps, wd = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+        params, grads, square_avgs, acc_deltas, steps = [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = -p.grad if group["maximize"] else p.grad
             state = self._init_state(p, ("square_avg", "acc_delta"))
-            state["step"].add_(1)
-            if wd != 0:
-                grad = grad.add(p, alpha=wd)
-            square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-            square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-            std = square_avg.add(eps).sqrt_()
-            delta = acc_delta.add(eps).sqrt_()
-            if group["differentiable"]:
-                delta = delta.clone()
-            delta.div_(std).mul_(grad)
-            acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-            p.add_(delta, alpha=-lr)
+            params.append(p)
+            grads.append(p.grad)
+            square_avgs.append(state["square_avg"])
+            acc_deltas.append(state["acc_delta"])
+            steps.append(state["step"])
+        adadelta(params, grads, square_avgs, acc_deltas, steps, differentiable=group["differentiable"],
+                 lr=group["lr"], rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
+                 maximize=group["maximize"])
+
+
+def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False, foreach=None,
+             differentiable=False, has_complex=False, *, lr, rho, eps, weight_decay, maximize):
+    r"""The Adadelta update of :class:`Adadelta` on lists of tensors, in place (the functional API).
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> adadelta([p], [rtorch.full((1,), 2.0)], [rtorch.zeros(1)], [rtorch.zeros(1)], [rtorch.tensor(0.0)],
+        ...          lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize=False)
+        >>> round(p.item(), 6)
+        0.996838
+    """
+    lr = _to_scalar(lr)
+    for p, g, square_avg, acc_delta, step_t in zip(params, grads, square_avgs, acc_deltas, state_steps):
+        grad = -g if maximize else g
+        step_t.add_(1)
+        if weight_decay != 0:
+            grad = grad.add(p, alpha=weight_decay)
+        square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+        std = square_avg.add(eps).sqrt_()
+        delta = acc_delta.add(eps).sqrt_()
+        if differentiable:
+            delta = delta.clone()
+        delta.div_(std).mul_(grad)
+        acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        p.add_(delta, alpha=-lr)

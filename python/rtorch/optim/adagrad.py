@@ -2,9 +2,9 @@
 import rtorch
 from rtorch import _rtorch
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer, _fusable
+from rtorch.optim.optimizer import Optimizer, _fusable, _to_scalar
 
-__all__ = ["Adagrad"]
+__all__ = ["Adagrad", "adagrad"]
 
 
 class Adagrad(Optimizer):
@@ -64,23 +64,47 @@ class Adagrad(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, lr_decay, eps, wd = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+        params, grads, state_sums, steps = [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = -p.grad if group["maximize"] else p.grad
             # made in __init__, or here for a parameter added later through add_param_group
             state = self._init_state(p, ("sum",), group["initial_accumulator_value"])
-            state["step"].add_(1)
-            step = state["step"].item()
-            # One native pass per parameter where the device has a fused kernel for the dtype.
-            if _fusable(group, p) and _rtorch._adagrad_step(p, p.grad, state["sum"], lr, lr_decay, step, eps, wd,
-                                                            group["maximize"]):
-                continue
-            if wd != 0:
-                grad = grad + p * wd
-            clr = lr / (1 + (step - 1) * lr_decay)
-            state_sum = state["sum"]
-            state_sum.add_(grad * grad)
-            std = state_sum.sqrt().add_(eps)
-            p.sub_(grad / std * clr)
+            params.append(p)
+            grads.append(p.grad)
+            state_sums.append(state["sum"])
+            steps.append(state["step"])
+        adagrad(params, grads, state_sums, steps, differentiable=group["differentiable"], lr=group["lr"],
+                weight_decay=group["weight_decay"], lr_decay=group["lr_decay"], eps=group["eps"],
+                maximize=group["maximize"])
+
+
+def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None, found_inf=None,
+            has_sparse_grad=False, foreach=None, differentiable=False, has_complex=False, *, lr, weight_decay,
+            lr_decay, eps, maximize):
+    r"""The Adagrad update of :class:`Adagrad` on lists of tensors, in place (the functional API).
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> adagrad([p], [rtorch.full((1,), 2.0)], [rtorch.zeros(1)], [rtorch.tensor(0.0)], lr=0.5,
+        ...         weight_decay=0, lr_decay=0, eps=1e-10, maximize=False)
+        >>> round(p.item(), 4)   # 1 - 0.5 * 2 / sqrt(4)
+        0.5
+    """
+    if grad_scale is not None or found_inf is not None:
+        raise RuntimeError("grad_scale and found_inf are only supported by the fused Adagrad kernel")
+    lr = _to_scalar(lr)
+    for p, g, state_sum, step_t in zip(params, grads, state_sums, state_steps):
+        step_t.add_(1)
+        step = step_t.item()
+        # One native pass per parameter where the device has a fused kernel for the dtype.
+        if _fusable(differentiable, p, g) and _rtorch._adagrad_step(p, g, state_sum, lr, lr_decay, step, eps,
+                                                                    weight_decay, maximize):
+            continue
+        grad = -g if maximize else g
+        if weight_decay != 0:
+            grad = grad + p * weight_decay
+        clr = lr / (1 + (step - 1) * lr_decay)
+        state_sum.add_(grad * grad)
+        std = state_sum.sqrt() + eps if differentiable else state_sum.sqrt().add_(eps)
+        p.sub_(grad / std * clr)

@@ -4,9 +4,9 @@ import math
 import rtorch
 from rtorch import _rtorch
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer, _fusable
+from rtorch.optim.optimizer import Optimizer, _fusable, _to_scalar
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["Adam", "AdamW", "adam", "adamw"]
 
 
 class Adam(Optimizer):
@@ -43,40 +43,72 @@ class Adam(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        amsgrad = group["amsgrad"]
         buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
+        params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps = [], [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = -p.grad if group["maximize"] else p.grad
             state = self._init_state(p, buffers)
-            state["step"].add_(1)
-            step = state["step"].item()
-            # One native pass per parameter where the device has a fused kernel; same rounding points.
-            if _fusable(group, p) and _rtorch._adam_step(
-                    p, p.grad, state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"] if amsgrad else None,
-                    lr, beta1, beta2, eps, wd, 1.0 - beta1**step, math.sqrt(1.0 - beta2**step),
-                    group["decoupled_weight_decay"], amsgrad, group["maximize"]):
-                continue
-            if wd != 0:
-                if group["decoupled_weight_decay"]:
-                    p.mul_(1.0 - lr * wd)
-                else:
-                    grad = grad + p * wd
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            exp_avg.mul_(beta1).add_(grad * (1.0 - beta1))
-            exp_avg_sq.mul_(beta2).add_(grad * grad * (1.0 - beta2))
-            bias_correction1 = 1.0 - beta1**step
-            bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
+            params.append(p)
+            grads.append(p.grad)
+            exp_avgs.append(state["exp_avg"])
+            exp_avg_sqs.append(state["exp_avg_sq"])
             if amsgrad:
-                max_sq = state["max_exp_avg_sq"]
-                max_sq.copy_(rtorch.maximum(max_sq, exp_avg_sq))
-                second = max_sq
+                max_exp_avg_sqs.append(state["max_exp_avg_sq"])
+            steps.append(state["step"])
+        beta1, beta2 = group["betas"]
+        adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, differentiable=group["differentiable"],
+             decoupled_weight_decay=group["decoupled_weight_decay"], amsgrad=amsgrad, beta1=beta1, beta2=beta2,
+             lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"])
+
+
+def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None, capturable=False,
+         differentiable=False, fused=None, grad_scale=None, found_inf=None, has_complex=False,
+         decoupled_weight_decay=False, *, amsgrad, beta1, beta2, lr, weight_decay, eps, maximize):
+    r"""The Adam update of :class:`Adam` on lists of tensors, in place (the functional API); one native pass
+    per parameter where its device has a fused kernel for the dtype.
+
+    ``max_exp_avg_sqs`` is used with ``amsgrad`` only; each ``state_steps`` entry is incremented here.
+
+    Example:
+        >>> p = rtorch.ones(2)
+        >>> adam([p], [rtorch.tensor([1.0, -1.0])], [rtorch.zeros(2)], [rtorch.zeros(2)], [], [rtorch.tensor(0.0)],
+        ...      amsgrad=False, beta1=0.9, beta2=0.999, lr=0.1, weight_decay=0, eps=1e-8, maximize=False)
+        >>> [round(v, 5) for v in p.tolist()]
+        [0.9, 1.1]
+    """
+    if grad_scale is not None or found_inf is not None:
+        raise RuntimeError("grad_scale and found_inf are only supported by the fused Adam kernel on CUDA")
+    lr, beta1, beta2 = _to_scalar(lr), _to_scalar(beta1), _to_scalar(beta2)
+    for i, (p, g, exp_avg, exp_avg_sq, step_t) in enumerate(zip(params, grads, exp_avgs, exp_avg_sqs,
+                                                                  state_steps)):
+        max_sq = max_exp_avg_sqs[i] if amsgrad else None
+        step_t.add_(1)
+        step = step_t.item()
+        # One native pass per parameter where the device has a fused kernel; same rounding points.
+        if _fusable(differentiable, p, g) and _rtorch._adam_step(
+                p, g, exp_avg, exp_avg_sq, max_sq, lr, beta1, beta2, eps, weight_decay, 1.0 - beta1**step,
+                math.sqrt(1.0 - beta2**step), decoupled_weight_decay, amsgrad, maximize):
+            continue
+        grad = -g if maximize else g
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                p.mul_(1.0 - lr * weight_decay)
             else:
-                second = exp_avg_sq
-            denom = second.sqrt() / bias_correction2_sqrt + eps
-            p.sub_(exp_avg / denom * (lr / bias_correction1))
+                grad = grad + p * weight_decay
+        exp_avg.mul_(beta1).add_(grad * (1.0 - beta1))
+        exp_avg_sq.mul_(beta2).add_(grad * grad * (1.0 - beta2))
+        bias_correction1 = 1.0 - beta1**step
+        bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
+        if amsgrad:
+            # a clone when differentiable: maximum's backward reads the running maximum copy_ overwrites
+            max_sq.copy_(rtorch.maximum(max_sq.clone() if differentiable else max_sq, exp_avg_sq))
+            second = max_sq
+        else:
+            second = exp_avg_sq
+        denom = second.sqrt() / bias_correction2_sqrt + eps
+        p.sub_(exp_avg / denom * (lr / bias_correction1))
 
 
 class AdamW(Adam):
@@ -90,3 +122,20 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
                          maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=True)
+
+
+def adamw(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None, capturable=False,
+          differentiable=False, fused=None, grad_scale=None, found_inf=None, has_complex=False, *, amsgrad, beta1,
+          beta2, lr, weight_decay, eps, maximize):
+    r"""The AdamW update of :class:`AdamW` (Adam with decoupled weight decay) on lists of tensors, in place.
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> adamw([p], [rtorch.zeros(1)], [rtorch.zeros(1)], [rtorch.zeros(1)], [], [rtorch.tensor(0.0)],
+        ...       amsgrad=False, beta1=0.9, beta2=0.999, lr=0.1, weight_decay=0.5, eps=1e-8, maximize=False)
+        >>> round(p.item(), 6)   # only the decay: 1 - 0.1 * 0.5
+        0.95
+    """
+    adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach, capturable, differentiable,
+         fused, grad_scale, found_inf, has_complex, True, amsgrad=amsgrad, beta1=beta1, beta2=beta2, lr=lr,
+         weight_decay=weight_decay, eps=eps, maximize=maximize)

@@ -201,12 +201,10 @@ class LBFGS(Optimizer):
             closure (Callable): clears the gradients, re-evaluates the model, calls ``backward``
                 and returns the loss.
         """
-        for hook in list(self._optimizer_step_pre_hooks.values()):
-            hook(self, (), {})
+        self._call_step_pre_hooks((), {})
         with rtorch.no_grad():
             loss = self._step(closure)
-        for hook in list(self._optimizer_step_post_hooks.values()):
-            hook(self, (), {})
+        self._call_step_post_hooks((), {})
         return loss
 
     def _step(self, closure):

@@ -3,13 +3,14 @@ import math
 import types
 import warnings
 from bisect import bisect_right
+from functools import partial
 from collections import Counter
 
 from rtorch.optim.optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR", "CosineAnnealingWarmRestarts", "OneCycleLR",
-           "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau"]
+           "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau", "MultiplicativeLR", "CyclicLR"]
 
 
 class LRScheduler:
@@ -376,6 +377,29 @@ def _format_param(name, optimizer, param):
     return [param] * len(optimizer.param_groups)
 
 
+def _init_momentum_cycle(scheduler, optimizer, base_momentum, max_momentum, last_epoch):
+    """For a scheduler that cycles momentum (OneCycleLR, CyclicLR): check the optimizer has one (SGD's
+    ``momentum`` or Adam's ``betas[0]``), record the per-group bounds, and start at ``max_momentum``."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+    scheduler.use_beta1 = "betas" in optimizer.defaults
+    max_momentums = _format_param("max_momentum", optimizer, max_momentum)
+    base_momentums = _format_param("base_momentum", optimizer, base_momentum)
+    if last_epoch == -1:
+        for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups):
+            _set_momentum(scheduler, group, m_momentum)
+            group["max_momentum"] = m_momentum
+            group["base_momentum"] = b_momentum
+    return base_momentums, max_momentums
+
+
+def _set_momentum(scheduler, group, momentum):
+    if scheduler.use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
 class OneCycleLR(LRScheduler):
     r"""The 1cycle learning-rate policy, stepped once per batch.
 
@@ -443,19 +467,7 @@ class OneCycleLR(LRScheduler):
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in optimizer.defaults
-            max_momentums = _format_param("max_momentum", optimizer, max_momentum)
-            base_momentums = _format_param("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups):
-                    if self.use_beta1:
-                        group["betas"] = (m_momentum, *group["betas"][1:])
-                    else:
-                        group["momentum"] = m_momentum
-                    group["max_momentum"] = m_momentum
-                    group["base_momentum"] = b_momentum
+            _init_momentum_cycle(self, optimizer, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def _anneal_func(self, start, end, pct):
@@ -491,10 +503,7 @@ class OneCycleLR(LRScheduler):
                 start_step = phase["end_step"]
             lrs.append(lr)
             if self.cycle_momentum:
-                if self.use_beta1:
-                    group["betas"] = (momentum, *group["betas"][1:])
-                else:
-                    group["momentum"] = momentum
+                _set_momentum(self, group, momentum)
         return lrs
 
 
@@ -719,3 +728,170 @@ class ReduceLROnPlateau(LRScheduler):
         r"""Load a state produced by :meth:`state_dict`."""
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
+
+
+# ---------------------------------------------------------------- issue 17: MultiplicativeLR, CyclicLR
+class MultiplicativeLR(LambdaLR):
+    r"""Multiply each group's lr by ``lr_lambda(epoch)`` every epoch (one function or one per group).
+
+    .. math::
+        \eta_t = \eta_{t-1}\cdot\lambda(t)
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer
+        lr_lambda (callable or list of callables): the factor for epoch ``t``, one per param group if a list
+        last_epoch (int): the index of the last epoch (-1 starts afresh). Default: -1
+
+    Example:
+        >>> opt = rtorch.optim.SGD([rtorch.nn.Parameter(rtorch.zeros(1))], lr=1.0)
+        >>> sched = MultiplicativeLR(opt, lr_lambda=lambda epoch: 0.5)
+        >>> opt.step(); sched.step(); opt.step(); sched.step()
+        >>> opt.param_groups[0]["lr"]
+        0.25
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        lambdas = lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]
+        for fn in lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        super().__init__(optimizer, lr_lambda, last_epoch)
+
+    def get_lr(self):
+        """Returns each group's learning rate for the current epoch (the chainable form :meth:`step` uses)."""
+        if self._is_initial:
+            return self._current_lrs()
+        return [group["lr"] * lmbda(self.last_epoch)
+                for lmbda, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
+
+
+class CyclicLR(LRScheduler):
+    r"""Cycle the learning rate between ``base_lr`` and ``max_lr`` (Smith 2017); step it after every batch.
+
+    A cycle lasts ``step_size_up + step_size_down`` iterations; momentum moves the opposite way.
+
+    With :math:`c = \lfloor 1 + t/T \rfloor`, :math:`x = 1 + t/T - c` and :math:`r` = ``step_size_up`` / T,
+    the scale is :math:`s = x/r` while :math:`x \le r` else :math:`(x - 1)/(r - 1)`, and
+
+    .. math::
+        \eta_t = \eta_{base} + (\eta_{max} - \eta_{base})\, s\, f(\cdot),\quad
+        m_t = m_{max} - (m_{max} - m_{base})\, s\, f(\cdot)
+
+    where :math:`f` is 1 (``'triangular'``), :math:`2^{1-c}` (``'triangular2'``), :math:`\gamma^t`
+    (``'exp_range'``) or ``scale_fn`` applied to the cycle :math:`c` or the iteration :math:`t`
+    (``scale_mode``).
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer
+        base_lr (float or list): lower lr bound per group (set as the groups' lr at construction)
+        max_lr (float or list): upper lr bound per group
+        step_size_up (int): iterations of the rising half. Default: 2000
+        step_size_down (int, optional): iterations of the falling half; ``step_size_up`` if None
+        mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``
+        gamma (float): the base of ``'exp_range'``. Default: 1.0
+        scale_fn (callable, optional): a custom scale, replacing ``mode``
+        scale_mode (str): ``'cycle'`` or ``'iterations'``, what ``scale_fn`` receives. Default: ``'cycle'``
+        cycle_momentum (bool): also cycle SGD's ``momentum`` / Adam's ``betas[0]``. Default: ``True``
+        base_momentum (float or list): lower momentum bound. Default: 0.8
+        max_momentum (float or list): upper momentum bound. Default: 0.9
+        last_epoch (int): the index of the last batch (-1 starts afresh). Default: -1
+
+    Example:
+        >>> opt = rtorch.optim.SGD([rtorch.nn.Parameter(rtorch.zeros(1))], lr=0.1, momentum=0.9)
+        >>> sched = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
+        >>> lrs = []
+        >>> for _ in range(4):
+        ...     opt.step(); sched.step(); lrs.append(round(opt.param_groups[0]["lr"], 6))
+        >>> lrs
+        [0.055, 0.1, 0.055, 0.01]
+    """
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
+                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
+                 max_momentum=0.9, last_epoch=-1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        base_lrs = _format_param("base_lr", optimizer, base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _format_param("max_lr", optimizer, max_lr)
+        step_size_up = float(step_size_up)
+        step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
+        self.total_size = step_size_up + step_size_down
+        self.step_ratio = step_size_up / self.total_size
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.mode = mode
+        self.gamma = gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode
+        self._init_scale_fn()
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self.base_momentums, self.max_momentums = _init_momentum_cycle(
+                self, optimizer, base_momentum, max_momentum, last_epoch)
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def _init_scale_fn(self):
+        if self._scale_fn_custom is not None:
+            return
+        if self.mode == "triangular":
+            self._scale_fn_ref = self._triangular_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "triangular2":
+            self._scale_fn_ref = self._triangular2_scale_fn
+            self.scale_mode = "cycle"
+        elif self.mode == "exp_range":
+            self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
+            self.scale_mode = "iterations"
+
+    def scale_fn(self, x):
+        """The scale for cycle or iteration ``x``: ``scale_fn`` if given, else the ``mode``'s."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        return self._scale_fn_ref(x)
+
+    @staticmethod
+    def _triangular_scale_fn(x):
+        return 1.0
+
+    @staticmethod
+    def _triangular2_scale_fn(x):
+        return 1 / (2.0 ** (x - 1))
+
+    @staticmethod
+    def _exp_range_scale_fn(gamma, x):
+        return gamma ** x
+
+    def get_lr(self):
+        """Returns each group's learning rate for the current iteration (and sets its momentum)."""
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        scale_factor = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [base_lr + (max_lr - base_lr) * scale_factor * scale
+               for base_lr, max_lr in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, base_m, max_m in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
+                _set_momentum(self, group, max_m - (max_m - base_m) * scale_factor * scale)
+        return lrs
+
+    def state_dict(self):
+        r"""Return the state; a custom ``scale_fn`` is saved only when it is a callable object (its ``__dict__``)."""
+        state = super().state_dict()
+        state.pop("_scale_fn_ref", None)
+        fn = state.pop("_scale_fn_custom")
+        state["_scale_fn_custom"] = None if fn is None or isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+        return state
+
+    def load_state_dict(self, state_dict):
+        r"""Load a state from :meth:`state_dict` (a saved callable object's ``__dict__`` is restored)."""
+        state_dict = dict(state_dict)
+        fn = state_dict.pop("_scale_fn_custom")
+        super().load_state_dict(state_dict)
+        if fn is not None:
+            self._scale_fn_custom.__dict__.update(fn)
+        self._init_scale_fn()

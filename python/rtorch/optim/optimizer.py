@@ -1,10 +1,16 @@
 """Optimizer: the base class holding param_groups and per-parameter state, with state_dict I/O."""
+import functools
 import itertools
 from collections import OrderedDict, defaultdict
+from typing import Any, Callable
 
 import rtorch
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
+
+# Hooks that run around the step of every optimizer (register_optimizer_step_pre_hook / _post_hook).
+_global_optimizer_pre_hooks = OrderedDict()
+_global_optimizer_post_hooks = OrderedDict()
 
 
 class _RequiredParameter:
@@ -18,6 +24,8 @@ required = _RequiredParameter()
 
 
 class _Handle:
+    """Removes the hook it was returned for (``handle.remove()``)."""
+
     _ids = itertools.count()
 
     def __init__(self, hooks):
@@ -25,7 +33,43 @@ class _Handle:
         self.id = next(_Handle._ids)
 
     def remove(self):
+        """Unregister the hook."""
         self._hooks.pop(self.id, None)
+
+
+def _register(hooks, hook, prepend=False):
+    handle = _Handle(hooks)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+def register_optimizer_step_pre_hook(hook):
+    r"""Register ``hook(optimizer, args, kwargs)`` called before the ``step`` of every optimizer.
+
+    Returns a handle whose ``remove()`` unregisters it.
+
+    Example:
+        >>> handle = register_optimizer_step_pre_hook(lambda opt, args, kwargs: None)
+        >>> handle.remove()
+    """
+    return _register(_global_optimizer_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    r"""Register ``hook(optimizer, args, kwargs)`` called after the ``step`` of every optimizer.
+
+    Example:
+        >>> handle = register_optimizer_step_post_hook(lambda opt, args, kwargs: None)
+        >>> handle.remove()
+    """
+    return _register(_global_optimizer_post_hooks, hook)
+
+
+_HOOK_DICTS = ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
+               "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
+               "_optimizer_load_state_dict_post_hooks")
 
 
 class Optimizer:
@@ -37,10 +81,13 @@ class Optimizer:
         defaults (dict): default values of the optimisation options for each group.
     """
 
+    OptimizerPreHook = Callable[["Optimizer", tuple, dict], Any]
+    OptimizerPostHook = Callable[["Optimizer", tuple, dict], None]
+
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self._optimizer_step_pre_hooks = OrderedDict()
-        self._optimizer_step_post_hooks = OrderedDict()
+        for name in _HOOK_DICTS:
+            setattr(self, name, OrderedDict())
         if isinstance(params, rtorch.Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -65,8 +112,8 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
-        self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
+        for name in _HOOK_DICTS:
+            self.__dict__.setdefault(name, OrderedDict())
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
@@ -106,7 +153,8 @@ class Optimizer:
         for p in params:
             if not isinstance(p, rtorch.Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
-            if not p.is_leaf:
+            # differentiable optimizers update non-leaf tensors (an unrolled inner loop), as in PyTorch
+            if not (p.is_leaf or self.defaults.get("differentiable") or getattr(p, "retains_grad", False)):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -136,19 +184,55 @@ class Optimizer:
         raise NotImplementedError
 
     def _run_step(self, closure, update):
-        """Call hooks and ``closure`` around ``update(group)`` applied to each group without grad."""
-        for hook in list(self._optimizer_step_pre_hooks.values()):
-            hook(self, (), {})
+        """Call hooks and ``closure`` around ``update(group)`` applied to each group, recorded by autograd only
+        for an optimizer made with ``differentiable=True`` (as PyTorch)."""
+        self._call_step_pre_hooks((), {})
         loss = None
         if closure is not None:
             with rtorch.enable_grad():
                 loss = closure()
-        with rtorch.no_grad():
+        with rtorch.set_grad_enabled(bool(self.defaults.get("differentiable", False))):
             for group in self.param_groups:
                 update(group)
-        for hook in list(self._optimizer_step_post_hooks.values()):
-            hook(self, (), {})
+        self._call_step_post_hooks((), {})
         return loss
+
+    def _call_step_pre_hooks(self, args, kwargs):
+        """The global, then this optimizer's, step pre-hooks; a hook may return new ``(args, kwargs)``."""
+        for hook in list(_global_optimizer_pre_hooks.values()) + list(self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        f"{type(self).__name__}.step must return None or a tuple of (new_args, new_kwargs), "
+                        f"but got {result}.")
+                args, kwargs = result
+        return args, kwargs
+
+    def _call_step_post_hooks(self, args, kwargs):
+        for hook in list(self._optimizer_step_post_hooks.values()) + list(_global_optimizer_post_hooks.values()):
+            hook(self, args, kwargs)
+
+    @staticmethod
+    def profile_hook_step(func):
+        r"""Decorate a custom optimizer's ``step`` so that the step hooks run around it.
+
+        The global and per-optimizer hooks run as around PyTorch's optimizers; a pre-hook may replace the
+        arguments.
+
+        Example:
+            >>> class MySGD(Optimizer):
+            ...     @Optimizer.profile_hook_step
+            ...     def step(self, closure=None):
+            ...         ...
+        """
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            args, kwargs = self._call_step_pre_hooks(args, kwargs)
+            out = func(self, *args, **kwargs)
+            self._call_step_post_hooks(args, kwargs)
+            return out
+        return wrapper
 
     def _init_state(self, p, buffers, fill=0):
         """``self.state[p]``, created on first use: a float32 ``step`` counter at 0, then one tensor like ``p``
@@ -162,15 +246,31 @@ class Optimizer:
 
     def register_step_pre_hook(self, hook):
         r"""Register ``hook(optimizer, args, kwargs)`` called before each ``step``."""
-        handle = _Handle(self._optimizer_step_pre_hooks)
-        self._optimizer_step_pre_hooks[handle.id] = hook
-        return handle
+        return _register(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
         r"""Register ``hook(optimizer, args, kwargs)`` called after each ``step``."""
-        handle = _Handle(self._optimizer_step_post_hooks)
-        self._optimizer_step_post_hooks[handle.id] = hook
-        return handle
+        return _register(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        r"""Register ``hook(optimizer)`` called at the start of :meth:`state_dict` (first if ``prepend``)."""
+        return _register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        r"""Register ``hook(optimizer, state_dict)`` called on the result of :meth:`state_dict`.
+
+        A dict the hook returns replaces the state dict."""
+        return _register(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        r"""Register ``hook(optimizer, state_dict)`` called before :meth:`load_state_dict` reads its argument.
+
+        The hook sees a shallow copy; a dict it returns is loaded instead."""
+        return _register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        r"""Register ``hook(optimizer)`` called at the end of :meth:`load_state_dict`."""
+        return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ------------------------------------------------------------- state dict
     def state_dict(self):
@@ -178,6 +278,8 @@ class Optimizer:
 
         Parameters are referred to by their integer index across all groups.
         """
+        for hook in list(self._optimizer_state_dict_pre_hooks.values()):
+            hook(self)
         index_of = {}
         groups = []
         for group in self.param_groups:
@@ -188,10 +290,20 @@ class Optimizer:
             packed["params"] = [index_of[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {index_of[id(p)]: s for p, s in self.state.items() if id(p) in index_of}
-        return {"state": state, "param_groups": groups}
+        state_dict = {"state": state, "param_groups": groups}
+        for hook in list(self._optimizer_state_dict_post_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     def load_state_dict(self, state_dict):
         r"""Load optimizer state produced by :meth:`state_dict` (tensors are copied)."""
+        state_dict = dict(state_dict)
+        for hook in list(self._optimizer_load_state_dict_pre_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         state_dict = _copy_state(state_dict)
         groups = self.param_groups
         saved_groups = state_dict["param_groups"]
@@ -218,6 +330,8 @@ class Optimizer:
                 ng["param_names"] = g["param_names"]
             new_groups.append(ng)
         self.__setstate__({"state": state, "param_groups": new_groups})
+        for hook in list(self._optimizer_load_state_dict_post_hooks.values()):
+            hook(self)
 
 
 def _clone(t):
@@ -249,11 +363,52 @@ def _cast_state(param, key, value):
     return value
 
 
-def _fusable(group, p):
-    """Whether ``p``'s update may run as one fused native kernel: a dense float parameter with a
-    gradient of the same dtype, device and layout, outside differentiable mode. The native step then
+def _fusable(differentiable, p, g):
+    """Whether ``p``'s update with gradient ``g`` may run as one fused native kernel: a dense float parameter
+    with a gradient of the same dtype, device and layout, outside differentiable mode. The native step then
     decides whether its device has a kernel for the dtype (it returns False when not)."""
-    g = p.grad
-    return (not group.get("differentiable", False)
+    return (not differentiable
             and p.dtype.is_floating_point
             and g.dtype == p.dtype and g.device == p.device and p.is_contiguous() and g.is_contiguous())
+
+
+# ------------------------------------------------ helpers shared by the optimizers added in issue 17
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+
+def _to_scalar(x):
+    """A hyper-parameter given as a one-element tensor (``lr=rtorch.tensor(0.01)``) as a Python number."""
+    return x.item() if isinstance(x, rtorch.Tensor) else x
+
+
+def _check_lr(lr, message="Invalid learning rate: {}", strict=False):
+    """PyTorch's learning-rate checks: a tensor ``lr`` must have one element, and ``lr >= 0`` (``> 0`` if
+    ``strict``) else ValueError with ``message``."""
+    if isinstance(lr, rtorch.Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    value = _to_scalar(lr)
+    if not (0.0 < value if strict else 0.0 <= value):
+        raise ValueError(message.format(lr))
+
+
+def _check_betas(betas):
+    """``0 <= beta < 1`` for both Adam-style betas, with PyTorch's message."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def _check_capturable(capturable, p, names="params and state_steps"):
+    """``capturable=True`` needs the parameter on an accelerator, as PyTorch asserts (the update itself is the
+    same arithmetic on every device here: rtorch does not capture graphs)."""
+    if capturable and p.device.type not in _CAPTURABLE_DEVICES:
+        raise AssertionError(
+            f"If capturable=True, {names} must be on supported devices: {_CAPTURABLE_DEVICES}.")
+
+
+def _dense_grad(p, op):
+    """``p.grad`` after refusing a sparse one as PyTorch's dense optimizers do."""
+    g = p.grad
+    if getattr(g, "is_sparse", False):
+        raise RuntimeError(f"{op} does not support sparse gradients")
+    return g

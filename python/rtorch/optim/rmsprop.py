@@ -2,9 +2,9 @@
 import rtorch
 from rtorch import _rtorch
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer, _fusable
+from rtorch.optim.optimizer import Optimizer, _fusable, _to_scalar
 
-__all__ = ["RMSprop"]
+__all__ = ["RMSprop", "rmsprop"]
 
 
 class RMSprop(Optimizer):
@@ -60,38 +60,62 @@ class RMSprop(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-        wd, momentum = group["weight_decay"], group["momentum"]
         buffers = ["square_avg"]
-        if momentum > 0:
+        if group["momentum"] > 0:
             buffers.append("momentum_buffer")
         if group["centered"]:
             buffers.append("grad_avg")
+        params, grads, square_avgs, grad_avgs, momentum_bufs, steps = [], [], [], [], [], []
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = -p.grad if group["maximize"] else p.grad
             state = self._init_state(p, buffers)
-            state["step"].add_(1)
-            # One native pass per parameter where the device has a fused kernel for the dtype.
-            if _fusable(group, p) and _rtorch._rmsprop_step(
-                    p, p.grad, state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"), lr,
-                    alpha, eps, wd, momentum, group["centered"], group["maximize"]):
-                continue
-            if wd != 0:
-                grad = grad + p * wd
-            square_avg = state["square_avg"]
-            square_avg.mul_(alpha).add_(grad * grad * (1.0 - alpha))
-            if group["centered"]:
-                grad_avg = state["grad_avg"]
-                grad_avg.mul_(alpha).add_(grad * (1.0 - alpha))
-                avg = (square_avg - grad_avg * grad_avg).sqrt_()
-            else:
-                avg = square_avg.sqrt()
-            avg.add_(eps)
-            if momentum > 0:
-                buf = state["momentum_buffer"]
-                buf.mul_(momentum).add_(grad / avg)
-                p.sub_(buf * lr)
-            else:
-                p.sub_(grad / avg * lr)
+            params.append(p)
+            grads.append(p.grad)
+            square_avgs.append(state["square_avg"])
+            grad_avgs.append(state.get("grad_avg"))
+            momentum_bufs.append(state.get("momentum_buffer"))
+            steps.append(state["step"])
+        rmsprop(params, grads, square_avgs, grad_avgs, momentum_bufs, steps, maximize=group["maximize"],
+                differentiable=group["differentiable"], lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
+                weight_decay=group["weight_decay"], momentum=group["momentum"], centered=group["centered"])
+
+
+def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_steps, foreach=None, maximize=False,
+            differentiable=False, capturable=False, has_complex=False, *, lr, alpha, eps, weight_decay, momentum,
+            centered):
+    r"""The RMSprop update of :class:`RMSprop` on lists of tensors, in place (the functional API).
+
+    ``grad_avgs`` is used when ``centered``, ``momentum_buffer_list`` when ``momentum > 0``.
+
+    Example:
+        >>> p = rtorch.ones(1)
+        >>> rmsprop([p], [rtorch.full((1,), 2.0)], [rtorch.zeros(1)], [None], [None], [rtorch.tensor(0.0)],
+        ...         lr=0.1, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)
+        >>> round(p.item(), 4)   # 1 - 0.1 * 2 / sqrt(0.01 * 4)
+        0.0
+    """
+    lr = _to_scalar(lr)
+    for p, g, square_avg, grad_avg, buf, step_t in zip(params, grads, square_avgs, grad_avgs, momentum_buffer_list,
+                                                       state_steps):
+        step_t.add_(1)
+        # One native pass per parameter where the device has a fused kernel for the dtype.
+        if _fusable(differentiable, p, g) and _rtorch._rmsprop_step(
+                p, g, square_avg, grad_avg if centered else None, buf if momentum > 0 else None, lr, alpha, eps,
+                weight_decay, momentum, centered, maximize):
+            continue
+        grad = -g if maximize else g
+        if weight_decay != 0:
+            grad = grad + p * weight_decay
+        square_avg.mul_(alpha).add_(grad * grad * (1.0 - alpha))
+        if centered:
+            grad_avg.mul_(alpha).add_(grad * (1.0 - alpha))
+            avg = (square_avg - grad_avg * grad_avg).sqrt_()
+        else:
+            avg = square_avg.sqrt()
+        avg = avg.add(eps) if differentiable else avg.add_(eps)  # sqrt's backward reads its output
+        if momentum > 0:
+            buf.mul_(momentum).add_(grad / avg)
+            p.sub_(buf * lr)
+        else:
+            p.sub_(grad / avg * lr)
