@@ -1497,4 +1497,50 @@ _SPECS = {
     "pad": "input:Tensor pad:intseq mode:str value:float?",
 }
 _argcheck.check_all(globals(), _SPECS)
+_ACT_SPEC, _LOSS_SPEC = _ACT, _LOSS  # for the families appended below
 del _T, _OT, _LOSS, _POOL, _ACT
+
+
+# ------------------------------------------- families in rtorch.nn._functional (nnfunc, session 3)
+from rtorch.nn._functional import activation as _activation  # noqa: E402
+from rtorch.nn._functional import distance as _distance  # noqa: E402
+from rtorch.nn._functional import loss as _loss  # noqa: E402
+from rtorch.nn._functional import norm as _norm  # noqa: E402
+from rtorch.nn._functional import shuffle as _shuffle  # noqa: E402
+
+_FAMILY_SPECS = {
+    "celu": _ACT_SPEC + " alpha:float", "celu_": "input:Tensor alpha:float",
+    "selu": _ACT_SPEC, "selu_": "input:Tensor", "glu": "input:Tensor dim:int",
+    "hardshrink": "input:Tensor lambd:float", "softshrink": "input:Tensor lambd:float",
+    "tanhshrink": "input:Tensor", "hardsigmoid": _ACT_SPEC, "hardswish": _ACT_SPEC, "logsigmoid": "input:Tensor",
+    "prelu": "input:Tensor weight:Tensor",
+    "rrelu": _ACT_SPEC + " lower:float upper:float training:bool",
+    "rrelu_": "input:Tensor lower:float upper:float training:bool",
+    "threshold": _ACT_SPEC + " threshold:float value:float", "threshold_": "input:Tensor threshold:float value:float",
+    "pairwise_distance": "x1:Tensor x2:Tensor p:float eps:float keepdim:bool", "pdist": "input:Tensor p:float",
+    "cosine_embedding_loss": "input1:Tensor input2:Tensor target:Tensor margin:float size_average:bool? "
+                             "reduce:bool? reduction:str",
+    "hinge_embedding_loss": _LOSS_SPEC + " margin:float",
+    "margin_ranking_loss": "input1:Tensor input2:Tensor target:Tensor margin:float size_average:bool? "
+                           "reduce:bool? reduction:str",
+    "soft_margin_loss": _LOSS_SPEC, "multilabel_soft_margin_loss": _LOSS_SPEC + " weight:Tensor?",
+    "multi_margin_loss": _LOSS_SPEC + " p:int margin:float weight:Tensor?", "multilabel_margin_loss": _LOSS_SPEC,
+    "triplet_margin_loss": "anchor:Tensor positive:Tensor negative:Tensor margin:float p:float eps:float swap:bool "
+                           "size_average:bool? reduce:bool? reduction:str",
+    "triplet_margin_with_distance_loss": "anchor:Tensor positive:Tensor negative:Tensor margin:float swap:bool "
+                                         "reduction:str",
+    "poisson_nll_loss": _LOSS_SPEC + " log_input:bool full:bool eps:float",
+    "gaussian_nll_loss": "input:Tensor target:Tensor full:bool eps:float reduction:str",
+    "instance_norm": "input:Tensor running_mean:Tensor? running_var:Tensor? weight:Tensor? bias:Tensor? "
+                     "use_input_stats:bool momentum:float eps:float",
+    "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
+    "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
+    "channel_shuffle": "input:Tensor groups:int",
+}
+for _family in (_activation, _distance, _loss, _norm, _shuffle):
+    for _name in _family.__all__:
+        globals()[_name] = getattr(_family, _name)
+    __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]
+_argcheck.check_all(globals(), _FAMILY_SPECS)
+del _family, _name
+del _ACT_SPEC, _LOSS_SPEC
