@@ -98,8 +98,9 @@ def hardshrink(input, lambd=0.5):
 
 
 def softshrink(input, lambd=0.5):
-    r"""Shrink towards zero by :math:`\lambda`: :math:`x - \lambda` above it, :math:`x + \lambda` below
-    :math:`-\lambda`, zero between.
+    r"""Shrink towards zero by :math:`\lambda`.
+
+    Returns :math:`x - \lambda` above it, :math:`x + \lambda` below :math:`-\lambda`, zero between.
 
     Args:
         input (Tensor): any shape, floating point.
@@ -203,8 +204,10 @@ def prelu(input, weight):
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
-    r"""Randomized leaky ReLU: negative inputs are scaled by a slope drawn from ``U(lower, upper)`` per element
-    in training, by ``(lower + upper) / 2`` in evaluation.
+    r"""Randomized leaky ReLU.
+
+    Negative inputs are scaled by a slope drawn from ``U(lower, upper)`` per element in training, by
+    ``(lower + upper) / 2`` in evaluation.
 
     Args:
         input (Tensor): any shape, floating point.

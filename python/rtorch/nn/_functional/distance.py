@@ -8,16 +8,22 @@ import rtorch
 
 
 def _pnorm(x, p, dim, keepdim=False):
-    """The p-norm of ``x`` along ``dim`` whose gradient is 0 where the norm is 0 (as PyTorch's norm backward),
-    for every p >= 0 including inf."""
+    """The p-norm of ``x`` along ``dim`` with PyTorch's norm-backward conventions: the gradient is 0 where the
+    norm is 0 and, for p < 1, at zero entries; for every p >= 0 including inf (p = 0 counts non-zeros and has a
+    zero gradient)."""
     if p == 0:
-        return (x != 0).sum(dim, keepdim=keepdim).to(x.dtype)
+        return (x != 0).sum(dim, keepdim=keepdim).to(x.dtype) + (x * 0).sum(dim, keepdim=keepdim)
     if math.isinf(p):
         a = x.abs()
         return a.amax(dim, keepdim=keepdim) if p > 0 else a.amin(dim, keepdim=keepdim)
     if p == 1:
         return x.abs().sum(dim, keepdim=keepdim)
-    s = x.abs().pow(p).sum(dim, keepdim=keepdim) if p != 2 else (x * x).sum(dim, keepdim=keepdim)
+    if p == 2:
+        s = (x * x).sum(dim, keepdim=keepdim)
+    else:
+        a = x.abs()
+        nz = a > 0
+        s = rtorch.where(nz, rtorch.where(nz, a, a.new_ones(())).pow(p), a.new_zeros(())).sum(dim, keepdim=keepdim)
     nz = s > 0
     safe = rtorch.where(nz, s, s.new_ones(()))  # keeps d(s^(1/p)) finite where s == 0
     return rtorch.where(nz, safe.pow(1.0 / p), s.new_zeros(()))
@@ -45,8 +51,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 def pdist(input, p=2.0):
-    r"""The p-norm distance between each pair of rows of ``input`` (N, M): the N(N-1)/2 upper-triangle entries of
-    the distance matrix, row by row.
+    r"""The p-norm distance between each pair of rows of ``input`` (N, M).
+
+    Returns the N(N-1)/2 upper-triangle entries of the distance matrix, row by row.
 
     Args:
         input (Tensor): (N, M).

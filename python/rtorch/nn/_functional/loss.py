@@ -13,14 +13,21 @@ def _reduction(size_average, reduce_, reduction):
     return _get_reduction(size_average, reduce_, reduction)
 
 
+def _size(t):
+    """A shape as PyTorch's messages print it (``torch.Size([2, 3])``: programs run as ``import rtorch as torch``)."""
+    return f"torch.Size({list(t.shape)})"
+
+
 def _check_reduction(reduction):
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
-    r"""Loss that pulls pairs with ``target == 1`` to cosine similarity 1 and pushes pairs with ``target == -1``
-    below ``margin``: :math:`1 - \cos(x_1, x_2)` or :math:`\max(0, \cos(x_1, x_2) - \text{margin})`.
+    r"""Cosine embedding loss: pulls pairs labelled 1 together, pushes pairs labelled -1 apart.
+
+    The loss is :math:`1 - \cos(x_1, x_2)` for ``target == 1`` and :math:`\max(0, \cos(x_1, x_2) - \text{margin})`
+    for ``target == -1``.
 
     Args:
         input1 (Tensor): (N, D) or (D,).
@@ -53,8 +60,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
-    r"""Hinge loss for ``target`` in {1, -1}: :math:`x` where the target is 1, :math:`\max(0, \text{margin} - x)`
-    where it is -1.
+    r"""Hinge embedding loss for ``target`` in {1, -1}.
+
+    The loss is :math:`x` where the target is 1 and :math:`\max(0, \text{margin} - x)` where it is -1.
 
     Args:
         input (Tensor): any shape (typically distances).
@@ -75,8 +83,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
-    r"""Ranking loss :math:`\max(0, -y (x_1 - x_2) + \text{margin})`: ``target`` 1 asks for ``input1`` ranked
-    higher, -1 for ``input2``.
+    r"""Ranking loss :math:`\max(0, -y (x_1 - x_2) + \text{margin})`.
+
+    ``target`` 1 asks for ``input1`` ranked higher, -1 for ``input2``.
 
     Args:
         input1 (Tensor): (N,) or 0-d.
@@ -93,7 +102,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     reduction = _reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+                           f"input1: {_size(input1)}, input2: {_size(input2)}, target: {_size(target)} ")
     return _apply((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
@@ -150,8 +159,10 @@ def _margin_batch(input):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
-    r"""Multi-class hinge loss: for each sample, the mean over classes :math:`j \ne y` of
-    :math:`\max(0, \text{margin} - x_y + x_j)^p` (times ``weight[y]``).
+    r"""Multi-class hinge loss.
+
+    For each sample, the mean over classes :math:`j \ne y` of :math:`\max(0, \text{margin} - x_y + x_j)^p`
+    (times ``weight[y]``).
 
     Args:
         input (Tensor): (N, C) or (C,).
@@ -195,7 +206,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    r"""Multi-label hinge loss: ``target`` holds each sample's class indices, ended by the first -1; the loss sums
+    r"""Multi-label hinge loss.
+
+    ``target`` holds each sample's class indices, ended by the first -1; the loss sums
     :math:`\max(0, 1 - (x_j - x_k))` over its target classes j and non-target classes k, divided by C.
 
     Args:
@@ -305,8 +318,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
-    r"""Negative log likelihood of ``target`` under a Poisson distribution of rate ``input`` (or ``exp(input)``
-    when ``log_input``), dropping the constant :math:`\log(y!)` unless ``full`` (Stirling's approximation).
+    r"""Poisson negative log likelihood of ``target`` for the rate ``input`` (or ``exp(input)``).
+
+    The constant :math:`\log(y!)` is dropped unless ``full`` (Stirling's approximation).
 
     Args:
         input (Tensor): the rate or its log.

@@ -34,7 +34,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         spatial = functools.reduce(operator.mul, input.shape[2:], 1)
         if input.dim() < 2 or spatial == 1:
             raise ValueError(f"Expected more than 1 spatial element when training, got input size "
-                             f"{input.shape}")
+                             f"torch.Size({list(input.shape)})")
     b, c = input.shape[0], input.shape[1]
     x = input.reshape(1, b * c, *input.shape[2:])
 

@@ -62,8 +62,9 @@ def pixel_unshuffle(input, downscale_factor):
 
 
 def channel_shuffle(input, groups):
-    r"""Split the channels (dim 1) of (N, C, *) into ``groups`` and interleave them: (N, g, C/g, *) ->
-    (N, C/g, g, *).
+    r"""Split the channels (dim 1) of (N, C, *) into ``groups`` and interleave them.
+
+    The channels are viewed as (g, C/g) and transposed to (C/g, g).
 
     Args:
         input (Tensor): at least 3-D.
