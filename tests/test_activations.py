@@ -171,3 +171,15 @@ def test_argument_types_are_checked():
         F.celu(rtorch.ones(2), "a")
     with pytest.raises(TypeError, match=r"glu\(\): argument 'dim' \(position 2\) must be int, not float"):
         F.glu(rtorch.ones(2), 1.5)
+
+
+@pytest.mark.parametrize("module", ["rtorch.nn._functional.activation", "rtorch.nn._functional.loss",
+                                    "rtorch.nn._functional.distance", "rtorch.nn._functional.norm",
+                                    "rtorch.nn._functional.shuffle", "rtorch._nn_aliases"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), extraglobs={"rtorch": rtorch},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

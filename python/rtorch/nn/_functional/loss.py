@@ -41,7 +41,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         >>> x = rtorch.tensor([[1.0, 0.0], [1.0, 0.0]])
         >>> rtorch.nn.functional.cosine_embedding_loss(x, rtorch.tensor([[0.0, 1.0], [1.0, 0.0]]),
         ...                                            rtorch.tensor([1.0, -1.0]))
-        tensor(1.0000)
+        tensor(1.)
     """
     reduction = _reduction(size_average, reduce, reduction)
     if target.dim() > 1:
