@@ -44,6 +44,36 @@ __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAtte
 __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 __all__ += ["ParameterList", "ParameterDict"]
 
+# --- nnfunc (session 3): modules of the functional families in rtorch.nn._functional
+from rtorch.nn.modules.activation import (  # noqa: E402
+    CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, LogSigmoid, PReLU, RReLU, Softmax2d, Softshrink,
+    Tanhshrink, Threshold,
+)
+from rtorch.nn.modules.loss import (  # noqa: E402
+    CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
+from rtorch.nn.modules import padding as _padding  # noqa: E402
+from rtorch.nn.modules.padding import *  # noqa: E402,F401,F403
+from rtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from rtorch.nn.modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: E402
+from rtorch.nn.modules.fold import Fold, Unfold  # noqa: E402
+from rtorch.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: E402
+from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
+from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
+from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+
+__all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU",
+            "Softmax2d", "Softshrink", "Tanhshrink", "Threshold",
+            "CosineEmbeddingLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
+            "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PoissonNLLLoss", "SoftMarginLoss",
+            "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+            "CosineSimilarity", "PairwiseDistance", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Fold",
+            "Unfold", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "BatchNorm3d",
+            "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d"] + list(_padding.__all__)
+# --- end nnfunc
+
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
 # not str"), so a wrong type fails at construction instead of deep inside forward.
 _LOSS = "size_average:bool? reduce:bool? reduction:str"
@@ -96,6 +126,31 @@ _CTOR_SPECS = {
                           "mask_check:bool",
     "TransformerDecoder": "decoder_layer:module num_layers:int norm:module?",
     "Upsample": "size:ints? scale_factor:floats? mode:str align_corners:bool? recompute_scale_factor:bool?",
+    # --- nnfunc (session 3)
+    "CELU": "alpha:float inplace:bool", "SELU": "inplace:bool", "GLU": "dim:int", "Hardshrink": "lambd:float",
+    "Softshrink": "lambd:float", "Hardswish": "inplace:bool", "Hardsigmoid": "inplace:bool",
+    "Threshold": "threshold:float value:float inplace:bool", "RReLU": "lower:float upper:float inplace:bool",
+    "PReLU": "num_parameters:int init:float dtype:dtype?",
+    "CosineEmbeddingLoss": "margin:float " + _LOSS, "HingeEmbeddingLoss": "margin:float " + _LOSS,
+    "MarginRankingLoss": "margin:float " + _LOSS, "SoftMarginLoss": _LOSS,
+    "MultiLabelSoftMarginLoss": "weight:Tensor? " + _LOSS, "MultiLabelMarginLoss": _LOSS,
+    "MultiMarginLoss": "p:int margin:float weight:Tensor? " + _LOSS,
+    "TripletMarginLoss": "margin:float p:float eps:float swap:bool " + _LOSS,
+    "TripletMarginWithDistanceLoss": "distance_function:callable? margin:float swap:bool reduction:str",
+    "PoissonNLLLoss": "log_input:bool full:bool eps:float " + _LOSS,
+    "GaussianNLLLoss": "full:bool eps:float reduction:str",
+    "PairwiseDistance": "p:float eps:float keepdim:bool", "CosineSimilarity": "dim:int eps:float",
+    "PixelShuffle": "upscale_factor:int", "PixelUnshuffle": "downscale_factor:int", "ChannelShuffle": "groups:int",
+    "Fold": "output_size:ints kernel_size:ints dilation:ints padding:ints stride:ints",
+    "Unfold": "kernel_size:ints dilation:ints padding:ints stride:ints",
+    **{f"InstanceNorm{d}d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool "
+                            "dtype:dtype? bias:bool" for d in (1, 2, 3)},
+    "LocalResponseNorm": "size:int alpha:float beta:float k:float",
+    "BatchNorm3d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
+                   "bias:bool",
+    "SyncBatchNorm": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
+                     "bias:bool",
+    "UpsamplingNearest2d": "size:ints? scale_factor:floats?", "UpsamplingBilinear2d": "size:ints? scale_factor:floats?",
 }
 
 

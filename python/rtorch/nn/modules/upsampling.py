@@ -1,4 +1,4 @@
-"""Upsample layer: a module around nn.functional.interpolate."""
+"""Upsample layers (Upsample, UpsamplingNearest2d, UpsamplingBilinear2d): modules around interpolate."""
 from rtorch.nn import functional as F
 from rtorch.nn.modules.module import Module
 
@@ -49,3 +49,32 @@ class Upsample(Module):
         else:
             info = "size=" + repr(self.size)
         return info + ", mode=" + repr(self.mode)
+
+
+class UpsamplingNearest2d(Upsample):
+    r"""Nearest-neighbour upsampling of (N, C, H, W) inputs (``Upsample(mode='nearest')``).
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the spatial size.
+    """
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    r"""Bilinear upsampling of (N, C, H, W) inputs with aligned corners.
+
+    The same as ``Upsample(mode='bilinear', align_corners=True)``.
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the spatial size.
+    """
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+__all__ += ["UpsamplingNearest2d", "UpsamplingBilinear2d"]
