@@ -175,7 +175,8 @@ def test_argument_types_are_checked():
 
 @pytest.mark.parametrize("module", ["rtorch.nn._functional.activation", "rtorch.nn._functional.loss",
                                     "rtorch.nn._functional.distance", "rtorch.nn._functional.norm",
-                                    "rtorch.nn._functional.shuffle", "rtorch._nn_aliases"])
+                                    "rtorch.nn._functional.shuffle", "rtorch.nn._functional.pooling",
+                                    "rtorch._nn_aliases"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -1509,7 +1509,7 @@ _SPECS = {
     "pad": "input:Tensor pad:intseq mode:str value:float?",
 }
 _argcheck.check_all(globals(), _SPECS)
-_ACT_SPEC, _LOSS_SPEC = _ACT, _LOSS  # for the families appended below
+_ACT_SPEC, _LOSS_SPEC, _POOL_SPEC = _ACT, _LOSS, _POOL  # for the families appended below
 del _T, _OT, _LOSS, _POOL, _ACT
 
 
@@ -1518,6 +1518,7 @@ from rtorch.nn._functional import activation as _activation  # noqa: E402
 from rtorch.nn._functional import distance as _distance  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
 from rtorch.nn._functional import norm as _norm  # noqa: E402
+from rtorch.nn._functional import pooling as _pooling  # noqa: E402
 from rtorch.nn._functional import shuffle as _shuffle  # noqa: E402
 
 _FAMILY_SPECS = {
@@ -1548,11 +1549,40 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int",
+    "max_pool3d": _POOL_SPEC + " dilation:ints return_indices:bool",
+    "max_pool3d_with_indices": _POOL_SPEC + " dilation:ints return_indices:bool",
+    "avg_pool3d": _POOL_SPEC + " count_include_pad:bool divisor_override:int?",
+    "adaptive_max_pool1d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_max_pool2d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_max_pool3d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_avg_pool1d": "input:Tensor output_size:optints",
+    "adaptive_avg_pool3d": "input:Tensor output_size:optints",
+    "lp_pool1d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "lp_pool2d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "lp_pool3d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "max_unpool1d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
+    "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
+    "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _distance, _loss, _norm, _shuffle):
+for _family in (_activation, _distance, _loss, _norm, _pooling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
     __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]
 _argcheck.check_all(globals(), _FAMILY_SPECS)
 del _family, _name
-del _ACT_SPEC, _LOSS_SPEC
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    r"""Applies 1-D max pooling returning ``(values, indices)`` (:func:`max_pool1d` with ``return_indices=True``)."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    r"""Applies 2-D max pooling returning ``(values, indices)`` (:func:`max_pool2d` with ``return_indices=True``)."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices"]
+del _ACT_SPEC, _LOSS_SPEC, _POOL_SPEC

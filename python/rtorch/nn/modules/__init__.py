@@ -63,6 +63,10 @@ from rtorch.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, Insta
 from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
 from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
 from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+from rtorch.nn.modules.pooling import (  # noqa: E402
+    AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool3d,
+    LPPool1d, LPPool2d, LPPool3d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
+)
 
 __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU",
             "Softmax2d", "Softshrink", "Tanhshrink", "Threshold",
@@ -71,7 +75,10 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "TripletMarginLoss", "TripletMarginWithDistanceLoss",
             "CosineSimilarity", "PairwiseDistance", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Fold",
             "Unfold", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "BatchNorm3d",
-            "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d"] + list(_padding.__all__)
+            "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d",
+            "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+            "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
+            "MaxUnpool3d"] + list(_padding.__all__)
 # --- end nnfunc
 
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
@@ -150,7 +157,13 @@ _CTOR_SPECS = {
                    "bias:bool",
     "SyncBatchNorm": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
                      "bias:bool",
-    "UpsamplingNearest2d": "size:ints? scale_factor:floats?", "UpsamplingBilinear2d": "size:ints? scale_factor:floats?",
+    "UpsamplingNearest2d": "size:ints? scale_factor:floats?",
+    "MaxPool3d": _POOL + " dilation:ints return_indices:bool",
+    "AvgPool3d": _POOL + " count_include_pad:bool divisor_override:int?",
+    **{f"AdaptiveMaxPool{d}d": "output_size:optints return_indices:bool" for d in (1, 2, 3)},
+    "AdaptiveAvgPool1d": "output_size:optints", "AdaptiveAvgPool3d": "output_size:optints",
+    **{f"LPPool{d}d": "norm_type:float kernel_size:ints stride:ints? ceil_mode:bool" for d in (1, 2, 3)},
+    **{f"MaxUnpool{d}d": "kernel_size:ints stride:ints? padding:ints" for d in (1, 2, 3)}, "UpsamplingBilinear2d": "size:ints? scale_factor:floats?",
 }
 
 
