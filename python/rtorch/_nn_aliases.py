@@ -17,12 +17,18 @@ def _reduction(reduction):
 
 
 # Same signature (or one PyTorch's torch.* form is a prefix of): the nn.functional object itself.
-_SAME = ["conv1d", "conv2d", "conv_transpose2d", "avg_pool1d", "max_pool1d", "max_pool2d", "bilinear",
+_SAME = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "avg_pool1d",
+         "max_pool1d", "max_pool2d", "max_pool3d", "adaptive_avg_pool1d", "bilinear",
          "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "prelu", "rrelu", "rrelu_",
          "selu", "selu_", "celu", "celu_", "threshold", "threshold_", "hardshrink", "pdist", "pairwise_distance",
          "cosine_similarity", "rms_norm"]
 for _name in _SAME:
     globals()[_name] = getattr(F, _name)
+
+
+def adaptive_max_pool1d(input, output_size):
+    r"""Adaptive 1-D max pooling returning ``(values, indices)`` (``torch.adaptive_max_pool1d``)."""
+    return F.adaptive_max_pool1d(input, output_size, True)
 
 
 def dropout(input, p, train):
@@ -141,7 +147,7 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
 
 
-__all__ = _SAME + ["dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
+__all__ = _SAME + ["adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
                    "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "layer_norm",
                    "group_norm", "embedding", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss",
                    "hinge_embedding_loss", "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"]

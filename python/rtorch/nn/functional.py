@@ -1515,6 +1515,7 @@ del _T, _OT, _LOSS, _POOL, _ACT
 
 # ------------------------------------------- families in rtorch.nn._functional (nnfunc, session 3)
 from rtorch.nn._functional import activation as _activation  # noqa: E402
+from rtorch.nn._functional import conv as _conv  # noqa: E402
 from rtorch.nn._functional import distance as _distance  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
 from rtorch.nn._functional import norm as _norm  # noqa: E402
@@ -1549,6 +1550,11 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int",
+    "conv3d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv_transpose1d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
+    "conv_transpose3d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
     "max_pool3d": _POOL_SPEC + " dilation:ints return_indices:bool",
     "max_pool3d_with_indices": _POOL_SPEC + " dilation:ints return_indices:bool",
     "avg_pool3d": _POOL_SPEC + " count_include_pad:bool divisor_override:int?",
@@ -1564,7 +1570,7 @@ _FAMILY_SPECS = {
     "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
     "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _distance, _loss, _norm, _pooling, _shuffle):
+for _family in (_activation, _conv, _distance, _loss, _norm, _pooling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
     __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]

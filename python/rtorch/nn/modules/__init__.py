@@ -63,6 +63,7 @@ from rtorch.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, Insta
 from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
 from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
 from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+from rtorch.nn.modules.conv import Conv3d, ConvTranspose1d, ConvTranspose3d  # noqa: E402
 from rtorch.nn.modules.pooling import (  # noqa: E402
     AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool3d,
     LPPool1d, LPPool2d, LPPool3d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
@@ -78,7 +79,7 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d",
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
-            "MaxUnpool3d"] + list(_padding.__all__)
+            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d"] + list(_padding.__all__)
 # --- end nnfunc
 
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
@@ -159,6 +160,9 @@ _CTOR_SPECS = {
                      "bias:bool",
     "UpsamplingNearest2d": "size:ints? scale_factor:floats?",
     "MaxPool3d": _POOL + " dilation:ints return_indices:bool",
+    "Conv3d": _CONV + " padding:ints|str",
+    "ConvTranspose1d": _CONV + " padding:ints output_padding:ints",
+    "ConvTranspose3d": _CONV + " padding:ints output_padding:ints",
     "AvgPool3d": _POOL + " count_include_pad:bool divisor_override:int?",
     **{f"AdaptiveMaxPool{d}d": "output_size:optints return_indices:bool" for d in (1, 2, 3)},
     "AdaptiveAvgPool1d": "output_size:optints", "AdaptiveAvgPool3d": "output_size:optints",
