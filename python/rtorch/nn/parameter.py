@@ -73,8 +73,10 @@ class UninitializedTensorMixin:
                            "attributes.")
 
     def detach(self):
-        """Returns the placeholder itself (a state_dict taken before the first forward holds placeholders, as in
-        PyTorch)."""
+        """Returns the placeholder itself.
+
+        A state_dict taken before the first forward holds the placeholders, as in PyTorch.
+        """
         return self
 
     def __repr__(self):
