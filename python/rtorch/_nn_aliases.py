@@ -2,6 +2,7 @@
 nn.functional objects themselves where PyTorch's signatures agree, thin adapters where torch.* takes another
 argument order, a ``train`` flag, or an integer ``reduction``."""
 from rtorch.nn import functional as F
+from rtorch.nn._functional.sampling import grid_sampler
 
 # torch.* takes the reduction as ATen's enum: 0 none, 1 mean, 2 sum.
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
@@ -147,7 +148,7 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
 
 
-__all__ = _SAME + ["adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
+__all__ = _SAME + ["grid_sampler", "adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
                    "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "layer_norm",
                    "group_norm", "embedding", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss",
                    "hinge_embedding_loss", "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"]

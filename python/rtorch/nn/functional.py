@@ -1248,7 +1248,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 # ----------------------------------------------------------------- resampling
-_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
+_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
 
 
 def _interp_np_dtype(dtype):
@@ -1291,6 +1291,39 @@ def _linear_weights(in_size, out_size, scale, align_corners, ftype):
     return i0, i1, w0, w1
 
 
+def _cubic_taps(in_size, out_size, scale, align_corners, ftype):
+    """The four (index, weight) taps of each output position for bicubic resampling, as ATen's
+    ``upsample_bicubic2d`` (cubic convolution with A = -0.75, source index not clamped, taps clamped)."""
+    s = _interp_scale(in_size, out_size, scale, align_corners, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    src = (s * dst) if align_corners else (s * (dst + ftype(0.5)) - ftype(0.5))
+    x0 = np.floor(src)
+    t = (src - x0).astype(ftype)
+    a = ftype(-0.75)
+
+    def near(v):  # |v| <= 1
+        return ((a + 2) * v - (a + 3)) * v * v + 1
+
+    def far(v):  # 1 < |v| < 2
+        return ((a * v - 5 * a) * v + 8 * a) * v - 4 * a
+
+    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    base = x0.astype(np.int64)
+    return [(np.clip(base + k - 1, 0, in_size - 1), w.astype(ftype)) for k, w in enumerate(weights)]
+
+
+def _resample_taps(x, dim, taps):
+    """Sum of gathers along ``dim`` weighted per output position: ``taps`` is [(indices, weights), ...]."""
+    shape = [1] * x.dim()
+    shape[dim] = len(taps[0][0])
+    out = None
+    for idx, w in taps:
+        term = x.index_select(dim, rtorch.tensor(idx, dtype=rtorch.int64, device=x.device)) * \
+            rtorch.tensor(w, dtype=x.dtype, device=x.device).reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
 def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
     """Gather along ``dim`` (nearest), or blend two gathers with per-position weights (linear)."""
     i0 = rtorch.tensor(idx0, dtype=rtorch.int64, device=x.device)
@@ -1306,13 +1339,14 @@ def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    r"""Resize the spatial dims of an (N, C, L) or (N, C, H, W) input.
+    r"""Resize the spatial dims of an (N, C, L), (N, C, H, W) or (N, C, D, H, W) input.
 
     Modes: ``'nearest'`` (PyTorch's legacy rule, source index :math:`\lfloor i \cdot s \rfloor`) and
-    ``'nearest-exact'`` for 3-D and 4-D input, ``'linear'`` for 3-D and ``'bilinear'`` for 4-D input with
-    ``align_corners`` True or False (default False). Exactly one of ``size`` and ``scale_factor`` must be
-    given; with ``scale_factor`` the output size is :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the
-    source index uses ``1 / scale_factor`` unless ``recompute_scale_factor=True``.
+    ``'nearest-exact'`` for any of them, ``'linear'`` (3-D), ``'bilinear'`` and ``'bicubic'`` (4-D) and
+    ``'trilinear'`` (5-D) with ``align_corners`` True or False (default False), and ``'area'`` (adaptive average
+    pooling). Exactly one of ``size`` and ``scale_factor`` must be given; with ``scale_factor`` the output size is
+    :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the source index uses ``1 / scale_factor`` unless
+    ``recompute_scale_factor=True``.
 
     Example::
 
@@ -1328,20 +1362,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                   f"{', '.join(_INTERP_MODES)})")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported yet")
-    if mode.startswith("nearest"):
+    if mode.startswith("nearest") or mode == "area":
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
     dim = input.dim() - 2
-    if dim not in (1, 2):
-        raise NotImplementedError(f"interpolate: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got input of "
-                                  f"size {list(input.shape)}")
-    if mode == "linear" and dim != 1:
-        raise NotImplementedError(f"Got {input.dim()}D input, but linear mode needs 3D input")
-    if mode == "bilinear" and dim != 2:
-        raise NotImplementedError(f"Got {input.dim()}D input, but bilinear mode needs 4D input")
+    if dim not in (1, 2, 3):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    for m, want in (("linear", 1), ("bilinear", 2), ("bicubic", 2), ("trilinear", 3)):
+        if mode == m and dim != want:
+            raise NotImplementedError(f"Got {input.dim()}D input, but {m} mode needs {want + 2}D input")
     in_sizes = tuple(input.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -1367,6 +1401,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if any(s <= 0 for s in sizes):
         raise RuntimeError(f"interpolate: output size {list(sizes)} must be greater than 0 (input of size "
                            f"{list(input.shape)})")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dim - 1](input, sizes)
     ftype = _interp_np_dtype(input.dtype)
     out = input
     for k in range(dim):
@@ -1375,6 +1411,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if mode.startswith("nearest"):
             if o != i or mode == "nearest-exact":
                 out = _resample_dim(out, d, _nearest_index(i, o, s, mode == "nearest-exact", ftype))
+        elif mode == "bicubic":
+            out = _resample_taps(out, d, _cubic_taps(i, o, s, align_corners, ftype))
         else:
             out = _resample_dim(out, d, *_linear_weights(i, o, s, align_corners, ftype))
     return out
@@ -1520,6 +1558,7 @@ from rtorch.nn._functional import distance as _distance  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
 from rtorch.nn._functional import norm as _norm  # noqa: E402
 from rtorch.nn._functional import pooling as _pooling  # noqa: E402
+from rtorch.nn._functional import sampling as _sampling  # noqa: E402
 from rtorch.nn._functional import shuffle as _shuffle  # noqa: E402
 
 _FAMILY_SPECS = {
@@ -1550,6 +1589,12 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int",
+    "affine_grid": "theta:Tensor size:ints align_corners:bool?",
+    "grid_sample": "input:Tensor grid:Tensor mode:str padding_mode:str align_corners:bool?",
+    "gumbel_softmax": "logits:Tensor tau:float hard:bool eps:float dim:int",
+    "upsample": "input:Tensor size:ints? scale_factor:floats? mode:str align_corners:bool?",
+    "upsample_nearest": "input:Tensor size:ints? scale_factor:floats?",
+    "upsample_bilinear": "input:Tensor size:ints? scale_factor:floats?",
     "conv3d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
     "conv_transpose1d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
                         "groups:int dilation:ints",
@@ -1570,7 +1615,7 @@ _FAMILY_SPECS = {
     "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
     "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _conv, _distance, _loss, _norm, _pooling, _shuffle):
+for _family in (_activation, _conv, _distance, _loss, _norm, _pooling, _sampling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
     __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]
