@@ -1555,6 +1555,7 @@ del _T, _OT, _LOSS, _POOL, _ACT
 from rtorch.nn._functional import activation as _activation  # noqa: E402
 from rtorch.nn._functional import conv as _conv  # noqa: E402
 from rtorch.nn._functional import distance as _distance  # noqa: E402
+from rtorch.nn._functional import embedding_bag as _embedding_bag  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
 from rtorch.nn._functional import norm as _norm  # noqa: E402
 from rtorch.nn._functional import pooling as _pooling  # noqa: E402
@@ -1589,6 +1590,9 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int",
+    "embedding_bag": "input:Tensor weight:Tensor offsets:Tensor? max_norm:float? norm_type:float "
+                     "scale_grad_by_freq:bool mode:str sparse:bool per_sample_weights:Tensor? "
+                     "include_last_offset:bool padding_idx:int?",
     "affine_grid": "theta:Tensor size:ints align_corners:bool?",
     "grid_sample": "input:Tensor grid:Tensor mode:str padding_mode:str align_corners:bool?",
     "gumbel_softmax": "logits:Tensor tau:float hard:bool eps:float dim:int",
@@ -1615,7 +1619,7 @@ _FAMILY_SPECS = {
     "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
     "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _conv, _distance, _loss, _norm, _pooling, _sampling, _shuffle):
+for _family in (_activation, _conv, _distance, _embedding_bag, _loss, _norm, _pooling, _sampling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
     __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]

@@ -64,6 +64,7 @@ from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
 from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
 from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
 from rtorch.nn.modules.conv import Conv3d, ConvTranspose1d, ConvTranspose3d  # noqa: E402
+from rtorch.nn.modules.sparse import EmbeddingBag  # noqa: E402
 from rtorch.nn.modules import lazy as _lazy  # noqa: E402
 from rtorch.nn.modules.lazy import *  # noqa: E402,F401,F403
 from rtorch.nn.modules.pooling import (  # noqa: E402
@@ -81,7 +82,7 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d",
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
-            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d"] + list(_padding.__all__) + \
+            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag"] + list(_padding.__all__) + \
     [n for n in _lazy.__all__ if n != "LazyModuleMixin"]
 # --- end nnfunc
 
@@ -164,6 +165,8 @@ _CTOR_SPECS = {
     "UpsamplingNearest2d": "size:ints? scale_factor:floats?",
     "MaxPool3d": _POOL + " dilation:ints return_indices:bool",
     "Conv3d": _CONV + " padding:ints|str",
+    "EmbeddingBag": "num_embeddings:int embedding_dim:int max_norm:float? norm_type:float scale_grad_by_freq:bool "
+                    "mode:str sparse:bool _weight:Tensor? include_last_offset:bool padding_idx:int? dtype:dtype?",
     "ConvTranspose1d": _CONV + " padding:ints output_padding:ints",
     "ConvTranspose3d": _CONV + " padding:ints output_padding:ints",
     "AvgPool3d": _POOL + " count_include_pad:bool divisor_override:int?",
