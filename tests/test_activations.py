@@ -177,6 +177,8 @@ def test_argument_types_are_checked():
                                     "rtorch.nn._functional.distance", "rtorch.nn._functional.norm",
                                     "rtorch.nn._functional.shuffle", "rtorch.nn._functional.pooling", "rtorch.nn._functional.conv",
                                     "rtorch.nn._functional.sampling", "rtorch.nn._functional.embedding_bag",
+                                    "rtorch.nn.utils.parametrize", "rtorch.nn.utils.parametrizations",
+                                    "rtorch.nn.utils.weight_norm", "rtorch.nn.utils.spectral_norm", "rtorch.nn.utils.fusion",
                                     "rtorch._nn_aliases"])
 def test_docstring_examples_run(module):
     import doctest
