@@ -143,6 +143,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
     return F.cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
+    r"""CTC loss with an integer ``reduction`` (``torch.ctc_loss``: 0 none, 1 mean, 2 sum)."""
+    return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction), zero_infinity)
+
+
 def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     r"""``torch.poisson_nll_loss`` (every argument required, an integer ``reduction``: 0 none, 1 mean, 2 sum)."""
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
@@ -151,5 +156,5 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
 __all__ = _SAME + ["grid_sampler", "adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
                    "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "layer_norm",
                    "group_norm", "embedding", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss",
-                   "hinge_embedding_loss", "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"]
+                   "hinge_embedding_loss", "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss", "ctc_loss"]
 del _name

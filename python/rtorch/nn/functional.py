@@ -1554,6 +1554,7 @@ del _T, _OT, _LOSS, _POOL, _ACT
 # ------------------------------------------- families in rtorch.nn._functional (nnfunc, session 3)
 from rtorch.nn._functional import activation as _activation  # noqa: E402
 from rtorch.nn._functional import conv as _conv  # noqa: E402
+from rtorch.nn._functional import ctc as _ctc  # noqa: E402
 from rtorch.nn._functional import distance as _distance  # noqa: E402
 from rtorch.nn._functional import embedding_bag as _embedding_bag  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
@@ -1590,6 +1591,7 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int",
+    "ctc_loss": "log_probs:Tensor targets:Tensor blank:int reduction:str zero_infinity:bool",
     "embedding_bag": "input:Tensor weight:Tensor offsets:Tensor? max_norm:float? norm_type:float "
                      "scale_grad_by_freq:bool mode:str sparse:bool per_sample_weights:Tensor? "
                      "include_last_offset:bool padding_idx:int?",
@@ -1619,7 +1621,7 @@ _FAMILY_SPECS = {
     "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
     "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _conv, _distance, _embedding_bag, _loss, _norm, _pooling, _sampling, _shuffle):
+for _family in (_activation, _conv, _ctc, _distance, _embedding_bag, _loss, _norm, _pooling, _sampling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
     __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]

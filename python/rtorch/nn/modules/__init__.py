@@ -52,7 +52,7 @@ from rtorch.nn.modules.activation import (  # noqa: E402
 from rtorch.nn.modules.loss import (  # noqa: E402
     CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
-    TripletMarginWithDistanceLoss,
+    TripletMarginWithDistanceLoss, CTCLoss,
 )
 from rtorch.nn.modules import padding as _padding  # noqa: E402
 from rtorch.nn.modules.padding import *  # noqa: E402,F401,F403
@@ -82,7 +82,7 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d",
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
-            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag"] + list(_padding.__all__) + \
+            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag", "CTCLoss"] + list(_padding.__all__) + \
     [n for n in _lazy.__all__ if n != "LazyModuleMixin"]
 # --- end nnfunc
 
@@ -151,6 +151,7 @@ _CTOR_SPECS = {
     "TripletMarginWithDistanceLoss": "distance_function:callable? margin:float swap:bool reduction:str",
     "PoissonNLLLoss": "log_input:bool full:bool eps:float " + _LOSS,
     "GaussianNLLLoss": "full:bool eps:float reduction:str",
+    "CTCLoss": "blank:int reduction:str zero_infinity:bool",
     "PairwiseDistance": "p:float eps:float keepdim:bool", "CosineSimilarity": "dim:int eps:float",
     "PixelShuffle": "upscale_factor:int", "PixelUnshuffle": "downscale_factor:int", "ChannelShuffle": "groups:int",
     "Fold": "output_size:ints kernel_size:ints dilation:ints padding:ints stride:ints",

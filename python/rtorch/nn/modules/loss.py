@@ -335,3 +335,26 @@ class GaussianNLLLoss(_Loss):
 __all__ += ["CosineEmbeddingLoss", "HingeEmbeddingLoss", "MarginRankingLoss", "SoftMarginLoss",
             "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "TripletMarginLoss",
             "TripletMarginWithDistanceLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+
+
+class CTCLoss(_Loss):
+    r"""Connectionist Temporal Classification loss (see :func:`rtorch.nn.functional.ctc_loss`).
+
+    Args:
+        blank (int): the blank label. Default: 0.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+        zero_infinity (bool): replace infinite losses and their gradients by 0. Default: ``False``.
+    """
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        """Returns the CTC loss of ``targets`` under the frame log-probabilities ``log_probs``."""
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
+
+
+__all__ += ["CTCLoss"]
