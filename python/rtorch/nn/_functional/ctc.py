@@ -27,8 +27,9 @@ def _lse3(a, b, c):
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
-    r"""The Connectionist Temporal Classification loss: the negative log likelihood of ``targets`` summed over all
-    alignments with the frames of ``log_probs``.
+    r"""The Connectionist Temporal Classification loss.
+
+    The negative log likelihood of ``targets``, summed over all its alignments with the frames of ``log_probs``.
 
     Args:
         log_probs (Tensor): (T, N, C) or (T, C) log-probabilities (e.g. ``log_softmax`` output).
