@@ -176,7 +176,7 @@ def test_argument_types_are_checked():
 @pytest.mark.parametrize("module", ["rtorch.nn._functional.activation", "rtorch.nn._functional.loss",
                                     "rtorch.nn._functional.distance", "rtorch.nn._functional.norm",
                                     "rtorch.nn._functional.shuffle", "rtorch.nn._functional.pooling", "rtorch.nn._functional.conv",
-                                    "rtorch.nn._functional.sampling", "rtorch.nn._functional.embedding_bag", "rtorch.nn._functional.ctc",
+                                    "rtorch.nn._functional.sampling", "rtorch.nn._functional.embedding_bag", "rtorch.nn._functional.ctc", "rtorch.nn._functional.fractional",
                                     "rtorch.nn.utils.parametrize", "rtorch.nn.utils.parametrizations",
                                     "rtorch.nn.utils.weight_norm", "rtorch.nn.utils.spectral_norm", "rtorch.nn.utils.fusion",
                                     "rtorch._nn_aliases"])

@@ -1557,6 +1557,7 @@ from rtorch.nn._functional import conv as _conv  # noqa: E402
 from rtorch.nn._functional import ctc as _ctc  # noqa: E402
 from rtorch.nn._functional import distance as _distance  # noqa: E402
 from rtorch.nn._functional import embedding_bag as _embedding_bag  # noqa: E402
+from rtorch.nn._functional import fractional as _fractional  # noqa: E402
 from rtorch.nn._functional import loss as _loss  # noqa: E402
 from rtorch.nn._functional import norm as _norm  # noqa: E402
 from rtorch.nn._functional import pooling as _pooling  # noqa: E402
@@ -1621,10 +1622,10 @@ _FAMILY_SPECS = {
     "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
     "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
 }
-for _family in (_activation, _conv, _ctc, _distance, _embedding_bag, _loss, _norm, _pooling, _sampling, _shuffle):
+for _family in (_activation, _conv, _ctc, _distance, _embedding_bag, _fractional, _loss, _norm, _pooling, _sampling, _shuffle):
     for _name in _family.__all__:
         globals()[_name] = getattr(_family, _name)
-    __all__ += [n for n in _family.__all__ if n != "native_channel_shuffle"]
+    __all__ += list(_family.__all__)
 _argcheck.check_all(globals(), _FAMILY_SPECS)
 del _family, _name
 

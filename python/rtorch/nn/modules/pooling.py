@@ -322,3 +322,49 @@ class MaxUnpool3d(_MaxUnpoolNd):
 __all__ += ["MaxPool3d", "AvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d",
             "MaxUnpool2d", "MaxUnpool3d"]
+
+
+class _FractionalMaxPoolNd(Module):
+    """Shared arguments and forward of FractionalMaxPool2d/3d."""
+
+    _fn = None
+    n = 2
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        self.kernel_size = F._ntuple(kernel_size, self.n, "kernel_size")
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = F._ntuple(output_size, self.n, "output_size") if output_size is not None else None
+        self.output_ratio = (tuple(output_ratio) if isinstance(output_ratio, (list, tuple)) else
+                             (output_ratio,) * self.n) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"FractionalMaxPool{self.n}d requires specifying either an output size, or a pooling "
+                             f"ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        """Fractionally max-pools ``input`` (and returns the indices if ``return_indices``)."""
+        return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                              _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    r"""2-D fractional max pooling (pseudo-random overlapping windows) to ``output_size`` or ``output_ratio``."""
+
+    _fn = staticmethod(F.fractional_max_pool2d)
+    n = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    r"""3-D fractional max pooling (pseudo-random overlapping windows) to ``output_size`` or ``output_ratio``."""
+
+    _fn = staticmethod(F.fractional_max_pool3d)
+    n = 3
+
+
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
