@@ -354,14 +354,14 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    r"""2-D fractional max pooling (pseudo-random overlapping windows) to ``output_size`` or ``output_ratio``."""
+    r"""Applies 2-D fractional max pooling (pseudo-random overlapping windows) to ``output_size``."""
 
     _fn = staticmethod(F.fractional_max_pool2d)
     n = 2
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    r"""3-D fractional max pooling (pseudo-random overlapping windows) to ``output_size`` or ``output_ratio``."""
+    r"""Applies 3-D fractional max pooling (pseudo-random overlapping windows) to ``output_size``."""
 
     _fn = staticmethod(F.fractional_max_pool3d)
     n = 3
