@@ -50,18 +50,13 @@ def test_module_repr_and_state_match_torch(expr):
 
 # ------------------------------------------------------------------------------------------------ padding
 MODES = ["constant", "reflect", "replicate", "circular"]
-PADS = [(1, 2), (-1, 2), (2, -1), (-2, -1), (1, 1, 2, 0), (1, -1, -2, 2), (-1, 0, 1, -1), (1, 1, 1, 1, 1, 1),
-        (-1, 1, 0, 2, 1, -1), (0, 0, -1, -1, 1, 0)]
+PADS = [(1, 2), (-1, 2), (-2, -1), (1, 1, 2, 0), (1, -1, -2, 2), (1, 1, 1, 1, 1, 1), (-1, 1, 0, 2, 1, -1)]
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("pad", PADS, ids=str)
 def test_pad_every_mode_and_negative_padding_match_torch(mode, pad, rng):
-    x = rng.standard_normal((2, 3, 4, 5, 6))[: 1 if len(pad) < 6 else 2]
-    if len(pad) == 2:
-        x = x[0, 0]
-    elif len(pad) == 4:
-        x = x[0]
+    x = rng.standard_normal({2: (2, 6), 4: (1, 2, 5, 5), 6: (1, 1, 3, 5, 4)}[len(pad)])
     check_parity(rtorch, lambda lib, v: lib.nn.functional.pad(v, pad, mode), [x])
 
 
@@ -74,7 +69,7 @@ def test_pad_every_mode_and_negative_padding_match_torch(mode, pad, rng):
                                                ("CircularPad", 1, (1, 2)), ("CircularPad", 2, 1),
                                                ("CircularPad", 3, (1, -1, 0, 1, 2, 0))])
 def test_padding_modules_match_torch(name, dims, padding, rng):
-    x = rng.standard_normal((2, 3, 4, 5, 5)[3 - dims:])
+    x = rng.standard_normal((1, 1, 3, 4, 4)[3 - dims:])
     args = (padding, 1.5) if name == "ConstantPad" else (padding,)
     check_parity(rtorch, lambda lib, v: getattr(lib.nn, f"{name}{dims}d")(*args)(v), [x])
 
@@ -137,7 +132,7 @@ def test_instance_norm_functional_matches_torch(shape, affine, rng):
 
 
 def test_instance_norm_modules_with_running_stats_match_torch(rng):
-    x, x2 = rng.standard_normal((4, 3, 6, 5)), rng.standard_normal((2, 3, 6, 5))
+    x, x2 = rng.standard_normal((2, 3, 4, 3)), rng.standard_normal((1, 3, 4, 3))
 
     def side(lib):
         m = lib.nn.InstanceNorm2d(3, affine=True, track_running_stats=True, momentum=0.3).double()
