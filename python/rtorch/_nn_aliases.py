@@ -2,7 +2,8 @@
 nn.functional objects themselves where PyTorch's signatures agree, thin adapters where torch.* takes another
 argument order, a ``train`` flag, or an integer ``reduction``."""
 from rtorch.nn import functional as F
-from rtorch.nn._functional.sampling import grid_sampler
+from rtorch import _argcheck
+from rtorch.nn._functional import sampling as _sampling
 
 # torch.* takes the reduction as ATen's enum: 0 none, 1 mean, 2 sum.
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
@@ -25,6 +26,10 @@ _SAME = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "
          "cosine_similarity", "rms_norm"]
 for _name in _SAME:
     globals()[_name] = getattr(F, _name)
+
+
+grid_sampler = _argcheck.checked("grid_sampler", "input:Tensor grid:Tensor interpolation_mode:int padding_mode:int "
+                                                 "align_corners:bool")(_sampling.grid_sampler)
 
 
 def adaptive_max_pool1d(input, output_size):

@@ -1591,7 +1591,12 @@ _FAMILY_SPECS = {
                      "use_input_stats:bool momentum:float eps:float",
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
-    "channel_shuffle": "input:Tensor groups:int",
+    "channel_shuffle": "input:Tensor groups:int", "native_channel_shuffle": "input:Tensor groups:int",
+    **{f"fractional_max_pool{d}d{w}": "input:Tensor kernel_size:ints output_size:ints? output_ratio:floats? "
+                                      "return_indices:bool _random_samples:Tensor?"
+       for d in (2, 3) for w in ("", "_with_indices")},
+    **{f"adaptive_max_pool{d}d_with_indices": "input:Tensor output_size:optints return_indices:bool"
+       for d in (1, 2, 3)},
     "ctc_loss": "log_probs:Tensor targets:Tensor blank:int reduction:str zero_infinity:bool",
     "embedding_bag": "input:Tensor weight:Tensor offsets:Tensor? max_norm:float? norm_type:float "
                      "scale_grad_by_freq:bool mode:str sparse:bool per_sample_weights:Tensor? "

@@ -24,6 +24,8 @@ def _fractional(input, n, kernel_size, output_size, output_ratio, random_samples
     if output_size is None and output_ratio is None:
         raise ValueError(f"{op} requires specifying either an output_size or an output_ratio")
     k = _ntuple(kernel_size, n, "kernel_size")
+    if any(v <= 0 for v in k):
+        raise RuntimeError(f"{op}(): kernel_size must be greater than zero, but got {k}")
     if input.dim() not in (n + 1, n + 2):
         raise RuntimeError(f"{op}(): Expected {n + 1}D or {n + 2}D tensor, but got: {list(input.shape)}")
     spatial = list(input.shape[-n:])
@@ -36,6 +38,8 @@ def _fractional(input, n, kernel_size, output_size, output_ratio, random_samples
                 raise ValueError(f"{op} requires output_ratio to lie in the range (0, 1), got {output_ratio}")
         output_size = [int(spatial[i] * ratio[i]) for i in range(n)]
     out = list(_ntuple(output_size, n, "output_size"))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{op}(): output_size must be positive, but got {out}")
     for d in range(n):
         if out[d] + k[d] - 1 > spatial[d]:
             raise RuntimeError(f"{op}(): pool size {k[d]} too large relative to input size {spatial[d]} "

@@ -222,9 +222,14 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 def _adaptive(x, n, output_size, op):
     spatial = x.shape[2:]
+    if isinstance(output_size, (list, tuple)) and len(output_size) not in (1, n):
+        raise RuntimeError(f"{op}(): internal error: output_size.size() must be {n}")
     osz = _tuple(output_size, n, "output_size", op) if not isinstance(output_size, (list, tuple)) else \
         tuple(spatial[i] if v is None else int(v) for i, v in enumerate(
             output_size if len(output_size) == n else tuple(output_size) * n))
+    if any(o < 0 for o in osz):
+        raise RuntimeError(f"{op}(): elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{', '.join(map(str, osz))}}}")
     idxs, valids, counts = [], [], []
     for i in range(n):
         size, o = spatial[i], osz[i]
@@ -423,6 +428,14 @@ def _max_unpool(input, indices, n, kernel_size, stride, padding, output_size, op
     k = _tuple(kernel_size, n, "kernel_size", op)
     s = _tuple(stride if stride is not None else kernel_size, n, "stride", op)
     p = _tuple(padding, n, "padding", op)
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"{op}(): Expected {n + 1}D or {n + 2}D tensor, but got {list(input.shape)}")
+    if indices.dtype != rtorch.int64:
+        from rtorch.nn._functional._util import scalar_name
+        raise RuntimeError(f"elements in indices should be type int64 but got: {scalar_name(indices.dtype)}")
+    if any(v <= 0 for v in k + s) or any(v < 0 for v in p):
+        raise RuntimeError(f"{op}(): kernel_size and stride must be positive and padding non-negative, got "
+                           f"kernel_size={k}, stride={s}, padding={p}")
     spatial = input.shape[-n:]
     default = [(spatial[i] - 1) * s[i] - 2 * p[i] + k[i] for i in range(n)]
     if output_size is None:

@@ -282,6 +282,10 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
     As :func:`rtorch.nn.functional.grid_sample` with interpolation 0 bilinear, 1 nearest, 2 bicubic and padding
     0 zeros, 1 border, 2 reflection.
     """
+    if interpolation_mode not in (0, 1, 2):
+        raise RuntimeError(f"grid_sampler(): interpolation_mode must be 0, 1 or 2, got {interpolation_mode}")
+    if padding_mode not in (0, 1, 2):
+        raise RuntimeError(f"grid_sampler(): padding_mode must be 0, 1 or 2, got {padding_mode}")
     return grid_sample(input, grid, ("bilinear", "nearest", "bicubic")[interpolation_mode],
                        ("zeros", "border", "reflection")[padding_mode], align_corners)
 

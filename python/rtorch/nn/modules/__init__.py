@@ -167,6 +167,18 @@ _CTOR_SPECS = {
     "SyncBatchNorm": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
                      "bias:bool",
     "UpsamplingNearest2d": "size:ints? scale_factor:floats?",
+    "AdaptiveLogSoftmaxWithLoss": "in_features:int n_classes:int cutoffs:intseq div_value:float head_bias:bool "
+                                  "dtype:dtype?",
+    **{f"{kind}Pad{d}d": "padding:ints" for kind in ("Zero", "Reflection", "Replication", "Circular")
+       for d in (1, 2, 3)},
+    **{f"ConstantPad{d}d": "padding:ints value:float" for d in (1, 2, 3)},
+    "LazyLinear": "out_features:int bias:bool dtype:dtype?",
+    **{f"LazyConv{d}d": "out_channels:int kernel_size:ints stride:ints padding:ints|str dilation:ints groups:int "
+                        "bias:bool padding_mode:str dtype:dtype?" for d in (1, 2, 3)},
+    **{f"LazyConvTranspose{d}d": "out_channels:int kernel_size:ints stride:ints padding:ints output_padding:ints "
+                                 "groups:int bias:bool dilation:ints padding_mode:str dtype:dtype?" for d in (1, 2, 3)},
+    **{f"Lazy{k}Norm{d}d": "eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? bias:bool"
+       for k in ("Batch", "Instance") for d in (1, 2, 3)},
     "MaxPool3d": _POOL + " dilation:ints return_indices:bool",
     "Conv3d": _CONV + " padding:ints|str",
     "EmbeddingBag": "num_embeddings:int embedding_dim:int max_norm:float? norm_type:float scale_grad_by_freq:bool "

@@ -78,6 +78,8 @@ class LazyLinear(LazyModuleMixin, Linear):
     def initialize_parameters(self, input):
         """Materializes ``weight`` (out_features, input.shape[-1]) and ``bias``, then initialises them."""
         if self.has_uninitialized_params():
+            if input.dim() == 0:
+                raise RuntimeError("LazyLinear: the input must have at least 1 dimension (got a 0-d tensor)")
             with rtorch.no_grad():
                 self.in_features = input.shape[-1]
                 self.weight.materialize((self.out_features, self.in_features))
@@ -103,6 +105,9 @@ class _LazyConvMixin(LazyModuleMixin):
     def initialize_parameters(self, input, *args, **kwargs):
         """Materializes ``weight`` and ``bias`` for the channels of ``input``, then initialises them."""
         if self.has_uninitialized_params():
+            if input.dim() not in (self._n + 1, self._n + 2):
+                raise RuntimeError(f"Expected {self._n + 1}D (unbatched) or {self._n + 2}D (batched) input to "
+                                   f"{type(self).__name__}, but got input of size: {list(input.shape)}")
             self.in_channels = input.shape[0] if input.dim() == self._n + 1 else input.shape[1]
             if self.in_channels % self.groups != 0:
                 raise ValueError("in_channels must be divisible by groups")
@@ -168,6 +173,8 @@ class _LazyNormMixin(LazyModuleMixin):
     def initialize_parameters(self, input):
         """Materializes the parameters and running statistics for the channels of ``input``."""
         if self.has_uninitialized_params():
+            if input.dim() < 2:
+                raise ValueError(f"{type(self).__name__}: expected at least 2D input (got {input.dim()}D input)")
             self.num_features = input.shape[1]  # dim 1 even for an unbatched instance norm input, as PyTorch
             with rtorch.no_grad():
                 if self.affine:
