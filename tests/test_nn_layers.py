@@ -311,3 +311,46 @@ def test_constructor_argument_types_are_checked():
         nn.InstanceNorm2d(3, affine="yes")
     with pytest.raises(TypeError, match=r"PixelShuffle\(\): argument 'upscale_factor'"):
         nn.PixelShuffle(2.0)
+
+
+# ------------------------------------------------------------------------------------------------ hypothesis
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+_NP_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+@given(st.sampled_from(MODES), st.lists(st.integers(-2, 2), min_size=2, max_size=4),
+       st.tuples(st.integers(3, 5), st.integers(3, 5)), st.integers(0, 2**31 - 1))
+def test_pad_matches_numpy(mode, pad, spatial, seed):
+    assume(len(pad) % 2 == 0)
+    x = np.random.default_rng(seed).standard_normal((1, 2) + spatial)
+    n = len(pad) // 2
+    crop = x
+    widths = [(0, 0)] * (x.ndim - n)
+    for i in range(n):  # pad[2i], pad[2i+1] apply to dim -1-i: crop the negative sides, pad the positive ones
+        dim = x.ndim - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        crop = np.take(crop, range(max(0, -lo), crop.shape[dim] - max(0, -hi)), axis=dim)
+    for d in range(x.ndim - n, x.ndim):
+        i = x.ndim - 1 - d
+        widths.append((max(pad[2 * i], 0), max(pad[2 * i + 1], 0)))
+    assume(all(c > 0 for c in crop.shape[2:]))
+    if mode == "reflect":
+        assume(all(max(w) < crop.shape[j] for j, w in enumerate(widths) if j >= 2))
+    if mode == "circular":
+        assume(all(max(w) <= crop.shape[j] for j, w in enumerate(widths) if j >= 2))
+    ref = np.pad(crop, widths, mode=_NP_MODES[mode])
+    assert_close(F.pad(rtorch.tensor(x), tuple(pad), mode), ref, rtol=0, atol=0)
+
+
+@given(st.integers(0, 2), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3),
+       st.integers(0, 2**31 - 1))
+def test_pixel_and_channel_shuffle_match_numpy(n, c, r, h, w, seed):
+    x = np.random.default_rng(seed).standard_normal((n, c * r * r, h, w))
+    ref = x.reshape(n, c, r, r, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, h * r, w * r)
+    out = F.pixel_shuffle(rtorch.tensor(x), r)
+    assert_close(out, ref, rtol=0, atol=0)
+    assert_close(F.pixel_unshuffle(out, r), x, rtol=0, atol=0)
+    g = r
+    ref_c = x.reshape(n, g, c * r, h, w).transpose(0, 2, 1, 3, 4).reshape(x.shape)
+    assert_close(F.channel_shuffle(rtorch.tensor(x), g), ref_c, rtol=0, atol=0)

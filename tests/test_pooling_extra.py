@@ -159,3 +159,51 @@ def test_errors_match_torch(name):
         fn(rtorch)
     assert type(info.value).__name__ == ref.type
     assert str(info.value) == ref.message
+
+
+# ------------------------------------------------------------------------------------------------ hypothesis
+from hypothesis import assume, given, strategies as st  # noqa: E402
+
+
+def _np_max_pool(x, k, s, p, d, ceil_mode):
+    """Brute-force N-d max pooling over the trailing len(k) dims (PyTorch's window rules), float64."""
+    n = len(k)
+    sp = x.shape[-n:]
+    out = []
+    for i in range(n):
+        o = (sp[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1 + (s[i] - 1 if ceil_mode else 0)) // s[i] + 1
+        if ceil_mode and (o - 1) * s[i] >= sp[i] + p[i]:
+            o -= 1
+        out.append(o)
+    res = np.full(x.shape[:-n] + tuple(out), -np.inf)
+    for idx in np.ndindex(*out):
+        for off in np.ndindex(*k):
+            pos = [idx[i] * s[i] - p[i] + off[i] * d[i] for i in range(n)]
+            if all(0 <= pos[i] < sp[i] for i in range(n)):
+                res[(...,) + idx] = np.maximum(res[(...,) + idx], x[(...,) + tuple(pos)])
+    return res
+
+
+@given(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)), st.integers(1, 3), st.integers(1, 2),
+       st.integers(0, 1), st.integers(1, 2), st.booleans(), st.booleans(), st.integers(0, 2**31 - 1))
+def test_max_pool3d_matches_brute_force(spatial, k, s, p, d, ceil_mode, transposed, seed):
+    assume(p <= ((k - 1) * d + 1) // 2)
+    assume(all(v + 2 * p >= d * (k - 1) + 1 for v in spatial))
+    x = np.random.default_rng(seed).standard_normal((2, 3) + spatial)
+    t = rtorch.tensor(x)
+    if transposed:  # a non-contiguous view with the same values
+        t = rtorch.tensor(np.ascontiguousarray(np.swapaxes(x, 0, 1))).transpose(0, 1)
+    got = F.max_pool3d(t, k, s, p, d, ceil_mode)
+    assert_close(got, _np_max_pool(x, (k,) * 3, (s,) * 3, (p,) * 3, (d,) * 3, ceil_mode), rtol=0, atol=0)
+
+
+@given(st.integers(0, 3), st.integers(1, 6), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_adaptive_max_pool1d_matches_brute_force(n, length, out, seed):
+    x = np.random.default_rng(seed).standard_normal((n, 2, length))
+    got, idx = F.adaptive_max_pool1d(rtorch.tensor(x), out, return_indices=True)
+    starts = [(i * length) // out for i in range(out)]
+    ends = [-(-((i + 1) * length) // out) for i in range(out)]
+    ref = np.stack([x[..., a:b].max(-1) for a, b in zip(starts, ends)], -1) if n else np.zeros((0, 2, out))
+    assert_close(got, ref.reshape(n, 2, out), rtol=0, atol=0)
+    if n:
+        assert_close(rtorch.tensor(x).gather(2, idx), ref, rtol=0, atol=0)
