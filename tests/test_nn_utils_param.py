@@ -186,3 +186,19 @@ def test_fusion_matches_unfused(rng):
     assert_close(nn.utils.fuse_linear_bn_eval(lin, bn1)(z), bn1(lin(z)), rtol=1e-10, atol=1e-10)
     with pytest.raises(AssertionError, match="Fusion only for eval!"):
         nn.utils.fuse_conv_bn_eval(conv.train(), bn)
+
+
+def test_clip_grads_with_norm_and_deprecated_clip_grad_norm():
+    p = nn.Parameter(rtorch.ones(4))
+    p.grad = rtorch.full((4,), 3.0)
+    total = nn.utils.get_total_norm([p.grad])
+    nn.utils.clip_grads_with_norm_([p], 1.0, total)
+    assert_close(p.grad, np.full(4, 3.0 / (6.0 + 1e-6), np.float32), rtol=1e-6, atol=1e-7)
+    p.grad = rtorch.full((4,), 3.0)
+    with pytest.warns(FutureWarning, match="clip_grad_norm_"):
+        norm = nn.utils.clip_grad_norm(p, 1.0)
+    assert abs(float(norm) - 6.0) < 1e-6 and abs(float(p.grad.norm()) - 1.0) < 1e-5
+    m = nn.utils.skip_init(nn.Linear, 3, 2)
+    assert m.weight.shape == (2, 3)
+    with pytest.raises(RuntimeError, match="Module must support a 'device' arg"):
+        nn.utils.skip_init(nn.ReLU)

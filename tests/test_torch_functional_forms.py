@@ -81,3 +81,22 @@ def test_training_dropout_forms_zero_and_scale():
     assert rtorch.dropout_(a, 0.5, True) is a
     with pytest.raises(ValueError, match="is not a valid value for reduction"):
         rtorch.kl_div(rtorch.zeros(2), rtorch.zeros(2), 7)
+
+
+def test_conv_tbc_matches_torch(rng):
+    x, w, b = rng.standard_normal((6, 2, 3)), rng.standard_normal((3, 3, 4)), rng.standard_normal(4)
+    check_parity(rtorch, lambda lib, x, w, b: lib.conv_tbc(x, w, b, 1), [x, w, b], (0, 1, 2))
+
+
+def test_deprecated_names_warn_and_work():
+    import rtorch.nn as nn
+
+    with pytest.warns(FutureWarning, match="NLLLoss2d"):
+        m = nn.NLLLoss2d(ignore_index=1)
+    assert isinstance(m, nn.NLLLoss) and m.ignore_index == 1
+    with pytest.warns(FutureWarning, match="nn.Container"):
+        c = nn.Container(a=nn.Linear(1, 1))
+    assert list(dict(c.named_children())) == ["a"]
+    with pytest.raises(AssertionError, match="kernel_size must be"):
+        F.assert_int_or_pair((1, 2, 3), "kernel_size", "{} must be an int or a pair")
+    F.assert_int_or_pair(3, "kernel_size", "{}")

@@ -19,7 +19,7 @@ def _reduction(reduction):
 
 
 # Same signature (or one PyTorch's torch.* form is a prefix of): the nn.functional object itself.
-_SAME = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "avg_pool1d",
+_SAME = ["conv_tbc", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "avg_pool1d",
          "max_pool1d", "max_pool2d", "max_pool3d", "adaptive_avg_pool1d", "bilinear",
          "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "prelu", "rrelu", "rrelu_",
          "selu", "selu_", "celu", "celu_", "threshold", "threshold_", "hardshrink", "pdist", "pairwise_distance",

@@ -1647,5 +1647,11 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices"]
+def assert_int_or_pair(arg, arg_name, message):
+    r"""Raise AssertionError(``message.format(arg_name)``) unless ``arg`` is an int or a pair."""
+    if not (isinstance(arg, int) or len(arg) == 2):
+        raise AssertionError(message.format(arg_name))
+
+
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "assert_int_or_pair"]
 del _ACT_SPEC, _LOSS_SPEC, _POOL_SPEC

@@ -175,4 +175,28 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return out.squeeze(-2)
 
 
-__all__ = ["conv3d", "conv_transpose1d", "conv_transpose3d"]
+def conv_tbc(input, weight, bias, pad=0):
+    r"""Applies a 1-D convolution over a (time, batch, channels) sequence.
+
+    Args:
+        input (Tensor): (T, B, C_in).
+        weight (Tensor): (K, C_in, C_out).
+        bias (Tensor): (C_out,).
+        pad (int): time steps of zero padding on both sides. Default: 0.
+
+    Example::
+
+        >>> rtorch.conv_tbc(rtorch.ones(4, 1, 2), rtorch.ones(3, 2, 1), rtorch.zeros(1)).flatten()
+        tensor([6., 6.])
+    """
+    F = _F()
+    if input.dim() != 3 or weight.dim() != 3 or bias.dim() != 1:
+        raise RuntimeError(f"conv_tbc: expected a 3-D input, a 3-D weight and a 1-D bias, got sizes "
+                           f"{list(input.shape)}, {list(weight.shape)} and {list(bias.shape)}")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight")
+    out = F.conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=int(pad))
+    return out.permute(2, 0, 1)
+
+
+__all__ = ["conv3d", "conv_transpose1d", "conv_transpose3d", "conv_tbc"]

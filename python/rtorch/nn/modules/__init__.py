@@ -66,6 +66,8 @@ from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest
 from rtorch.nn.modules.conv import Conv3d, ConvTranspose1d, ConvTranspose3d  # noqa: E402
 from rtorch.nn.modules.sparse import EmbeddingBag  # noqa: E402
 from rtorch.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+from rtorch.nn.modules.container import Container  # noqa: E402
+from rtorch.nn.modules.loss import NLLLoss2d  # noqa: E402
 from rtorch.nn.modules import lazy as _lazy  # noqa: E402
 from rtorch.nn.modules.lazy import *  # noqa: E402,F401,F403
 from rtorch.nn.modules.pooling import (  # noqa: E402
@@ -85,7 +87,7 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
             "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag", "CTCLoss",
-            "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d"] + list(_padding.__all__) + \
+            "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d", "Container", "NLLLoss2d"] + list(_padding.__all__) + \
     [n for n in _lazy.__all__ if n != "LazyModuleMixin"]
 # --- end nnfunc
 

@@ -357,4 +357,16 @@ class CTCLoss(_Loss):
                           self.zero_infinity)
 
 
-__all__ += ["CTCLoss"]
+class NLLLoss2d(NLLLoss):
+    r"""Deprecated alias of :class:`NLLLoss` (warns)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        import warnings
+
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and "
+                      "see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.", FutureWarning,
+                      stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+__all__ += ["CTCLoss", "NLLLoss2d"]

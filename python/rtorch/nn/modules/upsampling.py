@@ -6,12 +6,13 @@ __all__ = ["Upsample"]
 
 
 class Upsample(Module):
-    r"""Resize (N, C, L) or (N, C, H, W) inputs to ``size`` or by ``scale_factor``.
+    r"""Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to ``size`` or by ``scale_factor``.
 
     Args:
         size: output spatial size (an int or a tuple)
         scale_factor: multiplier of the spatial size (a float or a tuple)
-        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'`` (3-D) or ``'bilinear'`` (4-D)
+        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'`` (3-D), ``'bilinear'`` / ``'bicubic'``
+            (4-D), ``'trilinear'`` (5-D) or ``'area'``
         align_corners: for the linear modes, align the corner pixels of input and output. Default: ``False``
         recompute_scale_factor: compute the source index from the output size instead of ``scale_factor``
 
