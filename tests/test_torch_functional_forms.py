@@ -100,3 +100,11 @@ def test_deprecated_names_warn_and_work():
     with pytest.raises(AssertionError, match="kernel_size must be"):
         F.assert_int_or_pair((1, 2, 3), "kernel_size", "{} must be an int or a pair")
     F.assert_int_or_pair(3, "kernel_size", "{}")
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(label_smoothing=0.1, reduction="sum"), dict(ignore_index=2)], ids=str)
+def test_linear_cross_entropy_matches_torch(kw, rng):
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((5, 3)), rng.standard_normal(5)
+    t = np.array([0, 2, 4, 1])
+    check_parity(rtorch, lambda lib, x, w, b, t: lib.nn.functional.linear_cross_entropy(x, w, t, linear_bias=b, **kw),
+                 [x, w, b, t], (0, 1, 2))

@@ -1647,11 +1647,35 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    r"""Cross entropy of the logits ``linear(input, linear_weight, linear_bias)`` against ``target``.
+
+    ``linear_weight`` is (C, \*out_features, in_features); the logits are reshaped to
+    (\*input.shape[:-1], C, \*out_features) before :func:`cross_entropy`. ``ignore_index=None`` ignores no
+    class. ``options`` selects PyTorch's chunked kernels; rtorch always computes the reference form (the same
+    values up to rounding).
+
+    Example::
+
+        >>> x, w = rtorch.zeros(2, 3), rtorch.zeros(4, 3)
+        >>> rtorch.nn.functional.linear_cross_entropy(x, w, rtorch.tensor([0, 3]))
+        tensor(1.3863)
+    """
+    c, *out_features, in_features = linear_weight.shape
+    logits = linear(input, linear_weight.reshape(-1, in_features),
+                    None if linear_bias is None else linear_bias.reshape(-1))
+    logits = logits.reshape(*input.shape[:-1], c, *out_features)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
 def assert_int_or_pair(arg, arg_name, message):
     r"""Raise AssertionError(``message.format(arg_name)``) unless ``arg`` is an int or a pair."""
     if not (isinstance(arg, int) or len(arg) == 2):
         raise AssertionError(message.format(arg_name))
 
 
-__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "assert_int_or_pair"]
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "assert_int_or_pair", "linear_cross_entropy"]
 del _ACT_SPEC, _LOSS_SPEC, _POOL_SPEC
