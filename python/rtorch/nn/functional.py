@@ -1592,6 +1592,7 @@ _FAMILY_SPECS = {
     "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
     "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
     "channel_shuffle": "input:Tensor groups:int", "native_channel_shuffle": "input:Tensor groups:int",
+    "conv_tbc": "input:Tensor weight:Tensor bias:Tensor pad:int",
     **{f"fractional_max_pool{d}d{w}": "input:Tensor kernel_size:ints output_size:ints? output_ratio:floats? "
                                       "return_indices:bool _random_samples:Tensor?"
        for d in (2, 3) for w in ("", "_with_indices")},
@@ -1662,6 +1663,9 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         >>> rtorch.nn.functional.linear_cross_entropy(x, w, rtorch.tensor([0, 3]))
         tensor(1.3863)
     """
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"linear_cross_entropy: linear_weight must have at least 2 dimensions (C, in_features), "
+                           f"got {list(linear_weight.shape)}")
     c, *out_features, in_features = linear_weight.shape
     logits = linear(input, linear_weight.reshape(-1, in_features),
                     None if linear_bias is None else linear_bias.reshape(-1))
@@ -1673,9 +1677,12 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
 
 def assert_int_or_pair(arg, arg_name, message):
     r"""Raise AssertionError(``message.format(arg_name)``) unless ``arg`` is an int or a pair."""
-    if not (isinstance(arg, int) or len(arg) == 2):
+    if not (isinstance(arg, int) or (hasattr(arg, "__len__") and len(arg) == 2)):
         raise AssertionError(message.format(arg_name))
 
 
+linear_cross_entropy = _argcheck.checked(
+    "linear_cross_entropy", "input:Tensor linear_weight:Tensor target:Tensor linear_bias:Tensor? weight:Tensor? "
+                            "reduction:str ignore_index:int? label_smoothing:float")(linear_cross_entropy)
 __all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "assert_int_or_pair", "linear_cross_entropy"]
 del _ACT_SPEC, _LOSS_SPEC, _POOL_SPEC

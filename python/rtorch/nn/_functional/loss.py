@@ -366,7 +366,11 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         >>> rtorch.nn.functional.gaussian_nll_loss(rtorch.tensor([0.0]), rtorch.tensor([2.0]), rtorch.tensor([1.0]))
         tensor(2.)
     """
-    if isinstance(var, float):
+    if not isinstance(var, (rtorch.Tensor, float, int)) or isinstance(var, bool):
+        raise TypeError(f"gaussian_nll_loss(): argument 'var' (position 3) must be Tensor or float, not "
+                        f"{type(var).__name__}")
+    if not isinstance(var, rtorch.Tensor):
+        var = float(var)
         if var < 0:
             raise ValueError("var has negative entry/entries")
         var = var * rtorch.ones_like(input)

@@ -10,11 +10,6 @@ class _DropoutNd(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        try:
-            float(p)
-        except (TypeError, ValueError):  # an array of several values has no truth value to compare
-            raise TypeError(f"{type(self).__name__}(): argument 'p' (position 1) must be float, not "
-                            f"{type(p).__name__}") from None
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p

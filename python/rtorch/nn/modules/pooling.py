@@ -304,6 +304,10 @@ class MaxUnpool1d(_MaxUnpoolNd):
     n = 1
     _fn = staticmethod(F.max_unpool1d)
 
+    def forward(self, input, indices, output_size=None):
+        """Places the values of ``input`` (N, C, L) at ``indices`` in a zero tensor of the unpooled size."""
+        return super().forward(input, indices, output_size)
+
 
 class MaxUnpool2d(_MaxUnpoolNd):
     r"""Partial inverse of :class:`MaxPool2d` (values at their indices, zeros elsewhere)."""
@@ -311,12 +315,20 @@ class MaxUnpool2d(_MaxUnpoolNd):
     n = 2
     _fn = staticmethod(F.max_unpool2d)
 
+    def forward(self, input, indices, output_size=None):
+        """Places the values of ``input`` (N, C, H, W) at ``indices`` in a zero tensor of the unpooled size."""
+        return super().forward(input, indices, output_size)
+
 
 class MaxUnpool3d(_MaxUnpoolNd):
     r"""Partial inverse of :class:`MaxPool3d` (values at their indices, zeros elsewhere)."""
 
     n = 3
     _fn = staticmethod(F.max_unpool3d)
+
+    def forward(self, input, indices, output_size=None):
+        """Places the values of ``input`` (N, C, D, H, W) at ``indices`` in a zero tensor of the unpooled size."""
+        return super().forward(input, indices, output_size)
 
 
 __all__ += ["MaxPool3d", "AvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
