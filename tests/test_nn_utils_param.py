@@ -202,3 +202,11 @@ def test_clip_grads_with_norm_and_deprecated_clip_grad_norm():
     assert m.weight.shape == (2, 3)
     with pytest.raises(RuntimeError, match="Module must support a 'device' arg"):
         nn.utils.skip_init(nn.ReLU)
+
+
+def test_clip_grad_norm_reads_a_generator_once():
+    m = nn.Linear(3, 2)
+    for p in m.parameters():
+        p.grad = rtorch.full(p.shape, 10.0)
+    nn.utils.clip_grad_norm_(m.parameters(), 1.0)  # a generator, as in training loops
+    assert abs(float(nn.utils.get_total_norm([p.grad for p in m.parameters()])) - 1.0) < 1e-4
