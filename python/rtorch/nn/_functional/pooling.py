@@ -72,6 +72,43 @@ def _windows(x, idxs, valids):
     return w, mask, flat
 
 
+def _strided_windows(x, k, s, p, d, out, fill):
+    """The pooling windows of ``x`` (N, C, *spatial) as (N, C, *out, prod(k)): padded with ``fill`` on both sides
+    (and on the right as far as ceil mode's last window reaches), then one ``unfold`` view per dim; the final
+    reshape is the only copy. Its backward (through the views) sums the overlapping windows' gradients."""
+    n = len(k)
+    spatial = x.shape[2:]
+    pads = []
+    for i in reversed(range(n)):
+        need = (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1
+        pads += [p[i], max(0, need - (spatial[i] + p[i]))]
+    if any(pads):
+        from rtorch.nn.functional import pad as _pad
+        x = _pad(x, pads, value=fill)
+    w = x
+    for i in range(n):
+        w = w.unfold(2 + i, d[i] * (k[i] - 1) + 1, s[i])
+        if d[i] > 1:
+            w = w[..., ::d[i]]
+        w = w.narrow(2 + i, 0, out[i])
+    return w.reshape(*x.shape[:2], *out, int(np.prod(k)))
+
+
+def _flat_index(idxs, spatial, device):
+    """The flat input index (into prod(spatial)) of every window element: (*out, prod(k)), int64."""
+    n = len(idxs)
+    flat = None
+    for dd, idx in enumerate(idxs):
+        shape = [1] * (2 * n)
+        shape[dd], shape[n + dd] = idx.shape
+        part = np.clip(idx, 0, spatial[dd] - 1).reshape(shape)
+        flat = part if flat is None else flat * spatial[dd] + part
+    outs = [i.shape[0] for i in idxs]
+    ks = [i.shape[1] for i in idxs]
+    flat = np.broadcast_to(flat, outs + ks).reshape(*outs, -1)
+    return rtorch.tensor(np.ascontiguousarray(flat), device=device)
+
+
 def _lowest(dtype):
     return -math.inf if dtype.is_floating_point else rtorch.iinfo(dtype).min
 
@@ -110,6 +147,8 @@ def _check_pool(op, k, s, p, d, shape, out, n):
 
 
 def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, op):
+    if input.dtype == rtorch.bool:
+        raise NotImplementedError(f'"{op}" not implemented for \'Bool\'')
     k = _tuple(kernel_size, n, "kernel_size", op)
     s = _tuple(stride if stride is not None and stride != [] and stride != () else kernel_size, n, "stride", op)
     p = _tuple(padding, n, "padding", op)
@@ -119,7 +158,11 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, op):
     out = [_pool_size(spatial[i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(n)]
     _check_pool(op, k, s, p, d, list(x.shape[1:]) if not unbatched else list(input.shape), out, n)
     idxs, valids = zip(*(_sliding(spatial[i], k[i], s[i], p[i], d[i], ceil_mode, op) for i in range(n)))
-    values, idx = _max_of_windows(*_windows(x, idxs, valids))
+    w = _strided_windows(x, k, s, p, d, out, _lowest(x.dtype))
+    flat = _flat_index(idxs, spatial, x.device)
+    arg = w.argmax(-1, keepdim=True)
+    values = w.gather(-1, arg).squeeze(-1)
+    idx = flat.expand(w.shape).gather(-1, arg).squeeze(-1)
     if unbatched:
         values, idx = values.squeeze(0), idx.squeeze(0)
     return values, idx
@@ -183,15 +226,14 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
         end = np.minimum(start + k[i], spatial[i] + p[i])
         counts.append((end - start) if count_include_pad else
                       (np.minimum(end, spatial[i]) - np.maximum(start, 0)))
-    w, mask, _ = _windows(x, idxs, valids)
-    total = rtorch.where(mask, w, w.new_zeros(())).sum(-1)
+    total = _strided_windows(x, k, s, p, (1,) * n, out, 0).sum(-1)
     if divisor_override is not None:
         out_t = total / divisor_override
     else:
         div = counts[0]
         for c in counts[1:]:
             div = np.multiply.outer(div, c)
-        out_t = total / rtorch.tensor(div.astype(np.float64), dtype=w.dtype, device=w.device)
+        out_t = total / rtorch.tensor(div.astype(np.float64), dtype=total.dtype, device=total.device)
     return out_t.squeeze(0) if unbatched else out_t
 
 
@@ -253,6 +295,8 @@ def _adaptive_check(input, n, output_size, op):
 
 
 def _adaptive_max(input, n, output_size, op):
+    if input.dtype == rtorch.bool:
+        raise NotImplementedError(f'"{op}" not implemented for \'Bool\'')
     _adaptive_check(input, n, output_size, op)
     x, unbatched = _batched(input, n, op)
     osz, idxs, valids, _ = _adaptive(x, n, output_size, op)
