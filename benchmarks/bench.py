@@ -816,6 +816,7 @@ def workloads(quick):
         tol=(1e-4, 1e-8), bytes_moved=2 * 4 * SM_R * SM_C))
     # -- normalisation layers (training: batch statistics; forward then backward of all inputs)
     W.extend(norm_workloads(quick, mat))
+    W.extend(nnfunc_workloads(quick, mat))
     # -- movement
     W.append(Workload(
         f"transpose(0,1).contiguous() {SQ}x{SQ}", "ms", lambda: {"x": mat("x", (SQ, SQ))},
@@ -1046,6 +1047,85 @@ def norm_workloads(quick, mat):
             tol=(1e-4, 1e-4)))
     return out
 
+
+
+# -- nnfunc (session 3): the nn.functional ops issue 17 calls hot in real models (compositions of device ops)
+def np_selu(x):
+    a, s = 1.6732632423543772, 1.0507009873554805
+    return s * np.where(x > 0, x, a * np.expm1(np.minimum(x, 0)))
+
+
+def np_grid_sample(x, g):
+    """Bilinear grid_sample, zeros padding, align_corners=False, in float64."""
+    n, c, h, w = x.shape
+    ix, iy = ((g[..., 0] + 1) * w - 1) / 2, ((g[..., 1] + 1) * h - 1) / 2
+    x0, y0 = np.floor(ix), np.floor(iy)
+    out = np.zeros((n, c) + g.shape[1:3])
+    b = np.arange(n)[:, None, None]
+    for dy in (0, 1):
+        for dx in (0, 1):
+            xi, yi = x0 + dx, y0 + dy
+            wt = (1 - np.abs(ix - xi)) * (1 - np.abs(iy - yi))
+            ok = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+            vals = x[b, :, np.clip(yi, 0, h - 1).astype(int), np.clip(xi, 0, w - 1).astype(int)]  # (n, ho, wo, c)
+            out += np.moveaxis(vals * (wt * ok)[..., None], -1, 1)
+    return out
+
+
+def nnfunc_workloads(quick, mat):
+    """glu / hardswish / selu, instance_norm, max_pool3d, conv3d, grid_sample and embedding_bag forward rows."""
+    n = 4 if quick else 16
+    act = (256, 1024) if quick else (2048, 2048)
+    vol = (n, 16, 16, 16, 16)
+    img = (n, 32, 32, 32)
+    out = []
+
+    def row(name, data, ref, build, tol, numpy=None, bytes_moved=None):
+        impls = torchlike(build)
+        if numpy is not None:
+            impls["numpy"] = numpy
+        out.append(Workload(name, "ms", data, ref, impls, tol=tol, bytes_moved=bytes_moved))
+
+    row(f"glu(dim=-1) {act[0]}x{act[1]}", lambda: {"x": mat("nx", act)},
+        lambda d: (lambda x: x[:, :x.shape[1] // 2] / (1 + np.exp(-x[:, x.shape[1] // 2:])))(d["x"].astype(np.float64)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.nn.functional.glu(x)), to_np), (1e-5, 1e-6))
+    row(f"hardswish {act[0]}x{act[1]}", lambda: {"x": mat("nx", act)},
+        lambda d: (lambda x: x * np.clip(x + 3, 0, 6) / 6)(d["x"].astype(np.float64)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.nn.functional.hardswish(x)), to_np),
+        (1e-5, 1e-6))
+    row(f"selu {act[0]}x{act[1]}", lambda: {"x": mat("nx", act)}, lambda d: np_selu(d["x"].astype(np.float64)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.selu(x)), to_np), (1e-5, 1e-6))
+    row(f"instance_norm {'x'.join(map(str, img))}", lambda: {"x": mat("nx", img)},
+        lambda d: (lambda x: (x - x.mean((2, 3), keepdims=True)) / np.sqrt(x.var((2, 3), keepdims=True) + 1e-5))(
+            d["x"].astype(np.float64)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.nn.functional.instance_norm(x)), to_np),
+        (1e-4, 1e-4))
+    row(f"max_pool3d(2) {'x'.join(map(str, vol))}", lambda: {"x": mat("nx", vol)},
+        lambda d: d["x"].reshape(n, 16, 8, 2, 8, 2, 8, 2).max((3, 5, 7)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), m=lib_mod(lib): m.nn.functional.max_pool3d(x, 2)), to_np),
+        (0, 0))
+    row(f"conv3d 3x3x3 16->16 {'x'.join(map(str, vol))}", lambda: {"x": mat("nx", vol), "w": mat("nw", (16, 16, 3, 3, 3))},
+        lambda d: np.einsum("ncdhwijk,ocijk->nodhw", np.lib.stride_tricks.sliding_window_view(
+            d["x"].astype(np.float64), (3, 3, 3), axis=(2, 3, 4)), d["w"].astype(np.float64) / 9),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), w=own(lib, d["w"] / 9), m=lib_mod(lib): m.nn.functional.conv3d(x, w)),
+                        to_np), (1e-3, 1e-3))
+    grid_shape = (n, 32, 32, 2)
+    row(f"grid_sample bilinear {'x'.join(map(str, img))}",
+        lambda: {"x": mat("nx", img), "g": np.clip(mat("ng", grid_shape) * 0.6, -1.2, 1.2).astype(np.float32)},
+        lambda d: np_grid_sample(d["x"].astype(np.float64), d["g"].astype(np.float64)),
+        lambda lib, d: ((lambda x=own(lib, d["x"]), g=own(lib, d["g"]), m=lib_mod(lib):
+                         m.nn.functional.grid_sample(x, g, align_corners=False)), to_np), (1e-4, 1e-4))
+    bags, per, dim, rows_ = (64, 16, 64, 1000) if quick else (1024, 32, 128, 50000)
+
+    def bag_data():
+        rng = np.random.default_rng(5)
+        return {"w": mat("nw", (rows_, dim)), "i": rng.integers(0, rows_, bags * per).astype(np.int64),
+                "o": (np.arange(bags) * per).astype(np.int64)}
+    row(f"embedding_bag sum {bags}x{per} of {rows_}x{dim}", bag_data,
+        lambda d: d["w"].astype(np.float64)[d["i"]].reshape(bags, per, dim).sum(1),
+        lambda lib, d: ((lambda w=own(lib, d["w"]), i=own(lib, d["i"]), o=own(lib, d["o"]), m=lib_mod(lib):
+                         m.nn.functional.embedding_bag(i, w, o, mode="sum")), to_np), (1e-4, 1e-4))
+    return out
 
 # ================================ runner =========================================================
 class Cell:

@@ -441,7 +441,7 @@ def test_batch_norm_cumulative_average_and_options(rng):
     bn3 = nn.BatchNorm2d(2).double()
     assert bn3.running_mean.dtype == rtorch.float64 and bn3.num_batches_tracked.dtype == rtorch.int64
     assert repr(nn.BatchNorm2d(8)) == \
-        "BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
+        "BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)"
 
 
 def test_batch_norm_functional_gradcheck(rng):

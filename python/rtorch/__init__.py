@@ -544,6 +544,9 @@ from . import multiprocessing  # noqa: E402,F401
 
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401
+# --- nnfunc (session 3): torch.* forms of the functional ops (torch.selu, torch.batch_norm, torch.kl_div, ...)
+from ._nn_aliases import *  # noqa: E402,F401,F403
+# --- end nnfunc
 
 # The public names: everything defined or re-exported above that is not private or a submodule
 # (rtorch.nn, rtorch.optim, ... stay reachable as attributes, as in PyTorch).

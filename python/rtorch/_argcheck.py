@@ -22,6 +22,8 @@ def _is_int(v):
 
 
 def _is_float(v):
+    if isinstance(v, np.ndarray):  # a NumPy array converts to float only with one element (as PyTorch: 0-d)
+        return v.ndim == 0
     return isinstance(v, (numbers.Real, Tensor)) or (hasattr(type(v), "__float__") and not isinstance(v, str))
 
 

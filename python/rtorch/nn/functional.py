@@ -1248,7 +1248,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 # ----------------------------------------------------------------- resampling
-_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
+_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
 
 
 def _interp_np_dtype(dtype):
@@ -1291,6 +1291,39 @@ def _linear_weights(in_size, out_size, scale, align_corners, ftype):
     return i0, i1, w0, w1
 
 
+def _cubic_taps(in_size, out_size, scale, align_corners, ftype):
+    """The four (index, weight) taps of each output position for bicubic resampling, as ATen's
+    ``upsample_bicubic2d`` (cubic convolution with A = -0.75, source index not clamped, taps clamped)."""
+    s = _interp_scale(in_size, out_size, scale, align_corners, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    src = (s * dst) if align_corners else (s * (dst + ftype(0.5)) - ftype(0.5))
+    x0 = np.floor(src)
+    t = (src - x0).astype(ftype)
+    a = ftype(-0.75)
+
+    def near(v):  # |v| <= 1
+        return ((a + 2) * v - (a + 3)) * v * v + 1
+
+    def far(v):  # 1 < |v| < 2
+        return ((a * v - 5 * a) * v + 8 * a) * v - 4 * a
+
+    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    base = x0.astype(np.int64)
+    return [(np.clip(base + k - 1, 0, in_size - 1), w.astype(ftype)) for k, w in enumerate(weights)]
+
+
+def _resample_taps(x, dim, taps):
+    """Sum of gathers along ``dim`` weighted per output position: ``taps`` is [(indices, weights), ...]."""
+    shape = [1] * x.dim()
+    shape[dim] = len(taps[0][0])
+    out = None
+    for idx, w in taps:
+        term = x.index_select(dim, rtorch.tensor(idx, dtype=rtorch.int64, device=x.device)) * \
+            rtorch.tensor(w, dtype=x.dtype, device=x.device).reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
 def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
     """Gather along ``dim`` (nearest), or blend two gathers with per-position weights (linear)."""
     i0 = rtorch.tensor(idx0, dtype=rtorch.int64, device=x.device)
@@ -1306,13 +1339,14 @@ def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    r"""Resize the spatial dims of an (N, C, L) or (N, C, H, W) input.
+    r"""Resize the spatial dims of an (N, C, L), (N, C, H, W) or (N, C, D, H, W) input.
 
     Modes: ``'nearest'`` (PyTorch's legacy rule, source index :math:`\lfloor i \cdot s \rfloor`) and
-    ``'nearest-exact'`` for 3-D and 4-D input, ``'linear'`` for 3-D and ``'bilinear'`` for 4-D input with
-    ``align_corners`` True or False (default False). Exactly one of ``size`` and ``scale_factor`` must be
-    given; with ``scale_factor`` the output size is :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the
-    source index uses ``1 / scale_factor`` unless ``recompute_scale_factor=True``.
+    ``'nearest-exact'`` for any of them, ``'linear'`` (3-D), ``'bilinear'`` and ``'bicubic'`` (4-D) and
+    ``'trilinear'`` (5-D) with ``align_corners`` True or False (default False), and ``'area'`` (adaptive average
+    pooling). Exactly one of ``size`` and ``scale_factor`` must be given; with ``scale_factor`` the output size is
+    :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the source index uses ``1 / scale_factor`` unless
+    ``recompute_scale_factor=True``.
 
     Example::
 
@@ -1328,20 +1362,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                   f"{', '.join(_INTERP_MODES)})")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported yet")
-    if mode.startswith("nearest"):
+    if mode.startswith("nearest") or mode == "area":
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
     dim = input.dim() - 2
-    if dim not in (1, 2):
-        raise NotImplementedError(f"interpolate: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got input of "
-                                  f"size {list(input.shape)}")
-    if mode == "linear" and dim != 1:
-        raise NotImplementedError(f"Got {input.dim()}D input, but linear mode needs 3D input")
-    if mode == "bilinear" and dim != 2:
-        raise NotImplementedError(f"Got {input.dim()}D input, but bilinear mode needs 4D input")
+    if dim not in (1, 2, 3):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    for m, want in (("linear", 1), ("bilinear", 2), ("bicubic", 2), ("trilinear", 3)):
+        if mode == m and dim != want:
+            raise NotImplementedError(f"Got {input.dim()}D input, but {m} mode needs {want + 2}D input")
     in_sizes = tuple(input.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -1367,6 +1401,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if any(s <= 0 for s in sizes):
         raise RuntimeError(f"interpolate: output size {list(sizes)} must be greater than 0 (input of size "
                            f"{list(input.shape)})")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dim - 1](input, sizes)
     ftype = _interp_np_dtype(input.dtype)
     out = input
     for k in range(dim):
@@ -1375,6 +1411,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if mode.startswith("nearest"):
             if o != i or mode == "nearest-exact":
                 out = _resample_dim(out, d, _nearest_index(i, o, s, mode == "nearest-exact", ftype))
+        elif mode == "bicubic":
+            out = _resample_taps(out, d, _cubic_taps(i, o, s, align_corners, ftype))
         else:
             out = _resample_dim(out, d, *_linear_weights(i, o, s, align_corners, ftype))
     return out
@@ -1419,11 +1457,23 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def pad(input, pad, mode="constant", value=None):
     r"""Pad the last ``len(pad) // 2`` dims: ``pad`` = (left, right, top, bottom, ...) from the last dim.
 
-    ``mode`` is ``'constant'`` (with ``value``; negative padding crops), ``'reflect'``, ``'replicate'``
-    or ``'circular'``.
+    ``mode`` is ``'constant'`` (with ``value``), ``'reflect'``, ``'replicate'`` or ``'circular'``; a negative
+    entry crops that side, in every mode.
     """
     since = rtorch._rtorch._graph_seq()
-    out = rtorch._rtorch.pad(input, list(pad), mode, value)
+    pad = list(pad)
+    if mode != "constant" and any(int(p) < 0 for p in pad) and len(pad) % 2 == 0 and len(pad) // 2 <= input.dim():
+        # PyTorch crops the negative sides first, then pads the rest (checked against it for every mode).
+        for i, p in enumerate(pad):
+            if int(p) < 0:
+                dim, size = input.dim() - 1 - i // 2, input.shape[input.dim() - 1 - i // 2]
+                if -int(p) > size:
+                    raise RuntimeError(f"pad: negative padding {p} exceeds the size {size} of dimension {dim}")
+                input = input.narrow(dim, -int(p) if i % 2 == 0 else 0, size + int(p))
+        pad = [max(int(p), 0) for p in pad]
+        if not any(pad):
+            return input.clone()
+    out = rtorch._rtorch.pad(input, pad, mode, value)
     return _named(out, "ConstantPadNdBackward0", since) if mode == "constant" else out
 
 
@@ -1497,4 +1547,142 @@ _SPECS = {
     "pad": "input:Tensor pad:intseq mode:str value:float?",
 }
 _argcheck.check_all(globals(), _SPECS)
+_ACT_SPEC, _LOSS_SPEC, _POOL_SPEC = _ACT, _LOSS, _POOL  # for the families appended below
 del _T, _OT, _LOSS, _POOL, _ACT
+
+
+# ------------------------------------------- families in rtorch.nn._functional (nnfunc, session 3)
+from rtorch.nn._functional import activation as _activation  # noqa: E402
+from rtorch.nn._functional import conv as _conv  # noqa: E402
+from rtorch.nn._functional import ctc as _ctc  # noqa: E402
+from rtorch.nn._functional import distance as _distance  # noqa: E402
+from rtorch.nn._functional import embedding_bag as _embedding_bag  # noqa: E402
+from rtorch.nn._functional import fractional as _fractional  # noqa: E402
+from rtorch.nn._functional import loss as _loss  # noqa: E402
+from rtorch.nn._functional import norm as _norm  # noqa: E402
+from rtorch.nn._functional import pooling as _pooling  # noqa: E402
+from rtorch.nn._functional import sampling as _sampling  # noqa: E402
+from rtorch.nn._functional import shuffle as _shuffle  # noqa: E402
+
+_FAMILY_SPECS = {
+    "celu": _ACT_SPEC + " alpha:float", "celu_": "input:Tensor alpha:float",
+    "selu": _ACT_SPEC, "selu_": "input:Tensor", "glu": "input:Tensor dim:int",
+    "hardshrink": "input:Tensor lambd:float", "softshrink": "input:Tensor lambd:float",
+    "tanhshrink": "input:Tensor", "hardsigmoid": _ACT_SPEC, "hardswish": _ACT_SPEC, "logsigmoid": "input:Tensor",
+    "prelu": "input:Tensor weight:Tensor",
+    "rrelu": _ACT_SPEC + " lower:float upper:float training:bool",
+    "rrelu_": "input:Tensor lower:float upper:float training:bool",
+    "threshold": _ACT_SPEC + " threshold:float value:float", "threshold_": "input:Tensor threshold:float value:float",
+    "pairwise_distance": "x1:Tensor x2:Tensor p:float eps:float keepdim:bool", "pdist": "input:Tensor p:float",
+    "cosine_embedding_loss": "input1:Tensor input2:Tensor target:Tensor margin:float size_average:bool? "
+                             "reduce:bool? reduction:str",
+    "hinge_embedding_loss": _LOSS_SPEC + " margin:float",
+    "margin_ranking_loss": "input1:Tensor input2:Tensor target:Tensor margin:float size_average:bool? "
+                           "reduce:bool? reduction:str",
+    "soft_margin_loss": _LOSS_SPEC, "multilabel_soft_margin_loss": _LOSS_SPEC + " weight:Tensor?",
+    "multi_margin_loss": _LOSS_SPEC + " p:int margin:float weight:Tensor?", "multilabel_margin_loss": _LOSS_SPEC,
+    "triplet_margin_loss": "anchor:Tensor positive:Tensor negative:Tensor margin:float p:float eps:float swap:bool "
+                           "size_average:bool? reduce:bool? reduction:str",
+    "triplet_margin_with_distance_loss": "anchor:Tensor positive:Tensor negative:Tensor margin:float swap:bool "
+                                         "reduction:str",
+    "poisson_nll_loss": _LOSS_SPEC + " log_input:bool full:bool eps:float",
+    "gaussian_nll_loss": "input:Tensor target:Tensor full:bool eps:float reduction:str",
+    "instance_norm": "input:Tensor running_mean:Tensor? running_var:Tensor? weight:Tensor? bias:Tensor? "
+                     "use_input_stats:bool momentum:float eps:float",
+    "local_response_norm": "input:Tensor size:int alpha:float beta:float k:float",
+    "pixel_shuffle": "input:Tensor upscale_factor:int", "pixel_unshuffle": "input:Tensor downscale_factor:int",
+    "channel_shuffle": "input:Tensor groups:int", "native_channel_shuffle": "input:Tensor groups:int",
+    "conv_tbc": "input:Tensor weight:Tensor bias:Tensor pad:int",
+    **{f"fractional_max_pool{d}d{w}": "input:Tensor kernel_size:ints output_size:ints? output_ratio:floats? "
+                                      "return_indices:bool _random_samples:Tensor?"
+       for d in (2, 3) for w in ("", "_with_indices")},
+    **{f"adaptive_max_pool{d}d_with_indices": "input:Tensor output_size:optints return_indices:bool"
+       for d in (1, 2, 3)},
+    "ctc_loss": "log_probs:Tensor targets:Tensor blank:int reduction:str zero_infinity:bool",
+    "embedding_bag": "input:Tensor weight:Tensor offsets:Tensor? max_norm:float? norm_type:float "
+                     "scale_grad_by_freq:bool mode:str sparse:bool per_sample_weights:Tensor? "
+                     "include_last_offset:bool padding_idx:int?",
+    "affine_grid": "theta:Tensor size:ints align_corners:bool?",
+    "grid_sample": "input:Tensor grid:Tensor mode:str padding_mode:str align_corners:bool?",
+    "gumbel_softmax": "logits:Tensor tau:float hard:bool eps:float dim:int",
+    "upsample": "input:Tensor size:ints? scale_factor:floats? mode:str align_corners:bool?",
+    "upsample_nearest": "input:Tensor size:ints? scale_factor:floats?",
+    "upsample_bilinear": "input:Tensor size:ints? scale_factor:floats?",
+    "conv3d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints|str dilation:ints groups:int",
+    "conv_transpose1d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
+    "conv_transpose3d": "input:Tensor weight:Tensor bias:Tensor? stride:ints padding:ints output_padding:ints "
+                        "groups:int dilation:ints",
+    "max_pool3d": _POOL_SPEC + " dilation:ints return_indices:bool",
+    "max_pool3d_with_indices": _POOL_SPEC + " dilation:ints return_indices:bool",
+    "avg_pool3d": _POOL_SPEC + " count_include_pad:bool divisor_override:int?",
+    "adaptive_max_pool1d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_max_pool2d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_max_pool3d": "input:Tensor output_size:optints return_indices:bool",
+    "adaptive_avg_pool1d": "input:Tensor output_size:optints",
+    "adaptive_avg_pool3d": "input:Tensor output_size:optints",
+    "lp_pool1d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "lp_pool2d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "lp_pool3d": "input:Tensor norm_type:float kernel_size:ints stride:ints? ceil_mode:bool",
+    "max_unpool1d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
+    "max_unpool2d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
+    "max_unpool3d": "input:Tensor indices:Tensor kernel_size:ints stride:ints? padding:ints output_size:ints?",
+}
+for _family in (_activation, _conv, _ctc, _distance, _embedding_bag, _fractional, _loss, _norm, _pooling, _sampling, _shuffle):
+    for _name in _family.__all__:
+        globals()[_name] = getattr(_family, _name)
+    __all__ += list(_family.__all__)
+_argcheck.check_all(globals(), _FAMILY_SPECS)
+del _family, _name
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    r"""Applies 1-D max pooling returning ``(values, indices)`` (:func:`max_pool1d` with ``return_indices=True``)."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    r"""Applies 2-D max pooling returning ``(values, indices)`` (:func:`max_pool2d` with ``return_indices=True``)."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    r"""Cross entropy of the logits ``linear(input, linear_weight, linear_bias)`` against ``target``.
+
+    ``linear_weight`` is (C, \*out_features, in_features); the logits are reshaped to
+    (\*input.shape[:-1], C, \*out_features) before :func:`cross_entropy`. ``ignore_index=None`` ignores no
+    class. ``options`` selects PyTorch's chunked kernels; rtorch always computes the reference form (the same
+    values up to rounding).
+
+    Example::
+
+        >>> x, w = rtorch.zeros(2, 3), rtorch.zeros(4, 3)
+        >>> rtorch.nn.functional.linear_cross_entropy(x, w, rtorch.tensor([0, 3]))
+        tensor(1.3863)
+    """
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"linear_cross_entropy: linear_weight must have at least 2 dimensions (C, in_features), "
+                           f"got {list(linear_weight.shape)}")
+    c, *out_features, in_features = linear_weight.shape
+    logits = linear(input, linear_weight.reshape(-1, in_features),
+                    None if linear_bias is None else linear_bias.reshape(-1))
+    logits = logits.reshape(*input.shape[:-1], c, *out_features)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
+def assert_int_or_pair(arg, arg_name, message):
+    r"""Raise AssertionError(``message.format(arg_name)``) unless ``arg`` is an int or a pair."""
+    if not (isinstance(arg, int) or (hasattr(arg, "__len__") and len(arg) == 2)):
+        raise AssertionError(message.format(arg_name))
+
+
+linear_cross_entropy = _argcheck.checked(
+    "linear_cross_entropy", "input:Tensor linear_weight:Tensor target:Tensor linear_bias:Tensor? weight:Tensor? "
+                            "reduction:str ignore_index:int? label_smoothing:float")(linear_cross_entropy)
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "assert_int_or_pair", "linear_cross_entropy"]
+del _ACT_SPEC, _LOSS_SPEC, _POOL_SPEC

@@ -44,6 +44,53 @@ __all__ += ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "RMSNorm", "MultiheadAtte
 __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 __all__ += ["ParameterList", "ParameterDict"]
 
+# --- nnfunc (session 3): modules of the functional families in rtorch.nn._functional
+from rtorch.nn.modules.activation import (  # noqa: E402
+    CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, LogSigmoid, PReLU, RReLU, Softmax2d, Softshrink,
+    Tanhshrink, Threshold,
+)
+from rtorch.nn.modules.loss import (  # noqa: E402
+    CosineEmbeddingLoss, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
+    TripletMarginWithDistanceLoss, CTCLoss,
+)
+from rtorch.nn.modules import padding as _padding  # noqa: E402
+from rtorch.nn.modules.padding import *  # noqa: E402,F401,F403
+from rtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from rtorch.nn.modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: E402
+from rtorch.nn.modules.fold import Fold, Unfold  # noqa: E402
+from rtorch.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: E402
+from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
+from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
+from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+from rtorch.nn.modules.conv import Conv3d, ConvTranspose1d, ConvTranspose3d  # noqa: E402
+from rtorch.nn.modules.sparse import EmbeddingBag  # noqa: E402
+from rtorch.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+from rtorch.nn.modules.container import Container  # noqa: E402
+from rtorch.nn.modules.loss import NLLLoss2d  # noqa: E402
+from rtorch.nn.modules import lazy as _lazy  # noqa: E402
+from rtorch.nn.modules.lazy import *  # noqa: E402,F401,F403
+from rtorch.nn.modules.pooling import (  # noqa: E402
+    AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool3d,
+    LPPool1d, LPPool2d, LPPool3d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d,
+    FractionalMaxPool3d,
+)
+
+__all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "LogSigmoid", "PReLU", "RReLU",
+            "Softmax2d", "Softshrink", "Tanhshrink", "Threshold",
+            "CosineEmbeddingLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
+            "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PoissonNLLLoss", "SoftMarginLoss",
+            "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+            "CosineSimilarity", "PairwiseDistance", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Fold",
+            "Unfold", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "BatchNorm3d",
+            "SyncBatchNorm", "UpsamplingBilinear2d", "UpsamplingNearest2d",
+            "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+            "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
+            "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag", "CTCLoss",
+            "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d", "Container", "NLLLoss2d"] + list(_padding.__all__) + \
+    [n for n in _lazy.__all__ if n != "LazyModuleMixin"]
+# --- end nnfunc
+
 # Constructor argument checks (PyTorch's wording: "Linear(): argument 'in_features' (position 1) must be int,
 # not str"), so a wrong type fails at construction instead of deep inside forward.
 _LOSS = "size_average:bool? reduce:bool? reduction:str"
@@ -96,6 +143,55 @@ _CTOR_SPECS = {
                           "mask_check:bool",
     "TransformerDecoder": "decoder_layer:module num_layers:int norm:module?",
     "Upsample": "size:ints? scale_factor:floats? mode:str align_corners:bool? recompute_scale_factor:bool?",
+    # --- nnfunc (session 3)
+    "CELU": "alpha:float inplace:bool", "SELU": "inplace:bool", "GLU": "dim:int", "Hardshrink": "lambd:float",
+    "Softshrink": "lambd:float", "Hardswish": "inplace:bool", "Hardsigmoid": "inplace:bool",
+    "Threshold": "threshold:float value:float inplace:bool", "RReLU": "lower:float upper:float inplace:bool",
+    "PReLU": "num_parameters:int init:float dtype:dtype?",
+    "CosineEmbeddingLoss": "margin:float " + _LOSS, "HingeEmbeddingLoss": "margin:float " + _LOSS,
+    "MarginRankingLoss": "margin:float " + _LOSS, "SoftMarginLoss": _LOSS,
+    "MultiLabelSoftMarginLoss": "weight:Tensor? " + _LOSS, "MultiLabelMarginLoss": _LOSS,
+    "MultiMarginLoss": "p:int margin:float weight:Tensor? " + _LOSS,
+    "TripletMarginLoss": "margin:float p:float eps:float swap:bool " + _LOSS,
+    "TripletMarginWithDistanceLoss": "distance_function:callable? margin:float swap:bool reduction:str",
+    "PoissonNLLLoss": "log_input:bool full:bool eps:float " + _LOSS,
+    "GaussianNLLLoss": "full:bool eps:float reduction:str",
+    "CTCLoss": "blank:int reduction:str zero_infinity:bool",
+    "PairwiseDistance": "p:float eps:float keepdim:bool", "CosineSimilarity": "dim:int eps:float",
+    "PixelShuffle": "upscale_factor:int", "PixelUnshuffle": "downscale_factor:int", "ChannelShuffle": "groups:int",
+    "Fold": "output_size:ints kernel_size:ints dilation:ints padding:ints stride:ints",
+    "Unfold": "kernel_size:ints dilation:ints padding:ints stride:ints",
+    **{f"InstanceNorm{d}d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool "
+                            "dtype:dtype? bias:bool" for d in (1, 2, 3)},
+    "LocalResponseNorm": "size:int alpha:float beta:float k:float",
+    "BatchNorm3d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
+                   "bias:bool",
+    "SyncBatchNorm": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
+                     "bias:bool",
+    "UpsamplingNearest2d": "size:ints? scale_factor:floats?",
+    "AdaptiveLogSoftmaxWithLoss": "in_features:int n_classes:int cutoffs:intseq div_value:float head_bias:bool "
+                                  "dtype:dtype?",
+    **{f"{kind}Pad{d}d": "padding:ints" for kind in ("Zero", "Reflection", "Replication", "Circular")
+       for d in (1, 2, 3)},
+    **{f"ConstantPad{d}d": "padding:ints value:float" for d in (1, 2, 3)},
+    "LazyLinear": "out_features:int bias:bool dtype:dtype?",
+    **{f"LazyConv{d}d": "out_channels:int kernel_size:ints stride:ints padding:ints|str dilation:ints groups:int "
+                        "bias:bool padding_mode:str dtype:dtype?" for d in (1, 2, 3)},
+    **{f"LazyConvTranspose{d}d": "out_channels:int kernel_size:ints stride:ints padding:ints output_padding:ints "
+                                 "groups:int bias:bool dilation:ints padding_mode:str dtype:dtype?" for d in (1, 2, 3)},
+    **{f"Lazy{k}Norm{d}d": "eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? bias:bool"
+       for k in ("Batch", "Instance") for d in (1, 2, 3)},
+    "MaxPool3d": _POOL + " dilation:ints return_indices:bool",
+    "Conv3d": _CONV + " padding:ints|str",
+    "EmbeddingBag": "num_embeddings:int embedding_dim:int max_norm:float? norm_type:float scale_grad_by_freq:bool "
+                    "mode:str sparse:bool _weight:Tensor? include_last_offset:bool padding_idx:int? dtype:dtype?",
+    "ConvTranspose1d": _CONV + " padding:ints output_padding:ints",
+    "ConvTranspose3d": _CONV + " padding:ints output_padding:ints",
+    "AvgPool3d": _POOL + " count_include_pad:bool divisor_override:int?",
+    **{f"AdaptiveMaxPool{d}d": "output_size:optints return_indices:bool" for d in (1, 2, 3)},
+    "AdaptiveAvgPool1d": "output_size:optints", "AdaptiveAvgPool3d": "output_size:optints",
+    **{f"LPPool{d}d": "norm_type:float kernel_size:ints stride:ints? ceil_mode:bool" for d in (1, 2, 3)},
+    **{f"MaxUnpool{d}d": "kernel_size:ints stride:ints? padding:ints" for d in (1, 2, 3)}, "UpsamplingBilinear2d": "size:ints? scale_factor:floats?",
 }
 
 

@@ -336,3 +336,245 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             out = out.transpose(0, 1)
         return out, weights
+
+
+# ------------------------------------------- activations composed in nn._functional (nnfunc, session 3)
+class SELU(_InplaceActivation):
+    r"""Apply :math:`\text{scale} (\max(0,x) + \min(0, \alpha (e^x - 1)))` with SELU's fixed constants.
+
+    Args:
+        inplace (bool): overwrite the input. Default: ``False``.
+
+    Example::
+
+        >>> rtorch.nn.SELU()(rtorch.tensor([1.0]))
+        tensor([1.0507])
+    """
+
+    def forward(self, input):
+        """Applies SELU to ``input`` (any shape)."""
+        return F.selu(input, self.inplace)
+
+
+class CELU(Module):
+    r"""Apply :math:`\max(0,x) + \min(0, \alpha (e^{x/\alpha} - 1))` elementwise.
+
+    Args:
+        alpha (float): the scale of the negative part. Default: 1.0.
+        inplace (bool): overwrite the input. Default: ``False``.
+    """
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        """Applies CELU to ``input`` (any shape)."""
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class GLU(Module):
+    r"""Gated linear unit :math:`a \sigma(b)` of the two halves of the input along ``dim``.
+
+    Args:
+        dim (int): the dimension to split (its size must be even). Default: -1.
+    """
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        """Applies GLU to ``input`` along ``self.dim``."""
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"dim={self.dim}"
+
+
+class _Shrink(Module):
+    """Shared ``lambd`` argument and repr of Hardshrink and Softshrink."""
+
+    _fn = None
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        """Applies the shrinkage to ``input`` (any shape)."""
+        return type(self)._fn(input, self.lambd)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"{self.lambd}"
+
+
+class Hardshrink(_Shrink):
+    r"""Keep :math:`x` where :math:`|x| > \lambda`, zero elsewhere.
+
+    Args:
+        lambd (float): the threshold. Default: 0.5.
+    """
+
+    _fn = staticmethod(F.hardshrink)
+
+
+class Softshrink(_Shrink):
+    r"""Shrink towards zero by :math:`\lambda` (zero inside :math:`[-\lambda, \lambda]`).
+
+    Args:
+        lambd (float): the shrinkage, at least 0. Default: 0.5.
+    """
+
+    _fn = staticmethod(F.softshrink)
+
+
+class Hardswish(_InplaceActivation):
+    r"""Apply :math:`x \cdot \mathrm{ReLU6}(x + 3) / 6` elementwise.
+
+    Args:
+        inplace (bool): overwrite the input. Default: ``False``.
+    """
+
+    def forward(self, input):
+        """Applies hard swish to ``input`` (any shape)."""
+        return F.hardswish(input, self.inplace)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr`` (PyTorch shows none)."""
+        return ""
+
+
+class Hardsigmoid(_InplaceActivation):
+    r"""Apply :math:`\mathrm{ReLU6}(x + 3) / 6` elementwise.
+
+    Args:
+        inplace (bool): overwrite the input. Default: ``False``.
+    """
+
+    def forward(self, input):
+        """Applies the hard sigmoid to ``input`` (any shape)."""
+        return F.hardsigmoid(input, self.inplace)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr`` (PyTorch shows none)."""
+        return ""
+
+
+class LogSigmoid(Module):
+    r"""Apply :math:`\log \sigma(x)` elementwise (computed stably)."""
+
+    def forward(self, input):
+        """Applies log-sigmoid to ``input`` (any shape)."""
+        return F.logsigmoid(input)
+
+
+class Tanhshrink(Module):
+    r"""Apply :math:`x - \tanh(x)` elementwise."""
+
+    def forward(self, input):
+        """Applies tanhshrink to ``input`` (any shape)."""
+        return F.tanhshrink(input)
+
+
+class Softmax2d(Module):
+    r"""Apply softmax over the channels (dim -3) of a (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input):
+        """Applies softmax over the channel dimension of ``input`` (3-D or 4-D)."""
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
+class Threshold(Module):
+    r"""Keep :math:`x` where :math:`x >` ``threshold``, replace it by ``value`` elsewhere.
+
+    Args:
+        threshold (float): the threshold.
+        value (float): the replacement.
+        inplace (bool): overwrite the input. Default: ``False``.
+    """
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input):
+        """Applies the threshold to ``input`` (any shape)."""
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
+
+
+class RReLU(Module):
+    r"""Randomized leaky ReLU: random negative slopes from ``U(lower, upper)`` in training, their mean in eval.
+
+    Args:
+        lower (float): the lower bound of the slope. Default: 1/8.
+        upper (float): the upper bound of the slope. Default: 1/3.
+        inplace (bool): overwrite the input. Default: ``False``.
+    """
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):
+        """Applies RReLU to ``input`` (random slopes while ``self.training``)."""
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")
+
+
+class PReLU(Module):
+    r"""Parametric ReLU :math:`\max(0,x) + a \min(0,x)` with a learned slope ``a``, one shared or one per channel.
+
+    Args:
+        num_parameters (int): 1 or the number of channels (dim 1 of the input). Default: 1.
+        init (float): the initial slope. Default: 0.25.
+
+    Example::
+
+        >>> m = rtorch.nn.PReLU()
+        >>> m(rtorch.tensor([-2.0, 2.0]))
+        tensor([-0.5000,  2.0000], grad_fn=<WhereBackward0>)
+    """
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        self.num_parameters = num_parameters
+        self.init = init
+        super().__init__()
+        self.weight = Parameter(rtorch.empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Sets every slope to ``init``."""
+        init.constant_(self.weight, self.init)
+
+    def forward(self, input):
+        """Applies PReLU to ``input`` with the learned slopes."""
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"num_parameters={self.num_parameters}"
+
+
+__all__ += ["SELU", "CELU", "GLU", "Hardshrink", "Softshrink", "Hardswish", "Hardsigmoid", "LogSigmoid",
+            "Tanhshrink", "Softmax2d", "Threshold", "RReLU", "PReLU"]

@@ -96,6 +96,19 @@ class Sequential(Module):
         return input
 
 
+class Container(Module):
+    r"""Deprecated: a Module holding the modules given as keyword arguments (warns; subclass Module instead)."""
+
+    def __init__(self, **kwargs):
+        import warnings
+
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                      "Subclass that instead.", FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
+
+
 class ModuleList(Module):
     r"""Hold submodules in a list; indexable like a Python list and fully registered."""
 

@@ -244,3 +244,59 @@ class ConvTranspose2d(_ConvNd):
         output_padding = self._output_padding(input, output_size)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)
+
+
+# ------------------------------------------- convolutions composed in nn._functional.conv (nnfunc, session 3)
+class Conv3d(_ConvNd):
+    r"""Applies a 3-D convolution over an input of shape (N, C_in, D, H, W) or (C_in, D, H, W).
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output
+        kernel_size, stride, dilation: an int or a triple (depth, height, width)
+        padding: an int, a triple, ``'valid'`` or ``'same'``. Default: 0
+        groups: blocked connections from input to output channels. Default: 1
+        bias: add a learnable bias. Default: ``True``
+        padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'zeros'``
+    """
+
+    _n = 3
+
+    def forward(self, input):
+        """Convolves ``input`` of shape (N, C_in, D, H, W) or (C_in, D, H, W) with the layer's weight."""
+        x, padding = self._padded(input)
+        return F.conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    r"""Applies a 1-D transposed convolution over an input of shape (N, C_in, L) or (C_in, L).
+
+    The arguments are those of :class:`ConvTranspose2d` with ints (or 1-tuples); ``weight`` is
+    (in_channels, out_channels / groups, kernel_size).
+    """
+
+    _n = 1
+
+    def forward(self, input, output_size=None):
+        """Applies the transposed convolution (``output_size`` picks among the possible output lengths)."""
+        output_padding = self._output_padding(input, output_size)
+        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)
+
+
+class ConvTranspose3d(ConvTranspose2d):
+    r"""Applies a 3-D transposed convolution over an input of shape (N, C_in, D, H, W) or (C_in, D, H, W).
+
+    The arguments are those of :class:`ConvTranspose2d` with triples; ``weight`` is
+    (in_channels, out_channels / groups, kD, kH, kW).
+    """
+
+    _n = 3
+
+    def forward(self, input, output_size=None):
+        """Applies the transposed convolution (``output_size`` picks among the possible output sizes)."""
+        output_padding = self._output_padding(input, output_size)
+        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)
+
+
+__all__ += ["Conv3d", "ConvTranspose1d", "ConvTranspose3d"]

@@ -120,3 +120,253 @@ class KLDivLoss(_Loss):
     def forward(self, input, target):
         """Returns the KL divergence of ``target`` from the log-probabilities ``input``."""
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+# ------------------------------------------- losses composed in nn._functional (nnfunc, session 3)
+class CosineEmbeddingLoss(_Loss):
+    r"""Cosine embedding loss: :math:`1 - \cos` for pairs labelled 1, :math:`\max(0, \cos - \text{margin})` for -1.
+
+    Args:
+        margin (float): in [-1, 1]. Default: 0.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        """Returns the loss of the pairs (``input1``, ``input2``) labelled by ``target`` (1 / -1)."""
+        return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    r"""Hinge embedding loss: :math:`x` for target 1, :math:`\max(0, \text{margin} - x)` for target -1.
+
+    Args:
+        margin (float): Default: 1.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input, target):
+        """Returns the hinge embedding loss of ``input`` for the labels ``target`` (1 / -1)."""
+        return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+
+class MarginRankingLoss(_Loss):
+    r"""Ranking loss :math:`\max(0, -y (x_1 - x_2) + \text{margin})`.
+
+    Args:
+        margin (float): Default: 0.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        """Returns the ranking loss of ``input1`` against ``input2`` for the labels ``target`` (1 / -1)."""
+        return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    r"""Two-class logistic loss :math:`\log(1 + e^{-y x})`.
+
+    Args:
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def forward(self, input, target):
+        """Returns the soft margin loss of ``input`` for the labels ``target`` (1 / -1)."""
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    r"""Multi-label one-versus-all logistic loss, averaged over the classes.
+
+    Args:
+        weight (Tensor, optional): (C,) per-class weights.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def forward(self, input, target):
+        """Returns the loss of ``input`` (N, C) for the 0 / 1 labels ``target``."""
+        return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    r"""Multi-label hinge loss; ``target`` holds class indices ended by -1.
+
+    Args:
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def forward(self, input, target):
+        """Returns the loss of ``input`` (N, C) for the class-index lists ``target``."""
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    r"""Multi-class hinge loss :math:`\max(0, \text{margin} - x_y + x_j)^p` averaged over the classes.
+
+    Args:
+        p (int): 1 or 2. Default: 1.
+        margin (float): Default: 1.
+        weight (Tensor, optional): (C,) per-class weights.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.dim() != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {weight.dim()}D "
+                             f"instead")
+        self.p = p
+        self.margin = margin
+
+    def forward(self, input, target):
+        """Returns the loss of ``input`` (N, C) for the class indices ``target``."""
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
+                                   reduction=self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    r"""Triplet loss :math:`\max(d(a, p) - d(a, n) + \text{margin}, 0)` with the p-norm distance.
+
+    Args:
+        margin (float): Default: 1.
+        p (float): the norm degree. Default: 2.
+        eps (float): added to differences. Default: 1e-6.
+        swap (bool): use the distance swap. Default: ``False``.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None,
+                 reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+        self.margin = margin
+        self.p = p
+        self.eps = eps
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        """Returns the triplet loss of (``anchor``, ``positive``, ``negative``)."""
+        return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps,
+                                     swap=self.swap, reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    r"""Triplet loss with a custom distance function (default :class:`PairwiseDistance`).
+
+    Args:
+        distance_function (callable, optional): (Tensor, Tensor) -> distances.
+        margin (float): greater than 0. Default: 1.
+        swap (bool): use the distance swap. Default: ``False``.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        super().__init__(size_average=None, reduce=None, reduction=reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+                             f"instead")
+        from rtorch.nn.modules.distance import PairwiseDistance
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.margin = margin
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        """Returns the triplet loss of (``anchor``, ``positive``, ``negative``) under ``distance_function``."""
+        return F.triplet_margin_with_distance_loss(anchor, positive, negative,
+                                                   distance_function=self.distance_function, margin=self.margin,
+                                                   swap=self.swap, reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    r"""Poisson negative log likelihood of ``target`` for the rate ``input`` (or its log).
+
+    Args:
+        log_input (bool): ``input`` is the log-rate. Default: ``True``.
+        full (bool): add the Stirling term. Default: ``False``.
+        eps (float): added to the rate before the log when ``log_input=False``. Default: 1e-8.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = log_input
+        self.full = full
+        self.eps = eps
+
+    def forward(self, log_input, target):
+        """Returns the Poisson NLL of ``target`` for the (log-)rates ``log_input``."""
+        return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full, eps=self.eps,
+                                  reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    r"""Gaussian negative log likelihood of ``target`` for the means ``input`` and variances ``var``.
+
+    Args:
+        full (bool): include the constant term. Default: ``False``.
+        eps (float): the lower clamp of ``var``. Default: 1e-6.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+    """
+
+    def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
+        super().__init__(None, None, reduction)
+        self.full = full
+        self.eps = eps
+
+    def forward(self, input, target, var):
+        """Returns the Gaussian NLL of ``target`` for the means ``input`` and variances ``var``."""
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+__all__ += ["CosineEmbeddingLoss", "HingeEmbeddingLoss", "MarginRankingLoss", "SoftMarginLoss",
+            "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "TripletMarginLoss",
+            "TripletMarginWithDistanceLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+
+
+class CTCLoss(_Loss):
+    r"""Connectionist Temporal Classification loss (see :func:`rtorch.nn.functional.ctc_loss`).
+
+    Args:
+        blank (int): the blank label. Default: 0.
+        reduction (str): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+        zero_infinity (bool): replace infinite losses and their gradients by 0. Default: ``False``.
+    """
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        """Returns the CTC loss of ``targets`` under the frame log-probabilities ``log_probs``."""
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
+
+
+class NLLLoss2d(NLLLoss):
+    r"""Deprecated alias of :class:`NLLLoss` (warns)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        import warnings
+
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and "
+                      "see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.", FutureWarning,
+                      stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+__all__ += ["CTCLoss", "NLLLoss2d"]

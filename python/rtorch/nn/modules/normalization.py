@@ -1,4 +1,5 @@
-"""Normalisation layers over trailing or grouped dims: LayerNorm, GroupNorm and RMSNorm."""
+"""Normalisation layers over trailing, grouped or neighbouring dims: LayerNorm, GroupNorm, RMSNorm and
+LocalResponseNorm."""
 import numbers
 
 import rtorch
@@ -120,3 +121,34 @@ class RMSNorm(_AffineNorm):
     def extra_repr(self):
         """Returns the layer's settings as shown inside its ``repr``."""
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class LocalResponseNorm(Module):
+    r"""Normalise each element by the energy of its ``size`` neighbouring channels.
+
+    The output is :math:`x / (k + \frac{\alpha}{n} \sum x^2)^\beta` over the channel window.
+
+    Args:
+        size (int): the number of neighbouring channels.
+        alpha (float): multiplicative factor. Default: 1e-4.
+        beta (float): exponent. Default: 0.75.
+        k (float): additive factor. Default: 1.
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        """Normalises ``input`` (N, C, *) across channels."""
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+__all__ += ["LocalResponseNorm"]

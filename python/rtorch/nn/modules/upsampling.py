@@ -1,4 +1,4 @@
-"""Upsample layer: a module around nn.functional.interpolate."""
+"""Upsample layers (Upsample, UpsamplingNearest2d, UpsamplingBilinear2d): modules around interpolate."""
 from rtorch.nn import functional as F
 from rtorch.nn.modules.module import Module
 
@@ -6,12 +6,13 @@ __all__ = ["Upsample"]
 
 
 class Upsample(Module):
-    r"""Resize (N, C, L) or (N, C, H, W) inputs to ``size`` or by ``scale_factor``.
+    r"""Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to ``size`` or by ``scale_factor``.
 
     Args:
         size: output spatial size (an int or a tuple)
         scale_factor: multiplier of the spatial size (a float or a tuple)
-        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'`` (3-D) or ``'bilinear'`` (4-D)
+        mode: ``'nearest'`` (default), ``'nearest-exact'``, ``'linear'`` (3-D), ``'bilinear'`` / ``'bicubic'``
+            (4-D), ``'trilinear'`` (5-D) or ``'area'``
         align_corners: for the linear modes, align the corner pixels of input and output. Default: ``False``
         recompute_scale_factor: compute the source index from the output size instead of ``scale_factor``
 
@@ -49,3 +50,32 @@ class Upsample(Module):
         else:
             info = "size=" + repr(self.size)
         return info + ", mode=" + repr(self.mode)
+
+
+class UpsamplingNearest2d(Upsample):
+    r"""Nearest-neighbour upsampling of (N, C, H, W) inputs (``Upsample(mode='nearest')``).
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the spatial size.
+    """
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    r"""Bilinear upsampling of (N, C, H, W) inputs with aligned corners.
+
+    The same as ``Upsample(mode='bilinear', align_corners=True)``.
+
+    Args:
+        size (int or tuple, optional): the output size.
+        scale_factor (float or tuple, optional): the multiplier of the spatial size.
+    """
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+__all__ += ["UpsamplingNearest2d", "UpsamplingBilinear2d"]

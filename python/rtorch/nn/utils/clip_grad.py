@@ -3,7 +3,7 @@ import math
 
 import rtorch
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_", "clip_grad_norm"]
 
 
 def _as_list(parameters):
@@ -42,16 +42,40 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
     Returns the total norm of the gradients (viewed as a single vector) before clipping.
     """
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    parameters = _as_list(parameters)  # a generator (model.parameters()) is read once
+    grads = [p.grad for p in parameters if p.grad is not None]
     total_norm = get_total_norm(grads, norm_type, error_if_nonfinite)
     if not grads:
         return total_norm
-    clip_coef = float(max_norm) / (total_norm.item() + 1e-6)
-    if not clip_coef >= 1.0:  # also scales by NaN for a non-finite norm, as PyTorch does
+    clip_grads_with_norm_(parameters, max_norm, total_norm)
+    return total_norm
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    r"""Scale the gradients of ``parameters`` in place by ``max_norm / (total_norm + 1e-6)`` when below 1.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the parameters whose ``.grad`` is scaled.
+        max_norm (float): the largest allowed total norm.
+        total_norm (Tensor or float): the total norm of the gradients (see :func:`get_total_norm`).
+        foreach (bool, optional): accepted for PyTorch's signature.
+    """
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    total = total_norm.item() if isinstance(total_norm, rtorch.Tensor) else float(total_norm)
+    clip_coef = float(max_norm) / (total + 1e-6)
+    if grads and not clip_coef >= 1.0:  # also scales by NaN for a non-finite norm, as PyTorch does
         with rtorch.no_grad():
             for g in grads:
                 g.mul_(clip_coef)
-    return total_norm
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    r"""Deprecated alias of :func:`clip_grad_norm_` (warns)."""
+    import warnings
+
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
