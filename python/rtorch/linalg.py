@@ -326,20 +326,25 @@ class _Det(Function):
     @staticmethod
     def backward(ctx, g):
         (A,) = ctx.saved_tensors
-        det_ = det(A) if _wants_graph() else ctx.det
+        t = _t()
         if A.shape[-1] == 0:
-            return _t().zeros_like(A)
-        if bool((ctx.det == 0).any()):
-            # PyTorch's singular case: through the SVD, A = U diag(S) Vh, d det/dA = U diag(dprod/dS) Vh
-            # scaled by det(U) det(Vh), which stays finite (and is the cofactor matrix) at rank n-1.
+            return t.zeros_like(A)
+        if _wants_graph():
+            # PyTorch differentiates again through the SVD, A = U diag(S) Vh: d det/dA = det(U) det(Vh)
+            # U diag(prod_{j != i} S_j) Vh, the cofactor matrix, finite for singular A too.
             U, S, Vh = svd(A)
             alpha = det(U) * det(Vh)
             k = S.shape[-1]
-            eye = _t().eye(k, dtype=A.dtype, device=A.device).bool()
-            others = _t().where(eye, _t().ones_like(A[..., :1, :1]), S.unsqueeze(-2).expand(*S.shape[:-1], k, k))
+            eye = t.eye(k, dtype=t.bool, device=A.device)
+            others = t.where(eye, t.ones_like(S).unsqueeze(-1), S.unsqueeze(-2).expand(*S.shape[:-1], k, k))
             D = others.prod(-1) * (alpha * g).unsqueeze(-1)
             return (U * D.unsqueeze(-2)) @ Vh
-        return (g * det_).unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        # First order, PyTorch's LU path: det * A^{-T}; an exactly singular matrix (det == 0) gets zeros
+        # there (its triangular solves of a zero right-hand side stay zero), so mask those entries.
+        d = (g * ctx.det).unsqueeze(-1).unsqueeze(-1)
+        Ainv, _ = _Inv.apply(A)
+        zero = (ctx.det == 0).unsqueeze(-1).unsqueeze(-1)
+        return t.where(zero, t.zeros_like(A), d * Ainv.mT)
 
 
 def det(A, *, out=None):
@@ -374,7 +379,8 @@ class _Slogdet(Function):
     @staticmethod
     def backward(ctx, _gsign, glog):
         (A,) = ctx.saved_tensors
-        return glog.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        # A^{-T} without raising: a singular matrix gets PyTorch's non-finite gradient.
+        return glog.unsqueeze(-1).unsqueeze(-1) * _Inv.apply(A)[0].mT
 
 
 def slogdet(A, *, out=None):
@@ -585,7 +591,7 @@ def _qr_backward(gQ, gR, Q, R, m, n):
         # A = QR, R square: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gR^T - gQ^T Q.
         M = R @ gR.mT - gQ.mT @ Q
         rhs = gQ + Q @ _copyltu(M)
-        return solve_triangular(R, rhs, upper=True, left=False)
+        return solve_triangular(R.mT, rhs, upper=False, left=False)
     # m < n: A = [X | Y] with X = Q U (square QR) and Y = Q V.
     U, V = R[..., :, :m], R[..., :, m:]
     gU, gV = gR[..., :, :m], gR[..., :, m:]
@@ -792,7 +798,7 @@ def svdvals(A, *, driver=None, out=None):
     """
     _check_matrix("linalg.svdvals", A, square=False)
     if A.requires_grad and _t().is_grad_enabled():
-        S, info = _SVD.apply(A, False)[1:]
+        _, S, _, info = _SVD.apply(A, False)
         _raise_info("linalg.svd", info, A.dim() > 2, lambda _: _svd_conv_msg(A))
         return _out(S, out)
     _, S, _, info = _C._linalg_svd(A, False, False)

@@ -288,7 +288,9 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Ten
 pub fn eigh(a: &Tensor, b: usize, n: usize, upper: bool, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
     let a = super::contiguous(a)?;
     let w = alloc(&[b, n], a.dtype())?;
-    let v = if vectors { alloc(&[b, n, n], a.dtype())? } else { alloc(&[0], a.dtype())? };
+    // Zeroed: faer's drivers expect zero-initialised vector outputs (its own wrappers allocate them
+    // with `Mat::zeros`); with garbage there, some small shapes return garbage vectors.
+    let v = if vectors { Tensor::alloc(&[b, n, n], a.dtype(), Device::Cpu, true)? } else { alloc(&[0], a.dtype())? };
     let info = alloc(&[b], DType::I32)?;
     let cv = if vectors { evd::ComputeEigenvectors::Yes } else { evd::ComputeEigenvectors::No };
     with_real!(a.dtype(), T => {
@@ -315,10 +317,11 @@ pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) 
     let (uc, vr) = if full { (m, n) } else { (k, k) };
     let a = super::contiguous(a)?;
     let dt = a.dtype();
-    // An empty matrix computes no vectors: its U and Vᴴ are identities, set below on zeroed memory.
+    // Zeroed: faer's SVD expects zero-initialised U and V (its wrappers use `Mat::zeros`; a wide full
+    // SVD left garbage otherwise). An empty matrix computes no vectors: its U and Vᴴ are identities.
     let z = k == 0;
     let (u, vh) = if vectors {
-        (Tensor::alloc(&[b, m, uc], dt, Device::Cpu, z)?, Tensor::alloc(&[b, vr, n], dt, Device::Cpu, z)?)
+        (Tensor::alloc(&[b, m, uc], dt, Device::Cpu, true)?, Tensor::alloc(&[b, vr, n], dt, Device::Cpu, true)?)
     } else {
         (alloc(&[0], dt)?, alloc(&[0], dt)?)
     };
@@ -398,5 +401,17 @@ mod tests {
     fn cholesky_reports_the_failing_minor() {
         let (_, info) = cholesky(&t(vec![1.0, 2.0, 2.0, 1.0], &[1, 2, 2]), 1, 2, false).unwrap();
         assert_eq!(unsafe { slice::<i32>(&info).to_vec() }, vec![2]);
+    }
+
+    #[test]
+    fn wide_full_svd_vectors_are_orthonormal() {
+        // A 1x2 matrix: faer leaves parts of a full V unwritten, so the outputs must start zeroed.
+        for _ in 0..20 {
+            let (_, s, vh, _) = svd(&t(vec![3.0, 4.0], &[1, 1, 2]), 1, 1, 2, true, true).unwrap();
+            assert!((vals(&s)[0] - 5.0).abs() < 1e-12);
+            let v = vals(&vh);
+            let gram = [v[0] * v[0] + v[1] * v[1], v[0] * v[2] + v[1] * v[3], v[2] * v[2] + v[3] * v[3]];
+            assert!((gram[0] - 1.0).abs() < 1e-12 && gram[1].abs() < 1e-12 && (gram[2] - 1.0).abs() < 1e-12, "{:?}", v);
+        }
     }
 }
