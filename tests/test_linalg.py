@@ -548,7 +548,20 @@ def test_eigh_and_svd_gradients_match_pytorch():
     np.testing.assert_allclose(N(x.grad), torch_ref(torch_fn), atol=1e-10)
 
 
-def test_lu_factor_backward_is_reported_missing():
-    a = T(np.eye(2), requires_grad=True)
-    with pytest.raises(RuntimeError, match="derivative of linalg.lu_factor is not implemented"):
-        LA.lu_factor(a).LU.sum().backward()
+def test_lu_gradients():
+    rng = np.random.default_rng(5)
+    assert gradcheck(lambda a: LA.lu_factor(a).LU, (_r(rng, 2, 3, 3),), eps=1e-6, atol=1e-5)
+    assert gradgradcheck(lambda a: LA.lu_factor(a).LU, (_r(rng, 3, 3),), eps=1e-6, atol=1e-4, rtol=1e-3)
+    assert gradcheck(lambda a: LA.lu(a)[1:], (_r(rng, 3, 3),), eps=1e-6, atol=1e-5)
+    with pytest.raises(RuntimeError, match="non-square"):
+        LA.lu_factor(_r(rng, 3, 2)).LU.sum().backward()
+
+
+def test_grad_fn_names_are_pytorchs():
+    a = T(np.eye(3) * 2, requires_grad=True)
+    assert LA.inv(a).grad_fn.name() == "LinalgInvExBackward0"
+    assert LA.solve(a, T(np.ones((3, 1)))).grad_fn.name() == "LinalgSolveExBackward0"
+    assert LA.det(a).grad_fn.name() == "LinalgDetBackward0"
+    assert LA.svd(a)[1].grad_fn.name() == "LinalgSvdBackward0"
+    assert LA.eigh(a)[0].grad_fn.name() == "LinalgEighBackward0"
+    assert LA.cholesky(a).grad_fn.name() == "LinalgCholeskyExBackward0"

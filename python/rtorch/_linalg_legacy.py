@@ -111,8 +111,9 @@ def qr(input, some=True, *, out=None):
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)`` (note: V,
-    not Vh). Without ``compute_uv``, U and V are zero-filled ``(*, m, m)`` / ``(*, n, n)`` matrices.
+    """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)``.
+
+    Note V, not Vh. Without ``compute_uv``, U and V are zero-filled ``(*, m, m)`` / ``(*, n, n)`` matrices.
 
     Args:
         input (Tensor): ``(*, m, n)``.
@@ -137,8 +138,9 @@ def svd(input, some=True, compute_uv=True, *, out=None):
 
 
 def lu(A, pivot=True, get_infos=False, out=None):
-    """LU factorization ``(A_LU, pivots)`` (plus ``infos`` with ``get_infos=True``, which also stops the
-    error for a singular matrix), as torch.lu.
+    """LU factorization ``(A_LU, pivots)``, as torch.lu.
+
+    With ``get_infos=True`` the int32 ``infos`` come third.
 
     Args:
         A (Tensor): ``(*, m, n)``.
@@ -179,8 +181,9 @@ lu_unpack = _la.lu_unpack
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
-    """Solves ``A X = b`` (``A^T X = b`` with ``transpose``) for triangular ``A``; returns the named tuple
-    ``(solution, cloned_coefficient)``.
+    """Solves ``A X = b`` for triangular ``A``, returning ``(solution, cloned_coefficient)``.
+
+    ``transpose=True`` solves ``A^T X = b``.
 
     Args:
         b (Tensor): ``(*, n, k)``.
@@ -206,8 +209,9 @@ matrix_exp = _la.matrix_exp
 
 
 def chain_matmul(*matrices, out=None):
-    """The product of the 2-D ``matrices`` in the cheapest order (deprecated form of
-    :func:`rtorch.linalg.multi_dot`).
+    """The product of the 2-D ``matrices``, multiplied in the cheapest order.
+
+    The deprecated form of :func:`rtorch.linalg.multi_dot`.
 
     Args:
         *matrices (Tensor): two or more matrices (one returns itself).

@@ -22,8 +22,19 @@ __all__ = [
 
 
 class LinAlgError(RuntimeError):
-    """Raised when a linear-algebra routine fails on its input: a singular matrix (``solve``, ``inv``), a
-    matrix that is not positive-definite (``cholesky``), or an iteration that did not converge (``svd``)."""
+    """Raised when a linear-algebra routine fails on its input (a RuntimeError, as in PyTorch).
+
+    The causes: a singular matrix (``solve``, ``inv``), a matrix that is not positive-definite
+    (``cholesky``), or an iteration that did not converge (``svd``, ``eigh``).
+
+    Example::
+
+        >>> try:
+        ...     rtorch.linalg.inv(rtorch.zeros(2, 2))
+        ... except rtorch.linalg.LinAlgError as e:
+        ...     print(type(e).__name__)
+        LinAlgError
+    """
 
 
 def _t():
@@ -125,8 +136,16 @@ def _sym(X):
     return X + X.mT
 
 
-def _outs(*ts):
-    return tuple(ts)
+def _apply(cls, name, *args):
+    """``cls.apply(*args)`` with the recorded node named as PyTorch names it (``LinalgSolveExBackward0``)."""
+    since = _C._graph_seq()
+    out = cls.apply(*args)
+    t = _t()
+    for o in (out if isinstance(out, tuple) else (out,)):
+        if isinstance(o, t.Tensor) and o.grad_fn is not None:
+            _C._name_grad_fn(o, name, since)
+            break
+    return out
 
 
 # --------------------------------------------------------------------------------------------- solve / inv
@@ -178,7 +197,7 @@ class _Solve(Function):
 def _solve_impl(op, A, B, left, check):
     _check_matrix(op, A)
     A2, B2, vector = _bcast_solve(op, A, B, left)
-    X, info = _Solve.apply(A2, B2)
+    X, info = _apply(_Solve, "LinalgSolveExBackward0", A2, B2)
     if check:
         _raise_info("torch.linalg.solve" if op == "linalg.solve" else op, info, A2.dim() > 2,
                     lambda _: "The solver failed because the input matrix is singular.")
@@ -278,7 +297,7 @@ def inv_ex(A, *, check_errors=False, out=None):
                 [0., 1.]])
     """
     _check_matrix("linalg.inv", A)
-    Ainv, info = _Inv.apply(A)
+    Ainv, info = _apply(_Inv, "LinalgInvExBackward0", A)
     if check_errors:
         _raise_info("linalg.inv", info, A.dim() > 2, _inv_msg)
     return _out(_r["linalg_inv_ex"](Ainv, info), out)
@@ -342,7 +361,7 @@ class _Det(Function):
         # First order, PyTorch's LU path: det * A^{-T}; an exactly singular matrix (det == 0) gets zeros
         # there (its triangular solves of a zero right-hand side stay zero), so mask those entries.
         d = (g * ctx.det).unsqueeze(-1).unsqueeze(-1)
-        Ainv, _ = _Inv.apply(A)
+        Ainv, _ = _apply(_Inv, "LinalgInvExBackward0", A)
         zero = (ctx.det == 0).unsqueeze(-1).unsqueeze(-1)
         return t.where(zero, t.zeros_like(A), d * Ainv.mT)
 
@@ -362,7 +381,7 @@ def det(A, *, out=None):
         tensor(-2.)
     """
     _check_matrix("linalg.det", A)
-    return _out(_Det.apply(A), out)
+    return _out(_apply(_Det, "LinalgDetBackward0", A), out)
 
 
 class _Slogdet(Function):
@@ -380,7 +399,7 @@ class _Slogdet(Function):
     def backward(ctx, _gsign, glog):
         (A,) = ctx.saved_tensors
         # A^{-T} without raising: a singular matrix gets PyTorch's non-finite gradient.
-        return glog.unsqueeze(-1).unsqueeze(-1) * _Inv.apply(A)[0].mT
+        return glog.unsqueeze(-1).unsqueeze(-1) * _apply(_Inv, "LinalgInvExBackward0", A)[0].mT
 
 
 def slogdet(A, *, out=None):
@@ -399,12 +418,13 @@ def slogdet(A, *, out=None):
         torch.return_types.linalg_slogdet(sign=tensor(-1.), logabsdet=tensor(0.6931))
     """
     _check_matrix("linalg.slogdet", A)
-    return _out(_r["linalg_slogdet"](*_Slogdet.apply(A)), out)
+    return _out(_r["linalg_slogdet"](*_apply(_Slogdet, "LinalgSlogdetBackward0", A)), out)
 
 
 def logdet(A):
-    """Natural log of the determinant of each square matrix of ``A``: ``nan`` where it is negative,
-    ``-inf`` where it is zero.
+    """Natural log of the determinant of each square matrix of ``A``.
+
+    It is ``nan`` where the determinant is negative and ``-inf`` where it is zero.
 
     Args:
         A (Tensor): ``(*, n, n)``.
@@ -415,7 +435,7 @@ def logdet(A):
         tensor(1.7918)
     """
     _check_matrix("logdet", A)
-    sign, logabs = _Slogdet.apply(A)
+    sign, logabs = _apply(_Slogdet, "LinalgSlogdetBackward0", A)
     return logabs + sign.log()
 
 
@@ -453,8 +473,9 @@ def _chol_msg(code):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
-    """Cholesky factor of each symmetric positive-definite matrix and ``info`` (int32: the order of the first
-    leading minor that is not positive-definite, else 0), without raising.
+    """Cholesky factor of each symmetric positive-definite matrix, with ``info`` instead of raising.
+
+    ``info`` (int32) is the order of the first leading minor that is not positive-definite, else 0.
 
     Args:
         A (Tensor): ``(*, n, n)``; only its lower (``upper=True``: upper) triangle is read.
@@ -469,7 +490,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
                 [1., 2.]])
     """
     _check_matrix("linalg.cholesky", A)
-    L, info = _Cholesky.apply(A, bool(upper))
+    L, info = _apply(_Cholesky, "LinalgCholeskyExBackward0", A, bool(upper))
     if check_errors:
         _raise_info("linalg.cholesky", info, A.dim() > 2, _chol_msg)
     return _out(_r["linalg_cholesky_ex"](L, info), out)
@@ -510,8 +531,8 @@ class _TriSolve(Function):
     def backward(ctx, gX):
         A, B = ctx.saved_tensors
         up, unit = ctx.upper, ctx.unit
-        X = _TriSolve.apply(A, B, up, unit) if _wants_graph() else ctx.X
-        gB = _TriSolve.apply(A.mT, gX, not up, unit)
+        X = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A, B, up, unit) if _wants_graph() else ctx.X
+        gB = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A.mT, gX, not up, unit)
         gA = None
         if ctx.needs_input_grad[0]:
             gA = -(gB @ X.mT)
@@ -552,7 +573,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
         raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{n} and {B.shape[-2]}x{B.shape[-1]})")
     batch = _bshape(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
-    X = _TriSolve.apply(A.expand(*batch, n, n), B.expand(*batch, n, B.shape[-1]), bool(upper), bool(unitriangular))
+    X = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A.expand(*batch, n, n), B.expand(*batch, n, B.shape[-1]), bool(upper), bool(unitriangular))
     return _out(X if left else X.mT, out)
 
 
@@ -577,7 +598,7 @@ class _QR(Function):
         m, n = A.shape[-2], A.shape[-1]
         if ctx.mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        Q, R = _QR.apply(A, ctx.mode) if _wants_graph() else (ctx.Q, ctx.R)
+        Q, R = _apply(_QR, "LinalgQrBackward0", A, ctx.mode) if _wants_graph() else (ctx.Q, ctx.R)
         return _qr_backward(gQ, gR, Q, R, m, n), None
 
 
@@ -621,7 +642,7 @@ def qr(A, mode="reduced", *, out=None):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            f"'r', or 'complete'")
-    return _out(_r["linalg_qr"](*_QR.apply(A, mode)), out)
+    return _out(_r["linalg_qr"](*_apply(_QR, "LinalgQrBackward0", A, mode)), out)
 
 
 def _uplo(UPLO):
@@ -642,7 +663,7 @@ class _Eigh(Function):
     @staticmethod
     def backward(ctx, gL, gV, _ginfo):
         (A,) = ctx.saved_tensors
-        L, V = _Eigh.apply(A, ctx.upper)[:2] if _wants_graph() else (ctx.w, ctx.V)
+        L, V = _apply(_Eigh, "LinalgEighBackward0", A, ctx.upper)[:2] if _wants_graph() else (ctx.w, ctx.V)
         t = _t()
         # PyTorch's linalg_eig_backward (Hermitian): gA = V (skew(Vᴴ gV)/2 ⊘ E + diag(gL)) Vᴴ with
         # E_ij = L_j - L_i (infinite gradients at repeated eigenvalues, as documented).
@@ -679,7 +700,7 @@ def eigh(A, UPLO="L", *, out=None):
     """
     _check_matrix("linalg.eigh", A)
     upper = _uplo(UPLO)
-    w, V, info = _Eigh.apply(A, upper)
+    w, V, info = _apply(_Eigh, "LinalgEighBackward0", A, upper)
     _check_info_conv("linalg.eigh", info, A.dim() > 2)
     return _out(_r["linalg_eigh"](w, V), out)
 
@@ -700,7 +721,7 @@ def eigvalsh(A, UPLO="L", *, out=None):
     _check_matrix("linalg.eigvalsh", A)
     upper = _uplo(UPLO)
     if A.requires_grad and _t().is_grad_enabled():
-        w, _, info = _Eigh.apply(A, upper)
+        w, _, info = _apply(_Eigh, "LinalgEighBackward0", A, upper)
         _check_info_conv("linalg.eigvalsh", info, A.dim() > 2)
         return _out(w, out)
     w, _, info = _C._linalg_eigh(A, upper, False)
@@ -720,7 +741,7 @@ class _SVD(Function):
     @staticmethod
     def backward(ctx, gU, gS, gVh, _ginfo):
         (A,) = ctx.saved_tensors
-        U, S, Vh = _SVD.apply(A, ctx.full)[:3] if _wants_graph() else ctx.res
+        U, S, Vh = _apply(_SVD, "LinalgSvdBackward0", A, ctx.full)[:3] if _wants_graph() else ctx.res
         return _svd_backward(gU, gS, gVh, U, S, Vh, A.shape[-2], A.shape[-1]), None
 
 
@@ -778,7 +799,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
         tensor([4., 3.])
     """
     _check_matrix("linalg.svd", A, square=False)
-    U, S, Vh, info = _SVD.apply(A, bool(full_matrices))
+    U, S, Vh, info = _apply(_SVD, "LinalgSvdBackward0", A, bool(full_matrices))
     _raise_info("linalg.svd", info, A.dim() > 2, lambda _: _svd_conv_msg(A))
     return _out(_r["linalg_svd"](U, S, Vh), out)
 
@@ -798,7 +819,7 @@ def svdvals(A, *, driver=None, out=None):
     """
     _check_matrix("linalg.svdvals", A, square=False)
     if A.requires_grad and _t().is_grad_enabled():
-        _, S, _, info = _SVD.apply(A, False)
+        _, S, _, info = _apply(_SVD, "LinalgSvdBackward0", A, False)
         _raise_info("linalg.svd", info, A.dim() > 2, lambda _: _svd_conv_msg(A))
         return _out(S, out)
     _, S, _, info = _C._linalg_svd(A, False, False)
@@ -813,13 +834,25 @@ class _LuFactor(Function):
     @staticmethod
     def forward(ctx, A):
         LU, piv, info = _C._linalg_lu_factor(A)
+        ctx.save_for_backward(A)
+        ctx.LU, ctx.piv = LU, piv
         ctx.mark_non_differentiable(piv, info)
         return LU, piv, info
 
     @staticmethod
     def backward(ctx, gLU, _gp, _gi):
-        raise NotImplementedError("the derivative of linalg.lu_factor is not implemented in rtorch yet; "
-                                  "differentiate through linalg.solve, linalg.inv or linalg.det instead")
+        (A,) = ctx.saved_tensors
+        m, n = A.shape[-2], A.shape[-1]
+        if m != n:
+            raise NotImplementedError("the derivative of linalg.lu_factor of non-square matrices is not "
+                                      "implemented in rtorch yet")
+        LU = _apply(_LuFactor, "LinalgLuFactorExBackward0", A)[0] if _wants_graph() else ctx.LU
+        P, L, U = lu_unpack(LU, ctx.piv)
+        # PyTorch's linalg_lu_backward (square): A = P L U,
+        # gA = P L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}, with gL, gU the packed gradient's triangles.
+        gR = (L.mT @ gLU.tril(-1)).tril(-1) + (gLU.triu() @ U.mT).triu()
+        X = solve_triangular(U.mT, gR, upper=False, left=False)
+        return P @ solve_triangular(L.mT, X, upper=True, unitriangular=True)
 
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
@@ -842,7 +875,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     _check_matrix("linalg.lu_factor_ex", A, square=False)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    LU, piv, info = _LuFactor.apply(A)
+    LU, piv, info = _apply(_LuFactor, "LinalgLuFactorExBackward0", A)
     if check_errors:
         _raise_info("torch.linalg.lu_factor_ex", info, A.dim() > 2,
                     lambda c: f"U[{c},{c}] is zero and using it on lu_solve would result in a division by zero.")
@@ -888,12 +921,13 @@ class _LuSolve(Function):
         if ctx.needs_input_grad[0]:
             raise NotImplementedError("the derivative of linalg.lu_solve with respect to LU is not implemented "
                                       "in rtorch yet")
-        return None, None, _LuSolve.apply(LU, piv, gX, not ctx.adjoint), None
+        return None, None, _apply(_LuSolve, "LinalgLuSolveBackward0", LU, piv, gX, not ctx.adjoint), None
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    """Solves ``A X = B`` from :func:`lu_factor`'s factors of ``A`` (``A^T X = B`` with ``adjoint``,
-    ``X A = B`` with ``left=False``); batch dims broadcast.
+    """Solves ``A X = B`` from :func:`lu_factor`'s factors of ``A``; batch dims broadcast.
+
+    ``adjoint=True`` solves ``A^T X = B`` and ``left=False`` solves ``X A = B``.
 
     Args:
         LU (Tensor): ``(*, n, n)`` packed factors.
@@ -926,7 +960,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
         raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation AX = B "
                            f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
     batch = _bshape(tuple(LU.shape[:-2]), tuple(pivots.shape[:-1]), tuple(B.shape[:-2]))
-    X = _LuSolve.apply(LU.expand(*batch, n, n), pivots.expand(*batch, n), B.expand(*batch, n, B.shape[-1]),
+    X = _apply(_LuSolve, "LinalgLuSolveBackward0", LU.expand(*batch, n, n), pivots.expand(*batch, n), B.expand(*batch, n, B.shape[-1]),
                        bool(adjoint))
     return _out(X, out)
 
@@ -1024,7 +1058,7 @@ class _PNorm(Function):
         (x,) = ctx.saved_tensors
         t = _t()
         p, dims, keepdim = ctx.p, ctx.dims, ctx.keepdim
-        r = _PNorm.apply(x, p, dims, True)
+        r = _apply(_PNorm, "LinalgVectorNormBackward0", x, p, dims, True)
         if not keepdim:
             for d in sorted(dims):
                 g = g.unsqueeze(d)
@@ -1085,7 +1119,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     elif ord < 0:
         r = ax.pow(ord).sum(dims, keepdim=keepdim).pow(1.0 / ord)
     else:
-        r = _PNorm.apply(x, ord, dims, bool(keepdim))
+        r = _apply(_PNorm, "LinalgVectorNormBackward0", x, ord, dims, bool(keepdim))
     if squeeze0 and not keepdim:
         r = r.reshape(())
     elif squeeze0:
@@ -1144,9 +1178,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
-    """A vector or matrix norm, chosen as PyTorch does: a matrix norm when ``ord`` is a string or ``dim`` has
-    two entries (or ``dim`` is None, ``ord`` is given and ``A`` is 2-D); otherwise a vector norm (2-norm of
-    all elements by default).
+    """A vector or matrix norm, chosen as PyTorch does.
+
+    A matrix norm when ``ord`` is a string or ``dim`` has two entries (or ``dim`` is None, ``ord`` is given and
+    ``A`` is 2-D); otherwise a vector norm (the 2-norm of all elements by default).
 
     Args:
         A (Tensor): floating-point input.
@@ -1259,8 +1294,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    """Numerical rank of each matrix of ``A``: the number of singular values above ``max(atol, rtol * s_max)``
-    (``rtol = eps * max(m, n)`` by default).
+    """Numerical rank of each matrix of ``A``.
+
+    The number of singular values above ``max(atol, rtol * s_max)`` (``rtol = eps * max(m, n)`` by default).
 
     Args:
         A (Tensor): ``(*, m, n)``.
@@ -1339,8 +1375,9 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def matrix_power(A, n, *, out=None):
-    """``A`` raised to the integer power ``n`` (repeated squaring; ``inv(A)`` for negative ``n``; the
-    identity for 0).
+    """Raises each square matrix of ``A`` to the integer power ``n``.
+
+    Repeated squaring; ``inv(A)`` is raised for negative ``n``; ``n = 0`` gives the identity.
 
     Args:
         A (Tensor): ``(*, m, m)``.
@@ -1372,8 +1409,10 @@ def matrix_power(A, n, *, out=None):
 
 
 def matrix_exp(A):
-    """Matrix exponential of each square matrix of ``A`` (scaling and squaring of a degree-18 Taylor
-    polynomial, error below float64 rounding after scaling the norm under 1/2).
+    """Matrix exponential of each square matrix of ``A``.
+
+    Scaling and squaring of a degree-18 Taylor polynomial (its error is below float64 rounding once the
+    1-norm is scaled under 1/2); differentiable through the products.
 
     Args:
         A (Tensor): ``(*, n, n)``.
@@ -1569,8 +1608,10 @@ def cross(input, other, *, dim=-1, out=None):
 
 
 def tensorinv(A, ind=2, *, out=None):
-    """The tensor inverse: ``tensordot(tensorinv(A, ind), A, ind)`` is the identity (``A`` reshaped to a
-    square matrix of ``prod(A.shape[:ind])`` rows, inverted, and reshaped to ``A.shape[ind:] + A.shape[:ind]``).
+    """The tensor inverse: ``tensordot(tensorinv(A, ind), A, ind)`` is the identity.
+
+    ``A`` is reshaped to a square matrix of ``prod(A.shape[:ind])`` rows, inverted, and reshaped to
+    ``A.shape[ind:] + A.shape[:ind]``.
 
     Args:
         A (Tensor): a tensor with ``prod(shape[:ind]) == prod(shape[ind:])``.
@@ -1621,8 +1662,9 @@ def tensorsolve(A, B, dims=None, *, out=None):
 
 
 def householder_product(A, tau, *, out=None):
-    """The first ``n`` columns of the product of Householder reflectors ``H_i = I - tau_i v_i v_i^T``
-    (``v_i`` is column ``i`` of ``A`` below the diagonal with a 1 on it), as LAPACK's ``orgqr``.
+    """The first ``n`` columns of the product of Householder reflectors, as LAPACK's ``orgqr``.
+
+    ``H_i = I - tau_i v_i v_i^T``, where ``v_i`` is column ``i`` of ``A`` below the diagonal with a 1 on it.
 
     Args:
         A (Tensor): ``(*, m, n)`` reflector vectors, ``m >= n``.
