@@ -148,8 +148,8 @@ linalg_methods! {
     ///
     /// Example::
     ///
-    ///     >>> rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]).det()
-    ///     tensor(-2.)
+    ///     >>> rtorch.tensor([[2.0, 1.0], [0.0, 3.0]]).det()
+    ///     tensor(6.)
     det;
     /// Natural log of the determinant (``nan`` when negative) of each square matrix.
     ///
@@ -295,7 +295,7 @@ linalg_methods! {
     /// Example::
     ///
     ///     >>> rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]).lu()[1]
-    ///     tensor([2, 2], dtype=rtorch.int32)
+    ///     tensor([2, 2], dtype=torch.int32)
     lu;
     /// The product of Householder reflectors (``rtorch.linalg.householder_product``).
     ///
