@@ -21,7 +21,18 @@ def det(input):
     return _la.det(input)
 
 
-logdet = _la.logdet
+def logdet(input):
+    """Natural log of the determinant of each square matrix (``nan`` when negative, ``-inf`` when zero).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.logdet(rtorch.tensor([[2.0, 0.0], [0.0, 3.0]]))
+        tensor(1.7918)
+    """
+    return _la.logdet(input)
 
 
 def slogdet(input):
@@ -87,8 +98,39 @@ def cholesky(input, upper=False, *, out=None):
     return _la.cholesky(input, upper=upper, out=out)
 
 
-cholesky_solve = _la.cholesky_solve
-cholesky_inverse = _la.cholesky_inverse
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """Solves ``A X = input`` from the Cholesky factor ``input2`` of ``A`` (upper with ``upper=True``).
+
+    Args:
+        input (Tensor): ``(*, n, k)`` right-hand sides.
+        input2 (Tensor): ``(*, n, n)`` triangular factor.
+        upper (bool): ``input2`` is the upper factor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.cholesky_solve(rtorch.ones(2, 1), rtorch.eye(2))
+        tensor([[1.],
+                [1.]])
+    """
+    return _la.cholesky_solve(input, input2, upper, out=out)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """Inverse of ``A`` from its Cholesky factor ``input`` (upper with ``upper=True``).
+
+    Args:
+        input (Tensor): ``(*, n, n)`` triangular factor.
+        upper (bool): ``input`` is the upper factor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.cholesky_inverse(rtorch.eye(2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.cholesky_inverse(input, upper, out=out)
 
 
 def qr(input, some=True, *, out=None):
@@ -177,7 +219,24 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
     return _la.lu_solve(LU_data, LU_pivots, b, out=out)
 
 
-lu_unpack = _la.lu_unpack
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """Unpacks packed LU factors into ``P``, ``L``, ``U`` with ``A = P L U`` (:func:`rtorch.linalg.lu_unpack`).
+
+    Args:
+        LU_data (Tensor): ``(*, m, n)`` packed factors.
+        LU_pivots (Tensor): ``(*, min(m, n))`` 1-based int32 pivots.
+        unpack_data (bool): compute ``L`` and ``U``.
+        unpack_pivots (bool): compute ``P``.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> P, L, U = rtorch.lu_unpack(*rtorch.linalg.lu_factor(rtorch.eye(2)))
+        >>> U
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots, out=out)
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
@@ -204,8 +263,36 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
     return _la._out(_la._r["triangular_solve"](X, A.clone()), out)
 
 
-matrix_power = _la.matrix_power
-matrix_exp = _la.matrix_exp
+def matrix_power(input, n, *, out=None):
+    """Raises each square matrix of ``input`` to the integer power ``n`` (:func:`rtorch.linalg.matrix_power`).
+
+    Args:
+        input (Tensor): ``(*, m, m)``.
+        n (int): the exponent.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.matrix_power(rtorch.tensor([[1.0, 1.0], [0.0, 1.0]]), 2)
+        tensor([[1., 2.],
+                [0., 1.]])
+    """
+    return _la.matrix_power(input, n, out=out)
+
+
+def matrix_exp(input):
+    """Matrix exponential of each square matrix of ``input`` (:func:`rtorch.linalg.matrix_exp`).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.matrix_exp(rtorch.zeros(2, 2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.matrix_exp(input)
 
 
 def chain_matmul(*matrices, out=None):
@@ -242,3 +329,10 @@ def orgqr(input, tau):
                 [0., 1.]])
     """
     return _la.householder_product(input, tau)
+
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if _obj.__module__ == __name__:
+        globals()[_name] = _la._checked(_obj, prefix="")
+del _name, _obj

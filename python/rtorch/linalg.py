@@ -5,7 +5,8 @@ triangular/LU solves, batched over the thread pool); everything else is composed
 Gradients follow PyTorch's formulas (FunctionsManual.cpp), written with tensor ops and these functions, so
 double backward works. Complex dtypes (and so ``eig``/``eigvals``) are not supported yet.
 """
-import builtins
+import functools
+import inspect
 import math
 from collections import namedtuple
 
@@ -1002,8 +1003,14 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
                 [3., 4.]])
     """
     t = _t()
+    op = "linalg.lu_unpack"
+    if LU_data.dim() < 2:
+        raise RuntimeError(f"{op}: The input tensor LU_data must have at least 2 dimensions.")
     m, n = LU_data.shape[-2], LU_data.shape[-1]
     k = min(m, n)
+    if unpack_pivots and (LU_pivots.dtype != t.int32 or LU_pivots.dim() < 1 or LU_pivots.shape[-1] != k):
+        raise RuntimeError(f"{op}: LU_pivots is expected to be an int32 tensor of shape (*, {k}), got "
+                           f"{tuple(LU_pivots.shape)} of type {_dtype_name(LU_pivots.dtype)}")
     empty = t.empty(0, dtype=LU_data.dtype, device=LU_data.device)
     if unpack_data:
         L = LU_data[..., :, :k].tril(-1) + t.eye(m, k, dtype=LU_data.dtype, device=LU_data.device)
@@ -1748,3 +1755,60 @@ def cholesky_inverse(L, upper=False, *, out=None):
     _check_matrix("cholesky_inverse", L, name="input")
     eye = _eye_like(L).expand(*L.shape)
     return _out(cholesky_solve(eye, L, upper), out)
+
+
+# ------------------------------------------------------------------------------------ argument checks
+
+# Parameters by kind, across the public functions: a bad value raises TypeError naming the argument.
+_TENSOR_ARGS = {"A", "B", "LU", "pivots", "x", "y", "L", "tau", "input", "other", "LU_data", "LU_pivots", "b",
+                "input2"}
+_BOOL_ARGS = {"left", "check_errors", "upper", "unitriangular", "full_matrices", "pivot", "adjoint", "keepdim",
+              "hermitian", "unpack_data", "unpack_pivots", "some", "compute_uv", "get_infos", "transpose"}
+_INT_ARGS = {"n", "ind", "offset", "dim1", "dim2", "N"}
+
+
+def _checked(f, prefix="linalg_"):
+    """``f`` with its arguments' kinds checked first, so a wrong type raises PyTorch's TypeError naming it."""
+    sig = inspect.signature(f)
+    name = f"{prefix}{f.__name__}"
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        t = _t()
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{name}(): {e}") from None
+        for pos, (k, v) in enumerate(bound.arguments.items()):
+            if k in _TENSOR_ARGS and not isinstance(v, t.Tensor):
+                raise TypeError(f"{name}(): argument '{k}' (position {pos + 1}) must be Tensor, not {type(v).__name__}")
+            if k in _BOOL_ARGS and not isinstance(v, (bool, int)):
+                raise TypeError(f"{name}(): argument '{k}' must be bool, not {type(v).__name__}")
+            if k in _INT_ARGS and v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                raise TypeError(f"{name}(): argument '{k}' must be int, not {type(v).__name__}")
+            if k == "dim" and v is not None and not isinstance(v, int) and not (
+                    isinstance(v, (tuple, list)) and all(isinstance(d, int) for d in v)):
+                raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(v).__name__}")
+            if k in ("ord", "p") and v is not None and not isinstance(v, (int, float, str)):
+                raise TypeError(f"{name}(): argument '{k}' must be a number or a string, not {type(v).__name__}")
+            if k in ("mode", "UPLO", "driver") and v is not None and not isinstance(v, str):
+                raise TypeError(f"{name}(): argument '{k}' must be str, not {type(v).__name__}")
+            if k in ("atol", "rtol", "rcond") and v is not None and not isinstance(v, (int, float, t.Tensor)):
+                raise TypeError(f"{name}(): argument '{k}' must be a number or a Tensor, not {type(v).__name__}")
+            if k == "out" and v is not None and not isinstance(v, t.Tensor) and not (
+                    isinstance(v, (tuple, list)) and all(isinstance(o, t.Tensor) for o in v)):
+                raise TypeError(f"{name}(): argument 'out' must be Tensor or a tuple of Tensors, not {type(v).__name__}")
+            if k == "tensors" and not (isinstance(v, (tuple, list)) and all(isinstance(o, t.Tensor) for o in v)):
+                raise TypeError(f"{name}(): argument 'tensors' must be a sequence of Tensors, not {type(v).__name__}")
+            if k == "dims" and v is not None and not (isinstance(v, (tuple, list)) and all(isinstance(d, int) for d in v)):
+                raise TypeError(f"{name}(): argument 'dims' must be a tuple of ints, not {type(v).__name__}")
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+for _name in __all__ + ["lu_unpack", "cholesky_solve", "cholesky_inverse", "logdet"]:
+    _obj = globals()[_name]
+    if inspect.isfunction(_obj):
+        globals()[_name] = _checked(_obj)
+del _name, _obj
