@@ -817,6 +817,7 @@ def workloads(quick):
     # -- normalisation layers (training: batch statistics; forward then backward of all inputs)
     W.extend(norm_workloads(quick, mat))
     W.extend(nnfunc_workloads(quick, mat))
+    W.extend(linalg_workloads(quick))
     # -- movement
     W.append(Workload(
         f"transpose(0,1).contiguous() {SQ}x{SQ}", "ms", lambda: {"x": mat("x", (SQ, SQ))},
@@ -1126,6 +1127,51 @@ def nnfunc_workloads(quick, mat):
         lambda lib, d: ((lambda w=own(lib, d["w"]), i=own(lib, d["i"]), o=own(lib, d["o"]), m=lib_mod(lib):
                          m.nn.functional.embedding_bag(i, w, o, mode="sum")), to_np), (1e-4, 1e-4))
     return out
+
+def linalg_workloads(quick):
+    """torch.linalg rows (issue 18): float32, well-conditioned inputs (a random matrix plus n*I, or its
+    Gram matrix), checked on results that do not depend on sign conventions (X, inverses, L, |R|, S, w)."""
+    rng = np.random.default_rng(18)
+    sz = (lambda full, small: small) if quick else (lambda full, small: full)
+
+    def square(n, batch=()):
+        return (rng.standard_normal((*batch, n, n)) + n ** 0.5 * np.eye(n) * 2).astype(np.float32)
+
+    def spd(n):
+        a = rng.standard_normal((n, n)).astype(np.float32)
+        return (a @ a.T / n + np.eye(n, dtype=np.float32)).astype(np.float32)
+
+    def row(name, data, np_fn, tl_fn, tol=(2e-3, 2e-3)):
+        def tl_build(lib, d):
+            m = lib_mod(lib)
+            args = [own(lib, d[k]) for k in sorted(d)]
+            return (lambda: tl_fn(m, *args)), to_np
+
+        def np_build(d):
+            args = [d[k] for k in sorted(d)]
+            return (lambda: np_fn(*args)), to_np
+
+        ref = lambda d: np_fn(*[d[k].astype(np.float64) for k in sorted(d)])
+        return Workload(name, "ms", data, ref, {"numpy": np_build, **torchlike(tl_build)}, tol=tol)
+
+    n, b = sz(1024, 256), sz(10000, 1000)
+    out = [
+        row(f"linalg.solve {n}x{n}, 64 rhs", lambda: {"a": square(n), "b": rng.standard_normal((n, 64)).astype(np.float32)},
+            np.linalg.solve, lambda m, a, bb: m.linalg.solve(a, bb)),
+        row(f"linalg.inv {n}", lambda: {"a": square(n)}, np.linalg.inv, lambda m, a: m.linalg.inv(a)),
+        row(f"linalg.cholesky {sz(2048, 512)}", lambda: {"a": spd(sz(2048, 512))}, np.linalg.cholesky,
+            lambda m, a: m.linalg.cholesky(a)),
+        row(f"linalg.qr {n} (|R|)", lambda: {"a": square(n)}, lambda a: np.abs(np.linalg.qr(a)[1]),
+            lambda m, a: m.linalg.qr(a)[1].abs()),
+        row(f"linalg.svd {sz(512, 128)} (S)", lambda: {"a": square(sz(512, 128))},
+            lambda a: np.linalg.svd(a)[1], lambda m, a: m.linalg.svd(a)[1]),
+        row(f"linalg.eigh {n} (w)", lambda: {"a": spd(n)}, lambda a: np.linalg.eigh(a)[0],
+            lambda m, a: m.linalg.eigh(a)[0]),
+        row(f"linalg.solve batched {b}x8x8", lambda: {"a": square(8, (b,)), "b": rng.standard_normal((b, 8, 1)).astype(np.float32)},
+            np.linalg.solve, lambda m, a, bb: m.linalg.solve(a, bb)),
+    ]
+    return out
+
 
 # ================================ runner =========================================================
 class Cell:

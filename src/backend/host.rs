@@ -13,6 +13,13 @@ pub const HOST_ONLY: &[(&str, &str)] = &[
     ("random.randperm", "Fisher-Yates is sequential; a device shuffle would draw a different stream"),
     ("random.multinomial", "sampling without replacement is sequential per row"),
     ("random.randint_bool", "cuda/random.cu's randint has no bool instantiation (bool draws are rare)"),
+    ("linalg.lu_factor", "cuSOLVER path not written yet (getrf)"),
+    ("linalg.lu_solve", "cuSOLVER path not written yet (getrs)"),
+    ("linalg.triangular_solve", "cuSOLVER path not written yet (cuBLAS trsm)"),
+    ("linalg.cholesky", "cuSOLVER path not written yet (potrf)"),
+    ("linalg.qr", "cuSOLVER path not written yet (geqrf/orgqr)"),
+    ("linalg.eigh", "cuSOLVER path not written yet (syevd)"),
+    ("linalg.svd", "cuSOLVER path not written yet (gesvd)"),
     ("index.scatter_reduce", "scatter_reduce with prod/amax/amin/mean needs atomic min/max/mul per dtype; sum has a kernel"),
 ];
 

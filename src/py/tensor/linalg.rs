@@ -1,4 +1,5 @@
-//! Matrix products: matmul, mm, bmm, dot, outer, mv.
+//! Matrix products (matmul, mm, bmm, dot, outer, mv) and the linear-algebra methods (det, inverse, qr, svd, ...),
+//! which call the Python functions of `rtorch._linalg_legacy` (built on `rtorch.linalg`).
 use super::*;
 
 #[pymethods]
@@ -115,4 +116,196 @@ impl PyTensor {
         let args = (arr, t.requires_grad(), t.dtype().name(), t.device().to_string()).into_pyobject(py)?;
         Ok(PyTuple::new(py, [f.into_any(), args.into_any()])?.into_any().unbind())
     }
+}
+
+/// Calls `rtorch._linalg_legacy.<name>(self, *args, **kwargs)`: the method forms of torch's
+/// linear-algebra functions are composed in Python on the faer kernels, like the functions.
+fn legacy<'py>(slf: &Bound<'py, PyTensor>, name: &str, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let f = py.import("rtorch._linalg_legacy")?.getattr(name)?;
+    let mut all = vec![slf.clone().into_any()];
+    all.extend(args.iter());
+    f.call(PyTuple::new(py, all)?, kwargs)
+}
+
+macro_rules! linalg_methods {
+    ($($(#[doc = $doc:literal])* $name:ident;)*) => {
+        #[pymethods]
+        impl PyTensor {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = (*args, **kwargs))]
+                fn $name<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+                    legacy(slf, stringify!($name), args, kwargs)
+                }
+            )*
+        }
+    };
+}
+
+linalg_methods! {
+    /// Determinant of each square matrix (``rtorch.linalg.det``).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[2.0, 1.0], [0.0, 3.0]]).det()
+    ///     tensor(6.)
+    det;
+    /// Natural log of the determinant (``nan`` when negative) of each square matrix.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.eye(2).logdet()
+    ///     tensor(0.)
+    logdet;
+    /// ``(sign, logabsdet)`` of the determinant of each square matrix.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.eye(2).slogdet().sign
+    ///     tensor(1.)
+    slogdet;
+    /// Inverse of each square matrix (``rtorch.linalg.inv``).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[2.0, 0.0], [0.0, 4.0]]).inverse()
+    ///     tensor([[0.5000, 0.0000],
+    ///             [0.0000, 0.2500]])
+    inverse;
+    /// Pseudo-inverse (``rcond=1e-15``: relative tolerance on the singular values).
+    ///
+    /// Args:
+    ///     rcond (float): singular values below ``rcond * s_max`` count as zero.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[2.0, 0.0], [0.0, 0.0]]).pinverse()
+    ///     tensor([[0.5000, 0.0000],
+    ///             [0.0000, 0.0000]])
+    pinverse;
+    /// Cholesky factor (``upper=False``: lower ``L`` with ``A = L L^T``).
+    ///
+    /// Args:
+    ///     upper (bool): return the upper factor instead.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[4.0, 2.0], [2.0, 5.0]]).cholesky()
+    ///     tensor([[2., 0.],
+    ///             [1., 2.]])
+    cholesky;
+    /// Solves ``A X = self`` from the Cholesky factor ``input2`` of ``A``.
+    ///
+    /// Args:
+    ///     input2 (Tensor): the triangular factor.
+    ///     upper (bool): ``input2`` is the upper factor.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.ones(2, 1).cholesky_solve(rtorch.eye(2))
+    ///     tensor([[1.],
+    ///             [1.]])
+    cholesky_solve;
+    /// Inverse of ``A`` from its Cholesky factor ``self``.
+    ///
+    /// Args:
+    ///     upper (bool): ``self`` is the upper factor.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.eye(2).cholesky_inverse()
+    ///     tensor([[1., 0.],
+    ///             [0., 1.]])
+    cholesky_inverse;
+    /// QR decomposition (``some=True``: reduced) as a named tuple ``(Q, R)``.
+    ///
+    /// Args:
+    ///     some (bool): reduced (default) or complete.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.eye(2).qr().R.abs()
+    ///     tensor([[1., 0.],
+    ///             [0., 1.]])
+    qr;
+    /// Singular value decomposition ``(U, S, V)`` with ``self = U diag(S) V^T`` (torch.svd's legacy form).
+    ///
+    /// Args:
+    ///     some (bool): reduced (default) or full U and V.
+    ///     compute_uv (bool): compute U and V (else zero-filled).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[3.0, 0.0], [0.0, 4.0]]).svd().S
+    ///     tensor([4., 3.])
+    svd;
+    /// ``self`` raised to the integer power ``n``.
+    ///
+    /// Args:
+    ///     n (int): the exponent.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.eye(2).matrix_power(3)
+    ///     tensor([[1., 0.],
+    ///             [0., 1.]])
+    matrix_power;
+    /// Matrix exponential of each square matrix.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.zeros(2, 2).matrix_exp()
+    ///     tensor([[1., 0.],
+    ///             [0., 1.]])
+    matrix_exp;
+    /// Solves ``A X = self`` for triangular ``A``: named tuple ``(solution, cloned_coefficient)``.
+    ///
+    /// Args:
+    ///     A (Tensor): the triangular matrices.
+    ///     upper (bool): ``A`` is upper triangular (default True).
+    ///     transpose (bool): solve with ``A^T``.
+    ///     unitriangular (bool): ones on the diagonal of ``A``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.ones(2, 1).triangular_solve(rtorch.eye(2)).solution
+    ///     tensor([[1.],
+    ///             [1.]])
+    triangular_solve;
+    /// Solves ``A X = self`` from ``A``'s LU factors and pivots (torch.lu_solve).
+    ///
+    /// Args:
+    ///     LU_data (Tensor): packed LU factors.
+    ///     LU_pivots (Tensor): int32 pivots.
+    ///
+    /// Example::
+    ///
+    ///     >>> LU, piv = rtorch.linalg.lu_factor(rtorch.eye(2))
+    ///     >>> rtorch.ones(2, 1).lu_solve(LU, piv)
+    ///     tensor([[1.],
+    ///             [1.]])
+    lu_solve;
+    /// LU factorization ``(LU, pivots[, infos])`` (torch.lu).
+    ///
+    /// Args:
+    ///     pivot (bool): must be True.
+    ///     get_infos (bool): also return the int32 infos (and do not raise).
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]).lu()[1]
+    ///     tensor([2, 2], dtype=torch.int32)
+    lu;
+    /// The product of Householder reflectors (``rtorch.linalg.householder_product``).
+    ///
+    /// Args:
+    ///     input2 (Tensor): the scales ``tau``.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.zeros(2, 2).orgqr(rtorch.zeros(2))
+    ///     tensor([[1., 0.],
+    ///             [0., 1.]])
+    orgqr;
 }

@@ -1,0 +1,338 @@
+"""torch's older linear-algebra names (torch.det, torch.svd, torch.lu, torch.triangular_solve, ...) and the
+Tensor methods that call them, all built on :mod:`rtorch.linalg`."""
+from . import linalg as _la
+
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
+           "qr", "svd", "lu", "lu_solve", "lu_unpack", "triangular_solve", "matrix_power", "matrix_exp",
+           "chain_matmul", "orgqr"]
+
+
+def det(input):
+    """Determinant of each square matrix of ``input`` (:func:`rtorch.linalg.det`).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.det(rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor(-2.)
+    """
+    return _la.det(input)
+
+
+def logdet(input):
+    """Natural log of the determinant of each square matrix (``nan`` when negative, ``-inf`` when zero).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.logdet(rtorch.tensor([[2.0, 0.0], [0.0, 3.0]]))
+        tensor(1.7918)
+    """
+    return _la.logdet(input)
+
+
+def slogdet(input):
+    """Sign and log of the absolute determinant as the named tuple ``slogdet(sign, logabsdet)``.
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.slogdet(rtorch.eye(2)).logabsdet
+        tensor(0.)
+    """
+    return _la._r["slogdet"](*_la.slogdet(input))
+
+
+def inverse(input, *, out=None):
+    """Inverse of each square matrix of ``input`` (:func:`rtorch.linalg.inv`).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.inverse(rtorch.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
+    return _la.inv(input, out=out)
+
+
+def pinverse(input, rcond=1e-15):
+    """Pseudo-inverse with relative tolerance ``rcond`` (:func:`rtorch.linalg.pinv`).
+
+    Args:
+        input (Tensor): ``(*, m, n)``.
+        rcond (float): singular values below ``rcond * s_max`` count as zero.
+
+    Example::
+
+        >>> rtorch.pinverse(rtorch.tensor([[2.0, 0.0], [0.0, 0.0]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
+    return _la.pinv(input, rtol=rcond)
+
+
+def cholesky(input, upper=False, *, out=None):
+    """Cholesky factor (lower, or upper with ``upper=True``) of each positive-definite matrix.
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+        upper (bool): return ``U`` with ``A = U^T U``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.cholesky(rtorch.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        tensor([[2., 0.],
+                [1., 2.]])
+    """
+    return _la.cholesky(input, upper=upper, out=out)
+
+
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """Solves ``A X = input`` from the Cholesky factor ``input2`` of ``A`` (upper with ``upper=True``).
+
+    Args:
+        input (Tensor): ``(*, n, k)`` right-hand sides.
+        input2 (Tensor): ``(*, n, n)`` triangular factor.
+        upper (bool): ``input2`` is the upper factor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.cholesky_solve(rtorch.ones(2, 1), rtorch.eye(2))
+        tensor([[1.],
+                [1.]])
+    """
+    return _la.cholesky_solve(input, input2, upper, out=out)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """Inverse of ``A`` from its Cholesky factor ``input`` (upper with ``upper=True``).
+
+    Args:
+        input (Tensor): ``(*, n, n)`` triangular factor.
+        upper (bool): ``input`` is the upper factor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.cholesky_inverse(rtorch.eye(2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.cholesky_inverse(input, upper, out=out)
+
+
+def qr(input, some=True, *, out=None):
+    """QR decomposition as the named tuple ``qr(Q, R)``; ``some=False`` gives the complete Q.
+
+    Args:
+        input (Tensor): ``(*, m, n)``.
+        some (bool): reduced (default) or complete.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> Q, R = rtorch.qr(rtorch.eye(2))
+        >>> (Q @ R).abs()
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    Q, R = _la.qr(input, "reduced" if some else "complete")
+    return _la._out(_la._r["qr"](Q, R), out)
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)``.
+
+    Note V, not Vh. Without ``compute_uv``, U and V are zero-filled ``(*, m, m)`` / ``(*, n, n)`` matrices.
+
+    Args:
+        input (Tensor): ``(*, m, n)``.
+        some (bool): reduced (default) or full U and V.
+        compute_uv (bool): compute U and V.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> rtorch.svd(rtorch.tensor([[3.0, 0.0], [0.0, 4.0]])).S
+        tensor([4., 3.])
+    """
+    import rtorch
+    if not compute_uv:
+        S = _la.svdvals(input)
+        m, n = input.shape[-2], input.shape[-1]
+        U = rtorch.zeros(*input.shape[:-2], m, m, dtype=input.dtype, device=input.device)
+        V = rtorch.zeros(*input.shape[:-2], n, n, dtype=input.dtype, device=input.device)
+        return _la._out(_la._r["svd"](U, S, V), out)
+    U, S, Vh = _la.svd(input, full_matrices=not some)
+    return _la._out(_la._r["svd"](U, S, Vh.mT), out)
+
+
+def lu(A, pivot=True, get_infos=False, out=None):
+    """LU factorization ``(A_LU, pivots)``, as torch.lu.
+
+    With ``get_infos=True`` the int32 ``infos`` come third.
+
+    Args:
+        A (Tensor): ``(*, m, n)``.
+        pivot (bool): must be True.
+        get_infos (bool): return the int32 infos.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> rtorch.lu(rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]))[1]
+        tensor([2, 2], dtype=rtorch.int32)
+    """
+    LU, piv, info = _la.lu_factor_ex(A, pivot=pivot)
+    res = (LU, piv, info) if get_infos else (LU, piv)
+    return _la._out(res, out)
+
+
+def lu_solve(b, LU_data, LU_pivots, *, out=None):
+    """Solves ``A X = b`` from ``A``'s packed LU factors and pivots (:func:`rtorch.linalg.lu_solve`).
+
+    Args:
+        b (Tensor): ``(*, n, k)``.
+        LU_data (Tensor): ``(*, n, n)``.
+        LU_pivots (Tensor): ``(*, n)`` int32.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> LU, piv = rtorch.linalg.lu_factor(rtorch.eye(2))
+        >>> rtorch.lu_solve(rtorch.ones(2, 1), LU, piv)
+        tensor([[1.],
+                [1.]])
+    """
+    return _la.lu_solve(LU_data, LU_pivots, b, out=out)
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """Unpacks packed LU factors into ``P``, ``L``, ``U`` with ``A = P L U`` (:func:`rtorch.linalg.lu_unpack`).
+
+    Args:
+        LU_data (Tensor): ``(*, m, n)`` packed factors.
+        LU_pivots (Tensor): ``(*, min(m, n))`` 1-based int32 pivots.
+        unpack_data (bool): compute ``L`` and ``U``.
+        unpack_pivots (bool): compute ``P``.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> P, L, U = rtorch.lu_unpack(*rtorch.linalg.lu_factor(rtorch.eye(2)))
+        >>> U
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots, out=out)
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """Solves ``A X = b`` for triangular ``A``, returning ``(solution, cloned_coefficient)``.
+
+    ``transpose=True`` solves ``A^T X = b``.
+
+    Args:
+        b (Tensor): ``(*, n, k)``.
+        A (Tensor): ``(*, n, n)``.
+        upper (bool): ``A`` is upper triangular (default).
+        transpose (bool): solve with ``A^T``.
+        unitriangular (bool): ones on the diagonal of ``A``.
+        out (tuple, optional): output tensors.
+
+    Example::
+
+        >>> rtorch.triangular_solve(rtorch.ones(2, 1), rtorch.eye(2)).solution
+        tensor([[1.],
+                [1.]])
+    """
+    Am = A.mT if transpose else A
+    X = _la.solve_triangular(Am, b, upper=(not upper) if transpose else upper, unitriangular=unitriangular)
+    return _la._out(_la._r["triangular_solve"](X, A.clone()), out)
+
+
+def matrix_power(input, n, *, out=None):
+    """Raises each square matrix of ``input`` to the integer power ``n`` (:func:`rtorch.linalg.matrix_power`).
+
+    Args:
+        input (Tensor): ``(*, m, m)``.
+        n (int): the exponent.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.matrix_power(rtorch.tensor([[1.0, 1.0], [0.0, 1.0]]), 2)
+        tensor([[1., 2.],
+                [0., 1.]])
+    """
+    return _la.matrix_power(input, n, out=out)
+
+
+def matrix_exp(input):
+    """Matrix exponential of each square matrix of ``input`` (:func:`rtorch.linalg.matrix_exp`).
+
+    Args:
+        input (Tensor): ``(*, n, n)``.
+
+    Example::
+
+        >>> rtorch.matrix_exp(rtorch.zeros(2, 2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.matrix_exp(input)
+
+
+def chain_matmul(*matrices, out=None):
+    """The product of the 2-D ``matrices``, multiplied in the cheapest order.
+
+    The deprecated form of :func:`rtorch.linalg.multi_dot`.
+
+    Args:
+        *matrices (Tensor): two or more matrices (one returns itself).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> rtorch.chain_matmul(rtorch.ones(2, 3), rtorch.ones(3, 2))
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
+    if len(matrices) == 1:
+        return _la._out(matrices[0], out)
+    return _la.multi_dot(matrices, out=out)
+
+
+def orgqr(input, tau):
+    """The product of Householder reflectors (:func:`rtorch.linalg.householder_product`).
+
+    Args:
+        input (Tensor): ``(*, m, n)``.
+        tau (Tensor): ``(*, k)``.
+
+    Example::
+
+        >>> rtorch.orgqr(rtorch.zeros(2, 2), rtorch.zeros(2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
+    return _la.householder_product(input, tau)
+
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if _obj.__module__ == __name__:
+        globals()[_name] = _la._checked(_obj, prefix="")
+del _name, _obj

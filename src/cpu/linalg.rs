@@ -1,0 +1,417 @@
+//! Dense linear-algebra kernels on faer (the only file that calls faer): batched LU with LAPACK-style
+//! pivots, LU solves, Cholesky, triangular solves, QR, symmetric eigendecomposition and SVD over
+//! contiguous row-major `[batch, m, n]` float32/float64 buffers.
+//!
+//! Batches are cut into chunks on the thread pool, and each chunk owns one faer workspace, so a
+//! batch of many small matrices costs no allocation per matrix. A single large matrix instead lets
+//! faer split its own work (rayon). Failures that LAPACK reports through `info` (a zero pivot, a
+//! non-positive-definite minor, no convergence) are written to an int32 `info` tensor, never raised
+//! here: the op layer decides, as PyTorch's `_ex` functions do.
+use super::iter::{chunks_for, SendPtr};
+use super::threads::parallel_for;
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::Result;
+use crate::tensor::Tensor;
+use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
+use faer::linalg::{cholesky::llt::factor as llt, evd, householder, lu::partial_pivoting::factor as plu, qr::no_pivoting::factor as qrf, svd, triangular_solve as tri};
+use faer::traits::ComplexField;
+use faer::{Conj, MatMut, MatRef, Par};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The scalar types the kernels are generic over. Complex dtypes slot in here when they exist
+/// (faer's kernels are generic over `ComplexField`); only the diagonal/info checks assume reals.
+pub trait Scalar: faer::traits::RealField + Element + Copy + Send + Sync {}
+impl Scalar for f32 {}
+impl Scalar for f64 {}
+
+macro_rules! with_real {
+    ($dtype:expr, $T:ident => $body:expr) => {{
+        match $dtype {
+            DType::F32 => { type $T = f32; $body }
+            DType::F64 => { type $T = f64; $body }
+            d => crate::bail!(DType, "linalg: expected a float32/float64 buffer, got '{}'", d),
+        }
+    }};
+}
+
+/// QR's `mode`: which factors come back and how large.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QrMode {
+    /// Q [m, k], R [k, n] with k = min(m, n).
+    Reduced,
+    /// Q [m, m], R [m, n].
+    Complete,
+    /// R [k, n] only.
+    R,
+}
+
+fn alloc(shape: &[usize], dtype: DType) -> Result<Tensor> {
+    Tensor::alloc(shape, dtype, Device::Cpu, false)
+}
+
+/// The elements of a contiguous CPU tensor.
+///
+/// # Safety
+/// `t` is contiguous, on the CPU, of element type `T`, and not written while the slice lives.
+unsafe fn slice<'a, T>(t: &Tensor) -> &'a [T] {
+    std::slice::from_raw_parts(t.data_ptr::<T>() as *const T, t.numel())
+}
+
+/// Matrix `i` (of `len` elements) of a fresh output buffer.
+///
+/// # Safety
+/// Each `i` is handed to one thread only, and `p` points at `len * batch` elements.
+unsafe fn part<'a, T>(p: SendPtr<T>, i: usize, len: usize) -> &'a mut [T] {
+    std::slice::from_raw_parts_mut(p.get().add(i * len), len)
+}
+
+/// Runs `f(i, par, stack)` for every matrix `i` of a batch of `b`, each costing about `work` flops:
+/// chunks of the batch on the thread pool, one workspace of `req` per chunk. A lone matrix gets
+/// faer's own parallelism instead. Fails (out of memory) when a workspace cannot be allocated.
+fn batched(b: usize, work: usize, req: impl Fn(Par) -> StackReq + Sync, f: impl Fn(usize, Par, &mut MemStack) + Sync) -> Result<()> {
+    if b == 0 {
+        return Ok(());
+    }
+    let par = if b == 1 && work >= 1 << 21 { Par::rayon(super::threads::num_threads()) } else { Par::Seq };
+    let chunks = chunks_for(b, b.saturating_mul(work));
+    let per = b.div_ceil(chunks);
+    let failed = AtomicBool::new(false);
+    parallel_for(b.div_ceil(per), b.div_ceil(per), |c| {
+        let Ok(mut buf) = MemBuffer::try_new(req(par)) else {
+            failed.store(true, Ordering::Relaxed);
+            return;
+        };
+        let stack = MemStack::new(&mut buf);
+        for i in c * per..((c + 1) * per).min(b) {
+            f(i, par, stack);
+        }
+    });
+    if failed.load(Ordering::Relaxed) {
+        crate::bail!(Alloc, "linalg: could not allocate the factorization workspace");
+    }
+    Ok(())
+}
+
+/// LAPACK's `ipiv` (1-based sequential row swaps) for the row permutation `perm` (row `i` of the
+/// permuted matrix is row `perm[i]` of the original), using `pos` as scratch.
+fn swaps_from_perm(perm: &[usize], pos: &mut [usize], cur: &mut [usize], ipiv: &mut [i32]) {
+    for (j, (p, c)) in pos.iter_mut().zip(cur.iter_mut()).enumerate() {
+        *p = j;
+        *c = j;
+    }
+    for (i, piv) in ipiv.iter_mut().enumerate() {
+        let j = pos[perm[i]];
+        *piv = (j + 1) as i32;
+        let (ri, rj) = (cur[i], cur[j]);
+        cur.swap(i, j);
+        pos[ri] = j;
+        pos[rj] = i;
+    }
+}
+
+/// LU with partial pivoting of each `[m, n]` matrix of `a` (`[b, m, n]`, contiguous): the packed
+/// factors `[b, m, n]` (unit L below the diagonal, U on and above), LAPACK's 1-based pivots
+/// `[b, min(m, n)]` int32, and `info` `[b]` int32 (1 + the first zero diagonal entry of U, else 0).
+pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<(Tensor, Tensor, Tensor)> {
+    let k = m.min(n);
+    let lu = super::cast(a, a.dtype())?;
+    let piv = alloc(&[b, k], DType::I32)?;
+    let info = alloc(&[b], DType::I32)?;
+    with_real!(a.dtype(), T => {
+        // SAFETY: lu/piv/info are fresh contiguous buffers of b matrices; matrix i is touched by one thread.
+        let (pl, pp, pi) = unsafe { (SendPtr(lu.data_ptr::<T>()), SendPtr(piv.data_ptr::<i32>()), SendPtr(info.data_ptr::<i32>())) };
+        let req = |par| StackReq::all_of(&[StackReq::new::<usize>(4 * m), plu::lu_in_place_scratch::<usize, T>(m, n, par, Default::default())]);
+        batched(b, m * n * k, req, |i, par, stack| {
+            let (x, ipiv, inf) = unsafe { (part(pl, i, m * n), part(pp, i, k), &mut part(pi, i, 1)[0]) };
+            let (mut idx, stack) = stack.make_with(4 * m, |_| 0usize);
+            let (perm, rest) = idx.split_at_mut(m);
+            let (perm_inv, rest) = rest.split_at_mut(m);
+            let (pos, cur) = rest.split_at_mut(m);
+            let mut mat = MatMut::from_row_major_slice_mut(x, m, n);
+            plu::lu_in_place(mat.as_mut(), perm, perm_inv, par, stack, Default::default());
+            swaps_from_perm(perm, pos, cur, ipiv);
+            *inf = (0..k).find(|&j| mat[(j, j)] == T::zero_impl()).map_or(0, |j| j as i32 + 1);
+        })?;
+    });
+    Ok((lu, piv, info))
+}
+
+/// Solves `A X = B` (or `Aᵀ X = B` with `adjoint`) for each matrix from its packed LU factors
+/// `lu` `[b, n, n]` and 1-based pivots `piv` `[b, n]` int32; `rhs` is `[b, n, k]`. All contiguous.
+pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, adjoint: bool) -> Result<Tensor> {
+    let x = super::cast(rhs, rhs.dtype())?;
+    let (lu, piv) = (super::contiguous(lu)?, super::contiguous(piv)?);
+    with_real!(lu.dtype(), T => {
+        // SAFETY: lu/piv are contiguous inputs of b matrices; x is fresh and matrix i is written by one thread.
+        let (lus, pivs) = unsafe { (slice::<T>(&lu), slice::<i32>(&piv)) };
+        let px = unsafe { SendPtr(x.data_ptr::<T>()) };
+        batched(b, n * n * k.max(1), |_| StackReq::EMPTY, |i, par, _| {
+            let xs = unsafe { part(px, i, n * k) };
+            let f = MatRef::from_row_major_slice(&lus[i * n * n..(i + 1) * n * n], n, n);
+            let p = &pivs[i * n..(i + 1) * n];
+            // Pivots were validated by the op layer; clamp anyway so a bad one cannot index out of range.
+            let swap = |xs: &mut [T], r: usize| {
+                let s = (p[r] as usize).clamp(1, n) - 1;
+                if s != r {
+                    for c in 0..k {
+                        xs.swap(r * k + c, s * k + c);
+                    }
+                }
+            };
+            if !adjoint {
+                (0..n).for_each(|r| swap(xs, r));
+            }
+            let mut xm = MatMut::from_row_major_slice_mut(xs, n, k);
+            if adjoint {
+                tri::solve_lower_triangular_in_place(f.transpose(), xm.as_mut(), par);
+                tri::solve_unit_upper_triangular_in_place(f.transpose(), xm.as_mut(), par);
+                (0..n).rev().for_each(|r| swap(xs, r));
+            } else {
+                tri::solve_unit_lower_triangular_in_place(f, xm.as_mut(), par);
+                tri::solve_upper_triangular_in_place(f, xm.as_mut(), par);
+            }
+        })?;
+    });
+    Ok(x)
+}
+
+/// Solves the triangular systems `A X = B` (`A` `[b, n, n]` upper or lower triangular, only that
+/// triangle read; with `unit` its diagonal is taken as ones) for `rhs` `[b, n, k]`.
+pub fn triangular_solve(a: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, upper: bool, unit: bool) -> Result<Tensor> {
+    let x = super::cast(rhs, rhs.dtype())?;
+    let a = super::contiguous(a)?;
+    with_real!(a.dtype(), T => {
+        // SAFETY: a is a contiguous input; x is fresh and matrix i is written by one thread.
+        let al = unsafe { slice::<T>(&a) };
+        let px = unsafe { SendPtr(x.data_ptr::<T>()) };
+        batched(b, n * n * k.max(1), |_| StackReq::EMPTY, |i, par, _| {
+            let f = MatRef::from_row_major_slice(&al[i * n * n..(i + 1) * n * n], n, n);
+            let xm = MatMut::from_row_major_slice_mut(unsafe { part(px, i, n * k) }, n, k);
+            match (upper, unit) {
+                (false, false) => tri::solve_lower_triangular_in_place(f, xm, par),
+                (false, true) => tri::solve_unit_lower_triangular_in_place(f, xm, par),
+                (true, false) => tri::solve_upper_triangular_in_place(f, xm, par),
+                (true, true) => tri::solve_unit_upper_triangular_in_place(f, xm, par),
+            }
+        })?;
+    });
+    Ok(x)
+}
+
+/// Cholesky factor of each symmetric positive-definite `[n, n]` matrix of `a` (only the lower
+/// triangle read, or the upper one with `upper`): L (or U = Lᵀ) `[b, n, n]` with the other
+/// triangle zeroed, and `info` `[b]` int32 (the order of the first non-positive-definite leading
+/// minor, else 0).
+pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<(Tensor, Tensor)> {
+    let out = super::cast(a, a.dtype())?;
+    let info = alloc(&[b], DType::I32)?;
+    with_real!(a.dtype(), T => {
+        // SAFETY: out/info are fresh contiguous buffers; matrix i is touched by one thread.
+        let (po, pi) = unsafe { (SendPtr(out.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+        batched(b, n * n * n / 3, |par| llt::cholesky_in_place_scratch::<T>(n, par, Default::default()), |i, par, stack| {
+            let rm = MatMut::from_row_major_slice_mut(unsafe { part(po, i, n * n) }, n, n);
+            // The upper triangle of A is the lower triangle of its transpose, and that view's L is U.
+            let mut l = if upper { rm.transpose_mut() } else { rm };
+            let inf = unsafe { &mut part(pi, i, 1)[0] };
+            *inf = match llt::cholesky_in_place(l.as_mut(), Default::default(), par, stack, Default::default()) {
+                Ok(_) => 0,
+                Err(llt::LltError::NonPositivePivot { index }) => index as i32 + 1,
+            };
+            for c in 1..n {
+                for r in 0..c {
+                    l[(r, c)] = T::zero_impl();
+                }
+            }
+        })?;
+    });
+    Ok((out, info))
+}
+
+/// QR decomposition (Householder, LAPACK's sign convention) of each `[m, n]` matrix of `a`:
+/// (Q, R) shaped by `mode` (Q is `[b, 0]`-free: an empty `[0]` tensor for `QrMode::R`).
+pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Tensor, Tensor)> {
+    let k = m.min(n);
+    let (qc, rr) = match mode {
+        QrMode::Reduced => (k, k),
+        QrMode::Complete => (m, m),
+        QrMode::R => (0, k),
+    };
+    let a = super::contiguous(a)?;
+    let q = if mode == QrMode::R { alloc(&[0], a.dtype())? } else { alloc(&[b, m, qc], a.dtype())? };
+    let r = alloc(&[b, rr, n], a.dtype())?;
+    with_real!(a.dtype(), T => {
+        // SAFETY: a is a contiguous input; q/r are fresh and matrix i is written by one thread.
+        let al = unsafe { slice::<T>(&a) };
+        let (pq, pr) = unsafe { (SendPtr(q.data_ptr::<T>()), SendPtr(r.data_ptr::<T>())) };
+        let bs = qrf::recommended_block_size::<T>(m, n).max(1);
+        let req = |par| {
+            StackReq::all_of(&[
+                StackReq::new::<T>(m * n + bs * k),
+                StackReq::any_of(&[
+                    qrf::qr_in_place_scratch::<T>(m, n, bs, par, Default::default()),
+                    householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<T>(m, bs, qc),
+                ]),
+            ])
+        };
+        batched(b, 2 * m * n * k, req, |i, par, stack| {
+            let (mut ws, stack) = stack.make_with(m * n + bs * k, |_| T::zero_impl());
+            let (wa, wc) = ws.split_at_mut(m * n);
+            // Column-major work copy: faer's QR prefers it.
+            let mut f = MatMut::from_column_major_slice_mut(wa, m, n);
+            f.copy_from(MatRef::from_row_major_slice(&al[i * m * n..(i + 1) * m * n], m, n));
+            let mut coeff = MatMut::from_column_major_slice_mut(wc, bs, k);
+            if k > 0 {
+                qrf::qr_in_place(f.as_mut(), coeff.as_mut(), par, stack, Default::default());
+            }
+            let mut rm = MatMut::from_row_major_slice_mut(unsafe { part(pr, i, rr * n) }, rr, n);
+            rm.fill(T::zero_impl());
+            rm.as_mut().get_mut(..k, ..).copy_from_triangular_upper(f.as_ref().get(..k, ..));
+            if qc > 0 {
+                let mut qm = MatMut::from_row_major_slice_mut(unsafe { part(pq, i, m * qc) }, m, qc);
+                qm.fill(T::zero_impl());
+                for d in 0..qc.min(m) {
+                    qm[(d, d)] = T::one_impl();
+                }
+                if k > 0 {
+                    householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm, par, stack);
+                }
+            }
+        })?;
+    });
+    Ok((q, r))
+}
+
+/// Eigenvalues (ascending, `[b, n]`) and, with `vectors`, orthonormal eigenvectors (columns,
+/// `[b, n, n]`; else an empty `[0]` tensor) of each symmetric `[n, n]` matrix of `a`, reading its
+/// lower triangle (upper with `upper`); `info` `[b]` int32 is 1 where the iteration did not converge.
+pub fn eigh(a: &Tensor, b: usize, n: usize, upper: bool, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
+    let a = super::contiguous(a)?;
+    let w = alloc(&[b, n], a.dtype())?;
+    // Zeroed: faer's drivers expect zero-initialised vector outputs (its own wrappers allocate them
+    // with `Mat::zeros`); with garbage there, some small shapes return garbage vectors.
+    let v = if vectors { Tensor::alloc(&[b, n, n], a.dtype(), Device::Cpu, true)? } else { alloc(&[0], a.dtype())? };
+    let info = alloc(&[b], DType::I32)?;
+    let cv = if vectors { evd::ComputeEigenvectors::Yes } else { evd::ComputeEigenvectors::No };
+    with_real!(a.dtype(), T => {
+        // SAFETY: a is a contiguous input; w/v/info are fresh and matrix i is written by one thread.
+        let al = unsafe { slice::<T>(&a) };
+        let (pw, pv, pi) = unsafe { (SendPtr(w.data_ptr::<T>()), SendPtr(v.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+        batched(b, 9 * n * n * n, |par| evd::self_adjoint_evd_scratch::<T>(n, cv, par, Default::default()), |i, par, stack| {
+            let am = MatRef::from_row_major_slice(&al[i * n * n..(i + 1) * n * n], n, n);
+            let am = if upper { am.transpose() } else { am };
+            let s = faer::diag::DiagMut::from_slice_mut(unsafe { part(pw, i, n) });
+            let u = if vectors { Some(MatMut::from_row_major_slice_mut(unsafe { part(pv, i, n * n) }, n, n)) } else { None };
+            let ok = evd::self_adjoint_evd(am, s, u, par, stack, Default::default()).is_ok();
+            unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
+        })?;
+    });
+    Ok((w, v, info))
+}
+
+/// Singular value decomposition of each `[m, n]` matrix of `a`: U (`[b, m, m]` with `full`, else
+/// `[b, m, k]`), S descending `[b, k]`, Vᴴ (`[b, n, n]` / `[b, k, n]`), and `info` `[b]` int32 (1
+/// where it did not converge). Without `vectors`, U and Vᴴ are empty `[0]` tensors.
+pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) -> Result<(Tensor, Tensor, Tensor, Tensor)> {
+    let k = m.min(n);
+    let (uc, vr) = if full { (m, n) } else { (k, k) };
+    let a = super::contiguous(a)?;
+    let dt = a.dtype();
+    // Zeroed: faer's SVD expects zero-initialised U and V (its wrappers use `Mat::zeros`; a wide full
+    // SVD left garbage otherwise). An empty matrix computes no vectors: its U and Vᴴ are identities.
+    let z = k == 0;
+    let (u, vh) = if vectors {
+        (Tensor::alloc(&[b, m, uc], dt, Device::Cpu, true)?, Tensor::alloc(&[b, vr, n], dt, Device::Cpu, true)?)
+    } else {
+        (alloc(&[0], dt)?, alloc(&[0], dt)?)
+    };
+    let s = alloc(&[b, k], dt)?;
+    let info = alloc(&[b], DType::I32)?;
+    let cv = match (vectors, full) {
+        (false, _) => svd::ComputeSvdVectors::No,
+        (true, true) => svd::ComputeSvdVectors::Full,
+        (true, false) => svd::ComputeSvdVectors::Thin,
+    };
+    with_real!(dt, T => {
+        // SAFETY: a is a contiguous input; u/s/vh/info are fresh and matrix i is written by one thread.
+        let al = unsafe { slice::<T>(&a) };
+        let (pu, ps, pv, pi) = unsafe { (SendPtr(u.data_ptr::<T>()), SendPtr(s.data_ptr::<T>()), SendPtr(vh.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+        batched(b, 12 * m * n * k, |par| svd::svd_scratch::<T>(m, n, cv, cv, par, Default::default()), |i, par, stack| {
+            let am = MatRef::from_row_major_slice(&al[i * m * n..(i + 1) * m * n], m, n);
+            let sd = faer::diag::DiagMut::from_slice_mut(unsafe { part(ps, i, k) });
+            let (um, vm) = if vectors {
+                let um = MatMut::from_row_major_slice_mut(unsafe { part(pu, i, m * uc) }, m, uc);
+                // Vᴴ row-major is V column-major: faer writes V straight into it.
+                let vm = MatMut::from_row_major_slice_mut(unsafe { part(pv, i, vr * n) }, vr, n).transpose_mut();
+                (Some(um), Some(vm))
+            } else {
+                (None, None)
+            };
+            let ok = k == 0 || svd::svd(am, sd, um, vm, par, stack, Default::default()).is_ok();
+            unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
+        })?;
+    });
+    if z && vectors {
+        eye_batch(&u, b, m, uc)?;
+        eye_batch(&vh, b, vr, n)?;
+    }
+    Ok((u, s, vh, info))
+}
+
+/// Sets the diagonal of each `[r, c]` matrix of the fresh contiguous `t` to one.
+fn eye_batch(t: &Tensor, b: usize, r: usize, c: usize) -> Result<()> {
+    with_real!(t.dtype(), T => {
+        // SAFETY: t is fresh and contiguous with b * r * c elements; written by this thread alone.
+        let d = unsafe { std::slice::from_raw_parts_mut(t.data_ptr::<T>(), b * r * c) };
+        for i in 0..b {
+            for j in 0..r.min(c) {
+                d[i * r * c + j * c + j] = T::one_impl();
+            }
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(v: Vec<f64>, shape: &[usize]) -> Tensor {
+        Tensor::from_vec(v, shape).unwrap()
+    }
+
+    fn vals(t: &Tensor) -> Vec<f64> {
+        unsafe { slice::<f64>(&super::super::contiguous(t).unwrap()).to_vec() }
+    }
+
+    #[test]
+    fn lu_pivots_match_lapack() {
+        // LAPACK dgetrf on [[1,2],[3,4]]: ipiv = [2, 2], LU = [[3,4],[1/3, 2/3]].
+        let (lu, piv, info) = lu_factor(&t(vec![1.0, 2.0, 3.0, 4.0], &[1, 2, 2]), 1, 2, 2).unwrap();
+        let l = vals(&lu);
+        assert!((l[0] - 3.0).abs() < 1e-12 && (l[2] - 1.0 / 3.0).abs() < 1e-12 && (l[3] - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(unsafe { slice::<i32>(&piv).to_vec() }, vec![2, 2]);
+        assert_eq!(unsafe { slice::<i32>(&info).to_vec() }, vec![0]);
+        let x = lu_solve(&lu, &piv, &t(vec![5.0, 6.0], &[1, 2, 1]), 1, 2, 1, false).unwrap();
+        let x = vals(&x);
+        assert!((x[0] + 4.0).abs() < 1e-12 && (x[1] - 4.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn cholesky_reports_the_failing_minor() {
+        let (_, info) = cholesky(&t(vec![1.0, 2.0, 2.0, 1.0], &[1, 2, 2]), 1, 2, false).unwrap();
+        assert_eq!(unsafe { slice::<i32>(&info).to_vec() }, vec![2]);
+    }
+
+    #[test]
+    fn wide_full_svd_vectors_are_orthonormal() {
+        // A 1x2 matrix: faer leaves parts of a full V unwritten, so the outputs must start zeroed.
+        for _ in 0..20 {
+            let (_, s, vh, _) = svd(&t(vec![3.0, 4.0], &[1, 1, 2]), 1, 1, 2, true, true).unwrap();
+            assert!((vals(&s)[0] - 5.0).abs() < 1e-12);
+            let v = vals(&vh);
+            let gram = [v[0] * v[0] + v[1] * v[1], v[0] * v[2] + v[1] * v[3], v[2] * v[2] + v[3] * v[3]];
+            assert!((gram[0] - 1.0).abs() < 1e-12 && gram[1].abs() < 1e-12 && (gram[2] - 1.0).abs() < 1e-12, "{:?}", v);
+        }
+    }
+}
