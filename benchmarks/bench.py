@@ -1128,6 +1128,7 @@ def nnfunc_workloads(quick, mat):
                          m.nn.functional.embedding_bag(i, w, o, mode="sum")), to_np), (1e-4, 1e-4))
     return out
 
+
 def linalg_workloads(quick):
     """torch.linalg rows (issue 18): float32, well-conditioned inputs (a random matrix plus n*I, or its
     Gram matrix), checked on results that do not depend on sign conventions (X, inverses, L, |R|, S, w)."""
