@@ -542,12 +542,8 @@ from .random import get_rng_state, set_rng_state, seed  # noqa: E402,F401
 # As in PyTorch, importing the package registers the shared-memory reductions for tensors.
 from . import multiprocessing  # noqa: E402,F401
 
-# --- linalg (helper branch `linalg`): torch.linalg and the legacy linear-algebra names ---
+# --- torch.linalg (its legacy torch.* names are composite ops in _ops/linalg.py) ---
 from . import linalg  # noqa: E402,F401
-from ._linalg_legacy import (  # noqa: E402,F401
-    det, logdet, slogdet, inverse, pinverse, cholesky, cholesky_solve, cholesky_inverse, qr, svd, lu, lu_solve,
-    lu_unpack, triangular_solve, matrix_power, matrix_exp, chain_matmul, orgqr,
-)
 # --- end linalg ---
 
 __version__ = "0.1.0"

@@ -1155,40 +1155,6 @@ class Tensor:
     def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: _float = 1.0, alpha: _float = 1.0) -> Tensor:
         """Returns ``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices (``input`` broadcasts)."""
 
-    # linear algebra (branch `linalg`): they forward their arguments to rtorch._linalg_legacy's functions
-    def det(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Determinant of each square matrix (``rtorch.linalg.det``)."""
-    def logdet(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Natural log of the determinant (``nan`` when negative) of each square matrix."""
-    def slogdet(self, *args: Any, **kwargs: Any) -> Any:
-        """``(sign, logabsdet)`` of the determinant of each square matrix."""
-    def inverse(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Inverse of each square matrix (``rtorch.linalg.inv``)."""
-    def pinverse(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Pseudo-inverse (``rcond=1e-15``: relative tolerance on the singular values)."""
-    def cholesky(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Cholesky factor (``upper=False``: lower ``L`` with ``A = L L^T``)."""
-    def cholesky_solve(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Solves ``A X = self`` from the Cholesky factor ``input2`` of ``A``."""
-    def cholesky_inverse(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Inverse of ``A`` from its Cholesky factor ``self``."""
-    def qr(self, *args: Any, **kwargs: Any) -> Any:
-        """QR decomposition (``some=True``: reduced) as a named tuple ``(Q, R)``."""
-    def svd(self, *args: Any, **kwargs: Any) -> Any:
-        """Singular value decomposition ``(U, S, V)`` with ``self = U diag(S) V^T`` (torch.svd's legacy form)."""
-    def matrix_power(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``self`` raised to the integer power ``n``."""
-    def matrix_exp(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Matrix exponential of each square matrix."""
-    def triangular_solve(self, *args: Any, **kwargs: Any) -> Any:
-        """Solves ``A X = self`` for triangular ``A``: named tuple ``(solution, cloned_coefficient)``."""
-    def lu_solve(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Solves ``A X = self`` from ``A``'s LU factors and pivots (torch.lu_solve)."""
-    def lu(self, *args: Any, **kwargs: Any) -> Any:
-        """LU factorization ``(LU, pivots[, infos])`` (torch.lu)."""
-    def orgqr(self, *args: Any, **kwargs: Any) -> Tensor:
-        """The product of Householder reflectors (``rtorch.linalg.householder_product``)."""
-
     # ordering
     def sort(self, dim: _int = -1, descending: _bool = False, stable: _bool = False) -> _ValuesIndices:
         """Sorts the elements of ``input`` along ``dim``; returns a named tuple ``(values, indices)``."""

@@ -1,12 +1,24 @@
-"""torch's older linear-algebra names (torch.det, torch.svd, torch.lu, torch.triangular_solve, ...) and the
-Tensor methods that call them, all built on :mod:`rtorch.linalg`."""
-from . import linalg as _la
+"""torch's older linear-algebra names (torch.det, torch.svd, torch.lu, torch.triangular_solve, ...) and their
+Tensor methods, declared with `@composite` on :mod:`rtorch.linalg`."""
+from .._composite import composite
+
+
+class _Linalg:
+    """`rtorch.linalg`, imported on first use (it needs the whole package, which imports this module)."""
+
+    def __getattr__(self, name):
+        from .. import linalg
+        return getattr(linalg, name)
+
+
+_la = _Linalg()
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
            "qr", "svd", "lu", "lu_solve", "lu_unpack", "triangular_solve", "matrix_power", "matrix_exp",
            "chain_matmul", "orgqr"]
 
 
+@composite()
 def det(input):
     """Determinant of each square matrix of ``input`` (:func:`rtorch.linalg.det`).
 
@@ -21,6 +33,7 @@ def det(input):
     return _la.det(input)
 
 
+@composite()
 def logdet(input):
     """Natural log of the determinant of each square matrix (``nan`` when negative, ``-inf`` when zero).
 
@@ -35,6 +48,7 @@ def logdet(input):
     return _la.logdet(input)
 
 
+@composite()
 def slogdet(input):
     """Sign and log of the absolute determinant as the named tuple ``slogdet(sign, logabsdet)``.
 
@@ -49,6 +63,7 @@ def slogdet(input):
     return _la._r["slogdet"](*_la.slogdet(input))
 
 
+@composite()
 def inverse(input, *, out=None):
     """Inverse of each square matrix of ``input`` (:func:`rtorch.linalg.inv`).
 
@@ -65,6 +80,7 @@ def inverse(input, *, out=None):
     return _la.inv(input, out=out)
 
 
+@composite()
 def pinverse(input, rcond=1e-15):
     """Pseudo-inverse with relative tolerance ``rcond`` (:func:`rtorch.linalg.pinv`).
 
@@ -81,6 +97,7 @@ def pinverse(input, rcond=1e-15):
     return _la.pinv(input, rtol=rcond)
 
 
+@composite()
 def cholesky(input, upper=False, *, out=None):
     """Cholesky factor (lower, or upper with ``upper=True``) of each positive-definite matrix.
 
@@ -98,6 +115,7 @@ def cholesky(input, upper=False, *, out=None):
     return _la.cholesky(input, upper=upper, out=out)
 
 
+@composite()
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """Solves ``A X = input`` from the Cholesky factor ``input2`` of ``A`` (upper with ``upper=True``).
 
@@ -116,6 +134,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     return _la.cholesky_solve(input, input2, upper, out=out)
 
 
+@composite()
 def cholesky_inverse(input, upper=False, *, out=None):
     """Inverse of ``A`` from its Cholesky factor ``input`` (upper with ``upper=True``).
 
@@ -133,6 +152,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
     return _la.cholesky_inverse(input, upper, out=out)
 
 
+@composite()
 def qr(input, some=True, *, out=None):
     """QR decomposition as the named tuple ``qr(Q, R)``; ``some=False`` gives the complete Q.
 
@@ -152,6 +172,7 @@ def qr(input, some=True, *, out=None):
     return _la._out(_la._r["qr"](Q, R), out)
 
 
+@composite()
 def svd(input, some=True, compute_uv=True, *, out=None):
     """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)``.
 
@@ -179,6 +200,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     return _la._out(_la._r["svd"](U, S, Vh.mT), out)
 
 
+@composite()
 def lu(A, pivot=True, get_infos=False, out=None):
     """LU factorization ``(A_LU, pivots)``, as torch.lu.
 
@@ -200,6 +222,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     return _la._out(res, out)
 
 
+@composite()
 def lu_solve(b, LU_data, LU_pivots, *, out=None):
     """Solves ``A X = b`` from ``A``'s packed LU factors and pivots (:func:`rtorch.linalg.lu_solve`).
 
@@ -219,6 +242,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
     return _la.lu_solve(LU_data, LU_pivots, b, out=out)
 
 
+@composite(method=False)
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
     """Unpacks packed LU factors into ``P``, ``L``, ``U`` with ``A = P L U`` (:func:`rtorch.linalg.lu_unpack`).
 
@@ -239,6 +263,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     return _la.lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots, out=out)
 
 
+@composite()
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
     """Solves ``A X = b`` for triangular ``A``, returning ``(solution, cloned_coefficient)``.
 
@@ -263,6 +288,7 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, 
     return _la._out(_la._r["triangular_solve"](X, A.clone()), out)
 
 
+@composite()
 def matrix_power(input, n, *, out=None):
     """Raises each square matrix of ``input`` to the integer power ``n`` (:func:`rtorch.linalg.matrix_power`).
 
@@ -280,6 +306,7 @@ def matrix_power(input, n, *, out=None):
     return _la.matrix_power(input, n, out=out)
 
 
+@composite()
 def matrix_exp(input):
     """Matrix exponential of each square matrix of ``input`` (:func:`rtorch.linalg.matrix_exp`).
 
@@ -295,6 +322,7 @@ def matrix_exp(input):
     return _la.matrix_exp(input)
 
 
+@composite(method=False)
 def chain_matmul(*matrices, out=None):
     """The product of the 2-D ``matrices``, multiplied in the cheapest order.
 
@@ -315,6 +343,7 @@ def chain_matmul(*matrices, out=None):
     return _la.multi_dot(matrices, out=out)
 
 
+@composite()
 def orgqr(input, tau):
     """The product of Householder reflectors (:func:`rtorch.linalg.householder_product`).
 
