@@ -2,5 +2,12 @@
 `rtorch._composite.composite`. `rtorch` re-exports every module's `__all__` (the function forms)."""
 from . import shape
 from .shape import *  # noqa: F401,F403
+# tensorops families
+from . import scatter, stats, products, copies, misc
+from .scatter import *  # noqa: F401,F403
+from .stats import *  # noqa: F401,F403
+from .products import *  # noqa: F401,F403
+from .copies import *  # noqa: F401,F403
+from .misc import *  # noqa: F401,F403
 
-__all__ = [*shape.__all__]
+__all__ = [*shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__, *misc.__all__]

@@ -1,0 +1,602 @@
+"""Statistics, histograms, distances and set/run ops composed from device tensor ops (`@composite`):
+cov, corrcoef, aminmax, quantile, histc, bincount, cdist, dist, isin, logcumsumexp, mode, unique_consecutive."""
+from __future__ import annotations
+
+import math
+import operator
+import warnings
+from collections import namedtuple
+
+from .._composite import composite
+from .._rtorch import Tensor
+from . import _common
+from .shape import _dtype_name, movedim
+
+__all__ = ["cov", "corrcoef", "aminmax", "quantile", "nanquantile", "histc", "bincount", "cdist", "dist",
+           "isin", "logcumsumexp", "mode", "unique_consecutive"]
+
+# PyTorch's torch.return_types for these ops (named tuples, as rtorch._size holds for sort/max...).
+aminmax_result = namedtuple("aminmax", ["min", "max"])
+mode_result = namedtuple("mode", ["values", "indices"])
+
+
+def _rt():
+    import rtorch
+    return rtorch
+
+
+@composite()
+def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+    """Covariance matrix of the variables in the rows of ``self`` (observations in the columns; a 1-D
+    ``self`` is one variable), optionally with integer frequency and float observation weights.
+
+    Args:
+        correction (int): difference between the number of observations and the divisor (1: Bessel's
+            correction). Default 1.
+        fweights (Tensor, optional): 1-D integer count of each observation.
+        aweights (Tensor, optional): 1-D float importance of each observation.
+
+    Example::
+
+        >>> rtorch.tensor([[0., 1., 2.], [2., 1., 0.]]).cov()
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
+    rt = _rt()
+    if self.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{self.dim()} dimensions")
+    x = self.reshape(1, -1) if self.dim() < 2 else self
+    if not x.is_floating_point():
+        x = x.to(rt.get_default_dtype())
+    n_obs = x.shape[1]
+    w = None
+    for name, wt, integral in (("fweights", fweights, True), ("aweights", aweights, False)):
+        if wt is None:
+            continue
+        if wt.dim() > 1:
+            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} with "
+                               f"{wt.dim()} dimensions")
+        if wt.numel() != n_obs:
+            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are observations in the "
+                               f"input but got {wt.numel()} != {n_obs}")
+        if integral and wt.is_floating_point():
+            raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
+                               f"{_dtype_name(wt.dtype)} dtype")
+        if not integral and not wt.is_floating_point():
+            raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
+                               f"{_dtype_name(wt.dtype)} dtype")
+        if n_obs and bool((wt < 0).any()):
+            raise RuntimeError(f"cov(): {name} cannot be negative")
+        w = wt if w is None else w * wt
+    if w is None:
+        avg = x.mean(1)
+        w_sum = n_obs
+        norm = float(n_obs - correction)
+    else:
+        w = w.to(x.dtype) if not w.is_floating_point() else w
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        if correction == 0:
+            norm = w_sum
+        elif aweights is None:
+            norm = w_sum - correction
+        else:
+            norm = w_sum - correction * (w * aweights).sum() / w_sum
+    if isinstance(norm, Tensor):
+        if bool(norm <= 0):
+            warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "number of observations.")
+            norm = norm.clamp_min(0)
+    elif norm <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.")
+        norm = 0.0
+    xm = x - avg.unsqueeze(1)
+    c = xm.mm((xm if w is None else xm * w).t())
+    return (c / norm).squeeze()
+
+
+@composite()
+def corrcoef(self) -> Tensor:
+    """Pearson correlation coefficients of the variables in the rows of ``self`` (observations in the
+    columns), clipped to [-1, 1].
+
+    Example::
+
+        >>> rtorch.tensor([[0., 1., 2.], [2., 1., 0.]]).corrcoef()
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
+    if self.dim() > 2:
+        raise RuntimeError(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
+                           f"{self.dim()} dimensions")
+    c = cov(self)
+    if c.dim() == 0:
+        return c / c
+    d = c.diagonal()
+    std = d.sqrt()
+    c = c / std.unsqueeze(1)
+    c = c / std.unsqueeze(0)
+    return c.clamp(-1, 1)
+
+
+@composite()
+def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """The minimum and the maximum of ``self`` (over ``dim``, or over all elements), as a named tuple
+    ``(min, max)``; NaN propagates.
+
+    Args:
+        dim (int, optional): the dim to reduce. Default: all elements.
+        keepdim (bool): keep the reduced dim with size 1. Default False.
+
+    Example::
+
+        >>> rtorch.tensor([[1, 5], [3, 2]]).aminmax(dim=0)
+        aminmax(min=tensor([1, 2]), max=tensor([3, 5]))
+    """
+    if dim is None:
+        if self.numel() == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                               "no identity.")
+        if keepdim:
+            dims = list(range(self.dim()))
+            return aminmax_result(self.amin(dims, keepdim=True), self.amax(dims, keepdim=True))
+        return aminmax_result(self.amin(), self.amax())
+    d = _common.wrap_dim(dim, self.dim())
+    if self.dim() and self.shape[d] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    if self.dim() == 0:
+        return aminmax_result(self.clone(), self.clone())
+    return aminmax_result(self.amin(d, keepdim=keepdim), self.amax(d, keepdim=keepdim))
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(self, q, dim, keepdim, interpolation, ignore_nan, op):
+    rt = _rt()
+    if not isinstance(self, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(self).__name__}")
+    if self.dtype not in (rt.float32, rt.float64):
+        raise RuntimeError(f"{op}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{op}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    if isinstance(q, Tensor):
+        if q.dim() > 1:
+            raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
+        if q.dtype != self.dtype:
+            raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
+        if q.numel() and not bool(((q >= 0) & (q <= 1)).all()):
+            raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
+        qs, scalar_q = q.to(self.device), q.dim() == 0
+    else:
+        qf = float(q)
+        if not 0 <= qf <= 1:
+            raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {q}")
+        qs, scalar_q = rt.tensor([qf], dtype=self.dtype, device=self.device), True
+    if self.numel() == 0:
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
+    nd = self.dim()
+    if dim is None:
+        x = self.reshape(-1)
+        kept = [1] * nd
+    else:
+        d = _common.wrap_dim(dim, nd)
+        x = movedim(self, d, -1) if nd else self.reshape(1)
+        kept = list(self.shape)
+        if nd:
+            kept[d] = 1
+    s = x.sort(-1).values
+    n = s.shape[-1]
+    batch = list(s.shape[:-1])
+    qv = qs.reshape([-1] + [1] * len(batch) + [1])  # (m, 1.., 1)
+    nan = s.isnan()
+    if ignore_nan:
+        valid = (~nan).sum(-1, keepdim=True)
+        ranks = qv * (valid - 1).clamp_min(0).to(self.dtype)
+        # rows of NaNs only: every rank points at the last (NaN) element.
+        ranks = rt.where(valid == 0, rt.full_like(ranks, n - 1), ranks)
+    else:
+        ranks = qv * float(n - 1)
+        # a row with a NaN reads its last element (sorted NaNs go last), so the result is NaN.
+        ranks = rt.where(nan.any(-1, keepdim=True), rt.full_like(ranks, n - 1), ranks)
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()
+    below = ranks.floor().long().clamp(0, n - 1)
+    m = qv.shape[0]
+    se = s.unsqueeze(0).expand([m] + batch + [n])
+    vb = se.gather(-1, below)
+    if interpolation in ("linear", "midpoint"):
+        above = ranks.ceil().long().clamp(0, n - 1)
+        va = se.gather(-1, above)
+        w = (ranks - below.to(self.dtype)) if interpolation == "linear" else rt.full_like(ranks, 0.5)
+        vb = vb.lerp(va, w)
+    out = vb.squeeze(-1)  # (m, *batch)
+    if keepdim:
+        out = out.reshape([m] + kept)
+    if scalar_q:
+        out = out.squeeze(0)
+    return out
+
+
+@composite()
+def quantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-th quantiles of ``self`` along ``dim`` (or of all elements); NaN if a reduced row holds a NaN.
+    For a 1-D ``q`` the quantiles are stacked along a new first dim.
+
+    Args:
+        q (float or Tensor): quantile(s) in [0, 1] (a tensor of ``self``'s dtype, 0-d or 1-D).
+        dim (int, optional): the dim to reduce. Default: all elements.
+        keepdim (bool): keep the reduced dim with size 1. Default False.
+        interpolation (str): between two data points: ``linear``, ``lower``, ``higher``, ``midpoint`` or
+            ``nearest`` (ties to even). Default ``linear``.
+
+    Example::
+
+        >>> rtorch.tensor([1., 2., 3., 4.]).quantile(0.4)
+        tensor(2.2000)
+    """
+    return _quantile(self, q, dim, keepdim, interpolation, False, "quantile")
+
+
+@composite()
+def nanquantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    """:func:`quantile` ignoring NaNs (as if they were absent); NaN for a row of NaNs only.
+
+    Args:
+        q (float or Tensor): quantile(s) in [0, 1].
+        dim (int, optional): the dim to reduce. Default: all elements.
+        keepdim (bool): keep the reduced dim with size 1. Default False.
+        interpolation (str): ``linear``, ``lower``, ``higher``, ``midpoint`` or ``nearest``. Default ``linear``.
+
+    Example::
+
+        >>> rtorch.tensor([1., float("nan"), 3.]).nanquantile(0.5)
+        tensor(2.)
+    """
+    return _quantile(self, q, dim, keepdim, interpolation, True, "nanquantile")
+
+
+@composite()
+def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """Counts of each value of a 1-D tensor of non-negative ints (or the sums of ``weights`` per value).
+    The result has ``max(self) + 1`` entries, at least ``minlength``: int64 counts, float32 sums for float32
+    weights, float64 sums for any other weights.
+
+    Args:
+        weights (Tensor, optional): one weight per element of ``self``.
+        minlength (int): the least length of the result. Default 0.
+
+    Example::
+
+        >>> rtorch.tensor([1, 1, 3]).bincount()
+        tensor([0, 2, 0, 1])
+    """
+    rt = _rt()
+    if self.is_floating_point() or self.dtype == rt.bool:
+        raise NotImplementedError(f"\"bincount\" not implemented for '{_dtype_name(self.dtype)}'")
+    minlength = operator.index(minlength)
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if self.dim() != 1 or (self.numel() and int(self.min()) < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.dim() != 1 or weights.shape[0] != self.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    length = max(int(self.max()) + 1 if self.numel() else 0, minlength)
+    index = self.long()
+    if weights is None:
+        out = rt.zeros(length, dtype=rt.int64, device=self.device)
+        return out.index_add_(0, index, rt.ones(self.shape[0], dtype=rt.int64, device=self.device))
+    dtype = rt.float32 if weights.dtype == rt.float32 else rt.float64
+    out = rt.zeros(length, dtype=dtype, device=self.device)
+    return out.index_add_(0, index, weights.detach().to(dtype))
+
+
+@composite()
+def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Histogram of ``self`` with ``bins`` equal-width bins over ``[min, max]`` (the data's own range when
+    ``min == max``); elements outside the range (and NaNs) are ignored. Float inputs only; the counts have
+    ``self``'s dtype.
+
+    Args:
+        bins (int): number of bins. Default 100.
+        min (float): lower end of the range. Default 0.
+        max (float): upper end of the range. Default 0.
+
+    Example::
+
+        >>> rtorch.tensor([1., 2., 1.]).histc(bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
+    rt = _rt()
+    if not self.is_floating_point():
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_dtype_name(self.dtype)}'")
+    bins = operator.index(bins)
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    x = self.detach().reshape(-1)
+    if lo == hi and x.numel():
+        lo, hi = float(x.amin()), float(x.amax())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_num(lo)}, {_num(hi)}] is not finite")
+    keep = (x >= lo) & (x <= hi)
+    x = x[keep]
+    # Bin of each element in float64 (as PyTorch's edges), the right edge belonging to the last bin.
+    pos = ((x.double() - lo) * (bins / (hi - lo))).floor().long().clamp(0, bins - 1)
+    out = rt.zeros(bins, dtype=self.dtype, device=self.device)
+    return out.index_add_(0, pos, rt.ones(pos.shape[0], dtype=self.dtype, device=self.device))
+
+
+def _num(v):
+    return str(int(v)) if math.isfinite(v) and v == int(v) else str(v)
+
+
+def _safe_root(s, p):
+    """``s ** (1/p)`` with a zero gradient where ``s == 0`` (PyTorch's norm/cdist backward), not inf/NaN."""
+    rt = _rt()
+    pos = s > 0
+    safe = rt.where(pos, s, rt.ones_like(s))
+    root = safe.sqrt() if p == 2 else safe.pow(1.0 / p)
+    return rt.where(pos, root, rt.zeros_like(s))
+
+
+def _pnorm_last(diff, p, dims):
+    """The p-norm of ``diff`` over ``dims`` (p = 0 counts non-zeros, inf / -inf are the max / min of |diff|)."""
+    if p == 0:
+        return (diff != 0).sum(dims).to(diff.dtype)
+    if p == math.inf:
+        return diff.abs().amax(dims)
+    if p == -math.inf:
+        return diff.abs().amin(dims)
+    if p == 1:
+        return diff.abs().sum(dims)
+    s = diff.square().sum(dims) if p == 2 else diff.abs().pow(p).sum(dims)
+    return _safe_root(s, p)
+
+
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+@composite(method=False)
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
+          ) -> Tensor:
+    """The p-norm distance between each row vector of ``x1`` (``(*B, P, M)``) and of ``x2``
+    (``(*B, R, M)``): a ``(*B, P, R)`` tensor; the batch dims broadcast.
+
+    Args:
+        x1 (Tensor): first set of row vectors (float).
+        x2 (Tensor): second set of row vectors (float).
+        p (float): the norm, >= 0 (``inf`` allowed). Default 2.
+        compute_mode (str): for p = 2, whether to use the matrix-product form ``|a|^2 + |b|^2 - 2 a.b``:
+            ``use_mm_for_euclid_dist_if_necessary`` (when P or R > 25), ``use_mm_for_euclid_dist`` or
+            ``donot_use_mm_for_euclid_dist``.
+
+    Example::
+
+        >>> rtorch.cdist(rtorch.tensor([[0., 0.]]), rtorch.tensor([[3., 4.], [0., 1.]]))
+        tensor([[5., 1.]])
+    """
+    rt = _rt()
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.dim()}D")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if not t.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {_dtype_name(t.dtype)}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: "
+                           f"{x2.shape[-1]}")
+    p = float(p)
+    if p < 0 or math.isnan(p):
+        raise RuntimeError("cdist only supports non-negative p values")
+    from .shape import broadcast_shapes
+    batch = list(broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
+    a = x1.expand(batch + list(x1.shape[-2:]))
+    b = x2.expand(batch + list(x2.shape[-2:]))
+    P, R = a.shape[-2], b.shape[-2]
+    use_mm = p == 2 and (compute_mode == "use_mm_for_euclid_dist" or
+                         (compute_mode == _CDIST_MODES[0] and (P > 25 or R > 25)))
+    if use_mm:
+        an = a.square().sum(-1, keepdim=True)
+        bn = b.square().sum(-1, keepdim=True)
+        sq = (an - 2 * a.matmul(b.transpose(-1, -2)) + bn.transpose(-1, -2)).clamp_min(0)
+        return _safe_root(sq, 2)
+    return _pnorm_last(a.unsqueeze(-2) - b.unsqueeze(-3), p, -1)
+
+
+@composite()
+def dist(self, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of ``self - other`` (broadcast) over all elements, a 0-d tensor.
+
+    Args:
+        other (Tensor): the other tensor.
+        p (float): the norm (0 counts non-zeros; ``inf`` / ``-inf`` the max / min of the absolute
+            differences). Default 2.
+
+    Example::
+
+        >>> rtorch.tensor([0., 0.]).dist(rtorch.tensor([3., 4.]))
+        tensor(5.)
+    """
+    if not self.is_floating_point() or not other.is_floating_point():
+        bad = other if self.is_floating_point() else self
+        raise NotImplementedError(f"norm(): input dtype should be either floating point or complex. Got "
+                                  f"{_dtype_name(bad.dtype)} instead.")
+    d = self - other
+    return _pnorm_last(d.reshape(-1), float(p), 0)
+
+
+@composite(method=False)
+def isin(elements: Tensor | int | float, test_elements: Tensor | int | float, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:
+    """For each element of ``elements``, whether it occurs in ``test_elements`` (either may be a scalar);
+    a bool tensor shaped as ``elements``. NaN is in nothing.
+
+    Args:
+        elements (Tensor or Scalar): the values to look up.
+        test_elements (Tensor or Scalar): the set of values.
+        assume_unique (bool): both inputs hold unique values (a speed hint; the result is the same).
+        invert (bool): return whether each element is NOT in ``test_elements``. Default False.
+
+    Example::
+
+        >>> rtorch.isin(rtorch.tensor([1, 2, 3]), rtorch.tensor([2, 5]))
+        tensor([False,  True, False])
+    """
+    rt = _rt()
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(f"isin() received an invalid combination of arguments - got "
+                        f"({type(elements).__name__}, {type(test_elements).__name__}), but expected at least one "
+                        f"Tensor")
+    dev = elements.device if isinstance(elements, Tensor) else test_elements.device
+    dtype = rt.result_type(elements, test_elements)
+    e = (elements if isinstance(elements, Tensor) else rt.tensor(elements, device=dev)).to(dtype)
+    t = (test_elements if isinstance(test_elements, Tensor) else rt.tensor(test_elements, device=dev))
+    t = t.to(dtype).reshape(-1).sort().values
+    if t.numel() == 0:
+        found = rt.zeros(e.shape, dtype=rt.bool, device=dev)
+    else:
+        idx = rt.searchsorted(t, e.reshape(-1)).clamp_max(t.numel() - 1)
+        found = (t[idx] == e.reshape(-1)).reshape(e.shape)
+    return ~found if invert else found
+
+
+def _logaddexp(a, b):
+    # max + log1p(exp(-|a - b|)), with the difference taken as 0 where the max is infinite (inf - inf is NaN,
+    # and a NaN there would also poison the gradient through the masked branch).
+    rt = _rt()
+    m = rt.maximum(a, b)
+    inf = m.isinf()
+    diff = rt.where(inf, rt.zeros_like(m), a - b)
+    return m + (-diff.abs()).exp().log1p()
+
+
+@composite()
+def logcumsumexp(self, dim: int) -> Tensor:
+    """``log(cumsum(exp(self), dim))`` computed without overflow or underflow (a log-space scan).
+
+    Args:
+        dim (int): the dim to scan.
+
+    Example::
+
+        >>> rtorch.tensor([-1000., 0.]).logcumsumexp(0)
+        tensor([-1000.,     0.])
+    """
+    rt = _rt()
+    d = _common.wrap_dim(dim, self.dim())
+    if not self.is_floating_point():
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_dtype_name(self.dtype)}'")
+    if self.dim() == 0:
+        return self.clone()
+    x = movedim(self, d, -1)
+    n = x.shape[-1]
+    out, step = x, 1
+    # Hillis-Steele scan: after the pass with shift s every element holds the log-sum of the 2s before it.
+    while step < n:
+        pad = rt.full(list(x.shape[:-1]) + [step], -math.inf, dtype=x.dtype, device=x.device)
+        out = _logaddexp(out, rt.cat([pad, out[..., :n - step]], -1))
+        step *= 2
+    return movedim(out if n > 1 else out.clone(), -1, d)
+
+
+@composite()
+def mode(self, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """The most frequent value along ``dim`` (the smallest one on ties) and the index of its last
+    occurrence, as a named tuple ``(values, indices)``.
+
+    Args:
+        dim (int): the dim to reduce. Default -1.
+        keepdim (bool): keep the reduced dim with size 1. Default False.
+
+    Example::
+
+        >>> rtorch.tensor([3, 1, 3, 1, 2]).mode()
+        mode(values=tensor(1), indices=tensor(3))
+    """
+    rt = _rt()
+    d = _common.wrap_dim(dim, self.dim())
+    if self.dim() == 0:
+        return mode_result(self.clone(), rt.zeros((), dtype=rt.int64, device=self.device))
+    n = self.shape[d]
+    if n == 0:
+        if self.numel() == 0 and self.dim() == 1:
+            raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    x = movedim(self, d, -1)
+    s, order = x.sort(-1, stable=True)
+    ar = rt.arange(n, device=self.device).expand(s.shape)
+    new_run = rt.ones(s.shape, dtype=rt.bool, device=self.device)
+    if n > 1:
+        new_run[..., 1:] = s[..., 1:] != s[..., :-1]
+    start = rt.where(new_run, ar, rt.zeros_like(ar)).cummax(-1).values
+    count = ar - start + 1
+    # The first position reaching the largest count ends the smallest of the most frequent values' runs;
+    # a stable sort keeps equal values in input order, so that is the value's last occurrence.
+    pos = count.argmax(-1, keepdim=True)
+    values = s.gather(-1, pos).squeeze(-1)
+    indices = order.gather(-1, pos).squeeze(-1)
+    if keepdim:
+        values, indices = values.unsqueeze(d), indices.unsqueeze(d)
+    return mode_result(values, indices)
+
+
+@composite()
+def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None):
+    """Collapses each run of equal consecutive elements (or slices along ``dim``) into one.
+
+    Args:
+        return_inverse (bool): also return, for each element (slice), the index of its run. Default False.
+        return_counts (bool): also return the length of each run. Default False.
+        dim (int, optional): compare whole slices along this dim. Default: the flattened tensor.
+
+    Returns:
+        The output tensor, followed by ``inverse_indices`` and/or ``counts`` when asked for.
+
+    Example::
+
+        >>> rtorch.tensor([1, 1, 2, 2, 3, 1]).unique_consecutive()
+        tensor([1, 2, 3, 1])
+    """
+    rt = _rt()
+    if dim is None:
+        flat = self.reshape(-1)
+        n = flat.shape[0]
+        new_run = rt.ones(n, dtype=rt.bool, device=self.device)
+        if n > 1:
+            new_run[1:] = flat[1:] != flat[:-1]
+        out = flat[new_run]
+        inv_shape = self.shape
+    else:
+        d = _common.wrap_dim(dim, self.dim())
+        moved = movedim(self, d, 0)
+        n = moved.shape[0]
+        rows = moved.reshape(n, -1)
+        new_run = rt.ones(n, dtype=rt.bool, device=self.device)
+        if n > 1:
+            new_run[1:] = (rows[1:] != rows[:-1]).any(1)
+        out = movedim(moved[new_run], 0, d)
+        inv_shape = (n,)
+    res = [out]
+    if return_inverse:
+        res.append((new_run.long().cumsum(0) - 1).reshape(inv_shape))
+    if return_counts:
+        starts = new_run.nonzero().reshape(-1)
+        ends = rt.cat([starts[1:], rt.tensor([n], dtype=rt.int64, device=self.device)])
+        res.append(ends - starts)
+    return res[0] if len(res) == 1 else tuple(res)
