@@ -292,6 +292,19 @@ def broadcast_shapes(*shapes) -> Size:
     return Size(out)
 
 
+def broadcast_pair(a, b):
+    """The broadcast of shapes ``a`` and ``b`` as a list, or PyTorch's error naming the mismatching sizes."""
+    out = [1] * (max(len(a), len(b)) - len(a)) + list(a)
+    for i in range(1, len(b) + 1):
+        d, o = b[-i], out[-i]
+        if d != o and d != 1:
+            if o != 1:
+                raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({d}) at "
+                                   f"non-singleton dimension {len(out) - i}")
+            out[-i] = d
+    return out
+
+
 @composite(method=False)
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     """Expands the tensors to their common broadcast shape (views, no copy).
@@ -310,15 +323,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
                             f"{type(t).__name__}")
     out = []
     for t in tensors:
-        if len(t.shape) > len(out):
-            out = [1] * (len(t.shape) - len(out)) + out
-        for i in range(1, t.dim() + 1):
-            d, o = t.shape[-i], out[-i]
-            if d != o and d != 1:
-                if o != 1:
-                    raise RuntimeError(f"The size of tensor a ({o}) must match the size of tensor b ({d}) at "
-                                       f"non-singleton dimension {len(out) - i}")
-                out[-i] = d
+        out = broadcast_pair(out, t.shape)
     return tuple(t.expand(out) for t in tensors)
 
 

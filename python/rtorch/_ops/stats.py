@@ -282,7 +282,7 @@ def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """
     rt = _rt()
     if self.is_floating_point() or self.dtype == rt.bool:
-        raise NotImplementedError(f"\"bincount\" not implemented for '{_dtype_name(self.dtype)}'")
+        raise NotImplementedError(f"\"bincount_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
     minlength = operator.index(minlength)
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
@@ -318,7 +318,7 @@ def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     """
     rt = _rt()
     if not self.is_floating_point():
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{_dtype_name(self.dtype)}'")
+        raise NotImplementedError(f"\"histogram_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
     bins = operator.index(bins)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -404,8 +404,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
     p = float(p)
     if p < 0 or math.isnan(p):
         raise RuntimeError("cdist only supports non-negative p values")
-    from .shape import broadcast_shapes
-    batch = list(broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
+    from .shape import broadcast_pair
+    batch = broadcast_pair(x1.shape[:-2], x2.shape[:-2])
     a = x1.expand(batch + list(x1.shape[-2:]))
     b = x2.expand(batch + list(x2.shape[-2:]))
     P, R = a.shape[-2], b.shape[-2]
@@ -467,7 +467,10 @@ def isin(elements: Tensor | int | float, test_elements: Tensor | int | float, *,
     dtype = rt.result_type(elements, test_elements)
     e = (elements if isinstance(elements, Tensor) else rt.tensor(elements, device=dev)).to(dtype)
     t = (test_elements if isinstance(test_elements, Tensor) else rt.tensor(test_elements, device=dev))
-    t = t.to(dtype).reshape(-1).sort().values
+    t = t.to(dtype).reshape(-1)
+    if t.is_floating_point():
+        t = t[~t.isnan()]  # NaN matches nothing (and would break the binary search's ordering)
+    t = t.sort().values
     if t.numel() == 0:
         found = rt.zeros(e.shape, dtype=rt.bool, device=dev)
     else:
@@ -501,7 +504,7 @@ def logcumsumexp(self, dim: int) -> Tensor:
     rt = _rt()
     d = _common.wrap_dim(dim, self.dim())
     if not self.is_floating_point():
-        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_dtype_name(self.dtype)}'")
+        raise NotImplementedError(f"\"logcumsumexp_out_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
     if self.dim() == 0:
         return self.clone()
     x = movedim(self, d, -1)
