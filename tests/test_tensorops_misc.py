@@ -1,0 +1,194 @@
+"""Products (addr, addbmm, inner, cross, chain_matmul), small torch.* helpers (clamp_min/max functions,
+rsub, scalar_tensor, tril/triu_indices, unravel_index, trapezoid, renorm, fill, can_cast, predicates) and the
+in-place / property forms PyTorch has of existing ops; values, dtypes and errors against PyTorch (recorded),
+gradients by gradcheck."""
+import numpy as np
+import pytest
+
+import rtorch
+from rtorch.autograd import gradcheck, gradgradcheck
+from helpers import assert_close
+from tensorops_cases import arr, parity
+
+T = lambda lib, a: lib.tensor(a)  # noqa: E731
+NAN = float("nan")
+
+
+def inplace(method, *args, **kwargs):
+    """A case calling ``x.<method>(*args)`` on a fresh float tensor, returning x (checks it changed x)."""
+    def case(lib):
+        x = T(lib, arr(40, 3, 3))
+        out = getattr(x, method)(*[a(lib) if callable(a) else a for a in args], **kwargs)
+        assert out is x or out.data_ptr() == x.data_ptr()
+        return x
+    return case
+
+
+CASES = {
+    # addr / addbmm / inner / cross / chain_matmul
+    "addr": lambda lib: lib.addr(T(lib, arr(0, 2, 3)), T(lib, arr(1, 2)), T(lib, arr(2, 3)), beta=0.5, alpha=2),
+    "addr_broadcast": lambda lib: lib.addr(lib.zeros(3), lib.ones(2), T(lib, arr(3, 3))),
+    "addr_beta0_nan": lambda lib: lib.addr(lib.tensor(NAN), lib.ones(2), lib.ones(3), beta=0),
+    "addr_int": lambda lib: lib.addr(lib.ones(2, 3, dtype=lib.long), lib.ones(2, dtype=lib.long),
+                                     lib.arange(3), alpha=2, beta=3),
+    "addr_bool": lambda lib: lib.addr(lib.zeros(2, 3, dtype=lib.bool), lib.tensor([True, False]),
+                                      lib.ones(3, dtype=lib.bool)),
+    "addr_method_inplace": lambda lib: lib.zeros(2, 3).addr_(lib.ones(2), T(lib, arr(4, 3))),
+    "addr_err_2d": lambda lib: lib.addr(lib.zeros(2, 3), lib.ones(2, 1), lib.ones(3)),
+    "addr_err_int_alpha": lambda lib: lib.addr(lib.zeros(2, 3, dtype=lib.long), lib.ones(2, dtype=lib.long),
+                                               lib.ones(3, dtype=lib.long), alpha=0.5),
+    "addbmm": lambda lib: lib.addbmm(T(lib, arr(5, 2, 3)), T(lib, arr(6, 4, 2, 5)), T(lib, arr(7, 4, 5, 3)),
+                                     beta=2, alpha=0.5),
+    "addbmm_broadcast": lambda lib: lib.addbmm(lib.zeros(3), T(lib, arr(8, 4, 2, 5)), T(lib, arr(9, 4, 5, 3))),
+    "addbmm_inplace": lambda lib: lib.ones(2, 3).addbmm_(T(lib, arr(10, 2, 2, 4)), T(lib, arr(11, 2, 4, 3))),
+    "addbmm_err_batches": lambda lib: lib.addbmm(lib.zeros(2, 3), lib.ones(4, 2, 5), lib.ones(3, 5, 3)),
+    "inner": lambda lib: lib.inner(T(lib, arr(12, 2, 3)), T(lib, arr(13, 4, 3))),
+    "inner_0d": lambda lib: lib.tensor(2.0).inner(T(lib, arr(14, 4))),
+    "inner_err": lambda lib: lib.inner(lib.ones(2, 3), lib.ones(4)),
+    "cross_default_dim": lambda lib: lib.cross(T(lib, arr(15, 3, 2)), T(lib, arr(16, 3, 2))),
+    "cross_dim": lambda lib: T(lib, arr(17, 4, 3)).cross(T(lib, arr(18, 1, 3)), dim=1),
+    "cross_int": lambda lib: lib.cross(lib.tensor([[1, 2, 3]]), lib.tensor([[4, 5, 6]]), dim=-1),
+    "cross_err_no3": lambda lib: lib.cross(lib.ones(2, 4), lib.ones(2, 4)),
+    "cross_err_len": lambda lib: lib.cross(lib.ones(2, 3), lib.ones(2, 3), dim=0),
+    "cross_err_dtype": lambda lib: lib.cross(lib.ones(2, 3), lib.ones(2, 3, dtype=lib.double)),
+    "chain_matmul": lambda lib: lib.chain_matmul(T(lib, arr(19, 2, 3)), T(lib, arr(20, 3, 4)), T(lib, arr(21, 4, 1))),
+    "chain_matmul_one": lambda lib: lib.chain_matmul(T(lib, arr(22, 2, 3))),
+    "chain_matmul_err_1d": lambda lib: lib.chain_matmul(lib.ones(3)),
+    "chain_matmul_err_none": lambda lib: lib.chain_matmul(),
+    # clamp / rsub / scalar_tensor
+    "clamp_min_fn": lambda lib: lib.clamp_min(lib.tensor([1, 5]), 3),
+    "clamp_max_fn_tensor": lambda lib: lib.clamp_max(lib.tensor([1.0, 5]), lib.tensor([3.0, 0])),
+    "clamp_min_inplace": inplace("clamp_min_", 0.5),
+    "clamp_max_inplace_tensor": inplace("clamp_max_", lambda lib: lib.tensor([0.0, 1, 2])),
+    "clamp_inplace_fn": lambda lib: lib.clamp_(T(lib, arr(23, 4)), -1, 1),
+    "clamp_min_inplace_fn": lambda lib: lib.clamp_min_(T(lib, arr(24, 4)), 0),
+    "clip_inplace": inplace("clip_", -1, 1),
+    "rsub": lambda lib: lib.rsub(lib.tensor([1.0, 2]), 5),
+    "rsub_tensor_alpha": lambda lib: lib.rsub(lib.tensor([1, 2]), lib.tensor([5, 6]), alpha=2),
+    "rsub_float_scalar": lambda lib: lib.rsub(lib.tensor([1, 2]), 5.5),
+    "scalar_tensor": lambda lib: lib.scalar_tensor(3),
+    "scalar_tensor_dtype": lambda lib: lib.scalar_tensor(True, dtype=lib.int64),
+    # index helpers
+    "tril_indices": lambda lib: lib.tril_indices(3, 3),
+    "triu_indices_offset": lambda lib: lib.triu_indices(3, 4, 1),
+    "tril_indices_int32": lambda lib: lib.tril_indices(3, 4, -1, dtype=lib.int32),
+    "tril_indices_empty": lambda lib: lib.tril_indices(0, 4),
+    "triu_indices_neg_offset": lambda lib: lib.triu_indices(4, 2, -2),
+    "tril_indices_err_row": lambda lib: lib.tril_indices(-1, 4),
+    "tril_indices_err_dtype": lambda lib: lib.tril_indices(3, 3, dtype=lib.float32),
+    "unravel_index": lambda lib: lib.unravel_index(lib.tensor([4, 5, 0]), (2, 3)),
+    "unravel_index_0d": lambda lib: lib.unravel_index(lib.tensor(4), (2, 3)),
+    "unravel_index_wrap": lambda lib: lib.unravel_index(lib.tensor([6, -1]), (2, 3)),
+    "unravel_index_int_shape": lambda lib: lib.unravel_index(lib.tensor([1]), 3),
+    "unravel_index_empty_shape": lambda lib: lib.unravel_index(lib.tensor([1]), ()),
+    "unravel_index_err_float": lambda lib: lib.unravel_index(lib.tensor([1.0]), (2, 3)),
+    "unravel_index_err_neg": lambda lib: lib.unravel_index(lib.tensor([1]), (2, -3)),
+    # integration
+    "trapezoid": lambda lib: lib.trapezoid(lib.tensor([1.0, 2, 4])),
+    "trapezoid_int": lambda lib: lib.trapezoid(lib.tensor([1, 2, 4])),
+    "trapezoid_dx": lambda lib: lib.trapezoid(T(lib, arr(25, 2, 5)), dx=2, dim=0),
+    "trapezoid_x": lambda lib: lib.trapezoid(lib.tensor([1.0, 2, 4]), lib.tensor([0.0, 1, 3])),
+    "trapezoid_x_batched": lambda lib: lib.trapezoid(T(lib, arr(26, 2, 3)), lib.tensor([0.0, 1, 3])),
+    "trapezoid_x_full": lambda lib: lib.trapezoid(T(lib, arr(27, 2, 3)), T(lib, arr(28, 2, 3)), dim=1),
+    "trapezoid_empty": lambda lib: lib.trapezoid(lib.tensor([])),
+    "trapezoid_err_x": lambda lib: lib.trapezoid(lib.tensor([1.0, 2, 4]), lib.tensor([0.0, 1])),
+    "trapezoid_err_0d": lambda lib: lib.trapezoid(lib.tensor(1.0)),
+    "trapz": lambda lib: lib.trapz(lib.tensor([1.0, 2, 4]), dx=2),
+    "cumulative_trapezoid": lambda lib: lib.cumulative_trapezoid(T(lib, arr(29, 2, 4))),
+    "cumulative_trapezoid_x_int": lambda lib: lib.cumulative_trapezoid(lib.tensor([1, 2, 4]), lib.tensor([0, 1, 3])),
+    "cumulative_trapezoid_one": lambda lib: lib.cumulative_trapezoid(lib.tensor([1.0])),
+    # renorm / fill
+    "renorm": lambda lib: lib.renorm(lib.tensor([[3.0, 4], [1, 0]]), 2, 0, 1),
+    "renorm_p1_dim1": lambda lib: T(lib, arr(30, 3, 4)).renorm(1, 1, 2),
+    "renorm_inplace": lambda lib: T(lib, arr(31, 2, 3)).renorm_(3, 0, 1.5),
+    "renorm_err_p": lambda lib: lib.renorm(lib.ones(2, 2), -1, 1, 2),
+    "renorm_err_maxnorm": lambda lib: lib.renorm(lib.ones(2, 2), 1, 1, -2),
+    "renorm_err_1d": lambda lib: lib.renorm(lib.tensor([3.0, 4]), 1, 0, 2),
+    "renorm_err_int": lambda lib: lib.renorm(lib.tensor([[3, 4], [1, 0]]), 1, 1, 2),
+    "fill": lambda lib: lib.fill(lib.zeros(2, dtype=lib.int32), 3),
+    "fill_tensor": lambda lib: lib.fill(lib.zeros(2), lib.tensor(3.0)),
+    "fill_inplace_fn": lambda lib: lib.fill_(lib.zeros(2), 7),
+    "fill_err_1d_value": lambda lib: lib.fill(lib.zeros(2), lib.tensor([3.0])),
+    "fill_diagonal": lambda lib: lib.zeros(2, 3).fill_diagonal_(5),
+    "fill_diagonal_wrap": lambda lib: lib.zeros(7, 3).fill_diagonal_(5, wrap=True),
+    "fill_diagonal_tall_nowrap": lambda lib: lib.zeros(7, 3).fill_diagonal_(5),
+    "fill_diagonal_cube": lambda lib: lib.zeros(2, 2, 2).fill_diagonal_(5),
+    "fill_diagonal_err_shape": lambda lib: lib.zeros(2, 3, 4).fill_diagonal_(5),
+    "fill_diagonal_err_1d": lambda lib: lib.zeros(3).fill_diagonal_(5),
+    # conjugate-transpose views and predicates
+    "H": lambda lib: T(lib, arr(32, 2, 3)).H,
+    "H_err_3d": lambda lib: lib.zeros(2, 3, 4).H,
+    "H_err_1d": lambda lib: lib.zeros(3).H,
+    "mH": lambda lib: T(lib, arr(33, 2, 3, 4)).mH,
+    "mH_err": lambda lib: lib.zeros(3).mH,
+    "adjoint": lambda lib: lib.adjoint(T(lib, arr(34, 2, 3))),
+    "adjoint_method": lambda lib: T(lib, arr(35, 2, 3, 4)).adjoint(),
+    "positive": lambda lib: lib.positive(lib.tensor([-1, 2])),
+    "positive_err_bool": lambda lib: lib.positive(lib.tensor([True])),
+    "is_nonzero": lambda lib: (lib.is_nonzero(lib.tensor([1.0])), lib.is_nonzero(lib.tensor(0))),
+    "is_same_size": lambda lib: (lib.is_same_size(lib.zeros(2), lib.zeros(2)),
+                                 lib.is_same_size(lib.zeros(2), lib.zeros(1, 2))),
+    "is_signed": lambda lib: (lib.is_signed(lib.zeros(2, dtype=lib.uint8)), lib.is_signed(lib.zeros(2))),
+    "can_cast": lambda lib: [lib.can_cast(a, b) for a in (lib.bool, lib.uint8, lib.int64, lib.float16, lib.float64)
+                             for b in (lib.bool, lib.int8, lib.int32, lib.bfloat16, lib.float32)],
+    "get_device": lambda lib: (lib.zeros(2).get_device(), lib.get_device(lib.zeros(2))),
+    "is_inference": lambda lib: (lib.zeros(2).is_inference(), lib.is_inference(lib.zeros(2))),
+    "empty_strided": lambda lib: (lib.empty_strided((2, 3), (1, 2)).stride(),
+                                  lib.empty_strided((2, 3), (1, 2), dtype=lib.int32).dtype),
+    "new_empty_strided": lambda lib: lib.zeros(2, dtype=lib.int16).new_empty_strided((2, 3), (1, 2)).dtype,
+    # in-place forms of existing ops
+    "cumsum_": inplace("cumsum_", 1),
+    "cumprod_": inplace("cumprod_", 0),
+    "cumsum_err_dtype": lambda lib: lib.tensor([1, 2]).cumsum_(0, dtype=lib.float),
+    "tril_": inplace("tril_", -1),
+    "triu_": inplace("triu_", 1),
+    "divide_": inplace("divide_", 2.0, rounding_mode="floor"),
+    "subtract_": inplace("subtract_", lambda lib: lib.ones(3), alpha=2),
+    "addmm_": inplace("addmm_", lambda lib: T(lib, arr(41, 3, 2)), lambda lib: T(lib, arr(42, 2, 3)), beta=0.5),
+    "addmv_": lambda lib: lib.addmv_(T(lib, arr(43, 3)), T(lib, arr(44, 3, 2)), T(lib, arr(45, 2)), alpha=2),
+    "addmv_method": lambda lib: T(lib, arr(46, 3)).addmv_(T(lib, arr(47, 3, 2)), T(lib, arr(48, 2))),
+    "baddbmm_": lambda lib: T(lib, arr(49, 2, 3, 3)).baddbmm_(T(lib, arr(50, 2, 3, 2)), T(lib, arr(51, 2, 2, 3))),
+}
+
+
+# Messages that name a dtype differ only in its module ("rtorch.float32"): the exception type is compared.
+LOOSE = {"unravel_index_err_float"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_torch(name):
+    parity(CASES[name], rtol=1e-5, atol=1e-5, message=name not in LOOSE)
+
+
+def _leaf(seed, *shape):
+    return rtorch.tensor(np.random.default_rng(seed).normal(size=shape), requires_grad=True)
+
+
+def test_gradients():
+    m, a, b = _leaf(0, 2, 3), _leaf(1, 2), _leaf(2, 3)
+    b1, b2 = _leaf(3, 4, 2, 5), _leaf(4, 4, 5, 3)
+    c1, c2 = _leaf(5, 4, 3), _leaf(6, 4, 3)
+    assert gradcheck(lambda i, x, y: rtorch.addr(i, x, y, beta=0.5, alpha=2), (m, a, b))
+    assert gradcheck(lambda i, x, y: rtorch.addbmm(i, x, y, alpha=0.3), (m, b1, b2))
+    assert gradcheck(lambda x, y: rtorch.inner(x, y), (c1, c2))
+    assert gradcheck(lambda x, y: rtorch.cross(x, y, dim=1), (c1, c2))
+    assert gradcheck(lambda x: rtorch.trapezoid(x, dim=0), (c1,))
+    assert gradcheck(lambda x, y: rtorch.cumulative_trapezoid(x, y, dim=1), (c1, c2))
+    assert gradcheck(lambda x: rtorch.renorm(x, 2, 0, 1.0), (c1,))
+    assert gradgradcheck(lambda x, y: rtorch.cross(x, y, dim=1), (c1, c2))
+    assert gradgradcheck(lambda i, x, y: rtorch.addr(i, x, y), (m, a, b))
+
+
+def test_inplace_forms_on_views_record_autograd():
+    x = rtorch.ones(3, 3, dtype=rtorch.float64, requires_grad=True)
+    y = x * 1
+    y.tril_().cumsum_(0)
+    y.sum().backward()
+    assert_close(x.grad, np.tril(np.array([[3.0, 3, 3], [2, 2, 2], [1, 1, 1]])))
+
+
+def test_H_is_a_view():
+    x = rtorch.zeros(2, 3)
+    x.H[1, 0] = 5
+    assert x[0, 1].item() == 5
+    assert x.mH.shape == (3, 2)
