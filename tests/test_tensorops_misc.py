@@ -187,6 +187,17 @@ def test_inplace_forms_on_views_record_autograd():
     assert_close(x.grad, np.tril(np.array([[3.0, 3, 3], [2, 2, 2], [1, 1, 1]])))
 
 
+def test_inplace_aliases_called_directly():
+    # Each in-place form also by name (the parity table calls them through `inplace`).
+    x = rtorch.tensor([[1.0, -2.0], [3.0, 4.0]])
+    x.clamp_max_(3).clip_(-1, 2)
+    assert x.tolist() == [[1.0, -1.0], [2.0, 2.0]]
+    x.cumprod_(1).triu_().divide_(2).subtract_(rtorch.ones(2, 2))
+    assert x.tolist() == [[-0.5, -1.5], [-1.0, 1.0]]
+    x.addmm_(rtorch.eye(2), rtorch.eye(2), beta=0)
+    assert x.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
 def test_H_is_a_view():
     x = rtorch.zeros(2, 3)
     x.H[1, 0] = 5

@@ -179,7 +179,9 @@ def _tri_indices(row, col, offset, dtype, device, lower, op):
 
 @composite(method=False)
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None) -> Tensor:
-    """The coordinates of the lower triangle (on and below the ``offset``-th diagonal) of a ``row x col``
+    """Returns the coordinates of the lower triangle of a matrix.
+
+    The coordinates of the lower triangle (on and below the ``offset``-th diagonal) of a ``row x col``
     matrix: a ``(2, N)`` tensor, row-major order.
 
     Args:
@@ -201,7 +203,9 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 
 @composite(method=False)
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None) -> Tensor:
-    """The coordinates of the upper triangle (on and above the ``offset``-th diagonal) of a ``row x col``
+    """Returns the coordinates of the upper triangle of a matrix.
+
+    The coordinates of the upper triangle (on and above the ``offset``-th diagonal) of a ``row x col``
     matrix: a ``(2, N)`` tensor, row-major order.
 
     Args:
@@ -223,7 +227,9 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 
 @composite(method=False)
 def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
-    """Converts flat indices into coordinates of a tensor of ``shape`` (row-major): one tensor per dim,
+    """Converts flat indices into coordinates of a tensor of ``shape``.
+
+    Converts flat indices into coordinates of a tensor of ``shape`` (row-major): one tensor per dim,
     each shaped like ``indices``. Negative and too-large flat indices wrap as PyTorch does.
 
     Args:
@@ -268,7 +274,9 @@ def _trapz_spacing(y, x, dx, dim, op):
 
 @composite(method=False)
 def trapezoid(y: Tensor, x: Tensor | float | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
-    """Integral of ``y`` along ``dim`` by the trapezoidal rule, with samples at ``x`` (1-D or shaped as
+    """Integrates ``y`` along a dim by the trapezoidal rule.
+
+    Integral of ``y`` along ``dim`` by the trapezoidal rule, with samples at ``x`` (1-D or shaped as
     ``y``) or spaced ``dx`` apart (default 1).
 
     Args:
@@ -344,7 +352,9 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | float | None = None, *, dx: floa
 
 @composite()
 def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
-    """Rescales each slice of ``self`` along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to norm
+    """Rescales the slices of ``self`` whose norm exceeds ``maxnorm``.
+
+    Rescales each slice of ``self`` along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to norm
     ``maxnorm`` (a factor ``maxnorm / (norm + 1e-7)``, as PyTorch); other slices are unchanged.
 
     Args:
@@ -806,7 +816,9 @@ def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: fl
 
 @composite(function=False)
 def fill_diagonal_(self, fill_value: float, wrap: bool = False) -> Tensor:
-    """Fills the main diagonal of ``self`` (at least 2-D; all dims equal beyond 2-D) with ``fill_value``;
+    """Fills the main diagonal of ``self`` in place.
+
+    Fills the main diagonal of ``self`` (at least 2-D; all dims equal beyond 2-D) with ``fill_value``;
     with ``wrap`` a tall matrix restarts the diagonal every ``cols + 1`` rows.
 
     Args:

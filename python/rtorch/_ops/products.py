@@ -96,7 +96,9 @@ def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1
 
 @composite()
 def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
-    """``beta * self + alpha * sum_b batch1[b] @ batch2[b]`` (a batch of matrix products reduced over the
+    """Adds a batch of matrix products, summed over the batch, to ``self``.
+
+    ``beta * self + alpha * sum_b batch1[b] @ batch2[b]`` (a batch of matrix products reduced over the
     batch); ``self`` broadcasts to ``(n, p)``.
 
     Args:
@@ -150,7 +152,9 @@ def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: flo
 
 @composite()
 def inner(self, other: Tensor) -> Tensor:
-    """Inner product over the last dims (``self * other`` when either is 0-d): the result has shape
+    """Computes the inner product of two tensors over their last dims.
+
+    Inner product over the last dims (``self * other`` when either is 0-d): the result has shape
     ``self.shape[:-1] + other.shape[:-1]``.
 
     Args:

@@ -97,7 +97,9 @@ def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: in
 @composite()
 def as_strided_scatter(self, src: Tensor, size: Sequence[int], stride: Sequence[int],
                        storage_offset: int | None = None) -> Tensor:
-    """A copy of ``self`` with ``self.as_strided(size, stride, storage_offset)`` replaced by ``src``
+    """Embeds ``src`` into a copy of ``self`` through an as_strided view.
+
+    A copy of ``self`` with ``self.as_strided(size, stride, storage_offset)`` replaced by ``src``
     (the view is taken of the contiguous copy).
 
     Args:

@@ -56,7 +56,9 @@ __all__ += ["movedim", "moveaxis", "tensor_split", "hsplit", "vsplit", "dsplit",
 
 @composite()
 def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    """Moves the dims of ``self`` at ``source`` to the positions in ``destination``; the other dims keep
+    """Moves dims of ``self`` to new positions (a view).
+
+    Moves the dims of ``self`` at ``source`` to the positions in ``destination``; the other dims keep
     their order. A view.
 
     Args:
@@ -150,7 +152,9 @@ def _dtype_name(dtype):
 
 @composite()
 def tensor_split(self, indices_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
-    """Splits ``self`` into views along ``dim``: into ``n`` nearly equal parts (the first ``size % n`` one
+    """Splits ``self`` into views along a dim by count or at indices.
+
+    Splits ``self`` into views along ``dim``: into ``n`` nearly equal parts (the first ``size % n`` one
     element longer) for an int ``n``, or at the given indices for a sequence (or 1-D long tensor).
 
     Args:
@@ -184,7 +188,9 @@ def _directional_split(self, indices_or_sections, dim, min_dims, op):
 
 @composite()
 def hsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-    """Splits ``self`` horizontally: along dim 1 (dim 0 for a 1-D tensor), as :func:`tensor_split`, except
+    """Splits ``self`` horizontally into views.
+
+    Splits ``self`` horizontally: along dim 1 (dim 0 for a 1-D tensor), as :func:`tensor_split`, except
     that an int number of sections must divide the dim exactly.
 
     Args:
@@ -371,7 +377,9 @@ def _promote(a, b):
 
 @composite(method=False)
 def cartesian_prod(*tensors: Tensor) -> Tensor:
-    """The Cartesian product of 1-D tensors of one dtype: an ``(N, k)`` tensor of every combination (the
+    """Computes the Cartesian product of 1-D tensors.
+
+    The Cartesian product of 1-D tensors of one dtype: an ``(N, k)`` tensor of every combination (the
     single input itself for one tensor), like ``itertools.product``.
 
     Args:
@@ -400,7 +408,9 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
 
 @composite(method=False)
 def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
-    """The length-``r`` combinations of the elements of a 1-D tensor, as ``itertools.combinations`` (or
+    """Computes the length-``r`` combinations of the elements of a 1-D tensor.
+
+    The length-``r`` combinations of the elements of a 1-D tensor, as ``itertools.combinations`` (or
     ``combinations_with_replacement``): an ``(N, r)`` tensor.
 
     Args:
@@ -435,7 +445,9 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
 
 @composite()
 def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    """A tensor whose diagonals (at ``offset``, in the planes of ``dim1`` and ``dim2`` of the output) hold the
+    """Builds tensors whose diagonals hold the last dim of ``self``.
+
+    A tensor whose diagonals (at ``offset``, in the planes of ``dim1`` and ``dim2`` of the output) hold the
     last dim of ``self``; zero elsewhere. The output has one dim more than ``self``.
 
     Args:
@@ -472,7 +484,9 @@ def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
 
 @composite()
 def diag(self, diagonal: int = 0) -> Tensor:
-    """For a 1-D ``self``, a square matrix with ``self`` on its ``diagonal``-th diagonal; for a 2-D ``self``,
+    """Builds a diagonal matrix from a vector, or extracts a diagonal of a matrix.
+
+    For a 1-D ``self``, a square matrix with ``self`` on its ``diagonal``-th diagonal; for a 2-D ``self``,
     a copy of its ``diagonal``-th diagonal as a 1-D tensor.
 
     Args:

@@ -27,7 +27,9 @@ def _rt():
 
 @composite()
 def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
-    """Covariance matrix of the variables in the rows of ``self`` (observations in the columns; a 1-D
+    """Estimates the covariance matrix of the rows of ``self``.
+
+    Covariance matrix of the variables in the rows of ``self`` (observations in the columns; a 1-D
     ``self`` is one variable), optionally with integer frequency and float observation weights.
 
     Args:
@@ -99,7 +101,9 @@ def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: 
 
 @composite()
 def corrcoef(self) -> Tensor:
-    """Pearson correlation coefficients of the variables in the rows of ``self`` (observations in the
+    """Computes the Pearson correlation coefficients of the rows of ``self``.
+
+    Pearson correlation coefficients of the variables in the rows of ``self`` (observations in the
     columns), clipped to [-1, 1].
 
     Example::
@@ -123,7 +127,9 @@ def corrcoef(self) -> Tensor:
 
 @composite()
 def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
-    """The minimum and the maximum of ``self`` (over ``dim``, or over all elements), as a named tuple
+    """Computes the minimum and the maximum of ``self`` in one call.
+
+    The minimum and the maximum of ``self`` (over ``dim``, or over all elements), as a named tuple
     ``(min, max)``; NaN propagates.
 
     Args:
@@ -302,7 +308,9 @@ def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
 
 @composite()
 def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-    """Histogram of ``self`` with ``bins`` equal-width bins over ``[min, max]`` (the data's own range when
+    """Computes a histogram of ``self`` with equal-width bins.
+
+    Histogram of ``self`` with ``bins`` equal-width bins over ``[min, max]`` (the data's own range when
     ``min == max``); elements outside the range (and NaNs) are ignored. Float inputs only; the counts have
     ``self``'s dtype.
 
@@ -373,7 +381,9 @@ _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
 @composite(method=False)
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary"
           ) -> Tensor:
-    """The p-norm distance between each row vector of ``x1`` (``(*B, P, M)``) and of ``x2``
+    """Computes the p-norm distance between every pair of row vectors of two sets.
+
+    The p-norm distance between each row vector of ``x1`` (``(*B, P, M)``) and of ``x2``
     (``(*B, R, M)``): a ``(*B, P, R)`` tensor; the batch dims broadcast.
 
     Args:
@@ -444,7 +454,9 @@ def dist(self, other: Tensor, p: float = 2) -> Tensor:
 @composite(method=False)
 def isin(elements: Tensor | int | float, test_elements: Tensor | int | float, *, assume_unique: bool = False,
          invert: bool = False) -> Tensor:
-    """For each element of ``elements``, whether it occurs in ``test_elements`` (either may be a scalar);
+    """Tests each element of ``elements`` for membership in ``test_elements``.
+
+    For each element of ``elements``, whether it occurs in ``test_elements`` (either may be a scalar);
     a bool tensor shaped as ``elements``. NaN is in nothing.
 
     Args:
@@ -520,7 +532,9 @@ def logcumsumexp(self, dim: int) -> Tensor:
 
 @composite()
 def mode(self, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
-    """The most frequent value along ``dim`` (the smallest one on ties) and the index of its last
+    """Finds the most frequent value along a dim and where it occurs.
+
+    The most frequent value along ``dim`` (the smallest one on ties) and the index of its last
     occurrence, as a named tuple ``(values, indices)``.
 
     Args:
