@@ -408,34 +408,55 @@ def spmm(input, mat2):
     return sparse.mm(input, mat2)
 
 
-@_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
-def var_mean(input, dim=None, *, correction=1, keepdim=False):
+def _var_args(op, dim, unbiased, correction):
+    """PyTorch's var/std argument forms: ``(dim, unbiased, keepdim)``, ``(bool unbiased)`` and the
+    keyword ``correction``; returns the dims and the correction."""
+    if isinstance(dim, bool):  # the (bool unbiased) overload: x.var_mean(True)
+        if unbiased is not None:
+            raise TypeError(f"{op}() received an invalid combination of arguments - got (Tensor, bool, bool)")
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{op}() received an invalid combination of arguments - got both 'unbiased' and "
+                        f"'correction'")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return dim, correction
+
+
+@_checked("var_mean", "input:Tensor keepdim:bool unbiased:bool?")
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Returns the variance and the mean of ``input`` (see :meth:`Tensor.var`), as a tuple.
 
     Args:
         input (Tensor): the input.
-        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
-        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default. A bool in this
+            place is ``unbiased`` (PyTorch's ``var_mean(input, unbiased)`` form).
+        unbiased (bool, optional): ``False`` is ``correction=0`` (older PyTorch spelling).
         keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
 
     Example::
 
         >>> rtorch.var_mean(rtorch.tensor([1.0, 2.0, 3.0, 4.0]))
         (tensor(1.6667), tensor(2.5000))
     """
+    dim, correction = _var_args("var_mean", dim, unbiased, correction)
     return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
-@_checked("std_mean", "input:Tensor dim:ints? keepdim:bool")
-def std_mean(input, dim=None, *, correction=1, keepdim=False):
+@_checked("std_mean", "input:Tensor keepdim:bool unbiased:bool?")
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Returns the standard deviation and the mean of ``input`` (see :meth:`Tensor.std`), as a tuple.
 
     Args:
         input (Tensor): the input.
-        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
-        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default. A bool in this
+            place is ``unbiased``.
+        unbiased (bool, optional): ``False`` is ``correction=0`` (older PyTorch spelling).
         keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
     """
+    dim, correction = _var_args("std_mean", dim, unbiased, correction)
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 

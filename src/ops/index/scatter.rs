@@ -173,6 +173,20 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
 }
 
 /// `masked_fill(mask, value)` out of place.
+/// `masked_fill` with a 0-d tensor value: a `where` that records the value's gradient too (the
+/// value is cast to `x`'s dtype first, as PyTorch converts it).
+pub fn masked_fill_tensor(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> {
+    if mask.dtype() != DType::Bool {
+        bail!(Runtime, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
+    }
+    if value.ndim() != 0 {
+        bail!(Runtime, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).", value.ndim());
+    }
+    let v = if value.dtype() != x.dtype() { value.to_dtype(x.dtype())? } else { value.clone() };
+    let v = if v.device() != x.device() { v.to_device(x.device())? } else { v };
+    where_(mask, &v, x)
+}
+
 pub fn masked_fill(x: &Tensor, mask: &Tensor, value: Scalar) -> Result<Tensor> {
     if mask.dtype() != DType::Bool {
         bail!(Runtime, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
