@@ -203,3 +203,187 @@ def test_H_is_a_view():
     x.H[1, 0] = 5
     assert x[0, 1].item() == 5
     assert x.mH.shape == (3, 2)
+
+
+# ---- memory formats ----
+
+FORMAT_CASES = {
+    "channels_last_contiguous": lambda lib: (lambda y: (y.stride(), y.is_contiguous(),
+                                                        y.is_contiguous(memory_format=lib.channels_last), y))(
+        T(lib, arr(60, 2, 3, 4, 5)).contiguous(memory_format=lib.channels_last)),
+    "channels_last_3d": lambda lib: lib.zeros(2, 3, 4, 5, 6).contiguous(memory_format=lib.channels_last_3d).stride(),
+    "channels_last_to": lambda lib: T(lib, arr(61, 2, 3, 4, 5)).to(lib.float64, memory_format=lib.channels_last).stride(),
+    "channels_last_clone": lambda lib: T(lib, arr(62, 1, 2, 3, 3)).clone(memory_format=lib.channels_last).stride(),
+    "preserve_clone_transposed": lambda lib: lib.zeros(2, 3).t().clone(memory_format=lib.preserve_format).stride(),
+    "preserve_clone_sliced": lambda lib: lib.zeros(2, 3)[:, :2].clone(memory_format=lib.preserve_format).stride(),
+    "empty_like_channels_last": lambda lib: lib.empty_like(lib.zeros(2, 3, 4, 5), memory_format=lib.channels_last).stride(),
+    "zeros_like_preserve": lambda lib: lib.zeros_like(lib.zeros(2, 3, 4, 5).contiguous(memory_format=lib.channels_last),
+                                                      memory_format=lib.preserve_format).stride(),
+    "full_like_channels_last": lambda lib: lib.full_like(lib.zeros(1, 2, 2, 2), 3.0, memory_format=lib.channels_last).stride(),
+    "channels_last_err_rank": lambda lib: lib.zeros(2, 3).contiguous(memory_format=lib.channels_last),
+    "channels_last_3d_err_rank": lambda lib: lib.zeros(2, 3).clone(memory_format=lib.channels_last_3d),
+    "contiguous_format_is_row_major": lambda lib: T(lib, arr(63, 2, 3, 4, 5)).contiguous(
+        memory_format=lib.channels_last).contiguous(memory_format=lib.contiguous_format).stride(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMAT_CASES))
+def test_memory_formats_match_torch(name):
+    parity(FORMAT_CASES[name])
+
+
+def test_channels_last_runs_through_ops_and_autograd():
+    x = rtorch.randn(2, 3, 4, 4, dtype=rtorch.float64, generator=rtorch.Generator().manual_seed(0))
+    y = x.contiguous(memory_format=rtorch.channels_last).requires_grad_()
+    w = rtorch.randn(5, 3, 3, 3, dtype=rtorch.float64, generator=rtorch.Generator().manual_seed(1))
+    out = rtorch.nn.functional.conv2d(y, w)
+    assert_close(out, rtorch.nn.functional.conv2d(x, w).numpy(), rtol=1e-12, atol=1e-12)
+    out.sum().backward()
+    assert y.grad.shape == (2, 3, 4, 4)
+    assert repr(rtorch.channels_last) == "rtorch.channels_last"
+    assert isinstance(rtorch.preserve_format, rtorch.memory_format)
+
+
+# ---- index_reduce, put, index_put functions ----
+
+INDEX_CASES = {
+    "index_reduce_prod": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0, 2, 0]), T(lib, arr(70, 3, 2)), "prod"),
+    "index_reduce_mean_noself": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0, 2, 0]),
+                                                                        T(lib, arr(71, 3, 2)), "mean", include_self=False),
+    "index_reduce_amax_dim1": lambda lib: T(lib, arr(72, 3, 4)).index_reduce(1, lib.tensor([1, -1, 1]),
+                                                                            T(lib, arr(73, 3, 3)), "amax"),
+    "index_reduce_amin_fn": lambda lib: lib.index_reduce(T(lib, arr(74, 4)), 0, lib.tensor([0, 1, 1]),
+                                                         T(lib, arr(75, 3)), "amin"),
+    "index_reduce_inplace": lambda lib: lib.ones(3).index_reduce_(0, lib.tensor([1]), lib.tensor([5.0]), "amax"),
+    "index_reduce_int32_index": lambda lib: lib.ones(3).index_reduce(0, lib.tensor([2, 2], dtype=lib.int32),
+                                                                     lib.tensor([2.0, 3.0]), "prod"),
+    "index_reduce_err_count": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0]), lib.ones(2, 2), "prod"),
+    "index_reduce_err_reduce": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0, 1]), lib.ones(2, 2), "sum"),
+    "index_reduce_err_range": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0, 5]), lib.ones(2, 2), "prod"),
+    "index_reduce_err_float_index": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0.0, 1]), lib.ones(2, 2), "prod"),
+    "index_reduce_err_dtype": lambda lib: lib.ones(3, 2).index_reduce(0, lib.tensor([0, 1]),
+                                                                      lib.ones(2, 2, dtype=lib.int64), "prod"),
+    "put": lambda lib: lib.arange(6.0).view(2, 3).put(lib.tensor([0, -1]), lib.tensor([9.0, 8])),
+    "put_accumulate": lambda lib: lib.arange(6.0).view(2, 3).put_(lib.tensor([0, 0]), lib.tensor([9.0, 8]), accumulate=True),
+    "put_noncontiguous": lambda lib: lib.arange(6.0).view(2, 3).t().put_(lib.tensor([1]), lib.tensor([9.0])),
+    "put_fn": lambda lib: lib.put(lib.arange(4), lib.tensor([3]), lib.tensor([7])),
+    "put_err_range": lambda lib: lib.arange(6.0).put(lib.tensor([6]), lib.tensor([9.0])),
+    "put_err_count": lambda lib: lib.arange(6.0).put(lib.tensor([1, 2]), lib.tensor([9.0])),
+    "put_err_dtype": lambda lib: lib.arange(6.0).put(lib.tensor([1]), lib.tensor([9])),
+    "index_put_fn": lambda lib: lib.index_put(lib.zeros(3, 2), (lib.tensor([2, 0]),), lib.tensor([1.0, 2.0])),
+    "index_put_inplace_fn": lambda lib: lib.index_put_(lib.zeros(3), (lib.tensor([0, 0]),), lib.tensor(1.0), True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDEX_CASES))
+def test_index_ops_match_torch(name):
+    parity(INDEX_CASES[name])
+
+
+def test_index_reduce_and_put_gradients():
+    x = rtorch.tensor(np.random.default_rng(0).uniform(1, 2, size=(3, 2)), requires_grad=True)
+    s = rtorch.tensor(np.random.default_rng(1).uniform(1, 2, size=(4, 2)), requires_grad=True)
+    idx = rtorch.tensor([0, 2, 0, 1])
+    assert gradcheck(lambda a, b: a.index_reduce(0, idx, b, "prod"), (x, s))
+    assert gradcheck(lambda a, b: a.index_reduce(0, idx, b, "mean"), (x, s))
+    v = rtorch.tensor([1.0, 2.0], dtype=rtorch.float64, requires_grad=True)
+    assert gradcheck(lambda a, b: a.put(rtorch.tensor([1, -1]), b), (x, v))
+
+
+# ---- samplers ----
+
+SAMPLER_ERRORS = {
+    "exponential_err_lambda": lambda lib: lib.zeros(3).exponential_(0),
+    "exponential_err_int": lambda lib: lib.zeros(3, dtype=lib.int64).exponential_(),
+    "geometric_err_p": lambda lib: lib.zeros(3).geometric_(1),
+    "cauchy_err_sigma": lambda lib: lib.zeros(3).cauchy_(0, -1),
+    "log_normal_err_std": lambda lib: lib.zeros(3).log_normal_(0, -1),
+    "log_normal_err_int": lambda lib: lib.zeros(3, dtype=lib.int64).log_normal_(),
+    "random_err_order": lambda lib: lib.zeros(3).random_(5, 3),
+    "random_err_unsigned": lambda lib: lib.zeros(3, dtype=lib.uint8).random_(-1, 3),
+    "random_bool_dtype": lambda lib: lib.zeros(3, dtype=lib.bool).random_().dtype,
+    "geometric_int_dtype": lambda lib: lib.zeros(3, dtype=lib.int64).geometric_(0.5).dtype,
+    "multinomial_method": lambda lib: lib.tensor([[0.0, 1.0], [1.0, 0.0]]).multinomial(1),
+    "bernoulli_method": lambda lib: lib.tensor([0.0, 1.0]).bernoulli(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLER_ERRORS))
+def test_sampler_checks_match_torch(name):
+    parity(SAMPLER_ERRORS[name])
+
+
+def test_sampler_distributions():
+    g = rtorch.Generator().manual_seed(0)
+    n = 20000
+    e = rtorch.empty(n, dtype=rtorch.float64).exponential_(2.0, generator=g)
+    assert (e >= 0).all() and abs(e.mean().item() - 0.5) < 0.02
+    k = rtorch.empty(n, dtype=rtorch.float64).geometric_(0.25, generator=g)
+    assert (k >= 1).all() and (k == k.round()).all() and abs(k.mean().item() - 4.0) < 0.15
+    c = rtorch.empty(n, dtype=rtorch.float64).cauchy_(1.0, 2.0, generator=g)
+    assert abs(c.median().item() - 1.0) < 0.1  # the median is the location
+    ln = rtorch.empty(n, dtype=rtorch.float64).log_normal_(0.5, 0.25, generator=g)
+    assert abs(ln.log().mean().item() - 0.5) < 0.01 and abs(ln.log().std().item() - 0.25) < 0.01
+    r = rtorch.empty(n).random_(-3, 4, generator=g)
+    assert set(r.unique().tolist()) == set(range(-3, 4))
+    assert 0 <= rtorch.empty(n).random_(generator=g).max().item() <= 2 ** 24
+    assert rtorch.empty(n, dtype=rtorch.uint8).random_(generator=g).max().item() == 255
+    b = rtorch.empty(n).bernoulli(0.3, generator=g)
+    assert abs(b.mean().item() - 0.3) < 0.02
+    # The same generator state gives the same draws.
+    a1 = rtorch.empty(5).exponential_(generator=rtorch.Generator().manual_seed(7))
+    a2 = rtorch.empty(5).exponential_(generator=rtorch.Generator().manual_seed(7))
+    assert a1.tolist() == a2.tolist()
+
+
+# ---- argwhere, gradient, range, unsafe splits, typename, more in-place forms ----
+
+MORE_CASES = {
+    "argwhere": lambda lib: lib.argwhere(lib.tensor([[0, 1], [2, 0]])),
+    "argwhere_0d": lambda lib: lib.argwhere(lib.tensor(5)),
+    "argwhere_method_float": lambda lib: T(lib, arr(90, 3, 4, dtype=np.int64, lo=0, hi=2)).float().argwhere(),
+    "gradient_1d": lambda lib: lib.gradient(lib.tensor([1.0, 2, 4, 8])),
+    "gradient_int": lambda lib: lib.gradient(lib.tensor([1, 2, 4, 8])),
+    "gradient_2d_scalar": lambda lib: lib.gradient(T(lib, arr(91, 3, 4)), spacing=2.0),
+    "gradient_2d_list": lambda lib: lib.gradient(T(lib, arr(92, 3, 4)), spacing=[2.0, 3.0]),
+    "gradient_dim_order2": lambda lib: lib.gradient(T(lib, arr(93, 3, 5)), dim=1, edge_order=2),
+    "gradient_coords": lambda lib: lib.gradient(lib.tensor([1.0, 2, 4, 8]), spacing=(lib.tensor([0.0, 1, 1.5, 3.5]),)),
+    "gradient_coords_order2": lambda lib: lib.gradient(T(lib, arr(94, 2, 5)),
+                                                       spacing=(lib.tensor([0.0, 1, 1.5, 3.5, 4]),), dim=1, edge_order=2),
+    "gradient_0d": lambda lib: lib.gradient(lib.tensor(1.0)),
+    "gradient_err_size": lambda lib: lib.gradient(lib.tensor([1.0, 2]), edge_order=2),
+    "gradient_err_order": lambda lib: lib.gradient(lib.tensor([1.0, 2]), edge_order=3),
+    "gradient_err_spacing": lambda lib: lib.gradient(lib.tensor([1.0, 2, 4]), spacing=[1.0, 2.0]),
+    "range": lambda lib: lib.range(1, 4),
+    "range_step": lambda lib: lib.range(1, 2, 0.5),
+    "range_int": lambda lib: lib.range(0, 3, dtype=lib.int64),
+    "unsafe_split": lambda lib: lib.unsafe_split(lib.arange(5), 2),
+    "unsafe_chunk": lambda lib: lib.arange(5).unsafe_chunk(2),
+    "unsafe_split_with_sizes": lambda lib: lib.unsafe_split_with_sizes(lib.arange(5), [1, 4]),
+    # the legacy type names carry the library's own module name ("rtorch.FloatTensor")
+    "typename": lambda lib: (lib.typename(lib.zeros(2)).split(".")[-1],
+                             lib.typename(lib.zeros(2, dtype=lib.int64)).split(".")[-1], lib.typename(3)),
+    "scatter_reduce_inplace": lambda lib: lib.zeros(3).scatter_reduce_(0, lib.tensor([1, 1, 2]), lib.tensor([2.0, 3, 4]),
+                                                                      "amax", include_self=False),
+    "masked_scatter_inplace": lambda lib: lib.zeros(3).masked_scatter_(lib.tensor([True, False, True]), lib.tensor([1.0, 2])),
+    "nan_to_num_inplace": lambda lib: lib.tensor([NAN, 1.0, float("inf")]).nan_to_num_(posinf=5.0),
+    "nan_to_num_inplace_fn": lambda lib: lib.nan_to_num_(lib.tensor([NAN, 1.0])),
+    "round_inplace": lambda lib: lib.tensor([0.5, 1.26, 2.5]).round_(decimals=1),
+    "round_inplace_fn": lambda lib: lib.round_(lib.tensor([0.5, 1.5, 2.5])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_CASES))
+def test_more_ops_match_torch(name):
+    parity(MORE_CASES[name])
+
+
+def test_gradient_matches_numpy():
+    a = np.random.default_rng(3).normal(size=(4, 6))
+    x = np.cumsum(np.random.default_rng(4).uniform(0.5, 1.5, size=6))
+    for order in (1, 2):
+        got = rtorch.gradient(rtorch.tensor(a), spacing=[0.5, rtorch.tensor(x)], edge_order=order)
+        exp = np.gradient(a, 0.5, x, edge_order=order)
+        for g, e in zip(got, exp):
+            assert_close(g, e, rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda t: rtorch.gradient(t, edge_order=2)[1], (rtorch.tensor(a, requires_grad=True),))

@@ -31,6 +31,11 @@ from ._determinism import (  # noqa: F401
     use_deterministic_algorithms, are_deterministic_algorithms_enabled,
     is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode)
 
+# Memory formats (tensorops): rtorch.channels_last & co. and memory_format= on contiguous/clone/to/*_like.
+from . import _memory_format
+from ._memory_format import (  # noqa: F401
+    memory_format, contiguous_format, preserve_format, channels_last, channels_last_3d)
+
 # Ops composed in Python (python/rtorch/_ops/, declared with `@composite`): their functions; importing the
 # package also attaches their Tensor methods.
 from ._ops import *  # noqa: F401,F403
@@ -246,9 +251,11 @@ asarray = as_tensor
 
 
 def _like(fn):
-    def like(input, *, dtype=None, device=None, requires_grad=False, **kwargs):
-        return fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
-                  requires_grad=requires_grad, **kwargs)
+    def like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, **kwargs):
+        out = fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
+                 **kwargs)
+        out = _memory_format.like_format(out, input, memory_format)
+        return out.requires_grad_() if requires_grad else out
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
@@ -263,8 +270,14 @@ randn_like = _like(randn)
 
 
 @_checked("full_like", "input:Tensor fill_value:Number dtype:dtype? requires_grad:bool pin_memory:bool")
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False,
+              memory_format=None):
     """`full` with the shape (and by default the dtype) of `input`."""
+    if memory_format is not None:
+        out = full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
+                   device=input.device if device is None else device, pin_memory=pin_memory)
+        out = _memory_format.like_format(out, input, memory_format)
+        return out.requires_grad_() if requires_grad else out
     return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad,
                 pin_memory=pin_memory)
@@ -411,7 +424,7 @@ def spmm(input, mat2):
 def _var_args(op, dim, unbiased, correction):
     """PyTorch's var/std argument forms: ``(dim, unbiased, keepdim)``, ``(bool unbiased)`` and the
     keyword ``correction``; returns the dims and the correction."""
-    if isinstance(dim, bool):  # the (bool unbiased) overload: x.var_mean(True)
+    if type(dim) is type(True):  # the (bool unbiased) overload (`bool` here is rtorch.bool, the dtype)
         if unbiased is not None:
             raise TypeError(f"{op}() received an invalid combination of arguments - got (Tensor, bool, bool)")
         dim, unbiased = None, dim

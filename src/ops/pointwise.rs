@@ -9,9 +9,9 @@ use crate::tape::needs_grad;
 use crate::tensor::Tensor;
 use crate::bail;
 
-/// `clamp(x, min, max)` with tensor or scalar bounds (at least one). The gradient flows where the
-/// input lies inside the range, ties included (PyTorch's rule), so the result is re-expressed
-/// through `where` when autograd records.
+/// `clamp(x, min, max)` with tensor or scalar bounds (at least one). With number bounds the gradient
+/// flows where the input lies strictly inside the range; with tensor bounds see
+/// `clamp_tensor_bounds`. The result is re-expressed through `where` when autograd records.
 pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
     if min.is_none() && max.is_none() {
         bail!(Runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
@@ -23,14 +23,16 @@ pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
     if let Some(m) = &max {
         r = binary(BinaryOp::Minimum, &r, m.clone())?;
     }
-    let tensor_bound = |b: &Option<Arg>| matches!(b, Some(Arg::T(bt)) if needs_grad(&[bt]));
-    if tensor_bound(&min) || tensor_bound(&max) {
+    let tensor_bound = |b: &Option<Arg>| matches!(b, Some(Arg::T(_)));
+    let bound_grad = |b: &Option<Arg>| matches!(b, Some(Arg::T(bt)) if needs_grad(&[bt]));
+    if (tensor_bound(&min) || tensor_bound(&max)) && (needs_grad(&[t]) || bound_grad(&min) || bound_grad(&max)) {
         return clamp_tensor_bounds(t, min, max, r);
     }
     if needs_grad(&[t]) {
+        // Number bounds: the gradient flows strictly inside the range (PyTorch 2.15: none at a tie).
         let all = || Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device());
-        let lo_ok = match &min { Some(m) => binary(BinaryOp::Ge, t, m.clone())?, None => all()? };
-        let hi_ok = match &max { Some(m) => binary(BinaryOp::Le, t, m.clone())?, None => all()? };
+        let lo_ok = match &min { Some(m) => binary(BinaryOp::Gt, t, m.clone())?, None => all()? };
+        let hi_ok = match &max { Some(m) => binary(BinaryOp::Lt, t, m.clone())?, None => all()? };
         let inside = lo_ok.logical_and(&hi_ok)?;
         r = crate::ops::index::where_(&inside, t, &r.detach())?;
     }

@@ -100,7 +100,7 @@ impl Tensor {
             bail!(
                 NotImplemented,
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
-                d
+                d.legacy_name()
             );
         }
         let ds = norm_dims(dims, self.ndim())?;

@@ -4,6 +4,7 @@ cumulative_trapezoid), renorm, fill, conjugate-transpose views, the predicate fu
 forms PyTorch has of existing ops (cumsum_, tril_, addmm_, ...)."""
 from __future__ import annotations
 
+import builtins
 import operator
 from collections.abc import Sequence
 
@@ -379,7 +380,7 @@ def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
         raise NotImplementedError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                   f"Got {_dtype_name(self.dtype)}")
     d = _common.wrap_dim(dim, self.dim())
-    others = [i for i in range(self.dim()) if i != d]
+    others = [i for i in builtins.range(self.dim()) if i != d]
     norms = self.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p) if p != 2 else \
         self.square().sum(others, keepdim=True).sqrt()
     factor = rt.where(norms > maxnorm, maxnorm / (norms + 1e-7), rt.ones_like(norms))
@@ -849,3 +850,275 @@ def fill_diagonal_(self, fill_value: float, wrap: bool = False) -> Tensor:
         block.diagonal().fill_(fill_value)
         r += cols + 1
     return self
+
+
+# ---- argwhere, gradient, range, unsafe splits, in-place forms ----
+
+__all__ += ["argwhere", "gradient", "range", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",
+            "typename", "nan_to_num_", "round_"]
+
+
+@composite()
+def argwhere(self) -> Tensor:
+    """Returns the coordinates of the non-zero elements of ``self``, one row per element.
+
+    An ``(N, self.dim())`` int64 tensor in row-major order (as :func:`nonzero`).
+
+    Example::
+
+        >>> rtorch.tensor([[0, 1], [2, 0]]).argwhere()
+        tensor([[0, 1],
+                [1, 0]])
+    """
+    if self.dim() == 0:
+        return _rt().zeros(1 if bool(self != 0) else 0, 0, dtype=_rt().int64, device=self.device)
+    return self.nonzero()
+
+
+def _gradient_axis(f, d, h, edge_order):
+    """Second-order accurate central differences of ``f`` along dim ``d`` with spacing ``h`` (a number
+    or a 1-D tensor of coordinates), and first- or second-order one-sided differences at the edges."""
+    rt = _rt()
+    n = f.shape[d]
+    sl = lambda a, b: f.narrow(d, a, b - a)  # noqa: E731
+    if isinstance(h, Tensor):
+        dx = h.diff().to(f.dtype)
+        shape = [1] * f.dim()
+        shape[d] = -1
+        h1 = dx[:-1].reshape(shape)
+        h2 = dx[1:].reshape(shape)
+        a = -h2 / (h1 * (h1 + h2))
+        b = (h2 - h1) / (h1 * h2)
+        c = h1 / (h2 * (h1 + h2))
+        mid = a * sl(0, n - 2) + b * sl(1, n - 1) + c * sl(2, n)
+        if edge_order == 1:
+            first = (sl(1, 2) - sl(0, 1)) / dx[0]
+            last = (sl(n - 1, n) - sl(n - 2, n - 1)) / dx[-1]
+        else:
+            h1, h2 = dx[0], dx[1]
+            first = (-(2 * h1 + h2) / (h1 * (h1 + h2)) * sl(0, 1) + (h1 + h2) / (h1 * h2) * sl(1, 2)
+                     - h1 / (h2 * (h1 + h2)) * sl(2, 3))
+            h1, h2 = dx[-2], dx[-1]
+            last = (h2 / (h1 * (h1 + h2)) * sl(n - 3, n - 2) - (h1 + h2) / (h1 * h2) * sl(n - 2, n - 1)
+                    + (2 * h2 + h1) / (h2 * (h1 + h2)) * sl(n - 1, n))
+    else:
+        mid = (sl(2, n) - sl(0, n - 2)) / (2 * h)
+        if edge_order == 1:
+            first = (sl(1, 2) - sl(0, 1)) / h
+            last = (sl(n - 1, n) - sl(n - 2, n - 1)) / h
+        else:
+            first = (-1.5 * sl(0, 1) + 2 * sl(1, 2) - 0.5 * sl(2, 3)) / h
+            last = (0.5 * sl(n - 3, n - 2) - 2 * sl(n - 2, n - 1) + 1.5 * sl(n - 1, n)) / h
+    return rt.cat([first, mid, last], d)
+
+
+@composite(method=False)
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tuple[Tensor, ...]:
+    """Estimates the gradient of a function sampled in ``input`` along each of ``dim`` (all dims by default).
+
+    Central differences in the interior and one-sided differences of order ``edge_order`` at the
+    boundaries, as NumPy's ``gradient``; one tensor per dim.
+
+    Args:
+        input (Tensor): the sampled values.
+        spacing (Number, list of Numbers or list of 1-D Tensors): the sample spacing (one for all
+            dims, one per dim) or the sample coordinates along each dim. Default 1.
+        dim (int or list of ints, optional): the dims to differentiate. Default: all.
+        edge_order (int): 1 or 2. Default 1.
+
+    Example::
+
+        >>> rtorch.gradient(rtorch.tensor([1., 2., 4., 8.]))
+        (tensor([1.0000, 1.5000, 3.0000, 4.0000]),)
+    """
+    rt = _rt()
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(builtins.range(input.dim())) if dim is None else _common.int_list(dim, "gradient", "dim")
+    dims = [_common.wrap_dim(d, input.dim()) for d in dims]
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            what = ("since dim argument was not given" if dim is None else "since dim argument was given")
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length "
+                               f"equal to 'self.dim() = {input.dim()}', {what}, but got a list of length "
+                               f"{len(spacing)}")
+        hs = list(spacing)
+    else:
+        hs = [spacing] * len(dims)
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    f = input if input.is_floating_point() else input.to(rt.get_default_dtype())
+    return tuple(_gradient_axis(f, d, (h if isinstance(h, Tensor) and h.dim() else float(h)), edge_order)
+                 for d, h in zip(dims, hs))
+
+
+@composite(method=False)
+def range(start: float = 0, end: float = None, step: float = 1, *, dtype=None, device=None,
+          requires_grad: bool = False) -> Tensor:
+    """Returns the values from ``start`` to ``end`` inclusive, ``step`` apart (deprecated in PyTorch for
+    :func:`arange`, which excludes ``end``).
+
+    Args:
+        start (Number): the first value. Default 0.
+        end (Number): the last value (included when reached).
+        step (Number): the gap between values. Default 1.
+        dtype (dtype, optional): the dtype. Default: ``get_default_dtype()``.
+        device (device, optional): the device.
+        requires_grad (bool): record operations on the result. Default False.
+
+    Example::
+
+        >>> rtorch.range(1, 2, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
+    import warnings
+    rt = _rt()
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    n = int((end - start) // step) + 1 if step else 0
+    if step == 0 or n < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    dtype = dtype or rt.get_default_dtype()
+    out = (rt.arange(n, dtype=rt.float64, device=device) * step + start).to(dtype)
+    return out.requires_grad_() if requires_grad else out
+
+
+@composite()
+def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Same as :meth:`split` (PyTorch's version skips the view checks of in-place ops on the pieces).
+
+    Args:
+        split_size (int): the size of each piece (the last may be smaller).
+        dim (int): the dim to split. Default 0.
+
+    Example::
+
+        >>> rtorch.arange(5).unsafe_split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
+    return self.split(split_size, dim)
+
+
+@composite()
+def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Same as :meth:`chunk` (PyTorch's version skips the view checks of in-place ops on the pieces).
+
+    Args:
+        chunks (int): the number of pieces.
+        dim (int): the dim to split. Default 0.
+
+    Example::
+
+        >>> rtorch.arange(5).unsafe_chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
+    return self.chunk(chunks, dim)
+
+
+@composite()
+def unsafe_split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Same as :func:`split_with_sizes`.
+
+    Args:
+        split_sizes (sequence of ints): the size of each piece.
+        dim (int): the dim to split. Default 0.
+
+    Example::
+
+        >>> rtorch.arange(3).unsafe_split_with_sizes([1, 2])
+        (tensor([0]), tensor([1, 2]))
+    """
+    from .shape import split_with_sizes
+    return split_with_sizes(self, split_sizes, dim)
+
+
+@composite(method=False)
+def typename(obj) -> str:
+    """Returns the type name of ``obj``.
+
+    For a tensor its legacy type name (:meth:`Tensor.type`, ``rtorch.FloatTensor``), else the Python
+    type's qualified name.
+
+    Args:
+        obj: any object.
+
+    Example::
+
+        >>> rtorch.typename(rtorch.zeros(2))
+        'rtorch.FloatTensor'
+    """
+    if isinstance(obj, Tensor):
+        return obj.type()
+    t = type(obj)
+    return t.__qualname__ if t.__module__ in ("builtins", "__builtin__", None) else f"{t.__module__}.{t.__qualname__}"
+
+
+@composite(function=False)
+def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
+    """In-place :meth:`scatter_reduce`.
+
+    Args:
+        dim (int): the dim to scatter along.
+        index (Tensor): int64 positions, shaped like ``src`` (or smaller).
+        src (Tensor): the values.
+        reduce (str): ``sum``, ``prod``, ``mean``, ``amax`` or ``amin``.
+        include_self (bool): reduce ``self``'s values too. Default True.
+
+    Example::
+
+        >>> rtorch.zeros(2).scatter_reduce_(0, rtorch.tensor([1, 1]), rtorch.tensor([2., 3.]), "sum")
+        tensor([0., 5.])
+    """
+    return self.copy_(self.scatter_reduce(dim, index, src, reduce, include_self=include_self))
+
+
+@composite(function=False)
+def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place :meth:`masked_scatter`.
+
+    Args:
+        mask (Tensor): bool, broadcastable to ``self``.
+        source (Tensor): the values, read in row-major order.
+
+    Example::
+
+        >>> rtorch.zeros(3).masked_scatter_(rtorch.tensor([True, False, True]), rtorch.tensor([1., 2.]))
+        tensor([1., 0., 2.])
+    """
+    return self.copy_(self.masked_scatter(mask, source))
+
+
+@composite()
+def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """In-place :meth:`nan_to_num`.
+
+    Args:
+        nan (float): the value for NaNs. Default 0.
+        posinf (float, optional): the value for +inf. Default: the dtype's largest value.
+        neginf (float, optional): the value for -inf. Default: the dtype's lowest value.
+
+    Example::
+
+        >>> rtorch.tensor([float("nan"), 1.]).nan_to_num_()
+        tensor([0., 1.])
+    """
+    return self.copy_(self.nan_to_num(nan, posinf, neginf))
+
+
+@composite()
+def round_(self, *, decimals: int = 0) -> Tensor:
+    """In-place :meth:`round`.
+
+    Args:
+        decimals (int): the number of decimals to round to. Default 0.
+
+    Example::
+
+        >>> rtorch.tensor([0.5, 1.26]).round_(decimals=1)
+        tensor([0.5000, 1.3000])
+    """
+    return self.copy_(self.round(decimals=decimals))

@@ -12,12 +12,13 @@ from .._rtorch import Tensor
 from . import _common
 from .shape import _dtype_name, movedim
 
-__all__ = ["cov", "corrcoef", "aminmax", "quantile", "nanquantile", "histc", "bincount", "cdist", "dist",
+__all__ = ["cov", "corrcoef", "aminmax", "quantile", "nanquantile", "histc", "histogram", "bincount", "cdist", "dist",
            "isin", "logcumsumexp", "mode", "unique_consecutive"]
 
 # PyTorch's torch.return_types for these ops (named tuples, as rtorch._size holds for sort/max...).
 aminmax_result = namedtuple("aminmax", ["min", "max"])
 mode_result = namedtuple("mode", ["values", "indices"])
+histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
 
 
 def _rt():
@@ -346,6 +347,72 @@ def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     pos = ((x.double() - lo) * (bins / (hi - lo))).floor().long().clamp(0, bins - 1)
     out = rt.zeros(bins, dtype=self.dtype, device=self.device)
     return out.index_add_(0, pos, rt.ones(pos.shape[0], dtype=self.dtype, device=self.device))
+
+
+@composite()
+def histogram(self, bins: int | Tensor, *, range: tuple[float, float] | None = None, weight: Tensor | None = None,
+              density: bool = False) -> tuple[Tensor, Tensor]:
+    """Computes a histogram of the values of ``self``.
+
+    ``bins`` equal-width bins over ``range`` (the data's own range by default), or the bins between
+    the given increasing edges; the last bin includes its right edge, values outside are ignored.
+    Returns the named tuple ``(hist, bin_edges)``.
+
+    Args:
+        bins (int or Tensor): the number of bins, or the 1-D tensor of bin edges.
+        range (tuple of float, optional): the range of equal-width bins.
+        weight (Tensor, optional): a weight per element of ``self`` (summed instead of counting).
+        density (bool): normalise to a probability density (the histogram integrates to 1).
+
+    Example::
+
+        >>> rtorch.tensor([1., 2., 1.]).histogram(bins=4, range=(0., 3.))
+        histogram(hist=tensor([0., 2., 1., 0.]), bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
+    """
+    rt = _rt()
+    if not self.is_floating_point():
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_dtype_name(self.dtype)}'")
+    x = self.detach().reshape(-1)
+    if weight is not None and tuple(weight.shape) != tuple(self.shape):
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the "
+                           f"input tensor excluding its innermost dimension, but got input with shape "
+                           f"{list(self.reshape(-1, 1).shape)} and weight with shape {list(weight.shape)}")
+    w = None if weight is None else weight.detach().reshape(-1).to(self.dtype)
+    if isinstance(bins, Tensor):
+        if bins.dim() != 1:
+            raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
+                               f"{bins.dim()} dimensions in the bins tensor for dimension 0")
+        edges = bins.detach().to(self.dtype)
+        n = edges.shape[0] - 1
+        lo, hi = (float(edges[0]), float(edges[-1])) if n >= 0 else (0.0, 0.0)
+    else:
+        n = operator.index(bins)
+        if n <= 0:
+            raise RuntimeError(f"torch.histogramdd: bins must be > 0, but got {n} for dimension 0")
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+            if lo > hi:
+                raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num(lo)} max "
+                                   f"{_num(hi)} for dimension 0")
+        elif x.numel():
+            lo, hi = float(x.amin()), float(x.amax())
+        else:
+            lo, hi = 0.0, 1.0
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = rt.linspace(lo, hi, n + 1, dtype=self.dtype, device=self.device)
+    hist = rt.zeros(max(n, 0), dtype=self.dtype, device=self.device)
+    if n > 0 and x.numel():
+        keep = (x >= lo) & (x <= hi)
+        xs = x[keep]
+        # The bin is the last edge <= x (the last bin also takes its right edge).
+        pos = (rt.searchsorted(edges, xs, right=True) - 1).clamp(0, n - 1)
+        vals = rt.ones_like(xs) if w is None else w[keep]
+        hist = hist.index_add_(0, pos, vals)
+    if density:
+        widths = edges[1:] - edges[:-1]
+        hist = hist / (hist.sum() * widths)
+    return histogram_result(hist, edges)
 
 
 def _num(v):

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::layout::{broadcast_shapes, wrap_dim};
 use crate::ops::binary::Arg;
 use crate::scalar::Scalar;
-use crate::tape::{needs_grad, record, record1, Backward};
+use crate::tape::{needs_grad, record, record1, Backward, Saved};
 use crate::tensor::Tensor;
 use crate::bail;
 
@@ -162,12 +162,32 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
     let srct = src.tensor();
     let ins: Vec<&Tensor> = std::iter::once(x).chain(srct).collect();
     if x.dtype().is_float() && needs_grad(&ins) {
-        let add = match reduce {
-            None => false,
-            Some("sum") | Some("add") => true,
-            Some(r) => bail!(NotImplemented, "the derivative of scatter_reduce with reduce='{}' is not implemented", r),
+        let rule = match reduce {
+            None => Backward::Scatter { dim: d, index: index.clone(), add: false, src_shape: srct.map(|t| t.shape().to_vec()) },
+            Some("sum") | Some("add") if include_self => {
+                Backward::Scatter { dim: d, index: index.clone(), add: true, src_shape: srct.map(|t| t.shape().to_vec()) }
+            }
+            Some(r) => {
+                let reduce = match r {
+                    "sum" | "add" => "sum",
+                    "prod" | "multiply" => "prod",
+                    "mean" => "mean",
+                    "amax" => "amax",
+                    _ => "amin",
+                };
+                Backward::ScatterReduce {
+                    dim: d,
+                    index: index.clone(),
+                    reduce,
+                    include_self,
+                    x: Saved::input(x),
+                    vals: Saved::input(&vals),
+                    out: Saved::output(&out),
+                    has_src: srct.is_some(),
+                }
+            }
         };
-        record(&[&out], &ins, Backward::Scatter { dim: d, index: index.clone(), add, src_shape: srct.map(|t| t.shape().to_vec()) });
+        record(&[&out], &ins, rule);
     }
     Ok(out)
 }
