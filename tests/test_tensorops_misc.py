@@ -387,3 +387,91 @@ def test_gradient_matches_numpy():
         for g, e in zip(got, exp):
             assert_close(g, e, rtol=1e-12, atol=1e-12)
     assert gradcheck(lambda t: rtorch.gradient(t, edge_order=2)[1], (rtorch.tensor(a, requires_grad=True),))
+
+
+FROMBUFFER_CASES = {
+    "frombuffer": lambda lib: lib.frombuffer(bytearray(b"\x01\x00\x00\x00\x02\x00\x00\x00"), dtype=lib.int32),
+    "frombuffer_offset_count": lambda lib: lib.frombuffer(bytearray(range(16)), dtype=lib.int16, offset=4, count=3),
+    "frombuffer_float": lambda lib: lib.frombuffer(bytearray(np.array([1.5, -2.0], np.float32).tobytes()),
+                                                   dtype=lib.float32),
+    "frombuffer_err_offset": lambda lib: lib.frombuffer(bytearray(8), dtype=lib.int32, offset=9),
+    "frombuffer_err_count": lambda lib: lib.frombuffer(bytearray(8), dtype=lib.int32, count=3),
+    "frombuffer_err_multiple": lambda lib: lib.frombuffer(bytearray(7), dtype=lib.int32),
+    "frombuffer_err_empty": lambda lib: lib.frombuffer(bytearray(0), dtype=lib.int32),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FROMBUFFER_CASES))
+def test_frombuffer_matches_torch(name):
+    parity(FROMBUFFER_CASES[name])
+
+
+def test_frombuffer_shares_memory():
+    buf = bytearray(8)
+    t = rtorch.frombuffer(buf, dtype=rtorch.int32)
+    t[1] = 7
+    assert buf[4] == 7
+
+
+# Each torch.<op>_ function called by name: the result is the input, changed as <op> changes it.
+INPLACE_FUNCTION_CALLS = {
+    "abs_": (lambda x: rtorch.abs_(x), "abs"),
+    "acos_": (lambda x: rtorch.acos_(x), "acos"),
+    "acosh_": (lambda x: rtorch.acosh_(x), "acosh"),
+    "arccos_": (lambda x: rtorch.arccos_(x), "arccos"),
+    "arccosh_": (lambda x: rtorch.arccosh_(x), "arccosh"),
+    "arcsin_": (lambda x: rtorch.arcsin_(x), "arcsin"),
+    "arcsinh_": (lambda x: rtorch.arcsinh_(x), "arcsinh"),
+    "arctan_": (lambda x: rtorch.arctan_(x), "arctan"),
+    "arctanh_": (lambda x: rtorch.arctanh_(x), "arctanh"),
+    "asin_": (lambda x: rtorch.asin_(x), "asin"),
+    "asinh_": (lambda x: rtorch.asinh_(x), "asinh"),
+    "atan_": (lambda x: rtorch.atan_(x), "atan"),
+    "atanh_": (lambda x: rtorch.atanh_(x), "atanh"),
+    "ceil_": (lambda x: rtorch.ceil_(x), "ceil"),
+    "cos_": (lambda x: rtorch.cos_(x), "cos"),
+    "cosh_": (lambda x: rtorch.cosh_(x), "cosh"),
+    "detach_": (lambda x: rtorch.detach_(x), "detach"),
+    "erf_": (lambda x: rtorch.erf_(x), "erf"),
+    "erfc_": (lambda x: rtorch.erfc_(x), "erfc"),
+    "exp2_": (lambda x: rtorch.exp2_(x), "exp2"),
+    "exp_": (lambda x: rtorch.exp_(x), "exp"),
+    "expm1_": (lambda x: rtorch.expm1_(x), "expm1"),
+    "fix_": (lambda x: rtorch.fix_(x), "fix"),
+    "floor_": (lambda x: rtorch.floor_(x), "floor"),
+    "frac_": (lambda x: rtorch.frac_(x), "frac"),
+    "log10_": (lambda x: rtorch.log10_(x), "log10"),
+    "log1p_": (lambda x: rtorch.log1p_(x), "log1p"),
+    "log2_": (lambda x: rtorch.log2_(x), "log2"),
+    "log_": (lambda x: rtorch.log_(x), "log"),
+    "neg_": (lambda x: rtorch.neg_(x), "neg"),
+    "negative_": (lambda x: rtorch.negative_(x), "negative"),
+    "reciprocal_": (lambda x: rtorch.reciprocal_(x), "reciprocal"),
+    "relu_": (lambda x: rtorch.relu_(x), "relu"),
+    "rsqrt_": (lambda x: rtorch.rsqrt_(x), "rsqrt"),
+    "sigmoid_": (lambda x: rtorch.sigmoid_(x), "sigmoid"),
+    "sin_": (lambda x: rtorch.sin_(x), "sin"),
+    "sinc_": (lambda x: rtorch.sinc_(x), "sinc"),
+    "sinh_": (lambda x: rtorch.sinh_(x), "sinh"),
+    "sqrt_": (lambda x: rtorch.sqrt_(x), "sqrt"),
+    "square_": (lambda x: rtorch.square_(x), "square"),
+    "tan_": (lambda x: rtorch.tan_(x), "tan"),
+    "tanh_": (lambda x: rtorch.tanh_(x), "tanh"),
+    "trunc_": (lambda x: rtorch.trunc_(x), "trunc"),
+    "zero_": (lambda x: rtorch.zero_(x), "zero"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_FUNCTION_CALLS))
+def test_inplace_functions(name):
+    call, base = INPLACE_FUNCTION_CALLS[name]
+    x = rtorch.tensor([0.25, 0.5, 0.75], requires_grad=False)
+    expect = rtorch.zeros(3) if base == "zero" else x.detach() if base == "detach" else getattr(x, base)()
+    assert call(x) is x
+    assert_close(x, expect.numpy())
+
+
+def test_resize_as_and_as_strided_functions():
+    assert rtorch.resize_as_(rtorch.zeros(4), rtorch.zeros(2, 2)).shape == (2, 2)
+    x = rtorch.arange(4.0)
+    assert rtorch.as_strided_(x, (2,), (2,)) is x and x.tolist() == [0.0, 2.0]

@@ -1122,3 +1122,119 @@ def round_(self, *, decimals: int = 0) -> Tensor:
         tensor([0.5000, 1.3000])
     """
     return self.copy_(self.round(decimals=decimals))
+
+
+__all__ += ["frombuffer"]
+
+
+@composite(method=False)
+def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad: bool = False) -> Tensor:
+    """Creates a 1-D tensor that shares memory with an object implementing the buffer protocol.
+
+    ``count`` elements of ``dtype`` (all that fit by default) are read starting ``offset`` bytes
+    into the buffer; writes to the tensor change the buffer.
+
+    Args:
+        buffer (buffer): a bytes-like object (``bytearray``, ``memoryview``, ``array.array``...).
+        dtype (dtype): the element type.
+        count (int): the number of elements; -1 for all. Default -1.
+        offset (int): bytes to skip at the start. Default 0.
+        requires_grad (bool): record operations on the result. Default False.
+
+    Example::
+
+        >>> rtorch.frombuffer(bytearray([1, 0, 0, 0, 2, 0, 0, 0]), dtype=rtorch.int32)
+        tensor([1, 2], dtype=torch.int32)
+    """
+    import numpy as np
+    import warnings
+    rt = _rt()
+    view = memoryview(buffer)
+    n = view.nbytes
+    size = rt.empty(0, dtype=dtype).element_size()
+    if n == 0 or count == 0:
+        raise ValueError(f"both buffer length ({n}) and count ({count}) must not be 0")
+    if offset < 0 or offset >= n:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({n} bytes) "
+                         f"minus 1")
+    if count < 0:
+        if (n - offset) % size:
+            raise ValueError(f"buffer length ({n - offset} bytes) after offset ({offset} bytes) must be a multiple "
+                             f"of element size ({size})")
+        count = (n - offset) // size
+    elif offset + count * size > n:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not "
+                         f"be greater than actual buffer length ({n} bytes)")
+    # NumPy reads the buffer in place; from_numpy shares that memory (bfloat16 via its int16 bits).
+    bf16 = dtype == rt.bfloat16
+    np_dtype = np.int16 if bf16 else rt.empty(0, dtype=dtype).numpy().dtype
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a read-only buffer: PyTorch warns the same way once
+        arr = np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset)
+        out = rt.from_numpy(arr)
+    if bf16:
+        out = out.view(rt.bfloat16)
+    return out.requires_grad_() if requires_grad else out
+
+
+# PyTorch's torch.<op>_ functions: the in-place Tensor methods called as functions.
+_INPLACE_FUNCTIONS = ("abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ "
+                      "ceil_ cos_ cosh_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fix_ floor_ frac_ log10_ log1p_ log2_ "
+                      "log_ neg_ negative_ reciprocal_ relu_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ "
+                      "tanh_ trunc_ zero_").split()
+
+
+def _inplace_function(name):
+    def fn(input: Tensor) -> Tensor:
+        return getattr(input, name)()
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Applies :meth:`Tensor.{name}` to ``input`` in place and returns it.\n\n"
+                  f"    Args:\n        input (Tensor): the tensor to modify.\n\n"
+                  f"    Example::\n\n        >>> x = rtorch.tensor([0.5, 2.0])\n"
+                  f"        >>> rtorch.{name}(x) is x\n        True\n    ")
+    return composite(method=False)(fn)
+
+
+for _name in _INPLACE_FUNCTIONS:
+    globals()[_name] = _inplace_function(_name)
+__all__ += _INPLACE_FUNCTIONS
+
+
+@composite(method=False)
+def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:
+    """Resizes ``input`` in place to the shape of ``the_template`` (the function form of
+    :meth:`Tensor.resize_as_`).
+
+    Args:
+        input (Tensor): the tensor to resize.
+        the_template (Tensor): the tensor whose shape to take.
+
+    Example::
+
+        >>> rtorch.resize_as_(rtorch.zeros(4), rtorch.zeros(2, 2)).shape
+        rtorch.Size([2, 2])
+    """
+    return input.resize_as_(the_template)
+
+
+@composite(method=False)
+def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
+    """Restrides ``input`` in place (the function form of :meth:`Tensor.as_strided_`).
+
+    Args:
+        input (Tensor): the tensor to restride.
+        size (sequence of ints): the new shape.
+        stride (sequence of ints): the new strides.
+        storage_offset (int, optional): the new offset of the first element.
+
+    Example::
+
+        >>> rtorch.as_strided_(rtorch.arange(4.), (2,), (2,))
+        tensor([0., 2.])
+    """
+    if storage_offset is None:
+        return input.as_strided_(size, stride)
+    return input.as_strided_(size, stride, storage_offset)
+
+
+__all__ += ["resize_as_", "as_strided_"]
