@@ -45,6 +45,11 @@ CASES = {
                                                                                    lib.tensor(2.7)),
     "masked_fill_err_value_1d": lambda lib: lib.zeros(3).masked_fill(lib.tensor([True, False, True]),
                                                                      lib.tensor([1.0])),
+    # cumprod with zeros in the input
+    "cumprod_zeros_grad": grads(lambda lib, x: x.cumprod(0), np.array([1, 0, 3, 0, 2], F32)),
+    "cumprod_zeros_rows_grad": grads(lambda lib, x: x.cumprod(1), np.array([[1, 0], [2, 0], [0, 3], [2, 5]], F32)),
+    "cumprod_one_zero_grad": grads(lambda lib, x: lib.cumprod(x, -1), np.array([[2, 3, 0, 4, 5]], F32)),
+    "cumprod_no_zero_grad": grads(lambda lib, x: x.cumprod(0), np.array([1.5, -2, 3], F32)),
     # scatter_reduce: gradients of every reduction, with and without self
     "scatter_reduce_sum_grad": grads(lambda lib, x, s: x.scatter_reduce(0, lib.tensor([0, 0, 2, 2]), s, "sum"),
                                      np.array([1, 2, 3], F32), np.array([1, 2, 3, 4], F32)),
@@ -165,3 +170,7 @@ def test_gradchecks():
         for include_self in (True, False):
             assert gradcheck(lambda a, b: a.scatter_reduce(0, idx, b, reduce, include_self=include_self), (base, src))
     assert gradgradcheck(lambda a, b: a.scatter_reduce(0, idx, b, "prod"), (base, src))
+    z = rtorch.tensor([[1.5, 0.0, 2.0, 0.0, 3.0], [0.0, 2.0, 1.0, -1.0, 0.5]], dtype=rtorch.float64, requires_grad=True)
+    # gradcheck's finite differences step across the zeros; the analytic rule must match them.
+    assert gradcheck(lambda a: a.cumprod(1), (z,))
+    assert gradgradcheck(lambda a: a.cumprod(1), (rtorch.tensor(g.uniform(0.5, 2, size=(2, 4)), requires_grad=True),))

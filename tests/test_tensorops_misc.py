@@ -216,6 +216,7 @@ FORMAT_CASES = {
     "channels_last_clone": lambda lib: T(lib, arr(62, 1, 2, 3, 3)).clone(memory_format=lib.channels_last).stride(),
     "preserve_clone_transposed": lambda lib: lib.zeros(2, 3).t().clone(memory_format=lib.preserve_format).stride(),
     "preserve_clone_sliced": lambda lib: lib.zeros(2, 3)[:, :2].clone(memory_format=lib.preserve_format).stride(),
+    "empty_channels_last": lambda lib: lib.empty(2, 3, 4, 5, memory_format=lib.channels_last).stride(),
     "empty_like_channels_last": lambda lib: lib.empty_like(lib.zeros(2, 3, 4, 5), memory_format=lib.channels_last).stride(),
     "zeros_like_preserve": lambda lib: lib.zeros_like(lib.zeros(2, 3, 4, 5).contiguous(memory_format=lib.channels_last),
                                                       memory_format=lib.preserve_format).stride(),

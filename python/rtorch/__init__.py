@@ -36,6 +36,30 @@ from . import _memory_format
 from ._memory_format import (  # noqa: F401
     memory_format, contiguous_format, preserve_format, channels_last, channels_last_3d)
 
+_native_empty = empty
+
+
+def empty(*size, memory_format=None, **kwargs):
+    """Returns an uninitialised tensor of shape ``size`` (zero-filled memory in rtorch).
+
+    Args:
+        *size (int... or sequence of ints): the shape.
+        memory_format (memory_format, optional): the layout (``channels_last`` for 4-D); row-major by
+            default.
+        **kwargs: ``dtype``, ``device``, ``requires_grad``, ``pin_memory``, ``out`` as :func:`zeros`.
+
+    Example::
+
+        >>> rtorch.empty(1, 2, 2, 2, memory_format=rtorch.channels_last).stride()
+        (8, 1, 4, 2)
+    """
+    if memory_format is None or memory_format is contiguous_format:
+        return _native_empty(*size, **kwargs)
+    requires_grad = kwargs.pop("requires_grad", False)
+    out = _memory_format.contiguous(_native_empty(*size, **kwargs), memory_format)
+    return out.requires_grad_() if requires_grad else out
+
+
 # Ops composed in Python (python/rtorch/_ops/, declared with `@composite`): their functions; importing the
 # package also attaches their Tensor methods.
 from ._ops import *  # noqa: F401,F403

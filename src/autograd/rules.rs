@@ -146,9 +146,7 @@ impl Backward {
             }
             Backward::Cumprod { x, y, dim } => {
                 let (x, y) = (x.unpack(node)?, y.unpack(node)?);
-                let d = *dim as i64;
-                let s = g.mul(&y)?.flip(&[d])?.cumulative(d, false)?.flip(&[d])?;
-                one(s.div(&x)?)
+                one(cumprod_grad(&g, &x, &y, *dim as i64)?)
             }
             Backward::Reshape { input_shape } => one(g.reshape_u(input_shape)?),
             Backward::Permute { dims } => {
@@ -304,4 +302,25 @@ fn scatter_reduce_grads(g: &Tensor, dim: usize, index: &Tensor, reduce: &str, in
     };
     let gx = if include_self { gx } else { scatter(&gx, d, index, &zero, None, true)? };
     Ok((gx, gs))
+}
+
+/// The gradient of `y = cumprod(x)` along `d` without dividing by zero (PyTorch's rule):
+/// `dL/dx_i = sum_{j>=i} g_j * prod_{m<=j, m!=i} x_m`. Before a slice's first zero that is
+/// `revcumsum(g*y)_i / x_i`; at the first zero it is `revcumsum(g*y')_i` with `y'` the cumprod of
+/// `x` with that zero read as 1; after it every term has a zero factor.
+fn cumprod_grad(g: &Tensor, x: &Tensor, y: &Tensor, d: i64) -> Result<Tensor> {
+    use crate::ops::index::where_;
+    use crate::scalar::Scalar;
+    let revcumsum = |t: &Tensor| -> Result<Tensor> { t.flip(&[d])?.cumulative(d, false)?.flip(&[d]) };
+    let zero = x.eq_scalar(0.0)?;
+    let zeros_so_far = zero.to_dtype(DType::I64)?.cumulative(d, false)?;
+    let before = zeros_so_far.eq_scalar(0.0)?;
+    let first = zero.logical_and(&zeros_so_far.eq_scalar(1.0)?)?;
+    let one = Arg::S(Scalar::Float(1.0));
+    let none = Arg::S(Scalar::Float(0.0));
+    let safe_x = where_(&before, x, one.clone())?;
+    let g_before = where_(&before, &revcumsum(&g.mul(y)?)?.div(&safe_x)?, none.clone())?;
+    let y1 = where_(&first, one, x)?.cumulative(d, true)?;
+    let g_first = where_(&first, &revcumsum(&g.mul(&y1)?)?, none)?;
+    g_before.add(&g_first)
 }
