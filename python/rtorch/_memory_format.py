@@ -153,8 +153,10 @@ def is_contiguous(self, memory_format=contiguous_format):
 
 
 def to(self, *args, memory_format=None, **kwargs):
-    """`to(dtype)`, `to(device)`, `to(other)`: returns `self` itself when nothing changes, like PyTorch;
-    ``memory_format=`` also lays the result out in that format.
+    """Converts ``self`` to a dtype and/or device (``to(dtype)``, ``to(device)``, ``to(other)``).
+
+    Returns ``self`` itself when nothing changes, like PyTorch; ``memory_format=`` also lays the
+    result out in that format.
 
     Example::
 

@@ -110,6 +110,7 @@ class Node:
 
 # ---- Tensor ----
 
+
 class Tensor:
     """A strided n-d array on CPU or CUDA with define-by-run autograd."""
 
@@ -225,8 +226,8 @@ class Tensor:
     @property
     def nbytes(self) -> _int:
         """The number of bytes the elements take: ``numel() * element_size()`` (views report their own size)."""
-    def is_contiguous(self) -> _bool:
-        """Returns ``True`` if ``self`` is laid out in memory in row-major (C) order without gaps."""
+    def is_contiguous(self, memory_format: Any = ...) -> _bool:
+        """Returns ``True`` if ``self`` is laid out densely in ``memory_format`` (row-major by default)."""
     def is_floating_point(self) -> _bool:
         """Returns ``True`` if the dtype of ``input`` is a floating-point type (float16/bfloat16/float32/float64)."""
     def is_complex(self) -> _bool:
@@ -369,10 +370,10 @@ class Tensor:
     def type(self, dtype: _dtype | str | builtins.type) -> Tensor: ...
     def type_as(self, other: Tensor) -> Tensor:
         """Returns ``self`` converted to the dtype of ``other`` (no copy if the dtypes already match)."""
-    def contiguous(self) -> Tensor:
-        """Returns a row-major (C-order) contiguous tensor with ``self``'s values."""
-    def clone(self) -> Tensor:
-        """Returns a copy of ``input`` in new, contiguous memory; the copy is recorded by autograd."""
+    def contiguous(self, memory_format: Any = ...) -> Tensor:
+        """Returns a tensor laid out in ``memory_format`` with ``self``'s values (``self`` if it already is)."""
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        """Returns a copy of ``self`` in new memory; the copy is recorded by autograd."""
     def index_put_(self, indices: tuple[Tensor | None, ...] | list[Tensor | None], values: Tensor | _Number, accumulate: _bool = False) -> Self:
         """Write ``values`` at ``self[indices]`` (index tensors, None for a whole dim); ``accumulate`` adds, duplicates included."""
     def index_put(self, indices: tuple[Tensor | None, ...] | list[Tensor | None], values: Tensor | _Number, accumulate: _bool = False) -> Tensor:
@@ -823,67 +824,69 @@ class Tensor:
     def sum_to_size(self, *size: _int | Sequence[_int]) -> Tensor:
         """Sums this tensor to ``size``, the reverse of :meth:`expand`."""
     def movedim(self, source: _int | Sequence[_int], destination: _int | Sequence[_int]) -> Tensor:
-        """Moves dims of ``self`` to new positions (a view)."""
+        """Moves dims of ``input`` to new positions (a view)."""
     def moveaxis(self, source: _int | Sequence[_int], destination: _int | Sequence[_int]) -> Tensor:
         """Alias of :func:`movedim` (NumPy's name)."""
     def tensor_split(self, indices_or_sections, dim: _int = ...) -> tuple[Tensor, ...]:
-        """Splits ``self`` into views along a dim by count or at indices."""
+        """Splits ``input`` into views along a dim by count or at indices."""
     def hsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-        """Splits ``self`` horizontally into views."""
+        """Splits ``input`` horizontally into views."""
     def vsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-        """Splits ``self`` (at least 2-D) vertically, along dim 0; an int must divide the dim exactly."""
+        """Splits ``input`` (at least 2-D) vertically, along dim 0; an int must divide the dim exactly."""
     def dsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-        """Splits ``self`` (at least 3-D) depthwise, along dim 2; an int must divide the dim exactly."""
+        """Splits ``input`` (at least 3-D) depthwise, along dim 2; an int must divide the dim exactly."""
     def split_with_sizes(self, split_sizes: Sequence[_int], dim: _int = ...) -> tuple[Tensor, ...]:
-        """Splits ``self`` into views along ``dim`` with the given sizes, which must sum to the dim's size."""
+        """Splits ``input`` into views along ``dim`` with the given sizes, which must sum to the dim's size."""
     def diag_embed(self, offset: _int = ..., dim1: _int = ..., dim2: _int = ...) -> Tensor:
-        """Builds tensors whose diagonals hold the last dim of ``self``."""
+        """Builds tensors whose diagonals hold the last dim of ``input``."""
     def diag(self, diagonal: _int = ...) -> Tensor:
         """Builds a diagonal matrix from a vector, or extracts a diagonal of a matrix."""
     def diagflat(self, offset: _int = ...) -> Tensor:
-        """A square matrix with the flattened ``self`` on its ``offset``-th diagonal."""
+        """A square matrix with the flattened ``input`` on its ``offset``-th diagonal."""
     def select_scatter(self, src: Tensor, dim: _int, index: _int) -> Tensor:
-        """A copy of ``self`` with ``self.select(dim, index)`` replaced by ``src``."""
+        """A copy of ``input`` with ``input.select(dim, index)`` replaced by ``src``."""
     def slice_scatter(self, src: Tensor, dim: _int = ..., start: _int | None = ..., end: _int | None = ..., step: _int = ...) -> Tensor:
-        """A copy of ``self`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``."""
+        """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``."""
     def diagonal_scatter(self, src: Tensor, offset: _int = ..., dim1: _int = ..., dim2: _int = ...) -> Tensor:
-        """A copy of ``self`` with ``self.diagonal(offset, dim1, dim2)`` replaced by ``src``."""
+        """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``."""
     def as_strided_scatter(self, src: Tensor, size: Sequence[_int], stride: Sequence[_int], storage_offset: _int | None = ...) -> Tensor:
-        """Embeds ``src`` into a copy of ``self`` through an as_strided view."""
+        """Embeds ``src`` into a copy of ``input`` through an as_strided view."""
     def cov(self, *, correction: _int = ..., fweights: Tensor | None = ..., aweights: Tensor | None = ...) -> Tensor:
-        """Estimates the covariance matrix of the rows of ``self``."""
+        """Estimates the covariance matrix of the rows of ``input``."""
     def corrcoef(self) -> Tensor:
-        """Computes the Pearson correlation coefficients of the rows of ``self``."""
+        """Computes the Pearson correlation coefficients of the rows of ``input``."""
     def aminmax(self, *, dim: _int | None = ..., keepdim: _bool = ...) -> tuple[Tensor, Tensor]:
-        """Computes the minimum and the maximum of ``self`` in one call."""
+        """Computes the minimum and the maximum of ``input`` in one call."""
     def quantile(self, q: _float | Tensor, dim: _int | None = ..., keepdim: _bool = ..., *, interpolation: str = ...) -> Tensor:
-        """The ``q``-th quantiles of ``self`` along ``dim`` (or of all elements); NaN if a reduced row holds a NaN. For a 1-D ``q`` the quantiles are stacked along a new first dim."""
+        """The ``q``-th quantiles of ``input`` along ``dim`` (or of all elements); NaN if a reduced row holds a NaN. For a 1-D ``q`` the quantiles are stacked along a new first dim."""
     def nanquantile(self, q: _float | Tensor, dim: _int | None = ..., keepdim: _bool = ..., *, interpolation: str = ...) -> Tensor:
         """:func:`quantile` ignoring NaNs (as if they were absent); NaN for a row of NaNs only."""
     def bincount(self, weights: Tensor | None = ..., minlength: _int = ...) -> Tensor:
-        """Counts of each value of a 1-D tensor of non-negative ints (or the sums of ``weights`` per value). The result has ``max(self) + 1`` entries, at least ``minlength``: int64 counts, float32 sums for float32 weights, float64 sums for any other weights."""
+        """Counts of each value of a 1-D tensor of non-negative ints (or the sums of ``weights`` per value). The result has ``max(input) + 1`` entries, at least ``minlength``: int64 counts, float32 sums for float32 weights, float64 sums for any other weights."""
     def histc(self, bins: _int = ..., min: _float = ..., max: _float = ...) -> Tensor:
-        """Computes a histogram of ``self`` with equal-width bins."""
+        """Computes a histogram of ``input`` with equal-width bins."""
+    def histogram(self, bins: _int | Tensor, *, range: tuple[_float, _float] | None = ..., weight: Tensor | None = ..., density: _bool = ...) -> tuple[Tensor, Tensor]:
+        """Computes a histogram of the values of ``input``."""
     def dist(self, other: Tensor, p: _float = ...) -> Tensor:
-        """The p-norm of ``self - other`` (broadcast) over all elements, a 0-d tensor."""
+        """The p-norm of ``input - other`` (broadcast) over all elements, a 0-d tensor."""
     def logcumsumexp(self, dim: _int) -> Tensor:
-        """``log(cumsum(exp(self), dim))`` computed without overflow or underflow (a log-space scan)."""
+        """``log(cumsum(exp(input), dim))`` computed without overflow or underflow (a log-space scan)."""
     def mode(self, dim: _int = ..., keepdim: _bool = ...) -> tuple[Tensor, Tensor]:
         """Finds the most frequent value along a dim and where it occurs."""
     def unique_consecutive(self, return_inverse: _bool = ..., return_counts: _bool = ..., dim: _int | None = ...):
         """Collapses each run of equal consecutive elements (or slices along ``dim``) into one."""
     def addr(self, vec1: Tensor, vec2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """``beta * self + alpha * outer(vec1, vec2)``; ``self`` broadcasts to ``(len(vec1), len(vec2))``. With ``beta=0`` the input is ignored (its NaNs too)."""
+        """``beta * input + alpha * outer(vec1, vec2)``; ``input`` broadcasts to ``(len(vec1), len(vec2))``. With ``beta=0`` the input is ignored (its NaNs too)."""
     def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
         """In-place :meth:`addr`: ``self`` must already have the shape ``(len(vec1), len(vec2))``."""
     def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """Adds a batch of matrix products, summed over the batch, to ``self``."""
+        """Adds a batch of matrix products, summed over the batch, to ``input``."""
     def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
         """In-place :meth:`addbmm`: ``self`` must already have the shape ``(n, p)``."""
     def inner(self, other: Tensor) -> Tensor:
         """Computes the inner product of two tensors over their last dims."""
     def cross(self, other: Tensor, dim: _int | None = ...) -> Tensor:
-        """The 3-D cross product of ``self`` and ``other`` (broadcast) along ``dim``, which must have size 3. Without ``dim``, the first dim of size 3 (deprecated in PyTorch; ``linalg.cross`` defaults to -1)."""
+        """The 3-D cross product of ``input`` and ``other`` (broadcast) along ``dim``, which must have size 3. Without ``dim``, the first dim of size 3 (deprecated in PyTorch; ``linalg.cross`` defaults to -1)."""
     def narrow_copy(self, dim: _int, start: _int, length: _int) -> Tensor:
         """:meth:`Tensor.narrow` as a new tensor."""
     def clamp_min_(self, min: Tensor | _float) -> Tensor:
@@ -893,17 +896,17 @@ class Tensor:
     def clip_(self, min: Tensor | _float | None = ..., max: Tensor | _float | None = ...) -> Tensor:
         """Alias of :meth:`clamp_`."""
     def renorm(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
-        """Rescales the slices of ``self`` whose norm exceeds ``maxnorm``."""
+        """Rescales the slices of ``input`` whose norm exceeds ``maxnorm``."""
     def renorm_(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
         """In-place :meth:`renorm`."""
     def adjoint(self) -> Tensor:
         """The conjugate transpose of the last two dims (a view; real tensors are not conjugated)."""
     def positive(self) -> Tensor:
-        """Returns ``self`` (unary ``+``); a bool tensor raises, as in PyTorch."""
+        """Returns ``input`` (unary ``+``); a bool tensor raises, as in PyTorch."""
     def get_device(self) -> _int:
-        """The CUDA device index of ``self``, or -1 for a CPU tensor."""
+        """The CUDA device index of ``input``, or -1 for a CPU tensor."""
     def is_inference(self) -> _bool:
-        """Whether ``self`` was made in inference mode (rtorch has no inference tensors: always False)."""
+        """Whether ``input`` was made in inference mode (rtorch has no inference tensors: always False)."""
     def new_empty_strided(self, size: Sequence[_int], stride: Sequence[_int], *, dtype = ..., layout = ..., device = ..., requires_grad: _bool = ..., pin_memory: _bool = ...) -> Tensor:
         """:func:`empty_strided` with ``self``'s dtype and device unless given."""
     def cumsum_(self, dim: _int, *, dtype = ...) -> Tensor:
@@ -921,16 +924,56 @@ class Tensor:
     def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
         """In-place :meth:`addmm`: ``self = beta * self + alpha * mat1 @ mat2``."""
     def addmv_(self, mat: Tensor, vec: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """In-place :meth:`addmv`: ``self = beta * self + alpha * mat @ vec``."""
+        """In-place :meth:`addmv`: ``input = beta * input + alpha * mat @ vec``."""
     def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
         """In-place :meth:`baddbmm`: ``self = beta * self + alpha * batch1 @ batch2``."""
     def fill_diagonal_(self, fill_value: _float, wrap: _bool = ...) -> Tensor:
         """Fills the main diagonal of ``self`` in place."""
+    def argwhere(self) -> Tensor:
+        """Returns the coordinates of the non-zero elements of ``input``, one row per element."""
+    def unsafe_split(self, split_size: _int, dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :meth:`split` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
+    def unsafe_chunk(self, chunks: _int, dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :meth:`chunk` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
+    def unsafe_split_with_sizes(self, split_sizes: Sequence[_int], dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :func:`split_with_sizes`."""
+    def scatter_reduce_(self, dim: _int, index: Tensor, src: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
+        """In-place :meth:`scatter_reduce`."""
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        """In-place :meth:`masked_scatter`."""
+    def nan_to_num_(self, nan: _float = ..., posinf: _float | None = ..., neginf: _float | None = ...) -> Tensor:
+        """In-place :meth:`nan_to_num`."""
+    def round_(self, *, decimals: _int = ...) -> Tensor:
+        """In-place :meth:`round`."""
+    def index_reduce(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
+        """Reduces the slices of ``source`` into ``input`` at the positions ``index`` along ``dim``."""
+    def index_reduce_(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
+        """In-place :meth:`index_reduce`."""
+    def put(self, index: Tensor, source: Tensor, accumulate: _bool = ...) -> Tensor:
+        """Writes ``source`` at flat positions of a copy of ``input``."""
+    def put_(self, index: Tensor, source: Tensor, accumulate: _bool = ...) -> Tensor:
+        """In-place :meth:`put`: positions index ``self`` as if it were contiguous (row-major)."""
+    def random_(self, from_: _int = ..., to: _int | None = ..., *, generator = ...) -> Tensor:
+        """Fills ``self`` with integers drawn uniformly from ``[from_, to)``."""
+    def exponential_(self, lambd: _float = ..., *, generator = ...) -> Tensor:
+        """Fills ``self`` with samples of the exponential distribution of rate ``lambd``."""
+    def geometric_(self, p: _float, *, generator = ...) -> Tensor:
+        """Fills ``self`` with samples of the geometric distribution."""
+    def cauchy_(self, median: _float = ..., sigma: _float = ..., *, generator = ...) -> Tensor:
+        """Fills ``self`` with samples of the Cauchy distribution ``median + sigma * tan(pi * (u - 1/2))``."""
+    def log_normal_(self, mean: _float = ..., std: _float = ..., *, generator = ...) -> Tensor:
+        """Fills ``self`` with samples whose logarithm is normal with ``mean`` and ``std``."""
+    def multinomial(self, num_samples: _int, replacement: _bool = ..., *, generator = ...) -> Tensor:
+        """Draws category indices from the weights in each row of ``self``."""
+    def bernoulli(self, p: _float | None = ..., *, generator = ...) -> Tensor:
+        """Draws 0/1 values with the probabilities in ``self`` (or ``p``)."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
-    def logit(self) -> Tensor:
+    def logit(self, eps: _float | None = None) -> Tensor:
         """Returns the logit of each element of ``input``: ``log(p / (1 - p))``."""
+    def logit_(self, eps: _float | None = None) -> Self:
+        """In-place version of :meth:`Tensor.logit`."""
     def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None, neginf: _float | None = None) -> Tensor:
         """Replaces NaN, positive infinity and negative infinity in ``input`` with finite values."""
 
@@ -1517,6 +1560,8 @@ def searchsorted(
     out_int32: _bool = False,
     right: _bool = False,
     side: Literal["left", "right"] | None = None,
+    out: Tensor | None = None,
+    sorter: Tensor | None = None,
 ) -> Tensor:
     """Finds, for each value of ``input``, the index where it would be inserted into ``sorted_sequence`` to keep it sorted."""
 def bucketize(input: _TensorOrNumber, boundaries: Tensor, *, out_int32: _bool = False, right: _bool = False) -> Tensor:

@@ -291,7 +291,7 @@ def detach_copy(input: Tensor) -> Tensor:
 
 
 @composite()
-def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+def narrow_copy(input, dim: int, start: int, length: int) -> Tensor:
     """:meth:`Tensor.narrow` as a new tensor.
 
     Args:
@@ -304,7 +304,7 @@ def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
         >>> rtorch.arange(5).narrow_copy(0, 1, 2)
         tensor([1, 2])
     """
-    return self.narrow(dim, start, length).clone()
+    return input.narrow(dim, start, length).clone()
 
 
 @composite(method=False)

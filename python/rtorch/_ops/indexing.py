@@ -42,27 +42,27 @@ def _index_reduce(self, dim, index, source, reduce, include_self):
 
 
 @composite()
-def index_reduce(self, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+def index_reduce(input, dim: int, index: Tensor, source: Tensor, reduce: str, *,
                  include_self: bool = True) -> Tensor:
-    """Reduces the slices of ``source`` into ``self`` at the positions ``index`` along ``dim``.
+    """Reduces the slices of ``source`` into ``input`` at the positions ``index`` along ``dim``.
 
     ``out.select(dim, index[i])`` is reduced (``prod``, ``mean``, ``amax`` or ``amin``) with
-    ``source.select(dim, i)``, starting from ``self``'s slice when ``include_self`` (else from the
-    reduction of the sources alone); slices no index names keep ``self``'s values.
+    ``source.select(dim, i)``, starting from ``input``'s slice when ``include_self`` (else from the
+    reduction of the sources alone); slices no index names keep ``input``'s values.
 
     Args:
         dim (int): the dim to index.
         index (Tensor): int64 / int32 vector, one entry per slice of ``source`` along ``dim``.
-        source (Tensor): the values, ``self``'s dtype.
+        source (Tensor): the values, ``input``'s dtype.
         reduce (str): ``prod``, ``mean``, ``amax`` or ``amin``.
-        include_self (bool): reduce ``self``'s slices too. Default True.
+        include_self (bool): reduce ``input``'s slices too. Default True.
 
     Example::
 
         >>> rtorch.ones(3).index_reduce(0, rtorch.tensor([0, 0]), rtorch.tensor([2., 3.]), "prod")
         tensor([6., 1., 1.])
     """
-    return _index_reduce(self, dim, index, source, reduce, include_self)
+    return _index_reduce(input, dim, index, source, reduce, include_self)
 
 
 @composite(function=False)
@@ -105,13 +105,15 @@ def _put_args(self, index, source):
 
 
 @composite()
-def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of ``self`` with ``source`` written at the flat (row-major) positions ``index``; negative
+def put(input, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """Writes ``source`` at flat positions of a copy of ``input``.
+
+    A copy of ``input`` with ``source`` written at the flat (row-major) positions ``index``; negative
     positions count from the end, ``accumulate`` adds instead of overwriting.
 
     Args:
         index (Tensor): int64 flat positions.
-        source (Tensor): one value per index, ``self``'s dtype.
+        source (Tensor): one value per index, ``input``'s dtype.
         accumulate (bool): add to the existing values (repeated indices add up). Default False.
 
     Example::
@@ -120,9 +122,9 @@ def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor
         tensor([[1., 0.],
                 [0., 2.]])
     """
-    idx, src = _put_args(self, index, source)
-    flat = self.reshape(-1).clone()
-    return flat.index_put((idx,), src, accumulate).reshape(self.shape)
+    idx, src = _put_args(input, index, source)
+    flat = input.reshape(-1).clone()
+    return flat.index_put((idx,), src, accumulate).reshape(input.shape)
 
 
 @composite(function=False)
@@ -144,7 +146,9 @@ def put_(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tenso
 
 @composite(method=False)
 def index_put(input: Tensor, indices: tuple, values: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of ``input`` with ``values`` written at ``input[indices]`` (the function form of
+    """Writes ``values`` at ``input[indices]`` in a copy of ``input``.
+
+    A copy of ``input`` with ``values`` written at ``input[indices]`` (the function form of
     :meth:`Tensor.index_put`).
 
     Args:

@@ -57,7 +57,7 @@ def clamp_max(input: Tensor, max: Tensor | float) -> Tensor:
 
 
 @composite()
-def clamp_min_(self, min: Tensor | float) -> Tensor:
+def clamp_min_(input, min: Tensor | float) -> Tensor:
     """In-place :meth:`clamp_min`.
 
     Args:
@@ -68,11 +68,11 @@ def clamp_min_(self, min: Tensor | float) -> Tensor:
         >>> rtorch.tensor([1., 5.]).clamp_min_(3)
         tensor([3., 5.])
     """
-    return self.clamp_(min=min)
+    return input.clamp_(min=min)
 
 
 @composite()
-def clamp_max_(self, max: Tensor | float) -> Tensor:
+def clamp_max_(input, max: Tensor | float) -> Tensor:
     """In-place :meth:`clamp_max`.
 
     Args:
@@ -83,7 +83,7 @@ def clamp_max_(self, max: Tensor | float) -> Tensor:
         >>> rtorch.tensor([1., 5.]).clamp_max_(3)
         tensor([1., 3.])
     """
-    return self.clamp_(max=max)
+    return input.clamp_(max=max)
 
 
 @composite(method=False)
@@ -104,7 +104,7 @@ def clamp_(input: Tensor, min: Tensor | float | None = None, max: Tensor | float
 
 
 @composite()
-def clip_(self, min: Tensor | float | None = None, max: Tensor | float | None = None) -> Tensor:
+def clip_(input, min: Tensor | float | None = None, max: Tensor | float | None = None) -> Tensor:
     """Alias of :meth:`clamp_`.
 
     Args:
@@ -116,7 +116,7 @@ def clip_(self, min: Tensor | float | None = None, max: Tensor | float | None = 
         >>> rtorch.tensor([-1., 5.]).clip_(0, 1)
         tensor([0., 1.])
     """
-    return self.clamp_(min, max)
+    return input.clamp_(min, max)
 
 
 @composite(method=False)
@@ -352,10 +352,10 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | float | None = None, *, dx: floa
 
 
 @composite()
-def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
-    """Rescales the slices of ``self`` whose norm exceeds ``maxnorm``.
+def renorm(input, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Rescales the slices of ``input`` whose norm exceeds ``maxnorm``.
 
-    Rescales each slice of ``self`` along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to norm
+    Rescales each slice of ``input`` along ``dim`` whose ``p``-norm exceeds ``maxnorm`` to norm
     ``maxnorm`` (a factor ``maxnorm / (norm + 1e-7)``, as PyTorch); other slices are unchanged.
 
     Args:
@@ -374,17 +374,17 @@ def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if float(maxnorm) < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    if self.dim() <= 1:
-        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {self.dim()} dimensions")
-    if not self.is_floating_point():
+    if input.dim() <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
+    if not input.is_floating_point():
         raise NotImplementedError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                                  f"Got {_dtype_name(self.dtype)}")
-    d = _common.wrap_dim(dim, self.dim())
-    others = [i for i in builtins.range(self.dim()) if i != d]
-    norms = self.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p) if p != 2 else \
-        self.square().sum(others, keepdim=True).sqrt()
+                                  f"Got {_dtype_name(input.dtype)}")
+    d = _common.wrap_dim(dim, input.dim())
+    others = [i for i in builtins.range(input.dim()) if i != d]
+    norms = input.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p) if p != 2 else \
+        input.square().sum(others, keepdim=True).sqrt()
     factor = rt.where(norms > maxnorm, maxnorm / (norms + 1e-7), rt.ones_like(norms))
-    return self * factor
+    return input * factor
 
 
 @composite(function=False)
@@ -453,7 +453,7 @@ def _matrix_transpose(self, op):
 
 
 @composite()
-def adjoint(self) -> Tensor:
+def adjoint(input) -> Tensor:
     """The conjugate transpose of the last two dims (a view; real tensors are not conjugated).
 
     Example::
@@ -461,7 +461,7 @@ def adjoint(self) -> Tensor:
         >>> rtorch.zeros(2, 3).adjoint().shape
         rtorch.Size([3, 2])
     """
-    return _matrix_transpose(self, "adjoint()")
+    return _matrix_transpose(input, "adjoint()")
 
 
 def _H(self):
@@ -485,17 +485,17 @@ Tensor.mH = property(_mH, doc=_mH.__doc__)
 
 
 @composite()
-def positive(self) -> Tensor:
-    """Returns ``self`` (unary ``+``); a bool tensor raises, as in PyTorch.
+def positive(input) -> Tensor:
+    """Returns ``input`` (unary ``+``); a bool tensor raises, as in PyTorch.
 
     Example::
 
         >>> rtorch.tensor([-1, 2]).positive()
         tensor([-1,  2])
     """
-    if self.dtype == _rt().bool:
+    if input.dtype == _rt().bool:
         raise NotImplementedError("The `+` operator, on a bool tensor is not supported.")
-    return self
+    return input
 
 
 @composite(method=False)
@@ -571,21 +571,21 @@ def can_cast(from_, to) -> bool:
 
 
 @composite()
-def get_device(self) -> int:
-    """The CUDA device index of ``self``, or -1 for a CPU tensor.
+def get_device(input) -> int:
+    """The CUDA device index of ``input``, or -1 for a CPU tensor.
 
     Example::
 
         >>> rtorch.zeros(2).get_device()
         -1
     """
-    dev = self.device
+    dev = input.device
     return -1 if dev.type == "cpu" else (dev.index or 0)
 
 
 @composite()
-def is_inference(self) -> bool:
-    """Whether ``self`` was made in inference mode (rtorch has no inference tensors: always False).
+def is_inference(input) -> bool:
+    """Whether ``input`` was made in inference mode (rtorch has no inference tensors: always False).
 
     Example::
 
@@ -780,13 +780,13 @@ def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 
 
 
 @composite()
-def addmv_(self, mat: Tensor, vec: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
-    """In-place :meth:`addmv`: ``self = beta * self + alpha * mat @ vec``.
+def addmv_(input, mat: Tensor, vec: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """In-place :meth:`addmv`: ``input = beta * input + alpha * mat @ vec``.
 
     Args:
         mat (Tensor): ``(n, m)``.
         vec (Tensor): ``(m,)``.
-        beta (Number): multiplier of ``self``. Default 1.
+        beta (Number): multiplier of ``input``. Default 1.
         alpha (Number): multiplier of the product. Default 1.
 
     Example::
@@ -794,7 +794,7 @@ def addmv_(self, mat: Tensor, vec: Tensor, *, beta: float = 1, alpha: float = 1)
         >>> rtorch.zeros(1).addmv_(rtorch.ones(1, 2), rtorch.ones(2))
         tensor([2.])
     """
-    return self.copy_(self.addmv(mat, vec, beta=beta, alpha=alpha))
+    return input.copy_(input.addmv(mat, vec, beta=beta, alpha=alpha))
 
 
 @composite(function=False)
@@ -859,10 +859,10 @@ __all__ += ["argwhere", "gradient", "range", "unsafe_split", "unsafe_chunk", "un
 
 
 @composite()
-def argwhere(self) -> Tensor:
-    """Returns the coordinates of the non-zero elements of ``self``, one row per element.
+def argwhere(input) -> Tensor:
+    """Returns the coordinates of the non-zero elements of ``input``, one row per element.
 
-    An ``(N, self.dim())`` int64 tensor in row-major order (as :func:`nonzero`).
+    An ``(N, input.dim())`` int64 tensor in row-major order (as :func:`nonzero`).
 
     Example::
 
@@ -870,9 +870,9 @@ def argwhere(self) -> Tensor:
         tensor([[0, 1],
                 [1, 0]])
     """
-    if self.dim() == 0:
-        return _rt().zeros(1 if bool(self != 0) else 0, 0, dtype=_rt().int64, device=self.device)
-    return self.nonzero()
+    if input.dim() == 0:
+        return _rt().zeros(1 if bool(input != 0) else 0, 0, dtype=_rt().int64, device=input.device)
+    return input.nonzero()
 
 
 def _gradient_axis(f, d, h, edge_order):
@@ -956,7 +956,9 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tupl
 @composite(method=False)
 def range(start: float = 0, end: float = None, step: float = 1, *, dtype=None, device=None,
           requires_grad: bool = False) -> Tensor:
-    """Returns the values from ``start`` to ``end`` inclusive, ``step`` apart (deprecated in PyTorch for
+    """Returns the values from ``start`` to ``end`` inclusive, ``step`` apart.
+
+    Returns the values from ``start`` to ``end`` inclusive, ``step`` apart (deprecated in PyTorch for
     :func:`arange`, which excludes ``end``).
 
     Args:
@@ -988,7 +990,7 @@ def range(start: float = 0, end: float = None, step: float = 1, *, dtype=None, d
 
 
 @composite()
-def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+def unsafe_split(input, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Same as :meth:`split` (PyTorch's version skips the view checks of in-place ops on the pieces).
 
     Args:
@@ -1000,11 +1002,11 @@ def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
         >>> rtorch.arange(5).unsafe_split(2)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
-    return self.split(split_size, dim)
+    return input.split(split_size, dim)
 
 
 @composite()
-def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+def unsafe_chunk(input, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Same as :meth:`chunk` (PyTorch's version skips the view checks of in-place ops on the pieces).
 
     Args:
@@ -1016,11 +1018,11 @@ def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         >>> rtorch.arange(5).unsafe_chunk(2)
         (tensor([0, 1, 2]), tensor([3, 4]))
     """
-    return self.chunk(chunks, dim)
+    return input.chunk(chunks, dim)
 
 
 @composite()
-def unsafe_split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+def unsafe_split_with_sizes(input, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """Same as :func:`split_with_sizes`.
 
     Args:
@@ -1033,7 +1035,7 @@ def unsafe_split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> t
         (tensor([0]), tensor([1, 2]))
     """
     from .shape import split_with_sizes
-    return split_with_sizes(self, split_sizes, dim)
+    return split_with_sizes(input, split_sizes, dim)
 
 
 @composite(method=False)
@@ -1093,7 +1095,7 @@ def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
 
 
 @composite()
-def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+def nan_to_num_(input, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
     """In-place :meth:`nan_to_num`.
 
     Args:
@@ -1106,11 +1108,11 @@ def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: flo
         >>> rtorch.tensor([float("nan"), 1.]).nan_to_num_()
         tensor([0., 1.])
     """
-    return self.copy_(self.nan_to_num(nan, posinf, neginf))
+    return input.copy_(input.nan_to_num(nan, posinf, neginf))
 
 
 @composite()
-def round_(self, *, decimals: int = 0) -> Tensor:
+def round_(input, *, decimals: int = 0) -> Tensor:
     """In-place :meth:`round`.
 
     Args:
@@ -1121,7 +1123,7 @@ def round_(self, *, decimals: int = 0) -> Tensor:
         >>> rtorch.tensor([0.5, 1.26]).round_(decimals=1)
         tensor([0.5000, 1.3000])
     """
-    return self.copy_(self.round(decimals=decimals))
+    return input.copy_(input.round(decimals=decimals))
 
 
 __all__ += ["frombuffer"]
@@ -1202,7 +1204,9 @@ __all__ += _INPLACE_FUNCTIONS
 
 @composite(method=False)
 def resize_as_(input: Tensor, the_template: Tensor) -> Tensor:
-    """Resizes ``input`` in place to the shape of ``the_template`` (the function form of
+    """Resizes ``input`` in place to the shape of ``the_template``.
+
+    Resizes ``input`` in place to the shape of ``the_template`` (the function form of
     :meth:`Tensor.resize_as_`).
 
     Args:

@@ -49,14 +49,14 @@ def _expand_input(input, shape, op):
 
 
 @composite()
-def addr(self, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
-    """``beta * self + alpha * outer(vec1, vec2)``; ``self`` broadcasts to ``(len(vec1), len(vec2))``.
+def addr(input, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``; ``input`` broadcasts to ``(len(vec1), len(vec2))``.
     With ``beta=0`` the input is ignored (its NaNs too).
 
     Args:
         vec1 (Tensor): 1-D, the rows.
         vec2 (Tensor): 1-D, the columns.
-        beta (Number): multiplier of ``self``. Default 1.
+        beta (Number): multiplier of ``input``. Default 1.
         alpha (Number): multiplier of the outer product. Default 1.
 
     Example::
@@ -68,11 +68,11 @@ def addr(self, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1)
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.dim()}-D")
-    _check_scalars(self.dtype, beta, alpha)
+    _check_scalars(input.dtype, beta, alpha)
     shape = (vec1.shape[0], vec2.shape[0])
-    if tuple(self.shape) != shape:
-        self = _expand_input(self, shape, "addr")
-    return _affine(self, vec1.unsqueeze(1) * vec2.unsqueeze(0), beta, alpha)
+    if tuple(input.shape) != shape:
+        input = _expand_input(input, shape, "addr")
+    return _affine(input, vec1.unsqueeze(1) * vec2.unsqueeze(0), beta, alpha)
 
 
 @composite(function=False)
@@ -95,16 +95,16 @@ def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: float = 1, alpha: float = 1
 
 
 @composite()
-def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
-    """Adds a batch of matrix products, summed over the batch, to ``self``.
+def addbmm(input, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """Adds a batch of matrix products, summed over the batch, to ``input``.
 
-    ``beta * self + alpha * sum_b batch1[b] @ batch2[b]`` (a batch of matrix products reduced over the
-    batch); ``self`` broadcasts to ``(n, p)``.
+    ``beta * input + alpha * sum_b batch1[b] @ batch2[b]`` (a batch of matrix products reduced over the
+    batch); ``input`` broadcasts to ``(n, p)``.
 
     Args:
         batch1 (Tensor): ``(b, n, m)``.
         batch2 (Tensor): ``(b, m, p)``.
-        beta (Number): multiplier of ``self``. Default 1.
+        beta (Number): multiplier of ``input``. Default 1.
         alpha (Number): multiplier of the summed products. Default 1.
 
     Example::
@@ -121,15 +121,15 @@ def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: floa
     if batch1.shape[2] != batch2.shape[1]:
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
                            f"{batch2.shape[1]}x{batch2.shape[2]})")
-    _check_scalars(self.dtype, beta, alpha)
+    _check_scalars(input.dtype, beta, alpha)
     b, n, m = batch1.shape
     p = batch2.shape[2]
     shape = (n, p)
-    if tuple(self.shape) != shape:
-        self = _expand_input(self, shape, "addbmm")
+    if tuple(input.shape) != shape:
+        input = _expand_input(input, shape, "addbmm")
     # One (n, b*m) x (b*m, p) product sums over the batch and the inner dim together.
     prod = batch1.permute(1, 0, 2).reshape(n, b * m).mm(batch2.reshape(b * m, p))
-    return _affine(self, prod, beta, alpha)
+    return _affine(input, prod, beta, alpha)
 
 
 @composite(function=False)
@@ -151,36 +151,36 @@ def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: float = 1, alpha: flo
 
 
 @composite()
-def inner(self, other: Tensor) -> Tensor:
+def inner(input, other: Tensor) -> Tensor:
     """Computes the inner product of two tensors over their last dims.
 
-    Inner product over the last dims (``self * other`` when either is 0-d): the result has shape
-    ``self.shape[:-1] + other.shape[:-1]``.
+    Inner product over the last dims (``input * other`` when either is 0-d): the result has shape
+    ``input.shape[:-1] + other.shape[:-1]``.
 
     Args:
-        other (Tensor): the other tensor; its last dim matches ``self``'s.
+        other (Tensor): the other tensor; its last dim matches ``input``'s.
 
     Example::
 
         >>> rtorch.tensor([1., 2.]).inner(rtorch.tensor([3., 4.]))
         tensor(11.)
     """
-    if self.dim() == 0 or other.dim() == 0:
-        return self * other
-    if self.shape[-1] != other.shape[-1]:
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
-                           f"{list(self.shape)} and {list(other.shape)}")
+                           f"{list(input.shape)} and {list(other.shape)}")
     import rtorch
-    return rtorch.tensordot(self, other, ([-1], [-1]))
+    return rtorch.tensordot(input, other, ([-1], [-1]))
 
 
 @composite()
-def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
-    """The 3-D cross product of ``self`` and ``other`` (broadcast) along ``dim``, which must have size 3.
+def cross(input, other: Tensor, dim: int | None = None) -> Tensor:
+    """The 3-D cross product of ``input`` and ``other`` (broadcast) along ``dim``, which must have size 3.
     Without ``dim``, the first dim of size 3 (deprecated in PyTorch; ``linalg.cross`` defaults to -1).
 
     Args:
-        other (Tensor): the other tensor, of ``self``'s dtype.
+        other (Tensor): the other tensor, of ``input``'s dtype.
         dim (int, optional): the dim holding the 3 components.
 
     Example::
@@ -188,18 +188,18 @@ def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
         >>> rtorch.tensor([1., 0., 0.]).cross(rtorch.tensor([0., 1., 0.]))
         tensor([0., 0., 1.])
     """
-    if self.dtype != other.dtype:
-        raise RuntimeError(f"expected scalar type {_dtype_name(self.dtype)} but found {_dtype_name(other.dtype)}")
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"expected scalar type {_dtype_name(input.dtype)} but found {_dtype_name(other.dtype)}")
     from .shape import broadcast_shapes
-    shape = list(broadcast_shapes(self.shape, other.shape))
+    shape = list(broadcast_shapes(input.shape, other.shape))
     if dim is None:
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     d = _common.wrap_dim(dim, len(shape))
-    a, b = self.expand(shape), other.expand(shape)
+    a, b = input.expand(shape), other.expand(shape)
     if a.shape[d] != 3 or b.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {self.shape[d] if self.dim() > d else 1} "
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d] if input.dim() > d else 1} "
                            f"and {other.shape[d] if other.dim() > d else 1}")
     # Component i is a[i+1] b[i+2] - a[i+2] b[i+1]: the same with rolled copies, one pass per product.
     return a.roll(-1, d) * b.roll(-2, d) - a.roll(-2, d) * b.roll(-1, d)

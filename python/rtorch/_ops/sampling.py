@@ -94,7 +94,9 @@ def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
 
 @composite(function=False)
 def geometric_(self, p: float, *, generator=None) -> Tensor:
-    """Fills ``self`` with samples of the geometric distribution: the number of Bernoulli(``p``) trials up
+    """Fills ``self`` with samples of the geometric distribution.
+
+    Fills ``self`` with samples of the geometric distribution: the number of Bernoulli(``p``) trials up
     to and including the first success (values >= 1).
 
     Args:
@@ -164,7 +166,9 @@ def _fmt(v):
 
 @composite(function=False)
 def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
-    """Draws ``num_samples`` category indices from the weights in each row of ``self``
+    """Draws category indices from the weights in each row of ``self``.
+
+    Draws ``num_samples`` category indices from the weights in each row of ``self``
     (:func:`rtorch.multinomial`).
 
     Args:
@@ -183,7 +187,9 @@ def multinomial(self, num_samples: int, replacement: bool = False, *, generator=
 
 @composite(function=False)
 def bernoulli(self, p: float | None = None, *, generator=None) -> Tensor:
-    """Draws 0/1 values, 1 with probability ``self`` element-wise (or ``p`` for every element), in
+    """Draws 0/1 values with the probabilities in ``self`` (or ``p``).
+
+    Draws 0/1 values, 1 with probability ``self`` element-wise (or ``p`` for every element), in
     ``self``'s dtype (:func:`rtorch.bernoulli`).
 
     Args:

@@ -27,11 +27,11 @@ def _embed(self, src, view_of):
 
 
 @composite()
-def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
-    """A copy of ``self`` with ``self.select(dim, index)`` replaced by ``src``.
+def select_scatter(input, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``input.select(dim, index)`` replaced by ``src``.
 
     Args:
-        src (Tensor): the values to embed; its shape is that of ``self.select(dim, index)``.
+        src (Tensor): the values to embed; its shape is that of ``input.select(dim, index)``.
         dim (int): the dim to select along.
         index (int): the index to select.
 
@@ -41,19 +41,19 @@ def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
         tensor([[1., 1.],
                 [0., 0.]])
     """
-    dim = _common.wrap_dim(dim, self.dim())
+    dim = _common.wrap_dim(dim, input.dim())
     index = operator.index(index)
-    n = self.shape[dim] if self.dim() else 1
+    n = input.shape[dim] if input.dim() else 1
     if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {list(self.shape)} at "
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {dim}")
-    return _embed(self, src, lambda t: t.select(dim, index))
+    return _embed(input, src, lambda t: t.select(dim, index))
 
 
 @composite()
-def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+def slice_scatter(input, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
                   step: int = 1) -> Tensor:
-    """A copy of ``self`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``.
+    """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``.
 
     Args:
         src (Tensor): the values to embed; its shape is that of the slice.
@@ -67,17 +67,17 @@ def slice_scatter(self, src: Tensor, dim: int = 0, start: int | None = None, end
         >>> rtorch.zeros(4).slice_scatter(rtorch.ones(2), start=1, end=3)
         tensor([0., 1., 1., 0.])
     """
-    dim = _common.wrap_dim(dim, self.dim())
+    dim = _common.wrap_dim(dim, input.dim())
     step = operator.index(step)
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     key = (slice(None),) * dim + (slice(start, end, step),)
-    return _embed(self, src, lambda t: t[key])
+    return _embed(input, src, lambda t: t[key])
 
 
 @composite()
-def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    """A copy of ``self`` with ``self.diagonal(offset, dim1, dim2)`` replaced by ``src``.
+def diagonal_scatter(input, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``.
 
     Args:
         src (Tensor): the values to embed; its shape is that of the diagonal view.
@@ -91,15 +91,15 @@ def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: in
         tensor([[1., 0.],
                 [0., 1.]])
     """
-    return _embed(self, src, lambda t: t.diagonal(offset, dim1, dim2))
+    return _embed(input, src, lambda t: t.diagonal(offset, dim1, dim2))
 
 
 @composite()
-def as_strided_scatter(self, src: Tensor, size: Sequence[int], stride: Sequence[int],
+def as_strided_scatter(input, src: Tensor, size: Sequence[int], stride: Sequence[int],
                        storage_offset: int | None = None) -> Tensor:
-    """Embeds ``src`` into a copy of ``self`` through an as_strided view.
+    """Embeds ``src`` into a copy of ``input`` through an as_strided view.
 
-    A copy of ``self`` with ``self.as_strided(size, stride, storage_offset)`` replaced by ``src``
+    A copy of ``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src``
     (the view is taken of the contiguous copy).
 
     Args:
@@ -116,4 +116,4 @@ def as_strided_scatter(self, src: Tensor, size: Sequence[int], stride: Sequence[
     size = _common.int_list(size, "as_strided_scatter", "size")
     stride = _common.int_list(stride, "as_strided_scatter", "stride")
     off = 0 if storage_offset is None else operator.index(storage_offset)
-    return _embed(self.contiguous(), src, lambda t: t.as_strided(size, stride, off))
+    return _embed(input.contiguous(), src, lambda t: t.as_strided(size, stride, off))

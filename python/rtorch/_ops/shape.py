@@ -55,10 +55,10 @@ __all__ += ["movedim", "moveaxis", "tensor_split", "hsplit", "vsplit", "dsplit",
 
 
 @composite()
-def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    """Moves dims of ``self`` to new positions (a view).
+def movedim(input, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Moves dims of ``input`` to new positions (a view).
 
-    Moves the dims of ``self`` at ``source`` to the positions in ``destination``; the other dims keep
+    Moves the dims of ``input`` at ``source`` to the positions in ``destination``; the other dims keep
     their order. A view.
 
     Args:
@@ -75,7 +75,7 @@ def movedim(self, source: int | Sequence[int], destination: int | Sequence[int])
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
                            f"the same number of dims as destination ({dst} dims)")
-    nd = self.dim()
+    nd = input.dim()
     ws = [_common.wrap_dim(d, nd) for d in src]
     wd = [_common.wrap_dim(d, nd) for d in dst]
     if len(set(ws)) != len(ws):
@@ -83,16 +83,16 @@ def movedim(self, source: int | Sequence[int], destination: int | Sequence[int])
     if len(set(wd)) != len(wd):
         raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
     if nd == 0:
-        return self.view(())
+        return input.view(())
     order = [None] * nd
     for s, d in zip(ws, wd):
         order[d] = s
     rest = iter(i for i in range(nd) if i not in ws)
-    return self.permute([o if o is not None else next(rest) for o in order])
+    return input.permute([o if o is not None else next(rest) for o in order])
 
 
 @composite()
-def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+def moveaxis(input, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Alias of :func:`movedim` (NumPy's name).
 
     Args:
@@ -104,7 +104,7 @@ def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]
         >>> rtorch.zeros(2, 3).moveaxis(1, 0).shape
         rtorch.Size([3, 2])
     """
-    return movedim(self, source, destination)
+    return movedim(input, source, destination)
 
 
 def _split_points(self, indices_or_sections, dim, op):
@@ -151,10 +151,10 @@ def _dtype_name(dtype):
 
 
 @composite()
-def tensor_split(self, indices_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
-    """Splits ``self`` into views along a dim by count or at indices.
+def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
+    """Splits ``input`` into views along a dim by count or at indices.
 
-    Splits ``self`` into views along ``dim``: into ``n`` nearly equal parts (the first ``size % n`` one
+    Splits ``input`` into views along ``dim``: into ``n`` nearly equal parts (the first ``size % n`` one
     element longer) for an int ``n``, or at the given indices for a sequence (or 1-D long tensor).
 
     Args:
@@ -166,10 +166,10 @@ def tensor_split(self, indices_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
         >>> [p.tolist() for p in rtorch.arange(5).tensor_split(2)]
         [[0, 1, 2], [3, 4]]
     """
-    if self.dim() == 0:
+    if input.dim() == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
-    dim = _common.wrap_dim(dim, self.dim())
-    return tuple(self.narrow(dim, s, n) for s, n in _split_points(self, indices_or_sections, dim, "tensor_split"))
+    dim = _common.wrap_dim(dim, input.dim())
+    return tuple(input.narrow(dim, s, n) for s, n in _split_points(input, indices_or_sections, dim, "tensor_split"))
 
 
 def _directional_split(self, indices_or_sections, dim, min_dims, op):
@@ -187,10 +187,10 @@ def _directional_split(self, indices_or_sections, dim, min_dims, op):
 
 
 @composite()
-def hsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-    """Splits ``self`` horizontally into views.
+def hsplit(input, indices_or_sections) -> tuple[Tensor, ...]:
+    """Splits ``input`` horizontally into views.
 
-    Splits ``self`` horizontally: along dim 1 (dim 0 for a 1-D tensor), as :func:`tensor_split`, except
+    Splits ``input`` horizontally: along dim 1 (dim 0 for a 1-D tensor), as :func:`tensor_split`, except
     that an int number of sections must divide the dim exactly.
 
     Args:
@@ -201,12 +201,12 @@ def hsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
         >>> [p.shape for p in rtorch.zeros(2, 4).hsplit(2)]
         [rtorch.Size([2, 2]), rtorch.Size([2, 2])]
     """
-    return _directional_split(self, indices_or_sections, 1 if self.dim() > 1 else 0, 1, "hsplit")
+    return _directional_split(input, indices_or_sections, 1 if input.dim() > 1 else 0, 1, "hsplit")
 
 
 @composite()
-def vsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-    """Splits ``self`` (at least 2-D) vertically, along dim 0; an int must divide the dim exactly.
+def vsplit(input, indices_or_sections) -> tuple[Tensor, ...]:
+    """Splits ``input`` (at least 2-D) vertically, along dim 0; an int must divide the dim exactly.
 
     Args:
         indices_or_sections (int or sequence of ints): number of equal parts, or split indices.
@@ -216,12 +216,12 @@ def vsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
         >>> [p.shape for p in rtorch.zeros(4, 2).vsplit([1])]
         [rtorch.Size([1, 2]), rtorch.Size([3, 2])]
     """
-    return _directional_split(self, indices_or_sections, 0, 2, "vsplit")
+    return _directional_split(input, indices_or_sections, 0, 2, "vsplit")
 
 
 @composite()
-def dsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
-    """Splits ``self`` (at least 3-D) depthwise, along dim 2; an int must divide the dim exactly.
+def dsplit(input, indices_or_sections) -> tuple[Tensor, ...]:
+    """Splits ``input`` (at least 3-D) depthwise, along dim 2; an int must divide the dim exactly.
 
     Args:
         indices_or_sections (int or sequence of ints): number of equal parts, or split indices.
@@ -231,12 +231,12 @@ def dsplit(self, indices_or_sections) -> tuple[Tensor, ...]:
         >>> [p.shape for p in rtorch.zeros(1, 1, 4).dsplit(2)]
         [rtorch.Size([1, 1, 2]), rtorch.Size([1, 1, 2])]
     """
-    return _directional_split(self, indices_or_sections, 2, 3, "dsplit")
+    return _directional_split(input, indices_or_sections, 2, 3, "dsplit")
 
 
 @composite()
-def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-    """Splits ``self`` into views along ``dim`` with the given sizes, which must sum to the dim's size.
+def split_with_sizes(input, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Splits ``input`` into views along ``dim`` with the given sizes, which must sum to the dim's size.
 
     Args:
         split_sizes (sequence of ints): the size of each piece (non-negative).
@@ -248,19 +248,19 @@ def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Te
         [[0, 1], [2, 3, 4]]
     """
     sizes = _common.int_list(split_sizes, "split_with_sizes", "split_sizes")
-    dim = _common.wrap_dim(dim, self.dim())
-    if self.dim() == 0:
+    dim = _common.wrap_dim(dim, input.dim())
+    if input.dim() == 0:
         raise RuntimeError("split_with_sizes expects a tensor with at least 1 dimension")
     if any(s < 0 for s in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
                            f"split_sizes={sizes}")
-    n = self.shape[dim]
+    n = input.shape[dim]
     if sum(sizes) != n:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                            f"dimension {dim}), but got split_sizes={sizes}")
     out, start = [], 0
     for s in sizes:
-        out.append(self.narrow(dim, start, s))
+        out.append(input.narrow(dim, start, s))
         start += s
     return tuple(out)
 
@@ -444,11 +444,11 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
 
 
 @composite()
-def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    """Builds tensors whose diagonals hold the last dim of ``self``.
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Builds tensors whose diagonals hold the last dim of ``input``.
 
     A tensor whose diagonals (at ``offset``, in the planes of ``dim1`` and ``dim2`` of the output) hold the
-    last dim of ``self``; zero elsewhere. The output has one dim more than ``self``.
+    last dim of ``input``; zero elsewhere. The output has one dim more than ``input``.
 
     Args:
         offset (int): which diagonal: 0 the main one, > 0 above it, < 0 below. Default 0.
@@ -462,31 +462,31 @@ def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
                 [0, 2]])
     """
     from .. import zeros
-    nd = self.dim() + 1
+    nd = input.dim() + 1
     d1, d2 = _common.wrap_dim(dim1, nd), _common.wrap_dim(dim2, nd)
-    if self.dim() == 0:
+    if input.dim() == 0:
         # PyTorch wraps dim1 against the output's rank, then fails on the input's last dim.
         _common.wrap_dim(-2, 1)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     offset = operator.index(offset)
-    n = self.shape[-1] + abs(offset)
-    lead = list(self.shape[:-1])
+    n = input.shape[-1] + abs(offset)
+    lead = list(input.shape[:-1])
     shape = []
     it = iter(lead)
     for i in range(nd):
         shape.append(n if i in (d1, d2) else next(it))
-    out = zeros(shape, dtype=self.dtype, device=self.device)
+    out = zeros(shape, dtype=input.dtype, device=input.device)
     # The diagonal view's dims are the remaining dims followed by the diagonal: the input's layout.
-    out.diagonal(offset, d1, d2).copy_(self)
+    out.diagonal(offset, d1, d2).copy_(input)
     return out
 
 
 @composite()
-def diag(self, diagonal: int = 0) -> Tensor:
+def diag(input, diagonal: int = 0) -> Tensor:
     """Builds a diagonal matrix from a vector, or extracts a diagonal of a matrix.
 
-    For a 1-D ``self``, a square matrix with ``self`` on its ``diagonal``-th diagonal; for a 2-D ``self``,
+    For a 1-D ``input``, a square matrix with ``input`` on its ``diagonal``-th diagonal; for a 2-D ``input``,
     a copy of its ``diagonal``-th diagonal as a 1-D tensor.
 
     Args:
@@ -498,16 +498,16 @@ def diag(self, diagonal: int = 0) -> Tensor:
         tensor([[1, 0],
                 [0, 2]])
     """
-    if self.dim() == 1:
-        return diag_embed(self, diagonal, 0, 1)
-    if self.dim() == 2:
-        return self.diagonal(operator.index(diagonal)).clone()
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.dim()}D")
+    if input.dim() == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if input.dim() == 2:
+        return input.diagonal(operator.index(diagonal)).clone()
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
 
 
 @composite()
-def diagflat(self, offset: int = 0) -> Tensor:
-    """A square matrix with the flattened ``self`` on its ``offset``-th diagonal.
+def diagflat(input, offset: int = 0) -> Tensor:
+    """A square matrix with the flattened ``input`` on its ``offset``-th diagonal.
 
     Args:
         offset (int): which diagonal: 0 the main one, > 0 above it, < 0 below. Default 0.
@@ -518,4 +518,4 @@ def diagflat(self, offset: int = 0) -> Tensor:
         tensor([[1, 0],
                 [0, 2]])
     """
-    return diag_embed(self.reshape(-1), offset, 0, 1)
+    return diag_embed(input.reshape(-1), offset, 0, 1)

@@ -27,11 +27,11 @@ def _rt():
 
 
 @composite()
-def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
-    """Estimates the covariance matrix of the rows of ``self``.
+def cov(input, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+    """Estimates the covariance matrix of the rows of ``input``.
 
-    Covariance matrix of the variables in the rows of ``self`` (observations in the columns; a 1-D
-    ``self`` is one variable), optionally with integer frequency and float observation weights.
+    Covariance matrix of the variables in the rows of ``input`` (observations in the columns; a 1-D
+    ``input`` is one variable), optionally with integer frequency and float observation weights.
 
     Args:
         correction (int): difference between the number of observations and the divisor (1: Bessel's
@@ -46,10 +46,10 @@ def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: 
                 [-1.,  1.]])
     """
     rt = _rt()
-    if self.dim() > 2:
+    if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
-                           f"{self.dim()} dimensions")
-    x = self.reshape(1, -1) if self.dim() < 2 else self
+                           f"{input.dim()} dimensions")
+    x = input.reshape(1, -1) if input.dim() < 2 else input
     if not x.is_floating_point():
         x = x.to(rt.get_default_dtype())
     n_obs = x.shape[1]
@@ -101,10 +101,10 @@ def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: 
 
 
 @composite()
-def corrcoef(self) -> Tensor:
-    """Computes the Pearson correlation coefficients of the rows of ``self``.
+def corrcoef(input) -> Tensor:
+    """Computes the Pearson correlation coefficients of the rows of ``input``.
 
-    Pearson correlation coefficients of the variables in the rows of ``self`` (observations in the
+    Pearson correlation coefficients of the variables in the rows of ``input`` (observations in the
     columns), clipped to [-1, 1].
 
     Example::
@@ -113,10 +113,10 @@ def corrcoef(self) -> Tensor:
         tensor([[ 1., -1.],
                 [-1.,  1.]])
     """
-    if self.dim() > 2:
+    if input.dim() > 2:
         raise RuntimeError(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
-                           f"{self.dim()} dimensions")
-    c = cov(self)
+                           f"{input.dim()} dimensions")
+    c = cov(input)
     if c.dim() == 0:
         return c / c
     d = c.diagonal()
@@ -127,10 +127,10 @@ def corrcoef(self) -> Tensor:
 
 
 @composite()
-def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
-    """Computes the minimum and the maximum of ``self`` in one call.
+def aminmax(input, *, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    """Computes the minimum and the maximum of ``input`` in one call.
 
-    The minimum and the maximum of ``self`` (over ``dim``, or over all elements), as a named tuple
+    The minimum and the maximum of ``input`` (over ``dim``, or over all elements), as a named tuple
     ``(min, max)``; NaN propagates.
 
     Args:
@@ -143,19 +143,19 @@ def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> tuple[Ten
         aminmax(min=tensor([1, 2]), max=tensor([3, 5]))
     """
     if dim is None:
-        if self.numel() == 0:
+        if input.numel() == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
                                "no identity.")
         if keepdim:
-            dims = list(range(self.dim()))
-            return aminmax_result(self.amin(dims, keepdim=True), self.amax(dims, keepdim=True))
-        return aminmax_result(self.amin(), self.amax())
-    d = _common.wrap_dim(dim, self.dim())
-    if self.dim() and self.shape[d] == 0:
+            dims = list(range(input.dim()))
+            return aminmax_result(input.amin(dims, keepdim=True), input.amax(dims, keepdim=True))
+        return aminmax_result(input.amin(), input.amax())
+    d = _common.wrap_dim(dim, input.dim())
+    if input.dim() and input.shape[d] == 0:
         raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
-    if self.dim() == 0:
-        return aminmax_result(self.clone(), self.clone())
-    return aminmax_result(self.amin(d, keepdim=keepdim), self.amax(d, keepdim=keepdim))
+    if input.dim() == 0:
+        return aminmax_result(input.clone(), input.clone())
+    return aminmax_result(input.amin(d, keepdim=keepdim), input.amax(d, keepdim=keepdim))
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -233,13 +233,13 @@ def _quantile(self, q, dim, keepdim, interpolation, ignore_nan, op):
 
 
 @composite()
-def quantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+def quantile(input, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
              interpolation: str = "linear") -> Tensor:
-    """The ``q``-th quantiles of ``self`` along ``dim`` (or of all elements); NaN if a reduced row holds a NaN.
+    """The ``q``-th quantiles of ``input`` along ``dim`` (or of all elements); NaN if a reduced row holds a NaN.
     For a 1-D ``q`` the quantiles are stacked along a new first dim.
 
     Args:
-        q (float or Tensor): quantile(s) in [0, 1] (a tensor of ``self``'s dtype, 0-d or 1-D).
+        q (float or Tensor): quantile(s) in [0, 1] (a tensor of ``input``'s dtype, 0-d or 1-D).
         dim (int, optional): the dim to reduce. Default: all elements.
         keepdim (bool): keep the reduced dim with size 1. Default False.
         interpolation (str): between two data points: ``linear``, ``lower``, ``higher``, ``midpoint`` or
@@ -250,11 +250,11 @@ def quantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = Fa
         >>> rtorch.tensor([1., 2., 3., 4.]).quantile(0.4)
         tensor(2.2000)
     """
-    return _quantile(self, q, dim, keepdim, interpolation, False, "quantile")
+    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
 
 
 @composite()
-def nanquantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+def nanquantile(input, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
                 interpolation: str = "linear") -> Tensor:
     """:func:`quantile` ignoring NaNs (as if they were absent); NaN for a row of NaNs only.
 
@@ -269,17 +269,17 @@ def nanquantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool =
         >>> rtorch.tensor([1., float("nan"), 3.]).nanquantile(0.5)
         tensor(2.)
     """
-    return _quantile(self, q, dim, keepdim, interpolation, True, "nanquantile")
+    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
 @composite()
-def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+def bincount(input, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """Counts of each value of a 1-D tensor of non-negative ints (or the sums of ``weights`` per value).
-    The result has ``max(self) + 1`` entries, at least ``minlength``: int64 counts, float32 sums for float32
+    The result has ``max(input) + 1`` entries, at least ``minlength``: int64 counts, float32 sums for float32
     weights, float64 sums for any other weights.
 
     Args:
-        weights (Tensor, optional): one weight per element of ``self``.
+        weights (Tensor, optional): one weight per element of ``input``.
         minlength (int): the least length of the result. Default 0.
 
     Example::
@@ -288,32 +288,32 @@ def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
         tensor([0, 2, 0, 1])
     """
     rt = _rt()
-    if self.is_floating_point() or self.dtype == rt.bool:
-        raise NotImplementedError(f"\"bincount_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
+    if input.is_floating_point() or input.dtype == rt.bool:
+        raise NotImplementedError(f"\"bincount_{input.device.type}\" not implemented for '{_dtype_name(input.dtype)}'")
     minlength = operator.index(minlength)
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
-    if self.dim() != 1 or (self.numel() and int(self.min()) < 0):
+    if input.dim() != 1 or (input.numel() and int(input.min()) < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    if weights is not None and (weights.dim() != 1 or weights.shape[0] != self.shape[0]):
+    if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
-    length = max(int(self.max()) + 1 if self.numel() else 0, minlength)
-    index = self.long()
+    length = max(int(input.max()) + 1 if input.numel() else 0, minlength)
+    index = input.long()
     if weights is None:
-        out = rt.zeros(length, dtype=rt.int64, device=self.device)
-        return out.index_add_(0, index, rt.ones(self.shape[0], dtype=rt.int64, device=self.device))
+        out = rt.zeros(length, dtype=rt.int64, device=input.device)
+        return out.index_add_(0, index, rt.ones(input.shape[0], dtype=rt.int64, device=input.device))
     dtype = rt.float32 if weights.dtype == rt.float32 else rt.float64
-    out = rt.zeros(length, dtype=dtype, device=self.device)
+    out = rt.zeros(length, dtype=dtype, device=input.device)
     return out.index_add_(0, index, weights.detach().to(dtype))
 
 
 @composite()
-def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-    """Computes a histogram of ``self`` with equal-width bins.
+def histc(input, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Computes a histogram of ``input`` with equal-width bins.
 
-    Histogram of ``self`` with ``bins`` equal-width bins over ``[min, max]`` (the data's own range when
+    Histogram of ``input`` with ``bins`` equal-width bins over ``[min, max]`` (the data's own range when
     ``min == max``); elements outside the range (and NaNs) are ignored. Float inputs only; the counts have
-    ``self``'s dtype.
+    ``input``'s dtype.
 
     Args:
         bins (int): number of bins. Default 100.
@@ -326,15 +326,15 @@ def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
         tensor([0., 2., 1., 0.])
     """
     rt = _rt()
-    if not self.is_floating_point():
-        raise NotImplementedError(f"\"histogram_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"histogram_{input.device.type}\" not implemented for '{_dtype_name(input.dtype)}'")
     bins = operator.index(bins)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    x = self.detach().reshape(-1)
+    x = input.detach().reshape(-1)
     if lo == hi and x.numel():
         lo, hi = float(x.amin()), float(x.amax())
     if lo == hi:
@@ -345,14 +345,14 @@ def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     x = x[keep]
     # Bin of each element in float64 (as PyTorch's edges), the right edge belonging to the last bin.
     pos = ((x.double() - lo) * (bins / (hi - lo))).floor().long().clamp(0, bins - 1)
-    out = rt.zeros(bins, dtype=self.dtype, device=self.device)
-    return out.index_add_(0, pos, rt.ones(pos.shape[0], dtype=self.dtype, device=self.device))
+    out = rt.zeros(bins, dtype=input.dtype, device=input.device)
+    return out.index_add_(0, pos, rt.ones(pos.shape[0], dtype=input.dtype, device=input.device))
 
 
 @composite()
-def histogram(self, bins: int | Tensor, *, range: tuple[float, float] | None = None, weight: Tensor | None = None,
+def histogram(input, bins: int | Tensor, *, range: tuple[float, float] | None = None, weight: Tensor | None = None,
               density: bool = False) -> tuple[Tensor, Tensor]:
-    """Computes a histogram of the values of ``self``.
+    """Computes a histogram of the values of ``input``.
 
     ``bins`` equal-width bins over ``range`` (the data's own range by default), or the bins between
     the given increasing edges; the last bin includes its right edge, values outside are ignored.
@@ -361,7 +361,7 @@ def histogram(self, bins: int | Tensor, *, range: tuple[float, float] | None = N
     Args:
         bins (int or Tensor): the number of bins, or the 1-D tensor of bin edges.
         range (tuple of float, optional): the range of equal-width bins.
-        weight (Tensor, optional): a weight per element of ``self`` (summed instead of counting).
+        weight (Tensor, optional): a weight per element of ``input`` (summed instead of counting).
         density (bool): normalise to a probability density (the histogram integrates to 1).
 
     Example::
@@ -370,19 +370,19 @@ def histogram(self, bins: int | Tensor, *, range: tuple[float, float] | None = N
         histogram(hist=tensor([0., 2., 1., 0.]), bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
     """
     rt = _rt()
-    if not self.is_floating_point():
-        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_dtype_name(self.dtype)}'")
-    x = self.detach().reshape(-1)
-    if weight is not None and tuple(weight.shape) != tuple(self.shape):
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_dtype_name(input.dtype)}'")
+    x = input.detach().reshape(-1)
+    if weight is not None and tuple(weight.shape) != tuple(input.shape):
         raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the "
                            f"input tensor excluding its innermost dimension, but got input with shape "
-                           f"{list(self.reshape(-1, 1).shape)} and weight with shape {list(weight.shape)}")
-    w = None if weight is None else weight.detach().reshape(-1).to(self.dtype)
+                           f"{list(input.reshape(-1, 1).shape)} and weight with shape {list(weight.shape)}")
+    w = None if weight is None else weight.detach().reshape(-1).to(input.dtype)
     if isinstance(bins, Tensor):
         if bins.dim() != 1:
             raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
                                f"{bins.dim()} dimensions in the bins tensor for dimension 0")
-        edges = bins.detach().to(self.dtype)
+        edges = bins.detach().to(input.dtype)
         n = edges.shape[0] - 1
         lo, hi = (float(edges[0]), float(edges[-1])) if n >= 0 else (0.0, 0.0)
     else:
@@ -400,8 +400,8 @@ def histogram(self, bins: int | Tensor, *, range: tuple[float, float] | None = N
             lo, hi = 0.0, 1.0
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
-        edges = rt.linspace(lo, hi, n + 1, dtype=self.dtype, device=self.device)
-    hist = rt.zeros(max(n, 0), dtype=self.dtype, device=self.device)
+        edges = rt.linspace(lo, hi, n + 1, dtype=input.dtype, device=input.device)
+    hist = rt.zeros(max(n, 0), dtype=input.dtype, device=input.device)
     if n > 0 and x.numel():
         keep = (x >= lo) & (x <= hi)
         xs = x[keep]
@@ -497,8 +497,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_fo
 
 
 @composite()
-def dist(self, other: Tensor, p: float = 2) -> Tensor:
-    """The p-norm of ``self - other`` (broadcast) over all elements, a 0-d tensor.
+def dist(input, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of ``input - other`` (broadcast) over all elements, a 0-d tensor.
 
     Args:
         other (Tensor): the other tensor.
@@ -510,11 +510,11 @@ def dist(self, other: Tensor, p: float = 2) -> Tensor:
         >>> rtorch.tensor([0., 0.]).dist(rtorch.tensor([3., 4.]))
         tensor(5.)
     """
-    if not self.is_floating_point() or not other.is_floating_point():
-        bad = other if self.is_floating_point() else self
+    if not input.is_floating_point() or not other.is_floating_point():
+        bad = other if input.is_floating_point() else input
         raise NotImplementedError(f"norm(): input dtype should be either floating point or complex. Got "
                                   f"{_dtype_name(bad.dtype)} instead.")
-    d = self - other
+    d = input - other
     return _pnorm_last(d.reshape(-1), float(p), 0)
 
 
@@ -569,8 +569,8 @@ def _logaddexp(a, b):
 
 
 @composite()
-def logcumsumexp(self, dim: int) -> Tensor:
-    """``log(cumsum(exp(self), dim))`` computed without overflow or underflow (a log-space scan).
+def logcumsumexp(input, dim: int) -> Tensor:
+    """``log(cumsum(exp(input), dim))`` computed without overflow or underflow (a log-space scan).
 
     Args:
         dim (int): the dim to scan.
@@ -581,12 +581,12 @@ def logcumsumexp(self, dim: int) -> Tensor:
         tensor([-1000.,     0.])
     """
     rt = _rt()
-    d = _common.wrap_dim(dim, self.dim())
-    if not self.is_floating_point():
-        raise NotImplementedError(f"\"logcumsumexp_out_{self.device.type}\" not implemented for '{_dtype_name(self.dtype)}'")
-    if self.dim() == 0:
-        return self.clone()
-    x = movedim(self, d, -1)
+    d = _common.wrap_dim(dim, input.dim())
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"logcumsumexp_out_{input.device.type}\" not implemented for '{_dtype_name(input.dtype)}'")
+    if input.dim() == 0:
+        return input.clone()
+    x = movedim(input, d, -1)
     n = x.shape[-1]
     out, step = x, 1
     # Hillis-Steele scan: after the pass with shift s every element holds the log-sum of the 2s before it.
@@ -598,7 +598,7 @@ def logcumsumexp(self, dim: int) -> Tensor:
 
 
 @composite()
-def mode(self, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+def mode(input, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
     """Finds the most frequent value along a dim and where it occurs.
 
     The most frequent value along ``dim`` (the smallest one on ties) and the index of its last
@@ -614,18 +614,18 @@ def mode(self, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
         mode(values=tensor(1), indices=tensor(3))
     """
     rt = _rt()
-    d = _common.wrap_dim(dim, self.dim())
-    if self.dim() == 0:
-        return mode_result(self.clone(), rt.zeros((), dtype=rt.int64, device=self.device))
-    n = self.shape[d]
+    d = _common.wrap_dim(dim, input.dim())
+    if input.dim() == 0:
+        return mode_result(input.clone(), rt.zeros((), dtype=rt.int64, device=input.device))
+    n = input.shape[d]
     if n == 0:
-        if self.numel() == 0 and self.dim() == 1:
+        if input.numel() == 0 and input.dim() == 1:
             raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
-    x = movedim(self, d, -1)
+    x = movedim(input, d, -1)
     s, order = x.sort(-1, stable=True)
-    ar = rt.arange(n, device=self.device).expand(s.shape)
-    new_run = rt.ones(s.shape, dtype=rt.bool, device=self.device)
+    ar = rt.arange(n, device=input.device).expand(s.shape)
+    new_run = rt.ones(s.shape, dtype=rt.bool, device=input.device)
     if n > 1:
         new_run[..., 1:] = s[..., 1:] != s[..., :-1]
     start = rt.where(new_run, ar, rt.zeros_like(ar)).cummax(-1).values
@@ -641,7 +641,7 @@ def mode(self, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, Tensor]:
 
 
 @composite()
-def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None):
+def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None):
     """Collapses each run of equal consecutive elements (or slices along ``dim``) into one.
 
     Args:
@@ -659,19 +659,19 @@ def unique_consecutive(self, return_inverse: bool = False, return_counts: bool =
     """
     rt = _rt()
     if dim is None:
-        flat = self.reshape(-1)
+        flat = input.reshape(-1)
         n = flat.shape[0]
-        new_run = rt.ones(n, dtype=rt.bool, device=self.device)
+        new_run = rt.ones(n, dtype=rt.bool, device=input.device)
         if n > 1:
             new_run[1:] = flat[1:] != flat[:-1]
         out = flat[new_run]
-        inv_shape = self.shape
+        inv_shape = input.shape
     else:
-        d = _common.wrap_dim(dim, self.dim())
-        moved = movedim(self, d, 0)
+        d = _common.wrap_dim(dim, input.dim())
+        moved = movedim(input, d, 0)
         n = moved.shape[0]
         rows = moved.reshape(n, -1)
-        new_run = rt.ones(n, dtype=rt.bool, device=self.device)
+        new_run = rt.ones(n, dtype=rt.bool, device=input.device)
         if n > 1:
             new_run[1:] = (rows[1:] != rows[:-1]).any(1)
         out = movedim(moved[new_run], 0, d)
@@ -681,6 +681,6 @@ def unique_consecutive(self, return_inverse: bool = False, return_counts: bool =
         res.append((new_run.long().cumsum(0) - 1).reshape(inv_shape))
     if return_counts:
         starts = new_run.nonzero().reshape(-1)
-        ends = rt.cat([starts[1:], rt.tensor([n], dtype=rt.int64, device=self.device)])
+        ends = rt.cat([starts[1:], rt.tensor([n], dtype=rt.int64, device=input.device)])
         res.append(ends - starts)
     return res[0] if len(res) == 1 else tuple(res)
