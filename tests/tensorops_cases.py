@@ -4,7 +4,7 @@ import numpy as np
 
 import rtorch
 from helpers import assert_close
-from torch_ref import TorchError, torch_ref
+from torch_ref import TorchError
 
 
 def plain(r):
@@ -44,9 +44,10 @@ def check(ours, ref, rtol=1e-5, atol=1e-6, message=True):
         assert ours == ref or (isinstance(ref, float) and np.isnan(ref) and np.isnan(ours)), f"{ours!r} vs {ref!r}"
 
 
-def parity(fn, rtol=1e-5, atol=1e-6, message=True):
-    """Runs ``fn`` on rtorch and PyTorch and checks they agree."""
-    ref = torch_ref(lambda torch: run(fn, torch))
+def parity(fn, ref, rtol=1e-5, atol=1e-6, message=True):
+    """Runs ``fn`` on rtorch and checks it against ``ref``, PyTorch's result of the same case
+    (``torch_ref(lambda torch: run(fn, torch))``, written at the call site so that the fixture file
+    belongs to the test file that records it)."""
     check(run(fn, rtorch), ref, rtol, atol, message)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 import rtorch
 from rtorch.autograd import gradcheck, gradgradcheck
-from tensorops_cases import arr, parity
+from tensorops_cases import arr, parity, run
+from torch_ref import torch_ref
 
 T = lambda lib, a, **kw: lib.tensor(a, **kw)  # noqa: E731
 NAN = float("nan")
@@ -148,7 +149,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_torch(name):
-    parity(CASES[name], rtol=1e-5, atol=1e-5)
+    parity(CASES[name], torch_ref(lambda torch: run(CASES[name], torch)), rtol=1e-5, atol=1e-5)
 
 
 def test_gradchecks():

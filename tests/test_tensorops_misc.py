@@ -8,7 +8,8 @@ import pytest
 import rtorch
 from rtorch.autograd import gradcheck, gradgradcheck
 from helpers import assert_close
-from tensorops_cases import arr, parity
+from tensorops_cases import arr, parity, run
+from torch_ref import torch_ref
 
 T = lambda lib, a: lib.tensor(a)  # noqa: E731
 NAN = float("nan")
@@ -157,7 +158,7 @@ LOOSE = {"unravel_index_err_float"}
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_torch(name):
-    parity(CASES[name], rtol=1e-5, atol=1e-5, message=name not in LOOSE)
+    parity(CASES[name], torch_ref(lambda torch: run(CASES[name], torch)), rtol=1e-5, atol=1e-5, message=name not in LOOSE)
 
 
 def _leaf(seed, *shape):
@@ -230,7 +231,7 @@ FORMAT_CASES = {
 
 @pytest.mark.parametrize("name", sorted(FORMAT_CASES))
 def test_memory_formats_match_torch(name):
-    parity(FORMAT_CASES[name])
+    parity(FORMAT_CASES[name], torch_ref(lambda torch: run(FORMAT_CASES[name], torch)))
 
 
 def test_channels_last_runs_through_ops_and_autograd():
@@ -278,7 +279,7 @@ INDEX_CASES = {
 
 @pytest.mark.parametrize("name", sorted(INDEX_CASES))
 def test_index_ops_match_torch(name):
-    parity(INDEX_CASES[name])
+    parity(INDEX_CASES[name], torch_ref(lambda torch: run(INDEX_CASES[name], torch)))
 
 
 def test_index_reduce_and_put_gradients():
@@ -311,7 +312,7 @@ SAMPLER_ERRORS = {
 
 @pytest.mark.parametrize("name", sorted(SAMPLER_ERRORS))
 def test_sampler_checks_match_torch(name):
-    parity(SAMPLER_ERRORS[name])
+    parity(SAMPLER_ERRORS[name], torch_ref(lambda torch: run(SAMPLER_ERRORS[name], torch)))
 
 
 def test_sampler_distributions():
@@ -376,7 +377,7 @@ MORE_CASES = {
 
 @pytest.mark.parametrize("name", sorted(MORE_CASES))
 def test_more_ops_match_torch(name):
-    parity(MORE_CASES[name])
+    parity(MORE_CASES[name], torch_ref(lambda torch: run(MORE_CASES[name], torch)))
 
 
 def test_gradient_matches_numpy():
@@ -404,7 +405,7 @@ FROMBUFFER_CASES = {
 
 @pytest.mark.parametrize("name", sorted(FROMBUFFER_CASES))
 def test_frombuffer_matches_torch(name):
-    parity(FROMBUFFER_CASES[name])
+    parity(FROMBUFFER_CASES[name], torch_ref(lambda torch: run(FROMBUFFER_CASES[name], torch)))
 
 
 def test_frombuffer_shares_memory():

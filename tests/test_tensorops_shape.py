@@ -8,7 +8,8 @@ from hypothesis import given, strategies as st
 import rtorch
 from rtorch.autograd import gradcheck, gradgradcheck
 from helpers import assert_close
-from tensorops_cases import arr, parity
+from tensorops_cases import arr, parity, run
+from torch_ref import torch_ref
 
 T = lambda lib, a: lib.tensor(a)  # noqa: E731
 
@@ -124,7 +125,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_torch(name):
-    parity(CASES[name])
+    parity(CASES[name], torch_ref(lambda torch: run(CASES[name], torch)))
 
 
 def test_copies_share_no_memory():

@@ -10,7 +10,8 @@ from hypothesis import given, strategies as st
 import rtorch
 from rtorch.autograd import gradcheck, gradgradcheck
 from helpers import assert_close
-from tensorops_cases import arr, parity
+from tensorops_cases import arr, parity, run
+from torch_ref import torch_ref
 
 T = lambda lib, a: lib.tensor(a)  # noqa: E731
 NAN = float("nan")
@@ -178,7 +179,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_torch(name):
-    parity(CASES[name], rtol=1e-5, atol=1e-5)
+    parity(CASES[name], torch_ref(lambda torch: run(CASES[name], torch)), rtol=1e-5, atol=1e-5)
 
 
 @given(st.lists(st.integers(0, 4), min_size=1, max_size=3), st.data())

@@ -100,7 +100,7 @@ impl Tensor {
             bail!(
                 NotImplemented,
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
-                d.legacy_name()
+                d
             );
         }
         let ds = norm_dims(dims, self.ndim())?;

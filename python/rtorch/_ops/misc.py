@@ -263,6 +263,8 @@ def _trapz_spacing(y, x, dx, dim, op):
     if x is None:
         return dx
     if not isinstance(x, Tensor):
+        if isinstance(x, (str, bytes)) or not hasattr(type(x), "__float__"):
+            raise TypeError(f"{op}(): argument 'x' must be Tensor or Number, not {type(x).__name__}")
         return float(x)
     if x.dim() == 1:
         if x.shape[0] != y.shape[dim]:

@@ -161,7 +161,8 @@ def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator=None) ->
 
 
 def _fmt(v):
-    return str(int(v)) if float(v) == int(v) else str(v)
+    v = float(v)
+    return str(int(v)) if math.isfinite(v) and v == int(v) else str(v)
 
 
 @composite(function=False)

@@ -122,10 +122,16 @@ def _split_points(self, indices_or_sections, dim, op):
     if isinstance(indices_or_sections, (list, tuple)):
         bounds = [0]
         for i in indices_or_sections:
+            if not _common_is_index(i):
+                raise TypeError(f"{op}(): argument 'indices_or_sections' must be int or tuple of ints, but found "
+                                f"element of type {type(i).__name__}")
             i = operator.index(i)
             bounds.append(max(0, min(size, i + size if i < 0 else i)))
         bounds.append(size)
         return [(bounds[k], max(0, bounds[k + 1] - bounds[k])) for k in range(len(bounds) - 1)]
+    if not _common_is_index(indices_or_sections):
+        raise TypeError(f"{op}(): argument 'indices_or_sections' must be int or tuple of ints, not "
+                        f"{type(indices_or_sections).__name__}")
     n = operator.index(indices_or_sections)
     if n <= 0:
         raise RuntimeError(f"number of sections must be larger than 0, got {n}")
@@ -136,6 +142,10 @@ def _split_points(self, indices_or_sections, dim, op):
         out.append((start, length))
         start += length
     return out
+
+
+def _common_is_index(v):
+    return hasattr(type(v), "__index__") and not isinstance(v, bool)
 
 
 def _int64():
@@ -179,7 +189,11 @@ def _directional_split(self, indices_or_sections, dim, min_dims, op):
         raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dims} {plural}, but got a tensor "
                            f"with {nd} dimensions!")
     if not isinstance(indices_or_sections, (list, tuple, Tensor)):
-        n = operator.index(indices_or_sections)
+        try:
+            n = operator.index(indices_or_sections)
+        except TypeError:
+            raise TypeError(f"{op}(): argument 'indices_or_sections' must be int or tuple of ints, not "
+                            f"{type(indices_or_sections).__name__}") from None
         if n == 0 or self.shape[dim] % n != 0:
             raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the size of the "
                                f"dimension {self.shape[dim]} is not divisible by the split_size {n}!")
@@ -279,8 +293,12 @@ def broadcast_shapes(*shapes) -> Size:
     """
     out = []
     for k, shape in enumerate(shapes):
-        dims = [operator.index(shape)] if not isinstance(shape, (list, tuple, Size)) else \
-            [operator.index(d) for d in shape]
+        try:
+            dims = [operator.index(shape)] if not isinstance(shape, (list, tuple, Size)) else \
+                [operator.index(d) for d in shape]
+        except TypeError:
+            raise TypeError(f"broadcast_shapes(): argument 'shapes' (position {k + 1}) must be int or tuple of "
+                            f"ints, not {type(shape).__name__}") from None
         if any(d < 0 for d in dims):
             raise ValueError("Attempting to broadcast a dimension with negative length!")
         if len(dims) > len(out):

@@ -179,6 +179,8 @@ def _quantile(self, q, dim, keepdim, interpolation, ignore_nan, op):
             raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
         qs, scalar_q = q.to(self.device), q.dim() == 0
     else:
+        if isinstance(q, (str, bytes, bool)) or not hasattr(type(q), "__float__"):
+            raise TypeError(f"{op}(): argument 'q' (position 2) must be float or Tensor, not {type(q).__name__}")
         qf = float(q)
         if not 0 <= qf <= 1:
             raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {q}")

@@ -181,7 +181,12 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
                     reduce,
                     include_self,
                     x: Saved::input(x),
-                    vals: Saved::input(&vals),
+                    // src itself when it is already the values (so double backward reaches it); else its
+                    // cut/cast copy, which is outside the graph.
+                    vals: match srct {
+                        Some(t) if t.shape() == index.shape() && t.dtype() == x.dtype() && t.device() == x.device() => Saved::input(t),
+                        _ => Saved::input(&vals),
+                    },
                     out: Saved::output(&out),
                     has_src: srct.is_some(),
                 }

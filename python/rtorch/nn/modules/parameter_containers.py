@@ -233,6 +233,9 @@ class ParameterDict(Module):
         if hasattr(parameters, "keys"):
             pairs = [(k, parameters[k]) for k in parameters.keys()]
         else:
+            if not hasattr(parameters, "__iter__"):
+                raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but "
+                                f"got {type(parameters).__name__}")
             pairs = []
             for j, p in enumerate(parameters):
                 if not hasattr(p, "__len__") or isinstance(p, str) or len(p) != 2:
