@@ -136,7 +136,9 @@ def _runtime_params(obj, drop_self):
     except (TypeError, ValueError):
         return None
     params = list(sig.parameters.values())
-    if drop_self and params and params[0].name == "self":
+    # A Python function attached as a method (a composite op: its first parameter is named `input` so the
+    # function form takes input= too) receives the instance first whatever that parameter is called.
+    if drop_self and params and (params[0].name == "self" or inspect.isfunction(obj)):
         params = params[1:]
     return params
 

@@ -31,6 +31,35 @@ from ._determinism import (  # noqa: F401
     use_deterministic_algorithms, are_deterministic_algorithms_enabled,
     is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode, get_deterministic_debug_mode)
 
+# Memory formats (tensorops): rtorch.channels_last & co. and memory_format= on contiguous/clone/to/*_like.
+from . import _memory_format
+from ._memory_format import (  # noqa: F401
+    memory_format, contiguous_format, preserve_format, channels_last, channels_last_3d)
+
+_native_empty = empty
+
+
+def empty(*size, memory_format=None, **kwargs):
+    """Returns an uninitialised tensor of shape ``size`` (zero-filled memory in rtorch).
+
+    Args:
+        *size (int... or sequence of ints): the shape.
+        memory_format (memory_format, optional): the layout (``channels_last`` for 4-D); row-major by
+            default.
+        **kwargs: ``dtype``, ``device``, ``requires_grad``, ``pin_memory``, ``out`` as :func:`zeros`.
+
+    Example::
+
+        >>> rtorch.empty(1, 2, 2, 2, memory_format=rtorch.channels_last).stride()
+        (8, 1, 4, 2)
+    """
+    if memory_format is None or memory_format is contiguous_format:
+        return _native_empty(*size, **kwargs)
+    requires_grad = kwargs.pop("requires_grad", False)
+    out = _memory_format.contiguous(_native_empty(*size, **kwargs), memory_format)
+    return out.requires_grad_() if requires_grad else out
+
+
 # Ops composed in Python (python/rtorch/_ops/, declared with `@composite`): their functions; importing the
 # package also attaches their Tensor methods.
 from ._ops import *  # noqa: F401,F403
@@ -257,9 +286,11 @@ asarray = as_tensor
 
 
 def _like(fn):
-    def like(input, *, dtype=None, device=None, requires_grad=False, **kwargs):
-        return fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
-                  requires_grad=requires_grad, **kwargs)
+    def like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, **kwargs):
+        out = fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
+                 **kwargs)
+        out = _memory_format.like_format(out, input, memory_format)
+        return out.requires_grad_() if requires_grad else out
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"`{fn.__name__}` with the shape (and by default the dtype) of `input`."
@@ -274,8 +305,14 @@ randn_like = _like(randn)
 
 
 @_checked("full_like", "input:Tensor fill_value:Number dtype:dtype? requires_grad:bool pin_memory:bool")
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, pin_memory=False,
+              memory_format=None):
     """`full` with the shape (and by default the dtype) of `input`."""
+    if memory_format is not None:
+        out = full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
+                   device=input.device if device is None else device, pin_memory=pin_memory)
+        out = _memory_format.like_format(out, input, memory_format)
+        return out.requires_grad_() if requires_grad else out
     return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad,
                 pin_memory=pin_memory)
@@ -419,34 +456,55 @@ def spmm(input, mat2):
     return sparse.mm(input, mat2)
 
 
-@_checked("var_mean", "input:Tensor dim:ints? keepdim:bool")
-def var_mean(input, dim=None, *, correction=1, keepdim=False):
+def _var_args(op, dim, unbiased, correction):
+    """PyTorch's var/std argument forms: ``(dim, unbiased, keepdim)``, ``(bool unbiased)`` and the
+    keyword ``correction``; returns the dims and the correction."""
+    if type(dim) is type(True):  # the (bool unbiased) overload (`bool` here is rtorch.bool, the dtype)
+        if unbiased is not None:
+            raise TypeError(f"{op}() received an invalid combination of arguments - got (Tensor, bool, bool)")
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{op}() received an invalid combination of arguments - got both 'unbiased' and "
+                        f"'correction'")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return dim, correction
+
+
+@_checked("var_mean", "input:Tensor keepdim:bool unbiased:bool?")
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Returns the variance and the mean of ``input`` (see :meth:`Tensor.var`), as a tuple.
 
     Args:
         input (Tensor): the input.
-        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
-        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default. A bool in this
+            place is ``unbiased`` (PyTorch's ``var_mean(input, unbiased)`` form).
+        unbiased (bool, optional): ``False`` is ``correction=0`` (older PyTorch spelling).
         keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
 
     Example::
 
         >>> rtorch.var_mean(rtorch.tensor([1.0, 2.0, 3.0, 4.0]))
         (tensor(1.6667), tensor(2.5000))
     """
+    dim, correction = _var_args("var_mean", dim, unbiased, correction)
     return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 
-@_checked("std_mean", "input:Tensor dim:ints? keepdim:bool")
-def std_mean(input, dim=None, *, correction=1, keepdim=False):
+@_checked("std_mean", "input:Tensor keepdim:bool unbiased:bool?")
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Returns the standard deviation and the mean of ``input`` (see :meth:`Tensor.std`), as a tuple.
 
     Args:
         input (Tensor): the input.
-        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default.
-        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
+        dim (int or tuple of int, optional): the dimension(s) to reduce; all by default. A bool in this
+            place is ``unbiased``.
+        unbiased (bool, optional): ``False`` is ``correction=0`` (older PyTorch spelling).
         keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        correction (float, optional): the variance's degrees-of-freedom correction. Default: ``1``.
     """
+    dim, correction = _var_args("std_mean", dim, unbiased, correction)
     return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim)
 
 

@@ -21,6 +21,7 @@ def composite(*, method=True, function=True):
         name = fn.__name__
         if not (fn.__doc__ or "").strip():
             raise TypeError(f"composite op {name} has no docstring")
+        fn = _checked_by_annotations(fn, name, method)
         if any(d["name"] == name for d in DECLARATIONS):
             raise TypeError(f"composite op {name} is declared twice")
         if method:
@@ -31,6 +32,25 @@ def composite(*, method=True, function=True):
                              "module": fn.__module__})
         return fn
     return declare
+
+
+# Parameter annotations the argument checks understand (`_argcheck.KINDS`): a bad value raises PyTorch's
+# TypeError naming the op and the argument instead of failing somewhere inside the composition.
+_ANNOTATION_KINDS = {"Tensor": "Tensor", "Tensor | None": "Tensor?", "int": "int", "int | None": "int?",
+                     "bool": "bool", "float": "Number", "float | None": "Number?"}
+
+
+def _checked_by_annotations(fn, name, method):
+    from ._argcheck import checked
+    params = list(inspect.signature(fn).parameters.values())
+    spec = []
+    for i, p in enumerate(params):
+        ann = p.annotation if isinstance(p.annotation, str) else None
+        if i == 0 and method and p.name != "self" and ann is None:
+            ann = "Tensor"  # the function form of a method: its first argument is the tensor
+        if ann in _ANNOTATION_KINDS and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            spec.append(f"{p.name}:{_ANNOTATION_KINDS[ann]}")
+    return checked(name, " ".join(spec))(fn) if spec else fn
 
 
 def _annotation(a):

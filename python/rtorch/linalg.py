@@ -1603,15 +1603,7 @@ def cross(input, other, *, dim=-1, out=None):
     t = _t()
     if input.dim() != other.dim():
         raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
-    shape = _bshape(tuple(input.shape), tuple(other.shape))
-    a, b = input.expand(*shape), other.expand(*shape)
-    d = dim % len(shape) if shape else 0
-    if input.shape[dim] != 3 or other.shape[dim] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
-                           f"Got {input.shape[dim]} and {other.shape[dim]}")
-    a0, a1, a2 = (a.narrow(d, i, 1) for i in range(3))
-    b0, b1, b2 = (b.narrow(d, i, 1) for i in range(3))
-    return _out(t.cat([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], d), out)
+    return _out(t.cross(input, other, dim=dim), out)  # torch.cross with linalg's default dim
 
 
 def tensorinv(A, ind=2, *, out=None):

@@ -146,9 +146,7 @@ impl Backward {
             }
             Backward::Cumprod { x, y, dim } => {
                 let (x, y) = (x.unpack(node)?, y.unpack(node)?);
-                let d = *dim as i64;
-                let s = g.mul(&y)?.flip(&[d])?.cumulative(d, false)?.flip(&[d])?;
-                one(s.div(&x)?)
+                one(cumprod_grad(&g, &x, &y, *dim as i64)?)
             }
             Backward::Reshape { input_shape } => one(g.reshape_u(input_shape)?),
             Backward::Permute { dims } => {
@@ -223,6 +221,15 @@ impl Backward {
                 }
                 Ok(out)
             }
+            Backward::ScatterReduce { dim, index, reduce, include_self, x, vals, out, has_src } => {
+                let (x, s, r) = (x.unpack(node)?, vals.unpack(node)?, out.unpack(node)?);
+                let (gx, gs) = scatter_reduce_grads(&g, *dim, index, reduce, *include_self, &x, &s, &r)?;
+                let mut grads = vec![node.needs_grad(0).then_some(gx)];
+                if *has_src {
+                    grads.push(Some(gs));
+                }
+                Ok(grads)
+            }
             Backward::Bmm { a, b } => {
                 let (a, b) = (a.unpack(node)?, b.unpack(node)?);
                 let ga = node.needs_grad(0).then(|| crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)).transpose()?;
@@ -245,4 +252,75 @@ impl Backward {
             Backward::Custom(_) => unreachable!("handled above"),
         }
     }
+}
+
+/// The gradients of `scatter_reduce` for self and src (PyTorch's `scatter_reduce_backward`): `mean`
+/// divides by the count per position, `amax`/`amin` share the gradient evenly among the elements
+/// equal to the result, `prod` divides the result by each factor (with the zero cases computed as
+/// exclusive products). Without `include_self` the scattered positions of self get no gradient.
+#[allow(clippy::too_many_arguments)]
+fn scatter_reduce_grads(g: &Tensor, dim: usize, index: &Tensor, reduce: &str, include_self: bool, x: &Tensor, s: &Tensor, r: &Tensor) -> Result<(Tensor, Tensor)> {
+    use crate::ops::index::{gather, scatter, where_};
+    use crate::scalar::Scalar;
+    let d = dim as i64;
+    let ft = |b: &Tensor| b.to_dtype(x.dtype());
+    let zero = Arg::S(Scalar::Float(0.0));
+    let (gx, gs) = match reduce {
+        "sum" => (g.clone(), gather(g, d, index)?),
+        "mean" => {
+            let base = Tensor::full(g.shape(), Scalar::Float(if include_self { 1.0 } else { 0.0 }), g.dtype(), g.device())?;
+            let ones = Tensor::full(index.shape(), Scalar::Float(1.0), g.dtype(), g.device())?;
+            let n = scatter(&base, d, index, &Arg::T(ones), Some("sum"), true)?;
+            let n = where_(&n.eq_scalar(0.0)?, Arg::S(Scalar::Float(1.0)), &n)?;
+            let gn = g.div(&n)?;
+            (gn.clone(), gather(&gn, d, index)?)
+        }
+        "amax" | "amin" => {
+            let value = gather(r, d, index)?;
+            let self_is = x.eq(r)?;
+            let src_is = s.eq(&value)?;
+            let n = scatter(&ft(&self_is)?, d, index, &Arg::T(ft(&src_is)?), Some("sum"), true)?;
+            let gd = g.div(&n)?;
+            (ft(&self_is)?.mul(&gd)?, ft(&src_is)?.mul(&gather(&gd, d, index)?)?)
+        }
+        _ => {
+            // prod
+            let one = Arg::S(Scalar::Float(1.0));
+            let masked_self = where_(&x.eq_scalar(0.0)?, one.clone(), x)?;
+            let msr = scatter(&masked_self, d, index, &Arg::T(s.clone()), Some("prod"), include_self)?;
+            let gx = g.mul(&msr)?.div(&masked_self)?;
+            let src_zero = s.eq_scalar(0.0)?;
+            let zeros = Tensor::full(x.shape(), Scalar::Float(0.0), x.dtype(), x.device())?;
+            let num_zeros = gather(&scatter(&zeros, d, index, &Arg::T(ft(&src_zero)?), Some("sum"), true)?, d, index)?;
+            let single_zero = src_zero.logical_and(&num_zeros.eq_scalar(1.0)?)?;
+            let masked_src = where_(&single_zero, one.clone(), s)?;
+            let msrc_r = scatter(x, d, index, &Arg::T(masked_src), Some("prod"), include_self)?;
+            let via_zero = gather(&g.mul(&msrc_r)?, d, index)?;
+            let via_div = gather(&g.mul(r)?, d, index)?.div(&where_(&src_zero, one, s)?)?;
+            (gx, where_(&single_zero, &via_zero, &via_div)?)
+        }
+    };
+    let gx = if include_self { gx } else { scatter(&gx, d, index, &zero, None, true)? };
+    Ok((gx, gs))
+}
+
+/// The gradient of `y = cumprod(x)` along `d` without dividing by zero (PyTorch's rule):
+/// `dL/dx_i = sum_{j>=i} g_j * prod_{m<=j, m!=i} x_m`. Before a slice's first zero that is
+/// `revcumsum(g*y)_i / x_i`; at the first zero it is `revcumsum(g*y')_i` with `y'` the cumprod of
+/// `x` with that zero read as 1; after it every term has a zero factor.
+fn cumprod_grad(g: &Tensor, x: &Tensor, y: &Tensor, d: i64) -> Result<Tensor> {
+    use crate::ops::index::where_;
+    use crate::scalar::Scalar;
+    let revcumsum = |t: &Tensor| -> Result<Tensor> { t.flip(&[d])?.cumulative(d, false)?.flip(&[d]) };
+    let zero = x.eq_scalar(0.0)?;
+    let zeros_so_far = zero.to_dtype(DType::I64)?.cumulative(d, false)?;
+    let before = zeros_so_far.eq_scalar(0.0)?;
+    let first = zero.logical_and(&zeros_so_far.eq_scalar(1.0)?)?;
+    let one = Arg::S(Scalar::Float(1.0));
+    let none = Arg::S(Scalar::Float(0.0));
+    let safe_x = where_(&before, x, one.clone())?;
+    let g_before = where_(&before, &revcumsum(&g.mul(y)?)?.div(&safe_x)?, none.clone())?;
+    let y1 = where_(&first, one, x)?.cumulative(d, true)?;
+    let g_first = where_(&first, &revcumsum(&g.mul(&y1)?)?, none)?;
+    g_before.add(&g_first)
 }

@@ -265,6 +265,9 @@ pub fn meshgrid(ts: &[Tensor], indexing: &str) -> Result<Vec<Tensor>> {
 
 /// `take_along_dim(indices, dim)`: gather with broadcasting of the non-`dim` dims.
 pub fn take_along_dim(x: &Tensor, idx: &Tensor, dim: Option<i64>) -> Result<Tensor> {
+    if idx.dtype() != DType::I64 {
+        bail!(Runtime, "torch.take_along_dim(): dtype of indices should be Long but got {}", idx.dtype().legacy_name());
+    }
     match dim {
         None => crate::ops::index::gather(&x.reshape(&[-1])?, 0, &idx.reshape(&[-1])?),
         Some(d) => {
@@ -280,7 +283,11 @@ pub fn take_along_dim(x: &Tensor, idx: &Tensor, dim: Option<i64>) -> Result<Tens
             let (mut bx, mut bi) = (b.clone(), b);
             bx[dd] = x.shape()[dd];
             bi[dd] = idx.shape()[dd];
-            crate::ops::index::gather(&x.expand(&bx)?, d, &idx.expand(&bi)?)
+            // Along a dim (not flattened) PyTorch wraps negative indices once, as Python does.
+            let n = x.shape()[dd] as i64;
+            let shifted = crate::ops::binary::binary(crate::opdefs::BinaryOp::Add, idx, crate::ops::binary::Arg::S(crate::scalar::Scalar::Int(n)))?;
+            let wrapped = crate::ops::index::where_(&idx.lt_scalar(0.0)?, &shifted, idx)?;
+            crate::ops::index::gather(&x.expand(&bx)?, d, &wrapped.expand(&bi)?)
         }
     }
 }

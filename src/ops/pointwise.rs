@@ -9,9 +9,9 @@ use crate::tape::needs_grad;
 use crate::tensor::Tensor;
 use crate::bail;
 
-/// `clamp(x, min, max)` with tensor or scalar bounds (at least one). The gradient flows where the
-/// input lies inside the range, ties included (PyTorch's rule), so the result is re-expressed
-/// through `where` when autograd records.
+/// `clamp(x, min, max)` with tensor or scalar bounds (at least one). With number bounds the gradient
+/// flows where the input lies strictly inside the range; with tensor bounds see
+/// `clamp_tensor_bounds`. The result is re-expressed through `where` when autograd records.
 pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
     if min.is_none() && max.is_none() {
         bail!(Runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
@@ -23,14 +23,80 @@ pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
     if let Some(m) = &max {
         r = binary(BinaryOp::Minimum, &r, m.clone())?;
     }
+    let tensor_bound = |b: &Option<Arg>| matches!(b, Some(Arg::T(_)));
+    let bound_grad = |b: &Option<Arg>| matches!(b, Some(Arg::T(bt)) if needs_grad(&[bt]));
+    if (tensor_bound(&min) || tensor_bound(&max)) && (needs_grad(&[t]) || bound_grad(&min) || bound_grad(&max)) {
+        return clamp_tensor_bounds(t, min, max, r);
+    }
     if needs_grad(&[t]) {
+        // Number bounds: the gradient flows strictly inside the range (PyTorch 2.15: none at a tie).
         let all = || Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device());
-        let lo_ok = match &min { Some(m) => binary(BinaryOp::Ge, t, m.clone())?, None => all()? };
-        let hi_ok = match &max { Some(m) => binary(BinaryOp::Le, t, m.clone())?, None => all()? };
+        let lo_ok = match &min { Some(m) => binary(BinaryOp::Gt, t, m.clone())?, None => all()? };
+        let hi_ok = match &max { Some(m) => binary(BinaryOp::Lt, t, m.clone())?, None => all()? };
         let inside = lo_ok.logical_and(&hi_ok)?;
         r = crate::ops::index::where_(&inside, t, &r.detach())?;
     }
     Ok(r)
+}
+
+/// clamp's result re-expressed so that the gradient reaches tensor bounds as PyTorch's
+/// `clamp_backward_min_max` sends it: to `x` inside the range, to `min` where `x < min <= max`, to
+/// `max` where `x > max` or `max < min`; a tie `x == min < max` (or `x == max > min`) splits the
+/// gradient evenly between `x` and that tensor bound (the value there is `x`, written as
+/// `x/2 + bound/2`). Elsewhere (NaNs) the value is the forward result with no gradient.
+fn clamp_tensor_bounds(t: &Tensor, min: Option<Arg>, max: Option<Arg>, value: Tensor) -> Result<Tensor> {
+    use crate::ops::index::where_;
+    let yes = || Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device());
+    let no = || Tensor::full(t.shape(), Scalar::Bool(false), DType::Bool, t.device());
+    let cmp = |op, b: &Option<Arg>| -> Result<Option<Tensor>> { b.clone().map(|b| binary(op, t, b)).transpose() };
+    // min < max (true without either bound), and its complement for the max branch.
+    let ordered = match (&min, &max) {
+        (Some(lo), Some(hi)) => binary(BinaryOp::Lt, lo.clone(), hi.clone())?,
+        _ => yes()?,
+    };
+    let ordered_or_eq = match (&min, &max) {
+        (Some(lo), Some(hi)) => binary(BinaryOp::Le, lo.clone(), hi.clone())?,
+        _ => yes()?,
+    };
+    let inside = cmp(BinaryOp::Ge, &min)?.unwrap_or(yes()?).logical_and(&cmp(BinaryOp::Le, &max)?.unwrap_or(yes()?))?;
+    let half = |b: &Arg| -> Result<Tensor> { t.mul_scalar(0.5)?.add(&binary(BinaryOp::Mul, b.clone(), Arg::S(Scalar::Float(0.5)))?) };
+    let is_tensor = |b: &Option<Arg>| matches!(b, Some(Arg::T(_)));
+    // Built from the last choice outwards: no gradient, max, min, x, then the ties.
+    let mut r = value.detach();
+    if let Some(hi) = &max {
+        let to_hi = cmp(BinaryOp::Gt, &max)?.unwrap().logical_or(&ordered_or_eq.logical_not()?)?;
+        r = where_(&to_hi, hi.clone(), &r)?;
+    }
+    if let Some(lo) = &min {
+        let to_lo = cmp(BinaryOp::Lt, &min)?.unwrap().logical_and(&ordered_or_eq)?;
+        r = where_(&to_lo, lo.clone(), &r)?;
+    }
+    r = where_(&inside, t, &r)?;
+    for b in [&max, &min] {
+        if let (true, Some(bound)) = (is_tensor(b), b) {
+            let tie = cmp(BinaryOp::Eq, b)?.unwrap_or(no()?).logical_and(&ordered)?;
+            r = where_(&tie, &half(bound)?, &r)?;
+        }
+    }
+    if r.dtype() != value.dtype() {
+        r = r.to_dtype(value.dtype())?;
+    }
+    Ok(r)
+}
+
+/// `logit(x, eps)`: with `eps >= 0` the input is first clamped to `[eps, 1 - eps]` (PyTorch's
+/// order: below `eps` reads `eps`, else above `1 - eps` reads `1 - eps`), and the gradient is zero
+/// outside the range, as PyTorch's `logit_backward`.
+pub fn logit(x: &Tensor, eps: Option<f64>) -> Result<Tensor> {
+    let z = match eps {
+        Some(e) if e >= 0.0 => {
+            let (lo, hi) = (Arg::S(Scalar::Float(e)), Arg::S(Scalar::Float(1.0 - e)));
+            let above = crate::ops::index::where_(&binary(BinaryOp::Gt, x, hi.clone())?, hi, x)?;
+            crate::ops::index::where_(&binary(BinaryOp::Lt, x, lo.clone())?, lo, &above)?
+        }
+        _ => x.clone(),
+    };
+    z.unary(crate::opdefs::UnaryOp::Logit)
 }
 
 /// `lerp(start, end, weight)` = start + weight * (end - start).

@@ -117,7 +117,8 @@ impl Tensor {
             None => self.clone(),
         };
         let ds = norm_dims(dims, x.ndim())?;
-        let out = reduce_raw(ReduceOp::Sum, &x, &ds, keepdim, sum_dtype(x.dtype()))?;
+        // An explicit dtype is also the accumulation and result dtype (PyTorch: int32 sums wrap in int32).
+        let out = reduce_raw(ReduceOp::Sum, &x, &ds, keepdim, dtype.unwrap_or_else(|| sum_dtype(x.dtype())))?;
         record1(&out, &[&x], || Backward::SumDims { input_shape: x.shape().to_vec(), dims: ds.clone(), keepdim });
         if dims.is_none() {
             name_grad_fn(&out, "SumBackward0"); // PyTorch's name for the whole-tensor overload

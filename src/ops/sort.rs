@@ -152,6 +152,23 @@ pub fn unique_dim(x: &Tensor, dim: i64) -> Result<(Tensor, Tensor, Tensor)> {
 }
 
 /// `searchsorted(sorted_sequence, values, right)`: insertion points along the last dim.
+/// `searchsorted(sorter=)`: the sequence in sorted order, `seq.gather(-1, sorter)`, after PyTorch's
+/// checks of the sorter (int64, the sequence's shape, every index inside the last dim).
+pub fn apply_sorter(seq: &Tensor, sorter: &Tensor) -> Result<Tensor> {
+    if sorter.dtype() != DType::I64 {
+        bail!(Runtime, "torch.searchsorted(): sorter must be a tensor of long dtype but got dtype {}", sorter.dtype().legacy_name());
+    }
+    if sorter.shape() != seq.shape() {
+        bail!(Runtime, "torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor {:?}and got sorter tensor {:?}", seq.shape(), sorter.shape());
+    }
+    let n = seq.shape().last().copied().unwrap_or(1) as f64;
+    let bad = sorter.lt_scalar(0.0)?.logical_or(&sorter.ge_scalar(n)?)?;
+    if bad.numel() > 0 && bad.to_vec::<bool>()?.iter().any(|&b| b) {
+        bail!(Runtime, "torch.searchsorted(): sorter index out of range");
+    }
+    crate::ops::index::gather(&seq.detach(), -1, sorter)
+}
+
 pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool, out_int32: bool) -> Result<Tensor> {
     if seq.ndim() > 1 && seq.shape()[..seq.ndim() - 1] != values.shape()[..values.ndim().saturating_sub(1)] {
         bail!(

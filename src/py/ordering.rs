@@ -559,6 +559,8 @@ pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<
 ///     out_int32 (bool, optional): return int32 instead of int64 indices. Default: ``False``.
 ///     right (bool, optional): return the rightmost insertion point. Default: ``False``.
 ///     side (str, optional): ``"left"`` or ``"right"``, same as ``right``.
+///     sorter (LongTensor, optional): indices that sort an unsorted ``sorted_sequence`` along its
+///         last dimension (as from :func:`rtorch.argsort`); the result indexes the sorted order.
 ///
 /// Example::
 ///
@@ -568,15 +570,20 @@ pub fn tensordot(a: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, dims: Option<
 ///     >>> rtorch.searchsorted(seq, rtorch.tensor([3, 6]), right=True)
 ///     tensor([2, 3])
 #[pyfunction]
-#[pyo3(signature = (sorted_sequence, input, *, out_int32=false, right=false, side=None))]
-pub fn searchsorted(sorted_sequence: &Bound<'_, PyTensor>, input: &Bound<'_, PyAny>, out_int32: bool, right: bool, side: Option<&str>) -> R {
+#[pyo3(signature = (sorted_sequence, input, *, out_int32=false, right=false, side=None, out=None, sorter=None))]
+pub fn searchsorted<'py>(py: Python<'py>, sorted_sequence: &Bound<'py, PyTensor>, input: &Bound<'py, PyAny>, out_int32: bool, right: bool, side: Option<&str>, out: Option<Bound<'py, PyTensor>>, sorter: Option<&Bound<'py, PyTensor>>) -> crate::py::out::RO<'py> {
     let right = right || side == Some("right");
     let v = match scalar_of(input) {
         Some(s) => Tensor::scalar(s, sorted_sequence.get().t.dtype()).py()?,
         None => tensor_from_any(input)?,
     };
     let s = &sorted_sequence.get().t;
-    Ok(nogil("searchsorted", v.numel(), || sort::searchsorted(s, &v, right, out_int32)).py()?.into())
+    let order = sorter.map(|o| o.get().t.clone());
+    let r = nogil("searchsorted", v.numel(), || match &order {
+        Some(o) => sort::searchsorted(&sort::apply_sorter(s, o)?, &v, right, out_int32),
+        None => sort::searchsorted(s, &v, right, out_int32),
+    });
+    crate::py::out::copy_out(py, "searchsorted", out, &[s], r)
 }
 
 /// Returns, for each value of ``input``, the index of the bucket defined by the 1-D ``boundaries`` it falls in.

@@ -57,6 +57,9 @@ pub enum Backward {
     Where { cond: Tensor },
     Gather { dim: usize, index: Tensor, input_shape: Vec<usize> },
     Scatter { dim: usize, index: Tensor, add: bool, src_shape: Option<Vec<usize>> },
+    /// scatter_reduce with prod / mean / amax / amin (or sum without self): inputs (self, src?);
+    /// `vals` is src cut to index's extent in self's dtype, `out` the result.
+    ScatterReduce { dim: usize, index: Tensor, reduce: &'static str, include_self: bool, x: Saved, vals: Saved, out: Saved, has_src: bool },
     Bmm { a: Saved, b: Saved },
     /// Fused conv2d on the CPU: inputs (x, w, bias?).
     Conv2d { x: Saved, w: Saved, win: crate::opdefs::Window, groups: usize, bias: bool },
@@ -112,6 +115,7 @@ impl Backward {
             Backward::Gather { .. } => "GatherBackward0".into(),
             Backward::Scatter { add: false, .. } => "ScatterBackward0".into(),
             Backward::Scatter { add: true, .. } => "ScatterAddBackward0".into(),
+            Backward::ScatterReduce { .. } => "ScatterReduceBackward0".into(),
             Backward::Bmm { .. } => "BmmBackward0".into(),
             Backward::Conv2d { .. } => "ConvolutionBackward0".into(),
             Backward::Im2Col { .. } => "Im2ColBackward0".into(),

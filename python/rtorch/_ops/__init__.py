@@ -3,5 +3,15 @@
 from . import linalg, shape
 from .linalg import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+# tensorops families
+from . import scatter, stats, products, copies, misc, indexing, sampling
+from .scatter import *  # noqa: F401,F403
+from .stats import *  # noqa: F401,F403
+from .products import *  # noqa: F401,F403
+from .copies import *  # noqa: F401,F403
+from .misc import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .sampling import *  # noqa: F401,F403
 
-__all__ = [*linalg.__all__, *shape.__all__]
+__all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
+           *misc.__all__, *indexing.__all__, *sampling.__all__]

@@ -1,6 +1,9 @@
 """torch's older linear-algebra names (torch.det, torch.svd, torch.lu, torch.triangular_solve, ...) and their
 Tensor methods, declared with `@composite` on :mod:`rtorch.linalg`."""
+from __future__ import annotations
+
 from .._composite import composite
+from .._rtorch import Tensor
 
 
 class _Linalg:
@@ -15,7 +18,7 @@ _la = _Linalg()
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
            "qr", "svd", "lu", "lu_solve", "lu_unpack", "triangular_solve", "matrix_power", "matrix_exp",
-           "chain_matmul", "orgqr"]
+           "orgqr"]
 
 
 @composite()
@@ -116,7 +119,7 @@ def cholesky(input, upper=False, *, out=None):
 
 
 @composite()
-def cholesky_solve(input, input2, upper=False, *, out=None):
+def cholesky_solve(input, input2: Tensor, upper=False, *, out=None):
     """Solves ``A X = input`` from the Cholesky factor ``input2`` of ``A`` (upper with ``upper=True``).
 
     Args:
@@ -223,7 +226,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
 
 
 @composite()
-def lu_solve(b, LU_data, LU_pivots, *, out=None):
+def lu_solve(b, LU_data: Tensor, LU_pivots: Tensor, *, out=None):
     """Solves ``A X = b`` from ``A``'s packed LU factors and pivots (:func:`rtorch.linalg.lu_solve`).
 
     Args:
@@ -243,7 +246,7 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
 
 
 @composite(method=False)
-def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data=True, unpack_pivots=True, *, out=None):
     """Unpacks packed LU factors into ``P``, ``L``, ``U`` with ``A = P L U`` (:func:`rtorch.linalg.lu_unpack`).
 
     Args:
@@ -264,7 +267,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
 
 
 @composite()
-def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+def triangular_solve(b, A: Tensor, upper=True, transpose=False, unitriangular=False, *, out=None):
     """Solves ``A X = b`` for triangular ``A``, returning ``(solution, cloned_coefficient)``.
 
     ``transpose=True`` solves ``A^T X = b``.
@@ -322,29 +325,8 @@ def matrix_exp(input):
     return _la.matrix_exp(input)
 
 
-@composite(method=False)
-def chain_matmul(*matrices, out=None):
-    """The product of the 2-D ``matrices``, multiplied in the cheapest order.
-
-    The deprecated form of :func:`rtorch.linalg.multi_dot`.
-
-    Args:
-        *matrices (Tensor): two or more matrices (one returns itself).
-        out (Tensor, optional): the output tensor.
-
-    Example::
-
-        >>> rtorch.chain_matmul(rtorch.ones(2, 3), rtorch.ones(3, 2))
-        tensor([[3., 3.],
-                [3., 3.]])
-    """
-    if len(matrices) == 1:
-        return _la._out(matrices[0], out)
-    return _la.multi_dot(matrices, out=out)
-
-
 @composite()
-def orgqr(input, tau):
+def orgqr(input, tau: Tensor):
     """The product of Householder reflectors (:func:`rtorch.linalg.householder_product`).
 
     Args:
@@ -359,9 +341,3 @@ def orgqr(input, tau):
     """
     return _la.householder_product(input, tau)
 
-
-for _name in __all__:
-    _obj = globals()[_name]
-    if _obj.__module__ == __name__:
-        globals()[_name] = _la._checked(_obj, prefix="")
-del _name, _obj

@@ -131,6 +131,13 @@ pub fn index_select(x: &Tensor, dim: i64, idx: &Tensor) -> Result<Tensor> {
         bail!(Index, "index_select(): Index is supposed to be a vector");
     }
     let d = wrap_dim(dim, x.ndim())?;
+    if x.ndim() == 0 {
+        // A scalar is indexed as a one-element vector; the result stays 0-d (PyTorch).
+        if idx.numel() != 1 {
+            bail!(Runtime, "index_select(): Index to scalar can have only 1 value, got {} value(s)", idx.numel());
+        }
+        return index(&x.reshape(&[1])?, &[IndexItem::Tensor(idx.reshape(&[1])?)])?.reshape(&[]);
+    }
     let mut items = vec![IndexItem::Slice(None, None, 1); d];
     items.push(IndexItem::Tensor(idx.reshape(&[-1])?));
     index(x, &items)

@@ -8,7 +8,7 @@ mod scatter;
 pub use advanced::{index, index_add, index_copy, index_fill, index_put, index_put_, index_put_raw, index_select, setitem};
 pub use nonzero::nonzero;
 pub use plan::{all_offsets, plan, Plan};
-pub use scatter::{gather, masked_fill, scatter, where_};
+pub use scatter::{gather, masked_fill, masked_fill_tensor, scatter, where_};
 
 /// The view's storage from its first element on as a flat 1-D view, so that a gather/scatter
 /// along dim 0 with element offsets (`all_offsets` of the view) reaches every element of it.

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::layout::{broadcast_shapes, wrap_dim};
 use crate::ops::binary::Arg;
 use crate::scalar::Scalar;
-use crate::tape::{needs_grad, record, record1, Backward};
+use crate::tape::{needs_grad, record, record1, Backward, Saved};
 use crate::tensor::Tensor;
 use crate::bail;
 
@@ -162,17 +162,56 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
     let srct = src.tensor();
     let ins: Vec<&Tensor> = std::iter::once(x).chain(srct).collect();
     if x.dtype().is_float() && needs_grad(&ins) {
-        let add = match reduce {
-            None => false,
-            Some("sum") | Some("add") => true,
-            Some(r) => bail!(NotImplemented, "the derivative of scatter_reduce with reduce='{}' is not implemented", r),
+        let rule = match reduce {
+            None => Backward::Scatter { dim: d, index: index.clone(), add: false, src_shape: srct.map(|t| t.shape().to_vec()) },
+            Some("sum") | Some("add") if include_self => {
+                Backward::Scatter { dim: d, index: index.clone(), add: true, src_shape: srct.map(|t| t.shape().to_vec()) }
+            }
+            Some(r) => {
+                let reduce = match r {
+                    "sum" | "add" => "sum",
+                    "prod" | "multiply" => "prod",
+                    "mean" => "mean",
+                    "amax" => "amax",
+                    _ => "amin",
+                };
+                Backward::ScatterReduce {
+                    dim: d,
+                    index: index.clone(),
+                    reduce,
+                    include_self,
+                    x: Saved::input(x),
+                    // src itself when it is already the values (so double backward reaches it); else its
+                    // cut/cast copy, which is outside the graph.
+                    vals: match srct {
+                        Some(t) if t.shape() == index.shape() && t.dtype() == x.dtype() && t.device() == x.device() => Saved::input(t),
+                        _ => Saved::input(&vals),
+                    },
+                    out: Saved::output(&out),
+                    has_src: srct.is_some(),
+                }
+            }
         };
-        record(&[&out], &ins, Backward::Scatter { dim: d, index: index.clone(), add, src_shape: srct.map(|t| t.shape().to_vec()) });
+        record(&[&out], &ins, rule);
     }
     Ok(out)
 }
 
 /// `masked_fill(mask, value)` out of place.
+/// `masked_fill` with a 0-d tensor value: a `where` that records the value's gradient too (the
+/// value is cast to `x`'s dtype first, as PyTorch converts it).
+pub fn masked_fill_tensor(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> {
+    if mask.dtype() != DType::Bool {
+        bail!(Runtime, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());
+    }
+    if value.ndim() != 0 {
+        bail!(Runtime, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).", value.ndim());
+    }
+    let v = if value.dtype() != x.dtype() { value.to_dtype(x.dtype())? } else { value.clone() };
+    let v = if v.device() != x.device() { v.to_device(x.device())? } else { v };
+    where_(mask, &v, x)
+}
+
 pub fn masked_fill(x: &Tensor, mask: &Tensor, value: Scalar) -> Result<Tensor> {
     if mask.dtype() != DType::Bool {
         bail!(Runtime, "masked_fill_ only supports boolean masks, but got mask with dtype {}", mask.dtype());

@@ -96,15 +96,29 @@ impl PyTensor {
     }
     /// Returns the logit of each element of ``input``: ``log(p / (1 - p))``.
     ///
-    /// Unlike PyTorch there is no ``eps`` argument: values outside ``[0, 1]`` give NaN and the
-    /// ends give -inf / inf.
+    /// Without ``eps`` values outside ``[0, 1]`` give NaN and the ends give -inf / inf; with
+    /// ``eps`` the input is first clamped to ``[eps, 1 - eps]`` (no gradient outside that range).
+    ///
+    /// Args:
+    ///     eps (float, optional): the clamping margin; ignored when negative. Default: ``None``.
     ///
     /// Example::
     ///
     ///     >>> rtorch.tensor([0.5, 0.75]).logit()
     ///     tensor([0.0000, 1.0986])
-    fn logit(&self) -> R {
-        wrap(crate::ops::unary::unary(&self.t, UnaryOp::Logit))
+    ///     >>> rtorch.tensor([0.0, 1.0]).logit(eps=0.1)
+    ///     tensor([-2.1972,  2.1972])
+    #[pyo3(signature = (eps=None))]
+    fn logit(&self, eps: Option<f64>) -> R {
+        let t = &self.t;
+        wrap(nogil("logit", t.numel(), || crate::ops::pointwise::logit(t, eps)))
+    }
+    /// In-place version of :meth:`Tensor.logit`.
+    #[pyo3(signature = (eps=None))]
+    fn logit_<'py>(slf: Bound<'py, Self>, eps: Option<f64>) -> PyResult<Bound<'py, Self>> {
+        let r = slf.get().logit(eps)?;
+        inplace_from(&slf.get().t, r.t.clone())?;
+        Ok(slf)
     }
     /// Replaces NaN, positive infinity and negative infinity in ``input`` with finite values.
     ///
@@ -266,8 +280,8 @@ impl PyTensor {
     ///
     /// Args:
     ///     mask (Tensor): a boolean mask, broadcastable to ``input``'s shape.
-    ///     value (Number or Tensor): the value to write (a one-element tensor is read as a
-    ///         number; no gradient flows to it).
+    ///     value (Number or Tensor): the value to write; a tensor must be 0-d, and the
+    ///         gradient reaches it (the sum of the output gradient where ``mask`` is True).
     ///
     /// Example::
     ///
@@ -275,6 +289,10 @@ impl PyTensor {
     ///     >>> x.masked_fill(x > 1.5, 0.0)
     ///     tensor([1., 0., 0.])
     fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
+        if let Ok(vt) = value.cast::<PyTensor>() {
+            let (t, m, v) = (&self.t, &mask.get().t, &vt.get().t);
+            return wrap(nogil("masked_fill", t.numel(), || crate::ops::index::masked_fill_tensor(t, m, v)));
+        }
         let (t, m, v) = (&self.t, &mask.get().t, scalar_arg(value)?);
         if value.cast::<PyTensor>().is_err() {
             v.check_fits(t.dtype()).py()?;

@@ -263,6 +263,7 @@ impl PyTensor {
     ///     (tensor(1.6667), tensor(1.2500))
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
     fn var(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+        let (dim, unbiased) = unbiased_first("var", dim, unbiased)?;
         let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
         let (t, d) = (&self.t, dims_arg(dim)?);
         wrap(nogil("var", t.numel(), || t.var_dims(d.as_deref(), c, keepdim)))
@@ -282,6 +283,7 @@ impl PyTensor {
     ///     tensor(1.1180)
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
     fn std(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+        let (dim, unbiased) = unbiased_first("std", dim, unbiased)?;
         let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
         let (t, d) = (&self.t, dims_arg(dim)?);
         wrap(nogil("std", t.numel(), || t.std_dims(d.as_deref(), c, keepdim)))
@@ -419,5 +421,20 @@ fn minmax<'py>(py: Python<'py>, t: &Tensor, dim: Option<&Bound<'py, PyAny>>, kee
             let cls = py.import("rtorch._size")?.getattr(if max { "max_result" } else { "min_result" })?;
             cls.call1((PyTensor::from(v), PyTensor::from(i)))
         }
+    }
+}
+
+/// PyTorch's `var(bool unbiased)` overload: a bool first argument is `unbiased`, not a dim
+/// (`x.var(True)`); then no second positional argument may follow.
+fn unbiased_first<'a, 'py>(op: &str, dim: Option<&'a Bound<'py, PyAny>>, unbiased: Option<bool>) -> PyResult<(Option<&'a Bound<'py, PyAny>>, Option<bool>)> {
+    match dim {
+        Some(d) if d.is_instance_of::<pyo3::types::PyBool>() => {
+            if unbiased.is_some() {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "{op}() received an invalid combination of arguments - got (bool, bool): the first bool is `unbiased`")));
+            }
+            Ok((None, Some(d.extract::<bool>()?)))
+        }
+        _ => Ok((dim, unbiased)),
     }
 }

@@ -232,13 +232,10 @@ class ParameterDict(Module):
         """
         if hasattr(parameters, "keys"):
             pairs = [(k, parameters[k]) for k in parameters.keys()]
-        elif not hasattr(parameters, "__iter__"):
+        elif not hasattr(parameters, "__iter__"):  # PyTorch's message (its class name typo included)
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, "
                             f"but got {type(parameters).__name__}")
         else:
-            if not hasattr(parameters, "__iter__"):
-                raise TypeError(f"ParametersDict.update should be called with an iterable of key/value pairs, "
-                                f"but got {type(parameters).__name__}")
             pairs = []
             for j, p in enumerate(parameters):
                 if not hasattr(p, "__len__") or isinstance(p, str) or len(p) != 2:
