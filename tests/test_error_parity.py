@@ -189,6 +189,8 @@ CASES = [
     row("conv_transpose_input_dims", "torch.nn.ConvTranspose2d(6, 2, 3)(torch.zeros(3), [4, 4])", IndexError,
         ["conv_transpose2d", "[3]"]),
     row("module_dict_class", "torch.nn.ModuleDict(torch.Tensor)", TypeError, ["ModuleDict"]),
+    row("linspace_int8_ends", "torch.linspace(0, 300, 5, dtype=torch.int8)", RuntimeError, ["int8", "overflow"]),
+    row("logspace_int8_ends", "torch.logspace(-129, 0, 3, dtype=torch.int8)", RuntimeError, ["int8", "overflow"]),
     row("parameter_dict_bool", "torch.nn.ParameterDict(True)", TypeError, ["iterable", "bool"]),
 ]
 

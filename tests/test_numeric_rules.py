@@ -230,3 +230,11 @@ def test_bfloat16_tolist_gives_the_stored_values(vals):
     assert t.tolist() == t.float().tolist()
     assert all(type(v) is float for v in t.tolist())
     assert t[0].tolist() == t.float()[0].item()
+
+
+def test_linspace_integer_dtype_values_and_ends():
+    # PyTorch: the ends are stored in the dtype first (must fit); the values are truncated.
+    assert rtorch.linspace(0.5, 100.7, 4, dtype=rtorch.int8).tolist() == [0, 33, 66, 100]
+    assert rtorch.linspace(0, 100, 5, dtype=rtorch.int8).tolist() == [0, 25, 50, 75, 100]
+    with pytest.raises(RuntimeError, match="int8"):
+        rtorch.linspace(2147483647, 9223372036854775807, 2147483647, dtype=rtorch.int8)

@@ -53,11 +53,23 @@ fn linspace_at(start: f64, end: f64, steps: usize, i: usize) -> f64 {
 }
 
 pub fn linspace(start: f64, end: f64, steps: usize, dtype: DType) -> Result<Tensor> {
+    check_ends(start, end, dtype)?;
     fill_new(steps, dtype, |i| linspace_at(start, end, steps, i), !dtype.is_float())
 }
 
 pub fn logspace(start: f64, end: f64, steps: usize, base: f64, dtype: DType) -> Result<Tensor> {
+    check_ends(start, end, dtype)?;
     fill_new(steps, dtype, |i| base.powf(linspace_at(start, end, steps, i)), false)
+}
+
+/// PyTorch stores linspace/logspace's `start` and `end` in the result dtype first: an integer dtype
+/// refuses ends that do not fit it ("value cannot be converted to type int8_t without overflow").
+fn check_ends(start: f64, end: f64, dtype: DType) -> Result<()> {
+    if !dtype.is_float() {
+        crate::scalar::Scalar::Float(start).check_fits(dtype)?;
+        crate::scalar::Scalar::Float(end).check_fits(dtype)?;
+    }
+    Ok(())
 }
 
 pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
