@@ -18,6 +18,7 @@ pub mod reduce;
 pub mod random;
 pub mod softmax;
 pub mod sort;
+pub mod special;
 pub mod threads;
 mod transpose;
 pub mod unary;

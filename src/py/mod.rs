@@ -17,6 +17,7 @@ mod optim;
 mod ordering;
 mod out;
 mod shm;
+mod special;
 mod tensor;
 mod unary;
 
@@ -87,6 +88,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dist_autograd::register(m)?;
     alias::register(m)?;
     guard::register(m)?;
+    special::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();
