@@ -40,35 +40,18 @@ RT_DEV double rt_digamma(double x) {
   return result + log(x) - 0.5 / x - y;
 }
 
-RT_DEV double rt_trigamma(double x) {
-  double sign = 1.0, result = 0.0;
-  if (x < 0.5) {
-    sign = -1.0;
-    double s = sin(RT_SP_PI * x);
-    result -= RT_SP_PI * RT_SP_PI / (s * s);
-    x = 1.0 - x;
-  }
-  for (int i = 0; i < 6; ++i) {
-    result += 1.0 / (x * x);
-    x += 1.0;
-  }
-  double ixx = 1.0 / (x * x);
-  result += (1.0 + 1.0 / (2.0 * x) + ixx * (1.0 / 6.0 - ixx * (1.0 / 30.0 - ixx * (1.0 / 42.0)))) / x;
-  return sign * result;
-}
-
 // Hurwitz zeta (Cephes zeta): direct sum to a >= 9, then Euler-Maclaurin.
 RT_DEV double rt_zeta(double x, double q) {
   const double A[12] = {12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
                         -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
                         1.8152105401943546773e17, -7.1661652561756670113e18};
-  if (x != x || q != q) return rt_nan_d();
   if (x == 1.0) return rt_inf_d();
   if (x < 1.0) return rt_nan_d();
   if (q <= 0.0) {
     if (q == floor(q)) return rt_inf_d();
     if (x != floor(x)) return rt_nan_d();
   }
+  if (x != x || q != q) return rt_nan_d();
   double s = pow(q, -x), a = q, b = 0.0;
   int i = 0;
   while (i < 9 || a <= 9.0) {
@@ -95,6 +78,15 @@ RT_DEV double rt_zeta(double x, double q) {
     k += 1.0;
   }
   return s;
+}
+
+// trigamma = zeta(2, x), reflected below 1/2.
+RT_DEV double rt_trigamma(double x) {
+  if (x < 0.5) {
+    double s = sin(RT_SP_PI * x);
+    return RT_SP_PI * RT_SP_PI / (s * s) - rt_zeta(2.0, 1.0 - x);
+  }
+  return rt_zeta(2.0, x);
 }
 
 RT_DEV double rt_polygamma(double n, double x) {
@@ -216,20 +208,22 @@ RT_DEV double rt_igammac_cf(double a, double x) {
   return ans * ax;
 }
 RT_DEV double rt_igamma(double a, double x) {
-  if (a != a || x != x || a < 0.0 || x < 0.0) return rt_nan_d();
+  if (a < 0.0 || x < 0.0) return rt_nan_d();
   if (a == 0.0) return x > 0.0 ? 1.0 : rt_nan_d();
   if (x == 0.0) return 0.0;
   if (isinf(a)) return isinf(x) ? rt_nan_d() : 0.0;
   if (isinf(x)) return 1.0;
+  if (a != a || x != x) return rt_nan_d();
   if (x > 1.0 && x > a) return 1.0 - rt_igammac_cf(a, x);
   return rt_igamma_series(a, x);
 }
 RT_DEV double rt_igammac(double a, double x) {
-  if (a != a || x != x || a < 0.0 || x < 0.0) return rt_nan_d();
+  if (a < 0.0 || x < 0.0) return rt_nan_d();
   if (a == 0.0) return x > 0.0 ? 0.0 : rt_nan_d();
   if (x == 0.0) return 1.0;
   if (isinf(a)) return isinf(x) ? rt_nan_d() : 1.0;
   if (isinf(x)) return 0.0;
+  if (a != a || x != x) return rt_nan_d();
   if (x < 1.0 || x < a) return 1.0 - rt_igamma_series(a, x);
   return rt_igammac_cf(a, x);
 }
@@ -264,7 +258,7 @@ RT_DEV double rt_cheb_rec(double x, long long n, double p1) {
   return q;
 }
 RT_DEV double rt_chebyshev_t(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (fabs(x) == 1.0) return (x > 0.0 || n % 2 == 0) ? 1.0 : -1.0;
@@ -272,7 +266,7 @@ RT_DEV double rt_chebyshev_t(double x, double nf) {
   return rt_cheb_rec(x, n, x);
 }
 RT_DEV double rt_chebyshev_u(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (fabs(x) == 1.0) return (x > 0.0 || n % 2 == 0) ? (double)(n + 1) : -(double)(n + 1);
@@ -283,21 +277,21 @@ RT_DEV double rt_chebyshev_u(double x, double nf) {
   return rt_cheb_rec(x, n, 2.0 * x);
 }
 RT_DEV double rt_chebyshev_v(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (fabs(x) == 1.0) return x > 0.0 ? 1.0 : (n % 2 == 0 ? (double)(2 * n + 1) : -(double)(2 * n + 1));
   return rt_cheb_rec(x, n, 2.0 * x - 1.0);
 }
 RT_DEV double rt_chebyshev_w(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (fabs(x) == 1.0) return x > 0.0 ? (double)(2 * n + 1) : (n % 2 == 0 ? 1.0 : -1.0);
   return rt_cheb_rec(x, n, 2.0 * x + 1.0);
 }
 RT_DEV double rt_hermite_h(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   double p = 1.0, q = 2.0 * x;
@@ -310,7 +304,7 @@ RT_DEV double rt_hermite_h(double x, double nf) {
   return q;
 }
 RT_DEV double rt_hermite_he(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   double p = 1.0, q = x;
@@ -323,7 +317,7 @@ RT_DEV double rt_hermite_he(double x, double nf) {
   return q;
 }
 RT_DEV double rt_laguerre_l(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (x == 0.0) return 1.0;
@@ -337,7 +331,7 @@ RT_DEV double rt_laguerre_l(double x, double nf) {
   return q;
 }
 RT_DEV double rt_legendre_p(double x, double nf) {
-  if (nf != nf) return rt_nan_d();
+  if (nf != nf) return 0.0;  // PyTorch: a NaN degree counts as negative
   long long n = (long long)nf;
   if (n < 0) return 0.0;
   if (fabs(x) == 1.0) return (x > 0.0 || n % 2 == 0) ? 1.0 : -1.0;
@@ -365,3 +359,97 @@ template <typename C> RT_DEV C rt_frexp_e(C x) {
   if (isfinite((double)x)) frexp((double)x, &e);
   return C(e);
 }
+
+// K_nu(x) e^x and K_{nu+1}(x) e^x for x >= 2, |nu| <= 1/2 (Steed's CF2, Numerical Recipes' bessik).
+RT_DEV void rt_bessel_k_cf(double nu, double x, double* k, double* k1) {
+  double b = 2.0 * (1.0 + x), d = 1.0 / b, delh = d, h = d, q1 = 0.0, q2 = 1.0;
+  double a1 = 0.25 - nu * nu, q = a1, c = a1, a = -a1, s = 1.0 + q * delh;
+  for (int i = 2; i < 100000; ++i) {
+    a -= 2.0 * (i - 1.0);
+    c = -a * c / i;
+    double qnew = (q1 - b * q2) / a;
+    q1 = q2;
+    q2 = qnew;
+    q += c * qnew;
+    b += 2.0;
+    d = 1.0 / (b + a * d);
+    delh = (b * d - 1.0) * delh;
+    h += delh;
+    double dels = q * delh;
+    s += dels;
+    if (fabs(dels / s) < RT_SP_EPS) break;
+  }
+  *k = sqrt(RT_SP_PI / (2.0 * x)) / s;
+  *k1 = *k * (nu + x + 0.5 - a1 * h) / x;
+}
+// K0, K1 (scaled by e^x when `scaled`), selected by `which` (0 or 1).
+RT_DEV double rt_bessel_k(double x, bool scaled, int which) {
+  if (x != x || x < 0.0) return rt_nan_d();
+  if (x == 0.0) return rt_inf_d();
+  if (isinf(x)) return 0.0;
+  if (x <= 2.0) {
+    const double euler = 0.57721566490153286061;
+    double q = x * x / 4.0, l = log(x / 2.0);
+    double t0 = 1.0, i0 = 1.0, s0 = 0.0, harmonic = 0.0, t1 = 1.0, i1s = 1.0, s1 = 1.0 - 2.0 * euler;
+    for (int k = 1; k < 200; ++k) {
+      t0 *= q / ((double)k * k);
+      harmonic += 1.0 / k;
+      i0 += t0;
+      s0 += t0 * harmonic;
+      t1 *= q / ((double)k * (k + 1.0));
+      i1s += t1;
+      s1 += t1 * (2.0 * harmonic + 1.0 / (k + 1.0) - 2.0 * euler);
+      if (t0 < RT_SP_EPS * i0) break;
+    }
+    double r = which == 0 ? -(l + euler) * i0 + s0 : 1.0 / x + l * (x / 2.0) * i1s - x / 4.0 * s1;
+    return scaled ? r * exp(x) : r;
+  }
+  double k0, k1;
+  rt_bessel_k_cf(0.0, x, &k0, &k1);
+  double r = which == 0 ? k0 : k1;
+  return scaled ? r : r * exp(-x);
+}
+
+RT_DEV double rt_airy_ai(double x) {
+  if (x != x) return x;
+  if (isinf(x)) return x > 0.0 ? 0.0 : rt_nan_d();
+  if (x > 2.0) {
+    double z = 2.0 / 3.0 * x * sqrt(x);
+    if (z > 745.0) return 0.0;
+    double k, k1;
+    rt_bessel_k_cf(1.0 / 3.0, z, &k, &k1);
+    return sqrt(x / 3.0) / RT_SP_PI * k * exp(-z);
+  }
+  if (x >= -6.5) {
+    const double c1 = 0.35502805388781723926, c2 = 0.25881940379280679840;
+    double x3 = x * x * x, f = 1.0, g = x, tf = 1.0, tg = x;
+    for (int k = 1; k < 200; ++k) {
+      double k3 = 3.0 * k;
+      tf *= x3 / ((k3 - 1.0) * k3);
+      tg *= x3 / (k3 * (k3 + 1.0));
+      f += tf;
+      g += tg;
+      if (fabs(tf) <= RT_SP_EPS * fabs(f) && fabs(tg) <= RT_SP_EPS * fabs(g)) break;
+    }
+    return c1 * f - c2 * g;
+  }
+  double t = -x, z = 2.0 / 3.0 * t * sqrt(t), p = 0.0, q = 0.0, u = 1.0, prev = rt_inf_d(), zk = 1.0;
+  for (int k = 0; k < 40; ++k) {
+    if (k > 0) {
+      u *= (6.0 * k - 5.0) * (6.0 * k - 3.0) * (6.0 * k - 1.0) / ((2.0 * k - 1.0) * 216.0 * k);
+      zk *= z;
+    }
+    double term = u / zk;
+    if (term > prev) break;
+    prev = term;
+    double sign = ((k / 2) % 2 == 0) ? 1.0 : -1.0;
+    if (k % 2 == 0) p += sign * term; else q += sign * term;
+  }
+  double th = z + RT_SP_PI / 4.0;
+  return (sin(th) * p - cos(th) * q) / (sqrt(RT_SP_PI) * pow(t, 0.25));
+}
+
+RT_DEV double rt_shifted_chebyshev_t(double x, double n) { return rt_chebyshev_t(x + x - 1.0, n); }
+RT_DEV double rt_shifted_chebyshev_u(double x, double n) { return rt_chebyshev_u(x + x - 1.0, n); }
+RT_DEV double rt_shifted_chebyshev_v(double x, double n) { return rt_chebyshev_v(x + x - 1.0, n); }
+RT_DEV double rt_shifted_chebyshev_w(double x, double n) { return rt_chebyshev_w(x + x - 1.0, n); }

@@ -527,6 +527,25 @@ from .random import get_rng_state, set_rng_state, seed  # noqa: E402,F401
 # As in PyTorch, importing the package registers the shared-memory reductions for tensors.
 from . import multiprocessing  # noqa: E402,F401
 
+# ---- special functions, the rows' in-place functions, window functions (helper branch `special`) ----
+from ._rtorch import polygamma, float_power  # noqa: E402,F401
+for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):
+    globals()[_name] = _function_of(getattr(Tensor, _name))
+
+
+def _row_inplace_names():
+    """The in-place names (``exp_``, ``xlogy_``...) of the op-table rows that have a module function."""
+    return sorted({i for d in _rtorch._declarations() if d["function"] for _, i in d["names"] if i})
+
+
+# rtorch.exp_(x) and the rest, generated from the declarations: the Tensor method called as a function.
+for _name in _row_inplace_names():
+    globals()[_name] = _function_of(getattr(Tensor, _name))
+del _name
+from ._windows import hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window  # noqa: E402,F401
+from . import special, signal  # noqa: E402,F401
+# ---- end of the `special` block ----
+
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401
 

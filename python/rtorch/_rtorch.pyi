@@ -818,6 +818,27 @@ class Tensor:
         """Returns the logit of each element of ``input``: ``log(p / (1 - p))``."""
     def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None, neginf: _float | None = None) -> Tensor:
         """Replaces NaN, positive infinity and negative infinity in ``input`` with finite values."""
+    # special functions bound by hand (src/py/tensor/special.rs)
+    def polygamma(self, n: _int, *, out: Tensor | None = None) -> Tensor:
+        """Computes the n-th derivative of the digamma function of ``input`` (``rtorch.polygamma(n, input)``)."""
+    def polygamma_(self, n: _int) -> Self:
+        """In-place version of :meth:`Tensor.polygamma`."""
+    def mvlgamma(self, p: _int, *, out: Tensor | None = None) -> Tensor:
+        """Computes the multivariate log-gamma function of dimension ``p`` elementwise."""
+    def mvlgamma_(self, p: _int) -> Self:
+        """In-place version of :meth:`Tensor.mvlgamma`."""
+    def frexp(self) -> Any:
+        """Decomposes ``input`` into mantissa and exponent: ``input = mantissa * 2 ** exponent``."""
+    def float_power(self, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Raises ``input`` to the power ``exponent`` in double precision: the result is always float64."""
+    def float_power_(self, exponent: _TensorOrNumber) -> Self:
+        """In-place version of :meth:`Tensor.float_power` (``input`` must be float64)."""
+    def positive(self) -> Self:
+        """Returns ``input`` itself (unary plus); bool tensors are not supported, as in PyTorch."""
+    def isreal(self) -> Tensor:
+        """Returns a bool tensor that is True where ``input`` is real-valued."""
+    def logit_(self, eps: _float | None = None) -> Self:
+        """In-place version of :meth:`Tensor.logit`."""
 
     # activations
     def gelu(self, approximate: Literal["none", "tanh"] = "none") -> Tensor:
@@ -1789,6 +1810,13 @@ __all__ = [
     "logical_and", "logical_or", "logical_xor",
 ]
 # <<< end of generated (functions)
+
+# ---- special functions bound by hand (src/py/special.rs) ----
+
+def polygamma(n: _int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the n-th derivative of the digamma function of ``input``."""
+def float_power(input: _TensorOrNumber, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Raises ``input`` to the power ``exponent`` in double precision: the result is always float64."""
 
 # ---- CUDA runtime (used by rtorch.cuda) ----
 

@@ -91,24 +91,14 @@ pub fn digamma(mut x: f64) -> f64 {
     result + x.ln() - 0.5 / x - y
 }
 
-/// The trigamma function psi'(x): reflection below 1/2, six recurrence steps, the asymptotic
-/// series (PyTorch's `calc_trigamma`).
-pub fn trigamma(mut x: f64) -> f64 {
-    let mut sign = 1.0;
-    let mut result = 0.0;
+/// The trigamma function psi'(x) = zeta(2, x), with the reflection
+/// psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x) below 1/2.
+pub fn trigamma(x: f64) -> f64 {
     if x < 0.5 {
-        sign = -1.0;
         let s = (PI * x).sin();
-        result -= PI * PI / (s * s);
-        x = 1.0 - x;
+        return PI * PI / (s * s) - zeta(2.0, 1.0 - x);
     }
-    for _ in 0..6 {
-        result += 1.0 / (x * x);
-        x += 1.0;
-    }
-    let ixx = 1.0 / (x * x);
-    result += (1.0 + 1.0 / (2.0 * x) + ixx * (1.0 / 6.0 - ixx * (1.0 / 30.0 - ixx * (1.0 / 42.0)))) / x;
-    sign * result
+    zeta(2.0, x)
 }
 
 /// The polygamma function psi^(n)(x): digamma, trigamma, else (-1)^(n+1) n! zeta(n + 1, x).
@@ -131,9 +121,7 @@ pub fn zeta(x: f64, q: f64) -> f64 {
         -2.950_130_727_918_164e12, 1.164_678_281_435_006_7e14, -4.597_978_722_407_472_6e15,
         1.815_210_540_194_354_7e17, -7.166_165_256_175_667e18,
     ];
-    if x.is_nan() || q.is_nan() {
-        return f64::NAN;
-    }
+    // PyTorch's order of the edge cases: zeta(1, NaN) and zeta(NaN, -1) are inf.
     if x == 1.0 {
         return f64::INFINITY;
     }
@@ -147,6 +135,9 @@ pub fn zeta(x: f64, q: f64) -> f64 {
         if x != x.floor() {
             return f64::NAN;
         }
+    }
+    if x.is_nan() || q.is_nan() {
+        return f64::NAN;
     }
     let mut s = q.powf(-x);
     let mut a = q;
@@ -264,6 +255,159 @@ pub fn i1(x: f64) -> f64 {
 /// I1(x) e^-|x|.
 pub fn i1e(x: f64) -> f64 {
     if x.is_nan() { x } else { bessel_i_scaled(1.0, x.abs()).copysign(x) }
+}
+
+/// e^x K_nu(x) and e^x K_{nu+1}(x) for x >= 2 and |nu| <= 1/2: Steed's continued fraction CF2
+/// with Temme's normalisation (Numerical Recipes' `bessik`).
+fn bessel_k_cf(nu: f64, x: f64) -> (f64, f64) {
+    let mut b = 2.0 * (1.0 + x);
+    let mut d = 1.0 / b;
+    let mut delh = d;
+    let mut h = d;
+    let (mut q1, mut q2) = (0.0, 1.0);
+    let a1 = 0.25 - nu * nu;
+    let (mut q, mut c) = (a1, a1);
+    let mut a = -a1;
+    let mut s = 1.0 + q * delh;
+    for i in 2..100_000 {
+        let fi = i as f64;
+        a -= 2.0 * (fi - 1.0);
+        c = -a * c / fi;
+        let qnew = (q1 - b * q2) / a;
+        q1 = q2;
+        q2 = qnew;
+        q += c * qnew;
+        b += 2.0;
+        d = 1.0 / (b + a * d);
+        delh = (b * d - 1.0) * delh;
+        h += delh;
+        let dels = q * delh;
+        s += dels;
+        if (dels / s).abs() < EPS {
+            break;
+        }
+    }
+    let k = (PI / (2.0 * x)).sqrt() / s;
+    (k, k * (nu + x + 0.5 - a1 * h) / x)
+}
+
+/// K0(x) and K1(x) for 0 < x <= 2 by their power series (Abramowitz & Stegun 9.6.13, 9.6.11).
+fn bessel_k_series(x: f64) -> (f64, f64) {
+    const EULER: f64 = 0.577_215_664_901_532_9;
+    let q = x * x / 4.0;
+    let l = (x / 2.0).ln();
+    let (mut t0, mut i0, mut s0, mut harmonic) = (1.0, 1.0, 0.0, 0.0);
+    let (mut t1, mut i1s, mut s1) = (1.0, 1.0, 1.0 - 2.0 * EULER);
+    for k in 1..200 {
+        let kf = k as f64;
+        t0 *= q / (kf * kf);
+        harmonic += 1.0 / kf;
+        i0 += t0;
+        s0 += t0 * harmonic;
+        t1 *= q / (kf * (kf + 1.0));
+        i1s += t1;
+        // psi(k + 1) + psi(k + 2) = 2 H_k + 1/(k+1) - 2 gamma.
+        s1 += t1 * (2.0 * harmonic + 1.0 / (kf + 1.0) - 2.0 * EULER);
+        if t0 < EPS * i0 {
+            break;
+        }
+    }
+    (-(l + EULER) * i0 + s0, 1.0 / x + l * (x / 2.0) * i1s - x / 4.0 * s1)
+}
+
+/// (K0(x), K1(x)) scaled by e^x when `scaled`: inf at 0, NaN below.
+fn bessel_k(x: f64, scaled: bool) -> (f64, f64) {
+    if x.is_nan() || x < 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    if x == 0.0 {
+        return (f64::INFINITY, f64::INFINITY);
+    }
+    if x == f64::INFINITY {
+        return (0.0, 0.0);
+    }
+    if x <= 2.0 {
+        let (k0, k1) = bessel_k_series(x);
+        return if scaled { (k0 * x.exp(), k1 * x.exp()) } else { (k0, k1) };
+    }
+    let (k0, k1) = bessel_k_cf(0.0, x);
+    if scaled { (k0, k1) } else { (k0 * (-x).exp(), k1 * (-x).exp()) }
+}
+
+/// The modified Bessel functions of the second kind K0, K1 and their scaled forms e^x K.
+pub fn modified_bessel_k0(x: f64) -> f64 {
+    bessel_k(x, false).0
+}
+pub fn modified_bessel_k1(x: f64) -> f64 {
+    bessel_k(x, false).1
+}
+pub fn scaled_modified_bessel_k0(x: f64) -> f64 {
+    bessel_k(x, true).0
+}
+pub fn scaled_modified_bessel_k1(x: f64) -> f64 {
+    bessel_k(x, true).1
+}
+
+/// The Airy function Ai: its Maclaurin series on [-6.5, 2], sqrt(x/3)/pi K_{1/3}(2/3 x^{3/2})
+/// above (the K continued fraction), and the asymptotic expansion in sin/cos below -6.5.
+pub fn airy_ai(x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if x == f64::INFINITY {
+        return 0.0;
+    }
+    if x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x > 2.0 {
+        let z = 2.0 / 3.0 * x * x.sqrt();
+        if z > 745.0 {
+            return 0.0;
+        }
+        return (x / 3.0).sqrt() / PI * bessel_k_cf(1.0 / 3.0, z).0 * (-z).exp();
+    }
+    if x >= -6.5 {
+        // Ai(x) = c1 f(x) - c2 g(x), f and g the two power series in x^3.
+        const C1: f64 = 0.355_028_053_887_817_24;
+        const C2: f64 = 0.258_819_403_792_806_8;
+        let x3 = x * x * x;
+        let (mut f, mut g, mut tf, mut tg) = (1.0, x, 1.0, x);
+        for k in 1..200 {
+            let k3 = 3.0 * k as f64;
+            tf *= x3 / ((k3 - 1.0) * k3);
+            tg *= x3 / (k3 * (k3 + 1.0));
+            f += tf;
+            g += tg;
+            if tf.abs() <= EPS * f.abs() && tg.abs() <= EPS * g.abs() {
+                break;
+            }
+        }
+        return C1 * f - C2 * g;
+    }
+    // Ai(-t) ~ (sin(z + pi/4) P - cos(z + pi/4) Q) / (sqrt(pi) t^(1/4)), z = 2/3 t^(3/2), summed
+    // while the terms still shrink.
+    let t = -x;
+    let z = 2.0 / 3.0 * t * t.sqrt();
+    let (mut p, mut q, mut u, mut prev) = (0.0, 0.0, 1.0, f64::INFINITY);
+    let mut zk = 1.0;
+    for k in 0..40 {
+        let kf = k as f64;
+        if k > 0 {
+            u *= (6.0 * kf - 5.0) * (6.0 * kf - 3.0) * (6.0 * kf - 1.0) / ((2.0 * kf - 1.0) * 216.0 * kf);
+            zk *= z;
+        }
+        let term = u / zk;
+        if term > prev {
+            break;
+        }
+        prev = term;
+        // u_k / z^k goes to P (even k, alternating by k/2) or Q (odd k, alternating by (k-1)/2).
+        let sign = if (k / 2) % 2 == 0 { 1.0 } else { -1.0 };
+        if k % 2 == 0 { p += sign * term } else { q += sign * term }
+    }
+    let th = z + PI / 4.0;
+    (th.sin() * p - th.cos() * q) / (PI.sqrt() * t.powf(0.25))
 }
 
 /// Bessel functions of the first and second kind, orders 0 and 1 (y0, y1: -inf at 0, NaN below).
@@ -455,7 +599,8 @@ pub fn logaddexp2(x: f64, y: f64) -> f64 {
 /// The regularized lower incomplete gamma function P(a, x) (PyTorch's edge cases: NaN for a < 0
 /// or x < 0; P(0, x > 0) = 1; P(inf, finite) = 0; P(a, inf) = 1).
 pub fn igamma(a: f64, x: f64) -> f64 {
-    if a.is_nan() || x.is_nan() || a < 0.0 || x < 0.0 {
+    // PyTorch's order of the edge cases (P(NaN, 0) = 0, P(inf, NaN) = 0), then NaN.
+    if a < 0.0 || x < 0.0 {
         return f64::NAN;
     }
     if a == 0.0 {
@@ -470,6 +615,9 @@ pub fn igamma(a: f64, x: f64) -> f64 {
     if x.is_infinite() {
         return 1.0;
     }
+    if a.is_nan() || x.is_nan() {
+        return f64::NAN;
+    }
     if x > 1.0 && x > a {
         return 1.0 - igammac_cf(a, x);
     }
@@ -478,7 +626,7 @@ pub fn igamma(a: f64, x: f64) -> f64 {
 
 /// The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x).
 pub fn igammac(a: f64, x: f64) -> f64 {
-    if a.is_nan() || x.is_nan() || a < 0.0 || x < 0.0 {
+    if a < 0.0 || x < 0.0 {
         return f64::NAN;
     }
     if a == 0.0 {
@@ -492,6 +640,9 @@ pub fn igammac(a: f64, x: f64) -> f64 {
     }
     if x.is_infinite() {
         return 0.0;
+    }
+    if a.is_nan() || x.is_nan() {
+        return f64::NAN;
     }
     if x < 1.0 || x < a {
         return 1.0 - igamma_series(a, x);
@@ -603,8 +754,9 @@ pub mod poly {
         }
         q
     }
+    /// The degree as PyTorch takes it: truncated to an integer; NaN counts as negative (the result is 0).
     fn degree(n: f64) -> Option<i64> {
-        if n.is_nan() { None } else { Some(n as i64) }
+        if n.is_nan() { Some(-1) } else { Some(n as i64) }
     }
     pub fn chebyshev_t(x: f64, n: f64) -> f64 {
         let Some(n) = degree(n) else { return f64::NAN };
@@ -654,6 +806,19 @@ pub mod poly {
             return if x > 0.0 { (2 * n + 1) as f64 } else if n % 2 == 0 { 1.0 } else { -1.0 };
         }
         chebyshev(x, n, 2.0 * x + 1.0)
+    }
+    /// The shifted Chebyshev polynomials T*_n(x) = T_n(2x - 1) and likewise U*, V*, W*.
+    pub fn shifted_chebyshev_t(x: f64, n: f64) -> f64 {
+        chebyshev_t(x + x - 1.0, n)
+    }
+    pub fn shifted_chebyshev_u(x: f64, n: f64) -> f64 {
+        chebyshev_u(x + x - 1.0, n)
+    }
+    pub fn shifted_chebyshev_v(x: f64, n: f64) -> f64 {
+        chebyshev_v(x + x - 1.0, n)
+    }
+    pub fn shifted_chebyshev_w(x: f64, n: f64) -> f64 {
+        chebyshev_w(x + x - 1.0, n)
     }
     /// Physicists' Hermite H_n: H_{k+1} = 2x H_k - 2k H_{k-1}.
     pub fn hermite_h(x: f64, n: f64) -> f64 {

@@ -231,6 +231,30 @@ macro_rules! binary_table {
         grad none;
         names [(_special_chebyshev_polynomial_w _)] function no
         "Computes the Chebyshev polynomial of the fourth kind W_n(input).")
+    (ShiftedChebyshevT special_shifted_chebyshev_polynomial_t "special_shifted_chebyshev_polynomial_t" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_t) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_t(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_t _)] function no
+        "Computes the shifted Chebyshev polynomial of the first kind T*_n(input) = T_n(2 input - 1).")
+    (ShiftedChebyshevU special_shifted_chebyshev_polynomial_u "special_shifted_chebyshev_polynomial_u" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_u) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_u(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_u _)] function no
+        "Computes the shifted Chebyshev polynomial of the second kind U*_n(input) = U_n(2 input - 1).")
+    (ShiftedChebyshevV special_shifted_chebyshev_polynomial_v "special_shifted_chebyshev_polynomial_v" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_v) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_v(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_v _)] function no
+        "Computes the shifted Chebyshev polynomial of the third kind V*_n(input) = V_n(2 input - 1).")
+    (ShiftedChebyshevW special_shifted_chebyshev_polynomial_w "special_shifted_chebyshev_polynomial_w" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_w) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_w(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_w _)] function no
+        "Computes the shifted Chebyshev polynomial of the fourth kind W*_n(input) = W_n(2 input - 1).")
     (HermiteH special_hermite_polynomial_h "special_hermite_polynomial_h" float
         cpu { |x, y| super::special::via2(x, y, super::special::poly::hermite_h) } int {}
         cuda(F) "C(rt_hermite_h(double(a), double(b)))"

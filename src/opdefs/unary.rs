@@ -488,6 +488,36 @@ macro_rules! unary_table {
         grad none;
         names [(_special_bessel_y1 _)] function no
         "Computes the Bessel function of the second kind of order 1 of `input` (-inf at 0, NaN below).")
+    (BesselK0 special_modified_bessel_k0 "special_modified_bessel_k0" float
+        cpu { |v| super::special::via(v, super::special::modified_bessel_k0) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), false, 0))"
+        grad none;
+        names [(_special_modified_bessel_k0 _)] function no
+        "Computes the modified Bessel function of the second kind of order 0 of `input` (inf at 0, NaN below).")
+    (BesselK1 special_modified_bessel_k1 "special_modified_bessel_k1" float
+        cpu { |v| super::special::via(v, super::special::modified_bessel_k1) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), false, 1))"
+        grad none;
+        names [(_special_modified_bessel_k1 _)] function no
+        "Computes the modified Bessel function of the second kind of order 1 of `input` (inf at 0, NaN below).")
+    (BesselK0e special_scaled_modified_bessel_k0 "special_scaled_modified_bessel_k0" float
+        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k0) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), true, 0))"
+        grad none;
+        names [(_special_scaled_modified_bessel_k0 _)] function no
+        "Computes the exponentially scaled modified Bessel function of the second kind of order 0: k0(input) * exp(input).")
+    (BesselK1e special_scaled_modified_bessel_k1 "special_scaled_modified_bessel_k1" float
+        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k1) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), true, 1))"
+        grad none;
+        names [(_special_scaled_modified_bessel_k1 _)] function no
+        "Computes the exponentially scaled modified Bessel function of the second kind of order 1: k1(input) * exp(input).")
+    (AiryAi special_airy_ai "special_airy_ai" float
+        cpu { |v| super::special::via(v, super::special::airy_ai) } int {}
+        cuda(F) "C(rt_airy_ai(double(x)))"
+        grad none;
+        names [(_special_airy_ai _)] function no
+        "Computes the Airy function Ai of `input`.")
     (SphericalBesselJ0 special_spherical_bessel_j0 "special_spherical_bessel_j0" float
         cpu { |v| super::special::via(v, super::special::spherical_bessel_j0) } int {}
         cuda(F) "C(rt_spherical_j0(double(x)))"
@@ -503,7 +533,7 @@ macro_rules! unary_table {
     (FrexpExponent frexp_exponent "frexp" float
         cpu { |v| super::special::frexp(v).1 } int {}
         cuda(F) "rt_frexp_e(x)"
-        grad zero;
+        grad none;
         names [] function no
         "The exponent of frexp, as a float of the input's dtype (bound by hand: `frexp`).")
     (IsPosInf isposinf "isposinf" pred

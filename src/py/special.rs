@@ -40,7 +40,7 @@ fn polygamma<'py>(py: Python<'py>, n: i64, input: &Bound<'py, PyTensor>, out: Op
 /// Example::
 ///
 ///     >>> rtorch.float_power(rtorch.tensor([2, 3]), 2)
-///     tensor([4., 9.], dtype=rtorch.float64)
+///     tensor([4., 9.], dtype=torch.float64)
 #[pyfunction]
 #[pyo3(signature = (input, exponent, *, out=None))]
 fn float_power<'py>(py: Python<'py>, input: &Bound<'py, PyAny>, exponent: &Bound<'py, PyAny>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {

@@ -37,7 +37,7 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.tensor([2.5, 3.0]).mvlgamma(2)
-    ///     tensor([1.2038, 1.5502])
+    ///     tensor([0.8570, 1.5502])
     #[pyo3(signature = (p, *, out=None))]
     fn mvlgamma<'py>(&self, py: Python<'py>, p: i64, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         let op = special::mvlgamma_op(p).py()?;
@@ -49,8 +49,9 @@ impl PyTensor {
         crate::ops::unary::unary_(&slf.get().t, special::mvlgamma_op(p).py()?).py()?;
         Ok(slf)
     }
-    /// Decomposes ``input`` into mantissa and exponent: ``input = mantissa * 2 ** exponent``, with
-    /// ``|mantissa|`` in ``[0.5, 1)`` (0, inf and NaN give themselves and exponent 0).
+    /// Decomposes ``input`` into mantissa and exponent: ``input = mantissa * 2 ** exponent``.
+    ///
+    /// ``|mantissa|`` is in ``[0.5, 1)``; 0, inf and NaN give themselves and exponent 0.
     ///
     /// Returns:
     ///     A named tuple ``(mantissa, exponent)``; the exponent is int32.
@@ -58,7 +59,7 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.tensor([8.0, 0.75]).frexp()
-    ///     frexp(mantissa=tensor([0.5000, 0.7500]), exponent=tensor([4, 0], dtype=rtorch.int32))
+    ///     frexp(mantissa=tensor([0.5000, 0.7500]), exponent=tensor([4, 0], dtype=torch.int32))
     fn frexp<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let t = &self.t;
         let (m, e) = nogil("frexp", t.numel(), || special::frexp(t)).py()?;
@@ -74,7 +75,7 @@ impl PyTensor {
     /// Example::
     ///
     ///     >>> rtorch.tensor([2, 3]).float_power(2)
-    ///     tensor([4., 9.], dtype=rtorch.float64)
+    ///     tensor([4., 9.], dtype=torch.float64)
     #[pyo3(signature = (exponent, *, out=None))]
     fn float_power<'py>(&self, py: Python<'py>, exponent: &Bound<'py, PyAny>, out: Option<Bound<'py, PyTensor>>) -> RO<'py> {
         let (a, b) = (Arg::T(self.t.clone()), arg_of(exponent)?);
@@ -106,8 +107,9 @@ impl PyTensor {
         }
         Ok(slf)
     }
-    /// Returns a bool tensor that is True where ``input`` is real-valued: every element of a
-    /// real tensor (rtorch has no complex dtypes).
+    /// Returns a bool tensor that is True where ``input`` is real-valued.
+    ///
+    /// Every element of a real tensor is (rtorch has no complex dtypes).
     ///
     /// Example::
     ///
@@ -117,8 +119,9 @@ impl PyTensor {
         let t = &self.t;
         wrap(Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()))
     }
-    /// In-place version of :meth:`Tensor.logit`; with ``eps``, the input is first clamped to
-    /// ``[eps, 1 - eps]``.
+    /// In-place version of :meth:`Tensor.logit`.
+    ///
+    /// With ``eps``, the input is first clamped to ``[eps, 1 - eps]``.
     ///
     /// Args:
     ///     eps (float, optional): the clamping bound. Default: ``None`` (no clamping).
