@@ -230,8 +230,8 @@ RT_DEV double rt_igammac(double a, double x) {
 
 // gcd / lcm on integers (non-negative results, wrapping as two's complement).
 template <typename T> RT_DEV T rt_gcd(T a, T b) {
-  unsigned long long x = a < T(0) ? 0ULL - (unsigned long long)(long long)a : (unsigned long long)(long long)a;
-  unsigned long long y = b < T(0) ? 0ULL - (unsigned long long)(long long)b : (unsigned long long)(long long)b;
+  unsigned long long x = rt_lt0(a) ? 0ULL - (unsigned long long)(long long)a : (unsigned long long)(long long)a;
+  unsigned long long y = rt_lt0(b) ? 0ULL - (unsigned long long)(long long)b : (unsigned long long)(long long)b;
   while (y != 0) {
     unsigned long long t = x % y;
     x = y;
