@@ -544,7 +544,7 @@ macro_rules! unary_table {
         "Returns a bool tensor that is True where `input` is positive infinity.")
     (IsNegInf isneginf "isneginf" pred
         cpu { |v| v.to_f64() == f64::NEG_INFINITY } int {}
-        cuda(ALL) "rt_isinf(x) && x < C(0)"
+        cuda(ALL) "rt_isinf(x) && rt_lt0(x)"
         grad none;
         names [(isneginf _)] function yes
         "Returns a bool tensor that is True where `input` is negative infinity.")
