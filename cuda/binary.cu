@@ -13,6 +13,7 @@
 // in PyTorch) yields 0 here; the caller is expected to check. shl/shr by a negative amount or by at
 // least the bit width give 0 (shr of a negative value gives -1).
 #include "common.cuh"
+#include "special.cuh"
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for the op table's expressions (the functors Op_<id> are generated from binary_table!,

@@ -8,6 +8,7 @@
 //   cast_<src>_<dst>(long long numel, Strides s, const S* a, D* out)   (cast_X_X = strided copy)
 //   fill_<dt>(long long numel, Strides s, T* out, T value)             (operand out only)
 #include "common.cuh"
+#include "special.cuh"
 
 // ---------------------------------------------------------------------------------------------
 // Kernel bodies (templates) and the macros that instantiate one extern "C" kernel each.

@@ -60,6 +60,9 @@ class Ref:
     # Extra absolute slack of `xslack` ulps of the result dtype times max(|x|, 1), for formulas
     # that cancel in any float32 implementation (PyTorch's included): 1 + erf(x) for x << 0.
     xslack: float = 0.0
+    # The first operand of a two-input row has no derivative in PyTorch (igamma's a, zeta's x):
+    # the gradient tests differentiate through the second only.
+    nograd_a: bool = False
 
 
 UNARY = {
@@ -155,6 +158,113 @@ BINARY = {
     "logical_or": Ref(np.logical_or),
     "logical_xor": Ref(np.logical_xor),
 }
+
+# ---- special functions (references: SciPy) ----
+try:
+    import scipy.special as _sc
+except ImportError:  # CI installs SciPy (scripts/test.sh); without it the special rows have no reference
+    _sc = None
+
+
+def _sp(name):
+    """scipy.special.<name>, looked up when the reference runs (so the table imports without SciPy)."""
+    return lambda *a: getattr(_sc, name)(*a)
+
+
+def _poly(name):
+    """A SciPy orthogonal polynomial eval_<name>(n, x) with PyTorch's degree rule: n truncated, 0 below 0."""
+    def ref(x, n):
+        k = np.trunc(n)
+        with np.errstate(all="ignore"):
+            v = getattr(_sc, "eval_" + name)(np.maximum(k, 0).astype(np.int64), x)
+        return np.where(k < 0, 0.0, v)
+    return ref
+
+
+def _chebyshev_vw(kind):
+    """Chebyshev V_n / W_n (not in SciPy) by their recurrence p_{k+1} = 2x p_k - p_{k-1} in float64."""
+    def ref(x, n):
+        k = np.trunc(np.asarray(n, dtype=np.float64))
+        x = np.asarray(x, dtype=np.float64)
+        x, k = np.broadcast_arrays(x, k)
+        p, q = np.ones_like(x), (2 * x - 1 if kind == "v" else 2 * x + 1)
+        out = np.where(k == 0, p, q)
+        for j in range(2, int(max(k.max(initial=0), 1)) + 1):
+            p, q = q, 2 * x * q - p
+            out = np.where(k == j, q, out)
+        return np.where(k < 0, 0.0, out)
+    return ref
+
+
+def _heaviside(x, y):
+    return np.where(x == 0, y, (x > 0).astype(np.result_type(x, y)))
+
+
+UNARY.update({
+    "lgamma": Ref(_sp("gammaln"), 0.05, 20, special=(1.0, 2.0, 0.5, -0.5, -2.5)),
+    "digamma": Ref(_sp("psi"), 0.05, 20, special=(1.0, 10.0, -0.5, -2.5)),
+    "polygamma": Ref(lambda x: _sc.polygamma(2, x), 0.2, 10, call=lambda x: x.polygamma(2)),
+    "mvlgamma": Ref(lambda x: _sc.multigammaln(x, 3) if np.ndim(x) == 0 else
+                    np.vectorize(lambda v: _sc.multigammaln(v, 3), otypes=[np.float64])(x),
+                    1.2, 10, call=lambda x: x.mvlgamma(3), ints=(2, 20)),
+    "i0": Ref(np.i0, -10, 10, special=(0.0,)),
+    "special_i0e": Ref(_sp("i0e"), -50, 50, special=(0.0,)),
+    "special_i1": Ref(_sp("i1"), -10, 10, special=(0.0,)),
+    "special_i1e": Ref(_sp("i1e"), -50, 50, special=(0.0,)),
+    "special_erfcx": Ref(_sp("erfcx"), -3, 20, special=(0.0, 2.0, -1.0)),
+    "special_ndtr": Ref(_sp("ndtr"), -10, 10, special=(0.0,)),
+    "special_ndtri": Ref(_sp("ndtri"), 0.001, 0.999, special=(0.5, 0.25, 0.75)),
+    "special_log_ndtr": Ref(_sp("log_ndtr"), -20, 5, special=(0.0, -1.0)),
+    "special_entr": Ref(_sp("entr"), 0.01, 5, special=(0.0, 1.0)),
+    "deg2rad": Ref(np.deg2rad, -360, 360, xslack=1),
+    "rad2deg": Ref(np.rad2deg, -7, 7, xslack=1),
+    "special_bessel_j0": Ref(_sp("j0"), -20, 20, special=(0.0,)),
+    "special_bessel_j1": Ref(_sp("j1"), -20, 20, special=(0.0,)),
+    "special_bessel_y0": Ref(_sp("y0"), 0.1, 20),
+    "special_bessel_y1": Ref(_sp("y1"), 0.1, 20),
+    "special_spherical_bessel_j0": Ref(lambda x: _sc.spherical_jn(0, x), -20, 20, special=(0.0, 0.25)),
+    "special_modified_bessel_k0": Ref(_sp("k0"), 0.01, 30, special=(2.0, 1.0)),
+    "special_modified_bessel_k1": Ref(_sp("k1"), 0.01, 30, special=(2.0, 1.0)),
+    "special_scaled_modified_bessel_k0": Ref(_sp("k0e"), 0.01, 100, special=(2.0, 1.0)),
+    "special_scaled_modified_bessel_k1": Ref(_sp("k1e"), 0.01, 100, special=(2.0, 1.0)),
+    "special_airy_ai": Ref(lambda x: _sc.airy(x)[0], -5, 10, special=(0.0, 2.0, -1.0)),
+    # (Powers of two, where the mantissa jumps, are in test_special.py: finite differences straddle them.)
+    "frexp_mantissa": Ref(lambda x: np.frexp(x)[0], -100, 100,
+                          call=lambda x: (x if x.is_floating_point() else x.float()).frexp().mantissa),
+    "frexp_exponent": Ref(lambda x: np.frexp(x)[1].astype(np.float64), -100, 100, special=(0.0, 1.0, 0.5, -8.0),
+                          call=lambda x: (lambda f: f.exponent.to(f.mantissa.dtype))((x if x.is_floating_point() else x.float()).frexp())),
+    "isposinf": Ref(lambda x: np.isposinf(x.astype(np.float64)), special=(np.inf, -np.inf, np.nan)),
+    "isneginf": Ref(lambda x: np.isneginf(x.astype(np.float64)), special=(np.inf, -np.inf, np.nan)),
+})
+
+BINARY.update({
+    "xlogy": Ref(_sp("xlogy"), -5, 5, 0.01, 5, special=(0.0,)),
+    "special_xlog1py": Ref(_sp("xlog1py"), -5, 5, -0.99, 5, special=(0.0,)),
+    # A result near 0 cancels max(a, b) against the log1p term, in float32 in PyTorch too.
+    "logaddexp": Ref(np.logaddexp, -20, 20, xslack=4),
+    "logaddexp2": Ref(np.logaddexp2, -20, 20, xslack=4),
+    "heaviside": Ref(_heaviside, -2, 2, special=(0.0, -0.0), ints=(-2, 2)),
+    "nextafter": Ref(np.nextafter, native=True),
+    "ldexp": Ref(lambda x, y: x * np.exp2(y), -5, 5, -5, 5),
+    "gcd": Ref(np.gcd, ints=(-11, 11)),
+    "lcm": Ref(np.lcm, ints=(0, 11)),
+    "igamma": Ref(_sp("gammainc"), 0.1, 10, 0.01, 15, nograd_a=True),
+    "igammac": Ref(_sp("gammaincc"), 0.1, 10, 0.01, 15, nograd_a=True),
+    "special_zeta": Ref(_sp("zeta"), 1.1, 6, 0.1, 5, nograd_a=True),
+    "special_chebyshev_polynomial_t": Ref(_poly("chebyt"), -1, 1, 0, 9, ints=(-1, 6)),
+    "special_chebyshev_polynomial_u": Ref(_poly("chebyu"), -1, 1, 0, 9, ints=(-1, 6)),
+    "special_chebyshev_polynomial_v": Ref(_chebyshev_vw("v"), -1, 1, 0, 9, ints=(-1, 6)),
+    "special_chebyshev_polynomial_w": Ref(_chebyshev_vw("w"), -1, 1, 0, 9, ints=(-1, 6)),
+    "special_shifted_chebyshev_polynomial_t": Ref(lambda x, n: _poly("chebyt")(2 * x - 1, n), 0, 1, 0, 9, ints=(-1, 6)),
+    "special_shifted_chebyshev_polynomial_u": Ref(lambda x, n: _poly("chebyu")(2 * x - 1, n), 0, 1, 0, 9, ints=(-1, 6)),
+    "special_shifted_chebyshev_polynomial_v": Ref(lambda x, n: _chebyshev_vw("v")(2 * x - 1, n), 0, 1, 0, 9, ints=(-1, 6)),
+    "special_shifted_chebyshev_polynomial_w": Ref(lambda x, n: _chebyshev_vw("w")(2 * x - 1, n), 0, 1, 0, 9, ints=(-1, 6)),
+    # Near a root the recurrence cancels terms up to ~1e4 (any implementation: SciPy's and PyTorch's too).
+    "special_hermite_polynomial_h": Ref(_poly("hermite"), -3, 3, 0, 9, ints=(-1, 6), xslack=1e5),
+    "special_hermite_polynomial_he": Ref(_poly("hermitenorm"), -3, 3, 0, 9, ints=(-1, 6), xslack=1e3),
+    "special_laguerre_polynomial_l": Ref(_poly("laguerre"), 0, 5, 0, 9, ints=(-1, 6), xslack=1e3),
+    "special_legendre_polynomial_p": Ref(_poly("legendre"), -1, 1, 0, 9, ints=(-1, 6)),
+})
 
 REFS = {"unary": UNARY, "binary": BINARY}
 

@@ -149,7 +149,8 @@ PUBLIC_MODULES = ["rtorch", "rtorch.nn", "rtorch.nn.functional", "rtorch.nn.init
                   "rtorch.autograd", "rtorch.utils.data", "rtorch.cuda", "rtorch.distributed",
                   "rtorch.multiprocessing", "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx",
                   "rtorch.backends.cudnn", "rtorch.backends.mps",
-                  "rtorch.random", "rtorch.utils.checkpoint", "rtorch.nn.parallel"]
+                  "rtorch.random", "rtorch.utils.checkpoint", "rtorch.nn.parallel",
+                  "rtorch.special", "rtorch.signal", "rtorch.signal.windows"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

@@ -22,6 +22,7 @@ NAMESPACES = [
     "rtorch.cuda", "rtorch.backends.cuda", "rtorch.distributed", "rtorch.multiprocessing", "rtorch.serialization",
     "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx", "rtorch.backends.cudnn", "rtorch.backends.mps",
     "rtorch.random", "rtorch.utils.checkpoint",
+    "rtorch.special", "rtorch.signal", "rtorch.signal.windows",
 ]
 
 # A first line that is a sentence: opens with a capital letter, a backtick, a quote or ``:`` (a Sphinx role such

@@ -256,6 +256,8 @@ def _grad_inputs(d):
     x = _leaf(d, (2, 3), 3)
     if d["family"] == "unary":
         return (x,)
+    if ref_of(d).nograd_a:
+        x = x.detach()
     return (x, _leaf(d, (3,), 4, second=True))
 
 

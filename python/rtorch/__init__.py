@@ -603,6 +603,14 @@ from . import multiprocessing  # noqa: E402,F401
 # --- torch.linalg (its legacy torch.* names are composite ops in _ops/linalg.py) ---
 from . import linalg  # noqa: E402,F401
 # --- end linalg ---
+# ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/misc.py) ----
+from ._rtorch import polygamma, float_power  # noqa: E402,F401
+for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):
+    globals()[_name] = _function_of(getattr(Tensor, _name))
+del _name
+from ._windows import hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window  # noqa: E402,F401
+from . import special, signal  # noqa: E402,F401
+# ---- end of special ----
 
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401

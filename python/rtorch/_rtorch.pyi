@@ -675,6 +675,66 @@ class Tensor:
         """Applies the Mish activation: out = input * tanh(softplus(input))."""
     def mish_(self) -> Self:
         """In-place version of `mish`: Applies the Mish activation: out = input * tanh(softplus(input))."""
+    def lgamma(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the natural logarithm of the absolute value of the gamma function of `input` (inf at 0, -1, -2, ...)."""
+    def lgamma_(self) -> Self:
+        """In-place version of `lgamma`: Computes the natural logarithm of the absolute value of the gamma function of `input` (inf at 0, -1, -2, ...)."""
+    def digamma(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers."""
+    def digamma_(self) -> Self:
+        """In-place version of `digamma`: Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers."""
+    def i0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the zeroth order modified Bessel function of the first kind of `input`."""
+    def i0_(self) -> Self:
+        """In-place version of `i0`: Computes the zeroth order modified Bessel function of the first kind of `input`."""
+    def _special_i0e(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the exponentially scaled zeroth order modified Bessel function of the first kind: i0(input) * exp(-|input|)."""
+    def _special_i1(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the first order modified Bessel function of the first kind of `input`."""
+    def _special_i1e(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the exponentially scaled first order modified Bessel function of the first kind: i1(input) * exp(-|input|)."""
+    def _special_erfcx(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the scaled complementary error function of `input`: exp(input^2) * erfc(input)."""
+    def _special_ndtr(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the standard normal cumulative distribution function of `input`."""
+    def _special_ndtri(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the inverse of the standard normal cumulative distribution function of `input` (defined on [0, 1])."""
+    def _special_log_ndtr(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the logarithm of the standard normal cumulative distribution function of `input`, accurate in both tails."""
+    def _special_entr(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the entropy term -input * log(input) elementwise (0 at 0, -inf for negative input)."""
+    def deg2rad(self, *, out: Tensor | None = None) -> Tensor:
+        """Converts the angles in `input` from degrees to radians."""
+    def deg2rad_(self) -> Self:
+        """In-place version of `deg2rad`: Converts the angles in `input` from degrees to radians."""
+    def rad2deg(self, *, out: Tensor | None = None) -> Tensor:
+        """Converts the angles in `input` from radians to degrees."""
+    def rad2deg_(self) -> Self:
+        """In-place version of `rad2deg`: Converts the angles in `input` from radians to degrees."""
+    def _special_bessel_j0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Bessel function of the first kind of order 0 of `input`."""
+    def _special_bessel_j1(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Bessel function of the first kind of order 1 of `input`."""
+    def _special_bessel_y0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Bessel function of the second kind of order 0 of `input` (-inf at 0, NaN below)."""
+    def _special_bessel_y1(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Bessel function of the second kind of order 1 of `input` (-inf at 0, NaN below)."""
+    def _special_modified_bessel_k0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the modified Bessel function of the second kind of order 0 of `input` (inf at 0, NaN below)."""
+    def _special_modified_bessel_k1(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the modified Bessel function of the second kind of order 1 of `input` (inf at 0, NaN below)."""
+    def _special_scaled_modified_bessel_k0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the exponentially scaled modified Bessel function of the second kind of order 0: k0(input) * exp(input)."""
+    def _special_scaled_modified_bessel_k1(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the exponentially scaled modified Bessel function of the second kind of order 1: k1(input) * exp(input)."""
+    def _special_airy_ai(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Airy function Ai of `input`."""
+    def _special_spherical_bessel_j0(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the spherical Bessel function of the first kind of order 0 of `input`: sin(input) / input."""
+    def isposinf(self, *, out: Tensor | None = None) -> Tensor:
+        """Returns a bool tensor that is True where `input` is positive infinity."""
+    def isneginf(self, *, out: Tensor | None = None) -> Tensor:
+        """Returns a bool tensor that is True where `input` is negative infinity."""
     def isnan(self, *, out: Tensor | None = None) -> Tensor:
         """Returns a bool tensor that is True where `input` is NaN."""
     def isinf(self, *, out: Tensor | None = None) -> Tensor:
@@ -743,6 +803,70 @@ class Tensor:
         """The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number."""
     def fmin(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
         """The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number."""
+    def xlogy(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes input * log(other), and 0 where input is 0 (unless other is NaN)."""
+    def xlogy_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `xlogy`: Computes input * log(other), and 0 where input is 0 (unless other is NaN)."""
+    def _special_xlog1py(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes input * log1p(other), and 0 where input is 0 (unless other is NaN)."""
+    def logaddexp(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes log(exp(input) + exp(other)) without overflow."""
+    def logaddexp2(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes log2(2^input + 2^other) without overflow."""
+    def heaviside(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """The Heaviside step function: 0 where input < 0, values where input == 0, 1 where input > 0."""
+    def heaviside_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `heaviside`: The Heaviside step function: 0 where input < 0, values where input == 0, 1 where input > 0."""
+    def nextafter(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Returns the next floating-point value after input towards other, elementwise."""
+    def nextafter_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `nextafter`: Returns the next floating-point value after input towards other, elementwise."""
+    def ldexp(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Multiplies input by 2 to the power of other: out = input * 2^other."""
+    def ldexp_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `ldexp`: Multiplies input by 2 to the power of other: out = input * 2^other."""
+    def gcd(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the greatest common divisor of input and other (non-negative; gcd(0, 0) = 0)."""
+    def gcd_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `gcd`: Computes the greatest common divisor of input and other (non-negative; gcd(0, 0) = 0)."""
+    def lcm(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the least common multiple of input and other (non-negative; 0 if either is 0)."""
+    def lcm_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `lcm`: Computes the least common multiple of input and other (non-negative; 0 if either is 0)."""
+    def igamma(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the regularized lower incomplete gamma function P(input, other)."""
+    def igamma_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `igamma`: Computes the regularized lower incomplete gamma function P(input, other)."""
+    def igammac(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other)."""
+    def igammac_(self, other: _TensorOrNumber) -> Self:
+        """In-place version of `igammac`: Computes the regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other)."""
+    def _special_zeta(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Hurwitz zeta function sum_k (k + other)^-input."""
+    def _special_chebyshev_polynomial_t(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Chebyshev polynomial of the first kind T_n(input)."""
+    def _special_chebyshev_polynomial_u(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Chebyshev polynomial of the second kind U_n(input)."""
+    def _special_chebyshev_polynomial_v(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Chebyshev polynomial of the third kind V_n(input)."""
+    def _special_chebyshev_polynomial_w(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Chebyshev polynomial of the fourth kind W_n(input)."""
+    def _special_shifted_chebyshev_polynomial_t(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the shifted Chebyshev polynomial of the first kind T*_n(input) = T_n(2 input - 1)."""
+    def _special_shifted_chebyshev_polynomial_u(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the shifted Chebyshev polynomial of the second kind U*_n(input) = U_n(2 input - 1)."""
+    def _special_shifted_chebyshev_polynomial_v(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the shifted Chebyshev polynomial of the third kind V*_n(input) = V_n(2 input - 1)."""
+    def _special_shifted_chebyshev_polynomial_w(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the shifted Chebyshev polynomial of the fourth kind W*_n(input) = W_n(2 input - 1)."""
+    def _special_hermite_polynomial_h(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the physicists' Hermite polynomial H_n(input)."""
+    def _special_hermite_polynomial_he(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the probabilists' Hermite polynomial He_n(input)."""
+    def _special_laguerre_polynomial_l(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Laguerre polynomial L_n(input)."""
+    def _special_legendre_polynomial_p(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Computes the Legendre polynomial P_n(input)."""
     def bitwise_and(self, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
         """The bitwise AND of `input` and `other` (logical AND for bool)."""
     def bitwise_and_(self, other: _TensorOrNumber) -> Self:
@@ -976,6 +1100,27 @@ class Tensor:
         """In-place version of :meth:`Tensor.logit`."""
     def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None, neginf: _float | None = None) -> Tensor:
         """Replaces NaN, positive infinity and negative infinity in ``input`` with finite values."""
+    # special functions bound by hand (src/py/tensor/special.rs)
+    def polygamma(self, n: _int, *, out: Tensor | None = None) -> Tensor:
+        """Computes the n-th derivative of the digamma function of ``input`` (``rtorch.polygamma(n, input)``)."""
+    def polygamma_(self, n: _int) -> Self:
+        """In-place version of :meth:`Tensor.polygamma`."""
+    def mvlgamma(self, p: _int, *, out: Tensor | None = None) -> Tensor:
+        """Computes the multivariate log-gamma function of dimension ``p`` elementwise."""
+    def mvlgamma_(self, p: _int) -> Self:
+        """In-place version of :meth:`Tensor.mvlgamma`."""
+    def frexp(self) -> Any:
+        """Decomposes ``input`` into mantissa and exponent: ``input = mantissa * 2 ** exponent``."""
+    def float_power(self, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+        """Raises ``input`` to the power ``exponent`` in double precision: the result is always float64."""
+    def float_power_(self, exponent: _TensorOrNumber) -> Self:
+        """In-place version of :meth:`Tensor.float_power` (``input`` must be float64)."""
+    def positive(self) -> Self:
+        """Returns ``input`` itself (unary plus); bool tensors are not supported, as in PyTorch."""
+    def isreal(self) -> Tensor:
+        """Returns a bool tensor that is True where ``input`` is real-valued."""
+    def logit_(self, eps: _float | None = None) -> Self:
+        """In-place version of :meth:`Tensor.logit`."""
 
     # activations
     def gelu(self, approximate: Literal["none", "tanh"] = "none") -> Tensor:
@@ -1874,6 +2019,20 @@ def erfinv(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Computes the inverse error function of the elements of `input` (defined on (-1, 1))."""
 def reciprocal(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a new tensor with the reciprocal of the elements of `input`: out = 1 / input."""
+def lgamma(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the natural logarithm of the absolute value of the gamma function of `input` (inf at 0, -1, -2, ...)."""
+def digamma(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers."""
+def i0(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the zeroth order modified Bessel function of the first kind of `input`."""
+def deg2rad(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Converts the angles in `input` from degrees to radians."""
+def rad2deg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Converts the angles in `input` from radians to degrees."""
+def isposinf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Returns a bool tensor that is True where `input` is positive infinity."""
+def isneginf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Returns a bool tensor that is True where `input` is negative infinity."""
 def isnan(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns a bool tensor that is True where `input` is NaN."""
 def isinf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -1914,6 +2073,26 @@ def fmax(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None =
     """The elementwise maximum of `input` and `other`, ignoring NaN where the other is a number."""
 def fmin(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
     """The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number."""
+def xlogy(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes input * log(other), and 0 where input is 0 (unless other is NaN)."""
+def logaddexp(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes log(exp(input) + exp(other)) without overflow."""
+def logaddexp2(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes log2(2^input + 2^other) without overflow."""
+def heaviside(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """The Heaviside step function: 0 where input < 0, values where input == 0, 1 where input > 0."""
+def nextafter(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Returns the next floating-point value after input towards other, elementwise."""
+def ldexp(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Multiplies input by 2 to the power of other: out = input * 2^other."""
+def gcd(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes the greatest common divisor of input and other (non-negative; gcd(0, 0) = 0)."""
+def lcm(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes the least common multiple of input and other (non-negative; 0 if either is 0)."""
+def igamma(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes the regularized lower incomplete gamma function P(input, other)."""
+def igammac(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Computes the regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other)."""
 def bitwise_and(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
     """The bitwise AND of `input` and `other` (logical AND for bool)."""
 def bitwise_or(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
@@ -1957,14 +2136,23 @@ __all__ = [
     "neg", "negative", "abs", "absolute", "sign", "sgn", "square", "relu", "floor", "ceil", "trunc", "fix",
     "frac", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
     "sinc", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh",
-    "acosh", "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "isnan",
-    "isinf", "isfinite", "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide",
-    "floor_divide", "remainder", "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum",
-    "fmax", "fmin", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
-    "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal",
-    "logical_and", "logical_or", "logical_xor",
+    "acosh", "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "lgamma",
+    "digamma", "i0", "deg2rad", "rad2deg", "isposinf", "isneginf", "isnan", "isinf", "isfinite",
+    "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide", "floor_divide", "remainder",
+    "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum", "fmax", "fmin", "xlogy",
+    "logaddexp", "logaddexp2", "heaviside", "nextafter", "ldexp", "gcd", "lcm", "igamma", "igammac",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "eq", "ne",
+    "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "logical_and",
+    "logical_or", "logical_xor",
 ]
 # <<< end of generated (functions)
+
+# ---- special functions bound by hand (src/py/special.rs) ----
+
+def polygamma(n: _int, input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the n-th derivative of the digamma function of ``input``."""
+def float_power(input: _TensorOrNumber, exponent: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor:
+    """Raises ``input`` to the power ``exponent`` in double precision: the result is always float64."""
 
 # ---- CUDA runtime (used by rtorch.cuda) ----
 

@@ -46,6 +46,11 @@ pub fn select_grad(g: &Tensor, s: &Saved3, max: bool, first: bool) -> Result<Ten
     g.mul(&if first { wa } else { wa.neg()?.add_scalar(1.0)? })
 }
 
+/// d/dx of the regularized incomplete gamma P(a, x): x^(a-1) e^-x / Gamma(a) (igamma, igammac).
+pub fn igamma_density(a: &Tensor, x: &Tensor) -> Result<Tensor> {
+    a.sub_scalar(1.0)?.mul(&x.log()?)?.sub(x)?.sub(&a.lgamma()?)?.exp()
+}
+
 macro_rules! binary_grad_arm {
     ($op:ident, $first:ident, $g:ident, $s:ident;) => { bail!(Runtime, "{} is not differentiable", $op.name()) };
     ($op:ident, $first:ident, $g:ident, $s:ident; $da:expr, $db:expr) => {

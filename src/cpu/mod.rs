@@ -19,6 +19,7 @@ pub mod reduce;
 pub mod random;
 pub mod softmax;
 pub mod sort;
+pub mod special;
 pub mod threads;
 mod transpose;
 pub mod unary;

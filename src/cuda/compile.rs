@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 const COMMON: &str = include_str!("../../cuda/common.cuh");
+/// The special functions of the elementwise rows (included by unary.cu and binary.cu).
+const SPECIAL: &str = include_str!("../../cuda/special.cuh");
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Family {
@@ -124,7 +126,7 @@ fn compile(family: Family, dtype: DType, arch: u32) -> Result<Ptx> {
             "CUDA kernels are compiled at run time by NVRTC, and libnvrtc.so.13 was not found: pip install \"nvidia-cuda-nvrtc==13.0.*\" (rtorch preloads it from site-packages) or add its directory to LD_LIBRARY_PATH"
         );
     }
-    let src = family.source().replace("#include \"common.cuh\"", COMMON);
+    let src = family.source().replace("#include \"common.cuh\"", COMMON).replace("#include \"special.cuh\"", SPECIAL);
     let options = vec![
         "-default-device".to_string(),
         "-std=c++17".to_string(),

@@ -127,6 +127,158 @@ macro_rules! binary_table {
         grad [a b] da |g, s| super::binary::select_grad(g, s, false, true); db |g, s| super::binary::select_grad(g, s, false, false);
         names [(fmin _)] function yes
         "The elementwise minimum of `input` and `other`, ignoring NaN where the other is a number.")
+    // ---- special functions (torch.special; f64 cores in cpu/special.rs and cuda/special.cuh) ----
+    (Xlogy xlogy "xlogy" float
+        cpu { |x, y| if y.is_nan() { y } else if x == F::zero() { F::zero() } else { x * y.ln() } } int {}
+        cuda(F) "rt_isnan(b) ? b : (a == C(0) ? C(0) : a * rt_log(b))"
+        grad [a b] da |g, s| g.mul(&s.a()?.eq_scalar(0.0)?.logical_not()?.to_dtype(g.dtype())?.xlogy(s.b()?)?);
+            db |g, s| g.mul(s.a()?)?.div(s.b()?);
+        names [(xlogy xlogy_)] function yes
+        "Computes input * log(other), and 0 where input is 0 (unless other is NaN).")
+    (Xlog1py special_xlog1py "special_xlog1py" float
+        cpu { |x, y| if y.is_nan() { y } else if x == F::zero() { F::zero() } else { x * y.ln_1p() } } int {}
+        cuda(F) "rt_isnan(b) ? b : (a == C(0) ? C(0) : a * rt_log1p(b))"
+        grad [a b] da |g, s| g.mul(&s.a()?.eq_scalar(0.0)?.logical_not()?.to_dtype(g.dtype())?.special_xlog1py(s.b()?)?);
+            db |g, s| g.mul(s.a()?)?.div(&s.b()?.add_scalar(1.0)?);
+        names [(_special_xlog1py _)] function no
+        "Computes input * log1p(other), and 0 where input is 0 (unless other is NaN).")
+    (LogAddExp logaddexp "logaddexp" arith
+        cpu { |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).exp().ln_1p() } } int {}
+        cuda(F) "(rt_isinf(a) && a == b) ? a : rt_fmax(a, b) + rt_log1p(rt_exp(-rt_abs(a - b)))"
+        grad [a b] da |g, s| g.mul(&s.a()?.sub(s.b()?)?.sigmoid()?); db |g, s| g.mul(&s.b()?.sub(s.a()?)?.sigmoid()?);
+        names [(logaddexp _)] function yes
+        "Computes log(exp(input) + exp(other)) without overflow.")
+    (LogAddExp2 logaddexp2 "logaddexp2" arith
+        cpu { |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).exp2().ln_1p() * F::c(std::f64::consts::LOG2_E) } } int {}
+        cuda(F) "(rt_isinf(a) && a == b) ? a : rt_fmax(a, b) + rt_log1p(rt_exp2(-rt_abs(a - b))) * C(1.4426950408889634)"
+        grad [a b] da |g, s| g.mul(&s.a()?.sub(s.b()?)?.mul_scalar(std::f64::consts::LN_2)?.sigmoid()?);
+            db |g, s| g.mul(&s.b()?.sub(s.a()?)?.mul_scalar(std::f64::consts::LN_2)?.sigmoid()?);
+        names [(logaddexp2 _)] function yes
+        "Computes log2(2^input + 2^other) without overflow.")
+    (Heaviside heaviside "heaviside" arith
+        cpu { |x, y| if x == F::zero() { y } else if x > F::zero() { F::one() } else { F::zero() } }
+        int { |x, y| if x == 0 { y } else { (x > 0) as i64 } }
+        cuda(ALL) "a == C(0) ? b : C(a > C(0))"
+        grad none;
+        names [(heaviside heaviside_)] function yes
+        "The Heaviside step function: 0 where input < 0, values where input == 0, 1 where input > 0.")
+    (NextAfter nextafter "nextafter" arith
+        cpu { |x, y| super::special::nextafter(x, y) } int {}
+        cuda(F) "rt_nextafter(a, b)"
+        grad none;
+        names [(nextafter nextafter_)] function yes
+        "Returns the next floating-point value after input towards other, elementwise.")
+    (Ldexp ldexp "ldexp" float
+        cpu { |x, y| x * y.exp2() } int {}
+        cuda(F) "a * rt_exp2(b)"
+        grad [a b y] da |g, s| g.mul(&s.b()?.exp2()?); db |g, s| g.mul(&s.y()?.mul_scalar(std::f64::consts::LN_2)?);
+        names [(ldexp ldexp_)] function yes
+        "Multiplies input by 2 to the power of other: out = input * 2^other.")
+    (Gcd gcd "gcd" arith
+        cpu {} int { |x, y| super::special::gcd(x, y) }
+        cuda(I) "rt_gcd(a, b)"
+        grad none;
+        names [(gcd gcd_)] function yes
+        "Computes the greatest common divisor of input and other (non-negative; gcd(0, 0) = 0).")
+    (Lcm lcm "lcm" arith
+        cpu {} int { |x, y| super::special::lcm(x, y) }
+        cuda(I) "rt_lcm(a, b)"
+        grad none;
+        names [(lcm lcm_)] function yes
+        "Computes the least common multiple of input and other (non-negative; 0 if either is 0).")
+    (Igamma igamma "igamma" arith
+        cpu { |x, y| super::special::via2(x, y, super::special::igamma) } int {}
+        cuda(F) "C(rt_igamma(double(a), double(b)))"
+        grad [a b] da |_g, _s| crate::bail!(NotImplemented, "the derivative for 'igamma: input' is not implemented.");
+            db |g, s| g.mul(&super::binary::igamma_density(s.a()?, s.b()?)?);
+        names [(igamma igamma_)] function yes
+        "Computes the regularized lower incomplete gamma function P(input, other).")
+    (Igammac igammac "igammac" arith
+        cpu { |x, y| super::special::via2(x, y, super::special::igammac) } int {}
+        cuda(F) "C(rt_igammac(double(a), double(b)))"
+        grad [a b] da |_g, _s| crate::bail!(NotImplemented, "the derivative for 'igammac: input' is not implemented.");
+            db |g, s| g.mul(&super::binary::igamma_density(s.a()?, s.b()?)?.neg()?);
+        names [(igammac igammac_)] function yes
+        "Computes the regularized upper incomplete gamma function Q(input, other) = 1 - P(input, other).")
+    (Zeta special_zeta "special_zeta" float
+        cpu { |x, y| super::special::via2(x, y, super::special::zeta) } int {}
+        cuda(F) "C(rt_zeta(double(a), double(b)))"
+        grad [a b] da |_g, _s| crate::bail!(NotImplemented, "the derivative for 'zeta: self' is not implemented.");
+            db |g, s| g.mul(&s.a()?.add_scalar(1.0)?.special_zeta(s.b()?)?.mul(s.a()?)?.neg()?);
+        names [(_special_zeta _)] function no
+        "Computes the Hurwitz zeta function sum_k (k + other)^-input.")
+    (ChebyshevT special_chebyshev_polynomial_t "special_chebyshev_polynomial_t" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::chebyshev_t) } int {}
+        cuda(F) "C(rt_chebyshev_t(double(a), double(b)))"
+        grad none;
+        names [(_special_chebyshev_polynomial_t _)] function no
+        "Computes the Chebyshev polynomial of the first kind T_n(input).")
+    (ChebyshevU special_chebyshev_polynomial_u "special_chebyshev_polynomial_u" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::chebyshev_u) } int {}
+        cuda(F) "C(rt_chebyshev_u(double(a), double(b)))"
+        grad none;
+        names [(_special_chebyshev_polynomial_u _)] function no
+        "Computes the Chebyshev polynomial of the second kind U_n(input).")
+    (ChebyshevV special_chebyshev_polynomial_v "special_chebyshev_polynomial_v" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::chebyshev_v) } int {}
+        cuda(F) "C(rt_chebyshev_v(double(a), double(b)))"
+        grad none;
+        names [(_special_chebyshev_polynomial_v _)] function no
+        "Computes the Chebyshev polynomial of the third kind V_n(input).")
+    (ChebyshevW special_chebyshev_polynomial_w "special_chebyshev_polynomial_w" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::chebyshev_w) } int {}
+        cuda(F) "C(rt_chebyshev_w(double(a), double(b)))"
+        grad none;
+        names [(_special_chebyshev_polynomial_w _)] function no
+        "Computes the Chebyshev polynomial of the fourth kind W_n(input).")
+    (ShiftedChebyshevT special_shifted_chebyshev_polynomial_t "special_shifted_chebyshev_polynomial_t" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_t) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_t(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_t _)] function no
+        "Computes the shifted Chebyshev polynomial of the first kind T*_n(input) = T_n(2 input - 1).")
+    (ShiftedChebyshevU special_shifted_chebyshev_polynomial_u "special_shifted_chebyshev_polynomial_u" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_u) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_u(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_u _)] function no
+        "Computes the shifted Chebyshev polynomial of the second kind U*_n(input) = U_n(2 input - 1).")
+    (ShiftedChebyshevV special_shifted_chebyshev_polynomial_v "special_shifted_chebyshev_polynomial_v" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_v) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_v(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_v _)] function no
+        "Computes the shifted Chebyshev polynomial of the third kind V*_n(input) = V_n(2 input - 1).")
+    (ShiftedChebyshevW special_shifted_chebyshev_polynomial_w "special_shifted_chebyshev_polynomial_w" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::shifted_chebyshev_w) } int {}
+        cuda(F) "C(rt_shifted_chebyshev_w(double(a), double(b)))"
+        grad none;
+        names [(_special_shifted_chebyshev_polynomial_w _)] function no
+        "Computes the shifted Chebyshev polynomial of the fourth kind W*_n(input) = W_n(2 input - 1).")
+    (HermiteH special_hermite_polynomial_h "special_hermite_polynomial_h" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::hermite_h) } int {}
+        cuda(F) "C(rt_hermite_h(double(a), double(b)))"
+        grad none;
+        names [(_special_hermite_polynomial_h _)] function no
+        "Computes the physicists' Hermite polynomial H_n(input).")
+    (HermiteHe special_hermite_polynomial_he "special_hermite_polynomial_he" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::hermite_he) } int {}
+        cuda(F) "C(rt_hermite_he(double(a), double(b)))"
+        grad none;
+        names [(_special_hermite_polynomial_he _)] function no
+        "Computes the probabilists' Hermite polynomial He_n(input).")
+    (LaguerreL special_laguerre_polynomial_l "special_laguerre_polynomial_l" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::laguerre_l) } int {}
+        cuda(F) "C(rt_laguerre_l(double(a), double(b)))"
+        grad none;
+        names [(_special_laguerre_polynomial_l _)] function no
+        "Computes the Laguerre polynomial L_n(input).")
+    (LegendreP special_legendre_polynomial_p "special_legendre_polynomial_p" float
+        cpu { |x, y| super::special::via2(x, y, super::special::poly::legendre_p) } int {}
+        cuda(F) "C(rt_legendre_p(double(a), double(b)))"
+        grad none;
+        names [(_special_legendre_polynomial_p _)] function no
+        "Computes the Legendre polynomial P_n(input).")
     // ---- bitwise (integers and bool) ----
     (BitAnd bitwise_and "bitwise_and" bits
         cpu {} int { |x, y| x & y }
@@ -334,6 +486,11 @@ impl BinaryOp {
             _ if self == Sub && d == DType::Bool => bail!(
                 NotImplemented,
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
+            ),
+            _ if self == NextAfter && matches!(d, DType::F16 | DType::BF16) => bail!(
+                NotImplemented,
+                "\"nextafter\" not implemented for '{}' in rtorch (its float16/bfloat16 kernels would step in float32)",
+                d.legacy_name()
             ),
             _ => Ok((d, d)),
         }

@@ -354,6 +354,200 @@ macro_rules! unary_table {
         grad [x] |g, x| if exponent == 0.0 { g.mul_scalar(0.0) } else { g.mul(&x.pow_scalar(exponent - 1.0)?.mul_scalar(exponent)?) };
         names [] function no
         "Raises each element of `input` to the power `exponent`.")
+    // ---- special functions (torch.special; f64 cores in cpu/special.rs and cuda/special.cuh) ----
+    (Lgamma lgamma "lgamma" float
+        cpu { |v| super::special::via(v, super::special::lgamma) } int {}
+        cuda(F) "rt_lgamma(x)"
+        grad [x] |g, x| g.mul(&x.digamma()?);
+        names [(lgamma lgamma_)] function yes
+        "Computes the natural logarithm of the absolute value of the gamma function of `input` (inf at 0, -1, -2, ...).")
+    (Digamma digamma "digamma" float
+        cpu { |v| super::special::via(v, super::special::digamma) } int {}
+        cuda(F) "C(rt_digamma(double(x)))"
+        grad [x] |g, x| g.mul(&x.polygamma(1.0)?);
+        names [(digamma digamma_)] function yes
+        "Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers.")
+    (Polygamma { n } polygamma "polygamma" float
+        cpu { |v| super::special::via(v, |t| super::special::polygamma(n, t)) } int {}
+        cuda(F) "C(rt_polygamma(n, double(x)))"
+        grad [x] |g, x| g.mul(&x.polygamma(n + 1.0)?);
+        names [] function no
+        "Computes the n-th derivative of the digamma function of `input` (bound by hand: `polygamma(n, input)`).")
+    (Mvlgamma { p } mvlgamma "mvlgamma" float
+        cpu { |v| super::special::via(v, |t| super::special::mvlgamma(t, p)) } int {}
+        cuda(F) "C(rt_mvlgamma(double(x), p))"
+        grad [x] |g, x| {
+            // d/dx sum_i lgamma(x - i/2) = sum_i digamma(x - i/2).
+            let mut d = x.digamma()?;
+            for i in 1..(p as i64) {
+                d = d.add(&x.sub_scalar(i as f64 / 2.0)?.digamma()?)?;
+            }
+            g.mul(&d)
+        };
+        names [] function no
+        "Computes the multivariate log-gamma function of dimension p of `input` (bound by hand: `mvlgamma(input, p)`).")
+    (I0 i0 "i0" float
+        cpu { |v| super::special::via(v, super::special::i0) } int {}
+        cuda(F) "C(rt_i0(double(x)))"
+        grad [x] |g, x| g.mul(&x.special_i1()?);
+        names [(i0 i0_)] function yes
+        "Computes the zeroth order modified Bessel function of the first kind of `input`.")
+    (I0e special_i0e "special_i0e" float
+        cpu { |v| super::special::via(v, super::special::i0e) } int {}
+        cuda(F) "C(rt_i0e(double(x)))"
+        grad [x] |g, x| g.mul(&x.special_i1e()?.sub(&x.sign()?.mul(&x.special_i0e()?)?)?);
+        names [(_special_i0e _)] function no
+        "Computes the exponentially scaled zeroth order modified Bessel function of the first kind: i0(input) * exp(-|input|).")
+    (I1 special_i1 "special_i1" float
+        cpu { |v| super::special::via(v, super::special::i1) } int {}
+        cuda(F) "C(rt_i1(double(x)))"
+        grad [x] |g, x| {
+            // i1'(x) = i0(x) - i1(x) / x, 1/2 at 0.
+            let d = x.i0()?.sub(&x.special_i1()?.div(x)?)?;
+            g.mul(&x.eq_scalar(0.0)?.choose(crate::scalar::Scalar::Float(0.5), &d)?)
+        };
+        names [(_special_i1 _)] function no
+        "Computes the first order modified Bessel function of the first kind of `input`.")
+    (I1e special_i1e "special_i1e" float
+        cpu { |v| super::special::via(v, super::special::i1e) } int {}
+        cuda(F) "C(rt_i1e(double(x)))"
+        grad [x] |g, x| {
+            // i1e'(x) = i0e(x) - i1e(x) (sign(x) + 1/x), 1/2 at 0.
+            let d = x.special_i0e()?.sub(&x.special_i1e()?.mul(&x.sign()?.add(&x.reciprocal()?)?)?)?;
+            g.mul(&x.eq_scalar(0.0)?.choose(crate::scalar::Scalar::Float(0.5), &d)?)
+        };
+        names [(_special_i1e _)] function no
+        "Computes the exponentially scaled first order modified Bessel function of the first kind: i1(input) * exp(-|input|).")
+    (Erfcx special_erfcx "special_erfcx" float
+        cpu { |v| super::special::via(v, super::special::erfcx) } int {}
+        cuda(F) "C(rt_erfcx(double(x)))"
+        grad [x] |g, x| g.mul(&x.mul(&x.special_erfcx()?)?.mul_scalar(2.0)?.sub_scalar(2.0 / std::f64::consts::PI.sqrt())?);
+        names [(_special_erfcx _)] function no
+        "Computes the scaled complementary error function of `input`: exp(input^2) * erfc(input).")
+    (Ndtr special_ndtr "special_ndtr" float
+        cpu { |v| super::special::via(v, super::special::ndtr) } int {}
+        cuda(F) "C(rt_ndtr(double(x)))"
+        grad [x] |g, x| g.mul(&x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?);
+        names [(_special_ndtr _)] function no
+        "Computes the standard normal cumulative distribution function of `input`.")
+    (Ndtri special_ndtri "special_ndtri" float
+        cpu { |v| super::special::via(v, super::special::ndtri) } int {}
+        cuda(F) "C(rt_ndtri(double(x)))"
+        grad [y] |g, y| g.mul(&y.square()?.mul_scalar(0.5)?.exp()?.mul_scalar((2.0 * std::f64::consts::PI).sqrt())?);
+        names [(_special_ndtri _)] function no
+        "Computes the inverse of the standard normal cumulative distribution function of `input` (defined on [0, 1]).")
+    (LogNdtr special_log_ndtr "special_log_ndtr" float
+        cpu { |v| super::special::via(v, super::special::log_ndtr) } int {}
+        cuda(F) "C(rt_log_ndtr(double(x)))"
+        grad [x] |g, x| {
+            // pdf / cdf = exp(-x^2/2 - log_ndtr(x)) / sqrt(2 pi), without the 0/0 of the far tail.
+            let e = x.square()?.mul_scalar(-0.5)?.sub(&x.special_log_ndtr()?)?.exp()?;
+            g.mul(&e.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?)
+        };
+        names [(_special_log_ndtr _)] function no
+        "Computes the logarithm of the standard normal cumulative distribution function of `input`, accurate in both tails.")
+    (Entr special_entr "special_entr" float
+        cpu { |v| super::special::via(v, super::special::entr) } int {}
+        cuda(F) "C(rt_entr(double(x)))"
+        grad [x] |g, x| g.mul(&x.log()?.add_scalar(1.0)?.neg()?);
+        names [(_special_entr _)] function no
+        "Computes the entropy term -input * log(input) elementwise (0 at 0, -inf for negative input).")
+    (Deg2Rad deg2rad "deg2rad" float
+        cpu { |v| v * F::c(std::f64::consts::PI / 180.0) } int {}
+        cuda(F) "x * C(0.017453292519943295)"
+        grad [] |g| g.mul_scalar(std::f64::consts::PI / 180.0);
+        names [(deg2rad deg2rad_)] function yes
+        "Converts the angles in `input` from degrees to radians.")
+    (Rad2Deg rad2deg "rad2deg" float
+        cpu { |v| v * F::c(180.0 / std::f64::consts::PI) } int {}
+        cuda(F) "x * C(57.29577951308232)"
+        grad [] |g| g.mul_scalar(180.0 / std::f64::consts::PI);
+        names [(rad2deg rad2deg_)] function yes
+        "Converts the angles in `input` from radians to degrees.")
+    (BesselJ0 special_bessel_j0 "special_bessel_j0" float
+        cpu { |v| super::special::via(v, super::special::bessel_j0) } int {}
+        cuda(F) "C(::j0(double(x)))"
+        grad none;
+        names [(_special_bessel_j0 _)] function no
+        "Computes the Bessel function of the first kind of order 0 of `input`.")
+    (BesselJ1 special_bessel_j1 "special_bessel_j1" float
+        cpu { |v| super::special::via(v, super::special::bessel_j1) } int {}
+        cuda(F) "C(::j1(double(x)))"
+        grad none;
+        names [(_special_bessel_j1 _)] function no
+        "Computes the Bessel function of the first kind of order 1 of `input`.")
+    (BesselY0 special_bessel_y0 "special_bessel_y0" float
+        cpu { |v| super::special::via(v, super::special::bessel_y0) } int {}
+        cuda(F) "C(x < C(0) ? rt_nan_d() : ::y0(double(x)))"
+        grad none;
+        names [(_special_bessel_y0 _)] function no
+        "Computes the Bessel function of the second kind of order 0 of `input` (-inf at 0, NaN below).")
+    (BesselY1 special_bessel_y1 "special_bessel_y1" float
+        cpu { |v| super::special::via(v, super::special::bessel_y1) } int {}
+        cuda(F) "C(x < C(0) ? rt_nan_d() : ::y1(double(x)))"
+        grad none;
+        names [(_special_bessel_y1 _)] function no
+        "Computes the Bessel function of the second kind of order 1 of `input` (-inf at 0, NaN below).")
+    (BesselK0 special_modified_bessel_k0 "special_modified_bessel_k0" float
+        cpu { |v| super::special::via(v, super::special::modified_bessel_k0) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), false, 0))"
+        grad none;
+        names [(_special_modified_bessel_k0 _)] function no
+        "Computes the modified Bessel function of the second kind of order 0 of `input` (inf at 0, NaN below).")
+    (BesselK1 special_modified_bessel_k1 "special_modified_bessel_k1" float
+        cpu { |v| super::special::via(v, super::special::modified_bessel_k1) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), false, 1))"
+        grad none;
+        names [(_special_modified_bessel_k1 _)] function no
+        "Computes the modified Bessel function of the second kind of order 1 of `input` (inf at 0, NaN below).")
+    (BesselK0e special_scaled_modified_bessel_k0 "special_scaled_modified_bessel_k0" float
+        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k0) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), true, 0))"
+        grad none;
+        names [(_special_scaled_modified_bessel_k0 _)] function no
+        "Computes the exponentially scaled modified Bessel function of the second kind of order 0: k0(input) * exp(input).")
+    (BesselK1e special_scaled_modified_bessel_k1 "special_scaled_modified_bessel_k1" float
+        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k1) } int {}
+        cuda(F) "C(rt_bessel_k(double(x), true, 1))"
+        grad none;
+        names [(_special_scaled_modified_bessel_k1 _)] function no
+        "Computes the exponentially scaled modified Bessel function of the second kind of order 1: k1(input) * exp(input).")
+    (AiryAi special_airy_ai "special_airy_ai" float
+        cpu { |v| super::special::via(v, super::special::airy_ai) } int {}
+        cuda(F) "C(rt_airy_ai(double(x)))"
+        grad none;
+        names [(_special_airy_ai _)] function no
+        "Computes the Airy function Ai of `input`.")
+    (SphericalBesselJ0 special_spherical_bessel_j0 "special_spherical_bessel_j0" float
+        cpu { |v| super::special::via(v, super::special::spherical_bessel_j0) } int {}
+        cuda(F) "C(rt_spherical_j0(double(x)))"
+        grad none;
+        names [(_special_spherical_bessel_j0 _)] function no
+        "Computes the spherical Bessel function of the first kind of order 0 of `input`: sin(input) / input.")
+    (FrexpMantissa frexp_mantissa "frexp" float
+        cpu { |v| super::special::frexp(v).0 } int {}
+        cuda(F) "rt_frexp_m(x)"
+        grad [x] |g, x| g.div(&x.frexp_exponent()?.exp2()?);
+        names [] function no
+        "The mantissa of frexp, in [0.5, 1) in magnitude (bound by hand: `frexp`).")
+    (FrexpExponent frexp_exponent "frexp" float
+        cpu { |v| super::special::frexp(v).1 } int {}
+        cuda(F) "rt_frexp_e(x)"
+        grad none;
+        names [] function no
+        "The exponent of frexp, as a float of the input's dtype (bound by hand: `frexp`).")
+    (IsPosInf isposinf "isposinf" pred
+        cpu { |v| v.to_f64() == f64::INFINITY } int {}
+        cuda(ALL) "rt_isinf(x) && x > C(0)"
+        grad none;
+        names [(isposinf _)] function yes
+        "Returns a bool tensor that is True where `input` is positive infinity.")
+    (IsNegInf isneginf "isneginf" pred
+        cpu { |v| v.to_f64() == f64::NEG_INFINITY } int {}
+        cuda(ALL) "rt_isinf(x) && rt_lt0(x)"
+        grad none;
+        names [(isneginf _)] function yes
+        "Returns a bool tensor that is True where `input` is negative infinity.")
     // ---- predicates (bool result) ----
     (IsNan isnan "isnan" pred
         cpu { |v| v.to_f64().is_nan() } int {}

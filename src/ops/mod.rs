@@ -20,6 +20,7 @@ pub mod random;
 pub mod reduce;
 pub mod result;
 pub mod sort;
+pub mod special;
 pub mod unary;
 
 use crate::error::Result;

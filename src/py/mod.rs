@@ -18,6 +18,7 @@ mod optim;
 mod ordering;
 mod out;
 mod shm;
+mod special;
 mod tensor;
 mod unary;
 
@@ -89,6 +90,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     alias::register(m)?;
     guard::register(m)?;
     linalg::register(m)?;
+    special::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables
     // generate. Set last: pyo3's `add` appends every later name to an existing `__all__`.
     let generated: Vec<&str> = unary::DECLARATIONS.iter().chain(binary::DECLARATIONS).filter(|d| d.function).flat_map(|d| d.names.iter().map(|n| n.0)).collect();

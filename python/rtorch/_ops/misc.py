@@ -1181,16 +1181,17 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad
     return out.requires_grad_() if requires_grad else out
 
 
-# PyTorch's torch.<op>_ functions: the in-place Tensor methods called as functions.
+# PyTorch's torch.<op>_ functions (exactly its list: it exports no torch.mul_ or torch.lgamma_): the in-place
+# Tensor methods called as functions.
 _INPLACE_FUNCTIONS = ("abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ "
                       "ceil_ cos_ cosh_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fix_ floor_ frac_ log10_ log1p_ log2_ "
                       "log_ neg_ negative_ reciprocal_ relu_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ "
-                      "tanh_ trunc_ zero_").split()
+                      "tanh_ trunc_ zero_ deg2rad_ rad2deg_ i0_ round_ nan_to_num_ gcd_ lcm_ ldexp_ xlogy_").split()
 
 
 def _inplace_function(name):
-    def fn(input: Tensor) -> Tensor:
-        return getattr(input, name)()
+    def fn(input: Tensor, *args, **kwargs) -> Tensor:
+        return getattr(input, name)(*args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"Applies :meth:`Tensor.{name}` to ``input`` in place and returns it.\n\n"
                   f"    Args:\n        input (Tensor): the tensor to modify.\n\n"

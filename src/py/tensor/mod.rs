@@ -13,6 +13,7 @@ mod new;
 mod operators;
 mod reductions;
 mod slot;
+mod special;
 mod views;
 
 pub use conversion::to_numpy;

@@ -236,6 +236,10 @@ class ParameterDict(Module):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, "
                             f"but got {type(parameters).__name__}")
         else:
+            if not hasattr(parameters, "__iter__"):
+                # PyTorch's message (its typo included) for a non-iterable argument.
+                raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
+                                + type(parameters).__name__)
             pairs = []
             for j, p in enumerate(parameters):
                 if not hasattr(p, "__len__") or isinstance(p, str) or len(p) != 2:
