@@ -119,24 +119,4 @@ impl PyTensor {
         let t = &self.t;
         wrap(Tensor::full(t.shape(), Scalar::Bool(true), DType::Bool, t.device()))
     }
-    /// In-place version of :meth:`Tensor.logit`.
-    ///
-    /// With ``eps``, the input is first clamped to ``[eps, 1 - eps]``.
-    ///
-    /// Args:
-    ///     eps (float, optional): the clamping bound. Default: ``None`` (no clamping).
-    #[pyo3(signature = (eps=None))]
-    fn logit_(slf: Bound<'_, Self>, eps: Option<f64>) -> PyResult<Bound<'_, Self>> {
-        let t = &slf.get().t;
-        match eps {
-            None => crate::ops::unary::unary_(t, UnaryOp::Logit).py()?,
-            Some(e) => {
-                let lo = Arg::S(Scalar::Float(e));
-                let hi = Arg::S(Scalar::Float(1.0 - e));
-                let r = crate::ops::pointwise::clamp(t, Some(lo), Some(hi)).and_then(|c| c.logit()).py()?;
-                inplace_from(t, r)?;
-            }
-        }
-        Ok(slf)
-    }
 }
