@@ -15,7 +15,7 @@ from .shape import _dtype_name
 
 __all__ = ["clamp_min", "clamp_max", "clamp_min_", "clamp_max_", "clamp_", "clip_", "rsub", "scalar_tensor",
            "tril_indices", "triu_indices", "unravel_index", "trapezoid", "trapz", "cumulative_trapezoid",
-           "renorm", "fill", "fill_", "adjoint", "positive", "is_nonzero", "is_same_size", "is_signed",
+           "renorm", "fill", "fill_", "adjoint", "is_nonzero", "is_same_size", "is_signed",
            "can_cast", "get_device", "is_inference", "empty_strided", "addmv_"]
 
 
@@ -484,20 +484,6 @@ def _mH(self):
 # Properties are not ops, so they are attached directly (with docstrings, like the native mT).
 Tensor.H = property(_H, doc=_H.__doc__)
 Tensor.mH = property(_mH, doc=_mH.__doc__)
-
-
-@composite()
-def positive(input) -> Tensor:
-    """Returns ``input`` (unary ``+``); a bool tensor raises, as in PyTorch.
-
-    Example::
-
-        >>> rtorch.tensor([-1, 2]).positive()
-        tensor([-1,  2])
-    """
-    if input.dtype == _rt().bool:
-        raise NotImplementedError("The `+` operator, on a bool tensor is not supported.")
-    return input
 
 
 @composite(method=False)
@@ -1186,7 +1172,7 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad
 _INPLACE_FUNCTIONS = ("abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ "
                       "ceil_ cos_ cosh_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fix_ floor_ frac_ log10_ log1p_ log2_ "
                       "log_ neg_ negative_ reciprocal_ relu_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ "
-                      "tanh_ trunc_ zero_ deg2rad_ rad2deg_ i0_ round_ nan_to_num_ gcd_ lcm_ ldexp_ xlogy_").split()
+                      "tanh_ trunc_ zero_ deg2rad_ rad2deg_ i0_ gcd_ lcm_ ldexp_ xlogy_").split()
 
 
 def _inplace_function(name):
