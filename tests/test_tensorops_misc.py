@@ -477,3 +477,21 @@ def test_resize_as_and_as_strided_functions():
     assert rtorch.resize_as_(rtorch.zeros(4), rtorch.zeros(2, 2)).shape == (2, 2)
     x = rtorch.arange(4.0)
     assert rtorch.as_strided_(x, (2,), (2,)) is x and x.tolist() == [0.0, 2.0]
+
+
+def test_inplace_functions_of_the_special_rows():
+    # torch.deg2rad_ & co. (PyTorch exports these in-place forms of the special-function rows too).
+    x = rtorch.tensor([0.25, 0.5, 0.75], dtype=rtorch.float64)
+    for call, base in ((lambda t: rtorch.deg2rad_(t), "deg2rad"), (lambda t: rtorch.rad2deg_(t), "rad2deg"),
+                       (lambda t: rtorch.i0_(t), "i0")):
+        t = x.clone()
+        assert call(t) is t
+        assert_close(t, getattr(x, base)().numpy())
+    y = rtorch.tensor([2.0, 3.0, 4.0], dtype=rtorch.float64)
+    for call, base in ((lambda t: rtorch.xlogy_(t, y), "xlogy"), (lambda t: rtorch.ldexp_(t, y), "ldexp")):
+        t = x.clone()
+        assert call(t) is t
+        assert_close(t, getattr(x, base)(y).numpy())
+    a, b = rtorch.tensor([12, 18, 7]), rtorch.tensor([8, 12, 5])
+    assert rtorch.gcd_(a.clone(), b).tolist() == [4, 6, 1]
+    assert rtorch.lcm_(a.clone(), b).tolist() == [24, 36, 35]

@@ -1149,8 +1149,6 @@ class Tensor:
         """Returns ``input`` itself (unary plus); bool tensors are not supported, as in PyTorch."""
     def isreal(self) -> Tensor:
         """Returns a bool tensor that is True where ``input`` is real-valued."""
-    def logit_(self, eps: _float | None = None) -> Self:
-        """In-place version of :meth:`Tensor.logit`."""
 
     # activations
     def gelu(self, approximate: Literal["none", "tanh"] = "none") -> Tensor:

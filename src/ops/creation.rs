@@ -54,6 +54,9 @@ fn linspace_at(start: f64, end: f64, steps: usize, i: usize) -> f64 {
 
 pub fn linspace(start: f64, end: f64, steps: usize, dtype: DType) -> Result<Tensor> {
     check_ends(start, end, dtype)?;
+    // An integer dtype takes the ends as it stores them (truncated), as PyTorch: linspace(0.5, 100.7, 4)
+    // in int8 is 0, 33, 66, 100.
+    let (start, end) = if dtype.is_float() { (start, end) } else { (start.trunc(), end.trunc()) };
     fill_new(steps, dtype, |i| linspace_at(start, end, steps, i), !dtype.is_float())
 }
 

@@ -30,8 +30,8 @@ def det(input):
 
     Example::
 
-        >>> rtorch.det(rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]))
-        tensor(-2.)
+        >>> rtorch.det(rtorch.tensor([[2.0, 1.0], [0.0, 3.0]]))
+        tensor(6.)
     """
     return _la.det(input)
 
@@ -218,7 +218,7 @@ def lu(A, pivot=True, get_infos=False, out=None):
     Example::
 
         >>> rtorch.lu(rtorch.tensor([[1.0, 2.0], [3.0, 4.0]]))[1]
-        tensor([2, 2], dtype=rtorch.int32)
+        tensor([2, 2], dtype=torch.int32)
     """
     LU, piv, info = _la.lu_factor_ex(A, pivot=pivot)
     res = (LU, piv, info) if get_infos else (LU, piv)
