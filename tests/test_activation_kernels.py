@@ -73,6 +73,9 @@ def test_edge_values_match_torch():
     ls = F.logsigmoid(x).numpy()
     assert np.isnan(ls[0]) and ls[4] == -200.0 and ls[5] == 0.0
     assert F.logsigmoid(rtorch.tensor([-1e4], dtype=rtorch.float64)).item() == -1e4
+    # far above 0 the result is the denormal -e^-x, not 0 (torch: -8.194008692231508e-40 at 90 in float32)
+    tail = F.logsigmoid(rtorch.full((64,), 90.0)).numpy()
+    assert np.all(np.abs(tail / -8.194008692231508e-40 - 1) < 1e-3)
 
 
 @pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])

@@ -370,7 +370,9 @@ macro_rules! unary_table {
         names [] function no
         "Applies the soft shrinkage: out = input - lambd above lambd, input + lambd below -lambd, else 0.")
     (LogSigmoid log_sigmoid "log_sigmoid" float
-        cpu { fma |v| { let m = if v < F::zero() { v } else { F::zero() }; m - (-v.abs()).vexp::<FMA>().vlog1p::<FMA>() } } int {}
+        // log1p(z) for z = e^-|x| in (0, 1] as ln(1 + z) plus the rounding of 1 + z (no special cases);
+        // exp keeps denormal z, so far above 0 the result is -e^-x as in PyTorch, not 0
+        cpu { fma |v| { let m = if v < F::zero() { v } else { F::zero() }; let z = (-v.abs()).vexp_full::<FMA>(); let u = F::one() + z; m - (u.vln::<FMA>() + (z - (u - F::one())) / u) } } int {}
         cuda(F) "rt_min(x, C(0)) - rt_log1p(rt_exp(-rt_absv(x)))"
         grad [x] |g, x| g.mul(&x.neg()?.sigmoid()?);
         names [] function no
