@@ -125,6 +125,17 @@ UNARY = {
     "logical_not": Ref(np.logical_not, special=(0.0, -0.0, np.nan)),
     "signbit": Ref(np.signbit, special=(0.0, -0.0, -np.inf)),
     "bitwise_not": Ref(np.invert),
+    # ---- kernels branch: nn.functional activations made rows (issue 17) ----
+    "hardswish": Ref(lambda x: x * np.clip(x + 3, 0, 6) / 6, -6, 6, call=lambda x: F.hardswish(x),
+                     special=(0.0, -0.0, 1.5)),
+    "hardsigmoid": Ref(lambda x: np.clip(x + 3, 0, 6) / 6, -6, 6, call=lambda x: F.hardsigmoid(x),
+                       special=(0.0, 1.5)),
+    # lambd 0.75 is exact in every float dtype, so the threshold compares the same in all of them
+    "hardshrink": Ref(lambda x: np.where(np.abs(x) > 0.75, x, 0), -2, 2, call=lambda x: F.hardshrink(x, 0.75)),
+    "softshrink": Ref(lambda x: np.where(x > 0.75, x - 0.75, np.where(x < -0.75, x + 0.75, 0 * x)), -2, 2,
+                      call=lambda x: F.softshrink(x, 0.75)),
+    "log_sigmoid": Ref(lambda x: np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))), -40, 40,
+                       call=lambda x: F.logsigmoid(x), special=(0.0, -100.0, 100.0)),
 }
 
 BINARY = {

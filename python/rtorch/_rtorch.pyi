@@ -1795,8 +1795,10 @@ def _set_default_device(device: _device | None) -> None:
     """Sets (or, with None, clears) this thread's default device for the creation functions."""
 def _get_default_device() -> device:
     """This thread's default device for the creation functions, with its index resolved."""
-def _activation_(input: Tensor, name: str, p0: _float, p1: _float = 0.0) -> Tensor:
-    """The in-place activations (elu, leaky_relu, hardtanh) whose backward uses the result."""
+def _activation(input: Tensor, name: str, p0: _float = 0.0, p1: _float = 0.0) -> Tensor:
+    """`F.<name>(input, ...)` for the activation rows bound for nn.functional only (hardswish, hardsigmoid, ...)."""
+def _activation_(input: Tensor, name: str, p0: _float = 0.0, p1: _float = 0.0) -> Tensor:
+    """The in-place activations: `input` overwritten; elu, leaky_relu, hardtanh take their backward from the result."""
 
 class _MethodFunction:
     """A function form of a Tensor method: ``rtorch.sum(input, ...)`` calls ``Tensor.sum``."""

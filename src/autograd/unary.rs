@@ -18,6 +18,14 @@ fn need<'a>(op: UnaryOp, t: Option<&'a Tensor>, what: &str) -> Result<&'a Tensor
     t.ok_or_else(|| crate::err!(Runtime, "internal error: {} backward lost its saved {}", op.name(), what))
 }
 
+/// The derivative of hardshrink and softshrink (PyTorch's `*shrink_backward`): `g` where the input
+/// is outside [-lambd, lambd] (NaN included), 0 inside. Their rows name it unqualified: it
+/// resolves here, where the table expands, so opdefs never names autograd.
+pub fn shrink_grad(g: &Tensor, x: &Tensor, lambd: f64) -> Result<Tensor> {
+    let inside = x.ge_scalar(-lambd)?.logical_and(&x.gt_scalar(lambd)?.logical_not()?)?;
+    inside.choose(crate::scalar::Scalar::Float(0.0), g)
+}
+
 macro_rules! grad_arm {
     ($op:ident, $g:ident, $x:ident, $y:ident; none) => { bail!(Runtime, "{} is not differentiable", $op.name()) };
     ($op:ident, $g:ident, $x:ident, $y:ident; zero) => { $g.mul_scalar(0.0) };

@@ -336,6 +336,47 @@ macro_rules! unary_table {
         };
         names [] function no
         "Applies the leaky ReLU: out = input if input > 0 else negative_slope * input.")
+    // ---- kernels issue 17 asked for (were nn.functional compositions) ----
+    (Hardswish hardswish "hardswish" float
+        cpu { |v| { let r = v + F::c(3.0); let r = if r < F::zero() { F::zero() } else { r }; v * (if r > F::c(6.0) { F::c(6.0) } else { r }) / F::c(6.0) } } int {}
+        cuda(F) "x * rt_min(rt_max(x + C(3), C(0)), C(6)) / C(6)"
+        grad [x] |g, x| {
+            // PyTorch's hardswish_backward: 0 up to -3, x / 3 + 1/2 strictly inside (-3, 3), 1 from 3.
+            let mid = x.div_scalar(3.0)?.add_scalar(0.5)?;
+            let d = x.ge_scalar(3.0)?.choose(crate::scalar::Scalar::Float(1.0), &mid)?;
+            g.mul(&x.gt_scalar(-3.0)?.choose(&d, crate::scalar::Scalar::Float(0.0))?)
+        };
+        names [] function no
+        "Applies the hard swish: out = input * relu6(input + 3) / 6.")
+    (Hardsigmoid hardsigmoid "hardsigmoid" float
+        cpu { |v| { let r = v + F::c(3.0); let r = if r < F::zero() { F::zero() } else { r }; (if r > F::c(6.0) { F::c(6.0) } else { r }) / F::c(6.0) } } int {}
+        cuda(F) "rt_min(rt_max(x + C(3), C(0)), C(6)) / C(6)"
+        grad [x] |g, x| {
+            let inside = x.gt_scalar(-3.0)?.logical_and(&x.lt_scalar(3.0)?)?;
+            g.mul(&inside.to_dtype(g.dtype())?.div_scalar(6.0)?)
+        };
+        names [] function no
+        "Applies the hard sigmoid: out = relu6(input + 3) / 6.")
+    (Hardshrink { lambd } hardshrink "hardshrink" float
+        cpu { |v| if v >= F::c(-lambd) && v <= F::c(lambd) { F::zero() } else { v } } int {}
+        cuda(F) "(x >= C(-lambd) && x <= C(lambd)) ? C(0) : x"
+        grad [x] |g, x| shrink_grad(g, x, lambd);
+        names [] function no
+        "Applies the hard shrinkage: out = input where |input| > lambd, else 0.")
+    (Softshrink { lambd } softshrink "softshrink" float
+        cpu { |v| if v > F::c(lambd) { v - F::c(lambd) } else if v < F::c(-lambd) { v + F::c(lambd) } else { v * F::zero() } } int {}
+        cuda(F) "x > C(lambd) ? x - C(lambd) : (x < C(-lambd) ? x + C(lambd) : x * C(0))"
+        grad [x] |g, x| shrink_grad(g, x, lambd);
+        names [] function no
+        "Applies the soft shrinkage: out = input - lambd above lambd, input + lambd below -lambd, else 0.")
+    (LogSigmoid log_sigmoid "log_sigmoid" float
+        // log1p(z) for z = e^-|x| in (0, 1] as ln(1 + z) plus the rounding of 1 + z (no special cases);
+        // exp keeps denormal z, so far above 0 the result is -e^-x as in PyTorch, not 0
+        cpu { fma |v| { let m = if v < F::zero() { v } else { F::zero() }; let z = (-v.abs()).vexp_full::<FMA>(); let u = F::one() + z; m - (u.vln::<FMA>() + (z - (u - F::one())) / u) } } int {}
+        cuda(F) "rt_min(x, C(0)) - rt_log1p(rt_exp(-rt_absv(x)))"
+        grad [x] |g, x| g.mul(&x.neg()?.sigmoid()?);
+        names [] function no
+        "Applies log(sigmoid(input)) = min(input, 0) - log1p(e^-|input|), stable for large |input|.")
     (RoundDecimals { decimals } round_decimals "round" float
         cpu { |v| round_half_even(v * F::c(10f64.powi(decimals as i32))) / F::c(10f64.powi(decimals as i32)) } int {}
         cuda(F) "rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"

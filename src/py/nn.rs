@@ -299,25 +299,45 @@ fn nll_loss(
     Ok(super::guard::run("nll_loss", x.numel(), || loss::nll_loss(x, t, w.as_ref(), ignore_index, r))?.map(PyTensor::from))
 }
 
-/// The in-place activations `F.elu(x, inplace=True)`, `F.leaky_relu(..., inplace=True)`,
-/// `F.hardtanh(..., inplace=True)` (and ReLU6): `x` is overwritten and its backward uses the
-/// result, as in PyTorch. `name` is "elu" (p0 = alpha), "leaky_relu" (p0 = slope) or
-/// "hardtanh" (p0, p1 = min, max). Returns `input`.
-#[pyfunction]
-#[pyo3(signature = (input, name, p0, p1=0.0))]
-fn _activation_<'py>(input: Bound<'py, PyTensor>, name: &str, p0: f64, p1: f64) -> PyResult<Bound<'py, PyTensor>> {
+/// The activation rows bound for `nn.functional` only (PyTorch has no `Tensor` method for them):
+/// "elu" (p0 = alpha), "leaky_relu" (p0 = slope), "hardtanh" (p0, p1 = min, max), "hardswish",
+/// "hardsigmoid", "hardshrink" / "softshrink" (p0 = lambd), "log_sigmoid".
+fn activation_op(name: &str, p0: f64, p1: f64) -> PyResult<crate::opdefs::UnaryOp> {
     use crate::opdefs::UnaryOp;
-    let op = match name {
+    Ok(match name {
         "elu" => UnaryOp::Elu { alpha: p0 },
         "leaky_relu" => UnaryOp::LeakyRelu { slope: p0 },
         "hardtanh" => UnaryOp::Hardtanh { min: p0, max: p1 },
-        _ => return Err(PyValueError::new_err(format!("_activation_: unknown activation {:?}", name))),
-    };
+        "hardswish" => UnaryOp::Hardswish,
+        "hardsigmoid" => UnaryOp::Hardsigmoid,
+        "hardshrink" => UnaryOp::Hardshrink { lambd: p0 },
+        "softshrink" => UnaryOp::Softshrink { lambd: p0 },
+        "log_sigmoid" => UnaryOp::LogSigmoid,
+        _ => return Err(PyValueError::new_err(format!("_activation: unknown activation {:?}", name))),
+    })
+}
+
+/// `F.<name>(input, ...)` for the activations of `activation_op`: a new tensor.
+#[pyfunction]
+#[pyo3(signature = (input, name, p0=0.0, p1=0.0))]
+fn _activation(input: &Bound<'_, PyTensor>, name: &str, p0: f64, p1: f64) -> PyResult<PyTensor> {
+    let op = activation_op(name, p0, p1)?;
+    let x = &input.get().t;
+    Ok(PyTensor::from(super::guard::run(name, x.numel(), || crate::ops::unary::unary(x, op))?))
+}
+
+/// The in-place activations `F.<name>(x, inplace=True)` of `activation_op`: `x` is overwritten;
+/// elu, leaky_relu and hardtanh take their backward from the result, as in PyTorch. Returns `input`.
+#[pyfunction]
+#[pyo3(signature = (input, name, p0=0.0, p1=0.0))]
+fn _activation_<'py>(input: Bound<'py, PyTensor>, name: &str, p0: f64, p1: f64) -> PyResult<Bound<'py, PyTensor>> {
+    let op = activation_op(name, p0, p1)?;
     crate::ops::unary::unary_(&input.get().t, op).py()?;
     Ok(input)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_activation, m)?)?;
     m.add_function(wrap_pyfunction!(_activation_, m)?)?;
     m.add_function(wrap_pyfunction!(scaled_dot_product_attention, m)?)?;
     m.add_function(wrap_pyfunction!(cross_entropy_loss, m)?)?;

@@ -1,5 +1,5 @@
-"""nn.functional activations composed from tensor ops: celu, selu, glu, hard/soft/tanh-shrink, hardsigmoid,
-hardswish, logsigmoid, prelu, rrelu, threshold (and their in-place forms)."""
+"""nn.functional activations: celu, selu, glu, tanhshrink, prelu, rrelu, threshold composed from tensor ops;
+hard/soft-shrink, hardsigmoid, hardswish, logsigmoid on their elementwise kernels (rows of src/opdefs/unary.rs)."""
 import rtorch
 from rtorch.nn._functional._util import in_place, require_float, source
 
@@ -94,7 +94,7 @@ def hardshrink(input, lambd=0.5):
         tensor([-1.0000,  0.0000,  0.7000])
     """
     require_float(input, "hardshrink")
-    return rtorch.where((input > lambd) | (input < -lambd), input, input.new_zeros(()))
+    return rtorch._rtorch._activation(input, "hardshrink", lambd)
 
 
 def softshrink(input, lambd=0.5):
@@ -115,8 +115,7 @@ def softshrink(input, lambd=0.5):
     if not lambd >= 0:
         raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype "
                            f"{'Double' if input.dtype == rtorch.float64 else 'Float'}, but found {lambd:g}")
-    zero = input.new_zeros(())
-    return rtorch.where(input > lambd, input - lambd, rtorch.where(input < -lambd, input + lambd, zero))
+    return rtorch._rtorch._activation(input, "softshrink", lambd)
 
 
 def tanhshrink(input):
@@ -143,8 +142,8 @@ def hardsigmoid(input, inplace=False):
         tensor([0.0000, 0.5000, 0.7500])
     """
     require_float(input, "hardsigmoid")
-    out = (source(input, inplace) + 3.0).hardtanh(0.0, 6.0) / 6.0
-    return in_place(input, out) if inplace else out
+    return rtorch._rtorch._activation_(input, "hardsigmoid") if inplace else \
+        rtorch._rtorch._activation(input, "hardsigmoid")
 
 
 def hardswish(input, inplace=False):
@@ -160,9 +159,8 @@ def hardswish(input, inplace=False):
         tensor([-0.0000,  0.6667,  4.0000])
     """
     require_float(input, "hardswish")
-    x = source(input, inplace)
-    out = x * ((x + 3.0).hardtanh(0.0, 6.0) / 6.0)
-    return in_place(input, out) if inplace else out
+    return rtorch._rtorch._activation_(input, "hardswish") if inplace else \
+        rtorch._rtorch._activation(input, "hardswish")
 
 
 def logsigmoid(input):
@@ -174,7 +172,7 @@ def logsigmoid(input):
         tensor([  -0.6931, -100.0000])
     """
     require_float(input, "log_sigmoid")
-    return -(-input).softplus(1.0, 20.0)
+    return rtorch._rtorch._activation(input, "log_sigmoid")
 
 
 def prelu(input, weight):
