@@ -126,6 +126,8 @@ def adafactor(params, grads, row_vars, col_vars, variances, state_steps, foreach
         step = step_t.item()
         one_minus_beta2_t = step ** beta2_decay
         rho_t = min(lr, 1 / (step ** 0.5))
+        if param.numel() == 0:  # PyTorch divides by zero here too (the RMS of no elements)
+            raise ZeroDivisionError("Adafactor: a parameter with no elements has no RMS (float division by zero)")
         alpha = max(eps2, param.norm(2).item() / (param.numel() ** 0.5)) * rho_t
         if weight_decay != 0:
             param.mul_(1 - lr * weight_decay)
