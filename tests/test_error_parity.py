@@ -191,6 +191,11 @@ CASES = [
     row("module_dict_class", "torch.nn.ModuleDict(torch.Tensor)", TypeError, ["ModuleDict"]),
     row("linspace_int8_ends", "torch.linspace(0, 300, 5, dtype=torch.int8)", RuntimeError, ["int8", "overflow"]),
     row("logspace_int8_ends", "torch.logspace(-129, 0, 3, dtype=torch.int8)", RuntimeError, ["int8", "overflow"]),
+    row("mvlgamma_domain", "torch.mvlgamma(torch.tensor([0.5]), 3)", RuntimeError, ["(p-1)/2"]),
+    row("mvlgamma_huge_p", "torch.mvlgamma(torch.tensor(-9223372036854775808), 2147483647)", RuntimeError,
+        ["(p-1)/2"]),
+    row("window_dtype_int", "torch.bartlett_window(3, dtype=2147483647)", TypeError, ["dtype"]),
+    row("can_cast_ints", "torch.can_cast(1, 2)", TypeError, ["from_"]),
     row("parameter_dict_bool", "torch.nn.ParameterDict(True)", TypeError, ["iterable", "bool"]),
 ]
 

@@ -19,6 +19,8 @@ def _setup(name, window_length, periodic, dtype, layout):
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
     dtype = _rt.get_default_dtype() if dtype is None else dtype
+    if not isinstance(dtype, _rt.dtype):
+        raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
     if not dtype.is_floating_point:
         raise RuntimeError(f"{name} expects floating point dtypes, got: {dtype}")
     # A periodic window of length N is the symmetric one of length N + 1 without its last point.

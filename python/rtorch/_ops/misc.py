@@ -555,6 +555,9 @@ def can_cast(from_, to) -> bool:
         >>> rtorch.can_cast(rtorch.float32, rtorch.int32)
         False
     """
+    for name, d in (("from_", from_), ("to", to)):
+        if not isinstance(d, _rt().dtype):
+            raise TypeError(f"can_cast(): argument '{name}' must be torch.dtype, not {type(d).__name__}")
     return _kind(from_) <= _kind(to)
 
 
