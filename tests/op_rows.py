@@ -215,8 +215,8 @@ UNARY.update({
     "lgamma": Ref(_sp("gammaln"), 0.05, 20, special=(1.0, 2.0, 0.5, -0.5, -2.5)),
     "digamma": Ref(_sp("psi"), 0.05, 20, special=(1.0, 10.0, -0.5, -2.5)),
     "polygamma": Ref(lambda x: _sc.polygamma(2, x), 0.2, 10, call=lambda x: x.polygamma(2)),
-    "mvlgamma": Ref(lambda x: _sc.multigammaln(x, 3) if np.ndim(x) == 0 else
-                    np.vectorize(lambda v: _sc.multigammaln(v, 3), otypes=[np.float64])(x),
+    # SciPy refuses x <= (p - 1) / 2; there a term is lgamma(0) = inf, PyTorch's answer (bool inputs reach 0, 1).
+    "mvlgamma": Ref(np.vectorize(lambda v: _sc.multigammaln(v, 3) if v > 1.0 else np.inf, otypes=[np.float64]),
                     1.2, 10, call=lambda x: x.mvlgamma(3), ints=(2, 20)),
     "i0": Ref(np.i0, -10, 10, special=(0.0,)),
     "special_i0e": Ref(_sp("i0e"), -50, 50, special=(0.0,)),
