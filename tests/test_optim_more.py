@@ -690,3 +690,11 @@ def test_non_leaf_parameters_need_differentiable():
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
         rtorch.optim.Adamax([p])
     rtorch.optim.Adamax([p], differentiable=True)
+
+
+def test_adafactor_eps_must_be_a_pair():
+    # PyTorch fails here with Python's "'float' object is not subscriptable"; rtorch names the argument.
+    p = rtorch.nn.Parameter(rtorch.zeros(2))
+    for bad in (1e-3, (1e-3,), None):
+        with pytest.raises(TypeError, match=r"^Adafactor\(\): argument 'eps' must be a pair"):
+            rtorch.optim.Adafactor([p], eps=bad)

@@ -15,6 +15,7 @@ from ._rtorch import (  # noqa: F401
     zeros, ones, empty, full, arange, linspace, logspace, eye, rand, randn, randint, randperm,
     bernoulli, multinomial, manual_seed, initial_seed, cat, stack, where, promote_types, result_type,
     set_default_dtype, get_default_dtype, get_num_threads, is_grad_enabled, is_inference_mode_enabled,
+    is_anomaly_enabled, is_anomaly_check_nan_enabled, set_anomaly_enabled,
     einsum, tensordot, searchsorted, bucketize, meshgrid, from_dlpack,
 )
 # The op functions generated from the declaration tables (src/opdefs/*.rs): rtorch.exp and the rest.

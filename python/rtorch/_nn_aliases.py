@@ -158,7 +158,41 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
 
 
-__all__ = _SAME + ["grid_sampler", "adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    r"""``torch.max_pool1d_with_indices``: 1-D max pooling returning ``(values, indices)``.
+
+    Example::
+
+        >>> rtorch.max_pool1d_with_indices(rtorch.arange(6.0).view(1, 1, 6), 2)
+        (tensor([[[1., 3., 5.]]]), tensor([[[1, 3, 5]]]))
+    """
+    return F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+_CONV = {1: (F.conv1d, F.conv_transpose1d), 2: (F.conv2d, F.conv_transpose2d), 3: (F.conv3d, F.conv_transpose3d)}
+
+
+def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    r"""``torch.convolution``: the 1-, 2- or 3-D convolution (or transposed convolution) that ``input``'s rank asks
+    for, every argument given.
+
+    Example::
+
+        >>> x, w = rtorch.ones(1, 1, 3, 3), rtorch.ones(1, 1, 2, 2)
+        >>> rtorch.convolution(x, w, None, [1, 1], [0, 0], [1, 1], True, [0, 0], 1).shape
+        rtorch.Size([1, 1, 4, 4])
+    """
+    dims = weight.dim() - 2
+    if dims not in _CONV or input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(f"convolution: expected a 3-D, 4-D or 5-D weight and an input of matching rank, got "
+                           f"input of shape {list(input.shape)} and weight of shape {list(weight.shape)}")
+    conv, conv_transpose = _CONV[dims]
+    if transposed:
+        return conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return conv(input, weight, bias, stride, padding, dilation, groups)
+
+
+__all__ = _SAME + ["max_pool1d_with_indices", "convolution", "grid_sampler", "adaptive_max_pool1d", "dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout", "alpha_dropout_",
                    "feature_alpha_dropout", "feature_alpha_dropout_", "batch_norm", "instance_norm", "layer_norm",
                    "group_norm", "embedding", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss",
                    "hinge_embedding_loss", "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss", "ctc_loss"]

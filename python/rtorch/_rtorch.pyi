@@ -1043,6 +1043,8 @@ class Tensor:
         """Computes the inner product of two tensors over their last dims."""
     def cross(self, other: Tensor, dim: _int | None = ...) -> Tensor:
         """The 3-D cross product of ``input`` and ``other`` (broadcast) along ``dim``, which must have size 3. Without ``dim``, the first dim of size 3 (deprecated in PyTorch; ``linalg.cross`` defaults to -1)."""
+    def ger(self, vec2: Tensor) -> Tensor:
+        """Alias of :func:`rtorch.outer` (deprecated in PyTorch; kept for old programs)."""
     def narrow_copy(self, dim: _int, start: _int, length: _int) -> Tensor:
         """:meth:`Tensor.narrow` as a new tensor."""
     def clamp_min_(self, min: Tensor | _float) -> Tensor:
@@ -1099,6 +1101,12 @@ class Tensor:
         """In-place :meth:`nan_to_num`."""
     def round_(self, *, decimals: _int = ...) -> Tensor:
         """In-place :meth:`round`."""
+    def const_data_ptr(self) -> _int:
+        """The address of the first element, as :meth:`Tensor.data_ptr` (PyTorch's read-only-intent spelling)."""
+    def hardshrink(self, lambd: _float = ...) -> Tensor:
+        """The method form of :func:`rtorch.nn.functional.hardshrink`: ``x`` where ``|x| > lambd``, else 0."""
+    def prelu(self, weight: Tensor) -> Tensor:
+        """The method form of :func:`rtorch.nn.functional.prelu`: ``max(0, x) + weight * min(0, x)`` per channel."""
     def index_reduce(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
         """Reduces the slices of ``source`` into ``input`` at the positions ``index`` along ``dim``."""
     def index_reduce_(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
@@ -1121,6 +1129,14 @@ class Tensor:
         """Draws category indices from the weights in each row of ``self``."""
     def bernoulli(self, p: _float | None = ..., *, generator = ...) -> Tensor:
         """Draws 0/1 values with the probabilities in ``self`` (or ``p``)."""
+    def lstsq(self, A, *args, **kwargs):
+        """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to :func:`rtorch.linalg.lstsq`."""
+    def symeig(self, *args, **kwargs):
+        """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to :func:`rtorch.linalg.eigh`."""
+    def eig(self, *args, **kwargs):
+        """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to ``torch.linalg.eig``."""
+    def solve(self, A, *args, **kwargs):
+        """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to :func:`rtorch.linalg.solve`."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
@@ -1777,6 +1793,12 @@ def _set_grad_enabled(on: _bool) -> _bool: ...
 def is_inference_mode_enabled() -> _bool:
     """Returns ``True`` inside an :class:`rtorch.inference_mode` block in this thread."""
 def _set_inference_mode(on: _bool) -> _bool: ...
+def is_anomaly_enabled() -> _bool:
+    """Returns ``True`` if anomaly detection is enabled (see :class:`rtorch.autograd.detect_anomaly`)."""
+def is_anomaly_check_nan_enabled() -> _bool:
+    """Returns ``True`` if anomaly detection also checks backward results for NaN."""
+def set_anomaly_enabled(enabled: _bool, check_nan: _bool = ...) -> tuple[_bool, _bool]:
+    """Turns anomaly detection on or off for the process; returns the previous ``(enabled, check_nan)``."""
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Sequence[Tensor],

@@ -212,11 +212,20 @@ def _solve_impl(op, A, B, left, check):
 def _out(result, out):
     if out is None:
         return result
+    import sys
+    from . import Tensor
+    op = "linalg_" + sys._getframe(1).f_code.co_name  # the public function returning through here
     if isinstance(result, tuple):
+        if not (isinstance(out, (tuple, list)) and all(isinstance(o, Tensor) for o in out)):
+            raise TypeError(f"{op}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+        if len(out) != len(result):
+            raise TypeError(f"{op}(): argument 'out' must be a tuple of {len(result)} Tensors, got {len(out)}")
         for o, r in zip(out, result):
             o.resize_(r.shape) if tuple(o.shape) != tuple(r.shape) else None
             o.copy_(r)
         return out
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if tuple(out.shape) != tuple(result.shape):
         out.resize_(result.shape)
     out.copy_(result)

@@ -1,6 +1,6 @@
 //! The backward pass, written once for every op: dependency counting, reverse topological
 //! execution (latest node first), gradient accumulation and graph release.
-use crate::tape::{with_grad_mode, Edge, Node};
+use crate::tape::{anomaly, with_grad_mode, Edge, Node};
 use crate::error::Result;
 use crate::tensor::{Tensor, TensorImpl};
 use crate::{bail, err};
@@ -219,7 +219,9 @@ pub fn run_backward(
                 )
             })?;
             // Fill absent output gradients with None; rules treat None as zero.
-            with_grad_mode(create_graph, || rule.apply(&node, &grads))?
+            let out = with_grad_mode(create_graph, || rule.apply(&node, &grads))
+                .and_then(|gs| anomaly::check_grads(&node.display_name(), &gs).map(|_| gs));
+            out.inspect_err(|_| anomaly::report_failure(&node.display_name(), node.forward_stack.as_deref()))?
         };
         if input_grads.len() != node.next.len() {
             bail!(

@@ -191,6 +191,9 @@ fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
 /// x's dtype); `index` is an integer tensor on x's device.
 pub fn gather(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
     let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;
+    if index.numel() == 0 {
+        return Ok(out); // an empty index may have any rank (PyTorch skips its shape checks then)
+    }
     match x.device() {
         Device::Cpu => cpu::index::gather(x, d, &host::to_host(index)?, &out)?,
         Device::Cuda(_) => {
@@ -205,6 +208,9 @@ pub fn gather(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
 /// `index`; `reduce` None replaces, else "sum"/"add", "prod"/"multiply", "mean", "amax", "amin";
 /// `include_self` false starts written positions from the reduction's identity.
 pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Option<&str>, include_self: bool) -> Result<()> {
+    if index.numel() == 0 {
+        return Ok(()); // nothing to write; an empty index may have any rank
+    }
     match out.device() {
         Device::Cpu => cpu::index::scatter(out, d, &host::to_host(index)?, &super::contiguous(vals)?, reduce, include_self),
         Device::Cuda(_) if include_self && matches!(reduce, None | Some("sum") | Some("add")) => {

@@ -260,3 +260,42 @@ pub fn _record_function(
     tape::record(&orefs, &refs, rule);
     Ok(())
 }
+
+/// Returns ``True`` if anomaly detection is enabled (see :class:`rtorch.autograd.detect_anomaly`).
+#[pyfunction]
+pub fn is_anomaly_enabled() -> bool {
+    tape::anomaly::is_enabled()
+}
+/// Returns ``True`` if anomaly detection also checks backward results for NaN.
+#[pyfunction]
+pub fn is_anomaly_check_nan_enabled() -> bool {
+    tape::anomaly::is_check_nan_enabled()
+}
+/// Turns anomaly detection on or off for the process (``torch.set_anomaly_enabled``); returns the
+/// previous ``(enabled, check_nan)``.
+#[pyfunction]
+#[pyo3(signature = (enabled, check_nan = true))]
+pub fn set_anomaly_enabled(enabled: bool, check_nan: bool) -> (bool, bool) {
+    install_anomaly_hooks();
+    tape::anomaly::set(enabled, check_nan)
+}
+
+/// Anomaly mode's view of Python: the forward stack (`traceback.format_stack`) and `warnings.warn`.
+fn install_anomaly_hooks() {
+    fn capture_stack() -> Option<String> {
+        Python::attach(|py| {
+            let lines = py.import("traceback").ok()?.call_method0("format_stack").ok()?;
+            let lines: Vec<String> = lines.extract().ok()?;
+            Some(lines.concat())
+        })
+    }
+    fn warn(msg: &str) {
+        Python::attach(|py| {
+            let Ok(text) = std::ffi::CString::new(msg.replace('\0', " ")) else { return };
+            let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+            // A warnings filter that turns this into an error must not hide the backward error itself.
+            let _ = PyErr::warn(py, &category, &text, 1);
+        })
+    }
+    tape::anomaly::set_hooks(tape::anomaly::Hooks { capture_stack, warn });
+}

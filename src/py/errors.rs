@@ -26,6 +26,11 @@ fn class(py: Python<'_>, name: &str) -> Option<Py<PyType>> {
 }
 
 pub fn to_py(e: Error) -> PyErr {
+    if let Error::Runtime(m) = &e {
+        if let Some(original) = take_pending(m) {
+            return original;
+        }
+    }
     Python::attach(|py| match e {
         Error::Shape(m) => match class(py, "ShapeError") {
             Some(c) => PyErr::from_type(c.into_bound(py), m),
@@ -57,12 +62,35 @@ impl<T> IntoPy<T> for crate::error::Result<T> {
     }
 }
 
+thread_local! {
+    /// The Python exception a callback raised, with the engine error that carries it through Rust.
+    static PENDING: std::cell::RefCell<Option<(String, PyErr)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The original exception behind the engine error message `m`, if this thread's last callback raised it.
+fn take_pending(m: &str) -> Option<PyErr> {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.take() {
+            Some((msg, e)) if msg == m => Some(e),
+            other => {
+                *p = other;
+                None
+            }
+        }
+    })
+}
+
 /// Turn a Python exception raised inside a callback (hook, custom backward) into an engine error
-/// that keeps its message.
+/// that keeps its message. The exception itself is kept for this thread, so when the error reaches
+/// Python unchanged it is raised as it was (a hook's ValueError stays a ValueError, as in PyTorch);
+/// an error that crossed threads or was rewritten arrives as RuntimeError with the message.
 pub fn from_py(e: PyErr) -> Error {
     Python::attach(|py| {
         let msg = e.value(py).str().map(|s| s.to_string()).unwrap_or_default();
         let ty = e.get_type(py).name().map(|s| s.to_string()).unwrap_or_default();
-        Error::Runtime(format!("{}: {}", ty, msg))
+        let text = format!("{}: {}", ty, msg);
+        PENDING.with(|p| *p.borrow_mut() = Some((text.clone(), e)));
+        Error::Runtime(text)
     })
 }

@@ -73,6 +73,9 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_set_grad_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::is_inference_mode_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_set_inference_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::is_anomaly_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::is_anomaly_check_nan_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(autograd::set_anomaly_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::grad, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_graph_seq, m)?)?;

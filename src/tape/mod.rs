@@ -2,6 +2,7 @@
 //! Ops record here; `backward.rs` holds what each op saves (the `Backward` enum). How a node turns
 //! output gradients into input gradients (the rules) and the engine that walks the graph are in
 //! `autograd/`, which sits above the ops (its rules are written with tensor ops).
+pub mod anomaly;
 pub mod backward;
 
 use crate::error::Result;
@@ -137,6 +138,8 @@ pub struct Node {
     /// Device of each input: a gradient is moved there (a 0-d CPU tensor used with CUDA tensors
     /// gets a CPU gradient, as in PyTorch).
     pub input_devices: Vec<crate::Device>,
+    /// The forward call's stack, kept only while anomaly detection is on (`anomaly.rs`).
+    pub forward_stack: Option<String>,
 }
 
 impl Node {
@@ -203,6 +206,7 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         num_outputs: outputs.len(),
         pre_hooks: Mutex::new(vec![]),
         retained: Mutex::new(vec![]),
+        forward_stack: anomaly::capture(),
     });
     for (i, o) in outputs.iter().enumerate() {
         if !o.dtype().is_float() {

@@ -12,6 +12,8 @@ from .copies import *  # noqa: F401,F403
 from .misc import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
+from . import removed
+from .removed import *  # noqa: F401,F403
 
 __all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
-           *misc.__all__, *indexing.__all__, *sampling.__all__]
+           *misc.__all__, *indexing.__all__, *sampling.__all__, *removed.__all__]

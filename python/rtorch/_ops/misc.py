@@ -162,6 +162,15 @@ def scalar_tensor(s: float, *, dtype=None, layout=None, device=None, pin_memory:
     return out.requires_grad_() if requires_grad else out
 
 
+def _tril_count(row, col, offset):
+    """The number of (i, j) with 0 <= i < row, 0 <= j < col, j <= i + offset (exact for any size)."""
+    start = min(row, max(0, -offset))                 # rows before it hold nothing
+    full = min(row, max(start, col - offset - 1))     # rows from it on hold all col entries
+    # Rows start..full-1 hold i + offset + 1 entries: an arithmetic series.
+    partial = (full - start) * (start + full - 1 + 2 * (offset + 1)) // 2
+    return partial + (row - full) * col
+
+
 def _tri_indices(row, col, offset, dtype, device, lower, op):
     import numpy as np
     rt = _rt()
@@ -173,6 +182,10 @@ def _tri_indices(row, col, offset, dtype, device, lower, op):
     dtype = rt.int64 if dtype is None else dtype
     if dtype not in (rt.int64, rt.int32, rt.int16, rt.int8, rt.uint8):
         raise NotImplementedError(f"\"{op}\" not implemented for '{_dtype_name(dtype)}'")
+    n = _tril_count(row, col, offset) if lower else row * col - _tril_count(row, col, offset - 1)
+    if 2 * n * 8 >= 2 ** 63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[2, {n}]")
+    rt.empty((2, n), dtype=dtype, device="cpu")  # refused with rtorch's AllocationError before NumPy tries
     # The coordinates are an arithmetic pattern of the two sizes: built on the host (NumPy), then uploaded once.
     r, c = (np.tril_indices if lower else np.triu_indices)(row, offset, col)
     return rt.tensor(np.stack([r, c]).astype(np.int64).reshape(2, -1), dtype=dtype, device=device)
@@ -1234,3 +1247,42 @@ def as_strided_(input: Tensor, size: Sequence[int], stride: Sequence[int], stora
 
 
 __all__ += ["resize_as_", "as_strided_"]
+
+
+@composite(function=False)
+def const_data_ptr(self) -> int:
+    """The address of the first element, as :meth:`Tensor.data_ptr` (PyTorch's read-only-intent spelling).
+
+    Example::
+
+        >>> x = rtorch.ones(3)
+        >>> x.const_data_ptr() == x.data_ptr()
+        True
+    """
+    return self.data_ptr()
+
+
+@composite(function=False)
+def hardshrink(self, lambd: float = 0.5) -> Tensor:
+    """The method form of :func:`rtorch.nn.functional.hardshrink`: ``x`` where ``|x| > lambd``, else 0.
+
+    Example::
+
+        >>> rtorch.tensor([0.3, -1.0]).hardshrink()
+        tensor([ 0., -1.])
+    """
+    from ..nn import functional as F
+    return F.hardshrink(self, lambd)
+
+
+@composite(function=False)
+def prelu(self, weight: Tensor) -> Tensor:
+    """The method form of :func:`rtorch.nn.functional.prelu`: ``max(0, x) + weight * min(0, x)`` per channel.
+
+    Example::
+
+        >>> rtorch.tensor([-1.0, 2.0]).prelu(rtorch.tensor([0.25]))
+        tensor([-0.2500,  2.0000])
+    """
+    from ..nn import functional as F
+    return F.prelu(self, weight)

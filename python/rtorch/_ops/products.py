@@ -1,5 +1,5 @@
 """Products composed from matmul and elementwise ops (`@composite`): addr, addbmm, inner, cross,
-chain_matmul, and the in-place forms addr_ / addbmm_."""
+chain_matmul, ger, vander, and the in-place forms addr_ / addbmm_."""
 from __future__ import annotations
 
 import operator
@@ -9,7 +9,7 @@ from .._rtorch import Tensor
 from . import _common
 from .shape import _dtype_name
 
-__all__ = ["addr", "addbmm", "inner", "cross", "chain_matmul"]
+__all__ = ["addr", "addbmm", "inner", "cross", "chain_matmul", "ger", "vander"]
 
 
 def _check_scalars(dtype, beta, alpha):
@@ -232,3 +232,52 @@ def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
         out.resize_(res.shape).copy_(res)
         return out
     return res
+
+
+@composite()
+def ger(input, vec2: Tensor) -> Tensor:
+    """Alias of :func:`rtorch.outer` (deprecated in PyTorch; kept for old programs).
+
+    Example::
+
+        >>> rtorch.ger(rtorch.tensor([1.0, 2.0]), rtorch.tensor([1.0, 0.0, -1.0]))
+        tensor([[ 1.,  0., -1.],
+                [ 2.,  0., -2.]])
+    """
+    return input.outer(vec2)
+
+
+@composite(method=False)
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed with ``increasing``).
+
+    Integer and bool inputs give int64 results, as in PyTorch; floating inputs keep their dtype. The powers are
+    running products, so gradients flow to ``x``.
+
+    Args:
+        x (Tensor): 1-D input.
+        N (int, optional): number of columns; ``len(x)`` by default.
+        increasing (bool): powers increase from left to right. Default: ``False``.
+
+    Example::
+
+        >>> rtorch.vander(rtorch.tensor([1, 2, 3]), N=3, increasing=True)
+        tensor([[1, 1, 1],
+                [1, 2, 4],
+                [1, 3, 9]])
+    """
+    import rtorch
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    if N is None:
+        N = x.shape[0]
+    if N < 0:
+        raise RuntimeError("N must be non-negative.")
+    if not x.is_floating_point():
+        x = x.to(rtorch.int64)
+    ones = rtorch.ones((x.shape[0], min(N, 1)), dtype=x.dtype, device=x.device)
+    if N <= 1:
+        return ones
+    powers = x.unsqueeze(1).expand(x.shape[0], N - 1).cumprod(1)
+    out = rtorch.cat([ones, powers], 1)
+    return out if increasing else out.flip(1)

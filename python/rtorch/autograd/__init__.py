@@ -3,6 +3,7 @@ import functools
 
 from .. import _rtorch as _C
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: F401
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from .function import Function, FunctionCtx  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from . import functional  # noqa: F401

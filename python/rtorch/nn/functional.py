@@ -1125,17 +1125,22 @@ def _native(name):
 
 def _ntuple(x, n, what):
     """``x`` (an int or a sequence of ``n`` ints, or of one int) as a tuple of ``n`` Python ints."""
-    if isinstance(x, int) and not isinstance(x, bool):
-        return (x,) * n
+    import numbers
+
+    def is_int(v):  # Python and NumPy integers, not bools
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+    if is_int(x):
+        return (int(x),) * n
     try:
         t = tuple(x)
     except TypeError:
         raise TypeError(f"{what} must be an int or a tuple of {n} ints, got {type(x).__name__}") from None
     if len(t) == 1:
         t = t * n
-    if len(t) != n or not all(isinstance(v, int) and not isinstance(v, bool) for v in t):
+    if len(t) != n or not all(is_int(v) for v in t):
         raise ValueError(f"{what} must be an int or a tuple of {n} ints, got {x!r}")
-    return t
+    return tuple(int(v) for v in t)
 
 
 def _pair(x, what):

@@ -53,6 +53,9 @@ class Adafactor(Optimizer):
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
                  foreach=None, maximize=False):
         _check_lr(lr, "Learning rate should be >= 0 but is: {}")
+        if not (isinstance(eps, (tuple, list)) and len(eps) == 2):
+            raise TypeError(f"Adafactor(): argument 'eps' must be a pair (epsilon1 or None, epsilon2), "
+                            f"not {type(eps).__name__}")
         if not 0.0 >= beta2_decay:
             raise ValueError(f"beta2_decay should be <= 0 but is: {beta2_decay}")
         if eps[0] is not None and not 0.0 <= eps[0]:

@@ -64,10 +64,12 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
 pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
     let d = wrap_dim(dim, x.ndim())?;
     check_index_tensor("gather", index)?;
-    if index.ndim() != x.ndim() && !(x.ndim() == 0 && index.ndim() <= 1) {
+    if index.numel() == 0 && index.ndim() != x.ndim() {
+        // PyTorch skips the shape checks for an empty index: the result is empty, shaped like it.
+    } else if index.ndim() != x.ndim() && !(x.ndim() == 0 && index.ndim() <= 1) {
         bail!(Runtime, "Index tensor must have the same number of dimensions as input tensor");
     }
-    for k in 0..x.ndim() {
+    for k in 0..x.ndim().min(index.ndim()) {
         if k != d && index.shape()[k] > x.shape()[k] {
             bail!(
                 Runtime,

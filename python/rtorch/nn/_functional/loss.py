@@ -141,8 +141,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
-    class_dim = input.dim() - 1
-    loss = loss.sum(class_dim) / input.shape[class_dim]
+    loss = loss.sum(-1) / input.size(-1)  # a 0-d input fails here with PyTorch's IndexError
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
     return _apply(loss, reduction)

@@ -13,14 +13,26 @@ import numpy as np
 import rtorch
 
 
+def _int(e, name, op):
+    """``e`` as an int, or PyTorch's TypeError naming the op and the argument (a float, a NaN tensor...)."""
+    import numbers
+    if isinstance(e, bool) or not isinstance(e, numbers.Integral):
+        if not (hasattr(e, "__index__") and not isinstance(e, float)):
+            raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(e).__name__}")
+    try:
+        return int(e.__index__() if hasattr(e, "__index__") else e)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(e).__name__}") from None
+
+
 def _tuple(v, n, name, op):
     if isinstance(v, (list, tuple)):
         if len(v) == 1:
-            return tuple(int(e) for e in v) * n
+            return tuple(_int(e, name, op) for e in v) * n
         if len(v) != n:
             raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of {n} ints")
-        return tuple(int(e) for e in v)
-    return (int(v),) * n
+        return tuple(_int(e, name, op) for e in v)
+    return (_int(v, name, op),) * n
 
 
 def _batched(input, n, op, what=None):

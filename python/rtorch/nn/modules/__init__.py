@@ -60,14 +60,14 @@ from rtorch.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noq
 from rtorch.nn.modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: E402
 from rtorch.nn.modules.fold import Fold, Unfold  # noqa: E402
 from rtorch.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: E402
-from rtorch.nn.modules.normalization import LocalResponseNorm  # noqa: E402
+from rtorch.nn.modules.normalization import CrossMapLRN2d, LocalResponseNorm  # noqa: E402
 from rtorch.nn.modules.batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: E402
 from rtorch.nn.modules.upsampling import UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
 from rtorch.nn.modules.conv import Conv3d, ConvTranspose1d, ConvTranspose3d  # noqa: E402
 from rtorch.nn.modules.sparse import EmbeddingBag  # noqa: E402
 from rtorch.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
 from rtorch.nn.modules.container import Container  # noqa: E402
-from rtorch.nn.modules.loss import NLLLoss2d  # noqa: E402
+from rtorch.nn.modules.loss import LinearCrossEntropyLoss, NLLLoss2d  # noqa: E402
 from rtorch.nn.modules import lazy as _lazy  # noqa: E402
 from rtorch.nn.modules.lazy import *  # noqa: E402,F401,F403
 from rtorch.nn.modules.pooling import (  # noqa: E402
@@ -87,7 +87,7 @@ __all__ += ["CELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Lo
             "AdaptiveAvgPool1d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
             "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
             "MaxUnpool3d", "Conv3d", "ConvTranspose1d", "ConvTranspose3d", "EmbeddingBag", "CTCLoss",
-            "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d", "Container", "NLLLoss2d"] + list(_padding.__all__) + \
+            "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d", "Container", "NLLLoss2d", "CrossMapLRN2d", "LinearCrossEntropyLoss"] + list(_padding.__all__) + \
     [n for n in _lazy.__all__ if n != "LazyModuleMixin"]
 # --- end nnfunc
 
@@ -164,6 +164,9 @@ _CTOR_SPECS = {
     **{f"InstanceNorm{d}d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool "
                             "dtype:dtype? bias:bool" for d in (1, 2, 3)},
     "LocalResponseNorm": "size:int alpha:float beta:float k:float",
+    "CrossMapLRN2d": "size:int alpha:float beta:float k:float",
+    "LinearCrossEntropyLoss": "in_features:int num_classes:int bias:bool dtype:dtype? reduction:str weight:Tensor? "
+                              "ignore_index:int? label_smoothing:float",
     "BatchNorm3d": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "
                    "bias:bool",
     "SyncBatchNorm": "num_features:int eps:float momentum:float? affine:bool track_running_stats:bool dtype:dtype? "

@@ -370,3 +370,69 @@ class NLLLoss2d(NLLLoss):
 
 
 __all__ += ["CTCLoss", "NLLLoss2d"]
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    r"""Cross entropy of ``target`` and the logits of a linear layer applied to ``input``, in one criterion.
+
+    Owns the linear layer (``self.linear``, weight of shape ``(C * prod(out_features), in_features)``) and
+    computes :func:`rtorch.nn.functional.linear_cross_entropy` with it, so the full logits tensor need not be
+    kept by the caller.
+
+    Args:
+        in_features (int): size of each input sample.
+        num_classes (int): number of classes ``C``.
+        out_features (tuple of ints, keyword): extra dims ``(d_1, ..., d_K)`` for a K-dimensional loss.
+            Default: ``()``.
+        bias (bool, keyword): whether the linear layer adds a bias. Default: ``False``.
+        device, dtype (keyword): of the linear layer's parameters.
+        reduction (str, keyword): ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``.
+        weight (Tensor, keyword, optional): a rescaling weight for each class, of size ``C``.
+        ignore_index (int, keyword, optional): a target class that does not contribute (``-100`` when None).
+        label_smoothing (float, keyword): in ``[0, 1]``. Default: ``0.0``.
+        options (keyword, optional): passed on to ``linear_cross_entropy``.
+
+    Example::
+
+        >>> loss = rtorch.nn.LinearCrossEntropyLoss(8, 5)
+        >>> loss(rtorch.randn(4, 8), rtorch.tensor([0, 1, 4, 2])).shape
+        rtorch.Size([])
+    """
+
+    def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
+                 reduction="mean", weight=None, ignore_index=None, label_smoothing=0.0, options=None):
+        import math
+
+        from rtorch.nn.modules.linear import Linear
+
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
+        if label_smoothing < 0 or label_smoothing > 1.0:
+            raise RuntimeError(f"expected label_smoothing to be in range [0, 1], got {label_smoothing}")
+        super().__init__(weight=weight, reduction=reduction)
+        self.num_classes = num_classes
+        self.out_features = tuple(out_features)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+        # Linear keeps 2-D weights; forward views them as (C, *out_features, in_features).
+        self.linear = Linear(in_features, math.prod(self.out_features, start=num_classes), bias=bias,
+                             device=device, dtype=dtype)
+        self.options = options
+
+    def forward(self, input, target):
+        """The loss of ``target`` given the logits ``linear(input)``."""
+        weight = self.linear.weight.reshape((self.num_classes, *self.out_features, self.linear.in_features))
+        bias = None if self.linear.bias is None else self.linear.bias.reshape((self.num_classes, *self.out_features))
+        return F.linear_cross_entropy(input, weight, target, linear_bias=bias, weight=self.weight,
+                                      reduction=self.reduction, ignore_index=self.ignore_index,
+                                      label_smoothing=self.label_smoothing, options=self.options)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+                f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+                f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+                f"label_smoothing={self.label_smoothing}, options={self.options}")
+
+
+__all__ += ["LinearCrossEntropyLoss"]

@@ -1,5 +1,5 @@
 """Normalisation layers over trailing, grouped or neighbouring dims: LayerNorm, GroupNorm, RMSNorm and
-LocalResponseNorm."""
+LocalResponseNorm and its legacy form CrossMapLRN2d."""
 import numbers
 
 import rtorch
@@ -7,6 +7,7 @@ from rtorch.nn import functional as F
 from rtorch.nn import init
 from rtorch.nn.parameter import Parameter
 from rtorch.nn.modules.module import Module
+from rtorch.autograd.function import Function
 
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
 
@@ -152,3 +153,88 @@ class LocalResponseNorm(Module):
 
 
 __all__ += ["LocalResponseNorm"]
+
+
+def _channel_window_sums(t, lo, hi):
+    """``out[:, c] = t[:, lo[c]:hi[c] + 1].sum(1)`` for every channel ``c``, by differences of a cumulative sum."""
+    zero = rtorch.zeros_like(t.narrow(1, 0, 1))
+    csum = rtorch.cat([zero, t.cumsum(1)], 1)
+    hi = rtorch.tensor(hi, device=t.device) + 1
+    lo = rtorch.tensor(lo, device=t.device)
+    return csum.index_select(1, hi) - csum.index_select(1, lo)
+
+
+class _CrossMapLRN2dFn(Function):
+    """Lua Torch's SpatialCrossMapLRN as PyTorch keeps it: a running window sum over channels, and its own
+    backward formula (which is not the exact derivative of the forward; PyTorch's gradients are reproduced)."""
+
+    @staticmethod
+    def forward(ctx, input, size, alpha, beta, k):
+        channels = input.shape[1]
+        pre_pad = int((size - 1) / 2 + 1)
+        # The running sum adds channel c + pre_pad - 1 and drops c - pre_pad only once c > pre_pad, so
+        # channel 0, once it leaves the window, stays in every later sum (Lua Torch's behaviour).
+        lo = [max(0, c - pre_pad + 1) for c in range(channels)]
+        hi = [min(channels - 1, c + pre_pad - 1) for c in range(channels)]
+        square = input * input
+        scale = _channel_window_sums(square, lo, hi)
+        keeps_first = rtorch.tensor([float(x >= 1) for x in lo], dtype=input.dtype, device=input.device)
+        scale = scale + square.narrow(1, 0, 1) * keeps_first.view(1, -1, 1, 1)
+        scale = scale * (alpha / size) + k
+        output = scale.pow(-beta) * input
+        ctx.save_for_backward(input, output, scale)
+        ctx.size, ctx.alpha, ctx.beta = size, alpha, beta
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, output, scale = ctx.saved_tensors
+        size, channels = ctx.size, input.shape[1]
+        inverse_pre_pad = int(size - (size - 1) / 2)
+        ratio = grad_output * output / scale
+        lo = [max(0, c - inverse_pre_pad) for c in range(channels)]
+        hi = [min(channels - 1, c + size - 1 - inverse_pre_pad) for c in range(channels)]
+        accum = _channel_window_sums(ratio, lo, hi)
+        grad = scale.pow(-ctx.beta) * grad_output - (2 * ctx.alpha * ctx.beta / size) * input * accum
+        return grad, None, None, None, None
+
+
+class CrossMapLRN2d(Module):
+    r"""Local response normalisation across channels of a 4-D input, as Lua Torch's SpatialCrossMapLRN.
+
+    Kept for models ported from Lua Torch; new code should use :class:`LocalResponseNorm`. The channel window
+    follows Lua Torch's running sum (channel 0 stays in the sums of every later channel once the window has
+    passed it), and the backward pass uses Lua Torch's formula, both as PyTorch does.
+
+    Args:
+        size (int): the number of neighbouring channels.
+        alpha (float): multiplicative factor. Default: 1e-4.
+        beta (float): exponent. Default: 0.75.
+        k (float): additive factor. Default: 1.
+
+    Example::
+
+        >>> m = rtorch.nn.CrossMapLRN2d(3)
+        >>> m(rtorch.ones(1, 4, 2, 2)).shape
+        rtorch.Size([1, 4, 2, 2])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        """Normalises the 4-D ``input`` (N, C, H, W) across channels."""
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        return _CrossMapLRN2dFn.apply(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        """Returns the layer's settings as shown inside its ``repr``."""
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+__all__ += ["CrossMapLRN2d"]
