@@ -1,5 +1,5 @@
 //! Vectorisable float32 kernels of the special-function rows (erfc, erfcx, ndtr, log_ndtr,
-//! i0/i0e/i1/i1e, erfinv, ndtri, lgamma, digamma and polygamma of x >= 0; nextafter's bit step): polynomial cores evaluated in f64 lanes (so their own
+//! i0/i0e/i1/i1e, erfinv, lgamma, digamma and polygamma of x >= 0; nextafter's bit step): polynomial cores evaluated in f64 lanes (so their own
 //! rounding is far below an f32 ulp), exponentials and logs from the f32 polynomials of
 //! `math.rs`. Branch-free (both sides of every split computed, then selected), so they vectorise
 //! in the AVX2 loops. f64 rows keep the scalar f64 functions of `special.rs` (`lanes`). Measured
@@ -269,28 +269,6 @@ pub fn erfinv_f32<const FMA: bool>(x: f32) -> f32 {
     if x.abs() > 1.0 || x != x { f32::NAN } else { r as f32 }
 }
 
-/// The inverse of the standard normal CDF on [0, 1]: sqrt(2) erfinv(2p - 1) with 1 - (2p - 1)^2 =
-/// 4p(1 - p) exact while Giles' range holds (p above 2^-25 from either end), else the lower tail
-/// q = min(p, 1 - p) from a rational start in sqrt(-2 ln q) (Abramowitz & Stegun 26.2.23) and three
-/// Halley steps on ndtr, whose residual uses erfcx so nothing underflows down to q = 2^-149.
-#[inline(always)]
-pub fn ndtri_f32<const FMA: bool>(p: f32) -> f32 {
-    let d = p as f64;
-    let centre = std::f64::consts::SQRT_2 * erfinv_core::<FMA>(2.0 * d - 1.0, 4.0 * d * (1.0 - d));
-    let q = d.min(1.0 - d);
-    let t = (-2.0 * ln_f32::<FMA>(q as f32) as f64).sqrt();
-    let mut y = -(t - (2.515_517 + t * (0.802_853 + 0.010_328 * t)) / (1.0 + t * (1.432_788 + t * (0.189_269 + 0.001_308 * t))));
-    for _ in 0..3 {
-        // r = (ndtr(y) - q) / pdf(y) = sqrt(2 pi) (erfcx(-y / sqrt 2) / 2 - q e^(y^2 / 2)) for y < 0.
-        let r = 2.506_628_274_631_000_5 * (0.5 * erfcx_pos(-y * FRAC_1_SQRT_2) - q * exp_wide::<FMA>(0.5 * y * y));
-        y -= r / (1.0 + 0.5 * y * r);
-    }
-    let tail = if d < 0.5 { y } else { -y };
-    let r = if q > 2.98e-8 { centre } else { tail };
-    let r = if p == 0.0 { f64::NEG_INFINITY } else if p == 1.0 { f64::INFINITY } else { r };
-    if !(0.0..=1.0).contains(&p) { f32::NAN } else { r as f32 }
-}
-
 /// lgamma(2 + t) / t on t in [-1/2, 1] (degree 12, max relative error 4.6e-11; fitted to mpmath's
 /// loggamma by scripts/fit_fspecial.py).
 const LGAMMA_NEAR_2: [f64; 13] = [
@@ -512,9 +490,6 @@ mod tests {
             ("digamma far", digamma_pos_f32::<true>, digamma_pos_f32::<false>, sp::digamma, 40.0, 1e36, 2.0),
             ("erfinv", erfinv_f32::<true>, erfinv_f32::<false>, crate::cpu::math::erfinv_f64, -1.0, 1.0, 2.0),
             ("erfinv near 0", erfinv_f32::<true>, erfinv_f32::<false>, crate::cpu::math::erfinv_f64, -1e-3, 1e-3, 2.0),
-            ("ndtri", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 1.0, 2.0),
-            ("ndtri low", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 1e-6, 2.0),
-            ("ndtri high", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.999, 1.0, 2.0),
         ];
         for (name, fma, plain, r, lo, hi, bound) in cases {
             for (frame, f) in [("fma", fma), ("plain", plain)] {
@@ -528,7 +503,7 @@ mod tests {
     fn special_values() {
         let (inf, nan) = (f32::INFINITY, f32::NAN);
         let sub = f32::from_bits(1);
-        for f in [lgamma_pos_f32::<true> as fn(f32) -> f32, digamma_pos_f32::<true>, erfinv_f32::<true>, ndtri_f32::<true>, erfc_f32::<true>, erfcx_f32::<true>, ndtr_f32::<true>, log_ndtr_f32::<true>, i0_f32::<true>,
+        for f in [lgamma_pos_f32::<true> as fn(f32) -> f32, digamma_pos_f32::<true>, erfinv_f32::<true>, erfc_f32::<true>, erfcx_f32::<true>, ndtr_f32::<true>, log_ndtr_f32::<true>, i0_f32::<true>,
                   i0e_f32::<true>, i1_f32::<true>, i1e_f32::<true>] {
             assert!(f(nan).is_nan());
         }
@@ -569,21 +544,10 @@ mod tests {
     }
 
     #[test]
-    fn inverse_functions_at_the_edges() {
-        let (inf, nan, sub) = (f32::INFINITY, f32::NAN, f32::from_bits(1));
+    fn erfinv_at_the_edges() {
+        let inf = f32::INFINITY;
         assert!(erfinv_f32::<true>(1.0) == inf && erfinv_f32::<true>(-1.0) == -inf && erfinv_f32::<true>(1.5).is_nan());
         assert!(erfinv_f32::<true>(0.0) == 0.0 && erfinv_f32::<true>(-0.0).is_sign_negative() && erfinv_f32::<true>(-inf).is_nan());
-        assert!(ndtri_f32::<true>(0.0) == -inf && ndtri_f32::<true>(1.0) == inf && ndtri_f32::<true>(0.5) == 0.0);
-        assert!(ndtri_f32::<true>(-0.1).is_nan() && ndtri_f32::<true>(1.1).is_nan() && ndtri_f32::<true>(nan).is_nan());
-        // The smallest q: ndtri(2^-149) = -38.47..., 1 ulp.
-        let (got, want) = (ndtri_f32::<true>(sub) as f64, crate::cpu::special::ndtri(sub as f64));
-        assert!((got - want).abs() <= 4e-6 * want.abs(), "{got} {want}");
-        // Every exponent down to the subnormals (the tail of the `ulps` grid misses them).
-        for k in 1..149 {
-            let q = 2f64.powi(-k) as f32;
-            let (got, want) = (ndtri_f32::<true>(q) as f64, crate::cpu::special::ndtri(q as f64));
-            assert!((got - want).abs() <= 2.0 * f32::EPSILON as f64 * want.abs(), "2^-{k}: {got} {want}");
-        }
     }
 
     #[test]

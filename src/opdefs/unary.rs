@@ -472,7 +472,7 @@ macro_rules! unary_table {
         names [(_special_ndtr _)] function no
         "Computes the standard normal cumulative distribution function of `input`.")
     (Ndtri special_ndtri "special_ndtri" float
-        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::ndtri_f32::<FMA>, super::special::ndtri) } int {}
+        cpu { |v| super::special::via(v, super::special::ndtri) } int {}
         cuda(F) "C(rt_ndtri(double(x)))"
         grad [y] |g, y| g.mul(&y.square()?.mul_scalar(0.5)?.exp()?.mul_scalar((2.0 * std::f64::consts::PI).sqrt())?);
         names [(_special_ndtri _)] function no
