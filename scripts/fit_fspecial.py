@@ -37,27 +37,3 @@ for name, what, f, a, b in CASES:
         print(f"    {float(v)!r},")
     print("];")
 
-# The gamma family, from mpmath (40 digits): lgamma(2 + t) / t, and digamma(x) / (x - x0) around its root x0.
-from mpmath import mp  # noqa: E402
-
-mp.dps = 40
-X0 = mp.findroot(mp.digamma, 1.46)
-print(f"const DIGAMMA_ROOT_HI: f64 = {float(X0)!r};")
-print(f"const DIGAMMA_ROOT_LO: f64 = {float(X0 - mp.mpf(float(X0)))!r};")
-
-
-def lgamma_2(t):
-    return np.array([float(mp.loggamma(2 + mp.mpf(float(v))) / mp.mpf(float(v))) if v != 0
-                     else float(mp.diff(mp.loggamma, 2)) for v in np.atleast_1d(t)])
-
-
-def digamma_1_2(x):
-    return np.array([float(mp.digamma(mp.mpf(float(v))) / (mp.mpf(float(v)) - X0)) if abs(v - float(X0)) > 1e-12
-                     else float(mp.polygamma(1, X0)) for v in np.atleast_1d(x)])
-
-
-for name, what, f, a, b, target in [("LGAMMA_NEAR_2", "lgamma(2 + t) / t on [-1/2, 1]", lgamma_2, -0.5, 1.0, 5e-11),
-                                     ("DIGAMMA_1_2", "digamma(x) / (x - x0) on [1, 2]", digamma_1_2, 1.0, 2.0, 2e-10)]:
-    c, deg, r = fitmono(f, a, b, target, check=2001)
-    print(f"/// {what}: degree {deg}, max relative error {r:.1e} (lowest power first).")
-    print(f"const {name}: [f64; {deg + 1}] = [" + ", ".join(repr(float(v)) for v in c) + "];")

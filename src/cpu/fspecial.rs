@@ -1,11 +1,11 @@
 //! Vectorisable float32 kernels of the special-function rows (erfc, erfcx, ndtr, log_ndtr,
-//! i0/i0e/i1/i1e, erfinv, lgamma, digamma and polygamma of x >= 0; nextafter's bit step): polynomial cores evaluated in f64 lanes (so their own
-//! rounding is far below an f32 ulp), exponentials and logs from the f32 polynomials of
+//! i0/i0e/i1/i1e, erfinv, polygamma of x >= 0; nextafter's bit step): polynomial cores evaluated
+//! in f64 lanes (so their own rounding is far below an f32 ulp), exponentials and logs from the f32 polynomials of
 //! `math.rs`. Branch-free (both sides of every split computed, then selected), so they vectorise
 //! in the AVX2 loops. f64 rows keep the scalar f64 functions of `special.rs` (`lanes`). Measured
 //! errors against those f64 functions are asserted in the tests below.
 use super::fmath::log1p_f32;
-use super::math::{exp_full_f32, ln_f32, ln_parts, FloatMath};
+use super::math::{exp_full_f32, ln_f32, FloatMath};
 use crate::dtype::{DType, Element};
 
 // Tables made by scripts/fit_fspecial.py (Chebyshev interpolation of SciPy's float64 values).
@@ -269,92 +269,6 @@ pub fn erfinv_f32<const FMA: bool>(x: f32) -> f32 {
     if x.abs() > 1.0 || x != x { f32::NAN } else { r as f32 }
 }
 
-/// lgamma(2 + t) / t on t in [-1/2, 1] (degree 12, max relative error 4.6e-11; fitted to mpmath's
-/// loggamma by scripts/fit_fspecial.py).
-const LGAMMA_NEAR_2: [f64; 13] = [
-    0.4227843350903745, 0.3224670334730031, -0.0673522997195265, 0.02058080460305447, -0.0073855845485287655,
-    0.0028906018850703152, -0.0011924934205007733, 0.0005087894904034022, -0.00022356848818602304,
-    0.00010286464627371144, -4.73225087893134e-05, 1.7181187339725774e-05, -3.1611358212126387e-06,
-];
-/// digamma(x) / (x - x0) on [1, 2], x0 its positive root (degree 12, max relative error 1.2e-10;
-/// mpmath), and x0 as a sum of two doubles.
-const DIGAMMA_1_2: [f64; 13] = [
-    7.151704535754608, -27.07834805028555, 68.57302249052618, -119.00274907649927, 148.26230143253366,
-    -136.23244378566832, 93.44260211975507, -47.83908075465513, 18.05491684159115, -4.882706327912716,
-    0.8960519487078796, -0.1000203215646127, 0.005129085067676007,
-];
-const DIGAMMA_ROOT_HI: f64 = 1.461_632_144_968_362_2;
-const DIGAMMA_ROOT_LO: f64 = 9.549_995_429_965_697e-17;
-
-/// ln(x) for positive finite f32 x with about 1e-9 relative error: the parts of `ln_parts` summed
-/// in f64 (e ln2 and the reduced argument f exactly, only the small correction terms in f32).
-#[inline(always)]
-fn ln_hi<const FMA: bool>(x: f32) -> f64 {
-    let (e, f, z, q) = ln_parts::<FMA>(x);
-    e as f64 * std::f64::consts::LN_2 + f as f64 + (q as f64 - 0.5 * z as f64)
-}
-
-/// log|Gamma(x)| for x >= 0 (negative x: see `cpu/unary.rs`, which keeps libm's there): near 1
-/// and 2 through t lgamma(2 + t)/t (so the zeros keep their relative accuracy), below 3 shifted up
-/// (minus ln x or ln x(x + 1)), up to 8 shifted down (plus the ln of the product), then Stirling's
-/// series with a double-precision ln.
-#[inline(always)]
-pub fn lgamma_pos_f32<const FMA: bool>(x: f32) -> f32 {
-    let d = x as f64;
-    // Shift to t = y - 2, y in [2, 3) (or [1.5, 2) untouched): n down-steps, the product of (x - i).
-    let n = (d.floor() - 2.0).clamp(0.0, 5.0);
-    let mut prod = 1.0;
-    for i in 1..=5 {
-        let k = i as f64;
-        prod = if k <= n { prod * (d - k) } else { prod };
-    }
-    let (t, ln_part) = if d < 0.5 {
-        (d, -ln_hi::<FMA>((d * (d + 1.0)) as f32))
-    } else if d < 1.5 {
-        (d - 1.0, -ln_hi::<FMA>(x))
-    } else {
-        (d - 2.0 - n, ln_hi::<FMA>(prod as f32))
-    };
-    let small = t * poly(&LGAMMA_NEAR_2, t) + if d < 3.0 && d >= 1.5 { 0.0 } else { ln_part };
-    // Stirling: (x - 1/2) ln x - x + ln(2 pi)/2 + 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7).
-    let r = 1.0 / d;
-    let r2 = r * r;
-    let series = r * (1.0 / 12.0 + r2 * (-1.0 / 360.0 + r2 * (1.0 / 1260.0 - r2 / 1680.0)));
-    let large = (d - 0.5) * ln_hi::<FMA>(x) - d + 0.918_938_533_204_672_8 + series;
-    let v = if d < 8.0 { small } else { large };
-    let v = if x == 0.0 || x == f32::INFINITY { f64::INFINITY } else { v };
-    if x != x { x } else { v as f32 }
-}
-
-/// digamma(x) for x >= 0 (negative x: see `cpu/unary.rs`): (x - x0) P(x) on [1, 2] (its root x0 kept
-/// to double-double), psi(x + 1) - 1/x below, psi(x - n) + sum 1/(x - i) up to 10 (one division
-/// for the sum), the asymptotic series with a double-precision ln above.
-#[inline(always)]
-pub fn digamma_pos_f32<const FMA: bool>(x: f32) -> f32 {
-    let d = x as f64;
-    let n = (d.floor() - 1.0).clamp(0.0, 8.0);
-    // sum_{i=1..n} 1 / (x - i) as num / den.
-    let (mut num, mut den) = (0.0, 1.0);
-    for i in 1..=8 {
-        let k = i as f64;
-        let u = d - k;
-        let on = k <= n;
-        num = if on { num * u + den } else { num };
-        den = if on { den * u } else { den };
-    }
-    let below = d < 1.0;
-    let y = if below { d + 1.0 } else { d - n };
-    let core = ((y - DIGAMMA_ROOT_HI) - DIGAMMA_ROOT_LO) * poly(&DIGAMMA_1_2, y);
-    let small = if below { core - 1.0 / d } else { core + num / den };
-    let r = 1.0 / d;
-    let r2 = r * r;
-    let series = r2 * (1.0 / 12.0 - r2 * (1.0 / 120.0 - r2 * (1.0 / 252.0 - r2 / 240.0)));
-    let large = ln_hi::<FMA>(x) - 0.5 * r - series;
-    let v = if d < 10.0 { small } else { large };
-    let v = if x == 0.0 { f64::INFINITY.copysign(-d) } else if x == f32::INFINITY { f64::INFINITY } else { v };
-    if x != x { x } else { v as f32 }
-}
-
 /// B_2j / (2j)! as Cephes' zeta divides them (the Euler-Maclaurin coefficients of `hurwitz_zeta`).
 const ZETA_A: [f64; 12] = [
     12.0, -720.0, 30240.0, -1_209_600.0, 47_900_160.0, -1.892_437_580_318_379_2e9, 7.472_424_96e10,
@@ -482,12 +396,6 @@ mod tests {
             ("i1 small", i1_f32::<true>, i1_f32::<false>, sp::i1, -9.0, 9.0, 3.0),
             ("i1e", i1e_f32::<true>, i1e_f32::<false>, sp::i1e, -200.0, 200.0, 3.0),
             ("i1e tiny", i1e_f32::<true>, i1e_f32::<false>, sp::i1e, -1e-3, 1e-3, 3.0),
-            ("lgamma", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, libm::lgamma, 0.0, 40.0, 2.0),
-            ("lgamma near 1, 2", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, libm::lgamma, 0.9, 2.1, 2.0),
-            ("lgamma far", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, libm::lgamma, 40.0, 1e36, 2.0),
-            ("digamma", digamma_pos_f32::<true>, digamma_pos_f32::<false>, sp::digamma, 0.0, 40.0, 2.0),
-            ("digamma near root", digamma_pos_f32::<true>, digamma_pos_f32::<false>, sp::digamma, 1.4, 1.5, 2.0),
-            ("digamma far", digamma_pos_f32::<true>, digamma_pos_f32::<false>, sp::digamma, 40.0, 1e36, 2.0),
             ("erfinv", erfinv_f32::<true>, erfinv_f32::<false>, crate::cpu::math::erfinv_f64, -1.0, 1.0, 2.0),
             ("erfinv near 0", erfinv_f32::<true>, erfinv_f32::<false>, crate::cpu::math::erfinv_f64, -1e-3, 1e-3, 2.0),
         ];
@@ -503,16 +411,10 @@ mod tests {
     fn special_values() {
         let (inf, nan) = (f32::INFINITY, f32::NAN);
         let sub = f32::from_bits(1);
-        for f in [lgamma_pos_f32::<true> as fn(f32) -> f32, digamma_pos_f32::<true>, erfinv_f32::<true>, erfc_f32::<true>, erfcx_f32::<true>, ndtr_f32::<true>, log_ndtr_f32::<true>, i0_f32::<true>,
+        for f in [erfinv_f32::<true> as fn(f32) -> f32, erfc_f32::<true>, erfcx_f32::<true>, ndtr_f32::<true>, log_ndtr_f32::<true>, i0_f32::<true>,
                   i0e_f32::<true>, i1_f32::<true>, i1e_f32::<true>] {
             assert!(f(nan).is_nan());
         }
-        assert!(lgamma_pos_f32::<true>(0.0) == inf && lgamma_pos_f32::<true>(inf) == inf && lgamma_pos_f32::<true>(1.0) == 0.0);
-        assert!(lgamma_pos_f32::<true>(2.0) == 0.0 && lgamma_pos_f32::<true>(3e38) == inf && lgamma_pos_f32::<true>(sub) > 103.0);
-        assert!(digamma_pos_f32::<true>(0.0) == -inf && digamma_pos_f32::<true>(-0.0) == inf && digamma_pos_f32::<true>(inf) == inf);
-        // The f32 nearest the root: digamma there is about -9.1e-9 (relative accuracy kept).
-        let r = 1.461_632_1f32;
-        assert!((digamma_pos_f32::<true>(r) as f64 / sp::digamma(r as f64) - 1.0).abs() < 1e-6);
         assert!(erfc_f32::<true>(inf) == 0.0 && erfc_f32::<true>(-inf) == 2.0 && erfc_f32::<true>(0.0) == 1.0);
         assert!(erfc_f32::<true>(-0.0) == 1.0 && erfc_f32::<true>(sub) == 1.0 && erfc_f32::<true>(11.0) == 0.0);
         // erfc(10) is subnormal (about 2.09e-45): rounded once, not flushed.

@@ -122,33 +122,20 @@ fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()
     Ok(())
 }
 
-/// lgamma / digamma / polygamma (orders up to `POLYGAMMA_MAX_N`): the vectorised f32 kernels of
-/// `fspecial` when no element is negative (their reflection formulas need an accurate sin/tan of
-/// pi x far from 0), the f64 functions otherwise.
-fn gamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    use super::fspecial::{digamma_pos_f32, lanes, lgamma_pos_f32, polygamma_pos_f32, POLYGAMMA_MAX_N};
-    use super::special::{digamma, lgamma, polygamma};
-    let fast = F::DTYPE == DType::F32 && no_negative::<F>(x);
-    match (op, fast) {
-        (UnaryOp::Lgamma, true) => map1_fma::<F, F, _, _>(
-            x, out, |v: F| lanes(v, lgamma_pos_f32::<true>, lgamma), |v: F| lanes(v, lgamma_pos_f32::<false>, lgamma),
-        ),
-        (UnaryOp::Digamma, true) => map1_fma::<F, F, _, _>(
-            x, out, |v: F| lanes(v, digamma_pos_f32::<true>, digamma), |v: F| lanes(v, digamma_pos_f32::<false>, digamma),
-        ),
-        (UnaryOp::Polygamma { n }, true) if n == 0.0 => map1_fma::<F, F, _, _>(
-            x, out, |v: F| lanes(v, digamma_pos_f32::<true>, digamma), |v: F| lanes(v, digamma_pos_f32::<false>, digamma),
-        ),
-        (UnaryOp::Polygamma { n }, true) if n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) => {
-            let k = n as u32;
-            let scale = (if k % 2 == 1 { 1.0 } else { -1.0 }) * (1..=k).map(|i| i as f64).product::<f64>();
-            let at_inf = polygamma(n, f64::INFINITY) as f32;
-            map1::<F, F, _>(x, out, move |v: F| lanes(v, |t| polygamma_pos_f32(k, scale, at_inf, t), |t| polygamma(n, t)))
-        }
-        (UnaryOp::Lgamma, _) => map1::<F, F, _>(x, out, |v: F| super::special::via(v, lgamma)),
-        (UnaryOp::Digamma, _) => map1::<F, F, _>(x, out, |v: F| super::special::via(v, digamma)),
-        (UnaryOp::Polygamma { n }, _) => map1::<F, F, _>(x, out, move |v: F| super::special::via(v, |t| polygamma(n, t))),
-        _ => bail!(Runtime, "internal error: gamma_kernel got {:?}", op),
+/// polygamma of orders 1 to `POLYGAMMA_MAX_N`: the vectorised f32 kernel of `fspecial` when no
+/// element is negative (the reflection formula needs an accurate sin of pi x far from 0), the f64
+/// function otherwise (and for order 0, digamma).
+fn polygamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    use super::fspecial::{lanes, polygamma_pos_f32, POLYGAMMA_MAX_N};
+    use super::special::polygamma;
+    let UnaryOp::Polygamma { n } = op else { bail!(Runtime, "internal error: polygamma_kernel got {:?}", op) };
+    if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) && no_negative::<F>(x) {
+        let k = n as u32;
+        let scale = (if k % 2 == 1 { 1.0 } else { -1.0 }) * (1..=k).map(|i| i as f64).product::<f64>();
+        let at_inf = polygamma(n, f64::INFINITY) as f32;
+        map1::<F, F, _>(x, out, move |v: F| lanes(v, |t| polygamma_pos_f32(k, scale, at_inf, t), |t| polygamma(n, t)));
+    } else {
+        map1::<F, F, _>(x, out, move |v: F| super::special::via(v, |t| polygamma(n, t)));
     }
     Ok(())
 }

@@ -258,7 +258,7 @@ macro_rules! unary_table {
         names [(erfc erfc_)] function yes
         "Computes the complementary error function of the elements of `input`: out = 1 - erf(input).")
     (Erfinv erfinv "erfinv" float
-        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::erfinv_f32::<FMA>, crate::cpu::math::erfinv_f64) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::erfinv_f32::<FMA>, super::math::erfinv_f64) } int {}
         cuda(F) "rt_erfinv(x)"
         grad [y] |g, y| g.mul(&y.square()?.exp()?.mul_scalar(std::f64::consts::PI.sqrt() / 2.0)?);
         names [(erfinv erfinv_)] function yes
@@ -397,19 +397,19 @@ macro_rules! unary_table {
         "Raises each element of `input` to the power `exponent`.")
     // ---- special functions (torch.special; f64 cores in cpu/special.rs and cuda/special.cuh) ----
     (Lgamma lgamma "lgamma" float
-        cpu { fn gamma_kernel } int {}
+        cpu { |v| super::special::via(v, super::special::lgamma) } int {}
         cuda(F) "rt_lgamma(x)"
         grad [x] |g, x| g.mul(&x.digamma()?);
         names [(lgamma lgamma_)] function yes
         "Computes the natural logarithm of the absolute value of the gamma function of `input` (inf at 0, -1, -2, ...).")
     (Digamma digamma "digamma" float
-        cpu { fn gamma_kernel } int {}
+        cpu { |v| super::special::via(v, super::special::digamma) } int {}
         cuda(F) "C(rt_digamma(double(x)))"
         grad [x] |g, x| g.mul(&x.polygamma(1.0)?);
         names [(digamma digamma_)] function yes
         "Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers.")
     (Polygamma { n } polygamma "polygamma" float
-        cpu { fn gamma_kernel } int {}
+        cpu { fn polygamma_kernel } int {}
         cuda(F) "C(rt_polygamma(n, double(x)))"
         grad [x] |g, x| g.mul(&x.polygamma(n + 1.0)?);
         names [] function no
