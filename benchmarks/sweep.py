@@ -99,6 +99,19 @@ ELEMENTWISE_CALLS = {
     "div": ["x / y"],
     "pow": ["x.pow(y)"],
 }
+# speedcore: rows bound by hand since this table was written (issue 17's activations, polygamma, mvlgamma, frexp;
+# frexp's exponent row is timed through the mantissa's call, which computes both).
+ELEMENTWISE_CALLS.update({
+    "hardswish": ["F.hardswish(x)"],
+    "hardsigmoid": ["F.hardsigmoid(x)"],
+    "hardshrink": ["F.hardshrink(x)"],
+    "softshrink": ["F.softshrink(x)"],
+    "log_sigmoid": ["F.logsigmoid(x)"],
+    "polygamma": ["m.polygamma(1, x)"],
+    "mvlgamma": ["x.mvlgamma(3)"],
+    "frexp_mantissa": ["x.frexp()[0]"],
+    "frexp_exponent": [],
+})
 # The NumPy spelling where it differs from np.<name>(x[, y]).
 NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
                "atanh": "arctanh", "atan2": "arctan2", "neg": "negative", "bitwise_not": "invert",
@@ -132,7 +145,11 @@ def elementwise_cases(decls, refs, quick):
             calls = ELEMENTWISE_CALLS[rid]
         elif d["names"]:
             name = d["names"][0][0]
-            if fam == "unary":
+            if name.startswith("_special_"):
+                # speedcore: PyTorch has these only as torch.special.<name>, as rtorch does publicly.
+                args = "x" if fam == "unary" else "x, y"
+                calls = [f"m.special.{name[len('_special_'):]}({args})"]
+            elif fam == "unary":
                 calls = [f"m.{name}(x)" if d["function"] else f"x.{name}()"]
             else:
                 calls = [f"m.{name}(x, y)" if d["function"] else f"x.{name}(y)"]

@@ -6,6 +6,7 @@ pub mod binary;
 pub mod cast;
 pub mod conv;
 pub mod fmath;
+pub mod fspecial;
 pub mod index;
 pub mod iter;
 pub mod linalg;

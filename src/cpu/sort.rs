@@ -259,22 +259,33 @@ pub fn unique_rows(x: &Tensor, n: usize, width: usize) -> Result<(Tensor, Tensor
     Ok((Tensor::from_vec(keep, &[k])?, Tensor::from_vec(inverse, &[n])?, Tensor::from_vec(counts, &[k])?))
 }
 
-/// The insertion point of `x` in the sorted `row`: the first position whose element is not
-/// below it (`right`: not at or below it), PyTorch's rule for NaN included (NaN is never below,
-/// and every number is below a NaN). Branch-free halving, so mispredictions do not dominate.
+/// The insertion points of the `K` values `xs` in the sorted `row`: for each, the first position
+/// whose element is not below it (`right`: not at or below it), PyTorch's rule for NaN included
+/// (NaN is never below, and every number is below a NaN). Each value halves its own range exactly
+/// as PyTorch's lower bound does (same probes, so rows holding NaN give PyTorch's answers), but the
+/// `K` searches advance in lockstep, branch-free: their loads are independent, so their latencies
+/// overlap instead of adding up.
 #[inline(always)]
 #[allow(clippy::neg_cmp_op_on_partial_ord)]
-fn insertion_point<T: PartialOrd + Copy>(row: &[T], x: T, right: bool) -> usize {
-    let (mut lo, mut n) = (0usize, row.len());
-    while n > 0 {
-        let half = n / 2;
-        let b = row[lo + half];
-        let go = if right { !(b > x) } else { !(b >= x) };
-        lo = if go { lo + half + 1 } else { lo };
-        n = if go { n - half - 1 } else { half };
+fn insertion_points<T: PartialOrd + Copy, const K: usize>(row: &[T], xs: [T; K], right: bool) -> [usize; K] {
+    let len = row.len();
+    let (mut lo, mut n) = ([0usize; K], [len; K]);
+    // Every step at least halves each range: bit-length(len) steps empty them all.
+    for _ in 0..usize::BITS - len.leading_zeros() {
+        for k in 0..K {
+            let half = n[k] / 2;
+            // An emptied range probes its last element and ignores the result.
+            let b = row[(lo[k] + half).min(len - 1)];
+            let go = n[k] > 0 && if right { !(b > xs[k]) } else { !(b >= xs[k]) };
+            lo[k] = if go { lo[k] + half + 1 } else { lo[k] };
+            n[k] = if go { n[k] - half - 1 } else { half };
+        }
     }
     lo
 }
+
+/// How many searches `searchsorted` runs in lockstep.
+const SEARCH_LANES: usize = 8;
 
 /// Insertion points (int64, `values`' shape) of `values` in the sorted last-dim rows of `seq`
 /// (one row per leading index of `values`, or one shared row when `seq` is 1-D), in parallel
@@ -295,10 +306,23 @@ pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool) -> Result<Tensor
         };
         let o = unsafe { SendPtr(out.data_ptr::<i64>()) };
         let chunks = chunks_for(n, n.saturating_mul(16));
+        let row_of = |i: usize| if seq.ndim() > 1 { i / per_row } else { 0 };
+        let row = |r: usize| if seq.ndim() > 1 { &sd[r * inner..(r + 1) * inner] } else { sd };
         parallel_for(chunks, chunks, |c| {
-            for i in c * n / chunks..(c + 1) * n / chunks {
-                let row = if seq.ndim() > 1 { &sd[(i / per_row) * inner..(i / per_row + 1) * inner] } else { sd };
-                unsafe { *o.get().add(i) = insertion_point(row, vd[i], right) as i64 };
+            let (mut i, hi) = (c * n / chunks, (c + 1) * n / chunks);
+            while i < hi {
+                // SEARCH_LANES values of one row at once; single searches at row ends and the tail.
+                if i + SEARCH_LANES <= hi && row_of(i) == row_of(i + SEARCH_LANES - 1) {
+                    let xs: [T; SEARCH_LANES] = std::array::from_fn(|k| vd[i + k]);
+                    let at = insertion_points(row(row_of(i)), xs, right);
+                    for (k, &p) in at.iter().enumerate() {
+                        unsafe { *o.get().add(i + k) = p as i64 };
+                    }
+                    i += SEARCH_LANES;
+                } else {
+                    unsafe { *o.get().add(i) = insertion_points(row(row_of(i)), [vd[i]], right)[0] as i64 };
+                    i += 1;
+                }
             }
         });
     });
@@ -319,8 +343,53 @@ fn searchsorted_keys(seq: &Tensor, values: &Tensor, right: bool) -> Result<Tenso
         .enumerate()
         .map(|(i, &x)| {
             let row = if seq.ndim() > 1 { &s[(i / per_row) * inner..(i / per_row + 1) * inner] } else { &s[..] };
-            insertion_point(row, x, right) as i64
+            insertion_points(row, [x], right)[0] as i64
         })
         .collect();
     Tensor::from_vec(out, values.shape())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PyTorch's lower / upper bound (`cus_lower_bound` / `cus_upper_bound`), one value at a time.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    fn reference(row: &[f32], x: f32, right: bool) -> usize {
+        let (mut start, mut end) = (0, row.len());
+        while start < end {
+            let mid = start + (end - start) / 2;
+            let below = if right { !(row[mid] > x) } else { !(row[mid] >= x) };
+            if below { start = mid + 1 } else { end = mid }
+        }
+        start
+    }
+
+    #[test]
+    fn lockstep_searches_probe_as_pytorch_does() {
+        // Rows of every length up to 70 (some ending in NaNs: the probes decide the answer there),
+        // values between, equal to, beyond the elements, and NaN.
+        let mut seed = 12345u64;
+        let mut rnd = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as f32 / (1u64 << 31) as f32
+        };
+        for len in 0..70 {
+            for nans in [0, 1, 3] {
+                let mut row: Vec<f32> = (0..len).map(|_| (rnd() * 20.0).floor()).collect();
+                row.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                for v in row.iter_mut().rev().take(nans) {
+                    *v = f32::NAN;
+                }
+                for right in [false, true] {
+                    let xs: [f32; SEARCH_LANES] = std::array::from_fn(|k| if k == 7 { f32::NAN } else { (rnd() * 24.0 - 2.0).floor() });
+                    let got = insertion_points(&row, xs, right);
+                    for k in 0..SEARCH_LANES {
+                        assert_eq!(got[k], reference(&row, xs[k], right), "len {len} nans {nans} x {} right {right}", xs[k]);
+                        assert_eq!(insertion_points(&row, [xs[k]], right)[0], got[k]);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -24,14 +24,15 @@ pub fn via2<F: FloatMath>(x: F, y: F, f: impl Fn(f64, f64) -> f64) -> F {
     F::c(f(Element::to_f64(x), Element::to_f64(y)))
 }
 
-/// The next representable value after x toward y, in the type's own format (f32 or f64).
+/// The next representable value after x toward y, in the type's own format (f32 or f64): one
+/// step of the bit pattern (`fspecial`), which vectorises.
 #[inline(always)]
 pub fn nextafter<F: FloatMath>(x: F, y: F) -> F {
     let (a, b) = (Element::to_f64(x), Element::to_f64(y));
     if F::DTYPE == DType::F32 {
-        F::c(libm::nextafterf(a as f32, b as f32) as f64)
+        F::c(super::fspecial::nextafter_f32(a as f32, b as f32) as f64)
     } else {
-        F::c(libm::nextafter(a, b))
+        F::c(super::fspecial::nextafter_f64(a, b))
     }
 }
 
@@ -94,6 +95,10 @@ pub fn digamma(mut x: f64) -> f64 {
 /// The trigamma function psi'(x) = zeta(2, x), with the reflection
 /// psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x) below 1/2.
 pub fn trigamma(x: f64) -> f64 {
+    if x == f64::INFINITY {
+        // PyTorch's limit (its zeta-based higher orders give NaN there, as `zeta` does).
+        return 0.0;
+    }
     if x < 0.5 {
         let s = (PI * x).sin();
         return PI * PI / (s * s) - zeta(2.0, 1.0 - x);

@@ -122,6 +122,24 @@ fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()
     Ok(())
 }
 
+/// polygamma of orders 1 to `POLYGAMMA_MAX_N`: the vectorised f32 kernel of `fspecial` when no
+/// element is negative (the reflection formula needs an accurate sin of pi x far from 0), the f64
+/// function otherwise (and for order 0, digamma).
+fn polygamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    use super::fspecial::{lanes, polygamma_pos_f32, POLYGAMMA_MAX_N};
+    use super::special::polygamma;
+    let UnaryOp::Polygamma { n } = op else { bail!(Runtime, "internal error: polygamma_kernel got {:?}", op) };
+    if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) && no_negative::<F>(x) {
+        let k = n as u32;
+        let scale = (if k % 2 == 1 { 1.0 } else { -1.0 }) * (1..=k).map(|i| i as f64).product::<f64>();
+        let at_inf = polygamma(n, f64::INFINITY) as f32;
+        map1::<F, F, _>(x, out, move |v: F| lanes(v, |t| polygamma_pos_f32(k, scale, at_inf, t), |t| polygamma(n, t)));
+    } else {
+        map1::<F, F, _>(x, out, move |v: F| super::special::via(v, |t| polygamma(n, t)));
+    }
+    Ok(())
+}
+
 /// `PowScalar` through `pow_scalar_into`.
 fn pow_scalar_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     let UnaryOp::PowScalar { exponent: e } = op else { bail!(Runtime, "internal error: pow_scalar_kernel got {:?}", op) };
@@ -173,24 +191,35 @@ fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 
 /// Whether every element of a float tensor has |x| <= limit (NaN counts as inside).
 fn within<F: FloatMath>(x: &Tensor, limit: f64) -> bool {
+    let lim = F::from_f64(limit);
+    !any_run_max::<F>(x, |v: F| v.abs(), move |big: F| big > lim)
+}
+
+/// Whether no element of a float tensor is below zero (-0.0 and NaN count as not).
+fn no_negative<F: FloatMath>(x: &Tensor) -> bool {
+    !any_run_max::<F>(x, |v: F| -v, |big: F| big > F::zero())
+}
+
+/// Whether `hit` holds for the largest `key(v)` of some run of the tensor (a max-fold that
+/// vectorises; NaN keys are skipped).
+fn any_run_max<F: FloatMath>(x: &Tensor, key: impl Fn(F) -> F + Sync, hit: impl Fn(F) -> bool + Sync) -> bool {
     use std::sync::atomic::{AtomicBool, Ordering};
-    let outside = AtomicBool::new(false);
+    let found = AtomicBool::new(false);
     {
         let p = super::iter::SendPtr(unsafe { x.data_ptr::<F>() });
-        let lim = F::from_f64(limit);
         super::iter::for_each_run(x.shape(), [x.strides()], |[o], n, [s]| {
-            // SAFETY: offsets from the view's own layout; a max-fold that vectorises.
-            let mut big = F::zero();
+            // SAFETY: offsets from the view's own layout.
+            let mut big = F::neg_infinity();
             for i in 0..n as isize {
-                let v = unsafe { *p.get().offset(o + i * s) }.abs();
+                let v = key(unsafe { *p.get().offset(o + i * s) });
                 big = if v > big { v } else { big };
             }
-            if big > lim {
-                outside.store(true, Ordering::Relaxed);
+            if hit(big) {
+                found.store(true, Ordering::Relaxed);
             }
         });
     }
-    !outside.load(Ordering::Relaxed)
+    found.load(Ordering::Relaxed)
 }
 
 /// log(1 + e^(beta v)) / beta, linear above `threshold` (exp keeps denormal results, so the

@@ -143,13 +143,13 @@ macro_rules! binary_table {
         names [(_special_xlog1py _)] function no
         "Computes input * log1p(other), and 0 where input is 0 (unless other is NaN).")
     (LogAddExp logaddexp "logaddexp" arith
-        cpu { |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).exp().ln_1p() } } int {}
+        cpu { fma |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).vexp_full::<FMA>().vlog1p::<FMA>() } } int {}
         cuda(F) "(rt_isinf(a) && a == b) ? a : rt_fmax(a, b) + rt_log1p(rt_exp(-rt_abs(a - b)))"
         grad [a b] da |g, s| g.mul(&s.a()?.sub(s.b()?)?.sigmoid()?); db |g, s| g.mul(&s.b()?.sub(s.a()?)?.sigmoid()?);
         names [(logaddexp _)] function yes
         "Computes log(exp(input) + exp(other)) without overflow.")
     (LogAddExp2 logaddexp2 "logaddexp2" arith
-        cpu { |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).exp2().ln_1p() * F::c(std::f64::consts::LOG2_E) } } int {}
+        cpu { fma |x, y| if x.is_infinite() && x == y { x } else { x.max(y) + (-(x - y).abs()).vexp2::<FMA>().vlog1p::<FMA>() * F::c(std::f64::consts::LOG2_E) } } int {}
         cuda(F) "(rt_isinf(a) && a == b) ? a : rt_fmax(a, b) + rt_log1p(rt_exp2(-rt_abs(a - b))) * C(1.4426950408889634)"
         grad [a b] da |g, s| g.mul(&s.a()?.sub(s.b()?)?.mul_scalar(std::f64::consts::LN_2)?.sigmoid()?);
             db |g, s| g.mul(&s.b()?.sub(s.a()?)?.mul_scalar(std::f64::consts::LN_2)?.sigmoid()?);

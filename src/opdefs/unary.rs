@@ -252,13 +252,13 @@ macro_rules! unary_table {
         names [(erf erf_)] function yes
         "Computes the error function of the elements of `input`.")
     (Erfc erfc "erfc" float
-        cpu { |v| v.erfc() } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::erfc_f32::<FMA>, libm::erfc) } int {}
         cuda(F) "rt_erfc(x)"
         grad [x] |g, x| g.mul(&x.square()?.neg()?.exp()?.mul_scalar(-2.0 / std::f64::consts::PI.sqrt())?);
         names [(erfc erfc_)] function yes
         "Computes the complementary error function of the elements of `input`: out = 1 - erf(input).")
     (Erfinv erfinv "erfinv" float
-        cpu { |v| v.erfinv() } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::erfinv_f32::<FMA>, super::math::erfinv_f64) } int {}
         cuda(F) "rt_erfinv(x)"
         grad [y] |g, y| g.mul(&y.square()?.exp()?.mul_scalar(std::f64::consts::PI.sqrt() / 2.0)?);
         names [(erfinv erfinv_)] function yes
@@ -409,7 +409,7 @@ macro_rules! unary_table {
         names [(digamma digamma_)] function yes
         "Computes the digamma function (the logarithmic derivative of gamma) of `input`; -inf at 0, NaN at negative integers.")
     (Polygamma { n } polygamma "polygamma" float
-        cpu { |v| super::special::via(v, |t| super::special::polygamma(n, t)) } int {}
+        cpu { fn polygamma_kernel } int {}
         cuda(F) "C(rt_polygamma(n, double(x)))"
         grad [x] |g, x| g.mul(&x.polygamma(n + 1.0)?);
         names [] function no
@@ -428,19 +428,19 @@ macro_rules! unary_table {
         names [] function no
         "Computes the multivariate log-gamma function of dimension p of `input` (bound by hand: `mvlgamma(input, p)`).")
     (I0 i0 "i0" float
-        cpu { |v| super::special::via(v, super::special::i0) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::i0_f32::<FMA>, super::special::i0) } int {}
         cuda(F) "C(rt_i0(double(x)))"
         grad [x] |g, x| g.mul(&x.special_i1()?);
         names [(i0 i0_)] function yes
         "Computes the zeroth order modified Bessel function of the first kind of `input`.")
     (I0e special_i0e "special_i0e" float
-        cpu { |v| super::special::via(v, super::special::i0e) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::i0e_f32::<FMA>, super::special::i0e) } int {}
         cuda(F) "C(rt_i0e(double(x)))"
         grad [x] |g, x| g.mul(&x.special_i1e()?.sub(&x.sign()?.mul(&x.special_i0e()?)?)?);
         names [(_special_i0e _)] function no
         "Computes the exponentially scaled zeroth order modified Bessel function of the first kind: i0(input) * exp(-|input|).")
     (I1 special_i1 "special_i1" float
-        cpu { |v| super::special::via(v, super::special::i1) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::i1_f32::<FMA>, super::special::i1) } int {}
         cuda(F) "C(rt_i1(double(x)))"
         grad [x] |g, x| {
             // i1'(x) = i0(x) - i1(x) / x, 1/2 at 0.
@@ -450,7 +450,7 @@ macro_rules! unary_table {
         names [(_special_i1 _)] function no
         "Computes the first order modified Bessel function of the first kind of `input`.")
     (I1e special_i1e "special_i1e" float
-        cpu { |v| super::special::via(v, super::special::i1e) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::i1e_f32::<FMA>, super::special::i1e) } int {}
         cuda(F) "C(rt_i1e(double(x)))"
         grad [x] |g, x| {
             // i1e'(x) = i0e(x) - i1e(x) (sign(x) + 1/x), 1/2 at 0.
@@ -460,13 +460,13 @@ macro_rules! unary_table {
         names [(_special_i1e _)] function no
         "Computes the exponentially scaled first order modified Bessel function of the first kind: i1(input) * exp(-|input|).")
     (Erfcx special_erfcx "special_erfcx" float
-        cpu { |v| super::special::via(v, super::special::erfcx) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::erfcx_f32::<FMA>, super::special::erfcx) } int {}
         cuda(F) "C(rt_erfcx(double(x)))"
         grad [x] |g, x| g.mul(&x.mul(&x.special_erfcx()?)?.mul_scalar(2.0)?.sub_scalar(2.0 / std::f64::consts::PI.sqrt())?);
         names [(_special_erfcx _)] function no
         "Computes the scaled complementary error function of `input`: exp(input^2) * erfc(input).")
     (Ndtr special_ndtr "special_ndtr" float
-        cpu { |v| super::special::via(v, super::special::ndtr) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::ndtr_f32::<FMA>, super::special::ndtr) } int {}
         cuda(F) "C(rt_ndtr(double(x)))"
         grad [x] |g, x| g.mul(&x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?);
         names [(_special_ndtr _)] function no
@@ -478,7 +478,7 @@ macro_rules! unary_table {
         names [(_special_ndtri _)] function no
         "Computes the inverse of the standard normal cumulative distribution function of `input` (defined on [0, 1]).")
     (LogNdtr special_log_ndtr "special_log_ndtr" float
-        cpu { |v| super::special::via(v, super::special::log_ndtr) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::log_ndtr_f32::<FMA>, super::special::log_ndtr) } int {}
         cuda(F) "C(rt_log_ndtr(double(x)))"
         grad [x] |g, x| {
             // pdf / cdf = exp(-x^2/2 - log_ndtr(x)) / sqrt(2 pi), without the 0/0 of the far tail.
