@@ -13,5 +13,9 @@ from .misc import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
 
-__all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
+# distributions (session 4): poisson / binomial / gamma variates
+from . import variates
+from .variates import *  # noqa: F401,F403
+
+__all__ = [*variates.__all__, *linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
            *misc.__all__, *indexing.__all__, *sampling.__all__]
