@@ -33,8 +33,7 @@ class Geometric(Distribution):
             value = self.probs
             if not bool((value > 0).all()):  # p = 0 never succeeds: the distribution is improper
                 raise ValueError(f"Expected parameter probs ({type(value).__name__} of shape {tuple(value.shape)}) "
-                                 f"of distribution {self!r} to satisfy the constraint "
-                                 f"{self.arg_constraints['probs']!r}, but found invalid values:\n{value}")
+                                 f"of distribution {self!r} to be positive but found invalid values:\n{value}")
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_params(Geometric, batch_shape, _instance, ("probs", "logits"))

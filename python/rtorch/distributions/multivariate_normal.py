@@ -68,8 +68,8 @@ class MultivariateNormal(Distribution):
             if matrix is None:
                 continue
             if matrix.dim() < 2:
-                raise ValueError(f"{name} matrix must be at least two-dimensional, with optional leading batch "
-                                 "dimensions")
+                label = "scale_tril matrix" if name == "scale_tril" else name  # PyTorch's wording
+                raise ValueError(f"{label} must be at least two-dimensional, with optional leading batch dimensions")
             batch_shape = rtorch.broadcast_shapes(tuple(matrix.shape[:-2]), tuple(loc.shape[:-1]))
             self.__dict__[name] = matrix.expand(tuple(batch_shape) + (-1, -1))
         self.loc = loc.expand(tuple(batch_shape) + (-1,))
