@@ -117,8 +117,8 @@ class _IndependentConstraint(Constraint):
             expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
             raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
         if self.reinterpreted_batch_ndims:
-            result = result.reshape(tuple(result.shape[:result.dim() - self.reinterpreted_batch_ndims]) + (-1,))
-            result = result.all(-1)
+            # flatten, not reshape(..., -1): a zero-sized batch has no unique -1
+            result = result.flatten(result.dim() - self.reinterpreted_batch_ndims).all(-1)
         return result
 
     def __repr__(self):
@@ -149,7 +149,7 @@ class MixtureSameFamilyConstraint(Constraint):
         unsqueezed = value.unsqueeze(-1 - self.event_dim)
         result = self.base_constraint.check(unsqueezed)
         if value.dim() < result.dim():
-            result = result.reshape(tuple(result.shape[:result.dim() - 1]) + (-1,)).all(-1)
+            result = result.flatten(result.dim() - 1).all(-1)
         return result
 
     def __repr__(self):
@@ -346,7 +346,7 @@ class _LowerTriangular(Constraint):
 
     def check(self, value):
         """True for each matrix equal to its lower triangle."""
-        return (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).min(-1)[0]
+        return (value.tril() == value).flatten(-2).all(-1)
 
 
 class _LowerCholesky(Constraint):
@@ -356,8 +356,8 @@ class _LowerCholesky(Constraint):
 
     def check(self, value):
         """True for each lower-triangular matrix with a positive diagonal."""
-        lower = (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).min(-1)[0]
-        positive = (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1)[0]
+        lower = (value.tril() == value).flatten(-2).all(-1)
+        positive = (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
         return lower & positive
 
 

@@ -2,6 +2,7 @@
 import rtorch
 
 from .distribution import Distribution
+from .utils import _sum_rightmost
 
 __all__ = ["ExponentialFamily"]
 
@@ -37,5 +38,5 @@ class ExponentialFamily(Distribution):
         gradients = rtorch.autograd.grad(lg_normal.sum(), nparams, create_graph=True)
         result = result + lg_normal
         for np_, g in zip(nparams, gradients):
-            result = result - (np_ * g).reshape(tuple(self._batch_shape) + (-1,)).sum(-1)
+            result = result - _sum_rightmost(np_ * g, np_.dim() - len(self._batch_shape))
         return result

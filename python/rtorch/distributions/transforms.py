@@ -736,7 +736,7 @@ class AffineTransform(Transform):
         else:
             result = rtorch.abs(scale).log()
         if self.event_dim:
-            result = result.reshape(tuple(result.shape[:result.dim() - self.event_dim]) + (-1,)).sum(-1)
+            result = _sum_rightmost(result, self.event_dim)
             shape = shape[:len(shape) - self.event_dim]
         return result.expand(shape)
 

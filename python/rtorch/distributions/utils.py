@@ -47,7 +47,9 @@ def _sum_rightmost(value, dim):
     """Sums the rightmost ``dim`` dims of ``value``."""
     if dim == 0:
         return value
-    return value.reshape(tuple(value.shape[:value.dim() - dim]) + (-1,)).sum(-1)
+    if dim >= value.dim():  # as PyTorch: everything is summed (a lower-dimensional term, e.g. Wishart's df)
+        return value.sum()
+    return value.sum(tuple(range(-dim, 0)))
 
 
 def logits_to_probs(logits, is_binary=False):
