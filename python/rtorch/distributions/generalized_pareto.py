@@ -12,8 +12,10 @@ __all__ = ["GeneralizedPareto"]
 
 
 class GeneralizedPareto(Distribution):
-    r"""The generalised Pareto distribution: ``P(X > x) = (1 + xi z)^(-1/xi)`` with ``z = (x - loc) / scale``
-    (``exp(-z)`` for ``xi = 0``), on ``[loc, loc - scale / xi]`` when ``xi < 0`` else ``[loc, inf)``.
+    r"""The generalised Pareto distribution with ``loc``, ``scale`` and ``concentration`` ``xi``.
+
+    ``P(X > x) = (1 + xi z)^(-1/xi)`` with ``z = (x - loc) / scale`` (``exp(-z)`` for ``xi = 0``), on
+    ``[loc, loc - scale / xi]`` when ``xi < 0`` else ``[loc, inf)``.
 
     Args:
         loc (float or Tensor): the location.

@@ -9,8 +9,10 @@ __all__ = ["Independent"]
 
 
 class Independent(Distribution):
-    r"""Reinterprets the rightmost ``reinterpreted_batch_ndims`` batch dims of ``base_distribution`` as event
-    dims: ``log_prob`` sums over them (e.g. a diagonal multivariate normal from a batch of Normals).
+    r"""Reinterprets some rightmost batch dims of a distribution as event dims.
+
+    ``log_prob`` sums over the ``reinterpreted_batch_ndims`` dims (e.g. a diagonal multivariate normal from a
+    batch of Normals).
 
     Args:
         base_distribution (Distribution): the base distribution.

@@ -9,8 +9,10 @@ __all__ = ["LogisticNormal"]
 
 
 class LogisticNormal(TransformedDistribution):
-    r"""The distribution of ``StickBreakingTransform()(X)`` for ``X ~ Normal(loc, scale)`` over the last dim
-    (``K - 1`` normals give a point of the ``K``-simplex).
+    r"""The logistic-normal distribution: a normal vector mapped onto the simplex by stick-breaking.
+
+    ``StickBreakingTransform()(X)`` for ``X ~ Normal(loc, scale)`` over the last dim: ``K - 1`` normals give a
+    point of the ``K``-simplex.
 
     Args:
         loc (float or Tensor): the mean of the base normal.

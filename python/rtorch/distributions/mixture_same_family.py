@@ -9,8 +9,10 @@ __all__ = ["MixtureSameFamily"]
 
 
 class MixtureSameFamily(Distribution):
-    r"""A mixture of the components in the rightmost batch dim of ``component_distribution``, chosen by
-    ``mixture_distribution`` (a Categorical over that dim).
+    r"""A mixture of the components in the rightmost batch dim of one distribution.
+
+    The components of ``component_distribution`` are chosen by ``mixture_distribution`` (a Categorical over
+    that dim).
 
     Args:
         mixture_distribution (Categorical): the mixing weights, batch shape broadcastable with the components'.

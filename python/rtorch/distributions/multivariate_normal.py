@@ -36,8 +36,10 @@ def _precision_to_scale_tril(P):
 
 
 class MultivariateNormal(Distribution):
-    r"""The multivariate normal distribution with mean ``loc`` and a positive-definite covariance given as
-    ``covariance_matrix``, ``precision_matrix`` (its inverse) or ``scale_tril`` (its lower Cholesky factor).
+    r"""The multivariate normal distribution with mean ``loc`` and a positive-definite covariance.
+
+    The covariance is given as ``covariance_matrix``, ``precision_matrix`` (its inverse) or ``scale_tril``
+    (its lower Cholesky factor).
 
     Args:
         loc (Tensor): the mean ``(*, n)``.

@@ -100,8 +100,9 @@ class OneHotCategorical(Distribution):
 
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):
-    r"""OneHotCategorical with the straight-through gradient estimator: ``rsample`` returns the one-hot draw
-    plus ``probs - probs.detach()`` (Bengio et al., 2013).
+    r"""OneHotCategorical with the straight-through gradient estimator.
+
+    ``rsample`` returns the one-hot draw plus ``probs - probs.detach()`` (Bengio et al., 2013).
 
     Args:
         probs (Tensor): event probabilities ``(*, K)``.

@@ -336,8 +336,9 @@ identity_transform = ComposeTransform([])
 
 
 class IndependentTransform(Transform):
-    r"""Wraps a transform to treat its ``reinterpreted_batch_ndims`` rightmost batch dims as event dims
-    (the log-det-Jacobian is summed over them).
+    r"""Wraps a transform to treat some rightmost batch dims as event dims.
+
+    The log-det-Jacobian is summed over the ``reinterpreted_batch_ndims`` reinterpreted dims.
 
     Args:
         base_transform (Transform): the transform to wrap.
@@ -587,8 +588,8 @@ class SoftplusTransform(Transform):
 
     Example::
 
-        >>> SoftplusTransform().inv(SoftplusTransform()(rtorch.tensor([1.0])))
-        tensor([1.])
+        >>> SoftplusTransform()(rtorch.tensor([0.0]))
+        tensor([0.6931])
     """
 
     domain = constraints.real
@@ -748,8 +749,10 @@ class AffineTransform(Transform):
 
 
 class CorrCholeskyTransform(Transform):
-    r"""Maps an unconstrained vector of length ``D(D-1)/2`` to the Cholesky factor of a ``D x D`` correlation
-    matrix (tanh to ``(-1, 1)``, then stick-breaking of each row to unit norm).
+    r"""Maps unconstrained vectors to Cholesky factors of correlation matrices.
+
+    A vector of length ``D(D-1)/2`` becomes the ``D x D`` factor: tanh to ``(-1, 1)``, then stick-breaking of
+    each row to unit norm.
 
     Example::
 
@@ -807,8 +810,9 @@ class CorrCholeskyTransform(Transform):
 
 
 class SoftmaxTransform(Transform):
-    r"""The map from unconstrained vectors to the simplex by ``exp`` and normalisation (not bijective; its
-    ``inv`` is ``log``, for use in HMC-style algorithms).
+    r"""The map from unconstrained vectors to the simplex by ``exp`` and normalisation.
+
+    It is not bijective; its ``inv`` is ``log`` (for use in HMC-style algorithms).
 
     Example::
 
@@ -888,8 +892,9 @@ class StickBreakingTransform(Transform):
 
 
 class LowerCholeskyTransform(Transform):
-    r"""Maps square matrices to lower-triangular ones with a positive diagonal (strict lower part kept,
-    diagonal exponentiated).
+    r"""Maps square matrices to lower-triangular ones with a positive diagonal.
+
+    The strict lower part is kept and the diagonal exponentiated.
 
     Example::
 
@@ -1098,8 +1103,9 @@ class StackTransform(Transform):
 
 
 class CumulativeDistributionTransform(Transform):
-    r"""The map ``y = distribution.cdf(x)`` from the distribution's support to the unit interval (its
-    log-det-Jacobian is ``log_prob``).
+    r"""The map ``y = distribution.cdf(x)`` from the distribution's support to the unit interval.
+
+    Its log-det-Jacobian is ``distribution.log_prob(x)``.
 
     Args:
         distribution (Distribution): a univariate distribution with ``cdf``/``icdf``.

@@ -24,9 +24,10 @@ def _mvdigamma(x, p):
 
 
 class Wishart(ExponentialFamily):
-    r"""The Wishart distribution ``W(df, V)`` over ``p x p`` positive-definite matrices, with the scale ``V``
-    given as ``covariance_matrix``, ``precision_matrix`` (``V^{-1}``) or ``scale_tril``. Sampled by the
-    Bartlett decomposition.
+    r"""The Wishart distribution ``W(df, V)`` over ``p x p`` positive-definite matrices.
+
+    The scale ``V`` is given as ``covariance_matrix``, ``precision_matrix`` (``V^{-1}``) or ``scale_tril``.
+    Sampled by the Bartlett decomposition.
 
     Args:
         df (float or Tensor): the degrees of freedom, > p - 1.
