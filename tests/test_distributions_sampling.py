@@ -387,3 +387,15 @@ def test_categorical_log_prob_like_numpy(batch, k, seed):
     ref = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
     np.testing.assert_allclose(lp.numpy(), np.take_along_axis(ref, idx[..., None], -1)[..., 0], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(c.entropy().numpy(), -(np.exp(ref) * ref).sum(-1), rtol=1e-10, atol=1e-12)
+
+
+def test_hostile_parameters_never_hang():
+    # unvalidated NaN / infinite parameters give NaN / inf draws instead of endless rejection loops
+    x = rtorch._standard_gamma(rtorch.tensor([math.inf, 2.0]))
+    assert math.isinf(x[0].item()) and x[1].item() > 0
+    v = D.VonMises(rtorch.tensor([0.0, 0.0]), rtorch.tensor([math.nan, 1e8]), validate_args=False).sample()
+    assert math.isnan(v[0].item()) and abs(v[1].item()) < 0.01
+    assert rtorch.poisson(rtorch.tensor([1e15])).item() > 9e14
+    assert rtorch.binomial(rtorch.tensor([1e12]), rtorch.tensor([0.3])).item() > 2.9e11
+    with pytest.raises(RuntimeError):
+        rtorch.poisson(rtorch.tensor([math.nan]))

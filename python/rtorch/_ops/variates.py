@@ -10,6 +10,7 @@ from .._rtorch import Tensor
 
 __all__ = ["poisson", "binomial"]
 
+_MAX_ROUNDS = 2000
 # Below this mean, inversion by sequential search (a few rounds); above, Hoermann's transformed rejection.
 _INVERSION_MAX_MEAN = 10.0
 
@@ -35,7 +36,11 @@ def _rejection(n, device, generator, propose):
     rt = _rt()
     out = rt.zeros(n, dtype=rt.float64, device=device)
     pending = rt.arange(n, device=device)
+    rounds = 0
     while pending.numel():
+        rounds += 1
+        if rounds > _MAX_ROUNDS:  # every sampler here accepts > 1/2 of valid proposals: this is a bad parameter
+            raise RuntimeError(f"rejection sampler: {pending.numel()} draws still rejected after {_MAX_ROUNDS} rounds")
         value, accepted = propose(pending)
         done = pending[accepted]
         out[done] = value[accepted]
@@ -258,7 +263,10 @@ def _make_standard_gamma_function():
         @staticmethod
         def forward(ctx, alpha, generator):
             a = alpha.detach().to(rtorch.float64).reshape(-1)
-            x = _marsaglia_tsang(a, generator) if a.numel() else a.clone()
+            finite = a.isfinite()
+            x = a.clone()  # an infinite concentration draws infinity (no sampling)
+            if bool(finite.any()):
+                x[finite] = _marsaglia_tsang(a[finite], generator)
             tiny = rtorch.finfo(alpha.dtype).tiny
             out = x.reshape(alpha.shape).to(alpha.dtype).clamp_min(tiny)
             ctx.save_for_backward(alpha, out)

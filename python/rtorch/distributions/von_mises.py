@@ -31,7 +31,10 @@ def _best_fisher(loc, concentration, proposal_r, shape):
         f = (1 + r * z) / (r + z)
         c = kappa * (r - f)
         accept = ~done & (((c * (2 - c) - u2) > 0) | ((c / u2).log() + 1 - c >= 0))
+        bad = ~done & ~c.isfinite()  # a NaN / infinite concentration (unvalidated) gives NaN, not an endless loop
         x = rtorch.where(accept, (u3 - 0.5).sign() * f.clamp(-1, 1).acos(), x)
+        x = rtorch.where(bad, rtorch.full_like(x, float("nan")), x)
+        accept = accept | bad
         done = done | accept
     # wrap loc + x into [-pi, pi)
     return (x + math.pi + loc) % (2 * math.pi) - math.pi
