@@ -84,7 +84,8 @@ class Wishart(ExponentialFamily):
     def _chi2_of(self, df, batch_shape):
         # Bartlett: the i-th diagonal entry of the factor is sqrt(Chi2(df - i))
         p = self._event_shape[-1]
-        steps = rtorch.arange(p, dtype=self._unbroadcasted_scale_tril.dtype, device=self._unbroadcasted_scale_tril.device)
+        L = self._unbroadcasted_scale_tril
+        steps = rtorch.arange(p, dtype=L.dtype, device=L.device)
         return Chi2(df=df.unsqueeze(-1) - steps.expand(tuple(batch_shape) + (-1,)))
 
     def expand(self, batch_shape, _instance=None):
@@ -135,7 +136,8 @@ class Wishart(ExponentialFamily):
     def variance(self):
         V = self.covariance_matrix
         diag_V = V.diagonal(dim1=-2, dim2=-1)
-        return self.df.view(tuple(self._batch_shape) + (1, 1)) * (V.pow(2) + diag_V.unsqueeze(-1) * diag_V.unsqueeze(-2))
+        outer = diag_V.unsqueeze(-1) * diag_V.unsqueeze(-2)
+        return self.df.view(tuple(self._batch_shape) + (1, 1)) * (V.pow(2) + outer)
 
     def _bartlett_sampling(self, sample_shape=rtorch.Size()):
         p = self._event_shape[-1]
