@@ -284,7 +284,9 @@ def _make_standard_gamma_function():
 _STANDARD_GAMMA = []
 
 
-def _standard_gamma(input, generator=None):
+# PyTorch's private names: declared (docs row, argument checks) but exported by hand, not in rtorch.__all__
+@composite(method=False, function=False)
+def _standard_gamma(input: Tensor, generator=None) -> Tensor:
     r"""Draws from Gamma(``input``, 1) element-wise, with the reparameterised gradient in ``input``.
 
     Args:
@@ -297,8 +299,6 @@ def _standard_gamma(input, generator=None):
         True
     """
     rt = _rt()
-    if not isinstance(input, rt.Tensor):
-        raise TypeError(f"_standard_gamma(): argument 'input' must be Tensor, not {type(input).__name__}")
     if not input.is_floating_point():
         raise NotImplementedError(f"\"gamma_cpu\" not implemented for '{_cname(input.dtype)}'")
     if not _STANDARD_GAMMA:
@@ -309,7 +309,8 @@ def _standard_gamma(input, generator=None):
     return rt.where(input > 0, out, rt.full_like(out, rt.finfo(input.dtype).tiny))
 
 
-def _sample_dirichlet(input, generator=None):
+@composite(method=False, function=False)
+def _sample_dirichlet(input: Tensor, generator=None) -> Tensor:
     r"""Draws from Dirichlet(``input``) over the last dim (normalised gamma draws; differentiable in ``input``).
 
     Args:
