@@ -399,3 +399,11 @@ def test_hostile_parameters_never_hang():
     assert rtorch.binomial(rtorch.tensor([1e12]), rtorch.tensor([0.3])).item() > 2.9e11
     with pytest.raises(RuntimeError):
         rtorch.poisson(rtorch.tensor([math.nan]))
+
+
+def test_generator_argument_is_checked():
+    for call in (lambda: rtorch.poisson(rtorch.ones(2), generator=3),
+                 lambda: rtorch.binomial(rtorch.ones(2), rtorch.ones(2), generator="g"),
+                 lambda: rtorch._standard_gamma(rtorch.ones(2), generator=1.5)):
+        with pytest.raises(TypeError, match="argument 'generator'"):
+            call()

@@ -20,6 +20,12 @@ def _rt():
     return rtorch
 
 
+def _check_generator(op, generator):
+    rt = _rt()
+    if generator is not None and not isinstance(generator, rt.Generator):
+        raise TypeError(f"{op}(): argument 'generator' must be rtorch.Generator, not {type(generator).__name__}")
+
+
 def _uniform(n, dtype, device, generator):
     return _rt().empty(n, dtype=dtype, device=device).uniform_(0.0, 1.0, generator=generator)
 
@@ -106,6 +112,7 @@ def poisson(input: Tensor, generator=None) -> Tensor:
         tensor([0., 0.])
     """
     rt = _rt()
+    _check_generator("poisson", generator)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"poisson\" not implemented for '{_cname(input.dtype)}'")
     lam = input.detach().to(rt.float64).reshape(-1)
@@ -191,6 +198,7 @@ def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
         tensor([5., 0.])
     """
     rt = _rt()
+    _check_generator("binomial", generator)
     for name, t in (("count", count), ("prob", prob)):
         if not t.is_floating_point():
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: {_cname(t.dtype)}")
@@ -299,6 +307,7 @@ def _standard_gamma(input: Tensor, generator=None) -> Tensor:
         True
     """
     rt = _rt()
+    _check_generator("_standard_gamma", generator)
     if not input.is_floating_point():
         raise NotImplementedError(f"\"gamma_cpu\" not implemented for '{_cname(input.dtype)}'")
     if not _STANDARD_GAMMA:
