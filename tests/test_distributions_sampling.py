@@ -407,3 +407,30 @@ def test_generator_argument_is_checked():
                  lambda: rtorch._standard_gamma(rtorch.ones(2), generator=1.5)):
         with pytest.raises(TypeError, match="argument 'generator'"):
             call()
+
+
+def test_distributions_from_several_threads():
+    # log_prob / entropy / KL / lazy properties computed concurrently agree with the single-threaded answers
+    d = D.Categorical(logits=rtorch.tensor([[0.1, 0.5, -1.0], [2.0, 0.0, 0.3]], dtype=rtorch.float64))
+    q = D.Categorical(logits=rtorch.tensor([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]], dtype=rtorch.float64))
+    value = rtorch.tensor([2, 0])
+    expected = (d.log_prob(value).numpy(), d.entropy().numpy(), D.kl_divergence(d, q).numpy())
+    errors = []
+
+    def work():
+        try:
+            for _ in range(20):
+                fresh = D.Categorical(logits=d.logits)
+                got = (fresh.log_prob(value).numpy(), fresh.entropy().numpy(), D.kl_divergence(fresh, q).numpy())
+                for a, b in zip(got, expected):
+                    np.testing.assert_allclose(a, b, rtol=1e-12)
+                assert fresh.sample((50,)).shape == (50, 2)
+        except Exception as e:  # collected: an assertion in a thread would otherwise be lost
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
