@@ -61,6 +61,12 @@ CASES = {
     "allclose_fail": lambda L: L.testing.assert_allclose(L.tensor([1., 2.]), [1., 2.1]),
     "allclose_nan": lambda L: L.testing.assert_allclose(L.tensor([nan]), L.tensor([nan])),
     "allclose_msg": lambda L: L.testing.assert_allclose(L.tensor([1.]), L.tensor([3.]), msg="boom"),
+    "bfloat16": lambda L: L.testing.assert_close(L.tensor([1., 2.], dtype=L.bfloat16), L.tensor([1., 2.1], dtype=L.bfloat16)),
+    "int_promote": lambda L: L.testing.assert_close(L.tensor([1, 2], dtype=L.int8), L.tensor([1, 2], dtype=L.int16),
+                                                    check_dtype=False),
+    "int8_extremes": lambda L: L.testing.assert_close(L.tensor([-128], dtype=L.int8), L.tensor([127], dtype=L.int8)),
+    "empty_2d": lambda L: L.testing.assert_close(L.zeros(2, 0), L.zeros(2, 0)),
+    "empty_shapes": lambda L: L.testing.assert_close(L.zeros(2, 0), L.zeros(0, 2)),
     "half": lambda L: L.testing.assert_close(L.tensor([1.], dtype=L.float16), L.tensor([1.002], dtype=L.float16)),
 }
 
