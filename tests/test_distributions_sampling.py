@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import rtorch
-from dist_cases import DISTS, t
+from dist_cases import DISTS
 
 stats = pytest.importorskip("scipy.stats")
 special = pytest.importorskip("scipy.special")

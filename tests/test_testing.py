@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rtorch
-from rtorch.testing import assert_allclose, assert_close, make_tensor
+from rtorch.testing import assert_close, make_tensor
 from torch_ref import TorchError, catch, torch_ref
 
 nan, inf = math.nan, math.inf

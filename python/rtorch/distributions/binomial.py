@@ -2,7 +2,6 @@
 import rtorch
 
 from . import constraints
-from ._params import probs_or_logits
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 

@@ -1,5 +1,4 @@
 """Laplace: the double-exponential distribution with ``loc`` and ``scale``."""
-import math
 from numbers import Number
 
 import rtorch
