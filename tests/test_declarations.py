@@ -150,7 +150,9 @@ PUBLIC_MODULES = ["rtorch", "rtorch.nn", "rtorch.nn.functional", "rtorch.nn.init
                   "rtorch.multiprocessing", "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx",
                   "rtorch.backends.cudnn", "rtorch.backends.mps",
                   "rtorch.random", "rtorch.utils.checkpoint", "rtorch.nn.parallel",
-                  "rtorch.special", "rtorch.signal", "rtorch.signal.windows"]
+                  "rtorch.special", "rtorch.signal", "rtorch.signal.windows",
+                  # distributions (session 4)
+                  "rtorch.testing", "rtorch.distributions", "rtorch.distributions.constraints"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

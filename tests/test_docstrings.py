@@ -23,6 +23,7 @@ NAMESPACES = [
     "rtorch.sparse", "rtorch.accelerator", "rtorch.onnx", "rtorch.backends.cudnn", "rtorch.backends.mps",
     "rtorch.random", "rtorch.utils.checkpoint",
     "rtorch.special", "rtorch.signal", "rtorch.signal.windows",
+    "rtorch.testing", "rtorch.distributions", "rtorch.distributions.constraints",  # distributions (session 4)
 ]
 
 # A first line that is a sentence: opens with a capital letter, a backtick, a quote or ``:`` (a Sphinx role such

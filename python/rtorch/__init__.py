@@ -618,6 +618,10 @@ from .serialization import save, load  # noqa: E402,F401
 # --- nnfunc (session 3): torch.* forms of the functional ops (torch.selu, torch.batch_norm, torch.kl_div, ...)
 from ._nn_aliases import *  # noqa: E402,F401,F403
 # --- end nnfunc
+# --- distributions (session 4): torch.testing and torch.distributions are attributes after `import torch`
+from . import testing, distributions  # noqa: E402,F401
+from ._ops.variates import _standard_gamma, _sample_dirichlet  # noqa: E402,F401
+# --- end distributions
 
 # The public names: everything defined or re-exported above that is not private or a submodule
 # (rtorch.nn, rtorch.optim, ... stay reachable as attributes, as in PyTorch).
