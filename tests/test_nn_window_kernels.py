@@ -338,3 +338,47 @@ def test_gather_taps_binding_checks():
         R._gather_taps(x, idx, rtorch.ones(1, 2, 3, dtype=rtorch.float64))     # w is not idx's shape
     with pytest.raises(TypeError):
         R._gather_taps(x, idx.to(rtorch.int32), w)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 2), st.tuples(st.integers(1, 5), st.integers(1, 4)),
+       st.tuples(st.integers(1, 3), st.integers(1, 3)), st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       st.tuples(st.integers(1, 2), st.integers(1, 2)), st.tuples(st.integers(1, 9), st.integers(1, 19)),
+       st.booleans(), st.integers(0, 2**31 - 1))
+def test_depthwise_conv2d_equals_per_channel_convs(c, mult, k, s, p, d, hw, bias, seed):
+    # groups == channels takes the direct depthwise kernels; one groups=1 convolution per channel is the gemm path
+    assume(all(n + 2 * pp >= dd * (kk - 1) + 1 for n, kk, pp, dd in zip(hw, k, p, d)))
+    rng = np.random.default_rng(seed)
+    x = rtorch.tensor(rng.standard_normal((2, c) + hw), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((c * mult, 1) + k), requires_grad=True)
+    b = rtorch.tensor(rng.standard_normal(c * mult), requires_grad=True) if bias else None
+    got = F.conv2d(x, w, b, s, p, d, groups=c)
+    ref = rtorch.cat([F.conv2d(x[:, i:i + 1], w[i * mult:(i + 1) * mult], None if b is None else
+                               b[i * mult:(i + 1) * mult], s, p, d) for i in range(c)], 1)
+    assert_close(got, ref.detach().numpy(), rtol=1e-10, atol=1e-10)
+    g = rtorch.tensor(rng.standard_normal(tuple(got.shape)))
+    wrt = (x, w) + ((b,) if bias else ())
+    for u, v in zip(rtorch.autograd.grad((got * g).sum(), wrt), rtorch.autograd.grad((ref * g).sum(), wrt)):
+        assert_close(u, v.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_depthwise_conv2d_threads_and_layouts(num_threads):
+    rng = np.random.default_rng(10)
+    base = rtorch.tensor(rng.standard_normal((4, 30, 33, 32)).astype(np.float32))
+    x = base.permute(0, 3, 1, 2)                               # channels-last (N, C, H, W) view
+    w = rtorch.tensor(rng.standard_normal((32, 1, 3, 3)).astype(np.float32))
+    got = F.conv2d(x, w, padding=1, groups=32)
+    ref = rtorch.cat([F.conv2d(x[:, i:i + 1], w[i:i + 1], padding=1) for i in range(32)], 1)
+    assert_close(got, ref.numpy(), rtol=1e-5, atol=1e-5)
+    got = F.conv2d(x, w, stride=2, padding=1, groups=32)
+    ref = rtorch.cat([F.conv2d(x[:, i:i + 1], w[i:i + 1], stride=2, padding=1) for i in range(32)], 1)
+    assert_close(got, ref.numpy(), rtol=1e-5, atol=1e-5)
+    assert tuple(F.conv2d(x[:0], w, padding=1, groups=32).shape) == (0, 32, 30, 33)
+
+
+def test_depthwise_conv2d_gradcheck():
+    rng = np.random.default_rng(11)
+    x = rtorch.tensor(rng.standard_normal((2, 3, 5, 6)), requires_grad=True)
+    w = rtorch.tensor(rng.standard_normal((6, 1, 3, 2)), requires_grad=True)
+    b = rtorch.tensor(rng.standard_normal(6), requires_grad=True)
+    assert gradcheck(lambda u, v, c: F.conv2d(u, v, c, (2, 1), (1, 1), (1, 2), groups=3), (x, w, b))
