@@ -1,8 +1,9 @@
 """The native window-table kernels (max / average pooling over 1, 2 or 3 trailing dims, plain and adaptive,
-interpolate's resampling pass, and the tap gather of grid_sample and embedding_bag) against the composed tensor-op path they replace on the CPU (the path of every
-other device), and their direct bindings' argument checks: odd sizes, padding, dilation, ceil_mode, ties and
-NaN, rows past the SIMD width, non-contiguous and channels-last inputs, empty batches, 1 and 2 threads, float64
-gradcheck. PyTorch parity of the same functions is in test_pooling_extra.py / test_sampling.py (fixtures)."""
+interpolate's resampling pass, the tap gather of grid_sample and embedding_bag, depthwise conv2d) against the
+composed tensor-op path they replace on the CPU (the path of every other device), and their direct bindings'
+argument checks: odd sizes, padding, dilation, ceil_mode, ties and NaN, rows past the SIMD width, non-contiguous
+and channels-last inputs, empty batches, 1 and 2 threads, float64 gradcheck. PyTorch parity of the same
+functions is in test_pooling_extra.py / test_sampling.py / test_conv3d.py (fixtures)."""
 import contextlib
 
 import numpy as np
@@ -382,3 +383,14 @@ def test_depthwise_conv2d_gradcheck():
     w = rtorch.tensor(rng.standard_normal((6, 1, 3, 2)), requires_grad=True)
     b = rtorch.tensor(rng.standard_normal(6), requires_grad=True)
     assert gradcheck(lambda u, v, c: F.conv2d(u, v, c, (2, 1), (1, 1), (1, 2), groups=3), (x, w, b))
+
+
+@pytest.mark.parametrize("dim", [32, 70, 129])
+def test_embedding_bag_long_rows_split_in_column_blocks(dim, num_threads):
+    # one plane with rows of >= 32 columns is split into column blocks (forward and the weight's gradient)
+    rng = np.random.default_rng(12)
+    w = rtorch.tensor(rng.standard_normal((500, dim)).astype(np.float32))
+    idx = rtorch.tensor(rng.integers(0, 500, 3000))
+    off = rtorch.tensor(np.concatenate([[0], np.sort(rng.choice(np.arange(1, 3000), 199, replace=False))]))
+    for mode in ("sum", "mean"):
+        check(lambda t: F.embedding_bag(idx, t, off, mode=mode), w, False)

@@ -233,9 +233,15 @@ fn depthwise_adjoint_plane<T: Element + Float>(g: &[T], w: &[T], gx: &mut [T], w
     depthwise_runs(win, |oy, iy, t, lo, hi, start| {
         let (grow, wv) = (&g[oy * ow + lo..oy * ow + hi], w[t]);
         let xrow = &mut gx[iy * wd..(iy + 1) * wd];
-        for (j, &v) in grow.iter().enumerate() {
-            let d = &mut xrow[start + j * sw];
-            *d = *d + wv * v;
+        if sw == 1 {
+            for (d, &v) in xrow[start..start + grow.len()].iter_mut().zip(grow) {
+                *d = *d + wv * v;
+            }
+        } else {
+            for (j, &v) in grow.iter().enumerate() {
+                let d = &mut xrow[start + j * sw];
+                *d = *d + wv * v;
+            }
         }
     });
 }
@@ -247,7 +253,11 @@ fn depthwise_weight_plane<T: Element + Float>(x: &[T], g: &[T], gw: &mut [T], wi
     let (ow, wd, sw) = (win.out_w(), win.w, win.sw);
     depthwise_runs(win, |oy, iy, t, lo, hi, start| {
         let (grow, xrow) = (&g[oy * ow + lo..oy * ow + hi], &x[iy * wd..(iy + 1) * wd]);
-        let dot = grow.iter().enumerate().fold(T::zero(), |a, (j, &v)| a + v * xrow[start + j * sw]);
+        let dot = if sw == 1 {
+            super::taps::dot(grow, &xrow[start..start + grow.len()])
+        } else {
+            grow.iter().enumerate().fold(T::zero(), |a, (j, &v)| a + v * xrow[start + j * sw])
+        };
         gw[t] = gw[t] + dot;
     });
 }

@@ -66,9 +66,9 @@ fn avg_plane<T: Element + Float>(x: &[T], out: &mut [T], tmp: &mut [T], win: &Av
                 tmp
             };
             let o = &mut out[(k * oh + i) * ow..(k * oh + i + 1) * ow];
-            for (j, &(c0, c1)) in win.cols.iter().enumerate() {
+            for (j, (&(c0, c1), oj)) in win.cols.iter().zip(o.iter_mut()).enumerate() {
                 let s = line[c0..c1].iter().fold(T::zero(), |a, &v| a + v);
-                o[j] = s / T::from_f64(win.divisor(k, i, j));
+                *oj = s / T::from_f64(win.divisor(k, i, j));
             }
         }
     }

@@ -28,6 +28,8 @@ fn run<T: Element + Float>(x: &Tensor, out: &Tensor, outer: usize, inner: usize,
     let (n_out, k) = (tab.n_out, tab.taps);
     let w: Vec<T> = tab.w.iter().map(|&v| T::from_f64(v)).collect();
     let idx = &tab.idx;
+    // One tap of weight 1 (nearest): a plain gather / copy forward.
+    let unit = k == 1 && tab.w.iter().all(|&v| v == 1.0);
     let (src_len, dst_len) = if adjoint { (n_out * inner, tab.n_in * inner) } else { (tab.n_in * inner, n_out * inner) };
     // SAFETY: contiguous buffers of `outer` slices each; slice p of `out` is written by one task only.
     let (src, dst) = unsafe { (std::slice::from_raw_parts(x.data_ptr::<T>() as *const T, x.numel()), SendPtr(out.data_ptr::<T>())) };
@@ -40,6 +42,8 @@ fn run<T: Element + Float>(x: &Tensor, out: &Tensor, outer: usize, inner: usize,
         for o in 0..n_out {
             let taps = o * k..(o + 1) * k;
             match (inner, adjoint) {
+                (1, false) if unit => ys[o] = xs[idx[o]],
+                (_, false) if unit => ys[o * inner..(o + 1) * inner].copy_from_slice(&xs[idx[o] * inner..(idx[o] + 1) * inner]),
                 (1, false) => ys[o] = taps.fold(T::zero(), |a, t| a + w[t] * xs[idx[t]]),
                 (1, true) => {
                     for t in taps {

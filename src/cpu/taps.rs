@@ -1,8 +1,9 @@
 //! CPU kernels of the tap gather behind grid_sample and embedding_bag: out[n, a, p, :] = sum over t
 //! of w[n, p, t] * x[n, a, idx[n, p, t], :] for x [N, A, S, B], its adjoint (the gradient for x:
 //! each output spread back over its taps) and the weights' gradient (a dot product per tap).
-//! (n, a) planes run in parallel (the weight gradient: (n, p) rows); with B > 1 every tap is a
-//! vector multiply-add over a B-long row.
+//! (n, a) planes run in parallel (with few planes, blocks of output rows, or for the adjoint of
+//! columns, too; the weight gradient: (n, p) rows); with B > 1 every tap is a vector multiply-add
+//! over a B-long row.
 use super::iter::SendPtr;
 use super::pool::planes;
 use crate::dtype::{DType, Element};
@@ -32,44 +33,54 @@ unsafe fn slice<'a, T>(t: &Tensor) -> &'a [T] {
 
 fn gather<T: Element + Float>(x: &Tensor, idx: &Tensor, w: &Tensor, out: &Tensor, d: TapDims, adjoint: bool) {
     let TapDims { s, b, p, t, .. } = d;
+    let planes_n = d.n * d.a;
     let (src_len, dst_len) = if adjoint { (p * b, s * b) } else { (s * b, p * b) };
-    // SAFETY: contiguous buffers of the documented shapes; plane (n, a) of `out` is written by one task.
+    // Few planes (embedding_bag: one plane): the forward also splits each plane's outputs into row
+    // blocks, the adjoint (whose taps may hit any row) its columns into blocks.
+    let threads = super::threads::num_threads();
+    let blocks = match (planes_n >= 4 * threads, adjoint) {
+        (true, _) => 1,
+        (false, false) => p.clamp(1, 4 * threads),
+        (false, true) => (b / 32).clamp(1, threads),
+    };
+    // SAFETY: contiguous buffers of the documented shapes; plane (n, a) rows [q0, q1) (forward) or
+    // columns [c0, c1) (adjoint) of `out` are written by one task.
     let (xs, ids, ws, dst) = unsafe { (slice::<T>(x), slice::<i64>(idx), slice::<T>(w), SendPtr(out.data_ptr::<T>())) };
-    planes(d.n * d.a, (d.n * d.a).saturating_mul(p * t * b + dst_len), |plane| {
+    planes(planes_n * blocks, planes_n.saturating_mul(p * t * b + dst_len), |unit| {
+        let (plane, blk) = (unit / blocks, unit % blocks);
+        let (q0, q1, c0, c1) = if adjoint {
+            (0, p, blk * b / blocks, (blk + 1) * b / blocks)
+        } else {
+            (blk * p / blocks, (blk + 1) * p / blocks, 0, b)
+        };
         let n = plane / d.a;
         let src = &xs[plane * src_len..(plane + 1) * src_len];
-        let ys = unsafe { std::slice::from_raw_parts_mut(dst.get().add(plane * dst_len), dst_len) };
+        // Columns c0..c1 of output row r: no two tasks hold the same part of a row.
+        let base = dst.get().wrapping_add(plane * dst_len);
+        let row = |r: usize| unsafe { std::slice::from_raw_parts_mut(base.add(r * b + c0), c1 - c0) };
         let (ids, ws) = (&ids[n * p * t..(n + 1) * p * t], &ws[n * p * t..(n + 1) * p * t]);
         if adjoint {
-            ys.fill(T::zero());
+            (0..s).for_each(|r| row(r).fill(T::zero()));
         }
-        for q in 0..p {
+        for q in q0..q1 {
             let taps = q * t..(q + 1) * t;
-            match (b, adjoint) {
-                (1, false) => ys[q] = taps.fold(T::zero(), |acc, k| acc + ws[k] * src[ids[k] as usize]),
-                (1, true) => {
-                    for k in taps {
-                        let i = ids[k] as usize;
-                        ys[i] = ys[i] + ws[k] * src[q];
+            if adjoint {
+                let g = &src[q * b + c0..q * b + c1];
+                for k in taps {
+                    let wk = ws[k];
+                    for (o, &v) in row(ids[k] as usize).iter_mut().zip(g) {
+                        *o = *o + wk * v;
                     }
                 }
-                (_, false) => {
-                    let row = &mut ys[q * b..(q + 1) * b];
-                    row.fill(T::zero());
-                    for k in taps {
-                        let (wk, i) = (ws[k], ids[k] as usize);
-                        for (o, &v) in row.iter_mut().zip(&src[i * b..(i + 1) * b]) {
-                            *o = *o + wk * v;
-                        }
-                    }
-                }
-                (_, true) => {
-                    let g = &src[q * b..(q + 1) * b];
-                    for k in taps {
-                        let (wk, i) = (ws[k], ids[k] as usize);
-                        for (o, &v) in ys[i * b..(i + 1) * b].iter_mut().zip(g) {
-                            *o = *o + wk * v;
-                        }
+            } else if b == 1 {
+                row(q)[0] = taps.fold(T::zero(), |acc, k| acc + ws[k] * src[ids[k] as usize]);
+            } else {
+                let out = row(q);
+                out.fill(T::zero());
+                for k in taps {
+                    let (wk, i) = (ws[k], ids[k] as usize);
+                    for (o, &v) in out.iter_mut().zip(&src[i * b + c0..i * b + c1]) {
+                        *o = *o + wk * v;
                     }
                 }
             }
@@ -89,6 +100,21 @@ pub fn gather_taps_into(x: &Tensor, idx: &Tensor, w: &Tensor, out: &Tensor, d: T
     Ok(())
 }
 
+/// A dot product in 8 independent lanes (so that it vectorises), summed at the end.
+#[inline(always)]
+pub(super) fn dot<T: Float>(a: &[T], b: &[T]) -> T {
+    let mut lanes = [T::zero(); 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            lanes[l] = lanes[l] + x[l] * y[l];
+        }
+    }
+    let tail = ra.iter().zip(rb).fold(T::zero(), |acc, (&u, &v)| acc + u * v);
+    lanes.iter().fold(tail, |acc, &v| acc + v)
+}
+
 fn weight_grad<T: Element + Float>(g: &Tensor, x: &Tensor, idx: &Tensor, out: &Tensor, d: TapDims) {
     let TapDims { a, s, b, p, t, .. } = d;
     // SAFETY: contiguous buffers; row (n, q) of `out` is written by one task only.
@@ -102,7 +128,7 @@ fn weight_grad<T: Element + Float>(g: &Tensor, x: &Tensor, idx: &Tensor, out: &T
             for c in 0..a {
                 let gr = &gs[((n * a + c) * p + q) * b..][..b];
                 let xr = &xs[((n * a + c) * s + i) * b..][..b];
-                acc = gr.iter().zip(xr).fold(acc, |acc, (&u, &v)| acc + u * v);
+                acc = acc + dot(gr, xr);
             }
             *ok = acc;
         }

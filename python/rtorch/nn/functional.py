@@ -1325,7 +1325,8 @@ def _native_resample(x, dim, n_in, idx, w):
 
 def _resample_taps(x, dim, taps):
     """Sum of gathers along ``dim`` weighted per output position: ``taps`` is [(indices, weights), ...]."""
-    native = _native_resample(x, dim, x.shape[dim], np.stack([i for i, _ in taps], 1), np.stack([w for _, w in taps], 1))
+    idx, w = np.stack([i for i, _ in taps], 1), np.stack([w for _, w in taps], 1)
+    native = _native_resample(x, dim, x.shape[dim], idx, w)
     if native is not None:
         return native
     shape = [1] * x.dim()
