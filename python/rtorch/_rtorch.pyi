@@ -1821,6 +1821,22 @@ def _activation(input: Tensor, name: str, p0: _float = 0.0, p1: _float = 0.0) ->
     """`F.<name>(input, ...)` for the activation rows bound for nn.functional only (hardswish, hardsigmoid, ...)."""
 def _activation_(input: Tensor, name: str, p0: _float = 0.0, p1: _float = 0.0) -> Tensor:
     """The in-place activations: `input` overwritten; elu, leaky_relu, hardtanh take their backward from the result."""
+# ---- speednn: window-table pooling, interpolate's resampling pass and the tap gather (None off the CPU)
+def _max_pool_nd(input: Tensor, kernel_size: Sequence[_int], stride: Sequence[_int], padding: Sequence[_int],
+                 dilation: Sequence[_int], ceil_mode: _bool) -> tuple[Tensor, Tensor] | None:
+    """Max pooling over the last len(kernel_size) (1-3) dims: (values, flat indices)."""
+def _adaptive_max_pool_nd(input: Tensor, output_size: Sequence[_int]) -> tuple[Tensor, Tensor] | None:
+    """Adaptive max pooling of the last len(output_size) (1-3) dims: (values, flat indices)."""
+def _avg_pool_nd(input: Tensor, kernel_size: Sequence[_int], stride: Sequence[_int], padding: Sequence[_int],
+                 ceil_mode: _bool, count_include_pad: _bool, divisor_override: _int | None = None) -> Tensor | None:
+    """Average pooling over the last len(kernel_size) (1-3) dims."""
+def _adaptive_avg_pool_nd(input: Tensor, output_size: Sequence[_int]) -> Tensor | None:
+    """Adaptive average pooling of the last len(output_size) (1-3) dims."""
+def _resample(input: Tensor, dim: _int, n_in: _int, index: Sequence[_int], weight: Sequence[_float],
+              taps: _int) -> Tensor | None:
+    """Dim `dim` resampled through a tap table: output o sums weight[o*taps+t] * input[.., index[o*taps+t], ..]."""
+def _gather_taps(x: Tensor, idx: Tensor, w: Tensor) -> Tensor | None:
+    """out[n, a, p, :] = sum_t w[n, p, t] * x[n, a, idx[n, p, t], :] (grid_sample / embedding_bag)."""
 
 class _MethodFunction:
     """A function form of a Tensor method: ``rtorch.sum(input, ...)`` calls ``Tensor.sum``."""

@@ -249,6 +249,14 @@ impl Backward {
                 Some(t) => one(t),
                 None => crate::bail!(NotImplemented, "avg_pool2d: no gradient kernel on {}", g.device()),
             },
+            Backward::Resample { tab, dim, adjoint } => match crate::ops::conv::resample(&g, *dim, tab, !adjoint)? {
+                Some(t) => one(t),
+                None => crate::bail!(NotImplemented, "interpolate: no gradient kernel on {}", g.device()),
+            },
+            Backward::Taps { x, w, idx, s, adjoint } => {
+                let (x, w) = (x.unpack(node)?, w.unpack(node)?);
+                crate::ops::conv::gather_taps_backward(&g, &x, &w, idx, *s, *adjoint, [node.needs_grad(0), node.needs_grad(1)])
+            }
             Backward::Custom(_) => unreachable!("handled above"),
         }
     }

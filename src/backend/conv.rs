@@ -7,7 +7,7 @@ use crate::cpu::conv::ConvDims;
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::opdefs::{AvgWindows, Window};
+use crate::opdefs::{AvgWindows, MaxWindows, ResampleTable, Window};
 use crate::tensor::Tensor;
 use crate::{cpu, cuda};
 
@@ -103,19 +103,92 @@ pub fn max_pool(x: &Tensor, win: Window) -> Result<Option<(Tensor, Tensor)>> {
     Ok(Some((back(vals, x.dtype())?, idx)))
 }
 
-/// Average pooling of x [N, C, H, W] over `win` into [N, C, OH, OW], or with `adjoint` its
-/// gradient: g [N, C, OH, OW] spread back into [N, C, H, W]. None off the CPU (the op layer
-/// composes im2col and a sum there).
+/// `x`'s shape with its last `nd` dims replaced by `tail`.
+fn with_tail(x: &Tensor, nd: usize, tail: &[usize]) -> Vec<usize> {
+    let lead = &x.shape()[..x.ndim() - nd];
+    lead.iter().chain(tail).copied().collect()
+}
+
+/// Average pooling of x [.., (D,) H, W] (the window's `nd` trailing dims) over `win` into
+/// [.., (OD,) OH, OW], or with `adjoint` its gradient: g [.., (OD,) OH, OW] spread back into
+/// [.., (D,) H, W]. None off the CPU (the callers compose tensor ops there).
 pub fn avg_pool(x: &Tensor, win: &AvgWindows, adjoint: bool) -> Result<Option<Tensor>> {
     if x.device() != Device::Cpu {
         return Ok(None);
     }
     let xc = work("avg_pool2d", x)?;
-    let (n, c) = (x.shape()[0], x.shape()[1]);
-    let shape = if adjoint { [n, c, win.h, win.w] } else { [n, c, win.out_h(), win.out_w()] };
+    let shape = with_tail(x, win.nd, &if adjoint { win.in_dims() } else { win.out_dims() });
     let out = Tensor::alloc(&shape, xc.dtype(), Device::Cpu, false)?;
     cpu::pool::avg_pool_into(&xc, &out, win, adjoint)?;
     Ok(Some(back(out, x.dtype())?))
+}
+
+/// Max pooling of x [.., (D,) H, W] over the window tables `win`: (values in x's dtype, int64 flat
+/// in-volume indices of each window's first maximum), or None off the CPU (the callers compose
+/// tensor ops there).
+pub fn max_pool_nd(x: &Tensor, win: &MaxWindows) -> Result<Option<(Tensor, Tensor)>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let xc = work("max_pool", x)?;
+    let shape = with_tail(x, win.nd, &win.out_dims());
+    let vals = Tensor::alloc(&shape, xc.dtype(), Device::Cpu, false)?;
+    let idx = Tensor::alloc(&shape, DType::I64, Device::Cpu, false)?;
+    cpu::pool::max_pool_nd_into(&xc, &vals, &idx, win)?;
+    Ok(Some((back(vals, x.dtype())?, idx)))
+}
+
+/// Dim `dim` of x resampled through `tab` (n_in -> n_out), or with `adjoint` g's dim spread back
+/// (n_out -> n_in). None off the CPU (interpolate composes index_select and products there).
+pub fn resample(x: &Tensor, dim: usize, tab: &ResampleTable, adjoint: bool) -> Result<Option<Tensor>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let xc = work("interpolate", x)?;
+    let outer: usize = x.shape()[..dim].iter().product();
+    let inner: usize = x.shape()[dim + 1..].iter().product();
+    let mut shape = x.shape().to_vec();
+    shape[dim] = if adjoint { tab.n_in } else { tab.n_out };
+    let out = Tensor::alloc(&shape, xc.dtype(), Device::Cpu, false)?;
+    if out.numel() > 0 {
+        cpu::resample::resample_into(&xc, &out, outer, inner, tab, adjoint)?;
+    }
+    Ok(Some(back(out, x.dtype())?))
+}
+
+/// The tap gather of x [N, A, S, B] at idx [N, P, T] with weights w [N, P, T] (w in x's dtype)
+/// into [N, A, P, B], or with `adjoint` (x = g [N, A, P, B]) its transpose into [N, A, s, B]. None
+/// off the CPU (grid_sample and embedding_bag compose tensor ops there).
+pub fn gather_taps(x: &Tensor, idx: &Tensor, w: &Tensor, s: usize, adjoint: bool) -> Result<Option<Tensor>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let (xc, ic) = (work("gather_taps", x)?, super::contiguous(idx)?);
+    let wc = super::cast(&super::contiguous(w)?, xc.dtype())?;
+    let (xs, is) = (x.shape(), idx.shape());
+    let d = cpu::taps::TapDims { n: xs[0], a: xs[1], s, b: xs[3], p: is[1], t: is[2] };
+    let out = Tensor::alloc(&[d.n, d.a, if adjoint { s } else { d.p }, d.b], xc.dtype(), Device::Cpu, false)?;
+    if out.numel() > 0 {
+        cpu::taps::gather_taps_into(&xc, &ic, &wc, &out, d, adjoint)?;
+    }
+    Ok(Some(back(out, x.dtype())?))
+}
+
+/// The weights' gradient of the tap gather: [N, P, T] from g [N, A, P, B] and x [N, A, S, B], in
+/// `dtype`. None off the CPU.
+pub fn tap_weight_grad(g: &Tensor, x: &Tensor, idx: &Tensor, dtype: DType) -> Result<Option<Tensor>> {
+    if x.device() != Device::Cpu {
+        return Ok(None);
+    }
+    let (gc, xc, ic) = (work("gather_taps", g)?, work("gather_taps", x)?, super::contiguous(idx)?);
+    let xc = super::cast(&xc, gc.dtype())?;
+    let (xs, is) = (x.shape(), idx.shape());
+    let d = cpu::taps::TapDims { n: xs[0], a: xs[1], s: xs[2], b: xs[3], p: is[1], t: is[2] };
+    let out = Tensor::alloc(is, gc.dtype(), Device::Cpu, false)?;
+    if out.numel() > 0 {
+        cpu::taps::tap_weight_grad_into(&gc, &xc, &ic, &out, d)?;
+    }
+    Ok(Some(back(out, dtype)?))
 }
 
 /// The fused convolution (x `[N, C, H, W]`, w `[O, C/groups, kh, kw]`, bias `[O]`, one float dtype), or

@@ -188,10 +188,138 @@ fn run_chunks<R: Send>(chunks: usize, job: impl Fn(usize) -> R + Sync + Send) ->
     super::threads::parallel_map(chunks, chunks, job)
 }
 
+/// Every run of a depthwise (one input channel) convolution's taps over one plane: `f(oy, iy, tap,
+/// lo, hi, start)` for output row `oy` reading input row `iy` through kernel tap `tap`, where output
+/// columns lo..hi read input columns start, start + sw, ... (the columns inside the row).
+#[inline(always)]
+fn depthwise_runs(win: Window, mut f: impl FnMut(usize, usize, usize, usize, usize, usize)) {
+    let cols: Vec<(usize, usize)> = (0..win.kw).map(|kx| win.inside_cols(kx)).collect();
+    for oy in 0..win.out_h() {
+        for ky in 0..win.kh {
+            let Some(iy) = Window::src(oy, ky, win.sh, win.ph, win.dh, win.h) else { continue };
+            for (kx, &(lo, hi)) in cols.iter().enumerate() {
+                if lo < hi {
+                    f(oy, iy, ky * win.kw + kx, lo, hi, lo * win.sw + kx * win.dw - win.pw);
+                }
+            }
+        }
+    }
+}
+
+/// One output plane of a depthwise convolution: `out` [OH, OW] (pre-filled with the bias or zero)
+/// += the kh*kw taps `w` over the shifted input plane `x` [H, W]. With stride 1 each tap is a
+/// contiguous multiply-add over an output row.
+#[inline(always)]
+fn depthwise_plane<T: Element + Float>(x: &[T], w: &[T], out: &mut [T], win: Window) {
+    let (ow, wd, sw) = (win.out_w(), win.w, win.sw);
+    depthwise_runs(win, |oy, iy, t, lo, hi, start| {
+        let (orow, xrow, wv) = (&mut out[oy * ow + lo..oy * ow + hi], &x[iy * wd..(iy + 1) * wd], w[t]);
+        if sw == 1 {
+            for (o, &v) in orow.iter_mut().zip(&xrow[start..]) {
+                *o = *o + wv * v;
+            }
+        } else {
+            for (j, o) in orow.iter_mut().enumerate() {
+                *o = *o + wv * xrow[start + j * sw];
+            }
+        }
+    });
+}
+
+/// The adjoint of `depthwise_plane` for the input: `gx` [H, W] += the taps `w` spread from `g`.
+#[inline(always)]
+fn depthwise_adjoint_plane<T: Element + Float>(g: &[T], w: &[T], gx: &mut [T], win: Window) {
+    let (ow, wd, sw) = (win.out_w(), win.w, win.sw);
+    depthwise_runs(win, |oy, iy, t, lo, hi, start| {
+        let (grow, wv) = (&g[oy * ow + lo..oy * ow + hi], w[t]);
+        let xrow = &mut gx[iy * wd..(iy + 1) * wd];
+        if sw == 1 {
+            for (d, &v) in xrow[start..start + grow.len()].iter_mut().zip(grow) {
+                *d = *d + wv * v;
+            }
+        } else {
+            for (j, &v) in grow.iter().enumerate() {
+                let d = &mut xrow[start + j * sw];
+                *d = *d + wv * v;
+            }
+        }
+    });
+}
+
+/// The weights' gradient of `depthwise_plane`: `gw` [kh*kw] += per tap the dot product of `g` with
+/// the shifted input plane `x`.
+#[inline(always)]
+fn depthwise_weight_plane<T: Element + Float>(x: &[T], g: &[T], gw: &mut [T], win: Window) {
+    let (ow, wd, sw) = (win.out_w(), win.w, win.sw);
+    depthwise_runs(win, |oy, iy, t, lo, hi, start| {
+        let (grow, xrow) = (&g[oy * ow + lo..oy * ow + hi], &x[iy * wd..(iy + 1) * wd]);
+        let dot = if sw == 1 {
+            super::taps::dot(grow, &xrow[start..start + grow.len()])
+        } else {
+            grow.iter().enumerate().fold(T::zero(), |a, (j, &v)| a + v * xrow[start + j * sw])
+        };
+        gw[t] = gw[t] + dot;
+    });
+}
+
+/// Convolution backward with one input channel per group (depthwise): gx over (image, input
+/// channel) planes and gw over output channels in parallel, direct taps; gb as f64 sums.
+fn depthwise_backward<T: Element + Float>(x: &[T], w: &[T], g: &[T], gx: Option<&mut [T]>, gw: Option<&mut [T]>, gb: Option<&mut [f64]>, d: ConvDims) {
+    let (hw, l, og, taps) = (d.win.h * d.win.w, d.l(), d.og(), d.taps());
+    let work = d.n * d.o * l * taps;
+    if let Some(gb) = gb {
+        for (oc, acc) in gb.iter_mut().enumerate() {
+            *acc = (0..d.n).map(|img| super::sum_block(&g[(img * d.o + oc) * l..(img * d.o + oc + 1) * l])).sum();
+        }
+    }
+    if let Some(gx) = gx {
+        let px = SendPtr(gx.as_mut_ptr());
+        super::pool::planes(d.n * d.c, work, |plane| {
+            let (img, ic) = (plane / d.c, plane % d.c);
+            // SAFETY: plane (img, ic) owns gx[plane*HW .. (plane+1)*HW].
+            let dst = unsafe { std::slice::from_raw_parts_mut(px.get().add(plane * hw), hw) };
+            dst.fill(T::zero());
+            for oc in ic * og..(ic + 1) * og {
+                depthwise_adjoint_plane(&g[(img * d.o + oc) * l..(img * d.o + oc + 1) * l], &w[oc * taps..(oc + 1) * taps], dst, d.win);
+            }
+        });
+    }
+    if let Some(gw) = gw {
+        let pw = SendPtr(gw.as_mut_ptr());
+        super::pool::planes(d.o, work, |oc| {
+            // SAFETY: output channel oc owns gw[oc*taps .. (oc+1)*taps].
+            let row = unsafe { std::slice::from_raw_parts_mut(pw.get().add(oc * taps), taps) };
+            row.fill(T::zero());
+            for img in 0..d.n {
+                let ic = img * d.c + oc / og;
+                depthwise_weight_plane(&x[ic * hw..(ic + 1) * hw], &g[(img * d.o + oc) * l..(img * d.o + oc + 1) * l], row, d.win);
+            }
+        });
+    }
+}
+
+/// Convolution forward with one input channel per group (depthwise, any channel multiplier):
+/// direct taps over (image, output channel) planes in parallel, no columns and no gemm.
+fn depthwise_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, out: &mut [T], d: ConvDims) {
+    let (hw, l, og, taps) = (d.win.h * d.win.w, d.l(), d.og(), d.taps());
+    let po = SendPtr(out.as_mut_ptr());
+    super::pool::planes(d.n * d.o, d.n * d.o * l * taps, |plane| {
+        let (img, oc) = (plane / d.o, plane % d.o);
+        let ic = img * d.c + oc / og;
+        // SAFETY: plane (img, oc) owns out[plane*L .. (plane+1)*L].
+        let dst = unsafe { std::slice::from_raw_parts_mut(po.get().add(plane * l), l) };
+        dst.fill(bias.map_or(T::zero(), |b| b[oc]));
+        depthwise_plane(&x[ic * hw..(ic + 1) * hw], &w[oc * taps..(oc + 1) * taps], dst, d.win);
+    });
+}
+
 /// Fused convolution forward: per image, im2col into a reused buffer, then one gemm per group
 /// writing straight into the output with the bias pre-filled (gemm's dst = 1*dst + 1*w·cols).
 /// x [N, C, H, W], w [O, C/groups, kh, kw], out [N, O, OH, OW], all contiguous.
 pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, out: &mut [T], d: ConvDims) {
+    if d.groups > 1 && d.c == d.groups {
+        return depthwise_forward(x, w, bias, out, d);
+    }
     let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
     let (chunks, par) = d.split(2);
     let po = SendPtr(out.as_mut_ptr());
@@ -232,6 +360,9 @@ pub fn conv2d_forward<T: Element + Float>(x: &[T], w: &[T], bias: Option<&[T]>, 
 pub fn conv2d_backward<T: Element + Float>(
     x: &[T], w: &[T], g: &[T], gx: Option<&mut [T]>, gw: Option<&mut [T]>, gb: Option<&mut [f64]>, d: ConvDims,
 ) {
+    if d.groups > 1 && d.c == d.groups {
+        return depthwise_backward(x, w, g, gx, gw, gb, d);
+    }
     let (kk, og, l, o) = (d.kk(), d.og(), d.l(), d.o);
     let (need_x, need_w, need_b) = (gx.is_some(), gw.is_some(), gb.is_some());
     let hw = d.win.h * d.win.w;

@@ -17,6 +17,8 @@ pub mod norm;
 pub mod optim;
 pub mod pool;
 pub mod reduce;
+pub mod resample;
+pub mod taps;
 pub mod random;
 pub mod softmax;
 pub mod sort;

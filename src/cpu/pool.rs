@@ -1,19 +1,21 @@
-//! CPU pooling kernels on contiguous [planes, H, W] float tensors: average pooling over window
-//! tables (plain and adaptive, and its adjoint, which is its gradient), and max pooling's values
-//! with their first-max indices, plus the gather/scatter of values through those indices.
-//! Planes run in parallel; within a plane, window rows are summed into one row buffer with
-//! vector adds across W before the short horizontal sums.
+//! CPU pooling kernels on contiguous [planes, (D,) H, W] float tensors: average pooling over
+//! window tables (plain and adaptive, 1/2/3-D, and its adjoint, which is its gradient), and max
+//! pooling's values with their first-max indices (2-D sliding windows, and 1/2/3-D window tables),
+//! plus the gather/scatter of values through those indices. Planes run in parallel; within a
+//! plane, window rows are summed into one row buffer with vector adds across W before the short
+//! horizontal sums.
 use super::iter::{chunks_for, SendPtr};
 use super::threads::parallel_for;
 use crate::dtype::Element;
 use crate::error::Result;
-use crate::opdefs::{AvgWindows, Window};
+use crate::opdefs::conv::taps;
+use crate::opdefs::{AvgWindows, MaxWindows, Window};
 use crate::tensor::Tensor;
 use num_traits::Float;
 
 /// Run `f(plane)` for every plane: on this thread for small work, else in chunks on the pool,
 /// each in a frame compiled for AVX2 when the CPU has it (the row loops vectorise there).
-fn planes(n: usize, work: usize, f: impl Fn(usize) + Sync) {
+pub(super) fn planes(n: usize, work: usize, f: impl Fn(usize) + Sync) {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     unsafe fn avx2<F: Fn(usize)>(f: &F, lo: usize, hi: usize) {
@@ -44,46 +46,55 @@ fn add_row<T: Float>(dst: &mut [T], src: &[T]) {
     }
 }
 
-/// Average pooling of one plane `x` [H, W] into `out` [OH, OW]; `tmp` holds W values.
+/// Average pooling of one volume `x` [D, H, W] into `out` [OD, OH, OW]; `tmp` holds W values.
 #[inline(always)]
 fn avg_plane<T: Element + Float>(x: &[T], out: &mut [T], tmp: &mut [T], win: &AvgWindows) {
-    let (w, ow) = (win.w, win.out_w());
-    for (i, &(r0, r1)) in win.rows.iter().enumerate() {
-        // The window rows summed across the whole width (one row reads it in place).
-        let line: &[T] = if r1 == r0 + 1 {
-            &x[r0 * w..(r0 + 1) * w]
-        } else {
-            tmp.fill(T::zero());
-            for y in r0..r1 {
-                add_row(tmp, &x[y * w..(y + 1) * w]);
+    let (hw, w, (oh, ow)) = (win.h * win.w, win.w, (win.out_h(), win.out_w()));
+    for (k, &(z0, z1)) in win.deps.iter().enumerate() {
+        for (i, &(r0, r1)) in win.rows.iter().enumerate() {
+            // The window's rows (over its depths) summed across the whole width (one row reads
+            // it in place).
+            let line: &[T] = if (z1 - z0) * (r1 - r0) == 1 {
+                &x[z0 * hw + r0 * w..z0 * hw + (r0 + 1) * w]
+            } else {
+                tmp.fill(T::zero());
+                for z in z0..z1 {
+                    for y in r0..r1 {
+                        add_row(tmp, &x[z * hw + y * w..z * hw + (y + 1) * w]);
+                    }
+                }
+                tmp
+            };
+            let o = &mut out[(k * oh + i) * ow..(k * oh + i + 1) * ow];
+            for (j, (&(c0, c1), oj)) in win.cols.iter().zip(o.iter_mut()).enumerate() {
+                let s = line[c0..c1].iter().fold(T::zero(), |a, &v| a + v);
+                *oj = s / T::from_f64(win.divisor(k, i, j));
             }
-            tmp
-        };
-        let o = &mut out[i * ow..(i + 1) * ow];
-        for (j, &(c0, c1)) in win.cols.iter().enumerate() {
-            let s = line[c0..c1].iter().fold(T::zero(), |a, &v| a + v);
-            o[j] = s / T::from_f64(win.divisor(i, j));
         }
     }
 }
 
-/// The adjoint of `avg_plane`: `g` [OH, OW] spread back over its windows into `gx` [H, W]
+/// The adjoint of `avg_plane`: `g` [OD, OH, OW] spread back over its windows into `gx` [D, H, W]
 /// (overwritten); `tmp` holds W values.
 #[inline(always)]
 fn avg_adjoint_plane<T: Element + Float>(g: &[T], gx: &mut [T], tmp: &mut [T], win: &AvgWindows) {
-    let (w, ow) = (win.w, win.out_w());
+    let (hw, w, (oh, ow)) = (win.h * win.w, win.w, (win.out_h(), win.out_w()));
     gx.fill(T::zero());
-    for (i, &(r0, r1)) in win.rows.iter().enumerate() {
-        tmp.fill(T::zero());
-        let gr = &g[i * ow..(i + 1) * ow];
-        for (j, &(c0, c1)) in win.cols.iter().enumerate() {
-            let v = gr[j] / T::from_f64(win.divisor(i, j));
-            for t in &mut tmp[c0..c1] {
-                *t = *t + v;
+    for (k, &(z0, z1)) in win.deps.iter().enumerate() {
+        for (i, &(r0, r1)) in win.rows.iter().enumerate() {
+            tmp.fill(T::zero());
+            let gr = &g[(k * oh + i) * ow..(k * oh + i + 1) * ow];
+            for (j, &(c0, c1)) in win.cols.iter().enumerate() {
+                let v = gr[j] / T::from_f64(win.divisor(k, i, j));
+                for t in &mut tmp[c0..c1] {
+                    *t = *t + v;
+                }
             }
-        }
-        for y in r0..r1 {
-            add_row(&mut gx[y * w..(y + 1) * w], tmp);
+            for z in z0..z1 {
+                for y in r0..r1 {
+                    add_row(&mut gx[z * hw + y * w..z * hw + (y + 1) * w], tmp);
+                }
+            }
         }
     }
 }
@@ -107,10 +118,11 @@ macro_rules! with_float {
     }};
 }
 
-/// Average pooling of `x` [P, H, W] (contiguous float32/float64) into `out` [P, OH, OW] (fresh),
-/// or, with `adjoint`, the gradient `x` = g [P, OH, OW] spread back into `out` [P, H, W].
+/// Average pooling of `x` [P, D, H, W] (contiguous float32/float64) into `out` [P, OD, OH, OW]
+/// (fresh), or, with `adjoint`, the gradient `x` = g [P, OD, OH, OW] spread back into `out`
+/// [P, D, H, W].
 pub fn avg_pool_into(x: &Tensor, out: &Tensor, win: &AvgWindows, adjoint: bool) -> Result<()> {
-    let (hw, l) = (win.h * win.w, win.out_h() * win.out_w());
+    let (hw, l) = (win.d * win.h * win.w, win.out_d() * win.out_h() * win.out_w());
     let p = if adjoint { x.numel() / l.max(1) } else { x.numel() / hw.max(1) };
     with_float!(x.dtype(), T => {
         // SAFETY: contiguous buffers of P planes each; plane i is written by one task only.
@@ -128,16 +140,6 @@ pub fn avg_pool_into(x: &Tensor, out: &Tensor, win: &AvgWindows, adjoint: bool) 
         });
     });
     Ok(())
-}
-
-/// The taps `k` of one axis whose input position `o*s + k*d - p` lies in [0, n): a range.
-#[inline(always)]
-fn taps(o: usize, k: usize, s: usize, p: usize, d: usize, n: usize) -> (usize, usize) {
-    let start = (o * s) as isize - p as isize;
-    // first k with start + k d >= 0; first k with start + k d >= n
-    let first = |bound: isize| if start >= bound { 0 } else { ((bound - start + d as isize - 1) / d as isize) as usize };
-    let lo = first(0).min(k);
-    (lo, first(n as isize).clamp(lo, k))
 }
 
 /// Max pooling of `x` [P, H, W] (contiguous float32/float64): values into `vals` and the flat
@@ -181,6 +183,60 @@ pub fn max_pool_into(x: &Tensor, vals: &Tensor, idx: &Tensor, win: Window) -> Re
                     }
                     v[y * ow + xo] = best;
                     ix[y * ow + xo] = at as i64;
+                }
+            }
+        });
+    });
+    Ok(())
+}
+
+/// Max pooling of `x` [P, D, H, W] (contiguous float32/float64) over the window tables `win`:
+/// values into `vals` and the flat in-volume index of each window's first maximum (in D, H, W
+/// scan order; a NaN counts as the maximum, the first NaN wins) into `idx`, both [P, OD, OH, OW].
+/// An empty window (none in valid geometry) gives -inf at index 0.
+pub fn max_pool_nd_into(x: &Tensor, vals: &Tensor, idx: &Tensor, win: &MaxWindows) -> Result<()> {
+    let plane = win.plane();
+    let [ad, ah, aw] = &win.axes;
+    let (hw, w) = (win.size[1] * win.size[2], win.size[2]);
+    let [sd, sh, sw] = win.step;
+    let l = ad.len() * ah.len() * aw.len();
+    let p = x.numel() / plane.max(1);
+    let per: usize = win.axes.iter().map(|a| a.iter().map(|t| t.1).max().unwrap_or(0)).product();
+    with_float!(x.dtype(), T => {
+        // SAFETY: contiguous buffers; plane i writes only its own outputs.
+        let (src, pv, pi) = unsafe { (slice::<T>(x), SendPtr(vals.data_ptr::<T>()), SendPtr(idx.data_ptr::<i64>())) };
+        planes(p, (p * l).saturating_mul(per), |i| {
+            let xs = &src[i * plane..(i + 1) * plane];
+            let (v, ix) = unsafe {
+                (std::slice::from_raw_parts_mut(pv.get().add(i * l), l), std::slice::from_raw_parts_mut(pi.get().add(i * l), l))
+            };
+            let mut o = 0;
+            for &(z0, zn) in ad {
+                for &(y0, yn) in ah {
+                    for &(x0, xn) in aw {
+                        let mut best = T::neg_infinity();
+                        let mut at = 0usize;
+                        let mut first = true;
+                        for z in 0..zn {
+                            for y in 0..yn {
+                                let row = (z0 + z * sd) * hw + (y0 + y * sh) * w + x0;
+                                for t in 0..xn {
+                                    let pos = row + t * sw;
+                                    let val = xs[pos];
+                                    // The first tap, a greater value, or the first NaN takes the lead.
+                                    #[allow(clippy::eq_op)]
+                                    if first || (!(val <= best) && best == best) {
+                                        best = val;
+                                        at = pos;
+                                        first = false;
+                                    }
+                                }
+                            }
+                        }
+                        v[o] = best;
+                        ix[o] = at as i64;
+                        o += 1;
+                    }
                 }
             }
         });

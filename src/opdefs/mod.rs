@@ -16,7 +16,7 @@ pub mod view;
 
 pub use attention::AttentionDims;
 pub use binary::BinaryOp;
-pub use conv::{AvgWindows, Window};
+pub use conv::{AvgWindows, MaxWindows, ResampleTable, Window};
 pub use dtype_group::DtypeGroup;
 pub use index::IndexItem;
 pub use loss::{ClassLoss, Reduction, Spec};

@@ -5,7 +5,8 @@
 use crate::backend;
 use crate::bail;
 use crate::error::Result;
-use crate::opdefs::{AvgWindows, Window};
+use crate::opdefs::{AvgWindows, MaxWindows, ResampleTable, Window};
+use std::sync::Arc;
 use crate::tape::{record1, Backward, Saved};
 use crate::tensor::Tensor;
 
@@ -352,4 +353,106 @@ fn averaging_matrix(out: usize, len: usize, dtype: crate::dtype::DType) -> Resul
         }
     }
     Tensor::from_vec(v, &[out, len])?.to_dtype(dtype)
+}
+
+// ---- Pooling over 1/2/3-D window tables and interpolate's resampling pass (CPU kernels; the
+// ---- Python callers compose tensor ops where these return None).
+
+/// Refuses an `x` whose trailing `nd` dims are not `dims` (the tables were built for them).
+fn check_tail(op: &str, x: &Tensor, dims: &[usize]) -> Result<()> {
+    if x.ndim() < dims.len() || x.shape()[x.ndim() - dims.len()..] != *dims {
+        bail!(Shape, "{}: the window tables were built for trailing dims {:?}, got an input of size {:?}", op, dims, x.shape());
+    }
+    Ok(())
+}
+
+/// Max pooling over the trailing `win.nd` dims of `x`: (values, int64 flat indices into each
+/// pooled volume) with the first maximum of each window, like PyTorch; None off the CPU.
+pub fn max_pool_nd(x: &Tensor, win: &MaxWindows) -> Result<Option<(Tensor, Tensor)>> {
+    check_tail("max_pool", x, &win.size[3 - win.nd..])?;
+    let Some((vals, idx)) = backend::conv::max_pool_nd(&x.detach(), win)? else {
+        return Ok(None);
+    };
+    record1(&vals, &[x], || Backward::PlaneGather { idx: idx.clone(), hw: win.plane(), input_shape: x.shape().to_vec() });
+    Ok(Some((vals, idx)))
+}
+
+/// Average pooling over the trailing `win.nd` dims of `x` (plain or adaptive tables), with its
+/// gradient kernel; None off the CPU.
+pub fn avg_pool_nd(x: &Tensor, win: &AvgWindows) -> Result<Option<Tensor>> {
+    check_tail("avg_pool", x, &win.in_dims())?;
+    avg_pool(x, win, false)
+}
+
+/// Dim `dim` of `x` resampled through `tab` (length n_in -> n_out; `adjoint`: n_out -> n_in, the
+/// gradient), each the other's backward; None off the CPU.
+pub fn resample(x: &Tensor, dim: usize, tab: &Arc<ResampleTable>, adjoint: bool) -> Result<Option<Tensor>> {
+    let n = if adjoint { tab.n_out } else { tab.n_in };
+    if dim >= x.ndim() || x.shape()[dim] != n {
+        bail!(Shape, "interpolate: expected dim {} of size {}, got an input of size {:?}", dim, n, x.shape());
+    }
+    if tab.idx.len() != tab.n_out * tab.taps || tab.w.len() != tab.idx.len() || tab.idx.iter().any(|&i| i >= tab.n_in) {
+        bail!(Value, "interpolate: a tap table of {} outputs x {} taps needs that many indices below {} and weights, got {} and {}", tab.n_out, tab.taps, tab.n_in, tab.idx.len(), tab.w.len());
+    }
+    let Some(out) = backend::conv::resample(&x.detach(), dim, tab, adjoint)? else {
+        if adjoint {
+            bail!(NotImplemented, "interpolate backward: no kernel on {} (the forward composes tensor ops there)", x.device());
+        }
+        return Ok(None);
+    };
+    record1(&out, &[x], || Backward::Resample { tab: tab.clone(), dim, adjoint });
+    Ok(Some(out))
+}
+
+/// The tap gather behind grid_sample and embedding_bag: out[n, a, p, :] = sum over t of
+/// w[n, p, t] * x[n, a, idx[n, p, t], :] for x [N, A, S, B], int64 idx in [0, S) and float w, both
+/// [N, P, T]; with `adjoint` (x = g [N, A, P, B]) its transpose into [N, A, s, B]. Differentiable
+/// in x and w (the weights' gradient is not itself differentiable, as PyTorch's grid_sampler
+/// backward); None off the CPU.
+pub fn gather_taps(x: &Tensor, idx: &Tensor, w: &Tensor, s: usize, adjoint: bool) -> Result<Option<Tensor>> {
+    let (xs, is) = (x.shape(), idx.shape());
+    if x.ndim() != 4 || idx.ndim() != 3 || w.shape() != is || xs[0] != is[0] || (!adjoint && xs[2] != s) || (adjoint && xs[2] != is[1]) {
+        bail!(Shape, "gather_taps: expected x [N, A, S, B] and idx, w [N, P, T], got x {:?}, idx {:?}, w {:?} (S = {}, adjoint {})", xs, is, w.shape(), s, adjoint);
+    }
+    if idx.dtype() != crate::dtype::DType::I64 || !w.dtype().is_float() || !x.dtype().is_float() {
+        bail!(DType, "gather_taps: expected float x and w and int64 idx, got {}, {} and {}", x.dtype(), w.dtype(), idx.dtype());
+    }
+    if x.device() != idx.device() || x.device() != w.device() {
+        bail!(Device, "gather_taps: expected x, idx and w on one device, got {}, {} and {}", x.device(), idx.device(), w.device());
+    }
+    if x.device() != crate::device::Device::Cpu {
+        if adjoint {
+            bail!(NotImplemented, "gather_taps backward: no kernel on {}", x.device());
+        }
+        return Ok(None);
+    }
+    if let Some(bad) = idx.to_vec::<i64>()?.into_iter().find(|&i| i < 0 || i as usize >= s) {
+        bail!(Index, "gather_taps: index {} is out of range for a dim of size {}", bad, s);
+    }
+    let Some(out) = backend::conv::gather_taps(&x.detach(), &idx.detach(), &w.detach(), s, adjoint)? else {
+        if adjoint {
+            bail!(NotImplemented, "gather_taps backward: no kernel on {}", x.device());
+        }
+        return Ok(None);
+    };
+    record1(&out, &[x, w], || Backward::Taps { x: Saved::input(x), w: Saved::input(w), idx: idx.detach(), s, adjoint });
+    Ok(Some(out))
+}
+
+/// Gradients of `gather_taps` for (x, w) from the output gradient `g`.
+pub fn gather_taps_backward(g: &Tensor, x: &Tensor, w: &Tensor, idx: &Tensor, s: usize, adjoint: bool, needs: [bool; 2]) -> Result<Vec<Option<Tensor>>> {
+    let gx = if needs[0] {
+        let n = if adjoint { idx.shape()[1] } else { s };
+        gather_taps(g, idx, w, n, !adjoint)?
+    } else {
+        None
+    };
+    let gw = if needs[1] {
+        // d out / d w[n, p, t] pairs the [N, A, P, B] side with the [N, A, S, B] side at the tap.
+        let (pside, sside) = if adjoint { (x, g) } else { (g, x) };
+        backend::conv::tap_weight_grad(&pside.detach(), &sside.detach(), idx, w.dtype())?
+    } else {
+        None
+    };
+    Ok(vec![gx, gw])
 }

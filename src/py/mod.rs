@@ -14,6 +14,7 @@ mod guard;
 mod linalg;
 mod nccl;
 mod nn;
+mod pool;
 mod optim;
 mod ordering;
 mod out;
@@ -81,6 +82,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_graph_seq, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_name_grad_fn, m)?)?;
     nn::register(m)?;
+    pool::register(m)?;
     ordering::register(m)?;
     cuda::register(m)?;
     optim::register(m)?;

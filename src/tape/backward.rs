@@ -69,6 +69,10 @@ pub enum Backward {
     PlaneScatter { idx: Tensor, hw: usize },
     /// Average pooling over window tables (`adjoint`: its gradient, spread back over the windows).
     AvgPool { win: crate::opdefs::AvgWindows, adjoint: bool },
+    /// interpolate's resampling of dim `dim` through a tap table (`adjoint`: its gradient).
+    Resample { tab: Arc<crate::opdefs::ResampleTable>, dim: usize, adjoint: bool },
+    /// The tap gather of grid_sample / embedding_bag: inputs (x, w) (`adjoint`: its transpose).
+    Taps { x: Saved, w: Saved, idx: Tensor, s: usize, adjoint: bool },
     Custom(Arc<dyn CustomBackward>),
 }
 
@@ -123,8 +127,10 @@ impl Backward {
             Backward::PlaneGather { .. } => "MaxPool2DWithIndicesBackward0".into(),
             Backward::PlaneScatter { .. } => "MaxPoolScatterBackward0".into(),
             Backward::AvgPool { win, adjoint } => {
-                format!("{}AvgPool2DBackward{}0", if win.adaptive { "Adaptive" } else { "" }, if *adjoint { "Backward" } else { "" })
+                format!("{}AvgPool{}DBackward{}0", if win.adaptive { "Adaptive" } else { "" }, win.nd, if *adjoint { "Backward" } else { "" })
             }
+            Backward::Resample { adjoint, .. } => format!("UpsampleBackward{}0", if *adjoint { "Backward" } else { "" }),
+            Backward::Taps { adjoint, .. } => format!("GatherTapsBackward{}0", if *adjoint { "Backward" } else { "" }),
             Backward::Custom(c) => return c.name(),
         };
         base

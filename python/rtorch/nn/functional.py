@@ -1317,8 +1317,23 @@ def _cubic_taps(in_size, out_size, scale, align_corners, ftype):
     return [(np.clip(base + k - 1, 0, in_size - 1), w.astype(ftype)) for k, w in enumerate(weights)]
 
 
+def _native_resample(x, dim, n_in, idx, w):
+    """The native resampling pass (``rtorch._rtorch._resample``: one kernel and its adjoint as backward) of dim
+    ``dim`` through the per-output taps ``idx`` / ``w`` (numpy (n_out, taps)), or None where it does not apply
+    (off the CPU, a non-float dtype, a build without it)."""
+    fn = getattr(rtorch._rtorch, "_resample", None)
+    if fn is None or x.device.type != "cpu" or not x.dtype.is_floating_point:
+        return None
+    return fn(x, dim, n_in, np.asarray(idx, dtype=np.int64).ravel().tolist(),
+              np.asarray(w, dtype=np.float64).ravel().tolist(), idx.shape[1])
+
+
 def _resample_taps(x, dim, taps):
     """Sum of gathers along ``dim`` weighted per output position: ``taps`` is [(indices, weights), ...]."""
+    idx, w = np.stack([i for i, _ in taps], 1), np.stack([w for _, w in taps], 1)
+    native = _native_resample(x, dim, x.shape[dim], idx, w)
+    if native is not None:
+        return native
     shape = [1] * x.dim()
     shape[dim] = len(taps[0][0])
     out = None
@@ -1331,6 +1346,12 @@ def _resample_taps(x, dim, taps):
 
 def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
     """Gather along ``dim`` (nearest), or blend two gathers with per-position weights (linear)."""
+    if idx1 is None:
+        native = _native_resample(x, dim, x.shape[dim], idx0[:, None], np.ones((len(idx0), 1)))
+    else:
+        native = _native_resample(x, dim, x.shape[dim], np.stack([idx0, idx1], 1), np.stack([w0, w1], 1))
+    if native is not None:
+        return native
     i0 = rtorch.tensor(idx0, dtype=rtorch.int64, device=x.device)
     if idx1 is None:
         return x.index_select(dim, i0)

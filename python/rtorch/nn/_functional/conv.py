@@ -70,13 +70,14 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if p[0]:
         x = F.pad(x, (0, 0, 0, 0, p[0], p[0]))
     dout = (padded[0] - d[0] * (k[0] - 1) - 1) // s[0] + 1
-    out = None
-    for kd in range(k[0]):
-        start = kd * d[0]
-        sl = x[:, :, start:start + (dout - 1) * s[0] + 1:s[0]]
-        sl = sl.transpose(1, 2).reshape(n * dout, c, *x.shape[3:])
-        y = F.conv2d(sl, weight[:, :, kd], None, s[1:], p[1:], d[1:], groups)
-        out = y if out is None else out + y
+    # The depth taps folded into the channels: one conv2d over (N*D_out) images of kD*C channels, ordered
+    # (group, depth tap, channel in group) so that groups stay contiguous; the weight likewise.
+    cg, h, w = c // groups, x.shape[3], x.shape[4]
+    taps = [x[:, :, kd * d[0]:kd * d[0] + (dout - 1) * s[0] + 1:s[0]].reshape(n, groups, cg, dout, h, w)
+            .permute(0, 3, 1, 2, 4, 5) for kd in range(k[0])]
+    cols = rtorch.stack(taps, 3).reshape(n * dout, groups * k[0] * cg, h, w)
+    wk = weight.permute(0, 2, 1, 3, 4).reshape(weight.shape[0], k[0] * cg, *k[1:])
+    out = F.conv2d(cols, wk, None, s[1:], p[1:], d[1:], groups)
     out = out.reshape(n, dout, weight.shape[0], *out.shape[2:]).transpose(1, 2)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1, 1)

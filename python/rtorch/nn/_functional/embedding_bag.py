@@ -1,5 +1,6 @@
-"""nn.functional.embedding_bag: sums, means or maxima of bags of embedding rows, composed from one gather of the
-rows into a padded (bags, longest bag, dim) block."""
+"""nn.functional.embedding_bag: sums, means or maxima of bags of embedding rows. On the CPU sums and means are one
+native tap gather (each bag reads its rows once, no per-index embeddings); maxima and other devices compose one
+gather of the rows into a padded (bags, longest bag, dim) block."""
 import numpy as np
 
 import rtorch
@@ -98,6 +99,16 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     keep = rtorch.tensor(mask, device=dev)
     if padding_idx is not None:
         keep = keep & (idx != padding_idx)
+    native = getattr(rtorch._rtorch, "_gather_taps", None)
+    if mode != "max" and native is not None and dev.type == "cpu" and weight.dtype.is_floating_point:
+        # One fused gather-reduce: bag b sums w[b, j] * weight[idx[b, j]] (w: kept, times the sample weights).
+        w = keep.to(weight.dtype)
+        if per_sample_weights is not None:
+            w = w * per_sample_weights.reshape(-1).index_select(0, pos_t.reshape(-1)).reshape(pos.shape).to(w.dtype)
+        total = native(weight.reshape(1, 1, *weight.shape), idx.unsqueeze(0), w.unsqueeze(0))
+        if total is not None:
+            total = total.reshape(pos.shape[0], weight.shape[1])
+            return total if mode == "sum" else total / keep.sum(1, keepdim=True).to(total.dtype).clamp_min(1)
     rows = weight.index_select(0, idx.reshape(-1)).reshape(*pos.shape, weight.shape[1])   # (B, L, D)
     k = keep.unsqueeze(-1)
     if mode == "max":

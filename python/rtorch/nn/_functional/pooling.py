@@ -5,6 +5,10 @@ Every pool gathers its windows with one broadcast advanced index, ``x[:, :, I_0,
 holds, per output position and kernel offset, the input index along dim d (clamped into range, with a validity
 mask for padding and adaptive windows). A max pool then takes the first maximum of each window (NaN wins, as in
 PyTorch) and gathers that one element, so its gradient goes to one input element per window, as PyTorch's does.
+
+On the CPU, float inputs take the native window-table kernels instead (``rtorch._rtorch._max_pool_nd`` and its
+adaptive / average siblings: one pass per pooled volume, with their own backward); the composition above is the
+path of every other device and dtype.
 """
 import math
 
@@ -23,6 +27,14 @@ def _int(e, name, op):
         return int(e.__index__() if hasattr(e, "__index__") else e)
     except (TypeError, ValueError, RuntimeError):
         raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not {type(e).__name__}") from None
+
+
+def _kernel(name, x):
+    """The native window-table kernel ``rtorch._rtorch.<name>`` when it can take ``x`` (a float tensor on the
+    CPU, and a build that has it), else None."""
+    if x.device.type != "cpu" or not x.dtype.is_floating_point:
+        return None
+    return getattr(rtorch._rtorch, name, None)
 
 
 def _tuple(v, n, name, op):
@@ -169,12 +181,17 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, op):
     spatial = x.shape[2:]
     out = [_pool_size(spatial[i], k[i], s[i], p[i], d[i], ceil_mode) for i in range(n)]
     _check_pool(op, k, s, p, d, list(x.shape[1:]) if not unbatched else list(input.shape), out, n)
-    idxs, valids = zip(*(_sliding(spatial[i], k[i], s[i], p[i], d[i], ceil_mode, op) for i in range(n)))
-    w = _strided_windows(x, k, s, p, d, out, _lowest(x.dtype))
-    flat = _flat_index(idxs, spatial, x.device)
-    arg = w.argmax(-1, keepdim=True)
-    values = w.gather(-1, arg).squeeze(-1)
-    idx = flat.expand(w.shape).gather(-1, arg).squeeze(-1)
+    native = _kernel("_max_pool_nd", x)
+    r = native(x, list(k), list(s), list(p), list(d), bool(ceil_mode)) if native else None
+    if r is not None:
+        values, idx = r
+    else:
+        idxs, valids = zip(*(_sliding(spatial[i], k[i], s[i], p[i], d[i], ceil_mode, op) for i in range(n)))
+        w = _strided_windows(x, k, s, p, d, out, _lowest(x.dtype))
+        flat = _flat_index(idxs, spatial, x.device)
+        arg = w.argmax(-1, keepdim=True)
+        values = w.gather(-1, arg).squeeze(-1)
+        idx = flat.expand(w.shape).gather(-1, arg).squeeze(-1)
     if unbatched:
         values, idx = values.squeeze(0), idx.squeeze(0)
     return values, idx
@@ -229,6 +246,12 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     spatial = x.shape[2:]
     out = [_pool_size(spatial[i], k[i], s[i], p[i], 1, ceil_mode) for i in range(n)]
     _check_pool(op, k, s, p, (1,) * n, list(x.shape[1:]) if not unbatched else list(input.shape), out, n)
+    native = _kernel("_avg_pool_nd", x) if divisor_override is None or (
+        isinstance(divisor_override, int) and divisor_override > 0) else None
+    r = native(x, list(k), list(s), list(p), bool(ceil_mode), bool(count_include_pad), divisor_override) \
+        if native else None
+    if r is not None:
+        return r.squeeze(0) if unbatched else r
     idxs, valids, counts = [], [], []
     for i in range(n):
         o, v = _sliding(spatial[i], k[i], s[i], p[i], 1, ceil_mode, op)
@@ -315,6 +338,8 @@ def _adaptive_max(input, n, output_size, op):
     if any(o == 0 for o in osz) or x.shape[0] == 0:
         shape = [*x.shape[:2], *osz]
         v, i = x.new_zeros(shape), rtorch.zeros(shape, dtype=rtorch.int64, device=x.device)
+    elif _kernel("_adaptive_max_pool_nd", x) is not None:
+        v, i = rtorch._rtorch._adaptive_max_pool_nd(x, list(osz))
     else:
         v, i = _max_of_windows(*_windows(x, idxs, valids))
     return (v.squeeze(0), i.squeeze(0)) if unbatched else (v, i)
@@ -326,6 +351,8 @@ def _adaptive_avg(input, n, output_size, op):
     osz, idxs, valids, counts = _adaptive(x, n, output_size, op)
     if any(o == 0 for o in osz) or x.shape[0] == 0:
         out = x.new_zeros([*x.shape[:2], *osz])
+    elif _kernel("_adaptive_avg_pool_nd", x) is not None:
+        out = rtorch._rtorch._adaptive_avg_pool_nd(x, list(osz))
     else:
         w, mask, _ = _windows(x, idxs, valids)
         div = counts[0]

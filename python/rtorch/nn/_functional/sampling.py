@@ -1,5 +1,6 @@
 """nn.functional resampling aliases and sampling: upsample / upsample_nearest / upsample_bilinear (deprecated
-forms of interpolate), gumbel_softmax, affine_grid and grid_sample."""
+forms of interpolate), gumbel_softmax, affine_grid and grid_sample (its corner indices and weights composed from
+tensor ops, then one native tap gather on the CPU)."""
 import warnings
 
 import rtorch
@@ -162,9 +163,9 @@ def _source_index(coord, size, padding_mode, align_corners):
     return c
 
 
-def _gather(flat, sizes, idxs):
-    """Values of ``flat`` (N, C, prod(sizes)) at the integer coordinates ``idxs`` (one (N, P) tensor per spatial
-    dim, counted from the first), zero where any coordinate is out of range: (N, C, P)."""
+def _linear_index(sizes, idxs):
+    """(flat index into prod(sizes), in-range mask) of the integer coordinates ``idxs`` (one (N, P) tensor per
+    spatial dim, counted from the first); out-of-range coordinates are clamped into range."""
     valid = None
     lin = None
     for size, i in zip(sizes, idxs):
@@ -172,9 +173,28 @@ def _gather(flat, sizes, idxs):
         valid = ok if valid is None else valid & ok
         ic = i.clamp(0, size - 1)
         lin = ic if lin is None else lin * size + ic
+    return lin, valid
+
+
+def _sample(flat, sizes, taps):
+    """Sum over the taps ``[(idxs, weight), ...]`` of ``weight * flat`` gathered at the integer coordinates
+    ``idxs`` (as `_linear_index`; a weight is (N, P)), zero where a coordinate is out of range: (N, C, P).
+
+    On the CPU one native tap gather (``rtorch._rtorch._gather_taps``, differentiable in the input and the
+    weights); elsewhere one gather per tap."""
+    lins, ws = zip(*((lin, w * valid.to(w.dtype)) for lin, valid, w in
+                     ((*_linear_index(sizes, idx), w) for idx, w in taps)))
+    native = getattr(rtorch._rtorch, "_gather_taps", None)
+    if native is not None and flat.device.type == "cpu" and flat.dtype.is_floating_point:
+        out = native(flat.unsqueeze(-1), rtorch.stack(lins, -1), rtorch.stack(ws, -1).to(flat.dtype))
+        if out is not None:
+            return out.squeeze(-1)
     n, c = flat.shape[:2]
-    vals = flat.gather(2, lin.unsqueeze(1).expand(n, c, lin.shape[1]))
-    return vals * valid.unsqueeze(1).to(vals.dtype)
+    out = None
+    for lin, w in zip(lins, ws):
+        term = flat.gather(2, lin.unsqueeze(1).expand(n, c, lin.shape[1])) * w.unsqueeze(1)
+        out = term if out is None else out + term
+    return out
 
 
 def _cubic_weights(t):
@@ -237,7 +257,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raw = [_unnormalize(cc, s, align_corners) for cc, s in zip(coords, sizes)]
         base = [r.floor() for r in raw]
         ws = [_cubic_weights(r - b) for r, b in zip(raw, base)]
-        out = None
+        taps = []
         for i in range(4):
             for j in range(4):
                 tap = []
@@ -246,16 +266,16 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                     if padding_mode != "zeros":  # ATen bounds each tap through the padding mode
                         t = _pad_tap(t, s, padding_mode, align_corners)
                     tap.append(t.to(rtorch.int64))
-                term = _gather(flat, sizes, tap) * (ws[0][i] * ws[1][j]).unsqueeze(1)
-                out = term if out is None else out + term
-        return out.reshape(n, c, *out_sp)
+                taps.append((tap, ws[0][i] * ws[1][j]))
+        return _sample(flat, sizes, taps).reshape(n, c, *out_sp)
     src = [_source_index(cc, s, padding_mode, align_corners) for cc, s in zip(coords, sizes)]
     if mode == "nearest":
-        out = _gather(flat, sizes, [s_.round().to(rtorch.int64) for s_ in src])
+        one = rtorch.ones(src[0].shape, dtype=flat.dtype, device=flat.device)
+        out = _sample(flat, sizes, [([s_.round().to(rtorch.int64) for s_ in src], one)])
         return out.reshape(n, c, *out_sp)
     lows = [s_.floor() for s_ in src]
     fracs = [s_ - lo for s_, lo in zip(src, lows)]
-    out = None
+    taps = []
     for corner in range(2 ** n_sp):
         idx, w = [], None
         for k in range(n_sp):
@@ -263,9 +283,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
             idx.append((lows[k] + hi).to(rtorch.int64))
             wk = fracs[k] if hi else 1 - fracs[k]
             w = wk if w is None else w * wk
-        term = _gather(flat, sizes, idx) * w.unsqueeze(1)
-        out = term if out is None else out + term
-    return out.reshape(n, c, *out_sp)
+        taps.append((idx, w))
+    return _sample(flat, sizes, taps).reshape(n, c, *out_sp)
 
 
 def _pad_tap(t, size, padding_mode, align_corners):
