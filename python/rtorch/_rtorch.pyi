@@ -52,10 +52,9 @@ class dtype:
     def is_complex(self) -> _bool:
         """``True`` for the complex dtypes (complex64, complex128)."""
     def to_real(self) -> dtype:
-        """The real dtype of a complex dtype's parts (``complex64.to_real()`` is ``float32``); other dtypes
-        return themselves."""
+        """Returns the real dtype of a complex dtype's parts."""
     def to_complex(self) -> dtype:
-        """The complex dtype whose parts have this float dtype (``float64.to_complex()`` is ``complex128``)."""
+        """Returns the complex dtype whose parts have this float dtype."""
     @property
     def name(self) -> str:
         """The dtype's name without the module prefix, e.g. ``"float32"``."""
@@ -237,7 +236,7 @@ class Tensor:
         """Whether the negative bit is set: always ``False``."""
     def resolve_neg(self) -> Self:
         """Returns ``self`` (no tensor carries a negative bit in rtorch)."""
-    def __complex__(self) -> complex: ...
+    def __complex__(self) -> builtins.complex: ...
     @property
     def ndim(self) -> _int:
         """The number of dimensions, same as :meth:`Tensor.dim`."""

@@ -160,7 +160,7 @@ impl Backward {
                 one(g.flip(&[d])?.cumulative(d, false)?.flip(&[d])?)
             }
             Backward::Cumprod { x, y, dim } => {
-                let (x, y) = (x.unpack(node)?, y.unpack(node)?);
+                let (x, y) = (conj_t(x.unpack(node)?)?, conj_t(y.unpack(node)?)?);
                 one(cumprod_grad(&g, &x, &y, *dim as i64)?)
             }
             Backward::Reshape { input_shape } => one(g.reshape_u(input_shape)?),

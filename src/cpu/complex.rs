@@ -230,11 +230,14 @@ mod cmath {
                 }
             }
         }
+        // A zero part of the argument gives the exact signed zero (not 0 * inf = NaN), as C99's csin / ccos.
         pub fn sin(self) -> C {
-            C::new(self.re.sin() * self.im.cosh(), self.re.cos() * self.im.sinh())
+            let re = if self.re == 0.0 { self.re } else { self.re.sin() * self.im.cosh() };
+            C::new(re, self.re.cos() * self.im.sinh())
         }
         pub fn cos(self) -> C {
-            C::new(self.re.cos() * self.im.cosh(), -self.re.sin() * self.im.sinh())
+            let im = if self.re == 0.0 { -self.re * self.im.signum() } else { -self.re.sin() * self.im.sinh() };
+            C::new(self.re.cos() * self.im.cosh(), im)
         }
         pub fn tan(self) -> C {
             // tan(z) = -i tanh(iz)
@@ -242,10 +245,12 @@ mod cmath {
             C::new(t.im, -t.re)
         }
         pub fn sinh(self) -> C {
-            C::new(self.re.sinh() * self.im.cos(), self.re.cosh() * self.im.sin())
+            let im = if self.im == 0.0 { self.im } else { self.re.cosh() * self.im.sin() };
+            C::new(self.re.sinh() * self.im.cos(), im)
         }
         pub fn cosh(self) -> C {
-            C::new(self.re.cosh() * self.im.cos(), self.re.sinh() * self.im.sin())
+            let im = if self.im == 0.0 { self.im * self.re.signum() } else { self.re.sinh() * self.im.sin() };
+            C::new(self.re.cosh() * self.im.cos(), im)
         }
         pub fn tanh(self) -> C {
             if self.re.abs() > 20.0 {

@@ -346,10 +346,12 @@ fn norm_of(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Te
     } else if p == f64::NEG_INFINITY {
         a.amax_dims(dims, keepdim, false)
     } else if p == 0.0 {
-        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ne, &a, crate::scalar::Scalar::Int(0))?.to_dtype(t.dtype())?.sum_dims(dims, keepdim, None)
+        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ne, &a, crate::scalar::Scalar::Int(0))?.to_dtype(a.dtype())?.sum_dims(dims, keepdim, None)
     } else if p == 1.0 {
         a.sum_dims(dims, keepdim, None)
     } else if p == 2.0 {
+        // |z|^2 for complex (a real result), x * x for real tensors.
+        let t = if t.dtype().is_complex() { &a } else { t };
         t.mul(t)?.sum_dims(dims, keepdim, None)?.sqrt()
     } else {
         a.pow_scalar(p)?.sum_dims(dims, keepdim, None)?.pow_scalar(1.0 / p)

@@ -55,8 +55,9 @@ impl PyDType {
     fn is_complex(&self) -> bool {
         self.d.is_complex()
     }
-    /// The real dtype of a complex dtype's parts (``complex64.to_real()`` is ``float32``); other dtypes
-    /// return themselves.
+    /// Returns the real dtype of a complex dtype's parts.
+    ///
+    /// ``complex64.to_real()`` is ``float32``; other dtypes return themselves.
     ///
     /// Example::
     ///
@@ -65,9 +66,10 @@ impl PyDType {
     fn to_real(&self, py: Python<'_>) -> Py<PyDType> {
         dtype_obj(py, self.d.to_real())
     }
-    /// The complex dtype whose parts have this float dtype (``float64.to_complex()`` is ``complex128``;
-    /// float16, bfloat16 and float32 give complex64, as rtorch has no complex32). Complex dtypes return
-    /// themselves; integer and bool dtypes raise ``RuntimeError``, as in PyTorch.
+    /// Returns the complex dtype whose parts have this float dtype.
+    ///
+    /// ``float64.to_complex()`` is ``complex128``; float16, bfloat16 and float32 give complex64 (rtorch has no
+    /// complex32). Complex dtypes return themselves; integer and bool dtypes raise ``RuntimeError``.
     ///
     /// Example::
     ///
