@@ -36,9 +36,10 @@ impl Tensor {
         let c = match d {
             DType::F32 => DType::C64,
             DType::F64 => DType::C128,
+            DType::F16 => bail!(NotImplemented, "view_as_complex: rtorch has no complex32, so a Half tensor cannot be viewed as complex"),
             _ => bail!(
-                Runtime,
-                "view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: {}",
+                NotImplemented,
+                "view_as_complex is only supported for half, float and double tensors, but got a tensor of scalar type: {}",
                 d.legacy_name()
             ),
         };

@@ -419,8 +419,9 @@ impl PyTensor {
         let (a, b) = (&self.t, &other.get().t);
         Ok(nogil("kron", a.numel().saturating_mul(b.numel()), || es::kron(a, b)).py()?.into())
     }
-    /// Dot product of two 1-D tensors with the first conjugated: ``sum(conj(input) * other)`` (for real
-    /// tensors the same as :func:`rtorch.dot`).
+    /// Returns the dot product of two 1-D tensors with the first one conjugated.
+    ///
+    /// ``sum(conj(input) * other)``; for real tensors the same as :func:`rtorch.dot`.
     ///
     /// Args:
     ///     other (Tensor): the second vector.
