@@ -16,7 +16,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 LAYERS = [
-    {"allocator", "error", "device", "dtype", "scalar", "layout"},
+    {"allocator", "error", "device", "dtype", "scalar", "layout", "complex"},
     {"storage", "tensor", "tape", "opdefs", "shm"},
     {"cpu", "cuda"},
     {"backend"},
@@ -37,6 +37,8 @@ SAME_LAYER = {
     ("device", "error"), ("layout", "error"), ("dtype", "scalar"),
     # Scalar::check_fits reports a Python number that does not fit a dtype.
     ("scalar", "error"),
+    # The complex element types implement Element; with_dtype! names them.
+    ("complex", "dtype"), ("dtype", "complex"),
 }
 
 # Storage holds device memory: it may use the CUDA memory primitives (contexts, buffers,

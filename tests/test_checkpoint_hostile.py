@@ -194,7 +194,7 @@ def test_pytorch_made_malicious_file(tmp_path, monkeypatch, name):
                                                                  b"}" + S("__class__") + N(1) + b"s") + b"R.",
      "_rebuild_parameter expects a tensor"),
     (P2 + G("torch._utils", "_rebuild_qtensor") + b")R.", "quantized tensors"),
-    (P2 + G("torch", "ComplexFloatStorage") + b".", "ComplexFloatStorage"),
+    (P2 + G("torch", "ComplexHalfStorage") + b".", "ComplexHalfStorage"),
     (P2 + G("torch.nn.modules.linear", "Linear") + b".", "add_safe_globals"),
 ])
 def test_refused_constructs(tmp_path, pkl, pattern):

@@ -51,6 +51,8 @@ def _family(prefix, groups):
 
 
 GROUPS = {"F": F, "I": I, "NUM": NUM, "INTB": INTB, "ALL": ALL}
+# Groups with complex instantiate their real dtypes on CUDA (complex CUDA tensors are refused before launch).
+GROUPS.update(FC=F, NUMC=NUM, ALLC=ALL)
 # The CUDA source of each file as the backend compiles it (the elementwise files get their functors from
 # the declaration tables).
 SOURCE_TEXT = {f: _rtorch._cuda_source(f[:-3]) for f in SOURCES}

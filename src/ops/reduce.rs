@@ -97,7 +97,7 @@ fn name_grad_fn(out: &Tensor, name: &'static str) {
 }
 
 fn sum_dtype(d: DType) -> DType {
-    if d.is_float() { d } else { DType::I64 }
+    if d.is_float() || d.is_complex() { d } else { DType::I64 }
 }
 
 /// float16/bfloat16 values are reduced in float32 (PyTorch's accumulate type) and the result is
@@ -130,7 +130,7 @@ impl Tensor {
     }
     pub fn mean_dims(&self, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
         let d = dtype.unwrap_or(self.dtype());
-        if !d.is_float() {
+        if !d.is_float() && !d.is_complex() {
             bail!(
                 NotImplemented,
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
@@ -346,10 +346,12 @@ fn norm_of(t: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Te
     } else if p == f64::NEG_INFINITY {
         a.amax_dims(dims, keepdim, false)
     } else if p == 0.0 {
-        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ne, &a, crate::scalar::Scalar::Int(0))?.to_dtype(t.dtype())?.sum_dims(dims, keepdim, None)
+        crate::ops::binary::binary(crate::opdefs::BinaryOp::Ne, &a, crate::scalar::Scalar::Int(0))?.to_dtype(a.dtype())?.sum_dims(dims, keepdim, None)
     } else if p == 1.0 {
         a.sum_dims(dims, keepdim, None)
     } else if p == 2.0 {
+        // |z|^2 for complex (a real result), x * x for real tensors.
+        let t = if t.dtype().is_complex() { &a } else { t };
         t.mul(t)?.sum_dims(dims, keepdim, None)?.sqrt()
     } else {
         a.pow_scalar(p)?.sum_dims(dims, keepdim, None)?.pow_scalar(1.0 / p)

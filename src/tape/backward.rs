@@ -73,6 +73,11 @@ pub enum Backward {
     Resample { tab: Arc<crate::opdefs::ResampleTable>, dim: usize, adjoint: bool },
     /// The tap gather of grid_sample / embedding_bag: inputs (x, w) (`adjoint`: its transpose).
     Taps { x: Saved, w: Saved, idx: Tensor, s: usize, adjoint: bool },
+    /// `view_as_real` (complex -> real pairs), `view_as_complex`, `conj`, `complex(real, imag)`.
+    ViewAsReal,
+    ViewAsComplex,
+    Conj,
+    ComplexOf,
     Custom(Arc<dyn CustomBackward>),
 }
 
@@ -112,6 +117,10 @@ impl Backward {
             Backward::ClassLoss { ctx, .. } => ctx.name().into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
+            Backward::ViewAsReal => "ViewAsRealBackward0".into(),
+            Backward::ViewAsComplex => "ViewAsComplexBackward0".into(),
+            Backward::Conj => "ConjPhysicalBackward0".into(),
+            Backward::ComplexOf => "ComplexBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
             Backward::Index { .. } => "IndexBackward0".into(),
             Backward::IndexPut { .. } => "IndexPutBackward0".into(),
