@@ -1829,6 +1829,13 @@ def _linalg_eigh(a: Tensor, upper: _bool, vectors: _bool) -> tuple[Tensor, Tenso
     """`(eigenvalues, eigenvectors, info)` of the symmetric `A` `[*, n, n]` (lower triangle, or upper)."""
 def _linalg_svd(a: Tensor, full_matrices: _bool, vectors: _bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """`(U, S, Vh, info)` of `A` `[*, m, n]`."""
+# ---- FFT passes (branch `fft`: src/py/fft.rs, used by rtorch.fft) ----
+def _fft_c2c(x: Tensor, dim: _int, n: _int, len_out: _int, forward: _bool, scale: _float, real_out: _bool) -> Tensor:
+    """Complex-to-complex pass along `dim` of the real view `x` `[*s, 2]` (see `ops::fft::c2c`)."""
+def _fft_r2c(x: Tensor, dim: _int, n: _int, len_out: _int, scale: _float, conj: _bool, double: _bool) -> Tensor:
+    """Real-to-complex pass along `dim` of the real `x`; returns a real view `[*s, 2]` (see `ops::fft::r2c`)."""
+def _fft_c2r(x: Tensor, dim: _int, n: _int, scale: _float, conj: _bool) -> Tensor:
+    """Complex-to-real pass along `dim` of the half spectra `x` `[*s, 2]` (see `ops::fft::c2r`)."""
 
 # ---- nn.functional kernels ----
 

@@ -11,6 +11,7 @@ pub mod conv;
 pub mod elementwise;
 pub mod host;
 pub mod index;
+pub mod fft;
 pub mod linalg;
 pub mod loss;
 pub mod matmul;

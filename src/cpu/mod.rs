@@ -8,6 +8,7 @@ pub mod conv;
 pub mod fmath;
 pub mod index;
 pub mod iter;
+pub mod fft;
 pub mod linalg;
 pub mod loss;
 pub mod matmul;
