@@ -293,6 +293,7 @@ ERRORS = {
     "n_float": lambda lib, x, c: lib.fft.fft(x, n=2.0),
     "fftfreq_int": lambda lib, x, c: lib.fft.fftfreq(4, dtype=lib.int64),
     "fftshift_dim": lambda lib, x, c: lib.fft.fftshift(x, dim=3),
+    "fftshift_no_dims": lambda lib, x, c: lib.fft.fftshift(x, dim=()),
 }
 
 
@@ -316,8 +317,14 @@ def test_errors_match_torch(name):
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 8])
 @pytest.mark.parametrize("d", [1.0, 0.1, 3])
 def test_fftfreq_rfftfreq(n, d):
-    np.testing.assert_allclose(N(rtorch.fft.fftfreq(n, d)), np.fft.fftfreq(n, d), rtol=1e-6)
-    np.testing.assert_allclose(N(rtorch.fft.rfftfreq(n, d)), np.fft.rfftfreq(n, d) if n else np.zeros(1), rtol=1e-6)
+    if n:
+        np.testing.assert_allclose(N(rtorch.fft.fftfreq(n, d)), np.fft.fftfreq(n, d), rtol=1e-6)
+    else:
+        assert rtorch.fft.fftfreq(n, d).shape == (0,)
+    if n:
+        np.testing.assert_allclose(N(rtorch.fft.rfftfreq(n, d)), np.fft.rfftfreq(n, d), rtol=1e-6)
+    else:  # 0 * (1 / 0): PyTorch's [nan]
+        assert np.isnan(N(rtorch.fft.rfftfreq(n, d))).all() and rtorch.fft.rfftfreq(n, d).shape == (1,)
     assert rtorch.fft.fftfreq(n, d, dtype=rtorch.float64).dtype == rtorch.float64
     assert rtorch.fft.fftfreq(n).dtype == rtorch.get_default_dtype()
 

@@ -15,3 +15,8 @@ from .sampling import *  # noqa: F401,F403
 
 __all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
            *misc.__all__, *indexing.__all__, *sampling.__all__]
+# fft family (stft/istft)
+from . import spectral  # noqa: E402
+from .spectral import *  # noqa: F401,F403,E402
+__all__ += spectral.__all__
+# end fft family
