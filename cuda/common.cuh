@@ -88,6 +88,11 @@
 #define RT_FOR_NUM(M, ...) RT_FOR_F(M, __VA_ARGS__) RT_FOR_I(M, __VA_ARGS__)
 #define RT_FOR_INTB(M, ...) RT_FOR_I(M, __VA_ARGS__) RT_FOR_B(M, __VA_ARGS__)
 #define RT_FOR_ALL(M, ...) RT_FOR_NUM(M, __VA_ARGS__) RT_FOR_B(M, __VA_ARGS__)
+// The groups with complex (C) instantiate their real dtypes only: complex CUDA tensors are refused
+// before launch (src/backend/dtypes.rs `complex_on_cuda`), so no complex functor is ever looked up.
+#define RT_FOR_FC(M, ...) RT_FOR_F(M, __VA_ARGS__)
+#define RT_FOR_NUMC(M, ...) RT_FOR_NUM(M, __VA_ARGS__)
+#define RT_FOR_ALLC(M, ...) RT_FOR_ALL(M, __VA_ARGS__)
 
 // ---------------------------------------------------------------------------------------------
 // Shape and strides of an elementwise launch, passed BY VALUE (360 bytes). Rust mirror:

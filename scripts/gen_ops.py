@@ -31,7 +31,8 @@ KINDS = {
 }
 GRADS = {"none": "no", "zero": "zero", "[]": "yes", "[x]": "yes", "[y]": "yes", "[a b]": "yes", "[a b y]": "yes"}
 CUDA = {"F": "float dtypes", "I": "integer dtypes", "NUM": "float and integer dtypes",
-        "INTB": "integer and bool dtypes", "ALL": "every dtype"}
+        "INTB": "integer and bool dtypes", "ALL": "every real dtype", "FC": "float dtypes (complex on the CPU)",
+        "NUMC": "float and integer dtypes (complex on the CPU)", "ALLC": "every real dtype (complex on the CPU)"}
 
 
 def _doc(text, indent):

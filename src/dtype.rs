@@ -14,6 +14,8 @@ pub enum DType {
     BF16,
     F32,
     F64,
+    C64,
+    C128,
 }
 
 /// Type category, ordered: a higher category wins in promotion.
@@ -22,9 +24,10 @@ pub enum Category {
     Bool,
     Int,
     Float,
+    Complex,
 }
 
-pub const ALL_DTYPES: [DType; 10] = [
+pub const ALL_DTYPES: [DType; 12] = [
     DType::Bool,
     DType::U8,
     DType::I8,
@@ -35,6 +38,8 @@ pub const ALL_DTYPES: [DType; 10] = [
     DType::BF16,
     DType::F32,
     DType::F64,
+    DType::C64,
+    DType::C128,
 ];
 
 impl DType {
@@ -43,7 +48,8 @@ impl DType {
             DType::Bool | DType::U8 | DType::I8 => 1,
             DType::I16 | DType::F16 | DType::BF16 => 2,
             DType::I32 | DType::F32 => 4,
-            DType::I64 | DType::F64 => 8,
+            DType::I64 | DType::F64 | DType::C64 => 8,
+            DType::C128 => 16,
         }
     }
     pub fn name(self) -> &'static str {
@@ -58,6 +64,8 @@ impl DType {
             DType::BF16 => "bfloat16",
             DType::F32 => "float32",
             DType::F64 => "float64",
+            DType::C64 => "complex64",
+            DType::C128 => "complex128",
         }
     }
     /// PyTorch's legacy type names ("Float", "Long"...), used in its casting error messages.
@@ -73,6 +81,8 @@ impl DType {
             DType::BF16 => "BFloat16",
             DType::F32 => "Float",
             DType::F64 => "Double",
+            DType::C64 => "ComplexFloat",
+            DType::C128 => "ComplexDouble",
         }
     }
     pub fn from_name(name: &str) -> Option<DType> {
@@ -87,6 +97,8 @@ impl DType {
             "bfloat16" => DType::BF16,
             "float32" | "float" => DType::F32,
             "float64" | "double" => DType::F64,
+            "complex64" | "cfloat" => DType::C64,
+            "complex128" | "cdouble" => DType::C128,
             _ => return None,
         })
     }
@@ -94,11 +106,37 @@ impl DType {
         match self {
             DType::Bool => Category::Bool,
             DType::F16 | DType::BF16 | DType::F32 | DType::F64 => Category::Float,
+            DType::C64 | DType::C128 => Category::Complex,
             _ => Category::Int,
         }
     }
+    /// Floating point (complex is not: PyTorch's `is_floating_point()` is False for complex).
     pub fn is_float(self) -> bool {
         self.category() == Category::Float
+    }
+    pub fn is_complex(self) -> bool {
+        self.category() == Category::Complex
+    }
+    /// Whether tensors of this dtype can require gradients (floating point and complex, as in PyTorch).
+    pub fn differentiable(self) -> bool {
+        self.is_float() || self.is_complex()
+    }
+    /// The real dtype of a complex one's parts (complex64 -> float32); other dtypes map to themselves.
+    pub fn to_real(self) -> DType {
+        match self {
+            DType::C64 => DType::F32,
+            DType::C128 => DType::F64,
+            d => d,
+        }
+    }
+    /// The complex dtype with parts of this float dtype (float64 -> complex128; float16/bfloat16/float32 ->
+    /// complex64, as rtorch has no complex32); complex dtypes map to themselves, others to `None`.
+    pub fn to_complex(self) -> Option<DType> {
+        match self {
+            DType::F16 | DType::BF16 | DType::F32 | DType::C64 => Some(DType::C64),
+            DType::F64 | DType::C128 => Some(DType::C128),
+            _ => None,
+        }
     }
     pub fn is_int(self) -> bool {
         self.category() == Category::Int
@@ -133,12 +171,21 @@ pub fn promote_types(a: DType, b: DType) -> DType {
         return a;
     }
     let (ca, cb) = (a.category(), b.category());
+    // Complex with a float keeps the wider float's precision: float64 + complex64 -> complex128.
+    if ca == Category::Complex || cb == Category::Complex {
+        let wide = a.to_real().category() == Category::Float && b.to_real().category() == Category::Float
+            && (a.to_real() == DType::F64 || b.to_real() == DType::F64);
+        return if wide { DType::C128 } else if ca == Category::Complex && cb == Category::Complex {
+            if a.size() >= b.size() { a } else { b }
+        } else if ca == Category::Complex { a } else { b };
+    }
     if ca != cb {
         // The higher category wins outright (bool < int < float), as in torch.
         return if ca > cb { a } else { b };
     }
     match ca {
         Category::Bool => Bool,
+        Category::Complex => unreachable!("complex promotion returned above"),
         Category::Float => {
             if (a == F16 && b == BF16) || (a == BF16 && b == F16) {
                 F32
@@ -198,17 +245,29 @@ pub fn result_type(ops: &[Operand], default_float: DType) -> Result<DType> {
                     Category::Bool => DType::Bool,
                     Category::Int => DType::I64,
                     Category::Float => default_float,
+                    Category::Complex => default_float.to_complex().unwrap_or(DType::C64),
                 },
             ),
         }
     }
     let combine = |hi: Option<DType>, lo: Option<DType>| match (hi, lo) {
         (None, x) | (x, None) => x,
-        // The lower-priority group only matters when it raises the category.
-        (Some(h), Some(l)) => Some(if l.category() > h.category() { l } else { h }),
+        // The lower-priority group only matters when it raises the category; a complex operand over a
+        // float one takes the complex type of the float's precision (float64 tensor + 1j -> complex128).
+        (Some(h), Some(l)) => Some(if l.category() > h.category() {
+            if l.is_complex() && h.is_float() { complex_over(h, l) } else { l }
+        } else {
+            h
+        }),
     };
     let r = combine(combine(dim, zero), scal);
     r.ok_or_else(|| crate::err!(Value, "result_type needs at least one operand"))
+}
+
+/// The complex dtype a lower-priority complex operand `l` raises the float `h` to: complex of `h`'s
+/// precision (PyTorch's result_type: a float32 tensor with a 0-d complex128 tensor -> complex64).
+fn complex_over(h: DType, _l: DType) -> DType {
+    h.to_complex().unwrap_or(DType::C64)
 }
 
 /// Conversions every element type supports; kernels are generic over this.
@@ -222,6 +281,16 @@ pub trait Element: Copy + Send + Sync + PartialOrd + Default + std::fmt::Debug +
     fn from_bool(v: bool) -> Self;
     fn elem_zero() -> Self;
     fn elem_one() -> Self;
+    /// As (real, imaginary) parts: complex types give both, real types their value and 0.
+    #[inline(always)]
+    fn to_c64(self) -> (f64, f64) {
+        (self.to_f64(), 0.0)
+    }
+    /// From (real, imaginary) parts: real types keep the real part (PyTorch's complex -> real cast).
+    #[inline(always)]
+    fn from_c64(re: f64, _im: f64) -> Self {
+        Self::from_f64(re)
+    }
 }
 
 macro_rules! impl_int_element {
@@ -361,6 +430,8 @@ macro_rules! with_dtype {
             DType::BF16 => { type $T = half::bf16; $body }
             DType::F32 => { type $T = f32; $body }
             DType::F64 => { type $T = f64; $body }
+            DType::C64 => { type $T = $crate::complex::Complex32; $body }
+            DType::C128 => { type $T = $crate::complex::Complex64; $body }
         }
     }};
 }
@@ -387,6 +458,17 @@ mod tests {
         assert_eq!(result_type(&[t(I32, 1), t(I64, 0)], F32).unwrap(), I32);
         assert_eq!(result_type(&[t(I32, 1), t(F64, 0)], F32).unwrap(), F64);
         assert_eq!(result_type(&[t(F32, 1), t(F64, 0)], F32).unwrap(), F32);
+        // complex beats float, keeping the wider float's precision; a Python complex on an int tensor is the
+        // default complex dtype, a 0-d complex128 on a float32 tensor gives complex64 (PyTorch's answers).
+        assert_eq!(promote_types(F64, C64), C128);
+        assert_eq!(promote_types(F16, C64), C64);
+        assert_eq!(promote_types(I64, C64), C64);
+        assert_eq!(promote_types(C64, C128), C128);
+        assert_eq!(result_type(&[t(I32, 1), Operand::Scalar(Category::Complex)], F32).unwrap(), C64);
+        assert_eq!(result_type(&[t(F64, 1), Operand::Scalar(Category::Complex)], F32).unwrap(), C128);
+        assert_eq!(result_type(&[t(F32, 1), t(C128, 0)], F32).unwrap(), C64);
+        assert_eq!(result_type(&[t(I32, 1), t(C128, 0)], F32).unwrap(), C128);
+        assert_eq!(result_type(&[t(C64, 1), Operand::Scalar(Category::Float)], F64).unwrap(), C64);
     }
 }
 

@@ -3,6 +3,7 @@
 mod allocator;
 pub mod autograd;
 pub mod backend;
+pub mod complex;
 pub mod cpu;
 pub mod cuda;
 pub mod device;

@@ -1,4 +1,4 @@
-//! A Python-number-like scalar (bool, int or float) used for fill values and scalar operands.
+//! A Python-number-like scalar (bool, int, float or complex) used for fill values and scalar operands.
 use crate::dtype::{Category, DType, Element};
 
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -6,6 +6,8 @@ pub enum Scalar {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// A Python `complex` (real, imaginary).
+    Complex(f64, f64),
 }
 
 impl Scalar {
@@ -14,6 +16,7 @@ impl Scalar {
             Scalar::Bool(_) => Category::Bool,
             Scalar::Int(_) => Category::Int,
             Scalar::Float(_) => Category::Float,
+            Scalar::Complex(..) => Category::Complex,
         }
     }
     pub fn to_f64(self) -> f64 {
@@ -21,13 +24,21 @@ impl Scalar {
             Scalar::Bool(b) => b as u8 as f64,
             Scalar::Int(i) => i as f64,
             Scalar::Float(f) => f,
+            Scalar::Complex(re, _) => re,
+        }
+    }
+    /// As (real, imaginary) parts.
+    pub fn to_c64(self) -> (f64, f64) {
+        match self {
+            Scalar::Complex(re, im) => (re, im),
+            s => (s.to_f64(), 0.0),
         }
     }
     pub fn to_i64(self) -> i64 {
         match self {
             Scalar::Bool(b) => b as i64,
             Scalar::Int(i) => i,
-            Scalar::Float(f) => f as i64,
+            Scalar::Float(f) | Scalar::Complex(f, _) => f as i64,
         }
     }
     pub fn to_bool(self) -> bool {
@@ -35,6 +46,7 @@ impl Scalar {
             Scalar::Bool(b) => b,
             Scalar::Int(i) => i != 0,
             Scalar::Float(f) => f != 0.0,
+            Scalar::Complex(re, im) => re != 0.0 || im != 0.0,
         }
     }
     /// Convert to an element type, going through i64 for integer targets so large ints stay exact.
@@ -42,13 +54,17 @@ impl Scalar {
         match T::DTYPE.category() {
             Category::Bool => T::from_bool(self.to_bool()),
             Category::Int => match self {
-                Scalar::Float(f) => T::from_f64(f),
+                Scalar::Float(f) | Scalar::Complex(f, _) => T::from_f64(f),
                 _ => T::from_i64(self.to_i64()),
             },
             Category::Float => match self {
                 Scalar::Int(i) if T::DTYPE == DType::F64 => T::from_f64(i as f64),
                 _ => T::from_f64(self.to_f64()),
             },
+            Category::Complex => {
+                let (re, im) = self.to_c64();
+                T::from_c64(re, im)
+            }
         }
     }
     pub fn from_elem<T: Element>(v: T) -> Scalar {
@@ -56,6 +72,10 @@ impl Scalar {
             Category::Bool => Scalar::Bool(v.to_bool()),
             Category::Int => Scalar::Int(v.to_i64()),
             Category::Float => Scalar::Float(v.to_f64()),
+            Category::Complex => {
+                let (re, im) = v.to_c64();
+                Scalar::Complex(re, im)
+            }
         }
     }
 }
@@ -68,8 +88,19 @@ impl Scalar {
     /// dtype, any value fits bool, and uint8 also takes -255..-1 (two's complement, as in PyTorch).
     /// Binary arithmetic with a Python number (`int8 + 300`) wraps instead, as in PyTorch.
     pub fn check_fits(self, dtype: DType) -> crate::Result<()> {
+        // A complex value fits a real dtype when its imaginary part is 0 and its real part fits
+        // (PyTorch: int64 `fill_(1+0j)` works, float32 `fill_(1j)` raises).
+        if let (Scalar::Complex(re, im), false) = (self, dtype.is_complex()) {
+            if im == 0.0 {
+                return Scalar::Float(re).check_fits(dtype);
+            }
+        }
         let fits = match (self, dtype) {
-            (Scalar::Bool(_), _) | (_, DType::Bool) | (_, DType::F64) => true,
+            (Scalar::Bool(_), _) | (_, DType::Bool) | (_, DType::F64) | (_, DType::C128) => true,
+            (Scalar::Complex(..), d) if !d.is_complex() => false,
+            (Scalar::Complex(re, im), _) => [re, im].iter().all(|f| !f.is_finite() || f.abs() <= f32::MAX as f64),
+            (Scalar::Int(i), DType::C64) => (i as f64).abs() <= f32::MAX as f64,
+            (Scalar::Float(f), DType::C64) => !f.is_finite() || f.abs() <= f32::MAX as f64,
             (Scalar::Int(i), DType::U8) => (-255..=255).contains(&i),
             (Scalar::Int(i), DType::I8) => i8::try_from(i).is_ok(),
             (Scalar::Int(i), DType::I16) => i16::try_from(i).is_ok(),
@@ -126,5 +157,7 @@ fn c_type_name(d: DType) -> &'static str {
         DType::BF16 => "c10::BFloat16",
         DType::F32 => "float",
         DType::F64 => "double",
+        DType::C64 => "c10::complex<float>",
+        DType::C128 => "c10::complex<double>",
     }
 }

@@ -228,6 +228,7 @@ UNARY.update({
     "special_log_ndtr": Ref(_sp("log_ndtr"), -20, 5, special=(0.0, -1.0)),
     "special_entr": Ref(_sp("entr"), 0.01, 5, special=(0.0, 1.0)),
     "deg2rad": Ref(np.deg2rad, -360, 360, xslack=1),
+    "angle": Ref(np.angle, special=(0.0, -0.0, np.nan, np.inf, -np.inf)),
     "rad2deg": Ref(np.rad2deg, -7, 7, xslack=1),
     "special_bessel_j0": Ref(_sp("j0"), -20, 20, special=(0.0,)),
     "special_bessel_j1": Ref(_sp("j1"), -20, 20, special=(0.0,)),

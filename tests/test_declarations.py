@@ -29,6 +29,8 @@ FLOAT = {"float16", "bfloat16", "float32", "float64"}
 INT = {"uint8", "int8", "int16", "int32", "int64"}
 # The dtypes each CUDA dtype-group macro (RT_FOR_<group> in cuda/common.cuh) instantiates.
 GROUPS = {"F": FLOAT, "I": INT, "NUM": FLOAT | INT, "INTB": INT | {"bool"}, "ALL": FLOAT | INT | {"bool"}}
+# The groups with complex instantiate their real dtypes on CUDA (complex CUDA tensors are refused before launch).
+GROUPS.update(FC=GROUPS["F"], NUMC=GROUPS["NUM"], ALLC=GROUPS["ALL"])
 DTYPES = sorted(GROUPS["ALL"])
 
 def _row_id(d):

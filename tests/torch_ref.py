@@ -39,7 +39,7 @@ RECORD = os.environ.get("RTORCH_TORCH_RECORD") == "1"
 # Drift tolerance between a live PyTorch result and its fixture, per dtype: PyTorch's own CPU kernels may
 # round differently on another machine (vector width, thread count), so floats get a few ulps of slack.
 _DRIFT_TOL = {"float16": (2e-3, 1e-4), "bfloat16": (1e-2, 1e-3), "float32": (1e-5, 1e-6),
-              "float64": (1e-10, 1e-12)}
+              "float64": (1e-10, 1e-12), "complex64": (1e-5, 1e-6), "complex128": (1e-10, 1e-12)}
 
 
 class TorchError:
@@ -124,7 +124,7 @@ def _encode(obj, arrays):
     if isinstance(obj, TorchError):
         return {"error": obj.type, "message": obj.message}
     if isinstance(obj, np.ndarray):
-        if obj.dtype.kind not in "biuf":
+        if obj.dtype.kind not in "biufc":
             raise TypeError(f"torch_ref: cannot record an array of dtype {obj.dtype}")
         arrays.append(np.array(obj, order="C"))  # (ascontiguousarray would make 0-d arrays 1-d)
         return {"array": len(arrays) - 1}
@@ -236,7 +236,7 @@ def _same(live, rec, where):
     elif isinstance(live, (np.ndarray, np.generic)):
         assert live.dtype == rec.dtype and live.shape == rec.shape, \
             f"{where}: {live.dtype}{live.shape} != recorded {rec.dtype}{rec.shape}"
-        if live.dtype.kind == "f":
+        if live.dtype.kind in "fc":
             rtol, atol = _DRIFT_TOL[live.dtype.name]
             np.testing.assert_allclose(live, rec, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
         else:

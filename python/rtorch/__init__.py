@@ -12,6 +12,7 @@ from . import _rtorch
 from ._rtorch import (  # noqa: F401
     Tensor, Generator, device, dtype,
     bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+    complex64, complex128, complex, polar,  # complex
     zeros, ones, empty, full, arange, linspace, logspace, eye, rand, randn, randint, randperm,
     bernoulli, multinomial, manual_seed, initial_seed, cat, stack, where, promote_types, result_type,
     set_default_dtype, get_default_dtype, get_num_threads, is_grad_enabled, is_inference_mode_enabled,
@@ -74,6 +75,8 @@ half = float16
 long = int64
 int = int32  # noqa: A001
 short = int16
+cfloat = complex64  # complex
+cdouble = complex128  # complex
 
 concat = concatenate = cat
 
@@ -81,6 +84,7 @@ _NP_TO_DTYPE = {
     _np.dtype("bool"): bool, _np.dtype("uint8"): uint8, _np.dtype("int8"): int8, _np.dtype("int16"): int16,
     _np.dtype("int32"): int32, _np.dtype("int64"): int64, _np.dtype("float16"): float16,
     _np.dtype("float32"): float32, _np.dtype("float64"): float64,
+    _np.dtype("complex64"): complex64, _np.dtype("complex128"): complex128,  # complex
 }
 
 
@@ -90,7 +94,7 @@ def _dtype_of_numpy(a):
     except KeyError:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{a.dtype}. The only supported types are: float64, float32, "
-            "float16, int64, int32, int16, int8, uint8, and bool.") from None
+            "float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.") from None
 
 
 def from_numpy(a):
@@ -125,8 +129,13 @@ def _to_numpy_data(data, dtype=None):
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     if not isinstance(data, (_np.ndarray, _np.generic)) and arr.dtype.kind == "f" and dtype is None:
         arr = arr.astype(_np.dtype(_sequence_float_dtype(data).name))
-    if arr.dtype.kind == "c":
-        raise TypeError("complex tensors are not supported")
+    if arr.dtype.kind == "c" and not isinstance(data, (_np.ndarray, _np.generic)):
+        # Python complex numbers: a complex dtype was given, or the default complex dtype (complex of the default
+        # float) is inferred, as PyTorch does; a real dtype cannot take them (PyTorch's TypeError).
+        if dtype is not None and not dtype.is_complex:
+            raise TypeError("must be real number, not complex")
+        if dtype is None:
+            arr = arr.astype(_np.complex128 if get_default_dtype() == float64 else _np.complex64)
     return arr
 
 
@@ -614,6 +623,58 @@ del _name
 from ._windows import hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window  # noqa: E402,F401
 from . import special, signal  # noqa: E402,F401
 # ---- end of special ----
+
+# --- complex (session 4): torch.* forms of the complex-number methods ---
+for _name in ("view_as_real", "view_as_complex", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj",
+              "is_neg"):
+    globals()[_name] = _function_of(getattr(Tensor, _name))
+del _name
+
+
+@_checked("is_complex", "input:Tensor")
+def is_complex(input):
+    """Returns ``True`` if the dtype of ``input`` is a complex type (complex64 or complex128).
+
+    Args:
+        input (Tensor): the tensor to test.
+
+    Example::
+
+        >>> rtorch.is_complex(rtorch.tensor([1 + 2j])), rtorch.is_complex(rtorch.tensor([1.0]))
+        (True, False)
+    """
+    return input.is_complex()
+
+
+@_checked("real", "input:Tensor")
+def real(input):
+    """Returns the real parts of ``input`` as a view (``input`` itself for a real tensor).
+
+    Args:
+        input (Tensor): the tensor.
+
+    Example::
+
+        >>> rtorch.real(rtorch.tensor([1 + 2j]))
+        tensor([1.])
+    """
+    return input.real
+
+
+@_checked("imag", "input:Tensor")
+def imag(input):
+    """Returns the imaginary parts of a complex ``input`` as a view (``RuntimeError`` for a real tensor).
+
+    Args:
+        input (Tensor): a complex tensor.
+
+    Example::
+
+        >>> rtorch.imag(rtorch.tensor([1 + 2j]))
+        tensor([2.])
+    """
+    return input.imag
+# --- end complex
 
 __version__ = "0.1.0"
 from .serialization import save, load  # noqa: E402,F401

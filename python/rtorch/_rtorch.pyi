@@ -50,7 +50,12 @@ class dtype:
         """``True`` for the dtypes that can hold negative values (``False`` for bool and uint8)."""
     @property
     def is_complex(self) -> _bool:
-        """``True`` for complex dtypes: always ``False``, rtorch has none."""
+        """``True`` for the complex dtypes (complex64, complex128)."""
+    def to_real(self) -> dtype:
+        """The real dtype of a complex dtype's parts (``complex64.to_real()`` is ``float32``); other dtypes
+        return themselves."""
+    def to_complex(self) -> dtype:
+        """The complex dtype whose parts have this float dtype (``float64.to_complex()`` is ``complex128``)."""
     @property
     def name(self) -> str:
         """The dtype's name without the module prefix, e.g. ``"float32"``."""
@@ -69,6 +74,8 @@ float16: _dtype
 bfloat16: _dtype
 float32: _dtype
 float64: _dtype
+complex64: _dtype
+complex128: _dtype
 
 @final
 class device:
@@ -203,10 +210,34 @@ class Tensor:
         """Returns ``True`` if ``self`` is a view of the same memory as ``tensor`` with the same shape, strides and offset."""
     def is_nonzero(self) -> _bool:
         """Returns ``True`` if the single element of ``self`` is not zero (raises unless it has one element)."""
+    # complex numbers (py/tensor/complex.rs)
+    @property
+    def real(self) -> Tensor:
+        """The real parts of a complex tensor, as a real view sharing its storage (a real tensor returns itself)."""
+    @real.setter
+    def real(self, value: _TensorOrNumber) -> None: ...
+    @property
+    def imag(self) -> Tensor:
+        """The imaginary parts of a complex tensor, as a real view sharing its storage."""
+    @imag.setter
+    def imag(self, value: _TensorOrNumber) -> None: ...
+    def view_as_real(self) -> Tensor:
+        """Returns a real view of a complex tensor with a last dimension of size 2 (real, imaginary parts)."""
+    def view_as_complex(self) -> Tensor:
+        """Returns a complex view of a float32/float64 tensor whose last dimension has size 2 and stride 1."""
+    def conj(self) -> Tensor:
+        """Returns the complex conjugate (a real tensor returns itself)."""
+    def conj_physical(self) -> Tensor:
+        """Returns the complex conjugate, computed eagerly (a real tensor returns itself)."""
     def is_conj(self) -> _bool:
-        """Returns ``False``: rtorch has no complex dtypes, so no tensor has its conjugate bit set."""
+        """Whether the conjugate bit is set: always ``False`` (rtorch conjugates eagerly)."""
+    def resolve_conj(self) -> Self:
+        """Returns ``self`` (no tensor carries a conjugate bit in rtorch)."""
     def is_neg(self) -> _bool:
-        """Returns ``False``: rtorch has no complex dtypes, so no tensor has its negative bit set."""
+        """Whether the negative bit is set: always ``False``."""
+    def resolve_neg(self) -> Self:
+        """Returns ``self`` (no tensor carries a negative bit in rtorch)."""
+    def __complex__(self) -> complex: ...
     @property
     def ndim(self) -> _int:
         """The number of dimensions, same as :meth:`Tensor.dim`."""
@@ -231,7 +262,7 @@ class Tensor:
     def is_floating_point(self) -> _bool:
         """Returns ``True`` if the dtype of ``input`` is a floating-point type (float16/bfloat16/float32/float64)."""
     def is_complex(self) -> _bool:
-        """Returns ``True`` if the dtype is complex: always ``False``, rtorch has no complex dtypes."""
+        """Returns ``True`` if the dtype of ``input`` is complex (complex64, complex128)."""
     def data_ptr(self) -> _int:
         """Returns the address of the tensor's first element (the storage address plus the offset)."""
     def storage_offset(self) -> _int:
@@ -499,6 +530,8 @@ class Tensor:
         """Computes the absolute value of each element of `input`."""
     def absolute_(self) -> Self:
         """In-place version of `absolute`: Computes the absolute value of each element of `input`."""
+    def angle(self, *, out: Tensor | None = None) -> Tensor:
+        """Computes the element-wise angle (argument) of `input` in radians; real inputs give pi for negative values and 0 otherwise."""
     def sign(self, *, out: Tensor | None = None) -> Tensor:
         """Returns the signs of the elements of `input` (-1, 0 or 1; NaN stays NaN)."""
     def sign_(self) -> Self:
@@ -1056,7 +1089,7 @@ class Tensor:
     def renorm_(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
         """In-place :meth:`renorm`."""
     def adjoint(self) -> Tensor:
-        """The conjugate transpose of the last two dims (a view; real tensors are not conjugated)."""
+        """The conjugate transpose of the last two dims (a view for real tensors; complex ones are conjugated by copy)."""
     def get_device(self) -> _int:
         """The CUDA device index of ``input``, or -1 for a CPU tensor."""
     def is_inference(self) -> _bool:
@@ -1714,6 +1747,10 @@ def where(condition: Tensor) -> tuple[Tensor, ...]:
     """`where(cond, input, other)` picks elementwise; `where(cond)` is `cond.nonzero(as_tuple=True)`."""
 @overload
 def where(condition: Tensor, input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor | None = None) -> Tensor: ...
+def complex(real: Tensor, imag: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Returns a complex tensor with real part ``real`` and imaginary part ``imag``."""
+def polar(abs: Tensor, angle: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Returns the complex tensor ``abs * (cos(angle) + i sin(angle))``."""
 def promote_types(a: _dtype | str, b: _dtype | str) -> _dtype:
     """Returns the smallest dtype that can hold values of both ``a`` and ``b`` (PyTorch's promotion lattice)."""
 def result_type(tensor: _TensorOrNumber, other: _TensorOrNumber) -> _dtype:
@@ -1976,6 +2013,8 @@ def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Computes the absolute value of each element of `input`."""
 def absolute(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Computes the absolute value of each element of `input`."""
+def angle(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Computes the element-wise angle (argument) of `input` in radians; real inputs give pi for negative values and 0 otherwise."""
 def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Returns the signs of the elements of `input` (-1, 0 or 1; NaN stays NaN)."""
 def sgn(input: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -2174,11 +2213,11 @@ def logical_xor(input: _TensorOrNumber, other: _TensorOrNumber, *, out: Tensor |
     """The logical XOR of `input` and `other` (zero is False); a bool tensor."""
 
 __all__ = [
-    "neg", "negative", "abs", "absolute", "sign", "sgn", "square", "relu", "floor", "ceil", "trunc", "fix",
-    "frac", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
-    "sinc", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh",
-    "acosh", "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal", "lgamma",
-    "digamma", "i0", "deg2rad", "rad2deg", "isposinf", "isneginf", "isnan", "isinf", "isfinite",
+    "neg", "negative", "abs", "absolute", "angle", "sign", "sgn", "square", "relu", "floor", "ceil", "trunc",
+    "fix", "frac", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos",
+    "tan", "sinc", "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "asinh",
+    "arcsinh", "acosh", "arccosh", "atanh", "arctanh", "sigmoid", "erf", "erfc", "erfinv", "reciprocal",
+    "lgamma", "digamma", "i0", "deg2rad", "rad2deg", "isposinf", "isneginf", "isnan", "isinf", "isfinite",
     "logical_not", "signbit", "bitwise_not", "mul", "multiply", "true_divide", "floor_divide", "remainder",
     "fmod", "atan2", "arctan2", "hypot", "copysign", "maximum", "minimum", "fmax", "fmin", "xlogy",
     "logaddexp", "logaddexp2", "heaviside", "nextafter", "ldexp", "gcd", "lcm", "igamma", "igammac",

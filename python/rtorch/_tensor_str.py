@@ -131,6 +131,21 @@ def _summarized_data(a):
     return np.stack([_summarized_data(a[i]) for i in rows])
 
 
+class _ComplexFormatter:
+    """PyTorch's pair of formatters for complex values: one for the real parts, one for the imaginary parts,
+    joined as ``re+imj`` (the imaginary part's own sign, or ``+``)."""
+
+    def __init__(self, a):
+        self.re, self.im = _Formatter(a.real, True), _Formatter(a.imag, True)
+        self.max_width = self.re.max_width + self.im.max_width + 1  # the `j`
+
+    def format(self, value):
+        value = complex(value)
+        real_str = self.re.format(value.real)
+        imag_str = (self.im.format(value.imag) + "j").lstrip()
+        return real_str + imag_str if imag_str[0] in "+-" else real_str + "+" + imag_str
+
+
 def _vector_str(a, indent, summarize, fmt):
     e = _opts["edgeitems"]
     per_line = max(1, math.floor((_opts["linewidth"] - indent) / (fmt.max_width + 2)))
@@ -161,7 +176,8 @@ def _nested_str(a, indent, summarize, fmt):
 def _array_str(a, floating, indent):
     """The bracketed body for a non-empty array (`_tensor_str` in PyTorch)."""
     summarize = a.size > _opts["threshold"]
-    fmt = _Formatter(_summarized_data(a) if summarize else a, floating)
+    shown = _summarized_data(a) if summarize else a
+    fmt = _ComplexFormatter(shown) if a.dtype.kind == "c" else _Formatter(shown, floating)
     return _nested_str(a, indent, summarize, fmt)
 
 
@@ -203,7 +219,7 @@ def tensor_repr(t):
     evaluates under `import rtorch as torch` (rtorch's own `repr(rtorch.int32)` says `rtorch.int32`; the
     one-character difference would otherwise move PyTorch's line breaks).
     """
-    from . import int64, bool as bool_, get_default_dtype
+    from . import int64, bool as bool_, get_default_dtype, float64, complex64, complex128
 
     prefix = "tensor("
     indent = len(prefix)
@@ -222,7 +238,9 @@ def tensor_repr(t):
     else:
         if not _opts["edgeitems"]:
             suffixes.append(f"size={tuple(t.shape)}")
-        if dt not in (get_default_dtype(), int64, bool_):
+        # The default complex dtype (complex of the default float) takes no suffix either, as in PyTorch.
+        default_complex = complex128 if get_default_dtype() == float64 else complex64
+        if dt not in (get_default_dtype(), default_complex, int64, bool_):
             suffixes.append(f"dtype=torch.{dt.name}")
         body = _array_str(_to_numpy(data), dt.is_floating_point, indent)
     if t.grad_fn is not None:

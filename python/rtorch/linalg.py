@@ -1101,10 +1101,12 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     t = _t()
     op = "linalg.vector_norm"
-    if not x.is_floating_point():
+    if not x.is_floating_point() and not x.is_complex():
         raise NotImplementedError(f"{op}: Expected a floating point or complex tensor as input. Got {_dtype_name(x.dtype)}")
     if dtype is not None:
         x = x.to(dtype)
+    if x.is_complex():  # the norm of complex values is that of their absolute values (a real result)
+        x = x.abs()
     dims = _dims(dim, x.dim())
     if x.dim() == 0:
         x, dims, squeeze0 = x.reshape(1), (0,), True

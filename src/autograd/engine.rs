@@ -230,7 +230,9 @@ pub fn run_backward(
                 input_grads.len()
             );
         }
-        for (((edge, g), shape), dev) in node.next.iter().zip(input_grads).zip(&node.input_shapes).zip(&node.input_devices) {
+        for ((((edge, g), shape), dev), real) in
+            node.next.iter().zip(input_grads).zip(&node.input_shapes).zip(&node.input_devices).zip(&node.input_real)
+        {
             let (Some(edge), Some(g)) = (edge, g) else {
                 match edge {
                     Some(Edge::Node(m, _)) => release_dep(m, &mut deps, &buffers, &mut ready),
@@ -249,6 +251,7 @@ pub fn run_backward(
                 );
             }
             let g = if g.device() != *dev { with_grad_mode(create_graph, || g.to_device(*dev))? } else { g };
+            let g = if *real && g.dtype().is_complex() { with_grad_mode(create_graph, || g.real_part()?.contiguous())? } else { g };
             // Detached, and the undetached handle dropped right away: the gradient's only handle
             // is then the detached one, so a leaf's first gradient can be kept as `.grad` without
             // a copy (see accumulate_grad; shadowing alone would keep the old handle alive).

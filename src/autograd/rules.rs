@@ -39,18 +39,33 @@ impl Backward {
         let one = |t: Tensor| Ok(vec![Some(t)]);
         match self {
             Backward::Identity => one(g),
+            Backward::ViewAsReal => one(g.contiguous()?.view_as_complex()?),
+            Backward::ViewAsComplex => one(g.view_as_real()?),
+            Backward::Conj => one(g.conj_copy()?),
+            Backward::ComplexOf => {
+                let re = node.needs_grad(0).then(|| g.real_part()?.contiguous()).transpose()?;
+                let im = node.needs_grad(1).then(|| g.imag_part()?.contiguous()).transpose()?;
+                Ok(vec![re, im])
+            }
             Backward::ToDtype { from } => one(g.to_dtype(*from)?),
             Backward::ToDevice { from } => one(g.to_device(*from)?),
             Backward::Unary { op, x, y } => {
                 let x = x.as_ref().map(|s| s.unpack(node)).transpose()?;
                 let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
+                if let Some(r) = complex_unary_grad(*op, &g, x.as_ref())? {
+                    return one(r);
+                }
+                // Complex: PyTorch's gradient is g * conj(f'(z)); the derivative formulas use functions with
+                // real Taylor coefficients, so evaluating them at conj(z) (and conj(f(z))) gives conj(f'(z)).
+                let (x, y) = (conj_opt(x)?, conj_opt(y)?);
                 one(super::unary::grad(*op, &g, x.as_ref(), y.as_ref())?)
             }
             Backward::UnaryResult { op, y } => one(super::unary::grad_from_result(*op, &g, &y.unpack(node)?)?),
             Backward::Binary { op, a, b, y, a_is_tensor, b_is_tensor } => {
-                let a = a.as_ref().map(|s| s.unpack(node)).transpose()?;
-                let b = b.as_ref().map(|s| s.unpack(node)).transpose()?;
-                let y = y.as_ref().map(|s| s.unpack(node)).transpose()?;
+                // Conjugated for complex operands, as for the one-input ops (g * conj(df/da)).
+                let a = conj_opt(a.as_ref().map(|s| s.unpack(node)).transpose()?)?;
+                let b = conj_opt(b.as_ref().map(|s| s.unpack(node)).transpose()?)?;
+                let y = conj_opt(y.as_ref().map(|s| s.unpack(node)).transpose()?)?;
                 let mut out = vec![];
                 for (first, is_tensor) in [(true, *a_is_tensor), (false, *b_is_tensor)] {
                     if !is_tensor {
@@ -69,7 +84,7 @@ impl Backward {
                 one(unsqueeze_dims(&g, dims, *keepdim)?.expand(input_shape)?)
             }
             Backward::Prod { x, y, dims, keepdim } => {
-                let (x, y) = (x.unpack(node)?, y.unpack(node)?);
+                let (x, y) = (conj_t(x.unpack(node)?)?, conj_t(y.unpack(node)?)?);
                 let g = unsqueeze_dims(&g, dims, *keepdim)?;
                 let y = unsqueeze_dims(&y, dims, *keepdim)?;
                 let has_zero = x.detach().eq_scalar(0.0)?.any()?.item()?.to_bool();
@@ -231,7 +246,8 @@ impl Backward {
                 Ok(grads)
             }
             Backward::Bmm { a, b } => {
-                let (a, b) = (a.unpack(node)?, b.unpack(node)?);
+                // Complex: g @ b^H and a^H @ g.
+                let (a, b) = (conj_t(a.unpack(node)?)?, conj_t(b.unpack(node)?)?);
                 let ga = node.needs_grad(0).then(|| crate::ops::matmul::bmm(&g, &b.transpose(1, 2)?)).transpose()?;
                 let gb = node.needs_grad(1).then(|| crate::ops::matmul::bmm(&a.transpose(1, 2)?, &g)).transpose()?;
                 Ok(vec![ga, gb])
@@ -323,4 +339,31 @@ fn cumprod_grad(g: &Tensor, x: &Tensor, y: &Tensor, d: i64) -> Result<Tensor> {
     let y1 = where_(&first, one, x)?.cumulative(d, true)?;
     let g_first = where_(&first, &revcumsum(&g.mul(&y1)?)?, none)?;
     g_before.add(&g_first)
+}
+
+/// `t` conjugated when complex (the saved values of complex ops' derivative formulas), else itself.
+fn conj_t(t: Tensor) -> Result<Tensor> {
+    if t.dtype().is_complex() { t.conj_copy() } else { Ok(t) }
+}
+
+fn conj_opt(t: Option<Tensor>) -> Result<Option<Tensor>> {
+    t.map(conj_t).transpose()
+}
+
+/// The one-input ops whose complex derivative is not g * conj(f'(z)) of the real formula: abs and angle,
+/// which map complex to real (PyTorch's `abs_backward`: g * sgn(z); `angle_backward`: g * i z / |z|^2, 0 at 0).
+fn complex_unary_grad(op: crate::opdefs::UnaryOp, g: &Tensor, x: Option<&Tensor>) -> Result<Option<Tensor>> {
+    use crate::opdefs::UnaryOp;
+    let Some(x) = x.filter(|x| x.dtype().is_complex()) else { return Ok(None) };
+    let zero = x.eq(&Tensor::zeros(&[], x.dtype(), x.device())?)?;
+    let abs = x.abs()?;
+    let safe = zero.choose(crate::scalar::Scalar::Float(1.0), &abs)?;
+    Ok(Some(match op {
+        UnaryOp::Abs => g.mul(&x.div(&safe)?)?,
+        UnaryOp::Angle => {
+            let r = g.mul(&x.div(&safe.square()?)?)?.mul(&Tensor::scalar(crate::scalar::Scalar::Complex(0.0, 1.0), x.dtype())?)?;
+            zero.choose(crate::scalar::Scalar::Float(0.0), &r)?
+        }
+        _ => return Ok(None),
+    }))
 }

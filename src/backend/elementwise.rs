@@ -11,6 +11,18 @@ use crate::{cpu, cuda};
 pub fn copy_cast(src: &Tensor, dst: &Tensor) -> Result<()> {
     match (src.device(), dst.device()) {
         (Device::Cpu, Device::Cpu) => cpu::copy_cast(src, dst),
+        // CUDA has no complex kernels: complex copies and casts run on the real (re, im) views.
+        (a, b) if a == b && (src.dtype().is_complex() || dst.dtype().is_complex()) => {
+            use super::dtypes::{part, real_pairs};
+            match (src.dtype().is_complex(), dst.dtype().is_complex()) {
+                (true, true) => cuda::unary::copy_cast(&real_pairs(src), &real_pairs(dst)),
+                (true, false) => cuda::unary::copy_cast(&part(src, 0), dst),
+                _ => {
+                    cuda::unary::copy_cast(src, &part(dst, 0))?;
+                    cuda::unary::fill(&part(dst, 1), Scalar::Float(0.0))
+                }
+            }
+        }
         (a, b) if a == b => cuda::unary::copy_cast(src, dst),
         // Across devices: move the source (contiguous, same dtype) first, then cast on dst's side.
         (_, to) => {
@@ -44,12 +56,18 @@ pub fn contiguous(t: &Tensor) -> Result<Tensor> {
 pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
     match t.device() {
         Device::Cpu => cpu::fill(t, value),
+        Device::Cuda(_) if t.dtype().is_complex() => {
+            let (re, im) = value.to_c64();
+            cuda::unary::fill(&super::dtypes::part(t, 0), Scalar::Float(re))?;
+            cuda::unary::fill(&super::dtypes::part(t, 1), Scalar::Float(im))
+        }
         Device::Cuda(_) => cuda::unary::fill(t, value),
     }
 }
 
 /// `out = op(x)`: `x` has `out`'s dtype, except for predicates (bool `out`, any `x`).
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    super::dtypes::complex_on_cuda(op.name(), x)?;
     match out.device() {
         Device::Cpu => cpu::unary::unary(op, x, out),
         Device::Cuda(_) => cuda::unary::unary(op, x, out),
@@ -58,6 +76,7 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 
 /// `out = op(a, b)` with `a`, `b` in the op's compute dtype, broadcast to `out`'s shape.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    super::dtypes::complex_on_cuda(op.name(), a)?;
     match out.device() {
         Device::Cpu => cpu::binary::binary(op, a, b, out),
         Device::Cuda(_) => cuda::binary::binary(op, a, b, out),
@@ -66,6 +85,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
 
 /// `out = cond ? a : b`, all broadcast to `out`'s shape (`cond` bool, `a`/`b` of `out`'s dtype).
 pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    super::dtypes::complex_on_cuda("where", out)?;
     match out.device() {
         Device::Cpu => cpu::where_(cond, a, b, out),
         Device::Cuda(_) => cuda::binary::where_(cond, a, b, out),

@@ -84,6 +84,7 @@ fn device_rest(rest: &[isize], dev: Device) -> Result<(Option<Tensor>, isize)> {
 /// Gather through a plan into `out` (contiguous [base.len(), rest.len()]):
 /// `out[i, j] = view[base[i] + rest[j]]`.
 pub fn take(view: &Tensor, base: &Base, rest: &[isize], out: &Tensor) -> Result<()> {
+    super::dtypes::complex_on_cuda("index", view)?;
     match base {
         Base::Host(b) => cpu::index::take(view, b, rest, rest_step(rest), out),
         Base::Device(b) => {
@@ -96,6 +97,7 @@ pub fn take(view: &Tensor, base: &Base, rest: &[isize], out: &Tensor) -> Result<
 /// Put through a plan: `vals` (contiguous, gather order, view's dtype and device) written at
 /// `view[base[i] + rest[j]]`, or added (`accumulate`; duplicates add up).
 pub fn put(view: &Tensor, base: &Base, rest: &[isize], vals: &Tensor, accumulate: bool) -> Result<()> {
+    super::dtypes::complex_on_cuda("put", view)?;
     match base {
         Base::Host(b) => {
             // Values that share the view's buffer are copied first, so writes cannot change
@@ -123,6 +125,7 @@ pub fn put(view: &Tensor, base: &Base, rest: &[isize], vals: &Tensor, accumulate
 
 /// Coordinates of the non-zero elements: `[n, ndim]` int64 on t's device.
 pub fn nonzero(t: &Tensor) -> Result<Tensor> {
+    super::dtypes::complex_on_cuda("nonzero", t)?;
     if t.device() == Device::Cpu {
         return cpu::index::nonzero(t);
     }
@@ -190,6 +193,7 @@ fn device_index(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
 /// `gather`: `out[i] = x[.., index[i], ..]` along `d` over index's shape (a new contiguous tensor of
 /// x's dtype); `index` is an integer tensor on x's device.
 pub fn gather(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
+    super::dtypes::complex_on_cuda("gather", x)?;
     let out = Tensor::alloc(index.shape(), x.dtype(), x.device(), false)?;
     match x.device() {
         Device::Cpu => cpu::index::gather(x, d, &host::to_host(index)?, &out)?,
@@ -205,6 +209,10 @@ pub fn gather(x: &Tensor, d: usize, index: &Tensor) -> Result<Tensor> {
 /// `index`; `reduce` None replaces, else "sum"/"add", "prod"/"multiply", "mean", "amax", "amin";
 /// `include_self` false starts written positions from the reduction's identity.
 pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Option<&str>, include_self: bool) -> Result<()> {
+    super::dtypes::complex_on_cuda("scatter", out)?;
+    if matches!(reduce, Some("amax" | "amin")) {
+        super::dtypes::real_only("scatter_reduce", out)?;
+    }
     match out.device() {
         Device::Cpu => cpu::index::scatter(out, d, &host::to_host(index)?, &super::contiguous(vals)?, reduce, include_self),
         Device::Cuda(_) if include_self && matches!(reduce, None | Some("sum") | Some("add")) => {

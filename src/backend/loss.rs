@@ -13,6 +13,7 @@ pub fn fused(device: Device) -> bool {
 
 /// (per-row losses, per-row logsumexps) of contiguous float32/float64 logits with int64 targets.
 pub fn forward(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, spec: Spec) -> Result<(Tensor, Tensor)> {
+    super::dtypes::real_only("loss", x)?;
     match x.device() {
         Device::Cpu => cpu::loss::forward_tensors(x, target, weight, spec),
         d => bail!(Device, "internal error: no fused class loss on {}", d),
@@ -21,6 +22,7 @@ pub fn forward(x: &Tensor, target: &Tensor, weight: Option<&Tensor>, spec: Spec)
 
 /// The input gradient from the forward's state (`g` one value per row, or one when `g_stride` is 0).
 pub fn backward(x: &Tensor, g: &Tensor, g_stride: usize, scale: f64, c: &ClassLoss) -> Result<Tensor> {
+    super::dtypes::real_only("loss_backward", x)?;
     match x.device() {
         Device::Cpu => cpu::loss::backward_tensors(x, g, g_stride, scale, c),
         d => bail!(Device, "internal error: no fused class loss on {}", d),

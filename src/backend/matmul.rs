@@ -7,6 +7,7 @@ use crate::{cpu, cuda};
 
 /// `out[i] = a[i] @ b[i]` (a [B, m, k], b [B, k, n], out [B, m, n] contiguous, one dtype).
 pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    super::dtypes::complex_on_cuda("bmm", a)?;
     match out.device() {
         Device::Cpu => cpu::matmul::bmm(a, b, out),
         Device::Cuda(_) => cuda::blas::bmm(a, b, out),

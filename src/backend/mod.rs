@@ -8,6 +8,7 @@
 //! autograd: the op layer does that once, for every device.
 pub mod attention;
 pub mod conv;
+pub mod dtypes;
 pub mod elementwise;
 pub mod host;
 pub mod index;

@@ -12,6 +12,7 @@ use crate::{cpu, cuda};
 /// where the device has no fused kernel for `kind`.
 #[allow(clippy::too_many_arguments)]
 pub fn forward(kind: NormKind, ch: usize, x: &Tensor, w: Option<&Tensor>, b: Option<&Tensor>, given: Option<(Tensor, Tensor)>, q: Sets, eps: f64) -> Result<Option<(Tensor, Tensor, Tensor, Option<Tensor>)>> {
+    super::dtypes::real_only("norm", x)?;
     match (x.device(), kind) {
         (Device::Cpu, _) => cpu::norm::forward(kind, ch, x, w, b, given, q, eps).map(Some),
         (Device::Cuda(_), NormKind::Layer { .. }) => {
@@ -26,6 +27,7 @@ pub fn forward(kind: NormKind, ch: usize, x: &Tensor, w: Option<&Tensor>, b: Opt
 /// backward for `kind`.
 #[allow(clippy::too_many_arguments)]
 pub fn backward(kind: NormKind, q: Sets, ch: usize, g: &Tensor, x: &Tensor, w: Option<&Tensor>, has_bias: bool, mean: &Tensor, rstd: &Tensor) -> Result<Option<(Tensor, Option<Tensor>, Option<Tensor>)>> {
+    super::dtypes::real_only("norm_backward", x)?;
     match (x.device(), kind) {
         (Device::Cpu, _) => cpu::norm::backward(kind, q, ch, g, x, w, has_bias, mean, rstd).map(Some),
         (Device::Cuda(_), NormKind::Layer { .. }) => {

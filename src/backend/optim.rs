@@ -9,6 +9,7 @@ use crate::{cpu, cuda};
 
 /// Adam / AdamW over one parameter in place (`max_sq` when amsgrad).
 pub fn adam(p: &Tensor, g: &Tensor, m: &Tensor, v: &Tensor, max_sq: Option<&Tensor>, h: AdamHyper) -> Result<bool> {
+    super::dtypes::real_only("adam", p)?;
     match p.device() {
         Device::Cpu if cpu::optim::supports(p.dtype()) => cpu::optim::adam(p, g, m, v, max_sq, h),
         Device::Cpu => return Ok(false),
@@ -19,6 +20,7 @@ pub fn adam(p: &Tensor, g: &Tensor, m: &Tensor, v: &Tensor, max_sq: Option<&Tens
 
 /// SGD over one parameter in place (`buf` when momentum).
 pub fn sgd(p: &Tensor, g: &Tensor, buf: Option<&Tensor>, h: SgdHyper) -> Result<bool> {
+    super::dtypes::real_only("sgd", p)?;
     match p.device() {
         Device::Cpu if cpu::optim::supports(p.dtype()) => cpu::optim::sgd(p, g, buf, h),
         Device::Cpu => return Ok(false),
@@ -29,6 +31,7 @@ pub fn sgd(p: &Tensor, g: &Tensor, buf: Option<&Tensor>, h: SgdHyper) -> Result<
 
 /// RMSprop over one parameter in place (`grad_avg` when centered, `buf` when momentum).
 pub fn rmsprop(p: &Tensor, g: &Tensor, sq: &Tensor, grad_avg: Option<&Tensor>, buf: Option<&Tensor>, h: RmspropHyper) -> Result<bool> {
+    super::dtypes::real_only("rmsprop", p)?;
     match p.device() {
         Device::Cpu if cpu::optim::supports(p.dtype()) => cpu::optim::rmsprop(p, g, sq, grad_avg, buf, h),
         Device::Cpu => return Ok(false),
@@ -39,6 +42,7 @@ pub fn rmsprop(p: &Tensor, g: &Tensor, sq: &Tensor, grad_avg: Option<&Tensor>, b
 
 /// Adagrad over one parameter in place.
 pub fn adagrad(p: &Tensor, g: &Tensor, sum: &Tensor, h: AdagradHyper) -> Result<bool> {
+    super::dtypes::real_only("adagrad", p)?;
     match p.device() {
         Device::Cpu if cpu::optim::supports(p.dtype()) => cpu::optim::adagrad(p, g, sum, h),
         Device::Cpu => return Ok(false),

@@ -14,6 +14,7 @@ pub fn blocks_for(n: usize, dtype: DType, normal: bool) -> u64 {
 
 /// `out` (contiguous float) = low + (high - low) * uniform.
 pub fn uniform(out: &Tensor, seed: u64, offset: u64, low: f64, high: f64) -> Result<()> {
+    super::dtypes::real_only("uniform", out)?;
     match out.device() {
         Device::Cpu => cpu::random::uniform(out, seed, offset, low, high),
         Device::Cuda(_) => cuda::random::random("uniform", out, seed, offset, low, high),
@@ -22,6 +23,7 @@ pub fn uniform(out: &Tensor, seed: u64, offset: u64, low: f64, high: f64) -> Res
 
 /// `out` (contiguous float) = mean + std * standard normal.
 pub fn normal(out: &Tensor, seed: u64, offset: u64, mean: f64, std: f64) -> Result<()> {
+    super::dtypes::real_only("normal", out)?;
     match out.device() {
         Device::Cpu => cpu::random::normal(out, seed, offset, mean, std),
         Device::Cuda(_) => cuda::random::random("normal", out, seed, offset, mean, std),
@@ -30,6 +32,7 @@ pub fn normal(out: &Tensor, seed: u64, offset: u64, mean: f64, std: f64) -> Resu
 
 /// `out` (contiguous) = integers in [low, low + range); 2 elements per block.
 pub fn randint(out: &Tensor, seed: u64, offset: u64, low: i64, range: u64) -> Result<()> {
+    super::dtypes::real_only("random_", out)?;
     match out.device() {
         Device::Cpu => cpu::random::randint(out, seed, offset, low, range),
         Device::Cuda(_) if out.dtype() == DType::Bool => host::run("random.randint_bool", &[], &[out], |_, o| cpu::random::randint(&o[0], seed, offset, low, range)),
@@ -39,6 +42,7 @@ pub fn randint(out: &Tensor, seed: u64, offset: u64, low: i64, range: u64) -> Re
 
 /// `out` (contiguous) = 1 where a uniform is below `p` (contiguous float64 of out's shape, same device); 2 per block.
 pub fn bernoulli(out: &Tensor, p: &Tensor, seed: u64, offset: u64) -> Result<()> {
+    super::dtypes::real_only("bernoulli", out)?;
     match out.device() {
         Device::Cpu => cpu::random::bernoulli(out, p, seed, offset),
         Device::Cuda(_) => cuda::random::bernoulli(out, p, seed, offset),
@@ -47,6 +51,7 @@ pub fn bernoulli(out: &Tensor, p: &Tensor, seed: u64, offset: u64) -> Result<()>
 
 /// A random permutation of 0..numel into `out` (n / 2 blocks).
 pub fn randperm(out: &Tensor, seed: u64, offset: u64) -> Result<()> {
+    super::dtypes::real_only("randperm", out)?;
     match out.device() {
         Device::Cpu => cpu::random::randperm(out, seed, offset),
         Device::Cuda(_) => host::run("random.randperm", &[], &[out], |_, o| cpu::random::randperm(&o[0], seed, offset)),
@@ -56,6 +61,7 @@ pub fn randperm(out: &Tensor, seed: u64, offset: u64) -> Result<()> {
 /// `num` draws per row of the weights `w` (float64, rows x k, contiguous) into the int64 `out`.
 #[allow(clippy::too_many_arguments)]
 pub fn multinomial(out: &Tensor, w: &Tensor, rows: usize, k: usize, num: usize, replacement: bool, seed: u64, offset: u64) -> Result<()> {
+    super::dtypes::real_only("multinomial", out)?;
     match out.device() {
         Device::Cpu => cpu::random::multinomial(out, w, rows, k, num, replacement, seed, offset),
         Device::Cuda(_) => host::run("random.multinomial", &[w], &[out], |i, o| cpu::random::multinomial(&o[0], &i[0], rows, k, num, replacement, seed, offset)),

@@ -34,6 +34,14 @@ pub fn unrows(t: &Tensor, d: usize) -> Result<Tensor> {
 /// Reduce `x` over `dims` (sorted, distinct) with `op`: a contiguous `[m]` tensor of `out_dtype`
 /// holding the kept dims in order (the caller gives it the reduced shape).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: &[usize], out_dtype: DType) -> Result<Tensor> {
+    // all / any test `!= 0`, which the generic kernel does right for complex.
+    match op {
+        ReduceOp::Max => super::dtypes::real_only("max_all", x)?,
+        ReduceOp::Min => super::dtypes::real_only("min_all", x)?,
+        ReduceOp::Sum => super::dtypes::complex_on_cuda("sum", x)?,
+        ReduceOp::Prod => super::dtypes::complex_on_cuda("prod", x)?,
+        ReduceOp::All | ReduceOp::Any => {}
+    }
     match x.device() {
         Device::Cpu => cpu::reduce::reduce(op, x, dims, out_dtype),
         Device::Cuda(_) => {
@@ -46,6 +54,7 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: &[usize], out_dtype: DType) -> Res
 /// Values and first indices (int64) of the max (`max`) or min over `dims` (one dim, or none for
 /// a 0-d tensor), as contiguous `[m]` tensors.
 pub fn max_dim(x: &Tensor, dims: &[usize], max: bool) -> Result<(Tensor, Tensor)> {
+    super::dtypes::real_only("max", x)?;
     match x.device() {
         Device::Cpu => cpu::reduce::max_dim(x, dims, max),
         Device::Cuda(_) => {
@@ -57,6 +66,7 @@ pub fn max_dim(x: &Tensor, dims: &[usize], max: bool) -> Result<(Tensor, Tensor)
 
 /// Softmax (or log-softmax) of a float tensor along `d` (ndim >= 1).
 pub fn softmax(x: &Tensor, d: usize, log: bool) -> Result<Tensor> {
+    super::dtypes::real_only("softmax", x)?;
     match x.device() {
         Device::Cpu => cpu::softmax::forward(x, d, log),
         Device::Cuda(_) => {
@@ -69,6 +79,7 @@ pub fn softmax(x: &Tensor, d: usize, log: bool) -> Result<Tensor> {
 /// The input gradient of `softmax` from its output `y` and the output gradient `g` (one dtype and
 /// device, ndim >= 1).
 pub fn softmax_backward(y: &Tensor, g: &Tensor, d: usize, log: bool) -> Result<Tensor> {
+    super::dtypes::real_only("softmax_backward", y)?;
     match y.device() {
         Device::Cpu => cpu::softmax::backward(g, y, d, log),
         Device::Cuda(_) => {
@@ -81,6 +92,7 @@ pub fn softmax_backward(y: &Tensor, g: &Tensor, d: usize, log: bool) -> Result<T
 
 /// Inclusive cumsum / cumprod along `d` of `x` (already in the output dtype; ndim >= 1).
 pub fn scan(x: &Tensor, d: usize, prod: bool) -> Result<Tensor> {
+    super::dtypes::complex_on_cuda(if prod { "cumprod" } else { "cumsum" }, x)?;
     match x.device() {
         Device::Cpu => cpu::reduce::scan(x, d, prod),
         Device::Cuda(_) => {

@@ -19,6 +19,7 @@ pub fn median_from_order(x: &Tensor, d: usize) -> bool {
 /// Positions `start..start + len` of the stable sorted order (NaN greatest; `descending` keeps
 /// equal elements in index order too) of every row along `d`: int64 of x's shape with `len` at `d`.
 pub fn order(x: &Tensor, d: usize, start: usize, len: usize, descending: bool) -> Result<Tensor> {
+    super::dtypes::real_only("sort", x)?;
     let (xr, m, r) = rows(x, &[d])?;
     let idx = match x.device() {
         Device::Cpu => cpu::sort::order_rows(&xr, m, r, start, len, descending)?,
@@ -44,6 +45,7 @@ pub fn order(x: &Tensor, d: usize, start: usize, len: usize, descending: bool) -
 /// The lower median's index along `d` (kept with size 1) by the host rule (see
 /// `cpu::sort::median_rows`); the op layer composes the device sort for rows it takes.
 pub fn median_index(x: &Tensor, d: usize, ignore_nan: bool) -> Result<Tensor> {
+    super::dtypes::real_only("median", x)?;
     let (xr, m, r) = rows(x, &[d])?;
     let idx = match x.device() {
         Device::Cpu => cpu::sort::median_rows(&xr, m, r, ignore_nan)?,
@@ -64,6 +66,7 @@ pub fn median_index(x: &Tensor, d: usize, ignore_nan: bool) -> Result<Tensor> {
 
 /// cummax (`max`) / cummin indices along `d`: int64 of x's shape.
 pub fn cumextreme(x: &Tensor, d: usize, max: bool) -> Result<Tensor> {
+    super::dtypes::real_only(if max { "cummax" } else { "cummin" }, x)?;
     match x.device() {
         Device::Cpu => {
             let (xr, m, r) = rows(x, &[d])?;
@@ -81,6 +84,7 @@ pub fn cumextreme(x: &Tensor, d: usize, max: bool) -> Result<Tensor> {
 
 /// `unique` of the flattened tensor: (sorted distinct values, inverse indices (flat), counts).
 pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    super::dtypes::real_only("unique", x)?;
     let flat = super::contiguous(x)?;
     let flat = flat.with_layout(crate::layout::Layout { offset: flat.offset(), ..crate::layout::Layout::contiguous(&[x.numel()]) });
     let r = match x.device() {
@@ -100,6 +104,7 @@ pub fn unique(x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
 /// `unique` of the `n` slices along `d` in lexicographic order: (index of the first slice of each
 /// distinct value, inverse, counts), all int64 on x's device.
 pub fn unique_slices(x: &Tensor, d: usize) -> Result<(Tensor, Tensor, Tensor)> {
+    super::dtypes::real_only("unique", x)?;
     let n = x.shape()[d];
     let mut perm = vec![d];
     perm.extend((0..x.ndim()).filter(|&i| i != d));
@@ -122,6 +127,7 @@ pub fn unique_slices(x: &Tensor, d: usize) -> Result<(Tensor, Tensor, Tensor)> {
 /// Insertion points (int64, `values`' shape) of `values` in the sorted last-dim rows of `seq`
 /// (both on one device; `values` has seq's leading dims unless `seq` is 1-D).
 pub fn searchsorted(seq: &Tensor, values: &Tensor, right: bool) -> Result<Tensor> {
+    super::dtypes::real_only("searchsorted", seq)?;
     match seq.device() {
         Device::Cpu => cpu::sort::searchsorted(seq, values, right),
         Device::Cuda(_) => {

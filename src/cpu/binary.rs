@@ -10,6 +10,9 @@ use crate::{bail, with_dtype};
 
 /// `out = op(a, b)`: `a`, `b` in the op's compute dtype, broadcast to `out`'s shape.
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    if a.dtype().is_complex() {
+        return super::complex::binary(op, a, b, out);
+    }
     // `x.pow(2)`, `x ** 0.5`: a float power with one exponent runs the scalar-exponent kernel.
     if op == Pow && matches!(a.dtype(), DType::F32 | DType::F64) && b.strides().iter().all(|&s| s == 0) && b.numel() > 0 {
         let e = with_dtype!(b.dtype(), T => unsafe { *b.data_ptr::<T>() }.to_f64());

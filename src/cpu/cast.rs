@@ -7,6 +7,8 @@
 //!   the type's minimum (what `cvttss2si` returns); int8 / int16 / uint8 take the low bits of the
 //!   int32 conversion (so 300.7 -> 44 as uint8, NaN -> 0);
 //! - float -> bool is `!= 0` (NaN is true); int -> int wraps;
+//! - complex -> real keeps the real part (converted like a float of the part's precision);
+//!   complex -> bool is true when either part is non-zero;
 //! - float64 and integers convert to float16 / bfloat16 through float32 (two roundings, as
 //!   PyTorch's `static_cast<Half>(double)` does); float32 -> float16 / bfloat16 rounds once, to
 //!   nearest even, overflowing to infinity.
@@ -33,6 +35,16 @@ fn to_i64_x86(v: f64) -> i64 {
 pub fn cast_elem<A: Element, B: Element>(a: A) -> B {
     let half_out = matches!(B::DTYPE, DType::F16 | DType::BF16);
     match (A::DTYPE.category(), B::DTYPE.category()) {
+        // Complex -> bool tests both parts; into complex, both parts convert (one rounding, as
+        // `c10::complex<float>(double)`); complex -> real keeps the real part, converted as a float of
+        // the part's precision would be.
+        (Category::Complex, Category::Bool) => B::from_bool(a.to_bool()),
+        (_, Category::Complex) => {
+            let (re, im) = a.to_c64();
+            B::from_c64(re, im)
+        }
+        (Category::Complex, _) if A::DTYPE == DType::C64 => cast_elem::<f32, B>(a.to_f64() as f32),
+        (Category::Complex, _) => cast_elem::<f64, B>(a.to_f64()),
         (_, Category::Bool) => B::from_bool(a.to_bool()),
         (Category::Float, Category::Int) => {
             let v = a.to_f64();

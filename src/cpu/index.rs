@@ -92,6 +92,19 @@ macro_rules! arith_half {
     )*};
 }
 arith_half!(half::f16, half::bf16);
+macro_rules! arith_complex {
+    ($($t:ty: $f:ty),*) => {$(
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, b: Self) -> Self { self + b }
+            #[inline(always)]
+            fn mul(self, b: Self) -> Self { self * b }
+            #[inline(always)]
+            fn div_count(self, c: usize) -> Self { self.scale(1.0 / c as $f) }
+        }
+    )*};
+}
+arith_complex!(crate::complex::Complex32: f32, crate::complex::Complex64: f64);
 macro_rules! arith_int {
     ($($t:ty),*) => {$(
         impl Arith for $t {

@@ -53,8 +53,12 @@ pub fn bmm(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
 fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usize, k: usize, split: Split) -> Result<()> {
     let (sa, sb, so) = (a.strides(), b.strides(), out.strides());
     macro_rules! run {
-        ($T:ty, $zero:expr, $one:expr) => {{
-            let (pa, pb, po) = unsafe { (SendPtr(a.data_ptr::<$T>()), SendPtr(b.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>())) };
+        ($T:ty, $zero:expr, $one:expr) => { run!($T as $T, $zero, $one) };
+        // `$T` is the element type, `$G` the layout-identical type gemm computes in (complex: gemm's c32/c64).
+        ($T:ty as $G:ty, $zero:expr, $one:expr) => {{
+            let (pa, pb, po) = unsafe {
+                (SendPtr(a.data_ptr::<$T>() as *mut $G), SendPtr(b.data_ptr::<$T>() as *mut $G), SendPtr(out.data_ptr::<$T>() as *mut $G))
+            };
             // Rows r0..r1 and columns c0..c1 of product i.
             let block = |i: isize, (r0, r1): (usize, usize), (c0, c1): (usize, usize), par: Parallelism| {
                 let (ro, co) = (r0 as isize, c0 as isize);
@@ -96,6 +100,8 @@ fn bmm_strided(a: &Tensor, b: &Tensor, out: &Tensor, bs: usize, m: usize, n: usi
         DType::F32 => run!(f32, 0f32, 1f32),
         DType::F64 => run!(f64, 0f64, 1f64),
         DType::F16 => run!(half::f16, half::f16::ZERO, half::f16::ONE),
+        DType::C64 => run!(crate::complex::Complex32 as gemm::c32, gemm::c32::new(0.0, 0.0), gemm::c32::new(1.0, 0.0)),
+        DType::C128 => run!(crate::complex::Complex64 as gemm::c64, gemm::c64::new(0.0, 0.0), gemm::c64::new(1.0, 0.0)),
         DType::BF16 => {
             let (af, bf) = (super::cast(a, DType::F32)?, super::cast(b, DType::F32)?);
             let of = Tensor::alloc(out.shape(), DType::F32, crate::Device::Cpu, false)?;

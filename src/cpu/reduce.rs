@@ -10,6 +10,7 @@
 use super::iter::{SendPtr, GRAIN};
 use super::threads::num_threads;
 use super::{run_jobs, Job};
+use crate::complex::Complex64;
 use crate::dtype::{DType, Element};
 use crate::error::Result;
 use crate::layout::Layout;
@@ -83,6 +84,53 @@ impl<T: Element + num_traits::Float> Fold<T> for SumF {
     #[inline(always)]
     fn out<O: Element>(self, a: f64) -> O {
         O::from_f64(a)
+    }
+}
+
+/// Complex sum or product, lanes and totals in complex128.
+#[derive(Clone, Copy)]
+struct ComplexFold<const PROD: bool>;
+impl<const PROD: bool> ComplexFold<PROD> {
+    #[inline(always)]
+    fn op(a: Complex64, b: Complex64) -> Complex64 {
+        if PROD { a * b } else { a + b }
+    }
+    #[inline(always)]
+    fn unit() -> Complex64 {
+        Complex64::new(PROD as u8 as f64, 0.0)
+    }
+}
+impl<T: Element, const PROD: bool> Fold<T> for ComplexFold<PROD> {
+    type L = Complex64;
+    type A = Complex64;
+    #[inline(always)]
+    fn lane0(self) -> Complex64 {
+        Self::unit()
+    }
+    #[inline(always)]
+    fn step(self, l: Complex64, v: T) -> Complex64 {
+        let (re, im) = v.to_c64();
+        Self::op(l, Complex64::new(re, im))
+    }
+    #[inline(always)]
+    fn join(self, a: Complex64, b: Complex64) -> Complex64 {
+        Self::op(a, b)
+    }
+    #[inline(always)]
+    fn a0(self) -> Complex64 {
+        Self::unit()
+    }
+    #[inline(always)]
+    fn absorb(self, a: Complex64, l: Complex64) -> Complex64 {
+        Self::op(a, l)
+    }
+    #[inline(always)]
+    fn merge(self, a: Complex64, b: Complex64) -> Complex64 {
+        Self::op(a, b)
+    }
+    #[inline(always)]
+    fn out<O: Element>(self, a: Complex64) -> O {
+        O::from_c64(a.re, a.im)
     }
 }
 
@@ -470,6 +518,7 @@ fn stage<T: Element, O: Element, R: Fold<T>>(x: &Tensor, geo: Geo, f: R, out: &T
 fn acc_dtype(op: ReduceOp, d: DType) -> DType {
     match op {
         ReduceOp::Sum | ReduceOp::Prod if d.is_float() => DType::F64,
+        ReduceOp::Sum | ReduceOp::Prod if d.is_complex() => DType::C128,
         ReduceOp::Sum | ReduceOp::Prod => DType::I64,
         ReduceOp::Max | ReduceOp::Min => d,
         ReduceOp::All | ReduceOp::Any => DType::Bool,
@@ -479,7 +528,7 @@ fn acc_dtype(op: ReduceOp, d: DType) -> DType {
 /// The dtype `op` over `d` produces (float32 for the 16-bit floats, which are computed in it).
 fn natural_dtype(op: ReduceOp, d: DType) -> DType {
     match op {
-        ReduceOp::Sum | ReduceOp::Prod if d.is_float() => d,
+        ReduceOp::Sum | ReduceOp::Prod if d.is_float() || d.is_complex() => d,
         _ => acc_dtype(op, d),
     }
 }
@@ -500,6 +549,13 @@ fn run_stage(op: ReduceOp, x: &Tensor, geo: Geo, outputs: usize, od: DType) -> R
         (ReduceOp::Sum | ReduceOp::Prod, DType::F32, DType::F64) => float_sum_prod!(f32, f64),
         (ReduceOp::Sum | ReduceOp::Prod, DType::F64, DType::F64) => float_sum_prod!(f64, f64),
         (ReduceOp::Sum | ReduceOp::Prod, DType::F64, DType::F32) => float_sum_prod!(f64, f32),
+        (ReduceOp::Sum | ReduceOp::Prod, d, o) if d.is_complex() && o.is_complex() => with_dtype!(d, T => with_dtype!(o, O => {
+            if op == ReduceOp::Sum {
+                stage::<T, O, _>(x, geo, ComplexFold::<false>, &out)?
+            } else {
+                stage::<T, O, _>(x, geo, ComplexFold::<true>, &out)?
+            }
+        })),
         (ReduceOp::Sum, d, DType::I64) if !d.is_float() => with_dtype!(d, T => stage::<T, i64, _>(x, geo, IntFold::<false>, &out)?),
         (ReduceOp::Prod, d, DType::I64) if !d.is_float() => with_dtype!(d, T => stage::<T, i64, _>(x, geo, IntFold::<true>, &out)?),
         (ReduceOp::Max, d, o) if d == o => with_dtype!(d, T => stage::<T, T, _>(x, geo, Ext::<T, true>(bound::<T>(true)), &out)?),
@@ -812,33 +868,39 @@ pub fn max_dim(x: &Tensor, dims: &[usize], max: bool) -> Result<(Tensor, Tensor)
 /// Inclusive cumsum / cumprod: floats accumulate in f64 (as PyTorch's CPU kernel), integers in
 /// wrapping int64.
 #[derive(Clone, Copy)]
-struct Scan<const PROD: bool, const FLOAT: bool>;
-impl<const PROD: bool, const FLOAT: bool> Scan<PROD, FLOAT> {
+struct Scan<const PROD: bool, const FLOAT: bool, const CPLX: bool = false>;
+impl<const PROD: bool, const FLOAT: bool, const CPLX: bool> Scan<PROD, FLOAT, CPLX> {
     #[inline(always)]
-    fn init(self) -> (f64, i64) {
-        (PROD as i64 as f64, PROD as i64)
+    fn init(self) -> (f64, i64, f64) {
+        (PROD as i64 as f64, PROD as i64, 0.0)
     }
+    /// The running value is (real part, integer value, imaginary part); complex scans keep both parts
+    /// in f64.
     #[inline(always)]
-    fn step<T: Element>(self, a: (f64, i64), v: T) -> ((f64, i64), T) {
-        if FLOAT {
+    fn step<T: Element>(self, a: (f64, i64, f64), v: T) -> ((f64, i64, f64), T) {
+        if CPLX {
+            let (re, im) = v.to_c64();
+            let (r, i) = if PROD { (a.0 * re - a.2 * im, a.0 * im + a.2 * re) } else { (a.0 + re, a.2 + im) };
+            ((r, 0, i), T::from_c64(r, i))
+        } else if FLOAT {
             let f = if PROD { a.0 * v.to_f64() } else { a.0 + v.to_f64() };
-            ((f, 0), T::from_f64(f))
+            ((f, 0, 0.0), T::from_f64(f))
         } else {
             let i = if PROD { a.1.wrapping_mul(v.to_i64()) } else { a.1.wrapping_add(v.to_i64()) };
-            ((0.0, i), T::from_i64(i))
+            ((0.0, i, 0.0), T::from_i64(i))
         }
     }
 }
 
-struct ScanJob<T, const PROD: bool, const FLOAT: bool> {
+struct ScanJob<T, const PROD: bool, const FLOAT: bool, const CPLX: bool = false> {
     x: SendPtr<T>,
     o: SendPtr<T>,
     g: crate::opdefs::reduce::Geom,
 }
-impl<T: Element, const PROD: bool, const FLOAT: bool> Job for ScanJob<T, PROD, FLOAT> {
+impl<T: Element, const PROD: bool, const FLOAT: bool, const CPLX: bool> Job for ScanJob<T, PROD, FLOAT, CPLX> {
     #[inline(always)]
     unsafe fn run<const FMA: bool>(&self, i: usize) {
-        let s = Scan::<PROD, FLOAT>;
+        let s = Scan::<PROD, FLOAT, CPLX>;
         let (n, inner) = (self.g.n, self.g.inner);
         if inner == 1 {
             let (x, o) = (self.x.get().add(i * n) as *const T, self.o.get().add(i * n));
@@ -885,6 +947,13 @@ pub fn scan(x: &Tensor, d: usize, prod: bool) -> Result<Tensor> {
         unsafe {
             let (xp, op) = (SendPtr(xc.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
             match (prod, x.dtype().is_float()) {
+                _ if x.dtype().is_complex() => {
+                    if prod {
+                        run_jobs(&ScanJob::<T, true, false, true> { x: xp, o: op, g }, jobs, cost)
+                    } else {
+                        run_jobs(&ScanJob::<T, false, false, true> { x: xp, o: op, g }, jobs, cost)
+                    }
+                }
                 (false, true) => run_jobs(&ScanJob::<T, false, true> { x: xp, o: op, g }, jobs, cost),
                 (true, true) => run_jobs(&ScanJob::<T, true, true> { x: xp, o: op, g }, jobs, cost),
                 (false, false) => run_jobs(&ScanJob::<T, false, false> { x: xp, o: op, g }, jobs, cost),

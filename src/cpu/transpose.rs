@@ -44,7 +44,9 @@ unsafe fn transpose_tile(src: *const u8, sp: isize, dst: *mut u8, dp: isize, ni:
         1 => tile_scalar(src, sp, dst, dp, ni, nj),
         2 => tile_scalar(src as *const u16, sp, dst as *mut u16, dp, ni, nj),
         4 => tile_scalar(src as *const u32, sp, dst as *mut u32, dp, ni, nj),
-        _ => tile_scalar(src as *const u64, sp, dst as *mut u64, dp, ni, nj),
+        8 => tile_scalar(src as *const u64, sp, dst as *mut u64, dp, ni, nj),
+        // complex128: 16 bytes, moved as two u64 (8-byte alignment, as NumPy's buffers may have).
+        _ => tile_scalar(src as *const [u64; 2], sp, dst as *mut [u64; 2], dp, ni, nj),
     }
 }
 
@@ -94,7 +96,8 @@ pub(super) unsafe fn copy_block(
         1 => plain(src, sr, sc, dst, dr, dc, rows, cols),
         2 => plain(src as *const u16, sr, sc, dst as *mut u16, dr, dc, rows, cols),
         4 => plain(src as *const u32, sr, sc, dst as *mut u32, dr, dc, rows, cols),
-        _ => plain(src as *const u64, sr, sc, dst as *mut u64, dr, dc, rows, cols),
+        8 => plain(src as *const u64, sr, sc, dst as *mut u64, dr, dc, rows, cols),
+        _ => plain(src as *const [u64; 2], sr, sc, dst as *mut [u64; 2], dr, dc, rows, cols),
     }
 }
 

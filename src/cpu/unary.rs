@@ -10,6 +10,9 @@ use crate::{bail, with_dtype};
 
 /// `out = op(x)`: `x` has `out`'s dtype, except for predicates (bool `out`, any `x`).
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    if x.dtype().is_complex() {
+        return super::complex::unary(op, x, out);
+    }
     if op.is_predicate() {
         return predicate_kernel(op, x, out);
     }

@@ -76,6 +76,8 @@ pub fn suffix(d: DType) -> &'static str {
         DType::I8 => "i8",
         DType::U8 => "u8",
         DType::Bool => "bool",
+        DType::C64 => "c64",
+        DType::C128 => "c128",
     }
 }
 

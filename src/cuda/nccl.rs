@@ -182,6 +182,9 @@ fn nccl_dtype(d: DType) -> Result<ncclDataType_t> {
         DType::F32 => ncclDataType_t::ncclFloat32,
         DType::F64 => ncclDataType_t::ncclFloat64,
         DType::I16 => bail!(DType, "NCCL has no int16 type: cast the tensor to int32 for this collective"),
+        DType::C64 | DType::C128 => {
+            bail!(DType, "NCCL has no complex type: use torch.view_as_real(tensor) for this collective")
+        }
     })
 }
 

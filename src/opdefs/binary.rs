@@ -31,25 +31,25 @@ macro_rules! binary_table {
     // ---- arithmetic ----
     (Add add "add" arith
         cpu { |x, y| x + y } int { |x, y| x.wrapping_add(y) }
-        cuda(ALL) "C(a + b)"
+        cuda(ALLC) "C(a + b)"
         grad [] da |g, _s| Ok(g.clone()); db |g, _s| Ok(g.clone());
         names [] function no
         "Adds `other` to `input` elementwise (with broadcasting and type promotion).")
     (Sub sub "sub" arith
         cpu { |x, y| x - y } int { |x, y| x.wrapping_sub(y) }
-        cuda(NUM) "C(a - b)"
+        cuda(NUMC) "C(a - b)"
         grad [] da |g, _s| Ok(g.clone()); db |g, _s| g.neg();
         names [] function no
         "Subtracts `other` from `input` elementwise.")
     (Mul mul "mul" arith
         cpu { |x, y| x * y } int { |x, y| x.wrapping_mul(y) }
-        cuda(ALL) "C(a * b)"
+        cuda(ALLC) "C(a * b)"
         grad [a b] da |g, s| g.mul(s.b()?); db |g, s| g.mul(s.a()?);
         names [(mul mul_) (multiply multiply_)] function yes
         "Multiplies `input` by `other` elementwise.")
     (Div div "div" float
         cpu { |x, y| x / y } int {}
-        cuda(F) "a / b"
+        cuda(FC) "a / b"
         grad [a b] da |g, s| g.div(s.b()?); db |g, s| g.neg()?.mul(s.a()?)?.div(&s.b()?.square()?);
         names [(true_divide true_divide_)] function yes
         "Divides `input` by `other` elementwise (true division: integer inputs give floats).")
@@ -74,7 +74,7 @@ macro_rules! binary_table {
         "C's fmod: the remainder of `input / other`, with the sign of `input`.")
     (Pow pow "pow" arith
         cpu { fma |x, y| x.vpow::<FMA>(y) } int { |x, y| x.wrapping_pow(y.clamp(0, u32::MAX as i64) as u32) }
-        cuda(NUM) "rt_powv(a, b)"
+        cuda(NUMC) "rt_powv(a, b)"
         grad [a b y] da |g, s| g.mul(&s.b()?.mul(&s.a()?.pow(&s.b()?.sub_scalar(1.0)?)?)?);
             db |g, s| {
                 // d/db a^b = a^b ln a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
@@ -313,13 +313,13 @@ macro_rules! binary_table {
     // ---- comparisons and logical ops (bool result) ----
     (Eq eq "eq" cmp
         cpu { |x, y| x == y } int { |x, y| x == y }
-        cuda(ALL) "a == b"
+        cuda(ALLC) "a == b"
         grad none;
         names [(eq eq_)] function yes
         "True where `input` equals `other`.")
     (Ne ne "ne" cmp
         cpu { |x, y| x != y } int { |x, y| x != y }
-        cuda(ALL) "a != b"
+        cuda(ALLC) "a != b"
         grad none;
         names [(ne ne_) (not_equal not_equal_)] function yes
         "True where `input` differs from `other` (NaN differs from everything).")
@@ -349,19 +349,19 @@ macro_rules! binary_table {
         "True where `input` >= `other`.")
     (LogicalAnd logical_and "logical_and" cmp
         cpu { |x, y| x != F::zero() && y != F::zero() } int { |x, y| x != 0 && y != 0 }
-        cuda(ALL) "(a != C(0)) && (b != C(0))"
+        cuda(ALLC) "(a != C(0)) && (b != C(0))"
         grad none;
         names [(logical_and logical_and_)] function yes
         "The logical AND of `input` and `other` (zero is False); a bool tensor.")
     (LogicalOr logical_or "logical_or" cmp
         cpu { |x, y| x != F::zero() || y != F::zero() } int { |x, y| x != 0 || y != 0 }
-        cuda(ALL) "(a != C(0)) || (b != C(0))"
+        cuda(ALLC) "(a != C(0)) || (b != C(0))"
         grad none;
         names [(logical_or logical_or_)] function yes
         "The logical OR of `input` and `other` (zero is False); a bool tensor.")
     (LogicalXor logical_xor "logical_xor" cmp
         cpu { |x, y| (x != F::zero()) != (y != F::zero()) } int { |x, y| (x != 0) != (y != 0) }
-        cuda(ALL) "(a != C(0)) != (b != C(0))"
+        cuda(ALLC) "(a != C(0)) != (b != C(0))"
         grad none;
         names [(logical_xor logical_xor_)] function yes
         "The logical XOR of `input` and `other` (zero is False); a bool tensor.")
@@ -482,7 +482,7 @@ impl BinaryOp {
     fn rule_dtypes(self, d: DType) -> Result<(DType, DType)> {
         match self.kind() {
             Kind::Cmp => Ok((d, DType::Bool)),
-            Kind::Float if !d.is_float() => Ok((default_float(), default_float())),
+            Kind::Float if !d.is_float() && !d.is_complex() => Ok((default_float(), default_float())),
             _ if self == Sub && d == DType::Bool => bail!(
                 NotImplemented,
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."

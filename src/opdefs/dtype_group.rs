@@ -12,12 +12,18 @@ pub enum DtypeGroup {
     F,
     /// Integers: uint8, int8, int16, int32, int64.
     I,
-    /// Floats and integers (not bool).
+    /// Real floats and integers (not bool, not complex).
     NUM,
     /// Integers and bool.
     INTB,
-    /// Every dtype.
+    /// Every real dtype (not complex).
     ALL,
+    /// Floats and complex.
+    FC,
+    /// Floats, integers and complex (not bool).
+    NUMC,
+    /// Every dtype, complex included.
+    ALLC,
 }
 
 impl DtypeGroup {
@@ -25,9 +31,13 @@ impl DtypeGroup {
         match self {
             DtypeGroup::F => d.is_float(),
             DtypeGroup::I => d.is_int(),
-            DtypeGroup::NUM => d != DType::Bool,
-            DtypeGroup::INTB => !d.is_float(),
-            DtypeGroup::ALL => true,
+            // The groups without C never contain complex: a row declares complex support explicitly.
+            DtypeGroup::NUM => d != DType::Bool && !d.is_complex(),
+            DtypeGroup::INTB => d.is_int() || d == DType::Bool,
+            DtypeGroup::ALL => !d.is_complex(),
+            DtypeGroup::FC => d.is_float() || d.is_complex(),
+            DtypeGroup::NUMC => d != DType::Bool,
+            DtypeGroup::ALLC => true,
         }
     }
 

@@ -32,16 +32,22 @@ macro_rules! unary_table {
     // ---- dtype-preserving (integers allowed) ----
     (Neg neg "neg" keep
         cpu { |v| -v } int { |v| v.wrapping_neg() }
-        cuda(NUM) "C(-x)"
+        cuda(NUMC) "C(-x)"
         grad [] |g| g.neg();
         names [(neg neg_) (negative negative_)] function yes
         "Returns a new tensor with the negative of the elements of `input`: out = -input.")
     (Abs abs "abs" keep
         cpu { |v| v.abs() } int { |v| v.wrapping_abs() }
-        cuda(NUM) "rt_absv(x)"
+        cuda(NUMC) "rt_absv(x)"
         grad [x] |g, x| g.mul(&x.sign()?);
         names [(abs abs_) (absolute absolute_)] function yes
         "Computes the absolute value of each element of `input`.")
+    (Angle angle "angle" float
+        cpu { |v| if v.is_nan() { v } else if v < F::zero() { F::c(std::f64::consts::PI) } else { F::zero() } } int {}
+        cuda(FC) "rt_isnan(x) ? x : (x < C(0) ? C(3.14159265358979323846) : C(0))"
+        grad [x] |g, _x| g.mul_scalar(0.0);
+        names [(angle _)] function yes
+        "Computes the element-wise angle (argument) of `input` in radians; real inputs give pi for negative values and 0 otherwise.")
     (Sign sign "sign" keep
         cpu { |v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() } } int { |v| v.signum() }
         cuda(ALL) "C((C(0) < x) - rt_lt0(x))"
@@ -50,7 +56,7 @@ macro_rules! unary_table {
         "Returns the signs of the elements of `input` (-1, 0 or 1; NaN stays NaN).")
     (Square square "square" keep
         cpu { |v| v * v } int { |v| v.wrapping_mul(v) }
-        cuda(NUM) "C(x * x)"
+        cuda(NUMC) "C(x * x)"
         grad [x] |g, x| g.mul(&x.mul_scalar(2.0)?);
         names [(square square_)] function yes
         "Returns a new tensor with the square of the elements of `input`.")
@@ -99,73 +105,73 @@ macro_rules! unary_table {
         "Computes the fractional part of each element of `input`: out = input - trunc(input).")
     (Exp exp "exp" float
         cpu { fma |v| v.vexp_full::<FMA>() } int {}
-        cuda(F) "rt_exp(x)"
+        cuda(FC) "rt_exp(x)"
         grad [y] |g, y| g.mul(y);
         names [(exp exp_)] function yes
         "Returns a new tensor with the exponential of the elements of `input`: out = e^input.")
     (Exp2 exp2 "exp2" float
         cpu { fma |v| v.vexp2::<FMA>() } int {}
-        cuda(F) "rt_exp2(x)"
+        cuda(FC) "rt_exp2(x)"
         grad [y] |g, y| g.mul(&y.mul_scalar(std::f64::consts::LN_2)?);
         names [(exp2 exp2_)] function yes
         "Computes the base-2 exponential of the elements of `input`: out = 2^input.")
     (Expm1 expm1 "expm1" float
         cpu { fma |v| v.vexpm1::<FMA>() } int {}
-        cuda(F) "rt_expm1(x)"
+        cuda(FC) "rt_expm1(x)"
         grad [y] |g, y| g.mul(&y.add_scalar(1.0)?);
         names [(expm1 expm1_)] function yes
         "Computes e^input - 1, accurately for small inputs.")
     (Log log "log" float
         cpu { fma |v| v.vln::<FMA>() } int {}
-        cuda(F) "rt_log(x)"
+        cuda(FC) "rt_log(x)"
         grad [x] |g, x| g.div(x);
         names [(log log_)] function yes
         "Returns a new tensor with the natural logarithm of the elements of `input`.")
     (Log2 log2 "log2" float
         cpu { fma |v| v.vlog2::<FMA>() } int {}
-        cuda(F) "rt_log2(x)"
+        cuda(FC) "rt_log2(x)"
         grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_2)?);
         names [(log2 log2_)] function yes
         "Returns a new tensor with the base-2 logarithm of the elements of `input`.")
     (Log10 log10 "log10" float
         cpu { fma |v| v.vlog10::<FMA>() } int {}
-        cuda(F) "rt_log10(x)"
+        cuda(FC) "rt_log10(x)"
         grad [x] |g, x| g.div(&x.mul_scalar(std::f64::consts::LN_10)?);
         names [(log10 log10_)] function yes
         "Returns a new tensor with the base-10 logarithm of the elements of `input`.")
     (Log1p log1p "log1p" float
         cpu { fma |v| v.vlog1p::<FMA>() } int {}
-        cuda(F) "rt_log1p(x)"
+        cuda(FC) "rt_log1p(x)"
         grad [x] |g, x| g.div(&x.add_scalar(1.0)?);
         names [(log1p log1p_)] function yes
         "Computes log(1 + input), accurately for small inputs.")
     (Sqrt sqrt "sqrt" float
         cpu { |v| v.sqrt() } int {}
-        cuda(F) "rt_sqrt(x)"
+        cuda(FC) "rt_sqrt(x)"
         grad [y] |g, y| g.div(&y.mul_scalar(2.0)?);
         names [(sqrt sqrt_)] function yes
         "Returns a new tensor with the square root of the elements of `input`.")
     (Rsqrt rsqrt "rsqrt" float
         cpu { |v| v.sqrt().recip() } int {}
-        cuda(F) "rt_rsqrt(x)"
+        cuda(FC) "rt_rsqrt(x)"
         grad [y] |g, y| g.mul(&y.pow_scalar(3.0)?.mul_scalar(-0.5)?);
         names [(rsqrt rsqrt_)] function yes
         "Returns a new tensor with the reciprocal of the square root of the elements of `input`.")
     (Sin sin "sin" float
         cpu { fn trig_kernel } int {}
-        cuda(F) "rt_sin(x)"
+        cuda(FC) "rt_sin(x)"
         grad [x] |g, x| g.mul(&x.cos()?);
         names [(sin sin_)] function yes
         "Returns a new tensor with the sine of the elements of `input` (in radians).")
     (Cos cos "cos" float
         cpu { fn trig_kernel } int {}
-        cuda(F) "rt_cos(x)"
+        cuda(FC) "rt_cos(x)"
         grad [x] |g, x| g.mul(&x.sin()?.neg()?);
         names [(cos cos_)] function yes
         "Returns a new tensor with the cosine of the elements of `input` (in radians).")
     (Tan tan "tan" float
         cpu { fn trig_kernel } int {}
-        cuda(F) "rt_tan(x)"
+        cuda(FC) "rt_tan(x)"
         grad [x] |g, x| g.div(&x.cos()?.square()?);
         names [(tan tan_)] function yes
         "Returns a new tensor with the tangent of the elements of `input` (in radians).")
@@ -181,61 +187,61 @@ macro_rules! unary_table {
         "Computes the normalized sinc of `input`: out = sin(pi * input) / (pi * input), and 1 where input is 0.")
     (Asin asin "asin" float
         cpu { fma |v| v.vasin::<FMA>() } int {}
-        cuda(F) "rt_asin(x)"
+        cuda(FC) "rt_asin(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?);
         names [(asin asin_) (arcsin arcsin_)] function yes
         "Returns a new tensor with the arcsine of the elements of `input`.")
     (Acos acos "acos" float
         cpu { fma |v| v.vacos::<FMA>() } int {}
-        cuda(F) "rt_acos(x)"
+        cuda(FC) "rt_acos(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?.sqrt()?)?.neg();
         names [(acos acos_) (arccos arccos_)] function yes
         "Returns a new tensor with the arccosine of the elements of `input`.")
     (Atan atan "atan" float
         cpu { fma |v| v.vatan::<FMA>() } int {}
-        cuda(F) "rt_atan(x)"
+        cuda(FC) "rt_atan(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?);
         names [(atan atan_) (arctan arctan_)] function yes
         "Returns a new tensor with the arctangent of the elements of `input`.")
     (Sinh sinh "sinh" float
         cpu { fma |v| v.vsinh::<FMA>() } int {}
-        cuda(F) "rt_sinh(x)"
+        cuda(FC) "rt_sinh(x)"
         grad [x] |g, x| g.mul(&x.cosh()?);
         names [(sinh sinh_)] function yes
         "Returns a new tensor with the hyperbolic sine of the elements of `input`.")
     (Cosh cosh "cosh" float
         cpu { fma |v| v.vcosh::<FMA>() } int {}
-        cuda(F) "rt_cosh(x)"
+        cuda(FC) "rt_cosh(x)"
         grad [x] |g, x| g.mul(&x.sinh()?);
         names [(cosh cosh_)] function yes
         "Returns a new tensor with the hyperbolic cosine of the elements of `input`.")
     (Tanh tanh "tanh" float
         cpu { fma |v| v.vtanh::<FMA>() } int {}
-        cuda(F) "rt_tanh(x)"
+        cuda(FC) "rt_tanh(x)"
         grad [y] |g, y| g.mul(&y.square()?.neg()?.add_scalar(1.0)?);
         names [(tanh tanh_)] function yes
         "Returns a new tensor with the hyperbolic tangent of the elements of `input`.")
     (Asinh asinh "asinh" float
         cpu { fma |v| v.vasinh::<FMA>() } int {}
-        cuda(F) "rt_asinh(x)"
+        cuda(FC) "rt_asinh(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(1.0)?.sqrt()?);
         names [(asinh asinh_) (arcsinh arcsinh_)] function yes
         "Returns a new tensor with the inverse hyperbolic sine of the elements of `input`.")
     (Acosh acosh "acosh" float
         cpu { fma |v| v.vacosh::<FMA>() } int {}
-        cuda(F) "rt_acosh(x)"
+        cuda(FC) "rt_acosh(x)"
         grad [x] |g, x| g.div(&x.square()?.add_scalar(-1.0)?.sqrt()?);
         names [(acosh acosh_) (arccosh arccosh_)] function yes
         "Returns a new tensor with the inverse hyperbolic cosine of the elements of `input`.")
     (Atanh atanh "atanh" float
         cpu { fma |v| v.vatanh::<FMA>() } int {}
-        cuda(F) "rt_atanh(x)"
+        cuda(FC) "rt_atanh(x)"
         grad [x] |g, x| g.div(&x.square()?.neg()?.add_scalar(1.0)?);
         names [(atanh atanh_) (arctanh arctanh_)] function yes
         "Returns a new tensor with the inverse hyperbolic tangent of the elements of `input`.")
     (Sigmoid sigmoid "sigmoid" float
         cpu { fma |v| F::one() / (F::one() + (-v).vexp::<FMA>()) } int {}
-        cuda(F) "C(1) / (C(1) + rt_exp(-x))"
+        cuda(FC) "C(1) / (C(1) + rt_exp(-x))"
         grad [y] |g, y| g.mul(&y.mul(&y.neg()?.add_scalar(1.0)?)?);
         names [(sigmoid sigmoid_)] function yes
         "Computes the logistic sigmoid of the elements of `input`: out = 1 / (1 + e^-input).")
@@ -265,7 +271,7 @@ macro_rules! unary_table {
         "Computes the inverse error function of the elements of `input` (defined on (-1, 1)).")
     (Reciprocal reciprocal "reciprocal" float
         cpu { |v| v.recip() } int {}
-        cuda(F) "C(1) / x"
+        cuda(FC) "C(1) / x"
         grad [y] |g, y| g.mul(&y.square()?.neg()?);
         names [(reciprocal reciprocal_)] function yes
         "Returns a new tensor with the reciprocal of the elements of `input`: out = 1 / input.")
@@ -391,7 +397,7 @@ macro_rules! unary_table {
         "Replaces NaN with `nan`, +inf with `posinf` and -inf with `neginf` (bound by hand: `nan_to_num`).")
     (PowScalar { exponent } pow_scalar "pow" keep
         cpu { fn pow_scalar_kernel } int { |v| v.wrapping_pow(exponent as u32) }
-        cuda(NUM) "rt_pow_scalar(x, exponent)"
+        cuda(NUMC) "rt_pow_scalar(x, exponent)"
         grad [x] |g, x| if exponent == 0.0 { g.mul_scalar(0.0) } else { g.mul(&x.pow_scalar(exponent - 1.0)?.mul_scalar(exponent)?) };
         names [] function no
         "Raises each element of `input` to the power `exponent`.")
@@ -592,25 +598,25 @@ macro_rules! unary_table {
     // ---- predicates (bool result) ----
     (IsNan isnan "isnan" pred
         cpu { |v| v.to_f64().is_nan() } int {}
-        cuda(ALL) "rt_isnan(x)"
+        cuda(ALLC) "rt_isnan(x)"
         grad none;
         names [(isnan _)] function yes
         "Returns a bool tensor that is True where `input` is NaN.")
     (IsInf isinf "isinf" pred
         cpu { |v| v.to_f64().is_infinite() } int {}
-        cuda(ALL) "rt_isinf(x)"
+        cuda(ALLC) "rt_isinf(x)"
         grad none;
         names [(isinf _)] function yes
         "Returns a bool tensor that is True where `input` is positive or negative infinity.")
     (IsFinite isfinite "isfinite" pred
         cpu { |v| v.to_f64().is_finite() } int {}
-        cuda(ALL) "rt_isfinite(x)"
+        cuda(ALLC) "rt_isfinite(x)"
         grad none;
         names [(isfinite _)] function yes
         "Returns a bool tensor that is True where `input` is finite (not NaN or infinite).")
     (LogicalNot logical_not "logical_not" pred
         cpu { |v| !v.to_bool() } int {}
-        cuda(ALL) "!(x != C(0))"
+        cuda(ALLC) "!(x != C(0))"
         grad none;
         names [(logical_not logical_not_)] function yes
         "Computes the logical NOT of `input` (zero is False); the result is a bool tensor.")
@@ -741,9 +747,11 @@ impl UnaryOp {
                 NotImplemented,
                 "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             ),
+            // abs and angle of a complex number are real.
+            Abs | Angle if d.is_complex() => return Ok(d.to_real()),
             // PyTorch squares bool as int64 (square is pow(x, 2)).
             Square if d == DType::Bool => return Ok(DType::I64),
-            PowScalar { exponent } if !d.is_float() => {
+            PowScalar { exponent } if !d.is_float() && !d.is_complex() => {
                 return if exponent.fract() != 0.0 {
                     Ok(default_float())
                 } else if exponent < 0.0 {
@@ -757,7 +765,8 @@ impl UnaryOp {
         match self.kind() {
             Kind::Pred => Ok(DType::Bool),
             Kind::Bits | Kind::Keep => Ok(d),
-            Kind::Float if d.is_float() => Ok(d),
+            // Complex stays complex (the row's group then says whether it has a complex kernel).
+            Kind::Float if d.is_float() || d.is_complex() => Ok(d),
             Kind::Float => Ok(default_float()),
         }
     }

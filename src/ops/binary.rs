@@ -105,7 +105,7 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
     let out = crate::ops::result::alloc_result(&shape, od, dev, &operands)?;
     let (ta, tb) = (a.materialize(cd, &shape, dev)?, b.materialize(cd, &shape, dev)?);
     backend::binary(op, &ta, &tb, &out)?;
-    if op.differentiable() && od.is_float() {
+    if op.differentiable() && od.differentiable() {
         let ins: &[&Tensor] = match (a.tensor(), b.tensor()) {
             (Some(x), Some(y)) => &[x, y],
             (Some(x), None) | (None, Some(x)) => &[x],

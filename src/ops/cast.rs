@@ -17,7 +17,7 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     // Laid out like `t` (PyTorch's `preserve_format`): a transposed input converts in one pass.
     let out = crate::ops::result::alloc_result(t.shape(), dtype, t.device(), &[t])?;
     backend::copy_cast(t, &out)?;
-    if dtype.is_float() && t.dtype().is_float() {
+    if dtype.differentiable() && t.dtype().differentiable() {
         record1(&out, &[t], || Backward::ToDtype { from: t.dtype() });
     }
     Ok(out)
@@ -30,7 +30,7 @@ pub fn to_device(t: &Tensor, device: crate::Device, non_blocking: bool) -> Resul
         return Ok(t.clone());
     }
     let out = backend::transfer(t, device, non_blocking)?;
-    if t.dtype().is_float() {
+    if t.dtype().differentiable() {
         record1(&out, &[t], || Backward::ToDevice { from: t.device() });
     }
     Ok(out)

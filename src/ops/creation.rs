@@ -21,7 +21,7 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
         bail!(Runtime, "invalid size, possible overflow?");
     }
     let n = n as usize;
-    let is_float = dtype.is_float();
+    let is_float = dtype.is_float() || dtype.is_complex();
     fill_new(n, dtype, |i| start + i as f64 * step, !is_float)
 }
 
@@ -56,8 +56,9 @@ pub fn linspace(start: f64, end: f64, steps: usize, dtype: DType) -> Result<Tens
     check_ends(start, end, dtype)?;
     // An integer dtype takes the ends as it stores them (truncated), as PyTorch: linspace(0.5, 100.7, 4)
     // in int8 is 0, 33, 66, 100.
-    let (start, end) = if dtype.is_float() { (start, end) } else { (start.trunc(), end.trunc()) };
-    fill_new(steps, dtype, |i| linspace_at(start, end, steps, i), !dtype.is_float())
+    let real = dtype.is_float() || dtype.is_complex();
+    let (start, end) = if real { (start, end) } else { (start.trunc(), end.trunc()) };
+    fill_new(steps, dtype, |i| linspace_at(start, end, steps, i), !real)
 }
 
 pub fn logspace(start: f64, end: f64, steps: usize, base: f64, dtype: DType) -> Result<Tensor> {
@@ -68,7 +69,7 @@ pub fn logspace(start: f64, end: f64, steps: usize, base: f64, dtype: DType) -> 
 /// PyTorch stores linspace/logspace's `start` and `end` in the result dtype first: an integer dtype
 /// refuses ends that do not fit it ("value cannot be converted to type int8_t without overflow").
 fn check_ends(start: f64, end: f64, dtype: DType) -> Result<()> {
-    if !dtype.is_float() {
+    if !dtype.is_float() && !dtype.is_complex() {
         crate::scalar::Scalar::Float(start).check_fits(dtype)?;
         crate::scalar::Scalar::Float(end).check_fits(dtype)?;
     }

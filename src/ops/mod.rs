@@ -3,6 +3,7 @@
 pub mod attention;
 pub mod binary;
 pub mod cast;
+pub mod complex;
 pub mod conv;
 pub mod creation;
 pub mod einsum;

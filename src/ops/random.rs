@@ -57,6 +57,15 @@ fn take(gen: Option<&Mutex<Generator>>, blocks: u64) -> (u64, u64) {
 
 /// `rand` (uniform in [0, 1)) or `randn` (standard normal) of `shape` on `device`.
 pub fn rand(shape: &[usize], dtype: DType, device: Device, gen: Option<&Mutex<Generator>>, normal: bool) -> Result<Tensor> {
+    if dtype.is_complex() {
+        // PyTorch: the real and imaginary parts are independent draws; randn's have variance 1/2 each
+        // (so E|z|^2 = 1), rand's are uniform in [0, 1).
+        let mut pair_shape = shape.to_vec();
+        pair_shape.push(2);
+        let pairs = rand(&pair_shape, dtype.to_real(), device, gen, normal)?;
+        let pairs = if normal { pairs.mul_scalar(std::f64::consts::FRAC_1_SQRT_2)? } else { pairs };
+        return pairs.view_as_complex();
+    }
     need_float(if normal { "normal_kernel_cpu" } else { "check_uniform_bounds" }, dtype)?;
     let out = Tensor::alloc(shape, dtype, device, false)?;
     let (seed, offset) = take(gen, backend::random::blocks_for(out.numel(), dtype, normal));

@@ -97,7 +97,7 @@ fn name_grad_fn(out: &Tensor, name: &'static str) {
 }
 
 fn sum_dtype(d: DType) -> DType {
-    if d.is_float() { d } else { DType::I64 }
+    if d.is_float() || d.is_complex() { d } else { DType::I64 }
 }
 
 /// float16/bfloat16 values are reduced in float32 (PyTorch's accumulate type) and the result is
@@ -130,7 +130,7 @@ impl Tensor {
     }
     pub fn mean_dims(&self, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
         let d = dtype.unwrap_or(self.dtype());
-        if !d.is_float() {
+        if !d.is_float() && !d.is_complex() {
             bail!(
                 NotImplemented,
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",

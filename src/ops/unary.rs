@@ -10,7 +10,9 @@ use crate::opdefs::UnaryOp;
 /// Compute `op(x)` into `out` (same shape; `out` has the op's output dtype). No autograd. `x` is
 /// converted to the output dtype first, except for predicates, which read it as it is.
 pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    let x = if op.is_predicate() || x.dtype() == out.dtype() { x.clone() } else { backend::cast(x, out.dtype())? };
+    // Predicates read the input as it is, and so do the complex -> real ops (abs, angle of a complex number).
+    let keep = op.is_predicate() || x.dtype() == out.dtype() || (x.dtype().is_complex() && !out.dtype().is_complex());
+    let x = if keep { x.clone() } else { backend::cast(x, out.dtype())? };
     backend::unary(op, &x, out)
 }
 
@@ -35,7 +37,7 @@ pub fn unary(x: &Tensor, op: UnaryOp) -> Result<Tensor> {
     let od = op.out_dtype(x.dtype())?;
     let out = crate::ops::result::alloc_result(x.shape(), od, x.device(), &[x])?;
     unary_into(op, x, &out)?;
-    if op.differentiable() && od.is_float() {
+    if op.differentiable() && od.differentiable() {
         record1(&out, &[x], || {
             let (si, so) = op.saves();
             Backward::Unary {
@@ -60,7 +62,7 @@ pub fn unary_(x: &Tensor, op: UnaryOp) -> Result<()> {
     if od.category() > x.dtype().category() {
         crate::bail!(Runtime, "result type {} can't be cast to the desired output type {}", od.legacy_name(), x.dtype().legacy_name());
     }
-    let grad = op.differentiable() && od.is_float() && needs_grad(&[x]);
+    let grad = op.differentiable() && od.differentiable() && needs_grad(&[x]);
     let (saves_x, saves_y) = op.saves();
     if grad && saves_x && !op.inplace_grad_from_result() {
         let r = unary(&x.snapshot_for_inplace()?, op)?;

@@ -10,7 +10,7 @@ use crate::tensor::Tensor;
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyEllipsis, PyFloat, PyInt, PyList, PySlice, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyEllipsis, PyFloat, PyInt, PyList, PySlice, PyTuple};
 
 /// The element type of a tensor: ``rtorch.float32``, ``rtorch.int64``, ``rtorch.bool``...
 ///
@@ -50,10 +50,37 @@ impl PyDType {
     fn is_signed(&self) -> bool {
         self.d.is_signed()
     }
-    /// ``True`` for complex dtypes: always ``False``, rtorch has none.
+    /// ``True`` for the complex dtypes (complex64, complex128).
     #[getter]
     fn is_complex(&self) -> bool {
-        false
+        self.d.is_complex()
+    }
+    /// The real dtype of a complex dtype's parts (``complex64.to_real()`` is ``float32``); other dtypes
+    /// return themselves.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.complex128.to_real()
+    ///     rtorch.float64
+    fn to_real(&self, py: Python<'_>) -> Py<PyDType> {
+        dtype_obj(py, self.d.to_real())
+    }
+    /// The complex dtype whose parts have this float dtype (``float64.to_complex()`` is ``complex128``;
+    /// float16, bfloat16 and float32 give complex64, as rtorch has no complex32). Complex dtypes return
+    /// themselves; integer and bool dtypes raise ``RuntimeError``, as in PyTorch.
+    ///
+    /// Example::
+    ///
+    ///     >>> rtorch.float32.to_complex()
+    ///     rtorch.complex64
+    fn to_complex(&self, py: Python<'_>) -> PyResult<Py<PyDType>> {
+        match self.d.to_complex() {
+            Some(c) => Ok(dtype_obj(py, c)),
+            None => Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                "to_complex is only supported for floating point dtypes, got {}",
+                self.d.name()
+            ))),
+        }
     }
     /// The dtype's name without the module prefix, e.g. ``"float32"``.
     #[getter]
@@ -181,6 +208,9 @@ pub fn to_dtype(obj: &Bound<'_, PyAny>) -> PyResult<DType> {
     }
     if obj.is(py.get_type::<PyFloat>()) {
         return Ok(DType::F64);
+    }
+    if obj.is(py.get_type::<PyComplex>()) {
+        return Ok(DType::C128);
     }
     // NumPy dtypes and scalar types.
     if let Ok(name) = obj.getattr("name").and_then(|n| n.extract::<String>()) {
@@ -320,6 +350,9 @@ pub fn scalar_of(obj: &Bound<'_, PyAny>) -> Option<Scalar> {
     if obj.is_instance_of::<PyFloat>() {
         return obj.extract::<f64>().ok().map(Scalar::Float);
     }
+    if let Ok(c) = obj.cast::<PyComplex>() {
+        return Some(Scalar::Complex(c.real(), c.imag()));
+    }
     None
 }
 
@@ -333,6 +366,14 @@ pub fn scalar_arg(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
     // NumPy scalars and other numbers.
     if let Ok(i) = obj.call_method0("__index__").and_then(|v| v.extract::<i64>()) {
         return Ok(Scalar::Int(i));
+    }
+    // NumPy complex64 scalars (not Python complex subclasses): before the float conversion, which would
+    // drop the imaginary part.
+    let numpy_complex = obj.getattr("dtype").and_then(|d| d.getattr("kind")).and_then(|k| k.extract::<String>()).is_ok_and(|k| k == "c");
+    if numpy_complex {
+        if let Ok(c) = obj.call_method0("__complex__").and_then(|c| c.cast_into::<PyComplex>().map_err(Into::into)) {
+            return Ok(Scalar::Complex(c.real(), c.imag()));
+        }
     }
     if let Ok(f) = obj.extract::<f64>() {
         return Ok(Scalar::Float(f));

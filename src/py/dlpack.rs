@@ -25,6 +25,7 @@ fn dl_dtype(d: DType) -> dl::DLDataType {
         DType::I8 | DType::I16 | DType::I32 | DType::I64 => dl::DLDataTypeCode::kDLInt,
         DType::U8 => dl::DLDataTypeCode::kDLUInt,
         DType::Bool => dl::DLDataTypeCode::kDLBool,
+        DType::C64 | DType::C128 => dl::DLDataTypeCode::kDLComplex,
     };
     dl::DLDataType { code: code.0 as u8, bits: (d.size() * 8) as u8, lanes: 1 }
 }
@@ -36,6 +37,8 @@ fn from_dl_dtype(t: dl::DLDataType) -> PyResult<DType> {
         (dl::DLDataTypeCode::kDLFloat, 32) => DType::F32,
         (dl::DLDataTypeCode::kDLFloat, 64) => DType::F64,
         (dl::DLDataTypeCode::kDLBfloat, 16) => DType::BF16,
+        (dl::DLDataTypeCode::kDLComplex, 64) => DType::C64,
+        (dl::DLDataTypeCode::kDLComplex, 128) => DType::C128,
         (dl::DLDataTypeCode::kDLInt, 8) => DType::I8,
         (dl::DLDataTypeCode::kDLInt, 16) => DType::I16,
         (dl::DLDataTypeCode::kDLInt, 32) => DType::I32,

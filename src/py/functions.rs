@@ -289,6 +289,7 @@ pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Optio
         Scalar::Bool(_) => DType::Bool,
         Scalar::Int(_) => DType::I64,
         Scalar::Float(_) => default_float(),
+        Scalar::Complex(..) => default_float().to_complex().unwrap_or(DType::C64),
     });
     finish(new_tensor(&shape, d, device, pin_memory, Some(v))?, device, requires_grad)
 }

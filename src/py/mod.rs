@@ -78,6 +78,8 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autograd::_record_function, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_graph_seq, m)?)?;
     m.add_function(wrap_pyfunction!(autograd::_name_grad_fn, m)?)?;
+    m.add_function(wrap_pyfunction!(tensor::complex::complex, m)?)?;
+    m.add_function(wrap_pyfunction!(tensor::complex::polar, m)?)?;
     nn::register(m)?;
     ordering::register(m)?;
     cuda::register(m)?;

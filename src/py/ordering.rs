@@ -419,7 +419,8 @@ impl PyTensor {
         let (a, b) = (&self.t, &other.get().t);
         Ok(nogil("kron", a.numel().saturating_mul(b.numel()), || es::kron(a, b)).py()?.into())
     }
-    /// Dot product of two 1-D tensors (the same as :func:`rtorch.dot`: there are no complex dtypes to conjugate).
+    /// Dot product of two 1-D tensors with the first conjugated: ``sum(conj(input) * other)`` (for real
+    /// tensors the same as :func:`rtorch.dot`).
     ///
     /// Args:
     ///     other (Tensor): the second vector.
@@ -428,7 +429,7 @@ impl PyTensor {
         if self.t.ndim() != 1 || o.ndim() != 1 {
             return Err(pyo3::exceptions::PyRuntimeError::new_err(format!("1D tensors expected, but got {}D and {}D tensors", self.t.ndim(), o.ndim())));
         }
-        Ok(crate::ops::matmul::matmul(&self.t, o).py()?.into())
+        Ok(crate::ops::matmul::matmul(&self.t.conj_copy().py()?, o).py()?.into())
     }
     /// Returns ``beta * input + alpha * (mat1 @ mat2)`` for matrices ``mat1`` and ``mat2`` (``input`` broadcasts).
     ///

@@ -69,6 +69,11 @@ pub enum Backward {
     PlaneScatter { idx: Tensor, hw: usize },
     /// Average pooling over window tables (`adjoint`: its gradient, spread back over the windows).
     AvgPool { win: crate::opdefs::AvgWindows, adjoint: bool },
+    /// `view_as_real` (complex -> real pairs), `view_as_complex`, `conj`, `complex(real, imag)`.
+    ViewAsReal,
+    ViewAsComplex,
+    Conj,
+    ComplexOf,
     Custom(Arc<dyn CustomBackward>),
 }
 
@@ -108,6 +113,10 @@ impl Backward {
             Backward::ClassLoss { ctx, .. } => ctx.name().into(),
             Backward::ViewScatter { .. } => "AsStridedScatterBackward0".into(),
             Backward::Flip { .. } => "FlipBackward0".into(),
+            Backward::ViewAsReal => "ViewAsRealBackward0".into(),
+            Backward::ViewAsComplex => "ViewAsComplexBackward0".into(),
+            Backward::Conj => "ConjPhysicalBackward0".into(),
+            Backward::ComplexOf => "ComplexBackward0".into(),
             Backward::Cat { .. } => "CatBackward0".into(),
             Backward::Index { .. } => "IndexBackward0".into(),
             Backward::IndexPut { .. } => "IndexPutBackward0".into(),

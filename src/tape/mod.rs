@@ -137,6 +137,9 @@ pub struct Node {
     /// Device of each input: a gradient is moved there (a 0-d CPU tensor used with CUDA tensors
     /// gets a CPU gradient, as in PyTorch).
     pub input_devices: Vec<crate::Device>,
+    /// Whether each input is real: a complex gradient for it keeps its real part (PyTorch's
+    /// `handle_r_to_c`, for real operands promoted into complex ops).
+    pub input_real: Vec<bool>,
 }
 
 impl Node {
@@ -198,6 +201,7 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         next: inputs.iter().map(|t| edge_of(t)).collect(),
         input_shapes: inputs.iter().map(|t| t.shape().to_vec()).collect(),
         input_devices: inputs.iter().map(|t| t.device()).collect(),
+        input_real: inputs.iter().map(|t| !t.dtype().is_complex()).collect(),
         rule: Mutex::new(Some(rule)),
         seq: SEQ.fetch_add(1, Ordering::Relaxed),
         num_outputs: outputs.len(),
@@ -205,7 +209,7 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
         retained: Mutex::new(vec![]),
     });
     for (i, o) in outputs.iter().enumerate() {
-        if !o.dtype().is_float() {
+        if !o.dtype().differentiable() {
             continue; // integer and bool outputs are not differentiable
         }
         let mut m = o.meta();
@@ -218,7 +222,7 @@ pub fn record(outputs: &[&Tensor], inputs: &[&Tensor], rule: Backward) {
 /// Finish a view op: record its backward (when recording) and remember its base.
 pub fn record_view(out: &Tensor, input: &Tensor, make: impl FnOnce() -> Backward) {
     record1(out, &[input], make);
-    if !out.dtype().is_float() {
+    if !out.dtype().differentiable() {
         return;
     }
     let base = input.meta().view.as_ref().map(|v| v.base.clone()).unwrap_or_else(|| input.clone());
@@ -362,8 +366,8 @@ impl Tensor {
             }
             return Ok(());
         }
-        if on && !self.dtype().is_float() {
-            bail!(Runtime, "only Tensors of floating point dtype can require gradients (got {})", self.dtype());
+        if on && !self.dtype().differentiable() {
+            bail!(Runtime, "only Tensors of floating point and complex dtype can require gradients (got {})", self.dtype());
         }
         m.requires_grad = on;
         Ok(())

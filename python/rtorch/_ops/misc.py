@@ -447,38 +447,40 @@ def fill_(input: Tensor, value: float | Tensor) -> Tensor:
     return input.fill_(_fill_value(value))
 
 
-def _matrix_transpose(self, op):
+def _matrix_transpose(self, op, conj=False):
     if self.dim() < 2:
         raise RuntimeError(f"tensor.{op} is only supported on matrices or batches of matrices. Got "
                            f"{self.dim()}-D tensor.")
-    return self.transpose(-2, -1)
+    t = self.transpose(-2, -1)
+    # complex: conjugated too (a copy: rtorch has no conjugate bit)
+    return t.conj() if conj and t.is_complex() else t
 
 
 @composite()
 def adjoint(input) -> Tensor:
-    """The conjugate transpose of the last two dims (a view; real tensors are not conjugated).
+    """The conjugate transpose of the last two dims (a view for real tensors; complex ones are conjugated by copy).
 
     Example::
 
         >>> rtorch.zeros(2, 3).adjoint().shape
         rtorch.Size([3, 2])
     """
-    return _matrix_transpose(input, "adjoint()")
+    return _matrix_transpose(input, "adjoint()", conj=True)
 
 
 def _H(self):
     """The conjugate transpose of a matrix (2-D; a 0-d tensor is returned as a view)."""
     if self.dim() == 0:
-        return self.view(())
+        return self.view(()).conj() if self.is_complex() else self.view(())
     if self.dim() != 2:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor."
                            f"{' For batches of matrices, consider using tensor.mH' if self.dim() > 2 else ''}")
-    return self.transpose(0, 1)
+    return self.transpose(0, 1).conj() if self.is_complex() else self.transpose(0, 1)
 
 
 def _mH(self):
     """The conjugate transpose of the last two dims (real tensors: ``mT``)."""
-    return _matrix_transpose(self, "mH")
+    return _matrix_transpose(self, "mH", conj=True)
 
 
 # Properties are not ops, so they are attached directly (with docstrings, like the native mT).

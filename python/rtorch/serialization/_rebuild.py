@@ -31,6 +31,7 @@ STORAGE_DTYPES = {
     "DoubleStorage": "float64", "FloatStorage": "float32", "HalfStorage": "float16", "BFloat16Storage": "bfloat16",
     "LongStorage": "int64", "IntStorage": "int32", "ShortStorage": "int16", "CharStorage": "int8",
     "ByteStorage": "uint8", "BoolStorage": "bool", "UntypedStorage": "uint8",
+    "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128",
 }
 STORAGE_NAME_OF_DTYPE = {v: k for k, v in STORAGE_DTYPES.items() if k != "UntypedStorage"}
 # torch dtype names (canonical and aliases) that rtorch has
@@ -38,6 +39,7 @@ DTYPE_NAMES = {
     "float64": "float64", "double": "float64", "float32": "float32", "float": "float32", "float16": "float16",
     "half": "float16", "bfloat16": "bfloat16", "int64": "int64", "long": "int64", "int32": "int32", "int": "int32",
     "int16": "int16", "short": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
+    "complex64": "complex64", "cfloat": "complex64", "complex128": "complex128", "cdouble": "complex128",
 }
 
 

@@ -12,7 +12,7 @@ File layout (the standard safetensors format, https://github.com/huggingface/saf
 
 The header maps each tensor name to ``{"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}``
 (offsets relative to the start of the data region) and may hold ``"__metadata__"``, an object of
-string -> string. dtypes: F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL.
+string -> string. dtypes: F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL C64.
 
 How Python objects map onto it:
 
@@ -75,6 +75,7 @@ _ST_TO_DTYPE = {
     "I8": (rtorch.int8, np.dtype("i1")),
     "U8": (rtorch.uint8, np.dtype("u1")),
     "BOOL": (rtorch.bool, np.dtype("u1")),  # one byte per element, 0 or 1
+    "C64": (rtorch.complex64, np.dtype("<c8")),
 }
 _DTYPE_TO_ST = {dt: name for name, (dt, _) in _ST_TO_DTYPE.items()}
 

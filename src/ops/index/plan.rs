@@ -78,7 +78,7 @@ pub fn plan(x: &Tensor, items: &[IndexItem]) -> Result<Plan> {
                     masks.push(if k == 0 { Some(t.shape().to_vec()) } else { None });
                 }
             }
-            IndexItem::Tensor(t) if t.dtype().is_float() => bail!(
+            IndexItem::Tensor(t) if t.dtype().is_float() || t.dtype().is_complex() => bail!(
                 Index,
                 "tensors used as indices must be long, int, byte or bool tensors (got {})",
                 t.dtype()

@@ -63,12 +63,12 @@ impl PyTensor {
         }
     }
     fn __float__(&self) -> PyResult<f64> {
-        Ok(self.t.item().py()?.to_f64())
+        Ok(real_item(&self.t, "double")?.to_f64())
     }
     fn __int__(&self) -> PyResult<Py<PyAny>> {
         // A float goes through Python's int(): exact for large values, ValueError for NaN and
         // OverflowError for infinities, as in PyTorch.
-        let s = self.t.item().py()?;
+        let s = real_item(&self.t, "int64_t")?;
         Python::attach(|py| match s {
             Scalar::Float(f) => Ok(pyo3::types::PyFloat::new(py, f).call_method0("__int__")?.unbind()),
             other => Ok(other.to_i64().into_pyobject(py)?.into_any().unbind()),
@@ -468,6 +468,16 @@ pub fn to_numpy<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyAny>>
     np.getattr("asarray")?.call1((holder,))
 }
 
+/// The value of a one-element tensor for `float()` / `int()`: a complex value must have a zero imaginary part
+/// (PyTorch: "value cannot be converted to type double without overflow").
+fn real_item(t: &Tensor, c_type: &str) -> PyResult<Scalar> {
+    match t.item().py()? {
+        Scalar::Complex(re, im) if im == 0.0 => Ok(Scalar::Float(re)),
+        Scalar::Complex(..) => Err(PyRuntimeError::new_err(format!("value cannot be converted to type {} without overflow", c_type))),
+        s => Ok(s),
+    }
+}
+
 fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDict>> {
     t.check_cpu("__array_interface__").py()?;
     let typestr = match t.dtype() {
@@ -480,6 +490,8 @@ fn array_interface<'py>(py: Python<'py>, t: &Tensor) -> PyResult<Bound<'py, PyDi
         DType::F16 => "<f2",
         DType::F32 => "<f4",
         DType::F64 => "<f8",
+        DType::C64 => "<c8",
+        DType::C128 => "<c16",
         DType::BF16 => return Err(PyTypeError::new_err("Got unsupported ScalarType BFloat16")),
     };
     let d = PyDict::new(py);
@@ -507,5 +519,7 @@ fn legacy_type_name(d: DType) -> &'static str {
         DType::I8 => "CharTensor",
         DType::U8 => "ByteTensor",
         DType::Bool => "BoolTensor",
+        DType::C64 => "ComplexFloatTensor",
+        DType::C128 => "ComplexDoubleTensor",
     }
 }

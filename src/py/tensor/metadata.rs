@@ -129,9 +129,9 @@ impl PyTensor {
     fn is_floating_point(&self) -> bool {
         self.t.dtype().is_float()
     }
-    /// Returns ``True`` if the dtype is complex: always ``False``, rtorch has no complex dtypes.
+    /// Returns ``True`` if the dtype of ``input`` is complex (complex64, complex128).
     fn is_complex(&self) -> bool {
-        false
+        self.t.dtype().is_complex()
     }
     /// Returns the address of the tensor's first element (the storage address plus the offset).
     fn data_ptr(&self) -> usize {
@@ -180,14 +180,6 @@ impl PyTensor {
             1 => Ok(self.t.item().py()?.to_bool()),
             _ => Err(PyRuntimeError::new_err("Boolean value of Tensor with more than one value is ambiguous")),
         }
-    }
-    /// Returns ``False``: rtorch has no complex dtypes, so no tensor has its conjugate bit set.
-    fn is_conj(&self) -> bool {
-        false
-    }
-    /// Returns ``False``: rtorch has no complex dtypes, so no tensor has its negative bit set.
-    fn is_neg(&self) -> bool {
-        false
     }
     fn __len__(&self) -> PyResult<usize> {
         if self.t.ndim() == 0 {

@@ -3,6 +3,7 @@
 //! grouped by concept, one file each; the declared elementwise ops come from py/unary.rs and
 //! py/binary.rs.
 mod autograd;
+pub(crate) mod complex;
 mod conversion;
 mod elementwise;
 mod indexing;
@@ -154,5 +155,6 @@ pub fn scalar_to_py<'py>(py: Python<'py>, s: Scalar) -> PyResult<Bound<'py, PyAn
         Scalar::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
         Scalar::Int(i) => i.into_pyobject(py)?.into_any(),
         Scalar::Float(f) => f.into_pyobject(py)?.into_any(),
+        Scalar::Complex(re, im) => pyo3::types::PyComplex::from_doubles(py, re, im).into_any(),
     })
 }
