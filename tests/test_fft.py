@@ -179,7 +179,8 @@ def cases(draw):
             dims = [ndim - 2, ndim - 1]
         dim = tuple(dims)
     else:
-        dims = draw(st.permutations(range(ndim)).map(lambda p: list(p[:draw(st.integers(1, ndim))])))
+        perm = draw(st.permutations(range(ndim)))
+        dims = list(perm[:draw(st.integers(1, ndim))])
         dim = tuple(dims)
     sizes = None
     if draw(st.booleans()):

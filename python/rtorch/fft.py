@@ -287,8 +287,9 @@ def _c2r_n(op, x, s, dim, norm, fn_forward, conj):
     return _C2R.apply(x, dims[-1], n_last, scale, conj)
 
 
-def _one(s_or_n, dim):
-    return (None if s_or_n is None else [s_or_n]), [dim]
+def _one(n, dim):
+    """A 1-D transform's (s, dim): ``n = -1`` is invalid here (in ``s`` it means "the input's size")."""
+    return (None if n is None else [_points(n)]), [dim]
 
 
 def fft(input, n=None, dim=-1, norm=None, *, out=None):

@@ -89,7 +89,9 @@ def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | Non
     if pad_mode not in ("reflect", "constant", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {pad_mode}")
     if x.dim() not in (1, 2):
-        raise RuntimeError(_call_repr("stft", x, n_fft, hop, win, window, normalized, onesided, rc)
+        # PyTorch pads (center) before it checks the rank, so its message shows the padded shape.
+        shown = t.empty(*x.shape[:-1], x.shape[-1] + (2 * (n_fft // 2) if center else 0), dtype=x.dtype)
+        raise RuntimeError(_call_repr("stft", shown, n_fft, hop, win, window, normalized, onesided, rc)
                            + ", align_to_window=None) : expected a 1D or 2D tensor")
     batched = x.dim() == 2
     if not batched:
