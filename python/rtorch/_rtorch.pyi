@@ -1157,7 +1157,7 @@ class Tensor:
     def stft(self, n_fft: _int, hop_length: _int | None = ..., win_length: _int | None = ..., window = ..., center: _bool = ..., pad_mode: str = ..., normalized: _bool = ..., onesided = ..., return_complex = ..., align_to_window = ...):
         """Short-time Fourier transform: the FFT of windowed frames of ``input``."""
     def istft(self, n_fft: _int, hop_length: _int | None = ..., win_length: _int | None = ..., window = ..., center: _bool = ..., normalized: _bool = ..., onesided = ..., length: _int | None = ..., return_complex: _bool = ...):
-        """Inverse short-time Fourier transform: the least-squares signal whose :func:`stft` is ``input`` (inverse FFT of each frame, windowed overlap-add, divided by the summed squared window)."""
+        """Inverse short-time Fourier transform of ``input``."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
