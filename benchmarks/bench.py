@@ -818,6 +818,7 @@ def workloads(quick):
     W.extend(norm_workloads(quick, mat))
     W.extend(nnfunc_workloads(quick, mat))
     W.extend(linalg_workloads(quick))
+    W.extend(fft_workloads(quick))
     # -- movement
     W.append(Workload(
         f"transpose(0,1).contiguous() {SQ}x{SQ}", "ms", lambda: {"x": mat("x", (SQ, SQ))},
@@ -1173,6 +1174,34 @@ def linalg_workloads(quick):
     ]
     return out
 
+
+
+def fft_workloads(quick):
+    """torch.fft rows (issue 18): fft of 2^20 complex64 values and a batch of real rows; results compared as
+    interleaved (re, im) float32 against NumPy's float64 transform."""
+    rng = np.random.default_rng(18)
+    n, rows, cols = (1 << 16, 128, 4096) if quick else (1 << 20, 1024, 4096)
+
+    def pairs(z):
+        return np.ascontiguousarray(np.asarray(z)).view(np.float32 if np.asarray(z).dtype == np.complex64 else np.float64)
+
+    def row(name, data, np_fn, tl_fn):
+        def tl_build(lib, d):
+            m, x = lib_mod(lib), own(lib, d["x"])
+            return (lambda: tl_fn(m, x)), (lambda t: pairs(to_np(t)))
+
+        def np_build(d):
+            return (lambda x=d["x"]: np_fn(x)), pairs
+
+        ref = lambda d: pairs(np_fn(d["x"].astype(np.complex128 if d["x"].dtype == np.complex64 else np.float64)))
+        return Workload(name, "ms", data, ref, {"numpy": np_build, **torchlike(tl_build)}, tol=(1e-3, 1e-2))
+
+    return [
+        row(f"fft.fft {n} complex64", lambda: {"x": (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(np.complex64)},
+            np.fft.fft, lambda m, x: m.fft.fft(x)),
+        row(f"fft.rfft batch {rows}x{cols} float32", lambda: {"x": rng.standard_normal((rows, cols)).astype(np.float32)},
+            lambda x: np.fft.rfft(x, axis=-1), lambda m, x: m.fft.rfft(x)),
+    ]
 
 # ================================ runner =========================================================
 class Cell:

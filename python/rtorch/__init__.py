@@ -613,6 +613,9 @@ from . import multiprocessing  # noqa: E402,F401
 # --- torch.linalg (its legacy torch.* names are composite ops in _ops/linalg.py) ---
 from . import linalg  # noqa: E402,F401
 # --- end linalg ---
+# --- torch.fft (stft/istft are composite ops in _ops/spectral.py) ---
+from . import fft  # noqa: E402,F401
+# --- end fft ---
 # ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/misc.py) ----
 from ._rtorch import polygamma, float_power  # noqa: E402,F401
 for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):

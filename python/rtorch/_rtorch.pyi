@@ -1169,6 +1169,10 @@ class Tensor:
         """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to ``torch.linalg.eig``."""
     def solve(self, A, *args, **kwargs):
         """Removed in PyTorch 1.9: raises ``RuntimeError`` pointing to :func:`rtorch.linalg.solve`."""
+    def stft(self, n_fft: _int, hop_length: _int | None = ..., win_length: _int | None = ..., window = ..., center: _bool = ..., pad_mode: str = ..., normalized: _bool = ..., onesided = ..., return_complex = ..., align_to_window = ...):
+        """Short-time Fourier transform: the FFT of windowed frames of ``input``."""
+    def istft(self, n_fft: _int, hop_length: _int | None = ..., win_length: _int | None = ..., window = ..., center: _bool = ..., normalized: _bool = ..., onesided = ..., length: _int | None = ..., return_complex: _bool = ...):
+        """Inverse short-time Fourier transform of ``input``."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
@@ -1903,6 +1907,13 @@ def _linalg_eigh(a: Tensor, upper: _bool, vectors: _bool) -> tuple[Tensor, Tenso
     """`(eigenvalues, eigenvectors, info)` of the symmetric `A` `[*, n, n]` (lower triangle, or upper)."""
 def _linalg_svd(a: Tensor, full_matrices: _bool, vectors: _bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """`(U, S, Vh, info)` of `A` `[*, m, n]`."""
+# ---- FFT passes (branch `fft`: src/py/fft.rs, used by rtorch.fft) ----
+def _fft_c2c(x: Tensor, dim: _int, n: _int, len_out: _int, forward: _bool, scale: _float, real_out: _bool) -> Tensor:
+    """Complex-to-complex pass along `dim` of the real view `x` `[*s, 2]` (see `ops::fft::c2c`)."""
+def _fft_r2c(x: Tensor, dim: _int, n: _int, len_out: _int, scale: _float, conj: _bool, double: _bool) -> Tensor:
+    """Real-to-complex pass along `dim` of the real `x`; returns a real view `[*s, 2]` (see `ops::fft::r2c`)."""
+def _fft_c2r(x: Tensor, dim: _int, n: _int, scale: _float, conj: _bool) -> Tensor:
+    """Complex-to-real pass along `dim` of the half spectra `x` `[*s, 2]` (see `ops::fft::c2r`)."""
 
 # ---- nn.functional kernels ----
 

@@ -20,6 +20,9 @@ pub const HOST_ONLY: &[(&str, &str)] = &[
     ("linalg.qr", "cuSOLVER path not written yet (geqrf/orgqr)"),
     ("linalg.eigh", "cuSOLVER path not written yet (syevd)"),
     ("linalg.svd", "cuSOLVER path not written yet (gesvd)"),
+    ("fft.c2c", "cuFFT path not written yet (cufftExecC2C/Z2Z through cudarc)"),
+    ("fft.r2c", "cuFFT path not written yet (cufftExecR2C/D2Z through cudarc)"),
+    ("fft.c2r", "cuFFT path not written yet (cufftExecC2R/Z2D through cudarc)"),
     ("index.scatter_reduce", "scatter_reduce with prod/amax/amin/mean needs atomic min/max/mul per dtype; sum has a kernel"),
 ];
 

@@ -12,6 +12,7 @@ pub mod dtypes;
 pub mod elementwise;
 pub mod host;
 pub mod index;
+pub mod fft;
 pub mod linalg;
 pub mod loss;
 pub mod matmul;

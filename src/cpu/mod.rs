@@ -10,6 +10,7 @@ pub mod fmath;
 pub mod fspecial;
 pub mod index;
 pub mod iter;
+pub mod fft;
 pub mod linalg;
 pub mod loss;
 pub mod matmul;

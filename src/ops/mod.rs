@@ -8,6 +8,7 @@ pub mod conv;
 pub mod creation;
 pub mod einsum;
 pub mod index;
+pub mod fft;
 pub mod linalg;
 pub mod loss;
 pub mod manip;

@@ -11,6 +11,7 @@ mod dlpack;
 mod errors;
 mod functions;
 mod guard;
+mod fft;
 mod linalg;
 mod nccl;
 mod nn;
@@ -96,6 +97,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dist_autograd::register(m)?;
     alias::register(m)?;
     guard::register(m)?;
+    fft::register(m)?;
     linalg::register(m)?;
     special::register(m)?;
     // `from rtorch._rtorch import *` brings exactly the op functions the declaration tables

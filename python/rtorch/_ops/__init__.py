@@ -17,6 +17,8 @@ from .removed import *  # noqa: F401,F403
 
 from . import variates
 from .variates import *  # noqa: F401,F403
+from . import spectral
+from .spectral import *  # noqa: F401,F403
 
 __all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
-           *misc.__all__, *indexing.__all__, *sampling.__all__, *removed.__all__, *variates.__all__]
+           *misc.__all__, *indexing.__all__, *sampling.__all__, *removed.__all__, *variates.__all__, *spectral.__all__]

@@ -79,7 +79,7 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Runs the op: calls :meth:`forward` without recording and records one autograd node that calls :meth:`backward`.
 
-        Floating-point tensor outputs become differentiable when any tensor input requires grad.
+        Floating-point and complex tensor outputs become differentiable when any tensor input requires grad.
 
         Example::
 
@@ -111,7 +111,7 @@ class Function:
         marked = [isinstance(o, Tensor) and id(o) in ctx.non_differentiable for o in raw]
         outs = tuple(o.detach() if isinstance(o, Tensor) else o for o in raw)
         diff = [i for i, (o, m) in enumerate(zip(outs, marked))
-                if isinstance(o, Tensor) and not m and o.is_floating_point()]
+                if isinstance(o, Tensor) and not m and (o.is_floating_point() or o.is_complex())]
         diff_outs = [outs[i] for i in diff]
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
 
