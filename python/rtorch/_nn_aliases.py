@@ -172,9 +172,11 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 _CONV = {1: (F.conv1d, F.conv_transpose1d), 2: (F.conv2d, F.conv_transpose2d), 3: (F.conv3d, F.conv_transpose3d)}
 
 
+@_argcheck.checked("convolution", "input:Tensor weight:Tensor bias:Tensor? transposed:bool groups:int")
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
-    r"""``torch.convolution``: the 1-, 2- or 3-D convolution (or transposed convolution) that ``input``'s rank asks
-    for, every argument given.
+    r"""The 1-, 2- or 3-D convolution, or transposed convolution, that ``weight``'s rank asks for.
+
+    ``torch.convolution``: every argument is given (no defaults).
 
     Example::
 

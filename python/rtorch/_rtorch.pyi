@@ -1838,7 +1838,7 @@ def is_anomaly_enabled() -> _bool:
 def is_anomaly_check_nan_enabled() -> _bool:
     """Returns ``True`` if anomaly detection also checks backward results for NaN."""
 def set_anomaly_enabled(enabled: _bool, check_nan: _bool = ...) -> tuple[_bool, _bool]:
-    """Turns anomaly detection on or off for the process; returns the previous ``(enabled, check_nan)``."""
+    """Turns anomaly detection on or off for the process and returns the previous ``(enabled, check_nan)``."""
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Sequence[Tensor],

@@ -271,8 +271,7 @@ pub fn is_anomaly_enabled() -> bool {
 pub fn is_anomaly_check_nan_enabled() -> bool {
     tape::anomaly::is_check_nan_enabled()
 }
-/// Turns anomaly detection on or off for the process (``torch.set_anomaly_enabled``); returns the
-/// previous ``(enabled, check_nan)``.
+/// Turns anomaly detection on or off for the process and returns the previous ``(enabled, check_nan)``.
 #[pyfunction]
 #[pyo3(signature = (enabled, check_nan = true))]
 pub fn set_anomaly_enabled(enabled: bool, check_nan: bool) -> (bool, bool) {

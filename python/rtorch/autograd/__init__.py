@@ -68,5 +68,5 @@ class Variable(metaclass=_VariableMeta):
 
 
 __all__ = ["grad", "backward", "Function", "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "gradcheck", "gradgradcheck", "Variable", "functional"]
+           "gradcheck", "gradgradcheck", "Variable", "functional", "detect_anomaly", "set_detect_anomaly"]
 _ = functools

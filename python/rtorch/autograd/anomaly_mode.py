@@ -50,8 +50,10 @@ class detect_anomaly:
 
 
 class set_detect_anomaly:
-    r"""Turn anomaly detection on or off: takes effect when called, and as a context manager restores the
-    previous setting on exit (like :class:`rtorch.set_grad_enabled`). See :class:`detect_anomaly`.
+    r"""Turns anomaly detection on or off; see :class:`detect_anomaly`.
+
+    It takes effect when called, and as a context manager restores the previous setting on exit (like
+    :class:`rtorch.set_grad_enabled`).
 
     Args:
         mode (bool): ``True`` enables anomaly detection, ``False`` disables it.

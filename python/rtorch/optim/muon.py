@@ -47,6 +47,8 @@ def _addmm_rounded_once(c, a, b, beta, alpha=1.0):
 def _adjust_lr(lr, adjust_lr_fn, shape):
     """The learning rate scaled for a ``shape[0] x shape[1]`` matrix by the named rule."""
     fan_out, fan_in = shape[:2]
+    if fan_out == 0 or fan_in == 0:
+        return lr  # an empty matrix has no update to scale (PyTorch divides by zero here)
     if adjust_lr_fn is None or adjust_lr_fn == "original":
         ratio = math.sqrt(max(1, fan_out / fan_in))
     elif adjust_lr_fn == "match_rms_adamw":

@@ -405,6 +405,10 @@ class LinearCrossEntropyLoss(_WeightedLoss):
 
         from rtorch.nn.modules.linear import Linear
 
+        if not (isinstance(out_features, (tuple, list)) and all(isinstance(d, int) and not isinstance(d, bool)
+                                                                for d in out_features)):
+            raise TypeError(f"LinearCrossEntropyLoss(): argument 'out_features' must be tuple of ints, "
+                            f"not {type(out_features).__name__}")
         if weight is not None and tuple(weight.shape) != (num_classes,):
             raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
         if label_smoothing < 0 or label_smoothing > 1.0:

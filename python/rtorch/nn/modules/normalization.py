@@ -230,6 +230,8 @@ class CrossMapLRN2d(Module):
         """Normalises the 4-D ``input`` (N, C, H, W) across channels."""
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        if self.size <= 0:  # PyTorch divides by it (ZeroDivisionError for 0)
+            raise ValueError(f"CrossMapLRN2d: size must be positive, got {self.size}")
         return _CrossMapLRN2dFn.apply(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
