@@ -36,7 +36,7 @@ fn kernel_name(op: &str) -> &str {
     op
 }
 
-/// A complex tensor's storage seen as real (re, im) pairs: shape + [2], strides doubled (no autograd).
+/// A complex tensor's storage seen as real (re, im) pairs: shape + `[2]`, strides doubled (no autograd).
 /// On CUDA the copies and fills of complex tensors run as their real kernels on these views.
 pub fn real_pairs(t: &Tensor) -> Tensor {
     let l = t.layout();
