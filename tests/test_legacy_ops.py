@@ -129,3 +129,18 @@ def test_tri_indices_counts_match_numpy():
             for o in range(-7, 8):
                 assert rtorch.tril_indices(r, c, o).tolist() == [list(v) for v in np.tril_indices(r, o, c)]
                 assert rtorch.triu_indices(r, c, o).tolist() == [list(v) for v in np.triu_indices(r, o, c)]
+
+
+def test_second_fuzz_round_findings_raise_clean_errors():
+    with pytest.raises(TypeError, match=r"convolution\(\): argument 'weight'"):
+        rtorch.convolution(rtorch.zeros(64), 3.0, rtorch.zeros(64), 2, 2, 2, 2, (), 6)
+    with pytest.raises(ValueError, match="^CrossMapLRN2d: size must be positive, got 0$"):
+        rtorch.nn.CrossMapLRN2d(0)(rtorch.zeros(1, 2, 3, 3))
+    with pytest.raises(TypeError, match="argument 'out_features' must be tuple of ints, not bool"):
+        rtorch.nn.LinearCrossEntropyLoss(2, 3, out_features=True)
+    # Muon on an empty matrix: nothing to update (PyTorch divides by zero scaling its learning rate).
+    p = rtorch.zeros(0, 3).requires_grad_()
+    opt = rtorch.optim.Muon([p], 4, 4, nesterov=False)
+    p.sum().backward()
+    opt.step()
+    assert p.shape == (0, 3)
