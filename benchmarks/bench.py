@@ -1177,8 +1177,8 @@ def linalg_workloads(quick):
 
 
 def fft_workloads(quick):
-    """torch.fft rows (issue 18): fft of 2^20 complex64 values and a batch of real rows; results compared as
-    interleaved (re, im) float32 against NumPy's float64 transform."""
+    """torch.fft and complex rows (issue 18): fft of 2^20 complex64 values, a batch of real rows and a complex64
+    matmul; results compared as interleaved (re, im) float32 against NumPy's complex128/float64 result."""
     rng = np.random.default_rng(18)
     n, rows, cols = (1 << 16, 128, 4096) if quick else (1 << 20, 1024, 4096)
 
@@ -1187,20 +1187,29 @@ def fft_workloads(quick):
 
     def row(name, data, np_fn, tl_fn):
         def tl_build(lib, d):
-            m, x = lib_mod(lib), own(lib, d["x"])
-            return (lambda: tl_fn(m, x)), (lambda t: pairs(to_np(t)))
+            m, args = lib_mod(lib), [own(lib, d[k]) for k in sorted(d)]
+            return (lambda: tl_fn(m, *args)), (lambda t: pairs(to_np(t)))
 
         def np_build(d):
-            return (lambda x=d["x"]: np_fn(x)), pairs
+            args = [d[k] for k in sorted(d)]
+            return (lambda: np_fn(*args)), pairs
 
-        ref = lambda d: pairs(np_fn(d["x"].astype(np.complex128 if d["x"].dtype == np.complex64 else np.float64)))
+        wide = lambda a: a.astype(np.complex128 if a.dtype == np.complex64 else np.float64)
+        ref = lambda d: pairs(np_fn(*[wide(d[k]) for k in sorted(d)]))
         return Workload(name, "ms", data, ref, {"numpy": np_build, **torchlike(tl_build)}, tol=(1e-3, 1e-2))
 
+    def cplx(*shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+
+    k = 256 if quick else 1024
+
     return [
-        row(f"fft.fft {n} complex64", lambda: {"x": (rng.standard_normal(n) + 1j * rng.standard_normal(n)).astype(np.complex64)},
+        row(f"fft.fft {n} complex64", lambda: {"x": cplx(n)},
             np.fft.fft, lambda m, x: m.fft.fft(x)),
         row(f"fft.rfft batch {rows}x{cols} float32", lambda: {"x": rng.standard_normal((rows, cols)).astype(np.float32)},
             lambda x: np.fft.rfft(x, axis=-1), lambda m, x: m.fft.rfft(x)),
+        row(f"matmul {k}x{k} complex64", lambda: {"a": cplx(k, k), "b": cplx(k, k)}, np.matmul,
+            lambda m, a, b: m.matmul(a, b)),
     ]
 
 # ================================ runner =========================================================
