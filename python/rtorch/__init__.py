@@ -616,6 +616,8 @@ from . import linalg  # noqa: E402,F401
 # --- torch.fft (stft/istft are composite ops in _ops/spectral.py) ---
 from . import fft  # noqa: E402,F401
 # --- end fft ---
+# --- torch.func: composable function transforms (grad, vjp, jvp, jacrev, hessian, vmap, functional_call) ---
+from . import func  # noqa: E402,F401
 # ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/misc.py) ----
 from ._rtorch import polygamma, float_power  # noqa: E402,F401
 for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):
