@@ -618,6 +618,18 @@ from . import fft  # noqa: E402,F401
 # --- end fft ---
 # --- torch.func: composable function transforms (grad, vjp, jvp, jacrev, hessian, vmap, functional_call) ---
 from . import func  # noqa: E402,F401
+# --- torch.compile: eager execution behind PyTorch's wrapper (python/rtorch/compiler) ---
+from . import compiler  # noqa: E402,F401
+from .compiler import compile  # noqa: E402,F401
+# --- torch.amp: autocast regions and GradScaler (python/rtorch/amp) ---
+from . import amp, cpu  # noqa: E402,F401
+from .cuda import amp as _cuda_amp  # noqa: E402,F401  (rtorch.cuda.amp)
+from .amp import autocast  # noqa: E402,F401
+from .amp.autocast_mode import (is_autocast_enabled, set_autocast_enabled, get_autocast_dtype,  # noqa: E402,F401
+                                set_autocast_dtype, is_autocast_cpu_enabled, set_autocast_cpu_enabled,
+                                get_autocast_cpu_dtype, set_autocast_cpu_dtype, get_autocast_gpu_dtype,
+                                set_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled,
+                                clear_autocast_cache, autocast_increment_nesting, autocast_decrement_nesting)
 # ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/misc.py) ----
 from ._rtorch import polygamma, float_power  # noqa: E402,F401
 for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):

@@ -346,7 +346,10 @@ def histc(input, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     keep = (x >= lo) & (x <= hi)
     x = x[keep]
     # Bin of each element in float64 (as PyTorch's edges), the right edge belonging to the last bin.
-    pos = ((x.double() - lo) * (bins / (hi - lo))).floor().long().clamp(0, bins - 1)
+    if hi - lo == 0:  # lo == hi that +-1 cannot widen (|lo| > 2**53): every kept value is lo, the middle bin's
+        pos = rt.full((x.shape[0],), bins // 2, dtype=rt.int64, device=input.device)
+    else:
+        pos = ((x.double() - lo) * (bins / (hi - lo))).floor().long().clamp(0, bins - 1)
     out = rt.zeros(bins, dtype=input.dtype, device=input.device)
     return out.index_add_(0, pos, rt.ones(pos.shape[0], dtype=input.dtype, device=input.device))
 

@@ -129,7 +129,11 @@ class Function:
             if len(res) != len(args):
                 raise RuntimeError(f"function {cls.__name__}Backward returned an incorrect number of gradients "
                                    f"(expected {len(args)}, got {len(res)})")
-            return tuple(res[i] for i in positions)
+            # As PyTorch's engine does, a gradient of another floating dtype than its input is cast to the input's
+            # dtype (e.g. a float32 backward for a bfloat16 input under autocast's custom_fwd).
+            return tuple(g.to(args[i].dtype) if isinstance(g, Tensor) and g.dtype != args[i].dtype
+                         and g.is_floating_point() and args[i].is_floating_point() else g
+                         for g, i in ((res[i], i) for i in positions))
 
         if diff_outs:
             _C._record_function(f"{cls.__name__}Backward", ctx, backward, tensor_args, diff_outs)

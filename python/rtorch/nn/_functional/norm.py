@@ -77,10 +77,13 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     c = input.shape[1]
     sq = input * input
     # The zero-padded channel window average, as PyTorch's avg_pool over the channel axis (count_include_pad).
-    padded = rtorch.cat([sq.new_zeros((sq.shape[0], size // 2, *sq.shape[2:])), sq,
-                         sq.new_zeros((sq.shape[0], (size - 1) // 2, *sq.shape[2:]))], 1)
+    # Window offsets beyond +-(c - 1) only ever cover padding zeros, so the padding and the loop are clipped there:
+    # the cost is O(min(size, 2c)) whatever `size` is (the divisor stays `size`).
+    left, right = min(size // 2, c - 1), min((size - 1) // 2, c - 1)
+    padded = rtorch.cat([sq.new_zeros((sq.shape[0], left, *sq.shape[2:])), sq,
+                         sq.new_zeros((sq.shape[0], right, *sq.shape[2:]))], 1)
     div = padded.narrow(1, 0, c)
-    for i in range(1, size):
+    for i in range(1, left + right + 1):
         div = div + padded.narrow(1, i, c)
     div = (div / size * alpha + k).pow(beta)
     return input / div

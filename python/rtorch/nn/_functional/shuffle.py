@@ -1,6 +1,16 @@
 """nn.functional element rearrangements: pixel_shuffle, pixel_unshuffle, channel_shuffle (views and one copy)."""
 
 
+def _factor(op, name, value):
+    """``value`` as a Python int, or PyTorch's TypeError naming the argument."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        return value.__index__()
+    except (TypeError, AttributeError):
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be int, not {type(value).__name__}") from None
+
+
 def pixel_shuffle(input, upscale_factor):
     r"""Rearrange (*, C r^2, H, W) into (*, C, H r, W r) (sub-pixel convolution's upsampling).
 
@@ -17,7 +27,7 @@ def pixel_shuffle(input, upscale_factor):
     if input.dim() < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
-    r = upscale_factor
+    r = _factor("pixel_shuffle", "upscale_factor", upscale_factor)
     if r <= 0:
         raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     *batch, c, h, w = input.shape
@@ -45,7 +55,7 @@ def pixel_unshuffle(input, downscale_factor):
     if input.dim() < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
-    r = downscale_factor
+    r = _factor("pixel_unshuffle", "downscale_factor", downscale_factor)
     if r <= 0:
         raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     *batch, c, h, w = input.shape

@@ -11,7 +11,7 @@ import glob
 import os
 import sys
 
-from ._errors import OutOfMemoryError  # noqa: F401  (rtorch.cuda.OutOfMemoryError, as in PyTorch)
+from .._errors import OutOfMemoryError  # noqa: F401  (rtorch.cuda.OutOfMemoryError, as in PyTorch)
 
 __all__ = [
     "OutOfMemoryError", "is_available", "device_count", "current_device", "set_device",
@@ -63,7 +63,7 @@ def _preload():
 
 _preload()
 
-from . import _rtorch  # noqa: E402
+from .. import _rtorch  # noqa: E402
 
 
 def _index(device=None):
@@ -185,7 +185,7 @@ manual_seed_all = manual_seed
 
 
 # PyTorch's legacy CUDA tensor types (rtorch.cuda.FloatTensor, ...).
-from . import _legacy  # noqa: E402
+from .. import _legacy  # noqa: E402
 
 globals().update(_legacy.make("rtorch.cuda", cuda=True))
 
@@ -198,7 +198,7 @@ def get_rng_state(device="cuda"):
     Args:
         device (int or str or device): accepted for PyTorch compatibility.
     """
-    from .random import get_rng_state as _get
+    from ..random import get_rng_state as _get
     return _get()
 
 
@@ -209,7 +209,7 @@ def set_rng_state(new_state, device="cuda"):
         new_state (ByteTensor): the state.
         device (int or str or device): accepted for PyTorch compatibility.
     """
-    from .random import set_rng_state as _set
+    from ..random import set_rng_state as _set
     _set(new_state)
 
 
