@@ -331,7 +331,10 @@ _PROMOTE_CUDA = {"torch": "addcdiv addcmul atan2 cross dot tensordot index_put s
                  "Tensor": "addcdiv addcmul atan2 cross dot index_put scatter_add", "F": "bilinear grid_sample"}
 
 _TABLES = {"cpu": (_LOWER_CPU, _FP32_CPU, _PROMOTE_CPU), "cuda": (_LOWER_CUDA, _FP32_CUDA, _PROMOTE_CUDA)}
-_installed: dict[tuple, dict] = {}   # (namespace, name) -> {"orig": fn, "cpu": policy, "cuda": policy}
+# id(original entry point) -> {"orig": fn, "wrapper": fn, "cpu": policy, "cuda": policy}: one wrapper per original, so
+# names that are one object (rtorch.conv2d is F.conv2d, Tensor.inverse is rtorch.inverse) stay one object.
+_installed: dict[int, dict] = {}
+_devices_done: set[str] = set()
 _lock = threading.Lock()
 
 
@@ -397,11 +400,10 @@ def _wrap(entry):
 
 def _install(device):
     """Wrap the entry points named in ``device``'s tables (once per device per process)."""
-    key = ("__device__", device)
-    if key in _installed:
+    if device in _devices_done:
         return
     with _lock:
-        if key in _installed:
+        if device in _devices_done:
             return
         spaces = _namespaces()
         for policy, table in zip(("lower", "fp32", "promote"), _TABLES[device]):
@@ -411,13 +413,25 @@ def _install(device):
                     cur = getattr(ns, name, None)
                     if cur is None:
                         continue
-                    entry = getattr(cur, "_autocast_entry", None)
+                    entry = getattr(cur, "_autocast_entry", None) or _installed.get(id(cur))
                     if entry is None:
-                        entry = {"orig": cur}
-                        _installed[(space, name)] = entry
-                        setattr(ns, name, _wrap(entry))
+                        entry = _installed[id(cur)] = {"orig": cur}
+                        entry["wrapper"] = _wrap(entry)
                     entry.setdefault(device, policy)
-        _installed[key] = {}
+                    setattr(ns, name, entry["wrapper"])
+        # Other names bound to a wrapped object (rtorch.max_pool3d is F.max_pool3d) get the same wrapper.
+        for ns in spaces.values():
+            for name, value in list(vars(ns).items()):
+                entry = _installed.get(id(value))
+                if entry is not None and value is entry["orig"]:
+                    setattr(ns, name, entry["wrapper"])
+        _devices_done.add(device)
+
+
+def unwrapped(fn):
+    """The entry point under an autocast wrapper (``fn`` itself when it is not wrapped)."""
+    entry = getattr(fn, "_autocast_entry", None)
+    return fn if entry is None else entry["orig"]
 
 
 # -------------------------------------------------------- custom autograd functions ----------------------------------
