@@ -1,0 +1,92 @@
+"""Complex conversions (`@composite`): `Tensor.cfloat` / `cdouble`, in-place `conj_physical_`, and the
+`view_as_real_copy` / `view_as_complex_copy` copies of the complex views."""
+from __future__ import annotations
+
+from .._composite import composite
+from .._rtorch import Tensor
+
+__all__ = ["conj_physical_", "view_as_real_copy", "view_as_complex_copy"]
+
+
+@composite(function=False)
+def cfloat(self, memory_format=None) -> Tensor:
+    """``self.to(rtorch.complex64)`` (``self`` itself when it already is complex64).
+
+    Args:
+        memory_format (rtorch.memory_format, optional): the memory format of the result.
+
+    Example::
+
+        >>> rtorch.tensor([1.0]).cfloat()
+        tensor([1.+0.j])
+    """
+    import rtorch
+    return self.to(rtorch.complex64) if memory_format is None else self.to(rtorch.complex64,
+                                                                          memory_format=memory_format)
+
+
+@composite(function=False)
+def cdouble(self, memory_format=None) -> Tensor:
+    """``self.to(rtorch.complex128)`` (``self`` itself when it already is complex128).
+
+    Args:
+        memory_format (rtorch.memory_format, optional): the memory format of the result.
+
+    Example::
+
+        >>> rtorch.tensor([1.0]).cdouble().dtype
+        rtorch.complex128
+    """
+    import rtorch
+    return self.to(rtorch.complex128) if memory_format is None else self.to(rtorch.complex128,
+                                                                           memory_format=memory_format)
+
+
+@composite()
+def conj_physical_(input) -> Tensor:
+    """Conjugates ``input`` in place (a real tensor is left unchanged) and returns it.
+
+    Args:
+        input (Tensor): the tensor to conjugate.
+
+    Example::
+
+        >>> x = rtorch.tensor([1 + 2j])
+        >>> x.conj_physical_()
+        tensor([1.-2.j])
+    """
+    if input.is_complex():
+        input.copy_(input.conj_physical())
+    return input
+
+
+@composite(method=False)
+def view_as_real_copy(input: Tensor) -> Tensor:
+    """:func:`rtorch.view_as_real` as a new tensor (no shared memory): ``(..., 2)`` real and imaginary parts.
+
+    Args:
+        input (Tensor): a complex tensor.
+
+    Example::
+
+        >>> rtorch.view_as_real_copy(rtorch.tensor([1 + 2j]))
+        tensor([[1., 2.]])
+    """
+    import rtorch
+    return rtorch.view_as_real(input).clone()
+
+
+@composite(method=False)
+def view_as_complex_copy(input: Tensor) -> Tensor:
+    """:func:`rtorch.view_as_complex` as a new tensor: pairs of the last dim (size 2) as complex numbers.
+
+    Args:
+        input (Tensor): a float32 or float64 tensor whose last dim has size 2.
+
+    Example::
+
+        >>> rtorch.view_as_complex_copy(rtorch.tensor([[1.0, 2.0]]))
+        tensor([1.+2.j])
+    """
+    import rtorch
+    return rtorch.view_as_complex(input).clone()
