@@ -13,8 +13,9 @@ _warn = {"always": False, "seen": set()}
 
 
 def get_num_interop_threads():
-    """The number of threads used for inter-op parallelism (the value set by :func:`set_num_interop_threads`,
-    else the intra-op thread count).
+    """Returns the number of threads used for inter-op parallelism.
+
+    That is the value set by :func:`set_num_interop_threads`, else the intra-op thread count.
 
     Example::
 
@@ -29,8 +30,10 @@ def get_num_interop_threads():
 
 
 def set_num_interop_threads(num):
-    """Sets the number of threads used for inter-op parallelism. As in PyTorch it can be called once, before any
-    inter-op work (here: before :func:`get_num_interop_threads` is called); later calls raise ``RuntimeError``.
+    """Sets the number of threads used for inter-op parallelism.
+
+    As in PyTorch it can be called once, before any inter-op work (here: before :func:`get_num_interop_threads`
+    is called); later calls raise ``RuntimeError``.
 
     Args:
         num (int): a positive number of threads.
@@ -55,8 +58,10 @@ def set_num_interop_threads(num):
 
 
 def init_num_threads():
-    """Initializes the number of parallel threads in the calling thread (rtorch's pool is configured once per
-    process by :func:`rtorch.set_num_threads`, so there is nothing to do per thread).
+    """Initializes the number of parallel threads in the calling thread.
+
+    rtorch's pool is configured once per process by :func:`rtorch.set_num_threads`, so there is nothing to do
+    per thread.
 
     Example::
 
@@ -76,8 +81,9 @@ def is_warn_always_enabled():
 
 
 def set_warn_always(b):
-    """When ``True``, warnings that are normally issued once per process (such as the deprecation warning of
-    :func:`set_default_tensor_type`) are issued on every call.
+    """Sets whether warnings normally issued once per process are issued on every call.
+
+    The deprecation warning of :func:`set_default_tensor_type` is one of them.
 
     Args:
         b (bool): the new setting.
@@ -103,9 +109,10 @@ def warn_once(key, message, category=UserWarning, stacklevel=3):
 
 
 def set_default_tensor_type(t):
-    """Sets the default floating point tensor type (deprecated since PyTorch 2.1: use
-    :func:`rtorch.set_default_dtype` and :func:`rtorch.set_default_device`). Warns once (every time under
-    :func:`set_warn_always`).
+    """Sets the default floating point tensor type (deprecated since PyTorch 2.1).
+
+    Use :func:`rtorch.set_default_dtype` and :func:`rtorch.set_default_device` instead. Warns once (every time
+    under :func:`set_warn_always`).
 
     Args:
         t (type or str): a floating-point tensor type or its name, e.g. ``rtorch.DoubleTensor`` or
@@ -168,8 +175,9 @@ def get_device_module(device=None):
 
 
 def is_storage(obj):
-    """Whether ``obj`` is a storage object. rtorch exposes no storage objects (a tensor is not one), so this is
-    ``False`` for every object rtorch makes.
+    """Returns whether ``obj`` is a storage object.
+
+    rtorch exposes no storage objects (a tensor is not one), so this is ``False`` for every object rtorch makes.
 
     Args:
         obj (object): the object to test.

@@ -73,6 +73,8 @@ def view_as_real_copy(input: Tensor) -> Tensor:
         tensor([[1., 2.]])
     """
     import rtorch
+    if not input.is_complex():  # PyTorch's type (rtorch.view_as_real itself raises RuntimeError)
+        raise TypeError("view_as_real is only supported for complex tensors")
     return rtorch.view_as_real(input).clone()
 
 

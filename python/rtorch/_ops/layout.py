@@ -137,15 +137,16 @@ def values_copy(input: Tensor) -> Tensor:
 
 @composite(function=False)
 def sparse_mask(self, mask: Tensor) -> Tensor:
-    """The entries of ``self`` at the indices of the sparse ``mask``. ``self`` strided and ``mask`` strided has
-    no kernel in PyTorch either: ``NotImplementedError``.
+    """Returns the entries of ``self`` at the indices of the sparse ``mask``.
+
+    A strided ``mask`` has no kernel in PyTorch either: ``NotImplementedError``.
 
     Args:
         mask (Tensor): a sparse tensor.
 
     Example::
 
-        >>> rtorch.zeros(2).sparse_mask(rtorch.zeros(2))
+        >>> rtorch.zeros(2).sparse_mask(rtorch.zeros(2))  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         NotImplementedError: Could not run 'aten::sparse_mask' with arguments from the 'CPU' backend...
     """
@@ -163,7 +164,7 @@ def sparse_resize_(self, size: Sequence[int], sparse_dim: int, dense_dim: int) -
 
     Example::
 
-        >>> rtorch.zeros(2).sparse_resize_((2,), 1, 0)
+        >>> rtorch.zeros(2).sparse_resize_((2,), 1, 0)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         NotImplementedError: Could not run 'aten::sparse_resize_' with arguments from the 'CPU' backend...
     """
@@ -172,8 +173,9 @@ def sparse_resize_(self, size: Sequence[int], sparse_dim: int, dense_dim: int) -
 
 @composite(function=False)
 def sparse_resize_and_clear_(self, size: Sequence[int], sparse_dim: int, dense_dim: int) -> Tensor:
-    """Resizes a sparse tensor in place and removes its entries; a strided tensor raises PyTorch's
-    ``NotImplementedError``.
+    """Resizes a sparse tensor in place and removes its entries.
+
+    A strided tensor raises PyTorch's ``NotImplementedError``.
 
     Args:
         size (sequence of ints): the new shape.
@@ -182,7 +184,7 @@ def sparse_resize_and_clear_(self, size: Sequence[int], sparse_dim: int, dense_d
 
     Example::
 
-        >>> rtorch.zeros(2).sparse_resize_and_clear_((2,), 1, 0)
+        >>> rtorch.zeros(2).sparse_resize_and_clear_((2,), 1, 0)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         NotImplementedError: Could not run 'aten::sparse_resize_and_clear_' with arguments from the 'CPU' backend...
     """
@@ -191,8 +193,9 @@ def sparse_resize_and_clear_(self, size: Sequence[int], sparse_dim: int, dense_d
 
 @composite()
 def resize_as_sparse_(input, the_template: Tensor) -> Tensor:
-    """Resizes a sparse tensor to the size of the sparse ``the_template``; strided tensors raise PyTorch's
-    ``NotImplementedError``.
+    """Resizes a sparse tensor to the size of the sparse ``the_template``.
+
+    Strided tensors raise PyTorch's ``NotImplementedError``.
 
     Args:
         input (Tensor): a sparse tensor.
@@ -200,7 +203,7 @@ def resize_as_sparse_(input, the_template: Tensor) -> Tensor:
 
     Example::
 
-        >>> rtorch.zeros(2).resize_as_sparse_(rtorch.zeros(2))
+        >>> rtorch.zeros(2).resize_as_sparse_(rtorch.zeros(2))  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         NotImplementedError: Could not run 'aten::resize_as_sparse_' with arguments from the 'CPU' backend...
     """
@@ -209,8 +212,10 @@ def resize_as_sparse_(input, the_template: Tensor) -> Tensor:
 
 @composite(function=False)
 def to_padded_tensor(self, padding: float, output_size: Sequence[int] | None = None) -> Tensor:
-    """Converts a nested tensor to a padded strided tensor. rtorch has no nested tensors, and on a strided
-    tensor PyTorch has no kernel: ``NotImplementedError``, as in PyTorch.
+    """Converts a nested tensor to a padded strided tensor.
+
+    rtorch has no nested tensors, and on a strided tensor PyTorch has no kernel: ``NotImplementedError``, as in
+    PyTorch.
 
     Args:
         padding (float): the value of the padding.
@@ -218,7 +223,7 @@ def to_padded_tensor(self, padding: float, output_size: Sequence[int] | None = N
 
     Example::
 
-        >>> rtorch.zeros(2).to_padded_tensor(0.0)
+        >>> rtorch.zeros(2).to_padded_tensor(0.0)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         NotImplementedError: Could not run 'aten::to_padded_tensor' with arguments from the 'CPU' backend...
     """
@@ -324,8 +329,10 @@ def _logical_to_physical(t, sizes, strides, ambiguity_check):
 @composite(method=False)
 def empty_permuted(size: Sequence[int], physical_layout: Sequence[int], *, dtype=None, layout=None, device=None,
                    requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
-    """An uninitialized dense tensor of shape ``size`` whose dims lie in memory in the order
-    ``physical_layout`` (outermost first): ``t.stride(physical_layout[i])`` is the i-th contiguous stride.
+    """Returns an uninitialized dense tensor whose dims lie in memory in the order ``physical_layout``.
+
+    The order lists the dims from the outermost to the innermost: ``t.stride(physical_layout[i])`` is the i-th
+    contiguous stride.
 
     Args:
         size (tuple of ints): the shape.
