@@ -1186,15 +1186,15 @@ class Tensor:
     def values(self) -> Tensor:
         """The values of a sparse tensor; a strided tensor raises PyTorch's ``RuntimeError``."""
     def sparse_mask(self, mask: Tensor) -> Tensor:
-        """The entries of ``self`` at the indices of the sparse ``mask``. ``self`` strided and ``mask`` strided has no kernel in PyTorch either: ``NotImplementedError``."""
+        """Returns the entries of ``self`` at the indices of the sparse ``mask``."""
     def sparse_resize_(self, size: Sequence[_int], sparse_dim: _int, dense_dim: _int) -> Tensor:
         """Resizes a sparse tensor in place; a strided tensor raises PyTorch's ``NotImplementedError``."""
     def sparse_resize_and_clear_(self, size: Sequence[_int], sparse_dim: _int, dense_dim: _int) -> Tensor:
-        """Resizes a sparse tensor in place and removes its entries; a strided tensor raises PyTorch's ``NotImplementedError``."""
+        """Resizes a sparse tensor in place and removes its entries."""
     def resize_as_sparse_(self, the_template: Tensor) -> Tensor:
-        """Resizes a sparse tensor to the size of the sparse ``the_template``; strided tensors raise PyTorch's ``NotImplementedError``."""
+        """Resizes a sparse tensor to the size of the sparse ``the_template``."""
     def to_padded_tensor(self, padding: _float, output_size: Sequence[_int] | None = ...) -> Tensor:
-        """Converts a nested tensor to a padded strided tensor. rtorch has no nested tensors, and on a strided tensor PyTorch has no kernel: ``NotImplementedError``, as in PyTorch."""
+        """Converts a nested tensor to a padded strided tensor."""
     def is_distributed(self) -> _bool:
         """Whether ``input`` is a distributed tensor: always ``False`` (as PyTorch's, for every ordinary tensor)."""
     def dim_order(self, *, ambiguity_check: _bool | list = ...) -> tuple[_int, ...]:
