@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 import rtorch
 from rtorch import _runtime
 from helpers import assert_close
-from tensorops_cases import arr, parity, run
+from surface_cases import check_table, torch_table
+from tensorops_cases import arr
 from torch_ref import torch_ref
 
 T = lambda lib, a: lib.tensor(a)  # noqa: E731
@@ -90,24 +91,12 @@ NO_KERNEL = {
 }
 
 
-def check_all(cases, refs, message=True):
-    """Every case against PyTorch's result (one recorded dict for the whole table keeps the fixture small)."""
-    failures = []
-    for name in sorted(cases):
-        try:
-            parity(cases[name], refs[name], message=message)
-        except AssertionError as e:
-            failures.append(f"{name}: {e}")
-    assert not failures, "\n".join(failures)
-
-
 def test_matches_torch():
-    check_all(CASES, torch_ref(lambda torch: {name: run(fn, torch) for name, fn in CASES.items()}))
+    check_table(CASES, torch_ref(lambda torch: torch_table(torch, CASES)))
 
 
 def test_no_kernel_error_type():
-    check_all(NO_KERNEL, torch_ref(lambda torch: {name: run(fn, torch) for name, fn in NO_KERNEL.items()}),
-              message=False)
+    check_table(NO_KERNEL, torch_ref(lambda torch: torch_table(torch, NO_KERNEL)), message=False)
 
 
 def test_inplace_forms_return_self_and_keep_memory():

@@ -8,7 +8,8 @@ from hypothesis import given, settings, strategies as st
 import rtorch
 from rtorch.autograd import gradcheck
 from helpers import assert_close
-from tensorops_cases import arr, check, run
+from surface_cases import check_table, torch_table
+from tensorops_cases import arr
 from torch_ref import torch_ref
 
 GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
@@ -156,33 +157,18 @@ HOSTILE_TYPES = {
 }
 
 
-def _all(cases):
-    return {name: run(fn, rtorch) for name, fn in cases.items()}
-
-
-def _check_table(cases, refs, message=True):
-    ours = _all(cases)
-    failures = []
-    for name in sorted(cases):
-        try:
-            check(ours[name], refs[name], rtol=1e-5, atol=1e-5, message=message)
-        except AssertionError as e:
-            failures.append(f"{name}: {e}")
-    assert not failures, "\n".join(failures)
-
-
 def test_functions_match_torch():
     cases = {name: config_case(name) for name in CONFIGS}
     cases.update({name: packed_case(name) for name in PACKED})
-    _check_table(cases, torch_ref(lambda torch: {n: run(fn, torch) for n, fn in cases.items()}))
+    check_table(cases, torch_ref(lambda torch: torch_table(torch, cases)), rtol=1e-5, atol=1e-5)
 
 
 def test_cells_match_torch():
-    _check_table(CELLS, torch_ref(lambda torch: {n: run(fn, torch) for n, fn in CELLS.items()}))
+    check_table(CELLS, torch_ref(lambda torch: torch_table(torch, CELLS)), rtol=1e-5, atol=1e-5)
 
 
 def test_errors_match_torch():
-    _check_table(ERRORS, torch_ref(lambda torch: {n: run(fn, torch) for n, fn in ERRORS.items()}))
+    check_table(ERRORS, torch_ref(lambda torch: torch_table(torch, ERRORS)))
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
