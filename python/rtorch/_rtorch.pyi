@@ -1205,6 +1205,10 @@ class Tensor:
         """``self.to(rtorch.complex128)`` (``self`` itself when it already is complex128)."""
     def conj_physical_(self) -> Tensor:
         """Conjugates ``input`` in place (a real tensor is left unchanged) and returns it."""
+    def resize(self, *sizes: _int) -> Tensor:
+        """Returns ``self`` in the shape ``sizes`` (deprecated: use :meth:`reshape` or :meth:`resize_`)."""
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        """Returns ``self`` in the shape of ``tensor`` (deprecated: use :meth:`reshape_as` or :meth:`resize_as_`)."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""
