@@ -251,3 +251,27 @@ def test_nested_io_function():
     assert_close(c.grad, np.ones(3))
     with pytest.raises(NotImplementedError):
         NestedIOFunction()(a)
+
+
+class Tagged(rtorch.Tensor):
+    """A Tensor subclass for as_subclass."""
+
+
+def test_as_subclass_shares_data_and_stays_in_the_graph():
+    x = rtorch.ones(3, requires_grad=True)
+    y = x.as_subclass(Tagged)
+    assert type(y) is Tagged and y.data_ptr() == x.data_ptr()
+    assert y.requires_grad and y.grad_fn.name() == "AliasBackward0" and not y.is_leaf
+    (y * rtorch.arange(3.0)).sum().backward()
+    assert_close(x.grad, np.arange(3, dtype=np.float32))
+    with rtorch.no_grad():
+        z = x.as_subclass(Tagged)
+    assert z.requires_grad and z.is_leaf
+    plain = rtorch.arange(3.0).as_subclass(Tagged)
+    assert type(plain) is Tagged and not plain.requires_grad
+    plain[0] = 7.0
+    assert plain.tolist() == [7.0, 1.0, 2.0]
+    with pytest.raises(TypeError, match="does not inherit from Tensor"):
+        x.as_subclass(int)
+    with pytest.raises(TypeError, match="does not inherit from Tensor"):
+        x.as_subclass("Tagged")

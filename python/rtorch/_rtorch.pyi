@@ -1205,6 +1205,8 @@ class Tensor:
         """``self.to(rtorch.complex128)`` (``self`` itself when it already is complex128)."""
     def conj_physical_(self) -> Tensor:
         """Conjugates ``input`` in place (a real tensor is left unchanged) and returns it."""
+    def as_subclass(self, cls) -> Tensor:
+        """Returns an instance of ``cls`` (a subclass of :class:`Tensor`) sharing ``self``'s data."""
     def resize(self, *sizes: _int) -> Tensor:
         """Returns ``self`` in the shape ``sizes`` (deprecated: use :meth:`reshape` or :meth:`resize_`)."""
     def resize_as(self, tensor: Tensor) -> Tensor:

@@ -92,3 +92,39 @@ def view_as_complex_copy(input: Tensor) -> Tensor:
     """
     import rtorch
     return rtorch.view_as_complex(input).clone()
+
+
+class _AliasCtx:
+    """The context of the identity node that keeps an ``as_subclass`` result in the autograd graph."""
+
+
+@composite(function=False)
+def as_subclass(self, cls) -> Tensor:
+    """Returns an instance of ``cls`` (a subclass of :class:`Tensor`) sharing ``self``'s data.
+
+    Changes through either are seen by both, and the result stays attached to the autograd graph: gradients
+    flow back to ``self`` (an ``AliasBackward0`` node), as in PyTorch.
+
+    Args:
+        cls (type): a subclass of ``rtorch.Tensor``.
+
+    Example::
+
+        >>> class Tagged(rtorch.Tensor):
+        ...     pass
+        >>> x = rtorch.ones(2, requires_grad=True)
+        >>> y = x.as_subclass(Tagged)
+        >>> type(y).__name__, y.grad_fn.name()
+        ('Tagged', 'AliasBackward0')
+    """
+    import rtorch
+    from .. import _rtorch as _C
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
+                        "Make sure your class inherits from Tensor.")
+    recorded = self.requires_grad and rtorch.is_grad_enabled()
+    # without grad mode PyTorch's alias of a tensor that requires grad is a leaf that requires grad
+    out = Tensor._make_subclass(cls, self.detach(), self.requires_grad and not recorded)
+    if recorded:
+        _C._record_function("AliasBackward0", _AliasCtx(), lambda ctx, grads: (grads[0],), [self], [out])
+    return out
