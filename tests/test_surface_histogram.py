@@ -80,3 +80,9 @@ def test_against_numpy(m, n, data):
     assert_close(got.hist, want.astype(np.float64), rtol=0, atol=0)
     for e, we in zip(got.bin_edges, want_edges):
         assert_close(e, we, rtol=1e-12, atol=1e-12)
+
+
+def test_huge_bin_count_raises():
+    import pytest
+    with pytest.raises(RuntimeError, match="cannot be allocated"):
+        rtorch.histogramdd(rtorch.zeros(2, 3), 2 ** 63)

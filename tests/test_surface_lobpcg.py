@@ -104,3 +104,14 @@ def test_full_eigenspace_gradient():
     E.sum().backward()
     want = (U @ U.mT).detach().numpy()
     assert_close(A.grad, want, rtol=1e-5, atol=1e-5)
+
+
+def test_hostile_arguments():
+    with pytest.raises(IndexError, match="square matrices"):
+        rtorch.lobpcg(rtorch.zeros(6))
+    with pytest.raises(ValueError, match="must be positive"):
+        rtorch.lobpcg(rtorch.eye(6), k=0)
+    with pytest.raises(ValueError, match="must be positive"):
+        rtorch.lobpcg(rtorch.eye(6), k=-1)
+    with pytest.raises(TypeError, match="must be Tensor"):
+        rtorch.lobpcg([[1.0]])

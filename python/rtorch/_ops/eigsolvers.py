@@ -352,6 +352,8 @@ def _lobpcg(
     ortho_fparams: dict[str, float] | None = None,
     ortho_bparams: dict[str, bool] | None = None,
 ) -> tuple[Tensor, Tensor]:
+    if len(A.shape) < 2:  # (PyTorch's own IndexError, with the op named)
+        raise IndexError(f"lobpcg: A must be a (batch of) square matrices, got {len(A.shape)} dimension(s)")
     # A must be square:
     if A.shape[-2] != A.shape[-1]:
         raise AssertionError(f"A must be square, got shape torch.Size({list(A.shape)})")
@@ -372,6 +374,8 @@ def _lobpcg(
     k = (1 if X is None else X.shape[-1]) if k is None else k
     n = (k if n is None else n) if X is None else X.shape[-1]
 
+    if k < 1 or n < 1:  # (PyTorch fails later dividing by the zero norm of an empty X)
+        raise ValueError(f"lobpcg: the number of requested eigenpairs must be positive, got k={k}, n={n}")
     if m < 3 * n:
         raise ValueError(
             f"LOBPCG algorithm is not applicable when the number of A rows (={m})"

@@ -718,6 +718,8 @@ def _hdd_edges(x, bins, range, n_dims, op):
     for d, c in enumerate(counts):
         if c <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {c} for dimension {d}")
+        if c >= 2 ** 62:
+            raise RuntimeError(f"torch.histogramdd: {c} bins for dimension {d} cannot be allocated")
     if range is not None:
         range = [float(v) for v in range]
         if len(range) != 2 * n_dims:
