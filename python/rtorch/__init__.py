@@ -701,6 +701,13 @@ from . import testing, distributions  # noqa: E402,F401
 from ._ops.variates import _standard_gamma, _sample_dirichlet  # noqa: E402,F401
 # --- end distributions
 
+# --- surface (session 5): runtime switches and queries, the CPU device module
+from ._runtime import (  # noqa: E402,F401
+    get_num_interop_threads, set_num_interop_threads, init_num_threads, is_warn_always_enabled, set_warn_always,
+    set_default_tensor_type, get_device_module, is_storage, to_dlpack)
+from . import cpu  # noqa: E402,F401
+# --- end surface
+
 # The public names: everything defined or re-exported above that is not private or a submodule
 # (rtorch.nn, rtorch.optim, ... stay reachable as attributes, as in PyTorch).
 __all__ = sorted(_n for _n, _v in globals().items()

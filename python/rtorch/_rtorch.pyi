@@ -1173,6 +1173,44 @@ class Tensor:
         """Short-time Fourier transform: the FFT of windowed frames of ``input``."""
     def istft(self, n_fft: _int, hop_length: _int | None = ..., win_length: _int | None = ..., window = ..., center: _bool = ..., normalized: _bool = ..., onesided = ..., length: _int | None = ..., return_complex: _bool = ...):
         """Inverse short-time Fourier transform of ``input``."""
+    def dense_dim(self) -> _int:
+        """The number of dense dimensions: for a strided tensor every dimension (``self.dim()``)."""
+    def sparse_dim(self) -> _int:
+        """The number of sparse dimensions: 0 for a strided tensor."""
+    def coalesce(self) -> Tensor:
+        """Coalesces a sparse COO tensor; a strided tensor raises PyTorch's ``RuntimeError``."""
+    def is_coalesced(self) -> _bool:
+        """Whether a sparse COO tensor is coalesced; a strided tensor raises PyTorch's ``RuntimeError``."""
+    def indices(self) -> Tensor:
+        """The indices of a sparse COO tensor; a strided tensor raises PyTorch's ``RuntimeError``."""
+    def values(self) -> Tensor:
+        """The values of a sparse tensor; a strided tensor raises PyTorch's ``RuntimeError``."""
+    def sparse_mask(self, mask: Tensor) -> Tensor:
+        """Returns the entries of ``self`` at the indices of the sparse ``mask``."""
+    def sparse_resize_(self, size: Sequence[_int], sparse_dim: _int, dense_dim: _int) -> Tensor:
+        """Resizes a sparse tensor in place; a strided tensor raises PyTorch's ``NotImplementedError``."""
+    def sparse_resize_and_clear_(self, size: Sequence[_int], sparse_dim: _int, dense_dim: _int) -> Tensor:
+        """Resizes a sparse tensor in place and removes its entries."""
+    def resize_as_sparse_(self, the_template: Tensor) -> Tensor:
+        """Resizes a sparse tensor to the size of the sparse ``the_template``."""
+    def to_padded_tensor(self, padding: _float, output_size: Sequence[_int] | None = ...) -> Tensor:
+        """Converts a nested tensor to a padded strided tensor."""
+    def is_distributed(self) -> _bool:
+        """Whether ``input`` is a distributed tensor: always ``False`` (as PyTorch's, for every ordinary tensor)."""
+    def dim_order(self, *, ambiguity_check: _bool | list = ...) -> tuple[_int, ...]:
+        """The dims of ``self`` from the outermost to the innermost in memory (its physical layout)."""
+    def cfloat(self, memory_format = ...) -> Tensor:
+        """``self.to(rtorch.complex64)`` (``self`` itself when it already is complex64)."""
+    def cdouble(self, memory_format = ...) -> Tensor:
+        """``self.to(rtorch.complex128)`` (``self`` itself when it already is complex128)."""
+    def conj_physical_(self) -> Tensor:
+        """Conjugates ``input`` in place (a real tensor is left unchanged) and returns it."""
+    def as_subclass(self, cls) -> Tensor:
+        """Returns an instance of ``cls`` (a subclass of :class:`Tensor`) sharing ``self``'s data."""
+    def resize(self, *sizes: _int) -> Tensor:
+        """Returns ``self`` in the shape ``sizes`` (deprecated: use :meth:`reshape` or :meth:`resize_`)."""
+    def resize_as(self, tensor: Tensor) -> Tensor:
+        """Returns ``self`` in the shape of ``tensor`` (deprecated: use :meth:`reshape_as` or :meth:`resize_as_`)."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""

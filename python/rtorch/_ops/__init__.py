@@ -22,3 +22,14 @@ from .spectral import *  # noqa: F401,F403
 
 __all__ = [*linalg.__all__, *shape.__all__, *scatter.__all__, *stats.__all__, *products.__all__, *copies.__all__,
            *misc.__all__, *indexing.__all__, *sampling.__all__, *removed.__all__, *variates.__all__, *spectral.__all__]
+# --- surface (session 5): strided-layout queries, complex copies, recurrent functions, histogramdd, low-rank
+from . import layout, conversions, recurrent, embedding, lowrank, storage, eigsolvers
+from .layout import *  # noqa: F401,F403
+from .conversions import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
+from .embedding import *  # noqa: F401,F403
+from .lowrank import *  # noqa: F401,F403
+from .storage import *  # noqa: F401,F403
+from .eigsolvers import *  # noqa: F401,F403
+__all__ += [*layout.__all__, *conversions.__all__, *recurrent.__all__, *embedding.__all__, *lowrank.__all__, *storage.__all__, *eigsolvers.__all__]
+# --- end surface

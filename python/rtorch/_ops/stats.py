@@ -6,6 +6,7 @@ import math
 import operator
 import warnings
 from collections import namedtuple
+from collections.abc import Sequence
 
 from .._composite import composite
 from .._rtorch import Tensor
@@ -689,3 +690,128 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
         ends = rt.cat([starts[1:], rt.tensor([n], dtype=rt.int64, device=input.device)])
         res.append(ends - starts)
     return res[0] if len(res) == 1 else tuple(res)
+
+
+# --- surface (session 5): histogramdd
+__all__ += ["histogramdd"]
+_builtin_range = range  # histogramdd's keyword `range` shadows the builtin inside it
+histogramdd_result = namedtuple("histogramdd", ["hist", "bin_edges"])
+
+
+def _hdd_edges(x, bins, range, n_dims, op):
+    """The N 1-D edge tensors of histogramdd: given tensors, or equal-width bins over ``range`` / the data."""
+    rt = _rt()
+    if isinstance(bins, Tensor) or not isinstance(bins, (list, tuple)):
+        bins = [operator.index(bins)] * n_dims
+    bins = list(bins)
+    if len(bins) != n_dims:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
+    given = [isinstance(b, Tensor) for b in bins]
+    if any(given) and not all(given):
+        raise TypeError(f"{op}(): argument 'bins' must be an int, a sequence of ints or a sequence of tensors")
+    if all(given) and bins:
+        for d, b in enumerate(bins):
+            if b.dim() != 1:
+                raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
+                                   f"{b.dim()} dimensions in the bins tensor for dimension {d}")
+            if b.shape[0] < 2:
+                raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {b.shape[0] - 1} for dimension {d}")
+        return [b.detach().to(x.dtype) for b in bins]
+    counts = [operator.index(b) for b in bins]
+    for d, c in enumerate(counts):
+        if c <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {c} for dimension {d}")
+        if c >= 2 ** 62:
+            raise RuntimeError(f"torch.histogramdd: {c} bins for dimension {d} cannot be allocated")
+    if range is not None:
+        range = [float(v) for v in range]
+        if len(range) != 2 * n_dims:
+            raise RuntimeError(f"torch.histogramdd: for a {n_dims}-dimensional histogram range should have "
+                               f"{2 * n_dims} elements, but got {len(range)}")
+    edges = []
+    for d, c in enumerate(counts):
+        if range is not None:
+            lo, hi = range[2 * d], range[2 * d + 1]
+        elif x.shape[0]:
+            lo, hi = float(x[:, d].amin()), float(x[:, d].amax())
+        else:
+            lo, hi = 0.0, 1.0
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension {d}'s range [{_num(lo)}, {_num(hi)}] is not finite")
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num(lo)} max "
+                               f"{_num(hi)} for dimension {d}")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(rt.linspace(lo, hi, c + 1, dtype=x.dtype, device=x.device))
+    return edges
+
+
+@composite(method=False)
+def histogramdd(input: Tensor, bins: int | Sequence[int] | Sequence[Tensor], *,
+                range: Sequence[float] | None = None, weight: Tensor | None = None,
+                density: bool = False) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Computes a multi-dimensional histogram of the points in ``input``.
+
+    The innermost dimension (size N) of ``input`` holds the coordinates of one point; all other dimensions are
+    flattened. Each coordinate is binned independently (every bin includes its left edge, the last also its
+    right edge) and points outside any dimension's edges are left out. Returns the named tuple
+    ``(hist, bin_edges)``: the N-dimensional counts (or summed weights) and a tuple of N edge tensors.
+
+    Args:
+        input (Tensor): a float tensor of at least 2 dimensions.
+        bins (int, sequence of ints or sequence of Tensors): the number of equal-width bins (for all dimensions
+            or per dimension), or the N increasing edge tensors.
+        range (sequence of float, optional): ``[min_0, max_0, min_1, max_1, ...]`` for equal-width bins; the
+            data's own per-dimension range by default.
+        weight (Tensor, optional): a weight per point (``input``'s shape without its last dimension, same dtype).
+        density (bool): divide each bin by the total count (weight) and by the bin's volume.
+
+    Example::
+
+        >>> rtorch.histogramdd(rtorch.tensor([[0., 1.], [1., 0.], [2., 0.], [2., 2.]]), bins=[3, 3],
+        ...                    weight=rtorch.tensor([1., 2., 4., 8.])).hist
+        tensor([[0., 1., 0.],
+                [2., 0., 0.],
+                [4., 0., 8.]])
+    """
+    rt = _rt()
+    op = "histogramdd"
+    if input.dim() < 2:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
+    if not input.is_floating_point() or input.dtype in (rt.float16, rt.bfloat16):
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_dtype_name(input.dtype)}'")
+    n_dims = input.shape[-1]
+    x = input.detach().reshape(-1, n_dims)
+    if weight is not None:
+        if tuple(weight.shape) != tuple(input.shape[:-1]):
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the "
+                               f"input tensor excluding its innermost dimension, but got input with shape "
+                               f"{list(x.shape)} and weight with shape {list(weight.shape)}")
+        if weight.dtype != input.dtype:
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
+                               f"should have the same dtype, but got input({_dtype_name(input.dtype).lower()}), "
+                               f"and weight({_dtype_name(weight.dtype).lower()})")
+    edges = _hdd_edges(x, bins, range, n_dims, op)
+    counts = [e.shape[0] - 1 for e in edges]
+    total = 1
+    for c in counts:
+        total *= c
+    keep = rt.ones(x.shape[0], dtype=rt.bool, device=x.device)
+    flat = rt.zeros(x.shape[0], dtype=rt.int64, device=x.device)
+    for d, (e, c) in enumerate(zip(edges, counts)):
+        col = x[:, d]
+        keep = keep & (col >= e[0]) & (col <= e[-1])
+        pos = (rt.searchsorted(e, col.contiguous(), right=True) - 1).clamp(0, c - 1)
+        flat = flat * c + pos
+    vals = rt.ones(x.shape[0], dtype=x.dtype, device=x.device) if weight is None else \
+        weight.detach().reshape(-1)
+    hist = rt.zeros(total, dtype=x.dtype, device=x.device).index_add_(0, flat[keep], vals[keep]).reshape(counts)
+    if density:
+        volume = None
+        for d, e in enumerate(edges):
+            w = (e[1:] - e[:-1]).reshape([-1 if k == d else 1 for k in _builtin_range(n_dims)])
+            volume = w if volume is None else volume * w
+        hist = hist / (hist.sum() * volume)
+    return histogramdd_result(hist, tuple(edges))
+# --- end surface

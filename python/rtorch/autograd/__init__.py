@@ -69,4 +69,8 @@ class Variable(metaclass=_VariableMeta):
 
 __all__ = ["grad", "backward", "Function", "FunctionCtx", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "gradcheck", "gradgradcheck", "Variable", "functional", "detect_anomaly", "set_detect_anomaly"]
+# --- surface (session 5)
+from .grad_mode import set_multithreading_enabled  # noqa: E402,F401
+__all__ += ["set_multithreading_enabled"]
+# --- end surface
 _ = functools

@@ -146,3 +146,124 @@ class _no_grad:
 
     def __exit__(self, *exc):
         _C._set_grad_enabled(self.prev)
+
+
+# --- surface (session 5): the legacy NestedIOFunction
+def _iter_tensors(obj):
+    from .. import Tensor
+    if isinstance(obj, Tensor):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for o in obj:
+            yield from _iter_tensors(o)
+
+
+def _iter_none_tensors(obj):
+    from .. import Tensor
+    if obj is None or isinstance(obj, Tensor):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for o in obj:
+            yield from _iter_none_tensors(o)
+
+
+def _unflatten(flat, structure):
+    """``structure`` (nested lists/tuples of tensors) with its tensors replaced, in order, by ``flat``'s."""
+    from .. import Tensor
+    it = iter(flat)
+
+    def rebuild(s):
+        if s is None or isinstance(s, Tensor):
+            return next(it)
+        if isinstance(s, (list, tuple)):
+            return type(s)(rebuild(o) for o in s)
+        return s
+
+    return rebuild(structure)
+
+
+class NestedIOFunction(Function):
+    r"""A legacy custom function whose inputs and outputs may be nested lists or tuples of tensors.
+
+    Kept for backward compatibility; use :class:`Function` for new code. Subclasses override
+    :meth:`forward_extended` and :meth:`backward_extended` as instance methods and call the instance.
+
+    (PyTorch 2.15 still has this class, but calling one of its instances there fails inside its
+    ``_do_forward``; rtorch's runs the documented protocol.)
+
+    Example::
+
+        >>> class MulAdd(rtorch.autograd.function.NestedIOFunction):
+        ...     def forward_extended(self, a, b):
+        ...         self.save_for_backward(a, b)
+        ...         return a * b, (a + b,)
+        ...     def backward_extended(self, g_mul, g_add):
+        ...         a, b = self.saved_tensors
+        ...         return g_mul * b + g_add[0], g_mul * a + g_add[0]
+        >>> a = rtorch.ones(2, requires_grad=True)
+        >>> prod, (total,) = MulAdd()(a, rtorch.full((2,), 3.0))
+    """
+
+    def __call__(self, *input):
+        outer = self
+        self._nested_input = input
+        flat_input = tuple(_iter_tensors(input))
+
+        class _Flat(Function):
+            @staticmethod
+            def forward(ctx, *flat):
+                result = outer.forward_extended(*_unflatten(flat, outer._nested_input))
+                outer._nested_output = result
+                flat_out = tuple(_iter_tensors(result))
+                marked = getattr(outer, "non_differentiable", ())
+                ctx.mark_non_differentiable(*[o for o in flat_out if any(o is m for m in marked)])
+                return flat_out
+
+            @staticmethod
+            def backward(ctx, *grads):
+                nested = _unflatten(grads, outer._nested_output)
+                return tuple(_iter_none_tensors(outer.backward_extended(*nested)))
+
+        _Flat.__name__ = type(self).__name__
+        flat_output = _Flat.apply(*flat_input)
+        del self._nested_input
+        return _unflatten(flat_output, self._nested_output)
+
+    def save_for_backward(self, *args):
+        """Saves (possibly nested) tensors for :meth:`backward_extended`, read back as :attr:`saved_tensors`.
+
+        Args:
+            *args: tensors or nested lists/tuples of tensors.
+        """
+        self.to_save = tuple(_iter_tensors(args))
+        self._to_save_nested = args
+
+    @property
+    def saved_tensors(self):
+        """What :meth:`save_for_backward` saved, in its nesting."""
+        return _unflatten(self.to_save, self._to_save_nested)
+
+    def mark_dirty(self, *args, **kwargs):
+        """Marks (nested) inputs modified in place by :meth:`forward_extended`.
+
+        Args:
+            *args, **kwargs: the tensors.
+        """
+        self.dirty_tensors = tuple(_iter_tensors((args, tuple(kwargs.values()))))
+
+    def mark_non_differentiable(self, *args, **kwargs):
+        """Marks (nested) outputs of :meth:`forward_extended` as not differentiable.
+
+        Args:
+            *args, **kwargs: the output tensors.
+        """
+        self.non_differentiable = tuple(_iter_tensors((args, tuple(kwargs.values()))))
+
+    def forward_extended(self, *input):
+        """User-defined forward: takes the (nested) inputs, returns the (nested) outputs."""
+        raise NotImplementedError
+
+    def backward_extended(self, *grad_output):
+        """User-defined backward: takes the outputs' gradients in their nesting, returns the inputs' gradients."""
+        raise NotImplementedError
+# --- end surface

@@ -84,3 +84,57 @@ class inference_mode(_GradMode):
                 return fn(*args, **kwargs)
 
         return wrapper
+
+
+# --- surface (session 5): set_multithreading_enabled
+import threading as _threading
+
+_multithreading = _threading.local()
+
+
+def _is_multithreading_enabled():
+    """Whether multithreaded backward is enabled in this thread (:class:`set_multithreading_enabled`)."""
+    return getattr(_multithreading, "enabled", True)
+
+
+class set_multithreading_enabled:
+    r"""Enables or disables multithreaded backward in this thread.
+
+    It works as a function call, a context manager or a decorator. rtorch's backward always runs on the calling thread (its kernels use the intra-op pool), so the
+    switch is recorded, thread-locally, for code that queries or scopes it, and changes no result.
+
+    Args:
+        mode (bool): ``True`` (the default state) to allow multithreaded backward, ``False`` to disable it.
+
+    Example::
+
+        >>> with rtorch.autograd.set_multithreading_enabled(False):
+        ...     pass
+    """
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError("set_multithreading_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {type(mode).__name__}")
+        self.mode = mode
+        self._prev = _is_multithreading_enabled()
+        _multithreading.enabled = mode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _multithreading.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        _multithreading.enabled = self._prev
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_multithreading_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+# --- end surface

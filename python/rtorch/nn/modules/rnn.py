@@ -48,6 +48,98 @@ def _gru_step(gi, h, w_hh_t, b_hh):
     return n + z * (h - n)  # == (1 - z) * n + z * h
 
 
+# ---------------------------------------------------------------------- the multi-layer driver
+# Shared by the modules (RNN/LSTM/GRU) and the aten-style functions (rtorch.lstm, rtorch.gru, rtorch.rnn_tanh,
+# rtorch.rnn_relu in rtorch._ops.recurrent), which pass the weights as a flat list instead of parameters.
+def _step(mode, gi, cur, w_hh_t, step_bias, w_hr_t):
+    """One time step of the layer kind ``mode``: the new list of states (h first) from ``cur``."""
+    if mode == "LSTM":
+        return list(_lstm_step(gi, cur[0], cur[1], w_hh_t, step_bias, w_hr_t))
+    if mode == "GRU":
+        return [_gru_step(gi, cur[0], w_hh_t, step_bias)]
+    return [_rnn_step(gi, cur[0], w_hh_t, step_bias, mode == "RNN_RELU")]
+
+
+def run_layers(mode, x, states, layer_weights, num_layers, bidirectional, dropout, train, batch_sizes=None):
+    """Run all layers; return (output, final states per kind).
+
+    ``x`` is time-major ``(T, B, F)``, or with ``batch_sizes`` (a list of ints) the ``(sum, F)`` data of a
+    PackedSequence whose step ``t`` holds the first ``batch_sizes[t]`` sequences (sorted by length).
+    ``states`` holds one ``(layers * directions, B, H)`` tensor per state kind (h, and c for LSTM);
+    ``layer_weights(layer, direction)`` gives ``(w_ih, w_hh, b_ih, b_hh, w_hr)``, absent ones ``None``.
+    Dropout (probability ``dropout``, only when ``train``) applies to the outputs of all but the last layer.
+    """
+    num_directions = 2 if bidirectional else 1
+    finals = [[] for _ in states]
+    for layer in range(num_layers):
+        outs = []
+        for direction in range(num_directions):
+            idx = layer * num_directions + direction
+            w_ih, w_hh, b_ih, b_hh, w_hr = layer_weights(layer, direction)
+            # One matmul for the whole sequence; for LSTM/RNN both biases fold in here.
+            if mode == "GRU" or b_ih is None:
+                gi = F.linear(x, w_ih, b_ih)
+                step_bias = b_hh
+            else:
+                gi = F.linear(x, w_ih, b_ih + b_hh)
+                step_bias = None
+            weights = (w_hh.t(), step_bias, None if w_hr is None else w_hr.t())
+            start = [s[idx] for s in states]
+            if batch_sizes is None:
+                seq, last = _scan(mode, gi.unbind(0), start, weights, direction == 1)
+                outs.append(rtorch.stack(seq, 0))
+            else:
+                seq, last = _scan_packed(mode, gi.split(batch_sizes, 0), batch_sizes, start, weights,
+                                         direction == 1)
+                outs.append(rtorch.cat(seq, 0))
+            for k, s in enumerate(last):
+                finals[k].append(s)
+        x = outs[0] if num_directions == 1 else rtorch.cat(outs, -1)
+        if dropout > 0 and train and layer < num_layers - 1:
+            x = F.dropout(x, dropout, True)
+    return x, [rtorch.stack(f, 0) for f in finals]
+
+
+def _scan(mode, steps, cur, weights, reverse):
+    """Every sequence runs all ``len(steps)`` steps: (outputs in time order, final states)."""
+    order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+    seq = []
+    for t in order:
+        cur = _step(mode, steps[t], cur, *weights)
+        seq.append(cur[0])
+    if reverse:
+        seq.reverse()
+    return seq, cur
+
+
+def _scan_packed(mode, steps, batch_sizes, start, weights, reverse):
+    """Packed steps: step ``t`` updates only the first ``batch_sizes[t]`` rows, so each row's final state
+    is the one after its own last step (outputs in time order, final states in sorted batch order)."""
+    seq = [None] * len(steps)
+    if not reverse:
+        cur, done = start, []
+        for t, bs in enumerate(batch_sizes):
+            if bs < cur[0].shape[0]:  # the sequences in rows bs.. have ended: keep their states
+                done.append([s[bs:] for s in cur])
+                cur = [s[:bs] for s in cur]
+            cur = _step(mode, steps[t], cur, *weights)
+            seq[t] = cur[0]
+        parts = [cur] + done[::-1]
+        return seq, [rtorch.cat([p[k] for p in parts], 0) if len(parts) > 1 else cur[k]
+                     for k in range(len(cur))]
+    # Backwards in time the batch only grows: a sequence joins (from its initial state) at its last step.
+    first = batch_sizes[-1]
+    cur = [s[:first] if first < s.shape[0] else s for s in start]
+    for t in range(len(batch_sizes) - 1, -1, -1):
+        bs = batch_sizes[t]
+        have = cur[0].shape[0]
+        if bs > have:
+            cur = [rtorch.cat([c, s[have:bs]], 0) for c, s in zip(cur, start)]
+        cur = _step(mode, steps[t], cur, *weights)
+        seq[t] = cur[0]
+    return seq, cur
+
+
 def _check_dim(name, what, t, dims):
     if t.dim() not in dims:
         shown = " or ".join(f"{d}D" for d in dims)
@@ -227,87 +319,10 @@ class RNNBase(Module):
             self._check_hidden(s, expected, f"Expected {label} size {{}}, got {{}}")
         return states
 
-    def _step(self, gi, cur, w_hh_t, step_bias, w_hr_t):
-        """One time step of this layer kind: the new list of states (h first) from ``cur``."""
-        if self.mode == "LSTM":
-            return list(_lstm_step(gi, cur[0], cur[1], w_hh_t, step_bias, w_hr_t))
-        if self.mode == "GRU":
-            return [_gru_step(gi, cur[0], w_hh_t, step_bias)]
-        return [_rnn_step(gi, cur[0], w_hh_t, step_bias, self.mode == "RNN_RELU")]
-
     def _run(self, x, states, batch_sizes=None):
-        """Run all layers; return (output, final states per kind).
-
-        ``x`` is time-major ``(T, B, F)``, or with ``batch_sizes`` (a list of ints) the ``(sum, F)`` data of a
-        PackedSequence whose step ``t`` holds the first ``batch_sizes[t]`` sequences (sorted by length).
-        """
-        num_directions = 2 if self.bidirectional else 1
-        finals = [[] for _ in states]
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(num_directions):
-                idx = layer * num_directions + direction
-                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_weights(layer, direction)
-                # One matmul for the whole sequence; for LSTM/RNN both biases fold in here.
-                if self.mode == "GRU" or b_ih is None:
-                    gi = F.linear(x, w_ih, b_ih)
-                    step_bias = b_hh
-                else:
-                    gi = F.linear(x, w_ih, b_ih + b_hh)
-                    step_bias = None
-                weights = (w_hh.t(), step_bias, None if w_hr is None else w_hr.t())
-                start = [s[idx] for s in states]
-                if batch_sizes is None:
-                    seq, last = self._scan(gi.unbind(0), start, weights, direction == 1)
-                    outs.append(rtorch.stack(seq, 0))
-                else:
-                    seq, last = self._scan_packed(gi.split(batch_sizes, 0), batch_sizes, start, weights,
-                                                  direction == 1)
-                    outs.append(rtorch.cat(seq, 0))
-                for k, s in enumerate(last):
-                    finals[k].append(s)
-            x = outs[0] if num_directions == 1 else rtorch.cat(outs, -1)
-            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
-        return x, [rtorch.stack(f, 0) for f in finals]
-
-    def _scan(self, steps, cur, weights, reverse):
-        """Every sequence runs all ``len(steps)`` steps: (outputs in time order, final states)."""
-        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
-        seq = []
-        for t in order:
-            cur = self._step(steps[t], cur, *weights)
-            seq.append(cur[0])
-        if reverse:
-            seq.reverse()
-        return seq, cur
-
-    def _scan_packed(self, steps, batch_sizes, start, weights, reverse):
-        """Packed steps: step ``t`` updates only the first ``batch_sizes[t]`` rows, so each row's final state
-        is the one after its own last step (outputs in time order, final states in sorted batch order)."""
-        seq = [None] * len(steps)
-        if not reverse:
-            cur, done = start, []
-            for t, bs in enumerate(batch_sizes):
-                if bs < cur[0].shape[0]:  # the sequences in rows bs.. have ended: keep their states
-                    done.append([s[bs:] for s in cur])
-                    cur = [s[:bs] for s in cur]
-                cur = self._step(steps[t], cur, *weights)
-                seq[t] = cur[0]
-            parts = [cur] + done[::-1]
-            return seq, [rtorch.cat([p[k] for p in parts], 0) if len(parts) > 1 else cur[k]
-                         for k in range(len(cur))]
-        # Backwards in time the batch only grows: a sequence joins (from its initial state) at its last step.
-        first = batch_sizes[-1]
-        cur = [s[:first] if first < s.shape[0] else s for s in start]
-        for t in range(len(batch_sizes) - 1, -1, -1):
-            bs = batch_sizes[t]
-            have = cur[0].shape[0]
-            if bs > have:
-                cur = [rtorch.cat([c, s[have:bs]], 0) for c, s in zip(cur, start)]
-            cur = self._step(steps[t], cur, *weights)
-            seq[t] = cur[0]
-        return seq, cur
+        """Run all layers (`run_layers`): (output, final states per kind)."""
+        return run_layers(self.mode, x, states, self._layer_weights, self.num_layers, self.bidirectional,
+                          self.dropout, self.training, batch_sizes)
 
     def _forward(self, input, hx, n_states):
         """Shared forward of RNN/LSTM/GRU: (output, list of final states); a PackedSequence in gives one out."""
