@@ -705,7 +705,6 @@ from ._ops.variates import _standard_gamma, _sample_dirichlet  # noqa: E402,F401
 from ._runtime import (  # noqa: E402,F401
     get_num_interop_threads, set_num_interop_threads, init_num_threads, is_warn_always_enabled, set_warn_always,
     set_default_tensor_type, get_device_module, is_storage, to_dlpack)
-from . import cpu  # noqa: E402,F401
 # --- end surface
 
 # The public names: everything defined or re-exported above that is not private or a submodule

@@ -1,4 +1,5 @@
-"""``torch.cpu``: the CPU as a device module (always available, one device, synchronous) and ``torch.cpu.amp``."""
+"""``torch.cpu``: the CPU as a device module (what ``rtorch.get_device_module("cpu")`` returns: always available,
+one device, synchronous) and ``torch.cpu.amp``."""
 from __future__ import annotations
 
 from . import amp  # noqa: F401
