@@ -153,8 +153,9 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
-    """Returns an array sharing memory with the DLPack producer ``x`` (copied when ``copy=True`` or when
-    ``device`` differs).
+    """Returns an array sharing memory with the DLPack producer ``x``.
+
+    It is a copy when ``copy=True`` or when ``device`` differs from ``x``'s.
 
     Args:
         x: an object with ``__dlpack__`` and ``__dlpack_device__`` (a NumPy array, a tensor of another library).

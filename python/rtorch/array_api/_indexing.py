@@ -40,8 +40,9 @@ def take(x, indices, /, *, axis=None):
 
 
 def take_along_axis(x, indices, /, *, axis=-1):
-    """Returns ``x``'s elements at ``indices`` along ``axis`` (``indices`` has ``x``'s number of dimensions and
-    broadcasts against it along the other axes).
+    """Returns ``x``'s elements at ``indices`` along ``axis``.
+
+    ``indices`` has ``x``'s number of dimensions and broadcasts against it along the other axes.
 
     Args:
         x (Tensor): the array.

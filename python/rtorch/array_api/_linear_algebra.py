@@ -14,8 +14,9 @@ def promoted(fn, x1, x2):
 
 
 def matmul(x1, x2, /):
-    """Returns the matrix product of ``x1`` and ``x2`` (NumPy's ``matmul`` rules: 1-D operands are vectors,
-    leading dimensions broadcast; 0-d operands are an error).
+    """Returns the matrix product of ``x1`` and ``x2``.
+
+    NumPy's ``matmul`` rules: 1-D operands are vectors, leading dimensions broadcast; 0-d operands are an error.
 
     Args:
         x1 (Tensor): the left operand (at least 1-D).

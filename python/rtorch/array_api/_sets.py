@@ -50,8 +50,10 @@ def _unique(fn, x):
 
 
 def unique_all(x, /):
-    """Returns the unique elements of ``x`` (sorted), their first indices in the flattened ``x``, the inverse
-    indices (shaped like ``x``) and the counts. NaNs are distinct from each other.
+    """Returns the unique elements of ``x`` with their first indices, inverse indices and counts.
+
+    ``values`` are sorted; ``indices`` are first occurrences in the flattened ``x``; ``inverse_indices`` has
+    ``x``'s shape. NaNs are distinct from each other.
 
     Args:
         x (Tensor): the array.

@@ -210,8 +210,9 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
 
 
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    """Returns the cumulative product along ``axis`` (optional for 1-D arrays), with a leading 1 if
-    ``include_initial``.
+    """Returns the cumulative product along ``axis`` (optional for 1-D arrays).
+
+    With ``include_initial`` a leading 1 (the product of no elements) is prepended.
 
     Args:
         x (Tensor): an array of at least one dimension.
