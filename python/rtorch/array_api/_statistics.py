@@ -88,9 +88,13 @@ def _accumulator(x, dtype):
 
 def _var_like(fn, op, x, axis, correction, keepdims):
     x = _floating(fn, x)
+    if axis is None:  # every axis, also of a 0-d array (one element)
+        out = op(x.reshape(-1), dim=0, correction=correction)
+        return out.reshape((1,) * x.ndim) if keepdims else out
     axes = axes_tuple(axis, x.ndim, fn)
-    if not axes:
-        return rtorch.zeros_like(x) if x.dtype.is_floating_point else rtorch.zeros_like(x.real)
+    if not axes:  # nothing reduced: each element alone, so 0 / (1 - correction)
+        zero = rtorch.zeros_like(x) if not x.dtype.is_complex else rtorch.zeros_like(x.real)
+        return zero / (1 - correction)
     return op(x, dim=axes, correction=correction, keepdim=bool(keepdims))
 
 
@@ -118,7 +122,7 @@ def prod(x, /, *, axis=None, dtype=None, keepdims=False):
     # rtorch.prod reduces one dim at a time: the highest first keeps the others' numbering
     for a in sorted(axes, reverse=True):
         x = rtorch.prod(x, dim=a, keepdim=bool(keepdims))
-    return x
+    return x.to(acc)  # rtorch.prod widens small integers to int64; dtype= asked for acc
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False):
@@ -154,7 +158,8 @@ def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001 - the sta
         tensor([3, 7])
     """
     check_array(x, "sum")
-    return _reduce("sum", rtorch.sum, x.to(_accumulator(x, dtype)), axis, keepdims)
+    acc = _accumulator(x, dtype)
+    return _reduce("sum", rtorch.sum, x.to(acc), axis, keepdims).to(acc)  # rtorch.sum widens small integers
 
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False):
@@ -184,7 +189,7 @@ def _cumulative(fn, op, identity, x, axis, dtype, include_initial):
         axis = 0
     axis = normalize_axis(axis, x.ndim, fn)
     x = x.to(_accumulator(x, dtype))
-    out = op(x, dim=axis)
+    out = op(x, dim=axis).to(x.dtype)  # rtorch widens small integers to int64; dtype= asked for x's
     if include_initial:
         shape = list(x.shape)
         shape[axis] = 1

@@ -74,9 +74,8 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
     parts = [p for p in (prepend, x, append) if p is not None]
     parts = _arrays("diff", parts)
     x = rtorch.cat(parts, dim=axis) if len(parts) > 1 else parts[0]
+    head = (slice(None),) * axis
     for _ in range(n):
-        if x.dtype == rtorch.bool:
-            x = x.narrow(axis, 1, max(x.shape[axis] - 1, 0)) != x.narrow(axis, 0, max(x.shape[axis] - 1, 0))
-        else:
-            x = x.narrow(axis, 1, max(x.shape[axis] - 1, 0)) - x.narrow(axis, 0, max(x.shape[axis] - 1, 0))
+        later, earlier = x[head + (slice(1, None),)], x[head + (slice(None, -1),)]
+        x = later != earlier if x.dtype == rtorch.bool else later - earlier
     return x
