@@ -412,7 +412,7 @@ def test_unique_matches_strict(dtype, data):
     a = data.draw(arrays(dtype, lo=-2, hi=2))
     if dtype in FLOATS and a.size and data.draw(st.booleans()):
         a = a.copy()
-        a.reshape(-1)[0] = np.nan  # NaNs are distinct
+        a.reshape(-1)[:2] = np.nan  # NaNs are distinct (two of them, when there is room)
     x, s = ours(a), strict(a)
     ua = xp.unique_all(x)
     # the standard leaves the order of unique values unspecified: compare after sorting both
@@ -432,6 +432,17 @@ def test_unique_matches_strict(dtype, data):
     inv = xp.unique_inverse(x)
     assert inv.inverse_indices.shape == a.shape
     assert int(xp.sum(c.counts)) == a.size
+
+
+def test_unique_keeps_nans_distinct_and_zeros_together():
+    x = xp.asarray([np.nan, 1.0, -0.0, np.nan, 0.0, 1.0])
+    u = xp.unique_all(x)
+    assert u.values.shape == (4,) and math.isnan(float(u.values[2])) and math.isnan(float(u.values[3]))
+    assert u.counts.tolist() == [2, 2, 1, 1]
+    assert sorted(u.indices.tolist()[2:]) == [0, 3] and u.indices.tolist()[:2] == [2, 1]
+    assert u.inverse_indices.tolist()[1] == 1 and u.inverse_indices.tolist()[4] == 0
+    assert xp.unique_values(xp.asarray([], dtype=xp.int8)).shape == (0,)
+    assert xp.unique_inverse(xp.ones((2, 0))).inverse_indices.shape == (2, 0)
 
 
 # ------------------------------------------------------------------ statistics and utility
@@ -639,3 +650,29 @@ def test_hostile_arguments_raise_clean_errors():
                  lambda: xp.matmul(xp.asarray(1.0), x), lambda: xp.linalg.cross(x[:2], x[:2])):
         with pytest.raises((TypeError, ValueError, RuntimeError, IndexError)):
             call()
+
+
+def test_array_api_compat_sees_the_namespace():
+    compat = pytest.importorskip("array_api_compat")
+    x = xp.ones((2, 3))
+    assert compat.is_array_api_obj(x) and compat.array_namespace(x) is xp
+    assert compat.array_namespace(x, api_version="2024.12") is xp
+    assert compat.size(x) == 6 and compat.device(x) == rtorch.device("cpu")
+    assert compat.to_device(x, "cpu").shape == (2, 3)
+
+
+def test_namespace_functions_from_several_threads():
+    # the namespace holds no state: results computed concurrently equal the serial ones
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(3)
+    inputs = [rng.integers(-5, 5, size=(50, 7)) for _ in range(8)]
+
+    def work(a):
+        x = xp.asarray(a)
+        u = xp.unique_all(x)
+        return (xp.sum(x, axis=0).tolist(), u.values.tolist(), u.counts.tolist(),
+                xp.sort(x, axis=0, descending=True).tolist(), xp.cumulative_sum(x, axis=1).tolist())
+
+    serial = [work(a) for a in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(work, inputs * 2)) == serial * 2
