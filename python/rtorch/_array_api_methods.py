@@ -1,5 +1,7 @@
-"""The Array API standard's array-object methods rtorch.Tensor lacks: ``__array_namespace__``, ``to_device``,
-``__imatmul__``."""
+"""The Array API standard's array-object methods rtorch.Tensor lacks: ``__array_namespace__`` and ``to_device``.
+
+``__imatmul__`` is left out on purpose: PyTorch's Tensor has none, so ``a @= b`` rebinds ``a`` to ``a @ b``
+(aliases keep the old values, the shape may change); an in-place version would change PyTorch programs."""
 from ._rtorch import Tensor
 
 
@@ -44,26 +46,3 @@ def to_device(self, device, /, *, stream=None):
 Tensor.__array_namespace__ = __array_namespace__
 Tensor.to_device = to_device
 
-
-def __imatmul__(self, other, /):
-    """Computes ``self @= other`` in place: the Array API's in-place matrix product (the shape must not change).
-
-    Args:
-        other (Tensor): the right operand; ``self @ other`` must have ``self``'s shape.
-
-    Example::
-
-        >>> a = rtorch.ones(2, 2)
-        >>> a @= rtorch.eye(2)
-        >>> a
-        tensor([[1., 1.],
-                [1., 1.]])
-    """
-    out = self @ other
-    if tuple(out.shape) != tuple(self.shape):
-        raise ValueError(f"Tensor.__imatmul__(): the product has shape {tuple(out.shape)}, not the in-place "
-                         f"operand's {tuple(self.shape)}")
-    return self.copy_(out)
-
-
-Tensor.__imatmul__ = __imatmul__

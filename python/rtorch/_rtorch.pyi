@@ -284,8 +284,6 @@ class Tensor:
         """Returns the Array API namespace for this array: :mod:`rtorch.array_api` (standard 2024.12)."""
     def to_device(self, device: _device | str, /, *, stream: Any = None) -> Tensor:
         """Returns this array on ``device`` (itself when it is already there): the Array API's ``to_device``."""
-    def __imatmul__(self, other: Tensor, /) -> Self:
-        """Computes ``self @= other`` in place: the Array API's in-place matrix product (the shape must not change)."""
     # end arrayapi
 
     # autograd
