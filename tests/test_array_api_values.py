@@ -313,6 +313,11 @@ def test_asarray_copy_semantics():
     assert_close(xp.from_dlpack(np.arange(3)), np.arange(3))
     with pytest.raises(TypeError, match="cannot convert"):
         xp.asarray(object())
+    assert xp.asarray(range(3)).tolist() == [0, 1, 2]
+    s = xp.asarray([xp.asarray(1.0), xp.asarray(2.0)])  # a sequence of 0-d arrays keeps their dtype
+    assert s.dtype == xp.float32 and s.tolist() == [1.0, 2.0]
+    assert xp.asarray([xp.ones(2, dtype=xp.int8), xp.ones(2, dtype=xp.uint8)]).dtype == xp.int16
+    assert xp.asarray(np.float32(1.5)).dtype == xp.float32 and xp.asarray(np.int8(3)).dtype == xp.int8
 
 
 # ------------------------------------------------------------------ manipulation, indexing, searching

@@ -1,5 +1,7 @@
 """The Array API's creation functions (arange, asarray, empty, eye, from_dlpack, full, linspace, meshgrid,
 ones, tril/triu, zeros and the *_like forms) over rtorch's factories."""
+from collections.abc import Sequence
+
 import rtorch
 
 from . import _dtypes
@@ -60,8 +62,12 @@ def asarray(obj, /, *, dtype=None, device=None, copy=None):
         if dtype is None:
             dtype = _default_dtype_for(obj)
         return rtorch.tensor(obj, dtype=dtype, device=device)
-    if isinstance(obj, (list, tuple)):
-        return rtorch.tensor(obj, dtype=dtype, device=device)
+    if isinstance(obj, Sequence) and not isinstance(obj, (str, bytes)):
+        if any(isinstance(e, rtorch.Tensor) for e in obj):  # a sequence of arrays: stacked, dtypes promoted
+            from ._manipulation import stack
+            out = stack([asarray(e, device=device) for e in obj])
+            return out if dtype is None else out.to(dtype)
+        return rtorch.tensor(list(obj), dtype=dtype, device=device)
     if isinstance(obj, (bytes, bytearray, memoryview)):
         import numpy as np
         return asarray(np.asarray(memoryview(obj)), dtype=dtype, device=device, copy=True)
