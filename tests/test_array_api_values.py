@@ -621,6 +621,10 @@ def test_array_object_methods():
     assert not hasattr(rtorch.Tensor, "__imatmul__")
     with pytest.raises(ValueError, match="stream"):
         x.to_device("cpu", stream=1)
+    for bad in (rtorch.float64, None, 0, object()):
+        with pytest.raises(TypeError, match="to_device"):
+            x.to_device(bad)
+    assert x.to_device(rtorch.device("cpu")).device == rtorch.device("cpu")
 
 
 def test_namespace_info():

@@ -29,7 +29,7 @@ def to_device(self, device, /, *, stream=None):
     """Returns this array on ``device`` (itself when it is already there): the Array API's ``to_device``.
 
     Args:
-        device (rtorch.device or str): the target device.
+        device (rtorch.device or str): the target device (TypeError for anything else, a dtype included).
         stream: accepted for the standard's signature; rtorch copies on the device's current stream
             (only ``None`` is allowed).
 
@@ -40,7 +40,10 @@ def to_device(self, device, /, *, stream=None):
     """
     if stream is not None:
         raise ValueError(f"Tensor.to_device(): stream must be None (rtorch copies on the current stream), got {stream!r}")
-    return self.to(device)
+    from ._rtorch import device as _device
+    if not isinstance(device, (_device, str)):
+        raise TypeError(f"Tensor.to_device(): device must be an rtorch.device or a device string, got {device!r}")
+    return self.to(device=_device(device) if isinstance(device, str) else device)
 
 
 Tensor.__array_namespace__ = __array_namespace__
