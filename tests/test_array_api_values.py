@@ -654,7 +654,8 @@ def test_hostile_arguments_raise_clean_errors():
                  lambda: xp.repeat(x, -1), lambda: xp.linalg.inv(x), lambda: xp.fft.fft(x, norm="bad"),
                  lambda: xp.sort(xp.asarray([1j])), lambda: xp.meshgrid(x, xp.ones((2, 2))),
                  lambda: xp.searchsorted(xp.ones((2, 2)), x), lambda: xp.bitwise_and(x, x),
-                 lambda: xp.matmul(xp.asarray(1.0), x), lambda: xp.linalg.cross(x[:2], x[:2])):
+                 lambda: xp.matmul(xp.asarray(1.0), x), lambda: xp.linalg.cross(x[:2], x[:2]),
+                 lambda: xp.broadcast_to(x, 10**30), lambda: xp.roll(x, 2**64)):
         with pytest.raises((TypeError, ValueError, RuntimeError, IndexError)):
             call()
 

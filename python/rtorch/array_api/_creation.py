@@ -111,8 +111,9 @@ def empty(shape, *, dtype=None, device=None):
 
 
 def _like(fn, x, dtype, device):
+    """(x's shape, the factory keywords) for a *_like function; TypeError unless x is an array."""
     check_array(x, fn)
-    return dict(dtype=dtype_arg(dtype) or x.dtype, device=device_arg(device) or x.device)
+    return tuple(x.shape), dict(dtype=dtype_arg(dtype) or x.dtype, device=device_arg(device) or x.device)
 
 
 def empty_like(x, /, *, dtype=None, device=None):
@@ -128,7 +129,8 @@ def empty_like(x, /, *, dtype=None, device=None):
         >>> xp.empty_like(xp.ones((2, 3))).shape
         rtorch.Size([2, 3])
     """
-    return rtorch.empty(tuple(x.shape), **_like("empty_like", x, dtype, device))
+    shape, kw = _like("empty_like", x, dtype, device)
+    return rtorch.empty(shape, **kw)
 
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None):
@@ -211,8 +213,9 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
         >>> xp.full_like(xp.zeros(2, dtype=xp.int32), 3)
         tensor([3, 3], dtype=torch.int32)
     """
+    shape, kw = _like("full_like", x, dtype, device)
     _dtypes.scalar_rank(fill_value)
-    return rtorch.full(tuple(x.shape), fill_value, **_like("full_like", x, dtype, device))
+    return rtorch.full(shape, fill_value, **kw)
 
 
 def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True):
@@ -299,7 +302,8 @@ def ones_like(x, /, *, dtype=None, device=None):
         >>> xp.ones_like(xp.asarray([True, False]))
         tensor([True, True])
     """
-    return rtorch.ones(tuple(x.shape), **_like("ones_like", x, dtype, device))
+    shape, kw = _like("ones_like", x, dtype, device)
+    return rtorch.ones(shape, **kw)
 
 
 def zeros(shape, *, dtype=None, device=None):
@@ -331,7 +335,8 @@ def zeros_like(x, /, *, dtype=None, device=None):
         >>> xp.zeros_like(xp.ones(2, dtype=xp.int32))
         tensor([0, 0], dtype=torch.int32)
     """
-    return rtorch.zeros(tuple(x.shape), **_like("zeros_like", x, dtype, device))
+    shape, kw = _like("zeros_like", x, dtype, device)
+    return rtorch.zeros(shape, **kw)
 
 
 def _triangle(fn, op, x, k):

@@ -43,9 +43,12 @@ def _cast(x, dtype):
 def as_int(value, fn, name):
     """`value` as a Python int (anything with __index__); TypeError naming the argument otherwise."""
     try:
-        return operator.index(value)
+        value = operator.index(value)
     except TypeError:
         raise TypeError(f"array_api.{fn}(): argument '{name}' must be an int, got {type(value).__name__}") from None
+    if not -2**63 <= value < 2**63:  # rtorch's sizes and offsets are int64
+        raise ValueError(f"array_api.{fn}(): argument '{name}' = {value} does not fit in int64")
+    return value
 
 
 def normalize_axis(axis, ndim, fn, name="axis"):
