@@ -31,9 +31,13 @@ KNOWN = {
 CHECKS = r"""
 import json, sys, warnings
 warnings.simplefilter("ignore")
-from sklearn.utils._tags import get_tags
-from sklearn.utils._test_common.instance_generator import _tested_estimators
-from sklearn.utils.estimator_checks import check_array_api_input_and_values
+try:  # scikit-learn's test helpers are private: a release that moves them skips the test
+    from sklearn.utils._tags import get_tags
+    from sklearn.utils._test_common.instance_generator import _tested_estimators
+    from sklearn.utils.estimator_checks import check_array_api_input_and_values
+except ImportError as e:
+    print(json.dumps({"__skip__": str(e)}))
+    sys.exit(0)
 out = {}
 for est in _tested_estimators():
     if not get_tags(est).array_api_support:
@@ -67,6 +71,8 @@ def test_sklearn_array_api_estimator_checks():
     r = _run(["-c", CHECKS])
     assert r.returncode == 0, r.stderr[-3000:]
     results = json.loads(r.stdout.strip().splitlines()[-1])
+    if "__skip__" in results:
+        pytest.skip(f"this scikit-learn has no array-API estimator checks: {results['__skip__']}")
     assert len(results) >= 30, results  # scikit-learn's array-API estimators, two dtypes each
     failed = {tuple(k.split()): v for k, v in results.items() if v != "ok"}
     unexpected = {k: v for k, v in failed.items() if k not in KNOWN}
