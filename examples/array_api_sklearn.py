@@ -1,5 +1,7 @@
-"""scikit-learn on rtorch tensors through the Array API: PCA and LinearDiscriminantAnalysis fitted with
-``array_api_dispatch=True`` on rtorch tensors, checked against the same estimators fitted on NumPy arrays.
+"""scikit-learn on rtorch tensors through the Array API, checked against NumPy.
+
+PCA and LinearDiscriminantAnalysis fitted with ``array_api_dispatch=True`` on rtorch tensors, compared with the
+same estimators fitted on NumPy arrays.
 
     pip install scikit-learn array-api-compat
     SCIPY_ARRAY_API=1 python examples/array_api_sklearn.py

@@ -1,5 +1,8 @@
-"""Every rtorch.array_api function (and its linalg/fft extensions) called with hostile arguments raises a
-clean TypeError/ValueError/RuntimeError/IndexError: never a crash, a hang or another exception type."""
+"""Every rtorch.array_api function called with hostile arguments raises a clean error.
+
+TypeError/ValueError/RuntimeError/IndexError (linalg and fft extensions included): never a crash, a hang or
+another exception type.
+"""
 import inspect
 import math
 

@@ -1,6 +1,8 @@
-"""rtorch.array_api has every name of the Array API standard 2024.12 with the standard's signature, and
-rtorch.Tensor has the standard's array-object attributes (checked against tests/fixtures/array_api_2024_12.json,
-recorded from array-api-strict by tests/fixtures/record_array_api_names.py)."""
+"""rtorch.array_api has every name of the Array API standard 2024.12 with the standard's signature.
+
+Also rtorch.Tensor has the standard's array-object attributes. Checked against
+tests/fixtures/array_api_2024_12.json, recorded from array-api-strict by tests/fixtures/record_array_api_names.py.
+"""
 import inspect
 import json
 import pathlib

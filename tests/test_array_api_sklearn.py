@@ -1,7 +1,9 @@
-"""scikit-learn's array_api_dispatch on rtorch tensors (through Tensor.__array_namespace__): the docs' demo
-(examples/array_api_sklearn.py: PCA and LinearDiscriminantAnalysis equal to NumPy's) and scikit-learn's own
-array-API estimator checks with rtorch.array_api as the namespace. Each runs in a subprocess, because
-scikit-learn needs SCIPY_ARRAY_API=1 set before SciPy is first imported."""
+"""scikit-learn's array_api_dispatch on rtorch tensors (through Tensor.__array_namespace__).
+
+The docs' demo (examples/array_api_sklearn.py: PCA and LinearDiscriminantAnalysis equal to NumPy's) and
+scikit-learn's own array-API estimator checks with rtorch.array_api as the namespace. Each runs in a
+subprocess, because scikit-learn needs SCIPY_ARRAY_API=1 set before SciPy is first imported.
+"""
 import json
 import os
 import pathlib

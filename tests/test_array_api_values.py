@@ -1,5 +1,8 @@
-"""rtorch.array_api's values, dtypes and shapes against array-api-strict (the standard's reference namespace on
-NumPy) and NumPy, with hypothesis over shapes (0-d and empty included) and the standard's dtypes."""
+"""rtorch.array_api's values, dtypes and shapes against array-api-strict and NumPy.
+
+array-api-strict is the standard's reference namespace on NumPy; hypothesis draws shapes (0-d and empty
+included) and the standard's dtypes.
+"""
 import math
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The Array API standard's array-object methods rtorch.Tensor lacks: ``__array_namespace__`` and ``to_device``.
+"""The Array API standard's array-object methods rtorch.Tensor lacks: ``__array_namespace__``, ``to_device``.
 
 ``__imatmul__`` is left out on purpose: PyTorch's Tensor has none, so ``a @= b`` rebinds ``a`` to ``a @ b``
 (aliases keep the old values, the shape may change); an in-place version would change PyTorch programs."""

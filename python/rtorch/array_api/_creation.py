@@ -1,5 +1,7 @@
-"""The Array API's creation functions (arange, asarray, empty, eye, from_dlpack, full, linspace, meshgrid,
-ones, tril/triu, zeros and the *_like forms) over rtorch's factories."""
+"""The Array API's creation functions over rtorch's factories.
+
+arange, asarray, empty, eye, from_dlpack, full, linspace, meshgrid, ones, tril/triu, zeros and the *_like forms.
+"""
 from collections.abc import Sequence
 
 import rtorch

@@ -1,5 +1,8 @@
-"""The Array API's elementwise functions: one declaration per name (its rtorch op, its description), with the
-standard's promotion of both operands (Python scalars allowed in binary functions, as 2024.12 says)."""
+"""The Array API's elementwise functions, one declaration per name.
+
+Each declaration names its rtorch op and description; operands are promoted by the standard's table (Python
+scalars allowed in binary functions, as 2024.12 says).
+"""
 import rtorch
 
 from . import _dtypes

@@ -1,5 +1,8 @@
-"""The Array API's manipulation functions: broadcast_arrays/to, concat, expand_dims, flip, moveaxis,
-permute_dims, repeat, reshape, roll, squeeze, stack, tile, unstack."""
+"""The Array API's manipulation functions (broadcast, concat, expand_dims, flip, moveaxis, permute, repeat...).
+
+broadcast_arrays/to, concat, expand_dims, flip, moveaxis, permute_dims, repeat, reshape, roll, squeeze, stack,
+tile, unstack.
+"""
 import rtorch
 
 from . import _dtypes

@@ -1,5 +1,7 @@
-"""The Array API's set functions (unique_all, unique_counts, unique_inverse, unique_values) and isin, from one
-stable sort of the flattened array (so NaNs are distinct, and ``indices`` are first occurrences)."""
+"""The Array API's set functions (unique_all/counts/inverse/values) and isin.
+
+All from one stable sort of the flattened array, so NaNs are distinct and ``indices`` are first occurrences.
+"""
 from typing import NamedTuple
 
 import rtorch

@@ -1,5 +1,7 @@
-"""The Array API's statistical functions (max, mean, min, prod, std, sum, var, cumulative_sum,
-cumulative_prod) with ``axis=`` (int, tuple, None or ``()``), ``keepdims=``, ``correction=``, ``dtype=``."""
+"""The Array API's statistical functions (max mean min prod std sum var cumulative_sum cumulative_prod).
+
+With ``axis=`` (int, tuple, None or ``()``), ``keepdims=``, ``correction=``, ``dtype=``, ``include_initial=``.
+"""
 import rtorch
 
 from . import _dtypes
