@@ -32,11 +32,11 @@ def arrays(dtype, shape=SHAPES, lo=-10, hi=10):
         elems = st.booleans()
     elif npdt.kind in "iu":
         elems = st.integers(0 if npdt.kind == "u" else max(lo, -20), min(hi, 20))
-    elif npdt.kind == "c":
-        part = st.floats(lo, hi, width=32)
+    elif npdt.kind == "c":  # no subnormals: NumPy's and rtorch's complex kernels may flush them differently
+        part = st.floats(lo, hi, width=32, allow_subnormal=False)
         elems = st.builds(complex, part, part)
     else:
-        elems = st.floats(lo, hi, width=32 if dtype == "float32" else 64)
+        elems = st.floats(lo, hi, width=32 if dtype == "float32" else 64, allow_subnormal=False)
     return hnp.arrays(npdt, shape, elements=elems)
 
 
@@ -64,7 +64,7 @@ def check(actual, expected, rtol=None):
 # name -> (dtypes the standard defines it for, value range); float32 kernels are SIMD approximations.
 UNARY = {
     "abs": (FLOATS + INTS + COMPLEX, 10), "acos": (FLOATS, 1), "acosh": (FLOATS, None), "asin": (FLOATS, 1),
-    "asinh": (FLOATS, 10), "atan": (FLOATS, 10), "atanh": (FLOATS, 1), "bitwise_invert": (INTS + ("bool",), 10),
+    "asinh": (FLOATS, 10), "atan": (FLOATS, 10), "atanh": (FLOATS, 0.875), "bitwise_invert": (INTS + ("bool",), 10),
     "ceil": (FLOATS + INTS, 10), "conj": (FLOATS + COMPLEX, 10), "cos": (FLOATS + COMPLEX, 3), "cosh": (FLOATS, 5),
     "exp": (FLOATS + COMPLEX, 5), "expm1": (FLOATS, 5), "floor": (FLOATS + INTS, 10), "imag": (COMPLEX, 10),
     "isfinite": (FLOATS + INTS + COMPLEX, 10), "isinf": (FLOATS + INTS, 10), "isnan": (FLOATS + INTS, 10),
@@ -176,6 +176,8 @@ def test_sign_round_conj_of_complex_follow_the_standard():
     assert_close(xp.round(z), np.array([3 + 4j, 0, -2 + 2j]))
     assert_close(xp.conj(z), np.conj(np.array([3 + 4j, 0j, -2.5 + 1.5j])))
     assert_close(xp.imag(xp.asarray([1.0, 2.0])), np.zeros(2, np.float32))
+    tiny = xp.asarray([1e-40j, 3e38 + 3e38j, -1e-45 + 0j], dtype=xp.complex64)  # subnormal and huge elements
+    assert_close(xp.sign(tiny), np.array([1j, (1 + 1j) / np.sqrt(2), -1], np.complex64))
 
 
 # ------------------------------------------------------------------ promotion and data-type functions

@@ -77,9 +77,12 @@ def _round(x):
 
 
 def _sign(x):
-    if x.dtype.is_complex:  # x / |x|, and 0 at 0
-        mag = rtorch.abs(x)
-        return rtorch.where(mag == 0, rtorch.zeros_like(x), x / rtorch.where(mag == 0, rtorch.ones_like(mag), mag))
+    if x.dtype.is_complex:  # x / |x|, and 0 at 0; scaled by max(|re|, |im|) first so that |x| of a tiny
+        # (subnormal) or huge element neither underflows to 0 nor overflows to inf
+        scale = rtorch.maximum(rtorch.abs(x.real), rtorch.abs(x.imag))
+        zero = scale == 0
+        y = x / rtorch.where(zero, rtorch.ones_like(scale), scale)
+        return rtorch.where(zero, rtorch.zeros_like(x), y / rtorch.abs(y))
     if x.dtype == rtorch.bool:
         raise TypeError("array_api.sign(): x must have a numeric dtype, got bool")
     return rtorch.sign(x)
