@@ -96,3 +96,27 @@ def test_tensor_size_differs_as_documented():
 def test_added_tensor_methods_have_the_standards_signatures():
     for name in ("__array_namespace__", "to_device"):
         assert signature_text(getattr(rtorch.Tensor, name), drop_first=True) == SPEC["array"][name]["signature"]
+
+
+# The modules whose docstring examples show their output (the elementwise and transform declarations show only
+# the call, which the value tests check).
+EXAMPLE_MODULES = ["rtorch.array_api", "rtorch.array_api._creation", "rtorch.array_api._data_type_functions",
+                   "rtorch.array_api._manipulation", "rtorch.array_api._searching", "rtorch.array_api._sets",
+                   "rtorch.array_api._sorting", "rtorch.array_api._statistics", "rtorch.array_api._utility",
+                   "rtorch.array_api._indexing", "rtorch.array_api._linear_algebra", "rtorch.array_api.linalg",
+                   "rtorch.array_api._info", "rtorch._array_api_methods"]
+
+
+@pytest.mark.parametrize("module", EXAMPLE_MODULES)
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    import numpy as np
+    mod = importlib.import_module(module)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    report = []
+    for test in doctest.DocTestFinder().find(mod, globs={"xp": xp, "rtorch": rtorch, "np": np}):
+        runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+    assert runner.tries > 0

@@ -63,8 +63,8 @@ def det(x, /):
 
     Example::
 
-        >>> xp.linalg.det(xp.asarray([[1.0, 2.0], [3.0, 4.0]]))
-        tensor(-2.)
+        >>> xp.linalg.det(xp.asarray([[2.0, 1.0], [0.0, 3.0]]))
+        tensor(6.)
     """
     return rtorch.linalg.det(_matrices("det", x))
 
