@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Test-only extras: safetensors (file-format interop), NVRTC 13.0 + CUDA headers (kernel compile check),
 # MPI (mpi4py + the mpich runtime, whose mpiexec runs the multi-rank rtorch.distributed tests) and mypy
-# (the stub check), SciPy (the references of the special functions: tests/op_rows.py, test_special.py).
+# (the stub check), SciPy (the references of the special functions: tests/op_rows.py, test_special.py),
+# array-api-strict (the Array API reference namespace: tests/test_array_api_values.py), scikit-learn and
+# array-api-compat (scikit-learn's array_api_dispatch on rtorch tensors: tests/test_array_api_sklearn.py).
 .venv/bin/python -m pip install -q --disable-pip-version-check safetensors \
-  "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*" mpi4py mpich mypy scipy
+  "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*" mpi4py mpich mypy scipy \
+  array-api-strict scikit-learn array-api-compat
 cargo test --release --lib -q
 # The engine from Rust alone: trains a small MLP and fails unless it learns (examples/mlp.rs).
 cargo run --release -q --example mlp

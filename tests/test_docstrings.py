@@ -24,6 +24,7 @@ NAMESPACES = [
     "rtorch.random", "rtorch.utils.checkpoint",
     "rtorch.special", "rtorch.signal", "rtorch.signal.windows",
     "rtorch.testing", "rtorch.distributions", "rtorch.distributions.constraints",  # distributions (session 4)
+    "rtorch.array_api", "rtorch.array_api.linalg", "rtorch.array_api.fft",  # arrayapi (session 5)
 ]
 
 # A first line that is a sentence: opens with a capital letter, a backtick, a quote or ``:`` (a Sphinx role such

@@ -700,6 +700,9 @@ from ._nn_aliases import *  # noqa: E402,F401,F403
 from . import testing, distributions  # noqa: E402,F401
 from ._ops.variates import _standard_gamma, _sample_dirichlet  # noqa: E402,F401
 # --- end distributions
+# --- arrayapi (session 5): Tensor.__array_namespace__ / to_device; the namespace is rtorch.array_api (lazy)
+from . import _array_api_methods  # noqa: E402,F401
+# --- end arrayapi
 
 # --- surface (session 5): runtime switches and queries, the CPU device module
 from ._runtime import (  # noqa: E402,F401

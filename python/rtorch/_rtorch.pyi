@@ -279,6 +279,12 @@ class Tensor:
     @property
     def mH(self) -> Tensor:
         """The conjugate transpose of the last two dims (real tensors: ``mT``)."""
+    # arrayapi (session 5): the Array API standard's array-object methods (python/rtorch/_array_api_methods.py)
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """Returns the Array API namespace for this array: :mod:`rtorch.array_api` (standard 2024.12)."""
+    def to_device(self, device: _device | str, /, *, stream: Any = None) -> Tensor:
+        """Returns this array on ``device`` (itself when it is already there): the Array API's ``to_device``."""
+    # end arrayapi
 
     # autograd
     @property
