@@ -709,6 +709,8 @@ from ._runtime import (  # noqa: E402,F401
     get_num_interop_threads, set_num_interop_threads, init_num_threads, is_warn_always_enabled, set_warn_always,
     set_default_tensor_type, get_device_module, is_storage, to_dlpack)
 # --- end surface
+# --- storage objects and Tensor.untyped_storage/storage/set_ (python/rtorch/_storage.py) ---
+from ._storage import UntypedStorage, TypedStorage  # noqa: E402,F401
 
 # The public names: everything defined or re-exported above that is not private or a submodule
 # (rtorch.nn, rtorch.optim, ... stay reachable as attributes, as in PyTorch).

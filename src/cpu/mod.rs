@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod binary;
 pub mod cast;
+pub mod denormal;
 pub mod complex;
 pub mod conv;
 pub mod fmath;

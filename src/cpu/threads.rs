@@ -49,6 +49,7 @@ fn unpack(s: u64) -> (u64, usize, usize) {
 impl Shared {
     /// Claim and run chunks of epoch `epoch` until none are left.
     fn work(&self, epoch: u64) {
+        super::denormal::sync();
         loop {
             let s = self.state.load(Acquire);
             let (e, chunks, next) = unpack(s);

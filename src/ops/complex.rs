@@ -16,7 +16,7 @@ impl Tensor {
     /// imaginary), sharing storage.
     pub fn view_as_real(&self) -> Result<Tensor> {
         if !self.dtype().is_complex() {
-            bail!(Runtime, "view_as_real is only supported for complex tensors");
+            bail!(DType, "view_as_real is only supported for complex tensors");
         }
         let l = self.layout();
         let mut shape: Vec<usize> = l.shape.to_vec();

@@ -759,6 +759,26 @@ pub fn set_num_threads(n: usize) -> PyResult<()> {
     crate::cpu::threads::set_num_threads(n).py()
 }
 
+/// Disables denormal floating-point numbers on the CPU: with ``mode=True`` results and inputs that
+/// would be denormal are flushed to zero (the x86-64 FTZ/DAZ bits, set on the calling thread and every
+/// kernel thread). Returns ``True`` when the CPU supports it.
+///
+/// Args:
+///     mode (bool): whether to flush denormals to zero.
+///
+/// Example::
+///
+///     >>> rtorch.set_flush_denormal(True)
+///     True
+///     >>> rtorch.tensor([1e-323], dtype=rtorch.float64)
+///     tensor([0.], dtype=torch.float64)
+///     >>> rtorch.set_flush_denormal(False)
+///     True
+#[pyfunction]
+pub fn set_flush_denormal(mode: bool) -> bool {
+    crate::cpu::denormal::set(mode)
+}
+
 /// Return cached CPU buffers to the OS; returns the number of bytes released.
 #[pyfunction]
 pub fn _empty_cpu_cache() -> usize {

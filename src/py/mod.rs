@@ -65,6 +65,7 @@ fn _rtorch(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_default_dtype, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(set_flush_denormal, m)?)?;
     m.add_function(wrap_pyfunction!(_empty_cpu_cache, m)?)?;
     m.add_function(wrap_pyfunction!(_cpu_cache_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(_from_buffer, m)?)?;

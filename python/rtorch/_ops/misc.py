@@ -171,9 +171,12 @@ def _tril_count(row, col, offset):
     return partial + (row - full) * col
 
 
-def _tri_indices(row, col, offset, dtype, device, lower, op):
+def _tri_indices(row, col, offset, dtype, device, layout, lower, op):
     import numpy as np
     rt = _rt()
+    if layout is not None and not isinstance(layout, rt.layout):
+        raise TypeError(f"{op}(): argument 'layout' must be torch.layout, not {type(layout).__module__}."
+                        f"{type(layout).__name__}".replace("rtorch.", "torch."))
     row, col, offset = operator.index(row), operator.index(col), operator.index(offset)
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
@@ -212,7 +215,7 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
         tensor([[0, 1, 1],
                 [0, 0, 1]])
     """
-    return _tri_indices(row, col, offset, dtype, device, True, "tril_indices")
+    return _tri_indices(row, col, offset, dtype, device, layout, True, "tril_indices")
 
 
 @composite(method=False)
@@ -236,7 +239,7 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
         tensor([[0, 0, 1],
                 [0, 1, 1]])
     """
-    return _tri_indices(row, col, offset, dtype, device, False, "triu_indices")
+    return _tri_indices(row, col, offset, dtype, device, layout, False, "triu_indices")
 
 
 @composite(method=False)

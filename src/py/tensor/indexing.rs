@@ -161,6 +161,7 @@ impl PyTensor {
         };
         let red = match reduce { Some("add") => Some("sum"), Some("multiply") => Some("prod"), r => r };
         let (t, i) = (&self.t, &index.get().t);
+        same_dtype_src(t, &s)?;
         wrap(nogil("scatter", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, red, true)))
     }
     /// Returns a copy of ``input`` with the values of ``src`` added at ``index`` along ``dim`` (duplicates accumulate).
@@ -178,6 +179,7 @@ impl PyTensor {
     ///     tensor([3., 0., 3.])
     fn scatter_add(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>) -> R {
         let (t, i, s) = (&self.t, &index.get().t, Arg::T(src.get().t.clone()));
+        same_dtype_src(t, &s)?;
         wrap(nogil("scatter_add", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, Some("sum"), true)))
     }
     /// In-place version of :meth:`Tensor.scatter_add`.
@@ -211,6 +213,7 @@ impl PyTensor {
     #[pyo3(signature = (dim, index, src, reduce, *, include_self=true))]
     fn scatter_reduce(&self, dim: i64, index: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>, reduce: &str, include_self: bool) -> R {
         let (t, i, s) = (&self.t, &index.get().t, Arg::T(src.get().t.clone()));
+        same_dtype_src(t, &s)?;
         wrap(nogil("scatter_reduce", t.numel().max(i.numel()), || crate::ops::index::scatter(t, dim, i, &s, Some(reduce), include_self)))
     }
     /// Returns a copy of ``input`` with ``alpha * source`` added at positions ``index`` of dimension ``dim``.
@@ -412,4 +415,13 @@ fn index_work(t: &Tensor, items: &[crate::opdefs::IndexItem]) -> usize {
         crate::opdefs::IndexItem::Tensor(i) => w.max(i.numel()).max(t.numel()),
         _ => w,
     })
+}
+
+/// PyTorch's scatter family takes `src` of `self`'s dtype only (no silent cast); its message names
+/// `scatter()` for every member of the family.
+fn same_dtype_src(t: &Tensor, src: &Arg) -> PyResult<()> {
+    match src {
+        Arg::T(s) if s.dtype() != t.dtype() => Err(PyRuntimeError::new_err("scatter(): Expected self.dtype to be equal to src.dtype")),
+        _ => Ok(()),
+    }
 }

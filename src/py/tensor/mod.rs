@@ -15,6 +15,7 @@ mod operators;
 mod reductions;
 mod slot;
 mod special;
+mod storage;
 mod views;
 
 pub use conversion::to_numpy;

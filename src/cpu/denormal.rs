@@ -1,0 +1,78 @@
+//! `set_flush_denormal`: flush-to-zero and denormals-are-zero (the MXCSR FTZ and DAZ bits on x86-64)
+//! for the calling thread, rtorch's pool workers (each applies a changed setting before its next
+//! job) and rayon's threads (gemm, faer), so every CPU kernel sees one setting.
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// `generation << 1 | on`; 0 until the first call (then no thread ever needs to look).
+static SETTING: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static APPLIED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// FTZ (bit 15) and DAZ (bit 6) of MXCSR.
+#[cfg(target_arch = "x86_64")]
+const BITS: u32 = 0x8040;
+
+#[cfg(target_arch = "x86_64")]
+fn apply(on: bool) {
+    let mut csr: u32 = 0;
+    // SAFETY: stmxcsr/ldmxcsr read and write this thread's SSE control register through a valid
+    // pointer to a local; only the FTZ and DAZ bits change.
+    unsafe {
+        std::arch::asm!("stmxcsr [{}]", in(reg) &mut csr as *mut u32, options(nostack, preserves_flags));
+        let new = if on { csr | BITS } else { csr & !BITS };
+        if new != csr {
+            std::arch::asm!("ldmxcsr [{}]", in(reg) &new as *const u32, options(nostack, preserves_flags));
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn apply(_on: bool) {}
+
+/// Turn flushing of denormals on or off everywhere; false where the CPU has no such mode (as
+/// PyTorch returns for non-x86 CPUs).
+pub fn set(on: bool) -> bool {
+    if !cfg!(target_arch = "x86_64") {
+        return false;
+    }
+    let generation = (SETTING.load(Ordering::Relaxed) >> 1) + 1;
+    SETTING.store((generation << 1) | on as u64, Ordering::Release);
+    sync();
+    rayon::broadcast(|_| sync());
+    true
+}
+
+/// Apply the current setting to this thread if it changed since this thread last looked (one
+/// atomic load when nothing changed): the pool's workers call it before each job.
+#[inline]
+pub fn sync() {
+    let s = SETTING.load(Ordering::Acquire);
+    if s != 0 {
+        APPLIED.with(|a| {
+            if a.get() != s {
+                apply(s & 1 == 1);
+                a.set(s);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flushes_denormal_products_on_this_thread_and_the_pool() {
+        let tiny = f32::MIN_POSITIVE; // 2^-126: halving it gives a denormal
+        let half = std::hint::black_box(0.5f32);
+        assert!(super::set(true));
+        assert_eq!(std::hint::black_box(tiny) * half, 0.0);
+        let out: Vec<f32> = crate::cpu::threads::parallel_map(64, 8, |_| std::hint::black_box(tiny) * half);
+        assert!(out.iter().all(|&v| v == 0.0));
+        assert!(super::set(false));
+        assert!(std::hint::black_box(tiny) * half > 0.0);
+        let out: Vec<f32> = crate::cpu::threads::parallel_map(64, 8, |_| std::hint::black_box(tiny) * half);
+        assert!(out.iter().all(|&v| v > 0.0));
+    }
+}
