@@ -148,7 +148,8 @@ ERRORS = {
     "not_square": lambda L, t: L.eig(t.zeros(2, 3)),
     "vector": lambda L, t: L.eigvals(t.zeros(2)),
     "half": lambda L, t: L.eig(t.zeros(2, 2, dtype=t.float16)),
-    "nan": lambda L, t: L.eigvals(t.tensor([[float("inf"), 0.0], [0.0, 1.0]])),
+    "nan": lambda L, t: L.eig(t.tensor([[float("inf"), 0.0], [0.0, 1.0]])),
+    "nan_grad": lambda L, t: L.eigvals(t.tensor([[float("nan"), 0.0], [0.0, 1.0]], requires_grad=True)),
 }
 
 
@@ -161,6 +162,15 @@ def test_errors_match_torch(name):
         assert type(e).__name__ == ref.type and str(e) == ref.message, (e, ref.message)
     else:
         raise AssertionError(f"no error, PyTorch raised {ref.type}: {ref.message}")
+
+
+def test_eigvals_of_non_finite_input_are_nan():
+    # Without autograd PyTorch does not check; LAPACK returns NaN for a matrix holding inf.
+    a = np.array([[[np.inf, 0.0], [0.0, 1.0]], [[2.0, 0.0], [0.0, 1.0]]], dtype=np.float32)
+    ref = torch_ref(lambda torch: torch.linalg.eigvals(torch.from_numpy(a)))
+    ours = N(LA.eigvals(T(a)))
+    assert np.isnan(ours[0]).all() and np.isnan(ref[0]).all()
+    np.testing.assert_allclose(np.sort_complex(ours[1]), np.sort_complex(ref[1]))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "complex64"])
@@ -209,6 +219,6 @@ def test_backward_rejects_phase_dependent_loss(rng):
 
 def test_grad_fn_name_and_removed_torch_eig():
     x = rtorch.eye(2, requires_grad=True)
-    assert type(LA.eig(x)[0].grad_fn).__name__ == "LinalgEigBackward0"
+    assert LA.eig(x)[0].grad_fn.name() == "LinalgEigBackward0"
     with pytest.raises(RuntimeError, match="removed"):
         rtorch.eig(rtorch.eye(2))

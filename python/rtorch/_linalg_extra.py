@@ -66,14 +66,14 @@ def _csolve(A, B):
 # ------------------------------------------------------------------------------------------- eig / eigvals
 
 
-def _eig_checks(op, A):
+def _eig_checks(op, A, finite=True):
     t = _t()
     if isinstance(A, t.Tensor) and A.dtype in (t.float16, t.bfloat16):
         raise NotImplementedError(f"\"linalg_eig_out_cpu\" not implemented for '{_dtype_name(A.dtype)}'")
     if isinstance(A, t.Tensor) and not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_dtype_name(A.dtype)}")
     A = _matrix(op, A)
-    if A.numel() and not bool(A.isfinite().all()):
+    if finite and A.numel() and not bool(A.isfinite().all()):
         raise RuntimeError(f"torch.{op}: input tensor should not contain infs or NaNs.")
     return A
 
@@ -97,6 +97,9 @@ class _Eig(Function):
         # and a double backward splits the (gauge-invariant) gradient of V between the two nodes' V, each part
         # alone phase-dependent; the linear formula still sums them to the right result.
         ctx.check = not recomputed
+        # An unused output's gradient stays None: PyTorch's formula keeps the diagonal of Vᴴ gV when gL is
+        # undefined, and double backward differentiates that term.
+        ctx.set_materialize_grads(False)
         ctx.mark_non_differentiable(info)
         return L, V, info
 
@@ -117,7 +120,7 @@ def _eig_backward(gL, gV, L, V, check=True):
     """
     t = _t()
     n = L.shape[-1]
-    if gV is None or (not gV.requires_grad and not bool((gV != 0).any())):
+    if gV is None:
         # eigvals' shortcut: gA = V⁻ᴴ diag(gL) Vᴴ.
         if gL is None:
             return t.zeros_like(V)
@@ -141,11 +144,11 @@ def _eig_backward(gL, gV, L, V, check=True):
     VhgV = VhgV - V.mH @ (V * diag.real.unsqueeze(-2))
     Lc = L.conj()
     E = Lc.unsqueeze(-2) - Lc.unsqueeze(-1)
-    eye = t.eye(n, dtype=t.bool, device=V.device)
-    E = t.where(eye, t.ones_like(E), E)
-    inner = VhgV / E
+    # Masks by arithmetic, not `where` (which drops the graph of complex tensors): E's diagonal is exactly 0.
+    eye = t.eye(n, dtype=V.dtype, device=V.device)
+    inner = VhgV / (E + eye)
     if gL is not None:
-        inner = t.where(eye, _diag_embed(gL.to(inner.dtype)), inner)
+        inner = inner * (1 - eye) + _diag_embed(gL.to(inner.dtype))
     return _csolve(V.mH, inner @ V.mH)
 
 
@@ -197,13 +200,21 @@ def eigvals(A, *, out=None):
         >>> rtorch.linalg.eigvals(rtorch.tensor([[0.0, -1.0], [1.0, 0.0]]))
         tensor([0.+1.j, 0.-1.j])
     """
-    A = _eig_checks("linalg.eigvals", A)
+    t = _t()
+    grad = isinstance(A, t.Tensor) and A.requires_grad and t.is_grad_enabled()
+    A = _eig_checks("linalg.eig" if grad else "linalg.eigvals", A, finite=grad)
     if out is not None:
         _check_out_complex("linalg.eigvals", out, ("eigenvalues",), A.dtype)
-    if A.requires_grad and _t().is_grad_enabled():
+    if grad:
         L, _, info = _apply(_Eig, "LinalgEigBackward0", A, False)
     else:
+        # As PyTorch: no finiteness check without autograd; a matrix holding inf/NaN gets NaN eigenvalues.
         L, _, info = _C._linalg_eig(A, False)
+        if A.numel():
+            bad = ~A.isfinite().all(-1).all(-1)
+            if bool(bad.any()):
+                L = L.masked_fill(bad.unsqueeze(-1), complex(float("nan"), float("nan")))
+                info = info.masked_fill(bad, 0)
     _eig_info("linalg.eigvals", info, A.dim() > 2)
     return _out(L, out)
 
@@ -212,12 +223,13 @@ def eigvals(A, *, out=None):
 
 
 class _NoGrad(Function):
-    """Passes its inputs through, and raises PyTorch's "derivative not implemented" error on backward."""
+    """Ties the outputs of an op PyTorch cannot differentiate to its input ``src``: a backward through them
+    raises PyTorch's "derivative ... is not implemented" error."""
 
     @staticmethod
-    def forward(ctx, name, *xs):
+    def forward(ctx, name, src, *xs):
         ctx.name = name
-        return tuple(x.clone() for x in xs) if len(xs) > 1 else xs[0].clone()
+        return tuple(x.clone() for x in xs)
 
     @staticmethod
     def backward(ctx, *grads):
@@ -227,12 +239,11 @@ class _NoGrad(Function):
 def _no_grad_outputs(message, inputs, outputs):
     """``outputs``, recorded so that a backward through them raises ``message`` (ops PyTorch cannot differentiate)."""
     t = _t()
-    if not (t.is_grad_enabled() and any(getattr(x, "requires_grad", False) for x in inputs)):
+    src = [x for x in inputs if isinstance(x, t.Tensor) and x.requires_grad]
+    if not (t.is_grad_enabled() and src):
         return outputs
-    first = [o for o in outputs if o.is_floating_point() or o.is_complex()]
-    rest = _NoGrad.apply(message, *first)
-    rest = rest if isinstance(rest, tuple) else (rest,)
-    it = iter(rest)
+    diff = [o for o in outputs if o.is_floating_point() or o.is_complex()]
+    it = iter(_NoGrad.apply(message, src[0], *diff))
     return tuple(next(it) if (o.is_floating_point() or o.is_complex()) else o for o in outputs)
 
 
@@ -549,9 +560,9 @@ def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
         raise RuntimeError(f"{op}: Expected batch dimensions of input, tau and other to be equal, but got "
                            f"{list(input.shape[:-2])}, {list(tau.shape[:-1])} and {list(other.shape[:-2])}")
     m = input.shape[-2]
-    below = t.ones(m, input.shape[-1], dtype=t.bool, device=input.device).tril(-1)
-    diag = t.eye(m, input.shape[-1], dtype=t.bool, device=input.device)
-    Vs = t.where(below, input, t.where(diag, t.ones_like(input), t.zeros_like(input)))
+    # The reflectors: unit diagonal, input below it (masks by arithmetic: `where` drops complex graphs).
+    below = t.ones(m, input.shape[-1], dtype=input.dtype, device=input.device).tril(-1)
+    Vs = input * below + t.eye(m, input.shape[-1], dtype=input.dtype, device=input.device)
     C = other
     # Q = H_0 ... H_{k-1}, H_i = I - tau_i v vᴴ; Qᴴ uses conj(tau_i) in the reverse order.
     order = range(k - 1, -1, -1) if left != transpose else range(k)
