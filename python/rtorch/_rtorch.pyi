@@ -1009,6 +1009,10 @@ class Tensor:
         """Matrix exponential of each square matrix of ``input`` (:func:`rtorch.linalg.matrix_exp`)."""
     def orgqr(self, tau: Tensor):
         """The product of Householder reflectors (:func:`rtorch.linalg.householder_product`)."""
+    def geqrf(self, *, out = ...):
+        """QR in LAPACK's packed form ``(a, tau)`` (R on and above the diagonal, Householder vectors below)."""
+    def ormqr(self, input2: Tensor, input3: Tensor, left: _bool = ..., transpose: _bool = ..., *, out = ...):
+        """``Q C``, ``Qᴴ C``, ``C Q`` or ``C Qᴴ`` for the Q of :func:`geqrf`'s ``(input, input2)`` and ``C = input3``."""
     def sum_to_size(self, *size: _int | Sequence[_int]) -> Tensor:
         """Sums this tensor to ``size``, the reverse of :meth:`expand`."""
     def movedim(self, source: _int | Sequence[_int], destination: _int | Sequence[_int]) -> Tensor:
