@@ -222,3 +222,13 @@ def test_grad_fn_name_and_removed_torch_eig():
     assert LA.eig(x)[0].grad_fn.name() == "LinalgEigBackward0"
     with pytest.raises(RuntimeError, match="removed"):
         rtorch.eig(rtorch.eye(2))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.complex64])
+def test_single_precision_eigenvalues_as_accurate_as_lapack(dtype):
+    rng = np.random.default_rng(4)
+    a = rand(rng, (48, 48), dtype)
+    exact = np.sort_complex(np.linalg.eigvals(a.astype(np.complex128)))
+    ours = np.abs(np.sort_complex(N(LA.eigvals(T(a))).astype(np.complex128)) - exact).max()
+    lapack = np.abs(np.sort_complex(np.linalg.eigvals(a).astype(np.complex128)) - exact).max()
+    assert ours <= 4 * lapack + 1e-6, (ours, lapack)

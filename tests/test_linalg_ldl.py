@@ -179,3 +179,37 @@ def test_matches_torch(herm):
         np.testing.assert_array_equal(N(piv), p)
     LD, piv = LA.ldl_factor(T(a))
     np.testing.assert_allclose(N(LA.ldl_solve(LD, piv, T(b), hermitian=herm)), ref[2], atol=1e-5)
+
+
+def test_threads_and_hostile_values(rng):
+    import threading
+    a = sym(rng, (16, 6, 6), np.float64, False)
+    want = [N(x) for x in LA.ldl_factor(T(a))]
+    got = [None] * 4
+
+    def work(i):
+        got[i] = [N(x) for x in LA.ldl_factor(T(a))]
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    for g in got:
+        np.testing.assert_array_equal(g[0], want[0])
+        np.testing.assert_array_equal(g[1], want[1])
+    # NaN and inf entries: no crash, and the pivots stay in range.
+    h = np.array([[np.nan, 1.0, 0.0], [1.0, np.inf, 2.0], [0.0, 2.0, 1.0]])
+    LD, piv, info = LA.ldl_factor_ex(T(h))
+    p = np.abs(N(piv))
+    assert ((p >= 1) & (p <= 3)).all()
+    LA.ldl_solve(LD, piv, T(np.ones((3, 1))))
+
+
+def test_large_matches_blocked_sytrf():
+    # n past LAPACK's block size (sytrf switches to the blocked lasyf): the same pivots and factors.
+    rng = np.random.default_rng(7)
+    a = sym(rng, (150, 150), np.float64, False)
+    LD, piv = LA.ldl_factor(T(a))
+    ld, ipiv, info = lapack_ldl(a, False)
+    assert info == 0
+    np.testing.assert_array_equal(N(piv), ipiv)
+    np.testing.assert_allclose(N(LD), ld, atol=1e-9)

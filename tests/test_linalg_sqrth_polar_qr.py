@@ -223,3 +223,15 @@ def test_errors_match_torch(name):
         assert type(e).__name__ == ref.type and str(e) == ref.message, (e, ref.message)
     else:
         raise AssertionError(f"no error, PyTorch raised {ref.type}: {ref.message}")
+
+
+def test_geqrf_hostile_values_and_large():
+    qa, tau = rtorch.geqrf(T(np.array([[np.nan, 1.0], [np.inf, 0.0], [1.0, 2.0]])))
+    assert qa.shape == (3, 2) and tau.shape == (2,)
+    # A tall matrix past the blocked size of LAPACK's geqrf (nb = 32): same factors as SciPy's.
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((80, 70))
+    qa, tau = rtorch.geqrf(T(a))
+    ql, tl, _, _ = lapack.dgeqrf(a)
+    np.testing.assert_allclose(N(qa), ql, atol=1e-10)
+    np.testing.assert_allclose(N(tau), tl, atol=1e-12)

@@ -415,13 +415,13 @@ mod tests {
     #[test]
     fn ldl_matches_lapack_on_a_2x2_pivot() {
         // dsytrf('L') on [[0,1,2],[1,0,3],[2,3,0]]: ipiv = [-3, -3, 3], D22 = -3, L(2,0..2) = (1.5, 0.5).
-        let mut a = vec![0.0, 1.0, 2.0, 1.0, 0.0, 3.0, 2.0, 3.0, 0.0];
+        let mut a: Vec<f64> = vec![0.0, 1.0, 2.0, 1.0, 0.0, 3.0, 2.0, 3.0, 0.0];
         let mut p = [0i32; 3];
         assert_eq!(sytf2(&mut a, 3, false, &mut p), 0);
         assert_eq!(p, [-3, -3, 3]);
-        let want = [0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 1.5, 0.5, -3.0];
+        let want: [f64; 9] = [0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 1.5, 0.5, -3.0];
         assert!(a.iter().zip(want).all(|(x, y)| (x - y).abs() < 1e-12), "{:?}", a);
-        let mut x = vec![1.0, 2.0, 3.0];
+        let mut x: Vec<f64> = vec![1.0, 2.0, 3.0];
         sytrs(&a, 3, &p, false, &mut x, 1);
         // A x = [1, 2, 3] has x = [7/12, 5/12, 1/12] (check A x).
         let ax = [x[1] + 2.0 * x[2], x[0] + 3.0 * x[2], 2.0 * x[0] + 3.0 * x[1]];
@@ -430,8 +430,8 @@ mod tests {
 
     #[test]
     fn geqr2_reflector_reproduces_the_column() {
-        let mut a = vec![3.0, 1.0, 4.0, 2.0];
-        let mut tau = [0.0; 2];
+        let mut a: Vec<f64> = vec![3.0, 1.0, 4.0, 2.0];
+        let mut tau = [0.0f64; 2];
         geqr2(&mut a, 2, 2, &mut tau);
         // R[0,0] = -5 (LAPACK's sign), and H_0 [3, 4]ᵀ = [-5, 0]ᵀ.
         assert!((a[0] + 5.0).abs() < 1e-12);
