@@ -1015,6 +1015,10 @@ class Tensor:
         """Matrix exponential of each square matrix of ``input`` (:func:`rtorch.linalg.matrix_exp`)."""
     def orgqr(self, tau: Tensor):
         """The product of Householder reflectors (:func:`rtorch.linalg.householder_product`)."""
+    def geqrf(self, *, out = ...):
+        """QR in LAPACK's packed form ``(a, tau)`` (R on and above the diagonal, Householder vectors below)."""
+    def ormqr(self, input2: Tensor, input3: Tensor, left: _bool = ..., transpose: _bool = ..., *, out = ...):
+        """``Q C``, ``Qᴴ C``, ``C Q`` or ``C Qᴴ`` for the Q of :func:`geqrf`'s ``(input, input2)`` and ``C = input3``."""
     def sum_to_size(self, *size: _int | Sequence[_int]) -> Tensor:
         """Sums this tensor to ``size``, the reverse of :meth:`expand`."""
     def movedim(self, source: _int | Sequence[_int], destination: _int | Sequence[_int]) -> Tensor:
@@ -1951,6 +1955,15 @@ def _linalg_eigh(a: Tensor, upper: _bool, vectors: _bool) -> tuple[Tensor, Tenso
     """`(eigenvalues, eigenvectors, info)` of the symmetric `A` `[*, n, n]` (lower triangle, or upper)."""
 def _linalg_svd(a: Tensor, full_matrices: _bool, vectors: _bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """`(U, S, Vh, info)` of `A` `[*, m, n]`."""
+# ---- linalg2: general eig, LDL and packed QR (src/py/linalg.rs, used by rtorch._linalg_extra) ----
+def _linalg_eig(a: Tensor, vectors: _bool) -> tuple[Tensor, Tensor, Tensor]:
+    """`(eigenvalues, eigenvectors, info)` of the general `A` `[*, n, n]` (complex results)."""
+def _linalg_ldl_factor(a: Tensor, hermitian: _bool) -> tuple[Tensor, Tensor, Tensor]:
+    """`(LD, pivots, info)`: Bunch-Kaufman LDL of `A` `[*, n, n]` (lower triangle read)."""
+def _linalg_ldl_solve(ld: Tensor, pivots: Tensor, b: Tensor, hermitian: _bool) -> Tensor:
+    """`X` with `A X = B` from `ldl_factor`'s `LD` `[*, n, n]`, `pivots` `[*, n]` and `B` `[*, n, k]`."""
+def _linalg_geqrf(a: Tensor) -> tuple[Tensor, Tensor]:
+    """`(a, tau)`: Householder QR of `A` `[*, m, n]` in LAPACK's packed form."""
 # ---- FFT passes (branch `fft`: src/py/fft.rs, used by rtorch.fft) ----
 def _fft_c2c(x: Tensor, dim: _int, n: _int, len_out: _int, forward: _bool, scale: _float, real_out: _bool) -> Tensor:
     """Complex-to-complex pass along `dim` of the real view `x` `[*s, 2]` (see `ops::fft::c2c`)."""

@@ -3,7 +3,8 @@
 The factorizations run in the Rust core on faer (``_rtorch._linalg_*``: LU, Cholesky, QR, eigh, SVD and the
 triangular/LU solves, batched over the thread pool); everything else is composed from them and tensor ops.
 Gradients follow PyTorch's formulas (FunctionsManual.cpp), written with tensor ops and these functions, so
-double backward works. Complex dtypes (and so ``eig``/``eigvals``) are not supported yet.
+double backward works. ``eig``/``eigvals``/``ldl_*`` take complex input too (``_linalg_extra``); the other
+functions are float32/float64 only.
 """
 import functools
 import inspect
@@ -20,6 +21,7 @@ __all__ = [
     "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot",
     "vector_norm",
 ]
+__all__ += ["eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve", "matrix_sqrth", "polar"]  # linalg2
 
 
 class LinAlgError(RuntimeError):
@@ -1768,6 +1770,11 @@ _TENSOR_ARGS = {"A", "B", "LU", "pivots", "x", "y", "L", "tau", "input", "other"
 _BOOL_ARGS = {"left", "check_errors", "upper", "unitriangular", "full_matrices", "pivot", "adjoint", "keepdim",
               "hermitian", "unpack_data", "unpack_pivots", "some", "compute_uv", "get_infos", "transpose"}
 _INT_ARGS = {"n", "ind", "offset", "dim1", "dim2", "N"}
+_TENSOR_ARGS |= {"LD"}  # linalg2
+
+
+# linalg2: eig/eigvals, LDL, matrix_sqrth and polar live in _linalg_extra (which imports the helpers above).
+from ._linalg_extra import eig, eigvals, ldl_factor, ldl_factor_ex, ldl_solve, matrix_sqrth, polar  # noqa: E402
 
 
 def _checked(f, prefix="linalg_"):

@@ -20,6 +20,11 @@ pub const HOST_ONLY: &[(&str, &str)] = &[
     ("linalg.qr", "cuSOLVER path not written yet (geqrf/orgqr)"),
     ("linalg.eigh", "cuSOLVER path not written yet (syevd)"),
     ("linalg.svd", "cuSOLVER path not written yet (gesvd)"),
+    // linalg2: eig, LDL and packed QR.
+    ("linalg.eig", "cuSOLVER path not written yet (geev)"),
+    ("linalg.ldl_factor", "cuSOLVER path not written yet (sytrf)"),
+    ("linalg.ldl_solve", "cuSOLVER path not written yet (sytrs)"),
+    ("geqrf", "cuSOLVER path not written yet (geqrf)"),
     ("fft.c2c", "cuFFT path not written yet (cufftExecC2C/Z2Z through cudarc)"),
     ("fft.r2c", "cuFFT path not written yet (cufftExecR2C/D2Z through cudarc)"),
     ("fft.c2r", "cuFFT path not written yet (cufftExecC2R/Z2D through cudarc)"),

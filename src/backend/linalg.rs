@@ -135,3 +135,50 @@ pub fn svd(
         }
     }?)
 }
+
+// linalg2: the general eigendecomposition, LDL and packed QR (complex dtypes accepted).
+
+/// General eigendecomposition: (complex eigenvalues `[b, n]`, complex eigenvectors or `[0]`, int32 info).
+pub fn eig(a: &Tensor, b: usize, n: usize, vectors: bool) -> Result<[Tensor; 3]> {
+    arr({
+        let f = |i: &[Tensor]| cpu::linalg::eig(&i[0], b, n, vectors).map(|(x, y, z)| vec![x, y, z]);
+        match a.device() {
+            Device::Cpu => f(&[a.clone()]),
+            d => host::run_new("linalg.eig", &[a], d, f),
+        }
+    }?)
+}
+
+/// Bunch-Kaufman LDL: (compact LD, 1-based int32 pivots `[b, n]`, int32 info `[b]`).
+pub fn ldl_factor(a: &Tensor, b: usize, n: usize, hermitian: bool) -> Result<[Tensor; 3]> {
+    arr({
+        let f = |i: &[Tensor]| cpu::linalg_ports::ldl_factor(&i[0], b, n, hermitian).map(|(x, y, z)| vec![x, y, z]);
+        match a.device() {
+            Device::Cpu => f(&[a.clone()]),
+            d => host::run_new("linalg.ldl_factor", &[a], d, f),
+        }
+    }?)
+}
+
+/// `A X = B` from `ldl_factor`'s LD and pivots: X `[b, n, k]`.
+pub fn ldl_solve(ld: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, hermitian: bool) -> Result<Tensor> {
+    let [x] = arr({
+        let f = |i: &[Tensor]| cpu::linalg_ports::ldl_solve(&i[0], &i[1], &i[2], b, n, k, hermitian).map(|x| vec![x]);
+        match ld.device() {
+            Device::Cpu => f(&[ld.clone(), piv.clone(), rhs.clone()]),
+            d => host::run_new("linalg.ldl_solve", &[ld, piv, rhs], d, f),
+        }
+    }?)?;
+    Ok(x)
+}
+
+/// Householder QR in LAPACK's packed form: (reflectors and R `[b, m, n]`, tau `[b, min(m, n)]`).
+pub fn geqrf(a: &Tensor, b: usize, m: usize, n: usize) -> Result<[Tensor; 2]> {
+    arr({
+        let f = |i: &[Tensor]| cpu::linalg_ports::geqrf(&i[0], b, m, n).map(|(x, y)| vec![x, y]);
+        match a.device() {
+            Device::Cpu => f(&[a.clone()]),
+            d => host::run_new("geqrf", &[a], d, f),
+        }
+    }?)
+}

@@ -1,6 +1,7 @@
 //! Dense linear-algebra kernels on faer (the only file that calls faer): batched LU with LAPACK-style
 //! pivots, LU solves, Cholesky, triangular solves, QR, symmetric eigendecomposition and SVD over
-//! contiguous row-major `[batch, m, n]` float32/float64 buffers.
+//! contiguous row-major `[batch, m, n]` float32/float64 buffers, and the general (non-symmetric)
+//! eigendecomposition of float and complex ones.
 //!
 //! Batches are cut into chunks on the thread pool, and each chunk owns one faer workspace, so a
 //! batch of many small matrices costs no allocation per matrix. A single large matrix instead lets
@@ -356,6 +357,137 @@ pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) 
         eye_batch(&vh, b, vr, n)?;
     }
     Ok((u, s, vh, info))
+}
+
+/// Scales each eigenvector (column of the row-major complex `[n, n]` `v`, as (re, im) pairs) to norm 1
+/// and, where it is complex, turns it so its largest component is real and positive (LAPACK's geev
+/// convention). Real eigenvectors of a real matrix keep their sign, as dgeev leaves them.
+fn normalize_eigvecs<T: Scalar>(v: &mut [T], n: usize, real_vec: impl Fn(usize) -> bool) {
+    for c in 0..n {
+        let (mut nrm, mut big, mut kb) = (0.0f64, 0.0f64, 0);
+        for r in 0..n {
+            let (re, im) = (v[2 * (r * n + c)].to_f64(), v[2 * (r * n + c) + 1].to_f64());
+            let m2 = re * re + im * im;
+            nrm += m2;
+            if m2 > big {
+                big = m2;
+                kb = r;
+            }
+        }
+        if nrm == 0.0 || !nrm.is_finite() {
+            continue;
+        }
+        let inv = 1.0 / nrm.sqrt();
+        let (mut cr, mut ci) = (inv, 0.0);
+        if !real_vec(c) {
+            // Multiply by conj(v[kb]) / |v[kb]| too: component kb becomes |v[kb]|.
+            let (re, im) = (v[2 * (kb * n + c)].to_f64(), v[2 * (kb * n + c) + 1].to_f64());
+            let m = big.sqrt();
+            cr = inv * re / m;
+            ci = -(inv * im / m);
+        }
+        for r in 0..n {
+            let i = 2 * (r * n + c);
+            let (re, im) = (v[i].to_f64(), v[i + 1].to_f64());
+            v[i] = T::from_f64(re * cr - im * ci);
+            v[i + 1] = T::from_f64(re * ci + im * cr);
+        }
+        if !real_vec(c) {
+            v[2 * (kb * n + c) + 1] = T::zero_impl();
+        }
+    }
+}
+
+/// Eigenvalues `[b, n]` and, with `vectors`, right eigenvectors (columns, `[b, n, n]`; else an empty
+/// `[0]` tensor) of each general `[n, n]` matrix of `a` (float32/64 or complex64/128): complex results
+/// in any case, vectors of norm 1 (see `normalize_eigvecs`). `info` `[b]` int32 is 1 where the QR
+/// iteration did not converge or the matrix holds a non-finite value.
+pub fn eig(a: &Tensor, b: usize, n: usize, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
+    let a = super::contiguous(a)?;
+    let Some(cd) = a.dtype().to_complex() else {
+        crate::bail!(DType, "linalg.eig: expected a floating point or complex buffer, got '{}'", a.dtype());
+    };
+    let w = Tensor::alloc(&[b, n], cd, Device::Cpu, true)?;
+    let v = if vectors { Tensor::alloc(&[b, n, n], cd, Device::Cpu, true)? } else { alloc(&[0], cd)? };
+    let info = alloc(&[b], DType::I32)?;
+    let cv = if vectors { evd::ComputeEigenvectors::Yes } else { evd::ComputeEigenvectors::No };
+    macro_rules! real_eig {
+        ($T:ty) => {{
+            type T = $T;
+            // SAFETY: a is a contiguous input; w/v/info are fresh (complex = 2 reals) and matrix i is
+            // written by one thread.
+            let al = unsafe { slice::<T>(&a) };
+            let (pw, pv, pi) = unsafe { (SendPtr(w.data_ptr::<T>()), SendPtr(v.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+            let req = |par| StackReq::all_of(&[StackReq::new::<T>(n * n + 2 * n), evd::evd_scratch::<T>(n, evd::ComputeEigenvectors::No, cv, par, Default::default())]);
+            batched(b, 25 * n * n * n, req, |i, par, stack| {
+                let am = MatRef::from_row_major_slice(&al[i * n * n..(i + 1) * n * n], n, n);
+                let (mut ws, stack) = stack.make_with(n * n + 2 * n, |_| T::zero_impl());
+                let (ur, s) = ws.split_at_mut(n * n);
+                let (sre, sim) = s.split_at_mut(n);
+                let um = if vectors { Some(MatMut::from_column_major_slice_mut(ur, n, n)) } else { None };
+                let ok = evd::evd_real(am, faer::diag::DiagMut::from_slice_mut(sre), faer::diag::DiagMut::from_slice_mut(sim), None, um, par, stack, Default::default()).is_ok();
+                unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
+                let wo = unsafe { part(pw, i, 2 * n) };
+                for j in 0..n {
+                    wo[2 * j] = sre[j];
+                    wo[2 * j + 1] = sim[j];
+                }
+                if vectors && ok {
+                    let vo = unsafe { part(pv, i, 2 * n * n) };
+                    // Columns (j, j + 1) of a conjugate pair hold re and im of the first vector.
+                    let mut j = 0;
+                    while j < n {
+                        let pair = sim[j] != T::zero_impl() && j + 1 < n;
+                        for r in 0..n {
+                            let (re, im) = if pair { (ur[j * n + r], ur[(j + 1) * n + r]) } else { (ur[j * n + r], T::zero_impl()) };
+                            vo[2 * (r * n + j)] = re;
+                            vo[2 * (r * n + j) + 1] = im;
+                            if pair {
+                                vo[2 * (r * n + j + 1)] = re;
+                                vo[2 * (r * n + j + 1) + 1] = -im;
+                            }
+                        }
+                        j += if pair { 2 } else { 1 };
+                    }
+                    normalize_eigvecs(vo, n, |c| sim[c] == T::zero_impl());
+                }
+            })?;
+        }};
+    }
+    macro_rules! cplx_eig {
+        ($T:ty, $C:ty) => {{
+            type T = $T;
+            type C = $C;
+            // SAFETY: as above; the crate's complex types are layout-identical to faer's (#[repr(C)] re, im).
+            let al = unsafe { std::slice::from_raw_parts(a.data_ptr::<T>() as *const C, a.numel()) };
+            let (pw, pv, pi) = unsafe { (SendPtr(w.data_ptr::<T>() as *mut C), SendPtr(v.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+            let req = |par| evd::evd_scratch::<C>(n, evd::ComputeEigenvectors::No, cv, par, Default::default());
+            batched(b, 100 * n * n * n, req, |i, par, stack| {
+                let am = MatRef::from_row_major_slice(&al[i * n * n..(i + 1) * n * n], n, n);
+                let s = faer::diag::DiagMut::from_slice_mut(unsafe { part(pw, i, n) });
+                let um = if vectors {
+                    let vs = unsafe { part(pv, i, 2 * n * n) };
+                    let vc = unsafe { std::slice::from_raw_parts_mut(vs.as_mut_ptr() as *mut C, n * n) };
+                    Some(MatMut::from_row_major_slice_mut(vc, n, n))
+                } else {
+                    None
+                };
+                let ok = evd::evd_cplx(am, s, None, um, par, stack, Default::default()).is_ok();
+                unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
+                if vectors && ok {
+                    normalize_eigvecs(unsafe { part(pv, i, 2 * n * n) }, n, |_| false);
+                }
+            })?;
+        }};
+    }
+    match a.dtype() {
+        DType::F32 => real_eig!(f32),
+        DType::F64 => real_eig!(f64),
+        DType::C64 => cplx_eig!(f32, faer::c32),
+        DType::C128 => cplx_eig!(f64, faer::c64),
+        d => crate::bail!(DType, "linalg.eig: expected a floating point or complex buffer, got '{}'", d),
+    }
+    Ok((w, v, info))
 }
 
 /// Sets the diagonal of each `[r, c]` matrix of the fresh contiguous `t` to one.

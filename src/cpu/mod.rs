@@ -13,6 +13,7 @@ pub mod index;
 pub mod iter;
 pub mod fft;
 pub mod linalg;
+pub mod linalg_ports;
 pub mod loss;
 pub mod matmul;
 pub mod math;

@@ -20,7 +20,12 @@ struct Batch {
 
 impl Batch {
     fn new(op: &str, name: &str, a: &Tensor, square: bool) -> Result<Batch> {
-        if !matches!(a.dtype(), DType::F32 | DType::F64) {
+        Self::new_of(op, name, a, square, false)
+    }
+
+    /// As `new`; `complex` also admits complex64/complex128.
+    fn new_of(op: &str, name: &str, a: &Tensor, square: bool, complex: bool) -> Result<Batch> {
+        if !matches!(a.dtype(), DType::F32 | DType::F64) && !(complex && matches!(a.dtype(), DType::C64 | DType::C128)) {
             bail!(DType, "{}: Expected a floating point tensor as input. Got {}", op, a.dtype().name());
         }
         if a.ndim() < 2 {
@@ -136,4 +141,44 @@ pub fn svd(a: &Tensor, full: bool, vectors: bool) -> Result<(Tensor, Tensor, Ten
     let [u, s, vh, info] = backend::linalg::svd(&x.a, x.b, x.m, x.n, full, vectors)?;
     let (u, vh) = if vectors { (x.out(&u, &[x.m, uc])?, x.out(&vh, &[vr, x.n])?) } else { (u, vh) };
     Ok((u, x.out(&s, &[k])?, vh, x.out(&info, &[])?))
+}
+
+// linalg2: the general eigendecomposition, LDL and packed QR (float and complex).
+
+/// Eigenvalues `[*, n]` and eigenvectors (`[*, n, n]`, or an empty `[0]` tensor without `vectors`)
+/// of the general square `a` (float or complex; complex results), and int32 info `[*]`.
+pub fn eig(a: &Tensor, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
+    let x = Batch::new_of("linalg.eig", "A", a, true, true)?;
+    let [w, v, info] = backend::linalg::eig(&x.a, x.b, x.n, vectors)?;
+    let v = if vectors { x.out(&v, &[x.n, x.n])? } else { v };
+    Ok((x.out(&w, &[x.n])?, v, x.out(&info, &[])?))
+}
+
+/// Bunch-Kaufman LDLᵀ (LDLᴴ with `hermitian`) of `a` `[*, n, n]` from its lower triangle: (LD in
+/// LAPACK's compact form, 1-based int32 pivots `[*, n]`, int32 info `[*]`).
+pub fn ldl_factor(a: &Tensor, hermitian: bool) -> Result<(Tensor, Tensor, Tensor)> {
+    let x = Batch::new_of("torch.linalg.ldl_factor_ex", "A", a, true, true)?;
+    let [ld, piv, info] = backend::linalg::ldl_factor(&x.a, x.b, x.n, hermitian)?;
+    Ok((x.out(&ld, &[x.n, x.n])?, x.out(&piv, &[x.n])?, x.out(&info, &[])?))
+}
+
+/// Solves `A X = B` from `ldl_factor`'s LD `[*, n, n]` and pivots `[*, n]` for `rhs` `[*, n, k]`
+/// (batch dims already equal).
+pub fn ldl_solve(ld: &Tensor, piv: &Tensor, rhs: &Tensor, hermitian: bool) -> Result<Tensor> {
+    let op = "torch.linalg.ldl_solve";
+    let x = Batch::new_of(op, "LD", ld, true, true)?;
+    if piv.dtype() != DType::I32 || piv.shape() != [&x.dims[..], &[x.n]].concat() {
+        bail!(Runtime, "{}: Expected LD and pivots to have compatible shapes (int32 pivots of shape {}), got {} of type {}", op, fmt_shape(&[&x.dims[..], &[x.n]].concat()), fmt_shape(piv.shape()), piv.dtype().name());
+    }
+    let (r, k) = rhs_of(op, &x, rhs)?;
+    let p = piv.detach().reshape_u(&[x.b, x.n])?;
+    x.out(&backend::linalg::ldl_solve(&x.a, &p, &r, x.b, x.n, k, hermitian)?, &[x.n, k])
+}
+
+/// Householder QR of `a` `[*, m, n]` in LAPACK's packed form: (reflectors below the diagonal and R
+/// on and above it `[*, m, n]`, tau `[*, min(m, n)]`).
+pub fn geqrf(a: &Tensor) -> Result<(Tensor, Tensor)> {
+    let x = Batch::new_of("geqrf", "input", a, false, true)?;
+    let [qr, tau] = backend::linalg::geqrf(&x.a, x.b, x.m, x.n)?;
+    Ok((x.out(&qr, &[x.m, x.n])?, x.out(&tau, &[x.m.min(x.n)])?))
 }

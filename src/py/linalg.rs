@@ -73,6 +73,39 @@ fn _linalg_svd(a: &Bound<'_, PyTensor>, full_matrices: bool, vectors: bool) -> P
     Ok((u.into(), s.into(), vh.into(), info.into()))
 }
 
+// linalg2: the general eigendecomposition, LDL and packed QR.
+
+/// `(eigenvalues, eigenvectors, info)` of the general `A` `[*, n, n]` (complex results).
+#[pyfunction]
+fn _linalg_eig(a: &Bound<'_, PyTensor>, vectors: bool) -> PyResult<T3> {
+    let a = t(a);
+    let (x, y, z) = nogil("linalg.eig", work(&a), || la::eig(&a, vectors)).py()?;
+    Ok((x.into(), y.into(), z.into()))
+}
+
+/// `(LD, pivots, info)`: Bunch-Kaufman LDL of `A` `[*, n, n]` (lower triangle read).
+#[pyfunction]
+fn _linalg_ldl_factor(a: &Bound<'_, PyTensor>, hermitian: bool) -> PyResult<T3> {
+    let a = t(a);
+    let (x, y, z) = nogil("linalg.ldl_factor", work(&a), || la::ldl_factor(&a, hermitian)).py()?;
+    Ok((x.into(), y.into(), z.into()))
+}
+
+/// `X` with `A X = B` from `ldl_factor`'s `LD` `[*, n, n]`, `pivots` `[*, n]` and `B` `[*, n, k]`.
+#[pyfunction]
+fn _linalg_ldl_solve(ld: &Bound<'_, PyTensor>, pivots: &Bound<'_, PyTensor>, b: &Bound<'_, PyTensor>, hermitian: bool) -> PyResult<PyTensor> {
+    let (ld, p, b) = (t(ld), t(pivots), t(b));
+    Ok(nogil("linalg.ldl_solve", work(&ld).saturating_add(work(&b)), || la::ldl_solve(&ld, &p, &b, hermitian)).py()?.into())
+}
+
+/// `(a, tau)`: Householder QR of `A` `[*, m, n]` in LAPACK's packed form.
+#[pyfunction]
+fn _linalg_geqrf(a: &Bound<'_, PyTensor>) -> PyResult<T2> {
+    let a = t(a);
+    let (x, y) = nogil("geqrf", work(&a), || la::geqrf(&a)).py()?;
+    Ok((x.into(), y.into()))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_linalg_lu_factor, m)?)?;
     m.add_function(wrap_pyfunction!(_linalg_lu_solve, m)?)?;
@@ -81,5 +114,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_linalg_qr, m)?)?;
     m.add_function(wrap_pyfunction!(_linalg_eigh, m)?)?;
     m.add_function(wrap_pyfunction!(_linalg_svd, m)?)?;
+    m.add_function(wrap_pyfunction!(_linalg_eig, m)?)?;
+    m.add_function(wrap_pyfunction!(_linalg_ldl_factor, m)?)?;
+    m.add_function(wrap_pyfunction!(_linalg_ldl_solve, m)?)?;
+    m.add_function(wrap_pyfunction!(_linalg_geqrf, m)?)?;
     Ok(())
 }

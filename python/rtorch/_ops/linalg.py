@@ -19,6 +19,7 @@ _la = _Linalg()
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve", "cholesky_inverse",
            "qr", "svd", "lu", "lu_solve", "lu_unpack", "triangular_solve", "matrix_power", "matrix_exp",
            "orgqr"]
+__all__ += ["geqrf", "ormqr"]  # linalg2
 
 
 @composite()
@@ -341,3 +342,48 @@ def orgqr(input, tau: Tensor):
     """
     return _la.householder_product(input, tau)
 
+
+
+# ---- linalg2: LAPACK's packed QR (geqrf) and its application (ormqr).
+
+
+@composite()
+def geqrf(input, *, out=None):
+    """QR in LAPACK's packed form ``(a, tau)`` (R on and above the diagonal, Householder vectors below).
+
+    See :func:`rtorch._linalg_extra.geqrf`; not differentiable, as in PyTorch.
+
+    Args:
+        input (Tensor): ``(*, m, n)``.
+        out (tuple, optional): two output tensors.
+
+    Example::
+
+        >>> rtorch.geqrf(rtorch.tensor([[3.0], [4.0]])).tau
+        tensor([1.6000])
+    """
+    from .. import _linalg_extra
+    return _linalg_extra.geqrf(input, out=out)
+
+
+@composite()
+def ormqr(input, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *, out=None):
+    """``Q C``, ``Qᴴ C``, ``C Q`` or ``C Qᴴ`` for the Q of :func:`geqrf`'s ``(input, input2)`` and ``C = input3``.
+
+    Args:
+        input (Tensor): ``(*, mn, k)`` Householder vectors.
+        input2 (Tensor): ``(*, min(mn, k))`` tau.
+        input3 (Tensor): ``(*, m, n)`` the matrix to multiply.
+        left (bool): multiply from the left (default) or right.
+        transpose (bool): use ``Qᴴ``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a, tau = rtorch.geqrf(rtorch.tensor([[3.0], [4.0]]))
+        >>> rtorch.ormqr(a, tau, rtorch.tensor([[1.0], [0.0]]))
+        tensor([[-0.6000],
+                [-0.8000]])
+    """
+    from .. import _linalg_extra
+    return _linalg_extra.ormqr(input, input2, input3, left, transpose, out=out)

@@ -396,6 +396,11 @@ def histogram(input, bins: int | Tensor, *, range: tuple[float, float] | None = 
         if n <= 0:
             raise RuntimeError(f"torch.histogramdd: bins must be > 0, but got {n} for dimension 0")
         if range is not None:
+            # linalg2 (fuzz finding): a range that is not two numbers is PyTorch's TypeError, not float()'s ValueError.
+            import numbers
+            if not (isinstance(range, (tuple, list)) and len(range) == 2
+                    and all(isinstance(v, numbers.Real) for v in range)):
+                raise TypeError(f"histogram(): argument 'range' must be tuple of 2 floats, not {type(range).__name__}")
             lo, hi = float(range[0]), float(range[1])
             if lo > hi:
                 raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num(lo)} max "
