@@ -1694,6 +1694,8 @@ def householder_product(A, tau, *, out=None):
     if A.dim() < 2:
         raise RuntimeError(f"{op}: input must have at least 2 dimensions.")
     m, n = A.shape[-2], A.shape[-1]
+    if tau.dim() == 0:  # PyTorch reads tau.size(-1) first, with this IndexError
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
     k = tau.shape[-1]
     if m < n:
         raise RuntimeError(f"{op}: input.shape[-2] must be greater than or equal to input.shape[-1]")
