@@ -57,8 +57,10 @@ def test_scatter_modes_and_splits(geom, mode, threads):
     if mode is None:
         # Plain scatter with duplicates keeps the last write in PyTorch's serial order only on CPU, so
         # use distinct destinations per line here.
-        idx = np.stack([rng.permutation(size)[: idx.shape[1 - dim]] for _ in range(idx.shape[dim])], axis=dim)
-        idx = idx[:sr, :sc]
+        if dim == 1:
+            idx = np.stack([rng.permutation(size)[: min(sc, size)] for _ in range(sr)])
+        else:
+            idx = np.stack([rng.permutation(size)[: min(sr, size)] for _ in range(sc)], axis=1)
     for include_self in ([True] if mode is None else [True, False]):
         t = torch.from_numpy(dst.copy())
         if mode is None:
@@ -94,10 +96,12 @@ def test_scatter_add_and_index_add_int_and_transposed_destination(threads):
 
 def topk_ref(row, k, largest):
     """Stable order with NaN greatest; ties keep index order for both directions."""
-    key = np.where(np.isnan(row), np.inf, row).astype(np.float64)
+    row = np.asarray(row, np.float64)
     nan = np.isnan(row)
-    order = sorted(range(len(row)), key=lambda i: ((nan[i], key[i]) if not largest else (not nan[i], -key[i]), i))
-    return order[:k]
+    key = np.where(nan, 0.0, row)
+    idx = np.arange(len(row))
+    order = np.lexsort((idx, -key, ~nan)) if largest else np.lexsort((idx, key, nan))
+    return order[:k].tolist()
 
 
 @pytest.mark.parametrize("n", [4, 15, 16, 17, 31, 33, 100, 1001, 65537])
