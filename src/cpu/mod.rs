@@ -94,24 +94,20 @@ mod loops {
     pub unsafe fn l1<A: Copy, O: Copy, F: Fn(A) -> O>(a: *const A, sa: isize, o: *mut O, so: isize, n: usize, f: &F) {
         debug_assert!(so == 1 && (sa == 0 || sa == 1));
         let _ = so;
-        if sa == 1 && same(a, o) {
-            // In place (`x.relu_()`): through a stack copy of each chunk (see `ACHUNK`).
-            let mut buf = [const { std::mem::MaybeUninit::uninit() }; ACHUNK];
-            let mut i = 0;
-            while i < n {
-                let m = ACHUNK.min(n - i);
-                let (ca, co) = (stash(a.add(i), m, &mut buf), o.add(i));
-                for j in 0..m {
-                    *co.add(j) = f(*ca.add(j));
-                }
-                i += m;
-            }
-            return;
-        }
         // A broadcast input: compute one element, then copy it.
         let m = if sa == 0 { n.min(1) } else { n };
-        for i in 0..m {
-            *o.add(i) = f(*a.add(i));
+        // In place (`x.relu_()`): chunks read through a stack copy (see `ACHUNK`).
+        let alias = sa == 1 && same(a, o);
+        let mut buf = [const { std::mem::MaybeUninit::uninit() }; ACHUNK];
+        let step = if alias { ACHUNK } else { m.max(1) };
+        let mut i = 0;
+        while i < m {
+            let k = step.min(m - i);
+            let (ca, co) = (if alias { stash(a.add(i), k, &mut buf) } else { a.add(i) }, o.add(i));
+            for j in 0..k {
+                *co.add(j) = f(*ca.add(j));
+            }
+            i += k;
         }
         if m < n {
             let v = *o;
