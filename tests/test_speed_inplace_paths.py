@@ -137,3 +137,19 @@ def test_float32_to_narrow_ints(n, threads):
     np.testing.assert_array_equal(t.to(torch.int32).numpy(), x86_int32(m))
     e = torch.tensor([2.9e9]).expand(n)
     np.testing.assert_array_equal(e.to(torch.int32).numpy(), np.full(n, np.iinfo(np.int32).min, np.int32))
+
+
+@pytest.mark.parametrize("n", [1, 9, 255, 257, GRAIN + 1])
+def test_half_to_narrow_ints(n, threads):
+    # Half floats convert through float32 and the same int32 truncation (NaN / inf / out of range: INT32_MIN).
+    v = (data(n, n) * 300).astype(np.float32)
+    v[: min(n, 6)] = np.array([np.nan, np.inf, -np.inf, 65504.0, -300.7, 2.5], np.float32)[: min(n, 6)]
+    for dt in (torch.float16, torch.bfloat16):
+        h = torch.from_numpy(v).to(dt)
+        f = h.to(torch.float32).numpy()
+        want = x86_int32(f)
+        np.testing.assert_array_equal(h.to(torch.int32).numpy(), want, err_msg=str(dt))
+        np.testing.assert_array_equal(h.to(torch.int16).numpy(), want.astype(np.int16), err_msg=str(dt))
+        np.testing.assert_array_equal(h.to(torch.uint8).numpy(), want.astype(np.uint8), err_msg=str(dt))
+        ht = h[: (n // 3) * 3].reshape(3, -1).T if n >= 3 else h.reshape(1, -1).T
+        np.testing.assert_array_equal(ht.to(torch.int32).numpy(), x86_int32(ht.to(torch.float32).numpy()), err_msg=str(dt))
