@@ -158,6 +158,37 @@ unsafe fn f16_run<A: Element, B: Element>(a: *const A, sa: isize, o: *mut B, n: 
     }
 }
 
+/// `n` float32 at `a` -> int32 as `cvttps2dq` converts them (truncation; i32::MIN for NaN and out
+/// of range, PyTorch's x86 results: `to_i32_x86`), then to `B`, one of the int32-or-narrower
+/// integers (their low bits, as `cast_elem`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn f32_int_run<B: Element>(a: *const f32, o: *mut B, n: usize) {
+    use std::arch::x86_64::*;
+    let mut buf = [0i32; CHUNK];
+    let mut i = 0;
+    while i < n {
+        let m = CHUNK.min(n - i);
+        // int32 output: converted in place; narrower: through the buffer.
+        let dst = if B::DTYPE == DType::I32 { o.add(i) as *mut i32 } else { buf.as_mut_ptr() };
+        let src = a.add(i);
+        let mut j = 0;
+        while j + 8 <= m {
+            _mm256_storeu_si256(dst.add(j) as *mut __m256i, _mm256_cvttps_epi32(_mm256_loadu_ps(src.add(j))));
+            j += 8;
+        }
+        for k in j..m {
+            *dst.add(k) = _mm_cvttss_si32(_mm_set_ss(*src.add(k)));
+        }
+        if B::DTYPE != DType::I32 {
+            for (k, &v) in buf[..m].iter().enumerate() {
+                *o.add(i + k) = cast_elem::<i32, B>(v);
+            }
+        }
+        i += m;
+    }
+}
+
 /// Convert `src` (broadcast to `dst`'s shape) into `dst`'s dtype: unit-stride runs (strided
 /// views staged through tiles, `super::staged`) with a vectorised loop per dtype pair.
 pub fn cast_into<A: Element, B: Element>(src: &Tensor, dst: &Tensor) {
@@ -172,6 +203,10 @@ pub fn cast_into<A: Element, B: Element>(src: &Tensor, dst: &Tensor) {
                 return f16_run::<A, B>(a, s[0], o, n);
             }
             let _ = f16;
+            #[cfg(target_arch = "x86_64")]
+            if avx && s[0] == 1 && A::DTYPE == DType::F32 && matches!(B::DTYPE, DType::I32 | DType::I16 | DType::I8 | DType::U8) {
+                return f32_int_run::<B>(a as *const f32, o, n);
+            }
             // bfloat16 <-> float32 are bit shifts; spelled out so they vectorise.
             if A::DTYPE == DType::F32 && B::DTYPE == DType::BF16 {
                 return super::loops_run(a as *const f32, s[0], o as *mut bf16, n, avx, &|v: f32| f32_to_bf16(v));

@@ -383,6 +383,79 @@ enum Mode {
     Min,
 }
 
+/// `Mode`s as the constants `Part::pass` is specialised on.
+const SET: u8 = 0;
+const ADD: u8 = 1;
+const MUL: u8 = 2;
+const MEAN: u8 = 3;
+const MAX: u8 = 4;
+const MIN: u8 = 5;
+/// The first pass of a reduction without self: the identity written into every destination reached.
+const INIT: u8 = 6;
+
+/// The elements (o, k, i) of a scatter one task applies: o in `os`, i in `is`, every k, whose index
+/// value lies in [vlo, vhi) (the task's share of the destinations).
+struct Part<'a, T> {
+    g: &'a Lines,
+    iv: &'a [i64],
+    v: *const T,
+    o: *mut T,
+    counts: *mut u32,
+    os: std::ops::Range<usize>,
+    is: std::ops::Range<usize>,
+    vlo: i64,
+    vhi: i64,
+}
+
+impl<T: Arith> Part<'_, T> {
+    /// One pass over the part combining with mode `M` (`INIT`: writing `init`, the reduction's
+    /// identity, into every destination it reaches).
+    ///
+    /// # Safety
+    /// Every index was checked against the destination's size; no other task writes the
+    /// destinations of this part.
+    #[inline(always)]
+    unsafe fn pass<const M: u8>(&self, init: T) {
+        let g = self.g;
+        let (n, inner) = (g.n, g.inner);
+        let pf = prefetch_rows(g, std::mem::size_of::<T>());
+        for o in self.os.clone() {
+            let bo = g.base_outer[o];
+            if pf && o + 1 < self.os.end {
+                prefetch_row(self.o.offset(g.base_outer[o + 1]), g.size as usize);
+            }
+            for k in 0..n {
+                let row = (o * n + k) * inner;
+                for i in self.is.clone() {
+                    let t = *self.iv.get_unchecked(row + i);
+                    if t < self.vlo || t >= self.vhi {
+                        continue;
+                    }
+                    let off = bo + *g.base_inner.get_unchecked(i) + t as isize * g.stride;
+                    let p = self.o.offset(off);
+                    if M == INIT {
+                        *p = init;
+                        continue;
+                    }
+                    let x = *self.v.add(row + i);
+                    *p = match M {
+                        SET => x,
+                        ADD | MEAN => Arith::add(*p, x),
+                        MUL => Arith::mul(*p, x),
+                        #[allow(clippy::eq_op)]
+                        MAX => if x > *p || x != x { x } else { *p },
+                        #[allow(clippy::eq_op)]
+                        _ => if x < *p || x != x { x } else { *p },
+                    };
+                    if M == MEAN {
+                        *self.counts.offset(off) += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Scatter `vals` (contiguous, index's shape, out's dtype) into `out` along `d` at `index`:
 /// `reduce` None replaces, "sum"/"add", "prod"/"multiply", "mean", "amax", "amin" combine;
 /// `include_self` false starts each written position from the reduction's identity instead.
@@ -426,39 +499,19 @@ pub fn scatter(out: &Tensor, d: usize, index: &Tensor, vals: &Tensor, reduce: Op
         // Apply elements (o, k, i) for o in os, i in is, k in 0..n, with index values in [vlo, vhi).
         let apply = |os: std::ops::Range<usize>, is: std::ops::Range<usize>, vlo: i64, vhi: i64| unsafe {
             let (v, o_ptr) = (vp.get() as *const T, dp.get());
-            let pf = prefetch_rows(&g, std::mem::size_of::<T>());
+            let part = Part { g: &g, iv, v, o: o_ptr, counts: cp.get(), os: os.clone(), is: is.clone(), vlo, vhi };
+            // The mode as a constant: each pass runs a loop specialised for its combine.
             let pass = |first: bool| {
-                for o in os.clone() {
-                    let bo = g.base_outer[o];
-                    if pf && o + 1 < os.end {
-                        prefetch_row(o_ptr.offset(g.base_outer[o + 1]), g.size as usize);
-                    }
-                    for k in 0..n {
-                        let row = (o * n + k) * inner;
-                        for i in is.clone() {
-                            let t = iv[row + i];
-                            if t < vlo || t >= vhi {
-                                continue;
-                            }
-                            let off = bo + g.base_inner[i] + t as isize * g.stride;
-                            let p = o_ptr.offset(off);
-                            if first {
-                                *p = init;
-                                continue;
-                            }
-                            let x = *v.add(row + i);
-                            *p = match mode {
-                                Mode::Set => x,
-                                Mode::Add | Mode::Mean => Arith::add(*p, x),
-                                Mode::Mul => Arith::mul(*p, x),
-                                Mode::Max => if x > *p || x != x { x } else { *p },
-                                Mode::Min => if x < *p || x != x { x } else { *p },
-                            };
-                            if mode == Mode::Mean {
-                                *cp.get().offset(off) += 1;
-                            }
-                        }
-                    }
+                if first {
+                    return part.pass::<INIT>(init);
+                }
+                match mode {
+                    Mode::Set => part.pass::<SET>(init),
+                    Mode::Add => part.pass::<ADD>(init),
+                    Mode::Mul => part.pass::<MUL>(init),
+                    Mode::Mean => part.pass::<MEAN>(init),
+                    Mode::Max => part.pass::<MAX>(init),
+                    Mode::Min => part.pass::<MIN>(init),
                 }
             };
             if !include_self && mode != Mode::Set {

@@ -137,6 +137,24 @@ pub fn binary(op: BinaryOp, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Tens
     Ok(out)
 }
 
+/// Whether `binary_(op, a, b)` runs straight into `a` with nothing to record: neither operand needs
+/// a gradient, `b` is on `a`'s device, promotes with `a` to `a`'s own (real, non-bool) dtype and
+/// broadcasts to `a`'s shape. Composed in-place ops (`clamp_`) then write their steps into `a`
+/// without a result buffer, and no step can fail after an earlier one has written.
+pub fn inplace_exact(a: &Tensor, b: &Arg) -> bool {
+    let d = a.dtype();
+    if d == DType::Bool || d.is_complex() || needs_grad(&[a]) {
+        return false;
+    }
+    if let Arg::T(t) = b {
+        if needs_grad(&[t]) || t.device() != a.device() {
+            return false;
+        }
+    }
+    let keeps_dtype = result_type(&[Arg::T(a.clone()).operand(), b.operand()], default_float()).is_ok_and(|r| r == d);
+    keeps_dtype && broadcast_shapes(a.shape(), b.shape()).is_ok_and(|s| s.as_slice() == a.shape())
+}
+
 /// In-place `a = op(a, b)`: the result must keep `a`'s shape and fit `a`'s dtype category.
 pub fn binary_(op: BinaryOp, a: &Tensor, b: impl Into<Arg>) -> Result<()> {
     let b = b.into();

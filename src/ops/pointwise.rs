@@ -3,7 +3,7 @@
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::opdefs::BinaryOp;
-use crate::ops::binary::{binary, Arg};
+use crate::ops::binary::{binary, binary_, inplace_exact, Arg};
 use crate::scalar::Scalar;
 use crate::tape::needs_grad;
 use crate::tensor::Tensor;
@@ -21,7 +21,12 @@ pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
         r = binary(BinaryOp::Maximum, &r, m.clone())?;
     }
     if let Some(m) = &max {
-        r = binary(BinaryOp::Minimum, &r, m.clone())?;
+        if min.is_some() && inplace_exact(&r, m) {
+            // `r` is a fresh result nothing records: the second bound goes straight into it.
+            binary_(BinaryOp::Minimum, &r, m.clone())?;
+        } else {
+            r = binary(BinaryOp::Minimum, &r, m.clone())?;
+        }
     }
     let tensor_bound = |b: &Option<Arg>| matches!(b, Some(Arg::T(_)));
     let bound_grad = |b: &Option<Arg>| matches!(b, Some(Arg::T(bt)) if needs_grad(&[bt]));
@@ -37,6 +42,22 @@ pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
         r = crate::ops::index::where_(&inside, t, &r.detach())?;
     }
     Ok(r)
+}
+
+/// `t.clamp_(min, max)` as one in-place pass per bound, when autograd does not record and each
+/// bound keeps `t`'s dtype and shape (`inplace_exact`): returns false (nothing written) otherwise,
+/// and the caller copies `clamp`'s result in instead.
+pub fn clamp_inplace(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<bool> {
+    if (min.is_none() && max.is_none()) || ![&min, &max].iter().all(|b| b.as_ref().is_none_or(|b| inplace_exact(t, b))) {
+        return Ok(false);
+    }
+    if let Some(m) = min {
+        binary_(BinaryOp::Maximum, t, m)?;
+    }
+    if let Some(m) = max {
+        binary_(BinaryOp::Minimum, t, m)?;
+    }
+    Ok(true)
 }
 
 /// clamp's result re-expressed so that the gradient reaches tensor bounds as PyTorch's

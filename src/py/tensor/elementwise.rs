@@ -54,6 +54,13 @@ impl PyTensor {
     /// In-place version of :meth:`Tensor.clamp`.
     #[pyo3(signature = (min=None, max=None))]
     fn clamp_<'py>(slf: Bound<'py, Self>, min: Option<&Bound<'py, PyAny>>, max: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let bound = |b: Option<&Bound<'_, PyAny>>| b.filter(|x| !x.is_none()).map(arg_of).transpose();
+        let (lo, hi) = (bound(min)?, bound(max)?);
+        // Straight into self where nothing records (no result buffer, no copy back).
+        if nogil("clamp_", t.numel(), || crate::ops::pointwise::clamp_inplace(t, lo, hi)).py()? {
+            return Ok(slf);
+        }
         let r = clamp_impl(&slf.get().t, min, max)?;
         inplace_from(&slf.get().t, r)?;
         Ok(slf)
