@@ -1448,6 +1448,16 @@ class Tensor:
         """Resizes ``self`` in place to ``size`` (row-major, contiguous) and returns it."""
     def resize_as_(self, the_template: Tensor) -> Self:
         """Resizes ``self`` in place to the shape of ``the_template`` (see :meth:`Tensor.resize_`) and returns it."""
+    def _storage_bytes(self) -> Tensor:
+        """A uint8 tensor over every byte of this tensor's storage (what an ``UntypedStorage`` holds)."""
+    def _set_storage_view(self, source: Tensor, size: Sequence[_int], stride: Sequence[_int], storage_offset: _int) -> Self:
+        """``set_``'s engine step: view ``source``'s storage with ``size``/``stride``/``storage_offset``."""
+    def untyped_storage(self) -> Any:
+        """The ``UntypedStorage`` this tensor views (python/rtorch/_storage.py)."""
+    def storage(self) -> Any:
+        """The tensor's storage as a legacy ``TypedStorage`` (deprecated in PyTorch)."""
+    def set_(self, source: Any = None, storage_offset: _int = 0, size: Sequence[_int] | None = None, stride: Sequence[_int] | None = None) -> Self:
+        """Make this tensor view ``source``'s memory (another tensor's or a storage's) in place."""
     def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor:
         """Flattens dimensions ``start_dim`` to ``end_dim`` of ``input`` into one (a view when possible)."""
     def ravel(self) -> Tensor:
@@ -1826,6 +1836,8 @@ def get_num_threads() -> _int:
     """Returns the number of threads rtorch's CPU kernels use (see :func:`rtorch.set_num_threads`)."""
 def set_num_threads(n: _int) -> None:
     """Resize the kernel thread pool (the first use reads RTORCH_NUM_THREADS / OMP_NUM_THREADS)."""
+def set_flush_denormal(mode: _bool) -> _bool:
+    """Disables denormal floating-point numbers on the CPU (FTZ/DAZ on every kernel thread); True when supported."""
 def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
     """Sums products of the operands' elements over the indices given by Einstein notation."""
 def tensordot(a: Tensor, b: Tensor, dims: _int | Sequence[_int] | Sequence[Sequence[_int]] | None = None) -> Tensor:
