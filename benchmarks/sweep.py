@@ -43,6 +43,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -595,7 +596,7 @@ def fwdbwd_cases(quick):
     for name, f in acts:
         ins = {"x": inp(BIG2)}
         wrt = "x"
-        if "y" in f:
+        if re.search(r"\by\b", f):  # the name y, not a letter of one ("leaky_relu")
             ins["y"] = inp(BIG2)
             wrt = "x, y"
         gshape = {"sum(-1)": (BIG2[0],), "mean(0)": (BIG2[1],), "amax(-1)": (BIG2[0],)}.get(name, BIG2)
