@@ -321,3 +321,118 @@ def test_bilinear_nests_width_inside_height_like_pytorch(align, num_threads):
     np.testing.assert_allclose(out, want, rtol=1e-14, atol=1e-14)
     x = rtorch.tensor(rng.standard_normal((1, 2, 4, 5)), requires_grad=True)
     assert gradcheck(lambda t: F.interpolate(t, scale_factor=2, mode="bilinear", align_corners=align), (x,))
+
+
+# ---------------------------------------------------------------- trigamma's float32 path
+def _ulps32(got, want):
+    want32 = np.abs(want).astype(np.float32).astype(np.float64)
+    ulp = np.maximum(want32, np.finfo(np.float32).tiny) * np.finfo(np.float32).eps
+    return np.abs(got.astype(np.float64) - want) / ulp
+
+
+@pytest.mark.parametrize("lo,hi,log", [(1e-38, 1e-3, True), (1e-3, 30.0, False), (30.0, 1e30, True), (0.2, 10.0, False)])
+def test_polygamma1_float32_within_2_ulp_of_scipy(lo, hi, log, num_threads):
+    sc = pytest.importorskip("scipy.special")
+    n = 50_003  # past the SIMD width and the threading grain
+    a = (np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)).astype(np.float32)
+    got = rtorch.polygamma(1, rtorch.tensor(a)).numpy()
+    want = sc.polygamma(1, a.astype(np.float64))
+    finite = np.isfinite(want) & (np.abs(want) < 3e38)
+    assert _ulps32(got[finite], want[finite]).max() <= 2.0
+    assert np.all(np.isinf(got[~finite]))
+
+
+def test_polygamma1_float32_edges_and_strided():
+    sc = pytest.importorskip("scipy.special")
+    a = np.float32([0.0, np.inf, np.nan, 1.0, 0.5, -0.0, 1e-45, 3.4e38])
+    got = rtorch.polygamma(1, rtorch.tensor(a)).numpy()
+    assert got[0] == np.inf and got[1] == 0.0 and np.isnan(got[2]) and got[5] == np.inf
+    np.testing.assert_allclose(got[[3, 4, 7]], sc.polygamma(1, a[[3, 4, 7]].astype(np.float64)), rtol=2e-7, atol=2e-45)
+    # a negative input takes the general path (reflection), a transposed view the same values
+    b = np.random.default_rng(14).uniform(-3.5, 6, (33, 41)).astype(np.float32)
+    t = rtorch.tensor(b).t()
+    got = rtorch.polygamma(1, t).numpy()
+    want = sc.polygamma(1, b.T.astype(np.float64))
+    np.testing.assert_allclose(got, want, rtol=2e-5)
+    c = np.abs(b) + 0.01
+    got = rtorch.polygamma(1, rtorch.tensor(c).t()).numpy()
+    assert _ulps32(got, sc.polygamma(1, c.T.astype(np.float64))).max() <= 2.0
+
+
+# ---------------------------------------------------------------- grid_sample's channels-last tap gather
+def _without_native_gather(fn):
+    """fn() with rtorch._rtorch._gather_taps hidden (the composed per-tap gather path)."""
+    saved = rtorch._rtorch._gather_taps
+    try:
+        del rtorch._rtorch._gather_taps
+        return fn()
+    finally:
+        rtorch._rtorch._gather_taps = saved
+
+
+@pytest.mark.parametrize("c", [3, 8, 19])
+@pytest.mark.parametrize("mode,pad", [("bilinear", "zeros"), ("nearest", "border"), ("bicubic", "reflection"),
+                                      ("bilinear", "reflection")])
+@pytest.mark.parametrize("align", [False, True])
+def test_grid_sample_channel_layouts_match_composed(c, mode, pad, align, num_threads):
+    rng = np.random.default_rng(15)
+    x = rtorch.tensor(rng.standard_normal((2, 11, c, 13))).permute(0, 2, 1, 3)  # non-contiguous (2, c, 11, 13)
+    g = rtorch.tensor(rng.uniform(-1.2, 1.2, (2, 7, 9, 2)))
+    go = rtorch.tensor(rng.standard_normal((2, c, 7, 9)))
+
+    def run():
+        xr, gr = x.detach().requires_grad_(True), g.detach().requires_grad_(True)
+        out = F.grid_sample(xr, gr, mode=mode, padding_mode=pad, align_corners=align)
+        dx, dg = rtorch.autograd.grad(out, (xr, gr), go, allow_unused=True)
+        return out.detach().numpy(), dx.numpy(), None if dg is None else dg.numpy()
+
+    got, want = run(), _without_native_gather(run)
+    for a, b in zip(got, want):
+        if a is None or b is None:
+            continue
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_grid_sample_channels_last_5d_float32_and_gradcheck():
+    rng = np.random.default_rng(16)
+    x = rtorch.tensor(rng.standard_normal((1, 9, 4, 5, 6)).astype(np.float32))
+    g = rtorch.tensor(rng.uniform(-1, 1, (1, 3, 2, 5, 3)).astype(np.float32))
+    got = F.grid_sample(x, g, align_corners=False)
+    want = _without_native_gather(lambda: F.grid_sample(x, g, align_corners=False))
+    assert got.is_contiguous() and tuple(got.shape) == (1, 9, 3, 2, 5)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+    xd = rtorch.tensor(rng.standard_normal((1, 8, 3, 4)), requires_grad=True)
+    gd = rtorch.tensor(rng.uniform(-0.9, 0.9, (1, 2, 3, 2)), requires_grad=True)
+    assert gradcheck(lambda a, b: F.grid_sample(a, b, align_corners=True), (xd, gd))
+    assert tuple(F.grid_sample(rtorch.zeros(0, 8, 3, 4), rtorch.zeros(0, 2, 2, 2), align_corners=False).shape) == (0, 8, 2, 2)
+
+
+# ---------------------------------------------------------------- embedding_bag's vectorised offsets
+@pytest.mark.parametrize("last", [False, True])
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_offsets_with_empty_bags(last, mode):
+    rng = np.random.default_rng(17)
+    w = rng.standard_normal((10, 5))
+    idx = rng.integers(0, 10, 9)
+    offs = [0, 0, 3, 3, 7] + ([9] if last else [])
+    got = F.embedding_bag(rtorch.tensor(idx), rtorch.tensor(w), rtorch.tensor(offs), mode=mode,
+                          include_last_offset=last).numpy()
+    bounds = offs if last else offs + [9]
+    want = []
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        rows = w[idx[s:e]]
+        want.append(np.zeros(5) if e == s else {"sum": rows.sum(0), "mean": rows.mean(0), "max": rows.max(0)}[mode])
+    np.testing.assert_allclose(got, np.array(want), rtol=1e-12, atol=1e-12)
+    empty = F.embedding_bag(rtorch.tensor(idx), rtorch.tensor(w), rtorch.tensor([0] if last else [], dtype=rtorch.int64),
+                            mode=mode, include_last_offset=last)
+    assert tuple(empty.shape) == (0, 5)
+
+
+def test_embedding_bag_bad_offsets():
+    w, idx = rtorch.zeros(4, 2), rtorch.tensor([0, 1, 2])
+    with pytest.raises(RuntimeError, match="offsets\\[0\\] has to be 0"):
+        F.embedding_bag(idx, w, rtorch.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="non-decreasing"):
+        F.embedding_bag(idx, w, rtorch.tensor([0, 2, 1]))
+    with pytest.raises(RuntimeError, match="at most the number of indices"):
+        F.embedding_bag(idx, w, rtorch.tensor([0, 4]))
