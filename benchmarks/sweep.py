@@ -113,6 +113,8 @@ ELEMENTWISE_CALLS.update({
     "frexp_mantissa": ["x.frexp()[0]"],
     "frexp_exponent": [],
 })
+# speednn2: smooth_l1_loss's elementwise row.
+ELEMENTWISE_CALLS.update({"smooth_l1": ["F.smooth_l1_loss(x, x * 0.5, reduction='none')"]})
 # The NumPy spelling where it differs from np.<name>(x[, y]).
 NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
                "atanh": "arctanh", "atan2": "arctan2", "neg": "negative", "bitwise_not": "invert",

@@ -285,7 +285,7 @@ import rtorch as _rt  # noqa: E402
 
 UNARY.update({
     "smooth_l1": Ref(lambda x: np.where(np.abs(x) < 0.75, 0.5 * x * x / 0.75, np.abs(x) - 0.375), -3, 3,
-                     call=lambda x: _rt._rtorch._activation(x, "smooth_l1", 0.75), special=(0.75, -0.75, 0.0, 1e-3)),
+                     call=lambda x: _rt._rtorch._activation(x, "smooth_l1", 0.75), special=(0.0, 1e-3, 2.0)),
 })
 
 REFS = {"unary": UNARY, "binary": BINARY}

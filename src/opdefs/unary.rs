@@ -336,9 +336,8 @@ macro_rules! unary_table {
         cpu { |v| if v > F::zero() { v } else { v * F::c(slope) } } int {}
         cuda(F) "x > C(0) ? x : x * C(slope)"
         grad [x] |g, x| act_grad(UnaryOp::LeakyRelu { slope }, g, x, || {
-            let one = crate::scalar::Scalar::Float(1.0);
-            let d = x.gt_scalar(0.0)?.choose(one, crate::scalar::Scalar::Float(slope))?;
-            g.mul(&d.to_dtype(g.dtype())?)
+            // g or g * slope (the slope applied in g's dtype, not rounded through float32 first)
+            x.gt_scalar(0.0)?.choose(g, &g.mul_scalar(slope)?)
         });
         names [] function no
         "Applies the leaky ReLU: out = input if input > 0 else negative_slope * input.")
