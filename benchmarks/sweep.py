@@ -43,6 +43,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -112,6 +113,8 @@ ELEMENTWISE_CALLS.update({
     "frexp_mantissa": ["x.frexp()[0]"],
     "frexp_exponent": [],
 })
+# speednn2: smooth_l1_loss's elementwise row.
+ELEMENTWISE_CALLS.update({"smooth_l1": ["F.smooth_l1_loss(x, x * 0.5, reduction='none')"]})
 # The NumPy spelling where it differs from np.<name>(x[, y]).
 NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
                "atanh": "arctanh", "atan2": "arctan2", "neg": "negative", "bitwise_not": "invert",
@@ -595,7 +598,7 @@ def fwdbwd_cases(quick):
     for name, f in acts:
         ins = {"x": inp(BIG2)}
         wrt = "x"
-        if "y" in f:
+        if re.search(r"\by\b", f):  # the name y, not a letter of one ("leaky_relu")
             ins["y"] = inp(BIG2)
             wrt = "x, y"
         gshape = {"sum(-1)": (BIG2[0],), "mean(0)": (BIG2[1],), "amax(-1)": (BIG2[0],)}.get(name, BIG2)

@@ -280,6 +280,14 @@ BINARY.update({
     "special_legendre_polynomial_p": Ref(_poly("legendre"), -1, 1, 0, 9, ints=(-1, 6)),
 })
 
+# ---- speednn2: the elementwise loss terms (reached through nn.functional's native activation binding) ----
+import rtorch as _rt  # noqa: E402
+
+UNARY.update({
+    "smooth_l1": Ref(lambda x: np.where(np.abs(x) < 0.75, 0.5 * x * x / 0.75, np.abs(x) - 0.375), -3, 3,
+                     call=lambda x: _rt._rtorch._activation(x, "smooth_l1", 0.75), special=(0.0, 1e-3, 2.0)),
+})
+
 REFS = {"unary": UNARY, "binary": BINARY}
 
 

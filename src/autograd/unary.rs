@@ -4,6 +4,8 @@ use crate::bail;
 use crate::error::Result;
 use crate::opdefs::UnaryOp;
 use crate::tensor::Tensor;
+// The rows' grad closures name it unqualified (fused derivative with a composed fallback).
+use super::actgrad::act_grad;
 
 fn call1(f: impl FnOnce(&Tensor) -> Result<Tensor>, g: &Tensor) -> Result<Tensor> {
     f(g)

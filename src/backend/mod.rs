@@ -6,6 +6,7 @@
 //!
 //! One file per kernel family, mirroring `cpu/` and `cuda/`. Functions here record nothing for
 //! autograd: the op layer does that once, for every device.
+pub mod actgrad;
 pub mod attention;
 pub mod conv;
 pub mod dtypes;

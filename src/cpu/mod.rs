@@ -1,6 +1,7 @@
 //! CPU kernels: the generic strided map loops every elementwise op runs through, with a run-time
 //! AVX2 path for unit-stride runs (strided operands are staged through contiguous tiles first),
 //! plus fill and dtype-converting copy.
+pub mod actgrad;
 pub mod attention;
 pub mod binary;
 pub mod cast;

@@ -142,6 +142,39 @@ pub fn avg_pool_into(x: &Tensor, out: &Tensor, win: &AvgWindows, adjoint: bool) 
     Ok(())
 }
 
+/// One tap of a max pooling across a run of outputs: output j reads `src[off + j * s]` (all in
+/// bounds); `init` takes the values as they are, else a greater value or the first NaN takes
+/// the lead (selects, no branches: the loop vectorises, strides 1 and 2 as constants).
+#[inline(always)]
+fn max_taps<T: Float>(v: &mut [T], ix: &mut [i64], src: &[T], off: usize, s: usize, init: bool) {
+    #[inline(always)]
+    fn run<T: Float>(v: &mut [T], ix: &mut [i64], src: &[T], off: usize, s: usize, init: bool) {
+        let n = v.len();
+        assert!(n == ix.len() && (n == 0 || off + (n - 1) * s < src.len()));
+        for j in 0..n {
+            // SAFETY: off + j * s <= off + (n - 1) * s < src.len() (asserted).
+            let x = unsafe { *src.get_unchecked(off + j * s) };
+            let pos = (off + j * s) as i64;
+            if init {
+                v[j] = x;
+                ix[j] = pos;
+            } else {
+                let b = v[j];
+                #[allow(clippy::eq_op)]
+                let take = x > b || (x != x && b == b);
+                v[j] = if take { x } else { b };
+                ix[j] = if take { pos } else { ix[j] };
+            }
+        }
+    }
+    match (s, init) {
+        (1, false) => run(v, ix, src, off, 1, false),
+        (2, false) => run(v, ix, src, off, 2, false),
+        (_, false) => run(v, ix, src, off, s, false),
+        _ => run(v, ix, src, off, s, true),
+    }
+}
+
 /// Max pooling of `x` [P, H, W] (contiguous float32/float64): values into `vals` and the flat
 /// in-plane index of each window's first maximum into `idx` (a NaN counts as the maximum, the
 /// first NaN wins; padding never does), both [P, OH, OW].
@@ -154,6 +187,9 @@ pub fn max_pool_into(x: &Tensor, vals: &Tensor, idx: &Tensor, win: Window) -> Re
         let (src, pv, pi) = unsafe { (slice::<T>(x), SendPtr(vals.data_ptr::<T>()), SendPtr(idx.data_ptr::<i64>())) };
         let rows: Vec<(usize, usize)> = (0..oh).map(|y| taps(y, win.kh, win.sh, win.ph, win.dh, win.h)).collect();
         let cols: Vec<(usize, usize)> = (0..ow).map(|x| taps(x, win.kw, win.sw, win.pw, win.dw, win.w)).collect();
+        // The interior columns [xa, xb): all kw taps inside the row.
+        let xa = cols.iter().position(|&(a, b)| a == 0 && b == win.kw).unwrap_or(ow);
+        let xb = cols.iter().rposition(|&(a, b)| a == 0 && b == win.kw).map_or(xa, |q| q + 1);
         planes(p, x.numel() * win.kh * win.kw / (win.sh * win.sw).max(1), |i| {
             let plane = &src[i * hw..(i + 1) * hw];
             let (v, ix) = unsafe {
@@ -161,7 +197,19 @@ pub fn max_pool_into(x: &Tensor, vals: &Tensor, idx: &Tensor, win: Window) -> Re
             };
             for (y, &(k0, k1)) in rows.iter().enumerate() {
                 let iy0 = (y * win.sh) as isize - win.ph as isize;
-                for (xo, &(j0, j1)) in cols.iter().enumerate() {
+                // Interior columns (every tap inside) run tap by tap across the row's outputs.
+                let (xa, xb) = if k1 > k0 { (xa, xb) } else { (0, 0) };
+                if xb > xa {
+                    let (vr, ir) = (&mut v[y * ow + xa..y * ow + xb], &mut ix[y * ow + xa..y * ow + xb]);
+                    for ki in k0..k1 {
+                        let row = (iy0 + (ki * win.dh) as isize) as usize * win.w;
+                        for kj in 0..win.kw {
+                            let off = row + xa * win.sw + kj * win.dw - win.pw;
+                            max_taps(vr, ir, plane, off, win.sw, ki == k0 && kj == 0);
+                        }
+                    }
+                }
+                for (xo, &(j0, j1)) in cols.iter().enumerate().filter(|&(xo, _)| xo < xa || xo >= xb) {
                     let ix0 = (xo * win.sw) as isize - win.pw as isize;
                     let mut best = T::neg_infinity();
                     let mut at = 0usize;

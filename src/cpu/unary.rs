@@ -132,7 +132,10 @@ fn polygamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Resu
     use super::fspecial::{lanes, polygamma_pos_f32, POLYGAMMA_MAX_N};
     use super::special::polygamma;
     let UnaryOp::Polygamma { n } = op else { bail!(Runtime, "internal error: polygamma_kernel got {:?}", op) };
-    if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) && no_negative::<F>(x) {
+    if F::DTYPE == DType::F32 && n == 1.0 && no_negative::<F>(x) {
+        // Trigamma: a recurrence and a short series (a few divisions), not the Hurwitz zeta.
+        map1::<F, F, _>(x, out, move |v: F| lanes(v, super::fspecial::trigamma_pos_f32, |t| polygamma(1.0, t)));
+    } else if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) && no_negative::<F>(x) {
         let k = n as u32;
         let scale = (if k % 2 == 1 { 1.0 } else { -1.0 }) * (1..=k).map(|i| i as f64).product::<f64>();
         let at_inf = polygamma(n, f64::INFINITY) as f32;

@@ -63,7 +63,7 @@ macro_rules! unary_table {
     (Relu relu "relu" keep
         cpu { |v| if v > F::zero() { v } else if v.is_nan() { v } else { F::zero() } } int { |v| v.max(0) }
         cuda(NUM) "rt_max(x, C(0))"
-        grad [y] |g, y| g.mul(&y.gt_scalar(0.0)?.to_dtype(g.dtype())?);
+        grad [y] |g, y| act_grad(UnaryOp::Relu, g, y, || g.mul(&y.gt_scalar(0.0)?.to_dtype(g.dtype())?));
         names [(relu relu_)] function yes
         "Applies the rectified linear unit elementwise: out = max(input, 0) (NaN stays NaN).")
     (Floor floor "floor" keep
@@ -93,7 +93,7 @@ macro_rules! unary_table {
     (Hardtanh { min, max } hardtanh "hardtanh" keep
         cpu { |v| { let hi = if v > F::c(max) { F::c(max) } else { v }; if v < F::c(min) { F::c(min) } else { hi } } } int { |v| if (v as f64) < min { min as i64 } else if (v as f64) > max { max as i64 } else { v } }
         cuda(NUM) "rt_hardtanh(x, min, max)"
-        grad [x] |g, x| g.mul(&x.gt_scalar(min)?.logical_and(&x.lt_scalar(max)?)?.to_dtype(g.dtype())?);
+        grad [x] |g, x| act_grad(UnaryOp::Hardtanh { min, max }, g, x, || g.mul(&x.gt_scalar(min)?.logical_and(&x.lt_scalar(max)?)?.to_dtype(g.dtype())?));
         names [] function no
         "Clamps the elements of `input` to [min_val, max_val] (the HardTanh activation).")
     // ---- float math (integer inputs promote to the default float dtype) ----
@@ -218,7 +218,7 @@ macro_rules! unary_table {
     (Tanh tanh "tanh" float
         cpu { fma |v| v.vtanh::<FMA>() } int {}
         cuda(FC) "rt_tanh(x)"
-        grad [y] |g, y| g.mul(&y.square()?.neg()?.add_scalar(1.0)?);
+        grad [y] |g, y| act_grad(UnaryOp::Tanh, g, y, || g.mul(&y.square()?.neg()?.add_scalar(1.0)?));
         names [(tanh tanh_)] function yes
         "Returns a new tensor with the hyperbolic tangent of the elements of `input`.")
     (Asinh asinh "asinh" float
@@ -242,7 +242,7 @@ macro_rules! unary_table {
     (Sigmoid sigmoid "sigmoid" float
         cpu { fma |v| F::one() / (F::one() + (-v).vexp::<FMA>()) } int {}
         cuda(FC) "C(1) / (C(1) + rt_exp(-x))"
-        grad [y] |g, y| g.mul(&y.mul(&y.neg()?.add_scalar(1.0)?)?);
+        grad [y] |g, y| act_grad(UnaryOp::Sigmoid, g, y, || g.mul(&y.mul(&y.neg()?.add_scalar(1.0)?)?));
         names [(sigmoid sigmoid_)] function yes
         "Computes the logistic sigmoid of the elements of `input`: out = 1 / (1 + e^-input).")
     (Logit logit "logit" float
@@ -278,89 +278,88 @@ macro_rules! unary_table {
     (Gelu gelu "gelu" float
         cpu { fma |v| F::c(0.5) * v * (F::one() + (v * F::FRAC_1_SQRT_2()).verf::<FMA>()) } int {}
         cuda(F) "C(0.5) * x * (C(1) + rt_erf(x * C(0.70710678118654752440)))"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Gelu, g, x, || {
             let cdf = x.mul_scalar(std::f64::consts::FRAC_1_SQRT_2)?.erf()?.add_scalar(1.0)?.mul_scalar(0.5)?;
             let pdf = x.square()?.mul_scalar(-0.5)?.exp()?.mul_scalar(1.0 / (2.0 * std::f64::consts::PI).sqrt())?;
             g.mul(&cdf.add(&x.mul(&pdf)?)?)
-        };
+        });
         names [] function no
         "Applies the Gaussian Error Linear Unit: out = input * Phi(input).")
     (GeluTanh gelu_tanh "gelu" float
         cpu { fma |v| F::c(0.5) * v * (F::one() + (F::c(crate::opdefs::unary::GELU_K) * (v + F::c(0.044715) * v * v * v)).vtanh::<FMA>()) } int {}
         cuda(F) "C(0.5) * x * (C(1) + rt_tanh(C(0.79788456080286535588) * (x + C(0.044715) * x * x * x)))"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::GeluTanh, g, x, || {
             let k = crate::opdefs::unary::GELU_K;
             let t = x.add(&x.pow_scalar(3.0)?.mul_scalar(0.044715)?)?.mul_scalar(k)?.tanh()?;
             let dinner = x.square()?.mul_scalar(3.0 * 0.044715)?.add_scalar(1.0)?.mul_scalar(k)?;
             let left = t.add_scalar(1.0)?.mul_scalar(0.5)?;
             let right = x.mul_scalar(0.5)?.mul(&t.square()?.neg()?.add_scalar(1.0)?)?.mul(&dinner)?;
             g.mul(&left.add(&right)?)
-        };
+        });
         names [] function no
         "GELU with the tanh approximation (gelu(approximate='tanh')).")
     (Silu silu "silu" float
         cpu { fma |v| v / (F::one() + (-v).vexp::<FMA>()) } int {}
         cuda(F) "x / (C(1) + rt_exp(-x))"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Silu, g, x, || {
             let s = x.sigmoid()?;
             g.mul(&s.mul(&x.mul(&s.neg()?.add_scalar(1.0)?)?.add_scalar(1.0)?)?)
-        };
+        });
         names [(silu silu_)] function no
         "Applies the Sigmoid Linear Unit (swish): out = input * sigmoid(input).")
     (Mish mish "mish" float
         cpu { fma |v| v * softplus::<F, FMA>(v, F::one(), F::c(20.0)).vtanh::<FMA>() } int {}
         cuda(F) "x * rt_tanh(rt_log1p(rt_exp(x)))"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Mish, g, x, || {
             let tsp = x.unary(UnaryOp::Softplus { beta: 1.0, threshold: 20.0 })?.tanh()?;
             g.mul(&tsp.add(&x.mul(&tsp.square()?.neg()?.add_scalar(1.0)?)?.mul(&x.sigmoid()?)?)?)
-        };
+        });
         names [(mish mish_)] function no
         "Applies the Mish activation: out = input * tanh(softplus(input)).")
     (Softplus { beta, threshold } softplus "softplus" float
         cpu { fma |v| softplus::<F, FMA>(v, F::c(beta), F::c(threshold)) } int {}
         cuda(F) "x * C(beta) > C(threshold) ? x : rt_log1p(rt_exp(x * C(beta))) / C(beta)"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Softplus { beta, threshold }, g, x, || {
             let s = x.mul_scalar(beta)?.sigmoid()?;
             let lin = x.mul_scalar(beta)?.gt_scalar(threshold)?;
             g.mul(&lin.choose(crate::scalar::Scalar::Float(1.0), &s)?)
-        };
+        });
         names [] function no
         "Applies the Softplus function: out = log(1 + e^(beta * input)) / beta, linear above threshold.")
     (Elu { alpha } elu "elu" float
         cpu { fma |v| if v > F::zero() { v } else { F::c(alpha) * v.vexpm1::<FMA>() } } int {}
         cuda(F) "x > C(0) ? x : C(alpha) * rt_expm1(x)"
-        grad [x] |g, x| g.mul(&x.gt_scalar(0.0)?.choose(crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?);
+        grad [x] |g, x| act_grad(UnaryOp::Elu { alpha }, g, x, || g.mul(&x.gt_scalar(0.0)?.choose(crate::scalar::Scalar::Float(1.0), &x.exp()?.mul_scalar(alpha)?)?));
         names [] function no
         "Applies the Exponential Linear Unit: out = input if input > 0 else alpha * (e^input - 1).")
     (LeakyRelu { slope } leaky_relu "leaky_relu" float
         cpu { |v| if v > F::zero() { v } else { v * F::c(slope) } } int {}
         cuda(F) "x > C(0) ? x : x * C(slope)"
-        grad [x] |g, x| {
-            let one = crate::scalar::Scalar::Float(1.0);
-            let d = x.gt_scalar(0.0)?.choose(one, crate::scalar::Scalar::Float(slope))?;
-            g.mul(&d.to_dtype(g.dtype())?)
-        };
+        grad [x] |g, x| act_grad(UnaryOp::LeakyRelu { slope }, g, x, || {
+            // g or g * slope (the slope applied in g's dtype, not rounded through float32 first)
+            x.gt_scalar(0.0)?.choose(g, &g.mul_scalar(slope)?)
+        });
         names [] function no
         "Applies the leaky ReLU: out = input if input > 0 else negative_slope * input.")
     // ---- kernels issue 17 asked for (were nn.functional compositions) ----
     (Hardswish hardswish "hardswish" float
         cpu { |v| { let r = v + F::c(3.0); let r = if r < F::zero() { F::zero() } else { r }; v * (if r > F::c(6.0) { F::c(6.0) } else { r }) / F::c(6.0) } } int {}
         cuda(F) "x * rt_min(rt_max(x + C(3), C(0)), C(6)) / C(6)"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Hardswish, g, x, || {
             // PyTorch's hardswish_backward: 0 up to -3, x / 3 + 1/2 strictly inside (-3, 3), 1 from 3.
             let mid = x.div_scalar(3.0)?.add_scalar(0.5)?;
             let d = x.ge_scalar(3.0)?.choose(crate::scalar::Scalar::Float(1.0), &mid)?;
             g.mul(&x.gt_scalar(-3.0)?.choose(&d, crate::scalar::Scalar::Float(0.0))?)
-        };
+        });
         names [] function no
         "Applies the hard swish: out = input * relu6(input + 3) / 6.")
     (Hardsigmoid hardsigmoid "hardsigmoid" float
         cpu { |v| { let r = v + F::c(3.0); let r = if r < F::zero() { F::zero() } else { r }; (if r > F::c(6.0) { F::c(6.0) } else { r }) / F::c(6.0) } } int {}
         cuda(F) "rt_min(rt_max(x + C(3), C(0)), C(6)) / C(6)"
-        grad [x] |g, x| {
+        grad [x] |g, x| act_grad(UnaryOp::Hardsigmoid, g, x, || {
             let inside = x.gt_scalar(-3.0)?.logical_and(&x.lt_scalar(3.0)?)?;
             g.mul(&inside.to_dtype(g.dtype())?.div_scalar(6.0)?)
-        };
+        });
         names [] function no
         "Applies the hard sigmoid: out = relu6(input + 3) / 6.")
     (Hardshrink { lambd } hardshrink "hardshrink" float
@@ -380,9 +379,19 @@ macro_rules! unary_table {
         // exp keeps denormal z, so far above 0 the result is -e^-x as in PyTorch, not 0
         cpu { fma |v| { let m = if v < F::zero() { v } else { F::zero() }; let z = (-v.abs()).vexp_full::<FMA>(); let u = F::one() + z; m - (u.vln::<FMA>() + (z - (u - F::one())) / u) } } int {}
         cuda(F) "rt_min(x, C(0)) - rt_log1p(rt_exp(-rt_absv(x)))"
-        grad [x] |g, x| g.mul(&x.neg()?.sigmoid()?);
+        grad [x] |g, x| act_grad(UnaryOp::LogSigmoid, g, x, || g.mul(&x.neg()?.sigmoid()?));
         names [] function no
         "Applies log(sigmoid(input)) = min(input, 0) - log1p(e^-|input|), stable for large |input|.")
+    // ---- elementwise losses (speednn2): the per-element term, its derivative fused in backward ----
+    (SmoothL1 { beta } smooth_l1 "smooth_l1_loss" float
+        cpu { |v| { let a = v.abs(); if a < F::c(beta) { F::c(0.5) * a * a / F::c(beta) } else { a - F::c(0.5 * beta) } } } int {}
+        cuda(F) "rt_absv(x) < C(beta) ? C(0.5) * rt_absv(x) * rt_absv(x) / C(beta) : rt_absv(x) - C(0.5 * beta)"
+        grad [x] |g, x| act_grad(UnaryOp::SmoothL1 { beta }, g, x, || {
+            // d/dx = clamp(x / beta, -1, 1): hardtanh's value (its own derivative, 1 strictly inside, is the second order)
+            g.mul(&x.div_scalar(beta)?.unary(UnaryOp::Hardtanh { min: -1.0, max: 1.0 })?)
+        });
+        names [] function no
+        "The smooth L1 loss of a difference `input` (beta > 0): 0.5 * input^2 / beta where |input| < beta, else |input| - beta / 2.")
     (RoundDecimals { decimals } round_decimals "round" float
         cpu { |v| round_half_even(v * F::c(10f64.powi(decimals as i32))) / F::c(10f64.powi(decimals as i32)) } int {}
         cuda(F) "rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"

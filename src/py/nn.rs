@@ -301,7 +301,8 @@ fn nll_loss(
 
 /// The activation rows bound for `nn.functional` only (PyTorch has no `Tensor` method for them):
 /// "elu" (p0 = alpha), "leaky_relu" (p0 = slope), "hardtanh" (p0, p1 = min, max), "hardswish",
-/// "hardsigmoid", "hardshrink" / "softshrink" (p0 = lambd), "log_sigmoid".
+/// "hardsigmoid", "hardshrink" / "softshrink" (p0 = lambd), "log_sigmoid", "smooth_l1" (p0 = beta > 0,
+/// the elementwise term of `smooth_l1_loss`).
 fn activation_op(name: &str, p0: f64, p1: f64) -> PyResult<crate::opdefs::UnaryOp> {
     use crate::opdefs::UnaryOp;
     Ok(match name {
@@ -313,6 +314,7 @@ fn activation_op(name: &str, p0: f64, p1: f64) -> PyResult<crate::opdefs::UnaryO
         "hardshrink" => UnaryOp::Hardshrink { lambd: p0 },
         "softshrink" => UnaryOp::Softshrink { lambd: p0 },
         "log_sigmoid" => UnaryOp::LogSigmoid,
+        "smooth_l1" => UnaryOp::SmoothL1 { beta: p0 },
         _ => return Err(PyValueError::new_err(format!("_activation: unknown activation {:?}", name))),
     })
 }

@@ -886,11 +886,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _get_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise ValueError("smooth_l1_loss does not support negative values for beta.")
-    d = (input - target).abs()
     if beta == 0.0:
-        return _reduce(d, reduction)
-    loss = rtorch.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
-    return _reduce(loss, reduction)
+        return _reduce((input - target).abs(), reduction)
+    # One elementwise row (its backward one fused pass) instead of a where over five ops.
+    return _reduce(rtorch._rtorch._activation(input - target, "smooth_l1", float(beta)), reduction)
 
 
 @_grad_fn_name("HuberLossBackward0")
@@ -1099,13 +1098,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(
             f"Target size ({list(target.shape)}) must be the same as input size ({list(input.shape)})"
         )
-    # softplus(-x) = log(1 + exp(-x)) = relu(-x) + log1p(exp(-|x|))
-    sp_neg = (-input).relu() + (-input.abs()).exp().log1p()
+    # softplus(-x) = log(1 + exp(-x)) = -log_sigmoid(x): one stable row, its backward one fused pass
+    log_sig = rtorch._rtorch._activation(input, "log_sigmoid")
     if pos_weight is not None:
         log_weight = (pos_weight - 1.0) * target + 1.0
-        loss = (1.0 - target) * input + log_weight * sp_neg
+        loss = (1.0 - target) * input - log_weight * log_sig
     else:
-        loss = (1.0 - target) * input + sp_neg
+        loss = (1.0 - target) * input - log_sig
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
@@ -1431,7 +1430,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dim - 1](input, sizes)
     ftype = _interp_np_dtype(input.dtype)
     out = input
-    for k in range(dim):
+    # The last dim first, as PyTorch nests its sums (W inside H inside D: the same rounding); the
+    # last-dim pass (a gather per output) also runs on the smallest tensor when upsampling.
+    for k in reversed(range(dim)):
         d = 2 + k
         i, o, s = in_sizes[k], sizes[k], scales[k]
         if mode.startswith("nearest"):

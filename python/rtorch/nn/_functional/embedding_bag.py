@@ -13,19 +13,20 @@ def _bags(input, offsets, include_last_offset):
         pos = np.arange(b * length, dtype=np.int64).reshape(b, length)
         return pos, np.ones((b, length), dtype=bool)
     n = input.shape[0]
-    off = [int(v) for v in offsets.tolist()]
-    if off and off[0] != 0:
+    # NumPy over the offsets (a Python loop here cost more than the gather itself)
+    off = np.asarray(offsets.tolist(), dtype=np.int64).reshape(-1)
+    if off.size and off[0] != 0:
         raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
-                           f"position 0. However, got {off[0]}")
-    if any(b < a for a, b in zip(off, off[1:])) or (off and off[-1] > n):
+                           f"position 0. However, got {int(off[0])}")
+    if np.any(off[1:] < off[:-1]) or (off.size and off[-1] > n):
         raise RuntimeError(f"embedding_bag: offsets must be non-decreasing and at most the number of indices "
-                           f"({n}), got {off}")
-    ends = off[1:] if include_last_offset else off[1:] + [n]
+                           f"({n}), got {off.tolist()}")
     starts = off[:-1] if include_last_offset else off
-    sizes = np.array([e - s for s, e in zip(starts, ends)], dtype=np.int64)
+    ends = off[1:] if include_last_offset else np.append(off[1:], n)[:off.size]
+    sizes = ends - starts
     longest = int(sizes.max()) if len(sizes) else 0
     j = np.arange(max(longest, 1))[None, :]
-    pos = np.array(starts, dtype=np.int64).reshape(-1, 1) + j
+    pos = starts.reshape(-1, 1) + j
     mask = j < sizes.reshape(-1, 1)
     return np.where(mask, pos, 0), mask
 

@@ -1,6 +1,7 @@
 """nn.functional resampling aliases and sampling: upsample / upsample_nearest / upsample_bilinear (deprecated
 forms of interpolate), gumbel_softmax, affine_grid and grid_sample (its corner indices and weights composed from
 tensor ops, then one native tap gather on the CPU)."""
+import math
 import warnings
 
 import rtorch
@@ -186,9 +187,17 @@ def _sample(flat, sizes, taps):
                      ((*_linear_index(sizes, idx), w) for idx, w in taps)))
     native = getattr(rtorch._rtorch, "_gather_taps", None)
     if native is not None and flat.device.type == "cpu" and flat.dtype.is_floating_point:
-        out = native(flat.unsqueeze(-1), rtorch.stack(lins, -1), rtorch.stack(ws, -1).to(flat.dtype))
-        if out is not None:
-            return out.squeeze(-1)
+        idx, w = rtorch.stack(lins, -1), rtorch.stack(ws, -1).to(flat.dtype)
+        if flat.shape[1] >= 8:
+            # Channels last ([N, 1, S, C]): each tap is one vector multiply-add over a location's channels,
+            # not C scalar gathers; the two transposing copies cost less than the gathers they replace.
+            out = native(flat.transpose(1, 2).unsqueeze(1), idx, w)
+            if out is not None:
+                return out.squeeze(1).transpose(1, 2).contiguous()
+        else:
+            out = native(flat.unsqueeze(-1), idx, w)
+            if out is not None:
+                return out.squeeze(-1)
     n, c = flat.shape[:2]
     out = None
     for lin, w in zip(lins, ws):
@@ -249,8 +258,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     n, c = input.shape[:2]
     sizes = list(input.shape[2:])                       # (D,) H, W
     out_sp = list(grid.shape[1:-1])
-    g = grid.reshape(n, -1, n_sp).to(input.dtype)
-    flat = input.reshape(n, c, -1)
+    # explicit sizes (not -1): an empty batch reshapes too
+    g = grid.reshape(n, math.prod(out_sp), n_sp).to(input.dtype)
+    flat = input.reshape(n, c, math.prod(sizes))
     # grid's last dim is (x, y, z): x indexes the last spatial dim
     coords = [g[..., n_sp - 1 - k] for k in range(n_sp)]   # per spatial dim, first first
     if mode == "bicubic":
