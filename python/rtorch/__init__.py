@@ -403,6 +403,26 @@ def set_num_threads(n):
     _rtorch.set_num_threads(n)
 
 
+def set_flush_denormal(mode):
+    """Disables denormal floating-point numbers on the CPU: with ``mode=True``, denormal inputs and results are
+    flushed to zero (the x86-64 FTZ/DAZ bits, on the calling thread and every kernel thread). Returns ``True`` when
+    the CPU supports it, as PyTorch does.
+
+    Args:
+        mode (bool): whether to flush denormals to zero.
+
+    Example::
+
+        >>> rtorch.set_flush_denormal(True)
+        True
+        >>> rtorch.set_flush_denormal(False)
+        True
+    """
+    if not isinstance(mode, _builtins.bool):
+        raise RuntimeError(f"flush_denormal expects a bool, but got {type(mode).__name__}")
+    return _rtorch.set_flush_denormal(mode)
+
+
 # Functional forms of the Tensor methods not (yet) declared in the op tables: one implementation (the
 # native method) serves both.
 _METHODS = """round add sub subtract div divide pow clamp clip lerp logit nan_to_num isclose allclose equal sum nansum mean

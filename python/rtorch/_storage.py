@@ -181,9 +181,13 @@ class TypedStorage:
             self._untyped_storage = UntypedStorage(device=device)
 
     def _typed(self):
+        """A 1-D tensor of ``dtype`` over the bytes (sharing them)."""
         b = self._untyped_storage._bytes
-        item = rtorch.empty(0, dtype=self.dtype).element_size()
-        return b[: b.shape[0] // item * item].view(self.dtype)
+        item = self.element_size()
+        if b.storage_offset() % item:
+            raise RuntimeError(f"a {self.dtype} storage must start at a multiple of {item} bytes")
+        return rtorch.empty(0, dtype=self.dtype, device=b.device)._set_storage_view(
+            b, [b.shape[0] // item], [1], b.storage_offset() // item)
 
     def size(self):
         """The number of ``dtype`` elements."""
@@ -327,8 +331,8 @@ def set_(self, source=None, storage_offset=0, size=None, stride=None):
         return self._set_storage_view(empty, [0], [1], 0)
     if isinstance(source, rtorch.Tensor):
         if source.dtype != self.dtype:
-            raise RuntimeError(f"Could not set tensor of type {_c_name(self.dtype)} to a tensor of type "
-                               f"{_c_name(source.dtype)}")
+            raise RuntimeError(f"Could not set tensor of type {_c_name(source.dtype)} to a tensor of type "
+                               f"{_c_name(self.dtype)}")
         if size is None:
             return self._set_storage_view(source, list(source.shape), list(source.stride()), source.storage_offset()
                                           if storage_offset == 0 else storage_offset)
