@@ -404,9 +404,10 @@ def set_num_threads(n):
 
 
 def set_flush_denormal(mode):
-    """Disables denormal floating-point numbers on the CPU: with ``mode=True``, denormal inputs and results are
-    flushed to zero (the x86-64 FTZ/DAZ bits, on the calling thread and every kernel thread). Returns ``True`` when
-    the CPU supports it, as PyTorch does.
+    """Disables denormal floating-point numbers on the CPU.
+
+    With ``mode=True``, denormal inputs and results are flushed to zero (the x86-64 FTZ/DAZ bits, on the calling
+    thread and every kernel thread). Returns ``True`` when the CPU supports it, as PyTorch does.
 
     Args:
         mode (bool): whether to flush denormals to zero.

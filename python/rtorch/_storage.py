@@ -17,9 +17,10 @@ def _device_name(t):
 
 
 class UntypedStorage:
-    """The bytes behind tensors (``torch.UntypedStorage``): ``UntypedStorage(n)`` allocates ``n`` zeroed bytes,
-    ``UntypedStorage(seq)`` copies a sequence of byte values; ``tensor.untyped_storage()`` is the storage a tensor
-    views (shared: writes through one are seen by the other).
+    """The bytes behind tensors (``torch.UntypedStorage``).
+
+    ``UntypedStorage(n)`` allocates ``n`` zeroed bytes, ``UntypedStorage(seq)`` copies a sequence of byte values;
+    ``tensor.untyped_storage()`` is the storage a tensor views (shared: writes through one are seen by the other).
 
     Example::
 
@@ -67,7 +68,7 @@ class UntypedStorage:
         return self.nbytes()
 
     def element_size(self):
-        """1: the elements are bytes."""
+        """Returns 1: the elements are bytes."""
         return 1
 
     def data_ptr(self):
@@ -143,7 +144,7 @@ class UntypedStorage:
         return UntypedStorage._from_bytes(self._bytes.to(device))
 
     def resize_(self, size):
-        """rtorch storages have a fixed size; raises ``RuntimeError`` (as PyTorch does for a non-resizable storage)."""
+        """Raises ``RuntimeError`` for a new size: rtorch storages have a fixed size (PyTorch's non-resizable case)."""
         if size == self.nbytes():
             return self
         raise RuntimeError("Trying to resize storage that is not resizable")
@@ -155,8 +156,9 @@ class UntypedStorage:
 
 
 class TypedStorage:
-    """The legacy typed view of a storage (``torch.TypedStorage``, what ``tensor.storage()`` returns): elements of
-    ``dtype`` over an :class:`UntypedStorage`.
+    """The legacy typed view of a storage (``torch.TypedStorage``).
+
+    What ``tensor.storage()`` returns: elements of ``dtype`` over an :class:`UntypedStorage`.
 
     Example::
 
@@ -307,9 +309,11 @@ def _contiguous_strides(size):
 
 
 def set_(self, source=None, storage_offset=0, size=None, stride=None):
-    """Make this tensor view ``source``'s memory (in place): another tensor's storage with its size, stride and
-    offset, a storage (:class:`UntypedStorage`/:class:`TypedStorage`) with ``storage_offset``/``size``/``stride``
-    (a 1-D view of the whole storage by default), or, with no source, an empty storage.
+    """Makes this tensor view ``source``'s memory, in place.
+
+    ``source`` is another tensor (its storage, size, stride and offset), a storage (:class:`UntypedStorage`/
+    :class:`TypedStorage`) with ``storage_offset``/``size``/``stride`` (a 1-D view of the whole storage by default),
+    or nothing (an empty storage).
 
     Args:
         source (Tensor or storage, optional): the memory to view; same dtype for a tensor.
