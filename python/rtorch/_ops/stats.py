@@ -392,7 +392,10 @@ def histogram(input, bins: int | Tensor, *, range: tuple[float, float] | None = 
         n = edges.shape[0] - 1
         lo, hi = (float(edges[0]), float(edges[-1])) if n >= 0 else (0.0, 0.0)
     else:
-        n = operator.index(bins)
+        try:
+            n = operator.index(bins)
+        except TypeError:
+            raise TypeError(f"histogram(): argument 'bins' must be int or Tensor, not {type(bins).__name__}") from None
         if n <= 0:
             raise RuntimeError(f"torch.histogramdd: bins must be > 0, but got {n} for dimension 0")
         if range is not None:
@@ -678,6 +681,8 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
         out = flat[new_run]
         inv_shape = input.shape
     else:
+        if input.dim() == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = _common.wrap_dim(dim, input.dim())
         moved = movedim(input, d, 0)
         n = moved.shape[0]

@@ -250,6 +250,9 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def _dropout_impl(input, p, training, inplace, feature=False, alpha=False):
     """PyTorch's ``_dropout_impl``: a Bernoulli(1 - p) mask (one per channel for feature dropout), scaled by
     1 / (1 - p), or with alpha dropout the affine map that keeps SELU's mean and variance."""
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        name = ("feature_" if feature else "") + ("alpha_" if alpha else "") + "dropout" + ("_" if inplace else "")
+        raise TypeError(f"{name}(): argument 'p' (position 2) must be float, not {type(p).__name__}")
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p == 0.0 or not training or input.numel() == 0:
