@@ -62,17 +62,19 @@ pub fn sync() {
 
 #[cfg(test)]
 mod tests {
+    // Only this thread's register is touched: the global setting would reach the pool workers that
+    // concurrently running unit tests use (the Python suite, which runs one test at a time, checks the
+    // pool: tests/test_storage_objects.py::test_set_flush_denormal).
     #[test]
-    fn flushes_denormal_products_on_this_thread_and_the_pool() {
+    #[cfg(target_arch = "x86_64")]
+    fn ftz_daz_flush_denormal_products_on_this_thread() {
         let tiny = f32::MIN_POSITIVE; // 2^-126: halving it gives a denormal
         let half = std::hint::black_box(0.5f32);
-        assert!(super::set(true));
-        assert_eq!(std::hint::black_box(tiny) * half, 0.0);
-        let out: Vec<f32> = crate::cpu::threads::parallel_map(64, 8, |_| std::hint::black_box(tiny) * half);
-        assert!(out.iter().all(|&v| v == 0.0));
-        assert!(super::set(false));
-        assert!(std::hint::black_box(tiny) * half > 0.0);
-        let out: Vec<f32> = crate::cpu::threads::parallel_map(64, 8, |_| std::hint::black_box(tiny) * half);
-        assert!(out.iter().all(|&v| v > 0.0));
+        super::apply(true);
+        let flushed = std::hint::black_box(tiny) * half;
+        super::apply(false);
+        let kept = std::hint::black_box(tiny) * half;
+        assert_eq!(flushed, 0.0);
+        assert!(kept > 0.0);
     }
 }
