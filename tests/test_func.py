@@ -32,6 +32,15 @@ def fd_jacobian(f, x, eps=1e-6):
         jac[(Ellipsis,) + idx] = (f(t64(xp)).detach().numpy() - f(t64(xm)).detach().numpy()) / (2 * eps)
     return jac
 
+def assert_same_errors(cases):
+    """Each ``(ours, theirs)``: rtorch's call raises the exception type and message PyTorch's raised (recorded)."""
+    for ours, theirs in cases:
+        ref = torch_ref(theirs)
+        with pytest.raises(Exception) as info:
+            ours()
+        assert type(info.value).__name__ == ref.type
+        assert str(info.value) == ref.message
+
 
 def f_vec(x):
     return rtorch.stack([x[0] * x[1].sin(), (x ** 2).sum(), x.exp()[2] / (1 + x[0] ** 2)])
@@ -104,12 +113,7 @@ def test_grad_errors_match_pytorch():
         (lambda: grad(lambda x, y: x.sum(), argnums=1)(x, 3),
          lambda torch: catch(torch.func.grad(lambda x, y: x.sum(), argnums=1), torch.zeros(3), 3)),
     ]
-    for ours, theirs in cases:
-        ref = torch_ref(theirs)
-        with pytest.raises(Exception) as info:
-            ours()
-        assert type(info.value).__name__ == ref.type
-        assert str(info.value) == ref.message
+    assert_same_errors(cases)
 
 
 # ------------------------------------------------------- jacobians, jvp, vjp ------------------------------------------
@@ -177,12 +181,7 @@ def test_jvp_vjp_errors_match_pytorch():
         (lambda: vjp(lambda x: x.sin(), x)[1](rtorch.zeros(4)),
          lambda torch: catch(torch.func.vjp(lambda x: x.sin(), torch.zeros(3))[1], torch.zeros(4))),
     ]
-    for ours, theirs in cases:
-        ref = torch_ref(theirs)
-        with pytest.raises(Exception) as info:
-            ours()
-        assert type(info.value).__name__ == ref.type
-        assert str(info.value) == ref.message
+    assert_same_errors(cases)
 
 
 # ----------------------------------------------------------------- vmap -----------------------------------------------
@@ -264,12 +263,7 @@ def test_vmap_errors_match_pytorch():
         (lambda: vmap(lambda v: v, chunk_size=0)(x),
          lambda torch: catch(lambda: torch.func.vmap(lambda v: v, chunk_size=0)(torch.zeros(3)))),
     ]
-    for ours, theirs in cases:
-        ref = torch_ref(theirs)
-        with pytest.raises(Exception) as info:
-            ours()
-        assert type(info.value).__name__ == ref.type
-        assert str(info.value) == ref.message
+    assert_same_errors(cases)
 
 
 # ---------------------------------------------------------- module state ----------------------------------------------
@@ -328,12 +322,7 @@ def test_functional_call_tied_weights_and_errors():
                              ({"weight": torch.zeros(2, 2)}, {"weight": torch.zeros(2, 2)}), (torch.ones(1, 2),))),
         (lambda: stack_module_state([]), lambda torch: catch(torch.func.stack_module_state, [])),
     ]
-    for ours, theirs in cases:
-        ref = torch_ref(theirs)
-        with pytest.raises(Exception) as info:
-            ours()
-        assert type(info.value).__name__ == ref.type
-        assert str(info.value) == ref.message
+    assert_same_errors(cases)
 
 
 def test_model_ensemble_with_stack_module_state():
