@@ -8,7 +8,8 @@ from hypothesis.extra import numpy as hnp
 
 import rtorch as torch
 from rtorch.autograd import gradcheck, gradgradcheck
-from helpers import leaf
+from helpers import assert_close, leaf
+from torch_ref import torch_ref
 
 
 UNARY_OPS = {
@@ -409,6 +410,35 @@ def test_register_hook_handle_removes_the_hook():
     assert type(handle).__name__ == "RemovableHandle"
     (z * 5).sum().backward()
     assert z.grad.item() == 5.0
+
+
+def _leaf_hook_scenario(torch, use_grad):
+    """A leaf reached by three edges (x * x + x): its hook must run once, on the summed gradient, as
+    PyTorch's AccumulateGrad does; a non-linear hook (clamp) tells one call on the sum from one per edge."""
+    x = torch.tensor([0.5, -2.0, 3.0], requires_grad=True)
+    calls = []
+    x.register_hook(lambda g: calls.append(g.detach().clone()) or g.clamp(-1.0, 4.0))
+    post = []
+    x.register_post_accumulate_grad_hook(lambda t: post.append(t.grad.detach().clone()))
+    loss = (x * x + x).sum()
+    if use_grad:
+        (g,) = torch.autograd.grad(loss, x)
+    else:
+        loss.backward()
+        g = x.grad
+    return g, calls, post
+
+
+@pytest.mark.parametrize("use_grad", [False, True])
+def test_leaf_hook_runs_once_on_summed_gradient(use_grad):
+    ref = torch_ref(lambda torch: _leaf_hook_scenario(torch, use_grad))
+    g, calls, post = _leaf_hook_scenario(torch, use_grad)
+    assert len(calls) == len(ref[1]) == 1
+    assert_close(calls[0], ref[1][0])
+    assert_close(g, ref[0])
+    assert len(post) == len(ref[2])
+    for a, b in zip(post, ref[2]):
+        assert_close(a, b)
 
 
 def test_function_mark_non_differentiable_and_all_output_grads():

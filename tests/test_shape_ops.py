@@ -203,3 +203,20 @@ def test_sum_to_size_gradient_and_errors():
         x.sum_to_size("ab")
     with pytest.raises(TypeError, match="sum_to_size"):
         x.sum_to_size(1.0, 3)
+
+
+@pytest.mark.parametrize("mode", ["replicate", "circular", "reflect"])
+def test_pad_of_empty_batch_with_huge_padding_is_cheap(mode):
+    # Another dim is 0: the result is empty whatever the padding, so no index vector of ~1e8 entries is built
+    # (the fuzzer found ReflectionPad3d(69150684) on an empty input spending seconds and a gigabyte on one).
+    x = rtorch.zeros(0, 3, 4, requires_grad=True)
+    if mode == "replicate":
+        y = rtorch.nn.functional.pad(x, (100_000_000, 5), mode=mode)
+        assert y.shape == (0, 3, 100_000_009) and y.requires_grad
+        y.sum().backward()
+        assert x.grad.shape == (0, 3, 4)
+    else:
+        with pytest.raises(RuntimeError, match="wrapping around|Padding size should be less"):
+            rtorch.nn.functional.pad(x, (69_150_684, 1), mode=mode)
+    y = rtorch.nn.functional.pad(x, (2, 3), mode=mode)
+    assert y.shape == (0, 3, 9)

@@ -300,6 +300,11 @@ class Tensor:
     @grad.setter
     def grad(self, value: Tensor | None) -> None: ...
     @property
+    def grad_dtype(self) -> _dtype | None:
+        """The allowed dtype of :attr:`grad` (by default the tensor's own dtype)."""
+    @grad_dtype.setter
+    def grad_dtype(self, value: _dtype | None) -> None: ...
+    @property
     def is_leaf(self) -> _bool:
         """``True`` for tensors not produced by a recorded operation (made by the user, or not requiring grad)."""
     @property

@@ -6,38 +6,61 @@ use crate::tensor::{Tensor, TensorImpl};
 use crate::{bail, err};
 use std::collections::{BinaryHeap, HashMap};
 
-/// A leaf with post-accumulate-grad hooks: gradient deliveries still to come in this pass and
-/// whether one reached `.grad` (its hooks run once, after the last).
-struct PostHookLeaf {
+/// A leaf reached by this pass: gradient edges still to come, the sum of what arrived so far, and
+/// whether `.grad` received it. As PyTorch's AccumulateGrad does, a leaf used several times gets its
+/// hooks and its accumulation once, on the sum, after its last edge (or at the end of the pass).
+struct PendingLeaf {
     pending: usize,
+    buf: Option<Tensor>,
     got: bool,
     leaf: Tensor,
 }
 
-/// Count one more gradient edge into leaf `t` (only leaves with post-accumulate hooks are tracked).
-fn count_leaf_edge(post: &mut HashMap<usize, PostHookLeaf>, t: &Tensor) {
+/// Count one more gradient edge into leaf `t`.
+fn count_leaf_edge(leaves: &mut HashMap<usize, PendingLeaf>, t: &Tensor) {
     let k = Arc::as_ptr(&t.0) as usize;
-    if let Some(s) = post.get_mut(&k) {
-        s.pending += 1;
-    } else if !t.meta().post_accumulate_hooks.is_empty() {
-        post.insert(k, PostHookLeaf { pending: 1, got: false, leaf: t.clone() });
-    }
+    leaves.entry(k).or_insert_with(|| PendingLeaf { pending: 0, buf: None, got: false, leaf: t.clone() }).pending += 1;
 }
 
-/// One gradient edge into `t` was delivered (or skipped); after the last, run its hooks if its
-/// `.grad` received anything.
-fn leaf_edge_done(post: &mut HashMap<usize, PostHookLeaf>, t: &Tensor, delivered: bool) -> Result<()> {
-    let k = Arc::as_ptr(&t.0) as usize;
-    let Some(s) = post.get_mut(&k) else { return Ok(()) };
-    s.pending -= 1;
-    s.got |= delivered;
-    if s.pending == 0 {
-        let s = post.remove(&k).expect("present");
+/// Where a leaf's summed gradient goes: `.grad`, or `autograd.grad`'s results.
+struct LeafSink<'a> {
+    targets: &'a Option<Vec<Target>>,
+    accumulate_into_grad: bool,
+}
+
+impl LeafSink<'_> {
+    /// One gradient edge into `t` arrived (`g`) or was skipped (`None`); after the last, the sum is
+    /// delivered and, where it reached `.grad`, the post-accumulate hooks run.
+    fn edge_done(
+        &self,
+        leaves: &mut HashMap<usize, PendingLeaf>,
+        captured: &mut [Option<Tensor>],
+        t: &Tensor,
+        g: Option<Tensor>,
+    ) -> Result<()> {
+        let k = Arc::as_ptr(&t.0) as usize;
+        let s = leaves.get_mut(&k).expect("leaf edge counted in the first pass");
+        if let Some(g) = g {
+            accumulate(&mut s.buf, g)?;
+        }
+        s.pending -= 1;
+        if s.pending == 0 {
+            let s = leaves.remove(&k).expect("present");
+            self.finish(captured, s)?;
+        }
+        Ok(())
+    }
+
+    /// Deliver what a leaf received (hooks, `grad_dtype`, accumulation), then its post-accumulate hooks.
+    fn finish(&self, captured: &mut [Option<Tensor>], mut s: PendingLeaf) -> Result<()> {
+        if let Some(g) = s.buf.take() {
+            s.got = deliver_leaf(&s.leaf, g, self.targets, captured, self.accumulate_into_grad)?;
+        }
         if s.got {
             run_post_hooks(&s.leaf)?;
         }
+        Ok(())
     }
-    Ok(())
 }
 
 fn run_post_hooks(t: &Tensor) -> Result<()> {
@@ -107,9 +130,7 @@ pub fn run_backward(
             .collect()
     });
     let mut captured: Vec<Option<Tensor>> = vec![None; inputs.map_or(0, |t| t.len())];
-    // Post-accumulate hooks fire only where gradients go into `.grad` (not for autograd.grad).
-    let track_post = inputs.is_none() || accumulate_into_grad;
-    let mut post: HashMap<usize, PostHookLeaf> = HashMap::new();
+    let mut leaves: HashMap<usize, PendingLeaf> = HashMap::new();
 
     // 1. Dependencies: how many edges point into each node (iterative DFS: no recursion limit).
     let mut deps: HashMap<usize, usize> = HashMap::new();
@@ -120,8 +141,8 @@ pub fn run_backward(
             if nodes.insert(key(&f), f.clone()).is_none() {
                 stack.push(f);
             }
-        } else if track_post {
-            count_leaf_edge(&mut post, t);
+        } else {
+            count_leaf_edge(&mut leaves, t);
         }
     }
     while let Some(n) = stack.pop() {
@@ -133,8 +154,7 @@ pub fn run_backward(
                         stack.push(m.clone());
                     }
                 }
-                Edge::Leaf(t) if track_post => count_leaf_edge(&mut post, t),
-                Edge::Leaf(_) => {}
+                Edge::Leaf(t) => count_leaf_edge(&mut leaves, t),
             }
         }
     }
@@ -142,10 +162,7 @@ pub fn run_backward(
     // 2. Seed gradients.
     let mut buffers: HashMap<usize, Vec<Option<Tensor>>> = HashMap::new();
     let mut ready: BinaryHeap<(u64, usize)> = BinaryHeap::new();
-    let leaf_target = |t: &Tensor| -> Option<usize> {
-        let addr = Arc::as_ptr(&t.0) as usize;
-        targets.as_ref()?.iter().position(|x| matches!(x, Target::Leaf(a) if *a == addr))
-    };
+    let sink = LeafSink { targets: &targets, accumulate_into_grad };
     for (t, g) in roots {
         match t.grad_fn() {
             Some(f) => {
@@ -157,8 +174,7 @@ pub fn run_backward(
                 if !t.meta().requires_grad {
                     bail!(Runtime, "element 0 of tensors does not require grad and does not have a grad_fn");
                 }
-                let got = deliver_leaf(t, g.clone(), &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
-                leaf_edge_done(&mut post, t, got)?;
+                sink.edge_done(&mut leaves, &mut captured, t, Some(g.clone()))?;
             }
         }
     }
@@ -238,7 +254,7 @@ pub fn run_backward(
             let (Some(edge), Some(g)) = (edge, g) else {
                 match edge {
                     Some(Edge::Node(m, _)) => release_dep(m, &mut deps, &buffers, &mut ready),
-                    Some(Edge::Leaf(t)) => leaf_edge_done(&mut post, t, false)?,
+                    Some(Edge::Leaf(t)) => sink.edge_done(&mut leaves, &mut captured, t, None)?,
                     None => {}
                 }
                 continue;
@@ -266,8 +282,7 @@ pub fn run_backward(
             };
             match edge {
                 Edge::Leaf(t) => {
-                    let got = deliver_leaf(t, g, &targets, &mut captured, accumulate_into_grad, &leaf_target)?;
-                    leaf_edge_done(&mut post, t, got)?;
+                    sink.edge_done(&mut leaves, &mut captured, t, Some(g))?;
                 }
                 Edge::Node(m, nr) => {
                     let buf = buffers.entry(key(m)).or_insert_with(|| vec![None; m.num_outputs]);
@@ -279,10 +294,8 @@ pub fn run_backward(
     }
     // Leaves some of whose edges hang from nodes that never ran (no gradient reached them):
     // their `.grad` is final now.
-    for s in post.into_values() {
-        if s.got {
-            run_post_hooks(&s.leaf)?;
-        }
+    for s in leaves.into_values() {
+        sink.finish(&mut captured, s)?;
     }
     Ok(captured)
 }
@@ -306,9 +319,18 @@ fn deliver_leaf(
     targets: &Option<Vec<Target>>,
     captured: &mut [Option<Tensor>],
     accumulate_into_grad: bool,
-    leaf_target: &dyn Fn(&Tensor) -> Option<usize>,
 ) -> Result<bool> {
-    let mut g = g;
+    // A leaf's `grad_dtype` casts what reaches it (`.grad` and `autograd.grad` alike), before its hooks.
+    let want = t.meta().grad_dtype;
+    let mut g = match want {
+        Some(Some(d)) if !d.differentiable() => bail!(
+            Runtime,
+            "backward: a leaf's grad_dtype must be a floating point or complex dtype to receive a gradient, got {}",
+            d
+        ),
+        Some(Some(d)) if g.dtype() != d => g.to_dtype(d)?,
+        _ => g,
+    };
     let hooks = t.meta().hooks.clone();
     for h in hooks {
         if let Some(new) = h(&g)? {
@@ -316,7 +338,9 @@ fn deliver_leaf(
         }
     }
     // Whether `.grad` received the gradient.
-    Ok(match (targets, leaf_target(t)) {
+    let addr = Arc::as_ptr(&t.0) as usize;
+    let leaf_target = targets.as_ref().and_then(|ts| ts.iter().position(|x| matches!(x, Target::Leaf(a) if *a == addr)));
+    Ok(match (targets, leaf_target) {
         (Some(_), Some(i)) => {
             if accumulate_into_grad {
                 accumulate_grad(&t.0, g)?;

@@ -178,10 +178,18 @@ pub fn pad(x: &Tensor, pad: &[i64], mode: &str, value: f64) -> Result<Tensor> {
         if mode == "circular" && (lo > n || hi > n) {
             bail!(Runtime, "Padding value causes wrapping around more than once.");
         }
+        if mode == "reflect" && (lo >= n || hi >= n) {
+            bail!(Runtime, "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({}, {}) at dimension {} of input {:?}", lo, hi, d, x.shape());
+        }
         let len = (n as i128 + lo as i128 + hi as i128).clamp(0, i64::MAX as i128) as usize;
         let mut out_shape = out.shape().to_vec();
         out_shape[d] = len;
         crate::tensor::storage_bytes(&out_shape, out.dtype())?;
+        if out_shape.contains(&0) && ["reflect", "replicate", "circular"].contains(&mode) {
+            // An empty result (another dim is 0): no index vector of `len` entries for nothing to gather.
+            out = out.narrow(d as i64, 0, 1)?.expand(&out_shape)?.contiguous()?;
+            continue;
+        }
         let idx: Vec<i64> = try_collect(len, (-lo..n + hi)
             .map(|i| match mode {
                 "reflect" => {
@@ -193,9 +201,6 @@ pub fn pad(x: &Tensor, pad: &[i64], mode: &str, value: f64) -> Result<Tensor> {
                 "circular" => i.rem_euclid(n),
                 _ => -1,
             }))?;
-        if mode == "reflect" && (lo >= n || hi >= n) {
-            bail!(Runtime, "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({}, {}) at dimension {} of input {:?}", lo, hi, d, x.shape());
-        }
         if idx.iter().any(|&i| i < 0) || (n == 0 && !idx.is_empty()) {
             bail!(NotImplemented, "pad: unsupported mode '{}' (expected constant, reflect, replicate or circular)", mode);
         }

@@ -5,6 +5,7 @@
 pub mod anomaly;
 pub mod backward;
 
+use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
 use crate::{bail, err};
@@ -58,6 +59,9 @@ pub struct AutogradMeta {
     pub post_accumulate_hooks: Vec<PostAccumulateHook>,
     /// Set on views made by view ops (float dtypes): the tensor whose storage they look into.
     pub view: Option<ViewBase>,
+    /// A leaf's `grad_dtype` once assigned: `Some(None)` lets `.grad` have any dtype, `Some(Some(d))`
+    /// makes backward cast incoming gradients to `d`; unset (`None`) means the tensor's own dtype.
+    pub grad_dtype: Option<Option<DType>>,
 }
 
 /// What a view remembers about its base, so in-place writes through the view rewrite the
@@ -349,14 +353,39 @@ impl Tensor {
                     g.shape()
                 );
             }
-            if g.dtype() != self.dtype() {
-                bail!(DType, "assigned grad has data of a different type: expected {}, got {}", self.dtype(), g.dtype());
+            let want = self.meta().grad_dtype.unwrap_or(Some(self.dtype()));
+            match want {
+                Some(d) if g.dtype() != d => bail!(
+                    Runtime,
+                    "attempting to assign a gradient with dtype '{}' to a tensor with grad_dtype '{}'. The gradient must \
+                     match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype \
+                     attribute with a specific dtype, or None to allow any dtype.",
+                    g.dtype(),
+                    d
+                ),
+                _ => {}
             }
             if g.device() != self.device() {
                 bail!(Runtime, "assigned grad has data located on a different device: expected {}, got {}", self.device(), g.device());
             }
         }
         self.meta().grad = g;
+        Ok(())
+    }
+    /// The dtype `.grad` must have (`Tensor.grad_dtype`): the tensor's own unless a leaf was given
+    /// another, `None` when any dtype is allowed.
+    pub fn grad_dtype(&self) -> Option<DType> {
+        if !self.is_leaf() {
+            return Some(self.dtype());
+        }
+        self.meta().grad_dtype.unwrap_or(Some(self.dtype()))
+    }
+    /// Sets a leaf's `grad_dtype` (`None`: any dtype); backward then casts gradients reaching it.
+    pub fn set_grad_dtype(&self, d: Option<DType>) -> Result<()> {
+        if !self.is_leaf() {
+            bail!(Runtime, "grad_dtype can only be set on leaf tensors.");
+        }
+        self.meta().grad_dtype = Some(d);
         Ok(())
     }
     pub fn set_requires_grad(&self, on: bool) -> Result<()> {

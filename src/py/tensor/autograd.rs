@@ -38,6 +38,37 @@ impl PyTensor {
     fn set_grad(&self, g: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {
         self.t.set_grad(g.map(|g| g.get().t.clone())).py()
     }
+    /// The allowed dtype of :attr:`grad` (by default the tensor's own dtype).
+    ///
+    /// It can be set on leaf tensors only: to a dtype, which makes backward (and :func:`rtorch.autograd.grad`)
+    /// cast the gradients reaching the tensor to it, or to ``None``, which allows a ``.grad`` of any dtype.
+    ///
+    /// Example::
+    ///
+    ///     >>> x = rtorch.tensor([1.0, 2.0], requires_grad=True)
+    ///     >>> x.grad_dtype = rtorch.float64
+    ///     >>> (x * 2).sum().backward()
+    ///     >>> x.grad.dtype
+    ///     rtorch.float64
+    #[getter]
+    fn get_grad_dtype(&self, py: Python<'_>) -> Option<Py<PyDType>> {
+        self.t.grad_dtype().map(|d| dtype_obj(py, d))
+    }
+    #[setter]
+    fn set_grad_dtype(&self, d: &Bound<'_, PyAny>) -> PyResult<()> {
+        let d = if d.is_none() {
+            None
+        } else {
+            let Ok(d) = d.cast::<PyDType>() else {
+                return Err(PyRuntimeError::new_err(format!(
+                    "grad_dtype must be a torch.dtype or None, but got {}",
+                    d.get_type().name()?
+                )));
+            };
+            Some(d.get().d)
+        };
+        self.t.set_grad_dtype(d).py()
+    }
     /// ``True`` for tensors not produced by a recorded operation (made by the user, or not requiring grad).
     ///
     /// Only leaf tensors get their ``.grad`` filled by :meth:`Tensor.backward` (unless
