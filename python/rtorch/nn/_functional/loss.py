@@ -1,11 +1,13 @@
-"""nn.functional losses composed from tensor ops: cosine/hinge embedding, margin ranking, (multi)margin,
-multilabel margin / soft margin, soft margin, triplet margin (with distance), Poisson and Gaussian NLL."""
+"""nn.functional losses: mse, l1, smooth_l1, huber, nll, cross_entropy (fused on the CPU), binary cross entropy (with
+logits), kl_div; and composed from tensor ops: cosine/hinge embedding, margin ranking, (multi)margin, multilabel
+margin / soft margin, soft margin, triplet margin (with distance), Poisson and Gaussian NLL."""
 import math
 
 import rtorch
 from rtorch.nn._functional._util import reduce as _apply
 from rtorch.nn._functional.activation import logsigmoid
 from rtorch.nn._functional.distance import pairwise_distance
+from rtorch.nn._functional._util import _get_reduction, _reduce, _grad_fn_name, _named
 
 
 def _reduction(size_average, reduce_, reduction):
@@ -392,6 +394,259 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _apply(loss, reduction)
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+@_grad_fn_name("MseLossBackward0")
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean squared error :math:`(x - y)^2`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    diff = input - target
+    loss = diff * diff
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean absolute error :math:`|x - y|`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+@_grad_fn_name("SmoothL1LossBackward0")
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    r"""Quadratic below ``beta``, linear above: :math:`0.5 d^2/\beta` or :math:`d - 0.5\beta`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise ValueError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return _reduce((input - target).abs(), reduction)
+    # One elementwise row (its backward one fused pass) instead of a where over five ops.
+    return _reduce(rtorch._rtorch._activation(input - target, "smooth_l1", float(beta)), reduction)
+
+
+@_grad_fn_name("HuberLossBackward0")
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    r"""Quadratic below ``delta``, linear above: :math:`0.5 d^2` or :math:`\delta(d - 0.5\delta)`."""
+    d = (input - target).abs()
+    loss = rtorch.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _check_class_target(input, target):
+    """PyTorch's nll_loss shape checks: target is ``(N, d1, ...)`` for input ``(N, C, d1, ...)``."""
+    if input.dim() == 1:
+        if target.dim() > 1 or (target.dim() == 1 and target.shape[0] != 1):
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tuple(target.shape)}")
+        return
+    if target.dim() >= 1 and target.shape[0] != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]}).")
+    expected = [input.shape[0], *input.shape[2:]]
+    if list(target.shape) != expected:
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+
+
+def _class_last(input, target):
+    """Flatten ``(N, C, d1, ...)`` / ``(C,)`` input to ``(M, C)`` and target to ``(M,)``."""
+    _check_class_target(input, target)
+    if input.dim() == 1:
+        return input.unsqueeze(0), target.reshape(1)
+    if input.dim() > 2:
+        input = input.movedim(1, -1) if hasattr(input, "movedim") else input.permute(
+            0, *range(2, input.dim()), 1)
+    return input.reshape(-1, input.shape[-1]), target.reshape(-1)
+
+
+def _fused_class_loss(input, target, weight):
+    """Whether the native kernels (``_rtorch.cross_entropy_loss`` / ``nll_loss``) may take this loss:
+    float input, integer class indices on the input's device, and a class weight that needs no
+    gradient (the kernel gives it none). They return None where the device has no fused kernel,
+    and the tensor-op path below runs instead."""
+    return (input.dtype.is_floating_point and not target.dtype.is_floating_point and target.dtype != rtorch.bool
+            and target.device == input.device
+            and (weight is None or (weight.device == input.device and not weight.requires_grad)))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
+             reduce=None, reduction="mean"):
+    r"""Negative log likelihood loss for log-probabilities ``input`` and class indices ``target``.
+
+    The loss of row :math:`n` is :math:`-w_{y_n} x_{n, y_n}` (0 where :math:`y_n` is ``ignore_index``);
+    ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows not ignored.
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, integers in :math:`[0, C)`
+        - output: a scalar, or the target's shape for ``reduction="none"``
+
+    Example:
+        >>> logp = rtorch.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+        >>> round(F.nll_loss(logp, rtorch.tensor([0, 1])).item(), 4)
+        0.3
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if input.dim() == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        fused = rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
+        if fused is not None:
+            return fused
+    else:
+        _check_class_target(input, target)
+    since = rtorch._rtorch._graph_seq()
+    name = "NllLoss2DBackward0" if input.dim() > 2 else "NllLossBackward0"
+    target_shape = tuple(target.shape)
+    logp, tgt = _class_last(input, target)
+    valid = tgt != ignore_index
+    safe = tgt.masked_fill(~valid, 0)
+    picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+    w = valid.to(logp.dtype)
+    if weight is not None:
+        w = w * weight.index_select(0, safe)
+    loss = -picked * w
+    if reduction == "none":
+        return _named(loss.reshape(target_shape), name, since)
+    if reduction == "sum":
+        return _named(loss.sum(), name, since)
+    if reduction == "mean":
+        return _named(loss.sum() / w.sum(), name, since)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    r"""Cross entropy between logits ``input`` and class indices or class probabilities ``target``.
+
+    With class indices, row :math:`n` contributes
+    :math:`(1-\epsilon) w_{y_n} (\mathrm{lse}_n - x_{n,y_n}) + \frac{\epsilon}{C} \sum_c w_c (\mathrm{lse}_n - x_{n,c})`
+    (:math:`\epsilon` = ``label_smoothing``, :math:`\mathrm{lse}_n = \log \sum_c e^{x_{n,c}}`), 0 where
+    :math:`y_n` is ``ignore_index``; ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows
+    not ignored, as PyTorch does. On the CPU this is one fused kernel (and one for the backward).
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: class indices of shape :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, or
+          class probabilities of the input's shape
+        - output: a scalar, or the target's shape (without C) for ``reduction="none"``
+
+    Example:
+        >>> x = rtorch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+        >>> round(F.cross_entropy(x, rtorch.tensor([0, 2])).item(), 4)
+        0.6691
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        fused = rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
+        if fused is not None:
+            return fused
+    class_dim = 0 if input.dim() == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = input.log_softmax(class_dim)
+    w_shape = [1] * input.dim()
+    w_shape[class_dim] = n_classes
+    w_b = None if weight is None else weight.reshape(w_shape)
+
+    if target.dtype.is_floating_point:  # class probabilities
+        if label_smoothing > 0:
+            target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target if w_b is None else logp * target * w_b
+        if reduction == "none":
+            return -prod.sum(class_dim)
+        if reduction == "sum":
+            return -prod.sum()
+        if reduction == "mean":
+            return -prod.sum() / (input.numel() / n_classes)
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0.0:
+        return nll
+    smooth = -(logp if w_b is None else logp * w_b).sum(class_dim)
+    ignored = target == ignore_index
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if reduction == "mean":
+        valid = (~ignored).reshape(-1)
+        if weight is None:
+            denom = valid.to(smooth.dtype).sum()
+        else:
+            safe = target.reshape(-1).masked_fill(~valid, 0)
+            denom = (weight.index_select(0, safe) * valid.to(weight.dtype)).sum()
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+
+
+@_grad_fn_name("BinaryCrossEntropyBackward0")
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    r"""Binary cross entropy between probabilities ``input`` and ``target`` (logs clamped at -100)."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({list(target.shape)}) that is different to the input size "
+            f"({list(input.shape)}) is deprecated. Please ensure they have the same size."
+        )
+    log_p = input.log().clamp(min=-100.0)
+    log_q = (1.0 - input).log().clamp(min=-100.0)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    r"""Returns the Kullback-Leibler divergence ``target * (log(target) - input)`` for log-probabilities ``input``.
+
+    With ``log_target=True``, ``target`` holds log-probabilities too. ``reduction='batchmean'`` divides
+    the sum by the batch size (the mathematically correct KL); ``'mean'`` averages over elements.
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # xlogy: 0 * log(0) counts as 0.
+        safe = rtorch.where(target > 0, target, rtorch.ones_like(target))
+        loss = target * safe.log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() > 0 else 1)
+    if reduction in ("mean", "sum", "none"):
+        return _reduce(loss, reduction)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+@_grad_fn_name("BinaryCrossEntropyWithLogitsBackward0")
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    r"""Sigmoid followed by binary cross entropy, computed stably from logits ``input``."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({list(target.shape)}) must be the same as input size ({list(input.shape)})"
+        )
+    # softplus(-x) = log(1 + exp(-x)) = -log_sigmoid(x): one stable row, its backward one fused pass
+    log_sig = rtorch._rtorch._activation(input, "log_sigmoid")
+    if pos_weight is not None:
+        log_weight = (pos_weight - 1.0) * target + 1.0
+        loss = (1.0 - target) * input - log_weight * log_sig
+    else:
+        loss = (1.0 - target) * input - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
 __all__ = ["cosine_embedding_loss", "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
            "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss"]
+__all__ += ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
+            "binary_cross_entropy", "kl_div", "binary_cross_entropy_with_logits"]
