@@ -58,16 +58,6 @@ def _get_reduction(size_average=None, reduce=None, reduction="mean"):
     return "sum" if reduce else "none"
 
 
-def _reduce(loss, reduction):
-    if reduction == "none":
-        return loss
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
 def _grad_fn_name(name):
     """Decorator: the result's grad_fn gets PyTorch's name for this composite (``MseLossBackward0`` where rtorch's
     last recorded step is a mean), if the call recorded it (a node made earlier is never renamed)."""

@@ -6,12 +6,12 @@ import rtorch
 
 
 def _F():
-    from rtorch.nn import functional  # functional imports this module at its end
+    from rtorch.nn import functional  # the checked public forms (functional imports this module)
     return functional
 
 
 def _triple(v, name):
-    return _F()._ntuple(v, 3, name)
+    return _ntuple(v, 3, name)
 
 
 def _batched5(input, weight, op):

@@ -4,15 +4,9 @@ margin / soft margin, soft margin, triplet margin (with distance), Poisson and G
 import math
 
 import rtorch
-from rtorch.nn._functional._util import reduce as _apply
 from rtorch.nn._functional.activation import logsigmoid
 from rtorch.nn._functional.distance import pairwise_distance
-from rtorch.nn._functional._util import _get_reduction, _reduce, _grad_fn_name, _named
-
-
-def _reduction(size_average, reduce_, reduction):
-    from rtorch.nn.functional import _get_reduction  # functional imports this module at its end
-    return _get_reduction(size_average, reduce_, reduction)
+from rtorch.nn._functional._util import _get_reduction, _grad_fn_name, _named, reduce as _reduce
 
 
 def _size(t):
@@ -45,7 +39,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         ...                                            rtorch.tensor([1.0, -1.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     eps = 1e-12  # PyTorch's EPSILON for this loss: keeps the norms of zero vectors positive
@@ -58,7 +52,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     pos = 1 - cos
     neg = (cos - margin).clamp_min(0)
     out = rtorch.where(target == 1, pos, zeros) + rtorch.where(target == -1, neg, zeros)
-    return _apply(out, reduction)
+    return _reduce(out, reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
@@ -77,11 +71,11 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         >>> rtorch.nn.functional.hinge_embedding_loss(rtorch.tensor([0.3, 0.2]), rtorch.tensor([1.0, -1.0]))
         tensor(0.5500)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     zeros = input.new_zeros(())
     margin_clamp = (margin - input).clamp_min(0)
     out = rtorch.where(target != 1, margin_clamp, zeros) + rtorch.where(target != -1, input, zeros)
-    return _apply(out, reduction)
+    return _reduce(out, reduction)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
@@ -101,11 +95,11 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         >>> rtorch.nn.functional.margin_ranking_loss(rtorch.tensor([1.0]), rtorch.tensor([2.0]), rtorch.tensor([1.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {_size(input1)}, input2: {_size(input2)}, target: {_size(target)} ")
-    return _apply((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -121,8 +115,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         >>> rtorch.nn.functional.soft_margin_loss(rtorch.tensor([0.0]), rtorch.tensor([1.0]))
         tensor(0.6931)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    return _apply((-target * input).exp().log1p(), reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
+    return _reduce((-target * input).exp().log1p(), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -139,14 +133,14 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         >>> rtorch.nn.functional.multilabel_soft_margin_loss(rtorch.zeros(1, 2), rtorch.tensor([[1.0, 0.0]]))
         tensor(0.6931)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(-1) / input.size(-1)  # a 0-d input fails here with PyTorch's IndexError
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def _margin_batch(input):
@@ -178,7 +172,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         >>> rtorch.nn.functional.multi_margin_loss(rtorch.tensor([[0.1, 0.2, 0.4, 0.8]]), rtorch.tensor([3]))
         tensor(0.3250)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
@@ -203,7 +197,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     loss = rtorch.where(not_y, z, z.new_zeros(())).sum(1) / c
     if vector and reduction == "none":
         loss = loss.reshape(())
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -223,7 +217,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         ...                                             rtorch.tensor([[3, 0, -1, 1]]))
         tensor(0.8500)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     x, vector = _margin_batch(input)
     n, c = x.shape
@@ -243,7 +237,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     loss = rtorch.where(keep, hinge, hinge.new_zeros(())).sum((1, 2)) / c
     if vector and reduction == "none":
         loss = loss.reshape(())
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
@@ -267,7 +261,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         ...                                          eps=0.0)
         tensor(5.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
 
@@ -286,7 +280,7 @@ def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
     d_neg = dist(anchor, negative)
     if swap:
         d_neg = rtorch.minimum(d_neg, dist(positive, negative))
-    return _apply((margin + d_pos - d_neg).clamp_min(0), reduction)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
@@ -336,7 +330,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         >>> rtorch.nn.functional.poisson_nll_loss(rtorch.tensor([0.0]), rtorch.tensor([2.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if log_input:
         loss = input.exp() - target * input
@@ -346,7 +340,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         safe = rtorch.where(target > 1, target, target.new_ones(()))
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         loss = loss + rtorch.where(target > 1, stirling, stirling.new_zeros(()))
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -391,7 +385,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 # ---- moved from rtorch/nn/functional.py (dedupe, session 6)

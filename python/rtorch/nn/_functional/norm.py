@@ -9,11 +9,6 @@ import rtorch
 from rtorch.nn._functional.embedding import _vector_norm
 
 
-def _batch_norm(*args, **kwargs):
-    from rtorch.nn.functional import batch_norm  # functional imports this module at its end
-    return batch_norm(*args, **kwargs)
-
-
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     r"""Normalize each channel of each sample of (N, C, *) over its spatial elements.
@@ -45,7 +40,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         return None if t is None else t.repeat(b)
 
     rm, rv = rep(running_mean), rep(running_var)
-    out = _batch_norm(x, rm, rv, rep(weight), rep(bias), use_input_stats, momentum, eps)
+    out = batch_norm(x, rm, rv, rep(weight), rep(bias), use_input_stats, momentum, eps)
     if use_input_stats:
         with rtorch.no_grad():
             if running_mean is not None:

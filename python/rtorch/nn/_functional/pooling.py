@@ -18,6 +18,7 @@ import numpy as np
 import rtorch
 from rtorch.nn._functional._util import _grad_fn_name, _named
 from rtorch.nn._functional.conv import _native, _ntuple, _pair
+from rtorch.nn._functional.padding import pad
 
 
 def _int(e, name, op):
@@ -110,8 +111,7 @@ def _strided_windows(x, k, s, p, d, out, fill):
         need = (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1
         pads += [p[i], max(0, need - (spatial[i] + p[i]))]
     if any(pads):
-        from rtorch.nn.functional import pad as _pad
-        x = _pad(x, pads, value=fill)
+        x = pad(x, pads, value=fill)
     w = x
     for i in range(n):
         w = w.unfold(2 + i, d[i] * (k[i] - 1) + 1, s[i])
@@ -479,7 +479,6 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         >>> rtorch.nn.functional.lp_pool1d(rtorch.tensor([[[3.0, 4.0]]]), 2, 2)
         tensor([[[5.]]])
     """
-    from rtorch.nn.functional import avg_pool1d
     return _lp_pool(input, 1, norm_type, kernel_size, stride, ceil_mode, avg_pool1d)
 
 
@@ -493,7 +492,6 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         stride (int or tuple, optional): Default: ``kernel_size``.
         ceil_mode (bool): Default: ``False``.
     """
-    from rtorch.nn.functional import avg_pool2d
     return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode, avg_pool2d)
 
 

@@ -10,11 +10,6 @@ import rtorch
 from rtorch.nn._functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 
-def _F():
-    from rtorch.nn import functional  # functional imports this module at its end
-    return functional
-
-
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
     r"""Deprecated form of :func:`interpolate` (same arguments); warns.
 
@@ -24,21 +19,21 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
         tensor([[[1., 1., 2., 2.]]])
     """
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode, align_corners)
+    return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
     r"""Deprecated: ``interpolate(input, size, scale_factor, mode='nearest')``; warns."""
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode="nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
     r"""Deprecated: ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``; warns."""
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
