@@ -651,7 +651,7 @@ from .amp.autocast_mode import (is_autocast_enabled, set_autocast_enabled, get_a
                                 get_autocast_cpu_dtype, set_autocast_cpu_dtype, get_autocast_gpu_dtype,
                                 set_autocast_gpu_dtype, is_autocast_cache_enabled, set_autocast_cache_enabled,
                                 clear_autocast_cache, autocast_increment_nesting, autocast_decrement_nesting)
-# ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/misc.py) ----
+# ---- special functions and window functions (the torch.<op>_ functions are composite ops: _ops/inplace.py) ----
 from ._rtorch import polygamma, float_power  # noqa: E402,F401
 for _name in ("mvlgamma", "frexp", "positive", "isreal", "logit_"):
     globals()[_name] = _function_of(getattr(Tensor, _name))

@@ -1094,66 +1094,6 @@ class Tensor:
         """Alias of :func:`rtorch.outer` (deprecated in PyTorch; kept for old programs)."""
     def narrow_copy(self, dim: _int, start: _int, length: _int) -> Tensor:
         """:meth:`Tensor.narrow` as a new tensor."""
-    def clamp_min_(self, min: Tensor | _float) -> Tensor:
-        """In-place :meth:`clamp_min`."""
-    def clamp_max_(self, max: Tensor | _float) -> Tensor:
-        """In-place :meth:`clamp_max`."""
-    def clip_(self, min: Tensor | _float | None = ..., max: Tensor | _float | None = ...) -> Tensor:
-        """Alias of :meth:`clamp_`."""
-    def renorm(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
-        """Rescales the slices of ``input`` whose norm exceeds ``maxnorm``."""
-    def renorm_(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
-        """In-place :meth:`renorm`."""
-    def adjoint(self) -> Tensor:
-        """The conjugate transpose of the last two dims (a view for real tensors; complex ones are conjugated by copy)."""
-    def get_device(self) -> _int:
-        """The CUDA device index of ``input``, or -1 for a CPU tensor."""
-    def is_inference(self) -> _bool:
-        """Whether ``input`` was made in inference mode (rtorch has no inference tensors: always False)."""
-    def new_empty_strided(self, size: Sequence[_int], stride: Sequence[_int], *, dtype = ..., layout = ..., device = ..., requires_grad: _bool = ..., pin_memory: _bool = ...) -> Tensor:
-        """:func:`empty_strided` with ``self``'s dtype and device unless given."""
-    def cumsum_(self, dim: _int, *, dtype = ...) -> Tensor:
-        """In-place :meth:`cumsum`."""
-    def cumprod_(self, dim: _int, *, dtype = ...) -> Tensor:
-        """In-place :meth:`cumprod`."""
-    def tril_(self, diagonal: _int = ...) -> Tensor:
-        """In-place :meth:`tril`."""
-    def triu_(self, diagonal: _int = ...) -> Tensor:
-        """In-place :meth:`triu`."""
-    def divide_(self, other: Tensor | _float, *, rounding_mode: str | None = ...) -> Tensor:
-        """Alias of :meth:`div_`."""
-    def subtract_(self, other: Tensor | _float, *, alpha: _float = ...) -> Tensor:
-        """Alias of :meth:`sub_`."""
-    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """In-place :meth:`addmm`: ``self = beta * self + alpha * mat1 @ mat2``."""
-    def addmv_(self, mat: Tensor, vec: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """In-place :meth:`addmv`: ``input = beta * input + alpha * mat @ vec``."""
-    def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
-        """In-place :meth:`baddbmm`: ``self = beta * self + alpha * batch1 @ batch2``."""
-    def fill_diagonal_(self, fill_value: _float, wrap: _bool = ...) -> Tensor:
-        """Fills the main diagonal of ``self`` in place."""
-    def argwhere(self) -> Tensor:
-        """Returns the coordinates of the non-zero elements of ``input``, one row per element."""
-    def unsafe_split(self, split_size: _int, dim: _int = ...) -> tuple[Tensor, ...]:
-        """Same as :meth:`split` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
-    def unsafe_chunk(self, chunks: _int, dim: _int = ...) -> tuple[Tensor, ...]:
-        """Same as :meth:`chunk` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
-    def unsafe_split_with_sizes(self, split_sizes: Sequence[_int], dim: _int = ...) -> tuple[Tensor, ...]:
-        """Same as :func:`split_with_sizes`."""
-    def scatter_reduce_(self, dim: _int, index: Tensor, src: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
-        """In-place :meth:`scatter_reduce`."""
-    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
-        """In-place :meth:`masked_scatter`."""
-    def nan_to_num_(self, nan: _float = ..., posinf: _float | None = ..., neginf: _float | None = ...) -> Tensor:
-        """In-place :meth:`nan_to_num`."""
-    def round_(self, *, decimals: _int = ...) -> Tensor:
-        """In-place :meth:`round`."""
-    def const_data_ptr(self) -> _int:
-        """The address of the first element, as :meth:`Tensor.data_ptr` (PyTorch's read-only-intent spelling)."""
-    def hardshrink(self, lambd: _float = ...) -> Tensor:
-        """The method form of :func:`rtorch.nn.functional.hardshrink`: ``x`` where ``|x| > lambd``, else 0."""
-    def prelu(self, weight: Tensor) -> Tensor:
-        """The method form of :func:`rtorch.nn.functional.prelu`: ``max(0, x) + weight * min(0, x)`` per channel."""
     def index_reduce(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
         """Reduces the slices of ``source`` into ``input`` at the positions ``index`` along ``dim``."""
     def index_reduce_(self, dim: _int, index: Tensor, source: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
@@ -1226,6 +1166,66 @@ class Tensor:
         """Returns ``self`` in the shape ``sizes`` (deprecated: use :meth:`reshape` or :meth:`resize_`)."""
     def resize_as(self, tensor: Tensor) -> Tensor:
         """Returns ``self`` in the shape of ``tensor`` (deprecated: use :meth:`reshape_as` or :meth:`resize_as_`)."""
+    def clamp_min_(self, min: Tensor | _float) -> Tensor:
+        """In-place :meth:`clamp_min`."""
+    def clamp_max_(self, max: Tensor | _float) -> Tensor:
+        """In-place :meth:`clamp_max`."""
+    def clip_(self, min: Tensor | _float | None = ..., max: Tensor | _float | None = ...) -> Tensor:
+        """Alias of :meth:`clamp_`."""
+    def hardshrink(self, lambd: _float = ...) -> Tensor:
+        """The method form of :func:`rtorch.nn.functional.hardshrink`: ``x`` where ``|x| > lambd``, else 0."""
+    def prelu(self, weight: Tensor) -> Tensor:
+        """The method form of :func:`rtorch.nn.functional.prelu`: ``max(0, x) + weight * min(0, x)`` per channel."""
+    def new_empty_strided(self, size: Sequence[_int], stride: Sequence[_int], *, dtype = ..., layout = ..., device = ..., requires_grad: _bool = ..., pin_memory: _bool = ...) -> Tensor:
+        """:func:`empty_strided` with ``self``'s dtype and device unless given."""
+    def argwhere(self) -> Tensor:
+        """Returns the coordinates of the non-zero elements of ``input``, one row per element."""
+    def renorm(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
+        """Rescales the slices of ``input`` whose norm exceeds ``maxnorm``."""
+    def renorm_(self, p: _float, dim: _int, maxnorm: _float) -> Tensor:
+        """In-place :meth:`renorm`."""
+    def fill_diagonal_(self, fill_value: _float, wrap: _bool = ...) -> Tensor:
+        """Fills the main diagonal of ``self`` in place."""
+    def adjoint(self) -> Tensor:
+        """The conjugate transpose of the last two dims (a view for real tensors; complex ones are conjugated by copy)."""
+    def get_device(self) -> _int:
+        """The CUDA device index of ``input``, or -1 for a CPU tensor."""
+    def is_inference(self) -> _bool:
+        """Whether ``input`` was made in inference mode (rtorch has no inference tensors: always False)."""
+    def const_data_ptr(self) -> _int:
+        """The address of the first element, as :meth:`Tensor.data_ptr` (PyTorch's read-only-intent spelling)."""
+    def unsafe_split(self, split_size: _int, dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :meth:`split` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
+    def unsafe_chunk(self, chunks: _int, dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :meth:`chunk` (PyTorch's version skips the view checks of in-place ops on the pieces)."""
+    def unsafe_split_with_sizes(self, split_sizes: Sequence[_int], dim: _int = ...) -> tuple[Tensor, ...]:
+        """Same as :func:`split_with_sizes`."""
+    def cumsum_(self, dim: _int, *, dtype = ...) -> Tensor:
+        """In-place :meth:`cumsum`."""
+    def cumprod_(self, dim: _int, *, dtype = ...) -> Tensor:
+        """In-place :meth:`cumprod`."""
+    def tril_(self, diagonal: _int = ...) -> Tensor:
+        """In-place :meth:`tril`."""
+    def triu_(self, diagonal: _int = ...) -> Tensor:
+        """In-place :meth:`triu`."""
+    def divide_(self, other: Tensor | _float, *, rounding_mode: str | None = ...) -> Tensor:
+        """Alias of :meth:`div_`."""
+    def subtract_(self, other: Tensor | _float, *, alpha: _float = ...) -> Tensor:
+        """Alias of :meth:`sub_`."""
+    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
+        """In-place :meth:`addmm`: ``self = beta * self + alpha * mat1 @ mat2``."""
+    def addmv_(self, mat: Tensor, vec: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
+        """In-place :meth:`addmv`: ``input = beta * input + alpha * mat @ vec``."""
+    def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: _float = ..., alpha: _float = ...) -> Tensor:
+        """In-place :meth:`baddbmm`: ``self = beta * self + alpha * batch1 @ batch2``."""
+    def scatter_reduce_(self, dim: _int, index: Tensor, src: Tensor, reduce: str, *, include_self: _bool = ...) -> Tensor:
+        """In-place :meth:`scatter_reduce`."""
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        """In-place :meth:`masked_scatter`."""
+    def nan_to_num_(self, nan: _float = ..., posinf: _float | None = ..., neginf: _float | None = ...) -> Tensor:
+        """In-place :meth:`nan_to_num`."""
+    def round_(self, *, decimals: _int = ...) -> Tensor:
+        """In-place :meth:`round`."""
     # <<< end of generated (composite Tensor methods)
     def round(self, decimals: _int = 0) -> Tensor:
         """Rounds each element of ``input`` to the nearest integer, or to ``decimals`` decimal places."""

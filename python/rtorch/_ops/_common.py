@@ -6,6 +6,12 @@ import operator
 from .._rtorch import Tensor
 
 
+def rt():
+    """The ``rtorch`` package, imported on use (the op modules load while it is still initialising)."""
+    import rtorch
+    return rtorch
+
+
 def wrap_dim(dim, ndim):
     """``dim`` in ``[0, ndim)`` (a 0-d tensor counts as 1-d, as in PyTorch), or PyTorch's IndexError."""
     n = max(ndim, 1)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .._composite import composite
 from .._rtorch import Tensor
 from . import _common
+from ._common import rt as _rt
 from .shape import _dtype_name, movedim
 
 __all__ = ["cov", "corrcoef", "aminmax", "quantile", "nanquantile", "histc", "histogram", "bincount", "cdist", "dist",
@@ -20,11 +21,6 @@ __all__ = ["cov", "corrcoef", "aminmax", "quantile", "nanquantile", "histc", "hi
 aminmax_result = namedtuple("aminmax", ["min", "max"])
 mode_result = namedtuple("mode", ["values", "indices"])
 histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
-
-
-def _rt():
-    import rtorch
-    return rtorch
 
 
 @composite()

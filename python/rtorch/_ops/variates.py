@@ -7,17 +7,13 @@ import math
 
 from .._composite import composite
 from .._rtorch import Tensor
+from ._common import rt as _rt
 
 __all__ = ["poisson", "binomial"]
 
 _MAX_ROUNDS = 2000
 # Below this mean, inversion by sequential search (a few rounds); above, Hoermann's transformed rejection.
 _INVERSION_MAX_MEAN = 10.0
-
-
-def _rt():
-    import rtorch
-    return rtorch
 
 
 def _check_generator(op, generator):

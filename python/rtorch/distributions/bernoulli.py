@@ -2,14 +2,14 @@
 import rtorch
 
 from . import constraints
-from ._params import binary_cross_entropy_with_logits, probs_or_logits
+from ._params import BinaryProbsLogits, binary_cross_entropy_with_logits, probs_or_logits
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all
 
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(BinaryProbsLogits, ExponentialFamily):
     r"""The Bernoulli distribution: 1 with probability ``probs``, else 0.
 
     Args:
@@ -34,7 +34,6 @@ class Bernoulli(ExponentialFamily):
 
     def expand(self, batch_shape, _instance=None):
         new = self._expand_params(Bernoulli, batch_shape, _instance, ("probs", "logits"))
-        new._param = new.__dict__.get("probs", new.__dict__.get("logits"))
         return new
 
     def _new(self, *args, **kwargs):
@@ -52,21 +51,6 @@ class Bernoulli(ExponentialFamily):
     @property
     def variance(self):
         return self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        """The log-odds of sampling 1."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """The probability of sampling 1."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        """The shape of the parameter tensor."""
-        return self._param.size()
 
     def sample(self, sample_shape=rtorch.Size()):
         shape = self._extended_shape(sample_shape)

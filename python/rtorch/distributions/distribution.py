@@ -244,6 +244,8 @@ class Distribution:
         Distribution.__init__(new, batch_shape, self._event_shape if event_shape is None else event_shape,
                               validate_args=False)
         new._validate_args = self._validate_args
+        if "_param" in self.__dict__:  # the probs-or-logits families (_params.py): whichever of the two is stored
+            new._param = new.__dict__.get("probs", new.__dict__.get("logits"))
         return new
 
     def _get_checked_instance(self, cls, _instance=None):

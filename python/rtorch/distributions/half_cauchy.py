@@ -3,15 +3,13 @@ import math
 
 import rtorch
 
-from . import constraints
+from ._half import HalfSymmetric
 from .cauchy import Cauchy
-from .transformed_distribution import TransformedDistribution
-from .transforms import AbsTransform
 
 __all__ = ["HalfCauchy"]
 
 
-class HalfCauchy(TransformedDistribution):
+class HalfCauchy(HalfSymmetric):
     r"""The distribution of ``|X|`` for ``X ~ Cauchy(0, scale)``.
 
     Args:
@@ -24,49 +22,21 @@ class HalfCauchy(TransformedDistribution):
         True
     """
 
-    arg_constraints = {"scale": constraints.positive}
-    support = constraints.nonnegative
-    has_rsample = True
-
-    def __init__(self, scale, validate_args=None):
-        base_dist = Cauchy(0, scale, validate_args=False)
-        super().__init__(base_dist, AbsTransform(), validate_args=validate_args)
+    _base = Cauchy
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(HalfCauchy, _instance)
         return super().expand(batch_shape, _instance=new)
 
     @property
-    def scale(self):
-        """The scale of the full Cauchy distribution."""
-        return self.base_dist.scale
-
-    @property
     def mean(self):
         return rtorch.full(self._extended_shape(), math.inf, dtype=self.scale.dtype, device=self.scale.device)
-
-    @property
-    def mode(self):
-        return rtorch.zeros_like(self.scale)
 
     @property
     def variance(self):
         return self.base_dist.variance
 
     def log_prob(self, value):
+        # as PyTorch's HalfCauchy (not its HalfNormal): a Python number is a valid value
         value = rtorch.as_tensor(value, dtype=self.base_dist.scale.dtype, device=self.base_dist.scale.device)
-        if self._validate_args:
-            self._validate_sample(value)
-        log_prob = self.base_dist.log_prob(value) + math.log(2)
-        return rtorch.where(value >= 0, log_prob, rtorch.full_like(log_prob, -math.inf))
-
-    def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return 2 * self.base_dist.cdf(value) - 1
-
-    def icdf(self, prob):
-        return self.base_dist.icdf((prob + 1) / 2)
-
-    def entropy(self):
-        return self.base_dist.entropy() - math.log(2)
+        return super().log_prob(value)

@@ -2,16 +2,16 @@
 import rtorch
 
 from . import constraints
-from ._params import probs_or_logits
+from ._params import BinaryProbsLogits, probs_or_logits
 from .distribution import Distribution
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_all, clamp_probs
 
 __all__ = ["LogitRelaxedBernoulli", "RelaxedBernoulli"]
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryProbsLogits, Distribution):
     r"""The logit of a RelaxedBernoulli variable: ``(logits + log U - log(1 - U)) / temperature``.
 
     Args:
@@ -38,26 +38,10 @@ class LogitRelaxedBernoulli(Distribution):
     def expand(self, batch_shape, _instance=None):
         new = self._expand_params(LogitRelaxedBernoulli, batch_shape, _instance, ("probs", "logits"))
         new.temperature = self.temperature
-        new._param = new.__dict__.get("probs", new.__dict__.get("logits"))
         return new
 
     def _new(self, *args, **kwargs):
         return self._param.new(*args, **kwargs)
-
-    @lazy_property
-    def logits(self):
-        """The log-odds of sampling 1."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """The probability of sampling 1."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        """The shape of the parameter tensor."""
-        return self._param.size()
 
     def rsample(self, sample_shape=rtorch.Size()):
         shape = self._extended_shape(sample_shape)

@@ -54,16 +54,7 @@ class Adadelta(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        params, grads, square_avgs, acc_deltas, steps = [], [], [], [], []
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self._init_state(p, ("square_avg", "acc_delta"))
-            params.append(p)
-            grads.append(p.grad)
-            square_avgs.append(state["square_avg"])
-            acc_deltas.append(state["acc_delta"])
-            steps.append(state["step"])
+        params, grads, steps, square_avgs, acc_deltas = self._gather(group, ("square_avg", "acc_delta"))
         adadelta(params, grads, square_avgs, acc_deltas, steps, differentiable=group["differentiable"],
                  lr=group["lr"], rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
                  maximize=group["maximize"])

@@ -64,16 +64,8 @@ class Adagrad(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        params, grads, state_sums, steps = [], [], [], []
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            # made in __init__, or here for a parameter added later through add_param_group
-            state = self._init_state(p, ("sum",), group["initial_accumulator_value"])
-            params.append(p)
-            grads.append(p.grad)
-            state_sums.append(state["sum"])
-            steps.append(state["step"])
+        # the state is made in __init__, or here for a parameter added later through add_param_group
+        params, grads, steps, state_sums = self._gather(group, ("sum",), group["initial_accumulator_value"])
         adagrad(params, grads, state_sums, steps, differentiable=group["differentiable"], lr=group["lr"],
                 weight_decay=group["weight_decay"], lr_decay=group["lr_decay"], eps=group["eps"],
                 maximize=group["maximize"])

@@ -45,18 +45,8 @@ class Adam(Optimizer):
     def _update_group(self, group):
         amsgrad = group["amsgrad"]
         buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
-        params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps = [], [], [], [], [], []
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self._init_state(p, buffers)
-            params.append(p)
-            grads.append(p.grad)
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            if amsgrad:
-                max_exp_avg_sqs.append(state["max_exp_avg_sq"])
-            steps.append(state["step"])
+        params, grads, steps, exp_avgs, exp_avg_sqs, *max_exp_avg_sqs = self._gather(group, buffers)
+        max_exp_avg_sqs = max_exp_avg_sqs[0] if amsgrad else []
         beta1, beta2 = group["betas"]
         adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, differentiable=group["differentiable"],
              decoupled_weight_decay=group["decoupled_weight_decay"], amsgrad=amsgrad, beta1=beta1, beta2=beta2,

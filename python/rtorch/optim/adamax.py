@@ -1,7 +1,7 @@
 """Adamax optimizer (Adam with the infinity norm), as torch.optim.Adamax."""
 import rtorch
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _dense_grad, _to_scalar
+from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _to_scalar
 
 __all__ = ["Adamax", "adamax"]
 
@@ -56,16 +56,7 @@ class Adamax(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        params, grads, exp_avgs, exp_infs, steps = [], [], [], [], []
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            params.append(p)
-            grads.append(_dense_grad(p, "Adamax"))
-            state = self._init_state(p, ("exp_avg", "exp_inf"))
-            exp_avgs.append(state["exp_avg"])
-            exp_infs.append(state["exp_inf"])
-            steps.append(state["step"])
+        params, grads, steps, exp_avgs, exp_infs = self._gather(group, ("exp_avg", "exp_inf"), dense_op="Adamax")
         beta1, beta2 = group["betas"]
         adamax(params, grads, exp_avgs, exp_infs, steps, maximize=group["maximize"],
                differentiable=group["differentiable"], capturable=group["capturable"], eps=group["eps"],

@@ -244,6 +244,19 @@ class Optimizer:
                 state[name] = rtorch.zeros_like(p) if fill == 0 else rtorch.full_like(p, fill)
         return state
 
+    def _gather(self, group, buffers, fill=0, dense_op=None):
+        """What a functional update takes for the parameters of ``group`` that have a gradient: the lists
+        ``params``, ``grads``, ``steps``, then one list per name in ``buffers`` (the state :meth:`_init_state`
+        makes on first use, filled with ``fill``). ``dense_op`` names an optimizer that refuses sparse gradients."""
+        params, grads, states = [], [], []
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grads.append(p.grad if dense_op is None else _dense_grad(p, dense_op))
+            params.append(p)
+            states.append(self._init_state(p, buffers, fill))
+        return (params, grads, [s["step"] for s in states], *([s[name] for s in states] for name in buffers))
+
     def register_step_pre_hook(self, hook):
         r"""Register ``hook(optimizer, args, kwargs)`` called before each ``step``."""
         return _register(self._optimizer_step_pre_hooks, hook)

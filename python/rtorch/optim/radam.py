@@ -1,6 +1,6 @@
 """RAdam optimizer (rectified Adam, Liu et al. 2019), as torch.optim.RAdam."""
 from rtorch._argcheck import checked as _checked
-from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _dense_grad, _to_scalar
+from rtorch.optim.optimizer import Optimizer, _check_betas, _check_capturable, _check_lr, _to_scalar
 
 __all__ = ["RAdam", "radam"]
 
@@ -63,16 +63,7 @@ class RAdam(Optimizer):
         return self._run_step(closure, self._update_group)
 
     def _update_group(self, group):
-        params, grads, exp_avgs, exp_avg_sqs, steps = [], [], [], [], []
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            params.append(p)
-            grads.append(_dense_grad(p, "RAdam"))
-            state = self._init_state(p, ("exp_avg", "exp_avg_sq"))
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            steps.append(state["step"])
+        params, grads, steps, exp_avgs, exp_avg_sqs = self._gather(group, ("exp_avg", "exp_avg_sq"), dense_op="RAdam")
         beta1, beta2 = group["betas"]
         radam(params, grads, exp_avgs, exp_avg_sqs, steps, decoupled_weight_decay=group["decoupled_weight_decay"],
               differentiable=group["differentiable"], capturable=group["capturable"], maximize=group["maximize"],

@@ -1,4 +1,8 @@
-"""Argument helpers shared by the rtorch.nn._functional families (dtype names and checks in PyTorch's words)."""
+"""Helpers shared by the rtorch.nn._functional families: dtype names and checks in PyTorch's words, loss reductions,
+grad_fn naming, softmax's implicit dim."""
+import functools
+import warnings
+
 import rtorch
 
 # PyTorch's scalar-type names, as its "not implemented for 'Long'" messages write them.
@@ -40,3 +44,46 @@ def reduce(loss, reduction):
     if reduction == "sum":
         return loss.sum()
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _get_reduction(size_average=None, reduce=None, reduction="mean"):
+    """Map the legacy ``size_average``/``reduce`` flags onto a ``reduction`` string."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction instead.")
+    if size_average and reduce:
+        return "mean"
+    return "sum" if reduce else "none"
+
+
+def _grad_fn_name(name):
+    """Decorator: the result's grad_fn gets PyTorch's name for this composite (``MseLossBackward0`` where rtorch's
+    last recorded step is a mean), if the call recorded it (a node made earlier is never renamed)."""
+    def deco(f):
+        @functools.wraps(f)
+        def named(*args, **kwargs):
+            since = rtorch._rtorch._graph_seq()
+            return _named(f(*args, **kwargs), name, since)
+        return named
+    return deco
+
+
+def _named(out, name, since):
+    """Name ``out.grad_fn`` ``name`` if it was recorded at or after sequence number ``since``; returns ``out``."""
+    if isinstance(out, rtorch.Tensor) and out.grad_fn is not None:
+        rtorch._rtorch._name_grad_fn(out, name, since)
+    return out
+
+
+def _softmax_dim(ndim):
+    warnings.warn(
+        "Implicit dimension choice for softmax has been deprecated. "
+        "Change the call to include dim=X as an argument."
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _cast(input, dtype):
+    return input if dtype is None else input.to(dtype)

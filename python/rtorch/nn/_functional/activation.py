@@ -1,7 +1,10 @@
-"""nn.functional activations: celu, selu, glu, tanhshrink, prelu, rrelu, threshold composed from tensor ops;
-hard/soft-shrink, hardsigmoid, hardswish, logsigmoid on their elementwise kernels (rows of src/opdefs/unary.rs)."""
+"""nn.functional activations: relu/hardtanh/leaky_relu/elu (and in-place forms), relu6, gelu, silu, mish, tanh,
+sigmoid, softplus, softsign, softmax/softmin/log_softmax; celu, selu, glu, tanhshrink, prelu, rrelu, threshold
+composed from tensor ops; hard/soft-shrink, hardsigmoid, hardswish, logsigmoid on their elementwise kernels (rows of
+src/opdefs/unary.rs)."""
 import rtorch
 from rtorch.nn._functional._util import in_place, require_float, source
+from rtorch.nn._functional._util import _softmax_dim, _cast
 
 # SELU's constants (Klambauer et al. 2017), as PyTorch spells them.
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -262,5 +265,120 @@ def threshold_(input, threshold, value):
     return globals()["threshold"](input, threshold, value, inplace=True)
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+def relu(input, inplace=False):
+    r"""Apply the rectified linear unit :math:`\max(0, x)` elementwise."""
+    # In place, the backward uses the result (PyTorch's ReluBackward0), so the input may be part of the graph.
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input):
+    r"""In-place :func:`relu`."""
+    return relu(input, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    r"""In-place :func:`hardtanh`."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    r"""In-place :func:`leaky_relu` (its backward needs ``negative_slope >= 0``, as in PyTorch)."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu_(input, alpha=1.0):
+    r"""In-place :func:`elu` (its backward needs ``alpha >= 0``, as in PyTorch)."""
+    return elu(input, alpha, inplace=True)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    r"""Clamp ``input`` to ``[min_val, max_val]``."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return rtorch._rtorch._activation_(input, "hardtanh", min_val, max_val)
+    return input.hardtanh(min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    r"""Apply :math:`\min(\max(0, x), 6)` elementwise."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def gelu(input, approximate="none"):
+    r"""Apply the Gaussian Error Linear Unit :math:`x \Phi(x)`; ``approximate='tanh'`` uses the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"approximate argument must be either none or tanh, got {approximate!r}")
+    return input.gelu(approximate=approximate)
+
+
+def silu(input, inplace=False):
+    r"""Apply :math:`x \sigma(x)` elementwise."""
+    return input.silu_() if inplace else input.silu()
+
+
+def mish(input, inplace=False):
+    r"""Apply :math:`x \tanh(\mathrm{softplus}(x))` elementwise."""
+    return input.mish_() if inplace else input.mish()
+
+
+def tanh(input):
+    r"""Apply the hyperbolic tangent elementwise."""
+    return input.tanh()
+
+
+def sigmoid(input):
+    r"""Apply the logistic sigmoid elementwise."""
+    return input.sigmoid()
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    r"""Apply :math:`\max(0,x) + \text{negative\_slope} \min(0,x)` elementwise."""
+    if inplace:  # backward from the result (needs negative_slope >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "leaky_relu", negative_slope)
+    return input.leaky_relu(negative_slope)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    r"""Apply :math:`x` for :math:`x > 0` and :math:`\alpha(e^x - 1)` otherwise."""
+    if inplace:  # backward from the result (needs alpha >= 0, as in PyTorch)
+        return rtorch._rtorch._activation_(input, "elu", alpha)
+    return input.elu(alpha)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    r"""Apply :math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear where :math:`\beta x >` ``threshold``."""
+    return input.softplus(beta, threshold)
+
+
+def softsign(input):
+    r"""Apply :math:`x / (1 + |x|)` elementwise."""
+    return input / (1.0 + input.abs())
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    r"""Apply softmax along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim(input.dim())
+    return _cast(input, dtype).softmax(dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    r"""Apply softmax to ``-input`` along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim(input.dim())
+    return (-_cast(input, dtype)).softmax(dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    r"""Apply :math:`\log(\mathrm{softmax}(x))` along ``dim`` (computed stably)."""
+    if dim is None:
+        dim = _softmax_dim(input.dim())
+    return _cast(input, dtype).log_softmax(dim)
+
+
 __all__ = ["celu", "celu_", "selu", "selu_", "glu", "hardshrink", "softshrink", "tanhshrink", "hardsigmoid",
            "hardswish", "logsigmoid", "prelu", "rrelu", "rrelu_", "threshold", "threshold_"]
+__all__ += ["relu", "relu_", "hardtanh_", "leaky_relu_", "elu_", "hardtanh", "relu6", "gelu", "silu", "mish",
+            "tanh", "sigmoid", "leaky_relu", "elu", "softplus", "softsign", "softmax", "softmin", "log_softmax"]

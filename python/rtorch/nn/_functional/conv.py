@@ -1,16 +1,17 @@
-"""nn.functional convolutions composed from the native 2-D ones: conv3d (a conv2d per kernel depth offset over
-the strided depth slices), conv_transpose3d (a conv_transpose2d per depth offset, placed at its strided output
-depths) and conv_transpose1d (a height-1 conv_transpose2d)."""
+"""nn.functional convolutions: conv1d/conv2d/conv_transpose2d/unfold/fold on the native kernels (with the _ntuple/_pair
+argument helpers), and composed from those native 2-D ones: conv3d (a conv2d per kernel depth offset over the
+strided depth slices), conv_transpose3d (a conv_transpose2d per depth offset, placed at its strided output depths)
+and conv_transpose1d (a height-1 conv_transpose2d)."""
 import rtorch
 
 
 def _F():
-    from rtorch.nn import functional  # functional imports this module at its end
+    from rtorch.nn import functional  # the checked public forms (functional imports this module)
     return functional
 
 
 def _triple(v, name):
-    return _F()._ntuple(v, 3, name)
+    return _ntuple(v, 3, name)
 
 
 def _batched5(input, weight, op):
@@ -200,4 +201,91 @@ def conv_tbc(input, weight, bias, pad=0):
     return out.permute(2, 0, 1)
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+def _native(name):
+    """The native op ``rtorch._rtorch.<name>``, or NotImplementedError if this build lacks it."""
+    fn = getattr(rtorch._rtorch, name, None)
+    if fn is None:
+        raise NotImplementedError(
+            f"rtorch.nn.functional.{name}: the native core of this rtorch build has no '{name}' op "
+            f"(rtorch._rtorch.{name} is missing); rebuild the extension from a source tree that provides it"
+        )
+    return fn
+
+
+def _ntuple(x, n, what):
+    """``x`` (an int or a sequence of ``n`` ints, or of one int) as a tuple of ``n`` Python ints."""
+    import numbers
+
+    def is_int(v):  # Python and NumPy integers, not bools
+        return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+    if is_int(x):
+        return (int(x),) * n
+    try:
+        t = tuple(x)
+    except TypeError:
+        raise TypeError(f"{what} must be an int or a tuple of {n} ints, got {type(x).__name__}") from None
+    if len(t) == 1:
+        t = t * n
+    if len(t) != n or not all(is_int(v) for v in t):
+        raise ValueError(f"{what} must be an int or a tuple of {n} ints, got {x!r}")
+    return tuple(int(v) for v in t)
+
+
+def _pair(x, what):
+    return _ntuple(x, 2, what)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""Applies a 2-D convolution (cross-correlation) of ``input`` (N, C, H, W) or (C, H, W) with ``weight``.
+
+    ``weight`` has shape (O, C/groups, kH, kW).
+
+    ``padding`` is an int, a pair, ``'valid'`` (no padding) or ``'same'`` (output size = input size;
+    stride 1 only; an odd total padding puts the extra row/column at the bottom/right, as in PyTorch).
+    """
+    stride = _pair(stride, "stride")
+    dilation = _pair(dilation, "dilation")
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of ('valid', 'same')")
+    else:
+        padding = _pair(padding, "padding")
+    return _native("conv2d")(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    r"""Applies a 1-D convolution (cross-correlation) of ``input`` (N, C, L) or (C, L) with ``weight``.
+
+    ``weight`` has shape (O, C/groups, K); computed as a :func:`conv2d` over a height-1 image.
+    """
+    stride, = _ntuple(stride, 1, "stride")
+    dilation, = _ntuple(dilation, 1, "dilation")
+    if not isinstance(padding, str):
+        padding, = _ntuple(padding, 1, "padding")
+        padding = (0, padding)
+    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, stride), padding, (1, dilation), groups)
+    return out.squeeze(-2)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    r"""Applies a 2-D transposed convolution ("deconvolution"); ``weight`` is (C_in, C_out/groups, kH, kW)."""
+    return _native("conv_transpose2d")(input, weight, bias, _pair(stride, "stride"), _pair(padding, "padding"),
+                                       _pair(output_padding, "output_padding"), groups, _pair(dilation, "dilation"))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    r"""Extract sliding local blocks of (N, C, H, W) as (N, C*kH*kW, L) (im2col)."""
+    return _native("unfold")(input, _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"),
+                             _pair(padding, "padding"), _pair(stride, "stride"))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    r"""Sum sliding local blocks (N, C*kH*kW, L) back into (N, C, H, W) (col2im, the adjoint of unfold)."""
+    return _native("fold")(input, _pair(output_size, "output_size"), _pair(kernel_size, "kernel_size"),
+                           _pair(dilation, "dilation"), _pair(padding, "padding"), _pair(stride, "stride"))
+
+
 __all__ = ["conv3d", "conv_transpose1d", "conv_transpose3d", "conv_tbc"]
+__all__ += ["conv2d", "conv1d", "conv_transpose2d", "unfold", "fold"]

@@ -3,7 +3,7 @@ space vectorized over the batch and the extended label positions, differentiated
 import numpy as np
 
 import rtorch
-from rtorch.nn._functional._util import reduce as _apply
+from rtorch.nn._functional._util import reduce as _reduce
 
 # A finite stand-in for log(0): keeps logsumexp and its gradient finite where no alignment reaches a state
 # (exp(_NEG - real) underflows to exactly 0, so unreachable states get no gradient).
@@ -127,7 +127,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         return (loss / div).mean()
     if unbatched and reduction == "none":
         loss = loss.squeeze(0)
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 __all__ = ["ctc_loss"]

@@ -1,5 +1,5 @@
-"""nn.functional distances composed from tensor ops: pairwise_distance and pdist (with PyTorch's zero-distance
-gradients)."""
+"""nn.functional distances composed from tensor ops: pairwise_distance, cosine_similarity and pdist (with PyTorch's
+zero-distance gradients)."""
 import math
 
 import numpy as np
@@ -78,4 +78,13 @@ def pdist(input, p=2.0):
     return _pnorm(rows_i - rows_j, p, 1)
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    r"""Cosine similarity between ``x1`` and ``x2`` along ``dim``."""
+    n1 = (x1 * x1).sum(dim).sqrt().clamp(min=eps)
+    n2 = (x2 * x2).sum(dim).sqrt().clamp(min=eps)
+    return (x1 * x2).sum(dim) / (n1 * n2)
+
+
 __all__ = ["pairwise_distance", "pdist"]
+__all__ += ["cosine_similarity"]

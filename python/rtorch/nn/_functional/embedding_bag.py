@@ -4,6 +4,7 @@ gather of the rows into a padded (bags, longest bag, dim) block."""
 import numpy as np
 
 import rtorch
+from rtorch.nn._functional.embedding import _embedding_renorm_
 
 
 def _bags(input, offsets, include_last_offset):
@@ -90,7 +91,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise RuntimeError(f"Index {i} of input takes value {int(flat[i])} which is not in the valid range "
                                f"[0, {num})")
     if max_norm is not None:
-        from rtorch.nn.functional import _embedding_renorm_
         _embedding_renorm_(weight, flat, max_norm, norm_type)
     pos, mask = _bags(input, offsets, include_last_offset)
     dev = weight.device

@@ -4,6 +4,7 @@ to its one maximum."""
 import numpy as np
 
 import rtorch
+from rtorch.nn._functional.conv import _ntuple
 
 
 def _intervals(samples, in_size, out_size, pool, np_dtype):
@@ -20,7 +21,6 @@ def _intervals(samples, in_size, out_size, pool, np_dtype):
 
 
 def _fractional(input, n, kernel_size, output_size, output_ratio, random_samples, op):
-    from rtorch.nn.functional import _ntuple
     if output_size is None and output_ratio is None:
         raise ValueError(f"{op} requires specifying either an output_size or an output_ratio")
     k = _ntuple(kernel_size, n, "kernel_size")

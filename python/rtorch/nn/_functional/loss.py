@@ -1,16 +1,12 @@
-"""nn.functional losses composed from tensor ops: cosine/hinge embedding, margin ranking, (multi)margin,
-multilabel margin / soft margin, soft margin, triplet margin (with distance), Poisson and Gaussian NLL."""
+"""nn.functional losses: mse, l1, smooth_l1, huber, nll, cross_entropy (fused on the CPU), binary cross entropy (with
+logits), kl_div; and composed from tensor ops: cosine/hinge embedding, margin ranking, (multi)margin, multilabel
+margin / soft margin, soft margin, triplet margin (with distance), Poisson and Gaussian NLL."""
 import math
 
 import rtorch
-from rtorch.nn._functional._util import reduce as _apply
 from rtorch.nn._functional.activation import logsigmoid
 from rtorch.nn._functional.distance import pairwise_distance
-
-
-def _reduction(size_average, reduce_, reduction):
-    from rtorch.nn.functional import _get_reduction  # functional imports this module at its end
-    return _get_reduction(size_average, reduce_, reduction)
+from rtorch.nn._functional._util import _get_reduction, _grad_fn_name, _named, reduce as _reduce
 
 
 def _size(t):
@@ -43,7 +39,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         ...                                            rtorch.tensor([1.0, -1.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     eps = 1e-12  # PyTorch's EPSILON for this loss: keeps the norms of zero vectors positive
@@ -56,7 +52,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     pos = 1 - cos
     neg = (cos - margin).clamp_min(0)
     out = rtorch.where(target == 1, pos, zeros) + rtorch.where(target == -1, neg, zeros)
-    return _apply(out, reduction)
+    return _reduce(out, reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
@@ -75,11 +71,11 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         >>> rtorch.nn.functional.hinge_embedding_loss(rtorch.tensor([0.3, 0.2]), rtorch.tensor([1.0, -1.0]))
         tensor(0.5500)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     zeros = input.new_zeros(())
     margin_clamp = (margin - input).clamp_min(0)
     out = rtorch.where(target != 1, margin_clamp, zeros) + rtorch.where(target != -1, input, zeros)
-    return _apply(out, reduction)
+    return _reduce(out, reduction)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
@@ -99,11 +95,11 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         >>> rtorch.nn.functional.margin_ranking_loss(rtorch.tensor([1.0]), rtorch.tensor([2.0]), rtorch.tensor([1.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {_size(input1)}, input2: {_size(input2)}, target: {_size(target)} ")
-    return _apply((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -119,8 +115,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         >>> rtorch.nn.functional.soft_margin_loss(rtorch.tensor([0.0]), rtorch.tensor([1.0]))
         tensor(0.6931)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    return _apply((-target * input).exp().log1p(), reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
+    return _reduce((-target * input).exp().log1p(), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -137,14 +133,14 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         >>> rtorch.nn.functional.multilabel_soft_margin_loss(rtorch.zeros(1, 2), rtorch.tensor([[1.0, 0.0]]))
         tensor(0.6931)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(-1) / input.size(-1)  # a 0-d input fails here with PyTorch's IndexError
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def _margin_batch(input):
@@ -176,7 +172,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         >>> rtorch.nn.functional.multi_margin_loss(rtorch.tensor([[0.1, 0.2, 0.4, 0.8]]), rtorch.tensor([3]))
         tensor(0.3250)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
@@ -201,7 +197,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     loss = rtorch.where(not_y, z, z.new_zeros(())).sum(1) / c
     if vector and reduction == "none":
         loss = loss.reshape(())
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -221,7 +217,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         ...                                             rtorch.tensor([[3, 0, -1, 1]]))
         tensor(0.8500)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     x, vector = _margin_batch(input)
     n, c = x.shape
@@ -241,7 +237,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     loss = rtorch.where(keep, hinge, hinge.new_zeros(())).sum((1, 2)) / c
     if vector and reduction == "none":
         loss = loss.reshape(())
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
@@ -265,7 +261,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         ...                                          eps=0.0)
         tensor(5.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
 
@@ -284,7 +280,7 @@ def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
     d_neg = dist(anchor, negative)
     if swap:
         d_neg = rtorch.minimum(d_neg, dist(positive, negative))
-    return _apply((margin + d_pos - d_neg).clamp_min(0), reduction)
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
@@ -334,7 +330,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         >>> rtorch.nn.functional.poisson_nll_loss(rtorch.tensor([0.0]), rtorch.tensor([2.0]))
         tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
+    reduction = _get_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if log_input:
         loss = input.exp() - target * input
@@ -344,7 +340,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         safe = rtorch.where(target > 1, target, target.new_ones(()))
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         loss = loss + rtorch.where(target > 1, stirling, stirling.new_zeros(()))
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
@@ -389,9 +385,262 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
-    return _apply(loss, reduction)
+    return _reduce(loss, reduction)
+
+
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+@_grad_fn_name("MseLossBackward0")
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean squared error :math:`(x - y)^2`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    diff = input - target
+    loss = diff * diff
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    r"""Mean absolute error :math:`|x - y|`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+@_grad_fn_name("SmoothL1LossBackward0")
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    r"""Quadratic below ``beta``, linear above: :math:`0.5 d^2/\beta` or :math:`d - 0.5\beta`."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise ValueError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return _reduce((input - target).abs(), reduction)
+    # One elementwise row (its backward one fused pass) instead of a where over five ops.
+    return _reduce(rtorch._rtorch._activation(input - target, "smooth_l1", float(beta)), reduction)
+
+
+@_grad_fn_name("HuberLossBackward0")
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    r"""Quadratic below ``delta``, linear above: :math:`0.5 d^2` or :math:`\delta(d - 0.5\delta)`."""
+    d = (input - target).abs()
+    loss = rtorch.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _check_class_target(input, target):
+    """PyTorch's nll_loss shape checks: target is ``(N, d1, ...)`` for input ``(N, C, d1, ...)``."""
+    if input.dim() == 1:
+        if target.dim() > 1 or (target.dim() == 1 and target.shape[0] != 1):
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {tuple(target.shape)}")
+        return
+    if target.dim() >= 1 and target.shape[0] != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target.shape[0]}).")
+    expected = [input.shape[0], *input.shape[2:]]
+    if list(target.shape) != expected:
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
+
+
+def _class_last(input, target):
+    """Flatten ``(N, C, d1, ...)`` / ``(C,)`` input to ``(M, C)`` and target to ``(M,)``."""
+    _check_class_target(input, target)
+    if input.dim() == 1:
+        return input.unsqueeze(0), target.reshape(1)
+    if input.dim() > 2:
+        input = input.movedim(1, -1) if hasattr(input, "movedim") else input.permute(
+            0, *range(2, input.dim()), 1)
+    return input.reshape(-1, input.shape[-1]), target.reshape(-1)
+
+
+def _fused_class_loss(input, target, weight):
+    """Whether the native kernels (``_rtorch.cross_entropy_loss`` / ``nll_loss``) may take this loss:
+    float input, integer class indices on the input's device, and a class weight that needs no
+    gradient (the kernel gives it none). They return None where the device has no fused kernel,
+    and the tensor-op path below runs instead."""
+    return (input.dtype.is_floating_point and not target.dtype.is_floating_point and target.dtype != rtorch.bool
+            and target.device == input.device
+            and (weight is None or (weight.device == input.device and not weight.requires_grad)))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100,
+             reduce=None, reduction="mean"):
+    r"""Negative log likelihood loss for log-probabilities ``input`` and class indices ``target``.
+
+    The loss of row :math:`n` is :math:`-w_{y_n} x_{n, y_n}` (0 where :math:`y_n` is ``ignore_index``);
+    ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows not ignored.
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, integers in :math:`[0, C)`
+        - output: a scalar, or the target's shape for ``reduction="none"``
+
+    Example:
+        >>> logp = rtorch.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+        >>> round(F.nll_loss(logp, rtorch.tensor([0, 1])).item(), 4)
+        0.3
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if input.dim() == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        fused = rtorch._rtorch.nll_loss(input, target, weight, ignore_index, reduction)
+        if fused is not None:
+            return fused
+    else:
+        _check_class_target(input, target)
+    since = rtorch._rtorch._graph_seq()
+    name = "NllLoss2DBackward0" if input.dim() > 2 else "NllLossBackward0"
+    target_shape = tuple(target.shape)
+    logp, tgt = _class_last(input, target)
+    valid = tgt != ignore_index
+    safe = tgt.masked_fill(~valid, 0)
+    picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1)
+    w = valid.to(logp.dtype)
+    if weight is not None:
+        w = w * weight.index_select(0, safe)
+    loss = -picked * w
+    if reduction == "none":
+        return _named(loss.reshape(target_shape), name, since)
+    if reduction == "sum":
+        return _named(loss.sum(), name, since)
+    if reduction == "mean":
+        return _named(loss.sum() / w.sum(), name, since)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    r"""Cross entropy between logits ``input`` and class indices or class probabilities ``target``.
+
+    With class indices, row :math:`n` contributes
+    :math:`(1-\epsilon) w_{y_n} (\mathrm{lse}_n - x_{n,y_n}) + \frac{\epsilon}{C} \sum_c w_c (\mathrm{lse}_n - x_{n,c})`
+    (:math:`\epsilon` = ``label_smoothing``, :math:`\mathrm{lse}_n = \log \sum_c e^{x_{n,c}}`), 0 where
+    :math:`y_n` is ``ignore_index``; ``mean`` divides the sum by :math:`\sum_n w_{y_n}` over the rows
+    not ignored, as PyTorch does. On the CPU this is one fused kernel (and one for the backward).
+
+    Shape:
+        - input: :math:`(C)`, :math:`(N, C)` or :math:`(N, C, d_1, ...)`
+        - target: class indices of shape :math:`()`, :math:`(N)` or :math:`(N, d_1, ...)`, or
+          class probabilities of the input's shape
+        - output: a scalar, or the target's shape (without C) for ``reduction="none"``
+
+    Example:
+        >>> x = rtorch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+        >>> round(F.cross_entropy(x, rtorch.tensor([0, 2])).item(), 4)
+        0.6691
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    if _fused_class_loss(input, target, weight):
+        _check_class_target(input, target)
+        fused = rtorch._rtorch.cross_entropy_loss(input, target, weight, ignore_index, label_smoothing, reduction)
+        if fused is not None:
+            return fused
+    class_dim = 0 if input.dim() == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = input.log_softmax(class_dim)
+    w_shape = [1] * input.dim()
+    w_shape[class_dim] = n_classes
+    w_b = None if weight is None else weight.reshape(w_shape)
+
+    if target.dtype.is_floating_point:  # class probabilities
+        if label_smoothing > 0:
+            target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target if w_b is None else logp * target * w_b
+        if reduction == "none":
+            return -prod.sum(class_dim)
+        if reduction == "sum":
+            return -prod.sum()
+        if reduction == "mean":
+            return -prod.sum() / (input.numel() / n_classes)
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0.0:
+        return nll
+    smooth = -(logp if w_b is None else logp * w_b).sum(class_dim)
+    ignored = target == ignore_index
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if reduction == "mean":
+        valid = (~ignored).reshape(-1)
+        if weight is None:
+            denom = valid.to(smooth.dtype).sum()
+        else:
+            safe = target.reshape(-1).masked_fill(~valid, 0)
+            denom = (weight.index_select(0, safe) * valid.to(weight.dtype)).sum()
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
+
+
+@_grad_fn_name("BinaryCrossEntropyBackward0")
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    r"""Binary cross entropy between probabilities ``input`` and ``target`` (logs clamped at -100)."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({list(target.shape)}) that is different to the input size "
+            f"({list(input.shape)}) is deprecated. Please ensure they have the same size."
+        )
+    log_p = input.log().clamp(min=-100.0)
+    log_q = (1.0 - input).log().clamp(min=-100.0)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    r"""Returns the Kullback-Leibler divergence ``target * (log(target) - input)`` for log-probabilities ``input``.
+
+    With ``log_target=True``, ``target`` holds log-probabilities too. ``reduction='batchmean'`` divides
+    the sum by the batch size (the mathematically correct KL); ``'mean'`` averages over elements.
+    """
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # xlogy: 0 * log(0) counts as 0.
+        safe = rtorch.where(target > 0, target, rtorch.ones_like(target))
+        loss = target * safe.log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() > 0 else 1)
+    if reduction in ("mean", "sum", "none"):
+        return _reduce(loss, reduction)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+@_grad_fn_name("BinaryCrossEntropyWithLogitsBackward0")
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    r"""Sigmoid followed by binary cross entropy, computed stably from logits ``input``."""
+    reduction = _get_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Target size ({list(target.shape)}) must be the same as input size ({list(input.shape)})"
+        )
+    # softplus(-x) = log(1 + exp(-x)) = -log_sigmoid(x): one stable row, its backward one fused pass
+    log_sig = rtorch._rtorch._activation(input, "log_sigmoid")
+    if pos_weight is not None:
+        log_weight = (pos_weight - 1.0) * target + 1.0
+        loss = (1.0 - target) * input - log_weight * log_sig
+    else:
+        loss = (1.0 - target) * input - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
 
 
 __all__ = ["cosine_embedding_loss", "hinge_embedding_loss", "margin_ranking_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
            "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss"]
+__all__ += ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
+            "binary_cross_entropy", "kl_div", "binary_cross_entropy_with_logits"]

@@ -1,5 +1,6 @@
-"""nn.functional pooling composed from tensor ops: 3-D max/avg pooling, adaptive max pooling (1/2/3-D), adaptive
-average pooling (1/3-D), LP pooling and max unpooling.
+"""nn.functional pooling: 1-D/2-D max and average pooling and adaptive_avg_pool2d on the native kernels; composed from
+tensor ops: 3-D max/avg pooling, adaptive max pooling (1/2/3-D), adaptive average pooling (1/3-D), LP pooling and
+max unpooling.
 
 Every pool gathers its windows with one broadcast advanced index, ``x[:, :, I_0, ..., I_{n-1}]`` where ``I_d``
 holds, per output position and kernel offset, the input index along dim d (clamped into range, with a validity
@@ -15,6 +16,9 @@ import math
 import numpy as np
 
 import rtorch
+from rtorch.nn._functional._util import _grad_fn_name, _named
+from rtorch.nn._functional.conv import _native, _ntuple, _pair
+from rtorch.nn._functional.padding import pad
 
 
 def _int(e, name, op):
@@ -107,8 +111,7 @@ def _strided_windows(x, k, s, p, d, out, fill):
         need = (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1
         pads += [p[i], max(0, need - (spatial[i] + p[i]))]
     if any(pads):
-        from rtorch.nn.functional import pad as _pad
-        x = _pad(x, pads, value=fill)
+        x = pad(x, pads, value=fill)
     w = x
     for i in range(n):
         w = w.unfold(2 + i, d[i] * (k[i] - 1) + 1, s[i])
@@ -476,7 +479,6 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         >>> rtorch.nn.functional.lp_pool1d(rtorch.tensor([[[3.0, 4.0]]]), 2, 2)
         tensor([[[5.]]])
     """
-    from rtorch.nn.functional import avg_pool1d
     return _lp_pool(input, 1, norm_type, kernel_size, stride, ceil_mode, avg_pool1d)
 
 
@@ -490,7 +492,6 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
         stride (int or tuple, optional): Default: ``kernel_size``.
         ceil_mode (bool): Default: ``False``.
     """
-    from rtorch.nn.functional import avg_pool2d
     return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode, avg_pool2d)
 
 
@@ -589,7 +590,100 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size, "max_unpool3d")
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""Applies 2-D max pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+
+    With ``return_indices=True`` also returns the flat index of each maximum within its H*W plane.
+    """
+    kernel_size = _pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _pair(stride, "stride")
+    padding = _pair(padding, "padding")
+    dilation = _pair(dilation, "dilation")
+    out = _native("max_pool2d")(input, kernel_size, stride, padding, dilation, bool(ceil_mode), bool(return_indices))
+    if return_indices and not isinstance(out, (tuple, list)):
+        raise NotImplementedError("max_pool2d: this rtorch build's native op does not return indices")
+    return tuple(out) if return_indices else out
+
+
+@_grad_fn_name("AvgPool2DBackward0")
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W); ``stride`` defaults to ``kernel_size``.
+
+    ``count_include_pad`` (default True) counts the zero padding in each window's divisor;
+    ``divisor_override`` divides every window's sum by that number instead.
+    """
+    kernel_size = _pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _pair(stride, "stride")
+    padding = _pair(padding, "padding")
+    if divisor_override is not None and (not isinstance(divisor_override, int) or isinstance(divisor_override, bool)
+                                         or divisor_override <= 0):
+        raise ValueError(f"divisor must be not zero (a positive int), got divisor_override={divisor_override!r}")
+    return _native("avg_pool2d")(input, kernel_size, stride, padding, bool(ceil_mode), bool(count_include_pad),
+                                 divisor_override)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    r"""Applies 1-D max pooling over (N, C, L) or (C, L) ``input``.
+
+    Computed as :func:`max_pool2d` over a height-1 image; ``stride`` defaults to ``kernel_size``. With
+    ``return_indices=True`` also returns the index of each maximum along L.
+    """
+    kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, 1, "stride")[0]
+    padding, = _ntuple(padding, 1, "padding")
+    dilation, = _ntuple(dilation, 1, "dilation")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"max_pool1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of size "
+                           f"{list(input.shape)}")
+    out = max_pool2d(input.unsqueeze(-2), (1, kernel_size), (1, stride), (0, padding), (1, dilation),
+                     ceil_mode=ceil_mode, return_indices=return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    r"""Applies 1-D average pooling over (N, C, L) or (C, L) ``input``.
+
+    Computed as :func:`avg_pool2d` over a height-1 image; ``stride`` defaults to ``kernel_size``.
+    """
+    kernel_size, = _ntuple(kernel_size, 1, "kernel_size")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, 1, "stride")[0]
+    padding, = _ntuple(padding, 1, "padding")
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"avg_pool1d: expected a 2-D (C, L) or 3-D (N, C, L) input, got input of size "
+                           f"{list(input.shape)}")
+    out = avg_pool2d(input.unsqueeze(-2), (1, kernel_size), (1, stride), (0, padding), ceil_mode,
+                     count_include_pad)
+    return out.squeeze(-2)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    r"""Applies 2-D adaptive average pooling to (N, C, H, W) or (C, H, W) ``input``, giving ``output_size``.
+
+    ``output_size`` is an int, or a pair whose entries may be ``None`` to keep the input's size.
+    """
+    if isinstance(output_size, int) and not isinstance(output_size, bool):
+        output_size = (output_size, output_size)
+    output_size = tuple(output_size)
+    if len(output_size) != 2:
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")
+    in_hw = tuple(input.shape)[-2:]
+    output_size = tuple(in_hw[i] if s is None else s for i, s in enumerate(output_size))
+    since = rtorch._rtorch._graph_seq()
+    out = _native("adaptive_avg_pool2d")(input, _pair(output_size, "output_size"))
+    # PyTorch computes a (1, 1) output as a mean over the last two dims.
+    return _named(out, "MeanBackward1" if output_size == (1, 1) else "AdaptiveAvgPool2DBackward0", since)
+
+
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
            "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
            "adaptive_max_pool3d_with_indices", "adaptive_avg_pool1d", "adaptive_avg_pool3d", "lp_pool1d",
            "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d"]
+__all__ += ["max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool2d"]

@@ -1,15 +1,13 @@
-"""nn.functional resampling aliases and sampling: upsample / upsample_nearest / upsample_bilinear (deprecated
-forms of interpolate), gumbel_softmax, affine_grid and grid_sample (its corner indices and weights composed from
-tensor ops, then one native tap gather on the CPU)."""
+"""nn.functional resampling and sampling: interpolate (its index/weight taps per dim), upsample / upsample_nearest /
+upsample_bilinear (deprecated forms of interpolate), gumbel_softmax, affine_grid and grid_sample (its corner indices
+and weights composed from tensor ops, then one native tap gather on the CPU)."""
 import math
 import warnings
 
+import numpy as np
+
 import rtorch
-
-
-def _F():
-    from rtorch.nn import functional  # functional imports this module at its end
-    return functional
+from rtorch.nn._functional.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -21,21 +19,21 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
         tensor([[[1., 1., 2., 2.]]])
     """
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode, align_corners)
+    return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
     r"""Deprecated: ``interpolate(input, size, scale_factor, mode='nearest')``; warns."""
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode="nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
     r"""Deprecated: ``interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)``; warns."""
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
-    return _F().interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
@@ -319,4 +317,199 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
                        ("zeros", "border", "reflection")[padding_mode], align_corners)
 
 
+# ---- moved from rtorch/nn/functional.py (dedupe, session 6)
+_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
+
+
+def _interp_np_dtype(dtype):
+    # PyTorch computes source indices in float for float32/half inputs and in double for float64
+    return np.float64 if dtype == rtorch.float64 else np.float32
+
+
+def _interp_scale(in_size, out_size, scale, align_corners, ftype):
+    """The source/destination scale of one dimension, as ATen's ``area_pixel_compute_scale``."""
+    if align_corners:
+        return ftype((in_size - 1) / (out_size - 1)) if out_size > 1 else ftype(0.0)
+    if scale is not None and scale > 0:
+        return ftype(1.0 / float(scale))
+    return ftype(ftype(in_size) / ftype(out_size))
+
+
+def _nearest_index(in_size, out_size, scale, exact, ftype):
+    """Source index of each output position, as ATen's ``nearest_idx`` / ``nearest_exact_idx`` (the legacy
+    rule special-cases an exact doubling)."""
+    if not exact and out_size == 2 * in_size:
+        return np.arange(out_size, dtype=np.int64) >> 1
+    s = _interp_scale(in_size, out_size, scale, False, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    src = np.floor((dst + ftype(0.5)) * s) if exact else np.floor(dst * s)
+    return np.minimum(src.astype(np.int64), in_size - 1)
+
+
+def _linear_weights(in_size, out_size, scale, align_corners, ftype):
+    """Indices (i0, i1) and weights (w0, w1) of the two source samples of each output position."""
+    s = _interp_scale(in_size, out_size, scale, align_corners, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    if align_corners:
+        src = s * dst
+    else:
+        src = np.maximum(s * (dst + ftype(0.5)) - ftype(0.5), ftype(0.0))
+    i0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    i1 = i0 + (i0 < in_size - 1)
+    w1 = np.clip(src - i0.astype(ftype), 0, 1).astype(ftype)
+    w0 = (ftype(1.0) - w1).astype(ftype)
+    return i0, i1, w0, w1
+
+
+def _cubic_taps(in_size, out_size, scale, align_corners, ftype):
+    """The four (index, weight) taps of each output position for bicubic resampling, as ATen's
+    ``upsample_bicubic2d`` (cubic convolution with A = -0.75, source index not clamped, taps clamped)."""
+    s = _interp_scale(in_size, out_size, scale, align_corners, ftype)
+    dst = np.arange(out_size, dtype=ftype)
+    src = (s * dst) if align_corners else (s * (dst + ftype(0.5)) - ftype(0.5))
+    x0 = np.floor(src)
+    t = (src - x0).astype(ftype)
+    a = ftype(-0.75)
+
+    def near(v):  # |v| <= 1
+        return ((a + 2) * v - (a + 3)) * v * v + 1
+
+    def far(v):  # 1 < |v| < 2
+        return ((a * v - 5 * a) * v + 8 * a) * v - 4 * a
+
+    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    base = x0.astype(np.int64)
+    return [(np.clip(base + k - 1, 0, in_size - 1), w.astype(ftype)) for k, w in enumerate(weights)]
+
+
+def _native_resample(x, dim, n_in, idx, w):
+    """The native resampling pass (``rtorch._rtorch._resample``: one kernel and its adjoint as backward) of dim
+    ``dim`` through the per-output taps ``idx`` / ``w`` (numpy (n_out, taps)), or None where it does not apply
+    (off the CPU, a non-float dtype, a build without it)."""
+    fn = getattr(rtorch._rtorch, "_resample", None)
+    if fn is None or x.device.type != "cpu" or not x.dtype.is_floating_point:
+        return None
+    return fn(x, dim, n_in, np.asarray(idx, dtype=np.int64).ravel().tolist(),
+              np.asarray(w, dtype=np.float64).ravel().tolist(), idx.shape[1])
+
+
+def _resample_taps(x, dim, taps):
+    """Sum of gathers along ``dim`` weighted per output position: ``taps`` is [(indices, weights), ...]."""
+    idx, w = np.stack([i for i, _ in taps], 1), np.stack([w for _, w in taps], 1)
+    native = _native_resample(x, dim, x.shape[dim], idx, w)
+    if native is not None:
+        return native
+    shape = [1] * x.dim()
+    shape[dim] = len(taps[0][0])
+    out = None
+    for idx, w in taps:
+        term = x.index_select(dim, rtorch.tensor(idx, dtype=rtorch.int64, device=x.device)) * \
+            rtorch.tensor(w, dtype=x.dtype, device=x.device).reshape(shape)
+        out = term if out is None else out + term
+    return out
+
+
+def _resample_dim(x, dim, idx0, idx1=None, w0=None, w1=None):
+    """Gather along ``dim`` (nearest), or blend two gathers with per-position weights (linear)."""
+    if idx1 is None:
+        native = _native_resample(x, dim, x.shape[dim], idx0[:, None], np.ones((len(idx0), 1)))
+    else:
+        native = _native_resample(x, dim, x.shape[dim], np.stack([idx0, idx1], 1), np.stack([w0, w1], 1))
+    if native is not None:
+        return native
+    i0 = rtorch.tensor(idx0, dtype=rtorch.int64, device=x.device)
+    if idx1 is None:
+        return x.index_select(dim, i0)
+    i1 = rtorch.tensor(idx1, dtype=rtorch.int64, device=x.device)
+    shape = [1] * x.dim()
+    shape[dim] = len(idx0)
+    a = rtorch.tensor(w0, dtype=x.dtype, device=x.device).reshape(shape)
+    b = rtorch.tensor(w1, dtype=x.dtype, device=x.device).reshape(shape)
+    return x.index_select(dim, i0) * a + x.index_select(dim, i1) * b
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    r"""Resize the spatial dims of an (N, C, L), (N, C, H, W) or (N, C, D, H, W) input.
+
+    Modes: ``'nearest'`` (PyTorch's legacy rule, source index :math:`\lfloor i \cdot s \rfloor`) and
+    ``'nearest-exact'`` for any of them, ``'linear'`` (3-D), ``'bilinear'`` and ``'bicubic'`` (4-D) and
+    ``'trilinear'`` (5-D) with ``align_corners`` True or False (default False), and ``'area'`` (adaptive average
+    pooling). Exactly one of ``size`` and ``scale_factor`` must be given; with ``scale_factor`` the output size is
+    :math:`\lfloor \text{in} \cdot \text{scale} \rfloor` and the source index uses ``1 / scale_factor`` unless
+    ``recompute_scale_factor=True``.
+
+    Example::
+
+        >>> import rtorch
+        >>> import rtorch.nn.functional as F
+        >>> F.interpolate(rtorch.tensor([[[1.0, 2.0]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.interpolate(rtorch.tensor([[[1.0, 2.0]]]), size=3, mode="linear", align_corners=True)
+        tensor([[[1.0000, 1.5000, 2.0000]]])
+    """
+    if mode not in _INTERP_MODES:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported yet (supported: "
+                                  f"{', '.join(_INTERP_MODES)})")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported yet")
+    if mode.startswith("nearest") or mode == "area":
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    if dim not in (1, 2, 3):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    for m, want in (("linear", 1), ("bilinear", 2), ("bicubic", 2), ("trilinear", 3)):
+        if mode == m and dim != want:
+            raise NotImplementedError(f"Got {input.dim()}D input, but {m} mode needs {want + 2}D input")
+    in_sizes = tuple(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * dim
+        if len(sizes) != dim:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(in_sizes)} and output size of {list(sizes)}. "
+                             f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                             f"(o1, o2, ...,oK) format.")
+        scales = (None,) * dim
+    elif scale_factor is not None:
+        scales = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * dim
+        if len(scales) != dim:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got "
+                             f"input with spatial dimensions of {list(in_sizes)} and scale_factor of shape "
+                             f"{list(scales)}.")
+        sizes = tuple(int(math.floor(float(i) * float(s))) for i, s in zip(in_sizes, scales))
+        if recompute_scale_factor:
+            scales = (None,) * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if any(s <= 0 for s in sizes):
+        raise RuntimeError(f"interpolate: output size {list(sizes)} must be greater than 0 (input of size "
+                           f"{list(input.shape)})")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dim - 1](input, sizes)
+    ftype = _interp_np_dtype(input.dtype)
+    out = input
+    # The last dim first, as PyTorch nests its sums (W inside H inside D: the same rounding); the
+    # last-dim pass (a gather per output) also runs on the smallest tensor when upsampling.
+    for k in reversed(range(dim)):
+        d = 2 + k
+        i, o, s = in_sizes[k], sizes[k], scales[k]
+        if mode.startswith("nearest"):
+            if o != i or mode == "nearest-exact":
+                out = _resample_dim(out, d, _nearest_index(i, o, s, mode == "nearest-exact", ftype))
+        elif mode == "bicubic":
+            out = _resample_taps(out, d, _cubic_taps(i, o, s, align_corners, ftype))
+        else:
+            out = _resample_dim(out, d, *_linear_weights(i, o, s, align_corners, ftype))
+    return out
+
+
 __all__ = ["upsample", "upsample_nearest", "upsample_bilinear", "gumbel_softmax", "affine_grid", "grid_sample"]
+__all__ += ["interpolate"]

@@ -39,6 +39,23 @@ class _AvgPoolNd(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+class _AvgPoolDivisorNd(_AvgPoolNd):
+    """Shared arguments and forward of AvgPool2d/3d (``divisor_override`` too; ``_fn`` is the functional form)."""
+
+    _fn = None
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__(kernel_size, stride if (stride is not None) else kernel_size, padding, ceil_mode,
+                         count_include_pad)
+        self.divisor_override = divisor_override
+
+    def forward(self, input):
+        r"""Average-pools ``input`` of shape (N, C, \*spatial) or (C, \*spatial)."""
+        return self._fn(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                        self.count_include_pad, self.divisor_override)
+
+
 class MaxPool2d(_MaxPoolNd):
     r"""Applies 2-D max pooling over (N, C, H, W) or (C, H, W) inputs.
 
@@ -57,7 +74,7 @@ class MaxPool2d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
-class AvgPool2d(_AvgPoolNd):
+class AvgPool2d(_AvgPoolDivisorNd):
     r"""Applies 2-D average pooling over (N, C, H, W) or (C, H, W) inputs.
 
     Args:
@@ -69,16 +86,7 @@ class AvgPool2d(_AvgPoolNd):
         divisor_override: if given, the divisor instead of the window size. Default: ``None``
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
-        super().__init__(kernel_size, stride if (stride is not None) else kernel_size, padding, ceil_mode,
-                         count_include_pad)
-        self.divisor_override = divisor_override
-
-    def forward(self, input):
-        """Average-pools ``input`` of shape (N, C, H, W) or (C, H, W)."""
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
+    _fn = staticmethod(F.avg_pool2d)
 
 
 class AdaptiveAvgPool2d(Module):
@@ -160,7 +168,7 @@ class MaxPool3d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
-class AvgPool3d(_AvgPoolNd):
+class AvgPool3d(_AvgPoolDivisorNd):
     r"""Applies 3-D average pooling over (N, C, D, H, W) or (C, D, H, W) inputs.
 
     Args:
@@ -172,16 +180,7 @@ class AvgPool3d(_AvgPoolNd):
         divisor_override: if given, the divisor instead of the window size. Default: ``None``
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
-        super().__init__(kernel_size, stride if (stride is not None) else kernel_size, padding, ceil_mode,
-                         count_include_pad)
-        self.divisor_override = divisor_override
-
-    def forward(self, input):
-        """Average-pools ``input`` of shape (N, C, D, H, W) or (C, D, H, W)."""
-        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
+    _fn = staticmethod(F.avg_pool3d)
 
 
 class _AdaptiveMaxPoolNd(Module):
