@@ -327,9 +327,14 @@ def _leaf(a):
     return T(a, requires_grad=True)
 
 
-def _herm_wrap(f):
-    """``f`` of the Hermitian matrix built from the input's lower triangle (as PyTorch's gradchecks do)."""
-    return lambda X: f(X.tril() + X.tril(-1).mH)
+def _hermitian(f):
+    """``f`` of the Hermitian ``X + Xᴴ`` (gradcheck perturbs every entry; the op reads one triangle)."""
+    return lambda X: f(X + X.mH)
+
+
+def _pos_def(f):
+    """``f`` of the Hermitian positive-definite ``X Xᴴ + 3 I``."""
+    return lambda X: f(X @ X.mH + 3 * rtorch.eye(X.shape[-1], dtype=X.dtype))
 
 
 def test_gradcheck_solves_and_inverses(rng):
@@ -365,11 +370,11 @@ def test_gradcheck_det_double_backward_path(rng):
 
 
 def test_gradcheck_cholesky(rng):
-    h = hpd(rng, 3, (2,))
-    H = _leaf(h)
-    assert gradcheck(_herm_wrap(LA.cholesky), (H,))
-    assert gradcheck(_herm_wrap(lambda X: LA.cholesky(X, upper=True)), (H,))
-    L = _leaf(np.linalg.cholesky(h))
+    X = _leaf(crand(rng, (2, 3, 3)))
+    assert gradcheck(_pos_def(LA.cholesky), (X,))
+    assert gradcheck(_pos_def(lambda A: LA.cholesky(A, upper=True)), (X,))
+    assert gradcheck(_pos_def(lambda A: LA.cholesky_ex(A).L), (X,))
+    L = _leaf(np.linalg.cholesky(hpd(rng, 3, (2,))))
     B = _leaf(crand(rng, (2, 3, 2)))
     assert gradcheck(lambda B, L: rtorch.cholesky_solve(B, L), (B, L))
     assert gradcheck(lambda L: rtorch.cholesky_inverse(L), (L,))
@@ -384,10 +389,10 @@ def test_gradcheck_qr(rng, shape):
 def test_gradcheck_eigh_and_svd_invariant_losses(rng):
     h = crand(rng, (3, 3))
     H = _leaf(h)
-    assert gradcheck(_herm_wrap(lambda X: LA.eigvalsh(X)), (H,))
+    assert gradcheck(_hermitian(lambda X: LA.eigvalsh(X)), (H,))
     # Losses that do not depend on the eigenvectors' phases: |V|^2 and V diag(f(w)) Vᴴ.
-    assert gradcheck(_herm_wrap(lambda X: (LA.eigh(X).eigenvectors.abs() ** 2)), (H,))
-    assert gradcheck(_herm_wrap(lambda X: (lambda w, V: (V * w.exp().unsqueeze(-2)) @ V.mH)(*LA.eigh(X))), (H,))
+    assert gradcheck(_hermitian(lambda X: (LA.eigh(X).eigenvectors.abs() ** 2)), (H,))
+    assert gradcheck(_hermitian(lambda X: (lambda w, V: (V * w.exp().unsqueeze(-2)) @ V.mH)(*LA.eigh(X))), (H,))
     for shape in [(4, 3), (3, 3), (3, 4)]:
         A = _leaf(crand(rng, shape))
         assert gradcheck(LA.svdvals, (A,))
@@ -431,7 +436,7 @@ def _cplx_graph_ops():
         "index_select": lambda x, y: x.index_select(1, idx),
         "index_add": lambda x, y: x.index_add(1, idx, y[:, :2]),
         "gather": lambda x, y: x.gather(1, idx.reshape(1, 2).expand(2, 2)),
-        "getitem": lambda x, y: x[:, idx] + x[1],
+        "getitem": lambda x, y: x[:, idx] * x[1, 1:],
         "setitem_clone": lambda x, y: _setitem(x, y),
         "cat": lambda x, y: rtorch.cat([x, y], 0),
         "stack": lambda x, y: rtorch.stack([x, y], -1),

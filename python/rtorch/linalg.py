@@ -419,10 +419,11 @@ class _Slogdet(Function):
         (A,) = ctx.saved_tensors
         g = glog
         if A.is_complex():
-            # PyTorch's slogdet_backward: the sign's gradient enters as -i Im(gsign conj(sign)).
+            # log det = logabsdet + i arg(det), and sign = exp(i arg(det)): the loss's gradient with respect
+            # to log det is glog + i Im(gsign conj(sign)) (PyTorch's slogdet_backward).
             g = glog.to(A.dtype)
             if gsign is not None:
-                g = g - 1j * (gsign * ctx.sign.conj()).imag
+                g = g + 1j * (gsign * ctx.sign.conj()).imag
         # A^{-H} without raising: a singular matrix gets PyTorch's non-finite gradient.
         return g.unsqueeze(-1).unsqueeze(-1) * _apply(_Inv, "LinalgInvExBackward0", A)[0].mH
 
@@ -1392,7 +1393,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if Bm.shape[-2] != m:
         raise RuntimeError(f"{op}: input.size(-2) should match other.size(-2)")
     U, S, Vh = svd(A, full_matrices=False)
-    r = t.finfo(A.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
+    r = t.finfo(S.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
     tol = _tolerance(S, m, n, None, r)
     keep = S > tol
     Sinv = t.where(keep, 1.0 / t.where(S == 0, t.ones_like(S), S), t.zeros_like(S))

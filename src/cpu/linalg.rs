@@ -256,6 +256,38 @@ pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<(Tensor, 
     Ok((out, info))
 }
 
+/// Makes the diagonal of a complex QR's `r` real, as LAPACK's (zgeqrf's reflectors leave a real
+/// diagonal whose sign is that of its real part; faer's keep the column's phase there): each row `j`
+/// of `r` is scaled by `conj(p)` and column `j` of `q` by `p`, `p` the phase of `r[j, j]` turned into
+/// the right half-plane, so `q r` is unchanged. Nothing for real `T`.
+fn real_r_diagonal<T: Scalar>(mut r: MatMut<'_, T>, mut q: Option<MatMut<'_, T>>) {
+    if T::IS_REAL {
+        return;
+    }
+    let zero = <T as ComplexField>::Real::zero_impl();
+    for j in 0..r.nrows().min(r.ncols()) {
+        let d = r[(j, j)];
+        let a = T::abs_impl(&d);
+        if !(a > zero) {
+            continue; // zero (or NaN): no phase to move
+        }
+        let mut p = T::mul_real_impl(&d, &<T as ComplexField>::Real::recip_impl(&a));
+        if T::real_part_impl(&p) < zero {
+            p = -p;
+        }
+        let pc = T::conj_impl(&p);
+        for c in j..r.ncols() {
+            r[(j, c)] = r[(j, c)] * pc;
+        }
+        r[(j, j)] = T::from_real_impl(&T::real_part_impl(&r[(j, j)]));
+        if let Some(q) = q.as_mut() {
+            for i in 0..q.nrows() {
+                q[(i, j)] = q[(i, j)] * p;
+            }
+        }
+    }
+}
+
 /// QR decomposition (Householder, LAPACK's sign convention) of each `[m, n]` matrix of `a`:
 /// (Q, R) shaped by `mode` (Q is `[b, 0]`-free: an empty `[0]` tensor for `QrMode::R`).
 pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Tensor, Tensor)> {
@@ -302,8 +334,11 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Ten
                     qm[(d, d)] = T::one_impl();
                 }
                 if k > 0 {
-                    householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm, par, stack);
+                    householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm.as_mut(), par, stack);
                 }
+                real_r_diagonal(rm, Some(qm));
+            } else {
+                real_r_diagonal(rm, None);
             }
         })?;
     });
@@ -581,6 +616,64 @@ mod tests {
     fn cholesky_reports_the_failing_minor() {
         let (_, info) = cholesky(&t(vec![1.0, 2.0, 2.0, 1.0], &[1, 2, 2]), 1, 2, false).unwrap();
         assert_eq!(unsafe { slice::<i32>(&info).to_vec() }, vec![2]);
+    }
+
+    fn c(v: &[(f64, f64)], shape: &[usize]) -> Tensor {
+        Tensor::from_vec(v.iter().map(|&(re, im)| crate::complex::Complex64::new(re, im)).collect(), shape).unwrap()
+    }
+
+    fn cvals(t: &Tensor) -> Vec<(f64, f64)> {
+        let t = super::super::contiguous(t).unwrap();
+        unsafe { slice::<faer::c64>(&t).iter().map(|z| (z.re, z.im)).collect() }
+    }
+
+    #[test]
+    fn complex_adjoint_lu_solve_conjugates() {
+        // A = [[1, i], [0, 2]]: Aᴴ = [[1, 0], [-i, 2]]; Aᴴ x = [1, 0] gives x = [1, i/2].
+        let a = c(&[(1.0, 0.0), (0.0, 1.0), (0.0, 0.0), (2.0, 0.0)], &[1, 2, 2]);
+        let (lu, piv, _) = lu_factor(&a, 1, 2, 2).unwrap();
+        let x = cvals(&lu_solve(&lu, &piv, &c(&[(1.0, 0.0), (0.0, 0.0)], &[1, 2, 1]), 1, 2, 1, true).unwrap());
+        assert!((x[0].0 - 1.0).abs() < 1e-12 && x[0].1.abs() < 1e-12, "{:?}", x);
+        assert!(x[1].0.abs() < 1e-12 && (x[1].1 - 0.5).abs() < 1e-12, "{:?}", x);
+    }
+
+    #[test]
+    fn complex_cholesky_upper_is_the_adjoint_of_lower() {
+        // A = [[4, 2i], [-2i, 5]] (Hermitian PD): L = [[2, 0], [-i, 2]], U = Lᴴ = [[2, i], [0, 2]].
+        let a = c(&[(4.0, 0.0), (0.0, 2.0), (0.0, -2.0), (5.0, 0.0)], &[1, 2, 2]);
+        let l = cvals(&cholesky(&a, 1, 2, false).unwrap().0);
+        let u = cvals(&cholesky(&a, 1, 2, true).unwrap().0);
+        let close = |p: (f64, f64), q: (f64, f64)| (p.0 - q.0).abs() < 1e-12 && (p.1 - q.1).abs() < 1e-12;
+        assert!(close(l[2], (0.0, -1.0)) && close(l[1], (0.0, 0.0)) && close(l[3], (2.0, 0.0)), "{:?}", l);
+        assert!(close(u[1], (0.0, 1.0)) && close(u[2], (0.0, 0.0)) && close(u[0], (2.0, 0.0)), "{:?}", u);
+    }
+
+    #[test]
+    fn complex_svd_and_eigh_have_real_values_and_conjugated_vectors() {
+        // A = [[0, i], [0, 0]] has S = [1, 0]; U S Vh must give A back (Vh conjugated, not just transposed).
+        let a = c(&[(0.0, 0.0), (0.0, 1.0), (0.0, 0.0), (0.0, 0.0)], &[1, 2, 2]);
+        let (u, s, vh, _) = svd(&a, 1, 2, 2, false, true).unwrap();
+        assert_eq!(s.dtype(), DType::F64);
+        let (u, s, vh) = (cvals(&u), vals(&s), cvals(&vh));
+        let mul = |p: (f64, f64), q: (f64, f64)| (p.0 * q.0 - p.1 * q.1, p.0 * q.1 + p.1 * q.0);
+        for r in 0..2 {
+            for col in 0..2 {
+                let mut acc = (0.0, 0.0);
+                for k in 0..2 {
+                    let t = mul(u[r * 2 + k], vh[k * 2 + col]);
+                    acc = (acc.0 + s[k] * t.0, acc.1 + s[k] * t.1);
+                }
+                let want = if (r, col) == (0, 1) { (0.0, 1.0) } else { (0.0, 0.0) };
+                assert!((acc.0 - want.0).abs() < 1e-12 && (acc.1 - want.1).abs() < 1e-12, "{:?} at {:?}", acc, (r, col));
+            }
+        }
+        // eigh of [[2, i], [-i, 2]] from either triangle: eigenvalues 1 and 3.
+        let h = c(&[(2.0, 0.0), (0.0, 1.0), (0.0, -1.0), (2.0, 0.0)], &[1, 2, 2]);
+        for upper in [false, true] {
+            let (w, _, info) = eigh(&h, 1, 2, upper, true).unwrap();
+            let w = vals(&w);
+            assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 3.0).abs() < 1e-12 && vals(&info.to_dtype(DType::F64).unwrap())[0] == 0.0);
+        }
     }
 
     #[test]
