@@ -256,11 +256,11 @@ pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<(Tensor, 
     Ok((out, info))
 }
 
-/// Makes the diagonal of a complex QR's `r` real, as LAPACK's (zgeqrf's reflectors leave a real
-/// diagonal whose sign is that of its real part; faer's keep the column's phase there): each row `j`
-/// of `r` is scaled by `conj(p)` and column `j` of `q` by `p`, `p` the phase of `r[j, j]` turned into
-/// the right half-plane, so `q r` is unchanged. Nothing for real `T`.
-fn real_r_diagonal<T: Scalar>(mut r: MatMut<'_, T>, mut q: Option<MatMut<'_, T>>) {
+/// Makes the diagonal of a complex QR's `r` real with LAPACK's signs (zgeqrf's reflectors leave a real
+/// diagonal; faer's keep the column's phase there): each row `j` of `r` is scaled by `conj(p)` and
+/// column `j` of `q` by `p`, `p` the phase of `r[j, j]` up to sign, so `q r` is unchanged (`m`: the
+/// factored matrix's rows). Nothing for real `T`.
+fn real_r_diagonal<T: Scalar>(mut r: MatMut<'_, T>, mut q: Option<MatMut<'_, T>>, m: usize) {
     if T::IS_REAL {
         return;
     }
@@ -272,7 +272,11 @@ fn real_r_diagonal<T: Scalar>(mut r: MatMut<'_, T>, mut q: Option<MatMut<'_, T>>
             continue; // zero (or NaN): no phase to move
         }
         let mut p = T::mul_real_impl(&d, &<T as ComplexField>::Real::recip_impl(&a));
-        if T::real_part_impl(&p) < zero {
+        // Where faer reflected, r[j, j] = -phase(alpha) |x| and LAPACK's is -sign(Re alpha) |x|: the same
+        // sign of the real part. In the last row there is nothing below to reflect: faer leaves alpha
+        // there, and zlarfg still reflects a non-real alpha to -sign(Re alpha) |alpha|.
+        let last_row = j + 1 == m;
+        if (T::real_part_impl(&p) < zero) != last_row {
             p = -p;
         }
         let pc = T::conj_impl(&p);
@@ -336,9 +340,9 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Ten
                 if k > 0 {
                     householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm.as_mut(), par, stack);
                 }
-                real_r_diagonal(rm, Some(qm));
+                real_r_diagonal(rm, Some(qm), m);
             } else {
-                real_r_diagonal(rm, None);
+                real_r_diagonal(rm, None, m);
             }
         })?;
     });
