@@ -1007,7 +1007,7 @@ class Tensor:
     def qr(self, some = ..., *, out = ...):
         """QR decomposition as the named tuple ``qr(Q, R)``; ``some=False`` gives the complete Q."""
     def svd(self, some = ..., compute_uv = ..., *, out = ...):
-        """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)``."""
+        """Singular value decomposition ``input = U diag(S) V^H`` as the named tuple ``svd(U, S, V)``."""
     def lu(self, pivot = ..., get_infos = ..., out = ...):
         """LU factorization ``(A_LU, pivots)``, as torch.lu."""
     def lu_solve(self, LU_data: Tensor, LU_pivots: Tensor, *, out = ...):

@@ -1,10 +1,11 @@
-"""torch.linalg: factorizations, solves, inverses, determinants, norms and matrix functions (float32/float64).
+"""torch.linalg: factorizations, solves, inverses, determinants, norms and matrix functions (float32/float64 and complex64/complex128).
 
 The factorizations run in the Rust core on faer (``_rtorch._linalg_*``: LU, Cholesky, QR, eigh, SVD and the
 triangular/LU solves, batched over the thread pool); everything else is composed from them and tensor ops.
 Gradients follow PyTorch's formulas (FunctionsManual.cpp), written with tensor ops and these functions, so
-double backward works. ``eig``/``eigvals``/``ldl_*`` take complex input too (``_linalg_extra``); the other
-functions are float32/float64 only.
+double backward works. Complex input follows PyTorch's conventions: real eigenvalues/singular values, sign
+of the determinant on the unit circle, gradients in the conjugate-Wirtinger convention (adjoints use ``.mH``),
+and PyTorch's error when a loss depends on the arbitrary phase of complex singular vectors/eigenvectors.
 """
 import functools
 import inspect
@@ -58,7 +59,8 @@ _r = {name: namedtuple(name, fields) for name, fields in [
 ]}
 
 _TORCH_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _dtype_name(dtype):
@@ -69,9 +71,9 @@ def _check_float(op, A):
     t = _t()
     if not isinstance(A, t.Tensor):
         raise TypeError(f"{op}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
-    if not A.is_floating_point():
+    if not A.is_floating_point() and not A.is_complex():
         raise NotImplementedError(f"{op}: Expected a floating point or complex tensor as input. Got {_dtype_name(A.dtype)}")
-    if A.dtype not in (t.float32, t.float64):
+    if A.dtype not in (t.float32, t.float64, t.complex64, t.complex128):
         raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {_dtype_name(A.dtype)}")
 
 
@@ -135,10 +137,6 @@ def _movedim(x, src, dst):
     return x.permute(*order)
 
 
-def _sym(X):
-    return X + X.mT
-
-
 def _apply(cls, name, *args):
     """``cls.apply(*args)`` with the recorded node named as PyTorch names it (``LinalgSolveExBackward0``)."""
     since = _C._graph_seq()
@@ -192,8 +190,8 @@ class _Solve(Function):
     def backward(ctx, gX, _ginfo):
         A, B = ctx.saved_tensors
         X = solve(A, B) if _wants_graph() else ctx.X
-        gB = solve(A.mT, gX)
-        gA = -(gB @ X.mT) if ctx.needs_input_grad[0] else None
+        gB = solve(A.mH, gX)
+        gA = -(gB @ X.mH) if ctx.needs_input_grad[0] else None
         return gA, gB if ctx.needs_input_grad[1] else None
 
 
@@ -286,7 +284,7 @@ class _Inv(Function):
     def backward(ctx, g, _ginfo):
         (A,) = ctx.saved_tensors
         Ainv = inv(A) if _wants_graph() else ctx.Ainv
-        return -(Ainv.mT @ g @ Ainv.mT)
+        return -(Ainv.mH @ g @ Ainv.mH)
 
 
 def _inv_msg(code):
@@ -364,18 +362,18 @@ class _Det(Function):
             # PyTorch differentiates again through the SVD, A = U diag(S) Vh: d det/dA = det(U) det(Vh)
             # U diag(prod_{j != i} S_j) Vh, the cofactor matrix, finite for singular A too.
             U, S, Vh = svd(A)
-            alpha = det(U) * det(Vh)
+            alpha = (det(U) * det(Vh)).conj()
             k = S.shape[-1]
             eye = t.eye(k, dtype=t.bool, device=A.device)
             others = t.where(eye, t.ones_like(S).unsqueeze(-1), S.unsqueeze(-2).expand(*S.shape[:-1], k, k))
             D = others.prod(-1) * (alpha * g).unsqueeze(-1)
             return (U * D.unsqueeze(-2)) @ Vh
-        # First order, PyTorch's LU path: det * A^{-T}; an exactly singular matrix (det == 0) gets zeros
+        # First order, PyTorch's LU path: conj(det) * A^{-H}; an exactly singular matrix (det == 0) gets zeros
         # there (its triangular solves of a zero right-hand side stay zero), so mask those entries.
-        d = (g * ctx.det).unsqueeze(-1).unsqueeze(-1)
+        d = (g * ctx.det.conj()).unsqueeze(-1).unsqueeze(-1)
         Ainv, _ = _apply(_Inv, "LinalgInvExBackward0", A)
         zero = (ctx.det == 0).unsqueeze(-1).unsqueeze(-1)
-        return t.where(zero, t.zeros_like(A), d * Ainv.mT)
+        return t.where(zero, t.zeros_like(A), d * Ainv.mH)
 
 
 def det(A, *, out=None):
@@ -401,17 +399,33 @@ class _Slogdet(Function):
     def forward(ctx, A):
         t = _t()
         d, psign = _lu_det_parts(A)
-        sign = t.sign(d).prod(-1) * psign
+        if A.is_complex():
+            # A complex sign is a point on the unit circle: d / |d|, 0 where d is 0 (PyTorch's sgn).
+            ad = d.abs()
+            zero = ad == 0
+            unit = t.where(zero, t.zeros_like(d), d / t.where(zero, t.ones_like(ad), ad).to(d.dtype))
+        else:
+            unit = t.sign(d)
+        sign = unit.prod(-1) * psign
         logabs = d.abs().log().sum(-1)
         ctx.save_for_backward(A)
-        ctx.mark_non_differentiable(sign)
+        ctx.sign = sign
+        if not A.is_complex():
+            ctx.mark_non_differentiable(sign)
         return sign, logabs
 
     @staticmethod
-    def backward(ctx, _gsign, glog):
+    def backward(ctx, gsign, glog):
         (A,) = ctx.saved_tensors
-        # A^{-T} without raising: a singular matrix gets PyTorch's non-finite gradient.
-        return glog.unsqueeze(-1).unsqueeze(-1) * _apply(_Inv, "LinalgInvExBackward0", A)[0].mT
+        g = glog
+        if A.is_complex():
+            # log det = logabsdet + i arg(det), and sign = exp(i arg(det)): the loss's gradient with respect
+            # to log det is glog + i Im(gsign conj(sign)) (PyTorch's slogdet_backward).
+            g = glog.to(A.dtype)
+            if gsign is not None:
+                g = g + 1j * (gsign * ctx.sign.conj()).imag
+        # A^{-H} without raising: a singular matrix gets PyTorch's non-finite gradient.
+        return g.unsqueeze(-1).unsqueeze(-1) * _apply(_Inv, "LinalgInvExBackward0", A)[0].mH
 
 
 def slogdet(A, *, out=None):
@@ -468,15 +482,12 @@ class _Cholesky(Function):
         (A,) = ctx.saved_tensors
         L = cholesky(A, upper=ctx.upper) if _wants_graph() else ctx.L
         if ctx.upper:
-            L, gL = L.mT, gL.mT
-        # PyTorch's cholesky_backward: gA = L^{-H} Φ(L^H gL) L^{-1}, symmetrized; Φ takes the lower
-        # triangle with the diagonal halved.
-        n = L.shape[-1]
-        Linv = solve_triangular(L, _eye_like(L, n).expand(*L.shape), upper=False)
-        phi = (L.mT @ gL).tril()
-        phi = phi - 0.5 * _diag_embed(phi.diagonal(0, -2, -1))
-        gA = Linv.mT @ phi @ Linv
-        return 0.5 * _sym(gA), None
+            L, gL = L.mH, gL.mH
+        # PyTorch's cholesky_backward: P = tril(Lᴴ gL); gA = L^{-H} ½(P + tril(P, -1)ᴴ) L^{-1}.
+        P = (L.mH @ gL).tril()
+        gA = 0.5 * (P + P.tril(-1).mH)
+        gA = solve_triangular(L.mH, gA, upper=True)
+        return solve_triangular(L, gA, upper=False, left=False), None
 
 
 def _chol_msg(code):
@@ -491,7 +502,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
     Args:
         A (Tensor): ``(*, n, n)``; only its lower (``upper=True``: upper) triangle is read.
-        upper (bool): return ``U`` with ``A = U^T U`` instead of ``L`` with ``A = L L^T``.
+        upper (bool): return ``U`` with ``A = U^H U`` instead of ``L`` with ``A = L L^H``.
         check_errors (bool): raise :class:`LinAlgError` anyway.
         out (tuple, optional): output tensors.
 
@@ -509,13 +520,13 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 
 def cholesky(A, *, upper=False, out=None):
-    """Cholesky factor ``L`` (``A = L L^T``) of each symmetric positive-definite matrix of ``A``.
+    """Cholesky factor ``L`` (``A = L L^H``) of each Hermitian positive-definite matrix of ``A``.
 
     Raises :class:`LinAlgError` when a matrix is not positive-definite.
 
     Args:
         A (Tensor): ``(*, n, n)``; only its lower (``upper=True``: upper) triangle is read.
-        upper (bool): return ``U = L^T`` instead.
+        upper (bool): return ``U = L^H`` instead.
         out (Tensor, optional): the output tensor.
 
     Example::
@@ -544,10 +555,10 @@ class _TriSolve(Function):
         A, B = ctx.saved_tensors
         up, unit = ctx.upper, ctx.unit
         X = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A, B, up, unit) if _wants_graph() else ctx.X
-        gB = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A.mT, gX, not up, unit)
+        gB = _apply(_TriSolve, "LinalgSolveTriangularBackward0", A.mH, gX, not up, unit)
         gA = None
         if ctx.needs_input_grad[0]:
-            gA = -(gB @ X.mT)
+            gA = -(gB @ X.mH)
             gA = gA.triu(1 if unit else 0) if up else gA.tril(-1 if unit else 0)
         return gA, gB if ctx.needs_input_grad[1] else None, None, None
 
@@ -614,22 +625,20 @@ class _QR(Function):
         return _qr_backward(gQ, gR, Q, R, m, n), None
 
 
-def _copyltu(M):
-    """The lower triangle of M mirrored onto the upper one."""
-    return M.tril(-1) + M.tril(-1).mT + _diag_embed(M.diagonal(0, -2, -1))
-
-
 def _qr_backward(gQ, gR, Q, R, m, n):
     if m >= n:
-        # A = QR, R square: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gR^T - gQ^T Q.
-        M = R @ gR.mT - gQ.mT @ Q
-        rhs = gQ + Q @ _copyltu(M)
-        return solve_triangular(R.mT, rhs, upper=False, left=False)
-    # m < n: A = [X | Y] with X = Q U (square QR) and Y = Q V.
+        # PyTorch's linalg_qr_backward: gA = (gQ + Q syminvadj(triu(gR Rᴴ - Qᴴ gQ))) R^{-H}, where
+        # syminvadj(X) = X + Xᴴ with the real part of its diagonal halved.
+        X = (gR @ R.mH - Q.mH @ gQ).triu()
+        X = X + X.mH
+        d = X.diagonal(0, -2, -1)
+        X = X - _diag_embed(0.5 * (d.real.to(d.dtype) if d.is_complex() else d))
+        return solve_triangular(R.mH, gQ + Q @ X, upper=False, left=False)
+    # m < n: A = [X | Y] with X = Q U (square QR) and Y = Q V, V = Qᴴ Y.
     U, V = R[..., :, :m], R[..., :, m:]
     gU, gV = gR[..., :, :m], gR[..., :, m:]
     Y = Q @ V
-    gX = _qr_backward(gQ + Y @ gV.mT, gU, Q, U, m, m)
+    gX = _qr_backward(gQ + Y @ gV.mH, gU, Q, U, m, m)
     gY = Q @ gV
     return _t().cat([gX, gY], -1)
 
@@ -679,14 +688,18 @@ class _Eigh(Function):
         t = _t()
         # PyTorch's linalg_eig_backward (Hermitian): gA = V (skew(Vᴴ gV)/2 ⊘ E + diag(gL)) Vᴴ with
         # E_ij = L_j - L_i (infinite gradients at repeated eigenvalues, as documented).
-        VhgV = V.mT @ gV
-        VhgV = 0.5 * (VhgV - VhgV.mT)
+        VhgV = V.mH @ gV
+        if V.is_complex() and not bool(t.allclose(VhgV.diagonal(0, -2, -1).imag, t.zeros_like(L), rtol=1e-2, atol=1e-2)):
+            raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are specified up to "
+                               "multiplication by e^{i phi}. The specified loss function depends on this quantity, so "
+                               "it is ill-defined.")
+        VhgV = 0.5 * (VhgV - VhgV.mH)
         E = L.unsqueeze(-2) - L.unsqueeze(-1)
         n = L.shape[-1]
         eye = t.eye(n, dtype=t.bool, device=A.device)
         E = t.where(eye, t.ones_like(E), E)
-        inner = t.where(eye, _diag_embed(gL), VhgV / E)
-        return V @ inner @ V.mT, None
+        inner = t.where(eye, _diag_embed(gL).to(VhgV.dtype), VhgV / E)
+        return V @ inner @ V.mH, None
 
 
 def _check_info_conv(op, info, batched):
@@ -758,25 +771,33 @@ class _SVD(Function):
 
 
 def _svd_backward(gU, gS, gVh, U, S, Vh, m, n):
-    """PyTorch's svd_backward (real case): the gauge-invariant gradient, infinite at repeated singular values."""
+    """PyTorch's svd_backward: the gauge-invariant gradient, infinite at repeated singular values; for complex
+    input it raises when the loss depends on the singular vectors' phases."""
     t = _t()
     k = S.shape[-1]
     U, Vh, gU, gVh = U[..., :k], Vh[..., :k, :], gU[..., :k], gVh[..., :k, :]
-    V, gV = Vh.mT, gVh.mT
-    UhgU = U.mT @ gU
-    UhgU = UhgU - UhgU.mT
-    VhgV = V.mT @ gV
-    VhgV = VhgV - VhgV.mT
+    V, gV = Vh.mH, gVh.mH
+    UhgU = U.mH @ gU
+    UhgU = UhgU - UhgU.mH
+    VhgV = V.mH @ gV
+    VhgV = VhgV - VhgV.mH
+    cplx = U.is_complex()
+    if cplx and not bool(t.allclose(UhgU.diagonal(0, -2, -1).imag, -VhgV.diagonal(0, -2, -1).imag, rtol=1e-2, atol=1e-2)):
+        raise RuntimeError("svd_backward: The singular vectors in the complex case are specified up to multiplication "
+                           "by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.")
     S2 = S * S
     E = S2.unsqueeze(-2) - S2.unsqueeze(-1)
     eye = t.eye(k, dtype=t.bool, device=S.device)
     E = t.where(eye, t.ones_like(E), E)
     gA = (UhgU * S.unsqueeze(-2) + S.unsqueeze(-1) * VhgV) / E
-    gA = t.where(eye, _diag_embed(gS), gA)
+    gA = t.where(eye, _diag_embed(gS).to(gA.dtype), gA)
+    if cplx:
+        # The imaginary part of the diagonal, which the phase convention ties to U's and V's.
+        gA = gA + _diag_embed(UhgU.diagonal(0, -2, -1) / (2 * S))
     if m > n:
         gA = U @ gA
         gUSinv = gU / S.unsqueeze(-2)
-        gA = gA + gUSinv - U @ (U.mT @ gUSinv)
+        gA = gA + gUSinv - U @ (U.mH @ gUSinv)
         return gA @ Vh
     if m < n:
         gA = gA @ Vh
@@ -861,10 +882,10 @@ class _LuFactor(Function):
         LU = _apply(_LuFactor, "LinalgLuFactorExBackward0", A)[0] if _wants_graph() else ctx.LU
         P, L, U = lu_unpack(LU, ctx.piv)
         # PyTorch's linalg_lu_backward (square): A = P L U,
-        # gA = P L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}, with gL, gU the packed gradient's triangles.
-        gR = (L.mT @ gLU.tril(-1)).tril(-1) + (gLU.triu() @ U.mT).triu()
-        X = solve_triangular(U.mT, gR, upper=False, left=False)
-        return P @ solve_triangular(L.mT, X, upper=True, unitriangular=True)
+        # gA = P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}, with gL, gU the packed gradient's triangles.
+        gR = (L.mH @ gLU.tril(-1)).tril(-1) + (gLU.triu() @ U.mH).triu()
+        X = solve_triangular(U.mH, gR, upper=False, left=False)
+        return P @ solve_triangular(L.mH, X, upper=True, unitriangular=True)
 
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
@@ -939,14 +960,14 @@ class _LuSolve(Function):
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     """Solves ``A X = B`` from :func:`lu_factor`'s factors of ``A``; batch dims broadcast.
 
-    ``adjoint=True`` solves ``A^T X = B`` and ``left=False`` solves ``X A = B``.
+    ``adjoint=True`` solves ``A^H X = B`` and ``left=False`` solves ``X A = B``.
 
     Args:
         LU (Tensor): ``(*, n, n)`` packed factors.
         pivots (Tensor): ``(*, n)`` int32 pivots.
         B (Tensor): ``(*, n, k)``.
         left (bool): solve ``AX = B`` (default) or ``XA = B``.
-        adjoint (bool): solve with ``A^T``.
+        adjoint (bool): solve with ``A^H`` (the conjugate transpose).
         out (Tensor, optional): the output tensor.
 
     Example::
@@ -965,8 +986,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     if pivots.dtype != t.int32:
         raise RuntimeError(f"{op}: Expected pivots to be int32, got {_dtype_name(pivots.dtype)}")
     if not left:
-        # X A = B  <=>  A^T X^T = B^T.
-        return _out(lu_solve(LU, pivots, B.mT, left=True, adjoint=not adjoint).mT, out)
+        # X A = B  <=>  A^H X^H = B^H (and X A^H = B  <=>  A X^H = B^H).
+        return _out(lu_solve(LU, pivots, B.mH, left=True, adjoint=not adjoint).mH, out)
     n = LU.shape[-1]
     if B.shape[-2] != n:
         raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation AX = B "
@@ -1169,7 +1190,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     """
     t = _t()
     op = "linalg.matrix_norm"
-    if not A.is_floating_point():
+    if not A.is_floating_point() and not A.is_complex():
         raise NotImplementedError(f"{op}: Expected a floating point or complex tensor as input. Got {_dtype_name(A.dtype)}")
     if A.dim() < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
@@ -1255,7 +1276,7 @@ def cond(A, p=None, *, out=None):
         _check_matrix("linalg.cond", A, square=False)
         s = svdvals(A)
         if s.shape[-1] == 0:
-            return _out(t.zeros(s.shape[:-1], dtype=A.dtype), out)
+            return _out(t.zeros(s.shape[:-1], dtype=s.dtype), out)
         r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
         return _out(r, out)
     _check_matrix("linalg.cond", A)
@@ -1306,11 +1327,11 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
         w, V = eigh(A)
         tol = _tolerance(w.abs(), m, n, atol, rtol)
         winv = t.where(w.abs() > tol, 1.0 / t.where(w == 0, t.ones_like(w), w), t.zeros_like(w))
-        return _out((V * winv.unsqueeze(-2)) @ V.mT, out)
+        return _out((V * winv.unsqueeze(-2)) @ V.mH, out)
     U, S, Vh = svd(A, full_matrices=False)
     tol = _tolerance(S, m, n, atol, rtol)
     Sinv = t.where(S > tol, 1.0 / t.where(S == 0, t.ones_like(S), S), t.zeros_like(S))
-    return _out((Vh.mT * Sinv.unsqueeze(-2)) @ U.mT, out)
+    return _out((Vh.mH * Sinv.unsqueeze(-2)) @ U.mH, out)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -1372,20 +1393,20 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if Bm.shape[-2] != m:
         raise RuntimeError(f"{op}: input.size(-2) should match other.size(-2)")
     U, S, Vh = svd(A, full_matrices=False)
-    r = t.finfo(A.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
+    r = t.finfo(S.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
     tol = _tolerance(S, m, n, None, r)
     keep = S > tol
     Sinv = t.where(keep, 1.0 / t.where(S == 0, t.ones_like(S), S), t.zeros_like(S))
-    X = (Vh.mT * Sinv.unsqueeze(-2)) @ (U.mT @ Bm)
+    X = (Vh.mH * Sinv.unsqueeze(-2)) @ (U.mH @ Bm)
     rank = keep.sum(-1)
     if driver == "gels":
         rank = t.empty(0, dtype=t.int64)
-    resid = t.empty(0, dtype=A.dtype)
+    resid = t.empty(0, dtype=S.dtype)  # real, as the singular values
     if m > n and bool((keep.sum(-1) == n).all()) and driver != "gelsy" and driver is not None:
-        resid = ((A @ X - Bm) ** 2).sum(-2)
+        resid = ((A @ X - Bm).abs() ** 2).sum(-2)
         if vector:
             resid = resid.squeeze(-1)
-    sv = S if driver in ("gelsd", "gelss") else t.empty(0, dtype=A.dtype)
+    sv = S if driver in ("gelsd", "gelss") else t.empty(0, dtype=S.dtype)
     if vector:
         X = X.squeeze(-1)
     return _r["linalg_lstsq"](X, resid, rank, sv)
@@ -1676,7 +1697,7 @@ def tensorsolve(A, B, dims=None, *, out=None):
 def householder_product(A, tau, *, out=None):
     """The first ``n`` columns of the product of Householder reflectors, as LAPACK's ``orgqr``.
 
-    ``H_i = I - tau_i v_i v_i^T``, where ``v_i`` is column ``i`` of ``A`` below the diagonal with a 1 on it.
+    ``H_i = I - tau_i v_i v_i^H``, where ``v_i`` is column ``i`` of ``A`` below the diagonal with a 1 on it.
 
     Args:
         A (Tensor): ``(*, m, n)`` reflector vectors, ``m >= n``.
@@ -1712,7 +1733,7 @@ def householder_product(A, tau, *, out=None):
     # Q = H_0 H_1 ... H_{k-1} [I_n; 0]: apply from the last reflector to the first.
     for i in range(k - 1, -1, -1):
         v = Vs[..., :, i:i + 1]
-        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) @ (v.mT @ Q)
+        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) @ (v.mH @ Q)
     return _out(Q, out)
 
 
@@ -1720,7 +1741,7 @@ def householder_product(A, tau, *, out=None):
 
 
 def cholesky_solve(B, L, upper=False, *, out=None):
-    """Solves ``A X = B`` from the Cholesky factor of ``A`` (``A = L L^T``, or ``U^T U`` with ``upper``).
+    """Solves ``A X = B`` from the Cholesky factor of ``A`` (``A = L L^H``, or ``U^H U`` with ``upper``).
 
     Args:
         B (Tensor): ``(*, n, k)``.
@@ -1739,14 +1760,14 @@ def cholesky_solve(B, L, upper=False, *, out=None):
     if B.dim() < 2:
         raise RuntimeError("cholesky_solve: The input tensor B must have at least 2 dimensions.")
     if upper:
-        Y = solve_triangular(L.mT, B, upper=False)
+        Y = solve_triangular(L.mH, B, upper=False)
         return _out(solve_triangular(L, Y, upper=True), out)
     Y = solve_triangular(L, B, upper=False)
-    return _out(solve_triangular(L.mT, Y, upper=True), out)
+    return _out(solve_triangular(L.mH, Y, upper=True), out)
 
 
 def cholesky_inverse(L, upper=False, *, out=None):
-    """Inverse of ``A`` from its Cholesky factor (``A = L L^T``, or ``U^T U`` with ``upper``).
+    """Inverse of ``A`` from its Cholesky factor (``A = L L^H``, or ``U^H U`` with ``upper``).
 
     Args:
         L (Tensor): ``(*, n, n)`` triangular factor.

@@ -1,5 +1,5 @@
 //! Dense linear-algebra kernels (LU, triangular and LU solves, Cholesky, QR, eigh, SVD) for
-//! batches of contiguous `[b, m, n]` matrices. CUDA tensors run the CPU (faer) kernels on host
+//! batches of contiguous `[b, m, n]` float or complex matrices. CUDA tensors run the CPU (faer) kernels on host
 //! copies: the cuSOLVER path is not written yet (`host::HOST_ONLY`).
 use super::host;
 use crate::cpu;
@@ -20,7 +20,6 @@ fn arr<const N: usize>(v: Vec<Tensor>) -> Result<[Tensor; N]> {
 
 /// LU with partial pivoting: (packed LU, 1-based int32 pivots `[b, min(m, n)]`, int32 info `[b]`).
 pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<[Tensor; 3]> {
-    super::dtypes::real_only("linalg_lu_factor", a)?;
     arr({
         let f =
             |i: &[Tensor]| cpu::linalg::lu_factor(&i[0], b, m, n).map(|(x, y, z)| vec![x, y, z]);
@@ -31,7 +30,7 @@ pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<[Tensor; 3]
     }?)
 }
 
-/// `A X = B` (`Aᵀ X = B` with `adjoint`) from packed LU factors and pivots: X `[b, n, k]`.
+/// `A X = B` (`Aᴴ X = B` with `adjoint`) from packed LU factors and pivots: X `[b, n, k]`.
 pub fn lu_solve(
     lu: &Tensor,
     piv: &Tensor,
@@ -41,7 +40,6 @@ pub fn lu_solve(
     k: usize,
     adjoint: bool,
 ) -> Result<Tensor> {
-    super::dtypes::real_only("linalg_lu_solve", lu)?;
     let [x] = arr({
         let f = |i: &[Tensor]| {
             cpu::linalg::lu_solve(&i[0], &i[1], &i[2], b, n, k, adjoint).map(|x| vec![x])
@@ -64,7 +62,6 @@ pub fn triangular_solve(
     upper: bool,
     unit: bool,
 ) -> Result<Tensor> {
-    super::dtypes::real_only("linalg_solve_triangular", a)?;
     let [x] = arr({
         let f = |i: &[Tensor]| {
             cpu::linalg::triangular_solve(&i[0], &i[1], b, n, k, upper, unit).map(|x| vec![x])
@@ -79,7 +76,6 @@ pub fn triangular_solve(
 
 /// Cholesky factor (L, or U with `upper`) and int32 info `[b]`.
 pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<[Tensor; 2]> {
-    super::dtypes::real_only("linalg_cholesky", a)?;
     arr({
         let f = |i: &[Tensor]| cpu::linalg::cholesky(&i[0], b, n, upper).map(|(x, y)| vec![x, y]);
         match a.device() {
@@ -91,7 +87,6 @@ pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<[Tensor; 
 
 /// Householder QR: (Q, R) shaped by `mode`.
 pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<[Tensor; 2]> {
-    super::dtypes::real_only("linalg_qr", a)?;
     arr({
         let f = |i: &[Tensor]| cpu::linalg::qr(&i[0], b, m, n, mode).map(|(x, y)| vec![x, y]);
         match a.device() {
@@ -103,7 +98,6 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<[Ten
 
 /// Symmetric eigendecomposition: (eigenvalues ascending, eigenvectors or `[0]`, int32 info).
 pub fn eigh(a: &Tensor, b: usize, n: usize, upper: bool, vectors: bool) -> Result<[Tensor; 3]> {
-    super::dtypes::real_only("linalg_eigh", a)?;
     arr({
         let f = |i: &[Tensor]| {
             cpu::linalg::eigh(&i[0], b, n, upper, vectors).map(|(x, y, z)| vec![x, y, z])
@@ -124,7 +118,6 @@ pub fn svd(
     full: bool,
     vectors: bool,
 ) -> Result<[Tensor; 4]> {
-    super::dtypes::real_only("linalg_svd", a)?;
     arr({
         let f = |i: &[Tensor]| {
             cpu::linalg::svd(&i[0], b, m, n, full, vectors).map(|(w, x, y, z)| vec![w, x, y, z])

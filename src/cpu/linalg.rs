@@ -1,7 +1,7 @@
 //! Dense linear-algebra kernels on faer (the only file that calls faer): batched LU with LAPACK-style
 //! pivots, LU solves, Cholesky, triangular solves, QR, symmetric eigendecomposition and SVD over
-//! contiguous row-major `[batch, m, n]` float32/float64 buffers, and the general (non-symmetric)
-//! eigendecomposition of float and complex ones.
+//! contiguous row-major `[batch, m, n]` float32/float64/complex64/complex128 buffers (one generic
+//! body per kernel over faer's `ComplexField`), and the general (non-symmetric) eigendecomposition.
 //!
 //! Batches are cut into chunks on the thread pool, and each chunk owns one faer workspace, so a
 //! batch of many small matrices costs no allocation per matrix. A single large matrix instead lets
@@ -20,20 +20,39 @@ use faer::traits::ComplexField;
 use faer::{Conj, MatMut, MatRef, Par};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The scalar types the kernels are generic over. Complex dtypes slot in here when they exist
-/// (faer's kernels are generic over `ComplexField`); only the diagonal/info checks assume reals.
-pub trait Scalar: faer::traits::RealField + Element + Copy + Send + Sync {}
+/// The scalar types the kernels are generic over: f32, f64 and faer's c32/c64, which are
+/// layout-identical to rtorch's `Complex32`/`Complex64` (`#[repr(C)] re, im`), so a complex
+/// tensor's buffer is read and written as faer's type by pointer. `T::Real` is the element type
+/// of the real results (eigh's eigenvalues, singular values).
+pub trait Scalar: ComplexField + Copy + Send + Sync {}
 impl Scalar for f32 {}
 impl Scalar for f64 {}
+impl Scalar for faer::c32 {}
+impl Scalar for faer::c64 {}
 
-macro_rules! with_real {
+/// Runs `$body` with `$T` the faer scalar type of `$dtype` (float32/64, complex64/128).
+macro_rules! with_float_or_complex {
     ($dtype:expr, $T:ident => $body:expr) => {{
         match $dtype {
             DType::F32 => { type $T = f32; $body }
             DType::F64 => { type $T = f64; $body }
-            d => crate::bail!(DType, "linalg: expected a float32/float64 buffer, got '{}'", d),
+            DType::C64 => { type $T = faer::c32; $body }
+            DType::C128 => { type $T = faer::c64; $body }
+            d => crate::bail!(DType, "linalg: expected a float or complex buffer, got '{}'", d),
         }
     }};
+}
+
+/// Conjugates every entry of `m` in place (nothing for real `T`).
+fn conj_in_place<T: Scalar>(mut m: MatMut<'_, T>) {
+    if T::IS_REAL {
+        return;
+    }
+    for c in 0..m.ncols() {
+        for r in 0..m.nrows() {
+            m[(r, c)] = T::conj_impl(&m[(r, c)]);
+        }
+    }
 }
 
 /// QR's `mode`: which factors come back and how large.
@@ -119,7 +138,7 @@ pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<(Tensor, Te
     let lu = super::cast(a, a.dtype())?;
     let piv = alloc(&[b, k], DType::I32)?;
     let info = alloc(&[b], DType::I32)?;
-    with_real!(a.dtype(), T => {
+    with_float_or_complex!(a.dtype(), T => {
         // SAFETY: lu/piv/info are fresh contiguous buffers of b matrices; matrix i is touched by one thread.
         let (pl, pp, pi) = unsafe { (SendPtr(lu.data_ptr::<T>()), SendPtr(piv.data_ptr::<i32>()), SendPtr(info.data_ptr::<i32>())) };
         let req = |par| StackReq::all_of(&[StackReq::new::<usize>(4 * m), plu::lu_in_place_scratch::<usize, T>(m, n, par, Default::default())]);
@@ -138,12 +157,12 @@ pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<(Tensor, Te
     Ok((lu, piv, info))
 }
 
-/// Solves `A X = B` (or `Aᵀ X = B` with `adjoint`) for each matrix from its packed LU factors
+/// Solves `A X = B` (or `Aᴴ X = B` with `adjoint`) for each matrix from its packed LU factors
 /// `lu` `[b, n, n]` and 1-based pivots `piv` `[b, n]` int32; `rhs` is `[b, n, k]`. All contiguous.
 pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, adjoint: bool) -> Result<Tensor> {
     let x = super::cast(rhs, rhs.dtype())?;
     let (lu, piv) = (super::contiguous(lu)?, super::contiguous(piv)?);
-    with_real!(lu.dtype(), T => {
+    with_float_or_complex!(lu.dtype(), T => {
         // SAFETY: lu/piv are contiguous inputs of b matrices; x is fresh and matrix i is written by one thread.
         let (lus, pivs) = unsafe { (slice::<T>(&lu), slice::<i32>(&piv)) };
         let px = unsafe { SendPtr(x.data_ptr::<T>()) };
@@ -165,8 +184,9 @@ pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: 
             }
             let mut xm = MatMut::from_row_major_slice_mut(xs, n, k);
             if adjoint {
-                tri::solve_lower_triangular_in_place(f.transpose(), xm.as_mut(), par);
-                tri::solve_unit_upper_triangular_in_place(f.transpose(), xm.as_mut(), par);
+                // Aᴴ = Uᴴ Lᴴ Pᵀ: the conjugate transposes of the factors (plain transposes for reals).
+                tri::solve_lower_triangular_in_place(f.adjoint(), xm.as_mut(), par);
+                tri::solve_unit_upper_triangular_in_place(f.adjoint(), xm.as_mut(), par);
                 (0..n).rev().for_each(|r| swap(xs, r));
             } else {
                 tri::solve_unit_lower_triangular_in_place(f, xm.as_mut(), par);
@@ -182,7 +202,7 @@ pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: 
 pub fn triangular_solve(a: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, upper: bool, unit: bool) -> Result<Tensor> {
     let x = super::cast(rhs, rhs.dtype())?;
     let a = super::contiguous(a)?;
-    with_real!(a.dtype(), T => {
+    with_float_or_complex!(a.dtype(), T => {
         // SAFETY: a is a contiguous input; x is fresh and matrix i is written by one thread.
         let al = unsafe { slice::<T>(&a) };
         let px = unsafe { SendPtr(x.data_ptr::<T>()) };
@@ -200,19 +220,23 @@ pub fn triangular_solve(a: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, 
     Ok(x)
 }
 
-/// Cholesky factor of each symmetric positive-definite `[n, n]` matrix of `a` (only the lower
-/// triangle read, or the upper one with `upper`): L (or U = Lᵀ) `[b, n, n]` with the other
+/// Cholesky factor of each Hermitian (symmetric) positive-definite `[n, n]` matrix of `a` (only the
+/// lower triangle read, or the upper one with `upper`): L (or U = Lᴴ) `[b, n, n]` with the other
 /// triangle zeroed, and `info` `[b]` int32 (the order of the first non-positive-definite leading
 /// minor, else 0).
 pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<(Tensor, Tensor)> {
     let out = super::cast(a, a.dtype())?;
     let info = alloc(&[b], DType::I32)?;
-    with_real!(a.dtype(), T => {
+    with_float_or_complex!(a.dtype(), T => {
         // SAFETY: out/info are fresh contiguous buffers; matrix i is touched by one thread.
         let (po, pi) = unsafe { (SendPtr(out.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
         batched(b, n * n * n / 3, |par| llt::cholesky_in_place_scratch::<T>(n, par, Default::default()), |i, par, stack| {
-            let rm = MatMut::from_row_major_slice_mut(unsafe { part(po, i, n * n) }, n, n);
-            // The upper triangle of A is the lower triangle of its transpose, and that view's L is U.
+            let mut rm = MatMut::from_row_major_slice_mut(unsafe { part(po, i, n * n) }, n, n);
+            // The upper triangle of A, conjugated, is the lower triangle of its transpose (the
+            // Hermitian matrix it defines), and that view's L, conjugated, is U = Lᴴ.
+            if upper {
+                conj_in_place(rm.as_mut());
+            }
             let mut l = if upper { rm.transpose_mut() } else { rm };
             let inf = unsafe { &mut part(pi, i, 1)[0] };
             *inf = match llt::cholesky_in_place(l.as_mut(), Default::default(), par, stack, Default::default()) {
@@ -224,9 +248,48 @@ pub fn cholesky(a: &Tensor, b: usize, n: usize, upper: bool) -> Result<(Tensor, 
                     l[(r, c)] = T::zero_impl();
                 }
             }
+            if upper {
+                conj_in_place(l);
+            }
         })?;
     });
     Ok((out, info))
+}
+
+/// Makes the diagonal of a complex QR's `r` real with LAPACK's signs (zgeqrf's reflectors leave a real
+/// diagonal; faer's keep the column's phase there): each row `j` of `r` is scaled by `conj(p)` and
+/// column `j` of `q` by `p`, `p` the phase of `r[j, j]` up to sign, so `q r` is unchanged (`m`: the
+/// factored matrix's rows). Nothing for real `T`.
+fn real_r_diagonal<T: Scalar>(mut r: MatMut<'_, T>, mut q: Option<MatMut<'_, T>>, m: usize) {
+    if T::IS_REAL {
+        return;
+    }
+    let zero = <T as ComplexField>::Real::zero_impl();
+    for j in 0..r.nrows().min(r.ncols()) {
+        let d = r[(j, j)];
+        let a = T::abs_impl(&d);
+        if !(a > zero) {
+            continue; // zero (or NaN): no phase to move
+        }
+        let mut p = T::mul_real_impl(&d, &<T as ComplexField>::Real::recip_impl(&a));
+        // Where faer reflected, r[j, j] = -phase(alpha) |x| and LAPACK's is -sign(Re alpha) |x|: the same
+        // sign of the real part. In the last row there is nothing below to reflect: faer leaves alpha
+        // there, and zlarfg still reflects a non-real alpha to -sign(Re alpha) |alpha|.
+        let last_row = j + 1 == m;
+        if (T::real_part_impl(&p) < zero) != last_row {
+            p = -p;
+        }
+        let pc = T::conj_impl(&p);
+        for c in j..r.ncols() {
+            r[(j, c)] = r[(j, c)] * pc;
+        }
+        r[(j, j)] = T::from_real_impl(&T::real_part_impl(&r[(j, j)]));
+        if let Some(q) = q.as_mut() {
+            for i in 0..q.nrows() {
+                q[(i, j)] = q[(i, j)] * p;
+            }
+        }
+    }
 }
 
 /// QR decomposition (Householder, LAPACK's sign convention) of each `[m, n]` matrix of `a`:
@@ -241,7 +304,7 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Ten
     let a = super::contiguous(a)?;
     let q = if mode == QrMode::R { alloc(&[0], a.dtype())? } else { alloc(&[b, m, qc], a.dtype())? };
     let r = alloc(&[b, rr, n], a.dtype())?;
-    with_real!(a.dtype(), T => {
+    with_float_or_complex!(a.dtype(), T => {
         // SAFETY: a is a contiguous input; q/r are fresh and matrix i is written by one thread.
         let al = unsafe { slice::<T>(&a) };
         let (pq, pr) = unsafe { (SendPtr(q.data_ptr::<T>()), SendPtr(r.data_ptr::<T>())) };
@@ -275,35 +338,49 @@ pub fn qr(a: &Tensor, b: usize, m: usize, n: usize, mode: QrMode) -> Result<(Ten
                     qm[(d, d)] = T::one_impl();
                 }
                 if k > 0 {
-                    householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm, par, stack);
+                    householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(f.as_ref().get(.., ..k), coeff.as_ref(), Conj::No, qm.as_mut(), par, stack);
                 }
+                real_r_diagonal(rm, Some(qm), m);
+            } else {
+                real_r_diagonal(rm, None, m);
             }
         })?;
     });
     Ok((q, r))
 }
 
-/// Eigenvalues (ascending, `[b, n]`) and, with `vectors`, orthonormal eigenvectors (columns,
-/// `[b, n, n]`; else an empty `[0]` tensor) of each symmetric `[n, n]` matrix of `a`, reading its
+/// Eigenvalues (real, ascending, `[b, n]`) and, with `vectors`, orthonormal (unitary) eigenvectors
+/// (columns, `[b, n, n]`; else an empty `[0]` tensor) of each Hermitian `[n, n]` matrix of `a`, reading its
 /// lower triangle (upper with `upper`); `info` `[b]` int32 is 1 where the iteration did not converge.
 pub fn eigh(a: &Tensor, b: usize, n: usize, upper: bool, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
     let a = super::contiguous(a)?;
-    let w = alloc(&[b, n], a.dtype())?;
+    let w = alloc(&[b, n], a.dtype().to_real())?;
     // Zeroed: faer's drivers expect zero-initialised vector outputs (its own wrappers allocate them
     // with `Mat::zeros`); with garbage there, some small shapes return garbage vectors.
     let v = if vectors { Tensor::alloc(&[b, n, n], a.dtype(), Device::Cpu, true)? } else { alloc(&[0], a.dtype())? };
     let info = alloc(&[b], DType::I32)?;
     let cv = if vectors { evd::ComputeEigenvectors::Yes } else { evd::ComputeEigenvectors::No };
-    with_real!(a.dtype(), T => {
-        // SAFETY: a is a contiguous input; w/v/info are fresh and matrix i is written by one thread.
+    with_float_or_complex!(a.dtype(), T => {
+        // SAFETY: a is a contiguous input; w/v/info are fresh and matrix i is written by one thread
+        // (w holds T::Real, the element type of the real dtype of a).
         let al = unsafe { slice::<T>(&a) };
-        let (pw, pv, pi) = unsafe { (SendPtr(w.data_ptr::<T>()), SendPtr(v.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
-        batched(b, 9 * n * n * n, |par| evd::self_adjoint_evd_scratch::<T>(n, cv, par, Default::default()), |i, par, stack| {
+        let (pw, pv, pi) = unsafe { (SendPtr(w.data_ptr::<<T as ComplexField>::Real>()), SendPtr(v.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+        let req = |par| StackReq::all_of(&[StackReq::new::<T>(n), evd::self_adjoint_evd_scratch::<T>(n, cv, par, Default::default())]);
+        batched(b, 9 * n * n * n, req, |i, par, stack| {
             let am = MatRef::from_row_major_slice(&al[i * n * n..(i + 1) * n * n], n, n);
+            // The upper triangle read as a lower one is that of the transpose: the conjugate of the
+            // Hermitian matrix meant, with the same eigenvalues and conjugated eigenvectors.
             let am = if upper { am.transpose() } else { am };
-            let s = faer::diag::DiagMut::from_slice_mut(unsafe { part(pw, i, n) });
-            let u = if vectors { Some(MatMut::from_row_major_slice_mut(unsafe { part(pv, i, n * n) }, n, n)) } else { None };
-            let ok = evd::self_adjoint_evd(am, s, u, par, stack, Default::default()).is_ok();
+            // faer returns the (real) eigenvalues as T: through a scratch diagonal for complex T.
+            let (mut sd, stack) = stack.make_with(n, |_| T::zero_impl());
+            let mut u = if vectors { Some(MatMut::from_row_major_slice_mut(unsafe { part(pv, i, n * n) }, n, n)) } else { None };
+            let ok = evd::self_adjoint_evd(am, faer::diag::DiagMut::from_slice_mut(&mut sd), u.as_mut().map(|u| u.as_mut()), par, stack, Default::default()).is_ok();
+            if let (true, Some(u)) = (upper, u) {
+                conj_in_place(u);
+            }
+            for (o, x) in unsafe { part(pw, i, n) }.iter_mut().zip(sd.iter()) {
+                *o = T::real_part_impl(x);
+            }
             unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
         })?;
     });
@@ -311,7 +388,7 @@ pub fn eigh(a: &Tensor, b: usize, n: usize, upper: bool, vectors: bool) -> Resul
 }
 
 /// Singular value decomposition of each `[m, n]` matrix of `a`: U (`[b, m, m]` with `full`, else
-/// `[b, m, k]`), S descending `[b, k]`, Vᴴ (`[b, n, n]` / `[b, k, n]`), and `info` `[b]` int32 (1
+/// `[b, m, k]`), S descending `[b, k]` (real dtype), Vᴴ (`[b, n, n]` / `[b, k, n]`), and `info` `[b]` int32 (1
 /// where it did not converge). Without `vectors`, U and Vᴴ are empty `[0]` tensors.
 pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) -> Result<(Tensor, Tensor, Tensor, Tensor)> {
     let k = m.min(n);
@@ -326,29 +403,39 @@ pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) 
     } else {
         (alloc(&[0], dt)?, alloc(&[0], dt)?)
     };
-    let s = alloc(&[b, k], dt)?;
+    let s = alloc(&[b, k], dt.to_real())?;
     let info = alloc(&[b], DType::I32)?;
     let cv = match (vectors, full) {
         (false, _) => svd::ComputeSvdVectors::No,
         (true, true) => svd::ComputeSvdVectors::Full,
         (true, false) => svd::ComputeSvdVectors::Thin,
     };
-    with_real!(dt, T => {
-        // SAFETY: a is a contiguous input; u/s/vh/info are fresh and matrix i is written by one thread.
+    with_float_or_complex!(dt, T => {
+        // SAFETY: a is a contiguous input; u/s/vh/info are fresh and matrix i is written by one thread
+        // (s holds T::Real, the element type of the real dtype of a).
         let al = unsafe { slice::<T>(&a) };
-        let (pu, ps, pv, pi) = unsafe { (SendPtr(u.data_ptr::<T>()), SendPtr(s.data_ptr::<T>()), SendPtr(vh.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
-        batched(b, 12 * m * n * k, |par| svd::svd_scratch::<T>(m, n, cv, cv, par, Default::default()), |i, par, stack| {
+        let (pu, ps, pv, pi) = unsafe { (SendPtr(u.data_ptr::<T>()), SendPtr(s.data_ptr::<<T as ComplexField>::Real>()), SendPtr(vh.data_ptr::<T>()), SendPtr(info.data_ptr::<i32>())) };
+        let req = |par| StackReq::all_of(&[StackReq::new::<T>(k), svd::svd_scratch::<T>(m, n, cv, cv, par, Default::default())]);
+        batched(b, 12 * m * n * k, req, |i, par, stack| {
             let am = MatRef::from_row_major_slice(&al[i * m * n..(i + 1) * m * n], m, n);
-            let sd = faer::diag::DiagMut::from_slice_mut(unsafe { part(ps, i, k) });
-            let (um, vm) = if vectors {
+            // faer returns the (real) singular values as T: through a scratch diagonal for complex T.
+            let (mut sd, stack) = stack.make_with(k, |_| T::zero_impl());
+            let (um, mut vm) = if vectors {
                 let um = MatMut::from_row_major_slice_mut(unsafe { part(pu, i, m * uc) }, m, uc);
-                // Vᴴ row-major is V column-major: faer writes V straight into it.
+                // Vᴴ row-major is Vᵀ column-major... conjugated: faer writes V there (Vᵀ), and the
+                // conjugation below (complex only) makes it Vᴴ.
                 let vm = MatMut::from_row_major_slice_mut(unsafe { part(pv, i, vr * n) }, vr, n).transpose_mut();
                 (Some(um), Some(vm))
             } else {
                 (None, None)
             };
-            let ok = k == 0 || svd::svd(am, sd, um, vm, par, stack, Default::default()).is_ok();
+            let ok = k == 0 || svd::svd(am, faer::diag::DiagMut::from_slice_mut(&mut sd), um, vm.as_mut().map(|v| v.as_mut()), par, stack, Default::default()).is_ok();
+            if let Some(v) = vm {
+                conj_in_place(v);
+            }
+            for (o, x) in unsafe { part(ps, i, k) }.iter_mut().zip(sd.iter()) {
+                *o = T::real_part_impl(x);
+            }
             unsafe { part(pi, i, 1)[0] = i32::from(!ok) };
         })?;
     });
@@ -362,7 +449,7 @@ pub fn svd(a: &Tensor, b: usize, m: usize, n: usize, full: bool, vectors: bool) 
 /// Scales each eigenvector (column of the row-major complex `[n, n]` `v`, as (re, im) pairs) to norm 1
 /// and, where it is complex, turns it so its largest component is real and positive (LAPACK's geev
 /// convention). Real eigenvectors of a real matrix keep their sign, as dgeev leaves them.
-fn normalize_eigvecs<T: Scalar>(v: &mut [T], n: usize, real_vec: impl Fn(usize) -> bool) {
+fn normalize_eigvecs<T: faer::traits::RealField + Element + Copy>(v: &mut [T], n: usize, real_vec: impl Fn(usize) -> bool) {
     for c in 0..n {
         let (mut nrm, mut big, mut kb) = (0.0f64, 0.0f64, 0);
         for r in 0..n {
@@ -492,7 +579,7 @@ pub fn eig(a: &Tensor, b: usize, n: usize, vectors: bool) -> Result<(Tensor, Ten
 
 /// Sets the diagonal of each `[r, c]` matrix of the fresh contiguous `t` to one.
 fn eye_batch(t: &Tensor, b: usize, r: usize, c: usize) -> Result<()> {
-    with_real!(t.dtype(), T => {
+    with_float_or_complex!(t.dtype(), T => {
         // SAFETY: t is fresh and contiguous with b * r * c elements; written by this thread alone.
         let d = unsafe { std::slice::from_raw_parts_mut(t.data_ptr::<T>(), b * r * c) };
         for i in 0..b {
@@ -533,6 +620,64 @@ mod tests {
     fn cholesky_reports_the_failing_minor() {
         let (_, info) = cholesky(&t(vec![1.0, 2.0, 2.0, 1.0], &[1, 2, 2]), 1, 2, false).unwrap();
         assert_eq!(unsafe { slice::<i32>(&info).to_vec() }, vec![2]);
+    }
+
+    fn c(v: &[(f64, f64)], shape: &[usize]) -> Tensor {
+        Tensor::from_vec(v.iter().map(|&(re, im)| crate::complex::Complex64::new(re, im)).collect(), shape).unwrap()
+    }
+
+    fn cvals(t: &Tensor) -> Vec<(f64, f64)> {
+        let t = super::super::contiguous(t).unwrap();
+        unsafe { slice::<faer::c64>(&t).iter().map(|z| (z.re, z.im)).collect() }
+    }
+
+    #[test]
+    fn complex_adjoint_lu_solve_conjugates() {
+        // A = [[1, i], [0, 2]]: Aᴴ = [[1, 0], [-i, 2]]; Aᴴ x = [1, 0] gives x = [1, i/2].
+        let a = c(&[(1.0, 0.0), (0.0, 1.0), (0.0, 0.0), (2.0, 0.0)], &[1, 2, 2]);
+        let (lu, piv, _) = lu_factor(&a, 1, 2, 2).unwrap();
+        let x = cvals(&lu_solve(&lu, &piv, &c(&[(1.0, 0.0), (0.0, 0.0)], &[1, 2, 1]), 1, 2, 1, true).unwrap());
+        assert!((x[0].0 - 1.0).abs() < 1e-12 && x[0].1.abs() < 1e-12, "{:?}", x);
+        assert!(x[1].0.abs() < 1e-12 && (x[1].1 - 0.5).abs() < 1e-12, "{:?}", x);
+    }
+
+    #[test]
+    fn complex_cholesky_upper_is_the_adjoint_of_lower() {
+        // A = [[4, 2i], [-2i, 5]] (Hermitian PD): L = [[2, 0], [-i, 2]], U = Lᴴ = [[2, i], [0, 2]].
+        let a = c(&[(4.0, 0.0), (0.0, 2.0), (0.0, -2.0), (5.0, 0.0)], &[1, 2, 2]);
+        let l = cvals(&cholesky(&a, 1, 2, false).unwrap().0);
+        let u = cvals(&cholesky(&a, 1, 2, true).unwrap().0);
+        let close = |p: (f64, f64), q: (f64, f64)| (p.0 - q.0).abs() < 1e-12 && (p.1 - q.1).abs() < 1e-12;
+        assert!(close(l[2], (0.0, -1.0)) && close(l[1], (0.0, 0.0)) && close(l[3], (2.0, 0.0)), "{:?}", l);
+        assert!(close(u[1], (0.0, 1.0)) && close(u[2], (0.0, 0.0)) && close(u[0], (2.0, 0.0)), "{:?}", u);
+    }
+
+    #[test]
+    fn complex_svd_and_eigh_have_real_values_and_conjugated_vectors() {
+        // A = [[0, i], [0, 0]] has S = [1, 0]; U S Vh must give A back (Vh conjugated, not just transposed).
+        let a = c(&[(0.0, 0.0), (0.0, 1.0), (0.0, 0.0), (0.0, 0.0)], &[1, 2, 2]);
+        let (u, s, vh, _) = svd(&a, 1, 2, 2, false, true).unwrap();
+        assert_eq!(s.dtype(), DType::F64);
+        let (u, s, vh) = (cvals(&u), vals(&s), cvals(&vh));
+        let mul = |p: (f64, f64), q: (f64, f64)| (p.0 * q.0 - p.1 * q.1, p.0 * q.1 + p.1 * q.0);
+        for r in 0..2 {
+            for col in 0..2 {
+                let mut acc = (0.0, 0.0);
+                for k in 0..2 {
+                    let t = mul(u[r * 2 + k], vh[k * 2 + col]);
+                    acc = (acc.0 + s[k] * t.0, acc.1 + s[k] * t.1);
+                }
+                let want = if (r, col) == (0, 1) { (0.0, 1.0) } else { (0.0, 0.0) };
+                assert!((acc.0 - want.0).abs() < 1e-12 && (acc.1 - want.1).abs() < 1e-12, "{:?} at {:?}", acc, (r, col));
+            }
+        }
+        // eigh of [[2, i], [-i, 2]] from either triangle: eigenvalues 1 and 3.
+        let h = c(&[(2.0, 0.0), (0.0, 1.0), (0.0, -1.0), (2.0, 0.0)], &[1, 2, 2]);
+        for upper in [false, true] {
+            let (w, _, info) = eigh(&h, 1, 2, upper, true).unwrap();
+            let w = vals(&w);
+            assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 3.0).abs() < 1e-12 && vals(&info.to_dtype(DType::F64).unwrap())[0] == 0.0);
+        }
     }
 
     #[test]

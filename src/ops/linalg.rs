@@ -19,14 +19,10 @@ struct Batch {
 }
 
 impl Batch {
+    /// `a` (float32/64 or complex64/128, at least 2-D, square if `square`) as a batch.
     fn new(op: &str, name: &str, a: &Tensor, square: bool) -> Result<Batch> {
-        Self::new_of(op, name, a, square, false)
-    }
-
-    /// As `new`; `complex` also admits complex64/complex128.
-    fn new_of(op: &str, name: &str, a: &Tensor, square: bool, complex: bool) -> Result<Batch> {
-        if !matches!(a.dtype(), DType::F32 | DType::F64) && !(complex && matches!(a.dtype(), DType::C64 | DType::C128)) {
-            bail!(DType, "{}: Expected a floating point tensor as input. Got {}", op, a.dtype().name());
+        if !matches!(a.dtype(), DType::F32 | DType::F64 | DType::C64 | DType::C128) {
+            bail!(DType, "{}: Expected a floating point or complex tensor as input. Got {}", op, a.dtype().name());
         }
         if a.ndim() < 2 {
             bail!(Runtime, "{}: The input tensor {} must have at least 2 dimensions.", op, name);
@@ -69,7 +65,7 @@ pub fn lu_factor(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     Ok((x.out(&lu, &[x.m, x.n])?, x.out(&piv, &[x.m.min(x.n)])?, x.out(&info, &[])?))
 }
 
-/// Solves `A X = B` (`Aᵀ X = B` with `adjoint`) from `lu_factor`'s LU `[*, n, n]` and pivots
+/// Solves `A X = B` (`Aᴴ X = B` with `adjoint`) from `lu_factor`'s LU `[*, n, n]` and pivots
 /// `[*, n]` for `rhs` `[*, n, k]` (batch dims already equal).
 pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, adjoint: bool) -> Result<Tensor> {
     let op = "linalg.lu_solve";
@@ -148,7 +144,7 @@ pub fn svd(a: &Tensor, full: bool, vectors: bool) -> Result<(Tensor, Tensor, Ten
 /// Eigenvalues `[*, n]` and eigenvectors (`[*, n, n]`, or an empty `[0]` tensor without `vectors`)
 /// of the general square `a` (float or complex; complex results), and int32 info `[*]`.
 pub fn eig(a: &Tensor, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
-    let x = Batch::new_of("linalg.eig", "A", a, true, true)?;
+    let x = Batch::new("linalg.eig", "A", a, true)?;
     let [w, v, info] = backend::linalg::eig(&x.a, x.b, x.n, vectors)?;
     let v = if vectors { x.out(&v, &[x.n, x.n])? } else { v };
     Ok((x.out(&w, &[x.n])?, v, x.out(&info, &[])?))
@@ -157,7 +153,7 @@ pub fn eig(a: &Tensor, vectors: bool) -> Result<(Tensor, Tensor, Tensor)> {
 /// Bunch-Kaufman LDLᵀ (LDLᴴ with `hermitian`) of `a` `[*, n, n]` from its lower triangle: (LD in
 /// LAPACK's compact form, 1-based int32 pivots `[*, n]`, int32 info `[*]`).
 pub fn ldl_factor(a: &Tensor, hermitian: bool) -> Result<(Tensor, Tensor, Tensor)> {
-    let x = Batch::new_of("torch.linalg.ldl_factor_ex", "A", a, true, true)?;
+    let x = Batch::new("torch.linalg.ldl_factor_ex", "A", a, true)?;
     let [ld, piv, info] = backend::linalg::ldl_factor(&x.a, x.b, x.n, hermitian)?;
     Ok((x.out(&ld, &[x.n, x.n])?, x.out(&piv, &[x.n])?, x.out(&info, &[])?))
 }
@@ -166,7 +162,7 @@ pub fn ldl_factor(a: &Tensor, hermitian: bool) -> Result<(Tensor, Tensor, Tensor
 /// (batch dims already equal).
 pub fn ldl_solve(ld: &Tensor, piv: &Tensor, rhs: &Tensor, hermitian: bool) -> Result<Tensor> {
     let op = "torch.linalg.ldl_solve";
-    let x = Batch::new_of(op, "LD", ld, true, true)?;
+    let x = Batch::new(op, "LD", ld, true)?;
     if piv.dtype() != DType::I32 || piv.shape() != [&x.dims[..], &[x.n]].concat() {
         bail!(Runtime, "{}: Expected LD and pivots to have compatible shapes (int32 pivots of shape {}), got {} of type {}", op, fmt_shape(&[&x.dims[..], &[x.n]].concat()), fmt_shape(piv.shape()), piv.dtype().name());
     }
@@ -178,7 +174,7 @@ pub fn ldl_solve(ld: &Tensor, piv: &Tensor, rhs: &Tensor, hermitian: bool) -> Re
 /// Householder QR of `a` `[*, m, n]` in LAPACK's packed form: (reflectors below the diagonal and R
 /// on and above it `[*, m, n]`, tau `[*, min(m, n)]`).
 pub fn geqrf(a: &Tensor) -> Result<(Tensor, Tensor)> {
-    let x = Batch::new_of("geqrf", "input", a, false, true)?;
+    let x = Batch::new("geqrf", "input", a, false)?;
     let [qr, tau] = backend::linalg::geqrf(&x.a, x.b, x.m, x.n)?;
     Ok((x.out(&qr, &[x.m, x.n])?, x.out(&tau, &[x.m.min(x.n)])?))
 }

@@ -48,7 +48,7 @@ pub(crate) fn check_grads(name: &str, grads: &[Option<Tensor>]) -> Result<()> {
     }
     for (i, g) in grads.iter().enumerate() {
         let Some(g) = g else { continue };
-        if !g.dtype().is_float() || g.numel() == 0 {
+        if !g.dtype().differentiable() || g.numel() == 0 {
             continue;
         }
         let has_nan = super::with_grad_mode(false, || g.isnan()?.any()?.item())?.to_bool();

@@ -178,7 +178,7 @@ def qr(input, some=True, *, out=None):
 
 @composite()
 def svd(input, some=True, compute_uv=True, *, out=None):
-    """Singular value decomposition ``input = U diag(S) V^T`` as the named tuple ``svd(U, S, V)``.
+    """Singular value decomposition ``input = U diag(S) V^H`` as the named tuple ``svd(U, S, V)``.
 
     Note V, not Vh. Without ``compute_uv``, U and V are zero-filled ``(*, m, m)`` / ``(*, n, n)`` matrices.
 
@@ -201,7 +201,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
         V = rtorch.zeros(*input.shape[:-2], n, n, dtype=input.dtype, device=input.device)
         return _la._out(_la._r["svd"](U, S, V), out)
     U, S, Vh = _la.svd(input, full_matrices=not some)
-    return _la._out(_la._r["svd"](U, S, Vh.mT), out)
+    return _la._out(_la._r["svd"](U, S, Vh.mH), out)
 
 
 @composite()

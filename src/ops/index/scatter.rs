@@ -54,7 +54,9 @@ pub fn where_(cond: &Tensor, a: impl Into<Arg>, b: impl Into<Arg>) -> Result<Ten
     let bc = |t: &Tensor| -> Result<Tensor> { Ok(t.with_layout(t.layout().broadcast_to(&shape)?)) };
     backend::where_(&bc(&c)?, &bc(&ta)?, &bc(&tb)?, &out)?;
     let ins: Vec<&Tensor> = [&ta, &tb].into_iter().collect();
-    if dt.is_float() && needs_grad(&ins) {
+    // `record` itself leaves non-differentiable (integer, bool) outputs out of the graph; a float-only
+    // guard here used to drop complex ones too.
+    if needs_grad(&ins) {
         record(&[&out], &ins, Backward::Where { cond: c.clone() });
     }
     Ok(out)
@@ -163,7 +165,7 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Arg, reduce: Option<&
     backend::index::scatter(&out, d, &index.detach(), &vals, reduce, include_self)?;
     let srct = src.tensor();
     let ins: Vec<&Tensor> = std::iter::once(x).chain(srct).collect();
-    if x.dtype().is_float() && needs_grad(&ins) {
+    if needs_grad(&ins) {
         let rule = match reduce {
             None => Backward::Scatter { dim: d, index: index.clone(), add: false, src_shape: srct.map(|t| t.shape().to_vec()) },
             Some("sum") | Some("add") if include_self => {
