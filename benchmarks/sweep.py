@@ -132,15 +132,17 @@ NUMPY_CALLS = {"relu": "np.maximum(x, 0)", "x + y": "x + y", "x + 2.5": "x + np.
                "frac": "x - np.trunc(x)", "leaky_relu": "np.where(x > 0, x, x * np.float32(0.1))"}
 # Rows whose result is not exactly reproducible between libraries in float32 beyond a few ulps.
 LOOSE = {"tan", "erfinv", "logit", "acosh", "atanh", "pow", "pow_scalar", "sinc", "lgamma", "digamma", "mish"}
-# Rows checked against PyTorch's float64 result (rounded to float32): PyTorch's float32 recurrences and Airy
-# kernel lose up to 4e-4 relative (hermite_h) where rtorch's float64-evaluated kernels are within an ulp of
-# SciPy's / PyTorch's float64 values (measured over 200k points per row, session 6).
-REF64 = {"special_airy_ai", "special_chebyshev_polynomial_t", "special_chebyshev_polynomial_u",
+# Rows checked against PyTorch's float64 result (rounded to float32): PyTorch's float32 recurrences lose up
+# to 4e-4 relative (hermite_h) where rtorch's float64-evaluated kernels are within an ulp of PyTorch's
+# float64 values (measured over 200k points per row, session 6).
+REF64 = {"special_chebyshev_polynomial_t", "special_chebyshev_polynomial_u",
          "special_chebyshev_polynomial_v", "special_chebyshev_polynomial_w", "special_shifted_chebyshev_polynomial_t",
          "special_shifted_chebyshev_polynomial_u", "special_shifted_chebyshev_polynomial_v",
          "special_shifted_chebyshev_polynomial_w", "special_hermite_polynomial_h", "special_hermite_polynomial_he"}
 # float32 cancellation in 1 + erf(x) for x << 0 (tests/op_rows.py gives these rows the same slack).
-ABS_SLACK = {"gelu": 4e-6, "gelu_tanh": 4e-6}
+ABS_SLACK = {"gelu": 4e-6, "gelu_tanh": 4e-6,
+             # PyTorch's airy_ai is 3e-6 off SciPy near x = -2.09 in float32 AND float64; rtorch's is within 3e-8.
+             "special_airy_ai": 4e-6}
 
 
 def unary_layouts(rows, cols):

@@ -1,5 +1,5 @@
 //! Vectorisable float32 kernels of the special-function rows (erfc, erfcx, ndtr, ndtri, log_ndtr,
-//! i0/i0e/i1/i1e, k0/k0e/k1/k1e, erfinv, lgamma and mvlgamma and polygamma of x > 0; nextafter's
+//! i0/i0e/i1/i1e, k0/k0e/k1/k1e, j0/j1/y0/y1, erfinv, lgamma and polygamma of x > 0; nextafter's
 //! bit step): polynomial cores evaluated
 //! in f64 lanes (so their own rounding is far below an f32 ulp), exponentials and logs from the f32 polynomials of
 //! `math.rs`. Branch-free (both sides of every split computed, then selected), so they vectorise
@@ -553,19 +553,6 @@ pub fn lgamma_pos_f32(x: f32) -> f32 {
     if x != x { x } else { r as f32 }
 }
 
-/// The multivariate log-gamma function sum_i lgamma(x - i / 2) + p (p - 1) / 4 ln pi for
-/// x > (p - 1) / 2 (and NaN; the caller sends the rest to the f64 function).
-#[inline(always)]
-pub fn mvlgamma_pos_f32(x: f32, p: u32) -> f32 {
-    let d = (x as f64).min(1e300);
-    let pf = p as f64;
-    let mut r = pf * (pf - 1.0) / 4.0 * std::f64::consts::PI.ln();
-    for i in 0..p {
-        r += lgamma_pos(d - i as f64 / 2.0);
-    }
-    if x != x { x } else { r as f32 }
-}
-
 /// cos d and sin d in f64 for |d| <= 0.07 (the Bessel phase corrections): Taylor to d^8 / d^9.
 #[inline(always)]
 fn cos_sin_small(d: f64) -> (f64, f64) {
@@ -613,8 +600,8 @@ fn bessel_jy<const FMA: bool, const ORDER1: bool, const Y: bool>(x: f32) -> f32 
         let r = if a == 0.0 { f64::NEG_INFINITY } else { r };
         if x < 0.0 || x != x { f32::NAN } else { r as f32 }
     } else if ORDER1 {
-        // J1 is odd (x's sign, -0.0 included).
-        if x != x { x } else { (r as f32).copysign(x) }
+        // J1 is odd: J1(|x|) with its sign flipped for negative x (-0.0 included).
+        if x != x { x } else { f32::from_bits((r as f32).to_bits() ^ (x.to_bits() & 0x8000_0000)) }
     } else if x != x {
         x
     } else {

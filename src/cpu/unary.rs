@@ -215,21 +215,6 @@ fn lgamma_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result
     Ok(())
 }
 
-/// mvlgamma of dimension p: the vectorised f32 kernel where every lgamma argument x - i/2 of the
-/// chunk is positive, the f64 function elsewhere and for f64.
-fn mvlgamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    let UnaryOp::Mvlgamma { p } = op else { bail!(Runtime, "internal error: mvlgamma_kernel got {:?}", op) };
-    let slow = move |v: F| super::special::via(v, |t| super::special::mvlgamma(t, p));
-    if F::DTYPE == DType::F32 && p >= 1.0 && p == p.trunc() && p <= 64.0 {
-        let lo = F::c((p - 1.0) / 2.0);
-        let f = move |v: F| super::fspecial::lanes(v, |t| super::fspecial::mvlgamma_pos_f32(t, p as u32), |t| super::special::mvlgamma(t, p));
-        map1_guarded::<F, _, _, _, _>(x, out, move |v: F| !(v <= lo), f, f, slow);
-    } else {
-        map1::<F, F, _>(x, out, slow);
-    }
-    Ok(())
-}
-
 /// spherical_bessel_j0 = sin(x) / x (its Taylor series below 0.5): the f32 sine polynomial on
 /// chunks with every |x| within its reduction's range, the f64 function elsewhere and for f64.
 fn spherical_j0_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
