@@ -28,7 +28,9 @@ Method
   ``torch.set_num_threads``). The workers build the same data from the same seed with NumPy.
 * Before timing, each library's result is saved and compared with PyTorch's (NumPy's when PyTorch is
   absent): same shape and dtype, values within the case's tolerance (exact for integers, bools and
-  indices). A mismatch is timed but marked ``!`` and left out of the summary statistics.
+  indices). A mismatch is timed but marked ``!`` and left out of the summary statistics. Rows in ``REF64``
+  (where PyTorch's float32 kernels are the inaccurate side) are checked against PyTorch's float64 result
+  rounded to float32 instead; PyTorch is still timed in float32.
 * Timing: ``--rounds`` rounds; in each, every library takes samples for ``--round-time`` seconds, the
   order alternating between rounds, with a ``--gap`` pause when switching process (spinning pool threads
   go idle). A sample batches calls so that it lasts >= 1 ms. The statistic is the median over all
@@ -71,12 +73,13 @@ def inp(shape, dtype="float32", lo=-1.0, hi=1.0, layout="contig", kind="uniform"
     return {"shape": list(shape), "dtype": dtype, "lo": lo, "hi": hi, "layout": layout, "kind": kind}
 
 
-def case(name, family, expr, inputs, np_expr=None, setup=None, result=None, tol=None, size="big"):
+def case(name, family, expr, inputs, np_expr=None, setup=None, result=None, tol=None, size="big", ref64=False):
     """A swept case: `expr` is a Python expression over the inputs' names, `m` (rtorch or torch) and
     `F` (m.nn.functional); `setup` statements run once first; `result` (an expression evaluated after
-    one call) is what is checked when the call's return value is not (in-place ops, optimizer steps)."""
+    one call) is what is checked when the call's return value is not (in-place ops, optimizer steps);
+    `ref64`: PyTorch's checked result is computed from float64 copies of the inputs (see REF64)."""
     return {"name": name, "family": family, "expr": expr, "inputs": inputs, "np_expr": np_expr,
-            "setup": setup, "result": result, "tol": tol, "size": size}
+            "setup": setup, "result": result, "tol": tol, "size": size, "ref64": ref64}
 
 
 # Rows without a generated Python name, reached through their hand-bound spelling (and extra variants).
@@ -129,8 +132,17 @@ NUMPY_CALLS = {"relu": "np.maximum(x, 0)", "x + y": "x + y", "x + 2.5": "x + np.
                "frac": "x - np.trunc(x)", "leaky_relu": "np.where(x > 0, x, x * np.float32(0.1))"}
 # Rows whose result is not exactly reproducible between libraries in float32 beyond a few ulps.
 LOOSE = {"tan", "erfinv", "logit", "acosh", "atanh", "pow", "pow_scalar", "sinc", "lgamma", "digamma", "mish"}
+# Rows checked against PyTorch's float64 result (rounded to float32): PyTorch's float32 recurrences lose up
+# to 4e-4 relative (hermite_h) where rtorch's float64-evaluated kernels are within an ulp of PyTorch's
+# float64 values (measured over 200k points per row, session 6).
+REF64 = {"special_chebyshev_polynomial_t", "special_chebyshev_polynomial_u",
+         "special_chebyshev_polynomial_v", "special_chebyshev_polynomial_w", "special_shifted_chebyshev_polynomial_t",
+         "special_shifted_chebyshev_polynomial_u", "special_shifted_chebyshev_polynomial_v",
+         "special_shifted_chebyshev_polynomial_w", "special_hermite_polynomial_h", "special_hermite_polynomial_he"}
 # float32 cancellation in 1 + erf(x) for x << 0 (tests/op_rows.py gives these rows the same slack).
-ABS_SLACK = {"gelu": 4e-6, "gelu_tanh": 4e-6}
+ABS_SLACK = {"gelu": 4e-6, "gelu_tanh": 4e-6,
+             # PyTorch's airy_ai is 3e-6 off SciPy near x = -2.09 in float32 AND float64; rtorch's is within 3e-8.
+             "special_airy_ai": 4e-6}
 
 
 def unary_layouts(rows, cols):
@@ -174,6 +186,7 @@ def elementwise_cases(decls, refs, quick):
         else:
             dtypes = ["float32"]
         tol = (1e-3, 1e-5) if rid in LOOSE else (1e-5, ABS_SLACK[rid]) if rid in ABS_SLACK else None
+        r64 = rid in REF64
         for call in calls:
             npname = NUMPY_NAMES.get(rid, rid)
             np_expr = NUMPY_CALLS.get(call) or NUMPY_CALLS.get(rid)
@@ -193,9 +206,9 @@ def elementwise_cases(decls, refs, quick):
                         if quick and lay not in ("contig", "T"):
                             continue
                         out.append(case(f"{call}{tag}{suf}", fam_name, call, {"x": inp(BIG2, dt, layout=lay, **a)},
-                                        np_expr, tol=tol))
+                                        np_expr, tol=tol, ref64=r64))
                     out.append(case(f"{call}{tag} 4x4", "overhead", call, {"x": inp(TINY2, dt, **a)}, np_expr,
-                                    tol=tol, size="tiny"))
+                                    tol=tol, size="tiny", ref64=r64))
                     continue
                 R, C = BIG2
                 lays = [("", BIG2, "contig", BIG2, "contig"), (" T", BIG2, "T", BIG2, "contig"),
@@ -207,9 +220,10 @@ def elementwise_cases(decls, refs, quick):
                         continue
                     out.append(case(f"{call}{tag}{suf}", fam_name, call,
                                     {"x": inp(sa, dt, layout=la, **a), "y": inp(sb, dt, layout=lb, **b)},
-                                    np_expr, tol=tol))
+                                    np_expr, tol=tol, ref64=r64))
                 out.append(case(f"{call}{tag} 4x4", "overhead", call,
-                                {"x": inp(TINY2, dt, **a), "y": inp(TINY2, dt, **b)}, np_expr, tol=tol, size="tiny"))
+                                {"x": inp(TINY2, dt, **a), "y": inp(TINY2, dt, **b)}, np_expr, tol=tol, size="tiny",
+                                ref64=r64))
     return out
 
 
@@ -827,7 +841,13 @@ class Worker:
             t0 = time.perf_counter()
             v = self.fn()
             first = time.perf_counter() - t0
-            if c["result"] is not None and self.m is not None:
+            if c.get("ref64") and self.lib == "torch":
+                # The checked value from float64 copies of the inputs (the timed call stays float32).
+                ns64 = dict(self.ns)
+                for name in c["inputs"]:
+                    ns64[name] = self.ns[name].double()
+                v = eval("(" + c["expr"] + ")", ns64).float()
+            elif c["result"] is not None and self.m is not None:
                 v = eval(c["result"], self.ns)
             elif self.m is None and c["result"] is not None:
                 v = self.ns[c["result"]] if c["result"] in self.ns else v

@@ -37,10 +37,13 @@ def _tensor(v, name, fn):
 
 def _unary(name, method, summary, example):
     """special.<name>(input, *, out=None) over the Tensor method `method`."""
+    meth = getattr(_Tensor, method)
+
     def fn(input, *, out=None):
         if not isinstance(input, _Tensor):
             raise TypeError(f"special.{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-        return getattr(input, method)(out=out)
+        # The unbound method, without `out` when it is not given (per-call cost on tiny tensors).
+        return meth(input) if out is None else meth(input, out=out)
     fn.__name__ = fn.__qualname__ = name
     fn.__module__ = __name__
     fn.__doc__ = f"""{summary}
@@ -58,7 +61,12 @@ def _unary(name, method, summary, example):
 
 def _binary(name, method, first, second, summary, example):
     """special.<name>(first, second, *, out=None): either operand may be a number."""
+    meth = getattr(_Tensor, method)
+
     def fn(*args, out=None, **kwargs):
+        if len(args) == 2 and not kwargs and isinstance(args[0], _Tensor):
+            # The common call special.f(tensor, n): straight to the method (per-call cost on tiny tensors).
+            return meth(args[0], args[1]) if out is None else meth(args[0], args[1], out=out)
         names = (first, second)
         vals = list(args) + [None] * (2 - len(args))
         if len(args) > 2:

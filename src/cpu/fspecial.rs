@@ -1,5 +1,6 @@
-//! Vectorisable float32 kernels of the special-function rows (erfc, erfcx, ndtr, log_ndtr,
-//! i0/i0e/i1/i1e, erfinv, polygamma of x >= 0; nextafter's bit step): polynomial cores evaluated
+//! Vectorisable float32 kernels of the special-function rows (erfc, erfcx, ndtr, ndtri, log_ndtr,
+//! i0/i0e/i1/i1e, k0/k0e/k1/k1e, j0/j1/y0/y1, erfinv, lgamma and polygamma of x > 0; nextafter's
+//! bit step): polynomial cores evaluated
 //! in f64 lanes (so their own rounding is far below an f32 ulp), exponentials and logs from the f32 polynomials of
 //! `math.rs`. Branch-free (both sides of every split computed, then selected), so they vectorise
 //! in the AVX2 loops. f64 rows keep the scalar f64 functions of `special.rs` (`lanes`). Measured
@@ -88,6 +89,167 @@ const I1_LARGE: [f64; 7] = [
     -0.1016340214374834,
     0.326311057349038,
     -2.0489172600557395,
+];
+
+/// K0(x) + ln(x/2) I0(x) in u = x^2, x <= 2: degree 8, max relative error 5.0e-10 (lowest power first).
+const K0_SMALL: [f64; 9] = [
+    -0.5772156649015333,
+    0.10569608377461792,
+    0.014418505235916455,
+    0.0005451899602309919,
+    1.0214014188891021e-05,
+    1.1570345897734355e-07,
+    8.820142237029299e-10,
+    4.8358128101750075e-12,
+    2.118807062734199e-14,
+];
+/// x K1(x) - x ln(x/2) I1(x) in u = x^2, x <= 2: degree 6, max relative error 5.1e-10 (lowest power first).
+const K1_SMALL: [f64; 7] = [
+    0.9999999998601801,
+    0.038607835875696744,
+    -0.042049034629922065,
+    -0.002837091494536859,
+    -7.494501382807266e-05,
+    -1.0839038142757166e-06,
+    -1.10666046189276e-08,
+];
+/// sqrt(x) K0(x) e^x in u = 1/x, x > 2: degree 9, max relative error 4.5e-10 (lowest power first).
+const K0_LARGE: [f64; 10] = [
+    1.253314136749363,
+    -0.15666403891129466,
+    0.08810797859094807,
+    -0.09136279213547788,
+    0.13419314371353125,
+    -0.2266560690396856,
+    0.3541907421704778,
+    -0.421435827894436,
+    0.316072242519754,
+    -0.10857943077931731,
+];
+/// sqrt(x) K1(x) e^x in u = 1/x, x > 2: degree 9, max relative error 5.3e-10 (lowest power first).
+const K1_LARGE: [f64; 10] = [
+    1.253314137975278,
+    0.46999253551998565,
+    -0.14685450015690038,
+    0.12801037819546424,
+    -0.17332886417931412,
+    0.2807890100452587,
+    -0.42958898963576575,
+    0.5056066728227536,
+    -0.37695100729499986,
+    0.1290413941021445,
+];
+/// -ndtri(q) / t in u = 1/t, t = sqrt(-2 ln q), q in [1.4e-45, 1.3e-6]: degree 8, max relative error 6.3e-10 (lowest power first).
+const NDTRI_TAIL: [f64; 9] = [
+    1.000248106315348,
+    -0.03400602557649374,
+    -3.9862275981171225,
+    16.307871842358182,
+    -85.8470080289109,
+    368.996171864594,
+    -1095.394685967942,
+    1951.8769067433918,
+    -1562.5670641718743,
+];
+
+/// J0(x) in u = x^2, x <= 2: degree 6, max relative error 2.0e-11 (lowest power first).
+const J0_SMALL: [f64; 7] = [
+    0.9999999999954516,
+    -0.24999999988853833,
+    0.015624999553756222,
+    -0.00043402710728123774,
+    6.7812036984617524e-06,
+    -6.763979068692184e-08,
+    4.3840555965018166e-10,
+];
+/// J1(x) / x in u = x^2, x <= 2: degree 5, max relative error 2.2e-10 (lowest power first).
+const J1_SMALL: [f64; 6] = [
+    0.49999999993623323,
+    -0.06249999885191043,
+    0.002604163313726794,
+    -5.424988614293502e-05,
+    6.764305153041314e-07,
+    -5.260967952513398e-09,
+];
+/// Y0(x) - 2/pi ln(x/2) J0(x) in u = x^2, x <= 2: degree 6, max relative error 1.6e-11 (lowest power first).
+const Y0_SMALL: [f64; 7] = [
+    0.3674669052024341,
+    0.06728821665017465,
+    -0.009179104950398722,
+    0.0003470778507405437,
+    -6.5018288533514896e-06,
+    7.343256644136687e-08,
+    -5.198148689266348e-10,
+];
+/// x Y1(x) - 2/pi x ln(x/2) J1(x) in u = x^2, x <= 2: degree 6, max relative error 3.6e-10 (lowest power first).
+const Y1_SMALL: [f64; 7] = [
+    -0.6366197724454613,
+    0.024578511414846307,
+    0.026769230499965213,
+    -0.001806150099949772,
+    4.769395971069294e-05,
+    -6.903796756313799e-07,
+    5.878242149542909e-09,
+];
+/// sqrt(x) (J0^2 + Y0^2)^(1/2) in q = 1/x, x >= 2: degree 10, max relative error 3.9e-10 (lowest power first).
+const JY0_MODULUS: [f64; 11] = [
+    0.7978845610179172,
+    -1.0250395638886078e-07,
+    -0.04986023118376369,
+    -0.0001948903301651865,
+    0.08454814865392461,
+    0.0006571833841771818,
+    -0.6258984285931453,
+    1.853927646021046,
+    -2.777186088748454,
+    2.2397722396691297,
+    -0.7726905244904863,
+];
+/// sqrt(x) (J1^2 + Y1^2)^(1/2) in q = 1/x, x >= 2: degree 10, max relative error 4.3e-10 (lowest power first).
+const JY1_MODULUS: [f64; 11] = [
+    0.7978845606093972,
+    9.14311933039591e-08,
+    0.14959694155071251,
+    0.00014385148806169562,
+    -0.15500373458181801,
+    -0.01826568914120731,
+    0.9927421833295202,
+    -2.7282337587016126,
+    3.906614087218548,
+    -3.056501537895584,
+    1.0321140743977022,
+];
+/// atan2(Y0, J0) - (x - pi/4) in q = 1/x, x >= 2: degree 12, max absolute error 6.1e-11 (lowest power first).
+const JY0_PHASE: [f64; 13] = [
+    3.2718400905240586e-11,
+    -0.1250000220257443,
+    2.381818325167262e-06,
+    0.06500696773860501,
+    0.0019144598662800896,
+    -0.22843032820409875,
+    0.0579194077652192,
+    2.336613933210176,
+    -9.062285242574475,
+    18.26694750856318,
+    -22.011289053977713,
+    15.04596605742115,
+    -4.511300584122108,
+];
+/// atan2(Y1, J1) - (x - 3 pi/4) in q = 1/x, x >= 2: degree 12, max absolute error 4.5e-11 (lowest power first).
+const JY1_PHASE: [f64; 13] = [
+    -3.328266828805937e-11,
+    0.37500002223555623,
+    -2.3662674889374236e-06,
+    -0.16396917484985118,
+    -0.0017072368326579296,
+    0.38443049620818603,
+    0.021879579012943295,
+    -3.8192242576433753,
+    13.530343768131669,
+    -25.99238120181169,
+    30.35739380542332,
+    -20.30380438561481,
+    5.991927200640398,
 ];
 
 /// e^-50, e^50 and 1/sqrt(2).
@@ -269,6 +431,208 @@ pub fn erfinv_f32<const FMA: bool>(x: f32) -> f32 {
     if x.abs() > 1.0 || x != x { f32::NAN } else { r as f32 }
 }
 
+
+/// The modified Bessel functions of the second kind of order 0 and 1 (K0, K1; `SCALED`: times
+/// e^x) for x >= 0: below 2 the power series in x^2 with the log part split off (K0 = P(x^2) -
+/// ln(x/2) I0(x), K1 = P(x^2) / x + ln(x/2) I1(x)), above 2 sqrt(x) K e^x as a polynomial in 1/x.
+/// inf at 0, NaN below 0 and for NaN.
+#[inline(always)]
+fn bessel_k<const FMA: bool, const ORDER1: bool, const SCALED: bool>(x: f32) -> f32 {
+    let a = x as f64;
+    let u = a * a;
+    // ln(x / 2) in f64 (x / 2 of the smallest subnormal would round to 0 in f32).
+    let l = ln_pos_f64(0.5 * a.max(1e-300));
+    let small = if ORDER1 {
+        poly(&K1_SMALL, u) / a + l * (a * poly(&I1_SMALL, u))
+    } else {
+        poly(&K0_SMALL, u) - l * poly(&I0_SMALL, u)
+    };
+    let large = (if ORDER1 { poly(&K1_LARGE, 1.0 / a) } else { poly(&K0_LARGE, 1.0 / a) }) / a.sqrt();
+    let r = if SCALED {
+        if a <= 2.0 { small * exp_wide::<FMA>(a) } else { large }
+    } else if a <= 2.0 {
+        small
+    } else {
+        large * exp_wide::<FMA>(-a)
+    };
+    let r = if a == 0.0 { f64::INFINITY } else if a == f64::INFINITY { 0.0 } else { r };
+    if x < 0.0 || x != x { f32::NAN } else { r as f32 }
+}
+
+/// K0(x), the modified Bessel function of the second kind of order 0.
+#[inline(always)]
+pub fn k0_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_k::<FMA, false, false>(x)
+}
+
+/// K1(x), the modified Bessel function of the second kind of order 1.
+#[inline(always)]
+pub fn k1_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_k::<FMA, true, false>(x)
+}
+
+/// K0(x) e^x.
+#[inline(always)]
+pub fn k0e_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_k::<FMA, false, true>(x)
+}
+
+/// K1(x) e^x.
+#[inline(always)]
+pub fn k1e_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_k::<FMA, true, true>(x)
+}
+
+/// The inverse of the standard normal CDF on [0, 1] (-inf at 0, inf at 1, NaN outside): sqrt(2)
+/// erfinv(2p - 1) with (1 - x)(1 + x) = 4 q (1 - q) exact in f64 down to q = min(p, 1 - p) =
+/// 1e-6 (Giles' polynomials hold there), below that t P(1 / t) with t = sqrt(-2 ln q).
+#[inline(always)]
+pub fn ndtri_f32<const FMA: bool>(p: f32) -> f32 {
+    let d = p as f64;
+    let q = if d < 0.5 { d } else { 1.0 - d };
+    let centre = std::f64::consts::SQRT_2 * erfinv_core::<FMA>(2.0 * d - 1.0, 4.0 * q * (1.0 - q));
+    let t = (-2.0 * ln_f32::<FMA>(q as f32) as f64).sqrt();
+    let tail = t * poly(&NDTRI_TAIL, 1.0 / t);
+    let r = if q < 1e-6 { if d < 0.5 { -tail } else { tail } } else { centre };
+    let r = if q == 0.0 { f64::INFINITY.copysign(d - 0.5) } else { r };
+    if !(0.0..=1.0).contains(&p) { f32::NAN } else { r as f32 }
+}
+
+/// ln(x) in f64 for positive normal finite x (the caller's range), vectorisable: x = 2^e m with
+/// m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s) for s = (m - 1) / (m + 1) (|s| <= 0.172, so 12
+/// odd powers reach f64 rounding). The exponent becomes an f64 through the 2^52 bit trick (AVX2
+/// has no i64 -> f64 conversion).
+#[inline(always)]
+fn ln_pos_f64(x: f64) -> f64 {
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    let bits = x.to_bits();
+    let e = f64::from_bits(0x4330_0000_0000_0000 | (bits >> 52)) - TWO52 - 1023.0;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let big = m > std::f64::consts::SQRT_2;
+    let (m, e) = if big { (0.5 * m, e + 1.0) } else { (m, e) };
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    const ODD: [f64; 11] = [
+        1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0, 1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0, 1.0 / 19.0,
+        1.0 / 21.0, 1.0 / 23.0,
+    ];
+    e * std::f64::consts::LN_2 + (2.0 * s + 2.0 * s * s2 * poly(&ODD, s2))
+}
+
+/// The Stirling series' corrections B_2k / (2k (2k - 1)) for k = 1..7, in 1/z^2 after the first 1/z.
+const STIRLING: [f64; 7] = [
+    1.0 / 12.0, -1.0 / 360.0, 1.0 / 1260.0, -1.0 / 1680.0, 1.0 / 1188.0, -691.0 / 360_360.0, 1.0 / 156.0,
+];
+
+/// ln Gamma(x) for x > 0 in f64: shifted up to z = x + k >= 10 (k <= 10 steps, as selects),
+/// Stirling's series at z (7 terms: the next is below 3e-17 there), minus ln of the shift's
+/// product x (x + 1) ... (x + k - 1). About 1e-15 absolute: a few f32 ulps next to the zeros at
+/// 1 and 2, which are exact.
+#[inline(always)]
+fn lgamma_pos(x: f64) -> f64 {
+    let (mut z, mut p) = (x, 1.0);
+    for _ in 0..10 {
+        let low = z < 10.0;
+        p = if low { p * z } else { p };
+        z = if low { z + 1.0 } else { z };
+    }
+    let iz = 1.0 / z;
+    let series = iz * poly(&STIRLING, iz * iz);
+    // 0.5 ln(2 pi)
+    const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
+    let r = (z - 0.5) * ln_pos_f64(z) - z + HALF_LN_2PI + series - ln_pos_f64(p);
+    if x == 1.0 || x == 2.0 { 0.0 } else { r }
+}
+
+/// lgamma(x) for x > 0 (and NaN; the caller sends the rest to the f64 function): inf at +inf
+/// and above about 4.1e36, where the f32 result overflows.
+#[inline(always)]
+pub fn lgamma_pos_f32(x: f32) -> f32 {
+    let d = (x as f64).min(1e300);
+    let r = lgamma_pos(d);
+    if x != x { x } else { r as f32 }
+}
+
+/// cos d and sin d in f64 for |d| <= 0.07 (the Bessel phase corrections): Taylor to d^8 / d^9.
+#[inline(always)]
+fn cos_sin_small(d: f64) -> (f64, f64) {
+    let d2 = d * d;
+    let c = 1.0 - d2 * (1.0 / 2.0 - d2 * (1.0 / 24.0 - d2 * (1.0 / 720.0 - d2 * (1.0 / 40_320.0))));
+    let s = d * (1.0 - d2 * (1.0 / 6.0 - d2 * (1.0 / 120.0 - d2 * (1.0 / 5040.0 - d2 * (1.0 / 362_880.0)))));
+    (c, s)
+}
+
+/// The Bessel functions of integer order 0 or 1 (`ORDER1`) of the first (J) or second (`Y`) kind
+/// for |x| <= `TRIG_FAST_LIMIT` (the caller's guard): power series in x^2 up to 2 (Y with its log
+/// part split off), beyond J = M cos(theta), Y = M sin(theta) with the modulus sqrt(x) M and the
+/// phase correction theta - (x - (2n + 1) pi / 4) polynomials in 1/x, and cos(x), sin(x) from the
+/// f32 polynomials (exact reduction): cos(x - pi/4 + d) = ((c + s) cos d + (c - s) sin d) / sqrt 2.
+/// Absolute error about 1e-7 of the modulus near the zeros beyond 2, a few ulps elsewhere.
+#[inline(always)]
+fn bessel_jy<const FMA: bool, const ORDER1: bool, const Y: bool>(x: f32) -> f32 {
+    use super::math::sincos_f32;
+    let a = (x as f64).abs();
+    let u = a * a;
+    // ln(a / 2) in f64 (Y's log part cancels against the series near Y0's first zero).
+    let l = ln_pos_f64(0.5 * a.max(1e-300));
+    const TWO_PI_INV: f64 = std::f64::consts::FRAC_2_PI;
+    let small = match (ORDER1, Y) {
+        (false, false) => poly(&J0_SMALL, u),
+        (true, false) => a * poly(&J1_SMALL, u),
+        (false, true) => poly(&Y0_SMALL, u) + TWO_PI_INV * l * poly(&J0_SMALL, u),
+        (true, true) => poly(&Y1_SMALL, u) / a + TWO_PI_INV * l * (a * poly(&J1_SMALL, u)),
+    };
+    let q = 1.0 / a;
+    let m = (if ORDER1 { poly(&JY1_MODULUS, q) } else { poly(&JY0_MODULUS, q) }) / a.sqrt() * std::f64::consts::FRAC_1_SQRT_2;
+    let d = if ORDER1 { poly(&JY1_PHASE, q) } else { poly(&JY0_PHASE, q) };
+    let (cd, sd) = cos_sin_small(d);
+    let xa = x.abs();
+    let (c, s) = (sincos_f32::<FMA, true>(xa) as f64, sincos_f32::<FMA, false>(xa) as f64);
+    // theta = a - pi/4 + d (order 0) or a - 3 pi/4 + d (order 1); see the doc for the identities.
+    let large = m * match (ORDER1, Y) {
+        (false, false) => (c + s) * cd + (c - s) * sd,
+        (false, true) => (s - c) * cd + (s + c) * sd,
+        (true, false) => (s - c) * cd + (s + c) * sd,
+        (true, true) => (s - c) * sd - (s + c) * cd,
+    };
+    let r = if a <= 2.0 { small } else { large };
+    if Y {
+        let r = if a == 0.0 { f64::NEG_INFINITY } else { r };
+        if x < 0.0 || x != x { f32::NAN } else { r as f32 }
+    } else if ORDER1 {
+        // J1 is odd: J1(|x|) with its sign flipped for negative x (-0.0 included).
+        if x != x { x } else { f32::from_bits((r as f32).to_bits() ^ (x.to_bits() & 0x8000_0000)) }
+    } else if x != x {
+        x
+    } else {
+        r as f32
+    }
+}
+
+/// J0(x) for |x| <= `TRIG_FAST_LIMIT`.
+#[inline(always)]
+pub fn j0_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_jy::<FMA, false, false>(x)
+}
+
+/// J1(x) for |x| <= `TRIG_FAST_LIMIT`.
+#[inline(always)]
+pub fn j1_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_jy::<FMA, true, false>(x)
+}
+
+/// Y0(x) for |x| <= `TRIG_FAST_LIMIT` (-inf at 0, NaN below).
+#[inline(always)]
+pub fn y0_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_jy::<FMA, false, true>(x)
+}
+
+/// Y1(x) for |x| <= `TRIG_FAST_LIMIT` (-inf at 0, NaN below).
+#[inline(always)]
+pub fn y1_f32<const FMA: bool>(x: f32) -> f32 {
+    bessel_jy::<FMA, true, true>(x)
+}
+
 /// B_2j / (2j)! as Cephes' zeta divides them (the Euler-Maclaurin coefficients of `hurwitz_zeta`).
 const ZETA_A: [f64; 12] = [
     12.0, -720.0, 30240.0, -1_209_600.0, 47_900_160.0, -1.892_437_580_318_379_2e9, 7.472_424_96e10,
@@ -419,6 +783,17 @@ mod tests {
             ("trigamma", trigamma_pos_f32, trigamma_pos_f32, crate::cpu::special::trigamma, 0.0, 30.0, 2.0),
             ("trigamma small", trigamma_pos_f32, trigamma_pos_f32, crate::cpu::special::trigamma, 0.0, 1e-3, 2.0),
             ("trigamma far", trigamma_pos_f32, trigamma_pos_f32, crate::cpu::special::trigamma, 30.0, 1e30, 2.0),
+            ("k0", k0_f32::<true>, k0_f32::<false>, sp::modified_bessel_k0, 0.0, 110.0, 3.0),
+            ("k0 small", k0_f32::<true>, k0_f32::<false>, sp::modified_bessel_k0, 0.0, 2.5, 3.0),
+            ("k1", k1_f32::<true>, k1_f32::<false>, sp::modified_bessel_k1, 0.0, 110.0, 3.0),
+            ("k1 small", k1_f32::<true>, k1_f32::<false>, sp::modified_bessel_k1, 0.0, 2.5, 3.0),
+            ("k0e", k0e_f32::<true>, k0e_f32::<false>, sp::scaled_modified_bessel_k0, 0.0, 300.0, 3.0),
+            ("k1e", k1e_f32::<true>, k1e_f32::<false>, sp::scaled_modified_bessel_k1, 0.0, 300.0, 3.0),
+            ("ndtri", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 1.0, 3.0),
+            ("ndtri tail", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 2e-6, 3.0),
+            ("lgamma", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 0.0, 40.0, 3.0),
+            ("lgamma near 1 and 2", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 0.9, 2.1, 3.0),
+            ("lgamma far", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 40.0, 1e30, 3.0),
         ];
         for (name, fma, plain, r, lo, hi, bound) in cases {
             for (frame, f) in [("fma", fma), ("plain", plain)] {
@@ -464,6 +839,35 @@ mod tests {
             }
             assert!(f(0.0).is_infinite() && f(f32::NAN).is_nan());
         }
+    }
+
+    #[test]
+    fn ln_pos_f64_is_within_two_f64_ulps() {
+        let mut x = 1e-300f64;
+        while x < 1e300 {
+            for y in [x, x * 1.414_213_56, x * 1.414_213_57, x * 1.999_999_9] {
+                let (got, want) = (ln_pos_f64(y), y.ln());
+                assert!((got - want).abs() <= 2.0 * f64::EPSILON * want.abs().max(1.0), "{y}: {got} {want}");
+            }
+            x *= 1.37;
+        }
+        assert_eq!(ln_pos_f64(1.0), 0.0);
+    }
+
+    #[test]
+    fn second_kind_and_ndtri_special_values() {
+        let (inf, nan) = (f32::INFINITY, f32::NAN);
+        for f in [k0_f32::<true> as fn(f32) -> f32, k1_f32::<true>, k0e_f32::<true>, k1e_f32::<true>] {
+            assert!(f(0.0) == inf && f(-0.0) == inf && f(inf) == 0.0 && f(nan).is_nan() && f(-1.0).is_nan() && f(-inf).is_nan());
+            assert!(f(1e-30) > 0.0 && f(200.0).is_finite());
+        }
+        assert!(k0_f32::<true>(105.0) == 0.0 && k0e_f32::<true>(1e30) > 0.0);
+        let n = ndtri_f32::<true>;
+        assert!(n(0.0) == -inf && n(-0.0) == -inf && n(1.0) == inf && n(0.5) == 0.0);
+        assert!(n(-1e-30).is_nan() && n(1.0000001).is_nan() && n(nan).is_nan() && n(inf).is_nan());
+        assert!(n(f32::from_bits(1)).is_finite() && n(f32::from_bits(1)) < -14.0);
+        assert!(lgamma_pos_f32(1.0) == 0.0 && lgamma_pos_f32(2.0) == 0.0 && lgamma_pos_f32(inf) == inf && lgamma_pos_f32(nan).is_nan());
+        assert!(lgamma_pos_f32(f32::MAX) == inf && lgamma_pos_f32(1e30) < inf);
     }
 
     #[test]

@@ -100,48 +100,189 @@ macro_rules! cpu_unary {
 }
 crate::unary_table!(cpu_unary);
 
-/// sin / cos / tan / sinc: the f32 polynomials when every |x| is small enough for their
-/// reduction, else libm.
+/// sin / cos / tan / sinc: the f32 polynomials on every chunk whose |x| are all small enough for
+/// their reduction, libm on the others (f64: libm).
 fn trig_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     use std::f64::consts::PI;
-    let limit = super::math::TRIG_FAST_LIMIT / if op == UnaryOp::Sinc { PI } else { 1.0 };
-    let fast = F::DTYPE == DType::F32 && within::<F>(x, limit);
+    let limit = F::c(super::math::TRIG_FAST_LIMIT / if op == UnaryOp::Sinc { PI } else { 1.0 });
     let pi = F::c(PI);
     // sinc: sin(pi x) / (pi x), 1 at 0 (PyTorch's formula, in the input's precision).
     let sinc = move |s: F, v: F| if v == F::zero() { F::one() } else { s / (v * pi) };
-    match (op, fast) {
-        (UnaryOp::Sin, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>()),
-        (UnaryOp::Cos, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>()),
-        (UnaryOp::Tan, true) => map1_fma::<F, F, _, _>(x, out, move |v: F| v.vtan::<true>(), |v: F| v.vtan::<false>()),
-        (UnaryOp::Sinc, true) => map1_fma::<F, F, _, _>(
-            x, out, move |v: F| sinc((v * pi).vsin::<true>(), v), move |v: F| sinc((v * pi).vsin::<false>(), v),
+    let small = move |v: F| v.abs() <= limit || v.is_nan();
+    if F::DTYPE != DType::F32 {
+        match op {
+            UnaryOp::Sin => map1::<F, F, _>(x, out, move |v: F| v.sin()),
+            UnaryOp::Cos => map1::<F, F, _>(x, out, move |v: F| v.cos()),
+            UnaryOp::Tan => map1::<F, F, _>(x, out, move |v: F| v.tan()),
+            UnaryOp::Sinc => map1::<F, F, _>(x, out, move |v: F| sinc((v * pi).sin(), v)),
+            _ => bail!(Runtime, "internal error: trig_kernel got {:?}", op),
+        }
+        return Ok(());
+    }
+    match op {
+        UnaryOp::Sin => map1_guarded::<F, _, _, _, _>(x, out, small, |v: F| v.vsin::<true>(), |v: F| v.vsin::<false>(), |v: F| v.sin()),
+        UnaryOp::Cos => map1_guarded::<F, _, _, _, _>(x, out, small, |v: F| v.vcos::<true>(), |v: F| v.vcos::<false>(), |v: F| v.cos()),
+        UnaryOp::Tan => map1_guarded::<F, _, _, _, _>(x, out, small, |v: F| v.vtan::<true>(), |v: F| v.vtan::<false>(), |v: F| v.tan()),
+        UnaryOp::Sinc => map1_guarded::<F, _, _, _, _>(
+            x, out, small,
+            move |v: F| sinc((v * pi).vsin::<true>(), v), move |v: F| sinc((v * pi).vsin::<false>(), v),
+            move |v: F| sinc((v * pi).sin(), v),
         ),
-        (UnaryOp::Sin, false) => map1::<F, F, _>(x, out, move |v: F| v.sin()),
-        (UnaryOp::Cos, false) => map1::<F, F, _>(x, out, move |v: F| v.cos()),
-        (UnaryOp::Tan, false) => map1::<F, F, _>(x, out, move |v: F| v.tan()),
-        (UnaryOp::Sinc, false) => map1::<F, F, _>(x, out, move |v: F| sinc((v * pi).sin(), v)),
         _ => bail!(Runtime, "internal error: trig_kernel got {:?}", op),
     }
     Ok(())
 }
 
-/// polygamma of orders 1 to `POLYGAMMA_MAX_N`: the vectorised f32 kernel of `fspecial` when no
-/// element is negative (the reflection formula needs an accurate sin of pi x far from 0), the f64
-/// function otherwise (and for order 0, digamma).
+/// Elements per guarded chunk: the check and the kernel then read it from L1.
+const GUARD_CHUNK: usize = 1024;
+
+/// `out = f(x)` where `f` is the vectorised `fma` / `plain` kernel on every chunk of
+/// `GUARD_CHUNK` elements whose elements all satisfy `ok`, the scalar `slow` kernel on the other
+/// chunks. Runs come from `staged`, so transposed and strided views are gathered into cache-sized
+/// tiles first (a separate pre-pass over the input in logical order walked a transposed view
+/// column by column: 6x slower than the kernel itself).
+fn map1_guarded<F, K, P, Q, S>(x: &Tensor, out: &Tensor, ok: K, fma: P, plain: Q, slow: S)
+where
+    F: FloatMath,
+    K: Fn(F) -> bool + Sync,
+    P: Fn(F) -> F + Sync,
+    Q: Fn(F) -> F + Sync,
+    S: Fn(F) -> F + Sync,
+{
+    let avx = super::has_avx2();
+    // SAFETY: `staged` hands unit-stride (or broadcast: stride 0) runs of `n` valid elements.
+    unsafe {
+        super::staged([x, out], &|p: [*mut u8; 2], s: [isize; 2], n: usize| {
+            let (a, o) = (p[0] as *const F, p[1] as *mut F);
+            let mut i = 0;
+            while i < n {
+                let m = GUARD_CHUNK.min(n - i);
+                let (ca, co) = (a.offset(i as isize * s[0]), o.add(i));
+                // A fold without early exit, so that it vectorises.
+                let mut all = true;
+                for j in 0..(if s[0] == 0 { 1 } else { m }) {
+                    all &= ok(*ca.add(j));
+                }
+                if !all {
+                    super::loops_run(ca, s[0], co, m, false, &slow);
+                } else if avx {
+                    super::loops_run(ca, s[0], co, m, true, &fma);
+                } else {
+                    super::loops_run(ca, s[0], co, m, false, &plain);
+                }
+                i += m;
+            }
+        })
+    }
+}
+
+/// polygamma of orders 1 to `POLYGAMMA_MAX_N`: the vectorised f32 kernel of `fspecial` on every
+/// chunk with no negative element (the reflection formula needs an accurate sin of pi x far from
+/// 0), the f64 function on the others (and for order 0, digamma).
 fn polygamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     use super::fspecial::{lanes, polygamma_pos_f32, POLYGAMMA_MAX_N};
     use super::special::polygamma;
     let UnaryOp::Polygamma { n } = op else { bail!(Runtime, "internal error: polygamma_kernel got {:?}", op) };
-    if F::DTYPE == DType::F32 && n == 1.0 && no_negative::<F>(x) {
+    let slow = move |v: F| super::special::via(v, |t| polygamma(n, t));
+    // -0.0 and NaN count as not negative.
+    let ok = |v: F| !(v < F::zero());
+    if F::DTYPE == DType::F32 && n == 1.0 {
         // Trigamma: a recurrence and a short series (a few divisions), not the Hurwitz zeta.
-        map1::<F, F, _>(x, out, move |v: F| lanes(v, super::fspecial::trigamma_pos_f32, |t| polygamma(1.0, t)));
-    } else if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) && no_negative::<F>(x) {
+        let f = move |v: F| lanes(v, super::fspecial::trigamma_pos_f32, |t| polygamma(1.0, t));
+        map1_guarded::<F, _, _, _, _>(x, out, ok, f, f, slow);
+    } else if F::DTYPE == DType::F32 && n == n.trunc() && (1.0..=POLYGAMMA_MAX_N).contains(&n) {
         let k = n as u32;
         let scale = (if k % 2 == 1 { 1.0 } else { -1.0 }) * (1..=k).map(|i| i as f64).product::<f64>();
         let at_inf = polygamma(n, f64::INFINITY) as f32;
-        map1::<F, F, _>(x, out, move |v: F| lanes(v, |t| polygamma_pos_f32(k, scale, at_inf, t), |t| polygamma(n, t)));
+        let f = move |v: F| lanes(v, |t| polygamma_pos_f32(k, scale, at_inf, t), |t| polygamma(n, t));
+        map1_guarded::<F, _, _, _, _>(x, out, ok, f, f, slow);
     } else {
-        map1::<F, F, _>(x, out, move |v: F| super::special::via(v, |t| polygamma(n, t)));
+        map1::<F, F, _>(x, out, slow);
+    }
+    Ok(())
+}
+
+/// lgamma: the vectorised f32 kernel of `fspecial` on every chunk with only positive (or NaN)
+/// elements, libm's f64 lgamma on the others (the reflection near the poles) and for f64.
+fn lgamma_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let slow = |v: F| super::special::via(v, super::special::lgamma);
+    if F::DTYPE == DType::F32 {
+        let f = |v: F| super::fspecial::lanes(v, super::fspecial::lgamma_pos_f32, super::special::lgamma);
+        map1_guarded::<F, _, _, _, _>(x, out, |v: F| !(v <= F::zero()), f, f, slow);
+    } else {
+        map1::<F, F, _>(x, out, slow);
+    }
+    Ok(())
+}
+
+/// spherical_bessel_j0 = sin(x) / x (its Taylor series below 0.5): the f32 sine polynomial on
+/// chunks with every |x| within its reduction's range, the f64 function elsewhere and for f64.
+fn spherical_j0_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let slow = |v: F| super::special::via(v, super::special::spherical_bessel_j0);
+    if F::DTYPE != DType::F32 {
+        map1::<F, F, _>(x, out, slow);
+        return Ok(());
+    }
+    let limit = F::c(super::math::TRIG_FAST_LIMIT);
+    #[inline(always)]
+    fn j0<F: FloatMath, const FMA: bool>(v: F) -> F {
+        let x2 = v * v;
+        let c = |k: f64| F::c(1.0 / k);
+        // 1 - x^2/6 (1 - x^2/20 (1 - x^2/42 (1 - x^2/72))): below f32 rounding for |x| < 0.5.
+        let series = F::one() - x2 * c(6.0) * (F::one() - x2 * c(20.0) * (F::one() - x2 * c(42.0) * (F::one() - x2 * c(72.0))));
+        let s = v.vsin::<FMA>() / v;
+        if v.abs() < F::c(0.5) { series } else { s }
+    }
+    map1_guarded::<F, _, _, _, _>(x, out, move |v: F| v.abs() <= limit || v.is_nan(), j0::<F, true>, j0::<F, false>, slow);
+    Ok(())
+}
+
+/// bessel_j0/j1/y0/y1: the f32 kernels of `fspecial` on chunks with every |x| within the sine
+/// polynomials' range, the f64 functions elsewhere and for f64.
+fn bessel_jy_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    use super::fspecial::{j0_f32, j1_f32, lanes, y0_f32, y1_f32};
+    use super::special as sp;
+    let f64_fn: fn(f64) -> f64 = match op {
+        UnaryOp::BesselJ0 => sp::bessel_j0,
+        UnaryOp::BesselJ1 => sp::bessel_j1,
+        UnaryOp::BesselY0 => sp::bessel_y0,
+        UnaryOp::BesselY1 => sp::bessel_y1,
+        _ => bail!(Runtime, "internal error: bessel_jy_kernel got {:?}", op),
+    };
+    let slow = move |v: F| super::special::via(v, f64_fn);
+    if F::DTYPE != DType::F32 {
+        map1::<F, F, _>(x, out, slow);
+        return Ok(());
+    }
+    let limit = F::c(super::math::TRIG_FAST_LIMIT);
+    let ok = move |v: F| v.abs() <= limit || v.is_nan();
+    // One monomorphised loop per function (a function pointer in the loop would stay an
+    // out-of-line call and keep it scalar).
+    macro_rules! run {
+        ($k:ident) => {
+            map1_guarded::<F, _, _, _, _>(x, out, ok, move |v: F| lanes(v, $k::<true>, f64_fn), move |v: F| lanes(v, $k::<false>, f64_fn), slow)
+        };
+    }
+    match op {
+        UnaryOp::BesselJ0 => run!(j0_f32),
+        UnaryOp::BesselJ1 => run!(j1_f32),
+        UnaryOp::BesselY0 => run!(y0_f32),
+        _ => run!(y1_f32),
+    }
+    Ok(())
+}
+
+/// round(x, decimals) as PyTorch: nearbyint(x * 10^d) / 10^d, and for d < 0 nearbyint(x / 10^-d)
+/// * 10^-d, with the power rounded to the input's dtype once (computed outside the loop: a
+/// `powi` call per element kept the loop scalar).
+fn round_decimals_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    let UnaryOp::RoundDecimals { decimals } = op else { bail!(Runtime, "internal error: round_decimals_kernel got {:?}", op) };
+    let d = decimals as i32;
+    let p = F::c(10f64.powi(d.abs()));
+    if d < 0 {
+        map1::<F, F, _>(x, out, move |v: F| round_half_even(v / p) * p);
+    } else {
+        map1::<F, F, _>(x, out, move |v: F| round_half_even(v * p) / p);
     }
     Ok(())
 }
@@ -193,39 +334,6 @@ fn int_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 
 fn predicate_kernel(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     with_dtype!(x.dtype(), T => predicate_kernel_t::<T>(op, x, out))
-}
-
-/// Whether every element of a float tensor has |x| <= limit (NaN counts as inside).
-fn within<F: FloatMath>(x: &Tensor, limit: f64) -> bool {
-    let lim = F::from_f64(limit);
-    !any_run_max::<F>(x, |v: F| v.abs(), move |big: F| big > lim)
-}
-
-/// Whether no element of a float tensor is below zero (-0.0 and NaN count as not).
-fn no_negative<F: FloatMath>(x: &Tensor) -> bool {
-    !any_run_max::<F>(x, |v: F| -v, |big: F| big > F::zero())
-}
-
-/// Whether `hit` holds for the largest `key(v)` of some run of the tensor (a max-fold that
-/// vectorises; NaN keys are skipped).
-fn any_run_max<F: FloatMath>(x: &Tensor, key: impl Fn(F) -> F + Sync, hit: impl Fn(F) -> bool + Sync) -> bool {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let found = AtomicBool::new(false);
-    {
-        let p = super::iter::SendPtr(unsafe { x.data_ptr::<F>() });
-        super::iter::for_each_run(x.shape(), [x.strides()], |[o], n, [s]| {
-            // SAFETY: offsets from the view's own layout.
-            let mut big = F::neg_infinity();
-            for i in 0..n as isize {
-                let v = key(unsafe { *p.get().offset(o + i * s) });
-                big = if v > big { v } else { big };
-            }
-            if hit(big) {
-                found.store(true, Ordering::Relaxed);
-            }
-        });
-    }
-    found.load(Ordering::Relaxed)
 }
 
 /// log(1 + e^(beta v)) / beta, linear above `threshold` (exp keeps denormal results, so the

@@ -393,13 +393,13 @@ macro_rules! unary_table {
         names [] function no
         "The smooth L1 loss of a difference `input` (beta > 0): 0.5 * input^2 / beta where |input| < beta, else |input| - beta / 2.")
     (RoundDecimals { decimals } round_decimals "round" float
-        cpu { |v| round_half_even(v * F::c(10f64.powi(decimals as i32))) / F::c(10f64.powi(decimals as i32)) } int {}
+        cpu { fn round_decimals_kernel } int {}
         cuda(F) "rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"
         grad zero;
         names [] function no
         "Rounds the elements of `input` to `decimals` decimal places (halves to even).")
     (NanToNum { nan, posinf, neginf } nan_to_num "nan_to_num" keep
-        cpu { |v| if v.is_nan() { F::c(nan) } else if v == F::infinity() { F::c(posinf) } else if v == F::neg_infinity() { F::c(neginf) } else { v } } int { |v| v }
+        cpu { |v| { let r = if v == F::infinity() { F::c(posinf) } else { v }; let r = if v == F::neg_infinity() { F::c(neginf) } else { r }; if v != v { F::c(nan) } else { r } } } int { |v| v }
         cuda(ALL) "rt_isnan(x) ? C(nan) : (rt_isinf(x) ? (x > C(0) ? C(posinf) : C(neginf)) : x)"
         grad [x] |g, x| g.mul(&x.isfinite()?.to_dtype(g.dtype())?);
         names [] function no
@@ -412,7 +412,7 @@ macro_rules! unary_table {
         "Raises each element of `input` to the power `exponent`.")
     // ---- special functions (torch.special; f64 cores in cpu/special.rs and cuda/special.cuh) ----
     (Lgamma lgamma "lgamma" float
-        cpu { |v| super::special::via(v, super::special::lgamma) } int {}
+        cpu { fn lgamma_kernel } int {}
         cuda(F) "rt_lgamma(x)"
         grad [x] |g, x| g.mul(&x.digamma()?);
         names [(lgamma lgamma_)] function yes
@@ -487,7 +487,7 @@ macro_rules! unary_table {
         names [(_special_ndtr _)] function no
         "Computes the standard normal cumulative distribution function of `input`.")
     (Ndtri special_ndtri "special_ndtri" float
-        cpu { |v| super::special::via(v, super::special::ndtri) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::ndtri_f32::<FMA>, super::special::ndtri) } int {}
         cuda(F) "C(rt_ndtri(double(x)))"
         grad [y] |g, y| g.mul(&y.square()?.mul_scalar(0.5)?.exp()?.mul_scalar((2.0 * std::f64::consts::PI).sqrt())?);
         names [(_special_ndtri _)] function no
@@ -503,7 +503,7 @@ macro_rules! unary_table {
         names [(_special_log_ndtr _)] function no
         "Computes the logarithm of the standard normal cumulative distribution function of `input`, accurate in both tails.")
     (Entr special_entr "special_entr" float
-        cpu { |v| super::special::via(v, super::special::entr) } int {}
+        cpu { fma |v| { let l = -v * v.vln::<FMA>(); if v > F::zero() { l } else if v == F::zero() { F::zero() } else if v.is_nan() { v } else { F::neg_infinity() } } } int {}
         cuda(F) "C(rt_entr(double(x)))"
         grad [x] |g, x| g.mul(&x.log()?.add_scalar(1.0)?.neg()?);
         names [(_special_entr _)] function no
@@ -521,49 +521,49 @@ macro_rules! unary_table {
         names [(rad2deg rad2deg_)] function yes
         "Converts the angles in `input` from radians to degrees.")
     (BesselJ0 special_bessel_j0 "special_bessel_j0" float
-        cpu { |v| super::special::via(v, super::special::bessel_j0) } int {}
+        cpu { fn bessel_jy_kernel } int {}
         cuda(F) "C(::j0(double(x)))"
         grad none;
         names [(_special_bessel_j0 _)] function no
         "Computes the Bessel function of the first kind of order 0 of `input`.")
     (BesselJ1 special_bessel_j1 "special_bessel_j1" float
-        cpu { |v| super::special::via(v, super::special::bessel_j1) } int {}
+        cpu { fn bessel_jy_kernel } int {}
         cuda(F) "C(::j1(double(x)))"
         grad none;
         names [(_special_bessel_j1 _)] function no
         "Computes the Bessel function of the first kind of order 1 of `input`.")
     (BesselY0 special_bessel_y0 "special_bessel_y0" float
-        cpu { |v| super::special::via(v, super::special::bessel_y0) } int {}
+        cpu { fn bessel_jy_kernel } int {}
         cuda(F) "C(x < C(0) ? rt_nan_d() : ::y0(double(x)))"
         grad none;
         names [(_special_bessel_y0 _)] function no
         "Computes the Bessel function of the second kind of order 0 of `input` (-inf at 0, NaN below).")
     (BesselY1 special_bessel_y1 "special_bessel_y1" float
-        cpu { |v| super::special::via(v, super::special::bessel_y1) } int {}
+        cpu { fn bessel_jy_kernel } int {}
         cuda(F) "C(x < C(0) ? rt_nan_d() : ::y1(double(x)))"
         grad none;
         names [(_special_bessel_y1 _)] function no
         "Computes the Bessel function of the second kind of order 1 of `input` (-inf at 0, NaN below).")
     (BesselK0 special_modified_bessel_k0 "special_modified_bessel_k0" float
-        cpu { |v| super::special::via(v, super::special::modified_bessel_k0) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::k0_f32::<FMA>, super::special::modified_bessel_k0) } int {}
         cuda(F) "C(rt_bessel_k(double(x), false, 0))"
         grad none;
         names [(_special_modified_bessel_k0 _)] function no
         "Computes the modified Bessel function of the second kind of order 0 of `input` (inf at 0, NaN below).")
     (BesselK1 special_modified_bessel_k1 "special_modified_bessel_k1" float
-        cpu { |v| super::special::via(v, super::special::modified_bessel_k1) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::k1_f32::<FMA>, super::special::modified_bessel_k1) } int {}
         cuda(F) "C(rt_bessel_k(double(x), false, 1))"
         grad none;
         names [(_special_modified_bessel_k1 _)] function no
         "Computes the modified Bessel function of the second kind of order 1 of `input` (inf at 0, NaN below).")
     (BesselK0e special_scaled_modified_bessel_k0 "special_scaled_modified_bessel_k0" float
-        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k0) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::k0e_f32::<FMA>, super::special::scaled_modified_bessel_k0) } int {}
         cuda(F) "C(rt_bessel_k(double(x), true, 0))"
         grad none;
         names [(_special_scaled_modified_bessel_k0 _)] function no
         "Computes the exponentially scaled modified Bessel function of the second kind of order 0: k0(input) * exp(input).")
     (BesselK1e special_scaled_modified_bessel_k1 "special_scaled_modified_bessel_k1" float
-        cpu { |v| super::special::via(v, super::special::scaled_modified_bessel_k1) } int {}
+        cpu { fma |v| super::fspecial::lanes(v, super::fspecial::k1e_f32::<FMA>, super::special::scaled_modified_bessel_k1) } int {}
         cuda(F) "C(rt_bessel_k(double(x), true, 1))"
         grad none;
         names [(_special_scaled_modified_bessel_k1 _)] function no
@@ -575,7 +575,7 @@ macro_rules! unary_table {
         names [(_special_airy_ai _)] function no
         "Computes the Airy function Ai of `input`.")
     (SphericalBesselJ0 special_spherical_bessel_j0 "special_spherical_bessel_j0" float
-        cpu { |v| super::special::via(v, super::special::spherical_bessel_j0) } int {}
+        cpu { fn spherical_j0_kernel } int {}
         cuda(F) "C(rt_spherical_j0(double(x)))"
         grad none;
         names [(_special_spherical_bessel_j0 _)] function no
