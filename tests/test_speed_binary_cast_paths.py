@@ -255,7 +255,7 @@ def test_global_average_pool_is_the_plane_mean(shape):
 
 @pytest.mark.parametrize("n", [1, 63, 64, 257, GRAIN + 1, 65537])
 def test_inplace_reads_its_own_output(n, num_threads):
-    """In-place ops read each element from the output itself (src/cpu/mod.rs loops l1/l2)."""
+    """In-place ops, self-aliased operands and `out=` an input (src/cpu/mod.rs loops l1/l2, splat chunks)."""
     r = np.random.default_rng(n)
     a, b = r.standard_normal(n).astype(np.float32), r.standard_normal(n).astype(np.float32)
     for name, f, want in [

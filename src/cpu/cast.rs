@@ -119,10 +119,12 @@ mod f16c {
 /// Elements converted per step when a half-precision conversion goes through a float32 buffer.
 const CHUNK: usize = 256;
 
-/// Whether `A -> B` runs through `half_run`: one side float16 or bfloat16, neither complex.
+/// Whether `A -> B` runs through `half_run`: one side float16 or bfloat16, neither complex, and
+/// not a pair with its own one-pass loop (bfloat16 <-> float32 shifts, `!= 0` into bool).
 fn via_f32<A: Element, B: Element>() -> bool {
     let half = |d: DType| matches!(d, DType::F16 | DType::BF16);
-    (half(A::DTYPE) || half(B::DTYPE)) && !A::DTYPE.is_complex() && !B::DTYPE.is_complex()
+    let direct = matches!((A::DTYPE, B::DTYPE), (DType::BF16, DType::F32) | (DType::F32, DType::BF16)) || B::DTYPE == DType::Bool;
+    (half(A::DTYPE) || half(B::DTYPE)) && !A::DTYPE.is_complex() && !B::DTYPE.is_complex() && !direct
 }
 
 /// `n` elements from `a` (stride `sa`: 1, or 0 for a broadcast value) converted to `B` at `o`

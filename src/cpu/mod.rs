@@ -103,13 +103,6 @@ mod loops {
         let m = if sa == 0 { n.min(1) } else { n };
         // In place (`x.relu_()`): chunks read through a stack copy (see `ACHUNK`).
         let alias = sa == 1 && same(a, o);
-        if alias && std::mem::size_of::<A>() == std::mem::size_of::<O>() {
-            // Read from the output itself (see `l2`): no overlap check, no stack copy.
-            for j in 0..m {
-                *o.add(j) = f(*(o.add(j) as *const A));
-            }
-            return;
-        }
         let mut buf = [const { std::mem::MaybeUninit::uninit() }; ACHUNK];
         let step = if alias { ACHUNK } else { m.max(1) };
         let mut i = 0;
@@ -142,21 +135,6 @@ mod loops {
         let (mut sta, mut stb) = ([const { std::mem::MaybeUninit::uninit() }; ACHUNK], [const { std::mem::MaybeUninit::uninit() }; ACHUNK]);
         // Whole runs when nothing is broadcast or aliased, else chunks that fit the buffers.
         let step = if sa != 1 || sb != 1 { CHUNK } else if xa || xb { ACHUNK } else { n.max(1) };
-        if xa && !xb && std::mem::size_of::<A>() == std::mem::size_of::<O>() {
-            // In place on `a` (`x.mul_(2.0)`, `x.add_(y)`): each element read from the output
-            // itself, one pointer fewer for the overlap check, so no stack copy is needed.
-            let step = if sb != 1 { CHUNK } else { n.max(1) };
-            let mut i = 0;
-            while i < n {
-                let m = step.min(n - i);
-                let (cb, co) = (pb.add(i * kb), o.add(i));
-                for j in 0..m {
-                    *co.add(j) = f(*(co.add(j) as *const A), *cb.add(j));
-                }
-                i += m;
-            }
-            return;
-        }
         let mut i = 0;
         while i < n {
             let m = step.min(n - i);
