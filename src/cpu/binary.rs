@@ -24,17 +24,46 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
         return Ok(());
     }
     match a.dtype() {
-        DType::F32 => float_kernel::<f32>(op, a, b, out)?,
+        DType::F32 => f32_kernel(op, a, b, out)?,
+        DType::F64 if op == Ldexp => ldexp::<f64>(a, b, out)?,
         DType::F64 => float_kernel::<f64>(op, a, b, out)?,
         DType::F16 | DType::BF16 => {
             let (af, bf) = (super::cast(a, DType::F32)?, super::cast(b, DType::F32)?);
             let od = if op.is_comparison() { DType::Bool } else { DType::F32 };
             let of = Tensor::alloc(out.shape(), od, crate::Device::Cpu, false)?;
-            float_kernel::<f32>(op, &af, &bf, &of)?;
+            f32_kernel(op, &af, &bf, &of)?;
             super::copy_cast(&of, out)?;
         }
         d => with_dtype!(d, T => int_kernel::<T>(op, a, b, out)?),
     }
+    Ok(())
+}
+
+/// The float32 kernels: the rows', or a dedicated vector loop where the row's is scalar.
+fn f32_kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    if super::fmod::fmod_family(op, a, b, out) {
+        return Ok(());
+    }
+    if op == Ldexp {
+        return ldexp::<f32>(a, b, out);
+    }
+    float_kernel::<f32>(op, a, b, out)
+}
+
+/// `ldexp(a, b) = a * 2^b` (the row's formula). When `b` is broadcast (a row, a column, a scalar),
+/// 2^b is taken once per distinct element of `b` and the product runs over the broadcast result.
+fn ldexp<F: FloatMath>(a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    let l = b.layout();
+    let compact: crate::layout::Dims = l.shape.iter().zip(&l.strides).map(|(&n, &s)| if s == 0 { 1 } else { n }).collect();
+    if compact.iter().product::<usize>() * 4 > out.numel() {
+        map2::<F, F, F, _>(a, b, out, |x, y| x * y.exp2());
+        return Ok(());
+    }
+    let bc = b.with_layout(crate::layout::Layout { shape: compact.clone(), strides: l.strides.clone(), offset: l.offset });
+    let e = Tensor::alloc(&compact, F::DTYPE, crate::Device::Cpu, false)?;
+    super::map1::<F, F, _>(&bc, &e, |y| y.exp2());
+    let e = e.with_layout(e.layout().broadcast_to(out.shape())?);
+    map2::<F, F, F, _>(a, &e, out, |x, p| x * p);
     Ok(())
 }
 

@@ -116,42 +116,64 @@ mod f16c {
     }
 }
 
-/// Elements converted per step when a float16 conversion goes through a float32 buffer.
+/// Elements converted per step when a half-precision conversion goes through a float32 buffer.
 const CHUNK: usize = 256;
 
-/// `n` elements from `a` (stride `sa`: 1, or 0 for a broadcast value) converted to `B` at `o`,
-/// through float32 with F16C for the float16 side (the caller checked `has_f16c`).
+/// Whether `A -> B` runs through `half_run`: one side float16 or bfloat16, neither complex, and
+/// not a pair with its own one-pass loop (bfloat16 <-> float32 shifts, `!= 0` into bool).
+fn via_f32<A: Element, B: Element>() -> bool {
+    let half = |d: DType| matches!(d, DType::F16 | DType::BF16);
+    let direct = matches!((A::DTYPE, B::DTYPE), (DType::BF16, DType::F32) | (DType::F32, DType::BF16)) || B::DTYPE == DType::Bool;
+    (half(A::DTYPE) || half(B::DTYPE)) && !A::DTYPE.is_complex() && !B::DTYPE.is_complex() && !direct
+}
+
+/// `n` elements from `a` (stride `sa`: 1, or 0 for a broadcast value) converted to `B` at `o`
+/// through float32 chunks, one side being float16 or bfloat16. Exact as `cast_elem`: half types
+/// widen to float32 exactly, and PyTorch converts into them through float32. Each step is a
+/// vector conversion: F16C for float16, shifts for bfloat16, `cvttps2dq` into int32 and narrower
+/// (the caller checked AVX2, and F16C when either side is float16).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,f16c")]
-unsafe fn f16_run<A: Element, B: Element>(a: *const A, sa: isize, o: *mut B, n: usize) {
+unsafe fn half_run<A: Element, B: Element>(a: *const A, sa: isize, o: *mut B, n: usize) {
     let mut buf = [0f32; CHUNK];
     let mut i = 0;
     while i < n {
         let m = CHUNK.min(n - i);
         let src = a.offset(i as isize * sa);
-        // Source -> float32.
-        if A::DTYPE == DType::F16 && sa == 1 {
-            f16c::to_f32(src as *const u16, buf.as_mut_ptr(), m);
+        let dst = o.add(i);
+        if sa == 0 {
+            buf[..m].fill(cast_elem::<A, f32>(*src));
         } else if A::DTYPE == DType::F16 {
-            f16c::to_f32(src as *const u16, buf.as_mut_ptr(), 1);
-            let v = buf[0];
-            buf[..m].fill(v);
-        } else if A::DTYPE == DType::F32 {
+            f16c::to_f32(src as *const u16, buf.as_mut_ptr(), m);
+        } else if A::DTYPE == DType::BF16 {
+            let s = src as *const u16;
             for (j, b) in buf[..m].iter_mut().enumerate() {
-                *b = *(src as *const f32).offset(j as isize * sa);
+                *b = f32::from_bits((*s.add(j) as u32) << 16);
             }
-        } else {
+        } else if A::DTYPE == DType::I32 {
+            let s = src as *const i32;
             for (j, b) in buf[..m].iter_mut().enumerate() {
-                *b = cast_elem::<A, f32>(*src.offset(j as isize * sa));
+                *b = *s.add(j) as f32;
+            }
+        } else if A::DTYPE != DType::F32 {
+            for (j, b) in buf[..m].iter_mut().enumerate() {
+                *b = cast_elem::<A, f32>(*src.add(j));
             }
         }
-        // float32 -> destination.
-        let dst = o.add(i);
+        // A float32 source is read in place; anything else from the buffer.
+        let f: *const f32 = if A::DTYPE == DType::F32 && sa == 1 { src as *const f32 } else { buf.as_ptr() };
         if B::DTYPE == DType::F16 {
-            f16c::from_f32(buf.as_ptr(), dst as *mut u16, m);
+            f16c::from_f32(f, dst as *mut u16, m);
+        } else if B::DTYPE == DType::BF16 {
+            let d = dst as *mut bf16;
+            for j in 0..m {
+                *d.add(j) = f32_to_bf16(*f.add(j));
+            }
+        } else if matches!(B::DTYPE, DType::I32 | DType::I16 | DType::I8 | DType::U8) {
+            f32_int_run::<B>(f, dst, m);
         } else {
-            for (j, &v) in buf[..m].iter().enumerate() {
-                *dst.add(j) = cast_elem::<f32, B>(v);
+            for j in 0..m {
+                *dst.add(j) = cast_elem::<f32, B>(*f.add(j));
             }
         }
         i += m;
@@ -193,16 +215,17 @@ unsafe fn f32_int_run<B: Element>(a: *const f32, o: *mut B, n: usize) {
 /// views staged through tiles, `super::staged`) with a vectorised loop per dtype pair.
 pub fn cast_into<A: Element, B: Element>(src: &Tensor, dst: &Tensor) {
     let avx = has_avx2();
-    let f16 = (A::DTYPE == DType::F16 || B::DTYPE == DType::F16) && has_f16c();
+    // Half-precision pairs through float32 vectors (F16C comes with every AVX2 CPU we target).
+    let half = via_f32::<A, B>() && has_f16c();
     // SAFETY: `staged` hands unit-stride (or broadcast) runs of the views' own elements.
     unsafe {
         staged([src, dst], &|p: [*mut u8; 2], s: [isize; 2], n: usize| {
             let (a, o) = (p[0] as *const A, p[1] as *mut B);
             #[cfg(target_arch = "x86_64")]
-            if f16 {
-                return f16_run::<A, B>(a, s[0], o, n);
+            if half {
+                return half_run::<A, B>(a, s[0], o, n);
             }
-            let _ = f16;
+            let _ = half;
             #[cfg(target_arch = "x86_64")]
             if avx && s[0] == 1 && A::DTYPE == DType::F32 && matches!(B::DTYPE, DType::I32 | DType::I16 | DType::I8 | DType::U8) {
                 return f32_int_run::<B>(a as *const f32, o, n);

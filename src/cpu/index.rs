@@ -350,6 +350,26 @@ pub fn gather(x: &Tensor, d: usize, index: &Tensor, out: &Tensor) -> Result<()> 
         // elements and row (o, k) of it is written by one task.
         let (src, dst) = unsafe { (SendPtr(x.data_ptr::<T>()), SendPtr(out.data_ptr::<T>())) };
         let pf = prefetch_rows(&g, std::mem::size_of::<T>());
+        if inner == 1 && n > 0 {
+            // One element per (outer, position) (`x.gather(-1, i)`): a run of n indices per outer
+            // block, without the per-element loop set-up of the general path below.
+            let bi = g.base_inner[0];
+            split(g.outer * n, iv.len(), |lo, hi| {
+                let (mut o, mut row) = (lo / n, lo);
+                while row < hi {
+                    let end = ((o + 1) * n).min(hi);
+                    if pf && o + 1 < g.outer {
+                        prefetch_row(unsafe { src.get().offset(g.base_outer[o + 1]) }, g.size as usize);
+                    }
+                    let b = unsafe { src.get().offset(g.base_outer[o] + bi) };
+                    for (e, &t) in iv[row..end].iter().enumerate() {
+                        unsafe { *dst.get().add(row + e) = *b.offset(t as isize * g.stride) };
+                    }
+                    (o, row) = (o + 1, end);
+                }
+            });
+            return Ok(());
+        }
         split(g.outer * n, iv.len(), |lo, hi| {
             // (outer block, position along d) of the row, stepped without a division per row.
             let (mut o, mut k) = (lo / n.max(1), lo % n.max(1));

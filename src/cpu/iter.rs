@@ -192,7 +192,16 @@ impl<const N: usize> Plan<N> {
         } else {
             cols
         };
-        let tr = if tile_rows > 0 { tile_rows.min(rows) } else { rows };
+        let tr = if tile_rows > 0 {
+            tile_rows.min(rows)
+        } else if parallel && rows >= 2 && outer < threads * 4 && tc == cols {
+            // Whole rows: cut the rows into bands so the pool gets ~4 jobs a thread (one block of
+            // every row of a 2-D space, e.g. `x + y` with `y` a broadcast row, ran on one thread).
+            let bands = chunks_for(outer * rows, numel).div_ceil(outer).max(1);
+            rows.div_ceil(bands)
+        } else {
+            rows
+        };
         let (rb, cb) = (rows.div_ceil(tr), cols.div_ceil(tc));
         let jobs = outer * rb * cb;
         let rs = self.row_strides();
@@ -265,6 +274,9 @@ mod tests {
             (vec![64, 65], vec![0, 1], vec![1, 64]),
             (vec![3, 1, 100000], vec![100000, 7, 1], vec![1, 1, 3]),
             (vec![200000], vec![3], vec![1]),
+            // Whole-row blocks cut into bands (a broadcast row; rows of a 3-D space, few outer).
+            (vec![2048, 64], vec![0, 1], vec![64, 1]),
+            (vec![3, 4099, 17], vec![0, 0, 1], vec![69683, 17, 1]),
         ];
         let prev = crate::cpu::threads::num_threads();
         for threads in [1, 2] {

@@ -9,6 +9,7 @@ pub mod denormal;
 pub mod complex;
 pub mod conv;
 pub mod fmath;
+pub mod fmod;
 pub mod fspecial;
 pub mod index;
 pub mod iter;
@@ -59,13 +60,14 @@ mod loops {
     // without FMA, where `mul_add` becomes a software `fmaf` call, ~40x slower).
 
     /// Elements per chunk when a broadcast input is splatted into a stack buffer.
-    const CHUNK: usize = 64;
+    const CHUNK: usize = 256;
 
-    /// `src`, or when `s` is 0 a buffer of `CHUNK` copies of `*src` (filled once).
+    /// `src`, or when `s` is 0 a buffer of `min(n, CHUNK)` copies of `*src` (filled once: the
+    /// chunks of an `n`-element run never read past it).
     #[inline(always)]
-    unsafe fn splat<T: Copy>(src: *const T, s: isize, buf: &mut [std::mem::MaybeUninit<T>; CHUNK]) -> (*const T, usize) {
+    unsafe fn splat<T: Copy>(src: *const T, s: isize, n: usize, buf: &mut [std::mem::MaybeUninit<T>; CHUNK]) -> (*const T, usize) {
         if s == 0 {
-            for v in buf.iter_mut() {
+            for v in buf[..n.min(CHUNK)].iter_mut() {
                 v.write(*src);
             }
             (buf.as_ptr() as *const T, 0)
@@ -127,7 +129,7 @@ mod loops {
         debug_assert!(so == 1 && matches!(sa, 0 | 1) && matches!(sb, 0 | 1));
         let _ = so;
         let (mut ba, mut bb) = ([const { std::mem::MaybeUninit::uninit() }; CHUNK], [const { std::mem::MaybeUninit::uninit() }; CHUNK]);
-        let ((pa, ka), (pb, kb)) = (splat(a, sa, &mut ba), splat(b, sb, &mut bb));
+        let ((pa, ka), (pb, kb)) = (splat(a, sa, n, &mut ba), splat(b, sb, n, &mut bb));
         // An input that is the output (`x.add_(y)`) is read through a stack copy (see `ACHUNK`).
         let (xa, xb) = (sa == 1 && same(a, o), sb == 1 && same(b, o));
         let (mut sta, mut stb) = ([const { std::mem::MaybeUninit::uninit() }; ACHUNK], [const { std::mem::MaybeUninit::uninit() }; ACHUNK]);
@@ -155,7 +157,7 @@ mod loops {
         let mut ba = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
         let mut bb = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
         let mut bc = [const { std::mem::MaybeUninit::uninit() }; CHUNK];
-        let ((pa, ka), (pb, kb), (pc, kc)) = (splat(a, sa, &mut ba), splat(b, sb, &mut bb), splat(c, sc, &mut bc));
+        let ((pa, ka), (pb, kb), (pc, kc)) = (splat(a, sa, n, &mut ba), splat(b, sb, n, &mut bb), splat(c, sc, n, &mut bc));
         // An input that is the output (`x.addcmul_(y, z)`) is read through a stack copy (see `ACHUNK`).
         let (xa, xb, xc) = (sa == 1 && same(a, o), sb == 1 && same(b, o), sc == 1 && same(c, o));
         let mut sta = [const { std::mem::MaybeUninit::uninit() }; ACHUNK];
@@ -484,10 +486,12 @@ fn copy_same(src: &Tensor, dst: &Tensor) {
         return unsafe { std::ptr::copy(ps.get(), pd.get(), numel * size) };
     }
     let plan = Plan::new(dst.shape(), [src.strides(), dst.strides()]);
-    let cs = plan.inner_strides();
+    let (cs, rs) = (plan.inner_strides(), plan.row_strides());
     // Tiles of 512 bytes a side for the register transposes (measured on 4096^2 f32: 32 -> 9.0 ms,
-    // 64 -> 7.0, 128 -> 6.8 with reused output memory); whole rows when both sides run along them.
-    let t = if cs == [1, 1] { 0 } else { (512 / size).max(32) };
+    // 64 -> 7.0, 128 -> 6.8 with reused output memory); whole rows when no side runs across its
+    // rows (stepped or broadcast sources: tiles of short rows far apart starve the prefetcher).
+    let across = (0..2).any(|k| rs[k] != 0 && cs[k].unsigned_abs() > rs[k].unsigned_abs());
+    let t = if across { (512 / size).max(32) } else { 0 };
     let simd = has_avx2();
     plan.for_each_block(t, t, |b| unsafe {
         // SAFETY: offsets from the views' own layouts; AVX2 only when detected.

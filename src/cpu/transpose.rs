@@ -69,6 +69,19 @@ pub(super) unsafe fn copy_block(
             for r in 0..rows as isize {
                 std::ptr::copy_nonoverlapping(src.offset(r * sr), dst.offset(r * dr), cols);
             }
+        } else if sc == 0 && dc == 1 {
+            // A broadcast source (`x.expand(m, n).contiguous()` of a column): row fills.
+            for r in 0..rows as isize {
+                std::slice::from_raw_parts_mut(dst.offset(r * dr), cols).fill(*src.offset(r * sr));
+            }
+        } else if dc == 1 && sr.unsigned_abs() >= sc.unsigned_abs() {
+            // A stepped source read along its rows (`x[:, ::2].contiguous()`): unit-stride stores.
+            for r in 0..rows as isize {
+                let (s, d) = (src.offset(r * sr), dst.offset(r * dr));
+                for c in 0..cols as isize {
+                    *d.offset(c) = *s.offset(c * sc);
+                }
+            }
         } else if sr.unsigned_abs() < sc.unsigned_abs() || dr.unsigned_abs() < dc.unsigned_abs() {
             // Rows are the contiguous side: walk them innermost.
             for c in 0..cols as isize {
@@ -84,11 +97,12 @@ pub(super) unsafe fn copy_block(
             }
         }
     }
-    if sr == 1 && dc == 1 && rows > 1 {
+    // (A broadcast side, stride 0, is no transpose: `plain` fills rows.)
+    if sr == 1 && dc == 1 && rows > 1 && sc != 0 {
         // dst[r * dr + c] = src[r + c * sc]: i = r, j = c.
         return transpose_tile(src, sc, dst, dr, rows, cols, size, simd);
     }
-    if sc == 1 && dr == 1 && cols > 1 {
+    if sc == 1 && dr == 1 && cols > 1 && sr != 0 {
         // dst[r + c * dc] = src[r * sr + c]: i = c, j = r.
         return transpose_tile(src, sr, dst, dc, cols, rows, size, simd);
     }

@@ -51,7 +51,14 @@ impl Arg {
     fn materialize(&self, dtype: DType, shape: &[usize], device: crate::Device) -> Result<Tensor> {
         let t = match self {
             Arg::T(t) if t.dtype() == dtype => t.clone(),
-            Arg::T(t) => backend::cast(t, dtype)?,
+            Arg::T(t) if t.is_contiguous() => backend::cast(t, dtype)?,
+            Arg::T(t) => {
+                // Converted in its own layout (`x.T + 2.5` for int x: the cast and the op each
+                // one pass in memory order, no transposing copy between them).
+                let out = crate::ops::result::alloc_result(t.shape(), dtype, t.device(), &[t])?;
+                backend::copy_cast(t, &out)?;
+                out
+            }
             // Scalars are filled on the device (a queued kernel, no host round trip).
             Arg::S(s) => Tensor::full(&[], *s, dtype, device)?,
         };

@@ -304,8 +304,9 @@ pub fn adaptive_avg_pool2d(x: &Tensor, out_hw: [usize; 2]) -> Result<Tensor> {
     if x.ndim() != 3 && x.ndim() != 4 {
         bail!(Runtime, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {:?}", x.shape());
     }
-    if out_hw == [1, 1] && x.dtype().is_float() && x.numel() == 0 {
-        // PyTorch's global-average path: a mean over the plane (NaN where the plane is empty).
+    if out_hw == [1, 1] && x.dtype().is_float() {
+        // PyTorch's global-average path: a mean over the plane (NaN where the plane is empty), which
+        // runs as the reduction's contiguous row folds.
         return x.mean_dims(Some(&[-2, -1]), true, None);
     }
     // Only the plane must be non-empty (the batch and channel dims may be 0), as in PyTorch.

@@ -123,7 +123,28 @@ pub fn logit(x: &Tensor, eps: Option<f64>) -> Result<Tensor> {
 /// `lerp(start, end, weight)` = start + weight * (end - start).
 pub fn lerp(start: &Tensor, end: Arg, weight: Arg) -> Result<Tensor> {
     let diff = binary(BinaryOp::Sub, end, start)?;
-    start.add(&binary(BinaryOp::Mul, &diff, weight)?)
+    plus(start, step_into(diff, BinaryOp::Mul, weight)?)
+}
+
+/// `op(acc, b)`, written into `acc` itself when `acc` is the caller's fresh intermediate and the
+/// step keeps its dtype and shape with nothing to record (`inplace_exact`): composed ops
+/// (`addcmul`, `lerp`) then need no new result buffer per step.
+pub fn step_into(acc: Tensor, op: BinaryOp, b: Arg) -> Result<Tensor> {
+    if inplace_exact(&acc, &b) {
+        binary_(op, &acc, b)?;
+        return Ok(acc);
+    }
+    binary(op, &acc, b)
+}
+
+/// `base + acc` for a fresh intermediate `acc`: added into `acc` where `step_into` may (addition
+/// commutes bit for bit), else a new result.
+pub fn plus(base: &Tensor, acc: Tensor) -> Result<Tensor> {
+    if inplace_exact(&acc, &Arg::T(base.clone())) {
+        binary_(BinaryOp::Add, &acc, base)?;
+        return Ok(acc);
+    }
+    base.add(&acc)
 }
 
 /// `nan_to_num`: NaN becomes `nan`, +inf `posinf` (default: the dtype's largest value), -inf

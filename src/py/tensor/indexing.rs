@@ -1,6 +1,5 @@
 //! Indexing: `__getitem__`/`__setitem__`, gather/scatter, index_* ops, masked ops, nonzero, take.
 use super::*;
-use super::operators::alpha_arg;
 use crate::py::guard::nogil;
 
 /// index_put's values: a tensor as it is (its dtype must match), a Python number in `x`'s dtype.
@@ -304,8 +303,7 @@ impl PyTensor {
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcmul(&self, tensor1: &Bound<'_, PyTensor>, tensor2: &Bound<'_, PyTensor>, value: Option<&Bound<'_, PyAny>>) -> R {
         let p = binary(BinaryOp::Mul, &tensor1.get().t, &tensor2.get().t).py()?;
-        let p = match alpha_arg(Arg::T(p), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
-        wrap(self.t.add(&p))
+        scale_and_add(&self.t, p, value)
     }
     /// In-place version of :meth:`Tensor.addcmul`.
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
@@ -326,8 +324,7 @@ impl PyTensor {
             )));
         }
         let q = binary(BinaryOp::Div, a, b).py()?;
-        let q = match alpha_arg(Arg::T(q), value)? { Arg::T(t) => t, Arg::S(_) => unreachable!() };
-        wrap(self.t.add(&q))
+        scale_and_add(&self.t, q, value)
     }
     /// In-place version of :meth:`Tensor.addcdiv`.
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
@@ -398,6 +395,17 @@ impl PyTensor {
 }
 
 /// index_fill's value: a Python number, or a 0-d tensor (which keeps its autograd history).
+/// `base + value * p` for addcmul / addcdiv: `p`, the fresh product or quotient, is scaled and
+/// summed in its own buffer where autograd and the dtypes allow (`ops::pointwise::step_into`).
+fn scale_and_add(base: &Tensor, p: Tensor, value: Option<&Bound<'_, PyAny>>) -> R {
+    use crate::ops::pointwise::{plus, step_into};
+    let p = match value {
+        Some(v) => step_into(p, BinaryOp::Mul, Arg::S(scalar_arg(v)?)),
+        None => Ok(p),
+    };
+    wrap(p.and_then(|p| plus(base, p)))
+}
+
 fn index_fill_value(t: &Tensor, value: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     match arg_of(value)? {
         Arg::T(v) => Ok(v),
