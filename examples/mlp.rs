@@ -2,7 +2,8 @@
 //! network on a synthetic three-arm spiral, full-batch Adam, cross-entropy loss, autograd.
 //!
 //! `cargo run --release --example mlp` prints the loss as it trains and the final accuracy, and
-//! exits non-zero if the network did not learn the spiral (accuracy under 95%).
+//! exits non-zero if the network did not learn the spiral (accuracy under 95%). `cargo test --lib` runs it
+//! too (src/lib.rs includes this file as a module).
 use rtorch::opdefs::{AdamHyper, Reduction};
 use rtorch::ops::{loss, optim, random};
 use rtorch::tape::with_grad_mode;
@@ -122,4 +123,11 @@ fn main() -> Result<()> {
         return Err(Error::Runtime(format!("the MLP did not learn the spiral: accuracy {accuracy:.3}")));
     }
     Ok(())
+}
+
+/// The unit-test build runs the example (src/lib.rs includes this file under `cfg(test)`).
+#[cfg(test)]
+#[test]
+fn learns_the_spiral() {
+    main().unwrap();
 }

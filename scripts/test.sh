@@ -13,9 +13,9 @@ bash scripts/setup.sh
 .venv/bin/python -m pip install -q --disable-pip-version-check safetensors \
   "nvidia-cuda-nvrtc==13.0.*" "nvidia-cuda-runtime==13.0.*" mpi4py mpich mypy scipy \
   array-api-strict scikit-learn array-api-compat
+# The Rust unit tests; they include the engine used from Rust alone (examples/mlp.rs trains a small MLP and
+# fails unless it learns), built once with the tests rather than as a separately linked example binary.
 cargo test --release --lib -q
-# The engine from Rust alone: trains a small MLP and fails unless it learns (examples/mlp.rs).
-cargo run --release -q --example mlp
 # The Rust API docs build without warnings (broken links, unescaped brackets).
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -q
 .venv/bin/python -m pytest -q tests "$@"

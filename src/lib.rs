@@ -21,6 +21,15 @@ pub mod tensor;
 #[cfg(feature = "python")]
 mod py;
 
+// The unit tests also build and run examples/mlp.rs (written against the public `rtorch::` API, which
+// this alias resolves inside the crate): CI checks the Rust-only engine without a second, LTO-linked
+// build of the whole crate for the example binary.
+#[cfg(test)]
+extern crate self as rtorch;
+#[cfg(test)]
+#[path = "../examples/mlp.rs"]
+mod example_mlp;
+
 /// Every op allocates a few small objects (shape, strides, handles): mimalloc serves them several
 /// times faster than glibc's malloc, which showed up as a third of `a + b`'s time.
 /// `RUSTFLAGS="--cfg rtorch_system_alloc"` keeps the system allocator instead, for sanitizers

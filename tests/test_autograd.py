@@ -441,6 +441,51 @@ def test_leaf_hook_runs_once_on_summed_gradient(use_grad):
         assert_close(a, b)
 
 
+def _pruning_scenario(torch, how):
+    """Hooks and retain_grad on two branches, one of which leads to no requested input: PyTorch runs
+    neither the unneeded branch's backward nor its hooks, nor the hooks of leaves not asked for."""
+    events = []
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    a.register_hook(lambda g: events.append(("hook a", g.clone())))
+    b.register_hook(lambda g: events.append(("hook b", g.clone())))
+    a.register_post_accumulate_grad_hook(lambda t: events.append(("post a", t.grad.clone())))
+    b.register_post_accumulate_grad_hook(lambda t: events.append(("post b", t.grad.clone())))
+    u = a * 2
+    u.retain_grad()
+    u.register_hook(lambda g: events.append(("hook u", g.clone())))
+    v = b.exp()
+    v.retain_grad()
+    v.register_hook(lambda g: events.append(("hook v", g.clone())))
+    w = u * v
+    w.retain_grad()
+    loss = w.sum() + (a * 3).sum()
+    if how == "grad a":
+        out = torch.autograd.grad(loss, [a])
+    elif how == "grad u":
+        out = torch.autograd.grad(loss, [u])
+    elif how == "backward inputs a":
+        loss.backward(inputs=[a])
+        out = (a.grad, b.grad)
+    else:
+        loss.backward()
+        out = (a.grad, b.grad)
+    return out, events, (u.grad, v.grad, w.grad)
+
+
+@pytest.mark.parametrize("how", ["grad a", "grad u", "backward inputs a", "backward"])
+def test_backward_runs_only_the_branches_that_reach_the_inputs(how):
+    ref = torch_ref(lambda torch: _pruning_scenario(torch, how))
+    out, events, retained = _pruning_scenario(torch, how)
+    assert [e[0] for e in events] == [e[0] for e in ref[1]]
+    for (_, g), (_, r) in zip(events, ref[1]):
+        assert_close(g, r)
+    for got, want in zip(out + retained, ref[0] + ref[2]):
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert_close(got, want)
+
+
 def test_function_mark_non_differentiable_and_all_output_grads():
     seen = {}
 

@@ -565,3 +565,52 @@ def test_grad_fn_names_are_pytorchs():
     assert LA.svd(a)[1].grad_fn.name() == "LinalgSvdBackward0"
     assert LA.eigh(a)[0].grad_fn.name() == "LinalgEighBackward0"
     assert LA.cholesky(a).grad_fn.name() == "LinalgCholeskyExBackward0"
+
+
+# ---------------------------------------------------------------- small real LUs (src/cpu/lu_small.rs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [1, 2, 7, 8, 31, 32, 33])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_small_lu_matches_lapack_pivots_and_solves(dtype, n, threads):
+    """Sizes up to 32 take the hand-written getf2/getrs, 33 takes faer: both give LAPACK's pivots
+    (scipy's getrf) and small residuals, for a batch cut across 1 and 2 threads, and A^T solves."""
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((37, n, n)).astype(dtype)
+    b = rng.standard_normal((37, n, 3)).astype(dtype)
+    old = rtorch.get_num_threads()
+    rtorch.set_num_threads(threads)
+    try:
+        lu, piv = LA.lu_factor(rtorch.from_numpy(a))
+        x = LA.lu_solve(lu, piv, rtorch.from_numpy(b)).numpy()
+        xt = LA.lu_solve(lu, piv, rtorch.from_numpy(b), adjoint=True).numpy()
+        det = LA.det(rtorch.from_numpy(a)).numpy()
+    finally:
+        rtorch.set_num_threads(old)
+    tol = 1e-4 if dtype == "float32" else 1e-11
+    for i in range(a.shape[0]):
+        ref_lu, ref_piv = scipy_linalg.lu_factor(a[i].astype(np.float64))
+        np.testing.assert_array_equal(piv.numpy()[i], ref_piv + 1)
+        np.testing.assert_allclose(lu.numpy()[i], ref_lu, rtol=tol * 10, atol=tol * 10)
+    scale = np.abs(b).max() * np.linalg.norm(a, axis=(1, 2)).max() * np.abs(x).max()
+    assert np.abs(a @ x - b).max() <= tol * scale
+    assert np.abs(np.swapaxes(a, 1, 2) @ xt - b).max() <= tol * scale
+    np.testing.assert_allclose(det, np.linalg.det(a.astype(np.float64)), rtol=tol * 100)
+
+
+@pytest.mark.parametrize("n", [1, 3, 8])
+def test_small_lu_singular_and_nonfinite(n):
+    """Zero pivots report info without swapping or dividing (LAPACK), a zero matrix keeps the identity
+    pivots, and NaN/inf input comes back non-finite without raising."""
+    zero = rtorch.zeros(2, n, n, dtype=rtorch.float64)
+    lu, piv, info = LA.lu_factor_ex(zero)
+    assert piv.tolist() == [list(range(1, n + 1))] * 2 and info.tolist() == [1, 1]
+    a = np.eye(n)
+    a[-1, -1] = 0.0
+    _, _, info = LA.lu_factor_ex(rtorch.from_numpy(a))
+    assert info.item() == n
+    bad = np.full((n, n), np.nan)
+    lu, _, _ = LA.lu_factor_ex(rtorch.from_numpy(bad))
+    assert np.isnan(lu.numpy()).any()

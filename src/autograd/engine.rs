@@ -5,21 +5,60 @@ use crate::error::Result;
 use crate::tensor::{Tensor, TensorImpl};
 use crate::{bail, err};
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// A leaf reached by this pass: gradient edges still to come, the sum of what arrived so far, and
-/// whether `.grad` received it. As PyTorch's AccumulateGrad does, a leaf used several times gets its
-/// hooks and its accumulation once, on the sum, after its last edge (or at the end of the pass).
+/// Hashes the engine's keys, which are addresses (of nodes and tensors): one multiply instead of
+/// SipHash, whose cost showed in the backward pass of small graphs.
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        // Addresses are 16-byte aligned: fold the high bits of the product down.
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type AddrMap<V> = HashMap<usize, V, BuildHasherDefault<AddrHasher>>;
+
+/// A leaf reached by this pass: gradient edges still to come, the sum of what arrived so far. As
+/// PyTorch's AccumulateGrad does, a leaf used several times gets its hooks and its accumulation
+/// once, on the sum, after its last edge (or at the end of the pass).
 struct PendingLeaf {
     pending: usize,
     buf: Option<Tensor>,
-    got: bool,
     leaf: Tensor,
 }
 
-/// Count one more gradient edge into leaf `t`.
-fn count_leaf_edge(leaves: &mut HashMap<usize, PendingLeaf>, t: &Tensor) {
-    let k = Arc::as_ptr(&t.0) as usize;
-    leaves.entry(k).or_insert_with(|| PendingLeaf { pending: 0, buf: None, got: false, leaf: t.clone() }).pending += 1;
+/// The leaves this pass delivers to, in the order the graph walk met them (so the leaves whose
+/// last edge never ran are finished in a fixed order).
+#[derive(Default)]
+struct Leaves {
+    at: AddrMap<usize>,
+    list: Vec<Option<PendingLeaf>>,
+}
+
+impl Leaves {
+    /// Count one more gradient edge into leaf `t`.
+    fn count_edge(&mut self, t: &Tensor) {
+        let k = Arc::as_ptr(&t.0) as usize;
+        let i = *self.at.entry(k).or_insert_with(|| {
+            self.list.push(Some(PendingLeaf { pending: 0, buf: None, leaf: t.clone() }));
+            self.list.len() - 1
+        });
+        if let Some(s) = &mut self.list[i] {
+            s.pending += 1;
+        }
+    }
 }
 
 /// Where a leaf's summed gradient goes: `.grad`, or `autograd.grad`'s results.
@@ -29,34 +68,37 @@ struct LeafSink<'a> {
 }
 
 impl LeafSink<'_> {
+    /// Whether this pass delivers to leaf `t`: every leaf for `backward()`, only the requested
+    /// ones for `autograd.grad` / `backward(inputs=...)` (as in PyTorch, the others' hooks do not run).
+    fn wants(&self, t: &Tensor) -> bool {
+        let addr = Arc::as_ptr(&t.0) as usize;
+        self.targets.as_ref().is_none_or(|ts| ts.iter().any(|x| matches!(x, Target::Leaf(a) if *a == addr)))
+    }
+
     /// One gradient edge into `t` arrived (`g`) or was skipped (`None`); after the last, the sum is
     /// delivered and, where it reached `.grad`, the post-accumulate hooks run.
-    fn edge_done(
-        &self,
-        leaves: &mut HashMap<usize, PendingLeaf>,
-        captured: &mut [Option<Tensor>],
-        t: &Tensor,
-        g: Option<Tensor>,
-    ) -> Result<()> {
-        let k = Arc::as_ptr(&t.0) as usize;
-        let s = leaves.get_mut(&k).expect("leaf edge counted in the first pass");
+    fn edge_done(&self, leaves: &mut Leaves, captured: &mut [Option<Tensor>], t: &Tensor, g: Option<Tensor>) -> Result<()> {
+        let Some(&i) = leaves.at.get(&(Arc::as_ptr(&t.0) as usize)) else {
+            return Ok(()); // a leaf this pass does not deliver to
+        };
+        let Some(s) = &mut leaves.list[i] else { return Ok(()) };
         if let Some(g) = g {
             accumulate(&mut s.buf, g)?;
         }
         s.pending -= 1;
         if s.pending == 0 {
-            let s = leaves.remove(&k).expect("present");
-            self.finish(captured, s)?;
+            if let Some(s) = leaves.list[i].take() {
+                self.finish(captured, s)?;
+            }
         }
         Ok(())
     }
 
-    /// Deliver what a leaf received (hooks, `grad_dtype`, accumulation), then its post-accumulate hooks.
-    fn finish(&self, captured: &mut [Option<Tensor>], mut s: PendingLeaf) -> Result<()> {
-        if let Some(g) = s.buf.take() {
-            s.got = deliver_leaf(&s.leaf, g, self.targets, captured, self.accumulate_into_grad)?;
-        }
-        if s.got {
+    /// Deliver what a leaf received (hooks, `grad_dtype`, accumulation), then, where it reached
+    /// `.grad`, its post-accumulate hooks.
+    fn finish(&self, captured: &mut [Option<Tensor>], s: PendingLeaf) -> Result<()> {
+        let Some(g) = s.buf else { return Ok(()) };
+        if deliver_leaf(&s.leaf, g, self.targets, captured, self.accumulate_into_grad)? {
             run_post_hooks(&s.leaf)?;
         }
         Ok(())
@@ -130,46 +172,65 @@ pub fn run_backward(
             .collect()
     });
     let mut captured: Vec<Option<Tensor>> = vec![None; inputs.map_or(0, |t| t.len())];
-    let mut leaves: HashMap<usize, PendingLeaf> = HashMap::new();
+    let sink = LeafSink { targets: &targets, accumulate_into_grad };
 
-    // 1. Dependencies: how many edges point into each node (iterative DFS: no recursion limit).
-    let mut deps: HashMap<usize, usize> = HashMap::new();
-    let mut nodes: HashMap<usize, Arc<Node>> = HashMap::new();
+    // 1. The graph: every node reachable from the roots (iterative DFS: no recursion limit), latest first.
+    let mut nodes: AddrMap<Arc<Node>> = AddrMap::default();
     let mut stack: Vec<Arc<Node>> = vec![];
     for (t, _) in roots {
         if let Some(f) = t.grad_fn() {
             if nodes.insert(key(&f), f.clone()).is_none() {
                 stack.push(f);
             }
-        } else {
-            count_leaf_edge(&mut leaves, t);
         }
     }
     while let Some(n) = stack.pop() {
         for e in n.next.iter().flatten() {
-            match e {
-                Edge::Node(m, _) => {
-                    *deps.entry(key(m)).or_insert(0) += 1;
-                    if nodes.insert(key(m), m.clone()).is_none() {
-                        stack.push(m.clone());
-                    }
+            if let Edge::Node(m, _) = e {
+                if nodes.insert(key(m), m.clone()).is_none() {
+                    stack.push(m.clone());
                 }
-                Edge::Leaf(t) => count_leaf_edge(&mut leaves, t),
+            }
+        }
+    }
+    let mut order: Vec<&Arc<Node>> = nodes.values().collect();
+    order.sort_unstable_by_key(|n| std::cmp::Reverse(n.seq));
+    let captures = |k: usize| targets.as_ref().is_some_and(|ts| ts.iter().any(|t| matches!(t, Target::Output(nk, _) if *nk == k)));
+    let needed = needed_nodes(&order, &targets, &sink, &captures);
+    // Whether a node's rule runs, and whether it is visited at all (to capture a target output's gradient).
+    let runs = |k: usize| needed.as_ref().is_none_or(|m| m.get(&k).copied().unwrap_or(true));
+    let visits = |k: usize| runs(k) || captures(k);
+
+    // Dependencies: how many gradient edges from running nodes point into each visited node and leaf.
+    let mut leaves = Leaves::default();
+    let mut deps: AddrMap<usize> = AddrMap::default();
+    for (t, _) in roots {
+        if t.grad_fn().is_none() && sink.wants(t) {
+            leaves.count_edge(t);
+        }
+    }
+    for n in order.iter().filter(|n| runs(key(n))) {
+        for e in n.next.iter().flatten() {
+            match e {
+                Edge::Node(m, _) if visits(key(m)) => *deps.entry(key(m)).or_insert(0) += 1,
+                Edge::Node(..) => {}
+                Edge::Leaf(t) if sink.wants(t) => leaves.count_edge(t),
+                Edge::Leaf(_) => {}
             }
         }
     }
 
     // 2. Seed gradients.
-    let mut buffers: HashMap<usize, Vec<Option<Tensor>>> = HashMap::new();
+    let mut buffers: AddrMap<Vec<Option<Tensor>>> = AddrMap::default();
     let mut ready: BinaryHeap<(u64, usize)> = BinaryHeap::new();
-    let sink = LeafSink { targets: &targets, accumulate_into_grad };
     for (t, g) in roots {
         match t.grad_fn() {
-            Some(f) => {
+            Some(f) if visits(key(&f)) => {
                 let nr = t.meta().output_nr;
                 let buf = buffers.entry(key(&f)).or_insert_with(|| vec![None; f.num_outputs]);
                 accumulate(&mut buf[nr], g.clone())?;
             }
+            Some(_) => {}
             None => {
                 if !t.meta().requires_grad {
                     bail!(Runtime, "element 0 of tensors does not require grad and does not have a grad_fn");
@@ -178,11 +239,13 @@ pub fn run_backward(
             }
         }
     }
-    for (k, n) in &nodes {
-        if deps.get(k).copied().unwrap_or(0) == 0 && buffers.contains_key(k) {
-            ready.push((n.seq, *k));
+    for n in &order {
+        let k = key(n);
+        if deps.get(&k).copied().unwrap_or(0) == 0 && buffers.contains_key(&k) {
+            ready.push((n.seq, k));
         }
     }
+    drop(order);
 
     // 3. Execute in order: a node runs once all gradients flowing into it have arrived.
     while let Some((_, k)) = ready.pop() {
@@ -219,6 +282,9 @@ pub fn run_backward(
                 }
             }
         }
+        if !runs(k) {
+            continue; // visited only to capture a target's gradient
+        }
         let input_grads = {
             let rule = {
                 let mut r = node.rule.lock().unwrap_or_else(|e| e.into_inner());
@@ -251,6 +317,9 @@ pub fn run_backward(
         for ((((edge, g), shape), dev), real) in
             node.next.iter().zip(input_grads).zip(&node.input_shapes).zip(&node.input_devices).zip(&node.input_real)
         {
+            if matches!(edge, Some(Edge::Node(m, _)) if !visits(key(m))) {
+                continue; // leads to no target
+            }
             let (Some(edge), Some(g)) = (edge, g) else {
                 match edge {
                     Some(Edge::Node(m, _)) => release_dep(m, &mut deps, &buffers, &mut ready),
@@ -294,16 +363,39 @@ pub fn run_backward(
     }
     // Leaves some of whose edges hang from nodes that never ran (no gradient reached them):
     // their `.grad` is final now.
-    for s in leaves.into_values() {
+    for s in leaves.list.into_iter().flatten() {
         sink.finish(&mut captured, s)?;
     }
     Ok(captured)
 }
 
+/// With targets (`autograd.grad`, `backward(inputs=...)`), the nodes whose rule must run: those with
+/// an edge into a wanted leaf, a target output or another needed node; as in PyTorch, the rest do
+/// not run (their hooks stay silent, their backward costs nothing). `None` (`backward()`): all run.
+/// `order` is latest first, and an edge always points to an earlier node.
+fn needed_nodes(
+    order: &[&Arc<Node>],
+    targets: &Option<Vec<Target>>,
+    sink: &LeafSink,
+    captures: &dyn Fn(usize) -> bool,
+) -> Option<AddrMap<bool>> {
+    targets.as_ref()?;
+    let mut needed: AddrMap<bool> = AddrMap::default();
+    for n in order.iter().rev() {
+        let run = n.next.iter().flatten().any(|e| match e {
+            Edge::Leaf(t) => sink.wants(t),
+            // Unknown yet (an edge to a later node, never recorded so): run it, as before pruning.
+            Edge::Node(m, _) => captures(key(m)) || needed.get(&key(m)).copied().unwrap_or(true),
+        });
+        needed.insert(key(n), run);
+    }
+    Some(needed)
+}
+
 fn release_dep(
     m: &Arc<Node>,
-    deps: &mut HashMap<usize, usize>,
-    buffers: &HashMap<usize, Vec<Option<Tensor>>>,
+    deps: &mut AddrMap<usize>,
+    buffers: &AddrMap<Vec<Option<Tensor>>>,
     ready: &mut BinaryHeap<(u64, usize)>,
 ) {
     let d = deps.get_mut(&key(m)).expect("dependency counted in the first pass");

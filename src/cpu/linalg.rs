@@ -1,4 +1,4 @@
-//! Dense linear-algebra kernels on faer (the only file that calls faer): batched LU with LAPACK-style
+//! Dense linear-algebra kernels on faer (the only file that calls faer; small real LUs go to `lu_small`): batched LU with LAPACK-style
 //! pivots, LU solves, Cholesky, triangular solves, QR, symmetric eigendecomposition and SVD over
 //! contiguous row-major `[batch, m, n]` float32/float64/complex64/complex128 buffers (one generic
 //! body per kernel over faer's `ComplexField`), and the general (non-symmetric) eigendecomposition.
@@ -9,6 +9,7 @@
 //! non-positive-definite minor, no convergence) are written to an int32 `info` tensor, never raised
 //! here: the op layer decides, as PyTorch's `_ex` functions do.
 use super::iter::{chunks_for, SendPtr};
+use super::lu_small;
 use super::threads::parallel_for;
 use crate::device::Device;
 use crate::dtype::{DType, Element};
@@ -138,23 +139,51 @@ pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<(Tensor, Te
     let lu = super::cast(a, a.dtype())?;
     let piv = alloc(&[b, k], DType::I32)?;
     let info = alloc(&[b], DType::I32)?;
-    with_float_or_complex!(a.dtype(), T => {
-        // SAFETY: lu/piv/info are fresh contiguous buffers of b matrices; matrix i is touched by one thread.
-        let (pl, pp, pi) = unsafe { (SendPtr(lu.data_ptr::<T>()), SendPtr(piv.data_ptr::<i32>()), SendPtr(info.data_ptr::<i32>())) };
-        let req = |par| StackReq::all_of(&[StackReq::new::<usize>(4 * m), plu::lu_in_place_scratch::<usize, T>(m, n, par, Default::default())]);
-        batched(b, m * n * k, req, |i, par, stack| {
-            let (x, ipiv, inf) = unsafe { (part(pl, i, m * n), part(pp, i, k), &mut part(pi, i, 1)[0]) };
-            let (mut idx, stack) = stack.make_with(4 * m, |_| 0usize);
-            let (perm, rest) = idx.split_at_mut(m);
-            let (perm_inv, rest) = rest.split_at_mut(m);
-            let (pos, cur) = rest.split_at_mut(m);
-            let mut mat = MatMut::from_row_major_slice_mut(x, m, n);
-            plu::lu_in_place(mat.as_mut(), perm, perm_inv, par, stack, Default::default());
-            swaps_from_perm(perm, pos, cur, ipiv);
-            *inf = (0..k).find(|&j| mat[(j, j)] == T::zero_impl()).map_or(0, |j| j as i32 + 1);
-        })?;
-    });
+    let small = m.max(n) <= lu_small::MAX;
+    match a.dtype() {
+        DType::F32 if small => small_lu_factor::<f32>(&lu, &piv, &info, b, m, n)?,
+        DType::F64 if small => small_lu_factor::<f64>(&lu, &piv, &info, b, m, n)?,
+        _ => with_float_or_complex!(a.dtype(), T => {
+            // SAFETY: lu/piv/info are fresh contiguous buffers of b matrices; matrix i is touched by one thread.
+            let (pl, pp, pi) = unsafe { (SendPtr(lu.data_ptr::<T>()), SendPtr(piv.data_ptr::<i32>()), SendPtr(info.data_ptr::<i32>())) };
+            let req = |par| StackReq::all_of(&[StackReq::new::<usize>(4 * m), plu::lu_in_place_scratch::<usize, T>(m, n, par, Default::default())]);
+            batched(b, m * n * k, req, |i, par, stack| {
+                let (x, ipiv, inf) = unsafe { (part(pl, i, m * n), part(pp, i, k), &mut part(pi, i, 1)[0]) };
+                let (mut idx, stack) = stack.make_with(4 * m, |_| 0usize);
+                let (perm, rest) = idx.split_at_mut(m);
+                let (perm_inv, rest) = rest.split_at_mut(m);
+                let (pos, cur) = rest.split_at_mut(m);
+                let mut mat = MatMut::from_row_major_slice_mut(x, m, n);
+                plu::lu_in_place(mat.as_mut(), perm, perm_inv, par, stack, Default::default());
+                swaps_from_perm(perm, pos, cur, ipiv);
+                *inf = (0..k).find(|&j| mat[(j, j)] == T::zero_impl()).map_or(0, |j| j as i32 + 1);
+            })?
+        }),
+    }
     Ok((lu, piv, info))
+}
+
+/// `lu_factor` of real matrices of at most `lu_small::MAX` rows and columns (in place in `lu`).
+fn small_lu_factor<T: num_traits::Float + Send + Sync>(lu: &Tensor, piv: &Tensor, info: &Tensor, b: usize, m: usize, n: usize) -> Result<()> {
+    let k = m.min(n);
+    // SAFETY: lu/piv/info are fresh contiguous buffers of b matrices of element type T/i32; matrix i
+    // is touched by one thread.
+    let (pl, pp, pi) = unsafe { (SendPtr(lu.data_ptr::<T>()), SendPtr(piv.data_ptr::<i32>()), SendPtr(info.data_ptr::<i32>())) };
+    batched(b, m * n * k, |_| StackReq::EMPTY, |i, _, _| {
+        let (x, ipiv, inf) = unsafe { (part(pl, i, m * n), part(pp, i, k), &mut part(pi, i, 1)[0]) };
+        *inf = lu_small::getf2(x, m, n, ipiv);
+    })
+}
+
+/// `lu_solve` of real systems of at most `lu_small::MAX` unknowns (in place in `x`).
+fn small_lu_solve<T: num_traits::Float + Send + Sync>(lu: &Tensor, piv: &Tensor, x: &Tensor, b: usize, n: usize, k: usize, transpose: bool) -> Result<()> {
+    // SAFETY: lu/piv are contiguous inputs of b matrices; x is fresh and matrix i is written by one thread.
+    let (lus, pivs) = unsafe { (slice::<T>(lu), slice::<i32>(piv)) };
+    let px = unsafe { SendPtr(x.data_ptr::<T>()) };
+    batched(b, n * n * k.max(1), |_| StackReq::EMPTY, |i, _, _| {
+        let xs = unsafe { part(px, i, n * k) };
+        lu_small::getrs(&lus[i * n * n..(i + 1) * n * n], &pivs[i * n..(i + 1) * n], xs, n, k, transpose);
+    })
 }
 
 /// Solves `A X = B` (or `Aᴴ X = B` with `adjoint`) for each matrix from its packed LU factors
@@ -162,6 +191,13 @@ pub fn lu_factor(a: &Tensor, b: usize, m: usize, n: usize) -> Result<(Tensor, Te
 pub fn lu_solve(lu: &Tensor, piv: &Tensor, rhs: &Tensor, b: usize, n: usize, k: usize, adjoint: bool) -> Result<Tensor> {
     let x = super::cast(rhs, rhs.dtype())?;
     let (lu, piv) = (super::contiguous(lu)?, super::contiguous(piv)?);
+    if n <= lu_small::MAX {
+        match lu.dtype() {
+            DType::F32 => return small_lu_solve::<f32>(&lu, &piv, &x, b, n, k, adjoint).map(|_| x),
+            DType::F64 => return small_lu_solve::<f64>(&lu, &piv, &x, b, n, k, adjoint).map(|_| x),
+            _ => {}
+        }
+    }
     with_float_or_complex!(lu.dtype(), T => {
         // SAFETY: lu/piv are contiguous inputs of b matrices; x is fresh and matrix i is written by one thread.
         let (lus, pivs) = unsafe { (slice::<T>(&lu), slice::<i32>(&piv)) };

@@ -16,6 +16,7 @@ pub mod iter;
 pub mod fft;
 pub mod linalg;
 pub mod linalg_ports;
+pub mod lu_small;
 pub mod loss;
 pub mod matmul;
 pub mod math;

@@ -394,7 +394,7 @@ macro_rules! unary_table {
         "The smooth L1 loss of a difference `input` (beta > 0): 0.5 * input^2 / beta where |input| < beta, else |input| - beta / 2.")
     (RoundDecimals { decimals } round_decimals "round" float
         cpu { fn round_decimals_kernel } int {}
-        cuda(F) "rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"
+        cuda(F) "decimals < 0 ? rt_rint(x / C(pow(10.0, -decimals))) * C(pow(10.0, -decimals)) : rt_rint(x * C(pow(10.0, decimals))) / C(pow(10.0, decimals))"
         grad zero;
         names [] function no
         "Rounds the elements of `input` to `decimals` decimal places (halves to even).")

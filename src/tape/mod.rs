@@ -353,8 +353,7 @@ impl Tensor {
                     g.shape()
                 );
             }
-            let want = self.meta().grad_dtype.unwrap_or(Some(self.dtype()));
-            match want {
+            match self.grad_dtype() {
                 Some(d) if g.dtype() != d => bail!(
                     Runtime,
                     "attempting to assign a gradient with dtype '{}' to a tensor with grad_dtype '{}'. The gradient must \
