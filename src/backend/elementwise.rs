@@ -86,12 +86,12 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
 }
 
 /// `out = clamp(x, lo, hi)` with number bounds in one pass, where a backend has that kernel
-/// (CPU float32/float64): false (nothing written) otherwise, and the caller composes it from
-/// `maximum` and `minimum`.
-pub fn clamp_scalar(x: &Tensor, lo: Scalar, hi: Scalar, out: &Tensor) -> bool {
+/// (CPU float32/float64): `Some(())` when written, None otherwise (nothing written; the caller
+/// composes it from `maximum` and `minimum`, which every device has).
+pub fn clamp_scalar(x: &Tensor, lo: Scalar, hi: Scalar, out: &Tensor) -> Result<Option<()>> {
     match out.device() {
-        Device::Cpu => x.device() == Device::Cpu && cpu::inplace::clamp_scalar(x, lo, hi, out),
-        Device::Cuda(_) => false,
+        Device::Cpu if x.device() == Device::Cpu && cpu::inplace::clamp_scalar(x, lo, hi, out) => Ok(Some(())),
+        _ => Ok(None),
     }
 }
 

@@ -74,37 +74,52 @@ unsafe fn row_avx2<F: Copy, const TWO: bool, K: Fn(F, F) -> F>(p: *mut F, s: isi
 /// as `f(v, v)`), parallel over blocks. False (nothing written) when `b`'s layout does not run
 /// with stride 0 or 1 along `out`'s unit-stride rows.
 fn apply<F: FloatMath, K: Fn(F, F) -> F + Sync>(out: &Tensor, b: Option<&Tensor>, f: K) -> bool {
+    let avx = super::has_avx2();
+    let two = b.is_some();
+    // One row at `p` (stride `s`) with the second operand at `q` (stride `sq`), in the AVX2 frame
+    // when the CPU has it.
+    let run = |p: *mut F, s: isize, q: *const F, sq: isize, n: usize| unsafe {
+        // SAFETY: the caller hands rows of the views' own elements.
+        #[cfg(target_arch = "x86_64")]
+        if avx {
+            return if two { row_avx2::<F, true, K>(p, s, q, sq, n, &f) } else { row_avx2::<F, false, K>(p, s, q, sq, n, &f) };
+        }
+        let _ = avx;
+        if two { row::<F, true, K>(p, s, q, sq, n, &f) } else { row::<F, false, K>(p, s, q, sq, n, &f) }
+    };
+    let numel = out.numel();
+    if numel < super::iter::GRAIN && out.is_contiguous() {
+        // Small and dense (the common case): one row, no plan (per-call cost).
+        let sq = match b {
+            None => Some(1),
+            Some(b) if b.is_contiguous() => Some(1),
+            Some(b) if b.strides().iter().all(|&s| s == 0) => Some(0),
+            Some(_) => None,
+        };
+        if let Some(sq) = sq {
+            if numel > 0 {
+                // SAFETY: both hold `numel` elements (or `b` one broadcast element) from these addresses.
+                let (p, q) = unsafe { (out.data_ptr::<F>(), b.map_or(out.data_ptr::<F>(), |b| b.data_ptr::<F>()) as *const F) };
+                run(p, 1, q, sq, numel);
+            }
+            return true;
+        }
+    }
     let plan = match b {
         Some(b) => Plan::new(out.shape(), [b.strides(), out.strides()]),
         None => Plan::new(out.shape(), [out.strides(), out.strides()]),
     };
     let cs = plan.inner_strides();
-    let two = b.is_some();
     if two && !(cs[1] == 1 && matches!(cs[0], 0 | 1)) {
         return false;
     }
     // SAFETY: offsets come from the views' own layouts; blocks write disjoint elements of `out`.
     let (po, pb) = unsafe { (SendPtr(out.data_ptr::<F>()), SendPtr(b.map_or(out.data_ptr::<F>(), |b| b.data_ptr::<F>()))) };
-    let avx = super::has_avx2();
-    plan.for_each_block(0, 0, |blk| unsafe {
+    plan.for_each_block(0, 0, |blk| {
         for r in 0..blk.rows as isize {
-            let p = po.get().offset(blk.off[1] + r * blk.rs[1]);
-            let q = pb.get().offset(blk.off[0] + r * blk.rs[0]) as *const F;
-            #[cfg(target_arch = "x86_64")]
-            if avx {
-                if two {
-                    row_avx2::<F, true, K>(p, cs[1], q, cs[0], blk.cols, &f);
-                } else {
-                    row_avx2::<F, false, K>(p, cs[1], q, cs[0], blk.cols, &f);
-                }
-                continue;
-            }
-            let _ = avx;
-            if two {
-                row::<F, true, K>(p, cs[1], q, cs[0], blk.cols, &f);
-            } else {
-                row::<F, false, K>(p, cs[1], q, cs[0], blk.cols, &f);
-            }
+            // SAFETY: as above.
+            let (p, q) = unsafe { (po.get().offset(blk.off[1] + r * blk.rs[1]), pb.get().offset(blk.off[0] + r * blk.rs[0]) as *const F) };
+            run(p, cs[1], q, cs[0], blk.cols);
         }
     });
     true

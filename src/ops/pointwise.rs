@@ -20,7 +20,7 @@ pub fn clamp(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<Tensor> {
         // Number bounds, nothing to record: one pass where the backend has the fused kernel.
         if inplace_exact(t, lo) && inplace_exact(t, hi) {
             let out = crate::ops::result::alloc_result(t.shape(), t.dtype(), t.device(), &[t])?;
-            if crate::backend::elementwise::clamp_scalar(t, *l, *h, &out) {
+            if crate::backend::elementwise::clamp_scalar(t, *l, *h, &out)?.is_some() {
                 return Ok(out);
             }
         }
@@ -62,7 +62,7 @@ pub fn clamp_inplace(t: &Tensor, min: Option<Arg>, max: Option<Arg>) -> Result<b
     }
     if let (Some(Arg::S(l)), Some(Arg::S(h))) = (&min, &max) {
         t.check_inplace()?;
-        if crate::backend::elementwise::clamp_scalar(t, *l, *h, t) {
+        if crate::backend::elementwise::clamp_scalar(t, *l, *h, t)?.is_some() {
             t.storage().bump_version();
             return Ok(true);
         }
