@@ -69,6 +69,7 @@ pub fn fill(t: &Tensor, value: Scalar) -> Result<()> {
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     super::dtypes::complex_on_cuda(op.name(), x)?;
     match out.device() {
+        Device::Cpu if cpu::inplace::unary(op, x, out) => Ok(()),
         Device::Cpu => cpu::unary::unary(op, x, out),
         Device::Cuda(_) => cuda::unary::unary(op, x, out),
     }
@@ -78,8 +79,19 @@ pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     super::dtypes::complex_on_cuda(op.name(), a)?;
     match out.device() {
+        Device::Cpu if cpu::inplace::binary(op, a, b, out) => Ok(()),
         Device::Cpu => cpu::binary::binary(op, a, b, out),
         Device::Cuda(_) => cuda::binary::binary(op, a, b, out),
+    }
+}
+
+/// `out = clamp(x, lo, hi)` with number bounds in one pass, where a backend has that kernel
+/// (CPU float32/float64): `Some(())` when written, None otherwise (nothing written; the caller
+/// composes it from `maximum` and `minimum`, which every device has).
+pub fn clamp_scalar(x: &Tensor, lo: Scalar, hi: Scalar, out: &Tensor) -> Result<Option<()>> {
+    match out.device() {
+        Device::Cpu if x.device() == Device::Cpu && cpu::inplace::clamp_scalar(x, lo, hi, out) => Ok(Some(())),
+        _ => Ok(None),
     }
 }
 

@@ -123,6 +123,15 @@ pub fn put(view: &Tensor, base: &Base, rest: &[isize], vals: &Tensor, accumulate
     }
 }
 
+/// `x[mask]` for a bool mask of x's own shape as one compacting pass where a backend has it (the
+/// CPU); None otherwise, and the caller takes the general index plan.
+pub fn masked_select(x: &Tensor, mask: &Tensor) -> Result<Option<Tensor>> {
+    if x.device() == Device::Cpu && mask.device() == Device::Cpu && mask.dtype() == DType::Bool && mask.shape() == x.shape() {
+        return cpu::masked::masked_select(x, mask).map(Some);
+    }
+    Ok(None)
+}
+
 /// Coordinates of the non-zero elements: `[n, ndim]` int64 on t's device.
 pub fn nonzero(t: &Tensor) -> Result<Tensor> {
     super::dtypes::complex_on_cuda("nonzero", t)?;

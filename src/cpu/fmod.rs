@@ -22,6 +22,29 @@ fn fmod_fast(x: f32, y: f32) -> (f32, bool) {
     ((if r == 0.0 { 0f64.copysign(xd) } else { r }) as f32, ok)
 }
 
+/// Quotients below this in magnitude take the float32 path of `fmod_fast32`: the integers next
+/// to them are exact in float32.
+const LIMIT32: f32 = (1u32 << 22) as f32;
+
+/// `fmod_fast` in float32 lanes (twice as many per vector, and a float32 division) where fused
+/// multiply-adds are available (`FMA`; the float64 path otherwise). With |x / y| < 2^22 and `y`
+/// finite, fl(x / y) is monotone and the integers around it are floats, so its truncation `n` is
+/// the true quotient or one past it; fma(-n, y, x) is exact when `n` is right (the remainder is
+/// a float) and has the wrong sign when it is one past, in which case the step back is exact.
+#[inline(always)]
+fn fmod_fast32<const FMA: bool>(x: f32, y: f32) -> (f32, bool) {
+    if !FMA {
+        return fmod_fast(x, y);
+    }
+    let q = x / y;
+    let ok = q.abs() < LIMIT32 && y.abs() < f32::INFINITY;
+    let n = q.trunc();
+    let r = (-n).mul_add(y, x);
+    let back = (-(n - 1f32.copysign(q))).mul_add(y, x);
+    let r = if r != 0.0 && (r < 0.0) != (x < 0.0) { back } else { r };
+    (if r == 0.0 { 0f32.copysign(x) } else { r }, ok)
+}
+
 /// Python's floor division given `m = fmod(x, y)` (the row kernel's `py_floordiv`, vectorisable).
 #[inline(always)]
 fn floordiv_from(x: f32, y: f32, m: f32) -> f32 {
@@ -52,11 +75,11 @@ fn finish<const OP: u8>(x: f32, y: f32, m: f32) -> f32 {
 
 /// Elements per block: computed into a stack buffer (so an output aliasing an input is safe and
 /// the loop vectorises without overlap checks), lanes outside the fast range redone with libm.
-const BLOCK: usize = 64;
+const BLOCK: usize = 256;
 
 /// One unit-stride run; `SA`/`SB` false: that input is one broadcast value.
 #[inline(always)]
-unsafe fn body<const OP: u8, const SA: bool, const SB: bool>(a: *const f32, b: *const f32, o: *mut f32, n: usize) {
+unsafe fn body<const OP: u8, const FMA: bool, const SA: bool, const SB: bool>(a: *const f32, b: *const f32, o: *mut f32, n: usize) {
     let mut res = [0f32; BLOCK];
     let mut i = 0;
     while i < n {
@@ -65,14 +88,14 @@ unsafe fn body<const OP: u8, const SA: bool, const SB: bool>(a: *const f32, b: *
         let mut bad = false;
         for (j, r) in res[..m].iter_mut().enumerate() {
             let (x, y) = at(j);
-            let (v, ok) = fmod_fast(x, y);
+            let (v, ok) = fmod_fast32::<FMA>(x, y);
             *r = finish::<OP>(x, y, v);
             bad |= !ok;
         }
         if bad {
             for (j, r) in res[..m].iter_mut().enumerate() {
                 let (x, y) = at(j);
-                if !fmod_fast(x, y).1 {
+                if !fmod_fast32::<FMA>(x, y).1 {
                     *r = finish::<OP>(x, y, x % y);
                 }
             }
@@ -83,19 +106,19 @@ unsafe fn body<const OP: u8, const SA: bool, const SB: bool>(a: *const f32, b: *
 }
 
 #[inline(always)]
-unsafe fn run<const OP: u8>(a: *const f32, sa: isize, b: *const f32, sb: isize, o: *mut f32, n: usize) {
+unsafe fn run<const OP: u8, const FMA: bool>(a: *const f32, sa: isize, b: *const f32, sb: isize, o: *mut f32, n: usize) {
     match (sa, sb) {
-        (0, 0) => body::<OP, false, false>(a, b, o, n),
-        (0, _) => body::<OP, false, true>(a, b, o, n),
-        (_, 0) => body::<OP, true, false>(a, b, o, n),
-        _ => body::<OP, true, true>(a, b, o, n),
+        (0, 0) => body::<OP, FMA, false, false>(a, b, o, n),
+        (0, _) => body::<OP, FMA, false, true>(a, b, o, n),
+        (_, 0) => body::<OP, FMA, true, false>(a, b, o, n),
+        _ => body::<OP, FMA, true, true>(a, b, o, n),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn run_avx2<const OP: u8>(a: *const f32, sa: isize, b: *const f32, sb: isize, o: *mut f32, n: usize) {
-    run::<OP>(a, sa, b, sb, o, n)
+    run::<OP, true>(a, sa, b, sb, o, n)
 }
 
 /// `out = op(a, b)` for float32 `Fmod`, `Remainder` or `FloorDiv` (other ops: false, nothing
@@ -112,7 +135,7 @@ pub fn fmod_family(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> bool {
                     return run_avx2::<OP>(a, s[0], b, s[1], o, n);
                 }
                 let _ = avx;
-                run::<OP>(a, s[0], b, s[1], o, n)
+                run::<OP, false>(a, s[0], b, s[1], o, n)
             })
         }
     }
@@ -138,7 +161,7 @@ mod tests {
             s ^= s << 17;
             f32::from_bits((s >> 32) as u32)
         };
-        let mut checked = 0;
+        let (mut checked, mut checked32) = (0, 0);
         for k in 0..400_000 {
             let (x, y) = match k % 4 {
                 0 => (next(), next()),
@@ -158,7 +181,17 @@ mod tests {
             } else {
                 assert!(!(((x as f64) / (y as f64)).abs() < LIMIT) || !y.is_finite(), "declined fmod({x:e}, {y:e})");
             }
+            // The float32 path (FMA loops): exact wherever it accepts, and it accepts every
+            // finite quotient below 2^21 in magnitude.
+            let (r, ok) = fmod_fast32::<true>(x, y);
+            if ok {
+                assert_eq!(r.to_bits(), (x % y).to_bits(), "fmod32({x:e}, {y:e})");
+                checked32 += 1;
+            } else {
+                assert!(!((x / y).abs() < LIMIT32 / 2.0) || !y.is_finite() || !x.is_finite(), "declined fmod32({x:e}, {y:e})");
+            }
         }
         assert!(checked > 200_000);
+        assert!(checked32 > 150_000, "{checked32}");
     }
 }

@@ -316,7 +316,12 @@ impl Lines {
         let size = if x.ndim() == 0 { 1 } else { x.shape()[d] as i64 };
         // SAFETY: a contiguous int64 tensor of numel elements.
         let v = unsafe { std::slice::from_raw_parts(idx.data_ptr::<i64>() as *const i64, idx.numel()) };
-        let (lo, hi) = v.iter().fold((i64::MAX, i64::MIN), |(a, b), &i| (a.min(i), b.max(i)));
+        // The range of the values, in pieces across the threads (a pass over the whole index).
+        let span = |c: &[i64]| c.iter().fold((i64::MAX, i64::MIN), |(a, b), &i| (a.min(i), b.max(i)));
+        let pieces = chunks_for(v.len(), v.len());
+        let (lo, hi) = parallel_map(pieces, pieces, |c| span(&v[c * v.len() / pieces..(c + 1) * v.len() / pieces]))
+            .into_iter()
+            .fold((i64::MAX, i64::MIN), |(a, b), (l, h)| (a.min(l), b.max(h)));
         if !v.is_empty() && (lo < 0 || hi >= size) {
             let bad = v.iter().find(|&&i| i < 0 || i >= size).copied().unwrap_or(lo);
             bail!(Runtime, "index {} is out of bounds for dimension {} with size {}", bad, d, size);

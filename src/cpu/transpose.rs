@@ -64,7 +64,8 @@ pub(super) unsafe fn copy_block(
     simd: bool,
 ) {
     #[inline(always)]
-    unsafe fn plain<T: Copy>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, dc: isize, rows: usize, cols: usize) {
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn plain<T: Copy>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, dc: isize, rows: usize, cols: usize, simd: bool) {
         if sc == 1 && dc == 1 {
             for r in 0..rows as isize {
                 std::ptr::copy_nonoverlapping(src.offset(r * sr), dst.offset(r * dr), cols);
@@ -74,15 +75,11 @@ pub(super) unsafe fn copy_block(
             for r in 0..rows as isize {
                 std::slice::from_raw_parts_mut(dst.offset(r * dr), cols).fill(*src.offset(r * sr));
             }
-        } else if dc == 1 && sr.unsigned_abs() >= sc.unsigned_abs() {
-            // A stepped source read along its rows (`x[:, ::2].contiguous()`): unit-stride stores.
-            for r in 0..rows as isize {
-                let (s, d) = (src.offset(r * sr), dst.offset(r * dr));
-                for c in 0..cols as isize {
-                    *d.offset(c) = *s.offset(c * sc);
-                }
-            }
-        } else if sr.unsigned_abs() < sc.unsigned_abs() || dr.unsigned_abs() < dc.unsigned_abs() {
+        } else if dc == 1 && (rows == 1 || sr.unsigned_abs() >= sc.unsigned_abs()) {
+            // A stepped source read along its rows (`x[:, ::2].contiguous()`, one row of a
+            // coalesced 1-D space included: its row stride is 0): unit-stride stores.
+            stepped(src, sr, sc, dst, dr, rows, cols, simd)
+        } else if rows > 1 && (sr.unsigned_abs() < sc.unsigned_abs() || dr.unsigned_abs() < dc.unsigned_abs()) {
             // Rows are the contiguous side: walk them innermost.
             for c in 0..cols as isize {
                 for r in 0..rows as isize {
@@ -107,11 +104,50 @@ pub(super) unsafe fn copy_block(
         return transpose_tile(src, sr, dst, dc, cols, rows, size, simd);
     }
     match size {
-        1 => plain(src, sr, sc, dst, dr, dc, rows, cols),
-        2 => plain(src as *const u16, sr, sc, dst as *mut u16, dr, dc, rows, cols),
-        4 => plain(src as *const u32, sr, sc, dst as *mut u32, dr, dc, rows, cols),
-        8 => plain(src as *const u64, sr, sc, dst as *mut u64, dr, dc, rows, cols),
-        _ => plain(src as *const [u64; 2], sr, sc, dst as *mut [u64; 2], dr, dc, rows, cols),
+        1 => plain(src, sr, sc, dst, dr, dc, rows, cols, simd),
+        2 => plain(src as *const u16, sr, sc, dst as *mut u16, dr, dc, rows, cols, simd),
+        4 => plain(src as *const u32, sr, sc, dst as *mut u32, dr, dc, rows, cols, simd),
+        8 => plain(src as *const u64, sr, sc, dst as *mut u64, dr, dc, rows, cols, simd),
+        _ => plain(src as *const [u64; 2], sr, sc, dst as *mut [u64; 2], dr, dc, rows, cols, simd),
+    }
+}
+
+/// Rows of a stepped source into unit-stride rows: `dst[r * dr + c] = src[r * sr + c * sc]`.
+/// Steps 2 to 4 are compile-time constants (the loads then vectorise as shuffles of whole
+/// vectors; a run-time step keeps the loop scalar), in the AVX2 frame when `simd`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn stepped<T: Copy>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, rows: usize, cols: usize, simd: bool) {
+    #[inline(always)]
+    unsafe fn rows_k<T: Copy, const K: isize>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, rows: usize, cols: usize) {
+        let step = if K > 0 { K } else { sc };
+        for r in 0..rows as isize {
+            let (s, d) = (src.offset(r * sr), dst.offset(r * dr));
+            for c in 0..cols as isize {
+                *d.offset(c) = *s.offset(c * step);
+            }
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn rows_avx2<T: Copy, const K: isize>(src: *const T, sr: isize, sc: isize, dst: *mut T, dr: isize, rows: usize, cols: usize) {
+        rows_k::<T, K>(src, sr, sc, dst, dr, rows, cols)
+    }
+    macro_rules! go {
+        ($k:literal) => {{
+            #[cfg(target_arch = "x86_64")]
+            if simd {
+                return rows_avx2::<T, $k>(src, sr, sc, dst, dr, rows, cols);
+            }
+            let _ = simd;
+            rows_k::<T, $k>(src, sr, sc, dst, dr, rows, cols)
+        }};
+    }
+    match sc {
+        2 => go!(2),
+        3 => go!(3),
+        4 => go!(4),
+        _ => go!(0),
     }
 }
 

@@ -24,6 +24,15 @@ fn gather_plan(p: &Plan) -> Result<Tensor> {
 
 /// `x[items]`, recorded for autograd.
 pub fn index(x: &Tensor, items: &[IndexItem]) -> Result<Tensor> {
+    if let [IndexItem::Tensor(m)] = items {
+        // `x[mask]` with a mask of x's shape: one compacting pass where the backend has it.
+        if x.ndim() > 0 && m.dtype() == DType::Bool && m.shape() == x.shape() {
+            if let Some(out) = backend::index::masked_select(x, m)? {
+                record1(&out, &[x], || Backward::Index { items: items.to_vec(), input_shape: x.shape().to_vec() });
+                return Ok(out);
+            }
+        }
+    }
     let p = plan(x, items)?;
     if !p.advanced {
         // A pure view: record it as a strided view of x for backward.
