@@ -47,7 +47,44 @@ fn f32_kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
     if op == Ldexp {
         return ldexp::<f32>(a, b, out);
     }
+    if op == Pow {
+        pow_f32_kernel(a, b, out);
+        return Ok(());
+    }
     float_kernel::<f32>(op, a, b, out)
+}
+
+/// Elements per chunk of `pow_f32_kernel` (the check and the kernel then read it from L1).
+const POW_CHUNK: usize = 1024;
+
+/// float32 `pow` (the row's kernel, chunk by chunk): `pow_real_f32` on every chunk whose
+/// exponents hold no integer up to 64, `pow_f32` (with its exact f64 path for those, ~5x the
+/// cost) on the others.
+fn pow_f32_kernel(a: &Tensor, b: &Tensor, out: &Tensor) {
+    use super::fmath::{pow_f32, pow_needs_exact, pow_real_f32};
+    let frame = super::wide::frame::<true>();
+    // SAFETY: `staged` hands unit-stride (or broadcast: stride 0) runs of `n` valid f32 elements.
+    unsafe {
+        super::staged([a, b, out], &|p: [*mut u8; 3], s: [isize; 3], n: usize| {
+            let (pa, pb, po) = (p[0] as *const f32, p[1] as *const f32, p[2] as *mut f32);
+            let mut i = 0;
+            while i < n {
+                let m = POW_CHUNK.min(n - i);
+                let (ca, cb, co) = (pa.offset(i as isize * s[0]), pb.offset(i as isize * s[1]), po.add(i));
+                // A fold without early exit, so that it vectorises.
+                let mut exact = false;
+                for j in 0..(if s[1] == 0 { 1 } else { m }) {
+                    exact |= pow_needs_exact(*cb.add(j));
+                }
+                if exact {
+                    super::wide::run2(frame, ca, s[0], cb, s[1], co, m, &pow_f32::<true>, &pow_f32::<false>);
+                } else {
+                    super::wide::run2(frame, ca, s[0], cb, s[1], co, m, &pow_real_f32::<true>, &pow_real_f32::<false>);
+                }
+                i += m;
+            }
+        })
+    }
 }
 
 /// `ldexp(a, b) = a * 2^b` (the row's formula). When `b` is broadcast (a row, a column, a scalar),

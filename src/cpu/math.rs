@@ -84,11 +84,20 @@ pub trait FloatMath: Float + Element + num_traits::FloatConst {
     fn vatan2<const FMA: bool>(self, x: Self) -> Self {
         self.atan2(x)
     }
-    fn vhypot(self, y: Self) -> Self {
+    /// hypot (`FMA` only picks the compiled copy: it runs in the wide frames).
+    fn vhypot<const FMA: bool>(self, y: Self) -> Self {
         self.hypot(y)
     }
     fn vpow<const FMA: bool>(self, y: Self) -> Self {
         self.powf(y)
+    }
+    /// `vpow` where exact integer powers need not be exact (f32: `fmath::pow_real_f32`).
+    fn vpow_real<const FMA: bool>(self, y: Self) -> Self {
+        self.powf(y)
+    }
+    /// (mantissa, exponent) of frexp, the exponent as a float.
+    fn vfrexp(self) -> (Self, Self) {
+        super::special::frexp(self)
     }
 }
 
@@ -241,7 +250,6 @@ pub(super) fn ln_special(x: f32, r: f32) -> f32 {
 /// [sqrt(1/2) - 1, sqrt(2) - 1), z = f^2, and ln(1 + f) = f - z/2 + q (q = f^3 P(f)).
 #[inline(always)]
 pub(super) fn ln_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32) {
-    let m = |a, b, c| madd::<FMA>(a, b, c);
     let tiny = x < f32::MIN_POSITIVE;
     let xs = if tiny { x * 8_388_608.0 } else { x }; // 2^23
     let bits = xs.to_bits();
@@ -251,9 +259,17 @@ pub(super) fn ln_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32) {
     let low = mant < std::f32::consts::FRAC_1_SQRT_2;
     let e = (e0 - low as i32) as f32;
     let f = if low { mant + mant - 1.0 } else { mant - 1.0 };
+    let (z, q) = ln_poly::<FMA>(f);
+    (e, f, z, q)
+}
+
+/// (z, q) = (f^2, f^3 P(f)) with ln(1 + f) = f - z/2 + q for f in [sqrt(1/2) - 1, sqrt(2) - 1).
+#[inline(always)]
+pub(super) fn ln_poly<const FMA: bool>(f: f32) -> (f32, f32) {
+    let m = |a, b, c| madd::<FMA>(a, b, c);
     let z = f * f;
     let p = m(m(m(m(m(m(m(m(7.037_683_6e-2, f, -1.151_461e-1), f, 1.167_699_9e-1), f, -1.242_014_1e-1), f, 1.424_932_3e-1), f, -1.666_805_8e-1), f, 2.000_071_4e-1), f, -2.499_999_4e-1), f, 3.333_333_1e-1);
-    (e, f, z, f * z * p)
+    (z, f * z * p)
 }
 
 /// sin (COS = false) or cos (COS = true) for f32, |x| <= TRIG_FAST_LIMIT (Cephes sinf/cosf
@@ -420,12 +436,20 @@ impl FloatMath for f32 {
         super::fmath::atan2_f32::<FMA>(self, x)
     }
     #[inline(always)]
-    fn vhypot(self, y: Self) -> Self {
+    fn vhypot<const FMA: bool>(self, y: Self) -> Self {
         super::fmath::hypot_f32(self, y)
     }
     #[inline(always)]
     fn vpow<const FMA: bool>(self, y: Self) -> Self {
         super::fmath::pow_f32::<FMA>(self, y)
+    }
+    #[inline(always)]
+    fn vpow_real<const FMA: bool>(self, y: Self) -> Self {
+        super::fmath::pow_real_f32::<FMA>(self, y)
+    }
+    #[inline(always)]
+    fn vfrexp(self) -> (Self, Self) {
+        super::fmath::frexp_f32(self)
     }
 }
 

@@ -36,6 +36,7 @@ pub mod special;
 pub mod threads;
 mod transpose;
 pub mod unary;
+pub mod wide;
 
 use crate::dtype::Element;
 use crate::error::Result;
@@ -208,26 +209,28 @@ mod loops {
 
 /// `out[i] = f(a[i])` over same-shaped (possibly broadcast/strided) views.
 pub fn map1<A: Element, O: Element, F: Fn(A) -> O + Sync>(a: &Tensor, out: &Tensor, f: F) {
-    map1_fma(a, out, &f, &f)
+    map1_in::<false, A, O, _, _>(a, out, &f, &f)
 }
 
 /// `map1` with one closure for the AVX2+FMA loop and one for the plain loop, so that kernels
-/// built on `math::madd::<FMA>` get fused multiply-adds only where the CPU has them.
+/// built on `math::madd::<FMA>` get fused multiply-adds only where the CPU has them. These
+/// compute-bound kernels also run in the AVX-512 frame where the CPU has one (`wide`).
 pub fn map1_fma<A: Element, O: Element, F1: Fn(A) -> O + Sync, F2: Fn(A) -> O + Sync>(
     a: &Tensor, out: &Tensor, fma: F1, plain: F2,
 ) {
-    let avx = has_avx2();
+    map1_in::<true, A, O, F1, F2>(a, out, fma, plain)
+}
+
+/// `map1_fma`, in the AVX-512 frame only when `WIDE`.
+fn map1_in<const WIDE: bool, A: Element, O: Element, F1: Fn(A) -> O + Sync, F2: Fn(A) -> O + Sync>(
+    a: &Tensor, out: &Tensor, fma: F1, plain: F2,
+) {
+    let frame = wide::frame::<WIDE>();
     // SAFETY: the views' own layouts give every address; `staged` hands `run` unit-stride (or
     // broadcast) runs of the right element types.
     unsafe {
         staged([a, out], &|p: [*mut u8; 2], s: [isize; 2], n: usize| {
-            let (a, o) = (p[0] as *const A, p[1] as *mut O);
-            #[cfg(target_arch = "x86_64")]
-            if avx {
-                return loops::avx2::l1(a, s[0], o, 1, n, &fma);
-            }
-            let _ = (avx, &fma);
-            loops::l1(a, s[0], o, 1, n, &plain)
+            wide::run1(frame, p[0] as *const A, s[0], p[1] as *mut O, n, &fma, &plain)
         })
     }
 }
@@ -399,24 +402,26 @@ pub unsafe fn run_jobs<K: Job>(k: &K, n: usize, cost: usize) {
 
 /// `out[i] = f(a[i], b[i])` over same-shaped views.
 pub fn map2<A: Element, B: Element, O: Element, F: Fn(A, B) -> O + Sync>(a: &Tensor, b: &Tensor, out: &Tensor, f: F) {
-    map2_fma(a, b, out, &f, &f)
+    map2_in::<false, A, B, O, _, _>(a, b, out, &f, &f)
 }
 
-/// `map2` with one closure for the AVX2+FMA loop and one for the plain loop (see `map1_fma`).
+/// `map2` with one closure for the AVX2+FMA loop and one for the plain loop (see `map1_fma`;
+/// the AVX-512 frame too).
 pub fn map2_fma<A: Element, B: Element, O: Element, F1: Fn(A, B) -> O + Sync, F2: Fn(A, B) -> O + Sync>(
     a: &Tensor, b: &Tensor, out: &Tensor, fma: F1, plain: F2,
 ) {
-    let avx = has_avx2();
-    // SAFETY: as in map1_fma.
+    map2_in::<true, A, B, O, F1, F2>(a, b, out, fma, plain)
+}
+
+/// `map2_fma`, in the AVX-512 frame only when `WIDE`.
+fn map2_in<const WIDE: bool, A: Element, B: Element, O: Element, F1: Fn(A, B) -> O + Sync, F2: Fn(A, B) -> O + Sync>(
+    a: &Tensor, b: &Tensor, out: &Tensor, fma: F1, plain: F2,
+) {
+    let frame = wide::frame::<WIDE>();
+    // SAFETY: as in map1_in.
     unsafe {
         staged([a, b, out], &|p: [*mut u8; 3], s: [isize; 3], n: usize| {
-            let (a, b, o) = (p[0] as *const A, p[1] as *const B, p[2] as *mut O);
-            #[cfg(target_arch = "x86_64")]
-            if avx {
-                return loops::avx2::l2(a, s[0], b, s[1], o, 1, n, &fma);
-            }
-            let _ = (avx, &fma);
-            loops::l2(a, s[0], b, s[1], o, 1, n, &plain)
+            wide::run2(frame, p[0] as *const A, s[0], p[1] as *const B, s[1], p[2] as *mut O, n, &fma, &plain)
         })
     }
 }

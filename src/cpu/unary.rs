@@ -149,7 +149,7 @@ where
     Q: Fn(F) -> F + Sync,
     S: Fn(F) -> F + Sync,
 {
-    let avx = super::has_avx2();
+    let frame = super::wide::frame::<true>();
     // SAFETY: `staged` hands unit-stride (or broadcast: stride 0) runs of `n` valid elements.
     unsafe {
         super::staged([x, out], &|p: [*mut u8; 2], s: [isize; 2], n: usize| {
@@ -165,10 +165,8 @@ where
                 }
                 if !all {
                     super::loops_run(ca, s[0], co, m, false, &slow);
-                } else if avx {
-                    super::loops_run(ca, s[0], co, m, true, &fma);
                 } else {
-                    super::loops_run(ca, s[0], co, m, false, &plain);
+                    super::wide::run1(frame, ca, s[0], co, m, &fma, &plain);
                 }
                 i += m;
             }
@@ -312,18 +310,20 @@ pub(super) fn pow_scalar_into<F: FloatMath>(e: f64, x: &Tensor, out: &Tensor) {
         _ if e.fract() == 0.0 && e.abs() <= 64.0 => {
             let n = e.abs() as u32;
             map1::<F, F, _>(x, out, move |v: F| {
-                // Square-and-multiply over the 7 bits of |e| (a fixed count: it unrolls).
-                let (mut r, mut b) = (one, v);
+                // Square-and-multiply over the 7 bits of |e| (a fixed count: it unrolls), in f64
+                // and rounded once: in f32 the roundings of the steps added up to ~12 ulp (x ** 30).
+                let (mut r, mut b) = (1f64, v.to_f64());
                 for bit in 0..7 {
                     r = if (n >> bit) & 1 == 1 { r * b } else { r };
-                    b = b * b;
+                    b *= b;
                 }
-                if e < 0.0 { one / r } else { r }
+                F::c(if e < 0.0 { 1.0 / r } else { r })
             })
         }
         _ => {
             let ef = F::c(e);
-            map1_fma::<F, F, _, _>(x, out, move |v: F| v.vpow::<true>(ef), move |v: F| v.vpow::<false>(ef))
+            // Not a small integer: no exact-integer path to take (`fmath::pow_f32`).
+            map1_fma::<F, F, _, _>(x, out, move |v: F| v.vpow_real::<true>(ef), move |v: F| v.vpow_real::<false>(ef))
         }
     }
 }

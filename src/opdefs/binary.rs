@@ -92,7 +92,7 @@ macro_rules! binary_table {
         names [(atan2 atan2_) (arctan2 arctan2_)] function yes
         "The arctangent of `input / other` with the quadrant taken from both signs, in radians.")
     (Hypot hypot "hypot" float
-        cpu { |x, y| x.vhypot(y) } int {}
+        cpu { fma |x, y| x.vhypot::<FMA>(y) } int {}
         cuda(F) "rt_hypot(a, b)"
         grad [a b y] da |g, s| g.mul(s.a()?)?.div(s.y()?); db |g, s| g.mul(s.b()?)?.div(s.y()?);
         names [(hypot hypot_)] function yes

@@ -49,7 +49,7 @@ macro_rules! unary_table {
         names [(angle _)] function yes
         "Computes the element-wise angle (argument) of `input` in radians; real inputs give pi for negative values and 0 otherwise.")
     (Sign sign "sign" keep
-        cpu { |v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() } } int { |v| v.signum() }
+        cpu { |v| if v > F::zero() { F::one() } else if v < F::zero() { -F::one() } else { v * F::zero() } } int { |v| (v > 0) as i64 - (v < 0) as i64 }
         cuda(ALL) "C((C(0) < x) - rt_lt0(x))"
         grad zero;
         names [(sign sign_) (sgn sgn_)] function yes
@@ -581,13 +581,13 @@ macro_rules! unary_table {
         names [(_special_spherical_bessel_j0 _)] function no
         "Computes the spherical Bessel function of the first kind of order 0 of `input`: sin(input) / input.")
     (FrexpMantissa frexp_mantissa "frexp" float
-        cpu { |v| super::special::frexp(v).0 } int {}
+        cpu { |v| v.vfrexp().0 } int {}
         cuda(F) "rt_frexp_m(x)"
         grad [x] |g, x| g.div(&x.frexp_exponent()?.exp2()?);
         names [] function no
         "The mantissa of frexp, in [0.5, 1) in magnitude (bound by hand: `frexp`).")
     (FrexpExponent frexp_exponent "frexp" float
-        cpu { |v| super::special::frexp(v).1 } int {}
+        cpu { |v| v.vfrexp().1 } int {}
         cuda(F) "rt_frexp_e(x)"
         grad none;
         names [] function no
