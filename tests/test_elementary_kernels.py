@@ -1,7 +1,7 @@
 """The elementary float32 kernels made fast in session 7 (issue 20): pow's chunked exact-integer path, the
 division-free log1p (softplus, logaddexp, atanh, mish build on it), the bit-level frexp, the vectorised integer
 sign, and the AVX-512 frame of the compute-bound loops (bit-identical to the AVX2 frame: compared against a
-subprocess run with RTORCH_NO_AVX512=1). Tails past the vector width and the threading grain, transposed and
+subprocess run with RTORCH_SIMD=avx2). Tails past the vector width and the threading grain, transposed and
 broadcast operands, 1 and 2 threads."""
 import json
 import os
@@ -192,9 +192,9 @@ print(json.dumps(out))
 
 def _frame_results(no_avx512, threads):
     env = dict(os.environ)
-    env.pop("RTORCH_NO_AVX512", None)
+    env.pop("RTORCH_SIMD", None)
     if no_avx512:
-        env["RTORCH_NO_AVX512"] = "1"
+        env["RTORCH_SIMD"] = "avx2"
     r = subprocess.run([sys.executable, "-c", _FRAME_SCRIPT, str(threads), json.dumps(FRAME_CALLS),
                         json.dumps(FRAME_GRADS)], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stderr

@@ -45,11 +45,35 @@ use crate::tensor::Tensor;
 use crate::with_dtype;
 use iter::{for_each_run, Plan, SendPtr};
 
+/// The SIMD levels the kernels are compiled for (each loop has a copy per level), lowest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum SimdLevel {
+    /// Baseline x86-64 (SSE2), no FMA.
+    Plain,
+    /// AVX2 + FMA.
+    Avx2,
+    /// AVX-512 F/VL/DQ/BW (the compute-bound loops, `wide`).
+    Avx512,
+}
+
+/// The highest level the kernels may use: `RTORCH_SIMD` (`none`, `avx2` or `avx512`; read once)
+/// caps what the CPU offers, so one machine can test every compiled copy of a loop (CI runs the
+/// elementwise tests again under `none` and `avx2`). Unset or unknown: no cap.
+pub fn simd_cap() -> SimdLevel {
+    static CAP: std::sync::OnceLock<SimdLevel> = std::sync::OnceLock::new();
+    *CAP.get_or_init(|| match std::env::var("RTORCH_SIMD").unwrap_or_default().to_ascii_lowercase().as_str() {
+        "none" | "plain" | "scalar" => SimdLevel::Plain,
+        "avx2" => SimdLevel::Avx2,
+        _ => SimdLevel::Avx512,
+    })
+}
+
+/// Whether the AVX2+FMA copies of the loops run (the CPU has both, and `RTORCH_SIMD` allows it).
 #[inline]
 pub fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+        simd_cap() >= SimdLevel::Avx2 && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -3,7 +3,7 @@
 //! with AVX-512 enabled so LLVM vectorises them 16 lanes wide (PyTorch's AVX-512 build does the
 //! same on CPUs that have it). Results are bit-identical to the AVX2 frame: both run the `FMA`
 //! copy of the kernel, and an elementwise kernel has no reduction order to change.
-//! `RTORCH_NO_AVX512=1` (read once) keeps these loops on AVX2.
+//! `RTORCH_SIMD=avx2` (see `super::simd_cap`) keeps these loops on AVX2.
 use std::sync::OnceLock;
 
 /// Which compiled copy of a loop runs.
@@ -14,11 +14,11 @@ pub enum Frame {
     Avx512,
 }
 
-/// Whether the CPU (and OS) run AVX-512 F/VL/DQ/BW, and `RTORCH_NO_AVX512` does not forbid it.
+/// Whether the CPU (and OS) run AVX-512 F/VL/DQ/BW, and `RTORCH_SIMD` does not cap it lower.
 pub fn has_avx512() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| {
-        let off = std::env::var("RTORCH_NO_AVX512").is_ok_and(|v| !v.is_empty() && v != "0");
+        let off = super::simd_cap() < super::SimdLevel::Avx512;
         #[cfg(target_arch = "x86_64")]
         {
             !off && super::has_avx2()
