@@ -47,6 +47,9 @@ fn f32_kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
     if op == Ldexp {
         return ldexp::<f32>(a, b, out);
     }
+    if super::fpoly::poly_family(op, a, b, out) {
+        return Ok(());
+    }
     float_kernel::<f32>(op, a, b, out)
 }
 
