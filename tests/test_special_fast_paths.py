@@ -259,7 +259,8 @@ def _airy_ok(x, got, want):
 
 def _airy_ref(x):
     with np.errstate(all="ignore"):
-        return np.where(np.isposinf(x), 0.0, np.where(np.isneginf(x), np.nan, sc.airy(x.astype(np.float64))[0]))
+        # Ai underflows float64 from x ~ 105 (SciPy: NaN at 1e30 and inf; the limit is 0).
+        return np.where(x > 200, 0.0, np.where(np.isneginf(x), np.nan, sc.airy(x.astype(np.float64))[0]))
 
 
 @pytest.mark.parametrize("threads", [1, 2])
