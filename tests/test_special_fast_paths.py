@@ -125,7 +125,8 @@ def test_polynomials_large_degree_chunk_takes_the_scalar_path(name):
     n = 4 * CHUNK + 3
     x, deg = _poly_inputs(name, n, 11)
     deg[CHUNK + 17] = 65.0
-    deg[3 * CHUNK] = np.inf
+    # +inf only where the float64 kernel has a closed form (its recurrences would loop ~2^63 times, as PyTorch's).
+    deg[3 * CHUNK] = np.inf if name in ("chebyshev_polynomial_t", "chebyshev_polynomial_u") else 100.0
     deg[2 * CHUNK + 1] = 1000.0
     got = fn(rtorch.from_numpy(x), rtorch.from_numpy(deg)).numpy()
     _check_poly(name, x, deg, got)
