@@ -581,19 +581,6 @@ pub fn lgamma_pos_f32<const FMA: bool>(x: f32) -> f32 {
     if x != x { x } else { r as f32 }
 }
 
-/// mvlgamma(x, P) = P (P - 1) / 4 ln(pi) + sum_{j < P} lgamma(x - j / 2) for x > (P - 1) / 2 (the
-/// caller's range: every lgamma argument positive), summed in f64 and rounded once.
-#[inline(always)]
-pub fn mvlgamma_f32<const FMA: bool, const P: usize>(x: f32) -> f32 {
-    const LN_PI: f64 = 1.144_729_885_849_400_2;
-    let d = (x as f64).min(1e300);
-    let mut s = P as f64 * (P as f64 - 1.0) / 4.0 * LN_PI;
-    for j in 0..P {
-        s += lgamma_pos::<FMA>(d - j as f64 * 0.5);
-    }
-    if x != x { x } else { s as f32 }
-}
-
 // The Airy function Ai (scripts/fit_fspecial.py).
 /// e^zeta 2 sqrt(pi) x^(1/4) Ai(x) in u = 1/zeta, x > 2: degree 9, max relative error 3.3e-10 (lowest power first).
 const AIRY_LARGE: [f64; 10] = [
@@ -931,10 +918,9 @@ mod tests {
             ("lgamma", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 0.0, 40.0, 3.0),
             ("lgamma near 1 and 2", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 0.9, 2.1, 3.0),
             ("lgamma far", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 40.0, 1e30, 3.0),
-            // speedspec: airy_ai's lanes, erfinv's centre-only kernel, mvlgamma's sums (p = 3).
+            // speedspec: airy_ai's lanes, erfinv's centre-only kernel.
             ("airy_ai", airy_ai_f32::<true>, airy_ai_f32::<false>, sp::airy_ai, -1.5, 30.0, 3.0),
             ("erfinv centre", erfinv_centre_f32::<true>, erfinv_centre_f32::<false>, crate::cpu::math::erfinv_f64, -0.9966, 0.9966, 2.0),
-            ("mvlgamma 3", mvlgamma_f32::<true, 3>, mvlgamma_f32::<false, 3>, |x| sp::mvlgamma(x, 3.0), 1.0001, 60.0, 3.0),
         ];
         for (name, fma, plain, r, lo, hi, bound) in cases {
             for (frame, f) in [("fma", fma), ("plain", plain)] {

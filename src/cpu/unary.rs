@@ -217,33 +217,6 @@ fn lgamma_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result
     Ok(())
 }
 
-/// mvlgamma(x, p): for float32 and p <= 4 the f64 sums of `fspecial::mvlgamma_f32` on chunks
-/// whose elements all exceed (p - 1) / 2 (every lgamma argument positive), the f64 function
-/// elsewhere and for f64.
-fn mvlgamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    use super::fspecial::{lanes, mvlgamma_f32};
-    let UnaryOp::Mvlgamma { p } = op else { bail!(Runtime, "internal error: not mvlgamma") };
-    let slow = move |v: F| super::special::via(v, |t| super::special::mvlgamma(t, p));
-    let lim = F::c((p - 1.0) / 2.0);
-    let ok = move |v: F| v > lim;
-    macro_rules! fast {
-        ($P:literal) => {{
-            let fma = |v: F| lanes(v, mvlgamma_f32::<true, $P>, |t| super::special::mvlgamma(t, p));
-            let plain = |v: F| lanes(v, mvlgamma_f32::<false, $P>, |t| super::special::mvlgamma(t, p));
-            map1_guarded::<F, _, _, _, _>(x, out, ok, fma, plain, slow)
-        }};
-    }
-    match p as i64 {
-        _ if F::DTYPE != DType::F32 => map1::<F, F, _>(x, out, slow),
-        1 => fast!(1),
-        2 => fast!(2),
-        3 => fast!(3),
-        4 => fast!(4),
-        _ => map1::<F, F, _>(x, out, slow),
-    }
-    Ok(())
-}
-
 /// airy_ai: the f32 kernel of `fspecial` on chunks with every element at or above
 /// `AIRY_FAST_MIN` (or NaN), the f64 function elsewhere and for f64.
 fn airy_ai_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {

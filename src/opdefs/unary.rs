@@ -430,7 +430,7 @@ macro_rules! unary_table {
         names [] function no
         "Computes the n-th derivative of the digamma function of `input` (bound by hand: `polygamma(n, input)`).")
     (Mvlgamma { p } mvlgamma "mvlgamma" float
-        cpu { fn mvlgamma_kernel } int {}
+        cpu { |v| super::special::via(v, |t| super::special::mvlgamma(t, p)) } int {}
         cuda(F) "C(rt_mvlgamma(double(x), p))"
         grad [x] |g, x| {
             // d/dx sum_i lgamma(x - i/2) = sum_i digamma(x - i/2).
