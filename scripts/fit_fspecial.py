@@ -95,3 +95,29 @@ for name, what, f, a, b in CASES + ABSOLUTE:
         print(f"    {float(v)!r},")
     print("];")
 
+
+# speedspec (session 7): Ai(x) for x > 2 as e^-zeta / (2 sqrt(pi) x^(1/4)) times a polynomial in u = 1/zeta, zeta =
+# 2/3 x^(3/2) (u <= 1/zeta(2) = 0.530), and the two Maclaurin series of Ai = C1 f(x) - C2 g(x) in y = x^3, 26 terms
+# (the last below 1e-13 of the largest at |x| = 6.5, the vectorised kernel's lower end).
+def _airy_large(u):
+    z = 1 / np.maximum(u, tiny)
+    x = (1.5 * z) ** (2 / 3)
+    return np.where(u == 0, 1.0, sc.airye(x)[0] * x**0.25 * 2 * np.sqrt(np.pi))
+
+c, deg, r = fitmono(_airy_large, 0.0, 1 / (2 / 3 * 2 * np.sqrt(2)), 5e-10)
+print(f"/// e^zeta 2 sqrt(pi) x^(1/4) Ai(x) in u = 1/zeta, x > 2: degree {deg}, max relative error {r:.1e} (lowest power first).")
+print(f"const AIRY_LARGE: [f64; {deg + 1}] = [")
+for v in c:
+    print(f"    {float(v)!r},")
+print("];")
+from fractions import Fraction
+for name, off in (("AIRY_F", -1), ("AIRY_G", 1)):
+    a, out = Fraction(1), [1.0]
+    for k in range(1, 26):
+        a /= (3 * k + off) * 3 * k
+        out.append(float(a))
+    print(f"/// {'f = sum y^k / prod (3j - 1) 3j' if off < 0 else 'g / x = sum y^k / prod 3j (3j + 1)'}, y = x^3 (lowest power first).")
+    print(f"const {name}: [f64; 26] = [")
+    for v in out:
+        print(f"    {v!r},")
+    print("];")

@@ -26,6 +26,8 @@ UNARY = {
     "ndtr": (rtorch.special.ndtr, sc.ndtr, (-14.0, 7.0), [-1.0, 2.0 * 2**0.5, -13.9], 2.5),
     "log_ndtr": (rtorch.special.log_ndtr, sc.log_ndtr, (-60.0, 8.0), [-1.0, -1.0000001, -0.9999999, -1e15], 3.5),
     "erfinv": (rtorch.erfinv, sc.erfinv, (-1.0, 1.0), [0.0, 1 - 2**-24, -(1 - 2**-24), 1e-30], 2.5),
+    # speedspec: chunks with every |x| <= 0.9966 take Giles' centre polynomial alone (the others the full kernel).
+    "erfinv_centre": (rtorch.erfinv, sc.erfinv, (-0.9966, 0.9966), [0.0, 0.5, -0.99659, 1e-30, -1e-38], 2.5),
     # I0(+-inf) = inf and I1(+-inf) = +-inf, the limits (rtorch's float64 kernels too; SciPy and PyTorch give NaN).
     "i0": (rtorch.i0, lambda x: np.where(np.isinf(x), np.inf, sc.i0(x)), (-92.0, 92.0), [8.0, -8.0, 8.000001, 91.5], 3.5),
     "i0e": (rtorch.special.i0e, sc.i0e, (-300.0, 300.0), [8.0, 7.999999, 1e30], 3.5),

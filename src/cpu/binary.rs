@@ -51,6 +51,9 @@ fn f32_kernel(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
         pow_f32_kernel(a, b, out);
         return Ok(());
     }
+    if super::fpoly::poly_family(op, a, b, out) {
+        return Ok(());
+    }
     float_kernel::<f32>(op, a, b, out)
 }
 

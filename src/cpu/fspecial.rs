@@ -278,6 +278,20 @@ fn poly<const N: usize>(c: &[f64; N], u: f64) -> f64 {
     acc
 }
 
+/// `poly` with fused multiply-adds in the AVX2+FMA frame (`FMA`; plain steps elsewhere): half
+/// the operations, and each step rounded once.
+#[inline(always)]
+fn polyf<const FMA: bool, const N: usize>(c: &[f64; N], u: f64) -> f64 {
+    if !FMA {
+        return poly(c, u);
+    }
+    let mut acc = c[N - 1];
+    for k in (0..N - 1).rev() {
+        acc = acc.mul_add(u, c[k]);
+    }
+    acc
+}
+
 /// e^t for t in f64 (clamped to [-137, 138]; beyond, the f32 results are 0 or inf): t -+ 50
 /// split into an f32 head and its exact remainder, e^head from the f32 polynomial times
 /// (1 + remainder) times e^+-50 in f64, so results outside f32's normal range keep full precision
@@ -294,16 +308,18 @@ fn exp_wide<const FMA: bool>(t: f64) -> f64 {
 /// erfcx(a) = e^(a^2) erfc(a) for a >= 0 (inf: 0): a polynomial in a up to 2, a polynomial in
 /// 1/a^2 divided by a beyond.
 #[inline(always)]
-fn erfcx_pos(a: f64) -> f64 {
-    let small = poly(&ERFCX_SMALL, a);
-    let large = poly(&ERFCX_LARGE, 1.0 / (a * a)) / a;
+fn erfcx_pos<const FMA: bool>(a: f64) -> f64 {
+    let small = polyf::<FMA, 14>(&ERFCX_SMALL, a);
+    // One division for both 1/a^2 and 1/a.
+    let r = 1.0 / a;
+    let large = polyf::<FMA, 11>(&ERFCX_LARGE, r * r) * r;
     if a < 2.0 { small } else { large }
 }
 
 /// e^-(x^2) erfcx(|x|) = erfc(|x|) in f64 for f32 x (x^2 is exact in f64).
 #[inline(always)]
 fn erfc_abs<const FMA: bool>(a: f64) -> f64 {
-    exp_wide::<FMA>(-(a * a)) * erfcx_pos(a)
+    exp_wide::<FMA>(-(a * a)) * erfcx_pos::<FMA>(a)
 }
 
 /// erfc(x), the complementary error function; 2 - erfc(-x) below 0.
@@ -318,7 +334,7 @@ pub fn erfc_f32<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn erfcx_f32<const FMA: bool>(x: f32) -> f32 {
     let a = (x as f64).abs();
-    let e = erfcx_pos(a);
+    let e = erfcx_pos::<FMA>(a);
     let r = if x < 0.0 { 2.0 * exp_wide::<FMA>(a * a) - e } else { e };
     if x != x { x } else { r as f32 }
 }
@@ -327,7 +343,7 @@ pub fn erfcx_f32<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 fn ndtr_neg_abs<const FMA: bool>(x: f32) -> f64 {
     let a = (x as f64).abs();
-    0.5 * exp_wide::<FMA>(-0.5 * (a * a)) * erfcx_pos(a * FRAC_1_SQRT_2)
+    0.5 * exp_wide::<FMA>(-0.5 * (a * a)) * erfcx_pos::<FMA>(a * FRAC_1_SQRT_2)
 }
 
 /// The standard normal CDF: erfc(|x| / sqrt 2) / 2 below 0, one minus it above.
@@ -344,7 +360,7 @@ pub fn ndtr_f32<const FMA: bool>(x: f32) -> f32 {
 pub fn log_ndtr_f32<const FMA: bool>(x: f32) -> f32 {
     let a = (x as f64).abs();
     let s = 0.5 * (a * a);
-    let tail = ln_f32::<FMA>((0.5 * erfcx_pos(a * FRAC_1_SQRT_2)) as f32) as f64 - s;
+    let tail = ln_f32::<FMA>((0.5 * erfcx_pos::<FMA>(a * FRAC_1_SQRT_2)) as f32) as f64 - s;
     // ndtr(-x): the small side above 0, one minus it between -1 and 0.
     let h = ndtr_neg_abs::<FMA>(x);
     let q = if x < 0.0 { 1.0 - h } else { h };
@@ -358,8 +374,8 @@ pub fn log_ndtr_f32<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 fn bessel_i_abs<const FMA: bool, const ORDER1: bool, const SCALED: bool>(x: f32) -> f64 {
     let a = (x as f64).abs();
-    let small = if ORDER1 { a * poly(&I1_SMALL, a * a) } else { poly(&I0_SMALL, a * a) };
-    let large = (if ORDER1 { poly(&I1_LARGE, 1.0 / a) } else { poly(&I0_LARGE, 1.0 / a) }) / a.sqrt();
+    let small = if ORDER1 { a * polyf::<FMA, 11>(&I1_SMALL, a * a) } else { polyf::<FMA, 12>(&I0_SMALL, a * a) };
+    let large = (if ORDER1 { polyf::<FMA, 7>(&I1_LARGE, 1.0 / a) } else { polyf::<FMA, 7>(&I0_LARGE, 1.0 / a) }) / a.sqrt();
     let r = if SCALED {
         if a <= 8.0 { small * exp_wide::<FMA>(-a) } else { large }
     } else if a <= 8.0 {
@@ -417,9 +433,21 @@ const ERFINV_TAIL: [f64; 9] = [
 #[inline(always)]
 fn erfinv_core<const FMA: bool>(x: f64, one_minus_sq: f64) -> f64 {
     let w = -(ln_f32::<FMA>(one_minus_sq as f32) as f64);
-    let centre = poly(&ERFINV_CENTRE, w - 2.5);
-    let tail = poly(&ERFINV_TAIL, w.sqrt() - 3.0);
+    let centre = polyf::<FMA, 9>(&ERFINV_CENTRE, w - 2.5);
+    let tail = polyf::<FMA, 9>(&ERFINV_TAIL, w.sqrt() - 3.0);
     x * if w < 5.0 { centre } else { tail }
+}
+
+/// |x| up to which erfinv takes Giles' centre polynomial (w < 5: |x| < sqrt(1 - e^-5) = 0.99662).
+pub const ERFINV_CENTRE_MAX: f32 = 0.9966;
+
+/// `erfinv_f32` for |x| <= `ERFINV_CENTRE_MAX` (the caller's range): the centre polynomial alone,
+/// bit-identical to `erfinv_f32::<FMA>` there.
+#[inline(always)]
+pub fn erfinv_centre_f32<const FMA: bool>(x: f32) -> f32 {
+    let d = x as f64;
+    let w = -(ln_f32::<FMA>(((1.0 - d) * (1.0 + d)) as f32) as f64);
+    (d * polyf::<FMA, 9>(&ERFINV_CENTRE, w - 2.5)) as f32
 }
 
 /// The inverse error function on [-1, 1] (+-inf at +-1, NaN outside).
@@ -441,7 +469,7 @@ fn bessel_k<const FMA: bool, const ORDER1: bool, const SCALED: bool>(x: f32) -> 
     let a = x as f64;
     let u = a * a;
     // ln(x / 2) in f64 (x / 2 of the smallest subnormal would round to 0 in f32).
-    let l = ln_pos_f64(0.5 * a.max(1e-300));
+    let l = ln_pos_f64::<FMA>(0.5 * a.max(1e-300));
     let small = if ORDER1 {
         poly(&K1_SMALL, u) / a + l * (a * poly(&I1_SMALL, u))
     } else {
@@ -503,7 +531,7 @@ pub fn ndtri_f32<const FMA: bool>(p: f32) -> f32 {
 /// odd powers reach f64 rounding). The exponent becomes an f64 through the 2^52 bit trick (AVX2
 /// has no i64 -> f64 conversion).
 #[inline(always)]
-fn ln_pos_f64(x: f64) -> f64 {
+fn ln_pos_f64<const FMA: bool>(x: f64) -> f64 {
     const TWO52: f64 = 4_503_599_627_370_496.0;
     let bits = x.to_bits();
     let e = f64::from_bits(0x4330_0000_0000_0000 | (bits >> 52)) - TWO52 - 1023.0;
@@ -516,7 +544,7 @@ fn ln_pos_f64(x: f64) -> f64 {
         1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0, 1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0, 1.0 / 19.0,
         1.0 / 21.0, 1.0 / 23.0,
     ];
-    e * std::f64::consts::LN_2 + (2.0 * s + 2.0 * s * s2 * poly(&ODD, s2))
+    e * std::f64::consts::LN_2 + (2.0 * s + 2.0 * s * s2 * polyf::<FMA, 11>(&ODD, s2))
 }
 
 /// The Stirling series' corrections B_2k / (2k (2k - 1)) for k = 1..7, in 1/z^2 after the first 1/z.
@@ -529,7 +557,7 @@ const STIRLING: [f64; 7] = [
 /// product x (x + 1) ... (x + k - 1). About 1e-15 absolute: a few f32 ulps next to the zeros at
 /// 1 and 2, which are exact.
 #[inline(always)]
-fn lgamma_pos(x: f64) -> f64 {
+fn lgamma_pos<const FMA: bool>(x: f64) -> f64 {
     let (mut z, mut p) = (x, 1.0);
     for _ in 0..10 {
         let low = z < 10.0;
@@ -537,19 +565,115 @@ fn lgamma_pos(x: f64) -> f64 {
         z = if low { z + 1.0 } else { z };
     }
     let iz = 1.0 / z;
-    let series = iz * poly(&STIRLING, iz * iz);
+    let series = iz * polyf::<FMA, 7>(&STIRLING, iz * iz);
     // 0.5 ln(2 pi)
     const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
-    let r = (z - 0.5) * ln_pos_f64(z) - z + HALF_LN_2PI + series - ln_pos_f64(p);
+    let r = (z - 0.5) * ln_pos_f64::<FMA>(z) - z + HALF_LN_2PI + series - ln_pos_f64::<FMA>(p);
     if x == 1.0 || x == 2.0 { 0.0 } else { r }
 }
 
 /// lgamma(x) for x > 0 (and NaN; the caller sends the rest to the f64 function): inf at +inf
 /// and above about 4.1e36, where the f32 result overflows.
 #[inline(always)]
-pub fn lgamma_pos_f32(x: f32) -> f32 {
+pub fn lgamma_pos_f32<const FMA: bool>(x: f32) -> f32 {
     let d = (x as f64).min(1e300);
-    let r = lgamma_pos(d);
+    let r = lgamma_pos::<FMA>(d);
+    if x != x { x } else { r as f32 }
+}
+
+// The Airy function Ai (scripts/fit_fspecial.py).
+/// e^zeta 2 sqrt(pi) x^(1/4) Ai(x) in u = 1/zeta, x > 2: degree 9, max relative error 3.3e-10 (lowest power first).
+const AIRY_LARGE: [f64; 10] = [
+    0.9999999996674603,
+    -0.06944431799543332,
+    0.03712528803582896,
+    -0.03777890416466414,
+    0.05466018799966531,
+    -0.09019601263754654,
+    0.13607166196852474,
+    -0.15487196671789263,
+    0.1104825620217522,
+    -0.035984665549522,
+];
+/// f = sum y^k / prod (3j - 1) 3j, y = x^3 (lowest power first).
+const AIRY_F: [f64; 26] = [
+    1.0,
+    0.16666666666666666,
+    0.005555555555555556,
+    7.716049382716049e-05,
+    5.845491956603068e-07,
+    2.7835675983824134e-09,
+    9.096626138504618e-12,
+    2.1658633663106234e-14,
+    3.9236655186786654e-17,
+    5.589267120624879e-20,
+    6.424444966235494e-23,
+    6.083754702874521e-26,
+    4.8283767483131115e-29,
+    3.2580140002112767e-32,
+    1.8919941929217632e-35,
+    9.555526226877592e-39,
+    4.2356055970202096e-42,
+    1.6610218027530233e-45,
+    5.803710002631109e-49,
+    1.818204888042327e-52,
+    5.136172000119569e-56,
+    1.3149441884586709e-59,
+    3.0651379684351304e-63,
+    6.532689617295675e-67,
+    1.2779126794396859e-70,
+    2.3025453683597943e-74,
+];
+/// g / x = sum y^k / prod 3j (3j + 1), y = x^3 (lowest power first).
+const AIRY_G: [f64; 26] = [
+    1.0,
+    0.08333333333333333,
+    0.001984126984126984,
+    2.2045855379188714e-05,
+    1.413195857640302e-07,
+    5.888316073501258e-10,
+    1.7217298460529996e-12,
+    3.726687978469696e-15,
+    6.211146630782827e-18,
+    8.215802421670406e-21,
+    8.83419615233377e-24,
+    7.87361510903188e-27,
+    5.911122454228139e-30,
+    3.789181060402653e-33,
+    2.098106899447759e-36,
+    1.0135782122936034e-39,
+    4.309431174717701e-43,
+    1.6249740477819388e-46,
+    5.471293090174878e-50,
+    1.654958587469715e-53,
+    4.521744774507418e-57,
+    1.1214644778044192e-60,
+    2.5361023921402515e-64,
+    5.2507295903524876e-68,
+    9.989972584384488e-72,
+    1.7526267691902613e-75,
+];
+
+/// The lower end of `airy_ai_f32`'s range: below, the oscillating asymptotic expansion (the f64 function).
+pub const AIRY_FAST_MIN: f32 = -6.5;
+
+/// Ai(x) for x >= `AIRY_FAST_MIN` (and NaN; the caller sends the rest to the f64 function), in f64
+/// lanes: the Maclaurin series C1 f(x) - C2 g(x) as fixed polynomials in x^3 up to 2 (at -6.5 their
+/// terms reach 4e3, so about 1e-12 absolute: Ai's zeros there are 0.3 apart), e^-zeta times a
+/// polynomial in 1/zeta above (zeta = 2/3 x^(3/2); 0 from about x = 28, where Ai underflows f32).
+#[inline(always)]
+pub fn airy_ai_f32<const FMA: bool>(x: f32) -> f32 {
+    const C1: f64 = 0.355_028_053_887_817_24;
+    const C2: f64 = 0.258_819_403_792_806_8;
+    // 2 sqrt(pi)
+    const TWO_SQRT_PI: f64 = 3.544_907_701_811_032;
+    let d = x as f64;
+    let y = d * d * d;
+    let series = C1 * polyf::<FMA, 26>(&AIRY_F, y) - C2 * d * polyf::<FMA, 26>(&AIRY_G, y);
+    let s = d.sqrt();
+    let z = 2.0 / 3.0 * d * s;
+    let large = exp_wide::<FMA>(-z) * polyf::<FMA, 10>(&AIRY_LARGE, 1.0 / z) / (TWO_SQRT_PI * s.sqrt());
+    let r = if d > 2.0 { large } else { series };
     if x != x { x } else { r as f32 }
 }
 
@@ -574,7 +698,7 @@ fn bessel_jy<const FMA: bool, const ORDER1: bool, const Y: bool>(x: f32) -> f32 
     let a = (x as f64).abs();
     let u = a * a;
     // ln(a / 2) in f64 (Y's log part cancels against the series near Y0's first zero).
-    let l = ln_pos_f64(0.5 * a.max(1e-300));
+    let l = ln_pos_f64::<FMA>(0.5 * a.max(1e-300));
     const TWO_PI_INV: f64 = std::f64::consts::FRAC_2_PI;
     let small = match (ORDER1, Y) {
         (false, false) => poly(&J0_SMALL, u),
@@ -791,9 +915,12 @@ mod tests {
             ("k1e", k1e_f32::<true>, k1e_f32::<false>, sp::scaled_modified_bessel_k1, 0.0, 300.0, 3.0),
             ("ndtri", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 1.0, 3.0),
             ("ndtri tail", ndtri_f32::<true>, ndtri_f32::<false>, sp::ndtri, 0.0, 2e-6, 3.0),
-            ("lgamma", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 0.0, 40.0, 3.0),
-            ("lgamma near 1 and 2", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 0.9, 2.1, 3.0),
-            ("lgamma far", lgamma_pos_f32, lgamma_pos_f32, sp::lgamma, 40.0, 1e30, 3.0),
+            ("lgamma", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 0.0, 40.0, 3.0),
+            ("lgamma near 1 and 2", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 0.9, 2.1, 3.0),
+            ("lgamma far", lgamma_pos_f32::<true>, lgamma_pos_f32::<false>, sp::lgamma, 40.0, 1e30, 3.0),
+            // speedspec: airy_ai's lanes, erfinv's centre-only kernel.
+            ("airy_ai", airy_ai_f32::<true>, airy_ai_f32::<false>, sp::airy_ai, -1.5, 30.0, 3.0),
+            ("erfinv centre", erfinv_centre_f32::<true>, erfinv_centre_f32::<false>, crate::cpu::math::erfinv_f64, -0.9966, 0.9966, 2.0),
         ];
         for (name, fma, plain, r, lo, hi, bound) in cases {
             for (frame, f) in [("fma", fma), ("plain", plain)] {
@@ -846,12 +973,12 @@ mod tests {
         let mut x = 1e-300f64;
         while x < 1e300 {
             for y in [x, x * 1.414_213_56, x * 1.414_213_57, x * 1.999_999_9] {
-                let (got, want) = (ln_pos_f64(y), y.ln());
+                let (got, want) = (ln_pos_f64::<false>(y), y.ln());
                 assert!((got - want).abs() <= 2.0 * f64::EPSILON * want.abs().max(1.0), "{y}: {got} {want}");
             }
             x *= 1.37;
         }
-        assert_eq!(ln_pos_f64(1.0), 0.0);
+        assert_eq!(ln_pos_f64::<false>(1.0), 0.0);
     }
 
     #[test]
@@ -866,8 +993,9 @@ mod tests {
         assert!(n(0.0) == -inf && n(-0.0) == -inf && n(1.0) == inf && n(0.5) == 0.0);
         assert!(n(-1e-30).is_nan() && n(1.0000001).is_nan() && n(nan).is_nan() && n(inf).is_nan());
         assert!(n(f32::from_bits(1)).is_finite() && n(f32::from_bits(1)) < -14.0);
-        assert!(lgamma_pos_f32(1.0) == 0.0 && lgamma_pos_f32(2.0) == 0.0 && lgamma_pos_f32(inf) == inf && lgamma_pos_f32(nan).is_nan());
-        assert!(lgamma_pos_f32(f32::MAX) == inf && lgamma_pos_f32(1e30) < inf);
+        let lg = lgamma_pos_f32::<true>;
+        assert!(lg(1.0) == 0.0 && lg(2.0) == 0.0 && lg(inf) == inf && lg(nan).is_nan());
+        assert!(lg(f32::MAX) == inf && lg(1e30) < inf);
     }
 
     #[test]

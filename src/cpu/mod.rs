@@ -10,6 +10,7 @@ pub mod complex;
 pub mod conv;
 pub mod fmath;
 pub mod fmod;
+pub mod fpoly;
 pub mod fspecial;
 pub mod index;
 pub mod inplace;

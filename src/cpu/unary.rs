@@ -164,7 +164,8 @@ where
                     all &= ok(*ca.add(j));
                 }
                 if !all {
-                    super::loops_run(ca, s[0], co, m, false, &slow);
+                    // In the AVX2 frame where the CPU has it (a vectorisable fallback vectorises).
+                    super::loops_run(ca, s[0], co, m, frame != super::wide::Frame::Plain, &slow);
                 } else {
                     super::wide::run1(frame, ca, s[0], co, m, &fma, &plain);
                 }
@@ -205,11 +206,48 @@ fn polygamma_kernel<F: FloatMath>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Resu
 fn lgamma_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     let slow = |v: F| super::special::via(v, super::special::lgamma);
     if F::DTYPE == DType::F32 {
-        let f = |v: F| super::fspecial::lanes(v, super::fspecial::lgamma_pos_f32, super::special::lgamma);
-        map1_guarded::<F, _, _, _, _>(x, out, |v: F| !(v <= F::zero()), f, f, slow);
+        let fma = |v: F| super::fspecial::lanes(v, super::fspecial::lgamma_pos_f32::<true>, super::special::lgamma);
+        let plain = |v: F| super::fspecial::lanes(v, super::fspecial::lgamma_pos_f32::<false>, super::special::lgamma);
+        map1_guarded::<F, _, _, _, _>(x, out, |v: F| !(v <= F::zero()), fma, plain, slow);
     } else {
         map1::<F, F, _>(x, out, slow);
     }
+    Ok(())
+}
+
+/// airy_ai: the f32 kernel of `fspecial` on chunks with every element at or above
+/// `AIRY_FAST_MIN` (or NaN), the f64 function elsewhere and for f64.
+fn airy_ai_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    use super::fspecial::{airy_ai_f32, lanes, AIRY_FAST_MIN};
+    let slow = |v: F| super::special::via(v, super::special::airy_ai);
+    if F::DTYPE != DType::F32 {
+        map1::<F, F, _>(x, out, slow);
+        return Ok(());
+    }
+    let lo = F::c(AIRY_FAST_MIN as f64);
+    let fma = |v: F| lanes(v, airy_ai_f32::<true>, super::special::airy_ai);
+    let plain = |v: F| lanes(v, airy_ai_f32::<false>, super::special::airy_ai);
+    map1_guarded::<F, _, _, _, _>(x, out, move |v: F| !(v < lo), fma, plain, slow);
+    Ok(())
+}
+
+/// erfinv: for f32, Giles' centre polynomial alone on chunks with every |x| <= `ERFINV_CENTRE_MAX`
+/// (most data: the tail is |x| > 0.9966), the full kernel (both polynomials, a square root) on
+/// the others; the f64 function for f64.
+fn erfinv_kernel<F: FloatMath>(_op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    use super::fspecial::{erfinv_centre_f32, erfinv_f32, lanes, ERFINV_CENTRE_MAX};
+    if F::DTYPE != DType::F32 {
+        map1::<F, F, _>(x, out, |v: F| F::c(super::math::erfinv_f64(Element::to_f64(v))));
+        return Ok(());
+    }
+    let max = F::c(ERFINV_CENTRE_MAX as f64);
+    let f64fn = super::math::erfinv_f64;
+    let fma = |v: F| lanes(v, erfinv_centre_f32::<true>, f64fn);
+    let plain = |v: F| lanes(v, erfinv_centre_f32::<false>, f64fn);
+    // The full kernel without fused multiply-adds: `map1_guarded` runs it in the AVX2 frame only
+    // where the CPU has AVX2 (then FMA too), but one closure serves both frames.
+    let full = |v: F| lanes(v, erfinv_f32::<false>, f64fn);
+    map1_guarded::<F, _, _, _, _>(x, out, move |v: F| v.abs() <= max, fma, plain, full);
     Ok(())
 }
 

@@ -187,14 +187,14 @@ macro_rules! binary_table {
         names [(lcm lcm_)] function yes
         "Computes the least common multiple of input and other (non-negative; 0 if either is 0).")
     (Igamma igamma "igamma" arith
-        cpu { |x, y| super::special::via2(x, y, super::special::igamma) } int {}
+        cpu { |x, y| super::special::via2_f32(x, y, super::special::igamma_f32, super::special::igamma) } int {}
         cuda(F) "C(rt_igamma(double(a), double(b)))"
         grad [a b] da |_g, _s| crate::bail!(NotImplemented, "the derivative for 'igamma: input' is not implemented.");
             db |g, s| g.mul(&super::binary::igamma_density(s.a()?, s.b()?)?);
         names [(igamma igamma_)] function yes
         "Computes the regularized lower incomplete gamma function P(input, other).")
     (Igammac igammac "igammac" arith
-        cpu { |x, y| super::special::via2(x, y, super::special::igammac) } int {}
+        cpu { |x, y| super::special::via2_f32(x, y, super::special::igammac_f32, super::special::igammac) } int {}
         cuda(F) "C(rt_igammac(double(a), double(b)))"
         grad [a b] da |_g, _s| crate::bail!(NotImplemented, "the derivative for 'igammac: input' is not implemented.");
             db |g, s| g.mul(&super::binary::igamma_density(s.a()?, s.b()?)?.neg()?);
