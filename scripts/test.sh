@@ -19,3 +19,10 @@ cargo test --release --lib -q
 # The Rust API docs build without warnings (broken links, unescaped brackets).
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -q
 .venv/bin/python -m pytest -q tests "$@"
+# The elementwise kernels again with the SIMD level capped (every loop has a plain, an AVX2+FMA and, for the
+# compute-bound ones, an AVX-512 copy; the run above takes the CPU's widest): ~20 s each.
+for level in none avx2; do
+  RTORCH_SIMD=$level .venv/bin/python -m pytest -q -p no:cacheprovider tests/test_elementary_kernels.py \
+    tests/test_unary_guarded.py tests/test_speed_ip_paths.py tests/test_speed_binary_cast_paths.py \
+    tests/test_special_simd.py tests/test_special_fast_paths.py
+done
