@@ -181,7 +181,21 @@ pub fn clamp_scalar(x: &Tensor, lo: Scalar, hi: Scalar, out: &Tensor) -> bool {
             return false;
         }
         let (l, h) = (lo.to_elem::<F>(), hi.to_elem::<F>());
-        let f = move |v: F| minimum(maximum(v, l), h);
+        if l.is_nan() || h.is_nan() {
+            // A NaN bound: the rows' general form (every element becomes NaN).
+            return run(x, out, move |v: F| minimum(maximum(v, l), h));
+        }
+        // Number bounds: the same results (ties give the bound, NaN stays NaN with the bits
+        // `maximum` gives it) from selects alone, which vectorise; the NaN-aware general form
+        // stayed scalar (2x PyTorch's time in place).
+        run(x, out, move |v: F| {
+            let a = if v > l { v } else { l };
+            let b = if a < h { a } else { h };
+            if v.is_nan() { v + l } else { b }
+        })
+    }
+    /// `out = f(x)`: in place through the one-pointer loop when `x` is `out`.
+    fn run<F: FloatMath, K: Fn(F) -> F + Sync + Copy>(x: &Tensor, out: &Tensor, f: K) -> bool {
         if same_view::<F>(x, out) {
             return apply::<F, _>(out, None, move |v: F, _| f(v));
         }
