@@ -10,14 +10,6 @@ import rtorch as torch
 GRAIN = 1 << 15  # src/cpu/iter.rs
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    before = torch.get_num_threads()
-    torch.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(before)
-
-
 def scatter_ref(dst, dim, idx, src, mode, include_self=True):
     """NumPy scatter along `dim` of 2-D arrays (`ufunc.at`: every duplicate combined, NaN propagated)."""
     out = dst.astype(np.float64).copy()
@@ -45,7 +37,7 @@ GEOMS = [((64, 1030), (64, 700), 1), ((5, 70000), (5, 20000), 1), ((300, 40), (2
 
 @pytest.mark.parametrize("geom", GEOMS, ids=str)
 @pytest.mark.parametrize("mode", [None, "sum", "prod", "mean", "amax", "amin"])
-def test_scatter_modes_and_splits(geom, mode, threads):
+def test_scatter_modes_and_splits(geom, mode, num_threads):
     (dr, dc), (sr, sc), dim = geom
     rng = np.random.default_rng(dr + dc + sr)
     dst = rng.standard_normal((dr, dc)).astype(np.float32)
@@ -71,7 +63,7 @@ def test_scatter_modes_and_splits(geom, mode, threads):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5, err_msg=f"{mode} self={include_self}")
 
 
-def test_scatter_add_and_index_add_int_and_transposed_destination(threads):
+def test_scatter_add_and_index_add_int_and_transposed_destination(num_threads):
     rng = np.random.default_rng(3)
     dst = rng.integers(-5, 5, (2000, 33)).astype(np.int32)
     idx = rng.integers(0, 2000, (GRAIN + 1, 33))
@@ -106,7 +98,7 @@ def topk_ref(row, k, largest):
 
 @pytest.mark.parametrize("n", [4, 15, 16, 17, 31, 33, 100, 1001, 65537])
 @pytest.mark.parametrize("k", [1, 2, 5, 16])
-def test_topk_small_k_ties_and_nan(n, k, threads):
+def test_topk_small_k_ties_and_nan(n, k, num_threads):
     if 4 * k > n:
         k = max(1, n // 4)
     rng = np.random.default_rng(n * 31 + k)

@@ -14,20 +14,12 @@ ACHUNK = 256  # src/cpu/mod.rs loops::ACHUNK
 LENGTHS = [1, 7, 9, ACHUNK - 1, ACHUNK, ACHUNK + 1, 3 * ACHUNK + 5, GRAIN - 1, GRAIN, GRAIN + 1, 65537, 100003]
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    before = torch.get_num_threads()
-    torch.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(before)
-
-
 def data(n, seed, dtype=np.float32):
     return np.random.default_rng(seed).standard_normal(n).astype(dtype)
 
 
 @pytest.mark.parametrize("n", LENGTHS)
-def test_inplace_binary_unary_ternary_contiguous(n, threads):
+def test_inplace_binary_unary_ternary_contiguous(n, num_threads):
     a, b, c = data(n, n), data(n, n + 1), data(n, n + 2)
     cases = [
         ("add_", lambda x, y, z: x.add_(y), a + b),
@@ -53,7 +45,7 @@ def test_inplace_binary_unary_ternary_contiguous(n, threads):
 
 
 @pytest.mark.parametrize("shape", [(63, 65), (129, 257), (181, 181), (3, GRAIN + 5), (GRAIN + 3, 2)], ids=str)
-def test_inplace_on_strided_views(shape, threads):
+def test_inplace_on_strided_views(shape, num_threads):
     a = data(int(np.prod(shape)), sum(shape)).reshape(shape)
     b = data(int(np.prod(shape)), sum(shape) + 1).reshape(shape)
     for name, make in [
@@ -80,7 +72,7 @@ def test_inplace_on_strided_views(shape, threads):
 
 
 @pytest.mark.parametrize("shape", [(0, 5), (1, 1), (7, 9), (64, 65), (300, 257), (3, GRAIN + 1), (GRAIN + 1, 3)], ids=str)
-def test_fill_every_layout(shape, threads):
+def test_fill_every_layout(shape, num_threads):
     for dtype in [torch.float32, torch.float64, torch.int32, torch.int8, torch.bool, torch.float16]:
         base = torch.zeros(shape, dtype=dtype)
         base.T.fill_(1)
@@ -117,7 +109,7 @@ def x86_int32(v):
 
 
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 255, 257, GRAIN + 1, 65537])
-def test_float32_to_narrow_ints(n, threads):
+def test_float32_to_narrow_ints(n, num_threads):
     v = (data(n, n) * 1000).astype(np.float32)
     v[: min(n, len(SPECIAL))] = SPECIAL[: min(n, len(SPECIAL))]
     v[-min(n, len(SPECIAL)):] = SPECIAL[: min(n, len(SPECIAL))]
@@ -140,7 +132,7 @@ def test_float32_to_narrow_ints(n, threads):
 
 
 @pytest.mark.parametrize("n", [1, 9, 255, 257, GRAIN + 1])
-def test_half_to_narrow_ints(n, threads):
+def test_half_to_narrow_ints(n, num_threads):
     # Half floats convert through float32 and the same int32 truncation (NaN / inf / out of range: INT32_MIN).
     v = (data(n, n) * 300).astype(np.float32)
     v[: min(n, 6)] = np.array([np.nan, np.inf, -np.inf, 65504.0, -300.7, 2.5], np.float32)[: min(n, 6)]

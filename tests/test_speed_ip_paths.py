@@ -14,14 +14,6 @@ LENGTHS = [0, 1, 7, 8, 9, 31, 33, 255, 257, GRAIN - 1, GRAIN, GRAIN + 1, 100003]
 SPECIAL = np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 0.5, -0.5, 0.25, 1e-40, -1e-40, 3.0, -3.0], np.float32)
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    before = torch.get_num_threads()
-    torch.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(before)
-
-
 def data(n, seed, dtype=np.float32):
     """Normal values with the special ones (NaN, infinities, signed zeros, the clamp bounds) sprinkled in."""
     rng = np.random.default_rng(seed)
@@ -55,7 +47,7 @@ def np_relu(x):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 @pytest.mark.parametrize("n", LENGTHS)
-def test_inplace_cheap_ops_bit_exact(n, dtype, threads):
+def test_inplace_cheap_ops_bit_exact(n, dtype, num_threads):
     a, b = data(n, n, dtype), data(n, n + 7, dtype)
     s = dtype(0.75)
     cases = [
@@ -88,7 +80,7 @@ def test_inplace_cheap_ops_bit_exact(n, dtype, threads):
 
 
 @pytest.mark.parametrize("shape", [(0, 5), (1, 9), (63, 65), (181, 181), (3, GRAIN + 5), (GRAIN + 3, 2)], ids=str)
-def test_inplace_views_and_aliasing(shape, threads):
+def test_inplace_views_and_aliasing(shape, num_threads):
     n = int(np.prod(shape))
     a = data(n, n).reshape(shape)
     b = data(n, n + 1).reshape(shape)
@@ -167,7 +159,7 @@ def test_inplace_keeps_autograd_and_versions():
 
 @pytest.mark.parametrize("layout", ["contig", "T", "step", "flip"])
 @pytest.mark.parametrize("n", [0, 1, 9, 181, GRAIN + 1])
-def test_clamp_fused_out_of_place(n, layout, threads):
+def test_clamp_fused_out_of_place(n, layout, num_threads):
     rows = 3 if n > 1000 else max(1, min(n, 7))
     a = data(rows * max(n, 1), n + 5).reshape(rows, max(n, 1))[:, :n]
     if layout == "contig":
@@ -202,7 +194,7 @@ def test_clamp_fused_keeps_grad_and_dtypes():
 
 @pytest.mark.parametrize("step", [2, 3, 4, 5])
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64, np.complex128], ids=lambda d: np.dtype(d).name)
-def test_stepped_copies(step, dtype, threads):
+def test_stepped_copies(step, dtype, num_threads):
     for shape in [(1, 1), (3, 9), (64, 65), (2, GRAIN + 3), (GRAIN + 1, 2)]:
         r, c = shape
         base = (np.arange(r * c * abs(step)) % 251).astype(dtype).reshape(r, c * abs(step))
@@ -226,7 +218,7 @@ def test_stepped_copies(step, dtype, threads):
 
 
 @pytest.mark.parametrize("r", [1, 8, 31, 32, 33, 255, 256, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + 40, 3 * GRAIN + 7])
-def test_amax_amin_rows_match_generic(r, threads):
+def test_amax_amin_rows_match_generic(r, num_threads):
     m = 5 if r < GRAIN else 2
     rng = np.random.default_rng(r)
     a = rng.integers(-3, 4, (m, r)).astype(np.float32)  # many ties, incl. +-0
@@ -254,7 +246,7 @@ def test_amax_amin_rows_match_generic(r, threads):
 
 
 @pytest.mark.parametrize("r", [1, 31, 32, 33, 256, BLOCK - 1, BLOCK + 1, 2 * BLOCK + 40, 3 * GRAIN + 7])
-def test_prod_rows_match_generic(r, threads):
+def test_prod_rows_match_generic(r, num_threads):
     m = 6 if r < GRAIN else 2
     rng = np.random.default_rng(r)
     a = rng.uniform(0.9, 1.1, (m, r)).astype(np.float32)
@@ -278,7 +270,7 @@ def test_prod_rows_match_generic(r, threads):
             np.testing.assert_allclose(torch.from_numpy(c3).prod(1).numpy(), c3.astype(np.float64).prod(1), rtol=1e-6)
 
 
-def test_gather_index_checks(threads):
+def test_gather_index_checks(num_threads):
     x = torch.arange(12.0).reshape(3, 4)
     i = torch.tensor([[0, 3], [1, 1], [2, 0]])
     assert x.gather(1, i).tolist() == [[0.0, 3.0], [5.0, 5.0], [10.0, 8.0]]
@@ -292,7 +284,7 @@ def test_gather_index_checks(threads):
 
 
 @pytest.mark.parametrize("n", [1, 7, 9, GRAIN - 1, GRAIN + 1, 3 * GRAIN + 5])
-def test_boolean_mask_select(n, threads):
+def test_boolean_mask_select(n, num_threads):
     rng = np.random.default_rng(n)
     for dtype in [np.float32, np.float64, np.int64, np.int8, np.bool_, np.complex64]:
         a = (rng.standard_normal(n) * 10).astype(dtype)
@@ -327,7 +319,7 @@ def test_boolean_mask_select_grad_and_edges():
 
 
 @pytest.mark.parametrize("layout", ["contig", "row", "T"])
-def test_fmod_family_float32_exact(layout, threads):
+def test_fmod_family_float32_exact(layout, num_threads):
     # The float32 lanes with an FMA correction (src/cpu/fmod.rs `fmod_fast32`): quotients just
     # below and above integers, huge and tiny ratios, zeros and specials, against C's fmodf.
     rng = np.random.default_rng(7)

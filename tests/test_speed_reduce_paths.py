@@ -11,14 +11,6 @@ STRIP = 256  # src/cpu/reduce.rs, src/cpu/softmax.rs
 ROWS = 16  # src/cpu/reduce.rs
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    before = torch.get_num_threads()
-    torch.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(before)
-
-
 # [outer, n, inner] with the reduced dim in the middle: inner at the strip edges, n at the block edges,
 # n large with a single strip (the reduced dim split into pieces between threads).
 SHAPES = [(1, 17, STRIP - 1), (2, ROWS, STRIP), (3, ROWS + 1, STRIP + 1), (1, 5, 2 * STRIP + 3), (1, 3001, 40),
@@ -30,7 +22,7 @@ def data(shape, seed):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_reductions_over_middle_and_leading_dims(shape, threads):
+def test_reductions_over_middle_and_leading_dims(shape, num_threads):
     a = data(shape, sum(shape))
     t = torch.from_numpy(a)
     for dim in (0, 1):
@@ -52,7 +44,7 @@ def test_reductions_over_middle_and_leading_dims(shape, threads):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_nan_and_ties_in_columns(shape, threads):
+def test_nan_and_ties_in_columns(shape, num_threads):
     outer, n, inner = shape
     a = np.random.default_rng(n).integers(0, 3, shape).astype(np.float32)  # many ties
     # NaNs: late in one column, in the last row of another, in the first row of the last column.
@@ -72,7 +64,7 @@ def test_nan_and_ties_in_columns(shape, threads):
         np.testing.assert_array_equal(v.numpy(), want_max)
 
 
-def test_transposed_zero_sized_and_int_inputs(threads):
+def test_transposed_zero_sized_and_int_inputs(num_threads):
     a = data((700, 300), 7)
     t = torch.from_numpy(np.ascontiguousarray(a.T)).T  # a transposed view: columns become rows
     for dim in (0, 1):
@@ -93,7 +85,7 @@ def test_transposed_zero_sized_and_int_inputs(threads):
 
 
 @pytest.mark.parametrize("shape", [(5, STRIP - 1), (ROWS + 1, STRIP + 1), (300, 2 * STRIP + 7), (2, 40, STRIP + 3)], ids=str)
-def test_softmax_over_leading_dims(shape, threads):
+def test_softmax_over_leading_dims(shape, num_threads):
     a = data(shape, sum(shape)) * 4
     a.flat[:: 101] = -np.inf
     t = torch.from_numpy(a)

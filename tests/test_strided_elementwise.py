@@ -10,14 +10,6 @@ import rtorch as torch
 GRAIN = 1 << 15  # src/cpu/iter.rs
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    before = torch.get_num_threads()
-    torch.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(before)
-
-
 def views(a):
     """(name, rtorch view, NumPy array with the same values) for non-contiguous views of 2-D `a`'s values."""
     r, c = a.shape
@@ -41,7 +33,7 @@ SHAPES = [(5, 7), (63, 65), (64, 64), (129, 257), (181, 181), (3, GRAIN + 5), (G
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_unary_over_strided_views(shape, threads):
+def test_unary_over_strided_views(shape, num_threads):
     a = np.random.default_rng(sum(shape)).standard_normal(shape).astype(np.float32)
     for name, t, ref in views(a):
         for op, f in [("neg", np.negative), ("exp", np.exp), ("abs", np.abs), ("relu", lambda x: np.maximum(x, 0))]:
@@ -50,7 +42,7 @@ def test_unary_over_strided_views(shape, threads):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_binary_over_mixed_layouts(shape, threads):
+def test_binary_over_mixed_layouts(shape, num_threads):
     rng = np.random.default_rng(sum(shape) + 1)
     a = rng.standard_normal(shape).astype(np.float32)
     b = rng.standard_normal(shape).astype(np.float32)
@@ -69,7 +61,7 @@ def test_binary_over_mixed_layouts(shape, threads):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_where_over_strided_views(shape, threads):
+def test_where_over_strided_views(shape, num_threads):
     rng = np.random.default_rng(sum(shape) + 2)
     a = rng.standard_normal(shape).astype(np.float32)
     b = rng.standard_normal(shape).astype(np.float32)
@@ -80,7 +72,7 @@ def test_where_over_strided_views(shape, threads):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_casts_and_copies_over_strided_views(shape, threads):
+def test_casts_and_copies_over_strided_views(shape, num_threads):
     a = (np.random.default_rng(sum(shape) + 3).standard_normal(shape) * 100).astype(np.float32)
     for name, t, ref in views(a):
         np.testing.assert_array_equal(t.contiguous().numpy(), ref, err_msg=name)
@@ -100,7 +92,7 @@ def test_casts_and_copies_over_strided_views(shape, threads):
             np.testing.assert_array_equal(dst.numpy(), ref.astype(npdt), err_msg=f"copy_ {name} {dt}")
 
 
-def test_permuted_3d_and_8_byte_types(threads):
+def test_permuted_3d_and_8_byte_types(num_threads):
     rng = np.random.default_rng(4)
     a = rng.standard_normal((37, 70, 19))
     t = torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1))).permute(1, 2, 0)
